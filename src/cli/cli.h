@@ -1,0 +1,40 @@
+/*
+ * The attest program: one file per subcommand, each a table entry. This is
+ * the only code that prints; it turns library errors into messages on
+ * stderr and exit codes:
+ *   0 done (whatever the scan found)  1 error  2 usage  3 --fail-under not met
+ */
+#ifndef ATTEST_CLI_H
+#define ATTEST_CLI_H
+
+#include "attest.h"
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_THRESHOLD = 3 };
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full help text */
+	int (*run)(attest_ctx *ctx, int argc, char **argv);
+};
+
+extern const struct cli_command cli_scan;
+extern const struct cli_command cli_help;
+extern const struct cli_command cli_version;
+
+const struct cli_command *cli_find(const char *name);
+/* All commands, NULL-terminated. */
+extern const struct cli_command *const cli_commands[];
+
+/* Prints "attest: <msg>" to stderr and returns status. */
+int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the library's last error and returns EXIT_ERROR. */
+int cli_lib_fail(attest_ctx *ctx);
+/* Prints "attest <cmd>: <problem>" and a hint to use --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True when colour may be used on stream: a terminal and NO_COLOR unset. */
+bool cli_color(FILE *stream);
+/* The log callback: warnings always, progress when stderr is a terminal. */
+void cli_log(void *data, attest_log_level level, const char *msg);
+
+#endif

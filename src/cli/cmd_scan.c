@@ -1,0 +1,204 @@
+/*
+ * attest scan [INPUT...]: load the inventory, evaluate the frameworks, store
+ * the scan in the history database, then render what was asked for from the
+ * stored scan. Nothing is stored unless every step before it succeeded.
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIST 64
+
+struct scan_opts {
+	const char *frameworks[MAX_LIST];
+	size_t n_frameworks;
+	const char *dirs[MAX_LIST];
+	size_t n_dirs;
+	const char *json;
+	const char *db;
+	double fail_under;
+	bool has_fail_under;
+	bool quiet;
+	int verbose;
+};
+
+static const char usage[] =
+	"usage: attest scan [OPTIONS] [INPUT...]\n"
+	"\n"
+	"Evaluates inventories (native JSON or NDJSON, or AWS Config snapshots) against\n"
+	"the installed frameworks and stores the scan in the history database. With no\n"
+	"INPUT, scans the bundled sample estate. INPUT '-' reads standard input.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --framework ID       evaluate this framework (repeatable; default: all)\n"
+	"      --frameworks-dir DIR also load catalogs and checks from DIR (repeatable;\n"
+	"                           also ATTEST_FRAMEWORKS_PATH, colon-separated)\n"
+	"      --json FILE          write the JSON result to FILE ('-' for stdout)\n"
+	"      --db PATH            history database (default: $ATTEST_DB, else\n"
+	"                           $XDG_DATA_HOME/attest/history.db)\n"
+	"      --fail-under SCORE   exit 3 if a framework scores below SCORE (0-100),\n"
+	"                           or could not be scored\n"
+	"  -q, --quiet              no summary\n"
+	"  -v, --verbose            progress messages even when not on a terminal\n"
+	"  -h, --help               this help\n";
+
+static int
+parse(int argc, char **argv, struct scan_opts *o, int *first_input)
+{
+	static const struct option longopts[] = {
+		{"framework", required_argument, NULL, 'f'},
+		{"frameworks-dir", required_argument, NULL, 'D'},
+		{"json", required_argument, NULL, 'j'},
+		{"db", required_argument, NULL, 'd'},
+		{"fail-under", required_argument, NULL, 'F'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (o->n_frameworks == MAX_LIST)
+				return cli_usage_error("scan", "too many --framework options");
+			o->frameworks[o->n_frameworks++] = optarg;
+			break;
+		case 'D':
+			if (o->n_dirs == MAX_LIST)
+				return cli_usage_error("scan", "too many --frameworks-dir options");
+			o->dirs[o->n_dirs++] = optarg;
+			break;
+		case 'j': o->json = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'F':
+			o->fail_under = strtod(optarg, &end);
+			if (end == optarg || *end || o->fail_under < 0 || o->fail_under > 100)
+				return cli_usage_error("scan",
+						       "--fail-under needs a score from 0 to 100, "
+						       "not '%s'",
+						       optarg);
+			o->has_fail_under = true;
+			break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		case ':':
+			return cli_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	*first_input = optind;
+	return EXIT_OK;
+}
+
+struct threshold {
+	double min;
+	int status;
+};
+
+static void
+check_threshold(void *data, const char *fw, bool has, double score)
+{
+	struct threshold *t = data;
+
+	if (!has || score < t->min) {
+		if (has)
+			cli_fail(0, "%s scored %.1f, below --fail-under %.1f", fw, score, t->min);
+		else
+			cli_fail(0, "%s could not be scored, --fail-under %.1f not met", fw, t->min);
+		t->status = EXIT_THRESHOLD;
+	}
+}
+
+static int
+run_scan(attest_ctx *ctx, int argc, char **argv)
+{
+	struct scan_opts o = {0};
+	attest_library *lib = NULL;
+	attest_inventory *inv = NULL;
+	attest_store *store = NULL;
+	char sample[4096], dbpath[4096], id[ATTEST_SCAN_ID_MAX];
+	time_t started, finished;
+	int first = 1, i, status;
+	struct threshold t;
+
+	status = parse(argc, argv, &o, &first);
+	if (status != EXIT_OK)
+		return status < 0 ? EXIT_OK : status;
+	attest_ctx_set_log(ctx, cli_log, &o.verbose);
+	started = time(NULL);
+	status = EXIT_ERROR;
+	if ((status = cli_load_library(ctx, o.dirs, o.n_dirs, &lib)) != EXIT_OK)
+		goto out;
+	status = EXIT_ERROR;
+	if (attest_inventory_new(ctx, &inv) != ATTEST_OK)
+		goto lib_fail;
+	if (first >= argc) {
+		snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
+		if (attest_inventory_load(inv, sample) != ATTEST_OK)
+			goto lib_fail;
+	}
+	for (i = first; i < argc; i++)
+		if (attest_inventory_load(inv, argv[i]) != ATTEST_OK)
+			goto lib_fail;
+	if (attest_inventory_finish(inv) != ATTEST_OK ||
+	    attest_evaluate(inv, lib, o.frameworks, o.n_frameworks) != ATTEST_OK)
+		goto lib_fail;
+	finished = time(NULL);
+	if (o.db)
+		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
+	else if (attest_store_default_path(ctx, dbpath, sizeof(dbpath)) != ATTEST_OK)
+		goto lib_fail;
+	if (attest_store_open(ctx, dbpath, &store) != ATTEST_OK ||
+	    attest_store_save(store, inv, started, finished, id) != ATTEST_OK)
+		goto lib_fail;
+	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
+	if (o.json && (status = cli_write_output(ctx, o.json, store, id, attest_report_json)) !=
+			      EXIT_OK)
+		goto out;
+	if (!o.quiet) {
+		FILE *to = o.json && strcmp(o.json, "-") == 0 ? stderr : stdout;
+
+		if (attest_report_summary(store, id, to, cli_color(to)) != ATTEST_OK)
+			goto lib_fail;
+		fprintf(to, "Stored as scan %s in %s\n", id, dbpath);
+		if (o.json && strcmp(o.json, "-") != 0)
+			fprintf(to, "JSON result written to %s\n", o.json);
+	}
+	status = EXIT_OK;
+	if (o.has_fail_under) {
+		t.min = o.fail_under;
+		t.status = EXIT_OK;
+		if (attest_report_scores(store, id, check_threshold, &t) != ATTEST_OK)
+			goto lib_fail;
+		status = t.status;
+	}
+	goto out;
+lib_fail:
+	status = cli_lib_fail(ctx);
+out:
+	attest_store_close(store);
+	attest_inventory_free(inv);
+	attest_library_free(lib);
+	return status;
+}
+
+const struct cli_command cli_scan = {
+	"scan",
+	"evaluate an inventory against frameworks and store the scan",
+	usage,
+	run_scan,
+};

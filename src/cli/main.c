@@ -1,0 +1,120 @@
+/*
+ * attest: cloud security posture and compliance scanner. main() sets up the
+ * library context, dispatches to a subcommand and maps the outcome to an exit
+ * status; everything else lives in the library or in the cmd_*.c files.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct cli_command *const cli_commands[] = {&cli_scan, &cli_help, &cli_version, NULL};
+
+const struct cli_command *
+cli_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cli_commands[i]; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
+}
+
+int
+cli_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("attest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int
+cli_lib_fail(attest_ctx *ctx)
+{
+	return cli_fail(EXIT_ERROR, "%s", attest_ctx_errmsg(ctx));
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "attest %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'attest help %s'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+bool
+cli_color(FILE *stream)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(stream)) && !(nc && *nc);
+}
+
+void
+cli_log(void *data, attest_log_level level, const char *msg)
+{
+	static bool progress_line;
+	bool tty = isatty(STDERR_FILENO);
+	const int *verbose = data;
+
+	if (level == ATTEST_LOG_INFO) {
+		if (tty) {
+			fprintf(stderr, "\r\033[K%s", msg);
+			progress_line = true;
+		} else if (verbose && *verbose) {
+			fprintf(stderr, "attest: %s\n", msg);
+		}
+		return;
+	}
+	if (level == ATTEST_LOG_DEBUG && !(verbose && *verbose))
+		return;
+	if (progress_line) {
+		fputs("\r\033[K", stderr);
+		progress_line = false;
+	}
+	fprintf(stderr, "attest: %s%s\n", level == ATTEST_LOG_WARN ? "warning: " : "", msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	attest_ctx *ctx;
+	int status;
+
+	if (argc < 2) {
+		cli_help.run(NULL, 1, argv);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cli_help.run(NULL, 1, argv);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return cli_version.run(NULL, 1, argv);
+	cmd = cli_find(argv[1]);
+	if (!cmd)
+		return cli_fail(EXIT_USAGE, "'%s' is not an attest command; see 'attest --help'",
+				argv[1]);
+	ctx = attest_ctx_new();
+	if (!ctx)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	status = cmd->run(ctx, argc - 1, argv + 1);
+	attest_ctx_free(ctx);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cli_fail(EXIT_ERROR, "cannot write to standard output");
+	return status;
+}

@@ -1,0 +1,91 @@
+/*
+ * Helpers shared by subcommands: loading the framework library in the
+ * documented order of precedence, and writing report files atomically.
+ */
+#include "config.h"
+
+#include "output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int
+cli_load_library(attest_ctx *ctx, const char *const *dirs, size_t n, attest_library **out)
+{
+	const char *env = getenv("ATTEST_FRAMEWORKS_PATH");
+	char *copy = NULL, *dir, *save = NULL;
+	attest_library *lib = NULL;
+	size_t i;
+	int status = EXIT_ERROR;
+
+	if (attest_library_new(ctx, &lib) != ATTEST_OK || attest_library_load_bundled(lib) != ATTEST_OK)
+		goto out;
+	if (env && *env) {
+		if (!(copy = strdup(env)))
+			goto out;
+		for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+			if (attest_library_load_dir(lib, dir) != ATTEST_OK)
+				goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (attest_library_load_dir(lib, dirs[i]) != ATTEST_OK)
+			goto out;
+	if (attest_library_resolve(lib) != ATTEST_OK)
+		goto out;
+	*out = lib;
+	lib = NULL;
+	status = EXIT_OK;
+out:
+	if (status != EXIT_OK)
+		cli_lib_fail(ctx);
+	free(copy);
+	attest_library_free(lib);
+	return status;
+}
+
+int
+cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, const char *id,
+		 cli_renderer render)
+{
+	char tmp[4096];
+	FILE *fp;
+	mode_t mask;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return render(store, id, stdout) == ATTEST_OK ? EXIT_OK : cli_lib_fail(ctx);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp))
+		return cli_fail(EXIT_ERROR, "output path too long: '%s'", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	/* mkstemp makes the file private; a report gets the usual mode. */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	fp = fdopen(fd, "w");
+	if (!fp) {
+		close(fd);
+		unlink(tmp);
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	}
+	if (render(store, id, fp) != ATTEST_OK) {
+		fclose(fp);
+		unlink(tmp);
+		return cli_lib_fail(ctx);
+	}
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
+		fclose(fp);
+		unlink(tmp);
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	}
+	fclose(fp);
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	}
+	return EXIT_OK;
+}

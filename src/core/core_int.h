@@ -1,0 +1,51 @@
+/*
+ * Internal helpers shared by every module of the library: error reporting on
+ * the context, logging through the caller's callback, and a growable buffer
+ * with a hard maximum size. Not part of the public API.
+ */
+#ifndef ATTEST_CORE_INT_H
+#define ATTEST_CORE_INT_H
+
+#include "attest.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ATTEST_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Records a formatted message on ctx and returns rc, so callers can write
+ * `return attest_error(ctx, ATTEST_ERR_IO, "cannot open '%s'", path);`. */
+attest_rc attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...) ATTEST_PRINTF(3, 4);
+/* Prefixes the current message: "<prefix>: <old message>". */
+void attest_error_prefix(attest_ctx *ctx, const char *fmt, ...) ATTEST_PRINTF(2, 3);
+attest_rc attest_nomem(attest_ctx *ctx);
+void attest_log(attest_ctx *ctx, attest_log_level level, const char *fmt, ...) ATTEST_PRINTF(3, 4);
+
+/* A growable byte buffer that refuses to grow beyond max bytes. data is always
+ * NUL-terminated when non-NULL. */
+struct attest_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void attest_buf_init(struct attest_buf *b, size_t max);
+void attest_buf_release(struct attest_buf *b);
+void attest_buf_reset(struct attest_buf *b);
+/* Return ATTEST_OK, ATTEST_ERR_NOMEM or ATTEST_ERR_LIMIT (no message set). */
+attest_rc attest_buf_add(struct attest_buf *b, const void *data, size_t n);
+attest_rc attest_buf_addc(struct attest_buf *b, char c);
+attest_rc attest_buf_adds(struct attest_buf *b, const char *s);
+attest_rc attest_buf_printf(struct attest_buf *b, const char *fmt, ...) ATTEST_PRINTF(2, 3);
+/* Hands the data to the caller (free() it) and leaves b empty. */
+char *attest_buf_take(struct attest_buf *b);
+
+/* Duplicates s, or returns NULL on allocation failure (s NULL gives NULL). */
+char *attest_strdup(const char *s);
+/* Formats the UTC time t as 2026-01-02T03:04:05Z into out (21 bytes). */
+void attest_time_iso(time_t t, char out[21]);
+/* Parses an ISO 8601 UTC timestamp; returns false if it is not one. */
+bool attest_time_parse(const char *s, time_t *out);
+
+#endif

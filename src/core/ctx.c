@@ -1,0 +1,100 @@
+/*
+ * The library context: holds the last error message and the log callback.
+ * Errors live on the handle (like sqlite3_errmsg) rather than in a process
+ * global, so that two contexts in one process never see each other's errors.
+ */
+#include "config.h"
+
+#include "core_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ERRMSG_MAX 2048
+
+struct attest_ctx {
+	char errmsg[ERRMSG_MAX];
+	attest_log_fn log_fn;
+	void *log_data;
+};
+
+attest_ctx *
+attest_ctx_new(void)
+{
+	return calloc(1, sizeof(struct attest_ctx));
+}
+
+void
+attest_ctx_free(attest_ctx *ctx)
+{
+	free(ctx);
+}
+
+const char *
+attest_ctx_errmsg(const attest_ctx *ctx)
+{
+	return ctx ? ctx->errmsg : "no context";
+}
+
+void
+attest_ctx_set_log(attest_ctx *ctx, attest_log_fn fn, void *userdata)
+{
+	ctx->log_fn = fn;
+	ctx->log_data = userdata;
+}
+
+const char *
+attest_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+attest_rc
+attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+attest_error_prefix(attest_ctx *ctx, const char *fmt, ...)
+{
+	char prefix[512];
+	char old[ERRMSG_MAX];
+	va_list ap;
+
+	if (!ctx)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(old, ctx->errmsg, sizeof(old));
+	snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s: %s", prefix, old);
+}
+
+attest_rc
+attest_nomem(attest_ctx *ctx)
+{
+	return attest_error(ctx, ATTEST_ERR_NOMEM, "out of memory");
+}
+
+void
+attest_log(attest_ctx *ctx, attest_log_level level, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!ctx || !ctx->log_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log_fn(ctx->log_data, level, msg);
+}

@@ -1,0 +1,46 @@
+/*
+ * Small helpers without a better home: string duplication and the ISO 8601
+ * UTC timestamps that every stored record and report uses.
+ */
+#include "config.h"
+
+#include "core_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *
+attest_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void
+attest_time_iso(time_t t, char out[21])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool
+attest_time_parse(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	if (!s)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return false;
+	if (*end == '.')
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0 && *end != '\0')
+		return false;
+	*out = timegm(&tm);
+	return true;
+}

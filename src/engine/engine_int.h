@@ -1,0 +1,18 @@
+/*
+ * Inside the engine: the steps of attest_evaluate() that live in their own
+ * files. Both work on the inventory database inside the evaluation's
+ * transaction.
+ */
+#ifndef ATTEST_ENGINE_INT_H
+#define ATTEST_ENGINE_INT_H
+
+#include "library_int.h"
+
+#include <sqlite3.h>
+
+/* Runs one check and records its results and its overall status. */
+attest_rc eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c);
+/* Rolls check results up to controls and scores each framework. */
+attest_rc score_frameworks(attest_ctx *ctx, sqlite3 *db);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * Running one check: decide whether it can be evaluated at all (were its
+ * resource types collected?), run its query under the authorizer, sanitize
+ * what the query returned (unknown statuses, rows about the wrong resource
+ * type and malformed evidence become `error` rows, never silent passes), and
+ * summarize the check.
+ */
+#include "config.h"
+
+#include "engine_int.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Check queries may read and call functions; the engine's INSERT into res is
+ * the only write. */
+static int
+authorize(void *data, int action, const char *a, const char *b, const char *dbname,
+	  const char *trigger)
+{
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_INSERT:
+		return a && strcmp(a, "res") == 0 ? SQLITE_OK : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* Runs each statement of sql with ?1 bound to the check id and ?2 (where a
+ * statement uses it) to the check's resource type. */
+static attest_rc
+run_script(attest_ctx *ctx, sqlite3 *db, const char *sql, const struct check *c)
+{
+	sqlite3_stmt *st;
+	const char *tail;
+	attest_rc rc = ATTEST_OK;
+
+	while (rc == ATTEST_OK && *sql) {
+		st = NULL;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK)
+			return attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
+					    sqlite3_errmsg(db));
+		if (!st)
+			break;
+		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_text(st, 2, c->resource_type, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
+					  sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		sql = tail;
+	}
+	return rc;
+}
+
+static attest_rc
+record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *status,
+	     const char *reason)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *req = json_array(), *rem = NULL;
+	char *req_s = NULL, *rem_s = NULL;
+	size_t i;
+	attest_rc rc = ATTEST_ERR_NOMEM;
+
+	if (!req)
+		goto out;
+	for (i = 0; i < c->n_requires; i++)
+		if (json_array_append_new(req, json_string(c->requires[i])) != 0)
+			goto out;
+	rem = json_pack("{s:s, s:s, s:s}", "steps", c->steps, "cli", c->cli, "terraform",
+			c->terraform);
+	if (!rem || !(req_s = json_dumps(req, JSON_COMPACT)) ||
+	    !(rem_s = json_dumps(rem, JSON_COMPACT)))
+		goto out;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO chk(check_id, title, service, severity, resource_type,"
+			       " requires, rationale, remediation, refs, status, reason)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->severity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->resource_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, req_s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, c->rationale, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, rem_s, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, c->refs, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE
+		     ? ATTEST_OK
+		     : attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	json_decref(req);
+	json_decref(rem);
+	free(req_s);
+	free(rem_s);
+	return rc == ATTEST_ERR_NOMEM ? attest_nomem(ctx) : rc;
+}
+
+/* The first of the check's types that was not collected, or NULL. */
+static const char *
+missing_type(sqlite3 *db, const struct check *c)
+{
+	sqlite3_stmt *st = NULL;
+	const char *missing = NULL;
+	size_t i;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM collected WHERE type = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return c->resource_type;
+	for (i = 0; i <= c->n_requires && !missing; i++) {
+		const char *t = i == 0 ? c->resource_type : c->requires[i - 1];
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			missing = t;
+	}
+	sqlite3_finalize(st);
+	return missing;
+}
+
+static const char sanitize_sql[] =
+	"UPDATE res SET status = 'error', reason = 'check returned an unknown status '"
+	"  || quote(status) WHERE check_id = ?1"
+	"  AND (status IS NULL OR status NOT IN ('pass', 'fail', 'error', 'not_applicable'));"
+	"UPDATE res SET status = 'error', reason = 'check judged a row that is not a ' || ?2"
+	"  WHERE check_id = ?1 AND NOT EXISTS (SELECT 1 FROM resources r"
+	"    WHERE r.rid = res.rid AND r.type = ?2);"
+	"UPDATE res SET reason = coalesce(reason, 'the check gave no reason'),"
+	"  evidence = CASE WHEN evidence IS NULL THEN '{}'"
+	"    WHEN json_valid(evidence) THEN json(evidence)"
+	"    ELSE json_object('value', evidence) END WHERE check_id = ?1;"
+	"INSERT INTO chk_counts SELECT ?1, sum(status = 'pass'), sum(status = 'fail'),"
+	"  sum(status = 'error'), sum(status = 'not_applicable') FROM res WHERE check_id = ?1;";
+
+attest_rc
+eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+{
+	struct attest_buf sql;
+	sqlite3_stmt *st = NULL;
+	const char *missing, *tail = NULL;
+	char reason[512];
+	attest_rc rc;
+	int src;
+
+	missing = missing_type(db, c);
+	if (missing) {
+		snprintf(reason, sizeof(reason), "resource type %s was not collected", missing);
+		return record_check(ctx, db, c, "not_evaluated", reason);
+	}
+	attest_buf_init(&sql, 1u << 20);
+	if (attest_buf_printf(&sql,
+			      "INSERT INTO res(check_id, rid, status, reason, evidence)"
+			      " SELECT ?1, q.rid, q.status, q.reason, q.evidence FROM (%s\n) AS q",
+			      c->query) != ATTEST_OK) {
+		attest_buf_release(&sql);
+		return attest_error(ctx, ATTEST_ERR_LIMIT, "check '%s': query too long", c->id);
+	}
+	sqlite3_set_authorizer(db, authorize, NULL);
+	src = sqlite3_prepare_v2(db, sql.data, -1, &st, &tail);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	if (src != SQLITE_OK || (tail && *tail)) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "invalid '%s' at line %d: the query of check '%s' does not compile "
+				  "(it must be one SELECT returning rid, status, reason, evidence): %s",
+				  c->file, c->query_line, c->id,
+				  src != SQLITE_OK ? sqlite3_errmsg(db) : "more than one statement");
+		sqlite3_finalize(st);
+		attest_buf_release(&sql);
+		return rc;
+	}
+	attest_buf_release(&sql);
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	src = sqlite3_step(st);
+	if (src != SQLITE_DONE) {
+		snprintf(reason, sizeof(reason), "the check's query failed: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		run_script(ctx, db, "DELETE FROM res WHERE check_id = ?1", c);
+		return record_check(ctx, db, c, "error", reason);
+	}
+	sqlite3_finalize(st);
+	if ((rc = run_script(ctx, db, sanitize_sql, c)) != ATTEST_OK)
+		return rc;
+	if ((rc = record_check(ctx, db, c, "pending", NULL)) != ATTEST_OK)
+		return rc;
+	return run_script(ctx, db,
+			  "UPDATE chk SET (n_pass, n_fail, n_error, n_not_applicable) ="
+			  " (SELECT ifnull(p, 0), ifnull(f, 0), ifnull(e, 0), ifnull(na, 0)"
+			  "  FROM chk_counts WHERE check_id = ?1),"
+			  " status = (SELECT CASE WHEN f > 0 THEN 'fail' WHEN e > 0 THEN 'error'"
+			  "  WHEN p > 0 THEN 'pass' ELSE 'not_applicable' END"
+			  "  FROM chk_counts WHERE check_id = ?1)"
+			  " WHERE check_id = ?1",
+			  c);
+}

@@ -1,0 +1,68 @@
+/*
+ * AWS Config import: turns one configuration item, as found in a snapshot file
+ * delivered to S3 or in an answer of get-resource-config-history /
+ * batch-get-resource-config, into one native attest resource whose
+ * configuration has the shape of the AWS API, so that checks give the same
+ * verdict on a Config snapshot as on a live collection. The rules are in
+ * doc/awsconfig-import.md.
+ */
+#ifndef ATTEST_AWSCONFIG_H
+#define ATTEST_AWSCONFIG_H
+
+#include "core/core_int.h"
+
+#include <jansson.h>
+
+/* Converts a configuration item to a native resource. On success *out is a
+ * new reference (caller json_decref's it), or NULL when the item is to be
+ * skipped (configurationItemStatus ResourceDeleted, ResourceNotRecorded,
+ * ResourceDeletedNotRecorded) — ATTEST_OK in both cases. On bad input returns
+ * ATTEST_ERR_INVALID with a message naming the key and what is wrong, e.g.
+ * "configuration item: 'resourceType' must be a string" or
+ * "configuration item 'AWS::IAM::Policy' 'p1': 'configuration' is not valid
+ * JSON: <jansson text>" (the caller prefixes file and line). Never crashes on
+ * any JSON input. */
+attest_rc attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
+
+/*
+ * Internal to src/inventory/awsconfig*.c; not for other modules.
+ */
+
+/* State of one item's conversion. path is the dotted path of the value being
+ * converted ("configuration.userPolicyList[0].policyDocument"), for messages. */
+struct awsconfig_conv {
+	attest_ctx *ctx;
+	const char *type;
+	const char *id;
+	bool capitalize; /* upper-case the first letter of configuration keys */
+	int depth;
+	struct attest_buf path;
+};
+
+/* Sets "configuration item '<type>' '<id>': '<path>' <message>" and returns
+ * ATTEST_ERR_INVALID. */
+attest_rc awsconfig_fail(struct awsconfig_conv *cv, const char *fmt, ...) ATTEST_PRINTF(2, 3);
+/* Appends ".key" (or "key" at the start) / "[i]" to the path; *mark receives
+ * the length to give back to awsconfig_path_pop(). */
+attest_rc awsconfig_path_key(struct awsconfig_conv *cv, const char *key, size_t *mark);
+attest_rc awsconfig_path_index(struct awsconfig_conv *cv, size_t i, size_t *mark);
+void awsconfig_path_pop(struct awsconfig_conv *cv, size_t mark);
+
+/* Converts the value in found under key (whose enclosing object sits under
+ * parent; either may be NULL) to API naming: keys capitalized when
+ * cv->capitalize, the per-type fixes applied, policy documents decoded, tag
+ * maps and policy documents copied verbatim. */
+attest_rc awsconfig_norm(struct awsconfig_conv *cv, const json_t *in, const char *parent,
+                         const char *key, json_t **out);
+/* A policy document: an object (copied), null, or a JSON text, plain or
+ * URL-encoded (parsed); anything else fails naming the current path. */
+attest_rc awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out);
+/* Parses text of n bytes as any JSON value; fails "is not valid JSON: ...". */
+attest_rc awsconfig_parse(struct awsconfig_conv *cv, const char *text, size_t n, json_t **out);
+
+/* Per-type fixes after normalization (awsconfig_s3.c): edits the resource,
+ * its configuration and its supplementaryConfiguration (either may be NULL)
+ * in place; S3 settings take the shapes of the S3 API. */
+attest_rc awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t *supp);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Inside the inventory module: the scan database the loaders write to and the
+ * engine reads from. Tables (the contract check queries rely on):
+ *   resources(rid, type, id, arn, name, region, account, tags, config, supp,
+ *             sid, line)       one row per resource; tags/config/supp JSON text
+ *   collected(type)            resource types the sources collected
+ *   accounts(id, name)         accounts in scope
+ *   regions(name)              regions in scope
+ *   sources(sid, path, format, provider, source, collected_at, sha256, bytes,
+ *           resources)         one row per input file
+ *   scan(now)                  the reference time, ISO 8601
+ */
+#ifndef ATTEST_INVENTORY_INT_H
+#define ATTEST_INVENTORY_INT_H
+
+#include "core/core_int.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+/* Where a record came from, for messages. */
+struct inv_pos {
+	const char *file;
+	unsigned long line, column;
+	long long index; /* 0-based position in its list */
+};
+
+sqlite3 *attest_inventory_db(attest_inventory *inv);
+attest_ctx *attest_inventory_ctx(attest_inventory *inv);
+/* The database file, for the store to ATTACH when saving a scan. */
+const char *attest_inventory_path(const attest_inventory *inv);
+
+/* Registers a new input; returns its sid through *sid. */
+attest_rc inv_source_begin(attest_inventory *inv, const char *path, long long *sid);
+/* Records the source's format, metadata (native header or NULL), digest and
+ * size once it has been read completely. */
+attest_rc inv_source_end(attest_inventory *inv, long long sid, const char *format,
+			 const json_t *meta, const char *sha256, unsigned long long bytes);
+/* Validates a native resource object and stores it. */
+attest_rc inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
+			   const struct inv_pos *pos);
+/* Stores a resource whose fields were validated: str = type, id, arn, name,
+ * region, account (NULL for absent). */
+attest_rc inv_insert(attest_inventory *inv, long long sid, const char *const str[6],
+		     const json_t *tags, const json_t *config, const json_t *supp,
+		     const struct inv_pos *pos);
+attest_rc inv_add_collected(attest_inventory *inv, const char *type);
+
+/* Validates the metadata of a native inventory header. */
+attest_rc inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * The JSON result (doc/result-format.md). Written as a stream: the scan and
+ * framework sections are small and built with jansson; findings, which can
+ * number millions, are dumped one object at a time so memory stays flat.
+ * Findings are ordered by risk: failures first, then severity, then check
+ * and resource.
+ */
+#include "config.h"
+
+#include "report_int.h"
+
+#include <string.h>
+
+static const char scan_sql[] =
+	"SELECT scan_id, started_at, finished_at, as_of, attest_version, scope, accounts,"
+	" regions, sources, inventory_sha256, resource_count FROM scans WHERE scan_id = ?1";
+
+static const char fw_sql[] =
+	"SELECT framework, version, title, publisher, score, coverage, n_total, n_pass, n_fail,"
+	" n_manual, n_not_evaluated, n_not_applicable, n_error FROM scan_frameworks"
+	" WHERE scan_id = ?1 ORDER BY seq";
+
+static const char ctl_sql[] =
+	"SELECT c.framework, c.control_id, c.title, c.section, c.level, c.assessment, c.status,"
+	" (SELECT json_group_array(check_id) FROM scan_control_checks m"
+	"   WHERE m.scan_id = c.scan_id AND m.framework = c.framework"
+	"   AND m.control_id = c.control_id)"
+	" FROM scan_controls c WHERE c.scan_id = ?1 ORDER BY c.framework, c.seq";
+
+static const char chk_sql[] =
+	"SELECT check_id, title, service, severity, resource_type, status, reason, n_pass,"
+	" n_fail, n_error, n_not_applicable, rationale, remediation, refs FROM scan_checks"
+	" WHERE scan_id = ?1 ORDER BY check_id";
+
+/* Severity rank used for ordering everywhere: lower is worse. */
+#define SEVERITY_RANK(col)                                                                     \
+	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
+	" WHEN 'low' THEN 3 ELSE 4 END"
+
+static const char finding_sql[] =
+	"SELECT f.check_id, f.status, c.severity, f.resource_type, f.resource_id, f.arn, f.name,"
+	" f.region, f.account, f.reason, f.evidence, c.remediation,"
+	" (SELECT json_group_array(json_object('framework', m.framework, 'control', m.control_id))"
+	"   FROM scan_control_checks m WHERE m.scan_id = f.scan_id AND m.check_id = f.check_id)"
+	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
+	" WHERE f.scan_id = ?1"
+	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"
+	"   ELSE 3 END, " SEVERITY_RANK("c.severity") ", f.check_id, f.account, f.region,"
+	"   f.resource_id";
+
+static json_t *
+real_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+							     : json_real(sqlite3_column_double(st, col));
+}
+
+static json_t *
+scan_object(attest_store *store, const char *id)
+{
+	sqlite3_stmt *st = report_query(store, scan_sql, id);
+	json_t *o = NULL;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I}", "id",
+			      report_text(st, 0), "started_at", report_text(st, 1), "finished_at",
+			      report_text(st, 2), "as_of", report_text(st, 3), "attest_version",
+			      report_text(st, 4), "scope", report_text(st, 5), "accounts",
+			      report_json_col(st, 6), "regions", report_json_col(st, 7), "sources",
+			      report_json_col(st, 8), "inventory_sha256", report_text(st, 9),
+			      "resource_count", (json_int_t)sqlite3_column_int64(st, 10));
+	sqlite3_finalize(st);
+	return o;
+}
+
+static json_t *
+frameworks_array(attest_store *store, const char *id)
+{
+	sqlite3_stmt *st = report_query(store, fw_sql, id), *cs = NULL;
+	json_t *arr = json_array(), *fw, *ctl;
+
+	if (!st || !arr)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fw = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i},"
+			       " s:[]}",
+			       "id", report_text(st, 0), "version", report_text(st, 1), "title",
+			       report_text(st, 2), "publisher", report_text(st, 3), "score",
+			       real_or_null(st, 4), "coverage", real_or_null(st, 5), "counts",
+			       "total", sqlite3_column_int(st, 6), "pass", sqlite3_column_int(st, 7),
+			       "fail", sqlite3_column_int(st, 8), "manual", sqlite3_column_int(st, 9),
+			       "not_evaluated", sqlite3_column_int(st, 10), "not_applicable",
+			       sqlite3_column_int(st, 11), "error", sqlite3_column_int(st, 12),
+			       "controls");
+		if (!fw || json_array_append_new(arr, fw) != 0)
+			goto fail;
+	}
+	cs = report_query(store, ctl_sql, id);
+	if (!cs)
+		goto fail;
+	while (sqlite3_step(cs) == SQLITE_ROW) {
+		size_t i;
+
+		json_array_foreach(arr, i, fw) {
+			if (strcmp(json_string_value(json_object_get(fw, "id")), report_text(cs, 0)))
+				continue;
+			ctl = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:o}", "id",
+					report_text(cs, 1), "title", report_text(cs, 2), "section",
+					report_text(cs, 3), "level",
+					sqlite3_column_text(cs, 4) ? report_text(cs, 4) : NULL,
+					"assessment", report_text(cs, 5), "status", report_text(cs, 6),
+					"checks", report_json_col(cs, 7));
+			if (!ctl || json_array_append_new(json_object_get(fw, "controls"), ctl))
+				goto fail;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(cs);
+	return arr;
+fail:
+	sqlite3_finalize(st);
+	sqlite3_finalize(cs);
+	json_decref(arr);
+	return NULL;
+}
+
+static json_t *
+checks_array(attest_store *store, const char *id)
+{
+	sqlite3_stmt *st = report_query(store, chk_sql, id);
+	json_t *arr = json_array(), *c;
+
+	if (!st || !arr)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:{s:i, s:i, s:i, s:i}, s:s,"
+			      " s:o, s:o}",
+			      "id", report_text(st, 0), "title", report_text(st, 1), "service",
+			      report_text(st, 2), "severity", report_text(st, 3), "resource_type",
+			      report_text(st, 4), "status", report_text(st, 5), "reason",
+			      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "counts",
+			      "pass", sqlite3_column_int(st, 7), "fail", sqlite3_column_int(st, 8),
+			      "error", sqlite3_column_int(st, 9), "not_applicable",
+			      sqlite3_column_int(st, 10), "rationale", report_text(st, 11),
+			      "remediation", report_json_col(st, 12), "references",
+			      report_json_col(st, 13));
+		if (!c || json_array_append_new(arr, c) != 0)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	return arr;
+fail:
+	sqlite3_finalize(st);
+	json_decref(arr);
+	return NULL;
+}
+
+static attest_rc
+write_findings(attest_store *store, const char *id, FILE *out)
+{
+	sqlite3_stmt *st = report_query(store, finding_sql, id);
+	json_t *f;
+	bool first = true;
+	int src;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	fputs("  \"findings\": [", out);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s?, s:s?, s:s?, s:s?}, s:o, s:s,"
+			      " s:o, s:o}",
+			      "check", report_text(st, 0), "status", report_text(st, 1), "severity",
+			      report_text(st, 2), "resource", "type", report_text(st, 3), "id",
+			      report_text(st, 4), "arn",
+			      sqlite3_column_text(st, 5) ? report_text(st, 5) : NULL, "name",
+			      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "region",
+			      sqlite3_column_text(st, 7) ? report_text(st, 7) : NULL, "account",
+			      sqlite3_column_text(st, 8) ? report_text(st, 8) : NULL, "controls",
+			      report_json_col(st, 12), "reason", report_text(st, 9), "evidence",
+			      report_json_col(st, 10), "remediation", report_json_col(st, 11));
+		if (!f) {
+			sqlite3_finalize(st);
+			return attest_nomem(attest_store_ctx(store));
+		}
+		fputs(first ? "\n    " : ",\n    ", out);
+		first = false;
+		json_dumpf(f, out, JSON_COMPACT);
+		json_decref(f);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return report_db_error(store, "cannot read findings");
+	fputs(first ? "]\n" : "\n  ]\n", out);
+	return ATTEST_OK;
+}
+
+/* Writes "  "key": value" with value indented as a member of the top object. */
+static void
+put_member(FILE *out, const char *key, const json_t *v)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	const char *p;
+
+	fprintf(out, "  \"%s\": ", key);
+	for (p = text; p && *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fputs("  ", out);
+	}
+	fputs(",\n", out);
+	free(text);
+}
+
+attest_rc
+attest_report_json(attest_store *store, const char *id, FILE *out)
+{
+	attest_ctx *ctx = attest_store_ctx(store);
+	json_t *scan = NULL, *fws = NULL, *checks = NULL;
+	attest_rc rc = ATTEST_ERR_DB;
+
+	if (!(scan = scan_object(store, id))) {
+		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
+		goto out;
+	}
+	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)))
+		goto out;
+	fputs("{\n  \"format\": \"attest-result\",\n  \"format_version\": 1,\n", out);
+	put_member(out, "scan", scan);
+	put_member(out, "frameworks", fws);
+	put_member(out, "checks", checks);
+	if ((rc = write_findings(store, id, out)) != ATTEST_OK)
+		goto out;
+	fputs("}\n", out);
+	rc = ferror(out) ? attest_error(ctx, ATTEST_ERR_IO, "cannot write the JSON result")
+			 : ATTEST_OK;
+out:
+	if (rc == ATTEST_ERR_DB && !*attest_ctx_errmsg(ctx))
+		report_db_error(store, "cannot read the scan");
+	json_decref(scan);
+	json_decref(fws);
+	json_decref(checks);
+	return rc;
+}

@@ -1,0 +1,169 @@
+/*
+ * The terminal summary: per framework its score, coverage and control
+ * counts, how the score moved since the previous scan of the same scope,
+ * and the worst failing controls, most severe first. Colour is the caller's
+ * decision (a terminal, and NO_COLOR unset).
+ */
+#include "config.h"
+
+#include "report_int.h"
+
+#include <string.h>
+
+#define WORST_CONTROLS 5
+
+struct style {
+	const char *bold, *red, *green, *yellow, *dim, *reset;
+};
+
+static const struct style plain = {"", "", "", "", "", ""};
+static const struct style ansi = {"\033[1m", "\033[31m", "\033[32m", "\033[33m", "\033[2m",
+				  "\033[0m"};
+
+static const char fw_sql[] =
+	"SELECT f.framework, f.title, f.version, f.score, f.coverage, f.n_total, f.n_pass,"
+	" f.n_fail, f.n_manual, f.n_not_evaluated, f.n_not_applicable, f.n_error,"
+	" (SELECT p.score FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"
+	"   WHERE p.framework = f.framework AND ps.scope = s.scope"
+	"   AND ps.started_at < s.started_at ORDER BY ps.started_at DESC LIMIT 1),"
+	" (SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"
+	"   WHERE p.framework = f.framework AND ps.scope = s.scope"
+	"   AND ps.started_at < s.started_at ORDER BY ps.started_at DESC LIMIT 1)"
+	" FROM scan_frameworks f JOIN scans s ON s.scan_id = f.scan_id"
+	" WHERE f.scan_id = ?1 ORDER BY f.seq";
+
+static const char worst_sql[] =
+	"SELECT c.control_id, c.title,"
+	" min(CASE k.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"
+	"   WHEN 'low' THEN 3 ELSE 4 END) AS rank,"
+	" sum(k.n_fail)"
+	" FROM scan_controls c"
+	" JOIN scan_control_checks m ON m.scan_id = c.scan_id AND m.framework = c.framework"
+	"   AND m.control_id = c.control_id"
+	" JOIN scan_checks k ON k.scan_id = c.scan_id AND k.check_id = m.check_id"
+	"   AND k.status = 'fail'"
+	" WHERE c.scan_id = ?1 AND c.framework = ?2 AND c.status = 'fail'"
+	" GROUP BY c.control_id ORDER BY rank, sum(k.n_fail) DESC, c.seq LIMIT ?3";
+
+static const char *const severity_names[] = {"critical", "high", "medium", "low", "info"};
+
+static void
+bar(FILE *out, const struct style *s, double score, bool has)
+{
+	int i, full = has ? (int)(score / 5.0 + 0.5) : 0;
+
+	fputs(has ? (score >= 80 ? s->green : score >= 50 ? s->yellow : s->red) : s->dim, out);
+	for (i = 0; i < 20; i++)
+		fputs(i < full ? "\u2588" : "\u2591", out);
+	fputs(s->reset, out);
+}
+
+static attest_rc
+worst_controls(attest_store *store, const char *id, const char *fw, FILE *out,
+	       const struct style *s)
+{
+	sqlite3_stmt *st = report_query(store, worst_sql, id);
+	int rank;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	sqlite3_bind_text(st, 2, fw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, WORST_CONTROLS);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rank = sqlite3_column_int(st, 2);
+		if (rank < 0 || rank > 4)
+			rank = 4;
+		fprintf(out, "    %s%-9s%s %-8s %s (%d failing)\n", rank <= 1 ? s->red : s->yellow,
+			severity_names[rank], s->reset, report_text(st, 0), report_text(st, 1),
+			sqlite3_column_int(st, 3));
+	}
+	sqlite3_finalize(st);
+	return ATTEST_OK;
+}
+
+static void
+header(attest_store *store, const char *id, FILE *out, const struct style *s)
+{
+	sqlite3_stmt *st = report_query(
+		store,
+		"SELECT scan_id, as_of, resource_count,"
+		" (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
+		" (SELECT group_concat(value, ', ') FROM json_each(regions)),"
+		" (SELECT group_concat(json_extract(value, '$.path'), ', ')"
+		"   FROM json_each(sources)) FROM scans WHERE scan_id = ?1",
+		id);
+
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		fprintf(out, "%sattest scan %s%s\n", s->bold, report_text(st, 0), s->reset);
+		fprintf(out, "  inventory  %s (%lld resources, as of %s)\n", report_text(st, 5),
+			(long long)sqlite3_column_int64(st, 2), report_text(st, 1));
+		fprintf(out, "  accounts   %s\n  regions    %s\n\n", report_text(st, 3),
+			report_text(st, 4));
+	}
+	sqlite3_finalize(st);
+}
+
+attest_rc
+attest_report_summary(attest_store *store, const char *id, FILE *out, bool color)
+{
+	const struct style *s = color ? &ansi : &plain;
+	sqlite3_stmt *st;
+	bool has;
+	double score;
+	attest_rc rc = ATTEST_OK;
+
+	header(store, id, out, s);
+	st = report_query(store, fw_sql, id);
+	if (!st)
+		return ATTEST_ERR_DB;
+	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
+		has = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		score = sqlite3_column_double(st, 3);
+		fprintf(out, "%s%s%s  %s %s\n  ", s->bold, report_text(st, 0), s->reset,
+			report_text(st, 1), report_text(st, 2));
+		bar(out, s, score, has);
+		if (has)
+			fprintf(out, " score %5.1f%%", score);
+		else
+			fputs(" score   n/a ", out);
+		fprintf(out, "   coverage %5.1f%% of %d controls", sqlite3_column_double(st, 4),
+			sqlite3_column_int(st, 5));
+		if (has && sqlite3_column_type(st, 12) != SQLITE_NULL)
+			fprintf(out, "   %+.1f since %s", score - sqlite3_column_double(st, 12),
+				report_text(st, 13));
+		else if (sqlite3_column_type(st, 13) == SQLITE_NULL)
+			fputs("   (first scan of this scope)", out);
+		fprintf(out,
+			"\n  %s%d pass%s  %s%d fail%s  %d manual  %d not evaluated  "
+			"%d not applicable  %d error\n",
+			s->green, sqlite3_column_int(st, 6), s->reset, s->red,
+			sqlite3_column_int(st, 7), s->reset, sqlite3_column_int(st, 8),
+			sqlite3_column_int(st, 9), sqlite3_column_int(st, 10),
+			sqlite3_column_int(st, 11));
+		if (sqlite3_column_int(st, 7) > 0) {
+			fputs("  worst failing controls:\n", out);
+			rc = worst_controls(store, id, report_text(st, 0), out, s);
+		}
+		fputc('\n', out);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+attest_rc
+attest_report_scores(attest_store *store, const char *id,
+		     void (*fn)(void *data, const char *framework, bool has_score, double score),
+		     void *data)
+{
+	sqlite3_stmt *st = report_query(
+		store, "SELECT framework, score FROM scan_frameworks WHERE scan_id = ?1 ORDER BY seq",
+		id);
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(data, report_text(st, 0), sqlite3_column_type(st, 1) != SQLITE_NULL,
+		   sqlite3_column_double(st, 1));
+	sqlite3_finalize(st);
+	return ATTEST_OK;
+}

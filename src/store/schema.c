@@ -1,0 +1,75 @@
+/*
+ * The history database schema and its migrations. The version lives in
+ * PRAGMA user_version; each migration moves it up by one inside the caller's
+ * transaction, so a database is always at exactly one known version. A new
+ * schema version appends a migration here and never edits an old one.
+ */
+#include "config.h"
+
+#include "store_int.h"
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE scans("
+	"  scan_id TEXT PRIMARY KEY,"
+	"  started_at TEXT NOT NULL, finished_at TEXT NOT NULL, as_of TEXT NOT NULL,"
+	"  attest_version TEXT NOT NULL,"
+	"  scope TEXT NOT NULL,"            /* provider:sorted accounts, for comparisons */
+	"  accounts TEXT NOT NULL, regions TEXT NOT NULL,"      /* JSON arrays */
+	"  sources TEXT NOT NULL,"          /* JSON array of the inputs read */
+	"  inventory_sha256 TEXT NOT NULL, resource_count INTEGER NOT NULL);"
+	"CREATE INDEX scans_scope_time ON scans(scope, started_at);"
+	"CREATE INDEX scans_time ON scans(started_at);"
+	"CREATE TABLE scan_frameworks("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, framework TEXT NOT NULL,"
+	"  seq INTEGER, version TEXT, title TEXT, publisher TEXT, score REAL, coverage REAL,"
+	"  n_total INTEGER, n_pass INTEGER, n_fail INTEGER, n_manual INTEGER,"
+	"  n_not_evaluated INTEGER, n_not_applicable INTEGER, n_error INTEGER,"
+	"  PRIMARY KEY(scan_id, framework)) WITHOUT ROWID;"
+	"CREATE INDEX scan_frameworks_fw ON scan_frameworks(framework, scan_id);"
+	"CREATE TABLE scan_controls("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, framework TEXT NOT NULL,"
+	"  control_id TEXT NOT NULL, seq INTEGER, section TEXT, title TEXT, description TEXT,"
+	"  level TEXT, assessment TEXT, status TEXT NOT NULL,"
+	"  PRIMARY KEY(scan_id, framework, control_id)) WITHOUT ROWID;"
+	"CREATE TABLE scan_control_checks("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, framework TEXT NOT NULL,"
+	"  control_id TEXT NOT NULL, check_id TEXT NOT NULL);"
+	"CREATE INDEX scan_control_checks_scan ON scan_control_checks(scan_id, framework,"
+	"  control_id);"
+	"CREATE INDEX scan_control_checks_check ON scan_control_checks(scan_id, check_id);"
+	"CREATE TABLE scan_checks("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, check_id TEXT NOT NULL,"
+	"  title TEXT, service TEXT, severity TEXT, resource_type TEXT, requires TEXT,"
+	"  rationale TEXT, remediation TEXT, refs TEXT, status TEXT NOT NULL, reason TEXT,"
+	"  n_pass INTEGER, n_fail INTEGER, n_error INTEGER, n_not_applicable INTEGER,"
+	"  PRIMARY KEY(scan_id, check_id)) WITHOUT ROWID;"
+	"CREATE TABLE findings("
+	"  finding_id INTEGER PRIMARY KEY,"
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, check_id TEXT NOT NULL,"
+	"  status TEXT NOT NULL, resource_type TEXT, resource_id TEXT, arn TEXT, name TEXT,"
+	"  region TEXT, account TEXT, reason TEXT, evidence TEXT);"
+	"CREATE INDEX findings_scan_check ON findings(scan_id, check_id, status);",
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+attest_rc
+store_migrate(attest_ctx *ctx, sqlite3 *db, int from)
+{
+	char pragma[64];
+	int v;
+
+	for (v = from; v < STORE_SCHEMA_VERSION; v++) {
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			return attest_error(ctx, ATTEST_ERR_DB,
+					    "cannot migrate the history database to version %d: %s",
+					    v + 1, sqlite3_errmsg(db));
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+			return attest_error(ctx, ATTEST_ERR_DB, "cannot migrate: %s",
+					    sqlite3_errmsg(db));
+	}
+	return ATTEST_OK;
+}

@@ -1,0 +1,412 @@
+/*
+ * The history database: opening it safely and writing a scan into it.
+ * A scan is copied from the evaluated inventory database (ATTACHed read-only)
+ * inside one IMMEDIATE transaction, so a scan killed at any point leaves the
+ * history exactly as it was. WAL mode and a busy timeout let concurrent scans
+ * queue for the write lock instead of failing.
+ */
+#include "config.h"
+
+#include "inventory/inventory_int.h"
+#include "store_int.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct attest_store {
+	attest_ctx *ctx;
+	sqlite3 *db;
+	char *path;
+};
+
+sqlite3 *
+attest_store_db(attest_store *store)
+{
+	return store->db;
+}
+
+attest_ctx *
+attest_store_ctx(attest_store *store)
+{
+	return store->ctx;
+}
+
+static attest_rc
+mkdirs(attest_ctx *ctx, char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			attest_rc rc = attest_error(ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
+						    path, strerror(errno));
+			*p = '/';
+			return rc;
+		}
+		*p = '/';
+	}
+	return ATTEST_OK;
+}
+
+attest_rc
+attest_store_default_path(attest_ctx *ctx, char *buf, size_t size)
+{
+	const char *env = getenv("ATTEST_DB"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (env && *env)
+		n = snprintf(buf, size, "%s", env);
+	else if (xdg && *xdg)
+		n = snprintf(buf, size, "%s/attest/history.db", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.local/share/attest/history.db", home);
+	else
+		return attest_error(ctx, ATTEST_ERR_USAGE,
+				    "no history database: set ATTEST_DB or HOME, or give --db");
+	if (n < 0 || (size_t)n >= size)
+		return attest_error(ctx, ATTEST_ERR_LIMIT, "history database path too long");
+	return mkdirs(ctx, buf);
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static attest_rc
+check_and_migrate(attest_store *s)
+{
+	int version = 0, app = 0, objects = 0;
+	char sql[96];
+	attest_rc rc;
+
+	if (pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &objects) != SQLITE_OK)
+		return attest_error(s->ctx, ATTEST_ERR_DB,
+				    "cannot use '%s' as the history database: %s", s->path,
+				    sqlite3_errmsg(s->db));
+	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK ||
+	    pragma_int(s->db, "PRAGMA application_id", &app) != SQLITE_OK)
+		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s': %s", s->path,
+				    sqlite3_errmsg(s->db));
+	if (objects > 0 && app != STORE_APPLICATION_ID)
+		return attest_error(s->ctx, ATTEST_ERR_DB,
+				    "'%s' is an SQLite database but not an attest history database",
+				    s->path);
+	if (version > STORE_SCHEMA_VERSION)
+		return attest_error(s->ctx, ATTEST_ERR_DB,
+				    "'%s' was written by a newer attest (schema version %d; this "
+				    "attest %s reads up to %d): upgrade attest, the database was "
+				    "left untouched",
+				    s->path, version, PACKAGE_VERSION, STORE_SCHEMA_VERSION);
+	if (version == STORE_SCHEMA_VERSION)
+		return ATTEST_OK;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot lock '%s': %s", s->path,
+				    sqlite3_errmsg(s->db));
+	/* Another process may have migrated while we waited for the lock. */
+	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK) {
+		rc = attest_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s'", s->path);
+		goto fail;
+	}
+	if ((rc = store_migrate(s->ctx, s->db, version)) != ATTEST_OK)
+		goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = attest_error(s->ctx, ATTEST_ERR_DB, "cannot migrate '%s': %s", s->path,
+				  sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	return ATTEST_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+attest_rc
+attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
+{
+	attest_store *s;
+	attest_rc rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return attest_nomem(ctx);
+	s->ctx = ctx;
+	s->path = attest_strdup(path);
+	if (!s->path) {
+		free(s);
+		return attest_nomem(ctx);
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot open the history database '%s': %s",
+				  path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 30000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = check_and_migrate(s)) != ATTEST_OK)
+		goto fail;
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL,
+			 NULL) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot configure '%s': %s", path,
+				  sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	*out = s;
+	return ATTEST_OK;
+fail:
+	attest_store_close(s);
+	return rc;
+}
+
+void
+attest_store_close(attest_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static attest_rc
+new_scan_id(attest_ctx *ctx, time_t started, char id[ATTEST_SCAN_ID_MAX])
+{
+	unsigned char r[4];
+	struct tm tm;
+	char stamp[32];
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return attest_error(ctx, ATTEST_ERR_INTERNAL, "no randomness for a scan id");
+	gmtime_r(&started, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(id, ATTEST_SCAN_ID_MAX, "%s-%02x%02x%02x%02x", stamp, r[0], r[1], r[2], r[3]);
+	return ATTEST_OK;
+}
+
+/* The inventory's digest: the SHA-256 of its one source, or of the sorted
+ * list of its sources' digests when several files were read. */
+static attest_rc
+inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	EVP_MD_CTX *mdc = NULL;
+	int count = 0;
+	const char *one = NULL;
+	attest_rc rc = ATTEST_ERR_DB;
+
+	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM inv.sources ORDER BY sha256", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	if (!(mdc = EVP_MD_CTX_new()) || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		one = (const char *)sqlite3_column_text(st, 0);
+		if (!one)
+			continue;
+		count++;
+		if (count == 1)
+			snprintf(out, 65, "%s", one);
+		EVP_DigestUpdate(mdc, one, strlen(one));
+		EVP_DigestUpdate(mdc, "\n", 1);
+	}
+	if (count != 1) {
+		EVP_DigestFinal_ex(mdc, md, &n);
+		for (i = 0; i < n && i < 32; i++)
+			snprintf(out + 2 * i, 3, "%02x", md[i]);
+	}
+	rc = ATTEST_OK;
+out:
+	if (rc == ATTEST_ERR_DB)
+		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot read the inventory's sources: %s",
+				  sqlite3_errmsg(db));
+	EVP_MD_CTX_free(mdc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const char copy_sql[] =
+	"INSERT INTO scan_frameworks SELECT ?1, framework, seq, version, title, publisher,"
+	"  score, coverage, n_total, n_pass, n_fail, n_manual, n_not_evaluated,"
+	"  n_not_applicable, n_error FROM inv.fw;"
+	"INSERT INTO scan_controls SELECT ?1, framework, control_id, seq, section, title,"
+	"  description, level, assessment, status FROM inv.ctl;"
+	"INSERT INTO scan_control_checks SELECT ?1, framework, control_id, check_id"
+	"  FROM inv.ctl_checks;"
+	"INSERT INTO scan_checks SELECT ?1, check_id, title, service, severity, resource_type,"
+	"  requires, rationale, remediation, refs, status, reason, n_pass, n_fail, n_error,"
+	"  n_not_applicable FROM inv.chk;"
+	"INSERT INTO findings(scan_id, check_id, status, resource_type, resource_id, arn, name,"
+	"  region, account, reason, evidence)"
+	"  SELECT ?1, r.check_id, r.status, x.type, x.id, x.arn, x.name, x.region, x.account,"
+	"    r.reason, r.evidence FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
+	"  ORDER BY r.check_id, r.rowid;";
+
+static attest_rc
+exec_with_id(attest_store *s, const char *sql, const char *id)
+{
+	sqlite3_stmt *st;
+	const char *tail;
+
+	while (*sql) {
+		st = NULL;
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, &tail) != SQLITE_OK)
+			return ATTEST_ERR_DB;
+		if (!st)
+			break;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return ATTEST_ERR_DB;
+		}
+		sqlite3_finalize(st);
+		sql = tail;
+	}
+	return ATTEST_OK;
+}
+
+static attest_rc
+insert_scan(attest_store *s, const char *id, time_t started, time_t finished, time_t as_of,
+	    const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	char t1[21], t2[21], t3[21];
+	attest_rc rc = ATTEST_OK;
+
+	attest_time_iso(started, t1);
+	attest_time_iso(finished, t2);
+	attest_time_iso(as_of, t3);
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "INSERT INTO scans(scan_id, started_at, finished_at, as_of, attest_version,"
+		    " scope, accounts, regions, sources, inventory_sha256, resource_count)"
+		    " SELECT ?1, ?2, ?3, ?4, ?5,"
+		    "  'aws:' || ifnull((SELECT group_concat(id, ',') FROM"
+		    "    (SELECT id FROM inv.accounts ORDER BY id)), ''),"
+		    "  (SELECT json_group_array(id) FROM (SELECT id FROM inv.accounts ORDER BY id)),"
+		    "  (SELECT json_group_array(name) FROM"
+		    "    (SELECT name FROM inv.regions ORDER BY name)),"
+		    "  (SELECT json_group_array(json_object('path', path, 'format', format,"
+		    "    'source', source, 'collected_at', collected_at, 'sha256', sha256,"
+		    "    'bytes', bytes, 'resources', resources)) FROM inv.sources),"
+		    "  ?6, (SELECT count(*) FROM inv.resources)",
+		    -1, &st, NULL) != SQLITE_OK)
+		return ATTEST_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t2, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t3, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, PACKAGE_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ATTEST_ERR_DB;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+attest_rc
+attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t finished,
+		  char id[ATTEST_SCAN_ID_MAX])
+{
+	sqlite3_stmt *st = NULL;
+	char digest[65] = "";
+	attest_rc rc;
+	bool attached = false, open_tx = false;
+
+	if ((rc = new_scan_id(s->ctx, started, id)) != ATTEST_OK)
+		return rc;
+	rc = ATTEST_ERR_DB;
+	if (sqlite3_prepare_v2(s->db, "ATTACH ?1 AS inv", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, attest_inventory_path(inv), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	attached = true;
+	if ((rc = inventory_digest(s->ctx, s->db, digest)) != ATTEST_OK)
+		goto done;
+	rc = ATTEST_ERR_DB;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	open_tx = true;
+	if (insert_scan(s, id, started, finished, attest_inventory_as_of(inv), digest) !=
+		    ATTEST_OK ||
+	    exec_with_id(s, copy_sql, id) != ATTEST_OK ||
+	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	open_tx = false;
+	rc = ATTEST_OK;
+out:
+	if (rc == ATTEST_ERR_DB)
+		attest_error(s->ctx, rc, "cannot save the scan in '%s': %s", s->path,
+			     sqlite3_errmsg(s->db));
+done:
+	if (open_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(st);
+	if (attached)
+		sqlite3_exec(s->db, "DETACH inv", NULL, NULL, NULL);
+	return rc;
+}
+
+attest_rc
+attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MAX])
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+	attest_rc rc = ATTEST_OK;
+
+	if (strcmp(ref, "latest") == 0)
+		sqlite3_prepare_v2(s->db,
+				   "SELECT scan_id FROM scans ORDER BY started_at DESC, scan_id DESC"
+				   " LIMIT 1",
+				   -1, &st, NULL);
+	else
+		sqlite3_prepare_v2(s->db,
+				   "SELECT scan_id FROM scans WHERE scan_id = ?1 OR"
+				   " substr(scan_id, 1, length(?1)) = ?1 ORDER BY scan_id = ?1 DESC"
+				   " LIMIT 2",
+				   -1, &st, NULL);
+	if (!st)
+		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot query '%s': %s", s->path,
+				    sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
+		else if (strcmp(id, ref) != 0)
+			rc = attest_error(s->ctx, ATTEST_ERR_NOTFOUND,
+					  "scan reference '%s' is ambiguous", ref);
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", ref,
+				    s->path);
+	return rc;
+}
