@@ -9,6 +9,7 @@
 #include "output.h"
 
 #include <getopt.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,31 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 	return EXIT_OK;
 }
 
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With --verbose: where the time went and the peak memory, for users sizing
+ * a machine and for make bench. */
+static void
+print_stats(attest_inventory *inv, const double t[4])
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr,
+		"attest: %lld resources in %.2f s (%.0f per second), peak memory %.1f MiB\n"
+		"attest: phases: load %.2f s, evaluate %.2f s, store %.2f s\n",
+		attest_inventory_count(inv), t[3] - t[0],
+		(double)attest_inventory_count(inv) / (t[3] - t[0] > 0 ? t[3] - t[0] : 1),
+		(double)ru.ru_maxrss / 1024.0, t[1] - t[0], t[2] - t[1], t[3] - t[2]);
+}
+
 struct threshold {
 	double min;
 	int status;
@@ -132,14 +158,16 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	attest_store *store = NULL;
 	char sample[4096], dbpath[4096], id[ATTEST_SCAN_ID_MAX];
 	time_t started, finished;
+	double t[4];
 	int first = 1, i, status;
-	struct threshold t;
+	struct threshold th;
 
 	status = parse(argc, argv, &o, &first);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
 	started = time(NULL);
+	t[0] = now_seconds();
 	status = EXIT_ERROR;
 	if ((status = cli_load_library(ctx, o.dirs, o.n_dirs, &lib)) != EXIT_OK)
 		goto out;
@@ -154,9 +182,12 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	for (i = first; i < argc; i++)
 		if (attest_inventory_load(inv, argv[i]) != ATTEST_OK)
 			goto lib_fail;
-	if (attest_inventory_finish(inv) != ATTEST_OK ||
-	    attest_evaluate(inv, lib, o.frameworks, o.n_frameworks) != ATTEST_OK)
+	if (attest_inventory_finish(inv) != ATTEST_OK)
 		goto lib_fail;
+	t[1] = now_seconds();
+	if (attest_evaluate(inv, lib, o.frameworks, o.n_frameworks) != ATTEST_OK)
+		goto lib_fail;
+	t[2] = now_seconds();
 	finished = time(NULL);
 	if (o.db)
 		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
@@ -165,7 +196,10 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	if (attest_store_open(ctx, dbpath, &store) != ATTEST_OK ||
 	    attest_store_save(store, inv, started, finished, id) != ATTEST_OK)
 		goto lib_fail;
+	t[3] = now_seconds();
 	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
+	if (o.verbose)
+		print_stats(inv, t);
 	if (o.json && (status = cli_write_output(ctx, o.json, store, id, attest_report_json)) !=
 			      EXIT_OK)
 		goto out;
@@ -180,11 +214,11 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	}
 	status = EXIT_OK;
 	if (o.has_fail_under) {
-		t.min = o.fail_under;
-		t.status = EXIT_OK;
-		if (attest_report_scores(store, id, check_threshold, &t) != ATTEST_OK)
+		th.min = o.fail_under;
+		th.status = EXIT_OK;
+		if (attest_report_scores(store, id, check_threshold, &th) != ATTEST_OK)
 			goto lib_fail;
-		status = t.status;
+		status = th.status;
 	}
 	goto out;
 lib_fail:

@@ -53,13 +53,17 @@ attest_version(void)
 attest_rc
 attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...)
 {
+	char msg[ERRMSG_MAX];
 	va_list ap;
 
 	if (!ctx)
 		return rc;
+	/* Format aside first: callers may pass the current message as an
+	 * argument, and vsnprintf must not read the buffer it writes. */
 	va_start(ap, fmt);
-	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(ctx->errmsg, msg, sizeof(msg));
 	return rc;
 }
 

@@ -27,8 +27,9 @@ attest_time_iso(time_t t, char out[21])
 bool
 attest_time_parse(const char *s, time_t *out)
 {
-	struct tm tm;
+	struct tm tm, check;
 	const char *end;
+	time_t t;
 
 	if (!s)
 		return false;
@@ -41,6 +42,12 @@ attest_time_parse(const char *s, time_t *out)
 			;
 	if (strcmp(end, "Z") != 0 && strcmp(end, "+00:00") != 0 && *end != '\0')
 		return false;
-	*out = timegm(&tm);
+	/* strptime takes any day 1-31 and timegm() would roll 02-30 over into
+	 * March: refuse dates that do not exist. */
+	check = tm;
+	t = timegm(&tm); /* normalizes tm */
+	if (tm.tm_mday != check.tm_mday || tm.tm_mon != check.tm_mon)
+		return false;
+	*out = t;
 	return true;
 }

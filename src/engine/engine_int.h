@@ -10,6 +10,9 @@
 
 #include <sqlite3.h>
 
+/* Creates the result tables and registers the SQL functions on db; the
+ * first step of every evaluation. */
+attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
 /* Runs one check and records its results and its overall status. */
 attest_rc eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c);
 /* Rolls check results up to controls and scores each framework. */

@@ -42,6 +42,16 @@ db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)
 	return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s: %s", what, sqlite3_errmsg(db));
 }
 
+attest_rc
+engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now)
+{
+	if (sqlite3_exec(db, results_schema, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(ctx, db, "cannot create result tables");
+	if (attest_sqlfn_register(db, now) != SQLITE_OK)
+		return db_fail(ctx, db, "cannot register functions");
+	return ATTEST_OK;
+}
+
 static bool
 selected(const char *id, const char *const *ids, size_t n)
 {
@@ -141,10 +151,12 @@ attest_evaluate(attest_inventory *inv, attest_library *lib, const char *const *i
 			return attest_error(ctx, ATTEST_ERR_NOTFOUND,
 					    "unknown framework '%s' (see 'attest frameworks')",
 					    ids[i]);
-	if (sqlite3_exec(db, results_schema, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(ctx, db, "cannot create result tables");
-	if (attest_sqlfn_register(db, attest_inventory_as_of(inv)) != SQLITE_OK)
-		return db_fail(ctx, db, "cannot register functions");
+	if (lib->n_frameworks == 0)
+		return attest_error(ctx, ATTEST_ERR_NOTFOUND,
+				    "no frameworks are installed (looked in '%s/frameworks')",
+				    attest_datadir());
+	if ((rc = engine_prepare(ctx, db, attest_inventory_as_of(inv))) != ATTEST_OK)
+		return rc;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot begin");
 	if ((rc = record_library(ctx, db, lib, ids, n)) != ATTEST_OK)

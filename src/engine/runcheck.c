@@ -27,6 +27,10 @@ authorize(void *data, int action, const char *a, const char *b, const char *dbna
 		return SQLITE_OK;
 	case SQLITE_INSERT:
 		return a && strcmp(a, "res") == 0 ? SQLITE_OK : SQLITE_DENY;
+	case SQLITE_UPDATE:
+		/* SQLite asks this when it sets up an eponymous virtual table such
+		 * as json_each; a SELECT cannot express a real UPDATE. */
+		return a && strcmp(a, "sqlite_master") == 0 ? SQLITE_OK : SQLITE_DENY;
 	default:
 		return SQLITE_DENY;
 	}

@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "awsconfig.h"
+#include "inventory/awsconfig.h"
 #include "harness.h"
 
 #include <stdlib.h>

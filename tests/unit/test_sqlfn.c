@@ -11,7 +11,7 @@
 #endif
 
 #include "harness.h"
-#include "sqlfn.h"
+#include "engine/sqlfn.h"
 
 #include <jansson.h>
 #include <math.h>
