@@ -14,8 +14,9 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_THRESHOLD = 3 };
 struct cli_command {
 	const char *name;
 	const char *summary;
-	const char *usage; /* full help text */
+	const char *usage; /* full help text, or NULL when print_usage writes it */
 	int (*run)(attest_ctx *ctx, int argc, char **argv);
+	void (*print_usage)(FILE *out);
 };
 
 extern const struct cli_command cli_scan;

@@ -18,7 +18,10 @@ run_help(attest_ctx *ctx, int argc, char **argv)
 		if (!cmd)
 			return cli_fail(EXIT_USAGE, "no help for '%s': not an attest command",
 					argv[1]);
-		fputs(cmd->usage, stdout);
+		if (cmd->print_usage)
+			cmd->print_usage(stdout);
+		else
+			fputs(cmd->usage, stdout);
 		return EXIT_OK;
 	}
 	fputs("usage: attest COMMAND [OPTIONS] [ARGS]\n"
@@ -43,6 +46,7 @@ const struct cli_command cli_help = {
 	"show help for attest or one command",
 	"usage: attest help [COMMAND]\n\nShows the commands, or one command's usage.\n",
 	run_help,
+	NULL,
 };
 
 static int
@@ -57,4 +61,5 @@ const struct cli_command cli_version = {
 	"print the version",
 	"usage: attest version\n       attest --version\n",
 	run_version,
+	NULL,
 };

@@ -20,7 +20,7 @@ struct scan_opts {
 	size_t n_frameworks;
 	const char *dirs[MAX_LIST];
 	size_t n_dirs;
-	const char *json;
+	const char *outputs[CLI_MAX_FORMATS];
 	const char *db;
 	double fail_under;
 	bool has_fail_under;
@@ -28,7 +28,7 @@ struct scan_opts {
 	int verbose;
 };
 
-static const char usage[] =
+static const char usage_head[] =
 	"usage: attest scan [OPTIONS] [INPUT...]\n"
 	"\n"
 	"Evaluates inventories (native JSON or NDJSON, or AWS Config snapshots) against\n"
@@ -39,31 +39,45 @@ static const char usage[] =
 	"  -f, --framework ID       evaluate this framework (repeatable; default: all)\n"
 	"      --frameworks-dir DIR also load catalogs and checks from DIR (repeatable;\n"
 	"                           also ATTEST_FRAMEWORKS_PATH, colon-separated)\n"
-	"      --json FILE          write the JSON result to FILE ('-' for stdout)\n"
 	"      --db PATH            history database (default: $ATTEST_DB, else\n"
 	"                           $XDG_DATA_HOME/attest/history.db)\n"
 	"      --fail-under SCORE   exit 3 if a framework scores below SCORE (0-100),\n"
 	"                           or could not be scored\n"
 	"  -q, --quiet              no summary\n"
 	"  -v, --verbose            progress messages even when not on a terminal\n"
-	"  -h, --help               this help\n";
+	"  -h, --help               this help\n"
+	"Reports (several may be written at once, all from the stored scan):\n";
+
+static void
+usage(FILE *out)
+{
+	fputs(usage_head, out);
+	cli_formats_usage(out);
+}
 
 static int
 parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 {
-	static const struct option longopts[] = {
+	static const struct option base[] = {
 		{"framework", required_argument, NULL, 'f'},
 		{"frameworks-dir", required_argument, NULL, 'D'},
-		{"json", required_argument, NULL, 'j'},
 		{"db", required_argument, NULL, 'd'},
 		{"fail-under", required_argument, NULL, 'F'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
 	};
+	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
+	size_t n = sizeof(base) / sizeof(base[0]), i;
 	char *end;
 	int c;
+
+	/* One option per report format, identified by 1000 + its index. */
+	memcpy(longopts, base, sizeof(base));
+	for (i = 0; cli_formats[i].option; i++)
+		longopts[n++] = (struct option){cli_formats[i].option, required_argument, NULL,
+						1000 + (int)i};
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
 
 	optind = 1;
 	opterr = 0;
@@ -79,7 +93,6 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 				return cli_usage_error("scan", "too many --frameworks-dir options");
 			o->dirs[o->n_dirs++] = optarg;
 			break;
-		case 'j': o->json = optarg; break;
 		case 'd': o->db = optarg; break;
 		case 'F':
 			o->fail_under = strtod(optarg, &end);
@@ -93,11 +106,15 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = 1; break;
 		case 'h':
-			fputs(usage, stdout);
+			usage(stdout);
 			return -1;
 		case ':':
 			return cli_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
 		default:
+			if (c >= 1000 && c < 1000 + CLI_MAX_FORMATS) {
+				o->outputs[c - 1000] = optarg;
+				break;
+			}
 			return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -200,17 +217,18 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
 	if (o.verbose)
 		print_stats(inv, t);
-	if (o.json && (status = cli_write_output(ctx, o.json, store, id, attest_report_json)) !=
-			      EXIT_OK)
+	if ((status = cli_write_formats(ctx, o.outputs, store, id)) != EXIT_OK)
 		goto out;
 	if (!o.quiet) {
-		FILE *to = o.json && strcmp(o.json, "-") == 0 ? stderr : stdout;
+		FILE *to = cli_formats_use_stdout(o.outputs) ? stderr : stdout;
 
 		if (attest_report_summary(store, id, to, cli_color(to)) != ATTEST_OK)
 			goto lib_fail;
 		fprintf(to, "Stored as scan %s in %s\n", id, dbpath);
-		if (o.json && strcmp(o.json, "-") != 0)
-			fprintf(to, "JSON result written to %s\n", o.json);
+		for (i = 0; cli_formats[i].option; i++)
+			if (o.outputs[i] && strcmp(o.outputs[i], "-") != 0)
+				fprintf(to, "%s written to %s\n", cli_formats[i].option,
+					o.outputs[i]);
 	}
 	status = EXIT_OK;
 	if (o.has_fail_under) {
@@ -233,6 +251,7 @@ out:
 const struct cli_command cli_scan = {
 	"scan",
 	"evaluate an inventory against frameworks and store the scan",
-	usage,
+	NULL,
 	run_scan,
+	usage,
 };

@@ -12,6 +12,52 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const struct cli_format cli_formats[] = {
+	{"json", "the JSON result (doc/result-format.md)", attest_report_json},
+	{NULL, NULL, NULL},
+};
+
+_Static_assert(sizeof(cli_formats) / sizeof(cli_formats[0]) <= CLI_MAX_FORMATS,
+	       "raise CLI_MAX_FORMATS");
+
+void
+cli_formats_usage(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; cli_formats[i].option; i++)
+		fprintf(out, "      --%-6s FILE        write %s ('-': stdout)\n",
+			cli_formats[i].option, cli_formats[i].help);
+}
+
+int
+cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
+		  attest_store *store, const char *id)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; cli_formats[i].option; i++) {
+		if (!paths[i])
+			continue;
+		status = cli_write_output(ctx, paths[i], store, id, cli_formats[i].render);
+		if (status != EXIT_OK)
+			return status;
+	}
+	return EXIT_OK;
+}
+
+bool
+cli_formats_use_stdout(const char *const paths[CLI_MAX_FORMATS])
+{
+	size_t i;
+
+	for (i = 0; cli_formats[i].option; i++)
+		if (paths[i] && strcmp(paths[i], "-") == 0)
+			return true;
+	return false;
+}
+
 int
 cli_load_library(attest_ctx *ctx, const char *const *dirs, size_t n, attest_library **out)
 {

@@ -16,4 +16,23 @@ typedef attest_rc (*cli_renderer)(attest_store *store, const char *scan_id, FILE
 int cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, const char *id,
 		     cli_renderer render);
 
+/* The report formats a command can write, one option each (--json FILE, ...).
+ * A new renderer is one line in cli_formats[] (output.c). */
+struct cli_format {
+	const char *option;  /* long option name, also the format's name */
+	const char *help;    /* one line for the usage text */
+	cli_renderer render;
+};
+
+extern const struct cli_format cli_formats[];
+#define CLI_MAX_FORMATS 16
+
+/* Writes the usage lines of every format to out. */
+void cli_formats_usage(FILE *out);
+/* Writes each format whose path is set; stops at the first failure. */
+int cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
+		      attest_store *store, const char *id);
+/* True if some format goes to standard output. */
+bool cli_formats_use_stdout(const char *const paths[CLI_MAX_FORMATS]);
+
 #endif

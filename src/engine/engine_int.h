@@ -15,6 +15,8 @@
 attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
 /* Runs one check and records its results and its overall status. */
 attest_rc eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c);
+/* Fails (naming the file and line) when the check's query does not compile. */
+attest_rc check_compiles(attest_ctx *ctx, sqlite3 *db, const struct check *c);
 /* Rolls check results up to controls and scores each framework. */
 attest_rc score_frameworks(attest_ctx *ctx, sqlite3 *db);
 

@@ -159,6 +159,11 @@ attest_evaluate(attest_inventory *inv, attest_library *lib, const char *const *i
 		return rc;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot begin");
+	/* Every installed check must compile, mapped or not, so that a broken
+	 * check file is found the first time anything is scanned. */
+	for (i = 0; i < lib->n_checks; i++)
+		if ((rc = check_compiles(ctx, db, lib->checks[i])) != ATTEST_OK)
+			goto out;
 	if ((rc = record_library(ctx, db, lib, ids, n)) != ATTEST_OK)
 		goto out;
 	/* Every check mapped by a selected control, once. */

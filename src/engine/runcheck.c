@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Check queries may read and call functions; the engine's INSERT into res is
  * the only write. */
@@ -21,10 +22,17 @@ authorize(void *data, int action, const char *a, const char *b, const char *dbna
 {
 	switch (action) {
 	case SQLITE_SELECT:
-	case SQLITE_READ:
-	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
+	case SQLITE_READ:
+		/* Table-valued pragmas (pragma_database_list names files) arrive
+		 * as reads of "pragma_*". */
+		return a && strncasecmp(a, "pragma_", 7) == 0 ? SQLITE_DENY : SQLITE_OK;
+	case SQLITE_FUNCTION:
+		return b && (strcasecmp(b, "load_extension") == 0 ||
+			     strcasecmp(b, "fts3_tokenizer") == 0)
+			       ? SQLITE_DENY
+			       : SQLITE_OK;
 	case SQLITE_INSERT:
 		return a && strcmp(a, "res") == 0 ? SQLITE_OK : SQLITE_DENY;
 	case SQLITE_UPDATE:
@@ -147,26 +155,23 @@ static const char sanitize_sql[] =
 	"    WHERE r.rid = res.rid AND r.type = ?2);"
 	"UPDATE res SET reason = coalesce(reason, 'the check gave no reason'),"
 	"  evidence = CASE WHEN evidence IS NULL THEN '{}'"
-	"    WHEN json_valid(evidence) THEN json(evidence)"
+	"    WHEN json_valid(evidence) AND json_type(evidence) = 'object' THEN json(evidence)"
+	"    WHEN json_valid(evidence) THEN json_object('value', json(evidence))"
 	"    ELSE json_object('value', evidence) END WHERE check_id = ?1;"
 	"INSERT INTO chk_counts SELECT ?1, sum(status = 'pass'), sum(status = 'fail'),"
 	"  sum(status = 'error'), sum(status = 'not_applicable') FROM res WHERE check_id = ?1;";
 
-attest_rc
-eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+/* Prepares the check's query wrapped in the engine's INSERT, under the
+ * authorizer. A query that does not compile is an error in the check file. */
+static attest_rc
+compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt **out)
 {
 	struct attest_buf sql;
-	sqlite3_stmt *st = NULL;
-	const char *missing, *tail = NULL;
-	char reason[512];
-	attest_rc rc;
+	const char *tail = NULL;
+	attest_rc rc = ATTEST_OK;
 	int src;
 
-	missing = missing_type(db, c);
-	if (missing) {
-		snprintf(reason, sizeof(reason), "resource type %s was not collected", missing);
-		return record_check(ctx, db, c, "not_evaluated", reason);
-	}
+	*out = NULL;
 	attest_buf_init(&sql, 1u << 20);
 	if (attest_buf_printf(&sql,
 			      "INSERT INTO res(check_id, rid, status, reason, evidence)"
@@ -176,7 +181,7 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 		return attest_error(ctx, ATTEST_ERR_LIMIT, "check '%s': query too long", c->id);
 	}
 	sqlite3_set_authorizer(db, authorize, NULL);
-	src = sqlite3_prepare_v2(db, sql.data, -1, &st, &tail);
+	src = sqlite3_prepare_v2(db, sql.data, -1, out, &tail);
 	sqlite3_set_authorizer(db, NULL, NULL);
 	if (src != SQLITE_OK || (tail && *tail)) {
 		rc = attest_error(ctx, ATTEST_ERR_INVALID,
@@ -184,11 +189,39 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 				  "(it must be one SELECT returning rid, status, reason, evidence): %s",
 				  c->file, c->query_line, c->id,
 				  src != SQLITE_OK ? sqlite3_errmsg(db) : "more than one statement");
-		sqlite3_finalize(st);
-		attest_buf_release(&sql);
-		return rc;
+		sqlite3_finalize(*out);
+		*out = NULL;
 	}
 	attest_buf_release(&sql);
+	return rc;
+}
+
+attest_rc
+check_compiles(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+{
+	sqlite3_stmt *st = NULL;
+	attest_rc rc = compile_check(ctx, db, c, &st);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+attest_rc
+eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+{
+	sqlite3_stmt *st = NULL;
+	const char *missing;
+	char reason[512];
+	attest_rc rc;
+	int src;
+
+	missing = missing_type(db, c);
+	if (missing) {
+		snprintf(reason, sizeof(reason), "resource type %s was not collected", missing);
+		return record_check(ctx, db, c, "not_evaluated", reason);
+	}
+	if ((rc = compile_check(ctx, db, c, &st)) != ATTEST_OK)
+		return rc;
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	src = sqlite3_step(st);
 	if (src != SQLITE_DONE) {

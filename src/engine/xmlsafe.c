@@ -9,6 +9,7 @@
 
 #include "xmlsafe.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct first_error {
 	char msg[1024];
 	int line;
 	bool set;
+	int doctype_line; /* > 0 when the document has a DOCTYPE */
 };
 
 static void
@@ -34,10 +36,37 @@ keep_first(void *data, xmlErrorPtr err)
 	fe->set = true;
 }
 
+/* Parser errors arrive with the parser context; _private holds ours. libxml2
+ * goes on after the first well-formedness error, and the last one it reports
+ * ("premature end of data") says little about where the problem is. */
+static void
+parse_error(void *data, xmlErrorPtr err)
+{
+	keep_first(((xmlParserCtxtPtr)data)->_private, err);
+}
+
+/* Called at "<!DOCTYPE name ...", before the internal subset is read: stop
+ * there, so no entity is ever declared, expanded or fetched. */
+static void
+refuse_doctype(void *data, const xmlChar *name, const xmlChar *external_id,
+	       const xmlChar *system_id)
+{
+	xmlParserCtxtPtr pctx = data;
+	struct first_error *fe = pctx->_private;
+
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	fe->doctype_line = xmlSAX2GetLineNumber(pctx);
+	if (fe->doctype_line <= 0)
+		fe->doctype_line = 1;
+	xmlStopParser(pctx);
+}
+
 attest_rc
 attest_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 {
-	struct first_error fe = {{0}, 0, false};
+	struct first_error fe = {{0}, 0, false, 0};
 	xmlSchemaParserCtxtPtr pctx;
 
 	*out = NULL;
@@ -56,7 +85,7 @@ attest_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 attest_rc
 attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr *out)
 {
-	struct first_error fe = {{0}, 0, false};
+	struct first_error fe = {{0}, 0, false, 0};
 	xmlParserCtxtPtr pctx;
 	xmlSchemaValidCtxtPtr vctx = NULL;
 	xmlDocPtr doc;
@@ -67,26 +96,31 @@ attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPt
 	pctx = xmlNewParserCtxt();
 	if (!pctx)
 		return attest_nomem(ctx);
+	pctx->_private = &fe;
+	pctx->sax->serror = parse_error;
+	pctx->sax->internalSubset = refuse_doctype;
 	doc = xmlCtxtReadFile(pctx, path, NULL,
 			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				      XML_PARSE_NOCDATA);
+	if (fe.doctype_line > 0 || (doc && (doc->intSubset || doc->extSubset))) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "cannot load '%s' at line %d: a DOCTYPE is not allowed here", path,
+				  fe.doctype_line > 0 ? fe.doctype_line : 1);
+		goto out;
+	}
 	if (!doc) {
 		err = xmlCtxtGetLastError(pctx);
 		if (err && err->domain == XML_FROM_IO)
 			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
 		else {
-			keep_first(&fe, err);
+			keep_first(&fe, err); /* when no callback saw it */
 			rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: %s",
 					  path, fe.line, fe.set ? fe.msg : "not well-formed");
 		}
 		goto out;
 	}
-	if (doc->intSubset || doc->extSubset) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
-				  "cannot load '%s': a DOCTYPE is not allowed here", path);
-		goto out;
-	}
 	if (schema) {
+		fe.set = false; /* report the first validation error */
 		vctx = xmlSchemaNewValidCtxt(schema);
 		if (!vctx) {
 			rc = attest_nomem(ctx);

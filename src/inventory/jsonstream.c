@@ -26,7 +26,8 @@ struct jstream {
 	unsigned char chunk[CHUNK];
 	size_t pos, len;
 	bool eof, ioerr;
-	unsigned long line, col;     /* position of the next byte */
+	unsigned long line, col;     /* position of the next byte; columns count
+				      * characters, like jansson's */
 	unsigned long vline, vcol;   /* where the last value starts */
 	unsigned long long bytes;
 	EVP_MD_CTX *md;
@@ -118,8 +119,8 @@ next_raw(struct jstream *js)
 	if (c == '\n') {
 		js->line++;
 		js->col = 1;
-	} else {
-		js->col++;
+	} else if ((c & 0xc0) != 0x80) {
+		js->col++; /* not a UTF-8 continuation byte */
 	}
 	return c;
 }
@@ -140,14 +141,21 @@ jstream_peek(struct jstream *js)
 	return c;
 }
 
-attest_rc
-jstream_fail(struct jstream *js, attest_rc rc, const char *what)
+static attest_rc
+fail_at(struct jstream *js, attest_rc rc, unsigned long line, unsigned long col,
+	const char *what)
 {
 	if (js->ioerr)
 		return attest_error(js->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", js->name,
 				    strerror(errno));
 	return attest_error(js->ctx, rc, "cannot parse '%s' at line %lu, column %lu: %s", js->name,
-			    js->line, js->col, what);
+			    line, col, what);
+}
+
+attest_rc
+jstream_fail(struct jstream *js, attest_rc rc, const char *what)
+{
+	return fail_at(js, rc, js->line, js->col, what);
 }
 
 attest_rc
@@ -214,6 +222,7 @@ jstream_read_value(struct jstream *js, size_t max)
 {
 	char stack[MAX_DEPTH];
 	int depth = 0;
+	unsigned long line, col;
 	attest_rc rc;
 	int c;
 
@@ -236,6 +245,8 @@ jstream_read_value(struct jstream *js, size_t max)
 		if (depth == 0 && js->value.len > 0 &&
 		    (is_ws(c) || c == ',' || c == ']' || c == '}' || c == ':'))
 			return ATTEST_OK; /* end of a scalar */
+		line = js->line; /* of c, for messages about it */
+		col = js->col;
 		next_raw(js);
 		if ((rc = keep(js, c)) != ATTEST_OK)
 			return rc;
@@ -249,14 +260,14 @@ jstream_read_value(struct jstream *js, size_t max)
 		case '{':
 		case '[':
 			if (depth == MAX_DEPTH)
-				return jstream_fail(js, ATTEST_ERR_LIMIT,
-						    "nesting deeper than 256 levels");
+				return fail_at(js, ATTEST_ERR_LIMIT, line, col,
+					       "nesting deeper than 256 levels");
 			stack[depth++] = (char)(c == '{' ? '}' : ']');
 			break;
 		case '}':
 		case ']':
 			if (depth == 0 || stack[depth - 1] != c)
-				return jstream_fail(js, ATTEST_ERR_PARSE, "unbalanced bracket");
+				return fail_at(js, ATTEST_ERR_PARSE, line, col, "unbalanced bracket");
 			if (--depth == 0)
 				return ATTEST_OK;
 			break;
@@ -266,22 +277,52 @@ jstream_read_value(struct jstream *js, size_t max)
 	}
 }
 
+/* jansson's column is that of the last character it read. For an error
+ * about a token ("... near 'TOKEN'") that is the token's last character;
+ * returns how many characters to step back to its first one. Problems
+ * inside a string (a bad escape, a control character) keep the column of
+ * the character at fault. */
+static unsigned long
+token_back(const json_error_t *err)
+{
+	const char *p = strstr(err->text, " near '"), *e;
+	unsigned long n = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(" near '");
+	e = strrchr(p, '\'');
+	if (!e || e == p)
+		return 0;
+	if (*p == '"' && json_error_code(err) != json_error_duplicate_key &&
+	    !strstr(err->text, "expected near"))
+		return 0;
+	for (; p < e; p++)
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	return n - 1;
+}
+
 attest_rc
 jstream_parse(struct jstream *js, json_t **out)
 {
 	json_error_t err;
-	unsigned long line, col;
+	unsigned long line, col, back;
 
 	*out = json_loadb(js->value.data, js->value.len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
 			  &err);
 	if (*out)
 		return ATTEST_OK;
+	col = err.column > 0 ? (unsigned long)err.column : 1;
+	if (json_error_code(&err) == json_error_invalid_utf8)
+		col++; /* jansson stops before the byte it cannot decode */
+	else if ((back = token_back(&err)) < col)
+		col -= back;
 	if (err.line <= 1) {
 		line = js->vline;
-		col = js->vcol + (err.column > 0 ? (unsigned long)err.column - 1 : 0);
+		col = js->vcol + col - 1;
 	} else {
 		line = js->vline + (unsigned long)err.line - 1;
-		col = err.column > 0 ? (unsigned long)err.column : 1;
 	}
 	return attest_error(js->ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %lu, column %lu: %s",
 			    js->name, line, col, err.text);

@@ -219,5 +219,9 @@ inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file)
 	v = json_object_get(meta, "source");
 	if (v && !json_is_string(v))
 		return header_bad(ctx, file, "must be a string", "source");
+	/* A list of resources is streamed, never kept here: one that reached
+	 * the metadata is not a list, and would otherwise be silently empty. */
+	if (json_object_get(meta, "resources"))
+		return header_bad(ctx, file, "must be a list", "resources");
 	return ATTEST_OK;
 }
