@@ -9,6 +9,7 @@ build-essential autoconf automake libtool pkg-config
 libsqlite3-dev libjansson-dev libxml2-dev libssl-dev libcurl4-openssl-dev libhpdf-dev
 libcunit1-dev
 sqlite3 jq libxml2-utils python3-jsonschema ca-certificates
+fonts-dejavu-core qpdf poppler-utils
 "
 # Optional, used when present: clang (libFuzzer targets run briefly in the tests).
 OPTIONAL="clang"

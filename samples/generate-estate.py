@@ -198,6 +198,9 @@ def build_kms():
     kms(P, USE1, "aws/rds", 1500, True, "Default key that protects my RDS database volumes when no other key is defined")
     kms(P, USE1, "aws/s3", 1500, True, "Default key that protects my S3 objects when no other key is defined")
     kms(P, USE1, "aws/elasticfilesystem", 1200, True, "Default key that protects my EFS filesystems when no other key is defined")
+    kms(P, USE1, "nw-prod-backup", 700, True, "AWS Backup vault encryption", app="backup", owner="it-ops", cc="CC-1300")
+    kms(P, USE1, "nw-prod-secrets", 690, True, "Secrets Manager and messaging encryption", app="api", owner="backend-team", cc="CC-3100")
+    kms(P, USE1, "aws/dynamodb", 1000, True, "Default key that protects my DynamoDB data when no other key is defined")
     kms(P, EUW1, "nw-prod-eu-data", 640, True, "EU data residency: S3 and EFS", app="datalake", owner="data-platform", cc="CC-2100")
     kms(P, EUW1, "nw-prod-eu-rds", 640, True, "EU RDS storage encryption", app="orders", owner="platform-team")
     kms(P, EUW1, "aws/ebs", 640, True, "Default key that protects my EBS volumes when no other key is defined")
@@ -209,6 +212,8 @@ def build_kms():
     kms(S, USE1, "aws/ebs", 1300, True, "Default key that protects my EBS volumes when no other key is defined")
     kms(S, USE1, "aws/rds", 1300, True, "Default key that protects my RDS database volumes when no other key is defined")
     kms(S, USE1, "aws/elasticfilesystem", 900, True, "Default key that protects my EFS filesystems when no other key is defined")
+    kms(S, USE1, "aws/backup", 700, True, "Default key that protects my backups when no other key is defined")
+    kms(S, USE1, "aws/secretsmanager", 760, True, "Default key that protects my Secrets Manager data when no other key is defined")
     kms(S, EUW1, "nw-staging-eu-data", 500, False, "Staging EU QA data", app="qa", owner="qa-team", cc="CC-3300")
     kms(S, EUW1, "aws/ebs", 500, True, "Default key that protects my EBS volumes when no other key is defined")
 
@@ -767,7 +772,7 @@ BUCKETS = {}  # name -> (acct, region)
 
 
 def bucket(name, acct, region, days, statements, pab, sse, versioning, log_target=None, mfa_delete=False,
-           public_acl=False, app="platform", owner="platform-team", cc="CC-1100", **tags):
+           public_acl=False, app="platform", owner="platform-team", cc="CC-1100", object_lock=None, **tags):
     BUCKETS[name] = (acct, region)
     policy = doc(*statements) if statements else None
     if sse == "AES256":
@@ -795,6 +800,10 @@ def bucket(name, acct, region, days, statements, pab, sse, versioning, log_targe
                                        if log_target else {}),
         "BucketAcl": {"Owner": owner_obj, "Grants": grants},
         "OwnershipControls": {"Rules": [{"ObjectOwnership": "ObjectWriter" if public_acl else "BucketOwnerEnforced"}]},
+        # GetObjectLockConfiguration; null when the bucket has no Object Lock.
+        "ObjectLockConfiguration": ({"ObjectLockEnabled": "Enabled",
+                                     "Rule": {"DefaultRetention": {"Mode": object_lock[0], "Days": object_lock[1]}}}
+                                    if object_lock else None),
     }
     t = std_tags(acct, app, owner, cc)
     t.update(tags)
@@ -813,7 +822,7 @@ def build_s3():
                "Resource": "arn:aws:s3:::%s/data-events/AWSLogs/%s/*" % (ct, P),
                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}],
            PAB_ON, "nw-prod-cloudtrail", "Enabled", (logs_use1, "cloudtrail/"), mfa_delete=True,
-           app="audit", owner="security-team", cc="CC-1200", retention="7y")
+           app="audit", owner="security-team", cc="CC-1200", retention="7y", object_lock=("COMPLIANCE", 400))
     bucket(logs_use1, P, USE1, 905, [tls_deny(logs_use1)] + service_write(logs_use1, P, "logging.s3.amazonaws.com", "S3ServerAccessLogsPolicy"),
            PAB_ON, "AES256", "Enabled", app="audit", owner="security-team", cc="CC-1200")
     cfg = "northwind-prod-config-%s" % P
@@ -861,10 +870,10 @@ def build_s3():
                                   "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % demo}],
            None, "AES256", None, app="sales-demo", owner="sales-engineering", cc="CC-4100")
     bucket("northwind-staging-legacy-uploads", S, USE1, 2000, [], None, "AES256", "Suspended", public_acl=True,
-           app="legacy-portal", owner="backend-team", cc="CC-3100")
+           app="legacy-portal", owner="backend-team", cc="CC-3100", **{"data-classification": "confidential"})
     dl = "northwind-staging-datalake"
     bucket(dl, S, USE1, 820, [tls_deny(dl)], PAB_ON, "nw-staging-data", "Enabled",
-           app="datalake", owner="data-platform", cc="CC-2100")
+           app="datalake", owner="data-platform", cc="CC-2100", **{"data-classification": "confidential"})
     bucket("northwind-staging-ci-artifacts", S, USE1, 930, [], PAB_ON, "AES256", None,
            app="ci", owner="platform-team")
     tf = "northwind-staging-terraform-state"
@@ -945,7 +954,7 @@ CIS_FILTERS = [
 TOPICS = {}  # (acct, region, name) -> arn
 
 
-def topic(acct, region, name, days, subs, kms_alias=None, display=None, app="monitoring"):
+def topic(acct, region, name, days, subs, kms_alias=None, display=None, app="monitoring", tls_deny=None, public_publish=False):
     arn = "arn:aws:sns:%s:%s:%s" % (region, acct, name)
     TOPICS[(acct, region, name)] = arn
     subscriptions = []
@@ -957,6 +966,20 @@ def topic(acct, region, name, days, subs, kms_alias=None, display=None, app="mon
              "SubscriptionsPending": str(sum(1 for s in subs if not s[2])), "SubscriptionsDeleted": "0"}
     if kms_alias:
         attrs["KmsMasterKeyId"] = kms_alias if kms_alias.startswith("alias/") else KMS[(acct, region, kms_alias)]
+    # The default topic policy (owner account only) as GetTopicAttributes returns it: a JSON string.
+    stmts = [{"Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"},
+              "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission",
+                         "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+              "Resource": arn, "Condition": {"StringEquals": {"AWS:SourceOwner": acct}}}]
+    if public_publish:   # a vendor's CI publishes deploy events; nobody restricted it to their account
+        stmts.append({"Sid": "VendorPublish", "Effect": "Allow", "Principal": "*", "Action": "SNS:Publish", "Resource": arn})
+    if tls_deny is None:
+        tls_deny = acct == PROD
+    if tls_deny:
+        stmts.append({"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "SNS:Publish",
+                      "Resource": arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+    attrs["Policy"] = json.dumps({"Version": "2008-10-17", "Id": "__default_policy_ID", "Statement": stmts},
+                                 separators=(",", ":"))
     add("AWS::SNS::Topic", arn, acct, region, {"TopicArn": arn, "Attributes": attrs},
         {"Subscriptions": subscriptions}, arn=arn, name=name,
         tags=std_tags(acct, app, "platform-team" if "ops" in name or "staging" in name else "security-team", "CC-1200"))
@@ -1028,6 +1051,11 @@ def build_monitoring():
     topic(P, EUW1, "nw-prod-eu-ops-alerts", 640, [("email", "ops@%s" % DOMAIN, True)], display="NW Ops EU")
     topic(S, USE1, "nw-staging-alerts", 800, [("email", "dev-alerts@%s" % DOMAIN, True)], display="NW Staging")
     topic(S, USE1, "nw-staging-build-notifications", 720, [], app="ci")
+    topic(S, USE1, "nw-staging-deploy-webhooks", 240, [("http", "http://chatops.staging.%s/hooks/deploy" % DOMAIN, True),
+                                                       ("https", "https://status.staging.%s/sns" % DOMAIN, True)], app="ci",
+          public_publish=True)
+    topic(P, EUW1, "nw-prod-eu-partner-feed", 210, [("https", "https://feeds.partner.example/northwind", True)],
+          kms_alias="nw-prod-eu-data", app="exports", tls_deny=True)
 
     # CIS 4.x metric filters and alarms (prod, on the CloudTrail log group)
     for cis, name, pattern, with_alarm in CIS_FILTERS:
@@ -1487,11 +1515,12 @@ def make_volume(vol):
 # RDS and EFS
 
 def rds(vkey, ident, engine, version, klass, sgs, encrypted, kms_alias, public, multi_az, backup, deletion,
-        auto_minor, days, app, owner, cc, cluster=None, storage=100, subnet_kind="private"):
+        auto_minor, days, app, owner, cc, cluster=None, storage=100, subnet_kind="private", master="app_owner",
+        force_ssl=None, ca="rds-ca-rsa2048-g1"):
     v = VPCS[vkey]
     acct, region = v["acct"], v["region"]
     arn = "arn:aws:rds:%s:%s:db:%s" % (region, acct, ident)
-    port = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306}[engine]
+    port = {"postgres": 5432, "aurora-postgresql": 5432, "mysql": 3306, "aurora-mysql": 3306}[engine]
     tags = std_tags(acct, app, owner, cc)
     cfg = {"DBInstanceIdentifier": ident, "DBInstanceArn": arn, "DBInstanceClass": klass, "Engine": engine,
            "EngineVersion": version, "DBInstanceStatus": "available",
@@ -1507,7 +1536,9 @@ def rds(vkey, ident, engine, version, klass, sgs, encrypted, kms_alias, public, 
                                           "SubnetStatus": "Active"} for z in "ab"]},
            "VpcSecurityGroups": [{"VpcSecurityGroupId": SGS[(vkey, g)], "Status": "active"} for g in sgs],
            "IAMDatabaseAuthenticationEnabled": acct == PROD, "CopyTagsToSnapshot": True,
-           "CACertificateIdentifier": "rds-ca-rsa2048-g1", "StorageType": "aurora" if cluster else "gp3",
+           "CACertificateIdentifier": ca, "MasterUsername": master,
+           "CertificateDetails": {"CAIdentifier": ca, "ValidTill": "2024-08-22T17:08:50Z" if ca == "rds-ca-2019" else when(-400 + days % 97)},
+           "StorageType": "aurora" if cluster else "gp3",
            "AllocatedStorage": 1 if cluster else storage, "DbiResourceId": "db-" + iam_unique_id("", "dbi", arn) + hexid("dbi", arn, n=9).upper(),
            "TagList": tag_list(tags)}
     if cluster:
@@ -1517,13 +1548,24 @@ def rds(vkey, ident, engine, version, klass, sgs, encrypted, kms_alias, public, 
     if acct == PROD:
         cfg["MonitoringInterval"] = 60
         cfg["MonitoringRoleArn"] = "arn:aws:iam::%s:role/nw-prod-rds-monitoring" % acct
-        cfg["EnabledCloudwatchLogsExports"] = ["postgresql"] if engine == "postgres" else []
+        if not cluster:
+            cfg["EnabledCloudwatchLogsExports"] = ["postgresql", "upgrade"] if engine == "postgres" else ["audit", "error"]
     else:
         cfg["MonitoringInterval"] = 0
-    add("AWS::RDS::DBInstance", ident, acct, region, cfg, arn=arn, name=ident, tags=tags)
+    # DescribeDBParameters of the instance's parameter group: only the TLS parameter matters to the checks.
+    pname = "rds.force_ssl" if "postgres" in engine else "require_secure_transport"
+    param = {"ParameterName": pname, "Source": "engine-default", "ApplyType": "dynamic", "IsModifiable": True}
+    if force_ssl is not None:
+        param.update(ParameterValue=force_ssl, Source="user")
+    supp = {"DBParameters": [param]}
+    add("AWS::RDS::DBInstance", ident, acct, region, cfg, supp, arn=arn, name=ident, tags=tags)
 
 
-def efs(acct, region, name, encrypted, kms_alias, days, size_gb, app, owner, cc, mounts=2):
+EFS = {}  # (acct, region, name) -> (file system id, ARN)
+
+
+def efs(acct, region, name, encrypted, kms_alias, days, size_gb, app, owner, cc, mounts=2, backups=True, tls_policy=True,
+        open_policy=False):
     fsid = "fs-" + hexid("efs", acct, region, name)
     arn = "arn:aws:elasticfilesystem:%s:%s:file-system/%s" % (region, acct, fsid)
     tags = std_tags(acct, app, owner, cc, name=name)
@@ -1534,29 +1576,397 @@ def efs(acct, region, name, encrypted, kms_alias, days, size_gb, app, owner, cc,
            "Tags": tag_list(tags)}
     if encrypted:
         cfg["KmsKeyId"] = KMS[(acct, region, kms_alias)]
-    add("AWS::EFS::FileSystem", fsid, acct, region, cfg, arn=arn, name=name, tags=tags)
+    policy = doc({"Sid": "DenyPlainNfs", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": arn,
+                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                 {"Sid": "MountThroughTargets", "Effect": "Allow", "Principal": {"AWS": "*"},
+                  "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": arn,
+                  "Condition": {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}}) if tls_policy else None
+    if open_policy:   # "let every notebook mount it": no condition at all
+        policy = doc({"Sid": "AnyoneCanMount", "Effect": "Allow", "Principal": {"AWS": "*"},
+                      "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Resource": arn})
+    supp = {"BackupPolicy": {"Status": "ENABLED" if backups else "DISABLED"}, "FileSystemPolicy": policy}
+    EFS[(acct, region, name)] = (fsid, arn)
+    add("AWS::EFS::FileSystem", fsid, acct, region, cfg, supp, arn=arn, name=name, tags=tags)
 
 
 def build_data_stores():
     P, S = PROD, STG
     rds("prod-main", "nw-prod-orders-db", "postgres", "16.4", "db.r7g.xlarge", ["nw-prod-orders-db"], True, "nw-prod-rds",
-        False, True, 14, True, True, 860, "orders", "platform-team", "CC-1100", storage=500)
+        False, True, 14, True, True, 860, "orders", "platform-team", "CC-1100", storage=500, master="orders_owner",
+        force_ssl="1")
     for i in (1, 2):
         rds("prod-data", "nw-prod-reporting-%d" % i, "aurora-postgresql", "15.8", "db.r7g.large", ["nw-prod-reporting-db"],
             True, "nw-prod-rds", False, False, 7, True, True, 740, "reporting", "data-platform", "CC-2100",
-            cluster="nw-prod-reporting")
+            cluster="nw-prod-reporting", master="report_owner")
     rds("prod-eu", "nw-prod-eu-orders-db", "postgres", "16.4", "db.r7g.large", ["nw-prod-eu-orders-db"], True,
-        "nw-prod-eu-rds", False, True, 14, True, True, 640, "orders", "platform-team", "CC-1100", storage=200)
+        "nw-prod-eu-rds", False, True, 14, True, True, 640, "orders", "platform-team", "CC-1100", storage=200,
+        master="orders_owner")
     rds("stg-main", "nw-staging-orders-db", "postgres", "15.7", "db.t4g.medium", ["nw-staging-db"], True, "nw-staging-rds",
-        False, False, 1, False, False, 780, "orders", "platform-team", "CC-1100", storage=50)
+        False, False, 1, False, False, 780, "orders", "platform-team", "CC-1100", storage=50, master="postgres")
     rds("stg-main", "nw-staging-qa-mysql", "mysql", "8.0.35", "db.t3.medium", ["nw-staging-qa-mysql-public"], False, None,
-        True, False, 1, False, False, 560, "qa", "qa-team", "CC-3300", storage=20, subnet_kind="public")
+        True, False, 1, False, False, 560, "qa", "qa-team", "CC-3300", storage=20, subnet_kind="public", master="admin",
+        ca="rds-ca-2019")
+    rds("stg-main", "nw-staging-analytics-1", "aurora-mysql", "5.7.mysql_aurora.2.11.2", "db.t3.medium", ["nw-staging-db"],
+        False, None, False, False, 1, False, False, 1210, "analytics", "analytics-team", "CC-2200",
+        cluster="nw-staging-analytics", master="admin")
 
     efs(P, USE1, "nw-prod-shared", True, "aws/elasticfilesystem", 980, 340, "web", "platform-team", "CC-1100")
-    efs(P, USE1, "nw-prod-airflow-dags", True, "aws/elasticfilesystem", 750, 2, "airflow", "data-platform", "CC-2100")
+    efs(P, USE1, "nw-prod-airflow-dags", True, "aws/elasticfilesystem", 750, 2, "airflow", "data-platform", "CC-2100",
+        tls_policy=False)
     efs(P, EUW1, "nw-prod-eu-shared", True, "nw-prod-eu-data", 630, 120, "web", "platform-team", "CC-1100")
-    efs(S, USE1, "nw-staging-shared", False, None, 790, 85, "api", "backend-team", "CC-3100")
-    efs(S, USE1, "nw-staging-ml-scratch", True, "aws/elasticfilesystem", 330, 610, "ml", "data-science", "CC-2300", mounts=1)
+    efs(S, USE1, "nw-staging-shared", False, None, 790, 85, "api", "backend-team", "CC-3100", backups=False, tls_policy=False)
+    efs(S, USE1, "nw-staging-ml-scratch", True, "aws/elasticfilesystem", 330, 610, "ml", "data-science", "CC-2300", mounts=1,
+        backups=False, tls_policy=False, open_policy=True)
+
+
+# --------------------------------------------------------------------------
+# Data stores beyond RDS instances and EFS: Aurora clusters, snapshots, DynamoDB,
+# EFS access points, Redshift, ElastiCache, OpenSearch, Secrets Manager, SQS,
+# AWS Backup, ECR, ACM.
+
+def data_key(acct, region):
+    """The customer managed key each account and region uses for application data."""
+    return KMS[(acct, region, {(PROD, USE1): "nw-prod-secrets", (PROD, EUW1): "nw-prod-eu-data",
+                               (STG, USE1): "nw-staging-data", (STG, EUW1): "nw-staging-eu-data"}[(acct, region)])]
+
+
+def rds_cluster(acct, region, ident, engine, version, encrypted, kms_alias, deletion, backup, iam_auth, logs, master,
+                force_ssl, days, app, owner, cc, members, tag_backup=None):
+    arn = "arn:aws:rds:%s:%s:cluster:%s" % (region, acct, ident)
+    tags = std_tags(acct, app, owner, cc)
+    if tag_backup:
+        tags["backup"] = tag_backup
+    cfg = {"DBClusterIdentifier": ident, "DBClusterArn": arn, "Engine": engine, "EngineVersion": version,
+           "EngineMode": "provisioned", "Status": "available", "ClusterCreateTime": when(days),
+           "StorageEncrypted": encrypted, "DeletionProtection": deletion, "BackupRetentionPeriod": backup,
+           "IAMDatabaseAuthenticationEnabled": iam_auth, "MultiAZ": len(members) > 1, "MasterUsername": master,
+           "Port": 5432 if "postgres" in engine else 3306,
+           "AvailabilityZones": ["%sa" % region, "%sb" % region, "%sc" % region],
+           "DBClusterMembers": [{"DBInstanceIdentifier": m, "IsClusterWriter": i == 0} for i, m in enumerate(members)],
+           "TagList": tag_list(tags)}
+    if logs:
+        cfg["EnabledCloudwatchLogsExports"] = logs
+    if encrypted:
+        cfg["KmsKeyId"] = KMS[(acct, region, kms_alias)]
+    pname = "rds.force_ssl" if "postgres" in engine else "require_secure_transport"
+    param = {"ParameterName": pname, "Source": "engine-default", "ApplyType": "dynamic"}
+    if force_ssl is not None:
+        param.update(ParameterValue=force_ssl, Source="user")
+    add("AWS::RDS::DBCluster", ident, acct, region, cfg, {"DBClusterParameters": [param]}, arn=arn, name=ident, tags=tags)
+    return arn
+
+
+def rds_snapshot(acct, region, ident, instance, engine, encrypted, days, shared=(), cluster=False):
+    kind = "cluster-snapshot" if cluster else "snapshot"
+    arn = "arn:aws:rds:%s:%s:%s:%s" % (region, acct, kind, ident)
+    if cluster:
+        cfg = {"DBClusterSnapshotIdentifier": ident, "DBClusterSnapshotArn": arn, "DBClusterIdentifier": instance,
+               "Engine": engine, "SnapshotType": "manual", "Status": "available", "SnapshotCreateTime": when(days),
+               "StorageEncrypted": encrypted}
+        supp = {"DBClusterSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": list(shared)}]}
+        rtype = "AWS::RDS::DBClusterSnapshot"
+    else:
+        cfg = {"DBSnapshotIdentifier": ident, "DBSnapshotArn": arn, "DBInstanceIdentifier": instance, "Engine": engine,
+               "SnapshotType": "manual", "Status": "available", "SnapshotCreateTime": when(days), "Encrypted": encrypted}
+        supp = {"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": list(shared)}]}
+        rtype = "AWS::RDS::DBSnapshot"
+    add(rtype, ident, acct, region, cfg, supp, arn=arn, name=ident)
+
+
+def dynamodb_table(acct, region, name, key_alias, pitr, deletion, days, app, owner, cc, backup_tag=None):
+    arn = "arn:aws:dynamodb:%s:%s:table/%s" % (region, acct, name)
+    tags = std_tags(acct, app, owner, cc)
+    if backup_tag:
+        tags["backup"] = backup_tag
+    cfg = {"TableName": name, "TableArn": arn, "TableId": uuid_("ddb", arn), "TableStatus": "ACTIVE",
+           "CreationDateTime": when(days), "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+           "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "DeletionProtectionEnabled": deletion}
+    if key_alias:   # no SSEDescription = AWS owned key
+        cfg["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": KMS[(acct, region, key_alias)]}
+    supp = {"ContinuousBackupsDescription": {
+        "ContinuousBackupsStatus": "ENABLED",
+        "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "ENABLED" if pitr else "DISABLED"}}}
+    add("AWS::DynamoDB::Table", name, acct, region, cfg, supp, arn=arn, name=name, tags=tags)
+
+
+def efs_access_point(acct, region, fs_name, name, path, posix):
+    fsid, _ = EFS[(acct, region, fs_name)]
+    apid = "fsap-" + hexid("fsap", acct, region, name)
+    arn = "arn:aws:elasticfilesystem:%s:%s:access-point/%s" % (region, acct, apid)
+    cfg = {"AccessPointId": apid, "AccessPointArn": arn, "FileSystemId": fsid, "Name": name, "OwnerId": acct,
+           "LifeCycleState": "available", "RootDirectory": {"Path": path}}
+    if path != "/":
+        cfg["RootDirectory"]["CreationInfo"] = {"OwnerUid": posix or 1000, "OwnerGid": posix or 1000, "Permissions": "750"}
+    if posix:
+        cfg["PosixUser"] = {"Uid": posix, "Gid": posix}
+    add("AWS::EFS::AccessPoint", apid, acct, region, cfg, arn=arn, name=name, tags={"Name": name, "env": ENV[acct]})
+
+
+def redshift(acct, region, ident, encrypted, public, upgrades, retention, evr, master, require_ssl, logging, days, vkey):
+    arn = "arn:aws:redshift:%s:%s:namespace:%s" % (region, acct, uuid_("rsns", ident))
+    tags = std_tags(acct, "analytics", "analytics-team", "CC-2200")
+    cfg = {"ClusterIdentifier": ident, "ClusterNamespaceArn": arn, "NodeType": "ra3.xlplus", "NumberOfNodes": 2,
+           "ClusterStatus": "available", "ClusterCreateTime": when(days), "ClusterVersion": "1.0",
+           "Encrypted": encrypted, "PubliclyAccessible": public, "AllowVersionUpgrade": upgrades,
+           "AutomatedSnapshotRetentionPeriod": retention, "EnhancedVpcRouting": evr, "MasterUsername": master,
+           "VpcId": VPCS[vkey]["id"], "ClusterParameterGroups": [{"ParameterGroupName": ident + "-params" if require_ssl else "default.redshift-1.0",
+                                                                  "ParameterApplyStatus": "in-sync"}],
+           "Tags": tag_list(tags)}
+    if encrypted:
+        cfg["KmsKeyId"] = KMS[(acct, region, "nw-prod-s3-data" if acct == PROD else "nw-staging-data")]
+    logs = ({"LoggingEnabled": True, "LogDestinationType": "cloudwatch", "LogExports": ["connectionlog", "userlog", "useractivitylog"]}
+            if logging else {"LoggingEnabled": False})
+    params = [{"ParameterName": "require_ssl", "ParameterValue": "true" if require_ssl else "false", "Source": "user" if require_ssl else "engine-default"},
+              {"ParameterName": "enable_user_activity_logging", "ParameterValue": "true" if logging else "false"}]
+    add("AWS::Redshift::Cluster", ident, acct, region, cfg, {"Parameters": params, "LoggingStatus": logs}, arn=arn, name=ident, tags=tags)
+
+
+def cache_group(acct, region, ident, engine, version, nodes, at_rest, transit, auth, retention, days, app="api"):
+    arn = "arn:aws:elasticache:%s:%s:replicationgroup:%s" % (region, acct, ident)
+    members = ["%s-%03d" % (ident, i + 1) for i in range(nodes)]
+    tags = std_tags(acct, app, "backend-team", "CC-3100")
+    cfg = {"ReplicationGroupId": ident, "ARN": arn, "Description": ident, "Status": "available", "Engine": engine,
+           "MemberClusters": members, "AutomaticFailover": "enabled" if nodes > 1 else "disabled",
+           "MultiAZ": "enabled" if nodes > 1 else "disabled", "CacheNodeType": "cache.r7g.large",
+           "AtRestEncryptionEnabled": at_rest, "TransitEncryptionEnabled": bool(transit),
+           "AuthTokenEnabled": auth == "token", "SnapshotRetentionLimit": retention, "ClusterEnabled": False}
+    if transit:
+        cfg["TransitEncryptionMode"] = transit
+    if auth == "rbac":
+        cfg["UserGroupIds"] = [ident + "-users"]
+    if at_rest:
+        cfg["KmsKeyId"] = data_key(acct, region)
+    add("AWS::ElastiCache::ReplicationGroup", ident, acct, region, cfg, arn=arn, name=ident, tags=tags)
+    for i, m in enumerate(members):
+        cache_cluster(acct, region, m, engine, version, at_rest, bool(transit), auth == "token", retention, days, group=ident,
+                      auto_minor=acct == PROD)
+
+
+def cache_cluster(acct, region, ident, engine, version, at_rest, transit, auth, retention, days, group=None, auto_minor=True, nodes=1):
+    arn = "arn:aws:elasticache:%s:%s:cluster:%s" % (region, acct, ident)
+    cfg = {"CacheClusterId": ident, "ARN": arn, "CacheClusterStatus": "available", "Engine": engine, "EngineVersion": version,
+           "CacheNodeType": "cache.r7g.large", "NumCacheNodes": nodes, "CacheClusterCreateTime": when(days),
+           "AutoMinorVersionUpgrade": auto_minor, "TransitEncryptionEnabled": transit, "AtRestEncryptionEnabled": at_rest,
+           "AuthTokenEnabled": auth, "SnapshotRetentionLimit": retention}
+    if group:
+        cfg["ReplicationGroupId"] = group
+    add("AWS::ElastiCache::CacheCluster", ident, acct, region, cfg, arn=arn, name=ident,
+        tags=std_tags(acct, "catalog" if engine == "memcached" else "api", "backend-team", "CC-3100"))
+
+
+def opensearch(acct, region, name, version, vkey, at_rest, n2n, https, tls, fgac, audit, policy_principal, condition, days):
+    arn = "arn:aws:es:%s:%s:domain/%s" % (region, acct, name)
+    stmt = {"Effect": "Allow", "Principal": policy_principal, "Action": "es:ESHttp*", "Resource": arn + "/*"}
+    if condition:
+        stmt["Condition"] = condition
+    cfg = {"DomainId": "%s/%s" % (acct, name), "DomainName": name, "ARN": arn, "EngineVersion": version, "Created": True,
+           "ClusterConfig": {"InstanceType": "r6g.large.search", "InstanceCount": 3 if acct == PROD else 1,
+                             "ZoneAwarenessEnabled": acct == PROD},
+           "EncryptionAtRestOptions": {"Enabled": at_rest}, "NodeToNodeEncryptionOptions": {"Enabled": n2n},
+           "DomainEndpointOptions": {"EnforceHTTPS": https, "TLSSecurityPolicy": tls},
+           "AdvancedSecurityOptions": {"Enabled": fgac, "InternalUserDatabaseEnabled": False},
+           "LogPublishingOptions": {}, "AccessPolicies": doc(stmt)}
+    if at_rest:
+        cfg["EncryptionAtRestOptions"]["KmsKeyId"] = KMS[(acct, region, "nw-prod-secrets")] if acct == PROD else "alias/aws/es"
+    if audit:
+        cfg["LogPublishingOptions"]["AUDIT_LOGS"] = {
+            "CloudWatchLogsLogGroupArn": "arn:aws:logs:%s:%s:log-group:/aws/opensearch/%s/audit" % (region, acct, name), "Enabled": True}
+    if vkey:
+        v = VPCS[vkey]
+        cfg["VPCOptions"] = {"VPCId": v["id"], "SubnetIds": [v["subnets"]["private-a"]["id"]], "SecurityGroupIds": []}
+        cfg["Endpoints"] = {"vpc": "vpc-%s-%s.%s.es.amazonaws.com" % (name, hexid("osd", arn, n=26), region)}
+    else:
+        cfg["Endpoint"] = "search-%s-%s.%s.es.amazonaws.com" % (name, hexid("osd", arn, n=26), region)
+    add("AWS::OpenSearch::Domain", name, acct, region, cfg, arn=arn, name=name, tags=std_tags(acct, "search", "backend-team", "CC-3100"))
+
+
+def secret(acct, region, name, key_alias, rotation_days, last_rotated, created, policy=None):
+    arn = "arn:aws:secretsmanager:%s:%s:secret:%s-%s" % (region, acct, name, hexid("sec", name, n=6))
+    cfg = {"ARN": arn, "Name": name, "CreatedDate": when(created), "LastChangedDate": when(last_rotated or created),
+           "LastAccessedDate": when(0).split("T")[0] + "T00:00:00Z"}
+    if key_alias:
+        cfg["KmsKeyId"] = KMS[(acct, region, key_alias)]
+    if rotation_days:
+        cfg.update(RotationEnabled=True, RotationRules={"AutomaticallyAfterDays": rotation_days},
+                   RotationLambdaARN="arn:aws:lambda:%s:%s:function:nw-secrets-rotation" % (region, acct))
+    if last_rotated is not None:
+        cfg["LastRotatedDate"] = when(last_rotated)
+    add("AWS::SecretsManager::Secret", arn, acct, region, cfg, {"ResourcePolicy": policy}, arn=arn, name=name,
+        tags={"env": ENV[acct], "owner": "backend-team"})
+
+
+def queue(acct, region, name, kms_alias, sqs_sse, statements, days):
+    arn = "arn:aws:sqs:%s:%s:%s" % (region, acct, name)
+    attrs = {"QueueArn": arn, "CreatedTimestamp": str(epoch_ms(days) // 1000), "MessageRetentionPeriod": "345600",
+             "VisibilityTimeout": "60", "SqsManagedSseEnabled": "true" if sqs_sse else "false"}
+    if kms_alias:
+        attrs["KmsMasterKeyId"] = KMS[(acct, region, kms_alias)]
+    if statements:
+        attrs["Policy"] = json.dumps(doc(*statements), separators=(",", ":"))
+    add("AWS::SQS::Queue", "https://sqs.%s.amazonaws.com/%s/%s" % (region, acct, name), acct, region,
+        {"QueueUrl": "https://sqs.%s.amazonaws.com/%s/%s" % (region, acct, name), "Attributes": attrs},
+        arn=arn, name=name, tags=std_tags(acct, "orders", "backend-team", "CC-3100"))
+
+
+def sqs_tls_deny(arn):
+    return {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sqs:*", "Resource": arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def backup_vault(acct, region, name, key_alias, locked, points, days):
+    arn = "arn:aws:backup:%s:%s:backup-vault:%s" % (region, acct, name)
+    cfg = {"BackupVaultName": name, "BackupVaultArn": arn, "CreationDate": when(days),
+           "EncryptionKeyArn": KMS[(acct, region, key_alias)], "Locked": locked, "NumberOfRecoveryPoints": points}
+    if locked:
+        cfg.update(MinRetentionDays=7, MaxRetentionDays=3650, LockDate=when(days - 3))
+    add("AWS::Backup::BackupVault", name, acct, region, cfg, {"AccessPolicy": None}, arn=arn, name=name)
+
+
+def backup_plan(acct, region, name, vault, keep_days, selections, days):
+    pid = uuid_("plan", acct, region, name)
+    arn = "arn:aws:backup:%s:%s:backup-plan:%s" % (region, acct, pid)
+    rules = [{"RuleName": "daily", "TargetBackupVaultName": vault, "ScheduleExpression": "cron(0 5 ? * * *)",
+              "StartWindowMinutes": 60, "CompletionWindowMinutes": 360, "Lifecycle": {"DeleteAfterDays": keep_days}}]
+    sels = []
+    for sname, resources, tag in selections:
+        sels.append({"SelectionName": sname, "IamRoleArn": "arn:aws:iam::%s:role/service-role/AWSBackupDefaultServiceRole" % acct,
+                     "Resources": resources, "NotResources": [],
+                     "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": tag}] if tag else []})
+    add("AWS::Backup::BackupPlan", pid, acct, region, {"BackupPlanId": pid, "BackupPlanArn": arn, "VersionId": hexid("v", arn, n=32),
+        "CreationDate": when(days), "BackupPlan": {"BackupPlanName": name, "Rules": rules}}, {"Selections": sels}, arn=arn, name=name)
+
+
+def ecr_repo(acct, region, name, immutable, scan, kms_alias, policy, registry_scanning, days):
+    arn = "arn:aws:ecr:%s:%s:repository/%s" % (region, acct, name)
+    cfg = {"repositoryArn": arn, "registryId": acct, "repositoryName": name,
+           "repositoryUri": "%s.dkr.ecr.%s.amazonaws.com/%s" % (acct, region, name), "createdAt": when(days),
+           "imageTagMutability": "IMMUTABLE" if immutable else "MUTABLE", "imageScanningConfiguration": {"scanOnPush": scan},
+           "encryptionConfiguration": ({"encryptionType": "KMS", "kmsKey": KMS[(acct, region, kms_alias)]} if kms_alias
+                                       else {"encryptionType": "AES256"})}
+    add("AWS::ECR::Repository", name, acct, region, cfg,
+        {"RepositoryPolicy": policy, "RegistryScanningConfiguration": registry_scanning}, arn=arn, name=name,
+        tags=std_tags(acct, name.split("/")[-1], "platform-team", "CC-1100"))
+
+
+def certificate(acct, region, domain, kind, algo, not_after_days, in_use, days):
+    cid = uuid_("acm", acct, region, domain)
+    arn = "arn:aws:acm:%s:%s:certificate/%s" % (region, acct, cid)
+    cfg = {"CertificateArn": arn, "DomainName": domain, "SubjectAlternativeNames": [domain], "Type": kind,
+           "Status": "ISSUED" if not_after_days > 0 else "EXPIRED", "KeyAlgorithm": algo,
+           "NotBefore": when(days), "NotAfter": when(-not_after_days), "CreatedAt": when(days),
+           "InUseBy": in_use, "RenewalEligibility": "ELIGIBLE" if kind == "AMAZON_ISSUED" and in_use else "INELIGIBLE"}
+    add("AWS::ACM::Certificate", arn, acct, region, cfg, arn=arn, name=domain)
+
+
+def build_data_services():
+    P, S = PROD, STG
+    # Aurora clusters (members are the nw-*-reporting-N and nw-staging-analytics-1 instances)
+    prod_reporting = rds_cluster(P, USE1, "nw-prod-reporting", "aurora-postgresql", "15.8", True, "nw-prod-rds", True, 7, True,
+                                 ["postgresql"], "report_owner", "1", 740, "reporting", "data-platform", "CC-2100",
+                                 ["nw-prod-reporting-1", "nw-prod-reporting-2"])
+    rds_cluster(S, USE1, "nw-staging-analytics", "aurora-mysql", "5.7.mysql_aurora.2.11.2", False, None, False, 1, False,
+                [], "admin", None, 1210, "analytics", "analytics-team", "CC-2200", ["nw-staging-analytics-1"])
+    rds_snapshot(P, USE1, "nw-prod-orders-db-pre-pg16-upgrade", "nw-prod-orders-db", "postgres", True, 420,
+                 shared=[AUDITOR])
+    rds_snapshot(P, EUW1, "nw-prod-eu-orders-db-2026-q3-archive", "nw-prod-eu-orders-db", "postgres", True, 60)
+    rds_snapshot(S, USE1, "nw-staging-qa-mysql-vendor-demo", "nw-staging-qa-mysql", "mysql", False, 300, shared=["all"])
+    rds_snapshot(S, USE1, "nw-staging-orders-db-before-reset", "nw-staging-orders-db", "postgres", True, 45)
+    rds_snapshot(P, USE1, "nw-prod-reporting-before-reindex", "nw-prod-reporting", "aurora-postgresql", True, 90, cluster=True)
+    rds_snapshot(S, USE1, "nw-staging-analytics-final-2025", "nw-staging-analytics", "aurora-mysql", False, 330, cluster=True,
+                 shared=["all"])
+
+    # DynamoDB
+    dynamodb_table(P, USE1, "nw-prod-api-sessions", "nw-prod-secrets", True, True, 600, "api", "backend-team", "CC-3100", backup_tag="daily")
+    dynamodb_table(P, USE1, "nw-prod-idempotency-keys", None, True, False, 420, "api", "backend-team", "CC-3100")
+    dynamodb_table(P, USE1, "nw-prod-feature-flags", "aws/dynamodb", True, True, 380, "web", "frontend-team", "CC-3200", backup_tag="daily")
+    dynamodb_table(P, EUW1, "nw-prod-eu-consent-records", "nw-prod-eu-data", True, True, 610, "api", "backend-team", "CC-3100", backup_tag="daily")
+    dynamodb_table(S, USE1, "nw-staging-api-sessions", None, False, False, 590, "api", "backend-team", "CC-3100")
+    dynamodb_table(S, EUW1, "nw-staging-eu-qa-results", None, False, False, 200, "qa", "qa-team", "CC-3300")
+
+    # EFS access points
+    efs_access_point(P, USE1, "nw-prod-shared", "web-uploads", "/web/uploads", 1001)
+    efs_access_point(P, USE1, "nw-prod-airflow-dags", "airflow-dags", "/", 50000)
+    efs_access_point(P, EUW1, "nw-prod-eu-shared", "eu-web-uploads", "/web/uploads", 1001)
+    efs_access_point(S, USE1, "nw-staging-shared", "staging-shared-root", "/", None)
+    efs_access_point(S, USE1, "nw-staging-ml-scratch", "ml-notebooks", "/notebooks", 1000)
+
+    # Redshift
+    redshift(P, USE1, "nw-prod-dw", True, False, True, 14, True, "dw_owner", True, True, 700, "prod-data")
+    redshift(S, USE1, "nw-staging-dw-sandbox", False, True, False, 1, False, "awsuser", False, False, 450, "stg-main")
+
+    # ElastiCache
+    cache_group(P, USE1, "nw-prod-sessions", "redis", "7.1.0", 2, True, "required", "rbac", 7, 500)
+    cache_group(P, EUW1, "nw-prod-eu-sessions", "valkey", "8.0.1", 2, True, "required", "token", 3, 300)
+    cache_group(S, USE1, "nw-staging-sessions", "redis", "5.0.6", 1, False, None, None, 0, 1100)
+    cache_group(S, EUW1, "nw-staging-eu-qa-cache", "redis", "7.1.0", 1, True, "preferred", "token", 1, 150, app="qa")
+    cache_cluster(P, USE1, "nw-prod-catalog-cache", "memcached", "1.6.22", False, True, False, 0, 400, nodes=3)
+    cache_cluster(S, USE1, "nw-staging-catalog-cache", "memcached", "1.5.16", False, False, False, 0, 1300, auto_minor=False)
+
+    # OpenSearch
+    opensearch(P, USE1, "nw-prod-search", "OpenSearch_2.13", "prod-main", True, True, True, "Policy-Min-TLS-1-2-PFS-2023-10",
+               True, True, {"AWS": "arn:aws:iam::%s:role/nw-prod-api" % P}, None, 520)
+    opensearch(S, USE1, "nw-staging-search", "OpenSearch_2.13", "stg-main", True, True, True, "Policy-Min-TLS-1-2-2019-07",
+               False, False, {"AWS": "arn:aws:iam::%s:role/nw-staging-app" % S}, None, 400)
+    opensearch(S, EUW1, "nw-staging-eu-logs", "Elasticsearch_7.4", None, False, False, False, "Policy-Min-TLS-1-0-2019-07",
+               False, False, "*", {"IpAddress": {"aws:SourceIp": [CORP_VPN, PARTNER_NET]}}, 1400)
+    opensearch(S, USE1, "nw-staging-demo-search", "OpenSearch_1.2", None, True, True, True, "Policy-Min-TLS-1-2-2019-07",
+               False, False, "*", None, 900)
+
+    # Secrets Manager
+    secret(P, USE1, "prod/orders/db", "nw-prod-secrets", 30, 12, 860)
+    secret(P, USE1, "prod/reporting/db", "nw-prod-secrets", 30, 9, 740)
+    secret(P, USE1, "prod/stripe/api-key", "nw-prod-secrets", None, None, 400)
+    secret(P, EUW1, "prod/eu/orders/db", "nw-prod-eu-data", 30, 20, 640,
+           policy=doc({"Sid": "OrgRead", "Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue",
+                       "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-nw7k2m9q4x"}}}))
+    secret(S, USE1, "staging/orders/db", None, 30, 140, 780)
+    secret(S, USE1, "staging/ci/github-token", "aws/secretsmanager", None, None, 500,
+           policy=doc({"Sid": "VendorRead", "Effect": "Allow", "Principal": {"AWS": "*"},
+                       "Action": "secretsmanager:GetSecretValue", "Resource": "*"}))
+    secret(S, EUW1, "staging/eu/qa/api-key", None, 90, 30, 300)
+
+    # SQS
+    oe = "arn:aws:sqs:%s:%s:nw-prod-order-events" % (USE1, P)
+    queue(P, USE1, "nw-prod-order-events", "nw-prod-secrets", False, [sqs_tls_deny(oe), {
+        "Sid": "FromOrderTopic", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+        "Resource": oe, "Condition": {"ArnEquals": {"aws:SourceArn": TOPICS[(P, USE1, "nw-prod-ops-alerts")]}}}], 700)
+    queue(P, USE1, "nw-prod-order-events-dlq", None, True, None, 700)
+    eoe = "arn:aws:sqs:%s:%s:nw-prod-eu-order-events" % (EUW1, P)
+    queue(P, EUW1, "nw-prod-eu-order-events", "nw-prod-eu-data", False, [sqs_tls_deny(eoe)], 600)
+    soe = "arn:aws:sqs:%s:%s:nw-staging-order-events" % (USE1, S)
+    queue(S, USE1, "nw-staging-order-events", None, False, [{
+        "Sid": "LoadTestProducers", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": soe}], 500)
+    queue(S, EUW1, "nw-staging-eu-qa-jobs", None, True, None, 120)
+
+    # AWS Backup
+    backup_vault(P, USE1, "nw-prod-vault", "nw-prod-backup", True, 412, 690)
+    backup_vault(P, EUW1, "nw-prod-eu-vault", "nw-prod-eu-data", True, 230, 600)
+    backup_vault(S, USE1, "Default", "aws/backup", False, 35, 690)
+    backup_plan(P, USE1, "nw-prod-daily", "nw-prod-vault", 35, [("tagged-daily", [], "daily"), ("aurora", [prod_reporting], None)], 690)
+    backup_plan(P, EUW1, "nw-prod-eu-daily", "nw-prod-eu-vault", 35, [("tagged-daily", [], "daily")], 600)
+    backup_plan(S, USE1, "nw-staging-weekly", "Default", 7, [("tagged-weekly", [], "weekly")], 690)
+
+    # ECR: prod uses enhanced scanning for every repository; staging basic scanning per repository.
+    enhanced = {"scanType": "ENHANCED", "rules": [{"scanFrequency": "CONTINUOUS_SCAN",
+                                                   "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}]}
+    basic = {"scanType": "BASIC", "rules": []}
+    ecr_repo(P, USE1, "northwind/orders-api", True, False, "nw-prod-secrets", None, enhanced, 800)
+    ecr_repo(P, USE1, "northwind/web-frontend", True, False, "nw-prod-secrets", None, enhanced, 790)
+    ecr_repo(P, USE1, "northwind/airflow", False, False, None, None, enhanced, 700)
+    ecr_repo(P, EUW1, "northwind/orders-api", True, False, "nw-prod-eu-data", None, enhanced, 600)
+    ecr_repo(S, USE1, "northwind/orders-api", False, True, None, None, basic, 780)
+    ecr_repo(S, USE1, "northwind/qa-tools", False, False, None,
+             doc({"Sid": "VendorPull", "Effect": "Allow", "Principal": "*",
+                  "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}), basic, 560)
+
+    # ACM
+    alb = "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/%s"
+    certificate(P, USE1, "api.%s" % DOMAIN, "AMAZON_ISSUED", "EC_prime256v1", 210, [alb % (USE1, P, "nw-prod-api", hexid("alb", "api", n=16))], 155)
+    certificate(P, USE1, "legacy-sftp.%s" % DOMAIN, "IMPORTED", "RSA_1024", 12, [alb % (USE1, P, "nw-prod-legacy", hexid("alb", "legacy", n=16))], 353)
+    certificate(P, EUW1, "eu.%s" % DOMAIN, "AMAZON_ISSUED", "RSA_2048", 300, [alb % (EUW1, P, "nw-prod-eu-web", hexid("alb", "eu", n=16))], 65)
+    certificate(S, USE1, "staging.%s" % DOMAIN, "AMAZON_ISSUED", "RSA_2048", 95, [alb % (USE1, S, "nw-staging-web", hexid("alb", "stg", n=16))], 270)
+    certificate(S, USE1, "qa-vendor.staging.%s" % DOMAIN, "IMPORTED", "RSA_2048", -20, [alb % (USE1, S, "nw-staging-qa", hexid("alb", "qa", n=16))], 385)
+    certificate(S, EUW1, "old-demo.staging.%s" % DOMAIN, "IMPORTED", "RSA_1024", -200, [], 600)
 
 
 # --------------------------------------------------------------------------
@@ -1619,6 +2029,80 @@ def build_accounts():
 
 # --------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------
+# Extension hook: samples/generate_part_b.py (compute, network and edge services)
+#
+# When samples/generate_part_b.py exists, build() imports it and calls
+#
+#     add_resources(add, ctx)
+#
+# once, after every resource above has been added and before the estate is
+# checked, so the module may refer to VPCs, subnets, security groups, roles and
+# keys created here. This interface is stable:
+#
+# add(resource) appends one inventory record and returns it. `resource` is a
+#     dict in the native inventory format: required "type", "id", "account",
+#     "region", "configuration"; optional "arn", "name", "tags" (a flat
+#     {key: value} dict) and "supplementaryConfiguration". A record that lacks a
+#     required key, or names an account or region outside ctx, raises
+#     ValueError. The generator's consistency checks (unique ids, timestamps not
+#     after collected_at, ARNs naming their account and region) apply to it.
+#     Every new type the module adds is listed in collected_types automatically.
+# ctx is a dict:
+#     "accounts"      {"prod": "210987654321", "staging": "345678901234"}
+#     "regions"       ["us-east-1", "eu-west-1"]
+#     "collected_at"  datetime (UTC) of the snapshot; "domain", "company"
+#     "when"          when(days=0, hours=0, minutes=0) -> ISO 8601 'Z' time that long before collected_at
+#     "hexid", "uuid" deterministic identifiers from stable names: hexid(*parts, n=17), uuid(*parts)
+#     "std_tags"      std_tags(account, app, owner, cost_center, name=None, **extra) -> the estate's tag dict
+#     "tag_list"      {k: v} -> [{"Key", "Value"}] (for configurations that embed AWS's tag list)
+#     "policy"        policy(*statements) -> {"Version": "2012-10-17", "Statement": [...]}
+#     "kms_key_arn"   kms_key_arn(account, region, alias) -> ARN of a key created here (KeyError if none)
+#     "vpc"           vpc(key) -> {"id", "acct", "region", "name", "subnets": {"public-a": {"id", "az"}, ...}} for
+#                     keys "prod-main", "prod-data", "prod-eu", "stg-main", "stg-default-use1", "stg-default-euw1"
+#     "security_group_id" security_group_id(vpc_key, group_name) -> "sg-..."
+#     "role_arn"      role_arn(account, role_name) -> ARN of an IAM role created here (KeyError if none)
+#     "bucket_names"  names of the S3 buckets created here
+# The module should be deterministic (no randomness, no clock) like this one.
+
+PART_B = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generate_part_b.py")
+
+
+def add_external(resource):
+    for k in ("type", "id", "account", "region", "configuration"):
+        if k not in resource:
+            raise ValueError("resource without %r: %r" % (k, resource.get("id")))
+    if resource["account"] not in ENV or resource["region"] not in REGIONS + ["global"]:
+        raise ValueError("resource %r in unknown account or region" % resource["id"])
+    r = {k: resource[k] for k in ("type", "id", "arn", "name", "region", "account", "tags", "configuration",
+                                  "supplementaryConfiguration") if k in resource}
+    RESOURCES.append(r)
+    return r
+
+
+def part_b_context():
+    def role_arn(acct, name):
+        for r in RESOURCES:
+            if r["type"] == "AWS::IAM::Role" and r["account"] == acct and r["id"] == name:
+                return r["arn"]
+        raise KeyError(name)
+    return {"accounts": {ENV[a]: a for a, _ in ACCOUNTS}, "regions": list(REGIONS), "collected_at": COLLECTED_AT,
+            "domain": DOMAIN, "company": COMPANY, "when": when, "hexid": hexid, "uuid": uuid_, "std_tags": std_tags,
+            "tag_list": tag_list, "policy": doc, "kms_key_arn": lambda a, r, alias: KMS[(a, r, alias)],
+            "vpc": lambda key: VPCS[key], "security_group_id": lambda key, name: SGS[(key, name)],
+            "role_arn": role_arn, "bucket_names": sorted(BUCKETS)}
+
+
+def build_part_b():
+    if not os.path.exists(PART_B):
+        return
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("generate_part_b", PART_B)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.add_resources(add_external, part_b_context())
+
+
 def build():
     build_accounts()
     build_kms()
@@ -1630,7 +2114,9 @@ def build():
     build_network()
     build_ec2()
     build_data_stores()
+    build_data_services()
     build_region_settings()
+    build_part_b()
     resources = sorted(RESOURCES, key=lambda r: (r["type"], r["account"], r["region"], r["id"]))
     types = sorted({r["type"] for r in resources})
     return {
@@ -1649,7 +2135,8 @@ def build():
 # consistency checks
 
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|\+00:00)$")
-FUTURE_OK = {"Expiration", "password_next_rotation", "DeletionDate"}
+FUTURE_OK = {"Expiration", "password_next_rotation", "DeletionDate", "ValidTill", "NotAfter", "NextRotationDate",
+             "LockDate"}
 DOC_TYPES = ["AWS::::Account", "AWS::IAM::AccountSummary", "AWS::IAM::AccountPasswordPolicy",
              "AWS::IAM::CredentialReportEntry", "AWS::S3::AccountPublicAccessBlock", "AWS::EC2::EBSEncryptionByDefault",
              "AWS::SecurityHub::HubStatus", "AWS::AccessAnalyzer::AnalyzerStatus", "AWS::Config::RecorderStatus",
@@ -1657,7 +2144,13 @@ DOC_TYPES = ["AWS::::Account", "AWS::IAM::AccountSummary", "AWS::IAM::AccountPas
              "AWS::IAM::ServerCertificate", "AWS::S3::Bucket", "AWS::EC2::Instance", "AWS::EC2::Volume",
              "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::EC2::VPC", "AWS::EC2::FlowLog",
              "AWS::RDS::DBInstance", "AWS::EFS::FileSystem", "AWS::CloudTrail::Trail", "AWS::KMS::Key",
-             "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup", "AWS::AccessAnalyzer::Analyzer"]
+             "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup", "AWS::AccessAnalyzer::Analyzer",
+             "AWS::RDS::DBCluster", "AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot", "AWS::DynamoDB::Table",
+             "AWS::EFS::AccessPoint", "AWS::Redshift::Cluster", "AWS::ElastiCache::ReplicationGroup",
+             "AWS::ElastiCache::CacheCluster", "AWS::OpenSearch::Domain", "AWS::SecretsManager::Secret", "AWS::SQS::Queue",
+             "AWS::Backup::BackupVault", "AWS::Backup::BackupPlan", "AWS::ECR::Repository", "AWS::ACM::Certificate"]
+# Types every one of which must have resources in both accounts (the data-store checks judge each in both).
+BOTH_ACCOUNTS = DOC_TYPES[DOC_TYPES.index("AWS::RDS::DBCluster"):]
 
 
 def check(inv):
@@ -1794,6 +2287,35 @@ def check(inv):
             listed = {a["arn"] for a in st[0]["configuration"]["Analyzers"]}
             if listed != ids("AWS::AccessAnalyzer::Analyzer", acct, region):
                 errors.append("analyzer status mismatch %s %s" % (acct, region))
+    for t in BOTH_ACCOUNTS:
+        for acct in acct_ids:
+            if not ids(t, acct):
+                errors.append("%s has no resource in account %s" % (t, acct))
+    for r in idx["AWS::RDS::DBCluster"]:
+        for m in r["configuration"]["DBClusterMembers"]:
+            inst = [i for i in idx["AWS::RDS::DBInstance"] if i["id"] == m["DBInstanceIdentifier"] and i["account"] == r["account"]]
+            if not inst or inst[0]["configuration"].get("DBClusterIdentifier") != r["id"]:
+                errors.append("cluster %s member %s unknown or not pointing back" % (r["id"], m["DBInstanceIdentifier"]))
+    for r in idx["AWS::EFS::AccessPoint"]:
+        if r["configuration"]["FileSystemId"] not in ids("AWS::EFS::FileSystem", r["account"], r["region"]):
+            errors.append("access point %s unknown file system" % r["id"])
+    for r in idx["AWS::ElastiCache::CacheCluster"]:
+        g = r["configuration"].get("ReplicationGroupId")
+        if g and g not in ids("AWS::ElastiCache::ReplicationGroup", r["account"], r["region"]):
+            errors.append("cache cluster %s unknown replication group" % r["id"])
+    for r in idx["AWS::Backup::BackupPlan"]:
+        for rule in r["configuration"]["BackupPlan"]["Rules"]:
+            if rule["TargetBackupVaultName"] not in ids("AWS::Backup::BackupVault", r["account"], r["region"]):
+                errors.append("backup plan %s unknown vault" % r["id"])
+    keys = {r["arn"] for r in idx["AWS::KMS::Key"]}
+    for t, path in (("AWS::Backup::BackupVault", ("EncryptionKeyArn",)), ("AWS::DynamoDB::Table", ("SSEDescription", "KMSMasterKeyArn")),
+                    ("AWS::SecretsManager::Secret", ("KmsKeyId",))):
+        for r in idx[t]:
+            v = r["configuration"]
+            for k in path:
+                v = v.get(k) if isinstance(v, dict) else None
+            if v and v not in keys:
+                errors.append("%s %s unknown KMS key %s" % (t, r["id"], v))
     if len(res) < 320:
         errors.append("only %d resources" % len(res))
     return errors

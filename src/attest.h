@@ -104,9 +104,22 @@ const char *attest_datadir(void);
 
 /* ---- evaluation and scoring ----------------------------------------------- */
 
-/* Evaluates the checks behind the named frameworks (all when n is 0) against
- * a finished inventory and scores the frameworks. Results are kept in the
- * inventory's database for attest_store_save(). */
+/* What a scan evaluates, and the human decisions it applies. */
+struct attest_eval_opts {
+	const char *const *frameworks;   /* ids; none means every installed one */
+	size_t n_frameworks;
+	const char *const *exception_files;   /* doc/exceptions-and-attestations.md */
+	size_t n_exception_files;
+	const char *const *attestation_files;
+	size_t n_attestation_files;
+};
+
+/* Evaluates the checks behind the selected frameworks against a finished
+ * inventory, applies exceptions and attestations, and scores the frameworks.
+ * Results are kept in the inventory's database for attest_store_save(). */
+attest_rc attest_evaluate_with(attest_inventory *inv, attest_library *lib,
+			       const struct attest_eval_opts *opts);
+/* The same, with frameworks only. */
 attest_rc attest_evaluate(attest_inventory *inv, attest_library *lib,
 			  const char *const *framework_ids, size_t n);
 
@@ -136,6 +149,26 @@ attest_rc attest_store_resolve(attest_store *store, const char *ref,
 
 /* The JSON result (doc/result-format.md, doc/result.schema.json). */
 attest_rc attest_report_json(attest_store *store, const char *scan_id, FILE *out);
+/* Machine-readable reports (doc/report-formats.md), each streamed to out:
+ * the native XML report (doc/report.xsd), NIST OSCAL assessment results,
+ * XCCDF 1.2 benchmark and test result, JUnit XML (one test case per
+ * control), and CSV of the findings. ATTEST_ERR_NOTFOUND when the scan does
+ * not exist; on failure out may hold part of a document. */
+attest_rc attest_report_xml(attest_store *store, const char *scan_id, FILE *out);
+attest_rc attest_report_oscal(attest_store *store, const char *scan_id, FILE *out);
+attest_rc attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out);
+attest_rc attest_report_junit(attest_store *store, const char *scan_id, FILE *out);
+attest_rc attest_report_csv(attest_store *store, const char *scan_id, FILE *out);
+/* The PDF audit report (cover, executive summary with score trend, controls,
+ * failing findings with evidence, manual controls, exceptions and
+ * attestations, appendix of digests), laid out by the context's report
+ * template. Nothing is written to out unless the whole document is built. */
+attest_rc attest_report_pdf(attest_store *store, const char *scan_id, FILE *out);
+/* Makes the report template at path (templates/template.xsd) the one every
+ * report rendered through ctx uses; NULL goes back to the bundled
+ * templates/default.xml. A bad template fails with its file and line, and
+ * leaves the previous choice in place. */
+attest_rc attest_report_set_template(attest_ctx *ctx, const char *path);
 /* The terminal summary; color adds ANSI colours. */
 attest_rc attest_report_summary(attest_store *store, const char *scan_id, FILE *out,
 				bool color);
@@ -144,3 +177,153 @@ attest_rc attest_report_scores(attest_store *store, const char *scan_id,
 			       void (*fn)(void *data, const char *framework, bool has_score,
 					  double score),
 			       void *data);
+
+/* ---- history: queries across stored scans -------------------------------- */
+
+/* Which scans a history query looks at; NULL or 0 members do not filter.
+ * since/until are ISO 8601 UTC times or dates (a date covers its whole day),
+ * both inclusive. */
+struct attest_history_filter {
+	const char *scan_id;   /* exactly this scan */
+	const char *scope;     /* exactly this scope ("aws:" + sorted account ids) */
+	const char *account;   /* scans that covered this account */
+	const char *framework; /* scans that evaluated this framework */
+	const char *since, *until;
+	long limit;            /* the most recent N scans */
+};
+
+/* One stored scan. Strings are lent for the duration of the callback;
+ * accounts, regions and sources are JSON arrays as text, frameworks a JSON
+ * array of {"id", "title", "score", "coverage"} (score null when nothing was
+ * scored). */
+struct attest_scan_info {
+	const char *id, *started_at, *finished_at, *scope;
+	const char *accounts, *regions, *sources, *frameworks;
+	long long resources;
+};
+
+/* Calls fn for each scan matching filter (which may be NULL), most recent
+ * first. ATTEST_ERR_USAGE for a malformed since/until. */
+attest_rc attest_store_history(attest_store *store, const struct attest_history_filter *filter,
+			       void (*fn)(void *data, const struct attest_scan_info *scan),
+			       void *data);
+/* The scan of the same scope stored just before scan_id; ATTEST_ERR_NOTFOUND
+ * when scan_id is the first of its scope. */
+attest_rc attest_store_previous(attest_store *store, const char *scan_id,
+				char prev[ATTEST_SCAN_ID_MAX]);
+
+/* One point of a framework's score series. */
+struct attest_trend_point {
+	const char *scan_id, *started_at, *scope;
+	bool has_score; /* false when no control was judged pass or fail */
+	double score, coverage;
+	int n_pass, n_fail;
+};
+
+/* Calls fn for every scan of framework matching filter, grouped by scope
+ * and oldest first within a scope. ATTEST_ERR_NOTFOUND when there is none. */
+attest_rc attest_store_trend(attest_store *store, const char *framework,
+			     const struct attest_history_filter *filter,
+			     void (*fn)(void *data, const struct attest_trend_point *point),
+			     void *data);
+
+/* What changed between two scans (doc/history.md). A finding is identified
+ * by its check and resource (type, id, account, region). */
+enum attest_change {
+	ATTEST_CHANGE_NEWLY_FAILING,  /* fails in `to`, did not fail in `from` */
+	ATTEST_CHANGE_FIXED,          /* failed in `from`, neither fails nor is excepted in `to` */
+	ATTEST_CHANGE_NEWLY_EXCEPTED, /* excepted in `to`, was not excepted in `from` */
+	ATTEST_CHANGE_STILL_FAILING   /* fails in both */
+};
+
+struct attest_diff_finding {
+	enum attest_change change;
+	const char *check, *title, *severity;
+	const char *resource_type, *resource_id, *arn, *account, *region, *reason;
+	/* the finding's status in each scan; NULL when that scan has no row for
+	 * it (resource gone, or its check not evaluated) */
+	const char *from_status, *to_status;
+};
+
+struct attest_diff_framework {
+	const char *framework, *title;
+	bool in_from, in_to, has_from_score, has_to_score;
+	double from_score, to_score, from_coverage, to_coverage;
+};
+
+/* A control of a framework both scans evaluated whose status or score
+ * changed. A control's score is the share of passing resource evaluations
+ * among its checks' pass and fail rows. */
+struct attest_diff_control {
+	const char *framework, *control, *title;
+	const char *from_status, *to_status; /* NULL when absent from that scan */
+	bool has_from_score, has_to_score;
+	double from_score, to_score;
+};
+
+/* Receives the differences in this order: every framework, changed
+ * controls, then findings by change (in enum order), most severe first.
+ * Pointers are lent for the duration of each call; any callback may be
+ * NULL. */
+struct attest_diff_sink {
+	void (*framework)(void *data, const struct attest_diff_framework *fw);
+	void (*control)(void *data, const struct attest_diff_control *control);
+	void (*finding)(void *data, const struct attest_diff_finding *finding);
+	void *data;
+};
+
+attest_rc attest_store_diff(attest_store *store, const char *from_id, const char *to_id,
+			    const struct attest_diff_sink *sink);
+
+/* ---- history: moving and maintaining scans ------------------------------- */
+
+/* Writes one scan, with everything reports read, to a new self-contained
+ * file at path (an attest history database holding only that scan; replaced
+ * atomically, never left half-written). */
+attest_rc attest_store_export(attest_store *store, const char *scan_id, const char *path);
+/* Adds the scan held by an exported file; id receives its id. Refuses
+ * files that are not attest exports, hold other than one complete scan, come
+ * from a newer attest, or whose scan is already stored (ATTEST_ERR_INVALID). */
+attest_rc attest_store_import(attest_store *store, const char *path,
+			      char id[ATTEST_SCAN_ID_MAX]);
+
+/* Deletes scans: with keep > 0 all but the keep most recent of each scope,
+ * with before set (ISO date or time) those started before it; both may be
+ * given (a scan goes when either says so). dry_run counts without deleting.
+ * *deleted receives the number of scans. */
+attest_rc attest_store_prune(attest_store *store, long keep, const char *before, bool dry_run,
+			     long long *deleted);
+
+/* Verifies the database: SQLite integrity, foreign keys, schema version and
+ * that every scan is complete (frameworks, controls and checks rows). fn
+ * receives each problem found, in words; *problems their count. */
+attest_rc attest_store_check(attest_store *store, int *schema_version, long long *scans,
+			     void (*fn)(void *data, const char *problem), void *data,
+			     long long *problems);
+
+/* ---- live collection: AWS ------------------------------------------------- */
+
+struct attest_aws_collect_opts {
+	const char *profile;              /* NULL: AWS_PROFILE, else "default" */
+	const char *const *regions;       /* NULL/0: every enabled region */
+	size_t n_regions;
+	const char *role_arn;             /* assumed on top of the credentials */
+	const char *external_id;          /* with role_arn */
+	unsigned concurrency;             /* requests in flight; 0: 32 */
+};
+
+struct attest_aws_collect_stats {
+	unsigned long calls, retries, errors, resources;
+	size_t regions;
+	size_t types_collected, types_failed;
+};
+
+/* Collects the AWS account the credentials reach (doc/aws-collection.md)
+ * into a native NDJSON inventory at out_path ("-" is stdout), written to a
+ * temporary file and renamed into place, so a failure leaves nothing. Calls
+ * that fail (AccessDenied, an unsupported region, a malformed answer) are
+ * listed in the inventory's collection_log and their resource types left
+ * out of collected_types; that is not an error. Errors: no credentials,
+ * authentication refused or no endpoint reachable (ATTEST_ERR_IO), I/O. */
+attest_rc attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *opts,
+			     const char *out_path, struct attest_aws_collect_stats *stats);

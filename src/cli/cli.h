@@ -22,6 +22,12 @@ struct cli_command {
 extern const struct cli_command cli_scan;
 extern const struct cli_command cli_help;
 extern const struct cli_command cli_version;
+extern const struct cli_command cli_history;
+extern const struct cli_command cli_show;
+extern const struct cli_command cli_diff;
+extern const struct cli_command cli_trend;
+extern const struct cli_command cli_db;
+extern const struct cli_command cli_report;
 
 const struct cli_command *cli_find(const char *name);
 /* All commands, NULL-terminated. */

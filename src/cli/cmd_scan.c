@@ -20,8 +20,13 @@ struct scan_opts {
 	size_t n_frameworks;
 	const char *dirs[MAX_LIST];
 	size_t n_dirs;
+	const char *exceptions[MAX_LIST];
+	size_t n_exceptions;
+	const char *attestations[MAX_LIST];
+	size_t n_attestations;
 	const char *outputs[CLI_MAX_FORMATS];
 	const char *db;
+	const char *template; /* report template (--template) */
 	double fail_under;
 	bool has_fail_under;
 	bool quiet;
@@ -39,6 +44,11 @@ static const char usage_head[] =
 	"  -f, --framework ID       evaluate this framework (repeatable; default: all)\n"
 	"      --frameworks-dir DIR also load catalogs and checks from DIR (repeatable;\n"
 	"                           also ATTEST_FRAMEWORKS_PATH, colon-separated)\n"
+	"      --exceptions FILE    apply the exceptions in FILE (repeatable; XML,\n"
+	"                           frameworks/exceptions.xsd)\n"
+	"      --attestations FILE  apply the attestations of manual controls in FILE\n"
+	"                           (repeatable; XML, frameworks/attestations.xsd)\n"
+	"      --template FILE      report template of the PDF (templates/template.xsd)\n"
 	"      --db PATH            history database (default: $ATTEST_DB, else\n"
 	"                           $XDG_DATA_HOME/attest/history.db)\n"
 	"      --fail-under SCORE   exit 3 if a framework scores below SCORE (0-100),\n"
@@ -62,6 +72,9 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		{"framework", required_argument, NULL, 'f'},
 		{"frameworks-dir", required_argument, NULL, 'D'},
 		{"db", required_argument, NULL, 'd'},
+		{"template", required_argument, NULL, 'T'},
+		{"exceptions", required_argument, NULL, 'E'},
+		{"attestations", required_argument, NULL, 'A'},
 		{"fail-under", required_argument, NULL, 'F'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -94,6 +107,17 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			o->dirs[o->n_dirs++] = optarg;
 			break;
 		case 'd': o->db = optarg; break;
+		case 'T': o->template = optarg; break;
+		case 'E':
+			if (o->n_exceptions == MAX_LIST)
+				return cli_usage_error("scan", "too many --exceptions options");
+			o->exceptions[o->n_exceptions++] = optarg;
+			break;
+		case 'A':
+			if (o->n_attestations == MAX_LIST)
+				return cli_usage_error("scan", "too many --attestations options");
+			o->attestations[o->n_attestations++] = optarg;
+			break;
 		case 'F':
 			o->fail_under = strtod(optarg, &end);
 			if (end == optarg || *end || o->fail_under < 0 || o->fail_under > 100)
@@ -178,6 +202,7 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	double t[4];
 	int first = 1, i, status;
 	struct threshold th;
+	struct attest_eval_opts eo;
 
 	status = parse(argc, argv, &o, &first);
 	if (status != EXIT_OK)
@@ -186,6 +211,9 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	started = time(NULL);
 	t[0] = now_seconds();
 	status = EXIT_ERROR;
+	/* A bad template fails before anything is scanned or stored. */
+	if (o.template && attest_report_set_template(ctx, o.template) != ATTEST_OK)
+		goto lib_fail;
 	if ((status = cli_load_library(ctx, o.dirs, o.n_dirs, &lib)) != EXIT_OK)
 		goto out;
 	status = EXIT_ERROR;
@@ -202,7 +230,9 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	if (attest_inventory_finish(inv) != ATTEST_OK)
 		goto lib_fail;
 	t[1] = now_seconds();
-	if (attest_evaluate(inv, lib, o.frameworks, o.n_frameworks) != ATTEST_OK)
+	eo = (struct attest_eval_opts){o.frameworks, o.n_frameworks, o.exceptions, o.n_exceptions,
+				       o.attestations, o.n_attestations};
+	if (attest_evaluate_with(inv, lib, &eo) != ATTEST_OK)
 		goto lib_fail;
 	t[2] = now_seconds();
 	finished = time(NULL);

@@ -6,13 +6,26 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cli_collect.h" /* cli_collect */
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-const struct cli_command *const cli_commands[] = {&cli_scan, &cli_help, &cli_version, NULL};
+const struct cli_command *const cli_commands[] = {
+	&cli_scan,
+	&cli_collect, /* live AWS collection into an inventory */
+	&cli_report, /* render a stored scan in any format */
+	&cli_history, /* history database: list, show, compare, trend, maintain */
+	&cli_show,
+	&cli_diff,
+	&cli_trend,
+	&cli_db,
+	&cli_help,
+	&cli_version,
+	NULL,
+};
 
 const struct cli_command *
 cli_find(const char *name)

@@ -14,6 +14,12 @@
 
 const struct cli_format cli_formats[] = {
 	{"json", "the JSON result (doc/result-format.md)", attest_report_json},
+	{"xml", "the XML report (doc/report.xsd)", attest_report_xml},
+	{"oscal", "NIST OSCAL assessment results (XML)", attest_report_oscal},
+	{"xccdf", "XCCDF 1.2 benchmark and test result", attest_report_xccdf},
+	{"junit", "JUnit XML, one test case per control", attest_report_junit},
+	{"csv", "CSV of the findings", attest_report_csv},
+	{"pdf", "the PDF audit report", attest_report_pdf},
 	{NULL, NULL, NULL},
 };
 

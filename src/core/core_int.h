@@ -19,6 +19,10 @@ attest_rc attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...) ATTE
 /* Prefixes the current message: "<prefix>: <old message>". */
 void attest_error_prefix(attest_ctx *ctx, const char *fmt, ...) ATTEST_PRINTF(2, 3);
 attest_rc attest_nomem(attest_ctx *ctx);
+/* The report settings chosen on a context (the report module owns their
+ * layout): released with free_fn when replaced and when the context is. */
+void attest_ctx_set_report(attest_ctx *ctx, void *settings, void (*free_fn)(void *));
+void *attest_ctx_report(const attest_ctx *ctx);
 void attest_log(attest_ctx *ctx, attest_log_level level, const char *fmt, ...) ATTEST_PRINTF(3, 4);
 
 /* A growable byte buffer that refuses to grow beyond max bytes. data is always

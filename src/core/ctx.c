@@ -17,6 +17,8 @@ struct attest_ctx {
 	char errmsg[ERRMSG_MAX];
 	attest_log_fn log_fn;
 	void *log_data;
+	void *report;                  /* report settings (src/report/template.c) */
+	void (*report_free)(void *);
 };
 
 attest_ctx *
@@ -28,7 +30,24 @@ attest_ctx_new(void)
 void
 attest_ctx_free(attest_ctx *ctx)
 {
+	if (ctx && ctx->report_free)
+		ctx->report_free(ctx->report);
 	free(ctx);
+}
+
+void
+attest_ctx_set_report(attest_ctx *ctx, void *settings, void (*free_fn)(void *))
+{
+	if (ctx->report_free)
+		ctx->report_free(ctx->report);
+	ctx->report = settings;
+	ctx->report_free = free_fn;
+}
+
+void *
+attest_ctx_report(const attest_ctx *ctx)
+{
+	return ctx->report;
 }
 
 const char *

@@ -49,7 +49,7 @@ parse_check(attest_library *lib, xmlNodePtr node, const char *path, struct check
 	struct check *c;
 	xmlNodePtr n, rem;
 	json_t *refs = NULL, *ref;
-	char **grown;
+	char **grown, *exposure;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
 	*out = NULL;
@@ -60,6 +60,9 @@ parse_check(attest_library *lib, xmlNodePtr node, const char *path, struct check
 	c->gen = lib->gen;
 	rem = attest_xml_child(node, "remediation");
 	c->id = attest_xml_attr(node, "id");
+	exposure = attest_xml_attr(node, "exposure");
+	c->exposure = exposure && (strcmp(exposure, "true") == 0 || strcmp(exposure, "1") == 0);
+	free(exposure);
 	c->title = child_text(node, "title");
 	c->service = child_text(node, "service");
 	c->severity = child_text(node, "severity");

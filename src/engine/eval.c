@@ -21,17 +21,28 @@ static const char results_schema[] =
 	"CREATE TABLE fw(framework TEXT PRIMARY KEY, seq INTEGER, version TEXT, title TEXT,"
 	"  publisher TEXT, score REAL, coverage REAL, n_total INTEGER, n_pass INTEGER,"
 	"  n_fail INTEGER, n_manual INTEGER, n_not_evaluated INTEGER, n_not_applicable INTEGER,"
-	"  n_error INTEGER);"
+	"  n_error INTEGER, n_excepted INTEGER DEFAULT 0, n_attested INTEGER DEFAULT 0);"
 	"CREATE TABLE ctl(framework TEXT, control_id TEXT, seq INTEGER, section TEXT,"
 	"  title TEXT, description TEXT, level TEXT, assessment TEXT, status TEXT,"
 	"  PRIMARY KEY(framework, control_id));"
 	"CREATE TABLE ctl_checks(framework TEXT, control_id TEXT, check_id TEXT);"
 	"CREATE TABLE chk(check_id TEXT PRIMARY KEY, title TEXT, service TEXT, severity TEXT,"
 	"  resource_type TEXT, requires TEXT, rationale TEXT, remediation TEXT, refs TEXT,"
+	"  exposure INTEGER NOT NULL DEFAULT 0,"
 	"  status TEXT, reason TEXT, n_pass INTEGER DEFAULT 0, n_fail INTEGER DEFAULT 0,"
-	"  n_error INTEGER DEFAULT 0, n_not_applicable INTEGER DEFAULT 0);"
+	"  n_error INTEGER DEFAULT 0, n_not_applicable INTEGER DEFAULT 0,"
+	"  n_excepted INTEGER DEFAULT 0);"
 	"CREATE TABLE res(check_id TEXT NOT NULL, rid INTEGER, status TEXT, reason TEXT,"
-	"  evidence TEXT);"
+	"  evidence TEXT, exception_id TEXT, exposed INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE exc(exception_id TEXT PRIMARY KEY, check_id TEXT NOT NULL,"
+	"  resource_id TEXT, arn TEXT, account TEXT, region TEXT, tag_key TEXT, tag_value TEXT,"
+	"  justification TEXT NOT NULL, approver TEXT NOT NULL, approved TEXT,"
+	"  expires TEXT NOT NULL, active INTEGER NOT NULL, matched INTEGER NOT NULL DEFAULT 0,"
+	"  source TEXT);"
+	"CREATE TABLE att(framework TEXT NOT NULL, control_id TEXT NOT NULL,"
+	"  attested_by TEXT NOT NULL, attested_on TEXT NOT NULL, statement TEXT NOT NULL,"
+	"  evidence TEXT, evidence_href TEXT, expires TEXT NOT NULL, active INTEGER NOT NULL,"
+	"  source TEXT, PRIMARY KEY(framework, control_id));"
 	"CREATE INDEX res_check ON res(check_id, status);"
 	"CREATE TABLE chk_counts(check_id TEXT PRIMARY KEY, p INTEGER, f INTEGER, e INTEGER,"
 	"  na INTEGER);";
@@ -139,6 +150,63 @@ out:
 attest_rc
 attest_evaluate(attest_inventory *inv, attest_library *lib, const char *const *ids, size_t n)
 {
+	struct attest_eval_opts o = {ids, n, NULL, 0, NULL, 0};
+
+	return attest_evaluate_with(inv, lib, &o);
+}
+
+/* A resource that fails a check marked exposure="true" (open to the
+ * internet) is exposed; its findings rank above the same failures on
+ * private resources. */
+static const char exposure_sql[] =
+	"UPDATE res SET exposed = 1 WHERE rid IN (SELECT r.rid FROM res r"
+	"  JOIN chk c ON c.check_id = r.check_id"
+	"  WHERE c.exposure AND r.status IN ('fail', 'excepted'));";
+
+/* Types that were loaded but that no installed check reads are named once
+ * each (shown with --verbose): a newer inventory, a type only some checks of
+ * another directory read, or a typo in a hand-written file. */
+static void
+warn_unread_types(attest_ctx *ctx, sqlite3 *db, const attest_library *lib)
+{
+	sqlite3_stmt *known = NULL, *st = NULL;
+	size_t i, j;
+
+	if (sqlite3_exec(db, "CREATE TEMP TABLE read_types(type TEXT PRIMARY KEY) WITHOUT ROWID",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO read_types VALUES (?)", -1, &known,
+			       NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < lib->n_checks; i++)
+		for (j = 0; j <= lib->checks[i]->n_requires; j++) {
+			sqlite3_reset(known);
+			sqlite3_bind_text(known, 1,
+					  j == 0 ? lib->checks[i]->resource_type
+						 : lib->checks[i]->requires[j - 1],
+					  -1, SQLITE_STATIC);
+			sqlite3_step(known);
+		}
+	if (sqlite3_prepare_v2(db,
+			       "SELECT type, count(*) FROM resources WHERE type <> 'AWS::::Account'"
+			       " AND type NOT IN (SELECT type FROM read_types) GROUP BY type",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		attest_log(ctx, ATTEST_LOG_DEBUG,
+			   "%d resources of type '%s' were loaded, but no installed check reads "
+			   "that type",
+			   sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 0));
+out:
+	sqlite3_finalize(known);
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.read_types", NULL, NULL, NULL);
+}
+
+attest_rc
+attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct attest_eval_opts *o)
+{
+	const char *const *ids = o->frameworks;
+	size_t n = o->n_frameworks;
 	attest_ctx *ctx = attest_inventory_ctx(inv);
 	sqlite3 *db = attest_inventory_db(inv);
 	sqlite3_stmt *st = NULL;
@@ -159,12 +227,14 @@ attest_evaluate(attest_inventory *inv, attest_library *lib, const char *const *i
 		return rc;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot begin");
+	warn_unread_types(ctx, db, lib);
 	/* Every installed check must compile, mapped or not, so that a broken
 	 * check file is found the first time anything is scanned. */
 	for (i = 0; i < lib->n_checks; i++)
 		if ((rc = check_compiles(ctx, db, lib->checks[i])) != ATTEST_OK)
 			goto out;
-	if ((rc = record_library(ctx, db, lib, ids, n)) != ATTEST_OK)
+	if ((rc = record_library(ctx, db, lib, ids, n)) != ATTEST_OK ||
+	    (rc = policy_load(lib, db, o, attest_inventory_as_of(inv))) != ATTEST_OK)
 		goto out;
 	/* Every check mapped by a selected control, once. */
 	if (sqlite3_prepare_v2(db, "SELECT DISTINCT check_id FROM ctl_checks ORDER BY check_id",
@@ -190,6 +260,9 @@ attest_evaluate(attest_inventory *inv, attest_library *lib, const char *const *i
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (rc == ATTEST_OK && (rc = policy_apply(ctx, db)) == ATTEST_OK &&
+	    sqlite3_exec(db, exposure_sql, NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_fail(ctx, db, "cannot rank findings");
 	if (rc == ATTEST_OK)
 		rc = score_frameworks(ctx, db);
 out:

@@ -19,6 +19,7 @@ struct check {
 	int line;        /* of the <check> element */
 	int query_line;  /* of the <query> element */
 	int gen;         /* which load_dir call brought it */
+	bool exposure;   /* a failure means internet exposure */
 };
 
 struct control {

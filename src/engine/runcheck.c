@@ -94,8 +94,8 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 		goto out;
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO chk(check_id, title, service, severity, resource_type,"
-			       " requires, rationale, remediation, refs, status, reason)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			       " requires, rationale, remediation, refs, status, reason, exposure)"
+			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 		goto out;
@@ -111,6 +111,7 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	sqlite3_bind_text(st, 9, c->refs, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, c->exposure);
 	rc = sqlite3_step(st) == SQLITE_DONE
 		     ? ATTEST_OK
 		     : attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));

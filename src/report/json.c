@@ -17,7 +17,8 @@ static const char scan_sql[] =
 
 static const char fw_sql[] =
 	"SELECT framework, version, title, publisher, score, coverage, n_total, n_pass, n_fail,"
-	" n_manual, n_not_evaluated, n_not_applicable, n_error FROM scan_frameworks"
+	" n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted, n_attested"
+	" FROM scan_frameworks"
 	" WHERE scan_id = ?1 ORDER BY seq";
 
 static const char ctl_sql[] =
@@ -29,7 +30,8 @@ static const char ctl_sql[] =
 
 static const char chk_sql[] =
 	"SELECT check_id, title, service, severity, resource_type, status, reason, n_pass,"
-	" n_fail, n_error, n_not_applicable, rationale, remediation, refs FROM scan_checks"
+	" n_fail, n_error, n_not_applicable, rationale, remediation, refs, n_excepted"
+	" FROM scan_checks"
 	" WHERE scan_id = ?1 ORDER BY check_id";
 
 /* Severity rank used for ordering everywhere: lower is worse. */
@@ -41,12 +43,22 @@ static const char finding_sql[] =
 	"SELECT f.check_id, f.status, c.severity, f.resource_type, f.resource_id, f.arn, f.name,"
 	" f.region, f.account, f.reason, f.evidence, c.remediation,"
 	" (SELECT json_group_array(json_object('framework', m.framework, 'control', m.control_id))"
-	"   FROM scan_control_checks m WHERE m.scan_id = f.scan_id AND m.check_id = f.check_id)"
+	"   FROM scan_control_checks m WHERE m.scan_id = f.scan_id AND m.check_id = f.check_id),"
+	" f.exception_id, f.exposed"
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
 	" WHERE f.scan_id = ?1"
-	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"
-	"   ELSE 3 END, " SEVERITY_RANK("c.severity") ", f.check_id, f.account, f.region,"
-	"   f.resource_id";
+	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'excepted' THEN 2"
+	"   WHEN 'pass' THEN 3 ELSE 4 END, " SEVERITY_RANK("c.severity") ", f.exposed DESC,"
+	"   f.check_id, f.account, f.region, f.resource_id";
+
+static const char exc_sql[] =
+	"SELECT exception_id, check_id, match, justification, approver, approved, expires,"
+	" active, matched, source FROM scan_exceptions WHERE scan_id = ?1 ORDER BY exception_id";
+
+static const char att_sql[] =
+	"SELECT framework, control_id, attested_by, attested_on, statement, evidence,"
+	" evidence_href, expires, active, source FROM scan_attestations WHERE scan_id = ?1"
+	" ORDER BY framework, control_id";
 
 static json_t *
 real_or_null(sqlite3_stmt *st, int col)
@@ -82,8 +94,8 @@ frameworks_array(attest_store *store, const char *id)
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		fw = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i},"
-			       " s:[]}",
+		fw = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
+			       " s:i, s:i}, s:[]}",
 			       "id", report_text(st, 0), "version", report_text(st, 1), "title",
 			       report_text(st, 2), "publisher", report_text(st, 3), "score",
 			       real_or_null(st, 4), "coverage", real_or_null(st, 5), "counts",
@@ -91,7 +103,8 @@ frameworks_array(attest_store *store, const char *id)
 			       "fail", sqlite3_column_int(st, 8), "manual", sqlite3_column_int(st, 9),
 			       "not_evaluated", sqlite3_column_int(st, 10), "not_applicable",
 			       sqlite3_column_int(st, 11), "error", sqlite3_column_int(st, 12),
-			       "controls");
+			       "excepted", sqlite3_column_int(st, 13), "attested",
+			       sqlite3_column_int(st, 14), "controls");
 		if (!fw || json_array_append_new(arr, fw) != 0)
 			goto fail;
 	}
@@ -134,7 +147,7 @@ checks_array(attest_store *store, const char *id)
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:{s:i, s:i, s:i, s:i}, s:s,"
+		c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:{s:i, s:i, s:i, s:i, s:i}, s:s,"
 			      " s:o, s:o}",
 			      "id", report_text(st, 0), "title", report_text(st, 1), "service",
 			      report_text(st, 2), "severity", report_text(st, 3), "resource_type",
@@ -142,10 +155,53 @@ checks_array(attest_store *store, const char *id)
 			      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "counts",
 			      "pass", sqlite3_column_int(st, 7), "fail", sqlite3_column_int(st, 8),
 			      "error", sqlite3_column_int(st, 9), "not_applicable",
-			      sqlite3_column_int(st, 10), "rationale", report_text(st, 11),
+			      sqlite3_column_int(st, 10), "excepted", sqlite3_column_int(st, 14),
+			      "rationale", report_text(st, 11),
 			      "remediation", report_json_col(st, 12), "references",
 			      report_json_col(st, 13));
 		if (!c || json_array_append_new(arr, c) != 0)
+			goto fail;
+	}
+	sqlite3_finalize(st);
+	return arr;
+fail:
+	sqlite3_finalize(st);
+	json_decref(arr);
+	return NULL;
+}
+
+/* The exceptions and attestations the scan was given, in force or lapsed. */
+static json_t *
+policy_array(attest_store *store, const char *id, bool exceptions)
+{
+	sqlite3_stmt *st = report_query(store, exceptions ? exc_sql : att_sql, id);
+	json_t *arr = json_array(), *e;
+
+	if (!st || !arr)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (exceptions)
+			e = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s?, s:s, s:b, s:i, s:s?}", "id",
+				      report_text(st, 0), "check", report_text(st, 1), "match",
+				      report_json_col(st, 2), "justification", report_text(st, 3),
+				      "approver", report_text(st, 4), "approved",
+				      sqlite3_column_text(st, 5) ? report_text(st, 5) : NULL,
+				      "expires", report_text(st, 6), "in_force",
+				      sqlite3_column_int(st, 7) != 0, "matched",
+				      sqlite3_column_int(st, 8), "source",
+				      sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
+		else
+			e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:s?}",
+				      "framework", report_text(st, 0), "control", report_text(st, 1),
+				      "attested_by", report_text(st, 2), "date", report_text(st, 3),
+				      "statement", report_text(st, 4), "evidence",
+				      sqlite3_column_text(st, 5) ? report_text(st, 5) : NULL,
+				      "evidence_href",
+				      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL,
+				      "expires", report_text(st, 7), "in_force",
+				      sqlite3_column_int(st, 8) != 0, "source",
+				      sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
+		if (!e || json_array_append_new(arr, e) != 0)
 			goto fail;
 	}
 	sqlite3_finalize(st);
@@ -169,7 +225,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 	fputs("  \"findings\": [", out);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s?, s:s?, s:s?, s:s?}, s:o, s:s,"
-			      " s:o, s:o}",
+			      " s:o, s:o, s:b, s:s?}",
 			      "check", report_text(st, 0), "status", report_text(st, 1), "severity",
 			      report_text(st, 2), "resource", "type", report_text(st, 3), "id",
 			      report_text(st, 4), "arn",
@@ -178,7 +234,9 @@ write_findings(attest_store *store, const char *id, FILE *out)
 			      sqlite3_column_text(st, 7) ? report_text(st, 7) : NULL, "account",
 			      sqlite3_column_text(st, 8) ? report_text(st, 8) : NULL, "controls",
 			      report_json_col(st, 12), "reason", report_text(st, 9), "evidence",
-			      report_json_col(st, 10), "remediation", report_json_col(st, 11));
+			      report_json_col(st, 10), "remediation", report_json_col(st, 11),
+			      "exposed", sqlite3_column_int(st, 14) != 0, "exception",
+			      sqlite3_column_text(st, 13) ? report_text(st, 13) : NULL);
 		if (!f) {
 			sqlite3_finalize(st);
 			return attest_nomem(attest_store_ctx(store));
@@ -216,19 +274,22 @@ attest_rc
 attest_report_json(attest_store *store, const char *id, FILE *out)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
-	json_t *scan = NULL, *fws = NULL, *checks = NULL;
+	json_t *scan = NULL, *fws = NULL, *checks = NULL, *exc = NULL, *att = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!(scan = scan_object(store, id))) {
 		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
 		goto out;
 	}
-	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)))
+	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)) ||
+	    !(exc = policy_array(store, id, true)) || !(att = policy_array(store, id, false)))
 		goto out;
 	fputs("{\n  \"format\": \"attest-result\",\n  \"format_version\": 1,\n", out);
 	put_member(out, "scan", scan);
 	put_member(out, "frameworks", fws);
 	put_member(out, "checks", checks);
+	put_member(out, "exceptions", exc);
+	put_member(out, "attestations", att);
 	if ((rc = write_findings(store, id, out)) != ATTEST_OK)
 		goto out;
 	fputs("}\n", out);
@@ -240,5 +301,7 @@ out:
 	json_decref(scan);
 	json_decref(fws);
 	json_decref(checks);
+	json_decref(exc);
+	json_decref(att);
 	return rc;
 }

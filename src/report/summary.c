@@ -29,6 +29,7 @@ static const char fw_sql[] =
 	" (SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"
 	"   WHERE p.framework = f.framework AND ps.scope = s.scope"
 	"   AND ps.started_at < s.started_at ORDER BY ps.started_at DESC LIMIT 1)"
+	", f.n_excepted, f.n_attested"
 	" FROM scan_frameworks f JOIN scans s ON s.scan_id = f.scan_id"
 	" WHERE f.scan_id = ?1 ORDER BY f.seq";
 
@@ -81,9 +82,12 @@ worst_controls(attest_store *store, const char *id, const char *fw, FILE *out,
 	return ATTEST_OK;
 }
 
-static void
+/* Writes the scan's header; ATTEST_ERR_NOTFOUND when there is no such scan. */
+static attest_rc
 header(attest_store *store, const char *id, FILE *out, const struct style *s)
 {
+	attest_rc rc = ATTEST_ERR_DB;
+
 	sqlite3_stmt *st = report_query(
 		store,
 		"SELECT scan_id, as_of, resource_count,"
@@ -93,14 +97,20 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 		"   FROM json_each(sources)) FROM scans WHERE scan_id = ?1",
 		id);
 
-	if (st && sqlite3_step(st) == SQLITE_ROW) {
+	if (!st)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		fprintf(out, "%sattest scan %s%s\n", s->bold, report_text(st, 0), s->reset);
 		fprintf(out, "  inventory  %s (%lld resources, as of %s)\n", report_text(st, 5),
 			(long long)sqlite3_column_int64(st, 2), report_text(st, 1));
 		fprintf(out, "  accounts   %s\n  regions    %s\n\n", report_text(st, 3),
 			report_text(st, 4));
+		rc = ATTEST_OK;
+	} else {
+		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
 	}
 	sqlite3_finalize(st);
+	return rc;
 }
 
 attest_rc
@@ -112,7 +122,8 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	double score;
 	attest_rc rc = ATTEST_OK;
 
-	header(store, id, out, s);
+	if ((rc = header(store, id, out, s)) != ATTEST_OK)
+		return rc;
 	st = report_query(store, fw_sql, id);
 	if (!st)
 		return ATTEST_ERR_DB;
@@ -134,12 +145,13 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 		else if (sqlite3_column_type(st, 13) == SQLITE_NULL)
 			fputs("   (first scan of this scope)", out);
 		fprintf(out,
-			"\n  %s%d pass%s  %s%d fail%s  %d manual  %d not evaluated  "
-			"%d not applicable  %d error\n",
+			"\n  %s%d pass%s  %s%d fail%s  %d excepted  %d manual (%d attested)  "
+			"%d not evaluated  %d not applicable  %d error\n",
 			s->green, sqlite3_column_int(st, 6), s->reset, s->red,
-			sqlite3_column_int(st, 7), s->reset, sqlite3_column_int(st, 8),
-			sqlite3_column_int(st, 9), sqlite3_column_int(st, 10),
-			sqlite3_column_int(st, 11));
+			sqlite3_column_int(st, 7), s->reset, sqlite3_column_int(st, 14),
+			sqlite3_column_int(st, 8) + sqlite3_column_int(st, 15),
+			sqlite3_column_int(st, 15), sqlite3_column_int(st, 9),
+			sqlite3_column_int(st, 10), sqlite3_column_int(st, 11));
 		if (sqlite3_column_int(st, 7) > 0) {
 			fputs("  worst failing controls:\n", out);
 			rc = worst_controls(store, id, report_text(st, 0), out, s);

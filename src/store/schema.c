@@ -50,6 +50,27 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL, resource_type TEXT, resource_id TEXT, arn TEXT, name TEXT,"
 	"  region TEXT, account TEXT, reason TEXT, evidence TEXT);"
 	"CREATE INDEX findings_scan_check ON findings(scan_id, check_id, status);",
+	/* 1 -> 2: exceptions and attestations applied by a scan, excepted findings,
+	 * attested controls, and the exposure used to rank findings by risk. */
+	"ALTER TABLE findings ADD COLUMN exception_id TEXT;"
+	"ALTER TABLE findings ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan_frameworks ADD COLUMN n_excepted INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan_frameworks ADD COLUMN n_attested INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan_checks ADD COLUMN n_excepted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE scan_exceptions("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, exception_id TEXT NOT NULL,"
+	"  check_id TEXT NOT NULL, match TEXT NOT NULL, justification TEXT NOT NULL,"
+	"  approver TEXT NOT NULL, approved TEXT, expires TEXT NOT NULL, active INTEGER NOT NULL,"
+	"  matched INTEGER NOT NULL DEFAULT 0, source TEXT,"
+	"  PRIMARY KEY(scan_id, exception_id)) WITHOUT ROWID;"
+	"CREATE TABLE scan_attestations("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, framework TEXT NOT NULL,"
+	"  control_id TEXT NOT NULL, attested_by TEXT NOT NULL, attested_on TEXT NOT NULL,"
+	"  statement TEXT NOT NULL, evidence TEXT, evidence_href TEXT, expires TEXT NOT NULL,"
+	"  active INTEGER NOT NULL, source TEXT,"
+	"  PRIMARY KEY(scan_id, framework, control_id)) WITHOUT ROWID;",
+	/* 2 -> 3: diff looks findings up by check and resource across two scans. */
+	"CREATE INDEX findings_scan_resource ON findings(scan_id, check_id, resource_id);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
@@ -58,10 +79,18 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSIO
 attest_rc
 store_migrate(attest_ctx *ctx, sqlite3 *db, int from)
 {
+	return store_migrate_to(ctx, db, from, STORE_SCHEMA_VERSION);
+}
+
+attest_rc
+store_migrate_to(attest_ctx *ctx, sqlite3 *db, int from, int to)
+{
 	char pragma[64];
 	int v;
 
-	for (v = from; v < STORE_SCHEMA_VERSION; v++) {
+	if (from < 0 || to > STORE_SCHEMA_VERSION)
+		return attest_error(ctx, ATTEST_ERR_USAGE, "no schema version %d", to);
+	for (v = from; v < to; v++) {
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return attest_error(ctx, ATTEST_ERR_DB,
 					    "cannot migrate the history database to version %d: %s",

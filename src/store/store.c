@@ -35,6 +35,12 @@ attest_store_ctx(attest_store *store)
 	return store->ctx;
 }
 
+const char *
+store_path(attest_store *store)
+{
+	return store->path;
+}
+
 static attest_rc
 mkdirs(attest_ctx *ctx, char *path)
 {
@@ -167,6 +173,10 @@ attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
 	}
 	sqlite3_busy_timeout(s->db, 30000);
 	sqlite3_extended_result_codes(s->db, 1);
+	if (store_redact_register(s->db) != SQLITE_OK) {
+		rc = attest_nomem(ctx);
+		goto fail;
+	}
 	if ((rc = check_and_migrate(s)) != ATTEST_OK)
 		goto fail;
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL,
@@ -253,20 +263,36 @@ out:
 }
 
 static const char copy_sql[] =
-	"INSERT INTO scan_frameworks SELECT ?1, framework, seq, version, title, publisher,"
-	"  score, coverage, n_total, n_pass, n_fail, n_manual, n_not_evaluated,"
-	"  n_not_applicable, n_error FROM inv.fw;"
+	"INSERT INTO scan_frameworks(scan_id, framework, seq, version, title, publisher, score,"
+	"  coverage, n_total, n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable,"
+	"  n_error, n_excepted, n_attested)"
+	"  SELECT ?1, framework, seq, version, title, publisher, score, coverage, n_total,"
+	"  n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted,"
+	"  n_attested FROM inv.fw;"
 	"INSERT INTO scan_controls SELECT ?1, framework, control_id, seq, section, title,"
 	"  description, level, assessment, status FROM inv.ctl;"
 	"INSERT INTO scan_control_checks SELECT ?1, framework, control_id, check_id"
 	"  FROM inv.ctl_checks;"
-	"INSERT INTO scan_checks SELECT ?1, check_id, title, service, severity, resource_type,"
+	"INSERT INTO scan_checks(scan_id, check_id, title, service, severity, resource_type,"
 	"  requires, rationale, remediation, refs, status, reason, n_pass, n_fail, n_error,"
-	"  n_not_applicable FROM inv.chk;"
+	"  n_not_applicable, n_excepted)"
+	"  SELECT ?1, check_id, title, service, severity, resource_type, requires, rationale,"
+	"  remediation, refs, status, reason, n_pass, n_fail, n_error, n_not_applicable,"
+	"  n_excepted FROM inv.chk;"
+	"INSERT INTO scan_exceptions(scan_id, exception_id, check_id, match, justification,"
+	"  approver, approved, expires, active, matched, source)"
+	"  SELECT ?1, exception_id, check_id, json_object('resource_id', resource_id, 'arn', arn,"
+	"    'account', account, 'region', region, 'tag_key', tag_key, 'tag_value', tag_value),"
+	"  justification, approver, approved, expires, active, matched, source FROM inv.exc;"
+	"INSERT INTO scan_attestations(scan_id, framework, control_id, attested_by, attested_on,"
+	"  statement, evidence, evidence_href, expires, active, source)"
+	"  SELECT ?1, framework, control_id, attested_by, attested_on, statement, evidence,"
+	"  evidence_href, expires, active, source FROM inv.att;"
 	"INSERT INTO findings(scan_id, check_id, status, resource_type, resource_id, arn, name,"
-	"  region, account, reason, evidence)"
+	"  region, account, reason, evidence, exception_id, exposed)"
 	"  SELECT ?1, r.check_id, r.status, x.type, x.id, x.arn, x.name, x.region, x.account,"
-	"    r.reason, r.evidence FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
+	"    redact_secrets(r.reason), redact_secrets(r.evidence), r.exception_id, r.exposed"
+	"  FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
 	"  ORDER BY r.check_id, r.rowid;";
 
 static attest_rc
@@ -382,6 +408,8 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 	int n = 0;
 	attest_rc rc = ATTEST_OK;
 
+	if (!*ref) /* an empty prefix would match every scan */
+		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
 	if (strcmp(ref, "latest") == 0)
 		sqlite3_prepare_v2(s->db,
 				   "SELECT scan_id FROM scans ORDER BY started_at DESC, scan_id DESC"

@@ -9,12 +9,23 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
 sqlite3 *attest_store_db(attest_store *store);
 attest_ctx *attest_store_ctx(attest_store *store);
 /* Brings a database at schema version `from` up to STORE_SCHEMA_VERSION. */
 attest_rc store_migrate(attest_ctx *ctx, sqlite3 *db, int from);
+/* Applies migrations from -> to only (tests build databases of old versions). */
+attest_rc store_migrate_to(attest_ctx *ctx, sqlite3 *db, int from, int to);
+/* Registers redact_secrets(text) on db (redact.c); an SQLite result code. */
+int store_redact_register(sqlite3 *db);
+/* Redacts credentials in a JSON document or text: *out is a new string
+ * (free() it), or NULL when nothing needed redacting. */
+attest_rc store_redact(const char *in, char **out);
+/* True when a key or variable name says its value is a secret. */
+bool store_secret_name(const char *name);
+/* The path the store was opened with. */
+const char *store_path(attest_store *store);
 
 #endif

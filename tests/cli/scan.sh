@@ -80,11 +80,15 @@ len=2000000
   printf '{"type":"AWS::S3::Bucket","id":"long-tag","account":"111122223333","region":"us-east-1","tags":{"blob":"'
   head -c $len /dev/zero | tr '\0' x
   printf '"}}\n'; } >"$WORK/long.ndjson"
-run "$ATTEST" scan -q --json "$WORK/h.json" "$INV/hostile-values.json" "$WORK/long.ndjson"
+run "$ATTEST" scan -q -v --json "$WORK/h.json" "$INV/hostile-values.json" "$WORK/long.ndjson"
 expect_status 0
 jq_is "$WORK/h.json" '[.findings[].resource.id] | index("'"'"'; DROP TABLE resources; --") != null' true
 jq_is "$WORK/h.json" '[.findings[].resource.id] | index("\"quoted\" bucket") != null' true
 jq_is "$WORK/h.json" '[.findings[].resource.id] | index("%s%n%x") != null' true
+case_end
+
+case_begin "a resource type no check reads is loaded as data, with a warning"
+expect_err "type 'AWS::Unknown::Thing' were loaded, but no installed check reads"
 case_end
 
 case_begin "AWS Config snapshot, file naming style"

@@ -1,0 +1,151 @@
+/*
+ * attest db SUBCOMMAND: maintenance of the history database.
+ *   prune --keep N | --before DATE [--dry-run]   delete old scans
+ *   check                                         integrity and schema version
+ *   export SCAN -o FILE                           one scan into a file of its own
+ *   import FILE                                   add an exported scan
+ */
+#include "config.h"
+
+#include "history_cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: attest db prune (--keep N | --before DATE) [--dry-run] [--db PATH]\n"
+	"       attest db check [--db PATH]\n"
+	"       attest db export SCAN -o FILE [--db PATH]\n"
+	"       attest db import FILE [--db PATH]\n"
+	"\n"
+	"Maintains the history database.\n"
+	"  prune    deletes scans: all but the N most recent of each scope (--keep),\n"
+	"           and/or those started before DATE (--before 2026-01-31); --dry-run\n"
+	"           only counts them\n"
+	"  check    verifies SQLite integrity, foreign keys, the schema version and\n"
+	"           that every scan is complete; exits 1 if anything is wrong\n"
+	"  export   writes scan SCAN (id, unique prefix or 'latest') with everything\n"
+	"           reports need into FILE, a self-contained SQLite file\n"
+	"  import   adds the scan of an exported FILE; refuses a scan already stored\n"
+	"\n"
+	"Options:\n"
+	"      --db PATH      history database (default: $ATTEST_DB, else\n"
+	"                     $XDG_DATA_HOME/attest/history.db)\n"
+	"  -h, --help         this help\n";
+
+static void
+problem(void *data, const char *msg)
+{
+	(void)data;
+	printf("problem: %s\n", msg);
+}
+
+static int
+run_check(attest_ctx *ctx, attest_store *store)
+{
+	long long scans, problems;
+	int version;
+
+	if (attest_store_check(store, &version, &scans, problem, NULL, &problems) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	printf("schema version %d, %lld scans: %s\n", version, scans,
+	       problems ? "PROBLEMS FOUND" : "ok");
+	return problems ? EXIT_ERROR : EXIT_OK;
+}
+
+static int
+run_db(attest_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"keep", required_argument, NULL, 'k'},
+		{"before", required_argument, NULL, 'b'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	attest_store *store = NULL;
+	const char *db = NULL, *before = NULL, *output = NULL, *sub;
+	char id[ATTEST_SCAN_ID_MAX];
+	long keep = 0;
+	long long n;
+	bool dry = false;
+	attest_rc rc;
+	int c, status, nargs;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'k':
+			if ((keep = cli_count("db", "--keep", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'b': before = optarg; break;
+		case 'n': dry = true; break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case ':':
+			return cli_usage_error("db", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("db", "which one: prune, check, export or import?");
+	sub = argv[optind++];
+	nargs = argc - optind;
+	if (strcmp(sub, "prune") == 0) {
+		if (nargs || (!keep && !before))
+			return cli_usage_error("db", "prune takes --keep N and/or --before DATE");
+	} else if (strcmp(sub, "check") == 0) {
+		if (nargs)
+			return cli_usage_error("db", "check takes no argument");
+	} else if (strcmp(sub, "export") == 0) {
+		if (nargs != 1 || !output)
+			return cli_usage_error("db", "export takes SCAN and -o FILE");
+		if (strcmp(output, "-") == 0)
+			return cli_usage_error("db", "export writes an SQLite file: -o needs a path");
+	} else if (strcmp(sub, "import") == 0) {
+		if (nargs != 1)
+			return cli_usage_error("db", "import takes one FILE");
+	} else {
+		return cli_usage_error("db", "'%s' is not a db subcommand", sub);
+	}
+	if (strcmp(sub, "import") != 0 && (keep || before || dry) && strcmp(sub, "prune") != 0)
+		return cli_usage_error("db", "--keep, --before and --dry-run are for prune");
+	/* import may create the database; the others need one already */
+	if ((status = cli_history_open(ctx, db, strcmp(sub, "import") != 0, &store)) != EXIT_OK)
+		return status;
+	if (strcmp(sub, "check") == 0) {
+		status = run_check(ctx, store);
+	} else if (strcmp(sub, "prune") == 0) {
+		rc = attest_store_prune(store, keep, before, dry, &n);
+		if (rc == ATTEST_ERR_USAGE)
+			status = cli_usage_error("db", "%s", attest_ctx_errmsg(ctx));
+		else if (rc != ATTEST_OK)
+			status = cli_lib_fail(ctx);
+		else
+			printf("%s %lld scan%s\n", dry ? "would delete" : "deleted", n,
+			       n == 1 ? "" : "s");
+	} else if (strcmp(sub, "export") == 0) {
+		if (attest_store_resolve(store, argv[optind], id) != ATTEST_OK ||
+		    attest_store_export(store, id, output) != ATTEST_OK)
+			status = cli_lib_fail(ctx);
+		else
+			printf("exported scan %s to %s\n", id, output);
+	} else {
+		if (attest_store_import(store, argv[optind], id) != ATTEST_OK)
+			status = cli_lib_fail(ctx);
+		else
+			printf("imported scan %s\n", id);
+	}
+	attest_store_close(store);
+	return status;
+}
+
+const struct cli_command cli_db = {
+	"db", "prune, check, export and import the history database", usage, run_db, NULL,
+};

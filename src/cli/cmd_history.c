@@ -1,0 +1,222 @@
+/*
+ * attest history: the stored scans, most recent first, with their scope,
+ * sources and framework scores; filtered by account, framework, scope and
+ * time. Also the helpers every history-reading command shares.
+ */
+#include "config.h"
+
+#include "history_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+cli_history_open(attest_ctx *ctx, const char *db, bool must_exist, attest_store **out)
+{
+	char path[4096];
+
+	if (db)
+		snprintf(path, sizeof(path), "%s", db);
+	else if (attest_store_default_path(ctx, path, sizeof(path)) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	if (must_exist && access(path, F_OK) != 0)
+		return cli_fail(EXIT_ERROR, "no history database '%s' (%s): run 'attest scan' first",
+				path, strerror(errno));
+	if (attest_store_open(ctx, path, out) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	return EXIT_OK;
+}
+
+json_t *
+cli_json_text(const char *text)
+{
+	json_t *v;
+
+	if (!text)
+		return json_null();
+	v = json_loads(text, JSON_DECODE_ANY, NULL);
+	return v ? v : json_string(text);
+}
+
+int
+cli_print_json(json_t *v)
+{
+	if (!v)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		return cli_fail(EXIT_ERROR, "cannot write to standard output");
+	fputc('\n', stdout);
+	return EXIT_OK;
+}
+
+long
+cli_count(const char *cmd, const char *opt, const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || n <= 0) {
+		cli_usage_error(cmd, "%s needs a positive number, not '%s'", opt, arg);
+		return -1;
+	}
+	return n;
+}
+
+static const char usage[] =
+	"usage: attest history [OPTIONS]\n"
+	"\n"
+	"Lists the scans in the history database, most recent first: id, start time,\n"
+	"scope (the accounts scanned), sources and each framework's score.\n"
+	"\n"
+	"Options:\n"
+	"      --db PATH          history database (default: $ATTEST_DB, else\n"
+	"                         $XDG_DATA_HOME/attest/history.db)\n"
+	"  -a, --account ID       scans that covered this account\n"
+	"  -f, --framework ID     scans that evaluated this framework\n"
+	"      --scope SCOPE      scans of exactly this scope (aws:ACCOUNT,...)\n"
+	"      --since DATE       scans started on or after DATE (2026-01-31 or\n"
+	"                         2026-01-31T12:00:00Z, UTC)\n"
+	"      --until DATE       scans started on or before DATE\n"
+	"  -n, --limit N          the N most recent scans only\n"
+	"      --json             a JSON array instead of the table\n"
+	"  -h, --help             this help\n";
+
+struct listing {
+	json_t *arr; /* --json */
+	long n;
+};
+
+/* "a.json, b.ndjson": the file names of a scan's sources. */
+static void
+print_sources(const char *sources)
+{
+	json_t *arr = cli_json_text(sources), *s;
+	const char *p, *slash;
+	size_t i;
+
+	json_array_foreach(arr, i, s) {
+		p = json_string_value(json_object_get(s, "path"));
+		if (!p)
+			continue;
+		slash = strrchr(p, '/');
+		printf("%s%s", i ? ", " : "", slash && slash[1] ? slash + 1 : p);
+	}
+	json_decref(arr);
+}
+
+static void
+one_scan(void *data, const struct attest_scan_info *s)
+{
+	struct listing *l = data;
+	json_t *fws, *fw, *o;
+	size_t i;
+
+	l->n++;
+	if (l->arr) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "id", s->id,
+			      "started_at", s->started_at, "finished_at", s->finished_at, "scope",
+			      s->scope, "accounts", cli_json_text(s->accounts), "regions",
+			      cli_json_text(s->regions), "sources", cli_json_text(s->sources),
+			      "resource_count", (json_int_t)s->resources, "frameworks",
+			      cli_json_text(s->frameworks));
+		if (o)
+			json_array_append_new(l->arr, o);
+		return;
+	}
+	printf("%s  %s  %s  %lld resources\n  sources: ", s->id, s->started_at, s->scope,
+	       s->resources);
+	print_sources(s->sources);
+	fputs("\n  scores: ", stdout);
+	fws = cli_json_text(s->frameworks);
+	json_array_foreach(fws, i, fw) {
+		json_t *score = json_object_get(fw, "score");
+
+		printf("%s%s ", i ? ", " : "", json_string_value(json_object_get(fw, "id")));
+		if (json_is_number(score))
+			printf("%.1f%%", json_number_value(score));
+		else
+			fputs("n/a", stdout);
+	}
+	json_decref(fws);
+	fputs("\n", stdout);
+}
+
+static int
+run_history(attest_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"account", required_argument, NULL, 'a'},
+		{"framework", required_argument, NULL, 'f'},
+		{"scope", required_argument, NULL, 'S'},
+		{"since", required_argument, NULL, 's'},
+		{"until", required_argument, NULL, 'u'},
+		{"limit", required_argument, NULL, 'n'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct attest_history_filter f = {0};
+	struct listing l = {0};
+	attest_store *store = NULL;
+	const char *db = NULL;
+	bool json = false;
+	attest_rc rc;
+	int c, status;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":a:f:n:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'a': f.account = optarg; break;
+		case 'f': f.framework = optarg; break;
+		case 'S': f.scope = optarg; break;
+		case 's': f.since = optarg; break;
+		case 'u': f.until = optarg; break;
+		case 'n':
+			if ((f.limit = cli_count("history", "--limit", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'j': json = true; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case ':':
+			return cli_usage_error("history", "option '%s' needs a value",
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error("history", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
+	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
+		return status;
+	if (json && !(l.arr = json_array())) {
+		status = cli_fail(EXIT_ERROR, "out of memory");
+		goto out;
+	}
+	rc = attest_store_history(store, &f, one_scan, &l);
+	if (rc != ATTEST_OK) {
+		status = rc == ATTEST_ERR_USAGE
+				 ? cli_usage_error("history", "%s", attest_ctx_errmsg(ctx))
+				 : cli_lib_fail(ctx);
+		goto out;
+	}
+	if (json)
+		status = cli_print_json(l.arr);
+	else if (l.n == 0)
+		fputs("no scans match\n", stdout);
+out:
+	json_decref(l.arr);
+	attest_store_close(store);
+	return status;
+}
+
+const struct cli_command cli_history = {
+	"history", "list stored scans with their scores", usage, run_history, NULL,
+};

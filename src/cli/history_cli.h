@@ -1,0 +1,26 @@
+/*
+ * Shared by the commands that read the history database (history, show,
+ * diff, trend, db): opening it without creating one by accident, and the
+ * filter options they have in common.
+ */
+#ifndef ATTEST_CLI_HISTORY_H
+#define ATTEST_CLI_HISTORY_H
+
+#include "cli.h"
+
+#include <jansson.h>
+
+/* Opens the database at db, else the default one. With must_exist, a
+ * missing file is an error ("no history database ... run attest scan")
+ * instead of an empty database being created. Prints the error; returns an
+ * exit status. */
+int cli_history_open(attest_ctx *ctx, const char *db, bool must_exist, attest_store **out);
+/* Parses a text column of JSON for output; the text as a string if it is
+ * not JSON, null for NULL. New reference. */
+json_t *cli_json_text(const char *text);
+/* Writes a JSON value to stdout, indented, with a final newline. */
+int cli_print_json(json_t *v);
+/* Parses a positive count for option opt ("--limit"); -1 on error (printed). */
+long cli_count(const char *cmd, const char *opt, const char *arg);
+
+#endif

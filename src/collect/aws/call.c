@@ -1,0 +1,560 @@
+/*
+ * How a service file calls an AWS API: the request is built for its
+ * protocol (query form, JSON 1.1 with X-Amz-Target, REST, S3 bucket), sent
+ * to the endpoint resolved for the service and region (AWS_ENDPOINT_URL and
+ * friends honoured, cached per service and region), signed with SigV4 before
+ * every attempt, and its answer handed to the op's callback. A failed call
+ * is recorded in the collection log with its service, region, operation,
+ * error code and message, and the resource types it fed are marked failed.
+ */
+#include "config.h"
+
+#include "collect/aws/collect_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ep_cache {
+	struct ep_cache *next;
+	char service[32];
+	char region[40];
+	struct aws_endpoint ep;
+};
+
+/* Secrets never reach the log: a message quoting the key or token is cut. */
+static void
+scrub(const struct aws_collector *c, char *msg)
+{
+	const char *secrets[3] = {c->cred.secret_access_key, c->cred.session_token,
+				  c->cred.access_key_id};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (secrets[i] && *secrets[i] && strstr(msg, secrets[i])) {
+			snprintf(msg, 32, "(message withheld)");
+			return;
+		}
+}
+
+void
+aws_attempt(struct aws_collector *c, unsigned long long types)
+{
+	c->attempted |= types;
+}
+
+void
+aws_fatal(struct aws_collector *c, attest_rc rc)
+{
+	if (c->fatal == ATTEST_OK)
+		c->fatal = rc;
+}
+
+void
+aws_fail(struct aws_op *op, const char *code, const char *msg)
+{
+	struct aws_collector *c = op->c;
+	char m[512];
+	json_t *e;
+
+	snprintf(m, sizeof(m), "%s", msg ? msg : "");
+	scrub(c, m);
+	c->failed |= op->types;
+	e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "service", op->service, "region",
+		      op->region[0] ? op->region : "global", "operation", op->operation,
+		      "error_code", code ? code : "Unknown", "message", m);
+	if (!e || json_array_append_new(c->log, e) != 0) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return;
+	}
+	attest_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s failed: %s: %s", op->service,
+		   op->operation, op->region[0] ? op->region : "global", code ? code : "", m);
+}
+
+void
+aws_fail_reply(struct aws_op *op, const struct aws_reply *r)
+{
+	aws_fail(op, r->error_code, r->error_message);
+}
+
+xmlDocPtr
+aws_reply_xml(struct aws_op *op, const struct aws_reply *r)
+{
+	xmlDocPtr doc = NULL;
+
+	if (aws_xml_parse(op->c->ctx, op->operation, r->body, r->body_len, &doc) != ATTEST_OK) {
+		aws_fail(op, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
+		return NULL;
+	}
+	return doc;
+}
+
+json_t *
+aws_reply_json(struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = NULL;
+
+	if (aws_json_parse(op->c->ctx, op->operation, r->body, r->body_len, &v) != ATTEST_OK) {
+		aws_fail(op, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
+		return NULL;
+	}
+	aws_json_fix_times(v);
+	return v;
+}
+
+static const struct aws_endpoint *
+endpoint(struct aws_collector *c, const char *service, const char *region)
+{
+	struct ep_cache *e;
+
+	for (e = c->eps; e; e = e->next)
+		if (strcmp(e->service, service) == 0 && strcmp(e->region, region ? region : "") == 0)
+			return &e->ep;
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return NULL;
+	}
+	snprintf(e->service, sizeof(e->service), "%s", service);
+	snprintf(e->region, sizeof(e->region), "%s", region ? region : "");
+	if (aws_endpoint_resolve(c->ctx, service, region && *region ? region : c->home_region,
+				 c->profile, &e->ep) != ATTEST_OK) {
+		free(e);
+		return NULL;
+	}
+	/* S3 Control lives on <account>.s3-control.<region> and signs as s3. */
+	if (strcmp(service, "s3-control") == 0) {
+		snprintf(e->ep.signing_name, sizeof(e->ep.signing_name), "s3");
+		if (!e->ep.overridden) {
+			char *url = NULL;
+			struct attest_buf b;
+
+			attest_buf_init(&b, 1024);
+			if (attest_buf_printf(&b, "https://%s.s3-control.%s.amazonaws.com", c->account,
+					      e->ep.signing_region) == ATTEST_OK)
+				url = attest_buf_take(&b);
+			attest_buf_release(&b);
+			if (!url) {
+				aws_endpoint_release(&e->ep);
+				free(e);
+				aws_fatal(c, attest_nomem(c->ctx));
+				return NULL;
+			}
+			free(e->ep.url);
+			e->ep.url = url;
+		}
+	}
+	e->next = c->eps;
+	c->eps = e;
+	return &e->ep;
+}
+
+void aws_collector_release_endpoints(struct aws_collector *c);
+void
+aws_collector_release_endpoints(struct aws_collector *c)
+{
+	struct ep_cache *e, *n;
+
+	for (e = c->eps; e; e = n) {
+		n = e->next;
+		aws_endpoint_release(&e->ep);
+		free(e);
+	}
+	c->eps = NULL;
+}
+
+static void
+on_done(struct aws_engine *eng, const struct aws_reply *r, void *data)
+{
+	struct aws_op *op = data;
+
+	(void)eng;
+	op->fn(op, r);
+	free(op);
+}
+
+static attest_rc
+submit(const struct aws_op *tmpl, const struct aws_endpoint *ep, const char *method,
+       const char *url, const struct aws_header *h, size_t nh, const char *body, bool s3)
+{
+	struct aws_collector *c = tmpl->c;
+	struct aws_call call = {0};
+	struct aws_op *op;
+	attest_rc rc;
+
+	op = malloc(sizeof(*op));
+	if (!op) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return ATTEST_ERR_NOMEM;
+	}
+	*op = *tmpl;
+	call.service = ep->signing_name;
+	call.region = ep->signing_region;
+	call.method = method;
+	call.url = url;
+	call.headers = h;
+	call.n_headers = nh;
+	call.body = body;
+	call.body_len = body ? strlen(body) : 0;
+	call.s3 = s3;
+	call.delay_ms = tmpl->delay_ms;
+	rc = aws_engine_submit(c->eng, &call, on_done, op);
+	if (rc != ATTEST_OK) {
+		free(op);
+		aws_fatal(c, rc);
+	}
+	return rc;
+}
+
+/* When the endpoint cannot be resolved, the call fails like any other. */
+static const struct aws_endpoint *
+endpoint_or_fail(const struct aws_op *tmpl)
+{
+	const struct aws_endpoint *ep = endpoint(tmpl->c, tmpl->service, tmpl->region);
+	struct aws_op op = *tmpl;
+
+	if (!ep && tmpl->c->fatal == ATTEST_OK)
+		aws_fail(&op, "EndpointError", attest_ctx_errmsg(tmpl->c->ctx));
+	return ep;
+}
+
+attest_rc
+aws_param(struct attest_buf *b, const char *name, const char *value)
+{
+	attest_rc rc = attest_buf_printf(b, "&%s=", name);
+
+	return rc != ATTEST_OK ? rc : aws_buf_encode(b, value, false);
+}
+
+attest_rc
+aws_call_query(const struct aws_op *tmpl, const char *version, const char *params)
+{
+	static const struct aws_header h[] = {
+		{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
+	struct attest_buf body, url;
+	attest_rc rc;
+
+	if (!ep)
+		return ATTEST_ERR_INVALID;
+	attest_buf_init(&body, 1 << 20);
+	attest_buf_init(&url, 8192);
+	rc = attest_buf_printf(&body, "Action=%s&Version=%s%s", tmpl->operation, version,
+			       params ? params : "");
+	if (rc == ATTEST_OK)
+		rc = attest_buf_printf(&url, "%s/", ep->url);
+	if (rc == ATTEST_OK)
+		rc = submit(tmpl, ep, "POST", url.data, h, 1, body.data, false);
+	else
+		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+	attest_buf_release(&body);
+	attest_buf_release(&url);
+	return rc;
+}
+
+attest_rc
+aws_call_json(const struct aws_op *tmpl, const char *target, const char *json_version,
+	      const char *body)
+{
+	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
+	struct aws_header h[2];
+	char ctype[64];
+	struct attest_buf url;
+	attest_rc rc;
+
+	if (!ep)
+		return ATTEST_ERR_INVALID;
+	snprintf(ctype, sizeof(ctype), "application/x-amz-json-%s", json_version);
+	h[0] = (struct aws_header){"Content-Type", ctype};
+	h[1] = (struct aws_header){"X-Amz-Target", target};
+	attest_buf_init(&url, 8192);
+	rc = attest_buf_printf(&url, "%s/", ep->url);
+	if (rc == ATTEST_OK)
+		rc = submit(tmpl, ep, "POST", url.data, h, 2, body ? body : "{}", false);
+	else
+		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+	attest_buf_release(&url);
+	return rc;
+}
+
+attest_rc
+aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_query,
+	      const char *const *headers)
+{
+	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
+	struct aws_header h[8];
+	size_t n = 0;
+	struct attest_buf url;
+	attest_rc rc;
+
+	if (!ep)
+		return ATTEST_ERR_INVALID;
+	for (; headers && headers[0] && n < 8; headers += 2)
+		h[n++] = (struct aws_header){headers[0], headers[1]};
+	attest_buf_init(&url, 8192);
+	rc = attest_buf_printf(&url, "%s%s", ep->url, path_query);
+	if (rc == ATTEST_OK)
+		rc = submit(tmpl, ep, method, url.data, h, n, NULL, strcmp(tmpl->service, "s3") == 0 ||
+				   strcmp(tmpl->service, "s3-control") == 0);
+	else
+		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+	attest_buf_release(&url);
+	return rc;
+}
+
+attest_rc
+aws_call_s3_bucket(const struct aws_op *tmpl, const char *bucket, const char *query)
+{
+	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
+	struct aws_op op = *tmpl;
+	char *url = NULL;
+	attest_rc rc;
+
+	if (!ep)
+		return ATTEST_ERR_INVALID;
+	if (aws_s3_bucket_url(tmpl->c->ctx, ep, bucket, query, &url) != ATTEST_OK) {
+		aws_fail(&op, "EndpointError", attest_ctx_errmsg(tmpl->c->ctx));
+		return ATTEST_ERR_INVALID;
+	}
+	rc = submit(tmpl, ep, "GET", url, NULL, 0, NULL, true);
+	free(url);
+	return rc;
+}
+
+json_t *
+aws_tags_object(const json_t *list)
+{
+	json_t *o, *t, *k, *v;
+	size_t i;
+
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return NULL;
+	o = json_object();
+	if (!o)
+		return NULL;
+	json_array_foreach(list, i, t) {
+		k = json_object_get(t, "Key");
+		if (!k)
+			k = json_object_get(t, "key");
+		v = json_object_get(t, "Value");
+		if (!v)
+			v = json_object_get(t, "value");
+		if (json_is_string(k))
+			json_object_set_new(o, json_string_value(k),
+					    json_is_string(v) ? json_incref((json_t *)v)
+							      : json_string(""));
+	}
+	return o;
+}
+
+/* ---- paginated query listings ---- */
+
+struct qlist_state {
+	const struct aws_qlist *ql;
+	void *data;
+};
+
+static void qlist_page(struct aws_op *op, const struct aws_reply *r);
+
+static void
+qlist_request(struct aws_collector *c, struct qlist_state *st, const char *region,
+	      const char *token)
+{
+	const struct aws_qlist *ql = st->ql;
+	struct aws_op op = {c, ql->service, ql->operation, "", ql->types, qlist_page, st, 0};
+	struct attest_buf b;
+
+	snprintf(op.region, sizeof(op.region), "%s", region);
+	attest_buf_init(&b, 1 << 16);
+	if (attest_buf_adds(&b, ql->params ? ql->params : "") ||
+	    (token && aws_param(&b, ql->token_in, token)) ||
+	    aws_call_query(&op, ql->version, b.data) != ATTEST_OK) {
+		if (ql->end)
+			ql->end(c, region, false, st->data);
+		free(st);
+	}
+	attest_buf_release(&b);
+}
+
+static void
+qlist_page(struct aws_op *op, const struct aws_reply *r)
+{
+	struct qlist_state *st = op->data;
+	const struct aws_qlist *ql = st->ql;
+	struct aws_collector *c = op->c;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	json_t *res = NULL, *e, *item;
+	const char *token;
+	char name[96];
+	size_t i;
+
+	if (!r->ok) {
+		aws_fail_reply(op, r);
+		goto fail;
+	}
+	if (!(doc = aws_reply_xml(op, r)))
+		goto fail;
+	snprintf(name, sizeof(name), "%sResult", ql->operation);
+	root = aws_xml_find(xmlDocGetRootElement(doc), name);
+	res = aws_xml_to_json(root ? root : xmlDocGetRootElement(doc), ql->style);
+	xmlFreeDoc(doc);
+	if (!res) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		goto fail;
+	}
+	e = json_object_get(res, ql->list);
+	if (e && !json_is_array(e)) {
+		aws_fail(op, "MalformedResponse", "the answer's list is not a list");
+		goto fail;
+	}
+	json_array_foreach(e, i, item)
+		ql->each(c, op->region, item, st->data);
+	token = json_string_value(json_object_get(res, ql->token_out));
+	if (token && *token) {
+		qlist_request(c, st, op->region, token);
+		json_decref(res);
+		return;
+	}
+	json_decref(res);
+	if (ql->end)
+		ql->end(c, op->region, true, st->data);
+	free(st);
+	return;
+fail:
+	json_decref(res);
+	if (ql->end)
+		ql->end(c, op->region, false, st->data);
+	free(st);
+}
+
+void
+aws_query_list(struct aws_collector *c, const struct aws_qlist *ql, const char *region, void *data)
+{
+	struct qlist_state *st = malloc(sizeof(*st));
+
+	if (!st) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		if (ql->end)
+			ql->end(c, region, false, data);
+		return;
+	}
+	st->ql = ql;
+	st->data = data;
+	aws_attempt(c, ql->types);
+	qlist_request(c, st, region, NULL);
+}
+
+/* ---- paginated JSON listings ---- */
+
+struct jlist_state {
+	const struct aws_jlist *jl;
+	void *data;
+};
+
+static void jlist_page(struct aws_op *op, const struct aws_reply *r);
+
+attest_rc
+aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	attest_rc rc;
+
+	json_decref(body);
+	if (!text) {
+		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+		return ATTEST_ERR_NOMEM;
+	}
+	rc = aws_call_json(tmpl, target, "1.1", text);
+	free(text);
+	return rc;
+}
+
+static void
+jlist_request(struct aws_collector *c, struct jlist_state *st, const char *region,
+	      const char *token)
+{
+	const struct aws_jlist *jl = st->jl;
+	struct aws_op op = {c, jl->service, jl->operation, "", jl->types, jlist_page, st, 0};
+	struct attest_buf b;
+	json_t *body;
+	attest_rc rc = ATTEST_ERR_NOMEM;
+
+	snprintf(op.region, sizeof(op.region), "%s", region);
+	if (jl->rest_path) {
+		attest_buf_init(&b, 1 << 16);
+		if (!attest_buf_adds(&b, jl->rest_path) &&
+		    (!token || (!attest_buf_printf(&b, "%s%s=", strchr(jl->rest_path, '?') ? "&" : "?",
+						   jl->token_in) &&
+				!aws_buf_encode(&b, token, false))))
+			rc = aws_call_rest(&op, "GET", b.data, NULL);
+		attest_buf_release(&b);
+	} else {
+		body = json_loads(jl->body ? jl->body : "{}", 0, NULL);
+		if (body && (!token || !json_object_set_new(body, jl->token_in, json_string(token))))
+			rc = aws_call_json_obj(&op, jl->target, body);
+		else
+			json_decref(body);
+	}
+	if (rc != ATTEST_OK) {
+		if (jl->end)
+			jl->end(c, region, false, st->data);
+		free(st);
+	}
+}
+
+static void
+jlist_page(struct aws_op *op, const struct aws_reply *r)
+{
+	struct jlist_state *st = op->data;
+	const struct aws_jlist *jl = st->jl;
+	json_t *res = NULL, *list, *item;
+	const char *token;
+	size_t i;
+
+	if (!r->ok) {
+		aws_fail_reply(op, r);
+		goto fail;
+	}
+	if (!(res = aws_reply_json(op, r)))
+		goto fail;
+	list = json_object_get(res, jl->list);
+	if (list && !json_is_array(list)) {
+		aws_fail(op, "MalformedResponse", "the answer's list is not a list");
+		goto fail;
+	}
+	json_array_foreach(list, i, item)
+		jl->each(op->c, op->region, item, st->data);
+	token = json_string_value(json_object_get(res, jl->token_out));
+	if (token && *token) {
+		jlist_request(op->c, st, op->region, token);
+		json_decref(res);
+		return;
+	}
+	json_decref(res);
+	if (jl->end)
+		jl->end(op->c, op->region, true, st->data);
+	free(st);
+	return;
+fail:
+	json_decref(res);
+	if (jl->end)
+		jl->end(op->c, op->region, false, st->data);
+	free(st);
+}
+
+void
+aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const char *region, void *data)
+{
+	struct jlist_state *st = malloc(sizeof(*st));
+
+	if (!st) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		if (jl->end)
+			jl->end(c, region, false, data);
+		return;
+	}
+	st->jl = jl;
+	st->data = data;
+	aws_attempt(c, jl->types);
+	jlist_request(c, st, region, NULL);
+}

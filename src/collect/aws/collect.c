@@ -1,0 +1,509 @@
+/*
+ * attest_collect_aws(): the live AWS collector. It resolves the credentials
+ * and region as the AWS CLI does, checks that they authenticate (STS
+ * GetCallerIdentity, the only call whose failure is fatal), finds the
+ * enabled regions (EC2 DescribeRegions, unless the caller named them),
+ * starts every service's collection - global ones once, regional ones in
+ * each region - and lets the HTTP engine run them concurrently. Resources
+ * stream to a temporary file as they complete; at the end the native NDJSON
+ * inventory is written: the header (with collected_types and the
+ * collection_log) first, then the resources of every type that was
+ * collected completely. A type that failed anywhere is withheld whole: the
+ * loader counts any type present as collected, and a partial type would let
+ * its checks pass on data that is not all there.
+ */
+#include "config.h"
+
+#include "collect/aws/collect_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void aws_collector_release_endpoints(struct aws_collector *c);
+
+const char *const aws_type_names[T_COUNT] = {
+	"AWS::::Account", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role",
+	"AWS::IAM::Policy", "AWS::IAM::ServerCertificate", "AWS::IAM::AccountSummary",
+	"AWS::IAM::AccountPasswordPolicy", "AWS::IAM::CredentialReportEntry",
+	"AWS::S3::Bucket", "AWS::S3::AccountPublicAccessBlock", "AWS::EC2::Instance",
+	"AWS::EC2::Volume", "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::EC2::VPC",
+	"AWS::EC2::FlowLog", "AWS::EC2::EBSEncryptionByDefault", "AWS::RDS::DBInstance",
+	"AWS::EFS::FileSystem", "AWS::CloudTrail::Trail", "AWS::KMS::Key",
+	"AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
+	"AWS::Logs::MetricFilter", "AWS::AccessAnalyzer::Analyzer",
+	"AWS::AccessAnalyzer::AnalyzerStatus", "AWS::SecurityHub::HubStatus",
+	"AWS::Config::RecorderStatus"};
+
+/* Error codes that mean the credentials themselves were refused. */
+static const char *const auth_codes[] = {
+	"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+	"InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", "AuthFailure",
+	"InvalidToken", "MissingAuthenticationToken", "IncompleteSignature", NULL};
+
+void
+aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const char *arn,
+	 const char *name, const char *region, json_t *tags, json_t *configuration,
+	 json_t *supplementary)
+{
+	json_t *r = json_object();
+
+	if (!r || json_object_set_new(r, "type", json_string(aws_type_names[type])) ||
+	    json_object_set_new(r, "id", json_string(id ? id : "")) ||
+	    (arn && json_object_set_new(r, "arn", json_string(arn))) ||
+	    (name && json_object_set_new(r, "name", json_string(name))) ||
+	    json_object_set_new(r, "region", json_string(region && *region ? region : "global")) ||
+	    json_object_set_new(r, "account", json_string(c->account ? c->account : "")) ||
+	    (tags && json_object_set(r, "tags", tags)) ||
+	    json_object_set(r, "configuration", configuration ? configuration : json_null()) ||
+	    (supplementary && json_object_set(r, "supplementaryConfiguration", supplementary))) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		goto out;
+	}
+	if (json_dumpf(r, c->body, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
+	    fputc('\n', c->body) == EOF) {
+		aws_fatal(c, attest_error(c->ctx, ATTEST_ERR_IO,
+					  "cannot write collected resources to a temporary file: %s",
+					  strerror(errno)));
+		goto out;
+	}
+	c->resources++;
+out:
+	json_decref(r);
+	json_decref(tags);
+	json_decref(configuration);
+	json_decref(supplementary);
+}
+
+/* ---- signing ---- */
+
+static attest_rc
+sign(void *data, const struct aws_call *call, struct curl_slist **out)
+{
+	struct aws_collector *c = data;
+	struct aws_signing how = {0};
+	struct aws_header *add = NULL, *h;
+	struct curl_slist *l = NULL, *n;
+	struct attest_buf line;
+	attest_rc rc;
+
+	how.region = call->region;
+	how.service = call->service;
+	how.when = time(NULL);
+	how.s3 = call->s3;
+	rc = aws_sigv4_sign(c->ctx, call->method, call->url, call->headers, call->n_headers,
+			    call->body, call->body_len, &c->cred, &how, &add, NULL, NULL);
+	if (rc != ATTEST_OK)
+		return rc;
+	attest_buf_init(&line, 1 << 16);
+	for (h = add; h && h->name; h++) {
+		attest_buf_reset(&line);
+		if (attest_buf_printf(&line, "%s: %s", h->name, h->value) != ATTEST_OK ||
+		    !(n = curl_slist_append(l, line.data))) {
+			rc = attest_nomem(c->ctx);
+			break;
+		}
+		l = n;
+	}
+	/* The line held a signature or token: wipe before freeing. */
+	if (line.data)
+		memset(line.data, 0, line.cap);
+	attest_buf_release(&line);
+	aws_headers_free(add);
+	if (rc != ATTEST_OK) {
+		curl_slist_free_all(l);
+		return rc;
+	}
+	*out = l;
+	return ATTEST_OK;
+}
+
+/* ---- the first calls: identity and regions ---- */
+
+struct first {
+	char code[128];
+	char msg[512];
+	bool ok;
+	json_t *list; /* regions */
+	char *account;
+};
+
+static void
+identity_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct first *f = op->data;
+	xmlDocPtr doc;
+
+	if (!r->ok) {
+		snprintf(f->code, sizeof(f->code), "%s", r->error_code);
+		snprintf(f->msg, sizeof(f->msg), "%s", r->error_message);
+		return;
+	}
+	doc = aws_reply_xml(op, r);
+	if (doc)
+		f->account = aws_xml_child_text(aws_xml_find(xmlDocGetRootElement(doc),
+							     "GetCallerIdentityResult"),
+						"Account");
+	xmlFreeDoc(doc);
+	if (!f->account) {
+		snprintf(f->code, sizeof(f->code), "MalformedResponse");
+		snprintf(f->msg, sizeof(f->msg), "no account id in the answer");
+		return;
+	}
+	f->ok = true;
+}
+
+static void
+regions_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct first *f = op->data;
+	xmlDocPtr doc;
+	xmlNodePtr n;
+
+	if (!r->ok) {
+		aws_fail_reply(op, r);
+		return;
+	}
+	doc = aws_reply_xml(op, r);
+	n = doc ? aws_xml_find(xmlDocGetRootElement(doc), "regionInfo") : NULL;
+	if (n)
+		f->list = aws_xml_list_to_json(n, AWS_XML_EC2);
+	else if (doc)
+		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
+	xmlFreeDoc(doc);
+	f->ok = f->list != NULL;
+}
+
+static bool
+valid_region(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return false;
+	return n > 0 && n < 32;
+}
+
+static attest_rc
+add_region(struct aws_collector *c, const char *r)
+{
+	char **n;
+	size_t i;
+
+	if (!valid_region(r))
+		return attest_error(c->ctx, ATTEST_ERR_USAGE, "'%s' is not a region name", r);
+	for (i = 0; i < c->n_regions; i++)
+		if (strcmp(c->regions[i], r) == 0)
+			return ATTEST_OK;
+	n = realloc(c->regions, (c->n_regions + 1) * sizeof(*n));
+	if (!n)
+		return attest_nomem(c->ctx);
+	c->regions = n;
+	if (!(c->regions[c->n_regions] = strdup(r)))
+		return attest_nomem(c->ctx);
+	c->n_regions++;
+	return ATTEST_OK;
+}
+
+static attest_rc
+identify(struct aws_collector *c)
+{
+	struct first f = {0};
+	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0};
+	size_t i;
+	attest_rc rc;
+
+	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
+	if (aws_call_query(&op, "2011-06-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK)
+		return c->fatal ? c->fatal : ATTEST_ERR_IO;
+	if (!f.ok) {
+		for (i = 0; auth_codes[i]; i++)
+			if (strcmp(f.code, auth_codes[i]) == 0)
+				return attest_error(c->ctx, ATTEST_ERR_IO,
+						    "AWS refused the credentials: %s: %s", f.code,
+						    f.msg);
+		return attest_error(c->ctx, ATTEST_ERR_IO,
+				    "cannot reach AWS (STS GetCallerIdentity in '%s'): %s: %s",
+				    c->home_region, f.code, f.msg);
+	}
+	c->account = f.account;
+	rc = ATTEST_OK;
+	return rc;
+}
+
+static attest_rc
+find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
+{
+	struct first f = {0};
+	struct aws_op op = {c, "ec2", "DescribeRegions", "", 0, regions_done, &f, 0};
+	json_t *r;
+	size_t i;
+	attest_rc rc = ATTEST_OK;
+	bool all = false;
+
+	for (i = 0; i < o->n_regions; i++)
+		if (strcmp(o->regions[i], "all") == 0)
+			all = true;
+		else if ((rc = add_region(c, o->regions[i])) != ATTEST_OK)
+			return rc;
+	if (c->n_regions && !all)
+		return ATTEST_OK;
+	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
+	if (aws_call_query(&op, "2016-11-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK)
+		return c->fatal ? c->fatal : ATTEST_ERR_IO;
+	if (!f.ok) /* logged; the home region at least */
+		return add_region(c, c->home_region);
+	json_array_foreach(f.list, i, r) {
+		const char *name = json_string_value(json_object_get(r, "RegionName"));
+
+		if (name && valid_region(name) && (rc = add_region(c, name)) != ATTEST_OK)
+			break;
+	}
+	json_decref(f.list);
+	return rc;
+}
+
+/* ---- output ---- */
+
+static bool
+withheld(const struct aws_collector *c, const char *line)
+{
+	static const char prefix[] = "{\"type\":\"";
+	const char *t, *e;
+	size_t i;
+
+	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	t = line + sizeof(prefix) - 1;
+	e = strchr(t, '"');
+	if (!e)
+		return false;
+	for (i = 0; i < T_COUNT; i++)
+		if (strlen(aws_type_names[i]) == (size_t)(e - t) &&
+		    strncmp(aws_type_names[i], t, (size_t)(e - t)) == 0)
+			return (c->failed & TB(i)) != 0;
+	return false;
+}
+
+static attest_rc
+write_inventory(struct aws_collector *c, FILE *out, const char *name,
+		struct attest_aws_collect_stats *st)
+{
+	json_t *h, *types, *regions;
+	char now[21], *line = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
+	attest_rc rc = ATTEST_ERR_IO;
+
+	attest_time_iso(time(NULL), now);
+	types = json_array();
+	regions = json_array();
+	h = json_object();
+	if (!types || !regions || !h)
+		goto nomem;
+	for (i = 0; i < T_COUNT; i++) {
+		if (!(c->attempted & TB(i)))
+			continue;
+		if (c->failed & TB(i))
+			st->types_failed++;
+		else if (json_array_append_new(types, json_string(aws_type_names[i])) != 0)
+			goto nomem;
+		else
+			st->types_collected++;
+	}
+	for (i = 0; i < c->n_regions; i++)
+		if (json_array_append_new(regions, json_string(c->regions[i])) != 0)
+			goto nomem;
+	if (json_object_set_new(h, "attest_inventory", json_integer(1)) ||
+	    json_object_set_new(h, "provider", json_string("aws")) ||
+	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
+	    json_object_set_new(h, "collected_at", json_string(now)) ||
+	    json_object_set_new(h, "accounts", json_pack("[{s:s}]", "id", c->account)) ||
+	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
+	    json_object_set(h, "collection_log", c->log))
+		goto nomem;
+	if (json_dumpf(h, out, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 || fputc('\n', out) == EOF)
+		goto io;
+	if (fflush(c->body) != 0 || fseek(c->body, 0, SEEK_SET) != 0)
+		goto io;
+	while ((n = getline(&line, &cap, c->body)) > 0) {
+		if (withheld(c, line))
+			continue;
+		if (fwrite(line, 1, (size_t)n, out) != (size_t)n)
+			goto io;
+	}
+	if (ferror(c->body) || fflush(out) != 0 || ferror(out))
+		goto io;
+	rc = ATTEST_OK;
+	goto out;
+nomem:
+	rc = attest_nomem(c->ctx);
+	goto out;
+io:
+	rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", name, strerror(errno));
+out:
+	free(line);
+	json_decref(h);
+	json_decref(types);
+	json_decref(regions);
+	return rc;
+}
+
+static attest_rc
+write_output(struct aws_collector *c, const char *path, struct attest_aws_collect_stats *st)
+{
+	struct attest_buf tmp;
+	FILE *out;
+	int fd;
+	attest_rc rc;
+
+	if (strcmp(path, "-") == 0)
+		return write_inventory(c, stdout, "standard output", st);
+	attest_buf_init(&tmp, 8192);
+	if (attest_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
+		return attest_nomem(c->ctx);
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp.data,
+				  strerror(errno));
+		attest_buf_release(&tmp);
+		return rc;
+	}
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		rc = attest_nomem(c->ctx);
+		goto fail;
+	}
+	rc = write_inventory(c, out, path, st);
+	if (fclose(out) != 0 && rc == ATTEST_OK)
+		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+				  strerror(errno));
+	if (rc == ATTEST_OK && rename(tmp.data, path) != 0)
+		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+				  strerror(errno));
+	if (rc == ATTEST_OK) {
+		attest_buf_release(&tmp);
+		return ATTEST_OK;
+	}
+fail:
+	unlink(tmp.data);
+	attest_buf_release(&tmp);
+	return rc;
+}
+
+/* ---- progress ---- */
+
+static void
+tick(void *data)
+{
+	struct aws_collector *c = data;
+	struct aws_engine_stats s;
+
+	aws_engine_stats(c->eng, &s);
+	attest_log(c->ctx, ATTEST_LOG_INFO,
+		   "collecting account %s: 1 account x %zu regions x 14 services, %lu calls, "
+		   "%lu retries, %zu errors, %lu resources",
+		   c->account ? c->account : "?", c->n_regions, s.calls, s.retries,
+		   json_array_size(c->log), c->resources);
+}
+
+attest_rc
+attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, const char *out_path,
+		   struct attest_aws_collect_stats *stats)
+{
+	struct aws_collector c = {0};
+	struct aws_config_opts co = {0};
+	struct aws_engine_opts eo;
+	struct aws_engine_stats es;
+	struct attest_aws_collect_stats st = {0};
+	size_t i;
+	attest_rc rc;
+
+	c.ctx = ctx;
+	c.profile = o->profile;
+	c.poll_ms = 500;
+	c.log = json_array();
+	c.keep = json_array();
+	c.body = tmpfile();
+	if (!c.log || !c.keep || !c.body) {
+		rc = c.body ? attest_nomem(ctx)
+			    : attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
+					   strerror(errno));
+		goto out;
+	}
+	co.profile = o->profile;
+	co.role_arn = o->role_arn;
+	co.external_id = o->external_id;
+	rc = aws_resolve_credentials(ctx, &co, &c.cred, &c.home_region);
+	if (rc != ATTEST_OK)
+		goto out;
+	if (!c.home_region && !(c.home_region = strdup("us-east-1"))) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	aws_engine_opts_default(&eo);
+	if (o->concurrency)
+		eo.max_total = o->concurrency;
+	if (eo.max_per_service > eo.max_total)
+		eo.max_per_service = eo.max_total;
+	rc = aws_engine_new(ctx, &eo, &c.eng);
+	if (rc != ATTEST_OK)
+		goto out;
+	aws_engine_set_signer(c.eng, sign, &c);
+	aws_engine_set_tick(c.eng, tick, &c);
+	if ((rc = identify(&c)) != ATTEST_OK || (rc = find_regions(&c, o)) != ATTEST_OK)
+		goto out;
+	attest_log(ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c.account,
+		   c.n_regions);
+	aws_attempt(&c, TB(T_ACCOUNT));
+	svc_iam_start(&c);
+	svc_s3_start(&c);
+	for (i = 0; i < c.n_regions && c.fatal == ATTEST_OK; i++) {
+		svc_ec2_start(&c, c.regions[i]);
+		svc_cloudtrail_start(&c, c.regions[i]);
+		svc_kms_start(&c, c.regions[i]);
+		svc_config_start(&c, c.regions[i]);
+		svc_logs_start(&c, c.regions[i]);
+		svc_cloudwatch_start(&c, c.regions[i]);
+		svc_sns_start(&c, c.regions[i]);
+		svc_rds_start(&c, c.regions[i]);
+		svc_efs_start(&c, c.regions[i]);
+		svc_securityhub_start(&c, c.regions[i]);
+		svc_accessanalyzer_start(&c, c.regions[i]);
+	}
+	if (c.fatal != ATTEST_OK)
+		aws_engine_cancel(c.eng);
+	rc = aws_engine_run(c.eng);
+	if (rc == ATTEST_OK && c.fatal != ATTEST_OK)
+		rc = c.fatal;
+	if (rc != ATTEST_OK)
+		goto out;
+	rc = write_output(&c, out_path, &st);
+out:
+	if (c.eng) {
+		aws_engine_stats(c.eng, &es);
+		st.calls = es.calls;
+		st.retries = es.retries;
+		st.errors = json_array_size(c.log);
+	}
+	st.resources = c.resources;
+	st.regions = c.n_regions;
+	if (stats)
+		*stats = st;
+	aws_engine_free(c.eng);
+	aws_collector_release_endpoints(&c);
+	aws_credentials_release(&c.cred);
+	for (i = 0; i < c.n_regions; i++)
+		free(c.regions[i]);
+	free(c.regions);
+	free(c.home_region);
+	free(c.account);
+	json_decref(c.log);
+	json_decref(c.keep);
+	if (c.body)
+		fclose(c.body);
+	return rc;
+}

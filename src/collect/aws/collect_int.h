@@ -1,0 +1,188 @@
+/*
+ * Shared by the live AWS collector's files: the collector state, the
+ * resource types it produces, and the helpers every service file uses to
+ * call an API (query, JSON, REST), to record a failed call in the
+ * collection log, and to write a resource out as soon as it is complete.
+ *
+ * A call feeds a set of resource types (a bit mask); when it fails for good,
+ * those types are marked failed and left out of collected_types, so their
+ * checks are not_evaluated rather than judged on partial data.
+ */
+#ifndef ATTEST_AWS_COLLECT_INT_H
+#define ATTEST_AWS_COLLECT_INT_H
+
+#include "collect/aws/credentials.h"
+#include "collect/aws/http.h"
+#include "collect/aws/protocol.h"
+
+#include <jansson.h>
+
+enum aws_type {
+	T_ACCOUNT,
+	T_IAM_USER,
+	T_IAM_GROUP,
+	T_IAM_ROLE,
+	T_IAM_POLICY,
+	T_IAM_SERVERCERT,
+	T_IAM_SUMMARY,
+	T_IAM_PWPOLICY,
+	T_IAM_CREDREPORT,
+	T_S3_BUCKET,
+	T_S3_ACCOUNTPAB,
+	T_EC2_INSTANCE,
+	T_EC2_VOLUME,
+	T_EC2_SG,
+	T_EC2_NACL,
+	T_EC2_VPC,
+	T_EC2_FLOWLOG,
+	T_EC2_EBSDEFAULT,
+	T_RDS_DB,
+	T_EFS_FS,
+	T_CT_TRAIL,
+	T_KMS_KEY,
+	T_CW_ALARM,
+	T_SNS_TOPIC,
+	T_LOGS_GROUP,
+	T_LOGS_MF,
+	T_AA_ANALYZER,
+	T_AA_STATUS,
+	T_SH_HUB,
+	T_CONFIG_REC,
+	T_COUNT
+};
+#define TB(t) (1ULL << (t))
+
+extern const char *const aws_type_names[T_COUNT];
+
+struct ep_cache;
+
+struct aws_collector {
+	attest_ctx *ctx;
+	struct aws_engine *eng;
+	struct aws_credentials cred;
+	const char *profile;
+	char *account;
+	char *home_region;
+	char **regions;
+	size_t n_regions;
+	FILE *body;                /* resources, one a line, before the header */
+	unsigned long long attempted, failed;
+	json_t *log;               /* the collection log */
+	json_t *keep;              /* values services share until the end */
+	unsigned long resources;
+	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
+	struct ep_cache *eps;
+	long poll_ms;              /* first wait of the credential report poll */
+};
+
+/* One API call in flight: what it is for and where its answer goes. */
+struct aws_op;
+typedef void (*aws_op_fn)(struct aws_op *op, const struct aws_reply *r);
+
+struct aws_op {
+	struct aws_collector *c;
+	const char *service;   /* endpoint prefix ("iam", "ec2", ...) */
+	const char *operation; /* API operation name, for the log */
+	char region[40];       /* region of the call ("" for global) */
+	unsigned long long types;
+	aws_op_fn fn;
+	void *data;            /* the service's own state; not freed here */
+	long delay_ms;         /* wait before sending (polling) */
+};
+
+/* Marks types attempted: call before the first request feeding them. */
+void aws_attempt(struct aws_collector *c, unsigned long long types);
+/* Records a failed call in the collection log and marks op->types failed. */
+void aws_fail(struct aws_op *op, const char *code, const char *msg);
+/* Same, taking code and message from a failed reply. */
+void aws_fail_reply(struct aws_op *op, const struct aws_reply *r);
+/* Records an out-of-memory or write failure; collection stops at the end. */
+void aws_fatal(struct aws_collector *c, attest_rc rc);
+
+/* Query protocol (IAM, STS, EC2, SNS, RDS, CloudWatch): POST of
+ * Action=...&Version=...&params (params already encoded, "" for none).
+ * The op template is copied. */
+attest_rc aws_call_query(const struct aws_op *tmpl, const char *version, const char *params);
+/* JSON 1.1 protocol: POST of body with X-Amz-Target target. */
+attest_rc aws_call_json(const struct aws_op *tmpl, const char *target, const char *json_version,
+			const char *body);
+/* REST (REST-JSON and REST-XML): method path?query on the service's endpoint,
+ * with optional extra headers (NULL-terminated name/value pairs). */
+attest_rc aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_query,
+			const char *const *headers);
+/* S3 bucket call: GET on the bucket's URL (region: the bucket's). */
+attest_rc aws_call_s3_bucket(const struct aws_op *tmpl, const char *bucket, const char *query);
+
+/* Parses a reply; on failure records a MalformedResponse and returns NULL. */
+xmlDocPtr aws_reply_xml(struct aws_op *op, const struct aws_reply *r);
+json_t *aws_reply_json(struct aws_op *op, const struct aws_reply *r);
+
+/* Writes one resource. configuration, supplementary and tags are stolen
+ * (may be NULL); strings are copied. region NULL means "global". */
+void aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const char *arn,
+	      const char *name, const char *region, json_t *tags, json_t *configuration,
+	      json_t *supplementary);
+/* AWS's [{"Key","Value"}] list as an object, a new reference or NULL. */
+json_t *aws_tags_object(const json_t *list);
+
+/* Appends "&Name=value" with value percent-encoded. */
+attest_rc aws_param(struct attest_buf *b, const char *name, const char *value);
+
+/* A paginated query-protocol listing: each item of the list member `list`
+ * of every page goes to `each`; pages follow `token_out` (sent back as
+ * `token_in`) to the end. */
+struct aws_qlist {
+	const char *service;
+	const char *version;
+	const char *operation;
+	const char *params;     /* extra encoded parameters, "" or "&A=b..." */
+	const char *list;       /* API member name of the list */
+	const char *token_in;   /* request parameter: NextToken, Marker */
+	const char *token_out;  /* answer member: NextToken, Marker */
+	enum aws_xml_style style;
+	unsigned long long types;
+	void (*each)(struct aws_collector *c, const char *region, json_t *item, void *data);
+	void (*end)(struct aws_collector *c, const char *region, bool ok, void *data);
+};
+/* Starts a listing in region; ql must stay valid (a static table entry). */
+void aws_query_list(struct aws_collector *c, const struct aws_qlist *ql, const char *region,
+		    void *data);
+
+/* The same for JSON answers: JSON 1.x (target set, POST of body plus the
+ * token) or REST-JSON (rest_path set, GET with the token as a query
+ * parameter named token_in). */
+struct aws_jlist {
+	const char *service;
+	const char *operation;
+	const char *target;       /* X-Amz-Target, NULL for REST */
+	const char *json_version; /* "1.1" */
+	const char *body;         /* JSON object text, NULL for {} */
+	const char *rest_path;    /* "/path?query" for REST-JSON */
+	const char *list;
+	const char *token_in;
+	const char *token_out;
+	unsigned long long types;
+	void (*each)(struct aws_collector *c, const char *region, json_t *item, void *data);
+	void (*end)(struct aws_collector *c, const char *region, bool ok, void *data);
+};
+void aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const char *region,
+		   void *data);
+/* A JSON 1.x call with a body built from a jansson object (stolen). */
+attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body);
+
+/* The service starters: region NULL for the global ones. */
+void svc_iam_start(struct aws_collector *c);
+void svc_s3_start(struct aws_collector *c);
+void svc_ec2_start(struct aws_collector *c, const char *region);
+void svc_cloudtrail_start(struct aws_collector *c, const char *region);
+void svc_kms_start(struct aws_collector *c, const char *region);
+void svc_config_start(struct aws_collector *c, const char *region);
+void svc_logs_start(struct aws_collector *c, const char *region);
+void svc_cloudwatch_start(struct aws_collector *c, const char *region);
+void svc_sns_start(struct aws_collector *c, const char *region);
+void svc_rds_start(struct aws_collector *c, const char *region);
+void svc_efs_start(struct aws_collector *c, const char *region);
+void svc_securityhub_start(struct aws_collector *c, const char *region);
+void svc_accessanalyzer_start(struct aws_collector *c, const char *region);
+
+#endif

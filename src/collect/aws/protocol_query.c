@@ -1,0 +1,467 @@
+/*
+ * The query and REST-XML protocols (IAM, STS, EC2, S3, SNS, RDS,
+ * CloudWatch): parsing an answer safely with libxml2 and turning its
+ * elements into JSON in the API's documented shape. XML carries no types,
+ * so the members that the APIs define as numbers or booleans are known by
+ * name here; lists are recognised by their member elements (<member>,
+ * <item>, and the element names RDS and S3 use); EC2's camelCase wire names
+ * are mapped back to the API's member names (what botocore calls
+ * locationName). A DOCTYPE is refused and entities are never expanded: an
+ * answer is data, and nothing in it may make the parser fetch or grow.
+ */
+#include "config.h"
+
+#include "collect/aws/protocol.h"
+
+#include <errno.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- safe parsing ---- */
+
+struct xml_err {
+	char msg[256];
+	int line;
+	bool set;
+	bool doctype;
+};
+
+static void
+xml_keep(struct xml_err *e, xmlErrorPtr err)
+{
+	size_t n;
+
+	if (e->set || !err || err->level < XML_ERR_ERROR)
+		return;
+	snprintf(e->msg, sizeof(e->msg), "%s", err->message ? err->message : "malformed");
+	n = strlen(e->msg);
+	while (n && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
+		e->msg[--n] = '\0';
+	e->line = err->line;
+	e->set = true;
+}
+
+static void
+xml_error(void *data, xmlErrorPtr err)
+{
+	xml_keep(((xmlParserCtxtPtr)data)->_private, err);
+}
+
+/* At "<!DOCTYPE": stop before any entity can be declared. */
+static void
+xml_doctype(void *data, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	xmlParserCtxtPtr p = data;
+
+	(void)name;
+	(void)ext;
+	(void)sys;
+	((struct xml_err *)p->_private)->doctype = true;
+	xmlStopParser(p);
+}
+
+attest_rc
+aws_xml_parse(attest_ctx *ctx, const char *what, const char *body, size_t len, xmlDocPtr *out)
+{
+	struct xml_err e = {{0}, 0, false, false};
+	xmlParserCtxtPtr p;
+	xmlDocPtr doc;
+	attest_rc rc;
+
+	*out = NULL;
+	if (len > (size_t)INT32_MAX)
+		return attest_error(ctx, ATTEST_ERR_LIMIT, "answer of '%s' is too large", what);
+	p = xmlNewParserCtxt();
+	if (!p)
+		return attest_nomem(ctx);
+	p->_private = &e;
+	p->sax->serror = xml_error;
+	p->sax->internalSubset = xml_doctype;
+	/* No XML_PARSE_NOENT: entities are never substituted. */
+	doc = xmlCtxtReadMemory(p, body, (int)len, "answer.xml", NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_NOCDATA);
+	if (e.doctype || (doc && (doc->intSubset || doc->extSubset))) {
+		rc = attest_error(ctx, ATTEST_ERR_PARSE,
+				  "answer of '%s' carries a DOCTYPE, which is refused", what);
+		goto fail;
+	}
+	if (!doc || !xmlDocGetRootElement(doc)) {
+		xml_keep(&e, xmlCtxtGetLastError(p));
+		rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse the answer of '%s' at line %d: %s",
+				  what, e.line, e.set ? e.msg : "not XML");
+		goto fail;
+	}
+	xmlFreeParserCtxt(p);
+	*out = doc;
+	return ATTEST_OK;
+fail:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(p);
+	return rc;
+}
+
+xmlNodePtr
+aws_xml_child(xmlNodePtr node, const char *name)
+{
+	for (node = node ? node->children : NULL; node; node = node->next)
+		if (node->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(node->name, (const xmlChar *)name) == 0)
+			return node;
+	return NULL;
+}
+
+xmlNodePtr
+aws_xml_find(xmlNodePtr node, const char *name)
+{
+	xmlNodePtr c, f;
+
+	if (!node)
+		return NULL;
+	if (node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0)
+		return node;
+	for (c = node->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && (f = aws_xml_find(c, name)) != NULL)
+			return f;
+	return NULL;
+}
+
+static char *
+node_text(xmlNodePtr node)
+{
+	xmlChar *raw = xmlNodeGetContent(node);
+	char *out;
+
+	if (!raw)
+		return strdup("");
+	out = strdup((const char *)raw);
+	xmlFree(raw);
+	return out;
+}
+
+char *
+aws_xml_child_text(xmlNodePtr node, const char *name)
+{
+	xmlNodePtr c = aws_xml_child(node, name);
+
+	return c ? node_text(c) : NULL;
+}
+
+/* ---- types and names ---- */
+
+static bool
+in(const char *const *set, const char *s)
+{
+	for (; *set; set++)
+		if (strcmp(*set, s) == 0)
+			return true;
+	return false;
+}
+
+/* Members the APIs define as integers, reals and booleans. */
+static const char *const int_names[] = {
+	"FromPort", "ToPort", "RuleNumber", "From", "To", "Size", "Iops", "Throughput", "Code",
+	"AmiLaunchIndex", "MaxAggregationInterval", "CoreCount", "ThreadsPerCore",
+	"HttpPutResponseHopLimit", "DeviceIndex", "NetworkCardIndex", "MinimumPasswordLength",
+	"MaxPasswordAge", "PasswordReusePrevention", "AttachmentCount",
+	"PermissionsBoundaryUsageCount", "MaxSessionDuration", "AllocatedStorage",
+	"BackupRetentionPeriod", "Port", "DbInstancePort", "MonitoringInterval", "PromotionTier",
+	"MaxAllocatedStorage", "StorageThroughput", "EvaluationPeriods", "Period",
+	"DatapointsToAlarm", "PerformanceInsightsRetentionPeriod", NULL};
+static const char *const real_names[] = {"Threshold", NULL};
+static const char *const bool_names[] = {
+	"IsDefault", "Egress", "Encrypted", "MultiAttachEnabled", "DeleteOnTermination",
+	"EbsOptimized", "EnaSupport", "SourceDestCheck", "EbsEncryptionByDefault", "Main",
+	"Configured", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
+	"RequireLowercaseCharacters", "AllowUsersToChangePassword", "ExpirePasswords",
+	"HardExpiry", "IsAttachable", "IsDefaultVersion", "IsTruncated", "ActionsEnabled",
+	"MultiAZ", "PubliclyAccessible", "StorageEncrypted", "AutoMinorVersionUpgrade",
+	"DeletionProtection", "IAMDatabaseAuthenticationEnabled", "PerformanceInsightsEnabled",
+	"CopyTagsToSnapshot", "CustomerOwnedIpEnabled", "DedicatedLogVolume", "MultiTenant",
+	"Normal", "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+	"RestrictPublicBuckets", "BucketKeyEnabled", "DisableApiTermination",
+	"DisableApiStop", "EnclaveOptionsEnabled", "AssociatePublicIpAddress",
+	"RequesterManaged", "BootMode", NULL};
+
+/* Members whose value is a list, so that an empty element becomes []. */
+static const char *const list_names[] = {
+	"Reservations", "Instances", "SecurityGroups", "Groups", "NetworkInterfaces",
+	"BlockDeviceMappings", "ProductCodes", "Tags", "IpPermissions", "IpPermissionsEgress",
+	"IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs", "NetworkAcls", "Entries",
+	"Associations", "Vpcs", "CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet",
+	"Volumes", "Attachments", "FlowLogs", "Regions", "PrivateIpAddresses", "Ipv6Addresses",
+	"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "UserPolicyList",
+	"GroupList", "AttachedManagedPolicies", "GroupPolicyList", "RolePolicyList",
+	"InstanceProfileList", "Roles", "PolicyVersionList", "ServerCertificateMetadataList",
+	"VirtualMFADevices", "PolicyGroups", "PolicyUsers", "PolicyRoles", "AccountAliases",
+	"MetricAlarms", "CompositeAlarms", "AlarmActions", "OKActions", "InsufficientDataActions",
+	"Dimensions", "Metrics", "Topics", "Subscriptions", "DBInstances", "VpcSecurityGroups",
+	"DBParameterGroups", "DBSecurityGroups", "OptionGroupMemberships", "StatusInfos",
+	"ReadReplicaDBInstanceIdentifiers", "ReadReplicaDBClusterIdentifiers",
+	"DomainMemberships", "AssociatedRoles", "TagList", "EnabledCloudwatchLogsExports",
+	"ProcessorFeatures", "Subnets", "Buckets", "Grants", "ElasticGpuAssociations",
+	"ElasticInferenceAcceleratorAssociations", "Licenses", "CertificateDetails_", NULL};
+
+/* Element names that mark list members. */
+static const char *const member_names[] = {
+	"member", "item", "DBInstance", "VpcSecurityGroupMembership", "DBParameterGroup",
+	"DBSecurityGroup", "OptionGroupMembership", "Subnet", "DBInstanceStatusInfo",
+	"ReadReplicaDBInstanceIdentifier", "ReadReplicaDBClusterIdentifier", "DomainMembership",
+	"DBInstanceRole", "ProcessorFeature", "Bucket", "Grant", "Tag", NULL};
+
+/* EC2 wire names that are not just the member name with a lower-case
+ * first letter; parent NULL applies everywhere. */
+static const struct rename {
+	const char *parent, *wire, *api;
+} ec2_renames[] = {
+	{NULL, "reservationSet", "Reservations"},
+	{NULL, "instancesSet", "Instances"},
+	{"Instances", "groupSet", "SecurityGroups"},
+	{NULL, "groupSet", "Groups"},
+	{NULL, "instanceState", "State"},
+	{NULL, "ipAddress", "PublicIpAddress"},
+	{"Instances", "dnsName", "PublicDnsName"},
+	{NULL, "blockDeviceMapping", "BlockDeviceMappings"},
+	{NULL, "networkInterfaceSet", "NetworkInterfaces"},
+	{NULL, "privateIpAddressesSet", "PrivateIpAddresses"},
+	{NULL, "ipv6AddressesSet", "Ipv6Addresses"},
+	{NULL, "tagSet", "Tags"},
+	{NULL, "securityGroupInfo", "SecurityGroups"},
+	{"SecurityGroups", "groupDescription", "Description"},
+	{"IpPermissions", "groups", "UserIdGroupPairs"},
+	{"IpPermissionsEgress", "groups", "UserIdGroupPairs"},
+	{NULL, "networkAclSet", "NetworkAcls"},
+	{NULL, "entrySet", "Entries"},
+	{NULL, "associationSet", "Associations"},
+	{"NetworkAcls", "default", "IsDefault"},
+	{NULL, "vpcSet", "Vpcs"},
+	{NULL, "volumeSet", "Volumes"},
+	{NULL, "attachmentSet", "Attachments"},
+	{"Volumes", "status", "State"},
+	{"Attachments", "status", "State"},
+	{NULL, "flowLogSet", "FlowLogs"},
+	{NULL, "regionInfo", "Regions"},
+	{"Regions", "regionEndpoint", "Endpoint"},
+	{NULL, "icmpTypeCode", "IcmpTypeCode"},
+	{NULL, NULL, NULL}};
+
+/* The API member name of a wire element name, into buf. */
+static const char *
+api_name(enum aws_xml_style style, const char *parent, const char *wire, char *buf, size_t size)
+{
+	const struct rename *r;
+
+	if (style != AWS_XML_EC2)
+		return wire;
+	for (r = ec2_renames; r->wire; r++)
+		if (strcmp(r->wire, wire) == 0 && (!r->parent || (parent && strcmp(r->parent, parent) == 0)))
+			return r->api;
+	snprintf(buf, size, "%s", wire);
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	return buf;
+}
+
+static json_t *
+typed_leaf(const char *name, const char *text)
+{
+	char *end;
+	long long ll;
+	double d;
+
+	if (name && in(bool_names, name)) {
+		if (strcmp(text, "true") == 0)
+			return json_true();
+		if (strcmp(text, "false") == 0)
+			return json_false();
+	} else if (name && in(int_names, name) && *text) {
+		errno = 0;
+		ll = strtoll(text, &end, 10);
+		if (!*end && errno == 0)
+			return json_integer(ll);
+	} else if (name && in(real_names, name) && *text) {
+		d = strtod(text, &end);
+		if (!*end)
+			return json_real(d);
+	}
+	return json_string(text);
+}
+
+static xmlNodePtr
+first_elem(xmlNodePtr n)
+{
+	for (n = n ? n->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return n;
+	return NULL;
+}
+
+static xmlNodePtr
+next_elem(xmlNodePtr n)
+{
+	for (n = n->next; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return n;
+	return NULL;
+}
+
+/* A list: every element child carries the same member name. */
+static bool
+is_list(xmlNodePtr node)
+{
+	xmlNodePtr c = first_elem(node);
+	const char *name;
+
+	if (!c || !in(member_names, (const char *)c->name))
+		return false;
+	name = (const char *)c->name;
+	for (; c; c = next_elem(c))
+		if (strcmp((const char *)c->name, name) != 0)
+			return false;
+	return true;
+}
+
+static bool
+is_map(xmlNodePtr node)
+{
+	xmlNodePtr c = first_elem(node);
+
+	if (!c)
+		return false;
+	for (; c; c = next_elem(c))
+		if (strcmp((const char *)c->name, "entry") != 0)
+			return false;
+	return true;
+}
+
+static json_t *convert(xmlNodePtr node, const char *name, enum aws_xml_style style);
+
+static json_t *
+convert_list(xmlNodePtr node, const char *name, enum aws_xml_style style)
+{
+	json_t *arr = json_array(), *v;
+	xmlNodePtr c;
+
+	if (!arr)
+		return NULL;
+	for (c = first_elem(node); c; c = next_elem(c)) {
+		v = first_elem(c) ? convert(c, name, style) : NULL;
+		if (!v) {
+			char *t = node_text(c);
+
+			v = t ? json_string(t) : NULL;
+			free(t);
+		}
+		if (!v || json_array_append_new(arr, v) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+/* <entry><key>k</key><value>v</value></entry>... as an object. */
+static json_t *
+convert_map(xmlNodePtr node, const char *name)
+{
+	json_t *obj = json_object(), *v;
+	xmlNodePtr c;
+	char *k, *t;
+	bool ints = name && strcmp(name, "SummaryMap") == 0;
+	char *end;
+	long long ll;
+
+	if (!obj)
+		return NULL;
+	for (c = first_elem(node); c; c = next_elem(c)) {
+		k = aws_xml_child_text(c, "key");
+		t = aws_xml_child_text(c, "value");
+		if (!k || !t) {
+			free(k);
+			free(t);
+			continue;
+		}
+		v = NULL;
+		if (ints) {
+			ll = strtoll(t, &end, 10);
+			if (*t && !*end)
+				v = json_integer(ll);
+		}
+		if (!v)
+			v = json_string(t);
+		if (!v || json_object_set_new(obj, k, v) != 0) {
+			free(k);
+			free(t);
+			json_decref(obj);
+			return NULL;
+		}
+		free(k);
+		free(t);
+	}
+	return obj;
+}
+
+/* Converts node, whose API member name is name (the parent's key). */
+static json_t *
+convert(xmlNodePtr node, const char *name, enum aws_xml_style style)
+{
+	json_t *obj, *v;
+	xmlNodePtr c;
+	const char *key;
+	char buf[128];
+
+	if (!first_elem(node)) {
+		char *t;
+
+		if (name && in(list_names, name))
+			return json_array();
+		t = node_text(node);
+		v = t ? typed_leaf(name, t) : NULL;
+		free(t);
+		return v;
+	}
+	if (is_list(node))
+		return convert_list(node, name, style);
+	if (is_map(node))
+		return convert_map(node, name);
+	obj = json_object();
+	if (!obj)
+		return NULL;
+	for (c = first_elem(node); c; c = next_elem(c)) {
+		key = api_name(style, name, (const char *)c->name, buf, sizeof(buf));
+		v = convert(c, key, style);
+		if (!v || json_object_set_new(obj, key, v) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+json_t *
+aws_xml_to_json(xmlNodePtr node, enum aws_xml_style style)
+{
+	json_t *v;
+
+	if (!first_elem(node))
+		return json_object();
+	v = convert(node, NULL, style);
+	if (v && !json_is_object(v)) {
+		json_decref(v);
+		return json_object();
+	}
+	return v;
+}
+
+json_t *
+aws_xml_list_to_json(xmlNodePtr node, enum aws_xml_style style)
+{
+	char buf[128];
+	const char *name = api_name(style, NULL, (const char *)node->name, buf, sizeof(buf));
+
+	if (!first_elem(node))
+		return json_array();
+	return convert_list(node, name, style);
+}

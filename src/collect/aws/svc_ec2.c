@@ -1,0 +1,152 @@
+/*
+ * EC2, in each region: instances (through their reservations), volumes,
+ * security groups, network ACLs, VPCs and flow logs, each listed to the
+ * last page, and the region's EBS encryption-by-default setting with its
+ * default key. EC2's XML names are mapped to the API members by the
+ * protocol layer; here each item becomes a resource with its ARN, its tags
+ * as an object and its Name tag as the display name.
+ */
+#include "config.h"
+
+#include "collect/aws/collect_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EC2_VERSION "2016-11-15"
+
+struct kind {
+	enum aws_type type;
+	const char *id_key;
+	const char *arn_part; /* arn:aws:ec2:<region>:<account>:<arn_part>/<id> */
+	const char *name_key; /* a member giving the name when no Name tag */
+};
+
+static const struct kind kinds[] = {
+	{T_EC2_INSTANCE, "InstanceId", "instance", NULL},
+	{T_EC2_VOLUME, "VolumeId", "volume", NULL},
+	{T_EC2_SG, "GroupId", "security-group", "GroupName"},
+	{T_EC2_NACL, "NetworkAclId", "network-acl", NULL},
+	{T_EC2_VPC, "VpcId", "vpc", NULL},
+	{T_EC2_FLOWLOG, "FlowLogId", "vpc-flow-log", NULL},
+};
+
+static void
+emit_item(struct aws_collector *c, const char *region, json_t *item, const struct kind *k)
+{
+	const char *id = json_string_value(json_object_get(item, k->id_key));
+	json_t *tags = aws_tags_object(json_object_get(item, "Tags"));
+	const char *name = json_string_value(json_object_get(tags, "Name"));
+	char arn[512];
+
+	if (!id)
+		return;
+	if (!name && k->name_key)
+		name = json_string_value(json_object_get(item, k->name_key));
+	snprintf(arn, sizeof(arn), "arn:aws:ec2:%s:%s:%s/%s", region, c->account, k->arn_part, id);
+	aws_emit(c, k->type, id, arn, name, region, tags, json_incref(item), NULL);
+}
+
+static void
+each_reservation(struct aws_collector *c, const char *region, json_t *res, void *data)
+{
+	json_t *inst;
+	size_t i;
+
+	(void)data;
+	json_array_foreach(json_object_get(res, "Instances"), i, inst)
+		emit_item(c, region, inst, &kinds[0]);
+}
+
+#define EACH(fn, idx)                                                                         \
+	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data) \
+	{                                                                                     \
+		(void)data;                                                                   \
+		emit_item(c, region, item, &kinds[idx]);                                      \
+	}
+EACH(each_volume, 1)
+EACH(each_sg, 2)
+EACH(each_nacl, 3)
+EACH(each_vpc, 4)
+EACH(each_flowlog, 5)
+
+static const struct aws_qlist lists[] = {
+	{"ec2", EC2_VERSION, "DescribeInstances", "&MaxResults=1000", "Reservations", "NextToken",
+	 "NextToken", AWS_XML_EC2, TB(T_EC2_INSTANCE), each_reservation, NULL},
+	{"ec2", EC2_VERSION, "DescribeVolumes", "&MaxResults=500", "Volumes", "NextToken",
+	 "NextToken", AWS_XML_EC2, TB(T_EC2_VOLUME), each_volume, NULL},
+	{"ec2", EC2_VERSION, "DescribeSecurityGroups", "&MaxResults=1000", "SecurityGroups",
+	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_SG), each_sg, NULL},
+	{"ec2", EC2_VERSION, "DescribeNetworkAcls", "&MaxResults=1000", "NetworkAcls", "NextToken",
+	 "NextToken", AWS_XML_EC2, TB(T_EC2_NACL), each_nacl, NULL},
+	{"ec2", EC2_VERSION, "DescribeVpcs", "&MaxResults=1000", "Vpcs", "NextToken", "NextToken",
+	 AWS_XML_EC2, TB(T_EC2_VPC), each_vpc, NULL},
+	{"ec2", EC2_VERSION, "DescribeFlowLogs", "&MaxResults=1000", "FlowLogs", "NextToken",
+	 "NextToken", AWS_XML_EC2, TB(T_EC2_FLOWLOG), each_flowlog, NULL},
+};
+
+/* ---- EBS encryption by default: two calls, one record ---- */
+
+struct ebs {
+	json_t *conf;
+	int pending;
+	bool failed;
+};
+
+static void
+ebs_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct ebs *e = op->data;
+	xmlDocPtr doc = NULL;
+	json_t *v = NULL;
+
+	if (!r->ok)
+		aws_fail_reply(op, r);
+	else if ((doc = aws_reply_xml(op, r)) != NULL)
+		v = aws_xml_to_json(xmlDocGetRootElement(doc), AWS_XML_EC2);
+	xmlFreeDoc(doc);
+	json_object_del(v, "RequestId");
+	if (v)
+		json_object_update(e->conf, v);
+	else
+		e->failed = true;
+	json_decref(v);
+	if (--e->pending > 0)
+		return;
+	if (!e->failed)
+		aws_emit(op->c, T_EC2_EBSDEFAULT, op->region, NULL, NULL, op->region, NULL,
+			 json_incref(e->conf), NULL);
+	json_decref(e->conf);
+	free(e);
+}
+
+void
+svc_ec2_start(struct aws_collector *c, const char *region)
+{
+	struct aws_op op = {c, "ec2", "GetEbsEncryptionByDefault", "", TB(T_EC2_EBSDEFAULT),
+			    ebs_done, NULL, 0};
+	struct ebs *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		aws_query_list(c, &lists[i], region, NULL);
+	aws_attempt(c, TB(T_EC2_EBSDEFAULT));
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->conf = json_object())) {
+		free(e);
+		aws_fatal(c, attest_nomem(c->ctx));
+		return;
+	}
+	e->pending = 2;
+	op.data = e;
+	snprintf(op.region, sizeof(op.region), "%s", region);
+	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK) {
+		e->failed = true;
+		e->pending--;
+	}
+	op.operation = "GetEbsDefaultKmsKeyId";
+	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK && --e->pending == 0) {
+		json_decref(e->conf);
+		free(e);
+	}
+}

@@ -1,0 +1,195 @@
+/*
+ * The appendix of the PDF report: the scan's metadata and inputs (with the
+ * inventory's SHA-256), the scoring formula, and a SHA-256 digest of the
+ * evidence behind every control, so that a reader holding the history
+ * database (or the JSON result) can confirm the report matches the scan.
+ */
+#include "config.h"
+
+#include "pdf_int.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+void
+pdf_sha256_hex(const void *data, size_t n, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+
+	hex[0] = '\0';
+	if (EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) != 1)
+		return;
+	for (i = 0; i < len && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+static void
+metadata(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
+{
+	json_t *sources = json_loads(s->sources, 0, NULL), *src;
+	char n[32], label[32];
+	size_t i;
+
+	pdf_heading(p, 1, "Scan metadata", top);
+	pdf_field(p, 0, 120, "Scan", s->id);
+	pdf_field(p, 0, 120, "Started", s->started);
+	pdf_field(p, 0, 120, "Finished", s->finished);
+	pdf_field(p, 0, 120, "Inventory as of", s->as_of);
+	pdf_field(p, 0, 120, "attest version", s->version);
+	pdf_field(p, 0, 120, "Scope", s->scope);
+	pdf_field(p, 0, 120, "Accounts", *s->accounts ? s->accounts : "none");
+	pdf_field(p, 0, 120, "Regions", *s->regions ? s->regions : "none");
+	snprintf(n, sizeof(n), "%lld", s->resources);
+	pdf_field(p, 0, 120, "Resources", n);
+	pdf_field(p, 0, 120, "Inventory SHA-256", s->inventory_sha256);
+	json_array_foreach(sources, i, src) {
+		const char *keys[] = {"path", "format", "source", "collected_at", "sha256"};
+		size_t k;
+
+		pdf_space(p, 4);
+		snprintf(label, sizeof(label), "Input %zu", i + 1);
+		pdf_field(p, 0, 120, label, "");
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			const char *v = json_string_value(json_object_get(src, keys[k]));
+
+			if (v)
+				pdf_field(p, 10, 110, keys[k], v);
+		}
+		if (json_is_integer(json_object_get(src, "resources"))) {
+			snprintf(n, sizeof(n), "%lld",
+				 (long long)json_integer_value(json_object_get(src, "resources")));
+			pdf_field(p, 10, 110, "resources", n);
+		}
+	}
+	json_decref(sources);
+}
+
+static void
+scoring(struct pdf *p, HPDF_Outline top)
+{
+	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
+	struct pdf_style code = pdf_style(p, p->mono, 8.5f, &p->t->primary);
+
+	pdf_heading(p, 1, "Scoring", top);
+	pdf_paragraph(p, &body, 0,
+		      "A check fails when any resource fails it; it errs when none fails and some "
+		      "could not be judged; it passes when at least one resource passes and none "
+		      "fails or errs; otherwise it is not applicable. A check whose resource type "
+		      "was not collected is not evaluated. An automated control takes the worst "
+		      "status of its checks in the order fail, error, not evaluated, pass, not "
+		      "applicable; a manual control stays manual until attested. Over a "
+		      "framework's controls:");
+	pdf_space(p, 4);
+	pdf_paragraph(p, &code, 12,
+		      "score    = round(100 \u00d7 pass / (pass + fail), 1)   "
+		      "(not scored when pass + fail = 0)\n"
+		      "coverage = round(100 \u00d7 (pass + fail + not applicable) / all controls, 1)");
+	pdf_space(p, 4);
+	pdf_paragraph(p, &body, 0,
+		      "Not applicable, not evaluated, error and manual controls count in neither "
+		      "part of the score; the coverage says what share of the framework the score "
+		      "speaks for. Missing data never passes.");
+}
+
+/* One digest per control over the findings of its checks. */
+static attest_rc
+digests(struct pdf *p, const struct pdf_scan *s, const char *fw)
+{
+	struct pdf_table t = {3, {"Control", "Findings", "Evidence SHA-256"},
+			      {0.14f, 0.12f, 0.74f}, 8, 0};
+	sqlite3_stmt *st = report_query(
+		s->store,
+		"SELECT c.control_id, f.check_id, f.status, f.resource_id, f.evidence"
+		" FROM scan_controls c"
+		" LEFT JOIN scan_control_checks m ON m.scan_id = c.scan_id"
+		"   AND m.framework = c.framework AND m.control_id = c.control_id"
+		" LEFT JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
+		" WHERE c.scan_id = ?1 AND c.framework = ?2"
+		" ORDER BY c.seq, f.check_id, f.account, f.region, f.resource_type, f.resource_id,"
+		"   f.finding_id",
+		s->id);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char raw[EVP_MAX_MD_SIZE];
+	unsigned int len, i;
+	char ctl[128] = "", count[32], hex[65];
+	const char *cells[3] = {ctl, count, hex};
+	long long n = 0;
+	bool open = false;
+	int src;
+	attest_rc rc = ATTEST_OK;
+
+	if (!st || !md) {
+		sqlite3_finalize(st);
+		EVP_MD_CTX_free(md);
+		return st ? attest_nomem(p->ctx) : ATTEST_ERR_DB;
+	}
+	sqlite3_bind_text(st, 2, fw, -1, SQLITE_STATIC);
+	pdf_table_begin(p, &t);
+	for (;;) {
+		src = sqlite3_step(st);
+		if (open && (src != SQLITE_ROW || strcmp(ctl, report_text(st, 0)) != 0)) {
+			len = 0;
+			EVP_DigestFinal_ex(md, raw, &len);
+			for (i = 0; i < len && i < 32; i++)
+				snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+			snprintf(count, sizeof(count), "%lld", n);
+			pdf_table_row(p, &t, cells, NULL, -1);
+			open = false;
+		}
+		if (src != SQLITE_ROW || pdf_failed(p))
+			break;
+		if (!open) {
+			snprintf(ctl, sizeof(ctl), "%s", report_text(st, 0));
+			EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+			n = 0;
+			open = true;
+		}
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		for (i = 1; i <= 4; i++) {
+			const char *v = report_text(st, (int)i);
+
+			EVP_DigestUpdate(md, v, strlen(v));
+			EVP_DigestUpdate(md, i < 4 ? "\t" : "\n", 1);
+		}
+		n++;
+	}
+	if (src != SQLITE_DONE && src != SQLITE_ROW)
+		rc = report_db_error(s->store, "cannot read findings");
+	sqlite3_finalize(st);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+attest_rc
+pdf_appendix(struct pdf *p, const struct pdf_scan *s)
+{
+	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
+	HPDF_Outline top = pdf_heading(p, 0, "Appendix", NULL), o;
+	sqlite3_stmt *st;
+	char title[320];
+	attest_rc rc = ATTEST_OK;
+
+	metadata(p, s, top);
+	scoring(p, top);
+	o = pdf_heading(p, 1, "Evidence digests", top);
+	pdf_paragraph(p, &body, 0,
+		      "For each control, the SHA-256 of its evidence: over every finding of the "
+		      "control's checks (all statuses), ordered by check, account, region, resource "
+		      "type and resource id, one line each of check id, status, resource id and the "
+		      "evidence JSON as stored in the history database, separated by tabs and ended "
+		      "by a newline. A control with no findings has the digest of nothing.");
+	if (!(st = report_query(s->store,
+				"SELECT framework, title FROM scan_frameworks WHERE scan_id = ?1"
+				" ORDER BY seq",
+				s->id)))
+		return ATTEST_ERR_DB;
+	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
+		snprintf(title, sizeof(title), "%s (%s)", report_text(st, 1), report_text(st, 0));
+		pdf_heading(p, 2, title, o);
+		rc = digests(p, s, report_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

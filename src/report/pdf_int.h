@@ -1,0 +1,175 @@
+/*
+ * Inside the PDF renderer: the report template (template.c), the layout
+ * engine over libharu (pdf_layout.c: pages, wrapped text, tables that break
+ * across pages, outline, running header and footer) and the sections that
+ * read a stored scan and lay it out (pdf_sections.c, pdf_findings.c,
+ * pdf_appendix.c). pdf.c ties them together. libharu never longjmps here: its
+ * error handler records the first error on the document, every drawing call
+ * after that is skipped, and pdf_failed() turns it into an attest error.
+ */
+#ifndef ATTEST_PDF_INT_H
+#define ATTEST_PDF_INT_H
+
+#include "report_int.h"
+
+#include <hpdf.h>
+
+/* ---- template ------------------------------------------------------------ */
+
+enum pdf_section {
+	PDF_SEC_COVER,
+	PDF_SEC_SUMMARY,
+	PDF_SEC_CONTROLS,
+	PDF_SEC_FINDINGS,
+	PDF_SEC_MANUAL,
+	PDF_SEC_EXCEPTIONS,
+	PDF_SEC_APPENDIX,
+	PDF_SEC_COUNT
+};
+
+struct pdf_rgb {
+	float r, g, b;
+};
+
+struct report_template {
+	char *path; /* the file it came from */
+	char *organization, *title, *cover_text, *disclaimer;
+	char *logo;                           /* PNG path, or NULL */
+	char *font_regular, *font_bold, *font_mono;
+	struct pdf_rgb primary, accent, text, muted, pass, fail, warning, neutral;
+	enum pdf_section sections[PDF_SEC_COUNT];
+	size_t n_sections;
+	int findings_per_control; /* findings shown per control before summarizing */
+	int evidence_lines;       /* lines of pretty-printed evidence per finding */
+	int trend_scans;          /* scans in the trend chart, this one included */
+	bool letter;              /* US Letter instead of A4 */
+};
+
+/* Loads and validates a template file; names file and line on failure. */
+attest_rc report_template_load(attest_ctx *ctx, const char *path, struct report_template **out);
+void report_template_free(struct report_template *t);
+/* The context's template (attest_report_set_template) or, when none was set,
+ * the bundled templates/default.xml, loaded into *owned (free it). */
+attest_rc report_template_get(attest_ctx *ctx, const struct report_template **out,
+			      struct report_template **owned);
+const char *report_section_name(enum pdf_section s);
+
+/* ---- layout --------------------------------------------------------------- */
+
+struct pdf {
+	attest_ctx *ctx;
+	const struct report_template *t;
+	HPDF_Doc doc;
+	HPDF_Encoder utf8;
+	HPDF_Font regular, bold, mono;
+	HPDF_STATUS err, err_detail; /* first libharu error, 0 if none */
+	HPDF_Page page;              /* the current page, NULL before the first */
+	HPDF_Page *pages;
+	size_t n_pages, cap_pages;
+	bool cover;                  /* the first page is a cover: no footer */
+	float width, height, margin, top, bottom; /* page geometry (points) */
+	float y;                     /* the top of the free space on the page */
+	char running[160];           /* running header: the current section */
+	char footer[160];            /* left part of the footer */
+	HPDF_Outline outline;        /* the current section's outline entry */
+};
+
+attest_rc pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t);
+void pdf_close(struct pdf *p);
+/* Turns a recorded libharu error into an attest error (rc ATTEST_OK when
+ * there was none). */
+attest_rc pdf_status(struct pdf *p);
+bool pdf_failed(const struct pdf *p);
+/* Draws the footers ("page N of M") and streams the document to out. */
+attest_rc pdf_save(struct pdf *p, FILE *out);
+
+/* A fresh page; header says whether it carries the running header. */
+void pdf_new_page(struct pdf *p, bool header);
+/* Makes sure h points are free below the cursor, starting a page if not. */
+void pdf_need(struct pdf *p, float h);
+/* A section heading (level 0: starts a page, sets the running header) or a
+ * sub-heading (1, 2). Adds an outline entry under parent (NULL: top level;
+ * PDF_NO_OUTLINE: none) and returns it. */
+#define PDF_NO_OUTLINE ((HPDF_Outline)(uintptr_t)1)
+HPDF_Outline pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent);
+
+/* Text styles: font, size and colour of a run of text. */
+struct pdf_style {
+	HPDF_Font font;
+	float size;
+	struct pdf_rgb color;
+};
+struct pdf_style pdf_style(const struct pdf *p, HPDF_Font font, float size,
+			   const struct pdf_rgb *color);
+float pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n);
+/* Wraps text (UTF-8; '\n' breaks lines) into lines of at most width points.
+ * fn gets each line; at most max_lines lines when max_lines > 0, the last
+ * of them then flagged as cut. Returns the number of lines the whole text
+ * needs (capped or not). */
+typedef void (*pdf_line_fn)(void *data, const char *line, size_t len, bool cut);
+size_t pdf_wrap(struct pdf *p, HPDF_Font f, float size, const char *text, float width,
+		size_t max_lines, pdf_line_fn fn, void *data);
+/* Draws one line of text at x, baseline y. */
+void pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const char *text,
+		 size_t n);
+/* A wrapped paragraph at indent from the left margin, breaking pages. */
+void pdf_paragraph(struct pdf *p, const struct pdf_style *s, float indent, const char *text);
+/* Same, at most max_lines lines (the last ends in an ellipsis if cut). */
+void pdf_paragraph_max(struct pdf *p, const struct pdf_style *s, float indent, const char *text,
+		       size_t max_lines);
+/* A "label  value" line: the label bold in a column of label_w points. */
+void pdf_field(struct pdf *p, float indent, float label_w, const char *label, const char *value);
+void pdf_space(struct pdf *p, float h);
+void pdf_fill_rect(struct pdf *p, float x, float y, float w, float h, const struct pdf_rgb *c);
+void pdf_stroke_line(struct pdf *p, float x0, float y0, float x1, float y1, float width,
+		     const struct pdf_rgb *c);
+
+/* A table: column headings and widths (fractions of the text width). Rows
+ * taller than the space left go to a new page, where the heading row is
+ * drawn again; a cell taller than a page is cut with an ellipsis. */
+#define PDF_TABLE_MAX_COLS 8
+struct pdf_table {
+	size_t n;
+	const char *heads[PDF_TABLE_MAX_COLS];
+	float frac[PDF_TABLE_MAX_COLS];
+	float size;     /* font size of the cells */
+	size_t rows;    /* rows drawn so far, for zebra striping */
+};
+void pdf_table_begin(struct pdf *p, struct pdf_table *t);
+/* colors[i] may be NULL (the text colour); bold_col is a column drawn bold,
+ * or -1. */
+void pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
+		   const struct pdf_rgb *const colors[], int bold_col);
+
+/* The colour of a status (pass, fail, manual, ...). */
+const struct pdf_rgb *pdf_status_color(const struct pdf *p, const char *status);
+/* "not_evaluated" -> "not evaluated", into buf. */
+const char *pdf_status_label(const char *status, char *buf, size_t size);
+
+/* ---- sections ------------------------------------------------------------- */
+
+struct pdf_scan; /* what the sections share about the scan being rendered */
+
+struct pdf_scan {
+	attest_store *store;
+	const char *id;
+	char *scope, *started, *finished, *as_of, *version, *accounts, *regions, *sources,
+		*inventory_sha256;
+	long long resources;
+};
+
+attest_rc pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s);
+void pdf_scan_release(struct pdf_scan *s);
+
+attest_rc pdf_cover(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_summary(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_controls(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_findings(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_manual(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_exceptions(struct pdf *p, const struct pdf_scan *s);
+attest_rc pdf_appendix(struct pdf *p, const struct pdf_scan *s);
+
+/* SHA-256 of n bytes as 64 hex digits (and a NUL). */
+void pdf_sha256_hex(const void *data, size_t n, char hex[65]);
+
+#endif

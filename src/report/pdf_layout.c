@@ -1,0 +1,617 @@
+/*
+ * The layout engine of the PDF report, over libharu: a document with
+ * embedded TrueType fonts (UTF-8 text), a cursor that flows down the page
+ * and starts a new one when the next block does not fit, text wrapped to a
+ * width (breaking inside words too long for a line, such as ARNs), tables
+ * whose heading row is repeated on every page they run onto, a running
+ * header, "page N of M" footers drawn once the page count is known, and the
+ * outline (bookmarks). Errors: the libharu handler records the first error
+ * and every later drawing call returns at once, so a failure surfaces once,
+ * through pdf_status(), instead of through a longjmp.
+ */
+#include "config.h"
+
+#include "pdf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_GAP 1.3f /* line height as a multiple of the font size */
+#define CELL_PAD 3.0f
+
+static void HPDF_STDCALL
+on_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
+{
+	struct pdf *p = data;
+
+	if (err != HPDF_STREAM_EOF && !p->err) {
+		p->err = err;
+		p->err_detail = detail;
+	}
+}
+
+bool
+pdf_failed(const struct pdf *p)
+{
+	return p->err != 0;
+}
+
+attest_rc
+pdf_status(struct pdf *p)
+{
+	if (!p->err)
+		return ATTEST_OK;
+	if (p->err == HPDF_FAILD_TO_ALLOC_MEM)
+		return attest_nomem(p->ctx);
+	return attest_error(p->ctx, ATTEST_ERR_INTERNAL,
+			    "cannot lay out the PDF report: libharu error 0x%04X (detail %u)",
+			    (unsigned)p->err, (unsigned)p->err_detail);
+}
+
+static HPDF_Font
+load_font(struct pdf *p, const char *path)
+{
+	const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
+
+	if (!name) {
+		attest_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
+			     path);
+		return NULL;
+	}
+	return HPDF_GetFont(p->doc, name, "UTF-8");
+}
+
+attest_rc
+pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
+{
+	memset(p, 0, sizeof(*p));
+	p->ctx = ctx;
+	p->t = t;
+	p->doc = HPDF_New(on_error, p);
+	if (!p->doc)
+		return attest_nomem(ctx);
+	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(p->doc);
+	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
+	if (!(p->regular = load_font(p, t->font_regular)) ||
+	    !(p->bold = load_font(p, t->font_bold)) || !(p->mono = load_font(p, t->font_mono))) {
+		p->err = 0; /* the message names the font */
+		return ATTEST_ERR_INVALID;
+	}
+	HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
+	p->width = t->letter ? 612.0f : 595.28f;
+	p->height = t->letter ? 792.0f : 841.89f;
+	p->margin = 50.0f;
+	p->top = p->height - 62.0f;
+	p->bottom = 52.0f;
+	return pdf_status(p);
+}
+
+void
+pdf_close(struct pdf *p)
+{
+	if (p->doc)
+		HPDF_Free(p->doc);
+	free(p->pages);
+	p->doc = NULL;
+	p->pages = NULL;
+}
+
+struct pdf_style
+pdf_style(const struct pdf *p, HPDF_Font font, float size, const struct pdf_rgb *color)
+{
+	return (struct pdf_style){font ? font : p->regular, size, color ? *color : p->t->text};
+}
+
+static void
+set_fill(struct pdf *p, const struct pdf_rgb *c)
+{
+	HPDF_Page_SetRGBFill(p->page, c->r, c->g, c->b);
+}
+
+void
+pdf_fill_rect(struct pdf *p, float x, float y, float w, float h, const struct pdf_rgb *c)
+{
+	if (p->err || !p->page)
+		return;
+	set_fill(p, c);
+	HPDF_Page_Rectangle(p->page, x, y, w, h);
+	HPDF_Page_Fill(p->page);
+}
+
+void
+pdf_stroke_line(struct pdf *p, float x0, float y0, float x1, float y1, float width,
+		const struct pdf_rgb *c)
+{
+	if (p->err || !p->page)
+		return;
+	HPDF_Page_SetRGBStroke(p->page, c->r, c->g, c->b);
+	HPDF_Page_SetLineWidth(p->page, width);
+	HPDF_Page_MoveTo(p->page, x0, y0);
+	HPDF_Page_LineTo(p->page, x1, y1);
+	HPDF_Page_Stroke(p->page);
+}
+
+void
+pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const char *text,
+	    size_t n)
+{
+	char small[512], *buf = small;
+
+	if (p->err || !p->page || n == 0)
+		return;
+	if (n >= sizeof(small) && !(buf = malloc(n + 1))) {
+		p->err = HPDF_FAILD_TO_ALLOC_MEM;
+		return;
+	}
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	set_fill(p, &s->color);
+	HPDF_Page_BeginText(p->page);
+	HPDF_Page_SetFontAndSize(p->page, s->font, s->size);
+	HPDF_Page_TextOut(p->page, x, y, buf);
+	HPDF_Page_EndText(p->page);
+	if (buf != small)
+		free(buf);
+}
+
+void
+pdf_new_page(struct pdf *p, bool header)
+{
+	HPDF_Page *grown;
+	struct pdf_style s;
+	const char *org = p->t->organization ? p->t->organization : "";
+
+	if (p->err)
+		return;
+	if (p->n_pages == p->cap_pages) {
+		size_t cap = p->cap_pages ? p->cap_pages * 2 : 64;
+
+		if (!(grown = realloc(p->pages, cap * sizeof(*grown)))) {
+			p->err = HPDF_FAILD_TO_ALLOC_MEM;
+			return;
+		}
+		p->pages = grown;
+		p->cap_pages = cap;
+	}
+	p->page = HPDF_AddPage(p->doc);
+	if (!p->page)
+		return;
+	HPDF_Page_SetWidth(p->page, p->width);
+	HPDF_Page_SetHeight(p->page, p->height);
+	p->pages[p->n_pages++] = p->page;
+	p->y = p->top;
+	if (p->n_pages == 1 && !header)
+		p->cover = true;
+	if (!header)
+		return;
+	s = pdf_style(p, p->regular, 8, &p->t->muted);
+	pdf_text_at(p, &s, p->margin, p->height - 36, org, strlen(org));
+	pdf_text_at(p, &s,
+		    p->width - p->margin -
+			    pdf_text_width(p, p->regular, 8, p->running, strlen(p->running)),
+		    p->height - 36, p->running, strlen(p->running));
+	pdf_stroke_line(p, p->margin, p->height - 42, p->width - p->margin, p->height - 42, 0.5f,
+			&p->t->accent);
+}
+
+void
+pdf_need(struct pdf *p, float h)
+{
+	if (!p->page || p->y - h < p->bottom)
+		pdf_new_page(p, true);
+}
+
+void
+pdf_space(struct pdf *p, float h)
+{
+	p->y -= h;
+	if (p->y < p->bottom)
+		p->y = p->bottom;
+}
+
+float
+pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n)
+{
+	HPDF_TextWidth tw;
+
+	if (p->err || n == 0)
+		return 0;
+	tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
+	return (float)tw.width * size / 1000.0f;
+}
+
+/* Length of the UTF-8 sequence at s, or 0 if it is not a valid one. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A copy fit for drawing: valid UTF-8 (bad bytes become '?'), tabs as two
+ * spaces, other control characters as spaces, '\n' kept. */
+static char *
+clean_text(const char *text)
+{
+	struct attest_buf b;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n;
+
+	attest_buf_init(&b, (size_t)1 << 26);
+	attest_buf_add(&b, "", 0);
+	while (*s) {
+		n = utf8_len(s);
+		if (n == 0) {
+			attest_buf_addc(&b, '?');
+			n = 1;
+		} else if (*s == '\t') {
+			attest_buf_adds(&b, "  ");
+		} else if (*s == '\r') {
+			;
+		} else if (*s < 0x20 && *s != '\n') {
+			attest_buf_addc(&b, ' ');
+		} else {
+			attest_buf_add(&b, s, n);
+		}
+		s += n;
+	}
+	return attest_buf_take(&b);
+}
+
+/* Bytes of the longest prefix of s[0..n) that fits in width (at least one
+ * character, so that wrapping always advances). */
+static size_t
+fit_chars(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n, float width)
+{
+	size_t i = 0, c;
+	float w = 0;
+
+	while (i < n) {
+		c = utf8_len((const unsigned char *)s + i);
+		if (c == 0)
+			c = 1;
+		w += pdf_text_width(p, f, size, s + i, c);
+		if (w > width && i > 0)
+			break;
+		i += c;
+	}
+	return i;
+}
+
+/* True when [s, e) holds nothing but spaces and newlines. */
+static bool
+blank(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (*s != ' ' && *s != '\n')
+			return false;
+	return true;
+}
+
+size_t
+pdf_wrap(struct pdf *p, HPDF_Font f, float size, const char *text, float width,
+	 size_t max_lines, pdf_line_fn fn, void *data)
+{
+	char *clean = clean_text(text ? text : "");
+	const char *s, *end, *ls, *q, *we, *brk;
+	size_t lines = 0, len;
+	bool first;
+
+	if (!clean) {
+		p->err = HPDF_FAILD_TO_ALLOC_MEM;
+		return 0;
+	}
+	for (s = clean;; s = end + 1) {
+		end = strchr(s, '\n');
+		if (!end)
+			end = s + strlen(s);
+		ls = s;
+		first = true;
+		do {
+			if (!first) /* indentation counts only on a paragraph's first line */
+				while (ls < end && *ls == ' ')
+					ls++;
+			first = false;
+			/* Take whole words while they fit. */
+			brk = NULL;
+			for (q = ls; q < end; q = we) {
+				we = q;
+				while (we < end && *we == ' ')
+					we++;
+				while (we < end && *we != ' ')
+					we++;
+				if (pdf_text_width(p, f, size, ls, (size_t)(we - ls)) > width)
+					break;
+				brk = we;
+			}
+			if (brk)
+				len = (size_t)(brk - ls);
+			else /* a word longer than the line: cut it */
+				len = fit_chars(p, f, size, ls, (size_t)(end - ls), width);
+			lines++;
+			if (max_lines && lines == max_lines) {
+				if (fn)
+					fn(data, ls, len, !blank(ls + len, ls + len + strlen(ls + len)));
+				goto out;
+			}
+			if (fn)
+				fn(data, ls, len, false);
+			ls += len;
+		} while (!blank(ls, end));
+		if (!*end)
+			break;
+	}
+out:
+	free(clean);
+	return lines;
+}
+
+struct para {
+	struct pdf *p;
+	const struct pdf_style *s;
+	float x, width;
+};
+
+static void
+draw_line(void *data, const char *line, size_t len, bool cut)
+{
+	struct para *a = data;
+	struct pdf *p = a->p;
+	float lh = a->s->size * LINE_GAP, ell;
+
+	pdf_need(p, lh);
+	if (cut) { /* shorten the line until the ellipsis fits after it */
+		ell = pdf_text_width(p, a->s->font, a->s->size, "\u2026", 3);
+		while (len > 0 && pdf_text_width(p, a->s->font, a->s->size, line, len) + ell >
+					  a->width) {
+			len--;
+			while (len > 0 && (line[len] & 0xc0) == 0x80)
+				len--;
+		}
+	}
+	pdf_text_at(p, a->s, a->x, p->y - a->s->size, line, len);
+	if (cut)
+		pdf_text_at(p, a->s,
+			    a->x + pdf_text_width(p, a->s->font, a->s->size, line, len),
+			    p->y - a->s->size, "\u2026", 3);
+	p->y -= lh;
+}
+
+void
+pdf_paragraph_max(struct pdf *p, const struct pdf_style *s, float indent, const char *text,
+		  size_t max_lines)
+{
+	struct para a = {p, s, p->margin + indent, p->width - 2 * p->margin - indent};
+
+	if (p->err)
+		return;
+	pdf_wrap(p, s->font, s->size, text, a.width, max_lines, draw_line, &a);
+}
+
+void
+pdf_paragraph(struct pdf *p, const struct pdf_style *s, float indent, const char *text)
+{
+	pdf_paragraph_max(p, s, indent, text, 0);
+}
+
+void
+pdf_field(struct pdf *p, float indent, float label_w, const char *label, const char *value)
+{
+	struct pdf_style ls = pdf_style(p, p->bold, 9, NULL), vs = pdf_style(p, p->regular, 9, NULL);
+	struct para a = {p, &vs, p->margin + indent + label_w,
+			 p->width - 2 * p->margin - indent - label_w};
+
+	if (p->err)
+		return;
+	pdf_need(p, 9 * LINE_GAP);
+	pdf_text_at(p, &ls, p->margin + indent, p->y - 9, label, strlen(label));
+	pdf_wrap(p, vs.font, vs.size, value, a.width, 40, draw_line, &a);
+}
+
+HPDF_Outline
+pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
+{
+	static const float sizes[] = {18, 13, 11};
+	struct pdf_style s;
+	HPDF_Outline o = NULL;
+	HPDF_Destination d;
+	float size = sizes[level < 0 ? 0 : level > 2 ? 2 : level];
+
+	if (p->err)
+		return NULL;
+	if (level == 0) {
+		snprintf(p->running, sizeof(p->running), "%s", text);
+		pdf_new_page(p, true);
+	} else {
+		pdf_space(p, level == 1 ? 10 : 6);
+		pdf_need(p, size * LINE_GAP + 60); /* keep a heading with what follows */
+	}
+	if (parent != PDF_NO_OUTLINE && p->page) {
+		o = HPDF_CreateOutline(p->doc, parent, text, p->utf8);
+		d = o ? HPDF_Page_CreateDestination(p->page) : NULL;
+		if (d) {
+			HPDF_Destination_SetFitH(d, p->y + 4);
+			HPDF_Outline_SetDestination(o, d);
+			HPDF_Outline_SetOpened(o, level == 0 ? HPDF_TRUE : HPDF_FALSE);
+		}
+	}
+	s = pdf_style(p, p->bold, size, level == 2 ? &p->t->text : &p->t->primary);
+	pdf_paragraph(p, &s, 0, text);
+	if (level == 0) {
+		p->outline = o;
+		pdf_stroke_line(p, p->margin, p->y - 2, p->width - p->margin, p->y - 2, 1.2f,
+				&p->t->primary);
+	}
+	pdf_space(p, level == 0 ? 12 : 4);
+	return o;
+}
+
+/* ---- tables --------------------------------------------------------------- */
+
+static float
+col_x(const struct pdf *p, const struct pdf_table *t, size_t i)
+{
+	float x = p->margin, w = p->width - 2 * p->margin;
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		x += t->frac[k] * w;
+	return x;
+}
+
+static void
+table_head(struct pdf *p, struct pdf_table *t)
+{
+	struct pdf_style s = pdf_style(p, p->bold, t->size, &(struct pdf_rgb){1, 1, 1});
+	float h = t->size * LINE_GAP + 2 * CELL_PAD, w = p->width - 2 * p->margin;
+	size_t i;
+
+	pdf_need(p, h + 3 * t->size * LINE_GAP);
+	pdf_fill_rect(p, p->margin, p->y - h, w, h, &p->t->primary);
+	for (i = 0; i < t->n; i++)
+		pdf_text_at(p, &s, col_x(p, t, i) + CELL_PAD, p->y - CELL_PAD - t->size, t->heads[i],
+			    strlen(t->heads[i]));
+	p->y -= h;
+}
+
+void
+pdf_table_begin(struct pdf *p, struct pdf_table *t)
+{
+	if (t->size <= 0)
+		t->size = 8.5f;
+	t->rows = 0;
+	table_head(p, t);
+}
+
+void
+pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
+	      const struct pdf_rgb *const colors[], int bold_col)
+{
+	float w = p->width - 2 * p->margin, lh = t->size * LINE_GAP, h;
+	size_t i, lines, most = 1, cap;
+	struct pdf_style s;
+	struct para a;
+	float y0;
+
+	if (p->err)
+		return;
+	/* A cell may take at most what one page holds below the heading row. */
+	cap = (size_t)((p->top - p->bottom - 2 * lh - 4 * CELL_PAD) / lh);
+	for (i = 0; i < t->n; i++) {
+		HPDF_Font f = (int)i == bold_col ? p->bold : p->regular;
+
+		lines = pdf_wrap(p, f, t->size, cells[i] ? cells[i] : "",
+				 t->frac[i] * w - 2 * CELL_PAD, cap, NULL, NULL);
+		if (lines > most)
+			most = lines;
+	}
+	h = (float)most * lh + 2 * CELL_PAD;
+	if (p->y - h < p->bottom) {
+		pdf_new_page(p, true);
+		table_head(p, t);
+	}
+	if (t->rows++ % 2 == 1) {
+		struct pdf_rgb z = {0.95f, 0.96f, 0.97f};
+
+		pdf_fill_rect(p, p->margin, p->y - h, w, h, &z);
+	}
+	y0 = p->y;
+	for (i = 0; i < t->n; i++) {
+		s = pdf_style(p, (int)i == bold_col ? p->bold : p->regular, t->size,
+			      colors && colors[i] ? colors[i] : NULL);
+		a = (struct para){p, &s, col_x(p, t, i) + CELL_PAD, t->frac[i] * w - 2 * CELL_PAD};
+		p->y = y0 - CELL_PAD;
+		pdf_wrap(p, s.font, s.size, cells[i] ? cells[i] : "", a.width, cap, draw_line, &a);
+	}
+	p->y = y0 - h;
+	pdf_stroke_line(p, p->margin, p->y, p->margin + w, p->y, 0.3f, &p->t->neutral);
+}
+
+/* ---- status colours and finishing ---------------------------------------- */
+
+const struct pdf_rgb *
+pdf_status_color(const struct pdf *p, const char *status)
+{
+	if (strcmp(status, "pass") == 0 || strcmp(status, "attested") == 0)
+		return &p->t->pass;
+	if (strcmp(status, "fail") == 0)
+		return &p->t->fail;
+	if (strcmp(status, "error") == 0 || strcmp(status, "not_evaluated") == 0 ||
+	    strcmp(status, "excepted") == 0)
+		return &p->t->warning;
+	if (strcmp(status, "manual") == 0)
+		return &p->t->accent;
+	return &p->t->neutral;
+}
+
+const char *
+pdf_status_label(const char *status, char *buf, size_t size)
+{
+	size_t i;
+
+	snprintf(buf, size, "%s", status);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '_')
+			buf[i] = ' ';
+	return buf;
+}
+
+static void
+footers(struct pdf *p)
+{
+	struct pdf_style s = pdf_style(p, p->regular, 8, &p->t->muted);
+	char num[64];
+	size_t i;
+	float w;
+
+	for (i = 0; i < p->n_pages && !p->err; i++) {
+		p->page = p->pages[i];
+		if (i == 0 && p->cover)
+			continue;
+		snprintf(num, sizeof(num), "page %zu of %zu", i + 1, p->n_pages);
+		w = pdf_text_width(p, p->regular, 8, num, strlen(num));
+		pdf_stroke_line(p, p->margin, 40, p->width - p->margin, 40, 0.5f, &p->t->accent);
+		pdf_text_at(p, &s, p->margin, 28, p->footer, strlen(p->footer));
+		pdf_text_at(p, &s, p->width - p->margin - w, 28, num, strlen(num));
+	}
+}
+
+attest_rc
+pdf_save(struct pdf *p, FILE *out)
+{
+	HPDF_BYTE buf[65536];
+	HPDF_UINT32 n;
+	HPDF_STATUS st;
+
+	if (!p->page)
+		pdf_new_page(p, true); /* a template with no sections still makes a PDF */
+	footers(p);
+	if (p->err)
+		return pdf_status(p);
+	if (HPDF_SaveToStream(p->doc) != HPDF_OK)
+		return pdf_status(p);
+	HPDF_ResetStream(p->doc);
+	for (;;) {
+		n = sizeof(buf);
+		st = HPDF_ReadFromStream(p->doc, buf, &n);
+		if (n > 0 && fwrite(buf, 1, n, out) != n)
+			return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report");
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK) {
+			p->err = p->err ? p->err : st;
+			return pdf_status(p);
+		}
+	}
+	return ferror(out) ? attest_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report")
+			   : ATTEST_OK;
+}

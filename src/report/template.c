@@ -1,0 +1,315 @@
+/*
+ * Report templates (templates/template.xsd): the organization, logo, fonts,
+ * colours, cover and disclaimer texts, the sections in their order, and the
+ * limits that keep a large scan's report readable. A template is validated
+ * against the bundled schema, so a bad one fails with its file and line;
+ * files it names (logo, fonts) are checked when it is loaded, not halfway
+ * through rendering. What a template leaves out takes the built-in default,
+ * which templates/default.xml spells out.
+ */
+#include "config.h"
+
+#include "pdf_int.h"
+#include "engine/xmlsafe.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
+
+static const char *const section_names[PDF_SEC_COUNT] = {
+	"cover", "summary", "controls", "findings", "manual", "exceptions", "appendix",
+};
+
+const char *
+report_section_name(enum pdf_section s)
+{
+	return s < PDF_SEC_COUNT ? section_names[s] : "?";
+}
+
+void
+report_template_free(struct report_template *t)
+{
+	if (!t)
+		return;
+	free(t->path);
+	free(t->organization);
+	free(t->title);
+	free(t->cover_text);
+	free(t->disclaimer);
+	free(t->logo);
+	free(t->font_regular);
+	free(t->font_bold);
+	free(t->font_mono);
+	free(t);
+}
+
+static struct pdf_rgb
+rgb(unsigned v)
+{
+	return (struct pdf_rgb){(float)((v >> 16) & 0xff) / 255.0f,
+				(float)((v >> 8) & 0xff) / 255.0f, (float)(v & 0xff) / 255.0f};
+}
+
+static attest_rc
+set_defaults(attest_ctx *ctx, struct report_template *t)
+{
+	size_t i;
+
+	t->title = attest_strdup("Cloud compliance audit report");
+	t->font_regular = attest_strdup(FONT_DIR "DejaVuSans.ttf");
+	t->font_bold = attest_strdup(FONT_DIR "DejaVuSans-Bold.ttf");
+	t->font_mono = attest_strdup(FONT_DIR "DejaVuSansMono.ttf");
+	if (!t->title || !t->font_regular || !t->font_bold || !t->font_mono)
+		return attest_nomem(ctx);
+	t->primary = rgb(0x1f3a5f);
+	t->accent = rgb(0x2e75b6);
+	t->text = rgb(0x212121);
+	t->muted = rgb(0x6b6b6b);
+	t->pass = rgb(0x2e7d32);
+	t->fail = rgb(0xc62828);
+	t->warning = rgb(0xe65100);
+	t->neutral = rgb(0x8a8a8a);
+	for (i = 0; i < PDF_SEC_COUNT; i++)
+		t->sections[i] = (enum pdf_section)i;
+	t->n_sections = PDF_SEC_COUNT;
+	t->findings_per_control = 25;
+	t->evidence_lines = 12;
+	t->trend_scans = 12;
+	return ATTEST_OK;
+}
+
+/* A path from the template, relative to the template's directory unless
+ * absolute; the file must be readable. */
+static attest_rc
+file_attr(attest_ctx *ctx, const struct report_template *t, xmlNodePtr node, const char *value,
+	  const char *what, char **dst)
+{
+	const char *slash = strrchr(t->path, '/');
+	struct attest_buf b;
+	FILE *fp;
+	attest_rc rc;
+
+	attest_buf_init(&b, 8192);
+	if (value[0] != '/' && slash)
+		rc = attest_buf_printf(&b, "%.*s/%s", (int)(slash - t->path), t->path, value);
+	else
+		rc = attest_buf_adds(&b, value);
+	if (rc != ATTEST_OK) {
+		attest_buf_release(&b);
+		return attest_error(ctx, rc, "'%s' at line %ld: %s path too long", t->path,
+				    xmlGetLineNo(node), what);
+	}
+	fp = fopen(b.data, "rb");
+	if (!fp) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID, "'%s' at line %ld: cannot read %s '%s': %s",
+				  t->path, xmlGetLineNo(node), what, b.data, strerror(errno));
+		attest_buf_release(&b);
+		return rc;
+	}
+	fclose(fp);
+	free(*dst);
+	*dst = attest_buf_take(&b);
+	return ATTEST_OK;
+}
+
+/* Text as XML files wrap it: each run of white space becomes one space, or
+ * a paragraph break ('\n') when it holds a blank line. In place. */
+static void
+reflow(char *s)
+{
+	char *w = s, *r = s;
+	int newlines;
+
+	while (*r) {
+		if (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\r') {
+			*w++ = *r++;
+			continue;
+		}
+		for (newlines = 0; *r == ' ' || *r == '\t' || *r == '\n' || *r == '\r'; r++)
+			newlines += *r == '\n';
+		*w++ = newlines >= 2 ? '\n' : ' ';
+	}
+	*w = '\0';
+}
+
+static attest_rc
+text_elem(attest_ctx *ctx, xmlNodePtr root, const char *name, char **dst)
+{
+	xmlNodePtr n = attest_xml_child(root, name);
+	char *v;
+
+	if (!n)
+		return ATTEST_OK;
+	if (!(v = attest_xml_text(n)))
+		return attest_nomem(ctx);
+	reflow(v);
+	free(*dst);
+	*dst = v;
+	return ATTEST_OK;
+}
+
+static void
+color_attr(xmlNodePtr n, const char *name, struct pdf_rgb *dst)
+{
+	char *v = attest_xml_attr(n, name);
+
+	if (v && v[0] == '#') /* the schema guarantees #RRGGBB */
+		*dst = rgb((unsigned)strtoul(v + 1, NULL, 16));
+	free(v);
+}
+
+static void
+int_attr(xmlNodePtr n, const char *name, int *dst)
+{
+	char *v = attest_xml_attr(n, name);
+
+	if (v) /* the schema bounds the value */
+		*dst = (int)strtol(v, NULL, 10);
+	free(v);
+}
+
+static attest_rc
+read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
+{
+	static const char *const fonts[] = {"regular", "bold", "mono"};
+	char **font_dst[] = {&t->font_regular, &t->font_bold, &t->font_mono};
+	xmlNodePtr n;
+	char *v;
+	size_t i;
+	attest_rc rc;
+
+	if ((rc = text_elem(ctx, root, "organization", &t->organization)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "title", &t->title)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "cover-text", &t->cover_text)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "disclaimer", &t->disclaimer)) != ATTEST_OK)
+		return rc;
+	if ((n = attest_xml_child(root, "logo"))) {
+		if (!(v = attest_xml_text(n)))
+			return attest_nomem(ctx);
+		rc = file_attr(ctx, t, n, v, "logo", &t->logo);
+		free(v);
+		if (rc != ATTEST_OK)
+			return rc;
+	}
+	if ((n = attest_xml_child(root, "fonts"))) {
+		for (i = 0; i < 3; i++) {
+			if (!(v = attest_xml_attr(n, fonts[i])))
+				continue;
+			rc = file_attr(ctx, t, n, v, "font", font_dst[i]);
+			free(v);
+			if (rc != ATTEST_OK)
+				return rc;
+		}
+	}
+	if ((n = attest_xml_child(root, "colors"))) {
+		color_attr(n, "primary", &t->primary);
+		color_attr(n, "accent", &t->accent);
+		color_attr(n, "text", &t->text);
+		color_attr(n, "muted", &t->muted);
+		color_attr(n, "pass", &t->pass);
+		color_attr(n, "fail", &t->fail);
+		color_attr(n, "warning", &t->warning);
+		color_attr(n, "neutral", &t->neutral);
+	}
+	if ((n = attest_xml_child(root, "sections"))) {
+		t->n_sections = 0;
+		for (n = attest_xml_child(n, "section"); n; n = attest_xml_next(n->next, "section")) {
+			if (!(v = attest_xml_attr(n, "name")))
+				return attest_nomem(ctx);
+			for (i = 0; i < PDF_SEC_COUNT && strcmp(v, section_names[i]); i++)
+				;
+			free(v);
+			/* The schema admits only known names, each once. */
+			if (i < PDF_SEC_COUNT && t->n_sections < PDF_SEC_COUNT)
+				t->sections[t->n_sections++] = (enum pdf_section)i;
+		}
+	}
+	if ((n = attest_xml_child(root, "limits"))) {
+		int_attr(n, "findings-per-control", &t->findings_per_control);
+		int_attr(n, "evidence-lines", &t->evidence_lines);
+		int_attr(n, "trend-scans", &t->trend_scans);
+	}
+	if ((n = attest_xml_child(root, "page")) && (v = attest_xml_attr(n, "size"))) {
+		t->letter = strcmp(v, "letter") == 0;
+		free(v);
+	}
+	return ATTEST_OK;
+}
+
+attest_rc
+report_template_load(attest_ctx *ctx, const char *path, struct report_template **out)
+{
+	struct report_template *t = calloc(1, sizeof(*t));
+	xmlSchemaPtr schema = NULL;
+	xmlDocPtr doc = NULL;
+	struct attest_buf xsd;
+	attest_rc rc;
+
+	*out = NULL;
+	attest_buf_init(&xsd, 8192);
+	if (!t || !(t->path = attest_strdup(path))) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	if ((rc = set_defaults(ctx, t)) != ATTEST_OK)
+		goto out;
+	if ((rc = attest_buf_printf(&xsd, "%s/templates/template.xsd", attest_datadir())) !=
+	    ATTEST_OK) {
+		rc = attest_error(ctx, rc, "the data directory's path is too long");
+		goto out;
+	}
+	if ((rc = attest_xml_schema_load(ctx, xsd.data, &schema)) != ATTEST_OK ||
+	    (rc = attest_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
+		goto out;
+	if ((rc = read_template(ctx, t, xmlDocGetRootElement(doc))) != ATTEST_OK)
+		goto out;
+	*out = t;
+	t = NULL;
+out:
+	attest_buf_release(&xsd);
+	xmlFreeDoc(doc);
+	xmlSchemaFree(schema);
+	report_template_free(t);
+	return rc;
+}
+
+static void
+free_template(void *t)
+{
+	report_template_free(t);
+}
+
+attest_rc
+attest_report_set_template(attest_ctx *ctx, const char *path)
+{
+	struct report_template *t = NULL;
+	attest_rc rc;
+
+	if (path && (rc = report_template_load(ctx, path, &t)) != ATTEST_OK)
+		return rc;
+	attest_ctx_set_report(ctx, t, t ? free_template : NULL);
+	return ATTEST_OK;
+}
+
+attest_rc
+report_template_get(attest_ctx *ctx, const struct report_template **out,
+		    struct report_template **owned)
+{
+	struct attest_buf b;
+	attest_rc rc;
+
+	*owned = NULL;
+	if ((*out = attest_ctx_report(ctx)))
+		return ATTEST_OK;
+	attest_buf_init(&b, 8192);
+	rc = attest_buf_printf(&b, "%s/templates/default.xml", attest_datadir());
+	if (rc == ATTEST_OK)
+		rc = report_template_load(ctx, b.data, owned);
+	else
+		rc = attest_error(ctx, rc, "the data directory's path is too long");
+	attest_buf_release(&b);
+	*out = *owned;
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * Inside the report module: what the XML renderers (native XML, OSCAL,
+ * XCCDF, JUnit) share. A streaming libxml2 text writer bound to the caller's
+ * FILE, text cleaned to what XML 1.0 can carry, and name-based (version 5)
+ * UUIDs so that rendering a stored scan twice gives the same document.
+ */
+#ifndef ATTEST_REPORT_XMLOUT_H
+#define ATTEST_REPORT_XMLOUT_H
+
+#include "report_int.h"
+
+#include <libxml/xmlwriter.h>
+
+struct report_xml {
+	xmlTextWriterPtr w;
+	attest_store *store;
+	const char *what;       /* the report's name, for messages */
+	struct attest_buf text; /* scratch for cleaned text */
+	bool failed;            /* a writer call failed */
+};
+
+/* Starts a document on out (not closed by _close). what names the report in
+ * error messages ("the OSCAL report"). */
+attest_rc report_xml_open(struct report_xml *x, attest_store *store, FILE *out, const char *what);
+/* Ends the document when rc is ATTEST_OK, flushes and frees the writer, and
+ * returns rc, or an I/O error when a write failed. */
+attest_rc report_xml_close(struct report_xml *x, attest_rc rc);
+
+/* Each returns 0, or -1 after marking the writer failed. Text is cleaned:
+ * invalid UTF-8 and characters XML 1.0 forbids become U+FFFD. */
+int report_xml_start(struct report_xml *x, const char *name);
+int report_xml_start_ns(struct report_xml *x, const char *name, const char *ns);
+int report_xml_end(struct report_xml *x);
+int report_xml_attr(struct report_xml *x, const char *name, const char *value);
+int report_xml_attrf(struct report_xml *x, const char *name, const char *fmt, ...)
+	ATTEST_PRINTF(3, 4);
+int report_xml_text(struct report_xml *x, const char *text);
+int report_xml_textf(struct report_xml *x, const char *fmt, ...) ATTEST_PRINTF(2, 3);
+/* <name>text</name>; with text NULL nothing is written. */
+int report_xml_elem(struct report_xml *x, const char *name, const char *text);
+
+/* The text with every byte sequence XML 1.0 cannot carry replaced by U+FFFD;
+ * either s itself or a buffer valid until the next call. NULL on overflow. */
+const char *report_xml_clean(struct attest_buf *b, const char *s);
+
+/* A version 5 (SHA-1, RFC 4122) UUID of the name "scan_id\nkind\nitem" in
+ * attest's namespace: the same inputs always give the same UUID. False only
+ * when the digest could not be computed. */
+bool report_uuid(const char *scan_id, const char *kind, const char *item, char out[37]);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * Keeping a history database healthy: `attest db prune` deletes old scans
+ * (their findings, controls and checks go with them through ON DELETE
+ * CASCADE, in the same transaction), `attest db check` verifies SQLite's
+ * integrity, the foreign keys, the schema version and that no scan is
+ * incomplete.
+ */
+#include "config.h"
+
+#include "history_int.h"
+
+#include <string.h>
+
+/* Scans to delete: beyond the ?1 most recent of their scope, or started
+ * before ?2. */
+#define DOOMED                                                                                 \
+	"SELECT scan_id FROM (SELECT scan_id, started_at, row_number() OVER"                    \
+	"  (PARTITION BY scope ORDER BY started_at DESC, rowid DESC) AS rn FROM scans)"         \
+	" WHERE (?1 > 0 AND rn > ?1) OR (?2 IS NOT NULL AND started_at < ?2)"
+
+attest_rc
+attest_store_prune(attest_store *store, long keep, const char *before, bool dry_run,
+		   long long *deleted)
+{
+	attest_ctx *ctx = attest_store_ctx(store);
+	sqlite3 *db = attest_store_db(store);
+	sqlite3_stmt *st = NULL;
+	char bound[21];
+	attest_rc rc;
+
+	*deleted = 0;
+	if (keep <= 0 && !before)
+		return attest_error(ctx, ATTEST_ERR_USAGE, "prune needs --keep N or --before DATE");
+	if (before && (rc = history_time_bound(ctx, "--before", before, false, bound)))
+		return rc;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return history_db_error(store);
+	rc = ATTEST_ERR_DB;
+	if (!(st = history_prepare(store, dry_run ? "SELECT count(*) FROM (" DOOMED ")"
+						  : "DELETE FROM scans WHERE scan_id IN (" DOOMED ")")))
+		goto out;
+	sqlite3_bind_int64(st, 1, keep > 0 ? keep : 0);
+	history_bind(st, 2, before ? bound : NULL);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*deleted = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		*deleted = sqlite3_changes64(db);
+		break;
+	default:
+		rc = history_db_error(store);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	return ATTEST_OK;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+enum row_kind { INTEGRITY, FOREIGN_KEY, INCOMPLETE };
+
+/* Runs sql and hands each row, put in words, to fn. */
+static attest_rc
+report_rows(attest_store *store, const char *sql, enum row_kind kind,
+	    void (*fn)(void *data, const char *problem), void *data, long long *problems)
+{
+	sqlite3_stmt *st = history_prepare(store, sql);
+	const char *a, *b;
+	char msg[512];
+	int src;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		a = (const char *)sqlite3_column_text(st, 0);
+		b = (const char *)sqlite3_column_text(st, 1);
+		a = a ? a : "";
+		b = b ? b : "";
+		switch (kind) {
+		case INTEGRITY:
+			if (strcmp(a, "ok") == 0)
+				continue;
+			snprintf(msg, sizeof(msg), "SQLite integrity: %s", a);
+			break;
+		case FOREIGN_KEY:
+			snprintf(msg, sizeof(msg), "table %s has %s rows of scans that do not exist",
+				 a, b);
+			break;
+		case INCOMPLETE:
+			snprintf(msg, sizeof(msg), "scan %s is incomplete: it has no %s rows", a, b);
+			break;
+		}
+		(*problems)++;
+		if (fn)
+			fn(data, msg);
+	}
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
+}
+
+attest_rc
+attest_store_check(attest_store *store, int *schema_version, long long *scans,
+		   void (*fn)(void *data, const char *problem), void *data, long long *problems)
+{
+	sqlite3_stmt *st;
+	attest_rc rc;
+
+	*problems = 0;
+	*scans = 0;
+	if (!(st = history_prepare(store, "SELECT (SELECT user_version FROM pragma_user_version),"
+					  " (SELECT count(*) FROM scans)")))
+		return ATTEST_ERR_DB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return history_db_error(store);
+	}
+	*schema_version = sqlite3_column_int(st, 0);
+	*scans = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (*schema_version != STORE_SCHEMA_VERSION) {
+		(*problems)++;
+		if (fn)
+			fn(data, "the schema version is not the one this attest writes");
+	}
+	if ((rc = report_rows(store, "PRAGMA integrity_check", INTEGRITY, fn, data, problems)) ||
+	    (rc = report_rows(store,
+			      "SELECT \"table\", count(*) FROM pragma_foreign_key_check"
+			      " GROUP BY \"table\"",
+			      FOREIGN_KEY, fn, data,
+			      problems)) ||
+	    (rc = report_rows(
+		     store,
+		     "SELECT scan_id, CASE"
+		     "  WHEN NOT EXISTS (SELECT 1 FROM scan_frameworks f"
+		     "    WHERE f.scan_id = s.scan_id) THEN 'frameworks'"
+		     "  WHEN NOT EXISTS (SELECT 1 FROM scan_controls c"
+		     "    WHERE c.scan_id = s.scan_id) THEN 'controls'"
+		     "  ELSE 'checks' END FROM scans s"
+		     " WHERE NOT EXISTS (SELECT 1 FROM scan_frameworks f WHERE f.scan_id = s.scan_id)"
+		     " OR NOT EXISTS (SELECT 1 FROM scan_controls c WHERE c.scan_id = s.scan_id)"
+		     " OR NOT EXISTS (SELECT 1 FROM scan_checks k WHERE k.scan_id = s.scan_id)",
+		     INCOMPLETE, fn, data, problems)))
+		return rc;
+	return ATTEST_OK;
+}

@@ -1,0 +1,448 @@
+/*
+ * Keeping credentials out of the history database. Evidence is the
+ * configuration a check was judged on, and configurations carry secrets:
+ * tags named "db_password", Lambda environment variables, EC2 user data
+ * scripts that export an AWS secret key, PEM private keys pasted into a
+ * parameter. redact_secrets(value) is an SQL function, registered on every
+ * history connection and applied while a scan's evidence and reasons are
+ * copied in (store.c, transfer.c), that replaces what looks like a
+ * credential with "[REDACTED]":
+ *   - in JSON, the string or number under a key whose name ends like a secret
+ *     (password, secret, token, api_key, private_key, credentials, ...), the
+ *     "Value" of a {"Key": ..., "Value": ...} or {"name": ..., "value": ...}
+ *     pair whose key is such a name (AWS tags, ECS environment lists), and
+ *     base64 user data whose decoded text holds a credential;
+ *   - in any text: AWS access key ids (AKIA/ASIA + 16), PEM private key
+ *     blocks, bearer tokens, JWTs, passwords in URLs and the values of
+ *     assignments such as "AWS_SECRET_ACCESS_KEY=..." or "password: ...".
+ * Most evidence holds none of the trigger words and is returned untouched
+ * without being parsed, which keeps the copy of a large scan fast.
+ */
+#include "config.h"
+
+#include "store_int.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define REDACTED "[REDACTED]"
+#define MAX_TEXT (16u << 20)
+
+/* Key names (lowercased, without '_', '-', '.' and spaces) whose values are
+ * secrets when the name ends with one of these. */
+static const char *const secret_suffixes[] = {
+	"password", "passwd", "passphrase", "secret", "secretkey", "secretaccesskey",
+	"token", "apikey", "privatekey", "credential", "credentials", "authorization",
+	"connectionstring", NULL,
+};
+
+/* Substrings (case-insensitive) without which no rule can fire. */
+static const char *const triggers[] = {
+	"akia", "asia", "-----begin", "eyj", "bearer", "pass", "secret", "token", "apikey",
+	"api_key", "api-key", "private", "credential", "authorization", "connection",
+	"userdata", "user_data", "://", NULL,
+};
+
+static bool
+maybe_secret(const char *s)
+{
+	size_t i;
+
+	for (i = 0; triggers[i]; i++)
+		if (strcasestr(s, triggers[i]))
+			return true;
+	return false;
+}
+
+/* True when name, normalized, ends with a secret suffix. */
+bool
+store_secret_name(const char *name)
+{
+	char norm[128];
+	size_t n = 0, i, len;
+
+	for (; *name && n < sizeof(norm) - 1; name++)
+		if (*name != '_' && *name != '-' && *name != '.' && *name != ' ')
+			norm[n++] = (char)tolower((unsigned char)*name);
+	norm[n] = '\0';
+	for (i = 0; secret_suffixes[i]; i++) {
+		len = strlen(secret_suffixes[i]);
+		if (n >= len && strcmp(norm + n - len, secret_suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- text ----------------------------------------------------------------- */
+
+struct pattern {
+	const char *re;
+	int flags;
+	int group; /* the subexpression replaced, 0 for the whole match */
+};
+
+static const struct pattern patterns[] = {
+	/* access key ids, bounded by non-alphanumerics */
+	{"(^|[^A-Za-z0-9])((AKIA|ASIA)[A-Z0-9]{16})([^A-Za-z0-9]|$)", 0, 2},
+	/* JWT: header.payload.signature, base64url */
+	{"eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+", 0, 0},
+	/* Authorization: Bearer <token> */
+	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", REG_ICASE, 1},
+	/* scheme://user:password@host */
+	{"[a-z][a-z0-9+.-]*://[^:/@ \t\"']+:([^@/ \t\"']+)@", REG_ICASE, 1},
+	/* NAME=value, "name": "value", name: value where NAME ends like a secret */
+	{"(password|passwd|passphrase|secret|secret[_-]?key|secret[_-]?access[_-]?key|token|"
+	 "api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
+	 "([^ \t\r\n\"',;&}]+)",
+	 REG_ICASE, 2},
+};
+
+#define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+
+static regex_t compiled[N_PATTERNS];
+static int compiled_ok = -1; /* -1 not yet, 0 failed, 1 ready */
+
+static bool
+compile_patterns(void)
+{
+	size_t i;
+
+	/* Compiled once per process; a race would only compile them twice. */
+	if (compiled_ok >= 0)
+		return compiled_ok == 1;
+	for (i = 0; i < N_PATTERNS; i++)
+		if (regcomp(&compiled[i], patterns[i].re, REG_EXTENDED | patterns[i].flags) != 0) {
+			while (i-- > 0)
+				regfree(&compiled[i]);
+			compiled_ok = 0;
+			return false;
+		}
+	compiled_ok = 1;
+	return true;
+}
+
+/* Replaces PEM private key blocks (to the end of the text when the END line
+ * is missing). Returns true if anything was replaced. */
+static bool
+redact_pem(struct attest_buf *b)
+{
+	char *begin, *mark, *end, *line_end;
+	bool changed = false;
+	size_t off = 0;
+
+	while (b->data && (begin = strstr(b->data + off, "-----BEGIN"))) {
+		line_end = strstr(begin + 10, "-----");
+		mark = strstr(begin, "PRIVATE KEY-----");
+		if (!mark || !line_end || mark + 11 != line_end) {
+			off = (size_t)(begin - b->data) + 10;
+			continue;
+		}
+		end = strstr(mark, "-----END");
+		if (end && (end = strstr(end, "PRIVATE KEY-----")))
+			end += strlen("PRIVATE KEY-----");
+		else
+			end = b->data + b->len;
+		off = (size_t)(begin - b->data);
+		memmove(begin + strlen(REDACTED), end, (size_t)(b->data + b->len - end) + 1);
+		memcpy(begin, REDACTED, strlen(REDACTED));
+		b->len = off + strlen(REDACTED) + strlen(begin + strlen(REDACTED));
+		off += strlen(REDACTED);
+		changed = true;
+	}
+	return changed;
+}
+
+/* Applies one pattern to the whole of in, writing the result to out. */
+static attest_rc
+apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
+{
+	regmatch_t m[6];
+	const char *p = in;
+	int g = patterns[k].group;
+	attest_rc rc;
+
+	attest_buf_reset(out);
+	while (*p && regexec(&compiled[k], p, 6, m, p == in ? 0 : REG_NOTBOL) == 0) {
+		if (m[g].rm_so < 0 || m[0].rm_eo == 0)
+			break;
+		if ((rc = attest_buf_add(out, p, (size_t)m[g].rm_so)) != ATTEST_OK)
+			return rc;
+		if (strncmp(p + m[g].rm_so, REDACTED, strlen(REDACTED)) == 0)
+			rc = attest_buf_add(out, p + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+		else {
+			rc = attest_buf_adds(out, REDACTED);
+			*changed = true;
+		}
+		if (rc != ATTEST_OK)
+			return rc;
+		/* Continue after the replaced group: a trailing context character
+		 * (the access key pattern's bound) may start the next match. */
+		p += m[g].rm_eo;
+	}
+	return attest_buf_adds(out, p);
+}
+
+/* Redacts credentials in text. *out is NULL when nothing was found. */
+static attest_rc
+redact_text(const char *text, char **out)
+{
+	struct attest_buf a, b, tmp;
+	bool changed = false;
+	size_t k;
+	attest_rc rc;
+
+	*out = NULL;
+	if (!maybe_secret(text))
+		return ATTEST_OK;
+	if (!compile_patterns())
+		return ATTEST_ERR_INTERNAL;
+	attest_buf_init(&a, MAX_TEXT);
+	attest_buf_init(&b, MAX_TEXT);
+	if ((rc = attest_buf_adds(&a, text)) != ATTEST_OK)
+		goto out;
+	changed = redact_pem(&a);
+	for (k = 0; k < N_PATTERNS; k++) {
+		if ((rc = apply_pattern(k, a.data, &b, &changed)) != ATTEST_OK)
+			goto out;
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (changed)
+		*out = attest_buf_take(&a);
+out:
+	attest_buf_release(&a);
+	attest_buf_release(&b);
+	return rc;
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static bool
+is_base64(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 8 || n % 4 != 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/' && s[i] != '=')
+			return false;
+	return true;
+}
+
+/* User data is usually base64: decode it and look inside. */
+static attest_rc
+user_data_secret(const char *s, bool *found)
+{
+	size_t n = strlen(s);
+	unsigned char *dec;
+	char *red = NULL;
+	int len;
+	attest_rc rc;
+
+	*found = false;
+	if (!is_base64(s, n) || n > MAX_TEXT)
+		return ATTEST_OK;
+	dec = malloc(n / 4 * 3 + 1);
+	if (!dec)
+		return ATTEST_ERR_NOMEM;
+	len = EVP_DecodeBlock(dec, (const unsigned char *)s, (int)n);
+	if (len < 0) {
+		free(dec);
+		return ATTEST_OK;
+	}
+	dec[len] = '\0';
+	/* Binary payloads (gzip) cannot be read; text with a NUL is cut there. */
+	rc = redact_text((const char *)dec, &red);
+	*found = red != NULL;
+	free(red);
+	free(dec);
+	return rc;
+}
+
+static attest_rc redact_json(json_t *v, bool secret, bool *changed);
+
+static json_t *
+pair_value(json_t *obj, json_t **key_out)
+{
+	static const char *const keys[] = {"Key", "key", "Name", "name", NULL};
+	static const char *const vals[] = {"Value", "value", "Value", "value", NULL};
+	size_t i;
+	json_t *k;
+
+	for (i = 0; keys[i]; i++) {
+		k = json_object_get(obj, keys[i]);
+		if (json_is_string(k) && json_object_get(obj, vals[i])) {
+			*key_out = k;
+			return json_object_get(obj, vals[i]);
+		}
+	}
+	return NULL;
+}
+
+static attest_rc
+redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *changed)
+{
+	const char *s;
+	char *red = NULL;
+	bool found;
+	attest_rc rc;
+
+	if (secret && (json_is_string(v) || json_is_number(v))) {
+		if (json_is_string(v) && (strcmp(json_string_value(v), REDACTED) == 0 ||
+					  !*json_string_value(v)))
+			return ATTEST_OK;
+		*changed = true;
+		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
+										 : ATTEST_OK;
+	}
+	if (!json_is_string(v))
+		return redact_json(v, secret, changed);
+	s = json_string_value(v);
+	if (store_secret_name(key) == false && strcasestr(key, "userdata") == NULL &&
+	    strcasestr(key, "user_data") == NULL) {
+		if ((rc = redact_text(s, &red)) != ATTEST_OK || !red)
+			return rc;
+		*changed = true;
+		rc = json_object_set_new(parent, key, json_string(red)) ? ATTEST_ERR_NOMEM
+									: ATTEST_OK;
+		free(red);
+		return rc;
+	}
+	/* user data: a readable script is redacted in place, base64 as a whole */
+	if ((rc = user_data_secret(s, &found)) != ATTEST_OK)
+		return rc;
+	if (found) {
+		*changed = true;
+		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
+										 : ATTEST_OK;
+	}
+	if ((rc = redact_text(s, &red)) != ATTEST_OK || !red)
+		return rc;
+	*changed = true;
+	rc = json_object_set_new(parent, key, json_string(red)) ? ATTEST_ERR_NOMEM : ATTEST_OK;
+	free(red);
+	return rc;
+}
+
+static attest_rc
+redact_json(json_t *v, bool secret, bool *changed)
+{
+	const char *key;
+	json_t *m, *pk, *pv;
+	size_t i;
+	char *red;
+	attest_rc rc;
+
+	if (json_is_object(v)) {
+		pk = NULL;
+		pv = pair_value(v, &pk);
+		void *iter = json_object_iter(v);
+
+		while (iter) {
+			key = json_object_iter_key(iter);
+			m = json_object_iter_value(iter);
+			iter = json_object_iter_next(v, iter);
+			rc = redact_member(v, key, m,
+					   secret || store_secret_name(key) ||
+						   (m == pv && store_secret_name(json_string_value(pk))),
+					   changed);
+			if (rc != ATTEST_OK)
+				return rc;
+		}
+		return ATTEST_OK;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, m) {
+			if (json_is_string(m) || json_is_number(m)) {
+				red = NULL;
+				if (secret)
+					red = attest_strdup(REDACTED);
+				else if ((rc = redact_text(json_is_string(m) ? json_string_value(m) : "",
+							   &red)) != ATTEST_OK)
+					return rc;
+				if (!red)
+					continue;
+				*changed = true;
+				rc = json_array_set_new(v, i, json_string(red)) ? ATTEST_ERR_NOMEM
+										: ATTEST_OK;
+				free(red);
+				if (rc != ATTEST_OK)
+					return rc;
+			} else if ((rc = redact_json(m, secret, changed)) != ATTEST_OK) {
+				return rc;
+			}
+		}
+	}
+	return ATTEST_OK;
+}
+
+attest_rc
+store_redact(const char *in, char **out)
+{
+	json_t *doc;
+	bool changed = false;
+	attest_rc rc;
+
+	*out = NULL;
+	if (!maybe_secret(in))
+		return ATTEST_OK;
+	if (*in == '{' || *in == '[') {
+		doc = json_loads(in, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+		if (doc) {
+			rc = redact_json(doc, false, &changed);
+			if (rc == ATTEST_OK && changed) {
+				*out = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER |
+							       JSON_ENCODE_ANY);
+				if (!*out)
+					rc = ATTEST_ERR_NOMEM;
+			}
+			json_decref(doc);
+			return rc;
+		}
+	}
+	return redact_text(in, out);
+}
+
+static void
+sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	const char *in;
+	char *out = NULL;
+	attest_rc rc;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+		sqlite3_result_value(c, argv[0]);
+		return;
+	}
+	in = (const char *)sqlite3_value_text(argv[0]);
+	if (!in) {
+		sqlite3_result_error_nomem(c);
+		return;
+	}
+	rc = store_redact(in, &out);
+	if (rc == ATTEST_ERR_NOMEM)
+		sqlite3_result_error_nomem(c);
+	else if (rc != ATTEST_OK)
+		/* Never store what could not be inspected. */
+		sqlite3_result_text(c, REDACTED, -1, SQLITE_STATIC);
+	else if (out)
+		sqlite3_result_text(c, out, -1, free);
+	else
+		sqlite3_result_value(c, argv[0]);
+}
+
+int
+store_redact_register(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "redact_secrets", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+				       sql_redact, NULL, NULL);
+}

@@ -1,0 +1,401 @@
+/*
+ * Moving one scan between history databases. An export is itself an attest
+ * history database (same schema, rollback journal, one file) holding exactly
+ * one scan, so it carries everything reports read and can be opened with
+ * --db as it is. Tables are discovered rather than listed: every table with
+ * a scan_id column is copied, on the columns both databases have, so an
+ * export from an older schema version imports into a newer one. Both
+ * directions run in one transaction; an export is written to a temporary
+ * file renamed into place, an import either lands whole or not at all.
+ * Imported evidence goes through redact_secrets() again: the file may not
+ * come from this attest.
+ */
+#include "config.h"
+
+#include "history_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SQL_MAX (1u << 16)
+
+static attest_rc
+add_ident(struct attest_buf *b, const char *name)
+{
+	attest_rc rc = attest_buf_addc(b, '"');
+
+	for (; rc == ATTEST_OK && *name; name++)
+		rc = *name == '"' ? attest_buf_adds(b, "\"\"") : attest_buf_addc(b, *name);
+	return rc == ATTEST_OK ? attest_buf_addc(b, '"') : rc;
+}
+
+static bool
+has_rowid(sqlite3 *db, const char *schema, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT NOT wr FROM pragma_table_list WHERE schema = ?1"
+				   " AND name = ?2 AND type = 'table'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+		yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* Builds INSERT INTO to.T(cols) SELECT cols FROM from.T WHERE scan_id = ?1
+ * over the columns both schemas have, leaving out an INTEGER PRIMARY KEY
+ * (the destination numbers its own rows). */
+static attest_rc
+copy_table(attest_store *store, const char *table, const char *from, const char *to,
+	   const char *id, bool redact)
+{
+	sqlite3 *db = attest_store_db(store);
+	sqlite3_stmt *cols = NULL, *ins = NULL;
+	struct attest_buf names, values, sql;
+	const char *name;
+	attest_rc rc = ATTEST_ERR_NOMEM;
+	bool any = false, wrap;
+
+	attest_buf_init(&names, SQL_MAX);
+	attest_buf_init(&values, SQL_MAX);
+	attest_buf_init(&sql, SQL_MAX);
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT d.name FROM pragma_table_info(?1, ?3) d"
+		    " WHERE d.name IN (SELECT name FROM pragma_table_info(?1, ?2))"
+		    " AND NOT (d.pk = 1 AND upper(d.type) = 'INTEGER'"
+		    "   AND (SELECT count(*) FROM pragma_table_info(?1, ?3) WHERE pk > 0) = 1)"
+		    " ORDER BY d.cid",
+		    -1, &cols, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cols, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cols, 3, to, -1, SQLITE_STATIC);
+	while (sqlite3_step(cols) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(cols, 0);
+		wrap = redact && (strcmp(name, "evidence") == 0 || strcmp(name, "reason") == 0);
+		if ((any && (attest_buf_addc(&names, ',') || attest_buf_addc(&values, ','))) ||
+		    add_ident(&names, name) ||
+		    (wrap && attest_buf_adds(&values, "redact_secrets(")) ||
+		    add_ident(&values, name) || (wrap && attest_buf_addc(&values, ')')))
+			goto out;
+		any = true;
+	}
+	if (!any) {
+		rc = ATTEST_OK;
+		goto out;
+	}
+	if (attest_buf_adds(&sql, "INSERT INTO ") || add_ident(&sql, to) ||
+	    attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
+	    attest_buf_printf(&sql, "(%s) SELECT %s FROM ", names.data, values.data) ||
+	    add_ident(&sql, from) || attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
+	    attest_buf_adds(&sql, " WHERE scan_id = ?1"))
+		goto out;
+	/* Rows keep their order (reports list a control's checks in it). */
+	if (has_rowid(db, from, table) && attest_buf_adds(&sql, " ORDER BY rowid"))
+		goto out;
+	if (sqlite3_prepare_v2(db, sql.data, -1, &ins, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(ins) == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
+out:
+	if (rc == ATTEST_ERR_NOMEM)
+		attest_nomem(attest_store_ctx(store));
+	sqlite3_finalize(cols);
+	sqlite3_finalize(ins);
+	attest_buf_release(&names);
+	attest_buf_release(&values);
+	attest_buf_release(&sql);
+	return rc;
+}
+
+/* Copies scan id and every row hanging off it from schema `from` to `to`,
+ * scans first so the foreign keys hold. */
+static attest_rc
+copy_scan(attest_store *store, const char *from, const char *to, const char *id, bool redact)
+{
+	sqlite3_stmt *st = NULL;
+	attest_rc rc;
+	int src;
+
+	if ((rc = copy_table(store, "scans", from, to, id, false)) != ATTEST_OK)
+		return rc;
+	if (sqlite3_prepare_v2(attest_store_db(store),
+			       "SELECT t.name FROM sqlite_schema t WHERE t.type = 'table'"
+			       " AND t.name <> 'scans' AND t.name NOT LIKE 'sqlite%'"
+			       " AND EXISTS (SELECT 1 FROM pragma_table_info(t.name)"
+			       "   WHERE name = 'scan_id') ORDER BY t.name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return history_db_error(store);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = copy_table(store, (const char *)sqlite3_column_text(st, 0), from, to,
+				     id, redact)) != ATTEST_OK)
+			break;
+	if (rc == ATTEST_OK && src != SQLITE_DONE)
+		rc = history_db_error(store);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static attest_rc
+attach(attest_store *store, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+	int src = SQLITE_ERROR;
+
+	if (sqlite3_prepare_v2(attest_store_db(store), "ATTACH ?1 AS xfer", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+		src = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return attest_error(attest_store_ctx(store), ATTEST_ERR_DB, "cannot open '%s': %s",
+				    path, sqlite3_errmsg(attest_store_db(store)));
+	return ATTEST_OK;
+}
+
+/* Creates an empty history database of the current schema at path. */
+static attest_rc
+create_empty(attest_ctx *ctx, const char *path)
+{
+	sqlite3 *db = NULL;
+	char sql[64];
+	attest_rc rc = ATTEST_ERR_DB;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		goto out;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	if ((rc = store_migrate(ctx, db, 0)) != ATTEST_OK)
+		goto out;
+	rc = ATTEST_ERR_DB;
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rc = ATTEST_OK;
+out:
+	if (rc == ATTEST_ERR_DB)
+		attest_error(ctx, rc, "cannot create '%s': %s", path,
+			     db ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+	return rc;
+}
+
+attest_rc
+attest_store_export(attest_store *store, const char *scan_id, const char *path)
+{
+	attest_ctx *ctx = attest_store_ctx(store);
+	sqlite3 *db = attest_store_db(store);
+	char *tmp = NULL;
+	bool attached = false, tx = false, found = false;
+	attest_rc rc;
+	size_t n;
+	int fd;
+
+	sqlite3_stmt *st = history_prepare(store, "SELECT 1 FROM scans WHERE scan_id = ?1");
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	history_bind(st, 1, scan_id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
+				    store_path(store));
+	n = strlen(path) + sizeof(".tmp-XXXXXX");
+	if (!(tmp = malloc(n)))
+		return attest_nomem(ctx);
+	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+				  strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	close(fd);
+	if ((rc = create_empty(ctx, tmp)) != ATTEST_OK || (rc = attach(store, tmp)) != ATTEST_OK)
+		goto out;
+	attached = true;
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	tx = true;
+	if ((rc = copy_scan(store, "main", "xfer", scan_id, false)) != ATTEST_OK)
+		goto out;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+				  sqlite3_errmsg(db));
+		goto out;
+	}
+	tx = false;
+	sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
+	attached = false;
+	if (rename(tmp, path) != 0)
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+				  strerror(errno));
+out:
+	if (tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (attached)
+		sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
+	if (rc != ATTEST_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int
+query_int(sqlite3 *db, const char *sql, long long *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Everything that can be said about the file before touching the store:
+ * is it an attest export holding one complete scan of a schema we read? */
+static attest_rc
+validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long app = 0, version = 0, scans = 0, n = 0;
+	const char *what = NULL;
+	attest_rc rc = ATTEST_ERR_INVALID;
+
+	if (access(path, R_OK) != 0)
+		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
+				    strerror(errno));
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    query_int(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "'%s' is not an attest export (not an SQLite database: %s)", path,
+				  db ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	if (query_int(db, "PRAGMA application_id", &app) != SQLITE_OK ||
+	    query_int(db, "PRAGMA user_version", &version) != SQLITE_OK ||
+	    app != STORE_APPLICATION_ID || version < 1) {
+		what = "an SQLite database, but not an attest export";
+		goto bad;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "'%s' was exported by a newer attest (schema version %lld; this "
+				  "attest reads up to %d): upgrade attest",
+				  path, version, STORE_SCHEMA_VERSION);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+		what = "damaged (SQLite integrity check failed)";
+		goto bad;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (query_int(db, "SELECT count(*) FROM scans", &scans) != SQLITE_OK) {
+		what = "not an attest export (no scans table)";
+		goto bad;
+	}
+	if (scans != 1) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "'%s' holds %lld scans; an export holds exactly one (use "
+				  "'attest db export' to make one)",
+				  path, scans);
+		goto out;
+	}
+	if (query_int(db,
+		      "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
+		      " (SELECT count(*) FROM scan_controls) > 0 AND"
+		      " (SELECT count(*) FROM scan_checks) > 0 AND"
+		      " (SELECT count(*) FROM scan_frameworks f JOIN scans s USING (scan_id))"
+		      "   = (SELECT count(*) FROM scan_frameworks)",
+		      &n) != SQLITE_OK ||
+	    !n) {
+		what = "incomplete: its scan lacks frameworks, controls or checks";
+		goto bad;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT scan_id FROM scans", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_text(st, 0) ||
+	    (size_t)sqlite3_column_bytes(st, 0) >= ATTEST_SCAN_ID_MAX) {
+		what = "not an attest export (bad scan id)";
+		goto bad;
+	}
+	snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
+	rc = ATTEST_OK;
+	goto out;
+bad:
+	rc = attest_error(ctx, ATTEST_ERR_INVALID, "'%s' is %s", path, what);
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+attest_rc
+attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_ID_MAX])
+{
+	attest_ctx *ctx = attest_store_ctx(store);
+	sqlite3 *db = attest_store_db(store);
+	sqlite3_stmt *st = NULL;
+	bool tx = false, dup;
+	attest_rc rc;
+
+	if ((rc = validate_export(ctx, path, id)) != ATTEST_OK)
+		return rc;
+	if ((rc = attach(store, path)) != ATTEST_OK)
+		return rc;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	tx = true;
+	if (!(st = history_prepare(store, "SELECT 1 FROM main.scans WHERE scan_id = ?1"))) {
+		rc = ATTEST_ERR_DB;
+		goto out;
+	}
+	history_bind(st, 1, id);
+	dup = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (dup) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "scan '%s' from '%s' is already in '%s': nothing imported", id,
+				  path, store_path(store));
+		goto out;
+	}
+	if ((rc = copy_scan(store, "xfer", "main", id, true)) != ATTEST_OK)
+		goto out;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = history_db_error(store);
+		goto out;
+	}
+	tx = false;
+out:
+	if (tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
+	return rc;
+}

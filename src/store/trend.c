@@ -1,0 +1,68 @@
+/*
+ * A framework's score series across stored scans, for `attest trend` and
+ * the PDF's trend chart. Scans of different scopes (different sets of
+ * accounts) are not comparable, so the series comes grouped by scope; the
+ * caller narrows it with an account or a time range. The query walks the
+ * scan_frameworks_fw index, one row per scan of the framework.
+ */
+#include "config.h"
+
+#include "history_int.h"
+
+static const char trend_sql[] =
+	"SELECT s.scan_id, s.started_at, s.scope, f.score, f.coverage, f.n_pass, f.n_fail"
+	" FROM scan_frameworks f JOIN scans s ON s.scan_id = f.scan_id"
+	" WHERE f.framework = ?1 AND (?2 IS NULL OR s.scope = ?2)"
+	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.accounts) WHERE value = ?3))"
+	" AND (?4 IS NULL OR s.started_at >= ?4) AND (?5 IS NULL OR s.started_at <= ?5)"
+	" AND (?6 IS NULL OR s.scan_id = ?6)"
+	" ORDER BY s.scope, s.started_at, s.rowid";
+
+attest_rc
+attest_store_trend(attest_store *store, const char *framework,
+		   const struct attest_history_filter *filter,
+		   void (*fn)(void *data, const struct attest_trend_point *point), void *data)
+{
+	static const struct attest_history_filter none;
+	const struct attest_history_filter *f = filter ? filter : &none;
+	attest_ctx *ctx = attest_store_ctx(store);
+	struct attest_trend_point p;
+	char since[21], until[21];
+	sqlite3_stmt *st;
+	long long n = 0;
+	attest_rc rc;
+	int src;
+
+	if (f->since && (rc = history_time_bound(ctx, "--since", f->since, false, since)))
+		return rc;
+	if (f->until && (rc = history_time_bound(ctx, "--until", f->until, true, until)))
+		return rc;
+	if (!(st = history_prepare(store, trend_sql)))
+		return ATTEST_ERR_DB;
+	history_bind(st, 1, framework);
+	history_bind(st, 2, f->scope);
+	history_bind(st, 3, f->account);
+	history_bind(st, 4, f->since ? since : NULL);
+	history_bind(st, 5, f->until ? until : NULL);
+	history_bind(st, 6, f->scan_id);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		p.scan_id = (const char *)sqlite3_column_text(st, 0);
+		p.started_at = (const char *)sqlite3_column_text(st, 1);
+		p.scope = (const char *)sqlite3_column_text(st, 2);
+		p.has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		p.score = sqlite3_column_double(st, 3);
+		p.coverage = sqlite3_column_double(st, 4);
+		p.n_pass = sqlite3_column_int(st, 5);
+		p.n_fail = sqlite3_column_int(st, 6);
+		fn(data, &p);
+		n++;
+	}
+	rc = src == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
+	sqlite3_finalize(st);
+	if (rc == ATTEST_OK && n == 0)
+		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND,
+				  "no stored scan of framework '%s'%s in '%s'", framework,
+				  f->account || f->since || f->until ? " matching the filters" : "",
+				  store_path(store));
+	return rc;
+}

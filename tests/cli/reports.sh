@@ -1,0 +1,225 @@
+#!/bin/sh
+# The machine-readable reports (doc/report-formats.md): native XML, OSCAL,
+# XCCDF, JUnit and CSV of the sample scan, each checked against its schema or
+# parsed, hostile inventory values surviving intact, all formats written by
+# one scan, and re-rendering a stored scan giving byte-identical documents.
+# The OSCAL and XCCDF schemas come from ../shared/standards beside the
+# project; the cases that need them are skipped where it is absent.
+. "$top_srcdir/tests/cli/lib.sh"
+STD="$top_srcdir/../shared/standards"
+OSCAL_XSD="$STD/oscal/nist-OSCAL-v1.0.6/oscal_assessment-results_schema.xsd"
+OSCAL12_XSD="$STD/oscal/sparc-copy-v1.2.1/oscal_assessment-results_schema.xsd"
+XCCDF_XSD="$STD/xccdf-1.2/xccdf_1.2.xsd"
+R="$WORK/r"
+mkdir -p "$R"
+
+command -v xmllint >/dev/null || { echo "# SKIP: xmllint not installed"; exit 77; }
+
+skipped=0
+skip_case() { echo "ok - $current # SKIP $1"; skipped=$((skipped + 1)); }
+
+# validate FILE XSD: xmllint --schema must accept it.
+validate() {
+	xmllint --noout --nonet --schema "$2" "$1" >"$WORK/xl" 2>&1 ||
+		fail "$(basename "$1") does not validate against $(basename "$2"): $(head -c 800 "$WORK/xl")"
+}
+# xcount FILE XPATH: the number of nodes matching (namespaces stripped).
+xcount() {
+	xmllint --xpath "count($2)" "$1" 2>/dev/null
+}
+
+case_begin "one scan writes every format at once"
+run "$ATTEST" scan -q --json "$R/s.json" --xml "$R/s.xml" --oscal "$R/s.oscal.xml" \
+	--xccdf "$R/s.xccdf.xml" --junit "$R/s.junit.xml" --csv "$R/s.csv"
+expect_status 0
+for f in s.json s.xml s.oscal.xml s.xccdf.xml s.junit.xml s.csv; do expect_file "$R/$f"; done
+ls "$R" | grep -q 'tmp-' && fail "a temporary file was left behind"
+case_end
+nfind=$(jq '.findings | length' "$R/s.json")
+nctl=$(jq '[.frameworks[].controls[]] | length' "$R/s.json")
+nchk=$(jq '.checks | length' "$R/s.json")
+nfail=$(jq '[.frameworks[].controls[] | select(.status == "fail")] | length' "$R/s.json")
+sid=$(jq -r '.scan.id' "$R/s.json")
+
+case_begin "the native XML report validates against doc/report.xsd and matches the JSON"
+validate "$R/s.xml" "$top_srcdir/doc/report.xsd"
+[ "$(xcount "$R/s.xml" '//*[local-name()="finding"]')" = "$nfind" ] || fail "finding count differs from JSON ($nfind)"
+[ "$(xcount "$R/s.xml" '//*[local-name()="control"][@status]')" = "$nctl" ] || fail "control count differs"
+[ "$(xcount "$R/s.xml" '/*/*[local-name()="checks"]/*')" = "$nchk" ] || fail "check count differs"
+grep -q "<inventory-sha256>$(jq -r .scan.inventory_sha256 "$R/s.json")</inventory-sha256>" "$R/s.xml" ||
+	fail "inventory digest missing"
+grep -q 'media-type="application/json">{' "$R/s.xml" || fail "evidence JSON missing"
+case_end
+
+case_begin "a broken native XML report is caught by the schema (the check can fail)"
+sed 's/status="fail"/status="failed"/' "$R/s.xml" >"$R/bad.xml"
+xmllint --noout --schema "$top_srcdir/doc/report.xsd" "$R/bad.xml" >/dev/null 2>&1 &&
+	fail "a wrong status validated"
+sed '0,/<check>iam-root/s/<check>iam-root/<check>no-such-check-iam-root/' "$R/s.xml" >"$R/bad2.xml"
+xmllint --noout --schema "$top_srcdir/doc/report.xsd" "$R/bad2.xml" >/dev/null 2>&1 &&
+	fail "a reference to a missing check validated"
+case_end
+
+case_begin "OSCAL assessment results validate against NIST's schemas"
+if [ -r "$OSCAL_XSD" ]; then
+	validate "$R/s.oscal.xml" "$OSCAL_XSD"
+	[ -r "$OSCAL12_XSD" ] && validate "$R/s.oscal.xml" "$OSCAL12_XSD"
+	[ "$(xcount "$R/s.oscal.xml" '//*[local-name()="include-control"]')" = "$nctl" ] ||
+		fail "include-control count is not the control count $nctl"
+	[ "$(xcount "$R/s.oscal.xml" '//*[local-name()="result"]/*[local-name()="finding"]')" = "$nctl" ] ||
+		fail "one finding per control expected"
+	nobs=$(xcount "$R/s.oscal.xml" '//*[local-name()="observation"]')
+	[ "$nobs" -ge "$nfind" ] || fail "$nobs observations for $nfind check results"
+	[ "$(xcount "$R/s.oscal.xml" '//*[local-name()="target"]/*[local-name()="status"][@state="not-satisfied"][@reason="fail"]')" = "$nfail" ] ||
+		fail "not-satisfied findings differ from the $nfail failing controls"
+	# every related observation points at an observation in the document
+	xmllint --xpath '//*[local-name()="related-observation"]/@observation-uuid' "$R/s.oscal.xml" |
+		sed 's/.*="\(.*\)"/\1/' | sort -u >"$R/rel"
+	xmllint --xpath '//*[local-name()="observation"]/@uuid' "$R/s.oscal.xml" |
+		sed 's/.*="\(.*\)"/\1/' | sort -u >"$R/obs"
+	[ -s "$R/rel" ] || fail "no related observations"
+	[ -z "$(comm -23 "$R/rel" "$R/obs")" ] || fail "related-observation to a missing observation"
+	# uuids are unique
+	xmllint --xpath '//@uuid' "$R/s.oscal.xml" | sed 's/.*="\(.*\)"/\1/' | sort | uniq -d >"$R/dup"
+	[ -s "$R/dup" ] && fail "duplicate uuids: $(head -3 "$R/dup")"
+	case_end
+else
+	skip_case "no OSCAL schema at $OSCAL_XSD"
+fi
+
+case_begin "XCCDF 1.2 validates and has one rule per check"
+if [ -r "$XCCDF_XSD" ]; then
+	validate "$R/s.xccdf.xml" "$XCCDF_XSD"
+	[ "$(xcount "$R/s.xccdf.xml" '//*[local-name()="Rule"]')" = "$nchk" ] || fail "Rule count is not $nchk"
+	[ "$(xcount "$R/s.xccdf.xml" '//*[local-name()="rule-result"]/*[local-name()="result"][.="fail"]')" = \
+	  "$(jq '[.findings[] | select(.status == "fail")] | length' "$R/s.json")" ] ||
+		fail "failing rule-results differ from failing findings"
+	case_end
+else
+	skip_case "no XCCDF schema at $XCCDF_XSD"
+fi
+
+case_begin "JUnit: well-formed, one testcase per control, failures for failing controls"
+xmllint --noout "$R/s.junit.xml" 2>"$WORK/xl" || fail "not well-formed: $(head -c 300 "$WORK/xl")"
+[ "$(xcount "$R/s.junit.xml" '//testcase')" = "$nctl" ] || fail "testcases are not the $nctl controls"
+[ "$(xcount "$R/s.junit.xml" '//testcase[failure]')" = "$nfail" ] || fail "failures are not the $nfail failing controls"
+[ "$(xmllint --xpath 'string(/testsuites/@tests)' "$R/s.junit.xml")" = "$nctl" ] || fail "testsuites/@tests wrong"
+nman=$(jq '[.frameworks[].controls[] | select(.status == "manual")] | length' "$R/s.json")
+[ "$(xcount "$R/s.junit.xml" '//testcase[skipped]')" -ge "$nman" ] || fail "manual controls not skipped"
+grep -q 'iam-root-access-keys-absent: AWS::IAM::AccountSummary' "$R/s.junit.xml" || fail "failing resource not listed"
+case_end
+
+case_begin "CSV: a header and one row per finding, parsed by Python's csv module"
+python3 - "$R/s.csv" "$nfind" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+assert rows[0][:3] == ['scan', 'check', 'status'], rows[0]
+assert len(rows) == int(sys.argv[2]) + 1, (len(rows), sys.argv[2])
+assert all(len(r) == 12 for r in rows), 'ragged row'
+for r in rows[1:]:
+    json.loads(r[11]) if r[11] else None
+PY
+case_end
+
+case_begin "hostile inventory values survive every format intact"
+run "$ATTEST" scan -q --json "$R/h.json" --xml "$R/h.xml" --oscal "$R/h.oscal.xml" \
+	--xccdf "$R/h.xccdf.xml" --junit "$R/h.junit.xml" --csv "$R/h.csv" \
+	"$DATA/inventory/hostile-values.json"
+expect_status 0
+validate "$R/h.xml" "$top_srcdir/doc/report.xsd"
+[ -r "$OSCAL_XSD" ] && validate "$R/h.oscal.xml" "$OSCAL_XSD"
+[ -r "$XCCDF_XSD" ] && validate "$R/h.xccdf.xml" "$XCCDF_XSD"
+xmllint --noout "$R/h.junit.xml" || fail "JUnit not well-formed"
+jq -r '.findings[].resource.id' "$R/h.json" | sort -u >"$R/ids.json"
+python3 - "$R/h.csv" "$R/ids.json" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+ids = sorted(set(r[5] for r in rows[1:]))
+want = sorted(set(open(sys.argv[2], encoding='utf-8').read().splitlines()))
+assert ids == want, (ids, want)
+for hostile in ["'; DROP TABLE resources; --", '"quoted" bucket', '\u00fcnic\u00f8de-\u2603', '%s%n%x']:
+    assert hostile in ids, hostile
+PY
+xmllint --xpath '//*[local-name()="finding"]/*[local-name()="resource"]/@id' "$R/h.xml" >"$R/hx" 2>/dev/null
+grep -q 'id="&quot;quoted&quot; bucket"' "$R/hx" || fail "quoted id changed in the XML"
+grep -q "id=\"'; DROP TABLE resources; --\"" "$R/hx" || fail "SQL-like id changed in the XML"
+case_end
+
+case_begin "CSV cells that a spreadsheet would run as formulas are neutralized"
+cat >"$R/formula.json" <<'JSON'
+{"attest_inventory": 1, "provider": "aws", "collected_types": ["AWS::S3::Bucket"],
+ "resources": [
+  {"type": "AWS::S3::Bucket", "id": "=HYPERLINK(\"http://x\")", "account": "111122223333", "region": "us-east-1",
+   "configuration": {"Name": "=HYPERLINK(\"http://x\")"}, "supplementaryConfiguration": {"BucketPolicy": null}},
+  {"type": "AWS::S3::Bucket", "id": "@SUM(1+1)", "account": "111122223333", "region": "us-east-1",
+   "configuration": {"Name": "@SUM(1+1)"}, "supplementaryConfiguration": {"BucketPolicy": null}}]}
+JSON
+run "$ATTEST" scan -q --csv "$R/f.csv" "$R/formula.json"
+expect_status 0
+python3 - "$R/f.csv" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
+ids = set(r[5] for r in rows[1:])
+assert ids == {"'=HYPERLINK(\"http://x\")", "'@SUM(1+1)"}, ids
+for r in rows[1:]:
+    for cell in r:
+        assert cell[:1] not in ('=', '+', '-', '@'), cell
+PY
+case_end
+
+case_begin "a control id that is not an OSCAL token is encoded and kept in a prop"
+if [ -r "$OSCAL_XSD" ]; then
+	mkdir -p "$R/fw"
+	if grep -l 'control id="' "$top_srcdir/frameworks/"*.xml >/dev/null 2>&1; then
+		src=$(ls "$top_srcdir/frameworks/"*.xml | grep -v framework.xsd | head -1)
+		fwid=$(sed -n 's/.*<framework[^>]* id="\([^"]*\)".*/\1/p' "$src" | head -1)
+		sed -e "s/<framework\([^>]*\) id=\"$fwid\"/<framework\1 id=\"tok-test\"/" \
+		    -e '0,/<control id="[^"]*"/s//<control id="164.312(a)(2)(iv) x_y"/' "$src" >"$R/fw/tok.xml"
+		run "$ATTEST" scan -q --frameworks-dir "$R/fw" --framework tok-test --oscal "$R/t.oscal.xml"
+		if [ "$status" = 0 ]; then
+			validate "$R/t.oscal.xml" "$OSCAL_XSD"
+			grep -q 'control-id="tok-test__164.312_28a_29_282_29_28iv_29_20x_5Fy"' "$R/t.oscal.xml" ||
+				fail "encoded control token missing"
+			grep -q 'value="164.312(a)(2)(iv) x_y"' "$R/t.oscal.xml" || fail "original control id not kept"
+		else
+			fail "scan with a renamed catalog failed: $(head -c 400 "$WORK/err")"
+		fi
+	else
+		fail "no catalog to derive a test framework from"
+	fi
+	case_end
+else
+	skip_case "no OSCAL schema"
+fi
+
+case_begin "re-rendering a stored scan with attest report gives byte-identical documents"
+if "$ATTEST" help report >/dev/null 2>&1; then
+	run "$ATTEST" report "$sid" --xml "$R/a.xml" --oscal "$R/a.oscal.xml" --xccdf "$R/a.xccdf.xml" \
+		--junit "$R/a.junit.xml" --csv "$R/a.csv"
+	expect_status 0
+	for f in xml oscal.xml xccdf.xml junit.xml csv; do
+		cmp -s "$R/s.$f" "$R/a.$f" || fail "re-rendered $f differs"
+	done
+	case_end
+else
+	skip_case "no 'attest report' command"
+fi
+
+case_begin "a report of a scan that does not exist fails cleanly"
+if "$ATTEST" help report >/dev/null 2>&1; then
+	run "$ATTEST" report no-such-scan --oscal "$R/none.xml"
+	[ "$status" = 0 ] && fail "exit 0 for a missing scan"
+	expect_no_file "$R/none.xml"
+	case_end
+else
+	skip_case "no 'attest report' command"
+fi
+
+case_begin "an unwritable report path fails with the path named, nothing stored half-way"
+run "$ATTEST" scan -q --xccdf /nonexistent-dir/x.xml
+expect_status 1
+expect_err "/nonexistent-dir/x.xml"
+case_end
+
+echo "# skipped: $skipped"
+finish

@@ -1,0 +1,345 @@
+/*
+ * Unit tests for the renderers of a stored scan (src/report): the JSON
+ * result parses and carries the documented keys, findings come worst
+ * first, and the terminal summary has colour only when asked. The scan is
+ * the sample estate evaluated against the bundled library and saved to a
+ * temporary history database.
+ */
+#include "config.h"
+
+#include "harness.h"
+#include "inventory/inventory_int.h"
+
+#include <ftw.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static attest_ctx *ctx;
+static attest_library *lib;
+static attest_inventory *inv;
+static attest_store *store;
+static char dir[4096], scan_id[ATTEST_SCAN_ID_MAX];
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Runs a renderer into memory; returns the text (free it). */
+static char *
+render_json(attest_rc *rc)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&text, &n);
+
+	*rc = attest_report_json(store, scan_id, fp);
+	fclose(fp);
+	return text;
+}
+
+static char *
+render_summary(bool color, attest_rc *rc)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&text, &n);
+
+	*rc = attest_report_summary(store, scan_id, fp, color);
+	fclose(fp);
+	return text;
+}
+
+static json_t *
+result(void)
+{
+	json_error_t err;
+	attest_rc rc;
+	char *text = render_json(&rc);
+	json_t *root;
+
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		fprintf(stderr, "\n  not JSON: line %d: %s\n", err.line, err.text);
+	free(text);
+	return root;
+}
+
+static void
+test_json_parses(void)
+{
+	json_t *root = result();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(root, "format")), "attest-result");
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(root, "format_version")), 1);
+	CU_ASSERT(json_is_object(json_object_get(root, "scan")));
+	CU_ASSERT(json_is_array(json_object_get(root, "frameworks")));
+	CU_ASSERT(json_is_array(json_object_get(root, "checks")));
+	CU_ASSERT(json_is_array(json_object_get(root, "findings")));
+	CU_ASSERT(json_is_array(json_object_get(root, "exceptions")));
+	CU_ASSERT(json_is_array(json_object_get(root, "attestations")));
+	CU_ASSERT_EQUAL(json_object_size(root), 8);
+	json_decref(root);
+}
+
+static void
+test_json_keys(void)
+{
+	static const char *const scan_keys[] = {"id", "started_at", "finished_at", "as_of",
+						"attest_version", "scope", "accounts", "regions",
+						"sources", "inventory_sha256", "resource_count"};
+	static const char *const fw_keys[] = {"id", "version", "title", "publisher", "score",
+					      "coverage", "counts", "controls"};
+	static const char *const ctl_keys[] = {"id", "title", "section", "assessment", "status",
+					       "checks"};
+	static const char *const chk_keys[] = {"id", "title", "service", "severity",
+					       "resource_type", "status", "counts", "rationale",
+					       "remediation", "references"};
+	static const char *const finding_keys[] = {"check", "status", "severity", "resource",
+						   "controls", "reason", "evidence", "remediation"};
+	json_t *root = result(), *scan, *fw, *ctl, *chk, *f;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	scan = json_object_get(root, "scan");
+	for (i = 0; i < sizeof(scan_keys) / sizeof(scan_keys[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(scan, scan_keys[i]));
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(scan, "id")), scan_id);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(scan, "started_at")),
+			       "2026-01-02T03:04:05Z");
+	CU_ASSERT(json_is_array(json_object_get(scan, "accounts")));
+	CU_ASSERT_EQUAL(json_integer_value(json_object_get(scan, "resource_count")),
+			attest_inventory_count(inv));
+	fw = json_array_get(json_object_get(root, "frameworks"), 0);
+	for (i = 0; i < sizeof(fw_keys) / sizeof(fw_keys[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(fw, fw_keys[i]));
+	CU_ASSERT(json_is_number(json_object_get(fw, "score")));
+	CU_ASSERT(json_integer_value(json_object_get(json_object_get(fw, "counts"), "total")) ==
+		  (json_int_t)json_array_size(json_object_get(fw, "controls")));
+	ctl = json_array_get(json_object_get(fw, "controls"), 0);
+	for (i = 0; i < sizeof(ctl_keys) / sizeof(ctl_keys[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(ctl, ctl_keys[i]));
+	chk = json_array_get(json_object_get(root, "checks"), 0);
+	for (i = 0; i < sizeof(chk_keys) / sizeof(chk_keys[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(chk, chk_keys[i]));
+	CU_ASSERT(json_is_object(json_object_get(chk, "remediation")));
+	CU_ASSERT(json_is_array(json_object_get(chk, "references")));
+	f = json_array_get(json_object_get(root, "findings"), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (i = 0; i < sizeof(finding_keys) / sizeof(finding_keys[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(json_object_get(f, finding_keys[i]));
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(json_object_get(f, "resource"), "type"));
+	CU_ASSERT_PTR_NOT_NULL(json_object_get(json_object_get(f, "resource"), "id"));
+	CU_ASSERT(json_is_object(json_object_get(f, "evidence")));
+	CU_ASSERT(json_array_size(json_object_get(f, "controls")) > 0);
+	json_decref(root);
+}
+
+static int
+status_rank(const char *s)
+{
+	return !strcmp(s, "fail") ? 0 : !strcmp(s, "error") ? 1 : !strcmp(s, "pass") ? 2 : 3;
+}
+
+static int
+severity_rank(const char *s)
+{
+	static const char *const names[] = {"critical", "high", "medium", "low"};
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return 4;
+}
+
+static void
+test_findings_order(void)
+{
+	json_t *root = result(), *findings, *f;
+	int prev_status = -1, prev_sev = -1, st, sev;
+	size_t i, fails = 0, in_order = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	findings = json_object_get(root, "findings");
+	json_array_foreach(findings, i, f) {
+		st = status_rank(json_string_value(json_object_get(f, "status")));
+		sev = severity_rank(json_string_value(json_object_get(f, "severity")));
+		if (st == 0)
+			fails++;
+		if (st > prev_status || (st == prev_status && sev >= prev_sev))
+			in_order++;
+		else
+			fprintf(stderr, "\n  finding %zu out of order\n", i);
+		prev_status = st;
+		prev_sev = st == prev_status ? sev : -1;
+	}
+	CU_ASSERT(fails > 0);
+	CU_ASSERT_EQUAL(in_order, json_array_size(findings));
+	/* failures first */
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(findings, 0),
+								 "status")),
+			       "fail");
+	json_decref(root);
+}
+
+static void
+test_json_unknown_scan(void)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&text, &n);
+
+	CU_ASSERT_EQUAL(attest_report_json(store, "19990101T000000Z-00000000", fp),
+			ATTEST_ERR_NOTFOUND);
+	fclose(fp);
+	CU_ASSERT_EQUAL(n, 0); /* nothing half-written */
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "19990101T000000Z-00000000"));
+	free(text);
+}
+
+static void
+test_summary_plain(void)
+{
+	attest_rc rc;
+	char *text = render_summary(false, &rc);
+
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NULL(strchr(text, '\033'));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, scan_id));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "cis-aws-3.0"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "score"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "worst failing controls"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "(first scan of this scope)"));
+	free(text);
+}
+
+static void
+test_summary_color(void)
+{
+	attest_rc rc;
+	char *text = render_summary(true, &rc);
+
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\033[0m"));
+	free(text);
+}
+
+static void
+test_summary_unknown_scan(void)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&text, &n);
+
+	CU_ASSERT_EQUAL(attest_report_summary(store, "19990101T000000Z-00000000", fp, false),
+			ATTEST_ERR_NOTFOUND);
+	fclose(fp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "19990101T000000Z-00000000"));
+	free(text);
+}
+
+struct seen {
+	int n;
+	char fw[64];
+	bool has;
+	double score;
+};
+
+static void
+score_fn(void *data, const char *framework, bool has_score, double score)
+{
+	struct seen *s = data;
+
+	if (s->n++ == 0) {
+		snprintf(s->fw, sizeof(s->fw), "%s", framework);
+		s->has = has_score;
+		s->score = score;
+	}
+}
+
+static void
+test_scores(void)
+{
+	struct seen s = {0, "", false, 0};
+	json_t *root = result(), *fw;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_EQUAL(attest_report_scores(store, scan_id, score_fn, &s), ATTEST_OK);
+	fw = json_array_get(json_object_get(root, "frameworks"), 0);
+	CU_ASSERT_EQUAL((size_t)s.n, json_array_size(json_object_get(root, "frameworks")));
+	CU_ASSERT_STRING_EQUAL(s.fw, json_string_value(json_object_get(fw, "id")));
+	CU_ASSERT_TRUE(s.has);
+	CU_ASSERT_DOUBLE_EQUAL(s.score, json_number_value(json_object_get(fw, "score")), 0.001);
+	json_decref(root);
+}
+
+static int
+suite_init(void)
+{
+	const char *base = getenv("TMPDIR");
+	char sample[4096], db[4200];
+
+	snprintf(dir, sizeof(dir), "%s/attest-report-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
+	snprintf(db, sizeof(db), "%s/history.db", dir);
+	ctx = attest_ctx_new();
+	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
+	    attest_library_load_bundled(lib) != ATTEST_OK || attest_library_resolve(lib) != ATTEST_OK ||
+	    attest_inventory_new(ctx, &inv) != ATTEST_OK ||
+	    attest_inventory_load(inv, sample) != ATTEST_OK ||
+	    attest_inventory_finish(inv) != ATTEST_OK ||
+	    attest_evaluate(inv, lib, NULL, 0) != ATTEST_OK ||
+	    attest_store_open(ctx, db, &store) != ATTEST_OK ||
+	    attest_store_save(store, inv, 1767323045, 1767323050, scan_id) != ATTEST_OK) {
+		fprintf(stderr, "cannot make a scan: %s\n", attest_ctx_errmsg(ctx));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+suite_clean(void)
+{
+	attest_store_close(store);
+	attest_inventory_free(inv);
+	attest_library_free(lib);
+	attest_ctx_free(ctx);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+static CU_TestInfo tests[] = {
+	{"JSON result parses", test_json_parses},
+	{"JSON result keys", test_json_keys},
+	{"findings ordered by risk", test_findings_order},
+	{"JSON of an unknown scan", test_json_unknown_scan},
+	{"summary without colour", test_summary_plain},
+	{"summary with colour", test_summary_color},
+	{"summary of an unknown scan", test_summary_unknown_scan},
+	{"scores", test_scores},
+	CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{"report", suite_init, suite_clean, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return attest_test_main(suites);
+}

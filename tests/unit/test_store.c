@@ -1,0 +1,470 @@
+/*
+ * Unit tests for the history database (src/store): opening refuses what is
+ * not attest's and leaves it untouched, the schema is created once, a scan
+ * is saved whole or not at all, and scan references resolve. Scans are made
+ * the real way: the sample estate evaluated against the bundled library.
+ */
+#include "config.h"
+
+#include "harness.h"
+#include "inventory/inventory_int.h"
+#include "store/store_int.h"
+
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static attest_ctx *ctx;
+static attest_library *lib;
+static attest_inventory *inv; /* evaluated sample estate */
+static char dir[4096];
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static const char *
+path_of(const char *name)
+{
+	static char p[4][4200];
+	static int turn;
+	char *s = p[turn++ % 4];
+
+	snprintf(s, sizeof(p[0]), "%s/%s", dir, name);
+	return s;
+}
+
+static bool
+has(const char *needle)
+{
+	if (strstr(attest_ctx_errmsg(ctx), needle))
+		return true;
+	fprintf(stderr, "\n  message \"%s\" lacks \"%s\"\n", attest_ctx_errmsg(ctx), needle);
+	return false;
+}
+
+/* The whole content of a file (free it), *n its size. */
+static char *
+slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	char *s = NULL;
+	long len;
+
+	*n = 0;
+	if (!fp)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+	    (s = malloc((size_t)len + 1)) && fread(s, 1, (size_t)len, fp) == (size_t)len)
+		*n = (size_t)len;
+	fclose(fp);
+	return s;
+}
+
+static long long
+q_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		fprintf(stderr, "\n  %s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const char *const tables[] = {"scans", "scan_frameworks", "scan_controls",
+				     "scan_control_checks", "scan_checks", "findings"};
+
+/* Row counts of every history table, into n[6]. */
+static void
+counts(attest_store *s, long long n[6])
+{
+	char sql[128];
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
+		n[i] = q_int(attest_store_db(s), sql);
+	}
+}
+
+static attest_store *
+open_ok(const char *path)
+{
+	attest_store *s = NULL;
+
+	if (attest_store_open(ctx, path, &s) != ATTEST_OK)
+		fprintf(stderr, "\n  open: %s\n", attest_ctx_errmsg(ctx));
+	CU_ASSERT_PTR_NOT_NULL(s);
+	return s;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static void
+test_open_creates_schema(void)
+{
+	attest_store *s = open_ok(path_of("new.db"));
+
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"
+						  " WHERE type = 'table' AND name IN ('scans', 'scan_frameworks',"
+						  " 'scan_controls', 'scan_control_checks', 'scan_checks',"
+						  " 'findings')"), 6);
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA foreign_keys"), 1);
+	attest_store_close(s);
+	attest_store_close(NULL);
+}
+
+static void
+test_reopen_idempotent(void)
+{
+	attest_store *s = open_ok(path_of("again.db"));
+	long long objects;
+
+	if (!s)
+		return;
+	objects = q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema");
+	attest_store_close(s);
+	s = open_ok(path_of("again.db"));
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"), objects);
+	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	attest_store_close(s);
+}
+
+static void
+test_not_sqlite_untouched(void)
+{
+	static const char text[] = "this is my thesis, not a database\n"
+				   "please do not write here\n";
+	const char *path = path_of("thesis.txt");
+	attest_store *s = (attest_store *)1;
+	FILE *fp = fopen(path, "wb");
+	size_t n;
+	char *after;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fwrite(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	CU_ASSERT_NOT_EQUAL(attest_store_open(ctx, path, &s), ATTEST_OK);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT(has(path));
+	after = slurp(path, &n);
+	CU_ASSERT_EQUAL(n, sizeof(text) - 1);
+	CU_ASSERT(after && memcmp(after, text, sizeof(text) - 1) == 0);
+	free(after);
+	CU_ASSERT(access(path_of("thesis.txt-wal"), F_OK) != 0);
+	CU_ASSERT(access(path_of("thesis.txt-journal"), F_OK) != 0);
+}
+
+/* Creates an SQLite file with sql run in it. */
+static void
+make_db(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	CU_ASSERT_EQUAL(sqlite3_open(path, &db), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_refused_databases(void)
+{
+	static const struct {
+		const char *name, *sql, *what;
+	} cases[] = {
+		{"other.db", "CREATE TABLE notes(t TEXT); INSERT INTO notes VALUES ('mine');",
+		 "not an attest history database"},
+		{"other-app.db", "PRAGMA application_id = 42; CREATE TABLE scans(x);",
+		 "not an attest history database"},
+		{"newer.db", "PRAGMA application_id = 1635021684; PRAGMA user_version = 99;"
+			     " CREATE TABLE scans(x);",
+		 "written by a newer attest (schema version 99"},
+	};
+	attest_store *s;
+	char *before, *after;
+	size_t i, n1, n2;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *path = path_of(cases[i].name);
+
+		make_db(path, cases[i].sql);
+		before = slurp(path, &n1);
+		s = (attest_store *)1;
+		CU_ASSERT_EQUAL(attest_store_open(ctx, path, &s), ATTEST_ERR_DB);
+		CU_ASSERT_PTR_NULL(s);
+		CU_ASSERT(has(cases[i].what));
+		CU_ASSERT(has(path));
+		after = slurp(path, &n2);
+		CU_ASSERT(before && after && n1 == n2 && memcmp(before, after, n1) == 0);
+		free(before);
+		free(after);
+	}
+}
+
+static void
+test_empty_file_is_new(void)
+{
+	const char *path = path_of("empty.db");
+	FILE *fp = fopen(path, "wb");
+	attest_store *s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fclose(fp);
+	s = open_ok(path);
+	if (s)
+		CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	attest_store_close(s);
+}
+
+static void
+test_default_path(void)
+{
+	char buf[4096], want[4200];
+	const char *old_db = getenv("ATTEST_DB");
+
+	snprintf(want, sizeof(want), "%s/env/history.db", dir);
+	setenv("ATTEST_DB", want, 1);
+	CU_ASSERT_EQUAL(attest_store_default_path(ctx, buf, sizeof(buf)), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	CU_ASSERT_EQUAL(access(path_of("env"), F_OK), 0); /* the directory was made */
+	CU_ASSERT_EQUAL(attest_store_default_path(ctx, buf, 8), ATTEST_ERR_LIMIT);
+	unsetenv("ATTEST_DB");
+	snprintf(want, sizeof(want), "%s/xdg", dir);
+	setenv("XDG_DATA_HOME", want, 1);
+	CU_ASSERT_EQUAL(attest_store_default_path(ctx, buf, sizeof(buf)), ATTEST_OK);
+	snprintf(want, sizeof(want), "%s/xdg/attest/history.db", dir);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	unsetenv("XDG_DATA_HOME");
+	if (old_db)
+		setenv("ATTEST_DB", old_db, 1);
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+static void
+test_save_consistent(void)
+{
+	attest_store *s = open_ok(path_of("save.db"));
+	sqlite3 *idb = attest_inventory_db(inv);
+	char id[ATTEST_SCAN_ID_MAX];
+	long long n[6];
+	sqlite3 *db;
+
+	if (!s)
+		return;
+	db = attest_store_db(s);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, id), ATTEST_OK);
+	CU_ASSERT_NSTRING_EQUAL(id, "20260102T030405Z-", 17);
+	CU_ASSERT_EQUAL(strlen(id), 25);
+	counts(s, n);
+	CU_ASSERT_EQUAL(n[0], 1);
+	CU_ASSERT_EQUAL(n[1], q_int(idb, "SELECT count(*) FROM fw"));
+	CU_ASSERT_EQUAL(n[2], q_int(idb, "SELECT count(*) FROM ctl"));
+	CU_ASSERT_EQUAL(n[3], q_int(idb, "SELECT count(*) FROM ctl_checks"));
+	CU_ASSERT_EQUAL(n[4], q_int(idb, "SELECT count(*) FROM chk"));
+	CU_ASSERT_EQUAL(n[5], q_int(idb, "SELECT count(*) FROM res"));
+	CU_ASSERT(n[5] > 0);
+	CU_ASSERT_EQUAL(q_int(db, "SELECT resource_count FROM scans"), attest_inventory_count(inv));
+	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM scans WHERE started_at = "
+				  "'2026-01-02T03:04:05Z' AND finished_at = '2026-01-02T03:04:10Z'"),
+			1);
+	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM findings WHERE status = 'fail'"),
+			q_int(idb, "SELECT count(*) FROM res WHERE status = 'fail'"));
+	CU_ASSERT_EQUAL(q_int(db, "SELECT sum(n_fail) FROM scan_checks"),
+			q_int(idb, "SELECT sum(n_fail) FROM chk"));
+	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM findings WHERE resource_id IS NULL"), 0);
+	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM scans WHERE length(inventory_sha256) = 64"
+				  " AND json_array_length(sources) = 1 AND scope LIKE 'aws:%'"),
+			1);
+	/* The inventory is detached: a second save works. */
+	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323100, 1767323101, id), ATTEST_OK);
+	counts(s, n);
+	CU_ASSERT_EQUAL(n[0], 2);
+	CU_ASSERT_EQUAL(n[5], 2 * q_int(idb, "SELECT count(*) FROM res"));
+	attest_store_close(s);
+}
+
+static void
+test_save_failure_leaves_nothing(void)
+{
+	attest_store *s = open_ok(path_of("fail.db"));
+	char id[ATTEST_SCAN_ID_MAX];
+	long long before[6], after[6];
+	size_t i;
+
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, id), ATTEST_OK);
+	counts(s, before);
+	/* Another hand breaks the last step of the copy. */
+	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(attest_store_db(s),
+					   "CREATE TRIGGER no_findings BEFORE INSERT ON findings"
+					   " BEGIN SELECT RAISE(ABORT, 'findings are full'); END;",
+					   NULL, NULL, NULL),
+			      SQLITE_OK);
+	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323200, 1767323201, id), ATTEST_ERR_DB);
+	CU_ASSERT(has("cannot save the scan in"));
+	CU_ASSERT(has("findings are full"));
+	counts(s, after);
+	for (i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(after[i], before[i]);
+	/* Nothing is left attached or open: after dropping the trigger it works. */
+	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s), "DROP TRIGGER no_findings", NULL, NULL,
+				     NULL),
+			SQLITE_OK);
+	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323300, 1767323301, id), ATTEST_OK);
+	counts(s, after);
+	CU_ASSERT_EQUAL(after[0], before[0] + 1);
+	attest_store_close(s);
+}
+
+static void
+test_save_unevaluated(void)
+{
+	attest_store *s = open_ok(path_of("uneval.db"));
+	attest_inventory *raw = NULL;
+	char id[ATTEST_SCAN_ID_MAX];
+	long long n[6];
+	size_t i;
+
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &raw), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_inventory_finish(raw), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_store_save(s, raw, 1767323045, 1767323050, id), ATTEST_ERR_DB);
+	counts(s, n);
+	for (i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(n[i], 0);
+	attest_inventory_free(raw);
+	attest_store_close(s);
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+static void
+test_resolve(void)
+{
+	attest_store *s = open_ok(path_of("resolve.db"));
+	char a[ATTEST_SCAN_ID_MAX], b[ATTEST_SCAN_ID_MAX], got[ATTEST_SCAN_ID_MAX];
+	char prefix[ATTEST_SCAN_ID_MAX];
+
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, a), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767409445, 1767409450, b), ATTEST_OK);
+	/* full id */
+	CU_ASSERT_EQUAL(attest_store_resolve(s, a, got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, a);
+	/* a unique prefix (the two scans are a day apart) */
+	snprintf(prefix, sizeof(prefix), "%.8s", b);
+	CU_ASSERT_EQUAL(attest_store_resolve(s, prefix, got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, b);
+	/* an ambiguous prefix */
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "2026", got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT(has("'2026' is ambiguous"));
+	/* latest */
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, b);
+	/* unknown, and things that look like patterns */
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "1999", got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT(has("no scan '1999'"));
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "%", got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "' OR 1=1 --", got), ATTEST_ERR_NOTFOUND);
+	/* an empty reference names no scan */
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "", got), ATTEST_ERR_NOTFOUND);
+	attest_store_close(s);
+}
+
+static void
+test_resolve_empty_history(void)
+{
+	attest_store *s = open_ok(path_of("none.db"));
+	char got[ATTEST_SCAN_ID_MAX];
+
+	if (!s)
+		return;
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT(has("no scan 'latest'"));
+	/* With one scan, an empty reference must still name nothing. */
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, got), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "", got), ATTEST_ERR_NOTFOUND);
+	attest_store_close(s);
+}
+
+/* ---- fixture --------------------------------------------------------------- */
+
+static int
+suite_init(void)
+{
+	const char *base = getenv("TMPDIR");
+	char sample[4096];
+
+	snprintf(dir, sizeof(dir), "%s/attest-store-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
+	ctx = attest_ctx_new();
+	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
+	    attest_library_load_bundled(lib) != ATTEST_OK || attest_library_resolve(lib) != ATTEST_OK ||
+	    attest_inventory_new(ctx, &inv) != ATTEST_OK ||
+	    attest_inventory_load(inv, sample) != ATTEST_OK ||
+	    attest_inventory_finish(inv) != ATTEST_OK ||
+	    attest_evaluate(inv, lib, NULL, 0) != ATTEST_OK) {
+		fprintf(stderr, "cannot evaluate the sample estate: %s\n", attest_ctx_errmsg(ctx));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+suite_clean(void)
+{
+	attest_inventory_free(inv);
+	attest_library_free(lib);
+	attest_ctx_free(ctx);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+static CU_TestInfo tests[] = {
+	{"open creates the schema", test_open_creates_schema},
+	{"reopening is idempotent", test_reopen_idempotent},
+	{"a non-SQLite file is refused untouched", test_not_sqlite_untouched},
+	{"foreign and newer databases are refused untouched", test_refused_databases},
+	{"an empty file is a new database", test_empty_file_is_new},
+	{"default path", test_default_path},
+	{"save copies the evaluation", test_save_consistent},
+	{"a failed save leaves nothing", test_save_failure_leaves_nothing},
+	{"saving an unevaluated inventory fails cleanly", test_save_unevaluated},
+	{"resolve", test_resolve},
+	{"resolve in an empty history", test_resolve_empty_history},
+	CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{"store", suite_init, suite_clean, NULL, NULL, tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return attest_test_main(suites);
+}
