@@ -10,9 +10,12 @@ libsqlite3-dev libjansson-dev libxml2-dev libssl-dev libcurl4-openssl-dev libhpd
 libcunit1-dev
 sqlite3 jq libxml2-utils python3-jsonschema ca-certificates
 fonts-dejavu-core qpdf poppler-utils
+zlib1g-dev openssl
+python3
 "
-# Optional, used when present: clang (libFuzzer targets run briefly in the tests).
-OPTIONAL="clang"
+# Optional, used when present: clang (libFuzzer targets run briefly in the tests);
+# npm (the live-collection test runs the s3rver S3 emulator from npm).
+OPTIONAL="clang npm"
 
 if [ "$(id -u)" = 0 ]; then
 	SUDO=

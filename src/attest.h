@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
+
 typedef enum {
 	ATTEST_OK = 0,
 	ATTEST_ERR_NOMEM,   /* out of memory */
@@ -50,8 +52,6 @@ const char *attest_ctx_errmsg(const attest_ctx *ctx);
 /* Warnings and progress go to fn; without one they are dropped. */
 void attest_ctx_set_log(attest_ctx *ctx, attest_log_fn fn, void *userdata);
 const char *attest_version(void);
-
-#endif
 
 /* ---- inventory: the loaded estate, one record per resource ---------------- */
 
@@ -96,6 +96,15 @@ size_t attest_library_framework_count(const attest_library *lib);
 /* id of the i-th framework (catalog order of loading), NULL past the end. */
 const char *attest_library_framework_id(const attest_library *lib, size_t i);
 size_t attest_library_check_count(const attest_library *lib);
+
+/* Descriptions of what is installed, as new jansson values (NULL when out of
+ * memory, or when the named framework or check does not exist). */
+json_t *attest_library_frameworks_json(const attest_library *lib);
+json_t *attest_library_framework_json(const attest_library *lib, const char *id);
+/* Checks, filtered by service, severity and framework (NULL: any). */
+json_t *attest_library_checks_json(const attest_library *lib, const char *service,
+				   const char *severity, const char *framework);
+json_t *attest_library_check_json(const attest_library *lib, const char *id);
 
 /* The directory of bundled data (frameworks/, samples/, templates/):
  * $ATTEST_DATA_DIR, else the installed data directory, else the source tree
@@ -144,6 +153,12 @@ attest_rc attest_store_save(attest_store *store, attest_inventory *inv, time_t s
 /* Resolves a scan reference: a full id, a unique id prefix, or "latest". */
 attest_rc attest_store_resolve(attest_store *store, const char *ref,
 			       char id[ATTEST_SCAN_ID_MAX]);
+/* With keep set, attest_store_save also stores a compressed copy of every
+ * input file the scan read (once per SHA-256), so that an audit package can
+ * include the inventory later (doc/audit-package.md). An input that cannot
+ * be read again (standard input, a removed file) or whose SHA-256 changed
+ * since it was loaded is recorded as not kept, with a warning. */
+void attest_store_set_keep_inputs(attest_store *store, bool keep);
 
 /* ---- reports: renderers of a stored scan --------------------------------- */
 
@@ -327,3 +342,62 @@ struct attest_aws_collect_stats {
  * authentication refused or no endpoint reachable (ATTEST_ERR_IO), I/O. */
 attest_rc attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *opts,
 			     const char *out_path, struct attest_aws_collect_stats *stats);
+
+/* ---- audit package: reports, evidence, inventory, signed manifest -------- */
+
+/* One report of the package: written by render to reports/<file>. */
+struct attest_package_report {
+	const char *name; /* the format's name, recorded in the manifest */
+	const char *file; /* a plain file name, e.g. "report.pdf" */
+	attest_rc (*render)(attest_store *store, const char *scan_id, FILE *out);
+};
+
+struct attest_package_opts {
+	const struct attest_package_report *reports;
+	size_t n_reports;
+	const char *key_path;  /* PEM private key (Ed25519, or RSA of 2048 bits or more) */
+	const char *cert_path; /* NULL, or the key's PEM X.509 certificate, included */
+	/* inventory files to include besides those the history database kept;
+	 * each must have the SHA-256 of one of the scan's sources */
+	const char *const *inputs;
+	size_t n_inputs;
+	bool require_inventory; /* fail rather than record a missing inventory */
+};
+
+struct attest_package_info {
+	size_t files;            /* files listed in the manifest */
+	size_t inputs, inputs_included;
+	char algorithm[16];      /* "ed25519" or "rsa-sha256" */
+	char missing_reason[512];/* why the first missing input is missing */
+};
+
+/* Writes the audit package of a stored scan (doc/audit-package.md) to
+ * out_path: a directory, or a gzip-compressed ustar archive when out_path
+ * ends in ".tar.gz" or ".tgz". Everything is built in a temporary
+ * directory beside out_path and renamed into place, so a failure leaves
+ * nothing; an existing non-empty directory is refused. */
+attest_rc attest_package_write(attest_store *store, const char *scan_id,
+			       const struct attest_package_opts *opts, const char *out_path,
+			       struct attest_package_info *info);
+
+struct attest_verify_info {
+	char scan_id[ATTEST_SCAN_ID_MAX];
+	char algorithm[16];
+	size_t files;          /* files the manifest lists */
+	bool signature_valid;
+	bool key_from_package; /* verified with the package's own certificate */
+	bool inventory_complete;
+};
+
+/* Verifies a package (a directory or a .tar.gz): recomputes every file's
+ * SHA-256 and size, compares them with the manifest and checks the manifest's
+ * signature against pubkey_path (a PEM public key or certificate) or, when
+ * NULL, the package's certificate. problem receives each discrepancy (the
+ * file concerned, or NULL, and what is wrong); *problems their count.
+ * Returns an error only when the package cannot be examined at all (not
+ * found, an unsafe or malformed archive, an unreadable key). */
+attest_rc attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_path,
+				void (*problem)(void *data, const char *file, const char *what),
+				void *data, struct attest_verify_info *info, long long *problems);
+
+#endif

@@ -20,6 +20,8 @@ struct cli_command {
 };
 
 extern const struct cli_command cli_scan;
+extern const struct cli_command cli_frameworks;
+extern const struct cli_command cli_checks;
 extern const struct cli_command cli_help;
 extern const struct cli_command cli_version;
 extern const struct cli_command cli_history;
@@ -28,6 +30,8 @@ extern const struct cli_command cli_diff;
 extern const struct cli_command cli_trend;
 extern const struct cli_command cli_db;
 extern const struct cli_command cli_report;
+extern const struct cli_command cli_package;
+extern const struct cli_command cli_verify;
 
 const struct cli_command *cli_find(const char *name);
 /* All commands, NULL-terminated. */

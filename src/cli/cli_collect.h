@@ -6,7 +6,7 @@
 #ifndef ATTEST_CLI_COLLECT_H
 #define ATTEST_CLI_COLLECT_H
 
-#include "cli.h" /* attest.h: its include guard does not cover the whole file */
+#include "cli.h"
 
 struct cli_collect_opts {
 	struct attest_aws_collect_opts aws;
@@ -19,7 +19,7 @@ struct cli_collect_opts {
 int cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char *arg);
 void cli_collect_opts_release(struct cli_collect_opts *o);
 /* Collects into out and prints the summary; returns an exit status. */
-int cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out, int verbose);
+int cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out);
 
 extern const struct cli_command cli_collect;
 

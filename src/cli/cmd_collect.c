@@ -77,12 +77,11 @@ cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char 
 }
 
 int
-cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out, int verbose)
+cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 {
 	struct attest_aws_collect_stats st = {0};
 	attest_rc rc;
 
-	(void)verbose;
 	rc = attest_collect_aws(ctx, &o->aws, out, &st);
 	cli_log(&o->verbose, ATTEST_LOG_INFO, "");
 	fprintf(stderr,
@@ -163,7 +162,7 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		status = cli_usage_error("collect", "--external-id needs --role-arn");
 	if (status == EXIT_OK) {
 		attest_ctx_set_log(ctx, cli_log, &o.verbose);
-		status = cli_collect_run(ctx, &o, out, o.verbose);
+		status = cli_collect_run(ctx, &o, out);
 	}
 	cli_collect_opts_release(&o);
 	return status;

@@ -7,11 +7,13 @@
 
 #include "cli.h"
 #include "output.h"
+#include "cli_collect.h"
 
 #include <getopt.h>
 #include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LIST 64
 
@@ -31,6 +33,9 @@ struct scan_opts {
 	bool has_fail_under;
 	bool quiet;
 	int verbose;
+	bool aws;                    /* --aws: collect live, then scan */
+	bool keep_inputs;            /* --keep-inputs: copy the inputs into the history */
+	struct cli_collect_opts collect;
 };
 
 static const char usage_head[] =
@@ -51,8 +56,13 @@ static const char usage_head[] =
 	"      --template FILE      report template of the PDF (templates/template.xsd)\n"
 	"      --db PATH            history database (default: $ATTEST_DB, else\n"
 	"                           $XDG_DATA_HOME/attest/history.db)\n"
+	"      --keep-inputs        keep a compressed copy of the input files in the\n"
+	"                           history database, for 'attest package'\n"
 	"      --fail-under SCORE   exit 3 if a framework scores below SCORE (0-100),\n"
 	"                           or could not be scored\n"
+	"      --aws                collect the AWS account the credentials reach and\n"
+	"                           scan it (with --profile, --regions, --role-arn,\n"
+	"                           --external-id as for 'attest collect aws')\n"
 	"  -q, --quiet              no summary\n"
 	"  -v, --verbose            progress messages even when not on a terminal\n"
 	"  -h, --help               this help\n"
@@ -79,6 +89,12 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"aws", no_argument, NULL, 2000},
+		{"keep-inputs", no_argument, NULL, 2010},
+		{"profile", required_argument, NULL, 2001},
+		{"regions", required_argument, NULL, 2002},
+		{"role-arn", required_argument, NULL, 2003},
+		{"external-id", required_argument, NULL, 2004},
 	};
 	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
 	size_t n = sizeof(base) / sizeof(base[0]), i;
@@ -107,6 +123,15 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			o->dirs[o->n_dirs++] = optarg;
 			break;
 		case 'd': o->db = optarg; break;
+		case 2000: o->aws = true; break;
+		case 2010: o->keep_inputs = true; break;
+		case 2001: o->collect.aws.profile = optarg; break;
+		case 2002:
+			if (cli_collect_set_regions(&o->collect, "scan", optarg) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case 2003: o->collect.aws.role_arn = optarg; break;
+		case 2004: o->collect.aws.external_id = optarg; break;
 		case 'T': o->template = optarg; break;
 		case 'E':
 			if (o->n_exceptions == MAX_LIST)
@@ -190,6 +215,28 @@ check_threshold(void *data, const char *fw, bool has, double score)
 	}
 }
 
+/* --aws: collects into a private temporary file, loads it, removes it. */
+static int
+scan_aws(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv)
+{
+	char path[4096];
+	const char *tmp = getenv("TMPDIR");
+	int fd, status;
+
+	snprintf(path, sizeof(path), "%s/attest-aws-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return cli_fail(EXIT_ERROR, "cannot create a temporary file in '%s'",
+				tmp && *tmp ? tmp : "/tmp");
+	close(fd);
+	o->collect.verbose = o->verbose;
+	status = cli_collect_run(ctx, &o->collect, path);
+	if (status == EXIT_OK && attest_inventory_load(inv, path) != ATTEST_OK)
+		status = cli_lib_fail(ctx);
+	unlink(path);
+	return status;
+}
+
 static int
 run_scan(attest_ctx *ctx, int argc, char **argv)
 {
@@ -205,8 +252,10 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	struct attest_eval_opts eo;
 
 	status = parse(argc, argv, &o, &first);
-	if (status != EXIT_OK)
+	if (status != EXIT_OK) {
+		cli_collect_opts_release(&o.collect);
 		return status < 0 ? EXIT_OK : status;
+	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
 	started = time(NULL);
 	t[0] = now_seconds();
@@ -219,7 +268,10 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	status = EXIT_ERROR;
 	if (attest_inventory_new(ctx, &inv) != ATTEST_OK)
 		goto lib_fail;
-	if (first >= argc) {
+	if (o.aws && (status = scan_aws(ctx, &o, inv)) != EXIT_OK)
+		goto out;
+	status = EXIT_ERROR;
+	if (first >= argc && !o.aws) {
 		snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
 		if (attest_inventory_load(inv, sample) != ATTEST_OK)
 			goto lib_fail;
@@ -240,7 +292,9 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
 	else if (attest_store_default_path(ctx, dbpath, sizeof(dbpath)) != ATTEST_OK)
 		goto lib_fail;
-	if (attest_store_open(ctx, dbpath, &store) != ATTEST_OK ||
+	if (attest_store_open(ctx, dbpath, &store) == ATTEST_OK)
+		attest_store_set_keep_inputs(store, o.keep_inputs);
+	if (!store ||
 	    attest_store_save(store, inv, started, finished, id) != ATTEST_OK)
 		goto lib_fail;
 	t[3] = now_seconds();
@@ -272,6 +326,7 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 lib_fail:
 	status = cli_lib_fail(ctx);
 out:
+	cli_collect_opts_release(&o.collect);
 	attest_store_close(store);
 	attest_inventory_free(inv);
 	attest_library_free(lib);

@@ -15,8 +15,12 @@
 
 const struct cli_command *const cli_commands[] = {
 	&cli_scan,
+	&cli_frameworks, /* installed frameworks and their controls */
+	&cli_checks, /* installed checks */
 	&cli_collect, /* live AWS collection into an inventory */
 	&cli_report, /* render a stored scan in any format */
+	&cli_package, /* signed audit package of a stored scan */
+	&cli_verify, /* check an audit package */
 	&cli_history, /* history database: list, show, compare, trend, maintain */
 	&cli_show,
 	&cli_diff,

@@ -71,6 +71,23 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY(scan_id, framework, control_id)) WITHOUT ROWID;",
 	/* 2 -> 3: diff looks findings up by check and resource across two scans. */
 	"CREATE INDEX findings_scan_resource ON findings(scan_id, check_id, resource_id);",
+	/* 3 -> 4: copies of the files a scan read, kept on request (scan
+	 * --keep-inputs) for audit packages (src/store/inputs.c). Content is
+	 * stored once per SHA-256, in independently deflated chunks; a trigger
+	 * drops it when the last scan that kept it is deleted. */
+	"CREATE TABLE input_blobs(sha256 TEXT PRIMARY KEY, bytes INTEGER NOT NULL);"
+	"CREATE TABLE input_chunks("
+	"  sha256 TEXT NOT NULL REFERENCES input_blobs ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL, data BLOB NOT NULL, UNIQUE(sha256, seq));"
+	"CREATE TABLE scan_inputs("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, seq INTEGER NOT NULL,"
+	"  path TEXT NOT NULL, sha256 TEXT, kept INTEGER NOT NULL, note TEXT,"
+	"  PRIMARY KEY(scan_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX scan_inputs_sha256 ON scan_inputs(sha256);"
+	"CREATE TRIGGER scan_inputs_release AFTER DELETE ON scan_inputs WHEN OLD.kept BEGIN"
+	"  DELETE FROM input_blobs WHERE sha256 = OLD.sha256 AND NOT EXISTS"
+	"    (SELECT 1 FROM scan_inputs WHERE sha256 = OLD.sha256 AND kept);"
+	"END;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -21,6 +21,7 @@ struct attest_store {
 	attest_ctx *ctx;
 	sqlite3 *db;
 	char *path;
+	bool keep_inputs; /* attest_store_set_keep_inputs */
 };
 
 sqlite3 *
@@ -39,6 +40,12 @@ const char *
 store_path(attest_store *store)
 {
 	return store->path;
+}
+
+void
+attest_store_set_keep_inputs(attest_store *store, bool keep)
+{
+	store->keep_inputs = keep;
 }
 
 static attest_rc
@@ -383,8 +390,12 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 	open_tx = true;
 	if (insert_scan(s, id, started, finished, attest_inventory_as_of(inv), digest) !=
 		    ATTEST_OK ||
-	    exec_with_id(s, copy_sql, id) != ATTEST_OK ||
-	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	    exec_with_id(s, copy_sql, id) != ATTEST_OK)
+		goto out;
+	if (s->keep_inputs && (rc = store_keep_inputs(s, id)) != ATTEST_OK)
+		goto done;
+	rc = ATTEST_ERR_DB;
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	open_tx = false;
 	rc = ATTEST_OK;

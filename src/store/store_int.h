@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
 sqlite3 *attest_store_db(attest_store *store);
@@ -25,6 +25,16 @@ int store_redact_register(sqlite3 *db);
 attest_rc store_redact(const char *in, char **out);
 /* True when a key or variable name says its value is a secret. */
 bool store_secret_name(const char *name);
+/* Copies the readable inputs listed in the attached inv.sources into the
+ * history database for scan id (inputs.c); inside the caller's transaction.
+ * An input that cannot be read again or has changed is recorded as not kept,
+ * with a warning. */
+attest_rc store_keep_inputs(attest_store *store, const char *id);
+/* Writes the kept copy of the input whose SHA-256 is sha256 to out,
+ * checking its digest; ATTEST_ERR_NOTFOUND when none is kept,
+ * ATTEST_ERR_INVALID when the stored copy is damaged. *bytes receives its size. */
+attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out,
+			    long long *bytes);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);
 

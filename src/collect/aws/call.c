@@ -148,7 +148,6 @@ endpoint(struct aws_collector *c, const char *service, const char *region)
 	return &e->ep;
 }
 
-void aws_collector_release_endpoints(struct aws_collector *c);
 void
 aws_collector_release_endpoints(struct aws_collector *c)
 {

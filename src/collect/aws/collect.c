@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-void aws_collector_release_endpoints(struct aws_collector *c);
-
 const char *const aws_type_names[T_COUNT] = {
 	"AWS::::Account", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role",
 	"AWS::IAM::Policy", "AWS::IAM::ServerCertificate", "AWS::IAM::AccountSummary",
@@ -333,6 +331,7 @@ write_inventory(struct aws_collector *c, FILE *out, const char *name,
 			continue;
 		if (fwrite(line, 1, (size_t)n, out) != (size_t)n)
 			goto io;
+		st->resources++;
 	}
 	if (ferror(c->body) || fflush(out) != 0 || ferror(out))
 		goto io;
@@ -445,10 +444,12 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		goto out;
 	}
 	aws_engine_opts_default(&eo);
-	if (o->concurrency)
+	/* Half the total per service: one slow or throttled API never holds
+	 * every slot. */
+	if (o->concurrency) {
 		eo.max_total = o->concurrency;
-	if (eo.max_per_service > eo.max_total)
-		eo.max_per_service = eo.max_total;
+		eo.max_per_service = o->concurrency > 1 ? o->concurrency / 2 : 1;
+	}
 	rc = aws_engine_new(ctx, &eo, &c.eng);
 	if (rc != ATTEST_OK)
 		goto out;
@@ -489,7 +490,6 @@ out:
 		st.retries = es.retries;
 		st.errors = json_array_size(c.log);
 	}
-	st.resources = c.resources;
 	st.regions = c.n_regions;
 	if (stats)
 		*stats = st;

@@ -90,6 +90,9 @@ struct aws_op {
 	long delay_ms;         /* wait before sending (polling) */
 };
 
+/* Frees the endpoints cached by the call helpers. */
+void aws_collector_release_endpoints(struct aws_collector *c);
+
 /* Marks types attempted: call before the first request feeding them. */
 void aws_attempt(struct aws_collector *c, unsigned long long types);
 /* Records a failed call in the collection log and marks op->types failed. */

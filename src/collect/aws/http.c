@@ -21,6 +21,7 @@
 
 struct job {
 	struct job *next;
+	struct job *next_active; /* while in flight: the engine's active list */
 	struct aws_call call; /* strings below are owned copies */
 	struct aws_header *hdrs;
 	char *strings;        /* one allocation holding the copied strings */
@@ -48,6 +49,7 @@ struct aws_engine {
 	struct aws_engine_opts o;
 	CURLM *multi;
 	struct job *queue, *queue_tail;
+	struct job *active_list;  /* jobs in flight, freed by _free if run stopped */
 	unsigned active;
 	struct svc_slot svc[MAX_SERVICES];
 	int n_svc;
@@ -72,7 +74,7 @@ void
 aws_engine_opts_default(struct aws_engine_opts *o)
 {
 	o->max_total = 32;
-	o->max_per_service = 8;
+	o->max_per_service = 16;
 	o->timeout_ms = 30000;
 	o->connect_timeout_ms = 10000;
 	o->max_body = 64u << 20;
@@ -179,8 +181,6 @@ void
 aws_engine_free(struct aws_engine *h)
 {
 	struct job *j, *next;
-	CURLMsg *m;
-	int left;
 
 	if (!h)
 		return;
@@ -188,9 +188,11 @@ aws_engine_free(struct aws_engine *h)
 		next = j->next;
 		job_free(h, j);
 	}
-	/* Jobs in flight are reachable through their easy handles' private. */
-	while ((m = curl_multi_info_read(h->multi, &left)) != NULL)
-		;
+	/* Jobs still in flight when aws_engine_run() stopped on an error. */
+	for (j = h->active_list; j; j = next) {
+		next = j->next_active;
+		job_free(h, j);
+	}
 	curl_multi_cleanup(h->multi);
 	free(h);
 }
@@ -417,6 +419,8 @@ start(struct aws_engine *h, struct job *j)
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		return attest_error(h->ctx, ATTEST_ERR_INTERNAL, "cannot start a request to '%s'",
 				    j->call.url);
+	j->next_active = h->active_list;
+	h->active_list = j;
 	j->attempts++;
 	h->stats.calls++;
 	if (j->attempts > 1)
@@ -526,10 +530,16 @@ finish(struct aws_engine *h, struct job *j, CURLcode cc)
 {
 	struct aws_reply r = {0};
 	char code[128] = "", msg[512] = "";
+	struct job **p;
 	long status = 0;
 	bool retry = false;
 
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	for (p = &h->active_list; *p; p = &(*p)->next_active)
+		if (*p == j) {
+			*p = j->next_active;
+			break;
+		}
 	h->active--;
 	h->svc[j->svc].active--;
 	h->stats.bytes += j->resp.len;

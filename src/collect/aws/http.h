@@ -34,7 +34,7 @@ struct aws_engine_opts {
 	long backoff_cap_ms;      /* no wait is longer */
 };
 
-/* Sensible defaults: 32 overall, 8 per service, 30 s timeout, 64 MiB
+/* Sensible defaults: 32 overall, 16 per service, 30 s timeout, 64 MiB
  * bodies, 6 attempts, 200 ms base, 20 s cap. */
 void aws_engine_opts_default(struct aws_engine_opts *o);
 

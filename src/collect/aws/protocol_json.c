@@ -67,7 +67,10 @@ aws_json_fix_times(json_t *v)
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, x) {
-			if (json_is_number(x) && is_time_key(k)) {
+			/* Years 1970 to 9999 only: attest_time_iso() has room
+			 * for four digits, and nothing else is a real time. */
+			if (json_is_number(x) && is_time_key(k) && json_number_value(x) >= 0 &&
+			    json_number_value(x) < 253402300800.0) {
 				attest_time_iso((time_t)json_number_value(x), iso);
 				s = json_string(iso);
 				if (s)

@@ -169,7 +169,7 @@ static const char *const int_names[] = {
 	"PermissionsBoundaryUsageCount", "MaxSessionDuration", "AllocatedStorage",
 	"BackupRetentionPeriod", "Port", "DbInstancePort", "MonitoringInterval", "PromotionTier",
 	"MaxAllocatedStorage", "StorageThroughput", "EvaluationPeriods", "Period",
-	"DatapointsToAlarm", "PerformanceInsightsRetentionPeriod", NULL};
+	"DatapointsToAlarm", "PerformanceInsightsRetentionPeriod", "Days", "Years", NULL};
 static const char *const real_names[] = {"Threshold", NULL};
 static const char *const bool_names[] = {
 	"IsDefault", "Egress", "Encrypted", "MultiAttachEnabled", "DeleteOnTermination",
@@ -183,7 +183,7 @@ static const char *const bool_names[] = {
 	"Normal", "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 	"RestrictPublicBuckets", "BucketKeyEnabled", "DisableApiTermination",
 	"DisableApiStop", "EnclaveOptionsEnabled", "AssociatePublicIpAddress",
-	"RequesterManaged", "BootMode", NULL};
+	"RequesterManaged", "IsModifiable", NULL};
 
 /* Members whose value is a list, so that an empty element becomes []. */
 static const char *const list_names[] = {
@@ -201,7 +201,7 @@ static const char *const list_names[] = {
 	"DBParameterGroups", "DBSecurityGroups", "OptionGroupMemberships", "StatusInfos",
 	"ReadReplicaDBInstanceIdentifiers", "ReadReplicaDBClusterIdentifiers",
 	"DomainMemberships", "AssociatedRoles", "TagList", "EnabledCloudwatchLogsExports",
-	"ProcessorFeatures", "Subnets", "Buckets", "Grants", "ElasticGpuAssociations",
+	"ProcessorFeatures", "Parameters", "Subnets", "Buckets", "Grants", "ElasticGpuAssociations",
 	"ElasticInferenceAcceleratorAssociations", "Licenses", "CertificateDetails_", NULL};
 
 /* Element names that mark list members. */
@@ -209,7 +209,7 @@ static const char *const member_names[] = {
 	"member", "item", "DBInstance", "VpcSecurityGroupMembership", "DBParameterGroup",
 	"DBSecurityGroup", "OptionGroupMembership", "Subnet", "DBInstanceStatusInfo",
 	"ReadReplicaDBInstanceIdentifier", "ReadReplicaDBClusterIdentifier", "DomainMembership",
-	"DBInstanceRole", "ProcessorFeature", "Bucket", "Grant", "Tag", NULL};
+	"DBInstanceRole", "ProcessorFeature", "Parameter", "Bucket", "Grant", "Tag", NULL};
 
 /* EC2 wire names that are not just the member name with a lower-case
  * first letter; parent NULL applies everywhere. */

@@ -145,8 +145,11 @@ svc_ec2_start(struct aws_collector *c, const char *region)
 		e->pending--;
 	}
 	op.operation = "GetEbsDefaultKmsKeyId";
-	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK && --e->pending == 0) {
-		json_decref(e->conf);
-		free(e);
+	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK) {
+		e->failed = true;
+		if (--e->pending == 0) {
+			json_decref(e->conf);
+			free(e);
+		}
 	}
 }

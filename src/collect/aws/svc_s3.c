@@ -2,8 +2,8 @@
  * S3: the account's public access block (s3control, once), and every bucket
  * from ListBuckets with its location and the settings the checks read,
  * each from its own call to the bucket's region: policy, public access
- * block, default encryption, versioning, logging, ACL, ownership controls
- * and tags. A bucket is written when its last call has answered. The
+ * block, default encryption, versioning, logging, ACL, ownership controls,
+ * object lock and tags. A bucket is written when its last call has answered. The
  * "not configured" answers (NoSuchBucketPolicy, ...) are data (null), not
  * failures; anything else, including an emulator's 501 NotImplemented, is a
  * failed call that withholds the bucket type.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum part { P_POLICY, P_PAB, P_ENC, P_VER, P_LOG, P_ACL, P_OWN, P_TAGS, P_COUNT };
+enum part { P_POLICY, P_PAB, P_ENC, P_VER, P_LOG, P_ACL, P_OWN, P_LOCK, P_TAGS, P_COUNT };
 
 static const struct {
 	const char *query;      /* subresource */
@@ -33,6 +33,8 @@ static const struct {
 	{"?acl", "GetBucketAcl", "BucketAcl", NULL},
 	{"?ownershipControls", "GetBucketOwnershipControls", "OwnershipControls",
 	 "OwnershipControlsNotFoundError"},
+	{"?object-lock", "GetObjectLockConfiguration", "ObjectLockConfiguration",
+	 "ObjectLockConfigurationNotFoundError"},
 	{"?tagging", "GetBucketTagging", NULL, "NoSuchTagSet"},
 };
 

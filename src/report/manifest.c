@@ -1,0 +1,390 @@
+/*
+ * What makes a package checkable: SHA-256 digests of its files, and the
+ * signature over the exact bytes of its manifest, made and checked through
+ * OpenSSL's EVP_DigestSign/EVP_DigestVerify one-shot calls (Ed25519 signs
+ * the message itself; RSA uses PKCS#1 v1.5 over SHA-256, which
+ * `openssl dgst -sha256 -verify` checks too). Keys are read from PEM files;
+ * an encrypted private key is refused rather than prompted for, because the
+ * library never talks to a terminal.
+ */
+#include "config.h"
+
+#include "package_int.h"
+
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+to_hex(const unsigned char *md, unsigned n, char out[65])
+{
+	unsigned i;
+
+	for (i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+void
+pkg_listing_init(struct pkg_listing *l)
+{
+	memset(l, 0, sizeof(*l));
+	attest_buf_init(&l->manifest, PKG_MAX_MANIFEST);
+	attest_buf_init(&l->sig, PKG_MAX_SMALL);
+	attest_buf_init(&l->cert, PKG_MAX_SMALL);
+}
+
+void
+pkg_listing_release(struct pkg_listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	attest_buf_release(&l->manifest);
+	attest_buf_release(&l->sig);
+	attest_buf_release(&l->cert);
+	memset(l, 0, sizeof(*l));
+}
+
+bool
+pkg_path_safe(const char *path)
+{
+	const char *p = path, *start;
+	size_t len;
+
+	if (!*path || strlen(path) > PKG_MAX_PATH)
+		return false;
+	while (*p) {
+		start = p;
+		while (*p && *p != '/') {
+			if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+				return false;
+			p++;
+		}
+		len = (size_t)(p - start);
+		if (len == 0 || (len == 1 && start[0] == '.') ||
+		    (len == 2 && start[0] == '.' && start[1] == '.'))
+			return false;
+		if (*p == '/')
+			p++;
+		if (!*p && p[-1] == '/')
+			return false;
+	}
+	return true;
+}
+
+attest_rc
+pkg_hash_begin(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h, const char *path)
+{
+	memset(h, 0, sizeof(*h));
+	h->path = attest_strdup(path);
+	h->md = EVP_MD_CTX_new();
+	if (!h->path || !h->md || EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1) {
+		pkg_hash_abort(h);
+		return attest_nomem(ctx);
+	}
+	if (strcmp(path, PKG_MANIFEST) == 0)
+		h->keep = &l->manifest;
+	else if (strcmp(path, PKG_SIGNATURE) == 0)
+		h->keep = &l->sig;
+	else if (strcmp(path, PKG_CERTIFICATE) == 0)
+		h->keep = &l->cert;
+	return ATTEST_OK;
+}
+
+attest_rc
+pkg_hash_update(attest_ctx *ctx, struct pkg_hashing *h, const void *p, size_t n)
+{
+	attest_rc rc;
+
+	EVP_DigestUpdate(h->md, p, n);
+	h->bytes += (long long)n;
+	if (h->keep && (rc = attest_buf_add(h->keep, p, n)) != ATTEST_OK)
+		return rc == ATTEST_ERR_LIMIT
+			       ? attest_error(ctx, rc, "'%s' is larger than attest accepts",
+					      h->path)
+			       : attest_nomem(ctx);
+	return ATTEST_OK;
+}
+
+void
+pkg_hash_abort(struct pkg_hashing *h)
+{
+	EVP_MD_CTX_free(h->md);
+	free(h->path);
+	memset(h, 0, sizeof(*h));
+}
+
+attest_rc
+pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	struct pkg_entry *e;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct pkg_entry *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			pkg_hash_abort(h);
+			return attest_nomem(ctx);
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	if (h->keep == &l->manifest)
+		l->has_manifest = true;
+	else if (h->keep == &l->sig)
+		l->has_sig = true;
+	else if (h->keep == &l->cert)
+		l->has_cert = true;
+	EVP_DigestFinal_ex(h->md, md, &n);
+	e = &l->v[l->n++];
+	to_hex(md, n, e->sha256);
+	e->bytes = h->bytes;
+	e->path = h->path;
+	h->path = NULL;
+	pkg_hash_abort(h);
+	return ATTEST_OK;
+}
+
+attest_rc
+pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long long *bytes)
+{
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	EVP_MD_CTX *mdc = NULL;
+	FILE *fp = NULL;
+	size_t got;
+	attest_rc rc = ATTEST_ERR_IO;
+
+	*bytes = 0;
+	if (!(fp = fopen(path, "rb"))) {
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!(mdc = EVP_MD_CTX_new()) || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		EVP_DigestUpdate(mdc, buf, got);
+		*bytes += (long long)got;
+	}
+	if (ferror(fp)) {
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	EVP_DigestFinal_ex(mdc, md, &n);
+	to_hex(md, n, out);
+	rc = ATTEST_OK;
+out:
+	EVP_MD_CTX_free(mdc);
+	if (fp)
+		fclose(fp);
+	return rc;
+}
+
+/* The passphrase callback: refuse, so that OpenSSL never prompts. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
+
+static const char *
+ossl_reason(void)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+	return r ? r : "not a PEM key";
+}
+
+const char *
+pkg_key_algorithm(EVP_PKEY *key)
+{
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_ED25519: return "ed25519";
+	case EVP_PKEY_RSA: return "rsa-sha256";
+	default: return NULL;
+	}
+}
+
+static attest_rc
+check_kind(attest_ctx *ctx, EVP_PKEY *key, const char *path)
+{
+	if (!pkg_key_algorithm(key))
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+				    "key '%s' is neither Ed25519 nor RSA (it is %s)", path,
+				    OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048)
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+				    "RSA key '%s' has %d bits; at least 2048 are needed", path,
+				    EVP_PKEY_get_bits(key));
+	return ATTEST_OK;
+}
+
+attest_rc
+pkg_key_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
+{
+	BIO *bio;
+	attest_rc rc;
+
+	*out = NULL;
+	if (!(bio = BIO_new_file(path, "r")))
+		return attest_error(ctx, ATTEST_ERR_IO, "cannot read key '%s': %s", path,
+				    strerror(errno));
+	ERR_clear_error();
+	*out = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
+	if (!*out) {
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "cannot use '%s' as a private key: %s (a PEM Ed25519 or RSA key, "
+				  "not encrypted, is needed)",
+				  path, ossl_reason());
+		ERR_clear_error();
+		return rc;
+	}
+	if ((rc = check_kind(ctx, *out, path)) != ATTEST_OK) {
+		EVP_PKEY_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+attest_rc
+pkg_pubkey_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
+{
+	BIO *bio;
+	X509 *cert;
+	attest_rc rc;
+
+	*out = NULL;
+	if (!(bio = BIO_new_file(path, "r")))
+		return attest_error(ctx, ATTEST_ERR_IO, "cannot read public key '%s': %s", path,
+				    strerror(errno));
+	ERR_clear_error();
+	*out = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
+	if (!*out) {
+		/* A certificate names its key as well. */
+		BIO_reset(bio);
+		ERR_clear_error();
+		cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+		if (cert) {
+			*out = X509_get_pubkey(cert);
+			X509_free(cert);
+		}
+	}
+	BIO_free(bio);
+	if (!*out) {
+		ERR_clear_error();
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+				    "'%s' holds no PEM public key or certificate", path);
+	}
+	if ((rc = check_kind(ctx, *out, path)) != ATTEST_OK) {
+		EVP_PKEY_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+attest_rc
+pkg_cert_key(attest_ctx *ctx, const char *pem, size_t len, const char *name, EVP_PKEY **out)
+{
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	X509 *cert = NULL;
+
+	*out = NULL;
+	if (!bio)
+		return attest_nomem(ctx);
+	cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (!cert)
+		return attest_error(ctx, ATTEST_ERR_INVALID, "'%s' is not a PEM X.509 certificate",
+				    name);
+	*out = X509_get_pubkey(cert);
+	X509_free(cert);
+	if (!*out)
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+				    "the public key of certificate '%s' cannot be read", name);
+	return ATTEST_OK;
+}
+
+attest_rc
+pkg_key_fingerprint(attest_ctx *ctx, EVP_PKEY *key, char out[65])
+{
+	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	int len = i2d_PUBKEY(key, &der);
+
+	if (len <= 0)
+		return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot encode a public key");
+	if (EVP_Digest(der, (size_t)len, md, &n, EVP_sha256(), NULL) != 1) {
+		OPENSSL_free(der);
+		return attest_nomem(ctx);
+	}
+	OPENSSL_free(der);
+	to_hex(md, n, out);
+	return ATTEST_OK;
+}
+
+static const EVP_MD *
+key_md(EVP_PKEY *key)
+{
+	/* Ed25519 hashes internally and takes no digest. */
+	return EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? NULL : EVP_sha256();
+}
+
+attest_rc
+pkg_sign(attest_ctx *ctx, EVP_PKEY *key, const void *data, size_t len, unsigned char **sig,
+	 size_t *sig_len)
+{
+	EVP_MD_CTX *mdc = EVP_MD_CTX_new();
+	attest_rc rc = ATTEST_ERR_INTERNAL;
+
+	*sig = NULL;
+	*sig_len = 0;
+	if (!mdc)
+		return attest_nomem(ctx);
+	if (EVP_DigestSignInit(mdc, NULL, key_md(key), NULL, key) != 1 ||
+	    EVP_DigestSign(mdc, NULL, sig_len, data, len) != 1)
+		goto out;
+	if (!(*sig = malloc(*sig_len))) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	if (EVP_DigestSign(mdc, *sig, sig_len, data, len) != 1)
+		goto out;
+	rc = ATTEST_OK;
+out:
+	if (rc == ATTEST_ERR_INTERNAL) {
+		attest_error(ctx, rc, "cannot sign the manifest: %s", ossl_reason());
+		free(*sig);
+		*sig = NULL;
+	}
+	ERR_clear_error();
+	EVP_MD_CTX_free(mdc);
+	return rc;
+}
+
+bool
+pkg_signature_valid(EVP_PKEY *key, const void *data, size_t len, const void *sig,
+		    size_t sig_len)
+{
+	EVP_MD_CTX *mdc = EVP_MD_CTX_new();
+	bool ok = false;
+
+	if (mdc && EVP_DigestVerifyInit(mdc, NULL, key_md(key), NULL, key) == 1)
+		ok = EVP_DigestVerify(mdc, sig, sig_len, data, len) == 1;
+	EVP_MD_CTX_free(mdc);
+	ERR_clear_error();
+	return ok;
+}

@@ -1,0 +1,504 @@
+/*
+ * Unit tests of the live collector's HTTP engine and response parsers. The
+ * engine runs against a scripted HTTP server on a loopback socket in a
+ * thread of this program (no signing): throttling and 5xx answers retried,
+ * persistent ones reported once, oversized and truncated bodies, timeouts,
+ * and the bound on requests in flight. The parsers get recorded-shape XML
+ * and JSON answers: types, lists, EC2 names, maps, error codes of every
+ * protocol, DOCTYPE refusal.
+ */
+#include "config.h"
+
+#include "collect/aws/http.h"
+#include "collect/aws/protocol.h"
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* ---- the scripted server ---- */
+
+struct script {
+	const char *const *answers; /* raw HTTP answers, in order; the last repeats */
+	size_t n;
+	size_t next;
+	unsigned delay_ms;          /* before answering */
+	int fd;
+	int port;
+	int in_flight, max_in_flight;
+	pthread_mutex_t lock;
+};
+
+/* Writes an answer "head\r\n\r\nbody", adding Content-Length unless the
+ * head sets one (the truncation case lies about it on purpose). */
+static bool
+send_answer(int c, const char *a)
+{
+	const char *body = strstr(a, "\r\n\r\n");
+	char head[4096];
+	size_t hl;
+
+	if (!body || strstr(a, "Content-Length"))
+		return write(c, a, strlen(a)) >= 0;
+	hl = (size_t)(body - a);
+	snprintf(head, sizeof(head), "%.*s\r\nContent-Length: %zu\r\n\r\n", (int)hl, a,
+		 strlen(body + 4));
+	return write(c, head, strlen(head)) >= 0 && write(c, body + 4, strlen(body + 4)) >= 0;
+}
+
+static void *
+serve_one(void *arg)
+{
+	struct script *s = ((void **)arg)[0];
+	int c = (int)(intptr_t)((void **)arg)[1];
+	char buf[8192];
+	size_t len = 0;
+	ssize_t n;
+	const char *a;
+
+	free(arg);
+	for (;;) {
+		len = 0;
+		buf[0] = '\0';
+		while (!strstr(buf, "\r\n\r\n")) {
+			n = read(c, buf + len, sizeof(buf) - 1 - len);
+			if (n <= 0)
+				goto out;
+			len += (size_t)n;
+			buf[len] = '\0';
+		}
+		pthread_mutex_lock(&s->lock);
+		a = s->answers[s->next < s->n ? s->next : s->n - 1];
+		s->next++;
+		if (++s->in_flight > s->max_in_flight)
+			s->max_in_flight = s->in_flight;
+		pthread_mutex_unlock(&s->lock);
+		if (s->delay_ms)
+			usleep(s->delay_ms * 1000);
+		pthread_mutex_lock(&s->lock);
+		s->in_flight--;
+		pthread_mutex_unlock(&s->lock);
+		if (!send_answer(c, a) || strstr(a, "Connection: close"))
+			break;
+	}
+out:
+	close(c);
+	return NULL;
+}
+
+static void *
+serve(void *arg)
+{
+	struct script *s = arg;
+	pthread_t t;
+	void **a;
+	int c;
+
+	while ((c = accept(s->fd, NULL, NULL)) >= 0) {
+		a = malloc(2 * sizeof(*a));
+		if (!a) {
+			close(c);
+			continue;
+		}
+		a[0] = s;
+		a[1] = (void *)(intptr_t)c;
+		if (pthread_create(&t, NULL, serve_one, a) == 0)
+			pthread_detach(t);
+	}
+	return NULL;
+}
+
+static void
+start(struct script *s)
+{
+	struct sockaddr_in sa = {0};
+	socklen_t sl = sizeof(sa);
+	pthread_t t;
+
+	pthread_mutex_init(&s->lock, NULL);
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CU_ASSERT_FATAL(bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	CU_ASSERT_FATAL(listen(s->fd, 64) == 0);
+	getsockname(s->fd, (struct sockaddr *)&sa, &sl);
+	s->port = ntohs(sa.sin_port);
+	pthread_create(&t, NULL, serve, s);
+	pthread_detach(t);
+}
+
+#define OK_XML "HTTP/1.1 200 OK\r\n\r\n<ok>1</ok>\n"
+#define THROTTLE                                                        \
+	"HTTP/1.1 400 Bad Request\r\n\r\n<ErrorResponse><Error><Code>" \
+	"Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"
+#define DENIED                                                             \
+	"HTTP/1.1 403 Forbidden\r\nx-amzn-ErrorType: "                      \
+	"AccessDeniedException:http://internal\r\n\r\n{\"message\": \"no\"}"
+
+struct outcome {
+	int calls;
+	char code[64];
+	unsigned attempts;
+	bool ok;
+	char body[64];
+};
+
+static void
+done(struct aws_engine *h, const struct aws_reply *r, void *data)
+{
+	struct outcome *o = data;
+
+	(void)h;
+	o->calls++;
+	o->ok = r->ok;
+	o->attempts = r->attempts;
+	snprintf(o->code, sizeof(o->code), "%s", r->error_code ? r->error_code : "");
+	snprintf(o->body, sizeof(o->body), "%s", r->body);
+}
+
+static void
+run_one(struct script *s, struct aws_engine_opts *eo, struct outcome *o)
+{
+	attest_ctx *ctx = attest_ctx_new();
+	struct aws_engine *h = NULL;
+	char url[64];
+	struct aws_call call = {"iam", "us-east-1", "POST", url, NULL, 0, "Action=X", 8, false, 0};
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->port);
+	CU_ASSERT_FATAL(aws_engine_new(ctx, eo, &h) == ATTEST_OK);
+	CU_ASSERT(aws_engine_submit(h, &call, done, o) == ATTEST_OK);
+	CU_ASSERT(aws_engine_run(h) == ATTEST_OK);
+	aws_engine_free(h);
+	attest_ctx_free(ctx);
+}
+
+static void
+fast_opts(struct aws_engine_opts *eo)
+{
+	aws_engine_opts_default(eo);
+	eo->backoff_base_ms = 5;
+	eo->backoff_cap_ms = 20;
+	eo->max_attempts = 4;
+	eo->timeout_ms = 2000;
+}
+
+static void
+test_retry_throttling(void)
+{
+	static const char *const a[] = {THROTTLE, THROTTLE, OK_XML};
+	struct script s = {a, 3, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	run_one(&s, &eo, &o);
+	CU_ASSERT_EQUAL(o.calls, 1);
+	CU_ASSERT(o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 3);
+	CU_ASSERT_STRING_EQUAL(o.body, "<ok>1</ok>\n");
+}
+
+static void
+test_persistent_throttling(void)
+{
+	static const char *const a[] = {THROTTLE};
+	struct script s = {a, 1, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	run_one(&s, &eo, &o);
+	CU_ASSERT_EQUAL(o.calls, 1);
+	CU_ASSERT(!o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 4);
+	CU_ASSERT_STRING_EQUAL(o.code, "Throttling");
+}
+
+static void
+test_denied_not_retried(void)
+{
+	static const char *const a[] = {DENIED, OK_XML};
+	struct script s = {a, 2, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	run_one(&s, &eo, &o);
+	CU_ASSERT(!o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 1);
+	CU_ASSERT_STRING_EQUAL(o.code, "AccessDeniedException");
+}
+
+static void
+test_5xx_and_truncated_retried(void)
+{
+	static const char *const a[] = {
+		"HTTP/1.1 503 Service Unavailable\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n<ok>",
+		OK_XML};
+	struct script s = {a, 3, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	run_one(&s, &eo, &o);
+	CU_ASSERT(o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 3);
+}
+
+static void
+test_body_limit(void)
+{
+	static const char *const a[] = {"HTTP/1.1 200 OK\r\n\r\n"
+					"0123456789012345678901234567890123456789"};
+	struct script s = {a, 1, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	eo.max_body = 16;
+	run_one(&s, &eo, &o);
+	CU_ASSERT(!o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 1);
+	CU_ASSERT_STRING_EQUAL(o.code, "ResponseTooLarge");
+}
+
+static void
+test_timeout(void)
+{
+	static const char *const a[] = {OK_XML};
+	struct script s = {a, 1, 0, 400, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+
+	start(&s);
+	fast_opts(&eo);
+	eo.timeout_ms = 100;
+	eo.max_attempts = 2;
+	run_one(&s, &eo, &o);
+	CU_ASSERT(!o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 2);
+	CU_ASSERT_STRING_EQUAL(o.code, "RequestTimeout");
+}
+
+static void
+test_concurrency_bound(void)
+{
+	static const char *const a[] = {OK_XML};
+	struct script s = {a, 1, 0, 50, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct aws_engine_opts eo;
+	struct outcome o[20];
+	attest_ctx *ctx = attest_ctx_new();
+	struct aws_engine *h = NULL;
+	char url[64];
+	struct aws_call call = {"ec2", "us-east-1", "GET", url, NULL, 0, NULL, 0, false, 0};
+	int i, total = 0;
+
+	memset(o, 0, sizeof(o));
+	start(&s);
+	fast_opts(&eo);
+	eo.max_total = 8;
+	eo.max_per_service = 3;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.port);
+	CU_ASSERT_FATAL(aws_engine_new(ctx, &eo, &h) == ATTEST_OK);
+	for (i = 0; i < 20; i++)
+		aws_engine_submit(h, &call, done, &o[i]);
+	CU_ASSERT(aws_engine_run(h) == ATTEST_OK);
+	for (i = 0; i < 20; i++)
+		total += o[i].calls == 1 && o[i].ok;
+	CU_ASSERT_EQUAL(total, 20);
+	CU_ASSERT(s.max_in_flight <= 3);
+	CU_ASSERT(s.max_in_flight >= 2);
+	aws_engine_free(h);
+	attest_ctx_free(ctx);
+}
+
+static void
+test_unreachable(void)
+{
+	struct aws_engine_opts eo;
+	struct outcome o = {0};
+	struct script s = {NULL, 0, 0, 0, -1, 1, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+
+	fast_opts(&eo);
+	run_one(&s, &eo, &o); /* port 1: nothing listens */
+	CU_ASSERT(!o.ok);
+	CU_ASSERT_EQUAL(o.attempts, 4);
+	CU_ASSERT_STRING_EQUAL(o.code, "ConnectionRefused");
+}
+
+/* ---- parsers ---- */
+
+static json_t *
+xml_json(const char *text, enum aws_xml_style style, const char *under)
+{
+	attest_ctx *ctx = attest_ctx_new();
+	xmlDocPtr doc = NULL;
+	json_t *v = NULL;
+
+	if (aws_xml_parse(ctx, "t", text, strlen(text), &doc) == ATTEST_OK)
+		v = aws_xml_to_json(under ? aws_xml_find(xmlDocGetRootElement(doc), under)
+					  : xmlDocGetRootElement(doc),
+				    style);
+	xmlFreeDoc(doc);
+	attest_ctx_free(ctx);
+	return v;
+}
+
+static void
+test_xml_query_types(void)
+{
+	json_t *v = xml_json(
+		"<R><GetAccountPasswordPolicyResult><PasswordPolicy><MinimumPasswordLength>14"
+		"</MinimumPasswordLength><RequireSymbols>true</RequireSymbols><MaxPasswordAge>"
+		"x</MaxPasswordAge></PasswordPolicy><AttachedManagedPolicies/><GroupList><member>"
+		"Admins</member></GroupList><SummaryMap><entry><key>Users</key><value>13</value>"
+		"</entry></SummaryMap><Attributes><entry><key>Owner</key><value>1234</value>"
+		"</entry></Attributes></GetAccountPasswordPolicyResult></R>",
+		AWS_XML_QUERY, "GetAccountPasswordPolicyResult");
+	char *s = json_dumps(v, JSON_COMPACT);
+
+	CU_ASSERT_STRING_EQUAL(s, "{\"PasswordPolicy\":{\"MinimumPasswordLength\":14,"
+				  "\"RequireSymbols\":true,\"MaxPasswordAge\":\"x\"},"
+				  "\"AttachedManagedPolicies\":[],\"GroupList\":[\"Admins\"],"
+				  "\"SummaryMap\":{\"Users\":13},\"Attributes\":{\"Owner\":\"1234\"}}");
+	free(s);
+	json_decref(v);
+}
+
+static void
+test_xml_ec2_names(void)
+{
+	json_t *v = xml_json(
+		"<DescribeInstancesResponse><reservationSet><item><groupSet/><instancesSet><item>"
+		"<instanceId>i-1</instanceId><instanceState><code>16</code><name>running</name>"
+		"</instanceState><groupSet><item><groupId>sg-1</groupId></item></groupSet>"
+		"<ipAddress>1.2.3.4</ipAddress><tagSet/></item></instancesSet></item></reservationSet>"
+		"</DescribeInstancesResponse>",
+		AWS_XML_EC2, NULL);
+	char *s = json_dumps(v, JSON_COMPACT);
+
+	CU_ASSERT_STRING_EQUAL(s, "{\"Reservations\":[{\"Groups\":[],\"Instances\":[{\"InstanceId\":"
+				  "\"i-1\",\"State\":{\"Code\":16,\"Name\":\"running\"},"
+				  "\"SecurityGroups\":[{\"GroupId\":\"sg-1\"}],\"PublicIpAddress\":"
+				  "\"1.2.3.4\",\"Tags\":[]}]}]}");
+	free(s);
+	json_decref(v);
+}
+
+static void
+test_xml_refused(void)
+{
+	attest_ctx *ctx = attest_ctx_new();
+	xmlDocPtr doc = NULL;
+	const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>";
+	const char *bad = "<a><b></a>";
+
+	CU_ASSERT(aws_xml_parse(ctx, "DescribeThings", bomb, strlen(bomb), &doc) ==
+		  ATTEST_ERR_PARSE);
+	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "DOCTYPE") != NULL);
+	CU_ASSERT(doc == NULL);
+	CU_ASSERT(aws_xml_parse(ctx, "DescribeThings", bad, strlen(bad), &doc) == ATTEST_ERR_PARSE);
+	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "'DescribeThings' at line 1") != NULL);
+	attest_ctx_free(ctx);
+}
+
+static void
+check_error(long status, const char *hdr, const char *body, const char *code)
+{
+	char c[128], m[256];
+
+	aws_error_parse(status, hdr, body, strlen(body), c, sizeof(c), m, sizeof(m));
+	CU_ASSERT_STRING_EQUAL(c, code);
+}
+
+static void
+test_error_codes(void)
+{
+	check_error(400, NULL,
+		    "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>",
+		    "Throttling");
+	check_error(503, NULL, "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+			       "</Error></Errors></Response>",
+		    "RequestLimitExceeded");
+	check_error(404, NULL, "<Error><Code>NoSuchBucketPolicy</Code></Error>",
+		    "NoSuchBucketPolicy");
+	check_error(400, NULL, "{\"__type\":\"com.amazon.coral#ThrottlingException\"}",
+		    "ThrottlingException");
+	check_error(403, "AccessDeniedException:http://x", "{\"message\":\"no\"}",
+		    "AccessDeniedException");
+	check_error(403, NULL, "", "AccessDenied");
+	check_error(501, NULL, "garbage", "NotImplemented");
+	CU_ASSERT(aws_engine_is_throttle("SlowDown"));
+	CU_ASSERT(!aws_engine_is_throttle("AccessDenied"));
+}
+
+static void
+test_json_times_and_policies(void)
+{
+	json_t *v = json_loads("{\"CreationDate\":1700000000.5,\"creationTime\":1700000000000,"
+			       "\"L\":[{\"lastStartTime\":-5}]}",
+			       0, NULL);
+	json_t *p;
+	char *s;
+
+	aws_json_fix_times(v);
+	s = json_dumps(v, JSON_COMPACT);
+	CU_ASSERT_STRING_EQUAL(s, "{\"CreationDate\":\"2023-11-14T22:13:20Z\","
+				  "\"creationTime\":1700000000000,\"L\":[{\"lastStartTime\":-5}]}");
+	free(s);
+	json_decref(v);
+	p = aws_policy_parse("%7B%22Version%22%3A%222012-10-17%22%7D");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(p, "Version")), "2012-10-17");
+	json_decref(p);
+	p = aws_policy_parse("{\"Version\":\"x\"}");
+	CU_ASSERT(json_is_object(p));
+	json_decref(p);
+	CU_ASSERT(aws_policy_parse("%7Bnot") == NULL);
+}
+
+static CU_TestInfo engine_tests[] = {
+	{"throttling answers are retried", test_retry_throttling},
+	{"persistent throttling fails once after max attempts", test_persistent_throttling},
+	{"AccessDenied is not retried", test_denied_not_retried},
+	{"5xx and truncated answers are retried", test_5xx_and_truncated_retried},
+	{"oversized bodies are refused", test_body_limit},
+	{"slow answers time out and are retried", test_timeout},
+	{"requests in flight per service are bounded", test_concurrency_bound},
+	{"unreachable endpoint", test_unreachable},
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo parser_tests[] = {
+	{"query XML: types, lists, maps", test_xml_query_types},
+	{"EC2 XML: wire names to API members", test_xml_ec2_names},
+	{"DOCTYPE and malformed XML refused", test_xml_refused},
+	{"error codes of every protocol", test_error_codes},
+	{"JSON timestamps and policy documents", test_json_times_and_policies},
+	CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{"aws engine", NULL, NULL, NULL, NULL, engine_tests},
+		{"aws parsers", NULL, NULL, NULL, NULL, parser_tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	/* The scripted server writes to clients that gave up (timeouts). */
+	signal(SIGPIPE, SIG_IGN);
+	return attest_test_main(suites);
+}
