@@ -52,6 +52,15 @@ const char *attest_ctx_errmsg(const attest_ctx *ctx);
 /* Warnings and progress go to fn; without one they are dropped. */
 void attest_ctx_set_log(attest_ctx *ctx, attest_log_fn fn, void *userdata);
 const char *attest_version(void);
+/* Removes the temporary files the library has open (inventory databases,
+ * reports being written). Async-signal-safe: call it from the program's
+ * SIGINT/SIGTERM/SIGHUP handlers, so an interrupted scan leaves no copy of
+ * the estate's configuration behind. */
+void attest_tmp_cleanup(void);
+/* Adds a temporary file to those attest_tmp_cleanup() removes: register right
+ * after creating it, unregister before removing or renaming it yourself. */
+void attest_tmp_register(const char *path);
+void attest_tmp_unregister(const char *path);
 
 /* ---- inventory: the loaded estate, one record per resource ---------------- */
 

@@ -92,10 +92,10 @@ show_frameworks(json_t *list)
 	json_t *f;
 	size_t i;
 
-	printf("%-14s %-8s %8s %9s %6s %11s  %s\n", "ID", "VERSION", "CONTROLS", "AUTOMATED",
+	printf("%-14s %-13s %8s %9s %6s %11s  %s\n", "ID", "VERSION", "CONTROLS", "AUTOMATED",
 	       "MANUAL", "WITH CHECKS", "TITLE");
 	json_array_foreach(list, i, f)
-		printf("%-14s %-8s %8lld %9lld %6lld %11lld  %s\n", str(f, "id"), str(f, "version"),
+		printf("%-14s %-13s %8lld %9lld %6lld %11lld  %s\n", str(f, "id"), str(f, "version"),
 		       count(f, "controls"), count(f, "automated"), count(f, "manual"),
 		       count(f, "controls_with_checks"), str(f, "title"));
 	return EXIT_OK;

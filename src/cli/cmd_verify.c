@@ -16,12 +16,16 @@ static const char usage_text[] =
 	"\n"
 	"Checks an audit package (a directory or a .tar.gz written by 'attest\n"
 	"package'): every file's SHA-256 against the manifest, files added or\n"
-	"missing, and the manifest's signature. Without --pubkey the signature is\n"
-	"checked with the package's own certificate, which proves that the package\n"
-	"is intact, not who made it.\n"
+	"missing, and the manifest's signature against the signer's key given with\n"
+	"--pubkey. A package's own certificate can be replaced together with its\n"
+	"contents, so checking against it proves only that the package is intact,\n"
+	"not who made it: that needs --trust-package-cert, and without either option\n"
+	"verify fails.\n"
 	"\n"
 	"Options:\n"
 	"      --pubkey FILE        the signer's PEM public key or certificate\n"
+	"      --trust-package-cert accept the certificate inside the package\n"
+	"                           (integrity only, not identity)\n"
 	"  -q, --quiet              print problems only\n"
 	"  -h, --help               this help\n"
 	"\n"
@@ -39,6 +43,7 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"pubkey", required_argument, NULL, 'p'},
+		{"trust-package-cert", no_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -46,7 +51,7 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 	struct attest_verify_info info;
 	const char *pubkey = NULL, *pkg;
 	long long problems = 0;
-	bool quiet = false;
+	bool quiet = false, trust_package_cert = false;
 	int c;
 
 	optind = 1;
@@ -54,6 +59,7 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': pubkey = optarg; break;
+		case 't': trust_package_cert = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		case ':':
@@ -76,6 +82,13 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 		return cli_fail(EXIT_ERROR, "'%s' does not verify: %lld problem%s", pkg, problems,
 				problems == 1 ? "" : "s");
 	}
+	if (info.key_from_package && !trust_package_cert)
+		return cli_fail(EXIT_ERROR,
+				"'%s': the files match its manifest, but the signature was checked "
+				"only against the package's own certificate, which anyone can "
+				"replace: give --pubkey with the signer's key (or "
+				"--trust-package-cert to accept integrity without identity)",
+				pkg);
 	if (!quiet) {
 		printf("OK %s: %zu files match the manifest of scan %s; %s signature valid",
 		       pkg, info.files, info.scan_id, info.algorithm);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_collect.h" /* cli_collect */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,17 @@ cli_log(void *data, attest_log_level level, const char *msg)
 	fprintf(stderr, "attest: %s%s\n", level == ATTEST_LOG_WARN ? "warning: " : "", msg);
 }
 
+/* An interrupted command removes the temporary files the library holds (the
+ * inventory database is a full copy of the estate's configuration), then
+ * dies of the same signal. */
+static void
+on_signal(int sig)
+{
+	attest_tmp_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,6 +138,9 @@ main(int argc, char **argv)
 	if (!cmd)
 		return cli_fail(EXIT_USAGE, "'%s' is not an attest command; see 'attest --help'",
 				argv[1]);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	ctx = attest_ctx_new();
 	if (!ctx)
 		return cli_fail(EXIT_ERROR, "out of memory");

@@ -103,9 +103,9 @@ cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, const c
 		 cli_renderer render)
 {
 	char tmp[4096];
-	FILE *fp;
+	FILE *fp = NULL;
 	mode_t mask;
-	int fd;
+	int fd, status = EXIT_ERROR, err = 0;
 
 	if (strcmp(path, "-") == 0)
 		return render(store, id, stdout) == ATTEST_OK ? EXIT_OK : cli_lib_fail(ctx);
@@ -114,30 +114,43 @@ cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, const c
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	attest_tmp_register(tmp);
 	/* mkstemp makes the file private; a report gets the usual mode. */
 	mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
 	fp = fdopen(fd, "w");
 	if (!fp) {
+		err = errno;
 		close(fd);
-		unlink(tmp);
-		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
 	}
 	if (render(store, id, fp) != ATTEST_OK) {
-		fclose(fp);
-		unlink(tmp);
-		return cli_lib_fail(ctx);
+		status = cli_lib_fail(ctx);
+		goto out;
 	}
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
-		fclose(fp);
-		unlink(tmp);
-		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		err = errno;
+		goto out;
 	}
-	fclose(fp);
+	if (fclose(fp) != 0) {
+		fp = NULL;
+		err = errno;
+		goto out;
+	}
+	fp = NULL;
 	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+		err = errno;
+		goto out;
 	}
+	attest_tmp_unregister(tmp);
 	return EXIT_OK;
+out:
+	if (fp)
+		fclose(fp);
+	unlink(tmp);
+	attest_tmp_unregister(tmp);
+	if (err)
+		status = cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(err));
+	return status;
 }

@@ -99,7 +99,7 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 		goto out;
 	sqlite3_bind_text(st, 7, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, expires, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 13, strcmp(expires, today) >= 0);
+	sqlite3_bind_int(st, 13, strncmp(expires, today, 10) >= 0);
 	sqlite3_bind_text(st, 14, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
@@ -108,7 +108,7 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 						: sqlite3_errmsg(db));
 		goto out;
 	}
-	if (strcmp(expires, today) < 0)
+	if (strncmp(expires, today, 10) < 0)
 		attest_log(lib->ctx, ATTEST_LOG_WARN,
 			   "exception '%s' ('%s' line %d) expired on %s and no longer applies", id,
 			   path, line, expires);
@@ -157,7 +157,7 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 		goto out;
 	sqlite3_bind_text(st, 7, href, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, expires, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 9, strcmp(expires, today) >= 0);
+	sqlite3_bind_int(st, 9, strncmp(expires, today, 10) >= 0);
 	sqlite3_bind_text(st, 10, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
@@ -166,7 +166,7 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 						: sqlite3_errmsg(db));
 		goto out;
 	}
-	if (strcmp(expires, today) < 0)
+	if (strncmp(expires, today, 10) < 0)
 		attest_log(lib->ctx, ATTEST_LOG_WARN,
 			   "attestation of %s control '%s' ('%s' line %d) expired on %s and no "
 			   "longer applies",
@@ -197,7 +197,8 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 	size_t i;
 	attest_rc rc = ATTEST_OK;
 
-	/* Expiry is judged against the scan's reference time, as dates are. */
+	/* Expiry is judged against the scan's reference time, as dates are; an
+	 * xs:date may carry a zone suffix, so only its YYYY-MM-DD is compared. */
 	attest_time_iso(now, today);
 	today[10] = '\0';
 	for (i = 0; i < o->n_exception_files && rc == ATTEST_OK; i++) {
@@ -254,8 +255,8 @@ static const char apply_sql[] =
 	" n_fail = (SELECT count(*) FROM res WHERE res.check_id = chk.check_id"
 	"  AND res.status = 'fail')"
 	" WHERE check_id IN (SELECT check_id FROM exc WHERE active);"
-	"UPDATE chk SET status = 'excepted' WHERE status = 'fail' AND n_fail = 0"
-	"  AND n_excepted > 0;";
+	"UPDATE chk SET status = CASE WHEN n_error > 0 THEN 'error' ELSE 'excepted' END"
+	"  WHERE status = 'fail' AND n_fail = 0 AND n_excepted > 0;";
 
 attest_rc
 policy_apply(attest_ctx *ctx, sqlite3 *db)

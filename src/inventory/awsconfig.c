@@ -6,7 +6,8 @@
  * account, tags), normalizes the configuration to the API's key names
  * (awsconfig_norm.c), parses supplementaryConfiguration values given as JSON
  * text, and applies the few per-type fixes that make a Config item read like
- * the API answer a collector would have stored (awsconfig_s3.c). Items
+ * the API answer a collector would have stored (awsconfig_s3.c for S3 and
+ * the older types, awsconfig_svc.c for the newer services). Items
  * of deleted or unrecorded resources are skipped.
  */
 #include "config.h"
@@ -40,6 +41,9 @@ static const char *const capitalized_types[] = {
     "AWS::ElasticBeanstalk::",
     "AWS::ACM::Certificate",
     "AWS::S3::Bucket",
+    "AWS::ElastiCache::",
+    "AWS::CloudFront::Distribution",
+    "AWS::WAFv2::WebACL",
 };
 
 /* attest's own types (resource-types.md) that share those prefixes: never
@@ -58,6 +62,7 @@ static const char *const id_is_name[] = {
     "AWS::IAM::Group",
     "AWS::IAM::Role",
     "AWS::RDS::DBInstance",
+    "AWS::IAM::ServerCertificate",
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -359,6 +364,8 @@ convert(struct awsconfig_conv *cv, const json_t *item, json_t *res)
 		rc = awsconfig_fix_type(cv, res, conf, supp);
 		awsconfig_path_pop(cv, mark);
 	}
+	if (rc == ATTEST_OK)
+		rc = awsconfig_fix_service(cv, item, res, conf, &supp);
 	if (rc == ATTEST_OK)
 		rc = add_capture_time(cv->ctx, item, &supp);
 	if (rc == ATTEST_OK && supp &&

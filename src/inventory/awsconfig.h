@@ -65,4 +65,15 @@ attest_rc awsconfig_parse(struct awsconfig_conv *cv, const char *text, size_t n,
  * in place; S3 settings take the shapes of the S3 API. */
 attest_rc awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t *supp);
 
+/* Per-service fixes (awsconfig_svc.c), after awsconfig_fix_type(): key
+ * casing of the services Config records in CloudFormation's PascalCase while
+ * the API is camelCase (ECS, EKS, ECR) and the reverse, flat attribute maps
+ * wrapped as the API returns them (SQS, SNS), supplementary settings in the
+ * API's shape, policy documents parsed, and the native id. item is the
+ * configuration item (for the ARN and relationships); conf the converted
+ * configuration (may be NULL or null); *supp may be NULL and is created when
+ * a value moves into it. */
+attest_rc awsconfig_fix_service(struct awsconfig_conv *cv, const json_t *item, json_t *res,
+                                json_t *conf, json_t **supp);
+
 #endif

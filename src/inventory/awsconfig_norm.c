@@ -33,6 +33,35 @@ static const struct key_fix key_fixes[] = {
     {"AWS::S3::Bucket", NULL, "kmsMasterKeyID", "KMSMasterKeyID"},
     {"AWS::KMS::Key", NULL, "awsaccountId", "AWSAccountId"},
     {"AWS::Lambda::Function", NULL, "kmsKeyArn", "KMSKeyArn"},
+    {"AWS::Lambda::Function", NULL, "kmskeyArn", "KMSKeyArn"},
+    {"AWS::DynamoDB::Table", NULL, "ssedescription", "SSEDescription"},
+    {"AWS::DynamoDB::Table", NULL, "sseDescription", "SSEDescription"},
+    {"AWS::DynamoDB::Table", NULL, "ssetype", "SSEType"},
+    {"AWS::DynamoDB::Table", NULL, "sseType", "SSEType"},
+    {"AWS::DynamoDB::Table", NULL, "kmsmasterKeyArn", "KMSMasterKeyArn"},
+    {"AWS::DynamoDB::Table", NULL, "kmsMasterKeyArn", "KMSMasterKeyArn"},
+    {"AWS::DynamoDB::Table", NULL, "kmsmasterKeyId", "KMSMasterKeyId"},
+    {"AWS::DynamoDB::Table", NULL, "sseSpecification", "SSESpecification"},
+    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "dnsname", "DNSName"},
+    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "sslcertificateId", "SSLCertificateId"},
+    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "vpcid", "VPCId"},
+    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "lbcookieStickinessPolicies",
+     "LBCookieStickinessPolicies"},
+    {"AWS::ElasticLoadBalancingV2::LoadBalancer", NULL, "dnsname", "DNSName"},
+    {"AWS::ElastiCache::", NULL, "arn", "ARN"},
+    {"AWS::CloudFront::Distribution", NULL, "arn", "ARN"},
+    {"AWS::CloudFront::Distribution", NULL, "acmCertificateArn", "ACMCertificateArn"},
+    {"AWS::CloudFront::Distribution", NULL, "AcmCertificateArn", "ACMCertificateArn"},
+    {"AWS::CloudFront::Distribution", NULL, "sslSupportMethod", "SSLSupportMethod"},
+    {"AWS::CloudFront::Distribution", NULL, "SslSupportMethod", "SSLSupportMethod"},
+    {"AWS::CloudFront::Distribution", NULL, "iamCertificateId", "IAMCertificateId"},
+    {"AWS::CloudFront::Distribution", NULL, "isIPV6Enabled", "IsIPV6Enabled"},
+    {"AWS::CloudFront::Distribution", NULL, "webACLId", "WebACLId"},
+    {"AWS::CloudFront::Distribution", NULL, "lambdaFunctionARN", "LambdaFunctionARN"},
+    {"AWS::CloudFront::Distribution", NULL, "OriginSSLProtocols", "OriginSslProtocols"},
+    {"AWS::WAFv2::WebACL", NULL, "arn", "ARN"},
+    {"AWS::WAFv2::WebACL", NULL, "ipsetReferenceStatement", "IPSetReferenceStatement"},
+    {"AWS::WAFv2::WebACL", NULL, "ipSetReferenceStatement", "IPSetReferenceStatement"},
     {"AWS::CloudWatch::Alarm", NULL, "okactions", "OKActions"},
     {"AWS::CloudWatch::Alarm", NULL, "okActions", "OKActions"},
 };
@@ -95,6 +124,14 @@ static bool
 is_tags_key(const char *key)
 {
 	return key && key_is(key, "tags");
+}
+
+/* Maps whose keys are the user's, not the API's: Lambda environment
+ * variables (Environment.Variables). */
+static bool
+is_user_map(const char *parent, const char *key)
+{
+	return parent && key_is(parent, "environment") && key_is(key, "variables");
 }
 
 /* Form decoding: '+' is a space, %XX a byte. */
@@ -299,7 +336,8 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 		if ((rc = awsconfig_path_key(cv, k, &mark)) == ATTEST_OK) {
 			if (is_policy_key(key, k) && strncmp(cv->type, "AWS::IAM::", 10) == 0)
 				rc = awsconfig_policy_doc(cv, v, &nv);
-			else if (is_policy_key(key, k) || (is_tags_key(k) && json_is_object(v)))
+			else if (is_policy_key(key, k) ||
+			         ((is_tags_key(k) || is_user_map(key, k)) && json_is_object(v)))
 				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : attest_nomem(cv->ctx);
 			else
 				rc = awsconfig_norm(cv, v, key, k, &nv);

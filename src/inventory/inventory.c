@@ -75,8 +75,10 @@ attest_inventory_new(attest_ctx *ctx, attest_inventory **out)
 		goto out;
 	}
 	close(fd);
+	attest_tmp_register(path);
 	inv->path = attest_strdup(path);
 	if (!inv->path) {
+		attest_tmp_unregister(path);
 		unlink(path);
 		rc = attest_nomem(ctx);
 		goto out;
@@ -114,8 +116,10 @@ attest_inventory_free(attest_inventory *inv)
 	sqlite3_finalize(inv->ins);
 	sqlite3_finalize(inv->ins_collected);
 	sqlite3_close(inv->db);
-	if (inv->path)
+	if (inv->path) {
+		attest_tmp_unregister(inv->path);
 		unlink(inv->path);
+	}
 	free(inv->path);
 	free(inv->last_type);
 	free(inv);

@@ -19,6 +19,22 @@ report_query(attest_store *store, const char *sql, const char *scan_id)
 	return st;
 }
 
+attest_rc
+report_scan_row(attest_store *store, const char *sql, const char *scan_id, sqlite3_stmt **out)
+{
+	int src;
+
+	if (!(*out = report_query(store, sql, scan_id)))
+		return ATTEST_ERR_DB;
+	src = sqlite3_step(*out);
+	if (src == SQLITE_ROW)
+		return ATTEST_OK;
+	if (src == SQLITE_DONE)
+		return attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
+				    scan_id);
+	return report_db_error(store, "cannot read the scan");
+}
+
 const char *
 report_text(sqlite3_stmt *st, int col)
 {

@@ -21,11 +21,7 @@ static const char finding_sql[] =
 	"   AND m.check_id = f.check_id ORDER BY framework, control_id)),"
 	" f.reason, f.evidence"
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
-	" WHERE f.scan_id = ?1"
-	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"
-	"   ELSE 3 END, CASE c.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
-	"   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, f.check_id, f.account,"
-	"   f.region, f.resource_id, f.finding_id";
+	" WHERE f.scan_id = ?1" REPORT_FINDING_ORDER;
 
 static const char header[] = "scan,check,status,severity,resource_type,resource_id,arn,region,"
 			     "account,controls,reason,evidence\r\n";
@@ -57,18 +53,15 @@ attest_rc
 attest_report_csv(attest_store *store, const char *scan_id, FILE *out)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
-	sqlite3_stmt *st = report_query(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
+	sqlite3_stmt *st;
+	attest_rc rc = report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id, &st);
 	int src, i;
 
-	if (!st)
-		return rc;
-	src = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (src != SQLITE_ROW)
-		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s'", scan_id);
-	if (!(st = report_query(store, finding_sql, scan_id)))
+	if (rc != ATTEST_OK)
 		return rc;
+	if (!(st = report_query(store, finding_sql, scan_id)))
+		return ATTEST_ERR_DB;
 	fputs(header, out);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < N_COLS; i++) {

@@ -15,12 +15,6 @@
 
 #define LIST_MAX 100
 
-#define TRY(expr)                                                                              \
-	do {                                                                                   \
-		if ((expr) < 0)                                                                \
-			goto out;                                                              \
-	} while (0)
-
 static const char fw_sql[] =
 	"SELECT f.framework, f.title, f.score, f.coverage, count(c.status),"
 	" total(c.status = 'fail'), total(c.status = 'error'),"
@@ -44,6 +38,8 @@ static const char list_sql[] =
 	" LIMIT " "100";
 
 _Static_assert(LIST_MAX == 100, "keep list_sql's LIMIT in step");
+
+static const char *const suite_counts[] = {"tests", "failures", "errors", "skipped"};
 
 static const char *
 skip_reason(const char *status)
@@ -108,6 +104,17 @@ out:
 	return r;
 }
 
+/* <property name value/>; a NULL column's value is "none". */
+static int
+property(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
+{
+	if (report_xml_start(x, "property") < 0 || report_xml_attr(x, "name", name) < 0 ||
+	    report_xml_attr(x, "value", sqlite3_column_type(st, col) == SQLITE_NULL
+					       ? "none" : report_text(st, col)) < 0)
+		return -1;
+	return report_xml_end(x);
+}
+
 static int
 write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, const char *fw)
 {
@@ -137,21 +144,20 @@ attest_rc
 attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 {
 	sqlite3_stmt *fw = report_query(store, fw_sql, scan_id), *cs = NULL, *list = NULL;
-	sqlite3_stmt *scan = report_query(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id);
+	sqlite3_stmt *scan = NULL;
 	struct report_xml x;
 	long long tests = 0, fails = 0, errors = 0, skipped = 0;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src, r;
 	bool open = false;
 
-	if (!fw || !scan || !(cs = report_query(store, ctl_sql, scan_id)) ||
+	if (!fw || !(cs = report_query(store, ctl_sql, scan_id)) ||
 	    !(list = report_query(store, list_sql, scan_id)))
 		goto done;
-	if (sqlite3_step(scan) != SQLITE_ROW) {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
-				  scan_id);
+	if ((rc = report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id,
+				  &scan)) != ATTEST_OK)
 		goto done;
-	}
+	rc = ATTEST_ERR_DB;
 	/* The totals go on <testsuites>, before any suite: one pass to add up. */
 	while ((src = sqlite3_step(fw)) == SQLITE_ROW) {
 		tests += sqlite3_column_int64(fw, 4);
@@ -177,26 +183,12 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 
 		TRY(report_xml_start(&x, "testsuite"));
 		TRY(report_xml_attr(&x, "name", id));
-		TRY(report_xml_attrf(&x, "tests", "%d", sqlite3_column_int(fw, 4)));
-		TRY(report_xml_attrf(&x, "failures", "%d", sqlite3_column_int(fw, 5)));
-		TRY(report_xml_attrf(&x, "errors", "%d", sqlite3_column_int(fw, 6)));
-		TRY(report_xml_attrf(&x, "skipped", "%d", sqlite3_column_int(fw, 7)));
+		TRY(report_xml_int_attrs(&x, fw, 4, suite_counts, 4));
 		TRY(report_xml_attr(&x, "timestamp", report_text(fw, 8)));
 		TRY(report_xml_start(&x, "properties"));
-		TRY(report_xml_start(&x, "property"));
-		TRY(report_xml_attr(&x, "name", "title"));
-		TRY(report_xml_attr(&x, "value", report_text(fw, 1)));
-		TRY(report_xml_end(&x));
-		TRY(report_xml_start(&x, "property"));
-		TRY(report_xml_attr(&x, "name", "score"));
-		TRY(report_xml_attr(&x, "value", sqlite3_column_type(fw, 2) == SQLITE_NULL
-						     ? "none" : report_text(fw, 2)));
-		TRY(report_xml_end(&x));
-		TRY(report_xml_start(&x, "property"));
-		TRY(report_xml_attr(&x, "name", "coverage"));
-		TRY(report_xml_attr(&x, "value", sqlite3_column_type(fw, 3) == SQLITE_NULL
-						     ? "none" : report_text(fw, 3)));
-		TRY(report_xml_end(&x));
+		TRY(property(&x, "title", fw, 1));
+		TRY(property(&x, "score", fw, 2));
+		TRY(property(&x, "coverage", fw, 3));
 		TRY(report_xml_end(&x));
 		sqlite3_reset(cs);
 		sqlite3_bind_text(cs, 2, id, -1, SQLITE_TRANSIENT);

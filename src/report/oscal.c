@@ -20,12 +20,6 @@
 #define ATTEST_NS "urn:attest:oscal"
 #define OSCAL_VERSION "1.0.6"
 
-#define TRY(expr)                                                                              \
-	do {                                                                                   \
-		if ((expr) < 0)                                                                \
-			goto out;                                                              \
-	} while (0)
-
 static const char scan_sql[] =
 	"SELECT scan_id, started_at, finished_at, as_of, attest_version, accounts, regions,"
 	" inventory_sha256, resource_count FROM scans WHERE scan_id = ?1";
@@ -260,11 +254,10 @@ write_reviewed(struct oscal *o)
 	TRY(report_xml_end(&o->x));
 	rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !o->x.failed)
-		report_db_error(o->x.store, "cannot read the controls of the scan");
+	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
 	sqlite3_finalize(fw);
 	sqlite3_finalize(cs);
-	return o->x.failed ? ATTEST_ERR_IO : rc;
+	return rc;
 }
 
 static int
@@ -355,10 +348,9 @@ write_observations(struct oscal *o)
 	if (src == SQLITE_DONE)
 		rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !o->x.failed)
-		report_db_error(o->x.store, "cannot read the findings of the scan");
+	rc = report_xml_result(&o->x, rc, "cannot read the findings of the scan");
 	sqlite3_finalize(st);
-	return o->x.failed ? ATTEST_ERR_IO : rc;
+	return rc;
 }
 
 /* Our control status as an OSCAL objective status and the reason given. */
@@ -475,8 +467,7 @@ write_findings(struct oscal *o)
 	if (src == SQLITE_DONE)
 		rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !o->x.failed)
-		report_db_error(o->x.store, "cannot read the controls of the scan");
+	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
 done:
 	sqlite3_finalize(cs);
 	sqlite3_finalize(rel);
@@ -546,15 +537,8 @@ attest_report_oscal(attest_store *store, const char *scan_id, FILE *out)
 	o.scan_id = scan_id;
 	attest_buf_init(&o.tok, 1u << 20);
 	attest_buf_init(&o.val, 64u << 20);
-	if (!(scan = report_query(store, scan_sql, scan_id))) {
-		rc = ATTEST_ERR_DB;
+	if ((rc = report_scan_row(store, scan_sql, scan_id, &scan)) != ATTEST_OK)
 		goto done;
-	}
-	if (sqlite3_step(scan) != SQLITE_ROW) {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
-				  scan_id);
-		goto done;
-	}
 	snprintf(o.as_of, sizeof(o.as_of), "%s", report_text(scan, 3));
 	if ((rc = report_xml_open(&o.x, store, out, "the OSCAL report")) != ATTEST_OK)
 		goto done;

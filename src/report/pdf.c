@@ -71,6 +71,13 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 					    report_section_name(t->sections[i]));
 			goto out;
 		}
+		/* The changes belong with the summary: a template that asks for
+		 * the summary gets them right after it. */
+		if (t->sections[i] == PDF_SEC_SUMMARY &&
+		    ((rc = pdf_changes(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
+			attest_error_prefix(ctx, "cannot render the changes section of the PDF report");
+			goto out;
+		}
 	}
 	rc = pdf_save(&p, out);
 out:

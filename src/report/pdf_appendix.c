@@ -94,7 +94,7 @@ scoring(struct pdf *p, HPDF_Outline top)
 
 /* One digest per control over the findings of its checks. */
 static attest_rc
-digests(struct pdf *p, const struct pdf_scan *s, const char *fw)
+digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
 	struct pdf_table t = {3, {"Control", "Findings", "Evidence SHA-256"},
 			      {0.14f, 0.12f, 0.74f}, 8, 0};
@@ -119,6 +119,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw)
 	int src;
 	attest_rc rc = ATTEST_OK;
 
+	(void)o;
 	if (!st || !md) {
 		sqlite3_finalize(st);
 		EVP_MD_CTX_free(md);
@@ -167,9 +168,6 @@ pdf_appendix(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
 	HPDF_Outline top = pdf_heading(p, 0, "Appendix", NULL), o;
-	sqlite3_stmt *st;
-	char title[320];
-	attest_rc rc = ATTEST_OK;
 
 	metadata(p, s, top);
 	scoring(p, top);
@@ -180,16 +178,5 @@ pdf_appendix(struct pdf *p, const struct pdf_scan *s)
 		      "type and resource id, one line each of check id, status, resource id and the "
 		      "evidence JSON as stored in the history database, separated by tabs and ended "
 		      "by a newline. A control with no findings has the digest of nothing.");
-	if (!(st = report_query(s->store,
-				"SELECT framework, title FROM scan_frameworks WHERE scan_id = ?1"
-				" ORDER BY seq",
-				s->id)))
-		return ATTEST_ERR_DB;
-	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
-		snprintf(title, sizeof(title), "%s (%s)", report_text(st, 1), report_text(st, 0));
-		pdf_heading(p, 2, title, o);
-		rc = digests(p, s, report_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return pdf_each_framework(p, s, 2, o, digests);
 }

@@ -15,13 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEVERITY_RANK(col)                                                                     \
-	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
-	" WHEN 'low' THEN 3 ELSE 4 END"
-
 /* Failing controls of a framework, worst first. */
 static const char failing_sql[] =
-	"SELECT c.control_id, c.title, min(" SEVERITY_RANK("k.severity") ") AS r, sum(k.n_fail),"
+	"SELECT c.control_id, c.title, min(" REPORT_SEVERITY_RANK("k.severity") ") AS r, sum(k.n_fail),"
 	" count(*)"
 	" FROM scan_controls c"
 	" JOIN scan_control_checks m ON m.scan_id = c.scan_id AND m.framework = c.framework"
@@ -39,11 +35,8 @@ static const char finding_sql[] =
 	" JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
 	"   AND f.status = 'fail'"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3"
-	" ORDER BY " SEVERITY_RANK("k.severity") ", f.check_id, f.account, f.region,"
+	" ORDER BY " REPORT_SEVERITY_RANK("k.severity") ", f.check_id, f.account, f.region,"
 	"   f.resource_id LIMIT ?4";
-
-static const char fw_sql[] =
-	"SELECT framework, title FROM scan_frameworks WHERE scan_id = ?1 ORDER BY seq";
 
 static const struct pdf_rgb *
 severity_color(const struct pdf *p, const char *sev)
@@ -208,13 +201,9 @@ attest_rc
 pdf_findings(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
-	HPDF_Outline top = pdf_heading(p, 0, "Failing findings", NULL), o;
-	sqlite3_stmt *st = report_query(s->store, fw_sql, s->id);
+	HPDF_Outline top = pdf_heading(p, 0, "Failing findings", NULL);
 	char text[512];
-	attest_rc rc = ATTEST_OK;
 
-	if (!st)
-		return ATTEST_ERR_DB;
 	snprintf(text, sizeof(text),
 		 "The failing findings of each failing control, most severe first. Each names the "
 		 "resource, the reason and the observed configuration (evidence, with its SHA-256); "
@@ -222,13 +211,7 @@ pdf_findings(struct pdf *p, const struct pdf_scan *s)
 		 "per control.",
 		 p->t->findings_per_control);
 	pdf_paragraph(p, &body, 0, text);
-	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
-		snprintf(text, sizeof(text), "%s (%s)", report_text(st, 1), report_text(st, 0));
-		o = pdf_heading(p, 1, text, top);
-		rc = framework_findings(p, s, report_text(st, 0), o);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return pdf_each_framework(p, s, 1, top, framework_findings);
 }
 
 /* ---- manual controls ------------------------------------------------------ */

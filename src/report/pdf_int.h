@@ -161,8 +161,18 @@ struct pdf_scan {
 attest_rc pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s);
 void pdf_scan_release(struct pdf_scan *s);
 
+/* Runs fn for each framework of the scan, in catalog order, under a heading
+ * "Title (id)" of the given level and outline parent; fn gets the heading's
+ * outline entry. Stops at the first error. */
+typedef attest_rc (*pdf_framework_fn)(struct pdf *p, const struct pdf_scan *s, const char *fw,
+				      HPDF_Outline o);
+attest_rc pdf_each_framework(struct pdf *p, const struct pdf_scan *s, int level,
+			     HPDF_Outline parent, pdf_framework_fn fn);
+
 attest_rc pdf_cover(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_summary(struct pdf *p, const struct pdf_scan *s);
+/* Follows the summary: what changed since the previous scan of the scope. */
+attest_rc pdf_changes(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_controls(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_findings(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_manual(struct pdf *p, const struct pdf_scan *s);

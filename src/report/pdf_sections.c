@@ -26,23 +26,19 @@ attest_rc
 pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s)
 {
 	sqlite3_stmt *st;
-	attest_rc rc = ATTEST_ERR_DB;
+	attest_rc rc;
 
 	memset(s, 0, sizeof(*s));
 	s->store = store;
 	s->id = id;
-	st = report_query(store,
-			  "SELECT scope, started_at, finished_at, as_of, attest_version,"
-			  " (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
-			  " (SELECT group_concat(value, ', ') FROM json_each(regions)), sources,"
-			  " inventory_sha256, resource_count FROM scans WHERE scan_id = ?1",
-			  id);
-	if (!st)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
+	rc = report_scan_row(store,
+			     "SELECT scope, started_at, finished_at, as_of, attest_version,"
+			     " (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
+			     " (SELECT group_concat(value, ', ') FROM json_each(regions)), sources,"
+			     " inventory_sha256, resource_count FROM scans WHERE scan_id = ?1",
+			     id, &st);
+	if (rc != ATTEST_OK)
 		goto out;
-	}
 	s->scope = dup_col(st, 0);
 	s->started = dup_col(st, 1);
 	s->finished = dup_col(st, 2);
@@ -76,6 +72,24 @@ pdf_scan_release(struct pdf_scan *s)
 	free(s->regions);
 	free(s->sources);
 	free(s->inventory_sha256);
+}
+
+attest_rc
+pdf_each_framework(struct pdf *p, const struct pdf_scan *s, int level, HPDF_Outline parent,
+		   pdf_framework_fn fn)
+{
+	sqlite3_stmt *st = report_query(s->store, fw_sql, s->id);
+	char title[512];
+	attest_rc rc = ATTEST_OK;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
+		snprintf(title, sizeof(title), "%s (%s)", report_text(st, 1), report_text(st, 0));
+		rc = fn(p, s, report_text(st, 0), pdf_heading(p, level, title, parent));
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* ---- cover ----------------------------------------------------------------- */
@@ -223,85 +237,103 @@ trend_free(struct trend *t)
 	free(t->has);
 }
 
+/* The chart's scans: this one and those before it in its scope, newest first
+ * as attest_store_history lists them (start time, then the order stored). */
+struct trend_axis {
+	struct trend *t;
+	const char *id;
+	char (*ids)[ATTEST_SCAN_ID_MAX];
+	size_t max;
+	bool seen; /* this scan was reached: the rest are older */
+};
+
+static void
+axis_scan(void *data, const struct attest_scan_info *scan)
+{
+	struct trend_axis *a = data;
+	struct trend *t = a->t;
+
+	if (!a->seen && strcmp(scan->id, a->id) != 0)
+		return; /* a later scan of the scope */
+	a->seen = true;
+	if (t->n_scans >= a->max)
+		return;
+	snprintf(a->ids[t->n_scans], ATTEST_SCAN_ID_MAX, "%s", scan->id);
+	snprintf(t->dates[t->n_scans], 11, "%.10s", scan->started_at ? scan->started_at : "");
+	t->n_scans++;
+}
+
+struct trend_series {
+	struct trend_axis *a;
+	size_t k; /* the framework */
+};
+
+static void
+series_point(void *data, const struct attest_trend_point *pt)
+{
+	struct trend_series *ser = data;
+	struct trend *t = ser->a->t;
+	size_t i;
+
+	for (i = 0; i < t->n_scans; i++)
+		if (strcmp(ser->a->ids[i], pt->scan_id) == 0) {
+			t->score[ser->k * t->n_scans + i] = pt->score;
+			t->has[ser->k * t->n_scans + i] = pt->has_score;
+			return;
+		}
+}
+
+/* Reads the chart through the history queries of `attest history` and
+ * `attest trend`, so "the same scope" and the order of scans started in the
+ * same second are theirs. */
 static attest_rc
 trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 {
-	sqlite3_stmt *st = NULL, *sc = NULL;
-	char (*ids)[ATTEST_SCAN_ID_MAX] = NULL;
-	size_t i, k, max = (size_t)p->t->trend_scans;
-	attest_rc rc = ATTEST_ERR_DB;
+	struct attest_history_filter f = {.scope = s->scope, .until = s->started};
+	struct trend_axis a = {t, s->id, NULL, (size_t)p->t->trend_scans, false};
+	struct trend_series ser = {&a, 0};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	attest_rc rc;
 
 	memset(t, 0, sizeof(*t));
-	ids = calloc(max, sizeof(*ids));
-	t->dates = calloc(max, sizeof(*t->dates));
+	a.ids = calloc(a.max, sizeof(*a.ids));
+	t->dates = calloc(a.max, sizeof(*t->dates));
 	t->fw = calloc(64, sizeof(*t->fw));
-	if (!ids || !t->dates || !t->fw)
-		goto nomem;
-	/* Newest first, reversed below so the chart reads left to right. */
-	st = report_query(s->store,
-			  "SELECT scan_id, substr(started_at, 1, 10) FROM scans"
-			  " WHERE scope = ?2 AND (scan_id = ?1 OR started_at <"
-			  " (SELECT started_at FROM scans WHERE scan_id = ?1))"
-			  " ORDER BY started_at DESC, scan_id DESC LIMIT ?3",
-			  s->id);
-	if (!st)
-		goto out;
-	sqlite3_bind_text(st, 2, s->scope, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, (int)max);
-	while (sqlite3_step(st) == SQLITE_ROW && t->n_scans < max) {
-		snprintf(ids[t->n_scans], ATTEST_SCAN_ID_MAX, "%s", report_text(st, 0));
-		snprintf(t->dates[t->n_scans], 11, "%s", report_text(st, 1));
-		t->n_scans++;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (t->n_scans < 2) {
-		rc = ATTEST_OK;
+	if (!a.ids || !t->dates || !t->fw) {
+		rc = attest_nomem(p->ctx);
 		goto out;
 	}
+	if ((rc = attest_store_history(s->store, &f, axis_scan, &a)) != ATTEST_OK ||
+	    t->n_scans < 2)
+		goto out;
 	for (i = 0; i < t->n_scans / 2; i++) { /* oldest first */
 		char tmp[ATTEST_SCAN_ID_MAX], d[11];
 
-		memcpy(tmp, ids[i], sizeof(tmp));
-		memcpy(ids[i], ids[t->n_scans - 1 - i], sizeof(tmp));
-		memcpy(ids[t->n_scans - 1 - i], tmp, sizeof(tmp));
+		memcpy(tmp, a.ids[i], sizeof(tmp));
+		memcpy(a.ids[i], a.ids[t->n_scans - 1 - i], sizeof(tmp));
+		memcpy(a.ids[t->n_scans - 1 - i], tmp, sizeof(tmp));
 		memcpy(d, t->dates[i], sizeof(d));
 		memcpy(t->dates[i], t->dates[t->n_scans - 1 - i], sizeof(d));
 		memcpy(t->dates[t->n_scans - 1 - i], d, sizeof(d));
 	}
-	if (!(st = report_query(s->store, fw_sql, s->id)))
+	if (!(st = report_query(s->store, fw_sql, s->id))) {
+		rc = ATTEST_ERR_DB;
 		goto out;
+	}
 	while (sqlite3_step(st) == SQLITE_ROW && t->n_fw < 64)
 		snprintf(t->fw[t->n_fw++], 64, "%s", report_text(st, 0));
 	t->score = calloc(t->n_fw * t->n_scans, sizeof(*t->score));
 	t->has = calloc(t->n_fw * t->n_scans, sizeof(*t->has));
-	if (!t->score || !t->has)
-		goto nomem;
-	if (sqlite3_prepare_v2(attest_store_db(s->store),
-			       "SELECT score FROM scan_frameworks WHERE scan_id = ?1 AND framework = ?2",
-			       -1, &sc, NULL) != SQLITE_OK)
+	if (!t->score || !t->has) {
+		rc = attest_nomem(p->ctx);
 		goto out;
-	for (k = 0; k < t->n_fw; k++)
-		for (i = 0; i < t->n_scans; i++) {
-			sqlite3_reset(sc);
-			sqlite3_bind_text(sc, 1, ids[i], -1, SQLITE_STATIC);
-			sqlite3_bind_text(sc, 2, t->fw[k], -1, SQLITE_STATIC);
-			if (sqlite3_step(sc) == SQLITE_ROW &&
-			    sqlite3_column_type(sc, 0) != SQLITE_NULL) {
-				t->score[k * t->n_scans + i] = sqlite3_column_double(sc, 0);
-				t->has[k * t->n_scans + i] = true;
-			}
-		}
-	rc = ATTEST_OK;
-	goto out;
-nomem:
-	rc = attest_nomem(p->ctx);
+	}
+	for (ser.k = 0; ser.k < t->n_fw && rc == ATTEST_OK; ser.k++)
+		rc = attest_store_trend(s->store, t->fw[ser.k], &f, series_point, &ser);
 out:
-	if (rc == ATTEST_ERR_DB)
-		report_db_error(s->store, "cannot read the score history");
 	sqlite3_finalize(st);
-	sqlite3_finalize(sc);
-	free(ids);
+	free(a.ids);
 	return rc;
 }
 
@@ -377,8 +409,10 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 	while (sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p))
 		framework_block(p, st);
 	sqlite3_finalize(st);
-	if ((rc = trend_load(p, s, &t)) != ATTEST_OK)
+	if ((rc = trend_load(p, s, &t)) != ATTEST_OK) {
+		trend_free(&t);
 		return rc;
+	}
 	if (t.n_scans >= 2) {
 		pdf_need(p, 290 + 12 * (float)t.n_fw); /* the heading stays with its chart */
 		pdf_heading(p, 1, "Score trend", p->outline);
@@ -399,7 +433,7 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 /* ---- controls --------------------------------------------------------------- */
 
 static attest_rc
-control_table(struct pdf *p, const struct pdf_scan *s, const char *fw)
+control_table(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
 	struct pdf_table t = {5, {"Control", "Title", "Level", "Status", "Failing"},
 			      {0.11f, 0.58f, 0.08f, 0.14f, 0.09f}, 8.5f, 0};
@@ -415,6 +449,7 @@ control_table(struct pdf *p, const struct pdf_scan *s, const char *fw)
 	const struct pdf_rgb *colors[5] = {NULL};
 	char status[48], failing[32];
 
+	(void)o;
 	if (!st)
 		return ATTEST_ERR_DB;
 	sqlite3_bind_text(st, 2, fw, -1, SQLITE_STATIC);
@@ -441,20 +476,9 @@ pdf_controls(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	HPDF_Outline top = pdf_heading(p, 0, "Controls", NULL);
-	sqlite3_stmt *st = report_query(s->store, fw_sql, s->id);
-	char title[320];
-	attest_rc rc = ATTEST_OK;
 
-	if (!st)
-		return ATTEST_ERR_DB;
 	pdf_paragraph(p, &body, 0,
 		      "Every control of each framework with its status. \"Failing\" counts the "
 		      "resources that failed the control's checks.");
-	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
-		snprintf(title, sizeof(title), "%s (%s)", report_text(st, 1), report_text(st, 0));
-		pdf_heading(p, 1, title, top);
-		rc = control_table(p, s, report_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return pdf_each_framework(p, s, 1, top, control_table);
 }

@@ -9,8 +9,24 @@
 
 #include <jansson.h>
 
+/* Orders by severity, worst first; col names the severity column. */
+#define REPORT_SEVERITY_RANK(col)                                                              \
+	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"           \
+	" WHEN 'low' THEN 3 ELSE 4 END"
+/* The order findings are listed in (f: findings, c: their scan_checks row):
+ * failures, then errors, then passes and the rest, each worst first. */
+#define REPORT_FINDING_ORDER                                                                   \
+	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"     \
+	"   ELSE 3 END, " REPORT_SEVERITY_RANK("c.severity") ", f.check_id, f.account,"         \
+	"   f.region, f.resource_id, f.finding_id"
+
 /* Prepares sql on the store, binding ?1 to scan_id; NULL with the error set. */
 sqlite3_stmt *report_query(attest_store *store, const char *sql, const char *scan_id);
+/* Prepares sql (with ?1 the scan id, returning one row per scan) and steps to
+ * that row: *out is the statement on its row (finalize it, also on failure).
+ * ATTEST_ERR_NOTFOUND when the store holds no such scan. */
+attest_rc report_scan_row(attest_store *store, const char *sql, const char *scan_id,
+			  sqlite3_stmt **out);
 /* Column as text ("" for NULL) and as a parsed JSON value (new reference;
  * the text as a JSON string if it is not JSON, null for NULL). */
 const char *report_text(sqlite3_stmt *st, int col);

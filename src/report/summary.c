@@ -130,8 +130,12 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
 		has = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		score = sqlite3_column_double(st, 3);
-		fprintf(out, "%s%s%s  %s %s\n  ", s->bold, report_text(st, 0), s->reset,
-			report_text(st, 1), report_text(st, 2));
+		/* Titles often carry the version already ("... v3.0.0"). */
+		fprintf(out, "%s%s%s  %s", s->bold, report_text(st, 0), s->reset,
+			report_text(st, 1));
+		if (!strstr(report_text(st, 1), report_text(st, 2)))
+			fprintf(out, " (version %s)", report_text(st, 2));
+		fputs("\n  ", out);
 		bar(out, s, score, has);
 		if (has)
 			fprintf(out, " score %5.1f%%", score);

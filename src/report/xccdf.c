@@ -16,12 +16,6 @@
 #define XCCDF_NS "http://checklists.nist.gov/xccdf/1.2"
 #define ID_PREFIX "xccdf_attest_"
 
-#define TRY(expr)                                                                              \
-	do {                                                                                   \
-		if ((expr) < 0)                                                                \
-			goto out;                                                              \
-	} while (0)
-
 static const char scan_sql[] =
 	"SELECT scan_id, started_at, finished_at, as_of, attest_version, accounts,"
 	" inventory_sha256 FROM scans WHERE scan_id = ?1";
@@ -90,11 +84,24 @@ rule_id_attr(struct report_xml *x, const char *name, const char *check)
 	return report_xml_attrf(x, name, ID_PREFIX "rule_%s", check);
 }
 
+/* <fix system> with the remediation's script under key, if it has one. */
+static int
+fix(struct report_xml *x, const json_t *rem, const char *key, const char *system)
+{
+	const json_t *v = json_object_get(rem, key);
+
+	if (!json_is_string(v))
+		return 0;
+	if (report_xml_start(x, "fix") < 0 || report_xml_attr(x, "system", system) < 0 ||
+	    report_xml_text(x, json_string_value(v)) < 0)
+		return -1;
+	return report_xml_end(x);
+}
+
 static int
 write_rule(struct report_xml *x, sqlite3_stmt *st, sqlite3_stmt *ids)
 {
-	json_t *rem = report_json_col(st, 4), *refs = report_json_col(st, 5), *v, *ref;
-	size_t i;
+	json_t *rem = report_json_col(st, 4), *refs = report_json_col(st, 5), *v;
 	int src, r = -1;
 
 	TRY(report_xml_start(x, "Rule"));
@@ -104,15 +111,7 @@ write_rule(struct report_xml *x, sqlite3_stmt *st, sqlite3_stmt *ids)
 	TRY(report_xml_elem(x, "title", report_text(st, 1)));
 	if (*report_text(st, 3))
 		TRY(report_xml_elem(x, "description", report_text(st, 3)));
-	json_array_foreach(refs, i, ref) {
-		if (!json_is_string(v = json_object_get(ref, "href")))
-			continue;
-		TRY(report_xml_start(x, "reference"));
-		TRY(report_xml_attr(x, "href", json_string_value(v)));
-		if (json_is_string(v = json_object_get(ref, "title")))
-			TRY(report_xml_text(x, json_string_value(v)));
-		TRY(report_xml_end(x));
-	}
+	TRY(report_xml_references(x, refs));
 	if (*report_text(st, 3))
 		TRY(report_xml_elem(x, "rationale", report_text(st, 3)));
 	sqlite3_reset(ids);
@@ -130,18 +129,8 @@ write_rule(struct report_xml *x, sqlite3_stmt *st, sqlite3_stmt *ids)
 	}
 	if (json_is_string(v = json_object_get(rem, "steps")))
 		TRY(report_xml_elem(x, "fixtext", json_string_value(v)));
-	if (json_is_string(v = json_object_get(rem, "cli"))) {
-		TRY(report_xml_start(x, "fix"));
-		TRY(report_xml_attr(x, "system", "urn:xccdf:fix:script:sh"));
-		TRY(report_xml_text(x, json_string_value(v)));
-		TRY(report_xml_end(x));
-	}
-	if (json_is_string(v = json_object_get(rem, "terraform"))) {
-		TRY(report_xml_start(x, "fix"));
-		TRY(report_xml_attr(x, "system", "urn:xccdf:fix:script:terraform"));
-		TRY(report_xml_text(x, json_string_value(v)));
-		TRY(report_xml_end(x));
-	}
+	TRY(fix(x, rem, "cli", "urn:xccdf:fix:script:sh"));
+	TRY(fix(x, rem, "terraform", "urn:xccdf:fix:script:terraform"));
 	TRY(report_xml_start(x, "check"));
 	TRY(report_xml_attr(x, "system", "urn:attest:check:sql"));
 	TRY(report_xml_start(x, "check-content-ref"));
@@ -289,28 +278,22 @@ write_test_result(struct report_xml *x, const char *id, sqlite3_stmt *scan)
 	TRY(report_xml_end(x));
 	rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !x->failed)
-		report_db_error(x->store, "cannot read the results of the scan");
+	rc = report_xml_result(x, rc, "cannot read the results of the scan");
 	json_decref(accounts);
 	sqlite3_finalize(st);
 	sqlite3_finalize(sc);
-	return x->failed ? ATTEST_ERR_IO : rc;
+	return rc;
 }
 
 attest_rc
 attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out)
 {
 	struct report_xml x;
-	sqlite3_stmt *scan = report_query(store, scan_sql, scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
+	sqlite3_stmt *scan;
+	attest_rc rc = report_scan_row(store, scan_sql, scan_id, &scan);
 
-	if (!scan)
-		return rc;
-	if (sqlite3_step(scan) != SQLITE_ROW) {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
-				  scan_id);
+	if (rc != ATTEST_OK)
 		goto done;
-	}
 	if ((rc = report_xml_open(&x, store, out, "the XCCDF report")) != ATTEST_OK)
 		goto done;
 	rc = ATTEST_ERR_IO;

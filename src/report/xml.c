@@ -15,12 +15,6 @@
 
 #define NS "urn:attest:report:1"
 
-#define TRY(expr)                                                                              \
-	do {                                                                                   \
-		if ((expr) < 0)                                                                \
-			goto out;                                                              \
-	} while (0)
-
 static const char scan_sql[] =
 	"SELECT scan_id, started_at, finished_at, as_of, attest_version, scope, accounts,"
 	" regions, sources, inventory_sha256, resource_count FROM scans WHERE scan_id = ?1";
@@ -57,11 +51,14 @@ static const char finding_sql[] =
 	"   framework, control_id FROM scan_control_checks m WHERE m.scan_id = f.scan_id"
 	"   AND m.check_id = f.check_id ORDER BY framework, control_id) m)"
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
-	" WHERE f.scan_id = ?1"
-	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"
-	"   ELSE 3 END, CASE c.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
-	"   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, f.check_id, f.account,"
-	"   f.region, f.resource_id, f.finding_id";
+	" WHERE f.scan_id = ?1" REPORT_FINDING_ORDER;
+
+static const char *const fw_counts[] = {"total",         "pass",           "fail",
+					"manual",        "not-evaluated",  "not-applicable",
+					"error",         "excepted",       "attested"};
+static const char *const chk_counts[] = {"pass", "fail", "error", "not-applicable"};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Writes the attribute only when the column is not NULL. */
 static int
@@ -80,20 +77,24 @@ opt_elem(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
 	return report_xml_elem(x, name, report_text(st, col));
 }
 
-/* A JSON array of strings from a column, one element each. */
+/* A JSON array of strings from a column, one element each, inside list
+ * (none when list is NULL). */
 static int
-string_list(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
+string_list(struct report_xml *x, const char *list, const char *name, sqlite3_stmt *st,
+	    int col)
 {
 	json_t *arr = report_json_col(st, col), *v;
 	size_t i;
-	int r = 0;
+	int r = list ? report_xml_start(x, list) : 0;
 
 	json_array_foreach(arr, i, v) {
-		if (json_is_string(v) && (r = report_xml_elem(x, name, json_string_value(v))) < 0)
+		if (r < 0)
 			break;
+		if (json_is_string(v))
+			r = report_xml_elem(x, name, json_string_value(v));
 	}
 	json_decref(arr);
-	return r;
+	return r < 0 || !list ? r : report_xml_end(x);
 }
 
 /* The inputs read, with their digests; the source's own description as text. */
@@ -137,16 +138,11 @@ out:
 static attest_rc
 write_scan(struct report_xml *x, const char *id)
 {
-	sqlite3_stmt *st = report_query(x->store, scan_sql, id);
-	attest_rc rc = ATTEST_ERR_DB;
+	sqlite3_stmt *st;
+	attest_rc rc = report_scan_row(x->store, scan_sql, id, &st);
 
-	if (!st)
-		return rc;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = attest_error(attest_store_ctx(x->store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
+	if (rc != ATTEST_OK)
 		goto out;
-	}
-	rc = ATTEST_OK;
 	TRY(report_xml_start(x, "scan"));
 	TRY(report_xml_attr(x, "id", report_text(st, 0)));
 	TRY(report_xml_attr(x, "started-at", report_text(st, 1)));
@@ -156,12 +152,8 @@ write_scan(struct report_xml *x, const char *id)
 	TRY(report_xml_attrf(x, "resource-count", "%lld", (long long)sqlite3_column_int64(st, 10)));
 	TRY(report_xml_elem(x, "scope", report_text(st, 5)));
 	TRY(report_xml_elem(x, "inventory-sha256", report_text(st, 9)));
-	TRY(report_xml_start(x, "accounts"));
-	TRY(string_list(x, "account", st, 6));
-	TRY(report_xml_end(x));
-	TRY(report_xml_start(x, "regions"));
-	TRY(string_list(x, "region", st, 7));
-	TRY(report_xml_end(x));
+	TRY(string_list(x, "accounts", "account", st, 6));
+	TRY(string_list(x, "regions", "region", st, 7));
 	TRY(write_sources(x, st, 8));
 	TRY(report_xml_end(x));
 out:
@@ -180,7 +172,7 @@ write_control(struct report_xml *x, sqlite3_stmt *cs)
 	TRY(report_xml_elem(x, "title", report_text(cs, 2)));
 	TRY(opt_elem(x, "section", cs, 3));
 	TRY(opt_elem(x, "description", cs, 7));
-	TRY(string_list(x, "check", cs, 8));
+	TRY(string_list(x, NULL, "check", cs, 8));
 	return report_xml_end(x);
 out:
 	return -1;
@@ -209,15 +201,7 @@ write_frameworks(struct report_xml *x, const char *id)
 		TRY(report_xml_elem(x, "title", report_text(st, 2)));
 		TRY(opt_elem(x, "publisher", st, 3));
 		TRY(report_xml_start(x, "counts"));
-		TRY(report_xml_attrf(x, "total", "%d", sqlite3_column_int(st, 6)));
-		TRY(report_xml_attrf(x, "pass", "%d", sqlite3_column_int(st, 7)));
-		TRY(report_xml_attrf(x, "fail", "%d", sqlite3_column_int(st, 8)));
-		TRY(report_xml_attrf(x, "manual", "%d", sqlite3_column_int(st, 9)));
-		TRY(report_xml_attrf(x, "not-evaluated", "%d", sqlite3_column_int(st, 10)));
-		TRY(report_xml_attrf(x, "not-applicable", "%d", sqlite3_column_int(st, 11)));
-		TRY(report_xml_attrf(x, "error", "%d", sqlite3_column_int(st, 12)));
-		TRY(report_xml_attrf(x, "excepted", "%d", sqlite3_column_int(st, 13)));
-		TRY(report_xml_attrf(x, "attested", "%d", sqlite3_column_int(st, 14)));
+		TRY(report_xml_int_attrs(x, st, 6, fw_counts, N_OF(fw_counts)));
 		TRY(report_xml_end(x));
 		TRY(report_xml_start(x, "controls"));
 		/* Controls come in the same framework order as the frameworks. */
@@ -233,11 +217,10 @@ write_frameworks(struct report_xml *x, const char *id)
 	TRY(report_xml_end(x));
 	rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !x->failed)
-		report_db_error(x->store, "cannot read the frameworks of the scan");
+	rc = report_xml_result(x, rc, "cannot read the frameworks of the scan");
 	sqlite3_finalize(st);
 	sqlite3_finalize(cs);
-	return x->failed ? ATTEST_ERR_IO : rc;
+	return rc;
 }
 
 /* The remediation object ({steps, cli, terraform, ...}) as elements. */
@@ -276,67 +259,30 @@ out:
 }
 
 static int
-write_references(struct report_xml *x, sqlite3_stmt *st, int col)
+write_check(struct report_xml *x, sqlite3_stmt *st)
 {
-	json_t *refs = report_json_col(st, col), *ref, *href, *title;
-	size_t i;
-	int r = 0;
+	json_t *refs = NULL;
+	int r = -1;
 
-	json_array_foreach(refs, i, ref) {
-		href = json_object_get(ref, "href");
-		title = json_object_get(ref, "title");
-		if (!json_is_string(href))
-			continue;
-		if ((r = report_xml_start(x, "reference")) < 0 ||
-		    (r = report_xml_attr(x, "href", json_string_value(href))) < 0 ||
-		    (json_is_string(title) &&
-		     (r = report_xml_text(x, json_string_value(title))) < 0) ||
-		    (r = report_xml_end(x)) < 0)
-			break;
-	}
+	TRY(report_xml_start(x, "check"));
+	TRY(report_xml_attr(x, "id", report_text(st, 0)));
+	TRY(report_xml_attr(x, "status", report_text(st, 5)));
+	TRY(report_xml_attr(x, "severity", report_text(st, 3)));
+	TRY(report_xml_attr(x, "service", report_text(st, 2)));
+	TRY(report_xml_attr(x, "resource-type", report_text(st, 4)));
+	TRY(report_xml_elem(x, "title", report_text(st, 1)));
+	TRY(opt_elem(x, "reason", st, 6));
+	TRY(report_xml_start(x, "counts"));
+	TRY(report_xml_int_attrs(x, st, 7, chk_counts, N_OF(chk_counts)));
+	TRY(report_xml_end(x));
+	TRY(opt_elem(x, "rationale", st, 11));
+	TRY(write_remediation(x, st, 12));
+	refs = report_json_col(st, 13);
+	TRY(report_xml_references(x, refs));
+	r = report_xml_end(x);
+out:
 	json_decref(refs);
 	return r;
-}
-
-static attest_rc
-write_checks(struct report_xml *x, const char *id)
-{
-	sqlite3_stmt *st = report_query(x->store, chk_sql, id);
-	attest_rc rc = ATTEST_ERR_DB;
-	int src;
-
-	if (!st)
-		return rc;
-	TRY(report_xml_start(x, "checks"));
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		TRY(report_xml_start(x, "check"));
-		TRY(report_xml_attr(x, "id", report_text(st, 0)));
-		TRY(report_xml_attr(x, "status", report_text(st, 5)));
-		TRY(report_xml_attr(x, "severity", report_text(st, 3)));
-		TRY(report_xml_attr(x, "service", report_text(st, 2)));
-		TRY(report_xml_attr(x, "resource-type", report_text(st, 4)));
-		TRY(report_xml_elem(x, "title", report_text(st, 1)));
-		TRY(opt_elem(x, "reason", st, 6));
-		TRY(report_xml_start(x, "counts"));
-		TRY(report_xml_attrf(x, "pass", "%d", sqlite3_column_int(st, 7)));
-		TRY(report_xml_attrf(x, "fail", "%d", sqlite3_column_int(st, 8)));
-		TRY(report_xml_attrf(x, "error", "%d", sqlite3_column_int(st, 9)));
-		TRY(report_xml_attrf(x, "not-applicable", "%d", sqlite3_column_int(st, 10)));
-		TRY(report_xml_end(x));
-		TRY(opt_elem(x, "rationale", st, 11));
-		TRY(write_remediation(x, st, 12));
-		TRY(write_references(x, st, 13));
-		TRY(report_xml_end(x));
-	}
-	if (src != SQLITE_DONE)
-		goto out;
-	TRY(report_xml_end(x));
-	rc = ATTEST_OK;
-out:
-	if (rc != ATTEST_OK && !x->failed)
-		report_db_error(x->store, "cannot read the checks of the scan");
-	sqlite3_finalize(st);
-	return x->failed ? ATTEST_ERR_IO : rc;
 }
 
 static int
@@ -378,27 +324,29 @@ out:
 	return r;
 }
 
+/* <list> with one element per row of sql, written by row(); what is the
+ * message of a failed read. */
 static attest_rc
-write_findings(struct report_xml *x, const char *id)
+write_list(struct report_xml *x, const char *id, const char *sql, const char *list,
+	   int (*row)(struct report_xml *x, sqlite3_stmt *st), const char *what)
 {
-	sqlite3_stmt *st = report_query(x->store, finding_sql, id);
+	sqlite3_stmt *st = report_query(x->store, sql, id);
 	attest_rc rc = ATTEST_ERR_DB;
 	int src;
 
 	if (!st)
 		return rc;
-	TRY(report_xml_start(x, "findings"));
+	TRY(report_xml_start(x, list));
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		TRY(write_finding(x, st));
+		TRY(row(x, st));
 	if (src != SQLITE_DONE)
 		goto out;
 	TRY(report_xml_end(x));
 	rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !x->failed)
-		report_db_error(x->store, "cannot read the findings of the scan");
+	rc = report_xml_result(x, rc, what);
 	sqlite3_finalize(st);
-	return x->failed ? ATTEST_ERR_IO : rc;
+	return rc;
 }
 
 attest_rc
@@ -414,8 +362,11 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 	TRY(report_xml_attr(&x, "format-version", "1"));
 	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK ||
 	    (rc = write_frameworks(&x, scan_id)) != ATTEST_OK ||
-	    (rc = write_checks(&x, scan_id)) != ATTEST_OK ||
-	    (rc = write_findings(&x, scan_id)) != ATTEST_OK)
+	    (rc = write_list(&x, scan_id, chk_sql, "checks", write_check,
+			      "cannot read the checks of the scan")) != ATTEST_OK ||
+	    (rc = write_list(&x, scan_id, finding_sql, "findings", write_finding,
+			      "cannot read the findings of the scan")) !=
+		    ATTEST_OK)
 		goto out;
 	rc = report_xml_end(&x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 out:

@@ -162,21 +162,55 @@ report_xml_attr(struct report_xml *x, const char *name, const char *value)
 	return v ? check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, v)) : -1;
 }
 
+/* Formats a short value (attributes, numbers) into small; NULL, with the
+ * writer marked failed, when it does not fit. */
+static const char *
+format_small(struct report_xml *x, char small[256], const char *fmt, va_list ap)
+	ATTEST_PRINTF(3, 0);
+
+static const char *
+format_small(struct report_xml *x, char small[256], const char *fmt, va_list ap)
+{
+	int n = vsnprintf(small, 256, fmt, ap);
+
+	if (n < 0 || n >= 256) {
+		x->failed = true;
+		return NULL;
+	}
+	return small;
+}
+
 int
 report_xml_attrf(struct report_xml *x, const char *name, const char *fmt, ...)
 {
 	char small[256];
+	const char *v;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	v = format_small(x, small, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(small)) {
-		x->failed = true;
-		return -1;
-	}
-	return report_xml_attr(x, name, small);
+	return v ? report_xml_attr(x, name, v) : -1;
+}
+
+attest_rc
+report_xml_result(struct report_xml *x, attest_rc rc, const char *what)
+{
+	if (rc != ATTEST_OK && !x->failed)
+		report_db_error(x->store, what);
+	return x->failed ? ATTEST_ERR_IO : rc;
+}
+
+int
+report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col, const char *const names[],
+		     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (report_xml_attrf(x, names[i], "%d", sqlite3_column_int(st, col + (int)i)) < 0)
+			return -1;
+	return 0;
 }
 
 /* Text content escaped by hand: libxml2's writer also escapes quotes in
@@ -213,17 +247,13 @@ int
 report_xml_textf(struct report_xml *x, const char *fmt, ...)
 {
 	char small[256];
+	const char *v;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	v = format_small(x, small, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(small)) {
-		x->failed = true;
-		return -1;
-	}
-	return report_xml_text(x, small);
+	return v ? report_xml_text(x, v) : -1;
 }
 
 int
@@ -234,6 +264,26 @@ report_xml_elem(struct report_xml *x, const char *name, const char *text)
 	if (report_xml_start(x, name) < 0 || report_xml_text(x, text) < 0)
 		return -1;
 	return report_xml_end(x);
+}
+
+int
+report_xml_references(struct report_xml *x, const json_t *refs)
+{
+	const json_t *ref, *href, *title;
+	size_t i;
+
+	json_array_foreach(refs, i, ref) {
+		href = json_object_get(ref, "href");
+		title = json_object_get(ref, "title");
+		if (!json_is_string(href))
+			continue;
+		if (report_xml_start(x, "reference") < 0 ||
+		    report_xml_attr(x, "href", json_string_value(href)) < 0 ||
+		    (json_is_string(title) && report_xml_text(x, json_string_value(title)) < 0) ||
+		    report_xml_end(x) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* attest's UUID namespace: itself a v5 UUID of "urn:attest" in the URL

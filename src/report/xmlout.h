@@ -11,6 +11,13 @@
 
 #include <libxml/xmlwriter.h>
 
+/* Leaves through the caller's out: label when a writer call fails. */
+#define TRY(expr)                                                                              \
+	do {                                                                                   \
+		if ((expr) < 0)                                                                \
+			goto out;                                                              \
+	} while (0)
+
 struct report_xml {
 	xmlTextWriterPtr w;
 	attest_store *store;
@@ -38,6 +45,18 @@ int report_xml_text(struct report_xml *x, const char *text);
 int report_xml_textf(struct report_xml *x, const char *fmt, ...) ATTEST_PRINTF(2, 3);
 /* <name>text</name>; with text NULL nothing is written. */
 int report_xml_elem(struct report_xml *x, const char *name, const char *text);
+
+/* Ends a part of the document: ATTEST_ERR_IO once a write failed, else rc;
+ * a failure that was no write's is reported as a read error of the store
+ * ("<what>: <sqlite message>"). Call it before finalizing the statements. */
+attest_rc report_xml_result(struct report_xml *x, attest_rc rc, const char *what);
+
+/* Integer attributes: names[i] gets column col + i of st, for n names. */
+int report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col,
+			 const char *const names[], size_t n);
+/* <reference href="...">title</reference> for each {"href", "title"} of a
+ * JSON array of references; entries without an href are left out. */
+int report_xml_references(struct report_xml *x, const json_t *refs);
 
 /* The text with every byte sequence XML 1.0 cannot carry replaced by U+FFFD;
  * either s itself or a buffer valid until the next call. NULL on overflow. */

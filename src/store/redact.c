@@ -36,16 +36,16 @@
 /* Key names (lowercased, without '_', '-', '.' and spaces) whose values are
  * secrets when the name ends with one of these. */
 static const char *const secret_suffixes[] = {
-	"password", "passwd", "passphrase", "secret", "secretkey", "secretaccesskey",
-	"token", "apikey", "privatekey", "credential", "credentials", "authorization",
-	"connectionstring", NULL,
+	"password", "passwd", "passphrase", "pass", "pwd", "secret", "secretkey",
+	"secretaccesskey", "token", "apikey", "privatekey", "credential", "credentials",
+	"authorization", "connectionstring", NULL,
 };
 
 /* Substrings (case-insensitive) without which no rule can fire. */
 static const char *const triggers[] = {
 	"akia", "asia", "-----begin", "eyj", "bearer", "pass", "secret", "token", "apikey",
 	"api_key", "api-key", "private", "credential", "authorization", "connection",
-	"userdata", "user_data", "://", NULL,
+	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", NULL,
 };
 
 static bool
@@ -91,13 +91,15 @@ static const struct pattern patterns[] = {
 	{"(^|[^A-Za-z0-9])((AKIA|ASIA)[A-Z0-9]{16})([^A-Za-z0-9]|$)", 0, 2},
 	/* JWT: header.payload.signature, base64url */
 	{"eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+", 0, 0},
+	/* well-known service tokens: Stripe live keys, GitHub and Slack tokens */
+	{"(sk_live_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})", 0, 1},
 	/* Authorization: Bearer <token> */
 	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", REG_ICASE, 1},
 	/* scheme://user:password@host */
 	{"[a-z][a-z0-9+.-]*://[^:/@ \t\"']+:([^@/ \t\"']+)@", REG_ICASE, 1},
 	/* NAME=value, "name": "value", name: value where NAME ends like a secret */
-	{"(password|passwd|passphrase|secret|secret[_-]?key|secret[_-]?access[_-]?key|token|"
-	 "api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
+	{"(password|passwd|passphrase|pass|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|"
+	 "token|api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
 	 "([^ \t\r\n\"',;&}]+)",
 	 REG_ICASE, 2},
 };

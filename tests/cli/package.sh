@@ -84,6 +84,8 @@ case_begin "RSA with a certificate: verify without --pubkey says integrity, not 
 run "$ATTEST" package latest -o "$WORK/p3.tar.gz" --key "$K/rsa.pem" --cert "$K/rsa.crt"
 expect_status 0
 run "$ATTEST" verify "$WORK/p3.tar.gz"
+expect_status 1; expect_err "give --pubkey"
+run "$ATTEST" verify --trust-package-cert "$WORK/p3.tar.gz"
 expect_status 0; expect_out "integrity, not identity"
 run "$ATTEST" verify "$WORK/p3.tar.gz" --pubkey "$K/rsa.pub"
 expect_status 0

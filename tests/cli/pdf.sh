@@ -64,6 +64,38 @@ id=$(jq -r .scan.id "$WORK/latest.json")
 expect_text "$WORK/latest.pdf" "$id"
 case_end
 
+case_begin "changes since the previous scan: none for the first scan of a scope"
+run "$ATTEST" scan -q --db "$WORK/changes.db" "$top_srcdir/samples/estate.json" \
+	--pdf "$WORK/first.pdf"
+expect_status 0
+expect_pdf "$WORK/first.pdf"
+expect_text "$WORK/first.pdf" "Changes since the previous scan"
+expect_text "$WORK/first.pdf" "There is no previous scan of this scope"
+case_end
+
+case_begin "changes since the previous scan: a fixed security group and the score deltas"
+# The same estate with the world-open SSH rule of one security group narrowed.
+jq '(.resources[] | select(.id == "sg-9997aad8c91cb161d") | .configuration.IpPermissions[0].IpRanges)
+	= [{"CidrIp": "10.0.0.0/8"}]' "$top_srcdir/samples/estate.json" >"$WORK/fixed.json" ||
+	fail "jq could not edit the sample estate"
+run "$ATTEST" scan -q --db "$WORK/changes.db" "$WORK/fixed.json" --pdf "$WORK/second.pdf"
+expect_status 0
+expect_pdf "$WORK/second.pdf"
+prev=$(sqlite3 "$WORK/changes.db" 'SELECT scan_id FROM scans ORDER BY rowid LIMIT 1')
+sed -n '/^ *Changes since the previous scan$/,/^ *Newly excepted$/p' "$WORK/second.pdf.txt" \
+	>"$WORK/changes.txt"
+grep -q "previous scan of the same scope" "$WORK/changes.txt" || fail "no changes section"
+grep -q "$prev" "$WORK/changes.txt" || fail "the section does not name the previous scan"
+grep -q "There is no previous scan" "$WORK/changes.txt" && fail "second scan says it is the first"
+grep -Eq "^ *CIS Amazon Web Services Foundations Benchmark v3\.0\.0 +[0-9.]+ % +[0-9.]+ % +[+-][0-9]+\.[0-9]" \
+	"$WORK/changes.txt" || fail "no score delta for cis-aws-3.0"
+grep -Eq "^ *[0-9]+ newly failing, [1-9][0-9]* fixed, [0-9]+ still failing, [0-9]+ newly excepted" \
+	"$WORK/changes.txt" || fail "no finding counts with a fixed finding"
+sed -n '/^ *Fixed$/,$p' "$WORK/changes.txt" >"$WORK/fixed.txt"
+grep -q "sg-9997aad8c91cb161d" "$WORK/fixed.txt" || fail "the fixed security group is not listed"
+grep -q "fail → pass" "$WORK/fixed.txt" || fail "the fixed finding does not show fail → pass"
+case_end
+
 case_begin "report by id prefix; the same scan renders to the same bytes"
 run "$ATTEST" report "$(echo "$id" | cut -c1-20)" --pdf "$WORK/again.pdf"
 expect_status 0

@@ -41,6 +41,33 @@ plain=$(jq '.frameworks[] | select(.id == "cis-aws-3.0") | .counts.pass' "$WORK/
 jq_is "$WORK/r.json" '.frameworks[] | select(.id == "cis-aws-3.0") | .counts.pass' "$plain"
 case_end
 
+case_begin "an exception never hides an error of the same check"
+cat >"$WORK/vols.json" <<'JSON'
+{"attest_inventory": 1, "provider": "aws", "collected_at": "2026-11-20T10:00:00Z",
+ "accounts": ["111122223333"], "regions": ["us-east-1"],
+ "collected_types": ["AWS::EC2::Volume", "AWS::EC2::EBSEncryptionByDefault"],
+ "resources": [
+  {"type": "AWS::EC2::Volume", "id": "vol-a", "account": "111122223333", "region": "us-east-1",
+   "configuration": {"VolumeId": "vol-a", "Encrypted": false, "State": "in-use"}},
+  {"type": "AWS::EC2::Volume", "id": "vol-b", "account": "111122223333", "region": "us-east-1",
+   "configuration": {"VolumeId": "vol-b", "State": "in-use"}}]}
+JSON
+cat >"$WORK/vol-exc.xml" <<'XML'
+<exceptions xmlns="urn:attest:exceptions:1">
+  <exception id="EX-VOL"><check>ec2-ebs-volume-encrypted</check>
+    <match><resource-id>vol-a</resource-id></match>
+    <justification>test</justification><approver>test</approver><expires>2030-01-01</expires>
+  </exception>
+</exceptions>
+XML
+run "$ATTEST" scan -q --framework cis-aws-3.0 --exceptions "$WORK/vol-exc.xml" \
+	--json "$WORK/vols.out.json" "$WORK/vols.json"
+expect_status 0
+jq_is "$WORK/vols.out.json" '.findings[] | select(.resource.id == "vol-a") | .status' excepted
+jq_is "$WORK/vols.out.json" '.findings[] | select(.resource.id == "vol-b") | .status' error
+jq_is "$WORK/vols.out.json" '.checks[] | select(.id == "ec2-ebs-volume-encrypted") | .status' error
+case_end
+
 bad() { # NAME FILE-CONTENT OPTION EXPECTED-STDERR
 	case_begin "$1"
 	printf '%s\n' "$2" >"$WORK/bad.xml"

@@ -126,6 +126,23 @@ for f in "$DATA"/bad/*; do
 	case_end
 done
 
+case_begin "an interrupted scan leaves no temporary copy of the estate behind"
+mkdir -p "$WORK/tmp"
+{ printf '{"attest_inventory":1,"provider":"aws","collected_types":["AWS::S3::Bucket"],"accounts":["111122223333"]}\n'
+  awk 'BEGIN { for (i = 0; i < 60000; i++)
+	printf "{\"type\":\"AWS::S3::Bucket\",\"id\":\"b%d\",\"account\":\"111122223333\",\"region\":\"us-east-1\",\"configuration\":{\"Name\":\"b%d\"},\"supplementaryConfiguration\":{\"BucketPolicy\":null}}\n", i, i }'
+} >"$WORK/many.ndjson"
+before=$(scan_count "$ATTEST_DB")
+TMPDIR="$WORK/tmp" "$ATTEST" scan -q "$WORK/many.ndjson" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+[ -z "$(ls -A "$WORK/tmp")" ] || fail "left behind: $(ls "$WORK/tmp")"
+after=$(scan_count "$ATTEST_DB")
+[ "$after" = "$before" ] || [ "$after" = $((before + 1)) ] || fail "history changed by $((after - before)) scans"
+case_end
+
 case_begin "a file that is not a database is refused as --db"
 printf 'this is not an SQLite database, just text that is long enough to matter\n' >"$WORK/junk.db"
 cp "$WORK/junk.db" "$WORK/junk.orig"

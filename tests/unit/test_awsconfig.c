@@ -2,7 +2,8 @@
  * Tests of the AWS Config importer (src/inventory/awsconfig*.c): both naming
  * styles of a configuration item, key re-casing and its per-type fixes, IAM
  * policy decoding, the S3 supplementary settings, skipped items, and error
- * messages for malformed items. Fixtures are real-looking items in
+ * messages for malformed items, and the per-service shapes of the newer
+ * types (awsconfig_svc.c). Fixtures are real-looking items in
  * tests/data/awsconfig/ (snapshot-*.json in the snapshot file style,
  * api-*.json in the config API style).
  */
@@ -700,6 +701,470 @@ test_key_collision(void)
 	json_decref(r);
 }
 
+static void
+test_lambda(void)
+{
+	json_t *r = convert_fixture("snapshot-lambda.json");
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "order-export");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Runtime"), "python3.12");
+	/* Config's kmskeyArn is the API's KMSKeyArn. */
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.KMSKeyArn"),
+	                       "arn:aws:kms:us-east-1:111122223333:key/"
+	                       "1234abcd-12ab-34cd-56ef-1234567890ab");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.KmskeyArn"));
+	/* Variable names are the user's: never re-cased. */
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Environment.Variables.dbPassword"), "hunter2");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.Environment.Variables.DbPassword"));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.VpcConfig.SubnetIds[0]"), "subnet-0a1b2c3d");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.TracingConfig.Mode"), "PassThrough");
+	/* The resource policy text becomes an object. */
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.Policy.Statement[0].Principal"),
+	                       "*");
+	CU_ASSERT_PTR_NULL(at(r, "supplementaryConfiguration.FunctionUrlConfigs"));
+	json_decref(r);
+}
+
+static void
+test_sqs_sns_secret(void)
+{
+	json_t *r = convert_fixture("api-sqs.json");
+	const char *url = "https://sqs.us-east-1.amazonaws.com/111122223333/orders";
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), url);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.QueueUrl"), url);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.QueueArn"),
+	                       "arn:aws:sqs:us-east-1:111122223333:orders");
+	/* Attribute values are the API's strings. */
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.SqsManagedSseEnabled"), "false");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.DelaySeconds"), "0");
+	CU_ASSERT_TRUE(json_is_string(at(r, "configuration.Attributes.Policy")));
+	CU_ASSERT_PTR_NULL(at(r, "configuration.QueueArn"));
+	CU_ASSERT_PTR_NULL(at(r, "configuration.Attributes.QueueUrl"));
+	json_decref(r);
+
+	r = convert_fixture("snapshot-sns.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "arn:aws:sns:us-east-1:111122223333:alerts");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.KmsMasterKeyId"), "alias/aws/sns");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.TopicArn"),
+	                       "arn:aws:sns:us-east-1:111122223333:alerts");
+	CU_ASSERT_EQUAL(json_object_size(at(r, "configuration")), 1);
+	json_decref(r);
+
+	r = convert_fixture("snapshot-secret.json");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "id"), "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.KmsKeyId"),
+	                       "arn:aws:kms:us-east-1:111122223333:key/"
+	                       "1234abcd-12ab-34cd-56ef-1234567890ab");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.KMSKeyId"));
+	CU_ASSERT_EQUAL(
+	    json_integer_value(at(r, "configuration.RotationRules.AutomaticallyAfterDays")), 30);
+	/* Not recorded by Config: stays absent. */
+	CU_ASSERT_PTR_NULL(at(r, "configuration.LastRotatedDate"));
+	CU_ASSERT_PTR_NULL(at(r, "supplementaryConfiguration.ResourcePolicy"));
+	json_decref(r);
+}
+
+static void
+test_dynamodb(void)
+{
+	json_t *r = convert_fixture("snapshot-dynamodb.json");
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "orders");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.SSEDescription.SSEType"), "KMS");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.SSEDescription.Status"), "ENABLED");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.SSEDescription.KMSMasterKeyArn"),
+	                       "arn:aws:kms:us-east-1:111122223333:key/"
+	                       "1234abcd-12ab-34cd-56ef-1234567890ab");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.Ssedescription"));
+	CU_ASSERT_TRUE(json_is_false(at(r, "configuration.DeletionProtectionEnabled")));
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.ContinuousBackupsDescription."
+	                              "PointInTimeRecoveryDescription.PointInTimeRecoveryStatus"),
+	                       "ENABLED");
+	json_decref(r);
+}
+
+static void
+test_load_balancers(void)
+{
+	json_t *r = convert_fixture("api-elbv2.json");
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "arn:aws:elasticloadbalancing:us-east-1:111122223333:"
+	                                     "loadbalancer/app/web/50dc6c495c0c9188");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Type"), "application");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.DNSName"),
+	                       "web-1.us-east-1.elb.amazonaws.com");
+	/* The attributes were JSON text in the API-style item. */
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.LoadBalancerAttributes[2].Key"),
+	                       "deletion_protection.enabled");
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.LoadBalancerAttributes[2].Value"),
+	                       "false");
+	json_decref(r);
+
+	r = convert_fixture("snapshot-elbv2-listener.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "arn:aws:elasticloadbalancing:us-east-1:111122223333:"
+	                                     "listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2");
+	CU_ASSERT_EQUAL(json_integer_value(at(r, "configuration.Port")), 80);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.DefaultActions[0].RedirectConfig.Protocol"),
+	                       "HTTPS");
+	json_decref(r);
+
+	r = convert_fixture("snapshot-elb.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "legacy");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.ListenerDescriptions[0].Listener.Protocol"),
+	                       "HTTPS");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "configuration.ListenerDescriptions[0].Listener.SSLCertificateId"),
+	    "arn:aws:acm:us-east-1:111122223333:certificate/abcd");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.VPCId"), "vpc-0a1b2c3d");
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.PolicyDescriptions[0]."
+	                              "PolicyAttributeDescriptions[0].AttributeName"),
+	                       "Protocol-TLSv1");
+	CU_ASSERT_PTR_NULL(at(r, "supplementaryConfiguration.LoadBalancerPolicies"));
+	CU_ASSERT_TRUE(json_is_false(
+	    at(r, "supplementaryConfiguration.LoadBalancerAttributes.AccessLog.Enabled")));
+	json_decref(r);
+}
+
+static void
+test_cloudfront(void)
+{
+	json_t *r = convert_fixture("snapshot-cloudfront.json"), *item;
+	const char *dc = "configuration.DistributionConfig";
+	char p[256];
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "E2QWRUHEXAMPLE");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.ARN"),
+	                       "arn:aws:cloudfront::111122223333:distribution/E2QWRUHEXAMPLE");
+	snprintf(p, sizeof(p), "%s.ViewerCertificate.ACMCertificateArn", dc);
+	CU_ASSERT_STRING_EQUAL(str(r, p), "arn:aws:acm:us-east-1:111122223333:certificate/abcd");
+	snprintf(p, sizeof(p), "%s.ViewerCertificate.SSLSupportMethod", dc);
+	CU_ASSERT_STRING_EQUAL(str(r, p), "sni-only");
+	snprintf(p, sizeof(p), "%s.Origins.Items[1].CustomOriginConfig.OriginSslProtocols.Items[0]",
+	         dc);
+	CU_ASSERT_STRING_EQUAL(str(r, p), "TLSv1.2");
+	snprintf(p, sizeof(p), "%s.WebACLId", dc);
+	CU_ASSERT_STRING_EQUAL(str(r, p), "");
+	snprintf(p, sizeof(p), "%s.DefaultCacheBehavior.ViewerProtocolPolicy", dc);
+	CU_ASSERT_STRING_EQUAL(str(r, p), "allow-all");
+	json_decref(r);
+
+	/* The CloudFormation shape: plain lists and no Logging.Enabled. */
+	item = fixture("snapshot-cloudfront.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(item);
+	json_object_set_new(item, "configuration",
+	                    json_pack("{ss s{s[{ss ss s{ss s[s]}}] s[{ss ss}] s{ss ss}}}", "Id",
+	                              "E1", "DistributionConfig", "Origins", "Id", "api",
+	                              "DomainName", "api.example.com", "CustomOriginConfig",
+	                              "OriginProtocolPolicy", "https-only", "OriginSSLProtocols",
+	                              "TLSv1.2", "CacheBehaviors", "PathPattern", "/x/*",
+	                              "ViewerProtocolPolicy", "https-only", "Logging", "Bucket",
+	                              "logs.s3.amazonaws.com", "Prefix", "cf/"));
+	CU_ASSERT_EQUAL_FATAL(attest_awsconfig_item(ctx, item, &r), ATTEST_OK);
+	CU_ASSERT_EQUAL(
+	    json_integer_value(at(r, "configuration.DistributionConfig.Origins.Quantity")), 1);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.DistributionConfig.Origins.Items[0]."
+	                              "CustomOriginConfig.OriginSslProtocols.Items[0]"),
+	                       "TLSv1.2");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "configuration.DistributionConfig.CacheBehaviors.Items[0].PathPattern"), "/x/*");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.DistributionConfig.Logging.Enabled")));
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "E1");
+	json_decref(r);
+	json_decref(item);
+}
+
+static void
+test_ecs_eks_ecr(void)
+{
+	json_t *r = convert_fixture("snapshot-ecs-taskdef.json");
+	attest_rc rc;
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "web:7");
+	CU_ASSERT_EQUAL(json_integer_value(at(r, "configuration.revision")), 7);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.status"), "ACTIVE");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.networkMode"), "awsvpc");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.containerDefinitions[0].privileged")));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.containerDefinitions[0].environment[0].name"),
+	                       "MODE");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "configuration.containerDefinitions[0].logConfiguration.logDriver"), "awslogs");
+	/* Maps of the user's keep their keys. */
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.containerDefinitions[0].dockerLabels.Team"),
+	                       "web");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.ContainerDefinitions"));
+	json_decref(r);
+
+	r = convert_fixture("snapshot-ecs-cluster.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.clusterName"), "prod");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.clusterArn"),
+	                       "arn:aws:ecs:us-east-1:111122223333:cluster/prod");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.settings[0].name"), "containerInsights");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.settings[0].value"), "enabled");
+	json_decref(r);
+
+	r = convert_fixture("snapshot-eks.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "platform");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.version"), "1.31");
+	CU_ASSERT_TRUE(
+	    json_is_true(at(r, "configuration.resourcesVpcConfig.endpointPublicAccess")));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.resourcesVpcConfig.publicAccessCidrs[0]"),
+	                       "0.0.0.0/0");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.encryptionConfig[0].resources[0]"), "secrets");
+	CU_ASSERT_PTR_NOT_NULL(at(r, "configuration.encryptionConfig[0].provider.keyArn"));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.logging.clusterLogging[0].types[1]"), "audit");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.logging.clusterLogging[0].enabled")));
+	json_decref(r);
+
+	r = convert_fixture("snapshot-ecr.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "web");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.imageTagMutability"), "MUTABLE");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.imageScanningConfiguration.scanOnPush")));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.encryptionConfiguration.encryptionType"),
+	                       "KMS");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.repositoryArn"),
+	                       "arn:aws:ecr:us-east-1:111122223333:repository/web");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "supplementaryConfiguration.RepositoryPolicy.Statement[0].Sid"), "pull");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.repositoryPolicyText"));
+	json_decref(r);
+
+	/* An item already in the API's camelCase is unchanged. */
+	rc = convert_text("{\"resourceType\": \"AWS::ECS::Cluster\", \"resourceId\": \"c\","
+	                  " \"configuration\": {\"clusterName\": \"c\", \"settings\":"
+	                  " [{\"name\": \"containerInsights\", \"value\": \"disabled\"}]}}",
+	                  &r);
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.settings[0].value"), "disabled");
+	json_decref(r);
+
+	/* A repository policy that is not a policy names the key. */
+	rc = convert_text("{\"resourceType\": \"AWS::ECR::Repository\", \"resourceId\": \"r\","
+	                  " \"configuration\": {\"RepositoryPolicyText\": \"{not json\"}}",
+	                  &r);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "repositoryPolicyText"));
+	CU_ASSERT_PTR_NULL(r);
+}
+
+static void
+test_apigateway(void)
+{
+	json_t *r = convert_fixture("snapshot-apigw-stage.json");
+	attest_rc rc;
+
+	/* The REST API id comes from the ARN. */
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "a1b2c3d4e5/prod");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.restApiId"), "a1b2c3d4e5");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.methodSettings.*/*.loggingLevel"), "ERROR");
+	CU_ASSERT_TRUE(json_is_false(at(r, "configuration.tracingEnabled")));
+	json_decref(r);
+
+	rc =
+	    convert_text("{\"resourceType\": \"AWS::ApiGatewayV2::Stage\", \"resourceId\": \"x\","
+	                 " \"arn\": \"arn:aws:apigateway:us-east-1::/apis/q1w2e3/stages/$default\","
+	                 " \"configuration\": \"{\\\"StageName\\\": \\\"$default\\\","
+	                 " \\\"AccessLogSettings\\\": {\\\"DestinationArn\\\": \\\"arn:l\\\"}}\"}",
+	                 &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "q1w2e3/$default");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.ApiId"), "q1w2e3");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.AccessLogSettings.DestinationArn"), "arn:l");
+	json_decref(r);
+
+	/* Without an API id anywhere the id stays Config's. */
+	rc = convert_text("{\"resourceType\": \"AWS::ApiGateway::Stage\", \"resourceId\": \"s1\","
+	                  " \"configuration\": {\"stageName\": \"prod\"}}",
+	                  &r);
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "s1");
+	json_decref(r);
+}
+
+static void
+test_opensearch_redshift_rds(void)
+{
+	json_t *r = convert_fixture("snapshot-opensearch.json");
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "search");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.ARN"),
+	                       "arn:aws:es:us-east-1:111122223333:domain/search");
+	/* VPCId from the item's relationship to its VPC. */
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.VPCOptions.VPCId"), "vpc-0a1b2c3d");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.AccessPolicies"));
+	json_decref(r);
+
+	r = convert_fixture("snapshot-redshift.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "analytics");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.PubliclyAccessible")));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.ClusterParameterGroups[0].ParameterGroupName"),
+	                       "analytics-params");
+	CU_ASSERT_TRUE(
+	    json_is_true(at(r, "supplementaryConfiguration.LoggingStatus.LoggingEnabled")));
+	CU_ASSERT_STRING_EQUAL(str(r, "supplementaryConfiguration.LoggingStatus.BucketName"),
+	                       "redshift-logs");
+	CU_ASSERT_PTR_NULL(at(r, "supplementaryConfiguration.Parameters"));
+	json_decref(r);
+
+	r = convert_fixture("snapshot-rds-snapshot.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "manual-db1");
+	CU_ASSERT_TRUE(json_is_false(at(r, "configuration.Encrypted")));
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "supplementaryConfiguration.DBSnapshotAttributes[0].AttributeValues[0]"), "all");
+	json_decref(r);
+
+	r = convert_fixture("snapshot-elasticache.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "sessions");
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "configuration.ARN"),
+	    "arn:aws:elasticache:us-east-1:111122223333:replicationgroup:sessions");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.AtRestEncryptionEnabled")));
+	CU_ASSERT_EQUAL(json_array_size(at(r, "configuration.UserGroupIds")), 0);
+	json_decref(r);
+}
+
+static void
+test_backup_waf_sagemaker(void)
+{
+	json_t *r = convert_fixture("snapshot-backup-vault.json");
+	attest_rc rc;
+
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "vault1");
+	CU_ASSERT_TRUE(json_is_true(at(r, "configuration.Locked")));
+	CU_ASSERT_EQUAL(json_integer_value(at(r, "configuration.MinRetentionDays")), 7);
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "supplementaryConfiguration.AccessPolicy.Statement[0].Effect"), "Deny");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.AccessPolicy"));
+	json_decref(r);
+
+	/* Without LockConfiguration, Locked is not guessed. */
+	rc = convert_text("{\"resourceType\": \"AWS::Backup::BackupVault\", \"resourceId\": \"v\","
+	                  " \"configuration\": {\"BackupVaultName\": \"v2\"}}",
+	                  &r);
+	CU_ASSERT_EQUAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "v2");
+	CU_ASSERT_PTR_NULL(at(r, "configuration.Locked"));
+	json_decref(r);
+
+	rc = convert_text("{\"resourceType\": \"AWS::Backup::BackupPlan\", \"resourceId\": \"p1\","
+	                  " \"configuration\": {\"BackupPlanId\": \"p1\", \"BackupPlan\":"
+	                  " {\"BackupPlanName\": \"daily\", \"BackupPlanRule\": [{\"RuleName\":"
+	                  " \"d\", \"TargetBackupVault\": \"vault1\", \"Lifecycle\":"
+	                  " {\"DeleteAfterDays\": 35}}]}}}",
+	                  &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.BackupPlan.Rules[0].TargetBackupVaultName"),
+	                       "vault1");
+	CU_ASSERT_EQUAL(json_integer_value(
+	                    at(r, "configuration.BackupPlan.Rules[0].Lifecycle.DeleteAfterDays")),
+	                35);
+	json_decref(r);
+
+	r = convert_fixture("snapshot-wafv2.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"),
+	                       "arn:aws:wafv2:us-east-1:111122223333:regional/webacl/edge/a1b2");
+	CU_ASSERT_PTR_NOT_NULL(at(r, "configuration.DefaultAction.Allow"));
+	CU_ASSERT_EQUAL(json_array_size(at(r, "configuration.Rules")), 0);
+	CU_ASSERT_PTR_NOT_NULL(
+	    at(r, "supplementaryConfiguration.LoggingConfiguration.LogDestinationConfigs[0]"));
+	json_decref(r);
+
+	/* defaultAction recorded as JSON text. */
+	rc = convert_text(
+	    "{\"resourceType\": \"AWS::WAFv2::WebACL\", \"resourceId\": \"w\","
+	    " \"configuration\": {\"defaultAction\": \"{\\\"block\\\": {}}\","
+	    " \"rules\": [{\"name\": \"r\", \"statement\": {\"ipsetReferenceStatement\":"
+	    " {\"arn\": \"a\"}}}]}}",
+	    &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL(at(r, "configuration.DefaultAction.Block"));
+	CU_ASSERT_STRING_EQUAL(
+	    str(r, "configuration.Rules[0].Statement.IPSetReferenceStatement.ARN"), "a");
+	json_decref(r);
+
+	r = convert_fixture("snapshot-sagemaker.json");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "lab");
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.DirectInternetAccess"), "Enabled");
+	json_decref(r);
+}
+
+static void
+test_small_service_fixes(void)
+{
+	json_t *r;
+	attest_rc rc;
+
+	rc =
+	    convert_text("{\"resourceType\": \"AWS::EFS::AccessPoint\", \"resourceId\": \"fsap-1\","
+	                 " \"configuration\": {\"AccessPointId\": \"fsap-1\", \"Arn\": \"arn:ap\","
+	                 " \"RootDirectory\": {\"Path\": \"/data\"}}}",
+	                 &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.AccessPointArn"), "arn:ap");
+	json_decref(r);
+
+	/* A VPC endpoint's policy text becomes an object. */
+	rc =
+	    convert_text("{\"resourceType\": \"AWS::EC2::VPCEndpoint\", \"resourceId\": \"vpce-1\","
+	                 " \"configuration\": {\"vpcEndpointId\": \"vpce-1\", \"policyDocument\":"
+	                 " \"{\\\"Statement\\\": [{\\\"Effect\\\": \\\"Allow\\\"}]}\"}}",
+	                 &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.PolicyDocument.Statement[0].Effect"), "Allow");
+	CU_ASSERT_STRING_EQUAL(str(r, "id"), "vpce-1");
+	json_decref(r);
+
+	/* SQS: a null attribute is left out, an item with Attributes is kept. */
+	rc = convert_text("{\"resourceType\": \"AWS::SQS::Queue\", \"resourceId\": \"u\","
+	                  " \"configuration\": {\"QueueUrl\": \"u\", \"KmsMasterKeyId\": null,"
+	                  " \"FifoQueue\": true}}",
+	                  &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_PTR_NULL(at(r, "configuration.Attributes.KmsMasterKeyId"));
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.FifoQueue"), "true");
+	json_decref(r);
+	rc = convert_text("{\"resourceType\": \"AWS::SQS::Queue\", \"resourceId\": \"u\","
+	                  " \"configuration\": {\"QueueUrl\": \"u\", \"Attributes\":"
+	                  " {\"KmsMasterKeyId\": \"k\"}}}",
+	                  &r);
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(str(r, "configuration.Attributes.KmsMasterKeyId"), "k");
+	json_decref(r);
+
+	/* A Lambda Policy that does not decode is an error naming it. */
+	rc = convert_text("{\"resourceType\": \"AWS::Lambda::Function\", \"resourceId\": \"f\","
+	                  " \"configuration\": {}, \"supplementaryConfiguration\":"
+	                  " {\"Policy\": \"%7B%zz\"}}",
+	                  &r);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "supplementaryConfiguration.Policy"));
+	CU_ASSERT_PTR_NULL(r);
+
+	/* Deeply nested PascalCase configuration: refused, not a crash. */
+	{
+		struct attest_buf b;
+		int i;
+
+		attest_buf_init(&b, 1 << 20);
+		attest_buf_add(&b,
+		               "{\"resourceType\": \"AWS::EKS::Cluster\", \"resourceId\": \"e\","
+		               " \"configuration\": ",
+		               strlen("{\"resourceType\": \"AWS::EKS::Cluster\", \"resourceId\": "
+		                      "\"e\", \"configuration\": "));
+		for (i = 0; i < 600; i++)
+			attest_buf_add(&b, "{\"A\": ", 6);
+		attest_buf_add(&b, "1", 1);
+		for (i = 0; i < 600; i++)
+			attest_buf_addc(&b, '}');
+		attest_buf_addc(&b, '}');
+		rc = convert_text(b.data, &r);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "nested too deeply"));
+		attest_buf_release(&b);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"envelope, snapshot style", test_envelope_snapshot},
     {"envelope, API style", test_envelope_api},
@@ -723,6 +1188,16 @@ static CU_TestInfo tests[] = {
     {"deep nesting", test_deep_nesting},
     {"hostile items", test_hostile_items},
     {"key collision", test_key_collision},
+    {"Lambda", test_lambda},
+    {"SQS, SNS, Secrets Manager", test_sqs_sns_secret},
+    {"DynamoDB", test_dynamodb},
+    {"load balancers", test_load_balancers},
+    {"CloudFront", test_cloudfront},
+    {"ECS, EKS, ECR", test_ecs_eks_ecr},
+    {"API Gateway stages", test_apigateway},
+    {"OpenSearch, Redshift, RDS snapshot, ElastiCache", test_opensearch_redshift_rds},
+    {"Backup, WAFv2, SageMaker", test_backup_waf_sagemaker},
+    {"small per-service fixes", test_small_service_fixes},
     CU_TEST_INFO_NULL,
 };
 
