@@ -54,6 +54,13 @@ int attest_sqlfn_url_decode(const char *in, size_t len, char **out,
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates, > U+10FFFF). */
 int attest_sqlfn_utf8_valid(const unsigned char *s, size_t len);
 
+/*
+ * 1 if the CIDR s[0..len) is open to the world as cidr_is_world() means it
+ * (prefix 0, or a public range of /8 or wider for IPv4, /32 for IPv6), 0 if
+ * not, -1 if it does not parse.
+ */
+int attest_sqlfn_cidr_world(const char *s, size_t len);
+
 struct json_t;
 
 /*

@@ -5,9 +5,10 @@
  * may each be a single value or an array; AWS Config stores the whole
  * document URL-encoded), which makes them painful to query with json_each
  * alone. These functions look at each statement on its own; they do not
- * evaluate the policy as IAM would (no Deny subtraction, no Condition
- * evaluation, no policy variables), they answer narrower questions that
- * checks ask. Documents that cannot be decoded or parsed give NULL.
+ * evaluate the policy as IAM would (no Deny subtraction, no policy
+ * variables, and of Conditions only the tests that limit who may call or
+ * require TLS are recognised), they answer narrower questions that checks
+ * ask. Documents that cannot be decoded or parsed give NULL.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -150,10 +151,11 @@ char_eq(char a, char b, int nocase)
 /*
  * IAM wildcard match: '*' any run of characters, '?' any one character.
  * Iterative with single-star backtracking, so worst case is O(|pat|*|str|)
- * rather than exponential on patterns like "a*a*a*a*b".
+ * rather than exponential on patterns like "a*a*a*a*b". With prefix set,
+ * 1 if p matches some string that begins with s.
  */
 static int
-wild_match(const char *p, const char *s, int nocase)
+wild_scan(const char *p, const char *s, int nocase, int prefix)
 {
 	const char *star = NULL, *resume = NULL;
 
@@ -171,9 +173,17 @@ wild_match(const char *p, const char *s, int nocase)
 			return 0;
 		}
 	}
+	if (prefix)
+		return 1;
 	while (*p == '*')
 		p++;
 	return *p == '\0';
+}
+
+static int
+wild_match(const char *p, const char *s, int nocase)
+{
+	return wild_scan(p, s, nocase, 0);
 }
 
 /* 1 if some pattern among the values of v matches s. */
@@ -209,15 +219,56 @@ stmt_covers(json_t *stmt, const char *field, const char *notfield,
 	return 0;
 }
 
-/* Principal "*", {"AWS": "*"} or {"AWS": [..., "*"]}: anyone at all. */
+/*
+ * An "AWS" principal value standing for anybody: "*", or an account id or
+ * ARN whose account field holds a wildcard (arn:aws:iam::*:root).
+ */
+static int
+aws_principal_wild(const char *s)
+{
+	const char *p = s, *end;
+	int field;
+
+	if (strncmp(s, "arn:", 4) != 0)
+		return strpbrk(s, "*?") != NULL;
+	/* arn:partition:service:region:account:resource */
+	for (field = 0; field < 4; field++) {
+		if ((p = strchr(p, ':')) == NULL)
+			return 0;
+		p++;
+	}
+	end = strchr(p, ':');
+	while (*p != '\0' && p != end) {
+		if (*p == '*' || *p == '?')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * Principal "*", an "AWS" entry (alone or in an array) that is "*" or an
+ * ARN with a wildcard account, or {"CanonicalUser": "*"}: anyone at all.
+ */
 static int
 principal_is_everyone(json_t *p)
 {
+	json_t *aws;
+	size_t i, n;
+
 	if (json_is_string(p))
 		return strcmp(json_string_value(p), "*") == 0;
-	if (json_is_object(p))
-		return vals_contain(json_object_get(p, "AWS"), "*", NULL);
-	return 0;
+	if (!json_is_object(p))
+		return 0;
+	aws = json_object_get(p, "AWS");
+	n = vals_count(aws);
+	for (i = 0; i < n; i++) {
+		const char *s = vals_at(aws, i);
+
+		if (s != NULL && aws_principal_wild(s))
+			return 1;
+	}
+	return vals_contain(json_object_get(p, "CanonicalUser"), "*", NULL);
 }
 
 static void
@@ -282,16 +333,100 @@ fn_allows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /*
- * Any Condition restricts (aws:SourceVpc, aws:PrincipalOrgID, ...); we do
- * not try to judge how much. An empty or null Condition restricts nothing.
+ * Condition keys that narrow who may call (network origin, organization,
+ * account, calling service's resource or owner, principal ARN). A
+ * condition on anything else (aws:SecureTransport, s3:prefix, dates, ...)
+ * leaves the statement open to every caller that meets it.
+ */
+static const char *const caller_keys[] = {
+	"aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce",
+	"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
+	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner",
+	"aws:PrincipalArn", "kms:CallerAccount",
+};
+
+/*
+ * Positive operators only: the IfExists forms pass when the key is absent
+ * (anonymous callers have no PrincipalOrgID), the Not forms admit everybody
+ * else, and ForAllValues passes on an empty set. ForAnyValue is positive.
  */
 static int
-has_condition(json_t *stmt)
+caller_operator(const char *op, const char *key)
 {
-	json_t *c = json_object_get(stmt, "Condition");
+	static const char *const ops[] = {
+		"StringEquals", "StringLike", "ArnEquals", "ArnLike",
+	};
+	size_t i;
 
-	return c != NULL && !json_is_null(c) &&
-	       !(json_is_object(c) && json_object_size(c) == 0);
+	if (strncasecmp(op, "ForAnyValue:", 12) == 0)
+		op += 12;
+	/* Addresses are compared with IpAddress, everything else as text. */
+	if (strcasecmp(key, "aws:SourceIp") == 0)
+		return strcasecmp(op, "IpAddress") == 0;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (strcasecmp(op, ops[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if the values v of a caller key name fixed callers: a non-empty list
+ * of strings, none of them "*" (or all wildcards) or a policy variable.
+ * aws:SourceIp ranges must all be narrower than the world (see
+ * attest_sqlfn_cidr_world(): AWS calls /8 and wider public, so do we), and
+ * aws:PrincipalArn must name principals without wildcards.
+ */
+static int
+caller_values_fixed(json_t *v, const char *key)
+{
+	size_t i, n = vals_count(v);
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *s = vals_at(v, i);
+
+		if (s == NULL || s[strspn(s, "*?")] == '\0' ||
+		    strstr(s, "${") != NULL)
+			return 0;
+		if (strcasecmp(key, "aws:SourceIp") == 0 &&
+		    attest_sqlfn_cidr_world(s, strlen(s)) != 0)
+			return 0;
+		if (strcasecmp(key, "aws:PrincipalArn") == 0 &&
+		    strpbrk(s, "*?") != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * 1 if the statement's Condition limits who can call: some positive
+ * operator tests a caller key against fixed values. Conditions are ANDed,
+ * so one such test is enough, whatever else is there.
+ */
+static int
+restricts_caller(json_t *stmt)
+{
+	json_t *cond = json_object_get(stmt, "Condition"), *block, *v;
+	const char *op, *key;
+	size_t i;
+
+	if (!json_is_object(cond))
+		return 0;
+	json_object_foreach(cond, op, block) {
+		if (!json_is_object(block))
+			continue;
+		json_object_foreach(block, key, v) {
+			for (i = 0; i < sizeof(caller_keys) / sizeof(caller_keys[0]); i++) {
+				if (strcasecmp(key, caller_keys[i]) == 0 &&
+				    caller_operator(op, key) &&
+				    caller_values_fixed(v, key))
+					return 1;
+			}
+		}
+	}
+	return 0;
 }
 
 static void
@@ -307,7 +442,7 @@ fn_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	n = stmt_count(root);
 	for (i = 0; i < n && !public; i++) {
 		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Allow") ||
-		    has_condition(st))
+		    restricts_caller(st))
 			continue;
 		/* Allow with NotPrincipal grants everybody but a few. */
 		public = principal_is_everyone(json_object_get(st, "Principal")) ||
@@ -379,69 +514,155 @@ cond_value_tls_bound(json_t *v)
 	return major > 1 || (major == 1 && frac != NULL && *frac >= '2');
 }
 
-/* Looks up key (case-insensitively, as IAM does) in a condition operator. */
-static json_t *
-cond_key(json_t *op, const char *key)
-{
-	const char *k;
-	json_t *v;
-
-	if (!json_is_object(op))
-		return NULL;
-	json_object_foreach(op, k, v) {
-		if (strcasecmp(k, key) == 0)
-			return v;
-	}
-	return NULL;
-}
-
-/*
- * Bool/BoolIfExists aws:SecureTransport false, or NumericLessThan
- * (IfExists) s3:TlsVersion 1.2. Other operators alongside are not
- * examined, so a deny narrowed by an extra condition still counts.
- */
+/* 1 if op applied to key with value v denies plain HTTP or TLS below 1.2. */
 static int
-cond_enforces_tls(json_t *cond)
+cond_test_enforces_tls(const char *op, const char *key, json_t *v)
 {
-	const char *op;
-	json_t *v;
-
-	if (!json_is_object(cond))
-		return 0;
-	json_object_foreach(cond, op, v) {
-		if ((strcasecmp(op, "Bool") == 0 ||
-		     strcasecmp(op, "BoolIfExists") == 0) &&
-		    cond_value_false(cond_key(v, "aws:SecureTransport")))
-			return 1;
-		if ((strcasecmp(op, "NumericLessThan") == 0 ||
-		     strcasecmp(op, "NumericLessThanIfExists") == 0) &&
-		    cond_value_tls_bound(cond_key(v, "s3:TlsVersion")))
-			return 1;
-	}
+	if (strcasecmp(op, "Bool") == 0 || strcasecmp(op, "BoolIfExists") == 0)
+		return strcasecmp(key, "aws:SecureTransport") == 0 &&
+		       cond_value_false(v);
+	if (strcasecmp(op, "NumericLessThan") == 0 ||
+	    strcasecmp(op, "NumericLessThanIfExists") == 0)
+		return strcasecmp(key, "s3:TlsVersion") == 0 &&
+		       cond_value_tls_bound(v);
 	return 0;
 }
 
+/*
+ * The Condition is one test, and it is Bool/BoolIfExists aws:SecureTransport
+ * false or NumericLessThan(IfExists) s3:TlsVersion 1.2 or above. Tests are
+ * ANDed, so any other key or operator beside it (aws:SourceVpce, even a
+ * second TLS test) narrows the deny to some insecure requests only.
+ */
+static int
+cond_only_tls(json_t *cond)
+{
+	const char *op, *key;
+	json_t *block, *v;
+	size_t tests = 0;
+
+	if (!json_is_object(cond))
+		return 0;
+	json_object_foreach(cond, op, block) {
+		if (!json_is_object(block))
+			return 0;
+		json_object_foreach(block, key, v) {
+			if (++tests > 1 || !cond_test_enforces_tls(op, key, v))
+				return 0;
+		}
+	}
+	return tests == 1;
+}
+
+/*
+ * Whether stmt covers the resource arn and, for a bucket, every object in
+ * it (objects is arn + "/" + "*" and dir arn + "/", both NULL for other
+ * resources). A Resource pattern must match arn and the literal objects
+ * string (b/ then *, b*, * do; b/logs/ then * does not); no NotResource
+ * pattern may match arn or any name that begins with dir.
+ */
+static int
+stmt_covers_all(json_t *stmt, const char *arn, const char *objects,
+		const char *dir)
+{
+	json_t *v = json_object_get(stmt, "Resource");
+	size_t i, n;
+
+	if (v != NULL)
+		return vals_match(v, arn, 0) &&
+		       (objects == NULL || vals_match(v, objects, 0));
+	if ((v = json_object_get(stmt, "NotResource")) == NULL ||
+	    vals_match(v, arn, 0))
+		return 0;
+	if (dir == NULL)
+		return 1;
+	n = vals_count(v);
+	for (i = 0; i < n; i++) {
+		const char *pat = vals_at(v, i);
+
+		if (pat != NULL && wild_scan(pat, dir, 0, 1))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Splits arn ("arn:partition:service:region:account:resource") into its
+ * service (*svc, *svclen); sets *bucket when it names an S3 bucket rather
+ * than an object. Returns 0, or -1 when arn is not of that form.
+ */
+static int
+arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
+{
+	const char *s, *end;
+
+	if (strncmp(arn, "arn:", 4) != 0 || (s = strchr(arn + 4, ':')) == NULL ||
+	    (end = strchr(++s, ':')) == NULL || end == s)
+		return -1;
+	*svc = s;
+	*svclen = (size_t)(end - s);
+	*bucket = *svclen == 2 && strncmp(s, "s3", 2) == 0 &&
+		  strncmp(end, ":::", 3) == 0 && end[3] != '\0' &&
+		  strchr(end, '/') == NULL;
+	return 0;
+}
+
+/*
+ * iam_policy_denies_insecure_transport(doc [, arn]): a Deny for everybody
+ * on all actions of the service, conditioned on TLS alone. With arn (the
+ * resource the policy is attached to) the statement must also cover it: an
+ * SQS queue or SNS topic ARN as it is, an S3 bucket ARN together with the
+ * ARN of all its objects (arn + "/" + "*"), so a deny on a prefix does not
+ * count; "*" covers any. The service in the ARN gives the action wildcard
+ * ("sqs:*"). Without arn the action is "s3:*" and Resource is not examined.
+ */
 static void
 fn_denies_insecure_transport(sqlite3_context *ctx, int argc,
 			     sqlite3_value **argv)
 {
-	json_t *root, *st;
-	size_t i, n;
-	int denies = 0;
+	const char *arn = NULL, *svc;
+	char *action = NULL, *objects = NULL, *dir = NULL;
+	json_t *root = NULL, *st;
+	size_t i, n, svclen;
+	int denies = 0, bucket;
 
-	(void)argc;
+	if (argc > 1) {
+		if (sqlite3_value_type(argv[1]) != SQLITE_TEXT)
+			return;
+		if ((arn = (const char *)sqlite3_value_text(argv[1])) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		if (arn_service(arn, &svc, &svclen, &bucket) != 0)
+			return;
+		action = sqlite3_mprintf("%.*s:*", (int)svclen, svc);
+		if (bucket) {
+			objects = sqlite3_mprintf("%s/*", arn);
+			dir = sqlite3_mprintf("%s/", arn);
+		}
+		if (action == NULL || (bucket && (objects == NULL || dir == NULL))) {
+			sqlite3_result_error_nomem(ctx);
+			goto out;
+		}
+	}
 	if ((root = load_policy(ctx, argv[0])) == NULL)
-		return;
+		goto out;
 	n = stmt_count(root);
 	for (i = 0; i < n && !denies; i++) {
 		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Deny"))
 			continue;
 		denies = principal_is_everyone(json_object_get(st, "Principal")) &&
-			 vals_contain(json_object_get(st, "Action"), "s3:*", "*") &&
-			 cond_enforces_tls(json_object_get(st, "Condition"));
+			 vals_contain(json_object_get(st, "Action"),
+				      action != NULL ? action : "s3:*", "*") &&
+			 cond_only_tls(json_object_get(st, "Condition")) &&
+			 (arn == NULL || stmt_covers_all(st, arn, objects, dir));
 	}
-	json_decref(root);
 	sqlite3_result_int(ctx, denies);
+out:
+	json_decref(root);
+	sqlite3_free(action);
+	sqlite3_free(objects);
+	sqlite3_free(dir);
 }
 
 int
@@ -456,6 +677,8 @@ attest_sqlfn_register_iam(sqlite3 *db)
 		{ "iam_policy_allows", 3, fn_allows },
 		{ "iam_policy_public", 1, fn_public },
 		{ "iam_policy_denies_insecure_transport", 1,
+		  fn_denies_insecure_transport },
+		{ "iam_policy_denies_insecure_transport", 2,
 		  fn_denies_insecure_transport },
 	};
 	size_t i;

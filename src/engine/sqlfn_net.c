@@ -160,6 +160,49 @@ fn_cidr_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, cidr_within(&net, &addr));
 }
 
+/*
+ * The special ranges are pairwise disjoint and no two of them merge into a
+ * larger aligned block, so a CIDR lies inside their union exactly when it
+ * lies inside one of them.
+ */
+static int
+cidr_public(const struct cidr *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(special_ranges) / sizeof(special_ranges[0]); i++) {
+		if (cidr_within(&special_ranges[i], c))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * "Open to the world": prefix length 0, or a public range of /8 or wider
+ * (IPv4) or /32 or wider (IPv6). A rule can be opened to everybody without
+ * writing 0.0.0.0/0 (0.0.0.0/1 plus 128.0.0.0/1, or 0.0.0.0/2 and friends);
+ * no one admits a single network that large on purpose. The bounds are the
+ * ones AWS uses to call an aws:SourceIp condition public (S3 Block Public
+ * Access), so the IAM functions and the network checks agree.
+ */
+static int
+cidr_world(const struct cidr *c)
+{
+	if (c->plen == 0)
+		return 1;
+	return cidr_public(c) && c->plen <= (c->family == AF_INET ? 8 : 32);
+}
+
+int
+attest_sqlfn_cidr_world(const char *s, size_t len)
+{
+	struct cidr c;
+
+	if (cidr_parse(s, len, &c) != 0)
+		return -1;
+	return cidr_world(&c);
+}
+
 static void
 fn_cidr_is_world(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -167,30 +210,17 @@ fn_cidr_is_world(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	(void)argc;
 	if (arg_cidr(argv[0], &c))
-		sqlite3_result_int(ctx, c.plen == 0);
+		sqlite3_result_int(ctx, cidr_world(&c));
 }
 
-/*
- * The special ranges are pairwise disjoint and no two of them merge into a
- * larger aligned block, so a CIDR lies inside their union exactly when it
- * lies inside one of them.
- */
 static void
 fn_cidr_is_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct cidr c;
-	size_t i;
 
 	(void)argc;
-	if (!arg_cidr(argv[0], &c))
-		return;
-	for (i = 0; i < sizeof(special_ranges) / sizeof(special_ranges[0]); i++) {
-		if (cidr_within(&special_ranges[i], &c)) {
-			sqlite3_result_int(ctx, 0);
-			return;
-		}
-	}
-	sqlite3_result_int(ctx, 1);
+	if (arg_cidr(argv[0], &c))
+		sqlite3_result_int(ctx, cidr_public(&c));
 }
 
 enum { ARG_NULL, ARG_OK, ARG_BAD };

@@ -24,6 +24,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
+import handlers_data  # data-store services (RDS clusters, DynamoDB, ...)
+import handlers_compute  # compute, network, edge, detection and AI services
+
 # The test key, and the fixed key of the s3rver emulator (for the test that
 # takes S3 from s3rver and everything else from here).
 KEYS = {"AKIDATTESTTEST000001": "attest/test/secret/key/0000000000000000", "S3RVER": "S3RVER"}
@@ -65,7 +68,8 @@ def verify(handler, body):
     if s3:
         cpath = uri_encode(urllib.parse.unquote(path), True)
     else:
-        cpath = uri_encode(uri_encode(urllib.parse.unquote(path), True), True) if path else "/"
+        # Each segment as sent, encoded once more (an encoded '/' stays %2F).
+        cpath = uri_encode(path, True) if path else "/"
     hdrs = "".join("%s:%s\n" % (h, " ".join(handler.headers.get(h, "").split())) for h in signed)
     phash = handler.headers.get("x-amz-content-sha256") or hashlib.sha256(body).hexdigest()
     if s3 and phash != "UNSIGNED-PAYLOAD" and phash != hashlib.sha256(body).hexdigest():
@@ -281,7 +285,10 @@ class Handler(BaseHTTPRequestHandler):
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"))) if self.command == "POST" and not target else {}
         service = scope[1] if scope else ""
         region = scope[0] if scope else ""
-        if target:
+        hc = None if target else handlers_compute.classify(service, self.command, path, q)
+        if hc:
+            self.proto, op = hc
+        elif target:
             self.proto = "json"
             op = target.split(".")[-1]
         elif service == "s3":
@@ -299,6 +306,9 @@ class Handler(BaseHTTPRequestHandler):
             op = form.get("Action", "")
             if service == "ec2":
                 self.proto = "ec2"
+        data_op = handlers_data.rest_operation(service, path)
+        if data_op:
+            self.proto, op = "restjson", data_op
         if err:
             return self.error(403, err, "request signature problem: " + err)
         with State.lock:
@@ -341,6 +351,10 @@ class Handler(BaseHTTPRequestHandler):
         e = self.server.estate
         size = self.server.scenario.get("page_size", 1000)
         acct = e.account
+        if handlers_compute.route(self, service, op, region, form, q, body, path):
+            return
+        if handlers_data.route(self, service, op, region, form, q, body, path, size):
+            return
         if service == "sts" and op == "GetCallerIdentity":
             return self.query_ok(op, "<Arn>arn:aws:iam::%s:user/auditor</Arn><UserId>AIDATEST</UserId><Account>%s</Account>" % (acct, acct), "https://sts.amazonaws.com/doc/2011-06-15/")
         if service == "ec2":

@@ -266,11 +266,15 @@ test_registration(void)
 		struct val want = I(fns[i].narg);
 		struct val flags = I(SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS);
 
-		check_case("SELECT narg FROM pragma_function_list WHERE name = ?1",
-			   args, &want, __LINE__);
-		check_case("SELECT flags & (2048 | 2097152) FROM pragma_function_list"
-			   " WHERE name = ?1", args, &flags, __LINE__);
+		check_case("SELECT min(narg) FROM pragma_function_list"
+			   " WHERE name = ?1", args, &want, __LINE__);
+		check_case("SELECT min(flags & (2048 | 2097152))"
+			   " FROM pragma_function_list WHERE name = ?1", args,
+			   &flags, __LINE__);
 	}
+	/* The transport test also takes the resource ARN. */
+	CHECK("SELECT count(*) FROM pragma_function_list WHERE name ="
+	      " 'iam_policy_denies_insecure_transport' AND narg IN (1, 2)", I(2));
 	/* Wrong arity is a prepare-time error, not a silent NULL. */
 	CHECK("SELECT cidr_contains('10.0.0.0/8')", ERR);
 	CHECK("SELECT version_cmp('1', '2', '3')", ERR);
@@ -407,11 +411,25 @@ test_cidr_is_world(void)
 		CASE(I(1), T("0.0.0.0/0")),
 		CASE(I(1), T("::/0")),
 		CASE(I(1), T("10.0.0.0/0")),	/* host bits ignored */
-		CASE(I(0), T("0.0.0.0/1")),
 		CASE(I(0), T("0.0.0.0")),	/* bare address is /32 */
 		CASE(I(0), T("1.2.3.4/32")),
-		CASE(I(0), T("::/1")),
 		CASE(I(0), T("::")),
+		/* public ranges of /8 or wider (IPv4), /32 or wider (IPv6) */
+		CASE(I(1), T("0.0.0.0/1")),
+		CASE(I(1), T("128.0.0.0/1")),
+		CASE(I(1), T("64.0.0.0/2")),
+		CASE(I(1), T("11.0.0.0/8")),
+		CASE(I(0), T("11.0.0.0/9")),
+		CASE(I(0), T("203.0.113.0/24")),
+		CASE(I(1), T("::/1")),
+		CASE(I(1), T("2000::/3")),
+		CASE(I(1), T("2001:db8::/32")),
+		CASE(I(0), T("2001:db8::/33")),
+		/* wide but private or special: not the world */
+		CASE(I(0), T("10.0.0.0/8")),
+		CASE(I(0), T("127.0.0.0/8")),
+		CASE(I(0), T("0.0.0.0/8")),
+		CASE(I(0), T("fc00::/7")),
 	};
 
 	run_rows("SELECT cidr_is_world(?1)", rows, NROWS(rows));
@@ -845,6 +863,88 @@ test_iam_public_conditions(void)
 	run_rows("SELECT iam_policy_public(?1)", rows, NROWS(rows));
 }
 
+/* An Allow to everybody on s3:GetObject under the given Condition. */
+#define OPEN_IF(cond) \
+	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\"," \
+	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"," \
+	"\"Condition\":" cond "}}"
+/* An unconditioned Allow on s3:GetObject to the given Principal. */
+#define ALLOW_TO(principal) \
+	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":" principal "," \
+	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}}"
+
+static void
+test_iam_public_caller_conditions(void)
+{
+	static const struct row rows[] = {
+		/* conditions that do not say who calls leave it public */
+		CASE(I(1), T(OPEN_IF("{\"Bool\":{\"aws:SecureTransport\":\"true\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringLike\":{\"s3:prefix\":\"home/\"}}"))),
+		CASE(I(1), T(OPEN_IF("\"junk\""))),
+		/* caller keys with a positive operator and fixed values */
+		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:s3:::src\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"ArnEquals\":{\"aws:PrincipalArn\":"
+				     "\"arn:aws:iam::111122223333:role/app\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"ForAnyValue:StringLike\":{\"aws:PrincipalOrgPaths\":"
+				     "[\"o-a1/r-b2/ou-c3/*\"]}}"))),
+		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"kms:CallerAccount\":\"111122223333\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"Bool\":{\"aws:SecureTransport\":\"true\"},"
+				     "\"StringEquals\":{\"aws:SourceVpc\":\"vpc-1\"}}"))),
+		/* IfExists, Not and ForAllValues forms let others in */
+		CASE(I(1), T(OPEN_IF("{\"StringEqualsIfExists\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"ForAllValues:StringLike\":{\"aws:PrincipalOrgPaths\":"
+				     "[\"o-a1/*\"]}}"))),
+		/* values that match anybody */
+		CASE(I(1), T(OPEN_IF("{\"StringLike\":{\"aws:PrincipalOrgID\":\"*\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringLike\":{\"aws:SourceAccount\":[\"1\",\"**\"]}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringEquals\":{\"aws:PrincipalOrgID\":[]}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringEquals\":{\"aws:PrincipalOrgID\":"
+				     "\"${aws:PrincipalOrgID}\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"ArnLike\":{\"aws:PrincipalArn\":"
+				     "\"arn:aws:iam::*:role/app\"}}"))),
+		/* source addresses: narrower than /8 restricts, wider is public */
+		CASE(I(0), T(OPEN_IF("{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}"))),
+		CASE(I(0), T(OPEN_IF("{\"IpAddress\":{\"aws:SourceIp\":[\"203.0.113.0/24\","
+				     "\"2001:db8::/48\"]}}"))),
+		CASE(I(1), T(OPEN_IF("{\"IpAddress\":{\"aws:SourceIp\":\"0.0.0.0/0\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"IpAddress\":{\"aws:SourceIp\":[\"10.0.0.0/8\","
+				     "\"0.0.0.0/1\"]}}"))),
+		CASE(I(1), T(OPEN_IF("{\"IpAddress\":{\"aws:SourceIp\":\"not-a-cidr\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"NotIpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}"))),
+		CASE(I(1), T(OPEN_IF("{\"StringEquals\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}"))),
+		/* NotPrincipal is narrowed the same way */
+		CASE(I(0), T("{\"Statement\":{\"Effect\":\"Allow\",\"NotPrincipal\":"
+			     "{\"AWS\":\"arn:aws:iam::1:root\"},\"Action\":\"s3:*\","
+			     "\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-1\"}}}}")),
+	};
+
+	run_rows("SELECT iam_policy_public(?1)", rows, NROWS(rows));
+}
+
+static void
+test_iam_public_wildcard_principals(void)
+{
+	static const struct row rows[] = {
+		CASE(I(1), T(ALLOW_TO("{\"AWS\":\"arn:aws:iam::*:root\"}"))),
+		CASE(I(1), T(ALLOW_TO("{\"AWS\":\"arn:aws:iam::11112222333?:root\"}"))),
+		CASE(I(1), T(ALLOW_TO("{\"AWS\":[\"arn:aws:iam::1:root\","
+				      "\"arn:aws-cn:iam::*:user/x\"]}"))),
+		CASE(I(1), T(ALLOW_TO("{\"AWS\":\"1111*\"}"))),
+		CASE(I(1), T(ALLOW_TO("{\"CanonicalUser\":\"*\"}"))),
+		CASE(I(1), T(ALLOW_TO("{\"Service\":\"s3.amazonaws.com\",\"AWS\":[\"*\"]}"))),
+		/* a wildcard after the account field stays within the account */
+		CASE(I(0), T(ALLOW_TO("{\"AWS\":\"arn:aws:iam::111122223333:role/*\"}"))),
+		CASE(I(0), T(ALLOW_TO("{\"AWS\":\"111122223333\"}"))),
+		CASE(I(0), T(ALLOW_TO("{\"CanonicalUser\":\"79a59df900b949e5\"}"))),
+		CASE(I(0), T(ALLOW_TO("\"arn:aws:iam::*:root\""))),
+	};
+
+	run_rows("SELECT iam_policy_public(?1)", rows, NROWS(rows));
+}
+
 /* A Deny statement around a given Principal, Action and Condition. */
 #define DENY_STMT(principal, action, cond) \
 	"{\"Sid\":\"AllowSSLRequestsOnly\",\"Effect\":\"Deny\",\"Principal\":" \
@@ -926,9 +1026,83 @@ test_iam_denies_insecure_transport_negative(void)
 		CASE(I(0), T("{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":"
 			     "\"*\",\"Action\":\"s3:*\"}]}")),
 		CASE(I(0), T("{\"Statement\":[]}")),
+		/* any other test beside the TLS one narrows the deny */
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+			     "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
+			     "\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}")
+			     "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+			     "{\"Bool\":{\"aws:SecureTransport\":\"false\","
+			     "\"aws:ViaAWSService\":\"false\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+			     "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
+			     "\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+			     "{\"Bool\":[\"aws:SecureTransport\"]}") "]}")),
 	};
 
 	run_rows("SELECT iam_policy_denies_insecure_transport(?1)", rows,
+		 NROWS(rows));
+}
+
+/* A TLS deny for everybody on the given Action and Resource field. */
+#define DENY_ON(action, resource) \
+	"{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\"," \
+	"\"Action\":" action "," resource ",\"Condition\":" SECURE_FALSE "}]}"
+
+static void
+test_iam_denies_insecure_transport_resource(void)
+{
+	static const struct row rows[] = {
+		/* a bucket: the bucket ARN and all its objects */
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+			     "\"arn:aws:s3:::b/*\"]")), T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"*\"", "\"Resource\":\"arn:aws:s3:::b*\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::c\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws-cn:s3:::b*\"")),
+		     T("arn:aws-cn:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+			     "\"arn:aws:s3:::b/*\"]")), T("arn:aws:s3:::other")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws:s3:::b/*\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws:s3:::b\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+			     "\"arn:aws:s3:::b/private/*\"]")), T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::b/k\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::*/public/*\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::b\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::c/*\"")),
+		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Sid\":\"no-resource\"")),
+		     T("arn:aws:s3:::b")),
+		/* a queue or topic: the ARN itself, and that service's actions */
+		CASE(I(1), T(DENY_ON("\"sqs:*\"", "\"Resource\":"
+			     "\"arn:aws:sqs:us-east-1:111122223333:q\"")),
+		     T("arn:aws:sqs:us-east-1:111122223333:q")),
+		CASE(I(1), T(DENY_ON("\"*\"", "\"Resource\":\"*\"")),
+		     T("arn:aws:sns:us-east-1:111122223333:t")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")),
+		     T("arn:aws:sqs:us-east-1:111122223333:q")),
+		CASE(I(0), T(DENY_ON("\"sqs:*\"", "\"Resource\":"
+			     "\"arn:aws:sqs:us-east-1:111122223333:other\"")),
+		     T("arn:aws:sqs:us-east-1:111122223333:q")),
+		/* an unreadable ARN or document: NULL */
+		CASE(N, T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), N),
+		CASE(N, T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), T("b")),
+		CASE(N, T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), T("arn:aws::x")),
+		CASE(N, T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), I(42)),
+		CASE(N, T("not json"), T("arn:aws:s3:::b")),
+	};
+
+	run_rows("SELECT iam_policy_denies_insecure_transport(?1, ?2)", rows,
 		 NROWS(rows));
 }
 
@@ -1413,9 +1587,14 @@ static CU_TestInfo iam_tests[] = {
 	{ "allows NotAction/NotResource", test_iam_allows_notaction_notresource },
 	{ "public", test_iam_public },
 	{ "public conditions", test_iam_public_conditions },
+	{ "public unless a condition names the callers",
+	  test_iam_public_caller_conditions },
+	{ "public wildcard principals", test_iam_public_wildcard_principals },
 	{ "denies insecure transport", test_iam_denies_insecure_transport },
 	{ "denies insecure transport, negative",
 	  test_iam_denies_insecure_transport_negative },
+	{ "denies insecure transport on the resource",
+	  test_iam_denies_insecure_transport_resource },
 	CU_TEST_INFO_NULL,
 };
 

@@ -37,7 +37,7 @@ scrub(const struct aws_collector *c, char *msg)
 }
 
 void
-aws_attempt(struct aws_collector *c, unsigned long long types)
+aws_attempt(struct aws_collector *c, aws_typeset types)
 {
 	c->attempted |= types;
 }
@@ -301,6 +301,33 @@ aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_qu
 }
 
 attest_rc
+aws_call_rest_json(const struct aws_op *tmpl, const char *method, const char *path_query,
+		   json_t *body)
+{
+	static const struct aws_header h[] = {{"Content-Type", "application/json"}};
+	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
+	char *text = body ? json_dumps(body, JSON_COMPACT) : strdup("{}");
+	struct attest_buf url;
+	attest_rc rc;
+
+	json_decref(body);
+	if (!ep) {
+		free(text);
+		return ATTEST_ERR_INVALID;
+	}
+	attest_buf_init(&url, 8192);
+	if (!text || attest_buf_printf(&url, "%s%s", ep->url, path_query) != ATTEST_OK) {
+		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+		rc = ATTEST_ERR_NOMEM;
+	} else {
+		rc = submit(tmpl, ep, method, url.data, h, 1, text, false);
+	}
+	attest_buf_release(&url);
+	free(text);
+	return rc;
+}
+
+attest_rc
 aws_call_s3_bucket(const struct aws_op *tmpl, const char *bucket, const char *query)
 {
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
@@ -476,6 +503,7 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 	struct aws_op op = {c, jl->service, jl->operation, "", jl->types, jlist_page, st, 0};
 	struct attest_buf b;
 	json_t *body;
+	char *text = NULL;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
@@ -490,9 +518,14 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 	} else {
 		body = json_loads(jl->body ? jl->body : "{}", 0, NULL);
 		if (body && (!token || !json_object_set_new(body, jl->token_in, json_string(token))))
-			rc = aws_call_json_obj(&op, jl->target, body);
+			text = json_dumps(body, JSON_COMPACT);
+		json_decref(body);
+		if (text)
+			rc = aws_call_json(&op, jl->target, jl->json_version ? jl->json_version : "1.1",
+					   text);
 		else
-			json_decref(body);
+			aws_fatal(c, attest_nomem(c->ctx));
+		free(text);
 	}
 	if (rc != ATTEST_OK) {
 		if (jl->end)

@@ -32,7 +32,35 @@ const char *const aws_type_names[T_COUNT] = {
 	"AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
 	"AWS::Logs::MetricFilter", "AWS::AccessAnalyzer::Analyzer",
 	"AWS::AccessAnalyzer::AnalyzerStatus", "AWS::SecurityHub::HubStatus",
-	"AWS::Config::RecorderStatus"};
+	"AWS::Config::RecorderStatus",
+	/* data stores: designated, so other groups may be added in any order */
+	[T_RDS_CLUSTER] = "AWS::RDS::DBCluster", [T_RDS_SNAPSHOT] = "AWS::RDS::DBSnapshot",
+	[T_RDS_CLUSTERSNAP] = "AWS::RDS::DBClusterSnapshot", [T_DDB_TABLE] = "AWS::DynamoDB::Table",
+	[T_EFS_AP] = "AWS::EFS::AccessPoint", [T_REDSHIFT_CLUSTER] = "AWS::Redshift::Cluster",
+	[T_EC_REPLGROUP] = "AWS::ElastiCache::ReplicationGroup",
+	[T_EC_CLUSTER] = "AWS::ElastiCache::CacheCluster", [T_OS_DOMAIN] = "AWS::OpenSearch::Domain",
+	[T_SM_SECRET] = "AWS::SecretsManager::Secret", [T_SQS_QUEUE] = "AWS::SQS::Queue",
+	[T_BACKUP_VAULT] = "AWS::Backup::BackupVault", [T_BACKUP_PLAN] = "AWS::Backup::BackupPlan",
+	[T_ECR_REPO] = "AWS::ECR::Repository", [T_ACM_CERT] = "AWS::ACM::Certificate",
+	/* compute, network, edge, detection, AI */
+	[T_EC2_SNAPSHOT] = "AWS::EC2::Snapshot", [T_EC2_IMAGE] = "AWS::EC2::Image",
+	[T_EC2_VPCE] = "AWS::EC2::VPCEndpoint", [T_EC2_SUBNET] = "AWS::EC2::Subnet",
+	[T_EC2_TGW] = "AWS::EC2::TransitGateway",
+	[T_ELB_LB] = "AWS::ElasticLoadBalancing::LoadBalancer",
+	[T_ELBV2_LB] = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+	[T_ELBV2_LISTENER] = "AWS::ElasticLoadBalancingV2::Listener",
+	[T_CF_DIST] = "AWS::CloudFront::Distribution", [T_APIGW_REST] = "AWS::ApiGateway::RestApi",
+	[T_APIGW_STAGE] = "AWS::ApiGateway::Stage", [T_APIGW_DOMAIN] = "AWS::ApiGateway::DomainName",
+	[T_APIGW2_API] = "AWS::ApiGatewayV2::Api", [T_APIGW2_STAGE] = "AWS::ApiGatewayV2::Stage",
+	[T_LAMBDA_FN] = "AWS::Lambda::Function", [T_ECS_TASKDEF] = "AWS::ECS::TaskDefinition",
+	[T_ECS_CLUSTER] = "AWS::ECS::Cluster", [T_EKS_CLUSTER] = "AWS::EKS::Cluster",
+	[T_GD_STATUS] = "AWS::GuardDuty::DetectorStatus",
+	[T_SH_STANDARD] = "AWS::SecurityHub::StandardsSubscription",
+	[T_WAF_ACL] = "AWS::WAFv2::WebACL", [T_SAGE_NOTEBOOK] = "AWS::SageMaker::NotebookInstance",
+	[T_SAGE_EPCONFIG] = "AWS::SageMaker::EndpointConfig", [T_SAGE_MODEL] = "AWS::SageMaker::Model",
+	[T_BR_LOGGING] = "AWS::Bedrock::ModelInvocationLoggingStatus",
+	[T_BR_CUSTOM] = "AWS::Bedrock::CustomModel", [T_BR_AGENT] = "AWS::Bedrock::Agent",
+	[T_BR_GUARDRAIL] = "AWS::Bedrock::Guardrail"};
 
 /* Error codes that mean the credentials themselves were refused. */
 static const char *const auth_codes[] = {
@@ -462,6 +490,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	aws_attempt(&c, TB(T_ACCOUNT));
 	svc_iam_start(&c);
 	svc_s3_start(&c);
+	svc_cloudfront_start(&c);
+	svc_wafv2_start(&c, NULL);
 	for (i = 0; i < c.n_regions && c.fatal == ATTEST_OK; i++) {
 		svc_ec2_start(&c, c.regions[i]);
 		svc_cloudtrail_start(&c, c.regions[i]);
@@ -474,6 +504,27 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		svc_efs_start(&c, c.regions[i]);
 		svc_securityhub_start(&c, c.regions[i]);
 		svc_accessanalyzer_start(&c, c.regions[i]);
+		/* data stores */
+		svc_dynamodb_start(&c, c.regions[i]);
+		svc_redshift_start(&c, c.regions[i]);
+		svc_elasticache_start(&c, c.regions[i]);
+		svc_opensearch_start(&c, c.regions[i]);
+		svc_secretsmanager_start(&c, c.regions[i]);
+		svc_sqs_start(&c, c.regions[i]);
+		svc_backup_start(&c, c.regions[i]);
+		svc_ecr_start(&c, c.regions[i]);
+		svc_acm_start(&c, c.regions[i]);
+		/* compute, network, edge, detection, AI */
+		svc_elb_start(&c, c.regions[i]);
+		svc_elbv2_start(&c, c.regions[i]);
+		svc_apigateway_start(&c, c.regions[i]);
+		svc_lambda_start(&c, c.regions[i]);
+		svc_ecs_start(&c, c.regions[i]);
+		svc_eks_start(&c, c.regions[i]);
+		svc_guardduty_start(&c, c.regions[i]);
+		svc_wafv2_start(&c, c.regions[i]);
+		svc_sagemaker_start(&c, c.regions[i]);
+		svc_bedrock_start(&c, c.regions[i]);
 	}
 	if (c.fatal != ATTEST_OK)
 		aws_engine_cancel(c.eng);

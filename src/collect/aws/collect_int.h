@@ -48,9 +48,58 @@ enum aws_type {
 	T_AA_STATUS,
 	T_SH_HUB,
 	T_CONFIG_REC,
+	/* data stores */
+	T_RDS_CLUSTER,
+	T_RDS_SNAPSHOT,
+	T_RDS_CLUSTERSNAP,
+	T_DDB_TABLE,
+	T_EFS_AP,
+	T_REDSHIFT_CLUSTER,
+	T_EC_REPLGROUP,
+	T_EC_CLUSTER,
+	T_OS_DOMAIN,
+	T_SM_SECRET,
+	T_SQS_QUEUE,
+	T_BACKUP_VAULT,
+	T_BACKUP_PLAN,
+	T_ECR_REPO,
+	T_ACM_CERT,
+	/* compute, network, edge, detection, AI */
+	T_EC2_SNAPSHOT,
+	T_EC2_IMAGE,
+	T_EC2_VPCE,
+	T_EC2_SUBNET,
+	T_EC2_TGW,
+	T_ELB_LB,
+	T_ELBV2_LB,
+	T_ELBV2_LISTENER,
+	T_CF_DIST,
+	T_APIGW_REST,
+	T_APIGW_STAGE,
+	T_APIGW_DOMAIN,
+	T_APIGW2_API,
+	T_APIGW2_STAGE,
+	T_LAMBDA_FN,
+	T_ECS_TASKDEF,
+	T_ECS_CLUSTER,
+	T_EKS_CLUSTER,
+	T_GD_STATUS,
+	T_SH_STANDARD,
+	T_WAF_ACL,
+	T_SAGE_NOTEBOOK,
+	T_SAGE_EPCONFIG,
+	T_SAGE_MODEL,
+	T_BR_LOGGING,
+	T_BR_CUSTOM,
+	T_BR_AGENT,
+	T_BR_GUARDRAIL,
 	T_COUNT
 };
-#define TB(t) (1ULL << (t))
+/* A set of types: wider than 64 bits, as the check library reads more
+ * types than that. */
+__extension__ typedef unsigned __int128 aws_typeset;
+#define TB(t) ((aws_typeset)1 << (t))
+_Static_assert(T_COUNT <= 128, "aws_typeset holds at most 128 types");
 
 extern const char *const aws_type_names[T_COUNT];
 
@@ -66,7 +115,7 @@ struct aws_collector {
 	char **regions;
 	size_t n_regions;
 	FILE *body;                /* resources, one a line, before the header */
-	unsigned long long attempted, failed;
+	aws_typeset attempted, failed;
 	json_t *log;               /* the collection log */
 	json_t *keep;              /* values services share until the end */
 	unsigned long resources;
@@ -84,7 +133,7 @@ struct aws_op {
 	const char *service;   /* endpoint prefix ("iam", "ec2", ...) */
 	const char *operation; /* API operation name, for the log */
 	char region[40];       /* region of the call ("" for global) */
-	unsigned long long types;
+	aws_typeset types;
 	aws_op_fn fn;
 	void *data;            /* the service's own state; not freed here */
 	long delay_ms;         /* wait before sending (polling) */
@@ -94,7 +143,7 @@ struct aws_op {
 void aws_collector_release_endpoints(struct aws_collector *c);
 
 /* Marks types attempted: call before the first request feeding them. */
-void aws_attempt(struct aws_collector *c, unsigned long long types);
+void aws_attempt(struct aws_collector *c, aws_typeset types);
 /* Records a failed call in the collection log and marks op->types failed. */
 void aws_fail(struct aws_op *op, const char *code, const char *msg);
 /* Same, taking code and message from a failed reply. */
@@ -113,6 +162,9 @@ attest_rc aws_call_json(const struct aws_op *tmpl, const char *target, const cha
  * with optional extra headers (NULL-terminated name/value pairs). */
 attest_rc aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_query,
 			const char *const *headers);
+/* REST-JSON call with a JSON body (stolen; NULL sends none). */
+attest_rc aws_call_rest_json(const struct aws_op *tmpl, const char *method, const char *path_query,
+			     json_t *body);
 /* S3 bucket call: GET on the bucket's URL (region: the bucket's). */
 attest_rc aws_call_s3_bucket(const struct aws_op *tmpl, const char *bucket, const char *query);
 
@@ -143,7 +195,7 @@ struct aws_qlist {
 	const char *token_in;   /* request parameter: NextToken, Marker */
 	const char *token_out;  /* answer member: NextToken, Marker */
 	enum aws_xml_style style;
-	unsigned long long types;
+	aws_typeset types;
 	void (*each)(struct aws_collector *c, const char *region, json_t *item, void *data);
 	void (*end)(struct aws_collector *c, const char *region, bool ok, void *data);
 };
@@ -164,7 +216,7 @@ struct aws_jlist {
 	const char *list;
 	const char *token_in;
 	const char *token_out;
-	unsigned long long types;
+	aws_typeset types;
 	void (*each)(struct aws_collector *c, const char *region, json_t *item, void *data);
 	void (*end)(struct aws_collector *c, const char *region, bool ok, void *data);
 };
@@ -187,5 +239,27 @@ void svc_rds_start(struct aws_collector *c, const char *region);
 void svc_efs_start(struct aws_collector *c, const char *region);
 void svc_securityhub_start(struct aws_collector *c, const char *region);
 void svc_accessanalyzer_start(struct aws_collector *c, const char *region);
+/* data stores */
+void svc_dynamodb_start(struct aws_collector *c, const char *region);
+void svc_redshift_start(struct aws_collector *c, const char *region);
+void svc_elasticache_start(struct aws_collector *c, const char *region);
+void svc_opensearch_start(struct aws_collector *c, const char *region);
+void svc_secretsmanager_start(struct aws_collector *c, const char *region);
+void svc_sqs_start(struct aws_collector *c, const char *region);
+void svc_backup_start(struct aws_collector *c, const char *region);
+void svc_ecr_start(struct aws_collector *c, const char *region);
+void svc_acm_start(struct aws_collector *c, const char *region);
+/* compute, network, edge, detection, AI (global ones: region NULL) */
+void svc_elb_start(struct aws_collector *c, const char *region);
+void svc_elbv2_start(struct aws_collector *c, const char *region);
+void svc_cloudfront_start(struct aws_collector *c);
+void svc_apigateway_start(struct aws_collector *c, const char *region);
+void svc_lambda_start(struct aws_collector *c, const char *region);
+void svc_ecs_start(struct aws_collector *c, const char *region);
+void svc_eks_start(struct aws_collector *c, const char *region);
+void svc_guardduty_start(struct aws_collector *c, const char *region);
+void svc_wafv2_start(struct aws_collector *c, const char *region);
+void svc_sagemaker_start(struct aws_collector *c, const char *region);
+void svc_bedrock_start(struct aws_collector *c, const char *region);
 
 #endif

@@ -52,6 +52,20 @@ static const struct service services[] = {
 	{ "macie2", "MACIE2", "macie2", false },
 	{ "ssm", "SSM", "ssm", false },
 	{ "account", "ACCOUNT", "account", false },
+	{ "cloudfront", "CLOUDFRONT", "cloudfront", true },
+	{ "apigateway", "API_GATEWAY", "apigateway", false },
+	{ "ecs", "ECS", "ecs", false },
+	{ "eks", "EKS", "eks", false },
+	{ "wafv2", "WAFV2", "wafv2", false },
+	{ "sagemaker", "SAGEMAKER", "sagemaker", false },
+	{ "bedrock", "BEDROCK", "bedrock", false },
+	{ "bedrock-agent", "BEDROCK_AGENT", "bedrock", false },
+	/* data stores (DynamoDB, SQS, Secrets Manager, ACM: above) */
+	{ "redshift", "REDSHIFT", "redshift", false },
+	{ "elasticache", "ELASTICACHE", "elasticache", false },
+	{ "es", "OPENSEARCH", "es", false },
+	{ "backup", "BACKUP", "backup", false },
+	{ "api.ecr", "ECR", "ecr", false },
 };
 
 static const struct service *
@@ -234,6 +248,10 @@ aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
 			rc = attest_buf_printf(&b, "https://iam.%s.%s", home, domain);
 		else
 			rc = attest_buf_adds(&b, "https://iam.amazonaws.com");
+	} else if (svc && strcmp(svc->prefix, "cloudfront") == 0) {
+		rc = attest_buf_printf(&b, "https://cloudfront.%s", domain);
+	} else if (svc && strcmp(svc->prefix, "sagemaker") == 0 && region) {
+		rc = attest_buf_printf(&b, "https://api.sagemaker.%s.%s", region, domain);
 	} else if (svc && strcmp(svc->prefix, "organizations") == 0) {
 		rc = attest_buf_printf(&b, "https://organizations.%s.%s", home, domain);
 	} else if (!region) {

@@ -44,7 +44,13 @@ static const char *const time_keys[] = {
 	"LatestCloudWatchLogsDeliveryTime", "LatestDigestDeliveryTime", "TimeLoggingStarted",
 	"TimeLoggingStopped", "LatestDeliveryAttemptTime", "LatestNotificationAttemptTime",
 	"LatestDeliveryAttemptSucceeded_", "lastStartTime", "lastStopTime",
-	"lastStatusChangeTime", "CreationTime", "Timestamp", NULL};
+	"lastStatusChangeTime", "CreationTime", "Timestamp",
+	/* DynamoDB, Secrets Manager, Backup, ECR, ACM */
+	"CreationDateTime", "EarliestRestorableDateTime", "LatestRestorableDateTime",
+	"LastIncreaseDateTime", "LastDecreaseDateTime", "LastUpdateToPayPerRequestDateTime",
+	"CreatedDate", "LastChangedDate", "LastAccessedDate", "LastRotatedDate", "NextRotationDate",
+	"DeletedDate", "LockDate", "LastExecutionDate", "createdAt", "NotBefore", "NotAfter",
+	"CreatedAt", "IssuedAt", "ImportedAt", "RevokedAt", NULL};
 
 static bool
 is_time_key(const char *k)

@@ -169,7 +169,10 @@ static const char *const int_names[] = {
 	"PermissionsBoundaryUsageCount", "MaxSessionDuration", "AllocatedStorage",
 	"BackupRetentionPeriod", "Port", "DbInstancePort", "MonitoringInterval", "PromotionTier",
 	"MaxAllocatedStorage", "StorageThroughput", "EvaluationPeriods", "Period",
-	"DatapointsToAlarm", "PerformanceInsightsRetentionPeriod", "Days", "Years", NULL};
+	"DatapointsToAlarm", "PerformanceInsightsRetentionPeriod", "Days", "Years",
+	/* RDS clusters and snapshots, Redshift, ElastiCache */
+	"PercentProgress", "NumberOfNodes", "AutomatedSnapshotRetentionPeriod",
+	"ManualSnapshotRetentionPeriod", "SnapshotRetentionLimit", "NumCacheNodes", NULL};
 static const char *const real_names[] = {"Threshold", NULL};
 static const char *const bool_names[] = {
 	"IsDefault", "Egress", "Encrypted", "MultiAttachEnabled", "DeleteOnTermination",
@@ -183,7 +186,11 @@ static const char *const bool_names[] = {
 	"Normal", "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
 	"RestrictPublicBuckets", "BucketKeyEnabled", "DisableApiTermination",
 	"DisableApiStop", "EnclaveOptionsEnabled", "AssociatePublicIpAddress",
-	"RequesterManaged", "IsModifiable", NULL};
+	"RequesterManaged", "IsModifiable",
+	/* RDS clusters and snapshots, Redshift, ElastiCache */
+	"IsClusterWriter", "AllowVersionUpgrade", "EnhancedVpcRouting", "AtRestEncryptionEnabled",
+	"TransitEncryptionEnabled", "AuthTokenEnabled", "ClusterEnabled", "LoggingEnabled",
+	"HttpEndpointEnabled", "CrossAccountClone", NULL};
 
 /* Members whose value is a list, so that an empty element becomes []. */
 static const char *const list_names[] = {
@@ -202,14 +209,30 @@ static const char *const list_names[] = {
 	"ReadReplicaDBInstanceIdentifiers", "ReadReplicaDBClusterIdentifiers",
 	"DomainMemberships", "AssociatedRoles", "TagList", "EnabledCloudwatchLogsExports",
 	"ProcessorFeatures", "Parameters", "Subnets", "Buckets", "Grants", "ElasticGpuAssociations",
-	"ElasticInferenceAcceleratorAssociations", "Licenses", "CertificateDetails_", NULL};
+	"ElasticInferenceAcceleratorAssociations", "Licenses", "CertificateDetails_",
+	/* RDS clusters and snapshots, Redshift, ElastiCache */
+	"DBClusters", "DBClusterMembers", "AvailabilityZones", "DBSnapshots", "DBClusterSnapshots",
+	"DBSnapshotAttributes", "DBClusterSnapshotAttributes", "AttributeValues",
+	"DBClusterOptionGroupMemberships", "Clusters", "ClusterParameterGroups", "LogExports",
+	"ClusterNodes", "IamRoles", "ReplicationGroups", "CacheClusters", "MemberClusters",
+	"UserGroupIds", "NodeGroups", "NodeGroupMembers", "CacheNodes", "CacheSecurityGroups",
+	/* compute, network, edge (EC2 ones by their wire-derived names) */
+	"SnapshotSet", "ImagesSet", "VpcEndpointSet", "SubnetSet", "TransitGatewaySet",
+	"CreateVolumePermission", "LoadBalancerDescriptions", "LoadBalancers", "Listeners",
+	"PolicyDescriptions", "TagDescriptions", NULL};
 
 /* Element names that mark list members. */
 static const char *const member_names[] = {
 	"member", "item", "DBInstance", "VpcSecurityGroupMembership", "DBParameterGroup",
 	"DBSecurityGroup", "OptionGroupMembership", "Subnet", "DBInstanceStatusInfo",
 	"ReadReplicaDBInstanceIdentifier", "ReadReplicaDBClusterIdentifier", "DomainMembership",
-	"DBInstanceRole", "ProcessorFeature", "Parameter", "Bucket", "Grant", "Tag", NULL};
+	"DBInstanceRole", "ProcessorFeature", "Parameter", "Bucket", "Grant", "Tag",
+	/* RDS clusters and snapshots, Redshift, ElastiCache */
+	"DBCluster", "DBClusterMember", "AvailabilityZone", "DBSnapshot", "DBClusterSnapshot",
+	"DBSnapshotAttribute", "DBClusterSnapshotAttribute", "AttributeValue",
+	"DBClusterOptionGroup", "Cluster", "ClusterParameterGroup", "ClusterNode", "ClusterIamRole",
+	"VpcSecurityGroup", "ReplicationGroup", "CacheCluster", "ClusterId", "NodeGroup",
+	"NodeGroupMember", "CacheNode", "CacheSecurityGroup", "DBClusterRole", NULL};
 
 /* EC2 wire names that are not just the member name with a lower-case
  * first letter; parent NULL applies everywhere. */

@@ -1,7 +1,8 @@
 /*
  * EC2, in each region: instances (through their reservations), volumes,
- * security groups, network ACLs, VPCs and flow logs, each listed to the
- * last page, and the region's EBS encryption-by-default setting with its
+ * security groups, network ACLs, VPCs, flow logs, owned snapshots (with
+ * who may create volumes from them), owned AMIs, VPC endpoints (policy as
+ * an object), subnets and transit gateways, each listed to the last page, and the region's EBS encryption-by-default setting with its
  * default key. EC2's XML names are mapped to the API members by the
  * protocol layer; here each item becomes a resource with its ARN, its tags
  * as an object and its Name tag as the display name.
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include "collect/aws/collect_int.h"
+#include "collect/aws/shape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +87,111 @@ static const struct aws_qlist lists[] = {
 	 "NextToken", AWS_XML_EC2, TB(T_EC2_FLOWLOG), each_flowlog, NULL},
 };
 
+/* ---- snapshots, images, VPC endpoints, subnets, transit gateways ---- */
+
+/* Wire names the protocol layer does not map (it upper-cases the first
+ * letter), and the members these types read typed. */
+static const char *const more_renames[] = {
+	"SnapshotSet", "Snapshots", "ImagesSet", "Images", "VpcEndpointSet", "VpcEndpoints",
+	"SubnetSet", "Subnets", "TransitGatewaySet", "TransitGateways", "ImageState", "State",
+	"IsPublic", "Public", "ImageOwnerId", "OwnerId", "RouteTableIdSet", "RouteTableIds",
+	"SubnetIdSet", "SubnetIds", "DnsEntrySet", "DnsEntries", "NetworkInterfaceIdSet",
+	"NetworkInterfaceIds", "CreateVolumePermission", "CreateVolumePermissions",
+	"LaunchPermission", "LaunchPermissions", NULL, NULL};
+static const char *const more_bools[] = {
+	"Public", "DefaultForAz", "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation",
+	"PrivateDnsEnabled", "MapCustomerOwnedIpOnLaunch", "EnaSupport", NULL};
+static const char *const more_ints[] = {"VolumeSize", "AmazonSideAsn", "AvailableIpAddressCount",
+					 "Iops", "Throughput", NULL};
+static const char *const more_lists[] = {
+	"Snapshots", "Images", "VpcEndpoints", "Subnets", "TransitGateways", "RouteTableIds",
+	"SubnetIds", "Groups", "DnsEntries", "NetworkInterfaceIds", "CreateVolumePermissions",
+	"BlockDeviceMappings", "Ipv6CidrBlockAssociationSet", NULL};
+static const struct aws_shape more_shape = {more_renames, more_bools, more_ints, more_lists, NULL};
+/* A snapshot's "status" is its State. */
+static const char *const snap_renames[] = {"Status", "State", NULL, NULL};
+static const struct aws_shape snap_shape = {snap_renames, NULL, NULL, NULL, NULL};
+
+static void
+snap_attr(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_EC2, NULL, NULL), *p;
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &more_shape);
+	p = json_object_get(v, "CreateVolumePermissions");
+	aws_asm_supp(a, "CreateVolumePermissions", json_is_array(p) ? json_incref(p) : json_array());
+	json_decref(v);
+}
+
+static void
+emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_type type,
+	  const char *id_key, const char *arn_part)
+{
+	const char *id = json_string_value(json_object_get(item, id_key));
+	json_t *tags, *doc;
+	struct aws_asm *a;
+	struct attest_buf p;
+	char arn[512];
+
+	if (!id)
+		return;
+	aws_shape_apply(item, &more_shape);
+	if (type == T_EC2_SNAPSHOT)
+		aws_shape_apply(item, &snap_shape);
+	/* The endpoint policy is a JSON string in the API: an object here. */
+	if (type == T_EC2_VPCE && json_is_string(json_object_get(item, "PolicyDocument"))) {
+		doc = aws_policy_parse(json_string_value(json_object_get(item, "PolicyDocument")));
+		if (doc)
+			json_object_set_new(item, "PolicyDocument", doc);
+	}
+	tags = aws_tags_object(json_object_get(item, "Tags"));
+	snprintf(arn, sizeof(arn), "arn:aws:ec2:%s:%s:%s/%s", region, c->account, arn_part, id);
+	if (!(a = aws_asm_new(c, type, region, json_incref(item)))) {
+		json_decref(tags);
+		return;
+	}
+	a->tags = tags;
+	aws_asm_ids(a, id, arn, json_string_value(json_object_get(tags, "Name")));
+	if (type == T_EC2_SNAPSHOT) {
+		attest_buf_init(&p, 4096);
+		if (aws_param(&p, "SnapshotId", id) == ATTEST_OK &&
+		    attest_buf_adds(&p, "&Attribute=createVolumePermission") == ATTEST_OK)
+			aws_asm_query(a, "ec2", "DescribeSnapshotAttribute", EC2_VERSION, p.data,
+				      snap_attr);
+		else
+			a->failed = true;
+		attest_buf_release(&p);
+	}
+	aws_asm_done(a);
+}
+
+#define EACH_MORE(fn, type, id_key, arn_part)                                                 \
+	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data) \
+	{                                                                                     \
+		(void)data;                                                                   \
+		emit_more(c, region, item, type, id_key, arn_part);                           \
+	}
+EACH_MORE(each_snapshot, T_EC2_SNAPSHOT, "SnapshotId", "snapshot")
+EACH_MORE(each_image, T_EC2_IMAGE, "ImageId", "image")
+EACH_MORE(each_vpce, T_EC2_VPCE, "VpcEndpointId", "vpc-endpoint")
+EACH_MORE(each_subnet, T_EC2_SUBNET, "SubnetId", "subnet")
+EACH_MORE(each_tgw, T_EC2_TGW, "TransitGatewayId", "transit-gateway")
+
+static const struct aws_qlist more_lists_tbl[] = {
+	{"ec2", EC2_VERSION, "DescribeSnapshots", "&Owner.1=self&MaxResults=1000", "SnapshotSet",
+	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_SNAPSHOT), each_snapshot, NULL},
+	{"ec2", EC2_VERSION, "DescribeImages", "&Owner.1=self&MaxResults=1000", "ImagesSet",
+	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_IMAGE), each_image, NULL},
+	{"ec2", EC2_VERSION, "DescribeVpcEndpoints", "&MaxResults=1000", "VpcEndpointSet",
+	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_VPCE), each_vpce, NULL},
+	{"ec2", EC2_VERSION, "DescribeSubnets", "&MaxResults=1000", "SubnetSet", "NextToken",
+	 "NextToken", AWS_XML_EC2, TB(T_EC2_SUBNET), each_subnet, NULL},
+	{"ec2", EC2_VERSION, "DescribeTransitGateways", "&MaxResults=1000", "TransitGatewaySet",
+	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_TGW), each_tgw, NULL},
+};
+
 /* ---- EBS encryption by default: two calls, one record ---- */
 
 struct ebs {
@@ -130,6 +237,8 @@ svc_ec2_start(struct aws_collector *c, const char *region)
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		aws_query_list(c, &lists[i], region, NULL);
+	for (i = 0; i < sizeof(more_lists_tbl) / sizeof(more_lists_tbl[0]); i++)
+		aws_query_list(c, &more_lists_tbl[i], region, NULL);
 	aws_attempt(c, TB(T_EC2_EBSDEFAULT));
 	e = calloc(1, sizeof(*e));
 	if (!e || !(e->conf = json_object())) {

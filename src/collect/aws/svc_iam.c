@@ -21,7 +21,7 @@
 #define POLL_MAX 12
 
 static struct aws_op
-iam_op(struct aws_collector *c, const char *operation, unsigned long long types, aws_op_fn fn,
+iam_op(struct aws_collector *c, const char *operation, aws_typeset types, aws_op_fn fn,
        void *data)
 {
 	struct aws_op op = {c, "iam", operation, "", types, fn, data, 0};

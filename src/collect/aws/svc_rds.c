@@ -3,11 +3,17 @@
  * Marker pagination), with their TagList as the resource's tags, each with
  * the TLS parameters of its parameter group (DescribeDBParameters, every
  * page; kept: rds.force_ssl and require_secure_transport, the ones the
- * checks judge) as supplementary DBParameters.
+ * checks judge) as supplementary DBParameters. Then DB clusters
+ * (DescribeDBClusters) with the same TLS parameters of their cluster
+ * parameter group (DescribeDBClusterParameters) as DBClusterParameters, and
+ * the account's own DB snapshots and DB cluster snapshots
+ * (DescribeDBSnapshots, DescribeDBClusterSnapshots) with who may restore
+ * them (DescribeDBSnapshotAttributes, DescribeDBClusterSnapshotAttributes).
  */
 #include "config.h"
 
 #include "collect/aws/collect_int.h"
+#include "collect/aws/item.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,8 +131,155 @@ static const struct aws_qlist dbs = {
 	"rds", RDS_VERSION, "DescribeDBInstances", "&MaxRecords=100", "DBInstances", "Marker",
 	"Marker", AWS_XML_QUERY, TB(T_RDS_DB), each_db, NULL};
 
+/* ---- DB clusters ---- */
+
+static void cparams_page(struct aws_op *op, const struct aws_reply *r);
+
+static void
+cparams_request(struct aws_item *it, const char *marker)
+{
+	struct attest_buf b;
+
+	attest_buf_init(&b, 8192);
+	if (aws_param(&b, "DBClusterParameterGroupName", it->data) ||
+	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
+		it->failed = true;
+		aws_fatal(it->c, attest_nomem(it->c->ctx));
+	} else {
+		aws_item_query(it, TB(T_RDS_CLUSTER), "rds", RDS_VERSION,
+			       "DescribeDBClusterParameters", b.data, cparams_page);
+	}
+	attest_buf_release(&b);
+}
+
+static void
+cparams_page(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *res = aws_item_reply_query(op, r), *p;
+	json_t *kept_list = json_object_get(it->supp, "DBClusterParameters");
+	const char *marker, *name;
+	size_t i, k;
+
+	if (res) {
+		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
+			name = json_string_value(json_object_get(p, "ParameterName"));
+			for (k = 0; name && kept[k]; k++)
+				if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
+					it->failed = true;
+		}
+		marker = json_string_value(json_object_get(res, "Marker"));
+		if (marker && *marker)
+			cparams_request(it, marker);
+		json_decref(res);
+	}
+	aws_item_done(it);
+}
+
+static void
+each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *id = json_string_value(json_object_get(item, "DBClusterIdentifier"));
+	const char *group = json_string_value(json_object_get(item, "DBClusterParameterGroup"));
+	struct aws_item *it;
+
+	(void)data;
+	if (!id)
+		return;
+	it = aws_item_new(c, T_RDS_CLUSTER, region, json_incref(item), id,
+			  json_string_value(json_object_get(item, "DBClusterArn")), id, true);
+	if (!it)
+		return;
+	aws_item_tags(it, json_object_get(item, "TagList"));
+	aws_item_supp(it, "DBClusterParameters", json_array());
+	if (group && !(it->data = strdup(group))) {
+		it->failed = true;
+		aws_fatal(c, attest_nomem(c->ctx));
+	} else if (group) {
+		cparams_request(it, NULL);
+	}
+	aws_item_done(it);
+}
+
+static const struct aws_qlist clusters = {
+	"rds", RDS_VERSION, "DescribeDBClusters", "&MaxRecords=100", "DBClusters", "Marker",
+	"Marker", AWS_XML_QUERY, TB(T_RDS_CLUSTER), each_cluster, NULL};
+
+/* ---- snapshots ---- */
+
+static void
+attrs_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	bool cluster = it->type == T_RDS_CLUSTERSNAP;
+	const char *key = cluster ? "DBClusterSnapshotAttributes" : "DBSnapshotAttributes";
+	json_t *res = NULL, *list;
+
+	/* A snapshot deleted since it was listed (automated ones expire). */
+	if (!aws_item_vanished(op, r, "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
+				      "DBClusterSnapshotNotFoundFault"))
+		res = aws_item_reply_query(op, r);
+	if (res) {
+		list = json_object_get(json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
+								    : "DBSnapshotAttributesResult"),
+				       key);
+		if (json_is_array(list))
+			aws_item_supp(it, key, json_incref(list));
+		else
+			aws_item_fail(op, "MalformedResponse", "no attribute list in the answer");
+		json_decref(res);
+	}
+	aws_item_done(it);
+}
+
+static void
+each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	bool cluster = data != NULL;
+	const char *idkey = cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier";
+	const char *id = json_string_value(json_object_get(item, idkey));
+	enum aws_type t = cluster ? T_RDS_CLUSTERSNAP : T_RDS_SNAPSHOT;
+	struct aws_item *it;
+	struct attest_buf b;
+
+	if (!id)
+		return;
+	it = aws_item_new(c, t, region, json_incref(item), id,
+			  json_string_value(json_object_get(item, cluster ? "DBClusterSnapshotArn"
+									  : "DBSnapshotArn")),
+			  id, true);
+	if (!it)
+		return;
+	aws_item_tags(it, json_object_get(item, "TagList"));
+	attest_buf_init(&b, 1024);
+	if (aws_param(&b, idkey, id)) {
+		it->failed = true;
+		aws_fatal(c, attest_nomem(c->ctx));
+	} else {
+		aws_item_query(it, TB(t), "rds", RDS_VERSION,
+			       cluster ? "DescribeDBClusterSnapshotAttributes"
+				       : "DescribeDBSnapshotAttributes",
+			       b.data, attrs_done);
+	}
+	attest_buf_release(&b);
+	aws_item_done(it);
+}
+
+/* Own snapshots only (the default); shared and public ones belong to others. */
+static const struct aws_qlist snapshots = {
+	"rds", RDS_VERSION, "DescribeDBSnapshots", "&MaxRecords=100", "DBSnapshots", "Marker",
+	"Marker", AWS_XML_QUERY, TB(T_RDS_SNAPSHOT), each_snapshot, NULL};
+static const struct aws_qlist cluster_snapshots = {
+	"rds", RDS_VERSION, "DescribeDBClusterSnapshots", "&MaxRecords=100", "DBClusterSnapshots",
+	"Marker", "Marker", AWS_XML_QUERY, TB(T_RDS_CLUSTERSNAP), each_snapshot, NULL};
+
 void
 svc_rds_start(struct aws_collector *c, const char *region)
 {
+	static const char cluster_flag = 1;
+
 	aws_query_list(c, &dbs, region, NULL);
+	aws_query_list(c, &clusters, region, NULL);
+	aws_query_list(c, &snapshots, region, NULL);
+	aws_query_list(c, &cluster_snapshots, region, (void *)&cluster_flag);
 }

@@ -1,0 +1,245 @@
+/*
+ * AWS Backup, in each region (REST-JSON): the vaults (ListBackupVaults,
+ * NextToken), each with its access policy (GetBackupVaultAccessPolicy,
+ * parsed into an object; null on ResourceNotFoundException), and the plans
+ * (ListBackupPlans), each read whole (GetBackupPlan) with its selections:
+ * ListBackupSelections (every page), then GetBackupSelection for each one in
+ * turn, so that Selections keeps the order AWS lists them in.
+ */
+#include "config.h"
+
+#include "collect/aws/item.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- vaults ---- */
+
+static void
+vault_policy_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v, *p;
+
+	if (!r->ok && r->error_code && strcmp(r->error_code, "ResourceNotFoundException") == 0) {
+		aws_item_supp(it, "AccessPolicy", json_null());
+		aws_item_done(it);
+		return;
+	}
+	if ((v = aws_item_reply_json(op, r)) != NULL) {
+		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
+		if (p)
+			aws_item_supp(it, "AccessPolicy", p);
+		else
+			aws_item_fail(op, "MalformedResponse", "Policy is not a policy");
+		json_decref(v);
+	}
+	aws_item_done(it);
+}
+
+static void
+each_vault(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *name = json_string_value(json_object_get(item, "BackupVaultName"));
+	struct aws_item *it;
+	struct attest_buf b;
+
+	(void)data;
+	if (!name)
+		return;
+	it = aws_item_new(c, T_BACKUP_VAULT, region, json_incref(item), name,
+			  json_string_value(json_object_get(item, "BackupVaultArn")), name, true);
+	if (!it)
+		return;
+	attest_buf_init(&b, 1024);
+	if (attest_buf_adds(&b, "/backup-vaults/") || aws_path_segment(&b, name) ||
+	    attest_buf_adds(&b, "/access-policy")) {
+		it->failed = true;
+		aws_fatal(c, attest_nomem(c->ctx));
+	} else {
+		aws_item_rest(it, TB(T_BACKUP_VAULT), "backup", "GetBackupVaultAccessPolicy", b.data,
+			      vault_policy_done);
+	}
+	attest_buf_release(&b);
+	aws_item_done(it);
+}
+
+static const struct aws_jlist vaults = {
+	"backup", "ListBackupVaults", NULL, NULL, NULL, "/backup-vaults/?maxResults=1000",
+	"BackupVaultList", "nextToken", "NextToken", TB(T_BACKUP_VAULT), each_vault, NULL};
+
+/* ---- plans ---- */
+
+/* While the selections are read, their ids wait in the supplementary
+ * object under this key (removed before the plan is written). */
+#define IDS_KEY "attest:selection-ids"
+
+static attest_rc
+plan_path(struct attest_buf *b, const char *plan, const char *rest, const char *sel,
+	  const char *query)
+{
+	attest_buf_reset(b);
+	if (attest_buf_adds(b, "/backup/plans/") || aws_path_segment(b, plan) ||
+	    attest_buf_adds(b, rest) || (sel && aws_path_segment(b, sel)) ||
+	    (query && attest_buf_adds(b, query)))
+		return ATTEST_ERR_NOMEM;
+	return ATTEST_OK;
+}
+
+static void selection_done(struct aws_op *op, const struct aws_reply *r);
+
+/* Reads the next selection whose id waits, or finishes the list. */
+static void
+next_selection(struct aws_item *it)
+{
+	json_t *ids = json_object_get(it->supp, IDS_KEY);
+	json_t *sels = json_object_get(it->supp, "Selections");
+	struct attest_buf b;
+
+	if (json_array_size(sels) >= json_array_size(ids)) {
+		json_object_del(it->supp, IDS_KEY);
+		return;
+	}
+	attest_buf_init(&b, 1024);
+	if (plan_path(&b, it->id, "/selections/",
+		      json_string_value(json_array_get(ids, json_array_size(sels))), NULL)) {
+		it->failed = true;
+		aws_fatal(it->c, attest_nomem(it->c->ctx));
+	} else {
+		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "GetBackupSelection", b.data,
+			      selection_done);
+	}
+	attest_buf_release(&b);
+}
+
+static void
+selection_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v = NULL, *s, *sels = json_object_get(it->supp, "Selections");
+
+	if (!r->ok && r->error_code && strcmp(r->error_code, "ResourceNotFoundException") == 0) {
+		/* A selection deleted since it was listed: the plan stands
+		 * without it. */
+		json_array_remove(json_object_get(it->supp, IDS_KEY), json_array_size(sels));
+		next_selection(it);
+	} else if ((v = aws_item_reply_json(op, r)) != NULL) {
+		s = json_object_get(v, "BackupSelection");
+		if (!json_is_object(s))
+			aws_item_fail(op, "MalformedResponse", "no BackupSelection in the answer");
+		else if (json_array_append(json_object_get(it->supp, "Selections"), s) != 0)
+			aws_item_fail(op, "MalformedResponse", "no selection list");
+		else
+			next_selection(it);
+		json_decref(v);
+	}
+	aws_item_done(it);
+}
+
+static void
+selections_page(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v = NULL, *e;
+	json_t *ids = json_object_get(it->supp, IDS_KEY);
+	const char *token;
+	struct attest_buf b;
+	size_t i;
+
+	if (aws_item_vanished(op, r, "ResourceNotFoundException") ||
+	    !(v = aws_item_reply_json(op, r)))
+		goto out;
+	json_array_foreach(json_object_get(v, "BackupSelectionsList"), i, e)
+		if (!json_is_string(json_object_get(e, "SelectionId")) ||
+		    json_array_append(ids, json_object_get(e, "SelectionId")) != 0) {
+			aws_item_fail(op, "MalformedResponse", "a selection without SelectionId");
+			goto out;
+		}
+	token = json_string_value(json_object_get(v, "NextToken"));
+	attest_buf_init(&b, 1024);
+	if (token && *token) {
+		if (plan_path(&b, it->id, "/selections/", NULL, "?maxResults=1000&nextToken=") ||
+		    aws_path_segment(&b, token)) {
+			it->failed = true;
+			aws_fatal(it->c, attest_nomem(it->c->ctx));
+		} else {
+			aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "ListBackupSelections", b.data,
+				      selections_page);
+		}
+	} else {
+		next_selection(it);
+	}
+	attest_buf_release(&b);
+out:
+	json_decref(v);
+	aws_item_done(it);
+}
+
+static void
+plan_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v;
+
+	/* A plan deleted since it was listed. */
+	if (aws_item_vanished(op, r, "ResourceNotFoundException")) {
+		aws_item_done(it);
+		return;
+	}
+	if ((v = aws_item_reply_json(op, r)) != NULL) {
+		if (!json_is_object(json_object_get(v, "BackupPlan"))) {
+			aws_item_fail(op, "MalformedResponse", "no BackupPlan in the answer");
+			json_decref(v);
+		} else {
+			json_decref(it->conf);
+			it->conf = v;
+		}
+	}
+	aws_item_done(it);
+}
+
+static void
+each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *id = json_string_value(json_object_get(item, "BackupPlanId"));
+	struct aws_item *it;
+	struct attest_buf b;
+
+	(void)data;
+	if (!id)
+		return;
+	it = aws_item_new(c, T_BACKUP_PLAN, region, NULL, id,
+			  json_string_value(json_object_get(item, "BackupPlanArn")),
+			  json_string_value(json_object_get(item, "BackupPlanName")), true);
+	if (!it)
+		return;
+	aws_item_supp(it, "Selections", json_array());
+	aws_item_supp(it, IDS_KEY, json_array());
+	attest_buf_init(&b, 1024);
+	if (plan_path(&b, id, "/", NULL, NULL)) {
+		it->failed = true;
+		aws_fatal(c, attest_nomem(c->ctx));
+	} else {
+		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "GetBackupPlan", b.data, plan_done);
+	}
+	if (plan_path(&b, id, "/selections/", NULL, "?maxResults=1000")) {
+		it->failed = true;
+		aws_fatal(c, attest_nomem(c->ctx));
+	} else {
+		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "ListBackupSelections", b.data,
+			      selections_page);
+	}
+	attest_buf_release(&b);
+	aws_item_done(it);
+}
+
+static const struct aws_jlist plans = {
+	"backup", "ListBackupPlans", NULL, NULL, NULL, "/backup/plans/?maxResults=1000",
+	"BackupPlansList", "nextToken", "NextToken", TB(T_BACKUP_PLAN), each_plan, NULL};
+
+void
+svc_backup_start(struct aws_collector *c, const char *region)
+{
+	aws_json_list(c, &vaults, region, NULL);
+	aws_json_list(c, &plans, region, NULL);
+}

@@ -1,0 +1,139 @@
+/*
+ * DynamoDB, in each region (JSON 1.0): the tables (ListTables, following
+ * LastEvaluatedTableName), each described (DescribeTable's Table as the
+ * configuration), with its point-in-time recovery state
+ * (DescribeContinuousBackups, supplementary ContinuousBackupsDescription)
+ * and its tags (ListTagsOfResource, every page).
+ */
+#include "config.h"
+
+#include "collect/aws/item.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DDB "DynamoDB_20120810."
+/* A table deleted since it was listed. */
+#define GONE "ResourceNotFoundException|TableNotFoundException"
+
+static void tags_request(struct aws_item *it, const char *token);
+
+static void
+tags_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v = aws_item_reply_json(op, r), *t, *all;
+	const char *token;
+	size_t i;
+
+	if (v) {
+		all = it->tags ? it->tags : json_object();
+		it->tags = all;
+		json_array_foreach(json_object_get(v, "Tags"), i, t)
+			if (all && json_is_string(json_object_get(t, "Key")))
+				json_object_set_new(all, json_string_value(json_object_get(t, "Key")),
+						    json_is_string(json_object_get(t, "Value"))
+							    ? json_incref(json_object_get(t, "Value"))
+							    : json_string(""));
+		token = json_string_value(json_object_get(v, "NextToken"));
+		if (token && *token)
+			tags_request(it, token);
+		else if (all && json_object_size(all) == 0) {
+			json_decref(all);
+			it->tags = NULL;
+		}
+		json_decref(v);
+	}
+	aws_item_done(it);
+}
+
+static void
+tags_request(struct aws_item *it, const char *token)
+{
+	json_t *body = json_pack("{s:s}", "ResourceArn", it->arn);
+
+	if (body && token)
+		json_object_set_new(body, "NextToken", json_string(token));
+	aws_item_json(it, 0, "dynamodb", "ListTagsOfResource", DDB "ListTagsOfResource", "1.0", body,
+		      tags_done);
+}
+
+static void
+backups_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v, *d;
+
+	if (aws_item_vanished(op, r, GONE)) {
+		aws_item_done(it);
+		return;
+	}
+	if ((v = aws_item_reply_json(op, r)) != NULL) {
+		d = json_object_get(v, "ContinuousBackupsDescription");
+		if (json_is_object(d))
+			aws_item_supp(it, "ContinuousBackupsDescription", json_incref(d));
+		else
+			aws_item_fail(op, "MalformedResponse", "no ContinuousBackupsDescription");
+		json_decref(v);
+	}
+	aws_item_done(it);
+}
+
+static void
+describe_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_item *it = op->data;
+	json_t *v, *t;
+	const char *arn;
+
+	if (aws_item_vanished(op, r, GONE)) {
+		aws_item_done(it);
+		return;
+	}
+	if ((v = aws_item_reply_json(op, r)) != NULL) {
+		t = json_object_get(v, "Table");
+		arn = json_string_value(json_object_get(t, "TableArn"));
+		if (!json_is_object(t) || !arn) {
+			aws_item_fail(op, "MalformedResponse", "no Table in the answer");
+		} else if (!(it->arn = strdup(arn))) {
+			it->failed = true;
+			aws_fatal(it->c, attest_nomem(it->c->ctx));
+		} else {
+			json_decref(it->conf);
+			it->conf = json_incref(t);
+			tags_request(it, NULL);
+		}
+		json_decref(v);
+	}
+	aws_item_done(it);
+}
+
+static void
+each_table(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *name = json_string_value(item);
+	struct aws_item *it;
+
+	(void)data;
+	if (!name)
+		return;
+	it = aws_item_new(c, T_DDB_TABLE, region, NULL, name, NULL, name, true);
+	if (!it)
+		return;
+	aws_item_json(it, TB(T_DDB_TABLE), "dynamodb", "DescribeTable", DDB "DescribeTable", "1.0",
+		      json_pack("{s:s}", "TableName", name), describe_done);
+	aws_item_json(it, TB(T_DDB_TABLE), "dynamodb", "DescribeContinuousBackups",
+		      DDB "DescribeContinuousBackups", "1.0", json_pack("{s:s}", "TableName", name),
+		      backups_done);
+	aws_item_done(it);
+}
+
+static const struct aws_jlist tables = {
+	"dynamodb", "ListTables", DDB "ListTables", "1.0", "{\"Limit\": 100}", NULL, "TableNames",
+	"ExclusiveStartTableName", "LastEvaluatedTableName", TB(T_DDB_TABLE), each_table, NULL};
+
+void
+svc_dynamodb_start(struct aws_collector *c, const char *region)
+{
+	aws_json_list(c, &tables, region, NULL);
+}

@@ -1,0 +1,116 @@
+/*
+ * Classic Elastic Load Balancing, in each region: load balancers
+ * (DescribeLoadBalancers, Marker/NextMarker), each with its attributes
+ * (DescribeLoadBalancerAttributes), its policies with their attributes
+ * (DescribeLoadBalancerPolicies: the SSL negotiation settings the checks
+ * read) and its tags (DescribeTags). Query protocol, version 2012-06-01.
+ */
+#include "config.h"
+
+#include "collect/aws/shape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ELB_VERSION "2012-06-01"
+
+static const char *const elb_bools[] = {"Enabled", NULL};
+static const char *const elb_ints[] = {"LoadBalancerPort", "InstancePort", "EmitInterval",
+				       "Timeout", "IdleTimeout", "HealthyThreshold",
+				       "UnhealthyThreshold", "Interval", NULL};
+static const char *const elb_lists[] = {
+	"LoadBalancerDescriptions", "ListenerDescriptions", "PolicyNames",
+	"BackendServerDescriptions", "AvailabilityZones", "Subnets", "SecurityGroups", "Instances",
+	"PolicyDescriptions", "PolicyAttributeDescriptions", "AdditionalAttributes",
+	"TagDescriptions", "Tags", "AppCookieStickinessPolicies", "LBCookieStickinessPolicies",
+	"OtherPolicies", NULL};
+static const struct aws_shape elb_shape = {NULL, elb_bools, elb_ints, elb_lists, NULL};
+
+static void
+attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL);
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &elb_shape);
+	aws_asm_supp(a, "LoadBalancerAttributes", aws_take(v, "LoadBalancerAttributes"));
+	json_decref(v);
+}
+
+static void
+policies_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL), *p;
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &elb_shape);
+	p = aws_take(v, "PolicyDescriptions");
+	aws_asm_supp(a, "PolicyDescriptions", json_is_array(p) ? p : json_array());
+	if (!json_is_array(p))
+		json_decref(p);
+	json_decref(v);
+}
+
+static void
+tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL);
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &elb_shape);
+	json_decref(a->tags);
+	a->tags = aws_tags_object(
+		json_object_get(json_array_get(json_object_get(v, "TagDescriptions"), 0), "Tags"));
+	json_decref(v);
+}
+
+static void
+each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *name = json_string_value(json_object_get(item, "LoadBalancerName"));
+	struct aws_asm *a;
+	struct attest_buf p;
+	char arn[512];
+
+	(void)data;
+	if (!name)
+		return;
+	aws_shape_apply(item, &elb_shape);
+	if (!(a = aws_asm_new(c, T_ELB_LB, region, json_incref(item))))
+		return;
+	snprintf(arn, sizeof(arn), "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region,
+		 c->account, name);
+	aws_asm_ids(a, name, arn, name);
+	attest_buf_init(&p, 4096);
+	if (aws_param(&p, "LoadBalancerName", name) != ATTEST_OK) {
+		a->failed = true;
+	} else {
+		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
+			      ELB_VERSION, p.data, attrs_done);
+		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerPolicies", ELB_VERSION,
+			      p.data, policies_done);
+		attest_buf_reset(&p);
+		aws_asm_label(a);
+		if (aws_param(&p, "LoadBalancerNames.member.1", name) == ATTEST_OK)
+			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELB_VERSION, p.data,
+				      tags_done);
+		else
+			a->failed = true;
+	}
+	attest_buf_release(&p);
+	aws_asm_done(a);
+}
+
+static const struct aws_qlist lbs = {
+	"elasticloadbalancing", ELB_VERSION, "DescribeLoadBalancers", "&PageSize=400",
+	"LoadBalancerDescriptions", "Marker", "NextMarker", AWS_XML_QUERY, TB(T_ELB_LB), each_lb,
+	NULL};
+
+void
+svc_elb_start(struct aws_collector *c, const char *region)
+{
+	aws_query_list(c, &lbs, region, NULL);
+}

@@ -1,0 +1,192 @@
+/*
+ * Elastic Load Balancing v2 (application, network and gateway load
+ * balancers), in each region: load balancers (DescribeLoadBalancers,
+ * Marker/NextMarker), each with its attributes, its tags and - for
+ * application load balancers - the WAFv2 web ACL protecting it
+ * (wafv2 GetWebACLForResource; null when none, always null for the other
+ * kinds, which WAF cannot protect); and every load balancer's listeners
+ * (DescribeListeners, paginated per load balancer) as resources of their
+ * own. Query protocol, version 2015-12-01.
+ */
+#include "config.h"
+
+#include "collect/aws/shape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ELBV2_VERSION "2015-12-01"
+
+static const char *const v2_bools[] = {"IsDefault", "Enabled", NULL};
+static const char *const v2_ints[] = {"Order", "Weight", "DurationSeconds", NULL};
+static const char *const v2_lists[] = {
+	"LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses",
+	"Listeners", "Certificates", "DefaultActions", "AlpnPolicy", "Attributes",
+	"TagDescriptions", "Tags", "TargetGroups", NULL};
+static const struct aws_shape v2_shape = {NULL, v2_bools, v2_ints, v2_lists, NULL};
+
+/* RedirectConfig's Port is a string in the API ("443", "#{port}"). */
+static void
+redirect_ports(json_t *listener)
+{
+	json_t *act, *rc, *p;
+	size_t i;
+	char buf[32];
+
+	json_array_foreach(json_object_get(listener, "DefaultActions"), i, act) {
+		rc = json_object_get(act, "RedirectConfig");
+		p = json_object_get(rc, "Port");
+		if (json_is_integer(p)) {
+			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(p));
+			json_object_set_new(rc, "Port", json_string(buf));
+		}
+	}
+}
+
+static void
+attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL), *l;
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &v2_shape);
+	l = aws_take(v, "Attributes");
+	aws_asm_supp(a, "LoadBalancerAttributes", json_is_array(l) ? l : json_array());
+	if (!json_is_array(l))
+		json_decref(l);
+	json_decref(v);
+}
+
+static void
+tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL);
+
+	if (!v)
+		return;
+	aws_shape_apply(v, &v2_shape);
+	json_decref(a->tags);
+	a->tags = aws_tags_object(
+		json_object_get(json_array_get(json_object_get(v, "TagDescriptions"), 0), "Tags"));
+	json_decref(v);
+}
+
+static void
+waf_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	bool none;
+	json_t *v = aws_asm_reply_json(a, op, r, "WAFNonexistentItemException", &none);
+	const char *arn = json_string_value(json_object_get(json_object_get(v, "WebACL"), "ARN"));
+
+	if (v || none)
+		aws_asm_supp(a, "WebACLArn", arn ? json_string(arn) : json_null());
+	json_decref(v);
+}
+
+/* ---- listeners, per load balancer ---- */
+
+struct listeners {
+	struct aws_qlist ql;
+	char params[1024];
+};
+
+static void
+each_listener(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *arn = json_string_value(json_object_get(item, "ListenerArn"));
+
+	(void)data;
+	if (!arn)
+		return;
+	aws_shape_apply(item, &v2_shape);
+	redirect_ports(item);
+	aws_emit(c, T_ELBV2_LISTENER, arn, arn, NULL, region, NULL, json_incref(item), NULL);
+}
+
+static void
+listeners_end(struct aws_collector *c, const char *region, bool ok, void *data)
+{
+	(void)c;
+	(void)region;
+	(void)ok;
+	free(data);
+}
+
+static void
+start_listeners(struct aws_collector *c, const char *region, const char *lb_arn)
+{
+	struct listeners *l = calloc(1, sizeof(*l));
+	struct attest_buf p;
+
+	if (!l) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return;
+	}
+	attest_buf_init(&p, sizeof(l->params));
+	if (aws_param(&p, "LoadBalancerArn", lb_arn) != ATTEST_OK || p.len >= sizeof(l->params)) {
+		attest_buf_release(&p);
+		free(l);
+		aws_fatal(c, attest_nomem(c->ctx));
+		return;
+	}
+	memcpy(l->params, p.data, p.len + 1);
+	attest_buf_release(&p);
+	l->ql = (struct aws_qlist){"elasticloadbalancing", ELBV2_VERSION, "DescribeListeners",
+				   l->params, "Listeners", "Marker", "NextMarker", AWS_XML_QUERY,
+				   TB(T_ELBV2_LISTENER), each_listener, listeners_end};
+	aws_query_list(c, &l->ql, region, l);
+}
+
+static void
+each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
+{
+	const char *arn = json_string_value(json_object_get(item, "LoadBalancerArn"));
+	const char *type = json_string_value(json_object_get(item, "Type"));
+	struct aws_asm *a;
+	struct attest_buf p;
+
+	(void)data;
+	if (!arn)
+		return;
+	aws_shape_apply(item, &v2_shape);
+	if (!(a = aws_asm_new(c, T_ELBV2_LB, region, json_incref(item))))
+		return;
+	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(item, "LoadBalancerName")));
+	attest_buf_init(&p, 4096);
+	if (aws_param(&p, "LoadBalancerArn", arn) != ATTEST_OK) {
+		a->failed = true;
+	} else {
+		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
+			      ELBV2_VERSION, p.data, attrs_done);
+		attest_buf_reset(&p);
+		aws_asm_label(a);
+		if (aws_param(&p, "ResourceArns.member.1", arn) == ATTEST_OK)
+			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELBV2_VERSION,
+				      p.data, tags_done);
+		else
+			a->failed = true;
+	}
+	attest_buf_release(&p);
+	if (type && strcmp(type, "application") == 0)
+		aws_asm_json(a, "wafv2", "GetWebACLForResource",
+			     "AWSWAF_20190729.GetWebACLForResource",
+			     json_pack("{s:s}", "ResourceArn", arn), waf_done);
+	else
+		aws_asm_supp(a, "WebACLArn", json_null());
+	aws_asm_done(a);
+	start_listeners(c, region, arn);
+}
+
+static const struct aws_qlist lbs = {
+	"elasticloadbalancing", ELBV2_VERSION, "DescribeLoadBalancers", "&PageSize=400",
+	"LoadBalancers", "Marker", "NextMarker", AWS_XML_QUERY,
+	TB(T_ELBV2_LB) | TB(T_ELBV2_LISTENER), each_lb, NULL};
+
+void
+svc_elbv2_start(struct aws_collector *c, const char *region)
+{
+	/* Listeners are found through their load balancers: both fail together. */
+	aws_attempt(c, TB(T_ELBV2_LISTENER));
+	aws_query_list(c, &lbs, region, NULL);
+}

@@ -1,0 +1,100 @@
+/*
+ * GuardDuty, in each region (REST-JSON): one AWS::GuardDuty::DetectorStatus
+ * record. ListDetectors gives the region's detector (there is at most one
+ * per account and region); GetDetector its status, publishing frequency and
+ * protection features; GetFindingsStatistics the count of unarchived
+ * findings by severity. A region without a detector is {"DetectorId": null}.
+ * GuardDuty's wire names are camelCase; the record has the API's PascalCase
+ * members.
+ */
+#include "config.h"
+
+#include "collect/aws/shape.h"
+
+#include <string.h>
+
+static const char *const gd_maps[] = {"tags", "countBySeverity", NULL};
+
+static void
+detector_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *p;
+
+	if (!v)
+		return;
+	json_object_del(v, "tags");
+	if ((p = aws_shape_pascal(v, gd_maps)) != NULL)
+		json_object_update(a->conf, p);
+	else
+		aws_fatal(op->c, attest_nomem(op->c->ctx));
+	json_decref(p);
+	json_decref(v);
+}
+
+static void
+stats_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *p;
+
+	if (!v)
+		return;
+	p = aws_shape_pascal(json_object_get(v, "findingStatistics"), gd_maps);
+	if (json_is_object(p))
+		json_object_set(a->conf, "FindingStatistics", p);
+	else
+		json_object_set_new(a->conf, "FindingStatistics", json_pack("{s:{}}",
+									    "CountBySeverity"));
+	json_decref(p);
+	json_decref(v);
+}
+
+static void
+list_done(struct aws_op *op, const struct aws_reply *r)
+{
+	struct aws_collector *c = op->c;
+	const char *id;
+	json_t *v;
+	struct aws_asm *a;
+	char seg[128], path[256];
+
+	if (!r->ok) {
+		aws_fail_reply(op, r);
+		return;
+	}
+	if (!(v = aws_reply_json(op, r)))
+		return;
+	id = json_string_value(json_array_get(json_object_get(v, "detectorIds"), 0));
+	a = aws_asm_new(c, T_GD_STATUS, op->region,
+			id ? json_pack("{s:s}", "DetectorId", id) : json_pack("{s:n}", "DetectorId"));
+	if (!a) {
+		json_decref(v);
+		return;
+	}
+	aws_asm_ids(a, op->region, NULL, NULL);
+	if (id && aws_shape_segment(seg, sizeof(seg), id)) {
+		snprintf(path, sizeof(path), "/detector/%s", seg);
+		aws_asm_rest(a, "guardduty", "GetDetector", "GET", path, NULL, detector_done);
+		snprintf(path, sizeof(path), "/detector/%s/findings/statistics", seg);
+		aws_asm_rest(a, "guardduty", "GetFindingsStatistics", "POST", path,
+			     json_pack("{s:[s], s:{s:{s:{s:[s]}}}}", "findingStatisticTypes",
+				       "COUNT_BY_SEVERITY", "findingCriteria", "criterion",
+				       "service.archived", "eq", "false"),
+			     stats_done);
+	} else if (id) {
+		a->failed = true;
+		aws_fail(op, "MalformedResponse", "the detector id is not valid");
+	}
+	aws_asm_done(a);
+	json_decref(v);
+}
+
+void
+svc_guardduty_start(struct aws_collector *c, const char *region)
+{
+	struct aws_op op = {c, "guardduty", "ListDetectors", "", TB(T_GD_STATUS), list_done, NULL,
+			    0};
+
+	aws_attempt(c, TB(T_GD_STATUS));
+	snprintf(op.region, sizeof(op.region), "%s", region);
+	aws_call_rest(&op, "GET", "/detector?maxResults=50", NULL);
+}
