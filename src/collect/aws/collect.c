@@ -423,6 +423,10 @@ fail:
 
 /* ---- progress ---- */
 
+/* The services started by attest_collect_aws() below, for the progress line:
+ * keep in step with that list. */
+#define N_SERVICES 33
+
 static void
 tick(void *data)
 {
@@ -431,9 +435,9 @@ tick(void *data)
 
 	aws_engine_stats(c->eng, &s);
 	attest_log(c->ctx, ATTEST_LOG_INFO,
-		   "collecting account %s: 1 account x %zu regions x 14 services, %lu calls, "
+		   "collecting account %s: 1 account x %zu regions x %d services, %lu calls, "
 		   "%lu retries, %zu errors, %lu resources",
-		   c->account ? c->account : "?", c->n_regions, s.calls, s.retries,
+		   c->account ? c->account : "?", c->n_regions, N_SERVICES, s.calls, s.retries,
 		   json_array_size(c->log), c->resources);
 }
 
