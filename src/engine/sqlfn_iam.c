@@ -615,12 +615,14 @@ arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
  * ARN of all its objects (arn + "/" + "*"), so a deny on a prefix does not
  * count; "*" covers any. The service in the ARN gives the action wildcard
  * ("sqs:*"). Without arn the action is "s3:*" and Resource is not examined.
+ * A third argument names one more action whose denial counts (SNS documents
+ * its TLS deny on "SNS:Publish" alone).
  */
 static void
 fn_denies_insecure_transport(sqlite3_context *ctx, int argc,
 			     sqlite3_value **argv)
 {
-	const char *arn = NULL, *svc;
+	const char *arn = NULL, *svc, *extra = NULL;
 	char *action = NULL, *objects = NULL, *dir = NULL;
 	json_t *root = NULL, *st;
 	size_t i, n, svclen;
@@ -635,6 +637,8 @@ fn_denies_insecure_transport(sqlite3_context *ctx, int argc,
 		}
 		if (arn_service(arn, &svc, &svclen, &bucket) != 0)
 			return;
+		if (argc > 2 && sqlite3_value_type(argv[2]) == SQLITE_TEXT)
+			extra = (const char *)sqlite3_value_text(argv[2]);
 		action = sqlite3_mprintf("%.*s:*", (int)svclen, svc);
 		if (bucket) {
 			objects = sqlite3_mprintf("%s/*", arn);
@@ -652,8 +656,10 @@ fn_denies_insecure_transport(sqlite3_context *ctx, int argc,
 		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Deny"))
 			continue;
 		denies = principal_is_everyone(json_object_get(st, "Principal")) &&
-			 vals_contain(json_object_get(st, "Action"),
-				      action != NULL ? action : "s3:*", "*") &&
+			 (vals_contain(json_object_get(st, "Action"),
+				       action != NULL ? action : "s3:*", "*") ||
+			  (extra != NULL &&
+			   vals_contain(json_object_get(st, "Action"), extra, NULL))) &&
 			 cond_only_tls(json_object_get(st, "Condition")) &&
 			 (arn == NULL || stmt_covers_all(st, arn, objects, dir));
 	}
@@ -679,6 +685,8 @@ attest_sqlfn_register_iam(sqlite3 *db)
 		{ "iam_policy_denies_insecure_transport", 1,
 		  fn_denies_insecure_transport },
 		{ "iam_policy_denies_insecure_transport", 2,
+		  fn_denies_insecure_transport },
+		{ "iam_policy_denies_insecure_transport", 3,
 		  fn_denies_insecure_transport },
 	};
 	size_t i;

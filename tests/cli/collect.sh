@@ -27,8 +27,9 @@ start_server() {
 		${1:+--scenario "$1"} >"$WORK/port" 2>"$WORK/server.err" &
 	SERVER_PID=$!
 	i=0
-	while ! grep -q PORT "$WORK/port" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q PORT "$WORK/port" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 	PORT=$(sed -n 's/^PORT //p' "$WORK/port")
+	[ -n "$PORT" ] || echo "the test server did not start: $(cat "$WORK/server.err")" >&2
 }
 
 # collect ARGS...: runs attest collect aws against the server with the test key.
@@ -100,14 +101,15 @@ jq_is "$WORK/livescan.json" '[.findings[] | select(.status == "fail")] | length 
 case_end
 
 case_begin "scan --aws collects and scans in one step"
-run env AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001 AWS_SECRET_ACCESS_KEY=attest/test/secret/key/0000000000000000 \
+mkdir -p "$WORK/tmp"
+run env TMPDIR="$WORK/tmp" AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001 AWS_SECRET_ACCESS_KEY=attest/test/secret/key/0000000000000000 \
 	AWS_REGION=us-east-1 AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_CONFIG_FILE=/nonexistent \
 	AWS_SHARED_CREDENTIALS_FILE=/nonexistent no_proxy='*' "$ATTEST" scan --aws --regions us-east-1,eu-west-1 \
 	-q --json "$WORK/awsscan.json"
 expect_status 0
 jq -S '[.findings[] | [.check, .status, .resource.type, .resource.id]] | sort' "$WORK/awsscan.json" >"$WORK/c"
 cmp -s "$WORK/a" "$WORK/c" || fail "scan --aws verdicts differ: $(diff "$WORK/a" "$WORK/c" | head -10)"
-[ -z "$(ls "${TMPDIR:-/tmp}"/attest-aws-* 2>/dev/null)" ] || fail "temporary inventory left behind"
+[ -z "$(ls -A "$WORK/tmp")" ] || fail "temporary inventory left behind: $(ls -A "$WORK/tmp")"
 case_end
 
 case_begin "--regions limits the regions"
