@@ -5,6 +5,13 @@
  * delimiter. It deliberately accepts some malformed text (a bad number, a
  * bad escape): jansson rejects that when the value is parsed, with a
  * position that is mapped back to the file.
+ *
+ * Input compressed with gzip (AWS Config delivers its snapshots to S3 as
+ * .json.gz) is recognised by its magic bytes and inflated on the fly with
+ * zlib, one chunk at a time, so it streams like plain text; concatenated
+ * gzip members are read in turn. Positions in messages are those of the
+ * decompressed text (what zcat shows); the digest and the byte count are
+ * those of the file as it is on disk.
  */
 #include "config.h"
 
@@ -14,6 +21,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define CHUNK 65536
 #define MAX_DEPTH 256
@@ -32,6 +40,12 @@ struct jstream {
 	unsigned long long bytes;
 	EVP_MD_CTX *md;
 	struct attest_buf value;
+	/* gzip: the file's bytes go through z into chunk */
+	int gz;                      /* -1 not known yet, 0 plain, 1 gzip */
+	bool z_live, raw_eof;
+	z_stream z;
+	unsigned char *raw;          /* CHUNK bytes of compressed input */
+	char zerr[160];              /* why decompression failed, "" if it did not */
 };
 
 attest_rc
@@ -46,6 +60,7 @@ jstream_open(attest_ctx *ctx, const char *path, FILE *fp, struct jstream **out)
 	js->ctx = ctx;
 	js->line = 1;
 	js->col = 1;
+	js->gz = -1;
 	attest_buf_init(&js->value, 1);
 	js->name = attest_strdup(path);
 	js->md = EVP_MD_CTX_new();
@@ -77,28 +92,127 @@ jstream_free(struct jstream *js)
 		return;
 	if (js->own_fp)
 		fclose(js->fp);
+	if (js->z_live)
+		inflateEnd(&js->z);
+	free(js->raw);
 	EVP_MD_CTX_free(js->md);
 	attest_buf_release(&js->value);
 	free(js->name);
 	free(js);
 }
 
+/* Reads up to n bytes of the file itself, digesting them. */
+static size_t
+read_file(struct jstream *js, unsigned char *buf, size_t n)
+{
+	size_t got = fread(buf, 1, n, js->fp);
+
+	if (got == 0 && ferror(js->fp))
+		js->ioerr = true;
+	js->bytes += got;
+	EVP_DigestUpdate(js->md, buf, got);
+	return got;
+}
+
+static bool
+gz_fail(struct jstream *js, const char *why)
+{
+	snprintf(js->zerr, sizeof(js->zerr), "%s", why && *why ? why : "corrupt data");
+	js->eof = true;
+	return false;
+}
+
+/* Starts inflating: the first bytes read (in chunk) become compressed input. */
+static bool
+gz_start(struct jstream *js)
+{
+	js->raw = malloc(CHUNK);
+	if (!js->raw)
+		return gz_fail(js, "out of memory");
+	memcpy(js->raw, js->chunk, js->len);
+	memset(&js->z, 0, sizeof(js->z));
+	if (inflateInit2(&js->z, 16 + MAX_WBITS) != Z_OK) /* 16: gzip wrapper */
+		return gz_fail(js, "cannot start zlib");
+	js->z_live = true;
+	js->z.next_in = js->raw;
+	js->z.avail_in = (uInt)js->len;
+	js->len = 0;
+	js->gz = 1;
+	return true;
+}
+
+/* Inflates the next chunk; false at the end of the last member or on error. */
+static bool
+gz_fill(struct jstream *js)
+{
+	int zrc;
+
+	for (;;) {
+		if (js->z.avail_in == 0 && !js->raw_eof) {
+			js->z.next_in = js->raw;
+			js->z.avail_in = (uInt)read_file(js, js->raw, CHUNK);
+			js->raw_eof = js->z.avail_in == 0;
+			if (js->ioerr) {
+				js->eof = true;
+				return false;
+			}
+		}
+		js->z.next_out = js->chunk;
+		js->z.avail_out = CHUNK;
+		zrc = inflate(&js->z, Z_NO_FLUSH);
+		js->len = CHUNK - js->z.avail_out;
+		if (zrc == Z_STREAM_END) {
+			/* Another member may follow (as `cat a.gz b.gz` makes). */
+			if (js->z.avail_in == 0 && !js->raw_eof) {
+				js->z.next_in = js->raw;
+				js->z.avail_in = (uInt)read_file(js, js->raw, CHUNK);
+				js->raw_eof = js->z.avail_in == 0;
+			}
+			if (js->z.avail_in == 0) {
+				js->eof = js->len == 0;
+				return js->len > 0;
+			}
+			if (inflateReset(&js->z) != Z_OK)
+				return gz_fail(js, js->z.msg);
+		} else if (zrc == Z_BUF_ERROR && js->len == 0) {
+			/* No progress: the input ended inside a member. */
+			if (js->raw_eof && js->z.avail_in == 0)
+				return gz_fail(js, "the gzip data is truncated");
+			if (js->z.avail_in > 0)
+				return gz_fail(js, js->z.msg);
+		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+			return gz_fail(js, js->z.msg);
+		}
+		if (js->len > 0)
+			return true;
+	}
+}
+
 static bool
 fill(struct jstream *js)
 {
+	size_t n;
+
 	if (js->pos < js->len)
 		return true;
 	if (js->eof)
 		return false;
-	js->len = fread(js->chunk, 1, CHUNK, js->fp);
 	js->pos = 0;
+	if (js->gz == 1)
+		return gz_fill(js);
+	js->len = read_file(js, js->chunk, CHUNK);
+	if (js->gz < 0) {
+		/* A pipe may hand out one byte: the magic number needs two. */
+		while (js->len == 1 && (n = read_file(js, js->chunk + 1, CHUNK - 1)) > 0)
+			js->len += n;
+		js->gz = 0;
+		if (js->len >= 2 && js->chunk[0] == 0x1f && js->chunk[1] == 0x8b)
+			return gz_start(js) && gz_fill(js);
+	}
 	if (js->len == 0) {
 		js->eof = true;
-		js->ioerr = ferror(js->fp) != 0;
 		return false;
 	}
-	js->bytes += js->len;
-	EVP_DigestUpdate(js->md, js->chunk, js->len);
 	return true;
 }
 
@@ -148,8 +262,12 @@ fail_at(struct jstream *js, attest_rc rc, unsigned long line, unsigned long col,
 	if (js->ioerr)
 		return attest_error(js->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", js->name,
 				    strerror(errno));
-	return attest_error(js->ctx, rc, "cannot parse '%s' at line %lu, column %lu: %s", js->name,
-			    line, col, what);
+	if (js->zerr[0])
+		return attest_error(js->ctx, ATTEST_ERR_PARSE,
+				    "cannot decompress '%s' (gzip) after line %lu, column %lu: %s",
+				    js->name, line, col, js->zerr);
+	return attest_error(js->ctx, rc, "cannot parse '%s'%s at line %lu, column %lu: %s", js->name,
+			    js->gz == 1 ? " (its decompressed text)" : "", line, col, what);
 }
 
 attest_rc
@@ -324,8 +442,7 @@ jstream_parse(struct jstream *js, json_t **out)
 	} else {
 		line = js->vline + (unsigned long)err.line - 1;
 	}
-	return attest_error(js->ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %lu, column %lu: %s",
-			    js->name, line, col, err.text);
+	return fail_at(js, ATTEST_ERR_PARSE, line, col, err.text);
 }
 
 unsigned long
@@ -359,6 +476,14 @@ jstream_sha256(struct jstream *js, char out[65])
 	for (i = 0; i < n && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[64] = '\0';
+}
+
+attest_rc
+jstream_check_end(struct jstream *js)
+{
+	if (js->ioerr || js->zerr[0])
+		return fail_at(js, ATTEST_ERR_PARSE, js->line, js->col, "");
+	return ATTEST_OK;
 }
 
 unsigned long long

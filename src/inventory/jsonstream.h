@@ -37,8 +37,11 @@ unsigned long jstream_column(const struct jstream *js);
 const char *jstream_name(const struct jstream *js);
 /* Fails with a message at the current position. */
 attest_rc jstream_fail(struct jstream *js, attest_rc rc, const char *what);
-/* Finishes the digest: 64 hex digits + NUL. */
+/* Finishes the digest (reading the rest of the input): 64 hex digits + NUL. */
 void jstream_sha256(struct jstream *js, char out[65]);
+/* After the last read: fails when reading or decompressing failed, which
+ * may end the input early without a parse error (a truncated gzip). */
+attest_rc jstream_check_end(struct jstream *js);
 /* Total bytes read so far. */
 unsigned long long jstream_bytes(const struct jstream *js);
 

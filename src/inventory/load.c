@@ -220,6 +220,8 @@ attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 	if ((rc = load(&ld, meta)) != ATTEST_OK)
 		goto out;
 	jstream_sha256(ld.js, sha);
+	if ((rc = jstream_check_end(ld.js)) != ATTEST_OK)
+		goto out;
 	rc = inv_source_end(inv, ld.sid, format_name(ld.fmt),
 			    ld.fmt == FMT_AWSCONFIG ? NULL : meta, sha, jstream_bytes(ld.js));
 	if (rc != ATTEST_OK)
