@@ -500,17 +500,21 @@ def apigateway(h, op, region, req, q, path, size):
         if not api:
             return h.error(404, "NotFoundException", "Invalid API identifier specified")
         if op == "GetRoutes":
-            return ok(h, {"items": camel((api[0].get("supplementaryConfiguration") or {}).get("Routes", []), V2_MAPS)})
-        st = [camel(dict(r["configuration"], **({"Tags": r["tags"]} if r.get("tags") else {})), V2_MAPS)
-              for r in e.of("AWS::ApiGatewayV2::Stage", region) if r["configuration"]["ApiId"] == parts[3]]
-        return ok(h, {"items": st})
+            items = camel((api[0].get("supplementaryConfiguration") or {}).get("Routes", []), V2_MAPS)
+        else:
+            items = [camel(dict(r["configuration"], **({"Tags": r["tags"]} if r.get("tags") else {})), V2_MAPS)
+                     for r in e.of("AWS::ApiGatewayV2::Stage", region) if r["configuration"]["ApiId"] == parts[3]]
+        chunk, nt = page(items, q.get("nextToken"), size)
+        return ok(h, dict({"items": chunk}, **({"nextToken": nt} if nt else {})))
     api = [r for r in e.of("AWS::ApiGateway::RestApi", region) if r["id"] == parts[2]]
     if not api:
         return h.error(404, "NotFoundException", "Invalid API identifier specified")
     if op == "GetResources":
         if q.get("embed") != "methods":
             return h.error(400, "BadRequestException", "the test server answers embed=methods only")
-        return ok(h, {"item": (api[0].get("supplementaryConfiguration") or {}).get("Resources", [])})
+        items = (api[0].get("supplementaryConfiguration") or {}).get("Resources", [])
+        chunk, nt = page(items, q.get("position"), size)
+        return ok(h, dict({"item": chunk}, **({"position": nt} if nt else {})))
     st = [dict(r["configuration"], **({"tags": r["tags"]} if r.get("tags") else {}))
           for r in e.of("AWS::ApiGateway::Stage", region) if r["configuration"]["restApiId"] == parts[2]]
     ok(h, {"item": st})

@@ -112,6 +112,17 @@ cmp -s "$WORK/a" "$WORK/c" || fail "scan --aws verdicts differ: $(diff "$WORK/a"
 [ -z "$(ls -A "$WORK/tmp")" ] || fail "temporary inventory left behind: $(ls -A "$WORK/tmp")"
 case_end
 
+case_begin "every listing paged one item at a time gives the same inventory"
+start_server "$DATA/aws-collect/paged.json"
+run collect -o "$WORK/paged.ndjson"
+expect_status 0
+tail -n +2 "$WORK/paged.ndjson" | jq -c "$NORM"'cnorm' | jq -S -s 'sort_by(.type, .id, .region)' >"$WORK/paged.json"
+cmp -s "$WORK/got.json" "$WORK/paged.json" ||
+	fail "paged inventory differs: $(diff "$WORK/got.json" "$WORK/paged.json" | head -20)"
+jq_is "$WORK/paged.ndjson" 'select(.attest_inventory) | .collection_log | length' 0
+start_server
+case_end
+
 case_begin "--regions limits the regions"
 run collect --regions eu-west-1 -o "$WORK/eu.ndjson"
 expect_status 0

@@ -5,7 +5,10 @@
  * (GetStages, resources of their own, id <restApiId>/<stageName>); custom
  * domain names (GetDomainNames). HTTP and WebSocket APIs (v2: GetApis,
  * nextToken), each with its routes (GetRoutes) and stages; v2's wire names
- * are camelCase, turned into the API's PascalCase members here.
+ * are camelCase, turned into the API's PascalCase members here. Every
+ * listing, including an API's resources, routes and stages, is followed
+ * page by page to the end: a resource missing from a long API would let
+ * its checks pass on part of it.
  */
 #include "config.h"
 
@@ -21,15 +24,63 @@ static const char *const v2_maps[] = {"tags", "stageVariables", "routeSettings",
 
 /* ---- v1 ---- */
 
+/* Appends the items of a page to supplementaryConfiguration[key]. */
+static void
+supp_append(struct aws_asm *a, const char *key, json_t *items)
+{
+	json_t *l = a->supp ? json_object_get(a->supp, key) : NULL;
+
+	if (!json_is_array(l)) {
+		aws_asm_supp(a, key, json_is_array(items) ? json_incref(items) : json_array());
+		return;
+	}
+	if (json_is_array(items) && json_array_extend(l, items) != 0)
+		aws_fatal(a->c, attest_nomem(a->c->ctx));
+}
+
+/* Asks for the page after token (if any) of the listing op made for a: base
+ * is its path without the token, param the token's query parameter. */
+static void
+next_page(struct aws_asm *a, struct aws_op *op, const char *base, const char *param,
+	  const json_t *token, aws_asm_fn fn)
+{
+	char seg[1024], path[2048];
+
+	if (!json_is_string(token) || !*json_string_value(token))
+		return;
+	if (!aws_shape_segment(seg, sizeof(seg), json_string_value(token)) ||
+	    snprintf(path, sizeof(path), "%s&%s=%s", base, param, seg) >= (int)sizeof(path)) {
+		a->failed = true;
+		aws_fail(op, "MalformedResponse", "the page token is too long");
+		return;
+	}
+	aws_asm_rest(a, "apigateway", op->operation, "GET", path, NULL, fn);
+}
+
+#define RESOURCES_QUERY "/resources?embed=methods&limit=500"
+#define ROUTES_QUERY "/routes?maxResults=500"
+
+/* The path of an API's sub-listing, pre + api + post, without a token. */
+static bool
+sub_path(char *buf, size_t size, const char *pre, const char *api, const char *post)
+{
+	char seg[256];
+
+	return api && aws_shape_segment(seg, sizeof(seg), api) &&
+	       snprintf(buf, size, "%s%s%s", pre, seg, post) < (int)size;
+}
+
 static void
 resources_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *l;
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
+	char base[512];
 
 	if (!v)
 		return;
-	l = json_object_get(v, "item");
-	aws_asm_supp(a, "Resources", json_is_array(l) ? json_incref(l) : json_array());
+	supp_append(a, "Resources", json_object_get(v, "item"));
+	if (sub_path(base, sizeof(base), "/restapis/", a->id, RESOURCES_QUERY))
+		next_page(a, op, base, "position", json_object_get(v, "position"), resources_done);
 	json_decref(v);
 }
 
@@ -75,7 +126,7 @@ each_restapi(struct aws_collector *c, const char *region, json_t *item, void *da
 		return;
 	a->tags = aws_tags_map(json_object_get(item, "tags"));
 	aws_asm_ids(a, id, NULL, json_string_value(json_object_get(item, "name")));
-	snprintf(path, sizeof(path), "/restapis/%s/resources?embed=methods&limit=500", seg);
+	sub_path(path, sizeof(path), "/restapis/", id, RESOURCES_QUERY);
 	aws_asm_rest(a, "apigateway", "GetResources", "GET", path, NULL, resources_done);
 	aws_asm_done(a);
 	snprintf(op.region, sizeof(op.region), "%s", region);
@@ -105,20 +156,53 @@ static void
 routes_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *l;
+	char base[512];
 
 	if (!v)
 		return;
 	l = aws_shape_pascal(json_object_get(v, "items"), v2_maps);
-	aws_asm_supp(a, "Routes", json_is_array(l) ? l : json_array());
-	if (!json_is_array(l))
-		json_decref(l);
+	supp_append(a, "Routes", l);
+	json_decref(l);
+	if (sub_path(base, sizeof(base), "/v2/apis/", a->id, ROUTES_QUERY))
+		next_page(a, op, base, "nextToken", json_object_get(v, "nextToken"), routes_done);
 	json_decref(v);
+}
+
+static void v2_stages_done(struct aws_op *op, const struct aws_reply *r);
+
+/* Lists the stages of v2 API api (owned by the call on success) from the
+ * page after token (NULL: the first page). */
+static bool
+v2_stages(const struct aws_op *tmpl, char *api, const char *token)
+{
+	struct aws_op op = *tmpl;
+	char seg[1024], path[2048];
+	int n;
+
+	if (!sub_path(path, sizeof(path), "/v2/apis/", api, "/stages?maxResults=500")) {
+		aws_fail(&op, "InvalidParameter", "the API id is too long for a request path");
+		return false;
+	}
+	if (token) {
+		n = aws_shape_segment(seg, sizeof(seg), token)
+			    ? snprintf(path + strlen(path), sizeof(path) - strlen(path),
+				       "&nextToken=%s", seg)
+			    : -1;
+		if (n < 0 || (size_t)n >= sizeof(path) - strlen(path)) {
+			aws_fail(&op, "MalformedResponse", "the page token is too long");
+			return false;
+		}
+	}
+	op.fn = v2_stages_done;
+	op.data = api;
+	return aws_call_rest(&op, "GET", path, NULL) == ATTEST_OK;
 }
 
 static void
 v2_stages_done(struct aws_op *op, const struct aws_reply *r)
 {
 	char *api = op->data;
+	const char *token;
 	json_t *v, *s, *p;
 	const char *name;
 	char id[512];
@@ -142,6 +226,9 @@ v2_stages_done(struct aws_op *op, const struct aws_reply *r)
 			aws_emit(op->c, T_APIGW2_STAGE, id, NULL, name, op->region,
 				 aws_tags_map(json_object_get(p, "Tags")), p, NULL);
 		}
+		token = json_string_value(json_object_get(v, "nextToken"));
+		if (token && *token && v2_stages(op, api, token))
+			api = NULL; /* the next page's call owns it */
 		json_decref(v);
 	}
 	free(api);
@@ -173,12 +260,11 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 	}
 	a->tags = aws_tags_map(json_object_get(p, "Tags"));
 	aws_asm_ids(a, id, NULL, json_string_value(json_object_get(p, "Name")));
-	snprintf(path, sizeof(path), "/v2/apis/%s/routes?maxResults=500", seg);
+	sub_path(path, sizeof(path), "/v2/apis/", id, ROUTES_QUERY);
 	aws_asm_rest(a, "apigateway", "GetRoutes", "GET", path, NULL, routes_done);
 	aws_asm_done(a);
 	snprintf(op.region, sizeof(op.region), "%s", region);
-	snprintf(path, sizeof(path), "/v2/apis/%s/stages?maxResults=500", seg);
-	if (aws_call_rest(&op, "GET", path, NULL) != ATTEST_OK)
+	if (!v2_stages(&op, op.data, NULL))
 		free(op.data);
 }
 
