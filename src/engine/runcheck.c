@@ -147,6 +147,39 @@ missing_type(sqlite3 *db, const struct check *c)
 	return missing;
 }
 
+/* Why type was not collected, from the collection log: the first failed call
+ * that fed it, and how many others did. Every part is cut to a bounded
+ * length (counted in characters, so UTF-8 stays whole). */
+static const char gap_reason_sql[] =
+	"WITH fed AS (SELECT g.* FROM collection_log g"
+	"  WHERE EXISTS (SELECT 1 FROM json_each(g.types) WHERE value = ?1))"
+	"SELECT 'resource type ' || ?1 || ' was not collected: ' || substr(service, 1, 40)"
+	"  || ' ' || substr(operation, 1, 60) || ' in ' || substr(region, 1, 30)"
+	"  || ifnull(' (account ' || substr(nullif(account, ''), 1, 20) || ')', '')"
+	"  || ' failed: ' || substr(error_code, 1, 60)"
+	"  || CASE WHEN message = '' THEN ''"
+	"    WHEN length(message) > 200 THEN ': ' || substr(message, 1, 199) || '\u2026'"
+	"    ELSE ': ' || message END"
+	"  || CASE (SELECT count(*) FROM fed) WHEN 1 THEN ''"
+	"    WHEN 2 THEN ' (and 1 more failed call)'"
+	"    ELSE ' (and ' || ((SELECT count(*) FROM fed) - 1) || ' more failed calls)' END"
+	" FROM fed ORDER BY seq LIMIT 1";
+
+/* The reason a check whose type was not collected is not evaluated. */
+static void
+missing_reason(sqlite3 *db, const char *type, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+
+	snprintf(out, size, "resource type %s was not collected", type);
+	if (sqlite3_prepare_v2(db, gap_reason_sql, -1, &st, NULL) != SQLITE_OK)
+		return; /* an inventory database without a log: the plain reason */
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
 static const char sanitize_sql[] =
 	"UPDATE res SET status = 'error', reason = 'check returned an unknown status '"
 	"  || quote(status) WHERE check_id = ?1"
@@ -212,13 +245,13 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 {
 	sqlite3_stmt *st = NULL;
 	const char *missing;
-	char reason[512];
+	char reason[2048];
 	attest_rc rc;
 	int src;
 
 	missing = missing_type(db, c);
 	if (missing) {
-		snprintf(reason, sizeof(reason), "resource type %s was not collected", missing);
+		missing_reason(db, missing, reason, sizeof(reason));
 		return record_check(ctx, db, c, "not_evaluated", reason);
 	}
 	if ((rc = compile_check(ctx, db, c, &st)) != ATTEST_OK)

@@ -43,6 +43,9 @@ static const char schema[] =
 	"CREATE TABLE accounts(id TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;"
 	"CREATE TABLE regions(name TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TABLE scan(now TEXT NOT NULL);"
+	"CREATE TABLE collection_log(seq INTEGER PRIMARY KEY, sid INTEGER NOT NULL,"
+	"  account TEXT, region TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,"
+	"  error_code TEXT NOT NULL, message TEXT NOT NULL, types TEXT NOT NULL DEFAULT '[]');"
 	"BEGIN;";
 
 static attest_rc
@@ -188,6 +191,8 @@ inv_source_begin(attest_inventory *inv, const char *path, long long *sid)
 	return rc;
 }
 
+static attest_rc bind_json(sqlite3_stmt *st, int col, const json_t *v, const char *dflt);
+
 static const char *
 meta_str(const json_t *meta, const char *key)
 {
@@ -242,6 +247,46 @@ out:
 	return rc;
 }
 
+/* The source's failed calls (validated by inv_native_check_header), in the
+ * order it logged them. */
+static attest_rc
+add_log(attest_inventory *inv, long long sid, const json_t *log)
+{
+	const json_t *e, *types;
+	sqlite3_stmt *st = NULL;
+	attest_rc rc = ATTEST_OK;
+	size_t i;
+
+	if (json_array_size(log) == 0)
+		return ATTEST_OK;
+	if (sqlite3_prepare_v2(inv->db,
+			       "INSERT INTO collection_log(sid, account, region, service, operation,"
+			       " error_code, message, types) VALUES (?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(inv, "cannot record the collection log");
+	json_array_foreach(log, i, e) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, meta_str(e, "account"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, meta_str(e, "region"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, meta_str(e, "service"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, meta_str(e, "operation"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, meta_str(e, "error_code"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, meta_str(e, "message"), -1, SQLITE_STATIC);
+		types = json_object_get(e, "types");
+		if (bind_json(st, 8, json_is_array(types) ? types : NULL, "[]") != ATTEST_OK) {
+			rc = attest_nomem(inv->ctx);
+			break;
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = db_error(inv, "cannot record the collection log");
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 attest_rc
 inv_source_end(attest_inventory *inv, long long sid, const char *format, const json_t *meta,
 	       const char *sha256, unsigned long long bytes)
@@ -259,7 +304,8 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 		if (t > inv->as_of)
 			inv->as_of = t;
 	}
-	if (meta && (rc = add_scope(inv, meta)) != ATTEST_OK)
+	if (meta && ((rc = add_scope(inv, meta)) != ATTEST_OK ||
+		     (rc = add_log(inv, sid, json_object_get(meta, "collection_log"))) != ATTEST_OK))
 		return rc;
 	if (sqlite3_prepare_v2(inv->db,
 			       "UPDATE sources SET format = ?2, provider = ?3, source = ?4,"

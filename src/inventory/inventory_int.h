@@ -9,6 +9,10 @@
  *   sources(sid, path, format, provider, source, collected_at, sha256, bytes,
  *           resources)         one row per input file
  *   scan(now)                  the reference time, ISO 8601
+ *   collection_log(seq, sid, account, region, service, operation, error_code,
+ *           message, types)    calls of a live collection that failed, in the
+ *                              order logged; types: JSON array of the resource
+ *                              types each withheld from collected
  */
 #ifndef ATTEST_INVENTORY_INT_H
 #define ATTEST_INVENTORY_INT_H

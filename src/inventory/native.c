@@ -177,11 +177,66 @@ header_bad(attest_ctx *ctx, const char *file, const char *what, const char *key)
 			    key, what);
 }
 
+static attest_rc
+log_bad(attest_ctx *ctx, const char *file, size_t i, const char *key, const char *what)
+{
+	return attest_error(ctx, ATTEST_ERR_INVALID,
+			    "cannot load '%s': header key 'collection_log[%zu]%s%s' %s", file, i,
+			    key ? "." : "", key ? key : "", what);
+}
+
+/* The collection log: one object per call that failed for good. The text
+ * fields are required strings; account and types are optional because
+ * collectors older than the types list did not write them. */
+static attest_rc
+check_log(attest_ctx *ctx, const json_t *log, const char *file)
+{
+	static const char *const required[] = {"service", "region", "operation", "error_code",
+					       "message"};
+	const json_t *entry, *v, *t;
+	size_t i, k, j;
+
+	if (!log || json_is_null(log))
+		return ATTEST_OK;
+	if (!json_is_array(log))
+		return header_bad(ctx, file, "must be a list of failed calls", "collection_log");
+	json_array_foreach(log, i, entry) {
+		if (!json_is_object(entry))
+			return log_bad(ctx, file, i, NULL, "must be an object");
+		for (k = 0; k < sizeof(required) / sizeof(required[0]); k++) {
+			v = json_object_get(entry, required[k]);
+			if (!v)
+				return log_bad(ctx, file, i, required[k], "is missing");
+			if (!json_is_string(v))
+				return log_bad(ctx, file, i, required[k], "must be a string");
+		}
+		if (!*json_string_value(json_object_get(entry, "service")) ||
+		    !*json_string_value(json_object_get(entry, "operation")) ||
+		    !*json_string_value(json_object_get(entry, "error_code")))
+			return log_bad(ctx, file, i, NULL,
+				       "needs a non-empty service, operation and error_code");
+		v = json_object_get(entry, "account");
+		if (v && !json_is_null(v) && !json_is_string(v))
+			return log_bad(ctx, file, i, "account", "must be a string");
+		v = json_object_get(entry, "types");
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_array(v))
+			return log_bad(ctx, file, i, "types", "must be a list of resource types");
+		json_array_foreach(v, j, t)
+			if (!json_is_string(t) || !valid_type(json_string_value(t)))
+				return log_bad(ctx, file, i, "types",
+					       "holds an entry that is not a resource type");
+	}
+	return ATTEST_OK;
+}
+
 attest_rc
 inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file)
 {
 	const json_t *v, *item;
 	size_t i;
+	attest_rc rc;
 
 	v = json_object_get(meta, "attest_inventory");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
@@ -219,6 +274,8 @@ inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file)
 	v = json_object_get(meta, "source");
 	if (v && !json_is_string(v))
 		return header_bad(ctx, file, "must be a string", "source");
+	if ((rc = check_log(ctx, json_object_get(meta, "collection_log"), file)) != ATTEST_OK)
+		return rc;
 	/* A list of resources is streamed, never kept here: one that reached
 	 * the metadata is not a list, and would otherwise be silently empty. */
 	if (json_object_get(meta, "resources"))

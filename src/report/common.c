@@ -1,6 +1,7 @@
 /*
  * Shared plumbing of the renderers: running a query against one stored scan
- * and reading its columns.
+ * and reading its columns, and the scan's collection gaps, which every
+ * report lists the same way.
  */
 #include "config.h"
 
@@ -60,4 +61,80 @@ report_db_error(attest_store *store, const char *what)
 {
 	return attest_error(attest_store_ctx(store), ATTEST_ERR_DB, "%s: %s", what,
 			    sqlite3_errmsg(attest_store_db(store)));
+}
+
+long long
+report_gap_count(attest_store *store, const char *scan_id)
+{
+	sqlite3_stmt *st =
+		report_query(store, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", scan_id);
+	long long n = -1;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		report_db_error(store, "cannot read the collection gaps");
+	sqlite3_finalize(st);
+	return n;
+}
+
+json_t *
+report_gap_json(sqlite3_stmt *st)
+{
+	json_t *types = report_json_col(st, 7);
+
+	if (types && !json_is_array(types)) {
+		json_decref(types);
+		types = json_array();
+	}
+	return json_pack("{s:s?, s:s, s:s, s:s, s:s, s:s, s:o}", "account",
+			 sqlite3_column_text(st, 1) ? report_text(st, 1) : NULL, "region",
+			 report_text(st, 2), "service", report_text(st, 3), "operation",
+			 report_text(st, 4), "error_code", report_text(st, 5), "message",
+			 report_text(st, 6), "types", types);
+}
+
+const char *
+report_gap_call(sqlite3_stmt *st, char *buf, size_t size)
+{
+	if (sqlite3_column_text(st, 1) && *report_text(st, 1))
+		snprintf(buf, size, "%s %s in %s (account %s)", report_text(st, 3),
+			 report_text(st, 4), report_text(st, 2), report_text(st, 1));
+	else
+		snprintf(buf, size, "%s %s in %s", report_text(st, 3), report_text(st, 4),
+			 report_text(st, 2));
+	return buf;
+}
+
+attest_rc
+report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char *indent)
+{
+	sqlite3_stmt *st = report_query(store, REPORT_GAPS_SQL, scan_id);
+	bool first = true;
+	json_t *g;
+	int src;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	fputc('[', out);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(g = report_gap_json(st))) {
+			sqlite3_finalize(st);
+			return attest_nomem(attest_store_ctx(store));
+		}
+		fprintf(out, "%s\n%s  ", first ? "" : ",", indent);
+		first = false;
+		json_dumpf(g, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(g);
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_DONE)
+		return report_db_error(store, "cannot read the collection gaps");
+	if (first)
+		fputc(']', out);
+	else
+		fprintf(out, "\n%s]", indent);
+	return ATTEST_OK;
 }

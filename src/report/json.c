@@ -1,7 +1,8 @@
 /*
  * The JSON result (doc/result-format.md). Written as a stream: the scan and
  * framework sections are small and built with jansson; findings, which can
- * number millions, are dumped one object at a time so memory stays flat.
+ * number millions, and collection gaps are dumped one object at a time so
+ * memory stays flat.
  * Findings are ordered by risk: failures first, then severity, then check
  * and resource.
  */
@@ -290,6 +291,10 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 	put_member(out, "checks", checks);
 	put_member(out, "exceptions", exc);
 	put_member(out, "attestations", att);
+	fputs("  \"collection_gaps\": ", out);
+	if ((rc = report_gaps_json(store, id, out, "  ")) != ATTEST_OK)
+		goto out;
+	fputs(",\n", out);
 	if ((rc = write_findings(store, id, out)) != ATTEST_OK)
 		goto out;
 	fputs("}\n", out);

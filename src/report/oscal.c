@@ -3,9 +3,10 @@
  * http://csrc.nist.gov/ns/oscal/1.0, valid against the OSCAL 1.0.6 and 1.2.1
  * schemas) of one stored scan: the controls reviewed, one observation per
  * check result (one per judged resource, or one for a check that judged
- * nothing) carrying the evidence, and one finding per control whose target is
- * satisfied or not-satisfied and which points at the observations of its
- * checks. Every UUID is derived from the scan id and the item it names
+ * nothing) carrying the evidence, one observation per call of the collection
+ * that failed (a gap: what was not examined and why), and one finding per
+ * control whose target is satisfied or not-satisfied and which points at the
+ * observations of its checks. Every UUID is derived from the scan id and the item it names
  * (report_uuid), so rendering the same scan twice gives the same document.
  * OSCAL ids are tokens, so control ids such as "164.312(a)(2)(iv)" are
  * encoded (oscal_token); the original is kept in a prop.
@@ -334,23 +335,85 @@ out:
 	return -1;
 }
 
-static attest_rc
-write_observations(struct oscal *o)
+/* A call of the collection that failed, as an observation of the gap: what
+ * was not examined and why, with the resource types it withheld. */
+static int
+write_gap(struct oscal *o, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = report_query(o->x.store, obs_sql, o->scan_id);
+	json_t *types = NULL, *v;
+	char call[256];
+	size_t i;
+	int r = -1;
+
+	TRY(report_xml_start(&o->x, "observation"));
+	TRY(uuid_attr(o, "uuid", "collection-gap", report_text(st, 0)));
+	TRY(report_xml_start(&o->x, "title"));
+	TRY(report_xml_textf(&o->x, "Collection gap: %s",
+			     report_gap_call(st, call, sizeof(call))));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_start(&o->x, "description"));
+	TRY(report_xml_start(&o->x, "p"));
+	TRY(report_xml_textf(&o->x, "The call failed with %s, so the configuration it would have "
+				    "read was not collected; the checks that need it are not "
+				    "evaluated.",
+			     report_text(st, 5)));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_end(&o->x));
+	TRY(prop(o, "collection-gap", "true"));
+	TRY(prop(o, "service", report_text(st, 3)));
+	TRY(prop(o, "operation", report_text(st, 4)));
+	TRY(prop(o, "region", report_text(st, 2)));
+	TRY(prop(o, "account", report_text(st, 1)));
+	TRY(prop(o, "error-code", report_text(st, 5)));
+	types = report_json_col(st, 7);
+	json_array_foreach(types, i, v)
+		if (json_is_string(v))
+			TRY(prop(o, "withheld-type", json_string_value(v)));
+	TRY(report_xml_elem(&o->x, "method", "TEST"));
+	if (*report_text(st, 6)) {
+		TRY(report_xml_start(&o->x, "relevant-evidence"));
+		TRY(report_xml_start(&o->x, "description"));
+		TRY(report_xml_elem(&o->x, "p", "The error message of the failed call:"));
+		TRY(report_xml_elem(&o->x, "pre", report_text(st, 6)));
+		TRY(report_xml_end(&o->x));
+		TRY(report_xml_end(&o->x));
+	}
+	TRY(report_xml_elem(&o->x, "collected", o->as_of));
+	r = report_xml_end(&o->x);
+out:
+	json_decref(types);
+	return r;
+}
+
+/* Runs row() over every row of sql; what names the read in messages. */
+static attest_rc
+each_row(struct oscal *o, const char *sql, int (*row)(struct oscal *o, sqlite3_stmt *st),
+	 const char *what)
+{
+	sqlite3_stmt *st = report_query(o->x.store, sql, o->scan_id);
 	attest_rc rc = ATTEST_ERR_DB;
 	int src;
 
 	if (!st)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		TRY(write_observation(o, st));
+		TRY(row(o, st));
 	if (src == SQLITE_DONE)
 		rc = ATTEST_OK;
 out:
-	rc = report_xml_result(&o->x, rc, "cannot read the findings of the scan");
+	rc = report_xml_result(&o->x, rc, what);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static attest_rc
+write_observations(struct oscal *o)
+{
+	attest_rc rc = each_row(o, obs_sql, write_observation, "cannot read the findings of the scan");
+
+	return rc != ATTEST_OK ? rc
+			       : each_row(o, REPORT_GAPS_SQL, write_gap,
+					  "cannot read the collection gaps of the scan");
 }
 
 /* Our control status as an OSCAL objective status and the reason given. */

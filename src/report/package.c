@@ -326,6 +326,35 @@ out:
 	return rc;
 }
 
+/* evidence/collection-gaps.json: the calls of the collection that failed,
+ * which is why some checks are not evaluated (an empty list when none did). */
+static attest_rc
+write_gaps(struct pkg *p)
+{
+	static const char rel[] = "evidence/collection-gaps.json";
+	json_t *scan = json_string(p->id);
+	FILE *fp = NULL;
+	attest_rc rc;
+
+	if (!scan)
+		return attest_nomem(p->ctx);
+	if ((rc = make_dir(p, "evidence")) != ATTEST_OK || (rc = open_file(p, rel, &fp)) != ATTEST_OK)
+		goto out;
+	fputs("{\"scan\": ", fp);
+	json_dumpf(scan, fp, JSON_ENCODE_ANY);
+	fputs(",\n\"collection_gaps\": ", fp);
+	if ((rc = report_gaps_json(p->store, p->id, fp, "")) != ATTEST_OK)
+		goto out;
+	fputs("}\n", fp);
+	rc = close_file(p, fp, rel);
+	fp = NULL;
+out:
+	if (fp)
+		fclose(fp);
+	json_decref(scan);
+	return rc;
+}
+
 /* Copies a user-supplied input file into the package; its digest must be sha. */
 static attest_rc
 copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
@@ -746,7 +775,7 @@ attest_package_write(attest_store *store, const char *scan_id,
 	}
 	staged = true;
 	if ((rc = write_reports(&p, o, reports)) != ATTEST_OK ||
-	    (rc = write_evidence(&p, &controls)) != ATTEST_OK ||
+	    (rc = write_evidence(&p, &controls)) != ATTEST_OK || (rc = write_gaps(&p)) != ATTEST_OK ||
 	    (rc = write_inventory(&p, o, sources, inv, info)) != ATTEST_OK)
 		goto out;
 	if (o->cert_path && (rc = copy_certificate(&p, o->cert_path, key)) != ATTEST_OK)

@@ -78,6 +78,12 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 			attest_error_prefix(ctx, "cannot render the changes section of the PDF report");
 			goto out;
 		}
+		/* So do the collection gaps, which qualify every score. */
+		if (t->sections[i] == PDF_SEC_SUMMARY &&
+		    ((rc = pdf_gaps(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
+			attest_error_prefix(ctx, "cannot render the collection gaps of the PDF report");
+			goto out;
+		}
 	}
 	rc = pdf_save(&p, out);
 out:

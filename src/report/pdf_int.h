@@ -173,6 +173,8 @@ attest_rc pdf_cover(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_summary(struct pdf *p, const struct pdf_scan *s);
 /* Follows the summary: what changed since the previous scan of the scope. */
 attest_rc pdf_changes(struct pdf *p, const struct pdf_scan *s);
+/* Follows the changes: the calls of the collection that failed, if any. */
+attest_rc pdf_gaps(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_controls(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_findings(struct pdf *p, const struct pdf_scan *s);
 attest_rc pdf_manual(struct pdf *p, const struct pdf_scan *s);

@@ -393,6 +393,7 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 	sqlite3_stmt *st;
 	struct trend t;
 	char text[512];
+	long long gaps;
 	attest_rc rc;
 
 	pdf_heading(p, 0, "Executive summary", NULL);
@@ -403,6 +404,18 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 		 s->id, s->resources, *s->accounts ? s->accounts : "none",
 		 *s->regions ? s->regions : "none", s->as_of);
 	pdf_paragraph(p, &body, 0, text);
+	if ((gaps = report_gap_count(s->store, s->id)) < 0)
+		return ATTEST_ERR_DB;
+	if (gaps > 0) {
+		snprintf(text, sizeof(text),
+			 "The inventory is incomplete: %lld call%s of the collection failed (see "
+			 "\"Collection gaps\"). The checks that needed the missing data are not "
+			 "evaluated, which lowers the coverage; the scores rest only on what was "
+			 "collected.",
+			 gaps, gaps == 1 ? "" : "s");
+		pdf_space(p, 4);
+		pdf_paragraph(p, &body, 0, text);
+	}
 	pdf_space(p, 12);
 	if (!(st = report_query(s->store, fw_sql, s->id)))
 		return ATTEST_ERR_DB;

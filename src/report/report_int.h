@@ -33,4 +33,25 @@ const char *report_text(sqlite3_stmt *st, int col);
 json_t *report_json_col(sqlite3_stmt *st, int col);
 attest_rc report_db_error(attest_store *store, const char *what);
 
+/* The scan's collection gaps (calls of a live collection that failed), in
+ * the order they were logged. Columns: 0 seq, 1 account (NULL when not
+ * known), 2 region, 3 service, 4 operation, 5 error_code, 6 message,
+ * 7 types (JSON array of the resource types the call withheld). */
+#define REPORT_GAPS_SQL                                                                        \
+	"SELECT seq, account, region, service, operation, error_code, message, types"           \
+	" FROM scan_gaps WHERE scan_id = ?1 ORDER BY seq"
+/* How many collection gaps the scan has; -1 with the error set when the
+ * store cannot be read. */
+long long report_gap_count(attest_store *store, const char *scan_id);
+/* A row of REPORT_GAPS_SQL as {"account", "region", "service", "operation",
+ * "error_code", "message", "types"}: a new reference, NULL without memory. */
+json_t *report_gap_json(sqlite3_stmt *st);
+/* "service operation in region (account A)" of a row of REPORT_GAPS_SQL,
+ * into buf (cut to size). */
+const char *report_gap_call(sqlite3_stmt *st, char *buf, size_t size);
+/* Writes the gaps as a JSON array streamed one object per line, each line
+ * after the first prefixed by indent; "[]" when there are none. */
+attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out,
+			   const char *indent);
+
 #endif

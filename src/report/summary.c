@@ -1,7 +1,8 @@
 /*
  * The terminal summary: per framework its score, coverage and control
  * counts, how the score moved since the previous scan of the same scope,
- * and the worst failing controls, most severe first. Colour is the caller's
+ * and the worst failing controls, most severe first; before them, the calls
+ * of the collection that failed, if any. Colour is the caller's
  * decision (a terminal, and NO_COLOR unset).
  */
 #include "config.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #define WORST_CONTROLS 5
+#define SUMMARY_GAPS 5 /* failed collection calls listed */
 
 struct style {
 	const char *bold, *red, *green, *yellow, *dim, *reset;
@@ -113,6 +115,35 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 	return rc;
 }
 
+/* One line when collection calls failed, then the first few of them. */
+static attest_rc
+gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
+{
+	long long n = report_gap_count(store, id), shown = 0;
+	sqlite3_stmt *st;
+	char call[256];
+
+	if (n <= 0)
+		return n < 0 ? ATTEST_ERR_DB : ATTEST_OK;
+	fprintf(out, "%s%lld collection gap%s (calls that failed): the checks that needed them are "
+		     "not evaluated%s\n",
+		s->yellow, n, n == 1 ? "" : "s", s->reset);
+	if (!(st = report_query(store, REPORT_GAPS_SQL " LIMIT ?2", id)))
+		return ATTEST_ERR_DB;
+	sqlite3_bind_int(st, 2, SUMMARY_GAPS);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		shown++;
+		fprintf(out, "  %s: %s\n", report_gap_call(st, call, sizeof(call)),
+			report_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	if (n > shown)
+		fprintf(out, "  %s\u2026 and %lld more (attest show --json lists them all)%s\n",
+			s->dim, n - shown, s->reset);
+	fputc('\n', out);
+	return ATTEST_OK;
+}
+
 attest_rc
 attest_report_summary(attest_store *store, const char *id, FILE *out, bool color)
 {
@@ -122,7 +153,8 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	double score;
 	attest_rc rc = ATTEST_OK;
 
-	if ((rc = header(store, id, out, s)) != ATTEST_OK)
+	if ((rc = header(store, id, out, s)) != ATTEST_OK ||
+	    (rc = gaps(store, id, out, s)) != ATTEST_OK)
 		return rc;
 	st = report_query(store, fw_sql, id);
 	if (!st)

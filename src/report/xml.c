@@ -2,10 +2,11 @@
  * The native XML report (namespace urn:attest:report:1, schema
  * doc/report.xsd): the same content as the JSON result, for tools that
  * prefer XML. The scan, its frameworks with their controls, and the checks
- * are small; findings, which can number millions, are streamed one row at a
- * time. A finding names its check, and the check carries the rationale and
- * remediation once, rather than repeating them in every finding; the schema's
- * key references guarantee that every named check is present.
+ * are small; findings, which can number millions, and the collection gaps
+ * are streamed one row at a time. A finding names its check, and the check
+ * carries the rationale and remediation once, rather than repeating them in
+ * every finding; the schema's key references guarantee that every named
+ * check is present.
  */
 #include "config.h"
 
@@ -324,6 +325,23 @@ out:
 	return r;
 }
 
+/* One failed call of the collection, with the resource types it withheld. */
+static int
+write_gap(struct report_xml *x, sqlite3_stmt *st)
+{
+	TRY(report_xml_start(x, "gap"));
+	TRY(opt_attr(x, "account", st, 1));
+	TRY(report_xml_attr(x, "region", report_text(st, 2)));
+	TRY(report_xml_attr(x, "service", report_text(st, 3)));
+	TRY(report_xml_attr(x, "operation", report_text(st, 4)));
+	TRY(report_xml_attr(x, "error-code", report_text(st, 5)));
+	TRY(report_xml_elem(x, "message", report_text(st, 6)));
+	TRY(string_list(x, NULL, "withheld-type", st, 7));
+	return report_xml_end(x);
+out:
+	return -1;
+}
+
 /* <list> with one element per row of sql, written by row(); what is the
  * message of a failed read. */
 static attest_rc
@@ -364,6 +382,8 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 	    (rc = write_frameworks(&x, scan_id)) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, chk_sql, "checks", write_check,
 			      "cannot read the checks of the scan")) != ATTEST_OK ||
+	    (rc = write_list(&x, scan_id, REPORT_GAPS_SQL, "collection-gaps", write_gap,
+			      "cannot read the collection gaps of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, finding_sql, "findings", write_finding,
 			      "cannot read the findings of the scan")) !=
 		    ATTEST_OK)

@@ -88,6 +88,14 @@ static const char *const migrations[] = {
 	"  DELETE FROM input_blobs WHERE sha256 = OLD.sha256 AND NOT EXISTS"
 	"    (SELECT 1 FROM scan_inputs WHERE sha256 = OLD.sha256 AND kept);"
 	"END;",
+	/* 4 -> 5: the collection gaps of a scan: the calls of a live collection
+	 * that failed, as its inventory's collection_log listed them, with the
+	 * resource types each withheld (a JSON array). Messages are redacted. */
+	"CREATE TABLE scan_gaps("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE, seq INTEGER NOT NULL,"
+	"  account TEXT, region TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,"
+	"  error_code TEXT NOT NULL, message TEXT NOT NULL, types TEXT NOT NULL DEFAULT '[]',"
+	"  PRIMARY KEY(scan_id, seq)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

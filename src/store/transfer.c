@@ -7,8 +7,8 @@
  * export from an older schema version imports into a newer one. Both
  * directions run in one transaction; an export is written to a temporary
  * file renamed into place, an import either lands whole or not at all.
- * Imported evidence goes through redact_secrets() again: the file may not
- * come from this attest.
+ * Imported evidence, reasons and gap messages go through redact_secrets()
+ * again: the file may not come from this attest.
  */
 #include "config.h"
 
@@ -81,7 +81,8 @@ copy_table(attest_store *store, const char *table, const char *from, const char 
 	sqlite3_bind_text(cols, 3, to, -1, SQLITE_STATIC);
 	while (sqlite3_step(cols) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(cols, 0);
-		wrap = redact && (strcmp(name, "evidence") == 0 || strcmp(name, "reason") == 0);
+		wrap = redact && (strcmp(name, "evidence") == 0 || strcmp(name, "reason") == 0 ||
+				  strcmp(name, "message") == 0);
 		if ((any && (attest_buf_addc(&names, ',') || attest_buf_addc(&values, ','))) ||
 		    add_ident(&names, name) ||
 		    (wrap && attest_buf_adds(&values, "redact_secrets(")) ||

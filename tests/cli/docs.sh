@@ -119,6 +119,18 @@ if have_jsonschema; then
 	run validate "$DOC/inventory.schema.json" "$WORK/estate.ndjson" ndjson
 	expect_status 0
 	[ "$status" = 0 ] || fail "$(head -c 2000 "$WORK/out")"
+	# an inventory with a collection log, and the result of scanning it
+	run validate "$DOC/inventory.schema.json" "$DATA/inventory/with-gaps.json"
+	expect_status 0
+	[ "$status" = 0 ] || fail "$(head -c 2000 "$WORK/out")"
+	run "$ATTEST" scan -q --json "$WORK/gaps.json" "$DATA/inventory/with-gaps.json"
+	expect_status 0
+	run validate "$DOC/result.schema.json" "$WORK/gaps.json"
+	expect_status 0
+	[ "$status" = 0 ] || fail "$(head -c 2000 "$WORK/out")"
+	jq '.collection_gaps[0].types = ["KMS"]' "$WORK/gaps.json" >"$WORK/drift4.json"
+	run validate "$DOC/result.schema.json" "$WORK/drift4.json"
+	expect_status 1
 	case_end
 else
 	skip "$NAME"
@@ -127,7 +139,8 @@ fi
 NAME="the inventory schema rejects what the loader rejects"
 if have_jsonschema; then
 	case_begin "$NAME"
-	for f in bad-type-name id-number tags-string wrong-version no-collected-types no-header; do
+	for f in bad-type-name id-number tags-string wrong-version no-collected-types no-header \
+		collection-log-bad-entry; do
 		run validate "$DOC/inventory.schema.json" "$DATA/bad/$f.json"
 		[ "$status" = 1 ] || fail "$f.json validates against the schema"
 		run "$ATTEST" scan -q --frameworks-dir "$EX" "$DATA/bad/$f.json"

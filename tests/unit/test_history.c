@@ -252,7 +252,13 @@ test_migrate_from_every_version(void)
 				findings);
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM sqlite_schema WHERE name ="
 					 " 'findings_scan_resource'", NULL), 1);
+		/* version 5: collection gaps, none for a scan stored before them,
+		 * and deleted with their scan */
+		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", id), 0);
+		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM pragma_foreign_key_list('scan_gaps')"
+					 " WHERE \"table\" = 'scans' AND on_delete = 'CASCADE'", NULL), 1);
 		got = render_json(o, id);
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"collection_gaps\": []"));
 		/* Same scan, same report, apart from what later versions add. */
 		CU_ASSERT_PTR_NOT_NULL(strstr(got, id));
 		CU_ASSERT_EQUAL(strlen(got) > strlen(want) / 2, 1);

@@ -22,6 +22,9 @@
 
 #define HDR "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"AWS::S3::Bucket\"]"
 #define RES(id) "{\"type\": \"AWS::S3::Bucket\", \"id\": \"" id "\"}"
+#define GAP                                                                                    \
+	"{\"service\": \"kms\", \"region\": \"eu-west-1\", \"operation\": \"ListKeys\","            \
+	" \"error_code\": \"AccessDenied\", \"message\": \"no\", \"types\": [\"AWS::KMS::Key\"]}"
 
 static attest_ctx *ctx;
 
@@ -309,6 +312,29 @@ test_header_invalid(void)
 		{HDR ", \"resources\": {\"type\": \"AWS::S3::Bucket\", \"id\": \"a\"}}",
 		 "'resources' must be a list"},
 		{HDR ", \"resources\": null}", "'resources' must be a list"},
+		{HDR ", \"collection_log\": {}}", "'collection_log' must be a list"},
+		{HDR ", \"collection_log\": [\"denied\"]}", "'collection_log[0]' must be an object"},
+		{HDR ", \"collection_log\": [" GAP ", {\"service\": \"kms\"}]}",
+		 "'collection_log[1].region' is missing"},
+		{HDR ", \"collection_log\": [" GAP ", " GAP ", " GAP ", {\"service\": \"kms\","
+		     " \"region\": \"eu-west-1\", \"operation\": \"ListKeys\", \"error_code\": 403,"
+		     " \"message\": \"\"}]}",
+		 "'collection_log[3].error_code' must be a string"},
+		{HDR ", \"collection_log\": [{\"service\": \"kms\", \"region\": \"eu-west-1\","
+		     " \"operation\": \"\", \"error_code\": \"X\", \"message\": \"\"}]}",
+		 "'collection_log[0]' needs a non-empty"},
+		{HDR ", \"collection_log\": [{\"account\": 111122223333, \"service\": \"kms\","
+		     " \"region\": \"eu-west-1\", \"operation\": \"ListKeys\", \"error_code\": \"X\","
+		     " \"message\": \"\"}]}",
+		 "'collection_log[0].account' must be a string"},
+		{HDR ", \"collection_log\": [{\"service\": \"kms\", \"region\": \"eu-west-1\","
+		     " \"operation\": \"ListKeys\", \"error_code\": \"X\", \"message\": \"\","
+		     " \"types\": \"AWS::KMS::Key\"}]}",
+		 "'collection_log[0].types' must be a list"},
+		{HDR ", \"collection_log\": [{\"service\": \"kms\", \"region\": \"eu-west-1\","
+		     " \"operation\": \"ListKeys\", \"error_code\": \"X\", \"message\": \"\","
+		     " \"types\": [\"KMS keys\"]}]}",
+		 "'collection_log[0].types' holds an entry that is not a resource type"},
 	};
 	attest_inventory *inv;
 	const char *msg;
@@ -721,7 +747,39 @@ static CU_TestInfo error_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* The collection log is kept in order with its source; account and types
+ * may be absent (older collectors), and NDJSON headers carry it too. */
+static void
+test_collection_log(void)
+{
+	attest_inventory *inv = load_ok(
+		HDR ", \"collection_log\": [" GAP ", {\"account\": \"444455556666\", \"service\":"
+		    " \"sts\", \"region\": \"global\", \"operation\": \"AssumeRole\", \"error_code\":"
+		    " \"AccessDenied\", \"message\": \"denied\", \"types\": []}],"
+		    " \"resources\": [" RES("a") "]}");
+
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collection_log"), 2);
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT service || ' ' || operation || ' ' || region"
+					   " || ' ' || ifnull(account, '-') || ' ' || types"
+					   " FROM collection_log ORDER BY seq LIMIT 1"),
+			       "kms ListKeys eu-west-1 - [\"AWS::KMS::Key\"]");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT account || ' ' || types FROM collection_log"
+					   " WHERE seq = 2"),
+			       "444455556666 []");
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(DISTINCT sid) FROM collection_log"), 1);
+	attest_inventory_free(inv);
+
+	inv = load_ok(HDR ", \"collection_log\": [" GAP "]}\n" RES("a") "\n");
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collection_log"), 1);
+	attest_inventory_free(inv);
+
+	inv = load_ok(HDR ", \"resources\": []}");
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collection_log"), 0);
+	attest_inventory_free(inv);
+}
+
 static CU_TestInfo result_tests[] = {
+	{"collection log", test_collection_log},
 	{"tags list to map", test_tags},
 	{"account records", test_accounts},
 	{"collected types", test_collected_types},
