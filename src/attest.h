@@ -334,12 +334,19 @@ struct attest_aws_collect_opts {
 	const char *role_arn;             /* assumed on top of the credentials */
 	const char *external_id;          /* with role_arn */
 	unsigned concurrency;             /* requests in flight; 0: 32 */
+	/* Every ACTIVE account of the organization the credentials manage
+	 * (Organizations ListAccounts), each through role_name assumed in it
+	 * (with external_id when set). */
+	bool from_organization;
+	const char *role_name;
 };
 
 struct attest_aws_collect_stats {
 	unsigned long calls, retries, errors, resources;
 	size_t regions;
 	size_t types_collected, types_failed;
+	size_t accounts;                  /* accounts collected */
+	size_t accounts_failed;           /* organization accounts not collected */
 };
 
 /* Collects the AWS account the credentials reach (doc/aws-collection.md)
@@ -347,8 +354,12 @@ struct attest_aws_collect_stats {
  * temporary file and renamed into place, so a failure leaves nothing. Calls
  * that fail (AccessDenied, an unsupported region, a malformed answer) are
  * listed in the inventory's collection_log and their resource types left
- * out of collected_types; that is not an error. Errors: no credentials,
- * authentication refused or no endpoint reachable (ATTEST_ERR_IO), I/O. */
+ * out of collected_types; that is not an error. With from_organization,
+ * every account of the organization is collected into the one inventory; an
+ * account whose role cannot be assumed is a collection_log entry too.
+ * Errors: no credentials, authentication refused or no endpoint reachable
+ * (ATTEST_ERR_IO), the organization's accounts cannot be listed
+ * (ATTEST_ERR_IO), I/O. */
 attest_rc attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *opts,
 			     const char *out_path, struct attest_aws_collect_stats *stats);
 

@@ -18,6 +18,10 @@ struct cli_collect_opts {
 /* Parses "R1,R2" or "all" into o; returns an exit status. */
 int cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char *arg);
 void cli_collect_opts_release(struct cli_collect_opts *o);
+/* Checks the options that go together (--external-id with --role-arn or
+ * --role-name, --role-name with --accounts-from-organization); returns an
+ * exit status. */
+int cli_collect_check(const struct cli_collect_opts *o, const char *cmd);
 /* Collects into out and prints the summary; returns an exit status. */
 int cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out);
 

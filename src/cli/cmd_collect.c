@@ -1,6 +1,7 @@
 /*
- * attest collect aws: reads the AWS account the credentials reach into a
- * native NDJSON inventory (doc/aws-collection.md). Progress goes to stderr
+ * attest collect aws: reads the AWS account the credentials reach, or every
+ * account of their organization, into a native NDJSON inventory
+ * (doc/aws-collection.md). Progress goes to stderr
  * through the log callback; at the end a summary of calls, retries and
  * failed calls. Failed calls are gaps recorded in the inventory, not
  * errors: only credentials that do not authenticate, or endpoints that
@@ -18,8 +19,9 @@
 static const char usage_text[] =
 	"usage: attest collect aws [OPTIONS] -o FILE\n"
 	"\n"
-	"Collects the configuration of the AWS account your credentials reach, in\n"
-	"every enabled region, into a native NDJSON inventory for 'attest scan'.\n"
+	"Collects the configuration of the AWS account your credentials reach (or of\n"
+	"every account of their organization), in every enabled region, into a\n"
+	"native NDJSON inventory for 'attest scan'.\n"
 	"Credentials, region and endpoints are found as the AWS CLI finds them\n"
 	"(AWS_* variables, shared config files, instance role).\n"
 	"\n"
@@ -27,15 +29,21 @@ static const char usage_text[] =
 	"      --profile NAME       use this profile of the shared config files\n"
 	"      --regions R1,R2|all  collect these regions (default: all enabled)\n"
 	"      --role-arn ARN       assume this role first\n"
-	"      --external-id ID     with --role-arn\n"
+	"      --external-id ID     with --role-arn or --role-name\n"
+	"      --accounts-from-organization\n"
+	"                           collect every ACTIVE account of the organization\n"
+	"                           (the credentials must be its management account or\n"
+	"                           a delegated administrator), concurrently\n"
+	"      --role-name NAME     the role assumed in each account of the organization\n"
 	"      --concurrency N      requests in flight (default 32)\n"
 	"  -o, --output FILE        where to write the inventory ('-': stdout)\n"
 	"  -v, --verbose            progress and failed calls even when not on a terminal\n"
 	"  -h, --help               this help\n"
 	"\n"
-	"Calls that fail (AccessDenied, unsupported region, ...) are listed in the\n"
-	"inventory's collection_log; the checks needing that data are then\n"
-	"not_evaluated. Exit status: 0 written, 1 error, 2 usage.\n";
+	"Calls that fail (AccessDenied, unsupported region, ...) and accounts whose\n"
+	"role cannot be assumed are listed in the inventory's collection_log; the\n"
+	"checks needing that data are then not_evaluated. Exit status: 0 written,\n"
+	"1 error, 2 usage.\n";
 
 void
 cli_collect_opts_release(struct cli_collect_opts *o)
@@ -77,6 +85,19 @@ cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char 
 }
 
 int
+cli_collect_check(const struct cli_collect_opts *o, const char *cmd)
+{
+	if (o->aws.external_id && !o->aws.role_arn && !o->aws.role_name)
+		return cli_usage_error(cmd, "--external-id needs --role-arn or --role-name");
+	if (o->aws.role_name && !o->aws.from_organization)
+		return cli_usage_error(cmd, "--role-name needs --accounts-from-organization");
+	if (o->aws.from_organization && !o->aws.role_name)
+		return cli_usage_error(cmd, "--accounts-from-organization needs --role-name, the "
+					    "role to assume in each account");
+	return EXIT_OK;
+}
+
+int
 cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 {
 	struct attest_aws_collect_stats st = {0};
@@ -84,13 +105,27 @@ cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 
 	rc = attest_collect_aws(ctx, &o->aws, out, &st);
 	cli_log(&o->verbose, ATTEST_LOG_INFO, "");
-	fprintf(stderr,
-		"attest: collected %lu resources from %zu regions: %lu calls, %lu retries, "
-		"%lu failed calls; %zu types collected, %zu withheld\n",
-		st.resources, st.regions, st.calls, st.retries, st.errors, st.types_collected,
-		st.types_failed);
+	if (rc == ATTEST_ERR_USAGE)
+		return cli_fail(EXIT_USAGE, "%s", attest_ctx_errmsg(ctx));
+	if (o->aws.from_organization)
+		fprintf(stderr,
+			"attest: collected %lu resources from %zu accounts (%zu not collected) in "
+			"%zu regions: %lu calls, %lu retries, %lu errors; %zu types collected, %zu "
+			"withheld\n",
+			st.resources, st.accounts, st.accounts_failed, st.regions, st.calls,
+			st.retries, st.errors, st.types_collected, st.types_failed);
+	else
+		fprintf(stderr,
+			"attest: collected %lu resources from %zu regions: %lu calls, %lu retries, "
+			"%lu failed calls; %zu types collected, %zu withheld\n",
+			st.resources, st.regions, st.calls, st.retries, st.errors,
+			st.types_collected, st.types_failed);
 	if (rc != ATTEST_OK)
 		return cli_lib_fail(ctx);
+	if (st.accounts_failed)
+		fprintf(stderr, "attest: accounts of the organization not collected: %zu; they are "
+				"listed in the inventory's collection_log (sts AssumeRole)\n",
+			st.accounts_failed);
 	if (st.errors)
 		fprintf(stderr, "attest: the failed calls are listed in the inventory's "
 				"collection_log; the checks that needed them are not evaluated\n");
@@ -106,6 +141,8 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		{"role-arn", required_argument, NULL, 'a'},
 		{"external-id", required_argument, NULL, 'e'},
 		{"concurrency", required_argument, NULL, 'c'},
+		{"accounts-from-organization", no_argument, NULL, 'O'},
+		{"role-name", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -133,6 +170,8 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		case 'r': status = cli_collect_set_regions(&o, "collect", optarg); break;
 		case 'a': o.aws.role_arn = optarg; break;
 		case 'e': o.aws.external_id = optarg; break;
+		case 'O': o.aws.from_organization = true; break;
+		case 'n': o.aws.role_name = optarg; break;
 		case 'c':
 			n = strtol(optarg, &end, 10);
 			if (end == optarg || *end || n < 1 || n > 1024)
@@ -158,8 +197,8 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		status = cli_usage_error("collect", "unexpected argument '%s'", argv[optind]);
 	if (status == EXIT_OK && !out)
 		status = cli_usage_error("collect", "name the inventory to write with -o FILE");
-	if (status == EXIT_OK && o.aws.external_id && !o.aws.role_arn)
-		status = cli_usage_error("collect", "--external-id needs --role-arn");
+	if (status == EXIT_OK)
+		status = cli_collect_check(&o, "collect");
 	if (status == EXIT_OK) {
 		attest_ctx_set_log(ctx, cli_log, &o.verbose);
 		status = cli_collect_run(ctx, &o, out);

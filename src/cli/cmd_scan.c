@@ -62,7 +62,8 @@ static const char usage_head[] =
 	"                           or could not be scored\n"
 	"      --aws                collect the AWS account the credentials reach and\n"
 	"                           scan it (with --profile, --regions, --role-arn,\n"
-	"                           --external-id as for 'attest collect aws')\n"
+	"                           --external-id, --accounts-from-organization,\n"
+	"                           --role-name as for 'attest collect aws')\n"
 	"  -q, --quiet              no summary\n"
 	"  -v, --verbose            progress messages even when not on a terminal\n"
 	"  -h, --help               this help\n"
@@ -95,6 +96,8 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		{"regions", required_argument, NULL, 2002},
 		{"role-arn", required_argument, NULL, 2003},
 		{"external-id", required_argument, NULL, 2004},
+		{"accounts-from-organization", no_argument, NULL, 2005},
+		{"role-name", required_argument, NULL, 2006},
 	};
 	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
 	size_t n = sizeof(base) / sizeof(base[0]), i;
@@ -132,6 +135,8 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			break;
 		case 2003: o->collect.aws.role_arn = optarg; break;
 		case 2004: o->collect.aws.external_id = optarg; break;
+		case 2005: o->collect.aws.from_organization = true; break;
+		case 2006: o->collect.aws.role_name = optarg; break;
 		case 'T': o->template = optarg; break;
 		case 'E':
 			if (o->n_exceptions == MAX_LIST)
@@ -168,7 +173,11 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		}
 	}
 	*first_input = optind;
-	return EXIT_OK;
+	if (!o->aws && (o->collect.aws.profile || o->collect.aws.n_regions ||
+			o->collect.aws.role_arn || o->collect.aws.external_id ||
+			o->collect.aws.from_organization || o->collect.aws.role_name))
+		return cli_usage_error("scan", "the AWS collection options need --aws");
+	return o->aws ? cli_collect_check(&o->collect, "scan") : EXIT_OK;
 }
 
 static double

@@ -117,7 +117,7 @@ def rest_operation(service, path):
     return None
 
 def route(h, service, op, region, form, q, body, path, size):
-    e = h.server.estate
+    e = getattr(h, "estate", None) or h.server.estate
     d = Data(h, e, region, size)
     if service == "rds" and op in ("DescribeDBClusters", "DescribeDBClusterParameters", "DescribeDBSnapshots",
                                    "DescribeDBSnapshotAttributes", "DescribeDBClusterSnapshots",

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loopback AWS test server for attest's live collector tests.
 
-Serves one account of a native attest inventory (samples/estate.json by
+Serves the accounts of a native attest inventory (samples/estate.json by
 default) through the AWS wire protocols the collector speaks: query/XML (STS,
 IAM, EC2, SNS, RDS, CloudWatch), REST-XML (S3, S3 Control), JSON 1.1
 (CloudTrail, KMS, Config, CloudWatch Logs) and REST-JSON (EFS, Security Hub,
@@ -9,17 +9,28 @@ Access Analyzer). Every request's SigV4 signature is verified from the
 documented algorithm (hashlib/hmac); a bad one is answered
 SignatureDoesNotMatch, an unknown key InvalidClientTokenId.
 
+The test key belongs to --account, the caller. For multi-account tests the
+server is also an AWS Organization: ListAccounts (paged, "org_page_size")
+lists the estate's accounts, a suspended account and a sandbox account
+whose role cannot be assumed; STS AssumeRole of
+arn:aws:iam::<account>:role/<"org_role", default attest-audit> (with the
+scenario's "org_external_id" when set) returns fresh temporary credentials,
+and every request signed with them is answered from that account's
+resources, its X-Amz-Security-Token checked. Scenario "org": "deny" makes
+ListAccounts answer AccessDeniedException.
+
 Faults come from a JSON scenario file (--scenario):
   {"page_size": 3,                  # items per page of every listing
    "latency_ms": 0,                 # added to every answer
    "deny": ["securityhub"],         # services answering AccessDenied
    "faults": [{"service": "ec2", "operation": "DescribeVolumes",
                "region": "eu-west-1", "kind": "throttle|5xx|slow|truncate|
-               malformed|deny|notimpl", "times": 2, "ms": 3000}],
+               malformed|deny|notimpl", "times": 2, "ms": 3000,
+               "account": "345678901234"}],  # account: of the request's key
    "report_polls": 1}               # GenerateCredentialReport STARTED answers
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
 """
-import argparse, base64, calendar, datetime, hashlib, hmac, json, sys, threading, time
+import argparse, base64, calendar, datetime, hashlib, hmac, json, secrets, sys, threading, time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
@@ -30,6 +41,12 @@ import handlers_compute  # compute, network, edge, detection and AI services
 # The test key, and the fixed key of the s3rver emulator (for the test that
 # takes S3 from s3rver and everything else from here).
 KEYS = {"AKIDATTESTTEST000001": "attest/test/secret/key/0000000000000000", "S3RVER": "S3RVER"}
+# Temporary credentials handed out by AssumeRole: key id -> (secret, token, account).
+TEMP_KEYS = {}
+# The organization's accounts besides the estate's: (id, name, status);
+# the sandbox's role cannot be assumed.
+SANDBOX = "999999999999"
+ORG_EXTRA = [(SANDBOX, "sandbox", "ACTIVE"), ("888888888888", "closed", "SUSPENDED")]
 TIME_KEYS = {"CreationDate", "DeletionDate", "ValidTo", "LatestDeliveryTime",
              "LatestNotificationTime", "StartLoggingTime", "StopLoggingTime",
              "LatestCloudWatchLogsDeliveryTime", "LatestDigestDeliveryTime",
@@ -59,7 +76,11 @@ def verify(handler, body):
     fields = dict(p.strip().split("=", 1) for p in auth[17:].split(","))
     cred = fields["Credential"].split("/")
     key, date, region, service = cred[0], cred[1], cred[2], cred[3]
-    secret = KEYS.get(key)
+    secret, account = KEYS.get(key), handler.server.caller
+    if key in TEMP_KEYS:
+        secret, token, account = TEMP_KEYS[key]
+        if handler.headers.get("X-Amz-Security-Token") != token:
+            return "InvalidClientTokenId", None
     if secret is None:
         return "InvalidClientTokenId", None
     signed = fields["SignedHeaders"].split(";")
@@ -87,7 +108,9 @@ def verify(handler, body):
         return "SignatureDoesNotMatch", None
     if "host" not in signed:
         return "SignatureDoesNotMatch", None
-    return None, (region, service)
+    if key in TEMP_KEYS and "x-amz-security-token" not in signed and not s3:
+        return "SignatureDoesNotMatch", None
+    return None, (region, service, account)
 
 # ---- serializers --------------------------------------------------------
 
@@ -285,6 +308,7 @@ class Handler(BaseHTTPRequestHandler):
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"))) if self.command == "POST" and not target else {}
         service = scope[1] if scope else ""
         region = scope[0] if scope else ""
+        self.estate = self.server.estates.get(scope[2] if scope else "") or self.server.estates[self.server.caller]
         hc = None if target else handlers_compute.classify(service, self.command, path, q)
         if hc:
             self.proto, op = hc
@@ -318,7 +342,7 @@ class Handler(BaseHTTPRequestHandler):
                               "User is not authorized to perform: %s:%s" % (service, op))
         for f in sc.get("faults", []):
             if f.get("service") not in (None, service) or f.get("operation") not in (None, op) \
-               or f.get("region") not in (None, region):
+               or f.get("region") not in (None, region) or f.get("account") not in (None, self.estate.account):
                 continue
             key = ("fault", id(f))
             with State.lock:
@@ -348,7 +372,7 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def route(self, service, op, region, form, q, body, path):
-        e = self.server.estate
+        e = self.estate
         size = self.server.scenario.get("page_size", 1000)
         acct = e.account
         if handlers_compute.route(self, service, op, region, form, q, body, path):
@@ -357,6 +381,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if service == "sts" and op == "GetCallerIdentity":
             return self.query_ok(op, "<Arn>arn:aws:iam::%s:user/auditor</Arn><UserId>AIDATEST</UserId><Account>%s</Account>" % (acct, acct), "https://sts.amazonaws.com/doc/2011-06-15/")
+        if service == "sts" and op == "AssumeRole":
+            return self.assume_role(form)
+        if service == "organizations" and op == "ListAccounts":
+            return self.list_accounts(json.loads(body or b"{}"))
         if service == "ec2":
             return self.ec2(op, region, form, size)
         if service == "iam":
@@ -414,8 +442,42 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, json.dumps(out), "application/json")
         return self.error(400, "InvalidAction", "unknown operation %s of %s" % (op, service))
 
+    def list_accounts(self, req):
+        sc = self.server.scenario
+        if self.estate.account != self.server.caller:
+            return self.error(400, "AccessDeniedException", "You don't have permissions to access this resource.")
+        if sc.get("org") == "deny":
+            return self.error(400, "AccessDeniedException", "You don't have permissions to access this resource.")
+        accts = [{"Id": a, "Name": n, "Status": st, "State": st, "Email": "%s@example.com" % n,
+                  "Arn": "arn:aws:organizations::%s:account/o-test/%s" % (self.server.caller, a),
+                  "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000}
+                 for a, n, st in self.server.org_accounts]
+        items, nt = page(accts, req.get("NextToken"), sc.get("org_page_size", 2))
+        return self.send(200, json.dumps(dict({"Accounts": items}, **({"NextToken": nt} if nt else {}))), "application/x-amz-json-1.1")
+
+    def assume_role(self, form):
+        sc = self.server.scenario
+        arn = form.get("RoleArn", "")
+        parts = arn.split(":")
+        acct = parts[4] if len(parts) == 6 else ""
+        want = "role/" + sc.get("org_role", "attest-audit")
+        if self.estate.account != self.server.caller or acct not in self.server.estates or parts[5] != want \
+           or form.get("ExternalId") != sc.get("org_external_id") or not form.get("RoleSessionName"):
+            return self.error(403, "AccessDenied", "User: arn:aws:iam::%s:user/auditor is not authorized to perform: sts:AssumeRole on resource: %s"
+                              % (self.server.caller, arn))
+        key = "ASIA%s%08d" % (acct, len(TEMP_KEYS))
+        secret = "tmp/secret/" + secrets.token_hex(16)
+        token = "tmp-token-" + secrets.token_hex(24)
+        with State.lock:
+            TEMP_KEYS[key] = (secret, token, acct)
+        return self.query_ok("AssumeRole", "<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey>"
+                             "<SessionToken>%s</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+                             "<AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn><AssumedRoleId>AROATEST:%s</AssumedRoleId></AssumedRoleUser>"
+                             % (key, secret, token, acct, want[5:], form["RoleSessionName"], form["RoleSessionName"]),
+                             "https://sts.amazonaws.com/doc/2011-06-15/")
+
     def ec2(self, op, region, form, size):
-        e = self.server.estate
+        e = self.estate
         tok = form.get("NextToken")
         lists = {"DescribeVolumes": ("AWS::EC2::Volume", "Volumes"),
                  "DescribeSecurityGroups": ("AWS::EC2::SecurityGroup", "SecurityGroups"),
@@ -442,7 +504,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(400, "InvalidAction", op)
 
     def iam(self, op, form, size):
-        e = self.server.estate
+        e = self.estate
         marker = form.get("Marker")
         if op == "GetAccountAuthorizationDetails":
             def enc(c, keys):
@@ -529,7 +591,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(400, "InvalidAction", op)
 
     def s3(self, op, path, q):
-        e = self.server.estate
+        e = self.estate
         parts = path.strip("/").split("/", 1)
         if op == "GetAccountPublicAccessBlock":
             r = e.one("AWS::S3::AccountPublicAccessBlock")
@@ -589,7 +651,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(400, "InvalidRequest", op)
 
     def sns(self, op, region, form, size):
-        e = self.server.estate
+        e = self.estate
         topics = e.of("AWS::SNS::Topic", region)
         if op == "ListTopics":
             items, nt = page([{"TopicArn": t["id"]} for t in topics], form.get("NextToken"), size)
@@ -608,7 +670,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.error(400, "InvalidAction", op)
 
     def json11(self, service, op, region, req, size):
-        e = self.server.estate
+        e = self.estate
         if service == "cloudtrail":
             trails = e.of("AWS::CloudTrail::Trail", region)
             if op == "DescribeTrails":
@@ -693,7 +755,14 @@ def main():
     args = ap.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    server.estate = Estate(args.estate, args.account)
+    with open(args.estate) as f:
+        names = [(a["id"], a.get("name", a["id"])) for a in json.load(f).get("accounts") or []]
+    if args.account not in [a for a, _ in names]:
+        names.insert(0, (args.account, args.account))
+    server.caller = args.account
+    server.estates = {a: Estate(args.estate, a) for a, _ in names}
+    server.org_accounts = [(a, n, "ACTIVE") for a, n in names] + ORG_EXTRA
+    server.estate = server.estates[args.account]
     server.scenario = json.load(open(args.scenario)) if args.scenario else {}
     print("PORT %d" % server.server_address[1], flush=True)
     server.serve_forever()

@@ -5,7 +5,8 @@
 # signature: the collected inventory must equal that account's resources,
 # its scan must give the same verdicts as the native inventory, injected
 # faults must end up in the collection log (types withheld, checks
-# not_evaluated), and bad credentials must fail. Then the s3rver emulator
+# not_evaluated), and bad credentials must fail. Then an AWS Organization
+# of several accounts (collect_org.sh) and the s3rver emulator
 # (npm), when npm and the registry are reachable.
 . "$top_srcdir/tests/cli/lib.sh"
 command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: skipped"; exit 77; }
@@ -160,7 +161,13 @@ for t in AWS::EC2::Volume AWS::KMS::Key AWS::IAM::User AWS::Logs::LogGroup AWS::
 	jq_is "$WORK/fh.json" ".collected_types | index(\"$t\") != null" true
 done
 jq_is "$WORK/fh.json" '[.collection_log[] | keys | sort | join(",")] | unique | join(";")' \
-	"error_code,message,operation,region,service"
+	"account,error_code,message,operation,region,service,types"
+# Each entry names its account and the resource types the call fed.
+jq_is "$WORK/fh.json" '[.collection_log[].account] | unique | join(",")' "$ACCT"
+jq_is "$WORK/fh.json" '[.collection_log[] | select(.operation == "DescribeHub") | .types[]] | unique | join(",")' \
+	"AWS::SecurityHub::HubStatus"
+jq_is "$WORK/fh.json" '[.collection_log[] | select(.operation == "DescribeAlarms") | .types[]] | unique | join(",")' \
+	"AWS::CloudWatch::Alarm"
 case_end
 
 case_begin "compute, edge and AI: a denied or broken call withholds its type, a denied tag call does not"
@@ -299,5 +306,6 @@ run "$ATTEST" collect aws --regions , -o x
 expect_status 2
 case_end
 
+. "$top_srcdir/tests/cli/collect_org.sh"
 . "$top_srcdir/tests/cli/collect_s3rver.sh"
 finish

@@ -168,7 +168,7 @@ run_one(struct script *s, struct aws_engine_opts *eo, struct outcome *o)
 	attest_ctx *ctx = attest_ctx_new();
 	struct aws_engine *h = NULL;
 	char url[64];
-	struct aws_call call = {"iam", "us-east-1", "POST", url, NULL, 0, "Action=X", 8, false, 0};
+	struct aws_call call = {"iam", "us-east-1", "POST", url, NULL, 0, "Action=X", 8, false, 0, NULL};
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->port);
 	CU_ASSERT_FATAL(aws_engine_new(ctx, eo, &h) == ATTEST_OK);
@@ -302,7 +302,7 @@ test_concurrency_bound(void)
 	attest_ctx *ctx = attest_ctx_new();
 	struct aws_engine *h = NULL;
 	char url[64];
-	struct aws_call call = {"ec2", "us-east-1", "GET", url, NULL, 0, NULL, 0, false, 0};
+	struct aws_call call = {"ec2", "us-east-1", "GET", url, NULL, 0, NULL, 0, false, 0, NULL};
 	int i, total = 0;
 
 	memset(o, 0, sizeof(o));

@@ -50,24 +50,42 @@ aws_fatal(struct aws_collector *c, attest_rc rc)
 }
 
 void
-aws_fail(struct aws_op *op, const char *code, const char *msg)
+aws_log_failure(struct aws_collector *c, const char *account, const char *service,
+		const char *region, const char *operation, aws_typeset types, const char *code,
+		const char *msg)
 {
-	struct aws_collector *c = op->c;
 	char m[512];
-	json_t *e;
+	json_t *e, *names;
+	size_t i;
 
 	snprintf(m, sizeof(m), "%s", msg ? msg : "");
 	scrub(c, m);
-	c->failed |= op->types;
-	e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "service", op->service, "region",
-		      op->region[0] ? op->region : "global", "operation", op->operation,
-		      "error_code", code ? code : "Unknown", "message", m);
+	c->failed |= types;
+	names = json_array();
+	for (i = 0; names && i < T_COUNT; i++)
+		if ((types & TB(i)) && json_array_append_new(names, json_string(aws_type_names[i]))) {
+			json_decref(names);
+			names = NULL;
+		}
+	e = names ? json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "account",
+			      account ? account : "", "service", service, "region",
+			      region && *region ? region : "global", "operation", operation,
+			      "error_code", code ? code : "Unknown", "message", m, "types", names)
+		  : NULL;
 	if (!e || json_array_append_new(c->log, e) != 0) {
 		aws_fatal(c, attest_nomem(c->ctx));
 		return;
 	}
-	attest_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s failed: %s: %s", op->service,
-		   op->operation, op->region[0] ? op->region : "global", code ? code : "", m);
+	attest_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s of account %s failed: %s: %s", service,
+		   operation, region && *region ? region : "global", account ? account : "?",
+		   code ? code : "", m);
+}
+
+void
+aws_fail(struct aws_op *op, const char *code, const char *msg)
+{
+	aws_log_failure(op->c, op->c->account, op->service, op->region, op->operation, op->types,
+			code, msg);
 }
 
 void
@@ -196,6 +214,7 @@ submit(const struct aws_op *tmpl, const struct aws_endpoint *ep, const char *met
 	call.body_len = body ? strlen(body) : 0;
 	call.s3 = s3;
 	call.delay_ms = tmpl->delay_ms;
+	call.sign_data = c; /* signed with this collector's (account's) credentials */
 	rc = aws_engine_submit(c->eng, &call, on_done, op);
 	if (rc != ATTEST_OK) {
 		free(op);

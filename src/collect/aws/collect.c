@@ -153,6 +153,7 @@ struct first {
 	bool ok;
 	json_t *list; /* regions */
 	char *account;
+	char *arn;
 };
 
 static void
@@ -167,10 +168,12 @@ identity_done(struct aws_op *op, const struct aws_reply *r)
 		return;
 	}
 	doc = aws_reply_xml(op, r);
-	if (doc)
-		f->account = aws_xml_child_text(aws_xml_find(xmlDocGetRootElement(doc),
-							     "GetCallerIdentityResult"),
-						"Account");
+	if (doc) {
+		xmlNodePtr res = aws_xml_find(xmlDocGetRootElement(doc), "GetCallerIdentityResult");
+
+		f->account = aws_xml_child_text(res, "Account");
+		f->arn = aws_xml_child_text(res, "Arn");
+	}
 	xmlFreeDoc(doc);
 	if (!f->account) {
 		snprintf(f->code, sizeof(f->code), "MalformedResponse");
@@ -233,18 +236,23 @@ add_region(struct aws_collector *c, const char *r)
 	return ATTEST_OK;
 }
 
+/* Checks that the credentials authenticate; sets c->account and the
+ * partition of the caller's ARN ("aws" when the answer has none). */
 static attest_rc
-identify(struct aws_collector *c)
+identify(struct aws_collector *c, char *partition, size_t size)
 {
 	struct first f = {0};
 	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0};
+	const char *p, *e;
 	size_t i;
-	attest_rc rc;
 
 	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
-	if (aws_call_query(&op, "2011-06-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK)
+	if (aws_call_query(&op, "2011-06-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK) {
+		free(f.arn);
 		return c->fatal ? c->fatal : ATTEST_ERR_IO;
+	}
 	if (!f.ok) {
+		free(f.arn);
 		for (i = 0; auth_codes[i]; i++)
 			if (strcmp(f.code, auth_codes[i]) == 0)
 				return attest_error(c->ctx, ATTEST_ERR_IO,
@@ -255,8 +263,13 @@ identify(struct aws_collector *c)
 				    c->home_region, f.code, f.msg);
 	}
 	c->account = f.account;
-	rc = ATTEST_OK;
-	return rc;
+	snprintf(partition, size, "aws");
+	/* arn:<partition>:sts::<account>:... */
+	if (f.arn && strncmp(f.arn, "arn:", 4) == 0 && (e = strchr(p = f.arn + 4, ':')) &&
+	    e > p && (size_t)(e - p) < size && strspn(p, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(e - p))
+		snprintf(partition, size, "%.*s", (int)(e - p), p);
+	free(f.arn);
+	return ATTEST_OK;
 }
 
 static attest_rc
@@ -314,7 +327,7 @@ withheld(const struct aws_collector *c, const char *line)
 }
 
 static attest_rc
-write_inventory(struct aws_collector *c, FILE *out, const char *name,
+write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char *name,
 		struct attest_aws_collect_stats *st)
 {
 	json_t *h, *types, *regions;
@@ -346,7 +359,7 @@ write_inventory(struct aws_collector *c, FILE *out, const char *name,
 	    json_object_set_new(h, "provider", json_string("aws")) ||
 	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
 	    json_object_set_new(h, "collected_at", json_string(now)) ||
-	    json_object_set_new(h, "accounts", json_pack("[{s:s}]", "id", c->account)) ||
+	    json_object_set(h, "accounts", accounts) ||
 	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
 	    json_object_set(h, "collection_log", c->log))
 		goto nomem;
@@ -379,7 +392,8 @@ out:
 }
 
 static attest_rc
-write_output(struct aws_collector *c, const char *path, struct attest_aws_collect_stats *st)
+write_output(struct aws_collector *c, json_t *accounts, const char *path,
+	     struct attest_aws_collect_stats *st)
 {
 	struct attest_buf tmp;
 	FILE *out;
@@ -387,7 +401,7 @@ write_output(struct aws_collector *c, const char *path, struct attest_aws_collec
 	attest_rc rc;
 
 	if (strcmp(path, "-") == 0)
-		return write_inventory(c, stdout, "standard output", st);
+		return write_inventory(c, accounts, stdout, "standard output", st);
 	attest_buf_init(&tmp, 8192);
 	if (attest_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
 		return attest_nomem(c->ctx);
@@ -404,7 +418,7 @@ write_output(struct aws_collector *c, const char *path, struct attest_aws_collec
 		rc = attest_nomem(c->ctx);
 		goto fail;
 	}
-	rc = write_inventory(c, out, path, st);
+	rc = write_inventory(c, accounts, out, path, st);
 	if (fclose(out) != 0 && rc == ATTEST_OK)
 		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
@@ -423,10 +437,6 @@ fail:
 
 /* ---- progress ---- */
 
-/* The services started by attest_collect_aws() below, for the progress line:
- * keep in step with that list. */
-#define N_SERVICES 33
-
 static void
 tick(void *data)
 {
@@ -437,8 +447,77 @@ tick(void *data)
 	attest_log(c->ctx, ATTEST_LOG_INFO,
 		   "collecting account %s: 1 account x %zu regions x %d services, %lu calls, "
 		   "%lu retries, %zu errors, %lu resources",
-		   c->account ? c->account : "?", c->n_regions, N_SERVICES, s.calls, s.retries,
+		   c->account ? c->account : "?", c->n_regions, AWS_N_SERVICES, s.calls, s.retries,
 		   json_array_size(c->log), c->resources);
+}
+
+/* Keep AWS_N_SERVICES in step with this list. */
+void
+aws_collect_start(struct aws_collector *c)
+{
+	size_t i;
+
+	aws_attempt(c, TB(T_ACCOUNT));
+	svc_iam_start(c);
+	svc_s3_start(c);
+	svc_cloudfront_start(c);
+	svc_wafv2_start(c, NULL);
+	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++) {
+		const char *r = c->regions[i];
+
+		svc_ec2_start(c, r);
+		svc_cloudtrail_start(c, r);
+		svc_kms_start(c, r);
+		svc_config_start(c, r);
+		svc_logs_start(c, r);
+		svc_cloudwatch_start(c, r);
+		svc_sns_start(c, r);
+		svc_rds_start(c, r);
+		svc_efs_start(c, r);
+		svc_securityhub_start(c, r);
+		svc_accessanalyzer_start(c, r);
+		/* data stores */
+		svc_dynamodb_start(c, r);
+		svc_redshift_start(c, r);
+		svc_elasticache_start(c, r);
+		svc_opensearch_start(c, r);
+		svc_secretsmanager_start(c, r);
+		svc_sqs_start(c, r);
+		svc_backup_start(c, r);
+		svc_ecr_start(c, r);
+		svc_acm_start(c, r);
+		/* compute, network, edge, detection, AI */
+		svc_elb_start(c, r);
+		svc_elbv2_start(c, r);
+		svc_apigateway_start(c, r);
+		svc_lambda_start(c, r);
+		svc_ecs_start(c, r);
+		svc_eks_start(c, r);
+		svc_guardduty_start(c, r);
+		svc_wafv2_start(c, r);
+		svc_sagemaker_start(c, r);
+		svc_bedrock_start(c, r);
+	}
+}
+
+/* The account the credentials reach, alone. */
+static attest_rc
+collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect_stats *st)
+{
+	attest_rc rc;
+
+	if (json_array_append_new(accounts, json_pack("{s:s}", "id", c->account)) != 0)
+		return attest_nomem(c->ctx);
+	attest_log(c->ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c->account,
+		   c->n_regions);
+	aws_collect_start(c);
+	if (c->fatal != ATTEST_OK)
+		aws_engine_cancel(c->eng);
+	rc = aws_engine_run(c->eng);
+	if (rc == ATTEST_OK && c->fatal != ATTEST_OK)
+		rc = c->fatal;
+	st->accounts = 1;
+	return rc;
 }
 
 attest_rc
@@ -450,6 +529,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	struct aws_engine_opts eo;
 	struct aws_engine_stats es;
 	struct attest_aws_collect_stats st = {0};
+	json_t *accounts = json_array();
+	char partition[32];
 	size_t i;
 	attest_rc rc;
 
@@ -459,12 +540,14 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	c.log = json_array();
 	c.keep = json_array();
 	c.body = tmpfile();
-	if (!c.log || !c.keep || !c.body) {
+	if (!c.log || !c.keep || !c.body || !accounts) {
 		rc = c.body ? attest_nomem(ctx)
 			    : attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
 					   strerror(errno));
 		goto out;
 	}
+	if (o->from_organization && (rc = aws_org_check(ctx, o->role_name)) != ATTEST_OK)
+		goto out;
 	co.profile = o->profile;
 	co.role_arn = o->role_arn;
 	co.external_id = o->external_id;
@@ -487,57 +570,16 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		goto out;
 	aws_engine_set_signer(c.eng, sign, &c);
 	aws_engine_set_tick(c.eng, tick, &c);
-	if ((rc = identify(&c)) != ATTEST_OK || (rc = find_regions(&c, o)) != ATTEST_OK)
+	if ((rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
+	    (rc = find_regions(&c, o)) != ATTEST_OK)
 		goto out;
-	attest_log(ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c.account,
-		   c.n_regions);
-	aws_attempt(&c, TB(T_ACCOUNT));
-	svc_iam_start(&c);
-	svc_s3_start(&c);
-	svc_cloudfront_start(&c);
-	svc_wafv2_start(&c, NULL);
-	for (i = 0; i < c.n_regions && c.fatal == ATTEST_OK; i++) {
-		svc_ec2_start(&c, c.regions[i]);
-		svc_cloudtrail_start(&c, c.regions[i]);
-		svc_kms_start(&c, c.regions[i]);
-		svc_config_start(&c, c.regions[i]);
-		svc_logs_start(&c, c.regions[i]);
-		svc_cloudwatch_start(&c, c.regions[i]);
-		svc_sns_start(&c, c.regions[i]);
-		svc_rds_start(&c, c.regions[i]);
-		svc_efs_start(&c, c.regions[i]);
-		svc_securityhub_start(&c, c.regions[i]);
-		svc_accessanalyzer_start(&c, c.regions[i]);
-		/* data stores */
-		svc_dynamodb_start(&c, c.regions[i]);
-		svc_redshift_start(&c, c.regions[i]);
-		svc_elasticache_start(&c, c.regions[i]);
-		svc_opensearch_start(&c, c.regions[i]);
-		svc_secretsmanager_start(&c, c.regions[i]);
-		svc_sqs_start(&c, c.regions[i]);
-		svc_backup_start(&c, c.regions[i]);
-		svc_ecr_start(&c, c.regions[i]);
-		svc_acm_start(&c, c.regions[i]);
-		/* compute, network, edge, detection, AI */
-		svc_elb_start(&c, c.regions[i]);
-		svc_elbv2_start(&c, c.regions[i]);
-		svc_apigateway_start(&c, c.regions[i]);
-		svc_lambda_start(&c, c.regions[i]);
-		svc_ecs_start(&c, c.regions[i]);
-		svc_eks_start(&c, c.regions[i]);
-		svc_guardduty_start(&c, c.regions[i]);
-		svc_wafv2_start(&c, c.regions[i]);
-		svc_sagemaker_start(&c, c.regions[i]);
-		svc_bedrock_start(&c, c.regions[i]);
-	}
-	if (c.fatal != ATTEST_OK)
-		aws_engine_cancel(c.eng);
-	rc = aws_engine_run(c.eng);
-	if (rc == ATTEST_OK && c.fatal != ATTEST_OK)
-		rc = c.fatal;
+	if (o->from_organization)
+		rc = aws_org_collect(&c, o, partition, accounts, &st);
+	else
+		rc = collect_one(&c, accounts, &st);
 	if (rc != ATTEST_OK)
 		goto out;
-	rc = write_output(&c, out_path, &st);
+	rc = write_output(&c, accounts, out_path, &st);
 out:
 	if (c.eng) {
 		aws_engine_stats(c.eng, &es);
@@ -556,6 +598,7 @@ out:
 	free(c.regions);
 	free(c.home_region);
 	free(c.account);
+	json_decref(accounts);
 	json_decref(c.log);
 	json_decref(c.keep);
 	if (c.body)

@@ -144,6 +144,13 @@ void aws_collector_release_endpoints(struct aws_collector *c);
 
 /* Marks types attempted: call before the first request feeding them. */
 void aws_attempt(struct aws_collector *c, aws_typeset types);
+/* Appends an entry to the collection log ({"account", "service", "region",
+ * "operation", "error_code", "message", "types"}; region "" or NULL is
+ * "global"), with any of c's secrets cut from the message, and marks types
+ * failed in c. */
+void aws_log_failure(struct aws_collector *c, const char *account, const char *service,
+		     const char *region, const char *operation, aws_typeset types,
+		     const char *code, const char *msg);
 /* Records a failed call in the collection log and marks op->types failed. */
 void aws_fail(struct aws_op *op, const char *code, const char *msg);
 /* Same, taking code and message from a failed reply. */
@@ -224,6 +231,28 @@ void aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const ch
 		   void *data);
 /* A JSON 1.x call with a body built from a jansson object (stolen). */
 attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body);
+
+/* Starts the collection of c's account: the global services once, the
+ * regional ones in each of c->regions. */
+void aws_collect_start(struct aws_collector *c);
+
+/* Multi-account collection (org.c): lists the organization's accounts with
+ * the caller's credentials (a ListAccounts failure is an error), assumes
+ * o->role_name in each ACTIVE account (arn:<partition>:iam::<id>:role/<name>)
+ * and collects them all concurrently through caller->eng, into caller's
+ * body and log; an account whose role cannot be assumed gets one log entry.
+ * On return caller's attempted, failed and resources cover every account,
+ * accounts holds {"id", "name"} of each account collected, and st's account
+ * counts are set. */
+attest_rc aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_opts *o,
+			  const char *partition, json_t *accounts,
+			  struct attest_aws_collect_stats *st);
+
+/* Checks the role name of aws_org_collect() (a name, not an ARN). */
+attest_rc aws_org_check(attest_ctx *ctx, const char *role_name);
+
+/* The services started by aws_collect_start(), for the progress line. */
+#define AWS_N_SERVICES 33
 
 /* The service starters: region NULL for the global ones. */
 void svc_iam_start(struct aws_collector *c);

@@ -378,7 +378,8 @@ start(struct aws_engine *h, struct job *j)
 		return attest_nomem(h->ctx);
 	j->sent = s;
 	if (h->sign) {
-		rc = h->sign(h->sign_data, &j->call, &extra);
+		rc = h->sign(j->call.sign_data ? j->call.sign_data : h->sign_data, &j->call,
+			     &extra);
 		if (rc != ATTEST_OK)
 			return rc;
 		for (s = extra; s; s = s->next)

@@ -49,6 +49,8 @@ struct aws_call {
 	size_t body_len;
 	bool s3;              /* S3 signing rules */
 	long delay_ms;        /* wait this long before the first attempt */
+	void *sign_data;      /* the signer's data for this request; NULL: the
+				 engine's (several accounts share one engine) */
 };
 
 struct aws_reply {
@@ -67,7 +69,8 @@ typedef void (*aws_engine_done_fn)(struct aws_engine *h, const struct aws_reply 
 				 void *data);
 
 /* Adds the signing headers to a request before each attempt: *out receives a
- * list of extra headers (to free with curl_slist_free_all). */
+ * list of extra headers (to free with curl_slist_free_all). data is the
+ * request's sign_data when set, else the data given with the signer. */
 typedef attest_rc (*aws_engine_sign_fn)(void *data, const struct aws_call *req,
 				      struct curl_slist **out);
 

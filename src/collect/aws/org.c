@@ -1,0 +1,401 @@
+/*
+ * Multi-account collection from an AWS Organization. With the caller's
+ * credentials (the management account or a delegated administrator),
+ * Organizations ListAccounts is read to the last page; failing that is an
+ * error, as there would be nothing honest to collect. In each ACTIVE account
+ * the named role is assumed (STS AssumeRole through the shared engine, so
+ * the accounts' roles are assumed concurrently too), and as soon as an
+ * account's temporary credentials arrive its collection starts: one
+ * collector per account, all sharing the one engine (so the overall and
+ * per-service bounds hold across accounts), the resource file and the
+ * collection log, each request signed with its own account's credentials.
+ * An account whose role cannot be assumed is one entry of the collection
+ * log (sts AssumeRole), not an error: the others are collected.
+ */
+#include "config.h"
+
+#include "collect/aws/collect_int.h"
+
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LIST_TARGET "AWSOrganizationsV20161128.ListAccounts"
+
+struct org;
+
+struct member {
+	struct aws_collector c; /* the account's own; engine, body, log, regions borrowed */
+	struct org *org;
+	char id[13];
+	char *name;
+	bool collected;
+};
+
+struct org {
+	struct aws_collector *caller;
+	const struct attest_aws_collect_opts *o;
+	const char *partition;
+	struct member *m;
+	size_t n, cap;
+	bool list_failed;
+	char code[128], msg[512]; /* why ListAccounts failed */
+	size_t assumed, denied;
+	char session[64];
+};
+
+/* ---- ListAccounts ---- */
+
+static void list_page(struct aws_op *op, const struct aws_reply *r);
+
+static void
+list_fail(struct org *g, const char *code, const char *msg)
+{
+	g->list_failed = true;
+	snprintf(g->code, sizeof(g->code), "%s", code ? code : "Unknown");
+	snprintf(g->msg, sizeof(g->msg), "%s", msg ? msg : "");
+}
+
+static void
+list_request(struct org *g, const char *token)
+{
+	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0};
+	json_t *body = json_object();
+
+	if (!body || (token && json_object_set_new(body, "NextToken", json_string(token)))) {
+		json_decref(body);
+		aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+		return;
+	}
+	if (aws_call_json_obj(&op, LIST_TARGET, body) != ATTEST_OK && !g->caller->fatal)
+		list_fail(g, "EndpointError", attest_ctx_errmsg(g->caller->ctx));
+}
+
+static bool
+account_id(const char *s)
+{
+	return s && strlen(s) == 12 && strspn(s, "0123456789") == 12;
+}
+
+/* Adds an ACTIVE account (Status, or the newer State when Status is gone). */
+static bool
+add_account(struct org *g, json_t *a)
+{
+	const char *id = json_string_value(json_object_get(a, "Id"));
+	const char *name = json_string_value(json_object_get(a, "Name"));
+	const char *status = json_string_value(json_object_get(a, "Status"));
+	struct member *m;
+	size_t i;
+
+	if (!status)
+		status = json_string_value(json_object_get(a, "State"));
+	if (!account_id(id)) {
+		list_fail(g, "MalformedResponse", "an account Id is not 12 digits");
+		return false;
+	}
+	if (!status || strcmp(status, "ACTIVE") != 0) {
+		attest_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s is %s: not collected", id,
+			   status ? status : "of unknown status");
+		return true;
+	}
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->m[i].id, id) == 0)
+			return true;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+
+		m = realloc(g->m, cap * sizeof(*m));
+		if (!m)
+			goto nomem;
+		g->m = m;
+		g->cap = cap;
+	}
+	m = &g->m[g->n];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	if (!(m->name = strdup(name ? name : "")))
+		goto nomem;
+	g->n++;
+	return true;
+nomem:
+	aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+	return false;
+}
+
+static void
+list_page(struct aws_op *op, const struct aws_reply *r)
+{
+	struct org *g = op->data;
+	json_t *v = NULL, *list, *a;
+	const char *token;
+	size_t i;
+
+	if (!r->ok) {
+		list_fail(g, r->error_code, r->error_message);
+		return;
+	}
+	if (aws_json_parse(op->c->ctx, op->operation, r->body, r->body_len, &v) != ATTEST_OK) {
+		list_fail(g, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
+		return;
+	}
+	list = json_object_get(v, "Accounts");
+	if (!json_is_array(list)) {
+		list_fail(g, "MalformedResponse", "the answer has no Accounts list");
+		goto out;
+	}
+	json_array_foreach(list, i, a)
+		if (!add_account(g, a))
+			goto out;
+	token = json_string_value(json_object_get(v, "NextToken"));
+	if (token && *token)
+		list_request(g, token);
+out:
+	json_decref(v);
+}
+
+static attest_rc
+list_accounts(struct org *g)
+{
+	struct aws_collector *c = g->caller;
+	attest_rc rc;
+
+	list_request(g, NULL);
+	rc = aws_engine_run(c->eng);
+	if (rc == ATTEST_OK && c->fatal)
+		rc = c->fatal;
+	if (rc != ATTEST_OK)
+		return rc;
+	if (g->list_failed)
+		return attest_error(c->ctx, ATTEST_ERR_IO,
+				    "cannot list the accounts of the organization (Organizations "
+				    "ListAccounts): %s: %s; the credentials must be those of the "
+				    "organization's management account or of a delegated administrator",
+				    g->code, g->msg);
+	if (g->n == 0)
+		return attest_error(c->ctx, ATTEST_ERR_IO,
+				    "the organization has no ACTIVE account to collect");
+	return ATTEST_OK;
+}
+
+/* ---- AssumeRole in each account, then its collection ---- */
+
+/* An account not collected: one log entry, no type withheld. */
+static void
+not_collected(struct member *m, const char *code, const char *msg)
+{
+	struct org *g = m->org;
+
+	aws_log_failure(g->caller, m->id, "sts", NULL, "AssumeRole", 0, code, msg);
+	g->denied++;
+	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s (%s) not collected: %s", m->id,
+		   m->name, code ? code : "");
+}
+
+static void
+assumed(struct aws_op *op, const struct aws_reply *r)
+{
+	struct member *m = op->data;
+	struct org *g = m->org;
+	struct aws_credentials *cr = &m->c.cred;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr creds;
+
+	if (!r->ok) {
+		not_collected(m, r->error_code, r->error_message);
+		return;
+	}
+	if (aws_xml_parse(op->c->ctx, op->operation, r->body, r->body_len, &doc) != ATTEST_OK) {
+		not_collected(m, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
+		goto out;
+	}
+	creds = aws_xml_find(xmlDocGetRootElement(doc), "Credentials");
+	cr->access_key_id = aws_xml_child_text(creds, "AccessKeyId");
+	cr->secret_access_key = aws_xml_child_text(creds, "SecretAccessKey");
+	cr->session_token = aws_xml_child_text(creds, "SessionToken");
+	if (!cr->access_key_id || !*cr->access_key_id || !cr->secret_access_key ||
+	    !*cr->secret_access_key || !cr->session_token || !*cr->session_token) {
+		aws_credentials_release(cr);
+		not_collected(m, "MalformedResponse",
+			      "the answer lacks AccessKeyId, SecretAccessKey or SessionToken");
+		goto out;
+	}
+	m->collected = true;
+	g->assumed++;
+	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
+	aws_collect_start(&m->c);
+	if (m->c.fatal)
+		aws_engine_cancel(m->c.eng);
+out:
+	if (doc)
+		xmlFreeDoc(doc);
+	/* The answer held the account's secret key and token: the buffer is
+	 * the engine's, lent for this call, and not read again after it. */
+	OPENSSL_cleanse((void *)r->body, r->body_len);
+}
+
+static void
+assume(struct org *g, struct member *m)
+{
+	struct aws_collector *c = g->caller;
+	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0};
+	struct attest_buf arn, params;
+
+	/* The account's collector: its own credentials, endpoints and kept
+	 * values; everything else is the caller's. */
+	m->org = g;
+	m->c.ctx = c->ctx;
+	m->c.eng = c->eng;
+	m->c.profile = c->profile;
+	m->c.home_region = c->home_region;
+	m->c.regions = c->regions;
+	m->c.n_regions = c->n_regions;
+	m->c.body = c->body;
+	m->c.log = c->log;
+	m->c.poll_ms = c->poll_ms;
+	m->c.account = strdup(m->id);
+	m->c.keep = json_array();
+	attest_buf_init(&arn, 4096);
+	attest_buf_init(&params, 8192);
+	if (!m->c.account || !m->c.keep ||
+	    attest_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
+			      g->o->role_name) != ATTEST_OK ||
+	    aws_param(&params, "RoleArn", arn.data) || aws_param(&params, "RoleSessionName", g->session) ||
+	    aws_param(&params, "DurationSeconds", "3600") ||
+	    (g->o->external_id && *g->o->external_id &&
+	     aws_param(&params, "ExternalId", g->o->external_id))) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		goto out;
+	}
+	/* The caller's credentials sign; the regional STS endpoint answers. */
+	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
+	if (aws_call_query(&op, "2011-06-15", params.data) != ATTEST_OK && !c->fatal)
+		not_collected(m, "EndpointError", attest_ctx_errmsg(c->ctx));
+out:
+	attest_buf_release(&arn);
+	attest_buf_release(&params);
+}
+
+/* "account: code: message" of the first AssumeRole entry of the log. */
+static const char *
+first_denial(json_t *log, char *line, size_t size)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(log, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "operation")) ?: "", "AssumeRole") == 0) {
+			snprintf(line, size, "%s: %s: %s",
+				 json_string_value(json_object_get(e, "account")) ?: "",
+				 json_string_value(json_object_get(e, "error_code")) ?: "",
+				 json_string_value(json_object_get(e, "message")) ?: "");
+			return line;
+		}
+	return "none";
+}
+
+/* ---- progress ---- */
+
+static void
+tick(void *data)
+{
+	struct org *g = data;
+	struct aws_engine_stats s;
+	unsigned long resources = 0;
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		resources += g->m[i].c.resources;
+	aws_engine_stats(g->caller->eng, &s);
+	attest_log(g->caller->ctx, ATTEST_LOG_INFO,
+		   "collecting the organization: %zu accounts (%zu not collected) x %zu regions x "
+		   "%d services, %lu calls, %lu retries, %zu errors, %lu resources",
+		   g->assumed, g->denied, g->caller->n_regions, AWS_N_SERVICES, s.calls, s.retries,
+		   json_array_size(g->caller->log), resources);
+}
+
+/* ---- the whole ---- */
+
+/* An IAM role name, with an optional path: [\w+=,.@-/], not an ARN. */
+attest_rc
+aws_org_check(attest_ctx *ctx, const char *name)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				 "_+=,.@-/";
+	size_t n = name ? strlen(name) : 0;
+
+	if (name && strncmp(name, "arn:", 4) == 0)
+		return attest_error(ctx, ATTEST_ERR_USAGE,
+				    "role name '%.80s' is an ARN: give the role's name, which is "
+				    "assumed in every account", name);
+	if (!name)
+		return attest_error(ctx, ATTEST_ERR_USAGE,
+				    "collecting an organization needs the role name to assume");
+	if (n == 0 || n > 512 || strspn(name, ok) != n || name[0] == '/' || name[n - 1] == '/')
+		return attest_error(ctx, ATTEST_ERR_USAGE, "'%.80s' is not an IAM role name", name);
+	return ATTEST_OK;
+}
+
+attest_rc
+aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_opts *o,
+		const char *partition, json_t *accounts, struct attest_aws_collect_stats *st)
+{
+	struct org g = {0};
+	char why[400];
+	size_t i;
+	attest_rc rc;
+
+	g.caller = caller;
+	g.o = o;
+	g.partition = partition;
+	snprintf(g.session, sizeof(g.session), "attest-%lld", (long long)time(NULL));
+	if ((rc = aws_org_check(caller->ctx, o->role_name)) != ATTEST_OK ||
+	    (rc = list_accounts(&g)) != ATTEST_OK)
+		goto out;
+	attest_log(caller->ctx, ATTEST_LOG_INFO,
+		   "collecting %zu accounts of the organization in %zu regions", g.n,
+		   caller->n_regions);
+	aws_engine_set_tick(caller->eng, tick, &g);
+	for (i = 0; i < g.n && !caller->fatal; i++)
+		assume(&g, &g.m[i]);
+	if (caller->fatal)
+		aws_engine_cancel(caller->eng);
+	rc = aws_engine_run(caller->eng);
+	aws_engine_set_tick(caller->eng, NULL, NULL);
+	if (rc == ATTEST_OK && caller->fatal)
+		rc = caller->fatal;
+	/* Types failed in any account are withheld for the whole inventory. */
+	for (i = 0; i < g.n; i++) {
+		struct member *m = &g.m[i];
+
+		if (rc == ATTEST_OK && m->c.fatal)
+			rc = m->c.fatal;
+		caller->attempted |= m->c.attempted;
+		caller->failed |= m->c.failed;
+		caller->resources += m->c.resources;
+		if (rc == ATTEST_OK && m->collected &&
+		    json_array_append_new(accounts, json_pack("{s:s, s:s}", "id", m->id, "name",
+							      m->name)) != 0)
+			rc = attest_nomem(caller->ctx);
+	}
+	st->accounts = g.assumed;
+	st->accounts_failed = g.denied;
+	/* Some accounts missing is a gap; all of them is a failure. */
+	if (rc == ATTEST_OK && g.assumed == 0)
+		rc = attest_error(caller->ctx, ATTEST_ERR_IO,
+				  "no account of the organization could be collected: role '%s' "
+				  "could not be assumed in any of its %zu accounts (first: %s)",
+				  o->role_name, g.n, first_denial(caller->log, why, sizeof(why)));
+out:
+	for (i = 0; i < g.n; i++) {
+		struct member *m = &g.m[i];
+
+		aws_collector_release_endpoints(&m->c);
+		aws_credentials_release(&m->c.cred);
+		free(m->c.account);
+		json_decref(m->c.keep);
+		free(m->name);
+	}
+	free(g.m);
+	return rc;
+}
