@@ -12,7 +12,7 @@
  *     "Value" of a {"Key": ..., "Value": ...} or {"name": ..., "value": ...}
  *     pair whose key is such a name (AWS tags, ECS environment lists), and
  *     base64 user data whose decoded text holds a credential;
- *   - in any text: AWS access key ids (AKIA/ASIA + 16), PEM private key
+ *   - in any text: AWS access key ids (AKIA/ASIA + 16), STS session tokens, PEM private key
  *     blocks, bearer tokens, JWTs, passwords in URLs and the values of
  *     assignments such as "AWS_SECRET_ACCESS_KEY=..." or "password: ...".
  * Most evidence holds none of the trigger words and is returned untouched
@@ -45,7 +45,8 @@ static const char *const secret_suffixes[] = {
 static const char *const triggers[] = {
 	"akia", "asia", "-----begin", "eyj", "bearer", "pass", "secret", "token", "apikey",
 	"api_key", "api-key", "private", "credential", "authorization", "connection",
-	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", NULL,
+	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", "fqogzxivyxdz",
+	"iqojb3jpz2lu", NULL,
 };
 
 static bool
@@ -89,6 +90,9 @@ struct pattern {
 static const struct pattern patterns[] = {
 	/* access key ids, bounded by non-alphanumerics */
 	{"(^|[^A-Za-z0-9])((AKIA|ASIA)[A-Z0-9]{16})([^A-Za-z0-9]|$)", 0, 2},
+	/* STS session tokens: base64 whose fixed start decodes to the token's
+	 * version bytes (older "FQoGZXIvYXdz", newer "IQoJb3JpZ2lu...") */
+	{"(FQoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9+/=]{8,}", 0, 0},
 	/* JWT: header.payload.signature, base64url */
 	{"eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+", 0, 0},
 	/* well-known service tokens: Stripe live keys, GitHub and Slack tokens */
