@@ -124,7 +124,10 @@ out:
 	return rc == ATTEST_ERR_NOMEM ? attest_nomem(ctx) : rc;
 }
 
-/* The first of the check's types that was not collected, or NULL. */
+/* The first of the check's types that was not collected, or NULL. A type
+ * that a failed call of any input's collection log fed counts as not
+ * collected even when another input collected it: its resources are not
+ * all there (the collector's own rule, applied across inputs). */
 static const char *
 missing_type(sqlite3 *db, const struct check *c)
 {
@@ -132,8 +135,10 @@ missing_type(sqlite3 *db, const struct check *c)
 	const char *missing = NULL;
 	size_t i;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM collected WHERE type = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT 1 FROM collected WHERE type = ?1 AND NOT EXISTS (SELECT 1"
+			       "  FROM collection_log g, json_each(g.types) t WHERE t.value = ?1)",
+			       -1, &st, NULL) != SQLITE_OK)
 		return c->resource_type;
 	for (i = 0; i <= c->n_requires && !missing; i++) {
 		const char *t = i == 0 ? c->resource_type : c->requires[i - 1];
@@ -158,7 +163,8 @@ static const char gap_reason_sql[] =
 	"  || ifnull(' (account ' || substr(nullif(account, ''), 1, 20) || ')', '')"
 	"  || ' failed: ' || substr(error_code, 1, 60)"
 	"  || CASE WHEN message = '' THEN ''"
-	"    WHEN length(message) > 200 THEN ': ' || substr(message, 1, 199) || '\u2026'"
+	"    WHEN length(message) > 200 THEN ': ' || rtrim(substr(message, 1, 199),"
+	"      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') || '\u2026'"
 	"    ELSE ': ' || message END"
 	"  || CASE (SELECT count(*) FROM fed) WHEN 1 THEN ''"
 	"    WHEN 2 THEN ' (and 1 more failed call)'"

@@ -34,6 +34,21 @@ jq_is "$R/g.json" '[.checks[] | select(.resource_type == "AWS::RDS::DBInstance")
 jq_is "$R/g.json" '[.checks[] | select(.status == "pass") | .resource_type] | map(select(. == "AWS::KMS::Key" or . == "AWS::CloudTrail::Trail")) | length' 0
 case_end
 
+case_begin "a type withheld by one input's log stays not evaluated when another input collected it"
+cat >"$WORK/kms-other.json" <<'EOF'
+{"attest_inventory": 1, "provider": "aws", "accounts": ["555566667777"], "regions": ["us-east-1"],
+ "collected_types": ["AWS::KMS::Key"],
+ "resources": [{"type": "AWS::KMS::Key", "id": "k-1", "account": "555566667777", "region": "us-east-1",
+   "configuration": {"KeyId": "k-1", "KeyManager": "CUSTOMER", "KeyState": "Enabled",
+     "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT"},
+   "supplementaryConfiguration": {"KeyRotationStatus": true}}]}
+EOF
+run "$ATTEST" scan -q --json "$R/two.json" "$INV" "$WORK/kms-other.json"
+expect_status 0
+jq_is "$R/two.json" '[.checks[] | select(.resource_type == "AWS::KMS::Key")] | all(.status == "not_evaluated")' true
+jq_is "$R/two.json" '[.checks[] | select(.id == "kms-key-rotation-enabled")][0].reason | startswith("resource type AWS::KMS::Key was not collected: kms ListKeys")' true
+case_end
+
 case_begin "secrets in messages are redacted in the gaps and in the reasons"
 grep -q 'wJalrXUtnFEMI' "$R/g.json" "$R/g.xml" "$R/g.oscal.xml" && fail "a secret reached a report"
 sqlite3 "$ATTEST_DB" 'SELECT message FROM scan_gaps UNION ALL SELECT reason FROM scan_checks' |
