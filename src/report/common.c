@@ -64,10 +64,13 @@ report_db_error(attest_store *store, const char *what)
 }
 
 long long
-report_gap_count(attest_store *store, const char *scan_id)
+report_gap_count(attest_store *store, const char *scan_id, bool accounts)
 {
-	sqlite3_stmt *st =
-		report_query(store, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", scan_id);
+	sqlite3_stmt *st = report_query(store,
+					accounts ? "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1"
+						   "  AND service = 'sts' AND operation = 'AssumeRole'"
+						 : "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1",
+					scan_id);
 	long long n = -1;
 
 	if (!st)
@@ -78,6 +81,19 @@ report_gap_count(attest_store *store, const char *scan_id)
 		report_db_error(store, "cannot read the collection gaps");
 	sqlite3_finalize(st);
 	return n;
+}
+
+const char *
+report_gap_accounts_text(long long accounts, char *buf, size_t size)
+{
+	if (accounts <= 0)
+		return "";
+	snprintf(buf, size,
+		 "%lld account%s could not be collected (the audit role could not be assumed "
+		 "there): %s outside the scope of this scan, and its scores say nothing about %s.",
+		 accounts, accounts == 1 ? "" : "s", accounts == 1 ? "it is" : "they are",
+		 accounts == 1 ? "it" : "them");
+	return buf;
 }
 
 json_t *

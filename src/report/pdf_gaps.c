@@ -43,21 +43,29 @@ pdf_gaps(struct pdf *p, const struct pdf_scan *s)
 			      7.5f,
 			      0};
 	const struct pdf_rgb *colors[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
-	long long n = report_gap_count(s->store, s->id), shown = 0;
+	long long n = report_gap_count(s->store, s->id, false), shown = 0;
+	long long acc = report_gap_count(s->store, s->id, true);
 	sqlite3_stmt *st;
 	char text[512], call[200], types[512];
 
-	if (n <= 0)
-		return n < 0 ? ATTEST_ERR_DB : ATTEST_OK;
+	if (n <= 0 || acc < 0)
+		return n < 0 || acc < 0 ? ATTEST_ERR_DB : ATTEST_OK;
 	pdf_heading(p, 0, "Collection gaps", NULL);
-	snprintf(text, sizeof(text),
-		 "%lld call%s of the collection failed. The configuration those calls would have "
-		 "read is missing from the inventory: the resource types they fed were not "
-		 "collected, and every check that needs one of them is not evaluated (never "
-		 "passed) with the failed call as its reason. Grant the audit role the missing "
-		 "permissions, or enable the regions, and scan again to close the gaps.",
-		 n, n == 1 ? "" : "s");
-	pdf_paragraph(p, &body, 0, text);
+	if (n > acc) {
+		snprintf(text, sizeof(text),
+			 "%lld call%s of the collection failed. The configuration those calls would "
+			 "have read is missing from the inventory: the resource types they fed were "
+			 "not collected, and every check that needs one of them is not evaluated "
+			 "(never passed) with the failed call as its reason. Grant the audit role the "
+			 "missing permissions, or enable the regions, and scan again to close the gaps.",
+			 n - acc, n - acc == 1 ? "" : "s");
+		pdf_paragraph(p, &body, 0, text);
+	}
+	if (acc > 0) {
+		if (n > acc)
+			pdf_space(p, 4);
+		pdf_paragraph(p, &body, 0, report_gap_accounts_text(acc, text, sizeof(text)));
+	}
 	pdf_space(p, 8);
 	if (!(st = report_query(s->store, REPORT_GAPS_SQL " LIMIT ?2", s->id)))
 		return ATTEST_ERR_DB;

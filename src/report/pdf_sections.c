@@ -393,7 +393,7 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 	sqlite3_stmt *st;
 	struct trend t;
 	char text[512];
-	long long gaps;
+	long long gaps, accounts;
 	attest_rc rc;
 
 	pdf_heading(p, 0, "Executive summary", NULL);
@@ -404,17 +404,22 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 		 s->id, s->resources, *s->accounts ? s->accounts : "none",
 		 *s->regions ? s->regions : "none", s->as_of);
 	pdf_paragraph(p, &body, 0, text);
-	if ((gaps = report_gap_count(s->store, s->id)) < 0)
+	if ((gaps = report_gap_count(s->store, s->id, false)) < 0 ||
+	    (accounts = report_gap_count(s->store, s->id, true)) < 0)
 		return ATTEST_ERR_DB;
-	if (gaps > 0) {
+	if (gaps > accounts) {
 		snprintf(text, sizeof(text),
 			 "The inventory is incomplete: %lld call%s of the collection failed (see "
 			 "\"Collection gaps\"). The checks that needed the missing data are not "
 			 "evaluated, which lowers the coverage; the scores rest only on what was "
 			 "collected.",
-			 gaps, gaps == 1 ? "" : "s");
+			 gaps - accounts, gaps - accounts == 1 ? "" : "s");
 		pdf_space(p, 4);
 		pdf_paragraph(p, &body, 0, text);
+	}
+	if (accounts > 0) {
+		pdf_space(p, 4);
+		pdf_paragraph(p, &body, 0, report_gap_accounts_text(accounts, text, sizeof(text)));
 	}
 	pdf_space(p, 12);
 	if (!(st = report_query(s->store, fw_sql, s->id)))

@@ -42,7 +42,12 @@ attest_rc report_db_error(attest_store *store, const char *what);
 	" FROM scan_gaps WHERE scan_id = ?1 ORDER BY seq"
 /* How many collection gaps the scan has; -1 with the error set when the
  * store cannot be read. */
-long long report_gap_count(attest_store *store, const char *scan_id);
+/* The scan's collection gaps; with accounts, only the accounts that could
+ * not be collected at all (their role could not be assumed). */
+long long report_gap_count(attest_store *store, const char *scan_id, bool accounts);
+/* The sentence on the accounts not collected, for the summaries; "" when
+ * there are none. */
+const char *report_gap_accounts_text(long long accounts, char *buf, size_t size);
 /* A row of REPORT_GAPS_SQL as {"account", "region", "service", "operation",
  * "error_code", "message", "types"}: a new reference, NULL without memory. */
 json_t *report_gap_json(sqlite3_stmt *st);

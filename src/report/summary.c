@@ -119,15 +119,20 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 static attest_rc
 gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 {
-	long long n = report_gap_count(store, id), shown = 0;
+	long long n = report_gap_count(store, id, false), shown = 0;
+	long long acc = report_gap_count(store, id, true);
 	sqlite3_stmt *st;
-	char call[256];
+	char call[256], text[256];
 
-	if (n <= 0)
-		return n < 0 ? ATTEST_ERR_DB : ATTEST_OK;
-	fprintf(out, "%s%lld collection gap%s (calls that failed): the checks that needed them are "
-		     "not evaluated%s\n",
-		s->yellow, n, n == 1 ? "" : "s", s->reset);
+	if (n <= 0 || acc < 0)
+		return n < 0 || acc < 0 ? ATTEST_ERR_DB : ATTEST_OK;
+	if (n > acc)
+		fprintf(out, "%s%lld collection gap%s (calls that failed): the checks that needed them "
+			     "are not evaluated%s\n",
+			s->yellow, n - acc, n - acc == 1 ? "" : "s", s->reset);
+	if (acc > 0)
+		fprintf(out, "%s%s%s\n", s->yellow, report_gap_accounts_text(acc, text, sizeof(text)),
+			s->reset);
 	if (!(st = report_query(store, REPORT_GAPS_SQL " LIMIT ?2", id)))
 		return ATTEST_ERR_DB;
 	sqlite3_bind_int(st, 2, SUMMARY_GAPS);
