@@ -17,7 +17,10 @@ arn:aws:iam::<account>:role/<"org_role", default attest-audit> (with the
 scenario's "org_external_id" when set) returns fresh temporary credentials,
 and every request signed with them is answered from that account's
 resources, its X-Amz-Security-Token checked. Scenario "org": "deny" makes
-ListAccounts answer AccessDeniedException.
+ListAccounts answer AccessDeniedException; "org_credential_ttl": N makes
+the temporary credentials expire N seconds after AssumeRole (requests signed
+with them answer ExpiredToken after that). Each AssumeRole answered is
+logged on stderr as "ASSUMED <account> <count>".
 
 Faults come from a JSON scenario file (--scenario):
   {"page_size": 3,                  # items per page of every listing
@@ -78,9 +81,11 @@ def verify(handler, body):
     key, date, region, service = cred[0], cred[1], cred[2], cred[3]
     secret, account = KEYS.get(key), handler.server.caller
     if key in TEMP_KEYS:
-        secret, token, account = TEMP_KEYS[key]
+        secret, token, account, expires = TEMP_KEYS[key]
         if handler.headers.get("X-Amz-Security-Token") != token:
             return "InvalidClientTokenId", None
+        if time.time() > expires:
+            return "ExpiredToken", None
     if secret is None:
         return "InvalidClientTokenId", None
     signed = fields["SignedHeaders"].split(";")
@@ -220,6 +225,7 @@ class State:
     lock = threading.Lock()
     counts = {}
     calls = 0
+    assumed = {}  # account -> AssumeRole calls answered
 
 def page(items, token, size):
     start = int(token) if token else 0
@@ -469,11 +475,16 @@ class Handler(BaseHTTPRequestHandler):
         secret = "tmp/secret/" + secrets.token_hex(16)
         token = "tmp-token-" + secrets.token_hex(24)
         with State.lock:
-            TEMP_KEYS[key] = (secret, token, acct)
+            ttl = sc.get("org_credential_ttl")
+            expires = time.time() + ttl if ttl else 4070908800  # 2099-01-01
+            TEMP_KEYS[key] = (secret, token, acct, expires)
+            State.assumed[acct] = State.assumed.get(acct, 0) + 1
+        print("ASSUMED %s %d" % (acct, State.assumed[acct]), file=sys.stderr, flush=True)
         return self.query_ok("AssumeRole", "<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey>"
-                             "<SessionToken>%s</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+                             "<SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials>"
                              "<AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn><AssumedRoleId>AROATEST:%s</AssumedRoleId></AssumedRoleUser>"
-                             % (key, secret, token, acct, want[5:], form["RoleSessionName"], form["RoleSessionName"]),
+                             % (key, secret, token, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires)),
+                                acct, want[5:], form["RoleSessionName"], form["RoleSessionName"]),
                              "https://sts.amazonaws.com/doc/2011-06-15/")
 
     def ec2(self, op, region, form, size):

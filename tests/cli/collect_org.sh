@@ -100,6 +100,22 @@ expect_no_file "$WORK/orgd.ndjson"
 stop_server
 case_end
 
+case_begin "organization: role credentials near their expiry are renewed, no call fails with ExpiredToken"
+# The server's credentials last 8 s and are refused after; 25 ms a call at 2
+# in flight keeps the collection going well past the renewal point (6 s).
+start_server "$DATA/aws-collect/org_ttl.json"
+run collect $ORG --regions us-east-1 --concurrency 2 -o "$WORK/orgttl.ndjson"
+expect_status 0
+head -n 1 "$WORK/orgttl.ndjson" >"$WORK/orgttlh.json"
+jq_is "$WORK/orgttlh.json" '[.collection_log[] | .error_code] | join(" ")' "AccessDenied"
+jq_is "$WORK/orgttlh.json" "$TYPES - [.collected_types[]] | length" 0
+for a in "$ACCT" "$ACCT2"; do
+	n=$(grep -c "^ASSUMED $a " "$WORK/server.err")
+	[ "$n" -ge 2 ] || fail "the role in $a was assumed $n time(s): no renewal"
+done
+stop_server
+case_end
+
 case_begin "organization: usage errors exit 2"
 run "$ATTEST" collect aws --role-name attest-audit -o "$WORK/u.ndjson"
 expect_status 2

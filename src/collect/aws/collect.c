@@ -114,6 +114,8 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 	struct attest_buf line;
 	attest_rc rc;
 
+	if (c->renew_with)
+		aws_renew_role(c);
 	how.region = call->region;
 	how.service = call->service;
 	how.when = time(NULL);

@@ -122,6 +122,12 @@ struct aws_collector {
 	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
 	long poll_ms;              /* first wait of the credential report poll */
+	/* An organization member's role credentials, renewed before they
+	 * expire (aws_renew_role(), called by the signer): the role, and the
+	 * caller's credentials that may assume it; renew_with NULL: none. */
+	const struct aws_credentials *renew_with;
+	const char *renew_role, *renew_external_id, *renew_session;
+	time_t renew_issued, renew_retry;
 };
 
 /* One API call in flight: what it is for and where its answer goes. */
@@ -138,6 +144,12 @@ struct aws_op {
 	void *data;            /* the service's own state; not freed here */
 	long delay_ms;         /* wait before sending (polling) */
 };
+
+/* Assumes c's role again when its credentials are near their expiry (a
+ * quarter of their life, at most five minutes, before it); a blocking STS
+ * call, made at most once per expiry. A failure is logged and retried
+ * after 30 s; requests go on with the old credentials meanwhile. */
+void aws_renew_role(struct aws_collector *c);
 
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);

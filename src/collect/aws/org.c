@@ -30,6 +30,7 @@ struct member {
 	struct org *org;
 	char id[13];
 	char *name;
+	char *role_arn;         /* the role assumed, kept to renew it */
 	bool collected;
 };
 
@@ -200,6 +201,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	struct aws_credentials *cr = &m->c.cred;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr creds;
+	char *expiration;
 
 	if (!r->ok) {
 		not_collected(m, r->error_code, r->error_message);
@@ -220,6 +222,16 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 			      "the answer lacks AccessKeyId, SecretAccessKey or SessionToken");
 		goto out;
 	}
+	/* Renewed before it expires: a large organization outlasts an hour. */
+	expiration = aws_xml_child_text(creds, "Expiration");
+	if (!attest_time_parse(expiration, &cr->expiration))
+		cr->expiration = 0; /* none given: used as it is until the end */
+	free(expiration);
+	m->c.renew_with = &g->caller->cred;
+	m->c.renew_role = m->role_arn;
+	m->c.renew_external_id = g->o->external_id;
+	m->c.renew_session = g->session;
+	m->c.renew_issued = time(NULL);
 	m->collected = true;
 	g->assumed++;
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
@@ -260,6 +272,7 @@ assume(struct org *g, struct member *m)
 	if (!m->c.account || !m->c.keep ||
 	    attest_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
 			      g->o->role_name) != ATTEST_OK ||
+	    !(m->role_arn = strdup(arn.data)) ||
 	    aws_param(&params, "RoleArn", arn.data) || aws_param(&params, "RoleSessionName", g->session) ||
 	    aws_param(&params, "DurationSeconds", "3600") ||
 	    (g->o->external_id && *g->o->external_id &&
@@ -274,6 +287,40 @@ assume(struct org *g, struct member *m)
 out:
 	attest_buf_release(&arn);
 	attest_buf_release(&params);
+}
+
+void
+aws_renew_role(struct aws_collector *c)
+{
+	struct aws_assume_role req = {0};
+	struct aws_credentials fresh = {0};
+	time_t now = time(NULL), margin;
+
+	if (!c->cred.expiration || now < c->renew_retry)
+		return;
+	margin = (c->cred.expiration - c->renew_issued) / 4;
+	if (margin > 300)
+		margin = 300;
+	if (c->cred.expiration - now > margin)
+		return;
+	req.role_arn = c->renew_role;
+	req.session_name = c->renew_session;
+	req.external_id = c->renew_external_id && *c->renew_external_id ? c->renew_external_id
+									 : NULL;
+	req.duration_seconds = 3600;
+	if (aws_sts_assume_role(c->ctx, NULL, c->home_region, c->profile, c->renew_with, &req,
+				&fresh) != ATTEST_OK) {
+		c->renew_retry = now + 30;
+		attest_log(c->ctx, ATTEST_LOG_INFO,
+			   "account %s: cannot renew the role's credentials (retried in 30 s): %s",
+			   c->account, attest_ctx_errmsg(c->ctx));
+		return;
+	}
+	aws_credentials_release(&c->cred);
+	c->cred = fresh;
+	c->renew_issued = now;
+	attest_log(c->ctx, ATTEST_LOG_DEBUG, "account %s: the role's credentials were renewed",
+		   c->account);
 }
 
 /* "account: code: message" of the first AssumeRole entry of the log. */
@@ -395,6 +442,7 @@ out:
 		free(m->c.account);
 		json_decref(m->c.keep);
 		free(m->name);
+		free(m->role_arn);
 	}
 	free(g.m);
 	return rc;
