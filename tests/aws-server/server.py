@@ -20,7 +20,9 @@ resources, its X-Amz-Security-Token checked. Scenario "org": "deny" makes
 ListAccounts answer AccessDeniedException; "org_credential_ttl": N makes
 the temporary credentials expire N seconds after AssumeRole (requests signed
 with them answer ExpiredToken after that). Each AssumeRole answered is
-logged on stderr as "ASSUMED <account> <count>".
+logged on stderr as "ASSUMED <account> <count>". "org_opt_in": {account:
+[regions]} adds opted-in regions to that account's DescribeRegions; each
+request to one of them is logged as "OPTIN <account> <region> <service>".
 
 Faults come from a JSON scenario file (--scenario):
   {"page_size": 3,                  # items per page of every listing
@@ -343,6 +345,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(403, err, "request signature problem: " + err)
         with State.lock:
             State.counts[(service, op, region)] = State.counts.get((service, op, region), 0) + 1
+        if any(region in r for r in sc.get("org_opt_in", {}).values()):
+            print("OPTIN %s %s %s" % (self.estate.account, region, service), file=sys.stderr, flush=True)
         if service in sc.get("deny", []):
             return self.error(403, "AccessDeniedException" if self.proto in ("json", "restjson") else "AccessDenied",
                               "User is not authorized to perform: %s:%s" % (service, op))
@@ -497,6 +501,8 @@ class Handler(BaseHTTPRequestHandler):
                  "DescribeFlowLogs": ("AWS::EC2::FlowLog", "FlowLogs")}
         if op == "DescribeRegions":
             regs = [{"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opt-in-not-required"} for r in e.regions]
+            regs += [{"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opted-in"}
+                     for r in self.server.scenario.get("org_opt_in", {}).get(e.account, [])]
             return self.query_ok(op, xml("Regions", regs, "ec2"))
         if op == "DescribeInstances":
             items, nt = page([r["configuration"] for r in e.of("AWS::EC2::Instance", region)], tok, size)

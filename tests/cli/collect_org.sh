@@ -116,6 +116,19 @@ done
 stop_server
 case_end
 
+case_begin "organization: each account's own opt-in regions are collected, in that account only"
+start_server "$DATA/aws-collect/org_optin.json"
+run collect $ORG -o "$WORK/orgoptin.ndjson"
+expect_status 0
+head -n 1 "$WORK/orgoptin.ndjson" >"$WORK/orgoptinh.json"
+jq_is "$WORK/orgoptinh.json" '.regions | index("me-central-1") != null' true
+jq_is "$WORK/orgoptinh.json" '[.collection_log[] | .error_code] | join(" ")' "AccessDenied"
+[ "$(grep -c "^OPTIN $ACCT2 me-central-1 " "$WORK/server.err")" -gt 20 ] ||
+	fail "few calls to the opted-in region: $(grep -c "^OPTIN $ACCT2" "$WORK/server.err")"
+! grep -q "^OPTIN $ACCT " "$WORK/server.err" || fail "the region was collected in an account that has not enabled it"
+stop_server
+case_end
+
 case_begin "organization: usage errors exit 2"
 run "$ATTEST" collect aws --role-name attest-audit -o "$WORK/u.ndjson"
 expect_status 2

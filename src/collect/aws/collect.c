@@ -217,8 +217,8 @@ valid_region(const char *s)
 	return n > 0 && n < 32;
 }
 
-static attest_rc
-add_region(struct aws_collector *c, const char *r)
+attest_rc
+aws_add_region(struct aws_collector *c, const char *r)
 {
 	char **n;
 	size_t i;
@@ -287,7 +287,7 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	for (i = 0; i < o->n_regions; i++)
 		if (strcmp(o->regions[i], "all") == 0)
 			all = true;
-		else if ((rc = add_region(c, o->regions[i])) != ATTEST_OK)
+		else if ((rc = aws_add_region(c, o->regions[i])) != ATTEST_OK)
 			return rc;
 	if (c->n_regions && !all)
 		return ATTEST_OK;
@@ -295,11 +295,11 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	if (aws_call_query(&op, "2016-11-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK)
 		return c->fatal ? c->fatal : ATTEST_ERR_IO;
 	if (!f.ok) /* logged; the home region at least */
-		return add_region(c, c->home_region);
+		return aws_add_region(c, c->home_region);
 	json_array_foreach(f.list, i, r) {
 		const char *name = json_string_value(json_object_get(r, "RegionName"));
 
-		if (name && valid_region(name) && (rc = add_region(c, name)) != ATTEST_OK)
+		if (name && valid_region(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
 			break;
 	}
 	json_decref(f.list);

@@ -151,6 +151,10 @@ struct aws_op {
  * after 30 s; requests go on with the old credentials meanwhile. */
 void aws_renew_role(struct aws_collector *c);
 
+/* Adds region r to c's list (owned by c) unless it is there; fails when r
+ * is not a region name. */
+attest_rc aws_add_region(struct aws_collector *c, const char *r);
+
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);
 

@@ -44,6 +44,7 @@ struct org {
 	char code[128], msg[512]; /* why ListAccounts failed */
 	size_t assumed, denied;
 	char session[64];
+	bool member_regions;      /* each account's own enabled regions (no --regions) */
 };
 
 /* ---- ListAccounts ---- */
@@ -193,6 +194,53 @@ not_collected(struct member *m, const char *code, const char *msg)
 		   m->name, code ? code : "");
 }
 
+/* Adds every region of from to c's own list. */
+static attest_rc
+copy_regions(struct aws_collector *c, const struct aws_collector *from)
+{
+	size_t i;
+	attest_rc rc = ATTEST_OK;
+
+	for (i = 0; i < from->n_regions && rc == ATTEST_OK; i++)
+		rc = aws_add_region(c, from->regions[i]);
+	return rc;
+}
+
+/* The member account's enabled regions (opt-in regions are enabled per
+ * account), then its collection. A failed DescribeRegions is logged and
+ * the caller's regions are used. */
+static void
+regions_known(struct aws_op *op, const struct aws_reply *r)
+{
+	struct member *m = op->data;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr n = NULL;
+	json_t *list = NULL, *e;
+	size_t i;
+
+	if (!r->ok)
+		aws_fail_reply(op, r);
+	else if ((doc = aws_reply_xml(op, r)) != NULL &&
+		 !(n = aws_xml_find(xmlDocGetRootElement(doc), "regionInfo")))
+		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
+	if (n && (list = aws_xml_list_to_json(n, AWS_XML_EC2)) != NULL)
+		json_array_foreach(list, i, e) {
+			const char *name = json_string_value(json_object_get(e, "RegionName"));
+
+			/* A name that is not one is skipped, as for the caller. */
+			if (name && aws_add_region(&m->c, name) == ATTEST_ERR_NOMEM)
+				aws_fatal(&m->c, ATTEST_ERR_NOMEM);
+		}
+	json_decref(list);
+	if (doc)
+		xmlFreeDoc(doc);
+	if (m->c.n_regions == 0 && copy_regions(&m->c, m->org->caller) != ATTEST_OK)
+		aws_fatal(&m->c, attest_nomem(m->c.ctx));
+	aws_collect_start(&m->c);
+	if (m->c.fatal)
+		aws_engine_cancel(m->c.eng);
+}
+
 static void
 assumed(struct aws_op *op, const struct aws_reply *r)
 {
@@ -235,6 +283,18 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	m->collected = true;
 	g->assumed++;
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
+	if (g->member_regions) {
+		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0};
+
+		snprintf(rop.region, sizeof(rop.region), "%s", m->c.home_region);
+		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK)
+			goto out;
+		/* not sent (logged): the caller's regions */
+		if (copy_regions(&m->c, g->caller) != ATTEST_OK) {
+			aws_fatal(&m->c, attest_nomem(m->c.ctx));
+			goto out;
+		}
+	}
 	aws_collect_start(&m->c);
 	if (m->c.fatal)
 		aws_engine_cancel(m->c.eng);
@@ -260,8 +320,6 @@ assume(struct org *g, struct member *m)
 	m->c.eng = c->eng;
 	m->c.profile = c->profile;
 	m->c.home_region = c->home_region;
-	m->c.regions = c->regions;
-	m->c.n_regions = c->n_regions;
 	m->c.body = c->body;
 	m->c.log = c->log;
 	m->c.poll_ms = c->poll_ms;
@@ -270,6 +328,7 @@ assume(struct org *g, struct member *m)
 	attest_buf_init(&arn, 4096);
 	attest_buf_init(&params, 8192);
 	if (!m->c.account || !m->c.keep ||
+	    (!g->member_regions && copy_regions(&m->c, c) != ATTEST_OK) ||
 	    attest_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
 			      g->o->role_name) != ATTEST_OK ||
 	    !(m->role_arn = strdup(arn.data)) ||
@@ -389,12 +448,16 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 {
 	struct org g = {0};
 	char why[400];
-	size_t i;
+	size_t i, j;
 	attest_rc rc;
 
 	g.caller = caller;
 	g.o = o;
 	g.partition = partition;
+	g.member_regions = o->n_regions == 0;
+	for (i = 0; i < o->n_regions; i++)
+		if (strcmp(o->regions[i], "all") == 0)
+			g.member_regions = true;
 	snprintf(g.session, sizeof(g.session), "attest-%lld", (long long)time(NULL));
 	if ((rc = aws_org_check(caller->ctx, o->role_name)) != ATTEST_OK ||
 	    (rc = list_accounts(&g)) != ATTEST_OK)
@@ -417,6 +480,9 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 
 		if (rc == ATTEST_OK && m->c.fatal)
 			rc = m->c.fatal;
+		/* The header names every region collected in any account. */
+		for (j = 0; j < m->c.n_regions && rc == ATTEST_OK; j++)
+			rc = aws_add_region(caller, m->c.regions[j]);
 		caller->attempted |= m->c.attempted;
 		caller->failed |= m->c.failed;
 		caller->resources += m->c.resources;
@@ -443,6 +509,9 @@ out:
 		json_decref(m->c.keep);
 		free(m->name);
 		free(m->role_arn);
+		for (j = 0; j < m->c.n_regions; j++)
+			free(m->c.regions[j]);
+		free(m->c.regions);
 	}
 	free(g.m);
 	return rc;
