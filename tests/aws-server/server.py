@@ -30,7 +30,7 @@ Faults come from a JSON scenario file (--scenario):
    "deny": ["securityhub"],         # services answering AccessDenied
    "faults": [{"service": "ec2", "operation": "DescribeVolumes",
                "region": "eu-west-1", "kind": "throttle|5xx|slow|truncate|
-               malformed|deny|notimpl", "times": 2, "ms": 3000,
+               malformed|deny|notimpl|sametoken", "times": 2, "ms": 3000,
                "account": "345678901234"}],  # account: of the request's key
    "report_polls": 1}               # GenerateCredentialReport STARTED answers
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
@@ -223,6 +223,10 @@ class Estate:
 
 # ---- the server ---------------------------------------------------------
 
+# Request parameters that carry a page token, in every protocol.
+TOKEN_PARAMS = ("NextToken", "nextToken", "Marker", "marker", "ContinuationToken",
+                "continuation-token", "position")
+
 class State:
     lock = threading.Lock()
     counts = {}
@@ -375,6 +379,17 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(f.get("ms", 3000) / 1000.0)
             if kind in ("truncate", "malformed"):
                 self.fault = kind
+            if kind == "sametoken":
+                # the page token is ignored: every answer is the first page
+                # again, with the same token for the next one
+                for k in TOKEN_PARAMS:
+                    form.pop(k, None)
+                    q.pop(k, None)
+                if target and body:
+                    req = json.loads(body or b"{}")
+                    for k in TOKEN_PARAMS:
+                        req.pop(k, None)
+                    body = json.dumps(req).encode()
             break
         try:
             self.route(service, op, region, form, q, body, path)

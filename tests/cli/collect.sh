@@ -124,6 +124,20 @@ jq_is "$WORK/paged.ndjson" 'select(.attest_inventory) | .collection_log | length
 start_server
 case_end
 
+case_begin "a listing whose page token comes back unchanged is stopped and logged, not followed forever"
+start_server "$DATA/aws-collect/sametoken.json"
+run collect -o "$WORK/same.ndjson"
+expect_status 0
+head -n 1 "$WORK/same.ndjson" >"$WORK/sameh.json"
+jq_is "$WORK/sameh.json" '[.collection_log[] | select(.message | contains("same page token")) | .service + " " + .operation + " " + .region] | sort | join(",")' \
+	"ec2 DescribeSecurityGroups eu-west-1,kms ListKeys us-east-1"
+jq_is "$WORK/sameh.json" '.collected_types | index("AWS::KMS::Key")' null
+jq_is "$WORK/sameh.json" '.collected_types | index("AWS::EC2::SecurityGroup")' null
+[ "$(tail -n +2 "$WORK/same.ndjson" | jq -r 'select(.type == "AWS::KMS::Key") | .id' | wc -l)" = 0 ] ||
+	fail "keys of a withheld type were written"
+start_server
+case_end
+
 case_begin "--regions limits the regions"
 run collect --regions eu-west-1 -o "$WORK/eu.ndjson"
 expect_status 0

@@ -391,12 +391,41 @@ aws_tags_object(const json_t *list)
 	return o;
 }
 
-/* ---- paginated query listings ---- */
+/* ---- paginated listings ---- */
+
+/* True when token is the one the previous page gave (a service or proxy
+ * that keeps answering the same page would loop forever): logged as a
+ * malformed answer. Otherwise remembers it. */
+static bool
+token_repeats(struct aws_op *op, char **last, const char *token)
+{
+	char *copy;
+
+	if (*last && strcmp(*last, token) == 0) {
+		aws_fail(op, "MalformedResponse", "the same page token came back twice");
+		return true;
+	}
+	if (!(copy = strdup(token))) {
+		aws_fatal(op->c, attest_nomem(op->c->ctx));
+		return true;
+	}
+	free(*last);
+	*last = copy;
+	return false;
+}
 
 struct qlist_state {
 	const struct aws_qlist *ql;
 	void *data;
+	char *last; /* the previous page token */
 };
+
+static void
+qlist_free(struct qlist_state *st)
+{
+	free(st->last);
+	free(st);
+}
 
 static void qlist_page(struct aws_op *op, const struct aws_reply *r);
 
@@ -415,7 +444,7 @@ qlist_request(struct aws_collector *c, struct qlist_state *st, const char *regio
 	    aws_call_query(&op, ql->version, b.data) != ATTEST_OK) {
 		if (ql->end)
 			ql->end(c, region, false, st->data);
-		free(st);
+		qlist_free(st);
 	}
 	attest_buf_release(&b);
 }
@@ -455,6 +484,8 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 	json_array_foreach(e, i, item)
 		ql->each(c, op->region, item, st->data);
 	token = json_string_value(json_object_get(res, ql->token_out));
+	if (token && *token && token_repeats(op, &st->last, token))
+		goto fail;
 	if (token && *token) {
 		qlist_request(c, st, op->region, token);
 		json_decref(res);
@@ -463,19 +494,19 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 	json_decref(res);
 	if (ql->end)
 		ql->end(c, op->region, true, st->data);
-	free(st);
+	qlist_free(st);
 	return;
 fail:
 	json_decref(res);
 	if (ql->end)
 		ql->end(c, op->region, false, st->data);
-	free(st);
+	qlist_free(st);
 }
 
 void
 aws_query_list(struct aws_collector *c, const struct aws_qlist *ql, const char *region, void *data)
 {
-	struct qlist_state *st = malloc(sizeof(*st));
+	struct qlist_state *st = calloc(1, sizeof(*st));
 
 	if (!st) {
 		aws_fatal(c, attest_nomem(c->ctx));
@@ -494,7 +525,15 @@ aws_query_list(struct aws_collector *c, const struct aws_qlist *ql, const char *
 struct jlist_state {
 	const struct aws_jlist *jl;
 	void *data;
+	char *last;
 };
+
+static void
+jlist_free(struct jlist_state *st)
+{
+	free(st->last);
+	free(st);
+}
 
 static void jlist_page(struct aws_op *op, const struct aws_reply *r);
 
@@ -549,7 +588,7 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 	if (rc != ATTEST_OK) {
 		if (jl->end)
 			jl->end(c, region, false, st->data);
-		free(st);
+		jlist_free(st);
 	}
 }
 
@@ -576,6 +615,8 @@ jlist_page(struct aws_op *op, const struct aws_reply *r)
 	json_array_foreach(list, i, item)
 		jl->each(op->c, op->region, item, st->data);
 	token = json_string_value(json_object_get(res, jl->token_out));
+	if (token && *token && token_repeats(op, &st->last, token))
+		goto fail;
 	if (token && *token) {
 		jlist_request(op->c, st, op->region, token);
 		json_decref(res);
@@ -584,19 +625,19 @@ jlist_page(struct aws_op *op, const struct aws_reply *r)
 	json_decref(res);
 	if (jl->end)
 		jl->end(op->c, op->region, true, st->data);
-	free(st);
+	jlist_free(st);
 	return;
 fail:
 	json_decref(res);
 	if (jl->end)
 		jl->end(op->c, op->region, false, st->data);
-	free(st);
+	jlist_free(st);
 }
 
 void
 aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const char *region, void *data)
 {
-	struct jlist_state *st = malloc(sizeof(*st));
+	struct jlist_state *st = calloc(1, sizeof(*st));
 
 	if (!st) {
 		aws_fatal(c, attest_nomem(c->ctx));

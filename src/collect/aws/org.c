@@ -45,6 +45,7 @@ struct org {
 	size_t assumed, denied;
 	char session[64];
 	bool member_regions;      /* each account's own enabled regions (no --regions) */
+	char *last_token;         /* of the previous ListAccounts page */
 };
 
 /* ---- ListAccounts ---- */
@@ -150,8 +151,18 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		if (!add_account(g, a))
 			goto out;
 	token = json_string_value(json_object_get(v, "NextToken"));
-	if (token && *token)
+	if (token && *token) {
+		if (g->last_token && strcmp(g->last_token, token) == 0) {
+			list_fail(g, "MalformedResponse", "the same page token came back twice");
+			goto out;
+		}
+		free(g->last_token);
+		if (!(g->last_token = strdup(token))) {
+			aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+			goto out;
+		}
 		list_request(g, token);
+	}
 out:
 	json_decref(v);
 }
@@ -514,5 +525,6 @@ out:
 		free(m->c.regions);
 	}
 	free(g.m);
+	free(g.last_token);
 	return rc;
 }
