@@ -138,6 +138,26 @@ jq_is "$WORK/sameh.json" '.collected_types | index("AWS::EC2::SecurityGroup")' n
 start_server
 case_end
 
+case_begin "API Gateway: an API's resources, routes and stages are read page by page to the end"
+# One item a page, over an estate whose APIs have several resources, routes
+# and (v2) stages: every page of each must be in the inventory.
+saved_estate=$ESTATE
+ESTATE="$DATA/aws-collect/apigw-estate.json"
+start_server "$DATA/aws-collect/paged.json"
+run collect --regions us-east-1 -o "$WORK/apigw.ndjson"
+expect_status 0
+jq -c "$NORM"'.resources[] | select(.type | startswith("AWS::ApiGateway")) | cnorm' "$ESTATE" |
+	jq -S -s 'sort_by(.type, .id)' >"$WORK/apigw-expected.json"
+tail -n +2 "$WORK/apigw.ndjson" | jq -c "$NORM"'select(.type | startswith("AWS::ApiGateway")) | cnorm' |
+	jq -S -s 'sort_by(.type, .id)' >"$WORK/apigw-got.json"
+cmp -s "$WORK/apigw-expected.json" "$WORK/apigw-got.json" ||
+	fail "API Gateway resources differ: $(diff "$WORK/apigw-expected.json" "$WORK/apigw-got.json" | head -20)"
+jq_is "$WORK/apigw-got.json" '[.[] | select(.type == "AWS::ApiGatewayV2::Stage" and .configuration.ApiId == "1e2da4340c")] | length' 3
+jq_is "$WORK/apigw-got.json" '[.[] | select(.type == "AWS::ApiGatewayV2::Api")] | map(.supplementaryConfiguration.Routes | length) | add' 6
+ESTATE=$saved_estate
+start_server
+case_end
+
 case_begin "--regions limits the regions"
 run collect --regions eu-west-1 -o "$WORK/eu.ndjson"
 expect_status 0
