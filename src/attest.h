@@ -339,6 +339,7 @@ struct attest_aws_collect_opts {
 	 * (with external_id when set). */
 	bool from_organization;
 	const char *role_name;
+	unsigned accounts_in_flight;      /* accounts collected at once; 0: 8 */
 };
 
 struct attest_aws_collect_stats {

@@ -35,6 +35,8 @@ static const char usage_text[] =
 	"                           (the credentials must be its management account or\n"
 	"                           a delegated administrator), concurrently\n"
 	"      --role-name NAME     the role assumed in each account of the organization\n"
+	"      --accounts-in-flight N\n"
+	"                           organization accounts collected at once (default 8)\n"
 	"      --concurrency N      requests in flight (default 32)\n"
 	"  -o, --output FILE        where to write the inventory ('-': stdout)\n"
 	"  -v, --verbose            progress and failed calls even when not on a terminal\n"
@@ -91,6 +93,8 @@ cli_collect_check(const struct cli_collect_opts *o, const char *cmd)
 		return cli_usage_error(cmd, "--external-id needs --role-arn or --role-name");
 	if (o->aws.role_name && !o->aws.from_organization)
 		return cli_usage_error(cmd, "--role-name needs --accounts-from-organization");
+	if (o->aws.accounts_in_flight && !o->aws.from_organization)
+		return cli_usage_error(cmd, "--accounts-in-flight needs --accounts-from-organization");
 	if (o->aws.from_organization && !o->aws.role_name)
 		return cli_usage_error(cmd, "--accounts-from-organization needs --role-name, the "
 					    "role to assume in each account");
@@ -143,6 +147,7 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		{"concurrency", required_argument, NULL, 'c'},
 		{"accounts-from-organization", no_argument, NULL, 'O'},
 		{"role-name", required_argument, NULL, 'n'},
+		{"accounts-in-flight", required_argument, NULL, 'A'},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -172,6 +177,14 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		case 'e': o.aws.external_id = optarg; break;
 		case 'O': o.aws.from_organization = true; break;
 		case 'n': o.aws.role_name = optarg; break;
+		case 'A':
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end || n < 1 || n > 256)
+				status = cli_usage_error("collect",
+							 "--accounts-in-flight needs 1 to 256, not '%s'",
+							 optarg);
+			o.aws.accounts_in_flight = (unsigned)n;
+			break;
 		case 'c':
 			n = strtol(optarg, &end, 10);
 			if (end == optarg || *end || n < 1 || n > 1024)

@@ -22,7 +22,9 @@ the temporary credentials expire N seconds after AssumeRole (requests signed
 with them answer ExpiredToken after that). Each AssumeRole answered is
 logged on stderr as "ASSUMED <account> <count>". "org_opt_in": {account:
 [regions]} adds opted-in regions to that account's DescribeRegions; each
-request to one of them is logged as "OPTIN <account> <region> <service>".
+request to one of them is logged as "OPTIN <account> <region> <service>";
+"log_requests": true logs "REQ <account>" for each request of a member
+account.
 
 Faults come from a JSON scenario file (--scenario):
   {"page_size": 3,                  # items per page of every listing
@@ -227,8 +229,15 @@ class Estate:
 TOKEN_PARAMS = ("NextToken", "nextToken", "Marker", "marker", "ContinuationToken",
                 "continuation-token", "position")
 
+def log_line(text):
+    """One line on stderr, whole even when handler threads write at once."""
+    with State.log_lock:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
 class State:
     lock = threading.Lock()
+    log_lock = threading.Lock()
     counts = {}
     calls = 0
     assumed = {}  # account -> AssumeRole calls answered
@@ -349,8 +358,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(403, err, "request signature problem: " + err)
         with State.lock:
             State.counts[(service, op, region)] = State.counts.get((service, op, region), 0) + 1
+        if sc.get("log_requests") and scope and "Credential=ASIA" in self.headers.get("Authorization", ""):
+            log_line("REQ %s" % scope[2])
         if any(region in r for r in sc.get("org_opt_in", {}).values()):
-            print("OPTIN %s %s %s" % (self.estate.account, region, service), file=sys.stderr, flush=True)
+            log_line("OPTIN %s %s %s" % (self.estate.account, region, service))
         if service in sc.get("deny", []):
             return self.error(403, "AccessDeniedException" if self.proto in ("json", "restjson") else "AccessDenied",
                               "User is not authorized to perform: %s:%s" % (service, op))
@@ -498,7 +509,7 @@ class Handler(BaseHTTPRequestHandler):
             expires = time.time() + ttl if ttl else 4070908800  # 2099-01-01
             TEMP_KEYS[key] = (secret, token, acct, expires)
             State.assumed[acct] = State.assumed.get(acct, 0) + 1
-        print("ASSUMED %s %d" % (acct, State.assumed[acct]), file=sys.stderr, flush=True)
+        log_line("ASSUMED %s %d" % (acct, State.assumed[acct]))
         return self.query_ok("AssumeRole", "<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey>"
                              "<SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials>"
                              "<AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/%s/%s</Arn><AssumedRoleId>AROATEST:%s</AssumedRoleId></AssumedRoleUser>"

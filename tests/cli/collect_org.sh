@@ -129,6 +129,20 @@ jq_is "$WORK/orgoptinh.json" '[.collection_log[] | .error_code] | join(" ")' "Ac
 stop_server
 case_end
 
+case_begin "organization: --accounts-in-flight 1 collects one account after the other"
+start_server "$DATA/aws-collect/org_log.json"
+run collect $ORG --regions us-east-1 --accounts-in-flight 1 -o "$WORK/orgseq.ndjson"
+expect_status 0
+# Every request of one account comes before any of the next: two runs.
+[ "$(grep '^REQ ' "$WORK/server.err" | uniq | wc -l)" = 2 ] ||
+	fail "the accounts' requests interleave: $(grep '^REQ ' "$WORK/server.err" | uniq -c | head -5)"
+jq_is "$WORK/orgseq.ndjson" 'select(.attest_inventory) | .accounts | length' 2
+stop_server
+run "$ATTEST" collect aws --accounts-in-flight 2 -o "$WORK/u.ndjson"
+expect_status 2
+expect_err "needs --accounts-from-organization"
+case_end
+
 case_begin "organization: usage errors exit 2"
 run "$ATTEST" collect aws --role-name attest-audit -o "$WORK/u.ndjson"
 expect_status 2

@@ -183,10 +183,13 @@ static void
 on_done(struct aws_engine *eng, const struct aws_reply *r, void *data)
 {
 	struct aws_op *op = data;
+	struct aws_collector *c = op->c;
 
 	(void)eng;
-	op->fn(op, r);
+	op->fn(op, r); /* may submit more calls for c */
 	free(op);
+	if (--c->inflight == 0 && c->idle)
+		c->idle(c);
 }
 
 static attest_rc
@@ -219,8 +222,10 @@ submit(const struct aws_op *tmpl, const struct aws_endpoint *ep, const char *met
 	if (rc != ATTEST_OK) {
 		free(op);
 		aws_fatal(c, rc);
+		return rc;
 	}
-	return rc;
+	c->inflight++;
+	return ATTEST_OK;
 }
 
 /* When the endpoint cannot be resolved, the call fails like any other. */

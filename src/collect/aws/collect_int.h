@@ -128,6 +128,8 @@ struct aws_collector {
 	const struct aws_credentials *renew_with;
 	const char *renew_role, *renew_external_id, *renew_session;
 	time_t renew_issued, renew_retry;
+	unsigned long inflight;    /* calls submitted, not yet answered */
+	void (*idle)(struct aws_collector *c); /* when inflight falls to 0 */
 };
 
 /* One API call in flight: what it is for and where its answer goes. */

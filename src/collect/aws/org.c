@@ -17,6 +17,7 @@
 #include "collect/aws/collect_int.h"
 
 #include <openssl/crypto.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,7 +47,33 @@ struct org {
 	char session[64];
 	bool member_regions;      /* each account's own enabled regions (no --regions) */
 	char *last_token;         /* of the previous ListAccounts page */
+	size_t next;              /* the next account to start */
 };
+
+/* Accounts collected at once: enough to keep the engine's slots busy, few
+ * enough that a large organization's queued calls (and its accounts'
+ * credentials, which start to age when assumed) do not pile up. */
+#define ACCOUNTS_IN_FLIGHT 8
+
+static void assume(struct org *g, struct member *m);
+
+/* Starts the next account, if any: called as each account finishes. */
+static void
+start_next(struct org *g)
+{
+	if (g->next < g->n && !g->caller->fatal)
+		assume(g, &g->m[g->next++]);
+}
+
+/* An account's collection has no call left in flight: it is done. */
+static void
+member_idle(struct aws_collector *c)
+{
+	struct member *m = (struct member *)(void *)((char *)c - offsetof(struct member, c));
+
+	c->idle = NULL;
+	start_next(m->org);
+}
 
 /* ---- ListAccounts ---- */
 
@@ -201,8 +228,10 @@ not_collected(struct member *m, const char *code, const char *msg)
 
 	aws_log_failure(g->caller, m->id, "sts", NULL, "AssumeRole", 0, code, msg);
 	g->denied++;
+	m->c.idle = NULL;
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s (%s) not collected: %s", m->id,
 		   m->name, code ? code : "");
+	start_next(g);
 }
 
 /* Adds every region of from to c's own list. */
@@ -298,8 +327,11 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0};
 
 		snprintf(rop.region, sizeof(rop.region), "%s", m->c.home_region);
-		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK)
+		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK) {
+			if (m->c.inflight == 0)
+				member_idle(&m->c);
 			goto out;
+		}
 		/* not sent (logged): the caller's regions */
 		if (copy_regions(&m->c, g->caller) != ATTEST_OK) {
 			aws_fatal(&m->c, attest_nomem(m->c.ctx));
@@ -309,6 +341,8 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	aws_collect_start(&m->c);
 	if (m->c.fatal)
 		aws_engine_cancel(m->c.eng);
+	if (m->c.inflight == 0)
+		member_idle(&m->c);
 out:
 	if (doc)
 		xmlFreeDoc(doc);
@@ -336,6 +370,7 @@ assume(struct org *g, struct member *m)
 	m->c.poll_ms = c->poll_ms;
 	m->c.account = strdup(m->id);
 	m->c.keep = json_array();
+	m->c.idle = member_idle;
 	attest_buf_init(&arn, 4096);
 	attest_buf_init(&params, 8192);
 	if (!m->c.account || !m->c.keep ||
@@ -459,7 +494,7 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 {
 	struct org g = {0};
 	char why[400];
-	size_t i, j;
+	size_t i, j, in_flight;
 	attest_rc rc;
 
 	g.caller = caller;
@@ -477,8 +512,9 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 		   "collecting %zu accounts of the organization in %zu regions", g.n,
 		   caller->n_regions);
 	aws_engine_set_tick(caller->eng, tick, &g);
-	for (i = 0; i < g.n && !caller->fatal; i++)
-		assume(&g, &g.m[i]);
+	in_flight = o->accounts_in_flight ? o->accounts_in_flight : ACCOUNTS_IN_FLIGHT;
+	for (i = 0; i < in_flight; i++)
+		start_next(&g);
 	if (caller->fatal)
 		aws_engine_cancel(caller->eng);
 	rc = aws_engine_run(caller->eng);
