@@ -3,14 +3,16 @@
  * credentials (the management account or a delegated administrator),
  * Organizations ListAccounts is read to the last page; failing that is an
  * error, as there would be nothing honest to collect. In each ACTIVE account
- * the named role is assumed (STS AssumeRole through the shared engine, so
- * the accounts' roles are assumed concurrently too), and as soon as an
- * account's temporary credentials arrive its collection starts: one
- * collector per account, all sharing the one engine (so the overall and
+ * the named role is assumed (STS AssumeRole through the shared engine), and
+ * as soon as an account's temporary credentials arrive its collection
+ * starts, in the account's own enabled regions unless --regions names them:
+ * one collector per account, all sharing the one engine (so the overall and
  * per-service bounds hold across accounts), the resource file and the
- * collection log, each request signed with its own account's credentials.
- * An account whose role cannot be assumed is one entry of the collection
- * log (sts AssumeRole), not an error: the others are collected.
+ * collection log, each request signed with its own account's credentials,
+ * renewed before they expire. A few accounts run at once; when one has no
+ * call left in flight the next one starts. An account whose role cannot be
+ * assumed is one entry of the collection log (sts AssumeRole), not an
+ * error: the others are collected.
  */
 #include "config.h"
 
