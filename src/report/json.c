@@ -290,6 +290,8 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
 	json_t *scan = NULL, *fws = NULL, *checks = NULL, *exc = NULL, *att = NULL;
+	json_t *scoring = NULL;
+	size_t i;
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!(scan = scan_object(store, id))) {
@@ -297,10 +299,16 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 		goto out;
 	}
 	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)) ||
-	    !(exc = policy_array(store, id, true)) || !(att = policy_array(store, id, false)))
+	    !(exc = policy_array(store, id, true)) || !(att = policy_array(store, id, false)) ||
+	    !(scoring = json_object()))
 		goto out;
+	for (i = 0; i < sizeof(report_formulas) / sizeof(report_formulas[0]); i++)
+		if (json_object_set_new(scoring, report_formulas[i].name,
+					json_string(report_formulas[i].text)))
+			goto out;
 	fputs("{\n  \"format\": \"attest-result\",\n  \"format_version\": 1,\n", out);
 	put_member(out, "scan", scan);
+	put_member(out, "scoring", scoring);
 	put_member(out, "frameworks", fws);
 	put_member(out, "checks", checks);
 	put_member(out, "exceptions", exc);
@@ -322,5 +330,6 @@ out:
 	json_decref(checks);
 	json_decref(exc);
 	json_decref(att);
+	json_decref(scoring);
 	return rc;
 }

@@ -243,6 +243,12 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
+	if (rc == ATTEST_OK)
+		fprintf(out, "%sposture: severity-weighted mean of each control's pass share over its "
+			     "(check, resource) results; controls fully passing: (pass + attested) / "
+			     "(pass + attested + fail) controls; excepted results and controls count "
+			     "in neither (doc/scoring.md)%s\n",
+			s->dim, s->reset);
 	return rc;
 }
 

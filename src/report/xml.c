@@ -383,6 +383,25 @@ out:
 	return rc;
 }
 
+/* The formulas the scores of this report were computed with. */
+static attest_rc
+write_scoring(struct report_xml *x)
+{
+	size_t i;
+
+	TRY(report_xml_start(x, "scoring"));
+	for (i = 0; i < N_OF(report_formulas); i++) {
+		TRY(report_xml_start(x, "formula"));
+		TRY(report_xml_attr(x, "name", report_formulas[i].name));
+		TRY(report_xml_text(x, report_formulas[i].text));
+		TRY(report_xml_end(x));
+	}
+	TRY(report_xml_end(x));
+	return ATTEST_OK;
+out:
+	return report_xml_result(x, ATTEST_ERR_IO, "cannot write the scoring formulas");
+}
+
 attest_rc
 attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 {
@@ -394,7 +413,7 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 	rc = ATTEST_ERR_IO;
 	TRY(report_xml_start_ns(&x, "report", NS));
 	TRY(report_xml_attr(&x, "format-version", "1"));
-	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK ||
+	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK || (rc = write_scoring(&x)) != ATTEST_OK ||
 	    (rc = write_frameworks(&x, scan_id)) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, chk_sql, "checks", write_check,
 			      "cannot read the checks of the scan")) != ATTEST_OK ||
