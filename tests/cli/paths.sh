@@ -135,4 +135,18 @@ run "$ATTEST" history --db h.db --limit 1
 expect_status 0
 case_end
 
+case_begin "an interrupted db export leaves no temporary file or journal (#24)"
+mkdir ex
+for delay in 0 0.01 0.02 0.05 0.1 0.2; do
+	"$ATTEST" db export latest -o ex/e.db --db h.db >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	left=$(ls ex | grep -v '^e\.db$')
+	[ -z "$left" ] || fail "left behind after SIGTERM at ${delay}s: $left"
+	rm -f ex/e.db
+done
+case_end
+
 finish
