@@ -163,6 +163,11 @@ attest_rc attest_store_default_path(attest_ctx *ctx, char *buf, size_t size);
 /* Opens (creating and migrating if needed) a history database. Refuses files
  * that are not SQLite, not attest's, or written by a newer attest. */
 attest_rc attest_store_open(attest_ctx *ctx, const char *path, attest_store **out);
+/* Opens an existing history database for reading only: the file is never
+ * changed (no migration, no journal mode switch) and may be on read-only
+ * storage. A database of an older schema is refused with the command that
+ * upgrades it. Writing through such a store fails. */
+attest_rc attest_store_open_readonly(attest_ctx *ctx, const char *path, attest_store **out);
 void attest_store_close(attest_store *store);
 /* Writes an evaluated inventory as one scan, in one transaction: either the
  * whole scan lands or nothing does. id receives the new scan's id. */
