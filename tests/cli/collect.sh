@@ -341,5 +341,6 @@ expect_status 2
 case_end
 
 . "$top_srcdir/tests/cli/collect_org.sh"
+. "$top_srcdir/tests/cli/collect_real.sh"
 . "$top_srcdir/tests/cli/collect_s3rver.sh"
 finish

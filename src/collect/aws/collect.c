@@ -531,6 +531,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	struct aws_engine_opts eo;
 	struct aws_engine_stats es;
 	struct attest_aws_collect_stats st = {0};
+	struct aws_credentials role_base = {0};
+	char session[64];
 	json_t *accounts = json_array();
 	char partition[32];
 	size_t i;
@@ -553,9 +555,21 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	co.profile = o->profile;
 	co.role_arn = o->role_arn;
 	co.external_id = o->external_id;
+	/* --role-arn: kept with what assumed it, to be assumed again (same
+	 * session name) before it expires, as an organization member's is. */
+	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
+	co.session_name = session;
+	co.base_out = &role_base;
 	rc = aws_resolve_credentials(ctx, &co, &c.cred, &c.home_region);
 	if (rc != ATTEST_OK)
 		goto out;
+	if (o->role_arn && *o->role_arn) {
+		c.renew_with = &role_base;
+		c.renew_role = o->role_arn;
+		c.renew_external_id = o->external_id;
+		c.renew_session = session;
+		c.renew_issued = time(NULL);
+	}
 	if (!c.home_region && !(c.home_region = strdup("us-east-1"))) {
 		rc = attest_nomem(ctx);
 		goto out;
@@ -595,6 +609,7 @@ out:
 	aws_engine_free(c.eng);
 	aws_collector_release_endpoints(&c);
 	aws_credentials_release(&c.cred);
+	aws_credentials_release(&role_base);
 	for (i = 0; i < c.n_regions; i++)
 		free(c.regions[i]);
 	free(c.regions);

@@ -122,10 +122,13 @@ struct aws_collector {
 	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
 	long poll_ms;              /* first wait of the credential report poll */
-	/* An organization member's role credentials, renewed before they
-	 * expire (aws_renew_role(), called by the signer): the role, and the
-	 * caller's credentials that may assume it; renew_with NULL: none. */
+	/* Role credentials (an organization member's, or --role-arn's),
+	 * renewed before they expire (aws_renew_role(), called by the
+	 * signer): the role, and the credentials that may assume it;
+	 * renew_with NULL: none. renew_via: the collector renew_with belongs
+	 * to, renewed first (its own role may expire too), or NULL. */
 	const struct aws_credentials *renew_with;
+	struct aws_collector *renew_via;
 	const char *renew_role, *renew_external_id, *renew_session;
 	time_t renew_issued, renew_retry;
 	unsigned long inflight;    /* calls submitted, not yet answered */

@@ -318,6 +318,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		cr->expiration = 0; /* none given: used as it is until the end */
 	free(expiration);
 	m->c.renew_with = &g->caller->cred;
+	m->c.renew_via = g->caller;
 	m->c.renew_role = m->role_arn;
 	m->c.renew_external_id = g->o->external_id;
 	m->c.renew_session = g->session;
@@ -403,6 +404,8 @@ aws_renew_role(struct aws_collector *c)
 	struct aws_credentials fresh = {0};
 	time_t now = time(NULL), margin;
 
+	if (c->renew_via && c->renew_via->renew_with)
+		aws_renew_role(c->renew_via);
 	if (!c->cred.expiration || now < c->renew_retry)
 		return;
 	margin = (c->cred.expiration - c->renew_issued) / 4;
