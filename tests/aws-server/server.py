@@ -34,7 +34,9 @@ Faults come from a JSON scenario file (--scenario):
                "region": "eu-west-1", "kind": "throttle|5xx|slow|truncate|
                malformed|deny|notimpl|sametoken", "times": 2, "ms": 3000,
                "account": "345678901234"}],  # account: of the request's key
-   "report_polls": 1}               # GenerateCredentialReport STARTED answers
+   "report_polls": 1,               # GenerateCredentialReport STARTED answers
+   "trails": [{...}]}               # CloudTrail trails (native records) of
+                                    # every account, instead of the estate's
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
 """
 import argparse, base64, calendar, datetime, hashlib, hmac, json, secrets, sys, threading, time
@@ -715,9 +717,21 @@ class Handler(BaseHTTPRequestHandler):
     def json11(self, service, op, region, req, size):
         e = self.estate
         if service == "cloudtrail":
-            trails = e.of("AWS::CloudTrail::Trail", region)
+            # A trail answers its status and selectors in its home region
+            # only; DescribeTrails lists it there and, as a shadow trail
+            # (includeShadowTrails, true unless sent false), in every other
+            # region when it is multi-region; an organization trail (another
+            # account's ARN) is listed in a member account as a shadow only.
+            every = self.server.scenario.get("trails", e.of("AWS::CloudTrail::Trail"))
+            trails = [t for t in every if t.get("region") == region]
             if op == "DescribeTrails":
-                return self.json_ok({"trailList": [t["configuration"] for t in trails]})
+                shadows = req.get("includeShadowTrails", True) is not False
+                def listed(t):
+                    own = t["arn"].split(":")[4] == e.account
+                    if t.get("region") == region:
+                        return own or shadows
+                    return shadows and t["configuration"].get("IsMultiRegionTrail") is True
+                return self.json_ok({"trailList": [t["configuration"] for t in every if listed(t)]})
             t = [x for x in trails if x["arn"] in (req.get("Name"), req.get("TrailName")) or [x["arn"]] == req.get("ResourceIdList")]
             if not t:
                 return self.error(400, "TrailNotFoundException", "Unknown trail")

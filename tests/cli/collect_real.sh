@@ -39,3 +39,90 @@ n=$(grep -c "^ASSUMED $ACCT2 " "$WORK/server.err")
 [ "$n" -ge 2 ] || fail "the role in $ACCT2 was assumed $n time(s): no renewal"
 jq_is "$WORK/roleorgh.json" '[.collection_log[] | .error_code] | join(" ")' "AccessDenied"
 case_end
+
+# ---- 13: CloudTrail shadow trails --------------------------------------
+# trails_shadow.json replaces the account's trails with: a multi-region trail
+# homed in eu-west-1, an organization trail of the management account (a
+# shadow trail in the member, listed in every region), a single-region
+# organization trail (a shadow in its home region only) and a multi-region
+# trail homed in ap-southeast-2, a region the estate does not list. The
+# server answers a trail's status and selectors in its home region only.
+MGMT=111111111111
+# Listed in us-east-1 (multi-region ones), and the single-region one of eu-west-1.
+TRAILS_US="arn:aws:cloudtrail:ap-southeast-2:$ACCT:trail/apac-trail arn:aws:cloudtrail:eu-west-1:$ACCT:trail/ops-eu-trail arn:aws:cloudtrail:us-east-1:$MGMT:trail/org-trail"
+TRAILS_ALL="$TRAILS_US arn:aws:cloudtrail:eu-west-1:$MGMT:trail/org-eu-only"
+
+# trails_once FILE ARNS: FILE's trails are exactly ARNS (each once), each in
+# its home region with the status and selectors its home region answered.
+trails_once() {
+	got=$(tail -n +2 "$1" | jq -r 'select(.type == "AWS::CloudTrail::Trail") | .arn' | LC_ALL=C sort | tr '\n' ' ')
+	want=$(printf '%s\n' $2 | LC_ALL=C sort | tr '\n' ' ')
+	[ "$got" = "$want" ] || fail "trails collected: '$got', expected '$want'"
+	bad=$(tail -n +2 "$1" | jq -r 'select(.type == "AWS::CloudTrail::Trail") |
+		select(.region != .configuration.HomeRegion or .account != "'$ACCT'" or
+		       .supplementaryConfiguration.TrailStatus.IsLogging != true or
+		       (.supplementaryConfiguration.EventSelectors | length) != 1) | .arn')
+	[ -z "$bad" ] || fail "trails without their home region's status or selectors: $bad"
+}
+
+# trail_verdict FILE: the status of the multi-region trail check of ACCT.
+trail_verdict() {
+	run "$ATTEST" scan -q --framework cis-aws-3.0 --json "$WORK/tv.json" "$1"
+	expect_status 0
+	jq -r '[.. | objects | select(.check? == "cloudtrail-multi-region-trail-logging" and .resource.account? == "'$ACCT'") | .status] | unique | join(",")' "$WORK/tv.json"
+}
+
+case_begin "CloudTrail: a us-east-1 scan reads the eu-west-1 and organization (shadow) trails, each from its home region"
+start_server "$DATA/aws-collect/trails_shadow.json"
+[ -n "$PORT" ] || fail "test server did not start: $(cat "$WORK/server.err")"
+run collect --regions us-east-1 -o "$WORK/tr1.ndjson"
+expect_status 0
+trails_once "$WORK/tr1.ndjson" "$TRAILS_US"
+head -n 1 "$WORK/tr1.ndjson" >"$WORK/tr1h.json"
+jq_is "$WORK/tr1h.json" '.collected_types | index("AWS::CloudTrail::Trail") != null' true
+# The log groups of ops-eu-trail (eu-west-1, not collected) and of the
+# organization trail (the management account's) are not read: a gap on the
+# metric filters, so the alarm chains are not judged without them.
+jq_is "$WORK/tr1h.json" '[.collection_log[] | [.service, .region, .error_code] | join(" ")] | sort | join(",")' \
+	"logs eu-west-1 NotCollected,logs us-east-1 NotCollected"
+jq_is "$WORK/tr1h.json" '.collected_types | index("AWS::Logs::MetricFilter")' null
+[ "$(trail_verdict "$WORK/tr1.ndjson")" = pass ] || fail "multi-region trail check: $(trail_verdict "$WORK/tr1.ndjson")"
+run "$ATTEST" scan -q --framework cis-aws-3.0 --json "$WORK/tv.json" "$WORK/tr1.ndjson"
+jq_is "$WORK/tv.json" '[.. | objects | select(.id? == "cloudwatch-alarm-unauthorized-api-calls" and .status? != null) | .status] | unique | join(",")' not_evaluated
+case_end
+
+case_begin "CloudTrail: every region collected, each shadow trail still written once; includeShadowTrails sent"
+run collect -o "$WORK/tr2.ndjson"
+expect_status 0
+trails_once "$WORK/tr2.ndjson" "$TRAILS_ALL"
+head -n 1 "$WORK/tr2.ndjson" >"$WORK/tr2h.json"
+# eu-west-1 is collected now: only the management account's log group is a gap.
+jq_is "$WORK/tr2h.json" '[.collection_log[] | [.service, .region, .error_code] | join(" ")] | join(",")' "logs us-east-1 NotCollected"
+stop_server
+case_end
+
+case_begin "CloudTrail: a home region that does not answer is a gap, not a missing trail"
+start_server "$DATA/aws-collect/trails_home_down.json"
+run collect --regions us-east-1 -o "$WORK/tr3.ndjson"
+expect_status 0
+head -n 1 "$WORK/tr3.ndjson" >"$WORK/tr3h.json"
+jq_is "$WORK/tr3h.json" '[.collection_log[] | select(.service == "cloudtrail") | [.region, .operation, .error_code] | join(" ")] | join(",")' \
+	"ap-southeast-2 GetTrailStatus AccessDenied"
+jq_is "$WORK/tr3h.json" '.collected_types | index("AWS::CloudTrail::Trail")' null
+[ "$(trail_verdict "$WORK/tr3.ndjson")" = "" ] || fail "judged without a status: $(trail_verdict "$WORK/tr3.ndjson")"
+run "$ATTEST" scan -q --framework cis-aws-3.0 --json "$WORK/tv.json" "$WORK/tr3.ndjson"
+jq_is "$WORK/tv.json" '[.. | objects | select(.id? == "cloudtrail-multi-region-trail-logging" and .status? != null) | .status] | unique | join(",")' not_evaluated
+stop_server
+case_end
+
+case_begin "CloudTrail: a home region that is not a region name is never called, and is a gap"
+start_server "$DATA/aws-collect/trails_bad_home.json"
+run collect --regions us-east-1 -o "$WORK/tr4.ndjson"
+expect_status 0
+head -n 1 "$WORK/tr4.ndjson" >"$WORK/tr4h.json"
+jq_is "$WORK/tr4h.json" '[.collection_log[] | select(.service == "cloudtrail") | [.region, .operation, .error_code] | join(" ")] | join(",")' \
+	"us-east-1 DescribeTrails MalformedResponse"
+jq_is "$WORK/tr4h.json" '.collected_types | index("AWS::CloudTrail::Trail")' null
+grep -q "evil" "$WORK/server.err" && fail "a request went to the bogus home region"
+stop_server
+case_end

@@ -206,8 +206,8 @@ regions_done(struct aws_op *op, const struct aws_reply *r)
 	f->ok = f->list != NULL;
 }
 
-static bool
-valid_region(const char *s)
+bool
+aws_region_valid(const char *s)
 {
 	size_t n = 0;
 
@@ -217,13 +217,38 @@ valid_region(const char *s)
 	return n > 0 && n < 32;
 }
 
+bool
+aws_region_collected(const struct aws_collector *c, const char *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < c->n_regions; i++)
+		if (strcmp(c->regions[i], r) == 0)
+			return true;
+	return false;
+}
+
+bool
+aws_seen(struct aws_collector *c, const char *key)
+{
+	if (!c->seen && !(c->seen = json_object())) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return true;
+	}
+	if (json_object_get(c->seen, key))
+		return true;
+	if (json_object_set_new(c->seen, key, json_true()) != 0)
+		aws_fatal(c, attest_nomem(c->ctx));
+	return false;
+}
+
 attest_rc
 aws_add_region(struct aws_collector *c, const char *r)
 {
 	char **n;
 	size_t i;
 
-	if (!valid_region(r))
+	if (!aws_region_valid(r))
 		return attest_error(c->ctx, ATTEST_ERR_USAGE, "'%s' is not a region name", r);
 	for (i = 0; i < c->n_regions; i++)
 		if (strcmp(c->regions[i], r) == 0)
@@ -299,7 +324,7 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	json_array_foreach(f.list, i, r) {
 		const char *name = json_string_value(json_object_get(r, "RegionName"));
 
-		if (name && valid_region(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
+		if (name && aws_region_valid(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
 			break;
 	}
 	json_decref(f.list);
@@ -618,6 +643,7 @@ out:
 	json_decref(accounts);
 	json_decref(c.log);
 	json_decref(c.keep);
+	json_decref(c.seen);
 	if (c.body)
 		fclose(c.body);
 	return rc;

@@ -118,6 +118,7 @@ struct aws_collector {
 	aws_typeset attempted, failed;
 	json_t *log;               /* the collection log */
 	json_t *keep;              /* values services share until the end */
+	json_t *seen;              /* aws_seen()'s keys; NULL until the first */
 	unsigned long resources;
 	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
@@ -159,6 +160,15 @@ void aws_renew_role(struct aws_collector *c);
 /* Adds region r to c's list (owned by c) unless it is there; fails when r
  * is not a region name. */
 attest_rc aws_add_region(struct aws_collector *c, const char *r);
+
+/* True when r is a region name (lower-case letters, digits, '-'): safe in
+ * a host name. */
+bool aws_region_valid(const char *s);
+/* True when r is one of the regions c collects. */
+bool aws_region_collected(const struct aws_collector *c, const char *r);
+/* True when key was passed before for c (a resource that several regions
+ * list, written once); false the first time. */
+bool aws_seen(struct aws_collector *c, const char *key);
 
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);

@@ -559,6 +559,7 @@ out:
 		aws_credentials_release(&m->c.cred);
 		free(m->c.account);
 		json_decref(m->c.keep);
+		json_decref(m->c.seen);
 		free(m->name);
 		free(m->role_arn);
 		for (j = 0; j < m->c.n_regions; j++)
