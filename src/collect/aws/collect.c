@@ -199,7 +199,7 @@ regions_done(struct aws_op *op, const struct aws_reply *r)
 	doc = aws_reply_xml(op, r);
 	n = doc ? aws_xml_find(xmlDocGetRootElement(doc), "regionInfo") : NULL;
 	if (n)
-		f->list = aws_xml_list_to_json(n, AWS_XML_EC2);
+		f->list = aws_xml_list_to_json_op(n, "2016-11-15", "DescribeRegions", AWS_XML_EC2);
 	else if (doc)
 		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
 	xmlFreeDoc(doc);
@@ -269,7 +269,7 @@ static attest_rc
 identify(struct aws_collector *c, char *partition, size_t size)
 {
 	struct first f = {0};
-	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0};
+	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0, NULL};
 	const char *p, *e;
 	size_t i;
 
@@ -303,7 +303,7 @@ static attest_rc
 find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 {
 	struct first f = {0};
-	struct aws_op op = {c, "ec2", "DescribeRegions", "", 0, regions_done, &f, 0};
+	struct aws_op op = {c, "ec2", "DescribeRegions", "", 0, regions_done, &f, 0, NULL};
 	json_t *r;
 	size_t i;
 	attest_rc rc = ATTEST_OK;

@@ -149,6 +149,8 @@ struct aws_op {
 	aws_op_fn fn;
 	void *data;            /* the service's own state; not freed here */
 	long delay_ms;         /* wait before sending (polling) */
+	const char *version;   /* query protocol: the API version sent (set by
+				* aws_call_query(); its answer's model) */
 };
 
 /* Assumes c's role again when its credentials are near their expiry (a

@@ -92,7 +92,7 @@ list_fail(struct org *g, const char *code, const char *msg)
 static void
 list_request(struct org *g, const char *token)
 {
-	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0};
+	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0, NULL};
 	json_t *body = json_object();
 
 	if (!body || (token && json_object_set_new(body, "NextToken", json_string(token)))) {
@@ -265,7 +265,7 @@ regions_known(struct aws_op *op, const struct aws_reply *r)
 	else if ((doc = aws_reply_xml(op, r)) != NULL &&
 		 !(n = aws_xml_find(xmlDocGetRootElement(doc), "regionInfo")))
 		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
-	if (n && (list = aws_xml_list_to_json(n, AWS_XML_EC2)) != NULL)
+	if (n && (list = aws_xml_list_to_json_op(n, op->version, op->operation, AWS_XML_EC2)) != NULL)
 		json_array_foreach(list, i, e) {
 			const char *name = json_string_value(json_object_get(e, "RegionName"));
 
@@ -327,7 +327,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	g->assumed++;
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
 	if (g->member_regions) {
-		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0};
+		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0, NULL};
 
 		snprintf(rop.region, sizeof(rop.region), "%s", m->c.home_region);
 		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK) {
@@ -358,7 +358,7 @@ static void
 assume(struct org *g, struct member *m)
 {
 	struct aws_collector *c = g->caller;
-	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0};
+	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0, NULL};
 	struct attest_buf arn, params;
 
 	/* The account's collector: its own credentials, endpoints and kept

@@ -1,13 +1,17 @@
 /*
  * The query and REST-XML protocols (IAM, STS, EC2, S3, SNS, RDS,
  * CloudWatch): parsing an answer safely with libxml2 and turning its
- * elements into JSON in the API's documented shape. XML carries no types,
- * so the members that the APIs define as numbers or booleans are known by
- * name here; lists are recognised by their member elements (<member>,
- * <item>, and the element names RDS and S3 use); EC2's camelCase wire names
- * are mapped back to the API's member names (what botocore calls
- * locationName). A DOCTYPE is refused and entities are never expanded: an
- * answer is data, and nothing in it may make the parser fetch or grow.
+ * elements into JSON in the API's documented shape. The query-protocol
+ * operations attest calls are converted by their service model
+ * (protocol_model.c, model.h); what is here converts without one: S3's
+ * REST-XML answers, and elements a model does not know. XML carries no
+ * types, so the members that those APIs define as numbers or booleans are
+ * known by name here; lists are recognised by their member elements
+ * (<member>, <item>, and the element names RDS and S3 use); EC2's camelCase
+ * wire names are mapped back to the API's member names (what botocore
+ * calls locationName). A DOCTYPE is refused and entities are never
+ * expanded: an answer is data, and nothing in it may make the parser fetch
+ * or grow.
  */
 #include "config.h"
 
@@ -487,4 +491,15 @@ aws_xml_list_to_json(xmlNodePtr node, enum aws_xml_style style)
 	if (!first_elem(node))
 		return json_array();
 	return convert_list(node, name, style);
+}
+
+json_t *
+aws_xml_convert_unknown(xmlNodePtr node, const char *parent, enum aws_xml_style style, char *key,
+			size_t key_size)
+{
+	char buf[128];
+
+	snprintf(key, key_size, "%s",
+		 api_name(style, parent, (const char *)node->name, buf, sizeof(buf)));
+	return convert(node, key, style);
 }

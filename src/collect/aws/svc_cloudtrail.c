@@ -189,7 +189,7 @@ void
 svc_cloudtrail_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "cloudtrail", "DescribeTrails", "", TB(T_CT_TRAIL), trails_done,
-			    NULL, 0};
+			    NULL, 0, NULL};
 
 	aws_attempt(c, TB(T_CT_TRAIL));
 	snprintf(op.region, sizeof(op.region), "%s", region);
