@@ -126,3 +126,55 @@ jq_is "$WORK/tr4h.json" '.collected_types | index("AWS::CloudTrail::Trail")' nul
 grep -q "evil" "$WORK/server.err" && fail "a request went to the bogus home region"
 stop_server
 case_end
+
+# ---- 14: query-protocol names and types from the service models ---------
+# The server puts its query answers into the element names of botocore's
+# models (tests/aws-server/wire.py): EC2's <reason>, <primary>, empty
+# <hibernationOptions/>. ec2_real.json adds an instance with those members;
+# ec2_guessed.json serves it with the server's guessed names instead.
+INST=i-0a1b2c3d4e5f60718
+
+# real_instance FILE: the instance's members have the API's names and types.
+real_instance() {
+	tail -n +2 "$1" | jq -c 'select(.id == "'$INST'") | .configuration' >"$WORK/inst.json"
+	jq_is "$WORK/inst.json" '.StateTransitionReason' "User initiated (2026-11-01 10:21:00 GMT)"
+	jq_is "$WORK/inst.json" 'has("Reason")' false
+	jq_is "$WORK/inst.json" '[.NetworkInterfaces[0].PrivateIpAddresses[].Primary] | map(type + ":" + tostring) | join(",")' \
+		"boolean:true,boolean:false"
+	jq_is "$WORK/inst.json" '[.HibernationOptions, .MaintenanceOptions] | map(type + tostring) | join(",")' "object{},object{}"
+	jq_is "$WORK/inst.json" '[.EbsOptimized, .EnaSupport, .SourceDestCheck, .EnclaveOptions.Enabled, .NetworkInterfaces[0].Attachment.DeleteOnTermination] | map(type) | unique | join(",")' boolean
+	jq_is "$WORK/inst.json" '[.AmiLaunchIndex, .State.Code, .CpuOptions.CoreCount, .MetadataOptions.HttpPutResponseHopLimit, .NetworkInterfaces[0].Attachment.DeviceIndex] | map(type) | unique | join(",")' number
+	jq_is "$WORK/inst.json" '.NetworkInterfaces[0].Ipv6Addresses | type' array
+}
+
+case_begin "EC2 as AWS sends it: <reason> is StateTransitionReason, Primary a boolean, <hibernationOptions/> {}"
+start_server "$DATA/aws-collect/ec2_real.json"
+[ -n "$PORT" ] || fail "test server did not start: $(cat "$WORK/server.err")"
+run collect --regions us-east-1 -o "$WORK/ec2real.ndjson"
+expect_status 0
+real_instance "$WORK/ec2real.ndjson"
+stop_server
+case_end
+
+case_begin "every query-protocol resource has the names and types of its service model"
+# Every answer of the server in the models' wire names (the whole estate,
+# both regions), and the guessed names of the handlers: each configuration
+# value checked against the model's shape (tests/aws-server/model_check.py).
+if python3 -c 'import botocore' 2>/dev/null; then
+	python3 "$top_srcdir/tests/aws-server/model_check.py" "$WORK/live.ndjson" >"$WORK/mc.out" 2>&1 ||
+		fail "the collected inventory differs from the models: $(head -20 "$WORK/mc.out")"
+	n=$(sed -n 's/^checked: \([0-9]*\) resources.*/\1/p' "$WORK/mc.out")
+	[ "${n:-0}" -gt 150 ] || fail "only ${n:-0} resources checked"
+	python3 "$top_srcdir/tests/aws-server/model_check.py" "$WORK/ec2real.ndjson" >"$WORK/mc2.out" 2>&1 ||
+		fail "the real-shaped instance differs from the model: $(head -20 "$WORK/mc2.out")"
+	start_server "$DATA/aws-collect/ec2_guessed.json"
+	run collect --regions us-east-1 -o "$WORK/ec2guess.ndjson"
+	expect_status 0
+	real_instance "$WORK/ec2guess.ndjson"
+	python3 "$top_srcdir/tests/aws-server/model_check.py" "$WORK/ec2guess.ndjson" >"$WORK/mc3.out" 2>&1 ||
+		fail "guessed names: the inventory differs from the models: $(head -20 "$WORK/mc3.out")"
+	stop_server
+else
+	echo "# botocore (python3-botocore) not installed: the model comparison is skipped"
+fi
+case_end
