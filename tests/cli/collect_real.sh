@@ -167,6 +167,14 @@ if python3 -c 'import botocore' 2>/dev/null; then
 	[ "${n:-0}" -gt 150 ] || fail "only ${n:-0} resources checked"
 	python3 "$top_srcdir/tests/aws-server/model_check.py" "$WORK/ec2real.ndjson" >"$WORK/mc2.out" 2>&1 ||
 		fail "the real-shaped instance differs from the model: $(head -20 "$WORK/mc2.out")"
+	# The whole estate served with the handlers' guessed names: the same
+	# inventory as with the models' names.
+	start_server "$DATA/aws-collect/guessed_names.json"
+	run collect -o "$WORK/guessed.ndjson"
+	expect_status 0
+	tail -n +2 "$WORK/live.ndjson" | jq -c "$NORM"'norm' | jq -S -s 'sort_by(.type, .id, .region)' >"$WORK/a"
+	tail -n +2 "$WORK/guessed.ndjson" | jq -c "$NORM"'norm' | jq -S -s 'sort_by(.type, .id, .region)' >"$WORK/b"
+	cmp -s "$WORK/a" "$WORK/b" || fail "guessed and model wire names differ: $(diff "$WORK/a" "$WORK/b" | head -10)"
 	start_server "$DATA/aws-collect/ec2_guessed.json"
 	run collect --regions us-east-1 -o "$WORK/ec2guess.ndjson"
 	expect_status 0

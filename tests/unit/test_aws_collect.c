@@ -382,21 +382,35 @@ test_xml_query_types(void)
 static void
 test_xml_ec2_names(void)
 {
-	json_t *v = xml_json(
+	const char *text =
 		"<DescribeInstancesResponse><reservationSet><item><groupSet/><instancesSet><item>"
 		"<instanceId>i-1</instanceId><instanceState><code>16</code><name>running</name>"
 		"</instanceState><groupSet><item><groupId>sg-1</groupId></item></groupSet>"
 		"<ipAddress>1.2.3.4</ipAddress><tagSet/></item></instancesSet></item></reservationSet>"
-		"</DescribeInstancesResponse>",
-		AWS_XML_EC2, NULL);
-	char *s = json_dumps(v, JSON_COMPACT);
+		"</DescribeInstancesResponse>";
+	attest_ctx *ctx = attest_ctx_new();
+	xmlDocPtr doc = NULL;
+	json_t *v;
+	char *s;
 
+	CU_ASSERT_FATAL(aws_xml_parse(ctx, "t", text, strlen(text), &doc) == ATTEST_OK);
+	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeInstances",
+			       AWS_XML_EC2);
+	s = json_dumps(v, JSON_COMPACT);
 	CU_ASSERT_STRING_EQUAL(s, "{\"Reservations\":[{\"Groups\":[],\"Instances\":[{\"InstanceId\":"
 				  "\"i-1\",\"State\":{\"Code\":16,\"Name\":\"running\"},"
 				  "\"SecurityGroups\":[{\"GroupId\":\"sg-1\"}],\"PublicIpAddress\":"
 				  "\"1.2.3.4\",\"Tags\":[]}]}]}");
 	free(s);
 	json_decref(v);
+	/* Without a model (an operation it does not have), a wire name gets an
+	 * upper-case first letter. */
+	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeNothing",
+			       AWS_XML_EC2);
+	CU_ASSERT(json_is_array(json_object_get(v, "ReservationSet")));
+	json_decref(v);
+	xmlFreeDoc(doc);
+	attest_ctx_free(ctx);
 }
 
 /* Issue 10, item 14: an EC2 answer as AWS sends it (the documented

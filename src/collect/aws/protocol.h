@@ -51,10 +51,9 @@ json_t *aws_xml_to_json_op(xmlNodePtr node, const char *version, const char *ope
 /* node: a list member of operation's output structure (by its wire name). */
 json_t *aws_xml_list_to_json_op(xmlNodePtr node, const char *version, const char *operation,
 				enum aws_xml_style style);
-/* Converts node without a model, as a member of the element whose API name
- * is parent (NULL: none); its own API name goes into key. */
-json_t *aws_xml_convert_unknown(xmlNodePtr node, const char *parent, enum aws_xml_style style,
-				char *key, size_t key_size);
+/* Converts node without a model; its API name goes into key. */
+json_t *aws_xml_convert_unknown(xmlNodePtr node, enum aws_xml_style style, char *key,
+				size_t key_size);
 
 /* ---- JSON ---- */
 

@@ -129,8 +129,7 @@ map_entry(json_t *obj, xmlNodePtr e, const struct aws_model_shape *s, enum aws_x
 }
 
 static json_t *
-convert_struct(xmlNodePtr node, const struct aws_model_shape *s, const char *name,
-	       enum aws_xml_style style)
+convert_struct(xmlNodePtr node, const struct aws_model_shape *s, enum aws_xml_style style)
 {
 	json_t *obj = json_object(), *v, *arr;
 	const struct aws_model_member *m;
@@ -142,7 +141,7 @@ convert_struct(xmlNodePtr node, const struct aws_model_shape *s, const char *nam
 		if (!is_elem(c))
 			continue;
 		if (!(m = member(s, (const char *)c->name))) {
-			v = aws_xml_convert_unknown(c, name, style, key, sizeof(key));
+			v = aws_xml_convert_unknown(c, style, key, sizeof(key));
 			if (!v || json_object_set_new(obj, key, v) != 0)
 				goto fail;
 			continue;
@@ -181,7 +180,7 @@ convert(xmlNodePtr node, int shape, enum aws_xml_style style)
 
 	switch (s->kind) {
 	case AWS_M_STRUCT:
-		return convert_struct(node, s, (const char *)node->name, style);
+		return convert_struct(node, s, style);
 	case AWS_M_LIST:
 		if (!(out = json_array()))
 			return NULL;
@@ -206,7 +205,7 @@ convert(xmlNodePtr node, int shape, enum aws_xml_style style)
 		if (has_elems(node)) {
 			char key[128];
 
-			return aws_xml_convert_unknown(node, NULL, style, key, sizeof(key));
+			return aws_xml_convert_unknown(node, style, key, sizeof(key));
 		}
 		return scalar(node, s->kind);
 	}
