@@ -157,7 +157,8 @@ convert_struct(xmlNodePtr node, const struct aws_model_shape *s, enum aws_xml_st
 			if (t->kind == AWS_M_MAP) {
 				if (!map_entry(arr, c, t, style))
 					goto fail;
-			} else if (!(v = convert(c, t->a, style)) || json_array_append_new(arr, v) != 0) {
+			} else if (!(v = convert(c, t->a, style)) ||
+				   json_array_append_new(arr, v) != 0) {
 				goto fail;
 			}
 			continue;

@@ -138,12 +138,14 @@ trail_start(struct aws_op *op, json_t *e, const char *arn, const char *home)
 		trail_step(c, t);
 	f.operation = "GetEventSelectors";
 	f.fn = selectors_done;
-	if (aws_call_json_obj(&f, CT_TARGET "GetEventSelectors", json_pack("{s:s}", "TrailName", arn)))
+	if (aws_call_json_obj(&f, CT_TARGET "GetEventSelectors",
+			      json_pack("{s:s}", "TrailName", arn)))
 		trail_step(c, t);
 	f.operation = "ListTags";
 	f.fn = tags_done;
 	f.types = 0; /* tags are labels; their absence judges nothing */
-	if (aws_call_json_obj(&f, CT_TARGET "ListTags", json_pack("{s:[s]}", "ResourceIdList", arn)))
+	if (aws_call_json_obj(&f, CT_TARGET "ListTags",
+			      json_pack("{s:[s]}", "ResourceIdList", arn)))
 		trail_step(c, t);
 }
 
