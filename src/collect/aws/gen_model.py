@@ -12,10 +12,12 @@ member name, as AWS Config and the JSON APIs spell it -, list and map
 element shapes, and the scalar types boolean, integer, float, timestamp,
 string, blob). protocol_model.c converts answers with it.
 
-It also writes, for each operation, an answer generated from the model (every
-member set, lists of one item, and a second answer whose structures and lists
-are empty elements) with the JSON the model says it means, which
-tests/unit/test_aws_collect.c converts and compares.
+It also writes, for each operation, answers generated from the model with the
+JSON the model says they mean, which tests/unit/test_aws_collect.c converts
+and compares: every member set (lists of one item); every top-level
+structure and list an empty element; and every member set except the small
+ones (structures of scalars, lists of scalars), sent as empty elements at
+every depth (EC2's <hibernationOptions/>).
 
 Regenerate (Debian: apt-get install python3-botocore):
     python3 src/collect/aws/gen_model.py [BOTOCORE_DATA_DIR]
@@ -116,10 +118,24 @@ def cstr(s):
 
 # ---- sample answers, for the tests ----
 
-def sample(model, name, stack, empty):
-    """(xml inner text, json value) of shape name; None to leave it out."""
+def small(model, name):
+    """A structure of scalars, or a list of scalars."""
+    sh = model["shapes"][name]
+    if sh["type"] == "structure":
+        return all(model["shapes"][r["shape"]]["type"] not in ("structure", "list", "map")
+                   for r in sh.get("members", {}).values())
+    if sh["type"] == "list":
+        return model["shapes"][sh["member"]["shape"]]["type"] not in ("structure", "list", "map")
+    return False
+
+
+def sample(model, name, stack, empty, inner=False):
+    """(xml inner text, json value) of shape name; None to leave it out.
+    inner: small structures and lists, at any depth, are empty elements."""
     sh = model["shapes"][name]
     t = sh["type"]
+    if inner and not empty and len(stack) > 1 and small(model, name):
+        empty = True
     if name in stack or len(stack) > 12:
         return None
     stack = stack + [name]
@@ -129,7 +145,7 @@ def sample(model, name, stack, empty):
         xml, obj = "", {}
         for m, ref in sh.get("members", {}).items():
             target = model["shapes"][ref["shape"]]
-            s = sample(model, ref["shape"], stack, False)
+            s = sample(model, ref["shape"], stack, False, inner)
             if s is None:
                 continue
             wire = ref.get("locationName", m)
@@ -137,13 +153,13 @@ def sample(model, name, stack, empty):
                 item = target["member"].get("locationName", wire)
                 xml += s[0].replace("<@>", "<%s>" % item).replace("</@>", "</%s>" % item)
             else:
-                xml += "<%s>%s</%s>" % (wire, s[0], wire)
+                xml += "<%s>%s</%s>" % (wire, s[0], wire) if s[0] else "<%s/>" % wire
             obj[m] = s[1]
         return xml, obj
     if t == "list":
         if empty:
             return "", []
-        s = sample(model, sh["member"]["shape"], stack, False)
+        s = sample(model, sh["member"]["shape"], stack, False, inner)
         if s is None:
             return "", []
         item = "@" if sh.get("flattened") else sh["member"].get("locationName", "member")
@@ -151,7 +167,7 @@ def sample(model, name, stack, empty):
     if t == "map":
         if empty:
             return "", {}
-        v = sample(model, sh["value"]["shape"], stack, False)
+        v = sample(model, sh["value"]["shape"], stack, False, inner)
         if v is None:
             return "", {}
         kn = sh["key"].get("locationName", "key")
@@ -169,7 +185,7 @@ def sample(model, name, stack, empty):
     return escape(v), v
 
 
-def case(model, version, op, empty):
+def case(model, version, op, empty, inner=False):
     o = model["operations"][op]
     out = o["output"]["shape"]
     ec2 = model["metadata"]["protocol"] == "ec2"
@@ -179,7 +195,7 @@ def case(model, version, op, empty):
         target = model["shapes"][ref["shape"]]
         if empty and target["type"] not in ("structure", "list", "map"):
             continue
-        s = sample(model, ref["shape"], [out], empty)
+        s = sample(model, ref["shape"], [out], empty, inner)
         if s is None:
             continue
         wire = ref.get("locationName", m)
@@ -196,7 +212,8 @@ def case(model, version, op, empty):
         wrapper = o["output"].get("resultWrapper", op + "Result")
         doc = ('<%sResponse xmlns="%s"><%s>%s</%s><ResponseMetadata><RequestId>r</RequestId>'
                "</ResponseMetadata></%sResponse>" % (op, ns, wrapper, xml, wrapper, op))
-    return {"version": version, "operation": op, "empty": empty, "xml": doc, "json": obj}
+    return {"version": version, "operation": op, "empty": "top" if empty else "inner" if inner else "none",
+            "xml": doc, "json": obj}
 
 
 def main():
@@ -216,6 +233,7 @@ def main():
             if out:
                 cases.append(case(model, version, op, False))
                 cases.append(case(model, version, op, True))
+                cases.append(case(model, version, op, False, True))
     lines = ["/*",
              " * Generated by src/collect/aws/gen_model.py from botocore %s's service" % botocore.__version__,
              " * models: do not edit; regenerate with",
