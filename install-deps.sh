@@ -11,7 +11,7 @@ libcunit1-dev
 sqlite3 jq libxml2-utils python3-jsonschema ca-certificates git
 fonts-dejavu-core qpdf poppler-utils
 zlib1g-dev openssl
-python3
+python3 python3-botocore
 "
 # Optional, used when present: clang (libFuzzer targets run briefly in the tests);
 # npm (the live-collection test runs the s3rver S3 emulator from npm).
