@@ -394,6 +394,21 @@ scan_columns(FILE *fp, const char *scan_id, const char *as_of)
 	}
 }
 
+/* The last column of a period package's register row: whether the entry
+ * was in force on the day of the configuration judged (as_of), whatever the
+ * day the scan ran: granted on or before that day (when the date is known)
+ * and expiring on or after it, as the engine judges expiry. */
+static void
+as_of_column(FILE *fp, const char *as_of, const char *granted, const char *expires)
+{
+	if (!as_of)
+		return;
+	fputs((!*granted || strncmp(granted, as_of, 10) <= 0) && strncmp(expires, as_of, 10) >= 0
+		      ? ",yes"
+		      : ",no",
+	      fp);
+}
+
 attest_rc
 pkg_exception_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *fp, size_t *n,
 		   size_t *lapsed)
@@ -421,7 +436,9 @@ pkg_exception_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *
 		pkg_csv(fp, state, ",");
 		pkg_csv(fp, active ? "no" : "yes", ",");
 		fprintf(fp, "%lld,", (long long)sqlite3_column_int64(st, 8));
-		pkg_csv(fp, report_text(st, 9), "\n");
+		pkg_csv(fp, report_text(st, 9), "");
+		as_of_column(fp, as_of, report_text(st, 5), report_text(st, 6));
+		fputc('\n', fp);
 		(*n)++;
 		*lapsed += !active;
 	}
@@ -459,7 +476,9 @@ pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE
 		pkg_csv(fp, state, ",");
 		pkg_csv(fp, active ? "no" : "yes", ",");
 		for (i = 6; i < 10; i++)
-			pkg_csv(fp, report_text(st, i), i < 9 ? "," : "\n");
+			pkg_csv(fp, report_text(st, i), i < 9 ? "," : "");
+		as_of_column(fp, as_of, report_text(st, 3), report_text(st, 4));
+		fputc('\n', fp);
 		(*n)++;
 		*lapsed += !active;
 	}

@@ -241,7 +241,8 @@ write_lists(struct period *pd)
 		else if (k == 1)
 			fputs("from,to,days,between\n", fp);
 		else
-			fprintf(fp, "scan,as_of,%s",
+			fprintf(fp, "scan,as_of,%.*s,in_force_on_as_of\n",
+				(int)strlen(k == 2 ? PKG_EXCEPTIONS_HEADER : PKG_ATTESTATIONS_HEADER) - 1,
 				k == 2 ? PKG_EXCEPTIONS_HEADER : PKG_ATTESTATIONS_HEADER);
 		for (i = 0; k == 0 && i < pd->n; i++)
 			fprintf(fp, "%zu,%s,%s,%s,%lld,scans/%03zu-%s/\n", i + 1, pd->s[i].id,
@@ -287,10 +288,12 @@ static const char *const folders[] = {
 	"was evaluated ('removed'), and the days between. A finding that became excepted is "
 	"not fixed",
 	"period/exceptions.csv",
-	"the exceptions in force on each scan date: one row per scan and exception, with its "
-	"state ('in force' or 'lapsed on DATE') and lapsed (yes/no)",
+	"the exceptions of each scan: one row per scan and exception, with its state when the "
+	"scan ran ('in force' or 'lapsed on DATE'), lapsed (yes/no), and in_force_on_as_of: "
+	"whether it was approved by and not expired on the date of the configuration judged",
 	"period/attestations.csv",
-	"the attestations of manual controls on each scan date, lapsed ones flagged the same way",
+	"the attestations of manual controls of each scan, flagged the same way (attested by "
+	"and not expired on the as_of date)",
 	"period/cadence-gaps.csv",
 	"every stretch longer than the cadence without a scan (see Warnings and limitations)",
 	PKG_CERTIFICATE,
