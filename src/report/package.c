@@ -152,20 +152,10 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 {
 	struct pkg_readme r = {0};
 	struct attest_buf about, notes;
-	const char *const *f;
-	const char *kept[2 * (sizeof(folders) / sizeof(*folders))];
-	size_t n = 0;
 	attest_rc rc;
 
 	attest_buf_init(&about, 1u << 16);
 	attest_buf_init(&notes, 1u << 16);
-	for (f = folders; f[0]; f += 2)
-		if (cert || strcmp(f[0], PKG_CERTIFICATE) != 0) {
-			kept[n++] = f[0];
-			kept[n++] = f[1];
-		}
-	kept[n++] = NULL;
-	kept[n] = NULL;
 	attest_buf_printf(&about,
 			  "The audit package of attest scan %s of scope %s: the configuration as "
 			  "of %s (scanned %s), %lld resources, judged against every framework of "
@@ -202,7 +192,8 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 	}
 	r.title = "attest audit package";
 	r.about = about.data;
-	r.folders = kept;
+	r.folders = folders;
+	r.cert = cert;
 	r.notes = notes.len ? notes.data : NULL;
 	r.evidence_digests = true;
 	if (ev->example_file[0]) {

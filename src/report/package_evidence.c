@@ -348,12 +348,7 @@ write_index(struct pkg *p, struct pkg_evidence_info *info)
 		}
 		info->rows++;
 	}
-	if (src != SQLITE_DONE) {
-		rc = report_db_error(p->store, "cannot read the scan's findings");
-		goto out;
-	}
-	rc = pkg_close(p, fp, PKG_INDEX);
-	fp = NULL;
+	rc = pkg_close_query(p, &fp, PKG_INDEX, src, "cannot read the scan's findings");
 out:
 	if (fp)
 		fclose(fp);

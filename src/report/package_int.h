@@ -145,6 +145,11 @@ attest_rc pkg_seal(struct pkg *p, json_t *manifest, const char *out_path, time_t
  * and PKG_SUMS_SIG, which l must hold sorted by path). */
 attest_rc pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct attest_buf *out);
 
+/* Ends a file written from the rows of a query: when the query did not run
+ * to its end (src is not SQLITE_DONE) the store's error, naming what; else
+ * closes *fp. *fp is NULL after a close. */
+attest_rc pkg_close_query(struct pkg *p, FILE **fp, const char *rel, int src, const char *what);
+
 /* One CSV field of s (quoted when needed; runs of white space, newlines
  * included, become one space), then sep ("," or "\n"). */
 void pkg_csv(FILE *fp, const char *s, const char *sep);
@@ -168,7 +173,9 @@ attest_rc pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *a
 struct pkg_readme {
 	const char *title;      /* first line */
 	const char *about;      /* paragraph on what the package covers */
-	const char *const *folders; /* pairs: path, what it holds; NULL-terminated */
+	const char *const *folders; /* pairs: path, what it holds; NULL-terminated;
+				     * PKG_CERTIFICATE's pair is left out unless cert */
+	bool cert;
 	const char *notes;      /* paragraphs on limitations and warnings, or NULL */
 	bool evidence_digests;  /* index.csv and evidence/checks present */
 	const char *example_file; /* one evidence line as a worked example, or NULL */

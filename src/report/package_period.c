@@ -307,20 +307,12 @@ write_readme(struct period *pd)
 {
 	struct pkg_readme r = {0};
 	struct attest_buf about, notes;
-	const char *kept[sizeof(folders) / sizeof(*folders)];
 	json_t *g;
-	size_t i, n = 0;
+	size_t i;
 	attest_rc rc;
 
 	attest_buf_init(&about, 1u << 16);
 	attest_buf_init(&notes, 1u << 20);
-	for (i = 0; folders[i]; i += 2)
-		if (pd->o->cert_path || strcmp(folders[i], PKG_CERTIFICATE) != 0) {
-			kept[n++] = folders[i];
-			kept[n++] = folders[i + 1];
-		}
-	kept[n++] = NULL;
-	kept[n] = NULL;
 	attest_buf_printf(&about,
 			  "The period audit package of scope %s for %s..%s: the %zu scans whose "
 			  "configuration dates (as_of) fall in the period, from %s to %s. %zu "
@@ -353,7 +345,8 @@ write_readme(struct period *pd)
 	}
 	r.title = "attest period audit package";
 	r.about = about.data;
-	r.folders = kept;
+	r.folders = folders;
+	r.cert = pd->o->cert_path != NULL;
 	r.notes = notes.data;
 	rc = pkg_write_readme(&pd->p, &r);
 out:

@@ -154,7 +154,8 @@ pkg_write_readme(struct pkg *p, const struct pkg_readme *r)
 	heading(fp, "What each file and folder holds");
 	folder(fp, PKG_README, "this file");
 	for (f = r->folders; f[0]; f += 2)
-		folder(fp, f[0], f[1]);
+		if (r->cert || strcmp(f[0], PKG_CERTIFICATE) != 0)
+			folder(fp, f[0], f[1]);
 	folder(fp, PKG_MANIFEST,
 	       "what the package holds, for programs: its subject, the reports, the signing key's "
 	       "SHA-256, and every other file with its SHA-256 and size");

@@ -119,6 +119,18 @@ pkg_encode(const char *s, char *out, size_t size)
 	out[o] = '\0';
 }
 
+attest_rc
+pkg_close_query(struct pkg *p, FILE **fp, const char *rel, int src, const char *what)
+{
+	attest_rc rc;
+
+	if (src != SQLITE_DONE)
+		return report_db_error(p->store, what);
+	rc = pkg_close(p, *fp, rel);
+	*fp = NULL;
+	return rc;
+}
+
 void
 pkg_csv(FILE *fp, const char *s, const char *sep)
 {

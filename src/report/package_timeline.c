@@ -108,12 +108,7 @@ write_controls(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t 
 			goto out;
 		}
 	}
-	if (src != SQLITE_DONE) {
-		rc = report_db_error(p->store, "cannot read the period's controls");
-		goto out;
-	}
-	rc = pkg_close(p, fp, rel);
-	fp = NULL;
+	rc = pkg_close_query(p, &fp, rel, src, "cannot read the period's controls");
 out:
 	if (fp)
 		fclose(fp);
@@ -252,12 +247,7 @@ write_fixes(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t *fi
 		if (i < n)
 			w.state[i] = sqlite3_column_int(st, 6) ? 1 : sqlite3_column_int(st, 7) ? 2 : 0;
 	}
-	if (src != SQLITE_DONE) {
-		rc = report_db_error(p->store, "cannot read the period's findings");
-		goto out;
-	}
-	rc = pkg_close(p, fp, rel);
-	fp = NULL;
+	rc = pkg_close_query(p, &fp, rel, src, "cannot read the period's findings");
 out:
 	if (fp)
 		fclose(fp);
