@@ -307,28 +307,44 @@ out:
 	return rc;
 }
 
-/* The digests of every file written so far, sorted by path. */
+/* Adds rel, a file of the package, with its digest to l. */
 static attest_rc
-list_files(struct pkg *p, struct pkg_listing *l)
+add_entry(struct pkg *p, struct pkg_listing *l, const char *rel)
 {
 	char full[4096];
 	struct pkg_entry *e;
+	attest_rc rc;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct pkg_entry *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return attest_nomem(p->ctx);
+		l->v = v;
+		l->cap = cap;
+	}
+	e = &l->v[l->n];
+	if ((rc = pkg_full_path(p, rel, full, sizeof(full))) != ATTEST_OK ||
+	    (rc = pkg_file_digest(p->ctx, full, e->sha256, &e->bytes)) != ATTEST_OK)
+		return rc;
+	if (!(e->path = attest_strdup(rel)))
+		return attest_nomem(p->ctx);
+	l->n++;
+	return ATTEST_OK;
+}
+
+/* The digests of the files written from the first'th on, added to l, which
+ * is then sorted by path. */
+static attest_rc
+list_files(struct pkg *p, struct pkg_listing *l, size_t first)
+{
 	size_t i;
 	attest_rc rc;
 
-	qsort(p->files, p->n_files, sizeof(*p->files), cmp_str);
-	if (!(l->v = calloc(p->n_files ? p->n_files : 1, sizeof(*l->v))))
-		return attest_nomem(p->ctx);
-	l->cap = p->n_files;
-	for (i = 0; i < p->n_files; i++) {
-		e = &l->v[l->n];
-		if ((rc = pkg_full_path(p, p->files[i], full, sizeof(full))) != ATTEST_OK ||
-		    (rc = pkg_file_digest(p->ctx, full, e->sha256, &e->bytes)) != ATTEST_OK)
+	for (i = first; i < p->n_files; i++)
+		if ((rc = add_entry(p, l, p->files[i])) != ATTEST_OK)
 			return rc;
-		if (!(e->path = attest_strdup(p->files[i])))
-			return attest_nomem(p->ctx);
-		l->n++;
-	}
 	qsort(l->v, l->n, sizeof(*l->v), cmp_entry);
 	return ATTEST_OK;
 }
@@ -398,7 +414,7 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 	struct attest_buf sums;
 	json_t *files = json_array();
 	char *text = NULL;
-	size_t i;
+	size_t i, first;
 	attest_rc rc;
 
 	pkg_listing_init(&l);
@@ -407,8 +423,9 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 		rc = attest_nomem(p->ctx);
 		goto out;
 	}
-	if ((rc = list_files(p, &l)) != ATTEST_OK)
+	if ((rc = list_files(p, &l, 0)) != ATTEST_OK)
 		goto out;
+	first = p->n_files;
 	for (i = 0; i < l.n; i++)
 		if (json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "path", l.v[i].path,
 							   "sha256", l.v[i].sha256, "bytes",
@@ -423,9 +440,7 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 	if ((rc = write_signed(p, PKG_MANIFEST, PKG_SIGNATURE, text, strlen(text))) != ATTEST_OK)
 		goto out;
 	/* SHA256SUMS covers the manifest and its signature as well. */
-	pkg_listing_release(&l);
-	pkg_listing_init(&l);
-	if ((rc = list_files(p, &l)) != ATTEST_OK || (rc = pkg_sums_text(p->ctx, &l, &sums)) != ATTEST_OK ||
+	if ((rc = list_files(p, &l, first)) != ATTEST_OK || (rc = pkg_sums_text(p->ctx, &l, &sums)) != ATTEST_OK ||
 	    (rc = write_signed(p, PKG_SUMS, PKG_SUMS_SIG, sums.data ? sums.data : "", sums.len)) !=
 		    ATTEST_OK)
 		goto out;
