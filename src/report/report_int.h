@@ -59,4 +59,9 @@ const char *report_gap_call(sqlite3_stmt *st, char *buf, size_t size);
 attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out,
 			   const char *indent);
 
+/* s with every run of white space folded to one space and none at either
+ * end (text a person wrote in an indented XML file, such as a justification),
+ * into b (reset first); NULL when b overflows. */
+const char *report_fold_space(struct attest_buf *b, const char *s);
+
 #endif

@@ -286,6 +286,45 @@ report_xml_references(struct report_xml *x, const json_t *refs)
 	return 0;
 }
 
+/* Appends s to b, encoded as report_control_token says. */
+static attest_rc
+token_part(struct attest_buf *b, const char *s, bool first)
+{
+	const unsigned char *p;
+	attest_rc rc = ATTEST_OK;
+
+	for (p = (const unsigned char *)s; *p && rc == ATTEST_OK; p++) {
+		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		bool plain = alpha || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-';
+
+		if (plain && (alpha || !first || p != (const unsigned char *)s))
+			rc = attest_buf_addc(b, (char)*p);
+		else
+			rc = attest_buf_printf(b, "_%02X", *p);
+	}
+	return rc;
+}
+
+const char *
+report_control_token(struct attest_buf *b, const char *framework, const char *control)
+{
+	attest_buf_reset(b);
+	if (token_part(b, framework, true) != ATTEST_OK || attest_buf_adds(b, "__") != ATTEST_OK ||
+	    token_part(b, control, false) != ATTEST_OK)
+		return NULL;
+	return b->data;
+}
+
+const char *
+report_xml_datetime(const char *date, char out[40])
+{
+	if (strlen(date) == 10)
+		snprintf(out, 40, "%sT00:00:00Z", date);
+	else
+		snprintf(out, 40, "%s", date);
+	return out;
+}
+
 /* attest's UUID namespace: itself a v5 UUID of "urn:attest" in the URL
  * namespace, fixed here so that it never changes between releases. */
 static const unsigned char attest_ns[16] = {0x3c, 0x1a, 0x7e, 0x52, 0x9b, 0x04, 0x5d, 0x2f,

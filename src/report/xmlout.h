@@ -62,6 +62,19 @@ int report_xml_references(struct report_xml *x, const json_t *refs);
  * either s itself or a buffer valid until the next call. NULL on overflow. */
 const char *report_xml_clean(struct attest_buf *b, const char *s);
 
+/* The id token of a framework's control, "<framework>__<control>", each part
+ * with letters, digits, '.' and '-' kept and every other byte (and '_', the
+ * escape itself, and a leading non-letter) written as _HH: a valid OSCAL
+ * token and XML NCName, reversible, so two controls never share one.
+ * cis-aws-3.0 2.1.4 -> cis-aws-3.0__2.1.4; hipaa 164.312(a)(2)(iv) ->
+ * hipaa__164.312_28a_29_282_29_28iv_29. Into b (reset first); NULL when b
+ * overflows. */
+const char *report_control_token(struct attest_buf *b, const char *framework,
+				 const char *control);
+/* An XML Schema dateTime for a stored date: "2026-09-15" becomes
+ * "2026-09-15T00:00:00Z", a full time is kept. Into out; "" for "". */
+const char *report_xml_datetime(const char *date, char out[40]);
+
 /* A version 5 (SHA-1, RFC 4122) UUID of the name "scan_id\nkind\nitem" in
  * attest's namespace: the same inputs always give the same UUID. False only
  * when the digest could not be computed. */

@@ -109,15 +109,40 @@ nman=$(jq '[.frameworks[].controls[] | select(.status == "manual")] | length' "$
 grep -q 'iam-root-access-keys-absent: AWS::IAM::AccountSummary' "$R/s.junit.xml" || fail "failing resource not listed"
 case_end
 
-case_begin "CSV: a header and one row per finding, parsed by Python's csv module"
-python3 - "$R/s.csv" "$nfind" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+case_begin "CSV: one row per (finding, control), with check title, resource name, inventory date"
+jq -c '.findings[] | [.check, .resource.id, .resource.account, .resource.region, (.controls | length)]' "$R/s.json" >"$R/fc"
+python3 - "$R/s.csv" "$R/fc" "$R/s.json" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
 import csv, json, sys
 rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
-assert rows[0][:3] == ['scan', 'check', 'status'], rows[0]
-assert len(rows) == int(sys.argv[2]) + 1, (len(rows), sys.argv[2])
-assert all(len(r) == 12 for r in rows), 'ragged row'
+head = rows[0]
+assert head == ['scan', 'as_of', 'check', 'check_title', 'status', 'severity', 'resource_type',
+                'resource_id', 'resource_name', 'arn', 'region', 'account', 'framework', 'control',
+                'exception', 'exception_justification', 'exception_approver', 'exception_expires',
+                'reason', 'evidence'], head
+assert all(len(r) == len(head) for r in rows), 'ragged row'
+col = {h: i for i, h in enumerate(head)}
+res = json.load(open(sys.argv[3]))
+# one row per (finding, control); a finding without a control has one row
+want = sum(max(1, json.loads(l)[4]) for l in open(sys.argv[2]))
+assert len(rows) - 1 == want, (len(rows) - 1, want)
+titles = {c['id']: c['title'] for c in res['checks']}
 for r in rows[1:]:
-    json.loads(r[11]) if r[11] else None
+    assert r[col['as_of']] == res['scan']['as_of'], r[col['as_of']]
+    assert r[col['check_title']] == titles[r[col['check']]], r[col['check']]
+    json.loads(r[col['evidence']]) if r[col['evidence']] else None
+# every (finding, control) pair of the JSON is a row
+pairs = {(f['check'], f['resource']['id'], c['framework'], c['control'])
+         for f in res['findings'] for c in f['controls']}
+got = {(r[col['check']], r[col['resource_id']], r[col['framework']], r[col['control']])
+       for r in rows[1:] if r[col['framework']]}
+assert pairs == got, (len(pairs), len(got))
+key = lambda t, i, a, g: (t, i, a or '', g or '')
+names = {key(f['resource']['type'], f['resource']['id'], f['resource'].get('account'),
+              f['resource'].get('region')): f['resource'].get('name') for f in res['findings']}
+assert any(r[col['resource_name']] for r in rows[1:]), 'no resource name'
+for r in rows[1:]:
+    k = key(r[col['resource_type']], r[col['resource_id']], r[col['account']], r[col['region']])
+    assert r[col['resource_name']] == (names[k] or ''), k
 PY
 case_end
 
@@ -134,7 +159,7 @@ jq -r '.findings[].resource.id' "$R/h.json" | sort -u >"$R/ids.json"
 python3 - "$R/h.csv" "$R/ids.json" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
-ids = sorted(set(r[5] for r in rows[1:]))
+ids = sorted(set(r[7] for r in rows[1:]))
 want = sorted(set(open(sys.argv[2], encoding='utf-8').read().splitlines()))
 assert ids == want, (ids, want)
 for hostile in ["'; DROP TABLE resources; --", '"quoted" bucket', '\u00fcnic\u00f8de-\u2603', '%s%n%x']:
@@ -159,7 +184,7 @@ expect_status 0
 python3 - "$R/f.csv" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))
-ids = set(r[5] for r in rows[1:])
+ids = set(r[7] for r in rows[1:])
 assert ids == {"'=HYPERLINK(\"http://x\")", "'@SUM(1+1)"}, ids
 for r in rows[1:]:
     for cell in r:
