@@ -148,7 +148,7 @@ report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char
 		}
 		fprintf(out, "%s\n%s  ", first ? "" : ",", indent);
 		first = false;
-		json_dumpf(g, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_dumpf(g, out, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS);
 		json_decref(g);
 	}
 	sqlite3_finalize(st);

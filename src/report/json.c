@@ -258,7 +258,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 		}
 		fputs(first ? "\n    " : ",\n    ", out);
 		first = false;
-		json_dumpf(f, out, JSON_COMPACT);
+		json_dumpf(f, out, JSON_COMPACT | REPORT_JSON_REALS);
 		json_decref(f);
 	}
 	sqlite3_finalize(st);
@@ -272,7 +272,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 static void
 put_member(FILE *out, const char *key, const json_t *v)
 {
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY | REPORT_JSON_REALS);
 	const char *p;
 
 	fprintf(out, "  \"%s\": ", key);

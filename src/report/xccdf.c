@@ -55,9 +55,13 @@ static const char att_sql[] =
 	"   AND c.control_id = a.control_id"
 	" WHERE a.scan_id = ?1 ORDER BY a.framework, a.control_id";
 
+/* 0 framework, 1 score, 2 coverage, 3 controls passing, 4 controls scored,
+ * 5 posture, 6 controls in the posture. */
 static const char score_sql[] =
-	"SELECT framework, score, coverage, n_pass + n_attested, n_pass + n_attested + n_fail"
-	" FROM scan_frameworks WHERE scan_id = ?1 AND score IS NOT NULL ORDER BY seq, framework";
+	"SELECT f.framework, f.score, f.coverage, s.controls_passing, s.controls_scored,"
+	" s.posture, s.posture_controls FROM scan_frameworks f JOIN scan_framework_scores s"
+	"  ON s.scan_id = f.scan_id AND s.framework = f.framework"
+	" WHERE f.scan_id = ?1 ORDER BY f.seq, f.framework";
 
 static const char scores_note[] =
 	"Scores. The first score of the TestResult (system urn:xccdf:scoring:flat-unweighted) is "
@@ -65,11 +69,14 @@ static const char scores_note[] =
 	"point for each rule-result that passed, out of the rule-results that passed, failed or "
 	"erred. It counts resources: a check failing on 40 buckets loses 40 points. Excepted "
 	"findings (informational, with an override), not applicable and not checked results count "
-	"in neither. The scores with system urn:attest:scoring:FRAMEWORK are attest's own "
-	"framework score (doc/scoring.md): controls fully passing, the share of the framework's "
-	"judged controls (passing, attested or failing) whose checks all passed on every "
-	"resource, in percent; it counts controls, not resources, so the two differ. The same "
-	"figure, with its coverage, is in the target facts. "
+	"in neither. The scores with system urn:attest:scoring:FRAMEWORK are attest's "
+	"controls fully passing (doc/scoring.md), the share of the framework's judged controls "
+	"whose checks all passed on every resource: it counts controls, not resources, and one "
+	"failing resource fails its control. The scores with system "
+	"urn:attest:scoring:FRAMEWORK:posture are attest's posture, the mean of the controls' "
+	"pass shares weighted by severity: it moves with every resource fixed. Both, with the "
+	"framework's coverage, are in the target facts. The formulas: "
+	REPORT_FORMULA_SCORE "; " REPORT_FORMULA_POSTURE "; " REPORT_FORMULA_COVERAGE ". "
 	"Findings under an exception in force are in a TestResult of their own (id ending in "
 	"_exceptions), each with an override naming the approver: OpenSCAP's checker requires "
 	"every rule-result of a TestResult to carry an override once one does.";
@@ -432,25 +439,40 @@ out:
 	return -1;
 }
 
-/* Each framework's figures as facts, and its controls-passing share as a
- * score in its own system (doc/scoring.md). */
+/* Each framework's figures as facts (doc/scoring.md); a figure that could
+ * not be computed (nothing judged) is left out. */
 static int
 framework_facts(struct xccdf *c, sqlite3_stmt *sc)
 {
 	struct report_xml *x = &c->x;
-	char name[300], value[64];
+	char name[300], value[96];
+	const char *fw;
 	int src;
 
 	sqlite3_reset(sc);
 	while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
-		snprintf(name, sizeof(name), "%s:controls-passing", report_text(sc, 0));
-		snprintf(value, sizeof(value), "%d of %d controls (%.1f %%)",
-			 sqlite3_column_int(sc, 3), sqlite3_column_int(sc, 4),
-			 sqlite3_column_double(sc, 1));
+		fw = report_text(sc, 0);
+		snprintf(name, sizeof(name), "%s:controls-passing", fw);
+		if (sqlite3_column_type(sc, 1) != SQLITE_NULL)
+			snprintf(value, sizeof(value), "%d of %d controls (%.1f %%)",
+				 sqlite3_column_int(sc, 3), sqlite3_column_int(sc, 4),
+				 sqlite3_column_double(sc, 1));
+		else
+			snprintf(value, sizeof(value), "not scored: no control passed or failed");
 		TRY(fact(x, name, "string", value));
-		snprintf(name, sizeof(name), "%s:coverage", report_text(sc, 0));
-		snprintf(value, sizeof(value), "%.1f", sqlite3_column_double(sc, 2));
+		if (sqlite3_column_type(sc, 5) != SQLITE_NULL) {
+			snprintf(name, sizeof(name), "%s:posture", fw);
+			snprintf(value, sizeof(value), "%.1f", sqlite3_column_double(sc, 5));
+			TRY(fact(x, name, "number", value));
+		}
+		snprintf(name, sizeof(name), "%s:posture-controls", fw);
+		snprintf(value, sizeof(value), "%d", sqlite3_column_int(sc, 6));
 		TRY(fact(x, name, "number", value));
+		if (sqlite3_column_type(sc, 2) != SQLITE_NULL) {
+			snprintf(name, sizeof(name), "%s:coverage", fw);
+			snprintf(value, sizeof(value), "%.1f", sqlite3_column_double(sc, 2));
+			TRY(fact(x, name, "number", value));
+		}
 	}
 	return src == SQLITE_DONE ? 0 : -2;
 out:
@@ -458,27 +480,36 @@ out:
 }
 
 static int
-framework_scores(struct xccdf *c, sqlite3_stmt *sc)
+score(struct report_xml *x, const char *fw, const char *suffix, double value)
 {
-	struct report_xml *x = &c->x;
-	int src;
-
-	sqlite3_reset(sc);
-	while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
-		TRY(report_xml_start(x, "score"));
-		TRY(report_xml_attrf(x, "system", "urn:attest:scoring:%s", report_text(sc, 0)));
-		TRY(report_xml_attr(x, "maximum", "100"));
-		TRY(report_xml_textf(x, "%.1f", sqlite3_column_double(sc, 1)));
-		TRY(report_xml_end(x));
-	}
-	return src == SQLITE_DONE ? 0 : -2;
+	TRY(report_xml_start(x, "score"));
+	TRY(report_xml_attrf(x, "system", "urn:attest:scoring:%s%s", fw, suffix));
+	TRY(report_xml_attr(x, "maximum", "100"));
+	TRY(report_xml_textf(x, "%.1f", value));
+	return report_xml_end(x);
 out:
 	return -1;
 }
 
-/* The TestResult of the scan (c->excepted false: every result but the
- * excepted findings, then the attested controls, the flat score and the
- * framework scores) or of its excepted findings alone. */
+/* Each framework's controls-passing share and posture, in systems of their
+ * own; an unscored figure has no score element. */
+static int
+framework_scores(struct xccdf *c, sqlite3_stmt *sc)
+{
+	int src;
+
+	sqlite3_reset(sc);
+	while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
+		if (sqlite3_column_type(sc, 1) != SQLITE_NULL &&
+		    score(&c->x, report_text(sc, 0), "", sqlite3_column_double(sc, 1)) < 0)
+			return -1;
+		if (sqlite3_column_type(sc, 5) != SQLITE_NULL &&
+		    score(&c->x, report_text(sc, 0), ":posture", sqlite3_column_double(sc, 5)) < 0)
+			return -1;
+	}
+	return src == SQLITE_DONE ? 0 : -2;
+}
+
 static attest_rc
 write_test_result(struct xccdf *c, sqlite3_stmt *scan)
 {
