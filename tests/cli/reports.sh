@@ -322,6 +322,131 @@ else
 	skip_case "no OSCAL schema"
 fi
 
+# Exceptions and attestations in every format: a scan given the samples'
+# exceptions (two in force, one lapsed) and attestations (two in force, one
+# lapsed), each format checked against the JSON result of the same scan.
+case_begin "exceptions and attestations: one scan writes every format"
+run "$ATTEST" scan --exceptions "$top_srcdir/samples/exceptions.xml" \
+	--attestations "$top_srcdir/samples/attestations.xml" --json "$R/e.json" --xml "$R/e.xml" \
+	--oscal "$R/e.oscal.xml" --xccdf "$R/e.xccdf.xml" --junit "$R/e.junit.xml" --csv "$R/e.csv"
+expect_status 0
+cp "$WORK/out" "$R/e.summary"
+for f in e.json e.xml e.oscal.xml e.xccdf.xml e.junit.xml e.csv; do expect_file "$R/$f"; done
+case_end
+nexc=$(jq '[.findings[] | select(.status == "excepted")] | length' "$R/e.json")
+[ "$nexc" -gt 0 ] || echo "# the sample exceptions excepted nothing" >&2
+
+case_begin "exceptions and attestations: the terminal summary counts them and names the lapsed"
+inforce=$(jq '[.exceptions[] | select(.in_force)] | length' "$R/e.json")
+lapsed=$(jq -r '[.exceptions[] | select(.in_force | not) | "\(.id) (expired \(.expires))"] | join(", ")' "$R/e.json")
+nlapsed=$(jq '[.exceptions[] | select(.in_force | not)] | length' "$R/e.json")
+grep -q "exceptions    $nexc findings excepted ($inforce exceptions in force); $nlapsed exception lapsed: $lapsed" "$R/e.summary" ||
+	fail "exception line: $(grep exceptions "$R/e.summary")"
+natt=$(jq '[.attestations[] | select(.in_force)] | length' "$R/e.json")
+alapsed=$(jq -r '[.attestations[] | select(.in_force | not) | "\(.framework) \(.control) (expired \(.expires))"] | join(", ")' "$R/e.json")
+grep -q "attestations  $natt controls attested; 1 attestation lapsed: $alapsed" "$R/e.summary" ||
+	fail "attestation line: $(grep attestations "$R/e.summary")"
+case_end
+
+case_begin "exceptions and attestations: JSON lists them, text folded, excepted findings name theirs"
+jq_is "$R/e.json" '.exceptions | length' 3
+jq_is "$R/e.json" '.attestations | length' 3
+jq_is "$R/e.json" '[.exceptions[].justification, .attestations[].statement | select(test("\n|  "))] | length' 0
+jq_is "$R/e.json" '[.findings[] | select(.status == "excepted" and .exception == null)] | length' 0
+jq_is "$R/e.json" "[.exceptions[] | select(.in_force) | .matched] | add" "$nexc"
+case_end
+
+case_begin "exceptions: CSV carries the exception id, justification, approver and expiry"
+python3 - "$R/e.csv" "$R/e.json" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+res = json.load(open(sys.argv[2]))
+exc = {e['id']: e for e in res['exceptions']}
+excepted = [r for r in rows if r['status'] == 'excepted']
+assert excepted, 'no excepted row'
+for r in rows:
+    if r['status'] != 'excepted':
+        assert not r['exception'] and not r['exception_approver'], r
+        continue
+    e = exc[r['exception']]
+    assert r['exception_justification'] == e['justification'], r['exception_justification']
+    assert r['exception_approver'] == e['approver'] and r['exception_expires'] == e['expires'], r
+want = sum(max(1, len(f['controls'])) for f in res['findings'] if f['status'] == 'excepted')
+assert len(excepted) == want, (len(excepted), want)
+PY
+case_end
+
+case_begin "exceptions and attestations: native XML lists them and excepted findings name theirs"
+validate "$R/e.xml" "$top_srcdir/doc/report.xsd"
+[ "$(xcount "$R/e.xml" '//*[local-name()="exceptions"]/*')" = 3 ] || fail "exceptions missing"
+[ "$(xcount "$R/e.xml" '//*[local-name()="attestations"]/*')" = 3 ] || fail "attestations missing"
+[ "$(xcount "$R/e.xml" '//*[local-name()="finding"][@exception]')" = "$nexc" ] || fail "excepted findings without their exception"
+case_end
+
+case_begin "exceptions and attestations: XCCDF overrides by the approver, attested controls as rules"
+if [ -r "$XCCDF_XSD" ]; then
+	validate "$R/e.xccdf.xml" "$XCCDF_XSD"
+	command -v oscap >/dev/null 2>&1 && oscap_clean "$R/e.xccdf.xml"
+	python3 - "$R/e.xccdf.xml" "$R/e.json" >"$WORK/py" 2>&1 <<'PY' || fail "$(cat "$WORK/py")"
+import json, sys, xml.etree.ElementTree as ET
+NS = '{http://checklists.nist.gov/xccdf/1.2}'
+root = ET.parse(sys.argv[1]).getroot()
+res = json.load(open(sys.argv[2]))
+exc = {e['id']: e for e in res['exceptions']}
+trs = root.findall(NS + 'TestResult')
+ov = [r for tr in trs for r in tr.findall(NS + 'rule-result') if r.find(NS + 'override') is not None]
+n = len([f for f in res['findings'] if f['status'] == 'excepted'])
+assert len(ov) == n, (len(ov), n)
+for tr in trs:
+    rr = tr.findall(NS + 'rule-result')
+    with_ov = [r.find(NS + 'override') is not None for r in rr]
+    assert all(with_ov) or not any(with_ov), 'a TestResult mixes overridden and plain results'
+for r in ov:
+    o = r.find(NS + 'override')
+    assert r.findtext(NS + 'result') == o.findtext(NS + 'new-result') == 'informational'
+    assert o.findtext(NS + 'old-result') == 'fail'
+    eid = o.findtext(NS + 'remark').split()[1].rstrip(',')
+    assert o.get('authority') == exc[eid]['approver'], (o.get('authority'), eid)
+    assert exc[eid]['justification'] in o.findtext(NS + 'remark')
+att = {(a['framework'], a['control']): a for a in res['attestations']}
+rules = [r for r in root.findall(NS + 'Rule') if '_rule_control_' in r.get('id')]
+assert len(rules) == len(att), (len(rules), len(att))
+results = {r.get('idref'): r for tr in trs for r in tr.findall(NS + 'rule-result')}
+for rule in rules:
+    fw, ctl = rule.findtext(NS + 'ident'), None
+    ident = rule.find(NS + 'ident')
+    a = att[(ident.get('system').rsplit(':', 1)[1], ident.text)]
+    rr = results[rule.get('id')]
+    assert rr.findtext(NS + 'result') == ('pass' if a['in_force'] else 'notchecked'), a
+    assert a['attested_by'] in rr.findtext(NS + 'message'), rr.findtext(NS + 'message')
+PY
+	case_end
+else
+	skip_case "no XCCDF schema at $XCCDF_XSD"
+fi
+
+case_begin "exceptions and attestations: OSCAL accepted risks and attestation observations, valid and resolvable"
+if [ -r "$OSCAL_XSD" ]; then
+	validate "$R/e.oscal.xml" "$OSCAL_XSD"
+	[ -r "$OSCAL12_XSD" ] && validate "$R/e.oscal.xml" "$OSCAL12_XSD"
+	python3 "$top_srcdir/tests/cli/oscal_check.py" "$R/e.oscal.xml" "$R/e.json" >"$WORK/py" 2>&1 ||
+		fail "$(head -c 1500 "$WORK/py")"
+	[ "$(xcount "$R/e.oscal.xml" '//*[local-name()="risk"][*[local-name()="status"]="deviation-approved"]')" = "$inforce" ] ||
+		fail "deviation-approved risks are not the $inforce exceptions in force"
+	[ "$(xcount "$R/e.oscal.xml" '//*[local-name()="observation"][*[local-name()="origin"]/*[local-name()="actor"][@type="party"]]')" = 3 ] ||
+		fail "attestation observations by a party are not the 3 attestations"
+	case_end
+else
+	skip_case "no OSCAL schema at $OSCAL_XSD"
+fi
+
+case_begin "attestations: JUnit names the attester of an attested control"
+jq -r '.attestations[] | select(.in_force) | .attested_by' "$R/e.json" | sort -u | while read -r who; do
+	grep -q "<system-out>attested by $who on " "$R/e.junit.xml" || echo "$who"
+done >"$R/missing"
+[ -s "$R/missing" ] && fail "attesters missing from JUnit: $(cat "$R/missing")"
+case_end
+
 case_begin "re-rendering a stored scan with attest report gives byte-identical documents"
 if "$ATTEST" help report >/dev/null 2>&1; then
 	run "$ATTEST" report "$sid" --xml "$R/a.xml" --oscal "$R/a.oscal.xml" --xccdf "$R/a.xccdf.xml" \
