@@ -447,6 +447,19 @@ done >"$R/missing"
 [ -s "$R/missing" ] && fail "attesters missing from JUnit: $(cat "$R/missing")"
 case_end
 
+case_begin "the identity that collected the inventory is the XCCDF TestResult's identity"
+jq '.collected_by = "arn:aws:sts::111122223333:assumed-role/audit/attest"' \
+	"$DATA/inventory/hostile-values.json" >"$R/who.json" 2>/dev/null || fail "fixture not JSON"
+run "$ATTEST" scan -q --json "$R/who.result.json" --xccdf "$R/who.xccdf.xml" "$R/who.json"
+expect_status 0
+jq_is "$R/who.result.json" '.scan.sources[0].collected_by' "arn:aws:sts::111122223333:assumed-role/audit/attest"
+[ "$(xmllint --xpath 'string(//*[local-name()="identity"])' "$R/who.xccdf.xml")" = \
+  "arn:aws:sts::111122223333:assumed-role/audit/attest" ] || fail "identity is not the collector"
+[ "$(xmllint --xpath 'string(//*[local-name()="identity"]/@authenticated)' "$R/who.xccdf.xml")" = true ] ||
+	fail "a known identity is not authenticated"
+jq_is "$R/s.json" '.scan.sources[0] | has("collected_by")' false
+case_end
+
 case_begin "re-rendering a stored scan with attest report gives byte-identical documents"
 if "$ATTEST" help report >/dev/null 2>&1; then
 	run "$ATTEST" report "$sid" --xml "$R/a.xml" --oscal "$R/a.oscal.xml" --xccdf "$R/a.xccdf.xml" \
