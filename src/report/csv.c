@@ -23,8 +23,7 @@ static const char finding_sql[] =
 	" f.exception_id, e.justification, e.approver, e.expires, f.reason, f.evidence"
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
 	" JOIN scans s ON s.scan_id = f.scan_id"
-	" LEFT JOIN (SELECT DISTINCT check_id, framework, control_id FROM scan_control_checks"
-	"   WHERE scan_id = ?1) m ON m.check_id = f.check_id"
+	" LEFT JOIN scan_control_checks m ON m.scan_id = f.scan_id AND m.check_id = f.check_id"
 	" LEFT JOIN scan_exceptions e ON e.scan_id = f.scan_id AND e.exception_id = f.exception_id"
 	" WHERE f.scan_id = ?1" REPORT_FINDING_ORDER ", m.framework, m.control_id";
 

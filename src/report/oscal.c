@@ -54,7 +54,8 @@ static const char ctl_sql[] =
  * finding, 'c' a check without one, 'a' its attestation) and risks ('r' a
  * failing check, 'e' an exception in force). */
 static const char rel_sql[] =
-	"SELECT 'f', f.finding_id FROM scan_control_checks m JOIN findings f"
+	"SELECT t, k FROM ("
+	"SELECT 'f' AS t, f.finding_id AS k FROM scan_control_checks m JOIN findings f"
 	"   ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3"
 	" UNION SELECT 'c', m.check_id FROM scan_control_checks m"
@@ -65,11 +66,14 @@ static const char rel_sql[] =
 	" UNION SELECT 'r', m.check_id FROM scan_control_checks m JOIN scan_checks c"
 	"   ON c.scan_id = m.scan_id AND c.check_id = m.check_id"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3 AND c.n_fail > 0"
-	" UNION SELECT 'e', e.exception_id FROM scan_control_checks m JOIN findings f"
-	"   ON f.scan_id = m.scan_id AND f.check_id = m.check_id JOIN scan_exceptions e"
+	" UNION SELECT 'e', e.exception_id FROM scan_control_checks m JOIN scan_checks c"
+	"   ON c.scan_id = m.scan_id AND c.check_id = m.check_id AND c.n_excepted > 0"
+	"   JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
+	"   AND f.status = 'excepted' JOIN scan_exceptions e"
 	"   ON e.scan_id = f.scan_id AND e.exception_id = f.exception_id AND e.active"
-	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3"
-	" ORDER BY 1, 2";
+	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3)"
+	/* the schema wants the observations before the risks */
+	" ORDER BY t IN ('e', 'r'), t, k";
 
 /* The people named by exceptions (approvers) and attestations (attesters). */
 static const char people_sql[] =
@@ -530,8 +534,8 @@ map_status(const char *status, const char **state, const char **reason, const ch
 	*remark = "status not known to this version of the OSCAL renderer";
 }
 
-/* The related observations and associated risks of a control's finding
- * (rows of rel_sql, in the order the schema wants them). */
+/* The related observations and associated risks of a control's finding,
+ * one row of rel_sql each. */
 static int
 write_relations(struct oscal *o, sqlite3_stmt *rel, const char *fw, const char *ctl)
 {
@@ -546,24 +550,22 @@ write_relations(struct oscal *o, sqlite3_stmt *rel, const char *fw, const char *
 		{'r', "associated-risk", "risk-uuid", OSCAL_RISK},
 	};
 	size_t i;
-	int src = SQLITE_DONE;
+	int src;
 
-	/* rel_sql orders by tag: a, c, e, f, r; observations come before risks. */
-	for (i = 0; i < sizeof(rels) / sizeof(rels[0]); i++) {
-		sqlite3_reset(rel);
-		sqlite3_bind_text(rel, 2, fw, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(rel, 3, ctl, -1, SQLITE_TRANSIENT);
-		while ((src = sqlite3_step(rel)) == SQLITE_ROW) {
-			if (report_text(rel, 0)[0] != rels[i].tag)
-				continue;
-			TRY(report_xml_start(&o->x, rels[i].elem));
-			TRY(oscal_uuid_attr(o, rels[i].attr, rels[i].kind, report_text(rel, 1)));
-			TRY(report_xml_end(&o->x));
-		}
-		if (src != SQLITE_DONE)
-			return -2;
+	sqlite3_reset(rel);
+	sqlite3_bind_text(rel, 2, fw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(rel, 3, ctl, -1, SQLITE_TRANSIENT);
+	while ((src = sqlite3_step(rel)) == SQLITE_ROW) {
+		for (i = 0; i < sizeof(rels) / sizeof(rels[0]); i++)
+			if (report_text(rel, 0)[0] == rels[i].tag)
+				break;
+		if (i == sizeof(rels) / sizeof(rels[0]))
+			continue;
+		TRY(report_xml_start(&o->x, rels[i].elem));
+		TRY(oscal_uuid_attr(o, rels[i].attr, rels[i].kind, report_text(rel, 1)));
+		TRY(report_xml_end(&o->x));
 	}
-	return 0;
+	return src == SQLITE_DONE ? 0 : -2;
 out:
 	return -1;
 }

@@ -18,12 +18,17 @@ static const char risk_sql[] =
 	"SELECT check_id, title, severity, rationale, remediation, n_fail FROM scan_checks"
 	" WHERE scan_id = ?1 AND n_fail > 0 ORDER BY check_id";
 
-/* The findings behind a risk: ?2 a check and ?3 'fail', or ?2 NULL and ?3 an
- * exception id. 0 finding id, then type, account, region, id, arn, name. */
+/* The findings behind a risk: those of a check (?2) with a status (?3), or
+ * those an exception (?2) excepted (?3 'excepted'). 0 finding id, then type,
+ * account, region, id, arn, name. The first reads the check's index. */
 static const char members_sql[] =
 	"SELECT finding_id, resource_type, account, region, resource_id, arn, name FROM findings"
-	" WHERE scan_id = ?1 AND (check_id = ?2 AND status = ?3"
-	"   OR ?2 IS NULL AND exception_id = ?3) ORDER BY finding_id";
+	" WHERE scan_id = ?1 AND check_id = ?2 AND status = ?3 ORDER BY finding_id";
+static const char excepted_sql[] =
+	"SELECT f.finding_id, f.resource_type, f.account, f.region, f.resource_id, f.arn, f.name"
+	" FROM scan_exceptions e JOIN findings f ON f.scan_id = e.scan_id"
+	"   AND f.check_id = e.check_id AND f.status = ?3 AND f.exception_id = e.exception_id"
+	" WHERE e.scan_id = ?1 AND e.exception_id = ?2 ORDER BY f.finding_id";
 
 /* 0 id, 1 check, 2 check title, 3 justification, 4 approver, 5 approved,
  * 6 expires, 7 matched, 8 active. ?2: a check (its lapsed exceptions) or
@@ -37,19 +42,18 @@ static const char exc_sql[] =
 
 struct risks {
 	struct oscal *o;
-	sqlite3_stmt *members, *exc;
+	sqlite3_stmt *failing, *excepted, *exc;
+	sqlite3_stmt *members; /* the one bind_members chose */
 };
 
-static int
+/* The failing findings of a check, or (check NULL) those exception key excepted. */
+static void
 bind_members(struct risks *r, const char *check, const char *key)
 {
+	r->members = check ? r->failing : r->excepted;
 	sqlite3_reset(r->members);
-	if (check)
-		sqlite3_bind_text(r->members, 2, check, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(r->members, 2);
-	sqlite3_bind_text(r->members, 3, key, -1, SQLITE_TRANSIENT);
-	return 0;
+	sqlite3_bind_text(r->members, 2, check ? check : key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r->members, 3, check ? key : "excepted", -1, SQLITE_STATIC);
 }
 
 /* <origin>: the actors, then the check's task with the members as subjects. */
@@ -282,12 +286,13 @@ out:
 attest_rc
 oscal_write_risks(struct oscal *o)
 {
-	struct risks r = {o, NULL, NULL};
+	struct risks r = {o, NULL, NULL, NULL, NULL};
 	sqlite3_stmt *st = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src, res = 0;
 
-	if (!(r.members = report_query(o->x.store, members_sql, o->scan_id)) ||
+	if (!(r.failing = report_query(o->x.store, members_sql, o->scan_id)) ||
+	    !(r.excepted = report_query(o->x.store, excepted_sql, o->scan_id)) ||
 	    !(r.exc = report_query(o->x.store, exc_sql, o->scan_id)) ||
 	    !(st = report_query(o->x.store, risk_sql, o->scan_id)))
 		goto out;
@@ -307,7 +312,8 @@ oscal_write_risks(struct oscal *o)
 out:
 	rc = report_xml_result(&o->x, rc, "cannot read the risks of the scan");
 	sqlite3_finalize(st);
-	sqlite3_finalize(r.members);
+	sqlite3_finalize(r.failing);
+	sqlite3_finalize(r.excepted);
 	sqlite3_finalize(r.exc);
 	return rc;
 }
