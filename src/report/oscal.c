@@ -188,24 +188,27 @@ out:
 	return -1;
 }
 
+struct each {
+	struct oscal *o;
+	int (*row)(struct oscal *o, sqlite3_stmt *st);
+};
+
+static int
+each(void *data, sqlite3_stmt *st)
+{
+	struct each *e = data;
+
+	return e->row(e->o, st);
+}
+
 attest_rc
 oscal_each_row(struct oscal *o, const char *sql, int (*row)(struct oscal *o, sqlite3_stmt *st),
 	       const char *what)
 {
-	sqlite3_stmt *st = report_query(o->x.store, sql, o->scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
-	int src;
+	struct each e = {o, row};
 
-	if (!st)
-		return rc;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		TRY(row(o, st));
-	if (src == SQLITE_DONE)
-		rc = ATTEST_OK;
-out:
-	rc = report_xml_result(&o->x, rc, what);
-	sqlite3_finalize(st);
-	return rc;
+	return report_xml_each_row(&o->x, report_query(o->x.store, sql, o->scan_id), each, &e,
+				   what);
 }
 
 /* ---- metadata --------------------------------------------------------------- */

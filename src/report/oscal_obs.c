@@ -27,15 +27,6 @@ static const char obs_sql[] =
 	"   AND f.check_id = c.check_id"
 	" WHERE c.scan_id = ?1 ORDER BY c.check_id, f.finding_id";
 
-/* 0 framework, 1 control, 2 title, 3 attested_by, 4 attested_on, 5 statement,
- * 6 evidence, 7 evidence_href, 8 expires, 9 active. */
-static const char att_sql[] =
-	"SELECT a.framework, a.control_id, c.title, a.attested_by, a.attested_on, a.statement,"
-	" a.evidence, a.evidence_href, a.expires, a.active FROM scan_attestations a"
-	" LEFT JOIN scan_controls c ON c.scan_id = a.scan_id AND c.framework = a.framework"
-	"   AND c.control_id = a.control_id"
-	" WHERE a.scan_id = ?1 ORDER BY a.framework, a.control_id";
-
 /* A check id an audit package names its evidence file by unchanged. */
 static bool
 href_safe(const char *s)
@@ -220,7 +211,7 @@ oscal_write_observations(struct oscal *o)
 
 	if ((rc = oscal_each_row(o, obs_sql, write_observation,
 				 "cannot read the findings of the scan")) != ATTEST_OK ||
-	    (rc = oscal_each_row(o, att_sql, write_attestation,
+	    (rc = oscal_each_row(o, REPORT_ATTESTED_SQL, write_attestation,
 				 "cannot read the attestations of the scan")) != ATTEST_OK)
 		return rc;
 	return oscal_each_row(o, REPORT_GAPS_SQL, write_gap,

@@ -46,15 +46,6 @@ static const char result_sql[] =
 	" LEFT JOIN scan_exceptions e ON e.scan_id = f.scan_id AND e.exception_id = f.exception_id"
 	" WHERE c.scan_id = ?1 AND (f.exception_id IS NULL) = ?2 ORDER BY c.check_id, f.finding_id";
 
-/* The attested manual controls: 0 framework, 1 control, 2 title, 3 attested_by,
- * 4 attested_on, 5 statement, 6 evidence, 7 evidence_href, 8 expires, 9 active. */
-static const char att_sql[] =
-	"SELECT a.framework, a.control_id, c.title, a.attested_by, a.attested_on, a.statement,"
-	" a.evidence, a.evidence_href, a.expires, a.active FROM scan_attestations a"
-	" LEFT JOIN scan_controls c ON c.scan_id = a.scan_id AND c.framework = a.framework"
-	"   AND c.control_id = a.control_id"
-	" WHERE a.scan_id = ?1 ORDER BY a.framework, a.control_id";
-
 /* 0 framework, 1 score, 2 coverage, 3 controls passing, 4 controls scored,
  * 5 posture, 6 controls in the posture. */
 static const char score_sql[] =
@@ -377,27 +368,31 @@ out:
 	return -1;
 }
 
-/* Runs row() over every row of sql (with ?1 the scan id). */
+/* Runs row() over every row of sql (?1 the scan id, ?2 when the query has it
+ * whether the TestResult is of the excepted findings). */
+struct each {
+	struct xccdf *c;
+	int (*row)(struct xccdf *c, sqlite3_stmt *st);
+};
+
+static int
+each(void *data, sqlite3_stmt *st)
+{
+	struct each *e = data;
+
+	return e->row(e->c, st);
+}
+
 static attest_rc
 each_row(struct xccdf *c, const char *sql, int (*row)(struct xccdf *c, sqlite3_stmt *st),
 	 const char *what)
 {
 	sqlite3_stmt *st = report_query(c->x.store, sql, c->scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
-	int src;
+	struct each e = {c, row};
 
-	if (!st)
-		return rc;
-	if (sqlite3_bind_parameter_count(st) >= 2)
+	if (st && sqlite3_bind_parameter_count(st) >= 2)
 		sqlite3_bind_int(st, 2, !c->excepted);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		TRY(row(c, st));
-	if (src == SQLITE_DONE)
-		rc = ATTEST_OK;
-out:
-	rc = report_xml_result(&c->x, rc, what);
-	sqlite3_finalize(st);
-	return rc;
+	return report_xml_each_row(&c->x, st, each, &e, what);
 }
 
 static attest_rc
@@ -423,7 +418,7 @@ out:
 	if (x->failed)
 		return ATTEST_ERR_IO;
 	return rc != ATTEST_OK ? rc
-			       : each_row(c, att_sql, write_attested_rule,
+			       : each_row(c, REPORT_ATTESTED_SQL, write_attested_rule,
 					  "cannot read the attestations of the scan");
 }
 
@@ -561,7 +556,7 @@ write_test_result(struct xccdf *c, sqlite3_stmt *scan)
 	TRY(report_xml_end(x));
 	if ((rc = each_row(c, result_sql, write_rule_result,
 			   "cannot read the results of the scan")) != ATTEST_OK ||
-	    (!c->excepted && (rc = each_row(c, att_sql, write_attested_result,
+	    (!c->excepted && (rc = each_row(c, REPORT_ATTESTED_SQL, write_attested_result,
 					    "cannot read the attestations of the scan")) != ATTEST_OK))
 		goto done;
 	rc = ATTEST_ERR_DB;

@@ -201,6 +201,28 @@ report_xml_result(struct report_xml *x, attest_rc rc, const char *what)
 	return x->failed ? ATTEST_ERR_IO : rc;
 }
 
+attest_rc
+report_xml_each_row(struct report_xml *x, sqlite3_stmt *st,
+		    int (*row)(void *data, sqlite3_stmt *st), void *data, const char *what)
+{
+	attest_rc rc = ATTEST_ERR_DB;
+	int src, r = 0;
+
+	if (!st)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = row(data, st)) < 0)
+			break;
+	if (r == 0 && src == SQLITE_DONE)
+		rc = ATTEST_OK;
+	if (r == -2 && !x->failed)
+		rc = ATTEST_ERR_DB;
+	else
+		rc = report_xml_result(x, rc, what);
+	sqlite3_finalize(st);
+	return x->failed ? ATTEST_ERR_IO : rc;
+}
+
 int
 report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col, const char *const names[],
 		     size_t n)

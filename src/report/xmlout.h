@@ -51,6 +51,24 @@ int report_xml_elem(struct report_xml *x, const char *name, const char *text);
  * ("<what>: <sqlite message>"). Call it before finalizing the statements. */
 attest_rc report_xml_result(struct report_xml *x, attest_rc rc, const char *what);
 
+/* Runs row(data, st) over every row of st (prepared, parameters bound) and
+ * finalizes it; what is the message of a failed read. A row() below 0
+ * stops: -1 a failed write, -2 a store error already on the context. */
+attest_rc report_xml_each_row(struct report_xml *x, sqlite3_stmt *st,
+			      int (*row)(void *data, sqlite3_stmt *st), void *data,
+			      const char *what);
+
+/* The attestations of a scan (?1) with their control's title, for the
+ * XCCDF and OSCAL renderers: 0 framework, 1 control, 2 title, 3 attested_by,
+ * 4 attested_on, 5 statement, 6 evidence, 7 evidence_href, 8 expires,
+ * 9 active. */
+#define REPORT_ATTESTED_SQL                                                                    \
+	"SELECT a.framework, a.control_id, c.title, a.attested_by, a.attested_on, a.statement," \
+	" a.evidence, a.evidence_href, a.expires, a.active FROM scan_attestations a"            \
+	" LEFT JOIN scan_controls c ON c.scan_id = a.scan_id AND c.framework = a.framework"     \
+	"   AND c.control_id = a.control_id"                                                     \
+	" WHERE a.scan_id = ?1 ORDER BY a.framework, a.control_id"
+
 /* Integer attributes: names[i] gets column col + i of st, for n names. */
 int report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col,
 			 const char *const names[], size_t n);
