@@ -238,11 +238,15 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 				 &b, &lapsed);
 		if (rc != ATTEST_OK)
 			goto out;
-		fprintf(out, "  exceptions    %lld finding%s excepted (%lld exception%s in force)", excepted,
-			excepted == 1 ? "" : "s", in_force, in_force == 1 ? "" : "s");
-		if (lapsed)
-			fprintf(out, "; %s%lld exception%s lapsed: %s%s", s->yellow, lapsed,
-				lapsed == 1 ? "" : "s", b.data, s->reset);
+		fprintf(out, "  exceptions    %lld finding%s excepted (%lld exception%s in force)",
+			excepted, excepted == 1 ? "" : "s", in_force, in_force == 1 ? "" : "s");
+		if (lapsed) {
+			/* ids from the exceptions file, escaped for the terminal */
+			fprintf(out, "; %s%lld exception%s lapsed: ", s->yellow, lapsed,
+				lapsed == 1 ? "" : "s");
+			attest_term_fputs(b.data, out);
+			fputs(s->reset, out);
+		}
 		fputc('\n', out);
 	}
 	if (n_att > 0) {
@@ -255,9 +259,12 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 			goto out;
 		fprintf(out, "  attestations  %lld control%s attested", attested,
 			attested == 1 ? "" : "s");
-		if (lapsed)
-			fprintf(out, "; %s%lld attestation%s lapsed: %s%s", s->yellow, lapsed,
-				lapsed == 1 ? "" : "s", b.data, s->reset);
+		if (lapsed) {
+			fprintf(out, "; %s%lld attestation%s lapsed: ", s->yellow, lapsed,
+				lapsed == 1 ? "" : "s");
+			attest_term_fputs(b.data, out);
+			fputs(s->reset, out);
+		}
 		fputc('\n', out);
 	}
 	if (n_exc > 0 || n_att > 0)
