@@ -30,6 +30,10 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $PACKAGES
+# OpenSCAP's oscap validates the XCCDF report in the tests (required when CI=true):
+# openscap-scanner on Debian 12 and Ubuntu 24.04, libopenscap8 on Ubuntu 22.04.
+$SUDO apt-get install -y -q --no-install-recommends openscap-scanner ||
+	$SUDO apt-get install -y -q --no-install-recommends libopenscap8
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $OPTIONAL ||
 	echo "install-deps.sh: optional packages not installed: $OPTIONAL" >&2

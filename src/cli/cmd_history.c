@@ -67,7 +67,9 @@ cli_print_json(json_t *v)
 {
 	if (!v)
 		return cli_fail(EXIT_ERROR, "out of memory");
-	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	/* 15 digits: figures print as written (6.3, not 6.2999999999999998). */
+	if (json_dumpf(v, stdout,
+		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) != 0)
 		return cli_fail(EXIT_ERROR, "cannot write to standard output");
 	fputc('\n', stdout);
 	return EXIT_OK;

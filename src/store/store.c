@@ -410,9 +410,11 @@ insert_scan(attest_store *s, const char *id, time_t started, time_t finished, ti
 		    "  (SELECT json_group_array(id) FROM (SELECT id FROM inv.accounts ORDER BY id)),"
 		    "  (SELECT json_group_array(name) FROM"
 		    "    (SELECT name FROM inv.regions ORDER BY name)),"
-		    "  (SELECT json_group_array(json_object('path', path, 'format', format,"
+		    "  (SELECT json_group_array(json_patch(json_object('path', path, 'format', format,"
 		    "    'source', source, 'collected_at', collected_at, 'sha256', sha256,"
-		    "    'bytes', bytes, 'resources', resources)) FROM inv.sources),"
+		    "    'bytes', bytes, 'resources', resources),"
+		    /* who collected it, when the inventory says (a null patch adds nothing) */
+		    "    json_object('collected_by', collected_by))) FROM inv.sources),"
 		    "  ?6, (SELECT count(*) FROM inv.resources)",
 		    -1, &st, NULL) != SQLITE_OK)
 		return ATTEST_ERR_DB;

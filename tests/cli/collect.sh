@@ -110,6 +110,7 @@ run env TMPDIR="$WORK/tmp" AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001 AWS_SECRET_ACC
 expect_status 0
 jq -S '[.findings[] | [.check, .status, .resource.type, .resource.id]] | sort' "$WORK/awsscan.json" >"$WORK/c"
 cmp -s "$WORK/a" "$WORK/c" || fail "scan --aws verdicts differ: $(diff "$WORK/a" "$WORK/c" | head -10)"
+jq_is "$WORK/awsscan.json" '.scan.sources[0].collected_by | test("^arn:aws:")' true
 [ -z "$(ls -A "$WORK/tmp")" ] || fail "temporary inventory left behind: $(ls -A "$WORK/tmp")"
 case_end
 

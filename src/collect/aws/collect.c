@@ -295,7 +295,7 @@ identify(struct aws_collector *c, char *partition, size_t size)
 	if (f.arn && strncmp(f.arn, "arn:", 4) == 0 && (e = strchr(p = f.arn + 4, ':')) &&
 	    e > p && (size_t)(e - p) < size && strspn(p, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(e - p))
 		snprintf(partition, size, "%.*s", (int)(e - p), p);
-	free(f.arn);
+	c->caller = f.arn;
 	return ATTEST_OK;
 }
 
@@ -385,6 +385,7 @@ write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char
 	if (json_object_set_new(h, "attest_inventory", json_integer(1)) ||
 	    json_object_set_new(h, "provider", json_string("aws")) ||
 	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
+	    (c->caller && json_object_set_new(h, "collected_by", json_string(c->caller))) ||
 	    json_object_set_new(h, "collected_at", json_string(now)) ||
 	    json_object_set(h, "accounts", accounts) ||
 	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
@@ -640,6 +641,7 @@ out:
 	free(c.regions);
 	free(c.home_region);
 	free(c.account);
+	free(c.caller);
 	json_decref(accounts);
 	json_decref(c.log);
 	json_decref(c.keep);

@@ -111,6 +111,7 @@ struct aws_collector {
 	struct aws_credentials cred;
 	const char *profile;
 	char *account;
+	char *caller;              /* who collects: the caller's ARN (GetCallerIdentity) */
 	char *home_region;
 	char **regions;
 	size_t n_regions;
