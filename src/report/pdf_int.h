@@ -75,6 +75,9 @@ struct pdf {
 };
 
 attest_rc pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t);
+/* Embeds a TrueType font for UTF-8 text, with a /ToUnicode map text
+ * extractors read (pdf_font.c); NULL with the error on the context. */
+HPDF_Font pdf_load_font(struct pdf *p, const char *path);
 void pdf_close(struct pdf *p);
 /* Turns a recorded libharu error into an attest error (rc ATTEST_OK when
  * there was none). */

@@ -48,19 +48,6 @@ pdf_status(struct pdf *p)
 			    (unsigned)p->err, (unsigned)p->err_detail);
 }
 
-static HPDF_Font
-load_font(struct pdf *p, const char *path)
-{
-	const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-
-	if (!name) {
-		attest_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
-			     path);
-		return NULL;
-	}
-	return HPDF_GetFont(p->doc, name, "UTF-8");
-}
-
 attest_rc
 pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 {
@@ -74,8 +61,8 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	HPDF_UseUTFEncodings(p->doc);
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
 	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
-	if (!(p->regular = load_font(p, t->font_regular)) ||
-	    !(p->bold = load_font(p, t->font_bold)) || !(p->mono = load_font(p, t->font_mono))) {
+	if (!(p->regular = pdf_load_font(p, t->font_regular)) ||
+	    !(p->bold = pdf_load_font(p, t->font_bold)) || !(p->mono = pdf_load_font(p, t->font_mono))) {
 		p->err = 0; /* the message names the font */
 		return ATTEST_ERR_INVALID;
 	}
