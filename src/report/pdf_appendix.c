@@ -96,8 +96,7 @@ scoring(struct pdf *p, HPDF_Outline top)
 static attest_rc
 digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {3, {"Control", "Findings", "Evidence SHA-256"},
-			      {0.14f, 0.12f, 0.74f}, 8, 0};
+	struct pdf_table t = {.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 8};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.control_id, f.check_id, f.status, f.resource_id, f.evidence"
@@ -156,6 +155,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		}
 		n++;
 	}
+	pdf_table_end(p, &t);
 	if (src != SQLITE_DONE && src != SQLITE_ROW)
 		rc = report_db_error(s->store, "cannot read findings");
 	sqlite3_finalize(st);

@@ -92,6 +92,10 @@ on_control(void *data, const struct attest_diff_control *ctl)
 		return;
 	if (++c->n_controls > CONTROLS_MAX)
 		return;
+	if (c->fw_open) {
+		pdf_table_end(p, &c->fw);
+		c->fw_open = false;
+	}
 	if (!c->ctl_open) {
 		pdf_heading(p, 1, "Controls whose status changed", p->outline);
 		pdf_table_begin(p, &c->ctl);
@@ -173,8 +177,7 @@ finding_list(struct pdf *p, const struct changes *c, HPDF_Outline parent, enum a
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
 	struct pdf_style note = pdf_style(p, p->regular, 8.5f, &p->t->muted);
-	struct pdf_table t = {5, {"Severity", "Check", "Resource", "Status", "Reason"},
-			      {0.09f, 0.20f, 0.26f, 0.17f, 0.28f}, 7.5f, 0};
+	struct pdf_table t = {.n = 5, .heads = {"Severity", "Check", "Resource", "Status", "Reason"}, .size = 7.5f};
 	const struct pdf_rgb *colors[5] = {NULL, NULL, NULL, NULL, NULL};
 	long long i, shown = c->count[k] < LIST_MAX ? c->count[k] : LIST_MAX;
 	char text[160];
@@ -194,6 +197,7 @@ finding_list(struct pdf *p, const struct changes *c, HPDF_Outline parent, enum a
 				    : NULL;
 		pdf_table_row(p, &t, cells, colors, 1);
 	}
+	pdf_table_end(p, &t);
 	if (c->count[k] > shown) {
 		snprintf(text, sizeof(text), "\u2026 and %lld more (attest diff lists them all).",
 			 c->count[k] - shown);
@@ -235,10 +239,8 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	if (!(c = calloc(1, sizeof(*c))))
 		return attest_nomem(p->ctx);
 	c->p = p;
-	c->fw = (struct pdf_table){4, {"Framework", "Previous scan", "This scan", "Change"},
-				   {0.52f, 0.17f, 0.17f, 0.14f}, 8.5f, 0};
-	c->ctl = (struct pdf_table){5, {"Framework", "Control", "Title", "Before", "Now"},
-				    {0.14f, 0.12f, 0.46f, 0.14f, 0.14f}, 8, 0};
+	c->fw = (struct pdf_table){.n = 4, .heads = {"Framework", "Previous scan", "This scan", "Change"}, .size = 8.5f};
+	c->ctl = (struct pdf_table){.n = 5, .heads = {"Framework", "Control", "Title", "Before", "Now"}, .size = 8};
 	sink.data = c;
 	snprintf(text, sizeof(text),
 		 "What moved since scan %s, the previous scan of the same scope (%s). Score "
@@ -251,6 +253,11 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	pdf_heading(p, 1, "Scores", p->outline);
 	if ((rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK)
 		goto out;
+	if (c->fw_open)
+		pdf_table_end(p, &c->fw);
+	if (c->ctl_open)
+		pdf_table_end(p, &c->ctl);
+	c->fw_open = c->ctl_open = false;
 	if (c->nomem) {
 		rc = attest_nomem(p->ctx);
 		goto out;
@@ -275,6 +282,10 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	finding_list(p, c, o, ATTEST_CHANGE_NEWLY_EXCEPTED, "Newly excepted",
 		     "No finding is newly covered by an exception.");
 out:
+	if (c->fw_open)
+		pdf_table_end(p, &c->fw);
+	if (c->ctl_open)
+		pdf_table_end(p, &c->ctl);
 	changes_release(c);
 	free(c);
 	return rc;

@@ -220,7 +220,7 @@ attest_rc
 pdf_manual(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
-	struct pdf_table t = {3, {"Framework", "Control", "Title"}, {0.18f, 0.12f, 0.70f}, 8.5f, 0};
+	struct pdf_table t = {.n = 3, .heads = {"Framework", "Control", "Title"}, .size = 8.5f};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.framework, c.control_id, c.title FROM scan_controls c"
@@ -246,6 +246,8 @@ pdf_manual(struct pdf *p, const struct pdf_scan *s)
 		cells[2] = report_text(st, 2);
 		pdf_table_row(p, &t, cells, NULL, 1);
 	}
+	if (any)
+		pdf_table_end(p, &t);
 	sqlite3_finalize(st);
 	if (!any)
 		pdf_paragraph(p, &body, 0, "No manual control awaits attestation.");

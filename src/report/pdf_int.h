@@ -127,22 +127,42 @@ void pdf_fill_rect(struct pdf *p, float x, float y, float w, float h, const stru
 void pdf_stroke_line(struct pdf *p, float x0, float y0, float x1, float y1, float width,
 		     const struct pdf_rgb *c);
 
-/* A table: column headings and widths (fractions of the text width). Rows
- * taller than the space left go to a new page, where the heading row is
- * drawn again; a cell taller than a page is cut with an ellipsis. */
+/* Draws text wrapped into width points at x, from the cursor down,
+ * breaking pages; at most max_lines lines when max_lines > 0. */
+void pdf_text_block(struct pdf *p, const struct pdf_style *s, float x, float width,
+		    const char *text, size_t max_lines);
+
+#define PDF_LINE_GAP 1.3f /* line height as a multiple of the font size */
+
+/* A table (pdf_table.c). Its columns are sized to their content: each at
+ * least as wide as the longest word it holds (so an id such as
+ * "164.308(a)(3)(ii)(C)" or an ARN stays on one line whenever the words
+ * fit the page at all), the rest of the width shared by the columns whose
+ * text wraps. Rows are kept until the table ends or PDF_TABLE_BUFFER rows
+ * are held, then measured and drawn; later rows of a longer table take the
+ * same widths. Rows taller than the space left go to a new page, where the
+ * heading row is drawn again; a cell taller than a page is cut with an
+ * ellipsis. Call pdf_table_end() to draw what is held and free it. */
 #define PDF_TABLE_MAX_COLS 8
+#define PDF_TABLE_BUFFER 2000
+struct pdf_table_row;
 struct pdf_table {
 	size_t n;
 	const char *heads[PDF_TABLE_MAX_COLS];
-	float frac[PDF_TABLE_MAX_COLS];
-	float size;     /* font size of the cells */
+	float size;     /* font size of the cells (default 8.5) */
+	/* the rest is the table's own */
 	size_t rows;    /* rows drawn so far, for zebra striping */
+	float w[PDF_TABLE_MAX_COLS];
+	bool sized;
+	struct pdf_table_row *held;
+	size_t n_held, cap_held;
 };
 void pdf_table_begin(struct pdf *p, struct pdf_table *t);
 /* colors[i] may be NULL (the text colour); bold_col is a column drawn bold,
- * or -1. */
+ * or -1. The cells are copied. */
 void pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
 		   const struct pdf_rgb *const colors[], int bold_col);
+void pdf_table_end(struct pdf *p, struct pdf_table *t);
 
 /* The colour of a status (pass, fail, manual, ...). */
 const struct pdf_rgb *pdf_status_color(const struct pdf *p, const char *status);

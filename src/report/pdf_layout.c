@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_GAP 1.3f /* line height as a multiple of the font size */
-#define CELL_PAD 3.0f
 
 static void HPDF_STDCALL
 on_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
@@ -353,7 +351,7 @@ draw_line(void *data, const char *line, size_t len, bool cut)
 {
 	struct para *a = data;
 	struct pdf *p = a->p;
-	float lh = a->s->size * LINE_GAP, ell;
+	float lh = a->s->size * PDF_LINE_GAP, ell;
 
 	pdf_need(p, lh);
 	if (cut) { /* shorten the line until the ellipsis fits after it */
@@ -385,6 +383,17 @@ pdf_paragraph_max(struct pdf *p, const struct pdf_style *s, float indent, const 
 }
 
 void
+pdf_text_block(struct pdf *p, const struct pdf_style *s, float x, float width, const char *text,
+	       size_t max_lines)
+{
+	struct para a = {p, s, x, width};
+
+	if (p->err)
+		return;
+	pdf_wrap(p, s->font, s->size, text, width, max_lines, draw_line, &a);
+}
+
+void
 pdf_paragraph(struct pdf *p, const struct pdf_style *s, float indent, const char *text)
 {
 	pdf_paragraph_max(p, s, indent, text, 0);
@@ -399,7 +408,7 @@ pdf_field(struct pdf *p, float indent, float label_w, const char *label, const c
 
 	if (p->err)
 		return;
-	pdf_need(p, 9 * LINE_GAP);
+	pdf_need(p, 9 * PDF_LINE_GAP);
 	pdf_text_at(p, &ls, p->margin + indent, p->y - 9, label, strlen(label));
 	pdf_wrap(p, vs.font, vs.size, value, a.width, 40, draw_line, &a);
 }
@@ -420,7 +429,7 @@ pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 		pdf_new_page(p, true);
 	} else {
 		pdf_space(p, level == 1 ? 10 : 6);
-		pdf_need(p, size * LINE_GAP + 60); /* keep a heading with what follows */
+		pdf_need(p, size * PDF_LINE_GAP + 60); /* keep a heading with what follows */
 	}
 	if (parent != PDF_NO_OUTLINE && p->page) {
 		o = HPDF_CreateOutline(p->doc, parent, text, p->utf8);
@@ -440,87 +449,6 @@ pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 	}
 	pdf_space(p, level == 0 ? 12 : 4);
 	return o;
-}
-
-/* ---- tables --------------------------------------------------------------- */
-
-static float
-col_x(const struct pdf *p, const struct pdf_table *t, size_t i)
-{
-	float x = p->margin, w = p->width - 2 * p->margin;
-	size_t k;
-
-	for (k = 0; k < i; k++)
-		x += t->frac[k] * w;
-	return x;
-}
-
-static void
-table_head(struct pdf *p, struct pdf_table *t)
-{
-	struct pdf_style s = pdf_style(p, p->bold, t->size, &(struct pdf_rgb){1, 1, 1});
-	float h = t->size * LINE_GAP + 2 * CELL_PAD, w = p->width - 2 * p->margin;
-	size_t i;
-
-	pdf_need(p, h + 3 * t->size * LINE_GAP);
-	pdf_fill_rect(p, p->margin, p->y - h, w, h, &p->t->primary);
-	for (i = 0; i < t->n; i++)
-		pdf_text_at(p, &s, col_x(p, t, i) + CELL_PAD, p->y - CELL_PAD - t->size, t->heads[i],
-			    strlen(t->heads[i]));
-	p->y -= h;
-}
-
-void
-pdf_table_begin(struct pdf *p, struct pdf_table *t)
-{
-	if (t->size <= 0)
-		t->size = 8.5f;
-	t->rows = 0;
-	table_head(p, t);
-}
-
-void
-pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
-	      const struct pdf_rgb *const colors[], int bold_col)
-{
-	float w = p->width - 2 * p->margin, lh = t->size * LINE_GAP, h;
-	size_t i, lines, most = 1, cap;
-	struct pdf_style s;
-	struct para a;
-	float y0;
-
-	if (p->err)
-		return;
-	/* A cell may take at most what one page holds below the heading row. */
-	cap = (size_t)((p->top - p->bottom - 2 * lh - 4 * CELL_PAD) / lh);
-	for (i = 0; i < t->n; i++) {
-		HPDF_Font f = (int)i == bold_col ? p->bold : p->regular;
-
-		lines = pdf_wrap(p, f, t->size, cells[i] ? cells[i] : "",
-				 t->frac[i] * w - 2 * CELL_PAD, cap, NULL, NULL);
-		if (lines > most)
-			most = lines;
-	}
-	h = (float)most * lh + 2 * CELL_PAD;
-	if (p->y - h < p->bottom) {
-		pdf_new_page(p, true);
-		table_head(p, t);
-	}
-	if (t->rows++ % 2 == 1) {
-		struct pdf_rgb z = {0.95f, 0.96f, 0.97f};
-
-		pdf_fill_rect(p, p->margin, p->y - h, w, h, &z);
-	}
-	y0 = p->y;
-	for (i = 0; i < t->n; i++) {
-		s = pdf_style(p, (int)i == bold_col ? p->bold : p->regular, t->size,
-			      colors && colors[i] ? colors[i] : NULL);
-		a = (struct para){p, &s, col_x(p, t, i) + CELL_PAD, t->frac[i] * w - 2 * CELL_PAD};
-		p->y = y0 - CELL_PAD;
-		pdf_wrap(p, s.font, s.size, cells[i] ? cells[i] : "", a.width, cap, draw_line, &a);
-	}
-	p->y = y0 - h;
-	pdf_stroke_line(p, p->margin, p->y, p->margin + w, p->y, 0.3f, &p->t->neutral);
 }
 
 /* ---- status colours and finishing ---------------------------------------- */

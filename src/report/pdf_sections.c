@@ -453,8 +453,7 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 static attest_rc
 control_table(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {5, {"Control", "Title", "Level", "Status", "Failing"},
-			      {0.11f, 0.58f, 0.08f, 0.14f, 0.09f}, 8.5f, 0};
+	struct pdf_table t = {.n = 5, .heads = {"Control", "Title", "Level", "Status", "Failing"}, .size = 8.5f};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.control_id, c.title, coalesce(c.level, ''), c.status,"
@@ -485,6 +484,7 @@ control_table(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outl
 		cells[4] = failing;
 		pdf_table_row(p, &t, cells, colors, 0);
 	}
+	pdf_table_end(p, &t);
 	sqlite3_finalize(st);
 	return ATTEST_OK;
 }

@@ -1,0 +1,284 @@
+/*
+ * Tables of the PDF report, with columns sized to what they hold. A column
+ * gets at least the width of its longest word (ids, ARNs and control
+ * numbers are words: breaking "164.308(a)(3)(ii)(C)" over two lines makes
+ * it a different id to a reader), and the width left over goes to the
+ * columns whose text would otherwise wrap, in proportion to how much more
+ * they need. Only when the longest words together are wider than the page
+ * are they scaled down and broken. Rows are held (copied) until the table
+ * ends or PDF_TABLE_BUFFER of them are held, so that the widths come from
+ * the rows themselves; a longer table keeps the widths of its first rows.
+ */
+#include "config.h"
+
+#include "pdf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_PAD 3.0f
+
+struct pdf_table_row {
+	char *cells[PDF_TABLE_MAX_COLS];
+	const struct pdf_rgb *colors[PDF_TABLE_MAX_COLS];
+	int bold_col;
+};
+
+static float
+text_w(struct pdf *p, const struct pdf_table *t, bool bold, const char *s, size_t n)
+{
+	return pdf_text_width(p, bold ? p->bold : p->regular, t->size, s, n);
+}
+
+/* Widest word and widest line of a cell. */
+static void
+measure(struct pdf *p, const struct pdf_table *t, bool bold, const char *s, float *word,
+	float *line)
+{
+	const char *q, *e;
+	float w;
+
+	for (q = s; *q;) {
+		e = q + strcspn(q, "\n");
+		if ((w = text_w(p, t, bold, q, (size_t)(e - q))) > *line)
+			*line = w;
+		while (q < e) {
+			size_t n = strcspn(q, " \n");
+
+			if (n > (size_t)(e - q))
+				n = (size_t)(e - q);
+			if (n && (w = text_w(p, t, bold, q, n)) > *word)
+				*word = w;
+			q += n;
+			while (q < e && *q == ' ')
+				q++;
+		}
+		q = *e ? e + 1 : e;
+	}
+}
+
+static void
+size_columns(struct pdf *p, struct pdf_table *t)
+{
+	float word[PDF_TABLE_MAX_COLS] = {0}, line[PDF_TABLE_MAX_COLS] = {0};
+	float avail = p->width - 2 * p->margin - 2 * CELL_PAD * (float)t->n, sum = 0, spare, want;
+	size_t i, r;
+	int round;
+
+	for (i = 0; i < t->n; i++) {
+		measure(p, t, true, t->heads[i], &word[i], &line[i]);
+		for (r = 0; r < t->n_held; r++)
+			measure(p, t, t->held[r].bold_col == (int)i, t->held[r].cells[i], &word[i],
+				&line[i]);
+		word[i] += 0.5f; /* rounding in the width tables */
+		line[i] += 0.5f;
+		sum += word[i];
+	}
+	if (sum >= avail) { /* the words do not fit: share the width by them */
+		for (i = 0; i < t->n; i++)
+			t->w[i] = avail * word[i] / sum;
+		goto done;
+	}
+	for (i = 0; i < t->n; i++)
+		t->w[i] = word[i];
+	spare = avail - sum;
+	/* Give the spare width to the columns that wrap, in proportion to what
+	 * they lack, a column never past its widest line; a few rounds settle
+	 * what the capped columns leave. */
+	for (round = 0; round < 8 && spare > 0.5f; round++) {
+		want = 0;
+		for (i = 0; i < t->n; i++)
+			if (line[i] > t->w[i])
+				want += line[i] - t->w[i];
+		if (want <= 0)
+			break;
+		sum = 0;
+		for (i = 0; i < t->n; i++) {
+			float add;
+
+			if (line[i] <= t->w[i])
+				continue;
+			add = spare * (line[i] - t->w[i]) / want;
+			if (t->w[i] + add > line[i])
+				add = line[i] - t->w[i];
+			t->w[i] += add;
+			sum += add;
+		}
+		spare -= sum;
+	}
+	/* Everything fits on one line: spread what is left evenly. */
+	for (i = 0; i < t->n && spare > 0; i++)
+		t->w[i] += spare / (float)t->n;
+done:
+	for (i = 0; i < t->n; i++)
+		t->w[i] += 2 * CELL_PAD;
+	t->sized = true;
+}
+
+static float
+col_x(const struct pdf *p, const struct pdf_table *t, size_t i)
+{
+	float x = p->margin;
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		x += t->w[k];
+	return x;
+}
+
+static void
+table_head(struct pdf *p, struct pdf_table *t)
+{
+	struct pdf_style s = pdf_style(p, p->bold, t->size, &(struct pdf_rgb){1, 1, 1});
+	float lh = t->size * PDF_LINE_GAP, h, most = 1, y0, w = p->width - 2 * p->margin;
+	size_t i, lines;
+
+	for (i = 0; i < t->n; i++) {
+		lines = pdf_wrap(p, p->bold, t->size, t->heads[i], t->w[i] - 2 * CELL_PAD, 0, NULL,
+				 NULL);
+		if ((float)lines > most)
+			most = (float)lines;
+	}
+	h = most * lh + 2 * CELL_PAD;
+	pdf_need(p, h + 3 * lh);
+	pdf_fill_rect(p, p->margin, p->y - h, w, h, &p->t->primary);
+	y0 = p->y;
+	for (i = 0; i < t->n; i++) {
+		p->y = y0 - CELL_PAD;
+		pdf_text_block(p, &s, col_x(p, t, i) + CELL_PAD, t->w[i] - 2 * CELL_PAD, t->heads[i],
+			       0);
+	}
+	p->y = y0 - h;
+}
+
+static void
+draw_row(struct pdf *p, struct pdf_table *t, const struct pdf_table_row *row)
+{
+	float w = p->width - 2 * p->margin, lh = t->size * PDF_LINE_GAP, h, y0;
+	size_t i, lines, most = 1, cap;
+	struct pdf_style s;
+
+	if (p->err)
+		return;
+	/* A cell may take at most what one page holds below the heading row. */
+	cap = (size_t)((p->top - p->bottom - 4 * lh - 4 * CELL_PAD) / lh);
+	for (i = 0; i < t->n; i++) {
+		HPDF_Font f = (int)i == row->bold_col ? p->bold : p->regular;
+
+		lines = pdf_wrap(p, f, t->size, row->cells[i], t->w[i] - 2 * CELL_PAD, cap, NULL,
+				 NULL);
+		if (lines > most)
+			most = lines;
+	}
+	h = (float)most * lh + 2 * CELL_PAD;
+	if (p->y - h < p->bottom) {
+		pdf_new_page(p, true);
+		table_head(p, t);
+	}
+	if (t->rows++ % 2 == 1) {
+		struct pdf_rgb z = {0.95f, 0.96f, 0.97f};
+
+		pdf_fill_rect(p, p->margin, p->y - h, w, h, &z);
+	}
+	y0 = p->y;
+	for (i = 0; i < t->n; i++) {
+		s = pdf_style(p, (int)i == row->bold_col ? p->bold : p->regular, t->size,
+			      row->colors[i]);
+		p->y = y0 - CELL_PAD;
+		pdf_text_block(p, &s, col_x(p, t, i) + CELL_PAD, t->w[i] - 2 * CELL_PAD,
+			       row->cells[i], cap);
+	}
+	p->y = y0 - h;
+	pdf_stroke_line(p, p->margin, p->y, p->margin + w, p->y, 0.3f, &p->t->neutral);
+}
+
+static void
+row_release(struct pdf_table_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < PDF_TABLE_MAX_COLS; i++)
+		free(r->cells[i]);
+}
+
+/* Sizes the columns if not yet done and draws the rows held. */
+static void
+flush(struct pdf *p, struct pdf_table *t)
+{
+	size_t r;
+
+	if (!t->sized) {
+		size_columns(p, t);
+		table_head(p, t);
+	}
+	for (r = 0; r < t->n_held; r++) {
+		draw_row(p, t, &t->held[r]);
+		row_release(&t->held[r]);
+	}
+	t->n_held = 0;
+}
+
+void
+pdf_table_begin(struct pdf *p, struct pdf_table *t)
+{
+	(void)p;
+	if (t->size <= 0)
+		t->size = 8.5f;
+	if (t->n > PDF_TABLE_MAX_COLS)
+		t->n = PDF_TABLE_MAX_COLS;
+	t->rows = 0;
+	t->sized = false;
+	t->held = NULL;
+	t->n_held = t->cap_held = 0;
+}
+
+void
+pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
+	      const struct pdf_rgb *const colors[], int bold_col)
+{
+	struct pdf_table_row *r;
+	size_t i;
+
+	if (p->err)
+		return;
+	if (t->n_held == t->cap_held) {
+		size_t cap = t->cap_held ? t->cap_held * 2 : 32;
+
+		if (cap > PDF_TABLE_BUFFER)
+			cap = PDF_TABLE_BUFFER;
+		if (!(r = realloc(t->held, cap * sizeof(*r)))) {
+			p->err = HPDF_FAILD_TO_ALLOC_MEM;
+			return;
+		}
+		t->held = r;
+		t->cap_held = cap;
+	}
+	r = &t->held[t->n_held];
+	memset(r, 0, sizeof(*r));
+	r->bold_col = bold_col;
+	for (i = 0; i < t->n; i++) {
+		r->colors[i] = colors ? colors[i] : NULL;
+		if (!(r->cells[i] = attest_strdup(cells[i] ? cells[i] : ""))) {
+			row_release(r);
+			p->err = HPDF_FAILD_TO_ALLOC_MEM;
+			return;
+		}
+	}
+	t->n_held++;
+	if (t->n_held == PDF_TABLE_BUFFER || t->sized)
+		flush(p, t);
+}
+
+void
+pdf_table_end(struct pdf *p, struct pdf_table *t)
+{
+	size_t r;
+
+	if (!p->err && (t->n_held > 0 || !t->sized))
+		flush(p, t);
+	for (r = 0; r < t->n_held; r++)
+		row_release(&t->held[r]);
+	free(t->held);
+	t->held = NULL;
+	t->n_held = t->cap_held = 0;
+}
