@@ -96,7 +96,7 @@ scoring(struct pdf *p, HPDF_Outline top)
 static attest_rc
 digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 8};
+	struct pdf_table t = {.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 7};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.control_id, f.check_id, f.status, f.resource_id, f.evidence"
@@ -104,7 +104,9 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		" LEFT JOIN scan_control_checks m ON m.scan_id = c.scan_id"
 		"   AND m.framework = c.framework AND m.control_id = c.control_id"
 		" LEFT JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
-		" WHERE c.scan_id = ?1 AND c.framework = ?2"
+		" WHERE c.scan_id = ?1 AND c.framework = ?2 AND EXISTS (SELECT 1 FROM"
+		"   scan_control_checks x WHERE x.scan_id = c.scan_id AND x.framework = c.framework"
+		"   AND x.control_id = c.control_id)"
 		" ORDER BY c.seq, f.check_id, f.account, f.region, f.resource_type, f.resource_id,"
 		"   f.finding_id",
 		s->id);
@@ -177,6 +179,8 @@ pdf_appendix(struct pdf *p, const struct pdf_scan *s)
 		      "control's checks (all statuses), ordered by check, account, region, resource "
 		      "type and resource id, one line each of check id, status, resource id and the "
 		      "evidence JSON as stored in the history database, separated by tabs and ended "
-		      "by a newline. A control with no findings has the digest of nothing.");
+		      "by a newline. A control whose checks found nothing has the digest of "
+		      "nothing; a control no check covers (manual) has no evidence and is not "
+		      "listed.");
 	return pdf_each_framework(p, s, 2, o, digests);
 }

@@ -68,8 +68,8 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	p->width = t->letter ? 612.0f : 595.28f;
 	p->height = t->letter ? 792.0f : 841.89f;
 	p->margin = 50.0f;
-	p->top = p->height - 62.0f;
-	p->bottom = 52.0f;
+	p->top = p->height - 56.0f;
+	p->bottom = 48.0f;
 	return pdf_status(p);
 }
 
@@ -79,6 +79,7 @@ pdf_close(struct pdf *p)
 	if (p->doc)
 		HPDF_Free(p->doc);
 	free(p->pages);
+	pdf_toc_free(p);
 	p->doc = NULL;
 	p->pages = NULL;
 }
@@ -145,8 +146,6 @@ void
 pdf_new_page(struct pdf *p, bool header)
 {
 	HPDF_Page *grown;
-	struct pdf_style s;
-	const char *org = p->t->organization ? p->t->organization : "";
 
 	if (p->err)
 		return;
@@ -169,15 +168,22 @@ pdf_new_page(struct pdf *p, bool header)
 	p->y = p->top;
 	if (p->n_pages == 1 && !header)
 		p->cover = true;
-	if (!header)
-		return;
-	s = pdf_style(p, p->regular, 8, &p->t->muted);
-	pdf_text_at(p, &s, p->margin, p->height - 36, org, strlen(org));
+	if (header)
+		pdf_page_header(p);
+}
+
+void
+pdf_page_header(struct pdf *p)
+{
+	struct pdf_style s = pdf_style(p, p->regular, 8, &p->t->muted);
+	const char *org = p->organization ? p->organization : "";
+
+	pdf_text_at(p, &s, p->margin, p->height - 34, org, strlen(org));
 	pdf_text_at(p, &s,
 		    p->width - p->margin -
 			    pdf_text_width(p, p->regular, 8, p->running, strlen(p->running)),
-		    p->height - 36, p->running, strlen(p->running));
-	pdf_stroke_line(p, p->margin, p->height - 42, p->width - p->margin, p->height - 42, 0.5f,
+		    p->height - 34, p->running, strlen(p->running));
+	pdf_stroke_line(p, p->margin, p->height - 40, p->width - p->margin, p->height - 40, 0.5f,
 			&p->t->accent);
 }
 
@@ -416,7 +422,7 @@ pdf_field(struct pdf *p, float indent, float label_w, const char *label, const c
 HPDF_Outline
 pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 {
-	static const float sizes[] = {18, 13, 11};
+	static const float sizes[] = {18, 13, 10};
 	struct pdf_style s;
 	HPDF_Outline o = NULL;
 	HPDF_Destination d;
@@ -431,6 +437,8 @@ pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 		pdf_space(p, level == 1 ? 10 : 6);
 		pdf_need(p, size * PDF_LINE_GAP + 60); /* keep a heading with what follows */
 	}
+	if (level <= 1 && parent != PDF_NO_OUTLINE)
+		pdf_toc_add(p, level, text);
 	if (parent != PDF_NO_OUTLINE && p->page) {
 		o = HPDF_CreateOutline(p->doc, parent, text, p->utf8);
 		d = o ? HPDF_Page_CreateDestination(p->page) : NULL;
@@ -494,9 +502,9 @@ footers(struct pdf *p)
 			continue;
 		snprintf(num, sizeof(num), "page %zu of %zu", i + 1, p->n_pages);
 		w = pdf_text_width(p, p->regular, 8, num, strlen(num));
-		pdf_stroke_line(p, p->margin, 40, p->width - p->margin, 40, 0.5f, &p->t->accent);
-		pdf_text_at(p, &s, p->margin, 28, p->footer, strlen(p->footer));
-		pdf_text_at(p, &s, p->width - p->margin - w, 28, num, strlen(num));
+		pdf_stroke_line(p, p->margin, 38, p->width - p->margin, 38, 0.5f, &p->t->accent);
+		pdf_text_at(p, &s, p->margin, 27, p->footer, strlen(p->footer));
+		pdf_text_at(p, &s, p->width - p->margin - w, 27, num, strlen(num));
 	}
 }
 
@@ -509,6 +517,7 @@ pdf_save(struct pdf *p, FILE *out)
 
 	if (!p->page)
 		pdf_new_page(p, true); /* a template with no sections still makes a PDF */
+	pdf_toc_draw(p);
 	footers(p);
 	if (p->err)
 		return pdf_status(p);

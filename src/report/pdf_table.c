@@ -16,12 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_PAD 3.0f
+#define CELL_PAD 2.5f
+
+#define NOTE_INDENT 10.0f
 
 struct pdf_table_row {
 	char *cells[PDF_TABLE_MAX_COLS];
 	const struct pdf_rgb *colors[PDF_TABLE_MAX_COLS];
 	int bold_col;
+	struct pdf_table_note notes[PDF_TABLE_MAX_NOTES]; /* texts owned */
+	size_t n_notes;
 };
 
 static float
@@ -151,27 +155,57 @@ table_head(struct pdf *p, struct pdf_table *t)
 	p->y = y0 - h;
 }
 
+/* The lines a cell may take: what one page holds below the heading row. */
+static size_t
+cell_cap(const struct pdf *p, const struct pdf_table *t)
+{
+	float lh = t->size * PDF_LINE_GAP;
+
+	return (size_t)((p->top - p->bottom - 4 * lh - 4 * CELL_PAD) / lh);
+}
+
+/* The height of a row's cells and of its notes. */
+static void
+row_height(struct pdf *p, const struct pdf_table *t, const struct pdf_table_row *row,
+	   float *cells_h, float *notes_h)
+{
+	float nw = p->width - 2 * p->margin - 2 * CELL_PAD - NOTE_INDENT;
+	size_t i, lines, most = 1;
+
+	for (i = 0; i < t->n; i++) {
+		HPDF_Font f = (int)i == row->bold_col ? p->bold : p->regular;
+
+		lines = pdf_wrap(p, f, t->size, row->cells[i], t->w[i] - 2 * CELL_PAD,
+				 cell_cap(p, t), NULL, NULL);
+		if (lines > most)
+			most = lines;
+	}
+	*cells_h = (float)most * t->size * PDF_LINE_GAP + 2 * CELL_PAD;
+	*notes_h = 0;
+	for (i = 0; i < row->n_notes; i++) {
+		const struct pdf_table_note *n = &row->notes[i];
+
+		*notes_h += (float)pdf_wrap(p, n->mono ? p->mono : p->regular, n->size, n->text, nw,
+					    n->max_lines, NULL, NULL) *
+			    n->size * PDF_LINE_GAP;
+	}
+	if (row->n_notes)
+		*notes_h += CELL_PAD;
+}
+
 static void
 draw_row(struct pdf *p, struct pdf_table *t, const struct pdf_table_row *row)
 {
-	float w = p->width - 2 * p->margin, lh = t->size * PDF_LINE_GAP, h, y0;
-	size_t i, lines, most = 1, cap;
+	float w = p->width - 2 * p->margin, lh = t->size * PDF_LINE_GAP, h, y0, nw, nh, ch;
+	size_t i, cap = cell_cap(p, t);
 	struct pdf_style s;
 
 	if (p->err)
 		return;
-	/* A cell may take at most what one page holds below the heading row. */
-	cap = (size_t)((p->top - p->bottom - 4 * lh - 4 * CELL_PAD) / lh);
-	for (i = 0; i < t->n; i++) {
-		HPDF_Font f = (int)i == row->bold_col ? p->bold : p->regular;
-
-		lines = pdf_wrap(p, f, t->size, row->cells[i], t->w[i] - 2 * CELL_PAD, cap, NULL,
-				 NULL);
-		if (lines > most)
-			most = lines;
-	}
-	h = (float)most * lh + 2 * CELL_PAD;
-	if (p->y - h < p->bottom) {
+	nw = w - 2 * CELL_PAD - NOTE_INDENT;
+	row_height(p, t, row, &ch, &nh);
+	h = ch + nh;
+	if (p->y - h < p->bottom && p->y < p->top - 4 * lh) {
 		pdf_new_page(p, true);
 		table_head(p, t);
 	}
@@ -188,7 +222,15 @@ draw_row(struct pdf *p, struct pdf_table *t, const struct pdf_table_row *row)
 		pdf_text_block(p, &s, col_x(p, t, i) + CELL_PAD, t->w[i] - 2 * CELL_PAD,
 			       row->cells[i], cap);
 	}
-	p->y = y0 - h;
+	p->y = y0 - ch;
+	for (i = 0; i < row->n_notes; i++) {
+		const struct pdf_table_note *n = &row->notes[i];
+
+		s = pdf_style(p, n->mono ? p->mono : p->regular, n->size, n->color);
+		pdf_text_block(p, &s, p->margin + CELL_PAD + NOTE_INDENT, nw, n->text, n->max_lines);
+	}
+	if (row->n_notes)
+		p->y -= CELL_PAD;
 	pdf_stroke_line(p, p->margin, p->y, p->margin + w, p->y, 0.3f, &p->t->neutral);
 }
 
@@ -199,6 +241,8 @@ row_release(struct pdf_table_row *r)
 
 	for (i = 0; i < PDF_TABLE_MAX_COLS; i++)
 		free(r->cells[i]);
+	for (i = 0; i < r->n_notes; i++)
+		free((char *)r->notes[i].text);
 }
 
 /* Sizes the columns if not yet done and draws the rows held. */
@@ -208,7 +252,15 @@ flush(struct pdf *p, struct pdf_table *t)
 	size_t r;
 
 	if (!t->sized) {
+		float ch = 0, nh = 0, room = p->top - p->bottom - 40;
+
 		size_columns(p, t);
+		/* Keep the heading row with the first row (as much of it as a
+		 * page holds). */
+		if (t->n_held > 0)
+			row_height(p, t, &t->held[0], &ch, &nh);
+		pdf_need(p, 2 * t->size * PDF_LINE_GAP + 2 * CELL_PAD +
+				    (ch + nh < room ? ch + nh : room));
 		table_head(p, t);
 	}
 	for (r = 0; r < t->n_held; r++) {
@@ -235,6 +287,14 @@ pdf_table_begin(struct pdf *p, struct pdf_table *t)
 void
 pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
 	      const struct pdf_rgb *const colors[], int bold_col)
+{
+	pdf_table_row_notes(p, t, cells, colors, bold_col, NULL, 0);
+}
+
+void
+pdf_table_row_notes(struct pdf *p, struct pdf_table *t, const char *const cells[],
+		    const struct pdf_rgb *const colors[], int bold_col,
+		    const struct pdf_table_note *notes, size_t n_notes)
 {
 	struct pdf_table_row *r;
 	size_t i;
@@ -263,6 +323,15 @@ pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
 			p->err = HPDF_FAILD_TO_ALLOC_MEM;
 			return;
 		}
+	}
+	for (i = 0; i < n_notes && i < PDF_TABLE_MAX_NOTES; i++) {
+		r->notes[i] = notes[i];
+		if (!(r->notes[i].text = attest_strdup(notes[i].text ? notes[i].text : ""))) {
+			row_release(r);
+			p->err = HPDF_FAILD_TO_ALLOC_MEM;
+			return;
+		}
+		r->n_notes = i + 1;
 	}
 	t->n_held++;
 	if (t->n_held == PDF_TABLE_BUFFER || t->sized)
