@@ -206,6 +206,8 @@ void pdf_table_row_notes(struct pdf *p, struct pdf_table *t, const char *const c
 			 const struct pdf_rgb *const colors[], int bold_col,
 			 const struct pdf_table_note *notes, size_t n_notes);
 void pdf_table_end(struct pdf *p, struct pdf_table *t);
+/* Frees the rows held without drawing them (also after pdf_table_end). */
+void pdf_table_discard(struct pdf_table *t);
 
 /* The colour of a status (pass, fail, manual, ...). */
 const struct pdf_rgb *pdf_status_color(const struct pdf *p, const char *status);

@@ -164,7 +164,7 @@ exceptions(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top, bool activ
 	if (n > 0)
 		pdf_table_end(p, &t);
 	else {
-		free(t.held);
+		pdf_table_discard(&t);
 		pdf_paragraph(p, &body, 0,
 			      active ? "No exception was in force for this scan."
 				     : "No exception had lapsed by the date of this scan.");
@@ -219,7 +219,7 @@ attestations(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top, bool act
 	if (n > 0)
 		pdf_table_end(p, &t);
 	else {
-		free(t.held);
+		pdf_table_discard(&t);
 		pdf_paragraph(p, &body, 0,
 			      active ? "No attestation was in force for this scan."
 				     : "No attestation had lapsed by the date of this scan.");

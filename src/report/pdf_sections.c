@@ -12,9 +12,12 @@
 #include <string.h>
 
 static const char fw_sql[] =
-	"SELECT framework, title, version, score, coverage, n_total, n_pass, n_fail, n_manual,"
-	" n_not_evaluated, n_not_applicable, n_error, n_attested, n_excepted"
-	" FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN("framework") " ORDER BY seq";
+	"SELECT f.framework, f.title, f.version, f.score, f.coverage, f.n_total, f.n_pass,"
+	" f.n_fail, f.n_manual, f.n_not_evaluated, f.n_not_applicable, f.n_error, f.n_attested,"
+	" f.n_excepted, s.controls_passing, s.controls_scored, s.posture, s.posture_controls"
+	" FROM scan_frameworks f JOIN scan_framework_scores s ON s.scan_id = f.scan_id AND"
+	" s.framework = f.framework WHERE f.scan_id = ?1 AND " PDF_FW_IN("f.framework")
+	" ORDER BY f.seq";
 
 static char *
 dup_col(sqlite3_stmt *st, int col)
@@ -298,8 +301,9 @@ framework_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st)
 	struct pdf_style muted = pdf_style(p, p->regular, 8.5f, &p->t->muted);
 	bool has = sqlite3_column_type(st, 3) != SQLITE_NULL;
 	double score = sqlite3_column_double(st, 3), cov = sqlite3_column_double(st, 4);
-	int passing = sqlite3_column_int(st, 6) + sqlite3_column_int(st, 12);
-	int scored = passing + sqlite3_column_int(st, 7);
+	int passing = sqlite3_column_int(st, 14), scored = sqlite3_column_int(st, 15);
+	bool has_posture = sqlite3_column_type(st, 16) != SQLITE_NULL;
+	double posture = sqlite3_column_double(st, 16);
 	struct attest_buf line;
 	char text[256];
 	attest_rc rc;
@@ -313,6 +317,12 @@ framework_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st)
 	else
 		snprintf(text, sizeof(text), "not scored (no control passed or failed)");
 	bar_line(p, "Controls fully passing", score, has, score_color(p, score), text);
+	if (has_posture)
+		snprintf(text, sizeof(text), "%.1f %% over %d controls", posture,
+			 sqlite3_column_int(st, 17));
+	else
+		snprintf(text, sizeof(text), "none (no control has a pass or fail result)");
+	bar_line(p, "Posture", posture, has_posture, score_color(p, posture), text);
 	snprintf(text, sizeof(text), "%.1f %%", cov);
 	bar_line(p, "Coverage", cov, true, &p->t->accent, text);
 	attest_buf_init(&line, 4096);
@@ -338,8 +348,11 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 		 "Scan %s judged %lld resources (accounts %s; regions %s) as the inventory stood "
 		 "on %s. \"Controls fully passing\" counts the controls all of whose checks passed "
 		 "on every resource (or that a person attested), among the controls judged pass "
-		 "or fail; the coverage is the share of all controls whose status attest could "
-		 "determine. The appendix gives the formulas.",
+		 "or fail. \"Posture\" is the mean share of passing resources per control, "
+		 "weighted by the control's highest check severity, so it moves when some of a "
+		 "control's resources are fixed. The coverage is the share of all controls whose "
+		 "status attest could determine; both figures speak only for it. The appendix "
+		 "gives the formulas.",
 		 s->id, s->resources, *s->account_names ? s->account_names : "none",
 		 *s->regions ? s->regions : "none", s->as_of);
 	pdf_paragraph(p, &body, 0, text);

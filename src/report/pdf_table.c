@@ -339,15 +339,21 @@ pdf_table_row_notes(struct pdf *p, struct pdf_table *t, const char *const cells[
 }
 
 void
-pdf_table_end(struct pdf *p, struct pdf_table *t)
+pdf_table_discard(struct pdf_table *t)
 {
 	size_t r;
 
-	if (!p->err && (t->n_held > 0 || !t->sized))
-		flush(p, t);
 	for (r = 0; r < t->n_held; r++)
 		row_release(&t->held[r]);
 	free(t->held);
 	t->held = NULL;
 	t->n_held = t->cap_held = 0;
+}
+
+void
+pdf_table_end(struct pdf *p, struct pdf_table *t)
+{
+	if (!p->err && (t->n_held > 0 || !t->sized))
+		flush(p, t);
+	pdf_table_discard(t);
 }

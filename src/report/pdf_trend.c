@@ -1,5 +1,5 @@
 /*
- * The score trend of the executive summary: the scores of the last scans of
+ * The posture trend of the executive summary: the posture of the last scans of
  * the same scope (the template's trend-scans, this one included), read
  * through the history queries of `attest history` and `attest trend`, drawn
  * as one line per framework.
@@ -59,24 +59,34 @@ axis_scan(void *data, const struct attest_scan_info *scan)
 	t->n_scans++;
 }
 
-struct trend_series {
-	struct trend_axis *a;
-	size_t k; /* the framework */
-};
-
-static void
-series_point(void *data, const struct attest_trend_point *pt)
+/* Each scan's posture and inventory date, from the view every report
+ * reads (the same figure the summary shows). */
+static attest_rc
+load_points(const struct pdf_scan *s, struct trend_axis *a)
 {
-	struct trend_series *ser = data;
-	struct trend *t = ser->a->t;
-	size_t i;
+	struct trend *t = a->t;
+	sqlite3_stmt *st = report_query(
+		s->store,
+		"SELECT (SELECT substr(as_of, 1, 10) FROM scans WHERE scan_id = ?1), (SELECT posture"
+		" FROM scan_framework_scores WHERE scan_id = ?1 AND framework = ?2)",
+		s->id);
+	size_t i, k;
 
+	if (!st)
+		return ATTEST_ERR_DB;
 	for (i = 0; i < t->n_scans; i++)
-		if (strcmp(ser->a->ids[i], pt->scan_id) == 0) {
-			t->score[ser->k * t->n_scans + i] = pt->score;
-			t->has[ser->k * t->n_scans + i] = pt->has_score;
-			return;
+		for (k = 0; k < t->n_fw; k++) {
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, a->ids[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, t->fw[k], -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				continue;
+			snprintf(t->dates[i], 11, "%s", report_text(st, 0));
+			t->has[k * t->n_scans + i] = sqlite3_column_type(st, 1) != SQLITE_NULL;
+			t->score[k * t->n_scans + i] = sqlite3_column_double(st, 1);
 		}
+	sqlite3_finalize(st);
+	return ATTEST_OK;
 }
 
 /* Reads the chart through the history queries of `attest history` and
@@ -87,7 +97,6 @@ trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 {
 	struct attest_history_filter f = {.scope = s->scope, .until = s->started};
 	struct trend_axis a = {t, s->id, NULL, (size_t)p->t->trend_scans, false};
-	struct trend_series ser = {&a, 0};
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	attest_rc rc;
@@ -125,8 +134,7 @@ trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 		rc = attest_nomem(p->ctx);
 		goto out;
 	}
-	for (ser.k = 0; ser.k < t->n_fw && rc == ATTEST_OK; ser.k++)
-		rc = attest_store_trend(s->store, t->fw[ser.k], &f, series_point, &ser);
+	rc = load_points(s, &a);
 out:
 	sqlite3_finalize(st);
 	free(a.ids);
@@ -196,9 +204,11 @@ pdf_trend(struct pdf *p, const struct pdf_scan *s)
 	}
 	if (t.n_scans >= 2) {
 		pdf_need(p, 290 + 12 * (float)t.n_fw); /* the heading stays with its chart */
-		pdf_heading(p, 1, "Score trend", p->outline);
+		pdf_heading(p, 1, "Posture trend", p->outline);
 		snprintf(text, sizeof(text),
-			 "Scores of the last %zu scans of the same scope (%s), oldest on the left.",
+			 "Posture of the last %zu scans of the same scope (%s), oldest on the left, "
+			 "each at the date of its inventory. \"Changes since the previous scan\" gives "
+			 "the findings that moved the last step.",
 			 t.n_scans, s->scope);
 		pdf_paragraph(p, &body, 0, text);
 		trend_chart(p, &t);
