@@ -14,7 +14,13 @@
  *     the finding's type (--group-id for a security group, --bucket for a
  *     bucket, a plain --name or --id) gets the finding's id or name; for a
  *     child id "api/stage" whose name is "stage", the first -id option gets
- *     the parent and the matching -name option the name.
+ *     the parent and the matching -name option the name;
+ *  5. the first example id of another kind (an instance's security group,
+ *     "sg-0123456789abcdef0") becomes the first id of that kind the
+ *     finding's reason or evidence names (the group that lets the world
+ *     in); any other example id of that shape becomes a visible placeholder
+ *     such as <sg-id>, a value for the reader to choose that no shell takes
+ *     for a real id.
  *
  * What is left are parameters for the reader to choose (a KMS key, a log
  * bucket), not the finding's identity. Long commands are wrapped for a
@@ -81,6 +87,12 @@ static bool
 region_edge(char c)
 {
 	return delim(c) || c == ':' || c == '.' || c == '/';
+}
+
+static bool
+account_edge(char c)
+{
+	return region_edge(c) || c == '-';
 }
 
 /* The service and the resource type of an ARN ("ec2", "security-group"). */
@@ -343,6 +355,101 @@ replace_options(char *s, size_t start, size_t end, const struct pdf_resource *r,
 	return s;
 }
 
+/* Length of an id-shaped word at s ("sg-" then 8 to 20 letters and digits,
+ * one a digit), or 0; *pre gets the prefix's length with its dash. */
+static size_t
+shaped_at(const char *s, const char *start, size_t *pre)
+{
+	size_t p = 0, n;
+	bool digit = false;
+
+	if (s > start && (isalnum((unsigned char)s[-1]) || s[-1] == '-' || s[-1] == '<' ||
+			  s[-1] == '_' || s[-1] == '.'))
+		return 0;
+	while (islower((unsigned char)s[p]))
+		p++;
+	if (p == 0 || p > 12 || s[p] != '-')
+		return 0;
+	for (n = 0; isalnum((unsigned char)s[p + 1 + n]); n++)
+		digit = digit || isdigit((unsigned char)s[p + 1 + n]);
+	if (n < 8 || n > 20 || !digit)
+		return 0;
+	if (!(delim(s[p + 1 + n]) || s[p + 1 + n] == '/' || s[p + 1 + n] == ':'))
+		return 0;
+	*pre = p + 1;
+	return p + 1 + n;
+}
+
+/* The first id of the prefix in text (the finding's reason and evidence),
+ * into buf; false when there is none. */
+static bool
+related_id(const char *text, const char *prefix, size_t pre, char *buf, size_t size)
+{
+	const char *q;
+	size_t n, p;
+
+	for (q = text ? text : ""; *q; q++) {
+		if (!(n = shaped_at(q, text, &p)) || p != pre || strncmp(q, prefix, pre) != 0)
+			continue;
+		snprintf(buf, size, "%.*s", (int)n, q);
+		return true;
+	}
+	return false;
+}
+
+/* Is word (n bytes) in text, not as part of a longer word? */
+static bool
+in_text(const char *text, const char *word, size_t n)
+{
+	const char *q = text;
+
+	while (q && (q = strstr(q, word))) {
+		if (!isalnum((unsigned char)q[n]) && (q == text || !isalnum((unsigned char)q[-1])))
+			return true;
+		q++;
+	}
+	return false;
+}
+
+/* Rule 5 over the whole command: each example id keeps one replacement. */
+#define MAX_EXAMPLES 16
+static char *
+replace_examples(char *s, const struct pdf_resource *r)
+{
+	char from[MAX_EXAMPLES][32], to[MAX_EXAMPLES][96], word[64], rep[96];
+	size_t n_ex = 0, at = 0, n, pre, i;
+
+	while (s && s[at]) {
+		bool prefix_used = false;
+
+		if (!(n = shaped_at(s + at, s, &pre)) || n >= sizeof(from[0])) {
+			at++;
+			continue;
+		}
+		snprintf(word, sizeof(word), "%.*s", (int)n, s + at);
+		if (strcmp(word, r->id ? r->id : "") == 0 || in_text(r->context, word, n) ||
+		    (r->arn && strstr(r->arn, word))) {
+			at += n;
+			continue;
+		}
+		for (i = 0; i < n_ex && strcmp(from[i], word) != 0; i++)
+			prefix_used = prefix_used || strncmp(from[i], word, pre) == 0;
+		if (i < n_ex) {
+			snprintf(rep, sizeof(rep), "%s", to[i]);
+		} else {
+			if (prefix_used || !related_id(r->context, word, pre, rep, sizeof(rep)))
+				snprintf(rep, sizeof(rep), "<%.*sid>", (int)pre, word);
+			if (n_ex < MAX_EXAMPLES) {
+				snprintf(from[n_ex], sizeof(from[0]), "%s", word);
+				snprintf(to[n_ex++], sizeof(to[0]), "%s", rep);
+			}
+		}
+		s = splice(s, at, n, rep);
+		at += strlen(rep);
+	}
+	return s;
+}
+
 char *
 pdf_command_for(const char *cli, const struct pdf_resource *r)
 {
@@ -352,11 +459,11 @@ pdf_command_for(const char *cli, const struct pdf_resource *r)
 		   strcmp(r->id, r->region ? r->region : "") != 0;
 
 	if (s && r->account && strlen(r->account) == 12)
-		s = replace_word(s, EXAMPLE_ACCOUNT, r->account, region_edge);
+		s = replace_word(s, EXAMPLE_ACCOUNT, r->account, account_edge);
 	if (s && r->region && strchr(r->region, '-') && strpbrk(r->region, "0123456789"))
 		s = replace_word(s, EXAMPLE_REGION, r->region, region_edge);
 	if (!own)
-		return s;
+		return s ? replace_examples(s, r) : NULL;
 	s = replace_arns(s, r->arn);
 	if (s)
 		s = replace_shaped(s, r->id);
@@ -375,7 +482,7 @@ pdf_command_for(const char *cli, const struct pdf_resource *r)
 			break;
 		start = i + 1;
 	}
-	return s;
+	return s ? replace_examples(s, r) : NULL;
 }
 
 /* ---- wrapping for a shell ------------------------------------------------ */

@@ -27,8 +27,8 @@ static const char checks_sql[] =
 	" FROM fc JOIN scan_checks k ON k.scan_id = ?1 AND k.check_id = fc.check_id ORDER BY fc.n";
 
 static const char findings_sql[] =
-	"SELECT resource_type, resource_id, arn, name, region, account, reason, evidence"
-	" FROM findings WHERE scan_id = ?1 AND check_id = ?2 AND status = 'fail'"
+	"SELECT resource_type, resource_id, arn, name, region, account, reason, evidence,"
+	" coalesce(reason, '') || ' ' || coalesce(evidence, '') FROM findings WHERE scan_id = ?1 AND check_id = ?2 AND status = 'fail'"
 	" ORDER BY account, region, resource_id, finding_id";
 
 static const struct pdf_rgb *
@@ -70,7 +70,8 @@ static struct pdf_resource
 resource_of(sqlite3_stmt *st)
 {
 	return (struct pdf_resource){report_text(st, 0), report_text(st, 1), report_text(st, 2),
-				     report_text(st, 3), report_text(st, 4), report_text(st, 5)};
+				     report_text(st, 3), report_text(st, 4), report_text(st, 5),
+				     report_text(st, 8)};
 }
 
 static size_t
@@ -228,7 +229,7 @@ static attest_rc
 check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outline parent)
 {
 	struct pdf_style meta = pdf_style(p, p->regular, 7.5f, &p->t->muted);
-	struct pdf_style body = pdf_style(p, p->regular, 8, NULL);
+	struct pdf_style body = pdf_style(p, p->regular, 7.5f, NULL);
 	const char *check = report_text(st, 1), *sev = report_text(st, 2);
 	long long n_fail = sqlite3_column_int64(st, 6);
 	json_t *rem = report_json_col(st, 4);

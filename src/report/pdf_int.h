@@ -277,6 +277,7 @@ attest_rc pdf_appendix(struct pdf *p, const struct pdf_scan *s);
 /* The identity of a finding's resource. */
 struct pdf_resource {
 	const char *type, *id, *arn, *name, *region, *account;
+	const char *context; /* the finding's reason and evidence: related ids */
 };
 /* A check's CLI fix with the finding's own identifiers in place of the
  * example ones (pdf_command.c says which); NULL when out of memory. */

@@ -330,7 +330,7 @@ framework_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st)
 	if (rc == ATTEST_OK)
 		pdf_paragraph(p, &muted, 0, line.data ? line.data : "");
 	attest_buf_release(&line);
-	pdf_space(p, 12);
+	pdf_space(p, 8);
 	return rc;
 }
 
@@ -339,7 +339,7 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	sqlite3_stmt *st;
-	char text[512];
+	char text[2048];
 	long long gaps, accounts;
 	attest_rc rc = ATTEST_OK;
 

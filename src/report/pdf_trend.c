@@ -147,13 +147,13 @@ trend_chart(struct pdf *p, const struct trend *t)
 	const struct pdf_rgb *palette[] = {&p->t->primary, &p->t->accent, &p->t->warning,
 					   &p->t->pass, &p->t->fail, &p->t->neutral};
 	struct pdf_style lab = pdf_style(p, p->regular, 7.5f, &p->t->muted);
-	float x0 = p->margin + 28, w = p->width - 2 * p->margin - 52, h = 170, y0, x, y, px = 0,
+	float x0 = p->margin + 28, w = p->width - 2 * p->margin - 52, h = 100, y0, x, y, px = 0,
 	      py = 0;
 	size_t i, k, step = t->n_scans > 8 ? (t->n_scans + 7) / 8 : 1;
 	char num[16];
 	bool prev;
 
-	pdf_need(p, h + 50 + 12 * (float)t->n_fw);
+	pdf_need(p, h + 50);
 	y0 = p->y - h - 6;
 	for (i = 0; i <= 4; i++) {
 		y = y0 + h * (float)i / 4;
@@ -183,11 +183,13 @@ trend_chart(struct pdf *p, const struct trend *t)
 			py = y;
 			prev = true;
 		}
-		y = y0 - 26 - 12 * (float)k;
-		pdf_fill_rect(p, x0, y, 14, 3, c);
-		pdf_text_at(p, &lab, x0 + 20, y - 2, t->fw[k], strlen(t->fw[k]));
+		/* The legend: one row, a swatch and the id per framework. */
+		y = y0 - 26;
+		x = x0 + (float)k * (w / (float)(t->n_fw ? t->n_fw : 1));
+		pdf_fill_rect(p, x, y, 14, 3, c);
+		pdf_text_at(p, &lab, x + 18, y - 2, t->fw[k], strlen(t->fw[k]));
 	}
-	p->y = y0 - 30 - 12 * (float)t->n_fw;
+	p->y = y0 - 36;
 }
 
 attest_rc
@@ -203,7 +205,7 @@ pdf_trend(struct pdf *p, const struct pdf_scan *s)
 		return rc;
 	}
 	if (t.n_scans >= 2) {
-		pdf_need(p, 290 + 12 * (float)t.n_fw); /* the heading stays with its chart */
+		pdf_need(p, 240); /* the heading stays with its chart */
 		pdf_heading(p, 1, "Posture trend", p->outline);
 		snprintf(text, sizeof(text),
 			 "Posture of the last %zu scans of the same scope (%s), oldest on the left, "
