@@ -458,8 +458,10 @@ pdf_command_for(const char *cli, const struct pdf_resource *r)
 	bool own = r->id && *r->id && strcmp(r->id, r->account ? r->account : "") != 0 &&
 		   strcmp(r->id, r->region ? r->region : "") != 0;
 
-	if (s && r->account && strlen(r->account) == 12)
-		s = replace_word(s, EXAMPLE_ACCOUNT, r->account, account_edge);
+	if (s)
+		s = replace_word(s, EXAMPLE_ACCOUNT,
+				 r->account && strlen(r->account) == 12 ? r->account : "<account-id>",
+				 account_edge);
 	if (s && r->region && strchr(r->region, '-') && strpbrk(r->region, "0123456789"))
 		s = replace_word(s, EXAMPLE_REGION, r->region, region_edge);
 	if (!own)

@@ -225,6 +225,39 @@ out:
 	return rc;
 }
 
+/* Every failing resource of a large check, compactly: its ids grouped by
+ * account and region. */
+static attest_rc
+resource_list(struct pdf *p, const struct pdf_scan *s, const char *check)
+{
+	struct pdf_style head = pdf_style(p, p->bold, 7.5f, NULL);
+	struct pdf_style ids = pdf_style(p, p->regular, 6.5f, NULL);
+	sqlite3_stmt *st = pdf_query(
+		s, "SELECT account, region, count(*), group_concat(resource_id, ', ') FROM (SELECT"
+		   " account, region, resource_id FROM findings WHERE scan_id = ?1 AND check_id = ?2"
+		   " AND status = 'fail' ORDER BY account, region, resource_id, finding_id)"
+		   " GROUP BY account, region ORDER BY account, region");
+	char text[256];
+	int src;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	sqlite3_bind_text(st, 2, check, -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW && !pdf_failed(p)) {
+		snprintf(text, sizeof(text), "Account %s, region %s: %lld resource%s",
+			 *report_text(st, 0) ? report_text(st, 0) : "not known",
+			 *report_text(st, 1) ? report_text(st, 1) : "none", sqlite3_column_int64(st, 2),
+			 sqlite3_column_int64(st, 2) == 1 ? "" : "s");
+		pdf_need(p, 24);
+		pdf_paragraph(p, &head, 0, text);
+		pdf_paragraph(p, &ids, 8, report_text(st, 3));
+		pdf_space(p, 3);
+	}
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE || src == SQLITE_ROW ? ATTEST_OK
+						       : report_db_error(s->store, "cannot read findings");
+}
+
 static attest_rc
 check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outline parent)
 {
@@ -237,7 +270,7 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 	const char *cli = json_string_value(json_object_get(rem, "cli"));
 	struct attest_buf ctl;
 	char text[1024];
-	attest_rc rc;
+	attest_rc rc = ATTEST_OK;
 
 	if (json_is_string(rem))
 		steps = json_string_value(rem);
@@ -270,22 +303,29 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 		attest_buf_release(&b);
 	}
 	pdf_space(p, 3);
-	if (rc == ATTEST_OK)
-		rc = resource_table(p, s, check, cli, n_fail <= p->t->evidence_findings);
-	if (rc == ATTEST_OK && n_fail > p->t->evidence_findings) {
+	if (rc == ATTEST_OK && n_fail <= p->t->evidence_findings) {
+		rc = resource_table(p, s, check, cli, true);
+	} else if (rc == ATTEST_OK) {
 		snprintf(text, sizeof(text),
-			 "All %lld failing resources are listed above. Their evidence and fix "
-			 "commands are not printed here (the template prints them for at most %d "
-			 "per check): they are in the audit package's evidence file for check %s, "
-			 "whose SHA-256 the package's manifest.json lists, and in the JSON report "
-			 "(attest report %s --json FILE).",
+			 "%lld resources fail this check, more than the %d per check whose "
+			 "reasons, evidence and commands this report prints. Every one is listed "
+			 "below by account and region; their reasons and evidence are in the audit "
+			 "package's evidence file for check %s, whose SHA-256 the package's "
+			 "manifest.json lists, and in the JSON report (attest report %s --json "
+			 "FILE).",
 			 n_fail, p->t->evidence_findings, check, s->id);
-		pdf_space(p, 3);
 		pdf_paragraph(p, &body, 0, text);
 		if (cli) {
-			pdf_paragraph(p, &body, 0, "The fix, as the check gives it:");
-			command(p, cli, 10);
+			char *generic = pdf_command_for(cli, &(struct pdf_resource){.type = ""});
+
+			pdf_paragraph(p, &body, 0,
+				      "The fix, with <placeholders> for each resource's identifiers:");
+			if (generic)
+				command(p, generic, 10);
+			free(generic);
 		}
+		pdf_space(p, 3);
+		rc = resource_list(p, s, check);
 	}
 	json_decref(rem);
 	pdf_space(p, 6);
