@@ -17,6 +17,7 @@
 #include <string.h>
 
 #define CELL_PAD 2.5f
+#define SHORT_LINE 80.0f /* points: a cell this short is kept on one line */
 
 #define NOTE_INDENT 10.0f
 
@@ -66,6 +67,7 @@ size_columns(struct pdf *p, struct pdf_table *t)
 {
 	float word[PDF_TABLE_MAX_COLS] = {0}, line[PDF_TABLE_MAX_COLS] = {0};
 	float avail = p->width - 2 * p->margin - 2 * CELL_PAD * (float)t->n, sum = 0, spare, want;
+	float total;
 	size_t i, r;
 	int round;
 
@@ -83,9 +85,15 @@ size_columns(struct pdf *p, struct pdf_table *t)
 			t->w[i] = avail * word[i] / sum;
 		goto done;
 	}
+	/* Short cells ("fail \u2192 pass", a date and time) stay on one line when
+	 * that fits: a column starts at its widest line up to SHORT_LINE. */
+	for (i = 0, total = 0; i < t->n; i++)
+		total += line[i] < SHORT_LINE ? line[i] : word[i] > SHORT_LINE ? word[i] : SHORT_LINE;
 	for (i = 0; i < t->n; i++)
-		t->w[i] = word[i];
-	spare = avail - sum;
+		t->w[i] = total > avail ? word[i]
+			  : line[i] < SHORT_LINE ? line[i]
+			  : word[i] > SHORT_LINE ? word[i] : SHORT_LINE;
+	spare = avail - (total > avail ? sum : total);
 	/* Give the spare width to the columns that wrap, in proportion to what
 	 * they lack, a column never past its widest line; a few rounds settle
 	 * what the capped columns leave. */
