@@ -491,29 +491,31 @@ pdf_command_for(const char *cli, const struct pdf_resource *r)
 
 enum quote { Q_NONE, Q_SINGLE, Q_DOUBLE, Q_COMMENT };
 
-/* Appends one line of at most cols characters from *line (of n bytes),
- * and what continues it; q is the quoting state at its start. */
+/* Appends one source line of n bytes as lines of at most cols characters
+ * (counting the indentation and reopened quote a continuation starts with)
+ * that a shell joins back into it. */
 static void
 wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 {
 	enum quote q = Q_NONE, at_space = Q_NONE, st;
-	size_t i, space, cut;
+	size_t i, space, cut, avail = cols, lead;
+	bool content;
 
-	if (cols < 16)
-		cols = 16;
-	while (n > cols) {
+	if (cols < 24)
+		cols = avail = 24;
+	while (n > avail) {
 		space = 0;
 		st = q;
-		for (i = 0; i < cols - 2 && i < n; i++) {
+		content = false;
+		for (i = 0; i < avail - 2 && i < n; i++) {
 			char c = line[i];
 
-			if (st == Q_NONE && c == ' ' && i > 0) {
-				space = i;
-				at_space = st;
-			} else if (st == Q_COMMENT && c == ' ' && i > 0) {
+			/* A break needs a word before it on the line. */
+			if ((st == Q_NONE || st == Q_COMMENT) && c == ' ' && content) {
 				space = i;
 				at_space = st;
 			}
+			content = content || c != ' ';
 			if (st == Q_NONE && c == '\\') {
 				i++;
 				continue;
@@ -530,6 +532,7 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 		if (space > 0) { /* a break between words */
 			attest_buf_add(b, line, space);
 			attest_buf_adds(b, at_space == Q_COMMENT ? "\n# " : " \\\n    ");
+			avail = cols - (at_space == Q_COMMENT ? 2 : 4);
 			q = at_space;
 			line += space;
 			n -= space;
@@ -540,8 +543,9 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 			continue;
 		}
 		/* No space to break at: cut the word, keeping UTF-8 sequences and
-		 * backslash escapes whole. */
-		cut = cols - 3;
+		 * backslash escapes whole; the continuation starts in column 0
+		 * (an indentation would split the word). */
+		cut = avail - 3;
 		while (cut > 1 && ((line[cut] & 0xc0) == 0x80 || line[cut - 1] == '\\'))
 			cut--;
 		st = q;
@@ -555,6 +559,7 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 				st = Q_NONE;
 		}
 		attest_buf_add(b, line, cut);
+		lead = 1;
 		if (st == Q_SINGLE)
 			attest_buf_adds(b, "'\\\n'");
 		else if (st == Q_DOUBLE)
@@ -562,7 +567,8 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 		else if (st == Q_COMMENT)
 			attest_buf_adds(b, "\n#");
 		else
-			attest_buf_adds(b, "\\\n");
+			lead = 0, attest_buf_adds(b, "\\\n");
+		avail = cols - lead;
 		q = st;
 		line += cut;
 		n -= cut;
