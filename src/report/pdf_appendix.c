@@ -1,6 +1,6 @@
 /*
  * The appendix of the PDF report: the scan's metadata and inputs (with the
- * inventory's SHA-256), the scoring formula, and a SHA-256 digest of the
+ * inventory's SHA-256), the scoring formulas, and a SHA-256 digest of the
  * evidence behind every control, so that a reader holding the history
  * database (or the JSON result) can confirm the report matches the scan.
  */

@@ -3,11 +3,14 @@
  * the executive summary: what moved between the scan being rendered and the
  * previous scan of the same scope in the history database (doc/history.md).
  * It reads everything through attest_store_previous() and attest_store_diff(),
- * the queries behind `attest diff`, so the report and the command agree. The
- * framework and control rows are drawn as the diff delivers them; findings
- * are counted by change, and only the first few of each listed kind (newly
- * failing, fixed, newly excepted: most severe first, as the diff orders them)
- * are kept, so the section stays short however large the scans are.
+ * the queries behind `attest diff`, so the report and the command agree.
+ * Findings are counted by change and by check, so that each framework's two
+ * figures and coverage, before and after (from the scan_framework_scores
+ * view), are shown beside the findings of its checks that newly fail and
+ * that were fixed: a figure never moves without what moved it. Only the
+ * first few findings of each listed kind (newly failing, fixed, newly
+ * excepted: most severe first, as the diff orders them) and of the changed
+ * controls are kept, so the section stays short however large the scans are.
  */
 #include "config.h"
 

@@ -144,47 +144,6 @@ replace_arns(char *s, const char *arn)
 	return s;
 }
 
-/* "sg-0123456789abcdef0"-shaped words, for an id of that shape. */
-static size_t
-id_prefix(const char *id)
-{
-	size_t p = 0, n;
-
-	while (islower((unsigned char)id[p]))
-		p++;
-	if (p == 0 || p > 12 || id[p] != '-')
-		return 0;
-	for (n = 0; isalnum((unsigned char)id[p + 1 + n]); n++)
-		;
-	return n >= 8 && n <= 20 && !id[p + 1 + n] ? p + 1 : 0;
-}
-
-static char *
-replace_shaped(char *s, const char *id)
-{
-	size_t p = id_prefix(id), at = 0, n, i;
-	char pre[16];
-	const char *hit;
-
-	if (!p)
-		return s;
-	snprintf(pre, sizeof(pre), "%.*s", (int)p, id);
-	while (s && (hit = strstr(s + at, pre))) {
-		i = (size_t)(hit - s);
-		for (n = p; isalnum((unsigned char)hit[n]); n++)
-			;
-		if ((i == 0 || (!isalnum((unsigned char)hit[-1]) && hit[-1] != '-')) &&
-		    n - p >= 8 && n - p <= 20 && (delim(hit[n]) || hit[n] == '/' || hit[n] == ':') &&
-		    !(n == strlen(id) && strncmp(hit, id, n) == 0)) {
-			s = splice(s, i, n, id);
-			at = i + strlen(id);
-		} else {
-			at = i + n;
-		}
-	}
-	return s;
-}
-
 /* Lower-case words of a resource type's last part: "VPCEndpoint" ->
  * "vpc endpoint". */
 static void
@@ -378,6 +337,27 @@ shaped_at(const char *s, const char *start, size_t *pre)
 		return 0;
 	*pre = p + 1;
 	return p + 1 + n;
+}
+
+/* Rule 3: words shaped like the resource's id, with its prefix, become it. */
+static char *
+replace_shaped(char *s, const char *id)
+{
+	size_t idp, pre, at = 0, n;
+
+	if (shaped_at(id, id, &idp) != strlen(id))
+		return s;
+	while (s && s[at]) {
+		n = shaped_at(s + at, s, &pre);
+		if (n && pre == idp && strncmp(s + at, id, pre) == 0 &&
+		    !(n == strlen(id) && strncmp(s + at, id, n) == 0)) {
+			s = splice(s, at, n, id);
+			at += strlen(id);
+		} else {
+			at += n ? n : 1;
+		}
+	}
+	return s;
 }
 
 /* The first id of the prefix in text (the finding's reason and evidence),

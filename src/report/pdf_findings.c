@@ -172,11 +172,10 @@ resource_notes(struct pdf *p, const char *check, const char *cli, sqlite3_stmt *
 	return n;
 }
 
-/* The table of every failing resource of the check; with details (at most
- * evidence-findings resources), each row carries its command and evidence. */
+/* The table of every failing resource of the check, each row with its
+ * command and evidence under it. */
 static attest_rc
-resource_table(struct pdf *p, const struct pdf_scan *s, const char *check, const char *cli,
-	       bool details)
+resource_table(struct pdf *p, const struct pdf_scan *s, const char *check, const char *cli)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 8, NULL);
 	struct pdf_table t = {.n = 4, .heads = {"Resource", "Account", "Region", "Reason"},
@@ -192,7 +191,7 @@ resource_table(struct pdf *p, const struct pdf_scan *s, const char *check, const
 	if (!st)
 		return ATTEST_ERR_DB;
 	sqlite3_bind_text(st, 2, check, -1, SQLITE_STATIC);
-	if (details && cli && (rc = shared_command(p, st, cli, &shared)) != ATTEST_OK)
+	if (cli && (rc = shared_command(p, st, cli, &shared)) != ATTEST_OK)
 		goto out;
 	if (shared) {
 		pdf_paragraph(p, &body, 0, "Fix (one command for every resource below):");
@@ -211,9 +210,9 @@ resource_table(struct pdf *p, const struct pdf_scan *s, const char *check, const
 		cells[1] = report_text(st, 5);
 		cells[2] = report_text(st, 4);
 		cells[3] = report_text(st, 6);
-		n = details ? resource_notes(p, check, shared ? NULL : cli, st, notes, keep) : 0;
+		n = resource_notes(p, check, shared ? NULL : cli, st, notes, keep);
 		pdf_table_row_notes(p, &t, cells, NULL, -1, notes, n);
-		for (k = 0; details && k < 3; k++)
+		for (k = 0; k < 3; k++)
 			free(keep[k]);
 	}
 	pdf_table_end(p, &t);
@@ -304,7 +303,7 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 	}
 	pdf_space(p, 3);
 	if (rc == ATTEST_OK && n_fail <= p->t->evidence_findings) {
-		rc = resource_table(p, s, check, cli, true);
+		rc = resource_table(p, s, check, cli);
 	} else if (rc == ATTEST_OK) {
 		snprintf(text, sizeof(text),
 			 "%lld resources fail this check, more than the %d per check whose "

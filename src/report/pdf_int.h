@@ -1,9 +1,12 @@
 /*
- * Inside the PDF renderer: the report template (template.c), the layout
- * engine over libharu (pdf_layout.c: pages, wrapped text, tables that break
- * across pages, outline, running header and footer) and the sections that
- * read a stored scan and lay it out (pdf_sections.c, pdf_findings.c,
- * pdf_appendix.c). pdf.c ties them together. libharu never longjmps here: its
+ * Inside the PDF renderer: the report template and options (template.c),
+ * the layout engine over libharu (pdf_layout.c: pages, wrapped text,
+ * outline, running header and footer; pdf_table.c: tables sized to their
+ * content; pdf_toc.c: the printed contents; pdf_font.c: fonts that text
+ * extractors read), the fix commands (pdf_command.c) and the sections that
+ * read a stored scan and lay it out (pdf_sections.c, pdf_frame.c,
+ * pdf_trend.c, pdf_changes.c, pdf_gaps.c, pdf_controls.c, pdf_findings.c,
+ * pdf_records.c, pdf_appendix.c). pdf.c ties them together. libharu never longjmps here: its
  * error handler records the first error on the document, every drawing call
  * after that is skipped, and pdf_failed() turns it into an attest error.
  */

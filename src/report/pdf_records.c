@@ -55,6 +55,20 @@ pdf_manual(struct pdf *p, const struct pdf_scan *s)
 
 /* ---- exceptions and attestations ------------------------------------------ */
 
+/* Draws the table, or says there is nothing when it has no row. */
+static void
+table_or_none(struct pdf *p, struct pdf_table *t, int rows, const char *none)
+{
+	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
+
+	if (rows > 0) {
+		pdf_table_end(p, t);
+		return;
+	}
+	pdf_table_discard(t);
+	pdf_paragraph(p, &body, 0, none);
+}
+
 /* A copy of XML text with its wrapping undone, or "" when out of memory. */
 static char *
 flat(const char *text)
@@ -161,14 +175,9 @@ exceptions(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top, bool activ
 		pdf_table_row(p, &t, cells, NULL, 0);
 		n++;
 	}
-	if (n > 0)
-		pdf_table_end(p, &t);
-	else {
-		pdf_table_discard(&t);
-		pdf_paragraph(p, &body, 0,
-			      active ? "No exception was in force for this scan."
-				     : "No exception had lapsed by the date of this scan.");
-	}
+	table_or_none(p, &t, n,
+		      active ? "No exception was in force for this scan."
+			     : "No exception had lapsed by the date of this scan.");
 	sqlite3_reset(st);
 	/* Each one's justification and what it matched. */
 	while (n > 0 && rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
@@ -216,14 +225,9 @@ attestations(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top, bool act
 		pdf_table_row(p, &t, cells, NULL, 1);
 		n++;
 	}
-	if (n > 0)
-		pdf_table_end(p, &t);
-	else {
-		pdf_table_discard(&t);
-		pdf_paragraph(p, &body, 0,
-			      active ? "No attestation was in force for this scan."
-				     : "No attestation had lapsed by the date of this scan.");
-	}
+	table_or_none(p, &t, n,
+		      active ? "No attestation was in force for this scan."
+			     : "No attestation had lapsed by the date of this scan.");
 	sqlite3_reset(st);
 	while (n > 0 && sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
 		char *stmt = flat(report_text(st, 5)), *ev = flat(report_text(st, 6));

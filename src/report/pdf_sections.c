@@ -1,8 +1,10 @@
 /*
- * The first sections of the PDF report: the cover (organization, scope and
- * scan time), the executive summary (score and coverage bars per framework
- * and, when the history holds earlier scans of the same scope, a chart of
- * how the scores moved) and the table of every control with its status.
+ * The first sections of the PDF report and what the sections share: the
+ * scan being rendered (pdf_scan_load, with the frameworks the report
+ * covers), the cover (organization, scope, scan and inventory dates) and the
+ * executive summary (per framework: controls fully passing, posture and
+ * coverage as bars, and a count line that adds up; the trend follows, from
+ * pdf_trend.c).
  */
 #include "config.h"
 

@@ -59,7 +59,7 @@ awk -v dir="$WORK" 'BEGIN { n = 0 } /^#--$/ { n++; next } { print > (dir "/cmd."
 bad=0
 for f in "$WORK"/cmd.*; do
 	grep -q '<' "$f" && continue # a <placeholder> to fill in is not meant to run
-	sh -c 'aws() { for a in "$@"; do printf "[%s]\n" "$a"; done; }; . "$1"' sh "$f" \
+	(cd "$WORK" && sh -c 'aws() { for a in "$@"; do printf "[%s]\n" "$a"; done; }; . "$1"' sh "$f") \
 		>"$f.args" 2>"$f.err" || { bad=$((bad + 1)); fail "does not parse: $(head -3 "$f")"; }
 	grep -q '^\[ \|^\[\]$' "$f.args" && fail "an argument is empty or split: $(head -2 "$f")"
 done
