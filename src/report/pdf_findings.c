@@ -163,9 +163,10 @@ resource_notes(struct pdf *p, const char *check, const char *cli, sqlite3_stmt *
 		pdf_sha256_hex(raw, strlen(raw), hex);
 		attest_buf_init(&b, 4096);
 		attest_buf_printf(&b,
-				  "evidence cut after %zu of %zu lines: whole in the audit package's "
-				  "evidence file for check %s and in the JSON report (SHA-256 %s)",
-				  max, lines, check, hex);
+				  "evidence cut after %zu of %zu lines: the whole evidence (SHA-256 %s) "
+				  "is in the audit package's evidence file for check %s, whose digest "
+				  "the package's manifest.json lists, and in the JSON report",
+				  max, lines, hex, check);
 		keep[2] = attest_buf_take(&b);
 		notes[n++] = (struct pdf_table_note){keep[2], false, CODE_SIZE, &p->t->muted, 0};
 	}

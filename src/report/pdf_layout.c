@@ -416,7 +416,7 @@ pdf_field(struct pdf *p, float indent, float label_w, const char *label, const c
 		return;
 	pdf_need(p, 9 * PDF_LINE_GAP);
 	pdf_text_at(p, &ls, p->margin + indent, p->y - 9, label, strlen(label));
-	pdf_wrap(p, vs.font, vs.size, value, a.width, 40, draw_line, &a);
+	pdf_wrap(p, vs.font, vs.size, value, a.width, 0, draw_line, &a);
 }
 
 HPDF_Outline

@@ -39,6 +39,27 @@ check figures "$WORK/s.json" "$WORK/s.pdf.raw"
 check formulas "$top_srcdir/doc/scoring.md" "$WORK/s.pdf.raw"
 case_end
 
+case_begin "the sample: evidence cut only with a note naming the file and the evidence's digest"
+tr '\n' ' ' <"$WORK/s.pdf.raw" | tr -s ' ' |
+	grep -o 'evidence cut after [0-9]* of [0-9]* lines: the whole evidence (SHA-256 [0-9a-f]*) is in the audit package.s evidence file for check [a-z0-9-]*' \
+	>"$WORK/cuts.txt"
+[ -s "$WORK/cuts.txt" ] || fail "no evidence is cut in the sample: nothing to check"
+sqlite3 "$ATTEST_DB" "SELECT evidence FROM findings WHERE status = 'fail'" >/dev/null ||
+	fail "cannot read the findings"
+python3 -c '
+import hashlib, re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+known = set()
+for c, e in db.execute("SELECT check_id, evidence FROM findings WHERE status = '"'"'fail'"'"'"):
+    known.add((hashlib.sha256(e.encode()).hexdigest(), c))
+bad = 0
+for line in open(sys.argv[2]):
+    m = re.search(r"SHA-256 ([0-9a-f]{64})\) .* check ([a-z0-9-]+)", line)
+    if not m or (m.group(1), m.group(2)) not in known:
+        print("no such evidence:", line.strip()); bad = 1
+sys.exit(bad)' "$ATTEST_DB" "$WORK/cuts.txt" >"$WORK/cuts.out" || fail "$(head -3 "$WORK/cuts.out")"
+case_end
+
 case_begin "the sample: no example id of a fix under a real finding"
 check placeholders "$WORK/s.json" "$WORK/s.pdf.raw"
 case_end
