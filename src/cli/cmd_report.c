@@ -101,6 +101,8 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
 	if (!any)
 		return cli_usage_error("report", "no report asked for: add --pdf FILE, --json FILE, ...");
+	if ((status = cli_check_report_paths(ctx, "report", db, tmpl, outputs)) != EXIT_OK)
+		return status;
 	attest_ctx_set_log(ctx, cli_log, NULL); /* warnings, such as a placeholder organization */
 	if ((tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK) ||
 	    (n_fws && attest_report_set_frameworks(ctx, fws, n_fws) != ATTEST_OK) ||
