@@ -207,6 +207,12 @@ attest_rc attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
  * templates/default.xml. A bad template fails with its file and line, and
  * leaves the previous choice in place. */
 attest_rc attest_report_set_template(attest_ctx *ctx, const char *path);
+/* The PDF report covers only these n frameworks (n = 0: every framework of
+ * the scan); a framework the scan lacks fails the rendering. */
+attest_rc attest_report_set_frameworks(attest_ctx *ctx, const char *const *ids, size_t n);
+/* The organization the PDF report names, in place of the template's; NULL
+ * goes back to the template's. */
+attest_rc attest_report_set_organization(attest_ctx *ctx, const char *name);
 /* The terminal summary; color adds ANSI colours. */
 attest_rc attest_report_summary(attest_store *store, const char *scan_id, FILE *out,
 				bool color);
