@@ -279,16 +279,22 @@ out:
 	return -1;
 }
 
-/* The organization assessed: the report template's (templates/). */
+/* The organization assessed: the one named by option, else the report
+ * template's (templates/); empty while it is the template's placeholder. */
 static attest_rc
 organization(struct oscal *o, struct attest_buf *out)
 {
+	attest_ctx *ctx = attest_store_ctx(o->x.store);
 	struct report_template *owned = NULL;
 	const struct report_template *t;
-	attest_rc rc = report_template_get(attest_store_ctx(o->x.store), &t, &owned);
+	const char *name;
+	bool is_default;
+	attest_rc rc = report_template_get(ctx, &t, &owned);
 
-	if (rc == ATTEST_OK)
-		rc = attest_buf_adds(out, t->organization ? t->organization : "");
+	if (rc == ATTEST_OK) {
+		name = report_organization(ctx, t, &is_default);
+		rc = attest_buf_adds(out, is_default ? "" : name);
+	}
 	report_template_free(owned);
 	return rc;
 }

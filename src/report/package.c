@@ -59,7 +59,7 @@ write_gaps(struct pkg *p)
 	if ((rc = pkg_make_dir(p, "evidence")) != ATTEST_OK || (rc = pkg_open(p, rel, &fp)) != ATTEST_OK)
 		goto out;
 	fputs("{\"scan\": ", fp);
-	json_dumpf(scan, fp, JSON_ENCODE_ANY);
+	json_dumpf(scan, fp, JSON_ENCODE_ANY | REPORT_JSON_REALS);
 	fputs(",\n\"collection_gaps\": ", fp);
 	if ((rc = report_gaps_json(p->store, p->id, fp, "")) != ATTEST_OK)
 		goto out;

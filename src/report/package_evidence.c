@@ -137,7 +137,7 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 			info->checks++;
 		}
 		f = finding_line(st);
-		line = f ? json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		line = f ? json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS) : NULL;
 		json_decref(f);
 		if (!line || fprintf(cf.fp, "%s\n", line) < 0) {
 			rc = line ? attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s",
@@ -284,7 +284,7 @@ write_controls(struct pkg *p, struct pkg_evidence_info *info)
 			goto out;
 		}
 		if ((rc = pkg_open(p, rel, &fp)) == ATTEST_OK) {
-			json_dumpf(c, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			json_dumpf(c, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | REPORT_JSON_REALS);
 			fputc('\n', fp);
 			rc = pkg_close(p, fp, rel);
 		}

@@ -433,7 +433,7 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 			rc = attest_nomem(p->ctx);
 			goto out;
 		}
-	if (!(text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER))) {
+	if (!(text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | REPORT_JSON_REALS))) {
 		rc = attest_nomem(p->ctx);
 		goto out;
 	}
