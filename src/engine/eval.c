@@ -38,7 +38,7 @@ static const char results_schema[] =
 	"  resource_id TEXT, arn TEXT, account TEXT, region TEXT, tag_key TEXT, tag_value TEXT,"
 	"  justification TEXT NOT NULL, approver TEXT NOT NULL, approved TEXT,"
 	"  expires TEXT NOT NULL, active INTEGER NOT NULL, matched INTEGER NOT NULL DEFAULT 0,"
-	"  source TEXT);"
+	"  source TEXT, scope TEXT);"
 	"CREATE TABLE att(framework TEXT NOT NULL, control_id TEXT NOT NULL,"
 	"  attested_by TEXT NOT NULL, attested_on TEXT NOT NULL, statement TEXT NOT NULL,"
 	"  evidence TEXT, evidence_href TEXT, expires TEXT NOT NULL, active INTEGER NOT NULL,"

@@ -71,9 +71,10 @@ xs_date_parse(const char *text, struct xs_date *out)
 	p = y0;
 	out->year = digits(&p, ylen);
 	if (out->year == 0)
-		return false; /* XML Schema 1.0 has no year 0000 */
+		return false;
+	/* XML Schema 1.0 has no year 0: -0001 is the year before 0001. */
 	if (negative)
-		out->year = -out->year;
+		out->year = 1 - out->year;
 	if (*p++ != '-' || (v = digits(&p, 2)) < 1 || v > 12)
 		return false;
 	out->month = (int)v;
