@@ -827,6 +827,16 @@ test_forge_regression(void)
 					   " AND status = 'error'"),
 			       "check judged a row that is not a AWS::S3::Bucket");
 	attest_inventory_free(inv);
+	/* A second row about the same bucket cannot outvote the first. */
+	CU_ASSERT_EQUAL(eval_hostile(Q_BASE " UNION ALL SELECT rid, 'pass', 'x', '{}'"
+					  " FROM resources WHERE id = 'b1'",
+				     0, 0, 0, &inv),
+			ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(status || ':' || reason, ' / ')"
+					   " FROM (SELECT res.* FROM res JOIN resources r USING (rid)"
+					   " WHERE check_id = 'chk-q' AND r.id = 'b1' ORDER BY res.rowid)"),
+			       "fail:r / error:check judged this resource more than once");
+	attest_inventory_free(inv);
 }
 
 /* The class: every way of closing, joining, forging and commenting out,
