@@ -124,6 +124,16 @@ json_t *attest_library_checks_json(const attest_library *lib, const char *servic
 				   const char *severity, const char *framework);
 json_t *attest_library_check_json(const attest_library *lib, const char *id);
 
+/* Bounds on every check's query during evaluation (doc/check-authoring.md,
+ * "Limits"): wall-clock seconds, rows returned and bytes of status, reason
+ * and evidence returned. A check that reaches one is `error`, naming the
+ * limit, and the scan goes on. 0 for any of them means
+ * $ATTEST_CHECK_TIME_LIMIT, $ATTEST_CHECK_ROW_LIMIT or
+ * $ATTEST_CHECK_BYTE_LIMIT, else the built-in default (300 s, 10,000,000
+ * rows, 1 GiB). */
+void attest_library_set_check_limits(attest_library *lib, double seconds, long long rows,
+				     long long bytes);
+
 /* The directory of bundled data (frameworks/, samples/, templates/):
  * $ATTEST_DATA_DIR, else the installed data directory, else the source tree
  * this program was built from. */

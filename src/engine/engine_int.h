@@ -13,8 +13,23 @@
 /* Creates the result tables and registers the SQL functions on db; the
  * first step of every evaluation. */
 attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
-/* Runs one check and records its results and its overall status. */
-attest_rc eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c);
+/* What one check's query may use (src/engine/limits.c). */
+struct eval_limits {
+	double seconds;   /* wall-clock time of the query */
+	long long rows;   /* rows it returns */
+	long long bytes;  /* bytes of status, reason and evidence it returns */
+};
+
+/* The limits set on lib, else from the environment, else the defaults; a
+ * malformed environment value is an error naming the variable. */
+attest_rc eval_limits_resolve(attest_ctx *ctx, const attest_library *lib,
+			      struct eval_limits *out);
+/* Runs one check within lim and records its results and its overall
+ * status. A check that breaks a limit, or returns a column of the wrong
+ * type, is recorded as `error` saying so; only a database failure of the
+ * engine itself is returned as an error. */
+attest_rc eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c,
+		     const struct eval_limits *lim);
 /* Fails (naming the file and line) when the check's query does not compile. */
 attest_rc check_compiles(attest_ctx *ctx, sqlite3 *db, const struct check *c);
 /* Loads the exception and attestation files of opts into the exc and att
@@ -24,6 +39,23 @@ attest_rc policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval
 		      time_t now);
 /* Turns failures matched by active exceptions into `excepted`. */
 attest_rc policy_apply(attest_ctx *ctx, sqlite3 *db);
+/* An xs:date as exceptions and attestations write it: [-]YYYY-MM-DD with a
+ * year of four or more digits, then an optional zone (Z or +hh:mm / -hh:mm),
+ * surrounded by optional XML whitespace. */
+struct xs_date {
+	long long year;
+	int month, day;
+	int zone_minutes;  /* east of UTC; 0 without a zone */
+};
+
+/* Parses text; false when it is not a valid date (day past the month's end,
+ * year 0000, leading zeros in a 5+ digit year, more than 9 year digits). */
+bool xs_date_parse(const char *text, struct xs_date *out);
+/* The first second after the date has ended, in its zone (UTC without one),
+ * as seconds since the epoch: something that expires on this date is in
+ * force while the reference time is before it. */
+long long xs_date_end(const struct xs_date *d);
+
 /* Rolls check results up to controls and scores each framework. */
 attest_rc score_frameworks(attest_ctx *ctx, sqlite3 *db);
 

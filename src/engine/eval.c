@@ -5,8 +5,8 @@
  * A check whose resource types were not all collected is not run at all: it
  * is `not_evaluated`, never `pass`. A check that ran and judged nothing is
  * `not_applicable`. Check queries are user-supplied SQL, so they run under
- * an authorizer that allows reading and the one INSERT the engine wraps
- * around them, and nothing else (no ATTACH, no PRAGMA, no writes).
+ * an authorizer that allows reading and nothing else (no ATTACH, no PRAGMA,
+ * no writes), within a per-check time, row and byte limit (runcheck.c).
  */
 #include "config.h"
 
@@ -38,7 +38,7 @@ static const char results_schema[] =
 	"  resource_id TEXT, arn TEXT, account TEXT, region TEXT, tag_key TEXT, tag_value TEXT,"
 	"  justification TEXT NOT NULL, approver TEXT NOT NULL, approved TEXT,"
 	"  expires TEXT NOT NULL, active INTEGER NOT NULL, matched INTEGER NOT NULL DEFAULT 0,"
-	"  source TEXT);"
+	"  source TEXT, scope TEXT);"
 	"CREATE TABLE att(framework TEXT NOT NULL, control_id TEXT NOT NULL,"
 	"  attested_by TEXT NOT NULL, attested_on TEXT NOT NULL, statement TEXT NOT NULL,"
 	"  evidence TEXT, evidence_href TEXT, expires TEXT NOT NULL, active INTEGER NOT NULL,"
@@ -211,9 +211,12 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 	sqlite3 *db = attest_inventory_db(inv);
 	sqlite3_stmt *st = NULL;
 	const struct check *c;
+	struct eval_limits lim;
 	size_t i, done = 0, total;
 	attest_rc rc;
 
+	if ((rc = eval_limits_resolve(ctx, lib, &lim)) != ATTEST_OK)
+		return rc;
 	for (i = 0; i < n; i++)
 		if (!lib_find_framework(lib, ids[i]))
 			return attest_error(ctx, ATTEST_ERR_NOTFOUND,
@@ -254,7 +257,7 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 					  (const char *)sqlite3_column_text(st, 0));
 			break;
 		}
-		rc = eval_check(ctx, db, c);
+		rc = eval_check(ctx, db, c, &lim);
 		if (++done % 10 == 0 || done == total)
 			attest_log(ctx, ATTEST_LOG_INFO, "evaluated %zu of %zu checks", done, total);
 	}

@@ -45,6 +45,9 @@ struct attest_library {
 	struct framework **frameworks;
 	size_t n_frameworks;
 	int gen;
+	/* attest_library_set_check_limits(); 0: from the environment */
+	double limit_seconds;
+	long long limit_rows, limit_bytes;
 };
 
 attest_rc lib_parse_checks(attest_library *lib, const char *path);

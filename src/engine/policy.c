@@ -61,19 +61,199 @@ bind_child(sqlite3_stmt *st, int i, xmlNodePtr node, const char *name)
 	return ATTEST_OK;
 }
 
+/* Reads the date in child `name` of node (what names the entry, for
+ * messages): *end gets the first instant after it (xs_date_end), *text its
+ * text without surrounding space, owned by the caller. An absent optional
+ * child leaves *text NULL; a malformed date is an error naming the file,
+ * line and element. */
+static attest_rc
+child_date(attest_library *lib, xmlNodePtr node, const char *name, const char *path,
+	   const char *what, long long *end, char **text)
+{
+	xmlNodePtr child = attest_xml_child(node, name);
+	struct xs_date d;
+	char *raw;
+	size_t a, b;
+
+	*text = NULL;
+	if (!child)
+		return ATTEST_OK;
+	if (!(raw = attest_xml_text(child)))
+		return attest_nomem(lib->ctx);
+	if (!xs_date_parse(raw, &d)) {
+		attest_rc rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+					    "invalid '%s' at line %d: <%s> of %s is not a date "
+					    "(YYYY-MM-DD, optionally with a zone): '%.60s'",
+					    path, (int)xmlGetLineNo(child), name, what, raw);
+		free(raw);
+		return rc;
+	}
+	for (a = 0; raw[a] == ' ' || raw[a] == '\t' || raw[a] == '\n' || raw[a] == '\r'; a++)
+		;
+	for (b = strlen(raw); b > a && (raw[b - 1] == ' ' || raw[b - 1] == '\t' ||
+					raw[b - 1] == '\n' || raw[b - 1] == '\r'); b--)
+		;
+	memmove(raw, raw + a, b - a);
+	raw[b - a] = '\0';
+	*end = xs_date_end(&d);
+	*text = raw;
+	return ATTEST_OK;
+}
+
+/* Values every estate has in a match field, for telling whether a pattern
+ * restricts anything: a pattern that matches all of them would match every
+ * resource (`*`, `?*`, `arn:*`, `*-*-?`). */
+static const char *const id_probes[] = {
+	"a", "Z", "0", "-", "_x", "i-0123456789abcdef0", "sg-1", "vpc-0a1b",
+	"my.bucket-name", "arn:aws:iam::111122223333:role/r", "/aws/lambda/f", "x y", "\xc3\xa9t\xc3\xa9",
+};
+static const char *const arn_probes[] = {
+	"arn:aws:s3:::b", "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+	"arn:aws:iam::111122223333:role/r", "arn:aws-cn:ec2:cn-north-1:111122223333:vpc/vpc-1",
+	"arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k", "arn:aws:rds:eu-west-1:0:db:d",
+};
+static const char *const account_probes[] = {
+	"000000000000", "111122223333", "123456789012", "210987654321", "999999999999",
+};
+static const char *const region_probes[] = {
+	"us-east-1", "eu-central-2", "ap-northeast-3", "sa-east-1", "me-south-1",
+	"af-south-1", "ca-west-1", "il-central-1", "mx-central-1", "cn-northwest-1",
+	"us-gov-east-1", "us-isob-east-1",
+};
+
+/* True when pattern holds no literal character: only `*`, `?` and
+ * bracket classes, which name no resource however they are combined. */
+static bool
+only_wildcards(const char *p)
+{
+	const char *close;
+
+	for (; *p; p++) {
+		if (*p == '*' || *p == '?')
+			continue;
+		if (*p != '[' || !(close = strchr(p + 2, ']')))
+			return false;
+		p = close;
+	}
+	return true;
+}
+
+/* True when the glob matches any value of its field. */
+static bool
+unrestricted(const char *pattern, const char *const *probes, size_t n)
+{
+	size_t i;
+
+	if (only_wildcards(pattern))
+		return true;
+	for (i = 0; i < n; i++)
+		if (sqlite3_strglob(pattern, probes[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Whether the exception's match covers every resource, and the first
+ * pattern that does (NULL for an empty match). */
+static bool
+matches_everything(xmlNodePtr match, const char **field, char **pattern)
+{
+	static const struct {
+		const char *name;
+		const char *const *probes;
+		size_t n;
+	} fields[] = {
+		{"resource-id", id_probes, sizeof(id_probes) / sizeof(*id_probes)},
+		{"arn", arn_probes, sizeof(arn_probes) / sizeof(*arn_probes)},
+		{"account", account_probes, sizeof(account_probes) / sizeof(*account_probes)},
+		{"region", region_probes, sizeof(region_probes) / sizeof(*region_probes)},
+	};
+	bool every = true;
+	char *text;
+	size_t i;
+
+	*field = NULL;
+	*pattern = NULL;
+	if (attest_xml_child(match, "tag"))
+		return false; /* a tag key is always literal */
+	for (i = 0; i < sizeof(fields) / sizeof(*fields) && every; i++) {
+		if (!attest_xml_child(match, fields[i].name))
+			continue;
+		text = attest_xml_text(attest_xml_child(match, fields[i].name));
+		every = text && unrestricted(text, fields[i].probes, fields[i].n);
+		if (every && !*pattern) {
+			*field = fields[i].name;
+			*pattern = text;
+		} else {
+			free(text);
+		}
+	}
+	if (!every) {
+		free(*pattern);
+		*pattern = NULL;
+	}
+	return every;
+}
+
+/* An exception must say which resources it covers. One whose match covers
+ * every resource switches the check off, so it needs scope="all" (and is
+ * then logged, and recorded with its scope for every report); scope="all"
+ * on an exception that names particular resources would be a false label. */
+static attest_rc
+check_scope(attest_library *lib, xmlNodePtr node, const char *path, const char *id,
+	    const char *check, bool *all)
+{
+	char *scope = attest_xml_attr(node, "scope"), *pattern = NULL;
+	const char *field;
+	int line = (int)xmlGetLineNo(node);
+	bool every = matches_everything(attest_xml_child(node, "match"), &field, &pattern);
+	attest_rc rc = ATTEST_OK;
+
+	*all = scope && strcmp(scope, "all") == 0;
+	if (every && !*all && !pattern)
+		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+				  "invalid '%s' at line %d: exception '%s' matches every resource; "
+				  "name a resource-id, arn, account, region or tag, or say "
+				  "scope=\"all\" to except every failure of check '%s'",
+				  path, line, id, check);
+	else if (every && !*all)
+		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+				  "invalid '%s' at line %d: exception '%s' matches every resource "
+				  "(<%s> '%.60s' matches any %s); name the resources it covers, or say "
+				  "scope=\"all\" to except every failure of check '%s'",
+				  path, line, id, field, pattern, field, check);
+	else if (!every && *all)
+		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+				  "invalid '%s' at line %d: exception '%s' says scope=\"all\" but its "
+				  "match names particular resources; drop scope=\"all\" or the match",
+				  path, line, id);
+	free(scope);
+	free(pattern);
+	return rc;
+}
+
 static attest_rc
 add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node,
-	      const char *path, const char *today)
+	      const char *path, long long now)
 {
 	xmlNodePtr match = attest_xml_child(node, "match"), tag = attest_xml_child(match, "tag");
 	char *id = attest_xml_attr(node, "id");
 	char *check = attest_xml_text(attest_xml_child(node, "check"));
-	char *expires = attest_xml_text(attest_xml_child(node, "expires"));
 	char *key = tag ? attest_xml_attr(tag, "key") : NULL;
+	char *expires = NULL, *approved = NULL, what[128];
 	int line = (int)xmlGetLineNo(node);
+	long long end = 0, approved_end;
+	bool all = false;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
-	if (!id || !check || !expires || (tag && !key))
+	if (!id || !check || (tag && !key))
+		goto out;
+	snprintf(what, sizeof(what), "exception '%s'", id);
+	if ((rc = child_date(lib, node, "expires", path, what, &end, &expires)) != ATTEST_OK ||
+	    (rc = child_date(lib, node, "approved", path, what, &approved_end, &approved)) !=
+		    ATTEST_OK)
+		goto out;
+	rc = ATTEST_ERR_NOMEM;
+	if (!expires)
 		goto out;
 	if (!lib_find_check(lib, check)) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
@@ -81,13 +261,9 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 				  path, line, id, check);
 		goto out;
 	}
-	if (!attest_xml_child(match, NULL)) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: exception '%s' matches every resource; "
-				  "name a resource-id, arn, account, region or tag",
-				  path, line, id);
+	if ((rc = check_scope(lib, node, path, id, check, &all)) != ATTEST_OK)
 		goto out;
-	}
+	rc = ATTEST_ERR_NOMEM;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -95,12 +271,14 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 	if (bind_child(st, 3, match, "resource-id") || bind_child(st, 4, match, "arn") ||
 	    bind_child(st, 5, match, "account") || bind_child(st, 6, match, "region") ||
 	    bind_child(st, 8, match, "tag") || bind_child(st, 9, node, "justification") ||
-	    bind_child(st, 10, node, "approver") || bind_child(st, 11, node, "approved"))
+	    bind_child(st, 10, node, "approver"))
 		goto out;
 	sqlite3_bind_text(st, 7, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, approved, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, expires, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 13, strncmp(expires, today, 10) >= 0);
+	sqlite3_bind_int(st, 13, now < end);
 	sqlite3_bind_text(st, 14, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, all ? "all" : NULL, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
 				  line, sqlite3_errcode(db) == SQLITE_CONSTRAINT
@@ -108,32 +286,46 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 						: sqlite3_errmsg(db));
 		goto out;
 	}
-	if (strncmp(expires, today, 10) < 0)
+	if (now >= end)
 		attest_log(lib->ctx, ATTEST_LOG_WARN,
 			   "exception '%s' ('%s' line %d) expired on %s and no longer applies", id,
 			   path, line, expires);
+	else if (all)
+		attest_log(lib->ctx, ATTEST_LOG_WARN,
+			   "exception '%s' ('%s' line %d) excepts every failure of check '%s' "
+			   "(scope=\"all\") until %s",
+			   id, path, line, check, expires);
 	rc = ATTEST_OK;
 out:
 	free(id);
 	free(check);
 	free(expires);
+	free(approved);
 	free(key);
 	return rc == ATTEST_ERR_NOMEM ? attest_nomem(lib->ctx) : rc;
 }
 
 static attest_rc
 add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node,
-		const char *path, const char *today)
+		const char *path, long long now)
 {
 	char *fw = attest_xml_attr(node, "framework"), *control = attest_xml_attr(node, "control");
-	char *expires = attest_xml_text(attest_xml_child(node, "expires"));
+	char *expires = NULL, *date = NULL, what[256];
 	xmlNodePtr ev = attest_xml_child(node, "evidence");
 	char *href = ev ? attest_xml_attr(ev, "href") : NULL;
 	int line = (int)xmlGetLineNo(node);
+	long long end = 0, date_end;
 	bool manual = false;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
-	if (!fw || !control || !expires)
+	if (!fw || !control)
+		goto out;
+	snprintf(what, sizeof(what), "the attestation of %.60s control '%.60s'", fw, control);
+	if ((rc = child_date(lib, node, "expires", path, what, &end, &expires)) != ATTEST_OK ||
+	    (rc = child_date(lib, node, "date", path, what, &date_end, &date)) != ATTEST_OK)
+		goto out;
+	rc = ATTEST_ERR_NOMEM;
+	if (!expires || !date)
 		goto out;
 	if (!lib_find_framework(lib, fw) || !control_exists(lib, fw, control, &manual)) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
@@ -152,12 +344,13 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 	sqlite3_clear_bindings(st);
 	sqlite3_bind_text(st, 1, fw, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, control, -1, SQLITE_STATIC);
-	if (bind_child(st, 3, node, "attested-by") || bind_child(st, 4, node, "date") ||
-	    bind_child(st, 5, node, "statement") || bind_child(st, 6, node, "evidence"))
+	if (bind_child(st, 3, node, "attested-by") || bind_child(st, 5, node, "statement") ||
+	    bind_child(st, 6, node, "evidence"))
 		goto out;
+	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, href, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, expires, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 9, strncmp(expires, today, 10) >= 0);
+	sqlite3_bind_int(st, 9, now < end);
 	sqlite3_bind_text(st, 10, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
@@ -166,7 +359,7 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 						: sqlite3_errmsg(db));
 		goto out;
 	}
-	if (strncmp(expires, today, 10) < 0)
+	if (now >= end)
 		attest_log(lib->ctx, ATTEST_LOG_WARN,
 			   "attestation of %s control '%s' ('%s' line %d) expired on %s and no "
 			   "longer applies",
@@ -176,6 +369,7 @@ out:
 	free(fw);
 	free(control);
 	free(expires);
+	free(date);
 	free(href);
 	return rc == ATTEST_ERR_NOMEM ? attest_nomem(lib->ctx) : rc;
 }
@@ -185,22 +379,20 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 {
 	static const char exc_sql[] =
 		"INSERT INTO exc(exception_id, check_id, resource_id, arn, account, region,"
-		" tag_key, tag_value, justification, approver, approved, expires, active, source)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		" tag_key, tag_value, justification, approver, approved, expires, active, source,"
+		" scope) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	static const char att_sql[] =
 		"INSERT INTO att(framework, control_id, attested_by, attested_on, statement,"
 		" evidence, evidence_href, expires, active, source) VALUES (?,?,?,?,?,?,?,?,?,?)";
 	xmlDocPtr doc = NULL;
 	xmlNodePtr n;
 	sqlite3_stmt *st = NULL;
-	char today[21];
 	size_t i;
 	attest_rc rc = ATTEST_OK;
 
-	/* Expiry is judged against the scan's reference time, as dates are; an
-	 * xs:date may carry a zone suffix, so only its YYYY-MM-DD is compared. */
-	attest_time_iso(now, today);
-	today[10] = '\0';
+	/* Expiry is judged against the scan's reference time, as dates are: an
+	 * entry is in force until the end of its expiry date (in the date's
+	 * zone, UTC without one). */
 	for (i = 0; i < o->n_exception_files && rc == ATTEST_OK; i++) {
 		if ((rc = load_doc(lib, o->exception_files[i], "exceptions.xsd", &doc)) != ATTEST_OK)
 			break;
@@ -208,7 +400,7 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 			rc = attest_error(lib->ctx, ATTEST_ERR_DB, "exceptions: %s", sqlite3_errmsg(db));
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "exception"); n && !rc;
 		     n = attest_xml_next(n->next, "exception"))
-			rc = add_exception(lib, db, st, n, o->exception_files[i], today);
+			rc = add_exception(lib, db, st, n, o->exception_files[i], (long long)now);
 		sqlite3_finalize(st);
 		st = NULL;
 		xmlFreeDoc(doc);
@@ -223,7 +415,8 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 					  sqlite3_errmsg(db));
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "attestation"); n && !rc;
 		     n = attest_xml_next(n->next, "attestation"))
-			rc = add_attestation(lib, db, st, n, o->attestation_files[i], today);
+			rc = add_attestation(lib, db, st, n, o->attestation_files[i],
+					     (long long)now);
 		sqlite3_finalize(st);
 		st = NULL;
 		xmlFreeDoc(doc);

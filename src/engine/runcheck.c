@@ -1,9 +1,12 @@
 /*
  * Running one check: decide whether it can be evaluated at all (were its
- * resource types collected?), run its query under the authorizer, sanitize
- * what the query returned (unknown statuses, rows about the wrong resource
- * type and malformed evidence become `error` rows, never silent passes), and
- * summarize the check.
+ * resource types collected?), compile its query on its own under the
+ * authorizer, read its rows within the check's limits and store them under
+ * the check's id (the query never names the check it speaks for), sanitize
+ * them (unknown statuses, rows about the wrong resource type and malformed
+ * evidence become `error` rows, never silent passes), and summarize the
+ * check. A check that breaks a limit or returns a column of the wrong type
+ * is `error` as a whole, and the scan goes on.
  */
 #include "config.h"
 
@@ -13,9 +16,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-/* Check queries may read and call functions; the engine's INSERT into res is
- * the only write. */
+/* The tables of the evaluation itself: a check reading them would see the
+ * results of the checks that happened to run before it. */
+static const char *const engine_tables[] = {
+	"res", "chk", "chk_counts", "exc", "att", "fw", "ctl", "ctl_checks",
+};
+
+/* Virtual tables that read the database's pages or the connection's state
+ * rather than data. */
+static const char *const raw_tables[] = {"sqlite_dbpage", "sqlite_stmt", "dbstat"};
+
+static bool
+listed(const char *name, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (strcasecmp(name, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A check query may only read the inventory and call functions without
+ * side effects. Everything else is refused when the query is compiled:
+ * writes of any kind, ATTACH/DETACH, PRAGMA (statements and table-valued
+ * pragma_* functions), temporary tables, views, triggers and indexes,
+ * transactions and savepoints, ANALYZE, and loading extensions. */
 static int
 authorize(void *data, int action, const char *a, const char *b, const char *dbname,
 	  const char *trigger)
@@ -27,14 +55,16 @@ authorize(void *data, int action, const char *a, const char *b, const char *dbna
 	case SQLITE_READ:
 		/* Table-valued pragmas (pragma_database_list names files) arrive
 		 * as reads of "pragma_*". */
-		return a && strncasecmp(a, "pragma_", 7) == 0 ? SQLITE_DENY : SQLITE_OK;
+		if (!a || strncasecmp(a, "pragma_", 7) == 0 ||
+		    listed(a, engine_tables, sizeof(engine_tables) / sizeof(*engine_tables)) ||
+		    listed(a, raw_tables, sizeof(raw_tables) / sizeof(*raw_tables)))
+			return SQLITE_DENY;
+		return SQLITE_OK;
 	case SQLITE_FUNCTION:
 		return b && (strcasecmp(b, "load_extension") == 0 ||
 			     strcasecmp(b, "fts3_tokenizer") == 0)
 			       ? SQLITE_DENY
 			       : SQLITE_OK;
-	case SQLITE_INSERT:
-		return a && strcmp(a, "res") == 0 ? SQLITE_OK : SQLITE_DENY;
 	case SQLITE_UPDATE:
 		/* SQLite asks this when it sets up an eponymous virtual table such
 		 * as json_each; a SELECT cannot express a real UPDATE. */
@@ -186,6 +216,241 @@ missing_reason(sqlite3 *db, const char *type, char *out, size_t size)
 	sqlite3_finalize(st);
 }
 
+/* The columns a check query returns, in the order res keeps them. */
+static const char *const result_columns[] = {"rid", "status", "reason", "evidence"};
+#define N_RESULT_COLUMNS 4
+
+/* What is wrong with the shape of a compiled query, or NULL: it must be one
+ * read-only statement (a SELECT) returning exactly the four result columns,
+ * in any order; col[i] receives the position of result_columns[i]. */
+static const char *
+bad_shape(sqlite3_stmt *st, int col[N_RESULT_COLUMNS], char *buf, size_t size)
+{
+	const char *name;
+	int i, j, n = sqlite3_column_count(st);
+
+	if (!sqlite3_stmt_readonly(st) || sqlite3_stmt_isexplain(st) || n == 0)
+		return "it is not a SELECT";
+	for (i = 0; i < N_RESULT_COLUMNS; i++) {
+		col[i] = -1;
+		for (j = 0; j < n; j++) {
+			name = sqlite3_column_name(st, j);
+			if (!name || strcasecmp(name, result_columns[i]) != 0)
+				continue;
+			if (col[i] >= 0) {
+				snprintf(buf, size, "it returns two columns named '%s'",
+					 result_columns[i]);
+				return buf;
+			}
+			col[i] = j;
+		}
+		if (col[i] < 0) {
+			snprintf(buf, size, "it returns no column named '%s'", result_columns[i]);
+			return buf;
+		}
+	}
+	if (n != N_RESULT_COLUMNS) {
+		snprintf(buf, size, "it returns %d columns, not 4", n);
+		return buf;
+	}
+	return NULL;
+}
+
+/* Compiles the check's query on its own, under the authorizer. The query is
+ * never pasted into other SQL: the engine reads its rows and stores them
+ * itself, under the check's id, so no comment, quote or UNION in the query
+ * can reach outside it. Whatever follows the first statement must be
+ * nothing but space, comments and semicolons. A query that does not compile
+ * is an error in the check file. */
+static attest_rc
+compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt **out,
+	      int col[N_RESULT_COLUMNS])
+{
+	sqlite3_stmt *next = NULL;
+	const char *tail = NULL, *why = NULL;
+	char buf[160];
+	int src;
+
+	*out = NULL;
+	sqlite3_set_authorizer(db, authorize, NULL);
+	src = sqlite3_prepare_v2(db, c->query, -1, out, &tail);
+	if (src == SQLITE_OK && !*out)
+		why = "the query is empty";
+	while (src == SQLITE_OK && !why && tail && *tail) {
+		if (sqlite3_prepare_v2(db, tail, -1, &next, &tail) != SQLITE_OK || next)
+			why = "more than one statement";
+		sqlite3_finalize(next);
+		next = NULL;
+	}
+	sqlite3_set_authorizer(db, NULL, NULL);
+	if (src == SQLITE_OK && !why)
+		why = bad_shape(*out, col, buf, sizeof(buf));
+	if (src == SQLITE_OK && !why)
+		return ATTEST_OK;
+	sqlite3_finalize(*out);
+	*out = NULL;
+	return attest_error(ctx, ATTEST_ERR_INVALID,
+			    "invalid '%s' at line %d: the query of check '%s' does not compile "
+			    "(it must be one SELECT returning rid, status, reason, evidence): %s",
+			    c->file, c->query_line, c->id, why ? why : sqlite3_errmsg(db));
+}
+
+attest_rc
+check_compiles(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+{
+	sqlite3_stmt *st = NULL;
+	int col[N_RESULT_COLUMNS];
+	attest_rc rc = compile_check(ctx, db, c, &st, col);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The longest value a check query may build (SQLITE_LIMIT_LENGTH while it
+ * runs): twice the largest resource record the loader accepts, so that
+ * zeroblob(1e9) or printf('%.*c', ...) fail at once instead of allocating. */
+#define MAX_QUERY_VALUE (128 << 20)
+
+/* A query's run: the deadline the progress handler enforces, only while the
+ * query itself steps (interrupting the engine's own INSERT would roll back
+ * the whole evaluation). */
+struct run_state {
+	struct timespec deadline;
+	bool in_query, timed_out;
+};
+
+static int
+on_progress(void *data)
+{
+	struct run_state *rs = data;
+	struct timespec now;
+
+	if (!rs->in_query)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > rs->deadline.tv_sec ||
+	    (now.tv_sec == rs->deadline.tv_sec && now.tv_nsec >= rs->deadline.tv_nsec))
+		rs->timed_out = true;
+	return rs->timed_out;
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case SQLITE_INTEGER:
+		return "an integer";
+	case SQLITE_FLOAT:
+		return "a real number";
+	case SQLITE_BLOB:
+		return "a BLOB";
+	case SQLITE_NULL:
+		return "NULL";
+	default:
+		return "text";
+	}
+}
+
+/* rid must be an integer (or NULL, which becomes an error row), the other
+ * columns text or NULL. Says which column is not, or returns false. */
+static bool
+bad_types(sqlite3_stmt *st, const int col[N_RESULT_COLUMNS], char *why, size_t size)
+{
+	int i, t;
+
+	for (i = 0; i < N_RESULT_COLUMNS; i++) {
+		t = sqlite3_column_type(st, col[i]);
+		if (t == SQLITE_NULL || t == (i == 0 ? SQLITE_INTEGER : SQLITE_TEXT))
+			continue;
+		snprintf(why, size,
+			 "column '%s' of the query is %s; %s must be %s (or NULL)",
+			 result_columns[i], type_name(t), result_columns[i],
+			 i == 0 ? "a resources.rid integer" : "text");
+		return true;
+	}
+	return false;
+}
+
+/* Steps the compiled query within lim, storing each row under the check's
+ * id. On a problem of the check, why says what it is (the caller records
+ * the check as error); a failure of the engine's own INSERT is returned. */
+static attest_rc
+store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st,
+	   const int col[N_RESULT_COLUMNS], const struct eval_limits *lim, char *why,
+	   size_t size)
+{
+	struct run_state rs = {{0, 0}, false, false};
+	sqlite3_stmt *ins = NULL;
+	long long rows = 0, bytes = 0, ns;
+	attest_rc rc = ATTEST_OK;
+	int src, old_length, i;
+
+	*why = '\0';
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO res(check_id, rid, status, reason, evidence)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+			       -1, &ins, NULL) != SQLITE_OK)
+		return attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
+				    sqlite3_errmsg(db));
+	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
+	clock_gettime(CLOCK_MONOTONIC, &rs.deadline);
+	ns = rs.deadline.tv_nsec + (long long)((lim->seconds - (double)(long long)lim->seconds) * 1e9);
+	rs.deadline.tv_sec += (time_t)lim->seconds + (time_t)(ns / 1000000000);
+	rs.deadline.tv_nsec = (long)(ns % 1000000000);
+	old_length = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
+	if (old_length > MAX_QUERY_VALUE)
+		sqlite3_limit(db, SQLITE_LIMIT_LENGTH, MAX_QUERY_VALUE);
+	sqlite3_progress_handler(db, 1000, on_progress, &rs);
+	for (;;) {
+		rs.in_query = true;
+		src = sqlite3_step(st);
+		rs.in_query = false;
+		if (src == SQLITE_DONE)
+			break;
+		if (src != SQLITE_ROW) {
+			if (rs.timed_out)
+				snprintf(why, size,
+					 "check '%s' ran longer than its time limit of %g s "
+					 "(ATTEST_CHECK_TIME_LIMIT) and was stopped",
+					 c->id, lim->seconds);
+			else
+				snprintf(why, size, "the check's query failed: %s",
+					 sqlite3_errmsg(db));
+			break;
+		}
+		if (++rows > lim->rows) {
+			snprintf(why, size,
+				 "check '%s' returned more than %lld rows, its row limit "
+				 "(ATTEST_CHECK_ROW_LIMIT), and was stopped",
+				 c->id, lim->rows);
+			break;
+		}
+		if (bad_types(st, col, why, size))
+			break;
+		for (i = 1; i < N_RESULT_COLUMNS; i++)
+			bytes += sqlite3_column_bytes(st, col[i]);
+		if (bytes > lim->bytes) {
+			snprintf(why, size,
+				 "check '%s' returned more than %lld bytes of status, reason and "
+				 "evidence, its byte limit (ATTEST_CHECK_BYTE_LIMIT), and was stopped",
+				 c->id, lim->bytes);
+			break;
+		}
+		sqlite3_reset(ins);
+		for (i = 0; i < N_RESULT_COLUMNS; i++)
+			sqlite3_bind_value(ins, i + 2, sqlite3_column_value(st, col[i]));
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
+					  sqlite3_errmsg(db));
+			break;
+		}
+	}
+	sqlite3_progress_handler(db, 0, NULL, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, old_length);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 static const char sanitize_sql[] =
 	"UPDATE res SET status = 'error', reason = 'check returned an unknown status '"
 	"  || quote(status) WHERE check_id = ?1"
@@ -193,6 +458,10 @@ static const char sanitize_sql[] =
 	"UPDATE res SET status = 'error', reason = 'check judged a row that is not a ' || ?2"
 	"  WHERE check_id = ?1 AND NOT EXISTS (SELECT 1 FROM resources r"
 	"    WHERE r.rid = res.rid AND r.type = ?2);"
+	"UPDATE res SET status = 'error', reason = 'check judged this resource more than once'"
+	"  WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER"
+	"    (PARTITION BY rid ORDER BY rowid) AS k FROM res WHERE check_id = ?1"
+	"    AND rid IS NOT NULL) WHERE k > 1);"
 	"UPDATE res SET reason = coalesce(reason, 'the check gave no reason'),"
 	"  evidence = CASE WHEN evidence IS NULL THEN '{}'"
 	"    WHEN json_valid(evidence) AND json_type(evidence) = 'object' THEN json(evidence)"
@@ -201,76 +470,41 @@ static const char sanitize_sql[] =
 	"INSERT INTO chk_counts SELECT ?1, sum(status = 'pass'), sum(status = 'fail'),"
 	"  sum(status = 'error'), sum(status = 'not_applicable') FROM res WHERE check_id = ?1;";
 
-/* Prepares the check's query wrapped in the engine's INSERT, under the
- * authorizer. A query that does not compile is an error in the check file. */
-static attest_rc
-compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt **out)
-{
-	struct attest_buf sql;
-	const char *tail = NULL;
-	attest_rc rc = ATTEST_OK;
-	int src;
-
-	*out = NULL;
-	attest_buf_init(&sql, 1u << 20);
-	if (attest_buf_printf(&sql,
-			      "INSERT INTO res(check_id, rid, status, reason, evidence)"
-			      " SELECT ?1, q.rid, q.status, q.reason, q.evidence FROM (%s\n) AS q",
-			      c->query) != ATTEST_OK) {
-		attest_buf_release(&sql);
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "check '%s': query too long", c->id);
-	}
-	sqlite3_set_authorizer(db, authorize, NULL);
-	src = sqlite3_prepare_v2(db, sql.data, -1, out, &tail);
-	sqlite3_set_authorizer(db, NULL, NULL);
-	if (src != SQLITE_OK || (tail && *tail)) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: the query of check '%s' does not compile "
-				  "(it must be one SELECT returning rid, status, reason, evidence): %s",
-				  c->file, c->query_line, c->id,
-				  src != SQLITE_OK ? sqlite3_errmsg(db) : "more than one statement");
-		sqlite3_finalize(*out);
-		*out = NULL;
-	}
-	attest_buf_release(&sql);
-	return rc;
-}
-
 attest_rc
-check_compiles(attest_ctx *ctx, sqlite3 *db, const struct check *c)
-{
-	sqlite3_stmt *st = NULL;
-	attest_rc rc = compile_check(ctx, db, c, &st);
-
-	sqlite3_finalize(st);
-	return rc;
-}
-
-attest_rc
-eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c)
+eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const struct eval_limits *lim)
 {
 	sqlite3_stmt *st = NULL;
 	const char *missing;
 	char reason[2048];
+	int col[N_RESULT_COLUMNS], in_transaction = !sqlite3_get_autocommit(db);
 	attest_rc rc;
-	int src;
 
 	missing = missing_type(db, c);
 	if (missing) {
 		missing_reason(db, missing, reason, sizeof(reason));
 		return record_check(ctx, db, c, "not_evaluated", reason);
 	}
-	if ((rc = compile_check(ctx, db, c, &st)) != ATTEST_OK)
+	if ((rc = compile_check(ctx, db, c, &st, col)) != ATTEST_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-	src = sqlite3_step(st);
-	if (src != SQLITE_DONE) {
-		snprintf(reason, sizeof(reason), "the check's query failed: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		run_script(ctx, db, "DELETE FROM res WHERE check_id = ?1", c);
+	rc = store_rows(ctx, db, c, st, col, lim, reason, sizeof(reason));
+	sqlite3_finalize(st);
+	/* A failed statement may end the transaction (out of memory, I/O):
+	 * then nothing of this evaluation can be trusted. */
+	if (rc == ATTEST_OK && in_transaction && sqlite3_get_autocommit(db))
+		rc = attest_error(ctx, ATTEST_ERR_DB,
+				  "evaluation of '%s': the database rolled the evaluation back: %s",
+				  c->id, sqlite3_errmsg(db));
+	if (rc != ATTEST_OK)
+		return rc;
+	if (*reason) {
+		attest_log(ctx, ATTEST_LOG_WARN, "check '%s' ('%s' line %d) is error: %s", c->id,
+			   c->file, c->query_line, reason);
+		if ((rc = run_script(ctx, db, "DELETE FROM res WHERE check_id = ?1", c)) !=
+		    ATTEST_OK)
+			return rc;
 		return record_check(ctx, db, c, "error", reason);
 	}
-	sqlite3_finalize(st);
 	if ((rc = run_script(ctx, db, sanitize_sql, c)) != ATTEST_OK)
 		return rc;
 	if ((rc = record_check(ctx, db, c, "pending", NULL)) != ATTEST_OK)

@@ -69,6 +69,7 @@ run_case(const struct check *chk, json_t *c, const char *file)
 	const char *want_check = json_string_value(json_object_get(c, "check_status"));
 	json_t *expect = json_object_get(c, "expect"), *e;
 	sqlite3_stmt *st = NULL;
+	struct eval_limits lim;
 	sqlite3 *db;
 	FILE *fp = NULL;
 	size_t i, seen = 0;
@@ -89,7 +90,8 @@ run_case(const struct check *chk, json_t *c, const char *file)
 	}
 	db = attest_inventory_db(inv);
 	if (engine_prepare(ctx, db, attest_inventory_as_of(inv)) != ATTEST_OK ||
-	    eval_check(ctx, db, chk) != ATTEST_OK) {
+	    eval_limits_resolve(ctx, lib, &lim) != ATTEST_OK ||
+	    eval_check(ctx, db, chk, &lim) != ATTEST_OK) {
 		snprintf(why, sizeof(why), "%s: case '%s': %s", file, name, attest_ctx_errmsg(ctx));
 		result = why;
 		goto out;
