@@ -170,26 +170,56 @@ inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
 	return rc;
 }
 
+/* The header being checked, for messages. */
+struct header {
+	attest_ctx *ctx;
+	const char *file;
+	const json_t *where; /* top-level key -> [line, column] */
+};
+
+/* "cannot load 'FILE' at line L, column C" where key was read (its line
+ * and column are unknown only for a caller that kept none). */
+static attest_rc header_fail(const struct header *h, const char *key, const char *fmt, ...)
+	ATTEST_PRINTF(3, 4);
+
 static attest_rc
-header_bad(attest_ctx *ctx, const char *file, const char *what, const char *key)
+header_fail(const struct header *h, const char *key, const char *fmt, ...)
 {
-	return attest_error(ctx, ATTEST_ERR_INVALID, "cannot load '%s': header key '%s' %s", file,
-			    key, what);
+	const json_t *p = json_object_get(h->where, key);
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (!p)
+		return attest_error(h->ctx, ATTEST_ERR_INVALID, "cannot load '%s': %s", h->file,
+				    what);
+	return attest_error(h->ctx, ATTEST_ERR_INVALID,
+			    "cannot load '%s' at line %" JSON_INTEGER_FORMAT
+			    ", column %" JSON_INTEGER_FORMAT ": %s",
+			    h->file, json_integer_value(json_array_get(p, 0)),
+			    json_integer_value(json_array_get(p, 1)), what);
 }
 
 static attest_rc
-log_bad(attest_ctx *ctx, const char *file, size_t i, const char *key, const char *what)
+header_bad(const struct header *h, const char *what, const char *key)
 {
-	return attest_error(ctx, ATTEST_ERR_INVALID,
-			    "cannot load '%s': header key 'collection_log[%zu]%s%s' %s", file, i,
-			    key ? "." : "", key ? key : "", what);
+	return header_fail(h, key, "header key '%s' %s", key, what);
+}
+
+static attest_rc
+log_bad(const struct header *h, size_t i, const char *key, const char *what)
+{
+	return header_fail(h, "collection_log", "header key 'collection_log[%zu]%s%s' %s", i,
+			   key ? "." : "", key ? key : "", what);
 }
 
 /* The collection log: one object per call that failed for good. The text
  * fields are required strings; account and types are optional because
  * collectors older than the types list did not write them. */
 static attest_rc
-check_log(attest_ctx *ctx, const json_t *log, const char *file)
+check_log(const struct header *h, const json_t *log)
 {
 	static const char *const required[] = {"service", "region", "operation", "error_code",
 					       "message"};
@@ -199,86 +229,88 @@ check_log(attest_ctx *ctx, const json_t *log, const char *file)
 	if (!log || json_is_null(log))
 		return ATTEST_OK;
 	if (!json_is_array(log))
-		return header_bad(ctx, file, "must be a list of failed calls", "collection_log");
+		return header_bad(h, "must be a list of failed calls", "collection_log");
 	json_array_foreach(log, i, entry) {
 		if (!json_is_object(entry))
-			return log_bad(ctx, file, i, NULL, "must be an object");
+			return log_bad(h, i, NULL, "must be an object");
 		for (k = 0; k < sizeof(required) / sizeof(required[0]); k++) {
 			v = json_object_get(entry, required[k]);
 			if (!v)
-				return log_bad(ctx, file, i, required[k], "is missing");
+				return log_bad(h, i, required[k], "is missing");
 			if (!json_is_string(v))
-				return log_bad(ctx, file, i, required[k], "must be a string");
+				return log_bad(h, i, required[k], "must be a string");
 		}
 		if (!*json_string_value(json_object_get(entry, "service")) ||
 		    !*json_string_value(json_object_get(entry, "operation")) ||
 		    !*json_string_value(json_object_get(entry, "error_code")))
-			return log_bad(ctx, file, i, NULL,
+			return log_bad(h, i, NULL,
 				       "needs a non-empty service, operation and error_code");
 		v = json_object_get(entry, "account");
 		if (v && !json_is_null(v) && !json_is_string(v))
-			return log_bad(ctx, file, i, "account", "must be a string");
+			return log_bad(h, i, "account", "must be a string");
 		v = json_object_get(entry, "types");
 		if (!v || json_is_null(v))
 			continue;
 		if (!json_is_array(v))
-			return log_bad(ctx, file, i, "types", "must be a list of resource types");
+			return log_bad(h, i, "types", "must be a list of resource types");
 		json_array_foreach(v, j, t)
 			if (!json_is_string(t) || !valid_type(json_string_value(t)))
-				return log_bad(ctx, file, i, "types",
+				return log_bad(h, i, "types",
 					       "holds an entry that is not a resource type");
 	}
 	return ATTEST_OK;
 }
 
 attest_rc
-inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file)
+inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file,
+			const json_t *where)
 {
+	const struct header hd = {ctx, file, where}, *h = &hd;
 	const json_t *v, *item;
 	size_t i;
 	attest_rc rc;
 
 	v = json_object_get(meta, "attest_inventory");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
-		return header_bad(ctx, file, "must be 1 (the only format version this attest reads)",
+		return header_bad(h, "must be 1 (the only format version this attest reads)",
 				  "attest_inventory");
 	v = json_object_get(meta, "provider");
 	if (!json_is_string(v) || strcmp(json_string_value(v), "aws") != 0)
-		return header_bad(ctx, file, "must be \"aws\"", "provider");
+		return header_bad(h, "must be \"aws\"", "provider");
 	v = json_object_get(meta, "collected_types");
 	if (!json_is_array(v))
-		return header_bad(ctx, file,
+		return header_bad(h,
 				  "is missing or not a list (name every resource type collected)",
 				  "collected_types");
 	json_array_foreach(v, i, item)
 		if (!json_is_string(item) || !valid_type(json_string_value(item)))
-			return header_bad(ctx, file, "holds an entry that is not a resource type",
+			return header_bad(h, "holds an entry that is not a resource type",
 					  "collected_types");
 	v = json_object_get(meta, "accounts");
 	if (v && !json_is_array(v))
-		return header_bad(ctx, file, "must be a list", "accounts");
+		return header_bad(h, "must be a list", "accounts");
 	json_array_foreach(v, i, item)
 		if (!json_is_string(item) &&
 		    !(json_is_object(item) && json_is_string(json_object_get(item, "id"))))
-			return header_bad(ctx, file, "entries must be ids or {\"id\", \"name\"}",
+			return header_bad(h, "entries must be ids or {\"id\", \"name\"}",
 					  "accounts");
 	v = json_object_get(meta, "regions");
 	if (v && !json_is_array(v))
-		return header_bad(ctx, file, "must be a list", "regions");
+		return header_bad(h, "must be a list", "regions");
 	json_array_foreach(v, i, item)
 		if (!json_is_string(item))
-			return header_bad(ctx, file, "entries must be strings", "regions");
+			return header_bad(h, "entries must be strings", "regions");
 	v = json_object_get(meta, "collected_at");
 	if (v && !json_is_string(v))
-		return header_bad(ctx, file, "must be a string", "collected_at");
+		return header_bad(h, "must be a string", "collected_at");
 	v = json_object_get(meta, "source");
 	if (v && !json_is_string(v))
-		return header_bad(ctx, file, "must be a string", "source");
-	if ((rc = check_log(ctx, json_object_get(meta, "collection_log"), file)) != ATTEST_OK)
+		return header_bad(h, "must be a string", "source");
+	if ((rc = check_log(h, json_object_get(meta, "collection_log"))) != ATTEST_OK)
 		return rc;
 	/* A list of resources is streamed, never kept here: one that reached
 	 * the metadata is not a list, and would otherwise be silently empty. */
 	if (json_object_get(meta, "resources"))
-		return header_bad(ctx, file, "must be a list", "resources");
+		return header_bad(h, "must be a list", "resources");
 	return ATTEST_OK;
 }
