@@ -63,6 +63,16 @@ attest_rc awsconfig_latest_add(struct awsconfig_latest *lt, const json_t *item,
 			       const struct inv_pos *pos);
 void awsconfig_latest_free(struct awsconfig_latest *lt);
 
+/* "cannot load 'FILE' at line L, column C: resource N: <what>", INVALID. */
+attest_rc inv_bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
+	ATTEST_PRINTF(3, 4);
+/* "a string", "an object", ... for messages. */
+const char *inv_json_kind(const json_t *v);
+/* Validates the parts of a configuration that checks read in a fixed shape
+ * (shape.c): security group rules, network ACL entries. */
+attest_rc inv_check_shape(attest_ctx *ctx, const char *type, const json_t *config,
+			  const struct inv_pos *pos);
+
 /* Validates the metadata of a native inventory header; where maps each
  * top-level key to [line, column] for messages (may be NULL). */
 attest_rc inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file,

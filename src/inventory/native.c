@@ -11,8 +11,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *
-json_kind(const json_t *v)
+const char *
+inv_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: return "an object";
@@ -50,11 +50,8 @@ valid_type(const char *s)
 	}
 }
 
-static attest_rc bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
-	ATTEST_PRINTF(3, 4);
-
-static attest_rc
-bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
+attest_rc
+inv_bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
@@ -77,7 +74,7 @@ opt_string(attest_ctx *ctx, const json_t *res, const char *key, const char **out
 	if (!v || json_is_null(v))
 		return ATTEST_OK;
 	if (!json_is_string(v))
-		return bad(ctx, pos, "'%s' must be a string, not %s", key, json_kind(v));
+		return inv_bad(ctx, pos, "'%s' must be a string, not %s", key, inv_json_kind(v));
 	*out = json_string_value(v);
 	return ATTEST_OK;
 }
@@ -96,14 +93,14 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 	if (json_is_object(v)) {
 		json_object_foreach((json_t *)v, k, t)
 			if (!json_is_string(t))
-				return bad(ctx, pos, "tag '%s' must have a string value, not %s", k,
-					   json_kind(t));
+				return inv_bad(ctx, pos, "tag '%s' must have a string value, not %s", k,
+					   inv_json_kind(t));
 		*out = json_incref((json_t *)v);
 		return ATTEST_OK;
 	}
 	if (!json_is_array(v))
-		return bad(ctx, pos, "'tags' must be an object or a list of Key/Value pairs, not %s",
-			   json_kind(v));
+		return inv_bad(ctx, pos, "'tags' must be an object or a list of Key/Value pairs, not %s",
+			   inv_json_kind(v));
 	*out = json_object();
 	if (!*out)
 		return attest_nomem(ctx);
@@ -118,7 +115,7 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 		if (!json_is_string(key) || (val && !json_is_string(val) && !json_is_null(val))) {
 			json_decref(*out);
 			*out = NULL;
-			return bad(ctx, pos, "tags list: each tag needs a string Key and Value");
+			return inv_bad(ctx, pos, "tags list: each tag needs a string Key and Value");
 		}
 		if (json_object_set_new(*out, json_string_value(key),
 					json_string(val && json_is_string(val)
@@ -145,25 +142,26 @@ inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
 	int i;
 
 	if (!json_is_object(res))
-		return bad(ctx, pos, "a resource must be an object, not %s", json_kind(res));
+		return inv_bad(ctx, pos, "a resource must be an object, not %s", inv_json_kind(res));
 	for (i = 0; i < 6; i++)
 		if ((rc = opt_string(ctx, res, keys[i], &str[i], pos)) != ATTEST_OK)
 			return rc;
 	if (!str[0])
-		return bad(ctx, pos, "'type' is missing");
+		return inv_bad(ctx, pos, "'type' is missing");
 	if (!valid_type(str[0]))
-		return bad(ctx, pos, "type '%s' is not of the form 'Provider::Service::Resource'",
+		return inv_bad(ctx, pos, "type '%s' is not of the form 'Provider::Service::Resource'",
 			   str[0]);
 	if (!str[1] || !*str[1])
-		return bad(ctx, pos, "'id' is missing or empty (type '%s')", str[0]);
+		return inv_bad(ctx, pos, "'id' is missing or empty (type '%s')", str[0]);
 	config = json_object_get(res, "configuration");
 	supp = json_object_get(res, "supplementaryConfiguration");
 	if (supp && !json_is_object(supp) && !json_is_null(supp))
-		return bad(ctx, pos, "'supplementaryConfiguration' must be an object, not %s",
-			   json_kind(supp));
+		return inv_bad(ctx, pos, "'supplementaryConfiguration' must be an object, not %s",
+			   inv_json_kind(supp));
 	if (supp && json_is_null(supp))
 		supp = NULL;
-	if ((rc = normalize_tags(ctx, json_object_get(res, "tags"), &tags, pos)) != ATTEST_OK)
+	if ((rc = inv_check_shape(ctx, str[0], config, pos)) != ATTEST_OK ||
+	    (rc = normalize_tags(ctx, json_object_get(res, "tags"), &tags, pos)) != ATTEST_OK)
 		return rc;
 	rc = inv_insert(inv, sid, str, tags, config, supp, pos);
 	json_decref(tags);
