@@ -13,12 +13,14 @@
  */
 #include "config.h"
 
+#include "engine/engine_int.h"
 #include "harness.h"
 #include "inventory/inventory_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define HDR "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"AWS::S3::Bucket\"]"
 #define RES(id) "{\"type\": \"AWS::S3::Bucket\", \"id\": \"" id "\"}"
@@ -711,6 +713,283 @@ test_temp_file_removed(void)
 	attest_inventory_free(NULL);
 }
 
+
+/* ---- header and format checks (issue 10, defect 22) ---------------------------- */
+
+static void
+test_header_regressions(void)
+{
+	static const struct bad_case cases[] = {
+		{"unknown version and provider beside a Config list",
+		 "{\"attest_inventory\":7,\"provider\":\"gcp\",\"configurationItems\":[]}",
+		 ATTEST_ERR_INVALID, "\"attest_inventory\"",
+		 "header key 'attest_inventory' of an attest inventory in an AWS Config file", 0},
+		{"duplicate top-level key", HDR ",\n \"provider\": \"gcp\", \"resources\": []}",
+		 ATTEST_ERR_PARSE, "\"provider\": \"gcp\"", "duplicate key 'provider' (first at line 1",
+		 0},
+		{"duplicate key in an NDJSON header", HDR ", \"collected_types\": []}\n" RES("a") "\n",
+		 ATTEST_ERR_PARSE, "\"collected_types\": []", "duplicate key 'collected_types'", 0},
+		{"duplicate key inside a header value",
+		 HDR ", \"accounts\": [{\"id\": \"1\", \"id\": \"2\"}], \"resources\": []}",
+		 ATTEST_ERR_PARSE, "\"id\": \"2\"", "duplicate object key", 0},
+		{"duplicate record list", HDR ", \"resources\": [],\n \"resources\": [" RES("a") "]}",
+		 ATTEST_ERR_PARSE, "\"resources\": [{", "duplicate key 'resources'", 0},
+		{"native and Config lists", HDR ", \"resources\": [], \"configurationItems\": []}",
+		 ATTEST_ERR_INVALID, "\"configurationItems\"", "mixes an AWS Config list", 0},
+		{"Config list then native header key", "{\"configurationItems\": [],\n \"source\": \"x\"}",
+		 ATTEST_ERR_INVALID, "\"source\"", "header key 'source' of an attest inventory", 0},
+		{"version 7 with its position",
+		 "{\"provider\": \"aws\", \"attest_inventory\": 7, \"collected_types\": []}",
+		 ATTEST_ERR_INVALID, "\"attest_inventory\"", "'attest_inventory' must be 1", 0},
+		{"provider gcp with its position",
+		 "{\"attest_inventory\": 1,\n  \"provider\": \"gcp\", \"collected_types\": []}",
+		 ATTEST_ERR_INVALID, "\"provider\"", "'provider' must be \"aws\"", 0},
+	};
+
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Variants beyond the listed ones: every header key duplicated, every header
+ * key in a Config file, and versions and providers that are not 1 / "aws". */
+static void
+test_header_class(void)
+{
+	static const char *const keys[][2] = {
+		{"attest_inventory", "1"},       {"provider", "\"aws\""},
+		{"collected_types", "[]"},       {"accounts", "[]"},
+		{"regions", "[]"},               {"collected_at", "\"2026-01-01T00:00:00Z\""},
+		{"source", "\"x\""},             {"collection_log", "[]"},
+		{"resources", "[]"},             {"extra", "{}"},
+	};
+	static const char *const versions[] = {"0", "2", "7", "-1", "\"1\"", "1.0", "true",
+					       "null", "[1]", "{}", "99999999999"};
+	static const char *const providers[] = {"\"gcp\"", "\"AWS\"", "\"azure\"", "\"\"", "1",
+						"null", "[\"aws\"]", "\"aws \""};
+	char text[512], want[128];
+	attest_inventory *inv;
+	attest_rc rc;
+	size_t i, variants = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		/* the key twice, with the header complete in between */
+		snprintf(text, sizeof(text),
+			 "{\"%s\": %s, \"attest_inventory\": 1, \"provider\": \"aws\","
+			 " \"collected_types\": [], \"resources\": [], \"%s\": %s}",
+			 keys[i][0], keys[i][1], keys[i][0], keys[i][1]);
+		if (strcmp(keys[i][0], "attest_inventory") == 0 || strcmp(keys[i][0], "provider") == 0 ||
+		    strcmp(keys[i][0], "collected_types") == 0 || strcmp(keys[i][0], "resources") == 0)
+			snprintf(text, sizeof(text),
+				 "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"
+				 " [], \"resources\": [], \"%s\": %s}",
+				 keys[i][0], keys[i][1]);
+		snprintf(want, sizeof(want), "duplicate key '%s'", keys[i][0]);
+		inv = load(text, &rc);
+		if (rc != ATTEST_ERR_PARSE || !strstr(attest_ctx_errmsg(ctx), want))
+			fprintf(stderr, "\n  %s: %s\n", text, attest_ctx_errmsg(ctx));
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_PARSE);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), want));
+		attest_inventory_free(inv);
+		variants++;
+		if (strcmp(keys[i][0], "extra") == 0 || strcmp(keys[i][0], "resources") == 0)
+			continue;
+		/* the key in a Config file, before and after the list */
+		snprintf(text, sizeof(text), "{\"%s\": %s, \"configurationItems\": []}", keys[i][0],
+			 keys[i][1]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 1, column 2:"));
+		attest_inventory_free(inv);
+		snprintf(text, sizeof(text), "{\"baseConfigurationItems\": [], \"%s\": %s}",
+			 keys[i][0], keys[i][1]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "in an AWS Config file"));
+		attest_inventory_free(inv);
+		variants += 2;
+	}
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++, variants++) {
+		snprintf(text, sizeof(text),
+			 "{\"attest_inventory\": %s, \"provider\": \"aws\", \"collected_types\": []}",
+			 versions[i]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+					      "at line 1, column 2: header key 'attest_inventory'"));
+		attest_inventory_free(inv);
+	}
+	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++, variants++) {
+		snprintf(text, sizeof(text),
+			 "{\"attest_inventory\": 1, \"provider\": %s, \"collected_types\": []}",
+			 providers[i]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "column 25: header key 'provider'"));
+		attest_inventory_free(inv);
+	}
+	printf("[%zu header variants] ", variants);
+}
+
+/* ---- limits (defect 18) ------------------------------------------------------------ */
+
+/* HDR's values: 1 + "aws" + ["AWS::S3::Bucket"] = 25 bytes, cost 5. */
+#define HDR_BYTES 25
+#define HDR_COST 5
+
+static char *
+header_with(const char *key, char fill, size_t n, const char *open, const char *sep,
+	    const char *close)
+{
+	size_t len = strlen(HDR) + strlen(key) + n * (1 + strlen(sep)) + 64;
+	char *s = malloc(len), *p;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	p = s + sprintf(s, "%s, \"%s\": %s", HDR, key, open);
+	for (i = 0; i < n; i++) {
+		if (i && *sep)
+			p += sprintf(p, "%s", sep);
+		*p++ = fill;
+	}
+	sprintf(p, "%s}", close);
+	return s;
+}
+
+static attest_rc
+load_free(const char *text)
+{
+	attest_rc rc;
+
+	attest_inventory_free(load(text, &rc));
+	return rc;
+}
+
+static void
+test_limits(void)
+{
+	char text[64 * 40 + 256], *big;
+	size_t i, n;
+
+	/* 64 top-level keys pass, 65 do not */
+	n = (size_t)sprintf(text, "%s", HDR);
+	for (i = 3; i < 64; i++)
+		n += (size_t)sprintf(text + n, ", \"k%zu\": 0", i);
+	sprintf(text + n, "}");
+	CU_ASSERT_EQUAL(load_free(text), ATTEST_OK);
+	sprintf(text + n, ", \"k64\": 0}");
+	CU_ASSERT_EQUAL(load_free(text), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 64 top-level keys"));
+
+	/* header text: 16 MiB in all */
+	n = (16u << 20) - HDR_BYTES - 2;
+	big = header_with("x", 'a', n, "\"", "", "\"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_OK);
+	free(big);
+	big = header_with("x", 'a', n + 1, "\"", "", "\"");
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+				      "the header values together exceed 16777216 bytes"));
+	free(big);
+
+	/* parsing cost: a list of n numbers costs n + 2 */
+	n = 1000000 - HDR_COST - 2;
+	big = header_with("x", '0', n, "[", ",", "]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_OK);
+	free(big);
+	big = header_with("x", '0', n + 1, "[", ",", "]");
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 1000000 JSON values"));
+	free(big);
+	/* a list of n empty objects costs 5n + 2: 199998 pass, 199999 do not */
+	for (n = 199998; n <= 199999; n++) {
+		size_t k = n;
+
+		big = malloc(strlen(HDR) + n * 3 + 64);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+		i = (size_t)sprintf(big, "%s, \"x\": [", HDR);
+		while (k--)
+			i += (size_t)sprintf(big + i, "{}%s", k ? "," : "");
+		sprintf(big + i, "]}");
+		CU_ASSERT_EQUAL(load_free(big), n == 199998 ? ATTEST_OK : ATTEST_ERR_LIMIT);
+		free(big);
+	}
+}
+
+/* gzip of text, in memory. */
+static unsigned char *
+gzip_text(const char *head, size_t fill, const char *tail, size_t *outlen)
+{
+	z_stream z;
+	size_t cap = 1u << 22;
+	unsigned char *out = malloc(cap), *pad = calloc(1, 1u << 20);
+	size_t left = fill;
+
+	memset(&z, 0, sizeof(z));
+	if (!out || !pad || deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		free(pad);
+		return NULL;
+	}
+	memset(pad, ' ', 1u << 20);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	z.next_in = (unsigned char *)head;
+	z.avail_in = (uInt)strlen(head);
+	deflate(&z, Z_NO_FLUSH);
+	while (left > 0) {
+		size_t n = left < (1u << 20) ? left : (1u << 20);
+
+		z.next_in = pad;
+		z.avail_in = (uInt)n;
+		deflate(&z, Z_NO_FLUSH);
+		left -= n;
+	}
+	z.next_in = (unsigned char *)tail;
+	z.avail_in = (uInt)strlen(tail);
+	deflate(&z, Z_FINISH);
+	*outlen = cap - z.avail_out;
+	deflateEnd(&z);
+	free(pad);
+	return out;
+}
+
+static attest_rc
+load_bytes(const unsigned char *data, size_t n)
+{
+	attest_inventory *inv = NULL;
+	FILE *fp = fmemopen((void *)data, n, "r");
+	attest_rc rc = attest_inventory_new(ctx, &inv);
+
+	if (rc == ATTEST_OK)
+		rc = attest_inventory_load_fp(inv, fp, "t.json.gz");
+	fclose(fp);
+	attest_inventory_free(inv);
+	return rc;
+}
+
+static void
+test_gzip_expansion(void)
+{
+	size_t n;
+	unsigned char *gz;
+
+	/* 200 MB of blanks compress to some 200 KB: stopped at the limit */
+	gz = gzip_text(HDR ", \"resources\": [", 200u << 20, "]}", &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gz);
+	CU_ASSERT_EQUAL(load_bytes(gz, n), ATTEST_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "cannot decompress 't.json.gz' (gzip)"
+							      " after line 1, column"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 200 times"));
+	free(gz);
+	/* 60 MB expand more than 200 times but stay under the free 64 MiB */
+	gz = gzip_text(HDR ", \"resources\": [", 60u << 20, "]}", &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gz);
+	CU_ASSERT_EQUAL(load_bytes(gz, n), ATTEST_OK);
+	free(gz);
+}
+
 static int
 suite_init(void)
 {
@@ -744,6 +1023,10 @@ static CU_TestInfo error_tests[] = {
 	{"positions across chunks", test_chunk_boundaries},
 	{"duplicate across two files", test_two_files_duplicate},
 	{"missing file", test_missing_file},
+	{"header checks (defect 22)", test_header_regressions},
+	{"header checks: class", test_header_class},
+	{"limits at and past each bound (defect 18)", test_limits},
+	{"gzip expansion limit (defect 18)", test_gzip_expansion},
 	CU_TEST_INFO_NULL,
 };
 
