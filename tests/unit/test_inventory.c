@@ -990,6 +990,240 @@ test_gzip_expansion(void)
 	free(gz);
 }
 
+/* ---- AWS Config history answers (defect 16) ----------------------------------------- */
+
+/* One item of bucket b1, captured at t (written verbatim), status st, with
+ * a configuration naming which item it is. */
+static int
+cfg_item(char *out, size_t n, const char *t, const char *st, int which)
+{
+	char conf[32] = "null";
+
+	if (!strstr(st, "Deleted") && !strstr(st, "NotRecorded"))
+		snprintf(conf, sizeof(conf), "{\"n\": %d}", which);
+	return snprintf(out, n,
+			"{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b1\","
+			" \"awsRegion\": \"us-east-1\", \"awsAccountId\": \"111122223333\","
+			" \"configurationItemCaptureTime\": %s, \"configurationItemStatus\": \"%s\","
+			" \"configuration\": %s}",
+			t, st, conf);
+}
+
+static void
+test_config_history(void)
+{
+	char a[512], b[512], text[1200];
+	attest_inventory *inv;
+	attest_rc rc;
+
+	/* the documented two-item answer, newest first */
+	cfg_item(a, sizeof(a), "\"2026-03-02T10:00:00.000Z\"", "OK", 1);
+	cfg_item(b, sizeof(b), "\"2026-03-01T10:00:00.000Z\"", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s], \"nextToken\": \"x\"}", a, b);
+	inv = load_ok(text);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 1);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources WHERE id = 'b1'"), 1);
+	attest_inventory_free(inv);
+	/* newest says deleted: the resource is not judged on its old configuration */
+	cfg_item(a, sizeof(a), "1772445600", "ResourceDeleted", 1);
+	cfg_item(b, sizeof(b), "1772359200", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s]}", b, a);
+	inv = load_ok(text);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 0);
+	attest_inventory_free(inv);
+	/* two items that cannot be ordered */
+	cfg_item(a, sizeof(a), "\"2026-03-01T10:00:00Z\"", "OK", 1);
+	cfg_item(b, sizeof(b), "\"2026-03-01T10:00:00+00:00\"", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s,\n %s]}", a, b);
+	inv = load(text, &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 2: duplicate resource"
+							      " 'AWS::S3::Bucket' 'b1'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "same configurationItemCaptureTime"));
+	attest_inventory_free(inv);
+}
+
+/* Every order of three items of one resource, the newest in each status and
+ * with each way of writing times: the resource is there iff the newest item
+ * is not a deletion, and then with the newest configuration. */
+static void
+test_config_history_class(void)
+{
+	static const char *const statuses[] = {"OK", "ResourceDiscovered", "ResourceDeleted",
+						"ResourceNotRecorded", "ResourceDeletedNotRecorded"};
+	static const char *const times[][3] = {
+		{"1772359200", "1772359200.5", "1772445600"},
+		{"\"2026-03-01T10:00:00Z\"", "\"2026-03-01T10:00:00.500Z\"", "\"2026-03-02T10:00:00Z\""},
+		{"\"2026-03-01T10:00:00+00:00\"", "\"2026-03-01T10:00:01+00:00\"",
+		 "\"2026-03-02T10:00:00.000000+00:00\""},
+		{"1772359200", "\"2026-03-01T10:00:00.500Z\"", "1772445600"},
+	};
+	static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+					 {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	char items[3][512], text[2048];
+	attest_inventory *inv;
+	size_t s, t, o, variants = 0;
+	bool gone;
+
+	for (s = 0; s < 5; s++)
+		for (t = 0; t < 4; t++)
+			for (o = 0; o < 6; o++, variants++) {
+				cfg_item(items[0], sizeof(items[0]), times[t][0], "OK", 0);
+				cfg_item(items[1], sizeof(items[1]), times[t][1], "OK", 1);
+				cfg_item(items[2], sizeof(items[2]), times[t][2], statuses[s], 2);
+				snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s, %s]}",
+					 items[orders[o][0]], items[orders[o][1]], items[orders[o][2]]);
+				gone = strstr(statuses[s], "Deleted") || strstr(statuses[s], "NotRecorded");
+				inv = load_ok(text);
+				CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE id = 'b1'"),
+						gone ? 0 : 1);
+				if (!gone)
+					CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources"
+								   " WHERE id = 'b1'"), 2);
+				CU_ASSERT_EQUAL(attest_inventory_count(inv),
+						q_int(inv, "SELECT count(*) FROM resources"));
+				attest_inventory_free(inv);
+			}
+	printf("[%zu history variants] ", variants);
+}
+
+/* ---- security group shapes (defect 15) --------------------------------------------- */
+
+#define SG_HDR                                                                                \
+	"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"                 \
+	" [\"AWS::EC2::SecurityGroup\", \"AWS::EC2::NetworkAcl\"], \"resources\": [\n"
+#define SG(perm)                                                                              \
+	"{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"          \
+	" {\"GroupId\": \"sg-1\", \"IpPermissions\": [" perm "]}}"
+#define SSH(ranges) "{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22, " ranges "}"
+
+/* Rules written in a way the checks cannot read, each with the key the
+ * message must name. The first two are the defect as reported. */
+static const struct {
+	const char *perm, *key;
+} bad_rules[] = {
+	{SSH("\"IpRanges\": [\"0.0.0.0/0\"]"), "IpPermissions[0].IpRanges[0]' must be an object, not a string"},
+	{SSH("\"IpRanges\": [{\"cidrIp\": \"0.0.0.0/0\"}]"), "IpRanges[0].cidrIp' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"CIDRIP\": \"0.0.0.0/0\"}]"), "IpRanges[0].CIDRIP' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"Cidr\": \"0.0.0.0/0\"}]"), "IpRanges[0].Cidr' is not part of this shape"},
+	{SSH("\"IpRanges\": [{\"Description\": \"x\"}]"), "IpRanges[0].CidrIp' is missing"},
+	{SSH("\"IpRanges\": [{\"CidrIp\": [\"0.0.0.0/0\"]}]"), "IpRanges[0].CidrIp' must be a string, not an array"},
+	{SSH("\"IpRanges\": \"0.0.0.0/0\""), "IpPermissions[0].IpRanges' must be a list of objects, not a string"},
+	{SSH("\"IpRanges\": [[{\"CidrIp\": \"0.0.0.0/0\"}]]"), "IpRanges[0]' must be an object, not an array"},
+	{SSH("\"ipRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].ipRanges' is spelled 'IpRanges'"},
+	{SSH("\"Ipv4Ranges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].Ipv4Ranges' is not part"},
+	{SSH("\"Ipv6Ranges\": [\"::/0\"]"), "Ipv6Ranges[0]' must be an object, not a string"},
+	{SSH("\"Ipv6Ranges\": [{\"cidrIpv6\": \"::/0\"}]"), "Ipv6Ranges[0].cidrIpv6' is spelled 'CidrIpv6'"},
+	{SSH("\"Ipv6Ranges\": [{\"CidrIp\": \"::/0\"}]"), "Ipv6Ranges[0].CidrIp' is not part"},
+	{SSH("\"PrefixListIds\": [\"pl-1\"]"), "PrefixListIds[0]' must be an object"},
+	{SSH("\"UserIdGroupPairs\": [\"sg-2\"]"), "UserIdGroupPairs[0]' must be an object"},
+	{SSH("\"iPprotocol\": \"tcp\""), "IpPermissions[0].iPprotocol' is spelled 'IpProtocol'"},
+	{"\"tcp 22 0.0.0.0/0\"", "IpPermissions[0]' must be an object, not a string"},
+	{"{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": 0}]}", "CidrIp' must be a string, not a number"},
+};
+
+static void
+test_sg_shapes(void)
+{
+	char text[1024], want[160];
+	attest_inventory *inv;
+	attest_rc rc;
+	size_t i, variants = 0;
+
+	for (i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++, variants++) {
+		snprintf(text, sizeof(text), SG_HDR SG("%s") "]}", bad_rules[i].perm);
+		snprintf(want, sizeof(want), "%s", bad_rules[i].key);
+		inv = load(text, &rc);
+		if (rc != ATTEST_ERR_INVALID || !strstr(attest_ctx_errmsg(ctx), want))
+			fprintf(stderr, "\n  rule %zu: %s\n  want %s\n", i, attest_ctx_errmsg(ctx), want);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 1: resource 1:"
+								      " key 'configuration.IpPermissions[0]"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), want));
+		attest_inventory_free(inv);
+		/* the same rule as egress, and as the second rule of the group */
+		snprintf(text, sizeof(text),
+			 SG_HDR "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"
+			 " {\"IpPermissionsEgress\": [" SSH("\"IpRanges\": []") ", %s]}}]}",
+			 bad_rules[i].perm);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.IpPermissionsEgress[1]"));
+		attest_inventory_free(inv);
+		variants++;
+	}
+	/* network ACL entries: the same class */
+	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+		   " {\"Entries\": [{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"RuleAction\":"
+		   " \"allow\", \"cidrBlock\": \"0.0.0.0/0\"}]}}]}", &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.Entries[0].cidrBlock' is spelled 'CidrBlock'"));
+	attest_inventory_free(inv);
+	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+		   " {\"Entries\": [\"allow all\"]}}]}", &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	attest_inventory_free(inv);
+	variants += 2;
+	/* well-formed groups still load: a single range object, an unreadable
+	 * protocol and a rule list that is not a list are the checks' to judge */
+	inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": {\"CidrIp\": \"0.0.0.0/0\"}")) ",\n"
+		      "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-2\", \"configuration\":"
+		      " {\"IpPermissions\": \"not collected\"}}]}");
+	CU_ASSERT_EQUAL(attest_inventory_count(inv), 2);
+	attest_inventory_free(inv);
+	printf("[%zu shape variants] ", variants);
+}
+
+/* Behind the loader, the checks themselves: a group whose stored rules are
+ * unreadable (as if written there by another path) is never a pass in any
+ * world-ingress check. */
+static void
+test_sg_checks_fail_closed(void)
+{
+	static const char *const checks[] = {
+		"ec2-sg-no-ipv4-world-ingress-admin-ports", "ec2-sg-no-ipv6-world-ingress-admin-ports",
+		"ec2-sg-no-world-ingress-database-ports",   "ec2-sg-no-world-ingress-remote-admin-ports",
+		"ec2-sg-no-world-ingress-cleartext-legacy-ports", "ec2-sg-no-world-ingress-all-ports",
+	};
+	attest_library *lib = NULL;
+	attest_inventory *inv;
+	sqlite3_stmt *st;
+	char conf[512];
+	size_t i, k, variants = 0;
+
+	CU_ASSERT_EQUAL_FATAL(attest_library_new(ctx, &lib), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_library_load_bundled(lib), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_library_resolve(lib), ATTEST_OK);
+	for (i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++) {
+		inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": []")) "]}");
+		snprintf(conf, sizeof(conf), "{\"GroupId\": \"sg-1\", \"IpPermissions\": [%s]}",
+			 bad_rules[i].perm);
+		st = NULL;
+		sqlite3_prepare_v2(attest_inventory_db(inv), "UPDATE resources SET config = ?", -1, &st, NULL);
+		sqlite3_bind_text(st, 1, conf, -1, SQLITE_STATIC);
+		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		CU_ASSERT_EQUAL_FATAL(engine_prepare(ctx, attest_inventory_db(inv),
+						     attest_inventory_as_of(inv)), ATTEST_OK);
+		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++, variants++) {
+			const struct check *chk = lib_find_check(lib, checks[k]);
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(chk);
+			CU_ASSERT_EQUAL(eval_check(ctx, attest_inventory_db(inv), chk), ATTEST_OK);
+			if (q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'") != 0)
+				fprintf(stderr, "\n  %s passes rule %zu: %s\n", checks[k], i,
+					q_text(inv, "SELECT reason FROM res"));
+			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'"), 0);
+			/* res keeps every check's rows: one more per check */
+			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status IN ('error', 'fail')"),
+					(long long)k + 1);
+		}
+		attest_inventory_free(inv);
+	}
+	attest_library_free(lib);
+	printf("[%zu check variants] ", variants);
+}
+
 static int
 suite_init(void)
 {
@@ -1027,6 +1261,10 @@ static CU_TestInfo error_tests[] = {
 	{"header checks: class", test_header_class},
 	{"limits at and past each bound (defect 18)", test_limits},
 	{"gzip expansion limit (defect 18)", test_gzip_expansion},
+	{"Config history answers (defect 16)", test_config_history},
+	{"Config history answers: class", test_config_history_class},
+	{"security group shapes (defect 15)", test_sg_shapes},
+	{"security group checks fail closed (defect 15)", test_sg_checks_fail_closed},
 	CU_TEST_INFO_NULL,
 };
 
