@@ -558,6 +558,28 @@ sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
 		sqlite3_result_value(c, argv[0]);
 }
 
+/* Every column that receives text from an input: resource identity and
+ * evidence of findings, reasons (gap messages are copied into them), the
+ * whole collection log, and the sources' paths and header text. */
+static const char *const input_columns[][2] = {
+	{"findings", "resource_id"}, {"findings", "arn"},        {"findings", "name"},
+	{"findings", "region"},      {"findings", "account"},    {"findings", "reason"},
+	{"findings", "evidence"},    {"scan_checks", "reason"},  {"scan_gaps", "account"},
+	{"scan_gaps", "region"},     {"scan_gaps", "service"},   {"scan_gaps", "operation"},
+	{"scan_gaps", "error_code"}, {"scan_gaps", "message"},   {"scans", "sources"},
+};
+
+bool
+store_redact_column(const char *table, const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(input_columns) / sizeof(input_columns[0]); i++)
+		if (strcmp(input_columns[i][0], table) == 0 && strcmp(input_columns[i][1], column) == 0)
+			return true;
+	return false;
+}
+
 int
 store_redact_register(sqlite3 *db)
 {
