@@ -1,5 +1,11 @@
 #!/bin/sh
-# Secrets in inputs (issue 10, defect 8): a generated corpus of credentials of
+# Hostile and unlucky inputs (issue 10, defects 8, 15, 16, 18, 22), end to end.
+#
+# Refused inputs (15, 18, 22) exit 1 naming the file, position and key or
+# limit, and store nothing; an AWS Config history answer (16) keeps the newest
+# item per resource.
+#
+# Secrets in inputs (defect 8): a generated corpus of credentials of
 # real shapes (tests/cli/secrets_corpus.py; random, no real keys) placed in
 # every inventory field and header key: configuration values, a
 # SecretString, secret-named keys, lists, base64 user data, tags, an access
@@ -66,6 +72,51 @@ for seed in 1 2 3; do
 	[ -s "$D/hard2" ] && fail "$(wc -l <"$D/hard2") leaks after import: $(head -3 "$D/hard2" | tr '\t\n' ' ;')"
 	case_end
 done
+
+# refused FILE WHAT: the scan exits 1 naming WHAT and stores no scan
+refused() {
+	before=$(scan_count "$ATTEST_DB")
+	run "$ATTEST" scan -q "$1"
+	expect_status 1
+	expect_err "$2"
+	[ "$(scan_count "$ATTEST_DB")" = "$before" ] || fail "a scan was stored"
+}
+
+case_begin "defect 22: a native header beside a Config list, and duplicate keys, are refused"
+refused "$DATA/bad/config-with-native-header.json" "config-with-native-header.json' at line 1, column 2: header key 'attest_inventory'"
+refused "$DATA/bad/duplicate-top-level-key.json" "at line 2, column 2: duplicate key 'provider' (first at line 1, column 25)"
+case_end
+
+case_begin "defect 15: security group rules the checks cannot read are refused with the key named"
+refused "$DATA/bad/sg-string-ranges.json" "key 'configuration.IpPermissions\[0\].IpRanges\[0\]' must be an object, not a string"
+refused "$DATA/bad/sg-lowercase-cidrip.json" "IpRanges\[0\].cidrIp' is spelled 'CidrIp'"
+case_end
+
+case_begin "defect 16: a history answer whose newest item is a deletion judges nothing"
+run "$ATTEST" scan -q --json "$WORK/h16.json" "$DATA/awsconfig/history-deleted-newest.json"
+expect_status 0
+jq_is "$WORK/h16.json" '[.findings[] | select(.resource.type == "AWS::EC2::SecurityGroup")] | length' 0
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["configurationItems"].reverse(); d["configurationItems"][1]["configurationItemStatus"]="OK"; d["configurationItems"][1]["configuration"]=d["configurationItems"][0]["configuration"]; d["configurationItems"][0]["configurationItemCaptureTime"]=1772000000; json.dump(d, open(sys.argv[2], "w"))' \
+	"$DATA/awsconfig/history-deleted-newest.json" "$WORK/h16b.json"
+run "$ATTEST" scan -q --json "$WORK/h16b.json.out" "$WORK/h16b.json"
+expect_status 0
+jq_is "$WORK/h16b.json.out" '[.findings[] | select(.check == "ec2-sg-no-ipv4-world-ingress-admin-ports")][0].status' fail
+case_end
+
+case_begin "defect 18: a small gzip file that expands without bound stops at the stated limit"
+python3 -c 'import gzip,sys
+with gzip.open(sys.argv[1], "wb", 9) as f:
+    f.write(b"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [], \"resources\": [")
+    for i in range(100): f.write(b" " * (1 << 20))
+    f.write(b"]}")' "$WORK/bomb.json.gz"
+refused "$WORK/bomb.json.gz" "cannot decompress '.*bomb.json.gz' (gzip) after line 1, column [0-9]*: expansion limit: .* more than 200 times"
+python3 -c 'import gzip,sys
+with gzip.open(sys.argv[1], "wb", 9) as f:
+    f.write(b"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": []")
+    for i in range(40): f.write(b", \"k%d\": \"" % i + b"a" * (1 << 20) + b"\"")
+    f.write(b"}")' "$WORK/keys.json.gz"
+refused "$WORK/keys.json.gz" "the header values together exceed 16777216 bytes (reached in key 'k15'"
+case_end
 
 case_begin "the gap message's token is not copied into any not-evaluated reason"
 jq_is "$WORK/s1/r.json" '[.checks[] | select(.resource_type == "AWS::KMS::Key")] | all(.status == "not_evaluated")' true
