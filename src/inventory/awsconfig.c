@@ -375,8 +375,10 @@ convert(struct awsconfig_conv *cv, const json_t *item, json_t *res)
 	return rc;
 }
 
-attest_rc
-attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
+/* The resource of an item: converted whole, or (envelope_only) its type,
+ * id, arn, name, region and account alone. */
+static attest_rc
+item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **out)
 {
 	struct awsconfig_conv cv;
 	const json_t *type, *id, *name;
@@ -384,11 +386,6 @@ attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
 	attest_rc rc;
 
 	*out = NULL;
-	if (!json_is_object(item))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
-		                    "configuration item: must be an object");
-	if (skipped_status(item))
-		return ATTEST_OK;
 	type = json_object_get(item, "resourceType");
 	id = json_object_get(item, "resourceId");
 	if (!json_is_string(type) || json_string_length(type) == 0)
@@ -414,7 +411,14 @@ attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
 		attest_buf_release(&cv.path);
 		return attest_nomem(ctx);
 	}
-	rc = convert(&cv, item, res);
+	if (envelope_only) {
+		if ((rc = copy_string(&cv, item, "ARN", "arn", res, "arn")) == ATTEST_OK &&
+		    (rc = copy_string(&cv, item, "resourceName", NULL, res, "name")) == ATTEST_OK &&
+		    (rc = copy_string(&cv, item, "awsRegion", NULL, res, "region")) == ATTEST_OK)
+			rc = copy_string(&cv, item, "awsAccountId", "accountId", res, "account");
+	} else {
+		rc = convert(&cv, item, res);
+	}
 	attest_buf_release(&cv.path);
 	if (rc != ATTEST_OK) {
 		json_decref(res);
@@ -422,4 +426,51 @@ attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
 	}
 	*out = res;
 	return ATTEST_OK;
+}
+
+attest_rc
+attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
+{
+	*out = NULL;
+	if (!json_is_object(item))
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+		                    "configuration item: must be an object");
+	if (skipped_status(item))
+		return ATTEST_OK;
+	return item_resource(ctx, item, false, out);
+}
+
+attest_rc
+awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone)
+{
+	*out = NULL;
+	*gone = false;
+	if (!json_is_object(item))
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+		                    "configuration item: must be an object");
+	*gone = skipped_status(item);
+	return item_resource(ctx, item, *gone, out);
+}
+
+bool
+awsconfig_capture_time(const json_t *item, double *out)
+{
+	const json_t *t = json_object_get(item, "configurationItemCaptureTime");
+	const char *frac;
+	double scale = 0.1;
+	time_t secs;
+
+	if (json_is_number(t)) {
+		*out = json_number_value(t);
+		return true;
+	}
+	/* ISO 8601 in UTC, as snapshot files and the CLI (+00:00) write it */
+	if (!json_is_string(t) || !attest_time_parse(json_string_value(t), &secs))
+		return false;
+	*out = (double)secs;
+	frac = strchr(json_string_value(t), '.');
+	if (frac)
+		for (frac++; *frac >= '0' && *frac <= '9'; frac++, scale /= 10)
+			*out += (*frac - '0') * scale;
+	return true;
 }

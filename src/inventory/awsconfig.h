@@ -25,8 +25,17 @@
 attest_rc attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
 
 /*
- * Internal to src/inventory/awsconfig*.c; not for other modules.
+ * Internal to src/inventory; not for other modules.
  */
+
+/* Like attest_awsconfig_item(), but an item of a deleted or unrecorded
+ * resource gives its envelope (type, id, arn, name, region, account; no
+ * configuration) with *gone set, instead of nothing. */
+attest_rc awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone);
+/* The item's configurationItemCaptureTime as epoch seconds: the raw API's
+ * number, or ISO 8601 UTC text (Z, +00:00 or no zone; fraction allowed).
+ * False when absent or unreadable. */
+bool awsconfig_capture_time(const json_t *item, double *out);
 
 /* State of one item's conversion. path is the dotted path of the value being
  * converted ("configuration.userPolicyList[0].policyDocument"), for messages. */

@@ -378,6 +378,22 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	return rc;
 }
 
+attest_rc
+inv_delete_resource(attest_inventory *inv, long long rid)
+{
+	sqlite3_stmt *st = NULL;
+	attest_rc rc = ATTEST_OK;
+
+	if (sqlite3_prepare_v2(inv->db, "DELETE FROM resources WHERE rid = ?", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, rid) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(inv, "cannot replace a resource");
+	else if (sqlite3_changes(inv->db) > 0)
+		inv->count--;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static const char finish_sql[] =
 	/* Resources name accounts the metadata may not list. */
 	"INSERT OR IGNORE INTO accounts(id)"

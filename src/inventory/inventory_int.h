@@ -49,8 +49,33 @@ attest_rc inv_insert(attest_inventory *inv, long long sid, const char *const str
 		     const json_t *tags, const json_t *config, const json_t *supp,
 		     const struct inv_pos *pos);
 attest_rc inv_add_collected(attest_inventory *inv, const char *type);
+/* Removes a resource stored earlier (a newer Config item replaces it). */
+attest_rc inv_delete_resource(attest_inventory *inv, long long rid);
 
-/* Validates the metadata of a native inventory header. */
-attest_rc inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file);
+/* The newest AWS Config item per resource of one source (awsconfig_latest.c):
+ * _add converts an item and stores, replaces or drops the resource as the
+ * items read so far decide; ATTEST_ERR_INVALID for two items of one resource
+ * that cannot be ordered by capture time. */
+struct awsconfig_latest;
+attest_rc awsconfig_latest_new(attest_inventory *inv, long long sid,
+			       struct awsconfig_latest **out);
+attest_rc awsconfig_latest_add(struct awsconfig_latest *lt, const json_t *item,
+			       const struct inv_pos *pos);
+void awsconfig_latest_free(struct awsconfig_latest *lt);
+
+/* "cannot load 'FILE' at line L, column C: resource N: <what>", INVALID. */
+attest_rc inv_bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
+	ATTEST_PRINTF(3, 4);
+/* "a string", "an object", ... for messages. */
+const char *inv_json_kind(const json_t *v);
+/* Validates the parts of a configuration that checks read in a fixed shape
+ * (shape.c): security group rules, network ACL entries. */
+attest_rc inv_check_shape(attest_ctx *ctx, const char *type, const json_t *config,
+			  const struct inv_pos *pos);
+
+/* Validates the metadata of a native inventory header; where maps each
+ * top-level key to [line, column] for messages (may be NULL). */
+attest_rc inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file,
+				  const json_t *where);
 
 #endif

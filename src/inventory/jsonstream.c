@@ -12,6 +12,13 @@
  * gzip members are read in turn. Positions in messages are those of the
  * decompressed text (what zcat shows); the digest and the byte count are
  * those of the file as it is on disk.
+ *
+ * Deflate can expand about 1000 times, so a small file can stand for
+ * gigabytes of text that would be read (and hashed, and scanned) for minutes
+ * before any other limit is reached. Past GZ_FREE bytes of text, a file may
+ * expand at most GZ_RATIO times its compressed size read so far; beyond that
+ * reading stops with an error naming the limit (doc/inventory.md, "Limits").
+ * Real JSON inventories compress 5 to 30 times.
  */
 #include "config.h"
 
@@ -25,6 +32,8 @@
 
 #define CHUNK 65536
 #define MAX_DEPTH 256
+#define GZ_RATIO 200
+#define GZ_FREE (64ull << 20)
 
 struct jstream {
 	attest_ctx *ctx;
@@ -37,7 +46,9 @@ struct jstream {
 	unsigned long line, col;     /* position of the next byte; columns count
 				      * characters, like jansson's */
 	unsigned long vline, vcol;   /* where the last value starts */
+	size_t vcost;                /* parsing cost of the last value read */
 	unsigned long long bytes;
+	unsigned long long inflated; /* bytes of text out of gzip */
 	EVP_MD_CTX *md;
 	struct attest_buf value;
 	/* gzip: the file's bytes go through z into chunk */
@@ -161,6 +172,17 @@ gz_fill(struct jstream *js)
 		js->z.avail_out = CHUNK;
 		zrc = inflate(&js->z, Z_NO_FLUSH);
 		js->len = CHUNK - js->z.avail_out;
+		js->inflated += js->len;
+		if (js->inflated > GZ_FREE && js->inflated > GZ_RATIO * js->bytes) {
+			char why[160];
+
+			snprintf(why, sizeof(why),
+				 "expansion limit: %llu bytes of text from %llu compressed bytes, "
+				 "more than %d times",
+				 js->inflated, js->bytes, GZ_RATIO);
+			js->len = 0;
+			return gz_fail(js, why);
+		}
 		if (zrc == Z_STREAM_END) {
 			/* Another member may follow (as `cat a.gz b.gz` makes). */
 			if (js->z.avail_in == 0 && !js->raw_eof) {
@@ -346,6 +368,7 @@ jstream_read_value(struct jstream *js, size_t max)
 
 	attest_buf_reset(&js->value);
 	js->value.max = max;
+	js->vcost = 1;
 	c = jstream_peek(js);
 	js->vline = js->line;
 	js->vcol = js->col;
@@ -375,8 +398,14 @@ jstream_read_value(struct jstream *js, size_t max)
 			if (depth == 0)
 				return ATTEST_OK;
 			break;
+		case ',':
+			js->vcost++; /* one more member or element */
+			break;
 		case '{':
 		case '[':
+			/* jansson's objects are hash tables, arrays start
+			 * with room for 8 elements */
+			js->vcost += c == '{' ? 4 : 2;
 			if (depth == MAX_DEPTH)
 				return fail_at(js, ATTEST_ERR_LIMIT, line, col,
 					       "nesting deeper than 256 levels");
@@ -443,6 +472,18 @@ jstream_parse(struct jstream *js, json_t **out)
 		line = js->vline + (unsigned long)err.line - 1;
 	}
 	return fail_at(js, ATTEST_ERR_PARSE, line, col, err.text);
+}
+
+size_t
+jstream_value_len(const struct jstream *js)
+{
+	return js->value.len;
+}
+
+size_t
+jstream_value_cost(const struct jstream *js)
+{
+	return js->vcost;
 }
 
 unsigned long

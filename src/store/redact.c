@@ -12,9 +12,19 @@
  *     "Value" of a {"Key": ..., "Value": ...} or {"name": ..., "value": ...}
  *     pair whose key is such a name (AWS tags, ECS environment lists), and
  *     base64 user data whose decoded text holds a credential;
- *   - in any text: AWS access key ids (AKIA/ASIA + 16), STS session tokens, PEM private key
- *     blocks, bearer tokens, JWTs, passwords in URLs and the values of
- *     assignments such as "AWS_SECRET_ACCESS_KEY=..." or "password: ...".
+ *   - in any text: AWS access key ids (AKIA/ASIA + 16), STS session tokens
+ *     (recognised by structure: base64 whose bytes start like the token's
+ *     protobuf header, whatever its version byte), PEM and PGP private key
+ *     blocks (any "-----BEGIN ...PRIVATE/SECRET...-----" block), bearer
+ *     tokens, JWTs, the password of a URL's userinfo (also with an empty user,
+ *     redis://:pw@host) and the values of assignments such as
+ *     "AWS_SECRET_ACCESS_KEY=..." or "password: ...";
+ *   - object keys are text too: a key that is a credential (an access key id
+ *     used as a key) is renamed "[REDACTED]" ("[REDACTED]#2", ... when
+ *     several are).
+ * Key names match after dropping a value-ish suffix (SecretString,
+ * SecretBinary, PasswordData, TokenValue are secrets as Secret, Password and
+ * Token are).
  * Most evidence holds none of the trigger words and is returned untouched
  * without being parsed, which keeps the copy of a large scan fast.
  */
@@ -41,13 +51,42 @@ static const char *const secret_suffixes[] = {
 	"authorization", "connectionstring", NULL,
 };
 
-/* Substrings (case-insensitive) without which no rule can fire. */
+/* Suffixes that name the form of a value, not what it is: "SecretString" is a
+ * secret. Dropped (once) before matching secret_suffixes. */
+static const char *const value_suffixes[] = {
+	"string", "binary", "value", "data", "text", "plaintext", "pem", "base64", "b64", NULL,
+};
+
+/* Substrings (case-insensitive) without which no rule can fire (besides the
+ * long base64 runs an STS token is, see long_base64()). */
 static const char *const triggers[] = {
 	"akia", "asia", "-----begin", "eyj", "bearer", "pass", "secret", "token", "apikey",
 	"api_key", "api-key", "private", "credential", "authorization", "connection",
-	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", "fqogzxivyxdz",
-	"iqojb3jpz2lu", NULL,
+	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", "gzxivyxdz",
+	"jb3jpz2lu", "dyxdz", NULL,
 };
+
+#define STS_MIN 100 /* base64 characters: STS tokens are hundreds long */
+
+static bool
+is_b64(int c)
+{
+	return isalnum(c) || c == '+' || c == '/';
+}
+
+/* True when s holds a run of STS_MIN or more base64 characters. */
+static bool
+long_base64(const char *s)
+{
+	size_t run = 0;
+
+	for (; *s; s++) {
+		run = is_b64((unsigned char)*s) ? run + 1 : 0;
+		if (run >= STS_MIN)
+			return true;
+	}
+	return false;
+}
 
 static bool
 maybe_secret(const char *s)
@@ -57,7 +96,7 @@ maybe_secret(const char *s)
 	for (i = 0; triggers[i]; i++)
 		if (strcasestr(s, triggers[i]))
 			return true;
-	return false;
+	return long_base64(s);
 }
 
 /* True when name, normalized, ends with a secret suffix. */
@@ -71,6 +110,14 @@ store_secret_name(const char *name)
 		if (*name != '_' && *name != '-' && *name != '.' && *name != ' ')
 			norm[n++] = (char)tolower((unsigned char)*name);
 	norm[n] = '\0';
+	for (i = 0; value_suffixes[i]; i++) {
+		len = strlen(value_suffixes[i]);
+		if (n > len && strcmp(norm + n - len, value_suffixes[i]) == 0) {
+			n -= len;
+			norm[n] = '\0';
+			break;
+		}
+	}
 	for (i = 0; secret_suffixes[i]; i++) {
 		len = strlen(secret_suffixes[i]);
 		if (n >= len && strcmp(norm + n - len, secret_suffixes[i]) == 0)
@@ -90,17 +137,23 @@ struct pattern {
 static const struct pattern patterns[] = {
 	/* access key ids, bounded by non-alphanumerics */
 	{"(^|[^A-Za-z0-9])((AKIA|ASIA)[A-Z0-9]{16})([^A-Za-z0-9]|$)", 0, 2},
-	/* STS session tokens: base64 whose fixed start decodes to the token's
-	 * version bytes (older "FQoGZXIvYXdz", newer "IQoJb3JpZ2lu...") */
-	{"(FQoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9+/=]{8,}", 0, 0},
+	/* STS session tokens: base64 of a version byte, 0x0a, a length and a
+	 * short name ("FwoGZXIvYXdz", "FQoGZXIvYXdz", "IQoJb3JpZ2lu",
+	 * "AQoDYXdz", "FQoDYXdz": the second character is one of AQgw as the
+	 * 0x0a byte makes it, the third 'o'), long and bounded by non-base64 */
+	{"(^|[^A-Za-z0-9+/])([A-Za-z0-9+/][AQgw]o[A-Za-z0-9+/]{97,}={0,2})", 0, 2},
+	/* and, however short (a token cut in a log line), one whose name is
+	 * one of those AWS issues ("GZXIvYXdz", "Jb3JpZ2lu" is "origin", "DYXdz" is "aws"), any version byte */
+	{"[A-Za-z0-9+/][AQgw]o(GZXIvYXdz|Jb3JpZ2lu|DYXdz)[A-Za-z0-9+/=]{4,}", 0, 0},
 	/* JWT: header.payload.signature, base64url */
 	{"eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+", 0, 0},
 	/* well-known service tokens: Stripe live keys, GitHub and Slack tokens */
 	{"(sk_live_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})", 0, 1},
 	/* Authorization: Bearer <token> */
 	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", REG_ICASE, 1},
-	/* scheme://user:password@host */
-	{"[a-z][a-z0-9+.-]*://[^:/@ \t\"']+:([^@/ \t\"']+)@", REG_ICASE, 1},
+	/* scheme://user:password@host, the user possibly empty; the password
+	 * runs to the last '@' before the host */
+	{"[a-z][a-z0-9+.-]*://[^:/@ \t\"']*:([^/ \t\"']+)@", REG_ICASE, 1},
 	/* NAME=value, "name": "value", name: value where NAME ends like a secret */
 	{"(password|passwd|passphrase|pass|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|"
 	 "token|api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
@@ -132,27 +185,42 @@ compile_patterns(void)
 	return true;
 }
 
-/* Replaces PEM private key blocks (to the end of the text when the END line
- * is missing). Returns true if anything was replaced. */
+/* True when the label of "-----BEGIN <label>-----" names private material:
+ * "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
+ * "PGP PRIVATE KEY BLOCK", "PGP SECRET KEY BLOCK"... */
+static bool
+private_label(const char *label, size_t n)
+{
+	char buf[80];
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, label, n);
+	buf[n] = '\0';
+	return strstr(buf, "PRIVATE") || strstr(buf, "SECRET");
+}
+
+/* Replaces PEM and PGP private key blocks (to the end of the text when the
+ * END line is missing). Returns true if anything was replaced. */
 static bool
 redact_pem(struct attest_buf *b)
 {
-	char *begin, *mark, *end, *line_end;
+	char *begin, *label, *label_end, *end;
+	char endmark[96];
 	bool changed = false;
-	size_t off = 0;
+	size_t off = 0, n;
 
-	while (b->data && (begin = strstr(b->data + off, "-----BEGIN"))) {
-		line_end = strstr(begin + 10, "-----");
-		mark = strstr(begin, "PRIVATE KEY-----");
-		if (!mark || !line_end || mark + 11 != line_end) {
-			off = (size_t)(begin - b->data) + 10;
+	while (b->data && (begin = strstr(b->data + off, "-----BEGIN "))) {
+		label = begin + strlen("-----BEGIN ");
+		label_end = strstr(label, "-----");
+		n = label_end ? (size_t)(label_end - label) : 0;
+		if (!label_end || !private_label(label, n)) {
+			off = (size_t)(label - b->data);
 			continue;
 		}
-		end = strstr(mark, "-----END");
-		if (end && (end = strstr(end, "PRIVATE KEY-----")))
-			end += strlen("PRIVATE KEY-----");
-		else
-			end = b->data + b->len;
+		snprintf(endmark, sizeof(endmark), "-----END %.*s-----", (int)n, label);
+		end = strstr(label_end + 5, endmark);
+		end = end ? end + strlen(endmark) : b->data + b->len;
 		off = (size_t)(begin - b->data);
 		memmove(begin + strlen(REDACTED), end, (size_t)(b->data + b->len - end) + 1);
 		memcpy(begin, REDACTED, strlen(REDACTED));
@@ -337,6 +405,49 @@ redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *cha
 	return rc;
 }
 
+/* Renames the keys of obj that are credentials themselves. */
+static attest_rc
+redact_keys(json_t *obj, bool *changed)
+{
+	const char *key;
+	json_t *m, *renamed = NULL;
+	char *red, name[32];
+	size_t n = 0, i;
+	attest_rc rc = ATTEST_OK;
+
+	json_object_foreach(obj, key, m) {
+		red = NULL;
+		if ((rc = redact_text(key, &red)) != ATTEST_OK)
+			break;
+		if (!red)
+			continue;
+		free(red);
+		if (!renamed && !(renamed = json_array())) {
+			rc = ATTEST_ERR_NOMEM;
+			break;
+		}
+		if (json_array_append_new(renamed, json_string(key)) != 0) {
+			rc = ATTEST_ERR_NOMEM;
+			break;
+		}
+	}
+	for (i = 0; rc == ATTEST_OK && i < json_array_size(renamed); i++) {
+		key = json_string_value(json_array_get(renamed, i));
+		do {
+			if (n++ == 0)
+				snprintf(name, sizeof(name), "%s", REDACTED);
+			else
+				snprintf(name, sizeof(name), REDACTED "#%zu", n);
+		} while (json_object_get(obj, name));
+		m = json_incref(json_object_get(obj, key));
+		if (json_object_del(obj, key) != 0 || json_object_set_new(obj, name, m) != 0)
+			rc = ATTEST_ERR_NOMEM;
+		*changed = true;
+	}
+	json_decref(renamed);
+	return rc;
+}
+
 static attest_rc
 redact_json(json_t *v, bool secret, bool *changed)
 {
@@ -347,6 +458,8 @@ redact_json(json_t *v, bool secret, bool *changed)
 	attest_rc rc;
 
 	if (json_is_object(v)) {
+		if ((rc = redact_keys(v, changed)) != ATTEST_OK)
+			return rc;
 		pk = NULL;
 		pv = pair_value(v, &pk);
 		void *iter = json_object_iter(v);
@@ -443,6 +556,28 @@ sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
 		sqlite3_result_text(c, out, -1, free);
 	else
 		sqlite3_result_value(c, argv[0]);
+}
+
+/* Every column that receives text from an input: resource identity and
+ * evidence of findings, reasons (gap messages are copied into them), the
+ * whole collection log, and the sources' paths and header text. */
+static const char *const input_columns[][2] = {
+	{"findings", "resource_id"}, {"findings", "arn"},        {"findings", "name"},
+	{"findings", "region"},      {"findings", "account"},    {"findings", "reason"},
+	{"findings", "evidence"},    {"scan_checks", "reason"},  {"scan_gaps", "account"},
+	{"scan_gaps", "region"},     {"scan_gaps", "service"},   {"scan_gaps", "operation"},
+	{"scan_gaps", "error_code"}, {"scan_gaps", "message"},   {"scans", "sources"},
+};
+
+bool
+store_redact_column(const char *table, const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(input_columns) / sizeof(input_columns[0]); i++)
+		if (strcmp(input_columns[i][0], table) == 0 && strcmp(input_columns[i][1], column) == 0)
+			return true;
+	return false;
 }
 
 int

@@ -25,6 +25,10 @@ int store_redact_register(sqlite3 *db);
 attest_rc store_redact(const char *in, char **out);
 /* True when a key or variable name says its value is a secret. */
 bool store_secret_name(const char *name);
+/* True when column of a history table holds text that came from an input
+ * (an inventory, a collection log, an imported export) and must go through
+ * redact_secrets() on its way in (redact.c keeps the list). */
+bool store_redact_column(const char *table, const char *column);
 /* Copies the readable inputs listed in the attached inv.sources into the
  * history database for scan id (inputs.c); inside the caller's transaction.
  * An input that cannot be read again or has changed is recorded as not kept,

@@ -13,12 +13,14 @@
  */
 #include "config.h"
 
+#include "engine/engine_int.h"
 #include "harness.h"
 #include "inventory/inventory_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define HDR "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"AWS::S3::Bucket\"]"
 #define RES(id) "{\"type\": \"AWS::S3::Bucket\", \"id\": \"" id "\"}"
@@ -711,6 +713,517 @@ test_temp_file_removed(void)
 	attest_inventory_free(NULL);
 }
 
+
+/* ---- header and format checks (issue 10, defect 22) ---------------------------- */
+
+static void
+test_header_regressions(void)
+{
+	static const struct bad_case cases[] = {
+		{"unknown version and provider beside a Config list",
+		 "{\"attest_inventory\":7,\"provider\":\"gcp\",\"configurationItems\":[]}",
+		 ATTEST_ERR_INVALID, "\"attest_inventory\"",
+		 "header key 'attest_inventory' of an attest inventory in an AWS Config file", 0},
+		{"duplicate top-level key", HDR ",\n \"provider\": \"gcp\", \"resources\": []}",
+		 ATTEST_ERR_PARSE, "\"provider\": \"gcp\"", "duplicate key 'provider' (first at line 1",
+		 0},
+		{"duplicate key in an NDJSON header", HDR ", \"collected_types\": []}\n" RES("a") "\n",
+		 ATTEST_ERR_PARSE, "\"collected_types\": []", "duplicate key 'collected_types'", 0},
+		{"duplicate key inside a header value",
+		 HDR ", \"accounts\": [{\"id\": \"1\", \"id\": \"2\"}], \"resources\": []}",
+		 ATTEST_ERR_PARSE, "\"id\": \"2\"", "duplicate object key", 0},
+		{"duplicate record list", HDR ", \"resources\": [],\n \"resources\": [" RES("a") "]}",
+		 ATTEST_ERR_PARSE, "\"resources\": [{", "duplicate key 'resources'", 0},
+		{"native and Config lists", HDR ", \"resources\": [], \"configurationItems\": []}",
+		 ATTEST_ERR_INVALID, "\"configurationItems\"", "mixes an AWS Config list", 0},
+		{"Config list then native header key", "{\"configurationItems\": [],\n \"source\": \"x\"}",
+		 ATTEST_ERR_INVALID, "\"source\"", "header key 'source' of an attest inventory", 0},
+		{"version 7 with its position",
+		 "{\"provider\": \"aws\", \"attest_inventory\": 7, \"collected_types\": []}",
+		 ATTEST_ERR_INVALID, "\"attest_inventory\"", "'attest_inventory' must be 1", 0},
+		{"provider gcp with its position",
+		 "{\"attest_inventory\": 1,\n  \"provider\": \"gcp\", \"collected_types\": []}",
+		 ATTEST_ERR_INVALID, "\"provider\"", "'provider' must be \"aws\"", 0},
+	};
+
+	run_bad(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Variants beyond the listed ones: every header key duplicated, every header
+ * key in a Config file, and versions and providers that are not 1 / "aws". */
+static void
+test_header_class(void)
+{
+	static const char *const keys[][2] = {
+		{"attest_inventory", "1"},       {"provider", "\"aws\""},
+		{"collected_types", "[]"},       {"accounts", "[]"},
+		{"regions", "[]"},               {"collected_at", "\"2026-01-01T00:00:00Z\""},
+		{"source", "\"x\""},             {"collection_log", "[]"},
+		{"resources", "[]"},             {"extra", "{}"},
+	};
+	static const char *const versions[] = {"0", "2", "7", "-1", "\"1\"", "1.0", "true",
+					       "null", "[1]", "{}", "99999999999"};
+	static const char *const providers[] = {"\"gcp\"", "\"AWS\"", "\"azure\"", "\"\"", "1",
+						"null", "[\"aws\"]", "\"aws \""};
+	char text[512], want[128];
+	attest_inventory *inv;
+	attest_rc rc;
+	size_t i, variants = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		/* the key twice, with the header complete in between */
+		snprintf(text, sizeof(text),
+			 "{\"%s\": %s, \"attest_inventory\": 1, \"provider\": \"aws\","
+			 " \"collected_types\": [], \"resources\": [], \"%s\": %s}",
+			 keys[i][0], keys[i][1], keys[i][0], keys[i][1]);
+		if (strcmp(keys[i][0], "attest_inventory") == 0 || strcmp(keys[i][0], "provider") == 0 ||
+		    strcmp(keys[i][0], "collected_types") == 0 || strcmp(keys[i][0], "resources") == 0)
+			snprintf(text, sizeof(text),
+				 "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"
+				 " [], \"resources\": [], \"%s\": %s}",
+				 keys[i][0], keys[i][1]);
+		snprintf(want, sizeof(want), "duplicate key '%s'", keys[i][0]);
+		inv = load(text, &rc);
+		if (rc != ATTEST_ERR_PARSE || !strstr(attest_ctx_errmsg(ctx), want))
+			fprintf(stderr, "\n  %s: %s\n", text, attest_ctx_errmsg(ctx));
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_PARSE);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), want));
+		attest_inventory_free(inv);
+		variants++;
+		if (strcmp(keys[i][0], "extra") == 0 || strcmp(keys[i][0], "resources") == 0)
+			continue;
+		/* the key in a Config file, before and after the list */
+		snprintf(text, sizeof(text), "{\"%s\": %s, \"configurationItems\": []}", keys[i][0],
+			 keys[i][1]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 1, column 2:"));
+		attest_inventory_free(inv);
+		snprintf(text, sizeof(text), "{\"baseConfigurationItems\": [], \"%s\": %s}",
+			 keys[i][0], keys[i][1]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "in an AWS Config file"));
+		attest_inventory_free(inv);
+		variants += 2;
+	}
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++, variants++) {
+		snprintf(text, sizeof(text),
+			 "{\"attest_inventory\": %s, \"provider\": \"aws\", \"collected_types\": []}",
+			 versions[i]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+					      "at line 1, column 2: header key 'attest_inventory'"));
+		attest_inventory_free(inv);
+	}
+	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++, variants++) {
+		snprintf(text, sizeof(text),
+			 "{\"attest_inventory\": 1, \"provider\": %s, \"collected_types\": []}",
+			 providers[i]);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "column 25: header key 'provider'"));
+		attest_inventory_free(inv);
+	}
+	printf("[%zu header variants] ", variants);
+}
+
+/* ---- limits (defect 18) ------------------------------------------------------------ */
+
+/* HDR's values: 1 + "aws" + ["AWS::S3::Bucket"] = 25 bytes, cost 5. */
+#define HDR_BYTES 25
+#define HDR_COST 5
+
+static char *
+header_with(const char *key, char fill, size_t n, const char *open, const char *sep,
+	    const char *close)
+{
+	size_t len = strlen(HDR) + strlen(key) + n * (1 + strlen(sep)) + 64;
+	char *s = malloc(len), *p;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	p = s + sprintf(s, "%s, \"%s\": %s", HDR, key, open);
+	for (i = 0; i < n; i++) {
+		if (i && *sep)
+			p += sprintf(p, "%s", sep);
+		*p++ = fill;
+	}
+	sprintf(p, "%s}", close);
+	return s;
+}
+
+static attest_rc
+load_free(const char *text)
+{
+	attest_rc rc;
+
+	attest_inventory_free(load(text, &rc));
+	return rc;
+}
+
+static void
+test_limits(void)
+{
+	char text[64 * 40 + 256], *big;
+	size_t i, n;
+
+	/* 64 top-level keys pass, 65 do not */
+	n = (size_t)sprintf(text, "%s", HDR);
+	for (i = 3; i < 64; i++)
+		n += (size_t)sprintf(text + n, ", \"k%zu\": 0", i);
+	sprintf(text + n, "}");
+	CU_ASSERT_EQUAL(load_free(text), ATTEST_OK);
+	sprintf(text + n, ", \"k64\": 0}");
+	CU_ASSERT_EQUAL(load_free(text), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 64 top-level keys"));
+
+	/* header text: 16 MiB in all */
+	n = (16u << 20) - HDR_BYTES - 2;
+	big = header_with("x", 'a', n, "\"", "", "\"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_OK);
+	free(big);
+	big = header_with("x", 'a', n + 1, "\"", "", "\"");
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+				      "the header values together exceed 16777216 bytes"));
+	free(big);
+
+	/* parsing cost: a list of n numbers costs n + 2 */
+	n = 1000000 - HDR_COST - 2;
+	big = header_with("x", '0', n, "[", ",", "]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_OK);
+	free(big);
+	big = header_with("x", '0', n + 1, "[", ",", "]");
+	CU_ASSERT_EQUAL(load_free(big), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 1000000 JSON values"));
+	free(big);
+	/* a list of n empty objects costs 5n + 2: 199998 pass, 199999 do not */
+	for (n = 199998; n <= 199999; n++) {
+		size_t k = n;
+
+		big = malloc(strlen(HDR) + n * 3 + 64);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+		i = (size_t)sprintf(big, "%s, \"x\": [", HDR);
+		while (k--)
+			i += (size_t)sprintf(big + i, "{}%s", k ? "," : "");
+		sprintf(big + i, "]}");
+		CU_ASSERT_EQUAL(load_free(big), n == 199998 ? ATTEST_OK : ATTEST_ERR_LIMIT);
+		free(big);
+	}
+}
+
+/* gzip of text, in memory. */
+static unsigned char *
+gzip_text(const char *head, size_t fill, const char *tail, size_t *outlen)
+{
+	z_stream z;
+	size_t cap = 1u << 22;
+	unsigned char *out = malloc(cap), *pad = calloc(1, 1u << 20);
+	size_t left = fill;
+
+	memset(&z, 0, sizeof(z));
+	if (!out || !pad || deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		free(pad);
+		return NULL;
+	}
+	memset(pad, ' ', 1u << 20);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	z.next_in = (unsigned char *)head;
+	z.avail_in = (uInt)strlen(head);
+	deflate(&z, Z_NO_FLUSH);
+	while (left > 0) {
+		size_t n = left < (1u << 20) ? left : (1u << 20);
+
+		z.next_in = pad;
+		z.avail_in = (uInt)n;
+		deflate(&z, Z_NO_FLUSH);
+		left -= n;
+	}
+	z.next_in = (unsigned char *)tail;
+	z.avail_in = (uInt)strlen(tail);
+	deflate(&z, Z_FINISH);
+	*outlen = cap - z.avail_out;
+	deflateEnd(&z);
+	free(pad);
+	return out;
+}
+
+static attest_rc
+load_bytes(const unsigned char *data, size_t n)
+{
+	attest_inventory *inv = NULL;
+	FILE *fp = fmemopen((void *)data, n, "r");
+	attest_rc rc = attest_inventory_new(ctx, &inv);
+
+	if (rc == ATTEST_OK)
+		rc = attest_inventory_load_fp(inv, fp, "t.json.gz");
+	fclose(fp);
+	attest_inventory_free(inv);
+	return rc;
+}
+
+static void
+test_gzip_expansion(void)
+{
+	size_t n;
+	unsigned char *gz;
+
+	/* 200 MB of blanks compress to some 200 KB: stopped at the limit */
+	gz = gzip_text(HDR ", \"resources\": [", 200u << 20, "]}", &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gz);
+	CU_ASSERT_EQUAL(load_bytes(gz, n), ATTEST_ERR_PARSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "cannot decompress 't.json.gz' (gzip)"
+							      " after line 1, column"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "more than 200 times"));
+	free(gz);
+	/* 60 MB expand more than 200 times but stay under the free 64 MiB */
+	gz = gzip_text(HDR ", \"resources\": [", 60u << 20, "]}", &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(gz);
+	CU_ASSERT_EQUAL(load_bytes(gz, n), ATTEST_OK);
+	free(gz);
+}
+
+/* ---- AWS Config history answers (defect 16) ----------------------------------------- */
+
+/* One item of bucket b1, captured at t (written verbatim), status st, with
+ * a configuration naming which item it is. */
+static int
+cfg_item(char *out, size_t n, const char *t, const char *st, int which)
+{
+	char conf[32] = "null";
+
+	if (!strstr(st, "Deleted") && !strstr(st, "NotRecorded"))
+		snprintf(conf, sizeof(conf), "{\"n\": %d}", which);
+	return snprintf(out, n,
+			"{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b1\","
+			" \"awsRegion\": \"us-east-1\", \"awsAccountId\": \"111122223333\","
+			" \"configurationItemCaptureTime\": %s, \"configurationItemStatus\": \"%s\","
+			" \"configuration\": %s}",
+			t, st, conf);
+}
+
+static void
+test_config_history(void)
+{
+	char a[512], b[512], text[1200];
+	attest_inventory *inv;
+	attest_rc rc;
+
+	/* the documented two-item answer, newest first */
+	cfg_item(a, sizeof(a), "\"2026-03-02T10:00:00.000Z\"", "OK", 1);
+	cfg_item(b, sizeof(b), "\"2026-03-01T10:00:00.000Z\"", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s], \"nextToken\": \"x\"}", a, b);
+	inv = load_ok(text);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 1);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources WHERE id = 'b1'"), 1);
+	attest_inventory_free(inv);
+	/* newest says deleted: the resource is not judged on its old configuration */
+	cfg_item(a, sizeof(a), "1772445600", "ResourceDeleted", 1);
+	cfg_item(b, sizeof(b), "1772359200", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s]}", b, a);
+	inv = load_ok(text);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 0);
+	attest_inventory_free(inv);
+	/* two items that cannot be ordered */
+	cfg_item(a, sizeof(a), "\"2026-03-01T10:00:00Z\"", "OK", 1);
+	cfg_item(b, sizeof(b), "\"2026-03-01T10:00:00+00:00\"", "OK", 0);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s,\n %s]}", a, b);
+	inv = load(text, &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 2: duplicate resource"
+							      " 'AWS::S3::Bucket' 'b1'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "same configurationItemCaptureTime"));
+	attest_inventory_free(inv);
+}
+
+/* Every order of three items of one resource, the newest in each status and
+ * with each way of writing times: the resource is there iff the newest item
+ * is not a deletion, and then with the newest configuration. */
+static void
+test_config_history_class(void)
+{
+	static const char *const statuses[] = {"OK", "ResourceDiscovered", "ResourceDeleted",
+						"ResourceNotRecorded", "ResourceDeletedNotRecorded"};
+	static const char *const times[][3] = {
+		{"1772359200", "1772359200.5", "1772445600"},
+		{"\"2026-03-01T10:00:00Z\"", "\"2026-03-01T10:00:00.500Z\"", "\"2026-03-02T10:00:00Z\""},
+		{"\"2026-03-01T10:00:00+00:00\"", "\"2026-03-01T10:00:01+00:00\"",
+		 "\"2026-03-02T10:00:00.000000+00:00\""},
+		{"1772359200", "\"2026-03-01T10:00:00.500Z\"", "1772445600"},
+	};
+	static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+					 {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+	char items[3][512], text[2048];
+	attest_inventory *inv;
+	size_t s, t, o, variants = 0;
+	bool gone;
+
+	for (s = 0; s < 5; s++)
+		for (t = 0; t < 4; t++)
+			for (o = 0; o < 6; o++, variants++) {
+				cfg_item(items[0], sizeof(items[0]), times[t][0], "OK", 0);
+				cfg_item(items[1], sizeof(items[1]), times[t][1], "OK", 1);
+				cfg_item(items[2], sizeof(items[2]), times[t][2], statuses[s], 2);
+				snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s, %s]}",
+					 items[orders[o][0]], items[orders[o][1]], items[orders[o][2]]);
+				gone = strstr(statuses[s], "Deleted") || strstr(statuses[s], "NotRecorded");
+				inv = load_ok(text);
+				CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE id = 'b1'"),
+						gone ? 0 : 1);
+				if (!gone)
+					CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources"
+								   " WHERE id = 'b1'"), 2);
+				CU_ASSERT_EQUAL(attest_inventory_count(inv),
+						q_int(inv, "SELECT count(*) FROM resources"));
+				attest_inventory_free(inv);
+			}
+	printf("[%zu history variants] ", variants);
+}
+
+/* ---- security group shapes (defect 15) --------------------------------------------- */
+
+#define SG_HDR                                                                                \
+	"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"                 \
+	" [\"AWS::EC2::SecurityGroup\", \"AWS::EC2::NetworkAcl\"], \"resources\": [\n"
+#define SG(perm)                                                                              \
+	"{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"          \
+	" {\"GroupId\": \"sg-1\", \"IpPermissions\": [" perm "]}}"
+#define SSH(ranges) "{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22, " ranges "}"
+
+/* Rules written in a way the checks cannot read, each with the key the
+ * message must name. The first two are the defect as reported. */
+static const struct {
+	const char *perm, *key;
+} bad_rules[] = {
+	{SSH("\"IpRanges\": [\"0.0.0.0/0\"]"), "IpPermissions[0].IpRanges[0]' must be an object, not a string"},
+	{SSH("\"IpRanges\": [{\"cidrIp\": \"0.0.0.0/0\"}]"), "IpRanges[0].cidrIp' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"CIDRIP\": \"0.0.0.0/0\"}]"), "IpRanges[0].CIDRIP' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"Cidr\": \"0.0.0.0/0\"}]"), "IpRanges[0].Cidr' is not part of this shape"},
+	{SSH("\"IpRanges\": [{\"Description\": \"x\"}]"), "IpRanges[0].CidrIp' is missing"},
+	{SSH("\"IpRanges\": [{\"CidrIp\": [\"0.0.0.0/0\"]}]"), "IpRanges[0].CidrIp' must be a string, not an array"},
+	{SSH("\"IpRanges\": \"0.0.0.0/0\""), "IpPermissions[0].IpRanges' must be a list of objects, not a string"},
+	{SSH("\"IpRanges\": [[{\"CidrIp\": \"0.0.0.0/0\"}]]"), "IpRanges[0]' must be an object, not an array"},
+	{SSH("\"ipRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].ipRanges' is spelled 'IpRanges'"},
+	{SSH("\"Ipv4Ranges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].Ipv4Ranges' is not part"},
+	{SSH("\"Ipv6Ranges\": [\"::/0\"]"), "Ipv6Ranges[0]' must be an object, not a string"},
+	{SSH("\"Ipv6Ranges\": [{\"cidrIpv6\": \"::/0\"}]"), "Ipv6Ranges[0].cidrIpv6' is spelled 'CidrIpv6'"},
+	{SSH("\"Ipv6Ranges\": [{\"CidrIp\": \"::/0\"}]"), "Ipv6Ranges[0].CidrIp' is not part"},
+	{SSH("\"PrefixListIds\": [\"pl-1\"]"), "PrefixListIds[0]' must be an object"},
+	{SSH("\"UserIdGroupPairs\": [\"sg-2\"]"), "UserIdGroupPairs[0]' must be an object"},
+	{SSH("\"iPprotocol\": \"tcp\""), "IpPermissions[0].iPprotocol' is spelled 'IpProtocol'"},
+	{"\"tcp 22 0.0.0.0/0\"", "IpPermissions[0]' must be an object, not a string"},
+	{"{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": 0}]}", "CidrIp' must be a string, not a number"},
+};
+
+static void
+test_sg_shapes(void)
+{
+	char text[1024], want[160];
+	attest_inventory *inv;
+	attest_rc rc;
+	size_t i, variants = 0;
+
+	for (i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++, variants++) {
+		snprintf(text, sizeof(text), SG_HDR SG("%s") "]}", bad_rules[i].perm);
+		snprintf(want, sizeof(want), "%s", bad_rules[i].key);
+		inv = load(text, &rc);
+		if (rc != ATTEST_ERR_INVALID || !strstr(attest_ctx_errmsg(ctx), want))
+			fprintf(stderr, "\n  rule %zu: %s\n  want %s\n", i, attest_ctx_errmsg(ctx), want);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 1: resource 1:"
+								      " key 'configuration.IpPermissions[0]"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), want));
+		attest_inventory_free(inv);
+		/* the same rule as egress, and as the second rule of the group */
+		snprintf(text, sizeof(text),
+			 SG_HDR "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"
+			 " {\"IpPermissionsEgress\": [" SSH("\"IpRanges\": []") ", %s]}}]}",
+			 bad_rules[i].perm);
+		inv = load(text, &rc);
+		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.IpPermissionsEgress[1]"));
+		attest_inventory_free(inv);
+		variants++;
+	}
+	/* network ACL entries: the same class */
+	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+		   " {\"Entries\": [{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"RuleAction\":"
+		   " \"allow\", \"cidrBlock\": \"0.0.0.0/0\"}]}}]}", &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.Entries[0].cidrBlock' is spelled 'CidrBlock'"));
+	attest_inventory_free(inv);
+	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+		   " {\"Entries\": [\"allow all\"]}}]}", &rc);
+	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
+	attest_inventory_free(inv);
+	variants += 2;
+	/* well-formed groups still load: a single range object, an unreadable
+	 * protocol and a rule list that is not a list are the checks' to judge */
+	inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": {\"CidrIp\": \"0.0.0.0/0\"}")) ",\n"
+		      "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-2\", \"configuration\":"
+		      " {\"IpPermissions\": \"not collected\"}}]}");
+	CU_ASSERT_EQUAL(attest_inventory_count(inv), 2);
+	attest_inventory_free(inv);
+	printf("[%zu shape variants] ", variants);
+}
+
+/* Behind the loader, the checks themselves: a group whose stored rules are
+ * unreadable (as if written there by another path) is never a pass in any
+ * world-ingress check. */
+static void
+test_sg_checks_fail_closed(void)
+{
+	static const char *const checks[] = {
+		"ec2-sg-no-ipv4-world-ingress-admin-ports", "ec2-sg-no-ipv6-world-ingress-admin-ports",
+		"ec2-sg-no-world-ingress-database-ports",   "ec2-sg-no-world-ingress-remote-admin-ports",
+		"ec2-sg-no-world-ingress-cleartext-legacy-ports", "ec2-sg-no-world-ingress-all-ports",
+	};
+	attest_library *lib = NULL;
+	attest_inventory *inv;
+	sqlite3_stmt *st;
+	char conf[512];
+	size_t i, k, variants = 0;
+
+	CU_ASSERT_EQUAL_FATAL(attest_library_new(ctx, &lib), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_library_load_bundled(lib), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_library_resolve(lib), ATTEST_OK);
+	for (i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++) {
+		inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": []")) "]}");
+		snprintf(conf, sizeof(conf), "{\"GroupId\": \"sg-1\", \"IpPermissions\": [%s]}",
+			 bad_rules[i].perm);
+		st = NULL;
+		sqlite3_prepare_v2(attest_inventory_db(inv), "UPDATE resources SET config = ?", -1, &st, NULL);
+		sqlite3_bind_text(st, 1, conf, -1, SQLITE_STATIC);
+		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		CU_ASSERT_EQUAL_FATAL(engine_prepare(ctx, attest_inventory_db(inv),
+						     attest_inventory_as_of(inv)), ATTEST_OK);
+		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++, variants++) {
+			const struct check *chk = lib_find_check(lib, checks[k]);
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(chk);
+			CU_ASSERT_EQUAL(eval_check(ctx, attest_inventory_db(inv), chk), ATTEST_OK);
+			if (q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'") != 0)
+				fprintf(stderr, "\n  %s passes rule %zu: %s\n", checks[k], i,
+					q_text(inv, "SELECT reason FROM res"));
+			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'"), 0);
+			/* res keeps every check's rows: one more per check */
+			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status IN ('error', 'fail')"),
+					(long long)k + 1);
+		}
+		attest_inventory_free(inv);
+	}
+	attest_library_free(lib);
+	printf("[%zu check variants] ", variants);
+}
+
 static int
 suite_init(void)
 {
@@ -744,6 +1257,14 @@ static CU_TestInfo error_tests[] = {
 	{"positions across chunks", test_chunk_boundaries},
 	{"duplicate across two files", test_two_files_duplicate},
 	{"missing file", test_missing_file},
+	{"header checks (defect 22)", test_header_regressions},
+	{"header checks: class", test_header_class},
+	{"limits at and past each bound (defect 18)", test_limits},
+	{"gzip expansion limit (defect 18)", test_gzip_expansion},
+	{"Config history answers (defect 16)", test_config_history},
+	{"Config history answers: class", test_config_history_class},
+	{"security group shapes (defect 15)", test_sg_shapes},
+	{"security group checks fail closed (defect 15)", test_sg_checks_fail_closed},
 	CU_TEST_INFO_NULL,
 };
 

@@ -443,6 +443,177 @@ suite_clean(void)
 	return 0;
 }
 
+
+/* ---- redaction (issue 10, defect 8) -------------------------------------------- */
+
+/* store_redact() on in must remove secret and keep keep (when not NULL). */
+static void
+redacted(const char *in, const char *secret, const char *keep)
+{
+	char *out = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(store_redact(in, &out), ATTEST_OK);
+	if (!out || strstr(out, secret) || (keep && !strstr(out, keep)))
+		fprintf(stderr, "\n  in:  %.300s\n  out: %.300s\n", in, out ? out : "(unchanged)");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NULL(strstr(out, secret));
+	if (keep)
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, keep));
+	free(out);
+}
+
+/* The AWS documentation's own example session token. */
+#define AWS_DOC_TOKEN                                                                          \
+	"AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmx" \
+	"fpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0K" \
+	"PkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZb" \
+	"qBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
+
+static void
+test_redact_regressions(void)
+{
+	redacted("{\"m\": \"token FwoGZXIvYXdzEJr0123456789abcdefghijklmnopqrstuvwx end\"}",
+		 "EJr0123456789abcdef", "end");
+	redacted("{\"SessionToken_example\": 1, \"note\": \"" AWS_DOC_TOKEN "\"}",
+		 "EXAMPLEtc764bNrC9SAPBSM22wDOk4x4", "note");
+	redacted("the token FQoDYXdzEJrSOMEtokenBODY0123456789 expired", "EJrSOMEtokenBODY", "expired");
+	redacted("{\"Name\": \"db\", \"SecretString\": \"{\\\"password\\\":\\\"x\\\"}x-plain-secret\"}",
+		 "x-plain-secret", "db");
+	redacted("{\"key\": \"-----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlQOYBGSECRETBODYxyz\\n=abcd\\n"
+		 "-----END PGP PRIVATE KEY BLOCK-----\\n\", \"k\": \"v\"}",
+		 "lQOYBGSECRETBODYxyz", "\"k\"");
+	redacted("{\"url\": \"redis://:Pw0rdInUrl42@cache.internal:6379/0\"}", "Pw0rdInUrl42",
+		 "cache.internal");
+	redacted("{\"keys\": {\"AKIAQWERTYUIOPASDFGH\": {\"user\": \"alice\"}}}",
+		 "AKIAQWERTYUIOPASDFGH", "alice");
+}
+
+static void
+rand_chars(unsigned *seed, char *out, size_t n, const char *set)
+{
+	size_t k = strlen(set);
+
+	while (n--)
+		*out++ = set[(size_t)rand_r(seed) % k];
+	*out = '\0';
+}
+
+static void
+b64_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		*out++ = t[in[i] >> 2];
+		*out++ = t[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+		*out++ = t[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+		*out++ = t[in[i + 2] & 63];
+	}
+	*out = '\0';
+}
+
+/* Generated variants beyond the listed ones: STS tokens of every version
+ * byte and the names AWS uses, secret-named keys with value suffixes, private
+ * key blocks of several labels, URL userinfo forms, credential-shaped object
+ * keys; each in several contexts. Ordinary values stay as they are. */
+static void
+test_redact_class(void)
+{
+	static const char *const names[] = {"er/aws", "origin", "aws", "origin_ec"};
+	static const char *const keys[] = {"SecretString", "SecretBinary", "PasswordData",
+					   "TokenValue", "client_secret_value", "ApiKeyText",
+					   "private-key-pem", "MasterUserPassword", "AuthToken"};
+	static const char *const labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY",
+					     "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
+					     "PGP PRIVATE KEY BLOCK", "DSA PRIVATE KEY"};
+	static const char *const urls[][2] = {
+		{"redis://:", "@h:6379"},       {"rediss://default:", "@h"},
+		{"postgres://u:", "@db:5432/x"}, {"mongodb+srv://u:", "@c.net/x"},
+		{"amqp://u:", "@mq/"},           {"https://u:", "@git.example.com/r.git"}};
+	static const char *const contexts[][2] = {
+		{"", ""}, {"{\"m\": \"x ", " y\"}"}, {"[\"", "\"]"}, {"{\"a\": {\"b\": [1, \"", "\"]}}"}};
+	unsigned seed = 10;
+	unsigned char raw[400];
+	char secret[800], text[1200], needle[64], body[40];
+	size_t v, n, c, k, variants = 0;
+
+	for (v = 0; v < 64; v++) { /* version bytes 0..63 over the names */
+		const char *name = names[v % 4];
+
+		raw[0] = (unsigned char)(v * 4 + (v & 3));
+		raw[1] = 0x0a;
+		raw[2] = (unsigned char)strlen(name);
+		memcpy(raw + 3, name, strlen(name));
+		for (n = 3 + strlen(name); n < 3 + strlen(name) + 150 + v * 3; n++)
+			raw[n] = (unsigned char)rand_r(&seed);
+		n -= n % 3;
+		b64_encode(raw, n, secret);
+		snprintf(needle, sizeof(needle), "%.24s", secret + 24);
+		for (c = 0; c < 4; c++, variants++) {
+			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret, contexts[c][1]);
+			redacted(text, needle, NULL);
+		}
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++, variants++) {
+		rand_chars(&seed, body, 20, "abcdefghijklmnopqrstuvwxyz0123456789");
+		snprintf(text, sizeof(text), "{\"Other\": \"kept\", \"%s\": \"%s\"}", keys[k], body);
+		redacted(text, body, "kept");
+	}
+	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+		for (c = 0; c < 2; c++, variants++) {
+			rand_chars(&seed, body, 32, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+			if (c)
+				snprintf(text, sizeof(text),
+					 "{\"k\": \"-----BEGIN %s-----\\nMIIB%s\\n-----END %s-----\\n\","
+					 " \"z\": 1}",
+					 labels[k], body, labels[k]);
+			else
+				snprintf(text, sizeof(text),
+					 "key: -----BEGIN %s-----\nMIIB%s\n(cut, no end line)", labels[k],
+					 body);
+			redacted(text, body, NULL);
+		}
+	for (k = 0; k < sizeof(urls) / sizeof(urls[0]); k++)
+		for (c = 0; c < 3; c++, variants++) {
+			rand_chars(&seed, body, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+			if (c == 2)
+				body[5] = '@'; /* an unencoded '@' in the password */
+			snprintf(secret, sizeof(secret), "%s%s%s", urls[k][0], body, urls[k][1]);
+			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret, contexts[c][1]);
+			redacted(text, c == 2 ? body + 6 : body, NULL);
+		}
+	for (k = 0; k < 20; k++, variants++) {
+		rand_chars(&seed, body, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+		snprintf(secret, sizeof(secret), "%s%s", k % 2 ? "ASIA" : "AKIA", body);
+		if (k % 4 < 2)
+			snprintf(text, sizeof(text), "{\"%s\": {\"u\": 1}}", secret);
+		else
+			snprintf(text, sizeof(text), "{\"x\": {\"%s\": 2, \"y\": 3}}", secret);
+		redacted(text, body, NULL);
+	}
+	/* what is not a secret stays */
+	{
+		static const char *const plain[] = {
+			"{\"SecretArn\": \"arn:aws:kms:us-east-1:111122223333:key/db\"}",
+			"{\"PasswordLastUsed\": \"2026-01-01T00:00:00Z\", \"KeyId\": \"1234abcd\"}",
+			"{\"url\": \"https://example.com/a@b\", \"u\": \"https://user@host/\"}",
+			"{\"Description\": \"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\"}",
+		};
+		char *out;
+
+		for (k = 0; k < sizeof(plain) / sizeof(plain[0]); k++, variants++) {
+			out = NULL;
+			CU_ASSERT_EQUAL(store_redact(plain[k], &out), ATTEST_OK);
+			if (out)
+				fprintf(stderr, "\n  changed: %s\n  -> %s\n", plain[k], out);
+			CU_ASSERT_PTR_NULL(out);
+			free(out);
+		}
+	}
+	printf("[%zu redaction variants] ", variants);
+}
+
 static CU_TestInfo tests[] = {
 	{"open creates the schema", test_open_creates_schema},
 	{"reopening is idempotent", test_reopen_idempotent},
@@ -455,6 +626,8 @@ static CU_TestInfo tests[] = {
 	{"saving an unevaluated inventory fails cleanly", test_save_unevaluated},
 	{"resolve", test_resolve},
 	{"resolve in an empty history", test_resolve_empty_history},
+	{"redaction of the reported secrets (defect 8)", test_redact_regressions},
+	{"redaction: generated class variants", test_redact_class},
 	CU_TEST_INFO_NULL,
 };
 
