@@ -1185,6 +1185,7 @@ test_sg_checks_fail_closed(void)
 		"ec2-sg-no-world-ingress-database-ports",   "ec2-sg-no-world-ingress-remote-admin-ports",
 		"ec2-sg-no-world-ingress-cleartext-legacy-ports", "ec2-sg-no-world-ingress-all-ports",
 	};
+	struct eval_limits lim;
 	attest_library *lib = NULL;
 	attest_inventory *inv;
 	sqlite3_stmt *st;
@@ -1194,6 +1195,7 @@ test_sg_checks_fail_closed(void)
 	CU_ASSERT_EQUAL_FATAL(attest_library_new(ctx, &lib), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(attest_library_load_bundled(lib), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(attest_library_resolve(lib), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(eval_limits_resolve(ctx, lib, &lim), ATTEST_OK);
 	for (i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++) {
 		inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": []")) "]}");
 		snprintf(conf, sizeof(conf), "{\"GroupId\": \"sg-1\", \"IpPermissions\": [%s]}",
@@ -1209,7 +1211,8 @@ test_sg_checks_fail_closed(void)
 			const struct check *chk = lib_find_check(lib, checks[k]);
 
 			CU_ASSERT_PTR_NOT_NULL_FATAL(chk);
-			CU_ASSERT_EQUAL(eval_check(ctx, attest_inventory_db(inv), chk), ATTEST_OK);
+			CU_ASSERT_EQUAL(eval_check(ctx, attest_inventory_db(inv), chk, &lim),
+					ATTEST_OK);
 			if (q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'") != 0)
 				fprintf(stderr, "\n  %s passes rule %zu: %s\n", checks[k], i,
 					q_text(inv, "SELECT reason FROM res"));
