@@ -159,7 +159,9 @@ void attest_store_close(attest_store *store);
  * whole scan lands or nothing does. id receives the new scan's id. */
 attest_rc attest_store_save(attest_store *store, attest_inventory *inv, time_t started,
 			    time_t finished, char id[ATTEST_SCAN_ID_MAX]);
-/* Resolves a scan reference: a full id, a unique id prefix, or "latest". */
+/* Resolves a scan reference: a full id, a unique id prefix, or "latest"
+ * (the scan of the most recent configuration: greatest as_of, then start
+ * time, then the last stored). */
 attest_rc attest_store_resolve(attest_store *store, const char *ref,
 			       char id[ATTEST_SCAN_ID_MAX]);
 /* With keep set, attest_store_save also stores a compressed copy of every
@@ -219,33 +221,40 @@ struct attest_history_filter {
 /* One stored scan. Strings are lent for the duration of the callback;
  * accounts, regions and sources are JSON arrays as text, frameworks a JSON
  * array of {"id", "title", "score", "coverage"} (score null when nothing was
- * scored). */
+ * scored). as_of is the date of the configuration the scan judged (the
+ * inventory's collection time), started_at when attest ran. */
 struct attest_scan_info {
 	const char *id, *started_at, *finished_at, *scope;
 	const char *accounts, *regions, *sources, *frameworks;
 	long long resources;
+	const char *as_of;
 };
 
 /* Calls fn for each scan matching filter (which may be NULL), most recent
- * first. ATTEST_ERR_USAGE for a malformed since/until. */
+ * first on the inventory's timeline: by as_of, then start time, then the
+ * order stored. since/until bound as_of. ATTEST_ERR_USAGE for a malformed
+ * since/until. */
 attest_rc attest_store_history(attest_store *store, const struct attest_history_filter *filter,
 			       void (*fn)(void *data, const struct attest_scan_info *scan),
 			       void *data);
-/* The scan of the same scope stored just before scan_id; ATTEST_ERR_NOTFOUND
- * when scan_id is the first of its scope. */
+/* The scan of the same scope just before scan_id in the order of
+ * attest_store_history (as_of, start time, order stored);
+ * ATTEST_ERR_NOTFOUND when scan_id is the first of its scope. */
 attest_rc attest_store_previous(attest_store *store, const char *scan_id,
 				char prev[ATTEST_SCAN_ID_MAX]);
 
 /* One point of a framework's score series. */
 struct attest_trend_point {
 	const char *scan_id, *started_at, *scope;
+	const char *as_of;
 	bool has_score; /* false when no control was judged pass or fail */
 	double score, coverage;
 	int n_pass, n_fail;
 };
 
 /* Calls fn for every scan of framework matching filter, grouped by scope
- * and oldest first within a scope. ATTEST_ERR_NOTFOUND when there is none. */
+ * and oldest first within a scope (by as_of, as attest_store_history
+ * orders). ATTEST_ERR_NOTFOUND when there is none. */
 attest_rc attest_store_trend(attest_store *store, const char *framework,
 			     const struct attest_history_filter *filter,
 			     void (*fn)(void *data, const struct attest_trend_point *point),

@@ -195,8 +195,17 @@ scan_info(void *data, const struct attest_scan_info *s)
 {
 	json_t **out = data;
 
-	*out = json_pack("{s:s, s:s, s:s, s:o}", "id", s->id, "started_at", s->started_at, "scope",
-			 s->scope, "sources", cli_json_text(s->sources));
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", s->id, "as_of", s->as_of, "started_at",
+			 s->started_at, "scope", s->scope, "sources", cli_json_text(s->sources));
+}
+
+/* A member of a describe() object as text, "" when absent. */
+static const char *
+member(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
 }
 
 static json_t *
@@ -290,13 +299,16 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 		}
 	} else {
 		o.color = cli_color(stdout);
-		printf("attest diff %s (%s) -> %s (%s)\n", from,
-		       json_string_value(json_object_get(a, "started_at")), to,
-		       json_string_value(json_object_get(b, "started_at")));
+		printf("attest diff %s -> %s\n  from: as of %s (scanned %s)\n"
+		       "  to:   as of %s (scanned %s)\n",
+		       from, to, member(a, "as_of"), member(a, "started_at"), member(b, "as_of"),
+		       member(b, "started_at"));
+		if (strcmp(member(a, "as_of"), member(b, "as_of")) > 0)
+			puts("note: FROM judged a later configuration than TO");
 		if (!json_equal(json_object_get(a, "scope"), json_object_get(b, "scope")))
 			printf("note: the scans cover different scopes (%s, %s)\n",
-			       json_string_value(json_object_get(a, "scope")),
-			       json_string_value(json_object_get(b, "scope")));
+			       member(a, "scope"),
+			       member(b, "scope"));
 		fputs("\nFrameworks\n", stdout);
 	}
 	if (attest_store_diff(store, from, to, &sink) != ATTEST_OK) {

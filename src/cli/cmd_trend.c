@@ -36,7 +36,7 @@ static const char usage[] =
 enum mode { CHART, JSON, CSV };
 
 struct point {
-	char id[ATTEST_SCAN_ID_MAX], at[24];
+	char id[ATTEST_SCAN_ID_MAX], at[24], as_of[24];
 	bool has;
 	double score, coverage;
 	int pass, fail;
@@ -99,6 +99,7 @@ collect(void *data, const struct attest_trend_point *pt)
 	p = &s->p[s->n++];
 	snprintf(p->id, sizeof(p->id), "%s", pt->scan_id);
 	snprintf(p->at, sizeof(p->at), "%s", pt->started_at);
+	snprintf(p->as_of, sizeof(p->as_of), "%s", pt->as_of);
 	p->has = pt->has_score;
 	p->score = pt->score;
 	p->coverage = pt->coverage;
@@ -126,7 +127,7 @@ print_csv(const char *fw, const struct trend *t)
 {
 	size_t i, j;
 
-	puts("framework,scope,scan,started_at,score,coverage,controls_pass,controls_fail");
+	puts("framework,scope,scan,as_of,started_at,score,coverage,controls_pass,controls_fail");
 	for (i = 0; i < t->n; i++)
 		for (j = 0; j < t->s[i].n; j++) {
 			const struct point *p = &t->s[i].p[j];
@@ -134,7 +135,7 @@ print_csv(const char *fw, const struct trend *t)
 			csv_field(fw);
 			putchar(',');
 			csv_field(t->s[i].scope);
-			printf(",%s,%s,", p->id, p->at);
+			printf(",%s,%s,%s,", p->id, p->as_of, p->at);
 			if (p->has)
 				printf("%.1f", p->score);
 			printf(",%.1f,%d,%d\n", p->coverage, p->pass, p->fail);
@@ -155,8 +156,8 @@ print_json(const char *fw, const struct trend *t)
 		for (j = 0; pts && j < t->s[i].n; j++) {
 			const struct point *p = &t->s[i].p[j];
 
-			o = json_pack("{s:s, s:s, s:o, s:f, s:i, s:i}", "scan", p->id, "started_at",
-				      p->at, "score", p->has ? json_real(p->score) : json_null(),
+			o = json_pack("{s:s, s:s, s:s, s:o, s:f, s:i, s:i}", "scan", p->id, "as_of",
+				      p->as_of, "started_at", p->at, "score", p->has ? json_real(p->score) : json_null(),
 				      "coverage", p->coverage, "controls_pass", p->pass,
 				      "controls_fail", p->fail);
 			json_array_append_new(pts, o);
@@ -204,7 +205,7 @@ print_chart(const char *fw, const struct trend *t, long limit, bool ascii, bool 
 		for (j = first; j < s->n; j++) {
 			const struct point *p = &s->p[j];
 
-			printf("  %.10s %.5s  ", p->at, p->at + 11);
+			printf("  %.10s %.5s  ", p->as_of, p->as_of + 11);
 			cells = p->has ? (int)(p->score / 5.0 + 0.5) : 0;
 			if (color)
 				fputs(!p->has ? "\033[2m" : p->score >= 80 ? "\033[32m"

@@ -7,8 +7,8 @@
  */
 #include "config.h"
 
+#include "history_int.h"
 #include "inventory/inventory_int.h"
-#include "store_int.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -427,8 +427,8 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
 	if (strcmp(ref, "latest") == 0)
 		sqlite3_prepare_v2(s->db,
-				   "SELECT scan_id FROM scans ORDER BY started_at DESC, scan_id DESC"
-				   " LIMIT 1",
+				   "SELECT scan_id FROM scans s ORDER BY "
+				   HISTORY_ORDER("s", "DESC") " LIMIT 1",
 				   -1, &st, NULL);
 	else
 		sqlite3_prepare_v2(s->db,

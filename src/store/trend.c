@@ -10,13 +10,14 @@
 #include "history_int.h"
 
 static const char trend_sql[] =
-	"SELECT s.scan_id, s.started_at, s.scope, f.score, f.coverage, f.n_pass, f.n_fail"
+	"SELECT s.scan_id, s.started_at, s.scope, f.score, f.coverage, f.n_pass, f.n_fail,"
+	" s.as_of"
 	" FROM scan_frameworks f JOIN scans s ON s.scan_id = f.scan_id"
 	" WHERE f.framework = ?1 AND (?2 IS NULL OR s.scope = ?2)"
 	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.accounts) WHERE value = ?3))"
-	" AND (?4 IS NULL OR s.started_at >= ?4) AND (?5 IS NULL OR s.started_at <= ?5)"
+	" AND (?4 IS NULL OR s.as_of >= ?4) AND (?5 IS NULL OR s.as_of <= ?5)"
 	" AND (?6 IS NULL OR s.scan_id = ?6)"
-	" ORDER BY s.scope, s.started_at, s.rowid";
+	" ORDER BY s.scope, " HISTORY_ORDER("s", "ASC");
 
 attest_rc
 attest_store_trend(attest_store *store, const char *framework,
@@ -54,6 +55,7 @@ attest_store_trend(attest_store *store, const char *framework,
 		p.coverage = sqlite3_column_double(st, 4);
 		p.n_pass = sqlite3_column_int(st, 5);
 		p.n_fail = sqlite3_column_int(st, 6);
+		p.as_of = (const char *)sqlite3_column_text(st, 7);
 		fn(data, &p);
 		n++;
 	}

@@ -385,6 +385,127 @@ test_diff_trend_prune(void)
 	attest_store_close(s);
 }
 
+/* ---- the timeline: as_of, start time, order stored ----------------------- */
+
+#define N_SAME 6
+
+struct listed {
+	char ids[N_SAME + 2][ATTEST_SCAN_ID_MAX];
+	char as_of[N_SAME + 2][24];
+	int n;
+};
+
+static void
+t_list(void *d, const struct attest_scan_info *scan)
+{
+	struct listed *l = d;
+
+	if (l->n < N_SAME + 2) {
+		snprintf(l->ids[l->n], ATTEST_SCAN_ID_MAX, "%s", scan->id);
+		snprintf(l->as_of[l->n], sizeof(l->as_of[0]), "%s", scan->as_of);
+	}
+	l->n++;
+}
+
+static void
+t_trend_order(void *d, const struct attest_trend_point *p)
+{
+	struct listed *l = d;
+
+	if (l->n < N_SAME + 2)
+		snprintf(l->ids[l->n], ATTEST_SCAN_ID_MAX, "%s", p->scan_id);
+	l->n++;
+}
+
+/* Scans of one inventory started in the same second: "latest", "previous"
+ * and the listing follow the order they were stored in, whatever their
+ * random id suffixes say. */
+static void
+test_same_second(void)
+{
+	char path[4096], ids[N_SAME][ATTEST_SCAN_ID_MAX], got[ATTEST_SCAN_ID_MAX];
+	attest_store *s = fresh_store("second.db", path, sizeof(path));
+	struct listed l = {0};
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (i = 0; i < N_SAME; i++)
+		CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000000, ids[i]),
+				      ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, ids[N_SAME - 1]);
+	for (i = 1; i < N_SAME; i++) {
+		CU_ASSERT_EQUAL(attest_store_previous(s, ids[i], got), ATTEST_OK);
+		CU_ASSERT_STRING_EQUAL(got, ids[i - 1]);
+	}
+	CU_ASSERT_EQUAL(attest_store_previous(s, ids[0], got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(attest_store_history(s, NULL, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, N_SAME);
+	for (i = 0; i < N_SAME; i++)
+		CU_ASSERT_STRING_EQUAL(l.ids[i], ids[N_SAME - 1 - i]);
+	attest_store_close(s);
+}
+
+/* A scan of an older inventory stored after a newer one sits before it:
+ * history, previous, latest, trend and --since/--until follow as_of. */
+static void
+test_as_of_order(void)
+{
+	char path[4096], older[ATTEST_SCAN_ID_MAX], newer[ATTEST_SCAN_ID_MAX],
+	    got[ATTEST_SCAN_ID_MAX];
+	attest_store *s = fresh_store("asof.db", path, sizeof(path));
+	struct attest_history_filter f = {0};
+	struct listed l = {0};
+	sqlite3_stmt *st = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000001, newer), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000004, 1700000005, older), ATTEST_OK);
+	/* The scan stored first judged a configuration 92 days younger. */
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s),
+						 "UPDATE scans SET as_of = CASE scan_id"
+						 " WHEN ?1 THEN '2026-11-20T10:00:00Z'"
+						 " ELSE '2026-08-20T10:00:00Z' END",
+						 -1, &st, NULL),
+			      SQLITE_OK);
+	sqlite3_bind_text(st, 1, newer, -1, SQLITE_STATIC);
+	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, newer);
+	CU_ASSERT_EQUAL(attest_store_previous(s, newer, got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, older);
+	CU_ASSERT_EQUAL(attest_store_previous(s, older, got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(attest_store_history(s, NULL, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 2);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], newer);
+	CU_ASSERT_STRING_EQUAL(l.as_of[0], "2026-11-20T10:00:00Z");
+	CU_ASSERT_STRING_EQUAL(l.ids[1], older);
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_trend(s, "cis-aws-3.0", NULL, t_trend_order, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 2);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], older);
+	CU_ASSERT_STRING_EQUAL(l.ids[1], newer);
+	/* --since/--until bound as_of, not the start time (both 2023). */
+	f.since = "2026-11-20";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 1);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], newer);
+	f.since = NULL;
+	f.until = "2026-08-20";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 1);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], older);
+	f.until = "2026-08-20T09:59:59Z";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL(l.n, 0);
+	attest_store_close(s);
+}
+
 /* ---- export, import, check ------------------------------------------------ */
 
 static void
@@ -507,6 +628,8 @@ main(void)
 	CU_TestInfo history[] = {
 		{"forward migration from every earlier version", test_migrate_from_every_version},
 		{"diff, trend, previous and prune", test_diff_trend_prune},
+		{"scans started in the same second", test_same_second},
+		{"scans ordered by the inventory's date", test_as_of_order},
 		{"export, import and check", test_transfer_and_check},
 		CU_TEST_INFO_NULL,
 	};

@@ -1,0 +1,123 @@
+#!/bin/sh
+# History on the inventory's timeline: scans are ordered by as_of (the date of
+# the configuration they judged), not by when attest ran. q1.json and q2.json
+# (tests/data/history) are 92 days apart and are scanned seconds apart in
+# reverse order; scans started in the same second keep the order they were
+# stored in; --since/--until bound as_of.
+. "$top_srcdir/tests/cli/lib.sh"
+H="$DATA/history"
+Q1=2026-08-20T10:00:00Z
+Q2=2026-11-20T10:00:00Z
+
+# scan_tl VERSION INVENTORY [OPTIONS]: scans the timeline-test framework with
+# the given version of its changing check.
+scan_tl() {
+	v=$1 inv=$2
+	shift 2
+	run "$ATTEST" scan -q -f timeline-test --frameworks-dir "$H/frameworks" \
+		--frameworks-dir "$H/check-$v" "$@" "$inv"
+}
+id_of() { sqlite3 "$ATTEST_DB" "SELECT scan_id FROM scans WHERE as_of = '$1'"; }
+
+case_begin "each source kind gives the scan its as_of"
+run "$ATTEST" scan -q --db "$WORK/kinds.db" "$DATA/inventory/awsconfig-snapshot.json"
+expect_status 0
+latest=$(grep -o '"configurationItemCaptureTime": "[^"]*"' "$DATA/inventory/awsconfig-snapshot.json" |
+	cut -d'"' -f4 | sort | tail -n 1 | sed 's/\.[0-9]*Z$/Z/')
+[ "$(sqlite3 "$WORK/kinds.db" 'SELECT as_of FROM scans')" = "$latest" ] ||
+	fail "AWS Config snapshot: as_of $(sqlite3 "$WORK/kinds.db" 'SELECT as_of FROM scans'), latest capture $latest"
+run "$ATTEST" scan -q --db "$WORK/kinds2.db" "$H/q1.json"
+[ "$(sqlite3 "$WORK/kinds2.db" 'SELECT as_of FROM scans')" = "$Q1" ] || fail "native: as_of is not collected_at"
+sed '/"collected_at"/d' "$H/q1.json" >"$WORK/undated.json"
+before=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+run "$ATTEST" scan -q --db "$WORK/kinds3.db" "$WORK/undated.json"
+after=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+got=$(sqlite3 "$WORK/kinds3.db" 'SELECT as_of FROM scans')
+[ "$got" \> "$before" ] || [ "$got" = "$before" ] || fail "undated: as_of $got before the scan ($before)"
+[ "$got" \< "$after" ] || [ "$got" = "$after" ] || fail "undated: as_of $got after the scan ($after)"
+case_end
+
+# The later inventory is scanned first.
+scan_tl v2 "$H/q2.json"
+scan_tl v1 "$H/q1.json"
+s1=$(id_of $Q1)
+s2=$(id_of $Q2)
+
+case_begin "two inventories 92 days apart, scanned in reverse order, sit in as_of order"
+[ -n "$s1" ] && [ -n "$s2" ] || fail "scans not stored: '$s1' '$s2'"
+[ "$(sqlite3 "$ATTEST_DB" "SELECT started_at <= (SELECT started_at FROM scans WHERE scan_id = '$s1') FROM scans WHERE scan_id = '$s2'")" = 1 ] ||
+	fail "q2 should have been scanned first"
+run "$ATTEST" history --json
+jq_is "$WORK/out" '[.[].id] | join(" ")' "$s2 $s1"
+jq_is "$WORK/out" '[.[].as_of] | join(" ")' "$Q2 $Q1"
+jq_is "$WORK/out" '.[0].started_at | test("^[0-9]{4}-")' true
+run "$ATTEST" history
+expect_out "as of $Q2"; expect_out "scanned "
+[ "$(grep -n "^$s2" "$WORK/out" | cut -d: -f1)" -lt "$(grep -n "^$s1" "$WORK/out" | cut -d: -f1)" ] ||
+	fail "history lists the older configuration first"
+run "$ATTEST" show --json latest
+jq_is "$WORK/out" '.scan.id' "$s2"
+jq_is "$WORK/out" '.scan.as_of' "$Q2"
+run "$ATTEST" diff --json
+expect_status 0
+jq_is "$WORK/out" '.from.id + " " + .to.id' "$s1 $s2"
+jq_is "$WORK/out" '.from.as_of + " " + .to.as_of' "$Q1 $Q2"
+jq_is "$WORK/out" '(.to.as_of | fromdate) - (.from.as_of | fromdate)' $((92 * 86400))
+run "$ATTEST" diff
+expect_out "from: as of $Q1"; expect_out "to:   as of $Q2"
+run "$ATTEST" diff "$s2" "$s1"
+expect_out "FROM judged a later configuration than TO"
+run "$ATTEST" trend -f timeline-test --json
+jq_is "$WORK/out" '[.series[0].points[].scan] | join(" ")' "$s1 $s2"
+jq_is "$WORK/out" '[.series[0].points[].as_of] | join(" ")' "$Q1 $Q2"
+run "$ATTEST" trend -f timeline-test --csv
+[ "$(sed -n 2p "$WORK/out" | cut -d, -f3,4)" = "$s1,$Q1" ] || fail "CSV: first row $(sed -n 2p "$WORK/out")"
+case_end
+
+case_begin "--since and --until bound as_of"
+run "$ATTEST" history --json --since 2026-11-20
+jq_is "$WORK/out" '[.[].id] | join(" ")' "$s2"
+run "$ATTEST" history --json --until 2026-08-20
+jq_is "$WORK/out" '[.[].id] | join(" ")' "$s1"
+run "$ATTEST" history --json --until 2026-08-20T09:59:59Z
+jq_is "$WORK/out" 'length' 0
+run "$ATTEST" history --json --since 2026-09-01 --until 2026-11-30
+jq_is "$WORK/out" '[.[].id] | join(" ")' "$s2"
+# Both scans ran today: a bound on the start time would keep both or none.
+run "$ATTEST" trend -f timeline-test --json --until 2026-10-01
+jq_is "$WORK/out" '[.series[0].points[].scan] | join(" ")' "$s1"
+case_end
+
+case_begin "scans started in the same second keep the order they were stored in"
+same=
+for attempt in 1 2 3 4 5; do
+	rm -f "$WORK"/same.db*
+	# Start four scans at once, just after a second begins.
+	while [ "$(date +%N | cut -c1)" != 0 ]; do :; done
+	for i in 1 2 3 4; do
+		"$ATTEST" scan -q -f timeline-test --frameworks-dir "$H/frameworks" \
+			--frameworks-dir "$H/check-v1" --db "$WORK/same.db" "$H/q1.json" &
+	done
+	wait
+	if [ "$(sqlite3 "$WORK/same.db" 'SELECT count(DISTINCT started_at) || count(*) FROM scans')" = 14 ]; then
+		same=1
+		break
+	fi
+done
+if [ -z "$same" ]; then
+	fail "could not start four scans within one second in 5 attempts"
+else
+	ordered=$(sqlite3 "$WORK/same.db" 'SELECT group_concat(scan_id, " ") FROM (SELECT scan_id FROM scans ORDER BY rowid)')
+	last=${ordered##* }
+	run "$ATTEST" show --json latest --db "$WORK/same.db"
+	jq_is "$WORK/out" '.scan.id' "$last"
+	run "$ATTEST" diff --json --db "$WORK/same.db"
+	expect_status 0
+	jq_is "$WORK/out" '.to.id' "$last"
+	jq_is "$WORK/out" '.from.id' "$(echo "$ordered" | cut -d' ' -f3)"
+	run "$ATTEST" history --json --db "$WORK/same.db"
+	jq_is "$WORK/out" '[.[].id] | reverse | join(" ")' "$ordered"
+fi
+case_end
+
+finish
