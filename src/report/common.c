@@ -7,6 +7,12 @@
 
 #include "report_int.h"
 
+const struct report_formula report_formulas[3] = {
+	{"score", REPORT_FORMULA_SCORE},
+	{"posture", REPORT_FORMULA_POSTURE},
+	{"coverage", REPORT_FORMULA_COVERAGE},
+};
+
 sqlite3_stmt *
 report_query(attest_store *store, const char *sql, const char *scan_id)
 {

@@ -17,17 +17,22 @@ static const char scan_sql[] =
 	" regions, sources, inventory_sha256, resource_count FROM scans WHERE scan_id = ?1";
 
 static const char fw_sql[] =
-	"SELECT framework, version, title, publisher, score, coverage, n_total, n_pass, n_fail,"
-	" n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted, n_attested"
-	" FROM scan_frameworks"
-	" WHERE scan_id = ?1 ORDER BY seq";
+	"SELECT f.framework, version, title, publisher, f.score, f.coverage, n_total, n_pass,"
+	" n_fail, n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted, n_attested,"
+	" s.controls_passing, s.controls_scored, s.posture, s.posture_controls"
+	" FROM scan_frameworks f JOIN scan_framework_scores s"
+	"  ON s.scan_id = f.scan_id AND s.framework = f.framework"
+	" WHERE f.scan_id = ?1 ORDER BY seq";
 
 static const char ctl_sql[] =
 	"SELECT c.framework, c.control_id, c.title, c.section, c.level, c.assessment, c.status,"
 	" (SELECT json_group_array(check_id) FROM scan_control_checks m"
 	"   WHERE m.scan_id = c.scan_id AND m.framework = c.framework"
-	"   AND m.control_id = c.control_id)"
-	" FROM scan_controls c WHERE c.scan_id = ?1 ORDER BY c.framework, c.seq";
+	"   AND m.control_id = c.control_id),"
+	" s.severity, round(s.pass_share, 1), s.n_pass, s.n_fail, s.n_excepted"
+	" FROM scan_controls c JOIN scan_control_scores s ON s.scan_id = c.scan_id"
+	"  AND s.framework = c.framework AND s.control_id = c.control_id"
+	" WHERE c.scan_id = ?1 ORDER BY c.framework, c.seq";
 
 static const char chk_sql[] =
 	"SELECT check_id, title, service, severity, resource_type, status, reason, n_pass,"
@@ -95,11 +100,14 @@ frameworks_array(attest_store *store, const char *id)
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		fw = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
-			       " s:i, s:i}, s:[]}",
+		fw = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:i, s:o, s:{s:i, s:i, s:i,"
+			       " s:i, s:i, s:i, s:i, s:i, s:i}, s:[]}",
 			       "id", report_text(st, 0), "version", report_text(st, 1), "title",
-			       report_text(st, 2), "publisher", report_text(st, 3), "score",
-			       real_or_null(st, 4), "coverage", real_or_null(st, 5), "counts",
+			       report_text(st, 2), "publisher", report_text(st, 3),
+			       "controls_passing", sqlite3_column_int(st, 15), "controls_scored",
+			       sqlite3_column_int(st, 16), "score", real_or_null(st, 4), "posture",
+			       real_or_null(st, 17), "posture_controls", sqlite3_column_int(st, 18),
+			       "coverage", real_or_null(st, 5), "counts",
 			       "total", sqlite3_column_int(st, 6), "pass", sqlite3_column_int(st, 7),
 			       "fail", sqlite3_column_int(st, 8), "manual", sqlite3_column_int(st, 9),
 			       "not_evaluated", sqlite3_column_int(st, 10), "not_applicable",
@@ -118,12 +126,18 @@ frameworks_array(attest_store *store, const char *id)
 		json_array_foreach(arr, i, fw) {
 			if (strcmp(json_string_value(json_object_get(fw, "id")), report_text(cs, 0)))
 				continue;
-			ctl = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:o}", "id",
+			ctl = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o, s:{s:i, s:i, s:i},"
+					" s:o}", "id",
 					report_text(cs, 1), "title", report_text(cs, 2), "section",
 					report_text(cs, 3), "level",
 					sqlite3_column_text(cs, 4) ? report_text(cs, 4) : NULL,
 					"assessment", report_text(cs, 5), "status", report_text(cs, 6),
-					"checks", report_json_col(cs, 7));
+					"severity",
+					sqlite3_column_text(cs, 8) ? report_text(cs, 8) : NULL,
+					"pass_share", real_or_null(cs, 9), "results", "pass",
+					sqlite3_column_int(cs, 10), "fail", sqlite3_column_int(cs, 11),
+					"excepted", sqlite3_column_int(cs, 12), "checks",
+					report_json_col(cs, 7));
 			if (!ctl || json_array_append_new(json_object_get(fw, "controls"), ctl))
 				goto fail;
 			break;
@@ -276,6 +290,8 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
 	json_t *scan = NULL, *fws = NULL, *checks = NULL, *exc = NULL, *att = NULL;
+	json_t *scoring = NULL;
+	size_t i;
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!(scan = scan_object(store, id))) {
@@ -283,10 +299,16 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 		goto out;
 	}
 	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)) ||
-	    !(exc = policy_array(store, id, true)) || !(att = policy_array(store, id, false)))
+	    !(exc = policy_array(store, id, true)) || !(att = policy_array(store, id, false)) ||
+	    !(scoring = json_object()))
 		goto out;
+	for (i = 0; i < sizeof(report_formulas) / sizeof(report_formulas[0]); i++)
+		if (json_object_set_new(scoring, report_formulas[i].name,
+					json_string(report_formulas[i].text)))
+			goto out;
 	fputs("{\n  \"format\": \"attest-result\",\n  \"format_version\": 1,\n", out);
 	put_member(out, "scan", scan);
+	put_member(out, "scoring", scoring);
 	put_member(out, "frameworks", fws);
 	put_member(out, "checks", checks);
 	put_member(out, "exceptions", exc);
@@ -308,5 +330,6 @@ out:
 	json_decref(checks);
 	json_decref(exc);
 	json_decref(att);
+	json_decref(scoring);
 	return rc;
 }

@@ -20,6 +20,28 @@
 	"   ELSE 3 END, " REPORT_SEVERITY_RANK("c.severity") ", f.check_id, f.account,"         \
 	"   f.region, f.resource_id, f.finding_id"
 
+/* The formulas of doc/scoring.md, in the words every report prints them:
+ * what the code computes (src/engine/score.c, the views of
+ * src/store/schema.c), attested and excepted controls included. */
+#define REPORT_FORMULA_SCORE                                                                   \
+	"controls fully passing (score) = 100 x (pass + attested) / (pass + attested + fail),"  \
+	" over controls; excepted, manual, not evaluated, not applicable and error controls"    \
+	" count in neither part"
+#define REPORT_FORMULA_POSTURE                                                                 \
+	"posture = sum(weight x pass_share) / sum(weight), over the automated controls with at"  \
+	" least one pass or fail result; pass_share = 100 x pass / (pass + fail) over the"       \
+	" (check, resource) results of the control's checks, excepted results in neither part;"  \
+	" weight = the control's highest check severity: critical 4, high 3, medium 2, low and"  \
+	" informational 1"
+#define REPORT_FORMULA_COVERAGE                                                                \
+	"coverage = 100 x (pass + fail + not applicable + excepted + attested) / all controls,"  \
+	" manual ones included"
+/* Name and text of each formula, for renderers that list them. */
+struct report_formula {
+	const char *name, *text;
+};
+extern const struct report_formula report_formulas[3];
+
 /* Prepares sql on the store, binding ?1 to scan_id; NULL with the error set. */
 sqlite3_stmt *report_query(attest_store *store, const char *sql, const char *scan_id);
 /* Prepares sql (with ?1 the scan id, returning one row per scan) and steps to

@@ -22,17 +22,23 @@ static const struct style plain = {"", "", "", "", "", ""};
 static const struct style ansi = {"\033[1m", "\033[31m", "\033[32m", "\033[33m", "\033[2m",
 				  "\033[0m"};
 
+/* The previous scan of the same scope that evaluated framework f, on the
+ * inventory's timeline (as_of, then start time, then the order stored). */
+#define PREVIOUS_SCAN                                                                          \
+	"(SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"     \
+	"  WHERE p.framework = f.framework AND ps.scope = s.scope"                              \
+	"  AND (ps.as_of, ps.started_at, ps.rowid) < (s.as_of, s.started_at, s.rowid)"           \
+	"  ORDER BY ps.as_of DESC, ps.started_at DESC, ps.rowid DESC LIMIT 1)"
+
 static const char fw_sql[] =
 	"SELECT f.framework, f.title, f.version, f.score, f.coverage, f.n_total, f.n_pass,"
 	" f.n_fail, f.n_manual, f.n_not_evaluated, f.n_not_applicable, f.n_error,"
-	" (SELECT p.score FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"
-	"   WHERE p.framework = f.framework AND ps.scope = s.scope"
-	"   AND ps.started_at < s.started_at ORDER BY ps.started_at DESC LIMIT 1),"
-	" (SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"
-	"   WHERE p.framework = f.framework AND ps.scope = s.scope"
-	"   AND ps.started_at < s.started_at ORDER BY ps.started_at DESC LIMIT 1)"
-	", f.n_excepted, f.n_attested"
+	" f.n_excepted, f.n_attested, sc.controls_passing, sc.controls_scored, sc.posture,"
+	" prev.scan_id, prev.score, prev.posture"
 	" FROM scan_frameworks f JOIN scans s ON s.scan_id = f.scan_id"
+	" JOIN scan_framework_scores sc ON sc.scan_id = f.scan_id AND sc.framework = f.framework"
+	" LEFT JOIN scan_framework_scores prev ON prev.scan_id = " PREVIOUS_SCAN
+	"  AND prev.framework = f.framework"
 	" WHERE f.scan_id = ?1 ORDER BY f.seq";
 
 static const char worst_sql[] =
@@ -149,13 +155,49 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 	return ATTEST_OK;
 }
 
+/* "+1.2" or "n/a" for the change of a figure that may be unscored. */
+static const char *
+delta(sqlite3_stmt *st, int now, int before, char *buf, size_t size)
+{
+	if (sqlite3_column_type(st, now) == SQLITE_NULL ||
+	    sqlite3_column_type(st, before) == SQLITE_NULL)
+		snprintf(buf, size, "n/a");
+	else
+		snprintf(buf, size, "%+.1f",
+			 sqlite3_column_double(st, now) - sqlite3_column_double(st, before));
+	return buf;
+}
+
+/* How the figures moved since the previous scan of the scope, with the
+ * findings that moved them. */
+static attest_rc
+since_previous(attest_store *store, const char *id, sqlite3_stmt *st, FILE *out,
+	       const struct style *s)
+{
+	long long newly = 0, fixed = 0;
+	char d1[16], d2[16];
+	attest_rc rc;
+
+	if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
+		fputs("  (first scan of this scope)\n", out);
+		return ATTEST_OK;
+	}
+	rc = store_change_counts(store, report_text(st, 17), id, report_text(st, 0), &newly,
+				 &fixed);
+	if (rc != ATTEST_OK)
+		return rc;
+	fprintf(out, "  since %s: posture %s, fully passing %s; %s%lld newly failing%s, %s%lld fixed%s\n",
+		report_text(st, 17), delta(st, 16, 19, d1, sizeof(d1)),
+		delta(st, 3, 18, d2, sizeof(d2)), newly ? s->red : "", newly, newly ? s->reset : "",
+		fixed ? s->green : "", fixed, fixed ? s->reset : "");
+	return ATTEST_OK;
+}
+
 attest_rc
 attest_report_summary(attest_store *store, const char *id, FILE *out, bool color)
 {
 	const struct style *s = color ? &ansi : &plain;
 	sqlite3_stmt *st;
-	bool has;
-	double score;
 	attest_rc rc = ATTEST_OK;
 
 	if ((rc = header(store, id, out, s)) != ATTEST_OK ||
@@ -165,34 +207,35 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	if (!st)
 		return ATTEST_ERR_DB;
 	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
-		has = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		score = sqlite3_column_double(st, 3);
+		bool has_posture = sqlite3_column_type(st, 16) != SQLITE_NULL;
+
 		/* Titles often carry the version already ("... v3.0.0"). */
 		fprintf(out, "%s%s%s  %s", s->bold, report_text(st, 0), s->reset,
 			report_text(st, 1));
 		if (!strstr(report_text(st, 1), report_text(st, 2)))
 			fprintf(out, " (version %s)", report_text(st, 2));
 		fputs("\n  ", out);
-		bar(out, s, score, has);
-		if (has)
-			fprintf(out, " score %5.1f%%", score);
+		bar(out, s, sqlite3_column_double(st, 16), has_posture);
+		if (has_posture)
+			fprintf(out, " posture %5.1f%%", sqlite3_column_double(st, 16));
 		else
-			fputs(" score   n/a ", out);
-		fprintf(out, "   coverage %5.1f%% of %d controls", sqlite3_column_double(st, 4),
+			fputs(" posture   n/a ", out);
+		fprintf(out, "   controls fully passing %d of %d", sqlite3_column_int(st, 14),
+			sqlite3_column_int(st, 15));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			fprintf(out, " (%.1f%%)", sqlite3_column_double(st, 3));
+		fprintf(out, "   coverage %.1f%% of %d controls\n", sqlite3_column_double(st, 4),
 			sqlite3_column_int(st, 5));
-		if (has && sqlite3_column_type(st, 12) != SQLITE_NULL)
-			fprintf(out, "   %+.1f since %s", score - sqlite3_column_double(st, 12),
-				report_text(st, 13));
-		else if (sqlite3_column_type(st, 13) == SQLITE_NULL)
-			fputs("   (first scan of this scope)", out);
+		if ((rc = since_previous(store, id, st, out, s)) != ATTEST_OK)
+			break;
 		fprintf(out,
-			"\n  %s%d pass%s  %s%d fail%s  %d excepted  %d manual (%d attested)  "
-			"%d not evaluated  %d not applicable  %d error\n",
+			"  %s%d pass%s  %s%d fail%s  %d excepted  %d manual  %d attested  "
+			"%d not evaluated  %d not applicable  %d error  = %d controls\n",
 			s->green, sqlite3_column_int(st, 6), s->reset, s->red,
-			sqlite3_column_int(st, 7), s->reset, sqlite3_column_int(st, 14),
-			sqlite3_column_int(st, 8) + sqlite3_column_int(st, 15),
-			sqlite3_column_int(st, 15), sqlite3_column_int(st, 9),
-			sqlite3_column_int(st, 10), sqlite3_column_int(st, 11));
+			sqlite3_column_int(st, 7), s->reset, sqlite3_column_int(st, 12),
+			sqlite3_column_int(st, 8), sqlite3_column_int(st, 13),
+			sqlite3_column_int(st, 9), sqlite3_column_int(st, 10),
+			sqlite3_column_int(st, 11), sqlite3_column_int(st, 5));
 		if (sqlite3_column_int(st, 7) > 0) {
 			fputs("  worst failing controls:\n", out);
 			rc = worst_controls(store, id, report_text(st, 0), out, s);
@@ -200,6 +243,12 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 		fputc('\n', out);
 	}
 	sqlite3_finalize(st);
+	if (rc == ATTEST_OK)
+		fprintf(out, "%sposture: severity-weighted mean of each control's pass share over its "
+			     "(check, resource) results; controls fully passing: (pass + attested) / "
+			     "(pass + attested + fail) controls; excepted results and controls count "
+			     "in neither (doc/scoring.md)%s\n",
+			s->dim, s->reset);
 	return rc;
 }
 

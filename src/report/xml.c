@@ -26,18 +26,23 @@ static const char fw_sql[] =
 	"SELECT f.framework, f.version, f.title, f.publisher, f.score, f.coverage, count(c.status),"
 	" total(c.status = 'pass'), total(c.status = 'fail'), total(c.status = 'manual'),"
 	" total(c.status = 'not_evaluated'), total(c.status = 'not_applicable'),"
-	" total(c.status = 'error'), total(c.status = 'excepted'), total(c.status = 'attested')"
-	" FROM scan_frameworks f LEFT JOIN scan_controls c ON c.scan_id = f.scan_id"
-	"   AND c.framework = f.framework"
+	" total(c.status = 'error'), total(c.status = 'excepted'), total(c.status = 'attested'),"
+	" sc.controls_passing, sc.controls_scored, sc.posture, sc.posture_controls"
+	" FROM scan_frameworks f JOIN scan_framework_scores sc ON sc.scan_id = f.scan_id"
+	"   AND sc.framework = f.framework"
+	" LEFT JOIN scan_controls c ON c.scan_id = f.scan_id AND c.framework = f.framework"
 	" WHERE f.scan_id = ?1 GROUP BY f.framework ORDER BY f.seq, f.framework";
 
 static const char ctl_sql[] =
 	"SELECT c.framework, c.control_id, c.title, c.section, c.level, c.assessment, c.status,"
 	" c.description, (SELECT json_group_array(check_id) FROM (SELECT check_id"
 	"   FROM scan_control_checks m WHERE m.scan_id = c.scan_id"
-	"   AND m.framework = c.framework AND m.control_id = c.control_id ORDER BY check_id))"
+	"   AND m.framework = c.framework AND m.control_id = c.control_id ORDER BY check_id)),"
+	" s.severity, s.pass_share, s.n_pass, s.n_fail, s.n_excepted"
 	" FROM scan_controls c JOIN scan_frameworks f ON f.scan_id = c.scan_id"
 	"   AND f.framework = c.framework"
+	" JOIN scan_control_scores s ON s.scan_id = c.scan_id AND s.framework = c.framework"
+	"   AND s.control_id = c.control_id"
 	" WHERE c.scan_id = ?1 ORDER BY f.seq, c.framework, c.seq, c.control_id";
 
 static const char chk_sql[] =
@@ -170,6 +175,12 @@ write_control(struct report_xml *x, sqlite3_stmt *cs)
 	TRY(report_xml_attr(x, "status", report_text(cs, 6)));
 	TRY(opt_attr(x, "level", cs, 4));
 	TRY(opt_attr(x, "assessment", cs, 5));
+	TRY(opt_attr(x, "severity", cs, 9));
+	if (sqlite3_column_type(cs, 10) != SQLITE_NULL)
+		TRY(report_xml_attrf(x, "pass-share", "%.1f", sqlite3_column_double(cs, 10)));
+	TRY(report_xml_attrf(x, "results-pass", "%d", sqlite3_column_int(cs, 11)));
+	TRY(report_xml_attrf(x, "results-fail", "%d", sqlite3_column_int(cs, 12)));
+	TRY(report_xml_attrf(x, "results-excepted", "%d", sqlite3_column_int(cs, 13)));
 	TRY(report_xml_elem(x, "title", report_text(cs, 2)));
 	TRY(opt_elem(x, "section", cs, 3));
 	TRY(opt_elem(x, "description", cs, 7));
@@ -195,8 +206,13 @@ write_frameworks(struct report_xml *x, const char *id)
 		TRY(report_xml_start(x, "framework"));
 		TRY(report_xml_attr(x, "id", report_text(st, 0)));
 		TRY(report_xml_attr(x, "version", report_text(st, 1)));
+		TRY(report_xml_attrf(x, "controls-passing", "%d", sqlite3_column_int(st, 15)));
+		TRY(report_xml_attrf(x, "controls-scored", "%d", sqlite3_column_int(st, 16)));
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			TRY(report_xml_attrf(x, "score", "%.1f", sqlite3_column_double(st, 4)));
+		if (sqlite3_column_type(st, 17) != SQLITE_NULL)
+			TRY(report_xml_attrf(x, "posture", "%.1f", sqlite3_column_double(st, 17)));
+		TRY(report_xml_attrf(x, "posture-controls", "%d", sqlite3_column_int(st, 18)));
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
 			TRY(report_xml_attrf(x, "coverage", "%.1f", sqlite3_column_double(st, 5)));
 		TRY(report_xml_elem(x, "title", report_text(st, 2)));
@@ -367,6 +383,25 @@ out:
 	return rc;
 }
 
+/* The formulas the scores of this report were computed with. */
+static attest_rc
+write_scoring(struct report_xml *x)
+{
+	size_t i;
+
+	TRY(report_xml_start(x, "scoring"));
+	for (i = 0; i < N_OF(report_formulas); i++) {
+		TRY(report_xml_start(x, "formula"));
+		TRY(report_xml_attr(x, "name", report_formulas[i].name));
+		TRY(report_xml_text(x, report_formulas[i].text));
+		TRY(report_xml_end(x));
+	}
+	TRY(report_xml_end(x));
+	return ATTEST_OK;
+out:
+	return report_xml_result(x, ATTEST_ERR_IO, "cannot write the scoring formulas");
+}
+
 attest_rc
 attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 {
@@ -378,7 +413,7 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 	rc = ATTEST_ERR_IO;
 	TRY(report_xml_start_ns(&x, "report", NS));
 	TRY(report_xml_attr(&x, "format-version", "1"));
-	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK ||
+	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK || (rc = write_scoring(&x)) != ATTEST_OK ||
 	    (rc = write_frameworks(&x, scan_id)) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, chk_sql, "checks", write_check,
 			      "cannot read the checks of the scan")) != ATTEST_OK ||

@@ -96,6 +96,50 @@ static const char *const migrations[] = {
 	"  account TEXT, region TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,"
 	"  error_code TEXT NOT NULL, message TEXT NOT NULL, types TEXT NOT NULL DEFAULT '[]',"
 	"  PRIMARY KEY(scan_id, seq)) WITHOUT ROWID;",
+	/* 5 -> 6: the two scores of doc/scoring.md, computed in one place for
+	 * every scan stored, old ones included. A control's pass share is over
+	 * the (check, resource) results of its checks, excepted results in
+	 * neither part; manual controls have none (people assess them). A
+	 * framework's posture is the mean of its controls' pass shares weighted
+	 * by each control's highest check severity. */
+	"CREATE VIEW scan_control_scores AS"
+	" SELECT scan_id, framework, control_id,"
+	"  CASE weight WHEN 4 THEN 'critical' WHEN 3 THEN 'high' WHEN 2 THEN 'medium'"
+	"    WHEN 1 THEN low_or_info END AS severity, weight, n_pass, n_fail, n_excepted,"
+	"  CASE WHEN n_pass + n_fail > 0 THEN 100.0 * n_pass / (n_pass + n_fail) END AS pass_share"
+	" FROM (SELECT ctl.scan_id, ctl.framework, ctl.control_id,"
+	"  (SELECT max(CASE c.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3"
+	"    WHEN 'medium' THEN 2 ELSE 1 END) FROM scan_control_checks m JOIN scan_checks c"
+	"    ON c.scan_id = m.scan_id AND c.check_id = m.check_id WHERE m.scan_id = ctl.scan_id"
+	"    AND m.framework = ctl.framework AND m.control_id = ctl.control_id) AS weight,"
+	"  (SELECT CASE WHEN max(c.severity = 'low') THEN 'low' ELSE 'informational' END"
+	"    FROM scan_control_checks m JOIN scan_checks c"
+	"    ON c.scan_id = m.scan_id AND c.check_id = m.check_id WHERE m.scan_id = ctl.scan_id"
+	"    AND m.framework = ctl.framework AND m.control_id = ctl.control_id) AS low_or_info,"
+	"  CASE WHEN ctl.assessment = 'manual' THEN 0 ELSE (SELECT coalesce(sum(c.n_pass), 0)"
+	"    FROM scan_control_checks m JOIN scan_checks c"
+	"    ON c.scan_id = m.scan_id AND c.check_id = m.check_id WHERE m.scan_id = ctl.scan_id"
+	"    AND m.framework = ctl.framework AND m.control_id = ctl.control_id) END AS n_pass,"
+	"  CASE WHEN ctl.assessment = 'manual' THEN 0 ELSE (SELECT coalesce(sum(c.n_fail), 0)"
+	"    FROM scan_control_checks m JOIN scan_checks c"
+	"    ON c.scan_id = m.scan_id AND c.check_id = m.check_id WHERE m.scan_id = ctl.scan_id"
+	"    AND m.framework = ctl.framework AND m.control_id = ctl.control_id) END AS n_fail,"
+	"  CASE WHEN ctl.assessment = 'manual' THEN 0 ELSE (SELECT coalesce(sum(c.n_excepted), 0)"
+	"    FROM scan_control_checks m JOIN scan_checks c"
+	"    ON c.scan_id = m.scan_id AND c.check_id = m.check_id WHERE m.scan_id = ctl.scan_id"
+	"    AND m.framework = ctl.framework AND m.control_id = ctl.control_id) END AS n_excepted"
+	"  FROM scan_controls ctl);"
+	"CREATE VIEW scan_framework_scores AS"
+	" SELECT f.scan_id, f.framework,"
+	"  f.n_pass + f.n_attested AS controls_passing,"
+	"  f.n_pass + f.n_attested + f.n_fail AS controls_scored,"
+	"  f.score, f.coverage,"
+	"  (SELECT round(sum(s.weight * s.pass_share) / sum(s.weight), 1)"
+	"    FROM scan_control_scores s WHERE s.scan_id = f.scan_id"
+	"    AND s.framework = f.framework AND s.pass_share IS NOT NULL) AS posture,"
+	"  (SELECT count(*) FROM scan_control_scores s WHERE s.scan_id = f.scan_id"
+	"    AND s.framework = f.framework AND s.pass_share IS NOT NULL) AS posture_controls"
+	" FROM scan_frameworks f;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
 sqlite3 *attest_store_db(attest_store *store);
@@ -35,6 +35,16 @@ attest_rc store_keep_inputs(attest_store *store, const char *id);
  * ATTEST_ERR_INVALID when the stored copy is damaged. *bytes receives its size. */
 attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out,
 			    long long *bytes);
+/* The same finding in two scans (SQL over findings aliases o and d): same
+ * check and resource (type, id, account, region). */
+#define STORE_SAME_FINDING(o, d)                                                               \
+	o ".check_id = " d ".check_id AND " o ".resource_id IS " d ".resource_id"                 \
+	" AND " o ".resource_type IS " d ".resource_type AND " o ".account IS " d ".account"      \
+	" AND " o ".region IS " d ".region"
+/* Findings of framework that newly fail in `to` and that were fixed since
+ * `from` (changes.c; the definitions of attest diff). */
+attest_rc store_change_counts(attest_store *store, const char *from, const char *to,
+			      const char *framework, long long *newly_failing, long long *fixed);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);
 

@@ -7,7 +7,7 @@ INV="$DATA/inventory"
 case_begin "scan of the bundled sample estate"
 run "$ATTEST" scan --json "$WORK/sample.json"
 expect_status 0
-expect_out "cis-aws-3.0"; expect_out "score"; expect_out "Stored as scan"
+expect_out "cis-aws-3.0"; expect_out "controls fully passing"; expect_out "posture"; expect_out "Stored as scan"
 expect_file "$WORK/sample.json"
 jq_is "$WORK/sample.json" '.frameworks | map(.id) | index("cis-aws-3.0") != null' true
 jq_is "$WORK/sample.json" '.findings | length > 0' true
