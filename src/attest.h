@@ -269,6 +269,30 @@ enum attest_change {
 	ATTEST_CHANGE_STILL_FAILING   /* fails in both */
 };
 
+/* Why a finding (or a control) changed between two scans, from what each
+ * scan recorded (doc/history.md, "Why a finding changed"). */
+enum attest_cause {
+	ATTEST_CAUSE_NONE,          /* nothing changed (still failing; a control whose
+				     * change its findings explain) */
+	ATTEST_CAUSE_UNKNOWN,       /* a scan lacks what would tell (stored before
+				     * attest recorded digests), or nothing recorded does */
+	ATTEST_CAUSE_CONFIGURATION, /* the resource's configuration changed (or, for a
+				     * check that reads other resources, theirs) */
+	ATTEST_CAUSE_TIME,          /* same configuration and check; the inventory's date
+				     * moved across a date threshold (key age, expiry) */
+	ATTEST_CAUSE_EXCEPTION,     /* an exception began or stopped covering it */
+	ATTEST_CAUSE_ATTESTATION,   /* a manual control was attested or its attestation lapsed */
+	ATTEST_CAUSE_ADDED,         /* the resource is new in `to` */
+	ATTEST_CAUSE_REMOVED,       /* the resource is gone from `to` */
+	ATTEST_CAUSE_CHECK          /* the check's definition changed, or it was added or
+				     * removed */
+};
+#define ATTEST_CAUSE_COUNT (ATTEST_CAUSE_CHECK + 1)
+
+/* The name of a cause as JSON and the terminal print it ("configuration",
+ * "time", ...); NULL for ATTEST_CAUSE_NONE. */
+const char *attest_cause_name(enum attest_cause cause);
+
 struct attest_diff_finding {
 	enum attest_change change;
 	const char *check, *title, *severity;
@@ -276,22 +300,37 @@ struct attest_diff_finding {
 	/* the finding's status in each scan; NULL when that scan has no row for
 	 * it (resource gone, or its check not evaluated) */
 	const char *from_status, *to_status;
+	/* why it changed (ATTEST_CAUSE_NONE for still failing), and a sentence
+	 * saying more when the cause alone would mislead (NULL otherwise) */
+	enum attest_cause cause;
+	const char *cause_detail;
 };
 
 struct attest_diff_framework {
 	const char *framework, *title;
 	bool in_from, in_to, has_from_score, has_to_score;
 	double from_score, to_score, from_coverage, to_coverage;
+	/* doc/scoring.md: controls fully passing of those scored, and posture
+	 * (has_*_posture false when no control had a pass or fail result) */
+	int from_passing, from_scored, to_passing, to_scored;
+	bool has_from_posture, has_to_posture;
+	double from_posture, to_posture;
+	/* the framework's findings newly failing in `to` and fixed since `from`,
+	 * printed beside any score change */
+	long long newly_failing, fixed;
 };
 
 /* A control of a framework both scans evaluated whose status or score
  * changed. A control's score is the share of passing resource evaluations
- * among its checks' pass and fail rows. */
+ * among its checks' pass and fail rows. cause is ATTEST_CAUSE_ATTESTATION
+ * when the change is a manual control attested or no longer attested,
+ * ATTEST_CAUSE_NONE otherwise (its findings say why). */
 struct attest_diff_control {
 	const char *framework, *control, *title;
 	const char *from_status, *to_status; /* NULL when absent from that scan */
 	bool has_from_score, has_to_score;
 	double from_score, to_score;
+	enum attest_cause cause;
 };
 
 /* Receives the differences in this order: every framework, changed

@@ -63,6 +63,7 @@ jq_is "$WORK/out" '.counts.still_failing > 0' true
 jq_is "$WORK/out" '.frameworks[0].delta' 0
 run "$ATTEST" diff
 expect_status 0; expect_out "Still failing"; expect_out "newly failing"
+expect_out "0 newly failing, 0 fixed   coverage"
 case_end
 
 case_begin "diff sees fixed, newly failing, newly excepted findings and control changes"
@@ -79,8 +80,8 @@ jq_is "$WORK/out" '.findings.fixed[0].to_status' pass
 jq_is "$WORK/out" '[.controls[] | select(.to_status == "pass" and .from_status == "fail")] | length' 1
 jq_is "$WORK/out" '.frameworks[0].delta' 2.5
 run "$ATTEST" diff "$id" "$b"
-expect_status 0; expect_out "Fixed"; expect_out "Newly failing"; expect_out "Newly excepted"
-expect_out "Controls that changed"
+expect_status 0; expect_out "    fixed  "; expect_out "    newly failing  "
+expect_out "    newly excepted "; expect_out "Controls that changed"; expect_out "^Cause: "
 case_end
 
 case_begin "diff of a first scan has nothing to compare"
