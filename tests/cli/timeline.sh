@@ -3,7 +3,9 @@
 # the configuration they judged), not by when attest ran. q1.json and q2.json
 # (tests/data/history) are 92 days apart and are scanned seconds apart in
 # reverse order; scans started in the same second keep the order they were
-# stored in; --since/--until bound as_of.
+# stored in; --since/--until bound as_of. Between q1 and q2 every finding of
+# the timeline-test framework changes for a known reason, which diff must
+# name (see tests/data/history/frameworks/timeline.xml).
 . "$top_srcdir/tests/cli/lib.sh"
 H="$DATA/history"
 Q1=2026-08-20T10:00:00Z
@@ -37,8 +39,8 @@ got=$(sqlite3 "$WORK/kinds3.db" 'SELECT as_of FROM scans')
 [ "$got" \< "$after" ] || [ "$got" = "$after" ] || fail "undated: as_of $got after the scan ($after)"
 case_end
 
-# The later inventory is scanned first.
-scan_tl v2 "$H/q2.json"
+# The later inventory is scanned first, with an exception and an attestation.
+scan_tl v2 "$H/q2.json" --exceptions "$H/exceptions.xml" --attestations "$H/attestations.xml"
 scan_tl v1 "$H/q1.json"
 s1=$(id_of $Q1)
 s2=$(id_of $Q2)
@@ -86,6 +88,66 @@ jq_is "$WORK/out" '[.[].id] | join(" ")' "$s2"
 # Both scans ran today: a bound on the start time would keep both or none.
 run "$ATTEST" trend -f timeline-test --json --until 2026-10-01
 jq_is "$WORK/out" '[.series[0].points[].scan] | join(" ")' "$s1"
+case_end
+
+# cause_of RESOURCE-ID: the cause diff --json gave the changed finding of it.
+cause_of() {
+	jq -r --arg id "$1" '[.findings | (.newly_failing + .fixed + .newly_excepted)[] |
+		select(.resource.id == $id) | .cause] | join(",")' "$WORK/out"
+}
+expect_cause() {
+	got=$(cause_of "$1")
+	[ "$got" = "$2" ] || fail "$1: cause '$got', expected '$2'"
+}
+
+case_begin "diff names why each finding changed"
+run "$ATTEST" diff --json "$s1" "$s2"
+expect_status 0
+expect_cause drift configuration   # encryption removed
+expect_cause flip configuration    # encryption added
+expect_cause alice time            # same key, 142 days old instead of 50
+expect_cause data-plain exception  # EX-TL-1 covers it in q2
+expect_cause new-plain added
+expect_cause gone removed
+expect_cause archive-old check     # tl-bucket-named's query changed
+expect_cause data-enc ""           # its keys were reordered: not a change
+jq_is "$WORK/out" '[.controls[] | select(.cause == "attestation") | .control] | join(",")' T-4
+jq_is "$WORK/out" '.causes | [.configuration, .time, .exception, .attestation, .added, .removed, .check, .unknown] | join(",")' \
+	2,1,1,1,1,1,1,0
+jq_is "$WORK/out" '[.findings[][] | select(.cause == null)] | length' 0
+jq_is "$WORK/out" '.counts | [.newly_failing, .fixed, .newly_excepted, .still_failing] | join(",")' 4,2,1,0
+# The framework line's counts are those of the findings listed.
+jq_is "$WORK/out" '.frameworks[0] | [.newly_failing, .fixed] | join(",")' 4,2
+jq_is "$WORK/out" '.frameworks[0] | (.to_posture | type) + "," + (.from_controls_scored | type)' number,number
+run "$ATTEST" diff "$s1" "$s2"
+expect_out "^Cause: configuration (2)"; expect_out "^Cause: time (1)"; expect_out "^Cause: exception (1)"
+expect_out "^Cause: attestation (1)"; expect_out "^Cause: added (1)"; expect_out "^Cause: removed (1)"
+expect_out "^Cause: check (1)"; expect_out "4 newly failing, 2 fixed   coverage"
+# Grouped: the two configuration findings are listed under their heading.
+sed -n '/^Cause: configuration/,/^$/p' "$WORK/out" | grep -c "tl-bucket-encrypted" | grep -qx 2 ||
+	fail "configuration group: $(sed -n '/^Cause: configuration/,/^$/p' "$WORK/out")"
+case_end
+
+case_begin "causes survive export and import; scans without digests give unknown"
+run "$ATTEST" db export "$s1" -o "$WORK/s1.attest"
+run "$ATTEST" db export "$s2" -o "$WORK/s2.attest"
+run "$ATTEST" db import "$WORK/s1.attest" --db "$WORK/moved.db"
+run "$ATTEST" db import "$WORK/s2.attest" --db "$WORK/moved.db"
+expect_status 0
+run "$ATTEST" diff --json "$s1" "$s2"
+cp "$WORK/out" "$WORK/here.json"
+run "$ATTEST" diff --json --db "$WORK/moved.db"
+jq_is "$WORK/out" '.from.id + " " + .to.id' "$s1 $s2"
+[ "$(jq -c '.findings, .causes' "$WORK/out")" = "$(jq -c '.findings, .causes' "$WORK/here.json")" ] ||
+	fail "causes differ after export and import"
+# A scan stored before attest recorded digests (schema 6): nothing tells.
+sqlite3 "$WORK/moved.db" "UPDATE scans SET digests = 0 WHERE scan_id = '$s1';
+	DELETE FROM scan_resources WHERE scan_id = '$s1'; UPDATE scan_checks SET definition_sha256 = NULL WHERE scan_id = '$s1'"
+run "$ATTEST" diff --json --db "$WORK/moved.db"
+jq_is "$WORK/out" '[.findings | (.newly_failing + .fixed + .newly_excepted)[] | .cause] | unique | join(",")' unknown
+jq_is "$WORK/out" '.findings.newly_failing[0].cause_detail | test("before attest recorded")' true
+run "$ATTEST" diff --db "$WORK/moved.db"
+expect_out "^Cause: unknown (7)"
 case_end
 
 case_begin "scans started in the same second keep the order they were stored in"

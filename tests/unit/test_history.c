@@ -142,6 +142,80 @@ test_secret_names(void)
 	CU_ASSERT_FALSE(store_secret_name("KmsKeyId"));
 }
 
+/* ---- digests (digest.c) ---------------------------------------------------- */
+
+static const char *
+sql_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, n, "%s", sqlite3_column_text(st, 0));
+	else
+		snprintf(buf, n, "(%s)", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static void
+test_digests(void)
+{
+	static const struct {
+		const char *query;
+		int dated;
+	} queries[] = {
+		{"SELECT rid, CASE WHEN days_since(x) > 90 THEN 'fail' END FROM resources", 1},
+		{"SELECT DAYS_UNTIL (config ->> 'NotAfter') FROM resources", 1},
+		{"SELECT (SELECT now FROM scan) AS t", 1},
+		{"SELECT 'days_since(x)' AS reason, scan_id, rescan FROM resources", 0},
+		{"SELECT 1 -- days_since\n FROM resources /* scan */", 0},
+		{"SELECT \"days_until\" FROM resources", 0},
+	};
+	char a[128], b[128], c[128], sql[512];
+	sqlite3 *db;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_digest_register(db), SQLITE_OK);
+	/* sha256("abc") */
+	CU_ASSERT_STRING_EQUAL(sql_text(db, "SELECT sha256_hex('abc')", a, sizeof(a)),
+			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* Key order does not matter; values and the identity fields do; the
+	 * capture time AWS Config items carry does not. */
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", a, sizeof(a));
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"b\":2,\"a\":1}',"
+		     " '{\"K\":{\"x\":true,\"y\":[1,2]}}',"
+		     " '{\"ConfigurationItemCaptureTime\":\"2026-01-01T00:00:00Z\"}')",
+		 b, sizeof(b));
+	CU_ASSERT_EQUAL(strlen(a), 64);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[2,1],\"x\":true}}', '{}')", c, sizeof(c));
+	CU_ASSERT_STRING_NOT_EQUAL(a, c);
+	sql_text(db, "SELECT config_sha256('arn:x', 'renamed', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", c, sizeof(c));
+	CU_ASSERT_STRING_NOT_EQUAL(a, c);
+	CU_ASSERT_STRING_EQUAL(sql_text(db, "SELECT config_sha256(NULL, NULL, NULL, NULL, NULL)"
+					" IS NOT NULL", c, sizeof(c)), "1");
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		sqlite3_stmt *st = NULL;
+
+		snprintf(sql, sizeof(sql), "SELECT query_dated(?1)");
+		CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, queries[i].query, -1, SQLITE_STATIC);
+		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+		if (sqlite3_column_int(st, 0) != queries[i].dated)
+			fprintf(stderr, "query_dated(%s) = %d\n", queries[i].query,
+				sqlite3_column_int(st, 0));
+		CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), queries[i].dated);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
 /* ---- helpers -------------------------------------------------------------- */
 
 static void
@@ -261,6 +335,11 @@ test_migrate_from_every_version(void)
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", id), 0);
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM pragma_foreign_key_list('scan_gaps')"
 					 " WHERE \"table\" = 'scans' AND on_delete = 'CASCADE'", NULL), 1);
+		/* version 7: a scan stored before it has no digests, so diff
+		 * says its causes are unknown */
+		CU_ASSERT_EQUAL(count(o, "SELECT digests FROM scans WHERE scan_id = ?1", id), 0);
+		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_resources WHERE scan_id = ?1",
+				      id), 0);
 		got = render_json(o, id);
 		CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"collection_gaps\": []"));
 		/* Same scan, same report, apart from what later versions add. */
@@ -623,6 +702,7 @@ main(void)
 		{"redaction of credential shapes", test_redact_cases},
 		{"redact_secrets() in SQL", test_redact_sql},
 		{"secret key names", test_secret_names},
+		{"configuration and check digests", test_digests},
 		CU_TEST_INFO_NULL,
 	};
 	CU_TestInfo history[] = {
