@@ -243,22 +243,32 @@ attest_rc attest_store_history(attest_store *store, const struct attest_history_
 attest_rc attest_store_previous(attest_store *store, const char *scan_id,
 				char prev[ATTEST_SCAN_ID_MAX]);
 
-/* One point of a framework's score series. */
+/* One point of a framework's series: its figures in one scan (doc/scoring.md). */
 struct attest_trend_point {
 	const char *scan_id, *started_at, *scope;
-	const char *as_of;
+	const char *as_of, *framework;
 	bool has_score; /* false when no control was judged pass or fail */
 	double score, coverage;
 	int n_pass, n_fail;
+	/* controls fully passing (pass + attested) of those scored */
+	int controls_passing, controls_scored;
+	bool has_posture; /* false when no control had a pass or fail result */
+	double posture;
 };
 
-/* Calls fn for every scan of framework matching filter, grouped by scope
- * and oldest first within a scope (by as_of, as attest_store_history
- * orders). ATTEST_ERR_NOTFOUND when there is none. */
+/* Calls fn for every scan of framework (NULL: of every framework) matching
+ * filter, grouped by framework and then scope, oldest first within a
+ * series (by as_of, as attest_store_history orders). ATTEST_ERR_NOTFOUND
+ * when there is none. */
 attest_rc attest_store_trend(attest_store *store, const char *framework,
 			     const struct attest_history_filter *filter,
 			     void (*fn)(void *data, const struct attest_trend_point *point),
 			     void *data);
+/* The findings of framework newly failing in `to` and fixed since `from`,
+ * as attest diff counts them: what every score change is shown with. */
+attest_rc attest_store_change_counts(attest_store *store, const char *from, const char *to,
+				     const char *framework, long long *newly_failing,
+				     long long *fixed);
 
 /* What changed between two scans (doc/history.md). A finding is identified
  * by its check and resource (type, id, account, region). */

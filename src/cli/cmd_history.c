@@ -47,7 +47,10 @@ cli_print_json(json_t *v)
 {
 	if (!v)
 		return cli_fail(EXIT_ERROR, "out of memory");
-	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	/* 15 significant digits: a score of 66.7 prints as 66.7, not as the
+	 * nearest double's 17 digits. */
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) !=
+	    0)
 		return cli_fail(EXIT_ERROR, "cannot write to standard output");
 	fputc('\n', stdout);
 	return EXIT_OK;

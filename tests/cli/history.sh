@@ -103,8 +103,11 @@ run "$ATTEST" trend -f cis-aws-3.0 --csv
 expect_status 0
 [ "$(wc -l <"$WORK/out")" = 5 ] || fail "CSV should have a header and 4 rows"
 head -n 1 "$WORK/out" | grep -q '^framework,scope,scan,as_of,started_at,score' || fail "CSV header"
-run "$ATTEST" trend
-expect_status 2; expect_err "framework"
+run "$ATTEST" trend --json
+expect_status 0
+jq_is "$WORK/out" '.framework' null
+jq_is "$WORK/out" '[.series[].framework] | unique | length > 3' true
+jq_is "$WORK/out" '[.series[] | select(.framework == "cis-aws-3.0" and (.scope | test("210987654321")))][0].points | length' 3
 run "$ATTEST" trend -f no-such-fw
 expect_status 1; expect_err "no-such-fw"
 case_end

@@ -128,6 +128,31 @@ sed -n '/^Cause: configuration/,/^$/p' "$WORK/out" | grep -c "tl-bucket-encrypte
 	fail "configuration group: $(sed -n '/^Cause: configuration/,/^$/p' "$WORK/out")"
 case_end
 
+case_begin "trend: posture, coverage and the findings beside every change, all frameworks"
+run "$ATTEST" diff --json "$s1" "$s2"
+cp "$WORK/out" "$WORK/diff.json"
+run "$ATTEST" trend --json
+expect_status 0
+jq_is "$WORK/out" '.framework' null
+jq_is "$WORK/out" '.series | length' 1
+jq_is "$WORK/out" '.series[0].framework' timeline-test
+jq_is "$WORK/out" '.series[0].points[0] | [.newly_failing, .fixed, .delta] | map(tostring) | join(",")' null,null,null
+# The figures are those diff reads from the same view.
+[ "$(jq -c '.series[0].points[1] | [.score, .posture, .coverage, .controls_passing, .controls_scored, .newly_failing, .fixed]' "$WORK/out")" = \
+  "$(jq -c '.frameworks[0] | [.to_score, .to_posture, .to_coverage, .to_controls_passing, .to_controls_scored, .newly_failing, .fixed]' "$WORK/diff.json")" ] ||
+	fail "trend and diff disagree: $(jq -c '.series[0].points[1]' "$WORK/out")"
+jq_is "$WORK/out" '.series[0].points | (.[1].posture_delta * 10 | round) == ((.[1].posture - .[0].posture) * 10 | round)' true
+run "$ATTEST" trend
+expect_status 0
+expect_out "timeline-test  aws:123456789012  (2 scans)"
+expect_out "4 newly failing, 2 fixed  $s2"
+expect_out "(first)  $s1"
+run "$ATTEST" trend --csv
+head -n 1 "$WORK/out" | grep -q '^framework,scope,scan,as_of,started_at,score,controls_passing,controls_scored,posture,coverage,controls_pass,controls_fail,newly_failing,fixed$' ||
+	fail "CSV header: $(head -n 1 "$WORK/out")"
+[ "$(sed -n 3p "$WORK/out" | cut -d, -f13,14)" = "4,2" ] || fail "CSV change counts: $(sed -n 3p "$WORK/out")"
+case_end
+
 case_begin "causes survive export and import; scans without digests give unknown"
 run "$ATTEST" db export "$s1" -o "$WORK/s1.attest"
 run "$ATTEST" db export "$s2" -o "$WORK/s2.attest"

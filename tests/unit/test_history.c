@@ -566,6 +566,12 @@ test_as_of_order(void)
 	CU_ASSERT_EQUAL_FATAL(l.n, 2);
 	CU_ASSERT_STRING_EQUAL(l.ids[0], older);
 	CU_ASSERT_STRING_EQUAL(l.ids[1], newer);
+	/* Every framework: one series of two points per framework evaluated. */
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_trend(s, NULL, NULL, t_trend_order, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL(l.n, 2 * count(s, "SELECT count(*) FROM scan_frameworks WHERE scan_id = ?1",
+				       newer));
+	CU_ASSERT_TRUE(l.n >= 4);
 	/* --since/--until bound as_of, not the start time (both 2023). */
 	f.since = "2026-11-20";
 	l.n = 0;
