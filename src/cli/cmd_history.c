@@ -77,8 +77,9 @@ static const char usage[] =
 	"Lists the scans in the history database, most recent first on the inventory's\n"
 	"timeline: id, the date of the configuration judged (as of: the inventory's\n"
 	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
-	"and each framework's score. Scans of the same as-of date are ordered by start\n"
-	"time, then by the order they were stored.\n"
+	"and each framework's posture, controls fully passing and coverage. Scans of\n"
+	"the same as-of date are ordered by start time, then by the order they were\n"
+	"stored.\n"
 	"\n"
 	"Options:\n"
 	"      --db PATH          history database (default: $ATTEST_DB, else\n"
@@ -139,19 +140,25 @@ one_scan(void *data, const struct attest_scan_info *s)
 	printf("%s  as of %s  %s  %lld resources\n  scanned %s\n  sources: ", s->id, s->as_of,
 	       s->scope, s->resources, s->started_at);
 	print_sources(s->sources);
-	fputs("\n  scores: ", stdout);
+	fputs("\n", stdout);
 	fws = cli_json_text(s->frameworks);
 	json_array_foreach(fws, i, fw) {
-		json_t *score = json_object_get(fw, "score");
+		json_t *score = json_object_get(fw, "score"), *posture = json_object_get(fw, "posture");
 
-		printf("%s%s ", i ? ", " : "", json_string_value(json_object_get(fw, "id")));
-		if (json_is_number(score))
-			printf("%.1f%%", json_number_value(score));
+		printf("  %-16s posture ", json_string_value(json_object_get(fw, "id")));
+		if (json_is_number(posture))
+			printf("%5.1f%%", json_number_value(posture));
 		else
-			fputs("n/a", stdout);
+			fputs("  n/a ", stdout);
+		printf("   fully passing %lld of %lld",
+		       (long long)json_integer_value(json_object_get(fw, "controls_passing")),
+		       (long long)json_integer_value(json_object_get(fw, "controls_scored")));
+		if (json_is_number(score))
+			printf(" (%.1f%%)", json_number_value(score));
+		printf("   coverage %.1f%%\n",
+		       json_number_value(json_object_get(fw, "coverage")));
 	}
 	json_decref(fws);
-	fputs("\n", stdout);
 }
 
 static int
