@@ -62,6 +62,15 @@ void attest_tmp_cleanup(void);
 void attest_tmp_register(const char *path);
 void attest_tmp_unregister(const char *path);
 
+/* Untrusted text (ids, names, messages) as a terminal may show it: control
+ * characters, C1 controls, bidirectional overrides and malformed UTF-8
+ * escaped visibly (\x1B, \u{202E}, \n). attest_term_escape writes at most
+ * size bytes with the NUL, never cutting inside a character or an escape, and
+ * returns the length of the whole escaped text; attest_term_fputs writes it
+ * all to fp (fputs's result). */
+size_t attest_term_escape(const char *text, char *out, size_t size);
+int attest_term_fputs(const char *text, FILE *fp);
+
 /* ---- inventory: the loaded estate, one record per resource ---------------- */
 
 struct attest_inventory;

@@ -43,6 +43,11 @@ int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 
 int cli_lib_fail(attest_ctx *ctx);
 /* Prints "attest <cmd>: <problem>" and a hint to use --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Strict number parsing (numbers.c): decimal digits only, nothing around
+ * them, min <= n <= max; a percentage may have one decimal point and lies in
+ * 0..100. 0 on success, -1 otherwise (nothing printed). */
+int cli_parse_long(const char *arg, long min, long max, long *out);
+int cli_parse_percent(const char *arg, double *out);
 /* True when colour may be used on stream: a terminal and NO_COLOR unset. */
 bool cli_color(FILE *stream);
 /* The log callback: warnings always, progress when stderr is a terminal. */

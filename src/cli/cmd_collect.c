@@ -155,7 +155,6 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 	};
 	struct cli_collect_opts o = {0};
 	const char *out = NULL;
-	char *end;
 	long n;
 	int c, status = EXIT_OK;
 
@@ -178,16 +177,14 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		case 'O': o.aws.from_organization = true; break;
 		case 'n': o.aws.role_name = optarg; break;
 		case 'A':
-			n = strtol(optarg, &end, 10);
-			if (end == optarg || *end || n < 1 || n > 256)
+			if (cli_parse_long(optarg, 1, 256, &n) != 0)
 				status = cli_usage_error("collect",
 							 "--accounts-in-flight needs 1 to 256, not '%s'",
 							 optarg);
 			o.aws.accounts_in_flight = (unsigned)n;
 			break;
 		case 'c':
-			n = strtol(optarg, &end, 10);
-			if (end == optarg || *end || n < 1 || n > 1024)
+			if (cli_parse_long(optarg, 1, 1024, &n) != 0)
 				status = cli_usage_error("collect", "--concurrency needs 1 to 1024, not '%s'",
 							 optarg);
 			o.aws.concurrency = (unsigned)n;

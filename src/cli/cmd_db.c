@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include "history_cli.h"
+#include "paths.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -51,6 +53,22 @@ run_check(attest_ctx *ctx, attest_store *store)
 	printf("schema version %d, %lld scans: %s\n", version, scans,
 	       problems ? "PROBLEMS FOUND" : "ok");
 	return problems ? EXIT_ERROR : EXIT_OK;
+}
+
+/* An export never goes over the database it is taken from. */
+static int
+check_export_path(attest_ctx *ctx, const char *db, const char *output)
+{
+	struct cli_paths *p = calloc(1, sizeof(*p));
+	int status;
+
+	if (!p)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	if ((status = cli_paths_add_history(ctx, p, db)) == EXIT_OK &&
+	    (status = cli_paths_add(p, output, CLI_PATH_OUTPUT, "the export")) == EXIT_OK)
+		status = cli_paths_check("db export", p);
+	free(p);
+	return status;
 }
 
 static int
@@ -108,6 +126,8 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("db", "export takes SCAN and -o FILE");
 		if (strcmp(output, "-") == 0)
 			return cli_usage_error("db", "export writes an SQLite file: -o needs a path");
+		if ((status = check_export_path(ctx, db, output)) != EXIT_OK)
+			return status;
 	} else if (strcmp(sub, "import") == 0) {
 		if (nargs != 1)
 			return cli_usage_error("db", "import takes one FILE");

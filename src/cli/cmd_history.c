@@ -9,6 +9,7 @@
 #include "history_cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +60,9 @@ cli_print_json(json_t *v)
 long
 cli_count(const char *cmd, const char *opt, const char *arg)
 {
-	char *end;
 	long n;
 
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (end == arg || *end || errno || n <= 0) {
+	if (cli_parse_long(arg, 1, LONG_MAX, &n) != 0) {
 		cli_usage_error(cmd, "%s needs a positive number, not '%s'", opt, arg);
 		return -1;
 	}

@@ -82,6 +82,8 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
 	if (!any)
 		return cli_usage_error("report", "no report asked for: add --pdf FILE, --json FILE, ...");
+	if ((status = cli_check_report_paths(ctx, "report", db, tmpl, outputs)) != EXIT_OK)
+		return status;
 	if (tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)

@@ -101,7 +101,6 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 	};
 	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
 	size_t n = sizeof(base) / sizeof(base[0]), i;
-	char *end;
 	int c;
 
 	/* One option per report format, identified by 1000 + its index. */
@@ -149,11 +148,10 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			o->attestations[o->n_attestations++] = optarg;
 			break;
 		case 'F':
-			o->fail_under = strtod(optarg, &end);
-			if (end == optarg || *end || o->fail_under < 0 || o->fail_under > 100)
+			if (cli_parse_percent(optarg, &o->fail_under) != 0)
 				return cli_usage_error("scan",
-						       "--fail-under needs a score from 0 to 100, "
-						       "not '%s'",
+						       "--fail-under needs a score from 0 to 100 "
+						       "(digits, one optional decimal point), not '%s'",
 						       optarg);
 			o->has_fail_under = true;
 			break;
@@ -246,6 +244,42 @@ scan_aws(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv)
 	return status;
 }
 
+/* Every file the scan reads or writes, checked before anything is loaded,
+ * evaluated or stored: no report over the history, an input or another
+ * report. */
+static int
+check_paths(const struct scan_opts *o, int argc, char **argv, int first, const char *sample,
+	    const char *db)
+{
+	struct cli_paths *p = calloc(1, sizeof(*p));
+	size_t k;
+	int i, status = EXIT_USAGE;
+
+	if (!p)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	if (cli_paths_add(p, db, CLI_PATH_DB, "the history database") != EXIT_OK ||
+	    cli_paths_add(p, o->template, CLI_PATH_INPUT, "the template") != EXIT_OK ||
+	    cli_formats_add_paths(p, o->outputs) != EXIT_OK)
+		goto out;
+	if (first >= argc && !o->aws && cli_paths_add(p, sample, CLI_PATH_INPUT,
+						      "the input") != EXIT_OK)
+		goto out;
+	for (i = first; i < argc; i++)
+		if (cli_paths_add(p, argv[i], CLI_PATH_INPUT, "the input") != EXIT_OK)
+			goto out;
+	for (k = 0; k < o->n_exceptions; k++)
+		if (cli_paths_add(p, o->exceptions[k], CLI_PATH_INPUT, "the exceptions file"))
+			goto out;
+	for (k = 0; k < o->n_attestations; k++)
+		if (cli_paths_add(p, o->attestations[k], CLI_PATH_INPUT,
+				  "the attestations file"))
+			goto out;
+	status = cli_paths_check("scan", p);
+out:
+	free(p);
+	return status;
+}
+
 static int
 run_scan(attest_ctx *ctx, int argc, char **argv)
 {
@@ -256,7 +290,7 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	char sample[4096], dbpath[4096], id[ATTEST_SCAN_ID_MAX];
 	time_t started, finished;
 	double t[4];
-	int first = 1, i, status;
+	int first = 1, i, status, written;
 	struct threshold th;
 	struct attest_eval_opts eo;
 
@@ -266,6 +300,15 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 		return status < 0 ? EXIT_OK : status;
 	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
+	if (o.db)
+		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
+	else if (attest_store_default_path(ctx, dbpath, sizeof(dbpath)) != ATTEST_OK) {
+		status = EXIT_ERROR;
+		goto lib_fail;
+	}
+	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
+	if ((status = check_paths(&o, argc, argv, first, sample, dbpath)) != EXIT_OK)
+		goto out;
 	started = time(NULL);
 	t[0] = now_seconds();
 	status = EXIT_ERROR;
@@ -280,11 +323,8 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	if (o.aws && (status = scan_aws(ctx, &o, inv)) != EXIT_OK)
 		goto out;
 	status = EXIT_ERROR;
-	if (first >= argc && !o.aws) {
-		snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
-		if (attest_inventory_load(inv, sample) != ATTEST_OK)
-			goto lib_fail;
-	}
+	if (first >= argc && !o.aws && attest_inventory_load(inv, sample) != ATTEST_OK)
+		goto lib_fail;
 	for (i = first; i < argc; i++)
 		if (attest_inventory_load(inv, argv[i]) != ATTEST_OK)
 			goto lib_fail;
@@ -297,10 +337,6 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 		goto lib_fail;
 	t[2] = now_seconds();
 	finished = time(NULL);
-	if (o.db)
-		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
-	else if (attest_store_default_path(ctx, dbpath, sizeof(dbpath)) != ATTEST_OK)
-		goto lib_fail;
 	if (attest_store_open(ctx, dbpath, &store) == ATTEST_OK)
 		attest_store_set_keep_inputs(store, o.keep_inputs);
 	if (!store ||
@@ -310,9 +346,13 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
 	if (o.verbose)
 		print_stats(inv, t);
-	if ((status = cli_write_formats(ctx, o.outputs, store, id)) != EXIT_OK)
-		goto out;
-	if (!o.quiet) {
+	/* The scan is stored: a report that fails now says so, and the
+	 * threshold is still applied. */
+	if ((written = cli_write_formats(ctx, o.outputs, store, id)) != EXIT_OK)
+		cli_fail(0, "the scan was stored as %s in '%s'; write its reports again with "
+			    "'attest report %s --db %s'",
+			 id, dbpath, id, dbpath);
+	if (written == EXIT_OK && !o.quiet) {
 		FILE *to = cli_formats_use_stdout(o.outputs) ? stderr : stdout;
 
 		if (attest_report_summary(store, id, to, cli_color(to)) != ATTEST_OK)
@@ -331,6 +371,8 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 			goto lib_fail;
 		status = th.status;
 	}
+	if (written != EXIT_OK)
+		status = written;
 	goto out;
 lib_fail:
 	status = cli_lib_fail(ctx);

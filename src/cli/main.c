@@ -43,14 +43,33 @@ cli_find(const char *name)
 	return NULL;
 }
 
+/* Writes prefix, then the formatted message escaped for a terminal: the
+ * arguments are often names and messages from untrusted files. */
+static void
+print_escaped(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[2048], *msg = buf;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf) && (msg = malloc((size_t)n + 1)))
+		vsnprintf(msg, (size_t)n + 1, fmt, copy);
+	va_end(copy);
+	fputs(prefix, stderr);
+	attest_term_fputs(msg ? msg : buf, stderr);
+	if (msg != buf)
+		free(msg);
+}
+
 int
 cli_fail(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("attest: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_escaped("attest: ", fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
@@ -69,7 +88,7 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 
 	fprintf(stderr, "attest %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_escaped("", fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'attest help %s'.\n", cmd);
 	return EXIT_USAGE;
@@ -92,10 +111,13 @@ cli_log(void *data, attest_log_level level, const char *msg)
 
 	if (level == ATTEST_LOG_INFO) {
 		if (tty) {
-			fprintf(stderr, "\r\033[K%s", msg);
+			fputs("\r\033[K", stderr);
+			attest_term_fputs(msg, stderr);
 			progress_line = true;
 		} else if (verbose && *verbose) {
-			fprintf(stderr, "attest: %s\n", msg);
+			fputs("attest: ", stderr);
+			attest_term_fputs(msg, stderr);
+			fputc('\n', stderr);
 		}
 		return;
 	}
@@ -105,7 +127,9 @@ cli_log(void *data, attest_log_level level, const char *msg)
 		fputs("\r\033[K", stderr);
 		progress_line = false;
 	}
-	fprintf(stderr, "attest: %s%s\n", level == ATTEST_LOG_WARN ? "warning: " : "", msg);
+	fputs(level == ATTEST_LOG_WARN ? "attest: warning: " : "attest: ", stderr);
+	attest_term_fputs(msg, stderr);
+	fputc('\n', stderr);
 }
 
 /* An interrupted command removes the temporary files the library holds (the

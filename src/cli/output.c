@@ -7,20 +7,21 @@
 #include "output.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 const struct cli_format cli_formats[] = {
-	{"json", "the JSON result (doc/result-format.md)", attest_report_json},
-	{"xml", "the XML report (doc/report.xsd)", attest_report_xml},
-	{"oscal", "NIST OSCAL assessment results (XML)", attest_report_oscal},
-	{"xccdf", "XCCDF 1.2 benchmark and test result", attest_report_xccdf},
-	{"junit", "JUnit XML, one test case per control", attest_report_junit},
-	{"csv", "CSV of the findings", attest_report_csv},
-	{"pdf", "the PDF audit report", attest_report_pdf},
-	{NULL, NULL, NULL},
+	{"json", "the JSON result (doc/result-format.md)", attest_report_json, "--json output"},
+	{"xml", "the XML report (doc/report.xsd)", attest_report_xml, "--xml output"},
+	{"oscal", "NIST OSCAL assessment results (XML)", attest_report_oscal, "--oscal output"},
+	{"xccdf", "XCCDF 1.2 benchmark and test result", attest_report_xccdf, "--xccdf output"},
+	{"junit", "JUnit XML, one test case per control", attest_report_junit, "--junit output"},
+	{"csv", "CSV of the findings", attest_report_csv, "--csv output"},
+	{"pdf", "the PDF audit report", attest_report_pdf, "--pdf output"},
+	{NULL, NULL, NULL, NULL},
 };
 
 _Static_assert(sizeof(cli_formats) / sizeof(cli_formats[0]) <= CLI_MAX_FORMATS,
@@ -51,6 +52,35 @@ cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
 			return status;
 	}
 	return EXIT_OK;
+}
+
+int
+cli_formats_add_paths(struct cli_paths *p, const char *const paths[CLI_MAX_FORMATS])
+{
+	size_t i;
+
+	for (i = 0; cli_formats[i].option; i++)
+		if (paths[i] && cli_paths_add(p, paths[i], CLI_PATH_OUTPUT,
+					      cli_formats[i].what) != EXIT_OK)
+			return EXIT_USAGE;
+	return EXIT_OK;
+}
+
+int
+cli_check_report_paths(attest_ctx *ctx, const char *cmd, const char *db, const char *input,
+		       const char *const outputs[CLI_MAX_FORMATS])
+{
+	struct cli_paths *p = calloc(1, sizeof(*p));
+	int status;
+
+	if (!p)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	if ((status = cli_paths_add_history(ctx, p, db)) == EXIT_OK &&
+	    (status = cli_paths_add(p, input, CLI_PATH_INPUT, "the input")) == EXIT_OK &&
+	    (status = cli_formats_add_paths(p, outputs)) == EXIT_OK)
+		status = cli_paths_check(cmd, p);
+	free(p);
+	return status;
 }
 
 bool
@@ -98,17 +128,49 @@ out:
 	return status;
 }
 
+/* A device, FIFO or socket (/dev/stdout, a named pipe) is written in place:
+ * replacing it with a file would be wrong, and there is nothing to keep
+ * atomic. */
+static int
+write_special(attest_ctx *ctx, const char *path, attest_store *store, const char *id,
+	      cli_renderer render)
+{
+	FILE *fp = fopen(path, "w");
+	int err;
+
+	if (!fp)
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	if (render(store, id, fp) != ATTEST_OK) {
+		fclose(fp);
+		return cli_lib_fail(ctx);
+	}
+	if (fflush(fp) != 0 || ferror(fp)) {
+		err = errno;
+		fclose(fp);
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(err));
+	}
+	if (fclose(fp) != 0)
+		return cli_fail(EXIT_ERROR, "cannot write '%s': %s", path, strerror(errno));
+	return EXIT_OK;
+}
+
 int
 cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, const char *id,
 		 cli_renderer render)
 {
-	char tmp[4096];
+	char tmp[4096], target[PATH_MAX];
+	struct stat st;
 	FILE *fp = NULL;
 	mode_t mask;
 	int fd, status = EXIT_ERROR, err = 0;
 
 	if (strcmp(path, "-") == 0)
 		return render(store, id, stdout) == ATTEST_OK ? EXIT_OK : cli_lib_fail(ctx);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_special(ctx, path, store, id, render);
+	/* Through a symbolic link, the file it names is replaced, not the link. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, target))
+		path = target;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= sizeof(tmp))
 		return cli_fail(EXIT_ERROR, "output path too long: '%s'", path);
 	fd = mkstemp(tmp);

@@ -6,6 +6,7 @@
 #define ATTEST_CLI_OUTPUT_H
 
 #include "cli.h"
+#include "paths.h"
 
 /* Loads the bundled frameworks, then ATTEST_FRAMEWORKS_PATH, then dirs. */
 int cli_load_library(attest_ctx *ctx, const char *const *dirs, size_t n, attest_library **out);
@@ -22,6 +23,7 @@ struct cli_format {
 	const char *option;  /* long option name, also the format's name */
 	const char *help;    /* one line for the usage text */
 	cli_renderer render;
+	const char *what;    /* the output in messages: "--json output" */
 };
 
 extern const struct cli_format cli_formats[];
@@ -32,6 +34,13 @@ void cli_formats_usage(FILE *out);
 /* Writes each format whose path is set; stops at the first failure. */
 int cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
 		      attest_store *store, const char *id);
+/* Adds each format whose path is set to p, as an output. */
+int cli_formats_add_paths(struct cli_paths *p, const char *const paths[CLI_MAX_FORMATS]);
+/* Checks the outputs against the history database db (NULL: the default
+ * one), input (NULL: none) and each other (paths.h); an exit status, the
+ * error printed. */
+int cli_check_report_paths(attest_ctx *ctx, const char *cmd, const char *db, const char *input,
+			   const char *const outputs[CLI_MAX_FORMATS]);
 /* True if some format goes to standard output. */
 bool cli_formats_use_stdout(const char *const paths[CLI_MAX_FORMATS]);
 

@@ -54,6 +54,25 @@ static const char worst_sql[] =
 	" WHERE c.scan_id = ?1 AND c.framework = ?2 AND c.status = 'fail'"
 	" GROUP BY c.control_id ORDER BY rank, sum(k.n_fail) DESC, c.seq LIMIT ?3";
 
+/* Text from the inventory or a catalog, escaped for the terminal
+ * (attest_term_escape) into one of a few rotating buffers, so that one
+ * fprintf can take several; a cut ends in an ellipsis. */
+#define SAFE_SLOTS 6
+struct safe {
+	char buf[SAFE_SLOTS][512];
+	int next;
+};
+
+static const char *
+safe(struct safe *sf, const char *text)
+{
+	char *b = sf->buf[sf->next++ % SAFE_SLOTS];
+
+	if (attest_term_escape(text, b, sizeof(sf->buf[0]) - 4) >= sizeof(sf->buf[0]) - 4)
+		strcat(b, "\u2026");
+	return b;
+}
+
 static const char *const severity_names[] = {"critical", "high", "medium", "low", "info"};
 
 static void
@@ -72,6 +91,7 @@ worst_controls(attest_store *store, const char *id, const char *fw, FILE *out,
 	       const struct style *s)
 {
 	sqlite3_stmt *st = report_query(store, worst_sql, id);
+	struct safe sf = {0};
 	int rank;
 
 	if (!st)
@@ -83,7 +103,8 @@ worst_controls(attest_store *store, const char *id, const char *fw, FILE *out,
 		if (rank < 0 || rank > 4)
 			rank = 4;
 		fprintf(out, "    %s%-9s%s %-8s %s (%d failing)\n", rank <= 1 ? s->red : s->yellow,
-			severity_names[rank], s->reset, report_text(st, 0), report_text(st, 1),
+			severity_names[rank], s->reset, safe(&sf, report_text(st, 0)),
+			safe(&sf, report_text(st, 1)),
 			sqlite3_column_int(st, 3));
 	}
 	sqlite3_finalize(st);
@@ -95,6 +116,7 @@ static attest_rc
 header(attest_store *store, const char *id, FILE *out, const struct style *s)
 {
 	attest_rc rc = ATTEST_ERR_DB;
+	struct safe sf = {0};
 
 	sqlite3_stmt *st = report_query(
 		store,
@@ -108,11 +130,13 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 	if (!st)
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		fprintf(out, "%sattest scan %s%s\n", s->bold, report_text(st, 0), s->reset);
-		fprintf(out, "  inventory  %s (%lld resources, as of %s)\n", report_text(st, 5),
-			(long long)sqlite3_column_int64(st, 2), report_text(st, 1));
-		fprintf(out, "  accounts   %s\n  regions    %s\n\n", report_text(st, 3),
-			report_text(st, 4));
+		fprintf(out, "%sattest scan %s%s\n", s->bold, safe(&sf, report_text(st, 0)),
+			s->reset);
+		fprintf(out, "  inventory  %s (%lld resources, as of %s)\n",
+			safe(&sf, report_text(st, 5)), (long long)sqlite3_column_int64(st, 2),
+			safe(&sf, report_text(st, 1)));
+		fprintf(out, "  accounts   %s\n  regions    %s\n\n", safe(&sf, report_text(st, 3)),
+			safe(&sf, report_text(st, 4)));
 		rc = ATTEST_OK;
 	} else {
 		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
@@ -129,6 +153,7 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 	long long acc = report_gap_count(store, id, true);
 	sqlite3_stmt *st;
 	char call[256], text[256];
+	struct safe sf = {0};
 
 	if (n <= 0 || acc < 0)
 		return n < 0 || acc < 0 ? ATTEST_ERR_DB : ATTEST_OK;
@@ -144,8 +169,8 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 	sqlite3_bind_int(st, 2, SUMMARY_GAPS);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		shown++;
-		fprintf(out, "  %s: %s\n", report_gap_call(st, call, sizeof(call)),
-			report_text(st, 5));
+		fprintf(out, "  %s: %s\n", safe(&sf, report_gap_call(st, call, sizeof(call))),
+			safe(&sf, report_text(st, 5)));
 	}
 	sqlite3_finalize(st);
 	if (n > shown)
@@ -176,6 +201,7 @@ since_previous(attest_store *store, const char *id, sqlite3_stmt *st, FILE *out,
 {
 	long long newly = 0, fixed = 0;
 	char d1[16], d2[16];
+	struct safe sf = {0};
 	attest_rc rc;
 
 	if (sqlite3_column_type(st, 17) == SQLITE_NULL) {
@@ -187,7 +213,7 @@ since_previous(attest_store *store, const char *id, sqlite3_stmt *st, FILE *out,
 	if (rc != ATTEST_OK)
 		return rc;
 	fprintf(out, "  since %s: posture %s, fully passing %s; %s%lld newly failing%s, %s%lld fixed%s\n",
-		report_text(st, 17), delta(st, 16, 19, d1, sizeof(d1)),
+		safe(&sf, report_text(st, 17)), delta(st, 16, 19, d1, sizeof(d1)),
 		delta(st, 3, 18, d2, sizeof(d2)), newly ? s->red : "", newly, newly ? s->reset : "",
 		fixed ? s->green : "", fixed, fixed ? s->reset : "");
 	return ATTEST_OK;
@@ -197,6 +223,7 @@ attest_rc
 attest_report_summary(attest_store *store, const char *id, FILE *out, bool color)
 {
 	const struct style *s = color ? &ansi : &plain;
+	struct safe sf = {0};
 	sqlite3_stmt *st;
 	attest_rc rc = ATTEST_OK;
 
@@ -210,10 +237,10 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 		bool has_posture = sqlite3_column_type(st, 16) != SQLITE_NULL;
 
 		/* Titles often carry the version already ("... v3.0.0"). */
-		fprintf(out, "%s%s%s  %s", s->bold, report_text(st, 0), s->reset,
-			report_text(st, 1));
+		fprintf(out, "%s%s%s  %s", s->bold, safe(&sf, report_text(st, 0)), s->reset,
+			safe(&sf, report_text(st, 1)));
 		if (!strstr(report_text(st, 1), report_text(st, 2)))
-			fprintf(out, " (version %s)", report_text(st, 2));
+			fprintf(out, " (version %s)", safe(&sf, report_text(st, 2)));
 		fputs("\n  ", out);
 		bar(out, s, sqlite3_column_double(st, 16), has_posture);
 		if (has_posture)

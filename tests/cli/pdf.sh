@@ -23,7 +23,7 @@ case_begin "scan --pdf writes a valid PDF with scores, controls and findings"
 run "$ATTEST" scan --pdf "$WORK/sample.pdf"
 expect_status 0
 expect_pdf "$WORK/sample.pdf"
-score=$(sed -n 's/.*score *\([0-9.]*\)%.*/\1/p' "$WORK/out" | head -1)
+score=$(sed -n 's/.*controls fully passing [0-9]* of [0-9]* (\([0-9.]*\)%).*/\1/p' "$WORK/out" | head -1)
 [ -n "$score" ] || fail "no score in the summary"
 expect_text "$WORK/sample.pdf" "cis-aws-3.0"
 expect_text "$WORK/sample.pdf" "$score %"

@@ -411,6 +411,101 @@ static CU_TestInfo time_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ---- terminal-safe text ----------------------------------------------- */
+
+static void
+expect_escape(const char *in, const char *want)
+{
+	char out[256];
+	size_t n = attest_term_escape(in, out, sizeof(out));
+
+	CU_ASSERT_STRING_EQUAL(out, want);
+	CU_ASSERT_EQUAL(n, strlen(want));
+}
+
+static void
+test_term_escape(void)
+{
+	expect_escape("plain text, caf\xc3\xa9", "plain text, caf\xc3\xa9");
+	expect_escape("1\x1b]0;PWNED\x07\x1b[2J", "1\\x1B]0;PWNED\\x07\\x1B[2J");
+	expect_escape("a\nb\rc\td", "a\\nb\\rc\\td");
+	expect_escape("del\x7f", "del\\x7F");
+	/* C1 CSI (U+009B), right-to-left override, isolates, separators */
+	expect_escape("\xc2\x9b" "31m", "\\u{009B}31m");
+	expect_escape("evil\xe2\x80\xaetxt.exe", "evil\\u{202E}txt.exe");
+	expect_escape("\xe2\x81\xa6x\xe2\x81\xa9", "\\u{2066}x\\u{2069}");
+	expect_escape("a\xe2\x80\xa8" "b", "a\\u{2028}b");
+	/* malformed UTF-8: a lone continuation, an overlong NUL, a surrogate, a cut */
+	expect_escape("\x80", "\\x80");
+	expect_escape("\xc0\x80", "\\xC0\\x80");
+	expect_escape("\xed\xa0\x80", "\\xED\\xA0\\x80");
+	expect_escape("\xe2\x80", "\\xE2\\x80");
+	expect_escape(NULL, "");
+}
+
+static void
+test_term_escape_cut(void)
+{
+	char out[8];
+
+	/* never inside an escape: "ab\x1B" does not fit in 7 bytes after "ab" */
+	CU_ASSERT_EQUAL(attest_term_escape("ab\x1b" "cd", out, sizeof(out)), 8);
+	CU_ASSERT_STRING_EQUAL(out, "ab\\x1Bc");
+	CU_ASSERT_EQUAL(attest_term_escape("abcdef\x1b", out, sizeof(out)), 10);
+	CU_ASSERT_STRING_EQUAL(out, "abcdef");
+	/* never inside a character */
+	CU_ASSERT_EQUAL(attest_term_escape("abcde\xc3\xa9\xc3\xa9", out, 7), 9);
+	CU_ASSERT_STRING_EQUAL(out, "abcde");
+	CU_ASSERT_EQUAL(attest_term_escape("xyz", NULL, 0), 3);
+}
+
+/* Every byte value and every code point up to U+FFFF: nothing a terminal
+ * acts on survives, and printable text passes unchanged. */
+static void
+test_term_escape_exhaustive(void)
+{
+	char in[8], out[64];
+	unsigned cp;
+	size_t i;
+
+	for (cp = 1; cp < 0x10000; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		if (cp < 0x80) {
+			in[0] = (char)cp, in[1] = 0;
+		} else if (cp < 0x800) {
+			in[0] = (char)(0xC0 | (cp >> 6)), in[1] = (char)(0x80 | (cp & 0x3F));
+			in[2] = 0;
+		} else {
+			in[0] = (char)(0xE0 | (cp >> 12));
+			in[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			in[2] = (char)(0x80 | (cp & 0x3F)), in[3] = 0;
+		}
+		attest_term_escape(in, out, sizeof(out));
+		for (i = 0; out[i]; i++)
+			if ((unsigned char)out[i] < 0x20 || out[i] == 0x7F)
+				break;
+		CU_ASSERT_EQUAL_FATAL(out[i], 0);
+		if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp < 0x20 || cp == 0x7F)
+			CU_ASSERT_EQUAL_FATAL(out[0], '\\');
+		if (cp >= 0x20 && cp < 0x7F && cp != '\\')
+			CU_ASSERT_STRING_EQUAL_FATAL(out, in);
+	}
+	for (cp = 0x80; cp < 0x100; cp++) { /* every lone high byte */
+		in[0] = (char)cp, in[1] = 0;
+		attest_term_escape(in, out, sizeof(out));
+		CU_ASSERT_EQUAL_FATAL(out[0], '\\');
+	}
+}
+
+static CU_TestInfo term_tests[] = {
+	{"escapes", test_term_escape},
+	{"cuts", test_term_escape_cut},
+	{"every code point", test_term_escape_exhaustive},
+	CU_TEST_INFO_NULL,
+};
+
 int
 main(void)
 {
@@ -418,6 +513,7 @@ main(void)
 		{"core: buffer", NULL, NULL, NULL, NULL, buf_tests},
 		{"core: context", NULL, NULL, NULL, NULL, ctx_tests},
 		{"core: time", NULL, NULL, NULL, NULL, time_tests},
+		{"core: terminal text", NULL, NULL, NULL, NULL, term_tests},
 		CU_SUITE_INFO_NULL,
 	};
 
