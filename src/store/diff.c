@@ -22,24 +22,32 @@
 	" AND r.resource_type IS d.resource_type AND r.account IS d.account"                    \
 	" AND r.region IS d.region"
 
-/* d: the driving scan's finding (?1 is its scan), o: the same finding in
- * the other scan (?2), the most telling row when there are several. The
- * columns after the finding's own are what cause_of() weighs. */
-#define FINDING_SQL(driver_status, exists, other_status)                                       \
-	"SELECT d.check_id, c.title, c.severity, d.resource_type, d.resource_id, d.arn,"        \
-	" d.account, d.region, d.reason, d.status, o.status, d.exception_id, o.exception_id,"    \
+/* What cause_of() weighs of finding d: its row and the other scan's (o),
+ * the resource's configuration digest in each scan, the check in each. */
+#define CAUSE_COLUMNS                                                                          \
+	" o.status, d.exception_id, o.exception_id,"                                            \
 	" (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE("?1") "),"         \
 	" (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE("?2") "),"         \
 	" c.definition_sha256, k.definition_sha256, k.check_id IS NOT NULL, k.status,"           \
 	" c.dated, EXISTS (SELECT 1 FROM json_each(c.requires) WHERE value IS NOT"               \
-	"   c.resource_type)"                                                                   \
-	" FROM findings d LEFT JOIN scan_checks c ON c.scan_id = d.scan_id"                     \
-	"   AND c.check_id = d.check_id"                                                        \
+	"   c.resource_type)"
+#define CAUSE_JOINS                                                                            \
 	" LEFT JOIN scan_checks k ON k.scan_id = ?2 AND k.check_id = d.check_id"                \
 	" LEFT JOIN findings o ON o.finding_id = (SELECT o.finding_id FROM findings o"          \
 	"   WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING("o", "d")                              \
 	"   ORDER BY CASE o.status WHEN 'fail' THEN 0 WHEN 'excepted' THEN 1 ELSE 2 END"       \
-	"   LIMIT 1)"                                                                           \
+	"   LIMIT 1)"
+/* Still failing findings changed nothing: their status in the other scan
+ * is fail, and there is no cause to weigh. */
+#define NO_CAUSE_COLUMNS " 'fail', NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL, 0, 0"
+
+/* d: the driving scan's finding (?1 is its scan), o: the same finding in
+ * the other scan (?2), the most telling row when there are several. */
+#define FINDING_SQL(driver_status, exists, other_status, columns, joins)                       \
+	"SELECT d.check_id, c.title, c.severity, d.resource_type, d.resource_id, d.arn,"        \
+	" d.account, d.region, d.reason, d.status," columns                                      \
+	" FROM findings d LEFT JOIN scan_checks c ON c.scan_id = d.scan_id"                     \
+	"   AND c.check_id = d.check_id" joins                                                  \
 	" WHERE d.scan_id = ?1 AND d.status = '" driver_status "' AND " exists                  \
 	"   (SELECT 1 FROM findings o WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING("o", "d")    \
 	"   AND o.status IN (" other_status "))"                                                \
@@ -52,11 +60,14 @@ static const struct {
 	bool driver_is_to; /* the driving scan is `to` (else `from`) */
 	const char *sql;
 } finding_queries[] = {
-	{ATTEST_CHANGE_NEWLY_FAILING, true, FINDING_SQL("fail", "NOT EXISTS", "'fail'")},
-	{ATTEST_CHANGE_FIXED, false, FINDING_SQL("fail", "NOT EXISTS", "'fail', 'excepted'")},
+	{ATTEST_CHANGE_NEWLY_FAILING, true,
+	 FINDING_SQL("fail", "NOT EXISTS", "'fail'", CAUSE_COLUMNS, CAUSE_JOINS)},
+	{ATTEST_CHANGE_FIXED, false,
+	 FINDING_SQL("fail", "NOT EXISTS", "'fail', 'excepted'", CAUSE_COLUMNS, CAUSE_JOINS)},
 	{ATTEST_CHANGE_NEWLY_EXCEPTED, true,
-	 FINDING_SQL("excepted", "NOT EXISTS", "'excepted'")},
-	{ATTEST_CHANGE_STILL_FAILING, true, FINDING_SQL("fail", "EXISTS", "'fail'")},
+	 FINDING_SQL("excepted", "NOT EXISTS", "'excepted'", CAUSE_COLUMNS, CAUSE_JOINS)},
+	{ATTEST_CHANGE_STILL_FAILING, true,
+	 FINDING_SQL("fail", "EXISTS", "'fail'", NO_CAUSE_COLUMNS, "")},
 };
 
 /* What the two scans are: whether each recorded digests, and their dates. */
