@@ -154,6 +154,7 @@ on_framework(void *data, const struct attest_diff_framework *f)
 {
 	struct diff_out *o = data;
 	bool both = f->in_from && f->in_to;
+	char name[CLI_TERM_MAX];
 	json_t *fw;
 
 	if (o->json) {
@@ -183,11 +184,12 @@ on_framework(void *data, const struct attest_diff_framework *f)
 			o->nomem = true;
 		return;
 	}
+	cli_term(name, sizeof(name), f->framework);
 	if (!both) {
-		printf("  %-14s %s only\n", f->framework, f->in_from ? "in FROM" : "in TO");
+		printf("  %-14s %s only\n", name, f->in_from ? "in FROM" : "in TO");
 		return;
 	}
-	printf("  %-14s posture ", f->framework);
+	printf("  %-14s posture ", name);
 	print_pct(f->has_from_posture, f->from_posture);
 	fputs(" -> ", stdout);
 	print_pct(f->has_to_posture, f->to_posture);
@@ -220,6 +222,7 @@ static void
 on_control(void *data, const struct attest_diff_control *c)
 {
 	struct diff_out *o = data;
+	char fw[CLI_TERM_MAX], id[CLI_TERM_MAX], title[CLI_TERM_MAX];
 	json_t *ctl;
 
 	o->controls_changed++;
@@ -239,21 +242,24 @@ on_control(void *data, const struct attest_diff_control *c)
 			o->by_cause[c->cause]++;
 		return;
 	}
+	cli_term(fw, sizeof(fw), c->framework);
+	cli_term(id, sizeof(id), c->control);
+	cli_term(title, sizeof(title), c->title);
 	if (c->cause != ATTEST_CAUSE_NONE) {
 		o->by_cause[c->cause]++;
 		if (o->limit < 0 || o->by_cause[c->cause] <= o->limit)
-			keep(o, c->cause, "    control %s %s  %s -> %s   %s", c->framework,
-			     c->control, c->from_status ? c->from_status : "(absent)",
-			     c->to_status ? c->to_status : "(absent)", or_empty(c->title));
+			keep(o, c->cause, "    control %s %s  %s -> %s   %s", fw, id,
+			     c->from_status ? c->from_status : "(absent)",
+			     c->to_status ? c->to_status : "(absent)", title);
 	}
 	if (o->controls_changed == 1)
 		fputs("\nControls that changed\n", stdout);
-	printf("  %s %-10s %s -> %s   score ", c->framework, c->control,
-	       c->from_status ? c->from_status : "(absent)", c->to_status ? c->to_status : "(absent)");
+	printf("  %s %-10s %s -> %s   score ", fw, id, c->from_status ? c->from_status : "(absent)",
+	       c->to_status ? c->to_status : "(absent)");
 	print_score(c->has_from_score, c->from_score);
 	fputs(" -> ", stdout);
 	print_score(c->has_to_score, c->to_score);
-	printf("   %s%s%s\n", or_empty(c->title), c->cause ? "   cause: " : "",
+	printf("   %s%s%s\n", title, c->cause ? "   cause: " : "",
 	       c->cause ? attest_cause_name(c->cause) : "");
 }
 
@@ -278,6 +284,8 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	int k = (int)f->change;
 	bool red = o->color && f->severity &&
 		   (!strcmp(f->severity, "critical") || !strcmp(f->severity, "high"));
+	char ck[CLI_TERM_MAX], ty[CLI_TERM_MAX], id[CLI_TERM_MAX], ac[CLI_TERM_MAX],
+	    rg[CLI_TERM_MAX];
 	json_t *j;
 
 	o->count[k]++;
@@ -290,20 +298,22 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	}
 	/* Kept for print_groups(): changed findings by cause, still failing
 	 * ones (only as many as are listed) after them. */
+	if (k == ATTEST_CHANGE_STILL_FAILING ? o->limit >= 0 && o->count[k] > o->limit
+					     : o->limit >= 0 && o->by_cause[f->cause] > o->limit)
+		return;
+	cli_term(ck, sizeof(ck), f->check);
+	cli_term(ty, sizeof(ty), f->resource_type);
+	cli_term(id, sizeof(id), f->resource_id);
+	cli_term(ac, sizeof(ac), f->account);
+	cli_term(rg, sizeof(rg), f->region);
 	if (k == ATTEST_CHANGE_STILL_FAILING) {
-		if (o->limit < 0 || o->count[k] <= o->limit)
-			keep(o, ATTEST_CAUSE_NONE, "    %s%-8s%s %s  %s %s (%s %s)",
-			     red ? "\033[31m" : "", or_empty(f->severity), red ? "\033[0m" : "",
-			     f->check, or_empty(f->resource_type), or_empty(f->resource_id),
-			     or_empty(f->account), or_empty(f->region));
+		keep(o, ATTEST_CAUSE_NONE, "    %s%-8s%s %s  %s %s (%s %s)", red ? "\033[31m" : "",
+		     or_empty(f->severity), red ? "\033[0m" : "", ck, ty, id, ac, rg);
 		return;
 	}
-	if (o->limit >= 0 && o->by_cause[f->cause] > o->limit)
-		return;
 	keep(o, f->cause, "    %-14s %s%-8s%s %s  %s %s (%s %s)%s%s%s%s", change_labels[k],
-	     red ? "\033[31m" : "", or_empty(f->severity), red ? "\033[0m" : "", f->check,
-	     or_empty(f->resource_type), or_empty(f->resource_id), or_empty(f->account),
-	     or_empty(f->region), k == ATTEST_CHANGE_FIXED ? "  now " : "",
+	     red ? "\033[31m" : "", or_empty(f->severity), red ? "\033[0m" : "", ck, ty, id, ac, rg,
+	     k == ATTEST_CHANGE_FIXED ? "  now " : "",
 	     k == ATTEST_CHANGE_FIXED ? (f->to_status ? f->to_status : "not evaluated or gone")
 				      : "",
 	     f->cause_detail ? "\n        " : "", or_empty(f->cause_detail));
@@ -456,10 +466,13 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 		       member(b, "started_at"));
 		if (strcmp(member(a, "as_of"), member(b, "as_of")) > 0)
 			puts("note: FROM judged a later configuration than TO");
-		if (!json_equal(json_object_get(a, "scope"), json_object_get(b, "scope")))
+		if (!json_equal(json_object_get(a, "scope"), json_object_get(b, "scope"))) {
+			char sa[CLI_TERM_MAX], sb[CLI_TERM_MAX];
+
 			printf("note: the scans cover different scopes (%s, %s)\n",
-			       member(a, "scope"),
-			       member(b, "scope"));
+			       cli_term(sa, sizeof(sa), member(a, "scope")),
+			       cli_term(sb, sizeof(sb), member(b, "scope")));
+		}
 		fputs("\nFrameworks\n", stdout);
 	}
 	if (attest_store_diff(store, from, to, &sink) != ATTEST_OK) {

@@ -57,6 +57,14 @@ cli_print_json(json_t *v)
 	return EXIT_OK;
 }
 
+const char *
+cli_term(char *buf, size_t size, const char *text)
+{
+	if (attest_term_escape(text ? text : "", buf, size - 3) >= size - 3)
+		memcpy(buf + strlen(buf), "...", 4);
+	return buf;
+}
+
 long
 cli_count(const char *cmd, const char *opt, const char *arg)
 {
@@ -103,6 +111,7 @@ print_sources(const char *sources)
 {
 	json_t *arr = cli_json_text(sources), *s;
 	const char *p, *slash;
+	char t[CLI_TERM_MAX];
 	size_t i;
 
 	json_array_foreach(arr, i, s) {
@@ -110,7 +119,7 @@ print_sources(const char *sources)
 		if (!p)
 			continue;
 		slash = strrchr(p, '/');
-		printf("%s%s", i ? ", " : "", slash && slash[1] ? slash + 1 : p);
+		printf("%s%s", i ? ", " : "", cli_term(t, sizeof(t), slash && slash[1] ? slash + 1 : p));
 	}
 	json_decref(arr);
 }
@@ -120,6 +129,7 @@ one_scan(void *data, const struct attest_scan_info *s)
 {
 	struct listing *l = data;
 	json_t *fws, *fw, *o;
+	char t[CLI_TERM_MAX];
 	size_t i;
 
 	l->n++;
@@ -136,14 +146,15 @@ one_scan(void *data, const struct attest_scan_info *s)
 		return;
 	}
 	printf("%s  as of %s  %s  %lld resources\n  scanned %s\n  sources: ", s->id, s->as_of,
-	       s->scope, s->resources, s->started_at);
+	       cli_term(t, sizeof(t), s->scope), s->resources, s->started_at);
 	print_sources(s->sources);
 	fputs("\n", stdout);
 	fws = cli_json_text(s->frameworks);
 	json_array_foreach(fws, i, fw) {
 		json_t *score = json_object_get(fw, "score"), *posture = json_object_get(fw, "posture");
 
-		printf("  %-16s posture ", json_string_value(json_object_get(fw, "id")));
+		printf("  %-16s posture ",
+		       cli_term(t, sizeof(t), json_string_value(json_object_get(fw, "id"))));
 		if (json_is_number(posture))
 			printf("%5.1f%%", json_number_value(posture));
 		else

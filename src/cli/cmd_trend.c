@@ -286,10 +286,13 @@ print_chart(const struct trend *t, long limit, bool ascii, bool color)
 	size_t i, j, first, k, width;
 	int b, cells;
 
+	char fw[CLI_TERM_MAX], scope[CLI_TERM_MAX];
+
 	for (i = 0; i < t->n; i++) {
 		const struct series *s = &t->s[i];
 
-		printf("%s  %s  (%zu scans)\n", s->framework, s->scope, s->n);
+		printf("%s  %s  (%zu scans)\n", cli_term(fw, sizeof(fw), s->framework),
+		       cli_term(scope, sizeof(scope), s->scope), s->n);
 		/* sparkline of every scan's posture, squeezed into 60 columns */
 		width = s->n < 60 ? s->n : 60;
 		fputs("  ", stdout);

@@ -175,6 +175,47 @@ run "$ATTEST" diff --db "$WORK/moved.db"
 expect_out "^Cause: unknown (7)"
 case_end
 
+case_begin "history, diff and trend escape hostile text from inventories"
+# q1 with escape sequences, C1 controls and bidi overrides in resource ids,
+# regions and the account (so in the scope too), dated a day apart.
+python3 - "$H/q1.json" "$WORK" <<'PY'
+import json, sys
+base = json.load(open(sys.argv[1]))
+for i, p in enumerate(["\u001b]0;PWNED\u0007", "\u202e", "\u009b31m\r"]):
+    d = json.loads(json.dumps(base))
+    d["collected_at"] = "2026-08-2%dT10:00:00Z" % (i + 1)
+    d["accounts"] = [{"id": "123456789012" + p}]
+    for r in d["resources"]:
+        r["id"] += p
+        r["region"] += p
+        r["account"] = "123456789012" + p
+        r["configuration"].pop("ServerSideEncryptionConfiguration", None)
+    json.dump(d, open("%s/evil%d.json" % (sys.argv[2], i), "w"))
+    for r in d["resources"]:  # the same account in a second scan: diff has work
+        r["account"] = "123456789012"
+        if r["type"] == "AWS::S3::Bucket" and i == 1:
+            r["configuration"]["ServerSideEncryptionConfiguration"] = {"Rules": []}
+    d["accounts"] = ["123456789012"]
+    d["collected_at"] = "2026-09-2%dT10:00:00Z" % (i + 1)
+    json.dump(d, open("%s/evil-same%d.json" % (sys.argv[2], i), "w"))
+PY
+for f in "$WORK"/evil0.json "$WORK"/evil1.json "$WORK"/evil2.json "$WORK"/evil-same0.json \
+	"$WORK"/evil-same1.json; do
+	run "$ATTEST" scan -q --db "$WORK/evil.db" -f timeline-test --frameworks-dir "$H/frameworks" \
+		--frameworks-dir "$H/check-v1" "$f"
+	expect_status 0
+done
+for c in history diff "diff --all" trend "trend --ascii"; do
+	run "$ATTEST" $c --db "$WORK/evil.db"
+	expect_status 0
+	if LC_ALL=C grep -qP '[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f]|\x1b(?!\[[0-9;]*m)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$WORK/out"; then
+		fail "$c printed raw control text"
+	fi
+done
+run "$ATTEST" diff --db "$WORK/evil.db"
+expect_out 'x1B'; expect_out "fixed "
+case_end
+
 case_begin "scans started in the same second keep the order they were stored in"
 same=
 for attempt in 1 2 3 4 5; do
