@@ -230,8 +230,8 @@ struct attest_history_filter {
 /* One stored scan. Strings are lent for the duration of the callback;
  * accounts, regions and sources are JSON arrays as text, frameworks a JSON
  * array of {"id", "title", "score", "controls_passing", "controls_scored",
- * "posture", "coverage"} (doc/scoring.md; score and posture null when
- * nothing was scored). as_of is the date of the configuration the scan judged (the
+ * "coverage"} (doc/scoring.md; score null when nothing was scored; posture,
+ * costlier over many scans, is trend's). as_of is the date of the configuration the scan judged (the
  * inventory's collection time), started_at when attest ran. */
 struct attest_scan_info {
 	const char *id, *started_at, *finished_at, *scope;

@@ -83,9 +83,9 @@ static const char usage[] =
 	"Lists the scans in the history database, most recent first on the inventory's\n"
 	"timeline: id, the date of the configuration judged (as of: the inventory's\n"
 	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
-	"and each framework's posture, controls fully passing and coverage. Scans of\n"
-	"the same as-of date are ordered by start time, then by the order they were\n"
-	"stored.\n"
+	"and each framework's controls fully passing and coverage ('attest trend'\n"
+	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
+	"then by the order they were stored.\n"
 	"\n"
 	"Options:\n"
 	"      --db PATH          history database (default: $ATTEST_DB, else\n"
@@ -151,15 +151,10 @@ one_scan(void *data, const struct attest_scan_info *s)
 	fputs("\n", stdout);
 	fws = cli_json_text(s->frameworks);
 	json_array_foreach(fws, i, fw) {
-		json_t *score = json_object_get(fw, "score"), *posture = json_object_get(fw, "posture");
+		json_t *score = json_object_get(fw, "score");
 
-		printf("  %-16s posture ",
-		       cli_term(t, sizeof(t), json_string_value(json_object_get(fw, "id"))));
-		if (json_is_number(posture))
-			printf("%5.1f%%", json_number_value(posture));
-		else
-			fputs("  n/a ", stdout);
-		printf("   fully passing %lld of %lld",
+		printf("  %-16s fully passing %lld of %lld",
+		       cli_term(t, sizeof(t), json_string_value(json_object_get(fw, "id"))),
 		       (long long)json_integer_value(json_object_get(fw, "controls_passing")),
 		       (long long)json_integer_value(json_object_get(fw, "controls_scored")));
 		if (json_is_number(score))

@@ -19,7 +19,7 @@ static const char history_sql[] =
 	" s.sources, s.resource_count,"
 	" (SELECT json_group_array(json_object('id', f.framework, 'title', f.title,"
 	"    'score', f.score, 'controls_passing', v.controls_passing,"
-	"    'controls_scored', v.controls_scored, 'posture', v.posture, 'coverage', f.coverage))"
+	"    'controls_scored', v.controls_scored, 'coverage', f.coverage))"
 	"  FROM (SELECT * FROM scan_frameworks f WHERE f.scan_id = s.scan_id ORDER BY f.seq) f"
 	"  JOIN scan_framework_scores v ON v.scan_id = f.scan_id AND v.framework = f.framework),"
 	" s.as_of"
