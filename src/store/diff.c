@@ -140,16 +140,12 @@ frameworks(attest_store *store, const char *from, const char *to,
 		fw.title = text(st, 1);
 		fw.in_from = sqlite3_column_int(st, 2);
 		fw.in_to = sqlite3_column_int(st, 3);
-		fw.has_from_score = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		fw.has_to_score = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		fw.from_score = sqlite3_column_double(st, 4);
-		fw.to_score = sqlite3_column_double(st, 5);
+		history_column_number(st, 4, &fw.has_from_score, &fw.from_score);
+		history_column_number(st, 5, &fw.has_to_score, &fw.to_score);
 		fw.from_coverage = sqlite3_column_double(st, 6);
 		fw.to_coverage = sqlite3_column_double(st, 7);
-		fw.has_from_posture = sqlite3_column_type(st, 8) != SQLITE_NULL;
-		fw.has_to_posture = sqlite3_column_type(st, 9) != SQLITE_NULL;
-		fw.from_posture = sqlite3_column_double(st, 8);
-		fw.to_posture = sqlite3_column_double(st, 9);
+		history_column_number(st, 8, &fw.has_from_posture, &fw.from_posture);
+		history_column_number(st, 9, &fw.has_to_posture, &fw.to_posture);
 		fw.from_passing = sqlite3_column_int(st, 10);
 		fw.from_scored = sqlite3_column_int(st, 11);
 		fw.to_passing = sqlite3_column_int(st, 12);
@@ -193,10 +189,8 @@ controls(attest_store *store, const char *from, const char *to,
 		c.title = text(st, 2);
 		c.from_status = text(st, 3);
 		c.to_status = text(st, 4);
-		c.has_from_score = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		c.has_to_score = sqlite3_column_type(st, 6) != SQLITE_NULL;
-		c.from_score = sqlite3_column_double(st, 5);
-		c.to_score = sqlite3_column_double(st, 6);
+		history_column_number(st, 5, &c.has_from_score, &c.from_score);
+		history_column_number(st, 6, &c.has_to_score, &c.to_score);
 		if (same_text(c.from_status, c.to_status) && c.has_from_score == c.has_to_score &&
 		    (!c.has_from_score || c.from_score == c.to_score))
 			continue;

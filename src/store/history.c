@@ -60,6 +60,13 @@ history_bind(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+void
+history_column_number(sqlite3_stmt *st, int col, bool *has, double *v)
+{
+	*has = sqlite3_column_type(st, col) != SQLITE_NULL;
+	*v = sqlite3_column_double(st, col);
+}
+
 attest_rc
 history_time_bound(attest_ctx *ctx, const char *what, const char *in, bool upper,
 		   char out[21])

@@ -25,6 +25,8 @@ attest_rc history_time_bound(attest_ctx *ctx, const char *what, const char *in, 
 sqlite3_stmt *history_prepare(attest_store *store, const char *sql);
 /* Sets "cannot read '<db>': <sqlite message>" and returns ATTEST_ERR_DB. */
 attest_rc history_db_error(attest_store *store);
+/* Reads a nullable number: *has false (and *v 0) when the column is NULL. */
+void history_column_number(sqlite3_stmt *st, int col, bool *has, double *v);
 /* Binds text, or NULL when s is NULL. */
 void history_bind(sqlite3_stmt *st, int i, const char *s);
 

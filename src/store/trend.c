@@ -54,15 +54,13 @@ attest_store_trend(attest_store *store, const char *framework,
 		p.scan_id = (const char *)sqlite3_column_text(st, 0);
 		p.started_at = (const char *)sqlite3_column_text(st, 1);
 		p.scope = (const char *)sqlite3_column_text(st, 2);
-		p.has_score = sqlite3_column_type(st, 3) != SQLITE_NULL;
-		p.score = sqlite3_column_double(st, 3);
+		history_column_number(st, 3, &p.has_score, &p.score);
 		p.coverage = sqlite3_column_double(st, 4);
 		p.n_pass = sqlite3_column_int(st, 5);
 		p.n_fail = sqlite3_column_int(st, 6);
 		p.as_of = (const char *)sqlite3_column_text(st, 7);
 		p.framework = (const char *)sqlite3_column_text(st, 8);
-		p.has_posture = sqlite3_column_type(st, 9) != SQLITE_NULL;
-		p.posture = sqlite3_column_double(st, 9);
+		history_column_number(st, 9, &p.has_posture, &p.posture);
 		p.controls_passing = sqlite3_column_int(st, 10);
 		p.controls_scored = sqlite3_column_int(st, 11);
 		fn(data, &p);
