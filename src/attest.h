@@ -163,6 +163,11 @@ attest_rc attest_store_default_path(attest_ctx *ctx, char *buf, size_t size);
 /* Opens (creating and migrating if needed) a history database. Refuses files
  * that are not SQLite, not attest's, or written by a newer attest. */
 attest_rc attest_store_open(attest_ctx *ctx, const char *path, attest_store **out);
+/* Opens an existing history database for reading only: the file is never
+ * changed (no migration, no journal mode switch) and may be on read-only
+ * storage. A database of an older schema is refused with the command that
+ * upgrades it. Writing through such a store fails. */
+attest_rc attest_store_open_readonly(attest_ctx *ctx, const char *path, attest_store **out);
 void attest_store_close(attest_store *store);
 /* Writes an evaluated inventory as one scan, in one transaction: either the
  * whole scan lands or nothing does. id receives the new scan's id. */
@@ -204,6 +209,12 @@ attest_rc attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
  * templates/default.xml. A bad template fails with its file and line, and
  * leaves the previous choice in place. */
 attest_rc attest_report_set_template(attest_ctx *ctx, const char *path);
+/* The PDF report covers only these n frameworks (n = 0: every framework of
+ * the scan); a framework the scan lacks fails the rendering. */
+attest_rc attest_report_set_frameworks(attest_ctx *ctx, const char *const *ids, size_t n);
+/* The organization the PDF report names, in place of the template's; NULL
+ * goes back to the template's. */
+attest_rc attest_report_set_organization(attest_ctx *ctx, const char *name);
 /* The terminal summary; color adds ANSI colours. */
 attest_rc attest_report_summary(attest_store *store, const char *scan_id, FILE *out,
 				bool color);
@@ -451,6 +462,9 @@ struct attest_package_opts {
 	const char *const *inputs;
 	size_t n_inputs;
 	bool require_inventory; /* fail rather than record a missing inventory */
+	/* ship the inventory with credential-like values replaced by
+	 * "[REDACTED]" (as in the history database) instead of byte for byte */
+	bool redact_inventory;
 };
 
 struct attest_package_info {
@@ -458,6 +472,7 @@ struct attest_package_info {
 	size_t inputs, inputs_included;
 	char algorithm[16];      /* "ed25519" or "rsa-sha256" */
 	char missing_reason[512];/* why the first missing input is missing */
+	size_t inputs_unredacted; /* inventory files shipped as read, unredacted */
 };
 
 /* Writes the audit package of a stored scan (doc/audit-package.md) to
@@ -469,8 +484,34 @@ attest_rc attest_package_write(attest_store *store, const char *scan_id,
 			       const struct attest_package_opts *opts, const char *out_path,
 			       struct attest_package_info *info);
 
+/* A period package (doc/audit-package.md): every scan of one scope whose
+ * as_of falls in [from, to], with a per-control status timeline, the
+ * time to fix of each finding fixed in the period, the exceptions and
+ * attestations in force on each scan date, and the cadence gaps. */
+struct attest_period_opts {
+	const char *from, *to; /* dates (a date covers its whole day) or UTC times */
+	const char *scope;     /* NULL: the one scope the period's scans have */
+	int cadence_days;      /* a longer time without a scan is a gap; 0: 31 */
+	const char *key_path;  /* as for attest_package_write */
+	const char *cert_path;
+};
+
+struct attest_period_info {
+	size_t files, scans, gaps, fixed;
+	char scope[256];       /* cut to fit */
+	char algorithm[16];
+};
+
+/* Writes the period package to out_path (a directory or .tar.gz, as
+ * attest_package_write). ATTEST_ERR_NOTFOUND when no scan falls in the
+ * period; ATTEST_ERR_USAGE for a bad period or when its scans have several
+ * scopes and none was chosen (the message lists them). */
+attest_rc attest_package_period(attest_store *store, const struct attest_period_opts *opts,
+				const char *out_path, struct attest_period_info *info);
+
 struct attest_verify_info {
-	char scan_id[ATTEST_SCAN_ID_MAX];
+	char scan_id[ATTEST_SCAN_ID_MAX]; /* "" for a period package */
+	char period[64];                  /* "FROM..TO" of a period package */
 	char algorithm[16];
 	size_t files;          /* files the manifest lists */
 	bool signature_valid;

@@ -67,7 +67,7 @@ parse(const char *cmd, int argc, char **argv, struct list_opts *o, bool filters)
 static int
 print_json(json_t *v)
 {
-	json_dumpf(v, stdout, JSON_INDENT(2));
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 	return EXIT_OK;
 }

@@ -4,6 +4,7 @@
  *   check                                         integrity and schema version
  *   export SCAN -o FILE                           one scan into a file of its own
  *   import FILE                                   add an exported scan
+ *   upgrade                                       bring the schema up to date
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@ static const char usage[] =
 	"       attest db check [--db PATH]\n"
 	"       attest db export SCAN -o FILE [--db PATH]\n"
 	"       attest db import FILE [--db PATH]\n"
+	"       attest db upgrade [--db PATH]\n"
 	"\n"
 	"Maintains the history database.\n"
 	"  prune    deletes scans: all but the N most recent of each scope (--keep),\n"
@@ -29,6 +31,9 @@ static const char usage[] =
 	"  export   writes scan SCAN (id, unique prefix or 'latest') with everything\n"
 	"           reports need into FILE, a self-contained SQLite file\n"
 	"  import   adds the scan of an exported FILE; refuses a scan already stored\n"
+	"  upgrade  brings a database written by an older attest to this attest's\n"
+	"           schema (commands that only read refuse an older schema rather\n"
+	"           than change the file)\n"
 	"\n"
 	"Options:\n"
 	"      --db PATH      history database (default: $ATTEST_DB, else\n"
@@ -112,7 +117,7 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("db", "which one: prune, check, export or import?");
+		return cli_usage_error("db", "which one: prune, check, export, import or upgrade?");
 	sub = argv[optind++];
 	nargs = argc - optind;
 	if (strcmp(sub, "prune") == 0) {
@@ -131,15 +136,28 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 	} else if (strcmp(sub, "import") == 0) {
 		if (nargs != 1)
 			return cli_usage_error("db", "import takes one FILE");
+	} else if (strcmp(sub, "upgrade") == 0) {
+		if (nargs)
+			return cli_usage_error("db", "upgrade takes no argument");
 	} else {
 		return cli_usage_error("db", "'%s' is not a db subcommand", sub);
 	}
 	if (strcmp(sub, "import") != 0 && (keep || before || dry) && strcmp(sub, "prune") != 0)
 		return cli_usage_error("db", "--keep, --before and --dry-run are for prune");
-	/* import may create the database; the others need one already */
-	if ((status = cli_history_open(ctx, db, strcmp(sub, "import") != 0, &store)) != EXIT_OK)
+	/* check only reads; import may create the database; prune, export (which
+	 * attaches its new file to the connection) and upgrade write to one that
+	 * exists */
+	if (strcmp(sub, "check") == 0)
+		status = cli_history_open(ctx, db, true, &store);
+	else if (strcmp(sub, "import") == 0)
+		status = cli_history_open(ctx, db, false, &store);
+	else
+		status = cli_history_open_write(ctx, db, &store);
+	if (status != EXIT_OK)
 		return status;
-	if (strcmp(sub, "check") == 0) {
+	if (strcmp(sub, "upgrade") == 0) {
+		printf("%s is up to date\n", db ? db : "the history database");
+	} else if (strcmp(sub, "check") == 0) {
 		status = run_check(ctx, store);
 	} else if (strcmp(sub, "prune") == 0) {
 		rc = attest_store_prune(store, keep, before, dry, &n);

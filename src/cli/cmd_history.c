@@ -27,6 +27,26 @@ cli_history_open(attest_ctx *ctx, const char *db, bool must_exist, attest_store 
 	if (must_exist && access(path, F_OK) != 0)
 		return cli_fail(EXIT_ERROR, "no history database '%s' (%s): run 'attest scan' first",
 				path, strerror(errno));
+	/* A command that only reads opens the file read-only: it works on
+	 * read-only storage and never changes what it reads. */
+	if ((must_exist ? attest_store_open_readonly(ctx, path, out)
+			: attest_store_open(ctx, path, out)) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	return EXIT_OK;
+}
+
+int
+cli_history_open_write(attest_ctx *ctx, const char *db, attest_store **out)
+{
+	char path[4096];
+
+	if (db)
+		snprintf(path, sizeof(path), "%s", db);
+	else if (attest_store_default_path(ctx, path, sizeof(path)) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	if (access(path, F_OK) != 0)
+		return cli_fail(EXIT_ERROR, "no history database '%s' (%s): run 'attest scan' first",
+				path, strerror(errno));
 	if (attest_store_open(ctx, path, out) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	return EXIT_OK;
@@ -48,10 +68,9 @@ cli_print_json(json_t *v)
 {
 	if (!v)
 		return cli_fail(EXIT_ERROR, "out of memory");
-	/* 15 significant digits: a score of 66.7 prints as 66.7, not as the
-	 * nearest double's 17 digits. */
-	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) !=
-	    0)
+	/* 15 digits: figures print as written (6.3, not 6.2999999999999998). */
+	if (json_dumpf(v, stdout,
+		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) != 0)
 		return cli_fail(EXIT_ERROR, "cannot write to standard output");
 	fputc('\n', stdout);
 	return EXIT_OK;

@@ -1,10 +1,12 @@
 /*
  * attest package SCAN -o DIR|FILE.tar.gz: writes the signed audit package
  * of a stored scan (doc/audit-package.md): every report format of the
- * cli_formats[] table, the evidence per control, the inventory the scan
- * read (kept by `scan --keep-inputs`, or given here with --input) and the
- * manifest with its signature. A missing inventory is said on stderr and
- * recorded in the manifest; --require-inventory makes it an error.
+ * cli_formats[] table, the evidence, the inventory the scan read (kept by
+ * `scan --keep-inputs`, or given here with --input) and the manifest with
+ * its signature. A missing inventory is said on stderr and recorded in the
+ * manifest; --require-inventory makes it an error. An inventory shipped
+ * unredacted is warned about; --redact-inventory redacts it.
+ * attest package --period FROM..TO writes the period package of one scope.
  */
 #include "config.h"
 
@@ -19,12 +21,19 @@
 
 static const char usage_text[] =
 	"usage: attest package [OPTIONS] SCAN -o DIR|FILE.tar.gz --key KEY.pem\n"
+	"       attest package [OPTIONS] --period FROM..TO -o DIR|FILE.tar.gz --key KEY.pem\n"
 	"\n"
-	"Writes the audit package of a stored scan: every report, the evidence of each\n"
-	"control as JSON, the inventory the scan read and a manifest of every file's\n"
-	"SHA-256, signed with KEY. SCAN is a scan id, a unique prefix or 'latest'.\n"
-	"An output ending in .tar.gz or .tgz is a gzip-compressed ustar archive;\n"
-	"anything else is a new directory. Check a package with 'attest verify'.\n"
+	"Writes the audit package of a stored scan: a README, every report, the evidence\n"
+	"(once per check, referred to from each framework's controls), index.csv of every\n"
+	"finding, the exception and attestation registers, the inventory the scan read,\n"
+	"and the SHA-256 of every file, signed with KEY. SCAN is a scan id, a unique\n"
+	"prefix or 'latest'. With --period, writes the period package of one scope: every\n"
+	"scan whose configuration date (as_of) falls in FROM..TO (dates or UTC times,\n"
+	"inclusive), its OSCAL results and summary, each control's status timeline, the\n"
+	"time to fix of findings fixed in the period, the exceptions and attestations on\n"
+	"each scan date and the cadence gaps. An output ending in .tar.gz or .tgz is a\n"
+	"gzip-compressed ustar archive; anything else is a new directory. Check a package\n"
+	"with 'attest verify' or with the commands of its README.txt.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output PATH        the package to write (required)\n"
@@ -36,6 +45,13 @@ static const char usage_text[] =
 	"                           history database has no copy (repeatable; matched by\n"
 	"                           SHA-256)\n"
 	"      --require-inventory  fail instead of packaging without the inventory\n"
+	"      --redact-inventory   replace credential-like values in the inventory by\n"
+	"                           [REDACTED] (its SHA-256 then differs from the scan's)\n"
+	"      --period FROM..TO    a period package instead of one scan's\n"
+	"      --scope SCOPE        the scope of the period package (default: the one\n"
+	"                           scope of the period's scans)\n"
+	"      --cadence DAYS       a longer time without a scan is a gap the period\n"
+	"                           package states as a limitation (default: 31)\n"
 	"      --db PATH            history database (default: $ATTEST_DB, else\n"
 	"                           $XDG_DATA_HOME/attest/history.db)\n"
 	"      --template FILE      report template of the PDF\n"
@@ -57,6 +73,51 @@ report_file(const char *format, char *out, size_t size)
 	snprintf(out, size, "report.%s", format);
 }
 
+/* Splits "FROM..TO" at its "..". */
+static bool
+split_period(char *arg, const char **from, const char **to)
+{
+	char *dots = strstr(arg, "..");
+
+	if (!dots || dots == arg || !dots[2])
+		return false;
+	*dots = '\0';
+	*from = arg;
+	*to = dots + 2;
+	return true;
+}
+
+static int
+run_period(attest_ctx *ctx, const char *db, struct attest_period_opts *po, const char *out)
+{
+	struct attest_period_info info;
+	attest_store *store = NULL;
+	attest_rc rc;
+	int status;
+
+	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
+		return status;
+	if ((rc = attest_package_period(store, po, out, &info)) != ATTEST_OK) {
+		/* a bad period or an ambiguous scope is the caller's to fix */
+		status = rc == ATTEST_ERR_USAGE
+				 ? cli_usage_error("package", "%s", attest_ctx_errmsg(ctx))
+				 : cli_lib_fail(ctx);
+		goto out;
+	}
+	if (info.gaps)
+		fprintf(stderr,
+			"attest: warning: %zu cadence gap%s of more than %d days without a scan; "
+			"the package's README states them as limitations\n",
+			info.gaps, info.gaps == 1 ? "" : "s", po->cadence_days ? po->cadence_days : 31);
+	printf("period package of scope %s written to %s: %zu scans, %zu files in its manifest, "
+	       "%zu findings fixed, %zu cadence gaps, signed (%s)\n",
+	       info.scope, out, info.scans, info.files, info.fixed, info.gaps, info.algorithm);
+	status = EXIT_OK;
+out:
+	attest_store_close(store);
+	return status;
+}
+
 static int
 run_package(attest_ctx *ctx, int argc, char **argv)
 {
@@ -66,6 +127,10 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 		{"cert", required_argument, NULL, 'c'},
 		{"input", required_argument, NULL, 'i'},
 		{"require-inventory", no_argument, NULL, 'r'},
+		{"redact-inventory", no_argument, NULL, 'R'},
+		{"period", required_argument, NULL, 'P'},
+		{"scope", required_argument, NULL, 'S'},
+		{"cadence", required_argument, NULL, 'C'},
 		{"db", required_argument, NULL, 'd'},
 		{"template", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
@@ -76,6 +141,9 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 	const char *inputs[MAX_INPUTS];
 	const char *out = NULL, *db = NULL, *tmpl = NULL, *ref;
 	struct attest_package_opts o = {0};
+	struct attest_period_opts po = {0};
+	char *end;
+	long cadence;
 	struct attest_package_info info;
 	attest_store *store = NULL;
 	size_t i, n_inputs = 0;
@@ -94,6 +162,20 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 			inputs[n_inputs++] = optarg;
 			break;
 		case 'r': o.require_inventory = true; break;
+		case 'R': o.redact_inventory = true; break;
+		case 'P':
+			if (!split_period(optarg, &po.from, &po.to))
+				return cli_usage_error("package", "--period needs FROM..TO, e.g. "
+						       "2026-01-01..2026-03-31, not '%s'", optarg);
+			break;
+		case 'S': po.scope = optarg; break;
+		case 'C':
+			cadence = strtol(optarg, &end, 10);
+			if (*end || end == optarg || cadence < 1 || cadence > 3660)
+				return cli_usage_error("package", "--cadence needs a number of days "
+						       "(1 to 3660), not '%s'", optarg);
+			po.cadence_days = (int)cadence;
+			break;
 		case 'd': db = optarg; break;
 		case 't': tmpl = optarg; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -104,6 +186,25 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("package", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (po.from) {
+		if (optind < argc)
+			return cli_usage_error("package", "a period package takes no SCAN ('%s')",
+					       argv[optind]);
+		if (n_inputs || o.require_inventory || o.redact_inventory)
+			return cli_usage_error("package", "a period package holds no inventory: "
+					       "--input, --require-inventory and --redact-inventory "
+					       "are for one scan's package");
+		if (!out)
+			return cli_usage_error("package", "where to? give -o DIR or -o FILE.tar.gz");
+		if (!o.key_path)
+			return cli_usage_error("package", "a package is signed: give --key KEY.pem");
+		po.key_path = o.key_path;
+		po.cert_path = o.cert_path;
+		attest_ctx_set_log(ctx, cli_log, NULL);
+		return run_period(ctx, db, &po, out);
+	}
+	if (po.scope || po.cadence_days)
+		return cli_usage_error("package", "--scope and --cadence are for --period");
 	if (optind >= argc)
 		return cli_usage_error("package", "which scan? give an id, a prefix or 'latest'");
 	ref = argv[optind++];
@@ -137,9 +238,19 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 			"attest: warning: the package lacks %zu of the scan's %zu inventory files "
 			"(%s); its manifest records them as missing\n",
 			info.inputs - info.inputs_included, info.inputs, info.missing_reason);
+	if (info.inputs_unredacted)
+		fprintf(stderr,
+			"attest: warning: the package ships %zu inventory file%s unredacted, as the "
+			"scan read %s: secrets in %s (environment variables, user data, tags) "
+			"are in the package; treat it as confidential, or package with "
+			"--redact-inventory\n",
+			info.inputs_unredacted, info.inputs_unredacted == 1 ? "" : "s",
+			info.inputs_unredacted == 1 ? "it" : "them",
+			info.inputs_unredacted == 1 ? "it" : "them");
 	printf("package of scan %s written to %s: %zu files in its manifest, %zu of %zu "
-	       "inventory files, signed (%s)\n",
-	       id, out, info.files, info.inputs_included, info.inputs, info.algorithm);
+	       "inventory files%s, signed (%s)\n",
+	       id, out, info.files, info.inputs_included, info.inputs,
+	       o.redact_inventory && info.inputs_included ? " (redacted)" : "", info.algorithm);
 	status = EXIT_OK;
 out:
 	attest_store_close(store);

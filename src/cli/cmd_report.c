@@ -3,7 +3,9 @@
  * of the report formats (the cli_formats[] table: --pdf, --json, --xml, ...),
  * several at once, each written atomically. SCAN is a scan id, a unique
  * prefix of one, or "latest". --template picks the report template, which
- * is checked before anything is rendered.
+ * is checked before anything is rendered; --framework (repeatable) limits
+ * the PDF to some of the scan's frameworks and --organization names the
+ * organization in it.
  */
 #include "config.h"
 
@@ -12,6 +14,8 @@
 
 #include <getopt.h>
 #include <string.h>
+
+#define CLI_MAX_REPORT_FRAMEWORKS 64
 
 static const char usage_head[] =
 	"usage: attest report [OPTIONS] SCAN --FORMAT FILE...\n"
@@ -24,6 +28,10 @@ static const char usage_head[] =
 	"                           $XDG_DATA_HOME/attest/history.db)\n"
 	"      --template FILE      report template (templates/template.xsd; default:\n"
 	"                           the bundled templates/default.xml)\n"
+	"      --framework ID       the PDF covers only this framework of the scan\n"
+	"                           (repeatable; default: all of them)\n"
+	"      --organization NAME  the organization the PDF names (default: the\n"
+	"                           template's)\n"
 	"  -h, --help               this help\n"
 	"Reports (several may be written at once):\n";
 
@@ -40,11 +48,15 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 	static const struct option base[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"template", required_argument, NULL, 't'},
+		{"framework", required_argument, NULL, 'f'},
+		{"organization", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 	};
 	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
 	const char *outputs[CLI_MAX_FORMATS] = {NULL};
-	const char *db = NULL, *tmpl = NULL, *ref;
+	const char *db = NULL, *tmpl = NULL, *org = NULL, *ref;
+	const char *fws[CLI_MAX_REPORT_FRAMEWORKS];
+	size_t n_fws = 0;
 	size_t n = sizeof(base) / sizeof(base[0]), i;
 	attest_store *store = NULL;
 	char id[ATTEST_SCAN_ID_MAX];
@@ -62,6 +74,13 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 't': tmpl = optarg; break;
+		case 'o': org = optarg; break;
+		case 'f':
+			if (n_fws == CLI_MAX_REPORT_FRAMEWORKS)
+				return cli_usage_error("report", "at most %d --framework options",
+						       CLI_MAX_REPORT_FRAMEWORKS);
+			fws[n_fws++] = optarg;
+			break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("report", "option '%s' needs a value",
@@ -84,7 +103,10 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("report", "no report asked for: add --pdf FILE, --json FILE, ...");
 	if ((status = cli_check_report_paths(ctx, "report", db, tmpl, outputs)) != EXIT_OK)
 		return status;
-	if (tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK)
+	attest_ctx_set_log(ctx, cli_log, NULL); /* warnings, such as a placeholder organization */
+	if ((tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK) ||
+	    (n_fws && attest_report_set_frameworks(ctx, fws, n_fws) != ATTEST_OK) ||
+	    (org && attest_report_set_organization(ctx, org) != ATTEST_OK))
 		return cli_lib_fail(ctx);
 	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
 		return status;

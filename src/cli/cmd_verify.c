@@ -90,15 +90,20 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 				"--trust-package-cert to accept integrity without identity)",
 				pkg);
 	if (!quiet) {
-		printf("OK %s: %zu files match the manifest of scan %s; %s signature valid",
-		       pkg, info.files, info.scan_id, info.algorithm);
+		if (info.period[0])
+			printf("OK %s: %zu files match the manifest of the period %s; %s signature "
+			       "valid",
+			       pkg, info.files, info.period, info.algorithm);
+		else
+			printf("OK %s: %zu files match the manifest of scan %s; %s signature valid",
+			       pkg, info.files, info.scan_id, info.algorithm);
 		if (info.key_from_package)
 			printf(" under the package's own certificate (this proves integrity, "
 			       "not identity: give --pubkey to check who signed)");
 		else
 			printf(" under %s", pubkey);
 		printf("\n");
-		if (!info.inventory_complete)
+		if (!info.inventory_complete && !info.period[0])
 			printf("note: the package does not hold the whole inventory the scan read "
 			       "(see \"inventory\" in its manifest.json)\n");
 	}

@@ -10,11 +10,15 @@
 
 #include <jansson.h>
 
-/* Opens the database at db, else the default one. With must_exist, a
- * missing file is an error ("no history database ... run attest scan")
- * instead of an empty database being created. Prints the error; returns an
+/* Opens the database at db, else the default one. With must_exist, for
+ * commands that only read, it is opened read-only and a missing file is an
+ * error ("no history database ... run attest scan"); without, it is opened
+ * for writing, created and upgraded as needed. Prints the error; returns an
  * exit status. */
 int cli_history_open(attest_ctx *ctx, const char *db, bool must_exist, attest_store **out);
+/* Opens an existing database at db, else the default one, for writing
+ * (upgrading its schema if needed). Prints the error; returns an exit status. */
+int cli_history_open_write(attest_ctx *ctx, const char *db, attest_store **out);
 /* Parses a text column of JSON for output; the text as a string if it is
  * not JSON, null for NULL. New reference. */
 json_t *cli_json_text(const char *text);

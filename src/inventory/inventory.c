@@ -33,7 +33,7 @@ static const char schema[] =
 	"PRAGMA temp_store=FILE;"
 	"CREATE TABLE sources(sid INTEGER PRIMARY KEY, path TEXT NOT NULL, format TEXT,"
 	"  provider TEXT, source TEXT, collected_at TEXT, sha256 TEXT, bytes INTEGER,"
-	"  resources INTEGER NOT NULL DEFAULT 0);"
+	"  resources INTEGER NOT NULL DEFAULT 0, collected_by TEXT);"
 	"CREATE TABLE resources(rid INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL,"
 	"  arn TEXT, name TEXT, region TEXT, account TEXT, tags TEXT NOT NULL DEFAULT '{}',"
 	"  config TEXT, supp TEXT NOT NULL DEFAULT '{}', sid INTEGER NOT NULL, line INTEGER);"
@@ -309,7 +309,7 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 		return rc;
 	if (sqlite3_prepare_v2(inv->db,
 			       "UPDATE sources SET format = ?2, provider = ?3, source = ?4,"
-			       " collected_at = ?5, sha256 = ?6, bytes = ?7,"
+			       " collected_at = ?5, sha256 = ?6, bytes = ?7, collected_by = ?8,"
 			       " resources = (SELECT count(*) FROM resources WHERE sid = ?1)"
 			       " WHERE sid = ?1",
 			       -1, &st, NULL) != SQLITE_OK)
@@ -321,6 +321,8 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 	sqlite3_bind_text(st, 5, collected_at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)bytes);
+	/* who collected it (attest collect: the caller's ARN), for the reports */
+	sqlite3_bind_text(st, 8, meta ? meta_str(meta, "collected_by") : NULL, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? ATTEST_OK : db_error(inv, "cannot record a source");
 	sqlite3_finalize(st);
 	return rc;

@@ -274,6 +274,9 @@ inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file)
 	v = json_object_get(meta, "source");
 	if (v && !json_is_string(v))
 		return header_bad(ctx, file, "must be a string", "source");
+	v = json_object_get(meta, "collected_by");
+	if (v && !json_is_string(v))
+		return header_bad(ctx, file, "must be a string", "collected_by");
 	if ((rc = check_log(ctx, json_object_get(meta, "collection_log"), file)) != ATTEST_OK)
 		return rc;
 	/* A list of resources is streamed, never kept here: one that reached

@@ -148,7 +148,7 @@ report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char
 		}
 		fprintf(out, "%s\n%s  ", first ? "" : ",", indent);
 		first = false;
-		json_dumpf(g, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_dumpf(g, out, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS);
 		json_decref(g);
 	}
 	sqlite3_finalize(st);
@@ -159,4 +159,25 @@ report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char
 	else
 		fprintf(out, "\n%s]", indent);
 	return ATTEST_OK;
+}
+
+const char *
+report_fold_space(struct attest_buf *b, const char *s)
+{
+	bool space = false;
+
+	attest_buf_reset(b);
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = b->len > 0;
+			continue;
+		}
+		if ((space && attest_buf_addc(b, ' ') != ATTEST_OK) ||
+		    attest_buf_addc(b, *s) != ATTEST_OK)
+			return NULL;
+		space = false;
+	}
+	if (attest_buf_add(b, "", 0) != ATTEST_OK)
+		return NULL;
+	return b->data ? b->data : "";
 }

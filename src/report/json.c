@@ -185,20 +185,36 @@ fail:
 	return NULL;
 }
 
+/* Text a person wrote in an indented XML file, white space folded; NULL
+ * for NULL, and on overflow (json_pack then fails: out of memory). */
+static json_t *
+folded(sqlite3_stmt *st, int col, struct attest_buf *b)
+{
+	const char *t;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_null();
+	t = report_fold_space(b, report_text(st, col));
+	return t ? json_string(t) : NULL;
+}
+
 /* The exceptions and attestations the scan was given, in force or lapsed. */
 static json_t *
 policy_array(attest_store *store, const char *id, bool exceptions)
 {
 	sqlite3_stmt *st = report_query(store, exceptions ? exc_sql : att_sql, id);
 	json_t *arr = json_array(), *e;
+	struct attest_buf b1, b2;
 
+	attest_buf_init(&b1, 64u << 20);
+	attest_buf_init(&b2, 64u << 20);
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (exceptions)
-			e = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s?, s:s, s:b, s:i, s:s?}", "id",
+			e = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s?, s:s, s:b, s:i, s:s?}", "id",
 				      report_text(st, 0), "check", report_text(st, 1), "match",
-				      report_json_col(st, 2), "justification", report_text(st, 3),
+				      report_json_col(st, 2), "justification", folded(st, 3, &b1),
 				      "approver", report_text(st, 4), "approved",
 				      sqlite3_column_text(st, 5) ? report_text(st, 5) : NULL,
 				      "expires", report_text(st, 6), "in_force",
@@ -206,12 +222,11 @@ policy_array(attest_store *store, const char *id, bool exceptions)
 				      sqlite3_column_int(st, 8), "source",
 				      sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
 		else
-			e = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:b, s:s?}",
+			e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s, s:b, s:s?}",
 				      "framework", report_text(st, 0), "control", report_text(st, 1),
 				      "attested_by", report_text(st, 2), "date", report_text(st, 3),
-				      "statement", report_text(st, 4), "evidence",
-				      sqlite3_column_text(st, 5) ? report_text(st, 5) : NULL,
-				      "evidence_href",
+				      "statement", folded(st, 4, &b1), "evidence",
+				      folded(st, 5, &b2), "evidence_href",
 				      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL,
 				      "expires", report_text(st, 7), "in_force",
 				      sqlite3_column_int(st, 8) != 0, "source",
@@ -220,9 +235,13 @@ policy_array(attest_store *store, const char *id, bool exceptions)
 			goto fail;
 	}
 	sqlite3_finalize(st);
+	attest_buf_release(&b1);
+	attest_buf_release(&b2);
 	return arr;
 fail:
 	sqlite3_finalize(st);
+	attest_buf_release(&b1);
+	attest_buf_release(&b2);
 	json_decref(arr);
 	return NULL;
 }
@@ -258,7 +277,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 		}
 		fputs(first ? "\n    " : ",\n    ", out);
 		first = false;
-		json_dumpf(f, out, JSON_COMPACT);
+		json_dumpf(f, out, JSON_COMPACT | REPORT_JSON_REALS);
 		json_decref(f);
 	}
 	sqlite3_finalize(st);
@@ -272,7 +291,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 static void
 put_member(FILE *out, const char *key, const json_t *v)
 {
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY | REPORT_JSON_REALS);
 	const char *p;
 
 	fprintf(out, "  \"%s\": ", key);

@@ -5,7 +5,10 @@
  * more), a control whose checks broke an <error>, and a control that could
  * not be judged automatically (manual, not evaluated, not applicable, or
  * excepted) is <skipped> with the reason. Passing and attested controls are
- * plain passes.
+ * plain passes. Jenkins splits a classname at its last '.' into package and
+ * class, so the framework id's dots become '_' (cis-aws-3.0 -> cis-aws-3_0);
+ * the suites' time is the duration of the scan, which judges every framework
+ * in one pass.
  */
 #include "config.h"
 
@@ -19,7 +22,9 @@ static const char fw_sql[] =
 	"SELECT f.framework, f.title, f.score, f.coverage, count(c.status),"
 	" total(c.status = 'fail'), total(c.status = 'error'),"
 	" total(c.status IN ('manual', 'not_evaluated', 'not_applicable', 'excepted')),"
-	" (SELECT finished_at FROM scans s WHERE s.scan_id = f.scan_id)"
+	" (SELECT finished_at FROM scans s WHERE s.scan_id = f.scan_id),"
+	" (SELECT max(0, (julianday(finished_at) - julianday(started_at)) * 86400.0) FROM scans s"
+	"   WHERE s.scan_id = f.scan_id)"
 	" FROM scan_frameworks f LEFT JOIN scan_controls c ON c.scan_id = f.scan_id"
 	"   AND c.framework = f.framework"
 	" WHERE f.scan_id = ?1 GROUP BY f.framework ORDER BY f.seq, f.framework";
@@ -38,6 +43,18 @@ static const char list_sql[] =
 	" LIMIT " "100";
 
 _Static_assert(LIST_MAX == 100, "keep list_sql's LIMIT in step");
+
+/* Who accepted the risks of an excepted control, and who attested a control. */
+static const char policy_sql[] =
+	"SELECT (SELECT group_concat(t, '; ') FROM (SELECT DISTINCT e.exception_id || ' approved by '"
+	"   || e.approver || ', expires ' || e.expires AS t"
+	"   FROM scan_control_checks m JOIN findings f ON f.scan_id = m.scan_id"
+	"     AND f.check_id = m.check_id JOIN scan_exceptions e ON e.scan_id = f.scan_id"
+	"     AND e.exception_id = f.exception_id"
+	"   WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3 ORDER BY 1)),"
+	" (SELECT 'attested by ' || attested_by || ' on ' || attested_on || ', expires ' || expires"
+	"   || ': ' || statement FROM scan_attestations a WHERE a.scan_id = ?1"
+	"   AND a.framework = ?2 AND a.control_id = ?3 AND a.active)";
 
 static const char *const suite_counts[] = {"tests", "failures", "errors", "skipped"};
 
@@ -115,14 +132,48 @@ property(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
 	return report_xml_end(x);
 }
 
-static int
-write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, const char *fw)
+/* The framework id as a classname Jenkins does not split: '.' -> '_'. */
+static const char *
+class_name(const char *fw, char *buf, size_t size)
 {
-	const char *ctl = report_text(cs, 0), *status = report_text(cs, 2), *why;
+	size_t i;
+
+	snprintf(buf, size, "%s", fw);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '.')
+			buf[i] = '_';
+	return buf;
+}
+
+/* The exceptions or the attestation behind a control's status, into b
+ * (with white space folded); "" when there is none. */
+static const char *
+policy_text(struct report_xml *x, sqlite3_stmt *pol, const char *fw, const char *ctl,
+	    bool excepted, struct attest_buf *b)
+{
+	const char *t = NULL;
+
+	sqlite3_reset(pol);
+	sqlite3_bind_text(pol, 2, fw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(pol, 3, ctl, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(pol) == SQLITE_ROW)
+		t = report_fold_space(b, report_text(pol, excepted ? 0 : 1));
+	else
+		report_db_error(x->store, "cannot read the exceptions and attestations of the scan");
+	return t;
+}
+
+static int
+write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, sqlite3_stmt *pol,
+	   const char *fw)
+{
+	const char *ctl = report_text(cs, 0), *status = report_text(cs, 2), *why, *t;
+	struct attest_buf b;
+	char cls[256];
 	int r;
 
 	TRY(report_xml_start(x, "testcase"));
-	TRY(report_xml_attr(x, "classname", fw));
+	TRY(report_xml_attr(x, "classname", class_name(fw, cls, sizeof(cls))));
 	TRY(report_xml_attrf(x, "name", "%.60s %.180s", ctl, report_text(cs, 1)));
 	if (strcmp(status, "fail") == 0 || strcmp(status, "error") == 0) {
 		if ((r = write_problem(x, list, strcmp(status, "fail") == 0 ? "failure" : "error",
@@ -131,9 +182,22 @@ write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, const cha
 	} else if ((why = skip_reason(status))) {
 		TRY(report_xml_start(x, "skipped"));
 		TRY(report_xml_attr(x, "message", why));
+		if (strcmp(status, "excepted") == 0) {
+			attest_buf_init(&b, 1u << 20);
+			t = policy_text(x, pol, fw, ctl, true, &b);
+			r = t ? report_xml_textf(x, "exceptions in force: %s", t) : -2;
+			attest_buf_release(&b);
+			if (r < 0)
+				return r;
+		}
 		TRY(report_xml_end(x));
 	} else if (strcmp(status, "attested") == 0) {
-		TRY(report_xml_elem(x, "system-out", "attested: a person's attestation is in force"));
+		attest_buf_init(&b, 1u << 20);
+		t = policy_text(x, pol, fw, ctl, false, &b);
+		r = t ? report_xml_elem(x, "system-out", t) : -2;
+		attest_buf_release(&b);
+		if (r < 0)
+			return r;
 	}
 	return report_xml_end(x);
 out:
@@ -144,15 +208,17 @@ attest_rc
 attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 {
 	sqlite3_stmt *fw = report_query(store, fw_sql, scan_id), *cs = NULL, *list = NULL;
-	sqlite3_stmt *scan = NULL;
+	sqlite3_stmt *scan = NULL, *pol = NULL;
 	struct report_xml x;
 	long long tests = 0, fails = 0, errors = 0, skipped = 0;
+	double duration = 0;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src, r;
 	bool open = false;
 
 	if (!fw || !(cs = report_query(store, ctl_sql, scan_id)) ||
-	    !(list = report_query(store, list_sql, scan_id)))
+	    !(list = report_query(store, list_sql, scan_id)) ||
+	    !(pol = report_query(store, policy_sql, scan_id)))
 		goto done;
 	if ((rc = report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id,
 				  &scan)) != ATTEST_OK)
@@ -160,6 +226,7 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 	rc = ATTEST_ERR_DB;
 	/* The totals go on <testsuites>, before any suite: one pass to add up. */
 	while ((src = sqlite3_step(fw)) == SQLITE_ROW) {
+		duration = sqlite3_column_double(fw, 9);
 		tests += sqlite3_column_int64(fw, 4);
 		fails += sqlite3_column_int64(fw, 5);
 		errors += sqlite3_column_int64(fw, 6);
@@ -178,6 +245,7 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 	TRY(report_xml_attrf(&x, "failures", "%lld", fails));
 	TRY(report_xml_attrf(&x, "errors", "%lld", errors));
 	TRY(report_xml_attrf(&x, "skipped", "%lld", skipped));
+	TRY(report_xml_attrf(&x, "time", "%.0f", duration));
 	while ((src = sqlite3_step(fw)) == SQLITE_ROW) {
 		const char *id = report_text(fw, 0);
 
@@ -185,6 +253,7 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 		TRY(report_xml_attr(&x, "name", id));
 		TRY(report_xml_int_attrs(&x, fw, 4, suite_counts, 4));
 		TRY(report_xml_attr(&x, "timestamp", report_text(fw, 8)));
+		TRY(report_xml_attrf(&x, "time", "%.0f", sqlite3_column_double(fw, 9)));
 		TRY(report_xml_start(&x, "properties"));
 		TRY(property(&x, "title", fw, 1));
 		TRY(property(&x, "score", fw, 2));
@@ -193,7 +262,7 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 		sqlite3_reset(cs);
 		sqlite3_bind_text(cs, 2, id, -1, SQLITE_TRANSIENT);
 		while ((src = sqlite3_step(cs)) == SQLITE_ROW)
-			if ((r = write_case(&x, cs, list, id)) < 0) {
+			if ((r = write_case(&x, cs, list, pol, id)) < 0) {
 				if (r == -2)
 					rc = ATTEST_ERR_DB;
 				goto out;
@@ -219,5 +288,6 @@ done:
 	sqlite3_finalize(fw);
 	sqlite3_finalize(cs);
 	sqlite3_finalize(list);
+	sqlite3_finalize(pol);
 	return rc;
 }

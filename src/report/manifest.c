@@ -35,6 +35,8 @@ pkg_listing_init(struct pkg_listing *l)
 	attest_buf_init(&l->manifest, PKG_MAX_MANIFEST);
 	attest_buf_init(&l->sig, PKG_MAX_SMALL);
 	attest_buf_init(&l->cert, PKG_MAX_SMALL);
+	attest_buf_init(&l->sums, PKG_MAX_MANIFEST);
+	attest_buf_init(&l->sums_sig, PKG_MAX_SMALL);
 }
 
 void
@@ -48,6 +50,8 @@ pkg_listing_release(struct pkg_listing *l)
 	attest_buf_release(&l->manifest);
 	attest_buf_release(&l->sig);
 	attest_buf_release(&l->cert);
+	attest_buf_release(&l->sums);
+	attest_buf_release(&l->sums_sig);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -94,6 +98,10 @@ pkg_hash_begin(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h, co
 		h->keep = &l->sig;
 	else if (strcmp(path, PKG_CERTIFICATE) == 0)
 		h->keep = &l->cert;
+	else if (strcmp(path, PKG_SUMS) == 0)
+		h->keep = &l->sums;
+	else if (strcmp(path, PKG_SUMS_SIG) == 0)
+		h->keep = &l->sums_sig;
 	return ATTEST_OK;
 }
 
@@ -144,6 +152,10 @@ pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 		l->has_sig = true;
 	else if (h->keep == &l->cert)
 		l->has_cert = true;
+	else if (h->keep == &l->sums)
+		l->has_sums = true;
+	else if (h->keep == &l->sums_sig)
+		l->has_sums_sig = true;
 	EVP_DigestFinal_ex(h->md, md, &n);
 	e = &l->v[l->n++];
 	to_hex(md, n, e->sha256);

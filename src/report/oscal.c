@@ -1,135 +1,108 @@
 /*
  * NIST OSCAL assessment results (XML, namespace
  * http://csrc.nist.gov/ns/oscal/1.0, valid against the OSCAL 1.0.6 and 1.2.1
- * schemas) of one stored scan: the controls reviewed, one observation per
- * check result (one per judged resource, or one for a check that judged
- * nothing) carrying the evidence, one observation per call of the collection
- * that failed (a gap: what was not examined and why), and one finding per
- * control whose target is satisfied or not-satisfied and which points at the
- * observations of its checks. Every UUID is derived from the scan id and the item it names
- * (report_uuid), so rendering the same scan twice gives the same document.
- * OSCAL ids are tokens, so control ids such as "164.312(a)(2)(iv)" are
- * encoded (oscal_token); the original is kept in a prop.
+ * schemas) of one stored scan. The metadata names the roles and parties: the
+ * organization assessed, attest as the party that prepared the results, and
+ * every person who approved an exception or attested a control. The result
+ * defines what it refers to (oscal_assets.c), reviews each framework's
+ * controls in two selections, those assessed and those not assessed (manual
+ * controls awaiting an attestation, controls whose checks could not run),
+ * holds the observations and risks (oscal_obs.c, oscal_risk.c), and one
+ * finding per assessed control whose target is satisfied or not-satisfied,
+ * pointing at the observations of its checks and at its risks. A control
+ * not assessed gets no finding: OSCAL has no "not assessed" state, and
+ * not-satisfied would claim a judgement nobody made. OSCAL ids are tokens,
+ * so control ids such as "164.312(a)(2)(iv)" are encoded
+ * (report_control_token); the original is kept in a prop.
  */
 #include "config.h"
 
-#include "xmlout.h"
+#include "oscal_int.h"
+#include "pdf_int.h"
 
 #include <string.h>
 
-#define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
-#define ATTEST_NS "urn:attest:oscal"
 #define OSCAL_VERSION "1.0.6"
+
+/* Control statuses that are no judgement of the control (doc/report-formats.md). */
+#define NOT_ASSESSED "('manual', 'not_evaluated', 'error')"
 
 static const char scan_sql[] =
 	"SELECT scan_id, started_at, finished_at, as_of, attest_version, accounts, regions,"
 	" inventory_sha256, resource_count FROM scans WHERE scan_id = ?1";
 
+/* 0 id, 1 version, 2 title, 3 score, 4 coverage, 5 passing, 6 scored,
+ * 7 posture, 8 posture controls. */
 static const char fw_sql[] =
-	"SELECT framework, version, title, score, coverage FROM scan_frameworks"
-	" WHERE scan_id = ?1 ORDER BY seq, framework";
+	"SELECT f.framework, f.version, f.title, f.score, f.coverage, s.controls_passing,"
+	" s.controls_scored, s.posture, s.posture_controls FROM scan_frameworks f"
+	" JOIN scan_framework_scores s ON s.scan_id = f.scan_id AND s.framework = f.framework"
+	" WHERE f.scan_id = ?1 ORDER BY f.seq, f.framework";
+
+/* The controls of a framework (?2), assessed (?3 = 0) or not (?3 = 1). */
+static const char sel_sql[] =
+	"SELECT control_id, status FROM scan_controls WHERE scan_id = ?1 AND framework = ?2"
+	" AND (status IN " NOT_ASSESSED ") = ?3 ORDER BY seq, control_id";
 
 static const char ctl_sql[] =
 	"SELECT c.framework, c.control_id, c.title, c.status FROM scan_controls c"
 	" JOIN scan_frameworks f ON f.scan_id = c.scan_id AND f.framework = c.framework"
-	" WHERE c.scan_id = ?1 ORDER BY f.seq, c.framework, c.seq, c.control_id";
+	" WHERE c.scan_id = ?1 AND c.status NOT IN " NOT_ASSESSED
+	" ORDER BY f.seq, c.framework, c.seq, c.control_id";
 
-/* One row per check result: every finding, then every check without one. */
-static const char obs_sql[] =
-	"SELECT c.check_id, c.title, c.severity, f.finding_id, f.status, f.reason,"
-	" f.resource_type, f.resource_id, f.arn, f.region, f.account, f.evidence, c.status,"
-	" c.reason FROM scan_checks c LEFT JOIN findings f ON f.scan_id = c.scan_id"
-	"   AND f.check_id = c.check_id"
-	" WHERE c.scan_id = ?1 ORDER BY c.check_id, f.finding_id";
-
-/* The observations behind one control: 'f' + finding id, or 'c' + check id. */
+/* What a control's finding points at: observations of its checks ('f' a
+ * finding, 'c' a check without one, 'a' its attestation) and risks ('r' a
+ * failing check, 'e' an exception in force). */
 static const char rel_sql[] =
-	"SELECT 'f', f.finding_id FROM scan_control_checks m JOIN findings f"
+	"SELECT t, k FROM ("
+	"SELECT 'f' AS t, f.finding_id AS k FROM scan_control_checks m JOIN findings f"
 	"   ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3"
 	" UNION SELECT 'c', m.check_id FROM scan_control_checks m"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3 AND NOT EXISTS"
 	"   (SELECT 1 FROM findings f WHERE f.scan_id = m.scan_id AND f.check_id = m.check_id)"
-	" ORDER BY 1, 2";
+	" UNION SELECT 'a', framework || char(10) || control_id FROM scan_attestations"
+	" WHERE scan_id = ?1 AND framework = ?2 AND control_id = ?3"
+	" UNION SELECT 'r', m.check_id FROM scan_control_checks m JOIN scan_checks c"
+	"   ON c.scan_id = m.scan_id AND c.check_id = m.check_id"
+	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3 AND c.n_fail > 0"
+	" UNION SELECT 'e', e.exception_id FROM scan_control_checks m JOIN scan_checks c"
+	"   ON c.scan_id = m.scan_id AND c.check_id = m.check_id AND c.n_excepted > 0"
+	"   JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
+	"   AND f.status = 'excepted' JOIN scan_exceptions e"
+	"   ON e.scan_id = f.scan_id AND e.exception_id = f.exception_id AND e.active"
+	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3)"
+	/* the schema wants the observations before the risks */
+	" ORDER BY t IN ('e', 'r'), t, k";
 
-struct oscal {
-	struct report_xml x;
-	const char *scan_id;
-	char as_of[32];
-	struct attest_buf tok; /* control tokens */
-	struct attest_buf val; /* normalized prop values */
-};
+/* The people named by exceptions (approvers) and attestations (attesters). */
+static const char people_sql[] =
+	"SELECT approver, 'approver' FROM scan_exceptions WHERE scan_id = ?1"
+	" UNION SELECT attested_by, 'attester' FROM scan_attestations WHERE scan_id = ?1"
+	" ORDER BY 2, 1";
 
-/* Appends s to b: letters, digits, '.' and '-' as they are, every other byte
- * (and '_', the escape itself) as _HH. A leading non-letter is escaped too,
- * so the result starts as a token must. */
-static attest_rc
-token_part(struct attest_buf *b, const char *s, bool first)
+/* ---- helpers shared with oscal_assets.c, oscal_obs.c, oscal_risk.c ------- */
+
+int
+oscal_prop(struct oscal *o, const char *name, const char *value)
 {
-	const unsigned char *p;
-	attest_rc rc = ATTEST_OK;
+	const char *v = report_fold_space(&o->val, value ? value : "");
 
-	for (p = (const unsigned char *)s; *p && rc == ATTEST_OK; p++) {
-		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
-		bool plain = alpha || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-';
-
-		if (plain && (alpha || !first || p != (const unsigned char *)s))
-			rc = attest_buf_addc(b, (char)*p);
-		else
-			rc = attest_buf_printf(b, "_%02X", *p);
-	}
-	return rc;
-}
-
-/* The OSCAL id of a framework's control: "<framework>__<control>", each part
- * encoded by token_part, so distinct controls never share a token and the
- * original can be recovered. cis-aws-3.0 2.1.4 -> cis-aws-3.0__2.1.4;
- * hipaa 164.312(a)(2)(iv) -> hipaa__164.312_28a_29_282_29_28iv_29. */
-static const char *
-oscal_token(struct oscal *o, const char *framework, const char *control)
-{
-	attest_buf_reset(&o->tok);
-	if (token_part(&o->tok, framework, true) != ATTEST_OK ||
-	    attest_buf_adds(&o->tok, "__") != ATTEST_OK ||
-	    token_part(&o->tok, control, false) != ATTEST_OK) {
+	if (!v) {
 		o->x.failed = true;
-		return NULL;
+		return -1;
 	}
-	return o->tok.data;
-}
-
-/* <prop name ns value/>: OSCAL strings are one line without surrounding
- * space, so whitespace runs become one space; an empty value is left out. */
-static int
-prop(struct oscal *o, const char *name, const char *value)
-{
-	const char *p;
-	bool space = false;
-
-	attest_buf_reset(&o->val);
-	for (p = value ? value : ""; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			space = o->val.len > 0;
-			continue;
-		}
-		if ((space && attest_buf_addc(&o->val, ' ') != ATTEST_OK) ||
-		    attest_buf_addc(&o->val, *p) != ATTEST_OK) {
-			o->x.failed = true;
-			return -1;
-		}
-		space = false;
-	}
-	if (o->val.len == 0)
+	if (!*v)
 		return 0;
 	if (report_xml_start(&o->x, "prop") < 0 || report_xml_attr(&o->x, "name", name) < 0 ||
-	    report_xml_attr(&o->x, "ns", ATTEST_NS) < 0 ||
-	    report_xml_attr(&o->x, "value", o->val.data) < 0)
+	    report_xml_attr(&o->x, "ns", OSCAL_ATTEST_NS) < 0 ||
+	    report_xml_attr(&o->x, "value", v) < 0)
 		return -1;
 	return report_xml_end(&o->x);
 }
 
-static int
-uuid_attr(struct oscal *o, const char *name, const char *kind, const char *item)
+int
+oscal_uuid_attr(struct oscal *o, const char *name, const char *kind, const char *item)
 {
 	char uuid[37];
 
@@ -140,14 +113,538 @@ uuid_attr(struct oscal *o, const char *name, const char *kind, const char *item)
 	return report_xml_attr(&o->x, name, uuid);
 }
 
-/* Markup: <name><p>text</p></name>. */
-static int
-para(struct oscal *o, const char *name, const char *text)
+int
+oscal_para(struct oscal *o, const char *name, const char *text)
 {
-	if (report_xml_start(&o->x, name) < 0 || report_xml_elem(&o->x, "p", text) < 0)
+	const char *v = report_fold_space(&o->val, text);
+
+	if (!v) {
+		o->x.failed = true;
+		return -1;
+	}
+	if (report_xml_start(&o->x, name) < 0 || report_xml_elem(&o->x, "p", v) < 0)
 		return -1;
 	return report_xml_end(&o->x);
 }
+
+int
+oscal_origin_tool(struct oscal *o)
+{
+	TRY(report_xml_start(&o->x, "origin"));
+	TRY(report_xml_start(&o->x, "actor"));
+	TRY(report_xml_attr(&o->x, "type", "tool"));
+	TRY(oscal_uuid_attr(o, "actor-uuid", OSCAL_TOOL, ""));
+	TRY(report_xml_end(&o->x));
+	return report_xml_end(&o->x);
+out:
+	return -1;
+}
+
+const char *
+oscal_resource_key(struct oscal *o, const char *type, const char *account, const char *region,
+		   const char *id)
+{
+	attest_buf_reset(&o->key);
+	if (attest_buf_printf(&o->key, "%s\n%s\n%s\n%s", type, account, region, id) !=
+	    ATTEST_OK) {
+		o->x.failed = true;
+		return NULL;
+	}
+	return o->key.data;
+}
+
+const char *
+oscal_token(struct oscal *o, const char *framework, const char *control)
+{
+	const char *t = report_control_token(&o->tok, framework, control);
+
+	if (!t)
+		o->x.failed = true;
+	return t;
+}
+
+int
+oscal_subject(struct oscal *o, sqlite3_stmt *st, int col)
+{
+	const char *key = oscal_resource_key(o, report_text(st, col), report_text(st, col + 1),
+					     report_text(st, col + 2), report_text(st, col + 3));
+
+	if (!key)
+		return -1;
+	TRY(report_xml_start(&o->x, "subject"));
+	TRY(oscal_uuid_attr(o, "subject-uuid", OSCAL_RESOURCE, key));
+	TRY(report_xml_attr(&o->x, "type", "inventory-item"));
+	TRY(report_xml_start(&o->x, "title"));
+	TRY(report_xml_textf(&o->x, "%s %s", report_text(st, col), report_text(st, col + 3)));
+	TRY(report_xml_end(&o->x));
+	TRY(oscal_prop(o, "resource-type", report_text(st, col)));
+	TRY(oscal_prop(o, "resource-id", report_text(st, col + 3)));
+	TRY(oscal_prop(o, "name", report_text(st, col + 5)));
+	TRY(oscal_prop(o, "arn", report_text(st, col + 4)));
+	TRY(oscal_prop(o, "region", report_text(st, col + 2)));
+	TRY(oscal_prop(o, "account", report_text(st, col + 1)));
+	return report_xml_end(&o->x);
+out:
+	return -1;
+}
+
+struct each {
+	struct oscal *o;
+	int (*row)(struct oscal *o, sqlite3_stmt *st);
+};
+
+static int
+each(void *data, sqlite3_stmt *st)
+{
+	struct each *e = data;
+
+	return e->row(e->o, st);
+}
+
+attest_rc
+oscal_each_row(struct oscal *o, const char *sql, int (*row)(struct oscal *o, sqlite3_stmt *st),
+	       const char *what)
+{
+	struct each e = {o, row};
+
+	return report_xml_each_row(&o->x, report_query(o->x.store, sql, o->scan_id), each, &e,
+				   what);
+}
+
+/* ---- metadata --------------------------------------------------------------- */
+
+static int
+role(struct oscal *o, const char *id, const char *title, const char *description)
+{
+	TRY(report_xml_start(&o->x, "role"));
+	TRY(report_xml_attr(&o->x, "id", id));
+	TRY(report_xml_elem(&o->x, "title", title));
+	TRY(oscal_para(o, "description", description));
+	return report_xml_end(&o->x);
+out:
+	return -1;
+}
+
+static int
+party(struct oscal *o, const char *kind, const char *item, const char *type, const char *name,
+      const char *remarks)
+{
+	TRY(report_xml_start(&o->x, "party"));
+	TRY(oscal_uuid_attr(o, "uuid", kind, item));
+	TRY(report_xml_attr(&o->x, "type", type));
+	TRY(report_xml_elem(&o->x, "name", name));
+	if (remarks)
+		TRY(oscal_para(o, "remarks", remarks));
+	return report_xml_end(&o->x);
+out:
+	return -1;
+}
+
+/* <responsible-party role-id> with one party-uuid, or every person of the
+ * role in people (rows of people_sql); nothing when there is none. */
+static int
+responsible(struct oscal *o, const char *role_id, const char *kind, sqlite3_stmt *people)
+{
+	char uuid[37];
+	bool open = false;
+	int src;
+
+	if (!people) {
+		TRY(report_xml_start(&o->x, "responsible-party"));
+		TRY(report_xml_attr(&o->x, "role-id", role_id));
+		if (!report_uuid(o->scan_id, kind, "", uuid))
+			goto fail;
+		TRY(report_xml_elem(&o->x, "party-uuid", uuid));
+		return report_xml_end(&o->x);
+	}
+	sqlite3_reset(people);
+	while ((src = sqlite3_step(people)) == SQLITE_ROW) {
+		if (strcmp(report_text(people, 1), role_id) != 0)
+			continue;
+		if (!open) {
+			TRY(report_xml_start(&o->x, "responsible-party"));
+			TRY(report_xml_attr(&o->x, "role-id", role_id));
+			open = true;
+		}
+		if (!report_uuid(o->scan_id, kind, report_text(people, 0), uuid))
+			goto fail;
+		TRY(report_xml_elem(&o->x, "party-uuid", uuid));
+	}
+	if (src != SQLITE_DONE)
+		return -2;
+	return open ? report_xml_end(&o->x) : 0;
+fail:
+	o->x.failed = true;
+out:
+	return -1;
+}
+
+/* The organization assessed: the one named by option, else the report
+ * template's (templates/); empty while it is the template's placeholder. */
+static attest_rc
+organization(struct oscal *o, struct attest_buf *out)
+{
+	attest_ctx *ctx = attest_store_ctx(o->x.store);
+	struct report_template *owned = NULL;
+	const struct report_template *t;
+	const char *name;
+	bool is_default;
+	attest_rc rc = report_template_get(ctx, &t, &owned);
+
+	if (rc == ATTEST_OK) {
+		name = report_organization(ctx, t, &is_default);
+		rc = attest_buf_adds(out, is_default ? "" : name);
+	}
+	report_template_free(owned);
+	return rc;
+}
+
+static attest_rc
+write_metadata(struct oscal *o, sqlite3_stmt *st)
+{
+	sqlite3_stmt *people = report_query(o->x.store, people_sql, o->scan_id);
+	struct attest_buf d;
+	attest_rc rc;
+	int src, r = -1;
+
+	attest_buf_init(&d, 1 << 20);
+	if (!people)
+		return ATTEST_ERR_DB;
+	if ((rc = organization(o, &d)) != ATTEST_OK)
+		goto done;
+	TRY(report_xml_start(&o->x, "metadata"));
+	TRY(report_xml_start(&o->x, "title"));
+	TRY(report_xml_textf(&o->x, "attest assessment results: scan %s", report_text(st, 0)));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_elem(&o->x, "last-modified", report_text(st, 2)));
+	TRY(report_xml_elem(&o->x, "version", report_text(st, 0)));
+	TRY(report_xml_elem(&o->x, "oscal-version", OSCAL_VERSION));
+	TRY(oscal_prop(o, "scan-id", report_text(st, 0)));
+	TRY(oscal_prop(o, "attest-version", report_text(st, 4)));
+	TRY(oscal_prop(o, "inventory-sha256", report_text(st, 7)));
+	TRY(role(o, "system-owner", "System owner",
+		 "The organization whose cloud estate was assessed."));
+	TRY(role(o, "prepared-by", "Prepared by",
+		 "The automated assessment tool that judged the estate and wrote these results."));
+	TRY(role(o, "approver", "Exception approver",
+		 "A person who accepted a risk by approving an exception."));
+	TRY(role(o, "attester", "Attester",
+		 "A person who verified a manual control and attested to it."));
+	TRY(party(o, OSCAL_ORG, "", "organization", *d.data ? d.data : "not named", NULL));
+	TRY(party(o, OSCAL_TOOL_PARTY, "", "organization", "attest",
+		  "attest is software: the automated assessment tool, recorded as the origin "
+		  "(actor type tool) of every observation it made."));
+	sqlite3_reset(people);
+	while ((src = sqlite3_step(people)) == SQLITE_ROW) {
+		/* A person both approver and attester is one party. */
+		if (strcmp(report_text(people, 1), "attester") == 0) {
+			sqlite3_stmt *dup = report_query(
+				o->x.store,
+				"SELECT 1 FROM scan_exceptions WHERE scan_id = ?1 AND approver = ?2",
+				o->scan_id);
+
+			if (!dup)
+				goto done;
+			sqlite3_bind_text(dup, 2, report_text(people, 0), -1, SQLITE_TRANSIENT);
+			src = sqlite3_step(dup);
+			sqlite3_finalize(dup);
+			if (src == SQLITE_ROW)
+				continue;
+		}
+		TRY(party(o, OSCAL_PARTY, report_text(people, 0), "person",
+			  report_text(people, 0), NULL));
+	}
+	TRY(responsible(o, "system-owner", OSCAL_ORG, NULL));
+	TRY(responsible(o, "prepared-by", OSCAL_TOOL_PARTY, NULL));
+	if (responsible(o, "approver", OSCAL_PARTY, people) < 0 ||
+	    responsible(o, "attester", OSCAL_PARTY, people) < 0)
+		goto out;
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_start(&o->x, "import-ap"));
+	{
+		char uuid[37], href[40];
+
+		if (!report_uuid(o->scan_id, "assessment-plan", "", uuid))
+			goto out;
+		snprintf(href, sizeof(href), "#%s", uuid);
+		TRY(report_xml_attr(&o->x, "href", href));
+	}
+	TRY(report_xml_end(&o->x));
+	r = 0;
+out:
+	rc = report_xml_result(&o->x, r < 0 ? ATTEST_ERR_DB : ATTEST_OK,
+			       "cannot read the exceptions and attestations of the scan");
+done:
+	sqlite3_finalize(people);
+	attest_buf_release(&d);
+	return rc;
+}
+
+/* ---- reviewed controls -------------------------------------------------------- */
+
+static const char *
+not_assessed_reason(const char *status)
+{
+	if (strcmp(status, "manual") == 0)
+		return "manual control awaiting a person's attestation";
+	if (strcmp(status, "not_evaluated") == 0)
+		return "not evaluated: the resource types its checks read were not collected";
+	return "a check could not be evaluated (error)";
+}
+
+/* One control-selection of framework fw: its assessed controls, or those not
+ * assessed. 1 when written, 0 when there are none, < 0 on failure. */
+static int
+write_selection(struct oscal *o, sqlite3_stmt *fw, sqlite3_stmt *sel, bool not_assessed)
+{
+	const char *id = report_text(fw, 0), *tok;
+	char text[160];
+	bool any = false;
+	int src;
+
+	sqlite3_reset(sel);
+	sqlite3_bind_text(sel, 2, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(sel, 3, not_assessed);
+	while ((src = sqlite3_step(sel)) == SQLITE_ROW) {
+		if (!any) {
+			TRY(report_xml_start(&o->x, "control-selection"));
+			if (not_assessed) {
+				TRY(report_xml_start(&o->x, "description"));
+				TRY(report_xml_start(&o->x, "p"));
+				TRY(report_xml_textf(&o->x, "%s: controls not assessed by this "
+							    "result (no finding): manual controls "
+							    "awaiting a person's attestation, and "
+							    "controls whose checks could not run "
+							    "(not evaluated, error).",
+						     report_text(fw, 2)));
+				TRY(report_xml_end(&o->x));
+				TRY(report_xml_end(&o->x));
+			} else {
+				TRY(oscal_para(o, "description", report_text(fw, 2)));
+			}
+			TRY(oscal_prop(o, "framework", id));
+			TRY(oscal_prop(o, "framework-version", report_text(fw, 1)));
+			TRY(oscal_prop(o, "assessment-status",
+				       not_assessed ? "not-assessed" : "assessed"));
+			if (!not_assessed && sqlite3_column_type(fw, 3) != SQLITE_NULL) {
+				TRY(oscal_prop(o, "score", report_text(fw, 3)));
+				snprintf(text, sizeof(text), "%d of %d controls (%.1f %%)",
+					 sqlite3_column_int(fw, 5), sqlite3_column_int(fw, 6),
+					 sqlite3_column_double(fw, 3));
+				TRY(oscal_prop(o, "controls-passing", text));
+			}
+			if (!not_assessed && sqlite3_column_type(fw, 7) != SQLITE_NULL)
+				TRY(oscal_prop(o, "posture", report_text(fw, 7)));
+			if (!not_assessed && sqlite3_column_type(fw, 4) != SQLITE_NULL)
+				TRY(oscal_prop(o, "coverage", report_text(fw, 4)));
+			any = true;
+		}
+		if (!(tok = oscal_token(o, id, report_text(sel, 0))))
+			goto out;
+		TRY(report_xml_start(&o->x, "include-control"));
+		TRY(report_xml_attr(&o->x, "control-id", tok));
+		TRY(report_xml_end(&o->x));
+	}
+	if (src != SQLITE_DONE)
+		return -2;
+	if (any && not_assessed) {
+		/* Each control by its own id, since it has no finding to carry it. */
+		TRY(report_xml_start(&o->x, "remarks"));
+		TRY(report_xml_start(&o->x, "ul"));
+		sqlite3_reset(sel);
+		while ((src = sqlite3_step(sel)) == SQLITE_ROW) {
+			TRY(report_xml_start(&o->x, "li"));
+			TRY(report_xml_textf(&o->x, "%s: %s", report_text(sel, 0),
+					     not_assessed_reason(report_text(sel, 1))));
+			TRY(report_xml_end(&o->x));
+		}
+		if (src != SQLITE_DONE)
+			return -2;
+		TRY(report_xml_end(&o->x));
+		TRY(report_xml_end(&o->x));
+	}
+	if (any && !not_assessed) {
+		TRY(report_xml_start(&o->x, "remarks"));
+		TRY(report_xml_elem(&o->x, "p", REPORT_FORMULA_SCORE));
+		TRY(report_xml_elem(&o->x, "p", REPORT_FORMULA_POSTURE));
+		TRY(report_xml_elem(&o->x, "p", REPORT_FORMULA_COVERAGE));
+		TRY(report_xml_end(&o->x));
+	}
+	if (any && report_xml_end(&o->x) < 0)
+		return -1;
+	return any ? 1 : 0;
+out:
+	return -1;
+}
+
+static attest_rc
+write_reviewed(struct oscal *o)
+{
+	sqlite3_stmt *fw = report_query(o->x.store, fw_sql, o->scan_id), *sel = NULL;
+	attest_rc rc = ATTEST_ERR_DB;
+	int src, a, b, any = 0;
+
+	if (!fw || !(sel = report_query(o->x.store, sel_sql, o->scan_id)))
+		goto out;
+	TRY(report_xml_start(&o->x, "reviewed-controls"));
+	while ((src = sqlite3_step(fw)) == SQLITE_ROW) {
+		if ((a = write_selection(o, fw, sel, false)) < 0 ||
+		    (b = write_selection(o, fw, sel, true)) < 0)
+			goto out;
+		any += a + b;
+	}
+	if (src != SQLITE_DONE)
+		goto out;
+	if (!any) {
+		/* The schema needs one selection; an empty scan reviewed nothing. */
+		TRY(report_xml_start(&o->x, "control-selection"));
+		TRY(oscal_para(o, "description", "No framework control was reviewed in this scan."));
+		TRY(report_xml_start(&o->x, "include-all"));
+		TRY(report_xml_end(&o->x));
+		TRY(report_xml_end(&o->x));
+	}
+	TRY(report_xml_end(&o->x));
+	rc = ATTEST_OK;
+out:
+	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
+	sqlite3_finalize(fw);
+	sqlite3_finalize(sel);
+	return rc;
+}
+
+/* ---- findings ----------------------------------------------------------------- */
+
+/* An assessed control's status as an OSCAL objective status and the reason given. */
+static void
+map_status(const char *status, const char **state, const char **reason, const char **remark)
+{
+	static const struct {
+		const char *status, *state, *reason, *remark;
+	} map[] = {
+		{"pass", "satisfied", "pass", NULL},
+		{"attested", "satisfied", "pass", "satisfied by a person's attestation in force"},
+		{"not_applicable", "satisfied", "other",
+		 "not applicable: the checks found no resource to judge"},
+		{"fail", "not-satisfied", "fail", NULL},
+		{"excepted", "not-satisfied", "other",
+		 "failures covered by exceptions in force (accepted risk)"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(status, map[i].status) == 0) {
+			*state = map[i].state;
+			*reason = map[i].reason;
+			*remark = map[i].remark;
+			return;
+		}
+	*state = "not-satisfied";
+	*reason = "other";
+	*remark = "status not known to this version of the OSCAL renderer";
+}
+
+/* The related observations and associated risks of a control's finding,
+ * one row of rel_sql each. */
+static int
+write_relations(struct oscal *o, sqlite3_stmt *rel, const char *fw, const char *ctl)
+{
+	static const struct {
+		char tag;
+		const char *elem, *attr, *kind;
+	} rels[] = {
+		{'a', "related-observation", "observation-uuid", OSCAL_ATT_OBS},
+		{'c', "related-observation", "observation-uuid", OSCAL_CHECK_OBS},
+		{'f', "related-observation", "observation-uuid", OSCAL_OBS},
+		{'e', "associated-risk", "risk-uuid", OSCAL_EXC_RISK},
+		{'r', "associated-risk", "risk-uuid", OSCAL_RISK},
+	};
+	size_t i;
+	int src;
+
+	sqlite3_reset(rel);
+	sqlite3_bind_text(rel, 2, fw, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(rel, 3, ctl, -1, SQLITE_TRANSIENT);
+	while ((src = sqlite3_step(rel)) == SQLITE_ROW) {
+		for (i = 0; i < sizeof(rels) / sizeof(rels[0]); i++)
+			if (report_text(rel, 0)[0] == rels[i].tag)
+				break;
+		if (i == sizeof(rels) / sizeof(rels[0]))
+			continue;
+		TRY(report_xml_start(&o->x, rels[i].elem));
+		TRY(oscal_uuid_attr(o, rels[i].attr, rels[i].kind, report_text(rel, 1)));
+		TRY(report_xml_end(&o->x));
+	}
+	return src == SQLITE_DONE ? 0 : -2;
+out:
+	return -1;
+}
+
+static int
+write_finding(struct oscal *o, sqlite3_stmt *cs, sqlite3_stmt *rel)
+{
+	const char *fw = report_text(cs, 0), *ctl = report_text(cs, 1), *status = report_text(cs, 3);
+	const char *state, *reason, *remark, *tok;
+	char item[512];
+	int r;
+
+	map_status(status, &state, &reason, &remark);
+	snprintf(item, sizeof(item), "%s\n%s", fw, ctl);
+	TRY(report_xml_start(&o->x, "finding"));
+	TRY(oscal_uuid_attr(o, "uuid", "finding", item));
+	TRY(report_xml_start(&o->x, "title"));
+	TRY(report_xml_textf(&o->x, "%s %s: %s", fw, ctl, report_text(cs, 2)));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_start(&o->x, "description"));
+	TRY(report_xml_start(&o->x, "p"));
+	TRY(report_xml_textf(&o->x, "Control %s of %s is %s.", ctl, fw, status));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_end(&o->x));
+	TRY(oscal_prop(o, "framework", fw));
+	TRY(oscal_prop(o, "control-id", ctl));
+	TRY(oscal_prop(o, "status", status));
+	TRY(oscal_origin_tool(o));
+	if (!(tok = oscal_token(o, fw, ctl)))
+		goto out;
+	TRY(report_xml_start(&o->x, "target"));
+	TRY(report_xml_attr(&o->x, "type", "objective-id"));
+	TRY(report_xml_attr(&o->x, "target-id", tok));
+	TRY(report_xml_start(&o->x, "status"));
+	TRY(report_xml_attr(&o->x, "state", state));
+	TRY(report_xml_attr(&o->x, "reason", reason));
+	if (remark)
+		TRY(oscal_para(o, "remarks", remark));
+	TRY(report_xml_end(&o->x));
+	TRY(report_xml_end(&o->x));
+	if ((r = write_relations(o, rel, fw, ctl)) < 0)
+		return r;
+	return report_xml_end(&o->x);
+out:
+	return -1;
+}
+
+static attest_rc
+write_findings(struct oscal *o)
+{
+	sqlite3_stmt *cs = report_query(o->x.store, ctl_sql, o->scan_id);
+	sqlite3_stmt *rel = report_query(o->x.store, rel_sql, o->scan_id);
+	attest_rc rc = ATTEST_ERR_DB;
+	int src;
+
+	if (!cs || !rel)
+		goto out;
+	while ((src = sqlite3_step(cs)) == SQLITE_ROW)
+		if (write_finding(o, cs, rel) < 0)
+			goto out;
+	if (src == SQLITE_DONE)
+		rc = ATTEST_OK;
+out:
+	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
+	sqlite3_finalize(cs);
+	sqlite3_finalize(rel);
+	return rc;
+}
+
+/* ---- the document --------------------------------------------------------------- */
 
 static int
 join_list(struct attest_buf *b, sqlite3_stmt *st, int col)
@@ -168,376 +665,6 @@ join_list(struct attest_buf *b, sqlite3_stmt *st, int col)
 }
 
 static attest_rc
-write_metadata(struct oscal *o, sqlite3_stmt *st)
-{
-	struct attest_buf d;
-	int r = -1;
-
-	attest_buf_init(&d, 1 << 20);
-	TRY(report_xml_start(&o->x, "metadata"));
-	if (attest_buf_printf(&d, "attest assessment results: scan %s", report_text(st, 0)))
-		goto out;
-	TRY(report_xml_elem(&o->x, "title", d.data));
-	TRY(report_xml_elem(&o->x, "last-modified", report_text(st, 2)));
-	TRY(report_xml_elem(&o->x, "version", report_text(st, 0)));
-	TRY(report_xml_elem(&o->x, "oscal-version", OSCAL_VERSION));
-	TRY(prop(o, "scan-id", report_text(st, 0)));
-	TRY(prop(o, "attest-version", report_text(st, 4)));
-	TRY(prop(o, "inventory-sha256", report_text(st, 7)));
-	TRY(report_xml_end(&o->x));
-	TRY(report_xml_start(&o->x, "import-ap"));
-	attest_buf_reset(&d);
-	{
-		char uuid[37];
-
-		if (!report_uuid(o->scan_id, "assessment-plan", "", uuid) ||
-		    attest_buf_printf(&d, "#%s", uuid) != ATTEST_OK)
-			goto out;
-	}
-	TRY(report_xml_attr(&o->x, "href", d.data));
-	TRY(report_xml_end(&o->x));
-	r = 0;
-out:
-	attest_buf_release(&d);
-	if (r < 0)
-		o->x.failed = true;
-	return r < 0 ? ATTEST_ERR_IO : ATTEST_OK;
-}
-
-static attest_rc
-write_reviewed(struct oscal *o)
-{
-	sqlite3_stmt *fw = report_query(o->x.store, fw_sql, o->scan_id), *cs = NULL;
-	attest_rc rc = ATTEST_ERR_DB;
-	bool have_ctl, any = false;
-	int src;
-
-	if (!fw || !(cs = report_query(o->x.store, ctl_sql, o->scan_id)))
-		goto out;
-	have_ctl = sqlite3_step(cs) == SQLITE_ROW;
-	TRY(report_xml_start(&o->x, "reviewed-controls"));
-	while ((src = sqlite3_step(fw)) == SQLITE_ROW) {
-		const char *id = report_text(fw, 0);
-
-		if (!have_ctl || strcmp(report_text(cs, 0), id) != 0)
-			continue; /* a framework without controls selects nothing */
-		any = true;
-		TRY(report_xml_start(&o->x, "control-selection"));
-		TRY(para(o, "description", report_text(fw, 2)));
-		TRY(prop(o, "framework", id));
-		TRY(prop(o, "framework-version", report_text(fw, 1)));
-		if (sqlite3_column_type(fw, 3) != SQLITE_NULL)
-			TRY(prop(o, "score", report_text(fw, 3)));
-		if (sqlite3_column_type(fw, 4) != SQLITE_NULL)
-			TRY(prop(o, "coverage", report_text(fw, 4)));
-		while (have_ctl && strcmp(report_text(cs, 0), id) == 0) {
-			const char *tok = oscal_token(o, id, report_text(cs, 1));
-
-			if (!tok)
-				goto out;
-			TRY(report_xml_start(&o->x, "include-control"));
-			TRY(report_xml_attr(&o->x, "control-id", tok));
-			TRY(report_xml_end(&o->x));
-			have_ctl = sqlite3_step(cs) == SQLITE_ROW;
-		}
-		TRY(report_xml_end(&o->x));
-	}
-	if (src != SQLITE_DONE)
-		goto out;
-	if (!any) {
-		/* The schema needs one selection; an empty scan reviewed nothing. */
-		TRY(report_xml_start(&o->x, "control-selection"));
-		TRY(para(o, "description", "No framework control was reviewed in this scan."));
-		TRY(report_xml_start(&o->x, "include-all"));
-		TRY(report_xml_end(&o->x));
-		TRY(report_xml_end(&o->x));
-	}
-	TRY(report_xml_end(&o->x));
-	rc = ATTEST_OK;
-out:
-	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
-	sqlite3_finalize(fw);
-	sqlite3_finalize(cs);
-	return rc;
-}
-
-static int
-write_subject(struct oscal *o, sqlite3_stmt *st)
-{
-	struct attest_buf key;
-	int r = -1;
-
-	attest_buf_init(&key, 64u << 20);
-	if (attest_buf_printf(&key, "%s\n%s\n%s\n%s", report_text(st, 6), report_text(st, 10),
-			      report_text(st, 9), report_text(st, 7)) != ATTEST_OK) {
-		o->x.failed = true;
-		goto out;
-	}
-	TRY(report_xml_start(&o->x, "subject"));
-	TRY(uuid_attr(o, "subject-uuid", "resource", key.data));
-	TRY(report_xml_attr(&o->x, "type", "inventory-item"));
-	attest_buf_reset(&key);
-	if (attest_buf_printf(&key, "%s %s", report_text(st, 6), report_text(st, 7))) {
-		o->x.failed = true;
-		goto out;
-	}
-	TRY(report_xml_elem(&o->x, "title", key.data));
-	TRY(prop(o, "resource-type", report_text(st, 6)));
-	TRY(prop(o, "resource-id", report_text(st, 7)));
-	TRY(prop(o, "arn", report_text(st, 8)));
-	TRY(prop(o, "region", report_text(st, 9)));
-	TRY(prop(o, "account", report_text(st, 10)));
-	r = report_xml_end(&o->x);
-out:
-	attest_buf_release(&key);
-	return r;
-}
-
-static int
-write_observation(struct oscal *o, sqlite3_stmt *st)
-{
-	bool judged = sqlite3_column_type(st, 3) != SQLITE_NULL;
-	const char *status = report_text(st, judged ? 4 : 12);
-
-	TRY(report_xml_start(&o->x, "observation"));
-	if (judged)
-		TRY(uuid_attr(o, "uuid", "observation", report_text(st, 3)));
-	else
-		TRY(uuid_attr(o, "uuid", "check-observation", report_text(st, 0)));
-	TRY(report_xml_elem(&o->x, "title", report_text(st, 1)));
-	if (judged)
-		TRY(para(o, "description", report_text(st, 5)));
-	else
-		TRY(para(o, "description",
-			 *report_text(st, 13) ? report_text(st, 13)
-					      : "the check judged no resource in this scan"));
-	TRY(prop(o, "check", report_text(st, 0)));
-	TRY(prop(o, "status", status));
-	TRY(prop(o, "severity", report_text(st, 2)));
-	TRY(report_xml_elem(&o->x, "method", "TEST"));
-	if (strcmp(status, "fail") == 0)
-		TRY(report_xml_elem(&o->x, "type", "finding"));
-	if (judged) {
-		TRY(write_subject(o, st));
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			TRY(report_xml_start(&o->x, "relevant-evidence"));
-			TRY(report_xml_start(&o->x, "description"));
-			TRY(report_xml_elem(&o->x, "p",
-					    "The configuration values observed, as JSON:"));
-			TRY(report_xml_elem(&o->x, "pre", report_text(st, 11)));
-			TRY(report_xml_end(&o->x));
-			TRY(report_xml_end(&o->x));
-		}
-	}
-	TRY(report_xml_elem(&o->x, "collected", o->as_of));
-	return report_xml_end(&o->x);
-out:
-	return -1;
-}
-
-/* A call of the collection that failed, as an observation of the gap: what
- * was not examined and why, with the resource types it withheld. */
-static int
-write_gap(struct oscal *o, sqlite3_stmt *st)
-{
-	json_t *types = NULL, *v;
-	char call[256];
-	size_t i;
-	int r = -1;
-
-	TRY(report_xml_start(&o->x, "observation"));
-	TRY(uuid_attr(o, "uuid", "collection-gap", report_text(st, 0)));
-	TRY(report_xml_start(&o->x, "title"));
-	TRY(report_xml_textf(&o->x, "Collection gap: %s",
-			     report_gap_call(st, call, sizeof(call))));
-	TRY(report_xml_end(&o->x));
-	TRY(report_xml_start(&o->x, "description"));
-	TRY(report_xml_start(&o->x, "p"));
-	TRY(report_xml_textf(&o->x, "The call failed with %s, so the configuration it would have "
-				    "read was not collected; the checks that need it are not "
-				    "evaluated.",
-			     report_text(st, 5)));
-	TRY(report_xml_end(&o->x));
-	TRY(report_xml_end(&o->x));
-	TRY(prop(o, "collection-gap", "true"));
-	TRY(prop(o, "service", report_text(st, 3)));
-	TRY(prop(o, "operation", report_text(st, 4)));
-	TRY(prop(o, "region", report_text(st, 2)));
-	TRY(prop(o, "account", report_text(st, 1)));
-	TRY(prop(o, "error-code", report_text(st, 5)));
-	types = report_json_col(st, 7);
-	json_array_foreach(types, i, v)
-		if (json_is_string(v))
-			TRY(prop(o, "withheld-type", json_string_value(v)));
-	TRY(report_xml_elem(&o->x, "method", "TEST"));
-	if (*report_text(st, 6)) {
-		TRY(report_xml_start(&o->x, "relevant-evidence"));
-		TRY(report_xml_start(&o->x, "description"));
-		TRY(report_xml_elem(&o->x, "p", "The error message of the failed call:"));
-		TRY(report_xml_elem(&o->x, "pre", report_text(st, 6)));
-		TRY(report_xml_end(&o->x));
-		TRY(report_xml_end(&o->x));
-	}
-	TRY(report_xml_elem(&o->x, "collected", o->as_of));
-	r = report_xml_end(&o->x);
-out:
-	json_decref(types);
-	return r;
-}
-
-/* Runs row() over every row of sql; what names the read in messages. */
-static attest_rc
-each_row(struct oscal *o, const char *sql, int (*row)(struct oscal *o, sqlite3_stmt *st),
-	 const char *what)
-{
-	sqlite3_stmt *st = report_query(o->x.store, sql, o->scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
-	int src;
-
-	if (!st)
-		return rc;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		TRY(row(o, st));
-	if (src == SQLITE_DONE)
-		rc = ATTEST_OK;
-out:
-	rc = report_xml_result(&o->x, rc, what);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static attest_rc
-write_observations(struct oscal *o)
-{
-	attest_rc rc = each_row(o, obs_sql, write_observation, "cannot read the findings of the scan");
-
-	return rc != ATTEST_OK ? rc
-			       : each_row(o, REPORT_GAPS_SQL, write_gap,
-					  "cannot read the collection gaps of the scan");
-}
-
-/* Our control status as an OSCAL objective status and the reason given. */
-static void
-map_status(const char *status, const char **state, const char **reason, const char **remark)
-{
-	static const struct {
-		const char *status, *state, *reason, *remark;
-	} map[] = {
-		{"pass", "satisfied", "pass", NULL},
-		{"attested", "satisfied", "pass", "satisfied by a person's attestation in force"},
-		{"not_applicable", "satisfied", "other",
-		 "not applicable: the checks found no resource to judge"},
-		{"fail", "not-satisfied", "fail", NULL},
-		{"excepted", "not-satisfied", "other",
-		 "failures covered by exceptions in force (accepted risk)"},
-		{"error", "not-satisfied", "other", "a check could not be evaluated (error)"},
-		{"not_evaluated", "not-satisfied", "other",
-		 "not evaluated: the resource types its checks read were not collected"},
-		{"manual", "not-satisfied", "other",
-		 "manual control awaiting a person's attestation"},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(status, map[i].status) == 0) {
-			*state = map[i].state;
-			*reason = map[i].reason;
-			*remark = map[i].remark;
-			return;
-		}
-	*state = "not-satisfied";
-	*reason = "other";
-	*remark = "status not known to this version of the OSCAL renderer";
-}
-
-static int
-write_finding(struct oscal *o, sqlite3_stmt *cs, sqlite3_stmt *rel)
-{
-	const char *fw = report_text(cs, 0), *ctl = report_text(cs, 1), *status = report_text(cs, 3);
-	const char *state, *reason, *remark, *tok;
-	struct attest_buf b;
-	int src, r = -1;
-
-	attest_buf_init(&b, 64u << 20);
-	map_status(status, &state, &reason, &remark);
-	if (attest_buf_printf(&b, "%s\n%s", fw, ctl) != ATTEST_OK)
-		goto nomem;
-	TRY(report_xml_start(&o->x, "finding"));
-	TRY(uuid_attr(o, "uuid", "finding", b.data));
-	attest_buf_reset(&b);
-	if (attest_buf_printf(&b, "%s %s: %s", fw, ctl, report_text(cs, 2)) != ATTEST_OK)
-		goto nomem;
-	TRY(report_xml_elem(&o->x, "title", b.data));
-	attest_buf_reset(&b);
-	if (attest_buf_printf(&b, "Control %s of %s is %s.", ctl, fw, status) != ATTEST_OK)
-		goto nomem;
-	TRY(para(o, "description", b.data));
-	TRY(prop(o, "framework", fw));
-	TRY(prop(o, "control-id", ctl));
-	TRY(prop(o, "status", status));
-	if (!(tok = oscal_token(o, fw, ctl)))
-		goto out;
-	TRY(report_xml_start(&o->x, "target"));
-	TRY(report_xml_attr(&o->x, "type", "objective-id"));
-	TRY(report_xml_attr(&o->x, "target-id", tok));
-	TRY(report_xml_start(&o->x, "status"));
-	TRY(report_xml_attr(&o->x, "state", state));
-	TRY(report_xml_attr(&o->x, "reason", reason));
-	if (remark)
-		TRY(para(o, "remarks", remark));
-	TRY(report_xml_end(&o->x));
-	TRY(report_xml_end(&o->x));
-	sqlite3_reset(rel);
-	sqlite3_bind_text(rel, 2, fw, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(rel, 3, ctl, -1, SQLITE_TRANSIENT);
-	while ((src = sqlite3_step(rel)) == SQLITE_ROW) {
-		bool finding = report_text(rel, 0)[0] == 'f';
-
-		TRY(report_xml_start(&o->x, "related-observation"));
-		TRY(uuid_attr(o, "observation-uuid", finding ? "observation" : "check-observation",
-			      report_text(rel, 1)));
-		TRY(report_xml_end(&o->x));
-	}
-	if (src != SQLITE_DONE) {
-		report_db_error(o->x.store, "cannot read the findings of the scan");
-		return -2;
-	}
-	r = report_xml_end(&o->x);
-	goto out;
-nomem:
-	o->x.failed = true;
-out:
-	attest_buf_release(&b);
-	return r;
-}
-
-static attest_rc
-write_findings(struct oscal *o)
-{
-	sqlite3_stmt *cs = report_query(o->x.store, ctl_sql, o->scan_id);
-	sqlite3_stmt *rel = report_query(o->x.store, rel_sql, o->scan_id);
-	attest_rc rc = ATTEST_ERR_DB;
-	int src, r;
-
-	if (!cs || !rel)
-		goto out;
-	while ((src = sqlite3_step(cs)) == SQLITE_ROW)
-		if ((r = write_finding(o, cs, rel)) < 0) {
-			if (r == -2)
-				goto done;
-			goto out;
-		}
-	if (src == SQLITE_DONE)
-		rc = ATTEST_OK;
-out:
-	rc = report_xml_result(&o->x, rc, "cannot read the controls of the scan");
-done:
-	sqlite3_finalize(cs);
-	sqlite3_finalize(rel);
-	return o->x.failed ? ATTEST_ERR_IO : rc;
-}
-
-static attest_rc
 write_result(struct oscal *o, sqlite3_stmt *scan)
 {
 	struct attest_buf d;
@@ -545,7 +672,7 @@ write_result(struct oscal *o, sqlite3_stmt *scan)
 
 	attest_buf_init(&d, 1 << 20);
 	TRY(report_xml_start(&o->x, "result"));
-	TRY(uuid_attr(o, "uuid", "result", ""));
+	TRY(oscal_uuid_attr(o, "uuid", "result", ""));
 	if (attest_buf_printf(&d, "attest scan %s", o->scan_id) != ATTEST_OK)
 		goto out;
 	TRY(report_xml_elem(&o->x, "title", d.data));
@@ -556,11 +683,12 @@ write_result(struct oscal *o, sqlite3_stmt *scan)
 	    join_list(&d, scan, 5) < 0 || attest_buf_adds(&d, "; regions: ") != ATTEST_OK ||
 	    join_list(&d, scan, 6) < 0 || attest_buf_adds(&d, ").") != ATTEST_OK)
 		goto out;
-	TRY(para(o, "description", d.data));
+	TRY(oscal_para(o, "description", d.data));
 	TRY(report_xml_elem(&o->x, "start", report_text(scan, 1)));
 	TRY(report_xml_elem(&o->x, "end", report_text(scan, 2)));
-	if ((rc = write_reviewed(o)) != ATTEST_OK || (rc = write_observations(o)) != ATTEST_OK ||
-	    (rc = write_findings(o)) != ATTEST_OK)
+	if ((rc = oscal_write_local_definitions(o)) != ATTEST_OK ||
+	    (rc = write_reviewed(o)) != ATTEST_OK || (rc = oscal_write_observations(o)) != ATTEST_OK ||
+	    (rc = oscal_write_risks(o)) != ATTEST_OK || (rc = write_findings(o)) != ATTEST_OK)
 		goto out;
 	rc = report_xml_end(&o->x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 out:
@@ -577,12 +705,12 @@ write_back_matter(struct oscal *o)
 {
 	TRY(report_xml_start(&o->x, "back-matter"));
 	TRY(report_xml_start(&o->x, "resource"));
-	TRY(uuid_attr(o, "uuid", "assessment-plan", ""));
+	TRY(oscal_uuid_attr(o, "uuid", "assessment-plan", ""));
 	TRY(report_xml_elem(&o->x, "title", "Assessment plan (implicit)"));
-	TRY(para(o, "description",
-		 "attest has no separate assessment plan document: the plan is the set of "
-		 "frameworks and checks listed in the reviewed controls and observations of "
-		 "this result, run against the inventory identified by its SHA-256."));
+	TRY(oscal_para(o, "description",
+		       "attest has no separate assessment plan document: the plan is the set of "
+		       "frameworks and checks listed in the reviewed controls and observations of "
+		       "this result, run against the inventory identified by its SHA-256."));
 	TRY(report_xml_end(&o->x));
 	return report_xml_end(&o->x);
 out:
@@ -600,14 +728,16 @@ attest_report_oscal(attest_store *store, const char *scan_id, FILE *out)
 	o.scan_id = scan_id;
 	attest_buf_init(&o.tok, 1u << 20);
 	attest_buf_init(&o.val, 64u << 20);
+	attest_buf_init(&o.key, 64u << 20);
 	if ((rc = report_scan_row(store, scan_sql, scan_id, &scan)) != ATTEST_OK)
 		goto done;
 	snprintf(o.as_of, sizeof(o.as_of), "%s", report_text(scan, 3));
+	snprintf(o.version, sizeof(o.version), "%s", report_text(scan, 4));
 	if ((rc = report_xml_open(&o.x, store, out, "the OSCAL report")) != ATTEST_OK)
 		goto done;
 	rc = ATTEST_ERR_IO;
 	TRY(report_xml_start_ns(&o.x, "assessment-results", OSCAL_NS));
-	TRY(uuid_attr(&o, "uuid", "assessment-results", ""));
+	TRY(oscal_uuid_attr(&o, "uuid", "assessment-results", ""));
 	if ((rc = write_metadata(&o, scan)) != ATTEST_OK || (rc = write_result(&o, scan)) != ATTEST_OK)
 		goto out;
 	rc = ATTEST_ERR_IO;
@@ -620,5 +750,6 @@ done:
 	sqlite3_finalize(scan);
 	attest_buf_release(&o.tok);
 	attest_buf_release(&o.val);
+	attest_buf_release(&o.key);
 	return rc;
 }

@@ -127,6 +127,14 @@ find(const struct pkg_listing *l, const char *path)
 	return bsearch(&key, l->v, l->n, sizeof(*l->v), cmp_entry);
 }
 
+/* The files a package holds besides those its manifest lists. */
+static bool
+is_fixed(const char *path)
+{
+	return strcmp(path, PKG_MANIFEST) == 0 || strcmp(path, PKG_SIGNATURE) == 0 ||
+	       strcmp(path, PKG_SUMS) == 0 || strcmp(path, PKG_SUMS_SIG) == 0;
+}
+
 /* Compares the files found with the manifest's list. */
 static void
 compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_verify_info *info)
@@ -146,9 +154,9 @@ compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_veri
 			continue;
 		}
 		info->files++;
-		if (strcmp(path, PKG_MANIFEST) == 0 || strcmp(path, PKG_SIGNATURE) == 0) {
-			problem(s, path, "listed in the manifest, which cannot list itself or its "
-				"signature");
+		if (is_fixed(path)) {
+			problem(s, path, "listed in the manifest, which cannot list itself, the "
+				"checksums or their signatures");
 			continue;
 		}
 		if (!(e = find(l, path))) {
@@ -164,15 +172,46 @@ compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_veri
 				(long long)json_integer_value(json_object_get(f, "bytes")));
 	}
 	for (i = 0; seen && i < l->n; i++)
-		if (!seen[i] && strcmp(l->v[i].path, PKG_MANIFEST) != 0 &&
-		    strcmp(l->v[i].path, PKG_SIGNATURE) != 0)
+		if (!seen[i] && !is_fixed(l->v[i].path))
 			problem(s, l->v[i].path, "added: in the package but not in the manifest");
 	if (!seen)
 		problem(s, NULL, "out of memory while comparing files");
 	free(seen);
 }
 
-/* Checks the signature; sets info->signature_valid. */
+/* SHA256SUMS must be exactly what attest package writes for the files found
+ * (every file but itself and its signature, sorted, "SHA-256  path"), and
+ * SHA256SUMS.sig its signature by the same key. */
+static attest_rc
+check_sums(attest_ctx *ctx, struct pkg_listing *l, EVP_PKEY *key, const char *pubkey_path,
+	   struct sink *s)
+{
+	struct attest_buf want;
+	attest_rc rc = ATTEST_OK;
+
+	if (!l->has_sums) {
+		problem(s, PKG_SUMS, "missing: the package has no checksums list");
+		return ATTEST_OK;
+	}
+	attest_buf_init(&want, PKG_MAX_MANIFEST);
+	if ((rc = pkg_sums_text(ctx, l, &want)) != ATTEST_OK)
+		goto out;
+	if (want.len != l->sums.len ||
+	    (want.len && memcmp(want.data, l->sums.data, want.len) != 0))
+		problem(s, PKG_SUMS, "does not list the package's files as they are (every file but "
+			"%s and its signature, with its SHA-256)", PKG_SUMS);
+	if (!l->has_sums_sig)
+		problem(s, PKG_SUMS_SIG, "missing: the checksums are not signed");
+	else if (!pkg_signature_valid(key, l->sums.data ? l->sums.data : "", l->sums.len,
+				      l->sums_sig.data ? l->sums_sig.data : "", l->sums_sig.len))
+		problem(s, PKG_SUMS_SIG, "bad signature: it does not match %s under %s", PKG_SUMS,
+			pubkey_path ? pubkey_path : "the certificate's key");
+out:
+	attest_buf_release(&want);
+	return rc;
+}
+
+/* Checks the signatures; sets info->signature_valid. */
 static attest_rc
 check_signature(attest_ctx *ctx, struct pkg_listing *l, json_t *m, const char *pubkey_path,
 		struct sink *s, struct attest_verify_info *info)
@@ -220,6 +259,7 @@ check_signature(attest_ctx *ctx, struct pkg_listing *l, json_t *m, const char *p
 			PKG_MANIFEST, pubkey_path ? pubkey_path : "the certificate's key");
 	else
 		info->signature_valid = true;
+	rc = check_sums(ctx, l, key, pubkey_path, s);
 out:
 	EVP_PKEY_free(key);
 	EVP_PKEY_free(ck);
@@ -236,7 +276,7 @@ attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_p
 	struct stat st;
 	json_error_t jerr;
 	json_t *m = NULL, *files;
-	const char *id;
+	const char *id, *from, *to;
 	attest_rc rc;
 
 	memset(info, 0, sizeof(*info));
@@ -277,6 +317,10 @@ attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_p
 	}
 	id = json_string_value(json_object_get(json_object_get(m, "scan"), "id"));
 	snprintf(info->scan_id, sizeof(info->scan_id), "%s", id ? id : "");
+	from = json_string_value(json_object_get(json_object_get(m, "period"), "from"));
+	to = json_string_value(json_object_get(json_object_get(m, "period"), "to"));
+	if (from && to)
+		snprintf(info->period, sizeof(info->period), "%s..%s", from, to);
 	info->inventory_complete =
 		json_is_true(json_object_get(json_object_get(m, "inventory"), "complete"));
 	if (files)

@@ -15,10 +15,11 @@
 typedef attest_rc (*section_fn)(struct pdf *p, const struct pdf_scan *s);
 
 static const section_fn sections[PDF_SEC_COUNT] = {
-	[PDF_SEC_COVER] = pdf_cover,       [PDF_SEC_SUMMARY] = pdf_summary,
+	[PDF_SEC_COVER] = pdf_cover,       [PDF_SEC_CONTENTS] = pdf_contents,
+	[PDF_SEC_FRAME] = pdf_frame,       [PDF_SEC_SUMMARY] = pdf_summary,
 	[PDF_SEC_CONTROLS] = pdf_controls, [PDF_SEC_FINDINGS] = pdf_findings,
 	[PDF_SEC_MANUAL] = pdf_manual,     [PDF_SEC_EXCEPTIONS] = pdf_exceptions,
-	[PDF_SEC_APPENDIX] = pdf_appendix,
+	[PDF_SEC_APPENDIX] = pdf_appendix, [PDF_SEC_SIGNOFF] = pdf_signoff,
 };
 
 static void
@@ -29,8 +30,7 @@ info(struct pdf *p, const struct pdf_scan *s)
 	time_t t;
 
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, p->t->title);
-	if (p->t->organization)
-		HPDF_SetInfoAttr(p->doc, HPDF_INFO_AUTHOR, p->t->organization);
+	HPDF_SetInfoAttr(p->doc, HPDF_INFO_AUTHOR, p->organization);
 	snprintf(creator, sizeof(creator), "attest %s", attest_version());
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, creator);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_SUBJECT, s->id);
@@ -52,6 +52,7 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 	struct pdf_scan s;
 	struct pdf p;
 	size_t i;
+	bool placeholder;
 	attest_rc rc;
 
 	memset(&p, 0, sizeof(p));
@@ -60,6 +61,12 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 	if ((rc = report_template_get(ctx, &t, &owned)) != ATTEST_OK ||
 	    (rc = pdf_open(&p, ctx, t)) != ATTEST_OK)
 		goto out;
+	p.organization = report_organization(ctx, t, &placeholder);
+	if (placeholder)
+		attest_log(ctx, ATTEST_LOG_WARN,
+			   "the PDF report names the organization '%s', the template's placeholder: "
+			   "set <organization> in a template or give --organization",
+			   p.organization);
 	info(&p, &s);
 	snprintf(p.footer, sizeof(p.footer), "attest scan %s", s.id);
 	for (i = 0; i < t->n_sections; i++) {

@@ -1,6 +1,6 @@
 /*
  * The appendix of the PDF report: the scan's metadata and inputs (with the
- * inventory's SHA-256), the scoring formula, and a SHA-256 digest of the
+ * inventory's SHA-256), the scoring formulas, and a SHA-256 digest of the
  * evidence behind every control, so that a reader holding the history
  * database (or the JSON result) can confirm the report matches the scan.
  */
@@ -65,39 +65,78 @@ metadata(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
 	json_decref(sources);
 }
 
+/* The formulas exactly as doc/scoring.md states them (tests/cli/pdf.sh
+ * compares the two), computed by the views scan_framework_scores and
+ * scan_control_scores that every report reads. */
+static const char formula_score[] =
+	"controls_passing = pass + attested\n"
+	"controls_scored  = pass + attested + fail\n"
+	"score            = round(100 \u00d7 controls_passing / controls_scored, 1)   null when "
+	"controls_scored is 0";
+static const char formula_posture[] =
+	"pass_share(control) = 100 \u00d7 pass / (pass + fail)\n"
+	"    over the (check, resource) results of the control's checks: one result per row a "
+	"check\n"
+	"    returned; excepted results count in neither part; null when there is no pass or "
+	"fail\n"
+	"    result, and for manual controls (people assess them, not checks)\n"
+	"\n"
+	"weight(control)     = the highest severity among the control's checks:\n"
+	"                      critical 4, high 3, medium 2, low 1, informational 1\n"
+	"\n"
+	"posture             = round(\u03a3 weight \u00d7 pass_share / \u03a3 weight, 1)\n"
+	"    over the controls whose pass_share is not null; null when there is none";
+static const char formula_coverage[] =
+	"coverage = round(100 \u00d7 (pass + fail + not_applicable + excepted + attested) / all "
+	"controls, 1)";
+
+static void
+formula(struct pdf *p, const char *name, const char *text, const char *note)
+{
+	struct pdf_style bold = pdf_style(p, p->bold, 9, NULL);
+	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
+	struct pdf_style code = pdf_style(p, p->mono, 7.5f, &p->t->primary);
+
+	pdf_space(p, 6);
+	pdf_need(p, 60);
+	pdf_paragraph(p, &bold, 0, name);
+	pdf_space(p, 2);
+	pdf_paragraph(p, &code, 8, text);
+	pdf_space(p, 2);
+	pdf_paragraph(p, &body, 0, note);
+}
+
 static void
 scoring(struct pdf *p, HPDF_Outline top)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
-	struct pdf_style code = pdf_style(p, p->mono, 8.5f, &p->t->primary);
 
 	pdf_heading(p, 1, "Scoring", top);
 	pdf_paragraph(p, &body, 0,
 		      "A check fails when any resource fails it; it errs when none fails and some "
 		      "could not be judged; it passes when at least one resource passes and none "
 		      "fails or errs; otherwise it is not applicable. A check whose resource type "
-		      "was not collected is not evaluated. An automated control takes the worst "
-		      "status of its checks in the order fail, error, not evaluated, pass, not "
-		      "applicable; a manual control stays manual until attested. Over a "
-		      "framework's controls:");
-	pdf_space(p, 4);
-	pdf_paragraph(p, &code, 12,
-		      "score    = round(100 \u00d7 pass / (pass + fail), 1)   "
-		      "(not scored when pass + fail = 0)\n"
-		      "coverage = round(100 \u00d7 (pass + fail + not applicable) / all controls, 1)");
-	pdf_space(p, 4);
-	pdf_paragraph(p, &body, 0,
-		      "Not applicable, not evaluated, error and manual controls count in neither "
-		      "part of the score; the coverage says what share of the framework the score "
-		      "speaks for. Missing data never passes.");
+		      "was not collected is not evaluated; failures an exception in force matches "
+		      "are excepted. An automated control takes the worst status of its checks in "
+		      "the order fail, error, not evaluated, excepted, pass, not applicable; a "
+		      "manual control stays manual until attested. Over a framework's controls "
+		      "(doc/scoring.md):");
+	formula(p, "Controls fully passing (score)", formula_score,
+		"Attested manual controls count as passing; excepted, unattested manual, not "
+		"evaluated, not applicable and error controls count in neither part.");
+	formula(p, "Posture", formula_posture,
+		"Excepted results are accepted risks: neither passes nor failures. The shares are "
+		"used unrounded; the controls table prints each rounded to 0.1.");
+	formula(p, "Coverage", formula_coverage,
+		"The share of all controls, manual ones included, whose status attest determined: "
+		"what both figures speak for. Missing data never passes.");
 }
 
 /* One digest per control over the findings of its checks. */
 static attest_rc
 digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {3, {"Control", "Findings", "Evidence SHA-256"},
-			      {0.14f, 0.12f, 0.74f}, 8, 0};
+	struct pdf_table t = {.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 7};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.control_id, f.check_id, f.status, f.resource_id, f.evidence"
@@ -105,7 +144,9 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		" LEFT JOIN scan_control_checks m ON m.scan_id = c.scan_id"
 		"   AND m.framework = c.framework AND m.control_id = c.control_id"
 		" LEFT JOIN findings f ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
-		" WHERE c.scan_id = ?1 AND c.framework = ?2"
+		" WHERE c.scan_id = ?1 AND c.framework = ?2 AND EXISTS (SELECT 1 FROM"
+		"   scan_control_checks x WHERE x.scan_id = c.scan_id AND x.framework = c.framework"
+		"   AND x.control_id = c.control_id)"
 		" ORDER BY c.seq, f.check_id, f.account, f.region, f.resource_type, f.resource_id,"
 		"   f.finding_id",
 		s->id);
@@ -156,6 +197,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		}
 		n++;
 	}
+	pdf_table_end(p, &t);
 	if (src != SQLITE_DONE && src != SQLITE_ROW)
 		rc = report_db_error(s->store, "cannot read findings");
 	sqlite3_finalize(st);
@@ -177,6 +219,8 @@ pdf_appendix(struct pdf *p, const struct pdf_scan *s)
 		      "control's checks (all statuses), ordered by check, account, region, resource "
 		      "type and resource id, one line each of check id, status, resource id and the "
 		      "evidence JSON as stored in the history database, separated by tabs and ended "
-		      "by a newline. A control with no findings has the digest of nothing.");
+		      "by a newline. A control whose checks found nothing has the digest of "
+		      "nothing; a control no check covers (manual) has no evidence and is not "
+		      "listed.");
 	return pdf_each_framework(p, s, 2, o, digests);
 }

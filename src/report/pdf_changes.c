@@ -3,11 +3,14 @@
  * the executive summary: what moved between the scan being rendered and the
  * previous scan of the same scope in the history database (doc/history.md).
  * It reads everything through attest_store_previous() and attest_store_diff(),
- * the queries behind `attest diff`, so the report and the command agree. The
- * framework and control rows are drawn as the diff delivers them; findings
- * are counted by change, and only the first few of each listed kind (newly
- * failing, fixed, newly excepted: most severe first, as the diff orders them)
- * are kept, so the section stays short however large the scans are.
+ * the queries behind `attest diff`, so the report and the command agree.
+ * Findings are counted by change and by check, so that each framework's two
+ * figures and coverage, before and after (from the scan_framework_scores
+ * view), are shown beside the findings of its checks that newly fail and
+ * that were fixed: a figure never moves without what moved it. Only the
+ * first few findings of each listed kind (newly failing, fixed, newly
+ * excepted: most severe first, as the diff orders them) and of the changed
+ * controls are kept, so the section stays short however large the scans are.
  */
 #include "config.h"
 
@@ -24,13 +27,25 @@ struct change_row {
 	char *severity, *check, *resource, *move, *reason;
 };
 
+/* Findings counted per check and kind of change, so that each framework's
+ * score change can be shown with the findings that moved it. */
+struct check_count {
+	char *check;
+	long long n[N_CHANGES];
+};
+
 struct changes {
 	struct pdf *p;
-	struct pdf_table fw, ctl;
-	bool fw_open, ctl_open, nomem;
+	const struct pdf_scan *s;
+	struct pdf_table ctl;
+	bool nomem;
 	long long count[N_CHANGES];
 	long long n_controls;
 	struct change_row rows[N_CHANGES][LIST_MAX];
+	char **covered; /* the checks of the frameworks the report covers, sorted */
+	size_t n_covered;
+	struct check_count *checks;
+	size_t n_checks, cap_checks, last;
 };
 
 static const char *
@@ -39,41 +54,153 @@ or_absent(const char *status, char *buf, size_t size)
 	return status ? pdf_status_label(status, buf, size) : "absent";
 }
 
-static void
-score_text(char *buf, size_t size, bool in, bool has, double score)
+static int
+cmp_str(const void *a, const void *b)
 {
-	if (!in)
-		snprintf(buf, size, "not evaluated");
-	else if (!has)
-		snprintf(buf, size, "not scored");
-	else
-		snprintf(buf, size, "%.1f %%", score);
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The checks of the covered frameworks in either scan, to leave out
+ * findings of the frameworks the report does not cover. */
+static attest_rc
+load_covered(struct changes *c, const char *prev)
+{
+	sqlite3_stmt *st = pdf_query(c->s, "SELECT DISTINCT check_id FROM scan_control_checks"
+					   " WHERE scan_id IN (?1, ?2) AND " PDF_FW_IN("framework"));
+	size_t cap = 0;
+	char **grown;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	sqlite3_bind_text(st, 2, prev, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (c->n_covered == cap) {
+			cap = cap ? cap * 2 : 256;
+			if (!(grown = realloc(c->covered, cap * sizeof(*grown))))
+				break;
+			c->covered = grown;
+		}
+		if (!(c->covered[c->n_covered] = attest_strdup(report_text(st, 0))))
+			break;
+		c->n_covered++;
+	}
+	sqlite3_finalize(st);
+	qsort(c->covered, c->n_covered, sizeof(*c->covered), cmp_str);
+	return ATTEST_OK;
+}
+
+static bool
+covered(const struct changes *c, const char *check)
+{
+	return c->n_covered &&
+	       bsearch(&check, c->covered, c->n_covered, sizeof(*c->covered), cmp_str) != NULL;
 }
 
 static void
-on_framework(void *data, const struct attest_diff_framework *fw)
+count_check(struct changes *c, const char *check, enum attest_change k)
 {
-	struct changes *c = data;
-	struct pdf *p = c->p;
-	char name[160], from[32], to[32], delta[32];
-	const char *cells[4] = {name, from, to, delta};
-	const struct pdf_rgb *colors[4] = {NULL, NULL, NULL, NULL};
-	double d = fw->to_score - fw->from_score;
+	struct check_count *grown;
+	size_t i;
 
-	if (!c->fw_open) {
-		pdf_table_begin(p, &c->fw);
-		c->fw_open = true;
+	if (c->last < c->n_checks && strcmp(c->checks[c->last].check, check) == 0) {
+		c->checks[c->last].n[k]++;
+		return;
 	}
-	snprintf(name, sizeof(name), "%s (%s)", fw->title ? fw->title : "", fw->framework);
-	score_text(from, sizeof(from), fw->in_from, fw->has_from_score, fw->from_score);
-	score_text(to, sizeof(to), fw->in_to, fw->has_to_score, fw->to_score);
-	if (fw->has_from_score && fw->has_to_score) {
-		snprintf(delta, sizeof(delta), "%+.1f", d);
-		colors[3] = d > 0.05 ? &p->t->pass : d < -0.05 ? &p->t->fail : NULL;
-	} else {
-		snprintf(delta, sizeof(delta), "n/a");
+	for (i = 0; i < c->n_checks; i++)
+		if (strcmp(c->checks[i].check, check) == 0) {
+			c->checks[c->last = i].n[k]++;
+			return;
+		}
+	if (c->n_checks == c->cap_checks) {
+		size_t cap = c->cap_checks ? c->cap_checks * 2 : 64;
+
+		if (!(grown = realloc(c->checks, cap * sizeof(*grown)))) {
+			c->nomem = true;
+			return;
+		}
+		c->checks = grown;
+		c->cap_checks = cap;
 	}
-	pdf_table_row(p, &c->fw, cells, colors, 3);
+	memset(&c->checks[c->n_checks], 0, sizeof(c->checks[0]));
+	if (!(c->checks[c->n_checks].check = attest_strdup(check))) {
+		c->nomem = true;
+		return;
+	}
+	c->checks[c->last = c->n_checks++].n[k] = 1;
+}
+
+/* "1.9 % → 3.6 % (+1.7)" */
+static void
+move_text(char *buf, size_t size, sqlite3_stmt *st, int from, int to)
+{
+	bool hf = sqlite3_column_type(st, from) != SQLITE_NULL;
+	bool ht = sqlite3_column_type(st, to) != SQLITE_NULL;
+	double a = sqlite3_column_double(st, from), b = sqlite3_column_double(st, to);
+	char fa[32] = "none", fb[32] = "none";
+
+	if (hf)
+		snprintf(fa, sizeof(fa), "%.1f %%", a);
+	if (ht)
+		snprintf(fb, sizeof(fb), "%.1f %%", b);
+	if (hf && ht)
+		snprintf(buf, size, "%s \u2192 %s (%+.1f)", fa, fb, b - a);
+	else
+		snprintf(buf, size, "%s \u2192 %s", fa, fb);
+}
+
+/* Per framework: both figures and the coverage in each scan, with the
+ * findings of its checks that newly fail and that were fixed beside them. */
+static attest_rc
+score_table(struct changes *c, const char *prev)
+{
+	struct pdf *p = c->p;
+	struct pdf_table t = {.n = 6,
+			      .heads = {"Framework", "Controls fully passing", "Posture", "Coverage",
+					"Newly failing", "Fixed"},
+			      .size = 7.5f};
+	sqlite3_stmt *st = pdf_query(
+		c->s, "SELECT n.framework, o.score, n.score, o.posture, n.posture, o.coverage,"
+		      " n.coverage FROM scan_framework_scores n JOIN scan_frameworks f ON"
+		      " f.scan_id = n.scan_id AND f.framework = n.framework LEFT JOIN"
+		      " scan_framework_scores o ON o.scan_id = ?2 AND o.framework = n.framework"
+		      " WHERE n.scan_id = ?1 AND " PDF_FW_IN("n.framework") " ORDER BY f.seq");
+	sqlite3_stmt *m = pdf_query(c->s, "SELECT DISTINCT check_id FROM scan_control_checks"
+					  " WHERE scan_id IN (?1, ?2) AND framework = ?3");
+	char score[64], posture[64], cov[64], nf[32], fx[32];
+	const char *cells[6] = {NULL, score, posture, cov, nf, fx};
+	size_t i;
+
+	if (!st || !m) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(m);
+		return ATTEST_ERR_DB;
+	}
+	sqlite3_bind_text(st, 2, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(m, 2, prev, -1, SQLITE_STATIC);
+	pdf_table_begin(p, &t);
+	while (sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {
+		long long n_new = 0, n_fixed = 0;
+
+		sqlite3_bind_text(m, 3, report_text(st, 0), -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(m) == SQLITE_ROW)
+			for (i = 0; i < c->n_checks; i++)
+				if (strcmp(c->checks[i].check, report_text(m, 0)) == 0) {
+					n_new += c->checks[i].n[ATTEST_CHANGE_NEWLY_FAILING];
+					n_fixed += c->checks[i].n[ATTEST_CHANGE_FIXED];
+				}
+		sqlite3_reset(m);
+		cells[0] = report_text(st, 0);
+		move_text(score, sizeof(score), st, 1, 2);
+		move_text(posture, sizeof(posture), st, 3, 4);
+		move_text(cov, sizeof(cov), st, 5, 6);
+		snprintf(nf, sizeof(nf), "%lld", n_new);
+		snprintf(fx, sizeof(fx), "%lld", n_fixed);
+		pdf_table_row(p, &t, cells, NULL, 0);
+	}
+	pdf_table_end(p, &t);
+	sqlite3_finalize(st);
+	sqlite3_finalize(m);
+	return ATTEST_OK;
 }
 
 static void
@@ -90,13 +217,8 @@ on_control(void *data, const struct attest_diff_control *ctl)
 	if ((ctl->from_status && ctl->to_status && strcmp(ctl->from_status, ctl->to_status) == 0) ||
 	    (!ctl->from_status && !ctl->to_status))
 		return;
-	if (++c->n_controls > CONTROLS_MAX)
+	if (!pdf_covers(c->s, ctl->framework) || ++c->n_controls > CONTROLS_MAX)
 		return;
-	if (!c->ctl_open) {
-		pdf_heading(p, 1, "Controls whose status changed", p->outline);
-		pdf_table_begin(p, &c->ctl);
-		c->ctl_open = true;
-	}
 	cells[0] = ctl->framework;
 	cells[1] = ctl->control;
 	cells[2] = ctl->title ? ctl->title : "";
@@ -134,8 +256,9 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	char from[48], to[48], move[112];
 	long long n;
 
-	if ((unsigned)f->change >= N_CHANGES)
+	if ((unsigned)f->change >= N_CHANGES || !covered(c, f->check ? f->check : ""))
 		return;
+	count_check(c, f->check, f->change);
 	n = c->count[f->change]++;
 	if (f->change == ATTEST_CHANGE_STILL_FAILING || n >= LIST_MAX)
 		return;
@@ -164,6 +287,12 @@ changes_release(struct changes *c)
 			free(c->rows[k][i].move);
 			free(c->rows[k][i].reason);
 		}
+	for (i = 0; i < c->n_covered; i++)
+		free(c->covered[i]);
+	free(c->covered);
+	for (i = 0; i < c->n_checks; i++)
+		free(c->checks[i].check);
+	free(c->checks);
 }
 
 /* The listed findings of one kind of change, and how many more there are. */
@@ -173,8 +302,7 @@ finding_list(struct pdf *p, const struct changes *c, HPDF_Outline parent, enum a
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
 	struct pdf_style note = pdf_style(p, p->regular, 8.5f, &p->t->muted);
-	struct pdf_table t = {5, {"Severity", "Check", "Resource", "Status", "Reason"},
-			      {0.09f, 0.20f, 0.26f, 0.17f, 0.28f}, 7.5f, 0};
+	struct pdf_table t = {.n = 5, .heads = {"Severity", "Check", "Resource", "Status", "Reason"}, .size = 7.5f};
 	const struct pdf_rgb *colors[5] = {NULL, NULL, NULL, NULL, NULL};
 	long long i, shown = c->count[k] < LIST_MAX ? c->count[k] : LIST_MAX;
 	char text[160];
@@ -194,6 +322,7 @@ finding_list(struct pdf *p, const struct changes *c, HPDF_Outline parent, enum a
 				    : NULL;
 		pdf_table_row(p, &t, cells, colors, 1);
 	}
+	pdf_table_end(p, &t);
 	if (c->count[k] > shown) {
 		snprintf(text, sizeof(text), "\u2026 and %lld more (attest diff lists them all).",
 			 c->count[k] - shown);
@@ -218,7 +347,7 @@ attest_rc
 pdf_changes(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
-	struct attest_diff_sink sink = {on_framework, on_control, on_finding, NULL};
+	struct attest_diff_sink sink = {NULL, on_control, on_finding, NULL};
 	struct changes *c;
 	HPDF_Outline o;
 	char prev[ATTEST_SCAN_ID_MAX], text[768];
@@ -235,33 +364,40 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	if (!(c = calloc(1, sizeof(*c))))
 		return attest_nomem(p->ctx);
 	c->p = p;
-	c->fw = (struct pdf_table){4, {"Framework", "Previous scan", "This scan", "Change"},
-				   {0.52f, 0.17f, 0.17f, 0.14f}, 8.5f, 0};
-	c->ctl = (struct pdf_table){5, {"Framework", "Control", "Title", "Before", "Now"},
-				    {0.14f, 0.12f, 0.46f, 0.14f, 0.14f}, 8, 0};
+	c->s = s;
+	c->ctl = (struct pdf_table){.n = 5, .heads = {"Framework", "Control", "Title", "Before", "Now"},
+				    .size = 7.5f};
+	pdf_table_begin(p, &c->ctl); /* rows are held until the table ends */
 	sink.data = c;
 	snprintf(text, sizeof(text),
-		 "What moved since scan %s, the previous scan of the same scope (%s). Score "
-		 "changes are in percentage points. A finding is the same in both scans when its "
-		 "check and resource are; \"absent\" means the scan has no row for it (the "
+		 "What moved since scan %s, the previous scan of the same scope (%s). Changes of "
+		 "a figure are in percentage points, each beside the findings of the framework's "
+		 "checks that newly fail and that were fixed. A finding is the same in both scans "
+		 "when its check and resource are; \"absent\" means the scan has no row for it (the "
 		 "resource is gone or its check was not evaluated).",
 		 prev, s->scope);
 	pdf_paragraph(p, &body, 0, text);
 	pdf_space(p, 8);
-	pdf_heading(p, 1, "Scores", p->outline);
-	if ((rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK)
+	if ((rc = load_covered(c, prev)) != ATTEST_OK ||
+	    (rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK)
 		goto out;
 	if (c->nomem) {
 		rc = attest_nomem(p->ctx);
 		goto out;
 	}
+	pdf_heading(p, 1, "Scores", p->outline);
+	if ((rc = score_table(c, prev)) != ATTEST_OK)
+		goto out;
+	pdf_heading(p, 1, "Controls whose status changed", p->outline);
 	if (c->n_controls == 0) {
-		pdf_heading(p, 1, "Controls whose status changed", p->outline);
 		pdf_paragraph(p, &body, 0, "No control changed status.");
-	} else if (c->n_controls > CONTROLS_MAX) {
-		snprintf(text, sizeof(text), "\u2026 and %lld more controls changed status.",
-			 c->n_controls - CONTROLS_MAX);
-		pdf_paragraph(p, &body, 0, text);
+	} else {
+		pdf_table_end(p, &c->ctl);
+		if (c->n_controls > CONTROLS_MAX) {
+			snprintf(text, sizeof(text), "\u2026 and %lld more controls changed status.",
+				 c->n_controls - CONTROLS_MAX);
+			pdf_paragraph(p, &body, 0, text);
+		}
 	}
 	o = pdf_heading(p, 1, "Findings", p->outline);
 	snprintf(text, sizeof(text),
@@ -275,6 +411,7 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	finding_list(p, c, o, ATTEST_CHANGE_NEWLY_EXCEPTED, "Newly excepted",
 		     "No finding is newly covered by an exception.");
 out:
+	pdf_table_discard(&c->ctl); /* what was not drawn */
 	changes_release(c);
 	free(c);
 	return rc;

@@ -37,11 +37,7 @@ pdf_gaps(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	struct pdf_style note = pdf_style(p, p->regular, 8.5f, &p->t->muted);
-	struct pdf_table t = {6,
-			      {"Account", "Region", "Call", "Error", "Message", "Withheld types"},
-			      {0.13f, 0.10f, 0.17f, 0.13f, 0.30f, 0.17f},
-			      7.5f,
-			      0};
+	struct pdf_table t = {.n = 6, .heads = {"Account", "Region", "Call", "Error", "Message", "Withheld types"}, .size = 7.5f};
 	const struct pdf_rgb *colors[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	long long n = report_gap_count(s->store, s->id, false), shown = 0;
 	long long acc = report_gap_count(s->store, s->id, true);
@@ -85,6 +81,7 @@ pdf_gaps(struct pdf *p, const struct pdf_scan *s)
 		pdf_table_row(p, &t, cells, colors, 2);
 		shown++;
 	}
+	pdf_table_end(p, &t);
 	sqlite3_finalize(st);
 	if (n > shown) {
 		snprintf(text, sizeof(text),

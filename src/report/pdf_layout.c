@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_GAP 1.3f /* line height as a multiple of the font size */
-#define CELL_PAD 3.0f
 
 static void HPDF_STDCALL
 on_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
@@ -48,19 +46,6 @@ pdf_status(struct pdf *p)
 			    (unsigned)p->err, (unsigned)p->err_detail);
 }
 
-static HPDF_Font
-load_font(struct pdf *p, const char *path)
-{
-	const char *name = HPDF_LoadTTFontFromFile(p->doc, path, HPDF_TRUE);
-
-	if (!name) {
-		attest_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
-			     path);
-		return NULL;
-	}
-	return HPDF_GetFont(p->doc, name, "UTF-8");
-}
-
 attest_rc
 pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 {
@@ -74,8 +59,8 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	HPDF_UseUTFEncodings(p->doc);
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
 	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
-	if (!(p->regular = load_font(p, t->font_regular)) ||
-	    !(p->bold = load_font(p, t->font_bold)) || !(p->mono = load_font(p, t->font_mono))) {
+	if (!(p->regular = pdf_load_font(p, t->font_regular)) ||
+	    !(p->bold = pdf_load_font(p, t->font_bold)) || !(p->mono = pdf_load_font(p, t->font_mono))) {
 		p->err = 0; /* the message names the font */
 		return ATTEST_ERR_INVALID;
 	}
@@ -83,8 +68,8 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	p->width = t->letter ? 612.0f : 595.28f;
 	p->height = t->letter ? 792.0f : 841.89f;
 	p->margin = 50.0f;
-	p->top = p->height - 62.0f;
-	p->bottom = 52.0f;
+	p->top = p->height - 56.0f;
+	p->bottom = 48.0f;
 	return pdf_status(p);
 }
 
@@ -94,6 +79,7 @@ pdf_close(struct pdf *p)
 	if (p->doc)
 		HPDF_Free(p->doc);
 	free(p->pages);
+	pdf_toc_free(p);
 	p->doc = NULL;
 	p->pages = NULL;
 }
@@ -160,8 +146,6 @@ void
 pdf_new_page(struct pdf *p, bool header)
 {
 	HPDF_Page *grown;
-	struct pdf_style s;
-	const char *org = p->t->organization ? p->t->organization : "";
 
 	if (p->err)
 		return;
@@ -184,15 +168,22 @@ pdf_new_page(struct pdf *p, bool header)
 	p->y = p->top;
 	if (p->n_pages == 1 && !header)
 		p->cover = true;
-	if (!header)
-		return;
-	s = pdf_style(p, p->regular, 8, &p->t->muted);
-	pdf_text_at(p, &s, p->margin, p->height - 36, org, strlen(org));
+	if (header)
+		pdf_page_header(p);
+}
+
+void
+pdf_page_header(struct pdf *p)
+{
+	struct pdf_style s = pdf_style(p, p->regular, 8, &p->t->muted);
+	const char *org = p->organization ? p->organization : "";
+
+	pdf_text_at(p, &s, p->margin, p->height - 34, org, strlen(org));
 	pdf_text_at(p, &s,
 		    p->width - p->margin -
 			    pdf_text_width(p, p->regular, 8, p->running, strlen(p->running)),
-		    p->height - 36, p->running, strlen(p->running));
-	pdf_stroke_line(p, p->margin, p->height - 42, p->width - p->margin, p->height - 42, 0.5f,
+		    p->height - 34, p->running, strlen(p->running));
+	pdf_stroke_line(p, p->margin, p->height - 40, p->width - p->margin, p->height - 40, 0.5f,
 			&p->t->accent);
 }
 
@@ -366,7 +357,7 @@ draw_line(void *data, const char *line, size_t len, bool cut)
 {
 	struct para *a = data;
 	struct pdf *p = a->p;
-	float lh = a->s->size * LINE_GAP, ell;
+	float lh = a->s->size * PDF_LINE_GAP, ell;
 
 	pdf_need(p, lh);
 	if (cut) { /* shorten the line until the ellipsis fits after it */
@@ -398,6 +389,17 @@ pdf_paragraph_max(struct pdf *p, const struct pdf_style *s, float indent, const 
 }
 
 void
+pdf_text_block(struct pdf *p, const struct pdf_style *s, float x, float width, const char *text,
+	       size_t max_lines)
+{
+	struct para a = {p, s, x, width};
+
+	if (p->err)
+		return;
+	pdf_wrap(p, s->font, s->size, text, width, max_lines, draw_line, &a);
+}
+
+void
 pdf_paragraph(struct pdf *p, const struct pdf_style *s, float indent, const char *text)
 {
 	pdf_paragraph_max(p, s, indent, text, 0);
@@ -412,15 +414,15 @@ pdf_field(struct pdf *p, float indent, float label_w, const char *label, const c
 
 	if (p->err)
 		return;
-	pdf_need(p, 9 * LINE_GAP);
+	pdf_need(p, 9 * PDF_LINE_GAP);
 	pdf_text_at(p, &ls, p->margin + indent, p->y - 9, label, strlen(label));
-	pdf_wrap(p, vs.font, vs.size, value, a.width, 40, draw_line, &a);
+	pdf_wrap(p, vs.font, vs.size, value, a.width, 0, draw_line, &a);
 }
 
 HPDF_Outline
 pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 {
-	static const float sizes[] = {18, 13, 11};
+	static const float sizes[] = {18, 13, 10};
 	struct pdf_style s;
 	HPDF_Outline o = NULL;
 	HPDF_Destination d;
@@ -433,8 +435,10 @@ pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 		pdf_new_page(p, true);
 	} else {
 		pdf_space(p, level == 1 ? 10 : 6);
-		pdf_need(p, size * LINE_GAP + 60); /* keep a heading with what follows */
+		pdf_need(p, size * PDF_LINE_GAP + 60); /* keep a heading with what follows */
 	}
+	if (level <= 1 && parent != PDF_NO_OUTLINE)
+		pdf_toc_add(p, level, text);
 	if (parent != PDF_NO_OUTLINE && p->page) {
 		o = HPDF_CreateOutline(p->doc, parent, text, p->utf8);
 		d = o ? HPDF_Page_CreateDestination(p->page) : NULL;
@@ -453,87 +457,6 @@ pdf_heading(struct pdf *p, int level, const char *text, HPDF_Outline parent)
 	}
 	pdf_space(p, level == 0 ? 12 : 4);
 	return o;
-}
-
-/* ---- tables --------------------------------------------------------------- */
-
-static float
-col_x(const struct pdf *p, const struct pdf_table *t, size_t i)
-{
-	float x = p->margin, w = p->width - 2 * p->margin;
-	size_t k;
-
-	for (k = 0; k < i; k++)
-		x += t->frac[k] * w;
-	return x;
-}
-
-static void
-table_head(struct pdf *p, struct pdf_table *t)
-{
-	struct pdf_style s = pdf_style(p, p->bold, t->size, &(struct pdf_rgb){1, 1, 1});
-	float h = t->size * LINE_GAP + 2 * CELL_PAD, w = p->width - 2 * p->margin;
-	size_t i;
-
-	pdf_need(p, h + 3 * t->size * LINE_GAP);
-	pdf_fill_rect(p, p->margin, p->y - h, w, h, &p->t->primary);
-	for (i = 0; i < t->n; i++)
-		pdf_text_at(p, &s, col_x(p, t, i) + CELL_PAD, p->y - CELL_PAD - t->size, t->heads[i],
-			    strlen(t->heads[i]));
-	p->y -= h;
-}
-
-void
-pdf_table_begin(struct pdf *p, struct pdf_table *t)
-{
-	if (t->size <= 0)
-		t->size = 8.5f;
-	t->rows = 0;
-	table_head(p, t);
-}
-
-void
-pdf_table_row(struct pdf *p, struct pdf_table *t, const char *const cells[],
-	      const struct pdf_rgb *const colors[], int bold_col)
-{
-	float w = p->width - 2 * p->margin, lh = t->size * LINE_GAP, h;
-	size_t i, lines, most = 1, cap;
-	struct pdf_style s;
-	struct para a;
-	float y0;
-
-	if (p->err)
-		return;
-	/* A cell may take at most what one page holds below the heading row. */
-	cap = (size_t)((p->top - p->bottom - 2 * lh - 4 * CELL_PAD) / lh);
-	for (i = 0; i < t->n; i++) {
-		HPDF_Font f = (int)i == bold_col ? p->bold : p->regular;
-
-		lines = pdf_wrap(p, f, t->size, cells[i] ? cells[i] : "",
-				 t->frac[i] * w - 2 * CELL_PAD, cap, NULL, NULL);
-		if (lines > most)
-			most = lines;
-	}
-	h = (float)most * lh + 2 * CELL_PAD;
-	if (p->y - h < p->bottom) {
-		pdf_new_page(p, true);
-		table_head(p, t);
-	}
-	if (t->rows++ % 2 == 1) {
-		struct pdf_rgb z = {0.95f, 0.96f, 0.97f};
-
-		pdf_fill_rect(p, p->margin, p->y - h, w, h, &z);
-	}
-	y0 = p->y;
-	for (i = 0; i < t->n; i++) {
-		s = pdf_style(p, (int)i == bold_col ? p->bold : p->regular, t->size,
-			      colors && colors[i] ? colors[i] : NULL);
-		a = (struct para){p, &s, col_x(p, t, i) + CELL_PAD, t->frac[i] * w - 2 * CELL_PAD};
-		p->y = y0 - CELL_PAD;
-		pdf_wrap(p, s.font, s.size, cells[i] ? cells[i] : "", a.width, cap, draw_line, &a);
-	}
-	p->y = y0 - h;
-	pdf_stroke_line(p, p->margin, p->y, p->margin + w, p->y, 0.3f, &p->t->neutral);
 }
 
 /* ---- status colours and finishing ---------------------------------------- */
@@ -579,9 +502,9 @@ footers(struct pdf *p)
 			continue;
 		snprintf(num, sizeof(num), "page %zu of %zu", i + 1, p->n_pages);
 		w = pdf_text_width(p, p->regular, 8, num, strlen(num));
-		pdf_stroke_line(p, p->margin, 40, p->width - p->margin, 40, 0.5f, &p->t->accent);
-		pdf_text_at(p, &s, p->margin, 28, p->footer, strlen(p->footer));
-		pdf_text_at(p, &s, p->width - p->margin - w, 28, num, strlen(num));
+		pdf_stroke_line(p, p->margin, 38, p->width - p->margin, 38, 0.5f, &p->t->accent);
+		pdf_text_at(p, &s, p->margin, 27, p->footer, strlen(p->footer));
+		pdf_text_at(p, &s, p->width - p->margin - w, 27, num, strlen(num));
 	}
 }
 
@@ -594,6 +517,7 @@ pdf_save(struct pdf *p, FILE *out)
 
 	if (!p->page)
 		pdf_new_page(p, true); /* a template with no sections still makes a PDF */
+	pdf_toc_draw(p);
 	footers(p);
 	if (p->err)
 		return pdf_status(p);

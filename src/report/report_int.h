@@ -42,6 +42,11 @@ struct report_formula {
 };
 extern const struct report_formula report_formulas[3];
 
+/* jansson prints reals with 17 significant digits, which shows the binary
+ * value (6.2999999999999998); 15 is the most a double keeps exactly, so a
+ * figure prints as written (6.3). Every JSON attest writes uses it. */
+#define REPORT_JSON_REALS JSON_REAL_PRECISION(15)
+
 /* Prepares sql on the store, binding ?1 to scan_id; NULL with the error set. */
 sqlite3_stmt *report_query(attest_store *store, const char *sql, const char *scan_id);
 /* Prepares sql (with ?1 the scan id, returning one row per scan) and steps to
@@ -80,5 +85,10 @@ const char *report_gap_call(sqlite3_stmt *st, char *buf, size_t size);
  * after the first prefixed by indent; "[]" when there are none. */
 attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out,
 			   const char *indent);
+
+/* s with every run of white space folded to one space and none at either
+ * end (text a person wrote in an indented XML file, such as a justification),
+ * into b (reset first); NULL when b overflows. */
+const char *report_fold_space(struct attest_buf *b, const char *s);
 
 #endif

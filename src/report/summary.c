@@ -180,6 +180,101 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 	return ATTEST_OK;
 }
 
+/* "EX-1 (expired 2025-11-01), EX-2 (...)" of the lapsed rows of sql, into b. */
+static attest_rc
+lapsed_list(attest_store *store, const char *id, const char *sql, struct attest_buf *b,
+	    long long *n)
+{
+	sqlite3_stmt *st = report_query(store, sql, id);
+	int src;
+
+	*n = 0;
+	if (!st)
+		return ATTEST_ERR_DB;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if (attest_buf_printf(b, "%s%s (expired %s)", (*n)++ ? ", " : "",
+				      report_text(st, 0), report_text(st, 1)) != ATTEST_OK) {
+			sqlite3_finalize(st);
+			return attest_nomem(attest_store_ctx(store));
+		}
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? ATTEST_OK : report_db_error(store, "cannot read the scan");
+}
+
+/* The human decisions the scan applied: findings excepted and exceptions
+ * lapsed, controls attested and attestations lapsed; nothing without any. */
+static attest_rc
+policy(attest_store *store, const char *id, FILE *out, const struct style *s)
+{
+	sqlite3_stmt *st = report_query(
+		store,
+		"SELECT (SELECT count(*) FROM scan_exceptions WHERE scan_id = ?1),"
+		" (SELECT count(*) FROM findings WHERE scan_id = ?1 AND status = 'excepted'),"
+		" (SELECT count(*) FROM scan_exceptions WHERE scan_id = ?1 AND active),"
+		" (SELECT count(*) FROM scan_attestations WHERE scan_id = ?1),"
+		" (SELECT count(*) FROM scan_attestations WHERE scan_id = ?1 AND active)",
+		id);
+	struct attest_buf b;
+	long long n_exc, excepted, in_force, n_att, attested, lapsed;
+	attest_rc rc;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return report_db_error(store, "cannot read the scan");
+	}
+	n_exc = sqlite3_column_int64(st, 0);
+	excepted = sqlite3_column_int64(st, 1);
+	in_force = sqlite3_column_int64(st, 2);
+	n_att = sqlite3_column_int64(st, 3);
+	attested = sqlite3_column_int64(st, 4);
+	sqlite3_finalize(st);
+	attest_buf_init(&b, 1u << 20);
+	if (n_exc > 0) {
+		rc = lapsed_list(store, id,
+				 "SELECT exception_id, expires FROM scan_exceptions"
+				 " WHERE scan_id = ?1 AND NOT active ORDER BY exception_id",
+				 &b, &lapsed);
+		if (rc != ATTEST_OK)
+			goto out;
+		fprintf(out, "  exceptions    %lld finding%s excepted (%lld exception%s in force)",
+			excepted, excepted == 1 ? "" : "s", in_force, in_force == 1 ? "" : "s");
+		if (lapsed) {
+			/* ids from the exceptions file, escaped for the terminal */
+			fprintf(out, "; %s%lld exception%s lapsed: ", s->yellow, lapsed,
+				lapsed == 1 ? "" : "s");
+			attest_term_fputs(b.data, out);
+			fputs(s->reset, out);
+		}
+		fputc('\n', out);
+	}
+	if (n_att > 0) {
+		attest_buf_reset(&b);
+		rc = lapsed_list(store, id,
+				 "SELECT framework || ' ' || control_id, expires FROM scan_attestations"
+				 " WHERE scan_id = ?1 AND NOT active ORDER BY framework, control_id",
+				 &b, &lapsed);
+		if (rc != ATTEST_OK)
+			goto out;
+		fprintf(out, "  attestations  %lld control%s attested", attested,
+			attested == 1 ? "" : "s");
+		if (lapsed) {
+			fprintf(out, "; %s%lld attestation%s lapsed: ", s->yellow, lapsed,
+				lapsed == 1 ? "" : "s");
+			attest_term_fputs(b.data, out);
+			fputs(s->reset, out);
+		}
+		fputc('\n', out);
+	}
+	if (n_exc > 0 || n_att > 0)
+		fputc('\n', out);
+	rc = ATTEST_OK;
+out:
+	attest_buf_release(&b);
+	return rc;
+}
+
 /* "+1.2" or "n/a" for the change of a figure that may be unscored. */
 static const char *
 delta(sqlite3_stmt *st, int now, int before, char *buf, size_t size)
@@ -228,7 +323,8 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	attest_rc rc = ATTEST_OK;
 
 	if ((rc = header(store, id, out, s)) != ATTEST_OK ||
-	    (rc = gaps(store, id, out, s)) != ATTEST_OK)
+	    (rc = gaps(store, id, out, s)) != ATTEST_OK ||
+	    (rc = policy(store, id, out, s)) != ATTEST_OK)
 		return rc;
 	st = report_query(store, fw_sql, id);
 	if (!st)

@@ -19,7 +19,8 @@
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
 
 static const char *const section_names[PDF_SEC_COUNT] = {
-	"cover", "summary", "controls", "findings", "manual", "exceptions", "appendix",
+	"cover",  "contents",   "frame",    "summary", "controls",
+	"findings", "manual", "exceptions", "appendix", "signoff",
 };
 
 const char *
@@ -38,6 +39,11 @@ report_template_free(struct report_template *t)
 	free(t->title);
 	free(t->cover_text);
 	free(t->disclaimer);
+	free(t->scope);
+	free(t->methodology);
+	free(t->limitations);
+	for (size_t i = 0; i < sizeof(t->signoff) / sizeof(t->signoff[0]); i++)
+		free(t->signoff[i]);
 	free(t->logo);
 	free(t->font_regular);
 	free(t->font_bold);
@@ -74,8 +80,8 @@ set_defaults(attest_ctx *ctx, struct report_template *t)
 	for (i = 0; i < PDF_SEC_COUNT; i++)
 		t->sections[i] = (enum pdf_section)i;
 	t->n_sections = PDF_SEC_COUNT;
-	t->findings_per_control = 25;
-	t->evidence_lines = 12;
+	t->evidence_lines = 3;
+	t->evidence_findings = 200;
 	t->trend_scans = 12;
 	return ATTEST_OK;
 }
@@ -116,8 +122,8 @@ file_attr(attest_ctx *ctx, const struct report_template *t, xmlNodePtr node, con
 
 /* Text as XML files wrap it: each run of white space becomes one space, or
  * a paragraph break ('\n') when it holds a blank line. In place. */
-static void
-reflow(char *s)
+void
+report_reflow(char *s)
 {
 	char *w = s, *r = s;
 	int newlines;
@@ -144,7 +150,7 @@ text_elem(attest_ctx *ctx, xmlNodePtr root, const char *name, char **dst)
 		return ATTEST_OK;
 	if (!(v = attest_xml_text(n)))
 		return attest_nomem(ctx);
-	reflow(v);
+	report_reflow(v);
 	free(*dst);
 	*dst = v;
 	return ATTEST_OK;
@@ -183,8 +189,22 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 	if ((rc = text_elem(ctx, root, "organization", &t->organization)) != ATTEST_OK ||
 	    (rc = text_elem(ctx, root, "title", &t->title)) != ATTEST_OK ||
 	    (rc = text_elem(ctx, root, "cover-text", &t->cover_text)) != ATTEST_OK ||
-	    (rc = text_elem(ctx, root, "disclaimer", &t->disclaimer)) != ATTEST_OK)
+	    (rc = text_elem(ctx, root, "disclaimer", &t->disclaimer)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "scope", &t->scope)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "methodology", &t->methodology)) != ATTEST_OK ||
+	    (rc = text_elem(ctx, root, "limitations", &t->limitations)) != ATTEST_OK)
 		return rc;
+	if ((n = attest_xml_child(root, "sign-off"))) {
+		for (i = 0; i < sizeof(t->signoff) / sizeof(t->signoff[0]); i++)
+			free(t->signoff[i]), t->signoff[i] = NULL;
+		i = 0;
+		for (n = attest_xml_child(n, "role"); n && i + 1 < sizeof(t->signoff) / sizeof(t->signoff[0]);
+		     n = attest_xml_next(n->next, "role")) {
+			if (!(t->signoff[i] = attest_xml_text(n)))
+				return attest_nomem(ctx);
+			report_reflow(t->signoff[i++]);
+		}
+	}
 	if ((n = attest_xml_child(root, "logo"))) {
 		if (!(v = attest_xml_text(n)))
 			return attest_nomem(ctx);
@@ -227,8 +247,8 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 		}
 	}
 	if ((n = attest_xml_child(root, "limits"))) {
-		int_attr(n, "findings-per-control", &t->findings_per_control);
 		int_attr(n, "evidence-lines", &t->evidence_lines);
+		int_attr(n, "evidence-findings", &t->evidence_findings);
 		int_attr(n, "trend-scans", &t->trend_scans);
 	}
 	if ((n = attest_xml_child(root, "page")) && (v = attest_xml_attr(n, "size"))) {
@@ -275,33 +295,123 @@ out:
 	return rc;
 }
 
+/* What the context holds for reports: the template, and the frameworks and
+ * organization asked for in options. */
+struct report_settings {
+	struct report_template *t;
+	char *frameworks; /* a JSON array of ids, or NULL for all */
+	char *organization;
+};
+
 static void
-free_template(void *t)
+free_settings(void *data)
 {
-	report_template_free(t);
+	struct report_settings *r = data;
+
+	if (!r)
+		return;
+	report_template_free(r->t);
+	free(r->frameworks);
+	free(r->organization);
+	free(r);
+}
+
+static struct report_settings *
+settings(attest_ctx *ctx)
+{
+	struct report_settings *r = attest_ctx_report(ctx);
+
+	if (!r && (r = calloc(1, sizeof(*r))))
+		attest_ctx_set_report(ctx, r, free_settings);
+	return r;
 }
 
 attest_rc
 attest_report_set_template(attest_ctx *ctx, const char *path)
 {
 	struct report_template *t = NULL;
+	struct report_settings *r;
 	attest_rc rc;
 
 	if (path && (rc = report_template_load(ctx, path, &t)) != ATTEST_OK)
 		return rc;
-	attest_ctx_set_report(ctx, t, t ? free_template : NULL);
+	if (!(r = settings(ctx))) {
+		report_template_free(t);
+		return attest_nomem(ctx);
+	}
+	report_template_free(r->t);
+	r->t = t;
 	return ATTEST_OK;
+}
+
+attest_rc
+attest_report_set_frameworks(attest_ctx *ctx, const char *const *ids, size_t n)
+{
+	struct report_settings *r = settings(ctx);
+	json_t *a = json_array();
+	char *text = NULL;
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(ids[i])) != 0)
+			break;
+	if (!r || !a || i < n || (n > 0 && !(text = json_dumps(a, JSON_COMPACT)))) {
+		json_decref(a);
+		return attest_nomem(ctx);
+	}
+	json_decref(a);
+	free(r->frameworks);
+	r->frameworks = text;
+	return ATTEST_OK;
+}
+
+attest_rc
+attest_report_set_organization(attest_ctx *ctx, const char *name)
+{
+	struct report_settings *r = settings(ctx);
+	char *v = name ? attest_strdup(name) : NULL;
+
+	if (!r || (name && !v)) {
+		free(v);
+		return attest_nomem(ctx);
+	}
+	if (v)
+		report_reflow(v);
+	free(r->organization);
+	r->organization = v;
+	return ATTEST_OK;
+}
+
+const char *
+report_frameworks(attest_ctx *ctx)
+{
+	const struct report_settings *r = attest_ctx_report(ctx);
+
+	return r ? r->frameworks : NULL;
+}
+
+const char *
+report_organization(attest_ctx *ctx, const struct report_template *t, bool *is_default)
+{
+	const struct report_settings *r = attest_ctx_report(ctx);
+
+	*is_default = false;
+	if (r && r->organization)
+		return r->organization;
+	*is_default = !t->organization || strcmp(t->organization, REPORT_DEFAULT_ORGANIZATION) == 0;
+	return t->organization ? t->organization : REPORT_DEFAULT_ORGANIZATION;
 }
 
 attest_rc
 report_template_get(attest_ctx *ctx, const struct report_template **out,
 		    struct report_template **owned)
 {
+	const struct report_settings *r = attest_ctx_report(ctx);
 	struct attest_buf b;
 	attest_rc rc;
 
 	*owned = NULL;
-	if ((*out = attest_ctx_report(ctx)))
+	if (r && (*out = r->t))
 		return ATTEST_OK;
 	attest_buf_init(&b, 8192);
 	rc = attest_buf_printf(&b, "%s/templates/default.xml", attest_datadir());

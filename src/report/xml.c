@@ -55,9 +55,18 @@ static const char finding_sql[] =
 	" f.region, f.account, f.reason, f.evidence,"
 	" (SELECT json_group_array(json_array(m.framework, m.control_id)) FROM (SELECT"
 	"   framework, control_id FROM scan_control_checks m WHERE m.scan_id = f.scan_id"
-	"   AND m.check_id = f.check_id ORDER BY framework, control_id) m)"
+	"   AND m.check_id = f.check_id ORDER BY framework, control_id) m), f.exception_id"
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
 	" WHERE f.scan_id = ?1" REPORT_FINDING_ORDER;
+
+static const char exc_sql[] =
+	"SELECT exception_id, check_id, match, justification, approver, approved, expires,"
+	" active, matched FROM scan_exceptions WHERE scan_id = ?1 ORDER BY exception_id";
+
+static const char att_sql[] =
+	"SELECT framework, control_id, attested_by, attested_on, statement, evidence,"
+	" evidence_href, expires, active FROM scan_attestations WHERE scan_id = ?1"
+	" ORDER BY framework, control_id";
 
 static const char *const fw_counts[] = {"total",         "pass",           "fail",
 					"manual",        "not-evaluated",  "not-applicable",
@@ -313,6 +322,7 @@ write_finding(struct report_xml *x, sqlite3_stmt *st)
 	TRY(report_xml_attr(x, "check", report_text(st, 0)));
 	TRY(report_xml_attr(x, "status", report_text(st, 1)));
 	TRY(report_xml_attr(x, "severity", report_text(st, 2)));
+	TRY(opt_attr(x, "exception", st, 12));
 	TRY(report_xml_start(x, "resource"));
 	TRY(report_xml_attr(x, "type", report_text(st, 3)));
 	TRY(report_xml_attr(x, "id", report_text(st, 4)));
@@ -353,6 +363,74 @@ write_gap(struct report_xml *x, sqlite3_stmt *st)
 	TRY(report_xml_attr(x, "error-code", report_text(st, 5)));
 	TRY(report_xml_elem(x, "message", report_text(st, 6)));
 	TRY(string_list(x, NULL, "withheld-type", st, 7));
+	return report_xml_end(x);
+out:
+	return -1;
+}
+
+/* Text a person wrote in an indented XML file, white space folded. */
+static int
+folded_text(struct report_xml *x, const char *text)
+{
+	struct attest_buf b;
+	const char *t;
+	int r;
+
+	attest_buf_init(&b, 64u << 20);
+	t = report_fold_space(&b, text);
+	if (!t)
+		x->failed = true;
+	r = t ? report_xml_text(x, t) : -1;
+	attest_buf_release(&b);
+	return r;
+}
+
+static int
+folded_elem(struct report_xml *x, const char *name, const char *text)
+{
+	if (report_xml_start(x, name) < 0 || folded_text(x, text) < 0)
+		return -1;
+	return report_xml_end(x);
+}
+
+static int
+write_exception(struct report_xml *x, sqlite3_stmt *st)
+{
+	TRY(report_xml_start(x, "exception"));
+	TRY(report_xml_attr(x, "id", report_text(st, 0)));
+	TRY(report_xml_attr(x, "check", report_text(st, 1)));
+	TRY(opt_attr(x, "approved", st, 5));
+	TRY(report_xml_attr(x, "expires", report_text(st, 6)));
+	TRY(report_xml_attr(x, "in-force", sqlite3_column_int(st, 7) ? "true" : "false"));
+	TRY(report_xml_attr(x, "matched", report_text(st, 8)));
+	TRY(report_xml_start(x, "match"));
+	TRY(report_xml_attr(x, "media-type", "application/json"));
+	TRY(report_xml_text(x, report_text(st, 2)));
+	TRY(report_xml_end(x));
+	TRY(folded_elem(x, "justification", report_text(st, 3)));
+	TRY(report_xml_elem(x, "approver", report_text(st, 4)));
+	return report_xml_end(x);
+out:
+	return -1;
+}
+
+static int
+write_attestation(struct report_xml *x, sqlite3_stmt *st)
+{
+	TRY(report_xml_start(x, "attestation"));
+	TRY(report_xml_attr(x, "framework", report_text(st, 0)));
+	TRY(report_xml_attr(x, "control", report_text(st, 1)));
+	TRY(report_xml_attr(x, "attested-by", report_text(st, 2)));
+	TRY(report_xml_attr(x, "date", report_text(st, 3)));
+	TRY(report_xml_attr(x, "expires", report_text(st, 7)));
+	TRY(report_xml_attr(x, "in-force", sqlite3_column_int(st, 8) ? "true" : "false"));
+	TRY(folded_elem(x, "statement", report_text(st, 4)));
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL || sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		TRY(report_xml_start(x, "evidence"));
+		TRY(opt_attr(x, "href", st, 6));
+		TRY(folded_text(x, report_text(st, 5)));
+		TRY(report_xml_end(x));
+	}
 	return report_xml_end(x);
 out:
 	return -1;
@@ -419,6 +497,10 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 			      "cannot read the checks of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, REPORT_GAPS_SQL, "collection-gaps", write_gap,
 			      "cannot read the collection gaps of the scan")) != ATTEST_OK ||
+	    (rc = write_list(&x, scan_id, exc_sql, "exceptions", write_exception,
+			      "cannot read the exceptions of the scan")) != ATTEST_OK ||
+	    (rc = write_list(&x, scan_id, att_sql, "attestations", write_attestation,
+			      "cannot read the attestations of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, finding_sql, "findings", write_finding,
 			      "cannot read the findings of the scan")) !=
 		    ATTEST_OK)

@@ -201,6 +201,28 @@ report_xml_result(struct report_xml *x, attest_rc rc, const char *what)
 	return x->failed ? ATTEST_ERR_IO : rc;
 }
 
+attest_rc
+report_xml_each_row(struct report_xml *x, sqlite3_stmt *st,
+		    int (*row)(void *data, sqlite3_stmt *st), void *data, const char *what)
+{
+	attest_rc rc = ATTEST_ERR_DB;
+	int src, r = 0;
+
+	if (!st)
+		return rc;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = row(data, st)) < 0)
+			break;
+	if (r == 0 && src == SQLITE_DONE)
+		rc = ATTEST_OK;
+	if (r == -2 && !x->failed)
+		rc = ATTEST_ERR_DB;
+	else
+		rc = report_xml_result(x, rc, what);
+	sqlite3_finalize(st);
+	return x->failed ? ATTEST_ERR_IO : rc;
+}
+
 int
 report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col, const char *const names[],
 		     size_t n)
@@ -284,6 +306,45 @@ report_xml_references(struct report_xml *x, const json_t *refs)
 			return -1;
 	}
 	return 0;
+}
+
+/* Appends s to b, encoded as report_control_token says. */
+static attest_rc
+token_part(struct attest_buf *b, const char *s, bool first)
+{
+	const unsigned char *p;
+	attest_rc rc = ATTEST_OK;
+
+	for (p = (const unsigned char *)s; *p && rc == ATTEST_OK; p++) {
+		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		bool plain = alpha || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-';
+
+		if (plain && (alpha || !first || p != (const unsigned char *)s))
+			rc = attest_buf_addc(b, (char)*p);
+		else
+			rc = attest_buf_printf(b, "_%02X", *p);
+	}
+	return rc;
+}
+
+const char *
+report_control_token(struct attest_buf *b, const char *framework, const char *control)
+{
+	attest_buf_reset(b);
+	if (token_part(b, framework, true) != ATTEST_OK || attest_buf_adds(b, "__") != ATTEST_OK ||
+	    token_part(b, control, false) != ATTEST_OK)
+		return NULL;
+	return b->data;
+}
+
+const char *
+report_xml_datetime(const char *date, char out[40])
+{
+	if (strlen(date) == 10)
+		snprintf(out, 40, "%sT00:00:00Z", date);
+	else
+		snprintf(out, 40, "%s", date);
+	return out;
 }
 
 /* attest's UUID namespace: itself a v5 UUID of "urn:attest" in the URL

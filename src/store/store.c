@@ -22,6 +22,7 @@ struct attest_store {
 	sqlite3 *db;
 	char *path;
 	bool keep_inputs; /* attest_store_set_keep_inputs */
+	bool readonly;    /* attest_store_open_readonly */
 };
 
 sqlite3 *
@@ -133,6 +134,12 @@ check_and_migrate(attest_store *s)
 				    s->path, version, PACKAGE_VERSION, STORE_SCHEMA_VERSION);
 	if (version == STORE_SCHEMA_VERSION)
 		return ATTEST_OK;
+	if (s->readonly)
+		return attest_error(s->ctx, ATTEST_ERR_DB,
+				    "'%s' has schema version %d of an older attest and this one "
+				    "reads version %d: upgrade it with 'attest db upgrade --db %s' "
+				    "(a command that only reads never changes the file)",
+				    s->path, objects ? version : 0, STORE_SCHEMA_VERSION, s->path);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot lock '%s': %s", s->path,
 				    sqlite3_errmsg(s->db));
@@ -156,26 +163,64 @@ fail:
 	return rc;
 }
 
-attest_rc
-attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
+/* Opens path read-only. A WAL database in a directory this process cannot
+ * write (read-only media, another user's files) has no shared-memory file
+ * to open; SQLite then reads it as immutable, which is true: nobody here
+ * can change it. */
+static int
+open_readonly(attest_store *s, const char *path)
+{
+	struct attest_buf uri;
+	const char *p;
+	int src;
+
+	src = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
+	if (src == SQLITE_OK && sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL,
+					     NULL, NULL) == SQLITE_OK)
+		return SQLITE_OK;
+	if (src != SQLITE_OK && src != SQLITE_CANTOPEN)
+		return src;
+	sqlite3_close(s->db);
+	s->db = NULL;
+	attest_buf_init(&uri, 3 * strlen(path) + 64);
+	src = attest_buf_adds(&uri, "file:") == ATTEST_OK ? SQLITE_OK : SQLITE_NOMEM;
+	for (p = path; src == SQLITE_OK && *p; p++)
+		if ((*p == '?' || *p == '#' || *p == '%' ? attest_buf_printf(&uri, "%%%02X",
+									      (unsigned char)*p)
+							   : attest_buf_addc(&uri, *p)) != ATTEST_OK)
+			src = SQLITE_NOMEM;
+	if (src == SQLITE_OK && attest_buf_adds(&uri, "?immutable=1") != ATTEST_OK)
+		src = SQLITE_NOMEM;
+	if (src == SQLITE_OK)
+		src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	attest_buf_release(&uri);
+	return src;
+}
+
+static attest_rc
+open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 {
 	attest_store *s;
 	attest_rc rc;
+	int src;
 
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return attest_nomem(ctx);
 	s->ctx = ctx;
+	s->readonly = readonly;
 	s->path = attest_strdup(path);
 	if (!s->path) {
 		free(s);
 		return attest_nomem(ctx);
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	src = readonly ? open_readonly(s, path)
+		       : sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+					 NULL);
+	if (src != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot open the history database '%s': %s",
-				  path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+				  path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 30000);
@@ -186,8 +231,11 @@ attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
 	}
 	if ((rc = check_and_migrate(s)) != ATTEST_OK)
 		goto fail;
-	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL,
-			 NULL) != SQLITE_OK) {
+	/* Only a writer chooses the journal mode: reading never changes the file. */
+	if (sqlite3_exec(s->db,
+			 readonly ? "PRAGMA foreign_keys=ON;"
+				  : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot configure '%s': %s", path,
 				  sqlite3_errmsg(s->db));
 		goto fail;
@@ -197,6 +245,18 @@ attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
 fail:
 	attest_store_close(s);
 	return rc;
+}
+
+attest_rc
+attest_store_open(attest_ctx *ctx, const char *path, attest_store **out)
+{
+	return open_store(ctx, path, false, out);
+}
+
+attest_rc
+attest_store_open_readonly(attest_ctx *ctx, const char *path, attest_store **out)
+{
+	return open_store(ctx, path, true, out);
 }
 
 void
@@ -362,9 +422,11 @@ insert_scan(attest_store *s, const char *id, time_t started, time_t finished, ti
 		    "  (SELECT json_group_array(id) FROM (SELECT id FROM inv.accounts ORDER BY id)),"
 		    "  (SELECT json_group_array(name) FROM"
 		    "    (SELECT name FROM inv.regions ORDER BY name)),"
-		    "  (SELECT json_group_array(json_object('path', path, 'format', format,"
+		    "  (SELECT json_group_array(json_patch(json_object('path', path, 'format', format,"
 		    "    'source', source, 'collected_at', collected_at, 'sha256', sha256,"
-		    "    'bytes', bytes, 'resources', resources)) FROM inv.sources),"
+		    "    'bytes', bytes, 'resources', resources),"
+		    /* who collected it, when the inventory says (a null patch adds nothing) */
+		    "    json_object('collected_by', collected_by))) FROM inv.sources),"
 		    "  ?6, (SELECT count(*) FROM inv.resources)",
 		    -1, &st, NULL) != SQLITE_OK)
 		return ATTEST_ERR_DB;

@@ -199,7 +199,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
 	sqlite3 *db = attest_store_db(store);
-	char *tmp = NULL;
+	char *tmp = NULL, *journal = NULL;
 	bool attached = false, tx = false, found = false;
 	attest_rc rc;
 	size_t n;
@@ -216,16 +216,23 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
 				    store_path(store));
 	n = strlen(path) + sizeof(".tmp-XXXXXX");
-	if (!(tmp = malloc(n)))
+	if (!(tmp = malloc(n)) || !(journal = malloc(n + sizeof("-journal")))) {
+		free(tmp);
 		return attest_nomem(ctx);
+	}
 	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 		free(tmp);
+		free(journal);
 		return rc;
 	}
 	close(fd);
+	/* An interrupted export leaves neither the file nor its journal. */
+	snprintf(journal, n + sizeof("-journal"), "%s-journal", tmp);
+	attest_tmp_register(tmp);
+	attest_tmp_register(journal);
 	if ((rc = create_empty(ctx, tmp)) != ATTEST_OK || (rc = attach(store, tmp)) != ATTEST_OK)
 		goto out;
 	attached = true;
@@ -254,6 +261,9 @@ out:
 		sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
 	if (rc != ATTEST_OK)
 		unlink(tmp);
+	attest_tmp_unregister(tmp);
+	attest_tmp_unregister(journal);
+	free(journal);
 	free(tmp);
 	return rc;
 }

@@ -34,7 +34,12 @@ Faults come from a JSON scenario file (--scenario):
                "region": "eu-west-1", "kind": "throttle|5xx|slow|truncate|
                malformed|deny|notimpl|sametoken", "times": 2, "ms": 3000,
                "account": "345678901234"}],  # account: of the request's key
-   "report_polls": 1}               # GenerateCredentialReport STARTED answers
+   "report_polls": 1,               # GenerateCredentialReport STARTED answers
+   "trails": [{...}],               # CloudTrail trails (native records) of
+                                    # every account, instead of the estate's
+   "guessed_wire_names": true,      # query answers keep the handlers' element
+                                    # names (else: the models', see wire.py)
+   "extra_resources": [{...}]}      # native records added to their account's
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
 """
 import argparse, base64, calendar, datetime, hashlib, hmac, json, secrets, sys, threading, time
@@ -43,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 import handlers_data  # data-store services (RDS clusters, DynamoDB, ...)
+import wire  # query-protocol element names as the service models give them
 import handlers_compute  # compute, network, edge, detection and AI services
 
 # The test key, and the fixed key of the s3rver emulator (for the test that
@@ -297,6 +303,8 @@ class Handler(BaseHTTPRequestHandler):
             body = '<%sResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>%s</%sResponse>' % (op, inner, op)
         else:
             body = '<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></%sResponse>' % (op, ns, op, inner, op, op)
+        if not self.server.scenario.get("guessed_wire_names"):
+            body = wire.rewrite(getattr(self, "version", None), op, body)
         self.send(200, body, "text/xml")
 
     def json_ok(self, obj):
@@ -327,6 +335,7 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         q = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
         form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace"))) if self.command == "POST" and not target else {}
+        self.version = form.get("Version")
         service = scope[1] if scope else ""
         region = scope[0] if scope else ""
         self.estate = self.server.estates.get(scope[2] if scope else "") or self.server.estates[self.server.caller]
@@ -715,9 +724,21 @@ class Handler(BaseHTTPRequestHandler):
     def json11(self, service, op, region, req, size):
         e = self.estate
         if service == "cloudtrail":
-            trails = e.of("AWS::CloudTrail::Trail", region)
+            # A trail answers its status and selectors in its home region
+            # only; DescribeTrails lists it there and, as a shadow trail
+            # (includeShadowTrails, true unless sent false), in every other
+            # region when it is multi-region; an organization trail (another
+            # account's ARN) is listed in a member account as a shadow only.
+            every = self.server.scenario.get("trails", e.of("AWS::CloudTrail::Trail"))
+            trails = [t for t in every if t.get("region") == region]
             if op == "DescribeTrails":
-                return self.json_ok({"trailList": [t["configuration"] for t in trails]})
+                shadows = req.get("includeShadowTrails", True) is not False
+                def listed(t):
+                    own = t["arn"].split(":")[4] == e.account
+                    if t.get("region") == region:
+                        return own or shadows
+                    return shadows and t["configuration"].get("IsMultiRegionTrail") is True
+                return self.json_ok({"trailList": [t["configuration"] for t in every if listed(t)]})
             t = [x for x in trails if x["arn"] in (req.get("Name"), req.get("TrailName")) or [x["arn"]] == req.get("ResourceIdList")]
             if not t:
                 return self.error(400, "TrailNotFoundException", "Unknown trail")
@@ -807,6 +828,8 @@ def main():
     server.org_accounts = [(a, n, "ACTIVE") for a, n in names] + ORG_EXTRA
     server.estate = server.estates[args.account]
     server.scenario = json.load(open(args.scenario)) if args.scenario else {}
+    for r in server.scenario.get("extra_resources", []):
+        server.estates[r["account"]].res.setdefault(r["type"], []).append(r)
     print("PORT %d" % server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -110,6 +110,7 @@ run env TMPDIR="$WORK/tmp" AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001 AWS_SECRET_ACC
 expect_status 0
 jq -S '[.findings[] | [.check, .status, .resource.type, .resource.id]] | sort' "$WORK/awsscan.json" >"$WORK/c"
 cmp -s "$WORK/a" "$WORK/c" || fail "scan --aws verdicts differ: $(diff "$WORK/a" "$WORK/c" | head -10)"
+jq_is "$WORK/awsscan.json" '.scan.sources[0].collected_by | test("^arn:aws:")' true
 [ -z "$(ls -A "$WORK/tmp")" ] || fail "temporary inventory left behind: $(ls -A "$WORK/tmp")"
 case_end
 
@@ -163,8 +164,9 @@ run collect --regions eu-west-1 -o "$WORK/eu.ndjson"
 expect_status 0
 jq_is "$WORK/eu.ndjson" 'select(.attest_inventory) | .regions | join(",")' eu-west-1
 # S3 is global: its buckets keep their own region whatever --regions says;
-# so are CloudFront's web ACLs, which AWS keeps (and attest records) in us-east-1.
-[ "$(tail -n +2 "$WORK/eu.ndjson" | jq -r 'select(.region == "us-east-1" and .type != "AWS::S3::Bucket" and (.id | contains(":global/webacl/") | not)) | .id' | wc -l)" = 0 ] ||
+# so are CloudFront's web ACLs, which AWS keeps (and attest records) in us-east-1;
+# and multi-region trails, which eu-west-1 lists as shadows of their home region's.
+[ "$(tail -n +2 "$WORK/eu.ndjson" | jq -r 'select(.region == "us-east-1" and .type != "AWS::S3::Bucket" and (.id | contains(":global/webacl/") | not) and .configuration.IsMultiRegionTrail != true) | .id' | wc -l)" = 0 ] ||
 	fail "resources of us-east-1 were collected"
 [ "$(tail -n +2 "$WORK/eu.ndjson" | jq -r 'select(.region == "eu-west-1") | .id' | wc -l)" -gt 10 ] ||
 	fail "resources of eu-west-1 are missing"
@@ -341,5 +343,6 @@ expect_status 2
 case_end
 
 . "$top_srcdir/tests/cli/collect_org.sh"
+. "$top_srcdir/tests/cli/collect_real.sh"
 . "$top_srcdir/tests/cli/collect_s3rver.sh"
 finish

@@ -135,4 +135,51 @@ run "$ATTEST" history --db h.db --limit 1
 expect_status 0
 case_end
 
+case_begin "reading never changes the file: exports and histories opened read-only (#20)"
+"$ATTEST" db export latest -o exp.db --db h.db >/dev/null || fail "cannot export"
+before=$(sha256sum exp.db)
+for cmd in "show latest" "history" "diff latest" "trend --framework cis-aws-3.0" \
+	"report latest --json exp.json" "db check"; do
+	run "$ATTEST" $cmd --db exp.db
+	[ "$status" = 0 ] || [ "$status" = 1 ] || fail "$cmd on an export: exit $status"
+	[ "$(sha256sum exp.db)" = "$before" ] || fail "'$cmd' changed the export"
+	ls exp.db-wal exp.db-shm >/dev/null 2>&1 && fail "'$cmd' left WAL files beside the export"
+done
+case_end
+
+case_begin "a read-only history is readable; an older schema is refused, then upgraded (#20)"
+cp h.db ro.db
+if [ "$(id -u)" != 0 ]; then
+	mkdir rodir && cp h.db rodir/h.db && chmod 555 rodir && chmod 444 rodir/h.db
+	run "$ATTEST" history --db rodir/h.db
+	expect_status 0
+	chmod 755 rodir
+fi
+sqlite3 ro.db 'DROP VIEW scan_framework_scores; DROP VIEW scan_control_scores; PRAGMA user_version = 5' ||
+	fail "cannot make an older database"
+before=$(sha256sum ro.db)
+run "$ATTEST" history --db ro.db
+expect_status 1; expect_err "attest db upgrade"
+[ "$(sha256sum ro.db)" = "$before" ] || fail "a read command upgraded the file"
+run "$ATTEST" db upgrade --db ro.db
+expect_status 0
+run "$ATTEST" report latest --db ro.db --json ro.json
+expect_status 0
+jq -e '.frameworks[0].posture != null' ro.json >/dev/null || fail "no posture after the upgrade"
+case_end
+
+case_begin "an interrupted db export leaves no temporary file or journal (#24)"
+mkdir ex
+for delay in 0 0.01 0.02 0.05 0.1 0.2; do
+	"$ATTEST" db export latest -o ex/e.db --db h.db >/dev/null 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	left=$(ls ex | grep -v '^e\.db$')
+	[ -z "$left" ] || fail "left behind after SIGTERM at ${delay}s: $left"
+	rm -f ex/e.db
+done
+case_end
+
 finish

@@ -1,9 +1,12 @@
 #!/bin/sh
 # The PDF audit report: `attest scan --pdf` and `attest report SCAN --pdf`
 # give a valid PDF (qpdf --check) whose text (pdftotext) holds the framework,
-# its score as the summary prints it, control ids and a known failing
-# resource; templates change the document and bad ones fail with file and
-# line; a scan with 10,000 failing findings still renders, summarized.
+# its figures as the summary prints them, control ids and a known failing
+# resource, a printed table of contents with right page numbers, the audit
+# frame and a sign-off; the sample's report fits in 120 pages; templates
+# change the document and bad ones fail with file and line; a scan with
+# 10,000 failing findings lists every one, compactly. tests/cli/pdf_audit.sh
+# checks the text against the JSON result.
 . "$top_srcdir/tests/cli/lib.sh"
 
 for tool in qpdf pdftotext; do
@@ -19,35 +22,75 @@ expect_pdf() {
 }
 expect_text() { grep -q -- "$2" "$1.txt" || fail "$(basename "$1") lacks '$2'"; }
 
-case_begin "scan --pdf writes a valid PDF with scores, controls and findings"
+case_begin "scan --pdf writes a valid PDF with both figures, controls and findings"
 run "$ATTEST" scan --pdf "$WORK/sample.pdf"
 expect_status 0
 expect_pdf "$WORK/sample.pdf"
-score=$(sed -n 's/.*controls fully passing [0-9]* of [0-9]* (\([0-9.]*\)%).*/\1/p' "$WORK/out" | head -1)
-[ -n "$score" ] || fail "no score in the summary"
+cp "$WORK/err" "$WORK/sample.err"
+score=$(sed -n 's/.*controls fully passing \([0-9]* of [0-9]*\) (\([0-9.]*\)%).*/\1 controls (\2 %)/p' \
+	"$WORK/out" | head -1)
+posture=$(sed -n 's/.*posture *\([0-9.]*\)%.*/\1/p' "$WORK/out" | head -1)
+[ -n "$score" ] && [ -n "$posture" ] || fail "no figures in the terminal summary"
 expect_text "$WORK/sample.pdf" "cis-aws-3.0"
-expect_text "$WORK/sample.pdf" "$score %"
+expect_text "$WORK/sample.pdf" "$score"
+expect_text "$WORK/sample.pdf" "$posture % over"
 expect_text "$WORK/sample.pdf" "^ *5\.2 "
 expect_text "$WORK/sample.pdf" "1\.4 "
+# Ids stay whole in their column.
+expect_text "$WORK/sample.pdf" "164\.308(a)(7)(ii)(A) "
 expect_text "$WORK/sample.pdf" "sg-9997aad8c91cb161d"
 expect_text "$WORK/sample.pdf" "nw-prod-legacy-sftp"
 expect_text "$WORK/sample.pdf" "Executive summary"
+expect_text "$WORK/sample.pdf" "Audit scope and method"
+expect_text "$WORK/sample.pdf" "210987654321 (northwind-prod)"
+expect_text "$WORK/sample.pdf" "Failing findings by check"
 expect_text "$WORK/sample.pdf" "Manual controls awaiting attestation"
 expect_text "$WORK/sample.pdf" "Evidence digests"
+expect_text "$WORK/sample.pdf" "Sign-off"
 expect_text "$WORK/sample.pdf" "page 2 of "
 expect_out "pdf written to $WORK/sample.pdf"
 case_end
 
-case_begin "the appendix holds the inventory's SHA-256 and the scoring formula"
+case_begin "the sample's report fits in 120 pages and its text extracts without warnings"
+pages=$(qpdf --show-npages "$WORK/sample.pdf")
+[ "$pages" -le 120 ] || fail "$pages pages"
+echo "# sample report: $pages pages"
+pdftotext "$WORK/sample.pdf" "$WORK/plain.txt" 2>"$WORK/pdftotext.err" || fail "pdftotext failed"
+[ ! -s "$WORK/pdftotext.err" ] || fail "pdftotext warns: $(head -3 "$WORK/pdftotext.err")"
+case_end
+
+case_begin "the appendix holds the inventory's SHA-256 and the scoring formulas"
 sha=$(sqlite3 "$ATTEST_DB" 'SELECT inventory_sha256 FROM scans')
 expect_text "$WORK/sample.pdf" "$sha"
-expect_text "$WORK/sample.pdf" "score *= round(100"
+expect_text "$WORK/sample.pdf" "score *= round(100 × controls_passing / controls_scored, 1)"
+expect_text "$WORK/sample.pdf" "posture *= round(Σ weight × pass_share / Σ weight, 1)"
+case_end
+
+case_begin "a printed table of contents gives each section's page"
+for s in "Executive summary" "Failing findings by check" "Appendix" "Sign-off"; do
+	n=$(sed -n '/^Contents$/,/^Sign-off/p' "$WORK/sample.pdf.txt" |
+		sed -n "s/^$s  *\([0-9][0-9]*\)\$/\1/p" | head -1)
+	[ -n "$n" ] || { fail "no contents line for '$s'"; continue; }
+	pdftotext -f "$n" -l "$n" "$WORK/sample.pdf" - 2>/dev/null | grep -q "^$s\$" ||
+		fail "'$s' is not on page $n"
+done
+case_end
+
+case_begin "the organization: a warning while it is the placeholder, none once set"
+grep -q "warning: the PDF report names the organization 'Your organization'" "$WORK/sample.err" ||
+	fail "no warning about the placeholder organization"
+run "$ATTEST" report latest --organization "Northwind Analytics Ltd" --pdf "$WORK/org.pdf"
+expect_status 0
+grep -q "warning" "$WORK/err" && fail "warns with --organization"
+expect_pdf "$WORK/org.pdf"
+expect_text "$WORK/org.pdf" "Northwind Analytics Ltd"
+grep -q "Your organization" "$WORK/org.pdf.txt" && fail "the placeholder is still printed"
 case_end
 
 case_begin "the outline has one entry per section"
 qpdf --json --json-key=outlines "$WORK/sample.pdf" >"$WORK/outline.json" 2>/dev/null ||
 	fail "qpdf cannot read the outline"
-for s in "Executive summary" "Controls" "Failing findings" "Appendix"; do
+for s in "Executive summary" "Controls" "Failing findings by check" "Appendix" "Sign-off"; do
 	jq -e --arg s "$s" '[.outlines[].title] | index($s) != null' "$WORK/outline.json" \
 		>/dev/null || fail "no outline entry '$s'"
 done
@@ -59,9 +102,11 @@ expect_status 0
 run "$ATTEST" report latest --pdf "$WORK/latest.pdf" --json "$WORK/latest.json"
 expect_status 0
 expect_pdf "$WORK/latest.pdf"
-expect_text "$WORK/latest.pdf" "Score trend"
+expect_text "$WORK/latest.pdf" "Posture trend"
 id=$(jq -r .scan.id "$WORK/latest.json")
 expect_text "$WORK/latest.pdf" "$id"
+pages=$(qpdf --show-npages "$WORK/latest.pdf")
+[ "$pages" -le 120 ] || fail "$pages pages with the changes and the trend"
 case_end
 
 case_begin "changes since the previous scan: none for the first scan of a scope"
@@ -73,7 +118,7 @@ expect_text "$WORK/first.pdf" "Changes since the previous scan"
 expect_text "$WORK/first.pdf" "There is no previous scan of this scope"
 case_end
 
-case_begin "changes since the previous scan: a fixed security group and the score deltas"
+case_begin "changes since the previous scan: a fixed security group beside the figures' changes"
 # The same estate with the world-open SSH rule of one security group narrowed.
 jq '(.resources[] | select(.id == "sg-9997aad8c91cb161d") | .configuration.IpPermissions[0].IpRanges)
 	= [{"CidrIp": "10.0.0.0/8"}]' "$top_srcdir/samples/estate.json" >"$WORK/fixed.json" ||
@@ -87,8 +132,10 @@ sed -n '/^ *Changes since the previous scan$/,/^ *Newly excepted$/p' "$WORK/seco
 grep -q "previous scan of the same scope" "$WORK/changes.txt" || fail "no changes section"
 grep -q "$prev" "$WORK/changes.txt" || fail "the section does not name the previous scan"
 grep -q "There is no previous scan" "$WORK/changes.txt" && fail "second scan says it is the first"
-grep -Eq "^ *CIS Amazon Web Services Foundations Benchmark v3\.0\.0 +[0-9.]+ % +[0-9.]+ % +[+-][0-9]+\.[0-9]" \
-	"$WORK/changes.txt" || fail "no score delta for cis-aws-3.0"
+# Each figure's change beside the findings that moved it: cis-aws-3.0 maps
+# the fixed group's check, and nothing newly fails.
+grep -Eq "^ *cis-aws-3\.0 +[0-9.]+ % → [0-9.]+ % \([+-][0-9]+\.[0-9]\) +[0-9.]+ % → [0-9.]+ % \([+-][0-9]+\.[0-9]\) .* 0 +[1-9][0-9]* *$" \
+	"$WORK/changes.txt" || fail "no figures with newly failing and fixed counts for cis-aws-3.0"
 grep -Eq "^ *[0-9]+ newly failing, [1-9][0-9]* fixed, [0-9]+ still failing, [0-9]+ newly excepted" \
 	"$WORK/changes.txt" || fail "no finding counts with a fixed finding"
 sed -n '/^ *Fixed$/,$p' "$WORK/changes.txt" >"$WORK/fixed.txt"
@@ -102,7 +149,7 @@ expect_status 0
 cmp -s "$WORK/latest.pdf" "$WORK/again.pdf" || fail "two renderings of one scan differ"
 case_end
 
-case_begin "report: unknown scan, no format, no database"
+case_begin "report: unknown scan, no format, no database, unknown framework"
 run "$ATTEST" report no-such-scan --pdf "$WORK/none.pdf"
 expect_status 1
 expect_no_file "$WORK/none.pdf"
@@ -111,34 +158,51 @@ expect_status 2
 run "$ATTEST" report latest --db "$WORK/absent.db" --pdf "$WORK/none.pdf"
 expect_status 1
 expect_no_file "$WORK/absent.db"
+run "$ATTEST" report latest --framework no-such-framework --pdf "$WORK/none.pdf"
+expect_status 1
+expect_err "has no framework 'no-such-framework'"
+expect_no_file "$WORK/none.pdf"
 case_end
 
-case_begin "a template sets the organization, title and sections"
-cat >"$WORK/t.xml" <<'EOF'
+case_begin "a template sets the organization, title, audit frame, sign-off and sections"
+cat >"$WORK/t.xml" <<'TEMPLATE'
 <?xml version="1.0" encoding="UTF-8"?>
 <template xmlns="urn:attest:template:1">
   <organization>Zürich Rückversicherung AG</organization>
   <title>Quarterly cloud audit</title>
-  <sections><section name="summary"/><section name="appendix"/></sections>
+  <scope>The production
+     and staging accounts of the reinsurance platform.</scope>
+  <methodology>Configuration review by attest, sampled by the internal audit team.</methodology>
+  <limitations>On-premises systems are out of scope.</limitations>
+  <sign-off><role>Head of Internal Audit</role><role>Group CISO</role></sign-off>
+  <sections><section name="frame"/><section name="summary"/><section name="appendix"/>
+    <section name="signoff"/></sections>
   <limits findings-per-control="2"/>
 </template>
-EOF
+TEMPLATE
 run "$ATTEST" report latest --template "$WORK/t.xml" --pdf "$WORK/t.pdf"
 expect_status 0
 expect_pdf "$WORK/t.pdf"
 expect_text "$WORK/t.pdf" "Zürich Rückversicherung AG"
 grep -q "Failing findings" "$WORK/t.pdf.txt" && fail "left-out section rendered"
+grep -q "^Contents" "$WORK/t.pdf.txt" && fail "left-out contents rendered"
 expect_text "$WORK/t.pdf" "Appendix"
+expect_text "$WORK/t.pdf" "production and staging accounts"
+expect_text "$WORK/t.pdf" "sampled by the internal audit team"
+expect_text "$WORK/t.pdf" "On-premises systems are out of scope"
+expect_text "$WORK/t.pdf" "Head of Internal Audit"
+expect_text "$WORK/t.pdf" "Group CISO"
+grep -q "warning" "$WORK/err" && fail "warns about a set organization"
 case_end
 
 case_begin "a bad template fails with file and line, exit 1, and writes no PDF"
-cat >"$WORK/bad.xml" <<'EOF'
+cat >"$WORK/bad.xml" <<'TEMPLATE'
 <?xml version="1.0" encoding="UTF-8"?>
 <template xmlns="urn:attest:template:1">
   <organization>Example</organization>
   <colors primary="blue"/>
 </template>
-EOF
+TEMPLATE
 before=$(scan_count "$ATTEST_DB")
 run "$ATTEST" scan --template "$WORK/bad.xml" --pdf "$WORK/bad.pdf"
 expect_status 1
@@ -172,7 +236,7 @@ expect_err "logo"
 expect_no_file "$WORK/bad.pdf"
 case_end
 
-case_begin "10,000 failing findings render, summarized per control"
+case_begin "10,000 failing findings: every one listed, compactly, with the evidence file named"
 {
 	echo '{"attest_inventory":1,"provider":"aws","source":"pdf test","collected_at":"2026-11-20T00:00:00Z","accounts":["111122223333"],"regions":["us-east-1"],"collected_types":["AWS::EC2::SecurityGroup"]}'
 	awk 'BEGIN { for (i = 0; i < 10000; i++)
@@ -181,14 +245,23 @@ case_begin "10,000 failing findings render, summarized per control"
 run "$ATTEST" scan --db "$WORK/big.db" "$WORK/open.ndjson" --pdf "$WORK/big.pdf"
 expect_status 0
 expect_pdf "$WORK/big.pdf"
-n=$(sqlite3 "$WORK/big.db" "SELECT count(*) FROM findings WHERE status = 'fail'")
-[ "$n" -ge 10000 ] || fail "only $n failing findings"
+sqlite3 "$WORK/big.db" "SELECT DISTINCT resource_id FROM findings WHERE status = 'fail'" \
+	>"$WORK/big.ids"
+[ "$(wc -l <"$WORK/big.ids")" -ge 10000 ] || fail "only $(wc -l <"$WORK/big.ids") failing resources"
 expect_text "$WORK/big.pdf" "cis-aws-3.0"
 expect_text "$WORK/big.pdf" "5\.2 "
-expect_text "$WORK/big.pdf" "sg-00000000"
-expect_text "$WORK/big.pdf" "9975 more failing findings of control 5.2"
+pdftotext -raw "$WORK/big.pdf" "$WORK/big.raw" 2>/dev/null
+tr -s ' ,\n' '\n\n\n' <"$WORK/big.raw" | sort -u >"$WORK/big.words"
+missing=$(sort "$WORK/big.ids" | comm -23 - "$WORK/big.words" | wc -l)
+[ "$missing" -eq 0 ] || fail "$missing failing resources are not in the PDF"
+tr '\n' ' ' <"$WORK/big.raw" | grep -q "evidence file for check ec2-sg-no-ipv4-world-ingress-admin-ports" ||
+	fail "the evidence file of the large check is not named"
+grep -q "Account 111122223333, region us-east-1: 10000 resources" "$WORK/big.raw" ||
+	fail "no compact list by account and region"
+grep -q "more than the 200 per check" "$WORK/big.raw" || fail "the bound is not stated"
 pages=$(qpdf --show-npages "$WORK/big.pdf")
-[ "$pages" -lt 200 ] || fail "$pages pages: findings were not summarized"
+[ "$pages" -lt 150 ] || fail "$pages pages: the list is not compact"
+echo "# 10,000 failing findings: $pages pages"
 case_end
 
 finish

@@ -728,6 +728,31 @@ test_assume_role_option(void)
 	aws_caller_identity_release(&id);
 	aws_credentials_release(&c);
 
+	/* base_out: the credentials that assumed the role are kept, to assume
+	 * it again before it expires (issue 10, item 17); without a role it
+	 * stays empty, and a failed assumption leaves it empty. */
+	{
+		struct aws_credentials base = { 0 };
+
+		o.base_out = &base;
+		CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_OK);
+		CU_ASSERT_STRING_EQUAL(base.access_key_id, base_id);
+		CU_ASSERT_STRING_EQUAL(base.secret_access_key, base_secret);
+		CU_ASSERT(c.expiration > 0);
+		CU_ASSERT(strcmp(c.access_key_id, base_id) != 0);
+		aws_credentials_release(&c);
+		aws_credentials_release(&base);
+		o.role_arn = NULL;
+		CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_OK);
+		CU_ASSERT_PTR_NULL(base.access_key_id);
+		aws_credentials_release(&c);
+		o.role_arn = "arn:aws:iam::333333333333:role/denied";
+		CU_ASSERT_EQUAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_ERR_IO);
+		CU_ASSERT_PTR_NULL(base.access_key_id);
+		o.role_arn = "arn:aws:iam::333333333333:role/Scanner";
+		o.base_out = NULL;
+	}
+
 	/* Refusals: bad duration, not an ARN, AccessDenied, a DTD. */
 	o.duration_seconds = 60;
 	CU_ASSERT_EQUAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_ERR_INVALID);

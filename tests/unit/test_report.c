@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "inventory/inventory_int.h"
+#include "report/xmlout.h"
 
 #include <ftw.h>
 #include <jansson.h>
@@ -325,6 +326,64 @@ suite_clean(void)
 	return 0;
 }
 
+/* Control ids become OSCAL tokens and XCCDF NCNames, reversibly. */
+static void
+test_control_token(void)
+{
+	struct attest_buf b;
+
+	attest_buf_init(&b, 1024);
+	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "cis-aws-3.0", "2.1.4"),
+			       "cis-aws-3.0__2.1.4");
+	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "hipaa", "164.312(a)(2)(iv)"),
+			       "hipaa__164.312_28a_29_282_29_28iv_29");
+	/* '_' is the escape, so it is escaped itself: a_b and a, b differ */
+	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "a_b", "c"), "a_5Fb__c");
+	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "9fw", "x y"), "_39fw__x_20y");
+	attest_buf_release(&b);
+	attest_buf_init(&b, 8); /* too small: NULL, no partial token */
+	CU_ASSERT_PTR_NULL(report_control_token(&b, "framework", "control"));
+	attest_buf_release(&b);
+}
+
+static void
+test_fold_space(void)
+{
+	struct attest_buf b;
+	char when[40];
+
+	attest_buf_init(&b, 1024);
+	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, "\n  Legacy SFTP drop\n      for two\tpartners. \n"),
+			       "Legacy SFTP drop for two partners.");
+	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, ""), "");
+	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, " \n\t "), "");
+	attest_buf_release(&b);
+	CU_ASSERT_STRING_EQUAL(report_xml_datetime("2026-09-15", when), "2026-09-15T00:00:00Z");
+	CU_ASSERT_STRING_EQUAL(report_xml_datetime("2026-09-15T10:11:12Z", when),
+			       "2026-09-15T10:11:12Z");
+}
+
+/* Every real of the JSON result prints with at most 15 significant digits:
+ * a figure reads as written (6.3), not as its binary value. */
+static void
+test_json_reals(void)
+{
+	attest_rc rc;
+	char *text = render_json(&rc), *p;
+	size_t digits;
+
+	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
+	for (p = text; *p; p++) {
+		if (*p != '.' || p == text || p[-1] < '0' || p[-1] > '9')
+			continue;
+		for (digits = 0; p[1 + digits] >= '0' && p[1 + digits] <= '9'; digits++)
+			;
+		CU_ASSERT(digits <= 15);
+	}
+	CU_ASSERT_PTR_NULL(strstr(text, "99999999"));
+	free(text);
+}
+
 static CU_TestInfo tests[] = {
 	{"JSON result parses", test_json_parses},
 	{"JSON result keys", test_json_keys},
@@ -334,6 +393,9 @@ static CU_TestInfo tests[] = {
 	{"summary with colour", test_summary_color},
 	{"summary of an unknown scan", test_summary_unknown_scan},
 	{"scores", test_scores},
+	{"control tokens", test_control_token},
+	{"folded text and dates", test_fold_space},
+	{"JSON reals as written", test_json_reals},
 	CU_TEST_INFO_NULL,
 };
 

@@ -255,10 +255,13 @@ aws_call_query(const struct aws_op *tmpl, const char *version, const char *param
 		{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
 	struct attest_buf body, url;
+	struct aws_op op = *tmpl;
 	attest_rc rc;
 
 	if (!ep)
 		return ATTEST_ERR_INVALID;
+	op.version = version;
+	tmpl = &op;
 	attest_buf_init(&body, 1 << 20);
 	attest_buf_init(&url, 8192);
 	rc = attest_buf_printf(&body, "Action=%s&Version=%s%s", tmpl->operation, version,
@@ -439,7 +442,7 @@ qlist_request(struct aws_collector *c, struct qlist_state *st, const char *regio
 	      const char *token)
 {
 	const struct aws_qlist *ql = st->ql;
-	struct aws_op op = {c, ql->service, ql->operation, "", ql->types, qlist_page, st, 0};
+	struct aws_op op = {c, ql->service, ql->operation, "", ql->types, qlist_page, st, 0, NULL};
 	struct attest_buf b;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
@@ -475,7 +478,8 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 		goto fail;
 	snprintf(name, sizeof(name), "%sResult", ql->operation);
 	root = aws_xml_find(xmlDocGetRootElement(doc), name);
-	res = aws_xml_to_json(root ? root : xmlDocGetRootElement(doc), ql->style);
+	res = aws_xml_to_json_op(root ? root : xmlDocGetRootElement(doc), ql->version, ql->operation,
+				 ql->style);
 	xmlFreeDoc(doc);
 	if (!res) {
 		aws_fatal(c, attest_nomem(c->ctx));
@@ -563,7 +567,7 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 	      const char *token)
 {
 	const struct aws_jlist *jl = st->jl;
-	struct aws_op op = {c, jl->service, jl->operation, "", jl->types, jlist_page, st, 0};
+	struct aws_op op = {c, jl->service, jl->operation, "", jl->types, jlist_page, st, 0, NULL};
 	struct attest_buf b;
 	json_t *body;
 	char *text = NULL;

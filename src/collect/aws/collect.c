@@ -199,15 +199,15 @@ regions_done(struct aws_op *op, const struct aws_reply *r)
 	doc = aws_reply_xml(op, r);
 	n = doc ? aws_xml_find(xmlDocGetRootElement(doc), "regionInfo") : NULL;
 	if (n)
-		f->list = aws_xml_list_to_json(n, AWS_XML_EC2);
+		f->list = aws_xml_list_to_json_op(n, "2016-11-15", "DescribeRegions", AWS_XML_EC2);
 	else if (doc)
 		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
 	xmlFreeDoc(doc);
 	f->ok = f->list != NULL;
 }
 
-static bool
-valid_region(const char *s)
+bool
+aws_region_valid(const char *s)
 {
 	size_t n = 0;
 
@@ -217,13 +217,38 @@ valid_region(const char *s)
 	return n > 0 && n < 32;
 }
 
+bool
+aws_region_collected(const struct aws_collector *c, const char *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < c->n_regions; i++)
+		if (strcmp(c->regions[i], r) == 0)
+			return true;
+	return false;
+}
+
+bool
+aws_seen(struct aws_collector *c, const char *key)
+{
+	if (!c->seen && !(c->seen = json_object())) {
+		aws_fatal(c, attest_nomem(c->ctx));
+		return true;
+	}
+	if (json_object_get(c->seen, key))
+		return true;
+	if (json_object_set_new(c->seen, key, json_true()) != 0)
+		aws_fatal(c, attest_nomem(c->ctx));
+	return false;
+}
+
 attest_rc
 aws_add_region(struct aws_collector *c, const char *r)
 {
 	char **n;
 	size_t i;
 
-	if (!valid_region(r))
+	if (!aws_region_valid(r))
 		return attest_error(c->ctx, ATTEST_ERR_USAGE, "'%s' is not a region name", r);
 	for (i = 0; i < c->n_regions; i++)
 		if (strcmp(c->regions[i], r) == 0)
@@ -244,7 +269,7 @@ static attest_rc
 identify(struct aws_collector *c, char *partition, size_t size)
 {
 	struct first f = {0};
-	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0};
+	struct aws_op op = {c, "sts", "GetCallerIdentity", "", 0, identity_done, &f, 0, NULL};
 	const char *p, *e;
 	size_t i;
 
@@ -270,7 +295,7 @@ identify(struct aws_collector *c, char *partition, size_t size)
 	if (f.arn && strncmp(f.arn, "arn:", 4) == 0 && (e = strchr(p = f.arn + 4, ':')) &&
 	    e > p && (size_t)(e - p) < size && strspn(p, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(e - p))
 		snprintf(partition, size, "%.*s", (int)(e - p), p);
-	free(f.arn);
+	c->caller = f.arn;
 	return ATTEST_OK;
 }
 
@@ -278,7 +303,7 @@ static attest_rc
 find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 {
 	struct first f = {0};
-	struct aws_op op = {c, "ec2", "DescribeRegions", "", 0, regions_done, &f, 0};
+	struct aws_op op = {c, "ec2", "DescribeRegions", "", 0, regions_done, &f, 0, NULL};
 	json_t *r;
 	size_t i;
 	attest_rc rc = ATTEST_OK;
@@ -299,7 +324,7 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	json_array_foreach(f.list, i, r) {
 		const char *name = json_string_value(json_object_get(r, "RegionName"));
 
-		if (name && valid_region(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
+		if (name && aws_region_valid(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
 			break;
 	}
 	json_decref(f.list);
@@ -360,6 +385,7 @@ write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char
 	if (json_object_set_new(h, "attest_inventory", json_integer(1)) ||
 	    json_object_set_new(h, "provider", json_string("aws")) ||
 	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
+	    (c->caller && json_object_set_new(h, "collected_by", json_string(c->caller))) ||
 	    json_object_set_new(h, "collected_at", json_string(now)) ||
 	    json_object_set(h, "accounts", accounts) ||
 	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
@@ -531,6 +557,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	struct aws_engine_opts eo;
 	struct aws_engine_stats es;
 	struct attest_aws_collect_stats st = {0};
+	struct aws_credentials role_base = {0};
+	char session[64];
 	json_t *accounts = json_array();
 	char partition[32];
 	size_t i;
@@ -553,9 +581,21 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	co.profile = o->profile;
 	co.role_arn = o->role_arn;
 	co.external_id = o->external_id;
+	/* --role-arn: kept with what assumed it, to be assumed again (same
+	 * session name) before it expires, as an organization member's is. */
+	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
+	co.session_name = session;
+	co.base_out = &role_base;
 	rc = aws_resolve_credentials(ctx, &co, &c.cred, &c.home_region);
 	if (rc != ATTEST_OK)
 		goto out;
+	if (o->role_arn && *o->role_arn) {
+		c.renew_with = &role_base;
+		c.renew_role = o->role_arn;
+		c.renew_external_id = o->external_id;
+		c.renew_session = session;
+		c.renew_issued = time(NULL);
+	}
 	if (!c.home_region && !(c.home_region = strdup("us-east-1"))) {
 		rc = attest_nomem(ctx);
 		goto out;
@@ -595,14 +635,17 @@ out:
 	aws_engine_free(c.eng);
 	aws_collector_release_endpoints(&c);
 	aws_credentials_release(&c.cred);
+	aws_credentials_release(&role_base);
 	for (i = 0; i < c.n_regions; i++)
 		free(c.regions[i]);
 	free(c.regions);
 	free(c.home_region);
 	free(c.account);
+	free(c.caller);
 	json_decref(accounts);
 	json_decref(c.log);
 	json_decref(c.keep);
+	json_decref(c.seen);
 	if (c.body)
 		fclose(c.body);
 	return rc;

@@ -111,6 +111,7 @@ struct aws_collector {
 	struct aws_credentials cred;
 	const char *profile;
 	char *account;
+	char *caller;              /* who collects: the caller's ARN (GetCallerIdentity) */
 	char *home_region;
 	char **regions;
 	size_t n_regions;
@@ -118,14 +119,18 @@ struct aws_collector {
 	aws_typeset attempted, failed;
 	json_t *log;               /* the collection log */
 	json_t *keep;              /* values services share until the end */
+	json_t *seen;              /* aws_seen()'s keys; NULL until the first */
 	unsigned long resources;
 	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
 	long poll_ms;              /* first wait of the credential report poll */
-	/* An organization member's role credentials, renewed before they
-	 * expire (aws_renew_role(), called by the signer): the role, and the
-	 * caller's credentials that may assume it; renew_with NULL: none. */
+	/* Role credentials (an organization member's, or --role-arn's),
+	 * renewed before they expire (aws_renew_role(), called by the
+	 * signer): the role, and the credentials that may assume it;
+	 * renew_with NULL: none. renew_via: the collector renew_with belongs
+	 * to, renewed first (its own role may expire too), or NULL. */
 	const struct aws_credentials *renew_with;
+	struct aws_collector *renew_via;
 	const char *renew_role, *renew_external_id, *renew_session;
 	time_t renew_issued, renew_retry;
 	unsigned long inflight;    /* calls submitted, not yet answered */
@@ -145,6 +150,8 @@ struct aws_op {
 	aws_op_fn fn;
 	void *data;            /* the service's own state; not freed here */
 	long delay_ms;         /* wait before sending (polling) */
+	const char *version;   /* query protocol: the API version sent (set by
+				* aws_call_query(); its answer's model) */
 };
 
 /* Assumes c's role again when its credentials are near their expiry (a
@@ -156,6 +163,15 @@ void aws_renew_role(struct aws_collector *c);
 /* Adds region r to c's list (owned by c) unless it is there; fails when r
  * is not a region name. */
 attest_rc aws_add_region(struct aws_collector *c, const char *r);
+
+/* True when r is a region name (lower-case letters, digits, '-'): safe in
+ * a host name. */
+bool aws_region_valid(const char *s);
+/* True when r is one of the regions c collects. */
+bool aws_region_collected(const struct aws_collector *c, const char *r);
+/* True when key was passed before for c (a resource that several regions
+ * list, written once); false the first time. */
+bool aws_seen(struct aws_collector *c, const char *key);
 
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);

@@ -653,6 +653,10 @@ aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 		rc = aws_sts_assume_role(ctx, c.t, sts_region(c.files, name), name, &base, &ar, out);
 		if (rc != ATTEST_OK)
 			goto out;
+		if (opts->base_out) {
+			*opts->base_out = base;
+			memset(&base, 0, sizeof(base));
+		}
 	} else {
 		*out = base;
 		memset(&base, 0, sizeof(base));
@@ -660,8 +664,11 @@ aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 	if (region_out)
 		rc = aws_resolve_region(ctx, profile, region_out);
 out:
-	if (rc != ATTEST_OK)
+	if (rc != ATTEST_OK) {
 		aws_credentials_release(out);
+		if (opts && opts->base_out)
+			aws_credentials_release(opts->base_out);
+	}
 	aws_credentials_release(&base);
 	aws_files_free(c.files);
 	return rc;

@@ -63,6 +63,10 @@ struct aws_config_opts {
 	int duration_seconds;       /* with role_arn; 0: 3600 */
 	/* Additions: */
 	const struct aws_transport *transport; /* NULL: aws_http_curl */
+	/* With role_arn: receives the credentials the role was assumed with,
+	 * so that the caller can assume it again before its session expires
+	 * (release with aws_credentials_release()); NULL: they are released. */
+	struct aws_credentials *base_out;
 };
 
 /*

@@ -205,7 +205,7 @@ aws_item_reply_query(struct aws_op *op, const struct aws_reply *r)
 	n = aws_xml_find(xmlDocGetRootElement(doc), name);
 	if (!n)
 		aws_item_fail(op, "MalformedResponse", "no result in the answer");
-	else if (!(v = aws_xml_to_json(n, AWS_XML_QUERY))) {
+	else if (!(v = aws_xml_to_json_op(n, op->version, op->operation, AWS_XML_QUERY))) {
 		it->failed = true;
 		aws_fatal(it->c, attest_nomem(it->c->ctx));
 	}

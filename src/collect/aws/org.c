@@ -92,7 +92,7 @@ list_fail(struct org *g, const char *code, const char *msg)
 static void
 list_request(struct org *g, const char *token)
 {
-	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0};
+	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0, NULL};
 	json_t *body = json_object();
 
 	if (!body || (token && json_object_set_new(body, "NextToken", json_string(token)))) {
@@ -265,7 +265,7 @@ regions_known(struct aws_op *op, const struct aws_reply *r)
 	else if ((doc = aws_reply_xml(op, r)) != NULL &&
 		 !(n = aws_xml_find(xmlDocGetRootElement(doc), "regionInfo")))
 		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
-	if (n && (list = aws_xml_list_to_json(n, AWS_XML_EC2)) != NULL)
+	if (n && (list = aws_xml_list_to_json_op(n, op->version, op->operation, AWS_XML_EC2)) != NULL)
 		json_array_foreach(list, i, e) {
 			const char *name = json_string_value(json_object_get(e, "RegionName"));
 
@@ -318,6 +318,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		cr->expiration = 0; /* none given: used as it is until the end */
 	free(expiration);
 	m->c.renew_with = &g->caller->cred;
+	m->c.renew_via = g->caller;
 	m->c.renew_role = m->role_arn;
 	m->c.renew_external_id = g->o->external_id;
 	m->c.renew_session = g->session;
@@ -326,7 +327,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	g->assumed++;
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
 	if (g->member_regions) {
-		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0};
+		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0, NULL};
 
 		snprintf(rop.region, sizeof(rop.region), "%s", m->c.home_region);
 		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK) {
@@ -357,7 +358,7 @@ static void
 assume(struct org *g, struct member *m)
 {
 	struct aws_collector *c = g->caller;
-	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0};
+	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0, NULL};
 	struct attest_buf arn, params;
 
 	/* The account's collector: its own credentials, endpoints and kept
@@ -403,6 +404,8 @@ aws_renew_role(struct aws_collector *c)
 	struct aws_credentials fresh = {0};
 	time_t now = time(NULL), margin;
 
+	if (c->renew_via && c->renew_via->renew_with)
+		aws_renew_role(c->renew_via);
 	if (!c->cred.expiration || now < c->renew_retry)
 		return;
 	margin = (c->cred.expiration - c->renew_issued) / 4;
@@ -556,6 +559,7 @@ out:
 		aws_credentials_release(&m->c.cred);
 		free(m->c.account);
 		json_decref(m->c.keep);
+		json_decref(m->c.seen);
 		free(m->name);
 		free(m->role_arn);
 		for (j = 0; j < m->c.n_regions; j++)

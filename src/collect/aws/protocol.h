@@ -42,6 +42,19 @@ json_t *aws_xml_to_json(xmlNodePtr node, enum aws_xml_style style);
 /* Converts a list element (<member>/<item>/... children) to an array. */
 json_t *aws_xml_list_to_json(xmlNodePtr node, enum aws_xml_style style);
 
+/* The same, driven by the service model of operation of the API version
+ * (model.h): member names and types as the model says, empty structures {}
+ * and empty lists []; elements the model does not know, and operations it
+ * does not have, are converted as above. */
+json_t *aws_xml_to_json_op(xmlNodePtr node, const char *version, const char *operation,
+			   enum aws_xml_style style);
+/* node: a list member of operation's output structure (by its wire name). */
+json_t *aws_xml_list_to_json_op(xmlNodePtr node, const char *version, const char *operation,
+				enum aws_xml_style style);
+/* Converts node without a model; its API name goes into key. */
+json_t *aws_xml_convert_unknown(xmlNodePtr node, enum aws_xml_style style, char *key,
+				size_t key_size);
+
 /* ---- JSON ---- */
 
 /* Parses a JSON response body; the top level must be an object. */

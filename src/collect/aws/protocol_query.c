@@ -1,13 +1,16 @@
 /*
  * The query and REST-XML protocols (IAM, STS, EC2, S3, SNS, RDS,
  * CloudWatch): parsing an answer safely with libxml2 and turning its
- * elements into JSON in the API's documented shape. XML carries no types,
- * so the members that the APIs define as numbers or booleans are known by
- * name here; lists are recognised by their member elements (<member>,
- * <item>, and the element names RDS and S3 use); EC2's camelCase wire names
- * are mapped back to the API's member names (what botocore calls
- * locationName). A DOCTYPE is refused and entities are never expanded: an
- * answer is data, and nothing in it may make the parser fetch or grow.
+ * elements into JSON in the API's documented shape. The query-protocol
+ * operations attest calls are converted by their service model
+ * (protocol_model.c, model.h); what is here converts without one: S3's
+ * REST-XML answers, and elements a model does not know. XML carries no
+ * types, so the members that those APIs define as numbers or booleans are
+ * known by name here; lists are recognised by their member elements
+ * (<member>, <item>, and the element names RDS and S3 use); an EC2 wire
+ * name the model does not know gets an upper-case first letter. A DOCTYPE
+ * is refused and entities are never expanded: an answer is data, and
+ * nothing in it may make the parser fetch or grow.
  */
 #include "config.h"
 
@@ -234,53 +237,15 @@ static const char *const member_names[] = {
 	"VpcSecurityGroup", "ReplicationGroup", "CacheCluster", "ClusterId", "NodeGroup",
 	"NodeGroupMember", "CacheNode", "CacheSecurityGroup", "DBClusterRole", NULL};
 
-/* EC2 wire names that are not just the member name with a lower-case
- * first letter; parent NULL applies everywhere. */
-static const struct rename {
-	const char *parent, *wire, *api;
-} ec2_renames[] = {
-	{NULL, "reservationSet", "Reservations"},
-	{NULL, "instancesSet", "Instances"},
-	{"Instances", "groupSet", "SecurityGroups"},
-	{NULL, "groupSet", "Groups"},
-	{NULL, "instanceState", "State"},
-	{NULL, "ipAddress", "PublicIpAddress"},
-	{"Instances", "dnsName", "PublicDnsName"},
-	{NULL, "blockDeviceMapping", "BlockDeviceMappings"},
-	{NULL, "networkInterfaceSet", "NetworkInterfaces"},
-	{NULL, "privateIpAddressesSet", "PrivateIpAddresses"},
-	{NULL, "ipv6AddressesSet", "Ipv6Addresses"},
-	{NULL, "tagSet", "Tags"},
-	{NULL, "securityGroupInfo", "SecurityGroups"},
-	{"SecurityGroups", "groupDescription", "Description"},
-	{"IpPermissions", "groups", "UserIdGroupPairs"},
-	{"IpPermissionsEgress", "groups", "UserIdGroupPairs"},
-	{NULL, "networkAclSet", "NetworkAcls"},
-	{NULL, "entrySet", "Entries"},
-	{NULL, "associationSet", "Associations"},
-	{"NetworkAcls", "default", "IsDefault"},
-	{NULL, "vpcSet", "Vpcs"},
-	{NULL, "volumeSet", "Volumes"},
-	{NULL, "attachmentSet", "Attachments"},
-	{"Volumes", "status", "State"},
-	{"Attachments", "status", "State"},
-	{NULL, "flowLogSet", "FlowLogs"},
-	{NULL, "regionInfo", "Regions"},
-	{"Regions", "regionEndpoint", "Endpoint"},
-	{NULL, "icmpTypeCode", "IcmpTypeCode"},
-	{NULL, NULL, NULL}};
-
 /* The API member name of a wire element name, into buf. */
+/* The API member name of a wire element name, into buf: EC2's wire names
+ * are the member names with a lower-case first letter unless the model says
+ * otherwise (protocol_model.c converts those). */
 static const char *
-api_name(enum aws_xml_style style, const char *parent, const char *wire, char *buf, size_t size)
+api_name(enum aws_xml_style style, const char *wire, char *buf, size_t size)
 {
-	const struct rename *r;
-
 	if (style != AWS_XML_EC2)
 		return wire;
-	for (r = ec2_renames; r->wire; r++)
-		if (strcmp(r->wire, wire) == 0 && (!r->parent || (parent && strcmp(r->parent, parent) == 0)))
-			return r->api;
 	snprintf(buf, size, "%s", wire);
 	if (buf[0] >= 'a' && buf[0] <= 'z')
 		buf[0] = (char)(buf[0] - 'a' + 'A');
@@ -453,7 +418,7 @@ convert(xmlNodePtr node, const char *name, enum aws_xml_style style)
 	if (!obj)
 		return NULL;
 	for (c = first_elem(node); c; c = next_elem(c)) {
-		key = api_name(style, name, (const char *)c->name, buf, sizeof(buf));
+		key = api_name(style, (const char *)c->name, buf, sizeof(buf));
 		v = convert(c, key, style);
 		if (!v || json_object_set_new(obj, key, v) != 0) {
 			json_decref(obj);
@@ -482,9 +447,18 @@ json_t *
 aws_xml_list_to_json(xmlNodePtr node, enum aws_xml_style style)
 {
 	char buf[128];
-	const char *name = api_name(style, NULL, (const char *)node->name, buf, sizeof(buf));
+	const char *name = api_name(style, (const char *)node->name, buf, sizeof(buf));
 
 	if (!first_elem(node))
 		return json_array();
 	return convert_list(node, name, style);
+}
+
+json_t *
+aws_xml_convert_unknown(xmlNodePtr node, enum aws_xml_style style, char *key, size_t key_size)
+{
+	char buf[128];
+
+	snprintf(key, key_size, "%s", api_name(style, (const char *)node->name, buf, sizeof(buf)));
+	return convert(node, key, style);
 }

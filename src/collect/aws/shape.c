@@ -394,7 +394,8 @@ aws_asm_reply_xml(struct aws_asm *a, struct aws_op *op, const struct aws_reply *
 	}
 	snprintf(name, sizeof(name), "%sResult", op->operation);
 	root = aws_xml_find(xmlDocGetRootElement(doc), name);
-	v = aws_xml_to_json(root ? root : xmlDocGetRootElement(doc), style);
+	v = aws_xml_to_json_op(root ? root : xmlDocGetRootElement(doc), op->version, op->operation,
+			       style);
 	xmlFreeDoc(doc);
 	if (!v) {
 		a->failed = true;

@@ -115,7 +115,7 @@ each_restapi(struct aws_collector *c, const char *region, json_t *item, void *da
 {
 	const char *id = json_string_value(json_object_get(item, "id"));
 	struct aws_op op = {c, "apigateway", "GetStages", "", TB(T_APIGW_STAGE), stages_done, NULL,
-			    0};
+			    0, NULL};
 	char seg[256], path[512];
 	struct aws_asm *a;
 
@@ -240,7 +240,7 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 	json_t *p = aws_shape_pascal(item, v2_maps);
 	const char *id = json_string_value(json_object_get(p, "ApiId"));
 	struct aws_op op = {c, "apigateway", "GetStages", "", TB(T_APIGW2_STAGE), v2_stages_done,
-			    NULL, 0};
+			    NULL, 0, NULL};
 	char seg[256], path[512];
 	struct aws_asm *a;
 

@@ -159,7 +159,7 @@ static void
 agents_request(struct aws_collector *c, const char *region, const char *token)
 {
 	struct aws_op op = {c, "bedrock-agent", "ListAgents", "", TB(T_BR_AGENT), agents_page, NULL,
-			    0};
+			    0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_rest_json(&op, "POST", "/agents/",
@@ -192,7 +192,7 @@ void
 svc_bedrock_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "bedrock", "GetModelInvocationLoggingConfiguration", "",
-			    TB(T_BR_LOGGING), logging_done, NULL, 0};
+			    TB(T_BR_LOGGING), logging_done, NULL, 0, NULL};
 	size_t i;
 
 	aws_attempt(c, TB(T_BR_LOGGING) | TB(T_BR_AGENT));

@@ -174,7 +174,7 @@ static void
 list_request(struct aws_collector *c, const char *marker)
 {
 	struct aws_op op = {c, "cloudfront", "ListDistributions", "", TB(T_CF_DIST), list_page,
-			    NULL, 0};
+			    NULL, 0, NULL};
 	struct attest_buf b;
 
 	attest_buf_init(&b, 4096);

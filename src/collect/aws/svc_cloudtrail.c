@@ -1,9 +1,18 @@
 /*
- * CloudTrail, in each region: the trails whose home region it is
- * (DescribeTrails without shadow trails, so each trail is one record), each
- * with its status (GetTrailStatus), event selectors (GetEventSelectors:
- * basic or advanced) and tags (ListTags). A trail is written when its three
- * follow-up calls have answered.
+ * CloudTrail, in each region: DescribeTrails with shadow trails (a
+ * multi-region trail is listed in every region, and an organization trail
+ * is listed in its member accounts only as a shadow trail). Each trail is
+ * written once, in its home region, which also answers its status
+ * (GetTrailStatus), event selectors (GetEventSelectors: basic or advanced)
+ * and tags (ListTags): a trail whose home region is collected is taken from
+ * that region's listing; one homed elsewhere from the first region that
+ * lists it, its follow-up calls still sent to its home region. A failed
+ * follow-up call withholds the trail type (collection log), so its checks
+ * are not evaluated rather than judged without a status. A trail that
+ * delivers to a CloudWatch Logs group this collection does not read
+ * (another account's, or a region not collected) logs a gap on the metric
+ * filters, whose alarm-chain checks cannot be judged without them. A trail
+ * is written when its three follow-up calls have answered.
  */
 #include "config.h"
 
@@ -17,10 +26,11 @@
 struct trail {
 	json_t *conf, *supp, *tags;
 	int pending;
+	char region[40]; /* its home region */
 };
 
 static void
-trail_step(struct aws_collector *c, struct trail *t, const char *region)
+trail_step(struct aws_collector *c, struct trail *t)
 {
 	const char *name, *arn;
 
@@ -28,7 +38,7 @@ trail_step(struct aws_collector *c, struct trail *t, const char *region)
 		return;
 	name = json_string_value(json_object_get(t->conf, "Name"));
 	arn = json_string_value(json_object_get(t->conf, "TrailARN"));
-	aws_emit(c, T_CT_TRAIL, name, arn, name, region, t->tags, t->conf, t->supp);
+	aws_emit(c, T_CT_TRAIL, name, arn, name, t->region, t->tags, t->conf, t->supp);
 	free(t);
 }
 
@@ -42,7 +52,7 @@ status_done(struct aws_op *op, const struct aws_reply *r)
 		aws_fail_reply(op, r);
 	else if ((v = aws_reply_json(op, r)) != NULL)
 		json_object_set_new(t->supp, "TrailStatus", v);
-	trail_step(op->c, t, op->region);
+	trail_step(op->c, t);
 }
 
 static void
@@ -60,7 +70,7 @@ selectors_done(struct aws_op *op, const struct aws_reply *r)
 			json_object_set(t->supp, "AdvancedEventSelectors", x);
 		json_decref(v);
 	}
-	trail_step(op->c, t, op->region);
+	trail_step(op->c, t);
 }
 
 static void
@@ -77,7 +87,66 @@ tags_done(struct aws_op *op, const struct aws_reply *r)
 					"TagsList"));
 		json_decref(v);
 	}
-	trail_step(op->c, t, op->region);
+	trail_step(op->c, t);
+}
+
+/* A gap on the metric filters when the trail's log group is outside what
+ * this collection reads: its account, its collected regions. */
+static void
+log_group_gap(struct aws_op *op, const char *arn, json_t *trail)
+{
+	struct aws_collector *c = op->c;
+	const char *lg = json_string_value(json_object_get(trail, "CloudWatchLogsLogGroupArn"));
+	char region[40] = "", account[20] = "", msg[512];
+
+	/* arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME */
+	if (!lg || sscanf(lg, "arn:%*[^:]:logs:%39[^:]:%19[^:]:", region, account) != 2)
+		return;
+	if (c->account && strcmp(account, c->account) == 0 && aws_region_collected(c, region))
+		return;
+	if (aws_seen(c, lg))
+		return;
+	snprintf(msg, sizeof(msg),
+		 "trail '%s' delivers to log group '%s', in an account or region this collection "
+		 "does not read: its metric filters are unknown",
+		 arn, lg);
+	aws_log_failure(c, c->account, "logs", region, "DescribeMetricFilters", TB(T_LOGS_MF),
+			"NotCollected", msg);
+}
+
+/* Sends the three follow-up calls of trail e (ARN arn) to its home region. */
+static void
+trail_start(struct aws_op *op, json_t *e, const char *arn, const char *home)
+{
+	struct aws_collector *c = op->c;
+	struct aws_op f = *op;
+	struct trail *t = calloc(1, sizeof(*t));
+
+	if (!t || !(t->supp = json_object())) {
+		free(t);
+		aws_fatal(c, attest_nomem(c->ctx));
+		return;
+	}
+	t->conf = json_incref(e);
+	t->pending = 3;
+	snprintf(t->region, sizeof(t->region), "%s", home);
+	snprintf(f.region, sizeof(f.region), "%s", home);
+	f.data = t;
+	f.operation = "GetTrailStatus";
+	f.fn = status_done;
+	if (aws_call_json_obj(&f, CT_TARGET "GetTrailStatus", json_pack("{s:s}", "Name", arn)))
+		trail_step(c, t);
+	f.operation = "GetEventSelectors";
+	f.fn = selectors_done;
+	if (aws_call_json_obj(&f, CT_TARGET "GetEventSelectors",
+			      json_pack("{s:s}", "TrailName", arn)))
+		trail_step(c, t);
+	f.operation = "ListTags";
+	f.fn = tags_done;
+	f.types = 0; /* tags are labels; their absence judges nothing */
+	if (aws_call_json_obj(&f, CT_TARGET "ListTags",
+			      json_pack("{s:[s]}", "ResourceIdList", arn)))
+		trail_step(c, t);
 }
 
 static void
@@ -86,6 +155,7 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 	struct aws_collector *c = op->c;
 	json_t *res, *e;
 	size_t i;
+	char msg[256];
 
 	if (!r->ok) {
 		aws_fail_reply(op, r);
@@ -96,35 +166,23 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 	json_array_foreach(json_object_get(res, "trailList"), i, e) {
 		const char *home = json_string_value(json_object_get(e, "HomeRegion"));
 		const char *arn = json_string_value(json_object_get(e, "TrailARN"));
-		struct aws_op f = *op;
-		struct trail *t;
 
-		if (!arn || (home && strcmp(home, op->region) != 0))
+		if (!arn)
 			continue;
-		t = calloc(1, sizeof(*t));
-		if (!t || !(t->supp = json_object())) {
-			free(t);
-			aws_fatal(c, attest_nomem(c->ctx));
-			break;
+		if (!home || !*home)
+			home = op->region;
+		/* A shadow: its home region's listing has it, or the first one. */
+		if (strcmp(home, op->region) != 0 &&
+		    (aws_region_collected(c, home) || aws_seen(c, arn)))
+			continue;
+		if (!aws_region_valid(home)) {
+			snprintf(msg, sizeof(msg), "trail '%.120s' has the home region '%.40s', "
+				 "which is not a region name", arn, home);
+			aws_fail(op, "MalformedResponse", msg);
+			continue;
 		}
-		t->conf = json_incref(e);
-		t->pending = 3;
-		f.data = t;
-		f.operation = "GetTrailStatus";
-		f.fn = status_done;
-		if (aws_call_json_obj(&f, CT_TARGET "GetTrailStatus", json_pack("{s:s}", "Name", arn)))
-			trail_step(c, t, op->region);
-		f.operation = "GetEventSelectors";
-		f.fn = selectors_done;
-		if (aws_call_json_obj(&f, CT_TARGET "GetEventSelectors",
-				      json_pack("{s:s}", "TrailName", arn)))
-			trail_step(c, t, op->region);
-		f.operation = "ListTags";
-		f.fn = tags_done;
-		f.types = 0; /* tags are labels; their absence judges nothing */
-		if (aws_call_json_obj(&f, CT_TARGET "ListTags",
-				      json_pack("{s:[s]}", "ResourceIdList", arn)))
-			trail_step(c, t, op->region);
+		log_group_gap(op, arn, e);
+		trail_start(op, e, arn, home);
 	}
 	json_decref(res);
 }
@@ -133,10 +191,10 @@ void
 svc_cloudtrail_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "cloudtrail", "DescribeTrails", "", TB(T_CT_TRAIL), trails_done,
-			    NULL, 0};
+			    NULL, 0, NULL};
 
 	aws_attempt(c, TB(T_CT_TRAIL));
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_json_obj(&op, CT_TARGET "DescribeTrails",
-			  json_pack("{s:b}", "includeShadowTrails", 0));
+			  json_pack("{s:b}", "includeShadowTrails", 1));
 }

@@ -48,7 +48,7 @@ void
 svc_config_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "config", "DescribeConfigurationRecorders", "", TB(T_CONFIG_REC),
-			    done, NULL, 0};
+			    done, NULL, 0, NULL};
 	struct recorder *rec = calloc(1, sizeof(*rec));
 	json_t *order;
 

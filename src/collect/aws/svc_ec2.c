@@ -89,29 +89,6 @@ static const struct aws_qlist lists[] = {
 
 /* ---- snapshots, images, VPC endpoints, subnets, transit gateways ---- */
 
-/* Wire names the protocol layer does not map (it upper-cases the first
- * letter), and the members these types read typed. */
-static const char *const more_renames[] = {
-	"SnapshotSet", "Snapshots", "ImagesSet", "Images", "VpcEndpointSet", "VpcEndpoints",
-	"SubnetSet", "Subnets", "TransitGatewaySet", "TransitGateways", "ImageState", "State",
-	"IsPublic", "Public", "ImageOwnerId", "OwnerId", "RouteTableIdSet", "RouteTableIds",
-	"SubnetIdSet", "SubnetIds", "DnsEntrySet", "DnsEntries", "NetworkInterfaceIdSet",
-	"NetworkInterfaceIds", "CreateVolumePermission", "CreateVolumePermissions",
-	"LaunchPermission", "LaunchPermissions", NULL, NULL};
-static const char *const more_bools[] = {
-	"Public", "DefaultForAz", "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation",
-	"PrivateDnsEnabled", "MapCustomerOwnedIpOnLaunch", "EnaSupport", NULL};
-static const char *const more_ints[] = {"VolumeSize", "AmazonSideAsn", "AvailableIpAddressCount",
-					 "Iops", "Throughput", NULL};
-static const char *const more_lists[] = {
-	"Snapshots", "Images", "VpcEndpoints", "Subnets", "TransitGateways", "RouteTableIds",
-	"SubnetIds", "Groups", "DnsEntries", "NetworkInterfaceIds", "CreateVolumePermissions",
-	"BlockDeviceMappings", "Ipv6CidrBlockAssociationSet", NULL};
-static const struct aws_shape more_shape = {more_renames, more_bools, more_ints, more_lists, NULL};
-/* A snapshot's "status" is its State. */
-static const char *const snap_renames[] = {"Status", "State", NULL, NULL};
-static const struct aws_shape snap_shape = {snap_renames, NULL, NULL, NULL, NULL};
-
 static void
 snap_attr(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
@@ -119,7 +96,6 @@ snap_attr(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &more_shape);
 	p = json_object_get(v, "CreateVolumePermissions");
 	aws_asm_supp(a, "CreateVolumePermissions", json_is_array(p) ? json_incref(p) : json_array());
 	json_decref(v);
@@ -137,9 +113,6 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 
 	if (!id)
 		return;
-	aws_shape_apply(item, &more_shape);
-	if (type == T_EC2_SNAPSHOT)
-		aws_shape_apply(item, &snap_shape);
 	/* The endpoint policy is a JSON string in the API: an object here. */
 	if (type == T_EC2_VPCE && json_is_string(json_object_get(item, "PolicyDocument"))) {
 		doc = aws_policy_parse(json_string_value(json_object_get(item, "PolicyDocument")));
@@ -180,15 +153,15 @@ EACH_MORE(each_subnet, T_EC2_SUBNET, "SubnetId", "subnet")
 EACH_MORE(each_tgw, T_EC2_TGW, "TransitGatewayId", "transit-gateway")
 
 static const struct aws_qlist more_lists_tbl[] = {
-	{"ec2", EC2_VERSION, "DescribeSnapshots", "&Owner.1=self&MaxResults=1000", "SnapshotSet",
+	{"ec2", EC2_VERSION, "DescribeSnapshots", "&Owner.1=self&MaxResults=1000", "Snapshots",
 	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_SNAPSHOT), each_snapshot, NULL},
-	{"ec2", EC2_VERSION, "DescribeImages", "&Owner.1=self&MaxResults=1000", "ImagesSet",
+	{"ec2", EC2_VERSION, "DescribeImages", "&Owner.1=self&MaxResults=1000", "Images",
 	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_IMAGE), each_image, NULL},
-	{"ec2", EC2_VERSION, "DescribeVpcEndpoints", "&MaxResults=1000", "VpcEndpointSet",
+	{"ec2", EC2_VERSION, "DescribeVpcEndpoints", "&MaxResults=1000", "VpcEndpoints",
 	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_VPCE), each_vpce, NULL},
-	{"ec2", EC2_VERSION, "DescribeSubnets", "&MaxResults=1000", "SubnetSet", "NextToken",
+	{"ec2", EC2_VERSION, "DescribeSubnets", "&MaxResults=1000", "Subnets", "NextToken",
 	 "NextToken", AWS_XML_EC2, TB(T_EC2_SUBNET), each_subnet, NULL},
-	{"ec2", EC2_VERSION, "DescribeTransitGateways", "&MaxResults=1000", "TransitGatewaySet",
+	{"ec2", EC2_VERSION, "DescribeTransitGateways", "&MaxResults=1000", "TransitGateways",
 	 "NextToken", "NextToken", AWS_XML_EC2, TB(T_EC2_TGW), each_tgw, NULL},
 };
 
@@ -210,7 +183,8 @@ ebs_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((doc = aws_reply_xml(op, r)) != NULL)
-		v = aws_xml_to_json(xmlDocGetRootElement(doc), AWS_XML_EC2);
+		v = aws_xml_to_json_op(xmlDocGetRootElement(doc), op->version, op->operation,
+				       AWS_XML_EC2);
 	xmlFreeDoc(doc);
 	json_object_del(v, "RequestId");
 	if (v)
@@ -231,7 +205,7 @@ void
 svc_ec2_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "ec2", "GetEbsEncryptionByDefault", "", TB(T_EC2_EBSDEFAULT),
-			    ebs_done, NULL, 0};
+			    ebs_done, NULL, 0, NULL};
 	struct ebs *e;
 	size_t i;
 

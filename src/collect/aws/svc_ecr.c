@@ -112,7 +112,7 @@ void
 svc_ecr_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "api.ecr", "GetRegistryScanningConfiguration", "", TB(T_ECR_REPO),
-			    scanning_done, NULL, 0};
+			    scanning_done, NULL, 0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_attempt(c, TB(T_ECR_REPO));

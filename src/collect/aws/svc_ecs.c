@@ -84,7 +84,7 @@ static void
 each_cluster_page(struct aws_collector *c, const char *region, json_t *batch)
 {
 	struct aws_op op = {c, "ecs", "DescribeClusters", "", TB(T_ECS_CLUSTER), clusters_done,
-			    NULL, 0};
+			    NULL, 0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_json_obj(&op, ECS_TARGET "DescribeClusters",

@@ -76,7 +76,7 @@ each_fs(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "FileSystemId"));
 	struct aws_op op = {c, "elasticfilesystem", "DescribeBackupPolicy", "", TB(T_EFS_FS),
-			    policy_done, NULL, 0};
+			    policy_done, NULL, 0, NULL};
 	char path[256];
 	struct fs *f;
 

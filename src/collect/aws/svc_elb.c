@@ -14,17 +14,6 @@
 
 #define ELB_VERSION "2012-06-01"
 
-static const char *const elb_bools[] = {"Enabled", NULL};
-static const char *const elb_ints[] = {"LoadBalancerPort", "InstancePort", "EmitInterval",
-				       "Timeout", "IdleTimeout", "HealthyThreshold",
-				       "UnhealthyThreshold", "Interval", NULL};
-static const char *const elb_lists[] = {
-	"LoadBalancerDescriptions", "ListenerDescriptions", "PolicyNames",
-	"BackendServerDescriptions", "AvailabilityZones", "Subnets", "SecurityGroups", "Instances",
-	"PolicyDescriptions", "PolicyAttributeDescriptions", "AdditionalAttributes",
-	"TagDescriptions", "Tags", "AppCookieStickinessPolicies", "LBCookieStickinessPolicies",
-	"OtherPolicies", NULL};
-static const struct aws_shape elb_shape = {NULL, elb_bools, elb_ints, elb_lists, NULL};
 
 static void
 attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
@@ -33,7 +22,6 @@ attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &elb_shape);
 	aws_asm_supp(a, "LoadBalancerAttributes", aws_take(v, "LoadBalancerAttributes"));
 	json_decref(v);
 }
@@ -45,7 +33,6 @@ policies_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &elb_shape);
 	p = aws_take(v, "PolicyDescriptions");
 	aws_asm_supp(a, "PolicyDescriptions", json_is_array(p) ? p : json_array());
 	if (!json_is_array(p))
@@ -60,7 +47,6 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &elb_shape);
 	json_decref(a->tags);
 	a->tags = aws_tags_object(
 		json_object_get(json_array_get(json_object_get(v, "TagDescriptions"), 0), "Tags"));
@@ -78,7 +64,6 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	(void)data;
 	if (!name)
 		return;
-	aws_shape_apply(item, &elb_shape);
 	if (!(a = aws_asm_new(c, T_ELB_LB, region, json_incref(item))))
 		return;
 	snprintf(arn, sizeof(arn), "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region,

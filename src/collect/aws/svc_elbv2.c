@@ -17,32 +17,6 @@
 
 #define ELBV2_VERSION "2015-12-01"
 
-static const char *const v2_bools[] = {"IsDefault", "Enabled", NULL};
-static const char *const v2_ints[] = {"Order", "Weight", "DurationSeconds", NULL};
-static const char *const v2_lists[] = {
-	"LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses",
-	"Listeners", "Certificates", "DefaultActions", "AlpnPolicy", "Attributes",
-	"TagDescriptions", "Tags", "TargetGroups", NULL};
-static const struct aws_shape v2_shape = {NULL, v2_bools, v2_ints, v2_lists, NULL};
-
-/* RedirectConfig's Port is a string in the API ("443", "#{port}"). */
-static void
-redirect_ports(json_t *listener)
-{
-	json_t *act, *rc, *p;
-	size_t i;
-	char buf[32];
-
-	json_array_foreach(json_object_get(listener, "DefaultActions"), i, act) {
-		rc = json_object_get(act, "RedirectConfig");
-		p = json_object_get(rc, "Port");
-		if (json_is_integer(p)) {
-			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(p));
-			json_object_set_new(rc, "Port", json_string(buf));
-		}
-	}
-}
-
 static void
 attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
@@ -50,7 +24,6 @@ attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &v2_shape);
 	l = aws_take(v, "Attributes");
 	aws_asm_supp(a, "LoadBalancerAttributes", json_is_array(l) ? l : json_array());
 	if (!json_is_array(l))
@@ -65,7 +38,6 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	aws_shape_apply(v, &v2_shape);
 	json_decref(a->tags);
 	a->tags = aws_tags_object(
 		json_object_get(json_array_get(json_object_get(v, "TagDescriptions"), 0), "Tags"));
@@ -99,8 +71,6 @@ each_listener(struct aws_collector *c, const char *region, json_t *item, void *d
 	(void)data;
 	if (!arn)
 		return;
-	aws_shape_apply(item, &v2_shape);
-	redirect_ports(item);
 	aws_emit(c, T_ELBV2_LISTENER, arn, arn, NULL, region, NULL, json_incref(item), NULL);
 }
 
@@ -149,7 +119,6 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	(void)data;
 	if (!arn)
 		return;
-	aws_shape_apply(item, &v2_shape);
 	if (!(a = aws_asm_new(c, T_ELBV2_LB, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(item, "LoadBalancerName")));

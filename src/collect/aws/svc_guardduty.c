@@ -92,7 +92,7 @@ void
 svc_guardduty_start(struct aws_collector *c, const char *region)
 {
 	struct aws_op op = {c, "guardduty", "ListDetectors", "", TB(T_GD_STATUS), list_done, NULL,
-			    0};
+			    0, NULL};
 
 	aws_attempt(c, TB(T_GD_STATUS));
 	snprintf(op.region, sizeof(op.region), "%s", region);

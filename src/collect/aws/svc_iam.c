@@ -24,7 +24,7 @@ static struct aws_op
 iam_op(struct aws_collector *c, const char *operation, aws_typeset types, aws_op_fn fn,
        void *data)
 {
-	struct aws_op op = {c, "iam", operation, "", types, fn, data, 0};
+	struct aws_op op = {c, "iam", operation, "", types, fn, data, 0, NULL};
 
 	return op;
 }
@@ -93,7 +93,10 @@ policy_request(struct aws_collector *c, struct policy *p, const char *marker)
 static void
 names(json_t *dst, xmlNodePtr list, const char *key)
 {
-	json_t *a = list ? aws_xml_list_to_json(list, AWS_XML_QUERY) : NULL, *e;
+	json_t *a = list ? aws_xml_list_to_json_op(list, IAM_VERSION, "ListEntitiesForPolicy",
+						 AWS_XML_QUERY)
+			 : NULL,
+	       *e;
 	size_t i;
 
 	json_array_foreach(a, i, e) {
@@ -197,7 +200,7 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json(result(doc, "GetAccountAuthorizationDetails"), AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "GetAccountAuthorizationDetails"), IAM_VERSION, "GetAccountAuthorizationDetails", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	if (!res) {
 		aws_fatal(c, attest_nomem(c->ctx));
@@ -281,7 +284,7 @@ summary_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json(result(doc, "GetAccountSummary"), AWS_XML_QUERY);
+		res = aws_xml_to_json_op(result(doc, "GetAccountSummary"), IAM_VERSION, "GetAccountSummary", AWS_XML_QUERY);
 		s->map = json_incref(json_object_get(res, "SummaryMap"));
 		json_decref(res);
 		if (!json_is_object(s->map))
@@ -325,7 +328,7 @@ mfa_page(struct aws_op *op, const struct aws_reply *r)
 		summary_step(op->c, s);
 		return;
 	}
-	res = aws_xml_to_json(result(doc, "ListVirtualMFADevices"), AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "ListVirtualMFADevices"), IAM_VERSION, "ListVirtualMFADevices", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	json_array_extend(s->mfa, json_object_get(res, "VirtualMFADevices"));
 	if (json_is_true(json_object_get(res, "IsTruncated")) &&
@@ -356,7 +359,7 @@ pwpolicy_done(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json(result(doc, "GetAccountPasswordPolicy"), AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "GetAccountPasswordPolicy"), IAM_VERSION, "GetAccountPasswordPolicy", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	if (!json_is_object(json_object_get(res, "PasswordPolicy")))
 		aws_fail(op, "MalformedResponse", "no PasswordPolicy in the answer");
@@ -396,7 +399,7 @@ certs_page(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json(result(doc, "ListServerCertificates"), AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "ListServerCertificates"), IAM_VERSION, "ListServerCertificates", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	json_array_foreach(json_object_get(res, "ServerCertificateMetadataList"), i, e)
 		emit_named(op->c, T_IAM_SERVERCERT, e, "ServerCertificateName");
@@ -417,7 +420,7 @@ alias_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json(result(doc, "ListAccountAliases"), AWS_XML_QUERY);
+		res = aws_xml_to_json_op(result(doc, "ListAccountAliases"), IAM_VERSION, "ListAccountAliases", AWS_XML_QUERY);
 		alias = json_string_value(json_array_get(json_object_get(res, "AccountAliases"), 0));
 	}
 	/* The account record is written even without its alias: the alias is

@@ -134,7 +134,7 @@ each_key(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	json_t *aliases = data;
 	const char *id = json_string_value(json_object_get(item, "KeyId"));
-	struct aws_op op = {c, "kms", "DescribeKey", "", TB(T_KMS_KEY), describe_done, NULL, 0};
+	struct aws_op op = {c, "kms", "DescribeKey", "", TB(T_KMS_KEY), describe_done, NULL, 0, NULL};
 	struct key *k;
 
 	if (!id)

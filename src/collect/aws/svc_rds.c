@@ -48,7 +48,7 @@ static void params_page(struct aws_op *op, const struct aws_reply *r);
 static void
 params_request(struct aws_collector *c, struct db *d, const char *region, const char *marker)
 {
-	struct aws_op op = {c, "rds", "DescribeDBParameters", "", TB(T_RDS_DB), params_page, d, 0};
+	struct aws_op op = {c, "rds", "DescribeDBParameters", "", TB(T_RDS_DB), params_page, d, 0, NULL};
 	struct attest_buf b;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
@@ -75,8 +75,9 @@ params_page(struct aws_op *op, const struct aws_reply *r)
 		aws_fail_reply(op, r);
 		d->failed = true;
 	} else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json(aws_xml_find(xmlDocGetRootElement(doc),
-						   "DescribeDBParametersResult"), AWS_XML_QUERY);
+		res = aws_xml_to_json_op(aws_xml_find(xmlDocGetRootElement(doc),
+						      "DescribeDBParametersResult"),
+					 op->version, op->operation, AWS_XML_QUERY);
 		xmlFreeDoc(doc);
 		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
 			name = json_string_value(json_object_get(p, "ParameterName"));

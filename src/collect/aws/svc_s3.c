@@ -248,7 +248,7 @@ location_done(struct aws_op *op, const struct aws_reply *r)
 		po->b = b;
 		po->part = (enum part)p;
 		po_tmpl = (struct aws_op){op->c, "s3", parts[p].operation, "",
-					  p == P_TAGS ? 0 : TB(T_S3_BUCKET), part_done, po, 0};
+					  p == P_TAGS ? 0 : TB(T_S3_BUCKET), part_done, po, 0, NULL};
 		snprintf(po_tmpl.region, sizeof(po_tmpl.region), "%s", b->region);
 		if (aws_call_s3_bucket(&po_tmpl, b->name, parts[p].query) != ATTEST_OK) {
 			free(po);
@@ -263,7 +263,7 @@ static void
 list_request(struct aws_collector *c, const char *token)
 {
 	struct aws_op op = {c, "s3", "ListBuckets", "us-east-1", TB(T_S3_BUCKET), list_page, NULL,
-			    0};
+			    0, NULL};
 	struct attest_buf q;
 
 	attest_buf_init(&q, 8192);
@@ -307,7 +307,7 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		}
 		b->created = attest_strdup(json_string_value(json_object_get(e, "CreationDate")));
 		lo = (struct aws_op){c, "s3", "GetBucketLocation", "us-east-1", TB(T_S3_BUCKET),
-				     location_done, b, 0};
+				     location_done, b, 0, NULL};
 		if (aws_call_s3_bucket(&lo, name, "?location") != ATTEST_OK)
 			bucket_free(b);
 	}
@@ -341,7 +341,7 @@ void
 svc_s3_start(struct aws_collector *c)
 {
 	struct aws_op op = {c, "s3-control", "GetPublicAccessBlock", "", TB(T_S3_ACCOUNTPAB),
-			    account_pab_done, NULL, 0};
+			    account_pab_done, NULL, 0, NULL};
 	const char *hdr[] = {"x-amz-account-id", c->account, NULL};
 
 	aws_attempt(c, TB(T_S3_BUCKET) | TB(T_S3_ACCOUNTPAB));

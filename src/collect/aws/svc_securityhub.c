@@ -67,7 +67,7 @@ static void
 standards_request(struct aws_collector *c, const char *region, const char *token)
 {
 	struct aws_op op = {c, "securityhub", "GetEnabledStandards", "", TB(T_SH_STANDARD),
-			    standards_done, NULL, 0};
+			    standards_done, NULL, 0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_rest_json(&op, "POST", "/standards/get",
@@ -78,7 +78,7 @@ standards_request(struct aws_collector *c, const char *region, const char *token
 void
 svc_securityhub_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "securityhub", "DescribeHub", "", TB(T_SH_HUB), hub_done, NULL, 0};
+	struct aws_op op = {c, "securityhub", "DescribeHub", "", TB(T_SH_HUB), hub_done, NULL, 0, NULL};
 
 	aws_attempt(c, TB(T_SH_HUB) | TB(T_SH_STANDARD));
 	snprintf(op.region, sizeof(op.region), "%s", region);

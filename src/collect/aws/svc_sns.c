@@ -52,7 +52,8 @@ result_json(struct aws_op *op, const struct aws_reply *r)
 	if (!doc)
 		return NULL;
 	snprintf(name, sizeof(name), "%sResult", op->operation);
-	v = aws_xml_to_json(aws_xml_find(xmlDocGetRootElement(doc), name), AWS_XML_QUERY);
+	v = aws_xml_to_json_op(aws_xml_find(xmlDocGetRootElement(doc), name), op->version,
+			       op->operation, AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	return v;
 }
@@ -97,7 +98,7 @@ static void
 subs_request(struct aws_collector *c, struct topic *t, const char *region, const char *token)
 {
 	struct aws_op op = {c, "sns", "ListSubscriptionsByTopic", "", TB(T_SNS_TOPIC), subs_page,
-			    t, 0};
+			    t, 0, NULL};
 	struct attest_buf b;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
@@ -140,7 +141,7 @@ each_topic(struct aws_collector *c, const char *region, json_t *item, void *data
 {
 	const char *arn = json_string_value(json_object_get(item, "TopicArn"));
 	struct aws_op op = {c, "sns", "GetTopicAttributes", "", TB(T_SNS_TOPIC), attrs_done, NULL,
-			    0};
+			    0, NULL};
 	struct attest_buf b;
 	struct topic *t;
 
