@@ -183,7 +183,9 @@ void attest_store_close(attest_store *store);
  * whole scan lands or nothing does. id receives the new scan's id. */
 attest_rc attest_store_save(attest_store *store, attest_inventory *inv, time_t started,
 			    time_t finished, char id[ATTEST_SCAN_ID_MAX]);
-/* Resolves a scan reference: a full id, a unique id prefix, or "latest". */
+/* Resolves a scan reference: a full id, a unique id prefix, or "latest"
+ * (the scan of the most recent configuration: greatest as_of, then start
+ * time, then the last stored). */
 attest_rc attest_store_resolve(attest_store *store, const char *ref,
 			       char id[ATTEST_SCAN_ID_MAX]);
 /* With keep set, attest_store_save also stores a compressed copy of every
@@ -248,38 +250,56 @@ struct attest_history_filter {
 
 /* One stored scan. Strings are lent for the duration of the callback;
  * accounts, regions and sources are JSON arrays as text, frameworks a JSON
- * array of {"id", "title", "score", "coverage"} (score null when nothing was
- * scored). */
+ * array of {"id", "title", "score", "controls_passing", "controls_scored",
+ * "coverage"} (doc/scoring.md; score null when nothing was scored; posture,
+ * costlier over many scans, is trend's). as_of is the date of the configuration the scan judged (the
+ * inventory's collection time), started_at when attest ran. */
 struct attest_scan_info {
 	const char *id, *started_at, *finished_at, *scope;
 	const char *accounts, *regions, *sources, *frameworks;
 	long long resources;
+	const char *as_of;
 };
 
 /* Calls fn for each scan matching filter (which may be NULL), most recent
- * first. ATTEST_ERR_USAGE for a malformed since/until. */
+ * first on the inventory's timeline: by as_of, then start time, then the
+ * order stored. since/until bound as_of. ATTEST_ERR_USAGE for a malformed
+ * since/until. */
 attest_rc attest_store_history(attest_store *store, const struct attest_history_filter *filter,
 			       void (*fn)(void *data, const struct attest_scan_info *scan),
 			       void *data);
-/* The scan of the same scope stored just before scan_id; ATTEST_ERR_NOTFOUND
- * when scan_id is the first of its scope. */
+/* The scan of the same scope just before scan_id in the order of
+ * attest_store_history (as_of, start time, order stored);
+ * ATTEST_ERR_NOTFOUND when scan_id is the first of its scope. */
 attest_rc attest_store_previous(attest_store *store, const char *scan_id,
 				char prev[ATTEST_SCAN_ID_MAX]);
 
-/* One point of a framework's score series. */
+/* One point of a framework's series: its figures in one scan (doc/scoring.md). */
 struct attest_trend_point {
 	const char *scan_id, *started_at, *scope;
+	const char *as_of, *framework;
 	bool has_score; /* false when no control was judged pass or fail */
 	double score, coverage;
 	int n_pass, n_fail;
+	/* controls fully passing (pass + attested) of those scored */
+	int controls_passing, controls_scored;
+	bool has_posture; /* false when no control had a pass or fail result */
+	double posture;
 };
 
-/* Calls fn for every scan of framework matching filter, grouped by scope
- * and oldest first within a scope. ATTEST_ERR_NOTFOUND when there is none. */
+/* Calls fn for every scan of framework (NULL: of every framework) matching
+ * filter, grouped by framework and then scope, oldest first within a
+ * series (by as_of, as attest_store_history orders). ATTEST_ERR_NOTFOUND
+ * when there is none. */
 attest_rc attest_store_trend(attest_store *store, const char *framework,
 			     const struct attest_history_filter *filter,
 			     void (*fn)(void *data, const struct attest_trend_point *point),
 			     void *data);
+/* The findings of framework newly failing in `to` and fixed since `from`,
+ * as attest diff counts them: what every score change is shown with. */
+attest_rc attest_store_change_counts(attest_store *store, const char *from, const char *to,
+				     const char *framework, long long *newly_failing,
+				     long long *fixed);
 
 /* What changed between two scans (doc/history.md). A finding is identified
  * by its check and resource (type, id, account, region). */
@@ -290,6 +310,30 @@ enum attest_change {
 	ATTEST_CHANGE_STILL_FAILING   /* fails in both */
 };
 
+/* Why a finding (or a control) changed between two scans, from what each
+ * scan recorded (doc/history.md, "Why a finding changed"). */
+enum attest_cause {
+	ATTEST_CAUSE_NONE,          /* nothing changed (still failing; a control whose
+				     * change its findings explain) */
+	ATTEST_CAUSE_UNKNOWN,       /* a scan lacks what would tell (stored before
+				     * attest recorded digests), or nothing recorded does */
+	ATTEST_CAUSE_CONFIGURATION, /* the resource's configuration changed (or, for a
+				     * check that reads other resources, theirs) */
+	ATTEST_CAUSE_TIME,          /* same configuration and check; the inventory's date
+				     * moved across a date threshold (key age, expiry) */
+	ATTEST_CAUSE_EXCEPTION,     /* an exception began or stopped covering it */
+	ATTEST_CAUSE_ATTESTATION,   /* a manual control was attested or its attestation lapsed */
+	ATTEST_CAUSE_ADDED,         /* the resource is new in `to` */
+	ATTEST_CAUSE_REMOVED,       /* the resource is gone from `to` */
+	ATTEST_CAUSE_CHECK          /* the check's definition changed, or it was added or
+				     * removed */
+};
+#define ATTEST_CAUSE_COUNT (ATTEST_CAUSE_CHECK + 1)
+
+/* The name of a cause as JSON and the terminal print it ("configuration",
+ * "time", ...); NULL for ATTEST_CAUSE_NONE. */
+const char *attest_cause_name(enum attest_cause cause);
+
 struct attest_diff_finding {
 	enum attest_change change;
 	const char *check, *title, *severity;
@@ -297,22 +341,37 @@ struct attest_diff_finding {
 	/* the finding's status in each scan; NULL when that scan has no row for
 	 * it (resource gone, or its check not evaluated) */
 	const char *from_status, *to_status;
+	/* why it changed (ATTEST_CAUSE_NONE for still failing), and a sentence
+	 * saying more when the cause alone would mislead (NULL otherwise) */
+	enum attest_cause cause;
+	const char *cause_detail;
 };
 
 struct attest_diff_framework {
 	const char *framework, *title;
 	bool in_from, in_to, has_from_score, has_to_score;
 	double from_score, to_score, from_coverage, to_coverage;
+	/* doc/scoring.md: controls fully passing of those scored, and posture
+	 * (has_*_posture false when no control had a pass or fail result) */
+	int from_passing, from_scored, to_passing, to_scored;
+	bool has_from_posture, has_to_posture;
+	double from_posture, to_posture;
+	/* the framework's findings newly failing in `to` and fixed since `from`,
+	 * printed beside any score change */
+	long long newly_failing, fixed;
 };
 
 /* A control of a framework both scans evaluated whose status or score
  * changed. A control's score is the share of passing resource evaluations
- * among its checks' pass and fail rows. */
+ * among its checks' pass and fail rows. cause is ATTEST_CAUSE_ATTESTATION
+ * when the change is a manual control attested or no longer attested,
+ * ATTEST_CAUSE_NONE otherwise (its findings say why). */
 struct attest_diff_control {
 	const char *framework, *control, *title;
 	const char *from_status, *to_status; /* NULL when absent from that scan */
 	bool has_from_score, has_to_score;
 	double from_score, to_score;
+	enum attest_cause cause;
 };
 
 /* Receives the differences in this order: every framework, changed

@@ -1,7 +1,8 @@
 /*
- * attest history: the stored scans, most recent first, with their scope,
- * sources and framework scores; filtered by account, framework, scope and
- * time. Also the helpers every history-reading command shares.
+ * attest history: the stored scans, most recent configuration first (by
+ * as_of, the date of the inventory each judged), with their start time,
+ * scope, sources and framework scores; filtered by account, framework,
+ * scope and as_of. Also the helpers every history-reading command shares.
  */
 #include "config.h"
 
@@ -75,6 +76,14 @@ cli_print_json(json_t *v)
 	return EXIT_OK;
 }
 
+const char *
+cli_term(char *buf, size_t size, const char *text)
+{
+	if (attest_term_escape(text ? text : "", buf, size - 3) >= size - 3)
+		memcpy(buf + strlen(buf), "...", 4);
+	return buf;
+}
+
 long
 cli_count(const char *cmd, const char *opt, const char *arg)
 {
@@ -90,8 +99,12 @@ cli_count(const char *cmd, const char *opt, const char *arg)
 static const char usage[] =
 	"usage: attest history [OPTIONS]\n"
 	"\n"
-	"Lists the scans in the history database, most recent first: id, start time,\n"
-	"scope (the accounts scanned), sources and each framework's score.\n"
+	"Lists the scans in the history database, most recent first on the inventory's\n"
+	"timeline: id, the date of the configuration judged (as of: the inventory's\n"
+	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
+	"and each framework's controls fully passing and coverage ('attest trend'\n"
+	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
+	"then by the order they were stored.\n"
 	"\n"
 	"Options:\n"
 	"      --db PATH          history database (default: $ATTEST_DB, else\n"
@@ -99,9 +112,9 @@ static const char usage[] =
 	"  -a, --account ID       scans that covered this account\n"
 	"  -f, --framework ID     scans that evaluated this framework\n"
 	"      --scope SCOPE      scans of exactly this scope (aws:ACCOUNT,...)\n"
-	"      --since DATE       scans started on or after DATE (2026-01-31 or\n"
-	"                         2026-01-31T12:00:00Z, UTC)\n"
-	"      --until DATE       scans started on or before DATE\n"
+	"      --since DATE       scans of configurations as of DATE or later\n"
+	"                         (2026-01-31 or 2026-01-31T12:00:00Z, UTC)\n"
+	"      --until DATE       scans of configurations as of DATE or earlier\n"
 	"  -n, --limit N          the N most recent scans only\n"
 	"      --json             a JSON array instead of the table\n"
 	"  -h, --help             this help\n";
@@ -117,6 +130,7 @@ print_sources(const char *sources)
 {
 	json_t *arr = cli_json_text(sources), *s;
 	const char *p, *slash;
+	char t[CLI_TERM_MAX];
 	size_t i;
 
 	json_array_foreach(arr, i, s) {
@@ -124,7 +138,7 @@ print_sources(const char *sources)
 		if (!p)
 			continue;
 		slash = strrchr(p, '/');
-		printf("%s%s", i ? ", " : "", slash && slash[1] ? slash + 1 : p);
+		printf("%s%s", i ? ", " : "", cli_term(t, sizeof(t), slash && slash[1] ? slash + 1 : p));
 	}
 	json_decref(arr);
 }
@@ -134,12 +148,14 @@ one_scan(void *data, const struct attest_scan_info *s)
 {
 	struct listing *l = data;
 	json_t *fws, *fw, *o;
+	char t[CLI_TERM_MAX];
 	size_t i;
 
 	l->n++;
 	if (l->arr) {
-		o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "id", s->id,
-			      "started_at", s->started_at, "finished_at", s->finished_at, "scope",
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "id", s->id,
+			      "as_of", s->as_of, "started_at", s->started_at, "finished_at",
+			      s->finished_at, "scope",
 			      s->scope, "accounts", cli_json_text(s->accounts), "regions",
 			      cli_json_text(s->regions), "sources", cli_json_text(s->sources),
 			      "resource_count", (json_int_t)s->resources, "frameworks",
@@ -148,22 +164,24 @@ one_scan(void *data, const struct attest_scan_info *s)
 			json_array_append_new(l->arr, o);
 		return;
 	}
-	printf("%s  %s  %s  %lld resources\n  sources: ", s->id, s->started_at, s->scope,
-	       s->resources);
+	printf("%s  as of %s  %s  %lld resources\n  scanned %s\n  sources: ", s->id, s->as_of,
+	       cli_term(t, sizeof(t), s->scope), s->resources, s->started_at);
 	print_sources(s->sources);
-	fputs("\n  scores: ", stdout);
+	fputs("\n", stdout);
 	fws = cli_json_text(s->frameworks);
 	json_array_foreach(fws, i, fw) {
 		json_t *score = json_object_get(fw, "score");
 
-		printf("%s%s ", i ? ", " : "", json_string_value(json_object_get(fw, "id")));
+		printf("  %-16s fully passing %lld of %lld",
+		       cli_term(t, sizeof(t), json_string_value(json_object_get(fw, "id"))),
+		       (long long)json_integer_value(json_object_get(fw, "controls_passing")),
+		       (long long)json_integer_value(json_object_get(fw, "controls_scored")));
 		if (json_is_number(score))
-			printf("%.1f%%", json_number_value(score));
-		else
-			fputs("n/a", stdout);
+			printf(" (%.1f%%)", json_number_value(score));
+		printf("   coverage %.1f%%\n",
+		       json_number_value(json_object_get(fw, "coverage")));
 	}
 	json_decref(fws);
-	fputs("\n", stdout);
 }
 
 static int

@@ -1,7 +1,7 @@
 /*
  * attest show [SCAN]: one stored scan, rendered like the summary `attest
  * scan` prints (or as the JSON result with --json). SCAN is an id, a unique
- * prefix of one, or "latest" (the default).
+ * prefix of one, or "latest" (the default: the most recent configuration).
  */
 #include "config.h"
 
@@ -15,7 +15,8 @@ static const char usage[] =
 	"Shows a stored scan like the summary of 'attest scan': per framework its\n"
 	"score, coverage, the move since the previous scan of the same scope and the\n"
 	"worst failing controls. SCAN is a scan id, a unique prefix of one, or\n"
-	"'latest' (the default).\n"
+	"'latest' (the default: the scan of the most recent configuration, by the\n"
+	"inventory's date, then start time, then the order stored).\n"
 	"\n"
 	"Options:\n"
 	"      --db PATH   history database (default: $ATTEST_DB, else\n"

@@ -1,32 +1,40 @@
 /*
- * attest trend --framework ID: a framework's score over time, one series per
- * scope. On a terminal, a bar per scan (the most recent --limit) and a
- * sparkline of the whole series; --json and --csv give every point. Unicode
- * blocks unless --ascii; colour only on a terminal without NO_COLOR.
+ * attest trend [--framework ID]: frameworks' figures over time, one series
+ * per framework and scope, on the inventory's timeline (as_of). Each point
+ * carries posture, controls fully passing (the strict score) and coverage;
+ * every move comes with the findings newly failing and fixed since the
+ * point before. On a terminal, a sparkline of the posture over the whole
+ * series and a line per scan (the most recent --limit); --json and --csv
+ * give every point. Unicode blocks unless --ascii; colour only on a
+ * terminal without NO_COLOR.
  */
 #include "config.h"
 
 #include "history_cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-	"usage: attest trend --framework ID [OPTIONS]\n"
+	"usage: attest trend [--framework ID] [OPTIONS]\n"
 	"\n"
-	"Shows how a framework's score moved across the stored scans, one series per\n"
-	"scope (set of accounts).\n"
+	"Shows how frameworks' figures moved across the stored scans, one series per\n"
+	"framework and scope (set of accounts), ordered by the date of the\n"
+	"configuration each scan judged (as of). Each scan shows its posture, its\n"
+	"controls fully passing (the strict score), its coverage and, beside any\n"
+	"change, the findings newly failing and fixed since the scan before.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --framework ID   the framework (required)\n"
+	"  -f, --framework ID   this framework only (default: every framework)\n"
 	"      --db PATH        history database (default: $ATTEST_DB, else\n"
 	"                       $XDG_DATA_HOME/attest/history.db)\n"
 	"  -a, --account ID     scans that covered this account\n"
 	"      --scope SCOPE    scans of exactly this scope\n"
-	"      --since DATE     scans started on or after DATE (UTC)\n"
-	"      --until DATE     scans started on or before DATE\n"
-	"  -n, --limit N        bars for the N most recent scans of each scope\n"
+	"      --since DATE     scans of configurations as of DATE or later (UTC)\n"
+	"      --until DATE     scans of configurations as of DATE or earlier\n"
+	"  -n, --limit N        lines for the N most recent scans of each series\n"
 	"                       (default 20; the sparkline covers all)\n"
 	"      --ascii          ASCII instead of Unicode block characters\n"
 	"      --json           every point as JSON\n"
@@ -36,14 +44,15 @@ static const char usage[] =
 enum mode { CHART, JSON, CSV };
 
 struct point {
-	char id[ATTEST_SCAN_ID_MAX], at[24];
-	bool has;
-	double score, coverage;
-	int pass, fail;
+	char id[ATTEST_SCAN_ID_MAX], at[24], as_of[24];
+	bool has, has_posture, has_change;
+	double score, coverage, posture;
+	int pass, fail, passing, scored;
+	long long newly_failing, fixed; /* since the point before (has_change) */
 };
 
 struct series {
-	char *scope;
+	char *framework, *scope;
 	struct point *p;
 	size_t n, cap;
 };
@@ -55,6 +64,17 @@ struct trend {
 	bool nomem;
 };
 
+static void *
+grow(void *arr, size_t *cap, size_t size, size_t first)
+{
+	size_t n = *cap ? 2 * *cap : first;
+	void *m = realloc(arr, n * size);
+
+	if (m)
+		*cap = n;
+	return m;
+}
+
 static void
 collect(void *data, const struct attest_trend_point *pt)
 {
@@ -64,46 +84,69 @@ collect(void *data, const struct attest_trend_point *pt)
 
 	if (t->nomem)
 		return;
-	if (t->n == 0 || strcmp(t->s[t->n - 1].scope, pt->scope) != 0) {
+	if (t->n == 0 || strcmp(t->s[t->n - 1].scope, pt->scope) != 0 ||
+	    strcmp(t->s[t->n - 1].framework, pt->framework) != 0) {
 		if (t->n == t->cap) {
-			size_t cap = t->cap ? 2 * t->cap : 4;
-			struct series *m = realloc(t->s, cap * sizeof(*m));
+			struct series *m = grow(t->s, &t->cap, sizeof(*m), 4);
 
 			if (!m) {
 				t->nomem = true;
 				return;
 			}
 			t->s = m;
-			t->cap = cap;
 		}
 		s = &t->s[t->n];
 		memset(s, 0, sizeof(*s));
-		if (!(s->scope = strdup(pt->scope))) {
+		s->scope = strdup(pt->scope);
+		s->framework = strdup(pt->framework);
+		t->n++;
+		if (!s->scope || !s->framework) {
 			t->nomem = true;
 			return;
 		}
-		t->n++;
 	}
 	s = &t->s[t->n - 1];
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct point *m = realloc(s->p, cap * sizeof(*m));
+		struct point *m = grow(s->p, &s->cap, sizeof(*m), 64);
 
 		if (!m) {
 			t->nomem = true;
 			return;
 		}
 		s->p = m;
-		s->cap = cap;
 	}
 	p = &s->p[s->n++];
+	memset(p, 0, sizeof(*p));
 	snprintf(p->id, sizeof(p->id), "%s", pt->scan_id);
 	snprintf(p->at, sizeof(p->at), "%s", pt->started_at);
+	snprintf(p->as_of, sizeof(p->as_of), "%s", pt->as_of);
 	p->has = pt->has_score;
 	p->score = pt->score;
 	p->coverage = pt->coverage;
 	p->pass = pt->n_pass;
 	p->fail = pt->n_fail;
+	p->passing = pt->controls_passing;
+	p->scored = pt->controls_scored;
+	p->has_posture = pt->has_posture;
+	p->posture = pt->posture;
+}
+
+/* Counts the findings newly failing and fixed between each point from
+ * `first` on and the point before it. */
+static attest_rc
+count_changes(attest_store *store, struct series *s, size_t first)
+{
+	size_t j;
+	attest_rc rc;
+
+	for (j = first ? first : 1; j < s->n; j++) {
+		rc = attest_store_change_counts(store, s->p[j - 1].id, s->p[j].id, s->framework,
+						&s->p[j].newly_failing, &s->p[j].fixed);
+		if (rc != ATTEST_OK)
+			return rc;
+		s->p[j].has_change = true;
+	}
+	return ATTEST_OK;
 }
 
 static void
@@ -122,56 +165,119 @@ csv_field(const char *s)
 }
 
 static void
-print_csv(const char *fw, const struct trend *t)
+print_csv(const struct trend *t)
 {
 	size_t i, j;
 
-	puts("framework,scope,scan,started_at,score,coverage,controls_pass,controls_fail");
+	puts("framework,scope,scan,as_of,started_at,score,controls_passing,controls_scored,"
+	     "posture,coverage,controls_pass,controls_fail,newly_failing,fixed");
 	for (i = 0; i < t->n; i++)
 		for (j = 0; j < t->s[i].n; j++) {
 			const struct point *p = &t->s[i].p[j];
 
-			csv_field(fw);
+			csv_field(t->s[i].framework);
 			putchar(',');
 			csv_field(t->s[i].scope);
-			printf(",%s,%s,", p->id, p->at);
+			printf(",%s,%s,%s,", p->id, p->as_of, p->at);
 			if (p->has)
 				printf("%.1f", p->score);
-			printf(",%.1f,%d,%d\n", p->coverage, p->pass, p->fail);
+			printf(",%d,%d,", p->passing, p->scored);
+			if (p->has_posture)
+				printf("%.1f", p->posture);
+			printf(",%.1f,%d,%d,", p->coverage, p->pass, p->fail);
+			if (p->has_change)
+				printf("%lld,%lld", p->newly_failing, p->fixed);
+			else
+				putchar(',');
+			putchar('\n');
 		}
+}
+
+static json_t *
+num_or_null(bool has, double v)
+{
+	return has ? json_real(round(v * 10.0) / 10.0) : json_null();
+}
+
+static json_t *
+point_json(const struct point *p, const struct point *before)
+{
+	bool change = before && p->has_change;
+
+	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o}",
+			 "scan", p->id, "as_of", p->as_of, "started_at", p->at, "score",
+			 num_or_null(p->has, p->score), "controls_passing", p->passing,
+			 "controls_scored", p->scored, "posture",
+			 num_or_null(p->has_posture, p->posture), "coverage",
+			 num_or_null(true, p->coverage), "controls_pass", p->pass, "controls_fail",
+			 p->fail, "delta",
+			 num_or_null(change && p->has && before->has,
+				     change ? p->score - before->score : 0),
+			 "posture_delta",
+			 num_or_null(change && p->has_posture && before->has_posture,
+				     change ? p->posture - before->posture : 0),
+			 "newly_failing", change ? json_integer(p->newly_failing) : json_null(),
+			 "fixed", change ? json_integer(p->fixed) : json_null());
 }
 
 static int
 print_json(const char *fw, const struct trend *t)
 {
-	json_t *root = json_pack("{s:s, s:[]}", "framework", fw, "series"), *pts, *o;
+	json_t *root = json_pack("{s:o, s:[]}", "framework", fw ? json_string(fw) : json_null(),
+				 "series"),
+	       *pts, *o;
 	size_t i, j;
 	int status;
 
 	if (!root)
 		return cli_fail(EXIT_ERROR, "out of memory");
 	for (i = 0; i < t->n; i++) {
-		pts = json_array();
-		for (j = 0; pts && j < t->s[i].n; j++) {
-			const struct point *p = &t->s[i].p[j];
+		const struct series *s = &t->s[i];
 
-			o = json_pack("{s:s, s:s, s:o, s:f, s:i, s:i}", "scan", p->id, "started_at",
-				      p->at, "score", p->has ? json_real(p->score) : json_null(),
-				      "coverage", p->coverage, "controls_pass", p->pass,
-				      "controls_fail", p->fail);
-			json_array_append_new(pts, o);
+		pts = json_array();
+		for (j = 0; pts && j < s->n; j++) {
+			o = point_json(&s->p[j], j ? &s->p[j - 1] : NULL);
+			if (!o || json_array_append_new(pts, o) != 0) {
+				json_decref(pts);
+				pts = NULL;
+			}
 		}
-		json_array_append_new(json_object_get(root, "series"),
-				      json_pack("{s:s, s:o}", "scope", t->s[i].scope, "points",
-						pts ? pts : json_null()));
+		o = pts ? json_pack("{s:s, s:s, s:o}", "framework", s->framework, "scope", s->scope,
+				    "points", pts)
+			: NULL;
+		if (!o || json_array_append_new(json_object_get(root, "series"), o) != 0) {
+			json_decref(root);
+			return cli_fail(EXIT_ERROR, "out of memory");
+		}
 	}
 	status = cli_print_json(root);
 	json_decref(root);
 	return status;
 }
 
+/* "-36.1 posture; -66.7 passing; 4 newly failing, 2 fixed": the move since
+ * the scan before, never without the findings that made it. */
 static void
-print_chart(const char *fw, const struct trend *t, long limit, bool ascii, bool color)
+print_change(const struct point *p, const struct point *before, bool color)
+{
+	if (!before) {
+		fputs("  (first)", stdout);
+		return;
+	}
+	fputs("  ", stdout);
+	if (p->has_posture && before->has_posture) {
+		double d = p->posture - before->posture;
+
+		printf("%s%+.1f%s posture; ", color ? (d > 0 ? "\033[32m" : d < 0 ? "\033[31m" : "") : "",
+		       d, color ? "\033[0m" : "");
+	}
+	if (p->has && before->has)
+		printf("%+.1f passing; ", p->score - before->score);
+	printf("%lld newly failing, %lld fixed", p->newly_failing, p->fixed);
+}
+
+static void
+print_chart(const struct trend *t, long limit, bool ascii, bool color)
 {
 	static const char *const spark_u[] = {"\u2581", "\u2582", "\u2583", "\u2584",
 					      "\u2585", "\u2586", "\u2587", "\u2588"};
@@ -180,47 +286,57 @@ print_chart(const char *fw, const struct trend *t, long limit, bool ascii, bool 
 	size_t i, j, first, k, width;
 	int b, cells;
 
+	char fw[CLI_TERM_MAX], scope[CLI_TERM_MAX];
+
 	for (i = 0; i < t->n; i++) {
 		const struct series *s = &t->s[i];
 
-		printf("%s  %s  (%zu scans)\n", fw, s->scope, s->n);
-		/* sparkline of every scan, squeezed into 60 columns */
+		printf("%s  %s  (%zu scans)\n", cli_term(fw, sizeof(fw), s->framework),
+		       cli_term(scope, sizeof(scope), s->scope), s->n);
+		/* sparkline of every scan's posture, squeezed into 60 columns */
 		width = s->n < 60 ? s->n : 60;
 		fputs("  ", stdout);
 		for (k = 0; k < width; k++) {
 			const struct point *p = &s->p[k * s->n / width];
 
-			b = p->has ? (int)(p->score / 100.0 * 7.0 + 0.5) : 0;
+			b = p->has_posture ? (int)(p->posture / 100.0 * 7.0 + 0.5) : 0;
 			b = b < 0 ? 0 : b > 7 ? 7 : b;
-			if (!p->has)
+			if (!p->has_posture)
 				fputs(" ", stdout);
 			else if (ascii)
 				putchar(spark_a[b]);
 			else
 				fputs(spark_u[b], stdout);
 		}
-		fputs("\n", stdout);
+		puts("\n  as of             posture                      fully passing     coverage"
+		     "  change since the scan before");
 		first = limit > 0 && s->n > (size_t)limit ? s->n - (size_t)limit : 0;
 		for (j = first; j < s->n; j++) {
 			const struct point *p = &s->p[j];
 
-			printf("  %.10s %.5s  ", p->at, p->at + 11);
-			cells = p->has ? (int)(p->score / 5.0 + 0.5) : 0;
+			printf("  %.10s %.5s  ", p->as_of, p->as_of + 11);
+			cells = p->has_posture ? (int)(p->posture / 5.0 + 0.5) : 0;
 			if (color)
-				fputs(!p->has ? "\033[2m" : p->score >= 80 ? "\033[32m"
-							 : p->score >= 50  ? "\033[33m"
-									   : "\033[31m",
+				fputs(!p->has_posture		? "\033[2m"
+				      : p->posture >= 80 ? "\033[32m"
+				      : p->posture >= 50 ? "\033[33m"
+							 : "\033[31m",
 				      stdout);
 			for (b = 0; b < 20; b++)
 				fputs(b < cells ? full : empty, stdout);
 			if (color)
 				fputs("\033[0m", stdout);
-			if (p->has)
-				printf(" %5.1f%%", p->score);
+			if (p->has_posture)
+				printf(" %5.1f%%", p->posture);
 			else
 				fputs("   n/a ", stdout);
-			if (j > 0 && p->has && s->p[j - 1].has)
-				printf(" %+6.1f", p->score - s->p[j - 1].score);
+			printf("   %3d of %-3d ", p->passing, p->scored);
+			if (p->has)
+				printf("(%5.1f%%)", p->score);
+			else
+				fputs("(  n/a )", stdout);
+			printf("   %5.1f%%", p->coverage);
+			print_change(p, j ? &s->p[j - 1] : NULL, color);
 			printf("  %s\n", p->id);
 		}
 		if (i + 1 < t->n)
@@ -252,7 +368,7 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	long limit = 20;
 	bool ascii = false;
 	attest_rc rc;
-	size_t i;
+	size_t i, first;
 	int c, status;
 
 	optind = 1;
@@ -285,11 +401,17 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("trend", "unexpected argument '%s'", argv[optind]);
-	if (!fw)
-		return cli_usage_error("trend", "--framework ID is required");
 	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
 		return status;
 	rc = attest_store_trend(store, fw, &f, collect, &t);
+	/* The change counts of the points shown: every point in JSON and CSV,
+	 * the lines of the chart. */
+	for (i = 0; rc == ATTEST_OK && !t.nomem && i < t.n; i++) {
+		first = t.mode == CHART && limit > 0 && t.s[i].n > (size_t)limit
+				? t.s[i].n - (size_t)limit
+				: 0;
+		rc = count_changes(store, &t.s[i], first);
+	}
 	if (rc == ATTEST_ERR_USAGE)
 		status = cli_usage_error("trend", "%s", attest_ctx_errmsg(ctx));
 	else if (rc != ATTEST_OK)
@@ -299,10 +421,11 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	else if (t.mode == JSON)
 		status = print_json(fw, &t);
 	else if (t.mode == CSV)
-		print_csv(fw, &t);
+		print_csv(&t);
 	else
-		print_chart(fw, &t, limit, ascii, cli_color(stdout));
+		print_chart(&t, limit, ascii, cli_color(stdout));
 	for (i = 0; i < t.n; i++) {
+		free(t.s[i].framework);
 		free(t.s[i].scope);
 		free(t.s[i].p);
 	}
@@ -312,5 +435,5 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_trend = {
-	"trend", "show a framework's score over time", usage, run_trend, NULL,
+	"trend", "show frameworks' posture and scores over time", usage, run_trend, NULL,
 };

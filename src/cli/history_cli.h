@@ -24,6 +24,11 @@ int cli_history_open_write(attest_ctx *ctx, const char *db, attest_store **out);
 json_t *cli_json_text(const char *text);
 /* Writes a JSON value to stdout, indented, with a final newline. */
 int cli_print_json(json_t *v);
+/* Text from an inventory or a catalog (ids, names, scopes, file names) as a
+ * terminal may show it: escaped by attest_term_escape into buf (size at
+ * least 8), a cut marked with "..."; returns buf. NULL gives "". */
+const char *cli_term(char *buf, size_t size, const char *text);
+#define CLI_TERM_MAX 256 /* a buffer for one cli_term() field */
 /* Parses a positive count for option opt ("--limit"); -1 on error (printed). */
 long cli_count(const char *cmd, const char *opt, const char *arg);
 

@@ -45,7 +45,8 @@ static const char results_schema[] =
 	"  source TEXT, PRIMARY KEY(framework, control_id));"
 	"CREATE INDEX res_check ON res(check_id, status);"
 	"CREATE TABLE chk_counts(check_id TEXT PRIMARY KEY, p INTEGER, f INTEGER, e INTEGER,"
-	"  na INTEGER);";
+	"  na INTEGER);"
+	"CREATE TABLE chk_query(check_id TEXT PRIMARY KEY, query TEXT NOT NULL);";
 
 static attest_rc
 db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)

@@ -47,7 +47,27 @@ struct loader {
 	size_t meta_bytes;   /* text of the header values read so far */
 	size_t meta_cost;    /* and what parsing it cost (jsonstream.h) */
 	struct awsconfig_latest *latest; /* newest item per resource (Config) */
+	time_t captured; /* AWS Config: the latest configurationItemCaptureTime */
 };
+
+/* Keeps the latest capture time of the configuration items read: the
+ * snapshot shows the estate as of that moment. Deleted items count too
+ * (their deletion is the latest state). An unreadable time is left to the
+ * converter to judge. */
+static void
+note_capture(struct loader *ld, const json_t *item)
+{
+	const json_t *v = json_object_get(item, "configurationItemCaptureTime");
+	time_t t = 0;
+
+	if (json_is_number(v) && json_number_value(v) >= 0 &&
+	    json_number_value(v) < 253402300800.0)
+		t = (time_t)json_number_value(v);
+	else if (!json_is_string(v) || !attest_time_parse(json_string_value(v), &t))
+		return;
+	if (t > ld->captured)
+		ld->captured = t;
+}
 
 /* Keys of the native header (doc/inventory.md); none belongs in a Config file. */
 static const char *const native_keys[] = {
@@ -84,6 +104,7 @@ add_record(struct loader *ld, json_t *rec)
 			      ld->index++};
 	if (ld->fmt != FMT_AWSCONFIG)
 		return inv_add_resource(ld->inv, ld->sid, rec, &pos);
+	note_capture(ld, rec);
 	if (!ld->latest) {
 		attest_rc rc = awsconfig_latest_new(ld->inv, ld->sid, &ld->latest);
 
@@ -328,9 +349,10 @@ format_name(enum format fmt)
 attest_rc
 attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 {
-	struct loader ld = {inv, attest_inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0, NULL};
+	struct loader ld = {inv, attest_inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0,
+			    NULL, 0};
 	json_t *meta = NULL;
-	char sha[65];
+	char sha[65], iso[21];
 	attest_rc rc;
 
 	if ((rc = inv_source_begin(inv, name, &ld.sid)) != ATTEST_OK)
@@ -348,8 +370,19 @@ attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 	jstream_sha256(ld.js, sha);
 	if ((rc = jstream_check_end(ld.js)) != ATTEST_OK)
 		goto out;
-	rc = inv_source_end(inv, ld.sid, format_name(ld.fmt),
-			    ld.fmt == FMT_AWSCONFIG ? NULL : meta, sha, jstream_bytes(ld.js));
+	if (ld.fmt == FMT_AWSCONFIG) {
+		/* A snapshot has no header: its collection time is that of its
+		 * latest configuration item. */
+		json_decref(meta);
+		attest_time_iso(ld.captured, iso);
+		meta = ld.captured ? json_pack("{s:s, s:s}", "provider", "aws", "collected_at", iso)
+				   : json_pack("{s:s}", "provider", "aws");
+		if (!meta) {
+			rc = attest_nomem(ld.ctx);
+			goto out;
+		}
+	}
+	rc = inv_source_end(inv, ld.sid, format_name(ld.fmt), meta, sha, jstream_bytes(ld.js));
 	if (rc != ATTEST_OK)
 		attest_error_prefix(ld.ctx, "cannot load '%s'", name);
 out:

@@ -55,7 +55,8 @@ axis_scan(void *data, const struct attest_scan_info *scan)
 	if (t->n_scans >= a->max)
 		return;
 	snprintf(a->ids[t->n_scans], ATTEST_SCAN_ID_MAX, "%s", scan->id);
-	snprintf(t->dates[t->n_scans], 11, "%.10s", scan->started_at ? scan->started_at : "");
+	/* dated by the configuration each judged, the order of the axis */
+	snprintf(t->dates[t->n_scans], 11, "%.10s", scan->as_of ? scan->as_of : "");
 	t->n_scans++;
 }
 
@@ -95,7 +96,7 @@ load_points(const struct pdf_scan *s, struct trend_axis *a)
 static attest_rc
 trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 {
-	struct attest_history_filter f = {.scope = s->scope, .until = s->started};
+	struct attest_history_filter f = {.scope = s->scope, .until = s->as_of};
 	struct trend_axis a = {t, s->id, NULL, (size_t)p->t->trend_scans, false};
 	sqlite3_stmt *st = NULL;
 	size_t i;

@@ -1,9 +1,12 @@
 /*
  * Listing stored scans: `attest history` with its filters by account,
  * framework, scope and time, and the "previous scan of the same scope" that
- * diff and the summary compare against. Scans are ordered by started_at and
- * then by insertion (rowid), so two scans started in the same second keep
- * the order they were stored in.
+ * diff and the summary compare against. Scans sit on the timeline of the
+ * configuration they judged: ordered by as_of (the inventory's date), then
+ * by start time, then by insertion (rowid), so an old inventory scanned
+ * today comes before a newer one scanned yesterday, and two scans started
+ * in the same second keep the order they were stored in. --since/--until
+ * bound as_of.
  */
 #include "config.h"
 
@@ -15,15 +18,18 @@ static const char history_sql[] =
 	"SELECT s.scan_id, s.started_at, s.finished_at, s.scope, s.accounts, s.regions,"
 	" s.sources, s.resource_count,"
 	" (SELECT json_group_array(json_object('id', f.framework, 'title', f.title,"
-	"    'score', f.score, 'coverage', f.coverage))"
-	"  FROM (SELECT * FROM scan_frameworks f WHERE f.scan_id = s.scan_id ORDER BY f.seq) f)"
+	"    'score', f.score, 'controls_passing', v.controls_passing,"
+	"    'controls_scored', v.controls_scored, 'coverage', f.coverage))"
+	"  FROM (SELECT * FROM scan_frameworks f WHERE f.scan_id = s.scan_id ORDER BY f.seq) f"
+	"  JOIN scan_framework_scores v ON v.scan_id = f.scan_id AND v.framework = f.framework),"
+	" s.as_of"
 	" FROM scans s"
 	" WHERE (?1 IS NULL OR s.scan_id = ?1) AND (?2 IS NULL OR s.scope = ?2)"
 	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.accounts) WHERE value = ?3))"
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM scan_frameworks f"
 	"   WHERE f.scan_id = s.scan_id AND f.framework = ?4))"
-	" AND (?5 IS NULL OR s.started_at >= ?5) AND (?6 IS NULL OR s.started_at <= ?6)"
-	" ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?7";
+	" AND (?5 IS NULL OR s.as_of >= ?5) AND (?6 IS NULL OR s.as_of <= ?6)"
+	" ORDER BY " HISTORY_ORDER("s", "DESC") " LIMIT ?7";
 
 sqlite3_stmt *
 history_prepare(attest_store *store, const char *sql)
@@ -52,6 +58,13 @@ history_bind(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+void
+history_column_number(sqlite3_stmt *st, int col, bool *has, double *v)
+{
+	*has = sqlite3_column_type(st, col) != SQLITE_NULL;
+	*v = sqlite3_column_double(st, col);
 }
 
 attest_rc
@@ -110,6 +123,7 @@ attest_store_history(attest_store *store, const struct attest_history_filter *fi
 		info.sources = (const char *)sqlite3_column_text(st, 6);
 		info.resources = sqlite3_column_int64(st, 7);
 		info.frameworks = (const char *)sqlite3_column_text(st, 8);
+		info.as_of = (const char *)sqlite3_column_text(st, 9);
 		fn(data, &info);
 	}
 	rc = src == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
@@ -122,9 +136,8 @@ attest_store_previous(attest_store *store, const char *scan_id, char prev[ATTEST
 {
 	sqlite3_stmt *st = history_prepare(
 		store, "SELECT p.scan_id FROM scans s JOIN scans p ON p.scope = s.scope"
-		       " AND (p.started_at < s.started_at OR"
-		       "   (p.started_at = s.started_at AND p.rowid < s.rowid))"
-		       " WHERE s.scan_id = ?1 ORDER BY p.started_at DESC, p.rowid DESC LIMIT 1");
+		       " AND " HISTORY_KEY("p") " < " HISTORY_KEY("s") " WHERE s.scan_id = ?1"
+		       " ORDER BY " HISTORY_ORDER("p", "DESC") " LIMIT 1");
 	attest_rc rc;
 	int src;
 

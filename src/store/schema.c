@@ -140,6 +140,21 @@ static const char *const migrations[] = {
 	"  (SELECT count(*) FROM scan_control_scores s WHERE s.scan_id = f.scan_id"
 	"    AND s.framework = f.framework AND s.pass_share IS NOT NULL) AS posture_controls"
 	" FROM scan_frameworks f;",
+	/* 6 -> 7: what diff needs to say why a finding changed (doc/history.md):
+	 * a digest of each judged resource's configuration and of each check's
+	 * definition (resource type, required types, query), whether the query
+	 * reads the reference date, and a mark on the scans that recorded them
+	 * (older scans have none: their causes are unknown). The timeline index
+	 * serves "the previous scan of the same scope" by as_of. */
+	"ALTER TABLE scans ADD COLUMN digests INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scan_checks ADD COLUMN definition_sha256 TEXT;"
+	"ALTER TABLE scan_checks ADD COLUMN dated INTEGER;"
+	"CREATE TABLE scan_resources("
+	"  scan_id TEXT NOT NULL REFERENCES scans ON DELETE CASCADE,"
+	"  resource_type TEXT NOT NULL, resource_id TEXT NOT NULL, account TEXT, region TEXT,"
+	"  config_sha256 TEXT NOT NULL);"
+	"CREATE INDEX scan_resources_key ON scan_resources(scan_id, resource_id, resource_type);"
+	"CREATE INDEX scans_scope_as_of ON scans(scope, as_of, started_at);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

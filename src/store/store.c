@@ -7,8 +7,8 @@
  */
 #include "config.h"
 
+#include "history_int.h"
 #include "inventory/inventory_int.h"
-#include "store_int.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -225,7 +225,7 @@ open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 	}
 	sqlite3_busy_timeout(s->db, 30000);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (store_redact_register(s->db) != SQLITE_OK) {
+	if (store_redact_register(s->db) != SQLITE_OK || store_digest_register(s->db) != SQLITE_OK) {
 		rc = attest_nomem(ctx);
 		goto fail;
 	}
@@ -364,7 +364,19 @@ static const char copy_sql[] =
 	"  SELECT ?1, r.check_id, r.status, x.type, x.id, x.arn, x.name, x.region, x.account,"
 	"    redact_secrets(r.reason), redact_secrets(r.evidence), r.exception_id, r.exposed"
 	"  FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
-	"  ORDER BY r.check_id, r.rowid;";
+	"  ORDER BY r.check_id, r.rowid;"
+	/* What diff needs to say why a finding changed (digest.c). */
+	"INSERT INTO scan_resources(scan_id, resource_type, resource_id, account, region,"
+	"  config_sha256)"
+	"  SELECT ?1, x.type, x.id, x.account, x.region,"
+	"    config_sha256(x.arn, x.name, x.tags, x.config, x.supp)"
+	"  FROM inv.resources x WHERE x.rid IN (SELECT rid FROM inv.res);"
+	"UPDATE scan_checks SET (definition_sha256, dated) = (SELECT"
+	"    sha256_hex(json_array(c.resource_type, json(ifnull(c.requires, '[]')), q.query)),"
+	"    query_dated(q.query)"
+	"  FROM inv.chk c JOIN inv.chk_query q ON q.check_id = c.check_id"
+	"  WHERE c.check_id = scan_checks.check_id) WHERE scan_id = ?1;"
+	"UPDATE scans SET digests = 1 WHERE scan_id = ?1;";
 
 static attest_rc
 exec_with_id(attest_store *s, const char *sql, const char *id)
@@ -489,8 +501,8 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
 	if (strcmp(ref, "latest") == 0)
 		sqlite3_prepare_v2(s->db,
-				   "SELECT scan_id FROM scans ORDER BY started_at DESC, scan_id DESC"
-				   " LIMIT 1",
+				   "SELECT scan_id FROM scans s ORDER BY "
+				   HISTORY_ORDER("s", "DESC") " LIMIT 1",
 				   -1, &st, NULL);
 	else
 		sqlite3_prepare_v2(s->db,

@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
 sqlite3 *attest_store_db(attest_store *store);
@@ -20,6 +20,9 @@ attest_rc store_migrate(attest_ctx *ctx, sqlite3 *db, int from);
 attest_rc store_migrate_to(attest_ctx *ctx, sqlite3 *db, int from, int to);
 /* Registers redact_secrets(text) on db (redact.c); an SQLite result code. */
 int store_redact_register(sqlite3 *db);
+/* Registers sha256_hex(text), config_sha256(arn, name, tags, config, supp)
+ * and query_dated(query) on db (digest.c); an SQLite result code. */
+int store_digest_register(sqlite3 *db);
 /* Redacts credentials in a JSON document or text: *out is a new string
  * (free() it), or NULL when nothing needed redacting. */
 attest_rc store_redact(const char *in, char **out);

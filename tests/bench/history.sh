@@ -90,6 +90,8 @@ timed "attest diff --json (latest two)" "$ATTEST" diff --db "$db" --json
 timed "attest diff OLD LATEST --json" "$ATTEST" diff --db "$db" --json "$old" "$latest"
 timed "attest trend -f cis-aws-3.0" "$ATTEST" trend --db "$db" -f cis-aws-3.0
 timed "attest trend -f cis-aws-3.0 --json" "$ATTEST" trend --db "$db" -f cis-aws-3.0 --json
+timed "attest trend (every framework)" "$ATTEST" trend --db "$db"
+timed "attest trend --json (every framework)" "$ATTEST" trend --db "$db" --json
 timed "attest trend --account A --since DATE --csv" "$ATTEST" trend --db "$db" -f cis-aws-3.0 \
 	--account 210987654321 --since 2024-06-01 --csv
 timed "attest show (latest)" "$ATTEST" show --db "$db"

@@ -142,6 +142,80 @@ test_secret_names(void)
 	CU_ASSERT_FALSE(store_secret_name("KmsKeyId"));
 }
 
+/* ---- digests (digest.c) ---------------------------------------------------- */
+
+static const char *
+sql_text(sqlite3 *db, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, n, "%s", sqlite3_column_text(st, 0));
+	else
+		snprintf(buf, n, "(%s)", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static void
+test_digests(void)
+{
+	static const struct {
+		const char *query;
+		int dated;
+	} queries[] = {
+		{"SELECT rid, CASE WHEN days_since(x) > 90 THEN 'fail' END FROM resources", 1},
+		{"SELECT DAYS_UNTIL (config ->> 'NotAfter') FROM resources", 1},
+		{"SELECT (SELECT now FROM scan) AS t", 1},
+		{"SELECT 'days_since(x)' AS reason, scan_id, rescan FROM resources", 0},
+		{"SELECT 1 -- days_since\n FROM resources /* scan */", 0},
+		{"SELECT \"days_until\" FROM resources", 0},
+	};
+	char a[128], b[128], c[128], sql[512];
+	sqlite3 *db;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_digest_register(db), SQLITE_OK);
+	/* sha256("abc") */
+	CU_ASSERT_STRING_EQUAL(sql_text(db, "SELECT sha256_hex('abc')", a, sizeof(a)),
+			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	/* Key order does not matter; values and the identity fields do; the
+	 * capture time AWS Config items carry does not. */
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", a, sizeof(a));
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"b\":2,\"a\":1}',"
+		     " '{\"K\":{\"x\":true,\"y\":[1,2]}}',"
+		     " '{\"ConfigurationItemCaptureTime\":\"2026-01-01T00:00:00Z\"}')",
+		 b, sizeof(b));
+	CU_ASSERT_EQUAL(strlen(a), 64);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[2,1],\"x\":true}}', '{}')", c, sizeof(c));
+	CU_ASSERT_STRING_NOT_EQUAL(a, c);
+	sql_text(db, "SELECT config_sha256('arn:x', 'renamed', '{\"a\":1,\"b\":2}',"
+		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", c, sizeof(c));
+	CU_ASSERT_STRING_NOT_EQUAL(a, c);
+	CU_ASSERT_STRING_EQUAL(sql_text(db, "SELECT config_sha256(NULL, NULL, NULL, NULL, NULL)"
+					" IS NOT NULL", c, sizeof(c)), "1");
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		sqlite3_stmt *st = NULL;
+
+		snprintf(sql, sizeof(sql), "SELECT query_dated(?1)");
+		CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, queries[i].query, -1, SQLITE_STATIC);
+		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+		if (sqlite3_column_int(st, 0) != queries[i].dated)
+			fprintf(stderr, "query_dated(%s) = %d\n", queries[i].query,
+				sqlite3_column_int(st, 0));
+		CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), queries[i].dated);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
 /* ---- helpers -------------------------------------------------------------- */
 
 static void
@@ -261,6 +335,11 @@ test_migrate_from_every_version(void)
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", id), 0);
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM pragma_foreign_key_list('scan_gaps')"
 					 " WHERE \"table\" = 'scans' AND on_delete = 'CASCADE'", NULL), 1);
+		/* version 7: a scan stored before it has no digests, so diff
+		 * says its causes are unknown */
+		CU_ASSERT_EQUAL(count(o, "SELECT digests FROM scans WHERE scan_id = ?1", id), 0);
+		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_resources WHERE scan_id = ?1",
+				      id), 0);
 		got = render_json(o, id);
 		CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"collection_gaps\": []"));
 		/* Same scan, same report, apart from what later versions add. */
@@ -385,6 +464,133 @@ test_diff_trend_prune(void)
 	attest_store_close(s);
 }
 
+/* ---- the timeline: as_of, start time, order stored ----------------------- */
+
+#define N_SAME 6
+
+struct listed {
+	char ids[N_SAME + 2][ATTEST_SCAN_ID_MAX];
+	char as_of[N_SAME + 2][24];
+	int n;
+};
+
+static void
+t_list(void *d, const struct attest_scan_info *scan)
+{
+	struct listed *l = d;
+
+	if (l->n < N_SAME + 2) {
+		snprintf(l->ids[l->n], ATTEST_SCAN_ID_MAX, "%s", scan->id);
+		snprintf(l->as_of[l->n], sizeof(l->as_of[0]), "%s", scan->as_of);
+	}
+	l->n++;
+}
+
+static void
+t_trend_order(void *d, const struct attest_trend_point *p)
+{
+	struct listed *l = d;
+
+	if (l->n < N_SAME + 2)
+		snprintf(l->ids[l->n], ATTEST_SCAN_ID_MAX, "%s", p->scan_id);
+	l->n++;
+}
+
+/* Scans of one inventory started in the same second: "latest", "previous"
+ * and the listing follow the order they were stored in, whatever their
+ * random id suffixes say. */
+static void
+test_same_second(void)
+{
+	char path[4096], ids[N_SAME][ATTEST_SCAN_ID_MAX], got[ATTEST_SCAN_ID_MAX];
+	attest_store *s = fresh_store("second.db", path, sizeof(path));
+	struct listed l = {0};
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (i = 0; i < N_SAME; i++)
+		CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000000, ids[i]),
+				      ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, ids[N_SAME - 1]);
+	for (i = 1; i < N_SAME; i++) {
+		CU_ASSERT_EQUAL(attest_store_previous(s, ids[i], got), ATTEST_OK);
+		CU_ASSERT_STRING_EQUAL(got, ids[i - 1]);
+	}
+	CU_ASSERT_EQUAL(attest_store_previous(s, ids[0], got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(attest_store_history(s, NULL, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, N_SAME);
+	for (i = 0; i < N_SAME; i++)
+		CU_ASSERT_STRING_EQUAL(l.ids[i], ids[N_SAME - 1 - i]);
+	attest_store_close(s);
+}
+
+/* A scan of an older inventory stored after a newer one sits before it:
+ * history, previous, latest, trend and --since/--until follow as_of. */
+static void
+test_as_of_order(void)
+{
+	char path[4096], older[ATTEST_SCAN_ID_MAX], newer[ATTEST_SCAN_ID_MAX],
+	    got[ATTEST_SCAN_ID_MAX];
+	attest_store *s = fresh_store("asof.db", path, sizeof(path));
+	struct attest_history_filter f = {0};
+	struct listed l = {0};
+	sqlite3_stmt *st = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000001, newer), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000004, 1700000005, older), ATTEST_OK);
+	/* The scan stored first judged a configuration 92 days younger. */
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s),
+						 "UPDATE scans SET as_of = CASE scan_id"
+						 " WHEN ?1 THEN '2026-11-20T10:00:00Z'"
+						 " ELSE '2026-08-20T10:00:00Z' END",
+						 -1, &st, NULL),
+			      SQLITE_OK);
+	sqlite3_bind_text(st, 1, newer, -1, SQLITE_STATIC);
+	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+
+	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, newer);
+	CU_ASSERT_EQUAL(attest_store_previous(s, newer, got), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(got, older);
+	CU_ASSERT_EQUAL(attest_store_previous(s, older, got), ATTEST_ERR_NOTFOUND);
+	CU_ASSERT_EQUAL(attest_store_history(s, NULL, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 2);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], newer);
+	CU_ASSERT_STRING_EQUAL(l.as_of[0], "2026-11-20T10:00:00Z");
+	CU_ASSERT_STRING_EQUAL(l.ids[1], older);
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_trend(s, "cis-aws-3.0", NULL, t_trend_order, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 2);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], older);
+	CU_ASSERT_STRING_EQUAL(l.ids[1], newer);
+	/* Every framework: one series of two points per framework evaluated. */
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_trend(s, NULL, NULL, t_trend_order, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL(l.n, 2 * count(s, "SELECT count(*) FROM scan_frameworks WHERE scan_id = ?1",
+				       newer));
+	CU_ASSERT_TRUE(l.n >= 4);
+	/* --since/--until bound as_of, not the start time (both 2023). */
+	f.since = "2026-11-20";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 1);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], newer);
+	f.since = NULL;
+	f.until = "2026-08-20";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(l.n, 1);
+	CU_ASSERT_STRING_EQUAL(l.ids[0], older);
+	f.until = "2026-08-20T09:59:59Z";
+	l.n = 0;
+	CU_ASSERT_EQUAL(attest_store_history(s, &f, t_list, &l), ATTEST_OK);
+	CU_ASSERT_EQUAL(l.n, 0);
+	attest_store_close(s);
+}
+
 /* ---- export, import, check ------------------------------------------------ */
 
 static void
@@ -502,11 +708,14 @@ main(void)
 		{"redaction of credential shapes", test_redact_cases},
 		{"redact_secrets() in SQL", test_redact_sql},
 		{"secret key names", test_secret_names},
+		{"configuration and check digests", test_digests},
 		CU_TEST_INFO_NULL,
 	};
 	CU_TestInfo history[] = {
 		{"forward migration from every earlier version", test_migrate_from_every_version},
 		{"diff, trend, previous and prune", test_diff_trend_prune},
+		{"scans started in the same second", test_same_second},
+		{"scans ordered by the inventory's date", test_as_of_order},
 		{"export, import and check", test_transfer_and_check},
 		CU_TEST_INFO_NULL,
 	};
