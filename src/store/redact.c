@@ -162,6 +162,22 @@ static const struct pattern patterns[] = {
 };
 
 #define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+/* The NAME=value pattern, last of the table: its keyword may also be the
+ * resource type of an ARN (arn:aws:secretsmanager:...:secret:db-password),
+ * which names a secret without holding one. */
+#define ASSIGNMENT_PATTERN (N_PATTERNS - 1)
+
+/* True when the match starting at at lies inside an ARN: the word holding
+ * it (up to the previous blank, quote or separator) starts with "arn:". */
+static bool
+inside_arn(const char *text, const char *at)
+{
+	const char *w = at;
+
+	while (w > text && !strchr(" \t\r\n\"',;=&{}[]()", w[-1]))
+		w--;
+	return strncmp(w, "arn:", 4) == 0 && w < at;
+}
 
 static regex_t compiled[N_PATTERNS];
 static int compiled_ok = -1; /* -1 not yet, 0 failed, 1 ready */
@@ -244,6 +260,12 @@ apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
 	while (*p && regexec(&compiled[k], p, 6, m, p == in ? 0 : REG_NOTBOL) == 0) {
 		if (m[g].rm_so < 0 || m[0].rm_eo == 0)
 			break;
+		if (k == ASSIGNMENT_PATTERN && inside_arn(in, p + m[0].rm_so)) {
+			if ((rc = attest_buf_add(out, p, (size_t)m[0].rm_eo)) != ATTEST_OK)
+				return rc;
+			p += m[0].rm_eo;
+			continue;
+		}
 		if ((rc = attest_buf_add(out, p, (size_t)m[g].rm_so)) != ATTEST_OK)
 			return rc;
 		if (strncmp(p + m[g].rm_so, REDACTED, strlen(REDACTED)) == 0)
@@ -567,6 +589,8 @@ static const char *const input_columns[][2] = {
 	{"findings", "evidence"},    {"scan_checks", "reason"},  {"scan_gaps", "account"},
 	{"scan_gaps", "region"},     {"scan_gaps", "service"},   {"scan_gaps", "operation"},
 	{"scan_gaps", "error_code"}, {"scan_gaps", "message"},   {"scans", "sources"},
+	{"scan_resources", "resource_id"}, {"scan_resources", "account"},
+	{"scan_resources", "region"},
 };
 
 bool

@@ -81,8 +81,7 @@ copy_table(attest_store *store, const char *table, const char *from, const char 
 	sqlite3_bind_text(cols, 3, to, -1, SQLITE_STATIC);
 	while (sqlite3_step(cols) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(cols, 0);
-		wrap = redact && (strcmp(name, "evidence") == 0 || strcmp(name, "reason") == 0 ||
-				  strcmp(name, "message") == 0);
+		wrap = redact && store_redact_column(table, name);
 		if ((any && (attest_buf_addc(&names, ',') || attest_buf_addc(&values, ','))) ||
 		    add_ident(&names, name) ||
 		    (wrap && attest_buf_adds(&values, "redact_secrets(")) ||
@@ -129,7 +128,7 @@ copy_scan(attest_store *store, const char *from, const char *to, const char *id,
 	attest_rc rc;
 	int src;
 
-	if ((rc = copy_table(store, "scans", from, to, id, false)) != ATTEST_OK)
+	if ((rc = copy_table(store, "scans", from, to, id, redact)) != ATTEST_OK)
 		return rc;
 	if (sqlite3_prepare_v2(attest_store_db(store),
 			       "SELECT t.name FROM sqlite_schema t WHERE t.type = 'table'"

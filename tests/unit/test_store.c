@@ -472,6 +472,9 @@ redacted(const char *in, const char *secret, const char *keep)
 static void
 test_redact_regressions(void)
 {
+	/* an assignment beside an ARN is still one */
+	redacted("arn:aws:secretsmanager:us-east-1:1:secret:db password=hunter22x", "hunter22x",
+		 "secret:db");
 	redacted("{\"m\": \"token FwoGZXIvYXdzEJr0123456789abcdefghijklmnopqrstuvwx end\"}",
 		 "EJr0123456789abcdef", "end");
 	redacted("{\"SessionToken_example\": 1, \"note\": \"" AWS_DOC_TOKEN "\"}",
@@ -599,6 +602,9 @@ test_redact_class(void)
 			"{\"PasswordLastUsed\": \"2026-01-01T00:00:00Z\", \"KeyId\": \"1234abcd\"}",
 			"{\"url\": \"https://example.com/a@b\", \"u\": \"https://user@host/\"}",
 			"{\"Description\": \"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\"}",
+			/* an ARN whose resource type is a secret names it, holds none */
+			"arn:aws:secretsmanager:us-east-1:345678901234:secret:prod-db-AbCdEf",
+			"{\"id\": \"arn:aws:secretsmanager:eu-west-1:1:secret:api-token-x1\"}",
 		};
 		char *out;
 
