@@ -183,6 +183,6 @@ if python3 -c 'import botocore' 2>/dev/null; then
 		fail "guessed names: the inventory differs from the models: $(head -20 "$WORK/mc3.out")"
 	stop_server
 else
-	echo "# botocore (python3-botocore) not installed: the model comparison is skipped"
+	fail "python3-botocore is not installed (install-deps.sh installs it): the model comparison cannot run"
 fi
 case_end

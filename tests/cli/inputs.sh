@@ -21,7 +21,7 @@
 # emptied and they are checked like the others.
 . "$top_srcdir/tests/cli/lib.sh"
 PENDING=
-command -v python3 >/dev/null 2>&1 || { echo "python3 missing"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "python3 missing: run install-deps.sh"; exit 1; }
 TAB=$(printf '\t')
 
 # leaks NEEDLES FILE...: prints "place shape file" for every needle found

@@ -12,7 +12,7 @@
 # content), supplied with --input, redacted with --redact-inventory, or
 # recorded as missing. Period packages: tests/cli/package_period.sh.
 . "$top_srcdir/tests/cli/lib.sh"
-command -v openssl >/dev/null || { echo "# SKIP: openssl not installed"; exit 77; }
+command -v openssl >/dev/null || { echo "openssl not installed: run install-deps.sh"; exit 1; }
 command -v python3 >/dev/null || { echo "# SKIP: python3 not installed"; exit 77; }
 K="$WORK/keys"
 mkdir -p "$K"

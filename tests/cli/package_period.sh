@@ -6,7 +6,7 @@
 # cadence gaps as limitations; signed, verified with attest verify and with
 # the README's own openssl/sha256sum commands; an ambiguous scope refused.
 . "$top_srcdir/tests/cli/lib.sh"
-command -v openssl >/dev/null || { echo "# SKIP: openssl not installed"; exit 77; }
+command -v openssl >/dev/null || { echo "openssl not installed: run install-deps.sh"; exit 1; }
 K="$WORK/keys"
 mkdir -p "$K"
 openssl genpkey -algorithm ed25519 -out "$K/ed.pem" 2>/dev/null

@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 
 for tool in qpdf pdftotext; do
-	command -v $tool >/dev/null 2>&1 || { echo "# skip: $tool not installed"; exit 77; }
+	command -v $tool >/dev/null 2>&1 || { echo "$tool not installed: run install-deps.sh"; exit 1; }
 done
 
 # pdf_text PDF: its text, one file per PDF, in $WORK/PDF.txt.

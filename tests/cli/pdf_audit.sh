@@ -11,7 +11,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 
 for tool in qpdf pdftotext mutool python3; do
-	command -v $tool >/dev/null 2>&1 || { echo "# skip: $tool not installed"; exit 77; }
+	command -v $tool >/dev/null 2>&1 || { echo "$tool not installed: run install-deps.sh"; exit 1; }
 done
 CHECK="python3 $top_srcdir/tests/cli/pdf_check.py"
 SAMPLES="$top_srcdir/samples"
