@@ -560,8 +560,12 @@ char *
 pdf_command_wrap(const char *cmd, size_t cols)
 {
 	struct attest_buf b;
-	const char *s = cmd ? cmd : "", *e;
+	/* A word cut for the PDF leaves a command that says it is cut. */
+	char *cut = pdf_cut_words(cmd ? cmd : "");
+	const char *s = cut, *e;
 
+	if (!cut)
+		return NULL;
 	attest_buf_init(&b, (size_t)1 << 24);
 	attest_buf_add(&b, "", 0);
 	for (;;) {
@@ -572,5 +576,6 @@ pdf_command_wrap(const char *cmd, size_t cols)
 		attest_buf_addc(&b, '\n');
 		s = e + 1;
 	}
+	free(cut);
 	return attest_buf_take(&b);
 }

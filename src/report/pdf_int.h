@@ -137,6 +137,13 @@ struct pdf_style {
 struct pdf_style pdf_style(const struct pdf *p, HPDF_Font font, float size,
 			   const struct pdf_rgb *color);
 float pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n);
+/* A word (text between blanks) longer than this many bytes is cut by
+ * everything the PDF draws: a 70,000-character resource id would otherwise
+ * fill pages. The JSON, XML, CSV and the audit package keep the whole text. */
+#define PDF_MAX_WORD 1000
+/* A copy of text whose longer words are cut with a visible marker
+ * ("… [N more characters cut]"); NULL when out of memory. */
+char *pdf_cut_words(const char *text);
 /* Wraps text (UTF-8; '\n' breaks lines) into lines of at most width points.
  * fn gets each line; at most max_lines lines when max_lines > 0, the last
  * of them then flagged as cut. Returns the number of lines the whole text

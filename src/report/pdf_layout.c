@@ -13,6 +13,7 @@
 
 #include "pdf_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,11 @@ pdf_stroke_line(struct pdf *p, float x0, float y0, float x1, float y1, float wid
 	HPDF_Page_Stroke(p->page);
 }
 
+/* libharu refuses to measure or draw more than HPDF_LIMIT_MAX_STRING_LEN
+ * bytes at once (error 0x105B): longer text is measured in pieces cut at a
+ * character boundary, and never drawn whole (no page is that wide). */
+#define PDF_PIECE 32768
+
 void
 pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const char *text,
 	    size_t n)
@@ -127,6 +133,11 @@ pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const ch
 
 	if (p->err || !p->page || n == 0)
 		return;
+	if (n > PDF_PIECE) { /* far wider than any page: draw what can show */
+		n = PDF_PIECE;
+		while (n > 0 && (text[n] & 0xc0) == 0x80)
+			n--;
+	}
 	if (n >= sizeof(small) && !(buf = malloc(n + 1))) {
 		p->err = HPDF_FAILD_TO_ALLOC_MEM;
 		return;
@@ -206,11 +217,22 @@ float
 pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n)
 {
 	HPDF_TextWidth tw;
+	float width = 0;
+	size_t k;
 
-	if (p->err || n == 0)
-		return 0;
-	tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
-	return (float)tw.width * size / 1000.0f;
+	while (!p->err && n > 0) {
+		k = n;
+		if (k > PDF_PIECE) {
+			k = PDF_PIECE;
+			while (k > 0 && (s[k] & 0xc0) == 0x80)
+				k--;
+		}
+		tw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)k);
+		width += (float)tw.width * size / 1000.0f;
+		s += k;
+		n -= k;
+	}
+	return width;
 }
 
 /* Length of the UTF-8 sequence at s, or 0 if it is not a valid one. */
@@ -228,15 +250,57 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
+static bool
+word_end(unsigned char c)
+{
+	return c == '\0' || c == ' ' || c == '\n' || c == '\t';
+}
+
+char *
+pdf_cut_words(const char *text)
+{
+	struct attest_buf b;
+	const unsigned char *s = (const unsigned char *)text, *w;
+	char marker[64];
+	size_t chars;
+
+	attest_buf_init(&b, (size_t)1 << 26);
+	attest_buf_add(&b, "", 0);
+	while (*s) {
+		for (w = s; !word_end(*w); w++)
+			;
+		if ((size_t)(w - s) <= PDF_MAX_WORD) {
+			attest_buf_add(&b, s, (size_t)(w - s) + (*w ? 1 : 0));
+			s = *w ? w + 1 : w;
+			continue;
+		}
+		w = s + PDF_MAX_WORD;
+		while (w > s && (*w & 0xc0) == 0x80) /* cut at a character boundary */
+			w--;
+		attest_buf_add(&b, s, (size_t)(w - s));
+		for (chars = 0; !word_end(*w); w++)
+			if ((*w & 0xc0) != 0x80)
+				chars++;
+		snprintf(marker, sizeof(marker), "\u2026 [%zu more characters cut]", chars);
+		attest_buf_adds(&b, marker);
+		s = w;
+	}
+	return attest_buf_take(&b);
+}
+
 /* A copy fit for drawing: valid UTF-8 (bad bytes become '?'), tabs as two
- * spaces, other control characters as spaces, '\n' kept. */
+ * spaces, other control characters as spaces, '\n' kept, words longer than
+ * PDF_MAX_WORD cut with a marker. */
 static char *
 clean_text(const char *text)
 {
 	struct attest_buf b;
-	const unsigned char *s = (const unsigned char *)text;
+	char *cut = pdf_cut_words(text);
+	const unsigned char *s = (const unsigned char *)cut;
 	size_t n;
 
+	if (!cut)
+		return NULL;
 	attest_buf_init(&b, (size_t)1 << 26);
 	attest_buf_add(&b, "", 0);
 	while (*s) {
@@ -255,6 +319,7 @@ clean_text(const char *text)
 		}
 		s += n;
 	}
+	free(cut);
 	return attest_buf_take(&b);
 }
 

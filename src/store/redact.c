@@ -128,9 +128,23 @@ store_secret_name(const char *name)
 
 /* ---- text ----------------------------------------------------------------- */
 
+/*
+ * Every pattern that starts with an unbounded run of a character class is
+ * anchored on the left by a character outside that class (or the start of
+ * the text). regexec tries each start position in turn; without the anchor
+ * a long run (a 70,000-character resource id, "eyJeyJeyJ...") costs the
+ * length of the run at every position, which is quadratic. With it, a start
+ * inside a run fails at its first character and every run is scanned once.
+ */
+
+/* glibc's REG_ICASE rebuilds its case-folded copy of the text at every start
+ * position it tries, which is quadratic in the length of the text; caseless
+ * patterns are written in lower case and run on a lowered copy instead. */
+#define CASELESS 1
+
 struct pattern {
 	const char *re;
-	int flags;
+	int flags; /* CASELESS or 0 */
 	int group; /* the subexpression replaced, 0 for the whole match */
 };
 
@@ -146,19 +160,20 @@ static const struct pattern patterns[] = {
 	 * one of those AWS issues ("GZXIvYXdz", "Jb3JpZ2lu" is "origin", "DYXdz" is "aws"), any version byte */
 	{"[A-Za-z0-9+/][AQgw]o(GZXIvYXdz|Jb3JpZ2lu|DYXdz)[A-Za-z0-9+/=]{4,}", 0, 0},
 	/* JWT: header.payload.signature, base64url */
-	{"eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+", 0, 0},
+	{"(^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+)", 0, 2},
 	/* well-known service tokens: Stripe live keys, GitHub and Slack tokens */
-	{"(sk_live_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})", 0, 1},
+	{"(^|[^A-Za-z0-9_-])(sk_live_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})",
+	 0, 2},
 	/* Authorization: Bearer <token> */
-	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", REG_ICASE, 1},
+	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", CASELESS, 1},
 	/* scheme://user:password@host, the user possibly empty; the password
 	 * runs to the last '@' before the host */
-	{"[a-z][a-z0-9+.-]*://[^:/@ \t\"']*:([^/ \t\"']+)@", REG_ICASE, 1},
+	{"(^|[^a-z0-9+.-])[a-z][a-z0-9+.-]*://[^:/@ \t\"']*:([^/ \t\"']+)@", CASELESS, 2},
 	/* NAME=value, "name": "value", name: value where NAME ends like a secret */
 	{"(password|passwd|passphrase|pass|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|"
 	 "token|api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
 	 "([^ \t\r\n\"',;&}]+)",
-	 REG_ICASE, 2},
+	 CASELESS, 2},
 };
 
 #define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
@@ -191,7 +206,7 @@ compile_patterns(void)
 	if (compiled_ok >= 0)
 		return compiled_ok == 1;
 	for (i = 0; i < N_PATTERNS; i++)
-		if (regcomp(&compiled[i], patterns[i].re, REG_EXTENDED | patterns[i].flags) != 0) {
+		if (regcomp(&compiled[i], patterns[i].re, REG_EXTENDED) != 0) {
 			while (i-- > 0)
 				regfree(&compiled[i]);
 			compiled_ok = 0;
@@ -247,40 +262,62 @@ redact_pem(struct attest_buf *b)
 	return changed;
 }
 
-/* Applies one pattern to the whole of in, writing the result to out. */
+/* A lower-case copy of in, for the patterns marked CASELESS (see
+ * compile_patterns); byte for byte, so offsets into it are offsets into in. */
+static char *
+lowered(const char *in)
+{
+	char *low = attest_strdup(in), *c;
+
+	if (low)
+		for (c = low; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+	return low;
+}
+
+/* Applies one pattern to the whole of in, writing the result to out. Each
+ * search starts where the last match ended (REG_STARTEND), so that many
+ * matches in a long text do not each cost its length. */
 static attest_rc
 apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
 {
 	regmatch_t m[6];
-	const char *p = in;
+	size_t len = strlen(in), at = 0, so, eo;
 	int g = patterns[k].group;
-	attest_rc rc;
+	char *low = patterns[k].flags & CASELESS ? lowered(in) : NULL;
+	attest_rc rc = ATTEST_OK;
 
+	if (patterns[k].flags & CASELESS && !low)
+		return ATTEST_ERR_NOMEM;
 	attest_buf_reset(out);
-	while (*p && regexec(&compiled[k], p, 6, m, p == in ? 0 : REG_NOTBOL) == 0) {
-		if (m[g].rm_so < 0 || m[0].rm_eo == 0)
+	while (at < len) {
+		m[0].rm_so = (regoff_t)at;
+		m[0].rm_eo = (regoff_t)len;
+		if (regexec(&compiled[k], low ? low : in, 6, m, REG_STARTEND) != 0 ||
+		    m[g].rm_so < 0 || m[0].rm_eo == (regoff_t)at)
 			break;
-		if (k == ASSIGNMENT_PATTERN && inside_arn(in, p + m[0].rm_so)) {
-			if ((rc = attest_buf_add(out, p, (size_t)m[0].rm_eo)) != ATTEST_OK)
-				return rc;
-			p += m[0].rm_eo;
+		so = (size_t)m[g].rm_so;
+		eo = (size_t)m[g].rm_eo;
+		if (k == ASSIGNMENT_PATTERN && inside_arn(in, in + m[0].rm_so)) {
+			so = eo = (size_t)m[0].rm_eo; /* keep the whole match */
+		} else if (strncmp(in + so, REDACTED, strlen(REDACTED)) != 0) {
+			if ((rc = attest_buf_add(out, in + at, so - at)) != ATTEST_OK ||
+			    (rc = attest_buf_adds(out, REDACTED)) != ATTEST_OK)
+				goto out;
+			*changed = true;
+			at = eo;
 			continue;
 		}
-		if ((rc = attest_buf_add(out, p, (size_t)m[g].rm_so)) != ATTEST_OK)
-			return rc;
-		if (strncmp(p + m[g].rm_so, REDACTED, strlen(REDACTED)) == 0)
-			rc = attest_buf_add(out, p + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
-		else {
-			rc = attest_buf_adds(out, REDACTED);
-			*changed = true;
-		}
-		if (rc != ATTEST_OK)
-			return rc;
-		/* Continue after the replaced group: a trailing context character
-		 * (the access key pattern's bound) may start the next match. */
-		p += m[g].rm_eo;
+		if ((rc = attest_buf_add(out, in + at, eo - at)) != ATTEST_OK)
+			goto out;
+		/* Continue after the group: a trailing context character (the
+		 * access key pattern's bound) may start the next match. */
+		at = eo;
 	}
-	return attest_buf_adds(out, p);
+	rc = attest_buf_adds(out, in + at);
+out:
+	free(low);
+	return rc;
 }
 
 /* Redacts credentials in text. *out is NULL when nothing was found. */

@@ -236,6 +236,29 @@ expect_err "logo"
 expect_no_file "$WORK/bad.pdf"
 case_end
 
+case_begin "a 70,000-character id: the PDF cuts it with a marker, JSON keeps it whole"
+# issue 10 #23: libharu refuses strings over 65,535 bytes (error 0x105B) and
+# a whole id would fill pages; words are cut at 1,000 bytes everywhere the
+# PDF draws text (paragraphs, table cells, fix commands), also in UTF-8.
+long=$(awk 'BEGIN { s = "b"; for (i = 0; i < 70000; i++) s = s "x"; print s }')
+wide=$(awk 'BEGIN { s = "b"; for (i = 0; i < 3000; i++) s = s "\u00e9"; print s }')
+{
+	echo '{"attest_inventory":1,"provider":"aws","source":"pdf test","collected_at":"2026-11-20T00:00:00Z","accounts":["111122223333"],"regions":["us-east-1"],"collected_types":["AWS::S3::Bucket","AWS::EC2::SecurityGroup"]}'
+	printf '{"type":"AWS::S3::Bucket","id":"%s","arn":"arn:aws:s3:::%s","name":"%s","region":"us-east-1","account":"111122223333","configuration":{"Name":"%s"}}\n' \
+		"$long" "$long" "$long" "$long"
+	printf '{"type":"AWS::EC2::SecurityGroup","id":"sg-1","region":"us-east-1","account":"111122223333","configuration":{"GroupId":"sg-1","GroupName":"%s","VpcId":"vpc-1","Description":"%s","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[]}],"IpPermissionsEgress":[]}}\n' \
+		"$wide" "$wide"
+} >"$WORK/long.ndjson"
+run "$ATTEST" scan --db "$WORK/long.db" "$WORK/long.ndjson" --pdf "$WORK/long.pdf" \
+	--json "$WORK/long.json"
+expect_status 0
+expect_pdf "$WORK/long.pdf"
+expect_text "$WORK/long.pdf" "more characters cut\]"
+longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$WORK/long.pdf.txt")
+[ "$longest" -lt 2000 ] || fail "a line of $longest characters in the PDF text"
+grep -q "$long" "$WORK/long.json" || fail "the JSON report does not keep the whole id"
+case_end
+
 case_begin "10,000 failing findings: every one listed, compactly, with the evidence file named"
 {
 	echo '{"attest_inventory":1,"provider":"aws","source":"pdf test","collected_at":"2026-11-20T00:00:00Z","accounts":["111122223333"],"regions":["us-east-1"],"collected_types":["AWS::EC2::SecurityGroup"]}'

@@ -620,6 +620,38 @@ test_redact_class(void)
 	printf("[%zu redaction variants] ", variants);
 }
 
+/* Long runs of what a pattern's start could be (a 70,000-character id,
+ * "eyJeyJ...", "xoxa-xoxa-...") with a secret after them: each is scanned
+ * in time linear in its length (a quadratic scan of these 1 MB texts would
+ * run for hours, not pass slowly), and the secret is still found. */
+static void
+test_redact_long_runs(void)
+{
+	static const char *const units[] = {"x", "eyJ", "xoxa-", "a+", "AKIA", "Ao", "ghp_",
+					    "bearer ", "s://", "password", "/a:", "AoDYXdz",
+					    /* and many matches */
+					    "password=x ", "AKIAABCDEFGHIJKLMNOP ", "bearer abcdef ",
+					    "eyJabcd.efgh.ij ", "r://:pw@h "};
+	const size_t size = 1 << 20;
+	char *text = malloc(size + 64), *out;
+	size_t k, n, u;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+		u = strlen(units[k]);
+		for (n = 0; n + u < size; n += u)
+			memcpy(text + n, units[k], u);
+		strcpy(text + n, " password=hunter2pw");
+		out = NULL;
+		CU_ASSERT_EQUAL(store_redact(text, &out), ATTEST_OK);
+		CU_ASSERT_PTR_NOT_NULL(out);
+		if (out)
+			CU_ASSERT_PTR_NULL(strstr(out, "hunter2pw"));
+		free(out);
+	}
+	free(text);
+}
+
 static CU_TestInfo tests[] = {
 	{"open creates the schema", test_open_creates_schema},
 	{"reopening is idempotent", test_reopen_idempotent},
@@ -634,6 +666,7 @@ static CU_TestInfo tests[] = {
 	{"resolve in an empty history", test_resolve_empty_history},
 	{"redaction of the reported secrets (defect 8)", test_redact_regressions},
 	{"redaction: generated class variants", test_redact_class},
+	{"redaction: long runs are scanned in linear time", test_redact_long_runs},
 	CU_TEST_INFO_NULL,
 };
 
