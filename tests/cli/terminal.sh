@@ -78,4 +78,28 @@ expect_status 0
 clean "$WORK/out" "$WORK/err"
 case_end
 
+case_begin "show, history, diff and trend of stored hostile scans are escaped"
+# Every hostile inventory above was scanned into the history; each is also
+# compared with the same estate unharmed so that diff names the resources.
+run "$ATTEST" scan "$DATA/inventory/s3-only.json"
+expect_status 0
+n=0
+for id in $(sqlite3 "$ATTEST_DB" "SELECT scan_id FROM scans ORDER BY rowid"); do
+	run "$ATTEST" show "$id"
+	expect_status 0
+	clean "$WORK/out" "$WORK/err"
+	run "$ATTEST" diff "$id" latest
+	clean "$WORK/out" "$WORK/err"
+	n=$((n + 1))
+done
+[ "$n" -ge 10 ] || fail "only $n stored scans to show"
+run "$ATTEST" history
+expect_status 0
+clean "$WORK/out" "$WORK/err"
+expect_out '\\x1B'
+run "$ATTEST" trend
+clean "$WORK/out" "$WORK/err"
+echo "# stored hostile scans shown and compared: $n"
+case_end
+
 finish
