@@ -1,0 +1,85 @@
+#!/bin/sh
+# The rules of doc/design.md hold in the tree: every src/ module includes
+# only the modules the design's table allows (read from doc/design.md
+# itself, so the page and the code cannot drift apart), every module is in
+# the table, and nothing outside src/cli prints or exits.
+. "$top_srcdir/tests/cli/lib.sh"
+
+command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
+
+case_begin "src/ modules include only what doc/design.md allows"
+python3 - "$top_srcdir" >"$WORK/edges.out" 2>&1 <<'PY' || fail "$(head -20 "$WORK/edges.out")"
+import os, re, sys
+top = sys.argv[1]
+allowed = {}
+for line in open(os.path.join(top, "doc/design.md"), encoding="utf-8"):
+    m = re.match(r"\| `(\w+)` \|[^|]*\| ([^|]*) \|$", line.strip())
+    if m:
+        deps = m.group(2).strip()
+        allowed[m.group(1)] = ({"*"} if deps.startswith("every module")
+                               else set() if deps.startswith("nothing")
+                               else {d.strip() for d in deps.split(",")})
+if len(allowed) < 7:
+    sys.exit(f"doc/design.md: the module table has {len(allowed)} rows")
+src = os.path.join(top, "src")
+mods = sorted(d for d in os.listdir(src) if os.path.isdir(os.path.join(src, d)))
+bad = [f"src/{m}: not in doc/design.md's module table" for m in mods if m not in allowed]
+inc = re.compile(r'^\s*#\s*include\s+"(?:\.\./)*([a-z_]+)/')
+edges = 0
+for m in mods:
+    for root, _, files in os.walk(os.path.join(src, m)):
+        for f in files:
+            if not f.endswith((".c", ".h")):
+                continue
+            path = os.path.join(root, f)
+            for n, line in enumerate(open(path, encoding="utf-8", errors="replace"), 1):
+                g = inc.match(line)
+                if not g or g.group(1) == m:
+                    continue
+                dep = g.group(1)
+                if dep not in mods:
+                    continue
+                edges += 1
+                if "*" not in allowed.get(m, set()) and dep not in allowed.get(m, set()):
+                    bad.append(f"{os.path.relpath(path, top)}:{n}: {m} includes {dep}")
+print(f"# {len(mods)} modules, {edges} include lines across modules checked")
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+PY
+cat "$WORK/edges.out"
+case_end
+
+case_begin "nothing outside src/cli prints or exits"
+python3 - "$top_srcdir" >"$WORK/print.out" 2>&1 <<'PY' || fail "$(head -20 "$WORK/print.out")"
+import os, re, sys
+top = sys.argv[1]
+# Comments and string literals removed, then calls that print or end the
+# process, and the standard streams.
+strip = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+banned = re.compile(r'\b(printf|vprintf|puts|putchar|perror|exit|_exit|_Exit|abort|'
+                    r'stdout|stderr)\b(?!\.)')
+bad, files = [], 0
+for root, _, names in os.walk(os.path.join(top, "src")):
+    if os.path.relpath(root, top).startswith("src/cli"):
+        continue
+    for f in names:
+        if not f.endswith((".c", ".h")):
+            continue
+        path = os.path.join(root, f)
+        text = open(path, encoding="utf-8", errors="replace").read()
+        files += 1
+        code = strip.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        code = re.sub(r"format\s*\(\s*printf", "format(", code)  # attributes
+        for n, line in enumerate(code.split("\n"), 1):
+            for hit in banned.finditer(line):
+                bad.append(f"{os.path.relpath(path, top)}:{n}: {hit.group(1)}")
+print(f"# {files} library files checked")
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+PY
+cat "$WORK/print.out"
+case_end
+
+finish
