@@ -85,4 +85,29 @@ attest_rc awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *con
 attest_rc awsconfig_fix_service(struct awsconfig_conv *cv, const json_t *item, json_t *res,
                                 json_t *conf, json_t **supp);
 
+/* The edits the per-service fixes are made of (awsconfig_edit.c). Each
+ * returns ATTEST_OK or, out of memory or on a bad embedded document, an
+ * error left on the context naming the item and the key. */
+/* Sets key to v (taking the reference; NULL v is out of memory). */
+attest_rc awsconfig_put(attest_ctx *ctx, json_t *obj, const char *key, json_t *v);
+/* Copies from to to when to is absent. */
+attest_rc awsconfig_alias(attest_ctx *ctx, json_t *obj, const char *from, const char *to);
+/* Moves from to to when from is present and to absent. */
+attest_rc awsconfig_rename_key(attest_ctx *ctx, json_t *obj, const char *from, const char *to);
+/* Creates *supp (an empty object) when it is NULL. */
+attest_rc awsconfig_ensure_supp(attest_ctx *ctx, json_t **supp);
+/* Lower-cases the first letter of every key of conf, at every depth, but
+ * the keys that are data (tags, maps keyed by names). */
+attest_rc awsconfig_decap_conf(struct awsconfig_conv *cv, json_t *conf);
+/* Moves supp[name] to supp[to], its keys re-cased to the API's names (first
+ * letters upper-cased). */
+attest_rc awsconfig_recase_supp(struct awsconfig_conv *cv, json_t *supp, const char *name,
+                                const char *to);
+/* Moves the policy document under obj[key] (text, URL-encoded text, object
+ * or null) to dst[to] as an object or null; where names obj in messages. */
+attest_rc awsconfig_move_policy(struct awsconfig_conv *cv, json_t *obj, const char *key,
+                                const char *where, json_t *dst, const char *to);
+/* Sets the resource's native id from v when v is a non-empty string. */
+attest_rc awsconfig_set_id(attest_ctx *ctx, json_t *res, const json_t *v);
+
 #endif

@@ -10,7 +10,8 @@
  * policies, snapshot attributes, logging status, continuous backups) are
  * re-cased to the API's names, resource policies recorded as text are parsed,
  * and the native id is set where Config's resourceId is another identifier.
- * What Config does not record stays absent, so the checks that need it
+ * service_fixes[] (at the end) says which type needs what; the edits
+ * themselves are in awsconfig_edit.c. What Config does not record stays absent, so the checks that need it
  * report an error rather than a verdict (doc/awsconfig-import.md lists it).
  */
 #include "config.h"
@@ -19,217 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#define SVC_MAX_DEPTH 256
-
-static attest_rc
-put(attest_ctx *ctx, json_t *obj, const char *key, json_t *v)
-{
-	if (!v || json_object_set_new(obj, key, v) != 0)
-		return attest_nomem(ctx);
-	return ATTEST_OK;
-}
-
-/* obj[to] = copy of obj[from], when from is present and to is not. */
-static attest_rc
-alias(attest_ctx *ctx, json_t *obj, const char *from, const char *to)
-{
-	json_t *v;
-
-	if (!json_is_object(obj) || json_object_get(obj, to) || !(v = json_object_get(obj, from)))
-		return ATTEST_OK;
-	return put(ctx, obj, to, json_deep_copy(v));
-}
-
-/* Like alias() but removes from. */
-static attest_rc
-rename_key(attest_ctx *ctx, json_t *obj, const char *from, const char *to)
-{
-	attest_rc rc = alias(ctx, obj, from, to);
-
-	if (rc == ATTEST_OK && json_is_object(obj) && strcmp(from, to) != 0)
-		json_object_del(obj, from);
-	return rc;
-}
-
-static attest_rc
-ensure_supp(attest_ctx *ctx, json_t **supp)
-{
-	if (!*supp && !(*supp = json_object()))
-		return attest_nomem(ctx);
-	return ATTEST_OK;
-}
-
-/* Maps copied verbatim when lower-casing: their keys are the user's (tags,
- * Docker labels, log driver options) or a policy document's. */
-static bool
-verbatim_key(const char *k)
-{
-	static const char *const names[] = {
-	    "Tags",
-	    "tags",
-	    "DockerLabels",
-	    "Options",
-	    "RepositoryPolicyText",
-	    "LifecyclePolicyText",
-	    "AccessPolicy",
-	    "AccessPolicies",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(k, names[i]))
-			return true;
-	return false;
-}
-
-/* A copy of in with the first letter of every key lower-cased (at every
- * depth). A key already in lower case wins over one re-cased onto it. */
-static attest_rc
-decap(struct awsconfig_conv *cv, const json_t *in, json_t **out)
-{
-	const char *k;
-	const json_t *v;
-	json_t *o, *nv;
-	size_t i;
-	attest_rc rc = ATTEST_OK;
-
-	*out = NULL;
-	if (cv->depth >= SVC_MAX_DEPTH)
-		return awsconfig_fail(cv, "is nested too deeply");
-	if (json_is_array(in)) {
-		if (!(o = json_array()))
-			return attest_nomem(cv->ctx);
-		cv->depth++;
-		json_array_foreach(in, i, v)
-		{
-			if ((rc = decap(cv, v, &nv)) != ATTEST_OK)
-				break;
-			if (json_array_append_new(o, nv) != 0) {
-				rc = attest_nomem(cv->ctx);
-				break;
-			}
-		}
-		cv->depth--;
-	} else if (json_is_object(in)) {
-		if (!(o = json_object()))
-			return attest_nomem(cv->ctx);
-		cv->depth++;
-		json_object_foreach((json_t *)in, k, v)
-		{
-			char *lk = attest_strdup(k);
-
-			if (!lk) {
-				rc = attest_nomem(cv->ctx);
-				break;
-			}
-			if (lk[0] >= 'A' && lk[0] <= 'Z')
-				lk[0] = (char)(lk[0] - 'A' + 'a');
-			if (verbatim_key(k))
-				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : attest_nomem(cv->ctx);
-			else
-				rc = decap(cv, v, &nv);
-			if (rc == ATTEST_OK) {
-				if (strcmp(lk, k) != 0 && json_object_get(in, lk))
-					json_decref(nv); /* the lower-case spelling is kept */
-				else if (json_object_set_new(o, lk, nv) != 0)
-					rc = attest_nomem(cv->ctx);
-			}
-			free(lk);
-			if (rc != ATTEST_OK)
-				break;
-		}
-		cv->depth--;
-	} else {
-		*out = json_deep_copy(in);
-		return *out ? ATTEST_OK : attest_nomem(cv->ctx);
-	}
-	if (rc != ATTEST_OK) {
-		json_decref(o);
-		return rc;
-	}
-	*out = o;
-	return ATTEST_OK;
-}
-
-/* Replaces the contents of the object conf by its lower-cased copy. */
-static attest_rc
-decap_conf(struct awsconfig_conv *cv, json_t *conf)
-{
-	json_t *lc;
-	size_t mark;
-	attest_rc rc;
-
-	if ((rc = awsconfig_path_key(cv, "configuration", &mark)) != ATTEST_OK)
-		return rc;
-	rc = decap(cv, conf, &lc);
-	awsconfig_path_pop(cv, mark);
-	if (rc != ATTEST_OK)
-		return rc;
-	json_object_clear(conf);
-	rc = json_object_update(conf, lc) == 0 ? ATTEST_OK : attest_nomem(cv->ctx);
-	json_decref(lc);
-	return rc;
-}
-
-/* supp[name] re-cased to the API's names (first letters upper-cased), under
- * the name to. */
-static attest_rc
-recase_supp(struct awsconfig_conv *cv, json_t *supp, const char *name, const char *to)
-{
-	json_t *v = json_object_get(supp, name), *nv;
-	bool cap = cv->capitalize;
-	size_t mark;
-	attest_rc rc;
-
-	if (!v || (strcmp(name, to) != 0 && json_object_get(supp, to)))
-		return ATTEST_OK;
-	if ((rc = awsconfig_path_key(cv, "supplementaryConfiguration", &mark)) != ATTEST_OK)
-		return rc;
-	if ((rc = awsconfig_path_key(cv, name, &(size_t){0})) == ATTEST_OK) {
-		cv->capitalize = true;
-		rc = awsconfig_norm(cv, v, NULL, NULL, &nv);
-		cv->capitalize = cap;
-	}
-	awsconfig_path_pop(cv, mark);
-	if (rc != ATTEST_OK)
-		return rc;
-	if (strcmp(name, to) != 0)
-		json_object_del(supp, name);
-	return put(cv->ctx, supp, to, nv);
-}
-
-/* A policy document under obj[key] (text, URL-encoded text, object or null)
- * moved to dst[to] as an object or null. where names obj in messages. */
-static attest_rc
-move_policy(struct awsconfig_conv *cv, json_t *obj, const char *key, const char *where, json_t *dst,
-            const char *to)
-{
-	json_t *v = json_object_get(obj, key), *doc;
-	size_t mark;
-	attest_rc rc;
-
-	if (!v || !dst)
-		return ATTEST_OK;
-	if ((rc = awsconfig_path_key(cv, where, &mark)) != ATTEST_OK)
-		return rc;
-	if ((rc = awsconfig_path_key(cv, key, &(size_t){0})) == ATTEST_OK)
-		rc = awsconfig_policy_doc(cv, v, &doc);
-	awsconfig_path_pop(cv, mark);
-	if (rc != ATTEST_OK)
-		return rc;
-	if (obj != dst || strcmp(key, to) != 0)
-		json_object_del(obj, key);
-	return put(cv->ctx, dst, to, doc);
-}
-
-static attest_rc
-set_id(attest_ctx *ctx, json_t *res, const json_t *v)
-{
-	if (!json_is_string(v) || json_string_length(v) == 0)
-		return ATTEST_OK;
-	return put(ctx, res, "id", json_deep_copy(v));
-}
 
 /* The text after "marker" in s up to the next '/', or NULL. */
 static char *
@@ -264,7 +54,7 @@ set_pair_id(struct awsconfig_conv *cv, json_t *res, const char *a, const char *b
 	    (rc = attest_buf_addc(&buf, '/')) == ATTEST_OK)
 		rc = attest_buf_add(&buf, b, strlen(b));
 	if (rc == ATTEST_OK)
-		rc = put(cv->ctx, res, "id", json_string(buf.data));
+		rc = awsconfig_put(cv->ctx, res, "id", json_string(buf.data));
 	else if (rc == ATTEST_ERR_NOMEM)
 		rc = attest_nomem(cv->ctx);
 	else
@@ -294,7 +84,7 @@ apigw_stage(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *
 	api = json_string_value(json_object_get(conf, idkey));
 	if (!api && (from_arn = arn_part(arn, v2 ? "/apis/" : "/restapis/"))) {
 		api = from_arn;
-		rc = put(ctx, conf, idkey, json_string(from_arn));
+		rc = awsconfig_put(ctx, conf, idkey, json_string(from_arn));
 	}
 	stage = json_string_value(json_object_get(conf, v2 ? "StageName" : "stageName"));
 	if (rc == ATTEST_OK)
@@ -311,7 +101,7 @@ cf_items(attest_ctx *ctx, json_t *obj, const char *key)
 
 	if (!json_is_array(v))
 		return ATTEST_OK;
-	return put(ctx, obj, key,
+	return awsconfig_put(ctx, obj, key,
 	           json_pack("{sIsO}", "Quantity", (json_int_t)json_array_size(v), "Items", v));
 }
 
@@ -327,7 +117,7 @@ cloudfront(attest_ctx *ctx, json_t *res, json_t *conf)
 	size_t i;
 	attest_rc rc = ATTEST_OK;
 
-	if ((rc = set_id(ctx, res, json_object_get(conf, "Id"))) != ATTEST_OK ||
+	if ((rc = awsconfig_set_id(ctx, res, json_object_get(conf, "Id"))) != ATTEST_OK ||
 	    !json_is_object(dc))
 		return rc;
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]) && rc == ATTEST_OK; i++)
@@ -342,7 +132,7 @@ cloudfront(attest_ctx *ctx, json_t *res, json_t *conf)
 	if (rc == ATTEST_OK && json_is_object(log) && !json_object_get(log, "Enabled")) {
 		const char *b = json_string_value(json_object_get(log, "Bucket"));
 
-		rc = put(ctx, log, "Enabled", json_boolean(b && *b));
+		rc = awsconfig_put(ctx, log, "Enabled", json_boolean(b && *b));
 	}
 	return rc;
 }
@@ -382,7 +172,7 @@ wrap_attributes(attest_ctx *ctx, json_t *conf, const char *keep)
 		}
 		json_object_del(conf, k);
 	}
-	return put(ctx, conf, "Attributes", attrs);
+	return awsconfig_put(ctx, conf, "Attributes", attrs);
 }
 
 /* OpenSearch: Config records VPCOptions without VPCId; the item's
@@ -403,7 +193,7 @@ opensearch_vpc(attest_ctx *ctx, const json_t *item, json_t *conf)
 		const json_t *id = json_object_get(rel, "resourceId");
 
 		if (t && !strcmp(t, "AWS::EC2::VPC") && json_is_string(id))
-			return put(ctx, vpc, "VPCId", json_deep_copy(id));
+			return awsconfig_put(ctx, vpc, "VPCId", json_deep_copy(id));
 	}
 	return ATTEST_OK;
 }
@@ -430,7 +220,7 @@ eks_logging(attest_ctx *ctx, json_t *conf)
 			return attest_nomem(ctx);
 		}
 	}
-	return put(ctx, json_object_get(conf, "logging"), "clusterLogging",
+	return awsconfig_put(ctx, json_object_get(conf, "logging"), "clusterLogging",
 	           json_pack("[{sosb}]", "types", types, "enabled", 1));
 }
 
@@ -448,13 +238,13 @@ ecs_task(attest_ctx *ctx, json_t *res, json_t *conf)
 	if (!p)
 		return ATTEST_OK;
 	p += strlen(":task-definition/");
-	if ((rc = put(ctx, res, "id", json_string(p))) != ATTEST_OK)
+	if ((rc = awsconfig_put(ctx, res, "id", json_string(p))) != ATTEST_OK)
 		return rc;
 	colon = strrchr(p, ':');
 	if (colon && !json_object_get(conf, "revision")) {
 		rev = strtol(colon + 1, &end, 10);
 		if (*end == '\0' && end != colon + 1 && rev > 0)
-			return put(ctx, conf, "revision", json_integer(rev));
+			return awsconfig_put(ctx, conf, "revision", json_integer(rev));
 	}
 	return ATTEST_OK;
 }
@@ -475,198 +265,305 @@ backup(struct awsconfig_conv *cv, json_t *conf, json_t **supp, bool plan)
 		if (!json_is_array(rules) || json_object_get(bp, "Rules"))
 			return ATTEST_OK;
 		json_array_foreach(rules, i, r) if (rc == ATTEST_OK) rc =
-		    alias(ctx, r, "TargetBackupVault", "TargetBackupVaultName");
-		return rc == ATTEST_OK ? put(ctx, bp, "Rules", json_incref(rules)) : rc;
+		    awsconfig_alias(ctx, r, "TargetBackupVault", "TargetBackupVaultName");
+		return rc == ATTEST_OK ? awsconfig_put(ctx, bp, "Rules", json_incref(rules)) : rc;
 	}
 	lock = json_object_get(conf, "LockConfiguration");
 	if (json_is_object(lock) && !json_object_get(conf, "Locked")) {
 		static const char *const days[] = {"MinRetentionDays", "MaxRetentionDays"};
 
-		if ((rc = put(ctx, conf, "Locked", json_true())) != ATTEST_OK)
+		if ((rc = awsconfig_put(ctx, conf, "Locked", json_true())) != ATTEST_OK)
 			return rc;
 		for (i = 0; i < 2 && rc == ATTEST_OK; i++)
 			if (json_object_get(lock, days[i]) && !json_object_get(conf, days[i]))
-				rc = put(ctx, conf, days[i],
+				rc = awsconfig_put(ctx, conf, days[i],
 				         json_deep_copy(json_object_get(lock, days[i])));
 		if (rc != ATTEST_OK)
 			return rc;
 	}
-	if (json_object_get(conf, "AccessPolicy") && (rc = ensure_supp(ctx, supp)) == ATTEST_OK &&
+	if (json_object_get(conf, "AccessPolicy") && (rc = awsconfig_ensure_supp(ctx, supp)) == ATTEST_OK &&
 	    !json_object_get(*supp, "AccessPolicy"))
-		rc = move_policy(cv, conf, "AccessPolicy", "configuration", *supp, "AccessPolicy");
+		rc = awsconfig_move_policy(cv, conf, "AccessPolicy", "configuration", *supp, "AccessPolicy");
 	return rc;
 }
 
-/* The configuration key whose value is the native id, per type. */
-static const char *const id_keys[][2] = {
-    {"AWS::SNS::Topic", "TopicArn"},
-    {"AWS::SQS::Queue", "QueueUrl"},
-    {"AWS::SecretsManager::Secret", "ARN"},
-    {"AWS::ElasticLoadBalancingV2::LoadBalancer", "LoadBalancerArn"},
-    {"AWS::ElasticLoadBalancingV2::Listener", "ListenerArn"},
-    {"AWS::ElasticLoadBalancing::LoadBalancer", "LoadBalancerName"},
-    {"AWS::ACM::Certificate", "CertificateArn"},
-    {"AWS::WAFv2::WebACL", "ARN"},
-    {"AWS::RDS::DBCluster", "DBClusterIdentifier"},
-    {"AWS::RDS::DBSnapshot", "DBSnapshotIdentifier"},
-    {"AWS::RDS::DBClusterSnapshot", "DBClusterSnapshotIdentifier"},
-    {"AWS::OpenSearch::Domain", "DomainName"},
-    {"AWS::ElastiCache::ReplicationGroup", "ReplicationGroupId"},
-    {"AWS::ElastiCache::CacheCluster", "CacheClusterId"},
-    {"AWS::Redshift::Cluster", "ClusterIdentifier"},
-    {"AWS::ECR::Repository", "repositoryName"},
-    {"AWS::ECS::Cluster", "clusterName"},
-    {"AWS::EKS::Cluster", "name"},
-    {"AWS::Backup::BackupVault", "BackupVaultName"},
-    {"AWS::Backup::BackupPlan", "BackupPlanId"},
-    {"AWS::EFS::AccessPoint", "AccessPointId"},
-    {"AWS::ApiGateway::RestApi", "id"},
-    {"AWS::ApiGateway::DomainName", "domainName"},
-    {"AWS::ApiGatewayV2::Api", "ApiId"},
-    {"AWS::Lambda::Function", "FunctionName"},
-    {"AWS::DynamoDB::Table", "TableName"},
-    {"AWS::SageMaker::NotebookInstance", "NotebookInstanceName"},
-    {"AWS::SageMaker::EndpointConfig", "EndpointConfigName"},
-    {"AWS::SageMaker::Model", "ModelName"},
-    {"AWS::EC2::VPCEndpoint", "VpcEndpointId"},
-    {"AWS::EC2::Subnet", "SubnetId"},
-    {"AWS::EC2::TransitGateway", "TransitGatewayId"},
-};
+/* ---- the table ------------------------------------------------------------ */
 
-/* Types whose configuration Config records in PascalCase while the API is
- * camelCase. */
-static bool
-lowercased_type(const char *t)
+/* One type's fix of its configuration (after the names were decapitalized
+ * where the row says so), run before its id is taken. */
+typedef attest_rc (*conf_fix)(struct awsconfig_conv *cv, const json_t *item, json_t *res,
+			      json_t *conf, json_t **supp);
+
+static attest_rc
+fix_sqs(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
 {
-	return !strcmp(t, "AWS::ECS::TaskDefinition") || !strcmp(t, "AWS::ECS::Cluster") ||
-	       !strcmp(t, "AWS::EKS::Cluster") || !strcmp(t, "AWS::ECR::Repository");
+	(void)item, (void)res, (void)supp;
+	return wrap_attributes(cv->ctx, conf, "QueueUrl");
 }
 
-/* Moves the keys to the API's names for the lower-cased types. */
 static attest_rc
-camel_services(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t **supp)
+fix_sns(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
 {
-	attest_ctx *ctx = cv->ctx;
-	const char *t = cv->type;
+	attest_rc rc = awsconfig_set_id(cv->ctx, res, json_object_get(conf, "TopicArn"));
+
+	(void)item, (void)supp;
+	return rc == ATTEST_OK ? wrap_attributes(cv->ctx, conf, NULL) : rc;
+}
+
+static attest_rc
+fix_secret(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+	   json_t **supp)
+{
+	(void)item, (void)res, (void)supp;
+	return awsconfig_rename_key(cv->ctx, conf, "KMSKeyId", "KmsKeyId");
+}
+
+static attest_rc
+fix_opensearch(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+	       json_t **supp)
+{
+	attest_rc rc = awsconfig_alias(cv->ctx, conf, "Arn", "ARN");
+
+	(void)res, (void)supp;
+	return rc == ATTEST_OK ? opensearch_vpc(cv->ctx, item, conf) : rc;
+}
+
+static attest_rc
+fix_efs_access_point(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		     json_t **supp)
+{
+	(void)item, (void)res, (void)supp;
+	return awsconfig_alias(cv->ctx, conf, "Arn", "AccessPointArn");
+}
+
+static attest_rc
+fix_cloudfront(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+	       json_t **supp)
+{
+	(void)item, (void)supp;
+	return cloudfront(cv->ctx, res, conf);
+}
+
+static attest_rc
+fix_apigw_stage(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		json_t **supp)
+{
+	(void)supp;
+	return apigw_stage(cv, item, res, conf, false);
+}
+
+static attest_rc
+fix_apigwv2_stage(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		  json_t **supp)
+{
+	(void)supp;
+	return apigw_stage(cv, item, res, conf, true);
+}
+
+static attest_rc
+fix_backup_plan(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		json_t **supp)
+{
+	(void)item, (void)res;
+	return backup(cv, conf, supp, true);
+}
+
+static attest_rc
+fix_backup_other(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		 json_t **supp)
+{
+	(void)item, (void)res;
+	return backup(cv, conf, supp, false);
+}
+
+static attest_rc
+fix_vpc_endpoint(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		 json_t **supp)
+{
+	(void)item, (void)res, (void)supp;
+	if (!json_is_string(json_object_get(conf, "PolicyDocument")))
+		return ATTEST_OK;
+	return awsconfig_move_policy(cv, conf, "PolicyDocument", "configuration", conf, "PolicyDocument");
+}
+
+/* WAF's DefaultAction is itself a JSON document in a string. */
+static attest_rc
+fix_waf(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
+{
+	json_t *s = json_object_get(conf, "DefaultAction"), *parsed, *norm;
+	size_t mark;
 	attest_rc rc = ATTEST_OK;
 
-	/* An item already in the API's camelCase is left as it is by decap(). */
-	if (!lowercased_type(t))
-		return ATTEST_OK;
-	if ((rc = decap_conf(cv, conf)) != ATTEST_OK)
-		return rc;
-	if (!strcmp(t, "AWS::ECS::TaskDefinition"))
-		return ecs_task(ctx, res, conf);
-	if (!strcmp(t, "AWS::ECS::Cluster")) {
-		json_t *set = json_object_get(conf, "clusterSettings");
+	(void)item, (void)supp;
+	if (json_is_string(s) &&
+	    (rc = awsconfig_path_key(cv, "configuration.DefaultAction", &mark)) == ATTEST_OK) {
+		rc = awsconfig_parse(cv, json_string_value(s), json_string_length(s), &parsed);
+		if (rc == ATTEST_OK) {
+			rc = awsconfig_norm(cv, parsed, NULL, NULL, &norm);
+			json_decref(parsed);
+			if (rc == ATTEST_OK)
+				rc = awsconfig_put(cv->ctx, conf, "DefaultAction", norm);
+		}
+		awsconfig_path_pop(cv, mark);
+	}
+	return rc == ATTEST_OK ? awsconfig_set_id(cv->ctx, res, json_object_get(res, "arn")) : rc;
+}
 
-		if ((rc = rename_key(ctx, conf, "arn", "clusterArn")) == ATTEST_OK && set)
-			rc = rename_key(ctx, conf, "clusterSettings", "settings");
-		return rc;
-	}
-	if (!strcmp(t, "AWS::EKS::Cluster")) {
-		if ((rc = alias(ctx, conf, "clusterStatus", "status")) == ATTEST_OK)
-			rc = eks_logging(ctx, conf);
-		return rc;
-	}
-	/* ECR */
-	if ((rc = rename_key(ctx, conf, "arn", "repositoryArn")) != ATTEST_OK)
-		return rc;
-	if (json_object_get(conf, "repositoryPolicyText") &&
-	    (rc = ensure_supp(ctx, supp)) == ATTEST_OK &&
-	    !json_object_get(*supp, "RepositoryPolicy"))
-		rc = move_policy(cv, conf, "repositoryPolicyText", "configuration", *supp,
-		                 "RepositoryPolicy");
+/* The types Config records in PascalCase while the API is camelCase: their
+ * rows decapitalize the configuration first (an item already in camelCase
+ * is left as it is). */
+static attest_rc
+fix_ecs_task(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+	     json_t **supp)
+{
+	(void)cv, (void)item, (void)supp;
+	return ecs_task(cv->ctx, res, conf);
+}
+
+static attest_rc
+fix_ecs_cluster(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
+		json_t **supp)
+{
+	attest_rc rc = awsconfig_rename_key(cv->ctx, conf, "arn", "clusterArn");
+
+	(void)item, (void)res, (void)supp;
+	if (rc == ATTEST_OK && json_object_get(conf, "clusterSettings"))
+		rc = awsconfig_rename_key(cv->ctx, conf, "clusterSettings", "settings");
 	return rc;
+}
+
+static attest_rc
+fix_eks(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
+{
+	attest_rc rc = awsconfig_alias(cv->ctx, conf, "clusterStatus", "status");
+
+	(void)item, (void)res, (void)supp;
+	return rc == ATTEST_OK ? eks_logging(cv->ctx, conf) : rc;
+}
+
+static attest_rc
+fix_ecr(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
+{
+	attest_rc rc = awsconfig_rename_key(cv->ctx, conf, "arn", "repositoryArn");
+
+	(void)item, (void)res;
+	if (rc != ATTEST_OK || !json_object_get(conf, "repositoryPolicyText"))
+		return rc;
+	if ((rc = awsconfig_ensure_supp(cv->ctx, supp)) == ATTEST_OK &&
+	    !json_object_get(*supp, "RepositoryPolicy"))
+		rc = awsconfig_move_policy(cv, conf, "repositoryPolicyText", "configuration", *supp,
+				 "RepositoryPolicy");
+	return rc;
+}
+
+/* A supplementary configuration key recased to the API's name. */
+struct supp_key {
+	const char *from, *to;
+};
+
+/* What converting one resource type needs beyond the generic conversion. */
+struct service_fix {
+	const char *type;   /* exact, or a prefix when it ends with '*' */
+	bool decap;         /* configuration recorded in PascalCase, API camelCase */
+	conf_fix fix;       /* the type's own fix of its configuration, or NULL */
+	const char *id_key; /* the configuration key holding the native id, or NULL */
+	struct supp_key supp[2]; /* supplementary keys recased, in order */
+	bool supp_policy;   /* supplementary "Policy" is a policy document in a string */
+};
+
+static const struct service_fix service_fixes[] = {
+	{"AWS::SNS::Topic", false, fix_sns, "TopicArn", {{0}}, false},
+	{"AWS::SQS::Queue", false, fix_sqs, "QueueUrl", {{0}}, false},
+	{"AWS::SecretsManager::Secret", false, fix_secret, "ARN", {{0}}, false},
+	{"AWS::ElasticLoadBalancingV2::LoadBalancer", false, NULL, "LoadBalancerArn",
+	 {{"LoadBalancerAttributes", "LoadBalancerAttributes"}}, false},
+	{"AWS::ElasticLoadBalancingV2::Listener", false, NULL, "ListenerArn", {{0}}, false},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", false, NULL, "LoadBalancerName",
+	 {{"LoadBalancerAttributes", "LoadBalancerAttributes"},
+	  {"LoadBalancerPolicies", "PolicyDescriptions"}},
+	 false},
+	{"AWS::ACM::Certificate", false, NULL, "CertificateArn", {{0}}, false},
+	{"AWS::WAFv2::WebACL", false, fix_waf, "ARN",
+	 {{"LoggingConfiguration", "LoggingConfiguration"}}, false},
+	{"AWS::RDS::DBCluster", false, NULL, "DBClusterIdentifier", {{0}}, false},
+	{"AWS::RDS::DBSnapshot", false, NULL, "DBSnapshotIdentifier",
+	 {{"DBSnapshotAttributes", "DBSnapshotAttributes"}}, false},
+	{"AWS::RDS::DBClusterSnapshot", false, NULL, "DBClusterSnapshotIdentifier",
+	 {{"DBClusterSnapshotAttributes", "DBClusterSnapshotAttributes"}}, false},
+	{"AWS::OpenSearch::Domain", false, fix_opensearch, "DomainName", {{0}}, false},
+	{"AWS::ElastiCache::ReplicationGroup", false, NULL, "ReplicationGroupId", {{0}}, false},
+	{"AWS::ElastiCache::CacheCluster", false, NULL, "CacheClusterId", {{0}}, false},
+	{"AWS::Redshift::Cluster", false, NULL, "ClusterIdentifier",
+	 {{"LoggingStatus", "LoggingStatus"}}, false},
+	{"AWS::ECR::Repository", true, fix_ecr, "repositoryName", {{0}}, false},
+	{"AWS::ECS::Cluster", true, fix_ecs_cluster, "clusterName", {{0}}, false},
+	{"AWS::ECS::TaskDefinition", true, fix_ecs_task, NULL, {{0}}, false},
+	{"AWS::EKS::Cluster", true, fix_eks, "name", {{0}}, false},
+	{"AWS::Backup::BackupVault", false, fix_backup_other, "BackupVaultName", {{0}}, false},
+	{"AWS::Backup::BackupPlan", false, fix_backup_plan, "BackupPlanId", {{0}}, false},
+	{"AWS::Backup::Backup*", false, fix_backup_other, NULL, {{0}}, false},
+	{"AWS::EFS::AccessPoint", false, fix_efs_access_point, "AccessPointId", {{0}}, false},
+	{"AWS::ApiGateway::RestApi", false, NULL, "id", {{0}}, false},
+	{"AWS::ApiGateway::DomainName", false, NULL, "domainName", {{0}}, false},
+	{"AWS::ApiGateway::Stage", false, fix_apigw_stage, NULL, {{0}}, false},
+	{"AWS::ApiGatewayV2::Api", false, NULL, "ApiId", {{0}}, false},
+	{"AWS::ApiGatewayV2::Stage", false, fix_apigwv2_stage, NULL, {{0}}, false},
+	{"AWS::CloudFront::Distribution", false, fix_cloudfront, NULL, {{0}}, false},
+	{"AWS::Lambda::Function", false, NULL, "FunctionName", {{0}}, true},
+	{"AWS::DynamoDB::Table", false, NULL, "TableName",
+	 {{"ContinuousBackupsDescription", "ContinuousBackupsDescription"}}, false},
+	{"AWS::SageMaker::NotebookInstance", false, NULL, "NotebookInstanceName", {{0}}, false},
+	{"AWS::SageMaker::EndpointConfig", false, NULL, "EndpointConfigName", {{0}}, false},
+	{"AWS::SageMaker::Model", false, NULL, "ModelName", {{0}}, false},
+	{"AWS::EC2::VPCEndpoint", false, fix_vpc_endpoint, "VpcEndpointId", {{0}}, false},
+	{"AWS::EC2::Subnet", false, NULL, "SubnetId", {{0}}, false},
+	{"AWS::EC2::TransitGateway", false, NULL, "TransitGatewayId", {{0}}, false},
+};
+
+/* The row for type: an exact match, else the first prefix row. */
+static const struct service_fix *
+service_fix_for(const char *type)
+{
+	const struct service_fix *prefix = NULL;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(service_fixes) / sizeof(service_fixes[0]); i++) {
+		const struct service_fix *f = &service_fixes[i];
+
+		n = strlen(f->type);
+		if (f->type[n - 1] != '*' && strcmp(type, f->type) == 0)
+			return f;
+		if (!prefix && f->type[n - 1] == '*' && strncmp(type, f->type, n - 1) == 0)
+			prefix = f;
+	}
+	return prefix;
 }
 
 attest_rc
 awsconfig_fix_service(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
-                      json_t **supp)
+		      json_t **supp)
 {
-	attest_ctx *ctx = cv->ctx;
-	const char *t = cv->type;
-	json_t *s;
-	size_t i;
+	const struct service_fix *f = service_fix_for(cv->type);
 	attest_rc rc = ATTEST_OK;
+	size_t i;
 
+	if (!f)
+		return ATTEST_OK;
 	if (json_is_object(conf)) {
-		if ((rc = camel_services(cv, res, conf, supp)) != ATTEST_OK)
+		if (f->decap && (rc = awsconfig_decap_conf(cv, conf)) != ATTEST_OK)
 			return rc;
-		if (!strcmp(t, "AWS::SQS::Queue"))
-			rc = wrap_attributes(ctx, conf, "QueueUrl");
-		else if (!strcmp(t, "AWS::SNS::Topic") &&
-		         (rc = set_id(ctx, res, json_object_get(conf, "TopicArn"))) == ATTEST_OK)
-			rc = wrap_attributes(ctx, conf, NULL);
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::SecretsManager::Secret"))
-			rc = rename_key(ctx, conf, "KMSKeyId", "KmsKeyId");
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::OpenSearch::Domain") &&
-		    (rc = alias(ctx, conf, "Arn", "ARN")) == ATTEST_OK)
-			rc = opensearch_vpc(ctx, item, conf);
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::EFS::AccessPoint"))
-			rc = alias(ctx, conf, "Arn", "AccessPointArn");
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::CloudFront::Distribution"))
-			rc = cloudfront(ctx, res, conf);
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::ApiGateway::Stage"))
-			rc = apigw_stage(cv, item, res, conf, false);
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::ApiGatewayV2::Stage"))
-			rc = apigw_stage(cv, item, res, conf, true);
-		if (rc == ATTEST_OK && !strncmp(t, "AWS::Backup::Backup", 19))
-			rc = backup(cv, conf, supp, !strcmp(t, "AWS::Backup::BackupPlan"));
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::EC2::VPCEndpoint") &&
-		    json_is_string(json_object_get(conf, "PolicyDocument")))
-			rc = move_policy(cv, conf, "PolicyDocument", "configuration", conf,
-			                 "PolicyDocument");
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::WAFv2::WebACL") &&
-		    json_is_string(s = json_object_get(conf, "DefaultAction"))) {
-			json_t *parsed, *norm;
-			size_t mark;
-
-			if ((rc = awsconfig_path_key(cv, "configuration.DefaultAction", &mark)) ==
-			    ATTEST_OK) {
-				rc = awsconfig_parse(cv, json_string_value(s),
-				                     json_string_length(s), &parsed);
-				if (rc == ATTEST_OK) {
-					rc = awsconfig_norm(cv, parsed, NULL, NULL, &norm);
-					json_decref(parsed);
-					if (rc == ATTEST_OK)
-						rc = put(ctx, conf, "DefaultAction", norm);
-				}
-				awsconfig_path_pop(cv, mark);
-			}
-		}
-		if (rc == ATTEST_OK && !strcmp(t, "AWS::WAFv2::WebACL"))
-			rc = set_id(ctx, res, json_object_get(res, "arn"));
-		for (i = 0; rc == ATTEST_OK && i < sizeof(id_keys) / sizeof(id_keys[0]); i++)
-			if (!strcmp(t, id_keys[i][0]))
-				rc = set_id(ctx, res, json_object_get(conf, id_keys[i][1]));
-		if (rc != ATTEST_OK)
+		if (f->fix && (rc = f->fix(cv, item, res, conf, supp)) != ATTEST_OK)
+			return rc;
+		if (f->id_key && (rc = awsconfig_set_id(cv->ctx, res, json_object_get(conf, f->id_key))) !=
+				     ATTEST_OK)
 			return rc;
 	}
 	if (!*supp)
 		return ATTEST_OK;
-	if (!strcmp(t, "AWS::DynamoDB::Table"))
-		return recase_supp(cv, *supp, "ContinuousBackupsDescription",
-		                   "ContinuousBackupsDescription");
-	if (!strcmp(t, "AWS::ElasticLoadBalancingV2::LoadBalancer"))
-		return recase_supp(cv, *supp, "LoadBalancerAttributes", "LoadBalancerAttributes");
-	if (!strcmp(t, "AWS::ElasticLoadBalancing::LoadBalancer")) {
-		if ((rc = recase_supp(cv, *supp, "LoadBalancerAttributes",
-		                      "LoadBalancerAttributes")) != ATTEST_OK)
+	for (i = 0; i < 2 && f->supp[i].from; i++)
+		if ((rc = awsconfig_recase_supp(cv, *supp, f->supp[i].from, f->supp[i].to)) != ATTEST_OK)
 			return rc;
-		return recase_supp(cv, *supp, "LoadBalancerPolicies", "PolicyDescriptions");
-	}
-	if (!strcmp(t, "AWS::Redshift::Cluster"))
-		return recase_supp(cv, *supp, "LoggingStatus", "LoggingStatus");
-	if (!strcmp(t, "AWS::RDS::DBSnapshot"))
-		return recase_supp(cv, *supp, "DBSnapshotAttributes", "DBSnapshotAttributes");
-	if (!strcmp(t, "AWS::RDS::DBClusterSnapshot"))
-		return recase_supp(cv, *supp, "DBClusterSnapshotAttributes",
-		                   "DBClusterSnapshotAttributes");
-	if (!strcmp(t, "AWS::WAFv2::WebACL"))
-		return recase_supp(cv, *supp, "LoggingConfiguration", "LoggingConfiguration");
-	if (!strcmp(t, "AWS::Lambda::Function") && json_is_string(json_object_get(*supp, "Policy")))
-		return move_policy(cv, *supp, "Policy", "supplementaryConfiguration", *supp,
-		                   "Policy");
-	return ATTEST_OK;
+	if (f->supp_policy && json_is_string(json_object_get(*supp, "Policy")))
+		rc = awsconfig_move_policy(cv, *supp, "Policy", "supplementaryConfiguration", *supp, "Policy");
+	return rc;
 }
