@@ -1,7 +1,7 @@
 /*
  * Inside the OSCAL renderer: the document being written and the pieces its
- * three files share. oscal.c writes the document, its metadata (roles and
- * parties), the reviewed controls and one finding per assessed control;
+ * files share. oscal.c writes the document, oscal_meta.c its metadata (roles
+ * and parties), oscal.c the reviewed controls and one finding per assessed control;
  * oscal_assets.c the result's local definitions (an inventory item per
  * judged resource, the tool as an assessment asset, a task per check that
  * failed or was excepted); oscal_obs.c the observations (check results,
@@ -16,6 +16,7 @@
 
 #include "xmlout.h"
 
+#define OSCAL_VERSION "1.0.6" /* the version the document claims */
 #define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
 #define OSCAL_ATTEST_NS "urn:attest:oscal"
 
@@ -73,6 +74,9 @@ const char *oscal_token(struct oscal *o, const char *framework, const char *cont
 attest_rc oscal_each_row(struct oscal *o, const char *sql,
 			 int (*row)(struct oscal *o, sqlite3_stmt *st), const char *what);
 
+/* <metadata> of the document from the scan's row (oscal_meta.c): scan_id,
+ * started_at, finished_at, as_of, attest_version... as oscal.c selects them. */
+attest_rc oscal_write_metadata(struct oscal *o, sqlite3_stmt *scan);
 /* <local-definitions> of the result (oscal_assets.c). */
 attest_rc oscal_write_local_definitions(struct oscal *o);
 /* Every <observation> (oscal_obs.c), then every <risk> (oscal_risk.c). */
