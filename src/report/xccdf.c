@@ -13,15 +13,9 @@
  */
 #include "config.h"
 
-#include "xmlout.h"
+#include "xccdf_int.h"
 
 #include <string.h>
-
-#define XCCDF_NS "http://checklists.nist.gov/xccdf/1.2"
-#define DC_NS "http://purl.org/dc/elements/1.1/"
-#define ID_PREFIX "xccdf_attest_"
-/* The checks read an AWS estate's configuration. */
-#define PLATFORM_CPE "cpe:2.3:a:amazon:amazon_web_services:-:*:*:*:*:*:*:*"
 
 static const char scan_sql[] =
 	"SELECT scan_id, started_at, finished_at, as_of, attest_version, accounts,"
@@ -32,27 +26,6 @@ static const char scan_sql[] =
 static const char chk_sql[] =
 	"SELECT check_id, title, severity, rationale, remediation, refs FROM scan_checks"
 	" WHERE scan_id = ?1 ORDER BY check_id";
-
-static const char ident_sql[] =
-	"SELECT DISTINCT framework, control_id FROM scan_control_checks"
-	" WHERE scan_id = ?1 AND check_id = ?2 ORDER BY framework, control_id";
-
-static const char result_sql[] =
-	"SELECT c.check_id, c.severity, c.status, c.reason, f.finding_id, f.status, f.reason,"
-	" f.resource_type, f.resource_id, f.arn, f.region, f.account, f.evidence, f.name,"
-	" e.exception_id, e.approver, e.approved, e.expires, e.justification"
-	" FROM scan_checks c LEFT JOIN findings f ON f.scan_id = c.scan_id"
-	"   AND f.check_id = c.check_id"
-	" LEFT JOIN scan_exceptions e ON e.scan_id = f.scan_id AND e.exception_id = f.exception_id"
-	" WHERE c.scan_id = ?1 AND (f.exception_id IS NULL) = ?2 ORDER BY c.check_id, f.finding_id";
-
-/* 0 framework, 1 score, 2 coverage, 3 controls passing, 4 controls scored,
- * 5 posture, 6 controls in the posture. */
-static const char score_sql[] =
-	"SELECT f.framework, f.score, f.coverage, s.controls_passing, s.controls_scored,"
-	" s.posture, s.posture_controls FROM scan_frameworks f JOIN scan_framework_scores s"
-	"  ON s.scan_id = f.scan_id AND s.framework = f.framework"
-	" WHERE f.scan_id = ?1 ORDER BY f.seq, f.framework";
 
 static const char scores_note[] =
 	"Scores. The first score of the TestResult (system urn:xccdf:scoring:flat-unweighted) is "
@@ -72,18 +45,17 @@ static const char scores_note[] =
 	"_exceptions), each with an override naming the approver: OpenSCAP's checker requires "
 	"every rule-result of a TestResult to carry an override once one does.";
 
-struct xccdf {
-	struct report_xml x;
-	const char *scan_id;
-	const char *time; /* the inventory's reference time, for every rule-result */
-	struct attest_buf tok, fold;
-	long long flat_pass, flat_max; /* XCCDF's flat model over what was written */
-	bool excepted; /* writing the TestResult of the excepted findings */
-};
+static const char ident_sql[] =
+	"SELECT DISTINCT framework, control_id FROM scan_control_checks"
+	" WHERE scan_id = ?1 AND check_id = ?2 ORDER BY framework, control_id";
+
+
+
+
 
 /* XCCDF severities are unknown, info, low, medium and high. */
-static const char *
-severity(const char *s)
+const char *
+xccdf_severity(const char *s)
 {
 	if (strcmp(s, "critical") == 0 || strcmp(s, "high") == 0)
 		return "high";
@@ -94,8 +66,8 @@ severity(const char *s)
 	return "unknown";
 }
 
-static const char *
-result(const char *status)
+const char *
+xccdf_result(const char *status)
 {
 	static const char *const map[][2] = {
 		{"pass", "pass"},
@@ -116,8 +88,8 @@ result(const char *status)
 
 /* Counts a rule-result in XCCDF's flat model: pass, fail, error and unknown
  * are scored, the other results are not. */
-static void
-flat_count(struct xccdf *c, const char *res)
+void
+xccdf_flat_count(struct xccdf *c, const char *res)
 {
 	if (strcmp(res, "pass") == 0)
 		c->flat_pass++;
@@ -127,8 +99,8 @@ flat_count(struct xccdf *c, const char *res)
 }
 
 /* The id of an attested control's Rule; NULL after marking the writer failed. */
-static const char *
-control_rule_id(struct xccdf *c, const char *fw, const char *ctl)
+const char *
+xccdf_control_rule_id(struct xccdf *c, const char *fw, const char *ctl)
 {
 	const char *id = report_control_token(&c->tok, fw, ctl);
 
@@ -138,8 +110,8 @@ control_rule_id(struct xccdf *c, const char *fw, const char *ctl)
 }
 
 /* Text a person wrote, with its white space folded. */
-static int
-fold(struct xccdf *c, const char *text)
+int
+xccdf_fold(struct xccdf *c, const char *text)
 {
 	const char *t = report_fold_space(&c->fold, text);
 
@@ -151,8 +123,8 @@ fold(struct xccdf *c, const char *text)
 }
 
 /* <check system><check-content-ref href name/></check> */
-static int
-check_ref(struct report_xml *x, const char *system, const char *href, const char *name)
+int
+xccdf_check_ref(struct report_xml *x, const char *system, const char *href, const char *name)
 {
 	TRY(report_xml_start(x, "check"));
 	TRY(report_xml_attr(x, "system", system));
@@ -165,8 +137,8 @@ out:
 	return -1;
 }
 
-static int
-message(struct report_xml *x, const char *sev, const char *prefix, const char *text)
+int
+xccdf_message(struct report_xml *x, const char *sev, const char *prefix, const char *text)
 {
 	TRY(report_xml_start(x, "message"));
 	TRY(report_xml_attr(x, "severity", sev));
@@ -201,7 +173,7 @@ write_rule(struct report_xml *x, sqlite3_stmt *st, sqlite3_stmt *ids)
 	TRY(report_xml_start(x, "Rule"));
 	TRY(report_xml_attrf(x, "id", ID_PREFIX "rule_%s", report_text(st, 0)));
 	TRY(report_xml_attr(x, "selected", "true"));
-	TRY(report_xml_attr(x, "severity", severity(report_text(st, 2))));
+	TRY(report_xml_attr(x, "severity", xccdf_severity(report_text(st, 2))));
 	TRY(report_xml_elem(x, "title", report_text(st, 1)));
 	if (*report_text(st, 3))
 		TRY(report_xml_elem(x, "description", report_text(st, 3)));
@@ -225,7 +197,7 @@ write_rule(struct report_xml *x, sqlite3_stmt *st, sqlite3_stmt *ids)
 		TRY(report_xml_elem(x, "fixtext", json_string_value(v)));
 	TRY(fix(x, rem, "cli", "urn:xccdf:fix:script:sh"));
 	TRY(fix(x, rem, "terraform", "urn:xccdf:fix:script:terraform"));
-	TRY(check_ref(x, "urn:attest:check:sql", "urn:attest:checks", report_text(st, 0)));
+	TRY(xccdf_check_ref(x, "urn:attest:check:sql", "urn:attest:checks", report_text(st, 0)));
 	r = report_xml_end(x);
 out:
 	json_decref(rem);
@@ -238,7 +210,7 @@ static int
 write_attested_rule(struct xccdf *c, sqlite3_stmt *st)
 {
 	struct report_xml *x = &c->x;
-	const char *id = control_rule_id(c, report_text(st, 0), report_text(st, 1));
+	const char *id = xccdf_control_rule_id(c, report_text(st, 0), report_text(st, 1));
 
 	if (!id)
 		return -1;
@@ -256,113 +228,7 @@ write_attested_rule(struct xccdf *c, sqlite3_stmt *st)
 	TRY(report_xml_attrf(x, "system", "urn:attest:framework:%s", report_text(st, 0)));
 	TRY(report_xml_text(x, report_text(st, 1)));
 	TRY(report_xml_end(x));
-	TRY(check_ref(x, "urn:attest:attestation", "urn:attest:attestations", id));
-	return report_xml_end(x);
-out:
-	return -1;
-}
-
-/* <override> of an excepted finding: XCCDF's record of a person changing a
- * result, here the approver of the exception turning fail into informational. */
-static int
-write_override(struct xccdf *c, sqlite3_stmt *st)
-{
-	struct report_xml *x = &c->x;
-	char when[40];
-
-	TRY(report_xml_start(x, "override"));
-	TRY(report_xml_attr(x, "time", report_xml_datetime(sqlite3_column_text(st, 16)
-								  ? report_text(st, 16)
-								  : c->time,
-							  when)));
-	TRY(report_xml_attr(x, "authority", report_text(st, 15)));
-	TRY(report_xml_elem(x, "old-result", "fail"));
-	TRY(report_xml_elem(x, "new-result", "informational"));
-	TRY(report_xml_start(x, "remark"));
-	TRY(report_xml_textf(x, "exception %s, expires %s: ", report_text(st, 14),
-			     report_text(st, 17)));
-	TRY(fold(c, report_text(st, 18)));
-	TRY(report_xml_end(x));
-	return report_xml_end(x);
-out:
-	return -1;
-}
-
-static int
-write_rule_result(struct xccdf *c, sqlite3_stmt *st)
-{
-	struct report_xml *x = &c->x;
-	bool judged = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	const char *status = report_text(st, judged ? 5 : 2);
-	const char *reason = report_text(st, judged ? 6 : 3), *res = result(status);
-
-	flat_count(c, res);
-	TRY(report_xml_start(x, "rule-result"));
-	TRY(report_xml_attrf(x, "idref", ID_PREFIX "rule_%s", report_text(st, 0)));
-	TRY(report_xml_attr(x, "severity", severity(report_text(st, 1))));
-	TRY(report_xml_attr(x, "time", c->time));
-	TRY(report_xml_elem(x, "result", res));
-	if (judged && sqlite3_column_type(st, 14) != SQLITE_NULL)
-		TRY(write_override(c, st));
-	if (*reason)
-		TRY(message(x, strcmp(status, "fail") == 0    ? "warning"
-			       : strcmp(status, "error") == 0 ? "error"
-							      : "info",
-			    NULL, reason));
-	if (judged && sqlite3_column_type(st, 12) != SQLITE_NULL)
-		TRY(message(x, "info", "evidence: ", report_text(st, 12)));
-	if (judged) {
-		/* The resource: ARN when it has one, else type/account/region/id. */
-		TRY(report_xml_start(x, "instance"));
-		TRY(report_xml_attr(x, "context", "resource"));
-		if (*report_text(st, 9)) {
-			TRY(report_xml_text(x, report_text(st, 9)));
-		} else {
-			TRY(report_xml_textf(x, "%s %s/%s/%s", report_text(st, 7),
-					     report_text(st, 11), report_text(st, 10),
-					     report_text(st, 8)));
-		}
-		TRY(report_xml_end(x));
-		TRY(report_xml_start(x, "instance"));
-		TRY(report_xml_attr(x, "context", "resource-name"));
-		TRY(report_xml_attr(x, "parentContext", "resource"));
-		TRY(report_xml_text(x, *report_text(st, 13) ? report_text(st, 13)
-							    : report_text(st, 8)));
-		TRY(report_xml_end(x));
-	}
-	TRY(check_ref(x, "urn:attest:check:sql", "urn:attest:checks", report_text(st, 0)));
-	return report_xml_end(x);
-out:
-	return -1;
-}
-
-/* The rule-result of an attested control: pass while the attestation is in
- * force, notchecked once it lapsed (the control is manual again). */
-static int
-write_attested_result(struct xccdf *c, sqlite3_stmt *st)
-{
-	struct report_xml *x = &c->x;
-	bool active = sqlite3_column_int(st, 9) != 0;
-	const char *id = control_rule_id(c, report_text(st, 0), report_text(st, 1));
-
-	if (!id)
-		return -1;
-	flat_count(c, active ? "pass" : "notchecked");
-	TRY(report_xml_start(x, "rule-result"));
-	TRY(report_xml_attrf(x, "idref", ID_PREFIX "rule_control_%s", id));
-	TRY(report_xml_attr(x, "time", c->time));
-	TRY(report_xml_elem(x, "result", active ? "pass" : "notchecked"));
-	TRY(report_xml_start(x, "message"));
-	TRY(report_xml_attr(x, "severity", "info"));
-	TRY(report_xml_textf(x, "attested by %s on %s, %s %s: ", report_text(st, 3),
-			     report_text(st, 4), active ? "in force until" : "lapsed on",
-			     report_text(st, 8)));
-	TRY(fold(c, report_text(st, 5)));
-	TRY(report_xml_end(x));
-	if (*report_text(st, 6) || *report_text(st, 7))
-		TRY(message(x, "info", "evidence: ",
-			    *report_text(st, 7) ? report_text(st, 7) : report_text(st, 6)));
-	TRY(check_ref(x, "urn:attest:attestation", "urn:attest:attestations", id));
+	TRY(xccdf_check_ref(x, "urn:attest:attestation", "urn:attest:attestations", id));
 	return report_xml_end(x);
 out:
 	return -1;
@@ -383,8 +249,8 @@ each(void *data, sqlite3_stmt *st)
 	return e->row(e->c, st);
 }
 
-static attest_rc
-each_row(struct xccdf *c, const char *sql, int (*row)(struct xccdf *c, sqlite3_stmt *st),
+attest_rc
+xccdf_each_row(struct xccdf *c, const char *sql, int (*row)(struct xccdf *c, sqlite3_stmt *st),
 	 const char *what)
 {
 	sqlite3_stmt *st = report_query(c->x.store, sql, c->scan_id);
@@ -418,192 +284,8 @@ out:
 	if (x->failed)
 		return ATTEST_ERR_IO;
 	return rc != ATTEST_OK ? rc
-			       : each_row(c, REPORT_ATTESTED_SQL, write_attested_rule,
+			       : xccdf_each_row(c, REPORT_ATTESTED_SQL, write_attested_rule,
 					  "cannot read the attestations of the scan");
-}
-
-static int
-fact(struct report_xml *x, const char *name, const char *type, const char *value)
-{
-	TRY(report_xml_start(x, "fact"));
-	TRY(report_xml_attrf(x, "name", "urn:attest:fact:%s", name));
-	TRY(report_xml_attr(x, "type", type));
-	TRY(report_xml_text(x, value));
-	return report_xml_end(x);
-out:
-	return -1;
-}
-
-/* Each framework's figures as facts (doc/scoring.md); a figure that could
- * not be computed (nothing judged) is left out. */
-static int
-framework_facts(struct xccdf *c, sqlite3_stmt *sc)
-{
-	struct report_xml *x = &c->x;
-	char name[300], value[96];
-	const char *fw;
-	int src;
-
-	sqlite3_reset(sc);
-	while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
-		fw = report_text(sc, 0);
-		snprintf(name, sizeof(name), "%s:controls-passing", fw);
-		if (sqlite3_column_type(sc, 1) != SQLITE_NULL)
-			snprintf(value, sizeof(value), "%d of %d controls (%.1f %%)",
-				 sqlite3_column_int(sc, 3), sqlite3_column_int(sc, 4),
-				 sqlite3_column_double(sc, 1));
-		else
-			snprintf(value, sizeof(value), "not scored: no control passed or failed");
-		TRY(fact(x, name, "string", value));
-		if (sqlite3_column_type(sc, 5) != SQLITE_NULL) {
-			snprintf(name, sizeof(name), "%s:posture", fw);
-			snprintf(value, sizeof(value), "%.1f", sqlite3_column_double(sc, 5));
-			TRY(fact(x, name, "number", value));
-		}
-		snprintf(name, sizeof(name), "%s:posture-controls", fw);
-		snprintf(value, sizeof(value), "%d", sqlite3_column_int(sc, 6));
-		TRY(fact(x, name, "number", value));
-		if (sqlite3_column_type(sc, 2) != SQLITE_NULL) {
-			snprintf(name, sizeof(name), "%s:coverage", fw);
-			snprintf(value, sizeof(value), "%.1f", sqlite3_column_double(sc, 2));
-			TRY(fact(x, name, "number", value));
-		}
-	}
-	return src == SQLITE_DONE ? 0 : -2;
-out:
-	return -1;
-}
-
-static int
-score(struct report_xml *x, const char *fw, const char *suffix, double value)
-{
-	TRY(report_xml_start(x, "score"));
-	TRY(report_xml_attrf(x, "system", "urn:attest:scoring:%s%s", fw, suffix));
-	TRY(report_xml_attr(x, "maximum", "100"));
-	TRY(report_xml_textf(x, "%.1f", value));
-	return report_xml_end(x);
-out:
-	return -1;
-}
-
-/* Each framework's controls-passing share and posture, in systems of their
- * own; an unscored figure has no score element. */
-static int
-framework_scores(struct xccdf *c, sqlite3_stmt *sc)
-{
-	int src;
-
-	sqlite3_reset(sc);
-	while ((src = sqlite3_step(sc)) == SQLITE_ROW) {
-		if (sqlite3_column_type(sc, 1) != SQLITE_NULL &&
-		    score(&c->x, report_text(sc, 0), "", sqlite3_column_double(sc, 1)) < 0)
-			return -1;
-		if (sqlite3_column_type(sc, 5) != SQLITE_NULL &&
-		    score(&c->x, report_text(sc, 0), ":posture", sqlite3_column_double(sc, 5)) < 0)
-			return -1;
-	}
-	return src == SQLITE_DONE ? 0 : -2;
-}
-
-static attest_rc
-write_test_result(struct xccdf *c, sqlite3_stmt *scan)
-{
-	struct report_xml *x = &c->x;
-	sqlite3_stmt *sc = NULL;
-	json_t *accounts = report_json_col(scan, 5), *v;
-	attest_rc rc = ATTEST_ERR_DB;
-	size_t i;
-
-	c->flat_pass = c->flat_max = 0;
-	TRY(report_xml_start(x, "TestResult"));
-	TRY(report_xml_attrf(x, "id", ID_PREFIX "testresult_%s%s", c->scan_id,
-			     c->excepted ? "_exceptions" : ""));
-	TRY(report_xml_attr(x, "start-time", report_text(scan, 1)));
-	TRY(report_xml_attr(x, "end-time", report_text(scan, 2)));
-	TRY(report_xml_attr(x, "test-system", "attest"));
-	TRY(report_xml_attr(x, "version", report_text(scan, 4)));
-	TRY(report_xml_start(x, "benchmark"));
-	TRY(report_xml_attr(x, "href", "#" ID_PREFIX "benchmark_checks"));
-	TRY(report_xml_attr(x, "id", ID_PREFIX "benchmark_checks"));
-	TRY(report_xml_end(x));
-	TRY(report_xml_start(x, "title"));
-	TRY(report_xml_textf(x, c->excepted ? "attest scan %s: findings under exceptions in force"
-					    : "attest scan %s",
-			     c->scan_id));
-	TRY(report_xml_end(x));
-	/* Who read the configuration: the identity the collection ran as. */
-	TRY(report_xml_start(x, "identity"));
-	TRY(report_xml_attr(x, "authenticated", *report_text(scan, 7) ? "true" : "false"));
-	TRY(report_xml_attr(x, "privileged", "false"));
-	TRY(report_xml_text(x, *report_text(scan, 7)
-				       ? report_text(scan, 7)
-				       : "not recorded: the inventory does not name who collected it"));
-	TRY(report_xml_end(x));
-	if (json_array_size(accounts) == 0)
-		TRY(report_xml_elem(x, "target", "inventory"));
-	json_array_foreach(accounts, i, v) {
-		if (json_is_string(v))
-			TRY(report_xml_elem(x, "target", json_string_value(v)));
-	}
-	if (!(sc = report_query(x->store, score_sql, c->scan_id)))
-		goto out;
-	TRY(report_xml_start(x, "target-facts"));
-	TRY(fact(x, "scan-id", "string", c->scan_id));
-	TRY(fact(x, "inventory-sha256", "string", report_text(scan, 6)));
-	TRY(fact(x, "as-of", "string", c->time));
-	if (!c->excepted && framework_facts(c, sc) < 0)
-		goto out;
-	TRY(report_xml_end(x));
-	if ((rc = each_row(c, result_sql, write_rule_result,
-			   "cannot read the results of the scan")) != ATTEST_OK ||
-	    (!c->excepted && (rc = each_row(c, REPORT_ATTESTED_SQL, write_attested_result,
-					    "cannot read the attestations of the scan")) != ATTEST_OK))
-		goto done;
-	rc = ATTEST_ERR_DB;
-	TRY(report_xml_start(x, "score"));
-	TRY(report_xml_attr(x, "system", "urn:xccdf:scoring:flat-unweighted"));
-	TRY(report_xml_attrf(x, "maximum", "%lld", c->flat_max));
-	TRY(report_xml_textf(x, "%lld", c->flat_pass));
-	TRY(report_xml_end(x));
-	if (!c->excepted && framework_scores(c, sc) < 0)
-		goto out;
-	TRY(report_xml_end(x));
-	rc = ATTEST_OK;
-out:
-	rc = report_xml_result(x, rc, "cannot read the results of the scan");
-done:
-	json_decref(accounts);
-	sqlite3_finalize(sc);
-	return rc;
-}
-
-/* Both TestResults; the second only when some finding is excepted. */
-static attest_rc
-write_test_results(struct xccdf *c, sqlite3_stmt *scan)
-{
-	sqlite3_stmt *st;
-	attest_rc rc;
-	bool any;
-
-	c->excepted = false;
-	if ((rc = write_test_result(c, scan)) != ATTEST_OK)
-		return rc;
-	if (!(st = report_query(c->x.store,
-				"SELECT EXISTS (SELECT 1 FROM findings WHERE scan_id = ?1"
-				"  AND exception_id IS NOT NULL)",
-				c->scan_id)))
-		return ATTEST_ERR_DB;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = report_db_error(c->x.store, "cannot read the findings of the scan");
-		sqlite3_finalize(st);
-		return rc;
-	}
-	any = sqlite3_column_int(st, 0) != 0;
-	sqlite3_finalize(st);
-	if (!any)
-		return ATTEST_OK;
-	c->excepted = true;
-	return write_test_result(c, scan);
 }
 
 static int
@@ -662,7 +344,7 @@ attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out)
 	if (write_head(&c, scan) < 0)
 		goto out;
 	if ((rc = write_benchmark_rules(&c)) != ATTEST_OK ||
-	    (rc = write_test_results(&c, scan)) != ATTEST_OK)
+	    (rc = xccdf_write_test_results(&c, scan)) != ATTEST_OK)
 		goto out;
 	rc = report_xml_end(&c.x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 out:
