@@ -18,6 +18,7 @@
 
 #include "collect/aws/sigv4.h"
 #include "harness.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -40,30 +41,6 @@ static const char example_secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *d = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (d = malloc((size_t)n + 1))) {
-		if (fread(d, 1, (size_t)n, fp) != (size_t)n) {
-			free(d);
-			d = NULL;
-		} else {
-			d[n] = '\0';
-			if (len)
-				*len = (size_t)n;
-		}
-	}
-	fclose(fp);
-	return d;
-}
-
 /* Expected texts are compared without trailing newlines. */
 static void
 chomp(char *s)
@@ -80,7 +57,7 @@ slurp_chomped(const char *dir, const char *name)
 	char path[1024], *s;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	s = slurp(path, NULL);
+	s = tu_slurp(path, NULL);
 	chomp(s);
 	return s;
 }
@@ -241,7 +218,7 @@ run_crt_case(void)
 	snprintf(file, sizeof(file), "%s/context.json", dir);
 	ctxj = json_load_file(file, 0, NULL);
 	snprintf(file, sizeof(file), "%s/request.txt", dir);
-	txt = slurp(file, NULL);
+	txt = tu_slurp(file, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctxj);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
 	CU_ASSERT_FATAL(request_parse(txt, &r));
@@ -329,7 +306,7 @@ run_botocore_case(void)
 	base = base ? base + 1 : rel;
 	snprintf(dir, sizeof(dir), "%s/botocore-aws4_testsuite/%s", SUITE_DIR, rel);
 	snprintf(file, sizeof(file), "%s/%s.req", dir, base);
-	txt = slurp(file, NULL);
+	txt = tu_slurp(file, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
 	CU_ASSERT_FATAL(request_parse(txt, &r));
 	snprintf(file, sizeof(file), "%s.creq", base);
