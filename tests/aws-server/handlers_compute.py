@@ -14,21 +14,10 @@ import json
 import urllib.parse
 from xml.sax.saxutils import escape
 
-def estate(h):
-    return getattr(h, "estate", None) or h.server.estate
-
-def page(items, token, size):
-    start = int(token) if token else 0
-    nxt = start + size
-    return items[start:nxt], (str(nxt) if nxt < len(items) else None)
-
-def scalar(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return escape(str(v))
-
-def lower_first(k):
-    return k[:1].lower() + k[1:]
+from jsonwire import REST_JSON
+from paging import page, paged
+from records import supp, tag_list
+from xmlwire import CloudFront, Ec2, QUERY, lower_first, paged_xml, to_xml
 
 def camel(v, maps=()):
     """API PascalCase members to the camelCase wire names (user maps kept)."""
@@ -44,35 +33,13 @@ def camel(v, maps=()):
         return out
     return v
 
-def tag_list(r, key="Key", value="Value"):
-    return [{key: k, value: v} for k, v in (r.get("tags") or {}).items()]
-
 # ---- XML ----------------------------------------------------------------
 
-def ec2x(key, value, wire):
-    """EC2 wire XML: names from wire (else lower-case first letter), <item> lists."""
-    name = wire.get(key, lower_first(key))
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "<%s>%s</%s>" % (name, "".join(ec2x(k, v, wire) for k, v in value.items()), name)
-    if isinstance(value, list):
-        inner = "".join("<item>%s</item>" % ("".join(ec2x(k, v, wire) for k, v in m.items())
-                                             if isinstance(m, dict) else scalar(m)) for m in value)
-        return "<%s>%s</%s>" % (name, inner, name)
-    return "<%s>%s</%s>" % (name, scalar(value), name)
+def ec2x(key, value, renames):
+    return to_xml(key, value, Ec2(renames))
 
 def qx(key, value):
-    """Query-protocol XML: names kept, <member> lists."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "<%s>%s</%s>" % (key, "".join(qx(k, v) for k, v in value.items()), key)
-    if isinstance(value, list):
-        inner = "".join("<member>%s</member>" % ("".join(qx(k, v) for k, v in m.items())
-                                                 if isinstance(m, dict) else scalar(m)) for m in value)
-        return "<%s>%s</%s>" % (key, inner, key)
-    return "<%s>%s</%s>" % (key, scalar(value), key)
+    return to_xml(key, value, QUERY)
 
 CF_ITEM = {"Aliases": "CNAME", "Origins": "Origin", "CacheBehaviors": "CacheBehavior",
            "OriginSslProtocols": "SslProtocol", "AllowedMethods": "Method", "CachedMethods": "Method",
@@ -80,17 +47,10 @@ CF_ITEM = {"Aliases": "CNAME", "Origins": "Origin", "CacheBehaviors": "CacheBeha
            "OriginGroups": "OriginGroup", "LambdaFunctionAssociations": "LambdaFunctionAssociation",
            "FunctionAssociations": "FunctionAssociation", "Members": "OriginGroupMember"}
 
+CLOUDFRONT = CloudFront(CF_ITEM)
+
 def cfx(key, value, parent=None):
-    """CloudFront XML: lists are <Items> of elements named after their parent."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "<%s>%s</%s>" % (key, "".join(cfx(k, v, key) for k, v in value.items()), key)
-    if isinstance(value, list):
-        item = CF_ITEM.get(parent, "Item")
-        return "<%s>%s</%s>" % (key, "".join(cfx(item, m, item) if isinstance(m, dict)
-                                             else "<%s>%s</%s>" % (item, scalar(m), item) for m in value), key)
-    return "<%s>%s</%s>" % (key, scalar(value), key)
+    return to_xml(key, value, CLOUDFRONT, parent)
 
 # ---- classify -----------------------------------------------------------
 
@@ -168,7 +128,7 @@ def route(h, service, op, region, form, q, body, path):
     return True
 
 def ok(h, obj):
-    h.send(200, json.dumps(obj), "application/json")
+    h.json(obj, REST_JSON)
 
 # -- EC2 --
 
@@ -187,7 +147,7 @@ EC2_KINDS = {
 
 def ec2_list(h, op, region, form, size):
     t, key, wire_list, wire = EC2_KINDS[op]
-    e = estate(h)
+    e = h.estate
     if op in ("DescribeSnapshots", "DescribeImages") and form.get("Owner.1") != "self":
         return h.error(400, "InvalidParameterCombination", "the test server lists owned resources only")
     items = []
@@ -201,16 +161,16 @@ def ec2_list(h, op, region, form, size):
     chunk, nt = page(items, form.get("NextToken"), size)
     w = dict(wire)
     w[key] = wire_list
-    h.query_ok(op, ec2x(key, chunk, w) + ("<nextToken>%s</nextToken>" % nt if nt else ""))
+    h.query_ok(op, paged_xml(key, chunk, "NextToken", nt, Ec2(w)))
 
 def ec2_snapshot_attribute(h, op, region, form, size):
-    e = estate(h)
+    e = h.estate
     s = [r for r in e.of("AWS::EC2::Snapshot", region) if r["id"] == form.get("SnapshotId")]
     if not s:
         return h.error(400, "InvalidSnapshot.NotFound", "The snapshot '%s' does not exist." % form.get("SnapshotId"))
     if form.get("Attribute") != "createVolumePermission":
         return h.error(400, "InvalidParameterValue", "attribute")
-    perms = (s[0].get("supplementaryConfiguration") or {}).get("CreateVolumePermissions", [])
+    perms = supp(s[0]).get("CreateVolumePermissions", [])
     h.query_ok(op, "<snapshotId>%s</snapshotId>%s" % (s[0]["id"], ec2x("CreateVolumePermissions", perms,
                                                                    {"CreateVolumePermissions": "createVolumePermission"})))
 
@@ -222,16 +182,16 @@ ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/"
 ELBV2_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 
 def elb(h, op, region, form, size):
-    e = estate(h)
+    e = h.estate
     lbs = e.of("AWS::ElasticLoadBalancing::LoadBalancer", region)
     if op == "DescribeLoadBalancers":
         chunk, nt = page([r["configuration"] for r in lbs], form.get("Marker"), size)
-        return h.query_ok(op, qx("LoadBalancerDescriptions", chunk) + (qx("NextMarker", nt) if nt else ""), ELB_NS)
+        return h.query_ok(op, paged_xml("LoadBalancerDescriptions", chunk, "NextMarker", nt), ELB_NS)
     name = form.get("LoadBalancerName", form.get("LoadBalancerNames.member.1"))
     lb = [r for r in lbs if r["id"] == name]
     if not lb:
         return h.error(400, "LoadBalancerNotFound", "There is no ACTIVE Load Balancer named '%s'" % name)
-    s = lb[0].get("supplementaryConfiguration") or {}
+    s = supp(lb[0])
     if op == "DescribeLoadBalancerAttributes":
         return h.query_ok(op, qx("LoadBalancerAttributes", s.get("LoadBalancerAttributes", {})), ELB_NS)
     if op == "DescribeLoadBalancerPolicies":
@@ -241,21 +201,21 @@ def elb(h, op, region, form, size):
     h.error(400, "InvalidAction", op)
 
 def elbv2(h, op, region, form, size):
-    e = estate(h)
+    e = h.estate
     lbs = e.of("AWS::ElasticLoadBalancingV2::LoadBalancer", region)
     if op == "DescribeLoadBalancers":
         chunk, nt = page([r["configuration"] for r in lbs], form.get("Marker"), size)
-        return h.query_ok(op, qx("LoadBalancers", chunk) + (qx("NextMarker", nt) if nt else ""), ELBV2_NS)
+        return h.query_ok(op, paged_xml("LoadBalancers", chunk, "NextMarker", nt), ELBV2_NS)
     if op == "DescribeListeners":
         ls = [r["configuration"] for r in e.of("AWS::ElasticLoadBalancingV2::Listener", region)
               if r["configuration"].get("LoadBalancerArn") == form.get("LoadBalancerArn")]
         chunk, nt = page(ls, form.get("Marker"), size)
-        return h.query_ok(op, qx("Listeners", chunk) + (qx("NextMarker", nt) if nt else ""), ELBV2_NS)
+        return h.query_ok(op, paged_xml("Listeners", chunk, "NextMarker", nt), ELBV2_NS)
     arn = form.get("LoadBalancerArn", form.get("ResourceArns.member.1"))
     lb = [r for r in lbs if r["id"] == arn]
     if not lb:
         return h.error(400, "LoadBalancerNotFound", "One or more load balancers not found")
-    s = lb[0].get("supplementaryConfiguration") or {}
+    s = supp(lb[0])
     if op == "DescribeLoadBalancerAttributes":
         return h.query_ok(op, qx("Attributes", s.get("LoadBalancerAttributes", [])), ELBV2_NS)
     if op == "DescribeTags":
@@ -265,7 +225,7 @@ def elbv2(h, op, region, form, size):
 # -- CloudFront --
 
 def cloudfront(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     ds = e.of("AWS::CloudFront::Distribution")
     if op == "ListDistributions":
         summ = [{"Id": r["id"], "ARN": r["configuration"]["ARN"], "Status": r["configuration"]["Status"],
@@ -298,20 +258,20 @@ def acl_by_arn(e, arn):
     return None
 
 def wafv2(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     if op == "ListWebACLs":
         glob = req.get("Scope") == "CLOUDFRONT"
         acls = [r for r in e.of("AWS::WAFv2::WebACL", region) if (":global/" in r["id"]) == glob]
         summ = [{"Name": r["configuration"]["Name"], "Id": r["configuration"]["Id"], "ARN": r["id"],
                  "LockToken": "lock-" + r["configuration"]["Id"][:8]} for r in acls]
         chunk, nt = page(summ, req.get("NextMarker"), size)
-        return ok(h, dict({"WebACLs": chunk}, **({"NextMarker": nt} if nt else {})))
+        return ok(h, paged("WebACLs", chunk, "NextMarker", nt))
     if op == "GetWebACLForResource":
         arn = req.get("ResourceArn")
         lbs = [r for r in e.of("AWS::ElasticLoadBalancingV2::LoadBalancer", region) if r["id"] == arn]
         if not lbs:
             return h.error(400, "WAFNonexistentItemException", "resource not found")
-        acl = (lbs[0].get("supplementaryConfiguration") or {}).get("WebACLArn")
+        acl = supp(lbs[0]).get("WebACLArn")
         if not acl:
             return ok(h, {})
         r = acl_by_arn(e, acl)
@@ -327,7 +287,7 @@ def wafv2(h, op, region, req, q, path, size):
     if op == "GetWebACL":
         return ok(h, {"WebACL": r["configuration"], "LockToken": "lock"})
     if op == "GetLoggingConfiguration":
-        lc = (r.get("supplementaryConfiguration") or {}).get("LoggingConfiguration")
+        lc = supp(r).get("LoggingConfiguration")
         if lc is None:
             return h.error(400, "WAFNonexistentItemException", "no logging configuration")
         return ok(h, {"LoggingConfiguration": lc})
@@ -338,14 +298,14 @@ def wafv2(h, op, region, req, q, path, size):
 # -- ECS --
 
 def ecs(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     tds = e.of("AWS::ECS::TaskDefinition", region)
     cls = e.of("AWS::ECS::Cluster", region)
     if op == "ListTaskDefinitions":
         st = req.get("status", "ACTIVE")
         arns = [r["configuration"]["taskDefinitionArn"] for r in tds if r["configuration"].get("status") == st]
         chunk, nt = page(arns, req.get("nextToken"), size)
-        return ok(h, dict({"taskDefinitionArns": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("taskDefinitionArns", chunk, "nextToken", nt))
     if op == "DescribeTaskDefinition":
         t = [r for r in tds if r["configuration"]["taskDefinitionArn"] == req.get("taskDefinition")]
         if not t:
@@ -356,7 +316,7 @@ def ecs(h, op, region, req, q, path, size):
         return ok(h, out)
     if op == "ListClusters":
         chunk, nt = page([r["arn"] for r in cls], req.get("nextToken"), size)
-        return ok(h, dict({"clusterArns": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("clusterArns", chunk, "nextToken", nt))
     if op == "DescribeClusters":
         out, fails = [], []
         for a in req.get("clusters", []):
@@ -374,11 +334,11 @@ def ecs(h, op, region, req, q, path, size):
 # -- EKS --
 
 def eks(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     cls = e.of("AWS::EKS::Cluster", region)
     if op == "ListClusters":
         chunk, nt = page([r["id"] for r in cls], q.get("nextToken"), size)
-        return ok(h, dict({"clusters": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("clusters", chunk, "nextToken", nt))
     c = [r for r in cls if r["id"] == urllib.parse.unquote(path.rstrip("/").split("/")[-1])]
     if not c:
         return h.error(404, "ResourceNotFoundException", "No cluster found")
@@ -390,17 +350,17 @@ def eks(h, op, region, req, q, path, size):
 # -- Lambda --
 
 def lam(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     fns = e.of("AWS::Lambda::Function", region)
     if op == "ListFunctions":
         chunk, nt = page([r["configuration"] for r in fns], q.get("Marker"), size)
-        return ok(h, dict({"Functions": chunk}, **({"NextMarker": nt} if nt else {})))
+        return ok(h, paged("Functions", chunk, "NextMarker", nt))
     parts = [urllib.parse.unquote(x) for x in path.rstrip("/").split("/")]
     key = parts[3] if len(parts) > 3 else ""
     f = [r for r in fns if key in (r["id"], r["arn"])]
     if not f:
         return h.error(404, "ResourceNotFoundException", "Function not found: %s" % key)
-    s = f[0].get("supplementaryConfiguration") or {}
+    s = supp(f[0])
     if op == "ListTags":
         return ok(h, {"Tags": f[0].get("tags") or {}})
     if op == "GetPolicy":
@@ -418,7 +378,7 @@ def lam(h, op, region, req, q, path, size):
 # -- GuardDuty --
 
 def guardduty(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     st = e.one("AWS::GuardDuty::DetectorStatus", region)
     conf = st["configuration"] if st else {"DetectorId": None}
     did = conf.get("DetectorId")
@@ -439,13 +399,13 @@ def guardduty(h, op, region, req, q, path, size):
 # -- Security Hub standards --
 
 def securityhub(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     hub = e.one("AWS::SecurityHub::HubStatus", region)
     if not hub or not hub["configuration"].get("Enabled"):
         return h.error(400, "InvalidAccessException", "Account is not subscribed to AWS Security Hub")
     chunk, nt = page([r["configuration"] for r in e.of("AWS::SecurityHub::StandardsSubscription", region)],
                      req.get("NextToken"), size)
-    ok(h, dict({"StandardsSubscriptions": chunk}, **({"NextToken": nt} if nt else {})))
+    ok(h, paged("StandardsSubscriptions", chunk, "NextToken", nt))
 
 # -- SageMaker --
 
@@ -454,7 +414,7 @@ SAGE = {"NotebookInstance": ("AWS::SageMaker::NotebookInstance", "NotebookInstan
         "Model": ("AWS::SageMaker::Model", "Models", "ModelName", "ModelArn")}
 
 def sagemaker(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     if op == "ListTags":
         for t, _, _, _ in SAGE.values():
             for r in e.of(t, region):
@@ -467,7 +427,7 @@ def sagemaker(h, op, region, req, q, path, size):
             summ = [{nkey: r["configuration"][nkey], akey: r["configuration"][akey],
                      "CreationTime": r["configuration"].get("CreationTime")} for r in rs]
             chunk, nt = page(summ, req.get("NextToken"), size)
-            return ok(h, dict({lkey: chunk}, **({"NextToken": nt} if nt else {})))
+            return ok(h, paged(lkey, chunk, "NextToken", nt))
         if op == "Describe" + kind:
             r = [x for x in rs if x["id"] == req.get(nkey)]
             if not r:
@@ -480,41 +440,41 @@ def sagemaker(h, op, region, req, q, path, size):
 V2_MAPS = ("Tags", "StageVariables", "RouteSettings", "RequestParameters", "RequestModels", "ResponseParameters")
 
 def apigateway(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     parts = [urllib.parse.unquote(x) for x in path.rstrip("/").split("/")]
     if op == "GetRestApis":
         items = [dict(r["configuration"], **({"tags": r["tags"]} if r.get("tags") else {})) for r in e.of("AWS::ApiGateway::RestApi", region)]
         chunk, nt = page(items, q.get("position"), size)
-        return ok(h, dict({"item": chunk}, **({"position": nt} if nt else {})))
+        return ok(h, paged("item", chunk, "position", nt))
     if op == "GetDomainNames":
         items = [dict(r["configuration"], **({"tags": r["tags"]} if r.get("tags") else {})) for r in e.of("AWS::ApiGateway::DomainName", region)]
         chunk, nt = page(items, q.get("position"), size)
-        return ok(h, dict({"item": chunk}, **({"position": nt} if nt else {})))
+        return ok(h, paged("item", chunk, "position", nt))
     if op == "GetApis":
         items = [camel(dict(r["configuration"], **({"Tags": r["tags"]} if r.get("tags") else {})), V2_MAPS)
                  for r in e.of("AWS::ApiGatewayV2::Api", region)]
         chunk, nt = page(items, q.get("nextToken"), size)
-        return ok(h, dict({"items": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("items", chunk, "nextToken", nt))
     if path.startswith("/v2/"):
         api = [r for r in e.of("AWS::ApiGatewayV2::Api", region) if r["id"] == parts[3]]
         if not api:
             return h.error(404, "NotFoundException", "Invalid API identifier specified")
         if op == "GetRoutes":
-            items = camel((api[0].get("supplementaryConfiguration") or {}).get("Routes", []), V2_MAPS)
+            items = camel(supp(api[0]).get("Routes", []), V2_MAPS)
         else:
             items = [camel(dict(r["configuration"], **({"Tags": r["tags"]} if r.get("tags") else {})), V2_MAPS)
                      for r in e.of("AWS::ApiGatewayV2::Stage", region) if r["configuration"]["ApiId"] == parts[3]]
         chunk, nt = page(items, q.get("nextToken"), size)
-        return ok(h, dict({"items": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("items", chunk, "nextToken", nt))
     api = [r for r in e.of("AWS::ApiGateway::RestApi", region) if r["id"] == parts[2]]
     if not api:
         return h.error(404, "NotFoundException", "Invalid API identifier specified")
     if op == "GetResources":
         if q.get("embed") != "methods":
             return h.error(400, "BadRequestException", "the test server answers embed=methods only")
-        items = (api[0].get("supplementaryConfiguration") or {}).get("Resources", [])
+        items = supp(api[0]).get("Resources", [])
         chunk, nt = page(items, q.get("position"), size)
-        return ok(h, dict({"item": chunk}, **({"position": nt} if nt else {})))
+        return ok(h, paged("item", chunk, "position", nt))
     st = [dict(r["configuration"], **({"tags": r["tags"]} if r.get("tags") else {}))
           for r in e.of("AWS::ApiGateway::Stage", region) if r["configuration"]["restApiId"] == parts[2]]
     ok(h, {"item": st})
@@ -522,7 +482,7 @@ def apigateway(h, op, region, req, q, path, size):
 # -- Bedrock --
 
 def bedrock(h, op, region, req, q, path, size):
-    e = estate(h)
+    e = h.estate
     if op == "GetModelInvocationLoggingConfiguration":
         st = e.one("AWS::Bedrock::ModelInvocationLoggingStatus", region)
         cfg = st["configuration"].get("loggingConfig") if st else None
@@ -533,16 +493,16 @@ def bedrock(h, op, region, req, q, path, size):
     if op == "ListCustomModels":
         summ = [{k: r["configuration"][k] for k in ("modelArn", "modelName", "baseModelArn", "creationTime") if k in r["configuration"]} for r in models]
         chunk, nt = page(summ, q.get("nextToken"), size)
-        return ok(h, dict({"modelSummaries": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("modelSummaries", chunk, "nextToken", nt))
     if op == "ListGuardrails":
         summ = [{"id": r["id"], "arn": r["arn"], "name": r["configuration"]["name"], "status": r["configuration"]["status"],
                  "version": r["configuration"]["version"]} for r in grs]
         chunk, nt = page(summ, q.get("nextToken"), size)
-        return ok(h, dict({"guardrails": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("guardrails", chunk, "nextToken", nt))
     if op == "ListAgents":
         summ = [{"agentId": r["id"], "agentName": r["configuration"]["agentName"], "agentStatus": r["configuration"]["agentStatus"]} for r in agents]
         chunk, nt = page(summ, req.get("nextToken"), size)
-        return ok(h, dict({"agentSummaries": chunk}, **({"nextToken": nt} if nt else {})))
+        return ok(h, paged("agentSummaries", chunk, "nextToken", nt))
     key = urllib.parse.unquote(path.rstrip("/").split("/", 2)[-1])
     if op == "ListTagsForResource":
         for r in models + grs:

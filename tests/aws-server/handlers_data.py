@@ -17,8 +17,12 @@ server.py calls rest_operation() to name the operation of a REST request
 (so that scenario faults can target it) and route() before its own
 routing; route() answers and returns True when the request is one of these.
 """
-import calendar, datetime, json, urllib.parse
-from xml.sax.saxutils import escape
+import json, urllib.parse
+
+from jsonwire import JSON10, JSON11, REST_JSON
+from paging import page, paged
+from records import supp, tag_list
+from xmlwire import Query, paged_xml, to_xml
 
 EPOCH_KEYS = {"CreationDateTime", "CreatedDate", "LastChangedDate", "LastAccessedDate",
               "LastRotatedDate", "NextRotationDate", "DeletedDate", "CreationDate", "LockDate",
@@ -39,47 +43,10 @@ MEMBERS = {"DBClusters": "DBCluster", "DBClusterMembers": "DBClusterMember",
 
 ACM_DEFAULT_KEYS = ("RSA_1024", "RSA_2048")
 
-def epoch(v):
-    if isinstance(v, dict):
-        out = {}
-        for k, x in v.items():
-            if k in EPOCH_KEYS and isinstance(x, str):
-                try:
-                    x = calendar.timegm(datetime.datetime.strptime(x[:19], "%Y-%m-%dT%H:%M:%S").timetuple())
-                except ValueError:
-                    pass
-            out[k] = epoch(x)
-        return out
-    if isinstance(v, list):
-        return [epoch(x) for x in v]
-    return v
+QUERY = Query(MEMBERS)
 
-def scalar(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return escape(str(v))
-
-def qxml(key, value, members=MEMBERS):
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return "<%s>%s</%s>" % (key, "".join(qxml(k, v, members) for k, v in value.items()), key)
-    if isinstance(value, list):
-        m = members.get(key, "member")
-        inner = "".join("<%s>%s</%s>" % (m, "".join(qxml(k, v, members) for k, v in x.items()) if isinstance(x, dict) else scalar(x), m)
-                        for x in value)
-        return "<%s>%s</%s>" % (key, inner, key)
-    return "<%s>%s</%s>" % (key, scalar(value), key)
-
-def taglist(r):
-    return [{"Key": k, "Value": v} for k, v in (r.get("tags") or {}).items()]
-
-def page(items, token, size):
-    start = int(token) if token else 0
-    return items[start:start + size], (str(start + size) if start + size < len(items) else None)
-
-def supp(r):
-    return r.get("supplementaryConfiguration") or {}
+def qxml(key, value):
+    return to_xml(key, value, QUERY)
 
 def cluster_conf(r):
     c = dict(r["configuration"])
@@ -117,8 +84,7 @@ def rest_operation(service, path):
     return None
 
 def route(h, service, op, region, form, q, body, path, size):
-    e = getattr(h, "estate", None) or h.server.estate
-    d = Data(h, e, region, size)
+    d = Data(h, h.estate, region, size)
     if service == "rds" and op in ("DescribeDBClusters", "DescribeDBClusterParameters", "DescribeDBSnapshots",
                                    "DescribeDBSnapshotAttributes", "DescribeDBClusterSnapshots",
                                    "DescribeDBClusterSnapshotAttributes"):
@@ -152,15 +118,15 @@ class Data:
     def ok_query(self, op, inner):
         self.h.query_ok(op, inner)
 
-    def ok_json(self, obj, version="1.1"):
-        self.h.send(200, json.dumps(epoch(obj)), "application/x-amz-json-" + version)
+    def ok_json(self, obj, ctype=JSON11):
+        self.h.json(obj, ctype, EPOCH_KEYS)
 
     def ok_rest(self, obj):
-        self.h.send(200, json.dumps(epoch(obj)), "application/json")
+        self.h.json(obj, REST_JSON, EPOCH_KEYS)
 
     def listing(self, op, key, items, token, token_name="Marker"):
         chunk, nt = page(items, token, self.size)
-        self.ok_query(op, qxml(key, chunk) + (qxml(token_name, nt) if nt else ""))
+        self.ok_query(op, paged_xml(key, chunk, token_name, nt, QUERY))
 
     # -- query/XML --
     def rds(self, op, form):
@@ -212,7 +178,7 @@ class Data:
             for t in ("AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster"):
                 r = self.find(t, "ARN", form.get("ResourceName"))
                 if r:
-                    return self.ok_query(op, qxml("TagList", taglist(r)))
+                    return self.ok_query(op, qxml("TagList", tag_list(r)))
             return self.h.error(404, "InvalidARN", "no such resource")
         return self.h.error(400, "InvalidAction", op)
 
@@ -226,43 +192,43 @@ class Data:
             out = {"TableNames": chunk}
             if start + len(chunk) < len(names):
                 out["LastEvaluatedTableName"] = chunk[-1]
-            return self.ok_json(out, "1.0")
+            return self.ok_json(out, JSON10)
         if op == "ListTagsOfResource":
             r = self.find("AWS::DynamoDB::Table", "TableArn", req.get("ResourceArn"))
             if not r:
                 return self.h.error(400, "ResourceNotFoundException", "no such table")
-            chunk, nt = page(taglist(r), req.get("NextToken"), self.size)
-            return self.ok_json(dict({"Tags": chunk}, **({"NextToken": nt} if nt else {})), "1.0")
+            chunk, nt = page(tag_list(r), req.get("NextToken"), self.size)
+            return self.ok_json(paged("Tags", chunk, "NextToken", nt), JSON10)
         r = self.find("AWS::DynamoDB::Table", "TableName", req.get("TableName"))
         if not r:
             return self.h.error(400, "ResourceNotFoundException", "Requested resource not found")
         if op == "DescribeTable":
-            return self.ok_json({"Table": r["configuration"]}, "1.0")
+            return self.ok_json({"Table": r["configuration"]}, JSON10)
         if op == "DescribeContinuousBackups":
-            return self.ok_json({"ContinuousBackupsDescription": supp(r)["ContinuousBackupsDescription"]}, "1.0")
+            return self.ok_json({"ContinuousBackupsDescription": supp(r)["ContinuousBackupsDescription"]}, JSON10)
         return self.h.error(400, "UnknownOperationException", op)
 
     def sqs(self, op, req):
         queues = self.of("AWS::SQS::Queue")
         if op == "ListQueues":
             chunk, nt = page([r["id"] for r in queues], req.get("NextToken"), self.size)
-            return self.ok_json(dict({"QueueUrls": chunk}, **({"NextToken": nt} if nt else {})), "1.0")
+            return self.ok_json(paged("QueueUrls", chunk, "NextToken", nt), JSON10)
         r = self.find("AWS::SQS::Queue", "QueueUrl", req.get("QueueUrl"))
         if not r:
             return self.h.error(400, "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
         if op == "GetQueueAttributes":
             if req.get("AttributeNames") != ["All"]:
                 return self.h.error(400, "InvalidAttributeName", "the test server answers All only")
-            return self.ok_json({"Attributes": r["configuration"]["Attributes"]}, "1.0")
+            return self.ok_json({"Attributes": r["configuration"]["Attributes"]}, JSON10)
         if op == "ListQueueTags":
-            return self.ok_json({"Tags": r.get("tags") or {}}, "1.0")
+            return self.ok_json({"Tags": r.get("tags") or {}}, JSON10)
         return self.h.error(400, "UnknownOperationException", op)
 
     def secretsmanager(self, op, req):
         if op == "ListSecrets":
-            items = [dict(r["configuration"], **({"Tags": taglist(r)} if r.get("tags") else {})) for r in self.of("AWS::SecretsManager::Secret")]
+            items = [dict(r["configuration"], **({"Tags": tag_list(r)} if r.get("tags") else {})) for r in self.of("AWS::SecretsManager::Secret")]
             chunk, nt = page(items, req.get("NextToken"), self.size)
-            return self.ok_json(dict({"SecretList": chunk}, **({"NextToken": nt} if nt else {})))
+            return self.ok_json(paged("SecretList", chunk, "NextToken", nt))
         r = self.find("AWS::SecretsManager::Secret", "ARN", req.get("SecretId"))
         if not r:
             return self.h.error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
@@ -280,12 +246,12 @@ class Data:
             return self.ok_json({"registryId": self.e.account, "scanningConfiguration": sc or {"scanType": "BASIC", "rules": []}})
         if op == "DescribeRepositories":
             chunk, nt = page([r["configuration"] for r in repos], req.get("nextToken"), self.size)
-            return self.ok_json(dict({"repositories": chunk}, **({"nextToken": nt} if nt else {})))
+            return self.ok_json(paged("repositories", chunk, "nextToken", nt))
         if op == "ListTagsForResource":
             r = self.find("AWS::ECR::Repository", "repositoryArn", req.get("resourceArn"))
             if not r:
                 return self.h.error(400, "InvalidParameterException", "no such repository")
-            return self.ok_json({"tags": taglist(r)})
+            return self.ok_json({"tags": tag_list(r)})
         r = self.find("AWS::ECR::Repository", "repositoryName", req.get("repositoryName"))
         if not r:
             return self.h.error(400, "RepositoryNotFoundException", "no such repository")
@@ -304,7 +270,7 @@ class Data:
                       "KeyAlgorithm": r["configuration"].get("KeyAlgorithm"), "Status": r["configuration"].get("Status")}
                      for r in certs if r["configuration"].get("KeyAlgorithm") in keys]
             chunk, nt = page(items, req.get("NextToken"), self.size)
-            return self.ok_json(dict({"CertificateSummaryList": chunk}, **({"NextToken": nt} if nt else {})))
+            return self.ok_json(paged("CertificateSummaryList", chunk, "NextToken", nt))
         if op == "DescribeCertificate":
             r = self.find("AWS::ACM::Certificate", "CertificateArn", req.get("CertificateArn"))
             if not r:
@@ -314,9 +280,9 @@ class Data:
 
     # -- REST-JSON --
     def efs(self, op, q, path):
-        items = [dict(r["configuration"], Tags=taglist(r)) for r in self.of("AWS::EFS::AccessPoint")]
+        items = [dict(r["configuration"], Tags=tag_list(r)) for r in self.of("AWS::EFS::AccessPoint")]
         chunk, nt = page(items, q.get("NextToken"), min(self.size, int(q.get("MaxResults", 100))))
-        return self.ok_rest(dict({"AccessPoints": chunk}, **({"NextToken": nt} if nt else {})))
+        return self.ok_rest(paged("AccessPoints", chunk, "NextToken", nt))
 
     def opensearch(self, op, q, path):
         domains = self.of("AWS::OpenSearch::Domain")
@@ -326,7 +292,7 @@ class Data:
             r = self.find("AWS::OpenSearch::Domain", "ARN", q.get("arn"))
             if not r:
                 return self.h.error(400, "ValidationException", "no such domain")
-            return self.ok_rest({"TagList": taglist(r)})
+            return self.ok_rest({"TagList": tag_list(r)})
         r = self.find("AWS::OpenSearch::Domain", "DomainName", urllib.parse.unquote(path.rstrip("/").split("/")[-1]))
         if not r:
             return self.h.error(409, "ResourceNotFoundException", "Domain not found")
@@ -339,7 +305,7 @@ class Data:
         parts = [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
         if op == "ListBackupVaults":
             chunk, nt = page([r["configuration"] for r in self.of("AWS::Backup::BackupVault")], q.get("nextToken"), self.size)
-            return self.ok_rest(dict({"BackupVaultList": chunk}, **({"NextToken": nt} if nt else {})))
+            return self.ok_rest(paged("BackupVaultList", chunk, "NextToken", nt))
         if op == "GetBackupVaultAccessPolicy":
             r = self.find("AWS::Backup::BackupVault", "BackupVaultName", parts[1])
             if not r:
@@ -355,7 +321,7 @@ class Data:
             for it, r in zip(items, plans):
                 it["BackupPlanName"] = r["configuration"]["BackupPlan"]["BackupPlanName"]
             chunk, nt = page(items, q.get("nextToken"), self.size)
-            return self.ok_rest(dict({"BackupPlansList": chunk}, **({"NextToken": nt} if nt else {})))
+            return self.ok_rest(paged("BackupPlansList", chunk, "NextToken", nt))
         r = self.find("AWS::Backup::BackupPlan", "BackupPlanId", parts[2])
         if not r:
             return self.h.error(404, "ResourceNotFoundException", "no such plan")
@@ -366,7 +332,7 @@ class Data:
             items = [{"SelectionId": "sel-%d" % i, "SelectionName": s.get("SelectionName"), "BackupPlanId": r["id"],
                       "IamRoleArn": s.get("IamRoleArn")} for i, s in enumerate(sels)]
             chunk, nt = page(items, q.get("nextToken"), self.size)
-            return self.ok_rest(dict({"BackupSelectionsList": chunk}, **({"NextToken": nt} if nt else {})))
+            return self.ok_rest(paged("BackupSelectionsList", chunk, "NextToken", nt))
         if op == "GetBackupSelection":
             ids = ["sel-%d" % i for i in range(len(sels))]
             if parts[4] not in ids or "%s/%s" % (r["id"], parts[4]) in self.h.server.scenario.get("data_gone", []):

@@ -8,7 +8,7 @@ lists arrays, strings and timestamps strings (recursively).
 
 Usage: model_check.py INVENTORY.ndjson
 Prints one line per problem ("TYPE ID PATH: problem") and a last line
-"checked: N resources, M values"; exit 1 when a problem was found, 77 when
+"checked: N resources, M values"; exit 1 when a problem was found or
 botocore is not installed (Debian: python3-botocore).
 
 What the collector adds on purpose is not a problem: the policy documents it
@@ -20,8 +20,8 @@ import json, sys
 try:
     import botocore.loaders
 except ImportError:
-    print("botocore is not installed (python3-botocore)")
-    sys.exit(77)
+    print("botocore is not installed (python3-botocore, install-deps.sh installs it)")
+    sys.exit(1)
 
 # resource type -> (model, API version, shape of one item)
 TYPES = {

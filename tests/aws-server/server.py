@@ -41,21 +41,28 @@ Faults come from a JSON scenario file (--scenario):
                                     # names (else: the models', see wire.py)
    "extra_resources": [{...}]}      # native records added to their account's
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
+
+One helper per concern, shared by this file and the handler modules
+(handlers_compute.py, handlers_data.py): sigv4verify.py checks signatures,
+records.py holds the estate and its record helpers (supp, tag_list),
+answers.py writes every response and error document, paging.py cuts pages
+and builds paged JSON answers, xmlwire.py is the one XML serializer (query,
+EC2 and CloudFront styles, scalars), jsonwire.py the JSON content types and
+epoch timestamps, wire.py the service models' element names.
 """
-import argparse, base64, calendar, datetime, hashlib, hmac, json, secrets, sys, threading, time
+import argparse, base64, json, secrets, sys, threading, time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from xml.sax.saxutils import escape
 
 import handlers_data  # data-store services (RDS clusters, DynamoDB, ...)
-import wire  # query-protocol element names as the service models give them
 import handlers_compute  # compute, network, edge, detection and AI services
+from answers import Answers
+from jsonwire import REST_JSON
+from paging import TOKEN_PARAMS, page, paged
+from records import Estate, tag_list
+from sigv4verify import TEMP_KEYS, verify
+from xmlwire import Ec2, Query, element, paged_xml, to_xml
 
-# The test key, and the fixed key of the s3rver emulator (for the test that
-# takes S3 from s3rver and everything else from here).
-KEYS = {"AKIDATTESTTEST000001": "attest/test/secret/key/0000000000000000", "S3RVER": "S3RVER"}
-# Temporary credentials handed out by AssumeRole: key id -> (secret, token, account).
-TEMP_KEYS = {}
 # The organization's accounts besides the estate's: (id, name, status);
 # the sandbox's role cannot be assumed.
 SANDBOX = "999999999999"
@@ -66,68 +73,7 @@ TIME_KEYS = {"CreationDate", "DeletionDate", "ValidTo", "LatestDeliveryTime",
              "TimeLoggingStarted", "TimeLoggingStopped", "lastStartTime", "lastStopTime",
              "lastStatusChangeTime", "CreationTime"}
 
-# ---- SigV4 verification -------------------------------------------------
-
-def uri_encode(s, keep_slash):
-    safe = "-_.~" + ("/" if keep_slash else "")
-    return urllib.parse.quote(s, safe=safe)
-
-def canonical_query(q):
-    pairs = []
-    for part in q.split("&") if q else []:
-        if not part:
-            continue
-        k, _, v = part.partition("=")
-        k = urllib.parse.unquote(k); v = urllib.parse.unquote(v)
-        pairs.append((uri_encode(k, False), uri_encode(v, False)))
-    return "&".join("%s=%s" % kv for kv in sorted(pairs))
-
-def verify(handler, body):
-    auth = handler.headers.get("Authorization", "")
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
-        return "MissingAuthenticationToken", None
-    fields = dict(p.strip().split("=", 1) for p in auth[17:].split(","))
-    cred = fields["Credential"].split("/")
-    key, date, region, service = cred[0], cred[1], cred[2], cred[3]
-    secret, account = KEYS.get(key), handler.server.caller
-    if key in TEMP_KEYS:
-        secret, token, account, expires = TEMP_KEYS[key]
-        if handler.headers.get("X-Amz-Security-Token") != token:
-            return "InvalidClientTokenId", None
-        if time.time() > expires:
-            return "ExpiredToken", None
-    if secret is None:
-        return "InvalidClientTokenId", None
-    signed = fields["SignedHeaders"].split(";")
-    path, _, query = handler.path.partition("?")
-    s3 = service == "s3"
-    if s3:
-        cpath = uri_encode(urllib.parse.unquote(path), True)
-    else:
-        # Each segment as sent, encoded once more (an encoded '/' stays %2F).
-        cpath = uri_encode(path, True) if path else "/"
-    hdrs = "".join("%s:%s\n" % (h, " ".join(handler.headers.get(h, "").split())) for h in signed)
-    phash = handler.headers.get("x-amz-content-sha256") or hashlib.sha256(body).hexdigest()
-    if s3 and phash != "UNSIGNED-PAYLOAD" and phash != hashlib.sha256(body).hexdigest():
-        return "XAmzContentSHA256Mismatch", None
-    creq = "\n".join([handler.command, cpath, canonical_query(query), hdrs,
-                      ";".join(signed), phash])
-    amzdate = handler.headers.get("x-amz-date", "")
-    sts = "\n".join(["AWS4-HMAC-SHA256", amzdate, "/".join(cred[1:]),
-                     hashlib.sha256(creq.encode()).hexdigest()])
-    k = ("AWS4" + secret).encode()
-    for part in (date, region, service, "aws4_request"):
-        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
-    sig = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(sig, fields.get("Signature", "")):
-        return "SignatureDoesNotMatch", None
-    if "host" not in signed:
-        return "SignatureDoesNotMatch", None
-    if key in TEMP_KEYS and "x-amz-security-token" not in signed and not s3:
-        return "SignatureDoesNotMatch", None
-    return None, (region, service, account)
-
-# ---- serializers --------------------------------------------------------
+# ---- element names of the query and EC2 answers ------------------------
 
 RDS_MEMBERS = {"DBInstances": "DBInstance", "VpcSecurityGroups": "VpcSecurityGroupMembership",
                "DBParameterGroups": "DBParameterGroup", "TagList": "Tag", "Subnets": "Subnet",
@@ -153,87 +99,21 @@ EC2_WIRE = [("Reservations", None, "reservationSet"), ("Instances", None, "insta
             ("FlowLogs", None, "flowLogSet"), ("Regions", None, "regionInfo"),
             ("Endpoint", "Regions", "regionEndpoint")]
 
-def ec2_wire(key, parent):
-    for api, p, wire in EC2_WIRE:
-        if api == key and (p is None or p == parent):
-            return wire
-    return key[:1].lower() + key[1:]
+EC2 = Ec2(table=EC2_WIRE)
+RDS = Query(RDS_MEMBERS)
+S3_BUCKETS = Query({"Buckets": "Bucket"})
 
-def scalar(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v == int(v):
-        return "%.1f" % v
-    return escape(str(v))
+def iam_truncated(token):
+    """IAM's end of a listing page: IsTruncated, and the next page's Marker."""
+    return to_xml("IsTruncated", bool(token)) + (to_xml("Marker", token) if token else "")
 
-def xml(key, value, style, parent=None):
-    """key: API member name; style 'query', 'ec2' or 'rds'."""
-    if value is None:
-        return ""
-    wire = ec2_wire(key, parent) if style == "ec2" else key
-    if isinstance(value, dict):
-        if key in ("SummaryMap", "Attributes"):
-            inner = "".join("<entry><key>%s</key><value>%s</value></entry>" % (escape(k), scalar(v))
-                            for k, v in value.items())
-        else:
-            inner = "".join(xml(k, v, style, key) for k, v in value.items())
-        return "<%s>%s</%s>" % (wire, inner, wire)
-    if isinstance(value, list):
-        member = "item" if style == "ec2" else RDS_MEMBERS.get(key, "member") if style == "rds" else "member"
-        inner = "".join(("<%s>%s</%s>" % (member, "".join(xml(k, v, style, key) for k, v in m.items()), member))
-                        if isinstance(m, dict) else "<%s>%s</%s>" % (member, scalar(m), member)
-                        for m in value)
-        return "<%s>%s</%s>" % (wire, inner, wire)
-    return "<%s>%s</%s>" % (wire, scalar(value), wire)
-
-def epoch_times(v):
-    if isinstance(v, dict):
-        out = {}
-        for k, x in v.items():
-            if k in TIME_KEYS and isinstance(x, str):
-                try:
-                    x = calendar.timegm(datetime.datetime.strptime(x[:19], "%Y-%m-%dT%H:%M:%S").timetuple())
-                except ValueError:
-                    pass
-            out[k] = epoch_times(x)
-        return out
-    if isinstance(v, list):
-        return [epoch_times(x) for x in v]
-    return v
+def iam_page(key, items, token):
+    return to_xml(key, items) + iam_truncated(token)
 
 def quote_doc(doc):
     return urllib.parse.quote(json.dumps(doc), safe="")
 
-# ---- the estate ---------------------------------------------------------
-
-class Estate:
-    def __init__(self, path, account):
-        with open(path) as f:
-            inv = json.load(f)
-        self.account = account
-        self.regions = inv.get("regions") or ["us-east-1"]
-        self.res = {}
-        for r in inv["resources"]:
-            if r.get("account") != account:
-                continue
-            # An instance always has a parameter group in the real API; the
-            # tests expect the same name (pg-<id>) when the estate has none.
-            if r["type"] == "AWS::RDS::DBInstance" and "DBParameterGroups" not in r["configuration"]:
-                r["configuration"]["DBParameterGroups"] = [{"DBParameterGroupName": "pg-" + r["id"], "ParameterApplyStatus": "in-sync"}]
-            self.res.setdefault(r["type"], []).append(r)
-
-    def of(self, t, region=None):
-        return [r for r in self.res.get(t, []) if region is None or r.get("region") == region]
-
-    def one(self, t, region=None):
-        l = self.of(t, region)
-        return l[0] if l else None
-
 # ---- the server ---------------------------------------------------------
-
-# Request parameters that carry a page token, in every protocol.
-TOKEN_PARAMS = ("NextToken", "nextToken", "Marker", "marker", "ContinuationToken",
-                "continuation-token", "position")
 
 def log_line(text):
     """One line on stderr, whole even when handler threads write at once."""
@@ -248,12 +128,7 @@ class State:
     calls = 0
     assumed = {}  # account -> AssumeRole calls answered
 
-def page(items, token, size):
-    start = int(token) if token else 0
-    nxt = start + size
-    return items[start:nxt], (str(nxt) if nxt < len(items) else None)
-
-class Handler(BaseHTTPRequestHandler):
+class Handler(Answers, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes: without TCP_NODELAY, Nagle and
     # the client's delayed ACK add ~40 ms to every answer.
@@ -262,53 +137,8 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    # -- answers --
-    def send(self, status, body, ctype, extra=None):
-        data = body.encode() if isinstance(body, str) else body
-        fault = getattr(self, "fault", None)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("x-amzn-RequestId", "req-%d" % State.calls)
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        if fault == "truncate":
-            self.send_header("Content-Length", str(len(data) + 100))
-            self.end_headers()
-            self.wfile.write(data[: len(data) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        if fault == "malformed":
-            data = data[: max(1, len(data) // 2)]
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def error(self, status, code, msg):
-        if self.proto in ("json", "restjson"):
-            self.send(status, json.dumps({"__type": code, "message": msg}), "application/x-amz-json-1.1",
-                      {"x-amzn-ErrorType": code})
-        elif self.proto == "ec2":
-            self.send(status, "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors>"
-                      "<RequestID>r</RequestID></Response>" % (code, escape(msg)), "text/xml")
-        elif self.proto == "s3":
-            self.send(status, "<Error><Code>%s</Code><Message>%s</Message></Error>" % (code, escape(msg)),
-                      "application/xml")
-        else:
-            self.send(status, "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>"
-                      "</Error><RequestId>r</RequestId></ErrorResponse>" % (code, escape(msg)), "text/xml")
-
-    def query_ok(self, op, inner, ns="https://aws.amazon.com/"):
-        if self.proto == "ec2":
-            body = '<%sResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>%s</%sResponse>' % (op, inner, op)
-        else:
-            body = '<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></%sResponse>' % (op, ns, op, inner, op, op)
-        if not self.server.scenario.get("guessed_wire_names"):
-            body = wire.rewrite(getattr(self, "version", None), op, body)
-        self.send(200, body, "text/xml")
-
-    def json_ok(self, obj):
-        self.send(200, json.dumps(epoch_times(obj)), "application/x-amz-json-1.1")
+    def request_id(self):
+        return "req-%d" % State.calls
 
     # -- dispatch --
     def do_GET(self):
@@ -438,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.s3(op, path, q)
         if service == "monitoring" and op == "DescribeAlarms":
             items, tok = page([r["configuration"] for r in e.of("AWS::CloudWatch::Alarm", region)], form.get("NextToken"), size)
-            return self.query_ok(op, xml("MetricAlarms", items, "query") + (xml("NextToken", tok, "query") if tok else ""))
+            return self.query_ok(op, paged_xml("MetricAlarms", items, "NextToken", tok))
         if service == "rds" and op == "DescribeDBParameters":
             db = [r for r in e.of("AWS::RDS::DBInstance", region)
                   if r["configuration"]["DBParameterGroups"][0]["DBParameterGroupName"] == form.get("DBParameterGroupName")]
@@ -448,10 +278,10 @@ class Handler(BaseHTTPRequestHandler):
                      {"ParameterName": "log_statement", "Source": "engine-default", "ApplyType": "dynamic", "IsModifiable": True}]
             params = noise + (db[0].get("supplementaryConfiguration") or {}).get("DBParameters", []) + noise
             items, tok = page(params, form.get("Marker"), size)
-            return self.query_ok(op, xml("Parameters", items, "rds") + (xml("Marker", tok, "query") if tok else ""))
+            return self.query_ok(op, paged_xml("Parameters", items, "Marker", tok, RDS))
         if service == "rds" and op == "DescribeDBInstances":
             items, tok = page([r["configuration"] for r in e.of("AWS::RDS::DBInstance", region)], form.get("Marker"), size)
-            return self.query_ok(op, xml("DBInstances", items, "rds") + (xml("Marker", tok, "query") if tok else ""))
+            return self.query_ok(op, paged_xml("DBInstances", items, "Marker", tok, RDS))
         if service == "sns":
             return self.sns(op, region, form, size)
         if self.proto == "json":
@@ -464,27 +294,21 @@ class Handler(BaseHTTPRequestHandler):
             if path.endswith("/backup-policy"):
                 if sup.get("BackupPolicy") is None:
                     return self.error(404, "PolicyNotFound", "no backup policy")
-                return self.json_ok({"BackupPolicy": sup["BackupPolicy"]})
+                return self.json({"BackupPolicy": sup["BackupPolicy"]}, times=TIME_KEYS)
             if sup.get("FileSystemPolicy") is None:
                 return self.error(404, "PolicyNotFound", "no policy")
-            return self.json_ok({"FileSystemId": fs[0]["id"], "Policy": json.dumps(sup["FileSystemPolicy"])})
+            return self.json({"FileSystemId": fs[0]["id"], "Policy": json.dumps(sup["FileSystemPolicy"])}, times=TIME_KEYS)
         if service == "elasticfilesystem":
             items, tok = page([r["configuration"] for r in e.of("AWS::EFS::FileSystem", region)], q.get("Marker"), size)
-            out = {"FileSystems": items}
-            if tok:
-                out["NextMarker"] = tok
-            return self.json_ok(out)
+            return self.json(paged("FileSystems", items, "NextMarker", tok), times=TIME_KEYS)
         if service == "securityhub":
             hub = e.one("AWS::SecurityHub::HubStatus", region)
             if not hub or not hub["configuration"].get("Enabled"):
                 return self.error(400, "InvalidAccessException", "Account is not subscribed to AWS Security Hub")
-            return self.send(200, json.dumps({k: v for k, v in hub["configuration"].items() if k != "Enabled"}), "application/json")
+            return self.json({k: v for k, v in hub["configuration"].items() if k != "Enabled"}, REST_JSON)
         if service == "access-analyzer":
             items, tok = page([r["configuration"] for r in e.of("AWS::AccessAnalyzer::Analyzer", region)], q.get("nextToken"), size)
-            out = {"analyzers": items}
-            if tok:
-                out["nextToken"] = tok
-            return self.send(200, json.dumps(out), "application/json")
+            return self.json(paged("analyzers", items, "nextToken", tok), REST_JSON)
         return self.error(400, "InvalidAction", "unknown operation %s of %s" % (op, service))
 
     def list_accounts(self, req):
@@ -498,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
                   "JoinedMethod": "CREATED", "JoinedTimestamp": 1700000000}
                  for a, n, st in self.server.org_accounts]
         items, nt = page(accts, req.get("NextToken"), sc.get("org_page_size", 2))
-        return self.send(200, json.dumps(dict({"Accounts": items}, **({"NextToken": nt} if nt else {}))), "application/x-amz-json-1.1")
+        return self.json(paged("Accounts", items, "NextToken", nt))
 
     def assume_role(self, form):
         sc = self.server.scenario
@@ -538,21 +362,21 @@ class Handler(BaseHTTPRequestHandler):
             regs = [{"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opt-in-not-required"} for r in e.regions]
             regs += [{"RegionName": r, "Endpoint": "ec2.%s.amazonaws.com" % r, "OptInStatus": "opted-in"}
                      for r in self.server.scenario.get("org_opt_in", {}).get(e.account, [])]
-            return self.query_ok(op, xml("Regions", regs, "ec2"))
+            return self.query_ok(op, to_xml("Regions", regs, EC2))
         if op == "DescribeInstances":
             items, nt = page([r["configuration"] for r in e.of("AWS::EC2::Instance", region)], tok, size)
             res = [{"ReservationId": "r-%d" % i, "OwnerId": e.account, "Groups": [], "Instances": [it]} for i, it in enumerate(items)]
-            return self.query_ok(op, xml("Reservations", res, "ec2") + (xml("NextToken", nt, "ec2") if nt else ""))
+            return self.query_ok(op, paged_xml("Reservations", res, "NextToken", nt, EC2))
         if op in lists:
             t, key = lists[op]
             items, nt = page([r["configuration"] for r in e.of(t, region)], tok, size)
-            return self.query_ok(op, xml(key, items, "ec2") + (xml("NextToken", nt, "ec2") if nt else ""))
+            return self.query_ok(op, paged_xml(key, items, "NextToken", nt, EC2))
         if op in ("GetEbsEncryptionByDefault", "GetEbsDefaultKmsKeyId"):
             r = e.one("AWS::EC2::EBSEncryptionByDefault", region)
             conf = r["configuration"] if r else {"EbsEncryptionByDefault": False, "KmsKeyId": "alias/aws/ebs"}
             if op == "GetEbsEncryptionByDefault":
-                return self.query_ok(op, xml("EbsEncryptionByDefault", conf.get("EbsEncryptionByDefault"), "ec2"))
-            return self.query_ok(op, xml("KmsKeyId", conf.get("KmsKeyId"), "ec2"))
+                return self.query_ok(op, to_xml("EbsEncryptionByDefault", conf.get("EbsEncryptionByDefault"), EC2))
+            return self.query_ok(op, to_xml("KmsKeyId", conf.get("KmsKeyId"), EC2))
         return self.error(400, "InvalidAction", op)
 
     def iam(self, op, form, size):
@@ -597,38 +421,36 @@ class Handler(BaseHTTPRequestHandler):
             groups = {}
             for k, c in chunk:
                 groups.setdefault(k, []).append(c)
-            inner = "".join(xml(k, groups.get(k, []), "query") for k in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"))
-            inner += "<IsTruncated>%s</IsTruncated>" % ("true" if nt else "false")
-            if nt:
-                inner += "<Marker>%s</Marker>" % nt
+            inner = "".join(to_xml(k, groups.get(k, [])) for k in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"))
+            inner += iam_truncated(nt)
             return self.query_ok(op, inner)
         if op == "ListEntitiesForPolicy":
             p = [r for r in e.of("AWS::IAM::Policy") if r["id"] == form.get("PolicyArn")]
             if not p:
                 return self.error(404, "NoSuchEntity", "no policy")
             s = p[0].get("supplementaryConfiguration") or {}
-            inner = xml("PolicyGroups", [{"GroupName": n, "GroupId": "AGPA" + n} for n in s.get("PolicyGroups", [])], "query")
-            inner += xml("PolicyUsers", [{"UserName": n, "UserId": "AIDA" + n} for n in s.get("PolicyUsers", [])], "query")
-            inner += xml("PolicyRoles", [{"RoleName": n, "RoleId": "AROA" + n} for n in s.get("PolicyRoles", [])], "query")
-            return self.query_ok(op, inner + "<IsTruncated>false</IsTruncated>")
+            inner = to_xml("PolicyGroups", [{"GroupName": n, "GroupId": "AGPA" + n} for n in s.get("PolicyGroups", [])])
+            inner += to_xml("PolicyUsers", [{"UserName": n, "UserId": "AIDA" + n} for n in s.get("PolicyUsers", [])])
+            inner += to_xml("PolicyRoles", [{"RoleName": n, "RoleId": "AROA" + n} for n in s.get("PolicyRoles", [])])
+            return self.query_ok(op, inner + iam_truncated(None))
         if op == "GetAccountSummary":
-            return self.query_ok(op, xml("SummaryMap", e.one("AWS::IAM::AccountSummary")["configuration"]["SummaryMap"], "query"))
+            return self.query_ok(op, to_xml("SummaryMap", e.one("AWS::IAM::AccountSummary")["configuration"]["SummaryMap"]))
         if op == "ListVirtualMFADevices":
             s = e.one("AWS::IAM::AccountSummary")["supplementaryConfiguration"]["VirtualMFADevices"]
             items, nt = page(s, marker, size)
-            return self.query_ok(op, xml("VirtualMFADevices", items, "query") + "<IsTruncated>%s</IsTruncated>" % ("true" if nt else "false") + (xml("Marker", nt, "query") if nt else ""))
+            return self.query_ok(op, iam_page("VirtualMFADevices", items, nt))
         if op == "GetAccountPasswordPolicy":
             r = e.one("AWS::IAM::AccountPasswordPolicy")
             if not r or r["configuration"] is None:
                 return self.error(404, "NoSuchEntity", "The Password Policy with domain name %s cannot be found." % e.account)
-            return self.query_ok(op, xml("PasswordPolicy", r["configuration"], "query"))
+            return self.query_ok(op, to_xml("PasswordPolicy", r["configuration"]))
         if op == "ListServerCertificates":
             items, nt = page([r["configuration"] for r in e.of("AWS::IAM::ServerCertificate")], marker, size)
-            return self.query_ok(op, xml("ServerCertificateMetadataList", items, "query") + "<IsTruncated>%s</IsTruncated>" % ("true" if nt else "false") + (xml("Marker", nt, "query") if nt else ""))
+            return self.query_ok(op, iam_page("ServerCertificateMetadataList", items, nt))
         if op == "ListAccountAliases":
             a = e.one("AWS::::Account")
             alias = a["configuration"].get("AccountAlias") if a else None
-            return self.query_ok(op, xml("AccountAliases", [alias] if alias else [], "query") + "<IsTruncated>false</IsTruncated>")
+            return self.query_ok(op, to_xml("AccountAliases", [alias] if alias else []) + iam_truncated(None))
         if op == "GenerateCredentialReport":
             with State.lock:
                 n = State.counts.get("report", 0)
@@ -649,11 +471,11 @@ class Handler(BaseHTTPRequestHandler):
             r = e.one("AWS::S3::AccountPublicAccessBlock")
             if not r or r["configuration"] is None:
                 return self.error(404, "NoSuchPublicAccessBlockConfiguration", "none")
-            return self.send(200, xml("PublicAccessBlockConfiguration", r["configuration"], "query"), "application/xml")
+            return self.send(200, to_xml("PublicAccessBlockConfiguration", r["configuration"]), "application/xml")
         if op == "ListBuckets":
             bs = [{"Name": r["id"], "CreationDate": r["configuration"]["CreationDate"]} for r in e.of("AWS::S3::Bucket")]
             return self.send(200, '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID></Owner>%s</ListAllMyBucketsResult>'
-                             % xml("Buckets", bs, "rds").replace("<member>", "<Bucket>").replace("</member>", "</Bucket>"), "application/xml")
+                             % to_xml("Buckets", bs, S3_BUCKETS), "application/xml")
         b = [r for r in e.of("AWS::S3::Bucket") if r["id"] == parts[0]]
         if not b:
             return self.error(404, "NoSuchBucket", "The specified bucket does not exist")
@@ -665,41 +487,33 @@ class Handler(BaseHTTPRequestHandler):
             reg = b["configuration"]["BucketRegion"]
             return self.send(200, '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">%s</LocationConstraint>' % ("" if reg == "us-east-1" else reg), "application/xml")
         if op == "GetBucketPolicy":
-            return absent("NoSuchBucketPolicy") if s.get("BucketPolicy") is None else self.send(200, json.dumps(s["BucketPolicy"]), "application/json")
-        if op == "GetPublicAccessBlock":
-            v = s.get("PublicAccessBlockConfiguration")
-            return absent("NoSuchPublicAccessBlockConfiguration") if v is None else self.send(200, xml("PublicAccessBlockConfiguration", v, "query"), "application/xml")
-        if op == "GetBucketEncryption":
-            v = s.get("ServerSideEncryptionConfiguration")
+            return absent("NoSuchBucketPolicy") if s.get("BucketPolicy") is None else self.json(s["BucketPolicy"], REST_JSON)
+        if op in S3_CONFIGS:
+            key, code = S3_CONFIGS[op]
+            v = s.get(key)
             if v is None:
-                return absent("ServerSideEncryptionConfigurationNotFoundError")
-            return self.send(200, "<ServerSideEncryptionConfiguration>%s</ServerSideEncryptionConfiguration>" % "".join(xml("Rule", r, "query") for r in v["Rules"]), "application/xml")
-        if op == "GetObjectLockConfiguration":
-            v = s.get("ObjectLockConfiguration")
-            return absent("ObjectLockConfigurationNotFoundError") if v is None else self.send(200, xml("ObjectLockConfiguration", v, "query"), "application/xml")
-        if op == "GetBucketOwnershipControls":
-            v = s.get("OwnershipControls")
-            if v is None:
-                return absent("OwnershipControlsNotFoundError")
-            return self.send(200, "<OwnershipControls>%s</OwnershipControls>" % "".join(xml("Rule", r, "query") for r in v["Rules"]), "application/xml")
+                return absent(code)
+            # Encryption and ownership rules are a flattened list of <Rule>.
+            body = element(key, "".join(to_xml("Rule", r) for r in v["Rules"])) if "Rules" in v else to_xml(key, v)
+            return self.send(200, body, "application/xml")
         if op == "GetBucketVersioning":
             v = dict(s.get("BucketVersioningConfiguration") or {})
             if "MFADelete" in v:
                 v["MfaDelete"] = v.pop("MFADelete")
-            return self.send(200, xml("VersioningConfiguration", v, "query"), "application/xml")
+            return self.send(200, to_xml("VersioningConfiguration", v), "application/xml")
         if op == "GetBucketLogging":
-            return self.send(200, xml("BucketLoggingStatus", s.get("BucketLoggingConfiguration") or {}, "query"), "application/xml")
+            return self.send(200, to_xml("BucketLoggingStatus", s.get("BucketLoggingConfiguration") or {}), "application/xml")
         if op == "GetBucketAcl":
             acl = s.get("BucketAcl") or {"Owner": {"ID": "o"}, "Grants": []}
             grants = "".join('<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="%s">%s</Grantee>%s</Grant>'
-                             % (g["Grantee"]["Type"], "".join(xml(k, v, "query") for k, v in g["Grantee"].items() if k != "Type"), xml("Permission", g["Permission"], "query"))
+                             % (g["Grantee"]["Type"], "".join(to_xml(k, v) for k, v in g["Grantee"].items() if k != "Type"), to_xml("Permission", g["Permission"]))
                              for g in acl["Grants"])
-            return self.send(200, "<AccessControlPolicy>%s<AccessControlList>%s</AccessControlList></AccessControlPolicy>" % (xml("Owner", acl["Owner"], "query"), grants), "application/xml")
+            return self.send(200, "<AccessControlPolicy>%s<AccessControlList>%s</AccessControlList></AccessControlPolicy>" % (to_xml("Owner", acl["Owner"]), grants), "application/xml")
         if op == "GetBucketTagging":
             tags = b.get("tags")
             if not tags:
                 return absent("NoSuchTagSet")
-            return self.send(200, "<Tagging><TagSet>%s</TagSet></Tagging>" % "".join("<Tag><Key>%s</Key><Value>%s</Value></Tag>" % (escape(k), escape(v)) for k, v in tags.items()), "application/xml")
+            return self.send(200, "<Tagging><TagSet>%s</TagSet></Tagging>" % "".join(to_xml("Tag", t) for t in tag_list(b)), "application/xml")
         return self.error(400, "InvalidRequest", op)
 
     def sns(self, op, region, form, size):
@@ -707,18 +521,18 @@ class Handler(BaseHTTPRequestHandler):
         topics = e.of("AWS::SNS::Topic", region)
         if op == "ListTopics":
             items, nt = page([{"TopicArn": t["id"]} for t in topics], form.get("NextToken"), size)
-            return self.query_ok(op, xml("Topics", items, "query") + (xml("NextToken", nt, "query") if nt else ""))
+            return self.query_ok(op, paged_xml("Topics", items, "NextToken", nt))
         t = [x for x in topics if x["id"] == form.get("TopicArn", form.get("ResourceArn"))]
         if not t:
             return self.error(404, "NotFound", "Topic does not exist")
         t = t[0]
         if op == "GetTopicAttributes":
-            return self.query_ok(op, xml("Attributes", t["configuration"]["Attributes"], "query"))
+            return self.query_ok(op, to_xml("Attributes", t["configuration"]["Attributes"]))
         if op == "ListTagsForResource":
-            return self.query_ok(op, xml("Tags", [{"Key": k, "Value": v} for k, v in (t.get("tags") or {}).items()], "query"))
+            return self.query_ok(op, to_xml("Tags", tag_list(t)))
         if op == "ListSubscriptionsByTopic":
             items, nt = page(t["supplementaryConfiguration"]["Subscriptions"], form.get("NextToken"), size)
-            return self.query_ok(op, xml("Subscriptions", items, "query") + (xml("NextToken", nt, "query") if nt else ""))
+            return self.query_ok(op, paged_xml("Subscriptions", items, "NextToken", nt))
         return self.error(400, "InvalidAction", op)
 
     def json11(self, service, op, region, req, size):
@@ -738,64 +552,71 @@ class Handler(BaseHTTPRequestHandler):
                     if t.get("region") == region:
                         return own or shadows
                     return shadows and t["configuration"].get("IsMultiRegionTrail") is True
-                return self.json_ok({"trailList": [t["configuration"] for t in every if listed(t)]})
+                return self.json({"trailList": [t["configuration"] for t in every if listed(t)]}, times=TIME_KEYS)
             t = [x for x in trails if x["arn"] in (req.get("Name"), req.get("TrailName")) or [x["arn"]] == req.get("ResourceIdList")]
             if not t:
                 return self.error(400, "TrailNotFoundException", "Unknown trail")
             s = t[0].get("supplementaryConfiguration") or {}
             if op == "GetTrailStatus":
-                return self.json_ok(s.get("TrailStatus", {}))
+                return self.json(s.get("TrailStatus", {}), times=TIME_KEYS)
             if op == "GetEventSelectors":
                 out = {"TrailARN": t[0]["arn"]}
                 for k in ("EventSelectors", "AdvancedEventSelectors"):
                     if k in s:
                         out[k] = s[k]
-                return self.json_ok(out)
+                return self.json(out, times=TIME_KEYS)
             if op == "ListTags":
-                return self.json_ok({"ResourceTagList": [{"ResourceId": t[0]["arn"], "TagsList": [{"Key": k, "Value": v} for k, v in (t[0].get("tags") or {}).items()]}]})
+                return self.json({"ResourceTagList": [{"ResourceId": t[0]["arn"], "TagsList": tag_list(t[0])}]}, times=TIME_KEYS)
         if service == "kms":
             keys = e.of("AWS::KMS::Key", region)
             if op == "ListAliases":
                 al = [{"AliasName": a, "AliasArn": "arn:aws:kms:%s:%s:%s" % (region, e.account, a), "TargetKeyId": k["id"]}
                       for k in keys for a in (k.get("supplementaryConfiguration") or {}).get("Aliases", [])]
                 items, nt = page(al, req.get("Marker"), size)
-                return self.json_ok(dict({"Aliases": items, "Truncated": bool(nt)}, **({"NextMarker": nt} if nt else {})))
+                return self.json(paged("Aliases", items, "NextMarker", nt, Truncated=bool(nt)), times=TIME_KEYS)
             if op == "ListKeys":
                 items, nt = page([{"KeyId": k["id"], "KeyArn": k["configuration"].get("Arn", "")} for k in keys], req.get("Marker"), size)
-                return self.json_ok(dict({"Keys": items, "Truncated": bool(nt)}, **({"NextMarker": nt} if nt else {})))
+                return self.json(paged("Keys", items, "NextMarker", nt, Truncated=bool(nt)), times=TIME_KEYS)
             k = [x for x in keys if x["id"] == req.get("KeyId")]
             if not k:
                 return self.error(400, "NotFoundException", "no key")
             k = k[0]
             s = k.get("supplementaryConfiguration") or {}
             if op == "DescribeKey":
-                return self.json_ok({"KeyMetadata": k["configuration"]})
+                return self.json({"KeyMetadata": k["configuration"]}, times=TIME_KEYS)
             if op == "GetKeyRotationStatus":
                 if "KeyRotationEnabled" not in s:
                     return self.error(400, "UnsupportedOperationException", "not supported")
                 out = {"KeyRotationEnabled": s["KeyRotationEnabled"]}
                 if "RotationPeriodInDays" in s:
                     out["RotationPeriodInDays"] = s["RotationPeriodInDays"]
-                return self.json_ok(out)
+                return self.json(out, times=TIME_KEYS)
             if op == "ListResourceTags":
-                return self.json_ok({"Tags": [{"TagKey": a, "TagValue": b} for a, b in (k.get("tags") or {}).items()], "Truncated": False})
+                return self.json({"Tags": tag_list(k, "TagKey", "TagValue"), "Truncated": False}, times=TIME_KEYS)
             if op == "GetKeyPolicy":
-                return self.json_ok({"Policy": json.dumps(s.get("KeyPolicy", {})), "PolicyName": "default"})
+                return self.json({"Policy": json.dumps(s.get("KeyPolicy", {})), "PolicyName": "default"}, times=TIME_KEYS)
         if service == "config":
             r = e.one("AWS::Config::RecorderStatus", region)
             conf = r["configuration"] if r else {"ConfigurationRecorders": [], "ConfigurationRecordersStatus": []}
             if op == "DescribeConfigurationRecorders":
-                return self.json_ok({"ConfigurationRecorders": conf["ConfigurationRecorders"]})
+                return self.json({"ConfigurationRecorders": conf["ConfigurationRecorders"]}, times=TIME_KEYS)
             if op == "DescribeConfigurationRecorderStatus":
-                return self.json_ok({"ConfigurationRecordersStatus": conf["ConfigurationRecordersStatus"]})
+                return self.json({"ConfigurationRecordersStatus": conf["ConfigurationRecordersStatus"]}, times=TIME_KEYS)
         if service == "logs":
             if op == "DescribeLogGroups":
                 items, nt = page([r["configuration"] for r in e.of("AWS::Logs::LogGroup", region)], req.get("nextToken"), size)
-                return self.send(200, json.dumps(dict({"logGroups": items}, **({"nextToken": nt} if nt else {}))), "application/x-amz-json-1.1")
+                return self.json(paged("logGroups", items, "nextToken", nt))
             if op == "DescribeMetricFilters":
                 items, nt = page([r["configuration"] for r in e.of("AWS::Logs::MetricFilter", region)], req.get("nextToken"), size)
-                return self.send(200, json.dumps(dict({"metricFilters": items}, **({"nextToken": nt} if nt else {}))), "application/x-amz-json-1.1")
+                return self.json(paged("metricFilters", items, "nextToken", nt))
         return self.error(400, "UnknownOperationException", op)
+
+# S3 bucket settings answered as stored: operation -> (supplementary key,
+# which is also the document's root element; error code when not set).
+S3_CONFIGS = {"GetPublicAccessBlock": ("PublicAccessBlockConfiguration", "NoSuchPublicAccessBlockConfiguration"),
+              "GetBucketEncryption": ("ServerSideEncryptionConfiguration", "ServerSideEncryptionConfigurationNotFoundError"),
+              "GetObjectLockConfiguration": ("ObjectLockConfiguration", "ObjectLockConfigurationNotFoundError"),
+              "GetBucketOwnershipControls": ("OwnershipControls", "OwnershipControlsNotFoundError")}
 
 def s3_operation(path, q):
     if path.startswith("/v20180820/configuration/publicAccessBlock"):

@@ -9,7 +9,7 @@
 # of several accounts (collect_org.sh) and the s3rver emulator
 # (npm), when npm and the registry are reachable.
 . "$top_srcdir/tests/cli/lib.sh"
-command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: skipped"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
 ACCT=210987654321
 ESTATE="$top_srcdir/samples/estate.json"
 SERVER_PID=
@@ -257,7 +257,7 @@ for n, line in enumerate(open(sys.argv[2]), 1):
 sys.exit(1 if bad else 0)' "$top_srcdir/doc/inventory.schema.json" "$WORK/faults.ndjson" >"$WORK/schema.out" 2>&1 ||
 		fail "schema: $(head -5 "$WORK/schema.out")"
 else
-	echo "python3-jsonschema not installed: schema not checked"
+	fail "python3-jsonschema is not installed: run install-deps.sh"
 fi
 case_end
 

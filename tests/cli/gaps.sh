@@ -7,6 +7,11 @@
 # log fails the scan naming the key and stores nothing; a scan without a log
 # has no gaps.
 . "$top_srcdir/tests/cli/lib.sh"
+for tool in xmllint pdftotext qpdf openssl; do
+	command -v $tool >/dev/null 2>&1 || { echo "$tool not installed: run install-deps.sh"; exit 1; }
+done
+# The OSCAL schema ships in tests/data/schemas (see its README).
+OSCAL_XSD="$top_srcdir/tests/data/schemas/oscal-1.0.6/oscal_assessment-results_schema.xsd"
 INV="$DATA/inventory/with-gaps.json"
 R="$WORK/r"
 mkdir -p "$R"
@@ -57,47 +62,34 @@ jq_is "$R/g.json" '.collection_gaps[2].message | contains("[REDACTED]")' true
 case_end
 
 case_begin "the XML report lists the gaps and validates"
-if command -v xmllint >/dev/null; then
-	xmllint --noout --nonet --schema "$top_srcdir/doc/report.xsd" "$R/g.xml" >"$WORK/xl" 2>&1 ||
-		fail "does not validate: $(head -c 600 "$WORK/xl")"
-	[ "$(xmllint --xpath 'count(//*[local-name()="gap"])' "$R/g.xml")" = 5 ] || fail "not 5 gap elements"
-	grep -q '<gap account="444455556666" region="global" service="sts" operation="AssumeRole" error-code="AccessDenied">' "$R/g.xml" ||
-		fail "the AssumeRole gap is missing"
-	grep -q '<withheld-type>AWS::KMS::Key</withheld-type>' "$R/g.xml" || fail "withheld type missing"
-else
-	echo "# xmllint not installed: XML not validated"
-fi
+xmllint --noout --nonet --schema "$top_srcdir/doc/report.xsd" "$R/g.xml" >"$WORK/xl" 2>&1 ||
+	fail "does not validate: $(head -c 600 "$WORK/xl")"
+[ "$(xmllint --xpath 'count(//*[local-name()="gap"])' "$R/g.xml")" = 5 ] || fail "not 5 gap elements"
+grep -q '<gap account="444455556666" region="global" service="sts" operation="AssumeRole" error-code="AccessDenied">' "$R/g.xml" ||
+	fail "the AssumeRole gap is missing"
+grep -q '<withheld-type>AWS::KMS::Key</withheld-type>' "$R/g.xml" || fail "withheld type missing"
 case_end
 
 case_begin "OSCAL records each gap as an observation and still validates"
-OSCAL_XSD="$top_srcdir/../shared/standards/oscal/nist-OSCAL-v1.0.6/oscal_assessment-results_schema.xsd"
-if command -v xmllint >/dev/null && [ -r "$OSCAL_XSD" ]; then
-	xmllint --noout --nonet --schema "$OSCAL_XSD" "$R/g.oscal.xml" >"$WORK/xl" 2>&1 ||
-		fail "does not validate: $(head -c 600 "$WORK/xl")"
-fi
+xmllint --noout --nonet --schema "$OSCAL_XSD" "$R/g.oscal.xml" >"$WORK/xl" 2>&1 ||
+	fail "does not validate: $(head -c 600 "$WORK/xl")"
 [ "$(grep -c '<title>Collection gap: ' "$R/g.oscal.xml")" = 5 ] || fail "not 5 gap observations"
 grep -q 'value="OptInRequired"' "$R/g.oscal.xml" || fail "error code prop missing"
 case_end
 
 case_begin "the PDF has a Collection gaps section, outlined, and the summary says so"
-if command -v pdftotext >/dev/null; then
-	pdftotext -layout "$R/g.pdf" "$R/g.txt" 2>/dev/null
-	grep -q 'Collection gaps' "$R/g.txt" || fail "no Collection gaps section"
-	grep -q '4 calls of the collection failed' "$R/g.txt" || fail "the section does not count the calls"
-	grep -q 'The inventory is incomplete: 4 calls' "$R/g.txt" || fail "the executive summary does not say so"
-	[ "$(grep -c '1 account could not be collected' "$R/g.txt")" = 2 ] ||
-		fail "the summary and the section do not both name the account not collected"
-	grep -q 'DescribeTrails' "$R/g.txt" || fail "a failed call is not listed"
-	grep -q 'OptInRequired' "$R/g.txt" || fail "an error code is not listed"
-else
-	echo "# pdftotext not installed: PDF text not checked"
-fi
-if command -v qpdf >/dev/null; then
-	qpdf --json --json-key=outlines "$R/g.pdf" >"$R/outline.json" 2>/dev/null ||
-		fail "qpdf cannot read the outline"
-	jq -e '[.outlines[].title] | index("Collection gaps") != null' "$R/outline.json" \
-		>/dev/null || fail "no outline entry 'Collection gaps'"
-fi
+pdftotext -layout "$R/g.pdf" "$R/g.txt" 2>/dev/null
+grep -q 'Collection gaps' "$R/g.txt" || fail "no Collection gaps section"
+grep -q '4 calls of the collection failed' "$R/g.txt" || fail "the section does not count the calls"
+grep -q 'The inventory is incomplete: 4 calls' "$R/g.txt" || fail "the executive summary does not say so"
+[ "$(grep -c '1 account could not be collected' "$R/g.txt")" = 2 ] ||
+	fail "the summary and the section do not both name the account not collected"
+grep -q 'DescribeTrails' "$R/g.txt" || fail "a failed call is not listed"
+grep -q 'OptInRequired' "$R/g.txt" || fail "an error code is not listed"
+qpdf --json --json-key=outlines "$R/g.pdf" >"$R/outline.json" 2>/dev/null ||
+	fail "qpdf cannot read the outline"
+jq -e '[.outlines[].title] | index("Collection gaps") != null' "$R/outline.json" \
+	>/dev/null || fail "no outline entry 'Collection gaps'"
 case_end
 
 case_begin "attest show prints the gaps line"
@@ -109,15 +101,11 @@ expect_out "sts AssumeRole in global (account 444455556666): AccessDenied"
 case_end
 
 case_begin "the audit package holds evidence/collection-gaps.json"
-if command -v openssl >/dev/null; then
-	openssl genpkey -algorithm ed25519 -out "$WORK/k.pem" 2>/dev/null
-	run "$ATTEST" package latest -o "$R/pkg" -k "$WORK/k.pem"
-	expect_status 0
-	jq_is "$R/pkg/evidence/collection-gaps.json" '.collection_gaps | length' 5
-	grep -q '"evidence/collection-gaps.json"' "$R/pkg/manifest.json" || fail "not in the manifest"
-else
-	echo "# openssl not installed: package not checked"
-fi
+openssl genpkey -algorithm ed25519 -out "$WORK/k.pem" 2>/dev/null
+run "$ATTEST" package latest -o "$R/pkg" -k "$WORK/k.pem"
+expect_status 0
+jq_is "$R/pkg/evidence/collection-gaps.json" '.collection_gaps | length' 5
+grep -q '"evidence/collection-gaps.json"' "$R/pkg/manifest.json" || fail "not in the manifest"
 case_end
 
 case_begin "export and import carry the gaps"
@@ -150,10 +138,8 @@ expect_out "80 collection gaps"
 expect_out "and 75 more"
 jq_is "$R/many.json" '.collection_gaps | length' 80
 jq_is "$R/many.json" '[.checks[] | select(.resource_type == "AWS::KMS::Key")][0].reason | endswith("(and 79 more failed calls)")' true
-if command -v pdftotext >/dev/null; then
-	pdftotext "$R/many.pdf" - 2>/dev/null | tr '\n' ' ' | grep -q 'and 20 more failed calls' ||
-		fail "the PDF does not summarise beyond 60 calls"
-fi
+pdftotext "$R/many.pdf" - 2>/dev/null | tr '\n' ' ' | grep -q 'and 20 more failed calls' ||
+	fail "the PDF does not summarise beyond 60 calls"
 case_end
 
 case_begin "a malformed collection_log entry fails the scan naming the key; nothing is stored"

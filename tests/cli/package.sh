@@ -13,7 +13,7 @@
 # recorded as missing. Period packages: tests/cli/package_period.sh.
 . "$top_srcdir/tests/cli/lib.sh"
 command -v openssl >/dev/null || { echo "openssl not installed: run install-deps.sh"; exit 1; }
-command -v python3 >/dev/null || { echo "# SKIP: python3 not installed"; exit 77; }
+command -v python3 >/dev/null || { echo "python3 not installed: run install-deps.sh"; exit 1; }
 K="$WORK/keys"
 mkdir -p "$K"
 openssl genpkey -algorithm ed25519 -out "$K/ed.pem" 2>/dev/null

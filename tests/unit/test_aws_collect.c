@@ -12,16 +12,14 @@
 #include "collect/aws/http.h"
 #include "collect/aws/protocol.h"
 #include "harness.h"
+#include "loopback.h"
 
 #include <stdio.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* ---- the scripted server ---- */
@@ -31,10 +29,9 @@ struct script {
 	size_t n;
 	size_t next;
 	unsigned delay_ms;          /* before answering */
-	int fd;
-	int port;
 	int in_flight, max_in_flight;
 	pthread_mutex_t lock;
+	struct loopback lb;
 };
 
 /* Writes an answer "head\r\n\r\nbody", adding Content-Length unless the
@@ -54,27 +51,15 @@ send_answer(int c, const char *a)
 	return write(c, head, strlen(head)) >= 0 && write(c, body + 4, strlen(body + 4)) >= 0;
 }
 
-static void *
-serve_one(void *arg)
+/* Answers the requests of one kept-alive connection in script order. */
+static void
+serve_one(int c, void *arg)
 {
-	struct script *s = ((void **)arg)[0];
-	int c = (int)(intptr_t)((void **)arg)[1];
-	char buf[8192];
-	size_t len = 0;
-	ssize_t n;
+	struct script *s = arg;
+	struct loopback_req *r = malloc(sizeof(*r));
 	const char *a;
 
-	free(arg);
-	for (;;) {
-		len = 0;
-		buf[0] = '\0';
-		while (!strstr(buf, "\r\n\r\n")) {
-			n = read(c, buf + len, sizeof(buf) - 1 - len);
-			if (n <= 0)
-				goto out;
-			len += (size_t)n;
-			buf[len] = '\0';
-		}
+	while (r && loopback_read(c, r)) {
 		pthread_mutex_lock(&s->lock);
 		a = s->answers[s->next < s->n ? s->next : s->n - 1];
 		s->next++;
@@ -89,50 +74,13 @@ serve_one(void *arg)
 		if (!send_answer(c, a) || strstr(a, "Connection: close"))
 			break;
 	}
-out:
-	close(c);
-	return NULL;
-}
-
-static void *
-serve(void *arg)
-{
-	struct script *s = arg;
-	pthread_t t;
-	void **a;
-	int c;
-
-	while ((c = accept(s->fd, NULL, NULL)) >= 0) {
-		a = malloc(2 * sizeof(*a));
-		if (!a) {
-			close(c);
-			continue;
-		}
-		a[0] = s;
-		a[1] = (void *)(intptr_t)c;
-		if (pthread_create(&t, NULL, serve_one, a) == 0)
-			pthread_detach(t);
-	}
-	return NULL;
+	free(r);
 }
 
 static void
 start(struct script *s)
 {
-	struct sockaddr_in sa = {0};
-	socklen_t sl = sizeof(sa);
-	pthread_t t;
-
-	pthread_mutex_init(&s->lock, NULL);
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
-	CU_ASSERT_FATAL(listen(s->fd, 64) == 0);
-	getsockname(s->fd, (struct sockaddr *)&sa, &sl);
-	s->port = ntohs(sa.sin_port);
-	pthread_create(&t, NULL, serve, s);
-	pthread_detach(t);
+	CU_ASSERT_FATAL(loopback_start(&s->lb, true, serve_one, s) == 0);
 }
 
 #define OK_XML "HTTP/1.1 200 OK\r\n\r\n<ok>1</ok>\n"
@@ -172,7 +120,7 @@ run_one(struct script *s, struct aws_engine_opts *eo, struct outcome *o)
 	char url[64];
 	struct aws_call call = {"iam", "us-east-1", "POST", url, NULL, 0, "Action=X", 8, false, 0, NULL};
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->lb.port);
 	CU_ASSERT_FATAL(aws_engine_new(ctx, eo, &h) == ATTEST_OK);
 	CU_ASSERT(aws_engine_submit(h, &call, done, o) == ATTEST_OK);
 	CU_ASSERT(aws_engine_run(h) == ATTEST_OK);
@@ -194,7 +142,7 @@ static void
 test_retry_throttling(void)
 {
 	static const char *const a[] = {THROTTLE, THROTTLE, OK_XML};
-	struct script s = {a, 3, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 3, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -205,13 +153,14 @@ test_retry_throttling(void)
 	CU_ASSERT(o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 3);
 	CU_ASSERT_STRING_EQUAL(o.body, "<ok>1</ok>\n");
+	loopback_stop(&s.lb);
 }
 
 static void
 test_persistent_throttling(void)
 {
 	static const char *const a[] = {THROTTLE};
-	struct script s = {a, 1, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 1, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -222,13 +171,14 @@ test_persistent_throttling(void)
 	CU_ASSERT(!o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 4);
 	CU_ASSERT_STRING_EQUAL(o.code, "Throttling");
+	loopback_stop(&s.lb);
 }
 
 static void
 test_denied_not_retried(void)
 {
 	static const char *const a[] = {DENIED, OK_XML};
-	struct script s = {a, 2, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 2, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -238,6 +188,7 @@ test_denied_not_retried(void)
 	CU_ASSERT(!o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 1);
 	CU_ASSERT_STRING_EQUAL(o.code, "AccessDeniedException");
+	loopback_stop(&s.lb);
 }
 
 static void
@@ -247,7 +198,7 @@ test_5xx_and_truncated_retried(void)
 		"HTTP/1.1 503 Service Unavailable\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n<ok>",
 		OK_XML};
-	struct script s = {a, 3, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 3, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -256,6 +207,7 @@ test_5xx_and_truncated_retried(void)
 	run_one(&s, &eo, &o);
 	CU_ASSERT(o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 3);
+	loopback_stop(&s.lb);
 }
 
 static void
@@ -263,7 +215,7 @@ test_body_limit(void)
 {
 	static const char *const a[] = {"HTTP/1.1 200 OK\r\n\r\n"
 					"0123456789012345678901234567890123456789"};
-	struct script s = {a, 1, 0, 0, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 1, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -274,13 +226,14 @@ test_body_limit(void)
 	CU_ASSERT(!o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 1);
 	CU_ASSERT_STRING_EQUAL(o.code, "ResponseTooLarge");
+	loopback_stop(&s.lb);
 }
 
 static void
 test_timeout(void)
 {
 	static const char *const a[] = {OK_XML};
-	struct script s = {a, 1, 0, 400, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 1, 0, 400, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
 
@@ -292,13 +245,14 @@ test_timeout(void)
 	CU_ASSERT(!o.ok);
 	CU_ASSERT_EQUAL(o.attempts, 2);
 	CU_ASSERT_STRING_EQUAL(o.code, "RequestTimeout");
+	loopback_stop(&s.lb);
 }
 
 static void
 test_concurrency_bound(void)
 {
 	static const char *const a[] = {OK_XML};
-	struct script s = {a, 1, 0, 50, -1, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {a, 1, 0, 50, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o[20];
 	attest_ctx *ctx = attest_ctx_new();
@@ -312,7 +266,7 @@ test_concurrency_bound(void)
 	fast_opts(&eo);
 	eo.max_total = 8;
 	eo.max_per_service = 3;
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.lb.port);
 	CU_ASSERT_FATAL(aws_engine_new(ctx, &eo, &h) == ATTEST_OK);
 	for (i = 0; i < 20; i++)
 		aws_engine_submit(h, &call, done, &o[i]);
@@ -324,6 +278,7 @@ test_concurrency_bound(void)
 	CU_ASSERT(s.max_in_flight >= 2);
 	aws_engine_free(h);
 	attest_ctx_free(ctx);
+	loopback_stop(&s.lb);
 }
 
 static void
@@ -331,7 +286,7 @@ test_unreachable(void)
 {
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
-	struct script s = {NULL, 0, 0, 0, -1, 1, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	struct script s = {NULL, 0, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1, .port = 1}};
 
 	fast_opts(&eo);
 	run_one(&s, &eo, &o); /* port 1: nothing listens */

@@ -13,6 +13,7 @@
 #include "engine/engine_int.h"
 #include "engine/library_int.h"
 #include "harness.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -24,21 +25,13 @@ static attest_library *lib;
 static int
 library_init(void)
 {
-	ctx = attest_ctx_new();
-	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
-	    attest_library_load_bundled(lib) != ATTEST_OK) {
-		fprintf(stderr, "cannot load the bundled library: %s\n",
-			ctx ? attest_ctx_errmsg(ctx) : "no memory");
-		return 1;
-	}
-	return 0;
+	return tu_library_load(&ctx, &lib, false);
 }
 
 static void
 library_release(void)
 {
-	attest_library_free(lib);
-	attest_ctx_free(ctx);
+	tu_library_free(ctx, lib);
 }
 
 static int

@@ -14,6 +14,7 @@
 
 #include "engine/engine_int.h"
 #include "harness.h"
+#include "testutil.h"
 #include "inventory/inventory_int.h"
 
 #include <dirent.h>
@@ -37,13 +38,7 @@ cmp(const void *a, const void *b)
 static int
 library_init(void)
 {
-	ctx = attest_ctx_new();
-	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
-	    attest_library_load_bundled(lib) != ATTEST_OK || attest_library_resolve(lib) != ATTEST_OK) {
-		fprintf(stderr, "cannot load the bundled library: %s\n", attest_ctx_errmsg(ctx));
-		return 1;
-	}
-	return 0;
+	return tu_library_load(&ctx, &lib, true);
 }
 
 static void
@@ -53,8 +48,7 @@ library_release(void)
 
 	for (i = 0; i < n_fixtures; i++)
 		free(fixtures[i]);
-	attest_library_free(lib);
-	attest_ctx_free(ctx);
+	tu_library_free(ctx, lib);
 }
 
 /* Runs case c of the fixture for check chk; returns a description of the

@@ -13,16 +13,14 @@
 
 #include "collect/aws/credentials.h"
 #include "harness.h"
+#include "loopback.h"
+#include "testutil.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,10 +32,7 @@ static const char base_secret[] = "baseSecretMustNotLeak/0123456789abcdefgh";
 #define MAX_ISSUED 16
 
 struct server {
-	int fd;
-	int port;
-	pthread_t thread;
-	volatile int stop;
+	struct loopback lb;
 	pthread_mutex_t lock;
 	/* behaviour */
 	bool imds_v1_only;      /* token PUT answers 405 */
@@ -58,94 +53,6 @@ struct server {
 static struct server srv;
 static char tmpdir[256];
 
-struct http_req {
-	char method[16];
-	char path[1024];
-	char *hname[64];
-	char *hval[64];
-	int nh;
-	char *body;
-	size_t body_len;
-	char raw[65536];
-};
-
-static const char *
-req_header(const struct http_req *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->nh; i++)
-		if (strcasecmp(r->hname[i], name) == 0)
-			return r->hval[i];
-	return NULL;
-}
-
-static bool
-read_request(int c, struct http_req *r)
-{
-	size_t n = 0, need = 0;
-	char *end = NULL, *line, *next;
-	const char *cl;
-	ssize_t k;
-
-	memset(r, 0, sizeof(*r));
-	while (n < sizeof(r->raw) - 1) {
-		k = read(c, r->raw + n, sizeof(r->raw) - 1 - n);
-		if (k <= 0)
-			return false;
-		n += (size_t)k;
-		r->raw[n] = '\0';
-		if (!end && (end = strstr(r->raw, "\r\n\r\n"))) {
-			*end = '\0';
-			line = r->raw;
-			next = strstr(line, "\r\n");
-			if (next) {
-				*next = '\0';
-				next += 2;
-			}
-			if (sscanf(line, "%15s %1023s", r->method, r->path) != 2)
-				return false;
-			for (line = next; line && *line && r->nh < 64; line = next) {
-				char *colon;
-
-				next = strstr(line, "\r\n");
-				if (next) {
-					*next = '\0';
-					next += 2;
-				}
-				colon = strchr(line, ':');
-				if (!colon)
-					continue;
-				*colon = '\0';
-				r->hname[r->nh] = line;
-				r->hval[r->nh] = colon + 1 + strspn(colon + 1, " ");
-				r->nh++;
-			}
-			cl = req_header(r, "Content-Length");
-			need = cl ? strtoul(cl, NULL, 10) : 0;
-			r->body = end + 4;
-		}
-		if (end && n - (size_t)(r->body - r->raw) >= need) {
-			r->body_len = need;
-			r->body[need] = '\0';
-			return true;
-		}
-	}
-	return false;
-}
-
-static void
-reply(int c, int status, const char *ctype, const char *body)
-{
-	char head[512];
-	int n;
-
-	n = snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: "
-		     "%zu\r\nConnection: close\r\n\r\n", status, ctype, strlen(body));
-	if (write(c, head, (size_t)n) < 0 || write(c, body, strlen(body)) < 0)
-		return;
-}
-
 static const char *
 secret_for(const char *id)
 {
@@ -160,9 +67,9 @@ secret_for(const char *id)
 /* Recomputes the request's signature with our own signer and the secret
  * the server knows for its access key. */
 static bool
-signature_ok(const struct http_req *r, char *signing_service, size_t svc_size)
+signature_ok(const struct loopback_req *r, char *signing_service, size_t svc_size)
 {
-	const char *authz = req_header(r, "Authorization"), *date = req_header(r, "X-Amz-Date");
+	const char *authz = loopback_header(r, "Authorization"), *date = loopback_header(r, "X-Amz-Date");
 	char id[64], scope_date[16], region[32], service[32], signed_list[512], url[1200];
 	struct aws_header hs[64], *out = NULL;
 	struct aws_credentials cred = { 0 };
@@ -200,7 +107,7 @@ signature_ok(const struct http_req *r, char *signing_service, size_t svc_size)
 				n++;
 			}
 	}
-	snprintf(url, sizeof(url), "http://%s%s", req_header(r, "Host"), r->path);
+	snprintf(url, sizeof(url), "http://%s%s", loopback_header(r, "Host"), r->path);
 	ctx = attest_ctx_new();
 	if (aws_sigv4_sign(ctx, r->method, url, hs, n, r->body, r->body_len, &cred, &how, &out,
 			   NULL, NULL) == ATTEST_OK) {
@@ -214,7 +121,7 @@ signature_ok(const struct http_req *r, char *signing_service, size_t svc_size)
 }
 
 static void
-handle_sts(int c, const struct http_req *r)
+handle_sts(int c, const struct loopback_req *r)
 {
 	char svc[32] = "", body[4096];
 	int k;
@@ -223,7 +130,7 @@ handle_sts(int c, const struct http_req *r)
 		pthread_mutex_lock(&srv.lock);
 		srv.bad_signatures++;
 		pthread_mutex_unlock(&srv.lock);
-		reply(c, 403, "text/xml", "<ErrorResponse><Error><Type>Sender</Type><Code>"
+		loopback_reply(c, 403, "text/xml", "<ErrorResponse><Error><Type>Sender</Type><Code>"
 		      "SignatureDoesNotMatch</Code><Message>The request signature we calculated "
 		      "does not match</Message></Error></ErrorResponse>");
 		return;
@@ -232,26 +139,26 @@ handle_sts(int c, const struct http_req *r)
 	srv.good_signatures++;
 	pthread_mutex_unlock(&srv.lock);
 	if (strstr(r->body, "Action=GetCallerIdentity")) {
-		reply(c, 200, "text/xml", "<GetCallerIdentityResponse xmlns=\"https://sts."
+		loopback_reply(c, 200, "text/xml", "<GetCallerIdentityResponse xmlns=\"https://sts."
 		      "amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::"
 		      "123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>"
 		      "123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
 		return;
 	}
 	if (!strstr(r->body, "Action=AssumeRole")) {
-		reply(c, 400, "text/xml", "<ErrorResponse><Error><Code>InvalidAction</Code>"
+		loopback_reply(c, 400, "text/xml", "<ErrorResponse><Error><Code>InvalidAction</Code>"
 		      "</Error></ErrorResponse>");
 		return;
 	}
 	if (strstr(r->body, "denied")) {
-		reply(c, 403, "text/xml", "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
+		loopback_reply(c, 403, "text/xml", "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
 		      "2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
 		      "User is not authorized to perform: sts:AssumeRole</Message></Error>"
 		      "<RequestId>x</RequestId></ErrorResponse>");
 		return;
 	}
 	if (strstr(r->body, "doctype")) {
-		reply(c, 200, "text/xml", "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e "
+		loopback_reply(c, 200, "text/xml", "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e "
 		      "\"boom\">]><AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>"
 		      "&e;</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>");
 		return;
@@ -274,91 +181,63 @@ handle_sts(int c, const struct http_req *r)
 		 "      <Expiration>2031-01-02T03:04:05Z</Expiration>\n    </Credentials>\n"
 		 "  </AssumeRoleResult>\n  <ResponseMetadata><RequestId>1</RequestId>"
 		 "</ResponseMetadata>\n</AssumeRoleResponse>\n", k, k, k);
-	reply(c, 200, "text/xml", body);
+	loopback_reply(c, 200, "text/xml", body);
 }
 
 static void
-handle_imds(int c, const struct http_req *r)
+handle_imds(int c, const struct loopback_req *r)
 {
-	const char *tok = req_header(r, "X-aws-ec2-metadata-token");
+	const char *tok = loopback_header(r, "X-aws-ec2-metadata-token");
 
 	pthread_mutex_lock(&srv.lock);
 	snprintf(srv.last_token_hdr, sizeof(srv.last_token_hdr), "%s", tok ? tok : "");
 	pthread_mutex_unlock(&srv.lock);
 	if (strcmp(r->method, "PUT") == 0 && strcmp(r->path, "/latest/api/token") == 0) {
 		if (srv.imds_v1_only)
-			reply(c, 405, "text/plain", "");
-		else if (!req_header(r, "X-aws-ec2-metadata-token-ttl-seconds"))
-			reply(c, 400, "text/plain", "missing ttl");
+			loopback_reply(c, 405, "text/plain", "");
+		else if (!loopback_header(r, "X-aws-ec2-metadata-token-ttl-seconds"))
+			loopback_reply(c, 400, "text/plain", "missing ttl");
 		else
-			reply(c, 200, "text/plain", "IMDSTOKEN-abc");
+			loopback_reply(c, 200, "text/plain", "IMDSTOKEN-abc");
 		return;
 	}
 	if (!srv.imds_v1_only && (!tok || strcmp(tok, "IMDSTOKEN-abc") != 0)) {
-		reply(c, 401, "text/plain", "");
+		loopback_reply(c, 401, "text/plain", "");
 		return;
 	}
 	if (strcmp(r->path, "/latest/meta-data/iam/security-credentials/") == 0)
-		reply(c, 200, "text/plain", "instance-role\n");
+		loopback_reply(c, 200, "text/plain", "instance-role\n");
 	else if (strcmp(r->path, "/latest/meta-data/iam/security-credentials/instance-role") == 0)
-		reply(c, 200, "application/json", "{\"Code\":\"Success\",\"LastUpdated\":"
+		loopback_reply(c, 200, "application/json", "{\"Code\":\"Success\",\"LastUpdated\":"
 		      "\"2030-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
 		      "\"SecretAccessKey\":\"imdsSecret\",\"Token\":\"imdsToken\",\"Expiration\":"
 		      "\"2030-01-01T06:00:00Z\"}");
 	else
-		reply(c, 404, "text/plain", "");
+		loopback_reply(c, 404, "text/plain", "");
 }
 
-static void *
-server_main(void *arg)
+/* One request per connection: logged, then answered as STS or IMDS. */
+static void
+handle_conn(int c, void *arg)
 {
+	struct loopback_req *r = malloc(sizeof(*r));
+
 	(void)arg;
-	while (!srv.stop) {
-		struct pollfd p = { srv.fd, POLLIN, 0 };
-		struct http_req *r;
-		int c;
+	if (r && loopback_read(c, r)) {
+		size_t len;
 
-		if (poll(&p, 1, 50) <= 0)
-			continue;
-		c = accept(srv.fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		r = malloc(sizeof(*r));
-		if (r && read_request(c, r)) {
-			size_t len;
-
-			pthread_mutex_lock(&srv.lock);
-			srv.requests++;
-			len = strlen(srv.log);
-			snprintf(srv.log + len, sizeof(srv.log) - len, "%s %s\n", r->method, r->path);
-			snprintf(srv.last_body, sizeof(srv.last_body), "%s", r->body);
-			pthread_mutex_unlock(&srv.lock);
-			if (strncmp(r->path, "/latest/", 8) == 0)
-				handle_imds(c, r);
-			else
-				handle_sts(c, r);
-		}
-		free(r);
-		close(c);
+		pthread_mutex_lock(&srv.lock);
+		srv.requests++;
+		len = strlen(srv.log);
+		snprintf(srv.log + len, sizeof(srv.log) - len, "%s %s\n", r->method, r->path);
+		snprintf(srv.last_body, sizeof(srv.last_body), "%s", r->body);
+		pthread_mutex_unlock(&srv.lock);
+		if (strncmp(r->path, "/latest/", 8) == 0)
+			handle_imds(c, r);
+		else
+			handle_sts(c, r);
 	}
-	return NULL;
-}
-
-static int
-server_start(void)
-{
-	struct sockaddr_in a = { 0 };
-	socklen_t len = sizeof(a);
-
-	srv.fd = socket(AF_INET, SOCK_STREAM, 0);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (srv.fd < 0 || bind(srv.fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(srv.fd, 16) != 0 || getsockname(srv.fd, (struct sockaddr *)&a, &len) != 0)
-		return -1;
-	srv.port = ntohs(a.sin_port);
-	pthread_mutex_init(&srv.lock, NULL);
-	return pthread_create(&srv.thread, NULL, server_main, NULL) == 0 ? 0 : -1;
+	free(r);
 }
 
 static void
@@ -416,7 +295,7 @@ env_reset(const char *credentials, const char *config)
 	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
 	snprintf(path, sizeof(path), "%s/config", tmpdir);
 	setenv("AWS_CONFIG_FILE", path, 1);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.lb.port);
 	setenv("AWS_ENDPOINT_URL_STS", url, 1);
 	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
 	setenv("HOME", tmpdir, 1);
@@ -1011,22 +890,18 @@ test_s3_urls(void)
 static int
 suite_init(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/attest-credtest-XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (tu_tmpdir(tmpdir, sizeof(tmpdir), "credtest") != 0)
 		return -1;
-	return server_start();
+	pthread_mutex_init(&srv.lock, NULL);
+	return loopback_start(&srv.lb, false, handle_conn, NULL);
 }
 
 static int
 suite_clean(void)
 {
-	char cmd[600];
-
-	srv.stop = 1;
-	pthread_join(srv.thread, NULL);
-	close(srv.fd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	loopback_stop(&srv.lb);
+	tu_rmtree(tmpdir);
+	return 0;
 }
 
 static CU_TestInfo cred_tests[] = {

@@ -10,13 +10,13 @@
 
 #include "engine/engine_int.h"
 #include "harness.h"
+#include "testutil.h"
 
 /* The tables below hold format strings as test data. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #include "inventory/inventory_int.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,29 +29,12 @@ static char tmp[4096];
 
 /* ---- fixtures ---------------------------------------------------------- */
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* A fresh temporary directory per test. */
 static const char *
 fresh_dir(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	if (*tmp)
-		nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	snprintf(tmp, sizeof(tmp), "%s/attest-engine-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(tmp)) {
-		*tmp = '\0';
-		return NULL;
-	}
-	return tmp;
+	tu_rmtree(tmp);
+	return tu_tmpdir(tmp, sizeof(tmp), "engine") == 0 ? tmp : NULL;
 }
 
 /* Writes DIR/rel (creating DIR/checks when needed); returns the path. */
@@ -184,15 +167,6 @@ load_dir(attest_library *lib, const char *dir)
 	return rc;
 }
 
-static bool
-has(const char *needle)
-{
-	if (strstr(attest_ctx_errmsg(ctx), needle))
-		return true;
-	fprintf(stderr, "\n  message \"%s\" lacks \"%s\"\n", attest_ctx_errmsg(ctx), needle);
-	return false;
-}
-
 /* ---- loading ------------------------------------------------------------ */
 
 static void
@@ -249,7 +223,7 @@ test_not_well_formed(void)
 					CHECKS_CLOSE);
 	snprintf(path, sizeof(path), "cannot parse '%s/checks/broken.xml' at line 4:", dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_PARSE);
-	CU_ASSERT(has(path));
+	CU_ASSERT(tu_errmsg_has(ctx, path));
 	attest_library_free(lib);
 }
 
@@ -281,8 +255,8 @@ test_schema_invalid(void)
 		snprintf(path, sizeof(path), "invalid '%s/checks/bad.xml' at line %d:", dir,
 			 cases[i].line);
 		CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-		CU_ASSERT(has(path));
-		CU_ASSERT(has(cases[i].what));
+		CU_ASSERT(tu_errmsg_has(ctx, path));
+		CU_ASSERT(tu_errmsg_has(ctx, cases[i].what));
 		attest_library_free(lib);
 	}
 }
@@ -303,7 +277,7 @@ test_catalog_invalid(void)
 	    "  </section>\n</framework>\n");
 	snprintf(path, sizeof(path), "invalid '%s/fw.xml' at line 7:", dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-	CU_ASSERT(has(path));
+	CU_ASSERT(tu_errmsg_has(ctx, path));
 	attest_library_free(lib);
 }
 
@@ -347,9 +321,9 @@ test_doctype_refused(void)
 		t0 = clock();
 		CU_ASSERT_NOT_EQUAL(load_dir(lib, dir), ATTEST_OK);
 		CU_ASSERT((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
-		CU_ASSERT(has(path));
-		CU_ASSERT(has("DOCTYPE"));
-		CU_ASSERT(has("at line 2"));
+		CU_ASSERT(tu_errmsg_has(ctx, path));
+		CU_ASSERT(tu_errmsg_has(ctx, "DOCTYPE"));
+		CU_ASSERT(tu_errmsg_has(ctx, "at line 2"));
 		CU_ASSERT_PTR_NULL(strstr(attest_ctx_errmsg(ctx), "TOP-SECRET"));
 		attest_library_free(lib);
 	}
@@ -370,7 +344,7 @@ test_duplicate_check_in_dir(void)
 		 "'%s/checks/a.xml' at line 3",
 		 dir, dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-	CU_ASSERT(has(want));
+	CU_ASSERT(tu_errmsg_has(ctx, want));
 	attest_library_free(lib);
 }
 
@@ -384,8 +358,8 @@ test_duplicate_framework_in_dir(void)
 	catalog(dir, "a.xml", "fw-test", control("1", "chk-one"), NULL);
 	catalog(dir, "b.xml", "fw-test", control("1", "chk-one"), NULL);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-	CU_ASSERT(has("/b.xml"));
-	CU_ASSERT(has("framework 'fw-test' is already defined"));
+	CU_ASSERT(tu_errmsg_has(ctx, "/b.xml"));
+	CU_ASSERT(tu_errmsg_has(ctx, "framework 'fw-test' is already defined"));
 	attest_library_free(lib);
 }
 
@@ -412,7 +386,7 @@ test_later_dir_overrides(void)
 	CU_ASSERT_STRING_EQUAL(lib_find_check(lib, "chk-one")->severity, "critical");
 	CU_ASSERT_STRING_EQUAL(lib_find_framework(lib, "fw-test")->controls[0].id, "9");
 	attest_library_free(lib);
-	nftw(first, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(first);
 }
 
 static void
@@ -427,7 +401,7 @@ test_unknown_check_ref(void)
 	snprintf(want, sizeof(want),
 		 "invalid '%s/fw.xml' at line 12: control '1.2' maps unknown check 'chk-nope'", dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-	CU_ASSERT(has(want));
+	CU_ASSERT(tu_errmsg_has(ctx, want));
 	attest_library_free(lib);
 }
 
@@ -444,7 +418,7 @@ test_automated_without_checks(void)
 	snprintf(want, sizeof(want),
 		 "invalid '%s/fw.xml' at line 8: control '2.1' is automated but maps no check", dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
-	CU_ASSERT(has(want));
+	CU_ASSERT(tu_errmsg_has(ctx, want));
 	attest_library_free(lib);
 }
 
@@ -454,7 +428,7 @@ test_missing_dir(void)
 	attest_library *lib = new_lib();
 
 	CU_ASSERT_EQUAL(attest_library_load_dir(lib, "/nonexistent/attest"), ATTEST_ERR_IO);
-	CU_ASSERT(has("'/nonexistent/attest'"));
+	CU_ASSERT(tu_errmsg_has(ctx, "'/nonexistent/attest'"));
 	attest_library_free(lib);
 }
 
@@ -483,25 +457,17 @@ inventory(void)
 	return inv;
 }
 
+/* The first column of the first row of the query fmt makes, as text. */
 static const char *
 q_text(attest_inventory *inv, const char *fmt, ...)
 {
-	static char out[2048];
 	char sql[1024];
-	sqlite3_stmt *st = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	snprintf(out, sizeof(out), "(none)");
-	if (sqlite3_prepare_v2(attest_inventory_db(inv), sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
-	else if (!st)
-		fprintf(stderr, "\n  %s: %s\n", sql, sqlite3_errmsg(attest_inventory_db(inv)));
-	sqlite3_finalize(st);
-	return out;
+	return tu_q_text(attest_inventory_db(inv), sql);
 }
 
 #define Q_BUCKETS "FROM resources WHERE type = 'AWS::S3::Bucket'"
@@ -628,7 +594,7 @@ test_evaluate_selected(void)
 	CU_ASSERT_EQUAL_FATAL(load_dir(lib, dir), ATTEST_OK);
 	inv = inventory();
 	CU_ASSERT_EQUAL(attest_evaluate(inv, lib, bad, 1), ATTEST_ERR_NOTFOUND);
-	CU_ASSERT(has("unknown framework 'fw-nope'"));
+	CU_ASSERT(tu_errmsg_has(ctx, "unknown framework 'fw-nope'"));
 	CU_ASSERT_EQUAL(attest_evaluate(inv, lib, ids, 1), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(framework) FROM fw"), "fw-b");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(check_id) FROM chk"), "chk-two");
@@ -669,13 +635,13 @@ test_query_does_not_compile(void)
 			ATTEST_ERR_INVALID);
 	snprintf(want, sizeof(want), "invalid '%s' at line 11: the query of check 'chk-q' does not compile",
 		 path);
-	CU_ASSERT(has(want));
-	CU_ASSERT(has("syntax error"));
+	CU_ASSERT(tu_errmsg_has(ctx, want));
+	CU_ASSERT(tu_errmsg_has(ctx, "syntax error"));
 	/* Two statements: the second would run outside the engine's INSERT. */
 	CU_ASSERT_EQUAL(eval_one(PASS_ALL ") AS q; DELETE FROM resources; SELECT (1", path,
 				 sizeof(path)),
 			ATTEST_ERR_INVALID);
-	CU_ASSERT(has("does not compile"));
+	CU_ASSERT(tu_errmsg_has(ctx, "does not compile"));
 }
 
 /* Queries may only read: whatever SQLite lets a SELECT embed that reaches
@@ -710,13 +676,13 @@ test_authorizer(void)
 			fprintf(stderr, "\n  query %zu was not refused\n", i);
 			CU_FAIL("query not refused");
 		} else {
-			CU_ASSERT(has("does not compile"));
-			CU_ASSERT(has(cases[i].why));
+			CU_ASSERT(tu_errmsg_has(ctx, "does not compile"));
+			CU_ASSERT(tu_errmsg_has(ctx, cases[i].why));
 		}
 	}
 	snprintf(x, sizeof(x), "%s/x.db", keep);
 	CU_ASSERT(access(x, F_OK) != 0);
-	nftw(keep, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(keep);
 }
 
 static void
@@ -726,7 +692,7 @@ test_no_frameworks(void)
 	attest_inventory *inv = inventory();
 
 	CU_ASSERT_EQUAL(attest_evaluate(inv, lib, NULL, 0), ATTEST_ERR_NOTFOUND);
-	CU_ASSERT(has("no frameworks"));
+	CU_ASSERT(tu_errmsg_has(ctx, "no frameworks"));
 	attest_inventory_free(inv);
 	attest_library_free(lib);
 }
@@ -812,7 +778,7 @@ test_forge_regression(void)
 					  " 'x', '{}' FROM resources /*",
 				     0, 0, 0, &inv),
 			ATTEST_ERR_INVALID);
-	CU_ASSERT(has("the query of check 'chk-q' does not compile"));
+	CU_ASSERT(tu_errmsg_has(ctx, "the query of check 'chk-q' does not compile"));
 	attest_inventory_free(inv);
 	/* The same rows as a legal UNION stay chk-q's own, as error rows. */
 	CU_ASSERT_EQUAL(eval_hostile(Q_BASE " UNION ALL SELECT rid, 'pass', 'x', '{}'"
@@ -869,7 +835,7 @@ test_forge_class(void)
 					inv = NULL;
 					rc = eval_hostile(q, 0, 0, 0, &inv);
 					n++;
-					if (rc == ATTEST_ERR_INVALID && has("does not compile"))
+					if (rc == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "does not compile"))
 						refused++;
 					else if (rc == ATTEST_OK && forge_held(inv))
 						held++;
@@ -946,7 +912,7 @@ test_write_class(void)
 	for (i = 0; i < n; i++) {
 		snprintf(q, sizeof(q), queries[i], keep);
 		inv = NULL;
-		if (eval_hostile(q, 0, 0, 0, &inv) == ATTEST_ERR_INVALID && has("does not compile") &&
+		if (eval_hostile(q, 0, 0, 0, &inv) == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "does not compile") &&
 		    strcmp(q_text(inv, "SELECT count(*) || ' ' || count(DISTINCT id) FROM resources"),
 			   "4 4") == 0 &&
 		    strcmp(q_text(inv, "SELECT count(*) FROM chk"), "0") == 0 &&
@@ -965,7 +931,7 @@ test_write_class(void)
 	CU_ASSERT(access(path, F_OK) != 0);
 	snprintf(path, sizeof(path), "%s/w", keep);
 	CU_ASSERT(access(path, F_OK) != 0);
-	nftw(keep, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(keep);
 }
 
 #define Q_FOREVER "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
@@ -1258,8 +1224,8 @@ test_exception_scope(void)
 		inv = NULL;
 		if (eval_policy(exception_xml("", everything[i], "2030-01-01"), "", &inv) ==
 			    ATTEST_ERR_INVALID &&
-		    has("exception 'E1' matches every resource") && has("scope=\"all\"") &&
-		    has("/exc.xml' at line 2"))
+		    tu_errmsg_has(ctx, "exception 'E1' matches every resource") && tu_errmsg_has(ctx, "scope=\"all\"") &&
+		    tu_errmsg_has(ctx, "/exc.xml' at line 2"))
 			refused++;
 		else
 			fprintf(stderr, "\n  match-all not refused: %s\n", everything[i]);
@@ -1291,7 +1257,7 @@ test_exception_scope(void)
 		inv = NULL;
 		if (eval_policy(exception_xml(" scope=\"all\"", named[i], "2030-01-01"), "", &inv) ==
 			    ATTEST_ERR_INVALID &&
-		    has("says scope=\"all\" but its match names particular resources"))
+		    tu_errmsg_has(ctx, "says scope=\"all\" but its match names particular resources"))
 			accepted++;
 		attest_inventory_free(inv);
 	}
@@ -1402,7 +1368,7 @@ test_expiry(void)
 						     cases[i].active) == 0 &&
 					      strcmp(q_text(inv, "SELECT status FROM chk"),
 						     *cases[i].active == '1' ? "excepted" : "fail") == 0
-				    : rc == ATTEST_ERR_INVALID && has("/exc.xml' at line 6: <expires> of "
+				    : rc == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "/exc.xml' at line 6: <expires> of "
 								      "exception 'E1' is not a date"))
 			right++;
 		else
@@ -1413,7 +1379,7 @@ test_expiry(void)
 	/* the attestation's own dates are read the same way */
 	snprintf(att, sizeof(att), att_fmt, "1234567890-01-01");
 	CU_ASSERT_EQUAL(eval_policy("", att, &inv), ATTEST_ERR_INVALID);
-	CU_ASSERT(has("/att.xml' at line 3: <expires> of the attestation of fw-test control 'm'"));
+	CU_ASSERT(tu_errmsg_has(ctx, "/att.xml' at line 3: <expires> of the attestation of fw-test control 'm'"));
 	attest_inventory_free(inv);
 	fprintf(stderr, "\n  expiry: %zu variants, %zu right\n", n, right);
 	CU_ASSERT_EQUAL(right, n);
@@ -1429,8 +1395,7 @@ suite_init(void)
 static int
 suite_clean(void)
 {
-	if (*tmp)
-		nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_rmtree(tmp);
 	*tmp = '\0';
 	attest_ctx_free(ctx);
 	return 0;

@@ -11,9 +11,9 @@
 #endif
 
 #include "harness.h"
+#include "testutil.h"
 #include "store/store_int.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -660,44 +660,18 @@ test_transfer_and_check(void)
 /* ---- fixture --------------------------------------------------------------- */
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 suite_init(void)
 {
-	const char *base = getenv("TMPDIR");
-	char sample[4096];
-
-	snprintf(dir, sizeof(dir), "%s/attest-history-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (tu_tmpdir(dir, sizeof(dir), "history") != 0)
 		return 1;
-	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
-	ctx = attest_ctx_new();
-	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
-	    attest_library_load_bundled(lib) != ATTEST_OK ||
-	    attest_library_resolve(lib) != ATTEST_OK || attest_inventory_new(ctx, &inv) != ATTEST_OK ||
-	    attest_inventory_load(inv, sample) != ATTEST_OK ||
-	    attest_inventory_finish(inv) != ATTEST_OK ||
-	    attest_evaluate(inv, lib, NULL, 0) != ATTEST_OK) {
-		fprintf(stderr, "cannot evaluate the sample estate: %s\n", attest_ctx_errmsg(ctx));
-		return 1;
-	}
-	return 0;
+	return tu_sample_eval(&ctx, &lib, &inv);
 }
 
 static int
 suite_clean(void)
 {
-	attest_inventory_free(inv);
-	attest_library_free(lib);
-	attest_ctx_free(ctx);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_sample_free(ctx, lib, inv);
+	tu_rmtree(dir);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "engine/engine_int.h"
 #include "harness.h"
+#include "testutil.h"
 #include "inventory/inventory_int.h"
 
 #include <stdlib.h>
@@ -75,32 +76,13 @@ load_ok(const char *text)
 static long long
 q_int(attest_inventory *inv, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(attest_inventory_db(inv), sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else
-		fprintf(stderr, "\n  query failed: %s: %s\n", sql,
-			sqlite3_errmsg(attest_inventory_db(inv)));
-	sqlite3_finalize(st);
-	return v;
+	return tu_q_int(attest_inventory_db(inv), sql);
 }
 
-/* The text of the first column of the first row, or "(none)". */
 static const char *
 q_text(attest_inventory *inv, const char *sql)
 {
-	static char out[1024];
-	sqlite3_stmt *st = NULL;
-
-	snprintf(out, sizeof(out), "(none)");
-	if (sqlite3_prepare_v2(attest_inventory_db(inv), sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out;
+	return tu_q_text(attest_inventory_db(inv), sql);
 }
 
 /* Line and column (in characters) of text + off. */

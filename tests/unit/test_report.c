@@ -8,29 +8,19 @@
 #include "config.h"
 
 #include "harness.h"
+#include "testutil.h"
 #include "inventory/inventory_int.h"
 #include "report/xmlout.h"
 
-#include <ftw.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static attest_ctx *ctx;
 static attest_library *lib;
 static attest_inventory *inv;
 static attest_store *store;
 static char dir[4096], scan_id[ATTEST_SCAN_ID_MAX];
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* Runs a renderer into memory; returns the text (free it). */
 static char *
@@ -292,22 +282,12 @@ test_scores(void)
 static int
 suite_init(void)
 {
-	const char *base = getenv("TMPDIR");
-	char sample[4096], db[4200];
+	char db[4200];
 
-	snprintf(dir, sizeof(dir), "%s/attest-report-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (tu_tmpdir(dir, sizeof(dir), "report") != 0 || tu_sample_eval(&ctx, &lib, &inv) != 0)
 		return 1;
-	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
 	snprintf(db, sizeof(db), "%s/history.db", dir);
-	ctx = attest_ctx_new();
-	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
-	    attest_library_load_bundled(lib) != ATTEST_OK || attest_library_resolve(lib) != ATTEST_OK ||
-	    attest_inventory_new(ctx, &inv) != ATTEST_OK ||
-	    attest_inventory_load(inv, sample) != ATTEST_OK ||
-	    attest_inventory_finish(inv) != ATTEST_OK ||
-	    attest_evaluate(inv, lib, NULL, 0) != ATTEST_OK ||
-	    attest_store_open(ctx, db, &store) != ATTEST_OK ||
+	if (attest_store_open(ctx, db, &store) != ATTEST_OK ||
 	    attest_store_save(store, inv, 1767323045, 1767323050, scan_id) != ATTEST_OK) {
 		fprintf(stderr, "cannot make a scan: %s\n", attest_ctx_errmsg(ctx));
 		return 1;
@@ -319,10 +299,8 @@ static int
 suite_clean(void)
 {
 	attest_store_close(store);
-	attest_inventory_free(inv);
-	attest_library_free(lib);
-	attest_ctx_free(ctx);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_sample_free(ctx, lib, inv);
+	tu_rmtree(dir);
 	return 0;
 }
 

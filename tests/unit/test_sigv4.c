@@ -1,6 +1,7 @@
 /*
  * Unit tests for the SigV4 signer (src/collect/aws/sigv4.c). Every case of
- * both layouts of the AWS test suite in ../shared/standards/sigv4/ becomes
+ * both layouts of the AWS test suite in tests/data/sigv4/ (Apache-2.0, see
+ * its NOTICE and README) becomes
  * one CUnit test: aws-c-auth-v4 (context.json + request.txt against the
  * header-signing canonical request, string to sign, signature and signed
  * request) and botocore-aws4_testsuite (.req against .creq, .sts, .authz).
@@ -8,13 +9,16 @@
  * attest never presigns. Then the project's own cases: the published S3
  * examples, UNSIGNED-PAYLOAD, S3's single encoding and unnormalized paths,
  * session tokens signed and unsigned, ports in Host, and refusals whose
- * messages must not carry the secret. Without the suite folder the program
- * skips (exit 77).
+ * messages must not carry the secret. The suite ships with the sources:
+ * when a layout is missing or holds fewer cases than shipped, the program
+ * fails (exit 99) instead of skipping, so the vectors run everywhere
+ * (sanitizer builds, distcheck).
  */
 #include "config.h"
 
 #include "collect/aws/sigv4.h"
 #include "harness.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -26,37 +30,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SUITE_DIR ATTEST_SRCDIR "/../shared/standards/sigv4"
+#define SUITE_DIR ATTEST_SRCDIR "/tests/data/sigv4"
+/* Header-signing cases shipped in tests/data/sigv4, per layout. */
+#define CRT_CASES 38
+#define BOTOCORE_CASES 34
 #define MAX_CASES 256
 
 static const char example_id[] = "AKIDEXAMPLE";
 static const char example_secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *d = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (d = malloc((size_t)n + 1))) {
-		if (fread(d, 1, (size_t)n, fp) != (size_t)n) {
-			free(d);
-			d = NULL;
-		} else {
-			d[n] = '\0';
-			if (len)
-				*len = (size_t)n;
-		}
-	}
-	fclose(fp);
-	return d;
-}
 
 /* Expected texts are compared without trailing newlines. */
 static void
@@ -74,7 +57,7 @@ slurp_chomped(const char *dir, const char *name)
 	char path[1024], *s;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	s = slurp(path, NULL);
+	s = tu_slurp(path, NULL);
 	chomp(s);
 	return s;
 }
@@ -235,7 +218,7 @@ run_crt_case(void)
 	snprintf(file, sizeof(file), "%s/context.json", dir);
 	ctxj = json_load_file(file, 0, NULL);
 	snprintf(file, sizeof(file), "%s/request.txt", dir);
-	txt = slurp(file, NULL);
+	txt = tu_slurp(file, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctxj);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
 	CU_ASSERT_FATAL(request_parse(txt, &r));
@@ -262,6 +245,10 @@ run_crt_case(void)
 	sts_exp = slurp_chomped(dir, "header-string-to-sign.txt");
 	sig_exp = slurp_chomped(dir, "header-signature.txt");
 	signed_req = slurp_chomped(dir, "header-signed-request.txt");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(creq_exp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sts_exp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sig_exp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(signed_req);
 	CU_ASSERT_STRING_EQUAL(creq, creq_exp);
 	CU_ASSERT_STRING_EQUAL(sts, sts_exp);
 	authz = find_header(out, "Authorization");
@@ -319,7 +306,7 @@ run_botocore_case(void)
 	base = base ? base + 1 : rel;
 	snprintf(dir, sizeof(dir), "%s/botocore-aws4_testsuite/%s", SUITE_DIR, rel);
 	snprintf(file, sizeof(file), "%s/%s.req", dir, base);
-	txt = slurp(file, NULL);
+	txt = tu_slurp(file, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
 	CU_ASSERT_FATAL(request_parse(txt, &r));
 	snprintf(file, sizeof(file), "%s.creq", base);
@@ -770,14 +757,17 @@ main(void)
 	const char *roots[2] = { SUITE_DIR "/aws-c-auth-v4", SUITE_DIR "/botocore-aws4_testsuite" };
 	CU_TestFunc fns[2] = { run_crt_case, run_botocore_case };
 	int layout, rc;
+	const size_t shipped[2] = { CRT_CASES, BOTOCORE_CASES };
 	size_t i;
 
-	if (!is_dir(roots[0]) || !is_dir(roots[1])) {
-		printf("# SKIP SigV4 test suite not found at '%s'\n", SUITE_DIR);
-		return 77;
-	}
 	for (layout = 0; layout < 2; layout++) {
 		collect_cases(layout, roots[layout], "");
+		if (n_cases[layout] != shipped[layout]) {
+			fprintf(stderr, "SigV4 test suite '%s': %zu cases found, %zu shipped\n",
+				roots[layout], n_cases[layout], shipped[layout]);
+			rc = 99;
+			goto out;
+		}
 		qsort(case_names[layout], n_cases[layout], sizeof(char *), name_cmp);
 		for (i = 0; i < n_cases[layout]; i++) {
 			case_tests[layout][i].pName = case_names[layout][i];
@@ -797,6 +787,7 @@ main(void)
 	suites[2].pName = "sigv4 own cases";
 	suites[2].pTests = own_tests;
 	rc = attest_test_main(suites);
+out:
 	for (layout = 0; layout < 2; layout++)
 		for (i = 0; i < n_cases[layout]; i++)
 			free(case_names[layout][i]);

@@ -7,28 +7,18 @@
 #include "config.h"
 
 #include "harness.h"
+#include "testutil.h"
 #include "inventory/inventory_int.h"
 #include "store/store_int.h"
 
-#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static attest_ctx *ctx;
 static attest_library *lib;
 static attest_inventory *inv; /* evaluated sample estate */
 static char dir[4096];
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static const char *
 path_of(const char *name)
@@ -39,47 +29,6 @@ path_of(const char *name)
 
 	snprintf(s, sizeof(p[0]), "%s/%s", dir, name);
 	return s;
-}
-
-static bool
-has(const char *needle)
-{
-	if (strstr(attest_ctx_errmsg(ctx), needle))
-		return true;
-	fprintf(stderr, "\n  message \"%s\" lacks \"%s\"\n", attest_ctx_errmsg(ctx), needle);
-	return false;
-}
-
-/* The whole content of a file (free it), *n its size. */
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	char *s = NULL;
-	long len;
-
-	*n = 0;
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (s = malloc((size_t)len + 1)) && fread(s, 1, (size_t)len, fp) == (size_t)len)
-		*n = (size_t)len;
-	fclose(fp);
-	return s;
-}
-
-static long long
-q_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else
-		fprintf(stderr, "\n  %s: %s\n", sql, sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return v;
 }
 
 static const char *const tables[] = {"scans", "scan_frameworks", "scan_controls",
@@ -94,7 +43,7 @@ counts(attest_store *s, long long n[6])
 
 	for (i = 0; i < 6; i++) {
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
-		n[i] = q_int(attest_store_db(s), sql);
+		n[i] = tu_q_int(attest_store_db(s), sql);
 	}
 }
 
@@ -118,13 +67,13 @@ test_open_creates_schema(void)
 
 	if (!s)
 		return;
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"
 						  " WHERE type = 'table' AND name IN ('scans', 'scan_frameworks',"
 						  " 'scan_controls', 'scan_control_checks', 'scan_checks',"
 						  " 'findings')"), 6);
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA foreign_keys"), 1);
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA foreign_keys"), 1);
 	attest_store_close(s);
 	attest_store_close(NULL);
 }
@@ -137,13 +86,13 @@ test_reopen_idempotent(void)
 
 	if (!s)
 		return;
-	objects = q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema");
+	objects = tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema");
 	attest_store_close(s);
 	s = open_ok(path_of("again.db"));
 	if (!s)
 		return;
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"), objects);
-	CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"), objects);
+	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	attest_store_close(s);
 }
 
@@ -163,8 +112,8 @@ test_not_sqlite_untouched(void)
 	fclose(fp);
 	CU_ASSERT_NOT_EQUAL(attest_store_open(ctx, path, &s), ATTEST_OK);
 	CU_ASSERT_PTR_NULL(s);
-	CU_ASSERT(has(path));
-	after = slurp(path, &n);
+	CU_ASSERT(tu_errmsg_has(ctx, path));
+	after = tu_slurp(path, &n);
 	CU_ASSERT_EQUAL(n, sizeof(text) - 1);
 	CU_ASSERT(after && memcmp(after, text, sizeof(text) - 1) == 0);
 	free(after);
@@ -205,13 +154,13 @@ test_refused_databases(void)
 		const char *path = path_of(cases[i].name);
 
 		make_db(path, cases[i].sql);
-		before = slurp(path, &n1);
+		before = tu_slurp(path, &n1);
 		s = (attest_store *)1;
 		CU_ASSERT_EQUAL(attest_store_open(ctx, path, &s), ATTEST_ERR_DB);
 		CU_ASSERT_PTR_NULL(s);
-		CU_ASSERT(has(cases[i].what));
-		CU_ASSERT(has(path));
-		after = slurp(path, &n2);
+		CU_ASSERT(tu_errmsg_has(ctx, cases[i].what));
+		CU_ASSERT(tu_errmsg_has(ctx, path));
+		after = tu_slurp(path, &n2);
 		CU_ASSERT(before && after && n1 == n2 && memcmp(before, after, n1) == 0);
 		free(before);
 		free(after);
@@ -229,7 +178,7 @@ test_empty_file_is_new(void)
 	fclose(fp);
 	s = open_ok(path);
 	if (s)
-		CU_ASSERT_EQUAL(q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	attest_store_close(s);
 }
 
@@ -275,29 +224,29 @@ test_save_consistent(void)
 	CU_ASSERT_EQUAL(strlen(id), 25);
 	counts(s, n);
 	CU_ASSERT_EQUAL(n[0], 1);
-	CU_ASSERT_EQUAL(n[1], q_int(idb, "SELECT count(*) FROM fw"));
-	CU_ASSERT_EQUAL(n[2], q_int(idb, "SELECT count(*) FROM ctl"));
-	CU_ASSERT_EQUAL(n[3], q_int(idb, "SELECT count(*) FROM ctl_checks"));
-	CU_ASSERT_EQUAL(n[4], q_int(idb, "SELECT count(*) FROM chk"));
-	CU_ASSERT_EQUAL(n[5], q_int(idb, "SELECT count(*) FROM res"));
+	CU_ASSERT_EQUAL(n[1], tu_q_int(idb, "SELECT count(*) FROM fw"));
+	CU_ASSERT_EQUAL(n[2], tu_q_int(idb, "SELECT count(*) FROM ctl"));
+	CU_ASSERT_EQUAL(n[3], tu_q_int(idb, "SELECT count(*) FROM ctl_checks"));
+	CU_ASSERT_EQUAL(n[4], tu_q_int(idb, "SELECT count(*) FROM chk"));
+	CU_ASSERT_EQUAL(n[5], tu_q_int(idb, "SELECT count(*) FROM res"));
 	CU_ASSERT(n[5] > 0);
-	CU_ASSERT_EQUAL(q_int(db, "SELECT resource_count FROM scans"), attest_inventory_count(inv));
-	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM scans WHERE started_at = "
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT resource_count FROM scans"), attest_inventory_count(inv));
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM scans WHERE started_at = "
 				  "'2026-01-02T03:04:05Z' AND finished_at = '2026-01-02T03:04:10Z'"),
 			1);
-	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM findings WHERE status = 'fail'"),
-			q_int(idb, "SELECT count(*) FROM res WHERE status = 'fail'"));
-	CU_ASSERT_EQUAL(q_int(db, "SELECT sum(n_fail) FROM scan_checks"),
-			q_int(idb, "SELECT sum(n_fail) FROM chk"));
-	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM findings WHERE resource_id IS NULL"), 0);
-	CU_ASSERT_EQUAL(q_int(db, "SELECT count(*) FROM scans WHERE length(inventory_sha256) = 64"
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM findings WHERE status = 'fail'"),
+			tu_q_int(idb, "SELECT count(*) FROM res WHERE status = 'fail'"));
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT sum(n_fail) FROM scan_checks"),
+			tu_q_int(idb, "SELECT sum(n_fail) FROM chk"));
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM findings WHERE resource_id IS NULL"), 0);
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM scans WHERE length(inventory_sha256) = 64"
 				  " AND json_array_length(sources) = 1 AND scope LIKE 'aws:%'"),
 			1);
 	/* The inventory is detached: a second save works. */
 	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323100, 1767323101, id), ATTEST_OK);
 	counts(s, n);
 	CU_ASSERT_EQUAL(n[0], 2);
-	CU_ASSERT_EQUAL(n[5], 2 * q_int(idb, "SELECT count(*) FROM res"));
+	CU_ASSERT_EQUAL(n[5], 2 * tu_q_int(idb, "SELECT count(*) FROM res"));
 	attest_store_close(s);
 }
 
@@ -320,8 +269,8 @@ test_save_failure_leaves_nothing(void)
 					   NULL, NULL, NULL),
 			      SQLITE_OK);
 	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323200, 1767323201, id), ATTEST_ERR_DB);
-	CU_ASSERT(has("cannot save the scan in"));
-	CU_ASSERT(has("findings are full"));
+	CU_ASSERT(tu_errmsg_has(ctx, "cannot save the scan in"));
+	CU_ASSERT(tu_errmsg_has(ctx, "findings are full"));
 	counts(s, after);
 	for (i = 0; i < 6; i++)
 		CU_ASSERT_EQUAL(after[i], before[i]);
@@ -378,13 +327,13 @@ test_resolve(void)
 	CU_ASSERT_STRING_EQUAL(got, b);
 	/* an ambiguous prefix */
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "2026", got), ATTEST_ERR_NOTFOUND);
-	CU_ASSERT(has("'2026' is ambiguous"));
+	CU_ASSERT(tu_errmsg_has(ctx, "'2026' is ambiguous"));
 	/* latest */
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(got, b);
 	/* unknown, and things that look like patterns */
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "1999", got), ATTEST_ERR_NOTFOUND);
-	CU_ASSERT(has("no scan '1999'"));
+	CU_ASSERT(tu_errmsg_has(ctx, "no scan '1999'"));
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "%", got), ATTEST_ERR_NOTFOUND);
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "' OR 1=1 --", got), ATTEST_ERR_NOTFOUND);
 	/* an empty reference names no scan */
@@ -401,7 +350,7 @@ test_resolve_empty_history(void)
 	if (!s)
 		return;
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "latest", got), ATTEST_ERR_NOTFOUND);
-	CU_ASSERT(has("no scan 'latest'"));
+	CU_ASSERT(tu_errmsg_has(ctx, "no scan 'latest'"));
 	/* With one scan, an empty reference must still name nothing. */
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, got), ATTEST_OK);
 	CU_ASSERT_EQUAL(attest_store_resolve(s, "", got), ATTEST_ERR_NOTFOUND);
@@ -413,33 +362,16 @@ test_resolve_empty_history(void)
 static int
 suite_init(void)
 {
-	const char *base = getenv("TMPDIR");
-	char sample[4096];
-
-	snprintf(dir, sizeof(dir), "%s/attest-store-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(dir))
+	if (tu_tmpdir(dir, sizeof(dir), "store") != 0)
 		return 1;
-	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
-	ctx = attest_ctx_new();
-	if (!ctx || attest_library_new(ctx, &lib) != ATTEST_OK ||
-	    attest_library_load_bundled(lib) != ATTEST_OK || attest_library_resolve(lib) != ATTEST_OK ||
-	    attest_inventory_new(ctx, &inv) != ATTEST_OK ||
-	    attest_inventory_load(inv, sample) != ATTEST_OK ||
-	    attest_inventory_finish(inv) != ATTEST_OK ||
-	    attest_evaluate(inv, lib, NULL, 0) != ATTEST_OK) {
-		fprintf(stderr, "cannot evaluate the sample estate: %s\n", attest_ctx_errmsg(ctx));
-		return 1;
-	}
-	return 0;
+	return tu_sample_eval(&ctx, &lib, &inv);
 }
 
 static int
 suite_clean(void)
 {
-	attest_inventory_free(inv);
-	attest_library_free(lib);
-	attest_ctx_free(ctx);
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_sample_free(ctx, lib, inv);
+	tu_rmtree(dir);
 	return 0;
 }
 
