@@ -178,6 +178,7 @@ pkg_begin(struct pkg *p, const char *key_path, const char *out_path)
 		return attest_error(p->ctx, ATTEST_ERR_IO,
 				    "cannot create a directory beside '%s': %s", out_path,
 				    strerror(errno));
+	attest_tmp_register_dir(p->root);
 	p->staged = true;
 	return ATTEST_OK;
 }
@@ -201,6 +202,8 @@ pkg_end(struct pkg *p)
 	}
 	if (remove_all)
 		rmdir(p->root);
+	if (p->staged)
+		attest_tmp_unregister(p->root);
 	free(p->files);
 	free(p->dirs);
 	EVP_PKEY_free(p->key);
@@ -377,6 +380,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 						    ? "it exists already and is not an empty "
 						      "directory"
 						    : strerror(errno));
+		attest_tmp_unregister(p->root);
 		p->gone = true;
 		return ATTEST_OK;
 	}
@@ -385,9 +389,11 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	if ((fd = mkstemp(tmp)) < 0)
 		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				    strerror(errno));
+	attest_tmp_register(tmp);
 	fchmod(fd, 0666 & ~mask);
 	if (!(fp = fdopen(fd, "wb"))) {
 		close(fd);
+		attest_tmp_unregister(tmp);
 		unlink(tmp);
 		return attest_nomem(p->ctx);
 	}
@@ -402,6 +408,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	if (rc == ATTEST_OK && rename(tmp, out_path) != 0)
 		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				  strerror(errno));
+	attest_tmp_unregister(tmp);
 	if (rc != ATTEST_OK)
 		unlink(tmp);
 	return rc;
