@@ -146,8 +146,16 @@ attest_rc pkg_open(struct pkg *p, const char *rel, FILE **fp);
 attest_rc pkg_close(struct pkg *p, FILE *fp, const char *rel);
 attest_rc pkg_full_path(struct pkg *p, const char *rel, char *out, size_t size);
 /* A file-name component for an id: letters, digits, '-', '_' and '.' (not
- * leading) kept, every other byte %XX; reversible. */
-void pkg_encode(const char *s, char *out, size_t size);
+ * leading) kept, every other byte %XX; reversible. False when s did not fit
+ * in size (out then holds its start). */
+bool pkg_encode(const char *s, char *out, size_t size);
+/* The file-name component of an id with suffix (".json"): pkg_encode's, or
+ * when longer than max (at most PKG_MAX_NAME, at least 32), its start, "..." and the first 12 hex
+ * digits of the id's SHA-256, then suffix. Within max, so that
+ * any member name of a package fits a ustar header; deterministic, and
+ * distinct for distinct ids. */
+#define PKG_MAX_NAME 100 /* a ustar name field; directories fit its prefix */
+void pkg_name(const char *id, const char *suffix, size_t max, char out[PKG_MAX_NAME + 1]);
 /* Copies the key's certificate into the package (it must hold the key). */
 attest_rc pkg_copy_certificate(struct pkg *p, const char *path);
 /* The manifest's "signature" member (new reference). */

@@ -96,7 +96,7 @@ pkg_close(struct pkg *p, FILE *fp, const char *rel)
 	return ATTEST_OK;
 }
 
-void
+bool
 pkg_encode(const char *s, char *out, size_t size)
 {
 	static const char hexd[] = "0123456789ABCDEF";
@@ -117,6 +117,31 @@ pkg_encode(const char *s, char *out, size_t size)
 	if (o == 0 && size > 1)
 		out[o++] = '_';
 	out[o] = '\0';
+	return *c == '\0';
+}
+
+void
+pkg_name(const char *id, const char *suffix, size_t max, char out[PKG_MAX_NAME + 1])
+{
+	char enc[PKG_MAX_NAME + 1];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	size_t room = (max < PKG_MAX_NAME ? max : PKG_MAX_NAME) - strlen(suffix), keep;
+
+	if (pkg_encode(id, enc, sizeof(enc)) && strlen(enc) <= room) {
+		snprintf(out, PKG_MAX_NAME + 1, "%s%s", enc, suffix);
+		return;
+	}
+	/* The start of the id, a visible cut, and a digest of the whole id so
+	 * that two ids with the same start still name two files. */
+	keep = room - 15;
+	if (keep >= 2 && enc[keep - 2] == '%')
+		keep -= 2;
+	else if (keep >= 1 && enc[keep - 1] == '%')
+		keep -= 1;
+	EVP_Digest(id, strlen(id), md, &n, EVP_sha256(), NULL);
+	snprintf(out, PKG_MAX_NAME + 1, "%.*s...%02x%02x%02x%02x%02x%02x%s", (int)keep, enc, md[0],
+		 md[1], md[2], md[3], md[4], md[5], suffix);
 }
 
 attest_rc

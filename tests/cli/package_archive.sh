@@ -142,4 +142,52 @@ grep -q "^FAIL .*refusing.*'\.\./\\\\x1B\[1A\\\\x1B\[2KOK' has an unsafe name" "
 expect_err "unsafe name"
 case_end
 
+case_begin "300-byte control ids are cut to ustar names with a marker and a digest (issue 10 #23)"
+# Two controls whose ids share their first 290 bytes, in a user catalog.
+mkdir -p "$WORK/fw/checks"
+A=$(printf 'c%.0s' $(seq 290))
+python3 - "$WORK/fw" "$A" <<'EOF'
+import sys
+d, a = sys.argv[1], sys.argv[2]
+q = ("SELECT rid, 'fail' AS status, 'x' AS reason, NULL AS evidence FROM resources"
+     " WHERE type = 'AWS::S3::Bucket'")
+open(d + "/checks/long.xml", "w").write(
+    '<checks xmlns="urn:attest:checks:1"><check id="long-id-check"><title>t</title>'
+    '<service>s3</service><severity>low</severity><resource-type>AWS::S3::Bucket'
+    '</resource-type><rationale>r</rationale><remediation><steps>s</steps><cli>c</cli>'
+    '<terraform>t</terraform></remediation><query><![CDATA[' + q + ']]></query></check>'
+    '</checks>')
+ctl = "".join('<control id="%s" assessment="automated"><title>c</title>'
+              '<check ref="long-id-check"/></control>' % (a + s) for s in ("-first-one", "-second-one"))
+open(d + "/long.xml", "w").write(
+    '<framework xmlns="urn:attest:framework:1" id="longids" version="1"><title>t</title>'
+    '<publisher>p</publisher><description>d</description><section id="1"><title>s</title>'
+    + ctl + '</section></framework>')
+EOF
+export ATTEST_DB="$WORK/long.db"
+run "$ATTEST" scan -q --frameworks-dir "$WORK/fw" --framework longids
+expect_status 0
+run "$ATTEST" package latest -o "$WORK/long.tar.gz" --key "$WORK/ed.pem"
+expect_status 0
+run "$ATTEST" verify "$WORK/long.tar.gz" --pubkey "$PUB"
+expect_status 0; expect_out "^OK"
+tar -tzf "$WORK/long.tar.gz" >"$WORK/long.list" || fail "tar cannot list it"
+n=$(grep -c '^evidence/controls/longids/c*\.\.\.[0-9a-f]\{12\}\.json$' "$WORK/long.list")
+[ "$n" = 2 ] || fail "not two cut, distinct control files: $(grep longids "$WORK/long.list")"
+awk '{ if (length($0) > 255) bad = 1 } END { exit bad }' "$WORK/long.list" || fail "a name passes 255 bytes"
+mkdir "$WORK/lx" && tar -xzf "$WORK/long.tar.gz" -C "$WORK/lx" || fail "tar cannot extract it"
+[ "$(grep -c -e "$A-first-one" -e "$A-second-one" "$WORK/lx/index.csv")" -ge 2 ] ||
+	fail "index.csv lacks the full ids"
+for f in "$WORK"/lx/evidence/controls/longids/*.json; do
+	jq -r .control.id "$f"
+done | sort >"$WORK/ids"
+printf '%s\n' "$A-first-one" "$A-second-one" >"$WORK/ids.want"
+cmp -s "$WORK/ids" "$WORK/ids.want" || fail "the control files do not hold the full ids"
+# The same scan packaged again names its files the same way.
+run "$ATTEST" package latest -o "$WORK/long2" --key "$WORK/ed.pem"
+(cd "$WORK/long2" && find evidence/controls/longids -type f | sort) >"$WORK/l2"
+grep '^evidence/controls/longids/' "$WORK/long.list" | sort | cmp -s - "$WORK/l2" ||
+	fail "the names are not deterministic"
+case_end
+
 finish
