@@ -98,6 +98,21 @@ all_zero(const unsigned char *p, size_t n)
 	return true;
 }
 
+/* Reads n bytes (at most a block) that must be zeros: *zero says if they
+ * are. */
+static attest_rc
+read_zeros(attest_ctx *ctx, struct tar_in *g, size_t n, const char *what, bool *zero)
+{
+	unsigned char b[PKG_BLOCK];
+	attest_rc rc;
+
+	*zero = true;
+	if (n && (rc = gz_read(ctx, g, b, n, what)) != ATTEST_OK)
+		return rc;
+	*zero = all_zero(b, n);
+	return ATTEST_OK;
+}
+
 /* An unsigned octal number as ustar writes it: digits, then spaces or NULs;
  * the exact form is checked against the rebuilt header. */
 static bool
@@ -254,6 +269,7 @@ member_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l, const char
 	struct pkg_hashing hash;
 	long long left, want;
 	size_t pad = size % PKG_BLOCK ? PKG_BLOCK - (size_t)(size % PKG_BLOCK) : 0;
+	bool zero;
 	attest_rc rc;
 
 	if ((rc = pkg_hash_begin(ctx, l, &hash, name)) != ATTEST_OK)
@@ -267,13 +283,12 @@ member_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l, const char
 		}
 	}
 	if ((rc = pkg_hash_end(ctx, l, &hash)) != ATTEST_OK ||
-	    (pad && (rc = gz_read(ctx, g, data, pad, "inside a member")) != ATTEST_OK))
+	    (rc = read_zeros(ctx, g, pad, "inside a member", &zero)) != ATTEST_OK)
 		return rc;
-	if (!all_zero(data, pad))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': the padding after member '%s' is not zero",
-				    g->name, name);
-	return ATTEST_OK;
+	return zero ? ATTEST_OK
+		    : attest_error(ctx, ATTEST_ERR_INVALID,
+				   "refusing '%s': the padding after member '%s' is not zero",
+				   g->name, name);
 }
 
 /* After the first zero block: the second, zero padding to the end of the
@@ -284,12 +299,13 @@ archive_end(attest_ctx *ctx, struct tar_in *g)
 	unsigned char data[PKG_BLOCK * 4];
 	long long room = 0;
 	size_t got, want;
+	bool zero;
 	attest_rc rc;
 
-	if ((rc = gz_read(ctx, g, data, PKG_BLOCK, "after one zero block (a tar archive ends "
-			  "with two)")) != ATTEST_OK)
+	if ((rc = read_zeros(ctx, g, PKG_BLOCK, "after one zero block (a tar archive ends with two)",
+			     &zero)) != ATTEST_OK)
 		return rc;
-	if (!all_zero(data, PKG_BLOCK))
+	if (!zero)
 		return attest_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': a lone zero block is followed by more data "
 				    "(members hidden after an end-of-archive marker)", g->name);
