@@ -60,6 +60,9 @@ void attest_tmp_cleanup(void);
 /* Adds a temporary file to those attest_tmp_cleanup() removes: register right
  * after creating it, unregister before removing or renaming it yourself. */
 void attest_tmp_register(const char *path);
+/* The same for a temporary directory: cleanup removes it and everything
+ * under it (without following symbolic links). */
+void attest_tmp_register_dir(const char *path);
 void attest_tmp_unregister(const char *path);
 
 /* Untrusted text (ids, names, messages) as a terminal may show it: control

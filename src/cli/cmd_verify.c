@@ -32,10 +32,49 @@ static const char usage_text[] =
 	"Exit status: 0 the package verifies, 1 it does not (or cannot be read),\n"
 	"2 usage error.\n";
 
+/* Every name and reason may come from the package: escaped, so that a
+ * crafted name cannot rewrite the lines printed before it. */
+static void
+put(const char *text)
+{
+	attest_term_fputs(text, stdout);
+}
+
 static void
 print_problem(void *data, const char *file, const char *what)
 {
-	printf("FAIL %s: %s\n", file ? file : "(package)", what);
+	(void)data;
+	fputs("FAIL ", stdout);
+	put(file ? file : "(package)");
+	fputs(": ", stdout);
+	put(what);
+	fputc('\n', stdout);
+}
+
+static void
+print_ok(const char *pkg, const char *pubkey, const struct attest_verify_info *info)
+{
+	fputs("OK ", stdout);
+	put(pkg);
+	printf(": %zu files match the manifest of ", info->files);
+	fputs(info->period[0] ? "the period " : "scan ", stdout);
+	put(info->period[0] ? info->period : info->scan_id);
+	fputs("; ", stdout);
+	put(info->algorithm);
+	fputs(" signature valid", stdout);
+	if (info->key_from_package) {
+		fputs(" under the package's own certificate (this proves integrity, not "
+		      "identity: give --pubkey to check who signed)",
+		      stdout);
+	} else {
+		fputs(" under ", stdout);
+		put(pubkey);
+	}
+	fputc('\n', stdout);
+	if (!info->inventory_complete && !info->period[0])
+		fputs("note: the package does not hold the whole inventory the scan read "
+		      "(see \"inventory\" in its manifest.json)\n",
+		      stdout);
 }
 
 static int
@@ -75,8 +114,12 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
 	if (attest_package_verify(ctx, pkg, pubkey, print_problem, NULL, &info, &problems) !=
-	    ATTEST_OK)
+	    ATTEST_OK) {
+		/* An archive refused as a whole is a FAIL like any other problem. */
+		print_problem(NULL, NULL, attest_ctx_errmsg(ctx));
+		fflush(stdout);
 		return cli_lib_fail(ctx);
+	}
 	if (problems) {
 		fflush(stdout);
 		return cli_fail(EXIT_ERROR, "'%s' does not verify: %lld problem%s", pkg, problems,
@@ -89,24 +132,8 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 				"replace: give --pubkey with the signer's key (or "
 				"--trust-package-cert to accept integrity without identity)",
 				pkg);
-	if (!quiet) {
-		if (info.period[0])
-			printf("OK %s: %zu files match the manifest of the period %s; %s signature "
-			       "valid",
-			       pkg, info.files, info.period, info.algorithm);
-		else
-			printf("OK %s: %zu files match the manifest of scan %s; %s signature valid",
-			       pkg, info.files, info.scan_id, info.algorithm);
-		if (info.key_from_package)
-			printf(" under the package's own certificate (this proves integrity, "
-			       "not identity: give --pubkey to check who signed)");
-		else
-			printf(" under %s", pubkey);
-		printf("\n");
-		if (!info.inventory_complete && !info.period[0])
-			printf("note: the package does not hold the whole inventory the scan read "
-			       "(see \"inventory\" in its manifest.json)\n");
-	}
+	if (!quiet)
+		print_ok(pkg, pubkey, &info);
 	return EXIT_OK;
 }
 

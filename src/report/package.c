@@ -121,7 +121,9 @@ static const char *const folders[] = {
 	"one file per control of each framework: the control, its status, the attestation in "
 	"force (if any) and its checks with their counts, each referring to its evidence file "
 	"by name and SHA-256 (findings are not copied per framework). Ids become file names by "
-	"keeping letters, digits, '-', '_' and '.' and writing other bytes as %XX",
+	"keeping letters, digits, '-', '_' and '.' and writing other bytes as %XX; a name that "
+	"would pass 100 bytes is cut, marked '...' and ended by 12 hex digits of the id's "
+	"SHA-256 (the file holds the whole id)",
 	"evidence/collection-gaps.json",
 	"the calls of the collection that failed, which is why some checks are not evaluated",
 	"index.csv",

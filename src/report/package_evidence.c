@@ -54,7 +54,7 @@ hex(const unsigned char *md, char out[65])
 
 /* One evidence file being written: the file's digest and its line count. */
 struct check_file {
-	char check[256], rel[600];
+	char *check, rel[PKG_MAX_NAME + 20];
 	FILE *fp;
 	EVP_MD_CTX *md;
 	long long lines;
@@ -103,7 +103,7 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 	EVP_MD_CTX *one = NULL;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned n;
-	char enc[400], sha[65], *line = NULL;
+	char enc[PKG_MAX_NAME + 1], sha[65], *line = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src;
 
@@ -127,9 +127,13 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 		    (rc = check_file_close(p, &cf, ins_file)) != ATTEST_OK)
 			goto out;
 		if (!cf.fp) {
-			snprintf(cf.check, sizeof(cf.check), "%s", report_text(st, 1));
-			pkg_encode(cf.check, enc, sizeof(enc));
-			snprintf(cf.rel, sizeof(cf.rel), "evidence/checks/%s.ndjson", enc);
+			free(cf.check);
+			if (!(cf.check = attest_strdup(report_text(st, 1)))) {
+				rc = attest_nomem(p->ctx);
+				goto out;
+			}
+			pkg_name(cf.check, ".ndjson", PKG_MAX_NAME, enc);
+			snprintf(cf.rel, sizeof(cf.rel), "evidence/checks/%s", enc);
 			if ((rc = pkg_open(p, cf.rel, &cf.fp)) != ATTEST_OK)
 				goto out;
 			EVP_DigestInit_ex(cf.md, EVP_sha256(), NULL);
@@ -178,6 +182,7 @@ out:
 	if (cf.fp)
 		fclose(cf.fp);
 	free(line);
+	free(cf.check);
 	EVP_MD_CTX_free(cf.md);
 	EVP_MD_CTX_free(one);
 	sqlite3_finalize(st);
@@ -260,7 +265,7 @@ write_controls(struct pkg *p, struct pkg_evidence_info *info)
 {
 	sqlite3 *db = attest_store_db(p->store);
 	sqlite3_stmt *ctl, *chk = NULL, *att = NULL;
-	char fwdir[400], rel[800], enc[300];
+	char fwdir[PKG_MAX_NAME + 20], rel[2 * PKG_MAX_NAME + 20], enc[PKG_MAX_NAME + 1];
 	json_t *c;
 	FILE *fp;
 	attest_rc rc = ATTEST_ERR_DB;
@@ -273,12 +278,12 @@ write_controls(struct pkg *p, struct pkg_evidence_info *info)
 	if ((rc = pkg_make_dir(p, "evidence/controls")) != ATTEST_OK)
 		goto out;
 	while (sqlite3_step(ctl) == SQLITE_ROW) {
-		pkg_encode(report_text(ctl, 0), enc, sizeof(enc));
+		pkg_name(report_text(ctl, 0), "", PKG_MAX_NAME, enc);
 		snprintf(fwdir, sizeof(fwdir), "evidence/controls/%s", enc);
 		if ((rc = pkg_make_dir(p, fwdir)) != ATTEST_OK)
 			goto out;
-		pkg_encode(report_text(ctl, 1), enc, sizeof(enc));
-		snprintf(rel, sizeof(rel), "%s/%s.json", fwdir, enc);
+		pkg_name(report_text(ctl, 1), ".json", PKG_MAX_NAME, enc);
+		snprintf(rel, sizeof(rel), "%s/%s", fwdir, enc);
 		if (!(c = control_json(p, ctl, chk, att))) {
 			rc = attest_nomem(p->ctx);
 			goto out;

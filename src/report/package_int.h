@@ -72,8 +72,23 @@ attest_rc pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long 
 attest_rc pkg_dir_list(attest_ctx *ctx, const char *dir, struct pkg_listing *l,
 		       void (*problem)(void *data, const char *file, const char *what),
 		       void *data, long long *problems);
+/* A POSIX ustar header block (package_tar.c). */
+#define PKG_BLOCK 512
+#define PKG_RECORD (20 * PKG_BLOCK) /* tar's record: the archive's size is a multiple */
+struct pkg_ustar {
+	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12], chksum[8];
+	char typeflag, linkname[100], magic[6], version[2], uname[32], gname[32];
+	char devmajor[8], devminor[8], prefix[155], pad[12];
+};
+/* The header attest writes for a regular file: ATTEST_ERR_LIMIT when path
+ * does not fit the name and prefix fields. */
+attest_rc pkg_tar_header(attest_ctx *ctx, struct pkg_ustar *h, const char *path, long long bytes,
+			 time_t mtime);
 /* Lists the members of a gzip-compressed ustar archive, streaming: nothing
- * is extracted. Refuses unsafe or malformed archives (ATTEST_ERR_INVALID). */
+ * is extracted (package_untar.c). Refuses (ATTEST_ERR_INVALID, or
+ * ATTEST_ERR_PARSE when truncated or corrupt) anything but what
+ * pkg_tar_write writes: unsafe names, links, devices, other header forms,
+ * data after the end-of-archive blocks or after the gzip member. */
 attest_rc pkg_tar_list(attest_ctx *ctx, const char *path, struct pkg_listing *l);
 /* Writes the files paths[] (relative to dir, in that order) as a
  * gzip-compressed ustar archive to out. */
@@ -131,8 +146,16 @@ attest_rc pkg_open(struct pkg *p, const char *rel, FILE **fp);
 attest_rc pkg_close(struct pkg *p, FILE *fp, const char *rel);
 attest_rc pkg_full_path(struct pkg *p, const char *rel, char *out, size_t size);
 /* A file-name component for an id: letters, digits, '-', '_' and '.' (not
- * leading) kept, every other byte %XX; reversible. */
-void pkg_encode(const char *s, char *out, size_t size);
+ * leading) kept, every other byte %XX; reversible. False when s did not fit
+ * in size (out then holds its start). */
+bool pkg_encode(const char *s, char *out, size_t size);
+/* The file-name component of an id with suffix (".json"): pkg_encode's, or
+ * when longer than max (at most PKG_MAX_NAME, at least 32), its start, "..." and the first 12 hex
+ * digits of the id's SHA-256, then suffix. Within max, so that
+ * any member name of a package fits a ustar header; deterministic, and
+ * distinct for distinct ids. */
+#define PKG_MAX_NAME 100 /* a ustar name field; directories fit its prefix */
+void pkg_name(const char *id, const char *suffix, size_t max, char out[PKG_MAX_NAME + 1]);
 /* Copies the key's certificate into the package (it must hold the key). */
 attest_rc pkg_copy_certificate(struct pkg *p, const char *path);
 /* The manifest's "signature" member (new reference). */

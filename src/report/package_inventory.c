@@ -270,11 +270,12 @@ kept_state(struct pkg *p, size_t seq, char *why, size_t size)
 static void
 source_file(const char *path, size_t i, bool redact, char *rel, size_t size)
 {
-	char enc[200];
+	char enc[PKG_MAX_NAME + 1];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t n;
 
-	pkg_encode(strcmp(path, "-") == 0 ? "stdin" : base, enc, 100);
+	/* room for the "N-redacted-" before it in a ustar name field */
+	pkg_name(strcmp(path, "-") == 0 ? "stdin" : base, "", PKG_MAX_NAME - 20, enc);
 	n = strlen(enc);
 	if (redact && n > 3 && strcmp(enc + n - 3, ".gz") == 0)
 		enc[n - 3] = '\0';

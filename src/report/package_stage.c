@@ -96,7 +96,7 @@ pkg_close(struct pkg *p, FILE *fp, const char *rel)
 	return ATTEST_OK;
 }
 
-void
+bool
 pkg_encode(const char *s, char *out, size_t size)
 {
 	static const char hexd[] = "0123456789ABCDEF";
@@ -117,6 +117,31 @@ pkg_encode(const char *s, char *out, size_t size)
 	if (o == 0 && size > 1)
 		out[o++] = '_';
 	out[o] = '\0';
+	return *c == '\0';
+}
+
+void
+pkg_name(const char *id, const char *suffix, size_t max, char out[PKG_MAX_NAME + 1])
+{
+	char enc[PKG_MAX_NAME + 1];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	size_t room = (max < PKG_MAX_NAME ? max : PKG_MAX_NAME) - strlen(suffix), keep;
+
+	if (pkg_encode(id, enc, sizeof(enc)) && strlen(enc) <= room) {
+		snprintf(out, PKG_MAX_NAME + 1, "%s%s", enc, suffix);
+		return;
+	}
+	/* The start of the id, a visible cut, and a digest of the whole id so
+	 * that two ids with the same start still name two files. */
+	keep = room - 15;
+	if (keep >= 2 && enc[keep - 2] == '%')
+		keep -= 2;
+	else if (keep >= 1 && enc[keep - 1] == '%')
+		keep -= 1;
+	EVP_Digest(id, strlen(id), md, &n, EVP_sha256(), NULL);
+	snprintf(out, PKG_MAX_NAME + 1, "%.*s...%02x%02x%02x%02x%02x%02x%s", (int)keep, enc, md[0],
+		 md[1], md[2], md[3], md[4], md[5], suffix);
 }
 
 attest_rc
@@ -178,6 +203,7 @@ pkg_begin(struct pkg *p, const char *key_path, const char *out_path)
 		return attest_error(p->ctx, ATTEST_ERR_IO,
 				    "cannot create a directory beside '%s': %s", out_path,
 				    strerror(errno));
+	attest_tmp_register_dir(p->root);
 	p->staged = true;
 	return ATTEST_OK;
 }
@@ -201,6 +227,8 @@ pkg_end(struct pkg *p)
 	}
 	if (remove_all)
 		rmdir(p->root);
+	if (p->staged)
+		attest_tmp_unregister(p->root);
 	free(p->files);
 	free(p->dirs);
 	EVP_PKEY_free(p->key);
@@ -377,6 +405,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 						    ? "it exists already and is not an empty "
 						      "directory"
 						    : strerror(errno));
+		attest_tmp_unregister(p->root);
 		p->gone = true;
 		return ATTEST_OK;
 	}
@@ -385,9 +414,11 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	if ((fd = mkstemp(tmp)) < 0)
 		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				    strerror(errno));
+	attest_tmp_register(tmp);
 	fchmod(fd, 0666 & ~mask);
 	if (!(fp = fdopen(fd, "wb"))) {
 		close(fd);
+		attest_tmp_unregister(tmp);
 		unlink(tmp);
 		return attest_nomem(p->ctx);
 	}
@@ -402,6 +433,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	if (rc == ATTEST_OK && rename(tmp, out_path) != 0)
 		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				  strerror(errno));
+	attest_tmp_unregister(tmp);
 	if (rc != ATTEST_OK)
 		unlink(tmp);
 	return rc;

@@ -87,8 +87,10 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 				S_ISLNK(st.st_mode) ? "a symbolic link" : "a special file");
 			continue;
 		}
-		if (l->n >= PKG_MAX_FILES)
-			return attest_error(ctx, ATTEST_ERR_LIMIT, "'%s' holds too many files", root);
+		if (l->n >= PKG_MAX_FILES) {
+			rc = attest_error(ctx, ATTEST_ERR_LIMIT, "'%s' holds too many files", root);
+			break;
+		}
 		if ((fd = open(full, O_RDONLY | O_NOFOLLOW)) < 0) {
 			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));

@@ -10,6 +10,7 @@
 #include "xmlout.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -162,35 +163,45 @@ report_xml_attr(struct report_xml *x, const char *name, const char *value)
 	return v ? check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, v)) : -1;
 }
 
-/* Formats a short value (attributes, numbers) into small; NULL, with the
- * writer marked failed, when it does not fit. */
+/* Formats a value into small or, when longer (a long id), into *big, which
+ * the caller frees; NULL, with the writer marked failed, without memory. */
 static const char *
-format_small(struct report_xml *x, char small[256], const char *fmt, va_list ap)
-	ATTEST_PRINTF(3, 0);
+format_value(struct report_xml *x, char small[256], char **big, const char *fmt, va_list ap)
+	ATTEST_PRINTF(4, 0);
 
 static const char *
-format_small(struct report_xml *x, char small[256], const char *fmt, va_list ap)
+format_value(struct report_xml *x, char small[256], char **big, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(small, 256, fmt, ap);
+	va_list copy;
+	int n;
 
-	if (n < 0 || n >= 256) {
+	*big = NULL;
+	va_copy(copy, ap);
+	n = vsnprintf(small, 256, fmt, ap);
+	if (n >= 256 && (*big = malloc((size_t)n + 1)))
+		vsnprintf(*big, (size_t)n + 1, fmt, copy);
+	va_end(copy);
+	if (n < 0 || (n >= 256 && !*big)) {
 		x->failed = true;
 		return NULL;
 	}
-	return small;
+	return *big ? *big : small;
 }
 
 int
 report_xml_attrf(struct report_xml *x, const char *name, const char *fmt, ...)
 {
-	char small[256];
+	char small[256], *big;
 	const char *v;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	v = format_small(x, small, fmt, ap);
+	v = format_value(x, small, &big, fmt, ap);
 	va_end(ap);
-	return v ? report_xml_attr(x, name, v) : -1;
+	r = v ? report_xml_attr(x, name, v) : -1;
+	free(big);
+	return r;
 }
 
 attest_rc
@@ -268,14 +279,17 @@ report_xml_text(struct report_xml *x, const char *text)
 int
 report_xml_textf(struct report_xml *x, const char *fmt, ...)
 {
-	char small[256];
+	char small[256], *big;
 	const char *v;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	v = format_small(x, small, fmt, ap);
+	v = format_value(x, small, &big, fmt, ap);
 	va_end(ap);
-	return v ? report_xml_text(x, v) : -1;
+	r = v ? report_xml_text(x, v) : -1;
+	free(big);
+	return r;
 }
 
 int

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "testutil.h"
 #include "inventory/inventory_int.h"
+#include "report/package_int.h"
 #include "report/xmlout.h"
 
 #include <jansson.h>
@@ -362,6 +363,50 @@ test_json_reals(void)
 	free(text);
 }
 
+/* Package member names of long ids (issue 10 #23): within a ustar name
+ * field, a visible cut and a digest, distinct, deterministic; the whole
+ * path fits a ustar header. */
+static void
+test_package_names(void)
+{
+	static const size_t lens[] = {1, 95, 99, 100, 101, 300, 70000};
+	char a[PKG_MAX_NAME + 1], b[PKG_MAX_NAME + 1], path[3 * PKG_MAX_NAME];
+	struct pkg_ustar h;
+	char *id = malloc(70001), *id2 = malloc(70001);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id2);
+	pkg_name("164.312(a)(1)", ".json", PKG_MAX_NAME, a);
+	CU_ASSERT_STRING_EQUAL(a, "164.312%28a%29%281%29.json");
+	for (i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
+		memset(id, 'k', lens[i]);
+		id[lens[i]] = '\0';
+		memcpy(id2, id, lens[i] + 1);
+		id2[lens[i] - 1] = 'j'; /* same start, another id */
+		pkg_name(id, ".json", PKG_MAX_NAME, a);
+		pkg_name(id2, ".json", PKG_MAX_NAME, b);
+		CU_ASSERT(strlen(a) <= PKG_MAX_NAME);
+		CU_ASSERT_STRING_NOT_EQUAL(a, b);
+		CU_ASSERT((strstr(a, "...") != NULL) == (lens[i] + 5 > PKG_MAX_NAME));
+		pkg_name(id, ".json", PKG_MAX_NAME, b);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		snprintf(path, sizeof(path), "evidence/controls/%s/%s", a, a);
+		CU_ASSERT(pkg_path_safe(path));
+		CU_ASSERT_EQUAL(pkg_tar_header(ctx, &h, path, 1, 0), ATTEST_OK);
+	}
+	/* a cut never splits a %XX escape */
+	memset(id, '(', 300);
+	id[300] = '\0';
+	for (i = 0; i < 3; i++) {
+		pkg_name(id + i, "", PKG_MAX_NAME - 20, a);
+		CU_ASSERT(strlen(a) <= PKG_MAX_NAME - 20);
+		CU_ASSERT_EQUAL((strstr(a, "...") - a) % 3, 0);
+	}
+	free(id);
+	free(id2);
+}
+
 static CU_TestInfo tests[] = {
 	{"JSON result parses", test_json_parses},
 	{"JSON result keys", test_json_keys},
@@ -374,6 +419,7 @@ static CU_TestInfo tests[] = {
 	{"control tokens", test_control_token},
 	{"folded text and dates", test_fold_space},
 	{"JSON reals as written", test_json_reals},
+	{"package names of long ids", test_package_names},
 	CU_TEST_INFO_NULL,
 };
 
