@@ -129,7 +129,7 @@ xml_error(const char *body, size_t len, char *code, size_t code_size, char *msg,
 
 	if (!scratch)
 		return;
-	if (aws_xml_parse(scratch, "error", body, len, &doc) == ATTEST_OK) {
+	if (attest_xml_load_memory(scratch, "error", body, len, NULL, &doc) == ATTEST_OK) {
 		err = aws_xml_find(xmlDocGetRootElement(doc), "Error");
 		c = aws_xml_child_text(err, "Code");
 		m = aws_xml_child_text(err, "Message");
