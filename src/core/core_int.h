@@ -61,6 +61,8 @@ bool attest_time_parse(const char *s, time_t *out);
  * on ctx: a path is never cut short silently. */
 attest_rc attest_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir,
                            const char *name);
+/* Copies path into out (size bytes), failing the same way. */
+attest_rc attest_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path);
 /* attest_path_join(attest_datadir(), rel): a file of the bundled data. */
 attest_rc attest_datadir_path(attest_ctx *ctx, char *out, size_t size, const char *rel);
 /* The directory for temporary files: $TMPDIR, else /tmp. */
@@ -70,6 +72,8 @@ const char *attest_tmpdir(void);
 
 /* Writes the lowercase hex of the n bytes at data into out (2n + 1 bytes). */
 void attest_hex_encode(const void *data, size_t n, char *out);
+/* The value of the hex digit c (either case), or -1. */
+int attest_hex_digit(char c);
 /* Decodes hex (exactly 2n digits, either case) into the n bytes at out;
  * false, leaving out unspecified, when hex is not that. */
 bool attest_hex_decode(const char *hex, void *out, size_t n);

@@ -26,8 +26,8 @@ attest_hex_encode(const void *data, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-nibble(char c)
+int
+attest_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -48,7 +48,8 @@ attest_hex_decode(const char *hex, void *out, size_t n)
 	if (!hex || strlen(hex) != 2 * n)
 		return false;
 	for (i = 0; i < n; i++) {
-		if ((hi = nibble(hex[2 * i])) < 0 || (lo = nibble(hex[2 * i + 1])) < 0)
+		if ((hi = attest_hex_digit(hex[2 * i])) < 0 ||
+		    (lo = attest_hex_digit(hex[2 * i + 1])) < 0)
 			return false;
 		p[i] = (unsigned char)(hi << 4 | lo);
 	}

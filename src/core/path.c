@@ -49,6 +49,20 @@ attest_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir, const
 }
 
 attest_rc
+attest_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n < size) {
+		memcpy(out, path, n + 1);
+		return ATTEST_OK;
+	}
+	if (size > 0)
+		out[0] = '\0';
+	return attest_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", path);
+}
+
+attest_rc
 attest_datadir_path(attest_ctx *ctx, char *out, size_t size, const char *rel)
 {
 	return attest_path_join(ctx, out, size, attest_datadir(), rel);

@@ -51,7 +51,7 @@ static const char results_schema[] =
 static attest_rc
 db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)
 {
-	return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s: %s", what, sqlite3_errmsg(db));
+	return attest_db_error(ctx, db, "evaluation: %s", what);
 }
 
 attest_rc

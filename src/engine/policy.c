@@ -399,7 +399,7 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, exc_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_error(lib->ctx, ATTEST_ERR_DB, "exceptions: %s", sqlite3_errmsg(db));
+			rc = attest_db_error(lib->ctx, db, "exceptions");
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "exception"); n && !rc;
 		     n = attest_xml_next(n->next, "exception"))
 			rc = add_exception(lib, db, st, n, o->exception_files[i], (long long)now);
@@ -413,8 +413,7 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, att_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_error(lib->ctx, ATTEST_ERR_DB, "attestations: %s",
-					  sqlite3_errmsg(db));
+			rc = attest_db_error(lib->ctx, db, "attestations");
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "attestation"); n && !rc;
 		     n = attest_xml_next(n->next, "attestation"))
 			rc = add_attestation(lib, db, st, n, o->attestation_files[i],
@@ -459,8 +458,7 @@ policy_apply(attest_ctx *ctx, sqlite3 *db)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_exec(db, apply_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "applying exceptions: %s",
-				    sqlite3_errmsg(db));
+		return attest_db_error(ctx, db, "applying exceptions");
 	/* An exception that matched nothing is likely stale or mistyped. */
 	if (sqlite3_prepare_v2(db,
 			       "SELECT exception_id, source FROM exc WHERE active AND matched = 0"

@@ -135,11 +135,48 @@ test_tmpdir(void)
 	free(old);
 }
 
+/* Where the library builds a path from the environment, a path that does
+ * not fit is an error naming it, not a shorter path naming another file. */
+static void
+test_long_paths_fail(void)
+{
+	char *old_data = attest_strdup(getenv("ATTEST_DATA_DIR"));
+	char *old_tmp = attest_strdup(getenv("TMPDIR"));
+	char big[4200];
+	attest_library *lib = NULL;
+	attest_inventory *inv = NULL;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[0] = '/';
+	big[sizeof(big) - 1] = '\0';
+	setenv("ATTEST_DATA_DIR", big, 1);
+	CU_ASSERT_EQUAL_FATAL(attest_library_new(ctx, &lib), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_library_load_bundled(lib), ATTEST_ERR_LIMIT);
+	CU_ASSERT(has("path too long: '/xxxx"));
+	attest_library_free(lib);
+	setenv("TMPDIR", big, 1);
+	attest_error(ctx, ATTEST_OK, "%s", ""); /* the message below is new */
+	CU_ASSERT_EQUAL(attest_inventory_new(ctx, &inv), ATTEST_ERR_LIMIT);
+	CU_ASSERT_PTR_NULL(inv);
+	CU_ASSERT(has("path too long: '/xxxx"));
+	if (old_data)
+		setenv("ATTEST_DATA_DIR", old_data, 1);
+	else
+		unsetenv("ATTEST_DATA_DIR");
+	if (old_tmp)
+		setenv("TMPDIR", old_tmp, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_data);
+	free(old_tmp);
+}
+
 static CU_TestInfo path_tests[] = {
     {"join", test_path_join},
     {"join fails instead of cutting", test_path_join_truncation},
     {"data directory", test_datadir},
     {"temporary directory", test_tmpdir},
+    {"long paths fail where the library builds them", test_long_paths_fail},
     CU_TEST_INFO_NULL,
 };
 
