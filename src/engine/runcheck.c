@@ -106,16 +106,14 @@ static attest_rc
 record_query(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 {
 	sqlite3_stmt *st = NULL;
-	attest_rc rc = ATTEST_OK;
+	attest_rc rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_db_error(ctx, db, "evaluation");
-	} else {
+	rc = attest_db_prepare(
+	    ctx, db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)", &st);
+	if (rc == ATTEST_OK) {
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, c->query, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = attest_db_error(ctx, db, "evaluation");
+		rc = attest_db_run(ctx, st);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -141,14 +139,13 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	if (!rem || !(req_s = json_dumps(req, JSON_COMPACT)) ||
 	    !(rem_s = json_dumps(rem, JSON_COMPACT)))
 		goto out;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO chk(check_id, title, service, severity, resource_type,"
-			       " requires, rationale, remediation, refs, status, reason, exposure)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_db_error(ctx, db, "evaluation");
+	if ((rc = attest_db_prepare(
+	         ctx, db,
+	         "INSERT INTO chk(check_id, title, service, severity, resource_type,"
+	         " requires, rationale, remediation, refs, status, reason, exposure)"
+	         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	         &st)) != ATTEST_OK)
 		goto out;
-	}
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, c->service, -1, SQLITE_STATIC);
@@ -161,7 +158,7 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, c->exposure);
-	rc = sqlite3_step(st) == SQLITE_DONE ? ATTEST_OK : attest_db_error(ctx, db, "evaluation");
+	rc = attest_db_run(ctx, st);
 	if (rc == ATTEST_OK)
 		rc = record_query(ctx, db, c);
 out:
