@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "output.h"
 #include "cli_collect.h"
+#include "core/core_int.h"
 
 #include <getopt.h>
 #include <sys/resource.h>
@@ -227,14 +228,15 @@ static int
 scan_aws(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv)
 {
 	char path[4096];
-	const char *tmp = getenv("TMPDIR");
 	int fd, status;
 
-	snprintf(path, sizeof(path), "%s/attest-aws-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (attest_path_join(ctx, path, sizeof(path), attest_tmpdir(), "attest-aws-XXXXXX") !=
+	    ATTEST_OK)
+		return cli_lib_fail(ctx);
 	fd = mkstemp(path);
 	if (fd < 0)
 		return cli_fail(EXIT_ERROR, "cannot create a temporary file in '%s'",
-				tmp && *tmp ? tmp : "/tmp");
+		                attest_tmpdir());
 	close(fd);
 	o->collect.verbose = o->verbose;
 	status = cli_collect_run(ctx, &o->collect, path);
@@ -300,13 +302,12 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 		return status < 0 ? EXIT_OK : status;
 	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
-	if (o.db)
-		snprintf(dbpath, sizeof(dbpath), "%s", o.db);
-	else if (attest_store_default_path(ctx, dbpath, sizeof(dbpath)) != ATTEST_OK) {
+	if ((o.db ? attest_path_copy(ctx, dbpath, sizeof(dbpath), o.db)
+	          : attest_store_default_path(ctx, dbpath, sizeof(dbpath))) != ATTEST_OK ||
+	    attest_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK) {
 		status = EXIT_ERROR;
 		goto lib_fail;
 	}
-	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
 	if ((status = check_paths(&o, argc, argv, first, sample, dbpath)) != EXIT_OK)
 		goto out;
 	started = time(NULL);

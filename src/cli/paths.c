@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "paths.h"
+#include "core/core_int.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -40,10 +41,13 @@ identify(const char *path, struct identity *id)
 		id->ino = st.st_ino;
 		return;
 	}
-	snprintf(copy, sizeof(copy), "%s", path);
+	/* A path too long to copy stays unidentified: it matches no other. */
+	if (attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+		return;
 	base = basename(copy);
-	snprintf(id->name, sizeof(id->name), "%s", base);
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (attest_path_copy(NULL, id->name, sizeof(id->name), base) != ATTEST_OK ||
+	    attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+		return;
 	if (stat(dirname(copy), &st) == 0) {
 		id->dir_exists = true;
 		id->dev = st.st_dev;
@@ -98,9 +102,8 @@ cli_paths_add(struct cli_paths *p, const char *path, enum cli_path_role role, co
 int
 cli_paths_add_history(attest_ctx *ctx, struct cli_paths *p, const char *db)
 {
-	if (db)
-		snprintf(p->db, sizeof(p->db), "%s", db);
-	else if (attest_store_default_path(ctx, p->db, sizeof(p->db)) != ATTEST_OK)
+	if ((db ? attest_path_copy(ctx, p->db, sizeof(p->db), db)
+	        : attest_store_default_path(ctx, p->db, sizeof(p->db))) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	return cli_paths_add(p, p->db, CLI_PATH_DB, "the history database");
 }
@@ -116,7 +119,9 @@ writable(const char *cmd, const char *path, const char *what)
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': it is a directory", cmd, what,
 				path);
-	snprintf(copy, sizeof(copy), "%s", path);
+	if (attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+		return cli_fail(EXIT_ERROR, "%s: cannot write %s: path too long: '%s'", cmd, what,
+		                path);
 	dir = dirname(copy);
 	if (stat(dir, &st) != 0)
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': directory '%s': %s", cmd,

@@ -1,7 +1,9 @@
 /*
- * Internal helpers shared by every module of the library: error reporting on
- * the context, logging through the caller's callback, and a growable buffer
- * with a hard maximum size. Not part of the public API.
+ * core owns what every module of the library needs and none owns alone (the
+ * context with its error and log, bounded buffers, paths and the data
+ * directory, hex and SHA-256, safe XML loading in core/xml.h, SQLite error
+ * handling in core/db.h, terminal-safe text) and depends on nothing else in
+ * src/. Not part of the public API.
  */
 #ifndef ATTEST_CORE_INT_H
 #define ATTEST_CORE_INT_H
@@ -51,5 +53,47 @@ char *attest_strdup(const char *s);
 void attest_time_iso(time_t t, char out[21]);
 /* Parses an ISO 8601 UTC timestamp; returns false if it is not one. */
 bool attest_time_parse(const char *s, time_t *out);
+
+/* ---- paths (path.c) ---- */
+
+/* Writes "<dir>/<name>" into out (size bytes). When it does not fit, out is
+ * "" and the result is ATTEST_ERR_LIMIT with "path too long: '<dir>/<name>'"
+ * on ctx: a path is never cut short silently. */
+attest_rc attest_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir,
+                           const char *name);
+/* Copies path into out (size bytes), failing the same way. */
+attest_rc attest_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path);
+/* attest_path_join(attest_datadir(), rel): a file of the bundled data. */
+attest_rc attest_datadir_path(attest_ctx *ctx, char *out, size_t size, const char *rel);
+/* The directory for temporary files: $TMPDIR, else /tmp. */
+const char *attest_tmpdir(void);
+
+/* ---- hex and SHA-256 (digest.c) ---- */
+
+/* Writes the lowercase hex of the n bytes at data into out (2n + 1 bytes). */
+void attest_hex_encode(const void *data, size_t n, char *out);
+/* The value of the hex digit c (either case), or -1. */
+int attest_hex_digit(char c);
+/* Decodes hex (exactly 2n digits, either case) into the n bytes at out;
+ * false, leaving out unspecified, when hex is not that. */
+bool attest_hex_decode(const char *hex, void *out, size_t n);
+
+/* The lowercase hex SHA-256 of the n bytes at data into out; false (out "")
+ * when OpenSSL fails, which only lack of memory makes it do. */
+bool attest_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* An incremental SHA-256: init, add any number of times, end, release. */
+struct attest_sha256 {
+	void *md; /* EVP_MD_CTX */
+};
+
+/* false when out of memory (h is then released). */
+bool attest_sha256_init(struct attest_sha256 *h);
+void attest_sha256_add(struct attest_sha256 *h, const void *data, size_t n);
+/* Writes the hex digest of what was added into out and starts h over, so
+ * that it can digest the next document. */
+void attest_sha256_end(struct attest_sha256 *h, char out[65]);
+/* Frees h's state; a released or zeroed h may be released again. */
+void attest_sha256_release(struct attest_sha256 *h);
 
 #endif

@@ -7,6 +7,7 @@
 #define ATTEST_ENGINE_INT_H
 
 #include "library_int.h"
+#include "core/db.h"
 
 #include <sqlite3.h>
 

@@ -51,7 +51,7 @@ static const char results_schema[] =
 static attest_rc
 db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)
 {
-	return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s: %s", what, sqlite3_errmsg(db));
+	return attest_db_error(ctx, db, "evaluation: %s", what);
 }
 
 attest_rc
@@ -89,33 +89,30 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 	size_t i, j, k, seq = 0;
 	attest_rc rc = ATTEST_OK;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO fw(framework, seq, version, title, publisher)"
-				   " VALUES (?,?,?,?,?)", -1, &fw_st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO ctl(framework, control_id, seq, section, title,"
-				   " description, level, assessment) VALUES (?,?,?,?,?,?,?,?)",
-			       -1, &ctl_st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO ctl_checks VALUES (?,?,?)", -1, &cc_st, NULL) !=
-		    SQLITE_OK) {
-		rc = db_fail(ctx, db, "cannot prepare");
+	if ((rc = attest_db_prepare(ctx, db,
+	                            "INSERT INTO fw(framework, seq, version, title, publisher)"
+	                            " VALUES (?,?,?,?,?)",
+	                            &fw_st)) != ATTEST_OK ||
+	    (rc = attest_db_prepare(ctx, db,
+	                            "INSERT INTO ctl(framework, control_id, seq, section, title,"
+	                            " description, level, assessment) VALUES (?,?,?,?,?,?,?,?)",
+	                            &ctl_st)) != ATTEST_OK ||
+	    (rc = attest_db_prepare(ctx, db, "INSERT INTO ctl_checks VALUES (?,?,?)", &cc_st)) !=
+	        ATTEST_OK)
 		goto out;
-	}
 	for (i = 0; i < lib->n_frameworks && rc == ATTEST_OK; i++) {
 		fw = lib->frameworks[i];
 		if (!selected(fw->id, ids, n))
 			continue;
-		sqlite3_reset(fw_st);
 		sqlite3_bind_text(fw_st, 1, fw->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(fw_st, 2, (sqlite3_int64)i);
 		sqlite3_bind_text(fw_st, 3, fw->version, -1, SQLITE_STATIC);
 		sqlite3_bind_text(fw_st, 4, fw->title, -1, SQLITE_STATIC);
 		sqlite3_bind_text(fw_st, 5, fw->publisher, -1, SQLITE_STATIC);
-		if (sqlite3_step(fw_st) != SQLITE_DONE) {
-			rc = db_fail(ctx, db, "cannot record a framework");
+		if ((rc = attest_db_run(ctx, fw_st)) != ATTEST_OK)
 			break;
-		}
 		for (j = 0; j < fw->n_controls; j++) {
 			c = &fw->controls[j];
-			sqlite3_reset(ctl_st);
 			sqlite3_bind_text(ctl_st, 1, fw->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ctl_st, 2, c->id, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(ctl_st, 3, (sqlite3_int64)seq++);
@@ -125,19 +122,14 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 			sqlite3_bind_text(ctl_st, 7, c->level, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ctl_st, 8, c->manual ? "manual" : "automated", -1,
 					  SQLITE_STATIC);
-			if (sqlite3_step(ctl_st) != SQLITE_DONE) {
-				rc = db_fail(ctx, db, "cannot record a control");
+			if ((rc = attest_db_run(ctx, ctl_st)) != ATTEST_OK)
 				break;
-			}
 			for (k = 0; k < c->n_checks && !c->manual; k++) {
-				sqlite3_reset(cc_st);
 				sqlite3_bind_text(cc_st, 1, fw->id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(cc_st, 2, c->id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(cc_st, 3, c->checks[k], -1, SQLITE_STATIC);
-				if (sqlite3_step(cc_st) != SQLITE_DONE) {
-					rc = db_fail(ctx, db, "cannot record a mapping");
+				if ((rc = attest_db_run(ctx, cc_st)) != ATTEST_OK)
 					break;
-				}
 			}
 		}
 	}

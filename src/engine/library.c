@@ -22,20 +22,6 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-const char *
-attest_datadir(void)
-{
-	static char probe[4096];
-	const char *env = getenv("ATTEST_DATA_DIR");
-
-	if (env && *env)
-		return env;
-	snprintf(probe, sizeof(probe), "%s/frameworks", ATTEST_DATADIR);
-	if (is_dir(probe))
-		return ATTEST_DATADIR;
-	return ATTEST_SRCDIR;
-}
-
 attest_rc
 attest_library_new(attest_ctx *ctx, attest_library **out)
 {
@@ -74,10 +60,12 @@ load_schemas(attest_library *lib)
 
 	if (lib->check_schema)
 		return ATTEST_OK;
-	snprintf(path, sizeof(path), "%s/frameworks/checks.xsd", attest_datadir());
-	if ((rc = attest_xml_schema_load(lib->ctx, path, &lib->check_schema)) != ATTEST_OK)
+	if ((rc = attest_datadir_path(lib->ctx, path, sizeof(path), "frameworks/checks.xsd")) !=
+	        ATTEST_OK ||
+	    (rc = attest_xml_schema_load(lib->ctx, path, &lib->check_schema)) != ATTEST_OK ||
+	    (rc = attest_datadir_path(lib->ctx, path, sizeof(path), "frameworks/framework.xsd")) !=
+	        ATTEST_OK)
 		return rc;
-	snprintf(path, sizeof(path), "%s/frameworks/framework.xsd", attest_datadir());
 	return attest_xml_schema_load(lib->ctx, path, &lib->framework_schema);
 }
 
@@ -124,7 +112,9 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 	}
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((rc = attest_path_join(lib->ctx, path, sizeof(path), dir, names[i])) !=
+		    ATTEST_OK)
+			break;
 		if (deep && is_dir(path))
 			rc = each_xml(lib, path, deep, fn);
 		else if (has_suffix(names[i], ".xml"))
@@ -150,7 +140,8 @@ attest_library_load_dir(attest_library *lib, const char *dir)
 	if (!is_dir(dir))
 		return attest_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
 				    "not a directory");
-	snprintf(checks, sizeof(checks), "%s/checks", dir);
+	if ((rc = attest_path_join(lib->ctx, checks, sizeof(checks), dir, "checks")) != ATTEST_OK)
+		return rc;
 	if (is_dir(checks) && (rc = each_xml(lib, checks, true, lib_parse_checks)) != ATTEST_OK)
 		return rc;
 	return each_xml(lib, dir, false, lib_parse_catalog);
@@ -160,8 +151,10 @@ attest_rc
 attest_library_load_bundled(attest_library *lib)
 {
 	char dir[4096];
+	attest_rc rc;
 
-	snprintf(dir, sizeof(dir), "%s/frameworks", attest_datadir());
+	if ((rc = attest_datadir_path(lib->ctx, dir, sizeof(dir), "frameworks")) != ATTEST_OK)
+		return rc;
 	return attest_library_load_dir(lib, dir);
 }
 

@@ -6,7 +6,7 @@
 #define ATTEST_LIBRARY_INT_H
 
 #include "core/core_int.h"
-#include "xmlsafe.h"
+#include "core/xml.h"
 
 struct check {
 	char *id, *title, *service, *severity, *resource_type;

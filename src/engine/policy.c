@@ -26,8 +26,9 @@ load_doc(attest_library *lib, const char *path, const char *xsd, xmlDocPtr *doc)
 	xmlSchemaPtr schema = NULL;
 	attest_rc rc;
 
-	snprintf(schema_path, sizeof(schema_path), "%s/frameworks/%s", attest_datadir(), xsd);
-	if ((rc = attest_xml_schema_load(lib->ctx, schema_path, &schema)) != ATTEST_OK)
+	if ((rc = attest_datadir_path(lib->ctx, schema_path, sizeof(schema_path), xsd)) !=
+	        ATTEST_OK ||
+	    (rc = attest_xml_schema_load(lib->ctx, schema_path, &schema)) != ATTEST_OK)
 		return rc;
 	rc = attest_xml_load(lib->ctx, path, schema, doc);
 	xmlSchemaFree(schema);
@@ -394,10 +395,11 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 	 * entry is in force until the end of its expiry date (in the date's
 	 * zone, UTC without one). */
 	for (i = 0; i < o->n_exception_files && rc == ATTEST_OK; i++) {
-		if ((rc = load_doc(lib, o->exception_files[i], "exceptions.xsd", &doc)) != ATTEST_OK)
+		if ((rc = load_doc(lib, o->exception_files[i], "frameworks/exceptions.xsd",
+		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, exc_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_error(lib->ctx, ATTEST_ERR_DB, "exceptions: %s", sqlite3_errmsg(db));
+			rc = attest_db_error(lib->ctx, db, "exceptions");
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "exception"); n && !rc;
 		     n = attest_xml_next(n->next, "exception"))
 			rc = add_exception(lib, db, st, n, o->exception_files[i], (long long)now);
@@ -407,12 +409,11 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 		doc = NULL;
 	}
 	for (i = 0; i < o->n_attestation_files && rc == ATTEST_OK; i++) {
-		if ((rc = load_doc(lib, o->attestation_files[i], "attestations.xsd", &doc)) !=
-		    ATTEST_OK)
+		if ((rc = load_doc(lib, o->attestation_files[i], "frameworks/attestations.xsd",
+		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, att_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_error(lib->ctx, ATTEST_ERR_DB, "attestations: %s",
-					  sqlite3_errmsg(db));
+			rc = attest_db_error(lib->ctx, db, "attestations");
 		for (n = attest_xml_child(xmlDocGetRootElement(doc), "attestation"); n && !rc;
 		     n = attest_xml_next(n->next, "attestation"))
 			rc = add_attestation(lib, db, st, n, o->attestation_files[i],
@@ -457,8 +458,7 @@ policy_apply(attest_ctx *ctx, sqlite3 *db)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_exec(db, apply_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "applying exceptions: %s",
-				    sqlite3_errmsg(db));
+		return attest_db_error(ctx, db, "applying exceptions");
 	/* An exception that matched nothing is likely stale or mistyped. */
 	if (sqlite3_prepare_v2(db,
 			       "SELECT exception_id, source FROM exc WHERE active AND matched = 0"

@@ -86,16 +86,14 @@ run_script(attest_ctx *ctx, sqlite3 *db, const char *sql, const struct check *c)
 	while (rc == ATTEST_OK && *sql) {
 		st = NULL;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK)
-			return attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
-					    sqlite3_errmsg(db));
+			return attest_db_error(ctx, db, "evaluation of '%s'", c->id);
 		if (!st)
 			break;
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		if (sqlite3_bind_parameter_count(st) >= 2)
 			sqlite3_bind_text(st, 2, c->resource_type, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
-					  sqlite3_errmsg(db));
+			rc = attest_db_error(ctx, db, "evaluation of '%s'", c->id);
 		sqlite3_finalize(st);
 		sql = tail;
 	}
@@ -108,16 +106,14 @@ static attest_rc
 record_query(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 {
 	sqlite3_stmt *st = NULL;
-	attest_rc rc = ATTEST_OK;
+	attest_rc rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
-	} else {
+	rc = attest_db_prepare(
+	    ctx, db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)", &st);
+	if (rc == ATTEST_OK) {
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, c->query, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		rc = attest_db_run(ctx, st);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -143,14 +139,13 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	if (!rem || !(req_s = json_dumps(req, JSON_COMPACT)) ||
 	    !(rem_s = json_dumps(rem, JSON_COMPACT)))
 		goto out;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO chk(check_id, title, service, severity, resource_type,"
-			       " requires, rationale, remediation, refs, status, reason, exposure)"
-			       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+	if ((rc = attest_db_prepare(
+	         ctx, db,
+	         "INSERT INTO chk(check_id, title, service, severity, resource_type,"
+	         " requires, rationale, remediation, refs, status, reason, exposure)"
+	         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	         &st)) != ATTEST_OK)
 		goto out;
-	}
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, c->service, -1, SQLITE_STATIC);
@@ -163,9 +158,7 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, c->exposure);
-	rc = sqlite3_step(st) == SQLITE_DONE
-		     ? ATTEST_OK
-		     : attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+	rc = attest_db_run(ctx, st);
 	if (rc == ATTEST_OK)
 		rc = record_query(ctx, db, c);
 out:
@@ -413,8 +406,7 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 			       "INSERT INTO res(check_id, rid, status, reason, evidence)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)",
 			       -1, &ins, NULL) != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
-				    sqlite3_errmsg(db));
+		return attest_db_error(ctx, db, "evaluation of '%s'", c->id);
 	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
 	clock_gettime(CLOCK_MONOTONIC, &rs.deadline);
 	ns = rs.deadline.tv_nsec + (long long)((lim->seconds - (double)(long long)lim->seconds) * 1e9);
@@ -463,8 +455,7 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 		for (i = 0; i < N_RESULT_COLUMNS; i++)
 			sqlite3_bind_value(ins, i + 2, sqlite3_column_value(st, col[i]));
 		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation of '%s': %s", c->id,
-					  sqlite3_errmsg(db));
+			rc = attest_db_error(ctx, db, "evaluation of '%s'", c->id);
 			break;
 		}
 	}
@@ -515,9 +506,8 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const struct eva
 	/* A failed statement may end the transaction (out of memory, I/O):
 	 * then nothing of this evaluation can be trusted. */
 	if (rc == ATTEST_OK && in_transaction && sqlite3_get_autocommit(db))
-		rc = attest_error(ctx, ATTEST_ERR_DB,
-				  "evaluation of '%s': the database rolled the evaluation back: %s",
-				  c->id, sqlite3_errmsg(db));
+		rc = attest_db_error(
+		    ctx, db, "evaluation of '%s': the database rolled the evaluation back", c->id);
 	if (rc != ATTEST_OK)
 		return rc;
 	if (*reason) {

@@ -11,24 +11,13 @@
 #endif
 
 #include "sqlfn.h"
+#include "core/core_int.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
 
 /* ---- url_decode ------------------------------------------------------- */
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 attest_sqlfn_utf8_valid(const unsigned char *s, size_t len)
@@ -92,8 +81,8 @@ attest_sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen)
 
 			if (len - i < 3)
 				goto invalid;
-			h = hexval(in[i + 1]);
-			l = hexval(in[i + 2]);
+			h = attest_hex_digit(in[i + 1]);
+			l = attest_hex_digit(in[i + 2]);
 			if (h < 0 || l < 0)
 				goto invalid;
 			c = (char)(h << 4 | l);

@@ -15,6 +15,7 @@
 
 #include "awsconfig.h"
 #include "inventory_int.h"
+#include "core/db.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,7 @@ struct awsconfig_latest {
 static attest_rc
 db_fail(struct awsconfig_latest *lt)
 {
-	return attest_error(lt->ctx, ATTEST_ERR_DB, "inventory database: %s",
-			    sqlite3_errmsg(attest_inventory_db(lt->inv)));
+	return attest_db_error(lt->ctx, attest_inventory_db(lt->inv), "inventory database");
 }
 
 attest_rc

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "inventory_int.h"
+#include "core/db.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -51,15 +52,13 @@ static const char schema[] =
 static attest_rc
 db_error(attest_inventory *inv, const char *what)
 {
-	return attest_error(inv->ctx, ATTEST_ERR_DB, "inventory database: %s: %s", what,
-			    sqlite3_errmsg(inv->db));
+	return attest_db_error(inv->ctx, inv->db, "inventory database: %s", what);
 }
 
 attest_rc
 attest_inventory_new(attest_ctx *ctx, attest_inventory **out)
 {
 	attest_inventory *inv;
-	const char *tmp = getenv("TMPDIR");
 	char path[4096];
 	attest_rc rc = ATTEST_ERR_DB;
 	int fd;
@@ -70,11 +69,13 @@ attest_inventory_new(attest_ctx *ctx, attest_inventory **out)
 		return attest_nomem(ctx);
 	inv->ctx = ctx;
 	inv->started = time(NULL);
-	snprintf(path, sizeof(path), "%s/attest-inventory-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((rc = attest_path_join(ctx, path, sizeof(path), attest_tmpdir(),
+	                           "attest-inventory-XXXXXX")) != ATTEST_OK)
+		goto out;
 	fd = mkstemp(path);
 	if (fd < 0) {
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
-				  tmp && *tmp ? tmp : "/tmp", strerror(errno));
+		                  attest_tmpdir(), strerror(errno));
 		goto out;
 	}
 	close(fd);
@@ -431,11 +432,7 @@ attest_inventory_finish(attest_inventory *inv)
 		inv->count = 0;
 		inv->finished = true;
 		/* Count what evaluation will see, synthesized accounts included. */
-		if (sqlite3_prepare_v2(inv->db, "SELECT count(*) FROM resources", -1, &st, NULL) ==
-			    SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			inv->count = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		attest_db_int64(inv->db, "SELECT count(*) FROM resources", &inv->count);
 	}
 	return rc;
 }

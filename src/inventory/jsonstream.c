@@ -25,7 +25,6 @@
 #include "jsonstream.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -49,7 +48,7 @@ struct jstream {
 	size_t vcost;                /* parsing cost of the last value read */
 	unsigned long long bytes;
 	unsigned long long inflated; /* bytes of text out of gzip */
-	EVP_MD_CTX *md;
+	struct attest_sha256 md;
 	struct attest_buf value;
 	/* gzip: the file's bytes go through z into chunk */
 	int gz;                      /* -1 not known yet, 0 plain, 1 gzip */
@@ -74,8 +73,7 @@ jstream_open(attest_ctx *ctx, const char *path, FILE *fp, struct jstream **out)
 	js->gz = -1;
 	attest_buf_init(&js->value, 1);
 	js->name = attest_strdup(path);
-	js->md = EVP_MD_CTX_new();
-	if (!js->name || !js->md || EVP_DigestInit_ex(js->md, EVP_sha256(), NULL) != 1) {
+	if (!js->name || !attest_sha256_init(&js->md)) {
 		jstream_free(js);
 		return attest_nomem(ctx);
 	}
@@ -106,7 +104,7 @@ jstream_free(struct jstream *js)
 	if (js->z_live)
 		inflateEnd(&js->z);
 	free(js->raw);
-	EVP_MD_CTX_free(js->md);
+	attest_sha256_release(&js->md);
 	attest_buf_release(&js->value);
 	free(js->name);
 	free(js);
@@ -121,7 +119,7 @@ read_file(struct jstream *js, unsigned char *buf, size_t n)
 	if (got == 0 && ferror(js->fp))
 		js->ioerr = true;
 	js->bytes += got;
-	EVP_DigestUpdate(js->md, buf, got);
+	attest_sha256_add(&js->md, buf, got);
 	return got;
 }
 
@@ -507,16 +505,10 @@ jstream_name(const struct jstream *js)
 void
 jstream_sha256(struct jstream *js, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
 	/* Digest the rest of the input too, so the hash names the whole file. */
 	while (fill(js))
 		js->pos = js->len;
-	EVP_DigestFinal_ex(js->md, md, &n);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
+	attest_sha256_end(&js->md, out);
 }
 
 attest_rc

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "report_int.h"
+#include "core/db.h"
 
 const struct report_formula report_formulas[3] = {
 	{"score", REPORT_FORMULA_SCORE},
@@ -65,8 +66,7 @@ report_json_col(sqlite3_stmt *st, int col)
 attest_rc
 report_db_error(attest_store *store, const char *what)
 {
-	return attest_error(attest_store_ctx(store), ATTEST_ERR_DB, "%s: %s", what,
-			    sqlite3_errmsg(attest_store_db(store)));
+	return attest_db_error(attest_store_ctx(store), attest_store_db(store), "%s", what);
 }
 
 long long

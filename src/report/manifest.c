@@ -18,16 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-to_hex(const unsigned char *md, unsigned n, char out[65])
-{
-	unsigned i;
-
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
-
 void
 pkg_listing_init(struct pkg_listing *l)
 {
@@ -87,8 +77,7 @@ pkg_hash_begin(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h, co
 {
 	memset(h, 0, sizeof(*h));
 	h->path = attest_strdup(path);
-	h->md = EVP_MD_CTX_new();
-	if (!h->path || !h->md || EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1) {
+	if (!h->path || !attest_sha256_init(&h->md)) {
 		pkg_hash_abort(h);
 		return attest_nomem(ctx);
 	}
@@ -110,7 +99,7 @@ pkg_hash_update(attest_ctx *ctx, struct pkg_hashing *h, const void *p, size_t n)
 {
 	attest_rc rc;
 
-	EVP_DigestUpdate(h->md, p, n);
+	attest_sha256_add(&h->md, p, n);
 	h->bytes += (long long)n;
 	if (h->keep && (rc = attest_buf_add(h->keep, p, n)) != ATTEST_OK)
 		return rc == ATTEST_ERR_LIMIT
@@ -123,7 +112,7 @@ pkg_hash_update(attest_ctx *ctx, struct pkg_hashing *h, const void *p, size_t n)
 void
 pkg_hash_abort(struct pkg_hashing *h)
 {
-	EVP_MD_CTX_free(h->md);
+	attest_sha256_release(&h->md);
 	free(h->path);
 	memset(h, 0, sizeof(*h));
 }
@@ -131,8 +120,6 @@ pkg_hash_abort(struct pkg_hashing *h)
 attest_rc
 pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
 	struct pkg_entry *e;
 
 	if (l->n == l->cap) {
@@ -156,9 +143,8 @@ pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 		l->has_sums = true;
 	else if (h->keep == &l->sums_sig)
 		l->has_sums_sig = true;
-	EVP_DigestFinal_ex(h->md, md, &n);
 	e = &l->v[l->n++];
-	to_hex(md, n, e->sha256);
+	attest_sha256_end(&h->md, e->sha256);
 	e->bytes = h->bytes;
 	e->path = h->path;
 	h->path = NULL;
@@ -169,9 +155,8 @@ pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 attest_rc
 pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long long *bytes)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
-	EVP_MD_CTX *mdc = NULL;
+	unsigned char buf[65536];
+	struct attest_sha256 mdc = {0};
 	FILE *fp = NULL;
 	size_t got;
 	attest_rc rc = ATTEST_ERR_IO;
@@ -181,23 +166,22 @@ pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long long *byte
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (!(mdc = EVP_MD_CTX_new()) || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+	if (!attest_sha256_init(&mdc)) {
 		rc = attest_nomem(ctx);
 		goto out;
 	}
 	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		EVP_DigestUpdate(mdc, buf, got);
+		attest_sha256_add(&mdc, buf, got);
 		*bytes += (long long)got;
 	}
 	if (ferror(fp)) {
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	EVP_DigestFinal_ex(mdc, md, &n);
-	to_hex(md, n, out);
+	attest_sha256_end(&mdc, out);
 	rc = ATTEST_OK;
 out:
-	EVP_MD_CTX_free(mdc);
+	attest_sha256_release(&mdc);
 	if (fp)
 		fclose(fp);
 	return rc;
@@ -333,19 +317,15 @@ pkg_cert_key(attest_ctx *ctx, const char *pem, size_t len, const char *name, EVP
 attest_rc
 pkg_key_fingerprint(attest_ctx *ctx, EVP_PKEY *key, char out[65])
 {
-	unsigned char *der = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
+	unsigned char *der = NULL;
 	int len = i2d_PUBKEY(key, &der);
+	bool ok;
 
 	if (len <= 0)
 		return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot encode a public key");
-	if (EVP_Digest(der, (size_t)len, md, &n, EVP_sha256(), NULL) != 1) {
-		OPENSSL_free(der);
-		return attest_nomem(ctx);
-	}
+	ok = attest_sha256_hex(der, (size_t)len, out);
 	OPENSSL_free(der);
-	to_hex(md, n, out);
-	return ATTEST_OK;
+	return ok ? ATTEST_OK : attest_nomem(ctx);
 }
 
 static const EVP_MD *

@@ -43,28 +43,17 @@ col_or_null(sqlite3_stmt *st, int col)
 							   : json_string(report_text(st, col));
 }
 
-static void
-hex(const unsigned char *md, char out[65])
-{
-	int i;
-
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /* One evidence file being written: the file's digest and its line count. */
 struct check_file {
 	char *check, rel[PKG_MAX_NAME + 20];
 	FILE *fp;
-	EVP_MD_CTX *md;
+	struct attest_sha256 md;
 	long long lines;
 };
 
 static attest_rc
 check_file_close(struct pkg *p, struct check_file *cf, sqlite3_stmt *ins)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
 	char sha[65];
 	attest_rc rc;
 
@@ -72,8 +61,7 @@ check_file_close(struct pkg *p, struct check_file *cf, sqlite3_stmt *ins)
 	cf->fp = NULL;
 	if (rc != ATTEST_OK)
 		return rc;
-	EVP_DigestFinal_ex(cf->md, md, &n);
-	hex(md, sha);
+	attest_sha256_end(&cf->md, sha);
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, cf->check, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(ins, 2, cf->rel, -1, SQLITE_TRANSIENT);
@@ -100,9 +88,7 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 	sqlite3 *db = attest_store_db(p->store);
 	sqlite3_stmt *st, *ins_line = NULL, *ins_file = NULL;
 	struct check_file cf = {0};
-	EVP_MD_CTX *one = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n;
+	struct attest_sha256 one = {0};
 	char enc[PKG_MAX_NAME + 1], sha[65], *line = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src;
@@ -114,7 +100,7 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 	    sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_files VALUES (?1, ?2, ?3, ?4)", -1,
 			       &ins_file, NULL) != SQLITE_OK)
 		goto out;
-	if (!(cf.md = EVP_MD_CTX_new()) || !(one = EVP_MD_CTX_new())) {
+	if (!attest_sha256_init(&cf.md) || !attest_sha256_init(&one)) {
 		rc = attest_nomem(p->ctx);
 		goto out;
 	}
@@ -136,7 +122,6 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 			snprintf(cf.rel, sizeof(cf.rel), "evidence/checks/%s", enc);
 			if ((rc = pkg_open(p, cf.rel, &cf.fp)) != ATTEST_OK)
 				goto out;
-			EVP_DigestInit_ex(cf.md, EVP_sha256(), NULL);
 			cf.lines = 0;
 			info->checks++;
 		}
@@ -149,15 +134,12 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 				  : attest_nomem(p->ctx);
 			goto out;
 		}
-		EVP_DigestUpdate(cf.md, line, strlen(line));
-		EVP_DigestUpdate(cf.md, "\n", 1);
+		attest_sha256_add(&cf.md, line, strlen(line));
+		attest_sha256_add(&cf.md, "\n", 1);
 		/* the line's digest includes its newline, as sed -n Np prints it */
-		n = 0;
-		EVP_DigestInit_ex(one, EVP_sha256(), NULL);
-		EVP_DigestUpdate(one, line, strlen(line));
-		EVP_DigestUpdate(one, "\n", 1);
-		EVP_DigestFinal_ex(one, md, &n);
-		hex(md, sha);
+		attest_sha256_add(&one, line, strlen(line));
+		attest_sha256_add(&one, "\n", 1);
+		attest_sha256_end(&one, sha);
 		free(line);
 		line = NULL;
 		cf.lines++;
@@ -183,8 +165,8 @@ out:
 		fclose(cf.fp);
 	free(line);
 	free(cf.check);
-	EVP_MD_CTX_free(cf.md);
-	EVP_MD_CTX_free(one);
+	attest_sha256_release(&cf.md);
+	attest_sha256_release(&one);
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins_line);
 	sqlite3_finalize(ins_file);

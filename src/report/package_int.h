@@ -49,7 +49,7 @@ void pkg_listing_release(struct pkg_listing *l);
 
 /* Computing one entry while its bytes stream by. */
 struct pkg_hashing {
-	EVP_MD_CTX *md;
+	struct attest_sha256 md;
 	struct attest_buf *keep; /* the fixed file being captured, or NULL */
 	long long bytes;
 	char *path;

@@ -8,21 +8,7 @@
 
 #include "pdf_int.h"
 
-#include <openssl/evp.h>
 #include <string.h>
-
-void
-pdf_sha256_hex(const void *data, size_t n, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-
-	hex[0] = '\0';
-	if (EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) != 1)
-		return;
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
 
 static void
 metadata(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
@@ -150,9 +136,8 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		" ORDER BY c.seq, f.check_id, f.account, f.region, f.resource_type, f.resource_id,"
 		"   f.finding_id",
 		s->id);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char raw[EVP_MAX_MD_SIZE];
-	unsigned int len, i;
+	struct attest_sha256 md = {0};
+	unsigned int i;
 	char ctl[128] = "", count[32], hex[65];
 	const char *cells[3] = {ctl, count, hex};
 	long long n = 0;
@@ -161,9 +146,8 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 	attest_rc rc = ATTEST_OK;
 
 	(void)o;
-	if (!st || !md) {
+	if (!st || !attest_sha256_init(&md)) {
 		sqlite3_finalize(st);
-		EVP_MD_CTX_free(md);
 		return st ? attest_nomem(p->ctx) : ATTEST_ERR_DB;
 	}
 	sqlite3_bind_text(st, 2, fw, -1, SQLITE_STATIC);
@@ -171,10 +155,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 	for (;;) {
 		src = sqlite3_step(st);
 		if (open && (src != SQLITE_ROW || strcmp(ctl, report_text(st, 0)) != 0)) {
-			len = 0;
-			EVP_DigestFinal_ex(md, raw, &len);
-			for (i = 0; i < len && i < 32; i++)
-				snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+			attest_sha256_end(&md, hex);
 			snprintf(count, sizeof(count), "%lld", n);
 			pdf_table_row(p, &t, cells, NULL, -1);
 			open = false;
@@ -183,7 +164,6 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 			break;
 		if (!open) {
 			snprintf(ctl, sizeof(ctl), "%s", report_text(st, 0));
-			EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 			n = 0;
 			open = true;
 		}
@@ -192,8 +172,8 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		for (i = 1; i <= 4; i++) {
 			const char *v = report_text(st, (int)i);
 
-			EVP_DigestUpdate(md, v, strlen(v));
-			EVP_DigestUpdate(md, i < 4 ? "\t" : "\n", 1);
+			attest_sha256_add(&md, v, strlen(v));
+			attest_sha256_add(&md, i < 4 ? "\t" : "\n", 1);
 		}
 		n++;
 	}
@@ -201,7 +181,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 	if (src != SQLITE_DONE && src != SQLITE_ROW)
 		rc = report_db_error(s->store, "cannot read findings");
 	sqlite3_finalize(st);
-	EVP_MD_CTX_free(md);
+	attest_sha256_release(&md);
 	return rc;
 }
 

@@ -160,7 +160,7 @@ resource_notes(struct pdf *p, const char *check, const char *cli, sqlite3_stmt *
 	if (lines > max) {
 		struct attest_buf b;
 
-		pdf_sha256_hex(raw, strlen(raw), hex);
+		attest_sha256_hex(raw, strlen(raw), hex);
 		attest_buf_init(&b, 4096);
 		attest_buf_printf(&b,
 				  "evidence cut after %zu of %zu lines: the whole evidence (SHA-256 %s) "

@@ -242,7 +242,4 @@ char *pdf_command_for(const char *cli, const struct pdf_resource *r);
  * into a shell as the same command; NULL when out of memory. */
 char *pdf_command_wrap(const char *cmd, size_t cols);
 
-/* SHA-256 of n bytes as 64 hex digits (and a NUL). */
-void pdf_sha256_hex(const void *data, size_t n, char hex[65]);
-
 #endif

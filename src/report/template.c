@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include "pdf_int.h"
-#include "engine/xmlsafe.h"
+#include "core/xml.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -264,23 +264,19 @@ report_template_load(attest_ctx *ctx, const char *path, struct report_template *
 	struct report_template *t = calloc(1, sizeof(*t));
 	xmlSchemaPtr schema = NULL;
 	xmlDocPtr doc = NULL;
-	struct attest_buf xsd;
+	char xsd[4096];
 	attest_rc rc;
 
 	*out = NULL;
-	attest_buf_init(&xsd, 8192);
 	if (!t || !(t->path = attest_strdup(path))) {
 		rc = attest_nomem(ctx);
 		goto out;
 	}
 	if ((rc = set_defaults(ctx, t)) != ATTEST_OK)
 		goto out;
-	if ((rc = attest_buf_printf(&xsd, "%s/templates/template.xsd", attest_datadir())) !=
-	    ATTEST_OK) {
-		rc = attest_error(ctx, rc, "the data directory's path is too long");
-		goto out;
-	}
-	if ((rc = attest_xml_schema_load(ctx, xsd.data, &schema)) != ATTEST_OK ||
+	if ((rc = attest_datadir_path(ctx, xsd, sizeof(xsd), "templates/template.xsd")) !=
+	        ATTEST_OK ||
+	    (rc = attest_xml_schema_load(ctx, xsd, &schema)) != ATTEST_OK ||
 	    (rc = attest_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
 		goto out;
 	if ((rc = read_template(ctx, t, xmlDocGetRootElement(doc))) != ATTEST_OK)
@@ -288,7 +284,6 @@ report_template_load(attest_ctx *ctx, const char *path, struct report_template *
 	*out = t;
 	t = NULL;
 out:
-	attest_buf_release(&xsd);
 	xmlFreeDoc(doc);
 	xmlSchemaFree(schema);
 	report_template_free(t);
@@ -407,19 +402,15 @@ report_template_get(attest_ctx *ctx, const struct report_template **out,
 		    struct report_template **owned)
 {
 	const struct report_settings *r = attest_ctx_report(ctx);
-	struct attest_buf b;
+	char path[4096];
 	attest_rc rc;
 
 	*owned = NULL;
 	if (r && (*out = r->t))
 		return ATTEST_OK;
-	attest_buf_init(&b, 8192);
-	rc = attest_buf_printf(&b, "%s/templates/default.xml", attest_datadir());
+	rc = attest_datadir_path(ctx, path, sizeof(path), "templates/default.xml");
 	if (rc == ATTEST_OK)
-		rc = report_template_load(ctx, b.data, owned);
-	else
-		rc = attest_error(ctx, rc, "the data directory's path is too long");
-	attest_buf_release(&b);
+		rc = report_template_load(ctx, path, owned);
 	*out = *owned;
 	return rc;
 }

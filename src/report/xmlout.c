@@ -372,7 +372,7 @@ report_uuid(const char *scan_id, const char *kind, const char *item, char out[37
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	size_t i, o = 0;
+	char hex[33];
 	bool ok = false;
 
 	if (c && EVP_DigestInit_ex(c, EVP_sha1(), NULL) == 1 &&
@@ -387,12 +387,7 @@ report_uuid(const char *scan_id, const char *kind, const char *item, char out[37
 		return false;
 	md[6] = (unsigned char)((md[6] & 0x0F) | 0x50);
 	md[8] = (unsigned char)((md[8] & 0x3F) | 0x80);
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		snprintf(out + o, 3, "%02x", md[i]);
-		o += 2;
-	}
-	out[o] = '\0';
+	attest_hex_encode(md, 16, hex);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 	return true;
 }

@@ -18,7 +18,6 @@
 
 #include <ctype.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,17 +25,13 @@
 static void
 hex_sha256(sqlite3_context *sc, const void *data, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	char hex[65];
 
-	if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1) {
+	if (!attest_sha256_hex(data, len, hex)) {
 		sqlite3_result_error(sc, "cannot compute a SHA-256 digest", -1);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	sqlite3_result_text(sc, hex, (int)(2 * n), SQLITE_TRANSIENT);
+	sqlite3_result_text(sc, hex, 64, SQLITE_TRANSIENT);
 }
 
 /* sha256_hex(text): the lowercase hex SHA-256 of its UTF-8 text; NULL for

@@ -13,22 +13,11 @@
 #include "store_int.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #define CHUNK (1024 * 1024)
-
-static void
-hex(const unsigned char *md, unsigned n, char out[65])
-{
-	unsigned i;
-
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
 
 static bool
 blob_exists(sqlite3 *db, const char *sha)
@@ -53,10 +42,9 @@ copy_file(attest_store *s, FILE *fp, const char *path, const char *sha, char *no
 {
 	sqlite3 *db = attest_store_db(s);
 	sqlite3_stmt *blob = NULL, *chunk = NULL;
-	unsigned char *in = NULL, *z = NULL, md[EVP_MAX_MD_SIZE];
+	unsigned char *in = NULL, *z = NULL;
 	uLongf zlen;
-	unsigned mdlen = 0;
-	EVP_MD_CTX *mdc = NULL;
+	struct attest_sha256 mdc = {0};
 	long long total = 0, seq = 0;
 	size_t n;
 	char got[65];
@@ -64,8 +52,7 @@ copy_file(attest_store *s, FILE *fp, const char *path, const char *sha, char *no
 
 	in = malloc(CHUNK);
 	z = malloc(compressBound(CHUNK));
-	mdc = EVP_MD_CTX_new();
-	if (!in || !z || !mdc || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+	if (!in || !z || !attest_sha256_init(&mdc)) {
 		rc = attest_nomem(attest_store_ctx(s));
 		goto out;
 	}
@@ -79,7 +66,7 @@ copy_file(attest_store *s, FILE *fp, const char *path, const char *sha, char *no
 	if (sqlite3_step(blob) != SQLITE_DONE)
 		goto out;
 	while ((n = fread(in, 1, CHUNK, fp)) > 0) {
-		EVP_DigestUpdate(mdc, in, n);
+		attest_sha256_add(&mdc, in, n);
 		zlen = compressBound(CHUNK);
 		if (compress2(z, &zlen, in, n, 6) != Z_OK) {
 			rc = attest_error(attest_store_ctx(s), ATTEST_ERR_INTERNAL,
@@ -99,8 +86,7 @@ copy_file(attest_store *s, FILE *fp, const char *path, const char *sha, char *no
 				  strerror(errno));
 		goto out;
 	}
-	EVP_DigestFinal_ex(mdc, md, &mdlen);
-	hex(md, mdlen, got);
+	attest_sha256_end(&mdc, got);
 	if (strcmp(got, sha) != 0) {
 		/* Not what was scanned: drop the rows written for it. */
 		snprintf(note, note_size, "changed after the scan read it (SHA-256 now %s)", got);
@@ -132,7 +118,7 @@ out:
 				  sqlite3_errmsg(db));
 	sqlite3_finalize(blob);
 	sqlite3_finalize(chunk);
-	EVP_MD_CTX_free(mdc);
+	attest_sha256_release(&mdc);
 	free(z);
 	free(in);
 	return rc;
@@ -220,9 +206,8 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 {
 	sqlite3 *db = attest_store_db(s);
 	sqlite3_stmt *st = NULL;
-	unsigned char *buf = NULL, md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	EVP_MD_CTX *mdc = NULL;
+	unsigned char *buf = NULL;
+	struct attest_sha256 mdc = {0};
 	long long total = 0, expect = -1;
 	uLongf n;
 	char got[65];
@@ -230,8 +215,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 
 	*bytes = 0;
 	buf = malloc(CHUNK);
-	mdc = EVP_MD_CTX_new();
-	if (!buf || !mdc || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+	if (!buf || !attest_sha256_init(&mdc)) {
 		rc = attest_nomem(attest_store_ctx(s));
 		goto out;
 	}
@@ -261,7 +245,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 					  store_path(s));
 			goto out;
 		}
-		EVP_DigestUpdate(mdc, buf, n);
+		attest_sha256_add(&mdc, buf, n);
 		if (fwrite(buf, 1, n, out) != n) {
 			rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
 					  "cannot write input %s: %s", sha, strerror(errno));
@@ -269,8 +253,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 		}
 		total += (long long)n;
 	}
-	EVP_DigestFinal_ex(mdc, md, &mdlen);
-	hex(md, mdlen, got);
+	attest_sha256_end(&mdc, got);
 	if (strcmp(got, sha) != 0 || total != expect) {
 		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_INVALID,
 				  "the kept copy of input %s in '%s' is damaged (its SHA-256 is %s)",
@@ -285,7 +268,7 @@ db_fail:
 			  sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
-	EVP_MD_CTX_free(mdc);
+	attest_sha256_release(&mdc);
 	free(buf);
 	return rc;
 }

@@ -8,10 +8,10 @@
 #include "config.h"
 
 #include "history_int.h"
+#include "core/db.h"
 #include "inventory/inventory_int.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,17 +93,11 @@ attest_store_default_path(attest_ctx *ctx, char *buf, size_t size)
 static int
 pragma_int(sqlite3 *db, const char *sql, int *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	long long v = 0;
+	int rc = attest_db_int64(db, sql, &v);
 
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int(st, 0);
-			rc = SQLITE_OK;
-		}
-	}
-	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		*out = (int)v;
 	return rc;
 }
 
@@ -290,9 +284,7 @@ static attest_rc
 inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 {
 	sqlite3_stmt *st = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	EVP_MD_CTX *mdc = NULL;
+	struct attest_sha256 mdc = {0};
 	int count = 0;
 	const char *one = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
@@ -300,7 +292,7 @@ inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM inv.sources ORDER BY sha256", -1, &st,
 			       NULL) != SQLITE_OK)
 		goto out;
-	if (!(mdc = EVP_MD_CTX_new()) || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
+	if (!attest_sha256_init(&mdc)) {
 		rc = attest_nomem(ctx);
 		goto out;
 	}
@@ -311,20 +303,17 @@ inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 		count++;
 		if (count == 1)
 			snprintf(out, 65, "%s", one);
-		EVP_DigestUpdate(mdc, one, strlen(one));
-		EVP_DigestUpdate(mdc, "\n", 1);
+		attest_sha256_add(&mdc, one, strlen(one));
+		attest_sha256_add(&mdc, "\n", 1);
 	}
-	if (count != 1) {
-		EVP_DigestFinal_ex(mdc, md, &n);
-		for (i = 0; i < n && i < 32; i++)
-			snprintf(out + 2 * i, 3, "%02x", md[i]);
-	}
+	if (count != 1)
+		attest_sha256_end(&mdc, out);
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB)
 		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot read the inventory's sources: %s",
 				  sqlite3_errmsg(db));
-	EVP_MD_CTX_free(mdc);
+	attest_sha256_release(&mdc);
 	sqlite3_finalize(st);
 	return rc;
 }

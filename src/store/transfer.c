@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "history_int.h"
+#include "core/db.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -267,23 +268,6 @@ out:
 	return rc;
 }
 
-static int
-query_int(sqlite3 *db, const char *sql, long long *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int64(st, 0);
-			rc = SQLITE_OK;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Everything that can be said about the file before touching the store:
  * is it an attest export holding one complete scan of a schema we read? */
 static attest_rc
@@ -299,14 +283,14 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    query_int(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
+	    attest_db_int64(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_INVALID,
 				  "'%s' is not an attest export (not an SQLite database: %s)", path,
 				  db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
-	if (query_int(db, "PRAGMA application_id", &app) != SQLITE_OK ||
-	    query_int(db, "PRAGMA user_version", &version) != SQLITE_OK ||
+	if (attest_db_int64(db, "PRAGMA application_id", &app) != SQLITE_OK ||
+	    attest_db_int64(db, "PRAGMA user_version", &version) != SQLITE_OK ||
 	    app != STORE_APPLICATION_ID || version < 1) {
 		what = "an SQLite database, but not an attest export";
 		goto bad;
@@ -326,7 +310,7 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (query_int(db, "SELECT count(*) FROM scans", &scans) != SQLITE_OK) {
+	if (attest_db_int64(db, "SELECT count(*) FROM scans", &scans) != SQLITE_OK) {
 		what = "not an attest export (no scans table)";
 		goto bad;
 	}
@@ -337,13 +321,13 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 				  path, scans);
 		goto out;
 	}
-	if (query_int(db,
-		      "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
-		      " (SELECT count(*) FROM scan_controls) > 0 AND"
-		      " (SELECT count(*) FROM scan_checks) > 0 AND"
-		      " (SELECT count(*) FROM scan_frameworks f JOIN scans s USING (scan_id))"
-		      "   = (SELECT count(*) FROM scan_frameworks)",
-		      &n) != SQLITE_OK ||
+	if (attest_db_int64(db,
+	                    "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
+	                    " (SELECT count(*) FROM scan_controls) > 0 AND"
+	                    " (SELECT count(*) FROM scan_checks) > 0 AND"
+	                    " (SELECT count(*) FROM scan_frameworks f JOIN scans s USING (scan_id))"
+	                    "   = (SELECT count(*) FROM scan_frameworks)",
+	                    &n) != SQLITE_OK ||
 	    !n) {
 		what = "incomplete: its scan lacks frameworks, controls or checks";
 		goto bad;

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the engine: loading a library of checks and catalogs
- * (src/engine/library.c, checks.c, catalog.c, xmlsafe.c) and evaluating it
+ * (src/engine/library.c, checks.c, catalog.c; src/core/xml.c) and evaluating it
  * (eval.c, runcheck.c, score.c). Each test writes its own small library
  * into a temporary directory, laid out like the bundled one (DIR/NAME.xml
  * catalogs, DIR/checks/.../NAME.xml checks), validated against the bundled

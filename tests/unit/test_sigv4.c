@@ -540,7 +540,7 @@ test_s3_payload_hash(void)
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, hash[65];
 
-	aws_sha256_hex("abc", 3, hash);
+	attest_sha256_hex("abc", 3, hash);
 	CU_ASSERT_STRING_EQUAL(hash,
 			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,

@@ -99,7 +99,8 @@ aws_reply_xml(struct aws_op *op, const struct aws_reply *r)
 {
 	xmlDocPtr doc = NULL;
 
-	if (aws_xml_parse(op->c->ctx, op->operation, r->body, r->body_len, &doc) != ATTEST_OK) {
+	if (attest_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
+	    ATTEST_OK) {
 		aws_fail(op, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
 		return NULL;
 	}

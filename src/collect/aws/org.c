@@ -297,7 +297,8 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		not_collected(m, r->error_code, r->error_message);
 		return;
 	}
-	if (aws_xml_parse(op->c->ctx, op->operation, r->body, r->body_len, &doc) != ATTEST_OK) {
+	if (attest_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
+	    ATTEST_OK) {
 		not_collected(m, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
 		goto out;
 	}

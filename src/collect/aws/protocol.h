@@ -14,15 +14,14 @@
 #define ATTEST_AWS_PROTOCOL_H
 
 #include "core/core_int.h"
+#include "core/xml.h"
 
 #include <jansson.h>
-#include <libxml/tree.h>
 
 /* ---- XML ---- */
 
-/* Parses an XML response body (no network, no entities, no DOCTYPE). */
-attest_rc aws_xml_parse(attest_ctx *ctx, const char *what, const char *body, size_t len,
-			xmlDocPtr *out);
+/* An XML response body is parsed with attest_xml_load_memory (core/xml.h):
+ * no network, no entities, no DOCTYPE. */
 /* The first element child named name (local name), or NULL. */
 xmlNodePtr aws_xml_child(xmlNodePtr node, const char *name);
 /* Depth-first search for the first element named name under node. */

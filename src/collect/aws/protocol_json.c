@@ -129,7 +129,7 @@ xml_error(const char *body, size_t len, char *code, size_t code_size, char *msg,
 
 	if (!scratch)
 		return;
-	if (aws_xml_parse(scratch, "error", body, len, &doc) == ATTEST_OK) {
+	if (attest_xml_load_memory(scratch, "error", body, len, NULL, &doc) == ATTEST_OK) {
 		err = aws_xml_find(xmlDocGetRootElement(doc), "Error");
 		c = aws_xml_child_text(err, "Code");
 		m = aws_xml_child_text(err, "Message");
@@ -212,18 +212,6 @@ aws_buf_encode(struct attest_buf *b, const char *s, bool keep_slash)
 	return rc;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 aws_uri_decode(const char *s, bool plus)
 {
@@ -233,7 +221,8 @@ aws_uri_decode(const char *s, bool plus)
 	if (!out)
 		return NULL;
 	for (; *s; s++) {
-		if (*s == '%' && (hi = hexval(s[1])) >= 0 && (lo = hexval(s[2])) >= 0) {
+		if (*s == '%' && (hi = attest_hex_digit(s[1])) >= 0 &&
+		    (lo = attest_hex_digit(s[2])) >= 0) {
 			*d++ = (char)(hi * 16 + lo);
 			s += 2;
 		} else if (*s == '+' && plus) {

@@ -1,110 +1,25 @@
 /*
  * The query and REST-XML protocols (IAM, STS, EC2, S3, SNS, RDS,
- * CloudWatch): parsing an answer safely with libxml2 and turning its
- * elements into JSON in the API's documented shape. The query-protocol
- * operations attest calls are converted by their service model
+ * CloudWatch): turning the elements of an answer, parsed safely by
+ * attest_xml_load_memory (core/xml.h), into JSON in the API's documented
+ * shape. The query-protocol operations attest calls are converted by their
+ * service model
  * (protocol_model.c, model.h); what is here converts without one: S3's
  * REST-XML answers, and elements a model does not know. XML carries no
  * types, so the members that those APIs define as numbers or booleans are
  * known by name here; lists are recognised by their member elements
  * (<member>, <item>, and the element names RDS and S3 use); an EC2 wire
- * name the model does not know gets an upper-case first letter. A DOCTYPE
- * is refused and entities are never expanded: an answer is data, and
- * nothing in it may make the parser fetch or grow.
+ * name the model does not know gets an upper-case first letter.
  */
 #include "config.h"
 
 #include "collect/aws/protocol.h"
 
 #include <errno.h>
-#include <libxml/SAX2.h>
-#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- safe parsing ---- */
-
-struct xml_err {
-	char msg[256];
-	int line;
-	bool set;
-	bool doctype;
-};
-
-static void
-xml_keep(struct xml_err *e, xmlErrorPtr err)
-{
-	size_t n;
-
-	if (e->set || !err || err->level < XML_ERR_ERROR)
-		return;
-	snprintf(e->msg, sizeof(e->msg), "%s", err->message ? err->message : "malformed");
-	n = strlen(e->msg);
-	while (n && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
-		e->msg[--n] = '\0';
-	e->line = err->line;
-	e->set = true;
-}
-
-static void
-xml_error(void *data, xmlErrorPtr err)
-{
-	xml_keep(((xmlParserCtxtPtr)data)->_private, err);
-}
-
-/* At "<!DOCTYPE": stop before any entity can be declared. */
-static void
-xml_doctype(void *data, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-	xmlParserCtxtPtr p = data;
-
-	(void)name;
-	(void)ext;
-	(void)sys;
-	((struct xml_err *)p->_private)->doctype = true;
-	xmlStopParser(p);
-}
-
-attest_rc
-aws_xml_parse(attest_ctx *ctx, const char *what, const char *body, size_t len, xmlDocPtr *out)
-{
-	struct xml_err e = {{0}, 0, false, false};
-	xmlParserCtxtPtr p;
-	xmlDocPtr doc;
-	attest_rc rc;
-
-	*out = NULL;
-	if (len > (size_t)INT32_MAX)
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "answer of '%s' is too large", what);
-	p = xmlNewParserCtxt();
-	if (!p)
-		return attest_nomem(ctx);
-	p->_private = &e;
-	p->sax->serror = xml_error;
-	p->sax->internalSubset = xml_doctype;
-	/* No XML_PARSE_NOENT: entities are never substituted. */
-	doc = xmlCtxtReadMemory(p, body, (int)len, "answer.xml", NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-					XML_PARSE_NOCDATA);
-	if (e.doctype || (doc && (doc->intSubset || doc->extSubset))) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE,
-				  "answer of '%s' carries a DOCTYPE, which is refused", what);
-		goto fail;
-	}
-	if (!doc || !xmlDocGetRootElement(doc)) {
-		xml_keep(&e, xmlCtxtGetLastError(p));
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse the answer of '%s' at line %d: %s",
-				  what, e.line, e.set ? e.msg : "not XML");
-		goto fail;
-	}
-	xmlFreeParserCtxt(p);
-	*out = doc;
-	return ATTEST_OK;
-fail:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(p);
-	return rc;
-}
+/* ---- navigation ---- */
 
 xmlNodePtr
 aws_xml_child(xmlNodePtr node, const char *name)

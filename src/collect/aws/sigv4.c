@@ -118,18 +118,6 @@ aws_uri_encode(const char *s, size_t len, bool keep_slash)
 	return attest_buf_take(&b);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes %XX escapes of s[0..len) into a new string (a malformed escape is
  * kept literally, as servers do). *out_len gets the decoded length. */
 static char *
@@ -141,8 +129,10 @@ uri_decode(const char *s, size_t len, size_t *out_len)
 	if (!d)
 		return NULL;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			d[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < len && attest_hex_digit(s[i + 1]) >= 0 &&
+		    attest_hex_digit(s[i + 2]) >= 0) {
+			d[n++] =
+			    (char)(attest_hex_digit(s[i + 1]) * 16 + attest_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			d[n++] = s[i];
@@ -151,22 +141,6 @@ uri_decode(const char *s, size_t len, size_t *out_len)
 	d[n] = '\0';
 	*out_len = n;
 	return d;
-}
-
-void
-aws_sha256_hex(const void *data, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (EVP_Digest(data ? data : "", len, md, &n, EVP_sha256(), NULL) != 1)
-		n = 0;
-	for (i = 0; i < n && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * i] = '\0';
 }
 
 void
@@ -512,12 +486,10 @@ static bool
 compute_signature(const char *secret, const char *date, const char *region, const char *service,
 		  const char *sts, char sig[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char k[32], k2[32], mac[32];
 	size_t slen = strlen(secret);
 	char *kinit = malloc(slen + 5);
 	bool ok = false;
-	int i;
 
 	if (!kinit)
 		return false;
@@ -528,11 +500,7 @@ compute_signature(const char *secret, const char *date, const char *region, cons
 	    hmac(k2, 32, service, strlen(service), k) &&
 	    hmac(k, 32, "aws4_request", 12, k2) &&
 	    hmac(k2, 32, sts, strlen(sts), mac)) {
-		for (i = 0; i < 32; i++) {
-			sig[2 * i] = hex[mac[i] >> 4];
-			sig[2 * i + 1] = hex[mac[i] & 15];
-		}
-		sig[64] = '\0';
+		attest_hex_encode(mac, sizeof(mac), sig);
 		ok = true;
 	}
 	OPENSSL_cleanse(kinit, slen + 4);
@@ -620,7 +588,7 @@ aws_sigv4_sign(attest_ctx *ctx, const char *method, const char *url,
 	else if (how->unsigned_payload)
 		snprintf(payload, sizeof(payload), "UNSIGNED-PAYLOAD");
 	else
-		aws_sha256_hex(body, body ? body_len : 0, payload);
+		attest_sha256_hex(body, body ? body_len : 0, payload);
 	token = cred->session_token && *cred->session_token ? cred->session_token : NULL;
 	add_token = token && !has_header(headers, n_headers, "x-amz-security-token");
 	sign_token = add_token && !how->token_after;
@@ -670,7 +638,7 @@ aws_sigv4_sign(attest_ctx *ctx, const char *method, const char *url,
 		goto fail;
 
 	/* The string to sign and the signature. */
-	aws_sha256_hex(creq.data, creq.len, creq_hash);
+	attest_sha256_hex(creq.data, creq.len, creq_hash);
 	if ((rc = attest_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
 				    amz_date, date, how->region, how->service, creq_hash)) !=
 	    ATTEST_OK)

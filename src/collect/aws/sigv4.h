@@ -91,9 +91,6 @@ void aws_headers_free(struct aws_header *h);
  * string (free()), or NULL when out of memory. */
 char *aws_uri_encode(const char *s, size_t len, bool keep_slash);
 
-/* Lower-case hex SHA-256 of data into out (65 bytes with the NUL). */
-void aws_sha256_hex(const void *data, size_t len, char out[65]);
-
 /* Formats t as the SigV4 timestamp 20150830T123600Z (17 bytes). */
 void aws_amz_date(time_t t, char out[17]);
 

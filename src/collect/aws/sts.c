@@ -1,7 +1,7 @@
 /*
  * The few calls the credential chain makes before any collection starts:
  * STS AssumeRole and GetCallerIdentity (query protocol, XML answers read
- * with libxml2 without network or entities), over a deliberately small
+ * with attest_xml_load_memory: no network, no entities), over a deliberately small
  * transport: one libcurl easy handle per request, TLS verified, short
  * timeouts, a bounded answer. Tests swap the transport for their own, or
  * point AWS_ENDPOINT_URL_STS at a loopback server.
@@ -10,9 +10,9 @@
 
 #include "collect/aws/credentials_int.h"
 
+#include "core/xml.h"
+
 #include <curl/curl.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,18 +140,6 @@ aws_transport_call(attest_ctx *ctx, const struct aws_transport *t,
 
 /* ---- XML ------------------------------------------------------------------ */
 
-/* Parses an STS answer; refuses DTDs outright (no entity can be declared,
- * so none is expanded) and never touches the network. */
-static xmlDocPtr
-xml_parse(const char *body, size_t len)
-{
-	if (!body || len == 0 || len > INT32_MAX || memmem(body, len, "<!DOCTYPE", 9) ||
-	    memmem(body, len, "<!ENTITY", 8))
-		return NULL;
-	return xmlReadMemory(body, (int)len, "sts.xml", NULL,
-			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-}
-
 /* The first descendant element with local name `name` under node. */
 static xmlNodePtr
 find(xmlNodePtr node, const char *name)
@@ -201,11 +189,13 @@ static attest_rc
 sts_failure(attest_ctx *ctx, const char *what, const char *subject,
 	    const struct aws_http_response *resp)
 {
-	xmlDocPtr doc = xml_parse(resp->body, resp->body_len);
+	xmlDocPtr doc = NULL;
 	char *code = NULL, *msg = NULL, c[128] = "", m[320] = "";
 	attest_rc rc;
 
-	if (doc) {
+	/* An answer that is not XML leaves doc NULL: the status speaks. */
+	if (attest_xml_load_memory(ctx, "sts", resp->body, resp->body_len, NULL, &doc) ==
+	    ATTEST_OK) {
 		code = text_of((xmlNodePtr)doc, "Code");
 		msg = text_of((xmlNodePtr)doc, "Message");
 	}
@@ -349,7 +339,7 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	rc = sts_call(ctx, t, region, profile, cred, form.data, "AssumeRole", ar->role_arn, &resp);
 	if (rc != ATTEST_OK)
 		goto out;
-	doc = xml_parse(resp.body, resp.body_len);
+	attest_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
 	creds = doc ? find((xmlNodePtr)doc, "Credentials") : NULL;
 	if (!creds) {
 		rc = attest_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
@@ -410,7 +400,7 @@ aws_sts_get_caller_identity(attest_ctx *ctx, const struct aws_transport *t, cons
 		      "GetCallerIdentity", NULL, &resp);
 	if (rc != ATTEST_OK)
 		return rc;
-	doc = xml_parse(resp.body, resp.body_len);
+	attest_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
 	res = doc ? find((xmlNodePtr)doc, "GetCallerIdentityResult") : NULL;
 	if (res) {
 		out->account = text_of(res, "Account");

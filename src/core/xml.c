@@ -1,5 +1,5 @@
 /*
- * Safe XML loading; see xmlsafe.h. libxml2 is told not to touch the network
+ * Safe XML loading; see xml.h. libxml2 is told not to touch the network
  * (XML_PARSE_NONET) and not to substitute entities; documents carrying a
  * DOCTYPE are refused outright, since nothing attest reads needs one and a
  * DTD is the door to entity tricks. Errors are collected from libxml2's
@@ -7,10 +7,11 @@
  */
 #include "config.h"
 
-#include "xmlsafe.h"
+#include "core/xml.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <stdint.h>
 #include <string.h>
 
 struct first_error {
@@ -49,7 +50,7 @@ parse_error(void *data, xmlErrorPtr err)
  * there, so no entity is ever declared, expanded or fetched. */
 static void
 refuse_doctype(void *data, const xmlChar *name, const xmlChar *external_id,
-	       const xmlChar *system_id)
+               const xmlChar *system_id)
 {
 	xmlParserCtxtPtr pctx = data;
 	struct first_error *fe = pctx->_private;
@@ -77,14 +78,20 @@ attest_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 	*out = xmlSchemaParse(pctx);
 	xmlSchemaFreeParserCtxt(pctx);
 	if (!*out)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "cannot load schema '%s' at line %d: %s",
-				    path, fe.line, fe.set ? fe.msg : "unreadable");
+		return attest_error(ctx, ATTEST_ERR_INVALID,
+		                    "cannot load schema '%s' at line %d: %s", path, fe.line,
+		                    fe.set ? fe.msg : "unreadable");
 	return ATTEST_OK;
 }
 
-attest_rc
-attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr *out)
+/* Reads the file at path, or the len bytes at data when path is NULL; name
+ * names the document in messages. */
+static attest_rc
+load(attest_ctx *ctx, const char *name, const char *path, const char *data, size_t len,
+     xmlSchemaPtr schema, xmlDocPtr *out)
 {
+	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                    XML_PARSE_NOCDATA; /* no XML_PARSE_NOENT: entities stay as they are */
 	struct first_error fe = {{0}, 0, false, 0};
 	xmlParserCtxtPtr pctx;
 	xmlSchemaValidCtxtPtr vctx = NULL;
@@ -93,29 +100,32 @@ attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPt
 	attest_rc rc = ATTEST_ERR_INVALID;
 
 	*out = NULL;
+	if (!path && len > (size_t)INT32_MAX)
+		return attest_error(ctx, ATTEST_ERR_LIMIT, "cannot parse '%s': too large", name);
 	pctx = xmlNewParserCtxt();
 	if (!pctx)
 		return attest_nomem(ctx);
 	pctx->_private = &fe;
 	pctx->sax->serror = parse_error;
 	pctx->sax->internalSubset = refuse_doctype;
-	doc = xmlCtxtReadFile(pctx, path, NULL,
-			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				      XML_PARSE_NOCDATA);
+	if (path)
+		doc = xmlCtxtReadFile(pctx, path, NULL, options);
+	else
+		doc = xmlCtxtReadMemory(pctx, data ? data : "", (int)len, NULL, NULL, options);
 	if (fe.doctype_line > 0 || (doc && (doc->intSubset || doc->extSubset))) {
 		rc = attest_error(ctx, ATTEST_ERR_INVALID,
-				  "cannot load '%s' at line %d: a DOCTYPE is not allowed here", path,
-				  fe.doctype_line > 0 ? fe.doctype_line : 1);
+		                  "cannot load '%s' at line %d: a DOCTYPE is not allowed here",
+		                  name, fe.doctype_line > 0 ? fe.doctype_line : 1);
 		goto out;
 	}
-	if (!doc) {
+	if (!doc || !xmlDocGetRootElement(doc)) {
 		err = xmlCtxtGetLastError(pctx);
-		if (err && err->domain == XML_FROM_IO)
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
+		if (path && err && err->domain == XML_FROM_IO)
+			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", name);
 		else {
 			keep_first(&fe, err); /* when no callback saw it */
 			rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: %s",
-					  path, fe.line, fe.set ? fe.msg : "not well-formed");
+			                  name, fe.line, fe.set ? fe.msg : "not well-formed");
 		}
 		goto out;
 	}
@@ -129,7 +139,8 @@ attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPt
 		xmlSchemaSetValidStructuredErrors(vctx, keep_first, &fe);
 		if (xmlSchemaValidateDoc(vctx, doc) != 0) {
 			rc = attest_error(ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s",
-					  path, fe.line, fe.set ? fe.msg : "does not match its schema");
+			                  name, fe.line,
+			                  fe.set ? fe.msg : "does not match its schema");
 			goto out;
 		}
 	}
@@ -141,6 +152,19 @@ out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(pctx);
 	return rc;
+}
+
+attest_rc
+attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr *out)
+{
+	return load(ctx, path, path, NULL, 0, schema, out);
+}
+
+attest_rc
+attest_xml_load_memory(attest_ctx *ctx, const char *name, const char *data, size_t len,
+                       xmlSchemaPtr schema, xmlDocPtr *out)
+{
+	return load(ctx, name, NULL, data, len, schema, out);
 }
 
 xmlNodePtr
