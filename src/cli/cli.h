@@ -8,15 +8,19 @@
 #define ATTEST_CLI_H
 
 #include "attest.h"
+#include "options.h"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_THRESHOLD = 3 };
 
+/* A command's help is its usage (synopsis and description), its options
+ * (options.h) and its epilogue; the man page is made of the same parts. */
 struct cli_command {
 	const char *name;
 	const char *summary;
-	const char *usage; /* full help text, or NULL when print_usage writes it */
+	const char *usage; /* synopsis, a blank line, the description */
 	int (*run)(attest_ctx *ctx, int argc, char **argv);
-	void (*print_usage)(FILE *out);
+	const struct cli_optgroup *options; /* NULL: no options */
+	const char *epilogue;               /* after the options, or NULL */
 };
 
 extern const struct cli_command cli_scan;
@@ -34,6 +38,8 @@ extern const struct cli_command cli_package;
 extern const struct cli_command cli_verify;
 
 const struct cli_command *cli_find(const char *name);
+/* Writes cmd's help: usage, options, epilogue. */
+void cli_print_help(const struct cli_command *cmd, FILE *out);
 /* All commands, NULL-terminated. */
 extern const struct cli_command *const cli_commands[];
 

@@ -15,8 +15,11 @@ struct cli_collect_opts {
 	int verbose;
 };
 
-/* Parses "R1,R2" or "all" into o; returns an exit status. */
-int cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char *arg);
+/* The options shared by 'collect aws' and 'scan --aws' (ids CLI_OPT_AWS + n). */
+extern const struct cli_option cli_aws_options[];
+/* Applies option id of cli_aws_options with its argument to o: an exit
+ * status, or -1 when id is not one of them. */
+int cli_collect_option(struct cli_collect_opts *o, const char *cmd, int id, const char *arg);
 void cli_collect_opts_release(struct cli_collect_opts *o);
 /* Checks the options that go together (--external-id with --role-arn or
  * --role-name, --role-name with --accounts-from-organization); returns an

@@ -20,23 +20,42 @@ struct list_opts {
 	int first; /* first operand */
 };
 
+static const struct cli_option check_filters[] = {
+	{"service", 0, "S", 's', "checks of this service (s3, iam, ...)"},
+	{"severity", 0, "S", 'S',
+	 "checks of this severity (critical, high, medium, low, informational)"},
+	{"framework", 0, "ID", 'f', "checks that this framework maps"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_option list_options[] = {
+	CLI_OPTION_FRAMEWORKS_DIR,
+	{"json", 0, NULL, 'j', "JSON instead of the table"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup frameworks_groups[] = {
+	{NULL, list_options},
+	{NULL, NULL},
+};
+
+static const struct cli_optgroup checks_groups[] = {
+	{NULL, check_filters},
+	{NULL, list_options},
+	{NULL, NULL},
+};
+
+/* The filters are in the option table of checks only. */
 static int
-parse(const char *cmd, int argc, char **argv, struct list_opts *o, bool filters)
+parse(const struct cli_command *command, int argc, char **argv, struct list_opts *o)
 {
-	static const struct option longopts[] = {
-		{"frameworks-dir", required_argument, NULL, 'D'},
-		{"service", required_argument, NULL, 's'},
-		{"severity", required_argument, NULL, 'S'},
-		{"framework", required_argument, NULL, 'f'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	const char *cmd = command->name;
+	struct cli_getopt g;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, command->options);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'D':
 			if (o->n_dirs == MAX_DIRS)
@@ -46,13 +65,11 @@ parse(const char *cmd, int argc, char **argv, struct list_opts *o, bool filters)
 		case 's':
 		case 'S':
 		case 'f':
-			if (!filters)
-				return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 			*(c == 's' ? &o->service : c == 'S' ? &o->severity : &o->framework) = optarg;
 			break;
 		case 'j': o->json = true; break;
 		case 'h':
-			fputs(cli_find(cmd)->usage, stdout);
+			cli_print_help(command, stdout);
 			return -1;
 		case ':':
 			return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
@@ -171,7 +188,7 @@ run_list(attest_ctx *ctx, int argc, char **argv, bool checks)
 	const char *id = NULL;
 	int status;
 
-	status = parse(cmd, argc, argv, &o, checks);
+	status = parse(checks ? &cli_checks : &cli_frameworks, argc, argv, &o);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (o.first < argc) {
@@ -223,6 +240,7 @@ const struct cli_command cli_frameworks = {
 	"with their control counts, or one framework's controls and the checks behind\n"
 	"each.\n",
 	run_frameworks,
+	frameworks_groups,
 	NULL,
 };
 
@@ -236,5 +254,6 @@ const struct cli_command cli_checks = {
 	"Lists the installed checks, filtered by service, severity or the framework\n"
 	"that maps them, or shows one check: rationale, remediation, mappings, query.\n",
 	run_checks,
+	checks_groups,
 	NULL,
 };

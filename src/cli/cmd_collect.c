@@ -16,36 +16,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage_text[] =
-	"usage: attest collect aws [OPTIONS] -o FILE\n"
-	"\n"
-	"Collects the configuration of the AWS account your credentials reach (or of\n"
-	"every account of their organization), in every enabled region, into a\n"
-	"native NDJSON inventory for 'attest scan'.\n"
-	"Credentials, region and endpoints are found as the AWS CLI finds them\n"
-	"(AWS_* variables, shared config files, instance role).\n"
-	"\n"
-	"Options:\n"
-	"      --profile NAME       use this profile of the shared config files\n"
-	"      --regions R1,R2|all  collect these regions (default: all enabled)\n"
-	"      --role-arn ARN       assume this role first\n"
-	"      --external-id ID     with --role-arn or --role-name\n"
-	"      --accounts-from-organization\n"
-	"                           collect every ACTIVE account of the organization\n"
-	"                           (the credentials must be its management account or\n"
-	"                           a delegated administrator), concurrently\n"
-	"      --role-name NAME     the role assumed in each account of the organization\n"
-	"      --accounts-in-flight N\n"
-	"                           organization accounts collected at once (default 8)\n"
-	"      --concurrency N      requests in flight (default 32)\n"
-	"  -o, --output FILE        where to write the inventory ('-': stdout)\n"
-	"  -v, --verbose            progress and failed calls even when not on a terminal\n"
-	"  -h, --help               this help\n"
-	"\n"
-	"Calls that fail (AccessDenied, unsupported region, ...) and accounts whose\n"
-	"role cannot be assumed are listed in the inventory's collection_log; the\n"
-	"checks needing that data are then not_evaluated. Exit status: 0 written,\n"
-	"1 error, 2 usage.\n";
+enum {
+	AWS_PROFILE = CLI_OPT_AWS,
+	AWS_REGIONS,
+	AWS_ROLE_ARN,
+	AWS_EXTERNAL_ID,
+	AWS_FROM_ORGANIZATION,
+	AWS_ROLE_NAME,
+};
+
+const struct cli_option cli_aws_options[] = {
+	{"profile", 0, "NAME", AWS_PROFILE, "use this profile of the shared config files"},
+	{"regions", 0, "R1,R2|all", AWS_REGIONS, "collect these regions (default: all enabled)"},
+	{"role-arn", 0, "ARN", AWS_ROLE_ARN, "assume this role first"},
+	{"external-id", 0, "ID", AWS_EXTERNAL_ID, "with --role-arn or --role-name"},
+	{"accounts-from-organization", 0, NULL, AWS_FROM_ORGANIZATION,
+	 "collect every ACTIVE account of the organization (the credentials must be its "
+	 "management account or a delegated administrator), concurrently"},
+	{"role-name", 0, "NAME", AWS_ROLE_NAME, "the role assumed in each account of the organization"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_option collect_options[] = {
+	{"accounts-in-flight", 0, "N", 'A', "organization accounts collected at once (default 8)"},
+	{"concurrency", 0, "N", 'c', "requests in flight (default 32)"},
+	{"output", 'o', "FILE", 'o', "where to write the inventory ('-': stdout)"},
+	{"verbose", 'v', NULL, 'v', "progress and failed calls even when not on a terminal"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup collect_groups[] = {
+	{NULL, cli_aws_options},
+	{NULL, collect_options},
+	{NULL, NULL},
+};
 
 void
 cli_collect_opts_release(struct cli_collect_opts *o)
@@ -55,8 +60,9 @@ cli_collect_opts_release(struct cli_collect_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int
-cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char *arg)
+/* Parses "R1,R2" or "all" into o; returns an exit status. */
+static int
+set_regions(struct cli_collect_opts *o, const char *cmd, const char *arg)
 {
 	char *p, *save = NULL, *tok;
 	const char **list;
@@ -84,6 +90,20 @@ cli_collect_set_regions(struct cli_collect_opts *o, const char *cmd, const char 
 	o->aws.regions = list;
 	o->aws.n_regions = n;
 	return EXIT_OK;
+}
+
+int
+cli_collect_option(struct cli_collect_opts *o, const char *cmd, int id, const char *arg)
+{
+	switch (id) {
+	case AWS_PROFILE: o->aws.profile = arg; return EXIT_OK;
+	case AWS_REGIONS: return set_regions(o, cmd, arg);
+	case AWS_ROLE_ARN: o->aws.role_arn = arg; return EXIT_OK;
+	case AWS_EXTERNAL_ID: o->aws.external_id = arg; return EXIT_OK;
+	case AWS_FROM_ORGANIZATION: o->aws.from_organization = true; return EXIT_OK;
+	case AWS_ROLE_NAME: o->aws.role_name = arg; return EXIT_OK;
+	default: return -1;
+	}
 }
 
 int
@@ -139,43 +159,23 @@ cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 static int
 run_collect(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"profile", required_argument, NULL, 'p'},
-		{"regions", required_argument, NULL, 'r'},
-		{"role-arn", required_argument, NULL, 'a'},
-		{"external-id", required_argument, NULL, 'e'},
-		{"concurrency", required_argument, NULL, 'c'},
-		{"accounts-from-organization", no_argument, NULL, 'O'},
-		{"role-name", required_argument, NULL, 'n'},
-		{"accounts-in-flight", required_argument, NULL, 'A'},
-		{"output", required_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct cli_collect_opts o = {0};
 	const char *out = NULL;
 	long n;
 	int c, status = EXIT_OK;
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(usage_text, stdout);
+		cli_print_help(&cli_collect, stdout);
 		return EXIT_OK;
 	}
 	if (argc < 2 || strcmp(argv[1], "aws") != 0)
 		return cli_usage_error("collect", "name the provider to collect from: 'aws'");
 	argc--;
 	argv++;
-	optind = 1;
-	opterr = 0;
-	while (status == EXIT_OK && (c = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, collect_groups);
+	while (status == EXIT_OK && (c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'p': o.aws.profile = optarg; break;
-		case 'r': status = cli_collect_set_regions(&o, "collect", optarg); break;
-		case 'a': o.aws.role_arn = optarg; break;
-		case 'e': o.aws.external_id = optarg; break;
-		case 'O': o.aws.from_organization = true; break;
-		case 'n': o.aws.role_name = optarg; break;
 		case 'A':
 			if (cli_parse_long(optarg, 1, 256, &n) != 0)
 				status = cli_usage_error("collect",
@@ -192,14 +192,16 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'v': o.verbose = 1; break;
 		case 'h':
-			fputs(usage_text, stdout);
+			cli_print_help(&cli_collect, stdout);
 			cli_collect_opts_release(&o);
 			return EXIT_OK;
 		case ':':
 			status = cli_usage_error("collect", "option '%s' needs a value", argv[optind - 1]);
 			break;
 		default:
-			status = cli_usage_error("collect", "unknown option '%s'", argv[optind - 1]);
+			if ((status = cli_collect_option(&o, "collect", c, optarg)) < 0)
+				status = cli_usage_error("collect", "unknown option '%s'",
+							 argv[optind - 1]);
 			break;
 		}
 	}
@@ -220,7 +222,17 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 const struct cli_command cli_collect = {
 	"collect",
 	"collect a live AWS account into an inventory",
-	usage_text,
+	"usage: attest collect aws [OPTIONS] -o FILE\n"
+	"\n"
+	"Collects the configuration of the AWS account your credentials reach (or of\n"
+	"every account of their organization), in every enabled region, into a\n"
+	"native NDJSON inventory for 'attest scan'.\n"
+	"Credentials, region and endpoints are found as the AWS CLI finds them\n"
+	"(AWS_* variables, shared config files, instance role).\n",
 	run_collect,
-	NULL,
+	collect_groups,
+	"Calls that fail (AccessDenied, unsupported region, ...) and accounts whose\n"
+	"role cannot be assumed are listed in the inventory's collection_log; the\n"
+	"checks needing that data are then not_evaluated. Exit status: 0 written,\n"
+	"1 error, 2 usage.\n",
 };

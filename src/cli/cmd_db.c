@@ -33,12 +33,22 @@ static const char usage[] =
 	"  import   adds the scan of an exported FILE; refuses a scan already stored\n"
 	"  upgrade  brings a database written by an older attest to this attest's\n"
 	"           schema (commands that only read refuse an older schema rather\n"
-	"           than change the file)\n"
-	"\n"
-	"Options:\n"
-	"      --db PATH      history database (default: $ATTEST_DB, else\n"
-	"                     $XDG_DATA_HOME/attest/history.db)\n"
-	"  -h, --help         this help\n";
+	"           than change the file)\n";
+
+static const struct cli_option db_options[] = {
+	CLI_OPTION_DB,
+	{"keep", 0, "N", 'k', "prune: keep the N most recent scans of each scope"},
+	{"before", 0, "DATE", 'b', "prune: delete the scans started before DATE"},
+	{"dry-run", 0, NULL, 'n', "prune: only count the scans it would delete"},
+	{"output", 'o', "FILE", 'o', "export: the SQLite file to write"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup db_groups[] = {
+	{NULL, db_options},
+	{NULL, NULL},
+};
 
 static void
 problem(void *data, const char *msg)
@@ -79,15 +89,7 @@ check_export_path(attest_ctx *ctx, const char *db, const char *output)
 static int
 run_db(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"keep", required_argument, NULL, 'k'},
-		{"before", required_argument, NULL, 'b'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	attest_store *store = NULL;
 	const char *db = NULL, *before = NULL, *output = NULL, *sub;
 	char id[ATTEST_SCAN_ID_MAX];
@@ -97,9 +99,8 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 	attest_rc rc;
 	int c, status, nargs;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, db_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'k':
@@ -109,7 +110,7 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 		case 'b': before = optarg; break;
 		case 'n': dry = true; break;
 		case 'o': output = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_db, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("db", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -185,5 +186,5 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_db = {
-	"db", "prune, check, export and import the history database", usage, run_db, NULL,
+	"db", "prune, check, export and import the history database", usage, run_db, db_groups, NULL,
 };

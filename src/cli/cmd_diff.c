@@ -30,15 +30,21 @@ static const char usage[] =
 	"groups them by cause. With no scan, compares the latest scan (most recent\n"
 	"configuration) with the previous scan of the same scope; with one, that scan\n"
 	"with the previous scan of its scope. Scans are ids, unique prefixes of ids,\n"
-	"or 'latest'.\n"
-	"\n"
-	"Options:\n"
-	"      --db PATH   history database (default: $ATTEST_DB, else\n"
-	"                  $XDG_DATA_HOME/attest/history.db)\n"
-	"  -n, --limit N   list at most N findings per cause (default 20)\n"
-	"      --all       list every finding\n"
-	"      --json      the whole comparison as JSON\n"
-	"  -h, --help      this help\n";
+	"or 'latest'.\n";
+
+static const struct cli_option diff_options[] = {
+	CLI_OPTION_DB,
+	{"limit", 'n', "N", 'n', "list at most N findings per cause (default 20)"},
+	{"all", 0, NULL, 'A', "list every finding"},
+	{"json", 0, NULL, 'j', "the whole comparison as JSON"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup diff_groups[] = {
+	{NULL, diff_options},
+	{NULL, NULL},
+};
 
 static const char *const change_names[] = {"newly_failing", "fixed", "newly_excepted",
 					   "still_failing"};
@@ -397,14 +403,7 @@ resolve_pair(attest_ctx *ctx, attest_store *store, int n, char **refs,
 static int
 run_diff(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"limit", required_argument, NULL, 'n'},
-		{"all", no_argument, NULL, 'A'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct diff_out o = {.limit = 20};
 	struct attest_diff_sink sink = {on_framework, on_control, on_finding, &o};
 	attest_store *store = NULL;
@@ -415,9 +414,8 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 	size_t i;
 	int c, k, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, diff_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'n':
@@ -426,7 +424,7 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 			break;
 		case 'A': o.limit = -1; break;
 		case 'j': json = true; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_diff, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -513,5 +511,5 @@ out:
 }
 
 const struct cli_command cli_diff = {
-	"diff", "compare two stored scans", usage, run_diff, NULL,
+	"diff", "compare two stored scans", usage, run_diff, diff_groups, NULL,
 };

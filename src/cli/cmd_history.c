@@ -104,20 +104,27 @@ static const char usage[] =
 	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
 	"and each framework's controls fully passing and coverage ('attest trend'\n"
 	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
-	"then by the order they were stored.\n"
-	"\n"
-	"Options:\n"
-	"      --db PATH          history database (default: $ATTEST_DB, else\n"
-	"                         $XDG_DATA_HOME/attest/history.db)\n"
-	"  -a, --account ID       scans that covered this account\n"
-	"  -f, --framework ID     scans that evaluated this framework\n"
-	"      --scope SCOPE      scans of exactly this scope (aws:ACCOUNT,...)\n"
-	"      --since DATE       scans of configurations as of DATE or later\n"
-	"                         (2026-01-31 or 2026-01-31T12:00:00Z, UTC)\n"
-	"      --until DATE       scans of configurations as of DATE or earlier\n"
-	"  -n, --limit N          the N most recent scans only\n"
-	"      --json             a JSON array instead of the table\n"
-	"  -h, --help             this help\n";
+	"then by the order they were stored.\n";
+
+static const struct cli_option history_options[] = {
+	CLI_OPTION_DB,
+	{"account", 'a', "ID", 'a', "scans that covered this account"},
+	{"framework", 'f', "ID", 'f', "scans that evaluated this framework"},
+	{"scope", 0, "SCOPE", 'S', "scans of exactly this scope (aws:ACCOUNT,...)"},
+	{"since", 0, "DATE", 's',
+	 "scans of configurations as of DATE or later (2026-01-31 or 2026-01-31T12:00:00Z, "
+	 "UTC)"},
+	{"until", 0, "DATE", 'u', "scans of configurations as of DATE or earlier"},
+	{"limit", 'n', "N", 'n', "the N most recent scans only"},
+	{"json", 0, NULL, 'j', "a JSON array instead of the table"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup history_groups[] = {
+	{NULL, history_options},
+	{NULL, NULL},
+};
 
 struct listing {
 	json_t *arr; /* --json */
@@ -187,18 +194,7 @@ one_scan(void *data, const struct attest_scan_info *s)
 static int
 run_history(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"account", required_argument, NULL, 'a'},
-		{"framework", required_argument, NULL, 'f'},
-		{"scope", required_argument, NULL, 'S'},
-		{"since", required_argument, NULL, 's'},
-		{"until", required_argument, NULL, 'u'},
-		{"limit", required_argument, NULL, 'n'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct attest_history_filter f = {0};
 	struct listing l = {0};
 	attest_store *store = NULL;
@@ -207,9 +203,8 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 	attest_rc rc;
 	int c, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:f:n:h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, history_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'a': f.account = optarg; break;
@@ -222,7 +217,7 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'j': json = true; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_history, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("history", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -256,5 +251,5 @@ out:
 }
 
 const struct cli_command cli_history = {
-	"history", "list stored scans with their scores", usage, run_history, NULL,
+	"history", "list stored scans with their scores", usage, run_history, history_groups, NULL,
 };

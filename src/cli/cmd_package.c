@@ -33,29 +33,36 @@ static const char usage_text[] =
 	"time to fix of findings fixed in the period, the exceptions and attestations on\n"
 	"each scan date and the cadence gaps. An output ending in .tar.gz or .tgz is a\n"
 	"gzip-compressed ustar archive; anything else is a new directory. Check a package\n"
-	"with 'attest verify' or with the commands of its README.txt.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output PATH        the package to write (required)\n"
-	"  -k, --key FILE           PEM private key, Ed25519 or RSA (>= 2048 bits),\n"
-	"                           not encrypted (required)\n"
-	"      --cert FILE          PEM X.509 certificate of the key, included in the\n"
-	"                           package\n"
-	"      --input FILE         an inventory file the scan read, to include when the\n"
-	"                           history database has no copy (repeatable; matched by\n"
-	"                           SHA-256)\n"
-	"      --require-inventory  fail instead of packaging without the inventory\n"
-	"      --redact-inventory   replace credential-like values in the inventory by\n"
-	"                           [REDACTED] (its SHA-256 then differs from the scan's)\n"
-	"      --period FROM..TO    a period package instead of one scan's\n"
-	"      --scope SCOPE        the scope of the period package (default: the one\n"
-	"                           scope of the period's scans)\n"
-	"      --cadence DAYS       a longer time without a scan is a gap the period\n"
-	"                           package states as a limitation (default: 31)\n"
-	"      --db PATH            history database (default: $ATTEST_DB, else\n"
-	"                           $XDG_DATA_HOME/attest/history.db)\n"
-	"      --template FILE      report template of the PDF\n"
-	"  -h, --help               this help\n";
+	"with 'attest verify' or with the commands of its README.txt.\n";
+
+static const struct cli_option package_options[] = {
+	{"output", 'o', "PATH", 'o', "the package to write (required)"},
+	{"key", 'k', "FILE", 'k',
+	 "PEM private key, Ed25519 or RSA (>= 2048 bits), not encrypted (required)"},
+	{"cert", 0, "FILE", 'c', "PEM X.509 certificate of the key, included in the package"},
+	{"input", 0, "FILE", 'i',
+	 "an inventory file the scan read, to include when the history database has no copy "
+	 "(repeatable; matched by SHA-256)"},
+	{"require-inventory", 0, NULL, 'r', "fail instead of packaging without the inventory"},
+	{"redact-inventory", 0, NULL, 'R',
+	 "replace credential-like values in the inventory by [REDACTED] (its SHA-256 then "
+	 "differs from the scan's)"},
+	{"period", 0, "FROM..TO", 'P', "a period package instead of one scan's"},
+	{"scope", 0, "SCOPE", 'S',
+	 "the scope of the period package (default: the one scope of the period's scans)"},
+	{"cadence", 0, "DAYS", 'C',
+	 "a longer time without a scan is a gap the period package states as a limitation "
+	 "(default: 31)"},
+	CLI_OPTION_DB,
+	{"template", 0, "FILE", 't', "report template of the PDF"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup package_groups[] = {
+	{NULL, package_options},
+	{NULL, NULL},
+};
 
 /* reports/<file> of each format: <format>.xml for the XML dialects,
  * report.<format> for the others (report.json, report.xml, report.pdf). */
@@ -121,21 +128,7 @@ out:
 static int
 run_package(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"key", required_argument, NULL, 'k'},
-		{"cert", required_argument, NULL, 'c'},
-		{"input", required_argument, NULL, 'i'},
-		{"require-inventory", no_argument, NULL, 'r'},
-		{"redact-inventory", no_argument, NULL, 'R'},
-		{"period", required_argument, NULL, 'P'},
-		{"scope", required_argument, NULL, 'S'},
-		{"cadence", required_argument, NULL, 'C'},
-		{"db", required_argument, NULL, 'd'},
-		{"template", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct attest_package_report reports[CLI_MAX_FORMATS];
 	char files[CLI_MAX_FORMATS][64], id[ATTEST_SCAN_ID_MAX];
 	const char *inputs[MAX_INPUTS];
@@ -149,9 +142,8 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 	size_t i, n_inputs = 0;
 	int c, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:k:h", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, package_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'k': o.key_path = optarg; break;
@@ -178,7 +170,7 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 			break;
 		case 'd': db = optarg; break;
 		case 't': tmpl = optarg; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_package, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("package", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -262,5 +254,6 @@ const struct cli_command cli_package = {
 	"write a signed audit package of a stored scan",
 	usage_text,
 	run_package,
+	package_groups,
 	NULL,
 };

@@ -17,60 +17,40 @@
 
 #define CLI_MAX_REPORT_FRAMEWORKS 64
 
-static const char usage_head[] =
-	"usage: attest report [OPTIONS] SCAN --FORMAT FILE...\n"
-	"\n"
-	"Renders a stored scan as reports. SCAN is a scan id, a unique prefix of one,\n"
-	"or 'latest'. At least one format option is needed.\n"
-	"\n"
-	"Options:\n"
-	"      --db PATH            history database (default: $ATTEST_DB, else\n"
-	"                           $XDG_DATA_HOME/attest/history.db)\n"
-	"      --template FILE      report template (templates/template.xsd; default:\n"
-	"                           the bundled templates/default.xml)\n"
-	"      --framework ID       the PDF covers only this framework of the scan\n"
-	"                           (repeatable; default: all of them)\n"
-	"      --organization NAME  the organization the PDF names (default: the\n"
-	"                           template's)\n"
-	"  -h, --help               this help\n"
-	"Reports (several may be written at once):\n";
+static const struct cli_option report_options[] = {
+	CLI_OPTION_DB,
+	{"template", 0, "FILE", 't',
+	 "report template (templates/template.xsd; default: the bundled templates/default.xml)"},
+	{"framework", 0, "ID", 'f',
+	 "the PDF covers only this framework of the scan (repeatable; default: all of them)"},
+	{"organization", 0, "NAME", 'o', "the organization the PDF names (default: the template's)"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
 
-static void
-usage(FILE *out)
-{
-	fputs(usage_head, out);
-	cli_formats_usage(out);
-}
+static const struct cli_optgroup report_groups[] = {
+	{NULL, report_options},
+	{"Reports (several may be written at once; FILE '-' is standard output):",
+	 cli_format_options},
+	{NULL, NULL},
+};
 
 static int
 run_report(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option base[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"template", required_argument, NULL, 't'},
-		{"framework", required_argument, NULL, 'f'},
-		{"organization", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-	};
-	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
+	struct cli_getopt g;
 	const char *outputs[CLI_MAX_FORMATS] = {NULL};
 	const char *db = NULL, *tmpl = NULL, *org = NULL, *ref;
 	const char *fws[CLI_MAX_REPORT_FRAMEWORKS];
 	size_t n_fws = 0;
-	size_t n = sizeof(base) / sizeof(base[0]), i;
+	size_t i;
 	attest_store *store = NULL;
 	char id[ATTEST_SCAN_ID_MAX];
 	bool any = false;
 	int c, status;
 
-	memcpy(longopts, base, sizeof(base));
-	for (i = 0; cli_formats[i].option; i++)
-		longopts[n++] = (struct option){cli_formats[i].option, required_argument, NULL,
-						1000 + (int)i};
-	longopts[n] = (struct option){NULL, 0, NULL, 0};
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, report_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 't': tmpl = optarg; break;
@@ -81,13 +61,12 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 						       CLI_MAX_REPORT_FRAMEWORKS);
 			fws[n_fws++] = optarg;
 			break;
-		case 'h': usage(stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_report, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("report", "option '%s' needs a value",
 					       argv[optind - 1]);
 		default:
-			if (c >= 1000 && c < 1000 + CLI_MAX_FORMATS) {
-				outputs[c - 1000] = optarg;
+			if (cli_formats_option(outputs, c, optarg)) {
 				any = true;
 				break;
 			}
@@ -128,7 +107,11 @@ out:
 const struct cli_command cli_report = {
 	"report",
 	"render a stored scan as PDF, JSON, XML and other reports",
-	NULL,
+	"usage: attest report [OPTIONS] SCAN --FORMAT FILE...\n"
+	"\n"
+	"Renders a stored scan as reports. SCAN is a scan id, a unique prefix of one,\n"
+	"or 'latest'. At least one format option is needed.\n",
 	run_report,
-	usage,
+	report_groups,
+	NULL,
 };

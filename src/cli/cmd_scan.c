@@ -39,81 +39,46 @@ struct scan_opts {
 	struct cli_collect_opts collect;
 };
 
-static const char usage_head[] =
-	"usage: attest scan [OPTIONS] [INPUT...]\n"
-	"\n"
-	"Evaluates inventories (native JSON or NDJSON, or AWS Config snapshots) against\n"
-	"the installed frameworks and stores the scan in the history database. With no\n"
-	"INPUT, scans the bundled sample estate. INPUT '-' reads standard input.\n"
-	"\n"
-	"Options:\n"
-	"  -f, --framework ID       evaluate this framework (repeatable; default: all)\n"
-	"      --frameworks-dir DIR also load catalogs and checks from DIR (repeatable;\n"
-	"                           also ATTEST_FRAMEWORKS_PATH, colon-separated)\n"
-	"      --exceptions FILE    apply the exceptions in FILE (repeatable; XML,\n"
-	"                           frameworks/exceptions.xsd)\n"
-	"      --attestations FILE  apply the attestations of manual controls in FILE\n"
-	"                           (repeatable; XML, frameworks/attestations.xsd)\n"
-	"      --template FILE      report template of the PDF (templates/template.xsd)\n"
-	"      --db PATH            history database (default: $ATTEST_DB, else\n"
-	"                           $XDG_DATA_HOME/attest/history.db)\n"
-	"      --keep-inputs        keep a compressed copy of the input files in the\n"
-	"                           history database, for 'attest package'\n"
-	"      --fail-under SCORE   exit 3 if a framework scores below SCORE (0-100),\n"
-	"                           or could not be scored\n"
-	"      --aws                collect the AWS account the credentials reach and\n"
-	"                           scan it (with --profile, --regions, --role-arn,\n"
-	"                           --external-id, --accounts-from-organization,\n"
-	"                           --role-name as for 'attest collect aws')\n"
-	"  -q, --quiet              no summary\n"
-	"  -v, --verbose            progress messages even when not on a terminal\n"
-	"  -h, --help               this help\n"
-	"Reports (several may be written at once, all from the stored scan):\n";
+static const struct cli_option scan_options[] = {
+	{"framework", 'f', "ID", 'f', "evaluate this framework (repeatable; default: all)"},
+	CLI_OPTION_FRAMEWORKS_DIR,
+	{"exceptions", 0, "FILE", 'E',
+	 "apply the exceptions in FILE (repeatable; XML, frameworks/exceptions.xsd)"},
+	{"attestations", 0, "FILE", 'A',
+	 "apply the attestations of manual controls in FILE (repeatable; XML, "
+	 "frameworks/attestations.xsd)"},
+	{"template", 0, "FILE", 'T', "report template of the PDF (templates/template.xsd)"},
+	CLI_OPTION_DB,
+	{"keep-inputs", 0, NULL, 'K',
+	 "keep a compressed copy of the input files in the history database, for 'attest "
+	 "package'"},
+	{"fail-under", 0, "SCORE", 'F',
+	 "exit 3 if a framework scores below SCORE (0-100), or could not be scored"},
+	{"aws", 0, NULL, 'W',
+	 "collect the AWS account the credentials reach and scan it (with the AWS "
+	 "collection options below)"},
+	{"quiet", 'q', NULL, 'q', "no summary"},
+	{"verbose", 'v', NULL, 'v', "progress messages even when not on a terminal"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
 
-static void
-usage(FILE *out)
-{
-	fputs(usage_head, out);
-	cli_formats_usage(out);
-}
+static const struct cli_optgroup scan_groups[] = {
+	{NULL, scan_options},
+	{"AWS collection, with --aws (as for 'attest collect aws'):", cli_aws_options},
+	{"Reports (several at once, all from the stored scan; FILE '-' is standard output):",
+	 cli_format_options},
+	{NULL, NULL},
+};
 
 static int
 parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 {
-	static const struct option base[] = {
-		{"framework", required_argument, NULL, 'f'},
-		{"frameworks-dir", required_argument, NULL, 'D'},
-		{"db", required_argument, NULL, 'd'},
-		{"template", required_argument, NULL, 'T'},
-		{"exceptions", required_argument, NULL, 'E'},
-		{"attestations", required_argument, NULL, 'A'},
-		{"fail-under", required_argument, NULL, 'F'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"aws", no_argument, NULL, 2000},
-		{"keep-inputs", no_argument, NULL, 2010},
-		{"profile", required_argument, NULL, 2001},
-		{"regions", required_argument, NULL, 2002},
-		{"role-arn", required_argument, NULL, 2003},
-		{"external-id", required_argument, NULL, 2004},
-		{"accounts-from-organization", no_argument, NULL, 2005},
-		{"role-name", required_argument, NULL, 2006},
-	};
-	struct option longopts[sizeof(base) / sizeof(base[0]) + CLI_MAX_FORMATS];
-	size_t n = sizeof(base) / sizeof(base[0]), i;
-	int c;
+	struct cli_getopt g;
+	int c, status;
 
-	/* One option per report format, identified by 1000 + its index. */
-	memcpy(longopts, base, sizeof(base));
-	for (i = 0; cli_formats[i].option; i++)
-		longopts[n++] = (struct option){cli_formats[i].option, required_argument, NULL,
-						1000 + (int)i};
-	longopts[n] = (struct option){NULL, 0, NULL, 0};
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:qvh", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, scan_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			if (o->n_frameworks == MAX_LIST)
@@ -126,17 +91,8 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			o->dirs[o->n_dirs++] = optarg;
 			break;
 		case 'd': o->db = optarg; break;
-		case 2000: o->aws = true; break;
-		case 2010: o->keep_inputs = true; break;
-		case 2001: o->collect.aws.profile = optarg; break;
-		case 2002:
-			if (cli_collect_set_regions(&o->collect, "scan", optarg) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 2003: o->collect.aws.role_arn = optarg; break;
-		case 2004: o->collect.aws.external_id = optarg; break;
-		case 2005: o->collect.aws.from_organization = true; break;
-		case 2006: o->collect.aws.role_name = optarg; break;
+		case 'W': o->aws = true; break;
+		case 'K': o->keep_inputs = true; break;
 		case 'T': o->template = optarg; break;
 		case 'E':
 			if (o->n_exceptions == MAX_LIST)
@@ -159,13 +115,16 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose = 1; break;
 		case 'h':
-			usage(stdout);
+			cli_print_help(&cli_scan, stdout);
 			return -1;
 		case ':':
 			return cli_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (c >= 1000 && c < 1000 + CLI_MAX_FORMATS) {
-				o->outputs[c - 1000] = optarg;
+			if (cli_formats_option(o->outputs, c, optarg))
+				break;
+			if ((status = cli_collect_option(&o->collect, "scan", c, optarg)) >= 0) {
+				if (status != EXIT_OK)
+					return EXIT_USAGE;
 				break;
 			}
 			return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
@@ -388,7 +347,12 @@ out:
 const struct cli_command cli_scan = {
 	"scan",
 	"evaluate an inventory against frameworks and store the scan",
-	NULL,
+	"usage: attest scan [OPTIONS] [INPUT...]\n"
+	"\n"
+	"Evaluates inventories (native JSON or NDJSON, or AWS Config snapshots) against\n"
+	"the installed frameworks and stores the scan in the history database. With no\n"
+	"INPUT, scans the bundled sample estate. INPUT '-' reads standard input.\n",
 	run_scan,
-	usage,
+	scan_groups,
+	NULL,
 };

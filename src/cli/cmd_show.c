@@ -16,23 +16,24 @@ static const char usage[] =
 	"score, coverage, the move since the previous scan of the same scope and the\n"
 	"worst failing controls. SCAN is a scan id, a unique prefix of one, or\n"
 	"'latest' (the default: the scan of the most recent configuration, by the\n"
-	"inventory's date, then start time, then the order stored).\n"
-	"\n"
-	"Options:\n"
-	"      --db PATH   history database (default: $ATTEST_DB, else\n"
-	"                  $XDG_DATA_HOME/attest/history.db)\n"
-	"      --json      the full JSON result (doc/result-format.md) instead\n"
-	"  -h, --help      this help\n";
+	"inventory's date, then start time, then the order stored).\n";
+
+static const struct cli_option show_options[] = {
+	CLI_OPTION_DB,
+	{"json", 0, NULL, 'j', "the full JSON result (doc/result-format.md) instead"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup show_groups[] = {
+	{NULL, show_options},
+	{NULL, NULL},
+};
 
 static int
 run_show(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	attest_store *store = NULL;
 	const char *db = NULL, *ref = "latest";
 	char id[ATTEST_SCAN_ID_MAX];
@@ -40,13 +41,12 @@ run_show(attest_ctx *ctx, int argc, char **argv)
 	attest_rc rc;
 	int c, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, show_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'j': json = true; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_show, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("show", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -72,5 +72,5 @@ out:
 }
 
 const struct cli_command cli_show = {
-	"show", "show one stored scan like the scan summary", usage, run_show, NULL,
+	"show", "show one stored scan like the scan summary", usage, run_show, show_groups, NULL,
 };

@@ -24,22 +24,29 @@ static const char usage[] =
 	"framework and scope (set of accounts), ordered by the date of the\n"
 	"configuration each scan judged (as of). Each scan shows its posture, its\n"
 	"controls fully passing (the strict score), its coverage and, beside any\n"
-	"change, the findings newly failing and fixed since the scan before.\n"
-	"\n"
-	"Options:\n"
-	"  -f, --framework ID   this framework only (default: every framework)\n"
-	"      --db PATH        history database (default: $ATTEST_DB, else\n"
-	"                       $XDG_DATA_HOME/attest/history.db)\n"
-	"  -a, --account ID     scans that covered this account\n"
-	"      --scope SCOPE    scans of exactly this scope\n"
-	"      --since DATE     scans of configurations as of DATE or later (UTC)\n"
-	"      --until DATE     scans of configurations as of DATE or earlier\n"
-	"  -n, --limit N        lines for the N most recent scans of each series\n"
-	"                       (default 20; the sparkline covers all)\n"
-	"      --ascii          ASCII instead of Unicode block characters\n"
-	"      --json           every point as JSON\n"
-	"      --csv            every point as CSV\n"
-	"  -h, --help           this help\n";
+	"change, the findings newly failing and fixed since the scan before.\n";
+
+static const struct cli_option trend_options[] = {
+	{"framework", 'f', "ID", 'f', "this framework only (default: every framework)"},
+	CLI_OPTION_DB,
+	{"account", 'a', "ID", 'a', "scans that covered this account"},
+	{"scope", 0, "SCOPE", 'S', "scans of exactly this scope"},
+	{"since", 0, "DATE", 's', "scans of configurations as of DATE or later (UTC)"},
+	{"until", 0, "DATE", 'u', "scans of configurations as of DATE or earlier"},
+	{"limit", 'n', "N", 'n',
+	 "lines for the N most recent scans of each series (default 20; the sparkline covers "
+	 "all)"},
+	{"ascii", 0, NULL, 'A', "ASCII instead of Unicode block characters"},
+	{"json", 0, NULL, 'j', "every point as JSON"},
+	{"csv", 0, NULL, 'c', "every point as CSV"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup trend_groups[] = {
+	{NULL, trend_options},
+	{NULL, NULL},
+};
 
 enum mode { CHART, JSON, CSV };
 
@@ -347,20 +354,7 @@ print_chart(const struct trend *t, long limit, bool ascii, bool color)
 static int
 run_trend(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"framework", required_argument, NULL, 'f'},
-		{"db", required_argument, NULL, 'd'},
-		{"account", required_argument, NULL, 'a'},
-		{"scope", required_argument, NULL, 'S'},
-		{"since", required_argument, NULL, 's'},
-		{"until", required_argument, NULL, 'u'},
-		{"limit", required_argument, NULL, 'n'},
-		{"ascii", no_argument, NULL, 'A'},
-		{"json", no_argument, NULL, 'j'},
-		{"csv", no_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct attest_history_filter f = {0};
 	struct trend t = {0};
 	attest_store *store = NULL;
@@ -371,9 +365,8 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	size_t i, first;
 	int c, status;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:a:n:h", opts, NULL)) != -1) {
+	cli_getopt_init(&g, trend_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'f': fw = optarg; break;
 		case 'd': db = optarg; break;
@@ -392,7 +385,7 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 				return cli_usage_error("trend", "--json and --csv exclude each other");
 			t.mode = c == 'j' ? JSON : CSV;
 			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_trend, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("trend", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -435,5 +428,5 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_trend = {
-	"trend", "show frameworks' posture and scores over time", usage, run_trend, NULL,
+	"trend", "show frameworks' posture and scores over time", usage, run_trend, trend_groups, NULL,
 };

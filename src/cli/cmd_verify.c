@@ -20,17 +20,25 @@ static const char usage_text[] =
 	"--pubkey. A package's own certificate can be replaced together with its\n"
 	"contents, so checking against it proves only that the package is intact,\n"
 	"not who made it: that needs --trust-package-cert, and without either option\n"
-	"verify fails.\n"
-	"\n"
-	"Options:\n"
-	"      --pubkey FILE        the signer's PEM public key or certificate\n"
-	"      --trust-package-cert accept the certificate inside the package\n"
-	"                           (integrity only, not identity)\n"
-	"  -q, --quiet              print problems only\n"
-	"  -h, --help               this help\n"
-	"\n"
+	"verify fails.\n";
+
+static const char epilogue[] =
 	"Exit status: 0 the package verifies, 1 it does not (or cannot be read),\n"
 	"2 usage error.\n";
+
+static const struct cli_option verify_options[] = {
+	{"pubkey", 0, "FILE", 'p', "the signer's PEM public key or certificate"},
+	{"trust-package-cert", 0, NULL, 't',
+	 "accept the certificate inside the package (integrity only, not identity)"},
+	{"quiet", 'q', NULL, 'q', "print problems only"},
+	CLI_OPTION_HELP,
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_optgroup verify_groups[] = {
+	{NULL, verify_options},
+	{NULL, NULL},
+};
 
 /* Every name and reason may come from the package: escaped, so that a
  * crafted name cannot rewrite the lines printed before it. */
@@ -80,27 +88,20 @@ print_ok(const char *pkg, const char *pubkey, const struct attest_verify_info *i
 static int
 run_verify(attest_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"pubkey", required_argument, NULL, 'p'},
-		{"trust-package-cert", no_argument, NULL, 't'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct cli_getopt g;
 	struct attest_verify_info info;
 	const char *pubkey = NULL, *pkg;
 	long long problems = 0;
 	bool quiet = false, trust_package_cert = false;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+	cli_getopt_init(&g, verify_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'p': pubkey = optarg; break;
 		case 't': trust_package_cert = true; break;
 		case 'q': quiet = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': cli_print_help(&cli_verify, stdout); return EXIT_OK;
 		case ':':
 			return cli_usage_error("verify", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -142,5 +143,6 @@ const struct cli_command cli_verify = {
 	"check an audit package's files and signature",
 	usage_text,
 	run_verify,
-	NULL,
+	verify_groups,
+	epilogue,
 };

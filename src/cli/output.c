@@ -13,28 +13,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const struct cli_format cli_formats[] = {
-	{"json", "the JSON result (doc/result-format.md)", attest_report_json, "--json output"},
-	{"xml", "the XML report (doc/report.xsd)", attest_report_xml, "--xml output"},
-	{"oscal", "NIST OSCAL assessment results (XML)", attest_report_oscal, "--oscal output"},
-	{"xccdf", "XCCDF 1.2 benchmark and test result", attest_report_xccdf, "--xccdf output"},
-	{"junit", "JUnit XML, one test case per control", attest_report_junit, "--junit output"},
-	{"csv", "CSV of the findings", attest_report_csv, "--csv output"},
-	{"pdf", "the PDF audit report", attest_report_pdf, "--pdf output"},
-	{NULL, NULL, NULL, NULL},
-};
+/* Each format once: its option name, what it writes and its renderer. */
+#define FORMATS(X)                                                                        \
+	X(json, "the JSON result (doc/result-format.md)", attest_report_json)              \
+	X(xml, "the XML report (doc/report.xsd)", attest_report_xml)                       \
+	X(oscal, "NIST OSCAL assessment results (XML)", attest_report_oscal)               \
+	X(xccdf, "XCCDF 1.2 benchmark and test result", attest_report_xccdf)               \
+	X(junit, "JUnit XML, one test case per control", attest_report_junit)              \
+	X(csv, "CSV of the findings", attest_report_csv)                                   \
+	X(pdf, "the PDF audit report", attest_report_pdf)
 
-_Static_assert(sizeof(cli_formats) / sizeof(cli_formats[0]) <= CLI_MAX_FORMATS,
-	       "raise CLI_MAX_FORMATS");
+#define FORMAT_INDEX(name, help, render) FORMAT_##name,
+enum { FORMATS(FORMAT_INDEX) N_FORMATS };
 
-void
-cli_formats_usage(FILE *out)
+#define FORMAT_ROW(name, help, render) {#name, help, render, "--" #name " output"},
+const struct cli_format cli_formats[] = {FORMATS(FORMAT_ROW){NULL, NULL, NULL, NULL}};
+
+#define FORMAT_OPTION(name, help, render)                                                 \
+	{#name, 0, "FILE", CLI_OPT_FORMAT + FORMAT_##name, "write " help},
+const struct cli_option cli_format_options[] = {FORMATS(FORMAT_OPTION){NULL, 0, NULL, 0, NULL}};
+
+_Static_assert(N_FORMATS < CLI_MAX_FORMATS, "raise CLI_MAX_FORMATS");
+
+bool
+cli_formats_option(const char *paths[CLI_MAX_FORMATS], int id, const char *arg)
 {
-	size_t i;
-
-	for (i = 0; cli_formats[i].option; i++)
-		fprintf(out, "      --%-6s FILE        write %s ('-': stdout)\n",
-			cli_formats[i].option, cli_formats[i].help);
+	if (id < CLI_OPT_FORMAT || id >= CLI_OPT_FORMAT + N_FORMATS)
+		return false;
+	paths[id - CLI_OPT_FORMAT] = arg;
+	return true;
 }
 
 int

@@ -18,7 +18,8 @@ int cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, con
 		     cli_renderer render);
 
 /* The report formats a command can write, one option each (--json FILE, ...).
- * A new renderer is one line in cli_formats[] (output.c). */
+ * A new renderer is one line in FORMATS (output.c), which makes both its
+ * entry in cli_formats[] and its option in cli_format_options[]. */
 struct cli_format {
 	const char *option;  /* long option name, also the format's name */
 	const char *help;    /* one line for the usage text */
@@ -29,8 +30,12 @@ struct cli_format {
 extern const struct cli_format cli_formats[];
 #define CLI_MAX_FORMATS 16
 
-/* Writes the usage lines of every format to out. */
-void cli_formats_usage(FILE *out);
+/* The options of the formats, for the option groups of scan and report:
+ * --json FILE, ...; the id of each is CLI_OPT_FORMAT + its index. */
+extern const struct cli_option cli_format_options[];
+/* If id is one of cli_format_options, sets its path to arg and returns
+ * true. */
+bool cli_formats_option(const char *paths[CLI_MAX_FORMATS], int id, const char *arg);
 /* Writes each format whose path is set; stops at the first failure. */
 int cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
 		      attest_store *store, const char *id);
