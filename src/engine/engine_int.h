@@ -10,9 +10,16 @@
 
 #include <sqlite3.h>
 
-/* Creates the result tables and registers the SQL functions on db; the
- * first step of every evaluation. */
+/* Creates the result tables, registers the SQL functions and creates the
+ * shared views on db; the first step of every evaluation. */
 attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
+/* Creates the shared views of frameworks/views.sql (src/engine/views.c) as
+ * TEMP views on db; an error names the file and line of a bad statement. */
+attest_rc engine_views_create(attest_ctx *ctx, sqlite3 *db);
+/* The authorizer a check query is compiled under: reading the inventory
+ * and calling functions, nothing else (src/engine/runcheck.c). */
+int check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,
+		    const char *trigger);
 /* What one check's query may use (src/engine/limits.c). */
 struct eval_limits {
 	double seconds;   /* wall-clock time of the query */

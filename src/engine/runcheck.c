@@ -44,8 +44,8 @@ listed(const char *name, const char *const *list, size_t n)
  * writes of any kind, ATTACH/DETACH, PRAGMA (statements and table-valued
  * pragma_* functions), temporary tables, views, triggers and indexes,
  * transactions and savepoints, ANALYZE, and loading extensions. */
-static int
-authorize(void *data, int action, const char *a, const char *b, const char *dbname,
+int
+check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,
 	  const char *trigger)
 {
 	switch (action) {
@@ -295,7 +295,7 @@ compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt 
 	int src;
 
 	*out = NULL;
-	sqlite3_set_authorizer(db, authorize, NULL);
+	sqlite3_set_authorizer(db, check_authorize, NULL);
 	src = sqlite3_prepare_v2(db, c->query, -1, out, &tail);
 	if (src == SQLITE_OK && !*out)
 		why = "the query is empty";

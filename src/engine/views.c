@@ -1,0 +1,164 @@
+/*
+ * The shared views checks build on. They are defined once, as data, in
+ * frameworks/views.sql of the data directory, and created as TEMP views on
+ * the evaluation database before any check runs, so that bundled and user
+ * checks read them like tables and every fix to a shared piece of logic is
+ * made in one place.
+ *
+ * The file is trusted like the bundled checks, but it is held to the same
+ * rules as a check: it runs under an authorizer that allows CREATE TEMP VIEW
+ * and nothing else (no writes to the inventory, no ATTACH, no PRAGMA), and
+ * every view must then compile as a check query would, under the check
+ * authorizer, so a view can only read what a check may read. A check reading
+ * a view is one statement: the view's work counts against that check's time,
+ * row and byte limits.
+ */
+#include "config.h"
+
+#include "engine_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Far above the bundled file (a few kB); a bound, not a format rule. */
+#define VIEWS_MAX_BYTES (1 << 20)
+
+/* Creating a temp view writes its row of sqlite_temp_master; nothing else
+ * is allowed. */
+static int
+authorize_view(void *data, int action, const char *a, const char *b, const char *dbname,
+	       const char *trigger)
+{
+	(void)data, (void)b, (void)trigger;
+	switch (action) {
+	case SQLITE_CREATE_TEMP_VIEW:
+		return SQLITE_OK;
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_READ:
+		return a && dbname && strcmp(dbname, "temp") == 0 &&
+				       strcasecmp(a, "sqlite_temp_master") == 0
+			       ? SQLITE_OK
+			       : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+static attest_rc
+read_views(attest_ctx *ctx, const char *path, struct attest_buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *fp = fopen(path, "r");
+	attest_rc rc = ATTEST_OK;
+
+	if (!fp)
+		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
+				    strerror(errno));
+	while (rc == ATTEST_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if ((rc = attest_buf_add(out, chunk, n)) == ATTEST_ERR_LIMIT)
+			rc = attest_error(ctx, rc, "cannot read '%s': larger than %d bytes", path,
+					  VIEWS_MAX_BYTES);
+		else if (rc != ATTEST_OK)
+			rc = attest_nomem(ctx);
+	if (rc == ATTEST_OK && ferror(fp))
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
+	if (rc == ATTEST_OK && out->len > 0 && memchr(out->data, '\0', out->len))
+		rc = attest_error(ctx, ATTEST_ERR_INVALID, "invalid '%s': it holds a NUL byte", path);
+	fclose(fp);
+	return rc;
+}
+
+static int
+line_of(const char *text, const char *at)
+{
+	int line = 1;
+
+	for (; text < at; text++)
+		line += *text == '\n';
+	return line;
+}
+
+/* Runs every statement of sql under authorize_view. */
+static attest_rc
+create_views(attest_ctx *ctx, sqlite3 *db, const char *path, const char *sql)
+{
+	const char *at = sql, *tail;
+	sqlite3_stmt *st;
+	attest_rc rc = ATTEST_OK;
+
+	sqlite3_set_authorizer(db, authorize_view, NULL);
+	while (rc == ATTEST_OK && *at) {
+		st = NULL;
+		while (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r')
+			at++;
+		if (sqlite3_prepare_v2(db, at, -1, &st, &tail) != SQLITE_OK ||
+		    (st && sqlite3_step(st) != SQLITE_DONE))
+			rc = attest_error(ctx, ATTEST_ERR_INVALID,
+					  "invalid '%s' at line %d: %s (it may only CREATE TEMP VIEW)",
+					  path, line_of(sql, at), sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		if (!st)
+			break;
+		at = tail;
+	}
+	sqlite3_set_authorizer(db, NULL, NULL);
+	return rc;
+}
+
+/* Every view must compile as a check query would. */
+static attest_rc
+views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *list = NULL, *st;
+	char *sql;
+	attest_rc rc = ATTEST_OK;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_temp_master WHERE type = 'view'"
+				   " ORDER BY name", -1, &list, NULL) != SQLITE_OK)
+		return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+	while (rc == ATTEST_OK && sqlite3_step(list) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(list, 0);
+
+		if (!(sql = sqlite3_mprintf("SELECT * FROM temp.\"%w\"", name))) {
+			rc = attest_nomem(ctx);
+			break;
+		}
+		st = NULL;
+		sqlite3_set_authorizer(db, check_authorize, NULL);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			rc = attest_error(ctx, ATTEST_ERR_INVALID,
+					  "invalid '%s': view '%s' does not compile as a check "
+					  "query: %s",
+					  path, name, sqlite3_errmsg(db));
+		sqlite3_set_authorizer(db, NULL, NULL);
+		sqlite3_finalize(st);
+		sqlite3_free(sql);
+	}
+	sqlite3_finalize(list);
+	return rc;
+}
+
+attest_rc
+engine_views_create(attest_ctx *ctx, sqlite3 *db)
+{
+	struct attest_buf sql;
+	char path[4096];
+	attest_rc rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/frameworks/views.sql", attest_datadir()) >=
+	    sizeof(path))
+		return attest_error(ctx, ATTEST_ERR_IO, "data directory path too long: '%s'",
+				    attest_datadir());
+	attest_buf_init(&sql, VIEWS_MAX_BYTES);
+	rc = read_views(ctx, path, &sql);
+	if (rc == ATTEST_OK)
+		rc = create_views(ctx, db, path, sql.data ? sql.data : "");
+	if (rc == ATTEST_OK)
+		rc = views_compile(ctx, db, path);
+	attest_buf_release(&sql);
+	return rc;
+}
