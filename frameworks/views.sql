@@ -109,52 +109,81 @@ CREATE TEMP VIEW cloudwatch_alarm_requirements(name, terms) AS VALUES
 -- rows: SELECT rid, status, reason, evidence FROM cloudwatch_alarm_findings
 -- WHERE name = '...'.
 CREATE TEMP VIEW cloudwatch_alarm_findings AS
-WITH tr AS (
+WITH tr AS MATERIALIZED (
   SELECT account, trail FROM cloudtrail_trails WHERE multi_region AND logging AND all_management_events
 ),
-ft AS NOT MATERIALIZED (  -- every filter against every requirement: the terms it lacks
-  SELECT q.name, m.*,
-         (SELECT json_group_array(tm.value) FROM json_each(q.terms) tm
+lg AS MATERIALIZED (SELECT * FROM cloudtrail_log_groups),
+m AS MATERIALIZED (SELECT * FROM cloudtrail_metric_filters),
+am AS MATERIALIZED (  -- alarms with actions enabled, one row per SNS action
+  SELECT a.account, a.region, a.config ->> 'MetricName' AS metric, a.config ->> 'Namespace' AS ns,
+         a.id AS alarm, act.value AS topic_arn
+  FROM resources a
+  JOIN json_each(json_as_array(a.config -> '$.AlarmActions')) act ON act.type = 'text' AND act.value LIKE 'arn:%:sns:%'
+  WHERE a.type = 'AWS::CloudWatch::Alarm' AND json_type(a.config, '$.ActionsEnabled') = 'true'
+),
+st AS MATERIALIZED (SELECT topic, arn FROM sns_subscribed_topics),
+-- Per account and requirement, each step of the chain as a JSON array of
+-- rows, built once from the step before. Each layer carries a window
+-- partitioned by name: SQLite does not flatten a subquery with a window
+-- function (flattening would copy each step's subquery into every place the
+-- next layer uses it, and rerun it there), but it still pushes a check's
+-- WHERE name = '...' down through every layer, so a check matches filter
+-- patterns for its own requirement only.
+-- v0.ft: every filter of the account's log groups with the terms it lacks
+v0 AS (
+  SELECT a.rid, a.id, q.name, q.terms, count(*) OVER (PARTITION BY q.name) AS w0,
+         (SELECT json_group_array(json_object('trail', m.trail, 'log_group', m.log_group,
+                                              'lg_region', m.log_group_region, 'lg_account', m.log_group_account,
+                                              'filter', m.filter, 'transformations', json(m.transformations),
+                                              'missing', (SELECT json_group_array(tm.value) FROM json_each(q.terms) tm
            WHERE NOT EXISTS (SELECT 1 FROM json_each('[")", "&", "|", "}"]') d
                               WHERE pattern_has_terms(replace(replace(m.pattern, '"', ''), '''', '') || ')',
-                                                      json_array(replace(tm.value, '"', '') || d.value)))) AS missing
-  FROM cloudwatch_alarm_requirements q, cloudtrail_metric_filters m
-),
-f AS NOT MATERIALIZED (
-  SELECT ft.*, mt.value ->> 'metricName' AS metric, mt.value ->> 'metricNamespace' AS ns
-  FROM ft JOIN json_each(ft.transformations) mt ON mt.type = 'object'
-  WHERE json_array_length(ft.missing) = 0
-),
-al AS NOT MATERIALIZED (
-  SELECT f.*, a.id AS alarm, act.value AS topic_arn
-  FROM f
-  JOIN resources a ON a.type = 'AWS::CloudWatch::Alarm' AND a.account = f.log_group_account AND a.region = f.log_group_region
-                  AND a.config ->> 'MetricName' = f.metric AND a.config ->> 'Namespace' = f.ns
-                  AND json_type(a.config, '$.ActionsEnabled') = 'true'
-  JOIN json_each(json_as_array(a.config -> '$.AlarmActions')) act ON act.type = 'text' AND act.value LIKE 'arn:%:sns:%'
-),
-tp AS NOT MATERIALIZED (
-  SELECT al.*, s.topic
-  FROM al JOIN sns_subscribed_topics s ON (s.topic = al.topic_arn OR s.arn = al.topic_arn)
-),
-v AS (
-  SELECT a.rid, a.id, q.name, q.terms,
-         (SELECT group_concat(trail || ' -> ' || filter || ' -> ' || alarm || ' -> ' || topic, '; ') FROM tp WHERE tp.account = a.id AND tp.name = q.name) AS chains,
-         (SELECT group_concat(alarm || ' (actions ' || topic_arn || ')', '; ') FROM al WHERE al.account = a.id AND al.name = q.name) AS alarms,
-         (SELECT group_concat(filter || ' (metric ' || ns || '/' || metric || ')', '; ') FROM f WHERE f.account = a.id AND f.name = q.name) AS filters,
-         (SELECT group_concat(DISTINCT log_group) FROM cloudtrail_log_groups lg WHERE lg.account = a.id) AS groups,
-         (SELECT group_concat(trail, ', ') FROM tr WHERE tr.account = a.id) AS trails,
-         (SELECT filter || ' lacks ' || (SELECT group_concat(value, ' ') FROM json_each(ft.missing))
-            FROM ft WHERE ft.account = a.id AND ft.name = q.name AND json_array_length(ft.missing) > 0
-            ORDER BY json_array_length(ft.missing), filter LIMIT 1) AS closest,
-         (SELECT json_group_array(json_object('trail', trail, 'log_group', log_group, 'metric_filter', filter, 'alarm', alarm, 'topic', topic))
-            FROM tp WHERE tp.account = a.id AND tp.name = q.name) AS ev_chains,
-         (SELECT json_group_array(DISTINCT alarm) FROM al WHERE al.account = a.id AND al.name = q.name) AS ev_alarms,
-         (SELECT json_group_array(DISTINCT filter) FROM f WHERE f.account = a.id AND f.name = q.name) AS ev_filters,
-         (SELECT json_group_array(DISTINCT log_group) FROM cloudtrail_log_groups lg WHERE lg.account = a.id) AS ev_groups,
-         (SELECT json_group_array(DISTINCT trail) FROM tr WHERE tr.account = a.id) AS ev_trails
+                                                      json_array(replace(tm.value, '"', '') || d.value))))))
+            FROM m WHERE m.account = a.id) AS ft
   FROM resources a, cloudwatch_alarm_requirements q
   WHERE a.type = 'AWS::::Account'
+),
+-- v1.f: the filters with every term, one row per metric transformation
+v1 AS (
+  SELECT v0.*, count(*) OVER (PARTITION BY name) AS w1,
+         (SELECT json_group_array(json_set(x.value, '$.metric', mt.value -> '$.metricName', '$.ns', mt.value -> '$.metricNamespace'))
+            FROM json_each(v0.ft) x JOIN json_each(x.value -> '$.transformations') mt ON mt.type = 'object'
+           WHERE json_array_length(x.value -> '$.missing') = 0) AS f
+  FROM v0
+),
+-- v2.al: their alarms with actions enabled that notify SNS
+v2 AS (
+  SELECT v1.*, count(*) OVER (PARTITION BY name) AS w2,
+         (SELECT json_group_array(json_set(x.value, '$.alarm', am.alarm, '$.topic_arn', am.topic_arn))
+            FROM json_each(v1.f) x JOIN am ON am.account = x.value ->> 'lg_account' AND am.region = x.value ->> 'lg_region'
+                                          AND am.metric = x.value ->> 'metric' AND am.ns = x.value ->> 'ns') AS al
+  FROM v1
+),
+-- v3.tp: the alarms' topics that have a confirmed subscription
+v3 AS (
+  SELECT v2.*, count(*) OVER (PARTITION BY name) AS w3,
+         (SELECT json_group_array(json_set(x.value, '$.topic', st.topic))
+            FROM json_each(v2.al) x JOIN st ON (st.topic = x.value ->> 'topic_arn' OR st.arn = x.value ->> 'topic_arn')) AS tp
+  FROM v2
+),
+v AS (
+  SELECT rid, id, name, terms, count(*) OVER (PARTITION BY name) AS w4,
+         (SELECT group_concat((x.value ->> 'trail') || ' -> ' || (x.value ->> 'filter') || ' -> ' || (x.value ->> 'alarm') || ' -> ' || (x.value ->> 'topic'), '; ') FROM json_each(v3.tp) x) AS chains,
+         (SELECT group_concat((x.value ->> 'alarm') || ' (actions ' || (x.value ->> 'topic_arn') || ')', '; ') FROM json_each(v3.al) x) AS alarms,
+         (SELECT group_concat((x.value ->> 'filter') || ' (metric ' || (x.value ->> 'ns') || '/' || (x.value ->> 'metric') || ')', '; ') FROM json_each(v3.f) x) AS filters,
+         (SELECT group_concat(DISTINCT log_group) FROM lg WHERE lg.account = v3.id) AS groups,
+         (SELECT group_concat(trail, ', ') FROM tr WHERE tr.account = v3.id) AS trails,
+         (SELECT (x.value ->> 'filter') || ' lacks ' || (SELECT group_concat(value, ' ') FROM json_each(x.value -> '$.missing'))
+            FROM json_each(v3.ft) x WHERE json_array_length(x.value -> '$.missing') > 0
+            ORDER BY json_array_length(x.value -> '$.missing'), x.value ->> 'filter' LIMIT 1) AS closest,
+         (SELECT json_group_array(json_object('trail', x.value ->> 'trail', 'log_group', x.value ->> 'log_group', 'metric_filter', x.value ->> 'filter',
+                                              'alarm', x.value ->> 'alarm', 'topic', x.value ->> 'topic'))
+            FROM json_each(v3.tp) x) AS ev_chains,
+         (SELECT json_group_array(DISTINCT x.value ->> 'alarm') FROM json_each(v3.al) x) AS ev_alarms,
+         (SELECT json_group_array(DISTINCT x.value ->> 'filter') FROM json_each(v3.f) x) AS ev_filters,
+         (SELECT json_group_array(DISTINCT log_group) FROM lg WHERE lg.account = v3.id) AS ev_groups,
+         (SELECT json_group_array(DISTINCT trail) FROM tr WHERE tr.account = v3.id) AS ev_trails
+  FROM v3
 )
 SELECT name, rid,
        CASE WHEN chains IS NOT NULL THEN 'pass' ELSE 'fail' END AS status,
