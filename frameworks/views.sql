@@ -88,6 +88,54 @@ WHERE g.type = 'AWS::EC2::SecurityGroup' AND json_type(g.config, '$.IpPermission
      OR EXISTS (SELECT 1 FROM json_each(json_as_array(p.value -> '$.PrefixListIds')) c WHERE c.type <> 'object')
      OR EXISTS (SELECT 1 FROM json_each(json_as_array(p.value -> '$.UserIdGroupPairs')) c WHERE c.type <> 'object'));
 
+-- For every IAM user, role and group (kind 'user', 'role', 'group'): whether
+-- an inline policy (UserPolicyList, RolePolicyList, GroupPolicyList) allows
+-- * on *, or AdministratorAccess is attached, as a check's rid, status,
+-- reason and evidence. The iam-inline-policy-no-full-admin-* checks read
+-- their kind's rows: SELECT rid, status, reason, evidence
+-- FROM iam_inline_admin_findings WHERE kind = '...'.
+CREATE TEMP VIEW iam_inline_admin_findings AS
+WITH e AS (
+  SELECT rid, id, lower(substr(type, 11)) AS kind, substr(type, 11) AS k,
+         COALESCE(config ->> (substr(type, 11) || 'Name'), name, id) AS nm,
+         json_type(config, '$.' || substr(type, 11) || 'PolicyList') AS lt, json_type(config, '$.AttachedManagedPolicies') AS mt,
+         config -> ('$.' || substr(type, 11) || 'PolicyList') AS list, config
+  FROM resources WHERE type IN ('AWS::IAM::User', 'AWS::IAM::Role', 'AWS::IAM::Group')
+),
+v AS (
+  SELECT e.*,
+         (SELECT json_group_array(p.value ->> 'PolicyName') FROM json_each(json_as_array(e.list)) p
+           WHERE p.type = 'object' AND json_type(p.value, '$.PolicyDocument') = 'object'
+             AND iam_policy_is_admin(p.value -> '$.PolicyDocument') = 1) AS inl,
+         (SELECT json_group_array(COALESCE(p.value ->> 'PolicyName', '#' || p.key)) FROM json_each(json_as_array(e.list)) p
+           WHERE p.type <> 'object' OR json_type(p.value, '$.PolicyDocument') IS NOT 'object'
+              OR iam_policy_is_admin(p.value -> '$.PolicyDocument') IS NULL) AS unread,
+         (SELECT json_group_array(p.value ->> 'PolicyArn') FROM json_each(json_as_array(e.config -> '$.AttachedManagedPolicies')) p
+           WHERE p.type = 'object' AND p.value ->> 'PolicyArn' LIKE 'arn:%:iam::aws:policy/AdministratorAccess') AS mgd,
+         json_array_length(json_as_array(e.list)) AS n
+  FROM e
+)
+SELECT kind, rid AS rid,
+       CASE WHEN json_array_length(inl) > 0 OR json_array_length(mgd) > 0 THEN 'fail'
+            WHEN lt IS NOT 'array' OR json_array_length(unread) > 0 THEN 'error'
+            ELSE 'pass' END AS status,
+       CASE WHEN json_array_length(inl) > 0 OR json_array_length(mgd) > 0 THEN
+              kind || ' ' || nm || ' has full administrative access (* on *) through '
+              || CASE WHEN json_array_length(inl) > 0 THEN 'inline polic' || CASE WHEN json_array_length(inl) = 1 THEN 'y ' ELSE 'ies ' END
+                        || (SELECT group_concat(value, ', ') FROM json_each(inl)) ELSE '' END
+              || CASE WHEN json_array_length(inl) > 0 AND json_array_length(mgd) > 0 THEN ' and ' ELSE '' END
+              || CASE WHEN json_array_length(mgd) > 0 THEN 'the AWS-managed AdministratorAccess policy' ELSE '' END
+            WHEN lt IS NOT 'array' THEN 'the inline policies (' || k || 'PolicyList) of ' || kind || ' ' || nm || ' were not collected'
+            WHEN json_array_length(unread) > 0 THEN 'the document of inline polic' || CASE WHEN json_array_length(unread) = 1 THEN 'y ' ELSE 'ies ' END
+              || (SELECT group_concat(value, ', ') FROM json_each(unread)) || ' of ' || kind || ' ' || nm || ' could not be read'
+            ELSE kind || ' ' || nm || ' has ' || n || ' inline polic' || CASE WHEN n = 1 THEN 'y' ELSE 'ies' END
+              || ', none allowing * on *, and AdministratorAccess is not attached'
+              || CASE WHEN mt IS NOT 'array' THEN ' (attached managed policies were not collected)' ELSE '' END END AS reason,
+       json_object(kind, nm, 'inline_policy_count', n, 'admin_inline_policies', json(inl),
+                   'unreadable_inline_policies', json(unread), 'administrator_access_attached', json(mgd),
+                   'inline_policies_collected', json(CASE WHEN lt IS 'array' THEN 'true' ELSE 'false' END)) AS evidence
+FROM v;
+
 -- SNS topics with at least one confirmed subscription.
 CREATE TEMP VIEW sns_subscribed_topics AS
 SELECT s.rid, s.account, s.region, s.id AS topic, s.arn
