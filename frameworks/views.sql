@@ -29,6 +29,68 @@ SELECT t.rid, t.account, t.region, t.id AS trail,
 FROM resources t
 WHERE t.type = 'AWS::CloudTrail::Trail';
 
+-- One row per CloudTrail trail and access ('read', 'write'): all_buckets is
+-- 1 when a basic or advanced event selector of the trail records S3
+-- object-level events of that access for every bucket.
+CREATE TEMP VIEW cloudtrail_s3_data_events AS
+SELECT t.rid, t.account, t.id AS trail, x.access,
+       (EXISTS (SELECT 1 FROM json_each(json_as_array(t.supp -> '$.EventSelectors')) es,
+                           json_each(json_as_array(es.value -> '$.DataResources')) dr,
+                           json_each(json_as_array(dr.value -> '$.Values')) val
+         WHERE es.type = 'object' AND dr.type = 'object' AND es.value ->> 'ReadWriteType' IN ('All', x.rw)
+           AND dr.value ->> 'Type' = 'AWS::S3::Object'
+           AND (val.value GLOB 'arn:aws*:s3' OR val.value GLOB 'arn:aws*:s3:::'))
+       OR EXISTS (SELECT 1 FROM json_each(json_as_array(t.supp -> '$.AdvancedEventSelectors')) aes
+         WHERE aes.type = 'object'
+           AND EXISTS (SELECT 1 FROM json_each(json_as_array(aes.value -> '$.FieldSelectors')) fs,
+                              json_each(json_as_array(fs.value -> '$.Equals')) eq
+                        WHERE fs.type = 'object' AND fs.value ->> 'Field' = 'eventCategory' AND eq.value = 'Data')
+           AND EXISTS (SELECT 1 FROM json_each(json_as_array(aes.value -> '$.FieldSelectors')) fs,
+                              json_each(json_as_array(fs.value -> '$.Equals')) eq
+                        WHERE fs.type = 'object' AND fs.value ->> 'Field' = 'resources.type' AND eq.value = 'AWS::S3::Object')
+           AND NOT EXISTS (SELECT 1 FROM json_each(json_as_array(aes.value -> '$.FieldSelectors')) fs
+                            WHERE fs.type = 'object' AND fs.value ->> 'Field' NOT IN ('eventCategory', 'resources.type', 'readOnly'))
+           AND NOT EXISTS (SELECT 1 FROM json_each(json_as_array(aes.value -> '$.FieldSelectors')) fs
+                            WHERE fs.type = 'object' AND fs.value ->> 'Field' = 'readOnly'
+                              AND NOT EXISTS (SELECT 1 FROM json_each(json_as_array(fs.value -> '$.Equals')) eq WHERE eq.value = x.read_only)))) AS all_buckets
+FROM resources t,
+     (SELECT 'read' AS access, 'ReadOnly' AS rw, 'true' AS read_only
+      UNION ALL SELECT 'write', 'WriteOnly', 'false') x
+WHERE t.type = 'AWS::CloudTrail::Trail';
+
+-- For every account and access ('read', 'write'): pass when a multi-region,
+-- logging trail records S3 object-level events of that access for all
+-- buckets, as a check's rid, status, reason and evidence. The
+-- cloudtrail-s3-data-events-* checks read their access's rows.
+CREATE TEMP VIEW cloudtrail_s3_data_events_findings AS
+WITH t AS (
+  SELECT d.account, d.trail AS id, d.access, tr.multi_region AS multi, tr.logging,
+         tr.selectors_known AS sel_known, d.all_buckets AS covers
+  FROM cloudtrail_s3_data_events d JOIN cloudtrail_trails tr ON tr.rid = d.rid
+),
+v AS (
+  SELECT a.rid, a.id, x.access,
+         (SELECT group_concat(id, ', ') FROM t WHERE t.account = a.id AND t.access = x.access AND multi AND logging AND covers) AS good,
+         (SELECT group_concat(id, ', ') FROM t WHERE t.account = a.id AND t.access = x.access AND NOT sel_known) AS unknown,
+         (SELECT group_concat(id || ' (' || CASE WHEN multi THEN 'multi-region' ELSE 'single-region' END || ', '
+                              || CASE WHEN logging THEN 'logging' ELSE 'not logging' END || ', '
+                              || CASE WHEN covers THEN '' ELSE 'no ' END || 'S3 ' || x.access || ' data events for all buckets)', '; ')
+            FROM t WHERE t.account = a.id AND t.access = x.access) AS seen,
+         (SELECT json_group_array(json_object('trail', id, 'multi_region', CASE WHEN multi THEN json('true') WHEN NOT (multi) THEN json('false') END, 'is_logging', CASE WHEN logging THEN json('true') WHEN NOT (logging) THEN json('false') END,
+                                              's3_' || x.access || '_data_events_all_buckets', CASE WHEN covers THEN json('true') WHEN NOT (covers) THEN json('false') END))
+            FROM t WHERE t.account = a.id AND t.access = x.access) AS ev
+  FROM resources a, (SELECT 'read' AS access UNION ALL SELECT 'write') x
+  WHERE a.type = 'AWS::::Account'
+)
+SELECT access, rid AS rid,
+       CASE WHEN good IS NOT NULL THEN 'pass' WHEN unknown IS NOT NULL THEN 'error' ELSE 'fail' END AS status,
+       CASE WHEN good IS NOT NULL THEN 'account ' || id || ' records S3 object-level ' || access || ' events for all buckets on trail(s) ' || good
+            WHEN unknown IS NOT NULL THEN 'the event selectors of trail(s) ' || unknown || ' in account ' || id || ' were not collected'
+            WHEN seen IS NULL THEN 'account ' || id || ' has no CloudTrail trail'
+            ELSE 'no multi-region, logging trail of account ' || id || ' records S3 object-level ' || access || ' events for all buckets (trails: ' || seen || ')' END AS reason,
+       json_object('account', id, 'qualifying_trails', good, 'trails', json(ev)) AS evidence
+FROM v;
+
 -- The CloudWatch Logs log group of every multi-region, logging trail that
 -- records all management events (the trails whose events CIS metric filters
 -- watch), from the trail's log group ARN
