@@ -16,6 +16,10 @@ attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
 /* Creates the shared views of frameworks/views.sql (src/engine/views.c) as
  * TEMP views on db; an error names the file and line of a bad statement. */
 attest_rc engine_views_create(attest_ctx *ctx, sqlite3 *db);
+/* Records in chk_query what check_id is judged by: query, then the SQL of
+ * every shared view it reads (directly or through another view). */
+attest_rc engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id,
+				   const char *query);
 /* The authorizer a check query is compiled under: reading the inventory
  * and calling functions, nothing else (src/engine/runcheck.c). */
 int check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,

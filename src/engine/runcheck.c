@@ -102,25 +102,13 @@ run_script(attest_ctx *ctx, sqlite3 *db, const char *sql, const struct check *c)
 	return rc;
 }
 
-/* The query as the check file wrote it, so that the store can tell a
- * check whose definition changed between two scans (doc/history.md). */
+/* The query as the check file wrote it, and the shared views it reads, so
+ * that the store can tell a check whose definition changed between two
+ * scans (doc/history.md). */
 static attest_rc
 record_query(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 {
-	sqlite3_stmt *st = NULL;
-	attest_rc rc = ATTEST_OK;
-
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
-	} else {
-		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, c->query, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return engine_record_definition(ctx, db, c->id, c->query);
 }
 
 static attest_rc

@@ -12,12 +12,18 @@
  * authorizer, so a view can only read what a check may read. A check reading
  * a view is one statement: the view's work counts against that check's time,
  * row and byte limits.
+ *
+ * What a check is judged by is its query and the views it reads: the
+ * definition recorded for history's "definition changed" (doc/history.md)
+ * is the query followed by the SQL of those views.
  */
 #include "config.h"
 
 #include "engine_int.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -160,5 +166,72 @@ engine_views_create(attest_ctx *ctx, sqlite3 *db)
 	if (rc == ATTEST_OK)
 		rc = views_compile(ctx, db, path);
 	attest_buf_release(&sql);
+	return rc;
+}
+
+/* Notes in the JSON array data the name of every shared view the statement
+ * being compiled reads, itself or through another view, and otherwise
+ * decides as check_authorize does. */
+static int
+authorize_noting_views(void *data, int action, const char *a, const char *b, const char *dbname,
+		       const char *trigger)
+{
+	json_t *names = data, *v;
+	const char *seen[2] = {dbname && strcmp(dbname, "temp") == 0 ? a : NULL, trigger};
+	size_t i, j;
+	bool known;
+
+	for (j = 0; action == SQLITE_READ && j < 2; j++) {
+		if (!seen[j])
+			continue;
+		known = false;
+		json_array_foreach(names, i, v) known |= strcmp(json_string_value(v), seen[j]) == 0;
+		if (!known && json_array_append_new(names, json_string(seen[j])) != 0)
+			return SQLITE_DENY; /* out of memory: the caller reports it */
+	}
+	return check_authorize(NULL, action, a, b, dbname, trigger);
+}
+
+attest_rc
+engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, const char *query)
+{
+	json_t *names = json_array();
+	sqlite3_stmt *st = NULL;
+	char *list = NULL;
+	attest_rc rc = ATTEST_OK;
+
+	if (!names)
+		return attest_nomem(ctx);
+	/* The check compiled before it got here; compiling it again only lists
+	 * the views it reads. */
+	sqlite3_set_authorizer(db, authorize_noting_views, names);
+	if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
+		json_array_clear(names);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!(list = json_dumps(names, JSON_COMPACT))) {
+		rc = attest_nomem(ctx);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO chk_query(check_id, query) SELECT ?1, ?2 || ifnull("
+			       "(SELECT char(10) || '-- shared views (frameworks/views.sql):'"
+			       "   || group_concat(char(10) || sql || ';', '')"
+			       " FROM (SELECT sql FROM sqlite_temp_master WHERE type = 'view'"
+			       "   AND name IN (SELECT value FROM json_each(?3)) ORDER BY name)), '')",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, check_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, query, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, list, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(st);
+	free(list);
+	json_decref(names);
 	return rc;
 }

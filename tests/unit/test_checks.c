@@ -313,11 +313,62 @@ test_views_match_the_doc(void)
 	attest_inventory_free(inv);
 }
 
+/* What history digests as a check's definition is its query followed by the
+ * shared views it reads, directly or through another view; a check that
+ * reads none is recorded as its query alone. */
+static void
+test_definition_includes_views(void)
+{
+	const struct check *alarm = lib_find_check(lib, "cloudwatch-alarm-root-usage");
+	const struct check *plain = lib_find_check(lib, "acm-certificate-key-strength");
+	attest_inventory *inv = NULL;
+	sqlite3_stmt *st = NULL;
+	struct eval_limits lim;
+	char path[4096];
+	sqlite3 *db;
+	FILE *fp;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alarm);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+	snprintf(path, sizeof(path), "%s/samples/estate.json", ATTEST_SRCDIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = fopen(path, "r"));
+	CU_ASSERT_FATAL(attest_inventory_new(ctx, &inv) == ATTEST_OK &&
+			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
+			attest_inventory_finish(inv) == ATTEST_OK);
+	fclose(fp);
+	db = attest_inventory_db(inv);
+	CU_ASSERT_FATAL(engine_prepare(ctx, db, attest_inventory_as_of(inv)) == ATTEST_OK &&
+			eval_limits_resolve(ctx, lib, &lim) == ATTEST_OK &&
+			eval_check(ctx, db, alarm, &lim) == ATTEST_OK &&
+			eval_check(ctx, db, plain, &lim) == ATTEST_OK);
+	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT query FROM chk_query WHERE check_id = ?",
+					   -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, alarm->id, -1, SQLITE_STATIC);
+	CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
+	{
+		const char *q = (const char *)sqlite3_column_text(st, 0);
+
+		CU_ASSERT(strncmp(q, alarm->query, strlen(alarm->query)) == 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudwatch_alarm_findings AS"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudwatch_alarm_requirements"));
+		/* read only through cloudwatch_alarm_findings and cloudtrail_log_groups */
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudtrail_trails AS"));
+		CU_ASSERT_PTR_NULL(strstr(q, "ec2_sg_world_ingress AS"));
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, plain->id, -1, SQLITE_STATIC);
+	CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
+	CU_ASSERT_STRING_EQUAL(sqlite3_column_text(st, 0), plain->query);
+	sqlite3_finalize(st);
+	attest_inventory_free(inv);
+}
+
 static CU_TestInfo fixture_tests[MAX_FIXTURES + 1];
 
 static CU_TestInfo coverage_tests[] = {
 	{"every check has passing and failing fixtures", test_every_check_has_pass_and_fail},
 	{"the shared views are those doc/check-authoring.md lists", test_views_match_the_doc},
+	{"a check's recorded definition includes the views it reads", test_definition_includes_views},
 	CU_TEST_INFO_NULL,
 };
 
