@@ -198,6 +198,63 @@ SELECT kind, rid AS rid,
                    'inline_policies_collected', json(CASE WHEN lt IS 'array' THEN 'true' ELSE 'false' END)) AS evidence
 FROM v;
 
+-- The service ports that the ec2-sg-no-world-ingress-*-ports checks keep
+-- closed to the internet, by kind of service.
+CREATE TEMP VIEW ec2_sg_service_ports(kind, proto, port, service) AS VALUES
+  ('database', 'tcp', 3306, 'MySQL'), ('database', 'tcp', 5432, 'PostgreSQL'), ('database', 'tcp', 1433, 'SQL Server'),
+  ('database', 'tcp', 1521, 'Oracle'), ('database', 'tcp', 6379, 'Redis'), ('database', 'tcp', 11211, 'Memcached'),
+  ('database', 'udp', 11211, 'Memcached'), ('database', 'tcp', 9200, 'Elasticsearch'),
+  ('database', 'tcp', 9300, 'Elasticsearch transport'), ('database', 'tcp', 27017, 'MongoDB'),
+  ('database', 'tcp', 5984, 'CouchDB'), ('database', 'tcp', 9042, 'Cassandra'),
+  ('remote-admin', 'tcp', 2375, 'Docker API'), ('remote-admin', 'tcp', 2376, 'Docker API (TLS)'),
+  ('remote-admin', 'tcp', 5601, 'Kibana'), ('remote-admin', 'tcp', 5900, 'VNC'), ('remote-admin', 'tcp', 5985, 'WinRM'),
+  ('remote-admin', 'tcp', 5986, 'WinRM (TLS)'), ('remote-admin', 'tcp', 10250, 'Kubernetes kubelet'),
+  ('remote-admin', 'tcp', 2379, 'etcd'), ('remote-admin', 'tcp', 8500, 'Consul'),
+  ('cleartext-legacy', 'tcp', 23, 'Telnet'), ('cleartext-legacy', 'tcp', 20, 'FTP data'), ('cleartext-legacy', 'tcp', 21, 'FTP'),
+  ('cleartext-legacy', 'tcp', 445, 'SMB'), ('cleartext-legacy', 'tcp', 135, 'MS RPC'), ('cleartext-legacy', 'udp', 135, 'MS RPC'),
+  ('cleartext-legacy', 'udp', 137, 'NetBIOS name'), ('cleartext-legacy', 'udp', 138, 'NetBIOS datagram'),
+  ('cleartext-legacy', 'tcp', 139, 'NetBIOS session'), ('cleartext-legacy', 'udp', 69, 'TFTP'), ('cleartext-legacy', 'udp', 161, 'SNMP');
+
+-- For every security group and kind of ec2_sg_service_ports: fail when a
+-- rule admits the world (IPv4 or IPv6) to one of the kind's ports, as a
+-- check's rid, status, reason and evidence. The checks read their kind's
+-- rows: SELECT rid, status, reason, evidence
+-- FROM ec2_sg_service_port_findings WHERE kind = '...'.
+CREATE TEMP VIEW ec2_sg_service_port_findings AS
+WITH g AS (
+  SELECT rid, id, config ->> 'GroupName' AS name, json_type(config, '$.IpPermissions') AS t
+  FROM resources WHERE type = 'AWS::EC2::SecurityGroup'
+),
+q(kind, closed) AS (VALUES
+  ('database', 'database or cache ports (3306, 5432, 1433, 1521, 6379, 11211, 9200, 9300, 27017, 5984, 9042)'),
+  ('remote-admin', 'remote administration ports (Docker 2375/2376, Kibana 5601, VNC 5900, WinRM 5985/5986, kubelet 10250, etcd 2379, Consul 8500)'),
+  ('cleartext-legacy', 'legacy or cleartext protocol ports (23, 20-21, 445, 135, 137-139, 69/udp, 161/udp)')),
+r AS (SELECT rid, proto, from_port AS fp, to_port AS tp, cidr FROM ec2_sg_world_ingress),
+x AS (
+  SELECT ports.kind, r.rid, r.proto, r.fp, r.tp, r.cidr, group_concat(ports.service || ' ' || ports.port || '/' || ports.proto, ', ') AS exposed
+  FROM r, ec2_sg_service_ports ports WHERE port_in_rule(r.proto, r.fp, r.tp, ports.proto, ports.port)
+  GROUP BY ports.kind, r.rid, r.proto, r.fp, r.tp, r.cidr
+),
+u AS (SELECT DISTINCT ports.kind, r.rid FROM r, ec2_sg_service_ports ports
+      WHERE port_in_rule(r.proto, r.fp, r.tp, ports.proto, ports.port) IS NULL),
+b AS (SELECT rid FROM ec2_sg_unreadable_ingress)
+SELECT q.kind, g.rid AS rid,
+       CASE WHEN g.t IS NULL OR g.t NOT IN ('array', 'object') THEN 'error'
+            WHEN EXISTS (SELECT 1 FROM x WHERE x.rid = g.rid AND x.kind = q.kind) THEN 'fail'
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = g.rid) THEN 'error'
+            WHEN EXISTS (SELECT 1 FROM u WHERE u.rid = g.rid AND u.kind = q.kind) THEN 'error' ELSE 'pass' END AS status,
+       CASE WHEN g.t IS NULL OR g.t NOT IN ('array', 'object') THEN 'the ingress rules (IpPermissions) of security group ' || g.id || ' were not collected'
+            WHEN EXISTS (SELECT 1 FROM x WHERE x.rid = g.rid AND x.kind = q.kind)
+              THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' admits the internet to '
+                   || (SELECT group_concat(exposed || ' from ' || cidr, '; ') FROM x WHERE x.rid = g.rid AND x.kind = q.kind)
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = g.rid) THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' has an ingress rule that cannot be read (a rule or address range that is not an object, a CIDR that is not a string, or a key the EC2 API does not have)'
+            WHEN EXISTS (SELECT 1 FROM u WHERE u.rid = g.rid AND u.kind = q.kind) THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' has a rule open to the internet whose protocol or port range cannot be read'
+            ELSE 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' admits no traffic from 0.0.0.0/0 or ::/0 to ' || q.closed END AS reason,
+       json_object('group', g.id, 'GroupName', g.name,
+                   'offending_rules', (SELECT json_group_array(json_object('IpProtocol', proto, 'FromPort', fp, 'ToPort', tp, 'source', cidr, 'exposes', exposed))
+                                        FROM x WHERE x.rid = g.rid AND x.kind = q.kind)) AS evidence
+FROM g, q;
+
 -- SNS topics with at least one confirmed subscription.
 CREATE TEMP VIEW sns_subscribed_topics AS
 SELECT s.rid, s.account, s.region, s.id AS topic, s.arn
