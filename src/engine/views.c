@@ -64,12 +64,14 @@ read_views(attest_ctx *ctx, const char *path, struct attest_buf *out)
 	if (!fp)
 		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
-	while (rc == ATTEST_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if ((rc = attest_buf_add(out, chunk, n)) == ATTEST_ERR_LIMIT)
+	while (rc == ATTEST_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		rc = attest_buf_add(out, chunk, n);
+		if (rc == ATTEST_ERR_LIMIT)
 			rc = attest_error(ctx, rc, "cannot read '%s': larger than %d bytes", path,
 					  VIEWS_MAX_BYTES);
 		else if (rc != ATTEST_OK)
 			rc = attest_nomem(ctx);
+	}
 	if (rc == ATTEST_OK && ferror(fp))
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
 	if (rc == ATTEST_OK && out->len > 0 && memchr(out->data, '\0', out->len))
@@ -185,7 +187,8 @@ authorize_noting_views(void *data, int action, const char *a, const char *b, con
 		if (!seen[j])
 			continue;
 		known = false;
-		json_array_foreach(names, i, v) known |= strcmp(json_string_value(v), seen[j]) == 0;
+		json_array_foreach(names, i, v)
+			known |= strcmp(json_string_value(v), seen[j]) == 0;
 		if (!known && json_array_append_new(names, json_string(seen[j])) != 0)
 			return SQLITE_DENY; /* out of memory: the caller reports it */
 	}
