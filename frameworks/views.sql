@@ -1,14 +1,13 @@
 -- attest: shared read-only views over the inventory that checks build on.
 --
--- The engine creates every view below as a TEMP view on the evaluation
--- database before any check runs, under an authorizer that allows nothing
--- but CREATE TEMP VIEW; each view must then compile as a check query would
+-- The engine creates every view below in the evaluation database before any
+-- check runs, under an authorizer that allows nothing but CREATE VIEW; each view must then compile as a check query would
 -- (reading only the inventory tables). Bundled and user checks read them
 -- like tables. doc/check-authoring.md ("Views") describes every view and its
 -- columns, and test_checks fails when the two disagree.
 
 -- One row per CloudTrail trail, with what checks judge a trail by.
-CREATE TEMP VIEW cloudtrail_trails AS
+CREATE VIEW cloudtrail_trails AS
 SELECT t.rid, t.account, t.region, t.id AS trail,
        json_type(t.config, '$.IsMultiRegionTrail') = 'true' AS multi_region,
        json_type(t.supp, '$.TrailStatus.IsLogging') AS logging_status,
@@ -32,7 +31,7 @@ WHERE t.type = 'AWS::CloudTrail::Trail';
 -- One row per CloudTrail trail and access ('read', 'write'): all_buckets is
 -- 1 when a basic or advanced event selector of the trail records S3
 -- object-level events of that access for every bucket.
-CREATE TEMP VIEW cloudtrail_s3_data_events AS
+CREATE VIEW cloudtrail_s3_data_events AS
 SELECT t.rid, t.account, t.id AS trail, x.access,
        (EXISTS (SELECT 1 FROM json_each(json_as_array(t.supp -> '$.EventSelectors')) es,
                            json_each(json_as_array(es.value -> '$.DataResources')) dr,
@@ -62,7 +61,7 @@ WHERE t.type = 'AWS::CloudTrail::Trail';
 -- logging trail records S3 object-level events of that access for all
 -- buckets, as a check's rid, status, reason and evidence. The
 -- cloudtrail-s3-data-events-* checks read their access's rows.
-CREATE TEMP VIEW cloudtrail_s3_data_events_findings AS
+CREATE VIEW cloudtrail_s3_data_events_findings AS
 WITH t AS (
   SELECT d.account, d.trail AS id, d.access, tr.multi_region AS multi, tr.logging,
          tr.selectors_known AS sel_known, d.all_buckets AS covers
@@ -95,7 +94,7 @@ FROM v;
 -- records all management events (the trails whose events CIS metric filters
 -- watch), from the trail's log group ARN
 -- arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*].
-CREATE TEMP VIEW cloudtrail_log_groups AS
+CREATE VIEW cloudtrail_log_groups AS
 WITH p1 AS (
   SELECT account, trail, log_group_arn AS lg_arn,
          substr(log_group_arn, instr(log_group_arn, ':logs:') + 6) AS s1,
@@ -113,7 +112,7 @@ FROM p1;
 
 -- One row per metric filter on a log group of cloudtrail_log_groups (a log
 -- group fed by several trails gives one row per trail).
-CREATE TEMP VIEW cloudtrail_metric_filters AS
+CREATE VIEW cloudtrail_metric_filters AS
 SELECT lg.account, lg.trail, lg.log_group, lg.log_group_region, lg.log_group_account,
        mf.id AS filter, mf.config ->> 'filterPattern' AS pattern,
        json_as_array(mf.config -> '$.metricTransformations') AS transformations
@@ -124,7 +123,7 @@ JOIN resources mf ON mf.type = 'AWS::Logs::MetricFilter' AND mf.config ->> 'logG
 -- One row per ingress rule of a security group and address range in it that
 -- is open to the world (cidr_is_world): the IPv4 ranges (family 'ipv4'),
 -- then the IPv6 ranges ('ipv6').
-CREATE TEMP VIEW ec2_sg_world_ingress AS
+CREATE VIEW ec2_sg_world_ingress AS
 SELECT g.rid, 'ipv4' AS family, p.value ->> 'IpProtocol' AS proto, p.value ->> 'FromPort' AS from_port,
        p.value ->> 'ToPort' AS to_port, c.value ->> 'CidrIp' AS cidr
 FROM resources g, json_each(json_as_array(g.config -> '$.IpPermissions')) p, json_each(json_as_array(p.value -> '$.IpRanges')) c
@@ -138,7 +137,7 @@ WHERE g.type = 'AWS::EC2::SecurityGroup' AND p.type = 'object' AND c.type = 'obj
 -- read (a rule or address range that is not an object, a CIDR that is not a
 -- string, a key the EC2 API does not have): never a pass (the loader refuses
 -- them too).
-CREATE TEMP VIEW ec2_sg_unreadable_ingress AS
+CREATE VIEW ec2_sg_unreadable_ingress AS
 SELECT DISTINCT g.rid FROM resources g, json_each(json_as_array(g.config -> '$.IpPermissions')) p
 WHERE g.type = 'AWS::EC2::SecurityGroup' AND json_type(g.config, '$.IpPermissions') IN ('array', 'object')
   AND (p.type <> 'object'
@@ -156,7 +155,7 @@ WHERE g.type = 'AWS::EC2::SecurityGroup' AND json_type(g.config, '$.IpPermission
 -- reason and evidence. The iam-inline-policy-no-full-admin-* checks read
 -- their kind's rows: SELECT rid, status, reason, evidence
 -- FROM iam_inline_admin_findings WHERE kind = '...'.
-CREATE TEMP VIEW iam_inline_admin_findings AS
+CREATE VIEW iam_inline_admin_findings AS
 WITH e AS (
   SELECT rid, id, lower(substr(type, 11)) AS kind, substr(type, 11) AS k,
          COALESCE(config ->> (substr(type, 11) || 'Name'), name, id) AS nm,
@@ -200,7 +199,7 @@ FROM v;
 
 -- The service ports that the ec2-sg-no-world-ingress-*-ports checks keep
 -- closed to the internet, by kind of service.
-CREATE TEMP VIEW ec2_sg_service_ports(kind, proto, port, service) AS VALUES
+CREATE VIEW ec2_sg_service_ports(kind, proto, port, service) AS VALUES
   ('database', 'tcp', 3306, 'MySQL'), ('database', 'tcp', 5432, 'PostgreSQL'), ('database', 'tcp', 1433, 'SQL Server'),
   ('database', 'tcp', 1521, 'Oracle'), ('database', 'tcp', 6379, 'Redis'), ('database', 'tcp', 11211, 'Memcached'),
   ('database', 'udp', 11211, 'Memcached'), ('database', 'tcp', 9200, 'Elasticsearch'),
@@ -220,7 +219,7 @@ CREATE TEMP VIEW ec2_sg_service_ports(kind, proto, port, service) AS VALUES
 -- check's rid, status, reason and evidence. The checks read their kind's
 -- rows: SELECT rid, status, reason, evidence
 -- FROM ec2_sg_service_port_findings WHERE kind = '...'.
-CREATE TEMP VIEW ec2_sg_service_port_findings AS
+CREATE VIEW ec2_sg_service_port_findings AS
 WITH g AS (
   SELECT rid, id, config ->> 'GroupName' AS name, json_type(config, '$.IpPermissions') AS t
   FROM resources WHERE type = 'AWS::EC2::SecurityGroup'
@@ -256,7 +255,7 @@ SELECT q.kind, g.rid AS rid,
 FROM g, q;
 
 -- SNS topics with at least one confirmed subscription.
-CREATE TEMP VIEW sns_subscribed_topics AS
+CREATE VIEW sns_subscribed_topics AS
 SELECT s.rid, s.account, s.region, s.id AS topic, s.arn
 FROM resources s
 WHERE s.type = 'AWS::SNS::Topic'
@@ -266,7 +265,7 @@ WHERE s.type = 'AWS::SNS::Topic'
 -- The CIS CloudWatch alarms: for each, the terms its metric filter pattern
 -- must contain (pattern_has_terms syntax, each followed by ')', '&', '|' or
 -- '}' in the pattern).
-CREATE TEMP VIEW cloudwatch_alarm_requirements(name, terms) AS VALUES
+CREATE VIEW cloudwatch_alarm_requirements(name, terms) AS VALUES
   ('unauthorized-api-calls',
    '["$.errorCode=\"*UnauthorizedOperation\"", "$.errorCode=\"AccessDenied*\""]'),
   ('console-signin-without-mfa',
@@ -304,7 +303,7 @@ CREATE TEMP VIEW cloudwatch_alarm_requirements(name, terms) AS VALUES
 -- check's rid, status, reason and evidence. A check reads its requirement's
 -- rows: SELECT rid, status, reason, evidence FROM cloudwatch_alarm_findings
 -- WHERE name = '...'.
-CREATE TEMP VIEW cloudwatch_alarm_findings AS
+CREATE VIEW cloudwatch_alarm_findings AS
 WITH tr AS MATERIALIZED (
   SELECT account, trail FROM cloudtrail_trails WHERE multi_region AND logging AND all_management_events
 ),

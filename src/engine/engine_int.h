@@ -13,8 +13,8 @@
 /* Creates the result tables, registers the SQL functions and creates the
  * shared views on db; the first step of every evaluation. */
 attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
-/* Creates the shared views of frameworks/views.sql (src/engine/views.c) as
- * TEMP views on db; an error names the file and line of a bad statement. */
+/* Creates the shared views of frameworks/views.sql (src/engine/views.c) in
+ * db's main schema; an error names the file and line of a bad statement. */
 attest_rc engine_views_create(attest_ctx *ctx, sqlite3 *db);
 /* Records in chk_query what check_id is judged by: query, then the SQL of
  * every shared view it reads (directly or through another view). */

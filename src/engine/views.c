@@ -1,12 +1,13 @@
 /*
  * The shared views checks build on. They are defined once, as data, in
- * frameworks/views.sql of the data directory, and created as TEMP views on
- * the evaluation database before any check runs, so that bundled and user
- * checks read them like tables and every fix to a shared piece of logic is
- * made in one place.
+ * frameworks/views.sql of the data directory, and created in the evaluation
+ * database (its main schema, beside the inventory they read; the temporary
+ * schema stays empty) before any check runs, so that bundled and user checks
+ * read them like tables and every fix to a shared piece of logic is made in
+ * one place.
  *
  * The file is trusted like the bundled checks, but it is held to the same
- * rules as a check: it runs under an authorizer that allows CREATE TEMP VIEW
+ * rules as a check: it runs under an authorizer that allows CREATE VIEW
  * and nothing else (no writes to the inventory, no ATTACH, no PRAGMA), and
  * every view must then compile as a check query would, under the check
  * authorizer, so a view can only read what a check may read. A check reading
@@ -31,21 +32,21 @@
 /* Far above the bundled file (a few kB); a bound, not a format rule. */
 #define VIEWS_MAX_BYTES (1 << 20)
 
-/* Creating a temp view writes its row of sqlite_temp_master; nothing else
- * is allowed. */
+/* Creating a view in main writes its row of sqlite_master; nothing else
+ * is allowed (no TEMP objects, no other schema). */
 static int
 authorize_view(void *data, int action, const char *a, const char *b, const char *dbname,
 	       const char *trigger)
 {
 	(void)data, (void)b, (void)trigger;
 	switch (action) {
-	case SQLITE_CREATE_TEMP_VIEW:
-		return SQLITE_OK;
+	case SQLITE_CREATE_VIEW:
+		return dbname && strcmp(dbname, "main") == 0 ? SQLITE_OK : SQLITE_DENY;
 	case SQLITE_INSERT:
 	case SQLITE_UPDATE:
 	case SQLITE_READ:
-		return a && dbname && strcmp(dbname, "temp") == 0 &&
-				       strcasecmp(a, "sqlite_temp_master") == 0
+		return a && dbname && strcmp(dbname, "main") == 0 &&
+				       strcasecmp(a, "sqlite_master") == 0
 			       ? SQLITE_OK
 			       : SQLITE_DENY;
 	default:
@@ -106,7 +107,7 @@ create_views(attest_ctx *ctx, sqlite3 *db, const char *path, const char *sql)
 		if (sqlite3_prepare_v2(db, at, -1, &st, &tail) != SQLITE_OK ||
 		    (st && sqlite3_step(st) != SQLITE_DONE))
 			rc = attest_error(ctx, ATTEST_ERR_INVALID,
-					  "invalid '%s' at line %d: %s (it may only CREATE TEMP VIEW)",
+					  "invalid '%s' at line %d: %s (it may only CREATE VIEW)",
 					  path, line_of(sql, at), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		if (!st)
@@ -125,13 +126,13 @@ views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
 	char *sql;
 	attest_rc rc = ATTEST_OK;
 
-	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_temp_master WHERE type = 'view'"
+	if (sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_master WHERE type = 'view'"
 				   " ORDER BY name", -1, &list, NULL) != SQLITE_OK)
 		return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 	while (rc == ATTEST_OK && sqlite3_step(list) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(list, 0);
 
-		if (!(sql = sqlite3_mprintf("SELECT * FROM temp.\"%w\"", name))) {
+		if (!(sql = sqlite3_mprintf("SELECT * FROM main.\"%w\"", name))) {
 			rc = attest_nomem(ctx);
 			break;
 		}
@@ -179,7 +180,7 @@ authorize_noting_views(void *data, int action, const char *a, const char *b, con
 		       const char *trigger)
 {
 	json_t *names = data, *v;
-	const char *seen[2] = {dbname && strcmp(dbname, "temp") == 0 ? a : NULL, trigger};
+	const char *seen[2] = {dbname && strcmp(dbname, "main") == 0 ? a : NULL, trigger};
 	size_t i, j;
 	bool known;
 
@@ -221,7 +222,7 @@ engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, con
 			       "INSERT OR REPLACE INTO chk_query(check_id, query) SELECT ?1, ?2 || ifnull("
 			       "(SELECT char(10) || '-- shared views (frameworks/views.sql):'"
 			       "   || group_concat(char(10) || sql || ';', '')"
-			       " FROM (SELECT sql FROM sqlite_temp_master WHERE type = 'view'"
+			       " FROM (SELECT sql FROM main.sqlite_master WHERE type = 'view'"
 			       "   AND name IN (SELECT value FROM json_each(?3)) ORDER BY name)), '')",
 			       -1, &st, NULL) != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));

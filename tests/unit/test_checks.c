@@ -223,8 +223,8 @@ views_on_db(sqlite3 *db, char *out, size_t size)
 
 	out[0] = '\0';
 	CU_ASSERT_FATAL(sqlite3_prepare_v2(db,
-		"SELECT m.name, group_concat(c.name, ', ') FROM sqlite_temp_master m,"
-		" pragma_table_info(m.name, 'temp') c WHERE m.type = 'view'"
+		"SELECT m.name, group_concat(c.name, ', ') FROM main.sqlite_master m,"
+		" pragma_table_info(m.name, 'main') c WHERE m.type = 'view'"
 		" GROUP BY m.name ORDER BY m.name", -1, &st, NULL) == SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(out + strlen(out), size - strlen(out), "%s: %s;\n",
