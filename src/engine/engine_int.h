@@ -11,9 +11,20 @@
 
 #include <sqlite3.h>
 
-/* Creates the result tables and registers the SQL functions on db; the
- * first step of every evaluation. */
+/* Creates the result tables, registers the SQL functions and creates the
+ * shared views on db; the first step of every evaluation. */
 attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
+/* Creates the shared views of frameworks/views.sql (src/engine/views.c) in
+ * db's main schema; an error names the file and line of a bad statement. */
+attest_rc engine_views_create(attest_ctx *ctx, sqlite3 *db);
+/* Records in chk_query what check_id is judged by: query, then the SQL of
+ * every shared view it reads (directly or through another view). */
+attest_rc engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id,
+				   const char *query);
+/* The authorizer a check query is compiled under: reading the inventory
+ * and calling functions, nothing else (src/engine/runcheck.c). */
+int check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,
+		    const char *trigger);
 /* What one check's query may use (src/engine/limits.c). */
 struct eval_limits {
 	double seconds;   /* wall-clock time of the query */

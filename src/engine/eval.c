@@ -61,7 +61,7 @@ engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now)
 		return db_fail(ctx, db, "cannot create result tables");
 	if (attest_sqlfn_register(db, now) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot register functions");
-	return ATTEST_OK;
+	return engine_views_create(ctx, db);
 }
 
 static bool

@@ -44,8 +44,8 @@ listed(const char *name, const char *const *list, size_t n)
  * writes of any kind, ATTACH/DETACH, PRAGMA (statements and table-valued
  * pragma_* functions), temporary tables, views, triggers and indexes,
  * transactions and savepoints, ANALYZE, and loading extensions. */
-static int
-authorize(void *data, int action, const char *a, const char *b, const char *dbname,
+int
+check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,
 	  const char *trigger)
 {
 	switch (action) {
@@ -100,23 +100,13 @@ run_script(attest_ctx *ctx, sqlite3 *db, const char *sql, const struct check *c)
 	return rc;
 }
 
-/* The query as the check file wrote it, so that the store can tell a
- * check whose definition changed between two scans (doc/history.md). */
+/* The query as the check file wrote it, and the shared views it reads, so
+ * that the store can tell a check whose definition changed between two
+ * scans (doc/history.md). */
 static attest_rc
 record_query(attest_ctx *ctx, sqlite3 *db, const struct check *c)
 {
-	sqlite3_stmt *st = NULL;
-	attest_rc rc;
-
-	rc = attest_db_prepare(
-	    ctx, db, "INSERT OR REPLACE INTO chk_query(check_id, query) VALUES (?,?)", &st);
-	if (rc == ATTEST_OK) {
-		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, c->query, -1, SQLITE_STATIC);
-		rc = attest_db_run(ctx, st);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return engine_record_definition(ctx, db, c->id, c->query);
 }
 
 static attest_rc
@@ -288,7 +278,7 @@ compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt 
 	int src;
 
 	*out = NULL;
-	sqlite3_set_authorizer(db, authorize, NULL);
+	sqlite3_set_authorizer(db, check_authorize, NULL);
 	src = sqlite3_prepare_v2(db, c->query, -1, out, &tail);
 	if (src == SQLITE_OK && !*out)
 		why = "the query is empty";

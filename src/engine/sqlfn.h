@@ -30,11 +30,52 @@ int attest_sqlfn_register(sqlite3 *db, time_t now);
 /* Flags every function is registered with. */
 #define ATTEST_SQLFN_FLAGS (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
-/* Per-file registration, called by attest_sqlfn_register(). */
-int attest_sqlfn_register_net(sqlite3 *db);
-int attest_sqlfn_register_iam(sqlite3 *db);
-int attest_sqlfn_register_misc(sqlite3 *db, time_t now);
-int attest_sqlfn_register_json(sqlite3 *db);
+/* SQLite >= 3.45 wants functions that set a subtype to say so. */
+#ifdef SQLITE_RESULT_SUBTYPE
+#define SQLFN_SUBTYPE SQLITE_RESULT_SUBTYPE
+#else
+#define SQLFN_SUBTYPE 0
+#endif
+
+typedef void sqlfn_impl(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
+/*
+ * One registered SQL function: its name and number of arguments as a query
+ * calls it, flags added to ATTEST_SQLFN_FLAGS, and the C function. clock is
+ * 0 for a function of its arguments only; +1 or -1 for one that measures
+ * from the scan's reference time (its user data is a struct sqlfn_clock
+ * with that sign). A function taking optional arguments has one entry per
+ * number of arguments. doc/check-authoring.md lists the same functions, and
+ * test_sqlfn fails when the two disagree.
+ */
+struct sqlfn_def {
+	const char *name;
+	int nargs;
+	int flags;
+	sqlfn_impl *fn;
+	int clock;
+};
+
+/* The user data of days_since (sign +1) and days_until (sign -1). */
+struct sqlfn_clock {
+	time_t now;
+	int sign;
+};
+
+/* Every function attest_sqlfn_register() registers, in that order. */
+extern const struct sqlfn_def sqlfn_table[];
+extern const size_t sqlfn_table_len;
+
+/* sqlfn_net.c: CIDR and ports */
+sqlfn_impl sqlfn_cidr_contains, sqlfn_cidr_is_world, sqlfn_cidr_is_public,
+	sqlfn_port_in_rule, sqlfn_ports_overlap;
+/* sqlfn_iam.c: IAM policy documents */
+sqlfn_impl sqlfn_iam_is_admin, sqlfn_iam_allows, sqlfn_iam_public,
+	sqlfn_iam_denies_insecure_transport;
+/* sqlfn_misc.c: url_decode, days_since/days_until, version_cmp */
+sqlfn_impl sqlfn_url_decode_fn, sqlfn_days, sqlfn_version_cmp;
+/* sqlfn_json.c: json_as_array, pattern_has_terms */
+sqlfn_impl sqlfn_json_as_array, sqlfn_pattern_has_terms;
 
 /* Results of attest_sqlfn_url_decode(). */
 enum {

@@ -271,8 +271,8 @@ principal_is_everyone(json_t *p)
 	return vals_contain(json_object_get(p, "CanonicalUser"), "*", NULL);
 }
 
-static void
-fn_is_admin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_iam_is_admin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	json_t *root, *st, *notaction;
 	size_t i, n;
@@ -300,8 +300,8 @@ fn_is_admin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * (or in another policy, or an SCP) is not subtracted, and Conditions are
  * ignored. The answer is "is this granted by some Allow statement".
  */
-static void
-fn_allows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_iam_allows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *action, *resource;
 	json_t *root, *st;
@@ -429,8 +429,8 @@ restricts_caller(json_t *stmt)
 	return 0;
 }
 
-static void
-fn_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_iam_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	json_t *root, *st;
 	size_t i, n;
@@ -618,8 +618,8 @@ arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
  * A third argument names one more action whose denial counts (SNS documents
  * its TLS deny on "SNS:Publish" alone).
  */
-static void
-fn_denies_insecure_transport(sqlite3_context *ctx, int argc,
+void
+sqlfn_iam_denies_insecure_transport(sqlite3_context *ctx, int argc,
 			     sqlite3_value **argv)
 {
 	const char *arn = NULL, *svc, *extra = NULL;
@@ -669,35 +669,4 @@ out:
 	sqlite3_free(action);
 	sqlite3_free(objects);
 	sqlite3_free(dir);
-}
-
-int
-attest_sqlfn_register_iam(sqlite3 *db)
-{
-	static const struct {
-		const char *name;
-		int argc;
-		void (*fn)(sqlite3_context *, int, sqlite3_value **);
-	} fns[] = {
-		{ "iam_policy_is_admin", 1, fn_is_admin },
-		{ "iam_policy_allows", 3, fn_allows },
-		{ "iam_policy_public", 1, fn_public },
-		{ "iam_policy_denies_insecure_transport", 1,
-		  fn_denies_insecure_transport },
-		{ "iam_policy_denies_insecure_transport", 2,
-		  fn_denies_insecure_transport },
-		{ "iam_policy_denies_insecure_transport", 3,
-		  fn_denies_insecure_transport },
-	};
-	size_t i;
-	int rc;
-
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		rc = sqlite3_create_function(db, fns[i].name, fns[i].argc,
-					     ATTEST_SQLFN_FLAGS, NULL, fns[i].fn,
-					     NULL, NULL);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	return SQLITE_OK;
 }

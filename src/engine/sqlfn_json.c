@@ -26,13 +26,6 @@
 /* JSON subtype SQLite's own JSON functions use ('J'). */
 #define JSON_SUBTYPE 74
 
-/* SQLite >= 3.45 wants functions that set a subtype to say so. */
-#ifdef SQLITE_RESULT_SUBTYPE
-#define SUBTYPE_FLAGS SQLITE_RESULT_SUBTYPE
-#else
-#define SUBTYPE_FLAGS 0
-#endif
-
 /* ---- shared JSON loading ---------------------------------------------- */
 
 json_t *
@@ -290,8 +283,8 @@ c_decimal_point(char *num)
 	memmove(q + 1, q + dplen, strlen(q + dplen) + 1);
 }
 
-static void
-fn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char buf[64];
 	const char *s;
@@ -405,8 +398,8 @@ pattern_normalise(const char *s, size_t n, int strip_braces, size_t *outlen)
 	return buf;
 }
 
-static void
-fn_pattern_has_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_pattern_has_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *pat, *terms;
 	char *npat = NULL;
@@ -463,21 +456,4 @@ nomem:
 out:
 	sqlite3_free(npat);
 	json_decref(arr);
-}
-
-/* ---- registration ----------------------------------------------------- */
-
-int
-attest_sqlfn_register_json(sqlite3 *db)
-{
-	int rc;
-
-	rc = sqlite3_create_function(db, "json_as_array", 1,
-				     ATTEST_SQLFN_FLAGS | SUBTYPE_FLAGS, NULL,
-				     fn_json_as_array, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db, "pattern_has_terms", 2,
-					     ATTEST_SQLFN_FLAGS, NULL,
-					     fn_pattern_has_terms, NULL, NULL);
-	return rc;
 }

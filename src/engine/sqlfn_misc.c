@@ -104,8 +104,8 @@ invalid:
 	return ATTEST_SQLFN_EINVAL;
 }
 
-static void
-fn_url_decode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_url_decode_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *s;
 	char *out;
@@ -133,11 +133,6 @@ fn_url_decode(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* ---- days_since / days_until ------------------------------------------ */
-
-struct days_arg {
-	time_t now;
-	int sign;		/* +1 days_since, -1 days_until */
-};
 
 /* Reads exactly n digits at *p. Returns -1 if they are not there. */
 static int
@@ -241,10 +236,10 @@ parse_iso8601(const char *p, const char *end, double *epoch)
 	return 0;
 }
 
-static void
-fn_days(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_days(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const struct days_arg *da = sqlite3_user_data(ctx);
+	const struct sqlfn_clock *da = sqlite3_user_data(ctx);
 	double t, days;
 
 	(void)argc;
@@ -348,8 +343,8 @@ rest_is_zero(const char *s, size_t n)
 	return 1;
 }
 
-static void
-fn_version_cmp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_version_cmp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *a, *b, *ae, *be;
 	int c = 0;
@@ -393,38 +388,4 @@ fn_version_cmp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	else if (c == 0 && b < be && !rest_is_zero(b, (size_t)(be - b)))
 		c = -1;
 	sqlite3_result_int(ctx, c);
-}
-
-/* ---- registration ----------------------------------------------------- */
-
-static int
-register_days(sqlite3 *db, const char *name, time_t now, int sign)
-{
-	struct days_arg *da = sqlite3_malloc(sizeof(*da));
-
-	if (da == NULL)
-		return SQLITE_NOMEM;
-	da->now = now;
-	da->sign = sign;
-	/* On failure SQLite itself calls the destructor on da. */
-	return sqlite3_create_function_v2(db, name, 1, ATTEST_SQLFN_FLAGS, da,
-					  fn_days, NULL, NULL, sqlite3_free);
-}
-
-int
-attest_sqlfn_register_misc(sqlite3 *db, time_t now)
-{
-	int rc;
-
-	rc = sqlite3_create_function(db, "url_decode", 1, ATTEST_SQLFN_FLAGS,
-				     NULL, fn_url_decode, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = register_days(db, "days_since", now, 1);
-	if (rc == SQLITE_OK)
-		rc = register_days(db, "days_until", now, -1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db, "version_cmp", 2,
-					     ATTEST_SQLFN_FLAGS, NULL,
-					     fn_version_cmp, NULL, NULL);
-	return rc;
 }

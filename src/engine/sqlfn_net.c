@@ -149,8 +149,8 @@ arg_cidr(sqlite3_value *v, struct cidr *c)
 	return cidr_parse(s, (size_t)sqlite3_value_bytes(v), c) == 0;
 }
 
-static void
-fn_cidr_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_cidr_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct cidr net, addr;
 
@@ -203,8 +203,8 @@ attest_sqlfn_cidr_world(const char *s, size_t len)
 	return cidr_world(&c);
 }
 
-static void
-fn_cidr_is_world(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_cidr_is_world(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct cidr c;
 
@@ -213,8 +213,8 @@ fn_cidr_is_world(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int(ctx, cidr_world(&c));
 }
 
-static void
-fn_cidr_is_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_cidr_is_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct cidr c;
 
@@ -348,8 +348,8 @@ arg_port_range(sqlite3_value *from, sqlite3_value *to, long long *lo,
 }
 
 /* port_in_rule(ip_protocol, from_port, to_port, proto, port) */
-static void
-fn_port_in_rule(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_port_in_rule(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	int rule_proto, proto;
 	long long port, lo, hi;
@@ -377,8 +377,8 @@ fn_port_in_rule(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 /* ports_overlap(from1, to1, from2, to2) */
-static void
-fn_ports_overlap(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+sqlfn_ports_overlap(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	long long lo1, hi1, lo2, hi2;
 
@@ -387,31 +387,4 @@ fn_ports_overlap(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    arg_port_range(argv[2], argv[3], &lo2, &hi2) != ARG_OK)
 		return;
 	sqlite3_result_int(ctx, lo1 <= hi2 && lo2 <= hi1);
-}
-
-int
-attest_sqlfn_register_net(sqlite3 *db)
-{
-	static const struct {
-		const char *name;
-		int argc;
-		void (*fn)(sqlite3_context *, int, sqlite3_value **);
-	} fns[] = {
-		{ "cidr_contains", 2, fn_cidr_contains },
-		{ "cidr_is_world", 1, fn_cidr_is_world },
-		{ "cidr_is_public", 1, fn_cidr_is_public },
-		{ "port_in_rule", 5, fn_port_in_rule },
-		{ "ports_overlap", 4, fn_ports_overlap },
-	};
-	size_t i;
-	int rc;
-
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		rc = sqlite3_create_function(db, fns[i].name, fns[i].argc,
-					     ATTEST_SQLFN_FLAGS, NULL, fns[i].fn,
-					     NULL, NULL);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	return SQLITE_OK;
 }

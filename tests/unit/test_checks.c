@@ -208,10 +208,161 @@ test_every_check_has_pass_and_fail(void)
 	}
 }
 
+/* "name: col, col, ...;" for every view the engine created on db, or for
+ * every row of the doc's table of views, in name order. */
+static void
+views_on_db(sqlite3 *db, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+
+	out[0] = '\0';
+	CU_ASSERT_FATAL(sqlite3_prepare_v2(db,
+		"SELECT m.name, group_concat(c.name, ', ') FROM main.sqlite_master m,"
+		" pragma_table_info(m.name, 'main') c WHERE m.type = 'view'"
+		" GROUP BY m.name ORDER BY m.name", -1, &st, NULL) == SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out + strlen(out), size - strlen(out), "%s: %s;\n",
+			 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+}
+
+static int
+cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+views_in_doc(char *out, size_t size)
+{
+	static char doc[1 << 20];
+	char path[4096], *sec, *end, *line, *rows[64], *p;
+	size_t n, i, n_rows = 0;
+	FILE *fp;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/doc/check-authoring.md", ATTEST_SRCDIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = fopen(path, "r"));
+	n = fread(doc, 1, sizeof(doc) - 1, fp);
+	fclose(fp);
+	doc[n] = '\0';
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec = strstr(doc, "\n### Views\n"));
+	if ((end = strstr(sec + 1, "\n#")))
+		*end = '\0';
+	/* | `view` | `col`, `col` | meaning | */
+	for (line = strstr(sec, "\n| `"); line && n_rows < 64; line = strstr(line + 1, "\n| `")) {
+		char *eol = strchr(line + 1, '\n'), row[2048] = "", *cell;
+
+		if (eol)
+			*eol = '\0';
+		cell = strchr(line + 3, '|');
+		/* the name without its backticks: "\n| `" ... "` |" */
+		snprintf(row, sizeof(row), "%.*s:", cell && cell - line > 6 ? (int)(cell - line - 6) : 0,
+			 line + 4);
+		for (p = cell ? cell + 1 : NULL; p && *p && *p != '|'; p++)
+			if (*p != '`')
+				snprintf(row + strlen(row), sizeof(row) - strlen(row), "%c", *p);
+		snprintf(row + strlen(row), sizeof(row) - strlen(row), ";");
+		rows[n_rows++] = strdup(row);
+		if (eol)
+			*eol = '\n';
+	}
+	qsort(rows, n_rows, sizeof(*rows), cmp_lines);
+	for (i = 0; i < n_rows; i++) {
+		/* "name: a, b ;" -> "name: a, b;" (the doc's cell ends with a space) */
+		char *sp = strstr(rows[i], " ;");
+
+		if (sp)
+			memmove(sp, sp + 1, strlen(sp));
+		snprintf(out + strlen(out), size - strlen(out), "%s\n", rows[i]);
+		free(rows[i]);
+	}
+}
+
+/* The views of frameworks/views.sql are created before checks run, with the
+ * columns doc/check-authoring.md lists, and a check can read them. */
+static void
+test_views_match_the_doc(void)
+{
+	static char have[16384], want[16384];
+	attest_inventory *inv = NULL;
+	char path[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/samples/estate.json", ATTEST_SRCDIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = fopen(path, "r"));
+	CU_ASSERT_FATAL(attest_inventory_new(ctx, &inv) == ATTEST_OK &&
+			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
+			attest_inventory_finish(inv) == ATTEST_OK);
+	fclose(fp);
+	CU_ASSERT_FATAL(engine_prepare(ctx, attest_inventory_db(inv),
+				       attest_inventory_as_of(inv)) == ATTEST_OK);
+	views_on_db(attest_inventory_db(inv), have, sizeof(have));
+	views_in_doc(want, sizeof(want));
+	if (strcmp(have, want) != 0)
+		fprintf(stderr, "\n  views defined:\n%s  views in doc/check-authoring.md:\n%s", have,
+			want);
+	CU_ASSERT_STRING_EQUAL(have, want);
+	CU_ASSERT_PTR_NOT_NULL(strstr(have, "cloudwatch_alarm_findings: name, rid, status,"));
+	attest_inventory_free(inv);
+}
+
+/* What history digests as a check's definition is its query followed by the
+ * shared views it reads, directly or through another view; a check that
+ * reads none is recorded as its query alone. */
+static void
+test_definition_includes_views(void)
+{
+	const struct check *alarm = lib_find_check(lib, "cloudwatch-alarm-root-usage");
+	const struct check *plain = lib_find_check(lib, "acm-certificate-key-strength");
+	attest_inventory *inv = NULL;
+	sqlite3_stmt *st = NULL;
+	struct eval_limits lim;
+	char path[4096];
+	sqlite3 *db;
+	FILE *fp;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alarm);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+	snprintf(path, sizeof(path), "%s/samples/estate.json", ATTEST_SRCDIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = fopen(path, "r"));
+	CU_ASSERT_FATAL(attest_inventory_new(ctx, &inv) == ATTEST_OK &&
+			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
+			attest_inventory_finish(inv) == ATTEST_OK);
+	fclose(fp);
+	db = attest_inventory_db(inv);
+	CU_ASSERT_FATAL(engine_prepare(ctx, db, attest_inventory_as_of(inv)) == ATTEST_OK &&
+			eval_limits_resolve(ctx, lib, &lim) == ATTEST_OK &&
+			eval_check(ctx, db, alarm, &lim) == ATTEST_OK &&
+			eval_check(ctx, db, plain, &lim) == ATTEST_OK);
+	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT query FROM chk_query WHERE check_id = ?",
+					   -1, &st, NULL) == SQLITE_OK);
+	sqlite3_bind_text(st, 1, alarm->id, -1, SQLITE_STATIC);
+	CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
+	{
+		const char *q = (const char *)sqlite3_column_text(st, 0);
+
+		CU_ASSERT(strncmp(q, alarm->query, strlen(alarm->query)) == 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudwatch_alarm_findings AS"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudwatch_alarm_requirements"));
+		/* read only through cloudwatch_alarm_findings and cloudtrail_log_groups */
+		CU_ASSERT_PTR_NOT_NULL(strstr(q, "VIEW cloudtrail_trails AS"));
+		CU_ASSERT_PTR_NULL(strstr(q, "ec2_sg_world_ingress AS"));
+	}
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, plain->id, -1, SQLITE_STATIC);
+	CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
+	CU_ASSERT_STRING_EQUAL(sqlite3_column_text(st, 0), plain->query);
+	sqlite3_finalize(st);
+	attest_inventory_free(inv);
+}
+
 static CU_TestInfo fixture_tests[MAX_FIXTURES + 1];
 
 static CU_TestInfo coverage_tests[] = {
 	{"every check has passing and failing fixtures", test_every_check_has_pass_and_fail},
+	{"the shared views are those doc/check-authoring.md lists", test_views_match_the_doc},
+	{"a check's recorded definition includes the views it reads", test_definition_includes_views},
 	CU_TEST_INFO_NULL,
 };
 

@@ -1556,11 +1556,119 @@ test_out_of_memory_in_sqlite(void)
 
 /* ---- suites ---------------------------------------------------------- */
 
+/* ---- the function table against the registered functions and the doc --- */
+
+/* Every entry of sqlfn_table is on the connection with its number of
+ * arguments and its flags, and nothing else of ours is. */
+static void
+test_table_is_what_is_registered(void)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < sqlfn_table_len; i++) {
+		const struct sqlfn_def *d = &sqlfn_table[i];
+		int want = (ATTEST_SQLFN_FLAGS | d->flags) &
+			   (SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS);
+
+		CU_ASSERT_FATAL(sqlite3_prepare_v2(db,
+			"SELECT flags FROM pragma_function_list WHERE name = ?1 AND narg = ?2",
+			-1, &st, NULL) == SQLITE_OK);
+		sqlite3_bind_text(st, 1, d->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, d->nargs);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			fprintf(stderr, "%s/%d is in the table but not registered\n", d->name,
+				d->nargs);
+			CU_FAIL("a table entry is not registered");
+		} else {
+			CU_ASSERT_EQUAL(sqlite3_column_int(st, 0) &
+					(SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS), want);
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+/* Appends "name/n" for every number of arguments the doc's signature
+ * `name(a, b [, c [, d]])` allows. */
+static void
+doc_arities(const char *sig, size_t len, char *out, size_t size)
+{
+	const char *open = memchr(sig, '(', len), *p;
+	int required = 0, optional = 0, n, any = 0;
+
+	if (!open)
+		return;
+	for (p = open + 1; p < sig + len && *p != ')' && *p != '['; p++)
+		if (*p != ' ' && *p != ',' && !any) {
+			any = 1;
+			required++;
+		} else if (*p == ',') {
+			any = 0;
+		}
+	for (p = open; p < sig + len; p++)
+		optional += *p == '[';
+	for (n = required; n <= required + optional; n++)
+		snprintf(out + strlen(out), size - strlen(out), " %.*s/%d ",
+			 (int)(open - sig), sig, n);
+}
+
+/* doc/check-authoring.md's table of functions lists exactly the table's
+ * functions and numbers of arguments. */
+static void
+test_doc_lists_the_table(void)
+{
+	static char doc[1 << 20], listed[8192], want[8192];
+	char path[4096], one[160], *sec, *line, *end;
+	size_t i, n;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/doc/check-authoring.md", ATTEST_SRCDIR);
+	fp = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	n = fread(doc, 1, sizeof(doc) - 1, fp);
+	fclose(fp);
+	doc[n] = '\0';
+	sec = strstr(doc, "\n### Functions\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
+	end = strstr(sec + 1, "\n#");
+	if (end)
+		*end = '\0';
+	listed[0] = '\0';
+	for (line = strstr(sec, "\n| `"); line; line = strstr(line + 1, "\n| `")) {
+		char *sig = line + 4, *close = strchr(sig, '`');
+
+		if (close)
+			doc_arities(sig, (size_t)(close - sig), listed, sizeof(listed));
+	}
+	want[0] = '\0';
+	for (i = 0; i < sqlfn_table_len; i++) {
+		snprintf(one, sizeof(one), " %s/%d ", sqlfn_table[i].name, sqlfn_table[i].nargs);
+		strncat(want, one, sizeof(want) - strlen(want) - 1);
+		if (!strstr(listed, one)) {
+			fprintf(stderr, "%s is registered but not in the doc's function list\n", one);
+			CU_FAIL("a registered function is missing from doc/check-authoring.md");
+		}
+	}
+	for (line = listed; (line = strchr(line, ' ')) && line[1]; line = end + 1) {
+		end = strchr(line + 1, ' ');
+		if (!end)
+			break;
+		snprintf(one, sizeof(one), "%.*s", (int)(end - line + 1), line);
+		if (!strstr(want, one)) {
+			fprintf(stderr, "%s is in the doc's function list but not registered\n", one);
+			CU_FAIL("doc/check-authoring.md lists a function that is not registered");
+		}
+	}
+	CU_ASSERT(sqlfn_table_len >= 17);
+}
+
 static CU_TestInfo registration_tests[] = {
 	{ "registration", test_registration },
 	{ "register twice, per-connection now",
 	  test_register_twice_and_per_connection_now },
 	{ "deterministic use in index", test_deterministic_use_in_index },
+	{ "the table is what is registered", test_table_is_what_is_registered },
+	{ "the doc lists the table", test_doc_lists_the_table },
 	CU_TEST_INFO_NULL,
 };
 
