@@ -450,6 +450,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 		  char id[ATTEST_SCAN_ID_MAX])
 {
 	sqlite3_stmt *st = NULL;
+	struct store_kept *kept = NULL;
 	char digest[65] = "";
 	attest_rc rc;
 	bool attached = false, open_tx = false;
@@ -465,6 +466,9 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 	attached = true;
 	if ((rc = inventory_digest(s->ctx, s->db, digest)) != ATTEST_OK)
 		goto done;
+	/* Inputs are read again before the write lock is taken. */
+	if (s->keep_inputs && (rc = store_inputs_copy(s, &kept)) != ATTEST_OK)
+		goto done;
 	rc = ATTEST_ERR_DB;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -473,7 +477,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 		    ATTEST_OK ||
 	    exec_with_id(s, copy_sql, id) != ATTEST_OK)
 		goto out;
-	if (s->keep_inputs && (rc = store_keep_inputs(s, id)) != ATTEST_OK)
+	if (kept && (rc = store_inputs_insert(s, id, kept)) != ATTEST_OK)
 		goto done;
 	rc = ATTEST_ERR_DB;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -487,6 +491,7 @@ out:
 done:
 	if (open_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_inputs_free(kept);
 	sqlite3_finalize(st);
 	if (attached)
 		sqlite3_exec(s->db, "DETACH inv", NULL, NULL, NULL);

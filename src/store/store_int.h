@@ -32,11 +32,17 @@ bool store_secret_name(const char *name);
  * (an inventory, a collection log, an imported export) and must go through
  * redact_secrets() on its way in (redact.c keeps the list). */
 bool store_redact_column(const char *table, const char *column);
-/* Copies the readable inputs listed in the attached inv.sources into the
- * history database for scan id (inputs.c); inside the caller's transaction.
- * An input that cannot be read again or has changed is recorded as not kept,
- * with a warning. */
-attest_rc store_keep_inputs(attest_store *store, const char *id);
+/* Keeping the inputs of a scan (inputs.c), in two steps so that no file is
+ * read under the write lock: store_inputs_copy() reads and compresses the
+ * readable inputs listed in the attached inv.sources into a scratch file,
+ * before the scan's transaction; store_inputs_insert() stores them for scan
+ * id inside it. An input that cannot be read again (not a regular file,
+ * standard input, unreadable) or has changed is recorded as not kept, with
+ * a warning. store_inputs_free(NULL) is a no-op. */
+struct store_kept;
+attest_rc store_inputs_copy(attest_store *store, struct store_kept **out);
+attest_rc store_inputs_insert(attest_store *store, const char *id, struct store_kept *kept);
+void store_inputs_free(struct store_kept *kept);
 /* Writes the kept copy of the input whose SHA-256 is sha256 to out,
  * checking its digest; ATTEST_ERR_NOTFOUND when none is kept,
  * ATTEST_ERR_INVALID when the stored copy is damaged. *bytes receives its size. */
