@@ -144,10 +144,10 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (strcmp(sub, "import") != 0 && (keep || before || dry) && strcmp(sub, "prune") != 0)
 		return cli_usage_error("db", "--keep, --before and --dry-run are for prune");
-	/* check only reads; import may create the database; prune, export (which
-	 * attaches its new file to the connection) and upgrade write to one that
-	 * exists */
-	if (strcmp(sub, "check") == 0)
+	/* check and export only read (export writes its own file: the history
+	 * may be read-only); import may create the database; prune and upgrade
+	 * write to one that exists */
+	if (strcmp(sub, "check") == 0 || strcmp(sub, "export") == 0)
 		status = cli_history_open(ctx, db, true, &store);
 	else if (strcmp(sub, "import") == 0)
 		status = cli_history_open(ctx, db, false, &store);

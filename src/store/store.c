@@ -163,6 +163,25 @@ fail:
 	return rc;
 }
 
+attest_rc
+store_file_uri(const char *path, const char *params, struct attest_buf *uri)
+{
+	const char *p;
+	attest_rc rc;
+
+	attest_buf_init(uri, 3 * strlen(path) + strlen(params) + 64);
+	rc = attest_buf_adds(uri, "file:");
+	for (p = path; rc == ATTEST_OK && *p; p++)
+		rc = *p == '?' || *p == '#' || *p == '%'
+			     ? attest_buf_printf(uri, "%%%02X", (unsigned char)*p)
+			     : attest_buf_addc(uri, *p);
+	if (rc == ATTEST_OK)
+		rc = attest_buf_printf(uri, "?%s", params);
+	if (rc != ATTEST_OK)
+		attest_buf_release(uri);
+	return rc;
+}
+
 /* Opens path read-only. A WAL database in a directory this process cannot
  * write (read-only media, another user's files) has no shared-memory file
  * to open; SQLite then reads it as immutable, which is true: nobody here
@@ -171,7 +190,6 @@ static int
 open_readonly(attest_store *s, const char *path)
 {
 	struct attest_buf uri;
-	const char *p;
 	int src;
 
 	src = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
@@ -182,17 +200,9 @@ open_readonly(attest_store *s, const char *path)
 		return src;
 	sqlite3_close(s->db);
 	s->db = NULL;
-	attest_buf_init(&uri, 3 * strlen(path) + 64);
-	src = attest_buf_adds(&uri, "file:") == ATTEST_OK ? SQLITE_OK : SQLITE_NOMEM;
-	for (p = path; src == SQLITE_OK && *p; p++)
-		if ((*p == '?' || *p == '#' || *p == '%' ? attest_buf_printf(&uri, "%%%02X",
-									      (unsigned char)*p)
-							   : attest_buf_addc(&uri, *p)) != ATTEST_OK)
-			src = SQLITE_NOMEM;
-	if (src == SQLITE_OK && attest_buf_adds(&uri, "?immutable=1") != ATTEST_OK)
-		src = SQLITE_NOMEM;
-	if (src == SQLITE_OK)
-		src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (store_file_uri(path, "immutable=1", &uri) != ATTEST_OK)
+		return SQLITE_NOMEM;
+	src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	attest_buf_release(&uri);
 	return src;
 }

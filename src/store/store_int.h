@@ -58,6 +58,9 @@ attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out,
  * `from` (changes.c; the definitions of attest diff). */
 attest_rc store_change_counts(attest_store *store, const char *from, const char *to,
 			      const char *framework, long long *newly_failing, long long *fixed);
+/* The SQLite URI of the file at path with query params (e.g. "mode=ro"),
+ * its special characters escaped, into uri (initialized here; release it). */
+attest_rc store_file_uri(const char *path, const char *params, struct attest_buf *uri);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);
 
