@@ -61,6 +61,16 @@ attest_rc store_change_counts(attest_store *store, const char *from, const char 
 /* The SQLite URI of the file at path with query params (e.g. "mode=ro"),
  * its special characters escaped, into uri (initialized here; release it). */
 attest_rc store_file_uri(const char *path, const char *params, struct attest_buf *uri);
+/* Checks every row of the history tables in schema (of db) against what a
+ * scan writes (validate.c): calls fn with each problem, naming table, row
+ * and column, at most limit per rule, and counts them in *problems.
+ * export_file: schema is an export about to be imported (what the import
+ * repairs is not a problem). ATTEST_OK when the checking itself worked,
+ * whatever it found. */
+attest_rc store_validate(attest_ctx *ctx, sqlite3 *db, const char *schema, bool export_file,
+			 int limit,
+			 void (*fn)(void *data, const char *problem), void *data,
+			 long long *problems);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #define SQL_MAX (1u << 16)
+#define PROBLEM_MAX 768
 
 /* One copy: both schemas live on db; errors name path. */
 struct xfer {
@@ -419,6 +420,15 @@ query_int(sqlite3 *db, const char *sql, long long *out)
 	return rc;
 }
 
+static void
+first_problem(void *data, const char *problem)
+{
+	char *first = data;
+
+	if (!first[0])
+		snprintf(first, PROBLEM_MAX, "%s", problem);
+}
+
 /* Everything that can be said about the file before touching the store:
  * is it an attest export holding one complete scan of a schema we read? */
 static attest_rc
@@ -428,6 +438,7 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	sqlite3_stmt *st = NULL;
 	long long app = 0, version = 0, scans = 0, n = 0;
 	const char *what = NULL;
+	char first[PROBLEM_MAX] = "", more[48] = "";
 	attest_rc rc = ATTEST_ERR_INVALID;
 
 	if (access(path, R_OK) != 0)
@@ -490,6 +501,19 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 		goto bad;
 	}
 	snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	st = NULL;
+	/* every row as a scan would write it (validate.c) */
+	if ((rc = store_validate(ctx, db, "main", true, 1, first_problem, first, &n)) != ATTEST_OK)
+		goto out;
+	if (n > 0) {
+		if (n > 1)
+			snprintf(more, sizeof(more), " (and %lld more)", n - 1);
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "'%s' is not a valid attest export: %s%s; nothing imported", path,
+				  first, more);
+		goto out;
+	}
 	rc = ATTEST_OK;
 	goto out;
 bad:
