@@ -27,7 +27,8 @@
 #define OPT_TEXT(c, max) "(" c " IS NULL OR " TEXT(c, max) ")"
 #define TIME(c)                                                                                \
 	"(typeof(" c ") = 'text' AND " c " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"   \
-	"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' AND strftime('%Y-%m-%dT%H:%M:%SZ', " c ") IS " c      \
+	"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"                                                    \
+	" AND strftime('%Y-%m-%dT%H:%M:%SZ', julianday(" c ")) IS " c /* 02-30 is not a day */ \
 	" AND " c " >= '2000-01-01T00:00:00Z'"                                                  \
 	" AND " c " <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 day'))"
 #define DATE(c)                                                                                \
@@ -370,13 +371,12 @@ store_validate(attest_ctx *ctx, sqlite3 *db, const char *schema, bool export_fil
 	size_t i;
 
 	*problems = 0;
-	if ((rc = foreign_keys(ctx, db, schema, &k)) != ATTEST_OK)
-		return rc;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if ((rc = run_rule(ctx, db, schema, &rules[i], limit, &k)) != ATTEST_OK)
 			return rc;
 	for (i = 0; !export_file && i < sizeof(history_rules) / sizeof(history_rules[0]); i++)
 		if ((rc = run_rule(ctx, db, schema, &history_rules[i], limit, &k)) != ATTEST_OK)
 			return rc;
-	return ATTEST_OK;
+	/* last: a value that breaks a rule is named by its rule first */
+	return foreign_keys(ctx, db, schema, &k);
 }
