@@ -7,8 +7,8 @@
  */
 #include "config.h"
 
+#include "core/evaldb.h"
 #include "history_int.h"
-#include "inventory/inventory_int.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -339,55 +339,45 @@ out:
 	return rc;
 }
 
+/* The result tables are declared in core/evaldb.h, for the engine that
+ * writes them and for this copy. */
 static const char copy_sql[] =
-	"INSERT INTO scan_frameworks(scan_id, framework, seq, version, title, publisher, score,"
-	"  coverage, n_total, n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable,"
-	"  n_error, n_excepted, n_attested)"
-	"  SELECT ?1, framework, seq, version, title, publisher, score, coverage, n_total,"
-	"  n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted,"
-	"  n_attested FROM inv.fw;"
-	"INSERT INTO scan_controls SELECT ?1, framework, control_id, seq, section, title,"
-	"  description, level, assessment, status FROM inv.ctl;"
-	"INSERT INTO scan_control_checks SELECT ?1, framework, control_id, check_id"
-	"  FROM inv.ctl_checks;"
-	"INSERT INTO scan_checks(scan_id, check_id, title, service, severity, resource_type,"
-	"  requires, rationale, remediation, refs, status, reason, n_pass, n_fail, n_error,"
-	"  n_not_applicable, n_excepted)"
-	"  SELECT ?1, check_id, title, service, severity, resource_type, requires, rationale,"
-	"  remediation, refs, status, redact_secrets(reason), n_pass, n_fail, n_error,"
-	"  n_not_applicable, n_excepted FROM inv.chk;"
+	"INSERT INTO scan_frameworks(scan_id, " EVALDB_FW_COPIED ")"
+	"  SELECT ?1, " EVALDB_FW_COPIED " FROM inv." EVALDB_FW ";"
+	"INSERT INTO scan_controls(scan_id, " EVALDB_CTL_COPIED ")"
+	"  SELECT ?1, " EVALDB_CTL_COPIED " FROM inv." EVALDB_CTL ";"
+	"INSERT INTO scan_control_checks(scan_id, " EVALDB_CTL_CHECKS_COPIED ")"
+	"  SELECT ?1, " EVALDB_CTL_CHECKS_COPIED " FROM inv." EVALDB_CTL_CHECKS ";"
+	"INSERT INTO scan_checks(scan_id, " EVALDB_CHK_COPIED ", reason)"
+	"  SELECT ?1, " EVALDB_CHK_COPIED ", redact_secrets(reason) FROM inv." EVALDB_CHK ";"
 	"INSERT INTO scan_gaps(scan_id, seq, account, region, service, operation, error_code,"
 	"  message, types)"
 	"  SELECT ?1, row_number() OVER (ORDER BY seq), redact_secrets(account),"
 	"  redact_secrets(region), redact_secrets(service), redact_secrets(operation),"
 	"  redact_secrets(error_code), redact_secrets(message), types FROM inv.collection_log;"
-	"INSERT INTO scan_exceptions(scan_id, exception_id, check_id, match, justification,"
-	"  approver, approved, expires, active, matched, source)"
-	"  SELECT ?1, exception_id, check_id, json_object('resource_id', resource_id, 'arn', arn,"
+	"INSERT INTO scan_exceptions(scan_id, " EVALDB_EXC_COPIED ", match)"
+	"  SELECT ?1, " EVALDB_EXC_COPIED ", json_object('resource_id', resource_id, 'arn', arn,"
 	"    'account', account, 'region', region, 'tag_key', tag_key, 'tag_value', tag_value,"
-	"    'scope', scope),"
-	"  justification, approver, approved, expires, active, matched, source FROM inv.exc;"
-	"INSERT INTO scan_attestations(scan_id, framework, control_id, attested_by, attested_on,"
-	"  statement, evidence, evidence_href, expires, active, source)"
-	"  SELECT ?1, framework, control_id, attested_by, attested_on, statement, evidence,"
-	"  evidence_href, expires, active, source FROM inv.att;"
+	"    'scope', scope) FROM inv." EVALDB_EXC ";"
+	"INSERT INTO scan_attestations(scan_id, " EVALDB_ATT_COPIED ")"
+	"  SELECT ?1, " EVALDB_ATT_COPIED " FROM inv." EVALDB_ATT ";"
 	"INSERT INTO findings(scan_id, check_id, status, resource_type, resource_id, arn, name,"
 	"  region, account, reason, evidence, exception_id, exposed)"
 	"  SELECT ?1, r.check_id, r.status, x.type, redact_secrets(x.id), redact_secrets(x.arn),"
 	"    redact_secrets(x.name), redact_secrets(x.region), redact_secrets(x.account),"
 	"    redact_secrets(r.reason), redact_secrets(r.evidence), r.exception_id, r.exposed"
-	"  FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
+	"  FROM inv." EVALDB_RES " r LEFT JOIN inv.resources x ON x.rid = r.rid"
 	"  ORDER BY r.check_id, r.rowid;"
 	/* What diff needs to say why a finding changed (digest.c). */
 	"INSERT INTO scan_resources(scan_id, resource_type, resource_id, account, region,"
 	"  config_sha256)"
 	"  SELECT ?1, x.type, redact_secrets(x.id), redact_secrets(x.account),"
 	"    redact_secrets(x.region), config_sha256(x.arn, x.name, x.tags, x.config, x.supp)"
-	"  FROM inv.resources x WHERE x.rid IN (SELECT rid FROM inv.res);"
+	"  FROM inv.resources x WHERE x.rid IN (SELECT rid FROM inv." EVALDB_RES ");"
 	"UPDATE scan_checks SET (definition_sha256, dated) = (SELECT"
 	"    sha256_hex(json_array(c.resource_type, json(ifnull(c.requires, '[]')), q.query)),"
 	"    query_dated(q.query)"
-	"  FROM inv.chk c JOIN inv.chk_query q ON q.check_id = c.check_id"
+	"  FROM inv." EVALDB_CHK " c JOIN inv." EVALDB_CHK_QUERY " q ON q.check_id = c.check_id"
 	"  WHERE c.check_id = scan_checks.check_id) WHERE scan_id = ?1;"
 	"UPDATE scans SET digests = 1 WHERE scan_id = ?1;";
 
