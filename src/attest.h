@@ -96,6 +96,10 @@ long long attest_inventory_count(const attest_inventory *inv);
 /* The reference time of the inventory: the latest collected_at of its
  * sources, or the time loading started when none says. */
 time_t attest_inventory_as_of(const attest_inventory *inv);
+/* The file of the inventory's SQLite database, where evaluation adds its
+ * results (src/core/evaldb.h) and from which attest_store_save copies a
+ * scan; lent, valid until attest_inventory_free. */
+const char *attest_inventory_path(const attest_inventory *inv);
 
 /* ---- library: installed frameworks and checks ---------------------------- */
 

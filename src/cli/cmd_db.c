@@ -1,7 +1,7 @@
 /*
  * attest db SUBCOMMAND: maintenance of the history database.
  *   prune --keep N | --before DATE [--dry-run]   delete old scans
- *   check                                         integrity and schema version
+ *   check                                         integrity, schema and contents
  *   export SCAN -o FILE                           one scan into a file of its own
  *   import FILE                                   add an exported scan
  *   upgrade                                       bring the schema up to date
@@ -26,11 +26,14 @@ static const char usage[] =
 	"  prune    deletes scans: all but the N most recent of each scope (--keep),\n"
 	"           and/or those started before DATE (--before 2026-01-31); --dry-run\n"
 	"           only counts them\n"
-	"  check    verifies SQLite integrity, foreign keys, the schema version and\n"
-	"           that every scan is complete; exits 1 if anything is wrong\n"
+	"  check    verifies SQLite integrity, the schema version, that every scan\n"
+	"           is complete and every row holds what a scan writes (types, JSON,\n"
+	"           times, statuses, digests, references); names the problems and\n"
+	"           exits 1 if anything is wrong\n"
 	"  export   writes scan SCAN (id, unique prefix or 'latest') with everything\n"
 	"           reports need into FILE, a self-contained SQLite file\n"
-	"  import   adds the scan of an exported FILE; refuses a scan already stored\n"
+	"  import   adds the scan of an exported FILE, checked row by row as db check\n"
+	"           does; refuses a scan already stored or any invalid row\n"
 	"  upgrade  brings a database written by an older attest to this attest's\n"
 	"           schema (commands that only read refuse an older schema rather\n"
 	"           than change the file)\n";
@@ -54,7 +57,10 @@ static void
 problem(void *data, const char *msg)
 {
 	(void)data;
-	printf("problem: %s\n", msg);
+	/* names and values come from the database: escaped for the terminal */
+	fputs("problem: ", stdout);
+	attest_term_fputs(msg, stdout);
+	fputc('\n', stdout);
 }
 
 static int
@@ -145,10 +151,10 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (strcmp(sub, "import") != 0 && (keep || before || dry) && strcmp(sub, "prune") != 0)
 		return cli_usage_error("db", "--keep, --before and --dry-run are for prune");
-	/* check only reads; import may create the database; prune, export (which
-	 * attaches its new file to the connection) and upgrade write to one that
-	 * exists */
-	if (strcmp(sub, "check") == 0)
+	/* check and export only read (export writes its own file: the history
+	 * may be read-only); import may create the database; prune and upgrade
+	 * write to one that exists */
+	if (strcmp(sub, "check") == 0 || strcmp(sub, "export") == 0)
 		status = cli_history_open(ctx, db, true, &store);
 	else if (strcmp(sub, "import") == 0)
 		status = cli_history_open(ctx, db, false, &store);

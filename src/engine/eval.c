@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "core/evaldb.h"
 #include "engine_int.h"
 #include "inventory/inventory_int.h"
 #include "sqlfn.h"
@@ -17,36 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char results_schema[] =
-	"CREATE TABLE fw(framework TEXT PRIMARY KEY, seq INTEGER, version TEXT, title TEXT,"
-	"  publisher TEXT, score REAL, coverage REAL, n_total INTEGER, n_pass INTEGER,"
-	"  n_fail INTEGER, n_manual INTEGER, n_not_evaluated INTEGER, n_not_applicable INTEGER,"
-	"  n_error INTEGER, n_excepted INTEGER DEFAULT 0, n_attested INTEGER DEFAULT 0);"
-	"CREATE TABLE ctl(framework TEXT, control_id TEXT, seq INTEGER, section TEXT,"
-	"  title TEXT, description TEXT, level TEXT, assessment TEXT, status TEXT,"
-	"  PRIMARY KEY(framework, control_id));"
-	"CREATE TABLE ctl_checks(framework TEXT, control_id TEXT, check_id TEXT);"
-	"CREATE TABLE chk(check_id TEXT PRIMARY KEY, title TEXT, service TEXT, severity TEXT,"
-	"  resource_type TEXT, requires TEXT, rationale TEXT, remediation TEXT, refs TEXT,"
-	"  exposure INTEGER NOT NULL DEFAULT 0,"
-	"  status TEXT, reason TEXT, n_pass INTEGER DEFAULT 0, n_fail INTEGER DEFAULT 0,"
-	"  n_error INTEGER DEFAULT 0, n_not_applicable INTEGER DEFAULT 0,"
-	"  n_excepted INTEGER DEFAULT 0);"
-	"CREATE TABLE res(check_id TEXT NOT NULL, rid INTEGER, status TEXT, reason TEXT,"
-	"  evidence TEXT, exception_id TEXT, exposed INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE exc(exception_id TEXT PRIMARY KEY, check_id TEXT NOT NULL,"
-	"  resource_id TEXT, arn TEXT, account TEXT, region TEXT, tag_key TEXT, tag_value TEXT,"
-	"  justification TEXT NOT NULL, approver TEXT NOT NULL, approved TEXT,"
-	"  expires TEXT NOT NULL, active INTEGER NOT NULL, matched INTEGER NOT NULL DEFAULT 0,"
-	"  source TEXT, scope TEXT);"
-	"CREATE TABLE att(framework TEXT NOT NULL, control_id TEXT NOT NULL,"
-	"  attested_by TEXT NOT NULL, attested_on TEXT NOT NULL, statement TEXT NOT NULL,"
-	"  evidence TEXT, evidence_href TEXT, expires TEXT NOT NULL, active INTEGER NOT NULL,"
-	"  source TEXT, PRIMARY KEY(framework, control_id));"
-	"CREATE INDEX res_check ON res(check_id, status);"
-	"CREATE TABLE chk_counts(check_id TEXT PRIMARY KEY, p INTEGER, f INTEGER, e INTEGER,"
-	"  na INTEGER);"
-	"CREATE TABLE chk_query(check_id TEXT PRIMARY KEY, query TEXT NOT NULL);";
+static const char results_schema[] = EVALDB_RESULTS_SCHEMA;
 
 static attest_rc
 db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)

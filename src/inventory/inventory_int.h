@@ -31,8 +31,7 @@ struct inv_pos {
 
 sqlite3 *attest_inventory_db(attest_inventory *inv);
 attest_ctx *attest_inventory_ctx(attest_inventory *inv);
-/* The database file, for the store to ATTACH when saving a scan. */
-const char *attest_inventory_path(const attest_inventory *inv);
+/* attest_inventory_path (the database file) is public: attest.h. */
 
 /* Registers a new input; returns its sid through *sid. */
 attest_rc inv_source_begin(attest_inventory *inv, const char *path, long long *sid);

@@ -1,23 +1,51 @@
 /*
  * Copies of the input files a scan read, kept in the history database so
  * that an audit package made later can include the very inventory the scan
- * judged. A file is read again when the scan is saved, streamed in chunks of
- * CHUNK bytes, each deflated on its own (memory stays bounded whatever the
- * file's size), and its SHA-256 is compared with the digest recorded while
- * loading: a file that changed in between is not kept. Content is stored
- * once per SHA-256 (input_blobs/input_chunks); scan_inputs says, per scan
- * and source, whether a copy is kept and, when not, why.
+ * judged. Content is stored once per SHA-256 (input_blobs/input_chunks);
+ * scan_inputs says, per scan and source, whether a copy is kept and, when
+ * not, why.
+ *
+ * Keeping happens in two steps so that no file is read while the history's
+ * write lock is held (a slow disk or a large file would stall every other
+ * writer): store_inputs_copy() runs before the scan's transaction, reads
+ * each regular file again in chunks of CHUNK bytes, deflates each chunk on
+ * its own into one scratch file (memory stays bounded whatever the input's
+ * size) and compares the SHA-256 with the digest recorded while loading (a
+ * file that changed in between is not kept); store_inputs_insert() then
+ * moves the compressed chunks into the database inside the transaction.
+ * Only regular files are read again: a pipe or a device gives other bytes,
+ * or none and blocks, on a second read.
  */
 #include "config.h"
 
 #include "store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define CHUNK (1024 * 1024)
+
+/* One source of the scan: its copy sits in the scratch file at offset,
+ * as n_chunks records of a 4-byte length and that many deflated bytes. */
+struct kept_source {
+	char *path;
+	char sha[65];
+	char note[256]; /* why no copy is kept; "" when one is */
+	bool copied;    /* in the scratch file (false: already in the history) */
+	long long bytes, n_chunks;
+	off_t offset;
+};
+
+struct store_kept {
+	FILE *scratch;
+	struct kept_source *src;
+	size_t n;
+};
 
 static bool
 blob_exists(sqlite3 *db, const char *sha)
@@ -34,102 +62,292 @@ blob_exists(sqlite3 *db, const char *sha)
 	return found;
 }
 
-/* Stores the file at fp under sha (the digest the loader recorded). Sets
- * *note when the content is not what was scanned; ATTEST_ERR_* otherwise. */
+/* A scratch file nobody else can see: created in $TMPDIR and unlinked at
+ * once (registered for cleanup in between), so it vanishes with the
+ * process however that ends. */
 static attest_rc
-copy_file(attest_store *s, FILE *fp, const char *path, const char *sha, char *note,
-	  size_t note_size)
+scratch_open(attest_ctx *ctx, FILE **out)
 {
-	sqlite3 *db = attest_store_db(s);
-	sqlite3_stmt *blob = NULL, *chunk = NULL;
-	unsigned char *in = NULL, *z = NULL;
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd, n;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	n = snprintf(path, sizeof(path), "%s/attest-inputs-XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return attest_error(ctx, ATTEST_ERR_LIMIT, "temporary directory path too long");
+	if ((fd = mkstemp(path)) < 0)
+		return attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
+				    dir, strerror(errno));
+	attest_tmp_register(path);
+	unlink(path);
+	attest_tmp_unregister(path);
+	if (!(*out = fdopen(fd, "w+b"))) {
+		close(fd);
+		return attest_nomem(ctx);
+	}
+	return ATTEST_OK;
+}
+
+/* Reads the file at fd into the scratch file, deflated chunk by chunk, and
+ * sets k->note when its content is not what the scan read. */
+static attest_rc
+copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
+{
+	unsigned char *in = NULL, *z = NULL, len[4];
 	uLongf zlen;
 	struct attest_sha256 mdc = {0};
-	long long total = 0, seq = 0;
-	size_t n;
+	ssize_t n;
+	size_t have;
 	char got[65];
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
 	in = malloc(CHUNK);
 	z = malloc(compressBound(CHUNK));
 	if (!in || !z || !attest_sha256_init(&mdc)) {
-		rc = attest_nomem(attest_store_ctx(s));
+		rc = attest_nomem(ctx);
 		goto out;
 	}
-	rc = ATTEST_ERR_DB;
-	if (sqlite3_prepare_v2(db, "INSERT INTO input_blobs(sha256, bytes) VALUES (?1, 0)", -1,
-			       &blob, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO input_chunks(sha256, seq, data) VALUES (?1, ?2, ?3)",
-			       -1, &chunk, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_text(blob, 1, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(blob) != SQLITE_DONE)
-		goto out;
-	while ((n = fread(in, 1, CHUNK, fp)) > 0) {
-		attest_sha256_add(&mdc, in, n);
+	if (fseeko(scratch, 0, SEEK_END) != 0 || (k->offset = ftello(scratch)) < 0)
+		goto io_fail;
+	for (;;) {
+		/* fill a whole chunk: stored chunks are CHUNK bytes but the last */
+		for (have = 0; have < CHUNK; have += (size_t)n) {
+			n = read(fd, in + have, CHUNK - have);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n < 0) {
+				rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s",
+						  k->path, strerror(errno));
+				goto out;
+			}
+			if (n == 0)
+				break;
+		}
+		if (have == 0)
+			break;
+		attest_sha256_add(&mdc, in, have);
 		zlen = compressBound(CHUNK);
-		if (compress2(z, &zlen, in, n, 6) != Z_OK) {
-			rc = attest_error(attest_store_ctx(s), ATTEST_ERR_INTERNAL,
-					  "cannot compress '%s'", path);
+		if (compress2(z, &zlen, in, have, 6) != Z_OK) {
+			rc = attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'", k->path);
 			goto out;
 		}
-		sqlite3_reset(chunk);
-		sqlite3_bind_text(chunk, 1, sha, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(chunk, 2, seq++);
-		sqlite3_bind_blob(chunk, 3, z, (int)zlen, SQLITE_STATIC);
-		if (sqlite3_step(chunk) != SQLITE_DONE)
-			goto out;
-		total += (long long)n;
-	}
-	if (ferror(fp)) {
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO, "cannot read '%s': %s", path,
-				  strerror(errno));
-		goto out;
+		len[0] = (unsigned char)(zlen >> 24);
+		len[1] = (unsigned char)(zlen >> 16);
+		len[2] = (unsigned char)(zlen >> 8);
+		len[3] = (unsigned char)zlen;
+		if (fwrite(len, 1, 4, scratch) != 4 || fwrite(z, 1, zlen, scratch) != zlen)
+			goto io_fail;
+		k->n_chunks++;
+		k->bytes += (long long)have;
+		if (have < CHUNK)
+			break;
 	}
 	attest_sha256_end(&mdc, got);
-	if (strcmp(got, sha) != 0) {
-		/* Not what was scanned: drop the rows written for it. */
-		snprintf(note, note_size, "changed after the scan read it (SHA-256 now %s)", got);
-		sqlite3_finalize(blob);
-		blob = NULL;
-		if (sqlite3_prepare_v2(db, "DELETE FROM input_blobs WHERE sha256 = ?1", -1, &blob,
-				       NULL) != SQLITE_OK)
-			goto out;
-		sqlite3_bind_text(blob, 1, sha, -1, SQLITE_STATIC);
-		if (sqlite3_step(blob) != SQLITE_DONE)
-			goto out;
-		rc = ATTEST_OK;
-		goto out;
-	}
-	sqlite3_finalize(blob);
-	blob = NULL;
-	if (sqlite3_prepare_v2(db, "UPDATE input_blobs SET bytes = ?2 WHERE sha256 = ?1", -1,
-			       &blob, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_text(blob, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(blob, 2, total);
-	if (sqlite3_step(blob) != SQLITE_DONE)
-		goto out;
+	if (strcmp(got, k->sha) != 0)
+		snprintf(k->note, sizeof(k->note),
+			 "changed after the scan read it (SHA-256 now %s)", got);
+	else
+		k->copied = true;
 	rc = ATTEST_OK;
+	goto out;
+io_fail:
+	rc = attest_error(ctx, ATTEST_ERR_IO, "cannot keep a copy of '%s' in a temporary file: %s",
+			  k->path, strerror(errno));
 out:
-	if (rc == ATTEST_ERR_DB)
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
-				  "cannot keep a copy of '%s' in '%s': %s", path, store_path(s),
-				  sqlite3_errmsg(db));
-	sqlite3_finalize(blob);
-	sqlite3_finalize(chunk);
 	attest_sha256_release(&mdc);
 	free(z);
 	free(in);
 	return rc;
 }
 
+/* Opens path for reading again without ever blocking, and only when it is
+ * a regular file; -1 with k->note set otherwise. */
+static int
+reopen(struct kept_source *k)
+{
+	struct stat sb;
+	int fd = open(k->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(k->note, sizeof(k->note), "it cannot be read again: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(k->note, sizeof(k->note),
+			 "it is not a regular file (a pipe or a device cannot be read twice)");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 static attest_rc
-record(attest_store *s, const char *id, long long seq, const char *path, const char *sha,
-       bool kept, const char *note)
+copy_source(attest_store *s, struct store_kept *kept, const char *path, const char *sha)
+{
+	struct kept_source *k = &kept->src[kept->n];
+	attest_rc rc = ATTEST_OK;
+	int fd;
+
+	memset(k, 0, sizeof(*k));
+	if (!(k->path = attest_strdup(path ? path : "")))
+		return attest_nomem(attest_store_ctx(s));
+	kept->n++;
+	if (!sha || strlen(sha) != 64) {
+		snprintf(k->note, sizeof(k->note), "its SHA-256 was not recorded");
+		return ATTEST_OK;
+	}
+	snprintf(k->sha, sizeof(k->sha), "%s", sha);
+	if (blob_exists(attest_store_db(s), sha))
+		return ATTEST_OK; /* already kept by an earlier scan: same content */
+	if (strcmp(k->path, "-") == 0) {
+		snprintf(k->note, sizeof(k->note), "it was read from standard input");
+		return ATTEST_OK;
+	}
+	if ((fd = reopen(k)) < 0)
+		return ATTEST_OK;
+	if (!kept->scratch)
+		rc = scratch_open(attest_store_ctx(s), &kept->scratch);
+	if (rc == ATTEST_OK)
+		rc = copy_file(attest_store_ctx(s), kept->scratch, fd, k);
+	close(fd);
+	return rc;
+}
+
+attest_rc
+store_inputs_copy(attest_store *s, struct store_kept **out)
 {
 	sqlite3 *db = attest_store_db(s);
 	sqlite3_stmt *st = NULL;
+	struct store_kept *kept;
+	struct kept_source *grown;
+	size_t cap = 0;
+	attest_rc rc = ATTEST_OK;
+	int src;
+
+	*out = NULL;
+	if (!(kept = calloc(1, sizeof(*kept))))
+		return attest_nomem(attest_store_ctx(s));
+	if (sqlite3_prepare_v2(db, "SELECT path, sha256 FROM inv.sources ORDER BY sid", -1, &st,
+			       NULL) != SQLITE_OK) {
+		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	while (rc == ATTEST_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kept->n == cap) {
+			cap = cap ? 2 * cap : 8;
+			if (!(grown = realloc(kept->src, cap * sizeof(*grown)))) {
+				rc = attest_nomem(attest_store_ctx(s));
+				break;
+			}
+			kept->src = grown;
+		}
+		rc = copy_source(s, kept, (const char *)sqlite3_column_text(st, 0),
+				 (const char *)sqlite3_column_text(st, 1));
+	}
+	if (rc == ATTEST_OK && src != SQLITE_DONE)
+		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
+	if (rc == ATTEST_OK && kept->scratch && fflush(kept->scratch) != 0)
+		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
+				  "cannot write a temporary file: %s", strerror(errno));
+out:
+	sqlite3_finalize(st);
+	if (rc != ATTEST_OK)
+		store_inputs_free(kept);
+	else
+		*out = kept;
+	return rc;
+}
+
+void
+store_inputs_free(struct store_kept *kept)
+{
+	size_t i;
+
+	if (!kept)
+		return;
+	for (i = 0; i < kept->n; i++)
+		free(kept->src[i].path);
+	free(kept->src);
+	if (kept->scratch)
+		fclose(kept->scratch);
+	free(kept);
+}
+
+static attest_rc
+step_done(sqlite3_stmt *st)
+{
+	return sqlite3_step(st) == SQLITE_DONE ? ATTEST_OK : ATTEST_ERR_DB;
+}
+
+/* Moves the copy of k from the scratch file into the database. */
+static attest_rc
+insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
+{
+	sqlite3 *db = attest_store_db(s);
+	sqlite3_stmt *blob = NULL, *chunk = NULL;
+	unsigned char *z = NULL, len[4];
+	unsigned long zlen;
+	long long seq;
+	attest_rc rc = ATTEST_ERR_DB;
+
+	if (!(z = malloc(compressBound(CHUNK)))) {
+		rc = attest_nomem(attest_store_ctx(s));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "INSERT INTO input_blobs(sha256, bytes) VALUES (?1, ?2)", -1,
+			       &blob, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO input_chunks(sha256, seq, data) VALUES (?1, ?2, ?3)",
+			       -1, &chunk, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(blob, 1, k->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(blob, 2, k->bytes);
+	if (step_done(blob) != ATTEST_OK)
+		goto out;
+	if (fseeko(scratch, k->offset, SEEK_SET) != 0)
+		goto io_fail;
+	for (seq = 0; seq < k->n_chunks; seq++) {
+		if (fread(len, 1, 4, scratch) != 4)
+			goto io_fail;
+		zlen = (unsigned long)len[0] << 24 | (unsigned long)len[1] << 16 |
+		       (unsigned long)len[2] << 8 | len[3];
+		if (zlen > compressBound(CHUNK) || fread(z, 1, zlen, scratch) != zlen)
+			goto io_fail;
+		sqlite3_reset(chunk);
+		sqlite3_bind_text(chunk, 1, k->sha, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(chunk, 2, seq);
+		sqlite3_bind_blob(chunk, 3, z, (int)zlen, SQLITE_STATIC);
+		if (step_done(chunk) != ATTEST_OK)
+			goto out;
+	}
+	rc = ATTEST_OK;
+	goto out;
+io_fail:
+	rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
+			  "cannot read the temporary copy of '%s'", k->path);
+out:
+	if (rc == ATTEST_ERR_DB)
+		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+				  "cannot keep a copy of '%s' in '%s': %s", k->path, store_path(s),
+				  sqlite3_errmsg(db));
+	sqlite3_finalize(blob);
+	sqlite3_finalize(chunk);
+	free(z);
+	return rc;
+}
+
+static attest_rc
+record(attest_store *s, const char *id, long long seq, const struct kept_source *k)
+{
+	sqlite3 *db = attest_store_db(s);
+	sqlite3_stmt *st = NULL;
+	bool kept = k->note[0] == '\0';
 	attest_rc rc = ATTEST_OK;
 
 	if (sqlite3_prepare_v2(db,
@@ -141,13 +359,13 @@ record(attest_store *s, const char *id, long long seq, const char *path, const c
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, k->path, -1, SQLITE_STATIC);
+	if (kept)
+		sqlite3_bind_text(st, 4, k->sha, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, kept);
-	if (note && *note)
-		sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = ATTEST_ERR_DB;
+	if (!kept)
+		sqlite3_bind_text(st, 6, k->note, -1, SQLITE_STATIC);
+	rc = step_done(st);
 out:
 	if (rc != ATTEST_OK)
 		rc = attest_error(attest_store_ctx(s), rc, "cannot record the inputs of the scan: %s",
@@ -157,47 +375,29 @@ out:
 }
 
 attest_rc
-store_keep_inputs(attest_store *s, const char *id)
+store_inputs_insert(attest_store *s, const char *id, struct store_kept *kept)
 {
-	sqlite3 *db = attest_store_db(s);
-	sqlite3_stmt *st = NULL;
-	char note[256];
-	long long seq = 0;
+	struct kept_source *k;
 	attest_rc rc = ATTEST_OK;
+	size_t i;
 
-	if (sqlite3_prepare_v2(db, "SELECT path, sha256 FROM inv.sources ORDER BY sid", -1, &st,
-			       NULL) != SQLITE_OK)
-		return attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
-				    "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
-	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *path = (const char *)sqlite3_column_text(st, 0);
-		const char *sha = (const char *)sqlite3_column_text(st, 1);
-		FILE *fp = NULL;
-
-		seq++;
-		note[0] = '\0';
-		if (!path)
-			path = "";
-		if (!sha || strlen(sha) != 64)
-			snprintf(note, sizeof(note), "its SHA-256 was not recorded");
-		else if (blob_exists(db, sha))
-			; /* already kept by an earlier scan: same content */
-		else if (strcmp(path, "-") == 0)
-			snprintf(note, sizeof(note), "it was read from standard input");
-		else if (!(fp = fopen(path, "rb")))
-			snprintf(note, sizeof(note), "it cannot be read again: %s", strerror(errno));
-		else
-			rc = copy_file(s, fp, path, sha, note, sizeof(note));
-		if (fp)
-			fclose(fp);
+	for (i = 0; i < kept->n && rc == ATTEST_OK; i++) {
+		k = &kept->src[i];
+		if (!k->note[0] && !blob_exists(attest_store_db(s), k->sha)) {
+			if (k->copied)
+				rc = insert_blob(s, kept->scratch, k);
+			else /* an earlier scan's copy, pruned since we looked */
+				snprintf(k->note, sizeof(k->note),
+					 "its copy was deleted from the history while the scan "
+					 "was saved");
+		}
 		if (rc != ATTEST_OK)
 			break;
-		if (note[0])
+		if (k->note[0])
 			attest_log(attest_store_ctx(s), ATTEST_LOG_WARN,
-				   "no copy of input '%s' is kept: %s", path, note);
-		rc = record(s, id, seq, path, note[0] ? NULL : sha, note[0] == '\0', note);
+				   "no copy of input '%s' is kept: %s", k->path, k->note);
+		rc = record(s, id, (long long)i + 1, k);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -7,9 +7,9 @@
  */
 #include "config.h"
 
+#include "core/evaldb.h"
 #include "history_int.h"
 #include "core/db.h"
-#include "inventory/inventory_int.h"
 
 #include <errno.h>
 #include <openssl/rand.h>
@@ -157,6 +157,25 @@ fail:
 	return rc;
 }
 
+attest_rc
+store_file_uri(const char *path, const char *params, struct attest_buf *uri)
+{
+	const char *p;
+	attest_rc rc;
+
+	attest_buf_init(uri, 3 * strlen(path) + strlen(params) + 64);
+	rc = attest_buf_adds(uri, "file:");
+	for (p = path; rc == ATTEST_OK && *p; p++)
+		rc = *p == '?' || *p == '#' || *p == '%'
+			     ? attest_buf_printf(uri, "%%%02X", (unsigned char)*p)
+			     : attest_buf_addc(uri, *p);
+	if (rc == ATTEST_OK)
+		rc = attest_buf_printf(uri, "?%s", params);
+	if (rc != ATTEST_OK)
+		attest_buf_release(uri);
+	return rc;
+}
+
 /* Opens path read-only. A WAL database in a directory this process cannot
  * write (read-only media, another user's files) has no shared-memory file
  * to open; SQLite then reads it as immutable, which is true: nobody here
@@ -165,7 +184,6 @@ static int
 open_readonly(attest_store *s, const char *path)
 {
 	struct attest_buf uri;
-	const char *p;
 	int src;
 
 	src = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
@@ -176,17 +194,9 @@ open_readonly(attest_store *s, const char *path)
 		return src;
 	sqlite3_close(s->db);
 	s->db = NULL;
-	attest_buf_init(&uri, 3 * strlen(path) + 64);
-	src = attest_buf_adds(&uri, "file:") == ATTEST_OK ? SQLITE_OK : SQLITE_NOMEM;
-	for (p = path; src == SQLITE_OK && *p; p++)
-		if ((*p == '?' || *p == '#' || *p == '%' ? attest_buf_printf(&uri, "%%%02X",
-									      (unsigned char)*p)
-							   : attest_buf_addc(&uri, *p)) != ATTEST_OK)
-			src = SQLITE_NOMEM;
-	if (src == SQLITE_OK && attest_buf_adds(&uri, "?immutable=1") != ATTEST_OK)
-		src = SQLITE_NOMEM;
-	if (src == SQLITE_OK)
-		src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (store_file_uri(path, "immutable=1", &uri) != ATTEST_OK)
+		return SQLITE_NOMEM;
+	src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	attest_buf_release(&uri);
 	return src;
 }
@@ -318,55 +328,45 @@ out:
 	return rc;
 }
 
+/* The result tables are declared in core/evaldb.h, for the engine that
+ * writes them and for this copy. */
 static const char copy_sql[] =
-	"INSERT INTO scan_frameworks(scan_id, framework, seq, version, title, publisher, score,"
-	"  coverage, n_total, n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable,"
-	"  n_error, n_excepted, n_attested)"
-	"  SELECT ?1, framework, seq, version, title, publisher, score, coverage, n_total,"
-	"  n_pass, n_fail, n_manual, n_not_evaluated, n_not_applicable, n_error, n_excepted,"
-	"  n_attested FROM inv.fw;"
-	"INSERT INTO scan_controls SELECT ?1, framework, control_id, seq, section, title,"
-	"  description, level, assessment, status FROM inv.ctl;"
-	"INSERT INTO scan_control_checks SELECT ?1, framework, control_id, check_id"
-	"  FROM inv.ctl_checks;"
-	"INSERT INTO scan_checks(scan_id, check_id, title, service, severity, resource_type,"
-	"  requires, rationale, remediation, refs, status, reason, n_pass, n_fail, n_error,"
-	"  n_not_applicable, n_excepted)"
-	"  SELECT ?1, check_id, title, service, severity, resource_type, requires, rationale,"
-	"  remediation, refs, status, redact_secrets(reason), n_pass, n_fail, n_error,"
-	"  n_not_applicable, n_excepted FROM inv.chk;"
+	"INSERT INTO scan_frameworks(scan_id, " EVALDB_FW_COPIED ")"
+	"  SELECT ?1, " EVALDB_FW_COPIED " FROM inv." EVALDB_FW ";"
+	"INSERT INTO scan_controls(scan_id, " EVALDB_CTL_COPIED ")"
+	"  SELECT ?1, " EVALDB_CTL_COPIED " FROM inv." EVALDB_CTL ";"
+	"INSERT INTO scan_control_checks(scan_id, " EVALDB_CTL_CHECKS_COPIED ")"
+	"  SELECT ?1, " EVALDB_CTL_CHECKS_COPIED " FROM inv." EVALDB_CTL_CHECKS ";"
+	"INSERT INTO scan_checks(scan_id, " EVALDB_CHK_COPIED ", reason)"
+	"  SELECT ?1, " EVALDB_CHK_COPIED ", redact_secrets(reason) FROM inv." EVALDB_CHK ";"
 	"INSERT INTO scan_gaps(scan_id, seq, account, region, service, operation, error_code,"
 	"  message, types)"
 	"  SELECT ?1, row_number() OVER (ORDER BY seq), redact_secrets(account),"
 	"  redact_secrets(region), redact_secrets(service), redact_secrets(operation),"
 	"  redact_secrets(error_code), redact_secrets(message), types FROM inv.collection_log;"
-	"INSERT INTO scan_exceptions(scan_id, exception_id, check_id, match, justification,"
-	"  approver, approved, expires, active, matched, source)"
-	"  SELECT ?1, exception_id, check_id, json_object('resource_id', resource_id, 'arn', arn,"
+	"INSERT INTO scan_exceptions(scan_id, " EVALDB_EXC_COPIED ", match)"
+	"  SELECT ?1, " EVALDB_EXC_COPIED ", json_object('resource_id', resource_id, 'arn', arn,"
 	"    'account', account, 'region', region, 'tag_key', tag_key, 'tag_value', tag_value,"
-	"    'scope', scope),"
-	"  justification, approver, approved, expires, active, matched, source FROM inv.exc;"
-	"INSERT INTO scan_attestations(scan_id, framework, control_id, attested_by, attested_on,"
-	"  statement, evidence, evidence_href, expires, active, source)"
-	"  SELECT ?1, framework, control_id, attested_by, attested_on, statement, evidence,"
-	"  evidence_href, expires, active, source FROM inv.att;"
+	"    'scope', scope) FROM inv." EVALDB_EXC ";"
+	"INSERT INTO scan_attestations(scan_id, " EVALDB_ATT_COPIED ")"
+	"  SELECT ?1, " EVALDB_ATT_COPIED " FROM inv." EVALDB_ATT ";"
 	"INSERT INTO findings(scan_id, check_id, status, resource_type, resource_id, arn, name,"
 	"  region, account, reason, evidence, exception_id, exposed)"
 	"  SELECT ?1, r.check_id, r.status, x.type, redact_secrets(x.id), redact_secrets(x.arn),"
 	"    redact_secrets(x.name), redact_secrets(x.region), redact_secrets(x.account),"
 	"    redact_secrets(r.reason), redact_secrets(r.evidence), r.exception_id, r.exposed"
-	"  FROM inv.res r LEFT JOIN inv.resources x ON x.rid = r.rid"
+	"  FROM inv." EVALDB_RES " r LEFT JOIN inv.resources x ON x.rid = r.rid"
 	"  ORDER BY r.check_id, r.rowid;"
 	/* What diff needs to say why a finding changed (digest.c). */
 	"INSERT INTO scan_resources(scan_id, resource_type, resource_id, account, region,"
 	"  config_sha256)"
 	"  SELECT ?1, x.type, redact_secrets(x.id), redact_secrets(x.account),"
 	"    redact_secrets(x.region), config_sha256(x.arn, x.name, x.tags, x.config, x.supp)"
-	"  FROM inv.resources x WHERE x.rid IN (SELECT rid FROM inv.res);"
+	"  FROM inv.resources x WHERE x.rid IN (SELECT rid FROM inv." EVALDB_RES ");"
 	"UPDATE scan_checks SET (definition_sha256, dated) = (SELECT"
 	"    sha256_hex(json_array(c.resource_type, json(ifnull(c.requires, '[]')), q.query)),"
 	"    query_dated(q.query)"
-	"  FROM inv.chk c JOIN inv.chk_query q ON q.check_id = c.check_id"
+	"  FROM inv." EVALDB_CHK " c JOIN inv." EVALDB_CHK_QUERY " q ON q.check_id = c.check_id"
 	"  WHERE c.check_id = scan_checks.check_id) WHERE scan_id = ?1;"
 	"UPDATE scans SET digests = 1 WHERE scan_id = ?1;";
 
@@ -439,6 +439,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 		  char id[ATTEST_SCAN_ID_MAX])
 {
 	sqlite3_stmt *st = NULL;
+	struct store_kept *kept = NULL;
 	char digest[65] = "";
 	attest_rc rc;
 	bool attached = false, open_tx = false;
@@ -454,6 +455,9 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 	attached = true;
 	if ((rc = inventory_digest(s->ctx, s->db, digest)) != ATTEST_OK)
 		goto done;
+	/* Inputs are read again before the write lock is taken. */
+	if (s->keep_inputs && (rc = store_inputs_copy(s, &kept)) != ATTEST_OK)
+		goto done;
 	rc = ATTEST_ERR_DB;
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -462,7 +466,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 		    ATTEST_OK ||
 	    exec_with_id(s, copy_sql, id) != ATTEST_OK)
 		goto out;
-	if (s->keep_inputs && (rc = store_keep_inputs(s, id)) != ATTEST_OK)
+	if (kept && (rc = store_inputs_insert(s, id, kept)) != ATTEST_OK)
 		goto done;
 	rc = ATTEST_ERR_DB;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -476,6 +480,7 @@ out:
 done:
 	if (open_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_inputs_free(kept);
 	sqlite3_finalize(st);
 	if (attached)
 		sqlite3_exec(s->db, "DETACH inv", NULL, NULL, NULL);

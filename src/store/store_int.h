@@ -32,11 +32,17 @@ bool store_secret_name(const char *name);
  * (an inventory, a collection log, an imported export) and must go through
  * redact_secrets() on its way in (redact.c keeps the list). */
 bool store_redact_column(const char *table, const char *column);
-/* Copies the readable inputs listed in the attached inv.sources into the
- * history database for scan id (inputs.c); inside the caller's transaction.
- * An input that cannot be read again or has changed is recorded as not kept,
- * with a warning. */
-attest_rc store_keep_inputs(attest_store *store, const char *id);
+/* Keeping the inputs of a scan (inputs.c), in two steps so that no file is
+ * read under the write lock: store_inputs_copy() reads and compresses the
+ * readable inputs listed in the attached inv.sources into a scratch file,
+ * before the scan's transaction; store_inputs_insert() stores them for scan
+ * id inside it. An input that cannot be read again (not a regular file,
+ * standard input, unreadable) or has changed is recorded as not kept, with
+ * a warning. store_inputs_free(NULL) is a no-op. */
+struct store_kept;
+attest_rc store_inputs_copy(attest_store *store, struct store_kept **out);
+attest_rc store_inputs_insert(attest_store *store, const char *id, struct store_kept *kept);
+void store_inputs_free(struct store_kept *kept);
 /* Writes the kept copy of the input whose SHA-256 is sha256 to out,
  * checking its digest; ATTEST_ERR_NOTFOUND when none is kept,
  * ATTEST_ERR_INVALID when the stored copy is damaged. *bytes receives its size. */
@@ -52,6 +58,19 @@ attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out,
  * `from` (changes.c; the definitions of attest diff). */
 attest_rc store_change_counts(attest_store *store, const char *from, const char *to,
 			      const char *framework, long long *newly_failing, long long *fixed);
+/* The SQLite URI of the file at path with query params (e.g. "mode=ro"),
+ * its special characters escaped, into uri (initialized here; release it). */
+attest_rc store_file_uri(const char *path, const char *params, struct attest_buf *uri);
+/* Checks every row of the history tables in schema (of db) against what a
+ * scan writes (validate.c): calls fn with each problem, naming table, row
+ * and column, at most limit per rule, and counts them in *problems.
+ * export_file: schema is an export about to be imported (what the import
+ * repairs is not a problem). ATTEST_OK when the checking itself worked,
+ * whatever it found. */
+attest_rc store_validate(attest_ctx *ctx, sqlite3 *db, const char *schema, bool export_file,
+			 int limit,
+			 void (*fn)(void *data, const char *problem), void *data,
+			 long long *problems);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);
 

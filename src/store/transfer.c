@@ -4,11 +4,14 @@
  * one scan, so it carries everything reports read and can be opened with
  * --db as it is. Tables are discovered rather than listed: every table with
  * a scan_id column is copied, on the columns both databases have, so an
- * export from an older schema version imports into a newer one. Both
+ * export from an older schema version imports into a newer one; the copies
+ * of the inputs the scan kept (--keep-inputs) travel with it. Both
  * directions run in one transaction; an export is written to a temporary
- * file renamed into place, an import either lands whole or not at all.
- * Imported evidence, reasons and gap messages go through redact_secrets()
- * again: the file may not come from this attest.
+ * file renamed into place through a connection of its own, with the history
+ * attached read-only (so a read-only history can be exported); an import is
+ * validated row by row first (validate.c) and either lands whole or not at
+ * all. Imported evidence, reasons and gap messages go through
+ * redact_secrets() again: the file may not come from this attest.
  */
 #include "config.h"
 
@@ -16,11 +19,30 @@
 #include "core/db.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define SQL_MAX (1u << 16)
+#define PROBLEM_MAX 768
+
+/* One copy: both schemas live on db; errors name path. */
+struct xfer {
+	attest_ctx *ctx;
+	sqlite3 *db;
+	const char *from, *to; /* schema names: fixed identifiers of this file */
+	const char *path;
+	const char *id;
+	bool redact;
+};
+
+static attest_rc
+xfer_error(struct xfer *x)
+{
+	return attest_error(x->ctx, ATTEST_ERR_DB, "cannot copy scan '%s' with '%s': %s", x->id,
+			    x->path, sqlite3_errmsg(x->db));
+}
 
 static attest_rc
 add_ident(struct attest_buf *b, const char *name)
@@ -53,10 +75,8 @@ has_rowid(sqlite3 *db, const char *schema, const char *table)
  * over the columns both schemas have, leaving out an INTEGER PRIMARY KEY
  * (the destination numbers its own rows). */
 static attest_rc
-copy_table(attest_store *store, const char *table, const char *from, const char *to,
-	   const char *id, bool redact)
+copy_table(struct xfer *x, const char *table)
 {
-	sqlite3 *db = attest_store_db(store);
 	sqlite3_stmt *cols = NULL, *ins = NULL;
 	struct attest_buf names, values, sql;
 	const char *name;
@@ -67,22 +87,22 @@ copy_table(attest_store *store, const char *table, const char *from, const char 
 	attest_buf_init(&values, SQL_MAX);
 	attest_buf_init(&sql, SQL_MAX);
 	if (sqlite3_prepare_v2(
-		    db,
+		    x->db,
 		    "SELECT d.name FROM pragma_table_info(?1, ?3) d"
 		    " WHERE d.name IN (SELECT name FROM pragma_table_info(?1, ?2))"
 		    " AND NOT (d.pk = 1 AND upper(d.type) = 'INTEGER'"
 		    "   AND (SELECT count(*) FROM pragma_table_info(?1, ?3) WHERE pk > 0) = 1)"
 		    " ORDER BY d.cid",
 		    -1, &cols, NULL) != SQLITE_OK) {
-		rc = history_db_error(store);
+		rc = xfer_error(x);
 		goto out;
 	}
 	sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(cols, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(cols, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cols, 2, x->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cols, 3, x->to, -1, SQLITE_STATIC);
 	while (sqlite3_step(cols) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(cols, 0);
-		wrap = redact && store_redact_column(table, name);
+		wrap = x->redact && store_redact_column(table, name);
 		if ((any && (attest_buf_addc(&names, ',') || attest_buf_addc(&values, ','))) ||
 		    add_ident(&names, name) ||
 		    (wrap && attest_buf_adds(&values, "redact_secrets(")) ||
@@ -94,24 +114,24 @@ copy_table(attest_store *store, const char *table, const char *from, const char 
 		rc = ATTEST_OK;
 		goto out;
 	}
-	if (attest_buf_adds(&sql, "INSERT INTO ") || add_ident(&sql, to) ||
+	if (attest_buf_adds(&sql, "INSERT INTO ") || add_ident(&sql, x->to) ||
 	    attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
 	    attest_buf_printf(&sql, "(%s) SELECT %s FROM ", names.data, values.data) ||
-	    add_ident(&sql, from) || attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
+	    add_ident(&sql, x->from) || attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
 	    attest_buf_adds(&sql, " WHERE scan_id = ?1"))
 		goto out;
 	/* Rows keep their order (reports list a control's checks in it). */
-	if (has_rowid(db, from, table) && attest_buf_adds(&sql, " ORDER BY rowid"))
+	if (has_rowid(x->db, x->from, table) && attest_buf_adds(&sql, " ORDER BY rowid"))
 		goto out;
-	if (sqlite3_prepare_v2(db, sql.data, -1, &ins, NULL) != SQLITE_OK) {
-		rc = history_db_error(store);
+	if (sqlite3_prepare_v2(x->db, sql.data, -1, &ins, NULL) != SQLITE_OK) {
+		rc = xfer_error(x);
 		goto out;
 	}
-	sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(ins) == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
+	sqlite3_bind_text(ins, 1, x->id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(ins) == SQLITE_DONE ? ATTEST_OK : xfer_error(x);
 out:
 	if (rc == ATTEST_ERR_NOMEM)
-		attest_nomem(attest_store_ctx(store));
+		attest_nomem(x->ctx);
 	sqlite3_finalize(cols);
 	sqlite3_finalize(ins);
 	attest_buf_release(&names);
@@ -120,62 +140,169 @@ out:
 	return rc;
 }
 
-/* Copies scan id and every row hanging off it from schema `from` to `to`,
- * scans first so the foreign keys hold. */
+/* Runs one statement of this file, formatted by sqlite3_vmprintf (schema
+ * names go in through %w), with ?1 bound to the scan id. */
 static attest_rc
-copy_scan(attest_store *store, const char *from, const char *to, const char *id, bool redact)
+exec_xfer(struct xfer *x, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	va_list ap;
+	attest_rc rc;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (!sql)
+		return attest_nomem(x->ctx);
+	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = xfer_error(x);
+	} else {
+		sqlite3_bind_text(st, 1, x->id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? ATTEST_OK : xfer_error(x);
+	}
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static bool
+has_table(sqlite3 *db, const char *schema, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_list WHERE schema = ?1"
+				   " AND name = ?2",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+		yes = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return yes;
+}
+
+/* The kept copies of the scan's inputs (stored once per SHA-256, so not
+ * found by scan_id): those the destination lacks are copied; a source kept
+ * on one side whose copy did not come along is recorded as not kept, so a
+ * package says why instead of failing. */
+static attest_rc
+copy_inputs(struct xfer *x)
+{
+	attest_rc rc = ATTEST_OK;
+
+	if (has_table(x->db, x->from, "input_blobs") &&
+	    ((rc = exec_xfer(x,
+			     "INSERT INTO \"%w\".input_blobs(sha256, bytes)"
+			     " SELECT b.sha256, b.bytes FROM \"%w\".input_blobs b"
+			     " WHERE b.sha256 IN (SELECT sha256 FROM \"%w\".scan_inputs"
+			     "   WHERE scan_id = ?1 AND kept)"
+			     " AND b.sha256 NOT IN (SELECT sha256 FROM \"%w\".input_blobs)"
+			     " ORDER BY b.sha256",
+			     x->to, x->from, x->from, x->to)) != ATTEST_OK ||
+	     /* a blob the destination had before keeps its own chunks */
+	     (rc = exec_xfer(x,
+			     "INSERT INTO \"%w\".input_chunks(sha256, seq, data)"
+			     " SELECT c.sha256, c.seq, c.data FROM \"%w\".input_chunks c"
+			     " WHERE c.sha256 IN (SELECT sha256 FROM \"%w\".scan_inputs"
+			     "   WHERE scan_id = ?1 AND kept)"
+			     " AND NOT EXISTS (SELECT 1 FROM \"%w\".input_chunks t"
+			     "   WHERE t.sha256 = c.sha256) ORDER BY c.sha256, c.seq",
+			     x->to, x->from, x->from, x->to)) != ATTEST_OK))
+		return rc;
+	return exec_xfer(x,
+			 "UPDATE \"%w\".scan_inputs SET kept = 0, note = 'no copy of it came"
+			 " with the scan when it was moved between history databases'"
+			 " WHERE scan_id = ?1 AND kept AND sha256 NOT IN"
+			 " (SELECT sha256 FROM \"%w\".input_blobs)",
+			 x->to, x->to);
+}
+
+/* Copies scan id and every row hanging off it from schema `from` to `to`,
+ * scans first so the foreign keys hold, then the inputs it kept. */
+static attest_rc
+copy_scan(struct xfer *x)
 {
 	sqlite3_stmt *st = NULL;
 	attest_rc rc;
 	int src;
 
-	if ((rc = copy_table(store, "scans", from, to, id, redact)) != ATTEST_OK)
+	if ((rc = copy_table(x, "scans")) != ATTEST_OK)
 		return rc;
-	if (sqlite3_prepare_v2(attest_store_db(store),
+	if (sqlite3_prepare_v2(x->db,
 			       "SELECT t.name FROM sqlite_schema t WHERE t.type = 'table'"
 			       " AND t.name <> 'scans' AND t.name NOT LIKE 'sqlite%'"
 			       " AND EXISTS (SELECT 1 FROM pragma_table_info(t.name)"
 			       "   WHERE name = 'scan_id') ORDER BY t.name",
 			       -1, &st, NULL) != SQLITE_OK)
-		return history_db_error(store);
+		return xfer_error(x);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = copy_table(store, (const char *)sqlite3_column_text(st, 0), from, to,
-				     id, redact)) != ATTEST_OK)
+		if ((rc = copy_table(x, (const char *)sqlite3_column_text(st, 0))) != ATTEST_OK)
 			break;
 	if (rc == ATTEST_OK && src != SQLITE_DONE)
-		rc = history_db_error(store);
+		rc = xfer_error(x);
 	sqlite3_finalize(st);
-	return rc;
+	return rc == ATTEST_OK ? copy_inputs(x) : rc;
 }
 
-static attest_rc
-attach(attest_store *store, const char *path)
+/* ATTACHes the file at uri (or plain path) to db as schema `as`. */
+static int
+attach(sqlite3 *db, const char *uri, const char *as)
 {
 	sqlite3_stmt *st = NULL;
-	int src = SQLITE_ERROR;
+	char *sql = sqlite3_mprintf("ATTACH ?1 AS \"%w\"", as);
+	int src = SQLITE_NOMEM;
 
-	if (sqlite3_prepare_v2(attest_store_db(store), "ATTACH ?1 AS xfer", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	if (sql && (src = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
 		src = sqlite3_step(st);
+		src = src == SQLITE_DONE ? SQLITE_OK : src;
 	}
 	sqlite3_finalize(st);
-	if (src != SQLITE_DONE)
-		return attest_error(attest_store_ctx(store), ATTEST_ERR_DB, "cannot open '%s': %s",
-				    path, sqlite3_errmsg(attest_store_db(store)));
-	return ATTEST_OK;
+	sqlite3_free(sql);
+	return src;
 }
 
-/* Creates an empty history database of the current schema at path. */
+/* Attaches the history at path read-only as "src", as
+ * attest_store_open_readonly opens it: read-only, or immutable when its
+ * directory cannot hold the shared-memory file of WAL mode. */
 static attest_rc
-create_empty(attest_ctx *ctx, const char *path)
+attach_readonly(attest_ctx *ctx, sqlite3 *db, const char *path)
+{
+	static const char *const modes[] = {"mode=ro", "immutable=1"};
+	struct attest_buf uri;
+	size_t i;
+	int src = SQLITE_CANTOPEN;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (store_file_uri(path, modes[i], &uri) != ATTEST_OK)
+			return attest_nomem(ctx);
+		src = attach(db, uri.data, "src");
+		attest_buf_release(&uri);
+		if (src == SQLITE_OK && (src = sqlite3_exec(db, "SELECT count(*) FROM"
+							    " src.sqlite_schema",
+							    NULL, NULL, NULL)) == SQLITE_OK)
+			return ATTEST_OK;
+		sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
+	}
+	return attest_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path,
+			    sqlite3_errmsg(db));
+}
+
+/* Creates an empty history database of the current schema at path and
+ * returns the connection to it (URIs allowed, for attach_readonly). */
+static attest_rc
+create_empty(attest_ctx *ctx, const char *path, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
 	char sql[64];
 	attest_rc rc = ATTEST_ERR_DB;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
 		goto out;
+	sqlite3_extended_result_codes(db, 1);
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
@@ -183,14 +310,18 @@ create_empty(attest_ctx *ctx, const char *path)
 		goto out;
 	rc = ATTEST_ERR_DB;
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB)
 		attest_error(ctx, rc, "cannot create '%s': %s", path,
 			     db ? sqlite3_errmsg(db) : "out of memory");
-	sqlite3_close(db);
+	if (rc != ATTEST_OK)
+		sqlite3_close(db);
+	else
+		*out = db;
 	return rc;
 }
 
@@ -198,9 +329,9 @@ attest_rc
 attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
 	attest_ctx *ctx = attest_store_ctx(store);
-	sqlite3 *db = attest_store_db(store);
+	struct xfer x = {ctx, NULL, "src", "main", path, scan_id, false};
 	char *tmp = NULL, *journal = NULL;
-	bool attached = false, tx = false, found = false;
+	bool tx = false, found = false;
 	attest_rc rc;
 	size_t n;
 	int fd;
@@ -228,37 +359,42 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 		free(journal);
 		return rc;
 	}
-	close(fd);
 	/* An interrupted export leaves neither the file nor its journal. */
-	snprintf(journal, n + sizeof("-journal"), "%s-journal", tmp);
 	attest_tmp_register(tmp);
+	close(fd);
+	snprintf(journal, n + sizeof("-journal"), "%s-journal", tmp);
 	attest_tmp_register(journal);
-	if ((rc = create_empty(ctx, tmp)) != ATTEST_OK || (rc = attach(store, tmp)) != ATTEST_OK)
+	/* The export is written through a connection of its own, the history
+	 * only read: it may be on read-only storage. */
+	if ((rc = create_empty(ctx, tmp, &x.db)) != ATTEST_OK ||
+	    (rc = attach_readonly(ctx, x.db, store_path(store))) != ATTEST_OK)
 		goto out;
-	attached = true;
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = history_db_error(store);
+	if (sqlite3_exec(x.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = xfer_error(&x);
 		goto out;
 	}
 	tx = true;
-	if ((rc = copy_scan(store, "main", "xfer", scan_id, false)) != ATTEST_OK)
+	if ((rc = copy_scan(&x)) != ATTEST_OK)
 		goto out;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  sqlite3_errmsg(db));
+				  sqlite3_errmsg(x.db));
 		goto out;
 	}
 	tx = false;
-	sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
-	attached = false;
+	sqlite3_exec(x.db, "DETACH src", NULL, NULL, NULL);
+	if (sqlite3_close(x.db) != SQLITE_OK) {
+		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s'", path);
+		goto out;
+	}
+	x.db = NULL;
 	if (rename(tmp, path) != 0)
 		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 out:
 	if (tx)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	if (attached)
-		sqlite3_exec(db, "DETACH xfer", NULL, NULL, NULL);
+		sqlite3_exec(x.db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(x.db);
 	if (rc != ATTEST_OK)
 		unlink(tmp);
 	attest_tmp_unregister(tmp);
@@ -266,6 +402,15 @@ out:
 	free(journal);
 	free(tmp);
 	return rc;
+}
+
+static void
+first_problem(void *data, const char *problem)
+{
+	char *first = data;
+
+	if (!first[0])
+		snprintf(first, PROBLEM_MAX, "%s", problem);
 }
 
 /* Everything that can be said about the file before touching the store:
@@ -277,6 +422,7 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	sqlite3_stmt *st = NULL;
 	long long app = 0, version = 0, scans = 0, n = 0;
 	const char *what = NULL;
+	char first[PROBLEM_MAX] = "", more[48] = "";
 	attest_rc rc = ATTEST_ERR_INVALID;
 
 	if (access(path, R_OK) != 0)
@@ -339,6 +485,19 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 		goto bad;
 	}
 	snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	st = NULL;
+	/* every row as a scan would write it (validate.c) */
+	if ((rc = store_validate(ctx, db, "main", true, 1, first_problem, first, &n)) != ATTEST_OK)
+		goto out;
+	if (n > 0) {
+		if (n > 1)
+			snprintf(more, sizeof(more), " (and %lld more)", n - 1);
+		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+				  "'%s' is not a valid attest export: %s%s; nothing imported", path,
+				  first, more);
+		goto out;
+	}
 	rc = ATTEST_OK;
 	goto out;
 bad:
@@ -354,14 +513,16 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 {
 	attest_ctx *ctx = attest_store_ctx(store);
 	sqlite3 *db = attest_store_db(store);
+	struct xfer x = {ctx, db, "xfer", "main", path, id, true};
 	sqlite3_stmt *st = NULL;
 	bool tx = false, dup;
 	attest_rc rc;
 
 	if ((rc = validate_export(ctx, path, id)) != ATTEST_OK)
 		return rc;
-	if ((rc = attach(store, path)) != ATTEST_OK)
-		return rc;
+	if (attach(db, path, "xfer") != SQLITE_OK)
+		return attest_error(ctx, ATTEST_ERR_DB, "cannot open '%s': %s", path,
+				    sqlite3_errmsg(db));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = history_db_error(store);
 		goto out;
@@ -380,7 +541,7 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 				  path, store_path(store));
 		goto out;
 	}
-	if ((rc = copy_scan(store, "xfer", "main", id, true)) != ATTEST_OK)
+	if ((rc = copy_scan(&x)) != ATTEST_OK)
 		goto out;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = history_db_error(store);

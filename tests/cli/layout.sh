@@ -82,4 +82,22 @@ PY
 cat "$WORK/print.out"
 case_end
 
+case_begin "attest_ names only what src/attest.h declares"
+# The public API is src/attest.h; everything else the library defines
+# carries its module's prefix (core_, aws_, inventory_, eval_, store_, ...).
+lib="$(dirname "$ATTEST")/.libs/libattest.a"
+[ -f "$lib" ] || fail "no $lib: build first"
+command -v nm >/dev/null 2>&1 || fail "nm not installed: run install-deps.sh (binutils)"
+nm -g --defined-only "$lib" 2>/dev/null | awk '$2 ~ /^[TDRB]$/ && $3 ~ /^attest_/ { print $3 }' |
+	sort -u >"$WORK/public.txt"
+[ -s "$WORK/public.txt" ] || fail "no attest_ symbol in $lib"
+undeclared=0
+while read -r sym; do
+	grep -qE "\b$sym\b *\(|\b$sym\b *;|\b$sym\b *\[" "$top_srcdir/src/attest.h" ||
+		{ echo "not declared in src/attest.h: $sym"; undeclared=$((undeclared + 1)); }
+done <"$WORK/public.txt"
+echo "# $(wc -l <"$WORK/public.txt") attest_ symbols, $undeclared not in src/attest.h"
+[ "$undeclared" -eq 0 ] || fail "$undeclared attest_ symbols are not public API"
+case_end
+
 finish

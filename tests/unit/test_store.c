@@ -584,6 +584,86 @@ test_redact_long_runs(void)
 	free(text);
 }
 
+/* --keep-inputs reads its inputs before the scan's transaction (issue 10
+ * #19): the copy is made while another connection holds the write lock
+ * (with a busy timeout too short to wait for it), and what is stored is
+ * what was read then, whatever happens to the file afterwards. */
+static void
+test_keep_inputs_outside_lock(void)
+{
+	char src[4096], input[4200], out[4200], sha[65] = "";
+	attest_inventory *in = NULL;
+	attest_store *s = NULL;
+	struct store_kept *kept = NULL;
+	sqlite3 *w = NULL;
+	sqlite3_stmt *st = NULL;
+	char *orig, *back;
+	size_t n_orig, n_back;
+	long long bytes = 0;
+	FILE *fp;
+
+	snprintf(src, sizeof(src), "%s/samples/estate.json", attest_datadir());
+	snprintf(input, sizeof(input), "%s", path_of("keep-input.json"));
+	snprintf(out, sizeof(out), "%s", path_of("keep-output.json"));
+	orig = tu_slurp(src, &n_orig);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	fp = fopen(input, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(orig, 1, n_orig, fp), n_orig);
+	fclose(fp);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &in), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_load(in, input), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_finish(in), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_store_open(ctx, path_of("keep.db"), &s), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path_of("keep.db"), &w), SQLITE_OK);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(attest_store_db(s), 50);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s), "ATTACH ?1 AS inv", -1, &st,
+						 NULL),
+			      SQLITE_OK);
+	sqlite3_bind_text(st, 1, attest_inventory_path(in), -1, SQLITE_STATIC);
+	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+
+	CU_ASSERT_EQUAL(store_inputs_copy(s, &kept), ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kept);
+	/* the file changes after the copy; the lock is released */
+	fp = fopen(input, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fputs("{\"changed\": true}", fp);
+	fclose(fp);
+	CU_ASSERT_EQUAL(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(w);
+
+	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s),
+				     "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, NULL),
+			SQLITE_OK);
+	CU_ASSERT_EQUAL(store_inputs_insert(s, "20260101T000000Z-00000000", kept), ATTEST_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	store_inputs_free(kept);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s),
+						 "SELECT sha256 FROM scan_inputs WHERE kept", -1,
+						 &st, NULL),
+			      SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(sha, sizeof(sha), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	CU_ASSERT_EQUAL_FATAL(strlen(sha), 64);
+	fp = fopen(out, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(store_input_write(s, sha, fp, &bytes), ATTEST_OK);
+	fclose(fp);
+	CU_ASSERT_EQUAL(bytes, (long long)n_orig);
+	back = tu_slurp(out, &n_back);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+	CU_ASSERT(n_back == n_orig && memcmp(back, orig, n_orig) == 0);
+	free(back);
+	free(orig);
+	sqlite3_exec(attest_store_db(s), "DETACH inv", NULL, NULL, NULL);
+	attest_store_close(s);
+	attest_inventory_free(in);
+}
+
 static CU_TestInfo tests[] = {
 	{"open creates the schema", test_open_creates_schema},
 	{"reopening is idempotent", test_reopen_idempotent},
@@ -599,6 +679,7 @@ static CU_TestInfo tests[] = {
 	{"redaction of the reported secrets (defect 8)", test_redact_regressions},
 	{"redaction: generated class variants", test_redact_class},
 	{"redaction: long runs are scanned in linear time", test_redact_long_runs},
+	{"kept inputs are read before the write lock (defect 19)", test_keep_inputs_outside_lock},
 	CU_TEST_INFO_NULL,
 };
 
