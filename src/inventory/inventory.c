@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct attest_inventory {
@@ -302,6 +303,11 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 			return attest_error(inv->ctx, ATTEST_ERR_INVALID,
 					    "'collected_at' is not an ISO 8601 UTC time: '%s'",
 					    collected_at);
+		/* A date ahead of this machine's clock (beyond a day of clock
+		 * skew) would make the scan the latest of its scope forever. */
+		if (t > time(NULL) + 86400)
+			return attest_error(inv->ctx, ATTEST_ERR_INVALID,
+					    "'collected_at' is in the future: '%s'", collected_at);
 		if (t > inv->as_of)
 			inv->as_of = t;
 	}

@@ -123,4 +123,18 @@ jq_is "$WORK/s1/r.json" '[.checks[] | select(.resource_type == "AWS::KMS::Key")]
 jq_is "$WORK/s1/r.json" '[.checks[] | select(.resource_type == "AWS::KMS::Key")][0].reason | contains("[REDACTED]")' true
 case_end
 
+case_begin "defect 21: an inventory dated in the future is refused, nothing stored"
+# It would otherwise be the latest scan of its scope forever.
+for when in 9999-01-01T00:00:00Z 2999-12-31T23:59:59Z; do
+	sed "s/\"collected_at\": \"[^\"]*\"/\"collected_at\": \"$when\"/" \
+		"$top_srcdir/samples/estate.json" >"$WORK/future.json"
+	run "$ATTEST" scan --db "$WORK/future.db" "$WORK/future.json"
+	expect_status 1
+	expect_err "future.json"
+	expect_err "'collected_at' is in the future: '$when'"
+	[ ! -s "$WORK/future.db" ] || [ "$(sqlite3 "$WORK/future.db" 'SELECT count(*) FROM scans')" = 0 ] ||
+		fail "a scan dated $when was stored"
+done
+case_end
+
 finish
