@@ -22,45 +22,10 @@
 #include <unistd.h>
 
 const char *const aws_type_names[T_COUNT] = {
-	"AWS::::Account", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role",
-	"AWS::IAM::Policy", "AWS::IAM::ServerCertificate", "AWS::IAM::AccountSummary",
-	"AWS::IAM::AccountPasswordPolicy", "AWS::IAM::CredentialReportEntry",
-	"AWS::S3::Bucket", "AWS::S3::AccountPublicAccessBlock", "AWS::EC2::Instance",
-	"AWS::EC2::Volume", "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::EC2::VPC",
-	"AWS::EC2::FlowLog", "AWS::EC2::EBSEncryptionByDefault", "AWS::RDS::DBInstance",
-	"AWS::EFS::FileSystem", "AWS::CloudTrail::Trail", "AWS::KMS::Key",
-	"AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
-	"AWS::Logs::MetricFilter", "AWS::AccessAnalyzer::Analyzer",
-	"AWS::AccessAnalyzer::AnalyzerStatus", "AWS::SecurityHub::HubStatus",
-	"AWS::Config::RecorderStatus",
-	/* data stores: designated, so other groups may be added in any order */
-	[T_RDS_CLUSTER] = "AWS::RDS::DBCluster", [T_RDS_SNAPSHOT] = "AWS::RDS::DBSnapshot",
-	[T_RDS_CLUSTERSNAP] = "AWS::RDS::DBClusterSnapshot", [T_DDB_TABLE] = "AWS::DynamoDB::Table",
-	[T_EFS_AP] = "AWS::EFS::AccessPoint", [T_REDSHIFT_CLUSTER] = "AWS::Redshift::Cluster",
-	[T_EC_REPLGROUP] = "AWS::ElastiCache::ReplicationGroup",
-	[T_EC_CLUSTER] = "AWS::ElastiCache::CacheCluster", [T_OS_DOMAIN] = "AWS::OpenSearch::Domain",
-	[T_SM_SECRET] = "AWS::SecretsManager::Secret", [T_SQS_QUEUE] = "AWS::SQS::Queue",
-	[T_BACKUP_VAULT] = "AWS::Backup::BackupVault", [T_BACKUP_PLAN] = "AWS::Backup::BackupPlan",
-	[T_ECR_REPO] = "AWS::ECR::Repository", [T_ACM_CERT] = "AWS::ACM::Certificate",
-	/* compute, network, edge, detection, AI */
-	[T_EC2_SNAPSHOT] = "AWS::EC2::Snapshot", [T_EC2_IMAGE] = "AWS::EC2::Image",
-	[T_EC2_VPCE] = "AWS::EC2::VPCEndpoint", [T_EC2_SUBNET] = "AWS::EC2::Subnet",
-	[T_EC2_TGW] = "AWS::EC2::TransitGateway",
-	[T_ELB_LB] = "AWS::ElasticLoadBalancing::LoadBalancer",
-	[T_ELBV2_LB] = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-	[T_ELBV2_LISTENER] = "AWS::ElasticLoadBalancingV2::Listener",
-	[T_CF_DIST] = "AWS::CloudFront::Distribution", [T_APIGW_REST] = "AWS::ApiGateway::RestApi",
-	[T_APIGW_STAGE] = "AWS::ApiGateway::Stage", [T_APIGW_DOMAIN] = "AWS::ApiGateway::DomainName",
-	[T_APIGW2_API] = "AWS::ApiGatewayV2::Api", [T_APIGW2_STAGE] = "AWS::ApiGatewayV2::Stage",
-	[T_LAMBDA_FN] = "AWS::Lambda::Function", [T_ECS_TASKDEF] = "AWS::ECS::TaskDefinition",
-	[T_ECS_CLUSTER] = "AWS::ECS::Cluster", [T_EKS_CLUSTER] = "AWS::EKS::Cluster",
-	[T_GD_STATUS] = "AWS::GuardDuty::DetectorStatus",
-	[T_SH_STANDARD] = "AWS::SecurityHub::StandardsSubscription",
-	[T_WAF_ACL] = "AWS::WAFv2::WebACL", [T_SAGE_NOTEBOOK] = "AWS::SageMaker::NotebookInstance",
-	[T_SAGE_EPCONFIG] = "AWS::SageMaker::EndpointConfig", [T_SAGE_MODEL] = "AWS::SageMaker::Model",
-	[T_BR_LOGGING] = "AWS::Bedrock::ModelInvocationLoggingStatus",
-	[T_BR_CUSTOM] = "AWS::Bedrock::CustomModel", [T_BR_AGENT] = "AWS::Bedrock::Agent",
-	[T_BR_GUARDRAIL] = "AWS::Bedrock::Guardrail"};
+#define AWS_TYPE_NAME(e, name) [e] = name,
+	AWS_TYPES(AWS_TYPE_NAME)
+#undef AWS_TYPE_NAME
+};
 
 /* Error codes that mean the credentials themselves were refused. */
 static const char *const auth_codes[] = {
