@@ -85,8 +85,10 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 	how.service = call->service;
 	how.when = time(NULL);
 	how.s3 = call->s3;
-	rc = aws_sigv4_sign(c->ctx, call->method, call->url, call->headers, call->n_headers,
-			    call->body, call->body_len, &c->cred, &how, &add, NULL, NULL);
+	rc = aws_sigv4_sign(c->ctx,
+			    &(struct aws_request){call->method, call->url, call->headers,
+						  call->n_headers, call->body, call->body_len},
+			    &c->cred, &how, &add);
 	if (rc != ATTEST_OK)
 		return rc;
 	attest_buf_init(&line, 1 << 16);
