@@ -549,6 +549,13 @@ static void jlist_page(struct aws_op *op, const struct aws_reply *r);
 attest_rc
 aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body)
 {
+	return aws_call_json_obj_v(tmpl, target, "1.1", body);
+}
+
+attest_rc
+aws_call_json_obj_v(const struct aws_op *tmpl, const char *target, const char *json_version,
+		    json_t *body)
+{
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	attest_rc rc;
 
@@ -557,7 +564,7 @@ aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body)
 		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
 		return ATTEST_ERR_NOMEM;
 	}
-	rc = aws_call_json(tmpl, target, "1.1", text);
+	rc = aws_call_json(tmpl, target, json_version, text);
 	free(text);
 	return rc;
 }

@@ -273,6 +273,9 @@ void aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const ch
 		   void *data);
 /* A JSON 1.x call with a body built from a jansson object (stolen). */
 attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body);
+/* The same with JSON protocol version json_version ("1.0", "1.1"). */
+attest_rc aws_call_json_obj_v(const struct aws_op *tmpl, const char *target,
+			      const char *json_version, json_t *body);
 
 /* Starts the collection of c's account: the global services once, the
  * regional ones in each of c->regions. */

@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include "collect/aws/collect_int.h"
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -134,30 +134,28 @@ static const struct aws_qlist dbs = {
 
 /* ---- DB clusters ---- */
 
-static void cparams_page(struct aws_op *op, const struct aws_reply *r);
+static void cparams_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r);
 
 static void
-cparams_request(struct aws_item *it, const char *marker)
+cparams_request(struct aws_asm *it, const char *marker)
 {
 	struct attest_buf b;
 
 	attest_buf_init(&b, 8192);
 	if (aws_param(&b, "DBClusterParameterGroupName", it->data) ||
 	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
-		it->failed = true;
-		aws_fatal(it->c, attest_nomem(it->c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_query(it, TB(T_RDS_CLUSTER), "rds", RDS_VERSION,
-			       "DescribeDBClusterParameters", b.data, cparams_page);
+		aws_asm_query(it, "rds", "DescribeDBClusterParameters", RDS_VERSION, b.data,
+		              cparams_page);
 	}
 	attest_buf_release(&b);
 }
 
 static void
-cparams_page(struct aws_op *op, const struct aws_reply *r)
+cparams_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *res = aws_item_reply_query(op, r), *p;
+	json_t *res = aws_asm_reply_query(it, op, r), *p;
 	json_t *kept_list = json_object_get(it->supp, "DBClusterParameters");
 	const char *marker, *name;
 	size_t i, k;
@@ -174,7 +172,6 @@ cparams_page(struct aws_op *op, const struct aws_reply *r)
 			cparams_request(it, marker);
 		json_decref(res);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -182,24 +179,24 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 {
 	const char *id = json_string_value(json_object_get(item, "DBClusterIdentifier"));
 	const char *group = json_string_value(json_object_get(item, "DBClusterParameterGroup"));
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_item_new(c, T_RDS_CLUSTER, region, json_incref(item), id,
-			  json_string_value(json_object_get(item, "DBClusterArn")), id, true);
+	it = aws_asm_new(c, T_RDS_CLUSTER, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(item, "TagList"));
-	aws_item_supp(it, "DBClusterParameters", json_array());
+	aws_asm_ids(it, id, json_string_value(json_object_get(item, "DBClusterArn")), id);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(item, "TagList"));
+	aws_asm_supp(it, "DBClusterParameters", json_array());
 	if (group && !(it->data = strdup(group))) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else if (group) {
 		cparams_request(it, NULL);
 	}
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_qlist clusters = {
@@ -209,28 +206,28 @@ static const struct aws_qlist clusters = {
 /* ---- snapshots ---- */
 
 static void
-attrs_done(struct aws_op *op, const struct aws_reply *r)
+attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	bool cluster = it->type == T_RDS_CLUSTERSNAP;
 	const char *key = cluster ? "DBClusterSnapshotAttributes" : "DBSnapshotAttributes";
 	json_t *res = NULL, *list;
 
 	/* A snapshot deleted since it was listed (automated ones expire). */
-	if (!aws_item_vanished(op, r, "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
-				      "DBClusterSnapshotNotFoundFault"))
-		res = aws_item_reply_query(op, r);
+	if (!aws_asm_gone(it, op, r,
+	                  "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
+	                  "DBClusterSnapshotNotFoundFault"))
+		res = aws_asm_reply_query(it, op, r);
 	if (res) {
 		list = json_object_get(json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
 								    : "DBSnapshotAttributesResult"),
 				       key);
 		if (json_is_array(list))
-			aws_item_supp(it, key, json_incref(list));
+			aws_asm_supp(it, key, json_incref(list));
 		else
-			aws_item_fail(op, "MalformedResponse", "no attribute list in the answer");
+			aws_asm_fail(it, op, "MalformedResponse",
+			             "no attribute list in the answer");
 		json_decref(res);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -240,30 +237,31 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 	const char *idkey = cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier";
 	const char *id = json_string_value(json_object_get(item, idkey));
 	enum aws_type t = cluster ? T_RDS_CLUSTERSNAP : T_RDS_SNAPSHOT;
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	if (!id)
 		return;
-	it = aws_item_new(c, t, region, json_incref(item), id,
-			  json_string_value(json_object_get(item, cluster ? "DBClusterSnapshotArn"
-									  : "DBSnapshotArn")),
-			  id, true);
+	it = aws_asm_new(c, t, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(item, "TagList"));
+	aws_asm_ids(it, id,
+	            json_string_value(
+	                json_object_get(item, cluster ? "DBClusterSnapshotArn" : "DBSnapshotArn")),
+	            id);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(item, "TagList"));
 	attest_buf_init(&b, 1024);
 	if (aws_param(&b, idkey, id)) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_query(it, TB(t), "rds", RDS_VERSION,
-			       cluster ? "DescribeDBClusterSnapshotAttributes"
-				       : "DescribeDBSnapshotAttributes",
-			       b.data, attrs_done);
+		aws_asm_query(it, "rds",
+		              cluster ? "DescribeDBClusterSnapshotAttributes"
+		                      : "DescribeDBSnapshotAttributes",
+		              RDS_VERSION, b.data, attrs_done);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 /* Own snapshots only (the default); shared and public ones belong to others. */
