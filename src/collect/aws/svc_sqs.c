@@ -2,7 +2,7 @@
  * SQS, in each region (AWS JSON 1.0 protocol): the queues (ListQueues,
  * NextToken), each with all its attributes (GetQueueAttributes "All";
  * Policy stays the JSON string the API returns) and its tags
- * (ListQueueTags).
+ * (ListQueueTags). The worked example of doc/adding-a-service.md.
  */
 #include "config.h"
 
@@ -61,9 +61,8 @@ each_queue(struct aws_collector *c, const char *region, json_t *item, void *data
 	if (!it)
 		return;
 	aws_asm_ids(it, url, NULL, name + 1);
-	if (!it->conf) {
+	if (!it->conf)
 		aws_asm_nomem(it);
-	}
 	aws_asm_json(it, "sqs", "GetQueueAttributes", "AmazonSQS.GetQueueAttributes", "1.0",
 	             json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"),
 	             attrs_done);
