@@ -66,6 +66,16 @@ aws_asm_supp(struct aws_asm *a, const char *key, json_t *value)
 }
 
 void
+aws_asm_supp_copy(struct aws_asm *a, const json_t *v, const char *const *keys)
+{
+	json_t *x;
+
+	for (; *keys; keys++)
+		if ((x = json_object_get(v, *keys)) != NULL)
+			aws_asm_supp(a, *keys, json_incref(x));
+}
+
+void
 aws_asm_tags(struct aws_asm *a, const json_t *list)
 {
 	json_t *t = json_is_object(list) ? json_incref((json_t *)list) : aws_tags_object(list);
@@ -198,6 +208,17 @@ aws_asm_query(struct aws_asm *a, const char *service, const char *operation, con
 
 	if (k)
 		asm_sent(a, k, &op, aws_call_query(&op, version, params));
+}
+
+void
+aws_asm_s3(struct aws_asm *a, const char *operation, const char *bucket, const char *query,
+	   aws_asm_fn fn)
+{
+	struct aws_op op;
+	struct asm_call *k = asm_op(a, &op, "s3", operation, fn);
+
+	if (k)
+		asm_sent(a, k, &op, aws_call_s3_bucket(&op, bucket, query));
 }
 
 static bool

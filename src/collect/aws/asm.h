@@ -45,6 +45,9 @@ void aws_asm_ids(struct aws_asm *a, const char *id, const char *arn, const char 
 /* Sets supplementaryConfiguration[key] (value stolen; NULL stores null).
  * aws_asm_supp(a, NULL, NULL) only makes it an empty object. */
 void aws_asm_supp(struct aws_asm *a, const char *key, json_t *value);
+/* Copies into supplementaryConfiguration the members of v named in keys
+ * (NULL-terminated) that v has. */
+void aws_asm_supp_copy(struct aws_asm *a, const json_t *v, const char *const *keys);
 /* Tags: AWS's [{"Key","Value"}] list (or a map), borrowed; an empty one
  * leaves the tags as they are. */
 void aws_asm_tags(struct aws_asm *a, const json_t *list);
@@ -61,6 +64,9 @@ void aws_asm_json(struct aws_asm *a, const char *service, const char *operation,
 		  const char *target, const char *json_version, json_t *body, aws_asm_fn fn);
 void aws_asm_query(struct aws_asm *a, const char *service, const char *operation,
 		   const char *version, const char *params, aws_asm_fn fn);
+/* An S3 call on bucket (GET of its URL with query, in a's region). */
+void aws_asm_s3(struct aws_asm *a, const char *operation, const char *bucket, const char *query,
+		aws_asm_fn fn);
 
 /* The JSON answer of a call for a; NULL when it failed (logged, a marked
  * failed) or when its error code is one of absent (then *absent is set). */

@@ -110,7 +110,8 @@ aws_uri_encode(const char *s, size_t len, bool keep_slash)
 	struct attest_buf b;
 
 	attest_buf_init(&b, SIGV4_MAX_TEXT);
-	if (attest_buf_adds(&b, "") != ATTEST_OK || sigv4_encode_into(&b, s, len, keep_slash) != ATTEST_OK) {
+	if (attest_buf_adds(&b, "") != ATTEST_OK ||
+	    sigv4_encode_into(&b, s, len, keep_slash) != ATTEST_OK) {
 		attest_buf_release(&b);
 		return NULL;
 	}

@@ -34,16 +34,13 @@ describe_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 static void
 rotation_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	static const char *const keys[] = {"KeyRotationEnabled", "RotationPeriodInDays"};
+	static const char *const keys[] = {"KeyRotationEnabled", "RotationPeriodInDays", NULL};
 	json_t *v = aws_asm_reply_json(a, op, r, "UnsupportedOperationException|"
-					 "KMSInvalidStateException", NULL), *x;
-	size_t i;
+					 "KMSInvalidStateException", NULL);
 
 	if (!v)
 		return;
-	for (i = 0; i < 2; i++)
-		if ((x = json_object_get(v, keys[i])) != NULL)
-			aws_asm_supp(a, keys[i], json_incref(x));
+	aws_asm_supp_copy(a, v, keys);
 	json_decref(v);
 }
 

@@ -22,110 +22,82 @@
 
 static const char *const kept[] = {"rds.force_ssl", "require_secure_transport", NULL};
 
-struct db {
-	json_t *conf, *params;
-	char *group;
-	bool failed;
+/* The TLS parameters of an instance's or a cluster's parameter group
+ * (a->data: its name), every page, into supplementaryConfiguration. */
+struct pgroup {
+	const char *operation, *param, *key;
 };
+static const struct pgroup db_group = {"DescribeDBParameters", "DBParameterGroupName",
+				       "DBParameters"};
+static const struct pgroup cluster_group = {"DescribeDBClusterParameters",
+					    "DBClusterParameterGroupName", "DBClusterParameters"};
+
+static void params_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
 static void
-db_emit(struct aws_collector *c, struct db *d, const char *region)
+params_request(struct aws_asm *a, const char *marker)
 {
-	const char *id = json_string_value(json_object_get(d->conf, "DBInstanceIdentifier"));
-
-	if (!d->failed)
-		aws_emit(c, T_RDS_DB, id, json_string_value(json_object_get(d->conf, "DBInstanceArn")),
-			 id, region, aws_tags_object(json_object_get(d->conf, "TagList")),
-			 json_incref(d->conf), json_pack("{s:O}", "DBParameters", d->params));
-	json_decref(d->conf);
-	json_decref(d->params);
-	free(d->group);
-	free(d);
-}
-
-static void params_page(struct aws_op *op, const struct aws_reply *r);
-
-static void
-params_request(struct aws_collector *c, struct db *d, const char *region, const char *marker)
-{
-	struct aws_op op = {c, "rds", "DescribeDBParameters", "", TB(T_RDS_DB), params_page, d, 0, NULL};
+	const struct pgroup *g = a->type == T_RDS_DB ? &db_group : &cluster_group;
 	struct attest_buf b;
 
-	snprintf(op.region, sizeof(op.region), "%s", region);
 	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "DBParameterGroupName", d->group) ||
-	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker)) ||
-	    aws_call_query(&op, RDS_VERSION, b.data) != ATTEST_OK) {
-		d->failed = true;
-		db_emit(c, d, region);
-	}
+	if (aws_param(&b, g->param, a->data) || attest_buf_adds(&b, "&MaxRecords=100") ||
+	    (marker && aws_param(&b, "Marker", marker)))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "rds", g->operation, RDS_VERSION, b.data, params_page);
 	attest_buf_release(&b);
 }
 
 static void
-params_page(struct aws_op *op, const struct aws_reply *r)
+params_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct db *d = op->data;
-	xmlDocPtr doc;
-	json_t *res = NULL, *p;
+	const struct pgroup *g = a->type == T_RDS_DB ? &db_group : &cluster_group;
+	json_t *res = aws_asm_reply_query(a, op, r), *p;
+	json_t *kept_list = json_object_get(a->supp, g->key);
 	const char *marker, *name;
 	size_t i, k;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		d->failed = true;
-	} else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json_op(aws_xml_find(xmlDocGetRootElement(doc),
-						      "DescribeDBParametersResult"),
-					 op->version, op->operation, AWS_XML_QUERY);
-		xmlFreeDoc(doc);
-		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
-			name = json_string_value(json_object_get(p, "ParameterName"));
-			for (k = 0; name && kept[k]; k++)
-				if (strcmp(name, kept[k]) == 0)
-					json_array_append(d->params, p);
-		}
-		marker = json_string_value(json_object_get(res, "Marker"));
-		if (marker && *marker) {
-			params_request(op->c, d, op->region, marker);
-			json_decref(res);
-			return;
-		}
-		json_decref(res);
-	} else {
-		d->failed = true;
+	if (!res)
+		return;
+	json_array_foreach(json_object_get(res, "Parameters"), i, p) {
+		name = json_string_value(json_object_get(p, "ParameterName"));
+		for (k = 0; name && kept[k]; k++)
+			if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
+				aws_asm_nomem(a);
 	}
-	db_emit(op->c, d, op->region);
+	marker = json_string_value(json_object_get(res, "Marker"));
+	if (marker && *marker)
+		params_request(a, marker);
+	json_decref(res);
+}
+
+/* Reads the parameters of group (NULL: none named, nothing to read). */
+static void
+params_start(struct aws_asm *a, const char *group)
+{
+	if (group && !(a->data = strdup(group)))
+		aws_asm_nomem(a);
+	else if (group)
+		params_request(a, NULL);
 }
 
 static void
 each_db(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
+	const char *id = json_string_value(json_object_get(item, "DBInstanceIdentifier"));
 	const char *group = json_string_value(json_object_get(
 		json_array_get(json_object_get(item, "DBParameterGroups"), 0), "DBParameterGroupName"));
-	struct db *d;
+	struct aws_asm *a;
 
 	(void)data;
-	if (!json_is_string(json_object_get(item, "DBInstanceIdentifier")))
+	if (!id || !(a = aws_asm_new(c, T_RDS_DB, region, json_incref(item))))
 		return;
-	d = calloc(1, sizeof(*d));
-	if (!d || !(d->params = json_array())) {
-		free(d);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	d->conf = json_incref(item);
-	if (!group) { /* no parameter group named: nothing to read */
-		db_emit(c, d, region);
-		return;
-	}
-	if (!(d->group = strdup(group))) {
-		d->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
-		db_emit(c, d, region);
-		return;
-	}
-	params_request(c, d, region, NULL);
+	aws_asm_ids(a, id, json_string_value(json_object_get(item, "DBInstanceArn")), id);
+	a->tags = aws_tags_object(json_object_get(item, "TagList"));
+	aws_asm_supp(a, "DBParameters", json_array());
+	params_start(a, group);
+	aws_asm_done(a);
 }
 
 static const struct aws_qlist dbs = {
@@ -133,46 +105,6 @@ static const struct aws_qlist dbs = {
 	"Marker", AWS_XML_QUERY, TB(T_RDS_DB), each_db, NULL};
 
 /* ---- DB clusters ---- */
-
-static void cparams_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r);
-
-static void
-cparams_request(struct aws_asm *it, const char *marker)
-{
-	struct attest_buf b;
-
-	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "DBClusterParameterGroupName", it->data) ||
-	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_query(it, "rds", "DescribeDBClusterParameters", RDS_VERSION, b.data,
-		              cparams_page);
-	}
-	attest_buf_release(&b);
-}
-
-static void
-cparams_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *res = aws_asm_reply_query(it, op, r), *p;
-	json_t *kept_list = json_object_get(it->supp, "DBClusterParameters");
-	const char *marker, *name;
-	size_t i, k;
-
-	if (res) {
-		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
-			name = json_string_value(json_object_get(p, "ParameterName"));
-			for (k = 0; name && kept[k]; k++)
-				if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
-					it->failed = true;
-		}
-		marker = json_string_value(json_object_get(res, "Marker"));
-		if (marker && *marker)
-			cparams_request(it, marker);
-		json_decref(res);
-	}
-}
 
 static void
 each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -191,11 +123,7 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_tags(it, json_object_get(item, "TagList"));
 	aws_asm_supp(it, "DBClusterParameters", json_array());
-	if (group && !(it->data = strdup(group))) {
-		aws_asm_nomem(it);
-	} else if (group) {
-		cparams_request(it, NULL);
-	}
+	params_start(it, group);
 	aws_asm_done(it);
 }
 
