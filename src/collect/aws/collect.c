@@ -308,59 +308,74 @@ tick(void *data)
 
 	aws_engine_stats(c->eng, &s);
 	attest_log(c->ctx, ATTEST_LOG_INFO,
-		   "collecting account %s: 1 account x %zu regions x %d services, %lu calls, "
+		   "collecting account %s: 1 account x %zu regions x %zu services, %lu calls, "
 		   "%lu retries, %zu errors, %lu resources",
-		   c->account ? c->account : "?", c->n_regions, AWS_N_SERVICES, s.calls, s.retries,
+		   c->account ? c->account : "?", c->n_regions, aws_n_services, s.calls, s.retries,
 		   json_array_size(c->log), c->resources);
 }
 
-/* Keep AWS_N_SERVICES in step with this list. */
+/* Every service, in the order its calls start: global ones (global, or
+ * regional with region NULL when also_global) once, before the regions;
+ * regional ones in each region. */
+static const struct {
+	void (*global)(struct aws_collector *c);
+	void (*regional)(struct aws_collector *c, const char *region);
+	bool also_global;
+} services[] = {
+	{svc_iam_start, NULL, false},
+	{svc_s3_start, NULL, false},
+	{NULL, svc_ec2_start, false},
+	{NULL, svc_cloudtrail_start, false},
+	{NULL, svc_kms_start, false},
+	{NULL, svc_config_start, false},
+	{NULL, svc_logs_start, false},
+	{NULL, svc_cloudwatch_start, false},
+	{NULL, svc_sns_start, false},
+	{NULL, svc_rds_start, false},
+	{NULL, svc_efs_start, false},
+	{NULL, svc_securityhub_start, false},
+	{NULL, svc_accessanalyzer_start, false},
+	/* data stores */
+	{NULL, svc_dynamodb_start, false},
+	{NULL, svc_redshift_start, false},
+	{NULL, svc_elasticache_start, false},
+	{NULL, svc_opensearch_start, false},
+	{NULL, svc_secretsmanager_start, false},
+	{NULL, svc_sqs_start, false},
+	{NULL, svc_backup_start, false},
+	{NULL, svc_ecr_start, false},
+	{NULL, svc_acm_start, false},
+	/* compute, network, edge, detection, AI */
+	{svc_cloudfront_start, NULL, false},
+	{NULL, svc_elb_start, false},
+	{NULL, svc_elbv2_start, false},
+	{NULL, svc_apigateway_start, false},
+	{NULL, svc_lambda_start, false},
+	{NULL, svc_ecs_start, false},
+	{NULL, svc_eks_start, false},
+	{NULL, svc_guardduty_start, false},
+	{NULL, svc_wafv2_start, true}, /* CLOUDFRONT scope once */
+	{NULL, svc_sagemaker_start, false},
+	{NULL, svc_bedrock_start, false},
+};
+
+const size_t aws_n_services = sizeof(services) / sizeof(services[0]);
+
 void
 aws_collect_start(struct aws_collector *c)
 {
-	size_t i;
+	size_t i, k;
 
 	aws_attempt(c, TB(T_ACCOUNT));
-	svc_iam_start(c);
-	svc_s3_start(c);
-	svc_cloudfront_start(c);
-	svc_wafv2_start(c, NULL);
-	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++) {
-		const char *r = c->regions[i];
-
-		svc_ec2_start(c, r);
-		svc_cloudtrail_start(c, r);
-		svc_kms_start(c, r);
-		svc_config_start(c, r);
-		svc_logs_start(c, r);
-		svc_cloudwatch_start(c, r);
-		svc_sns_start(c, r);
-		svc_rds_start(c, r);
-		svc_efs_start(c, r);
-		svc_securityhub_start(c, r);
-		svc_accessanalyzer_start(c, r);
-		/* data stores */
-		svc_dynamodb_start(c, r);
-		svc_redshift_start(c, r);
-		svc_elasticache_start(c, r);
-		svc_opensearch_start(c, r);
-		svc_secretsmanager_start(c, r);
-		svc_sqs_start(c, r);
-		svc_backup_start(c, r);
-		svc_ecr_start(c, r);
-		svc_acm_start(c, r);
-		/* compute, network, edge, detection, AI */
-		svc_elb_start(c, r);
-		svc_elbv2_start(c, r);
-		svc_apigateway_start(c, r);
-		svc_lambda_start(c, r);
-		svc_ecs_start(c, r);
-		svc_eks_start(c, r);
-		svc_guardduty_start(c, r);
-		svc_wafv2_start(c, r);
-		svc_sagemaker_start(c, r);
-		svc_bedrock_start(c, r);
-	}
+	for (k = 0; k < aws_n_services; k++)
+		if (services[k].global)
+			services[k].global(c);
+		else if (services[k].also_global)
+			services[k].regional(c, NULL);
+	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++)
+		for (k = 0; k < aws_n_services; k++)
+			if (services[k].regional)
+				services[k].regional(c, c->regions[i]);
 }
 
 /* The account the credentials reach, alone. */

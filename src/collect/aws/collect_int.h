@@ -302,8 +302,9 @@ attest_rc aws_org_check(attest_ctx *ctx, const char *role_name);
 attest_rc aws_write_output(struct aws_collector *c, json_t *accounts, const char *path,
 			   struct attest_aws_collect_stats *st);
 
-/* The services started by aws_collect_start(), for the progress line. */
-#define AWS_N_SERVICES 33
+/* How many services aws_collect_start() starts (the length of its table in
+ * collect.c), for the progress line. */
+extern const size_t aws_n_services;
 
 /* The service starters: region NULL for the global ones. */
 void svc_iam_start(struct aws_collector *c);
