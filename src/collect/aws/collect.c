@@ -398,20 +398,98 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 	return rc;
 }
 
+/* The credentials and home region of c (--profile, --role-arn as the AWS
+ * CLI resolves them); an assumed role is kept renewable with what assumed
+ * it (role_base), under the session name session. */
+static attest_rc
+collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
+		      const char *session, struct aws_credentials *role_base)
+{
+	struct aws_config_opts co = {0};
+	attest_rc rc;
+
+	co.profile = o->profile;
+	co.role_arn = o->role_arn;
+	co.external_id = o->external_id;
+	co.session_name = session;
+	co.base_out = role_base;
+	rc = aws_resolve_credentials(c->ctx, &co, &c->cred, &c->home_region);
+	if (rc != ATTEST_OK)
+		return rc;
+	if (o->role_arn && *o->role_arn) {
+		c->renew_with = role_base;
+		c->renew_role = o->role_arn;
+		c->renew_external_id = o->external_id;
+		c->renew_session = session;
+		c->renew_issued = time(NULL);
+	}
+	if (!c->home_region && !(c->home_region = strdup("us-east-1")))
+		return attest_nomem(c->ctx);
+	return ATTEST_OK;
+}
+
+/* c's HTTP engine, with --concurrency, signing with c's credentials. */
+static attest_rc
+collector_engine(struct aws_collector *c, const struct attest_aws_collect_opts *o)
+{
+	struct aws_engine_opts eo;
+	attest_rc rc;
+
+	aws_engine_opts_default(&eo);
+	/* Half the total per service: one slow or throttled API never holds
+	 * every slot. */
+	if (o->concurrency) {
+		eo.max_total = o->concurrency;
+		eo.max_per_service = o->concurrency > 1 ? o->concurrency / 2 : 1;
+	}
+	rc = aws_engine_new(c->ctx, &eo, &c->eng);
+	if (rc != ATTEST_OK)
+		return rc;
+	aws_engine_set_signer(c->eng, sign, c);
+	aws_engine_set_tick(c->eng, tick, c);
+	return ATTEST_OK;
+}
+
+/* The figures of the collection into st, then c's resources freed. */
+static void
+collector_end(struct aws_collector *c, struct attest_aws_collect_stats *st)
+{
+	struct aws_engine_stats es;
+	size_t i;
+
+	if (c->eng) {
+		aws_engine_stats(c->eng, &es);
+		st->calls = es.calls;
+		st->retries = es.retries;
+		st->errors = json_array_size(c->log);
+	}
+	st->regions = c->n_regions;
+	aws_engine_free(c->eng);
+	aws_collector_release_endpoints(c);
+	aws_credentials_release(&c->cred);
+	for (i = 0; i < c->n_regions; i++)
+		free(c->regions[i]);
+	free(c->regions);
+	free(c->home_region);
+	free(c->account);
+	free(c->caller);
+	json_decref(c->log);
+	json_decref(c->keep);
+	json_decref(c->seen);
+	if (c->body)
+		fclose(c->body);
+}
+
 attest_rc
 attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, const char *out_path,
 		   struct attest_aws_collect_stats *stats)
 {
 	struct aws_collector c = {0};
-	struct aws_config_opts co = {0};
-	struct aws_engine_opts eo;
-	struct aws_engine_stats es;
 	struct attest_aws_collect_stats st = {0};
 	struct aws_credentials role_base = {0};
 	char session[64];
 	json_t *accounts = json_array();
 	char partition[32];
-	size_t i;
 	attest_rc rc;
 
 	c.ctx = ctx;
@@ -428,41 +506,12 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	}
 	if (o->from_organization && (rc = aws_org_check(ctx, o->role_name)) != ATTEST_OK)
 		goto out;
-	co.profile = o->profile;
-	co.role_arn = o->role_arn;
-	co.external_id = o->external_id;
 	/* --role-arn: kept with what assumed it, to be assumed again (same
 	 * session name) before it expires, as an organization member's is. */
 	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
-	co.session_name = session;
-	co.base_out = &role_base;
-	rc = aws_resolve_credentials(ctx, &co, &c.cred, &c.home_region);
-	if (rc != ATTEST_OK)
-		goto out;
-	if (o->role_arn && *o->role_arn) {
-		c.renew_with = &role_base;
-		c.renew_role = o->role_arn;
-		c.renew_external_id = o->external_id;
-		c.renew_session = session;
-		c.renew_issued = time(NULL);
-	}
-	if (!c.home_region && !(c.home_region = strdup("us-east-1"))) {
-		rc = attest_nomem(ctx);
-		goto out;
-	}
-	aws_engine_opts_default(&eo);
-	/* Half the total per service: one slow or throttled API never holds
-	 * every slot. */
-	if (o->concurrency) {
-		eo.max_total = o->concurrency;
-		eo.max_per_service = o->concurrency > 1 ? o->concurrency / 2 : 1;
-	}
-	rc = aws_engine_new(ctx, &eo, &c.eng);
-	if (rc != ATTEST_OK)
-		goto out;
-	aws_engine_set_signer(c.eng, sign, &c);
-	aws_engine_set_tick(c.eng, tick, &c);
-	if ((rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
+	if ((rc = collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
+	    (rc = collector_engine(&c, o)) != ATTEST_OK ||
+	    (rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
 	    (rc = find_regions(&c, o)) != ATTEST_OK)
 		goto out;
 	if (o->from_organization)
@@ -473,30 +522,10 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		goto out;
 	rc = aws_write_output(&c, accounts, out_path, &st);
 out:
-	if (c.eng) {
-		aws_engine_stats(c.eng, &es);
-		st.calls = es.calls;
-		st.retries = es.retries;
-		st.errors = json_array_size(c.log);
-	}
-	st.regions = c.n_regions;
+	collector_end(&c, &st);
+	aws_credentials_release(&role_base);
 	if (stats)
 		*stats = st;
-	aws_engine_free(c.eng);
-	aws_collector_release_endpoints(&c);
-	aws_credentials_release(&c.cred);
-	aws_credentials_release(&role_base);
-	for (i = 0; i < c.n_regions; i++)
-		free(c.regions[i]);
-	free(c.regions);
-	free(c.home_region);
-	free(c.account);
-	free(c.caller);
 	json_decref(accounts);
-	json_decref(c.log);
-	json_decref(c.keep);
-	json_decref(c.seen);
-	if (c.body)
-		fclose(c.body);
 	return rc;
 }
