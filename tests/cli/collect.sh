@@ -84,6 +84,18 @@ jq_is "$WORK/header.json" "[.collected_types[]] - $TYPES | length" 0
 jq_is "$WORK/header.json" "$TYPES - [.collected_types[]] | length" 0
 case_end
 
+case_begin "the worked example of doc/adding-a-service.md is the SQS service file, whose queues were collected"
+sed -n '/^```c$/,/^```$/p' "$top_srcdir/doc/adding-a-service.md" | sed '1d;$d' >"$WORK/example.c"
+cmp -s "$WORK/example.c" "$top_srcdir/src/collect/aws/svc_sqs.c" ||
+	fail "the listing differs from svc_sqs.c: $(diff "$WORK/example.c" "$top_srcdir/src/collect/aws/svc_sqs.c" | head -10)"
+jq '[.[] | select(.type == "AWS::SQS::Queue")]' "$WORK/expected.json" >"$WORK/sqs-expected.json"
+jq '[.[] | select(.type == "AWS::SQS::Queue")]' "$WORK/got.json" >"$WORK/sqs-got.json"
+[ "$(jq length "$WORK/sqs-expected.json")" -gt 0 ] || fail "the estate has no queue of $ACCT"
+cmp -s "$WORK/sqs-expected.json" "$WORK/sqs-got.json" ||
+	fail "queues differ: $(diff "$WORK/sqs-expected.json" "$WORK/sqs-got.json" | head -10)"
+jq_is "$WORK/sqs-got.json" '[.[] | select(.tags != null and (.configuration.Attributes.QueueArn | startswith("arn:aws:sqs:")))] | length > 0' true
+case_end
+
 case_begin "no secret in the inventory or on stderr"
 ! grep -q 'attest/test/secret' "$WORK/live.ndjson" "$WORK/err" || fail "the secret key leaked"
 case_end

@@ -109,8 +109,8 @@ signature_ok(const struct loopback_req *r, char *signing_service, size_t svc_siz
 	}
 	snprintf(url, sizeof(url), "http://%s%s", loopback_header(r, "Host"), r->path);
 	ctx = attest_ctx_new();
-	if (aws_sigv4_sign(ctx, r->method, url, hs, n, r->body, r->body_len, &cred, &how, &out,
-			   NULL, NULL) == ATTEST_OK) {
+	if (aws_sigv4_sign(ctx, &(struct aws_request){r->method, url, hs, n, r->body, r->body_len},
+			   &cred, &how, &out) == ATTEST_OK) {
 		for (i = 0; out[i].name; i++)
 			if (strcmp(out[i].name, "Authorization") == 0)
 				ok = strcmp(out[i].value, authz) == 0;

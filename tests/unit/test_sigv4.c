@@ -16,7 +16,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/sigv4.h"
+#include "collect/aws/sigv4_int.h"
 #include "harness.h"
 #include "testutil.h"
 
@@ -60,6 +60,31 @@ slurp_chomped(const char *dir, const char *name)
 	s = tu_slurp(path, NULL);
 	chomp(s);
 	return s;
+}
+
+/* Signs one request: through aws_sigv4_sign_traced() when the canonical
+ * request or the string to sign is wanted, else through aws_sigv4_sign(). */
+static attest_rc
+sign(attest_ctx *ctx, const char *method, const char *url, const struct aws_header *h, size_t n,
+     const void *body, size_t body_len, const struct aws_credentials *cred,
+     const struct aws_signing *how, struct aws_header **out, char **creq, char **sts)
+{
+	struct aws_request req = {method, url, h, n, body, body_len};
+	struct aws_sigv4_trace t;
+	attest_rc rc;
+
+	if (!creq && !sts)
+		return aws_sigv4_sign(ctx, &req, cred, how, out);
+	rc = aws_sigv4_sign_traced(ctx, &req, cred, how, out, &t);
+	if (creq)
+		*creq = t.creq;
+	else
+		free(t.creq);
+	if (sts)
+		*sts = t.sts;
+	else
+		free(t.sts);
+	return rc;
 }
 
 struct request {
@@ -238,7 +263,7 @@ run_crt_case(void)
 	n = strlen(r.host) + strlen(r.path) + 16;
 	url = malloc(n);
 	snprintf(url, n, "https://%s%s", r.host, r.path);
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
 					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
 
 	creq_exp = slurp_chomped(dir, "header-canonical-request.txt");
@@ -336,7 +361,7 @@ run_botocore_case(void)
 	n = strlen(r.host) + strlen(r.path) + 16;
 	url = malloc(n);
 	snprintf(url, n, "https://%s%s", r.host, r.path);
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
 					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(creq, creq_exp);
 	CU_ASSERT_STRING_EQUAL(sts, sts_exp);
@@ -455,7 +480,7 @@ check_s3_example(const char *method, const char *url, const struct aws_header *h
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, *sts = NULL, sig[65];
 
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, method, url, h, n, body, body ? strlen(body) : 0,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, method, url, h, n, body, body ? strlen(body) : 0,
 					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, want_creq_path));
 	CU_ASSERT_FATAL(signature_of(find_header(out, "Authorization"), sig));
@@ -515,7 +540,7 @@ test_s3_unsigned_payload(void)
 	const char *tail;
 
 	how.unsigned_payload = true;
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
 					     "payload", 7, &cred, &how, &out, &creq, &sts),
 			      ATTEST_OK);
 	tail = strrchr(creq, '\n');
@@ -543,7 +568,7 @@ test_s3_payload_hash(void)
 	attest_sha256_hex("abc", 3, hash);
 	CU_ASSERT_STRING_EQUAL(hash,
 			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
 					     "abc", 3, &cred, &how, &out, &creq, NULL), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Content-Sha256"), hash);
 	CU_ASSERT_STRING_EQUAL(strrchr(creq, '\n') + 1, hash);
@@ -561,7 +586,7 @@ creq_path(const char *url, const struct aws_signing *how)
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, *p = NULL, *nl;
 
-	if (aws_sigv4_sign(ctx, "GET", url, NULL, 0, NULL, 0, &cred, how, &out, &creq, NULL) ==
+	if (sign(ctx, "GET", url, NULL, 0, NULL, 0, &cred, how, &out, &creq, NULL) ==
 	    ATTEST_OK) {
 		nl = strchr(creq, '\n');
 		p = strndup(nl + 1, strcspn(nl + 1, "\n"));
@@ -615,7 +640,7 @@ test_session_token(void)
 	how.region = "eu-west-1";
 	how.service = "iam";
 	how.when = 1700000000;
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, "POST", "https://iam.amazonaws.com/", NULL, 0,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "POST", "https://iam.amazonaws.com/", NULL, 0,
 					     "Action=ListUsers&Version=2010-05-08", 35, &cred,
 					     &how, &out, &creq, &sts), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Security-Token"), cred.session_token);
@@ -634,7 +659,7 @@ test_session_token(void)
 
 	/* Added after signing: sent, but not signed. */
 	how.token_after = true;
-	CU_ASSERT_EQUAL_FATAL(aws_sigv4_sign(ctx, "GET", "https://iam.amazonaws.com/", NULL, 0,
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "GET", "https://iam.amazonaws.com/", NULL, 0,
 					     NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Security-Token"), cred.session_token);
 	CU_ASSERT_PTR_NULL(strstr(creq, "x-amz-security-token"));
@@ -654,18 +679,18 @@ test_host_port(void)
 
 	how.region = "us-east-1";
 	how.service = "sts";
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "http://127.0.0.1:8080/x?b=2&a=1", NULL, 0,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://127.0.0.1:8080/x?b=2&a=1", NULL, 0,
 				       NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:127.0.0.1:8080\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\na=1&b=2\n"));
 	aws_headers_free(out);
 	free(creq);
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "https://sts.amazonaws.com:443/", NULL, 0,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://sts.amazonaws.com:443/", NULL, 0,
 				       NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:sts.amazonaws.com\n"));
 	aws_headers_free(out);
 	free(creq);
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "http://[::1]:9000/", NULL, 0, NULL, 0, &cred,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://[::1]:9000/", NULL, 0, NULL, 0, &cred,
 				       &how, &out, &creq, NULL), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:[::1]:9000\n"));
 	aws_headers_free(out);
@@ -685,17 +710,17 @@ test_refusals(void)
 
 	how.region = "us-east-1";
 	how.service = "ec2";
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "not a url", NULL, 0, NULL, 0, &cred, &how,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "not a url", NULL, 0, NULL, 0, &cred, &how,
 				       &out, NULL, NULL), ATTEST_ERR_USAGE);
 	CU_ASSERT_PTR_NULL(out);
 	CU_ASSERT_PTR_NULL(strstr(attest_ctx_errmsg(ctx), example_secret));
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "https://ec2.amazonaws.com/", auth, 1, NULL, 0,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", auth, 1, NULL, 0,
 				       &cred, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
 				       &nosecret, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'ec2'"));
 	how.region = NULL;
-	CU_ASSERT_EQUAL(aws_sigv4_sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
 				       &cred, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
 	attest_ctx_free(ctx);
 }

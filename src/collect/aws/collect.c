@@ -22,45 +22,10 @@
 #include <unistd.h>
 
 const char *const aws_type_names[T_COUNT] = {
-	"AWS::::Account", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role",
-	"AWS::IAM::Policy", "AWS::IAM::ServerCertificate", "AWS::IAM::AccountSummary",
-	"AWS::IAM::AccountPasswordPolicy", "AWS::IAM::CredentialReportEntry",
-	"AWS::S3::Bucket", "AWS::S3::AccountPublicAccessBlock", "AWS::EC2::Instance",
-	"AWS::EC2::Volume", "AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::EC2::VPC",
-	"AWS::EC2::FlowLog", "AWS::EC2::EBSEncryptionByDefault", "AWS::RDS::DBInstance",
-	"AWS::EFS::FileSystem", "AWS::CloudTrail::Trail", "AWS::KMS::Key",
-	"AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::Logs::LogGroup",
-	"AWS::Logs::MetricFilter", "AWS::AccessAnalyzer::Analyzer",
-	"AWS::AccessAnalyzer::AnalyzerStatus", "AWS::SecurityHub::HubStatus",
-	"AWS::Config::RecorderStatus",
-	/* data stores: designated, so other groups may be added in any order */
-	[T_RDS_CLUSTER] = "AWS::RDS::DBCluster", [T_RDS_SNAPSHOT] = "AWS::RDS::DBSnapshot",
-	[T_RDS_CLUSTERSNAP] = "AWS::RDS::DBClusterSnapshot", [T_DDB_TABLE] = "AWS::DynamoDB::Table",
-	[T_EFS_AP] = "AWS::EFS::AccessPoint", [T_REDSHIFT_CLUSTER] = "AWS::Redshift::Cluster",
-	[T_EC_REPLGROUP] = "AWS::ElastiCache::ReplicationGroup",
-	[T_EC_CLUSTER] = "AWS::ElastiCache::CacheCluster", [T_OS_DOMAIN] = "AWS::OpenSearch::Domain",
-	[T_SM_SECRET] = "AWS::SecretsManager::Secret", [T_SQS_QUEUE] = "AWS::SQS::Queue",
-	[T_BACKUP_VAULT] = "AWS::Backup::BackupVault", [T_BACKUP_PLAN] = "AWS::Backup::BackupPlan",
-	[T_ECR_REPO] = "AWS::ECR::Repository", [T_ACM_CERT] = "AWS::ACM::Certificate",
-	/* compute, network, edge, detection, AI */
-	[T_EC2_SNAPSHOT] = "AWS::EC2::Snapshot", [T_EC2_IMAGE] = "AWS::EC2::Image",
-	[T_EC2_VPCE] = "AWS::EC2::VPCEndpoint", [T_EC2_SUBNET] = "AWS::EC2::Subnet",
-	[T_EC2_TGW] = "AWS::EC2::TransitGateway",
-	[T_ELB_LB] = "AWS::ElasticLoadBalancing::LoadBalancer",
-	[T_ELBV2_LB] = "AWS::ElasticLoadBalancingV2::LoadBalancer",
-	[T_ELBV2_LISTENER] = "AWS::ElasticLoadBalancingV2::Listener",
-	[T_CF_DIST] = "AWS::CloudFront::Distribution", [T_APIGW_REST] = "AWS::ApiGateway::RestApi",
-	[T_APIGW_STAGE] = "AWS::ApiGateway::Stage", [T_APIGW_DOMAIN] = "AWS::ApiGateway::DomainName",
-	[T_APIGW2_API] = "AWS::ApiGatewayV2::Api", [T_APIGW2_STAGE] = "AWS::ApiGatewayV2::Stage",
-	[T_LAMBDA_FN] = "AWS::Lambda::Function", [T_ECS_TASKDEF] = "AWS::ECS::TaskDefinition",
-	[T_ECS_CLUSTER] = "AWS::ECS::Cluster", [T_EKS_CLUSTER] = "AWS::EKS::Cluster",
-	[T_GD_STATUS] = "AWS::GuardDuty::DetectorStatus",
-	[T_SH_STANDARD] = "AWS::SecurityHub::StandardsSubscription",
-	[T_WAF_ACL] = "AWS::WAFv2::WebACL", [T_SAGE_NOTEBOOK] = "AWS::SageMaker::NotebookInstance",
-	[T_SAGE_EPCONFIG] = "AWS::SageMaker::EndpointConfig", [T_SAGE_MODEL] = "AWS::SageMaker::Model",
-	[T_BR_LOGGING] = "AWS::Bedrock::ModelInvocationLoggingStatus",
-	[T_BR_CUSTOM] = "AWS::Bedrock::CustomModel", [T_BR_AGENT] = "AWS::Bedrock::Agent",
-	[T_BR_GUARDRAIL] = "AWS::Bedrock::Guardrail"};
+#define AWS_TYPE_NAME(e, name) [e] = name,
+	AWS_TYPES(AWS_TYPE_NAME)
+#undef AWS_TYPE_NAME
+};
 
 /* Error codes that mean the credentials themselves were refused. */
 static const char *const auth_codes[] = {
@@ -120,8 +85,10 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 	how.service = call->service;
 	how.when = time(NULL);
 	how.s3 = call->s3;
-	rc = aws_sigv4_sign(c->ctx, call->method, call->url, call->headers, call->n_headers,
-			    call->body, call->body_len, &c->cred, &how, &add, NULL, NULL);
+	rc = aws_sigv4_sign(c->ctx,
+			    &(struct aws_request){call->method, call->url, call->headers,
+						  call->n_headers, call->body, call->body_len},
+			    &c->cred, &how, &add);
 	if (rc != ATTEST_OK)
 		return rc;
 	attest_buf_init(&line, 1 << 16);
@@ -331,138 +298,6 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	return rc;
 }
 
-/* ---- output ---- */
-
-static bool
-withheld(const struct aws_collector *c, const char *line)
-{
-	static const char prefix[] = "{\"type\":\"";
-	const char *t, *e;
-	size_t i;
-
-	if (strncmp(line, prefix, sizeof(prefix) - 1) != 0)
-		return false;
-	t = line + sizeof(prefix) - 1;
-	e = strchr(t, '"');
-	if (!e)
-		return false;
-	for (i = 0; i < T_COUNT; i++)
-		if (strlen(aws_type_names[i]) == (size_t)(e - t) &&
-		    strncmp(aws_type_names[i], t, (size_t)(e - t)) == 0)
-			return (c->failed & TB(i)) != 0;
-	return false;
-}
-
-static attest_rc
-write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char *name,
-		struct attest_aws_collect_stats *st)
-{
-	json_t *h, *types, *regions;
-	char now[21], *line = NULL;
-	size_t cap = 0, i;
-	ssize_t n;
-	attest_rc rc = ATTEST_ERR_IO;
-
-	attest_time_iso(time(NULL), now);
-	types = json_array();
-	regions = json_array();
-	h = json_object();
-	if (!types || !regions || !h)
-		goto nomem;
-	for (i = 0; i < T_COUNT; i++) {
-		if (!(c->attempted & TB(i)))
-			continue;
-		if (c->failed & TB(i))
-			st->types_failed++;
-		else if (json_array_append_new(types, json_string(aws_type_names[i])) != 0)
-			goto nomem;
-		else
-			st->types_collected++;
-	}
-	for (i = 0; i < c->n_regions; i++)
-		if (json_array_append_new(regions, json_string(c->regions[i])) != 0)
-			goto nomem;
-	if (json_object_set_new(h, "attest_inventory", json_integer(1)) ||
-	    json_object_set_new(h, "provider", json_string("aws")) ||
-	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
-	    (c->caller && json_object_set_new(h, "collected_by", json_string(c->caller))) ||
-	    json_object_set_new(h, "collected_at", json_string(now)) ||
-	    json_object_set(h, "accounts", accounts) ||
-	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
-	    json_object_set(h, "collection_log", c->log))
-		goto nomem;
-	if (json_dumpf(h, out, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 || fputc('\n', out) == EOF)
-		goto io;
-	if (fflush(c->body) != 0 || fseek(c->body, 0, SEEK_SET) != 0)
-		goto io;
-	while ((n = getline(&line, &cap, c->body)) > 0) {
-		if (withheld(c, line))
-			continue;
-		if (fwrite(line, 1, (size_t)n, out) != (size_t)n)
-			goto io;
-		st->resources++;
-	}
-	if (ferror(c->body) || fflush(out) != 0 || ferror(out))
-		goto io;
-	rc = ATTEST_OK;
-	goto out;
-nomem:
-	rc = attest_nomem(c->ctx);
-	goto out;
-io:
-	rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", name, strerror(errno));
-out:
-	free(line);
-	json_decref(h);
-	json_decref(types);
-	json_decref(regions);
-	return rc;
-}
-
-static attest_rc
-write_output(struct aws_collector *c, json_t *accounts, const char *path,
-	     struct attest_aws_collect_stats *st)
-{
-	struct attest_buf tmp;
-	FILE *out;
-	int fd;
-	attest_rc rc;
-
-	if (strcmp(path, "-") == 0)
-		return write_inventory(c, accounts, stdout, "standard output", st);
-	attest_buf_init(&tmp, 8192);
-	if (attest_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
-		return attest_nomem(c->ctx);
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp.data,
-				  strerror(errno));
-		attest_buf_release(&tmp);
-		return rc;
-	}
-	out = fdopen(fd, "w");
-	if (!out) {
-		close(fd);
-		rc = attest_nomem(c->ctx);
-		goto fail;
-	}
-	rc = write_inventory(c, accounts, out, path, st);
-	if (fclose(out) != 0 && rc == ATTEST_OK)
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
-	if (rc == ATTEST_OK && rename(tmp.data, path) != 0)
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
-	if (rc == ATTEST_OK) {
-		attest_buf_release(&tmp);
-		return ATTEST_OK;
-	}
-fail:
-	unlink(tmp.data);
-	attest_buf_release(&tmp);
-	return rc;
-}
-
 /* ---- progress ---- */
 
 static void
@@ -473,59 +308,74 @@ tick(void *data)
 
 	aws_engine_stats(c->eng, &s);
 	attest_log(c->ctx, ATTEST_LOG_INFO,
-		   "collecting account %s: 1 account x %zu regions x %d services, %lu calls, "
+		   "collecting account %s: 1 account x %zu regions x %zu services, %lu calls, "
 		   "%lu retries, %zu errors, %lu resources",
-		   c->account ? c->account : "?", c->n_regions, AWS_N_SERVICES, s.calls, s.retries,
+		   c->account ? c->account : "?", c->n_regions, aws_n_services, s.calls, s.retries,
 		   json_array_size(c->log), c->resources);
 }
 
-/* Keep AWS_N_SERVICES in step with this list. */
+/* Every service, in the order its calls start: global ones (global, or
+ * regional with region NULL when also_global) once, before the regions;
+ * regional ones in each region. */
+static const struct {
+	void (*global)(struct aws_collector *c);
+	void (*regional)(struct aws_collector *c, const char *region);
+	bool also_global;
+} services[] = {
+	{svc_iam_start, NULL, false},
+	{svc_s3_start, NULL, false},
+	{NULL, svc_ec2_start, false},
+	{NULL, svc_cloudtrail_start, false},
+	{NULL, svc_kms_start, false},
+	{NULL, svc_config_start, false},
+	{NULL, svc_logs_start, false},
+	{NULL, svc_cloudwatch_start, false},
+	{NULL, svc_sns_start, false},
+	{NULL, svc_rds_start, false},
+	{NULL, svc_efs_start, false},
+	{NULL, svc_securityhub_start, false},
+	{NULL, svc_accessanalyzer_start, false},
+	/* data stores */
+	{NULL, svc_dynamodb_start, false},
+	{NULL, svc_redshift_start, false},
+	{NULL, svc_elasticache_start, false},
+	{NULL, svc_opensearch_start, false},
+	{NULL, svc_secretsmanager_start, false},
+	{NULL, svc_sqs_start, false},
+	{NULL, svc_backup_start, false},
+	{NULL, svc_ecr_start, false},
+	{NULL, svc_acm_start, false},
+	/* compute, network, edge, detection, AI */
+	{svc_cloudfront_start, NULL, false},
+	{NULL, svc_elb_start, false},
+	{NULL, svc_elbv2_start, false},
+	{NULL, svc_apigateway_start, false},
+	{NULL, svc_lambda_start, false},
+	{NULL, svc_ecs_start, false},
+	{NULL, svc_eks_start, false},
+	{NULL, svc_guardduty_start, false},
+	{NULL, svc_wafv2_start, true}, /* CLOUDFRONT scope once */
+	{NULL, svc_sagemaker_start, false},
+	{NULL, svc_bedrock_start, false},
+};
+
+const size_t aws_n_services = sizeof(services) / sizeof(services[0]);
+
 void
 aws_collect_start(struct aws_collector *c)
 {
-	size_t i;
+	size_t i, k;
 
 	aws_attempt(c, TB(T_ACCOUNT));
-	svc_iam_start(c);
-	svc_s3_start(c);
-	svc_cloudfront_start(c);
-	svc_wafv2_start(c, NULL);
-	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++) {
-		const char *r = c->regions[i];
-
-		svc_ec2_start(c, r);
-		svc_cloudtrail_start(c, r);
-		svc_kms_start(c, r);
-		svc_config_start(c, r);
-		svc_logs_start(c, r);
-		svc_cloudwatch_start(c, r);
-		svc_sns_start(c, r);
-		svc_rds_start(c, r);
-		svc_efs_start(c, r);
-		svc_securityhub_start(c, r);
-		svc_accessanalyzer_start(c, r);
-		/* data stores */
-		svc_dynamodb_start(c, r);
-		svc_redshift_start(c, r);
-		svc_elasticache_start(c, r);
-		svc_opensearch_start(c, r);
-		svc_secretsmanager_start(c, r);
-		svc_sqs_start(c, r);
-		svc_backup_start(c, r);
-		svc_ecr_start(c, r);
-		svc_acm_start(c, r);
-		/* compute, network, edge, detection, AI */
-		svc_elb_start(c, r);
-		svc_elbv2_start(c, r);
-		svc_apigateway_start(c, r);
-		svc_lambda_start(c, r);
-		svc_ecs_start(c, r);
-		svc_eks_start(c, r);
-		svc_guardduty_start(c, r);
-		svc_wafv2_start(c, r);
-		svc_sagemaker_start(c, r);
-		svc_bedrock_start(c, r);
-	}
+	for (k = 0; k < aws_n_services; k++)
+		if (services[k].global)
+			services[k].global(c);
+		else if (services[k].also_global)
+			services[k].regional(c, NULL);
+	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++)
+		for (k = 0; k < aws_n_services; k++)
+			if (services[k].regional)
+				services[k].regional(c, c->regions[i]);
 }
 
 /* The account the credentials reach, alone. */
@@ -548,20 +398,98 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 	return rc;
 }
 
+/* The credentials and home region of c (--profile, --role-arn as the AWS
+ * CLI resolves them); an assumed role is kept renewable with what assumed
+ * it (role_base), under the session name session. */
+static attest_rc
+collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
+		      const char *session, struct aws_credentials *role_base)
+{
+	struct aws_config_opts co = {0};
+	attest_rc rc;
+
+	co.profile = o->profile;
+	co.role_arn = o->role_arn;
+	co.external_id = o->external_id;
+	co.session_name = session;
+	co.base_out = role_base;
+	rc = aws_resolve_credentials(c->ctx, &co, &c->cred, &c->home_region);
+	if (rc != ATTEST_OK)
+		return rc;
+	if (o->role_arn && *o->role_arn) {
+		c->renew_with = role_base;
+		c->renew_role = o->role_arn;
+		c->renew_external_id = o->external_id;
+		c->renew_session = session;
+		c->renew_issued = time(NULL);
+	}
+	if (!c->home_region && !(c->home_region = strdup("us-east-1")))
+		return attest_nomem(c->ctx);
+	return ATTEST_OK;
+}
+
+/* c's HTTP engine, with --concurrency, signing with c's credentials. */
+static attest_rc
+collector_engine(struct aws_collector *c, const struct attest_aws_collect_opts *o)
+{
+	struct aws_engine_opts eo;
+	attest_rc rc;
+
+	aws_engine_opts_default(&eo);
+	/* Half the total per service: one slow or throttled API never holds
+	 * every slot. */
+	if (o->concurrency) {
+		eo.max_total = o->concurrency;
+		eo.max_per_service = o->concurrency > 1 ? o->concurrency / 2 : 1;
+	}
+	rc = aws_engine_new(c->ctx, &eo, &c->eng);
+	if (rc != ATTEST_OK)
+		return rc;
+	aws_engine_set_signer(c->eng, sign, c);
+	aws_engine_set_tick(c->eng, tick, c);
+	return ATTEST_OK;
+}
+
+/* The figures of the collection into st, then c's resources freed. */
+static void
+collector_end(struct aws_collector *c, struct attest_aws_collect_stats *st)
+{
+	struct aws_engine_stats es;
+	size_t i;
+
+	if (c->eng) {
+		aws_engine_stats(c->eng, &es);
+		st->calls = es.calls;
+		st->retries = es.retries;
+		st->errors = json_array_size(c->log);
+	}
+	st->regions = c->n_regions;
+	aws_engine_free(c->eng);
+	aws_collector_release_endpoints(c);
+	aws_credentials_release(&c->cred);
+	for (i = 0; i < c->n_regions; i++)
+		free(c->regions[i]);
+	free(c->regions);
+	free(c->home_region);
+	free(c->account);
+	free(c->caller);
+	json_decref(c->log);
+	json_decref(c->keep);
+	json_decref(c->seen);
+	if (c->body)
+		fclose(c->body);
+}
+
 attest_rc
 attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, const char *out_path,
 		   struct attest_aws_collect_stats *stats)
 {
 	struct aws_collector c = {0};
-	struct aws_config_opts co = {0};
-	struct aws_engine_opts eo;
-	struct aws_engine_stats es;
 	struct attest_aws_collect_stats st = {0};
 	struct aws_credentials role_base = {0};
 	char session[64];
 	json_t *accounts = json_array();
 	char partition[32];
-	size_t i;
 	attest_rc rc;
 
 	c.ctx = ctx;
@@ -578,41 +506,12 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	}
 	if (o->from_organization && (rc = aws_org_check(ctx, o->role_name)) != ATTEST_OK)
 		goto out;
-	co.profile = o->profile;
-	co.role_arn = o->role_arn;
-	co.external_id = o->external_id;
 	/* --role-arn: kept with what assumed it, to be assumed again (same
 	 * session name) before it expires, as an organization member's is. */
 	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
-	co.session_name = session;
-	co.base_out = &role_base;
-	rc = aws_resolve_credentials(ctx, &co, &c.cred, &c.home_region);
-	if (rc != ATTEST_OK)
-		goto out;
-	if (o->role_arn && *o->role_arn) {
-		c.renew_with = &role_base;
-		c.renew_role = o->role_arn;
-		c.renew_external_id = o->external_id;
-		c.renew_session = session;
-		c.renew_issued = time(NULL);
-	}
-	if (!c.home_region && !(c.home_region = strdup("us-east-1"))) {
-		rc = attest_nomem(ctx);
-		goto out;
-	}
-	aws_engine_opts_default(&eo);
-	/* Half the total per service: one slow or throttled API never holds
-	 * every slot. */
-	if (o->concurrency) {
-		eo.max_total = o->concurrency;
-		eo.max_per_service = o->concurrency > 1 ? o->concurrency / 2 : 1;
-	}
-	rc = aws_engine_new(ctx, &eo, &c.eng);
-	if (rc != ATTEST_OK)
-		goto out;
-	aws_engine_set_signer(c.eng, sign, &c);
-	aws_engine_set_tick(c.eng, tick, &c);
-	if ((rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
+	if ((rc = collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
+	    (rc = collector_engine(&c, o)) != ATTEST_OK ||
+	    (rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
 	    (rc = find_regions(&c, o)) != ATTEST_OK)
 		goto out;
 	if (o->from_organization)
@@ -621,32 +520,12 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		rc = collect_one(&c, accounts, &st);
 	if (rc != ATTEST_OK)
 		goto out;
-	rc = write_output(&c, accounts, out_path, &st);
+	rc = aws_write_output(&c, accounts, out_path, &st);
 out:
-	if (c.eng) {
-		aws_engine_stats(c.eng, &es);
-		st.calls = es.calls;
-		st.retries = es.retries;
-		st.errors = json_array_size(c.log);
-	}
-	st.regions = c.n_regions;
+	collector_end(&c, &st);
+	aws_credentials_release(&role_base);
 	if (stats)
 		*stats = st;
-	aws_engine_free(c.eng);
-	aws_collector_release_endpoints(&c);
-	aws_credentials_release(&c.cred);
-	aws_credentials_release(&role_base);
-	for (i = 0; i < c.n_regions; i++)
-		free(c.regions[i]);
-	free(c.regions);
-	free(c.home_region);
-	free(c.account);
-	free(c.caller);
 	json_decref(accounts);
-	json_decref(c.log);
-	json_decref(c.keep);
-	json_decref(c.seen);
-	if (c.body)
-		fclose(c.body);
 	return rc;
 }

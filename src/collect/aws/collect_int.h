@@ -17,82 +17,90 @@
 
 #include <jansson.h>
 
+/* Every resource type the collector writes: its enum name and its AWS
+ * type name. enum aws_type, T_COUNT and aws_type_names[] are derived from
+ * this one list: a new type is one line here. */
+#define AWS_TYPES(X) \
+	X(T_ACCOUNT, "AWS::::Account") \
+	X(T_IAM_USER, "AWS::IAM::User") \
+	X(T_IAM_GROUP, "AWS::IAM::Group") \
+	X(T_IAM_ROLE, "AWS::IAM::Role") \
+	X(T_IAM_POLICY, "AWS::IAM::Policy") \
+	X(T_IAM_SERVERCERT, "AWS::IAM::ServerCertificate") \
+	X(T_IAM_SUMMARY, "AWS::IAM::AccountSummary") \
+	X(T_IAM_PWPOLICY, "AWS::IAM::AccountPasswordPolicy") \
+	X(T_IAM_CREDREPORT, "AWS::IAM::CredentialReportEntry") \
+	X(T_S3_BUCKET, "AWS::S3::Bucket") \
+	X(T_S3_ACCOUNTPAB, "AWS::S3::AccountPublicAccessBlock") \
+	X(T_EC2_INSTANCE, "AWS::EC2::Instance") \
+	X(T_EC2_VOLUME, "AWS::EC2::Volume") \
+	X(T_EC2_SG, "AWS::EC2::SecurityGroup") \
+	X(T_EC2_NACL, "AWS::EC2::NetworkAcl") \
+	X(T_EC2_VPC, "AWS::EC2::VPC") \
+	X(T_EC2_FLOWLOG, "AWS::EC2::FlowLog") \
+	X(T_EC2_EBSDEFAULT, "AWS::EC2::EBSEncryptionByDefault") \
+	X(T_RDS_DB, "AWS::RDS::DBInstance") \
+	X(T_EFS_FS, "AWS::EFS::FileSystem") \
+	X(T_CT_TRAIL, "AWS::CloudTrail::Trail") \
+	X(T_KMS_KEY, "AWS::KMS::Key") \
+	X(T_CW_ALARM, "AWS::CloudWatch::Alarm") \
+	X(T_SNS_TOPIC, "AWS::SNS::Topic") \
+	X(T_LOGS_GROUP, "AWS::Logs::LogGroup") \
+	X(T_LOGS_MF, "AWS::Logs::MetricFilter") \
+	X(T_AA_ANALYZER, "AWS::AccessAnalyzer::Analyzer") \
+	X(T_AA_STATUS, "AWS::AccessAnalyzer::AnalyzerStatus") \
+	X(T_SH_HUB, "AWS::SecurityHub::HubStatus") \
+	X(T_CONFIG_REC, "AWS::Config::RecorderStatus") \
+	/* data stores */ \
+	X(T_RDS_CLUSTER, "AWS::RDS::DBCluster") \
+	X(T_RDS_SNAPSHOT, "AWS::RDS::DBSnapshot") \
+	X(T_RDS_CLUSTERSNAP, "AWS::RDS::DBClusterSnapshot") \
+	X(T_DDB_TABLE, "AWS::DynamoDB::Table") \
+	X(T_EFS_AP, "AWS::EFS::AccessPoint") \
+	X(T_REDSHIFT_CLUSTER, "AWS::Redshift::Cluster") \
+	X(T_EC_REPLGROUP, "AWS::ElastiCache::ReplicationGroup") \
+	X(T_EC_CLUSTER, "AWS::ElastiCache::CacheCluster") \
+	X(T_OS_DOMAIN, "AWS::OpenSearch::Domain") \
+	X(T_SM_SECRET, "AWS::SecretsManager::Secret") \
+	X(T_SQS_QUEUE, "AWS::SQS::Queue") \
+	X(T_BACKUP_VAULT, "AWS::Backup::BackupVault") \
+	X(T_BACKUP_PLAN, "AWS::Backup::BackupPlan") \
+	X(T_ECR_REPO, "AWS::ECR::Repository") \
+	X(T_ACM_CERT, "AWS::ACM::Certificate") \
+	/* compute, network, edge, detection, AI */ \
+	X(T_EC2_SNAPSHOT, "AWS::EC2::Snapshot") \
+	X(T_EC2_IMAGE, "AWS::EC2::Image") \
+	X(T_EC2_VPCE, "AWS::EC2::VPCEndpoint") \
+	X(T_EC2_SUBNET, "AWS::EC2::Subnet") \
+	X(T_EC2_TGW, "AWS::EC2::TransitGateway") \
+	X(T_ELB_LB, "AWS::ElasticLoadBalancing::LoadBalancer") \
+	X(T_ELBV2_LB, "AWS::ElasticLoadBalancingV2::LoadBalancer") \
+	X(T_ELBV2_LISTENER, "AWS::ElasticLoadBalancingV2::Listener") \
+	X(T_CF_DIST, "AWS::CloudFront::Distribution") \
+	X(T_APIGW_REST, "AWS::ApiGateway::RestApi") \
+	X(T_APIGW_STAGE, "AWS::ApiGateway::Stage") \
+	X(T_APIGW_DOMAIN, "AWS::ApiGateway::DomainName") \
+	X(T_APIGW2_API, "AWS::ApiGatewayV2::Api") \
+	X(T_APIGW2_STAGE, "AWS::ApiGatewayV2::Stage") \
+	X(T_LAMBDA_FN, "AWS::Lambda::Function") \
+	X(T_ECS_TASKDEF, "AWS::ECS::TaskDefinition") \
+	X(T_ECS_CLUSTER, "AWS::ECS::Cluster") \
+	X(T_EKS_CLUSTER, "AWS::EKS::Cluster") \
+	X(T_GD_STATUS, "AWS::GuardDuty::DetectorStatus") \
+	X(T_SH_STANDARD, "AWS::SecurityHub::StandardsSubscription") \
+	X(T_WAF_ACL, "AWS::WAFv2::WebACL") \
+	X(T_SAGE_NOTEBOOK, "AWS::SageMaker::NotebookInstance") \
+	X(T_SAGE_EPCONFIG, "AWS::SageMaker::EndpointConfig") \
+	X(T_SAGE_MODEL, "AWS::SageMaker::Model") \
+	X(T_BR_LOGGING, "AWS::Bedrock::ModelInvocationLoggingStatus") \
+	X(T_BR_CUSTOM, "AWS::Bedrock::CustomModel") \
+	X(T_BR_AGENT, "AWS::Bedrock::Agent") \
+	X(T_BR_GUARDRAIL, "AWS::Bedrock::Guardrail")
+
 enum aws_type {
-	T_ACCOUNT,
-	T_IAM_USER,
-	T_IAM_GROUP,
-	T_IAM_ROLE,
-	T_IAM_POLICY,
-	T_IAM_SERVERCERT,
-	T_IAM_SUMMARY,
-	T_IAM_PWPOLICY,
-	T_IAM_CREDREPORT,
-	T_S3_BUCKET,
-	T_S3_ACCOUNTPAB,
-	T_EC2_INSTANCE,
-	T_EC2_VOLUME,
-	T_EC2_SG,
-	T_EC2_NACL,
-	T_EC2_VPC,
-	T_EC2_FLOWLOG,
-	T_EC2_EBSDEFAULT,
-	T_RDS_DB,
-	T_EFS_FS,
-	T_CT_TRAIL,
-	T_KMS_KEY,
-	T_CW_ALARM,
-	T_SNS_TOPIC,
-	T_LOGS_GROUP,
-	T_LOGS_MF,
-	T_AA_ANALYZER,
-	T_AA_STATUS,
-	T_SH_HUB,
-	T_CONFIG_REC,
-	/* data stores */
-	T_RDS_CLUSTER,
-	T_RDS_SNAPSHOT,
-	T_RDS_CLUSTERSNAP,
-	T_DDB_TABLE,
-	T_EFS_AP,
-	T_REDSHIFT_CLUSTER,
-	T_EC_REPLGROUP,
-	T_EC_CLUSTER,
-	T_OS_DOMAIN,
-	T_SM_SECRET,
-	T_SQS_QUEUE,
-	T_BACKUP_VAULT,
-	T_BACKUP_PLAN,
-	T_ECR_REPO,
-	T_ACM_CERT,
-	/* compute, network, edge, detection, AI */
-	T_EC2_SNAPSHOT,
-	T_EC2_IMAGE,
-	T_EC2_VPCE,
-	T_EC2_SUBNET,
-	T_EC2_TGW,
-	T_ELB_LB,
-	T_ELBV2_LB,
-	T_ELBV2_LISTENER,
-	T_CF_DIST,
-	T_APIGW_REST,
-	T_APIGW_STAGE,
-	T_APIGW_DOMAIN,
-	T_APIGW2_API,
-	T_APIGW2_STAGE,
-	T_LAMBDA_FN,
-	T_ECS_TASKDEF,
-	T_ECS_CLUSTER,
-	T_EKS_CLUSTER,
-	T_GD_STATUS,
-	T_SH_STANDARD,
-	T_WAF_ACL,
-	T_SAGE_NOTEBOOK,
-	T_SAGE_EPCONFIG,
-	T_SAGE_MODEL,
-	T_BR_LOGGING,
-	T_BR_CUSTOM,
-	T_BR_AGENT,
-	T_BR_GUARDRAIL,
+#define AWS_TYPE_ENUM(e, name) e,
+	AWS_TYPES(AWS_TYPE_ENUM)
+#undef AWS_TYPE_ENUM
 	T_COUNT
 };
 /* A set of types: wider than 64 bits, as the check library reads more
@@ -265,6 +273,9 @@ void aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const ch
 		   void *data);
 /* A JSON 1.x call with a body built from a jansson object (stolen). */
 attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_t *body);
+/* The same with JSON protocol version json_version ("1.0", "1.1"). */
+attest_rc aws_call_json_obj_v(const struct aws_op *tmpl, const char *target,
+			      const char *json_version, json_t *body);
 
 /* Starts the collection of c's account: the global services once, the
  * regional ones in each of c->regions. */
@@ -285,8 +296,15 @@ attest_rc aws_org_collect(struct aws_collector *caller, const struct attest_aws_
 /* Checks the role name of aws_org_collect() (a name, not an ARN). */
 attest_rc aws_org_check(attest_ctx *ctx, const char *role_name);
 
-/* The services started by aws_collect_start(), for the progress line. */
-#define AWS_N_SERVICES 33
+/* Writes c's inventory to path ("-": standard output) (output.c): the
+ * header, then the resources of c->body whose type did not fail; st's
+ * type and resource counts are set. */
+attest_rc aws_write_output(struct aws_collector *c, json_t *accounts, const char *path,
+			   struct attest_aws_collect_stats *st);
+
+/* How many services aws_collect_start() starts (the length of its table in
+ * collect.c), for the progress line. */
+extern const size_t aws_n_services;
 
 /* The service starters: region NULL for the global ones. */
 void svc_iam_start(struct aws_collector *c);

@@ -130,20 +130,23 @@ out:
 	return rc;
 }
 
-attest_rc
-aws_imds_credentials(attest_ctx *ctx, const struct aws_transport *t, struct aws_credentials *out)
+/* A call to the service that did not complete: the chain goes on. */
+static attest_rc
+unreachable(attest_ctx *ctx)
 {
-	struct aws_header ttl[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", "21600" } };
-	struct aws_http_request req = { 0 };
-	struct aws_http_response resp = { 0 };
-	struct attest_buf url;
-	const char *base = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-	char *token = NULL, *role = NULL, *nl, *b = NULL;
-	size_t n;
-	attest_rc rc;
+	attest_error_prefix(ctx, "instance metadata service");
+	return ATTEST_ERR_NOTFOUND;
+}
 
-	memset(out, 0, sizeof(*out));
-	attest_buf_init(&url, 4096);
+/* The service's base url (AWS_EC2_METADATA_SERVICE_ENDPOINT or the
+ * link-local default) without trailing '/', into *out (free()). */
+static attest_rc
+imds_base(attest_ctx *ctx, char **out)
+{
+	const char *base = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	size_t n;
+
+	*out = NULL;
 	if (env_true("AWS_EC2_METADATA_DISABLED"))
 		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "the instance metadata service is "
 				    "disabled (AWS_EC2_METADATA_DISABLED)");
@@ -155,9 +158,24 @@ aws_imds_credentials(attest_ctx *ctx, const struct aws_transport *t, struct aws_
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	if (!(b = strndup(base, n)))
+	if (!(*out = strndup(base, n)))
 		return attest_nomem(ctx);
+	return ATTEST_OK;
+}
 
+/* The IMDSv2 session token into *token (free()), or NULL when the service
+ * only speaks IMDSv1 and that is allowed. */
+static attest_rc
+imds_token(attest_ctx *ctx, const struct aws_transport *t, const char *b, char **token)
+{
+	struct aws_header ttl[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", "21600" } };
+	struct aws_http_request req = { 0 };
+	struct aws_http_response resp = { 0 };
+	struct attest_buf url;
+	attest_rc rc = ATTEST_OK;
+
+	*token = NULL;
+	attest_buf_init(&url, 4096);
 	if (attest_buf_printf(&url, "%s/latest/api/token", b) != ATTEST_OK) {
 		rc = attest_nomem(ctx);
 		goto out;
@@ -168,72 +186,94 @@ aws_imds_credentials(attest_ctx *ctx, const struct aws_transport *t, struct aws_
 	req.n_headers = 1;
 	req.timeout_ms = timeout_ms();
 	req.no_proxy = true;
-	rc = aws_transport_call(ctx, t, &req, &resp);
-	if (rc != ATTEST_OK) {
-		attest_error_prefix(ctx, "instance metadata service");
-		rc = ATTEST_ERR_NOTFOUND;
+	if (aws_transport_call(ctx, t, &req, &resp) != ATTEST_OK) {
+		rc = unreachable(ctx);
 		goto out;
 	}
 	if (resp.status == 200 && resp.body_len > 0 && resp.body_len < 1024) {
-		token = resp.body;
+		*token = resp.body;
 		resp.body = NULL;
-		token[strcspn(token, "\r\n")] = '\0';
-	} else if ((resp.status == 403 || resp.status == 404 || resp.status == 405) &&
-		   !env_true("AWS_EC2_METADATA_V1_DISABLED")) {
-		token = NULL; /* IMDSv1 */
-	} else {
+		(*token)[strcspn(*token, "\r\n")] = '\0';
+	} else if (!((resp.status == 403 || resp.status == 404 || resp.status == 405) &&
+		     !env_true("AWS_EC2_METADATA_V1_DISABLED"))) {
 		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: token "
 				  "request answered HTTP %ld", resp.status);
-		goto out;
 	}
+out:
 	aws_http_response_release(&resp);
+	attest_buf_release(&url);
+	return rc;
+}
 
-	rc = imds_get(ctx, t, b, IMDS_PATH, token, &resp);
-	if (rc != ATTEST_OK) {
-		attest_error_prefix(ctx, "instance metadata service");
-		rc = ATTEST_ERR_NOTFOUND;
-		goto out;
-	}
+/* The name of the role attached to the instance into *role (free()). */
+static attest_rc
+imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const char *token,
+	  char **role)
+{
+	struct aws_http_response resp = { 0 };
+	attest_rc rc;
+	char *nl;
+
+	*role = NULL;
+	if (imds_get(ctx, t, b, IMDS_PATH, token, &resp) != ATTEST_OK)
+		return unreachable(ctx);
 	if (resp.status != 200 || !resp.body) {
 		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: no IAM "
 				  "role attached to this instance (HTTP %ld)", resp.status);
-		goto out;
+		aws_http_response_release(&resp);
+		return rc;
 	}
-	role = resp.body;
+	*role = resp.body;
 	resp.body = NULL;
-	if ((nl = strpbrk(role, "\r\n")))
+	if ((nl = strpbrk(*role, "\r\n")))
 		*nl = '\0';
 	aws_http_response_release(&resp);
-	if (!role_name_ok(role)) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "instance metadata service: role name "
-				  "is not a valid IAM role name");
-		goto out;
-	}
-	attest_buf_reset(&url);
-	if (attest_buf_printf(&url, "%s%s", IMDS_PATH, role) != ATTEST_OK) {
+	if (!role_name_ok(*role))
+		return attest_error(ctx, ATTEST_ERR_PARSE, "instance metadata service: role name "
+				    "is not a valid IAM role name");
+	return ATTEST_OK;
+}
+
+/* The credentials of role. */
+static attest_rc
+imds_role_credentials(attest_ctx *ctx, const struct aws_transport *t, const char *b,
+		      const char *token, const char *role, struct aws_credentials *out)
+{
+	struct aws_http_response resp = { 0 };
+	struct attest_buf url;
+	attest_rc rc;
+
+	attest_buf_init(&url, 4096);
+	if (attest_buf_printf(&url, "%s%s", IMDS_PATH, role) != ATTEST_OK)
 		rc = attest_nomem(ctx);
-		goto out;
-	}
-	rc = imds_get(ctx, t, b, url.data, token, &resp);
-	if (rc != ATTEST_OK) {
-		attest_error_prefix(ctx, "instance metadata service");
-		rc = ATTEST_ERR_NOTFOUND;
-		goto out;
-	}
-	if (resp.status != 200 || !resp.body) {
+	else if (imds_get(ctx, t, b, url.data, token, &resp) != ATTEST_OK)
+		rc = unreachable(ctx);
+	else if (resp.status != 200 || !resp.body)
 		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: "
 				  "credentials of role '%s' answered HTTP %ld", role, resp.status);
-		goto out;
-	}
-	rc = parse_credentials(ctx, resp.body, resp.body_len, out);
-out:
+	else
+		rc = parse_credentials(ctx, resp.body, resp.body_len, out);
 	aws_http_response_release(&resp);
+	attest_buf_release(&url);
+	return rc;
+}
+
+attest_rc
+aws_imds_credentials(attest_ctx *ctx, const struct aws_transport *t, struct aws_credentials *out)
+{
+	char *b = NULL, *token = NULL, *role = NULL;
+	attest_rc rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = imds_base(ctx, &b)) == ATTEST_OK &&
+	    (rc = imds_token(ctx, t, b, &token)) == ATTEST_OK &&
+	    (rc = imds_role(ctx, t, b, token, &role)) == ATTEST_OK)
+		rc = imds_role_credentials(ctx, t, b, token, role, out);
 	if (token) {
 		OPENSSL_cleanse(token, strlen(token));
 		free(token);
 	}
 	free(role);
 	free(b);
-	attest_buf_release(&url);
 	return rc;
 }

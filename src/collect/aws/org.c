@@ -467,8 +467,8 @@ tick(void *data)
 	aws_engine_stats(g->caller->eng, &s);
 	attest_log(g->caller->ctx, ATTEST_LOG_INFO,
 		   "collecting the organization: %zu accounts (%zu not collected) x %zu regions x "
-		   "%d services, %lu calls, %lu retries, %zu errors, %lu resources",
-		   g->assumed, g->denied, g->caller->n_regions, AWS_N_SERVICES, s.calls, s.retries,
+		   "%zu services, %lu calls, %lu retries, %zu errors, %lu resources",
+		   g->assumed, g->denied, g->caller->n_regions, aws_n_services, s.calls, s.retries,
 		   json_array_size(g->caller->log), resources);
 }
 

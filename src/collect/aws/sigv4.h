@@ -5,8 +5,8 @@
  * the official test vectors and the test server can recompute a signature.
  *
  * Ownership: everything passed in is borrowed for the duration of the call;
- * everything handed back (*out_headers, *creq, *sts, strings from
- * aws_uri_encode) belongs to the caller. struct aws_credentials owns its
+ * everything handed back (*out_headers, strings from aws_uri_encode)
+ * belongs to the caller. struct aws_credentials owns its
  * strings; release it with aws_credentials_release(), which wipes them.
  */
 #ifndef ATTEST_AWS_SIGV4_H
@@ -51,8 +51,7 @@ struct aws_signing {
 	bool token_after;       /* add X-Amz-Security-Token without signing it */
 };
 
-/*
- * Signs an HTTP request.
+/* One HTTP request to sign; everything is borrowed.
  *
  * url: the full URL, scheme://host[:port]/path?query, with the path
  * percent-encoded as it goes on the wire. For services other than S3 the
@@ -68,19 +67,26 @@ struct aws_signing {
  *
  * body/body_len: the payload (NULL/0 for none); hashed with SHA-256 unless
  * how->unsigned_payload.
- *
- * On success *out_headers is a newly allocated array, terminated by an entry
- * whose name is NULL, of headers to ADD to the request: X-Amz-Date,
- * X-Amz-Security-Token (when cred has a session token),
- * X-Amz-Content-Sha256 (S3), Authorization. Free with aws_headers_free().
- * creq and sts, when non-NULL, receive the canonical request and the string
- * to sign (free()); they contain no secret, but the token when signed.
  */
-attest_rc aws_sigv4_sign(attest_ctx *ctx, const char *method, const char *url,
-			 const struct aws_header *headers, size_t n_headers,
-			 const void *body, size_t body_len,
+struct aws_request {
+	const char *method;
+	const char *url;
+	const struct aws_header *headers;
+	size_t n_headers;
+	const void *body;
+	size_t body_len;
+};
+
+/*
+ * Signs req with cred as how says. On success *out_headers is a newly
+ * allocated array, terminated by an entry whose name is NULL, of headers to
+ * ADD to the request: X-Amz-Date, X-Amz-Security-Token (when cred has a
+ * session token), X-Amz-Content-Sha256 (S3), Authorization. Free with
+ * aws_headers_free().
+ */
+attest_rc aws_sigv4_sign(attest_ctx *ctx, const struct aws_request *req,
 			 const struct aws_credentials *cred, const struct aws_signing *how,
-			 struct aws_header **out_headers, char **creq, char **sts);
+			 struct aws_header **out_headers);
 
 /* Frees an array returned by aws_sigv4_sign (wiping the values). NULL is a
  * no-op. */

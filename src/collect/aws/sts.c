@@ -245,8 +245,8 @@ sts_call(attest_ctx *ctx, const struct aws_transport *t, const char *region, con
 	how.region = ep.signing_region;
 	how.service = ep.signing_name;
 	how.when = time(NULL);
-	rc = aws_sigv4_sign(ctx, "POST", url, in, 1, form, strlen(form), cred, &how, &add, NULL,
-			    NULL);
+	rc = aws_sigv4_sign(ctx, &(struct aws_request){"POST", url, in, 1, form, strlen(form)}, cred,
+			    &how, &add);
 	if (rc != ATTEST_OK)
 		goto out;
 	for (n = 0; add[n].name; n++)

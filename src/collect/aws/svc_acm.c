@@ -5,26 +5,23 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void
-describe_done(struct aws_op *op, const struct aws_reply *r)
+describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *cert;
 
 	/* A certificate deleted since it was listed. */
-	if (aws_item_vanished(op, r, "ResourceNotFoundException")) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, "ResourceNotFoundException"))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		cert = json_object_get(v, "Certificate");
 		if (!json_is_object(cert)) {
-			aws_item_fail(op, "MalformedResponse", "no Certificate in the answer");
+			aws_asm_fail(it, op, "MalformedResponse", "no Certificate in the answer");
 		} else {
 			json_decref(it->conf);
 			it->conf = json_incref(cert);
@@ -32,31 +29,29 @@ describe_done(struct aws_op *op, const struct aws_reply *r)
 			it->name = NULL;
 			if (json_is_string(json_object_get(cert, "DomainName")) &&
 			    !(it->name = strdup(json_string_value(json_object_get(cert, "DomainName"))))) {
-				it->failed = true;
-				aws_fatal(it->c, attest_nomem(it->c->ctx));
+				aws_asm_nomem(it);
 			}
 		}
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
 each_cert(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *arn = json_string_value(json_object_get(item, "CertificateArn"));
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!arn)
 		return;
-	it = aws_item_new(c, T_ACM_CERT, region, NULL, arn, arn, NULL, false);
+	it = aws_asm_new(c, T_ACM_CERT, region, NULL);
 	if (!it)
 		return;
-	aws_item_json(it, TB(T_ACM_CERT), "acm", "DescribeCertificate",
-		      "CertificateManager.DescribeCertificate", "1.1",
-		      json_pack("{s:s}", "CertificateArn", arn), describe_done);
-	aws_item_done(it);
+	aws_asm_ids(it, arn, arn, NULL);
+	aws_asm_json(it, "acm", "DescribeCertificate", "CertificateManager.DescribeCertificate",
+	             "1.1", json_pack("{s:s}", "CertificateArn", arn), describe_done);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist certs = {

@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,52 +16,49 @@
 /* ---- vaults ---- */
 
 static void
-vault_policy_done(struct aws_op *op, const struct aws_reply *r)
+vault_policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *p;
 
 	if (!r->ok && r->error_code && strcmp(r->error_code, "ResourceNotFoundException") == 0) {
-		aws_item_supp(it, "AccessPolicy", json_null());
-		aws_item_done(it);
+		aws_asm_supp(it, "AccessPolicy", json_null());
 		return;
 	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
 		if (p)
-			aws_item_supp(it, "AccessPolicy", p);
+			aws_asm_supp(it, "AccessPolicy", p);
 		else
-			aws_item_fail(op, "MalformedResponse", "Policy is not a policy");
+			aws_asm_fail(it, op, "MalformedResponse", "Policy is not a policy");
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
 each_vault(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "BackupVaultName"));
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_item_new(c, T_BACKUP_VAULT, region, json_incref(item), name,
-			  json_string_value(json_object_get(item, "BackupVaultArn")), name, true);
+	it = aws_asm_new(c, T_BACKUP_VAULT, region, json_incref(item));
 	if (!it)
 		return;
+	aws_asm_ids(it, name, json_string_value(json_object_get(item, "BackupVaultArn")), name);
+	aws_asm_supp(it, NULL, NULL);
 	attest_buf_init(&b, 1024);
-	if (attest_buf_adds(&b, "/backup-vaults/") || aws_path_segment(&b, name) ||
+	if (attest_buf_adds(&b, "/backup-vaults/") || aws_buf_encode(&b, name, false) ||
 	    attest_buf_adds(&b, "/access-policy")) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_rest(it, TB(T_BACKUP_VAULT), "backup", "GetBackupVaultAccessPolicy", b.data,
-			      vault_policy_done);
+		aws_asm_rest(it, "backup", "GetBackupVaultAccessPolicy", "GET", b.data, NULL,
+		             vault_policy_done);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist vaults = {
@@ -79,18 +76,18 @@ plan_path(struct attest_buf *b, const char *plan, const char *rest, const char *
 	  const char *query)
 {
 	attest_buf_reset(b);
-	if (attest_buf_adds(b, "/backup/plans/") || aws_path_segment(b, plan) ||
-	    attest_buf_adds(b, rest) || (sel && aws_path_segment(b, sel)) ||
+	if (attest_buf_adds(b, "/backup/plans/") || aws_buf_encode(b, plan, false) ||
+	    attest_buf_adds(b, rest) || (sel && aws_buf_encode(b, sel, false)) ||
 	    (query && attest_buf_adds(b, query)))
 		return ATTEST_ERR_NOMEM;
 	return ATTEST_OK;
 }
 
-static void selection_done(struct aws_op *op, const struct aws_reply *r);
+static void selection_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r);
 
 /* Reads the next selection whose id waits, or finishes the list. */
 static void
-next_selection(struct aws_item *it)
+next_selection(struct aws_asm *it)
 {
 	json_t *ids = json_object_get(it->supp, IDS_KEY);
 	json_t *sels = json_object_get(it->supp, "Selections");
@@ -103,19 +100,17 @@ next_selection(struct aws_item *it)
 	attest_buf_init(&b, 1024);
 	if (plan_path(&b, it->id, "/selections/",
 		      json_string_value(json_array_get(ids, json_array_size(sels))), NULL)) {
-		it->failed = true;
-		aws_fatal(it->c, attest_nomem(it->c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "GetBackupSelection", b.data,
-			      selection_done);
+		aws_asm_rest(it, "backup", "GetBackupSelection", "GET", b.data, NULL,
+		             selection_done);
 	}
 	attest_buf_release(&b);
 }
 
 static void
-selection_done(struct aws_op *op, const struct aws_reply *r)
+selection_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v = NULL, *s, *sels = json_object_get(it->supp, "Selections");
 
 	if (!r->ok && r->error_code && strcmp(r->error_code, "ResourceNotFoundException") == 0) {
@@ -123,48 +118,46 @@ selection_done(struct aws_op *op, const struct aws_reply *r)
 		 * without it. */
 		json_array_remove(json_object_get(it->supp, IDS_KEY), json_array_size(sels));
 		next_selection(it);
-	} else if ((v = aws_item_reply_json(op, r)) != NULL) {
+	} else if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		s = json_object_get(v, "BackupSelection");
 		if (!json_is_object(s))
-			aws_item_fail(op, "MalformedResponse", "no BackupSelection in the answer");
+			aws_asm_fail(it, op, "MalformedResponse",
+			             "no BackupSelection in the answer");
 		else if (json_array_append(json_object_get(it->supp, "Selections"), s) != 0)
-			aws_item_fail(op, "MalformedResponse", "no selection list");
+			aws_asm_fail(it, op, "MalformedResponse", "no selection list");
 		else
 			next_selection(it);
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
-selections_page(struct aws_op *op, const struct aws_reply *r)
+selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v = NULL, *e;
 	json_t *ids = json_object_get(it->supp, IDS_KEY);
 	const char *token;
 	struct attest_buf b;
 	size_t i;
 
-	if (aws_item_vanished(op, r, "ResourceNotFoundException") ||
-	    !(v = aws_item_reply_json(op, r)))
+	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
+	    !(v = aws_asm_reply_json(it, op, r, NULL, NULL)))
 		goto out;
 	json_array_foreach(json_object_get(v, "BackupSelectionsList"), i, e)
 		if (!json_is_string(json_object_get(e, "SelectionId")) ||
 		    json_array_append(ids, json_object_get(e, "SelectionId")) != 0) {
-			aws_item_fail(op, "MalformedResponse", "a selection without SelectionId");
-			goto out;
+		aws_asm_fail(it, op, "MalformedResponse", "a selection without SelectionId");
+		goto out;
 		}
 	token = json_string_value(json_object_get(v, "NextToken"));
 	attest_buf_init(&b, 1024);
 	if (token && *token) {
 		if (plan_path(&b, it->id, "/selections/", NULL, "?maxResults=1000&nextToken=") ||
-		    aws_path_segment(&b, token)) {
-			it->failed = true;
-			aws_fatal(it->c, attest_nomem(it->c->ctx));
+		    aws_buf_encode(&b, token, false)) {
+			aws_asm_nomem(it);
 		} else {
-			aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "ListBackupSelections", b.data,
-				      selections_page);
+			aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
+			             selections_page);
 		}
 	} else {
 		next_selection(it);
@@ -172,65 +165,59 @@ selections_page(struct aws_op *op, const struct aws_reply *r)
 	attest_buf_release(&b);
 out:
 	json_decref(v);
-	aws_item_done(it);
 }
 
 static void
-plan_done(struct aws_op *op, const struct aws_reply *r)
+plan_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v;
 
 	/* A plan deleted since it was listed. */
-	if (aws_item_vanished(op, r, "ResourceNotFoundException")) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, "ResourceNotFoundException"))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		if (!json_is_object(json_object_get(v, "BackupPlan"))) {
-			aws_item_fail(op, "MalformedResponse", "no BackupPlan in the answer");
+			aws_asm_fail(it, op, "MalformedResponse", "no BackupPlan in the answer");
 			json_decref(v);
 		} else {
 			json_decref(it->conf);
 			it->conf = v;
 		}
 	}
-	aws_item_done(it);
 }
 
 static void
 each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "BackupPlanId"));
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_item_new(c, T_BACKUP_PLAN, region, NULL, id,
-			  json_string_value(json_object_get(item, "BackupPlanArn")),
-			  json_string_value(json_object_get(item, "BackupPlanName")), true);
+	it = aws_asm_new(c, T_BACKUP_PLAN, region, NULL);
 	if (!it)
 		return;
-	aws_item_supp(it, "Selections", json_array());
-	aws_item_supp(it, IDS_KEY, json_array());
+	aws_asm_ids(it, id, json_string_value(json_object_get(item, "BackupPlanArn")),
+	            json_string_value(json_object_get(item, "BackupPlanName")));
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_supp(it, "Selections", json_array());
+	aws_asm_supp(it, IDS_KEY, json_array());
 	attest_buf_init(&b, 1024);
 	if (plan_path(&b, id, "/", NULL, NULL)) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "GetBackupPlan", b.data, plan_done);
+		aws_asm_rest(it, "backup", "GetBackupPlan", "GET", b.data, NULL, plan_done);
 	}
 	if (plan_path(&b, id, "/selections/", NULL, "?maxResults=1000")) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_rest(it, TB(T_BACKUP_PLAN), "backup", "ListBackupSelections", b.data,
-			      selections_page);
+		aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
+		             selections_page);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist plans = {

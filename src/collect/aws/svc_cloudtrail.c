@@ -12,82 +12,49 @@
  * delivers to a CloudWatch Logs group this collection does not read
  * (another account's, or a region not collected) logs a gap on the metric
  * filters, whose alarm-chain checks cannot be judged without them. A trail
- * is written when its three follow-up calls have answered.
+ * is an assembly (asm.h), written when its three follow-up calls have
+ * answered.
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define CT_TARGET "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 
-struct trail {
-	json_t *conf, *supp, *tags;
-	int pending;
-	char region[40]; /* its home region */
-};
+static void
+status_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
+
+	if (v)
+		aws_asm_supp(a, "TrailStatus", v);
+}
 
 static void
-trail_step(struct aws_collector *c, struct trail *t)
+selectors_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	const char *name, *arn;
+	static const char *const keys[] = {"EventSelectors", "AdvancedEventSelectors", NULL};
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
 
-	if (--t->pending > 0)
+	if (!v)
 		return;
-	name = json_string_value(json_object_get(t->conf, "Name"));
-	arn = json_string_value(json_object_get(t->conf, "TrailARN"));
-	aws_emit(c, T_CT_TRAIL, name, arn, name, t->region, t->tags, t->conf, t->supp);
-	free(t);
+	aws_asm_supp_copy(a, v, keys);
+	json_decref(v);
 }
 
 static void
-status_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct trail *t = op->data;
-	json_t *v;
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
 
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((v = aws_reply_json(op, r)) != NULL)
-		json_object_set_new(t->supp, "TrailStatus", v);
-	trail_step(op->c, t);
-}
-
-static void
-selectors_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct trail *t = op->data;
-	json_t *v, *x;
-
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((v = aws_reply_json(op, r)) != NULL) {
-		if ((x = json_object_get(v, "EventSelectors")) != NULL)
-			json_object_set(t->supp, "EventSelectors", x);
-		if ((x = json_object_get(v, "AdvancedEventSelectors")) != NULL)
-			json_object_set(t->supp, "AdvancedEventSelectors", x);
-		json_decref(v);
-	}
-	trail_step(op->c, t);
-}
-
-static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct trail *t = op->data;
-	json_t *v;
-
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((v = aws_reply_json(op, r)) != NULL) {
-		t->tags = aws_tags_object(
-			json_object_get(json_array_get(json_object_get(v, "ResourceTagList"), 0),
-					"TagsList"));
-		json_decref(v);
-	}
-	trail_step(op->c, t);
+	if (!v)
+		return;
+	a->tags = aws_tags_object(
+		json_object_get(json_array_get(json_object_get(v, "ResourceTagList"), 0), "TagsList"));
+	json_decref(v);
 }
 
 /* A gap on the metric filters when the trail's log group is outside what
@@ -116,37 +83,23 @@ log_group_gap(struct aws_op *op, const char *arn, json_t *trail)
 
 /* Sends the three follow-up calls of trail e (ARN arn) to its home region. */
 static void
-trail_start(struct aws_op *op, json_t *e, const char *arn, const char *home)
+trail_start(struct aws_collector *c, json_t *e, const char *arn, const char *home)
 {
-	struct aws_collector *c = op->c;
-	struct aws_op f = *op;
-	struct trail *t = calloc(1, sizeof(*t));
+	const char *name = json_string_value(json_object_get(e, "Name"));
+	struct aws_asm *a = aws_asm_new(c, T_CT_TRAIL, home, json_incref(e));
 
-	if (!t || !(t->supp = json_object())) {
-		free(t);
-		aws_fatal(c, attest_nomem(c->ctx));
+	if (!a)
 		return;
-	}
-	t->conf = json_incref(e);
-	t->pending = 3;
-	snprintf(t->region, sizeof(t->region), "%s", home);
-	snprintf(f.region, sizeof(f.region), "%s", home);
-	f.data = t;
-	f.operation = "GetTrailStatus";
-	f.fn = status_done;
-	if (aws_call_json_obj(&f, CT_TARGET "GetTrailStatus", json_pack("{s:s}", "Name", arn)))
-		trail_step(c, t);
-	f.operation = "GetEventSelectors";
-	f.fn = selectors_done;
-	if (aws_call_json_obj(&f, CT_TARGET "GetEventSelectors",
-			      json_pack("{s:s}", "TrailName", arn)))
-		trail_step(c, t);
-	f.operation = "ListTags";
-	f.fn = tags_done;
-	f.types = 0; /* tags are labels; their absence judges nothing */
-	if (aws_call_json_obj(&f, CT_TARGET "ListTags",
-			      json_pack("{s:[s]}", "ResourceIdList", arn)))
-		trail_step(c, t);
+	aws_asm_ids(a, name, arn, name);
+	aws_asm_supp(a, NULL, NULL);
+	aws_asm_json(a, "cloudtrail", "GetTrailStatus", CT_TARGET "GetTrailStatus", "1.1",
+		     json_pack("{s:s}", "Name", arn), status_done);
+	aws_asm_json(a, "cloudtrail", "GetEventSelectors", CT_TARGET "GetEventSelectors", "1.1",
+		     json_pack("{s:s}", "TrailName", arn), selectors_done);
+	aws_asm_label(a); /* tags are labels; their absence judges nothing */
+	aws_asm_json(a, "cloudtrail", "ListTags", CT_TARGET "ListTags", "1.1",
+		     json_pack("{s:[s]}", "ResourceIdList", arn), tags_done);
+	aws_asm_done(a);
 }
 
 static void
@@ -182,7 +135,7 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 			continue;
 		}
 		log_group_gap(op, arn, e);
-		trail_start(op, e, arn, home);
+		trail_start(c, e, arn, home);
 	}
 	json_decref(res);
 }

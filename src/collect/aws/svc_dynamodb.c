@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +16,12 @@
 /* A table deleted since it was listed. */
 #define GONE "ResourceNotFoundException|TableNotFoundException"
 
-static void tags_request(struct aws_item *it, const char *token);
+static void tags_request(struct aws_asm *it, const char *token);
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *v = aws_item_reply_json(op, r), *t, *all;
+	json_t *v = aws_asm_reply_json(it, op, r, NULL, NULL), *t, *all;
 	const char *token;
 	size_t i;
 
@@ -44,60 +43,53 @@ tags_done(struct aws_op *op, const struct aws_reply *r)
 		}
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
-tags_request(struct aws_item *it, const char *token)
+tags_request(struct aws_asm *it, const char *token)
 {
 	json_t *body = json_pack("{s:s}", "ResourceArn", it->arn);
 
 	if (body && token)
 		json_object_set_new(body, "NextToken", json_string(token));
-	aws_item_json(it, 0, "dynamodb", "ListTagsOfResource", DDB "ListTagsOfResource", "1.0", body,
-		      tags_done);
+	aws_asm_label(it);
+	aws_asm_json(it, "dynamodb", "ListTagsOfResource", DDB "ListTagsOfResource", "1.0", body,
+	             tags_done);
 }
 
 static void
-backups_done(struct aws_op *op, const struct aws_reply *r)
+backups_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *d;
 
-	if (aws_item_vanished(op, r, GONE)) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, GONE))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		d = json_object_get(v, "ContinuousBackupsDescription");
 		if (json_is_object(d))
-			aws_item_supp(it, "ContinuousBackupsDescription", json_incref(d));
+			aws_asm_supp(it, "ContinuousBackupsDescription", json_incref(d));
 		else
-			aws_item_fail(op, "MalformedResponse", "no ContinuousBackupsDescription");
+			aws_asm_fail(it, op, "MalformedResponse",
+			             "no ContinuousBackupsDescription");
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
-describe_done(struct aws_op *op, const struct aws_reply *r)
+describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *t;
 	const char *arn;
 
-	if (aws_item_vanished(op, r, GONE)) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, GONE))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		t = json_object_get(v, "Table");
 		arn = json_string_value(json_object_get(t, "TableArn"));
 		if (!json_is_object(t) || !arn) {
-			aws_item_fail(op, "MalformedResponse", "no Table in the answer");
+			aws_asm_fail(it, op, "MalformedResponse", "no Table in the answer");
 		} else if (!(it->arn = strdup(arn))) {
-			it->failed = true;
-			aws_fatal(it->c, attest_nomem(it->c->ctx));
+			aws_asm_nomem(it);
 		} else {
 			json_decref(it->conf);
 			it->conf = json_incref(t);
@@ -105,27 +97,27 @@ describe_done(struct aws_op *op, const struct aws_reply *r)
 		}
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
 each_table(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(item);
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_item_new(c, T_DDB_TABLE, region, NULL, name, NULL, name, true);
+	it = aws_asm_new(c, T_DDB_TABLE, region, NULL);
 	if (!it)
 		return;
-	aws_item_json(it, TB(T_DDB_TABLE), "dynamodb", "DescribeTable", DDB "DescribeTable", "1.0",
-		      json_pack("{s:s}", "TableName", name), describe_done);
-	aws_item_json(it, TB(T_DDB_TABLE), "dynamodb", "DescribeContinuousBackups",
-		      DDB "DescribeContinuousBackups", "1.0", json_pack("{s:s}", "TableName", name),
-		      backups_done);
-	aws_item_done(it);
+	aws_asm_ids(it, name, NULL, name);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_json(it, "dynamodb", "DescribeTable", DDB "DescribeTable", "1.0",
+	             json_pack("{s:s}", "TableName", name), describe_done);
+	aws_asm_json(it, "dynamodb", "DescribeContinuousBackups", DDB "DescribeContinuousBackups",
+	             "1.0", json_pack("{s:s}", "TableName", name), backups_done);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist tables = {

@@ -10,7 +10,7 @@
 #include "config.h"
 
 #include "collect/aws/collect_int.h"
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,46 +167,22 @@ static const struct aws_qlist more_lists_tbl[] = {
 
 /* ---- EBS encryption by default: two calls, one record ---- */
 
-struct ebs {
-	json_t *conf;
-	int pending;
-	bool failed;
-};
-
 static void
-ebs_done(struct aws_op *op, const struct aws_reply *r)
+ebs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct ebs *e = op->data;
-	xmlDocPtr doc = NULL;
-	json_t *v = NULL;
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_EC2, NULL, NULL);
 
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((doc = aws_reply_xml(op, r)) != NULL)
-		v = aws_xml_to_json_op(xmlDocGetRootElement(doc), op->version, op->operation,
-				       AWS_XML_EC2);
-	xmlFreeDoc(doc);
-	json_object_del(v, "RequestId");
-	if (v)
-		json_object_update(e->conf, v);
-	else
-		e->failed = true;
-	json_decref(v);
-	if (--e->pending > 0)
+	if (!v)
 		return;
-	if (!e->failed)
-		aws_emit(op->c, T_EC2_EBSDEFAULT, op->region, NULL, NULL, op->region, NULL,
-			 json_incref(e->conf), NULL);
-	json_decref(e->conf);
-	free(e);
+	json_object_del(v, "RequestId");
+	json_object_update(a->conf, v);
+	json_decref(v);
 }
 
 void
 svc_ec2_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "ec2", "GetEbsEncryptionByDefault", "", TB(T_EC2_EBSDEFAULT),
-			    ebs_done, NULL, 0, NULL};
-	struct ebs *e;
+	struct aws_asm *a;
 	size_t i;
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
@@ -214,25 +190,12 @@ svc_ec2_start(struct aws_collector *c, const char *region)
 	for (i = 0; i < sizeof(more_lists_tbl) / sizeof(more_lists_tbl[0]); i++)
 		aws_query_list(c, &more_lists_tbl[i], region, NULL);
 	aws_attempt(c, TB(T_EC2_EBSDEFAULT));
-	e = calloc(1, sizeof(*e));
-	if (!e || !(e->conf = json_object())) {
-		free(e);
-		aws_fatal(c, attest_nomem(c->ctx));
+	if (!(a = aws_asm_new(c, T_EC2_EBSDEFAULT, region, json_object())))
 		return;
-	}
-	e->pending = 2;
-	op.data = e;
-	snprintf(op.region, sizeof(op.region), "%s", region);
-	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK) {
-		e->failed = true;
-		e->pending--;
-	}
-	op.operation = "GetEbsDefaultKmsKeyId";
-	if (aws_call_query(&op, EC2_VERSION, "") != ATTEST_OK) {
-		e->failed = true;
-		if (--e->pending == 0) {
-			json_decref(e->conf);
-			free(e);
-		}
-	}
+	aws_asm_ids(a, region, NULL, NULL);
+	if (!a->conf || !a->id)
+		aws_asm_nomem(a);
+	aws_asm_query(a, "ec2", "GetEbsEncryptionByDefault", EC2_VERSION, "", ebs_done);
+	aws_asm_query(a, "ec2", "GetEbsDefaultKmsKeyId", EC2_VERSION, "", ebs_done);
+	aws_asm_done(a);
 }

@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,37 +16,32 @@
 #define ECR "AmazonEC2ContainerRegistry_V20150921."
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *v = aws_item_reply_json(op, r);
+	json_t *v = aws_asm_reply_json(it, op, r, NULL, NULL);
 
 	if (v)
-		aws_item_tags(it, json_object_get(v, "tags"));
+		aws_asm_tags(it, json_object_get(v, "tags"));
 	json_decref(v);
-	aws_item_done(it);
 }
 
 static void
-policy_done(struct aws_op *op, const struct aws_reply *r)
+policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *p;
 
 	if (!r->ok && r->error_code && strcmp(r->error_code, "RepositoryPolicyNotFoundException") == 0) {
-		aws_item_supp(it, "RepositoryPolicy", json_null());
-		aws_item_done(it);
+		aws_asm_supp(it, "RepositoryPolicy", json_null());
 		return;
 	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		p = aws_policy_parse(json_string_value(json_object_get(v, "policyText")));
 		if (p)
-			aws_item_supp(it, "RepositoryPolicy", p);
+			aws_asm_supp(it, "RepositoryPolicy", p);
 		else
-			aws_item_fail(op, "MalformedResponse", "policyText is not a policy");
+			aws_asm_fail(it, op, "MalformedResponse", "policyText is not a policy");
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -57,23 +52,27 @@ each_repo(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *arn = json_string_value(json_object_get(item, "repositoryArn"));
 	const char *registry = json_string_value(json_object_get(item, "registryId"));
 	json_t *body;
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	if (!name)
 		return;
-	it = aws_item_new(c, T_ECR_REPO, region, json_incref(item), name, arn, name, true);
+	it = aws_asm_new(c, T_ECR_REPO, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_supp(it, "RegistryScanningConfiguration", json_incref(scan));
+	aws_asm_ids(it, name, arn, name);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_supp(it, "RegistryScanningConfiguration", json_incref(scan));
 	body = json_pack("{s:s}", "repositoryName", name);
 	if (body && registry)
 		json_object_set_new(body, "registryId", json_string(registry));
-	aws_item_json(it, TB(T_ECR_REPO), "api.ecr", "GetRepositoryPolicy", ECR "GetRepositoryPolicy",
-		      "1.1", body, policy_done);
-	if (arn)
-		aws_item_json(it, 0, "api.ecr", "ListTagsForResource", ECR "ListTagsForResource", "1.1",
-			      json_pack("{s:s}", "resourceArn", arn), tags_done);
-	aws_item_done(it);
+	aws_asm_json(it, "api.ecr", "GetRepositoryPolicy", ECR "GetRepositoryPolicy", "1.1", body,
+	             policy_done);
+	if (arn) {
+		aws_asm_label(it);
+		aws_asm_json(it, "api.ecr", "ListTagsForResource", ECR "ListTagsForResource", "1.1",
+		             json_pack("{s:s}", "resourceArn", arn), tags_done);
+	}
+	aws_asm_done(it);
 }
 
 static void

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +48,7 @@ each_taskdef(struct aws_collector *c, const char *region, json_t *item, void *da
 	(void)data;
 	if (!json_is_string(item) || !(a = aws_asm_new(c, T_ECS_TASKDEF, region, json_object())))
 		return;
-	aws_asm_json(a, "ecs", "DescribeTaskDefinition", ECS_TARGET "DescribeTaskDefinition",
+	aws_asm_json(a, "ecs", "DescribeTaskDefinition", ECS_TARGET "DescribeTaskDefinition", "1.1",
 		     json_pack("{s:O, s:[s]}", "taskDefinition", item, "include", "TAGS"),
 		     taskdef_done);
 	aws_asm_done(a);

@@ -8,102 +8,59 @@
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct fs {
-	json_t *conf, *supp;
-	int pending;
-	bool failed;
-};
-
 static void
-fs_step(struct aws_collector *c, struct fs *f, const char *region)
+policy_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	const json_t *conf = f->conf;
-
-	if (--f->pending > 0)
-		return;
-	if (!f->failed)
-		aws_emit(c, T_EFS_FS, json_string_value(json_object_get(conf, "FileSystemId")),
-			 json_string_value(json_object_get(conf, "FileSystemArn")),
-			 json_string_value(json_object_get(conf, "Name")), region,
-			 aws_tags_object(json_object_get(conf, "Tags")), json_incref(f->conf),
-			 json_incref(f->supp));
-	json_decref(f->conf);
-	json_decref(f->supp);
-	free(f);
-}
-
-static void
-policy_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct fs *f = op->data;
 	bool backup = strcmp(op->operation, "DescribeBackupPolicy") == 0;
 	const char *key = backup ? "BackupPolicy" : "FileSystemPolicy";
-	json_t *v, *p = NULL;
+	bool none;
+	json_t *v = aws_asm_reply_json(a, op, r, "PolicyNotFound", &none), *p;
 
-	if (!r->ok) {
-		if (r->error_code && strcmp(r->error_code, "PolicyNotFound") == 0) {
-			json_object_set_new(f->supp, key, json_null());
-		} else {
-			aws_fail_reply(op, r);
-			f->failed = true;
-		}
-	} else if ((v = aws_reply_json(op, r)) != NULL) {
-		if (backup)
-			p = json_incref(json_object_get(v, "BackupPolicy"));
-		else
-			p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
-		if (p) {
-			json_object_set_new(f->supp, key, p);
-		} else {
-			aws_fail(op, "MalformedResponse", "no policy in the answer");
-			f->failed = true;
-		}
-		json_decref(v);
-	} else {
-		f->failed = true;
+	if (!v) {
+		if (none)
+			aws_asm_supp(a, key, json_null());
+		return;
 	}
-	fs_step(op->c, f, op->region);
+	if (backup)
+		p = json_incref(json_object_get(v, "BackupPolicy"));
+	else
+		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
+	if (p)
+		aws_asm_supp(a, key, p);
+	else
+		aws_asm_fail(a, op, "MalformedResponse", "no policy in the answer");
+	json_decref(v);
 }
 
 static void
 each_fs(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "FileSystemId"));
-	struct aws_op op = {c, "elasticfilesystem", "DescribeBackupPolicy", "", TB(T_EFS_FS),
-			    policy_done, NULL, 0, NULL};
 	char path[256];
-	struct fs *f;
+	struct aws_asm *a;
 
 	(void)data;
-	if (!id || strchr(id, '/') || strchr(id, '?'))
+	if (!id || strchr(id, '/') || strchr(id, '?') ||
+	    !(a = aws_asm_new(c, T_EFS_FS, region, json_incref(item))))
 		return;
-	f = calloc(1, sizeof(*f));
-	if (!f || !(f->supp = json_pack("{s:n, s:n}", "BackupPolicy", "FileSystemPolicy"))) {
-		free(f);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	f->conf = json_incref(item);
-	f->pending = 2;
-	op.data = f;
-	snprintf(op.region, sizeof(op.region), "%s", region);
+	aws_asm_ids(a, id, json_string_value(json_object_get(item, "FileSystemArn")),
+		    json_string_value(json_object_get(item, "Name")));
+	a->tags = aws_tags_object(json_object_get(item, "Tags"));
+	aws_asm_supp(a, "BackupPolicy", NULL);
+	aws_asm_supp(a, "FileSystemPolicy", NULL);
 	snprintf(path, sizeof(path), "/2015-02-01/file-systems/%s/backup-policy", id);
-	if (aws_call_rest(&op, "GET", path, NULL) != ATTEST_OK) {
-		f->failed = true;
-		fs_step(c, f, region);
-	}
-	op.operation = "DescribeFileSystemPolicy";
+	aws_asm_rest(a, "elasticfilesystem", "DescribeBackupPolicy", "GET", path, NULL,
+		     policy_done);
 	snprintf(path, sizeof(path), "/2015-02-01/file-systems/%s/policy", id);
-	if (aws_call_rest(&op, "GET", path, NULL) != ATTEST_OK) {
-		f->failed = true;
-		fs_step(c, f, region);
-	}
+	aws_asm_rest(a, "elasticfilesystem", "DescribeFileSystemPolicy", "GET", path, NULL,
+		     policy_done);
+	aws_asm_done(a);
 }
 
 static const struct aws_jlist fss = {

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +13,13 @@
 #define EC_VERSION "2015-02-02"
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *res = aws_item_reply_query(op, r);
+	json_t *res = aws_asm_reply_query(it, op, r);
 
 	if (res)
-		aws_item_tags(it, json_object_get(res, "TagList"));
+		aws_asm_tags(it, json_object_get(res, "TagList"));
 	json_decref(res);
-	aws_item_done(it);
 }
 
 static void
@@ -31,21 +29,23 @@ each(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *id = json_string_value(
 		json_object_get(item, group ? "ReplicationGroupId" : "CacheClusterId"));
 	const char *arn = json_string_value(json_object_get(item, "ARN"));
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	if (!id)
 		return;
-	it = aws_item_new(c, group ? T_EC_REPLGROUP : T_EC_CLUSTER, region, json_incref(item), id,
-			  arn, id, false);
+	it = aws_asm_new(c, group ? T_EC_REPLGROUP : T_EC_CLUSTER, region, json_incref(item));
 	if (!it)
 		return;
+	aws_asm_ids(it, id, arn, id);
 	attest_buf_init(&b, 1024);
-	if (arn && aws_param(&b, "ResourceName", arn) == ATTEST_OK)
-		aws_item_query(it, 0, "elasticache", EC_VERSION, "ListTagsForResource", b.data,
-			       tags_done);
+	if (arn && aws_param(&b, "ResourceName", arn) == ATTEST_OK) {
+		aws_asm_label(it);
+		aws_asm_query(it, "elasticache", "ListTagsForResource", EC_VERSION, b.data,
+		              tags_done);
+	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_qlist groups = {

@@ -10,7 +10,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +139,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	attest_buf_release(&p);
 	if (type && strcmp(type, "application") == 0)
 		aws_asm_json(a, "wafv2", "GetWebACLForResource",
-			     "AWSWAF_20190729.GetWebACLForResource",
+			     "AWSWAF_20190729.GetWebACLForResource", "1.1",
 			     json_pack("{s:s}", "ResourceArn", arn), waf_done);
 	else
 		aws_asm_supp(a, "WebACLArn", json_null());

@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -63,94 +63,70 @@ decode_docs(json_t *list, const char *key)
 
 /* ---- ListEntitiesForPolicy: one policy waits for its attachments ---- */
 
-struct policy {
-	json_t *conf;
-	json_t *users, *groups, *roles;
-};
-
-static void policy_page(struct aws_op *op, const struct aws_reply *r);
+static void policy_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
 static void
-policy_request(struct aws_collector *c, struct policy *p, const char *marker)
+policy_request(struct aws_asm *a, const char *marker)
 {
-	struct aws_op op = iam_op(c, "ListEntitiesForPolicy", TB(T_IAM_POLICY), policy_page, p);
 	struct attest_buf b;
 
 	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "PolicyArn", json_string_value(json_object_get(p->conf, "Arn"))) ||
-	    (marker && aws_param(&b, "Marker", marker)) ||
-	    aws_call_query(&op, IAM_VERSION, b.data) != ATTEST_OK) {
-		aws_fatal(c, ATTEST_ERR_NOMEM);
-		json_decref(p->conf);
-		json_decref(p->users);
-		json_decref(p->groups);
-		json_decref(p->roles);
-		free(p);
-	}
+	if (aws_param(&b, "PolicyArn", a->arn) || (marker && aws_param(&b, "Marker", marker)))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "iam", "ListEntitiesForPolicy", IAM_VERSION, b.data, policy_page);
 	attest_buf_release(&b);
 }
 
+/* The names (key) of the entities of list into supplementary member. */
 static void
-names(json_t *dst, xmlNodePtr list, const char *key)
+names(struct aws_asm *a, const json_t *list, const char *member, const char *key)
 {
-	json_t *a = list ? aws_xml_list_to_json_op(list, IAM_VERSION, "ListEntitiesForPolicy",
-						 AWS_XML_QUERY)
-			 : NULL,
-	       *e;
+	json_t *dst = json_object_get(a->supp, member), *e;
 	size_t i;
 
-	json_array_foreach(a, i, e) {
+	json_array_foreach(list, i, e) {
 		const char *n = json_string_value(json_object_get(e, key));
 
-		if (n)
-			json_array_append_new(dst, json_string(n));
+		if (n && json_array_append_new(dst, json_string(n)) != 0)
+			aws_asm_nomem(a);
 	}
-	json_decref(a);
 }
 
 static void
-policy_page(struct aws_op *op, const struct aws_reply *r)
+policy_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct policy *p = op->data;
-	xmlDocPtr doc = NULL;
-	xmlNodePtr res;
-	char *trunc = NULL, *marker = NULL;
-	const char *arn, *name;
+	json_t *res = aws_asm_reply_query(a, op, r), *trunc;
+	const char *marker;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		goto drop;
-	}
-	if (!(doc = aws_reply_xml(op, r)))
-		goto drop;
-	res = result(doc, "ListEntitiesForPolicy");
-	names(p->users, aws_xml_child(res, "PolicyUsers"), "UserName");
-	names(p->groups, aws_xml_child(res, "PolicyGroups"), "GroupName");
-	names(p->roles, aws_xml_child(res, "PolicyRoles"), "RoleName");
-	trunc = aws_xml_child_text(res, "IsTruncated");
-	marker = aws_xml_child_text(res, "Marker");
-	xmlFreeDoc(doc);
-	if (trunc && strcmp(trunc, "true") == 0 && marker && *marker) {
-		policy_request(op->c, p, marker);
-		free(trunc);
-		free(marker);
+	if (!res)
 		return;
-	}
-	free(trunc);
-	free(marker);
-	arn = json_string_value(json_object_get(p->conf, "Arn"));
-	name = json_string_value(json_object_get(p->conf, "PolicyName"));
-	aws_emit(op->c, T_IAM_POLICY, arn, arn, name, NULL, NULL, p->conf,
-		 json_pack("{s:o, s:o, s:o}", "PolicyUsers", p->users, "PolicyGroups", p->groups,
-			   "PolicyRoles", p->roles));
-	free(p);
-	return;
-drop:
-	json_decref(p->conf);
-	json_decref(p->users);
-	json_decref(p->groups);
-	json_decref(p->roles);
-	free(p);
+	names(a, json_object_get(res, "PolicyUsers"), "PolicyUsers", "UserName");
+	names(a, json_object_get(res, "PolicyGroups"), "PolicyGroups", "GroupName");
+	names(a, json_object_get(res, "PolicyRoles"), "PolicyRoles", "RoleName");
+	trunc = json_object_get(res, "IsTruncated");
+	marker = json_string_value(json_object_get(res, "Marker"));
+	if ((json_is_true(trunc) || (json_is_string(trunc) &&
+				     strcmp(json_string_value(trunc), "true") == 0)) &&
+	    marker && *marker)
+		policy_request(a, marker);
+	json_decref(res);
+}
+
+/* A policy, written once its attachments are read. */
+static void
+policy_start(struct aws_collector *c, json_t *e, const char *arn)
+{
+	struct aws_asm *a = aws_asm_new(c, T_IAM_POLICY, NULL, json_incref(e));
+
+	if (!a)
+		return;
+	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(e, "PolicyName")));
+	aws_asm_supp(a, "PolicyUsers", json_array());
+	aws_asm_supp(a, "PolicyGroups", json_array());
+	aws_asm_supp(a, "PolicyRoles", json_array());
+	policy_request(a, NULL);
+	aws_asm_done(a);
 }
 
 /* ---- GetAccountAuthorizationDetails ---- */
@@ -223,27 +199,13 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 		emit_named(c, T_IAM_ROLE, e, "RoleName");
 	}
 	json_array_foreach(json_object_get(res, "Policies"), i, e) {
-		struct policy *p;
-
 		arn = json_string_value(json_object_get(e, "Arn"));
 		/* AWS-managed policies nobody uses are the same in every account. */
 		if (!arn || (strncmp(arn, "arn:aws:iam::aws:policy/", 24) == 0 &&
 			     json_integer_value(json_object_get(e, "AttachmentCount")) == 0))
 			continue;
 		decode_docs(json_object_get(e, "PolicyVersionList"), "Document");
-		p = calloc(1, sizeof(*p));
-		if (!p || !(p->users = json_array()) || !(p->groups = json_array()) ||
-		    !(p->roles = json_array())) {
-			if (p) {
-				json_decref(p->users);
-				json_decref(p->groups);
-			}
-			free(p);
-			aws_fatal(c, attest_nomem(c->ctx));
-			break;
-		}
-		p->conf = json_incref(e);
-		policy_request(c, p, NULL);
+		policy_start(c, e, arn);
 	}
 	if (json_is_true(json_object_get(res, "IsTruncated")) &&
 	    (marker = json_string_value(json_object_get(res, "Marker"))) != NULL)
@@ -253,92 +215,67 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 
 /* ---- account summary + virtual MFA devices ---- */
 
-struct summary {
-	json_t *map;
-	json_t *mfa;
-	int pending;
-	bool failed;
-};
-
 static void
-summary_step(struct aws_collector *c, struct summary *s)
+summary_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	if (--s->pending > 0)
+	json_t *res = aws_asm_reply_query(a, op, r), *map;
+
+	if (!res)
 		return;
-	if (!s->failed)
-		aws_emit(c, T_IAM_SUMMARY, c->account, NULL, NULL, NULL, NULL,
-			 json_pack("{s:O}", "SummaryMap", s->map),
-			 json_pack("{s:O}", "VirtualMFADevices", s->mfa));
-	json_decref(s->map);
-	json_decref(s->mfa);
-	free(s);
+	map = json_object_get(res, "SummaryMap");
+	if (!json_is_object(map))
+		aws_asm_fail(a, op, "MalformedResponse", "no SummaryMap in the answer");
+	else if (json_object_set(a->conf, "SummaryMap", map) != 0)
+		aws_asm_nomem(a);
+	json_decref(res);
 }
 
-static void
-summary_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct summary *s = op->data;
-	xmlDocPtr doc = NULL;
-	json_t *res;
-
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json_op(result(doc, "GetAccountSummary"), IAM_VERSION, "GetAccountSummary", AWS_XML_QUERY);
-		s->map = json_incref(json_object_get(res, "SummaryMap"));
-		json_decref(res);
-		if (!json_is_object(s->map))
-			aws_fail(op, "MalformedResponse", "no SummaryMap in the answer");
-	}
-	if (!json_is_object(s->map))
-		s->failed = true;
-	xmlFreeDoc(doc);
-	summary_step(op->c, s);
-}
-
-static void mfa_page(struct aws_op *op, const struct aws_reply *r);
+static void mfa_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
 static void
-mfa_request(struct aws_collector *c, struct summary *s, const char *marker)
+mfa_request(struct aws_asm *a, const char *marker)
 {
-	struct aws_op op = iam_op(c, "ListVirtualMFADevices", TB(T_IAM_SUMMARY), mfa_page, s);
 	struct attest_buf b;
 
 	attest_buf_init(&b, 8192);
-	if ((marker && aws_param(&b, "Marker", marker)) ||
-	    aws_call_query(&op, IAM_VERSION, b.data ? b.data : "") != ATTEST_OK) {
-		s->failed = true;
-		summary_step(c, s);
-	}
+	if (marker && aws_param(&b, "Marker", marker))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "iam", "ListVirtualMFADevices", IAM_VERSION, b.data ? b.data : "",
+			      mfa_page);
 	attest_buf_release(&b);
 }
 
 static void
-mfa_page(struct aws_op *op, const struct aws_reply *r)
+mfa_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct summary *s = op->data;
-	xmlDocPtr doc;
-	json_t *res;
+	json_t *res = aws_asm_reply_query(a, op, r);
 	const char *marker;
 
-	if (!r->ok || !(doc = r->ok ? aws_reply_xml(op, r) : NULL)) {
-		if (!r->ok)
-			aws_fail_reply(op, r);
-		s->failed = true;
-		summary_step(op->c, s);
+	if (!res)
 		return;
-	}
-	res = aws_xml_to_json_op(result(doc, "ListVirtualMFADevices"), IAM_VERSION, "ListVirtualMFADevices", AWS_XML_QUERY);
-	xmlFreeDoc(doc);
-	json_array_extend(s->mfa, json_object_get(res, "VirtualMFADevices"));
+	json_array_extend(json_object_get(a->supp, "VirtualMFADevices"),
+			  json_object_get(res, "VirtualMFADevices"));
 	if (json_is_true(json_object_get(res, "IsTruncated")) &&
-	    (marker = json_string_value(json_object_get(res, "Marker"))) != NULL) {
-		mfa_request(op->c, s, marker);
-		json_decref(res);
-		return;
-	}
+	    (marker = json_string_value(json_object_get(res, "Marker"))) != NULL)
+		mfa_request(a, marker);
 	json_decref(res);
-	summary_step(op->c, s);
+}
+
+static void
+summary_start(struct aws_collector *c)
+{
+	struct aws_asm *a = aws_asm_new(c, T_IAM_SUMMARY, NULL, json_object());
+
+	if (!a)
+		return;
+	aws_asm_ids(a, c->account, NULL, NULL);
+	aws_asm_supp(a, "VirtualMFADevices", json_array());
+	if (!a->conf)
+		aws_asm_nomem(a);
+	aws_asm_query(a, "iam", "GetAccountSummary", IAM_VERSION, "", summary_done);
+	mfa_request(a, NULL);
+	aws_asm_done(a);
 }
 
 /* ---- password policy, server certificates, alias ---- */
@@ -597,26 +534,13 @@ report_generate(struct aws_collector *c, int round)
 void
 svc_iam_start(struct aws_collector *c)
 {
-	struct summary *s;
 	struct aws_op op;
 
 	aws_attempt(c, TB(T_IAM_USER) | TB(T_IAM_GROUP) | TB(T_IAM_ROLE) | TB(T_IAM_POLICY) |
 			       TB(T_IAM_SERVERCERT) | TB(T_IAM_SUMMARY) | TB(T_IAM_PWPOLICY) |
 			       TB(T_IAM_CREDREPORT));
 	gaad_request(c, NULL);
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->mfa = json_array())) {
-		free(s);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	s->pending = 2;
-	op = iam_op(c, "GetAccountSummary", TB(T_IAM_SUMMARY), summary_done, s);
-	if (aws_call_query(&op, IAM_VERSION, "") != ATTEST_OK) {
-		s->failed = true;
-		summary_step(c, s);
-	}
-	mfa_request(c, s, NULL);
+	summary_start(c);
 	op = iam_op(c, "GetAccountPasswordPolicy", TB(T_IAM_PWPOLICY), pwpolicy_done, NULL);
 	aws_call_query(&op, IAM_VERSION, "");
 	certs_request(c, NULL);

@@ -9,164 +9,99 @@
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define KMS "TrentService."
 
-struct key {
-	json_t *meta, *supp, *tags;
-	const char *alias; /* borrowed from the region's aliases (kept by c->keep) */
-	int pending;
-	bool failed;
-};
+static void
+describe_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
+
+	if (v) {
+		a->conf = json_incref(json_object_get(v, "KeyMetadata"));
+		aws_asm_ids(a, json_string_value(json_object_get(a->conf, "KeyId")),
+			    json_string_value(json_object_get(a->conf, "Arn")), NULL);
+		json_decref(v);
+	}
+	if (!json_is_object(a->conf))
+		a->failed = true;
+}
 
 static void
-key_step(struct aws_collector *c, struct key *k, const char *region)
+rotation_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	const char *id, *arn;
+	static const char *const keys[] = {"KeyRotationEnabled", "RotationPeriodInDays", NULL};
+	json_t *v = aws_asm_reply_json(a, op, r, "UnsupportedOperationException|"
+					 "KMSInvalidStateException", NULL);
 
-	if (--k->pending > 0)
+	if (!v)
 		return;
-	if (!k->failed && k->meta) {
-		id = json_string_value(json_object_get(k->meta, "KeyId"));
-		arn = json_string_value(json_object_get(k->meta, "Arn"));
-		aws_emit(c, T_KMS_KEY, id, arn, k->alias, region, k->tags, json_incref(k->meta),
-			 json_incref(k->supp));
-		k->tags = NULL;
-	}
-	json_decref(k->tags);
-	json_decref(k->meta);
-	json_decref(k->supp);
-	free(k);
+	aws_asm_supp_copy(a, v, keys);
+	json_decref(v);
 }
 
 static void
-describe_done(struct aws_op *op, const struct aws_reply *r)
+policy_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct key *k = op->data;
-	json_t *v;
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *p;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		k->failed = true;
-	} else if ((v = aws_reply_json(op, r)) != NULL) {
-		k->meta = json_incref(json_object_get(v, "KeyMetadata"));
-		json_decref(v);
-	}
-	if (!json_is_object(k->meta))
-		k->failed = true;
-	key_step(op->c, k, op->region);
+	if (!v)
+		return;
+	if ((p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")))) != NULL)
+		aws_asm_supp(a, "KeyPolicy", p);
+	else
+		aws_asm_fail(a, op, "MalformedResponse", "the key policy is not JSON");
+	json_decref(v);
 }
 
+/* KMS tags are [{"TagKey", "TagValue"}]. */
 static void
-rotation_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct key *k = op->data;
-	json_t *v;
-
-	if (!r->ok) {
-		if (!r->error_code || (strcmp(r->error_code, "UnsupportedOperationException") != 0 &&
-				       strcmp(r->error_code, "KMSInvalidStateException") != 0)) {
-			aws_fail_reply(op, r);
-			k->failed = true;
-		}
-	} else if ((v = aws_reply_json(op, r)) != NULL) {
-		json_object_set(k->supp, "KeyRotationEnabled",
-				json_object_get(v, "KeyRotationEnabled"));
-		if (json_object_get(v, "RotationPeriodInDays"))
-			json_object_set(k->supp, "RotationPeriodInDays",
-					json_object_get(v, "RotationPeriodInDays"));
-		json_decref(v);
-	}
-	key_step(op->c, k, op->region);
-}
-
-static void
-policy_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct key *k = op->data;
-	json_t *v, *p;
-
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		k->failed = true;
-	} else if ((v = aws_reply_json(op, r)) != NULL) {
-		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
-		if (p)
-			json_object_set_new(k->supp, "KeyPolicy", p);
-		else
-			aws_fail(op, "MalformedResponse", "the key policy is not JSON");
-		json_decref(v);
-	}
-	key_step(op->c, k, op->region);
-}
-
-static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct key *k = op->data;
-	json_t *v, *t, *e, *o;
+	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *e, *o;
 	size_t i;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-	} else if ((v = aws_reply_json(op, r)) != NULL) {
-		t = json_object_get(v, "Tags");
-		o = json_object();
-		json_array_foreach(t, i, e)
-			if (o && json_is_string(json_object_get(e, "TagKey")))
-				json_object_set(o, json_string_value(json_object_get(e, "TagKey")),
-						json_object_get(e, "TagValue"));
-		if (o && json_object_size(o))
-			k->tags = o;
-		else
-			json_decref(o);
-		json_decref(v);
-	}
-	key_step(op->c, k, op->region);
+	if (!v)
+		return;
+	o = json_object();
+	json_array_foreach(json_object_get(v, "Tags"), i, e)
+		if (o && json_is_string(json_object_get(e, "TagKey")))
+			json_object_set(o, json_string_value(json_object_get(e, "TagKey")),
+					json_object_get(e, "TagValue"));
+	if (o && json_object_size(o))
+		a->tags = o;
+	else
+		json_decref(o);
+	json_decref(v);
 }
 
 static void
 each_key(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
-	json_t *aliases = data;
+	json_t *aliases = json_object_get(data, json_string_value(json_object_get(item, "KeyId")));
 	const char *id = json_string_value(json_object_get(item, "KeyId"));
-	struct aws_op op = {c, "kms", "DescribeKey", "", TB(T_KMS_KEY), describe_done, NULL, 0, NULL};
-	struct key *k;
+	struct aws_asm *a;
 
-	if (!id)
+	if (!id || !(a = aws_asm_new(c, T_KMS_KEY, region, NULL)))
 		return;
-	k = calloc(1, sizeof(*k));
-	if (!k || !(k->supp = json_object())) {
-		free(k);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	k->alias = json_string_value(json_array_get(json_object_get(aliases, id), 0));
-	if (json_object_get(aliases, id))
-		json_object_set(k->supp, "Aliases", json_object_get(aliases, id));
-	k->pending = 4;
-	op.data = k;
-	snprintf(op.region, sizeof(op.region), "%s", region);
-	if (aws_call_json_obj(&op, KMS "DescribeKey", json_pack("{s:s}", "KeyId", id)))
-		key_step(c, k, region);
-	op.operation = "GetKeyRotationStatus";
-	op.fn = rotation_done;
-	if (aws_call_json_obj(&op, KMS "GetKeyRotationStatus", json_pack("{s:s}", "KeyId", id)))
-		key_step(c, k, region);
-	op.operation = "GetKeyPolicy";
-	op.fn = policy_done;
-	if (aws_call_json_obj(&op, KMS "GetKeyPolicy",
-			      json_pack("{s:s, s:s}", "KeyId", id, "PolicyName", "default")))
-		key_step(c, k, region);
-	op.operation = "ListResourceTags";
-	op.fn = tags_done;
-	op.types = 0; /* tags are labels: missing ones judge nothing */
-	if (aws_call_json_obj(&op, KMS "ListResourceTags", json_pack("{s:s}", "KeyId", id)))
-		key_step(c, k, region);
+	aws_asm_ids(a, NULL, NULL, json_string_value(json_array_get(aliases, 0)));
+	aws_asm_supp(a, NULL, NULL);
+	if (aliases)
+		aws_asm_supp(a, "Aliases", json_incref(aliases));
+	aws_asm_json(a, "kms", "DescribeKey", KMS "DescribeKey", "1.1",
+		     json_pack("{s:s}", "KeyId", id), describe_done);
+	aws_asm_json(a, "kms", "GetKeyRotationStatus", KMS "GetKeyRotationStatus", "1.1",
+		     json_pack("{s:s}", "KeyId", id), rotation_done);
+	aws_asm_json(a, "kms", "GetKeyPolicy", KMS "GetKeyPolicy", "1.1",
+		     json_pack("{s:s, s:s}", "KeyId", id, "PolicyName", "default"), policy_done);
+	aws_asm_label(a); /* tags are labels: missing ones judge nothing */
+	aws_asm_json(a, "kms", "ListResourceTags", KMS "ListResourceTags", "1.1",
+		     json_pack("{s:s}", "KeyId", id), tags_done);
+	aws_asm_done(a);
 }
 
 static void

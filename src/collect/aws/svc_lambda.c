@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>

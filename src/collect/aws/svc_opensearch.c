@@ -6,45 +6,42 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *v = aws_item_reply_json(op, r);
+	json_t *v = aws_asm_reply_json(it, op, r, NULL, NULL);
 
 	if (v)
-		aws_item_tags(it, json_object_get(v, "TagList"));
+		aws_asm_tags(it, json_object_get(v, "TagList"));
 	json_decref(v);
-	aws_item_done(it);
 }
 
 static void
-describe_done(struct aws_op *op, const struct aws_reply *r)
+describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v = NULL, *d, *pol;
 	const char *arn, *text;
 	struct attest_buf b;
 
 	/* A domain deleted since it was listed. */
-	if (aws_item_vanished(op, r, "ResourceNotFoundException") ||
-	    !(v = aws_item_reply_json(op, r)))
+	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
+	    !(v = aws_asm_reply_json(it, op, r, NULL, NULL)))
 		goto out;
 	d = json_object_get(v, "DomainStatus");
 	arn = json_string_value(json_object_get(d, "ARN"));
 	if (!json_is_object(d) || !arn) {
-		aws_item_fail(op, "MalformedResponse", "no DomainStatus in the answer");
+		aws_asm_fail(it, op, "MalformedResponse", "no DomainStatus in the answer");
 		goto out;
 	}
 	text = json_string_value(json_object_get(d, "AccessPolicies"));
 	if (text && *text) {
 		if (!(pol = aws_policy_parse(text))) {
-			aws_item_fail(op, "MalformedResponse", "AccessPolicies is not a policy");
+			aws_asm_fail(it, op, "MalformedResponse", "AccessPolicies is not a policy");
 			goto out;
 		}
 		json_object_set_new(d, "AccessPolicies", pol);
@@ -54,43 +51,43 @@ describe_done(struct aws_op *op, const struct aws_reply *r)
 	json_decref(it->conf);
 	it->conf = json_incref(d);
 	if (!(it->arn = strdup(arn))) {
-		it->failed = true;
-		aws_fatal(it->c, attest_nomem(it->c->ctx));
+		aws_asm_nomem(it);
 		goto out;
 	}
 	attest_buf_init(&b, 1024);
 	if (attest_buf_adds(&b, "/2021-01-01/tags/?arn=") == ATTEST_OK &&
-	    aws_path_segment(&b, arn) == ATTEST_OK)
-		aws_item_rest(it, 0, "es", "ListTags", b.data, tags_done);
+	    aws_buf_encode(&b, arn, false) == ATTEST_OK) {
+		aws_asm_label(it);
+		aws_asm_rest(it, "es", "ListTags", "GET", b.data, NULL, tags_done);
+	}
 	attest_buf_release(&b);
 out:
 	json_decref(v);
-	aws_item_done(it);
 }
 
 static void
 each_domain(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "DomainName"));
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_item_new(c, T_OS_DOMAIN, region, NULL, name, NULL, name, false);
+	it = aws_asm_new(c, T_OS_DOMAIN, region, NULL);
 	if (!it)
 		return;
+	aws_asm_ids(it, name, NULL, name);
 	attest_buf_init(&b, 1024);
 	if (attest_buf_adds(&b, "/2021-01-01/opensearch/domain/") == ATTEST_OK &&
-	    aws_path_segment(&b, name) == ATTEST_OK) {
-		aws_item_rest(it, TB(T_OS_DOMAIN), "es", "DescribeDomain", b.data, describe_done);
+	    aws_buf_encode(&b, name, false) == ATTEST_OK) {
+		aws_asm_rest(it, "es", "DescribeDomain", "GET", b.data, NULL, describe_done);
 	} else {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist domains = {

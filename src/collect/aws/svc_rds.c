@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include "collect/aws/collect_int.h"
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,110 +22,82 @@
 
 static const char *const kept[] = {"rds.force_ssl", "require_secure_transport", NULL};
 
-struct db {
-	json_t *conf, *params;
-	char *group;
-	bool failed;
+/* The TLS parameters of an instance's or a cluster's parameter group
+ * (a->data: its name), every page, into supplementaryConfiguration. */
+struct pgroup {
+	const char *operation, *param, *key;
 };
+static const struct pgroup db_group = {"DescribeDBParameters", "DBParameterGroupName",
+				       "DBParameters"};
+static const struct pgroup cluster_group = {"DescribeDBClusterParameters",
+					    "DBClusterParameterGroupName", "DBClusterParameters"};
+
+static void params_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
 static void
-db_emit(struct aws_collector *c, struct db *d, const char *region)
+params_request(struct aws_asm *a, const char *marker)
 {
-	const char *id = json_string_value(json_object_get(d->conf, "DBInstanceIdentifier"));
-
-	if (!d->failed)
-		aws_emit(c, T_RDS_DB, id, json_string_value(json_object_get(d->conf, "DBInstanceArn")),
-			 id, region, aws_tags_object(json_object_get(d->conf, "TagList")),
-			 json_incref(d->conf), json_pack("{s:O}", "DBParameters", d->params));
-	json_decref(d->conf);
-	json_decref(d->params);
-	free(d->group);
-	free(d);
-}
-
-static void params_page(struct aws_op *op, const struct aws_reply *r);
-
-static void
-params_request(struct aws_collector *c, struct db *d, const char *region, const char *marker)
-{
-	struct aws_op op = {c, "rds", "DescribeDBParameters", "", TB(T_RDS_DB), params_page, d, 0, NULL};
+	const struct pgroup *g = a->type == T_RDS_DB ? &db_group : &cluster_group;
 	struct attest_buf b;
 
-	snprintf(op.region, sizeof(op.region), "%s", region);
 	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "DBParameterGroupName", d->group) ||
-	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker)) ||
-	    aws_call_query(&op, RDS_VERSION, b.data) != ATTEST_OK) {
-		d->failed = true;
-		db_emit(c, d, region);
-	}
+	if (aws_param(&b, g->param, a->data) || attest_buf_adds(&b, "&MaxRecords=100") ||
+	    (marker && aws_param(&b, "Marker", marker)))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "rds", g->operation, RDS_VERSION, b.data, params_page);
 	attest_buf_release(&b);
 }
 
 static void
-params_page(struct aws_op *op, const struct aws_reply *r)
+params_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct db *d = op->data;
-	xmlDocPtr doc;
-	json_t *res = NULL, *p;
+	const struct pgroup *g = a->type == T_RDS_DB ? &db_group : &cluster_group;
+	json_t *res = aws_asm_reply_query(a, op, r), *p;
+	json_t *kept_list = json_object_get(a->supp, g->key);
 	const char *marker, *name;
 	size_t i, k;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		d->failed = true;
-	} else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json_op(aws_xml_find(xmlDocGetRootElement(doc),
-						      "DescribeDBParametersResult"),
-					 op->version, op->operation, AWS_XML_QUERY);
-		xmlFreeDoc(doc);
-		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
-			name = json_string_value(json_object_get(p, "ParameterName"));
-			for (k = 0; name && kept[k]; k++)
-				if (strcmp(name, kept[k]) == 0)
-					json_array_append(d->params, p);
-		}
-		marker = json_string_value(json_object_get(res, "Marker"));
-		if (marker && *marker) {
-			params_request(op->c, d, op->region, marker);
-			json_decref(res);
-			return;
-		}
-		json_decref(res);
-	} else {
-		d->failed = true;
+	if (!res)
+		return;
+	json_array_foreach(json_object_get(res, "Parameters"), i, p) {
+		name = json_string_value(json_object_get(p, "ParameterName"));
+		for (k = 0; name && kept[k]; k++)
+			if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
+				aws_asm_nomem(a);
 	}
-	db_emit(op->c, d, op->region);
+	marker = json_string_value(json_object_get(res, "Marker"));
+	if (marker && *marker)
+		params_request(a, marker);
+	json_decref(res);
+}
+
+/* Reads the parameters of group (NULL: none named, nothing to read). */
+static void
+params_start(struct aws_asm *a, const char *group)
+{
+	if (group && !(a->data = strdup(group)))
+		aws_asm_nomem(a);
+	else if (group)
+		params_request(a, NULL);
 }
 
 static void
 each_db(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
+	const char *id = json_string_value(json_object_get(item, "DBInstanceIdentifier"));
 	const char *group = json_string_value(json_object_get(
 		json_array_get(json_object_get(item, "DBParameterGroups"), 0), "DBParameterGroupName"));
-	struct db *d;
+	struct aws_asm *a;
 
 	(void)data;
-	if (!json_is_string(json_object_get(item, "DBInstanceIdentifier")))
+	if (!id || !(a = aws_asm_new(c, T_RDS_DB, region, json_incref(item))))
 		return;
-	d = calloc(1, sizeof(*d));
-	if (!d || !(d->params = json_array())) {
-		free(d);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	d->conf = json_incref(item);
-	if (!group) { /* no parameter group named: nothing to read */
-		db_emit(c, d, region);
-		return;
-	}
-	if (!(d->group = strdup(group))) {
-		d->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
-		db_emit(c, d, region);
-		return;
-	}
-	params_request(c, d, region, NULL);
+	aws_asm_ids(a, id, json_string_value(json_object_get(item, "DBInstanceArn")), id);
+	a->tags = aws_tags_object(json_object_get(item, "TagList"));
+	aws_asm_supp(a, "DBParameters", json_array());
+	params_start(a, group);
+	aws_asm_done(a);
 }
 
 static const struct aws_qlist dbs = {
@@ -134,72 +106,25 @@ static const struct aws_qlist dbs = {
 
 /* ---- DB clusters ---- */
 
-static void cparams_page(struct aws_op *op, const struct aws_reply *r);
-
-static void
-cparams_request(struct aws_item *it, const char *marker)
-{
-	struct attest_buf b;
-
-	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "DBClusterParameterGroupName", it->data) ||
-	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
-		it->failed = true;
-		aws_fatal(it->c, attest_nomem(it->c->ctx));
-	} else {
-		aws_item_query(it, TB(T_RDS_CLUSTER), "rds", RDS_VERSION,
-			       "DescribeDBClusterParameters", b.data, cparams_page);
-	}
-	attest_buf_release(&b);
-}
-
-static void
-cparams_page(struct aws_op *op, const struct aws_reply *r)
-{
-	struct aws_item *it = op->data;
-	json_t *res = aws_item_reply_query(op, r), *p;
-	json_t *kept_list = json_object_get(it->supp, "DBClusterParameters");
-	const char *marker, *name;
-	size_t i, k;
-
-	if (res) {
-		json_array_foreach(json_object_get(res, "Parameters"), i, p) {
-			name = json_string_value(json_object_get(p, "ParameterName"));
-			for (k = 0; name && kept[k]; k++)
-				if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
-					it->failed = true;
-		}
-		marker = json_string_value(json_object_get(res, "Marker"));
-		if (marker && *marker)
-			cparams_request(it, marker);
-		json_decref(res);
-	}
-	aws_item_done(it);
-}
-
 static void
 each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "DBClusterIdentifier"));
 	const char *group = json_string_value(json_object_get(item, "DBClusterParameterGroup"));
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_item_new(c, T_RDS_CLUSTER, region, json_incref(item), id,
-			  json_string_value(json_object_get(item, "DBClusterArn")), id, true);
+	it = aws_asm_new(c, T_RDS_CLUSTER, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(item, "TagList"));
-	aws_item_supp(it, "DBClusterParameters", json_array());
-	if (group && !(it->data = strdup(group))) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
-	} else if (group) {
-		cparams_request(it, NULL);
-	}
-	aws_item_done(it);
+	aws_asm_ids(it, id, json_string_value(json_object_get(item, "DBClusterArn")), id);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(item, "TagList"));
+	aws_asm_supp(it, "DBClusterParameters", json_array());
+	params_start(it, group);
+	aws_asm_done(it);
 }
 
 static const struct aws_qlist clusters = {
@@ -209,28 +134,28 @@ static const struct aws_qlist clusters = {
 /* ---- snapshots ---- */
 
 static void
-attrs_done(struct aws_op *op, const struct aws_reply *r)
+attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	bool cluster = it->type == T_RDS_CLUSTERSNAP;
 	const char *key = cluster ? "DBClusterSnapshotAttributes" : "DBSnapshotAttributes";
 	json_t *res = NULL, *list;
 
 	/* A snapshot deleted since it was listed (automated ones expire). */
-	if (!aws_item_vanished(op, r, "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
-				      "DBClusterSnapshotNotFoundFault"))
-		res = aws_item_reply_query(op, r);
+	if (!aws_asm_gone(it, op, r,
+	                  "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
+	                  "DBClusterSnapshotNotFoundFault"))
+		res = aws_asm_reply_query(it, op, r);
 	if (res) {
 		list = json_object_get(json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
 								    : "DBSnapshotAttributesResult"),
 				       key);
 		if (json_is_array(list))
-			aws_item_supp(it, key, json_incref(list));
+			aws_asm_supp(it, key, json_incref(list));
 		else
-			aws_item_fail(op, "MalformedResponse", "no attribute list in the answer");
+			aws_asm_fail(it, op, "MalformedResponse",
+			             "no attribute list in the answer");
 		json_decref(res);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -240,30 +165,31 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 	const char *idkey = cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier";
 	const char *id = json_string_value(json_object_get(item, idkey));
 	enum aws_type t = cluster ? T_RDS_CLUSTERSNAP : T_RDS_SNAPSHOT;
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	if (!id)
 		return;
-	it = aws_item_new(c, t, region, json_incref(item), id,
-			  json_string_value(json_object_get(item, cluster ? "DBClusterSnapshotArn"
-									  : "DBSnapshotArn")),
-			  id, true);
+	it = aws_asm_new(c, t, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(item, "TagList"));
+	aws_asm_ids(it, id,
+	            json_string_value(
+	                json_object_get(item, cluster ? "DBClusterSnapshotArn" : "DBSnapshotArn")),
+	            id);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(item, "TagList"));
 	attest_buf_init(&b, 1024);
 	if (aws_param(&b, idkey, id)) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_query(it, TB(t), "rds", RDS_VERSION,
-			       cluster ? "DescribeDBClusterSnapshotAttributes"
-				       : "DescribeDBSnapshotAttributes",
-			       b.data, attrs_done);
+		aws_asm_query(it, "rds",
+		              cluster ? "DescribeDBClusterSnapshotAttributes"
+		                      : "DescribeDBSnapshotAttributes",
+		              RDS_VERSION, b.data, attrs_done);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 /* Own snapshots only (the default); shared and public ones belong to others. */

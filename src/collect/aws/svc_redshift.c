@@ -7,20 +7,19 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define REDSHIFT_VERSION "2012-12-01"
 
-static void params_request(struct aws_item *it, const char *marker);
+static void params_request(struct aws_asm *it, const char *marker);
 
 static void
-params_page(struct aws_op *op, const struct aws_reply *r)
+params_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *res = aws_item_reply_query(op, r), *p;
+	json_t *res = aws_asm_reply_query(it, op, r), *p;
 	json_t *all = json_object_get(it->supp, "Parameters");
 	const char *marker;
 	size_t i;
@@ -34,35 +33,31 @@ params_page(struct aws_op *op, const struct aws_reply *r)
 			params_request(it, marker);
 		json_decref(res);
 	}
-	aws_item_done(it);
 }
 
 static void
-params_request(struct aws_item *it, const char *marker)
+params_request(struct aws_asm *it, const char *marker)
 {
 	struct attest_buf b;
 
 	attest_buf_init(&b, 8192);
 	if (aws_param(&b, "ParameterGroupName", it->data) ||
 	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
-		it->failed = true;
-		aws_fatal(it->c, attest_nomem(it->c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_query(it, TB(T_REDSHIFT_CLUSTER), "redshift", REDSHIFT_VERSION,
-			       "DescribeClusterParameters", b.data, params_page);
+		aws_asm_query(it, "redshift", "DescribeClusterParameters", REDSHIFT_VERSION, b.data,
+		              params_page);
 	}
 	attest_buf_release(&b);
 }
 
 static void
-logging_done(struct aws_op *op, const struct aws_reply *r)
+logging_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
-	json_t *res = aws_item_reply_query(op, r);
+	json_t *res = aws_asm_reply_query(it, op, r);
 
 	if (res)
-		aws_item_supp(it, "LoggingStatus", res);
-	aws_item_done(it);
+		aws_asm_supp(it, "LoggingStatus", res);
 }
 
 static void
@@ -72,34 +67,33 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 	const char *group = json_string_value(json_object_get(
 		json_array_get(json_object_get(item, "ClusterParameterGroups"), 0),
 		"ParameterGroupName"));
-	struct aws_item *it;
+	struct aws_asm *it;
 	struct attest_buf b;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_item_new(c, T_REDSHIFT_CLUSTER, region, json_incref(item), id,
-			  json_string_value(json_object_get(item, "ClusterNamespaceArn")), id, true);
+	it = aws_asm_new(c, T_REDSHIFT_CLUSTER, region, json_incref(item));
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(item, "Tags"));
-	aws_item_supp(it, "Parameters", json_array());
+	aws_asm_ids(it, id, json_string_value(json_object_get(item, "ClusterNamespaceArn")), id);
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(item, "Tags"));
+	aws_asm_supp(it, "Parameters", json_array());
 	if (group && !(it->data = strdup(group))) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else if (group) {
 		params_request(it, NULL);
 	}
 	attest_buf_init(&b, 1024);
 	if (aws_param(&b, "ClusterIdentifier", id)) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_asm_nomem(it);
 	} else {
-		aws_item_query(it, TB(T_REDSHIFT_CLUSTER), "redshift", REDSHIFT_VERSION,
-			       "DescribeLoggingStatus", b.data, logging_done);
+		aws_asm_query(it, "redshift", "DescribeLoggingStatus", REDSHIFT_VERSION, b.data,
+		              logging_done);
 	}
 	attest_buf_release(&b);
-	aws_item_done(it);
+	aws_asm_done(it);
 }
 
 static const struct aws_qlist clusters = {

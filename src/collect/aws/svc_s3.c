@@ -3,14 +3,15 @@
  * from ListBuckets with its location and the settings the checks read,
  * each from its own call to the bucket's region: policy, public access
  * block, default encryption, versioning, logging, ACL, ownership controls,
- * object lock and tags. A bucket is written when its last call has answered. The
- * "not configured" answers (NoSuchBucketPolicy, ...) are data (null), not
- * failures; anything else, including an emulator's 501 NotImplemented, is a
- * failed call that withholds the bucket type.
+ * object lock and tags. A bucket is an assembly (asm.h), written when its
+ * last call has answered. The "not configured" answers (NoSuchBucketPolicy,
+ * ...) are data (null), not failures; anything else, including an
+ * emulator's 501 NotImplemented, is a failed call that withholds the bucket
+ * type.
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,45 +38,6 @@ static const struct {
 	 "ObjectLockConfigurationNotFoundError"},
 	{"?tagging", "GetBucketTagging", NULL, "NoSuchTagSet"},
 };
-
-struct bucket {
-	char *name;
-	char *created;
-	char region[40];
-	json_t *supp;
-	json_t *tags;
-	int pending;
-};
-
-struct part_op {
-	struct bucket *b;
-	enum part part;
-};
-
-static void
-bucket_free(struct bucket *b)
-{
-	free(b->name);
-	free(b->created);
-	json_decref(b->supp);
-	json_decref(b->tags);
-	free(b);
-}
-
-static void
-bucket_step(struct aws_collector *c, struct bucket *b)
-{
-	char arn[128 + 64];
-
-	if (--b->pending > 0)
-		return;
-	snprintf(arn, sizeof(arn), "arn:aws:s3:::%s", b->name);
-	aws_emit(c, T_S3_BUCKET, b->name, arn, b->name, b->region, json_incref(b->tags),
-		 json_pack("{s:s, s:s, s:s}", "Name", b->name, "CreationDate",
-			   b->created ? b->created : "", "BucketRegion", b->region),
-		 json_incref(b->supp));
-	bucket_free(b);
-}
 
 static json_t *
 xml_bool_struct(xmlNodePtr n)
@@ -187,39 +149,86 @@ bucket_fail(struct aws_op *op, const char *bucket, const struct aws_reply *r)
 	aws_fail(op, r->error_code, msg);
 }
 
-static void
-part_done(struct aws_op *op, const struct aws_reply *r)
+static enum part
+part_of(const char *operation)
 {
-	struct part_op *po = op->data;
-	struct bucket *b = po->b;
-	enum part p = po->part;
+	int p;
+
+	for (p = 0; p < P_COUNT - 1; p++)
+		if (strcmp(parts[p].operation, operation) == 0)
+			break;
+	return (enum part)p;
+}
+
+static void
+part_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
+{
+	enum part p = part_of(op->operation);
 	json_t *v = NULL;
 
-	free(po);
 	if (r->ok)
 		v = part_json(op, p, r);
 	else if (parts[p].absent && r->error_code && strcmp(r->error_code, parts[p].absent) == 0)
 		v = json_null();
 	else
-		bucket_fail(op, b->name, r);
+		bucket_fail(op, a->id, r);
+	if (!v && op->types)
+		a->failed = true;
 	if (v && p == P_TAGS) {
 		if (json_is_object(v) && json_object_size(v))
-			b->tags = json_incref(v);
+			a->tags = json_incref(v);
 		json_decref(v);
 	} else if (v) {
-		json_object_set_new(b->supp, parts[p].key, v);
+		aws_asm_supp(a, parts[p].key, v);
 	}
-	bucket_step(op->c, b);
+}
+
+/* The bucket's settings, each from its own call to the bucket's region. */
+static void
+bucket_start(struct aws_collector *c, const char *name, const char *created, const char *region)
+{
+	char arn[128 + 64];
+	struct aws_asm *a;
+	int p;
+
+	a = aws_asm_new(c, T_S3_BUCKET, region,
+			json_pack("{s:s, s:s, s:s}", "Name", name, "CreationDate",
+				  created ? created : "", "BucketRegion", region));
+	if (!a)
+		return;
+	snprintf(arn, sizeof(arn), "arn:aws:s3:::%s", name);
+	aws_asm_ids(a, name, arn, name);
+	aws_asm_supp(a, NULL, NULL);
+	if (!a->conf || !a->id)
+		aws_asm_nomem(a);
+	for (p = 0; p < P_COUNT; p++) {
+		if (p == P_TAGS)
+			aws_asm_label(a);
+		aws_asm_s3(a, parts[p].operation, name, parts[p].query, part_done);
+	}
+	aws_asm_done(a);
+}
+
+/* The bucket's name and creation date while its location is asked. */
+struct bucket {
+	char *name;
+	char *created;
+};
+
+static void
+bucket_free(struct bucket *b)
+{
+	free(b->name);
+	free(b->created);
+	free(b);
 }
 
 static void
 location_done(struct aws_op *op, const struct aws_reply *r)
 {
 	struct bucket *b = op->data;
-	struct aws_op po_tmpl;
 	xmlDocPtr doc;
-	char *loc = NULL;
-	int p;
+	char *loc = NULL, region[40];
 
 	if (!r->ok) {
 		bucket_fail(op, b->name, r);
@@ -233,28 +242,11 @@ location_done(struct aws_op *op, const struct aws_reply *r)
 	loc = (char *)xmlNodeGetContent(xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
 	/* No constraint means us-east-1; "EU" is the old name of eu-west-1. */
-	snprintf(b->region, sizeof(b->region), "%s",
+	snprintf(region, sizeof(region), "%s",
 		 !loc || !*loc ? "us-east-1" : strcmp(loc, "EU") == 0 ? "eu-west-1" : loc);
 	xmlFree(loc);
-	b->pending = P_COUNT;
-	for (p = 0; p < P_COUNT; p++) {
-		struct part_op *po = malloc(sizeof(*po));
-
-		if (!po) {
-			aws_fatal(op->c, attest_nomem(op->c->ctx));
-			bucket_step(op->c, b);
-			continue;
-		}
-		po->b = b;
-		po->part = (enum part)p;
-		po_tmpl = (struct aws_op){op->c, "s3", parts[p].operation, "",
-					  p == P_TAGS ? 0 : TB(T_S3_BUCKET), part_done, po, 0, NULL};
-		snprintf(po_tmpl.region, sizeof(po_tmpl.region), "%s", b->region);
-		if (aws_call_s3_bucket(&po_tmpl, b->name, parts[p].query) != ATTEST_OK) {
-			free(po);
-			bucket_step(op->c, b);
-		}
-	}
+	bucket_start(op->c, b->name, b->created, region);
+	bucket_free(b);
 }
 
 static void list_page(struct aws_op *op, const struct aws_reply *r);
@@ -299,7 +291,7 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		if (!name || !*name)
 			continue;
 		b = calloc(1, sizeof(*b));
-		if (!b || !(b->name = strdup(name)) || !(b->supp = json_object())) {
+		if (!b || !(b->name = strdup(name))) {
 			if (b)
 				bucket_free(b);
 			aws_fatal(c, attest_nomem(c->ctx));

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <string.h>
 
@@ -59,11 +59,11 @@ each_item(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (!name || !(a = aws_asm_new(c, k->type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, name, arn, name);
-	aws_asm_json(a, "sagemaker", k->describe, k->target, json_pack("{s:s}", k->name_key, name),
-		     described);
+	aws_asm_json(a, "sagemaker", k->describe, k->target, "1.1",
+		     json_pack("{s:s}", k->name_key, name), described);
 	aws_asm_label(a);
 	if (arn)
-		aws_asm_json(a, "sagemaker", "ListTags", "SageMaker.ListTags",
+		aws_asm_json(a, "sagemaker", "ListTags", "SageMaker.ListTags", "1.1",
 			     json_pack("{s:s, s:i}", "ResourceArn", arn, "MaxResults", 100),
 			     tags_done);
 	aws_asm_done(a);

@@ -7,34 +7,30 @@
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void
-policy_done(struct aws_op *op, const struct aws_reply *r)
+policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *p;
 	const char *text;
 
 	/* A secret deleted since it was listed. */
-	if (aws_item_vanished(op, r, "ResourceNotFoundException")) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, "ResourceNotFoundException"))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		text = json_string_value(json_object_get(v, "ResourcePolicy"));
 		if (!text || !*text)
-			aws_item_supp(it, "ResourcePolicy", json_null());
+			aws_asm_supp(it, "ResourcePolicy", json_null());
 		else if ((p = aws_policy_parse(text)) != NULL)
-			aws_item_supp(it, "ResourcePolicy", p);
+			aws_asm_supp(it, "ResourcePolicy", p);
 		else
-			aws_item_fail(op, "MalformedResponse", "ResourcePolicy is not a policy");
+			aws_asm_fail(it, op, "MalformedResponse", "ResourcePolicy is not a policy");
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -42,7 +38,7 @@ each_secret(struct aws_collector *c, const char *region, json_t *item, void *dat
 {
 	const char *arn = json_string_value(json_object_get(item, "ARN"));
 	json_t *conf;
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!arn)
@@ -52,16 +48,16 @@ each_secret(struct aws_collector *c, const char *region, json_t *item, void *dat
 		aws_fatal(c, attest_nomem(c->ctx));
 		return;
 	}
-	it = aws_item_new(c, T_SM_SECRET, region, conf, arn, arn,
-			  json_string_value(json_object_get(item, "Name")), true);
+	it = aws_asm_new(c, T_SM_SECRET, region, conf);
 	if (!it)
 		return;
-	aws_item_tags(it, json_object_get(conf, "Tags"));
+	aws_asm_ids(it, arn, arn, json_string_value(json_object_get(item, "Name")));
+	aws_asm_supp(it, NULL, NULL);
+	aws_asm_tags(it, json_object_get(conf, "Tags"));
 	json_object_del(conf, "Tags");
-	aws_item_json(it, TB(T_SM_SECRET), "secretsmanager", "GetResourcePolicy",
-		      "secretsmanager.GetResourcePolicy", "1.1", json_pack("{s:s}", "SecretId", arn),
-		      policy_done);
-	aws_item_done(it);
+	aws_asm_json(it, "secretsmanager", "GetResourcePolicy", "secretsmanager.GetResourcePolicy",
+	             "1.1", json_pack("{s:s}", "SecretId", arn), policy_done);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist secrets = {

@@ -2,176 +2,107 @@
  * SNS, in each region: every topic (ListTopics) with its attributes
  * (GetTopicAttributes, kept as the API's string map), its subscriptions
  * (ListSubscriptionsByTopic, every page) and its tags. The CIS monitoring
- * checks follow an alarm to a topic with a confirmed subscription.
+ * checks follow an alarm to a topic with a confirmed subscription. A
+ * topic is an assembly (asm.h) of those answers.
  */
 #include "config.h"
 
-#include "collect/aws/collect_int.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SNS_VERSION "2010-03-31"
 
-struct topic {
-	char *arn;
-	json_t *attrs, *subs, *tags;
-	int pending;
-	bool failed;
-};
-
 static void
-topic_step(struct aws_collector *c, struct topic *t, const char *region)
+attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	const char *name;
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL), *attrs;
 
-	if (--t->pending > 0)
+	if (!v)
 		return;
-	if (!t->failed) {
-		name = strrchr(t->arn, ':');
-		aws_emit(c, T_SNS_TOPIC, t->arn, t->arn, name ? name + 1 : t->arn, region, t->tags,
-			 json_pack("{s:s, s:O}", "TopicArn", t->arn, "Attributes",
-				   t->attrs ? t->attrs : json_object()),
-			 json_pack("{s:O}", "Subscriptions", t->subs));
-		t->tags = NULL;
-	}
-	free(t->arn);
-	json_decref(t->attrs);
-	json_decref(t->subs);
-	json_decref(t->tags);
-	free(t);
-}
-
-static json_t *
-result_json(struct aws_op *op, const struct aws_reply *r)
-{
-	xmlDocPtr doc = aws_reply_xml(op, r);
-	char name[96];
-	json_t *v;
-
-	if (!doc)
-		return NULL;
-	snprintf(name, sizeof(name), "%sResult", op->operation);
-	v = aws_xml_to_json_op(aws_xml_find(xmlDocGetRootElement(doc), name), op->version,
-			       op->operation, AWS_XML_QUERY);
-	xmlFreeDoc(doc);
-	return v;
-}
-
-static void
-attrs_done(struct aws_op *op, const struct aws_reply *r)
-{
-	struct topic *t = op->data;
-	json_t *v = NULL;
-
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((v = result_json(op, r)) != NULL)
-		t->attrs = json_incref(json_object_get(v, "Attributes"));
-	if (!json_is_object(t->attrs)) {
-		if (r->ok && v)
-			aws_fail(op, "MalformedResponse", "no Attributes in the answer");
-		t->failed = true;
-	}
+	attrs = json_object_get(v, "Attributes");
+	if (!json_is_object(attrs))
+		aws_asm_fail(a, op, "MalformedResponse", "no Attributes in the answer");
+	else if (json_object_set(a->conf, "Attributes", attrs) != 0)
+		aws_asm_nomem(a);
 	json_decref(v);
-	topic_step(op->c, t, op->region);
 }
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct topic *t = op->data;
-	json_t *v;
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL);
 
-	if (!r->ok)
-		aws_fail_reply(op, r);
-	else if ((v = result_json(op, r)) != NULL) {
-		t->tags = aws_tags_object(json_object_get(v, "Tags"));
-		json_decref(v);
-	}
-	topic_step(op->c, t, op->region);
+	if (v)
+		a->tags = aws_tags_object(json_object_get(v, "Tags"));
+	json_decref(v);
 }
 
-static void subs_page(struct aws_op *op, const struct aws_reply *r);
+static void subs_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
 static void
-subs_request(struct aws_collector *c, struct topic *t, const char *region, const char *token)
+subs_request(struct aws_asm *a, const char *token)
 {
-	struct aws_op op = {c, "sns", "ListSubscriptionsByTopic", "", TB(T_SNS_TOPIC), subs_page,
-			    t, 0, NULL};
 	struct attest_buf b;
 
-	snprintf(op.region, sizeof(op.region), "%s", region);
 	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "TopicArn", t->arn) || (token && aws_param(&b, "NextToken", token)) ||
-	    aws_call_query(&op, SNS_VERSION, b.data) != ATTEST_OK) {
-		t->failed = true;
-		topic_step(c, t, region);
-	}
+	if (aws_param(&b, "TopicArn", a->arn) || (token && aws_param(&b, "NextToken", token)))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "sns", "ListSubscriptionsByTopic", SNS_VERSION, b.data, subs_page);
 	attest_buf_release(&b);
 }
 
 static void
-subs_page(struct aws_op *op, const struct aws_reply *r)
+subs_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
-	struct topic *t = op->data;
-	json_t *v;
+	json_t *v = aws_asm_reply_xml(a, op, r, AWS_XML_QUERY, NULL, NULL);
 	const char *token;
 
-	if (!r->ok) {
-		aws_fail_reply(op, r);
-		t->failed = true;
-	} else if ((v = result_json(op, r)) != NULL) {
-		json_array_extend(t->subs, json_object_get(v, "Subscriptions"));
-		token = json_string_value(json_object_get(v, "NextToken"));
-		if (token && *token) {
-			subs_request(op->c, t, op->region, token);
-			json_decref(v);
-			return;
-		}
-		json_decref(v);
-	} else {
-		t->failed = true;
-	}
-	topic_step(op->c, t, op->region);
+	if (!v)
+		return;
+	json_array_extend(json_object_get(a->supp, "Subscriptions"),
+			  json_object_get(v, "Subscriptions"));
+	token = json_string_value(json_object_get(v, "NextToken"));
+	if (token && *token)
+		subs_request(a, token);
+	json_decref(v);
+}
+
+/* A query call about the topic with its ARN as the parameter name. */
+static void
+topic_call(struct aws_asm *a, const char *operation, const char *name, aws_asm_fn fn)
+{
+	struct attest_buf b;
+
+	attest_buf_init(&b, 8192);
+	if (aws_param(&b, name, a->arn))
+		aws_asm_nomem(a);
+	else
+		aws_asm_query(a, "sns", operation, SNS_VERSION, b.data, fn);
+	attest_buf_release(&b);
 }
 
 static void
 each_topic(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *arn = json_string_value(json_object_get(item, "TopicArn"));
-	struct aws_op op = {c, "sns", "GetTopicAttributes", "", TB(T_SNS_TOPIC), attrs_done, NULL,
-			    0, NULL};
-	struct attest_buf b;
-	struct topic *t;
+	const char *name = arn ? strrchr(arn, ':') : NULL;
+	struct aws_asm *a;
 
 	(void)data;
-	if (!arn)
+	if (!arn || !(a = aws_asm_new(c, T_SNS_TOPIC, region, json_pack("{s:s}", "TopicArn", arn))))
 		return;
-	t = calloc(1, sizeof(*t));
-	if (!t || !(t->arn = strdup(arn)) || !(t->subs = json_array())) {
-		if (t)
-			free(t->arn);
-		free(t);
-		aws_fatal(c, attest_nomem(c->ctx));
-		return;
-	}
-	t->pending = 3;
-	op.data = t;
-	snprintf(op.region, sizeof(op.region), "%s", region);
-	attest_buf_init(&b, 8192);
-	if (aws_param(&b, "TopicArn", arn) || aws_call_query(&op, SNS_VERSION, b.data)) {
-		t->failed = true;
-		topic_step(c, t, region);
-	}
-	attest_buf_reset(&b);
-	op.operation = "ListTagsForResource";
-	op.fn = tags_done;
-	op.types = 0;
-	if (aws_param(&b, "ResourceArn", arn) || aws_call_query(&op, SNS_VERSION, b.data))
-		topic_step(c, t, region);
-	attest_buf_release(&b);
-	subs_request(c, t, region, NULL);
+	aws_asm_ids(a, arn, arn, name ? name + 1 : arn);
+	aws_asm_supp(a, "Subscriptions", json_array());
+	if (!a->conf || !a->arn)
+		aws_asm_nomem(a);
+	topic_call(a, "GetTopicAttributes", "TopicArn", attrs_done);
+	aws_asm_label(a);
+	topic_call(a, "ListTagsForResource", "ResourceArn", tags_done);
+	subs_request(a, NULL);
+	aws_asm_done(a);
 }
 
 static const struct aws_qlist topics = {

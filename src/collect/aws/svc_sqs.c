@@ -2,11 +2,11 @@
  * SQS, in each region (AWS JSON 1.0 protocol): the queues (ListQueues,
  * NextToken), each with all its attributes (GetQueueAttributes "All";
  * Policy stays the JSON string the API returns) and its tags
- * (ListQueueTags).
+ * (ListQueueTags). The worked example of doc/adding-a-service.md.
  */
 #include "config.h"
 
-#include "collect/aws/item.h"
+#include "collect/aws/asm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,44 +14,37 @@
 #define GONE "AWS.SimpleQueueService.NonExistentQueue|QueueDoesNotExist"
 
 static void
-tags_done(struct aws_op *op, const struct aws_reply *r)
+tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v = NULL;
 
 	/* A queue deleted since it was listed (see attrs_done). */
-	if (!aws_item_vanished(op, r, GONE))
-		v = aws_item_reply_json(op, r);
+	if (!aws_asm_gone(it, op, r, GONE))
+		v = aws_asm_reply_json(it, op, r, NULL, NULL);
 	if (v)
-		aws_item_tags(it, json_object_get(v, "Tags"));
+		aws_asm_tags(it, json_object_get(v, "Tags"));
 	json_decref(v);
-	aws_item_done(it);
 }
 
 static void
-attrs_done(struct aws_op *op, const struct aws_reply *r)
+attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_item *it = op->data;
 	json_t *v, *a;
 	const char *arn;
 
 	/* A queue deleted since it was listed. */
-	if (aws_item_vanished(op, r, GONE)) {
-		aws_item_done(it);
+	if (aws_asm_gone(it, op, r, GONE))
 		return;
-	}
-	if ((v = aws_item_reply_json(op, r)) != NULL) {
+	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		a = json_object_get(v, "Attributes");
 		arn = json_string_value(json_object_get(a, "QueueArn"));
 		if (!json_is_object(a) || !arn)
-			aws_item_fail(op, "MalformedResponse", "no QueueArn in the answer");
+			aws_asm_fail(it, op, "MalformedResponse", "no QueueArn in the answer");
 		else if (json_object_set(it->conf, "Attributes", a) != 0 || !(it->arn = strdup(arn))) {
-			it->failed = true;
-			aws_fatal(it->c, attest_nomem(it->c->ctx));
+			aws_asm_nomem(it);
 		}
 		json_decref(v);
 	}
-	aws_item_done(it);
 }
 
 static void
@@ -59,25 +52,24 @@ each_queue(struct aws_collector *c, const char *region, json_t *item, void *data
 {
 	const char *url = json_string_value(item);
 	const char *name = url ? strrchr(url, '/') : NULL;
-	struct aws_item *it;
+	struct aws_asm *it;
 
 	(void)data;
 	if (!name || !name[1])
 		return;
-	it = aws_item_new(c, T_SQS_QUEUE, region, json_pack("{s:s}", "QueueUrl", url), url, NULL,
-			  name + 1, false);
+	it = aws_asm_new(c, T_SQS_QUEUE, region, json_pack("{s:s}", "QueueUrl", url));
 	if (!it)
 		return;
-	if (!it->conf) {
-		it->failed = true;
-		aws_fatal(c, attest_nomem(c->ctx));
-	}
-	aws_item_json(it, TB(T_SQS_QUEUE), "sqs", "GetQueueAttributes",
-		      "AmazonSQS.GetQueueAttributes", "1.0",
-		      json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"), attrs_done);
-	aws_item_json(it, 0, "sqs", "ListQueueTags", "AmazonSQS.ListQueueTags", "1.0",
-		      json_pack("{s:s}", "QueueUrl", url), tags_done);
-	aws_item_done(it);
+	aws_asm_ids(it, url, NULL, name + 1);
+	if (!it->conf)
+		aws_asm_nomem(it);
+	aws_asm_json(it, "sqs", "GetQueueAttributes", "AmazonSQS.GetQueueAttributes", "1.0",
+	             json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"),
+	             attrs_done);
+	aws_asm_label(it);
+	aws_asm_json(it, "sqs", "ListQueueTags", "AmazonSQS.ListQueueTags", "1.0",
+	             json_pack("{s:s}", "QueueUrl", url), tags_done);
+	aws_asm_done(it);
 }
 
 static const struct aws_jlist queues = {

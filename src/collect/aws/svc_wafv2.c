@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "collect/aws/shape.h"
+#include "collect/aws/asm.h"
 
 #include <string.h>
 
@@ -68,12 +68,12 @@ each_acl(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (!name || !id || !arn || !(a = aws_asm_new(c, T_WAF_ACL, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, name);
-	aws_asm_json(a, "wafv2", "GetWebACL", WAF_TARGET "GetWebACL",
+	aws_asm_json(a, "wafv2", "GetWebACL", WAF_TARGET "GetWebACL", "1.1",
 		     json_pack("{s:s, s:s, s:s}", "Name", name, "Scope", scope, "Id", id), acl_done);
 	aws_asm_json(a, "wafv2", "GetLoggingConfiguration", WAF_TARGET "GetLoggingConfiguration",
-		     json_pack("{s:s}", "ResourceArn", arn), logging_done);
+		     "1.1", json_pack("{s:s}", "ResourceArn", arn), logging_done);
 	aws_asm_label(a);
-	aws_asm_json(a, "wafv2", "ListTagsForResource", WAF_TARGET "ListTagsForResource",
+	aws_asm_json(a, "wafv2", "ListTagsForResource", WAF_TARGET "ListTagsForResource", "1.1",
 		     json_pack("{s:s}", "ResourceARN", arn), tags_done);
 	aws_asm_done(a);
 }
