@@ -436,6 +436,9 @@ struct attest_aws_collect_opts {
 	bool from_organization;
 	const char *role_name;
 	unsigned accounts_in_flight;      /* accounts collected at once; 0: 8 */
+	FILE *stream;                     /* where out_path "-" is written (the
+					     caller's standard output); NULL
+					     refuses "-" */
 };
 
 struct attest_aws_collect_stats {
@@ -447,7 +450,7 @@ struct attest_aws_collect_stats {
 };
 
 /* Collects the AWS account the credentials reach (doc/aws-collection.md)
- * into a native NDJSON inventory at out_path ("-" is stdout), written to a
+ * into a native NDJSON inventory at out_path ("-" is opts->stream), written to a
  * temporary file and renamed into place, so a failure leaves nothing. Calls
  * that fail (AccessDenied, an unsupported region, a malformed answer) are
  * listed in the inventory's collection_log and their resource types left

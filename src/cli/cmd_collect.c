@@ -127,6 +127,7 @@ cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 	struct attest_aws_collect_stats st = {0};
 	attest_rc rc;
 
+	o->aws.stream = stdout;
 	rc = attest_collect_aws(ctx, &o->aws, out, &st);
 	cli_log(&o->verbose, ATTEST_LOG_INFO, "");
 	if (rc == ATTEST_ERR_USAGE)

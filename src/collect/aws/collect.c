@@ -520,7 +520,7 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 		rc = collect_one(&c, accounts, &st);
 	if (rc != ATTEST_OK)
 		goto out;
-	rc = aws_write_output(&c, accounts, out_path, &st);
+	rc = aws_write_output(&c, accounts, out_path, o->stream, &st);
 out:
 	collector_end(&c, &st);
 	aws_credentials_release(&role_base);

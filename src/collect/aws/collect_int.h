@@ -296,11 +296,11 @@ attest_rc aws_org_collect(struct aws_collector *caller, const struct attest_aws_
 /* Checks the role name of aws_org_collect() (a name, not an ARN). */
 attest_rc aws_org_check(attest_ctx *ctx, const char *role_name);
 
-/* Writes c's inventory to path ("-": standard output) (output.c): the
- * header, then the resources of c->body whose type did not fail; st's
- * type and resource counts are set. */
+/* Writes c's inventory to path ("-": stream) (output.c): the header, then
+ * the resources of c->body whose type did not fail; st's type and resource
+ * counts are set. */
 attest_rc aws_write_output(struct aws_collector *c, json_t *accounts, const char *path,
-			   struct attest_aws_collect_stats *st);
+			   FILE *stream, struct attest_aws_collect_stats *st);
 
 /* How many services aws_collect_start() starts (the length of its table in
  * collect.c), for the progress line. */

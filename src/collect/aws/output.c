@@ -100,7 +100,7 @@ out:
 }
 
 attest_rc
-aws_write_output(struct aws_collector *c, json_t *accounts, const char *path,
+aws_write_output(struct aws_collector *c, json_t *accounts, const char *path, FILE *stream,
 		 struct attest_aws_collect_stats *st)
 {
 	struct attest_buf tmp;
@@ -108,8 +108,12 @@ aws_write_output(struct aws_collector *c, json_t *accounts, const char *path,
 	int fd;
 	attest_rc rc;
 
-	if (strcmp(path, "-") == 0)
-		return write_inventory(c, accounts, stdout, "standard output", st);
+	if (strcmp(path, "-") == 0) {
+		if (!stream)
+			return attest_error(c->ctx, ATTEST_ERR_USAGE,
+					    "'-' names no stream to write the inventory to");
+		return write_inventory(c, accounts, stream, "standard output", st);
+	}
 	attest_buf_init(&tmp, 8192);
 	if (attest_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
 		return attest_nomem(c->ctx);
