@@ -189,13 +189,13 @@ scan_aws(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv)
 	char path[4096];
 	int fd, status;
 
-	if (attest_path_join(ctx, path, sizeof(path), attest_tmpdir(), "attest-aws-XXXXXX") !=
+	if (core_path_join(ctx, path, sizeof(path), core_tmpdir(), "attest-aws-XXXXXX") !=
 	    ATTEST_OK)
 		return cli_lib_fail(ctx);
 	fd = mkstemp(path);
 	if (fd < 0)
 		return cli_fail(EXIT_ERROR, "cannot create a temporary file in '%s'",
-		                attest_tmpdir());
+		                core_tmpdir());
 	close(fd);
 	o->collect.verbose = o->verbose;
 	status = cli_collect_run(ctx, &o->collect, path);
@@ -261,9 +261,9 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 		return status < 0 ? EXIT_OK : status;
 	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
-	if ((o.db ? attest_path_copy(ctx, dbpath, sizeof(dbpath), o.db)
+	if ((o.db ? core_path_copy(ctx, dbpath, sizeof(dbpath), o.db)
 	          : attest_store_default_path(ctx, dbpath, sizeof(dbpath))) != ATTEST_OK ||
-	    attest_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK) {
+	    core_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK) {
 		status = EXIT_ERROR;
 		goto lib_fail;
 	}

@@ -42,11 +42,11 @@ identify(const char *path, struct identity *id)
 		return;
 	}
 	/* A path too long to copy stays unidentified: it matches no other. */
-	if (attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+	if (core_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
 		return;
 	base = basename(copy);
-	if (attest_path_copy(NULL, id->name, sizeof(id->name), base) != ATTEST_OK ||
-	    attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+	if (core_path_copy(NULL, id->name, sizeof(id->name), base) != ATTEST_OK ||
+	    core_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
 		return;
 	if (stat(dirname(copy), &st) == 0) {
 		id->dir_exists = true;
@@ -102,7 +102,7 @@ cli_paths_add(struct cli_paths *p, const char *path, enum cli_path_role role, co
 int
 cli_paths_add_history(attest_ctx *ctx, struct cli_paths *p, const char *db)
 {
-	if ((db ? attest_path_copy(ctx, p->db, sizeof(p->db), db)
+	if ((db ? core_path_copy(ctx, p->db, sizeof(p->db), db)
 	        : attest_store_default_path(ctx, p->db, sizeof(p->db))) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	return cli_paths_add(p, p->db, CLI_PATH_DB, "the history database");
@@ -119,7 +119,7 @@ writable(const char *cmd, const char *path, const char *what)
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': it is a directory", cmd, what,
 				path);
-	if (attest_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
+	if (core_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s: path too long: '%s'", cmd, what,
 		                path);
 	dir = dirname(copy);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 void
-attest_buf_init(struct attest_buf *b, size_t max)
+core_buf_init(struct core_buf *b, size_t max)
 {
 	b->data = NULL;
 	b->len = 0;
@@ -21,7 +21,7 @@ attest_buf_init(struct attest_buf *b, size_t max)
 }
 
 void
-attest_buf_release(struct attest_buf *b)
+core_buf_release(struct core_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -29,7 +29,7 @@ attest_buf_release(struct attest_buf *b)
 }
 
 void
-attest_buf_reset(struct attest_buf *b)
+core_buf_reset(struct core_buf *b)
 {
 	b->len = 0;
 	if (b->data)
@@ -37,7 +37,7 @@ attest_buf_reset(struct attest_buf *b)
 }
 
 static attest_rc
-buf_reserve(struct attest_buf *b, size_t extra)
+buf_reserve(struct core_buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
@@ -61,7 +61,7 @@ buf_reserve(struct attest_buf *b, size_t extra)
 }
 
 attest_rc
-attest_buf_add(struct attest_buf *b, const void *data, size_t n)
+core_buf_add(struct core_buf *b, const void *data, size_t n)
 {
 	attest_rc rc = buf_reserve(b, n);
 
@@ -75,19 +75,19 @@ attest_buf_add(struct attest_buf *b, const void *data, size_t n)
 }
 
 attest_rc
-attest_buf_addc(struct attest_buf *b, char c)
+core_buf_addc(struct core_buf *b, char c)
 {
-	return attest_buf_add(b, &c, 1);
+	return core_buf_add(b, &c, 1);
 }
 
 attest_rc
-attest_buf_adds(struct attest_buf *b, const char *s)
+core_buf_adds(struct core_buf *b, const char *s)
 {
-	return attest_buf_add(b, s, strlen(s));
+	return core_buf_add(b, s, strlen(s));
 }
 
 attest_rc
-attest_buf_printf(struct attest_buf *b, const char *fmt, ...)
+core_buf_printf(struct core_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -109,7 +109,7 @@ attest_buf_printf(struct attest_buf *b, const char *fmt, ...)
 }
 
 char *
-attest_buf_take(struct attest_buf *b)
+core_buf_take(struct core_buf *b)
 {
 	char *p = b->data;
 

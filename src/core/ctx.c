@@ -36,7 +36,7 @@ attest_ctx_free(attest_ctx *ctx)
 }
 
 void
-attest_ctx_set_report(attest_ctx *ctx, void *settings, void (*free_fn)(void *))
+core_ctx_set_report(attest_ctx *ctx, void *settings, void (*free_fn)(void *))
 {
 	if (ctx->report_free)
 		ctx->report_free(ctx->report);
@@ -45,7 +45,7 @@ attest_ctx_set_report(attest_ctx *ctx, void *settings, void (*free_fn)(void *))
 }
 
 void *
-attest_ctx_report(const attest_ctx *ctx)
+core_ctx_report(const attest_ctx *ctx)
 {
 	return ctx->report;
 }
@@ -70,7 +70,7 @@ attest_version(void)
 }
 
 attest_rc
-attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...)
+core_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...)
 {
 	char msg[ERRMSG_MAX];
 	va_list ap;
@@ -87,7 +87,7 @@ attest_error(attest_ctx *ctx, attest_rc rc, const char *fmt, ...)
 }
 
 void
-attest_error_prefix(attest_ctx *ctx, const char *fmt, ...)
+core_error_prefix(attest_ctx *ctx, const char *fmt, ...)
 {
 	char prefix[512];
 	char old[ERRMSG_MAX];
@@ -103,13 +103,13 @@ attest_error_prefix(attest_ctx *ctx, const char *fmt, ...)
 }
 
 attest_rc
-attest_nomem(attest_ctx *ctx)
+core_nomem(attest_ctx *ctx)
 {
-	return attest_error(ctx, ATTEST_ERR_NOMEM, "out of memory");
+	return core_error(ctx, ATTEST_ERR_NOMEM, "out of memory");
 }
 
 void
-attest_log(attest_ctx *ctx, attest_log_level level, const char *fmt, ...)
+core_log(attest_ctx *ctx, attest_log_level level, const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;

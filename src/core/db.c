@@ -14,7 +14,7 @@
 #define SQL_SHOWN 80
 
 attest_rc
-attest_db_error(attest_ctx *ctx, sqlite3 *db, const char *fmt, ...)
+core_db_error(attest_ctx *ctx, sqlite3 *db, const char *fmt, ...)
 {
 	char what[1024];
 	va_list ap;
@@ -22,7 +22,7 @@ attest_db_error(attest_ctx *ctx, sqlite3 *db, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return attest_error(ctx, ATTEST_ERR_DB, "%s: %s", what, sqlite3_errmsg(db));
+	return core_error(ctx, ATTEST_ERR_DB, "%s: %s", what, sqlite3_errmsg(db));
 }
 
 /* "cannot <verb> '<sql cut to SQL_SHOWN characters>': <message>" */
@@ -31,13 +31,13 @@ sql_error(attest_ctx *ctx, sqlite3 *db, const char *verb, const char *sql)
 {
 	size_t n = strlen(sql);
 
-	return attest_db_error(ctx, db, "cannot %s '%.*s%s'", verb,
+	return core_db_error(ctx, db, "cannot %s '%.*s%s'", verb,
 	                       (int)(n > SQL_SHOWN ? SQL_SHOWN : n), sql,
 	                       n > SQL_SHOWN ? "..." : "");
 }
 
 attest_rc
-attest_db_prepare(attest_ctx *ctx, sqlite3 *db, const char *sql, sqlite3_stmt **out)
+core_db_prepare(attest_ctx *ctx, sqlite3 *db, const char *sql, sqlite3_stmt **out)
 {
 	*out = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, out, NULL) == SQLITE_OK && *out)
@@ -50,7 +50,7 @@ attest_db_prepare(attest_ctx *ctx, sqlite3 *db, const char *sql, sqlite3_stmt **
 }
 
 attest_rc
-attest_db_run(attest_ctx *ctx, sqlite3_stmt *st)
+core_db_run(attest_ctx *ctx, sqlite3_stmt *st)
 {
 	int src = sqlite3_step(st);
 	attest_rc rc = ATTEST_OK;
@@ -62,7 +62,7 @@ attest_db_run(attest_ctx *ctx, sqlite3_stmt *st)
 }
 
 attest_rc
-attest_db_exec(attest_ctx *ctx, sqlite3 *db, const char *sql)
+core_db_exec(attest_ctx *ctx, sqlite3 *db, const char *sql)
 {
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
 		return ATTEST_OK;
@@ -70,7 +70,7 @@ attest_db_exec(attest_ctx *ctx, sqlite3 *db, const char *sql)
 }
 
 int
-attest_db_int64(sqlite3 *db, const char *sql, long long *out)
+core_db_int64(sqlite3 *db, const char *sql, long long *out)
 {
 	sqlite3_stmt *st = NULL;
 	int src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);

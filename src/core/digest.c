@@ -14,7 +14,7 @@
 static const char digits[] = "0123456789abcdef";
 
 void
-attest_hex_encode(const void *data, size_t n, char *out)
+core_hex_encode(const void *data, size_t n, char *out)
 {
 	const unsigned char *p = data;
 	size_t i;
@@ -27,7 +27,7 @@ attest_hex_encode(const void *data, size_t n, char *out)
 }
 
 int
-attest_hex_digit(char c)
+core_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -39,7 +39,7 @@ attest_hex_digit(char c)
 }
 
 bool
-attest_hex_decode(const char *hex, void *out, size_t n)
+core_hex_decode(const char *hex, void *out, size_t n)
 {
 	unsigned char *p = out;
 	size_t i;
@@ -48,8 +48,8 @@ attest_hex_decode(const char *hex, void *out, size_t n)
 	if (!hex || strlen(hex) != 2 * n)
 		return false;
 	for (i = 0; i < n; i++) {
-		if ((hi = attest_hex_digit(hex[2 * i])) < 0 ||
-		    (lo = attest_hex_digit(hex[2 * i + 1])) < 0)
+		if ((hi = core_hex_digit(hex[2 * i])) < 0 ||
+		    (lo = core_hex_digit(hex[2 * i + 1])) < 0)
 			return false;
 		p[i] = (unsigned char)(hi << 4 | lo);
 	}
@@ -57,7 +57,7 @@ attest_hex_decode(const char *hex, void *out, size_t n)
 }
 
 bool
-attest_sha256_hex(const void *data, size_t n, char out[65])
+core_sha256_hex(const void *data, size_t n, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
@@ -65,41 +65,41 @@ attest_sha256_hex(const void *data, size_t n, char out[65])
 	out[0] = '\0';
 	if (EVP_Digest(n ? data : "", n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
 		return false;
-	attest_hex_encode(md, 32, out);
+	core_hex_encode(md, 32, out);
 	return true;
 }
 
 bool
-attest_sha256_init(struct attest_sha256 *h)
+core_sha256_init(struct core_sha256 *h)
 {
 	h->md = EVP_MD_CTX_new();
 	if (h->md && EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) == 1)
 		return true;
-	attest_sha256_release(h);
+	core_sha256_release(h);
 	return false;
 }
 
 void
-attest_sha256_add(struct attest_sha256 *h, const void *data, size_t n)
+core_sha256_add(struct core_sha256 *h, const void *data, size_t n)
 {
 	if (n)
 		EVP_DigestUpdate(h->md, data, n);
 }
 
 void
-attest_sha256_end(struct attest_sha256 *h, char out[65])
+core_sha256_end(struct core_sha256 *h, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 
 	out[0] = '\0';
 	if (EVP_DigestFinal_ex(h->md, md, &len) == 1 && len == 32)
-		attest_hex_encode(md, 32, out);
+		core_hex_encode(md, 32, out);
 	EVP_DigestInit_ex(h->md, EVP_sha256(), NULL);
 }
 
 void
-attest_sha256_release(struct attest_sha256 *h)
+core_sha256_release(struct core_sha256 *h)
 {
 	EVP_MD_CTX_free(h->md);
 	h->md = NULL;

@@ -29,7 +29,7 @@ attest_datadir(void)
 }
 
 const char *
-attest_tmpdir(void)
+core_tmpdir(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
@@ -37,7 +37,7 @@ attest_tmpdir(void)
 }
 
 attest_rc
-attest_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir, const char *name)
+core_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir, const char *name)
 {
 	int n = snprintf(out, size, "%s/%s", dir, name);
 
@@ -45,11 +45,11 @@ attest_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir, const
 		return ATTEST_OK;
 	if (size > 0)
 		out[0] = '\0';
-	return attest_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s/%s'", dir, name);
+	return core_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s/%s'", dir, name);
 }
 
 attest_rc
-attest_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path)
+core_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path)
 {
 	size_t n = strlen(path);
 
@@ -59,11 +59,11 @@ attest_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path)
 	}
 	if (size > 0)
 		out[0] = '\0';
-	return attest_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", path);
+	return core_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", path);
 }
 
 attest_rc
-attest_datadir_path(attest_ctx *ctx, char *out, size_t size, const char *rel)
+core_datadir_path(attest_ctx *ctx, char *out, size_t size, const char *rel)
 {
-	return attest_path_join(ctx, out, size, attest_datadir(), rel);
+	return core_path_join(ctx, out, size, attest_datadir(), rel);
 }

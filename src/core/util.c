@@ -10,13 +10,13 @@
 #include <string.h>
 
 char *
-attest_strdup(const char *s)
+core_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;
 }
 
 void
-attest_time_iso(time_t t, char out[21])
+core_time_iso(time_t t, char out[21])
 {
 	struct tm tm;
 
@@ -25,7 +25,7 @@ attest_time_iso(time_t t, char out[21])
 }
 
 bool
-attest_time_parse(const char *s, time_t *out)
+core_time_parse(const char *s, time_t *out)
 {
 	struct tm tm, check;
 	const char *end;

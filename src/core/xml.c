@@ -65,7 +65,7 @@ refuse_doctype(void *data, const xmlChar *name, const xmlChar *external_id,
 }
 
 attest_rc
-attest_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
+core_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 {
 	struct first_error fe = {{0}, 0, false, 0};
 	xmlSchemaParserCtxtPtr pctx;
@@ -73,12 +73,12 @@ attest_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 	*out = NULL;
 	pctx = xmlSchemaNewParserCtxt(path);
 	if (!pctx)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	xmlSchemaSetParserStructuredErrors(pctx, keep_first, &fe);
 	*out = xmlSchemaParse(pctx);
 	xmlSchemaFreeParserCtxt(pctx);
 	if (!*out)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 		                    "cannot load schema '%s' at line %d: %s", path, fe.line,
 		                    fe.set ? fe.msg : "unreadable");
 	return ATTEST_OK;
@@ -101,10 +101,10 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 
 	*out = NULL;
 	if (!path && len > (size_t)INT32_MAX)
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "cannot parse '%s': too large", name);
+		return core_error(ctx, ATTEST_ERR_LIMIT, "cannot parse '%s': too large", name);
 	pctx = xmlNewParserCtxt();
 	if (!pctx)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	pctx->_private = &fe;
 	pctx->sax->serror = parse_error;
 	pctx->sax->internalSubset = refuse_doctype;
@@ -113,7 +113,7 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 	else
 		doc = xmlCtxtReadMemory(pctx, data ? data : "", (int)len, NULL, NULL, options);
 	if (fe.doctype_line > 0 || (doc && (doc->intSubset || doc->extSubset))) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 		                  "cannot load '%s' at line %d: a DOCTYPE is not allowed here",
 		                  name, fe.doctype_line > 0 ? fe.doctype_line : 1);
 		goto out;
@@ -121,10 +121,10 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		err = xmlCtxtGetLastError(pctx);
 		if (path && err && err->domain == XML_FROM_IO)
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", name);
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", name);
 		else {
 			keep_first(&fe, err); /* when no callback saw it */
-			rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: %s",
+			rc = core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: %s",
 			                  name, fe.line, fe.set ? fe.msg : "not well-formed");
 		}
 		goto out;
@@ -133,12 +133,12 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 		fe.set = false; /* report the first validation error */
 		vctx = xmlSchemaNewValidCtxt(schema);
 		if (!vctx) {
-			rc = attest_nomem(ctx);
+			rc = core_nomem(ctx);
 			goto out;
 		}
 		xmlSchemaSetValidStructuredErrors(vctx, keep_first, &fe);
 		if (xmlSchemaValidateDoc(vctx, doc) != 0) {
-			rc = attest_error(ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s",
+			rc = core_error(ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s",
 			                  name, fe.line,
 			                  fe.set ? fe.msg : "does not match its schema");
 			goto out;
@@ -155,20 +155,20 @@ out:
 }
 
 attest_rc
-attest_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr *out)
+core_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr *out)
 {
 	return load(ctx, path, path, NULL, 0, schema, out);
 }
 
 attest_rc
-attest_xml_load_memory(attest_ctx *ctx, const char *name, const char *data, size_t len,
+core_xml_load_memory(attest_ctx *ctx, const char *name, const char *data, size_t len,
                        xmlSchemaPtr schema, xmlDocPtr *out)
 {
 	return load(ctx, name, NULL, data, len, schema, out);
 }
 
 xmlNodePtr
-attest_xml_next(xmlNodePtr node, const char *name)
+core_xml_next(xmlNodePtr node, const char *name)
 {
 	for (; node; node = node->next)
 		if (node->type == XML_ELEMENT_NODE &&
@@ -178,13 +178,13 @@ attest_xml_next(xmlNodePtr node, const char *name)
 }
 
 xmlNodePtr
-attest_xml_child(xmlNodePtr node, const char *name)
+core_xml_child(xmlNodePtr node, const char *name)
 {
-	return node ? attest_xml_next(node->children, name) : NULL;
+	return node ? core_xml_next(node->children, name) : NULL;
 }
 
 char *
-attest_xml_text(xmlNodePtr node)
+core_xml_text(xmlNodePtr node)
 {
 	xmlChar *raw;
 	const char *s, *e;
@@ -207,7 +207,7 @@ attest_xml_text(xmlNodePtr node)
 }
 
 char *
-attest_xml_attr(xmlNodePtr node, const char *name)
+core_xml_attr(xmlNodePtr node, const char *name)
 {
 	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
 	char *out;

@@ -61,23 +61,23 @@ parse_control(struct framework *fw, xmlNodePtr node, const char *section)
 	c = &fw->controls[fw->n_controls++];
 	memset(c, 0, sizeof(*c));
 	c->line = (int)xmlGetLineNo(node);
-	c->id = attest_xml_attr(node, "id");
-	c->level = attest_xml_attr(node, "level");
-	assessment = attest_xml_attr(node, "assessment");
+	c->id = core_xml_attr(node, "id");
+	c->level = core_xml_attr(node, "level");
+	assessment = core_xml_attr(node, "assessment");
 	c->manual = assessment && strcmp(assessment, "manual") == 0;
 	free(assessment);
-	c->title = attest_xml_text(attest_xml_child(node, "title"));
-	c->description = attest_xml_text(attest_xml_child(node, "description"));
-	c->note = attest_xml_text(attest_xml_child(node, "note"));
+	c->title = core_xml_text(core_xml_child(node, "title"));
+	c->description = core_xml_text(core_xml_child(node, "description"));
+	c->note = core_xml_text(core_xml_child(node, "note"));
 	c->section = strdup(section);
 	if (!c->id || !c->title || !c->section)
 		return ATTEST_ERR_NOMEM;
-	for (n = attest_xml_child(node, "check"); n; n = attest_xml_next(n->next, "check")) {
+	for (n = core_xml_child(node, "check"); n; n = core_xml_next(n->next, "check")) {
 		refs = realloc(c->checks, (c->n_checks + 1) * sizeof(*refs));
 		if (!refs)
 			return ATTEST_ERR_NOMEM;
 		c->checks = refs;
-		if (!(c->checks[c->n_checks] = attest_xml_attr(n, "ref")))
+		if (!(c->checks[c->n_checks] = core_xml_attr(n, "ref")))
 			return ATTEST_ERR_NOMEM;
 		c->n_checks++;
 	}
@@ -87,8 +87,8 @@ parse_control(struct framework *fw, xmlNodePtr node, const char *section)
 static attest_rc
 parse_section(struct framework *fw, xmlNodePtr sec)
 {
-	char *id = attest_xml_attr(sec, "id");
-	char *title = attest_xml_text(attest_xml_child(sec, "title"));
+	char *id = core_xml_attr(sec, "id");
+	char *title = core_xml_text(core_xml_child(sec, "title"));
 	char label[1024];
 	xmlNodePtr n;
 	attest_rc rc = ATTEST_OK;
@@ -98,8 +98,8 @@ parse_section(struct framework *fw, xmlNodePtr sec)
 		goto out;
 	}
 	snprintf(label, sizeof(label), "%s %s", id, title);
-	for (n = attest_xml_next(sec->children, NULL); n && rc == ATTEST_OK;
-	     n = attest_xml_next(n->next, NULL)) {
+	for (n = core_xml_next(sec->children, NULL); n && rc == ATTEST_OK;
+	     n = core_xml_next(n->next, NULL)) {
 		if (xmlStrcmp(n->name, (const xmlChar *)"section") == 0)
 			rc = parse_section(fw, n);
 		else if (xmlStrcmp(n->name, (const xmlChar *)"control") == 0)
@@ -121,7 +121,7 @@ add_framework(attest_library *lib, struct framework *fw)
 		if (strcmp(lib->frameworks[i]->id, fw->id) != 0)
 			continue;
 		if (lib->frameworks[i]->gen == fw->gen) {
-			attest_rc rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+			attest_rc rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 						    "invalid '%s': framework '%s' is already "
 						    "defined in '%s'",
 						    fw->file, fw->id, lib->frameworks[i]->file);
@@ -135,7 +135,7 @@ add_framework(attest_library *lib, struct framework *fw)
 	grown = realloc(lib->frameworks, (lib->n_frameworks + 1) * sizeof(*grown));
 	if (!grown) {
 		lib_framework_free(fw);
-		return attest_nomem(lib->ctx);
+		return core_nomem(lib->ctx);
 	}
 	lib->frameworks = grown;
 	lib->frameworks[lib->n_frameworks++] = fw;
@@ -150,31 +150,31 @@ lib_parse_catalog(attest_library *lib, const char *path)
 	struct framework *fw;
 	attest_rc rc;
 
-	if ((rc = attest_xml_load(lib->ctx, path, lib->framework_schema, &doc)) != ATTEST_OK)
+	if ((rc = core_xml_load(lib->ctx, path, lib->framework_schema, &doc)) != ATTEST_OK)
 		return rc;
 	root = xmlDocGetRootElement(doc);
 	fw = calloc(1, sizeof(*fw));
 	if (!fw) {
 		xmlFreeDoc(doc);
-		return attest_nomem(lib->ctx);
+		return core_nomem(lib->ctx);
 	}
 	fw->gen = lib->gen;
-	fw->id = attest_xml_attr(root, "id");
-	fw->version = attest_xml_attr(root, "version");
-	fw->title = attest_xml_text(attest_xml_child(root, "title"));
-	fw->publisher = attest_xml_text(attest_xml_child(root, "publisher"));
-	fw->description = attest_xml_text(attest_xml_child(root, "description"));
+	fw->id = core_xml_attr(root, "id");
+	fw->version = core_xml_attr(root, "version");
+	fw->title = core_xml_text(core_xml_child(root, "title"));
+	fw->publisher = core_xml_text(core_xml_child(root, "publisher"));
+	fw->description = core_xml_text(core_xml_child(root, "description"));
 	fw->file = strdup(path);
 	rc = fw->id && fw->version && fw->title && fw->publisher && fw->description && fw->file
 		     ? ATTEST_OK
 		     : ATTEST_ERR_NOMEM;
-	for (n = attest_xml_child(root, "section"); n && rc == ATTEST_OK;
-	     n = attest_xml_next(n->next, "section"))
+	for (n = core_xml_child(root, "section"); n && rc == ATTEST_OK;
+	     n = core_xml_next(n->next, "section"))
 		rc = parse_section(fw, n);
 	xmlFreeDoc(doc);
 	if (rc != ATTEST_OK) {
 		lib_framework_free(fw);
-		return attest_nomem(lib->ctx);
+		return core_nomem(lib->ctx);
 	}
 	return add_framework(lib, fw);
 }

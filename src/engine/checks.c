@@ -40,7 +40,7 @@ lib_check_free(struct check *c)
 static char *
 child_text(xmlNodePtr node, const char *name)
 {
-	return attest_xml_text(attest_xml_child(node, name));
+	return core_xml_text(core_xml_child(node, name));
 }
 
 static attest_rc
@@ -55,12 +55,12 @@ parse_check(attest_library *lib, xmlNodePtr node, const char *path, struct check
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return attest_nomem(lib->ctx);
+		return core_nomem(lib->ctx);
 	c->line = (int)xmlGetLineNo(node);
 	c->gen = lib->gen;
-	rem = attest_xml_child(node, "remediation");
-	c->id = attest_xml_attr(node, "id");
-	exposure = attest_xml_attr(node, "exposure");
+	rem = core_xml_child(node, "remediation");
+	c->id = core_xml_attr(node, "id");
+	exposure = core_xml_attr(node, "exposure");
 	c->exposure = exposure && (strcmp(exposure, "true") == 0 || strcmp(exposure, "1") == 0);
 	free(exposure);
 	c->title = child_text(node, "title");
@@ -72,25 +72,25 @@ parse_check(attest_library *lib, xmlNodePtr node, const char *path, struct check
 	c->cli = child_text(rem, "cli");
 	c->terraform = child_text(rem, "terraform");
 	c->query = child_text(node, "query");
-	c->query_line = (int)xmlGetLineNo(attest_xml_child(node, "query"));
+	c->query_line = (int)xmlGetLineNo(core_xml_child(node, "query"));
 	c->file = strdup(path);
 	if (!c->id || !c->title || !c->service || !c->severity || !c->resource_type ||
 	    !c->rationale || !c->steps || !c->cli || !c->terraform || !c->query || !c->file)
 		goto out;
-	for (n = attest_xml_child(node, "requires"); n; n = attest_xml_next(n->next, "requires")) {
+	for (n = core_xml_child(node, "requires"); n; n = core_xml_next(n->next, "requires")) {
 		grown = realloc(c->requires, (c->n_requires + 1) * sizeof(*grown));
 		if (!grown)
 			goto out;
 		c->requires = grown;
-		if (!(c->requires[c->n_requires] = attest_xml_text(n)))
+		if (!(c->requires[c->n_requires] = core_xml_text(n)))
 			goto out;
 		c->n_requires++;
 	}
 	refs = json_array();
 	if (!refs)
 		goto out;
-	for (n = attest_xml_child(node, "reference"); n; n = attest_xml_next(n->next, "reference")) {
-		char *href = attest_xml_attr(n, "href"), *title = attest_xml_text(n);
+	for (n = core_xml_child(node, "reference"); n; n = core_xml_next(n->next, "reference")) {
+		char *href = core_xml_attr(n, "href"), *title = core_xml_text(n);
 
 		ref = json_pack("{s:s?, s:s?}", "href", href, "title", title);
 		free(href);
@@ -106,7 +106,7 @@ parse_check(attest_library *lib, xmlNodePtr node, const char *path, struct check
 out:
 	json_decref(refs);
 	lib_check_free(c);
-	return rc == ATTEST_OK ? rc : attest_nomem(lib->ctx);
+	return rc == ATTEST_OK ? rc : core_nomem(lib->ctx);
 }
 
 /* Adds c, replacing a check of the same id from an earlier directory. */
@@ -120,7 +120,7 @@ add_check(attest_library *lib, struct check *c)
 		if (strcmp(lib->checks[i]->id, c->id) != 0)
 			continue;
 		if (lib->checks[i]->gen == c->gen) {
-			attest_rc rc = attest_error(
+			attest_rc rc = core_error(
 				lib->ctx, ATTEST_ERR_INVALID,
 				"invalid '%s' at line %d: check '%s' is already defined in '%s' at "
 				"line %d",
@@ -135,7 +135,7 @@ add_check(attest_library *lib, struct check *c)
 	grown = realloc(lib->checks, (lib->n_checks + 1) * sizeof(*grown));
 	if (!grown) {
 		lib_check_free(c);
-		return attest_nomem(lib->ctx);
+		return core_nomem(lib->ctx);
 	}
 	lib->checks = grown;
 	lib->checks[lib->n_checks++] = c;
@@ -150,10 +150,10 @@ lib_parse_checks(attest_library *lib, const char *path)
 	struct check *c;
 	attest_rc rc;
 
-	if ((rc = attest_xml_load(lib->ctx, path, lib->check_schema, &doc)) != ATTEST_OK)
+	if ((rc = core_xml_load(lib->ctx, path, lib->check_schema, &doc)) != ATTEST_OK)
 		return rc;
-	for (node = attest_xml_child(xmlDocGetRootElement(doc), "check"); node;
-	     node = attest_xml_next(node->next, "check")) {
+	for (node = core_xml_child(xmlDocGetRootElement(doc), "check"); node;
+	     node = core_xml_next(node->next, "check")) {
 		if ((rc = parse_check(lib, node, path, &c)) != ATTEST_OK ||
 		    (rc = add_check(lib, c)) != ATTEST_OK)
 			break;

@@ -23,7 +23,7 @@ static const char results_schema[] = EVALDB_RESULTS_SCHEMA;
 static attest_rc
 db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)
 {
-	return attest_db_error(ctx, db, "evaluation: %s", what);
+	return core_db_error(ctx, db, "evaluation: %s", what);
 }
 
 attest_rc
@@ -31,7 +31,7 @@ engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now)
 {
 	if (sqlite3_exec(db, results_schema, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot create result tables");
-	if (attest_sqlfn_register(db, now) != SQLITE_OK)
+	if (sqlfn_register(db, now) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot register functions");
 	return engine_views_create(ctx, db);
 }
@@ -61,15 +61,15 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 	size_t i, j, k, seq = 0;
 	attest_rc rc = ATTEST_OK;
 
-	if ((rc = attest_db_prepare(ctx, db,
+	if ((rc = core_db_prepare(ctx, db,
 	                            "INSERT INTO fw(framework, seq, version, title, publisher)"
 	                            " VALUES (?,?,?,?,?)",
 	                            &fw_st)) != ATTEST_OK ||
-	    (rc = attest_db_prepare(ctx, db,
+	    (rc = core_db_prepare(ctx, db,
 	                            "INSERT INTO ctl(framework, control_id, seq, section, title,"
 	                            " description, level, assessment) VALUES (?,?,?,?,?,?,?,?)",
 	                            &ctl_st)) != ATTEST_OK ||
-	    (rc = attest_db_prepare(ctx, db, "INSERT INTO ctl_checks VALUES (?,?,?)", &cc_st)) !=
+	    (rc = core_db_prepare(ctx, db, "INSERT INTO ctl_checks VALUES (?,?,?)", &cc_st)) !=
 	        ATTEST_OK)
 		goto out;
 	for (i = 0; i < lib->n_frameworks && rc == ATTEST_OK; i++) {
@@ -81,7 +81,7 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 		sqlite3_bind_text(fw_st, 3, fw->version, -1, SQLITE_STATIC);
 		sqlite3_bind_text(fw_st, 4, fw->title, -1, SQLITE_STATIC);
 		sqlite3_bind_text(fw_st, 5, fw->publisher, -1, SQLITE_STATIC);
-		if ((rc = attest_db_run(ctx, fw_st)) != ATTEST_OK)
+		if ((rc = core_db_run(ctx, fw_st)) != ATTEST_OK)
 			break;
 		for (j = 0; j < fw->n_controls; j++) {
 			c = &fw->controls[j];
@@ -94,13 +94,13 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 			sqlite3_bind_text(ctl_st, 7, c->level, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ctl_st, 8, c->manual ? "manual" : "automated", -1,
 					  SQLITE_STATIC);
-			if ((rc = attest_db_run(ctx, ctl_st)) != ATTEST_OK)
+			if ((rc = core_db_run(ctx, ctl_st)) != ATTEST_OK)
 				break;
 			for (k = 0; k < c->n_checks && !c->manual; k++) {
 				sqlite3_bind_text(cc_st, 1, fw->id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(cc_st, 2, c->id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(cc_st, 3, c->checks[k], -1, SQLITE_STATIC);
-				if ((rc = attest_db_run(ctx, cc_st)) != ATTEST_OK)
+				if ((rc = core_db_run(ctx, cc_st)) != ATTEST_OK)
 					break;
 			}
 		}
@@ -157,7 +157,7 @@ warn_unread_types(attest_ctx *ctx, sqlite3 *db, const attest_library *lib)
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW)
-		attest_log(ctx, ATTEST_LOG_DEBUG,
+		core_log(ctx, ATTEST_LOG_DEBUG,
 			   "%d resources of type '%s' were loaded, but no installed check reads "
 			   "that type",
 			   sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 0));
@@ -172,8 +172,8 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 {
 	const char *const *ids = o->frameworks;
 	size_t n = o->n_frameworks;
-	attest_ctx *ctx = attest_inventory_ctx(inv);
-	sqlite3 *db = attest_inventory_db(inv);
+	attest_ctx *ctx = inventory_ctx(inv);
+	sqlite3 *db = inventory_db(inv);
 	sqlite3_stmt *st = NULL;
 	const struct check *c;
 	struct eval_limits lim;
@@ -184,11 +184,11 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 		return rc;
 	for (i = 0; i < n; i++)
 		if (!lib_find_framework(lib, ids[i]))
-			return attest_error(ctx, ATTEST_ERR_NOTFOUND,
+			return core_error(ctx, ATTEST_ERR_NOTFOUND,
 					    "unknown framework '%s' (see 'attest frameworks')",
 					    ids[i]);
 	if (lib->n_frameworks == 0)
-		return attest_error(ctx, ATTEST_ERR_NOTFOUND,
+		return core_error(ctx, ATTEST_ERR_NOTFOUND,
 				    "no frameworks are installed (looked in '%s/frameworks')",
 				    attest_datadir());
 	if ((rc = engine_prepare(ctx, db, attest_inventory_as_of(inv))) != ATTEST_OK)
@@ -218,13 +218,13 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
 		c = lib_find_check(lib, (const char *)sqlite3_column_text(st, 0));
 		if (!c) {
-			rc = attest_error(ctx, ATTEST_ERR_INVALID, "check '%s' is not loaded",
+			rc = core_error(ctx, ATTEST_ERR_INVALID, "check '%s' is not loaded",
 					  (const char *)sqlite3_column_text(st, 0));
 			break;
 		}
 		rc = eval_check(ctx, db, c, &lim);
 		if (++done % 10 == 0 || done == total)
-			attest_log(ctx, ATTEST_LOG_INFO, "evaluated %zu of %zu checks", done, total);
+			core_log(ctx, ATTEST_LOG_INFO, "evaluated %zu of %zu checks", done, total);
 	}
 	sqlite3_finalize(st);
 	st = NULL;

@@ -27,7 +27,7 @@ attest_library_new(attest_ctx *ctx, attest_library **out)
 {
 	*out = calloc(1, sizeof(**out));
 	if (!*out)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	(*out)->ctx = ctx;
 	return ATTEST_OK;
 }
@@ -60,13 +60,13 @@ load_schemas(attest_library *lib)
 
 	if (lib->check_schema)
 		return ATTEST_OK;
-	if ((rc = attest_datadir_path(lib->ctx, path, sizeof(path), "frameworks/checks.xsd")) !=
+	if ((rc = core_datadir_path(lib->ctx, path, sizeof(path), "frameworks/checks.xsd")) !=
 	        ATTEST_OK ||
-	    (rc = attest_xml_schema_load(lib->ctx, path, &lib->check_schema)) != ATTEST_OK ||
-	    (rc = attest_datadir_path(lib->ctx, path, sizeof(path), "frameworks/framework.xsd")) !=
+	    (rc = core_xml_schema_load(lib->ctx, path, &lib->check_schema)) != ATTEST_OK ||
+	    (rc = core_datadir_path(lib->ctx, path, sizeof(path), "frameworks/framework.xsd")) !=
 	        ATTEST_OK)
 		return rc;
-	return attest_xml_schema_load(lib->ctx, path, &lib->framework_schema);
+	return core_xml_schema_load(lib->ctx, path, &lib->framework_schema);
 }
 
 static bool
@@ -96,7 +96,7 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 	attest_rc rc = ATTEST_OK;
 
 	if (!d)
-		return attest_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
+		return core_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
 				    strerror(errno));
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -104,7 +104,7 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 		grown = realloc(names, (n + 1) * sizeof(*names));
 		if (!grown || !(grown[n] = strdup(e->d_name))) {
 			names = grown ? grown : names;
-			rc = attest_nomem(lib->ctx);
+			rc = core_nomem(lib->ctx);
 			goto out;
 		}
 		names = grown;
@@ -112,7 +112,7 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 	}
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
-		if ((rc = attest_path_join(lib->ctx, path, sizeof(path), dir, names[i])) !=
+		if ((rc = core_path_join(lib->ctx, path, sizeof(path), dir, names[i])) !=
 		    ATTEST_OK)
 			break;
 		if (deep && is_dir(path))
@@ -138,9 +138,9 @@ attest_library_load_dir(attest_library *lib, const char *dir)
 		return rc;
 	lib->gen++;
 	if (!is_dir(dir))
-		return attest_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
+		return core_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
 				    "not a directory");
-	if ((rc = attest_path_join(lib->ctx, checks, sizeof(checks), dir, "checks")) != ATTEST_OK)
+	if ((rc = core_path_join(lib->ctx, checks, sizeof(checks), dir, "checks")) != ATTEST_OK)
 		return rc;
 	if (is_dir(checks) && (rc = each_xml(lib, checks, true, lib_parse_checks)) != ATTEST_OK)
 		return rc;
@@ -153,7 +153,7 @@ attest_library_load_bundled(attest_library *lib)
 	char dir[4096];
 	attest_rc rc;
 
-	if ((rc = attest_datadir_path(lib->ctx, dir, sizeof(dir), "frameworks")) != ATTEST_OK)
+	if ((rc = core_datadir_path(lib->ctx, dir, sizeof(dir), "frameworks")) != ATTEST_OK)
 		return rc;
 	return attest_library_load_dir(lib, dir);
 }
@@ -192,13 +192,13 @@ attest_library_resolve(attest_library *lib)
 		for (j = 0; j < fw->n_controls; j++) {
 			c = &fw->controls[j];
 			if (!c->manual && c->n_checks == 0)
-				return attest_error(lib->ctx, ATTEST_ERR_INVALID,
+				return core_error(lib->ctx, ATTEST_ERR_INVALID,
 						    "invalid '%s' at line %d: control '%s' is "
 						    "automated but maps no check",
 						    fw->file, c->line, c->id);
 			for (k = 0; k < c->n_checks; k++)
 				if (!lib_find_check(lib, c->checks[k]))
-					return attest_error(lib->ctx, ATTEST_ERR_INVALID,
+					return core_error(lib->ctx, ATTEST_ERR_INVALID,
 							    "invalid '%s' at line %d: control '%s' "
 							    "maps unknown check '%s'",
 							    fw->file, c->line, c->id, c->checks[k]);

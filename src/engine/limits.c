@@ -62,7 +62,7 @@ env_number(attest_ctx *ctx, const char *name, bool fraction, double max, double 
 	d = strtod(v, &end);
 	if (!plain_decimal(v, fraction) || *end || errno || !isfinite(d) || d < (fraction ? 0.001 : 1) ||
 	    d > max)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "%s must be a %s from %s to %.0f, not '%.40s'", name,
 				    fraction ? "number of seconds" : "whole number",
 				    fraction ? "0.001" : "1", max, v);

@@ -26,11 +26,11 @@ load_doc(attest_library *lib, const char *path, const char *xsd, xmlDocPtr *doc)
 	xmlSchemaPtr schema = NULL;
 	attest_rc rc;
 
-	if ((rc = attest_datadir_path(lib->ctx, schema_path, sizeof(schema_path), xsd)) !=
+	if ((rc = core_datadir_path(lib->ctx, schema_path, sizeof(schema_path), xsd)) !=
 	        ATTEST_OK ||
-	    (rc = attest_xml_schema_load(lib->ctx, schema_path, &schema)) != ATTEST_OK)
+	    (rc = core_xml_schema_load(lib->ctx, schema_path, &schema)) != ATTEST_OK)
 		return rc;
-	rc = attest_xml_load(lib->ctx, path, schema, doc);
+	rc = core_xml_load(lib->ctx, path, schema, doc);
 	xmlSchemaFree(schema);
 	return rc;
 }
@@ -54,9 +54,9 @@ control_exists(const attest_library *lib, const char *fw_id, const char *control
 static attest_rc
 bind_child(sqlite3_stmt *st, int i, xmlNodePtr node, const char *name)
 {
-	char *text = attest_xml_text(attest_xml_child(node, name));
+	char *text = core_xml_text(core_xml_child(node, name));
 
-	if (!text && attest_xml_child(node, name))
+	if (!text && core_xml_child(node, name))
 		return ATTEST_ERR_NOMEM;
 	sqlite3_bind_text(st, i, text, -1, free);
 	return ATTEST_OK;
@@ -71,7 +71,7 @@ static attest_rc
 child_date(attest_library *lib, xmlNodePtr node, const char *name, const char *path,
 	   const char *what, long long *end, char **text)
 {
-	xmlNodePtr child = attest_xml_child(node, name);
+	xmlNodePtr child = core_xml_child(node, name);
 	struct xs_date d;
 	char *raw;
 	size_t a, b;
@@ -79,10 +79,10 @@ child_date(attest_library *lib, xmlNodePtr node, const char *name, const char *p
 	*text = NULL;
 	if (!child)
 		return ATTEST_OK;
-	if (!(raw = attest_xml_text(child)))
-		return attest_nomem(lib->ctx);
+	if (!(raw = core_xml_text(child)))
+		return core_nomem(lib->ctx);
 	if (!xs_date_parse(raw, &d)) {
-		attest_rc rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		attest_rc rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 					    "invalid '%s' at line %d: <%s> of %s is not a date "
 					    "(YYYY-MM-DD, optionally with a zone): '%.60s'",
 					    path, (int)xmlGetLineNo(child), name, what, raw);
@@ -174,12 +174,12 @@ matches_everything(xmlNodePtr match, const char **field, char **pattern)
 
 	*field = NULL;
 	*pattern = NULL;
-	if (attest_xml_child(match, "tag"))
+	if (core_xml_child(match, "tag"))
 		return false; /* a tag key is always literal */
 	for (i = 0; i < sizeof(fields) / sizeof(*fields) && every; i++) {
-		if (!attest_xml_child(match, fields[i].name))
+		if (!core_xml_child(match, fields[i].name))
 			continue;
-		text = attest_xml_text(attest_xml_child(match, fields[i].name));
+		text = core_xml_text(core_xml_child(match, fields[i].name));
 		every = text && unrestricted(text, fields[i].probes, fields[i].n);
 		if (every && !*pattern) {
 			*field = fields[i].name;
@@ -203,27 +203,27 @@ static attest_rc
 check_scope(attest_library *lib, xmlNodePtr node, const char *path, const char *id,
 	    const char *check, bool *all)
 {
-	char *scope = attest_xml_attr(node, "scope"), *pattern = NULL;
+	char *scope = core_xml_attr(node, "scope"), *pattern = NULL;
 	const char *field;
 	int line = (int)xmlGetLineNo(node);
-	bool every = matches_everything(attest_xml_child(node, "match"), &field, &pattern);
+	bool every = matches_everything(core_xml_child(node, "match"), &field, &pattern);
 	attest_rc rc = ATTEST_OK;
 
 	*all = scope && strcmp(scope, "all") == 0;
 	if (every && !*all && !pattern)
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: exception '%s' matches every resource; "
 				  "name a resource-id, arn, account, region or tag, or say "
 				  "scope=\"all\" to except every failure of check '%s'",
 				  path, line, id, check);
 	else if (every && !*all)
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: exception '%s' matches every resource "
 				  "(<%s> '%.60s' matches any %s); name the resources it covers, or say "
 				  "scope=\"all\" to except every failure of check '%s'",
 				  path, line, id, field, pattern, field, check);
 	else if (!every && *all)
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: exception '%s' says scope=\"all\" but its "
 				  "match names particular resources; drop scope=\"all\" or the match",
 				  path, line, id);
@@ -236,10 +236,10 @@ static attest_rc
 add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node,
 	      const char *path, long long now)
 {
-	xmlNodePtr match = attest_xml_child(node, "match"), tag = attest_xml_child(match, "tag");
-	char *id = attest_xml_attr(node, "id");
-	char *check = attest_xml_text(attest_xml_child(node, "check"));
-	char *key = tag ? attest_xml_attr(tag, "key") : NULL;
+	xmlNodePtr match = core_xml_child(node, "match"), tag = core_xml_child(match, "tag");
+	char *id = core_xml_attr(node, "id");
+	char *check = core_xml_text(core_xml_child(node, "check"));
+	char *key = tag ? core_xml_attr(tag, "key") : NULL;
 	char *expires = NULL, *approved = NULL, what[128];
 	int line = (int)xmlGetLineNo(node);
 	long long end = 0, approved_end;
@@ -257,7 +257,7 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 	if (!expires)
 		goto out;
 	if (!lib_find_check(lib, check)) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: exception '%s' names unknown check '%s'",
 				  path, line, id, check);
 		goto out;
@@ -281,18 +281,18 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 	sqlite3_bind_text(st, 14, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15, all ? "all" : NULL, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
 				  line, sqlite3_errcode(db) == SQLITE_CONSTRAINT
 						? "exception id used twice"
 						: sqlite3_errmsg(db));
 		goto out;
 	}
 	if (now >= end)
-		attest_log(lib->ctx, ATTEST_LOG_WARN,
+		core_log(lib->ctx, ATTEST_LOG_WARN,
 			   "exception '%s' ('%s' line %d) expired on %s and no longer applies", id,
 			   path, line, expires);
 	else if (all)
-		attest_log(lib->ctx, ATTEST_LOG_WARN,
+		core_log(lib->ctx, ATTEST_LOG_WARN,
 			   "exception '%s' ('%s' line %d) excepts every failure of check '%s' "
 			   "(scope=\"all\") until %s",
 			   id, path, line, check, expires);
@@ -303,17 +303,17 @@ out:
 	free(expires);
 	free(approved);
 	free(key);
-	return rc == ATTEST_ERR_NOMEM ? attest_nomem(lib->ctx) : rc;
+	return rc == ATTEST_ERR_NOMEM ? core_nomem(lib->ctx) : rc;
 }
 
 static attest_rc
 add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node,
 		const char *path, long long now)
 {
-	char *fw = attest_xml_attr(node, "framework"), *control = attest_xml_attr(node, "control");
+	char *fw = core_xml_attr(node, "framework"), *control = core_xml_attr(node, "control");
 	char *expires = NULL, *date = NULL, what[256];
-	xmlNodePtr ev = attest_xml_child(node, "evidence");
-	char *href = ev ? attest_xml_attr(ev, "href") : NULL;
+	xmlNodePtr ev = core_xml_child(node, "evidence");
+	char *href = ev ? core_xml_attr(ev, "href") : NULL;
 	int line = (int)xmlGetLineNo(node);
 	long long end = 0, date_end;
 	bool manual = false;
@@ -329,13 +329,13 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 	if (!expires || !date)
 		goto out;
 	if (!lib_find_framework(lib, fw) || !control_exists(lib, fw, control, &manual)) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: no control '%s' in framework '%s'", path,
 				  line, control, fw);
 		goto out;
 	}
 	if (!manual) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
 				  "invalid '%s' at line %d: control '%s' of '%s' is automated; only "
 				  "manual controls are attested",
 				  path, line, control, fw);
@@ -354,14 +354,14 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 	sqlite3_bind_int(st, 9, now < end);
 	sqlite3_bind_text(st, 10, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = attest_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
+		rc = core_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
 				  line, sqlite3_errcode(db) == SQLITE_CONSTRAINT
 						? "this control is attested twice"
 						: sqlite3_errmsg(db));
 		goto out;
 	}
 	if (now >= end)
-		attest_log(lib->ctx, ATTEST_LOG_WARN,
+		core_log(lib->ctx, ATTEST_LOG_WARN,
 			   "attestation of %s control '%s' ('%s' line %d) expired on %s and no "
 			   "longer applies",
 			   fw, control, path, line, expires);
@@ -372,7 +372,7 @@ out:
 	free(expires);
 	free(date);
 	free(href);
-	return rc == ATTEST_ERR_NOMEM ? attest_nomem(lib->ctx) : rc;
+	return rc == ATTEST_ERR_NOMEM ? core_nomem(lib->ctx) : rc;
 }
 
 attest_rc
@@ -399,9 +399,9 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, exc_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_db_error(lib->ctx, db, "exceptions");
-		for (n = attest_xml_child(xmlDocGetRootElement(doc), "exception"); n && !rc;
-		     n = attest_xml_next(n->next, "exception"))
+			rc = core_db_error(lib->ctx, db, "exceptions");
+		for (n = core_xml_child(xmlDocGetRootElement(doc), "exception"); n && !rc;
+		     n = core_xml_next(n->next, "exception"))
 			rc = add_exception(lib, db, st, n, o->exception_files[i], (long long)now);
 		sqlite3_finalize(st);
 		st = NULL;
@@ -413,9 +413,9 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 		                   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, att_sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_db_error(lib->ctx, db, "attestations");
-		for (n = attest_xml_child(xmlDocGetRootElement(doc), "attestation"); n && !rc;
-		     n = attest_xml_next(n->next, "attestation"))
+			rc = core_db_error(lib->ctx, db, "attestations");
+		for (n = core_xml_child(xmlDocGetRootElement(doc), "attestation"); n && !rc;
+		     n = core_xml_next(n->next, "attestation"))
 			rc = add_attestation(lib, db, st, n, o->attestation_files[i],
 					     (long long)now);
 		sqlite3_finalize(st);
@@ -458,14 +458,14 @@ policy_apply(attest_ctx *ctx, sqlite3 *db)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_exec(db, apply_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return attest_db_error(ctx, db, "applying exceptions");
+		return core_db_error(ctx, db, "applying exceptions");
 	/* An exception that matched nothing is likely stale or mistyped. */
 	if (sqlite3_prepare_v2(db,
 			       "SELECT exception_id, source FROM exc WHERE active AND matched = 0"
 			       " ORDER BY exception_id",
 			       -1, &st, NULL) == SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW)
-			attest_log(ctx, ATTEST_LOG_WARN,
+			core_log(ctx, ATTEST_LOG_WARN,
 				   "exception '%s' ('%s') matched no failing finding",
 				   (const char *)sqlite3_column_text(st, 0),
 				   (const char *)sqlite3_column_text(st, 1));

@@ -86,14 +86,14 @@ run_script(attest_ctx *ctx, sqlite3 *db, const char *sql, const struct check *c)
 	while (rc == ATTEST_OK && *sql) {
 		st = NULL;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK)
-			return attest_db_error(ctx, db, "evaluation of '%s'", c->id);
+			return core_db_error(ctx, db, "evaluation of '%s'", c->id);
 		if (!st)
 			break;
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		if (sqlite3_bind_parameter_count(st) >= 2)
 			sqlite3_bind_text(st, 2, c->resource_type, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = attest_db_error(ctx, db, "evaluation of '%s'", c->id);
+			rc = core_db_error(ctx, db, "evaluation of '%s'", c->id);
 		sqlite3_finalize(st);
 		sql = tail;
 	}
@@ -129,7 +129,7 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	if (!rem || !(req_s = json_dumps(req, JSON_COMPACT)) ||
 	    !(rem_s = json_dumps(rem, JSON_COMPACT)))
 		goto out;
-	if ((rc = attest_db_prepare(
+	if ((rc = core_db_prepare(
 	         ctx, db,
 	         "INSERT INTO chk(check_id, title, service, severity, resource_type,"
 	         " requires, rationale, remediation, refs, status, reason, exposure)"
@@ -148,7 +148,7 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, c->exposure);
-	rc = attest_db_run(ctx, st);
+	rc = core_db_run(ctx, st);
 	if (rc == ATTEST_OK)
 		rc = record_query(ctx, db, c);
 out:
@@ -157,7 +157,7 @@ out:
 	json_decref(rem);
 	free(req_s);
 	free(rem_s);
-	return rc == ATTEST_ERR_NOMEM ? attest_nomem(ctx) : rc;
+	return rc == ATTEST_ERR_NOMEM ? core_nomem(ctx) : rc;
 }
 
 /* The first of the check's types that was not collected, or NULL. A type
@@ -295,7 +295,7 @@ compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt 
 		return ATTEST_OK;
 	sqlite3_finalize(*out);
 	*out = NULL;
-	return attest_error(ctx, ATTEST_ERR_INVALID,
+	return core_error(ctx, ATTEST_ERR_INVALID,
 			    "invalid '%s' at line %d: the query of check '%s' does not compile "
 			    "(it must be one SELECT returning rid, status, reason, evidence): %s",
 			    c->file, c->query_line, c->id, why ? why : sqlite3_errmsg(db));
@@ -396,7 +396,7 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 			       "INSERT INTO res(check_id, rid, status, reason, evidence)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)",
 			       -1, &ins, NULL) != SQLITE_OK)
-		return attest_db_error(ctx, db, "evaluation of '%s'", c->id);
+		return core_db_error(ctx, db, "evaluation of '%s'", c->id);
 	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
 	clock_gettime(CLOCK_MONOTONIC, &rs.deadline);
 	ns = rs.deadline.tv_nsec + (long long)((lim->seconds - (double)(long long)lim->seconds) * 1e9);
@@ -445,7 +445,7 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 		for (i = 0; i < N_RESULT_COLUMNS; i++)
 			sqlite3_bind_value(ins, i + 2, sqlite3_column_value(st, col[i]));
 		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = attest_db_error(ctx, db, "evaluation of '%s'", c->id);
+			rc = core_db_error(ctx, db, "evaluation of '%s'", c->id);
 			break;
 		}
 	}
@@ -496,12 +496,12 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const struct eva
 	/* A failed statement may end the transaction (out of memory, I/O):
 	 * then nothing of this evaluation can be trusted. */
 	if (rc == ATTEST_OK && in_transaction && sqlite3_get_autocommit(db))
-		rc = attest_db_error(
+		rc = core_db_error(
 		    ctx, db, "evaluation of '%s': the database rolled the evaluation back", c->id);
 	if (rc != ATTEST_OK)
 		return rc;
 	if (*reason) {
-		attest_log(ctx, ATTEST_LOG_WARN, "check '%s' ('%s' line %d) is error: %s", c->id,
+		core_log(ctx, ATTEST_LOG_WARN, "check '%s' ('%s' line %d) is error: %s", c->id,
 			   c->file, c->query_line, reason);
 		if ((rc = run_script(ctx, db, "DELETE FROM res WHERE check_id = ?1", c)) !=
 		    ATTEST_OK)

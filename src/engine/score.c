@@ -52,6 +52,6 @@ attest_rc
 score_frameworks(attest_ctx *ctx, sqlite3 *db)
 {
 	if (sqlite3_exec(db, score_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return attest_db_error(ctx, db, "scoring");
+		return core_db_error(ctx, db, "scoring");
 	return ATTEST_OK;
 }

@@ -52,7 +52,7 @@ register_one(sqlite3 *db, const struct sqlfn_def *d, time_t now)
 }
 
 int
-attest_sqlfn_register(sqlite3 *db, time_t now)
+sqlfn_register(sqlite3 *db, time_t now)
 {
 	size_t i;
 	int rc = SQLITE_OK;

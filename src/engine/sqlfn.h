@@ -8,7 +8,7 @@
  * raising an error, so one malformed resource never aborts a whole check;
  * only out-of-memory is reported as an SQL error.
  *
- * Only attest_sqlfn_register() is for the rest of the engine. The other
+ * Only sqlfn_register() is for the rest of the engine. The other
  * declarations are shared between the sqlfn_*.c files.
  */
 #ifndef ATTEST_ENGINE_SQLFN_H
@@ -23,7 +23,7 @@
  * used by days_since/days_until (never the wall clock, so results are
  * reproducible). Returns SQLITE_OK or an SQLite error code.
  */
-int attest_sqlfn_register(sqlite3 *db, time_t now);
+int sqlfn_register(sqlite3 *db, time_t now);
 
 /* --- internal: shared between the sqlfn_*.c files ---------------------- */
 
@@ -62,7 +62,7 @@ struct sqlfn_clock {
 	int sign;
 };
 
-/* Every function attest_sqlfn_register() registers, in that order. */
+/* Every function sqlfn_register() registers, in that order. */
 extern const struct sqlfn_def sqlfn_table[];
 extern const size_t sqlfn_table_len;
 
@@ -77,7 +77,7 @@ sqlfn_impl sqlfn_url_decode_fn, sqlfn_days, sqlfn_version_cmp;
 /* sqlfn_json.c: json_as_array, pattern_has_terms */
 sqlfn_impl sqlfn_json_as_array, sqlfn_pattern_has_terms;
 
-/* Results of attest_sqlfn_url_decode(). */
+/* Results of sqlfn_url_decode(). */
 enum {
 	ATTEST_SQLFN_OK = 0,
 	ATTEST_SQLFN_EINVAL = 1,	/* bad escape, NUL byte or bad UTF-8 */
@@ -89,18 +89,18 @@ enum {
  * success *out is a NUL-terminated buffer from sqlite3_malloc64() (free with
  * sqlite3_free) holding valid UTF-8 without NUL bytes, and *outlen its length.
  */
-int attest_sqlfn_url_decode(const char *in, size_t len, char **out,
+int sqlfn_url_decode(const char *in, size_t len, char **out,
 			    size_t *outlen);
 
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates, > U+10FFFF). */
-int attest_sqlfn_utf8_valid(const unsigned char *s, size_t len);
+int sqlfn_utf8_valid(const unsigned char *s, size_t len);
 
 /*
  * 1 if the CIDR s[0..len) is open to the world as cidr_is_world() means it
  * (prefix 0, or a public range of /8 or wider for IPv4, /32 for IPv6), 0 if
  * not, -1 if it does not parse.
  */
-int attest_sqlfn_cidr_world(const char *s, size_t len);
+int sqlfn_cidr_world(const char *s, size_t len);
 
 struct json_t;
 
@@ -109,6 +109,6 @@ struct json_t;
  * *nomem set to 1 when jansson ran out of memory rather than met bad input
  * (as far as jansson lets that be told apart), else 0.
  */
-struct json_t *attest_sqlfn_json_load(const char *s, size_t len, int *nomem);
+struct json_t *sqlfn_json_load(const char *s, size_t len, int *nomem);
 
 #endif

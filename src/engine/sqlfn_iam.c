@@ -48,7 +48,7 @@ load_policy(sqlite3_context *ctx, sqlite3_value *v)
 	for (i = 0; i < n && isspace((unsigned char)s[i]); i++)
 		;
 	if (i < n && s[i] == '%') {
-		switch (attest_sqlfn_url_decode(s + i, n - i, &decoded, &n)) {
+		switch (sqlfn_url_decode(s + i, n - i, &decoded, &n)) {
 		case ATTEST_SQLFN_OK:
 			s = decoded;
 			break;
@@ -59,7 +59,7 @@ load_policy(sqlite3_context *ctx, sqlite3_value *v)
 			return NULL;
 		}
 	}
-	root = attest_sqlfn_json_load(s, n, &nomem);
+	root = sqlfn_json_load(s, n, &nomem);
 	sqlite3_free(decoded);
 	if (root == NULL) {
 		/* An undetected allocation failure gives NULL: not wrong. */
@@ -374,7 +374,7 @@ caller_operator(const char *op, const char *key)
  * 1 if the values v of a caller key name fixed callers: a non-empty list
  * of strings, none of them "*" (or all wildcards) or a policy variable.
  * aws:SourceIp ranges must all be narrower than the world (see
- * attest_sqlfn_cidr_world(): AWS calls /8 and wider public, so do we), and
+ * sqlfn_cidr_world(): AWS calls /8 and wider public, so do we), and
  * aws:PrincipalArn must name principals without wildcards.
  */
 static int
@@ -391,7 +391,7 @@ caller_values_fixed(json_t *v, const char *key)
 		    strstr(s, "${") != NULL)
 			return 0;
 		if (strcasecmp(key, "aws:SourceIp") == 0 &&
-		    attest_sqlfn_cidr_world(s, strlen(s)) != 0)
+		    sqlfn_cidr_world(s, strlen(s)) != 0)
 			return 0;
 		if (strcasecmp(key, "aws:PrincipalArn") == 0 &&
 		    strpbrk(s, "*?") != NULL)

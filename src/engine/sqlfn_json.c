@@ -29,7 +29,7 @@
 /* ---- shared JSON loading ---------------------------------------------- */
 
 json_t *
-attest_sqlfn_json_load(const char *s, size_t len, int *nomem)
+sqlfn_json_load(const char *s, size_t len, int *nomem)
 {
 	json_error_t err;
 	json_t *j;
@@ -335,7 +335,7 @@ sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	for (i = 0; i < n && isspace((unsigned char)s[i]); i++)
 		;
 	if (i < n && (s[i] == '[' || s[i] == '{') && json_text_valid(s, n) &&
-	    attest_sqlfn_utf8_valid((const unsigned char *)s, n)) {
+	    sqlfn_utf8_valid((const unsigned char *)s, n)) {
 		char *out;
 
 		if (s[i] == '[') {
@@ -355,7 +355,7 @@ sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	/* Anything else, even text that merely looks like JSON: a string. */
-	if (!attest_sqlfn_utf8_valid((const unsigned char *)s, n))
+	if (!sqlfn_utf8_valid((const unsigned char *)s, n))
 		return;
 	{
 		size_t outlen;
@@ -417,7 +417,7 @@ sqlfn_pattern_has_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	arr = attest_sqlfn_json_load(terms, (size_t)sqlite3_value_bytes(argv[1]),
+	arr = sqlfn_json_load(terms, (size_t)sqlite3_value_bytes(argv[1]),
 				     &nomem);
 	if (arr == NULL) {
 		if (nomem)

@@ -20,7 +20,7 @@
 /* ---- url_decode ------------------------------------------------------- */
 
 int
-attest_sqlfn_utf8_valid(const unsigned char *s, size_t len)
+sqlfn_utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 
@@ -63,7 +63,7 @@ attest_sqlfn_utf8_valid(const unsigned char *s, size_t len)
 }
 
 int
-attest_sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen)
+sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen)
 {
 	char *buf;
 	size_t i, n = 0;
@@ -81,8 +81,8 @@ attest_sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen)
 
 			if (len - i < 3)
 				goto invalid;
-			h = attest_hex_digit(in[i + 1]);
-			l = attest_hex_digit(in[i + 2]);
+			h = core_hex_digit(in[i + 1]);
+			l = core_hex_digit(in[i + 2]);
 			if (h < 0 || l < 0)
 				goto invalid;
 			c = (char)(h << 4 | l);
@@ -94,7 +94,7 @@ attest_sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen)
 		buf[n++] = c;
 	}
 	buf[n] = '\0';
-	if (!attest_sqlfn_utf8_valid((const unsigned char *)buf, n))
+	if (!sqlfn_utf8_valid((const unsigned char *)buf, n))
 		goto invalid;
 	*out = buf;
 	*outlen = n;
@@ -119,7 +119,7 @@ sqlfn_url_decode_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	switch (attest_sqlfn_url_decode(s, (size_t)sqlite3_value_bytes(argv[0]),
+	switch (sqlfn_url_decode(s, (size_t)sqlite3_value_bytes(argv[0]),
 					&out, &outlen)) {
 	case ATTEST_SQLFN_OK:
 		sqlite3_result_text64(ctx, out, outlen, sqlite3_free, SQLITE_UTF8);

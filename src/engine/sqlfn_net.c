@@ -194,7 +194,7 @@ cidr_world(const struct cidr *c)
 }
 
 int
-attest_sqlfn_cidr_world(const char *s, size_t len)
+sqlfn_cidr_world(const char *s, size_t len)
 {
 	struct cidr c;
 

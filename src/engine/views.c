@@ -55,7 +55,7 @@ authorize_view(void *data, int action, const char *a, const char *b, const char 
 }
 
 static attest_rc
-read_views(attest_ctx *ctx, const char *path, struct attest_buf *out)
+read_views(attest_ctx *ctx, const char *path, struct core_buf *out)
 {
 	char chunk[8192];
 	size_t n;
@@ -63,20 +63,20 @@ read_views(attest_ctx *ctx, const char *path, struct attest_buf *out)
 	attest_rc rc = ATTEST_OK;
 
 	if (!fp)
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
 	while (rc == ATTEST_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = attest_buf_add(out, chunk, n);
+		rc = core_buf_add(out, chunk, n);
 		if (rc == ATTEST_ERR_LIMIT)
-			rc = attest_error(ctx, rc, "cannot read '%s': larger than %d bytes", path,
+			rc = core_error(ctx, rc, "cannot read '%s': larger than %d bytes", path,
 					  VIEWS_MAX_BYTES);
 		else if (rc != ATTEST_OK)
-			rc = attest_nomem(ctx);
+			rc = core_nomem(ctx);
 	}
 	if (rc == ATTEST_OK && ferror(fp))
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", path);
 	if (rc == ATTEST_OK && out->len > 0 && memchr(out->data, '\0', out->len))
-		rc = attest_error(ctx, ATTEST_ERR_INVALID, "invalid '%s': it holds a NUL byte", path);
+		rc = core_error(ctx, ATTEST_ERR_INVALID, "invalid '%s': it holds a NUL byte", path);
 	fclose(fp);
 	return rc;
 }
@@ -106,7 +106,7 @@ create_views(attest_ctx *ctx, sqlite3 *db, const char *path, const char *sql)
 			at++;
 		if (sqlite3_prepare_v2(db, at, -1, &st, &tail) != SQLITE_OK ||
 		    (st && sqlite3_step(st) != SQLITE_DONE))
-			rc = attest_error(ctx, ATTEST_ERR_INVALID,
+			rc = core_error(ctx, ATTEST_ERR_INVALID,
 					  "invalid '%s' at line %d: %s (it may only CREATE VIEW)",
 					  path, line_of(sql, at), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
@@ -128,18 +128,18 @@ views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
 
 	if (sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_master WHERE type = 'view'"
 				   " ORDER BY name", -1, &list, NULL) != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		return core_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 	while (rc == ATTEST_OK && sqlite3_step(list) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(list, 0);
 
 		if (!(sql = sqlite3_mprintf("SELECT * FROM main.\"%w\"", name))) {
-			rc = attest_nomem(ctx);
+			rc = core_nomem(ctx);
 			break;
 		}
 		st = NULL;
 		sqlite3_set_authorizer(db, check_authorize, NULL);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-			rc = attest_error(ctx, ATTEST_ERR_INVALID,
+			rc = core_error(ctx, ATTEST_ERR_INVALID,
 					  "invalid '%s': view '%s' does not compile as a check "
 					  "query: %s",
 					  path, name, sqlite3_errmsg(db));
@@ -154,21 +154,21 @@ views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
 attest_rc
 engine_views_create(attest_ctx *ctx, sqlite3 *db)
 {
-	struct attest_buf sql;
+	struct core_buf sql;
 	char path[4096];
 	attest_rc rc;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/frameworks/views.sql", attest_datadir()) >=
 	    sizeof(path))
-		return attest_error(ctx, ATTEST_ERR_IO, "data directory path too long: '%s'",
+		return core_error(ctx, ATTEST_ERR_IO, "data directory path too long: '%s'",
 				    attest_datadir());
-	attest_buf_init(&sql, VIEWS_MAX_BYTES);
+	core_buf_init(&sql, VIEWS_MAX_BYTES);
 	rc = read_views(ctx, path, &sql);
 	if (rc == ATTEST_OK)
 		rc = create_views(ctx, db, path, sql.data ? sql.data : "");
 	if (rc == ATTEST_OK)
 		rc = views_compile(ctx, db, path);
-	attest_buf_release(&sql);
+	core_buf_release(&sql);
 	return rc;
 }
 
@@ -205,7 +205,7 @@ engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, con
 	attest_rc rc = ATTEST_OK;
 
 	if (!names)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	/* The check compiled before it got here; compiling it again only lists
 	 * the views it reads. */
 	sqlite3_set_authorizer(db, authorize_noting_views, names);
@@ -215,7 +215,7 @@ engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, con
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!(list = json_dumps(names, JSON_COMPACT))) {
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db,
@@ -225,14 +225,14 @@ engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, con
 			       " FROM (SELECT sql FROM main.sqlite_master WHERE type = 'view'"
 			       "   AND name IN (SELECT value FROM json_each(?3)) ORDER BY name)), '')",
 			       -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		rc = core_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, check_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, query, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, list, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = attest_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
+		rc = core_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
 	free(list);

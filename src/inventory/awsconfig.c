@@ -90,7 +90,7 @@ awsconfig_fail(struct awsconfig_conv *cv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return attest_error(cv->ctx, ATTEST_ERR_INVALID, "configuration item '%s' '%s': '%s' %s",
+	return core_error(cv->ctx, ATTEST_ERR_INVALID, "configuration item '%s' '%s': '%s' %s",
 	                    cv->type, cv->id, cv->path.data ? cv->path.data : "", msg);
 }
 
@@ -100,11 +100,11 @@ path_add(struct awsconfig_conv *cv, const char *s, size_t n, size_t *mark)
 	attest_rc rc;
 
 	*mark = cv->path.len;
-	rc = attest_buf_add(&cv->path, s, n);
+	rc = core_buf_add(&cv->path, s, n);
 	if (rc == ATTEST_ERR_NOMEM)
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	if (rc != ATTEST_OK)
-		return attest_error(cv->ctx, ATTEST_ERR_INVALID,
+		return core_error(cv->ctx, ATTEST_ERR_INVALID,
 		                    "configuration item '%s' '%s': keys nested too deeply",
 		                    cv->type, cv->id);
 	return ATTEST_OK;
@@ -164,11 +164,11 @@ copy_string(struct awsconfig_conv *cv, const json_t *item, const char *a, const 
 	if (!v)
 		return ATTEST_OK;
 	if (!json_is_string(v))
-		return attest_error(cv->ctx, ATTEST_ERR_INVALID,
+		return core_error(cv->ctx, ATTEST_ERR_INVALID,
 		                    "configuration item '%s' '%s': '%s' must be a string or null",
 		                    cv->type, cv->id, json_object_get(item, a) == v ? a : b);
 	if (json_object_set_new(res, to, json_deep_copy(v)) != 0)
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	return ATTEST_OK;
 }
 
@@ -183,12 +183,12 @@ convert_tags(struct awsconfig_conv *cv, const json_t *tags, json_t **out)
 	*out = NULL;
 	if (json_is_object(tags)) {
 		*out = json_deep_copy(tags);
-		return *out ? ATTEST_OK : attest_nomem(cv->ctx);
+		return *out ? ATTEST_OK : core_nomem(cv->ctx);
 	}
 	if (!json_is_array(tags))
 		return awsconfig_fail(cv, "must be an object or a list of {key, value}");
 	if (!(map = json_object()))
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	json_array_foreach(tags, i, el)
 	{
 		k = member(el, "key", "Key");
@@ -201,7 +201,7 @@ convert_tags(struct awsconfig_conv *cv, const json_t *tags, json_t **out)
 		if (json_object_set_new(map, json_string_value(k),
 		                        v ? json_deep_copy(v) : json_string("")) != 0) {
 			json_decref(map);
-			return attest_nomem(cv->ctx);
+			return core_nomem(cv->ctx);
 		}
 	}
 	*out = map;
@@ -258,7 +258,7 @@ convert_supplementary(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	if (!json_is_object(in))
 		return awsconfig_fail(cv, "must be an object");
 	if (!(obj = json_object()))
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	json_object_foreach((json_t *)in, k, v)
 	{
 		if ((rc = awsconfig_path_key(cv, k, &mark)) != ATTEST_OK)
@@ -266,12 +266,12 @@ convert_supplementary(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		if (json_is_string(v) && looks_like_json(json_string_value(v)))
 			rc = awsconfig_parse(cv, json_string_value(v), json_string_length(v), &nv);
 		else
-			rc = (nv = json_deep_copy(v)) ? ATTEST_OK : attest_nomem(cv->ctx);
+			rc = (nv = json_deep_copy(v)) ? ATTEST_OK : core_nomem(cv->ctx);
 		awsconfig_path_pop(cv, mark);
 		if (rc != ATTEST_OK)
 			break;
 		if (json_object_set_new(obj, k, nv) != 0) {
-			rc = attest_nomem(cv->ctx);
+			rc = core_nomem(cv->ctx);
 			break;
 		}
 	}
@@ -305,17 +305,17 @@ add_capture_time(attest_ctx *ctx, const json_t *item, json_t **supp)
 		v = json_deep_copy(t);
 	} else if (json_is_number(t) && json_number_value(t) >= 0 &&
 	           json_number_value(t) < 253402300800.0) {
-		attest_time_iso((time_t)json_number_value(t), iso);
+		core_time_iso((time_t)json_number_value(t), iso);
 		v = json_string(iso);
 	} else {
 		return ATTEST_OK;
 	}
 	if (!v || (!*supp && !(*supp = json_object()))) {
 		json_decref(v);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	if (json_object_set_new(*supp, "ConfigurationItemCaptureTime", v) != 0)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -340,7 +340,7 @@ convert(struct awsconfig_conv *cv, const json_t *item, json_t *res)
 		if (rc != ATTEST_OK)
 			return rc;
 		if (json_object_set_new(res, "tags", tags) != 0)
-			return attest_nomem(cv->ctx);
+			return core_nomem(cv->ctx);
 	}
 	if ((v = json_object_get(item, "configuration"))) {
 		if ((rc = awsconfig_path_key(cv, "configuration", &mark)) != ATTEST_OK)
@@ -350,7 +350,7 @@ convert(struct awsconfig_conv *cv, const json_t *item, json_t *res)
 		if (rc != ATTEST_OK)
 			return rc;
 		if (json_object_set_new(res, "configuration", conf) != 0)
-			return attest_nomem(cv->ctx);
+			return core_nomem(cv->ctx);
 	}
 	if ((v = member(item, "supplementaryConfiguration", NULL))) {
 		if ((rc = awsconfig_path_key(cv, "supplementaryConfiguration", &mark)) != ATTEST_OK)
@@ -370,7 +370,7 @@ convert(struct awsconfig_conv *cv, const json_t *item, json_t *res)
 		rc = add_capture_time(cv->ctx, item, &supp);
 	if (rc == ATTEST_OK && supp &&
 	    json_object_set(res, "supplementaryConfiguration", supp) != 0)
-		rc = attest_nomem(cv->ctx);
+		rc = core_nomem(cv->ctx);
 	json_decref(supp);
 	return rc;
 }
@@ -389,10 +389,10 @@ item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **
 	type = json_object_get(item, "resourceType");
 	id = json_object_get(item, "resourceId");
 	if (!json_is_string(type) || json_string_length(type) == 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 		                    "configuration item: 'resourceType' must be a string");
 	if (!json_is_string(id) || json_string_length(id) == 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 		                    "configuration item '%s': 'resourceId' must be a string",
 		                    json_string_value(type));
 	memset(&cv, 0, sizeof(cv));
@@ -401,15 +401,15 @@ item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **
 	cv.id = json_string_value(id);
 	cv.capitalize = in_list(capitalized_types, N_ELEMS(capitalized_types), cv.type) &&
 	                !in_list(own_types, N_ELEMS(own_types), cv.type);
-	attest_buf_init(&cv.path, AWSCONFIG_PATH_MAX);
+	core_buf_init(&cv.path, AWSCONFIG_PATH_MAX);
 	name = json_object_get(item, "resourceName");
 	if (in_list(id_is_name, N_ELEMS(id_is_name), cv.type) && json_is_string(name) &&
 	    json_string_length(name) > 0)
 		id = name;
 	res = json_pack("{soso}", "type", json_deep_copy(type), "id", json_deep_copy(id));
 	if (!res) {
-		attest_buf_release(&cv.path);
-		return attest_nomem(ctx);
+		core_buf_release(&cv.path);
+		return core_nomem(ctx);
 	}
 	if (envelope_only) {
 		if ((rc = copy_string(&cv, item, "ARN", "arn", res, "arn")) == ATTEST_OK &&
@@ -419,7 +419,7 @@ item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **
 	} else {
 		rc = convert(&cv, item, res);
 	}
-	attest_buf_release(&cv.path);
+	core_buf_release(&cv.path);
 	if (rc != ATTEST_OK) {
 		json_decref(res);
 		return rc;
@@ -429,11 +429,11 @@ item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **
 }
 
 attest_rc
-attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
+awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
 {
 	*out = NULL;
 	if (!json_is_object(item))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 		                    "configuration item: must be an object");
 	if (skipped_status(item))
 		return ATTEST_OK;
@@ -446,7 +446,7 @@ awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone
 	*out = NULL;
 	*gone = false;
 	if (!json_is_object(item))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 		                    "configuration item: must be an object");
 	*gone = skipped_status(item);
 	return item_resource(ctx, item, *gone, out);
@@ -465,7 +465,7 @@ awsconfig_capture_time(const json_t *item, double *out)
 		return true;
 	}
 	/* ISO 8601 in UTC, as snapshot files and the CLI (+00:00) write it */
-	if (!json_is_string(t) || !attest_time_parse(json_string_value(t), &secs))
+	if (!json_is_string(t) || !core_time_parse(json_string_value(t), &secs))
 		return false;
 	*out = (double)secs;
 	frac = strchr(json_string_value(t), '.');

@@ -22,13 +22,13 @@
  * "configuration item 'AWS::IAM::Policy' 'p1': 'configuration' is not valid
  * JSON: <jansson text>" (the caller prefixes file and line). Never crashes on
  * any JSON input. */
-attest_rc attest_awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
+attest_rc awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
 
 /*
  * Internal to src/inventory; not for other modules.
  */
 
-/* Like attest_awsconfig_item(), but an item of a deleted or unrecorded
+/* Like awsconfig_item(), but an item of a deleted or unrecorded
  * resource gives its envelope (type, id, arn, name, region, account; no
  * configuration) with *gone set, instead of nothing. */
 attest_rc awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone);
@@ -45,7 +45,7 @@ struct awsconfig_conv {
 	const char *id;
 	bool capitalize; /* upper-case the first letter of configuration keys */
 	int depth;
-	struct attest_buf path;
+	struct core_buf path;
 };
 
 /* Sets "configuration item '<type>' '<id>': '<path>' <message>" and returns

@@ -18,7 +18,7 @@ attest_rc
 awsconfig_put(attest_ctx *ctx, json_t *obj, const char *key, json_t *v)
 {
 	if (!v || json_object_set_new(obj, key, v) != 0)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -48,7 +48,7 @@ attest_rc
 awsconfig_ensure_supp(attest_ctx *ctx, json_t **supp)
 {
 	if (!*supp && !(*supp = json_object()))
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -91,41 +91,41 @@ decap(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		return awsconfig_fail(cv, "is nested too deeply");
 	if (json_is_array(in)) {
 		if (!(o = json_array()))
-			return attest_nomem(cv->ctx);
+			return core_nomem(cv->ctx);
 		cv->depth++;
 		json_array_foreach(in, i, v)
 		{
 			if ((rc = decap(cv, v, &nv)) != ATTEST_OK)
 				break;
 			if (json_array_append_new(o, nv) != 0) {
-				rc = attest_nomem(cv->ctx);
+				rc = core_nomem(cv->ctx);
 				break;
 			}
 		}
 		cv->depth--;
 	} else if (json_is_object(in)) {
 		if (!(o = json_object()))
-			return attest_nomem(cv->ctx);
+			return core_nomem(cv->ctx);
 		cv->depth++;
 		json_object_foreach((json_t *)in, k, v)
 		{
-			char *lk = attest_strdup(k);
+			char *lk = core_strdup(k);
 
 			if (!lk) {
-				rc = attest_nomem(cv->ctx);
+				rc = core_nomem(cv->ctx);
 				break;
 			}
 			if (lk[0] >= 'A' && lk[0] <= 'Z')
 				lk[0] = (char)(lk[0] - 'A' + 'a');
 			if (verbatim_key(k))
-				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : attest_nomem(cv->ctx);
+				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : core_nomem(cv->ctx);
 			else
 				rc = decap(cv, v, &nv);
 			if (rc == ATTEST_OK) {
 				if (strcmp(lk, k) != 0 && json_object_get(in, lk))
 					json_decref(nv); /* the lower-case spelling is kept */
 				else if (json_object_set_new(o, lk, nv) != 0)
-					rc = attest_nomem(cv->ctx);
+					rc = core_nomem(cv->ctx);
 			}
 			free(lk);
 			if (rc != ATTEST_OK)
@@ -134,7 +134,7 @@ decap(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		cv->depth--;
 	} else {
 		*out = json_deep_copy(in);
-		return *out ? ATTEST_OK : attest_nomem(cv->ctx);
+		return *out ? ATTEST_OK : core_nomem(cv->ctx);
 	}
 	if (rc != ATTEST_OK) {
 		json_decref(o);
@@ -159,7 +159,7 @@ awsconfig_decap_conf(struct awsconfig_conv *cv, json_t *conf)
 	if (rc != ATTEST_OK)
 		return rc;
 	json_object_clear(conf);
-	rc = json_object_update(conf, lc) == 0 ? ATTEST_OK : attest_nomem(cv->ctx);
+	rc = json_object_update(conf, lc) == 0 ? ATTEST_OK : core_nomem(cv->ctx);
 	json_decref(lc);
 	return rc;
 }

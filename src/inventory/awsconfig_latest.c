@@ -30,21 +30,21 @@ struct awsconfig_latest {
 static attest_rc
 db_fail(struct awsconfig_latest *lt)
 {
-	return attest_db_error(lt->ctx, attest_inventory_db(lt->inv), "inventory database");
+	return core_db_error(lt->ctx, inventory_db(lt->inv), "inventory database");
 }
 
 attest_rc
 awsconfig_latest_new(attest_inventory *inv, long long sid, struct awsconfig_latest **out)
 {
 	struct awsconfig_latest *lt;
-	sqlite3 *db = attest_inventory_db(inv);
+	sqlite3 *db = inventory_db(inv);
 	attest_rc rc;
 
 	*out = NULL;
 	if (!(lt = calloc(1, sizeof(*lt))))
-		return attest_nomem(attest_inventory_ctx(inv));
+		return core_nomem(inventory_ctx(inv));
 	lt->inv = inv;
-	lt->ctx = attest_inventory_ctx(inv);
+	lt->ctx = inventory_ctx(inv);
 	lt->sid = sid;
 	if (sqlite3_exec(db,
 			 "CREATE TEMP TABLE IF NOT EXISTS cfg_latest(k TEXT PRIMARY KEY, t REAL,"
@@ -71,7 +71,7 @@ awsconfig_latest_free(struct awsconfig_latest *lt)
 		return;
 	sqlite3_finalize(lt->find);
 	sqlite3_finalize(lt->put);
-	sqlite3_exec(attest_inventory_db(lt->inv), "DELETE FROM temp.cfg_latest", NULL, NULL,
+	sqlite3_exec(inventory_db(lt->inv), "DELETE FROM temp.cfg_latest", NULL, NULL,
 		     NULL);
 	free(lt);
 }
@@ -88,15 +88,15 @@ str(const json_t *res, const char *key)
 static char *
 res_key(const json_t *res)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 1u << 20);
-	if (attest_buf_printf(&b, "%s%c%s%c%s%c%s", str(res, "type"), 0x1f, str(res, "account"),
+	core_buf_init(&b, 1u << 20);
+	if (core_buf_printf(&b, "%s%c%s%c%s%c%s", str(res, "type"), 0x1f, str(res, "account"),
 			      0x1f, str(res, "region"), 0x1f, str(res, "id")) != ATTEST_OK) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return NULL;
 	}
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }
 
 static attest_rc
@@ -132,7 +132,7 @@ store(struct awsconfig_latest *lt, const json_t *res, bool gone, const struct in
 		return ATTEST_OK;
 	if ((rc = inv_add_resource(lt->inv, lt->sid, res, pos)) != ATTEST_OK)
 		return rc;
-	*rid = sqlite3_last_insert_rowid(attest_inventory_db(lt->inv));
+	*rid = sqlite3_last_insert_rowid(inventory_db(lt->inv));
 	return ATTEST_OK;
 }
 
@@ -148,7 +148,7 @@ decide(struct awsconfig_latest *lt, const json_t *item, const json_t *res, bool 
 	attest_rc rc;
 
 	if (!key)
-		return attest_nomem(lt->ctx);
+		return core_nomem(lt->ctx);
 	sqlite3_reset(lt->find);
 	sqlite3_bind_text(lt->find, 1, key, -1, SQLITE_STATIC);
 	seen = sqlite3_step(lt->find) == SQLITE_ROW;
@@ -163,7 +163,7 @@ decide(struct awsconfig_latest *lt, const json_t *item, const json_t *res, bool 
 	line0 = (unsigned long)sqlite3_column_int64(lt->find, 2);
 	col0 = (unsigned long)sqlite3_column_int64(lt->find, 3);
 	if (!timed || sqlite3_column_type(lt->find, 0) == SQLITE_NULL || t == t0) {
-		rc = attest_error(lt->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(lt->ctx, ATTEST_ERR_INVALID,
 				  "cannot load '%s' at line %lu, column %lu: duplicate resource '%s'"
 				  " '%s' (account '%s', region '%s'): the item at line %lu, column"
 				  " %lu describes it too, %s",
@@ -201,7 +201,7 @@ awsconfig_latest_add(struct awsconfig_latest *lt, const json_t *item, const stru
 
 	rc = awsconfig_item_any(lt->ctx, item, &res, &gone);
 	if (rc != ATTEST_OK) {
-		attest_error_prefix(lt->ctx, "cannot load '%s' at line %lu, column %lu", pos->file,
+		core_error_prefix(lt->ctx, "cannot load '%s' at line %lu, column %lu", pos->file,
 				    pos->line, pos->column);
 		return rc;
 	}

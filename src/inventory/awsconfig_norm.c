@@ -136,7 +136,7 @@ is_user_map(const char *parent, const char *key)
 
 /* Form decoding: '+' is a space, %XX a byte. */
 static attest_rc
-url_decode(attest_ctx *ctx, const char *s, size_t n, struct attest_buf *b, bool *ok)
+url_decode(attest_ctx *ctx, const char *s, size_t n, struct core_buf *b, bool *ok)
 {
 	static const char hex[] = "0123456789abcdef0123456789ABCDEF";
 	size_t i;
@@ -145,7 +145,7 @@ url_decode(attest_ctx *ctx, const char *s, size_t n, struct attest_buf *b, bool 
 	*ok = true;
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
 		if (s[i] == '+') {
-			rc = attest_buf_addc(b, ' ');
+			rc = core_buf_addc(b, ' ');
 		} else if (s[i] == '%') {
 			const char *h, *l;
 
@@ -160,16 +160,16 @@ url_decode(attest_ctx *ctx, const char *s, size_t n, struct attest_buf *b, bool 
 				*ok = false;
 				return ATTEST_OK;
 			}
-			rc = attest_buf_addc(b, (char)((((h - hex) & 15) << 4) | ((l - hex) & 15)));
+			rc = core_buf_addc(b, (char)((((h - hex) & 15) << 4) | ((l - hex) & 15)));
 			i += 2;
 		} else {
-			rc = attest_buf_addc(b, s[i]);
+			rc = core_buf_addc(b, s[i]);
 		}
 	}
 	if (rc == ATTEST_ERR_NOMEM)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	if (rc != ATTEST_OK)
-		return attest_error(ctx, rc, "policy document too large");
+		return core_error(ctx, rc, "policy document too large");
 	return ATTEST_OK;
 }
 
@@ -189,7 +189,7 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 {
 	const char *s;
 	size_t n, i;
-	struct attest_buf b;
+	struct core_buf b;
 	json_error_t err;
 	bool ok;
 	attest_rc rc;
@@ -197,7 +197,7 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	*out = NULL;
 	if (json_is_null(in) || json_is_object(in)) {
 		*out = json_deep_copy(in);
-		return *out ? ATTEST_OK : attest_nomem(cv->ctx);
+		return *out ? ATTEST_OK : core_nomem(cv->ctx);
 	}
 	if (!json_is_string(in))
 		return awsconfig_fail(cv,
@@ -212,19 +212,19 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		if (*out)
 			return ATTEST_OK;
 	}
-	attest_buf_init(&b, n + 1);
+	core_buf_init(&b, n + 1);
 	rc = url_decode(cv->ctx, s, n, &b, &ok);
 	if (rc != ATTEST_OK) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return rc;
 	}
 	if (!ok) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return awsconfig_fail(cv,
 		                      "is not a valid URL-encoded policy document: bad %% escape");
 	}
 	*out = json_loadb(b.data ? b.data : "", b.len, 0, &err);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	if (!*out)
 		return awsconfig_fail(cv, "is not a valid policy document: %s", err.text);
 	return ATTEST_OK;
@@ -233,7 +233,7 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 static char *
 capitalized(const char *key)
 {
-	char *k = attest_strdup(key);
+	char *k = core_strdup(key);
 
 	if (k && k[0] >= 'a' && k[0] <= 'z')
 		k[0] = (char)(k[0] - 'a' + 'A');
@@ -250,7 +250,7 @@ set_key(struct awsconfig_conv *cv, json_t *obj, const char *key, bool renamed, j
 		return ATTEST_OK;
 	}
 	if (json_object_set_new(obj, key, v) != 0)
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	return ATTEST_OK;
 }
 
@@ -277,7 +277,7 @@ sg_ip_ranges(struct awsconfig_conv *cv, const json_t *perm, const char *parent, 
 		goto done;
 	}
 	if (!(list = json_array())) {
-		rc = attest_nomem(cv->ctx);
+		rc = core_nomem(cv->ctx);
 		goto done;
 	}
 	json_array_foreach(src, i, el)
@@ -294,7 +294,7 @@ sg_ip_ranges(struct awsconfig_conv *cv, const json_t *perm, const char *parent, 
 		if (rc != ATTEST_OK)
 			break;
 		if (!e || json_array_append_new(list, e) != 0) {
-			rc = attest_nomem(cv->ctx);
+			rc = core_nomem(cv->ctx);
 			break;
 		}
 	}
@@ -317,7 +317,7 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 	attest_rc rc = ATTEST_OK;
 
 	if (!(obj = json_object()))
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	json_object_foreach((json_t *)in, k, v)
 	{
 		const char *api = NULL;
@@ -328,7 +328,7 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 			continue;
 		if (cv->capitalize && !(api = fixed_key(cv, key, k))) {
 			if (!(cap = capitalized(k))) {
-				rc = attest_nomem(cv->ctx);
+				rc = core_nomem(cv->ctx);
 				break;
 			}
 			api = cap;
@@ -338,7 +338,7 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 				rc = awsconfig_policy_doc(cv, v, &nv);
 			else if (is_policy_key(key, k) ||
 			         ((is_tags_key(k) || is_user_map(key, k)) && json_is_object(v)))
-				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : attest_nomem(cv->ctx);
+				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : core_nomem(cv->ctx);
 			else
 				rc = awsconfig_norm(cv, v, key, k, &nv);
 			awsconfig_path_pop(cv, mark);
@@ -379,10 +379,10 @@ awsconfig_norm(struct awsconfig_conv *cv, const json_t *in, const char *parent, 
 	}
 	if (!json_is_array(in)) {
 		*out = json_deep_copy(in);
-		return *out ? ATTEST_OK : attest_nomem(cv->ctx);
+		return *out ? ATTEST_OK : core_nomem(cv->ctx);
 	}
 	if (!(arr = json_array()))
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	cv->depth++;
 	json_array_foreach(in, i, el)
 	{
@@ -393,7 +393,7 @@ awsconfig_norm(struct awsconfig_conv *cv, const json_t *in, const char *parent, 
 		if (rc != ATTEST_OK)
 			break;
 		if (json_array_append_new(arr, nv) != 0) {
-			rc = attest_nomem(cv->ctx);
+			rc = core_nomem(cv->ctx);
 			break;
 		}
 	}

@@ -21,7 +21,7 @@
 static attest_rc
 nomem_if(attest_ctx *ctx, int failed)
 {
-	return failed ? attest_nomem(ctx) : ATTEST_OK;
+	return failed ? core_nomem(ctx) : ATTEST_OK;
 }
 
 /* BucketPolicy {"policyText": "<JSON>" | null} -> the policy object or null. */
@@ -75,7 +75,7 @@ s3_versioning(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		return awsconfig_fail(cv,
 		                      "must be {\"status\": string, \"isMfaDeleteEnabled\": bool}");
 	if (!(o = json_object()))
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	if (json_is_string(status) && strcmp(json_string_value(status), "Off") != 0 &&
 	    json_object_set_new(o, "Status", json_deep_copy(status)) != 0)
 		goto nomem;
@@ -87,7 +87,7 @@ s3_versioning(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	return ATTEST_OK;
 nomem:
 	json_decref(o);
-	return attest_nomem(cv->ctx);
+	return core_nomem(cv->ctx);
 }
 
 /* {destinationBucketName, logFilePrefix} -> {LoggingEnabled: {TargetBucket,
@@ -195,7 +195,7 @@ s3_acl(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		return awsconfig_fail(cv, "must have a 'grantList' list and an 'owner' object");
 	if (!(acl = json_object()) || !(list = json_array())) {
 		json_decref(acl);
-		return attest_nomem(cv->ctx);
+		return core_nomem(cv->ctx);
 	}
 	if (json_object_set_new(acl, "Grants", list) != 0)
 		goto nomem;
@@ -224,7 +224,7 @@ s3_acl(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	return ATTEST_OK;
 nomem:
 	json_decref(acl);
-	return attest_nomem(cv->ctx);
+	return core_nomem(cv->ctx);
 }
 
 /* Replaces supp[from] by conv(supp[from]) under the name to. */
@@ -299,7 +299,7 @@ alias(attest_ctx *ctx, json_t *obj, const char *from, const char *to)
 	if (!json_is_object(obj) || json_object_get(obj, to) || !(v = json_object_get(obj, from)))
 		return ATTEST_OK;
 	if (json_object_set_new(obj, to, json_deep_copy(v)) != 0)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -322,7 +322,7 @@ awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t 
 		if (json_is_string(v) && !json_object_get(supp, "KeyRotationEnabled") &&
 		    json_object_set_new(supp, "KeyRotationEnabled",
 		                        json_boolean(!strcmp(json_string_value(v), "true"))) != 0)
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		rc = alias(ctx, supp, "KeyRotationStatus", "KeyRotationEnabled");
 	} else if (!strcmp(t, "AWS::EFS::FileSystem")) {
 		rc = alias(ctx, conf, "Arn", "FileSystemArn");
@@ -334,31 +334,31 @@ awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t 
 		/* Config records the CloudFormation shape (LogGroupName, RetentionInDays,
 		 * KmsKeyId, Arn); CloudWatch Logs' API is camelCase. */
 		if (!(lower = json_object()))
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		json_object_foreach(conf, k, v)
 		{
-			char *lk = attest_strdup(k);
+			char *lk = core_strdup(k);
 
 			if (!lk) {
 				json_decref(lower);
-				return attest_nomem(ctx);
+				return core_nomem(ctx);
 			}
 			if (lk[0] >= 'A' && lk[0] <= 'Z')
 				lk[0] = (char)(lk[0] - 'A' + 'a');
 			if (!json_object_get(conf, lk) && json_object_set(lower, lk, v) != 0)
-				rc = attest_nomem(ctx);
+				rc = core_nomem(ctx);
 			free(lk);
 			if (rc != ATTEST_OK)
 				break;
 		}
 		if (rc == ATTEST_OK && json_object_update(conf, lower) != 0)
-			rc = attest_nomem(ctx);
+			rc = core_nomem(ctx);
 		json_decref(lower);
 	}
 	/* The native id of a managed policy is its ARN (Config's is the policy id). */
 	v = json_object_get(res, "arn");
 	if (rc == ATTEST_OK && !strcmp(t, "AWS::IAM::Policy") && v &&
 	    json_object_set_new(res, "id", json_deep_copy(v)) != 0)
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 	return rc;
 }

@@ -44,25 +44,25 @@ arn_part(const char *s, const char *marker)
 static attest_rc
 set_pair_id(struct awsconfig_conv *cv, json_t *res, const char *a, const char *b)
 {
-	struct attest_buf buf;
+	struct core_buf buf;
 	attest_rc rc;
 
 	if (!a || !b || !*a || !*b)
 		return ATTEST_OK;
-	attest_buf_init(&buf, 4096);
-	if ((rc = attest_buf_add(&buf, a, strlen(a))) == ATTEST_OK &&
-	    (rc = attest_buf_addc(&buf, '/')) == ATTEST_OK)
-		rc = attest_buf_add(&buf, b, strlen(b));
+	core_buf_init(&buf, 4096);
+	if ((rc = core_buf_add(&buf, a, strlen(a))) == ATTEST_OK &&
+	    (rc = core_buf_addc(&buf, '/')) == ATTEST_OK)
+		rc = core_buf_add(&buf, b, strlen(b));
 	if (rc == ATTEST_OK)
 		rc = awsconfig_put(cv->ctx, res, "id", json_string(buf.data));
 	else if (rc == ATTEST_ERR_NOMEM)
-		rc = attest_nomem(cv->ctx);
+		rc = core_nomem(cv->ctx);
 	else
-		rc = attest_error(
+		rc = core_error(
 		    cv->ctx, ATTEST_ERR_INVALID,
 		    "configuration item '%s' '%s': the stage's API id and name are too long",
 		    cv->type, cv->id);
-	attest_buf_release(&buf);
+	core_buf_release(&buf);
 	return rc;
 }
 
@@ -150,7 +150,7 @@ wrap_attributes(attest_ctx *ctx, json_t *conf, const char *keep)
 	if (json_object_get(conf, "Attributes"))
 		return ATTEST_OK;
 	if (!(attrs = json_object()))
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	json_object_foreach_safe(conf, tmp, k, v)
 	{
 		if (keep && !strcmp(k, keep))
@@ -168,7 +168,7 @@ wrap_attributes(attest_ctx *ctx, json_t *conf, const char *keep)
 			s = json_incref(v);
 		if (!s || json_object_set_new(attrs, k, s) != 0) {
 			json_decref(attrs);
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		}
 		json_object_del(conf, k);
 	}
@@ -210,14 +210,14 @@ eks_logging(attest_ctx *ctx, json_t *conf)
 	if (!json_is_object(cl))
 		return ATTEST_OK;
 	if (!(types = json_array()))
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	json_array_foreach(json_object_get(cl, "enabledTypes"), i, el)
 	{
 		json_t *t = json_object_get(el, "type");
 
 		if (json_is_string(t) && json_array_append(types, t) != 0) {
 			json_decref(types);
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		}
 	}
 	return awsconfig_put(ctx, json_object_get(conf, "logging"), "clusterLogging",

@@ -53,7 +53,7 @@ static const char schema[] =
 static attest_rc
 db_error(attest_inventory *inv, const char *what)
 {
-	return attest_db_error(inv->ctx, inv->db, "inventory database: %s", what);
+	return core_db_error(inv->ctx, inv->db, "inventory database: %s", what);
 }
 
 attest_rc
@@ -67,25 +67,25 @@ attest_inventory_new(attest_ctx *ctx, attest_inventory **out)
 	*out = NULL;
 	inv = calloc(1, sizeof(*inv));
 	if (!inv)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	inv->ctx = ctx;
 	inv->started = time(NULL);
-	if ((rc = attest_path_join(ctx, path, sizeof(path), attest_tmpdir(),
+	if ((rc = core_path_join(ctx, path, sizeof(path), core_tmpdir(),
 	                           "attest-inventory-XXXXXX")) != ATTEST_OK)
 		goto out;
 	fd = mkstemp(path);
 	if (fd < 0) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
-		                  attest_tmpdir(), strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
+		                  core_tmpdir(), strerror(errno));
 		goto out;
 	}
 	close(fd);
 	attest_tmp_register(path);
-	inv->path = attest_strdup(path);
+	inv->path = core_strdup(path);
 	if (!inv->path) {
 		attest_tmp_unregister(path);
 		unlink(path);
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (sqlite3_open_v2(path, &inv->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -131,7 +131,7 @@ attest_inventory_free(attest_inventory *inv)
 }
 
 sqlite3 *
-attest_inventory_db(attest_inventory *inv)
+inventory_db(attest_inventory *inv)
 {
 	return inv->db;
 }
@@ -143,7 +143,7 @@ attest_inventory_path(const attest_inventory *inv)
 }
 
 attest_ctx *
-attest_inventory_ctx(attest_inventory *inv)
+inventory_ctx(attest_inventory *inv)
 {
 	return inv->ctx;
 }
@@ -170,8 +170,8 @@ inv_add_collected(attest_inventory *inv, const char *type)
 	if (sqlite3_step(inv->ins_collected) != SQLITE_DONE)
 		return db_error(inv, "cannot record a collected type");
 	free(inv->last_type);
-	inv->last_type = attest_strdup(type);
-	return inv->last_type ? ATTEST_OK : attest_nomem(inv->ctx);
+	inv->last_type = core_strdup(type);
+	return inv->last_type ? ATTEST_OK : core_nomem(inv->ctx);
 }
 
 attest_rc
@@ -181,7 +181,7 @@ inv_source_begin(attest_inventory *inv, const char *path, long long *sid)
 	attest_rc rc = ATTEST_OK;
 
 	if (inv->finished)
-		return attest_error(inv->ctx, ATTEST_ERR_USAGE, "inventory already finished");
+		return core_error(inv->ctx, ATTEST_ERR_USAGE, "inventory already finished");
 	if (sqlite3_prepare_v2(inv->db, "INSERT INTO sources(path) VALUES (?)", -1, &st, NULL) !=
 		    SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -277,7 +277,7 @@ add_log(attest_inventory *inv, long long sid, const json_t *log)
 		sqlite3_bind_text(st, 7, meta_str(e, "message"), -1, SQLITE_STATIC);
 		types = json_object_get(e, "types");
 		if (bind_json(st, 8, json_is_array(types) ? types : NULL, "[]") != ATTEST_OK) {
-			rc = attest_nomem(inv->ctx);
+			rc = core_nomem(inv->ctx);
 			break;
 		}
 		if (sqlite3_step(st) != SQLITE_DONE) {
@@ -299,14 +299,14 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 	time_t t;
 
 	if (collected_at) {
-		if (!attest_time_parse(collected_at, &t))
-			return attest_error(inv->ctx, ATTEST_ERR_INVALID,
+		if (!core_time_parse(collected_at, &t))
+			return core_error(inv->ctx, ATTEST_ERR_INVALID,
 					    "'collected_at' is not an ISO 8601 UTC time: '%s'",
 					    collected_at);
 		/* A date ahead of this machine's clock (beyond a day of clock
 		 * skew) would make the scan the latest of its scope forever. */
 		if (t > time(NULL) + 86400)
-			return attest_error(inv->ctx, ATTEST_ERR_INVALID,
+			return core_error(inv->ctx, ATTEST_ERR_INVALID,
 					    "'collected_at' is in the future: '%s'", collected_at);
 		if (t > inv->as_of)
 			inv->as_of = t;
@@ -366,14 +366,14 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 		sqlite3_bind_text(st, i + 1, str[i], -1, SQLITE_STATIC);
 	if (bind_json(st, 7, tags, "{}") != ATTEST_OK || bind_json(st, 8, config, "null") != ATTEST_OK ||
 	    bind_json(st, 9, supp, "{}") != ATTEST_OK)
-		return attest_nomem(inv->ctx);
+		return core_nomem(inv->ctx);
 	sqlite3_bind_int64(st, 10, sid);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)pos->line);
 	src = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (src == SQLITE_CONSTRAINT)
-		return attest_error(inv->ctx, ATTEST_ERR_INVALID,
+		return core_error(inv->ctx, ATTEST_ERR_INVALID,
 				    "cannot load '%s' at line %lu, column %lu: duplicate resource "
 				    "'%s' '%s' (account '%s', region '%s')",
 				    pos->file, pos->line, pos->column, str[0], str[1],
@@ -425,7 +425,7 @@ attest_inventory_finish(attest_inventory *inv)
 
 	if (inv->finished)
 		return ATTEST_OK;
-	attest_time_iso(attest_inventory_as_of(inv), now);
+	core_time_iso(attest_inventory_as_of(inv), now);
 	if (sqlite3_exec(inv->db, finish_sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(inv->db, "INSERT INTO scan(now) VALUES (?)", -1, &st, NULL) !=
 		    SQLITE_OK ||
@@ -438,7 +438,7 @@ attest_inventory_finish(attest_inventory *inv)
 		inv->count = 0;
 		inv->finished = true;
 		/* Count what evaluation will see, synthesized accounts included. */
-		attest_db_int64(inv->db, "SELECT count(*) FROM resources", &inv->count);
+		core_db_int64(inv->db, "SELECT count(*) FROM resources", &inv->count);
 	}
 	return rc;
 }

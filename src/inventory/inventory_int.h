@@ -29,8 +29,8 @@ struct inv_pos {
 	long long index; /* 0-based position in its list */
 };
 
-sqlite3 *attest_inventory_db(attest_inventory *inv);
-attest_ctx *attest_inventory_ctx(attest_inventory *inv);
+sqlite3 *inventory_db(attest_inventory *inv);
+attest_ctx *inventory_ctx(attest_inventory *inv);
 /* attest_inventory_path (the database file) is public: attest.h. */
 
 /* Registers a new input; returns its sid through *sid. */

@@ -48,8 +48,8 @@ struct jstream {
 	size_t vcost;                /* parsing cost of the last value read */
 	unsigned long long bytes;
 	unsigned long long inflated; /* bytes of text out of gzip */
-	struct attest_sha256 md;
-	struct attest_buf value;
+	struct core_sha256 md;
+	struct core_buf value;
 	/* gzip: the file's bytes go through z into chunk */
 	int gz;                      /* -1 not known yet, 0 plain, 1 gzip */
 	bool z_live, raw_eof;
@@ -66,16 +66,16 @@ jstream_open(attest_ctx *ctx, const char *path, FILE *fp, struct jstream **out)
 	*out = NULL;
 	js = calloc(1, sizeof(*js));
 	if (!js)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	js->ctx = ctx;
 	js->line = 1;
 	js->col = 1;
 	js->gz = -1;
-	attest_buf_init(&js->value, 1);
-	js->name = attest_strdup(path);
-	if (!js->name || !attest_sha256_init(&js->md)) {
+	core_buf_init(&js->value, 1);
+	js->name = core_strdup(path);
+	if (!js->name || !core_sha256_init(&js->md)) {
 		jstream_free(js);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	if (fp) {
 		js->fp = fp;
@@ -84,7 +84,7 @@ jstream_open(attest_ctx *ctx, const char *path, FILE *fp, struct jstream **out)
 	} else {
 		js->fp = fopen(path, "rb");
 		if (!js->fp) {
-			attest_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+			core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 			jstream_free(js);
 			return ATTEST_ERR_IO;
 		}
@@ -104,8 +104,8 @@ jstream_free(struct jstream *js)
 	if (js->z_live)
 		inflateEnd(&js->z);
 	free(js->raw);
-	attest_sha256_release(&js->md);
-	attest_buf_release(&js->value);
+	core_sha256_release(&js->md);
+	core_buf_release(&js->value);
 	free(js->name);
 	free(js);
 }
@@ -119,7 +119,7 @@ read_file(struct jstream *js, unsigned char *buf, size_t n)
 	if (got == 0 && ferror(js->fp))
 		js->ioerr = true;
 	js->bytes += got;
-	attest_sha256_add(&js->md, buf, got);
+	core_sha256_add(&js->md, buf, got);
 	return got;
 }
 
@@ -280,13 +280,13 @@ fail_at(struct jstream *js, attest_rc rc, unsigned long line, unsigned long col,
 	const char *what)
 {
 	if (js->ioerr)
-		return attest_error(js->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", js->name,
+		return core_error(js->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", js->name,
 				    strerror(errno));
 	if (js->zerr[0])
-		return attest_error(js->ctx, ATTEST_ERR_PARSE,
+		return core_error(js->ctx, ATTEST_ERR_PARSE,
 				    "cannot decompress '%s' (gzip) after line %lu, column %lu: %s",
 				    js->name, line, col, js->zerr);
-	return attest_error(js->ctx, rc, "cannot parse '%s'%s at line %lu, column %lu: %s", js->name,
+	return core_error(js->ctx, rc, "cannot parse '%s'%s at line %lu, column %lu: %s", js->name,
 			    js->gz == 1 ? " (its decompressed text)" : "", line, col, what);
 }
 
@@ -318,15 +318,15 @@ jstream_expect(struct jstream *js, char c)
 static attest_rc
 keep(struct jstream *js, int c)
 {
-	attest_rc rc = attest_buf_addc(&js->value, (char)c);
+	attest_rc rc = core_buf_addc(&js->value, (char)c);
 
 	if (rc == ATTEST_ERR_LIMIT)
-		return attest_error(js->ctx, rc,
+		return core_error(js->ctx, rc,
 				    "cannot load '%s': the value starting at line %lu, column %lu "
 				    "is larger than %zu bytes",
 				    js->name, js->vline, js->vcol, js->value.max);
 	if (rc != ATTEST_OK)
-		return attest_nomem(js->ctx);
+		return core_nomem(js->ctx);
 	return ATTEST_OK;
 }
 
@@ -364,7 +364,7 @@ jstream_read_value(struct jstream *js, size_t max)
 	attest_rc rc;
 	int c;
 
-	attest_buf_reset(&js->value);
+	core_buf_reset(&js->value);
 	js->value.max = max;
 	js->vcost = 1;
 	c = jstream_peek(js);
@@ -508,7 +508,7 @@ jstream_sha256(struct jstream *js, char out[65])
 	/* Digest the rest of the input too, so the hash names the whole file. */
 	while (fill(js))
 		js->pos = js->len;
-	attest_sha256_end(&js->md, out);
+	core_sha256_end(&js->md, out);
 }
 
 attest_rc

@@ -63,7 +63,7 @@ note_capture(struct loader *ld, const json_t *item)
 	if (json_is_number(v) && json_number_value(v) >= 0 &&
 	    json_number_value(v) < 253402300800.0)
 		t = (time_t)json_number_value(v);
-	else if (!json_is_string(v) || !attest_time_parse(json_string_value(v), &t))
+	else if (!json_is_string(v) || !core_time_parse(json_string_value(v), &t))
 		return;
 	if (t > ld->captured)
 		ld->captured = t;
@@ -161,9 +161,9 @@ read_key(struct loader *ld, char **key)
 	if ((rc = jstream_read_value(ld->js, MAX_KEY)) != ATTEST_OK ||
 	    (rc = jstream_parse(ld->js, &k)) != ATTEST_OK)
 		return rc;
-	*key = attest_strdup(json_string_value(k));
+	*key = core_strdup(json_string_value(k));
 	json_decref(k);
-	return *key ? ATTEST_OK : attest_nomem(ld->ctx);
+	return *key ? ATTEST_OK : core_nomem(ld->ctx);
 }
 
 /* Records where key was read; a key seen before is an error. */
@@ -174,18 +174,18 @@ note_key(struct loader *ld, const char *key)
 
 	key_pos(ld->where, key, &l0, &c0);
 	if (l0)
-		return attest_error(ld->ctx, ATTEST_ERR_PARSE,
+		return core_error(ld->ctx, ATTEST_ERR_PARSE,
 				    "cannot parse '%s' at line %lu, column %lu: duplicate key '%s'"
 				    " (first at line %lu, column %lu)",
 				    jstream_name(ld->js), line, col, key, l0, c0);
 	if (json_object_size(ld->where) >= MAX_META_KEYS)
-		return attest_error(ld->ctx, ATTEST_ERR_LIMIT,
+		return core_error(ld->ctx, ATTEST_ERR_LIMIT,
 				    "cannot load '%s' at line %lu, column %lu: more than %u top-level"
 				    " keys",
 				    jstream_name(ld->js), line, col, MAX_META_KEYS);
 	if (json_object_set_new(ld->where, key, json_pack("[II]", (json_int_t)line,
 							  (json_int_t)col)) != 0)
-		return attest_nomem(ld->ctx);
+		return core_nomem(ld->ctx);
 	return ATTEST_OK;
 }
 
@@ -194,7 +194,7 @@ static attest_rc
 set_format(struct loader *ld, enum format fmt, const char *key)
 {
 	if (ld->fmt != FMT_UNKNOWN && ld->fmt != fmt)
-		return attest_error(ld->ctx, ATTEST_ERR_INVALID,
+		return core_error(ld->ctx, ATTEST_ERR_INVALID,
 				    "cannot load '%s' at line %lu, column %lu: '%s' mixes an AWS "
 				    "Config list with an attest 'resources' list",
 				    jstream_name(ld->js), jstream_line(ld->js),
@@ -213,7 +213,7 @@ read_meta(struct loader *ld, const char *key, json_t *meta)
 
 	rc = jstream_read_value(ld->js, left);
 	if (rc == ATTEST_ERR_LIMIT && left < MAX_META_TOTAL)
-		return attest_error(ld->ctx, rc,
+		return core_error(ld->ctx, rc,
 				    "cannot load '%s': the header values together exceed %u bytes"
 				    " (reached in key '%s' at line %lu, column %lu)",
 				    jstream_name(ld->js), MAX_META_TOTAL, key, jstream_line(ld->js),
@@ -222,7 +222,7 @@ read_meta(struct loader *ld, const char *key, json_t *meta)
 		return rc;
 	ld->meta_cost += jstream_value_cost(ld->js);
 	if (ld->meta_cost > MAX_META_COST)
-		return attest_error(ld->ctx, ATTEST_ERR_LIMIT,
+		return core_error(ld->ctx, ATTEST_ERR_LIMIT,
 				    "cannot load '%s': the header values together hold more than"
 				    " %u JSON values (objects count 5, arrays 3; reached in key '%s' at line"
 				    " %lu, column %lu)",
@@ -232,7 +232,7 @@ read_meta(struct loader *ld, const char *key, json_t *meta)
 		return rc;
 	ld->meta_bytes += jstream_value_len(ld->js);
 	if (json_object_set_new(meta, key, v) != 0)
-		return attest_nomem(ld->ctx);
+		return core_nomem(ld->ctx);
 	return ATTEST_OK;
 }
 
@@ -295,7 +295,7 @@ check_config_top(struct loader *ld, const json_t *meta)
 		if (!is_native_key(key))
 			continue;
 		key_pos(ld->where, key, &line, &col);
-		return attest_error(ld->ctx, ATTEST_ERR_INVALID,
+		return core_error(ld->ctx, ATTEST_ERR_INVALID,
 				    "cannot load '%s' at line %lu, column %lu: header key '%s' of an"
 				    " attest inventory in an AWS Config file (one file is one"
 				    " format)",
@@ -326,7 +326,7 @@ load(struct loader *ld, json_t *meta)
 	if (ld->fmt == FMT_AWSCONFIG)
 		return check_config_top(ld, meta);
 	if (!native_header)
-		return attest_error(ld->ctx, ATTEST_ERR_INVALID,
+		return core_error(ld->ctx, ATTEST_ERR_INVALID,
 				    "cannot load '%s': not an attest inventory (no 'attest_inventory' "
 				    "key) nor an AWS Config snapshot (no 'configurationItems' list)",
 				    name);
@@ -349,7 +349,7 @@ format_name(enum format fmt)
 attest_rc
 attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 {
-	struct loader ld = {inv, attest_inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0,
+	struct loader ld = {inv, inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0,
 			    NULL, 0};
 	json_t *meta = NULL;
 	char sha[65], iso[21];
@@ -362,7 +362,7 @@ attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 	meta = json_object();
 	ld.where = json_object();
 	if (!meta || !ld.where) {
-		rc = attest_nomem(ld.ctx);
+		rc = core_nomem(ld.ctx);
 		goto out;
 	}
 	if ((rc = load(&ld, meta)) != ATTEST_OK)
@@ -374,17 +374,17 @@ attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 		/* A snapshot has no header: its collection time is that of its
 		 * latest configuration item. */
 		json_decref(meta);
-		attest_time_iso(ld.captured, iso);
+		core_time_iso(ld.captured, iso);
 		meta = ld.captured ? json_pack("{s:s, s:s}", "provider", "aws", "collected_at", iso)
 				   : json_pack("{s:s}", "provider", "aws");
 		if (!meta) {
-			rc = attest_nomem(ld.ctx);
+			rc = core_nomem(ld.ctx);
 			goto out;
 		}
 	}
 	rc = inv_source_end(inv, ld.sid, format_name(ld.fmt), meta, sha, jstream_bytes(ld.js));
 	if (rc != ATTEST_OK)
-		attest_error_prefix(ld.ctx, "cannot load '%s'", name);
+		core_error_prefix(ld.ctx, "cannot load '%s'", name);
 out:
 	awsconfig_latest_free(ld.latest);
 	json_decref(ld.where);

@@ -59,7 +59,7 @@ inv_bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return attest_error(ctx, ATTEST_ERR_INVALID,
+	return core_error(ctx, ATTEST_ERR_INVALID,
 			    "cannot load '%s' at line %lu, column %lu: resource %lld: %s", pos->file,
 			    pos->line, pos->column, pos->index + 1, what);
 }
@@ -103,7 +103,7 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 			   inv_json_kind(v));
 	*out = json_object();
 	if (!*out)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	json_array_foreach(v, i, item) {
 		const json_t *key = json_object_get(item, "Key");
 		const json_t *val = json_object_get(item, "Value");
@@ -123,7 +123,7 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 							    : "")) != 0) {
 			json_decref(*out);
 			*out = NULL;
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		}
 	}
 	return ATTEST_OK;
@@ -133,7 +133,7 @@ attest_rc
 inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
 		 const struct inv_pos *pos)
 {
-	attest_ctx *ctx = attest_inventory_ctx(inv);
+	attest_ctx *ctx = inventory_ctx(inv);
 	static const char *const keys[6] = {"type", "id", "arn", "name", "region", "account"};
 	const char *str[6];
 	const json_t *config, *supp;
@@ -191,9 +191,9 @@ header_fail(const struct header *h, const char *key, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (!p)
-		return attest_error(h->ctx, ATTEST_ERR_INVALID, "cannot load '%s': %s", h->file,
+		return core_error(h->ctx, ATTEST_ERR_INVALID, "cannot load '%s': %s", h->file,
 				    what);
-	return attest_error(h->ctx, ATTEST_ERR_INVALID,
+	return core_error(h->ctx, ATTEST_ERR_INVALID,
 			    "cannot load '%s' at line %" JSON_INTEGER_FORMAT
 			    ", column %" JSON_INTEGER_FORMAT ": %s",
 			    h->file, json_integer_value(json_array_get(p, 0)),

@@ -117,7 +117,7 @@ struct walk {
 	attest_ctx *ctx;
 	const struct inv_pos *pos;
 	const char *type;
-	struct attest_buf path;
+	struct core_buf path;
 };
 
 static attest_rc walk_object(struct walk *w, const json_t *obj, const struct shape *sh);
@@ -128,9 +128,9 @@ push(struct walk *w, const char *key, size_t index, size_t *mark)
 	attest_rc rc;
 
 	*mark = w->path.len;
-	rc = key ? attest_buf_printf(&w->path, "%s%s", w->path.len ? "." : "", key)
-		 : attest_buf_printf(&w->path, "[%zu]", index);
-	return rc == ATTEST_OK ? ATTEST_OK : attest_nomem(w->ctx);
+	rc = key ? core_buf_printf(&w->path, "%s%s", w->path.len ? "." : "", key)
+		 : core_buf_printf(&w->path, "[%zu]", index);
+	return rc == ATTEST_OK ? ATTEST_OK : core_nomem(w->ctx);
 }
 
 static void
@@ -241,12 +241,12 @@ inv_check_shape(attest_ctx *ctx, const char *type, const json_t *config,
 		w.ctx = ctx;
 		w.pos = pos;
 		w.type = type;
-		attest_buf_init(&w.path, 4096);
-		if (attest_buf_adds(&w.path, "configuration") != ATTEST_OK)
-			rc = attest_nomem(ctx);
+		core_buf_init(&w.path, 4096);
+		if (core_buf_adds(&w.path, "configuration") != ATTEST_OK)
+			rc = core_nomem(ctx);
 		else
 			rc = walk_object(&w, config, &types[i].shape);
-		attest_buf_release(&w.path);
+		core_buf_release(&w.path);
 		break;
 	}
 	return rc;

@@ -19,7 +19,7 @@ report_query(attest_store *store, const char *sql, const char *scan_id)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(attest_store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
 		report_db_error(store, "cannot read the scan");
 		return NULL;
 	}
@@ -38,7 +38,7 @@ report_scan_row(attest_store *store, const char *sql, const char *scan_id, sqlit
 	if (src == SQLITE_ROW)
 		return ATTEST_OK;
 	if (src == SQLITE_DONE)
-		return attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
+		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
 				    scan_id);
 	return report_db_error(store, "cannot read the scan");
 }
@@ -66,7 +66,7 @@ report_json_col(sqlite3_stmt *st, int col)
 attest_rc
 report_db_error(attest_store *store, const char *what)
 {
-	return attest_db_error(attest_store_ctx(store), attest_store_db(store), "%s", what);
+	return core_db_error(store_ctx(store), store_db(store), "%s", what);
 }
 
 long long
@@ -144,7 +144,7 @@ report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(g = report_gap_json(st))) {
 			sqlite3_finalize(st);
-			return attest_nomem(attest_store_ctx(store));
+			return core_nomem(store_ctx(store));
 		}
 		fprintf(out, "%s\n%s  ", first ? "" : ",", indent);
 		first = false;
@@ -162,22 +162,22 @@ report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char
 }
 
 const char *
-report_fold_space(struct attest_buf *b, const char *s)
+report_fold_space(struct core_buf *b, const char *s)
 {
 	bool space = false;
 
-	attest_buf_reset(b);
+	core_buf_reset(b);
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
 			space = b->len > 0;
 			continue;
 		}
-		if ((space && attest_buf_addc(b, ' ') != ATTEST_OK) ||
-		    attest_buf_addc(b, *s) != ATTEST_OK)
+		if ((space && core_buf_addc(b, ' ') != ATTEST_OK) ||
+		    core_buf_addc(b, *s) != ATTEST_OK)
 			return NULL;
 		space = false;
 	}
-	if (attest_buf_add(b, "", 0) != ATTEST_OK)
+	if (core_buf_add(b, "", 0) != ATTEST_OK)
 		return NULL;
 	return b->data ? b->data : "";
 }

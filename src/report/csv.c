@@ -59,8 +59,8 @@ put_field(FILE *out, const char *s)
 attest_rc
 attest_report_csv(attest_store *store, const char *scan_id, FILE *out)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
-	struct attest_buf fold;
+	attest_ctx *ctx = store_ctx(store);
+	struct core_buf fold;
 	const char *cell;
 	sqlite3_stmt *st;
 	attest_rc rc = report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id, &st);
@@ -71,7 +71,7 @@ attest_report_csv(attest_store *store, const char *scan_id, FILE *out)
 		return rc;
 	if (!(st = report_query(store, finding_sql, scan_id)))
 		return ATTEST_ERR_DB;
-	attest_buf_init(&fold, 64u << 20);
+	core_buf_init(&fold, 64u << 20);
 	fputs(header, out);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		for (i = 0; i < N_COLS; i++) {
@@ -88,13 +88,13 @@ attest_report_csv(attest_store *store, const char *scan_id, FILE *out)
 			break;
 		fputs("\r\n", out);
 	}
-	attest_buf_release(&fold);
+	core_buf_release(&fold);
 	sqlite3_finalize(st);
 	if (src == SQLITE_NOMEM)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	if (src != SQLITE_DONE)
 		return report_db_error(store, "cannot read the findings of the scan");
 	if (ferror(out))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot write the CSV report");
+		return core_error(ctx, ATTEST_ERR_IO, "cannot write the CSV report");
 	return ATTEST_OK;
 }

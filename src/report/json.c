@@ -188,7 +188,7 @@ fail:
 /* Text a person wrote in an indented XML file, white space folded; NULL
  * for NULL, and on overflow (json_pack then fails: out of memory). */
 static json_t *
-folded(sqlite3_stmt *st, int col, struct attest_buf *b)
+folded(sqlite3_stmt *st, int col, struct core_buf *b)
 {
 	const char *t;
 
@@ -204,10 +204,10 @@ policy_array(attest_store *store, const char *id, bool exceptions)
 {
 	sqlite3_stmt *st = report_query(store, exceptions ? exc_sql : att_sql, id);
 	json_t *arr = json_array(), *e;
-	struct attest_buf b1, b2;
+	struct core_buf b1, b2;
 
-	attest_buf_init(&b1, 64u << 20);
-	attest_buf_init(&b2, 64u << 20);
+	core_buf_init(&b1, 64u << 20);
+	core_buf_init(&b2, 64u << 20);
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -235,13 +235,13 @@ policy_array(attest_store *store, const char *id, bool exceptions)
 			goto fail;
 	}
 	sqlite3_finalize(st);
-	attest_buf_release(&b1);
-	attest_buf_release(&b2);
+	core_buf_release(&b1);
+	core_buf_release(&b2);
 	return arr;
 fail:
 	sqlite3_finalize(st);
-	attest_buf_release(&b1);
-	attest_buf_release(&b2);
+	core_buf_release(&b1);
+	core_buf_release(&b2);
 	json_decref(arr);
 	return NULL;
 }
@@ -273,7 +273,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 			      sqlite3_column_text(st, 13) ? report_text(st, 13) : NULL);
 		if (!f) {
 			sqlite3_finalize(st);
-			return attest_nomem(attest_store_ctx(store));
+			return core_nomem(store_ctx(store));
 		}
 		fputs(first ? "\n    " : ",\n    ", out);
 		first = false;
@@ -307,14 +307,14 @@ put_member(FILE *out, const char *key, const json_t *v)
 attest_rc
 attest_report_json(attest_store *store, const char *id, FILE *out)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	json_t *scan = NULL, *fws = NULL, *checks = NULL, *exc = NULL, *att = NULL;
 	json_t *scoring = NULL;
 	size_t i;
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!(scan = scan_object(store, id))) {
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
 		goto out;
 	}
 	if (!(fws = frameworks_array(store, id)) || !(checks = checks_array(store, id)) ||
@@ -339,7 +339,7 @@ attest_report_json(attest_store *store, const char *id, FILE *out)
 	if ((rc = write_findings(store, id, out)) != ATTEST_OK)
 		goto out;
 	fputs("}\n", out);
-	rc = ferror(out) ? attest_error(ctx, ATTEST_ERR_IO, "cannot write the JSON result")
+	rc = ferror(out) ? core_error(ctx, ATTEST_ERR_IO, "cannot write the JSON result")
 			 : ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB && !*attest_ctx_errmsg(ctx))

@@ -77,11 +77,11 @@ static int
 write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const char *status,
 	      const char *fw, const char *ctl)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	long long total = 0, shown = 0;
 	int src, r = -1;
 
-	attest_buf_init(&b, 64u << 20);
+	core_buf_init(&b, 64u << 20);
 	sqlite3_reset(list);
 	sqlite3_bind_text(list, 2, fw, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(list, 3, ctl, -1, SQLITE_TRANSIENT);
@@ -89,7 +89,7 @@ write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const 
 	while ((src = sqlite3_step(list)) == SQLITE_ROW) {
 		total = sqlite3_column_int64(list, 6);
 		shown++;
-		if (attest_buf_printf(&b, "%s: %s %s (account %s, region %s): %s\n",
+		if (core_buf_printf(&b, "%s: %s %s (account %s, region %s): %s\n",
 				      report_text(list, 0), report_text(list, 1),
 				      report_text(list, 2), report_text(list, 3),
 				      report_text(list, 4), report_text(list, 5)) != ATTEST_OK)
@@ -101,7 +101,7 @@ write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const 
 		goto out;
 	}
 	if (total > shown &&
-	    attest_buf_printf(&b, "... and %lld more (see the full report)\n", total - shown))
+	    core_buf_printf(&b, "... and %lld more (see the full report)\n", total - shown))
 		goto nomem;
 	TRY(report_xml_start(x, elem));
 	if (strcmp(status, "fail") == 0)
@@ -117,7 +117,7 @@ write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const 
 nomem:
 	x->failed = true;
 out:
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return r;
 }
 
@@ -149,7 +149,7 @@ class_name(const char *fw, char *buf, size_t size)
  * (with white space folded); "" when there is none. */
 static const char *
 policy_text(struct report_xml *x, sqlite3_stmt *pol, const char *fw, const char *ctl,
-	    bool excepted, struct attest_buf *b)
+	    bool excepted, struct core_buf *b)
 {
 	const char *t = NULL;
 
@@ -168,7 +168,7 @@ write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, sqlite3_s
 	   const char *fw)
 {
 	const char *ctl = report_text(cs, 0), *status = report_text(cs, 2), *why, *t;
-	struct attest_buf b;
+	struct core_buf b;
 	char cls[256];
 	int r;
 
@@ -183,19 +183,19 @@ write_case(struct report_xml *x, sqlite3_stmt *cs, sqlite3_stmt *list, sqlite3_s
 		TRY(report_xml_start(x, "skipped"));
 		TRY(report_xml_attr(x, "message", why));
 		if (strcmp(status, "excepted") == 0) {
-			attest_buf_init(&b, 1u << 20);
+			core_buf_init(&b, 1u << 20);
 			t = policy_text(x, pol, fw, ctl, true, &b);
 			r = t ? report_xml_textf(x, "exceptions in force: %s", t) : -2;
-			attest_buf_release(&b);
+			core_buf_release(&b);
 			if (r < 0)
 				return r;
 		}
 		TRY(report_xml_end(x));
 	} else if (strcmp(status, "attested") == 0) {
-		attest_buf_init(&b, 1u << 20);
+		core_buf_init(&b, 1u << 20);
 		t = policy_text(x, pol, fw, ctl, false, &b);
 		r = t ? report_xml_elem(x, "system-out", t) : -2;
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		if (r < 0)
 			return r;
 	}
@@ -282,7 +282,7 @@ attest_report_junit(attest_store *store, const char *scan_id, FILE *out)
 out:
 	rc = report_xml_close(&x, rc);
 done:
-	if (rc == ATTEST_ERR_DB && !open && !*attest_ctx_errmsg(attest_store_ctx(store)))
+	if (rc == ATTEST_ERR_DB && !open && !*attest_ctx_errmsg(store_ctx(store)))
 		report_db_error(store, "cannot read the scan");
 	sqlite3_finalize(scan);
 	sqlite3_finalize(fw);

@@ -22,11 +22,11 @@ void
 pkg_listing_init(struct pkg_listing *l)
 {
 	memset(l, 0, sizeof(*l));
-	attest_buf_init(&l->manifest, PKG_MAX_MANIFEST);
-	attest_buf_init(&l->sig, PKG_MAX_SMALL);
-	attest_buf_init(&l->cert, PKG_MAX_SMALL);
-	attest_buf_init(&l->sums, PKG_MAX_MANIFEST);
-	attest_buf_init(&l->sums_sig, PKG_MAX_SMALL);
+	core_buf_init(&l->manifest, PKG_MAX_MANIFEST);
+	core_buf_init(&l->sig, PKG_MAX_SMALL);
+	core_buf_init(&l->cert, PKG_MAX_SMALL);
+	core_buf_init(&l->sums, PKG_MAX_MANIFEST);
+	core_buf_init(&l->sums_sig, PKG_MAX_SMALL);
 }
 
 void
@@ -37,11 +37,11 @@ pkg_listing_release(struct pkg_listing *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i].path);
 	free(l->v);
-	attest_buf_release(&l->manifest);
-	attest_buf_release(&l->sig);
-	attest_buf_release(&l->cert);
-	attest_buf_release(&l->sums);
-	attest_buf_release(&l->sums_sig);
+	core_buf_release(&l->manifest);
+	core_buf_release(&l->sig);
+	core_buf_release(&l->cert);
+	core_buf_release(&l->sums);
+	core_buf_release(&l->sums_sig);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -76,10 +76,10 @@ attest_rc
 pkg_hash_begin(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h, const char *path)
 {
 	memset(h, 0, sizeof(*h));
-	h->path = attest_strdup(path);
-	if (!h->path || !attest_sha256_init(&h->md)) {
+	h->path = core_strdup(path);
+	if (!h->path || !core_sha256_init(&h->md)) {
 		pkg_hash_abort(h);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	if (strcmp(path, PKG_MANIFEST) == 0)
 		h->keep = &l->manifest;
@@ -99,20 +99,20 @@ pkg_hash_update(attest_ctx *ctx, struct pkg_hashing *h, const void *p, size_t n)
 {
 	attest_rc rc;
 
-	attest_sha256_add(&h->md, p, n);
+	core_sha256_add(&h->md, p, n);
 	h->bytes += (long long)n;
-	if (h->keep && (rc = attest_buf_add(h->keep, p, n)) != ATTEST_OK)
+	if (h->keep && (rc = core_buf_add(h->keep, p, n)) != ATTEST_OK)
 		return rc == ATTEST_ERR_LIMIT
-			       ? attest_error(ctx, rc, "'%s' is larger than attest accepts",
+			       ? core_error(ctx, rc, "'%s' is larger than attest accepts",
 					      h->path)
-			       : attest_nomem(ctx);
+			       : core_nomem(ctx);
 	return ATTEST_OK;
 }
 
 void
 pkg_hash_abort(struct pkg_hashing *h)
 {
-	attest_sha256_release(&h->md);
+	core_sha256_release(&h->md);
 	free(h->path);
 	memset(h, 0, sizeof(*h));
 }
@@ -128,7 +128,7 @@ pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 
 		if (!v) {
 			pkg_hash_abort(h);
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		}
 		l->v = v;
 		l->cap = cap;
@@ -144,7 +144,7 @@ pkg_hash_end(attest_ctx *ctx, struct pkg_listing *l, struct pkg_hashing *h)
 	else if (h->keep == &l->sums_sig)
 		l->has_sums_sig = true;
 	e = &l->v[l->n++];
-	attest_sha256_end(&h->md, e->sha256);
+	core_sha256_end(&h->md, e->sha256);
 	e->bytes = h->bytes;
 	e->path = h->path;
 	h->path = NULL;
@@ -156,32 +156,32 @@ attest_rc
 pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long long *bytes)
 {
 	unsigned char buf[65536];
-	struct attest_sha256 mdc = {0};
+	struct core_sha256 mdc = {0};
 	FILE *fp = NULL;
 	size_t got;
 	attest_rc rc = ATTEST_ERR_IO;
 
 	*bytes = 0;
 	if (!(fp = fopen(path, "rb"))) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (!attest_sha256_init(&mdc)) {
-		rc = attest_nomem(ctx);
+	if (!core_sha256_init(&mdc)) {
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		attest_sha256_add(&mdc, buf, got);
+		core_sha256_add(&mdc, buf, got);
 		*bytes += (long long)got;
 	}
 	if (ferror(fp)) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	attest_sha256_end(&mdc, out);
+	core_sha256_end(&mdc, out);
 	rc = ATTEST_OK;
 out:
-	attest_sha256_release(&mdc);
+	core_sha256_release(&mdc);
 	if (fp)
 		fclose(fp);
 	return rc;
@@ -217,11 +217,11 @@ static attest_rc
 check_kind(attest_ctx *ctx, EVP_PKEY *key, const char *path)
 {
 	if (!pkg_key_algorithm(key))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "key '%s' is neither Ed25519 nor RSA (it is %s)", path,
 				    OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "RSA key '%s' has %d bits; at least 2048 are needed", path,
 				    EVP_PKEY_get_bits(key));
 	return ATTEST_OK;
@@ -235,13 +235,13 @@ pkg_key_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 
 	*out = NULL;
 	if (!(bio = BIO_new_file(path, "r")))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read key '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read key '%s': %s", path,
 				    strerror(errno));
 	ERR_clear_error();
 	*out = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (!*out) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "cannot use '%s' as a private key: %s (a PEM Ed25519 or RSA key, "
 				  "not encrypted, is needed)",
 				  path, ossl_reason());
@@ -264,7 +264,7 @@ pkg_pubkey_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 
 	*out = NULL;
 	if (!(bio = BIO_new_file(path, "r")))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read public key '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read public key '%s': %s", path,
 				    strerror(errno));
 	ERR_clear_error();
 	*out = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
@@ -281,7 +281,7 @@ pkg_pubkey_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 	BIO_free(bio);
 	if (!*out) {
 		ERR_clear_error();
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "'%s' holds no PEM public key or certificate", path);
 	}
 	if ((rc = check_kind(ctx, *out, path)) != ATTEST_OK) {
@@ -299,17 +299,17 @@ pkg_cert_key(attest_ctx *ctx, const char *pem, size_t len, const char *name, EVP
 
 	*out = NULL;
 	if (!bio)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	ERR_clear_error();
 	if (!cert)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "'%s' is not a PEM X.509 certificate",
+		return core_error(ctx, ATTEST_ERR_INVALID, "'%s' is not a PEM X.509 certificate",
 				    name);
 	*out = X509_get_pubkey(cert);
 	X509_free(cert);
 	if (!*out)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "the public key of certificate '%s' cannot be read", name);
 	return ATTEST_OK;
 }
@@ -322,10 +322,10 @@ pkg_key_fingerprint(attest_ctx *ctx, EVP_PKEY *key, char out[65])
 	bool ok;
 
 	if (len <= 0)
-		return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot encode a public key");
-	ok = attest_sha256_hex(der, (size_t)len, out);
+		return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot encode a public key");
+	ok = core_sha256_hex(der, (size_t)len, out);
 	OPENSSL_free(der);
-	return ok ? ATTEST_OK : attest_nomem(ctx);
+	return ok ? ATTEST_OK : core_nomem(ctx);
 }
 
 static const EVP_MD *
@@ -345,12 +345,12 @@ pkg_sign(attest_ctx *ctx, EVP_PKEY *key, const void *data, size_t len, unsigned 
 	*sig = NULL;
 	*sig_len = 0;
 	if (!mdc)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	if (EVP_DigestSignInit(mdc, NULL, key_md(key), NULL, key) != 1 ||
 	    EVP_DigestSign(mdc, NULL, sig_len, data, len) != 1)
 		goto out;
 	if (!(*sig = malloc(*sig_len))) {
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (EVP_DigestSign(mdc, *sig, sig_len, data, len) != 1)
@@ -358,7 +358,7 @@ pkg_sign(attest_ctx *ctx, EVP_PKEY *key, const void *data, size_t len, unsigned 
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_INTERNAL) {
-		attest_error(ctx, rc, "cannot sign the manifest: %s", ossl_reason());
+		core_error(ctx, rc, "cannot sign the manifest: %s", ossl_reason());
 		free(*sig);
 		*sig = NULL;
 	}

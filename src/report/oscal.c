@@ -136,8 +136,8 @@ const char *
 oscal_resource_key(struct oscal *o, const char *type, const char *account, const char *region,
 		   const char *id)
 {
-	attest_buf_reset(&o->key);
-	if (attest_buf_printf(&o->key, "%s\n%s\n%s\n%s", type, account, region, id) !=
+	core_buf_reset(&o->key);
+	if (core_buf_printf(&o->key, "%s\n%s\n%s\n%s", type, account, region, id) !=
 	    ATTEST_OK) {
 		o->x.failed = true;
 		return NULL;
@@ -470,7 +470,7 @@ out:
 /* ---- the document --------------------------------------------------------------- */
 
 static int
-join_list(struct attest_buf *b, sqlite3_stmt *st, int col)
+join_list(struct core_buf *b, sqlite3_stmt *st, int col)
 {
 	json_t *arr = report_json_col(st, col), *v;
 	size_t i;
@@ -479,8 +479,8 @@ join_list(struct attest_buf *b, sqlite3_stmt *st, int col)
 	json_array_foreach(arr, i, v) {
 		if (!json_is_string(v))
 			continue;
-		if ((i && attest_buf_adds(b, ", ") != ATTEST_OK) ||
-		    attest_buf_adds(b, json_string_value(v)) != ATTEST_OK)
+		if ((i && core_buf_adds(b, ", ") != ATTEST_OK) ||
+		    core_buf_adds(b, json_string_value(v)) != ATTEST_OK)
 			r = -1;
 	}
 	json_decref(arr);
@@ -490,21 +490,21 @@ join_list(struct attest_buf *b, sqlite3_stmt *st, int col)
 static attest_rc
 write_result(struct oscal *o, sqlite3_stmt *scan)
 {
-	struct attest_buf d;
+	struct core_buf d;
 	attest_rc rc = ATTEST_ERR_IO;
 
-	attest_buf_init(&d, 1 << 20);
+	core_buf_init(&d, 1 << 20);
 	TRY(report_xml_start(&o->x, "result"));
 	TRY(oscal_uuid_attr(o, "uuid", "result", ""));
-	if (attest_buf_printf(&d, "attest scan %s", o->scan_id) != ATTEST_OK)
+	if (core_buf_printf(&d, "attest scan %s", o->scan_id) != ATTEST_OK)
 		goto out;
 	TRY(report_xml_elem(&o->x, "title", d.data));
-	attest_buf_reset(&d);
-	if (attest_buf_printf(&d, "Automated assessment of %lld resources (inventory as of %s;"
+	core_buf_reset(&d);
+	if (core_buf_printf(&d, "Automated assessment of %lld resources (inventory as of %s;"
 				  " accounts: ",
 			      (long long)sqlite3_column_int64(scan, 8), o->as_of) != ATTEST_OK ||
-	    join_list(&d, scan, 5) < 0 || attest_buf_adds(&d, "; regions: ") != ATTEST_OK ||
-	    join_list(&d, scan, 6) < 0 || attest_buf_adds(&d, ").") != ATTEST_OK)
+	    join_list(&d, scan, 5) < 0 || core_buf_adds(&d, "; regions: ") != ATTEST_OK ||
+	    join_list(&d, scan, 6) < 0 || core_buf_adds(&d, ").") != ATTEST_OK)
 		goto out;
 	TRY(oscal_para(o, "description", d.data));
 	TRY(report_xml_elem(&o->x, "start", report_text(scan, 1)));
@@ -515,7 +515,7 @@ write_result(struct oscal *o, sqlite3_stmt *scan)
 		goto out;
 	rc = report_xml_end(&o->x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 out:
-	attest_buf_release(&d);
+	core_buf_release(&d);
 	if (rc == ATTEST_ERR_IO)
 		o->x.failed = true;
 	return rc;
@@ -549,9 +549,9 @@ attest_report_oscal(attest_store *store, const char *scan_id, FILE *out)
 
 	memset(&o, 0, sizeof(o));
 	o.scan_id = scan_id;
-	attest_buf_init(&o.tok, 1u << 20);
-	attest_buf_init(&o.val, 64u << 20);
-	attest_buf_init(&o.key, 64u << 20);
+	core_buf_init(&o.tok, 1u << 20);
+	core_buf_init(&o.val, 64u << 20);
+	core_buf_init(&o.key, 64u << 20);
 	if ((rc = report_scan_row(store, scan_sql, scan_id, &scan)) != ATTEST_OK)
 		goto done;
 	snprintf(o.as_of, sizeof(o.as_of), "%s", report_text(scan, 3));
@@ -571,8 +571,8 @@ out:
 	rc = report_xml_close(&o.x, rc);
 done:
 	sqlite3_finalize(scan);
-	attest_buf_release(&o.tok);
-	attest_buf_release(&o.val);
-	attest_buf_release(&o.key);
+	core_buf_release(&o.tok);
+	core_buf_release(&o.val);
+	core_buf_release(&o.key);
 	return rc;
 }

@@ -43,9 +43,9 @@ struct oscal {
 	const char *scan_id;
 	char as_of[40];
 	char version[64];       /* attest's version that ran the scan */
-	struct attest_buf tok;  /* control tokens */
-	struct attest_buf val;  /* prop values, folded text */
-	struct attest_buf key;  /* resource keys and other scratch */
+	struct core_buf tok;  /* control tokens */
+	struct core_buf val;  /* prop values, folded text */
+	struct core_buf key;  /* resource keys and other scratch */
 };
 
 /* Each returns 0, or -1 after marking the writer failed. */

@@ -88,9 +88,9 @@ out:
 /* The organization assessed: the one named by option, else the report
  * template's (templates/); empty while it is the template's placeholder. */
 static attest_rc
-organization(struct oscal *o, struct attest_buf *out)
+organization(struct oscal *o, struct core_buf *out)
 {
-	attest_ctx *ctx = attest_store_ctx(o->x.store);
+	attest_ctx *ctx = store_ctx(o->x.store);
 	struct report_template *owned = NULL;
 	const struct report_template *t;
 	const char *name;
@@ -99,7 +99,7 @@ organization(struct oscal *o, struct attest_buf *out)
 
 	if (rc == ATTEST_OK) {
 		name = report_organization(ctx, t, &is_default);
-		rc = attest_buf_adds(out, is_default ? "" : name);
+		rc = core_buf_adds(out, is_default ? "" : name);
 	}
 	report_template_free(owned);
 	return rc;
@@ -109,11 +109,11 @@ attest_rc
 oscal_write_metadata(struct oscal *o, sqlite3_stmt *st)
 {
 	sqlite3_stmt *people = report_query(o->x.store, people_sql, o->scan_id);
-	struct attest_buf d;
+	struct core_buf d;
 	attest_rc rc;
 	int src, r = -1;
 
-	attest_buf_init(&d, 1 << 20);
+	core_buf_init(&d, 1 << 20);
 	if (!people)
 		return ATTEST_ERR_DB;
 	if ((rc = organization(o, &d)) != ATTEST_OK)
@@ -182,6 +182,6 @@ out:
 			       "cannot read the exceptions and attestations of the scan");
 done:
 	sqlite3_finalize(people);
-	attest_buf_release(&d);
+	core_buf_release(&d);
 	return rc;
 }

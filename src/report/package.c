@@ -31,7 +31,7 @@ write_reports(struct pkg *p, const struct attest_package_opts *o, json_t *list)
 		rc = o->reports[i].render(p->store, p->id, fp);
 		if (rc != ATTEST_OK) {
 			fclose(fp);
-			attest_error_prefix(p->ctx, "cannot write the %s report: ",
+			core_error_prefix(p->ctx, "cannot write the %s report: ",
 					    o->reports[i].name);
 			return rc;
 		}
@@ -39,7 +39,7 @@ write_reports(struct pkg *p, const struct attest_package_opts *o, json_t *list)
 			return rc;
 		if (json_array_append_new(list, json_pack("{s:s, s:s}", "format", o->reports[i].name,
 							  "file", rel)) != 0)
-			return attest_nomem(p->ctx);
+			return core_nomem(p->ctx);
 	}
 	return ATTEST_OK;
 }
@@ -55,7 +55,7 @@ write_gaps(struct pkg *p)
 	attest_rc rc;
 
 	if (!scan)
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	if ((rc = pkg_make_dir(p, "evidence")) != ATTEST_OK || (rc = pkg_open(p, rel, &fp)) != ATTEST_OK)
 		goto out;
 	fputs("{\"scan\": ", fp);
@@ -87,7 +87,7 @@ scan_header(struct pkg *p, json_t **sources)
 	if (!st)
 		return NULL;
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		attest_error(p->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", p->id,
+		core_error(p->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", p->id,
 			     store_path(p->store));
 	} else {
 		scan = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", p->id,
@@ -100,7 +100,7 @@ scan_header(struct pkg *p, json_t **sources)
 			json_decref(scan);
 			json_decref(*sources);
 			scan = *sources = NULL;
-			attest_error(p->ctx, ATTEST_ERR_INVALID,
+			core_error(p->ctx, ATTEST_ERR_INVALID,
 				     "scan '%s' has no readable list of sources", p->id);
 		}
 	}
@@ -153,12 +153,12 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 	     const struct attest_package_info *info, bool cert)
 {
 	struct pkg_readme r = {0};
-	struct attest_buf about, notes;
+	struct core_buf about, notes;
 	attest_rc rc;
 
-	attest_buf_init(&about, 1u << 16);
-	attest_buf_init(&notes, 1u << 16);
-	attest_buf_printf(&about,
+	core_buf_init(&about, 1u << 16);
+	core_buf_init(&notes, 1u << 16);
+	core_buf_printf(&about,
 			  "The audit package of attest scan %s of scope %s: the configuration as "
 			  "of %s (scanned %s), %lld resources, judged against every framework of "
 			  "the scan. %zu controls, %zu findings in %zu evidence files, %zu rows in "
@@ -171,25 +171,25 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 			  ev->controls, ev->findings, ev->checks, ev->rows, ev->exceptions,
 			  ev->exceptions_lapsed, ev->attestations, ev->attestations_lapsed);
 	if (info->inputs_unredacted)
-		attest_buf_printf(&notes,
+		core_buf_printf(&notes,
 				  "CONFIDENTIAL: inventory/ holds %zu inventory file%s exactly as "
 				  "read, unredacted: it may carry secrets (Lambda environment "
 				  "variables, EC2 user data, tags). Evidence and reasons have "
 				  "credential-like values redacted; the inventory does not.\n",
 				  info->inputs_unredacted, info->inputs_unredacted == 1 ? "" : "s");
 	else if (info->inputs_included)
-		attest_buf_printf(&notes,
+		core_buf_printf(&notes,
 				  "The inventory files in inventory/ had credential-like values "
 				  "replaced by [REDACTED] when packaged: their SHA-256 differs from "
 				  "the one the scan recorded (manifest.json \"inventory\"). Account "
 				  "ids and names are kept: every report names them.\n");
 	if (info->inputs_included < info->inputs)
-		attest_buf_printf(&notes,
+		core_buf_printf(&notes,
 				  "The package lacks %zu of the scan's %zu inventory files (%s).\n",
 				  info->inputs - info->inputs_included, info->inputs,
 				  info->missing_reason);
 	if (!about.data || (notes.len && !notes.data)) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	r.title = "attest audit package";
@@ -205,8 +205,8 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 	}
 	rc = pkg_write_readme(p, &r);
 out:
-	attest_buf_release(&about);
-	attest_buf_release(&notes);
+	core_buf_release(&about);
+	core_buf_release(&notes);
 	return rc;
 }
 
@@ -215,7 +215,7 @@ attest_package_write(attest_store *store, const char *scan_id,
 		     const struct attest_package_opts *o, const char *out_path,
 		     struct attest_package_info *info)
 {
-	struct pkg p = {.ctx = attest_store_ctx(store), .store = store, .id = scan_id};
+	struct pkg p = {.ctx = store_ctx(store), .store = store, .id = scan_id};
 	struct pkg_evidence_info ev;
 	json_t *m = NULL, *scan = NULL, *sources = NULL, *reports = json_array();
 	json_t *inv = json_object();
@@ -225,7 +225,7 @@ attest_package_write(attest_store *store, const char *scan_id,
 
 	memset(info, 0, sizeof(*info));
 	if (!reports || !inv) {
-		rc = attest_nomem(p.ctx);
+		rc = core_nomem(p.ctx);
 		goto out;
 	}
 	/* The key first (a bad key must cost nothing), then the scan. */
@@ -243,7 +243,7 @@ attest_package_write(attest_store *store, const char *scan_id,
 		goto out;
 	if ((rc = write_readme(&p, scan, &ev, info, o->cert_path != NULL)) != ATTEST_OK)
 		goto out;
-	attest_time_iso(now, when);
+	core_time_iso(now, when);
 	snprintf(info->algorithm, sizeof(info->algorithm), "%s", p.algorithm);
 	m = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o, s:s, s:O, s:{s:s, s:I, s:I, s:I, s:s},"
 		      " s:{s:s, s:I, s:I, s:s, s:I, s:I}, s:O}",
@@ -259,7 +259,7 @@ attest_package_write(attest_store *store, const char *scan_id,
 		      (json_int_t)ev.attestations, "attestations_lapsed",
 		      (json_int_t)ev.attestations_lapsed, "inventory", inv);
 	if (!m) {
-		rc = attest_nomem(p.ctx);
+		rc = core_nomem(p.ctx);
 		goto out;
 	}
 	info->files = p.n_files;

@@ -47,7 +47,7 @@ col_or_null(sqlite3_stmt *st, int col)
 struct check_file {
 	char *check, rel[PKG_MAX_NAME + 20];
 	FILE *fp;
-	struct attest_sha256 md;
+	struct core_sha256 md;
 	long long lines;
 };
 
@@ -61,7 +61,7 @@ check_file_close(struct pkg *p, struct check_file *cf, sqlite3_stmt *ins)
 	cf->fp = NULL;
 	if (rc != ATTEST_OK)
 		return rc;
-	attest_sha256_end(&cf->md, sha);
+	core_sha256_end(&cf->md, sha);
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, cf->check, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(ins, 2, cf->rel, -1, SQLITE_TRANSIENT);
@@ -85,10 +85,10 @@ finding_line(sqlite3_stmt *st)
 static attest_rc
 write_checks(struct pkg *p, struct pkg_evidence_info *info)
 {
-	sqlite3 *db = attest_store_db(p->store);
+	sqlite3 *db = store_db(p->store);
 	sqlite3_stmt *st, *ins_line = NULL, *ins_file = NULL;
 	struct check_file cf = {0};
-	struct attest_sha256 one = {0};
+	struct core_sha256 one = {0};
 	char enc[PKG_MAX_NAME + 1], sha[65], *line = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 	int src;
@@ -100,8 +100,8 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 	    sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_files VALUES (?1, ?2, ?3, ?4)", -1,
 			       &ins_file, NULL) != SQLITE_OK)
 		goto out;
-	if (!attest_sha256_init(&cf.md) || !attest_sha256_init(&one)) {
-		rc = attest_nomem(p->ctx);
+	if (!core_sha256_init(&cf.md) || !core_sha256_init(&one)) {
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	if ((rc = pkg_make_dir(p, "evidence/checks")) != ATTEST_OK)
@@ -114,8 +114,8 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 			goto out;
 		if (!cf.fp) {
 			free(cf.check);
-			if (!(cf.check = attest_strdup(report_text(st, 1)))) {
-				rc = attest_nomem(p->ctx);
+			if (!(cf.check = core_strdup(report_text(st, 1)))) {
+				rc = core_nomem(p->ctx);
 				goto out;
 			}
 			pkg_name(cf.check, ".ndjson", PKG_MAX_NAME, enc);
@@ -129,17 +129,17 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 		line = f ? json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS) : NULL;
 		json_decref(f);
 		if (!line || fprintf(cf.fp, "%s\n", line) < 0) {
-			rc = line ? attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s",
+			rc = line ? core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s",
 						 cf.rel, strerror(errno))
-				  : attest_nomem(p->ctx);
+				  : core_nomem(p->ctx);
 			goto out;
 		}
-		attest_sha256_add(&cf.md, line, strlen(line));
-		attest_sha256_add(&cf.md, "\n", 1);
+		core_sha256_add(&cf.md, line, strlen(line));
+		core_sha256_add(&cf.md, "\n", 1);
 		/* the line's digest includes its newline, as sed -n Np prints it */
-		attest_sha256_add(&one, line, strlen(line));
-		attest_sha256_add(&one, "\n", 1);
-		attest_sha256_end(&one, sha);
+		core_sha256_add(&one, line, strlen(line));
+		core_sha256_add(&one, "\n", 1);
+		core_sha256_end(&one, sha);
 		free(line);
 		line = NULL;
 		cf.lines++;
@@ -165,8 +165,8 @@ out:
 		fclose(cf.fp);
 	free(line);
 	free(cf.check);
-	attest_sha256_release(&cf.md);
-	attest_sha256_release(&one);
+	core_sha256_release(&cf.md);
+	core_sha256_release(&one);
 	sqlite3_finalize(st);
 	sqlite3_finalize(ins_line);
 	sqlite3_finalize(ins_file);
@@ -245,7 +245,7 @@ control_json(struct pkg *p, sqlite3_stmt *ctl, sqlite3_stmt *chk, sqlite3_stmt *
 static attest_rc
 write_controls(struct pkg *p, struct pkg_evidence_info *info)
 {
-	sqlite3 *db = attest_store_db(p->store);
+	sqlite3 *db = store_db(p->store);
 	sqlite3_stmt *ctl, *chk = NULL, *att = NULL;
 	char fwdir[PKG_MAX_NAME + 20], rel[2 * PKG_MAX_NAME + 20], enc[PKG_MAX_NAME + 1];
 	json_t *c;
@@ -267,7 +267,7 @@ write_controls(struct pkg *p, struct pkg_evidence_info *info)
 		pkg_name(report_text(ctl, 1), ".json", PKG_MAX_NAME, enc);
 		snprintf(rel, sizeof(rel), "%s/%s", fwdir, enc);
 		if (!(c = control_json(p, ctl, chk, att))) {
-			rc = attest_nomem(p->ctx);
+			rc = core_nomem(p->ctx);
 			goto out;
 		}
 		if ((rc = pkg_open(p, rel, &fp)) == ATTEST_OK) {
@@ -500,7 +500,7 @@ write_registers(struct pkg *p, struct pkg_evidence_info *info)
 attest_rc
 pkg_write_evidence(struct pkg *p, struct pkg_evidence_info *info)
 {
-	sqlite3 *db = attest_store_db(p->store);
+	sqlite3 *db = store_db(p->store);
 	attest_rc rc;
 
 	memset(info, 0, sizeof(*info));

@@ -40,7 +40,7 @@ struct pkg_listing {
 	struct pkg_entry *v;
 	size_t n, cap;
 	/* contents of the fixed files, when present */
-	struct attest_buf manifest, sig, cert, sums, sums_sig;
+	struct core_buf manifest, sig, cert, sums, sums_sig;
 	bool has_manifest, has_sig, has_cert, has_sums, has_sums_sig;
 };
 
@@ -49,8 +49,8 @@ void pkg_listing_release(struct pkg_listing *l);
 
 /* Computing one entry while its bytes stream by. */
 struct pkg_hashing {
-	struct attest_sha256 md;
-	struct attest_buf *keep; /* the fixed file being captured, or NULL */
+	struct core_sha256 md;
+	struct core_buf *keep; /* the fixed file being captured, or NULL */
 	long long bytes;
 	char *path;
 };
@@ -166,7 +166,7 @@ json_t *pkg_signature_json(struct pkg *p, bool with_cert);
 attest_rc pkg_seal(struct pkg *p, json_t *manifest, const char *out_path, time_t now);
 /* The text of SHA256SUMS for the entries of l (every entry except PKG_SUMS
  * and PKG_SUMS_SIG, which l must hold sorted by path). */
-attest_rc pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct attest_buf *out);
+attest_rc pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct core_buf *out);
 
 /* Ends a file written from the rows of a query: when the query did not run
  * to its end (src is not SQLITE_DONE) the store's error, naming what; else

@@ -33,7 +33,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 	attest_rc rc;
 
 	if (!(in = fopen(src, "rb")))
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
 				    strerror(errno));
 	if ((rc = pkg_open(p, rel, &out)) != ATTEST_OK)
 		goto out;
@@ -41,7 +41,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
 	if (ferror(in)) {
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
 				  strerror(errno));
 		goto out;
 	}
@@ -51,7 +51,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 	    (rc = pkg_file_digest(p->ctx, full, got, &bytes)) != ATTEST_OK)
 		goto out;
 	if (strcmp(got, sha) != 0)
-		rc = attest_error(p->ctx, ATTEST_ERR_INVALID, "'%s' changed while it was copied",
+		rc = core_error(p->ctx, ATTEST_ERR_INVALID, "'%s' changed while it was copied",
 				  src);
 out:
 	if (out)
@@ -80,16 +80,16 @@ write_kept(struct pkg *p, const char *rel, const char *sha)
 
 /* Reads one line (without its newline) into b; false at the end. */
 static bool
-read_line(gzFile in, struct attest_buf *b, bool *too_long)
+read_line(gzFile in, struct core_buf *b, bool *too_long)
 {
 	char chunk[65536];
 	size_t n;
 
-	attest_buf_reset(b);
+	core_buf_reset(b);
 	*too_long = false;
 	while (gzgets(in, chunk, sizeof(chunk))) {
 		n = strlen(chunk);
-		if (attest_buf_add(b, chunk, n) != ATTEST_OK) {
+		if (core_buf_add(b, chunk, n) != ATTEST_OK) {
 			*too_long = true;
 			return false;
 		}
@@ -107,7 +107,7 @@ put_redacted(struct pkg *p, FILE *out, const char *text, const char *sep)
 	char *red = NULL;
 
 	if (store_redact(text, &red) != ATTEST_OK)
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	fputs(red ? red : text, out);
 	fputs(sep, out);
 	free(red);
@@ -129,19 +129,19 @@ redact_value(struct pkg *p, json_t *v, json_t **out)
 			if ((rc = redact_value(p, e, &n)) != ATTEST_OK)
 				return rc;
 			if (n && json_array_set_new(v, i, n) != 0)
-				return attest_nomem(p->ctx);
+				return core_nomem(p->ctx);
 		}
 		return ATTEST_OK;
 	}
 	if (!(text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER)))
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	rc = store_redact(text, &red);
 	free(text);
 	if (rc != ATTEST_OK)
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	if (red && !(*out = json_loads(red, JSON_DECODE_ANY, NULL))) {
 		free(red);
-		return attest_error(p->ctx, ATTEST_ERR_INTERNAL, "redaction broke a JSON value");
+		return core_error(p->ctx, ATTEST_ERR_INTERNAL, "redaction broke a JSON value");
 	}
 	free(red);
 	return ATTEST_OK;
@@ -151,7 +151,7 @@ redact_value(struct pkg *p, json_t *v, json_t **out)
 static attest_rc
 redact_document(struct pkg *p, gzFile in, const char *src, FILE *out)
 {
-	struct attest_buf all;
+	struct core_buf all;
 	char chunk[65536];
 	json_error_t jerr;
 	json_t *doc = NULL, *v, *n;
@@ -159,21 +159,21 @@ redact_document(struct pkg *p, gzFile in, const char *src, FILE *out)
 	int got;
 	attest_rc rc = ATTEST_OK;
 
-	attest_buf_init(&all, (size_t)MAX_DOCUMENT);
+	core_buf_init(&all, (size_t)MAX_DOCUMENT);
 	gzrewind(in);
 	while (rc == ATTEST_OK && (got = gzread(in, chunk, sizeof(chunk))) > 0)
-		rc = attest_buf_add(&all, chunk, (size_t)got);
+		rc = core_buf_add(&all, chunk, (size_t)got);
 	if (rc != ATTEST_OK) {
-		rc = attest_error(p->ctx, rc, "cannot redact '%s': it is too large", src);
+		rc = core_error(p->ctx, rc, "cannot redact '%s': it is too large", src);
 		goto out;
 	}
 	if (!(doc = json_loadb(all.data ? all.data : "", all.len, 0, &jerr))) {
-		rc = attest_error(p->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(p->ctx, ATTEST_ERR_INVALID,
 				  "cannot redact '%s': not JSON at line %d, column %d: %s", src,
 				  jerr.line, jerr.column, jerr.text);
 		goto out;
 	}
-	attest_buf_release(&all);
+	core_buf_release(&all);
 	if (json_is_object(doc)) {
 		json_object_foreach (doc, k, v) {
 			if ((rc = redact_value(p, v, &n)) != ATTEST_OK)
@@ -188,11 +188,11 @@ redact_document(struct pkg *p, gzFile in, const char *src, FILE *out)
 		doc = n;
 	}
 	if (json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write the redacted '%s'", src);
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write the redacted '%s'", src);
 	fputc('\n', out);
 out:
 	json_decref(doc);
-	attest_buf_release(&all);
+	core_buf_release(&all);
 	return rc;
 }
 
@@ -200,7 +200,7 @@ out:
 static attest_rc
 redact_input(struct pkg *p, const char *src, const char *rel)
 {
-	struct attest_buf line;
+	struct core_buf line;
 	gzFile in = gzopen(src, "rb");
 	json_t *probe;
 	FILE *out = NULL;
@@ -208,9 +208,9 @@ redact_input(struct pkg *p, const char *src, const char *rel)
 	attest_rc rc = ATTEST_OK;
 
 	if (!in)
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
 				    strerror(errno));
-	attest_buf_init(&line, 256u << 20);
+	core_buf_init(&line, 256u << 20);
 	if ((rc = pkg_open(p, rel, &out)) != ATTEST_OK)
 		goto out;
 	while (rc == ATTEST_OK && read_line(in, &line, &too_long)) {
@@ -227,7 +227,7 @@ redact_input(struct pkg *p, const char *src, const char *rel)
 		rc = put_redacted(p, out, line.data ? line.data : "", "\n");
 	}
 	if (rc == ATTEST_OK && too_long)
-		rc = attest_error(p->ctx, ATTEST_ERR_LIMIT, "cannot redact '%s': a line is too long",
+		rc = core_error(p->ctx, ATTEST_ERR_LIMIT, "cannot redact '%s': a line is too long",
 				  src);
 	if (rc == ATTEST_OK) {
 		rc = pkg_close(p, out, rel);
@@ -237,7 +237,7 @@ out:
 	if (out)
 		fclose(out);
 	gzclose(in);
-	attest_buf_release(&line);
+	core_buf_release(&line);
 	return rc;
 }
 
@@ -301,11 +301,11 @@ include(struct pkg *p, const char *src, const char *sha, const char *rel, bool r
 	if ((rc = pkg_full_path(p, ".kept-input", tmp, sizeof(tmp))) != ATTEST_OK)
 		return rc;
 	if (!(fp = fopen(tmp, "wbx")))
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp,
 				    strerror(errno));
 	rc = store_input_write(p->store, sha, fp, &bytes);
 	if (fclose(fp) != 0 && rc == ATTEST_OK)
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", tmp,
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", tmp,
 				  strerror(errno));
 	if (rc == ATTEST_OK)
 		rc = redact_input(p, tmp, rel);
@@ -334,9 +334,9 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 	attest_rc rc = ATTEST_OK;
 
 	if (!list || json_object_set_new(inv, "sources", list) != 0)
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	if (o->n_inputs && !(digests = calloc(o->n_inputs, sizeof(*digests))))
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	for (i = 0; i < o->n_inputs; i++) {
 		if ((rc = pkg_file_digest(p->ctx, o->inputs[i], digests[i], &bytes)) != ATTEST_OK)
 			goto out;
@@ -345,7 +345,7 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 			    strcmp(json_string_value(json_object_get(src, "sha256")), digests[i]) == 0)
 				break;
 		if (j == json_array_size(sources)) {
-			rc = attest_error(p->ctx, ATTEST_ERR_INVALID,
+			rc = core_error(p->ctx, ATTEST_ERR_INVALID,
 					  "'%s' is not an input of scan %s: its SHA-256 %s matches "
 					  "none of the scan's sources",
 					  o->inputs[i], p->id, digests[i]);
@@ -361,7 +361,7 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 				  member(src, "sha256"), "bytes", member(src, "bytes"), "format",
 				  member(src, "format"));
 		if (!entry || json_array_append_new(list, entry) != 0) {
-			rc = attest_nomem(p->ctx);
+			rc = core_nomem(p->ctx);
 			goto out;
 		}
 		info->inputs++;
@@ -393,7 +393,7 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 		info->inputs_unredacted += !o->redact_inventory;
 	}
 	if (!complete && o->require_inventory) {
-		rc = attest_error(p->ctx, ATTEST_ERR_NOTFOUND,
+		rc = core_error(p->ctx, ATTEST_ERR_NOTFOUND,
 				  "the inventory of scan %s is not available (%s); no package "
 				  "written",
 				  p->id, info->missing_reason);

@@ -37,15 +37,15 @@ struct period {
 static attest_rc
 choose_scope(struct period *pd)
 {
-	struct attest_buf list;
+	struct core_buf list;
 	sqlite3_stmt *st;
 	size_t n = 0;
 	int src;
 	attest_rc rc = ATTEST_OK;
 
 	if (pd->o->scope)
-		return (pd->scope = attest_strdup(pd->o->scope)) ? ATTEST_OK
-								   : attest_nomem(pd->p.ctx);
+		return (pd->scope = core_strdup(pd->o->scope)) ? ATTEST_OK
+								   : core_nomem(pd->p.ctx);
 	st = report_query(pd->p.store,
 			  "SELECT DISTINCT scope FROM scans WHERE as_of >= ?1 AND as_of <= ?2"
 			  " ORDER BY scope",
@@ -53,24 +53,24 @@ choose_scope(struct period *pd)
 	if (!st)
 		return ATTEST_ERR_DB;
 	sqlite3_bind_text(st, 2, pd->to, -1, SQLITE_TRANSIENT);
-	attest_buf_init(&list, 2048);
+	core_buf_init(&list, 2048);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!n++ && !(pd->scope = attest_strdup(report_text(st, 0))))
-			rc = attest_nomem(pd->p.ctx);
-		attest_buf_printf(&list, "%s'%s'", n > 1 ? ", " : "", report_text(st, 0));
+		if (!n++ && !(pd->scope = core_strdup(report_text(st, 0))))
+			rc = core_nomem(pd->p.ctx);
+		core_buf_printf(&list, "%s'%s'", n > 1 ? ", " : "", report_text(st, 0));
 	}
 	if (src != SQLITE_DONE && rc == ATTEST_OK)
 		rc = report_db_error(pd->p.store, "cannot read the scans");
 	else if (rc == ATTEST_OK && n == 0)
-		rc = attest_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
+		rc = core_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
 				  "no scan in '%s' judged a configuration as of %s..%s",
 				  store_path(pd->p.store), pd->from, pd->to);
 	else if (rc == ATTEST_OK && n > 1)
-		rc = attest_error(pd->p.ctx, ATTEST_ERR_USAGE,
+		rc = core_error(pd->p.ctx, ATTEST_ERR_USAGE,
 				  "the scans of %s..%s cover %zu scopes (%s): a period package is "
 				  "for one scope; choose it with --scope",
 				  pd->from, pd->to, n, list.data ? list.data : "");
-	attest_buf_release(&list);
+	core_buf_release(&list);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -79,7 +79,7 @@ choose_scope(struct period *pd)
 static attest_rc
 load_scans(struct period *pd)
 {
-	sqlite3 *db = attest_store_db(pd->p.store);
+	sqlite3 *db = store_db(pd->p.store);
 	sqlite3_stmt *st, *ins = NULL;
 	struct pkg_period_scan *v;
 	int src;
@@ -103,23 +103,23 @@ load_scans(struct period *pd)
 		goto out;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(v = realloc(pd->s, (pd->n + 1) * sizeof(*v)))) {
-			rc = attest_nomem(pd->p.ctx);
+			rc = core_nomem(pd->p.ctx);
 			goto out;
 		}
 		pd->s = v;
 		v = &pd->s[pd->n];
 		memset(v, 0, sizeof(*v));
 		pd->n++;
-		v->id = attest_strdup(report_text(st, 0));
-		v->as_of = attest_strdup(report_text(st, 1));
-		v->started_at = attest_strdup(report_text(st, 2));
+		v->id = core_strdup(report_text(st, 0));
+		v->as_of = core_strdup(report_text(st, 1));
+		v->started_at = core_strdup(report_text(st, 2));
 		v->resources = sqlite3_column_int64(st, 3);
 		if (!v->id || !v->as_of || !v->started_at) {
-			rc = attest_nomem(pd->p.ctx);
+			rc = core_nomem(pd->p.ctx);
 			goto out;
 		}
-		if (!attest_time_parse(v->as_of, &v->t)) {
-			rc = attest_error(pd->p.ctx, ATTEST_ERR_INVALID,
+		if (!core_time_parse(v->as_of, &v->t)) {
+			rc = core_error(pd->p.ctx, ATTEST_ERR_INVALID,
 					  "scan %s has an unreadable as_of '%s'", v->id, v->as_of);
 			goto out;
 		}
@@ -132,7 +132,7 @@ load_scans(struct period *pd)
 	if (src != SQLITE_DONE)
 		goto out;
 	rc = pd->n ? ATTEST_OK
-		   : attest_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
+		   : core_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
 				  "no scan of scope '%s' judged a configuration as of %s..%s",
 				  pd->scope, pd->from, pd->to);
 out:
@@ -152,11 +152,11 @@ gap(struct period *pd, time_t a, time_t b, const char *what)
 
 	if (days <= pd->cadence)
 		return ATTEST_OK;
-	attest_time_iso(a, fa);
-	attest_time_iso(b, fb);
+	core_time_iso(a, fa);
+	core_time_iso(b, fb);
 	if (json_array_append_new(pd->gaps, json_pack("{s:s, s:s, s:f, s:s}", "from", fa, "to", fb,
 						      "days", days, "between", what)) != 0)
-		return attest_nomem(pd->p.ctx);
+		return core_nomem(pd->p.ctx);
 	return ATTEST_OK;
 }
 
@@ -167,7 +167,7 @@ find_gaps(struct period *pd)
 	attest_rc rc;
 
 	if (!(pd->gaps = json_array()))
-		return attest_nomem(pd->p.ctx);
+		return core_nomem(pd->p.ctx);
 	if ((rc = gap(pd, pd->from_t, pd->s[0].t, "the period's start and its first scan")))
 		return rc;
 	for (i = 0; i + 1 < pd->n; i++)
@@ -217,7 +217,7 @@ write_scans(struct period *pd, json_t *list)
 							  "resources",
 							  (json_int_t)pd->s[i].resources, "directory",
 							  dir)) != 0)
-			return attest_nomem(pd->p.ctx);
+			return core_nomem(pd->p.ctx);
 	}
 	return ATTEST_OK;
 }
@@ -306,14 +306,14 @@ static attest_rc
 write_readme(struct period *pd)
 {
 	struct pkg_readme r = {0};
-	struct attest_buf about, notes;
+	struct core_buf about, notes;
 	json_t *g;
 	size_t i;
 	attest_rc rc;
 
-	attest_buf_init(&about, 1u << 16);
-	attest_buf_init(&notes, 1u << 20);
-	attest_buf_printf(&about,
+	core_buf_init(&about, 1u << 16);
+	core_buf_init(&notes, 1u << 20);
+	core_buf_printf(&about,
 			  "The period audit package of scope %s for %s..%s: the %zu scans whose "
 			  "configuration dates (as_of) fall in the period, from %s to %s. %zu "
 			  "controls in the timeline, %zu findings fixed in the period; %zu "
@@ -322,25 +322,25 @@ write_readme(struct period *pd)
 			  pd->scope, pd->from, pd->to, pd->n, pd->s[0].as_of,
 			  pd->s[pd->n - 1].as_of, pd->controls, pd->fixed, pd->exceptions,
 			  pd->lapsed_exceptions, pd->attestations, pd->lapsed_attestations);
-	attest_buf_printf(&notes, "Cadence: a scan at least every %d days is expected. ",
+	core_buf_printf(&notes, "Cadence: a scan at least every %d days is expected. ",
 			  pd->cadence);
 	if (!json_array_size(pd->gaps))
-		attest_buf_printf(&notes, "No stretch of the period went longer without one.\n");
+		core_buf_printf(&notes, "No stretch of the period went longer without one.\n");
 	else
-		attest_buf_printf(&notes,
+		core_buf_printf(&notes,
 				  "%zu stretch%s went longer without a scan; the state of the "
 				  "estate during %s is not evidenced by this package:\n",
 				  json_array_size(pd->gaps),
 				  json_array_size(pd->gaps) == 1 ? "" : "es",
 				  json_array_size(pd->gaps) == 1 ? "it" : "them");
 	json_array_foreach (pd->gaps, i, g)
-		attest_buf_printf(&notes, "- no scan for %.1f days, from %s to %s (between %s)\n",
+		core_buf_printf(&notes, "- no scan for %.1f days, from %s to %s (between %s)\n",
 				  json_real_value(json_object_get(g, "days")),
 				  json_string_value(json_object_get(g, "from")),
 				  json_string_value(json_object_get(g, "to")),
 				  json_string_value(json_object_get(g, "between")));
 	if (!about.data || !notes.data) {
-		rc = attest_nomem(pd->p.ctx);
+		rc = core_nomem(pd->p.ctx);
 		goto out;
 	}
 	r.title = "attest period audit package";
@@ -350,8 +350,8 @@ write_readme(struct period *pd)
 	r.notes = notes.data;
 	rc = pkg_write_readme(&pd->p, &r);
 out:
-	attest_buf_release(&about);
-	attest_buf_release(&notes);
+	core_buf_release(&about);
+	core_buf_release(&notes);
 	return rc;
 }
 
@@ -362,17 +362,17 @@ parse_period(struct period *pd, time_t now)
 	attest_rc rc;
 
 	if (!pd->o->from || !pd->o->to)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "a period needs FROM..TO");
+		return core_error(ctx, ATTEST_ERR_USAGE, "a period needs FROM..TO");
 	if ((rc = history_time_bound(ctx, "--period", pd->o->from, false, pd->from)) ||
 	    (rc = history_time_bound(ctx, "--period", pd->o->to, true, pd->to)))
 		return rc;
-	attest_time_parse(pd->from, &pd->from_t);
-	attest_time_parse(pd->to, &pd->to_t);
+	core_time_parse(pd->from, &pd->from_t);
+	core_time_parse(pd->to, &pd->to_t);
 	if (pd->from_t > pd->to_t)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "the period %s..%s ends before it starts",
+		return core_error(ctx, ATTEST_ERR_USAGE, "the period %s..%s ends before it starts",
 				    pd->from, pd->to);
 	if (pd->o->cadence_days < 0)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "a cadence is a number of days, not %d",
+		return core_error(ctx, ATTEST_ERR_USAGE, "a cadence is a number of days, not %d",
 				    pd->o->cadence_days);
 	pd->cadence = pd->o->cadence_days ? pd->o->cadence_days : DEFAULT_CADENCE;
 	pd->end_t = pd->to_t < now ? pd->to_t : now;
@@ -383,7 +383,7 @@ attest_rc
 attest_package_period(attest_store *store, const struct attest_period_opts *o,
 		      const char *out_path, struct attest_period_info *info)
 {
-	struct period pd = {.p = {.ctx = attest_store_ctx(store), .store = store}, .o = o};
+	struct period pd = {.p = {.ctx = store_ctx(store), .store = store}, .o = o};
 	json_t *m = NULL, *scans = json_array();
 	char when[21];
 	time_t now = time(NULL);
@@ -392,7 +392,7 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 
 	memset(info, 0, sizeof(*info));
 	if (!scans) {
-		rc = attest_nomem(pd.p.ctx);
+		rc = core_nomem(pd.p.ctx);
 		goto out;
 	}
 	if ((rc = parse_period(&pd, now)) != ATTEST_OK ||
@@ -407,7 +407,7 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 		goto out;
 	if ((rc = write_readme(&pd)) != ATTEST_OK)
 		goto out;
-	attest_time_iso(now, when);
+	core_time_iso(now, when);
 	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:i, s:O}, s:O, s:o, s:s}",
 		      "format", PKG_FORMAT, "kind", "period", "attest_version", attest_version(),
 		      "created_at", when, "period", "from", pd.from, "to", pd.to, "scope", pd.scope,
@@ -415,7 +415,7 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 		      "signature", pkg_signature_json(&pd.p, o->cert_path != NULL), "readme",
 		      PKG_README);
 	if (!m) {
-		rc = attest_nomem(pd.p.ctx);
+		rc = core_nomem(pd.p.ctx);
 		goto out;
 	}
 	info->files = pd.p.n_files;
@@ -426,7 +426,7 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 	snprintf(info->algorithm, sizeof(info->algorithm), "%s", pd.p.algorithm);
 	rc = pkg_seal(&pd.p, m, out_path, now);
 out:
-	sqlite3_exec(attest_store_db(store), "DROP TABLE IF EXISTS temp.pkg_period", NULL, NULL,
+	sqlite3_exec(store_db(store), "DROP TABLE IF EXISTS temp.pkg_period", NULL, NULL,
 		     NULL);
 	pkg_end(&pd.p);
 	for (i = 0; i < pd.n; i++) {

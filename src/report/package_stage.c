@@ -22,17 +22,17 @@
 static attest_rc
 push(attest_ctx *ctx, char ***v, size_t *n, size_t *cap, const char *s)
 {
-	char *copy = attest_strdup(s);
+	char *copy = core_strdup(s);
 
 	if (!copy)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	if (*n == *cap) {
 		size_t c = *cap ? 2 * *cap : 64;
 		char **nv = realloc(*v, c * sizeof(*nv));
 
 		if (!nv) {
 			free(copy);
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		}
 		*v = nv;
 		*cap = c;
@@ -45,7 +45,7 @@ attest_rc
 pkg_full_path(struct pkg *p, const char *rel, char *out, size_t size)
 {
 	if ((size_t)snprintf(out, size, "%s/%s", p->root, rel) >= size)
-		return attest_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", rel);
+		return core_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", rel);
 	return ATTEST_OK;
 }
 
@@ -59,7 +59,7 @@ pkg_make_dir(struct pkg *p, const char *rel)
 		return rc;
 	if (mkdir(full, 0755) != 0)
 		return errno == EEXIST ? ATTEST_OK
-				       : attest_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
+				       : core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
 						      full, strerror(errno));
 	return push(p->ctx, &p->dirs, &p->n_dirs, &p->cap_dirs, rel);
 }
@@ -72,11 +72,11 @@ pkg_open(struct pkg *p, const char *rel, FILE **fp)
 
 	*fp = NULL;
 	if (!pkg_path_safe(rel))
-		return attest_error(p->ctx, ATTEST_ERR_INTERNAL, "unsafe package path '%s'", rel);
+		return core_error(p->ctx, ATTEST_ERR_INTERNAL, "unsafe package path '%s'", rel);
 	if ((rc = pkg_full_path(p, rel, full, sizeof(full))) != ATTEST_OK)
 		return rc;
 	if (!(*fp = fopen(full, "wbx")))
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", full,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", full,
 				    strerror(errno));
 	if ((rc = push(p->ctx, &p->files, &p->n_files, &p->cap_files, rel)) != ATTEST_OK) {
 		fclose(*fp);
@@ -91,7 +91,7 @@ pkg_close(struct pkg *p, FILE *fp, const char *rel)
 	bool bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
 
 	if (fclose(fp) != 0 || bad)
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s' of the package: %s",
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s' of the package: %s",
 				    rel, strerror(errno));
 	return ATTEST_OK;
 }
@@ -191,16 +191,16 @@ pkg_begin(struct pkg *p, const char *key_path, const char *out_path)
 	attest_rc rc;
 
 	if (!key_path)
-		return attest_error(p->ctx, ATTEST_ERR_USAGE, "a package is signed: a key is needed");
+		return core_error(p->ctx, ATTEST_ERR_USAGE, "a package is signed: a key is needed");
 	if ((rc = pkg_key_load(p->ctx, key_path, &p->key)) != ATTEST_OK ||
 	    (rc = pkg_key_fingerprint(p->ctx, p->key, p->key_sha256)) != ATTEST_OK)
 		return rc;
 	snprintf(p->algorithm, sizeof(p->algorithm), "%s", pkg_key_algorithm(p->key));
 	if ((size_t)snprintf(p->root, sizeof(p->root), "%s.tmp-XXXXXX", out_path) >=
 	    sizeof(p->root))
-		return attest_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
+		return core_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
 	if (!mkdtemp(p->root))
-		return attest_error(p->ctx, ATTEST_ERR_IO,
+		return core_error(p->ctx, ATTEST_ERR_IO,
 				    "cannot create a directory beside '%s': %s", out_path,
 				    strerror(errno));
 	attest_tmp_register_dir(p->root);
@@ -240,27 +240,27 @@ pkg_end(struct pkg *p)
 attest_rc
 pkg_copy_certificate(struct pkg *p, const char *path)
 {
-	struct attest_buf pem;
+	struct core_buf pem;
 	char buf[4096];
 	EVP_PKEY *ck = NULL;
 	FILE *in, *out = NULL;
 	size_t n;
 	attest_rc rc;
 
-	attest_buf_init(&pem, PKG_MAX_SMALL);
+	core_buf_init(&pem, PKG_MAX_SMALL);
 	if (!(in = fopen(path, "rb")))
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot read certificate '%s': %s", path,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read certificate '%s': %s", path,
 				    strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if ((rc = attest_buf_add(&pem, buf, n)) != ATTEST_OK) {
-			rc = attest_error(p->ctx, rc, "certificate '%s' is too large", path);
+		if ((rc = core_buf_add(&pem, buf, n)) != ATTEST_OK) {
+			rc = core_error(p->ctx, rc, "certificate '%s' is too large", path);
 			goto out;
 		}
 	if ((rc = pkg_cert_key(p->ctx, pem.data ? pem.data : "", pem.len, path, &ck)) !=
 	    ATTEST_OK)
 		goto out;
 	if (EVP_PKEY_eq(ck, p->key) != 1) {
-		rc = attest_error(p->ctx, ATTEST_ERR_INVALID,
+		rc = core_error(p->ctx, ATTEST_ERR_INVALID,
 				  "certificate '%s' is not the certificate of the signing key", path);
 		goto out;
 	}
@@ -271,7 +271,7 @@ pkg_copy_certificate(struct pkg *p, const char *path)
 	rc = pkg_close(p, out, PKG_CERTIFICATE);
 out:
 	EVP_PKEY_free(ck);
-	attest_buf_release(&pem);
+	core_buf_release(&pem);
 	fclose(in);
 	return rc;
 }
@@ -299,14 +299,14 @@ cmp_entry(const void *a, const void *b)
 }
 
 attest_rc
-pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct attest_buf *out)
+pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct core_buf *out)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].path, PKG_SUMS) != 0 && strcmp(l->v[i].path, PKG_SUMS_SIG) != 0 &&
-		    attest_buf_printf(out, "%s  %s\n", l->v[i].sha256, l->v[i].path) != ATTEST_OK)
-			return attest_nomem(ctx);
+		    core_buf_printf(out, "%s  %s\n", l->v[i].sha256, l->v[i].path) != ATTEST_OK)
+			return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -348,7 +348,7 @@ add_entry(struct pkg *p, struct pkg_listing *l, const char *rel)
 		struct pkg_entry *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
-			return attest_nomem(p->ctx);
+			return core_nomem(p->ctx);
 		l->v = v;
 		l->cap = cap;
 	}
@@ -356,8 +356,8 @@ add_entry(struct pkg *p, struct pkg_listing *l, const char *rel)
 	if ((rc = pkg_full_path(p, rel, full, sizeof(full))) != ATTEST_OK ||
 	    (rc = pkg_file_digest(p->ctx, full, e->sha256, &e->bytes)) != ATTEST_OK)
 		return rc;
-	if (!(e->path = attest_strdup(rel)))
-		return attest_nomem(p->ctx);
+	if (!(e->path = core_strdup(rel)))
+		return core_nomem(p->ctx);
 	l->n++;
 	return ATTEST_OK;
 }
@@ -400,7 +400,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	if (!is_archive(out_path)) {
 		chmod(p->root, 0777 & ~mask);
 		if (rename(p->root, out_path) != 0)
-			return attest_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", out_path,
+			return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", out_path,
 					    errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
 						    ? "it exists already and is not an empty "
 						      "directory"
@@ -410,9 +410,9 @@ finish(struct pkg *p, const char *out_path, time_t now)
 		return ATTEST_OK;
 	}
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", out_path) >= sizeof(tmp))
-		return attest_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
+		return core_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
 	if ((fd = mkstemp(tmp)) < 0)
-		return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
+		return core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				    strerror(errno));
 	attest_tmp_register(tmp);
 	fchmod(fd, 0666 & ~mask);
@@ -420,18 +420,18 @@ finish(struct pkg *p, const char *out_path, time_t now)
 		close(fd);
 		attest_tmp_unregister(tmp);
 		unlink(tmp);
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	}
 	qsort(p->files, p->n_files, sizeof(*p->files), cmp_str);
 	rc = pkg_tar_write(p->ctx, p->root, p->files, p->n_files, now, fp, out_path);
 	if (rc == ATTEST_OK && (fflush(fp) != 0 || fsync(fd) != 0))
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				  strerror(errno));
 	if (fclose(fp) != 0 && rc == ATTEST_OK)
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				  strerror(errno));
 	if (rc == ATTEST_OK && rename(tmp, out_path) != 0)
-		rc = attest_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
+		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
 				  strerror(errno));
 	attest_tmp_unregister(tmp);
 	if (rc != ATTEST_OK)
@@ -443,16 +443,16 @@ attest_rc
 pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 {
 	struct pkg_listing l;
-	struct attest_buf sums;
+	struct core_buf sums;
 	json_t *files = json_array();
 	char *text = NULL;
 	size_t i, first;
 	attest_rc rc;
 
 	pkg_listing_init(&l);
-	attest_buf_init(&sums, PKG_MAX_MANIFEST);
+	core_buf_init(&sums, PKG_MAX_MANIFEST);
 	if (!files || json_object_set_new(m, "files", files) != 0) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	if ((rc = list_files(p, &l, 0)) != ATTEST_OK)
@@ -462,11 +462,11 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 		if (json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "path", l.v[i].path,
 							   "sha256", l.v[i].sha256, "bytes",
 							   (json_int_t)l.v[i].bytes)) != 0) {
-			rc = attest_nomem(p->ctx);
+			rc = core_nomem(p->ctx);
 			goto out;
 		}
 	if (!(text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | REPORT_JSON_REALS))) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	if ((rc = write_signed(p, PKG_MANIFEST, PKG_SIGNATURE, text, strlen(text))) != ATTEST_OK)
@@ -479,7 +479,7 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 	rc = finish(p, out_path, now);
 out:
 	free(text);
-	attest_buf_release(&sums);
+	core_buf_release(&sums);
 	pkg_listing_release(&l);
 	return rc;
 }

@@ -39,11 +39,11 @@ gz_put(attest_ctx *ctx, struct gz_out *g, const void *p, size_t n, int flush)
 		g->z.avail_out = sizeof(g->buf);
 		zrc = deflate(&g->z, flush);
 		if (zrc == Z_STREAM_ERROR)
-			return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'",
+			return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'",
 					    g->name);
 		n = sizeof(g->buf) - g->z.avail_out;
 		if (n && fwrite(g->buf, 1, n, g->out) != n)
-			return attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", g->name,
+			return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", g->name,
 					    strerror(errno));
 	} while (g->z.avail_out == 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
 	return ATTEST_OK;
@@ -73,7 +73,7 @@ pkg_tar_header(attest_ctx *ctx, struct pkg_ustar *h, const char *path, long long
 			    len - cut - 1 <= sizeof(h->name) && len - cut - 1 > 0)
 				break;
 		if (cut == 0)
-			return attest_error(ctx, ATTEST_ERR_LIMIT,
+			return core_error(ctx, ATTEST_ERR_LIMIT,
 					    "'%s' is too long a name for a ustar archive", path);
 		memcpy(h->prefix, path, cut);
 		memcpy(h->name, path + cut + 1, len - cut - 1);
@@ -108,26 +108,26 @@ pkg_tar_write(attest_ctx *ctx, const char *dir, char *const *paths, size_t n, ti
 	attest_rc rc;
 
 	if (!g)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	g->out = out;
 	g->name = name;
 	if (deflateInit2(&g->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(g);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	for (i = 0; i < n; i++) {
 		if ((size_t)snprintf(full, sizeof(full), "%s/%s", dir, paths[i]) >= sizeof(full)) {
-			rc = attest_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", paths[i]);
+			rc = core_error(ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", paths[i]);
 			goto out;
 		}
 		if (!(fp = fopen(full, "rb"))) {
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));
 			goto out;
 		}
 		if (fseeko(fp, 0, SEEK_END) != 0 || (bytes = ftello(fp)) < 0 ||
 		    fseeko(fp, 0, SEEK_SET) != 0) {
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));
 			goto out;
 		}
@@ -138,7 +138,7 @@ pkg_tar_write(attest_ctx *ctx, const char *dir, char *const *paths, size_t n, ti
 			if ((rc = gz_put(ctx, g, buf, got, Z_NO_FLUSH)) != ATTEST_OK)
 				goto out;
 		if (ferror(fp) || done != bytes) {
-			rc = attest_error(ctx, ATTEST_ERR_IO, "'%s' changed while it was archived",
+			rc = core_error(ctx, ATTEST_ERR_IO, "'%s' changed while it was archived",
 					  full);
 			goto out;
 		}

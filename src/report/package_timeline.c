@@ -71,7 +71,7 @@ write_controls(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t 
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!st || !status) {
-		rc = st ? attest_nomem(p->ctx) : ATTEST_ERR_DB;
+		rc = st ? core_nomem(p->ctx) : ATTEST_ERR_DB;
 		goto out;
 	}
 	if ((rc = pkg_open(p, rel, &fp)) != ATTEST_OK)
@@ -99,12 +99,12 @@ write_controls(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t 
 		if (!open) {
 			snprintf(fw, sizeof(fw), "%s", report_text(st, 0));
 			snprintf(ctl, sizeof(ctl), "%s", report_text(st, 1));
-			title = attest_strdup(report_text(st, 2));
+			title = core_strdup(report_text(st, 2));
 			open = true;
 		}
 		k = (size_t)sqlite3_column_int64(st, 3);
-		if (k < n && !status[k] && !(status[k] = attest_strdup(report_text(st, 4)))) {
-			rc = attest_nomem(p->ctx);
+		if (k < n && !status[k] && !(status[k] = core_strdup(report_text(st, 4)))) {
+			rc = core_nomem(p->ctx);
 			goto out;
 		}
 	}
@@ -213,10 +213,10 @@ write_fixes(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t *fi
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!st || !w.state || !k) {
-		rc = st ? attest_nomem(p->ctx) : ATTEST_ERR_DB;
+		rc = st ? core_nomem(p->ctx) : ATTEST_ERR_DB;
 		goto out;
 	}
-	if (sqlite3_prepare_v2(attest_store_db(p->store),
+	if (sqlite3_prepare_v2(store_db(p->store),
 			       "SELECT 1 FROM scan_checks WHERE scan_id = ?1 AND check_id = ?2"
 			       " AND status NOT IN ('not_evaluated', 'error')",
 			       -1, &chk, NULL) != SQLITE_OK) {

@@ -53,7 +53,7 @@ gz_read_some(attest_ctx *ctx, struct tar_in *g, void *p, size_t n, size_t *got)
 			g->z.avail_in = (uInt)fread(g->buf, 1, sizeof(g->buf), g->in);
 			g->z.next_in = g->buf;
 			if (g->z.avail_in == 0)
-				return attest_error(ctx, ATTEST_ERR_PARSE,
+				return core_error(ctx, ATTEST_ERR_PARSE,
 						    ferror(g->in) ? "cannot read '%s'"
 								  : "'%s' is truncated",
 						    g->name);
@@ -62,7 +62,7 @@ gz_read_some(attest_ctx *ctx, struct tar_in *g, void *p, size_t n, size_t *got)
 		if (zrc == Z_STREAM_END)
 			g->end = true;
 		else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
-			return attest_error(ctx, ATTEST_ERR_PARSE,
+			return core_error(ctx, ATTEST_ERR_PARSE,
 					    "'%s' is not a valid gzip file: %s", g->name,
 					    g->z.msg ? g->z.msg : "corrupt data");
 	}
@@ -82,7 +82,7 @@ gz_read(attest_ctx *ctx, struct tar_in *g, void *p, size_t n, const char *what)
 	if ((rc = gz_read_some(ctx, g, p, n, &got)) != ATTEST_OK)
 		return rc;
 	if (got < n)
-		return attest_error(ctx, ATTEST_ERR_PARSE, "'%s' is truncated: the archive ends %s",
+		return core_error(ctx, ATTEST_ERR_PARSE, "'%s' is truncated: the archive ends %s",
 				    g->name, what);
 	return ATTEST_OK;
 }
@@ -198,16 +198,16 @@ header_framing(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h)
 	for (i = 0; i < PKG_BLOCK; i++)
 		computed += (i >= 148 && i < 156) ? ' ' : b[i];
 	if (!parse_octal(h->chksum, sizeof(h->chksum), &sum) || sum != computed)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "'%s' is not a valid ustar archive (bad header checksum after "
 				    "member %zu)", g->name, g->members);
 	if (memcmp(h->magic, "ustar  ", 8) == 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member %zu has a GNU tar header ('ustar  '), "
 				    "whose prefix field GNU tar ignores; packages are POSIX ustar",
 				    g->name, g->members + 1);
 	if (memcmp(h->magic, "ustar", 6) != 0 || memcmp(h->version, "00", 2) != 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member %zu is not a POSIX ustar header (magic "
 				    "\"ustar\\0\", version \"00\")", g->name, g->members + 1);
 	return ATTEST_OK;
@@ -229,16 +229,16 @@ header_read(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h, char *
 	snprintf(name, name_size, "%.*s%s%.*s", (int)plen, h->prefix, plen ? "/" : "", (int)nlen,
 		 h->name);
 	if (h->typeflag != '0')
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' is %s; packages hold regular files "
 				    "only", g->name, name, type_name(h->typeflag));
 	if (!pkg_path_safe(name))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' has an unsafe name (absolute, '..', "
 				    "'.' or empty components)", g->name, name);
 	if (!parse_octal(h->size, sizeof(h->size), size) || *size > PKG_MAX_MEMBER ||
 	    !parse_octal(h->mtime, sizeof(h->mtime), &mtime))
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' has an invalid or too large size or "
 				    "time", g->name, name);
 	if (pkg_tar_header(ctx, &want, name, *size, (time_t)mtime) != ATTEST_OK)
@@ -247,14 +247,14 @@ header_read(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h, char *
 	for (i = 0; i < PKG_BLOCK; i++)
 		if (((const unsigned char *)h)[(i + 156) % PKG_BLOCK] !=
 		    ((const unsigned char *)&want)[(i + 156) % PKG_BLOCK])
-			return attest_error(ctx, ATTEST_ERR_INVALID,
+			return core_error(ctx, ATTEST_ERR_INVALID,
 					    "refusing '%s': the header of member '%s' is not as "
 					    "attest writes it (its %s field differs)",
 					    g->name, name, field_at((i + 156) % PKG_BLOCK));
 	if (g->members == 0)
 		g->mtime = mtime;
 	else if (mtime != g->mtime)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' has another time than the package's "
 				    "other members", g->name, name);
 	return ATTEST_OK;
@@ -286,7 +286,7 @@ member_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l, const char
 	    (rc = read_zeros(ctx, g, pad, "inside a member", &zero)) != ATTEST_OK)
 		return rc;
 	return zero ? ATTEST_OK
-		    : attest_error(ctx, ATTEST_ERR_INVALID,
+		    : core_error(ctx, ATTEST_ERR_INVALID,
 				   "refusing '%s': the padding after member '%s' is not zero",
 				   g->name, name);
 }
@@ -306,7 +306,7 @@ archive_end(attest_ctx *ctx, struct tar_in *g)
 			     &zero)) != ATTEST_OK)
 		return rc;
 	if (!zero)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': a lone zero block is followed by more data "
 				    "(members hidden after an end-of-archive marker)", g->name);
 	room = (g->offset + PKG_RECORD - 1) / PKG_RECORD * PKG_RECORD - g->offset;
@@ -316,14 +316,14 @@ archive_end(attest_ctx *ctx, struct tar_in *g)
 		if ((rc = gz_read_some(ctx, g, data, want, &got)) != ATTEST_OK)
 			return rc;
 		if (!all_zero(data, got) || (long long)got > room)
-			return attest_error(ctx, ATTEST_ERR_INVALID,
+			return core_error(ctx, ATTEST_ERR_INVALID,
 					    "refusing '%s': data after the end-of-archive blocks "
 					    "(only zero padding to the end of the %d-byte record "
 					    "may follow them)", g->name, PKG_RECORD);
 		room -= (long long)got;
 	} while (!g->end);
 	if (g->offset % PKG_BLOCK)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': the tar stream does not end on a %d-byte block",
 				    g->name, PKG_BLOCK);
 	return ATTEST_OK;
@@ -340,16 +340,16 @@ gzip_end(attest_ctx *ctx, struct tar_in *g)
 	if (n > 0)
 		memcpy(next, g->z.next_in, n > 1 ? 2 : 1);
 	else if ((n = fread(next, 1, 2, g->in)) == 0 && ferror(g->in))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", g->name);
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", g->name);
 	if (n > 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    n > 1 && next[0] == 0x1f && next[1] == 0x8b
 					    ? "refusing '%s': a second gzip member follows the "
 					      "archive's (a package is one gzip member)"
 					    : "refusing '%s': bytes follow the end of the gzip member",
 				    g->name);
 	if (g->gzh.extra != Z_NULL || g->gzh.comment != Z_NULL)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': its gzip header carries an extra field or a "
 				    "comment", g->name);
 	return ATTEST_OK;
@@ -360,12 +360,12 @@ tar_open(attest_ctx *ctx, struct tar_in *g, const char *path)
 {
 	g->name = path;
 	if (!(g->in = fopen(path, "rb")))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
 	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
 		fclose(g->in);
 		g->in = NULL;
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	/* Buffers make zlib note the fields; it sets them to Z_NULL when absent. */
 	g->gzh.extra = g->gz_extra;
@@ -387,11 +387,11 @@ order_check(attest_ctx *ctx, struct tar_in *g, const struct pkg_listing *l, cons
 	int c = l->n ? strcmp(l->v[l->n - 1].path, name) : -1;
 
 	if (c == 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' appears more than once", g->name,
 				    name);
 	if (c > 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID,
+		return core_error(ctx, ATTEST_ERR_INVALID,
 				    "refusing '%s': member '%s' is out of order (attest writes the "
 				    "members sorted by name)", g->name, name);
 	return ATTEST_OK;
@@ -420,7 +420,7 @@ members_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l)
 			return rc;
 		total += size;
 		if (l->n >= PKG_MAX_FILES || total > PKG_MAX_TOTAL)
-			return attest_error(ctx, ATTEST_ERR_LIMIT,
+			return core_error(ctx, ATTEST_ERR_LIMIT,
 					    "refusing '%s': more files or bytes than a package may "
 					    "hold", g->name);
 		if ((rc = member_read(ctx, g, l, name, size)) != ATTEST_OK)
@@ -436,7 +436,7 @@ pkg_tar_list(attest_ctx *ctx, const char *path, struct pkg_listing *l)
 	attest_rc rc;
 
 	if (!g)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	if ((rc = tar_open(ctx, g, path)) != ATTEST_OK) {
 		free(g);
 		return rc;

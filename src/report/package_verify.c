@@ -60,9 +60,9 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 
 	snprintf(full, sizeof(full), "%s%s%s", root, *rel ? "/" : "", rel);
 	if (depth > 32)
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "'%s' is nested too deeply", full);
+		return core_error(ctx, ATTEST_ERR_LIMIT, "'%s' is nested too deeply", full);
 	if (!(dir = opendir(full)))
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 				    strerror(errno));
 	while (rc == ATTEST_OK && (errno = 0, d = readdir(dir))) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
@@ -74,7 +74,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 			continue;
 		}
 		if (lstat(full, &st) != 0) {
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));
 			break;
 		}
@@ -88,11 +88,11 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 			continue;
 		}
 		if (l->n >= PKG_MAX_FILES) {
-			rc = attest_error(ctx, ATTEST_ERR_LIMIT, "'%s' holds too many files", root);
+			rc = core_error(ctx, ATTEST_ERR_LIMIT, "'%s' holds too many files", root);
 			break;
 		}
 		if ((fd = open(full, O_RDONLY | O_NOFOLLOW)) < 0) {
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));
 			break;
 		}
@@ -103,7 +103,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 		while (rc == ATTEST_OK && (n = read(fd, buf, sizeof(buf))) > 0)
 			rc = pkg_hash_update(ctx, &h, buf, (size_t)n);
 		if (rc == ATTEST_OK && n < 0)
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
 					  strerror(errno));
 		close(fd);
 		if (rc == ATTEST_OK)
@@ -188,14 +188,14 @@ static attest_rc
 check_sums(attest_ctx *ctx, struct pkg_listing *l, EVP_PKEY *key, const char *pubkey_path,
 	   struct sink *s)
 {
-	struct attest_buf want;
+	struct core_buf want;
 	attest_rc rc = ATTEST_OK;
 
 	if (!l->has_sums) {
 		problem(s, PKG_SUMS, "missing: the package has no checksums list");
 		return ATTEST_OK;
 	}
-	attest_buf_init(&want, PKG_MAX_MANIFEST);
+	core_buf_init(&want, PKG_MAX_MANIFEST);
 	if ((rc = pkg_sums_text(ctx, l, &want)) != ATTEST_OK)
 		goto out;
 	if (want.len != l->sums.len ||
@@ -209,7 +209,7 @@ check_sums(attest_ctx *ctx, struct pkg_listing *l, EVP_PKEY *key, const char *pu
 		problem(s, PKG_SUMS_SIG, "bad signature: it does not match %s under %s", PKG_SUMS,
 			pubkey_path ? pubkey_path : "the certificate's key");
 out:
-	attest_buf_release(&want);
+	core_buf_release(&want);
 	return rc;
 }
 
@@ -285,7 +285,7 @@ attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_p
 	*problems = 0;
 	pkg_listing_init(&l);
 	if (stat(package, &st) != 0) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", package,
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", package,
 				  strerror(errno));
 		goto out;
 	}

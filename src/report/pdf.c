@@ -34,7 +34,7 @@ info(struct pdf *p, const struct pdf_scan *s)
 	snprintf(creator, sizeof(creator), "attest %s", attest_version());
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, creator);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_SUBJECT, s->id);
-	if (attest_time_parse(s->finished, &t) && gmtime_r(&t, &tm)) {
+	if (core_time_parse(s->finished, &t) && gmtime_r(&t, &tm)) {
 		HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 			       tm.tm_min,         tm.tm_sec,     'Z',        0,
 			       0};
@@ -46,7 +46,7 @@ info(struct pdf *p, const struct pdf_scan *s)
 attest_rc
 attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	const struct report_template *t;
 	struct report_template *owned = NULL;
 	struct pdf_scan s;
@@ -63,7 +63,7 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 		goto out;
 	p.organization = report_organization(ctx, t, &placeholder);
 	if (placeholder)
-		attest_log(ctx, ATTEST_LOG_WARN,
+		core_log(ctx, ATTEST_LOG_WARN,
 			   "the PDF report names the organization '%s', the template's placeholder: "
 			   "set <organization> in a template or give --organization",
 			   p.organization);
@@ -74,7 +74,7 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 		if (rc == ATTEST_OK)
 			rc = pdf_status(&p);
 		if (rc != ATTEST_OK) {
-			attest_error_prefix(ctx, "cannot render the %s section of the PDF report",
+			core_error_prefix(ctx, "cannot render the %s section of the PDF report",
 					    report_section_name(t->sections[i]));
 			goto out;
 		}
@@ -82,13 +82,13 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 		 * the summary gets them right after it. */
 		if (t->sections[i] == PDF_SEC_SUMMARY &&
 		    ((rc = pdf_changes(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
-			attest_error_prefix(ctx, "cannot render the changes section of the PDF report");
+			core_error_prefix(ctx, "cannot render the changes section of the PDF report");
 			goto out;
 		}
 		/* So do the collection gaps, which qualify every score. */
 		if (t->sections[i] == PDF_SEC_SUMMARY &&
 		    ((rc = pdf_gaps(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
-			attest_error_prefix(ctx, "cannot render the collection gaps of the PDF report");
+			core_error_prefix(ctx, "cannot render the collection gaps of the PDF report");
 			goto out;
 		}
 	}

@@ -136,7 +136,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		" ORDER BY c.seq, f.check_id, f.account, f.region, f.resource_type, f.resource_id,"
 		"   f.finding_id",
 		s->id);
-	struct attest_sha256 md = {0};
+	struct core_sha256 md = {0};
 	unsigned int i;
 	char ctl[128] = "", count[32], hex[65];
 	const char *cells[3] = {ctl, count, hex};
@@ -146,16 +146,16 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 	attest_rc rc = ATTEST_OK;
 
 	(void)o;
-	if (!st || !attest_sha256_init(&md)) {
+	if (!st || !core_sha256_init(&md)) {
 		sqlite3_finalize(st);
-		return st ? attest_nomem(p->ctx) : ATTEST_ERR_DB;
+		return st ? core_nomem(p->ctx) : ATTEST_ERR_DB;
 	}
 	sqlite3_bind_text(st, 2, fw, -1, SQLITE_STATIC);
 	pdf_table_begin(p, &t);
 	for (;;) {
 		src = sqlite3_step(st);
 		if (open && (src != SQLITE_ROW || strcmp(ctl, report_text(st, 0)) != 0)) {
-			attest_sha256_end(&md, hex);
+			core_sha256_end(&md, hex);
 			snprintf(count, sizeof(count), "%lld", n);
 			pdf_table_row(p, &t, cells, NULL, -1);
 			open = false;
@@ -172,8 +172,8 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 		for (i = 1; i <= 4; i++) {
 			const char *v = report_text(st, (int)i);
 
-			attest_sha256_add(&md, v, strlen(v));
-			attest_sha256_add(&md, i < 4 ? "\t" : "\n", 1);
+			core_sha256_add(&md, v, strlen(v));
+			core_sha256_add(&md, i < 4 ? "\t" : "\n", 1);
 		}
 		n++;
 	}
@@ -181,7 +181,7 @@ digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 	if (src != SQLITE_DONE && src != SQLITE_ROW)
 		rc = report_db_error(s->store, "cannot read findings");
 	sqlite3_finalize(st);
-	attest_sha256_release(&md);
+	core_sha256_release(&md);
 	return rc;
 }
 

@@ -80,7 +80,7 @@ load_covered(struct changes *c, const char *prev)
 				break;
 			c->covered = grown;
 		}
-		if (!(c->covered[c->n_covered] = attest_strdup(report_text(st, 0))))
+		if (!(c->covered[c->n_covered] = core_strdup(report_text(st, 0))))
 			break;
 		c->n_covered++;
 	}
@@ -122,7 +122,7 @@ count_check(struct changes *c, const char *check, enum attest_change k)
 		c->cap_checks = cap;
 	}
 	memset(&c->checks[c->n_checks], 0, sizeof(c->checks[0]));
-	if (!(c->checks[c->n_checks].check = attest_strdup(check))) {
+	if (!(c->checks[c->n_checks].check = core_strdup(check))) {
 		c->nomem = true;
 		return;
 	}
@@ -232,19 +232,19 @@ on_control(void *data, const struct attest_diff_control *ctl)
 static char *
 join_resource(const struct attest_diff_finding *f)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	char *s;
 
-	attest_buf_init(&b, 1 << 16);
-	if (attest_buf_printf(&b, "%s\n%s (%s, %s)", f->resource_id ? f->resource_id : "",
+	core_buf_init(&b, 1 << 16);
+	if (core_buf_printf(&b, "%s\n%s (%s, %s)", f->resource_id ? f->resource_id : "",
 			      f->resource_type ? f->resource_type : "",
 			      f->account ? f->account : "-", f->region ? f->region : "-") !=
 	    ATTEST_OK) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return NULL;
 	}
-	s = attest_strdup(b.data);
-	attest_buf_release(&b);
+	s = core_strdup(b.data);
+	core_buf_release(&b);
 	return s;
 }
 
@@ -265,11 +265,11 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	r = &c->rows[f->change][n];
 	snprintf(move, sizeof(move), "%s \u2192 %s", or_absent(f->from_status, from, sizeof(from)),
 		 or_absent(f->to_status, to, sizeof(to)));
-	r->severity = attest_strdup(f->severity ? f->severity : "");
-	r->check = attest_strdup(f->check ? f->check : "");
+	r->severity = core_strdup(f->severity ? f->severity : "");
+	r->check = core_strdup(f->check ? f->check : "");
 	r->resource = join_resource(f);
-	r->move = attest_strdup(move);
-	r->reason = attest_strdup(f->reason ? f->reason : "");
+	r->move = core_strdup(move);
+	r->reason = core_strdup(f->reason ? f->reason : "");
 	if (!r->severity || !r->check || !r->resource || !r->move || !r->reason)
 		c->nomem = true;
 }
@@ -362,7 +362,7 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	if (rc != ATTEST_OK)
 		return rc;
 	if (!(c = calloc(1, sizeof(*c))))
-		return attest_nomem(p->ctx);
+		return core_nomem(p->ctx);
 	c->p = p;
 	c->s = s;
 	c->ctl = (struct pdf_table){.n = 5, .heads = {"Framework", "Control", "Title", "Before", "Now"},
@@ -382,7 +382,7 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	    (rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK)
 		goto out;
 	if (c->nomem) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	pdf_heading(p, 1, "Scores", p->outline);

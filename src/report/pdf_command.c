@@ -212,21 +212,21 @@ ends_with(const char *s, size_t n, const char *suf)
 static char *
 shell_word(const char *v)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	const char *q;
 
 	if (strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@+,%") ==
 	    strlen(v))
-		return attest_strdup(v);
-	attest_buf_init(&b, 1 << 16);
-	attest_buf_addc(&b, '\'');
+		return core_strdup(v);
+	core_buf_init(&b, 1 << 16);
+	core_buf_addc(&b, '\'');
 	for (q = v; *q; q++)
 		if (*q == '\'')
-			attest_buf_adds(&b, "'\\''");
+			core_buf_adds(&b, "'\\''");
 		else
-			attest_buf_addc(&b, *q);
-	attest_buf_addc(&b, '\'');
-	return attest_buf_take(&b);
+			core_buf_addc(&b, *q);
+	core_buf_addc(&b, '\'');
+	return core_buf_take(&b);
 }
 
 /* Rule 4 over one command [start, end) of s. */
@@ -252,7 +252,7 @@ replace_options(char *s, size_t start, size_t end, const struct pdf_resource *r,
 		return s;
 	type_words(r->type, words, sizeof(words));
 	if (child) {
-		if (!(parent = attest_strdup(r->id))) {
+		if (!(parent = core_strdup(r->id))) {
 			free(s);
 			return NULL;
 		}
@@ -433,7 +433,7 @@ replace_examples(char *s, const struct pdf_resource *r)
 char *
 pdf_command_for(const char *cli, const struct pdf_resource *r)
 {
-	char *s = attest_strdup(cli ? cli : "");
+	char *s = core_strdup(cli ? cli : "");
 	size_t i, start, grown;
 	bool own = r->id && *r->id && strcmp(r->id, r->account ? r->account : "") != 0 &&
 		   strcmp(r->id, r->region ? r->region : "") != 0;
@@ -475,7 +475,7 @@ enum quote { Q_NONE, Q_SINGLE, Q_DOUBLE, Q_COMMENT };
  * (counting the indentation and reopened quote a continuation starts with)
  * that a shell joins back into it. */
 static void
-wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
+wrap_line(struct core_buf *b, const char *line, size_t n, size_t cols)
 {
 	enum quote q = Q_NONE, at_space = Q_NONE, st;
 	size_t i, space, cut, avail = cols, lead;
@@ -510,8 +510,8 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 				st = Q_NONE;
 		}
 		if (space > 0) { /* a break between words */
-			attest_buf_add(b, line, space);
-			attest_buf_adds(b, at_space == Q_COMMENT ? "\n# " : " \\\n    ");
+			core_buf_add(b, line, space);
+			core_buf_adds(b, at_space == Q_COMMENT ? "\n# " : " \\\n    ");
 			avail = cols - (at_space == Q_COMMENT ? 2 : 4);
 			q = at_space;
 			line += space;
@@ -538,44 +538,44 @@ wrap_line(struct attest_buf *b, const char *line, size_t n, size_t cols)
 				 (st == Q_DOUBLE && line[i] == '"'))
 				st = Q_NONE;
 		}
-		attest_buf_add(b, line, cut);
+		core_buf_add(b, line, cut);
 		lead = 1;
 		if (st == Q_SINGLE)
-			attest_buf_adds(b, "'\\\n'");
+			core_buf_adds(b, "'\\\n'");
 		else if (st == Q_DOUBLE)
-			attest_buf_adds(b, "\"\\\n\"");
+			core_buf_adds(b, "\"\\\n\"");
 		else if (st == Q_COMMENT)
-			attest_buf_adds(b, "\n#");
+			core_buf_adds(b, "\n#");
 		else
-			lead = 0, attest_buf_adds(b, "\\\n");
+			lead = 0, core_buf_adds(b, "\\\n");
 		avail = cols - lead;
 		q = st;
 		line += cut;
 		n -= cut;
 	}
-	attest_buf_add(b, line, n);
+	core_buf_add(b, line, n);
 }
 
 char *
 pdf_command_wrap(const char *cmd, size_t cols)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	/* A word cut for the PDF leaves a command that says it is cut. */
 	char *cut = pdf_cut_words(cmd ? cmd : "");
 	const char *s = cut, *e;
 
 	if (!cut)
 		return NULL;
-	attest_buf_init(&b, (size_t)1 << 24);
-	attest_buf_add(&b, "", 0);
+	core_buf_init(&b, (size_t)1 << 24);
+	core_buf_add(&b, "", 0);
 	for (;;) {
 		e = s + strcspn(s, "\n");
 		wrap_line(&b, s, (size_t)(e - s), cols);
 		if (!*e)
 			break;
-		attest_buf_addc(&b, '\n');
+		core_buf_addc(&b, '\n');
 		s = e + 1;
 	}
 	free(cut);
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }

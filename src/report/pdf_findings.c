@@ -43,7 +43,7 @@ severity_color(const struct pdf *p, const char *sev)
 
 /* "cis-aws-3.0 5.2, 5.3; pci-dss-4.0 1.3.1" */
 static attest_rc
-controls_of(struct pdf *p, const struct pdf_scan *s, const char *check, struct attest_buf *b)
+controls_of(struct pdf *p, const struct pdf_scan *s, const char *check, struct core_buf *b)
 {
 	sqlite3_stmt *st = pdf_query(
 		s, "SELECT m.framework, group_concat(m.control_id, ', ') FROM (SELECT m.framework,"
@@ -60,7 +60,7 @@ controls_of(struct pdf *p, const struct pdf_scan *s, const char *check, struct a
 		return ATTEST_ERR_DB;
 	sqlite3_bind_text(st, 2, check, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		attest_buf_printf(b, "%s%s %s", b->len > start ? "; " : "", report_text(st, 0),
+		core_buf_printf(b, "%s%s %s", b->len > start ? "; " : "", report_text(st, 0),
 				  report_text(st, 1));
 	sqlite3_finalize(st);
 	return ATTEST_OK;
@@ -116,7 +116,7 @@ shared_command(struct pdf *p, sqlite3_stmt *st, const char *cli, char **out)
 		if (!(cmd = pdf_command_for(cli, &r))) {
 			free(*out);
 			*out = NULL;
-			return attest_nomem(p->ctx);
+			return core_nomem(p->ctx);
 		}
 		if (!*out) {
 			*out = cmd;
@@ -152,22 +152,22 @@ resource_notes(struct pdf *p, const char *check, const char *cli, sqlite3_stmt *
 		free(cmd);
 		notes[n++] = (struct pdf_table_note){keep[0], true, CODE_SIZE, &p->t->primary, 0};
 	}
-	keep[1] = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : attest_strdup(raw);
+	keep[1] = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : core_strdup(raw);
 	json_decref(v);
 	notes[n++] = (struct pdf_table_note){keep[1], true, CODE_SIZE, &p->t->muted, max};
 	lines = pdf_wrap(p, p->mono, CODE_SIZE, keep[1] ? keep[1] : "", NOTE_WIDTH(p), 0, NULL,
 			 NULL);
 	if (lines > max) {
-		struct attest_buf b;
+		struct core_buf b;
 
-		attest_sha256_hex(raw, strlen(raw), hex);
-		attest_buf_init(&b, 4096);
-		attest_buf_printf(&b,
+		core_sha256_hex(raw, strlen(raw), hex);
+		core_buf_init(&b, 4096);
+		core_buf_printf(&b,
 				  "evidence cut after %zu of %zu lines: the whole evidence (SHA-256 %s) "
 				  "is in the audit package's evidence file for check %s, whose digest "
 				  "the package's manifest.json lists, and in the JSON report",
 				  max, lines, hex, check);
-		keep[2] = attest_buf_take(&b);
+		keep[2] = core_buf_take(&b);
 		notes[n++] = (struct pdf_table_note){keep[2], false, CODE_SIZE, &p->t->muted, 0};
 	}
 	return n;
@@ -268,7 +268,7 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 	json_t *rem = report_json_col(st, 4);
 	const char *steps = json_string_value(json_object_get(rem, "steps"));
 	const char *cli = json_string_value(json_object_get(rem, "cli"));
-	struct attest_buf ctl;
+	struct core_buf ctl;
 	char text[1024];
 	attest_rc rc = ATTEST_OK;
 
@@ -282,8 +282,8 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 		snprintf(text, sizeof(text), "%s \u2014 %s", sev, report_text(st, 3));
 		pdf_paragraph(p, &title, 0, text);
 	}
-	attest_buf_init(&ctl, 1 << 20);
-	attest_buf_printf(&ctl,
+	core_buf_init(&ctl, 1 << 20);
+	core_buf_printf(&ctl,
 			  "%s: %lld resource%s fail; %lld pass, %lld excepted, %lld in error, %lld "
 			  "not applicable. Controls that rely on it: ",
 			  report_text(st, 10), n_fail, n_fail == 1 ? "" : "s",
@@ -292,15 +292,15 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 	rc = controls_of(p, s, check, &ctl);
 	if (rc == ATTEST_OK)
 		pdf_paragraph(p, &meta, 0, ctl.data ? ctl.data : "");
-	attest_buf_release(&ctl);
+	core_buf_release(&ctl);
 	if (rc == ATTEST_OK && steps) {
-		struct attest_buf b;
+		struct core_buf b;
 
-		attest_buf_init(&b, 1 << 20);
-		attest_buf_printf(&b, "Remediation. %s", steps);
+		core_buf_init(&b, 1 << 20);
+		core_buf_printf(&b, "Remediation. %s", steps);
 		pdf_space(p, 2);
 		pdf_paragraph(p, &body, 0, b.data ? b.data : steps);
-		attest_buf_release(&b);
+		core_buf_release(&b);
 	}
 	pdf_space(p, 3);
 	if (rc == ATTEST_OK && n_fail <= p->t->evidence_findings) {

@@ -84,12 +84,12 @@ pdf_load_font(struct pdf *p, const char *path)
 	HPDF_Font f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
 
 	if (!f) {
-		attest_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
+		core_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
 			     path);
 		return NULL;
 	}
 	if (!fix_to_unicode(f)) {
-		attest_error(p->ctx, ATTEST_ERR_INTERNAL,
+		core_error(p->ctx, ATTEST_ERR_INTERNAL,
 			     "cannot write the text map of the font '%s' in the PDF report", path);
 		return NULL;
 	}

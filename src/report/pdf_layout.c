@@ -41,8 +41,8 @@ pdf_status(struct pdf *p)
 	if (!p->err)
 		return ATTEST_OK;
 	if (p->err == HPDF_FAILD_TO_ALLOC_MEM)
-		return attest_nomem(p->ctx);
-	return attest_error(p->ctx, ATTEST_ERR_INTERNAL,
+		return core_nomem(p->ctx);
+	return core_error(p->ctx, ATTEST_ERR_INTERNAL,
 			    "cannot lay out the PDF report: libharu error 0x%04X (detail %u)",
 			    (unsigned)p->err, (unsigned)p->err_detail);
 }
@@ -55,7 +55,7 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	p->t = t;
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(p->doc);
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
@@ -259,33 +259,33 @@ word_end(unsigned char c)
 char *
 pdf_cut_words(const char *text)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	const unsigned char *s = (const unsigned char *)text, *w;
 	char marker[64];
 	size_t chars;
 
-	attest_buf_init(&b, (size_t)1 << 26);
-	attest_buf_add(&b, "", 0);
+	core_buf_init(&b, (size_t)1 << 26);
+	core_buf_add(&b, "", 0);
 	while (*s) {
 		for (w = s; !word_end(*w); w++)
 			;
 		if ((size_t)(w - s) <= PDF_MAX_WORD) {
-			attest_buf_add(&b, s, (size_t)(w - s) + (*w ? 1 : 0));
+			core_buf_add(&b, s, (size_t)(w - s) + (*w ? 1 : 0));
 			s = *w ? w + 1 : w;
 			continue;
 		}
 		w = s + PDF_MAX_WORD;
 		while (w > s && (*w & 0xc0) == 0x80) /* cut at a character boundary */
 			w--;
-		attest_buf_add(&b, s, (size_t)(w - s));
+		core_buf_add(&b, s, (size_t)(w - s));
 		for (chars = 0; !word_end(*w); w++)
 			if ((*w & 0xc0) != 0x80)
 				chars++;
 		snprintf(marker, sizeof(marker), "\u2026 [%zu more characters cut]", chars);
-		attest_buf_adds(&b, marker);
+		core_buf_adds(&b, marker);
 		s = w;
 	}
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }
 
 /* A copy fit for drawing: valid UTF-8 (bad bytes become '?'), tabs as two
@@ -294,33 +294,33 @@ pdf_cut_words(const char *text)
 static char *
 clean_text(const char *text)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	char *cut = pdf_cut_words(text);
 	const unsigned char *s = (const unsigned char *)cut;
 	size_t n;
 
 	if (!cut)
 		return NULL;
-	attest_buf_init(&b, (size_t)1 << 26);
-	attest_buf_add(&b, "", 0);
+	core_buf_init(&b, (size_t)1 << 26);
+	core_buf_add(&b, "", 0);
 	while (*s) {
 		n = utf8_len(s);
 		if (n == 0) {
-			attest_buf_addc(&b, '?');
+			core_buf_addc(&b, '?');
 			n = 1;
 		} else if (*s == '\t') {
-			attest_buf_adds(&b, "  ");
+			core_buf_adds(&b, "  ");
 		} else if (*s == '\r') {
 			;
 		} else if (*s < 0x20 && *s != '\n') {
-			attest_buf_addc(&b, ' ');
+			core_buf_addc(&b, ' ');
 		} else {
-			attest_buf_add(&b, s, n);
+			core_buf_add(&b, s, n);
 		}
 		s += n;
 	}
 	free(cut);
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }
 
 /* Bytes of the longest prefix of s[0..n) that fits in width (at least one
@@ -593,7 +593,7 @@ pdf_save(struct pdf *p, FILE *out)
 		n = sizeof(buf);
 		st = HPDF_ReadFromStream(p->doc, buf, &n);
 		if (n > 0 && fwrite(buf, 1, n, out) != n)
-			return attest_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report");
+			return core_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report");
 		if (st == HPDF_STREAM_EOF)
 			break;
 		if (st != HPDF_OK) {
@@ -601,6 +601,6 @@ pdf_save(struct pdf *p, FILE *out)
 			return pdf_status(p);
 		}
 	}
-	return ferror(out) ? attest_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report")
+	return ferror(out) ? core_error(p->ctx, ATTEST_ERR_IO, "cannot write the PDF report")
 			   : ATTEST_OK;
 }

@@ -73,7 +73,7 @@ table_or_none(struct pdf *p, struct pdf_table *t, int rows, const char *none)
 static char *
 flat(const char *text)
 {
-	char *v = attest_strdup(text ? text : "");
+	char *v = core_strdup(text ? text : "");
 
 	if (v)
 		report_reflow(v);
@@ -111,15 +111,15 @@ matched(struct pdf *p, const struct pdf_scan *s, const char *id, float indent)
 	sqlite3_stmt *st = pdf_query(
 		s, "SELECT resource_id, account, region FROM findings WHERE scan_id = ?1 AND"
 		   " exception_id = ?2 ORDER BY account, region, resource_id");
-	struct attest_buf b;
+	struct core_buf b;
 	long long n = 0;
 
 	if (!st)
 		return ATTEST_ERR_DB;
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	attest_buf_init(&b, (size_t)1 << 26);
+	core_buf_init(&b, (size_t)1 << 26);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		attest_buf_printf(&b, "%s%s (%s, %s)", n ? "; " : "", report_text(st, 0),
+		core_buf_printf(&b, "%s%s (%s, %s)", n ? "; " : "", report_text(st, 0),
 				  report_text(st, 1), report_text(st, 2));
 		n++;
 	}
@@ -128,15 +128,15 @@ matched(struct pdf *p, const struct pdf_scan *s, const char *id, float indent)
 		pdf_paragraph(p, &body, indent, "Resources excepted: none in this scan.");
 	else {
 		char head[64];
-		struct attest_buf line;
+		struct core_buf line;
 
 		snprintf(head, sizeof(head), "Resources excepted (%lld): ", n);
-		attest_buf_init(&line, (size_t)1 << 26);
-		attest_buf_printf(&line, "%s%s", head, b.data ? b.data : "");
+		core_buf_init(&line, (size_t)1 << 26);
+		core_buf_printf(&line, "%s%s", head, b.data ? b.data : "");
 		pdf_paragraph(p, &body, indent, line.data ? line.data : head);
-		attest_buf_release(&line);
+		core_buf_release(&line);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return ATTEST_OK;
 }
 

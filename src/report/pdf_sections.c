@@ -24,7 +24,7 @@ static const char fw_sql[] =
 static char *
 dup_col(sqlite3_stmt *st, int col)
 {
-	return attest_strdup(report_text(st, col));
+	return core_strdup(report_text(st, col));
 }
 
 sqlite3_stmt *
@@ -57,7 +57,7 @@ pdf_covers(const struct pdf_scan *s, const char *framework)
 static attest_rc
 check_frameworks(attest_store *store, const struct pdf_scan *s)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	sqlite3_stmt *st;
 	attest_rc rc = ATTEST_OK;
 
@@ -68,7 +68,7 @@ check_frameworks(attest_store *store, const struct pdf_scan *s)
 	if (!st)
 		return ATTEST_ERR_DB;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "scan '%s' has no framework '%s'", s->id,
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "scan '%s' has no framework '%s'", s->id,
 				  report_text(st, 0));
 	sqlite3_finalize(st);
 	return rc;
@@ -83,7 +83,7 @@ pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s)
 	memset(s, 0, sizeof(*s));
 	s->store = store;
 	s->id = id;
-	s->frameworks = report_frameworks(attest_store_ctx(store));
+	s->frameworks = report_frameworks(store_ctx(store));
 	/* Accounts with the name their account resource carries, if any. */
 	rc = report_scan_row(store,
 			     "SELECT scope, started_at, finished_at, as_of, attest_version,"
@@ -111,7 +111,7 @@ pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s)
 	s->account_names = dup_col(st, 10);
 	if (!s->scope || !s->started || !s->finished || !s->as_of || !s->version || !s->accounts ||
 	    !s->regions || !s->sources || !s->inventory_sha256 || !s->account_names) {
-		rc = attest_nomem(attest_store_ctx(store));
+		rc = core_nomem(store_ctx(store));
 		goto out;
 	}
 	rc = check_frameworks(store, s);
@@ -167,7 +167,7 @@ logo(struct pdf *p)
 	if (!img) {
 		p->err = 0; /* the message below says more than libharu's code */
 		HPDF_ResetError(p->doc);
-		return attest_error(p->ctx, ATTEST_ERR_INVALID,
+		return core_error(p->ctx, ATTEST_ERR_INVALID,
 				    "cannot use the logo '%s' of template '%s': not a PNG image",
 				    p->t->logo, p->t->path);
 	}
@@ -182,15 +182,15 @@ attest_rc
 pdf_cover(struct pdf *p, const struct pdf_scan *s)
 {
 	sqlite3_stmt *st = pdf_query(s, fw_sql);
-	struct attest_buf fws;
+	struct core_buf fws;
 	struct pdf_style org, title, body, small;
 	attest_rc rc = ATTEST_OK;
 
 	if (!st)
 		return ATTEST_ERR_DB;
-	attest_buf_init(&fws, 1 << 16);
+	core_buf_init(&fws, 1 << 16);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		attest_buf_printf(&fws, "%s%s (%s)", fws.len ? "\n" : "", report_text(st, 1),
+		core_buf_printf(&fws, "%s%s (%s)", fws.len ? "\n" : "", report_text(st, 1),
 				  report_text(st, 0));
 	sqlite3_finalize(st);
 	pdf_new_page(p, false);
@@ -218,7 +218,7 @@ pdf_cover(struct pdf *p, const struct pdf_scan *s)
 		p->y = p->y > 200 ? 200 : p->y - 10;
 		pdf_paragraph_max(p, &small, 0, p->t->disclaimer, 12);
 	}
-	attest_buf_release(&fws);
+	core_buf_release(&fws);
 	return rc;
 }
 
@@ -246,7 +246,7 @@ score_color(const struct pdf *p, double score)
  * framework's total. */
 static attest_rc
 count_line(struct pdf *p, const struct pdf_scan *s, const char *fw, int total,
-	   struct attest_buf *b)
+	   struct core_buf *b)
 {
 	static const char *const order[] = {"pass",          "attested",       "fail",
 					    "excepted",      "manual",         "not_evaluated",
@@ -271,13 +271,13 @@ count_line(struct pdf *p, const struct pdf_scan *s, const char *fw, int total,
 			other += sqlite3_column_int(st, 1);
 	}
 	sqlite3_finalize(st);
-	attest_buf_printf(b, "%d controls:", total);
+	core_buf_printf(b, "%d controls:", total);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (n[i] > 0 || i == 0 || i == 2 || i == 4)
-			attest_buf_printf(b, "%s %d %s", i ? "," : "", n[i],
+			core_buf_printf(b, "%s %d %s", i ? "," : "", n[i],
 					  pdf_status_label(order[i], label, sizeof(label)));
 	if (other)
-		attest_buf_printf(b, ", %d other", other);
+		core_buf_printf(b, ", %d other", other);
 	return ATTEST_OK;
 }
 
@@ -306,7 +306,7 @@ framework_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st)
 	int passing = sqlite3_column_int(st, 14), scored = sqlite3_column_int(st, 15);
 	bool has_posture = sqlite3_column_type(st, 16) != SQLITE_NULL;
 	double posture = sqlite3_column_double(st, 16);
-	struct attest_buf line;
+	struct core_buf line;
 	char text[256];
 	attest_rc rc;
 
@@ -327,11 +327,11 @@ framework_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st)
 	bar_line(p, "Posture", posture, has_posture, score_color(p, posture), text);
 	snprintf(text, sizeof(text), "%.1f %%", cov);
 	bar_line(p, "Coverage", cov, true, &p->t->accent, text);
-	attest_buf_init(&line, 4096);
+	core_buf_init(&line, 4096);
 	rc = count_line(p, s, report_text(st, 0), sqlite3_column_int(st, 5), &line);
 	if (rc == ATTEST_OK)
 		pdf_paragraph(p, &muted, 0, line.data ? line.data : "");
-	attest_buf_release(&line);
+	core_buf_release(&line);
 	pdf_space(p, 8);
 	return rc;
 }

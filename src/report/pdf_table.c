@@ -326,7 +326,7 @@ pdf_table_row_notes(struct pdf *p, struct pdf_table *t, const char *const cells[
 	r->bold_col = bold_col;
 	for (i = 0; i < t->n; i++) {
 		r->colors[i] = colors ? colors[i] : NULL;
-		if (!(r->cells[i] = attest_strdup(cells[i] ? cells[i] : ""))) {
+		if (!(r->cells[i] = core_strdup(cells[i] ? cells[i] : ""))) {
 			row_release(r);
 			p->err = HPDF_FAILD_TO_ALLOC_MEM;
 			return;
@@ -334,7 +334,7 @@ pdf_table_row_notes(struct pdf *p, struct pdf_table *t, const char *const cells[
 	}
 	for (i = 0; i < n_notes && i < PDF_TABLE_MAX_NOTES; i++) {
 		r->notes[i] = notes[i];
-		if (!(r->notes[i].text = attest_strdup(notes[i].text ? notes[i].text : ""))) {
+		if (!(r->notes[i].text = core_strdup(notes[i].text ? notes[i].text : ""))) {
 			row_release(r);
 			p->err = HPDF_FAILD_TO_ALLOC_MEM;
 			return;

@@ -50,7 +50,7 @@ pdf_toc_add(struct pdf *p, int level, const char *text)
 		p->cap_toc = cap;
 	}
 	e = &p->toc[p->n_toc];
-	if (!(e->text = attest_strdup(text))) {
+	if (!(e->text = core_strdup(text))) {
 		p->err = HPDF_FAILD_TO_ALLOC_MEM;
 		return;
 	}

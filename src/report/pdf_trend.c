@@ -107,7 +107,7 @@ trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 	t->dates = calloc(a.max, sizeof(*t->dates));
 	t->fw = calloc(64, sizeof(*t->fw));
 	if (!a.ids || !t->dates || !t->fw) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	if ((rc = attest_store_history(s->store, &f, axis_scan, &a)) != ATTEST_OK ||
@@ -132,7 +132,7 @@ trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 	t->score = calloc(t->n_fw * t->n_scans, sizeof(*t->score));
 	t->has = calloc(t->n_fw * t->n_scans, sizeof(*t->has));
 	if (!t->score || !t->has) {
-		rc = attest_nomem(p->ctx);
+		rc = core_nomem(p->ctx);
 		goto out;
 	}
 	rc = load_points(s, &a);

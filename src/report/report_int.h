@@ -89,6 +89,6 @@ attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out,
 /* s with every run of white space folded to one space and none at either
  * end (text a person wrote in an indented XML file, such as a justification),
  * into b (reset first); NULL when b overflows. */
-const char *report_fold_space(struct attest_buf *b, const char *s);
+const char *report_fold_space(struct core_buf *b, const char *s);
 
 #endif

@@ -139,7 +139,7 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 			safe(&sf, report_text(st, 4)));
 		rc = ATTEST_OK;
 	} else {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
+		rc = core_error(store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", id);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -182,7 +182,7 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 
 /* "EX-1 (expired 2025-11-01), EX-2 (...)" of the lapsed rows of sql, into b. */
 static attest_rc
-lapsed_list(attest_store *store, const char *id, const char *sql, struct attest_buf *b,
+lapsed_list(attest_store *store, const char *id, const char *sql, struct core_buf *b,
 	    long long *n)
 {
 	sqlite3_stmt *st = report_query(store, sql, id);
@@ -192,10 +192,10 @@ lapsed_list(attest_store *store, const char *id, const char *sql, struct attest_
 	if (!st)
 		return ATTEST_ERR_DB;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		if (attest_buf_printf(b, "%s%s (expired %s)", (*n)++ ? ", " : "",
+		if (core_buf_printf(b, "%s%s (expired %s)", (*n)++ ? ", " : "",
 				      report_text(st, 0), report_text(st, 1)) != ATTEST_OK) {
 			sqlite3_finalize(st);
-			return attest_nomem(attest_store_ctx(store));
+			return core_nomem(store_ctx(store));
 		}
 	sqlite3_finalize(st);
 	return src == SQLITE_DONE ? ATTEST_OK : report_db_error(store, "cannot read the scan");
@@ -214,7 +214,7 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 		" (SELECT count(*) FROM scan_attestations WHERE scan_id = ?1),"
 		" (SELECT count(*) FROM scan_attestations WHERE scan_id = ?1 AND active)",
 		id);
-	struct attest_buf b;
+	struct core_buf b;
 	long long n_exc, excepted, in_force, n_att, attested, lapsed;
 	attest_rc rc;
 
@@ -230,7 +230,7 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 	n_att = sqlite3_column_int64(st, 3);
 	attested = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
-	attest_buf_init(&b, 1u << 20);
+	core_buf_init(&b, 1u << 20);
 	if (n_exc > 0) {
 		rc = lapsed_list(store, id,
 				 "SELECT exception_id, expires FROM scan_exceptions"
@@ -250,7 +250,7 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 		fputc('\n', out);
 	}
 	if (n_att > 0) {
-		attest_buf_reset(&b);
+		core_buf_reset(&b);
 		rc = lapsed_list(store, id,
 				 "SELECT framework || ' ' || control_id, expires FROM scan_attestations"
 				 " WHERE scan_id = ?1 AND NOT active ORDER BY framework, control_id",
@@ -271,7 +271,7 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 		fputc('\n', out);
 	rc = ATTEST_OK;
 out:
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return rc;
 }
 

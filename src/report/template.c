@@ -63,12 +63,12 @@ set_defaults(attest_ctx *ctx, struct report_template *t)
 {
 	size_t i;
 
-	t->title = attest_strdup("Cloud compliance audit report");
-	t->font_regular = attest_strdup(FONT_DIR "DejaVuSans.ttf");
-	t->font_bold = attest_strdup(FONT_DIR "DejaVuSans-Bold.ttf");
-	t->font_mono = attest_strdup(FONT_DIR "DejaVuSansMono.ttf");
+	t->title = core_strdup("Cloud compliance audit report");
+	t->font_regular = core_strdup(FONT_DIR "DejaVuSans.ttf");
+	t->font_bold = core_strdup(FONT_DIR "DejaVuSans-Bold.ttf");
+	t->font_mono = core_strdup(FONT_DIR "DejaVuSansMono.ttf");
 	if (!t->title || !t->font_regular || !t->font_bold || !t->font_mono)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	t->primary = rgb(0x1f3a5f);
 	t->accent = rgb(0x2e75b6);
 	t->text = rgb(0x212121);
@@ -93,30 +93,30 @@ file_attr(attest_ctx *ctx, const struct report_template *t, xmlNodePtr node, con
 	  const char *what, char **dst)
 {
 	const char *slash = strrchr(t->path, '/');
-	struct attest_buf b;
+	struct core_buf b;
 	FILE *fp;
 	attest_rc rc;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (value[0] != '/' && slash)
-		rc = attest_buf_printf(&b, "%.*s/%s", (int)(slash - t->path), t->path, value);
+		rc = core_buf_printf(&b, "%.*s/%s", (int)(slash - t->path), t->path, value);
 	else
-		rc = attest_buf_adds(&b, value);
+		rc = core_buf_adds(&b, value);
 	if (rc != ATTEST_OK) {
-		attest_buf_release(&b);
-		return attest_error(ctx, rc, "'%s' at line %ld: %s path too long", t->path,
+		core_buf_release(&b);
+		return core_error(ctx, rc, "'%s' at line %ld: %s path too long", t->path,
 				    xmlGetLineNo(node), what);
 	}
 	fp = fopen(b.data, "rb");
 	if (!fp) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID, "'%s' at line %ld: cannot read %s '%s': %s",
+		rc = core_error(ctx, ATTEST_ERR_INVALID, "'%s' at line %ld: cannot read %s '%s': %s",
 				  t->path, xmlGetLineNo(node), what, b.data, strerror(errno));
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return rc;
 	}
 	fclose(fp);
 	free(*dst);
-	*dst = attest_buf_take(&b);
+	*dst = core_buf_take(&b);
 	return ATTEST_OK;
 }
 
@@ -143,13 +143,13 @@ report_reflow(char *s)
 static attest_rc
 text_elem(attest_ctx *ctx, xmlNodePtr root, const char *name, char **dst)
 {
-	xmlNodePtr n = attest_xml_child(root, name);
+	xmlNodePtr n = core_xml_child(root, name);
 	char *v;
 
 	if (!n)
 		return ATTEST_OK;
-	if (!(v = attest_xml_text(n)))
-		return attest_nomem(ctx);
+	if (!(v = core_xml_text(n)))
+		return core_nomem(ctx);
 	report_reflow(v);
 	free(*dst);
 	*dst = v;
@@ -159,7 +159,7 @@ text_elem(attest_ctx *ctx, xmlNodePtr root, const char *name, char **dst)
 static void
 color_attr(xmlNodePtr n, const char *name, struct pdf_rgb *dst)
 {
-	char *v = attest_xml_attr(n, name);
+	char *v = core_xml_attr(n, name);
 
 	if (v && v[0] == '#') /* the schema guarantees #RRGGBB */
 		*dst = rgb((unsigned)strtoul(v + 1, NULL, 16));
@@ -169,7 +169,7 @@ color_attr(xmlNodePtr n, const char *name, struct pdf_rgb *dst)
 static void
 int_attr(xmlNodePtr n, const char *name, int *dst)
 {
-	char *v = attest_xml_attr(n, name);
+	char *v = core_xml_attr(n, name);
 
 	if (v) /* the schema bounds the value */
 		*dst = (int)strtol(v, NULL, 10);
@@ -194,28 +194,28 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 	    (rc = text_elem(ctx, root, "methodology", &t->methodology)) != ATTEST_OK ||
 	    (rc = text_elem(ctx, root, "limitations", &t->limitations)) != ATTEST_OK)
 		return rc;
-	if ((n = attest_xml_child(root, "sign-off"))) {
+	if ((n = core_xml_child(root, "sign-off"))) {
 		for (i = 0; i < sizeof(t->signoff) / sizeof(t->signoff[0]); i++)
 			free(t->signoff[i]), t->signoff[i] = NULL;
 		i = 0;
-		for (n = attest_xml_child(n, "role"); n && i + 1 < sizeof(t->signoff) / sizeof(t->signoff[0]);
-		     n = attest_xml_next(n->next, "role")) {
-			if (!(t->signoff[i] = attest_xml_text(n)))
-				return attest_nomem(ctx);
+		for (n = core_xml_child(n, "role"); n && i + 1 < sizeof(t->signoff) / sizeof(t->signoff[0]);
+		     n = core_xml_next(n->next, "role")) {
+			if (!(t->signoff[i] = core_xml_text(n)))
+				return core_nomem(ctx);
 			report_reflow(t->signoff[i++]);
 		}
 	}
-	if ((n = attest_xml_child(root, "logo"))) {
-		if (!(v = attest_xml_text(n)))
-			return attest_nomem(ctx);
+	if ((n = core_xml_child(root, "logo"))) {
+		if (!(v = core_xml_text(n)))
+			return core_nomem(ctx);
 		rc = file_attr(ctx, t, n, v, "logo", &t->logo);
 		free(v);
 		if (rc != ATTEST_OK)
 			return rc;
 	}
-	if ((n = attest_xml_child(root, "fonts"))) {
+	if ((n = core_xml_child(root, "fonts"))) {
 		for (i = 0; i < 3; i++) {
-			if (!(v = attest_xml_attr(n, fonts[i])))
+			if (!(v = core_xml_attr(n, fonts[i])))
 				continue;
 			rc = file_attr(ctx, t, n, v, "font", font_dst[i]);
 			free(v);
@@ -223,7 +223,7 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 				return rc;
 		}
 	}
-	if ((n = attest_xml_child(root, "colors"))) {
+	if ((n = core_xml_child(root, "colors"))) {
 		color_attr(n, "primary", &t->primary);
 		color_attr(n, "accent", &t->accent);
 		color_attr(n, "text", &t->text);
@@ -233,11 +233,11 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 		color_attr(n, "warning", &t->warning);
 		color_attr(n, "neutral", &t->neutral);
 	}
-	if ((n = attest_xml_child(root, "sections"))) {
+	if ((n = core_xml_child(root, "sections"))) {
 		t->n_sections = 0;
-		for (n = attest_xml_child(n, "section"); n; n = attest_xml_next(n->next, "section")) {
-			if (!(v = attest_xml_attr(n, "name")))
-				return attest_nomem(ctx);
+		for (n = core_xml_child(n, "section"); n; n = core_xml_next(n->next, "section")) {
+			if (!(v = core_xml_attr(n, "name")))
+				return core_nomem(ctx);
 			for (i = 0; i < PDF_SEC_COUNT && strcmp(v, section_names[i]); i++)
 				;
 			free(v);
@@ -246,12 +246,12 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 				t->sections[t->n_sections++] = (enum pdf_section)i;
 		}
 	}
-	if ((n = attest_xml_child(root, "limits"))) {
+	if ((n = core_xml_child(root, "limits"))) {
 		int_attr(n, "evidence-lines", &t->evidence_lines);
 		int_attr(n, "evidence-findings", &t->evidence_findings);
 		int_attr(n, "trend-scans", &t->trend_scans);
 	}
-	if ((n = attest_xml_child(root, "page")) && (v = attest_xml_attr(n, "size"))) {
+	if ((n = core_xml_child(root, "page")) && (v = core_xml_attr(n, "size"))) {
 		t->letter = strcmp(v, "letter") == 0;
 		free(v);
 	}
@@ -268,16 +268,16 @@ report_template_load(attest_ctx *ctx, const char *path, struct report_template *
 	attest_rc rc;
 
 	*out = NULL;
-	if (!t || !(t->path = attest_strdup(path))) {
-		rc = attest_nomem(ctx);
+	if (!t || !(t->path = core_strdup(path))) {
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if ((rc = set_defaults(ctx, t)) != ATTEST_OK)
 		goto out;
-	if ((rc = attest_datadir_path(ctx, xsd, sizeof(xsd), "templates/template.xsd")) !=
+	if ((rc = core_datadir_path(ctx, xsd, sizeof(xsd), "templates/template.xsd")) !=
 	        ATTEST_OK ||
-	    (rc = attest_xml_schema_load(ctx, xsd, &schema)) != ATTEST_OK ||
-	    (rc = attest_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
+	    (rc = core_xml_schema_load(ctx, xsd, &schema)) != ATTEST_OK ||
+	    (rc = core_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
 		goto out;
 	if ((rc = read_template(ctx, t, xmlDocGetRootElement(doc))) != ATTEST_OK)
 		goto out;
@@ -314,10 +314,10 @@ free_settings(void *data)
 static struct report_settings *
 settings(attest_ctx *ctx)
 {
-	struct report_settings *r = attest_ctx_report(ctx);
+	struct report_settings *r = core_ctx_report(ctx);
 
 	if (!r && (r = calloc(1, sizeof(*r))))
-		attest_ctx_set_report(ctx, r, free_settings);
+		core_ctx_set_report(ctx, r, free_settings);
 	return r;
 }
 
@@ -332,7 +332,7 @@ attest_report_set_template(attest_ctx *ctx, const char *path)
 		return rc;
 	if (!(r = settings(ctx))) {
 		report_template_free(t);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	report_template_free(r->t);
 	r->t = t;
@@ -352,7 +352,7 @@ attest_report_set_frameworks(attest_ctx *ctx, const char *const *ids, size_t n)
 			break;
 	if (!r || !a || i < n || (n > 0 && !(text = json_dumps(a, JSON_COMPACT)))) {
 		json_decref(a);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	json_decref(a);
 	free(r->frameworks);
@@ -364,11 +364,11 @@ attest_rc
 attest_report_set_organization(attest_ctx *ctx, const char *name)
 {
 	struct report_settings *r = settings(ctx);
-	char *v = name ? attest_strdup(name) : NULL;
+	char *v = name ? core_strdup(name) : NULL;
 
 	if (!r || (name && !v)) {
 		free(v);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	if (v)
 		report_reflow(v);
@@ -380,7 +380,7 @@ attest_report_set_organization(attest_ctx *ctx, const char *name)
 const char *
 report_frameworks(attest_ctx *ctx)
 {
-	const struct report_settings *r = attest_ctx_report(ctx);
+	const struct report_settings *r = core_ctx_report(ctx);
 
 	return r ? r->frameworks : NULL;
 }
@@ -388,7 +388,7 @@ report_frameworks(attest_ctx *ctx)
 const char *
 report_organization(attest_ctx *ctx, const struct report_template *t, bool *is_default)
 {
-	const struct report_settings *r = attest_ctx_report(ctx);
+	const struct report_settings *r = core_ctx_report(ctx);
 
 	*is_default = false;
 	if (r && r->organization)
@@ -401,14 +401,14 @@ attest_rc
 report_template_get(attest_ctx *ctx, const struct report_template **out,
 		    struct report_template **owned)
 {
-	const struct report_settings *r = attest_ctx_report(ctx);
+	const struct report_settings *r = core_ctx_report(ctx);
 	char path[4096];
 	attest_rc rc;
 
 	*owned = NULL;
 	if (r && (*out = r->t))
 		return ATTEST_OK;
-	rc = attest_datadir_path(ctx, path, sizeof(path), "templates/default.xml");
+	rc = core_datadir_path(ctx, path, sizeof(path), "templates/default.xml");
 	if (rc == ATTEST_OK)
 		rc = report_template_load(ctx, path, owned);
 	*out = *owned;

@@ -277,7 +277,7 @@ write_benchmark_rules(struct xccdf *c)
 	if (src == SQLITE_DONE)
 		rc = ATTEST_OK;
 out:
-	if (rc != ATTEST_OK && !x->failed && !*attest_ctx_errmsg(attest_store_ctx(x->store)))
+	if (rc != ATTEST_OK && !x->failed && !*attest_ctx_errmsg(store_ctx(x->store)))
 		report_db_error(x->store, "cannot read the checks of the scan");
 	sqlite3_finalize(st);
 	sqlite3_finalize(ids);
@@ -332,8 +332,8 @@ attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out)
 	attest_rc rc = report_scan_row(store, scan_sql, scan_id, &scan);
 
 	memset(&c, 0, sizeof(c));
-	attest_buf_init(&c.tok, 1u << 20);
-	attest_buf_init(&c.fold, 64u << 20);
+	core_buf_init(&c.tok, 1u << 20);
+	core_buf_init(&c.fold, 64u << 20);
 	if (rc != ATTEST_OK)
 		goto done;
 	c.scan_id = scan_id;
@@ -351,7 +351,7 @@ out:
 	rc = report_xml_close(&c.x, rc);
 done:
 	sqlite3_finalize(scan);
-	attest_buf_release(&c.tok);
-	attest_buf_release(&c.fold);
+	core_buf_release(&c.tok);
+	core_buf_release(&c.fold);
 	return rc;
 }

@@ -19,7 +19,7 @@ struct xccdf {
 	struct report_xml x;
 	const char *scan_id;
 	const char *time; /* the inventory's reference time, for every rule-result */
-	struct attest_buf tok, fold;
+	struct core_buf tok, fold;
 	long long flat_pass, flat_max; /* XCCDF's flat model over what was written */
 	bool excepted; /* writing the TestResult of the excepted findings */
 };

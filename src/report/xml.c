@@ -372,16 +372,16 @@ out:
 static int
 folded_text(struct report_xml *x, const char *text)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	const char *t;
 	int r;
 
-	attest_buf_init(&b, 64u << 20);
+	core_buf_init(&b, 64u << 20);
 	t = report_fold_space(&b, text);
 	if (!t)
 		x->failed = true;
 	r = t ? report_xml_text(x, t) : -1;
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return r;
 }
 

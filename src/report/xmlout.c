@@ -26,14 +26,14 @@ report_xml_open(struct report_xml *x, attest_store *store, FILE *out, const char
 	memset(x, 0, sizeof(*x));
 	x->store = store;
 	x->what = what;
-	attest_buf_init(&x->text, XML_TEXT_MAX);
+	core_buf_init(&x->text, XML_TEXT_MAX);
 	buf = xmlOutputBufferCreateFile(out, NULL);
 	if (!buf)
-		return attest_nomem(attest_store_ctx(store));
+		return core_nomem(store_ctx(store));
 	x->w = xmlNewTextWriter(buf);
 	if (!x->w) {
 		xmlOutputBufferClose(buf);
-		return attest_nomem(attest_store_ctx(store));
+		return core_nomem(store_ctx(store));
 	}
 	if (xmlTextWriterSetIndent(x->w, 1) < 0 ||
 	    xmlTextWriterSetIndentString(x->w, BAD_CAST "  ") < 0 ||
@@ -45,7 +45,7 @@ report_xml_open(struct report_xml *x, attest_store *store, FILE *out, const char
 attest_rc
 report_xml_close(struct report_xml *x, attest_rc rc)
 {
-	attest_ctx *ctx = attest_store_ctx(x->store);
+	attest_ctx *ctx = store_ctx(x->store);
 
 	if (x->w) {
 		if (rc == ATTEST_OK && !x->failed && xmlTextWriterEndDocument(x->w) < 0)
@@ -55,10 +55,10 @@ report_xml_close(struct report_xml *x, attest_rc rc)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
-	attest_buf_release(&x->text);
+	core_buf_release(&x->text);
 	/* A failed write outranks a follow-on error; a specific one stays. */
 	if (x->failed && (rc == ATTEST_OK || rc == ATTEST_ERR_IO))
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write %s", x->what);
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write %s", x->what);
 	return rc;
 }
 
@@ -100,7 +100,7 @@ xml_char_len(const unsigned char *s)
 }
 
 const char *
-report_xml_clean(struct attest_buf *b, const char *s)
+report_xml_clean(struct core_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
@@ -109,17 +109,17 @@ report_xml_clean(struct attest_buf *b, const char *s)
 		p += n;
 	if (!*p)
 		return s; /* the common case: nothing to replace */
-	attest_buf_reset(b);
-	if (attest_buf_add(b, s, (size_t)(p - (const unsigned char *)s)) != ATTEST_OK)
+	core_buf_reset(b);
+	if (core_buf_add(b, s, (size_t)(p - (const unsigned char *)s)) != ATTEST_OK)
 		return NULL;
 	while (*p) {
 		n = xml_char_len(p);
 		if (n) {
-			if (attest_buf_add(b, p, n) != ATTEST_OK)
+			if (core_buf_add(b, p, n) != ATTEST_OK)
 				return NULL;
 			p += n;
 		} else {
-			if (attest_buf_adds(b, "\xEF\xBF\xBD") != ATTEST_OK)
+			if (core_buf_adds(b, "\xEF\xBF\xBD") != ATTEST_OK)
 				return NULL;
 			p++;
 		}
@@ -324,7 +324,7 @@ report_xml_references(struct report_xml *x, const json_t *refs)
 
 /* Appends s to b, encoded as report_control_token says. */
 static attest_rc
-token_part(struct attest_buf *b, const char *s, bool first)
+token_part(struct core_buf *b, const char *s, bool first)
 {
 	const unsigned char *p;
 	attest_rc rc = ATTEST_OK;
@@ -334,18 +334,18 @@ token_part(struct attest_buf *b, const char *s, bool first)
 		bool plain = alpha || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-';
 
 		if (plain && (alpha || !first || p != (const unsigned char *)s))
-			rc = attest_buf_addc(b, (char)*p);
+			rc = core_buf_addc(b, (char)*p);
 		else
-			rc = attest_buf_printf(b, "_%02X", *p);
+			rc = core_buf_printf(b, "_%02X", *p);
 	}
 	return rc;
 }
 
 const char *
-report_control_token(struct attest_buf *b, const char *framework, const char *control)
+report_control_token(struct core_buf *b, const char *framework, const char *control)
 {
-	attest_buf_reset(b);
-	if (token_part(b, framework, true) != ATTEST_OK || attest_buf_adds(b, "__") != ATTEST_OK ||
+	core_buf_reset(b);
+	if (token_part(b, framework, true) != ATTEST_OK || core_buf_adds(b, "__") != ATTEST_OK ||
 	    token_part(b, control, false) != ATTEST_OK)
 		return NULL;
 	return b->data;
@@ -387,7 +387,7 @@ report_uuid(const char *scan_id, const char *kind, const char *item, char out[37
 		return false;
 	md[6] = (unsigned char)((md[6] & 0x0F) | 0x50);
 	md[8] = (unsigned char)((md[8] & 0x3F) | 0x80);
-	attest_hex_encode(md, 16, hex);
+	core_hex_encode(md, 16, hex);
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 	return true;
 }

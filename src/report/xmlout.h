@@ -22,7 +22,7 @@ struct report_xml {
 	xmlTextWriterPtr w;
 	attest_store *store;
 	const char *what;       /* the report's name, for messages */
-	struct attest_buf text; /* scratch for cleaned text */
+	struct core_buf text; /* scratch for cleaned text */
 	bool failed;            /* a writer call failed */
 };
 
@@ -78,7 +78,7 @@ int report_xml_references(struct report_xml *x, const json_t *refs);
 
 /* The text with every byte sequence XML 1.0 cannot carry replaced by U+FFFD;
  * either s itself or a buffer valid until the next call. NULL on overflow. */
-const char *report_xml_clean(struct attest_buf *b, const char *s);
+const char *report_xml_clean(struct core_buf *b, const char *s);
 
 /* The id token of a framework's control, "<framework>__<control>", each part
  * with letters, digits, '.' and '-' kept and every other byte (and '_', the
@@ -87,7 +87,7 @@ const char *report_xml_clean(struct attest_buf *b, const char *s);
  * cis-aws-3.0 2.1.4 -> cis-aws-3.0__2.1.4; hipaa 164.312(a)(2)(iv) ->
  * hipaa__164.312_28a_29_282_29_28iv_29. Into b (reset first); NULL when b
  * overflows. */
-const char *report_control_token(struct attest_buf *b, const char *framework,
+const char *report_control_token(struct core_buf *b, const char *framework,
 				 const char *control);
 /* An XML Schema dateTime for a stored date: "2026-09-15" becomes
  * "2026-09-15T00:00:00Z", a full time is kept. Into out; "" for "". */

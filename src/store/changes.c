@@ -22,7 +22,7 @@ static attest_rc
 count(attest_store *store, const char *sql, const char *driver, const char *other,
       const char *framework, long long *n)
 {
-	sqlite3 *db = attest_store_db(store);
+	sqlite3 *db = store_db(store);
 	sqlite3_stmt *st = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
 
@@ -37,7 +37,7 @@ count(attest_store *store, const char *sql, const char *driver, const char *othe
 	rc = ATTEST_OK;
 out:
 	if (rc != ATTEST_OK)
-		attest_error(attest_store_ctx(store), ATTEST_ERR_DB,
+		core_error(store_ctx(store), ATTEST_ERR_DB,
 			     "cannot compare the findings of two scans: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc;

@@ -368,7 +368,7 @@ scan_side(attest_store *store, const char *id, struct pair *pr, int side)
 	if (src == SQLITE_ROW)
 		return ATTEST_OK;
 	if (src == SQLITE_DONE)
-		return attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND,
+		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND,
 				    "no scan '%s' in '%s'", id, store_path(store));
 	return history_db_error(store);
 }
@@ -377,7 +377,7 @@ attest_rc
 attest_store_diff(attest_store *store, const char *from, const char *to,
 		  const struct attest_diff_sink *sink)
 {
-	sqlite3 *db = attest_store_db(store);
+	sqlite3 *db = store_db(store);
 	struct pair pr;
 	attest_rc rc;
 

@@ -27,7 +27,7 @@ hex_sha256(sqlite3_context *sc, const void *data, size_t len)
 {
 	char hex[65];
 
-	if (!attest_sha256_hex(data, len, hex)) {
+	if (!core_sha256_hex(data, len, hex)) {
 		sqlite3_result_error(sc, "cannot compute a SHA-256 digest", -1);
 		return;
 	}

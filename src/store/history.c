@@ -36,7 +36,7 @@ history_prepare(attest_store *store, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(attest_store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(store), sql, -1, &st, NULL) != SQLITE_OK) {
 		history_db_error(store);
 		sqlite3_finalize(st);
 		return NULL;
@@ -47,8 +47,8 @@ history_prepare(attest_store *store, const char *sql)
 attest_rc
 history_db_error(attest_store *store)
 {
-	return attest_error(attest_store_ctx(store), ATTEST_ERR_DB, "cannot read '%s': %s",
-			    store_path(store), sqlite3_errmsg(attest_store_db(store)));
+	return core_error(store_ctx(store), ATTEST_ERR_DB, "cannot read '%s': %s",
+			    store_path(store), sqlite3_errmsg(store_db(store)));
 }
 
 void
@@ -78,12 +78,12 @@ history_time_bound(attest_ctx *ctx, const char *what, const char *in, bool upper
 		snprintf(full, sizeof(full), "%sT%s", in, upper ? "23:59:59Z" : "00:00:00Z");
 		in = full;
 	}
-	if (!attest_time_parse(in, &t))
-		return attest_error(ctx, ATTEST_ERR_USAGE,
+	if (!core_time_parse(in, &t))
+		return core_error(ctx, ATTEST_ERR_USAGE,
 				    "%s needs a date (2026-01-31) or UTC time "
 				    "(2026-01-31T12:00:00Z), not '%s'",
 				    what, in == full ? full : in);
-	attest_time_iso(t, out);
+	core_time_iso(t, out);
 	return ATTEST_OK;
 }
 
@@ -93,7 +93,7 @@ attest_store_history(attest_store *store, const struct attest_history_filter *fi
 {
 	static const struct attest_history_filter none;
 	const struct attest_history_filter *f = filter ? filter : &none;
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	struct attest_scan_info info;
 	char since[21], until[21];
 	sqlite3_stmt *st = NULL;
@@ -149,7 +149,7 @@ attest_store_previous(attest_store *store, const char *scan_id, char prev[ATTEST
 		snprintf(prev, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
 		rc = ATTEST_OK;
 	} else if (src == SQLITE_DONE) {
-		rc = attest_error(attest_store_ctx(store), ATTEST_ERR_NOTFOUND,
+		rc = core_error(store_ctx(store), ATTEST_ERR_NOTFOUND,
 				  "scan '%s' is the first of its scope in '%s': nothing to compare "
 				  "it with",
 				  scan_id, store_path(store));

@@ -76,16 +76,16 @@ scratch_open(attest_ctx *ctx, FILE **out)
 		dir = "/tmp";
 	n = snprintf(path, sizeof(path), "%s/attest-inputs-XXXXXX", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "temporary directory path too long");
+		return core_error(ctx, ATTEST_ERR_LIMIT, "temporary directory path too long");
 	if ((fd = mkstemp(path)) < 0)
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
+		return core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
 				    dir, strerror(errno));
 	attest_tmp_register(path);
 	unlink(path);
 	attest_tmp_unregister(path);
 	if (!(*out = fdopen(fd, "w+b"))) {
 		close(fd);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	return ATTEST_OK;
 }
@@ -97,7 +97,7 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 {
 	unsigned char *in = NULL, *z = NULL, len[4];
 	uLongf zlen;
-	struct attest_sha256 mdc = {0};
+	struct core_sha256 mdc = {0};
 	ssize_t n;
 	size_t have;
 	char got[65];
@@ -105,8 +105,8 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 
 	in = malloc(CHUNK);
 	z = malloc(compressBound(CHUNK));
-	if (!in || !z || !attest_sha256_init(&mdc)) {
-		rc = attest_nomem(ctx);
+	if (!in || !z || !core_sha256_init(&mdc)) {
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (fseeko(scratch, 0, SEEK_END) != 0 || (k->offset = ftello(scratch)) < 0)
@@ -120,7 +120,7 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 				continue;
 			}
 			if (n < 0) {
-				rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s",
+				rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s",
 						  k->path, strerror(errno));
 				goto out;
 			}
@@ -129,10 +129,10 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 		}
 		if (have == 0)
 			break;
-		attest_sha256_add(&mdc, in, have);
+		core_sha256_add(&mdc, in, have);
 		zlen = compressBound(CHUNK);
 		if (compress2(z, &zlen, in, have, 6) != Z_OK) {
-			rc = attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'", k->path);
+			rc = core_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'", k->path);
 			goto out;
 		}
 		len[0] = (unsigned char)(zlen >> 24);
@@ -146,7 +146,7 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 		if (have < CHUNK)
 			break;
 	}
-	attest_sha256_end(&mdc, got);
+	core_sha256_end(&mdc, got);
 	if (strcmp(got, k->sha) != 0)
 		snprintf(k->note, sizeof(k->note),
 			 "changed after the scan read it (SHA-256 now %s)", got);
@@ -155,10 +155,10 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 	rc = ATTEST_OK;
 	goto out;
 io_fail:
-	rc = attest_error(ctx, ATTEST_ERR_IO, "cannot keep a copy of '%s' in a temporary file: %s",
+	rc = core_error(ctx, ATTEST_ERR_IO, "cannot keep a copy of '%s' in a temporary file: %s",
 			  k->path, strerror(errno));
 out:
-	attest_sha256_release(&mdc);
+	core_sha256_release(&mdc);
 	free(z);
 	free(in);
 	return rc;
@@ -194,15 +194,15 @@ copy_source(attest_store *s, struct store_kept *kept, const char *path, const ch
 	int fd;
 
 	memset(k, 0, sizeof(*k));
-	if (!(k->path = attest_strdup(path ? path : "")))
-		return attest_nomem(attest_store_ctx(s));
+	if (!(k->path = core_strdup(path ? path : "")))
+		return core_nomem(store_ctx(s));
 	kept->n++;
 	if (!sha || strlen(sha) != 64) {
 		snprintf(k->note, sizeof(k->note), "its SHA-256 was not recorded");
 		return ATTEST_OK;
 	}
 	snprintf(k->sha, sizeof(k->sha), "%s", sha);
-	if (blob_exists(attest_store_db(s), sha))
+	if (blob_exists(store_db(s), sha))
 		return ATTEST_OK; /* already kept by an earlier scan: same content */
 	if (strcmp(k->path, "-") == 0) {
 		snprintf(k->note, sizeof(k->note), "it was read from standard input");
@@ -211,9 +211,9 @@ copy_source(attest_store *s, struct store_kept *kept, const char *path, const ch
 	if ((fd = reopen(k)) < 0)
 		return ATTEST_OK;
 	if (!kept->scratch)
-		rc = scratch_open(attest_store_ctx(s), &kept->scratch);
+		rc = scratch_open(store_ctx(s), &kept->scratch);
 	if (rc == ATTEST_OK)
-		rc = copy_file(attest_store_ctx(s), kept->scratch, fd, k);
+		rc = copy_file(store_ctx(s), kept->scratch, fd, k);
 	close(fd);
 	return rc;
 }
@@ -221,7 +221,7 @@ copy_source(attest_store *s, struct store_kept *kept, const char *path, const ch
 attest_rc
 store_inputs_copy(attest_store *s, struct store_kept **out)
 {
-	sqlite3 *db = attest_store_db(s);
+	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st = NULL;
 	struct store_kept *kept;
 	struct kept_source *grown;
@@ -231,10 +231,10 @@ store_inputs_copy(attest_store *s, struct store_kept **out)
 
 	*out = NULL;
 	if (!(kept = calloc(1, sizeof(*kept))))
-		return attest_nomem(attest_store_ctx(s));
+		return core_nomem(store_ctx(s));
 	if (sqlite3_prepare_v2(db, "SELECT path, sha256 FROM inv.sources ORDER BY sid", -1, &st,
 			       NULL) != SQLITE_OK) {
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
 				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -242,7 +242,7 @@ store_inputs_copy(attest_store *s, struct store_kept **out)
 		if (kept->n == cap) {
 			cap = cap ? 2 * cap : 8;
 			if (!(grown = realloc(kept->src, cap * sizeof(*grown)))) {
-				rc = attest_nomem(attest_store_ctx(s));
+				rc = core_nomem(store_ctx(s));
 				break;
 			}
 			kept->src = grown;
@@ -251,10 +251,10 @@ store_inputs_copy(attest_store *s, struct store_kept **out)
 				 (const char *)sqlite3_column_text(st, 1));
 	}
 	if (rc == ATTEST_OK && src != SQLITE_DONE)
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
 				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
 	if (rc == ATTEST_OK && kept->scratch && fflush(kept->scratch) != 0)
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
+		rc = core_error(store_ctx(s), ATTEST_ERR_IO,
 				  "cannot write a temporary file: %s", strerror(errno));
 out:
 	sqlite3_finalize(st);
@@ -290,7 +290,7 @@ step_done(sqlite3_stmt *st)
 static attest_rc
 insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
 {
-	sqlite3 *db = attest_store_db(s);
+	sqlite3 *db = store_db(s);
 	sqlite3_stmt *blob = NULL, *chunk = NULL;
 	unsigned char *z = NULL, len[4];
 	unsigned long zlen;
@@ -298,7 +298,7 @@ insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
 	attest_rc rc = ATTEST_ERR_DB;
 
 	if (!(z = malloc(compressBound(CHUNK)))) {
-		rc = attest_nomem(attest_store_ctx(s));
+		rc = core_nomem(store_ctx(s));
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, "INSERT INTO input_blobs(sha256, bytes) VALUES (?1, ?2)", -1,
@@ -329,11 +329,11 @@ insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
 	rc = ATTEST_OK;
 	goto out;
 io_fail:
-	rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
+	rc = core_error(store_ctx(s), ATTEST_ERR_IO,
 			  "cannot read the temporary copy of '%s'", k->path);
 out:
 	if (rc == ATTEST_ERR_DB)
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB,
+		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
 				  "cannot keep a copy of '%s' in '%s': %s", k->path, store_path(s),
 				  sqlite3_errmsg(db));
 	sqlite3_finalize(blob);
@@ -345,7 +345,7 @@ out:
 static attest_rc
 record(attest_store *s, const char *id, long long seq, const struct kept_source *k)
 {
-	sqlite3 *db = attest_store_db(s);
+	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st = NULL;
 	bool kept = k->note[0] == '\0';
 	attest_rc rc = ATTEST_OK;
@@ -368,7 +368,7 @@ record(attest_store *s, const char *id, long long seq, const struct kept_source 
 	rc = step_done(st);
 out:
 	if (rc != ATTEST_OK)
-		rc = attest_error(attest_store_ctx(s), rc, "cannot record the inputs of the scan: %s",
+		rc = core_error(store_ctx(s), rc, "cannot record the inputs of the scan: %s",
 				  sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc;
@@ -383,7 +383,7 @@ store_inputs_insert(attest_store *s, const char *id, struct store_kept *kept)
 
 	for (i = 0; i < kept->n && rc == ATTEST_OK; i++) {
 		k = &kept->src[i];
-		if (!k->note[0] && !blob_exists(attest_store_db(s), k->sha)) {
+		if (!k->note[0] && !blob_exists(store_db(s), k->sha)) {
 			if (k->copied)
 				rc = insert_blob(s, kept->scratch, k);
 			else /* an earlier scan's copy, pruned since we looked */
@@ -394,7 +394,7 @@ store_inputs_insert(attest_store *s, const char *id, struct store_kept *kept)
 		if (rc != ATTEST_OK)
 			break;
 		if (k->note[0])
-			attest_log(attest_store_ctx(s), ATTEST_LOG_WARN,
+			core_log(store_ctx(s), ATTEST_LOG_WARN,
 				   "no copy of input '%s' is kept: %s", k->path, k->note);
 		rc = record(s, id, (long long)i + 1, k);
 	}
@@ -404,10 +404,10 @@ store_inputs_insert(attest_store *s, const char *id, struct store_kept *kept)
 attest_rc
 store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 {
-	sqlite3 *db = attest_store_db(s);
+	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st = NULL;
 	unsigned char *buf = NULL;
-	struct attest_sha256 mdc = {0};
+	struct core_sha256 mdc = {0};
 	long long total = 0, expect = -1;
 	uLongf n;
 	char got[65];
@@ -415,8 +415,8 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 
 	*bytes = 0;
 	buf = malloc(CHUNK);
-	if (!buf || !attest_sha256_init(&mdc)) {
-		rc = attest_nomem(attest_store_ctx(s));
+	if (!buf || !core_sha256_init(&mdc)) {
+		rc = core_nomem(store_ctx(s));
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT bytes FROM input_blobs WHERE sha256 = ?1", -1, &st,
@@ -428,7 +428,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 	sqlite3_finalize(st);
 	st = NULL;
 	if (expect < 0) {
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_NOTFOUND,
+		rc = core_error(store_ctx(s), ATTEST_ERR_NOTFOUND,
 				  "no copy of input %s is kept in '%s'", sha, store_path(s));
 		goto out;
 	}
@@ -440,22 +440,22 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 		n = CHUNK;
 		if (uncompress(buf, &n, sqlite3_column_blob(st, 0),
 			       (uLong)sqlite3_column_bytes(st, 0)) != Z_OK) {
-			rc = attest_error(attest_store_ctx(s), ATTEST_ERR_INVALID,
+			rc = core_error(store_ctx(s), ATTEST_ERR_INVALID,
 					  "the kept copy of input %s in '%s' is damaged", sha,
 					  store_path(s));
 			goto out;
 		}
-		attest_sha256_add(&mdc, buf, n);
+		core_sha256_add(&mdc, buf, n);
 		if (fwrite(buf, 1, n, out) != n) {
-			rc = attest_error(attest_store_ctx(s), ATTEST_ERR_IO,
+			rc = core_error(store_ctx(s), ATTEST_ERR_IO,
 					  "cannot write input %s: %s", sha, strerror(errno));
 			goto out;
 		}
 		total += (long long)n;
 	}
-	attest_sha256_end(&mdc, got);
+	core_sha256_end(&mdc, got);
 	if (strcmp(got, sha) != 0 || total != expect) {
-		rc = attest_error(attest_store_ctx(s), ATTEST_ERR_INVALID,
+		rc = core_error(store_ctx(s), ATTEST_ERR_INVALID,
 				  "the kept copy of input %s in '%s' is damaged (its SHA-256 is %s)",
 				  sha, store_path(s), got);
 		goto out;
@@ -464,11 +464,11 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 	rc = ATTEST_OK;
 	goto out;
 db_fail:
-	rc = attest_error(attest_store_ctx(s), ATTEST_ERR_DB, "cannot read input %s: %s", sha,
+	rc = core_error(store_ctx(s), ATTEST_ERR_DB, "cannot read input %s: %s", sha,
 			  sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
-	attest_sha256_release(&mdc);
+	core_sha256_release(&mdc);
 	free(buf);
 	return rc;
 }

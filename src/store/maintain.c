@@ -26,15 +26,15 @@ attest_rc
 attest_store_prune(attest_store *store, long keep, const char *before, bool dry_run,
 		   long long *deleted)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
-	sqlite3 *db = attest_store_db(store);
+	attest_ctx *ctx = store_ctx(store);
+	sqlite3 *db = store_db(store);
 	sqlite3_stmt *st = NULL;
 	char bound[21];
 	attest_rc rc;
 
 	*deleted = 0;
 	if (keep <= 0 && !before)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "prune needs --keep N or --before DATE");
+		return core_error(ctx, ATTEST_ERR_USAGE, "prune needs --keep N or --before DATE");
 	if (before && (rc = history_time_bound(ctx, "--before", before, false, bound)))
 		return rc;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -143,7 +143,7 @@ attest_store_check(attest_store *store, int *schema_version, long long *scans,
 		     INCOMPLETE, fn, data, problems)))
 		return rc;
 	/* contents, as db import checks an export (validate.c) */
-	if ((rc = store_validate(attest_store_ctx(store), attest_store_db(store), "main", false,
+	if ((rc = store_validate(store_ctx(store), store_db(store), "main", false,
 				 CHECK_LIMIT, fn, data, &found)) != ATTEST_OK)
 		return rc;
 	*problems += found;

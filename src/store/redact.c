@@ -234,7 +234,7 @@ private_label(const char *label, size_t n)
 /* Replaces PEM and PGP private key blocks (to the end of the text when the
  * END line is missing). Returns true if anything was replaced. */
 static bool
-redact_pem(struct attest_buf *b)
+redact_pem(struct core_buf *b)
 {
 	char *begin, *label, *label_end, *end;
 	char endmark[96];
@@ -267,7 +267,7 @@ redact_pem(struct attest_buf *b)
 static char *
 lowered(const char *in)
 {
-	char *low = attest_strdup(in), *c;
+	char *low = core_strdup(in), *c;
 
 	if (low)
 		for (c = low; *c; c++)
@@ -279,7 +279,7 @@ lowered(const char *in)
  * search starts where the last match ended (REG_STARTEND), so that many
  * matches in a long text do not each cost its length. */
 static attest_rc
-apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
+apply_pattern(size_t k, const char *in, struct core_buf *out, bool *changed)
 {
 	regmatch_t m[6];
 	size_t len = strlen(in), at = 0, so, eo;
@@ -289,7 +289,7 @@ apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
 
 	if (patterns[k].flags & CASELESS && !low)
 		return ATTEST_ERR_NOMEM;
-	attest_buf_reset(out);
+	core_buf_reset(out);
 	while (at < len) {
 		m[0].rm_so = (regoff_t)at;
 		m[0].rm_eo = (regoff_t)len;
@@ -301,20 +301,20 @@ apply_pattern(size_t k, const char *in, struct attest_buf *out, bool *changed)
 		if (k == ASSIGNMENT_PATTERN && inside_arn(in, in + m[0].rm_so)) {
 			so = eo = (size_t)m[0].rm_eo; /* keep the whole match */
 		} else if (strncmp(in + so, REDACTED, strlen(REDACTED)) != 0) {
-			if ((rc = attest_buf_add(out, in + at, so - at)) != ATTEST_OK ||
-			    (rc = attest_buf_adds(out, REDACTED)) != ATTEST_OK)
+			if ((rc = core_buf_add(out, in + at, so - at)) != ATTEST_OK ||
+			    (rc = core_buf_adds(out, REDACTED)) != ATTEST_OK)
 				goto out;
 			*changed = true;
 			at = eo;
 			continue;
 		}
-		if ((rc = attest_buf_add(out, in + at, eo - at)) != ATTEST_OK)
+		if ((rc = core_buf_add(out, in + at, eo - at)) != ATTEST_OK)
 			goto out;
 		/* Continue after the group: a trailing context character (the
 		 * access key pattern's bound) may start the next match. */
 		at = eo;
 	}
-	rc = attest_buf_adds(out, in + at);
+	rc = core_buf_adds(out, in + at);
 out:
 	free(low);
 	return rc;
@@ -324,7 +324,7 @@ out:
 static attest_rc
 redact_text(const char *text, char **out)
 {
-	struct attest_buf a, b, tmp;
+	struct core_buf a, b, tmp;
 	bool changed = false;
 	size_t k;
 	attest_rc rc;
@@ -334,9 +334,9 @@ redact_text(const char *text, char **out)
 		return ATTEST_OK;
 	if (!compile_patterns())
 		return ATTEST_ERR_INTERNAL;
-	attest_buf_init(&a, MAX_TEXT);
-	attest_buf_init(&b, MAX_TEXT);
-	if ((rc = attest_buf_adds(&a, text)) != ATTEST_OK)
+	core_buf_init(&a, MAX_TEXT);
+	core_buf_init(&b, MAX_TEXT);
+	if ((rc = core_buf_adds(&a, text)) != ATTEST_OK)
 		goto out;
 	changed = redact_pem(&a);
 	for (k = 0; k < N_PATTERNS; k++) {
@@ -347,10 +347,10 @@ redact_text(const char *text, char **out)
 		b = tmp;
 	}
 	if (changed)
-		*out = attest_buf_take(&a);
+		*out = core_buf_take(&a);
 out:
-	attest_buf_release(&a);
-	attest_buf_release(&b);
+	core_buf_release(&a);
+	core_buf_release(&b);
 	return rc;
 }
 
@@ -541,7 +541,7 @@ redact_json(json_t *v, bool secret, bool *changed)
 			if (json_is_string(m) || json_is_number(m)) {
 				red = NULL;
 				if (secret)
-					red = attest_strdup(REDACTED);
+					red = core_strdup(REDACTED);
 				else if ((rc = redact_text(json_is_string(m) ? json_string_value(m) : "",
 							   &red)) != ATTEST_OK)
 					return rc;

@@ -173,15 +173,15 @@ store_migrate_to(attest_ctx *ctx, sqlite3 *db, int from, int to)
 	int v;
 
 	if (from < 0 || to > STORE_SCHEMA_VERSION)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "no schema version %d", to);
+		return core_error(ctx, ATTEST_ERR_USAGE, "no schema version %d", to);
 	for (v = from; v < to; v++) {
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
-			return attest_error(ctx, ATTEST_ERR_DB,
+			return core_error(ctx, ATTEST_ERR_DB,
 					    "cannot migrate the history database to version %d: %s",
 					    v + 1, sqlite3_errmsg(db));
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
-			return attest_error(ctx, ATTEST_ERR_DB, "cannot migrate: %s",
+			return core_error(ctx, ATTEST_ERR_DB, "cannot migrate: %s",
 					    sqlite3_errmsg(db));
 	}
 	return ATTEST_OK;

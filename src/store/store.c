@@ -26,13 +26,13 @@ struct attest_store {
 };
 
 sqlite3 *
-attest_store_db(attest_store *store)
+store_db(attest_store *store)
 {
 	return store->db;
 }
 
 attest_ctx *
-attest_store_ctx(attest_store *store)
+store_ctx(attest_store *store)
 {
 	return store->ctx;
 }
@@ -59,7 +59,7 @@ mkdirs(attest_ctx *ctx, char *path)
 			continue;
 		*p = '\0';
 		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			attest_rc rc = attest_error(ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
+			attest_rc rc = core_error(ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
 						    path, strerror(errno));
 			*p = '/';
 			return rc;
@@ -83,10 +83,10 @@ attest_store_default_path(attest_ctx *ctx, char *buf, size_t size)
 	else if (home && *home)
 		n = snprintf(buf, size, "%s/.local/share/attest/history.db", home);
 	else
-		return attest_error(ctx, ATTEST_ERR_USAGE,
+		return core_error(ctx, ATTEST_ERR_USAGE,
 				    "no history database: set ATTEST_DB or HOME, or give --db");
 	if (n < 0 || (size_t)n >= size)
-		return attest_error(ctx, ATTEST_ERR_LIMIT, "history database path too long");
+		return core_error(ctx, ATTEST_ERR_LIMIT, "history database path too long");
 	return mkdirs(ctx, buf);
 }
 
@@ -94,7 +94,7 @@ static int
 pragma_int(sqlite3 *db, const char *sql, int *out)
 {
 	long long v = 0;
-	int rc = attest_db_int64(db, sql, &v);
+	int rc = core_db_int64(db, sql, &v);
 
 	if (rc == SQLITE_OK)
 		*out = (int)v;
@@ -109,19 +109,19 @@ check_and_migrate(attest_store *s)
 	attest_rc rc;
 
 	if (pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &objects) != SQLITE_OK)
-		return attest_error(s->ctx, ATTEST_ERR_DB,
+		return core_error(s->ctx, ATTEST_ERR_DB,
 				    "cannot use '%s' as the history database: %s", s->path,
 				    sqlite3_errmsg(s->db));
 	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK ||
 	    pragma_int(s->db, "PRAGMA application_id", &app) != SQLITE_OK)
-		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s': %s", s->path,
+		return core_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s': %s", s->path,
 				    sqlite3_errmsg(s->db));
 	if (objects > 0 && app != STORE_APPLICATION_ID)
-		return attest_error(s->ctx, ATTEST_ERR_DB,
+		return core_error(s->ctx, ATTEST_ERR_DB,
 				    "'%s' is an SQLite database but not an attest history database",
 				    s->path);
 	if (version > STORE_SCHEMA_VERSION)
-		return attest_error(s->ctx, ATTEST_ERR_DB,
+		return core_error(s->ctx, ATTEST_ERR_DB,
 				    "'%s' was written by a newer attest (schema version %d; this "
 				    "attest %s reads up to %d): upgrade attest, the database was "
 				    "left untouched",
@@ -129,17 +129,17 @@ check_and_migrate(attest_store *s)
 	if (version == STORE_SCHEMA_VERSION)
 		return ATTEST_OK;
 	if (s->readonly)
-		return attest_error(s->ctx, ATTEST_ERR_DB,
+		return core_error(s->ctx, ATTEST_ERR_DB,
 				    "'%s' has schema version %d of an older attest and this one "
 				    "reads version %d: upgrade it with 'attest db upgrade --db %s' "
 				    "(a command that only reads never changes the file)",
 				    s->path, objects ? version : 0, STORE_SCHEMA_VERSION, s->path);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot lock '%s': %s", s->path,
+		return core_error(s->ctx, ATTEST_ERR_DB, "cannot lock '%s': %s", s->path,
 				    sqlite3_errmsg(s->db));
 	/* Another process may have migrated while we waited for the lock. */
 	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK) {
-		rc = attest_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s'", s->path);
+		rc = core_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s'", s->path);
 		goto fail;
 	}
 	if ((rc = store_migrate(s->ctx, s->db, version)) != ATTEST_OK)
@@ -147,7 +147,7 @@ check_and_migrate(attest_store *s)
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = attest_error(s->ctx, ATTEST_ERR_DB, "cannot migrate '%s': %s", s->path,
+		rc = core_error(s->ctx, ATTEST_ERR_DB, "cannot migrate '%s': %s", s->path,
 				  sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -158,21 +158,21 @@ fail:
 }
 
 attest_rc
-store_file_uri(const char *path, const char *params, struct attest_buf *uri)
+store_file_uri(const char *path, const char *params, struct core_buf *uri)
 {
 	const char *p;
 	attest_rc rc;
 
-	attest_buf_init(uri, 3 * strlen(path) + strlen(params) + 64);
-	rc = attest_buf_adds(uri, "file:");
+	core_buf_init(uri, 3 * strlen(path) + strlen(params) + 64);
+	rc = core_buf_adds(uri, "file:");
 	for (p = path; rc == ATTEST_OK && *p; p++)
 		rc = *p == '?' || *p == '#' || *p == '%'
-			     ? attest_buf_printf(uri, "%%%02X", (unsigned char)*p)
-			     : attest_buf_addc(uri, *p);
+			     ? core_buf_printf(uri, "%%%02X", (unsigned char)*p)
+			     : core_buf_addc(uri, *p);
 	if (rc == ATTEST_OK)
-		rc = attest_buf_printf(uri, "?%s", params);
+		rc = core_buf_printf(uri, "?%s", params);
 	if (rc != ATTEST_OK)
-		attest_buf_release(uri);
+		core_buf_release(uri);
 	return rc;
 }
 
@@ -183,7 +183,7 @@ store_file_uri(const char *path, const char *params, struct attest_buf *uri)
 static int
 open_readonly(attest_store *s, const char *path)
 {
-	struct attest_buf uri;
+	struct core_buf uri;
 	int src;
 
 	src = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
@@ -197,7 +197,7 @@ open_readonly(attest_store *s, const char *path)
 	if (store_file_uri(path, "immutable=1", &uri) != ATTEST_OK)
 		return SQLITE_NOMEM;
 	src = sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-	attest_buf_release(&uri);
+	core_buf_release(&uri);
 	return src;
 }
 
@@ -211,26 +211,26 @@ open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	s->ctx = ctx;
 	s->readonly = readonly;
-	s->path = attest_strdup(path);
+	s->path = core_strdup(path);
 	if (!s->path) {
 		free(s);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	src = readonly ? open_readonly(s, path)
 		       : sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 					 NULL);
 	if (src != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot open the history database '%s': %s",
+		rc = core_error(ctx, ATTEST_ERR_DB, "cannot open the history database '%s': %s",
 				  path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 30000);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (store_redact_register(s->db) != SQLITE_OK || store_digest_register(s->db) != SQLITE_OK) {
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto fail;
 	}
 	if ((rc = check_and_migrate(s)) != ATTEST_OK)
@@ -240,7 +240,7 @@ open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 			 readonly ? "PRAGMA foreign_keys=ON;"
 				  : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot configure '%s': %s", path,
+		rc = core_error(ctx, ATTEST_ERR_DB, "cannot configure '%s': %s", path,
 				  sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -281,7 +281,7 @@ new_scan_id(attest_ctx *ctx, time_t started, char id[ATTEST_SCAN_ID_MAX])
 	char stamp[32];
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
-		return attest_error(ctx, ATTEST_ERR_INTERNAL, "no randomness for a scan id");
+		return core_error(ctx, ATTEST_ERR_INTERNAL, "no randomness for a scan id");
 	gmtime_r(&started, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(id, ATTEST_SCAN_ID_MAX, "%s-%02x%02x%02x%02x", stamp, r[0], r[1], r[2], r[3]);
@@ -294,7 +294,7 @@ static attest_rc
 inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 {
 	sqlite3_stmt *st = NULL;
-	struct attest_sha256 mdc = {0};
+	struct core_sha256 mdc = {0};
 	int count = 0;
 	const char *one = NULL;
 	attest_rc rc = ATTEST_ERR_DB;
@@ -302,8 +302,8 @@ inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 	if (sqlite3_prepare_v2(db, "SELECT sha256 FROM inv.sources ORDER BY sha256", -1, &st,
 			       NULL) != SQLITE_OK)
 		goto out;
-	if (!attest_sha256_init(&mdc)) {
-		rc = attest_nomem(ctx);
+	if (!core_sha256_init(&mdc)) {
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -313,17 +313,17 @@ inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 		count++;
 		if (count == 1)
 			snprintf(out, 65, "%s", one);
-		attest_sha256_add(&mdc, one, strlen(one));
-		attest_sha256_add(&mdc, "\n", 1);
+		core_sha256_add(&mdc, one, strlen(one));
+		core_sha256_add(&mdc, "\n", 1);
 	}
 	if (count != 1)
-		attest_sha256_end(&mdc, out);
+		core_sha256_end(&mdc, out);
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB)
-		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot read the inventory's sources: %s",
+		rc = core_error(ctx, ATTEST_ERR_DB, "cannot read the inventory's sources: %s",
 				  sqlite3_errmsg(db));
-	attest_sha256_release(&mdc);
+	core_sha256_release(&mdc);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -401,9 +401,9 @@ insert_scan(attest_store *s, const char *id, time_t started, time_t finished, ti
 	char t1[21], t2[21], t3[21];
 	attest_rc rc = ATTEST_OK;
 
-	attest_time_iso(started, t1);
-	attest_time_iso(finished, t2);
-	attest_time_iso(as_of, t3);
+	core_time_iso(started, t1);
+	core_time_iso(finished, t2);
+	core_time_iso(as_of, t3);
 	if (sqlite3_prepare_v2(
 		    s->db,
 		    "INSERT INTO scans(scan_id, started_at, finished_at, as_of, attest_version,"
@@ -475,7 +475,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB)
-		attest_error(s->ctx, rc, "cannot save the scan in '%s': %s", s->path,
+		core_error(s->ctx, rc, "cannot save the scan in '%s': %s", s->path,
 			     sqlite3_errmsg(s->db));
 done:
 	if (open_tx)
@@ -495,7 +495,7 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 	attest_rc rc = ATTEST_OK;
 
 	if (!*ref) /* an empty prefix would match every scan */
-		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
+		return core_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
 	if (strcmp(ref, "latest") == 0)
 		sqlite3_prepare_v2(s->db,
 				   "SELECT scan_id FROM scans s ORDER BY "
@@ -508,19 +508,19 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 				   " LIMIT 2",
 				   -1, &st, NULL);
 	if (!st)
-		return attest_error(s->ctx, ATTEST_ERR_DB, "cannot query '%s': %s", s->path,
+		return core_error(s->ctx, ATTEST_ERR_DB, "cannot query '%s': %s", s->path,
 				    sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
 			snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
 		else if (strcmp(id, ref) != 0)
-			rc = attest_error(s->ctx, ATTEST_ERR_NOTFOUND,
+			rc = core_error(s->ctx, ATTEST_ERR_NOTFOUND,
 					  "scan reference '%s' is ambiguous", ref);
 	}
 	sqlite3_finalize(st);
 	if (n == 0)
-		return attest_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", ref,
+		return core_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", ref,
 				    s->path);
 	return rc;
 }

@@ -12,8 +12,8 @@
 #define STORE_SCHEMA_VERSION 7
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
-sqlite3 *attest_store_db(attest_store *store);
-attest_ctx *attest_store_ctx(attest_store *store);
+sqlite3 *store_db(attest_store *store);
+attest_ctx *store_ctx(attest_store *store);
 /* Brings a database at schema version `from` up to STORE_SCHEMA_VERSION. */
 attest_rc store_migrate(attest_ctx *ctx, sqlite3 *db, int from);
 /* Applies migrations from -> to only (tests build databases of old versions). */
@@ -60,7 +60,7 @@ attest_rc store_change_counts(attest_store *store, const char *from, const char 
 			      const char *framework, long long *newly_failing, long long *fixed);
 /* The SQLite URI of the file at path with query params (e.g. "mode=ro"),
  * its special characters escaped, into uri (initialized here; release it). */
-attest_rc store_file_uri(const char *path, const char *params, struct attest_buf *uri);
+attest_rc store_file_uri(const char *path, const char *params, struct core_buf *uri);
 /* Checks every row of the history tables in schema (of db) against what a
  * scan writes (validate.c): calls fn with each problem, naming table, row
  * and column, at most limit per rule, and counts them in *problems.

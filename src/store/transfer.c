@@ -40,18 +40,18 @@ struct xfer {
 static attest_rc
 xfer_error(struct xfer *x)
 {
-	return attest_error(x->ctx, ATTEST_ERR_DB, "cannot copy scan '%s' with '%s': %s", x->id,
+	return core_error(x->ctx, ATTEST_ERR_DB, "cannot copy scan '%s' with '%s': %s", x->id,
 			    x->path, sqlite3_errmsg(x->db));
 }
 
 static attest_rc
-add_ident(struct attest_buf *b, const char *name)
+add_ident(struct core_buf *b, const char *name)
 {
-	attest_rc rc = attest_buf_addc(b, '"');
+	attest_rc rc = core_buf_addc(b, '"');
 
 	for (; rc == ATTEST_OK && *name; name++)
-		rc = *name == '"' ? attest_buf_adds(b, "\"\"") : attest_buf_addc(b, *name);
-	return rc == ATTEST_OK ? attest_buf_addc(b, '"') : rc;
+		rc = *name == '"' ? core_buf_adds(b, "\"\"") : core_buf_addc(b, *name);
+	return rc == ATTEST_OK ? core_buf_addc(b, '"') : rc;
 }
 
 static bool
@@ -78,14 +78,14 @@ static attest_rc
 copy_table(struct xfer *x, const char *table)
 {
 	sqlite3_stmt *cols = NULL, *ins = NULL;
-	struct attest_buf names, values, sql;
+	struct core_buf names, values, sql;
 	const char *name;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 	bool any = false, wrap;
 
-	attest_buf_init(&names, SQL_MAX);
-	attest_buf_init(&values, SQL_MAX);
-	attest_buf_init(&sql, SQL_MAX);
+	core_buf_init(&names, SQL_MAX);
+	core_buf_init(&values, SQL_MAX);
+	core_buf_init(&sql, SQL_MAX);
 	if (sqlite3_prepare_v2(
 		    x->db,
 		    "SELECT d.name FROM pragma_table_info(?1, ?3) d"
@@ -103,10 +103,10 @@ copy_table(struct xfer *x, const char *table)
 	while (sqlite3_step(cols) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(cols, 0);
 		wrap = x->redact && store_redact_column(table, name);
-		if ((any && (attest_buf_addc(&names, ',') || attest_buf_addc(&values, ','))) ||
+		if ((any && (core_buf_addc(&names, ',') || core_buf_addc(&values, ','))) ||
 		    add_ident(&names, name) ||
-		    (wrap && attest_buf_adds(&values, "redact_secrets(")) ||
-		    add_ident(&values, name) || (wrap && attest_buf_addc(&values, ')')))
+		    (wrap && core_buf_adds(&values, "redact_secrets(")) ||
+		    add_ident(&values, name) || (wrap && core_buf_addc(&values, ')')))
 			goto out;
 		any = true;
 	}
@@ -114,14 +114,14 @@ copy_table(struct xfer *x, const char *table)
 		rc = ATTEST_OK;
 		goto out;
 	}
-	if (attest_buf_adds(&sql, "INSERT INTO ") || add_ident(&sql, x->to) ||
-	    attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
-	    attest_buf_printf(&sql, "(%s) SELECT %s FROM ", names.data, values.data) ||
-	    add_ident(&sql, x->from) || attest_buf_addc(&sql, '.') || add_ident(&sql, table) ||
-	    attest_buf_adds(&sql, " WHERE scan_id = ?1"))
+	if (core_buf_adds(&sql, "INSERT INTO ") || add_ident(&sql, x->to) ||
+	    core_buf_addc(&sql, '.') || add_ident(&sql, table) ||
+	    core_buf_printf(&sql, "(%s) SELECT %s FROM ", names.data, values.data) ||
+	    add_ident(&sql, x->from) || core_buf_addc(&sql, '.') || add_ident(&sql, table) ||
+	    core_buf_adds(&sql, " WHERE scan_id = ?1"))
 		goto out;
 	/* Rows keep their order (reports list a control's checks in it). */
-	if (has_rowid(x->db, x->from, table) && attest_buf_adds(&sql, " ORDER BY rowid"))
+	if (has_rowid(x->db, x->from, table) && core_buf_adds(&sql, " ORDER BY rowid"))
 		goto out;
 	if (sqlite3_prepare_v2(x->db, sql.data, -1, &ins, NULL) != SQLITE_OK) {
 		rc = xfer_error(x);
@@ -131,12 +131,12 @@ copy_table(struct xfer *x, const char *table)
 	rc = sqlite3_step(ins) == SQLITE_DONE ? ATTEST_OK : xfer_error(x);
 out:
 	if (rc == ATTEST_ERR_NOMEM)
-		attest_nomem(x->ctx);
+		core_nomem(x->ctx);
 	sqlite3_finalize(cols);
 	sqlite3_finalize(ins);
-	attest_buf_release(&names);
-	attest_buf_release(&values);
-	attest_buf_release(&sql);
+	core_buf_release(&names);
+	core_buf_release(&values);
+	core_buf_release(&sql);
 	return rc;
 }
 
@@ -154,7 +154,7 @@ exec_xfer(struct xfer *x, const char *fmt, ...)
 	sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
 	if (!sql)
-		return attest_nomem(x->ctx);
+		return core_nomem(x->ctx);
 	if (sqlite3_prepare_v2(x->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = xfer_error(x);
 	} else {
@@ -271,22 +271,22 @@ static attest_rc
 attach_readonly(attest_ctx *ctx, sqlite3 *db, const char *path)
 {
 	static const char *const modes[] = {"mode=ro", "immutable=1"};
-	struct attest_buf uri;
+	struct core_buf uri;
 	size_t i;
 	int src = SQLITE_CANTOPEN;
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (store_file_uri(path, modes[i], &uri) != ATTEST_OK)
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 		src = attach(db, uri.data, "src");
-		attest_buf_release(&uri);
+		core_buf_release(&uri);
 		if (src == SQLITE_OK && (src = sqlite3_exec(db, "SELECT count(*) FROM"
 							    " src.sqlite_schema",
 							    NULL, NULL, NULL)) == SQLITE_OK)
 			return ATTEST_OK;
 		sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
 	}
-	return attest_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path,
+	return core_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path,
 			    sqlite3_errmsg(db));
 }
 
@@ -316,7 +316,7 @@ create_empty(attest_ctx *ctx, const char *path, sqlite3 **out)
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_DB)
-		attest_error(ctx, rc, "cannot create '%s': %s", path,
+		core_error(ctx, rc, "cannot create '%s': %s", path,
 			     db ? sqlite3_errmsg(db) : "out of memory");
 	if (rc != ATTEST_OK)
 		sqlite3_close(db);
@@ -328,7 +328,7 @@ out:
 attest_rc
 attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	struct xfer x = {ctx, NULL, "src", "main", path, scan_id, false};
 	char *tmp = NULL, *journal = NULL;
 	bool tx = false, found = false;
@@ -344,16 +344,16 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	if (!found)
-		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
+		return core_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
 				    store_path(store));
 	n = strlen(path) + sizeof(".tmp-XXXXXX");
 	if (!(tmp = malloc(n)) || !(journal = malloc(n + sizeof("-journal")))) {
 		free(tmp);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 		free(tmp);
 		free(journal);
@@ -377,19 +377,19 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	if ((rc = copy_scan(&x)) != ATTEST_OK)
 		goto out;
 	if (sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  sqlite3_errmsg(x.db));
 		goto out;
 	}
 	tx = false;
 	sqlite3_exec(x.db, "DETACH src", NULL, NULL, NULL);
 	if (sqlite3_close(x.db) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s'", path);
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s'", path);
 		goto out;
 	}
 	x.db = NULL;
 	if (rename(tmp, path) != 0)
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 out:
 	if (tx)
@@ -426,23 +426,23 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	attest_rc rc = ATTEST_ERR_INVALID;
 
 	if (access(path, R_OK) != 0)
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
 				    strerror(errno));
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    attest_db_int64(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+	    core_db_int64(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "'%s' is not an attest export (not an SQLite database: %s)", path,
 				  db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
-	if (attest_db_int64(db, "PRAGMA application_id", &app) != SQLITE_OK ||
-	    attest_db_int64(db, "PRAGMA user_version", &version) != SQLITE_OK ||
+	if (core_db_int64(db, "PRAGMA application_id", &app) != SQLITE_OK ||
+	    core_db_int64(db, "PRAGMA user_version", &version) != SQLITE_OK ||
 	    app != STORE_APPLICATION_ID || version < 1) {
 		what = "an SQLite database, but not an attest export";
 		goto bad;
 	}
 	if (version > STORE_SCHEMA_VERSION) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "'%s' was exported by a newer attest (schema version %lld; this "
 				  "attest reads up to %d): upgrade attest",
 				  path, version, STORE_SCHEMA_VERSION);
@@ -456,18 +456,18 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (attest_db_int64(db, "SELECT count(*) FROM scans", &scans) != SQLITE_OK) {
+	if (core_db_int64(db, "SELECT count(*) FROM scans", &scans) != SQLITE_OK) {
 		what = "not an attest export (no scans table)";
 		goto bad;
 	}
 	if (scans != 1) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "'%s' holds %lld scans; an export holds exactly one (use "
 				  "'attest db export' to make one)",
 				  path, scans);
 		goto out;
 	}
-	if (attest_db_int64(db,
+	if (core_db_int64(db,
 	                    "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
 	                    " (SELECT count(*) FROM scan_controls) > 0 AND"
 	                    " (SELECT count(*) FROM scan_checks) > 0 AND"
@@ -493,7 +493,7 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	if (n > 0) {
 		if (n > 1)
 			snprintf(more, sizeof(more), " (and %lld more)", n - 1);
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "'%s' is not a valid attest export: %s%s; nothing imported", path,
 				  first, more);
 		goto out;
@@ -501,7 +501,7 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	rc = ATTEST_OK;
 	goto out;
 bad:
-	rc = attest_error(ctx, ATTEST_ERR_INVALID, "'%s' is %s", path, what);
+	rc = core_error(ctx, ATTEST_ERR_INVALID, "'%s' is %s", path, what);
 out:
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -511,8 +511,8 @@ out:
 attest_rc
 attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_ID_MAX])
 {
-	attest_ctx *ctx = attest_store_ctx(store);
-	sqlite3 *db = attest_store_db(store);
+	attest_ctx *ctx = store_ctx(store);
+	sqlite3 *db = store_db(store);
 	struct xfer x = {ctx, db, "xfer", "main", path, id, true};
 	sqlite3_stmt *st = NULL;
 	bool tx = false, dup;
@@ -521,7 +521,7 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 	if ((rc = validate_export(ctx, path, id)) != ATTEST_OK)
 		return rc;
 	if (attach(db, path, "xfer") != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "cannot open '%s': %s", path,
+		return core_error(ctx, ATTEST_ERR_DB, "cannot open '%s': %s", path,
 				    sqlite3_errmsg(db));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = history_db_error(store);
@@ -536,7 +536,7 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 	dup = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	if (dup) {
-		rc = attest_error(ctx, ATTEST_ERR_INVALID,
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
 				  "scan '%s' from '%s' is already in '%s': nothing imported", id,
 				  path, store_path(store));
 		goto out;

@@ -30,7 +30,7 @@ attest_store_trend(attest_store *store, const char *framework,
 {
 	static const struct attest_history_filter none;
 	const struct attest_history_filter *f = filter ? filter : &none;
-	attest_ctx *ctx = attest_store_ctx(store);
+	attest_ctx *ctx = store_ctx(store);
 	struct attest_trend_point p;
 	char since[21], until[21];
 	sqlite3_stmt *st;
@@ -69,7 +69,7 @@ attest_store_trend(attest_store *store, const char *framework,
 	rc = src == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
 	sqlite3_finalize(st);
 	if (rc == ATTEST_OK && n == 0)
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "no stored scan%s%s%s%s in '%s'",
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "no stored scan%s%s%s%s in '%s'",
 				  framework ? " of framework '" : "", framework ? framework : "",
 				  framework ? "'" : "",
 				  f->account || f->scope || f->since || f->until

@@ -262,12 +262,12 @@ key_of(const char *table)
 
 /* Appends sql with every @ replaced by the quoted schema and a dot. */
 static attest_rc
-add_sql(struct attest_buf *b, const char *sql, const char *schema)
+add_sql(struct core_buf *b, const char *sql, const char *schema)
 {
 	attest_rc rc = ATTEST_OK;
 
 	for (; rc == ATTEST_OK && *sql; sql++)
-		rc = *sql == '@' ? attest_buf_printf(b, "\"%s\".", schema) : attest_buf_addc(b, *sql);
+		rc = *sql == '@' ? core_buf_printf(b, "\"%s\".", schema) : core_buf_addc(b, *sql);
 	return rc;
 }
 
@@ -290,7 +290,7 @@ static attest_rc
 run_rule(attest_ctx *ctx, sqlite3 *db, const char *schema, const struct rule *r, int limit,
 	 struct sink *k)
 {
-	struct attest_buf raw, sql;
+	struct core_buf raw, sql;
 	sqlite3_stmt *st = NULL;
 	char msg[768];
 	const char *label, *value;
@@ -299,18 +299,18 @@ run_rule(attest_ctx *ctx, sqlite3 *db, const char *schema, const struct rule *r,
 
 	if (!has_column(db, schema, r->table, r->column))
 		return ATTEST_OK; /* an older schema */
-	attest_buf_init(&raw, 1u << 16);
-	attest_buf_init(&sql, 1u << 16);
-	if (attest_buf_printf(&raw, "SELECT %s, CASE typeof(t.\"%s\") WHEN 'blob' THEN 'a blob'"
+	core_buf_init(&raw, 1u << 16);
+	core_buf_init(&sql, 1u << 16);
+	if (core_buf_printf(&raw, "SELECT %s, CASE typeof(t.\"%s\") WHEN 'blob' THEN 'a blob'"
 				    " WHEN 'null' THEN 'NULL' ELSE quote(substr(t.\"%s\", 1, 48))"
 				    " END FROM @\"%s\" t WHERE NOT coalesce((%s), 0) LIMIT %d",
 			      key_of(r->table), r->column, r->column, r->table, r->good, limit) ||
 	    add_sql(&sql, raw.data, schema)) {
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
-		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
+		rc = core_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
 				  r->table, r->column, sqlite3_errmsg(db));
 		goto out;
 	}
@@ -322,12 +322,12 @@ run_rule(attest_ctx *ctx, sqlite3 *db, const char *schema, const struct rule *r,
 		say(k, msg);
 	}
 	if (src != SQLITE_DONE)
-		rc = attest_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
+		rc = core_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
 				  r->table, r->column, sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
-	attest_buf_release(&raw);
-	attest_buf_release(&sql);
+	core_buf_release(&raw);
+	core_buf_release(&sql);
 	return rc;
 }
 
@@ -341,11 +341,11 @@ foreign_keys(attest_ctx *ctx, sqlite3 *db, const char *schema, struct sink *k)
 
 	/* the statement form: the table-valued one ignores main's schema name */
 	if (!(sql = sqlite3_mprintf("PRAGMA \"%w\".foreign_key_check", schema)))
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	sqlite3_free(sql);
 	if (src != SQLITE_OK)
-		return attest_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
+		return core_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
 				    sqlite3_errmsg(db));
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(msg, sizeof(msg), "table %s, row %s: refers to a row of %s that does not exist",
@@ -358,7 +358,7 @@ foreign_keys(attest_ctx *ctx, sqlite3 *db, const char *schema, struct sink *k)
 	}
 	sqlite3_finalize(st);
 	return src == SQLITE_DONE ? ATTEST_OK
-				  : attest_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
+				  : core_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
 						 sqlite3_errmsg(db));
 }
 

@@ -304,7 +304,7 @@ xml_json(const char *text, enum aws_xml_style style, const char *under)
 	xmlDocPtr doc = NULL;
 	json_t *v = NULL;
 
-	if (attest_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) == ATTEST_OK)
+	if (core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) == ATTEST_OK)
 		v = aws_xml_to_json(under ? aws_xml_find(xmlDocGetRootElement(doc), under)
 					  : xmlDocGetRootElement(doc),
 				    style);
@@ -348,7 +348,7 @@ test_xml_ec2_names(void)
 	json_t *v;
 	char *s;
 
-	CU_ASSERT_FATAL(attest_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
+	CU_ASSERT_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
 	                ATTEST_OK);
 	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeInstances",
 			       AWS_XML_EC2);
@@ -396,7 +396,7 @@ test_xml_ec2_model(void)
 	xmlDocPtr doc = NULL;
 	json_t *v = NULL, *i, *ni, *reason = json_string("User initiated (2026-11-01 10:21:00 GMT)");
 
-	CU_ASSERT_FATAL(attest_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
+	CU_ASSERT_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
 	                ATTEST_OK);
 	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeInstances",
 			       AWS_XML_EC2);
@@ -511,7 +511,7 @@ test_xml_model_cases(void)
 		xmlNodePtr root;
 		json_t *v;
 
-		if (attest_xml_load_memory(ctx, op, xml, strlen(xml), NULL, &doc) != ATTEST_OK) {
+		if (core_xml_load_memory(ctx, op, xml, strlen(xml), NULL, &doc) != ATTEST_OK) {
 			fprintf(stderr, "%s: %s\n", op, attest_ctx_errmsg(ctx));
 			bad++;
 			continue;
@@ -542,11 +542,11 @@ test_xml_refused(void)
 	const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>";
 	const char *bad = "<a><b></a>";
 
-	CU_ASSERT(attest_xml_load_memory(ctx, "DescribeThings", bomb, strlen(bomb), NULL, &doc) ==
+	CU_ASSERT(core_xml_load_memory(ctx, "DescribeThings", bomb, strlen(bomb), NULL, &doc) ==
 	          ATTEST_ERR_INVALID);
 	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "DOCTYPE") != NULL);
 	CU_ASSERT(doc == NULL);
-	CU_ASSERT(attest_xml_load_memory(ctx, "DescribeThings", bad, strlen(bad), NULL, &doc) ==
+	CU_ASSERT(core_xml_load_memory(ctx, "DescribeThings", bad, strlen(bad), NULL, &doc) ==
 	          ATTEST_ERR_PARSE);
 	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "'DescribeThings' at line 1") != NULL);
 	attest_ctx_free(ctx);

@@ -53,7 +53,7 @@ convert_fixture(const char *name)
 	attest_rc rc;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(item);
-	rc = attest_awsconfig_item(ctx, item, &res);
+	rc = awsconfig_item(ctx, item, &res);
 	if (rc != ATTEST_OK)
 		fprintf(stderr, "%s: %s\n", name, attest_ctx_errmsg(ctx));
 	CU_ASSERT_EQUAL(rc, ATTEST_OK);
@@ -111,7 +111,7 @@ convert_text(const char *text, json_t **out)
 
 	*out = NULL;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(item);
-	rc = attest_awsconfig_item(ctx, item, out);
+	rc = awsconfig_item(ctx, item, out);
 	json_decref(item);
 	return rc;
 }
@@ -629,7 +629,7 @@ test_deep_nesting(void)
 	json_object_set_new(item, "resourceType", json_string("AWS::EC2::Instance"));
 	json_object_set_new(item, "resourceId", json_string("i-1"));
 	json_object_set_new(item, "configuration", v);
-	CU_ASSERT_EQUAL(attest_awsconfig_item(ctx, item, &r), ATTEST_ERR_INVALID);
+	CU_ASSERT_EQUAL(awsconfig_item(ctx, item, &r), ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "nested too deeply"));
 	json_decref(item);
@@ -861,7 +861,7 @@ test_cloudfront(void)
 	                              "TLSv1.2", "CacheBehaviors", "PathPattern", "/x/*",
 	                              "ViewerProtocolPolicy", "https-only", "Logging", "Bucket",
 	                              "logs.s3.amazonaws.com", "Prefix", "cf/"));
-	CU_ASSERT_EQUAL_FATAL(attest_awsconfig_item(ctx, item, &r), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(awsconfig_item(ctx, item, &r), ATTEST_OK);
 	CU_ASSERT_EQUAL(
 	    json_integer_value(at(r, "configuration.DistributionConfig.Origins.Quantity")), 1);
 	CU_ASSERT_STRING_EQUAL(str(r, "configuration.DistributionConfig.Origins.Items[0]."
@@ -1143,25 +1143,25 @@ test_small_service_fixes(void)
 
 	/* Deeply nested PascalCase configuration: refused, not a crash. */
 	{
-		struct attest_buf b;
+		struct core_buf b;
 		int i;
 
-		attest_buf_init(&b, 1 << 20);
-		attest_buf_add(&b,
+		core_buf_init(&b, 1 << 20);
+		core_buf_add(&b,
 		               "{\"resourceType\": \"AWS::EKS::Cluster\", \"resourceId\": \"e\","
 		               " \"configuration\": ",
 		               strlen("{\"resourceType\": \"AWS::EKS::Cluster\", \"resourceId\": "
 		                      "\"e\", \"configuration\": "));
 		for (i = 0; i < 600; i++)
-			attest_buf_add(&b, "{\"A\": ", 6);
-		attest_buf_add(&b, "1", 1);
+			core_buf_add(&b, "{\"A\": ", 6);
+		core_buf_add(&b, "1", 1);
 		for (i = 0; i < 600; i++)
-			attest_buf_addc(&b, '}');
-		attest_buf_addc(&b, '}');
+			core_buf_addc(&b, '}');
+		core_buf_addc(&b, '}');
 		rc = convert_text(b.data, &r);
 		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
 		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "nested too deeply"));
-		attest_buf_release(&b);
+		core_buf_release(&b);
 	}
 }
 

@@ -89,7 +89,7 @@ test_every_catalog_validates(void)
 
 	for (i = 0; i < lib->n_frameworks; i++) {
 		xmlDocPtr doc = NULL;
-		attest_rc rc = attest_xml_load(ctx, lib->frameworks[i]->file, lib->framework_schema,
+		attest_rc rc = core_xml_load(ctx, lib->frameworks[i]->file, lib->framework_schema,
 					       &doc);
 
 		if (rc != ATTEST_OK)
@@ -198,8 +198,8 @@ problem(struct walk *w, const char *what, const char *id)
 static size_t
 walk_section(struct walk *w, xmlNodePtr sec, const char *parent)
 {
-	char *id = attest_xml_attr(sec, "id");
-	char *title = attest_xml_text(attest_xml_child(sec, "title"));
+	char *id = core_xml_attr(sec, "id");
+	char *title = core_xml_text(core_xml_child(sec, "title"));
 	char label[1024];
 	size_t i, n = 0;
 	xmlNodePtr c;
@@ -225,13 +225,13 @@ walk_section(struct walk *w, xmlNodePtr sec, const char *parent)
 	}
 	w->sections[w->n_sections++] = strdup(id);
 	snprintf(label, sizeof(label), "%s %s", id, title);
-	for (c = attest_xml_next(sec->children, NULL); c; c = attest_xml_next(c->next, NULL)) {
+	for (c = core_xml_next(sec->children, NULL); c; c = core_xml_next(c->next, NULL)) {
 		if (xmlStrcmp(c->name, (const xmlChar *)"section") == 0) {
 			n += walk_section(w, c, id);
 		} else if (xmlStrcmp(c->name, (const xmlChar *)"control") == 0) {
 			/* Controls are stored in document order: the library's
 			 * record of this one must name this section. */
-			char *cid = attest_xml_attr(c, "id");
+			char *cid = core_xml_attr(c, "id");
 			const struct control *ct =
 				w->controls < w->fw->n_controls ? &w->fw->controls[w->controls] : NULL;
 
@@ -264,9 +264,9 @@ test_sections_well_formed(void)
 		xmlDocPtr doc = NULL;
 		xmlNodePtr s;
 
-		CU_ASSERT_EQUAL_FATAL(attest_xml_load(ctx, w.fw->file, NULL, &doc), ATTEST_OK);
-		for (s = attest_xml_child(xmlDocGetRootElement(doc), "section"); s;
-		     s = attest_xml_next(s->next, "section"))
+		CU_ASSERT_EQUAL_FATAL(core_xml_load(ctx, w.fw->file, NULL, &doc), ATTEST_OK);
+		for (s = core_xml_child(xmlDocGetRootElement(doc), "section"); s;
+		     s = core_xml_next(s->next, "section"))
 			walk_section(&w, s, NULL);
 		if (w.controls != w.fw->n_controls)
 			problem(&w, "control count differs from the library's", w.fw->file);

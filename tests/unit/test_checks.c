@@ -82,7 +82,7 @@ run_case(const struct check *chk, json_t *c, const char *file)
 		result = why;
 		goto out;
 	}
-	db = attest_inventory_db(inv);
+	db = inventory_db(inv);
 	if (engine_prepare(ctx, db, attest_inventory_as_of(inv)) != ATTEST_OK ||
 	    eval_limits_resolve(ctx, lib, &lim) != ATTEST_OK ||
 	    eval_check(ctx, db, chk, &lim) != ATTEST_OK) {
@@ -295,9 +295,9 @@ test_views_match_the_doc(void)
 			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
 			attest_inventory_finish(inv) == ATTEST_OK);
 	fclose(fp);
-	CU_ASSERT_FATAL(engine_prepare(ctx, attest_inventory_db(inv),
+	CU_ASSERT_FATAL(engine_prepare(ctx, inventory_db(inv),
 				       attest_inventory_as_of(inv)) == ATTEST_OK);
-	views_on_db(attest_inventory_db(inv), have, sizeof(have));
+	views_on_db(inventory_db(inv), have, sizeof(have));
 	views_in_doc(want, sizeof(want));
 	if (strcmp(have, want) != 0)
 		fprintf(stderr, "\n  views defined:\n%s  views in doc/check-authoring.md:\n%s", have,
@@ -330,7 +330,7 @@ test_definition_includes_views(void)
 			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
 			attest_inventory_finish(inv) == ATTEST_OK);
 	fclose(fp);
-	db = attest_inventory_db(inv);
+	db = inventory_db(inv);
 	CU_ASSERT_FATAL(engine_prepare(ctx, db, attest_inventory_as_of(inv)) == ATTEST_OK &&
 			eval_limits_resolve(ctx, lib, &lim) == ATTEST_OK &&
 			eval_check(ctx, db, alarm, &lim) == ATTEST_OK &&

@@ -18,73 +18,73 @@
 static void
 test_buf_empty(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 16);
+	core_buf_init(&b, 16);
 	CU_ASSERT_PTR_NULL(b.data);
 	CU_ASSERT_EQUAL(b.len, 0);
-	attest_buf_reset(&b); /* on an empty buffer: no crash */
-	attest_buf_release(&b);
-	attest_buf_release(&b); /* twice: still fine */
+	core_buf_reset(&b); /* on an empty buffer: no crash */
+	core_buf_release(&b);
+	core_buf_release(&b); /* twice: still fine */
 }
 
 static void
 test_buf_limit_exact(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 10);
-	CU_ASSERT_EQUAL(attest_buf_add(&b, "0123456789", 10), ATTEST_OK);
+	core_buf_init(&b, 10);
+	CU_ASSERT_EQUAL(core_buf_add(&b, "0123456789", 10), ATTEST_OK);
 	CU_ASSERT_EQUAL(b.len, 10);
 	CU_ASSERT_STRING_EQUAL(b.data, "0123456789");
 	/* One byte more is refused and the content is untouched. */
-	CU_ASSERT_EQUAL(attest_buf_addc(&b, 'x'), ATTEST_ERR_LIMIT);
-	CU_ASSERT_EQUAL(attest_buf_add(&b, "", 0), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_addc(&b, 'x'), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_add(&b, "", 0), ATTEST_OK);
 	CU_ASSERT_EQUAL(b.len, 10);
 	CU_ASSERT_STRING_EQUAL(b.data, "0123456789");
 	CU_ASSERT(b.cap <= 11);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_limit_overflow(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8);
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "abc"), ATTEST_OK);
+	core_buf_init(&b, 8);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "abc"), ATTEST_OK);
 	/* A huge n must not wrap around the size check. */
-	CU_ASSERT_EQUAL(attest_buf_add(&b, "x", SIZE_MAX), ATTEST_ERR_LIMIT);
-	CU_ASSERT_EQUAL(attest_buf_add(&b, "x", SIZE_MAX - 2), ATTEST_ERR_LIMIT);
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "123456"), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_add(&b, "x", SIZE_MAX), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_add(&b, "x", SIZE_MAX - 2), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "123456"), ATTEST_ERR_LIMIT);
 	CU_ASSERT_EQUAL(b.len, 3);
 	CU_ASSERT_STRING_EQUAL(b.data, "abc");
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_zero_max(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 0);
-	CU_ASSERT_EQUAL(attest_buf_add(&b, "", 0), ATTEST_OK);
+	core_buf_init(&b, 0);
+	CU_ASSERT_EQUAL(core_buf_add(&b, "", 0), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b.data);
 	CU_ASSERT_STRING_EQUAL(b.data, "");
-	CU_ASSERT_EQUAL(attest_buf_addc(&b, 'a'), ATTEST_ERR_LIMIT);
-	attest_buf_release(&b);
+	CU_ASSERT_EQUAL(core_buf_addc(&b, 'a'), ATTEST_ERR_LIMIT);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_growth(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	size_t i;
 	bool ok = true;
 
-	attest_buf_init(&b, 1u << 20);
+	core_buf_init(&b, 1u << 20);
 	for (i = 0; i < 100000; i++)
-		if (attest_buf_addc(&b, (char)('a' + i % 26)) != ATTEST_OK)
+		if (core_buf_addc(&b, (char)('a' + i % 26)) != ATTEST_OK)
 			ok = false;
 	CU_ASSERT(ok);
 	CU_ASSERT_EQUAL(b.len, 100000);
@@ -94,82 +94,82 @@ test_buf_growth(void)
 		if (b.data[i] != (char)('a' + i % 26))
 			ok = false;
 	CU_ASSERT(ok);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_printf(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 16);
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%s=%d", "a", 42), ATTEST_OK);
+	core_buf_init(&b, 16);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%s=%d", "a", 42), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(b.data, "a=42");
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%s", ""), ATTEST_OK);
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, ",%05d", 7), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%s", ""), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, ",%05d", 7), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(b.data, "a=42,00007");
 	CU_ASSERT_EQUAL(b.len, 10);
 	/* 6 more fit exactly, the 7th does not and changes nothing. */
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%s", "123456"), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%s", "123456"), ATTEST_OK);
 	CU_ASSERT_EQUAL(b.len, 16);
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%c", 'z'), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%c", 'z'), ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(b.data, "a=42,00007123456");
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_printf_empty(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 4);
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%s", ""), ATTEST_OK);
+	core_buf_init(&b, 4);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%s", ""), ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b.data);
 	CU_ASSERT_STRING_EQUAL(b.data, "");
-	CU_ASSERT_EQUAL(attest_buf_printf(&b, "%s", "12345"), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_buf_printf(&b, "%s", "12345"), ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(b.data, "");
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_take(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	char *p;
 
-	attest_buf_init(&b, 64);
-	p = attest_buf_take(&b); /* never grown: an empty string, not NULL */
+	core_buf_init(&b, 64);
+	p = core_buf_take(&b); /* never grown: an empty string, not NULL */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_STRING_EQUAL(p, "");
 	free(p);
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "hello"), ATTEST_OK);
-	p = attest_buf_take(&b);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "hello"), ATTEST_OK);
+	p = core_buf_take(&b);
 	CU_ASSERT_STRING_EQUAL(p, "hello");
 	CU_ASSERT_PTR_NULL(b.data);
 	CU_ASSERT_EQUAL(b.len, 0);
 	CU_ASSERT_EQUAL(b.cap, 0);
 	CU_ASSERT_EQUAL(b.max, 64);
 	/* The buffer is reusable after take. */
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "again"), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "again"), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(b.data, "again");
 	free(p);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_buf_reset(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8);
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "12345678"), ATTEST_OK);
-	attest_buf_reset(&b);
+	core_buf_init(&b, 8);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "12345678"), ATTEST_OK);
+	core_buf_reset(&b);
 	CU_ASSERT_EQUAL(b.len, 0);
 	CU_ASSERT_STRING_EQUAL(b.data, "");
 	/* After a reset the whole limit is available again. */
-	CU_ASSERT_EQUAL(attest_buf_adds(&b, "abcdefgh"), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_buf_adds(&b, "abcdefgh"), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(b.data, "abcdefgh");
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 /* ---- errors on the context --------------------------------------------- */
@@ -181,11 +181,11 @@ test_error_basic(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "");
-	CU_ASSERT_EQUAL(attest_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", "x.json",
+	CU_ASSERT_EQUAL(core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", "x.json",
 				     "no such file"),
 			ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "cannot open 'x.json': no such file");
-	CU_ASSERT_EQUAL(attest_nomem(ctx), ATTEST_ERR_NOMEM);
+	CU_ASSERT_EQUAL(core_nomem(ctx), ATTEST_ERR_NOMEM);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "out of memory");
 	attest_ctx_free(ctx);
 	attest_ctx_free(NULL);
@@ -194,8 +194,8 @@ test_error_basic(void)
 static void
 test_error_null_ctx(void)
 {
-	CU_ASSERT_EQUAL(attest_error(NULL, ATTEST_ERR_DB, "x"), ATTEST_ERR_DB);
-	attest_error_prefix(NULL, "y");
+	CU_ASSERT_EQUAL(core_error(NULL, ATTEST_ERR_DB, "x"), ATTEST_ERR_DB);
+	core_error_prefix(NULL, "y");
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(NULL), "no context");
 }
 
@@ -204,11 +204,11 @@ test_error_prefix(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
 
-	attest_error(ctx, ATTEST_ERR_PARSE, "unexpected '%c'", '}');
-	attest_error_prefix(ctx, "cannot load '%s' at line %d", "inv.json", 3);
+	core_error(ctx, ATTEST_ERR_PARSE, "unexpected '%c'", '}');
+	core_error_prefix(ctx, "cannot load '%s' at line %d", "inv.json", 3);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx),
 			       "cannot load 'inv.json' at line 3: unexpected '}'");
-	attest_error_prefix(ctx, "scan");
+	core_error_prefix(ctx, "scan");
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx),
 			       "scan: cannot load 'inv.json' at line 3: unexpected '}'");
 	attest_ctx_free(ctx);
@@ -221,8 +221,8 @@ test_error_from_itself(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
 
-	attest_error(ctx, ATTEST_ERR_DB, "disk I/O error");
-	attest_error(ctx, ATTEST_ERR_DB, "cannot save '%s': %s", "h.db", attest_ctx_errmsg(ctx));
+	core_error(ctx, ATTEST_ERR_DB, "disk I/O error");
+	core_error(ctx, ATTEST_ERR_DB, "cannot save '%s': %s", "h.db", attest_ctx_errmsg(ctx));
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "cannot save 'h.db': disk I/O error");
 	attest_ctx_free(ctx);
 }
@@ -236,10 +236,10 @@ test_error_truncation(void)
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	attest_error(ctx, ATTEST_ERR_INVALID, "%s", big);
+	core_error(ctx, ATTEST_ERR_INVALID, "%s", big);
 	msg = attest_ctx_errmsg(ctx);
 	CU_ASSERT(strlen(msg) > 1000 && strlen(msg) < sizeof(big) - 1);
-	attest_error_prefix(ctx, "%s", "pre");
+	core_error_prefix(ctx, "%s", "pre");
 	msg = attest_ctx_errmsg(ctx);
 	CU_ASSERT_NSTRING_EQUAL(msg, "pre: aaa", 8);
 	CU_ASSERT(strlen(msg) < sizeof(big) - 1);
@@ -268,9 +268,9 @@ test_log(void)
 	attest_ctx *ctx = attest_ctx_new();
 	struct logged l = {0, ATTEST_LOG_ERROR, ""};
 
-	attest_log(ctx, ATTEST_LOG_WARN, "dropped %d", 1); /* no callback yet */
+	core_log(ctx, ATTEST_LOG_WARN, "dropped %d", 1); /* no callback yet */
 	attest_ctx_set_log(ctx, log_fn, &l);
-	attest_log(ctx, ATTEST_LOG_INFO, "evaluated %d of %d checks", 10, 20);
+	core_log(ctx, ATTEST_LOG_INFO, "evaluated %d of %d checks", 10, 20);
 	CU_ASSERT_EQUAL(l.n, 1);
 	CU_ASSERT_EQUAL(l.level, ATTEST_LOG_INFO);
 	CU_ASSERT_STRING_EQUAL(l.msg, "evaluated 10 of 20 checks");
@@ -304,7 +304,7 @@ test_time_format(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(out, 'x', sizeof(out));
-		attest_time_iso(cases[i].t, out);
+		core_time_iso(cases[i].t, out);
 		CU_ASSERT_STRING_EQUAL(out, cases[i].iso);
 	}
 }
@@ -341,7 +341,7 @@ test_time_parse(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		t = 12345;
-		ok = attest_time_parse(cases[i].s, &t);
+		ok = core_time_parse(cases[i].s, &t);
 		if (ok != cases[i].ok)
 			fprintf(stderr, "\n  '%s': got %s\n", cases[i].s, ok ? "true" : "false");
 		CU_ASSERT_EQUAL(ok, cases[i].ok);
@@ -351,7 +351,7 @@ test_time_parse(void)
 			CU_ASSERT_EQUAL(t, 12345); /* untouched on failure */
 		}
 	}
-	CU_ASSERT_FALSE(attest_time_parse(NULL, &t));
+	CU_ASSERT_FALSE(core_time_parse(NULL, &t));
 }
 
 static void
@@ -363,8 +363,8 @@ test_time_round_trip(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
-		attest_time_iso(ts[i], out);
-		CU_ASSERT_TRUE(attest_time_parse(out, &back));
+		core_time_iso(ts[i], out);
+		CU_ASSERT_TRUE(core_time_parse(out, &back));
 		CU_ASSERT_EQUAL(back, ts[i]);
 	}
 }
@@ -372,11 +372,11 @@ test_time_round_trip(void)
 static void
 test_strdup(void)
 {
-	char *s = attest_strdup("abc");
+	char *s = core_strdup("abc");
 
 	CU_ASSERT_STRING_EQUAL(s, "abc");
 	free(s);
-	CU_ASSERT_PTR_NULL(attest_strdup(NULL));
+	CU_ASSERT_PTR_NULL(core_strdup(NULL));
 }
 
 static CU_TestInfo buf_tests[] = {

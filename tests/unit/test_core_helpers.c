@@ -24,7 +24,7 @@ static int
 setup(void)
 {
 	ctx = attest_ctx_new();
-	if (!ctx || (size_t)snprintf(dir, sizeof(dir), "%s/attest-core-XXXXXX", attest_tmpdir()) >=
+	if (!ctx || (size_t)snprintf(dir, sizeof(dir), "%s/attest-core-XXXXXX", core_tmpdir()) >=
 	                sizeof(dir))
 		return 1;
 	return mkdtemp(dir) ? 0 : 1;
@@ -66,10 +66,10 @@ test_path_join(void)
 {
 	char out[16];
 
-	CU_ASSERT_EQUAL(attest_path_join(ctx, out, sizeof(out), "/a/b", "c.xml"), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_path_join(ctx, out, sizeof(out), "/a/b", "c.xml"), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(out, "/a/b/c.xml");
 	/* exactly full: 15 characters and the NUL */
-	CU_ASSERT_EQUAL(attest_path_join(ctx, out, sizeof(out), "/0123456789", "abc"), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_path_join(ctx, out, sizeof(out), "/0123456789", "abc"), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(out, "/0123456789/abc");
 }
 
@@ -79,39 +79,39 @@ test_path_join_truncation(void)
 	char out[16];
 
 	/* one byte too many: an error, never a shorter path naming another file */
-	CU_ASSERT_EQUAL(attest_path_join(ctx, out, sizeof(out), "/0123456789", "abcd"),
+	CU_ASSERT_EQUAL(core_path_join(ctx, out, sizeof(out), "/0123456789", "abcd"),
 	                ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	CU_ASSERT(has("path too long: '/0123456789/abcd'"));
-	CU_ASSERT_EQUAL(attest_path_join(ctx, out, 1, "a", "b"), ATTEST_ERR_LIMIT);
+	CU_ASSERT_EQUAL(core_path_join(ctx, out, 1, "a", "b"), ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	/* no context: the code alone */
-	CU_ASSERT_EQUAL(attest_path_join(NULL, out, sizeof(out), "/0123456789", "abcd"),
+	CU_ASSERT_EQUAL(core_path_join(NULL, out, sizeof(out), "/0123456789", "abcd"),
 	                ATTEST_ERR_LIMIT);
 }
 
 static void
 test_datadir(void)
 {
-	char *old = attest_strdup(getenv("ATTEST_DATA_DIR")), out[64], big[200];
+	char *old = core_strdup(getenv("ATTEST_DATA_DIR")), out[64], big[200];
 
 	setenv("ATTEST_DATA_DIR", "/opt/attest-data", 1);
 	CU_ASSERT_STRING_EQUAL(attest_datadir(), "/opt/attest-data");
-	CU_ASSERT_EQUAL(attest_datadir_path(ctx, out, sizeof(out), "frameworks/checks.xsd"),
+	CU_ASSERT_EQUAL(core_datadir_path(ctx, out, sizeof(out), "frameworks/checks.xsd"),
 	                ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(out, "/opt/attest-data/frameworks/checks.xsd");
 	memset(big, 'd', sizeof(big) - 1);
 	big[0] = '/';
 	big[sizeof(big) - 1] = '\0';
 	setenv("ATTEST_DATA_DIR", big, 1);
-	CU_ASSERT_EQUAL(attest_datadir_path(ctx, out, sizeof(out), "templates/default.xml"),
+	CU_ASSERT_EQUAL(core_datadir_path(ctx, out, sizeof(out), "templates/default.xml"),
 	                ATTEST_ERR_LIMIT);
 	CU_ASSERT(has("path too long"));
 	CU_ASSERT(has("/templates/default.xml'"));
 	/* unset: the installed directory, else the source tree; either holds
 	 * frameworks/ */
 	unsetenv("ATTEST_DATA_DIR");
-	CU_ASSERT_EQUAL(attest_datadir_path(ctx, big, sizeof(big), "frameworks/checks.xsd"),
+	CU_ASSERT_EQUAL(core_datadir_path(ctx, big, sizeof(big), "frameworks/checks.xsd"),
 	                ATTEST_OK);
 	CU_ASSERT_EQUAL(access(big, R_OK), 0);
 	if (old)
@@ -122,14 +122,14 @@ test_datadir(void)
 static void
 test_tmpdir(void)
 {
-	char *old = attest_strdup(getenv("TMPDIR"));
+	char *old = core_strdup(getenv("TMPDIR"));
 
 	setenv("TMPDIR", "/var/tmp/x", 1);
-	CU_ASSERT_STRING_EQUAL(attest_tmpdir(), "/var/tmp/x");
+	CU_ASSERT_STRING_EQUAL(core_tmpdir(), "/var/tmp/x");
 	setenv("TMPDIR", "", 1);
-	CU_ASSERT_STRING_EQUAL(attest_tmpdir(), "/tmp");
+	CU_ASSERT_STRING_EQUAL(core_tmpdir(), "/tmp");
 	unsetenv("TMPDIR");
-	CU_ASSERT_STRING_EQUAL(attest_tmpdir(), "/tmp");
+	CU_ASSERT_STRING_EQUAL(core_tmpdir(), "/tmp");
 	if (old)
 		setenv("TMPDIR", old, 1);
 	free(old);
@@ -140,8 +140,8 @@ test_tmpdir(void)
 static void
 test_long_paths_fail(void)
 {
-	char *old_data = attest_strdup(getenv("ATTEST_DATA_DIR"));
-	char *old_tmp = attest_strdup(getenv("TMPDIR"));
+	char *old_data = core_strdup(getenv("ATTEST_DATA_DIR"));
+	char *old_tmp = core_strdup(getenv("TMPDIR"));
 	char big[4200];
 	attest_library *lib = NULL;
 	attest_inventory *inv = NULL;
@@ -155,7 +155,7 @@ test_long_paths_fail(void)
 	CU_ASSERT(has("path too long: '/xxxx"));
 	attest_library_free(lib);
 	setenv("TMPDIR", big, 1);
-	attest_error(ctx, ATTEST_OK, "%s", ""); /* the message below is new */
+	core_error(ctx, ATTEST_OK, "%s", ""); /* the message below is new */
 	CU_ASSERT_EQUAL(attest_inventory_new(ctx, &inv), ATTEST_ERR_LIMIT);
 	CU_ASSERT_PTR_NULL(inv);
 	CU_ASSERT(has("path too long: '/xxxx"));
@@ -187,9 +187,9 @@ test_hex_encode(void)
 {
 	char out[9];
 
-	attest_hex_encode("\x00\x01\xab\xff", 4, out);
+	core_hex_encode("\x00\x01\xab\xff", 4, out);
 	CU_ASSERT_STRING_EQUAL(out, "0001abff");
-	attest_hex_encode("", 0, out);
+	core_hex_encode("", 0, out);
 	CU_ASSERT_STRING_EQUAL(out, "");
 }
 
@@ -202,12 +202,12 @@ test_hex_round_trip(void)
 
 	for (i = 0; i < 256; i++)
 		all[i] = (unsigned char)(255 - i);
-	attest_hex_encode(all, sizeof(all), hex);
+	core_hex_encode(all, sizeof(all), hex);
 	CU_ASSERT_EQUAL(strlen(hex), 512);
 	CU_ASSERT_NSTRING_EQUAL(hex, "fffefdfc", 8);
-	CU_ASSERT_TRUE(attest_hex_decode(hex, back, sizeof(back)));
+	CU_ASSERT_TRUE(core_hex_decode(hex, back, sizeof(back)));
 	CU_ASSERT_EQUAL(memcmp(all, back, sizeof(all)), 0);
-	CU_ASSERT_TRUE(attest_hex_decode("ABcd", back, 2)); /* either case */
+	CU_ASSERT_TRUE(core_hex_decode("ABcd", back, 2)); /* either case */
 	CU_ASSERT_EQUAL(back[0], 0xab);
 	CU_ASSERT_EQUAL(back[1], 0xcd);
 }
@@ -217,12 +217,12 @@ test_hex_decode_refused(void)
 {
 	unsigned char b[4];
 
-	CU_ASSERT_FALSE(attest_hex_decode("abc", b, 2));    /* odd, short */
-	CU_ASSERT_FALSE(attest_hex_decode("abcdef", b, 2)); /* too long */
-	CU_ASSERT_FALSE(attest_hex_decode("abgd", b, 2));   /* not a digit */
-	CU_ASSERT_FALSE(attest_hex_decode(" abc", b, 2));
-	CU_ASSERT_FALSE(attest_hex_decode(NULL, b, 2));
-	CU_ASSERT_TRUE(attest_hex_decode("", b, 0));
+	CU_ASSERT_FALSE(core_hex_decode("abc", b, 2));    /* odd, short */
+	CU_ASSERT_FALSE(core_hex_decode("abcdef", b, 2)); /* too long */
+	CU_ASSERT_FALSE(core_hex_decode("abgd", b, 2));   /* not a digit */
+	CU_ASSERT_FALSE(core_hex_decode(" abc", b, 2));
+	CU_ASSERT_FALSE(core_hex_decode(NULL, b, 2));
+	CU_ASSERT_TRUE(core_hex_decode("", b, 0));
 }
 
 /* FIPS 180-2 vectors. */
@@ -235,35 +235,35 @@ test_sha256_one_shot(void)
 {
 	char out[65];
 
-	CU_ASSERT_TRUE(attest_sha256_hex("abc", 3, out));
+	CU_ASSERT_TRUE(core_sha256_hex("abc", 3, out));
 	CU_ASSERT_STRING_EQUAL(out, SHA_ABC);
-	CU_ASSERT_TRUE(attest_sha256_hex(NULL, 0, out));
+	CU_ASSERT_TRUE(core_sha256_hex(NULL, 0, out));
 	CU_ASSERT_STRING_EQUAL(out, SHA_EMPTY);
 }
 
 static void
 test_sha256_incremental(void)
 {
-	struct attest_sha256 h = {0};
+	struct core_sha256 h = {0};
 	char chunk[1000], out[65];
 	int i;
 
 	memset(chunk, 'a', sizeof(chunk));
-	CU_ASSERT_TRUE_FATAL(attest_sha256_init(&h));
+	CU_ASSERT_TRUE_FATAL(core_sha256_init(&h));
 	for (i = 0; i < 1000; i++)
-		attest_sha256_add(&h, chunk, sizeof(chunk));
-	attest_sha256_end(&h, out);
+		core_sha256_add(&h, chunk, sizeof(chunk));
+	core_sha256_end(&h, out);
 	CU_ASSERT_STRING_EQUAL(out, SHA_MILLION_A);
 	/* end starts over: the next document is digested on its own */
-	attest_sha256_add(&h, "a", 1);
-	attest_sha256_add(&h, "", 0);
-	attest_sha256_add(&h, "bc", 2);
-	attest_sha256_end(&h, out);
+	core_sha256_add(&h, "a", 1);
+	core_sha256_add(&h, "", 0);
+	core_sha256_add(&h, "bc", 2);
+	core_sha256_end(&h, out);
 	CU_ASSERT_STRING_EQUAL(out, SHA_ABC);
-	attest_sha256_end(&h, out);
+	core_sha256_end(&h, out);
 	CU_ASSERT_STRING_EQUAL(out, SHA_EMPTY);
-	attest_sha256_release(&h);
-	attest_sha256_release(&h); /* twice: a no-op */
+	core_sha256_release(&h);
+	core_sha256_release(&h); /* twice: a no-op */
 }
 
 static CU_TestInfo digest_tests[] = {
@@ -298,22 +298,22 @@ test_xml_memory(void)
 	xmlNodePtr root, x;
 	char *s;
 
-	CU_ASSERT_EQUAL_FATAL(attest_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc),
+	CU_ASSERT_EQUAL_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc),
 	                      ATTEST_OK);
 	root = xmlDocGetRootElement(doc);
-	s = attest_xml_attr(root, "a");
+	s = core_xml_attr(root, "a");
 	CU_ASSERT_STRING_EQUAL(s, "1");
 	free(s);
-	CU_ASSERT_PTR_NULL(attest_xml_attr(root, "b"));
-	x = attest_xml_child(root, "x");
-	s = attest_xml_text(x);
+	CU_ASSERT_PTR_NULL(core_xml_attr(root, "b"));
+	x = core_xml_child(root, "x");
+	s = core_xml_text(x);
 	CU_ASSERT_STRING_EQUAL(s, "one & two"); /* trimmed, predefined entity kept */
 	free(s);
-	x = attest_xml_next(x->next, "x");
-	s = attest_xml_text(x);
+	x = core_xml_next(x->next, "x");
+	s = core_xml_text(x);
 	CU_ASSERT_STRING_EQUAL(s, "three");
 	free(s);
-	CU_ASSERT_PTR_NULL(attest_xml_next(x->next, "x"));
+	CU_ASSERT_PTR_NULL(core_xml_next(x->next, "x"));
 	xmlFreeDoc(doc);
 }
 
@@ -324,7 +324,7 @@ test_xml_memory_doctype(void)
 	xmlDocPtr doc = NULL;
 	char secret[4200];
 
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "ListThings", bomb, strlen(bomb), NULL, &doc),
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "ListThings", bomb, strlen(bomb), NULL, &doc),
 	                ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(doc);
 	CU_ASSERT(has("'ListThings' at line 2"));
@@ -334,7 +334,7 @@ test_xml_memory_doctype(void)
 	snprintf(ext, sizeof(ext),
 	         "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY s SYSTEM \"file://%s\">]><r>&s;</r>",
 	         secret);
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "ext", ext, strlen(ext), NULL, &doc),
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "ext", ext, strlen(ext), NULL, &doc),
 	                ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(doc);
 	CU_ASSERT_PTR_NULL(strstr(attest_ctx_errmsg(ctx), "TOP-SECRET"));
@@ -346,16 +346,16 @@ test_xml_memory_malformed(void)
 	const char *undeclared = "<r>&nope;</r>", *bad = "<a>\n<b></a>";
 	xmlDocPtr doc = NULL;
 
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "bad", bad, strlen(bad), NULL, &doc),
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "bad", bad, strlen(bad), NULL, &doc),
 	                ATTEST_ERR_PARSE);
 	CU_ASSERT(has("cannot parse 'bad' at line 2"));
 	CU_ASSERT_EQUAL(
-	    attest_xml_load_memory(ctx, "u", undeclared, strlen(undeclared), NULL, &doc),
+	    core_xml_load_memory(ctx, "u", undeclared, strlen(undeclared), NULL, &doc),
 	    ATTEST_ERR_PARSE);
 	CU_ASSERT(has("cannot parse 'u' at line 1"));
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "empty", "", 0, NULL, &doc), ATTEST_ERR_PARSE);
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "null", NULL, 0, NULL, &doc), ATTEST_ERR_PARSE);
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "comment", "<!-- x -->", 10, NULL, &doc),
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "empty", "", 0, NULL, &doc), ATTEST_ERR_PARSE);
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "null", NULL, 0, NULL, &doc), ATTEST_ERR_PARSE);
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "comment", "<!-- x -->", 10, NULL, &doc),
 	                ATTEST_ERR_PARSE);
 	CU_ASSERT_PTR_NULL(doc);
 }
@@ -367,20 +367,20 @@ test_xml_file(void)
 	xmlDocPtr doc = NULL;
 
 	put("bomb.xml", bomb, path);
-	CU_ASSERT_EQUAL(attest_xml_load(ctx, path, NULL, &doc), ATTEST_ERR_INVALID);
+	CU_ASSERT_EQUAL(core_xml_load(ctx, path, NULL, &doc), ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(doc);
 	CU_ASSERT(has("bomb.xml' at line 2: a DOCTYPE is not allowed here"));
 	CU_ASSERT(has(dir));
 	put("bad.xml", "<a>\n\n<b>\n</a>\n", path);
-	CU_ASSERT_EQUAL(attest_xml_load(ctx, path, NULL, &doc), ATTEST_ERR_PARSE);
+	CU_ASSERT_EQUAL(core_xml_load(ctx, path, NULL, &doc), ATTEST_ERR_PARSE);
 	CU_ASSERT(has("bad.xml' at line 4"));
 	snprintf(missing, sizeof(missing), "%s/missing.xml", dir);
-	CU_ASSERT_EQUAL(attest_xml_load(ctx, missing, NULL, &doc), ATTEST_ERR_IO);
+	CU_ASSERT_EQUAL(core_xml_load(ctx, missing, NULL, &doc), ATTEST_ERR_IO);
 	CU_ASSERT(has("cannot read '"));
 	CU_ASSERT(has("missing.xml'"));
 	put("ok.xml", "<?xml version=\"1.0\"?>\n<r><x>1</x></r>\n", path);
-	CU_ASSERT_EQUAL(attest_xml_load(ctx, path, NULL, &doc), ATTEST_OK);
-	CU_ASSERT_PTR_NOT_NULL(attest_xml_child(xmlDocGetRootElement(doc), "x"));
+	CU_ASSERT_EQUAL(core_xml_load(ctx, path, NULL, &doc), ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL(core_xml_child(xmlDocGetRootElement(doc), "x"));
 	xmlFreeDoc(doc);
 }
 
@@ -398,19 +398,19 @@ test_xml_schema(void)
 	    "    <xs:element name=\"n\" type=\"xs:int\"/>\n"
 	    "  </xs:sequence></xs:complexType></xs:element>\n</xs:schema>\n",
 	    path);
-	CU_ASSERT_EQUAL_FATAL(attest_xml_schema_load(ctx, path, &schema), ATTEST_OK);
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "good", good, strlen(good), schema, &doc),
+	CU_ASSERT_EQUAL_FATAL(core_xml_schema_load(ctx, path, &schema), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "good", good, strlen(good), schema, &doc),
 	                ATTEST_OK);
 	xmlFreeDoc(doc);
 	doc = NULL;
-	CU_ASSERT_EQUAL(attest_xml_load_memory(ctx, "wrong", wrong, strlen(wrong), schema, &doc),
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "wrong", wrong, strlen(wrong), schema, &doc),
 	                ATTEST_ERR_INVALID);
 	CU_ASSERT(has("invalid 'wrong' at line 2"));
 	CU_ASSERT_PTR_NULL(doc);
 	xmlSchemaFree(schema);
 	put("broken.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n<oops/>",
 	    path);
-	CU_ASSERT_EQUAL(attest_xml_schema_load(ctx, path, &schema), ATTEST_ERR_INVALID);
+	CU_ASSERT_EQUAL(core_xml_schema_load(ctx, path, &schema), ATTEST_ERR_INVALID);
 	CU_ASSERT(has("cannot load schema '"));
 	CU_ASSERT_PTR_NULL(schema);
 }
@@ -434,25 +434,25 @@ test_db_prepare_run(void)
 	long long n = -1;
 
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
-	CU_ASSERT_EQUAL(attest_db_exec(ctx, db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)"),
+	CU_ASSERT_EQUAL(core_db_exec(ctx, db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)"),
 	                ATTEST_OK);
-	CU_ASSERT_EQUAL_FATAL(attest_db_prepare(ctx, db, "INSERT INTO t VALUES (?1, ?2)", &st),
+	CU_ASSERT_EQUAL_FATAL(core_db_prepare(ctx, db, "INSERT INTO t VALUES (?1, ?2)", &st),
 	                      ATTEST_OK);
 	/* run resets: the statement runs again with new bindings */
 	sqlite3_bind_int(st, 1, 1);
 	sqlite3_bind_text(st, 2, "one", -1, SQLITE_STATIC);
-	CU_ASSERT_EQUAL(attest_db_run(ctx, st), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_db_run(ctx, st), ATTEST_OK);
 	sqlite3_bind_int(st, 1, 2);
-	CU_ASSERT_EQUAL(attest_db_run(ctx, st), ATTEST_OK);
-	CU_ASSERT_EQUAL(attest_db_int64(db, "SELECT count(*) FROM t", &n), SQLITE_OK);
+	CU_ASSERT_EQUAL(core_db_run(ctx, st), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_db_int64(db, "SELECT count(*) FROM t", &n), SQLITE_OK);
 	CU_ASSERT_EQUAL(n, 2);
 	/* the same key again: the error names the statement and says why */
-	CU_ASSERT_EQUAL(attest_db_run(ctx, st), ATTEST_ERR_DB);
+	CU_ASSERT_EQUAL(core_db_run(ctx, st), ATTEST_ERR_DB);
 	CU_ASSERT(has("cannot run 'INSERT INTO t VALUES (?1, ?2)': UNIQUE constraint failed"));
 	sqlite3_finalize(st);
 	/* a statement that returns rows is not one to run */
-	CU_ASSERT_EQUAL_FATAL(attest_db_prepare(ctx, db, "SELECT v FROM t", &st), ATTEST_OK);
-	CU_ASSERT_EQUAL(attest_db_run(ctx, st), ATTEST_ERR_DB);
+	CU_ASSERT_EQUAL_FATAL(core_db_prepare(ctx, db, "SELECT v FROM t", &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(core_db_run(ctx, st), ATTEST_ERR_DB);
 	CU_ASSERT(has("cannot run 'SELECT v FROM t'"));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
@@ -467,24 +467,24 @@ test_db_errors(void)
 	long long n = 7;
 
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
-	CU_ASSERT_EQUAL(attest_db_prepare(ctx, db, "SELEC 1", &st), ATTEST_ERR_DB);
+	CU_ASSERT_EQUAL(core_db_prepare(ctx, db, "SELEC 1", &st), ATTEST_ERR_DB);
 	CU_ASSERT_PTR_NULL(st);
 	CU_ASSERT(has("cannot prepare 'SELEC 1': near \"SELEC\": syntax error"));
 	/* a long statement is cut in the message, and says so */
 	snprintf(
 	    sql, sizeof(sql), "SELECT %s FROM nowhere",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	CU_ASSERT_EQUAL(attest_db_prepare(ctx, db, sql, &st), ATTEST_ERR_DB);
+	CU_ASSERT_EQUAL(core_db_prepare(ctx, db, sql, &st), ATTEST_ERR_DB);
 	CU_ASSERT(has("aaaa...': no such table: nowhere"));
-	CU_ASSERT_EQUAL(attest_db_exec(ctx, db, "DROP TABLE nowhere"), ATTEST_ERR_DB);
+	CU_ASSERT_EQUAL(core_db_exec(ctx, db, "DROP TABLE nowhere"), ATTEST_ERR_DB);
 	CU_ASSERT(has("cannot run 'DROP TABLE nowhere': no such table: nowhere"));
-	CU_ASSERT_EQUAL(attest_db_error(ctx, db, "inventory database: %s", "cannot open"),
+	CU_ASSERT_EQUAL(core_db_error(ctx, db, "inventory database: %s", "cannot open"),
 	                ATTEST_ERR_DB);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx),
 	                       "inventory database: cannot open: no such table: nowhere");
-	CU_ASSERT_EQUAL(attest_db_int64(db, "SELECT 1 WHERE 0", &n), SQLITE_DONE);
+	CU_ASSERT_EQUAL(core_db_int64(db, "SELECT 1 WHERE 0", &n), SQLITE_DONE);
 	CU_ASSERT_EQUAL(n, 7);
-	CU_ASSERT_EQUAL(attest_db_int64(db, "SELECT x FROM nowhere", &n), SQLITE_ERROR);
+	CU_ASSERT_EQUAL(core_db_int64(db, "SELECT x FROM nowhere", &n), SQLITE_ERROR);
 	CU_ASSERT_EQUAL(n, 7);
 	sqlite3_close(db);
 }

@@ -467,7 +467,7 @@ q_text(attest_inventory *inv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sql, sizeof(sql), fmt, ap);
 	va_end(ap);
-	return tu_q_text(attest_inventory_db(inv), sql);
+	return tu_q_text(inventory_db(inv), sql);
 }
 
 #define Q_BUCKETS "FROM resources WHERE type = 'AWS::S3::Bucket'"

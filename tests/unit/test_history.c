@@ -241,7 +241,7 @@ count(attest_store *s, const char *sql, const char *id)
 	sqlite3_stmt *st = NULL;
 	long long n = -1;
 
-	if (sqlite3_prepare_v2(attest_store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
 		if (id)
 			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -403,7 +403,7 @@ test_diff_trend_prune(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	memset(&t, 0, sizeof(t));
-	db = attest_store_db(s);
+	db = store_db(s);
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000001, a), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000100, 1700000101, b), ATTEST_OK);
 	CU_ASSERT_EQUAL(attest_store_previous(s, a, prev), ATTEST_ERR_NOTFOUND);
@@ -541,7 +541,7 @@ test_as_of_order(void)
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000000, 1700000001, newer), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1700000004, 1700000005, older), ATTEST_OK);
 	/* The scan stored first judged a configuration 92 days younger. */
-	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s),
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(store_db(s),
 						 "UPDATE scans SET as_of = CASE scan_id"
 						 " WHEN ?1 THEN '2026-11-20T10:00:00Z'"
 						 " ELSE '2026-08-20T10:00:00Z' END",
@@ -648,7 +648,7 @@ test_transfer_and_check(void)
 	CU_ASSERT_EQUAL(problems, 0);
 	/* a scan without controls (and so without their check lists: a list of
 	 * a missing control is a problem of its own, see test_store) */
-	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(d),
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(d),
 				     "DELETE FROM scan_control_checks; DELETE FROM scan_controls",
 				     NULL, NULL, NULL),
 			SQLITE_OK);

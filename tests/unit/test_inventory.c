@@ -3,7 +3,7 @@
  * jsonstream.c, native.c, inventory.c). Inputs are held in memory and read
  * through fmemopen() + attest_inventory_load_fp(), so each case is the exact
  * text in front of the reader; results are inspected in the inventory's
- * database (attest_inventory_db()).
+ * database (inventory_db()).
  *
  * Error cases give the expected position as a marker: the first occurrence
  * of the marker in the input is where the message must point (line and
@@ -76,13 +76,13 @@ load_ok(const char *text)
 static long long
 q_int(attest_inventory *inv, const char *sql)
 {
-	return tu_q_int(attest_inventory_db(inv), sql);
+	return tu_q_int(inventory_db(inv), sql);
 }
 
 static const char *
 q_text(attest_inventory *inv, const char *sql)
 {
-	return tu_q_text(attest_inventory_db(inv), sql);
+	return tu_q_text(inventory_db(inv), sql);
 }
 
 /* Line and column (in characters) of text + off. */
@@ -519,21 +519,21 @@ test_value_limit(void)
 static void
 test_chunk_boundaries(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	attest_inventory *inv;
 	char where[64];
 	attest_rc rc;
 	int i;
 
-	attest_buf_init(&b, 1u << 24);
-	CU_ASSERT_EQUAL_FATAL(attest_buf_adds(&b, HDR ", \"resources\": [\n"), ATTEST_OK);
+	core_buf_init(&b, 1u << 24);
+	CU_ASSERT_EQUAL_FATAL(core_buf_adds(&b, HDR ", \"resources\": [\n"), ATTEST_OK);
 	for (i = 0; i < 3000; i++)
-		CU_ASSERT_EQUAL_FATAL(attest_buf_printf(&b,
+		CU_ASSERT_EQUAL_FATAL(core_buf_printf(&b,
 							"{\"type\": \"AWS::S3::Bucket\", \"id\": \"bucket-%05d\","
 							" \"tags\": {\"pad\": \"%040d\"}},\n",
 							i, i),
 				      ATTEST_OK);
-	CU_ASSERT_EQUAL_FATAL(attest_buf_adds(&b, "  {\"type\": \"AWS::S3::Bucket\", \"id\": 1}]}"),
+	CU_ASSERT_EQUAL_FATAL(core_buf_adds(&b, "  {\"type\": \"AWS::S3::Bucket\", \"id\": 1}]}"),
 			      ATTEST_OK);
 	CU_ASSERT(b.len > 3 * 65536);
 	inv = load(b.data, &rc);
@@ -551,7 +551,7 @@ test_chunk_boundaries(void)
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT line FROM resources WHERE id = 'bucket-02999'"), 3001);
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT bytes FROM sources"), (long long)b.len);
 	attest_inventory_free(inv);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 /* ---- what loading produces ---------------------------------------------- */
@@ -1183,17 +1183,17 @@ test_sg_checks_fail_closed(void)
 		snprintf(conf, sizeof(conf), "{\"GroupId\": \"sg-1\", \"IpPermissions\": [%s]}",
 			 bad_rules[i].perm);
 		st = NULL;
-		sqlite3_prepare_v2(attest_inventory_db(inv), "UPDATE resources SET config = ?", -1, &st, NULL);
+		sqlite3_prepare_v2(inventory_db(inv), "UPDATE resources SET config = ?", -1, &st, NULL);
 		sqlite3_bind_text(st, 1, conf, -1, SQLITE_STATIC);
 		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
-		CU_ASSERT_EQUAL_FATAL(engine_prepare(ctx, attest_inventory_db(inv),
+		CU_ASSERT_EQUAL_FATAL(engine_prepare(ctx, inventory_db(inv),
 						     attest_inventory_as_of(inv)), ATTEST_OK);
 		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++, variants++) {
 			const struct check *chk = lib_find_check(lib, checks[k]);
 
 			CU_ASSERT_PTR_NOT_NULL_FATAL(chk);
-			CU_ASSERT_EQUAL(eval_check(ctx, attest_inventory_db(inv), chk, &lim),
+			CU_ASSERT_EQUAL(eval_check(ctx, inventory_db(inv), chk, &lim),
 					ATTEST_OK);
 			if (q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'") != 0)
 				fprintf(stderr, "\n  %s passes rule %zu: %s\n", checks[k], i,

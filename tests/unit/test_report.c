@@ -309,9 +309,9 @@ suite_clean(void)
 static void
 test_control_token(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "cis-aws-3.0", "2.1.4"),
 			       "cis-aws-3.0__2.1.4");
 	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "hipaa", "164.312(a)(2)(iv)"),
@@ -319,24 +319,24 @@ test_control_token(void)
 	/* '_' is the escape, so it is escaped itself: a_b and a, b differ */
 	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "a_b", "c"), "a_5Fb__c");
 	CU_ASSERT_STRING_EQUAL(report_control_token(&b, "9fw", "x y"), "_39fw__x_20y");
-	attest_buf_release(&b);
-	attest_buf_init(&b, 8); /* too small: NULL, no partial token */
+	core_buf_release(&b);
+	core_buf_init(&b, 8); /* too small: NULL, no partial token */
 	CU_ASSERT_PTR_NULL(report_control_token(&b, "framework", "control"));
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
 test_fold_space(void)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	char when[40];
 
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, "\n  Legacy SFTP drop\n      for two\tpartners. \n"),
 			       "Legacy SFTP drop for two partners.");
 	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, ""), "");
 	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, " \n\t "), "");
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	CU_ASSERT_STRING_EQUAL(report_xml_datetime("2026-09-15", when), "2026-09-15T00:00:00Z");
 	CU_ASSERT_STRING_EQUAL(report_xml_datetime("2026-09-15T10:11:12Z", when),
 			       "2026-09-15T10:11:12Z");

@@ -255,7 +255,7 @@ run_crt_case(void)
 	how.region = json_string_value(json_object_get(ctxj, "region"));
 	how.service = json_string_value(json_object_get(ctxj, "service"));
 	ts = json_string_value(json_object_get(ctxj, "timestamp"));
-	CU_ASSERT_FATAL(attest_time_parse(ts, &how.when));
+	CU_ASSERT_FATAL(core_time_parse(ts, &how.when));
 	how.no_normalize = !json_is_true(json_object_get(ctxj, "normalize"));
 	how.content_sha256 = json_is_true(json_object_get(ctxj, "sign_body"));
 	how.token_after = json_is_true(json_object_get(ctxj, "omit_session_token"));
@@ -356,7 +356,7 @@ run_botocore_case(void)
 	date = take_header(&r, "X-Amz-Date");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(date);
 	CU_ASSERT_STRING_EQUAL(date, "20150830T123600Z");
-	CU_ASSERT_FATAL(attest_time_parse("2015-08-30T12:36:00Z", &how.when));
+	CU_ASSERT_FATAL(core_time_parse("2015-08-30T12:36:00Z", &how.when));
 
 	n = strlen(r.host) + strlen(r.path) + 16;
 	url = malloc(n);
@@ -464,7 +464,7 @@ s3_how(void)
 	how.region = "us-east-1";
 	how.service = "s3";
 	how.s3 = true;
-	attest_time_parse("2013-05-24T00:00:00Z", &how.when);
+	core_time_parse("2013-05-24T00:00:00Z", &how.when);
 	return how;
 }
 
@@ -565,7 +565,7 @@ test_s3_payload_hash(void)
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, hash[65];
 
-	attest_sha256_hex("abc", 3, hash);
+	core_sha256_hex("abc", 3, hash);
 	CU_ASSERT_STRING_EQUAL(hash,
 			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,

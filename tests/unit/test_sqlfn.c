@@ -229,7 +229,7 @@ suite_init(void)
 {
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
 		return -1;
-	return attest_sqlfn_register(db, NOW) == SQLITE_OK ? 0 : -1;
+	return sqlfn_register(db, NOW) == SQLITE_OK ? 0 : -1;
 }
 
 static int
@@ -278,7 +278,7 @@ test_registration(void)
 	/* Wrong arity is a prepare-time error, not a silent NULL. */
 	CHECK("SELECT cidr_contains('10.0.0.0/8')", ERR);
 	CHECK("SELECT version_cmp('1', '2', '3')", ERR);
-	CU_ASSERT_EQUAL(attest_sqlfn_register(NULL, NOW), SQLITE_MISUSE);
+	CU_ASSERT_EQUAL(sqlfn_register(NULL, NOW), SQLITE_MISUSE);
 }
 
 static void
@@ -288,12 +288,12 @@ test_register_twice_and_per_connection_now(void)
 	sqlite3_stmt *st;
 
 	/* Re-registering replaces the functions without error or leak. */
-	CU_ASSERT_EQUAL(attest_sqlfn_register(db, NOW), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlfn_register(db, NOW), SQLITE_OK);
 	CHECK("SELECT days_since('2024-05-31')", R(1.0));
 
 	/* Each connection keeps its own reference time. */
 	CU_ASSERT_FATAL(sqlite3_open(":memory:", &other) == SQLITE_OK);
-	CU_ASSERT_EQUAL(attest_sqlfn_register(other, NOW + 86400), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlfn_register(other, NOW + 86400), SQLITE_OK);
 	CU_ASSERT_EQUAL(sqlite3_prepare_v2(other,
 		"SELECT days_since('2024-05-31')", -1, &st, NULL), SQLITE_OK);
 	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);

@@ -43,7 +43,7 @@ counts(attest_store *s, long long n[6])
 
 	for (i = 0; i < 6; i++) {
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
-		n[i] = tu_q_int(attest_store_db(s), sql);
+		n[i] = tu_q_int(store_db(s), sql);
 	}
 }
 
@@ -67,13 +67,13 @@ test_open_creates_schema(void)
 
 	if (!s)
 		return;
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "SELECT count(*) FROM sqlite_schema"
 						  " WHERE type = 'table' AND name IN ('scans', 'scan_frameworks',"
 						  " 'scan_controls', 'scan_control_checks', 'scan_checks',"
 						  " 'findings')"), 6);
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA foreign_keys"), 1);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA foreign_keys"), 1);
 	attest_store_close(s);
 	attest_store_close(NULL);
 }
@@ -86,13 +86,13 @@ test_reopen_idempotent(void)
 
 	if (!s)
 		return;
-	objects = tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema");
+	objects = tu_q_int(store_db(s), "SELECT count(*) FROM sqlite_schema");
 	attest_store_close(s);
 	s = open_ok(path_of("again.db"));
 	if (!s)
 		return;
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "SELECT count(*) FROM sqlite_schema"), objects);
-	CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "SELECT count(*) FROM sqlite_schema"), objects);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	attest_store_close(s);
 }
 
@@ -178,7 +178,7 @@ test_empty_file_is_new(void)
 	fclose(fp);
 	s = open_ok(path);
 	if (s)
-		CU_ASSERT_EQUAL(tu_q_int(attest_store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+		CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	attest_store_close(s);
 }
 
@@ -211,14 +211,14 @@ static void
 test_save_consistent(void)
 {
 	attest_store *s = open_ok(path_of("save.db"));
-	sqlite3 *idb = attest_inventory_db(inv);
+	sqlite3 *idb = inventory_db(inv);
 	char id[ATTEST_SCAN_ID_MAX];
 	long long n[6];
 	sqlite3 *db;
 
 	if (!s)
 		return;
-	db = attest_store_db(s);
+	db = store_db(s);
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, id), ATTEST_OK);
 	CU_ASSERT_NSTRING_EQUAL(id, "20260102T030405Z-", 17);
 	CU_ASSERT_EQUAL(strlen(id), 25);
@@ -263,7 +263,7 @@ test_save_failure_leaves_nothing(void)
 	CU_ASSERT_EQUAL_FATAL(attest_store_save(s, inv, 1767323045, 1767323050, id), ATTEST_OK);
 	counts(s, before);
 	/* Another hand breaks the last step of the copy. */
-	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(attest_store_db(s),
+	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(store_db(s),
 					   "CREATE TRIGGER no_findings BEFORE INSERT ON findings"
 					   " BEGIN SELECT RAISE(ABORT, 'findings are full'); END;",
 					   NULL, NULL, NULL),
@@ -275,7 +275,7 @@ test_save_failure_leaves_nothing(void)
 	for (i = 0; i < 6; i++)
 		CU_ASSERT_EQUAL(after[i], before[i]);
 	/* Nothing is left attached or open: after dropping the trigger it works. */
-	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s), "DROP TRIGGER no_findings", NULL, NULL,
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "DROP TRIGGER no_findings", NULL, NULL,
 				     NULL),
 			SQLITE_OK);
 	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323300, 1767323301, id), ATTEST_OK);
@@ -617,8 +617,8 @@ test_keep_inputs_outside_lock(void)
 	CU_ASSERT_EQUAL_FATAL(attest_store_open(ctx, path_of("keep.db"), &s), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path_of("keep.db"), &w), SQLITE_OK);
 	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(attest_store_db(s), 50);
-	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s), "ATTACH ?1 AS inv", -1, &st,
+	sqlite3_busy_timeout(store_db(s), 50);
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS inv", -1, &st,
 						 NULL),
 			      SQLITE_OK);
 	sqlite3_bind_text(st, 1, attest_inventory_path(in), -1, SQLITE_STATIC);
@@ -635,13 +635,13 @@ test_keep_inputs_outside_lock(void)
 	CU_ASSERT_EQUAL(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(w);
 
-	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s),
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s),
 				     "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, NULL),
 			SQLITE_OK);
 	CU_ASSERT_EQUAL(store_inputs_insert(s, "20260101T000000Z-00000000", kept), ATTEST_OK);
-	CU_ASSERT_EQUAL(sqlite3_exec(attest_store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	store_inputs_free(kept);
-	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(attest_store_db(s),
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(store_db(s),
 						 "SELECT sha256 FROM scan_inputs WHERE kept", -1,
 						 &st, NULL),
 			      SQLITE_OK);
@@ -659,7 +659,7 @@ test_keep_inputs_outside_lock(void)
 	CU_ASSERT(n_back == n_orig && memcmp(back, orig, n_orig) == 0);
 	free(back);
 	free(orig);
-	sqlite3_exec(attest_store_db(s), "DETACH inv", NULL, NULL, NULL);
+	sqlite3_exec(store_db(s), "DETACH inv", NULL, NULL, NULL);
 	attest_store_close(s);
 	attest_inventory_free(in);
 }

@@ -17,7 +17,7 @@ aws_asm_new(struct aws_collector *c, enum aws_type type, const char *region, jso
 
 	if (!a) {
 		json_decref(conf);
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return NULL;
 	}
 	a->c = c;
@@ -35,7 +35,7 @@ set_str(struct aws_asm *a, char **field, const char *v)
 		return;
 	free(*field);
 	if (!(*field = strdup(v)))
-		aws_fatal(a->c, attest_nomem(a->c->ctx));
+		aws_fatal(a->c, core_nomem(a->c->ctx));
 }
 
 void
@@ -50,7 +50,7 @@ void
 aws_asm_nomem(struct aws_asm *a)
 {
 	a->failed = true;
-	aws_fatal(a->c, attest_nomem(a->c->ctx));
+	aws_fatal(a->c, core_nomem(a->c->ctx));
 }
 
 void
@@ -139,7 +139,7 @@ asm_op(struct aws_asm *a, struct aws_op *op, const char *service, const char *op
 	memset(op, 0, sizeof(*op));
 	if (!k) {
 		a->failed = true;
-		aws_fatal(a->c, attest_nomem(a->c->ctx));
+		aws_fatal(a->c, core_nomem(a->c->ctx));
 		return NULL;
 	}
 	k->a = a;
@@ -302,7 +302,7 @@ aws_asm_gone(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r, co
 {
 	if (r->ok || !r->error_code || !*r->error_code || !aws_code_in(r->error_code, codes))
 		return false;
-	attest_log(a->c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s: '%s' is gone (%s)", op->service,
+	core_log(a->c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s: '%s' is gone (%s)", op->service,
 		   op->operation, a->region[0] ? a->region : "global", a->id ? a->id : "?",
 		   r->error_code);
 	a->gone = true;

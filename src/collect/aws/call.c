@@ -73,10 +73,10 @@ aws_log_failure(struct aws_collector *c, const char *account, const char *servic
 			      "error_code", code ? code : "Unknown", "message", m, "types", names)
 		  : NULL;
 	if (!e || json_array_append_new(c->log, e) != 0) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
-	attest_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s of account %s failed: %s: %s", service,
+	core_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s of account %s failed: %s: %s", service,
 		   operation, region && *region ? region : "global", account ? account : "?",
 		   code ? code : "", m);
 }
@@ -99,7 +99,7 @@ aws_reply_xml(struct aws_op *op, const struct aws_reply *r)
 {
 	xmlDocPtr doc = NULL;
 
-	if (attest_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
+	if (core_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
 	    ATTEST_OK) {
 		aws_fail(op, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
 		return NULL;
@@ -130,7 +130,7 @@ endpoint(struct aws_collector *c, const char *service, const char *region)
 			return &e->ep;
 	e = calloc(1, sizeof(*e));
 	if (!e) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return NULL;
 	}
 	snprintf(e->service, sizeof(e->service), "%s", service);
@@ -145,17 +145,17 @@ endpoint(struct aws_collector *c, const char *service, const char *region)
 		snprintf(e->ep.signing_name, sizeof(e->ep.signing_name), "s3");
 		if (!e->ep.overridden) {
 			char *url = NULL;
-			struct attest_buf b;
+			struct core_buf b;
 
-			attest_buf_init(&b, 1024);
-			if (attest_buf_printf(&b, "https://%s.s3-control.%s.amazonaws.com", c->account,
+			core_buf_init(&b, 1024);
+			if (core_buf_printf(&b, "https://%s.s3-control.%s.amazonaws.com", c->account,
 					      e->ep.signing_region) == ATTEST_OK)
-				url = attest_buf_take(&b);
-			attest_buf_release(&b);
+				url = core_buf_take(&b);
+			core_buf_release(&b);
 			if (!url) {
 				aws_endpoint_release(&e->ep);
 				free(e);
-				aws_fatal(c, attest_nomem(c->ctx));
+				aws_fatal(c, core_nomem(c->ctx));
 				return NULL;
 			}
 			free(e->ep.url);
@@ -204,7 +204,7 @@ submit(const struct aws_op *tmpl, const struct aws_endpoint *ep, const char *met
 
 	op = malloc(sizeof(*op));
 	if (!op) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return ATTEST_ERR_NOMEM;
 	}
 	*op = *tmpl;
@@ -242,9 +242,9 @@ endpoint_or_fail(const struct aws_op *tmpl)
 }
 
 attest_rc
-aws_param(struct attest_buf *b, const char *name, const char *value)
+aws_param(struct core_buf *b, const char *name, const char *value)
 {
-	attest_rc rc = attest_buf_printf(b, "&%s=", name);
+	attest_rc rc = core_buf_printf(b, "&%s=", name);
 
 	return rc != ATTEST_OK ? rc : aws_buf_encode(b, value, false);
 }
@@ -255,7 +255,7 @@ aws_call_query(const struct aws_op *tmpl, const char *version, const char *param
 	static const struct aws_header h[] = {
 		{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
-	struct attest_buf body, url;
+	struct core_buf body, url;
 	struct aws_op op = *tmpl;
 	attest_rc rc;
 
@@ -263,18 +263,18 @@ aws_call_query(const struct aws_op *tmpl, const char *version, const char *param
 		return ATTEST_ERR_INVALID;
 	op.version = version;
 	tmpl = &op;
-	attest_buf_init(&body, 1 << 20);
-	attest_buf_init(&url, 8192);
-	rc = attest_buf_printf(&body, "Action=%s&Version=%s%s", tmpl->operation, version,
+	core_buf_init(&body, 1 << 20);
+	core_buf_init(&url, 8192);
+	rc = core_buf_printf(&body, "Action=%s&Version=%s%s", tmpl->operation, version,
 			       params ? params : "");
 	if (rc == ATTEST_OK)
-		rc = attest_buf_printf(&url, "%s/", ep->url);
+		rc = core_buf_printf(&url, "%s/", ep->url);
 	if (rc == ATTEST_OK)
 		rc = submit(tmpl, ep, "POST", url.data, h, 1, body.data, false);
 	else
-		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
-	attest_buf_release(&body);
-	attest_buf_release(&url);
+		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
+	core_buf_release(&body);
+	core_buf_release(&url);
 	return rc;
 }
 
@@ -285,7 +285,7 @@ aws_call_json(const struct aws_op *tmpl, const char *target, const char *json_ve
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
 	struct aws_header h[2];
 	char ctype[64];
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc;
 
 	if (!ep)
@@ -293,13 +293,13 @@ aws_call_json(const struct aws_op *tmpl, const char *target, const char *json_ve
 	snprintf(ctype, sizeof(ctype), "application/x-amz-json-%s", json_version);
 	h[0] = (struct aws_header){"Content-Type", ctype};
 	h[1] = (struct aws_header){"X-Amz-Target", target};
-	attest_buf_init(&url, 8192);
-	rc = attest_buf_printf(&url, "%s/", ep->url);
+	core_buf_init(&url, 8192);
+	rc = core_buf_printf(&url, "%s/", ep->url);
 	if (rc == ATTEST_OK)
 		rc = submit(tmpl, ep, "POST", url.data, h, 2, body ? body : "{}", false);
 	else
-		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
-	attest_buf_release(&url);
+		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
+	core_buf_release(&url);
 	return rc;
 }
 
@@ -310,21 +310,21 @@ aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_qu
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
 	struct aws_header h[8];
 	size_t n = 0;
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc;
 
 	if (!ep)
 		return ATTEST_ERR_INVALID;
 	for (; headers && headers[0] && n < 8; headers += 2)
 		h[n++] = (struct aws_header){headers[0], headers[1]};
-	attest_buf_init(&url, 8192);
-	rc = attest_buf_printf(&url, "%s%s", ep->url, path_query);
+	core_buf_init(&url, 8192);
+	rc = core_buf_printf(&url, "%s%s", ep->url, path_query);
 	if (rc == ATTEST_OK)
 		rc = submit(tmpl, ep, method, url.data, h, n, NULL, strcmp(tmpl->service, "s3") == 0 ||
 				   strcmp(tmpl->service, "s3-control") == 0);
 	else
-		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
-	attest_buf_release(&url);
+		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
+	core_buf_release(&url);
 	return rc;
 }
 
@@ -335,7 +335,7 @@ aws_call_rest_json(const struct aws_op *tmpl, const char *method, const char *pa
 	static const struct aws_header h[] = {{"Content-Type", "application/json"}};
 	const struct aws_endpoint *ep = endpoint_or_fail(tmpl);
 	char *text = body ? json_dumps(body, JSON_COMPACT) : strdup("{}");
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc;
 
 	json_decref(body);
@@ -343,14 +343,14 @@ aws_call_rest_json(const struct aws_op *tmpl, const char *method, const char *pa
 		free(text);
 		return ATTEST_ERR_INVALID;
 	}
-	attest_buf_init(&url, 8192);
-	if (!text || attest_buf_printf(&url, "%s%s", ep->url, path_query) != ATTEST_OK) {
-		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+	core_buf_init(&url, 8192);
+	if (!text || core_buf_printf(&url, "%s%s", ep->url, path_query) != ATTEST_OK) {
+		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
 		rc = ATTEST_ERR_NOMEM;
 	} else {
 		rc = submit(tmpl, ep, method, url.data, h, 1, text, false);
 	}
-	attest_buf_release(&url);
+	core_buf_release(&url);
 	free(text);
 	return rc;
 }
@@ -415,7 +415,7 @@ aws_call_json_obj_v(const struct aws_op *tmpl, const char *target, const char *j
 
 	json_decref(body);
 	if (!text) {
-		aws_fatal(tmpl->c, attest_nomem(tmpl->c->ctx));
+		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
 		return ATTEST_ERR_NOMEM;
 	}
 	rc = aws_call_json(tmpl, target, json_version, text);

@@ -49,12 +49,12 @@ aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const char
 	    (tags && json_object_set(r, "tags", tags)) ||
 	    json_object_set(r, "configuration", configuration ? configuration : json_null()) ||
 	    (supplementary && json_object_set(r, "supplementaryConfiguration", supplementary))) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		goto out;
 	}
 	if (json_dumpf(r, c->body, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
 	    fputc('\n', c->body) == EOF) {
-		aws_fatal(c, attest_error(c->ctx, ATTEST_ERR_IO,
+		aws_fatal(c, core_error(c->ctx, ATTEST_ERR_IO,
 					  "cannot write collected resources to a temporary file: %s",
 					  strerror(errno)));
 		goto out;
@@ -76,7 +76,7 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 	struct aws_signing how = {0};
 	struct aws_header *add = NULL, *h;
 	struct curl_slist *l = NULL, *n;
-	struct attest_buf line;
+	struct core_buf line;
 	attest_rc rc;
 
 	if (c->renew_with)
@@ -91,12 +91,12 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 			    &c->cred, &how, &add);
 	if (rc != ATTEST_OK)
 		return rc;
-	attest_buf_init(&line, 1 << 16);
+	core_buf_init(&line, 1 << 16);
 	for (h = add; h && h->name; h++) {
-		attest_buf_reset(&line);
-		if (attest_buf_printf(&line, "%s: %s", h->name, h->value) != ATTEST_OK ||
+		core_buf_reset(&line);
+		if (core_buf_printf(&line, "%s: %s", h->name, h->value) != ATTEST_OK ||
 		    !(n = curl_slist_append(l, line.data))) {
-			rc = attest_nomem(c->ctx);
+			rc = core_nomem(c->ctx);
 			break;
 		}
 		l = n;
@@ -104,7 +104,7 @@ sign(void *data, const struct aws_call *call, struct curl_slist **out)
 	/* The line held a signature or token: wipe before freeing. */
 	if (line.data)
 		memset(line.data, 0, line.cap);
-	attest_buf_release(&line);
+	core_buf_release(&line);
 	aws_headers_free(add);
 	if (rc != ATTEST_OK) {
 		curl_slist_free_all(l);
@@ -199,13 +199,13 @@ bool
 aws_seen(struct aws_collector *c, const char *key)
 {
 	if (!c->seen && !(c->seen = json_object())) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return true;
 	}
 	if (json_object_get(c->seen, key))
 		return true;
 	if (json_object_set_new(c->seen, key, json_true()) != 0)
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 	return false;
 }
 
@@ -216,16 +216,16 @@ aws_add_region(struct aws_collector *c, const char *r)
 	size_t i;
 
 	if (!aws_region_valid(r))
-		return attest_error(c->ctx, ATTEST_ERR_USAGE, "'%s' is not a region name", r);
+		return core_error(c->ctx, ATTEST_ERR_USAGE, "'%s' is not a region name", r);
 	for (i = 0; i < c->n_regions; i++)
 		if (strcmp(c->regions[i], r) == 0)
 			return ATTEST_OK;
 	n = realloc(c->regions, (c->n_regions + 1) * sizeof(*n));
 	if (!n)
-		return attest_nomem(c->ctx);
+		return core_nomem(c->ctx);
 	c->regions = n;
 	if (!(c->regions[c->n_regions] = strdup(r)))
-		return attest_nomem(c->ctx);
+		return core_nomem(c->ctx);
 	c->n_regions++;
 	return ATTEST_OK;
 }
@@ -249,10 +249,10 @@ identify(struct aws_collector *c, char *partition, size_t size)
 		free(f.arn);
 		for (i = 0; auth_codes[i]; i++)
 			if (strcmp(f.code, auth_codes[i]) == 0)
-				return attest_error(c->ctx, ATTEST_ERR_IO,
+				return core_error(c->ctx, ATTEST_ERR_IO,
 						    "AWS refused the credentials: %s: %s", f.code,
 						    f.msg);
-		return attest_error(c->ctx, ATTEST_ERR_IO,
+		return core_error(c->ctx, ATTEST_ERR_IO,
 				    "cannot reach AWS (STS GetCallerIdentity in '%s'): %s: %s",
 				    c->home_region, f.code, f.msg);
 	}
@@ -307,7 +307,7 @@ tick(void *data)
 	struct aws_engine_stats s;
 
 	aws_engine_stats(c->eng, &s);
-	attest_log(c->ctx, ATTEST_LOG_INFO,
+	core_log(c->ctx, ATTEST_LOG_INFO,
 		   "collecting account %s: 1 account x %zu regions x %zu services, %lu calls, "
 		   "%lu retries, %zu errors, %lu resources",
 		   c->account ? c->account : "?", c->n_regions, aws_n_services, s.calls, s.retries,
@@ -385,8 +385,8 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 	attest_rc rc;
 
 	if (json_array_append_new(accounts, json_pack("{s:s}", "id", c->account)) != 0)
-		return attest_nomem(c->ctx);
-	attest_log(c->ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c->account,
+		return core_nomem(c->ctx);
+	core_log(c->ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c->account,
 		   c->n_regions);
 	aws_collect_start(c);
 	if (c->fatal != ATTEST_OK)
@@ -424,7 +424,7 @@ collector_credentials(struct aws_collector *c, const struct attest_aws_collect_o
 		c->renew_issued = time(NULL);
 	}
 	if (!c->home_region && !(c->home_region = strdup("us-east-1")))
-		return attest_nomem(c->ctx);
+		return core_nomem(c->ctx);
 	return ATTEST_OK;
 }
 
@@ -499,8 +499,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	c.keep = json_array();
 	c.body = tmpfile();
 	if (!c.log || !c.keep || !c.body || !accounts) {
-		rc = c.body ? attest_nomem(ctx)
-			    : attest_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
+		rc = c.body ? core_nomem(ctx)
+			    : core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
 					   strerror(errno));
 		goto out;
 	}

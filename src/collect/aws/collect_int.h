@@ -230,7 +230,7 @@ void aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const
 json_t *aws_tags_object(const json_t *list);
 
 /* Appends "&Name=value" with value percent-encoded. */
-attest_rc aws_param(struct attest_buf *b, const char *name, const char *value);
+attest_rc aws_param(struct core_buf *b, const char *name, const char *value);
 
 /* A paginated query-protocol listing: each item of the list member `list`
  * of every page goes to `each`; pages follow `token_out` (sent back as

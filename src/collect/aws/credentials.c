@@ -35,12 +35,12 @@ set_static(attest_ctx *ctx, struct aws_credentials *out, const char *id, const c
 	   const char *token)
 {
 	memset(out, 0, sizeof(*out));
-	out->access_key_id = attest_strdup(id);
-	out->secret_access_key = attest_strdup(secret);
-	out->session_token = token && *token ? attest_strdup(token) : NULL;
+	out->access_key_id = core_strdup(id);
+	out->secret_access_key = core_strdup(secret);
+	out->session_token = token && *token ? core_strdup(token) : NULL;
 	if (!out->access_key_id || !out->secret_access_key || (token && *token && !out->session_token)) {
 		aws_credentials_release(out);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	return ATTEST_OK;
 }
@@ -59,7 +59,7 @@ from_env(attest_ctx *ctx, struct aws_credentials *out)
 	if ((!id || !*id) && (!secret || !*secret))
 		return ATTEST_ERR_NOTFOUND;
 	if (!id || !*id || !secret || !*secret)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "%s is set but %s is not",
+		return core_error(ctx, ATTEST_ERR_INVALID, "%s is set but %s is not",
 				    id && *id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
 				    id && *id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 	return set_static(ctx, out, id, secret, token);
@@ -99,17 +99,17 @@ static attest_rc resolve_profile(struct chain *c, const char *name, struct aws_c
 static attest_rc
 chain_error_loop(struct chain *c, const char *name)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	size_t i;
 	attest_rc rc;
 
-	attest_buf_init(&b, 4096);
+	core_buf_init(&b, 4096);
 	for (i = 0; i < c->depth; i++)
-		attest_buf_printf(&b, "'%s' -> ", c->visited[i]);
-	attest_buf_printf(&b, "'%s'", name);
-	rc = attest_error(c->ctx, ATTEST_ERR_INVALID, "profile chain loops: %s",
+		core_buf_printf(&b, "'%s' -> ", c->visited[i]);
+	core_buf_printf(&b, "'%s'", name);
+	rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile chain loops: %s",
 			  b.data ? b.data : name);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return rc;
 }
 
@@ -126,11 +126,11 @@ assume_profile_role(struct chain *c, const char *name, const char *role_arn,
 	attest_rc rc;
 
 	if (src && csrc)
-		return attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' sets both "
+		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' sets both "
 				    "source_profile and credential_source", name);
 	duration = parse_duration(aws_profile_get(c->files, name, "duration_seconds"));
 	if (duration < 0)
-		return attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': duration_seconds "
+		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': duration_seconds "
 				    "must be a whole number of seconds up to 43200", name);
 	if (src) {
 		const char *id = aws_profile_get(c->files, src, "aws_access_key_id");
@@ -149,18 +149,18 @@ assume_profile_role(struct chain *c, const char *name, const char *role_arn,
 		if (strcmp(csrc, "Environment") == 0) {
 			rc = from_env(c->ctx, &base);
 			if (rc == ATTEST_ERR_NOTFOUND)
-				rc = attest_error(c->ctx, rc, "profile '%s' takes its credentials "
+				rc = core_error(c->ctx, rc, "profile '%s' takes its credentials "
 						  "from the environment, but AWS_ACCESS_KEY_ID is "
 						  "not set", name);
 		} else if (strcmp(csrc, "Ec2InstanceMetadata") == 0) {
 			rc = aws_imds_credentials(c->ctx, c->t, &base);
 		} else {
-			return attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': "
+			return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': "
 					    "credential_source '%s' is not supported (use "
 					    "Environment or Ec2InstanceMetadata)", name, csrc);
 		}
 	} else {
-		return attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has role_arn but "
+		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has role_arn but "
 				    "neither source_profile nor credential_source", name);
 	}
 	if (rc != ATTEST_OK)
@@ -171,7 +171,7 @@ assume_profile_role(struct chain *c, const char *name, const char *role_arn,
 	ar.duration_seconds = duration;
 	rc = aws_sts_assume_role(c->ctx, c->t, sts_region(c->files, name), name, &base, &ar, out);
 	if (rc != ATTEST_OK)
-		attest_error_prefix(c->ctx, "profile '%s'", name);
+		core_error_prefix(c->ctx, "profile '%s'", name);
 	aws_credentials_release(&base);
 	return rc;
 }
@@ -187,10 +187,10 @@ resolve_profile(struct chain *c, const char *name, struct aws_credentials *out)
 		if (strcmp(c->visited[i], name) == 0)
 			return chain_error_loop(c, name);
 	if (c->depth >= AWS_CHAIN_MAX)
-		return attest_error(c->ctx, ATTEST_ERR_LIMIT, "profile chain from '%s' is longer "
+		return core_error(c->ctx, ATTEST_ERR_LIMIT, "profile chain from '%s' is longer "
 				    "than %d profiles", c->visited[0], AWS_CHAIN_MAX);
 	if (!aws_profile_exists(c->files, name))
-		return attest_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' not found in '%s' "
+		return core_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' not found in '%s' "
 				    "or '%s'", name, aws_files_credentials_path(c->files),
 				    aws_files_config_path(c->files));
 	c->visited[c->depth++] = name;
@@ -201,13 +201,13 @@ resolve_profile(struct chain *c, const char *name, struct aws_credentials *out)
 	if (role && *role) {
 		rc = assume_profile_role(c, name, role, out);
 	} else if (aws_profile_get(c->files, name, "credential_process")) {
-		rc = attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
 				  "credential_process, which attest does not support: it never "
 				  "runs programs named in AWS configuration; export the "
 				  "credentials to the environment or a profile instead", name);
 	} else if ((id && *id) || (secret && *secret)) {
 		if (!id || !*id || !secret || !*secret)
-			rc = attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has %s but "
+			rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has %s but "
 					  "no %s", name,
 					  id && *id ? "aws_access_key_id" : "aws_secret_access_key",
 					  id && *id ? "aws_secret_access_key" : "aws_access_key_id");
@@ -216,15 +216,15 @@ resolve_profile(struct chain *c, const char *name, struct aws_credentials *out)
 					aws_profile_get(c->files, name, "aws_session_token"));
 	} else if (aws_profile_get(c->files, name, "sso_session") ||
 		   aws_profile_get(c->files, name, "sso_start_url")) {
-		rc = attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses IAM Identity "
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses IAM Identity "
 				  "Center (SSO), which attest does not support; run `aws "
 				  "configure export-credentials --profile %s --format env` and "
 				  "scan with the environment", name, name);
 	} else if (aws_profile_get(c->files, name, "web_identity_token_file")) {
-		rc = attest_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
 				  "web_identity_token_file, which attest does not support", name);
 	} else {
-		rc = attest_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' has no credentials "
+		rc = core_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' has no credentials "
 				  "(no aws_access_key_id, role_arn or credential_source)", name);
 	}
 	c->depth--;
@@ -243,15 +243,15 @@ aws_resolve_region(attest_ctx *ctx, const char *profile, char **region_out)
 	if (!v || !*v)
 		v = getenv("AWS_DEFAULT_REGION");
 	if (v && *v) {
-		*region_out = attest_strdup(v);
-		return *region_out ? ATTEST_OK : attest_nomem(ctx);
+		*region_out = core_strdup(v);
+		return *region_out ? ATTEST_OK : core_nomem(ctx);
 	}
 	rc = aws_files_load(ctx, &files);
 	if (rc != ATTEST_OK)
 		return rc;
 	v = aws_profile_get(files, aws_profile_name(profile), "region");
-	if (v && *v && !(*region_out = attest_strdup(v)))
-		rc = attest_nomem(ctx);
+	if (v && *v && !(*region_out = core_strdup(v)))
+		rc = core_nomem(ctx);
 	aws_files_free(files);
 	return rc;
 }
@@ -287,7 +287,7 @@ aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 			} else {
 				rc = aws_imds_credentials(ctx, c.t, &base);
 				if (rc != ATTEST_OK)
-					attest_error_prefix(ctx, "no AWS credentials found in the "
+					core_error_prefix(ctx, "no AWS credentials found in the "
 							    "environment, '%s', '%s' or the instance "
 							    "metadata service",
 							    aws_files_credentials_path(c.files),

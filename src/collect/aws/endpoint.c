@@ -137,13 +137,13 @@ override_url(attest_ctx *ctx, const char *url, const char *from, char **out)
 	}
 	if (!(n > 7 && strncasecmp(url, "http://", 7) == 0) &&
 	    !(n > 8 && strncasecmp(url, "https://", 8) == 0))
-		return attest_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s is not an "
+		return core_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s is not an "
 				    "http:// or https:// url", (int)n, url, from);
 	if (memchr(url, '?', n) || memchr(url, '#', n) || memchr(url, '@', n))
-		return attest_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s must not "
+		return core_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s must not "
 				    "carry credentials, a query or a fragment", (int)n, url, from);
 	*out = strndup(url, n);
-	return *out ? ATTEST_OK : attest_nomem(ctx);
+	return *out ? ATTEST_OK : core_nomem(ctx);
 }
 
 /* The configured override for svc, if any: *url stays NULL when none. */
@@ -210,21 +210,21 @@ aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
 {
 	const struct service *svc;
 	const char *domain, *home, *sign_region;
-	struct attest_buf b;
+	struct core_buf b;
 	char *ov = NULL;
 	attest_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (!service || !*service || strlen(service) >= sizeof(out->signing_name))
-		return attest_error(ctx, ATTEST_ERR_USAGE, "no valid service named for an endpoint");
+		return core_error(ctx, ATTEST_ERR_USAGE, "no valid service named for an endpoint");
 	svc = service_find(service);
 	if (region && !region_valid(region))
-		return attest_error(ctx, ATTEST_ERR_INVALID, "region '%s' is not a valid AWS "
+		return core_error(ctx, ATTEST_ERR_INVALID, "region '%s' is not a valid AWS "
 				    "region name", region);
 	partition_of(region, &domain, &home);
 	if (!region && !(svc && (svc->global || strcmp(svc->prefix, "sts") == 0)))
-		return attest_error(ctx, ATTEST_ERR_USAGE, "service '%s' needs a region; set "
+		return core_error(ctx, ATTEST_ERR_USAGE, "service '%s' needs a region; set "
 				    "AWS_REGION or a profile region", service);
 
 	rc = find_override(ctx, svc, profile, &ov);
@@ -243,27 +243,27 @@ aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
 		out->s3_path_style = true;
 	} else if (svc && strcmp(svc->prefix, "iam") == 0) {
 		if (region && strncmp(region, "us-gov-", 7) == 0)
-			rc = attest_buf_adds(&b, "https://iam.us-gov.amazonaws.com");
+			rc = core_buf_adds(&b, "https://iam.us-gov.amazonaws.com");
 		else if (region && strncmp(region, "cn-", 3) == 0)
-			rc = attest_buf_printf(&b, "https://iam.%s.%s", home, domain);
+			rc = core_buf_printf(&b, "https://iam.%s.%s", home, domain);
 		else
-			rc = attest_buf_adds(&b, "https://iam.amazonaws.com");
+			rc = core_buf_adds(&b, "https://iam.amazonaws.com");
 	} else if (svc && strcmp(svc->prefix, "cloudfront") == 0) {
-		rc = attest_buf_printf(&b, "https://cloudfront.%s", domain);
+		rc = core_buf_printf(&b, "https://cloudfront.%s", domain);
 	} else if (svc && strcmp(svc->prefix, "sagemaker") == 0 && region) {
-		rc = attest_buf_printf(&b, "https://api.sagemaker.%s.%s", region, domain);
+		rc = core_buf_printf(&b, "https://api.sagemaker.%s.%s", region, domain);
 	} else if (svc && strcmp(svc->prefix, "organizations") == 0) {
-		rc = attest_buf_printf(&b, "https://organizations.%s.%s", home, domain);
+		rc = core_buf_printf(&b, "https://organizations.%s.%s", home, domain);
 	} else if (!region) {
-		rc = attest_buf_adds(&b, "https://sts.amazonaws.com");
+		rc = core_buf_adds(&b, "https://sts.amazonaws.com");
 	} else {
-		rc = attest_buf_printf(&b, "https://%s.%s.%s", service, region, domain);
+		rc = core_buf_printf(&b, "https://%s.%s.%s", service, region, domain);
 	}
 	if (rc != ATTEST_OK)
 		goto nomem;
 	if (!out->url)
-		out->url = attest_buf_take(&b);
-	out->signing_region = attest_strdup(sign_region);
+		out->url = core_buf_take(&b);
+	out->signing_region = core_strdup(sign_region);
 	/* A service outside the table signs with its endpoint prefix, which
 	 * is right for most of AWS. */
 	snprintf(out->signing_name, sizeof(out->signing_name), "%s", svc ? svc->signing : service);
@@ -272,11 +272,11 @@ aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
 	rc = ATTEST_OK;
 	goto out;
 nomem:
-	rc = attest_nomem(ctx);
+	rc = core_nomem(ctx);
 out:
 	if (rc != ATTEST_OK)
 		aws_endpoint_release(out);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	free(ov);
 	return rc;
 }
@@ -317,7 +317,7 @@ attest_rc
 aws_s3_bucket_url(attest_ctx *ctx, const struct aws_endpoint *ep, const char *bucket,
 		  const char *key_query, char **url_out)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	const char *host;
 	char *enc = NULL;
 	attest_rc rc;
@@ -325,26 +325,26 @@ aws_s3_bucket_url(attest_ctx *ctx, const struct aws_endpoint *ep, const char *bu
 	*url_out = NULL;
 	if (!key_query)
 		key_query = "";
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (!bucket || !*bucket)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "no bucket named for an s3 request");
+		return core_error(ctx, ATTEST_ERR_USAGE, "no bucket named for an s3 request");
 	if (!ep->s3_path_style && dns_bucket(bucket) && (host = strstr(ep->url, "://"))) {
 		host += 3;
-		rc = attest_buf_printf(&b, "%.*s%s.%s%s", (int)(host - ep->url), ep->url,
+		rc = core_buf_printf(&b, "%.*s%s.%s%s", (int)(host - ep->url), ep->url,
 				       bucket, host, key_query);
 	} else {
 		enc = aws_uri_encode(bucket, strlen(bucket), false);
 		if (!enc)
-			return attest_nomem(ctx);
-		rc = attest_buf_printf(&b, "%s/%s%s", ep->url, enc, key_query);
+			return core_nomem(ctx);
+		rc = core_buf_printf(&b, "%s/%s%s", ep->url, enc, key_query);
 	}
 	free(enc);
 	if (rc != ATTEST_OK) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return rc == ATTEST_ERR_LIMIT
-			       ? attest_error(ctx, rc, "s3 url for bucket '%s' is too long", bucket)
-			       : attest_nomem(ctx);
+			       ? core_error(ctx, rc, "s3 url for bucket '%s' is too long", bucket)
+			       : core_nomem(ctx);
 	}
-	*url_out = attest_buf_take(&b);
+	*url_out = core_buf_take(&b);
 	return ATTEST_OK;
 }

@@ -91,9 +91,9 @@ ini_add(struct ini *ini, const char *section, const char *key, const char *value
 		ini->cap = cap;
 	}
 	e = &ini->e[ini->n];
-	e->section = attest_strdup(section);
-	e->key = attest_strdup(key);
-	e->value = attest_strdup(value);
+	e->section = core_strdup(section);
+	e->key = core_strdup(key);
+	e->value = core_strdup(value);
 	ini->n++;
 	return e->section && e->key && e->value ? ATTEST_OK : ATTEST_ERR_NOMEM;
 }
@@ -121,7 +121,7 @@ ini_parse(attest_ctx *ctx, struct ini *ini, char *text)
 			char *close = strrchr(line, ']');
 
 			if (!close || close[1] != '\0')
-				return attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at "
+				return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at "
 						    "line %d: section header without ']'",
 						    ini->path, lineno);
 			*close = '\0';
@@ -140,23 +140,23 @@ ini_parse(attest_ctx *ctx, struct ini *ini, char *text)
 		}
 		eq = strchr(line, '=');
 		if (!eq)
-			return attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
+			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
 					    "expected 'name = value' or '[section]'", ini->path,
 					    lineno);
 		if (!section)
-			return attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
+			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
 					    "setting outside any [section]", ini->path, lineno);
 		*eq = '\0';
 		key = trim(line);
 		value = trim(eq + 1);
 		lower(key);
 		if (!*key)
-			return attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
+			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
 					    "setting without a name", ini->path, lineno);
 		if (indented && parent[0] && parent_empty) {
 			snprintf(nested, sizeof(nested), "%s.%s", parent, key);
 			if (ini_add(ini, section, nested, value) != ATTEST_OK)
-				return attest_nomem(ctx);
+				return core_nomem(ctx);
 			continue;
 		}
 		if (strlen(key) < sizeof(parent))
@@ -165,7 +165,7 @@ ini_parse(attest_ctx *ctx, struct ini *ini, char *text)
 			parent[0] = '\0';
 		parent_empty = *value == '\0';
 		if (ini_add(ini, section, key, value) != ATTEST_OK)
-			return attest_nomem(ctx);
+			return core_nomem(ctx);
 	}
 	return ATTEST_OK;
 }
@@ -175,63 +175,63 @@ static char *
 file_path(const char *env, const char *rel)
 {
 	const char *v = getenv(env), *home;
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 4096);
+	core_buf_init(&b, 4096);
 	if (v && *v) {
 		if (v[0] == '~' && v[1] == '/' && (home = getenv("HOME")))
-			attest_buf_printf(&b, "%s%s", home, v + 1);
+			core_buf_printf(&b, "%s%s", home, v + 1);
 		else
-			attest_buf_adds(&b, v);
+			core_buf_adds(&b, v);
 	} else {
 		home = getenv("HOME");
-		attest_buf_printf(&b, "%s/%s", home && *home ? home : ".", rel);
+		core_buf_printf(&b, "%s/%s", home && *home ? home : ".", rel);
 	}
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }
 
 static attest_rc
 ini_load(attest_ctx *ctx, struct ini *ini, const char *env, const char *rel)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	char chunk[4096];
 	FILE *fp = NULL;
 	size_t n;
 	attest_rc rc;
 
 	memset(ini, 0, sizeof(*ini));
-	attest_buf_init(&b, AWS_FILE_MAX);
+	core_buf_init(&b, AWS_FILE_MAX);
 	ini->path = file_path(env, rel);
 	if (!ini->path)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	fp = fopen(ini->path, "r");
 	if (!fp) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return ATTEST_OK;
-		return attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
+		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
 				    strerror(errno));
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		rc = attest_buf_add(&b, chunk, n);
+		rc = core_buf_add(&b, chunk, n);
 		if (rc != ATTEST_OK)
 			break;
 	}
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	if (ferror(fp))
-		rc = attest_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
 				  strerror(errno));
 	else if (b.len >= AWS_FILE_MAX)
-		rc = attest_error(ctx, ATTEST_ERR_LIMIT, "'%s' is larger than %u bytes",
+		rc = core_error(ctx, ATTEST_ERR_LIMIT, "'%s' is larger than %u bytes",
 				  ini->path, AWS_FILE_MAX);
 	else if (b.data && memchr(b.data, '\0', b.len))
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s': it is not a text file",
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s': it is not a text file",
 				  ini->path);
 	else
 		rc = b.data ? ini_parse(ctx, ini, b.data) : ATTEST_OK;
 	fclose(fp);
 	if (b.data)
 		OPENSSL_cleanse(b.data, b.len);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return rc;
 }
 
@@ -243,7 +243,7 @@ aws_files_load(attest_ctx *ctx, struct aws_files **out)
 
 	*out = NULL;
 	if (!f)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	rc = ini_load(ctx, &f->cred, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
 	if (rc == ATTEST_OK)
 		rc = ini_load(ctx, &f->conf, "AWS_CONFIG_FILE", ".aws/config");

@@ -78,7 +78,7 @@ aws_engine_new(attest_ctx *ctx, const struct aws_engine_opts *opts, struct aws_e
 	*out = NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	h->ctx = ctx;
 	if (opts)
 		h->o = *opts;
@@ -92,12 +92,12 @@ aws_engine_new(attest_ctx *ctx, const struct aws_engine_opts *opts, struct aws_e
 		h->o.max_attempts = 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		free(h);
-		return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot initialize libcurl");
+		return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot initialize libcurl");
 	}
 	h->multi = curl_multi_init();
 	if (!h->multi) {
 		free(h);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	/* Reuse connections across requests to the same host. */
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.max_total);
@@ -124,7 +124,7 @@ static void
 job_free(struct aws_engine *h, struct job *j)
 {
 	job_end_attempt(h, j);
-	attest_buf_release(&j->resp);
+	core_buf_release(&j->resp);
 	free(j->hdrs);
 	free(j->strings);
 	free(j->body);
@@ -213,7 +213,7 @@ aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_d
 
 	j = calloc(1, sizeof(*j));
 	if (!j)
-		return attest_nomem(h->ctx);
+		return core_nomem(h->ctx);
 	need = strlen(req->service) + strlen(req->region) + strlen(req->method) +
 	       strlen(req->url) + 4;
 	for (i = 0; i < req->n_headers; i++)
@@ -226,7 +226,7 @@ aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_d
 		free(j->hdrs);
 		free(j->body);
 		free(j);
-		return attest_nomem(h->ctx);
+		return core_nomem(h->ctx);
 	}
 	p = j->strings;
 	j->call = *req;
@@ -246,7 +246,7 @@ aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_d
 	j->data = data;
 	j->svc = svc_index(h, req->service);
 	j->ready_at = now() + (double)req->delay_ms / 1000.0;
-	attest_buf_init(&j->resp, h->o.max_body);
+	core_buf_init(&j->resp, h->o.max_body);
 	if (h->queue_tail)
 		h->queue_tail->next = j;
 	else
@@ -383,7 +383,7 @@ finish(struct aws_engine *h, struct job *j, CURLcode cc)
 	}
 	job_end_attempt(h, j);
 	if (retry && j->attempts < h->o.max_attempts && !h->cancelled) {
-		attest_log(h->ctx, ATTEST_LOG_DEBUG, "retrying %s %s (%s) after attempt %u",
+		core_log(h->ctx, ATTEST_LOG_DEBUG, "retrying %s %s (%s) after attempt %u",
 			   j->call.service, j->call.url, code, j->attempts);
 		requeue(h, j);
 		return;
@@ -442,7 +442,7 @@ aws_engine_run(struct aws_engine *h)
 		if (h->active == 0 && !h->queue)
 			break;
 		if (curl_multi_perform(h->multi, &running) != CURLM_OK)
-			return attest_error(h->ctx, ATTEST_ERR_INTERNAL, "libcurl multi failure");
+			return core_error(h->ctx, ATTEST_ERR_INTERNAL, "libcurl multi failure");
 		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -462,7 +462,7 @@ aws_engine_run(struct aws_engine *h)
 			poll_ms = wait_ms;
 		if (h->active > 0) {
 			if (curl_multi_poll(h->multi, NULL, 0, (int)poll_ms, &numfds) != CURLM_OK)
-				return attest_error(h->ctx, ATTEST_ERR_INTERNAL, "libcurl poll failure");
+				return core_error(h->ctx, ATTEST_ERR_INTERNAL, "libcurl poll failure");
 		} else if (poll_ms > 0) {
 			usleep((useconds_t)poll_ms * 1000);
 		}

@@ -24,7 +24,7 @@ struct job {
 	/* per attempt */
 	CURL *easy;
 	struct curl_slist *sent;
-	struct attest_buf resp;
+	struct core_buf resp;
 	char errtype[128];
 	bool too_big;
 };

@@ -18,7 +18,7 @@ on_body(char *ptr, size_t size, size_t nmemb, void *data)
 	struct job *j = data;
 	size_t n = size * nmemb;
 
-	if (attest_buf_add(&j->resp, ptr, n) != ATTEST_OK) {
+	if (core_buf_add(&j->resp, ptr, n) != ATTEST_OK) {
 		j->too_big = true;
 		return 0; /* makes libcurl abort the transfer */
 	}
@@ -52,17 +52,17 @@ on_header(char *ptr, size_t size, size_t nmemb, void *data)
 static attest_rc
 add_header(struct curl_slist **l, const char *name, const char *value)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	struct curl_slist *n;
 
-	attest_buf_init(&b, 65536);
+	core_buf_init(&b, 65536);
 	/* "Name;" sends a header with an empty value; "Name:" would drop it. */
-	if (attest_buf_printf(&b, *value ? "%s: %s" : "%s;", name, value) != ATTEST_OK) {
-		attest_buf_release(&b);
+	if (core_buf_printf(&b, *value ? "%s: %s" : "%s;", name, value) != ATTEST_OK) {
+		core_buf_release(&b);
 		return ATTEST_ERR_NOMEM;
 	}
 	n = curl_slist_append(*l, b.data);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	if (!n)
 		return ATTEST_ERR_NOMEM;
 	*l = n;
@@ -77,16 +77,16 @@ http_start(struct aws_engine *h, struct job *j)
 	size_t i;
 	attest_rc rc;
 
-	attest_buf_reset(&j->resp);
+	core_buf_reset(&j->resp);
 	j->errtype[0] = '\0';
 	j->too_big = false;
 	for (i = 0; i < j->call.n_headers; i++)
 		if (add_header(&j->sent, j->hdrs[i].name, j->hdrs[i].value) != ATTEST_OK)
-			return attest_nomem(h->ctx);
+			return core_nomem(h->ctx);
 	/* Without this libcurl adds "Expect: 100-continue" to larger POSTs,
 	 * costing a round trip for nothing. */
 	if (!(s = curl_slist_append(j->sent, "Expect:")))
-		return attest_nomem(h->ctx);
+		return core_nomem(h->ctx);
 	j->sent = s;
 	if (h->sign) {
 		rc = h->sign(j->call.sign_data ? j->call.sign_data : h->sign_data, &j->call,
@@ -96,13 +96,13 @@ http_start(struct aws_engine *h, struct job *j)
 		for (s = extra; s; s = s->next)
 			if (!curl_slist_append(j->sent, s->data)) {
 				curl_slist_free_all(extra);
-				return attest_nomem(h->ctx);
+				return core_nomem(h->ctx);
 			}
 		curl_slist_free_all(extra);
 	}
 	e = curl_easy_init();
 	if (!e)
-		return attest_nomem(h->ctx);
+		return core_nomem(h->ctx);
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, j->call.url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
@@ -129,7 +129,7 @@ http_start(struct aws_engine *h, struct job *j)
 		}
 	}
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
-		return attest_error(h->ctx, ATTEST_ERR_INTERNAL, "cannot start a request to '%s'",
+		return core_error(h->ctx, ATTEST_ERR_INTERNAL, "cannot start a request to '%s'",
 				    j->call.url);
 	j->next_active = h->active_list;
 	h->active_list = j;

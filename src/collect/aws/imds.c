@@ -51,12 +51,12 @@ imds_get(attest_ctx *ctx, const struct aws_transport *t, const char *base, const
 {
 	struct aws_header h[1] = { { "X-aws-ec2-metadata-token", token } };
 	struct aws_http_request req = { 0 };
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc;
 
-	attest_buf_init(&url, 4096);
-	if (attest_buf_printf(&url, "%s%s", base, path) != ATTEST_OK)
-		return attest_nomem(ctx);
+	core_buf_init(&url, 4096);
+	if (core_buf_printf(&url, "%s%s", base, path) != ATTEST_OK)
+		return core_nomem(ctx);
 	req.method = "GET";
 	req.url = url.data;
 	req.headers = h;
@@ -64,7 +64,7 @@ imds_get(attest_ctx *ctx, const struct aws_transport *t, const char *base, const
 	req.timeout_ms = timeout_ms();
 	req.no_proxy = true;
 	rc = aws_transport_call(ctx, t, &req, resp);
-	attest_buf_release(&url);
+	core_buf_release(&url);
 	return rc;
 }
 
@@ -90,7 +90,7 @@ parse_credentials(attest_ctx *ctx, const char *body, size_t len, struct aws_cred
 	attest_rc rc = ATTEST_ERR_PARSE;
 
 	if (!root || !json_is_object(root)) {
-		rc = attest_error(ctx, rc, "instance metadata credentials are not a JSON object");
+		rc = core_error(ctx, rc, "instance metadata credentials are not a JSON object");
 		goto out;
 	}
 	code = json_string_value(json_object_get(root, "Code"));
@@ -99,24 +99,24 @@ parse_credentials(attest_ctx *ctx, const char *body, size_t len, struct aws_cred
 	token = json_string_value(json_object_get(root, "Token"));
 	exp = json_string_value(json_object_get(root, "Expiration"));
 	if (code && strcmp(code, "Success") != 0) {
-		rc = attest_error(ctx, ATTEST_ERR_IO, "instance metadata credentials: Code "
+		rc = core_error(ctx, ATTEST_ERR_IO, "instance metadata credentials: Code "
 				  "'%.40s'", code);
 		goto out;
 	}
 	if (!id || !*id || !secret || !*secret) {
-		rc = attest_error(ctx, rc, "instance metadata credentials lack AccessKeyId or "
+		rc = core_error(ctx, rc, "instance metadata credentials lack AccessKeyId or "
 				  "SecretAccessKey");
 		goto out;
 	}
-	out->access_key_id = attest_strdup(id);
-	out->secret_access_key = attest_strdup(secret);
-	out->session_token = token && *token ? attest_strdup(token) : NULL;
+	out->access_key_id = core_strdup(id);
+	out->secret_access_key = core_strdup(secret);
+	out->session_token = token && *token ? core_strdup(token) : NULL;
 	if (!out->access_key_id || !out->secret_access_key || (token && *token && !out->session_token)) {
-		rc = attest_nomem(ctx);
+		rc = core_nomem(ctx);
 		goto out;
 	}
-	if (exp && !attest_time_parse(exp, &out->expiration)) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "instance metadata credentials: "
+	if (exp && !core_time_parse(exp, &out->expiration)) {
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "instance metadata credentials: "
 				  "Expiration '%.40s' is not a timestamp", exp);
 		goto out;
 	}
@@ -134,7 +134,7 @@ out:
 static attest_rc
 unreachable(attest_ctx *ctx)
 {
-	attest_error_prefix(ctx, "instance metadata service");
+	core_error_prefix(ctx, "instance metadata service");
 	return ATTEST_ERR_NOTFOUND;
 }
 
@@ -148,18 +148,18 @@ imds_base(attest_ctx *ctx, char **out)
 
 	*out = NULL;
 	if (env_true("AWS_EC2_METADATA_DISABLED"))
-		return attest_error(ctx, ATTEST_ERR_NOTFOUND, "the instance metadata service is "
+		return core_error(ctx, ATTEST_ERR_NOTFOUND, "the instance metadata service is "
 				    "disabled (AWS_EC2_METADATA_DISABLED)");
 	if (!base || !*base)
 		base = IMDS_DEFAULT;
 	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "AWS_EC2_METADATA_SERVICE_ENDPOINT "
+		return core_error(ctx, ATTEST_ERR_INVALID, "AWS_EC2_METADATA_SERVICE_ENDPOINT "
 				    "'%s' is not an http:// url", base);
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	if (!(*out = strndup(base, n)))
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	return ATTEST_OK;
 }
 
@@ -171,13 +171,13 @@ imds_token(attest_ctx *ctx, const struct aws_transport *t, const char *b, char *
 	struct aws_header ttl[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", "21600" } };
 	struct aws_http_request req = { 0 };
 	struct aws_http_response resp = { 0 };
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc = ATTEST_OK;
 
 	*token = NULL;
-	attest_buf_init(&url, 4096);
-	if (attest_buf_printf(&url, "%s/latest/api/token", b) != ATTEST_OK) {
-		rc = attest_nomem(ctx);
+	core_buf_init(&url, 4096);
+	if (core_buf_printf(&url, "%s/latest/api/token", b) != ATTEST_OK) {
+		rc = core_nomem(ctx);
 		goto out;
 	}
 	req.method = "PUT";
@@ -196,12 +196,12 @@ imds_token(attest_ctx *ctx, const struct aws_transport *t, const char *b, char *
 		(*token)[strcspn(*token, "\r\n")] = '\0';
 	} else if (!((resp.status == 403 || resp.status == 404 || resp.status == 405) &&
 		     !env_true("AWS_EC2_METADATA_V1_DISABLED"))) {
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: token "
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: token "
 				  "request answered HTTP %ld", resp.status);
 	}
 out:
 	aws_http_response_release(&resp);
-	attest_buf_release(&url);
+	core_buf_release(&url);
 	return rc;
 }
 
@@ -218,7 +218,7 @@ imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const c
 	if (imds_get(ctx, t, b, IMDS_PATH, token, &resp) != ATTEST_OK)
 		return unreachable(ctx);
 	if (resp.status != 200 || !resp.body) {
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: no IAM "
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: no IAM "
 				  "role attached to this instance (HTTP %ld)", resp.status);
 		aws_http_response_release(&resp);
 		return rc;
@@ -229,7 +229,7 @@ imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const c
 		*nl = '\0';
 	aws_http_response_release(&resp);
 	if (!role_name_ok(*role))
-		return attest_error(ctx, ATTEST_ERR_PARSE, "instance metadata service: role name "
+		return core_error(ctx, ATTEST_ERR_PARSE, "instance metadata service: role name "
 				    "is not a valid IAM role name");
 	return ATTEST_OK;
 }
@@ -240,21 +240,21 @@ imds_role_credentials(attest_ctx *ctx, const struct aws_transport *t, const char
 		      const char *token, const char *role, struct aws_credentials *out)
 {
 	struct aws_http_response resp = { 0 };
-	struct attest_buf url;
+	struct core_buf url;
 	attest_rc rc;
 
-	attest_buf_init(&url, 4096);
-	if (attest_buf_printf(&url, "%s%s", IMDS_PATH, role) != ATTEST_OK)
-		rc = attest_nomem(ctx);
+	core_buf_init(&url, 4096);
+	if (core_buf_printf(&url, "%s%s", IMDS_PATH, role) != ATTEST_OK)
+		rc = core_nomem(ctx);
 	else if (imds_get(ctx, t, b, url.data, token, &resp) != ATTEST_OK)
 		rc = unreachable(ctx);
 	else if (resp.status != 200 || !resp.body)
-		rc = attest_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: "
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: "
 				  "credentials of role '%s' answered HTTP %ld", role, resp.status);
 	else
 		rc = parse_credentials(ctx, resp.body, resp.body_len, out);
 	aws_http_response_release(&resp);
-	attest_buf_release(&url);
+	core_buf_release(&url);
 	return rc;
 }
 

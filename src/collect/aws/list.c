@@ -25,7 +25,7 @@ token_repeats(struct aws_op *op, char **last, const char *token)
 		return true;
 	}
 	if (!(copy = strdup(token))) {
-		aws_fatal(op->c, attest_nomem(op->c->ctx));
+		aws_fatal(op->c, core_nomem(op->c->ctx));
 		return true;
 	}
 	free(*last);
@@ -54,18 +54,18 @@ qlist_request(struct aws_collector *c, struct qlist_state *st, const char *regio
 {
 	const struct aws_qlist *ql = st->ql;
 	struct aws_op op = {c, ql->service, ql->operation, "", ql->types, qlist_page, st, 0, NULL};
-	struct attest_buf b;
+	struct core_buf b;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
-	attest_buf_init(&b, 1 << 16);
-	if (attest_buf_adds(&b, ql->params ? ql->params : "") ||
+	core_buf_init(&b, 1 << 16);
+	if (core_buf_adds(&b, ql->params ? ql->params : "") ||
 	    (token && aws_param(&b, ql->token_in, token)) ||
 	    aws_call_query(&op, ql->version, b.data) != ATTEST_OK) {
 		if (ql->end)
 			ql->end(c, region, false, st->data);
 		qlist_free(st);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -93,7 +93,7 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 				 ql->style);
 	xmlFreeDoc(doc);
 	if (!res) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		goto fail;
 	}
 	e = json_object_get(res, ql->list);
@@ -129,7 +129,7 @@ aws_query_list(struct aws_collector *c, const struct aws_qlist *ql, const char *
 	struct qlist_state *st = calloc(1, sizeof(*st));
 
 	if (!st) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		if (ql->end)
 			ql->end(c, region, false, data);
 		return;
@@ -163,20 +163,20 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 {
 	const struct aws_jlist *jl = st->jl;
 	struct aws_op op = {c, jl->service, jl->operation, "", jl->types, jlist_page, st, 0, NULL};
-	struct attest_buf b;
+	struct core_buf b;
 	json_t *body;
 	char *text = NULL;
 	attest_rc rc = ATTEST_ERR_NOMEM;
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	if (jl->rest_path) {
-		attest_buf_init(&b, 1 << 16);
-		if (!attest_buf_adds(&b, jl->rest_path) &&
-		    (!token || (!attest_buf_printf(&b, "%s%s=", strchr(jl->rest_path, '?') ? "&" : "?",
+		core_buf_init(&b, 1 << 16);
+		if (!core_buf_adds(&b, jl->rest_path) &&
+		    (!token || (!core_buf_printf(&b, "%s%s=", strchr(jl->rest_path, '?') ? "&" : "?",
 						   jl->token_in) &&
 				!aws_buf_encode(&b, token, false))))
 			rc = aws_call_rest(&op, "GET", b.data, NULL);
-		attest_buf_release(&b);
+		core_buf_release(&b);
 	} else {
 		body = json_loads(jl->body ? jl->body : "{}", 0, NULL);
 		if (body && (!token || !json_object_set_new(body, jl->token_in, json_string(token))))
@@ -186,7 +186,7 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 			rc = aws_call_json(&op, jl->target, jl->json_version ? jl->json_version : "1.1",
 					   text);
 		else
-			aws_fatal(c, attest_nomem(c->ctx));
+			aws_fatal(c, core_nomem(c->ctx));
 		free(text);
 	}
 	if (rc != ATTEST_OK) {
@@ -244,7 +244,7 @@ aws_json_list(struct aws_collector *c, const struct aws_jlist *jl, const char *r
 	struct jlist_state *st = calloc(1, sizeof(*st));
 
 	if (!st) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		if (jl->end)
 			jl->end(c, region, false, data);
 		return;

@@ -97,7 +97,7 @@ list_request(struct org *g, const char *token)
 
 	if (!body || (token && json_object_set_new(body, "NextToken", json_string(token)))) {
 		json_decref(body);
-		aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+		aws_fatal(g->caller, core_nomem(g->caller->ctx));
 		return;
 	}
 	if (aws_call_json_obj(&op, LIST_TARGET, body) != ATTEST_OK && !g->caller->fatal)
@@ -127,7 +127,7 @@ add_account(struct org *g, json_t *a)
 		return false;
 	}
 	if (!status || strcmp(status, "ACTIVE") != 0) {
-		attest_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s is %s: not collected", id,
+		core_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s is %s: not collected", id,
 			   status ? status : "of unknown status");
 		return true;
 	}
@@ -151,7 +151,7 @@ add_account(struct org *g, json_t *a)
 	g->n++;
 	return true;
 nomem:
-	aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+	aws_fatal(g->caller, core_nomem(g->caller->ctx));
 	return false;
 }
 
@@ -187,7 +187,7 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		}
 		free(g->last_token);
 		if (!(g->last_token = strdup(token))) {
-			aws_fatal(g->caller, attest_nomem(g->caller->ctx));
+			aws_fatal(g->caller, core_nomem(g->caller->ctx));
 			goto out;
 		}
 		list_request(g, token);
@@ -209,13 +209,13 @@ list_accounts(struct org *g)
 	if (rc != ATTEST_OK)
 		return rc;
 	if (g->list_failed)
-		return attest_error(c->ctx, ATTEST_ERR_IO,
+		return core_error(c->ctx, ATTEST_ERR_IO,
 				    "cannot list the accounts of the organization (Organizations "
 				    "ListAccounts): %s: %s; the credentials must be those of the "
 				    "organization's management account or of a delegated administrator",
 				    g->code, g->msg);
 	if (g->n == 0)
-		return attest_error(c->ctx, ATTEST_ERR_IO,
+		return core_error(c->ctx, ATTEST_ERR_IO,
 				    "the organization has no ACTIVE account to collect");
 	return ATTEST_OK;
 }
@@ -231,7 +231,7 @@ not_collected(struct member *m, const char *code, const char *msg)
 	aws_log_failure(g->caller, m->id, "sts", NULL, "AssumeRole", 0, code, msg);
 	g->denied++;
 	m->c.idle = NULL;
-	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s (%s) not collected: %s", m->id,
+	core_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s (%s) not collected: %s", m->id,
 		   m->name, code ? code : "");
 	start_next(g);
 }
@@ -277,7 +277,7 @@ regions_known(struct aws_op *op, const struct aws_reply *r)
 	if (doc)
 		xmlFreeDoc(doc);
 	if (m->c.n_regions == 0 && copy_regions(&m->c, m->org->caller) != ATTEST_OK)
-		aws_fatal(&m->c, attest_nomem(m->c.ctx));
+		aws_fatal(&m->c, core_nomem(m->c.ctx));
 	aws_collect_start(&m->c);
 	if (m->c.fatal)
 		aws_engine_cancel(m->c.eng);
@@ -297,7 +297,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		not_collected(m, r->error_code, r->error_message);
 		return;
 	}
-	if (attest_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
+	if (core_xml_load_memory(op->c->ctx, op->operation, r->body, r->body_len, NULL, &doc) !=
 	    ATTEST_OK) {
 		not_collected(m, "MalformedResponse", attest_ctx_errmsg(op->c->ctx));
 		goto out;
@@ -315,7 +315,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	}
 	/* Renewed before it expires: a large organization outlasts an hour. */
 	expiration = aws_xml_child_text(creds, "Expiration");
-	if (!attest_time_parse(expiration, &cr->expiration))
+	if (!core_time_parse(expiration, &cr->expiration))
 		cr->expiration = 0; /* none given: used as it is until the end */
 	free(expiration);
 	m->c.renew_with = &g->caller->cred;
@@ -326,7 +326,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	m->c.renew_issued = time(NULL);
 	m->collected = true;
 	g->assumed++;
-	attest_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
+	core_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
 	if (g->member_regions) {
 		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0, NULL};
 
@@ -338,7 +338,7 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 		}
 		/* not sent (logged): the caller's regions */
 		if (copy_regions(&m->c, g->caller) != ATTEST_OK) {
-			aws_fatal(&m->c, attest_nomem(m->c.ctx));
+			aws_fatal(&m->c, core_nomem(m->c.ctx));
 			goto out;
 		}
 	}
@@ -360,7 +360,7 @@ assume(struct org *g, struct member *m)
 {
 	struct aws_collector *c = g->caller;
 	struct aws_op op = {c, "sts", "AssumeRole", "", 0, assumed, m, 0, NULL};
-	struct attest_buf arn, params;
+	struct core_buf arn, params;
 
 	/* The account's collector: its own credentials, endpoints and kept
 	 * values; everything else is the caller's. */
@@ -375,18 +375,18 @@ assume(struct org *g, struct member *m)
 	m->c.account = strdup(m->id);
 	m->c.keep = json_array();
 	m->c.idle = member_idle;
-	attest_buf_init(&arn, 4096);
-	attest_buf_init(&params, 8192);
+	core_buf_init(&arn, 4096);
+	core_buf_init(&params, 8192);
 	if (!m->c.account || !m->c.keep ||
 	    (!g->member_regions && copy_regions(&m->c, c) != ATTEST_OK) ||
-	    attest_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
+	    core_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
 			      g->o->role_name) != ATTEST_OK ||
 	    !(m->role_arn = strdup(arn.data)) ||
 	    aws_param(&params, "RoleArn", arn.data) || aws_param(&params, "RoleSessionName", g->session) ||
 	    aws_param(&params, "DurationSeconds", "3600") ||
 	    (g->o->external_id && *g->o->external_id &&
 	     aws_param(&params, "ExternalId", g->o->external_id))) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		goto out;
 	}
 	/* The caller's credentials sign; the regional STS endpoint answers. */
@@ -394,8 +394,8 @@ assume(struct org *g, struct member *m)
 	if (aws_call_query(&op, "2011-06-15", params.data) != ATTEST_OK && !c->fatal)
 		not_collected(m, "EndpointError", attest_ctx_errmsg(c->ctx));
 out:
-	attest_buf_release(&arn);
-	attest_buf_release(&params);
+	core_buf_release(&arn);
+	core_buf_release(&params);
 }
 
 void
@@ -422,7 +422,7 @@ aws_renew_role(struct aws_collector *c)
 	if (aws_sts_assume_role(c->ctx, NULL, c->home_region, c->profile, c->renew_with, &req,
 				&fresh) != ATTEST_OK) {
 		c->renew_retry = now + 30;
-		attest_log(c->ctx, ATTEST_LOG_INFO,
+		core_log(c->ctx, ATTEST_LOG_INFO,
 			   "account %s: cannot renew the role's credentials (retried in 30 s): %s",
 			   c->account, attest_ctx_errmsg(c->ctx));
 		return;
@@ -430,7 +430,7 @@ aws_renew_role(struct aws_collector *c)
 	aws_credentials_release(&c->cred);
 	c->cred = fresh;
 	c->renew_issued = now;
-	attest_log(c->ctx, ATTEST_LOG_DEBUG, "account %s: the role's credentials were renewed",
+	core_log(c->ctx, ATTEST_LOG_DEBUG, "account %s: the role's credentials were renewed",
 		   c->account);
 }
 
@@ -465,7 +465,7 @@ tick(void *data)
 	for (i = 0; i < g->n; i++)
 		resources += g->m[i].c.resources;
 	aws_engine_stats(g->caller->eng, &s);
-	attest_log(g->caller->ctx, ATTEST_LOG_INFO,
+	core_log(g->caller->ctx, ATTEST_LOG_INFO,
 		   "collecting the organization: %zu accounts (%zu not collected) x %zu regions x "
 		   "%zu services, %lu calls, %lu retries, %zu errors, %lu resources",
 		   g->assumed, g->denied, g->caller->n_regions, aws_n_services, s.calls, s.retries,
@@ -483,14 +483,14 @@ aws_org_check(attest_ctx *ctx, const char *name)
 	size_t n = name ? strlen(name) : 0;
 
 	if (name && strncmp(name, "arn:", 4) == 0)
-		return attest_error(ctx, ATTEST_ERR_USAGE,
+		return core_error(ctx, ATTEST_ERR_USAGE,
 				    "role name '%.80s' is an ARN: give the role's name, which is "
 				    "assumed in every account", name);
 	if (!name)
-		return attest_error(ctx, ATTEST_ERR_USAGE,
+		return core_error(ctx, ATTEST_ERR_USAGE,
 				    "collecting an organization needs the role name to assume");
 	if (n == 0 || n > 512 || strspn(name, ok) != n || name[0] == '/' || name[n - 1] == '/')
-		return attest_error(ctx, ATTEST_ERR_USAGE, "'%.80s' is not an IAM role name", name);
+		return core_error(ctx, ATTEST_ERR_USAGE, "'%.80s' is not an IAM role name", name);
 	return ATTEST_OK;
 }
 
@@ -514,7 +514,7 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 	if ((rc = aws_org_check(caller->ctx, o->role_name)) != ATTEST_OK ||
 	    (rc = list_accounts(&g)) != ATTEST_OK)
 		goto out;
-	attest_log(caller->ctx, ATTEST_LOG_INFO,
+	core_log(caller->ctx, ATTEST_LOG_INFO,
 		   "collecting %zu accounts of the organization in %zu regions", g.n,
 		   caller->n_regions);
 	aws_engine_set_tick(caller->eng, tick, &g);
@@ -542,13 +542,13 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 		if (rc == ATTEST_OK && m->collected &&
 		    json_array_append_new(accounts, json_pack("{s:s, s:s}", "id", m->id, "name",
 							      m->name)) != 0)
-			rc = attest_nomem(caller->ctx);
+			rc = core_nomem(caller->ctx);
 	}
 	st->accounts = g.assumed;
 	st->accounts_failed = g.denied;
 	/* Some accounts missing is a gap; all of them is a failure. */
 	if (rc == ATTEST_OK && g.assumed == 0)
-		rc = attest_error(caller->ctx, ATTEST_ERR_IO,
+		rc = core_error(caller->ctx, ATTEST_ERR_IO,
 				  "no account of the organization could be collected: role '%s' "
 				  "could not be assumed in any of its %zu accounts (first: %s)",
 				  o->role_name, g.n, first_denial(caller->log, why, sizeof(why)));

@@ -43,7 +43,7 @@ write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char
 	ssize_t n;
 	attest_rc rc = ATTEST_ERR_IO;
 
-	attest_time_iso(time(NULL), now);
+	core_time_iso(time(NULL), now);
 	types = json_array();
 	regions = json_array();
 	h = json_object();
@@ -87,10 +87,10 @@ write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char
 	rc = ATTEST_OK;
 	goto out;
 nomem:
-	rc = attest_nomem(c->ctx);
+	rc = core_nomem(c->ctx);
 	goto out;
 io:
-	rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", name, strerror(errno));
+	rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", name, strerror(errno));
 out:
 	free(line);
 	json_decref(h);
@@ -103,46 +103,46 @@ attest_rc
 aws_write_output(struct aws_collector *c, json_t *accounts, const char *path, FILE *stream,
 		 struct attest_aws_collect_stats *st)
 {
-	struct attest_buf tmp;
+	struct core_buf tmp;
 	FILE *out;
 	int fd;
 	attest_rc rc;
 
 	if (strcmp(path, "-") == 0) {
 		if (!stream)
-			return attest_error(c->ctx, ATTEST_ERR_USAGE,
+			return core_error(c->ctx, ATTEST_ERR_USAGE,
 					    "'-' names no stream to write the inventory to");
 		return write_inventory(c, accounts, stream, "standard output", st);
 	}
-	attest_buf_init(&tmp, 8192);
-	if (attest_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
-		return attest_nomem(c->ctx);
+	core_buf_init(&tmp, 8192);
+	if (core_buf_printf(&tmp, "%s.XXXXXX", path) != ATTEST_OK)
+		return core_nomem(c->ctx);
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp.data,
+		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp.data,
 				  strerror(errno));
-		attest_buf_release(&tmp);
+		core_buf_release(&tmp);
 		return rc;
 	}
 	out = fdopen(fd, "w");
 	if (!out) {
 		close(fd);
-		rc = attest_nomem(c->ctx);
+		rc = core_nomem(c->ctx);
 		goto fail;
 	}
 	rc = write_inventory(c, accounts, out, path, st);
 	if (fclose(out) != 0 && rc == ATTEST_OK)
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 	if (rc == ATTEST_OK && rename(tmp.data, path) != 0)
-		rc = attest_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
+		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
 				  strerror(errno));
 	if (rc == ATTEST_OK) {
-		attest_buf_release(&tmp);
+		core_buf_release(&tmp);
 		return ATTEST_OK;
 	}
 fail:
 	unlink(tmp.data);
-	attest_buf_release(&tmp);
+	core_buf_release(&tmp);
 	return rc;
 }

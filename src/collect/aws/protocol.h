@@ -20,7 +20,7 @@
 
 /* ---- XML ---- */
 
-/* An XML response body is parsed with attest_xml_load_memory (core/xml.h):
+/* An XML response body is parsed with core_xml_load_memory (core/xml.h):
  * no network, no entities, no DOCTYPE. */
 /* The first element child named name (local name), or NULL. */
 xmlNodePtr aws_xml_child(xmlNodePtr node, const char *name);
@@ -74,7 +74,7 @@ void aws_error_parse(long status, const char *errtype_header, const char *body, 
 /* ---- small helpers ---- */
 
 /* Appends s percent-encoded (aws_uri_encode of sigv4.h) to b. */
-attest_rc aws_buf_encode(struct attest_buf *b, const char *s, bool keep_slash);
+attest_rc aws_buf_encode(struct core_buf *b, const char *s, bool keep_slash);
 /* Decodes %XX (and '+' when plus is true) into a new string. */
 char *aws_uri_decode(const char *s, bool plus);
 /* Parses a policy document that may be URL-encoded JSON (IAM) or JSON. NULL

@@ -24,12 +24,12 @@ aws_json_parse(attest_ctx *ctx, const char *what, const char *body, size_t len, 
 	*out = NULL;
 	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
 	if (!v)
-		return attest_error(ctx, ATTEST_ERR_PARSE,
+		return core_error(ctx, ATTEST_ERR_PARSE,
 				    "cannot parse the answer of '%s' at line %d, column %d: %s", what,
 				    err.line, err.column, err.text);
 	if (!json_is_object(v)) {
 		json_decref(v);
-		return attest_error(ctx, ATTEST_ERR_PARSE, "answer of '%s' is not a JSON object", what);
+		return core_error(ctx, ATTEST_ERR_PARSE, "answer of '%s' is not a JSON object", what);
 	}
 	*out = v;
 	return ATTEST_OK;
@@ -73,11 +73,11 @@ aws_json_fix_times(json_t *v)
 
 	if (json_is_object(v)) {
 		json_object_foreach(v, k, x) {
-			/* Years 1970 to 9999 only: attest_time_iso() has room
+			/* Years 1970 to 9999 only: core_time_iso() has room
 			 * for four digits, and nothing else is a real time. */
 			if (json_is_number(x) && is_time_key(k) && json_number_value(x) >= 0 &&
 			    json_number_value(x) < 253402300800.0) {
-				attest_time_iso((time_t)json_number_value(x), iso);
+				core_time_iso((time_t)json_number_value(x), iso);
 				s = json_string(iso);
 				if (s)
 					json_object_set_new(v, k, s);
@@ -129,7 +129,7 @@ xml_error(const char *body, size_t len, char *code, size_t code_size, char *msg,
 
 	if (!scratch)
 		return;
-	if (attest_xml_load_memory(scratch, "error", body, len, NULL, &doc) == ATTEST_OK) {
+	if (core_xml_load_memory(scratch, "error", body, len, NULL, &doc) == ATTEST_OK) {
 		err = aws_xml_find(xmlDocGetRootElement(doc), "Error");
 		c = aws_xml_child_text(err, "Code");
 		m = aws_xml_child_text(err, "Message");
@@ -200,14 +200,14 @@ aws_error_parse(long status, const char *errtype_header, const char *body, size_
 }
 
 attest_rc
-aws_buf_encode(struct attest_buf *b, const char *s, bool keep_slash)
+aws_buf_encode(struct core_buf *b, const char *s, bool keep_slash)
 {
 	char *e = aws_uri_encode(s, strlen(s), keep_slash);
 	attest_rc rc;
 
 	if (!e)
 		return ATTEST_ERR_NOMEM;
-	rc = attest_buf_adds(b, e);
+	rc = core_buf_adds(b, e);
 	free(e);
 	return rc;
 }
@@ -221,8 +221,8 @@ aws_uri_decode(const char *s, bool plus)
 	if (!out)
 		return NULL;
 	for (; *s; s++) {
-		if (*s == '%' && (hi = attest_hex_digit(s[1])) >= 0 &&
-		    (lo = attest_hex_digit(s[2])) >= 0) {
+		if (*s == '%' && (hi = core_hex_digit(s[1])) >= 0 &&
+		    (lo = core_hex_digit(s[2])) >= 0) {
 			*d++ = (char)(hi * 16 + lo);
 			s += 2;
 		} else if (*s == '+' && plus) {

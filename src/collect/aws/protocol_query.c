@@ -1,7 +1,7 @@
 /*
  * The query and REST-XML protocols (IAM, STS, EC2, S3, SNS, RDS,
  * CloudWatch): turning the elements of an answer, parsed safely by
- * attest_xml_load_memory (core/xml.h), into JSON in the API's documented
+ * core_xml_load_memory (core/xml.h), into JSON in the API's documented
  * shape. The query-protocol operations attest calls are converted by their
  * service model
  * (protocol_model.c, model.h); what is here converts without one: S3's

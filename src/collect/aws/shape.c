@@ -160,13 +160,13 @@ aws_tags_map(const json_t *m)
 bool
 aws_shape_segment(char *buf, size_t size, const char *s)
 {
-	struct attest_buf b;
+	struct core_buf b;
 	bool ok;
 
-	attest_buf_init(&b, size);
+	core_buf_init(&b, size);
 	ok = s && aws_buf_encode(&b, s, false) == ATTEST_OK && b.len < size;
 	if (ok)
 		memcpy(buf, b.data, b.len + 1);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	return ok;
 }

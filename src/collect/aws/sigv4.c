@@ -44,15 +44,15 @@ aws_credentials_copy(attest_ctx *ctx, struct aws_credentials *dst,
 		     const struct aws_credentials *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	dst->access_key_id = attest_strdup(src->access_key_id);
-	dst->secret_access_key = attest_strdup(src->secret_access_key);
-	dst->session_token = attest_strdup(src->session_token);
+	dst->access_key_id = core_strdup(src->access_key_id);
+	dst->secret_access_key = core_strdup(src->secret_access_key);
+	dst->session_token = core_strdup(src->session_token);
 	dst->expiration = src->expiration;
 	if ((src->access_key_id && !dst->access_key_id) ||
 	    (src->secret_access_key && !dst->secret_access_key) ||
 	    (src->session_token && !dst->session_token)) {
 		aws_credentials_release(dst);
-		return attest_nomem(ctx);
+		return core_nomem(ctx);
 	}
 	return ATTEST_OK;
 }
@@ -82,7 +82,7 @@ unreserved(unsigned char c)
 }
 
 attest_rc
-sigv4_encode_into(struct attest_buf *b, const char *s, size_t len, bool keep_slash)
+sigv4_encode_into(struct core_buf *b, const char *s, size_t len, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	attest_rc rc = ATTEST_OK;
@@ -93,13 +93,13 @@ sigv4_encode_into(struct attest_buf *b, const char *s, size_t len, bool keep_sla
 		char esc[3];
 
 		if (unreserved(c) || (keep_slash && c == '/')) {
-			rc = attest_buf_addc(b, (char)c);
+			rc = core_buf_addc(b, (char)c);
 			continue;
 		}
 		esc[0] = '%';
 		esc[1] = hex[c >> 4];
 		esc[2] = hex[c & 15];
-		rc = attest_buf_add(b, esc, 3);
+		rc = core_buf_add(b, esc, 3);
 	}
 	return rc;
 }
@@ -107,15 +107,15 @@ sigv4_encode_into(struct attest_buf *b, const char *s, size_t len, bool keep_sla
 char *
 aws_uri_encode(const char *s, size_t len, bool keep_slash)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, SIGV4_MAX_TEXT);
-	if (attest_buf_adds(&b, "") != ATTEST_OK ||
+	core_buf_init(&b, SIGV4_MAX_TEXT);
+	if (core_buf_adds(&b, "") != ATTEST_OK ||
 	    sigv4_encode_into(&b, s, len, keep_slash) != ATTEST_OK) {
-		attest_buf_release(&b);
+		core_buf_release(&b);
 		return NULL;
 	}
-	return attest_buf_take(&b);
+	return core_buf_take(&b);
 }
 
 /* Decodes %XX escapes of s[0..len) into a new string (a malformed escape is
@@ -129,10 +129,10 @@ sigv4_uri_decode(const char *s, size_t len, size_t *out_len)
 	if (!d)
 		return NULL;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && attest_hex_digit(s[i + 1]) >= 0 &&
-		    attest_hex_digit(s[i + 2]) >= 0) {
+		if (s[i] == '%' && i + 2 < len && core_hex_digit(s[i + 1]) >= 0 &&
+		    core_hex_digit(s[i + 2]) >= 0) {
 			d[n++] =
-			    (char)(attest_hex_digit(s[i + 1]) * 16 + attest_hex_digit(s[i + 2]));
+			    (char)(core_hex_digit(s[i + 1]) * 16 + core_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			d[n++] = s[i];
@@ -214,24 +214,24 @@ check_request(attest_ctx *ctx, const struct aws_request *req, const struct aws_c
 
 	if (!req->method || !*req->method || !req->url || !how || !how->region ||
 	    !*how->region || !how->service || !*how->service)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request without "
+		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request without "
 				    "method, url, region and service");
 	if (!cred || !cred->access_key_id || !*cred->access_key_id || !cred->secret_access_key ||
 	    !*cred->secret_access_key)
-		return attest_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to '%s' "
+		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to '%s' "
 				    "without an access key and secret", how->service);
 	if (!sigv4_url_split(req->url, u))
-		return attest_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to malformed "
+		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to malformed "
 				    "url '%s'", req->url);
 	for (i = 0; i < req->n_headers; i++) {
 		const struct aws_header *hd = &req->headers[i];
 
 		if (!hd->name || !hd->value)
-			return attest_error(ctx, ATTEST_ERR_USAGE, "header %zu to sign has no "
+			return core_error(ctx, ATTEST_ERR_USAGE, "header %zu to sign has no "
 					    "name or value", i);
 		if (strcasecmp(hd->name, "authorization") == 0 ||
 		    strcasecmp(hd->name, "x-amz-date") == 0)
-			return attest_error(ctx, ATTEST_ERR_USAGE, "header '%s' is added by the "
+			return core_error(ctx, ATTEST_ERR_USAGE, "header '%s' is added by the "
 					    "signer, not by its caller", hd->name);
 	}
 	return ATTEST_OK;
@@ -254,7 +254,7 @@ plan_sign(struct sign_plan *p, const struct aws_request *req, const struct aws_c
 	else if (how->unsigned_payload)
 		snprintf(p->payload, sizeof(p->payload), "UNSIGNED-PAYLOAD");
 	else
-		attest_sha256_hex(req->body, req->body ? req->body_len : 0, p->payload);
+		core_sha256_hex(req->body, req->body ? req->body_len : 0, p->payload);
 	p->token = cred->session_token && *cred->session_token ? cred->session_token : NULL;
 	p->add_token = p->token &&
 		       !sigv4_header_value(req->headers, req->n_headers, "x-amz-security-token");
@@ -269,8 +269,8 @@ plan_sign(struct sign_plan *p, const struct aws_request *req, const struct aws_c
 static attest_rc
 out_add(struct aws_header *out, size_t *n, const char *name, const char *value)
 {
-	out[*n].name = attest_strdup(name);
-	out[*n].value = attest_strdup(value);
+	out[*n].name = core_strdup(name);
+	out[*n].value = core_strdup(value);
 	(*n)++;
 	return out[*n - 1].name && out[*n - 1].value ? ATTEST_OK : ATTEST_ERR_NOMEM;
 }
@@ -295,19 +295,19 @@ added_headers(const struct sign_plan *p, const char *auth)
 
 /* The string to sign of the canonical request creq. */
 static attest_rc
-string_to_sign(struct attest_buf *sts, const struct sign_plan *p, const struct aws_signing *how,
-	       const struct attest_buf *creq)
+string_to_sign(struct core_buf *sts, const struct sign_plan *p, const struct aws_signing *how,
+	       const struct core_buf *creq)
 {
 	char creq_hash[65];
 
-	attest_sha256_hex(creq->data, creq->len, creq_hash);
-	return attest_buf_printf(sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
+	core_sha256_hex(creq->data, creq->len, creq_hash);
+	return core_buf_printf(sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
 				 p->amz_date, p->date, how->region, how->service, creq_hash);
 }
 
 /* The signature of sts and the Authorization header carrying it. */
 static attest_rc
-authorization(attest_ctx *ctx, struct attest_buf *auth, const struct sign_plan *p,
+authorization(attest_ctx *ctx, struct core_buf *auth, const struct sign_plan *p,
 	      const struct aws_credentials *cred, const struct aws_signing *how,
 	      const char *signed_names, const char *sts)
 {
@@ -316,9 +316,9 @@ authorization(attest_ctx *ctx, struct attest_buf *auth, const struct sign_plan *
 
 	if (!compute_signature(cred->secret_access_key, p->date, how->region, how->service, sts,
 			       sig))
-		return attest_error(ctx, ATTEST_ERR_INTERNAL, "cannot compute the signature for "
+		return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot compute the signature for "
 				    "'%s': HMAC-SHA256 failed", how->service);
-	rc = attest_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
+	rc = core_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
 			       "SignedHeaders=%s, Signature=%s", cred->access_key_id, p->date,
 			       how->region, how->service, signed_names, sig);
 	OPENSSL_cleanse(sig, sizeof(sig));
@@ -332,16 +332,16 @@ aws_sigv4_sign_traced(attest_ctx *ctx, const struct aws_request *req,
 {
 	struct url_parts u;
 	struct sign_plan p;
-	struct attest_buf creq, sts, names, auth;
+	struct core_buf creq, sts, names, auth;
 	attest_rc rc;
 
 	*out_headers = NULL;
 	if (trace)
 		trace->creq = trace->sts = NULL;
-	attest_buf_init(&creq, SIGV4_MAX_TEXT);
-	attest_buf_init(&sts, SIGV4_MAX_TEXT);
-	attest_buf_init(&names, SIGV4_MAX_TEXT);
-	attest_buf_init(&auth, SIGV4_MAX_TEXT);
+	core_buf_init(&creq, SIGV4_MAX_TEXT);
+	core_buf_init(&sts, SIGV4_MAX_TEXT);
+	core_buf_init(&names, SIGV4_MAX_TEXT);
+	core_buf_init(&auth, SIGV4_MAX_TEXT);
 	if ((rc = check_request(ctx, req, cred, how, &u)) != ATTEST_OK)
 		goto out;
 	plan_sign(&p, req, cred, how);
@@ -355,20 +355,20 @@ aws_sigv4_sign_traced(attest_ctx *ctx, const struct aws_request *req,
 		goto out;
 	}
 	if (trace) {
-		trace->creq = attest_buf_take(&creq);
-		trace->sts = attest_buf_take(&sts);
+		trace->creq = core_buf_take(&creq);
+		trace->sts = core_buf_take(&sts);
 	}
 out:
 	if (rc == ATTEST_ERR_LIMIT)
-		rc = attest_error(ctx, rc, "request to '%s' is too large to sign", how->service);
+		rc = core_error(ctx, rc, "request to '%s' is too large to sign", how->service);
 	else if (rc == ATTEST_ERR_NOMEM)
-		attest_nomem(ctx);
-	attest_buf_release(&creq);
-	attest_buf_release(&sts);
-	attest_buf_release(&names);
+		core_nomem(ctx);
+	core_buf_release(&creq);
+	core_buf_release(&sts);
+	core_buf_release(&names);
 	if (auth.data)
 		OPENSSL_cleanse(auth.data, auth.len);
-	attest_buf_release(&auth);
+	core_buf_release(&auth);
 	return rc;
 }
 

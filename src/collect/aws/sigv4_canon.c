@@ -71,7 +71,7 @@ sigv4_host_header(const struct url_parts *u)
 
 /* Removes "." and ".." segments and empty segments; keeps a trailing '/'. */
 static attest_rc
-normalize_path(struct attest_buf *out, const char *path, size_t len)
+normalize_path(struct core_buf *out, const char *path, size_t len)
 {
 	size_t *starts = NULL, *lens = NULL, n = 0, i = 0, cap = len / 2 + 2;
 	bool trailing = false;
@@ -102,11 +102,11 @@ normalize_path(struct attest_buf *out, const char *path, size_t len)
 		}
 		i = j + 1;
 	}
-	rc = attest_buf_addc(out, '/');
+	rc = core_buf_addc(out, '/');
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
-		rc = attest_buf_add(out, path + starts[i], lens[i]);
+		rc = core_buf_add(out, path + starts[i], lens[i]);
 		if (rc == ATTEST_OK && (i + 1 < n || trailing))
-			rc = attest_buf_addc(out, '/');
+			rc = core_buf_addc(out, '/');
 	}
 out:
 	free(starts);
@@ -115,15 +115,15 @@ out:
 }
 
 static attest_rc
-canonical_uri(struct attest_buf *b, const struct url_parts *u, const struct aws_signing *how)
+canonical_uri(struct core_buf *b, const struct url_parts *u, const struct aws_signing *how)
 {
-	struct attest_buf norm;
+	struct core_buf norm;
 	char *dec = NULL;
 	size_t dlen;
 	attest_rc rc;
 
 	if (u->path_len == 0)
-		return attest_buf_addc(b, '/');
+		return core_buf_addc(b, '/');
 	if (how->s3) {
 		/* S3 signs the object key encoded exactly once. */
 		dec = sigv4_uri_decode(u->path, u->path_len, &dlen);
@@ -135,11 +135,11 @@ canonical_uri(struct attest_buf *b, const struct url_parts *u, const struct aws_
 	}
 	if (how->no_normalize)
 		return sigv4_encode_into(b, u->path, u->path_len, true);
-	attest_buf_init(&norm, SIGV4_MAX_TEXT);
+	core_buf_init(&norm, SIGV4_MAX_TEXT);
 	rc = normalize_path(&norm, u->path, u->path_len);
 	if (rc == ATTEST_OK)
 		rc = sigv4_encode_into(b, norm.data, norm.len, true);
-	attest_buf_release(&norm);
+	core_buf_release(&norm);
 	return rc;
 }
 
@@ -171,7 +171,7 @@ encode_component(const char *s, size_t len)
 }
 
 static attest_rc
-canonical_query(struct attest_buf *b, const struct url_parts *u)
+canonical_query(struct core_buf *b, const struct url_parts *u)
 {
 	struct kv *kv = NULL;
 	size_t n = 0, cap = 1, i;
@@ -195,7 +195,7 @@ canonical_query(struct attest_buf *b, const struct url_parts *u)
 			eq = memchr(p, '=', len);
 			kv[n].k = encode_component(p, eq ? (size_t)(eq - p) : len);
 			kv[n].v = eq ? encode_component(eq + 1, len - (size_t)(eq - p) - 1)
-				     : attest_strdup("");
+				     : core_strdup("");
 			n++;
 			if (!kv[n - 1].k || !kv[n - 1].v)
 				goto out;
@@ -205,7 +205,7 @@ canonical_query(struct attest_buf *b, const struct url_parts *u)
 	qsort(kv, n, sizeof(*kv), kv_cmp);
 	rc = ATTEST_OK;
 	for (i = 0; i < n && rc == ATTEST_OK; i++)
-		rc = attest_buf_printf(b, "%s%s=%s", i ? "&" : "", kv[i].k, kv[i].v);
+		rc = core_buf_printf(b, "%s%s=%s", i ? "&" : "", kv[i].k, kv[i].v);
 out:
 	for (i = 0; kv && i < n; i++) {
 		free(kv[i].k);
@@ -243,7 +243,7 @@ is_space(char c)
 static char *
 lower_dup(const char *s)
 {
-	char *d = attest_strdup(s), *p;
+	char *d = core_strdup(s), *p;
 
 	for (p = d; p && *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -315,7 +315,7 @@ sigv4_header_value(const struct aws_header *headers, size_t n, const char *name)
 /* Writes the sorted canonical headers of h (n entries) into creq and their
  * names into names. */
 static attest_rc
-canonical_headers(struct attest_buf *creq, struct attest_buf *names, struct hdr *h, size_t n)
+canonical_headers(struct core_buf *creq, struct core_buf *names, struct hdr *h, size_t n)
 {
 	attest_rc rc = ATTEST_OK;
 	size_t i;
@@ -326,13 +326,13 @@ canonical_headers(struct attest_buf *creq, struct attest_buf *names, struct hdr 
 		bool first = i == 0 || strcmp(h[i - 1].name, h[i].name) != 0;
 
 		if (first) {
-			rc = attest_buf_printf(creq, "%s:", h[i].name);
+			rc = core_buf_printf(creq, "%s:", h[i].name);
 			if (rc == ATTEST_OK)
-				rc = attest_buf_printf(names, "%s%s", names->len ? ";" : "",
+				rc = core_buf_printf(names, "%s%s", names->len ? ";" : "",
 						       h[i].name);
 		}
 		if (rc == ATTEST_OK)
-			rc = attest_buf_printf(creq, "%s%s", h[i].value, same_as_next ? "," : "\n");
+			rc = core_buf_printf(creq, "%s%s", h[i].value, same_as_next ? "," : "\n");
 	}
 	return rc;
 }
@@ -360,7 +360,7 @@ signed_headers(struct hdr *h, size_t *nh, const struct aws_request *req,
 }
 
 attest_rc
-sigv4_canonical_request(struct attest_buf *creq, struct attest_buf *names,
+sigv4_canonical_request(struct core_buf *creq, struct core_buf *names,
 			const struct aws_request *req, const struct url_parts *u,
 			const struct aws_signing *how, const struct aws_header *add,
 			const char *payload)
@@ -374,14 +374,14 @@ sigv4_canonical_request(struct attest_buf *creq, struct attest_buf *names,
 	if (!(h = calloc(req->n_headers + n_add + 1, sizeof(*h))))
 		return ATTEST_ERR_NOMEM;
 	if ((rc = signed_headers(h, &nh, req, u, add)) != ATTEST_OK ||
-	    (rc = attest_buf_printf(creq, "%s\n", req->method)) != ATTEST_OK ||
+	    (rc = core_buf_printf(creq, "%s\n", req->method)) != ATTEST_OK ||
 	    (rc = canonical_uri(creq, u, how)) != ATTEST_OK ||
-	    (rc = attest_buf_addc(creq, '\n')) != ATTEST_OK ||
+	    (rc = core_buf_addc(creq, '\n')) != ATTEST_OK ||
 	    (rc = canonical_query(creq, u)) != ATTEST_OK ||
-	    (rc = attest_buf_addc(creq, '\n')) != ATTEST_OK ||
+	    (rc = core_buf_addc(creq, '\n')) != ATTEST_OK ||
 	    (rc = canonical_headers(creq, names, h, nh)) != ATTEST_OK)
 		goto out;
-	rc = attest_buf_printf(creq, "\n%s\n%s", names->data, payload);
+	rc = core_buf_printf(creq, "\n%s\n%s", names->data, payload);
 out:
 	hdrs_free(h, nh);
 	return rc;

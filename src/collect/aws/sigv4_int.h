@@ -30,7 +30,7 @@ char *sigv4_host_header(const struct url_parts *u);
 /* The value of the header named name (any case) among n, or NULL. */
 const char *sigv4_header_value(const struct aws_header *headers, size_t n, const char *name);
 /* aws_uri_encode() into a buffer. */
-attest_rc sigv4_encode_into(struct attest_buf *b, const char *s, size_t len, bool keep_slash);
+attest_rc sigv4_encode_into(struct core_buf *b, const char *s, size_t len, bool keep_slash);
 /* Decodes %XX in len bytes of s into a new string of *out_len bytes. */
 char *sigv4_uri_decode(const char *s, size_t len, size_t *out_len);
 
@@ -38,7 +38,7 @@ char *sigv4_uri_decode(const char *s, size_t len, size_t *out_len);
  * signed header names into names: the caller's headers, Host unless given,
  * and add (terminated by a NULL name: X-Amz-Date and the others the signer
  * signs), with payload as the payload hash. */
-attest_rc sigv4_canonical_request(struct attest_buf *creq, struct attest_buf *names,
+attest_rc sigv4_canonical_request(struct core_buf *creq, struct core_buf *names,
 				  const struct aws_request *req, const struct url_parts *u,
 				  const struct aws_signing *how, const struct aws_header *add,
 				  const char *payload);

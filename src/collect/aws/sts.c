@@ -1,7 +1,7 @@
 /*
  * The few calls the credential chain makes before any collection starts:
  * STS AssumeRole and GetCallerIdentity (query protocol, XML answers read
- * with attest_xml_load_memory: no network, no entities), over a deliberately small
+ * with core_xml_load_memory: no network, no entities), over a deliberately small
  * transport: one libcurl easy handle per request, TLS verified, short
  * timeouts, a bounded answer. Tests swap the transport for their own, or
  * point AWS_ENDPOINT_URL_STS at a loopback server.
@@ -37,9 +37,9 @@ aws_http_response_release(struct aws_http_response *resp)
 static size_t
 on_data(char *ptr, size_t size, size_t nmemb, void *data)
 {
-	struct attest_buf *b = data;
+	struct core_buf *b = data;
 
-	if (attest_buf_add(b, ptr, size * nmemb) != ATTEST_OK)
+	if (core_buf_add(b, ptr, size * nmemb) != ATTEST_OK)
 		return 0; /* over the limit: curl stops with CURLE_WRITE_ERROR */
 	return size * nmemb;
 }
@@ -49,7 +49,7 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 	      struct aws_http_response *resp)
 {
 	struct curl_slist *hl = NULL, *tmp;
-	struct attest_buf body, line;
+	struct core_buf body, line;
 	CURL *h = NULL;
 	CURLcode cc;
 	long timeout = req->timeout_ms > 0 ? req->timeout_ms : 10000;
@@ -58,14 +58,14 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 
 	(void)userdata;
 	memset(resp, 0, sizeof(*resp));
-	attest_buf_init(&body, AWS_SMALL_RESPONSE_MAX);
-	attest_buf_init(&line, 65536);
+	core_buf_init(&body, AWS_SMALL_RESPONSE_MAX);
+	core_buf_init(&line, 65536);
 	h = curl_easy_init();
 	if (!h)
 		goto out;
 	for (i = 0; i < req->n_headers; i++) {
-		attest_buf_reset(&line);
-		if (attest_buf_printf(&line, "%s: %s", req->headers[i].name,
+		core_buf_reset(&line);
+		if (core_buf_printf(&line, "%s: %s", req->headers[i].name,
 				      req->headers[i].value) != ATTEST_OK)
 			goto out;
 		tmp = curl_slist_append(hl, line.data);
@@ -77,7 +77,7 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 	if (!(tmp = curl_slist_append(hl, "Expect:")))
 		goto out;
 	hl = tmp;
-	if (attest_buf_adds(&body, "") != ATTEST_OK)
+	if (core_buf_adds(&body, "") != ATTEST_OK)
 		goto out;
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -103,26 +103,26 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
 		if (cc == CURLE_WRITE_ERROR && body.len >= AWS_SMALL_RESPONSE_MAX - 65536)
-			rc = attest_error(ctx, ATTEST_ERR_LIMIT, "answer from '%s' is larger than "
+			rc = core_error(ctx, ATTEST_ERR_LIMIT, "answer from '%s' is larger than "
 					  "%u bytes", req->url, AWS_SMALL_RESPONSE_MAX);
 		else
-			rc = attest_error(ctx, ATTEST_ERR_IO, "cannot reach '%s': %s", req->url,
+			rc = core_error(ctx, ATTEST_ERR_IO, "cannot reach '%s': %s", req->url,
 					  curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	resp->body_len = body.len;
-	resp->body = attest_buf_take(&body);
+	resp->body = core_buf_take(&body);
 	rc = ATTEST_OK;
 out:
 	if (rc == ATTEST_ERR_NOMEM)
-		attest_nomem(ctx);
+		core_nomem(ctx);
 	if (body.data)
 		OPENSSL_cleanse(body.data, body.len);
-	attest_buf_release(&body);
+	core_buf_release(&body);
 	if (line.data)
 		OPENSSL_cleanse(line.data, line.len);
-	attest_buf_release(&line);
+	core_buf_release(&line);
 	curl_slist_free_all(hl);
 	if (h)
 		curl_easy_cleanup(h);
@@ -166,7 +166,7 @@ text_of(xmlNodePtr root, const char *name)
 
 	if (!n || !(t = xmlNodeGetContent(n)))
 		return NULL;
-	s = attest_strdup((const char *)t);
+	s = core_strdup((const char *)t);
 	xmlFree(t);
 	return s;
 }
@@ -194,7 +194,7 @@ sts_failure(attest_ctx *ctx, const char *what, const char *subject,
 	attest_rc rc;
 
 	/* An answer that is not XML leaves doc NULL: the status speaks. */
-	if (attest_xml_load_memory(ctx, "sts", resp->body, resp->body_len, NULL, &doc) ==
+	if (core_xml_load_memory(ctx, "sts", resp->body, resp->body_len, NULL, &doc) ==
 	    ATTEST_OK) {
 		code = text_of((xmlNodePtr)doc, "Code");
 		msg = text_of((xmlNodePtr)doc, "Message");
@@ -202,11 +202,11 @@ sts_failure(attest_ctx *ctx, const char *what, const char *subject,
 	clean_copy(c, sizeof(c), code);
 	clean_copy(m, sizeof(m), msg);
 	if (c[0])
-		rc = attest_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld %s%s%s", what,
+		rc = core_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld %s%s%s", what,
 				  subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
 				  resp->status, c, m[0] ? ": " : "", m);
 	else
-		rc = attest_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld", what,
+		rc = core_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld", what,
 				  subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
 				  resp->status);
 	free(code);
@@ -265,7 +265,7 @@ sts_call(attest_ctx *ctx, const struct aws_transport *t, const char *region, con
 	req.timeout_ms = 15000;
 	rc = aws_transport_call(ctx, t, &req, resp);
 	if (rc != ATTEST_OK) {
-		attest_error_prefix(ctx, "sts %s", what);
+		core_error_prefix(ctx, "sts %s", what);
 		goto out;
 	}
 	if (resp->status < 200 || resp->status > 299) {
@@ -274,7 +274,7 @@ sts_call(attest_ctx *ctx, const struct aws_transport *t, const char *region, con
 	}
 	goto out;
 nomem:
-	rc = attest_nomem(ctx);
+	rc = core_nomem(ctx);
 out:
 	free(all);
 	aws_headers_free(add);
@@ -284,14 +284,14 @@ out:
 }
 
 static attest_rc
-form_add(struct attest_buf *b, const char *name, const char *value)
+form_add(struct core_buf *b, const char *name, const char *value)
 {
 	char *enc = aws_uri_encode(value, strlen(value), false);
 	attest_rc rc;
 
 	if (!enc)
 		return ATTEST_ERR_NOMEM;
-	rc = attest_buf_printf(b, "&%s=%s", name, enc);
+	rc = core_buf_printf(b, "&%s=%s", name, enc);
 	free(enc);
 	return rc;
 }
@@ -301,7 +301,7 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 		    const char *profile, const struct aws_credentials *cred,
 		    const struct aws_assume_role *ar, struct aws_credentials *out)
 {
-	struct attest_buf form;
+	struct core_buf form;
 	struct aws_http_response resp = { 0 };
 	xmlDocPtr doc = NULL;
 	xmlNodePtr creds;
@@ -310,19 +310,19 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	attest_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	attest_buf_init(&form, 16384);
+	core_buf_init(&form, 16384);
 	if (!ar->role_arn || strncmp(ar->role_arn, "arn:", 4) != 0)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "role '%s' is not an ARN",
+		return core_error(ctx, ATTEST_ERR_INVALID, "role '%s' is not an ARN",
 				    ar->role_arn ? ar->role_arn : "");
 	if (duration < 900 || duration > 43200)
-		return attest_error(ctx, ATTEST_ERR_INVALID, "session duration %d for role '%s' "
+		return core_error(ctx, ATTEST_ERR_INVALID, "session duration %d for role '%s' "
 				    "is outside 900..43200 seconds", duration, ar->role_arn);
 	if (ar->session_name && *ar->session_name)
 		snprintf(session, sizeof(session), "%s", ar->session_name);
 	else
 		snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
 	snprintf(dur, sizeof(dur), "%d", duration);
-	rc = attest_buf_adds(&form, "Action=AssumeRole&Version=2011-06-15");
+	rc = core_buf_adds(&form, "Action=AssumeRole&Version=2011-06-15");
 	if (rc == ATTEST_OK)
 		rc = form_add(&form, "RoleArn", ar->role_arn);
 	if (rc == ATTEST_OK)
@@ -332,17 +332,17 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	if (rc == ATTEST_OK && ar->external_id && *ar->external_id)
 		rc = form_add(&form, "ExternalId", ar->external_id);
 	if (rc != ATTEST_OK) {
-		rc = attest_error(ctx, rc, "AssumeRole request for '%s' is too large",
+		rc = core_error(ctx, rc, "AssumeRole request for '%s' is too large",
 				  ar->role_arn);
 		goto out;
 	}
 	rc = sts_call(ctx, t, region, profile, cred, form.data, "AssumeRole", ar->role_arn, &resp);
 	if (rc != ATTEST_OK)
 		goto out;
-	attest_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
+	core_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
 	creds = doc ? find((xmlNodePtr)doc, "Credentials") : NULL;
 	if (!creds) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
 				  "is not an AssumeRoleResponse with Credentials", ar->role_arn);
 		goto out;
 	}
@@ -352,13 +352,13 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	exp = text_of(creds, "Expiration");
 	if (!out->access_key_id || !*out->access_key_id || !out->secret_access_key ||
 	    !*out->secret_access_key || !out->session_token || !*out->session_token) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
 				  "lacks AccessKeyId, SecretAccessKey or SessionToken",
 				  ar->role_arn);
 		goto out;
 	}
-	if (exp && !attest_time_parse(exp, &out->expiration)) {
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': Expiration "
+	if (exp && !core_time_parse(exp, &out->expiration)) {
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': Expiration "
 				  "'%.40s' is not a timestamp", ar->role_arn, exp);
 		goto out;
 	}
@@ -370,7 +370,7 @@ out:
 	if (doc)
 		xmlFreeDoc(doc);
 	aws_http_response_release(&resp);
-	attest_buf_release(&form);
+	core_buf_release(&form);
 	return rc;
 }
 
@@ -400,7 +400,7 @@ aws_sts_get_caller_identity(attest_ctx *ctx, const struct aws_transport *t, cons
 		      "GetCallerIdentity", NULL, &resp);
 	if (rc != ATTEST_OK)
 		return rc;
-	attest_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
+	core_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
 	res = doc ? find((xmlNodePtr)doc, "GetCallerIdentityResult") : NULL;
 	if (res) {
 		out->account = text_of(res, "Account");
@@ -409,7 +409,7 @@ aws_sts_get_caller_identity(attest_ctx *ctx, const struct aws_transport *t, cons
 	}
 	if (!out->account || !*out->account || !out->arn) {
 		aws_caller_identity_release(out);
-		rc = attest_error(ctx, ATTEST_ERR_PARSE, "sts GetCallerIdentity: the answer has "
+		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts GetCallerIdentity: the answer has "
 				  "no Account and Arn");
 	}
 	if (doc)

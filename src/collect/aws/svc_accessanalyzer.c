@@ -51,7 +51,7 @@ svc_accessanalyzer_start(struct aws_collector *c, const char *region)
 	json_t *summary = json_array();
 
 	if (!summary) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	aws_json_list(c, &analyzers, region, summary);

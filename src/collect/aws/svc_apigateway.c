@@ -35,7 +35,7 @@ supp_append(struct aws_asm *a, const char *key, json_t *items)
 		return;
 	}
 	if (json_is_array(items) && json_array_extend(l, items) != 0)
-		aws_fatal(a->c, attest_nomem(a->c->ctx));
+		aws_fatal(a->c, core_nomem(a->c->ctx));
 }
 
 /* Asks for the page after token (if any) of the listing op made for a: base
@@ -131,7 +131,7 @@ each_restapi(struct aws_collector *c, const char *region, json_t *item, void *da
 	aws_asm_done(a);
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	if (!(op.data = strdup(id))) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	snprintf(path, sizeof(path), "/restapis/%s/stages", seg);
@@ -213,7 +213,7 @@ v2_stages_done(struct aws_op *op, const struct aws_reply *r)
 	else if ((v = aws_reply_json(op, r)) != NULL) {
 		json_array_foreach(json_object_get(v, "items"), i, s) {
 			if (!(p = aws_shape_pascal(s, v2_maps))) {
-				aws_fatal(op->c, attest_nomem(op->c->ctx));
+				aws_fatal(op->c, core_nomem(op->c->ctx));
 				break;
 			}
 			if (!(name = json_string_value(json_object_get(p, "StageName")))) {
@@ -251,7 +251,7 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 	}
 	if (!(op.data = strdup(id))) {
 		json_decref(p);
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	if (!(a = aws_asm_new(c, T_APIGW2_API, region, p))) {

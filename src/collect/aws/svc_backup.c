@@ -39,7 +39,7 @@ each_vault(struct aws_collector *c, const char *region, json_t *item, void *data
 {
 	const char *name = json_string_value(json_object_get(item, "BackupVaultName"));
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	(void)data;
 	if (!name)
@@ -49,15 +49,15 @@ each_vault(struct aws_collector *c, const char *region, json_t *item, void *data
 		return;
 	aws_asm_ids(it, name, json_string_value(json_object_get(item, "BackupVaultArn")), name);
 	aws_asm_supp(it, NULL, NULL);
-	attest_buf_init(&b, 1024);
-	if (attest_buf_adds(&b, "/backup-vaults/") || aws_buf_encode(&b, name, false) ||
-	    attest_buf_adds(&b, "/access-policy")) {
+	core_buf_init(&b, 1024);
+	if (core_buf_adds(&b, "/backup-vaults/") || aws_buf_encode(&b, name, false) ||
+	    core_buf_adds(&b, "/access-policy")) {
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_rest(it, "backup", "GetBackupVaultAccessPolicy", "GET", b.data, NULL,
 		             vault_policy_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 
@@ -72,13 +72,13 @@ static const struct aws_jlist vaults = {
 #define IDS_KEY "attest:selection-ids"
 
 static attest_rc
-plan_path(struct attest_buf *b, const char *plan, const char *rest, const char *sel,
+plan_path(struct core_buf *b, const char *plan, const char *rest, const char *sel,
 	  const char *query)
 {
-	attest_buf_reset(b);
-	if (attest_buf_adds(b, "/backup/plans/") || aws_buf_encode(b, plan, false) ||
-	    attest_buf_adds(b, rest) || (sel && aws_buf_encode(b, sel, false)) ||
-	    (query && attest_buf_adds(b, query)))
+	core_buf_reset(b);
+	if (core_buf_adds(b, "/backup/plans/") || aws_buf_encode(b, plan, false) ||
+	    core_buf_adds(b, rest) || (sel && aws_buf_encode(b, sel, false)) ||
+	    (query && core_buf_adds(b, query)))
 		return ATTEST_ERR_NOMEM;
 	return ATTEST_OK;
 }
@@ -91,13 +91,13 @@ next_selection(struct aws_asm *it)
 {
 	json_t *ids = json_object_get(it->supp, IDS_KEY);
 	json_t *sels = json_object_get(it->supp, "Selections");
-	struct attest_buf b;
+	struct core_buf b;
 
 	if (json_array_size(sels) >= json_array_size(ids)) {
 		json_object_del(it->supp, IDS_KEY);
 		return;
 	}
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (plan_path(&b, it->id, "/selections/",
 		      json_string_value(json_array_get(ids, json_array_size(sels))), NULL)) {
 		aws_asm_nomem(it);
@@ -105,7 +105,7 @@ next_selection(struct aws_asm *it)
 		aws_asm_rest(it, "backup", "GetBackupSelection", "GET", b.data, NULL,
 		             selection_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -137,7 +137,7 @@ selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r
 	json_t *v = NULL, *e;
 	json_t *ids = json_object_get(it->supp, IDS_KEY);
 	const char *token;
-	struct attest_buf b;
+	struct core_buf b;
 	size_t i;
 
 	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
@@ -150,7 +150,7 @@ selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r
 		goto out;
 		}
 	token = json_string_value(json_object_get(v, "NextToken"));
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (token && *token) {
 		if (plan_path(&b, it->id, "/selections/", NULL, "?maxResults=1000&nextToken=") ||
 		    aws_buf_encode(&b, token, false)) {
@@ -162,7 +162,7 @@ selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r
 	} else {
 		next_selection(it);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 out:
 	json_decref(v);
 }
@@ -191,7 +191,7 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "BackupPlanId"));
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	(void)data;
 	if (!id)
@@ -204,7 +204,7 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_supp(it, "Selections", json_array());
 	aws_asm_supp(it, IDS_KEY, json_array());
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (plan_path(&b, id, "/", NULL, NULL)) {
 		aws_asm_nomem(it);
 	} else {
@@ -216,7 +216,7 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 		aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
 		             selections_page);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 

@@ -135,7 +135,7 @@ cf_reply(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	v = cf_convert(xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
 	if (!v) {
-		aws_fatal(op->c, attest_nomem(op->c->ctx));
+		aws_fatal(op->c, core_nomem(op->c->ctx));
 		if (a)
 			a->failed = true;
 	}
@@ -175,16 +175,16 @@ list_request(struct aws_collector *c, const char *marker)
 {
 	struct aws_op op = {c, "cloudfront", "ListDistributions", "", TB(T_CF_DIST), list_page,
 			    NULL, 0, NULL};
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 4096);
-	if (attest_buf_adds(&b, CF_API "/distribution?MaxItems=100") == ATTEST_OK &&
-	    (!marker || (attest_buf_adds(&b, "&Marker=") == ATTEST_OK &&
+	core_buf_init(&b, 4096);
+	if (core_buf_adds(&b, CF_API "/distribution?MaxItems=100") == ATTEST_OK &&
+	    (!marker || (core_buf_adds(&b, "&Marker=") == ATTEST_OK &&
 			 aws_buf_encode(&b, marker, false) == ATTEST_OK)))
 		aws_call_rest(&op, "GET", b.data, NULL);
 	else
-		aws_fatal(c, attest_nomem(c->ctx));
-	attest_buf_release(&b);
+		aws_fatal(c, core_nomem(c->ctx));
+	core_buf_release(&b);
 }
 
 static void

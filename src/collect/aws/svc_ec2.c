@@ -108,7 +108,7 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 	const char *id = json_string_value(json_object_get(item, id_key));
 	json_t *tags, *doc;
 	struct aws_asm *a;
-	struct attest_buf p;
+	struct core_buf p;
 	char arn[512];
 
 	if (!id)
@@ -128,14 +128,14 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 	a->tags = tags;
 	aws_asm_ids(a, id, arn, json_string_value(json_object_get(tags, "Name")));
 	if (type == T_EC2_SNAPSHOT) {
-		attest_buf_init(&p, 4096);
+		core_buf_init(&p, 4096);
 		if (aws_param(&p, "SnapshotId", id) == ATTEST_OK &&
-		    attest_buf_adds(&p, "&Attribute=createVolumePermission") == ATTEST_OK)
+		    core_buf_adds(&p, "&Attribute=createVolumePermission") == ATTEST_OK)
 			aws_asm_query(a, "ec2", "DescribeSnapshotAttribute", EC2_VERSION, p.data,
 				      snap_attr);
 		else
 			a->failed = true;
-		attest_buf_release(&p);
+		core_buf_release(&p);
 	}
 	aws_asm_done(a);
 }

@@ -140,7 +140,7 @@ svc_ecs_start(struct aws_collector *c, const char *region)
 	aws_json_list(c, &lists[1], region, NULL);
 	if (!b || !(b->arns = json_array())) {
 		free(b);
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	aws_json_list(c, &clusters, region, b);

@@ -79,7 +79,7 @@ each_ap(struct aws_collector *c, const char *region, json_t *item, void *data)
 		return;
 	conf = json_deep_copy(item);
 	if (!conf) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	tags = aws_tags_object(json_object_get(conf, "Tags"));

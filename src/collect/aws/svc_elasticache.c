@@ -30,7 +30,7 @@ each(struct aws_collector *c, const char *region, json_t *item, void *data)
 		json_object_get(item, group ? "ReplicationGroupId" : "CacheClusterId"));
 	const char *arn = json_string_value(json_object_get(item, "ARN"));
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	if (!id)
 		return;
@@ -38,13 +38,13 @@ each(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (!it)
 		return;
 	aws_asm_ids(it, id, arn, id);
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (arn && aws_param(&b, "ResourceName", arn) == ATTEST_OK) {
 		aws_asm_label(it);
 		aws_asm_query(it, "elasticache", "ListTagsForResource", EC_VERSION, b.data,
 		              tags_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 

@@ -58,7 +58,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "LoadBalancerName"));
 	struct aws_asm *a;
-	struct attest_buf p;
+	struct core_buf p;
 	char arn[512];
 
 	(void)data;
@@ -69,7 +69,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	snprintf(arn, sizeof(arn), "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region,
 		 c->account, name);
 	aws_asm_ids(a, name, arn, name);
-	attest_buf_init(&p, 4096);
+	core_buf_init(&p, 4096);
 	if (aws_param(&p, "LoadBalancerName", name) != ATTEST_OK) {
 		a->failed = true;
 	} else {
@@ -77,7 +77,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 			      ELB_VERSION, p.data, attrs_done);
 		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerPolicies", ELB_VERSION,
 			      p.data, policies_done);
-		attest_buf_reset(&p);
+		core_buf_reset(&p);
 		aws_asm_label(a);
 		if (aws_param(&p, "LoadBalancerNames.member.1", name) == ATTEST_OK)
 			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELB_VERSION, p.data,
@@ -85,7 +85,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 		else
 			a->failed = true;
 	}
-	attest_buf_release(&p);
+	core_buf_release(&p);
 	aws_asm_done(a);
 }
 

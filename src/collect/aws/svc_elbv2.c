@@ -87,21 +87,21 @@ static void
 start_listeners(struct aws_collector *c, const char *region, const char *lb_arn)
 {
 	struct listeners *l = calloc(1, sizeof(*l));
-	struct attest_buf p;
+	struct core_buf p;
 
 	if (!l) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
-	attest_buf_init(&p, sizeof(l->params));
+	core_buf_init(&p, sizeof(l->params));
 	if (aws_param(&p, "LoadBalancerArn", lb_arn) != ATTEST_OK || p.len >= sizeof(l->params)) {
-		attest_buf_release(&p);
+		core_buf_release(&p);
 		free(l);
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	memcpy(l->params, p.data, p.len + 1);
-	attest_buf_release(&p);
+	core_buf_release(&p);
 	l->ql = (struct aws_qlist){"elasticloadbalancing", ELBV2_VERSION, "DescribeListeners",
 				   l->params, "Listeners", "Marker", "NextMarker", AWS_XML_QUERY,
 				   TB(T_ELBV2_LISTENER), each_listener, listeners_end};
@@ -114,7 +114,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *arn = json_string_value(json_object_get(item, "LoadBalancerArn"));
 	const char *type = json_string_value(json_object_get(item, "Type"));
 	struct aws_asm *a;
-	struct attest_buf p;
+	struct core_buf p;
 
 	(void)data;
 	if (!arn)
@@ -122,13 +122,13 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (!(a = aws_asm_new(c, T_ELBV2_LB, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(item, "LoadBalancerName")));
-	attest_buf_init(&p, 4096);
+	core_buf_init(&p, 4096);
 	if (aws_param(&p, "LoadBalancerArn", arn) != ATTEST_OK) {
 		a->failed = true;
 	} else {
 		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
 			      ELBV2_VERSION, p.data, attrs_done);
-		attest_buf_reset(&p);
+		core_buf_reset(&p);
 		aws_asm_label(a);
 		if (aws_param(&p, "ResourceArns.member.1", arn) == ATTEST_OK)
 			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELBV2_VERSION,
@@ -136,7 +136,7 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 		else
 			a->failed = true;
 	}
-	attest_buf_release(&p);
+	core_buf_release(&p);
 	if (type && strcmp(type, "application") == 0)
 		aws_asm_json(a, "wafv2", "GetWebACLForResource",
 			     "AWSWAF_20190729.GetWebACLForResource", "1.1",

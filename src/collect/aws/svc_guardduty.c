@@ -26,7 +26,7 @@ detector_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	if ((p = aws_shape_pascal(v, gd_maps)) != NULL)
 		json_object_update(a->conf, p);
 	else
-		aws_fatal(op->c, attest_nomem(op->c->ctx));
+		aws_fatal(op->c, core_nomem(op->c->ctx));
 	json_decref(p);
 	json_decref(v);
 }

@@ -68,14 +68,14 @@ static void policy_page(struct aws_asm *a, struct aws_op *op, const struct aws_r
 static void
 policy_request(struct aws_asm *a, const char *marker)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (aws_param(&b, "PolicyArn", a->arn) || (marker && aws_param(&b, "Marker", marker)))
 		aws_asm_nomem(a);
 	else
 		aws_asm_query(a, "iam", "ListEntitiesForPolicy", IAM_VERSION, b.data, policy_page);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 /* The names (key) of the entities of list into supplementary member. */
@@ -139,16 +139,16 @@ gaad_request(struct aws_collector *c, const char *marker)
 	struct aws_op op = iam_op(c, "GetAccountAuthorizationDetails",
 				  TB(T_IAM_USER) | TB(T_IAM_GROUP) | TB(T_IAM_ROLE) | TB(T_IAM_POLICY),
 				  gaad_page, NULL);
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
-	if (attest_buf_adds(&b, "&Filter.member.1=User&Filter.member.2=Role&Filter.member.3=Group"
+	core_buf_init(&b, 8192);
+	if (core_buf_adds(&b, "&Filter.member.1=User&Filter.member.2=Role&Filter.member.3=Group"
 				"&Filter.member.4=LocalManagedPolicy"
 				"&Filter.member.5=AWSManagedPolicy&MaxItems=1000") ||
 	    (marker && aws_param(&b, "Marker", marker)) ||
 	    aws_call_query(&op, IAM_VERSION, b.data) != ATTEST_OK)
 		aws_fatal(c, ATTEST_ERR_NOMEM);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -179,7 +179,7 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 	res = aws_xml_to_json_op(result(doc, "GetAccountAuthorizationDetails"), IAM_VERSION, "GetAccountAuthorizationDetails", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	if (!res) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	json_array_foreach(json_object_get(res, "UserDetailList"), i, e) {
@@ -235,15 +235,15 @@ static void mfa_page(struct aws_asm *a, struct aws_op *op, const struct aws_repl
 static void
 mfa_request(struct aws_asm *a, const char *marker)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (marker && aws_param(&b, "Marker", marker))
 		aws_asm_nomem(a);
 	else
 		aws_asm_query(a, "iam", "ListVirtualMFADevices", IAM_VERSION, b.data ? b.data : "",
 			      mfa_page);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -313,13 +313,13 @@ certs_request(struct aws_collector *c, const char *marker)
 {
 	struct aws_op op = iam_op(c, "ListServerCertificates", TB(T_IAM_SERVERCERT), certs_page,
 				  NULL);
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if ((marker && aws_param(&b, "Marker", marker)) ||
 	    aws_call_query(&op, IAM_VERSION, b.data ? b.data : "") != ATTEST_OK)
 		aws_fatal(c, ATTEST_ERR_NOMEM);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -379,30 +379,30 @@ report_parse(struct aws_op *op, const char *csv)
 {
 	json_t *header = json_array(), *row = NULL;
 	const char *p = csv;
-	struct attest_buf cell;
+	struct core_buf cell;
 	bool first = true, quoted;
 	size_t col;
 
-	attest_buf_init(&cell, 1 << 16);
+	core_buf_init(&cell, 1 << 16);
 	while (header && *p) {
 		row = json_object();
 		if (!row)
 			break;
 		for (col = 0;; col++) {
-			attest_buf_reset(&cell);
+			core_buf_reset(&cell);
 			quoted = *p == '"';
 			if (quoted)
 				p++;
 			while (*p) {
 				if (quoted && *p == '"' && p[1] == '"') {
-					attest_buf_addc(&cell, '"');
+					core_buf_addc(&cell, '"');
 					p += 2;
 				} else if (quoted && *p == '"') {
 					quoted = false;
 					p++;
 				} else if (!quoted && (*p == ',' || *p == '\n' || *p == '\r')) {
 					break;
-				} else if (attest_buf_addc(&cell, *p++) != ATTEST_OK) {
+				} else if (core_buf_addc(&cell, *p++) != ATTEST_OK) {
 					break;
 				}
 			}
@@ -435,7 +435,7 @@ report_parse(struct aws_op *op, const char *csv)
 		aws_fail(op, "MalformedResponse", "the credential report is not the expected CSV");
 	json_decref(row);
 	json_decref(header);
-	attest_buf_release(&cell);
+	core_buf_release(&cell);
 }
 
 static void

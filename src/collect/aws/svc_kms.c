@@ -148,7 +148,7 @@ svc_kms_start(struct aws_collector *c, const char *region)
 	json_t *aliases = json_object();
 
 	if (!aliases || json_array_append_new(c->keep, aliases) != 0) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	aws_attempt(c, TB(T_KMS_KEY));

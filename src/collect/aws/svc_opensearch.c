@@ -26,7 +26,7 @@ describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v = NULL, *d, *pol;
 	const char *arn, *text;
-	struct attest_buf b;
+	struct core_buf b;
 
 	/* A domain deleted since it was listed. */
 	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
@@ -54,13 +54,13 @@ describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 		aws_asm_nomem(it);
 		goto out;
 	}
-	attest_buf_init(&b, 1024);
-	if (attest_buf_adds(&b, "/2021-01-01/tags/?arn=") == ATTEST_OK &&
+	core_buf_init(&b, 1024);
+	if (core_buf_adds(&b, "/2021-01-01/tags/?arn=") == ATTEST_OK &&
 	    aws_buf_encode(&b, arn, false) == ATTEST_OK) {
 		aws_asm_label(it);
 		aws_asm_rest(it, "es", "ListTags", "GET", b.data, NULL, tags_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 out:
 	json_decref(v);
 }
@@ -70,7 +70,7 @@ each_domain(struct aws_collector *c, const char *region, json_t *item, void *dat
 {
 	const char *name = json_string_value(json_object_get(item, "DomainName"));
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	(void)data;
 	if (!name)
@@ -79,14 +79,14 @@ each_domain(struct aws_collector *c, const char *region, json_t *item, void *dat
 	if (!it)
 		return;
 	aws_asm_ids(it, name, NULL, name);
-	attest_buf_init(&b, 1024);
-	if (attest_buf_adds(&b, "/2021-01-01/opensearch/domain/") == ATTEST_OK &&
+	core_buf_init(&b, 1024);
+	if (core_buf_adds(&b, "/2021-01-01/opensearch/domain/") == ATTEST_OK &&
 	    aws_buf_encode(&b, name, false) == ATTEST_OK) {
 		aws_asm_rest(it, "es", "DescribeDomain", "GET", b.data, NULL, describe_done);
 	} else {
 		aws_asm_nomem(it);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 

@@ -38,15 +38,15 @@ static void
 params_request(struct aws_asm *a, const char *marker)
 {
 	const struct pgroup *g = a->type == T_RDS_DB ? &db_group : &cluster_group;
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
-	if (aws_param(&b, g->param, a->data) || attest_buf_adds(&b, "&MaxRecords=100") ||
+	core_buf_init(&b, 8192);
+	if (aws_param(&b, g->param, a->data) || core_buf_adds(&b, "&MaxRecords=100") ||
 	    (marker && aws_param(&b, "Marker", marker)))
 		aws_asm_nomem(a);
 	else
 		aws_asm_query(a, "rds", g->operation, RDS_VERSION, b.data, params_page);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -166,7 +166,7 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 	const char *id = json_string_value(json_object_get(item, idkey));
 	enum aws_type t = cluster ? T_RDS_CLUSTERSNAP : T_RDS_SNAPSHOT;
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	if (!id)
 		return;
@@ -179,7 +179,7 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 	            id);
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_tags(it, json_object_get(item, "TagList"));
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (aws_param(&b, idkey, id)) {
 		aws_asm_nomem(it);
 	} else {
@@ -188,7 +188,7 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 		                      : "DescribeDBSnapshotAttributes",
 		              RDS_VERSION, b.data, attrs_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 

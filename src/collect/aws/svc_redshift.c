@@ -38,17 +38,17 @@ params_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 static void
 params_request(struct aws_asm *it, const char *marker)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (aws_param(&b, "ParameterGroupName", it->data) ||
-	    attest_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
+	    core_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_query(it, "redshift", "DescribeClusterParameters", REDSHIFT_VERSION, b.data,
 		              params_page);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -68,7 +68,7 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 		json_array_get(json_object_get(item, "ClusterParameterGroups"), 0),
 		"ParameterGroupName"));
 	struct aws_asm *it;
-	struct attest_buf b;
+	struct core_buf b;
 
 	(void)data;
 	if (!id)
@@ -85,14 +85,14 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 	} else if (group) {
 		params_request(it, NULL);
 	}
-	attest_buf_init(&b, 1024);
+	core_buf_init(&b, 1024);
 	if (aws_param(&b, "ClusterIdentifier", id)) {
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_query(it, "redshift", "DescribeLoggingStatus", REDSHIFT_VERSION, b.data,
 		              logging_done);
 	}
-	attest_buf_release(&b);
+	core_buf_release(&b);
 	aws_asm_done(it);
 }
 

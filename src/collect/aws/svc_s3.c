@@ -256,14 +256,14 @@ list_request(struct aws_collector *c, const char *token)
 {
 	struct aws_op op = {c, "s3", "ListBuckets", "us-east-1", TB(T_S3_BUCKET), list_page, NULL,
 			    0, NULL};
-	struct attest_buf q;
+	struct core_buf q;
 
-	attest_buf_init(&q, 8192);
-	if (attest_buf_adds(&q, "/") || (token && (attest_buf_adds(&q, "?continuation-token=") ||
+	core_buf_init(&q, 8192);
+	if (core_buf_adds(&q, "/") || (token && (core_buf_adds(&q, "?continuation-token=") ||
 						   aws_buf_encode(&q, token, false))) ||
 	    aws_call_rest(&op, "GET", q.data, NULL) != ATTEST_OK)
 		aws_fatal(c, ATTEST_ERR_NOMEM);
-	attest_buf_release(&q);
+	core_buf_release(&q);
 }
 
 static void
@@ -294,10 +294,10 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		if (!b || !(b->name = strdup(name))) {
 			if (b)
 				bucket_free(b);
-			aws_fatal(c, attest_nomem(c->ctx));
+			aws_fatal(c, core_nomem(c->ctx));
 			break;
 		}
-		b->created = attest_strdup(json_string_value(json_object_get(e, "CreationDate")));
+		b->created = core_strdup(json_string_value(json_object_get(e, "CreationDate")));
 		lo = (struct aws_op){c, "s3", "GetBucketLocation", "us-east-1", TB(T_S3_BUCKET),
 				     location_done, b, 0, NULL};
 		if (aws_call_s3_bucket(&lo, name, "?location") != ATTEST_OK)

@@ -45,7 +45,7 @@ each_secret(struct aws_collector *c, const char *region, json_t *item, void *dat
 		return;
 	conf = json_deep_copy(item);
 	if (!conf) {
-		aws_fatal(c, attest_nomem(c->ctx));
+		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
 	it = aws_asm_new(c, T_SM_SECRET, region, conf);

@@ -44,14 +44,14 @@ static void subs_page(struct aws_asm *a, struct aws_op *op, const struct aws_rep
 static void
 subs_request(struct aws_asm *a, const char *token)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (aws_param(&b, "TopicArn", a->arn) || (token && aws_param(&b, "NextToken", token)))
 		aws_asm_nomem(a);
 	else
 		aws_asm_query(a, "sns", "ListSubscriptionsByTopic", SNS_VERSION, b.data, subs_page);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
@@ -74,14 +74,14 @@ subs_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 static void
 topic_call(struct aws_asm *a, const char *operation, const char *name, aws_asm_fn fn)
 {
-	struct attest_buf b;
+	struct core_buf b;
 
-	attest_buf_init(&b, 8192);
+	core_buf_init(&b, 8192);
 	if (aws_param(&b, name, a->arn))
 		aws_asm_nomem(a);
 	else
 		aws_asm_query(a, "sns", operation, SNS_VERSION, b.data, fn);
-	attest_buf_release(&b);
+	core_buf_release(&b);
 }
 
 static void
