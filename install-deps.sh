@@ -12,6 +12,7 @@ sqlite3 jq libxml2-utils python3-jsonschema ca-certificates git
 fonts-dejavu-core qpdf poppler-utils mupdf-tools
 zlib1g-dev openssl
 python3 python3-botocore
+clang-format binutils
 groff-base
 "
 # Optional, used when present: clang (libFuzzer targets run briefly in the tests);

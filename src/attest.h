@@ -22,21 +22,21 @@
 
 typedef enum {
 	ATTEST_OK = 0,
-	ATTEST_ERR_NOMEM,   /* out of memory */
-	ATTEST_ERR_IO,      /* a file could not be read or written */
-	ATTEST_ERR_PARSE,   /* input is not well-formed */
-	ATTEST_ERR_INVALID, /* input is well-formed but wrong (schema, type, value) */
-	ATTEST_ERR_LIMIT,   /* a size or depth limit was exceeded */
-	ATTEST_ERR_DB,      /* the database failed or is unusable */
-	ATTEST_ERR_NOTFOUND,/* a named thing (scan, framework, check) does not exist */
-	ATTEST_ERR_USAGE,   /* the caller asked for something inconsistent */
+	ATTEST_ERR_NOMEM,    /* out of memory */
+	ATTEST_ERR_IO,       /* a file could not be read or written */
+	ATTEST_ERR_PARSE,    /* input is not well-formed */
+	ATTEST_ERR_INVALID,  /* input is well-formed but wrong (schema, type, value) */
+	ATTEST_ERR_LIMIT,    /* a size or depth limit was exceeded */
+	ATTEST_ERR_DB,       /* the database failed or is unusable */
+	ATTEST_ERR_NOTFOUND, /* a named thing (scan, framework, check) does not exist */
+	ATTEST_ERR_USAGE,    /* the caller asked for something inconsistent */
 	ATTEST_ERR_INTERNAL
 } attest_rc;
 
 typedef enum {
 	ATTEST_LOG_ERROR,
 	ATTEST_LOG_WARN,
-	ATTEST_LOG_INFO,   /* progress of long operations */
+	ATTEST_LOG_INFO, /* progress of long operations */
 	ATTEST_LOG_DEBUG
 } attest_log_level;
 
@@ -150,9 +150,9 @@ const char *attest_datadir(void);
 
 /* What a scan evaluates, and the human decisions it applies. */
 struct attest_eval_opts {
-	const char *const *frameworks;   /* ids; none means every installed one */
+	const char *const *frameworks; /* ids; none means every installed one */
 	size_t n_frameworks;
-	const char *const *exception_files;   /* doc/exceptions-and-attestations.md */
+	const char *const *exception_files; /* doc/exceptions-and-attestations.md */
 	size_t n_exception_files;
 	const char *const *attestation_files;
 	size_t n_attestation_files;
@@ -193,8 +193,7 @@ attest_rc attest_store_save(attest_store *store, attest_inventory *inv, time_t s
 /* Resolves a scan reference: a full id, a unique id prefix, or "latest"
  * (the scan of the most recent configuration: greatest as_of, then start
  * time, then the last stored). */
-attest_rc attest_store_resolve(attest_store *store, const char *ref,
-			       char id[ATTEST_SCAN_ID_MAX]);
+attest_rc attest_store_resolve(attest_store *store, const char *ref, char id[ATTEST_SCAN_ID_MAX]);
 /* With keep set, attest_store_save also stores a compressed copy of every
  * input file the scan read (once per SHA-256), so that an audit package can
  * include the inventory later (doc/audit-package.md). An input that cannot
@@ -233,8 +232,7 @@ attest_rc attest_report_set_frameworks(attest_ctx *ctx, const char *const *ids, 
  * goes back to the template's. */
 attest_rc attest_report_set_organization(attest_ctx *ctx, const char *name);
 /* The terminal summary; color adds ANSI colours. */
-attest_rc attest_report_summary(attest_store *store, const char *scan_id, FILE *out,
-				bool color);
+attest_rc attest_report_summary(attest_store *store, const char *scan_id, FILE *out, bool color);
 /* Score of framework in scan; *has_score is false when nothing was scored. */
 attest_rc attest_report_scores(attest_store *store, const char *scan_id,
 			       void (*fn)(void *data, const char *framework, bool has_score,
@@ -252,15 +250,15 @@ struct attest_history_filter {
 	const char *account;   /* scans that covered this account */
 	const char *framework; /* scans that evaluated this framework */
 	const char *since, *until;
-	long limit;            /* the most recent N scans */
+	long limit; /* the most recent N scans */
 };
 
 /* One stored scan. Strings are lent for the duration of the callback;
  * accounts, regions and sources are JSON arrays as text, frameworks a JSON
  * array of {"id", "title", "score", "controls_passing", "controls_scored",
  * "coverage"} (doc/scoring.md; score null when nothing was scored; posture,
- * costlier over many scans, is trend's). as_of is the date of the configuration the scan judged (the
- * inventory's collection time), started_at when attest ran. */
+ * costlier over many scans, is trend's). as_of is the date of the configuration the scan judged
+ * (the inventory's collection time), started_at when attest ran. */
 struct attest_scan_info {
 	const char *id, *started_at, *finished_at, *scope;
 	const char *accounts, *regions, *sources, *frameworks;
@@ -404,8 +402,7 @@ attest_rc attest_store_export(attest_store *store, const char *scan_id, const ch
 /* Adds the scan held by an exported file; id receives its id. Refuses
  * files that are not attest exports, hold other than one complete scan, come
  * from a newer attest, or whose scan is already stored (ATTEST_ERR_INVALID). */
-attest_rc attest_store_import(attest_store *store, const char *path,
-			      char id[ATTEST_SCAN_ID_MAX]);
+attest_rc attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_ID_MAX]);
 
 /* Deletes scans: with keep > 0 all but the keep most recent of each scope,
  * with before set (ISO date or time) those started before it; both may be
@@ -424,29 +421,29 @@ attest_rc attest_store_check(attest_store *store, int *schema_version, long long
 /* ---- live collection: AWS ------------------------------------------------- */
 
 struct attest_aws_collect_opts {
-	const char *profile;              /* NULL: AWS_PROFILE, else "default" */
-	const char *const *regions;       /* NULL/0: every enabled region */
+	const char *profile;        /* NULL: AWS_PROFILE, else "default" */
+	const char *const *regions; /* NULL/0: every enabled region */
 	size_t n_regions;
-	const char *role_arn;             /* assumed on top of the credentials */
-	const char *external_id;          /* with role_arn */
-	unsigned concurrency;             /* requests in flight; 0: 32 */
+	const char *role_arn;    /* assumed on top of the credentials */
+	const char *external_id; /* with role_arn */
+	unsigned concurrency;    /* requests in flight; 0: 32 */
 	/* Every ACTIVE account of the organization the credentials manage
 	 * (Organizations ListAccounts), each through role_name assumed in it
 	 * (with external_id when set). */
 	bool from_organization;
 	const char *role_name;
-	unsigned accounts_in_flight;      /* accounts collected at once; 0: 8 */
-	FILE *stream;                     /* where out_path "-" is written (the
-					     caller's standard output); NULL
-					     refuses "-" */
+	unsigned accounts_in_flight; /* accounts collected at once; 0: 8 */
+	FILE *stream;                /* where out_path "-" is written (the
+					caller's standard output); NULL
+					refuses "-" */
 };
 
 struct attest_aws_collect_stats {
 	unsigned long calls, retries, errors, resources;
 	size_t regions;
 	size_t types_collected, types_failed;
-	size_t accounts;                  /* accounts collected */
-	size_t accounts_failed;           /* organization accounts not collected */
+	size_t accounts;        /* accounts collected */
+	size_t accounts_failed; /* organization accounts not collected */
 };
 
 /* Collects the AWS account the credentials reach (doc/aws-collection.md)
@@ -488,10 +485,10 @@ struct attest_package_opts {
 };
 
 struct attest_package_info {
-	size_t files;            /* files listed in the manifest */
+	size_t files; /* files listed in the manifest */
 	size_t inputs, inputs_included;
-	char algorithm[16];      /* "ed25519" or "rsa-sha256" */
-	char missing_reason[512];/* why the first missing input is missing */
+	char algorithm[16];       /* "ed25519" or "rsa-sha256" */
+	char missing_reason[512]; /* why the first missing input is missing */
 	size_t inputs_unredacted; /* inventory files shipped as read, unredacted */
 };
 
@@ -518,7 +515,7 @@ struct attest_period_opts {
 
 struct attest_period_info {
 	size_t files, scans, gaps, fixed;
-	char scope[256];       /* cut to fit */
+	char scope[256]; /* cut to fit */
 	char algorithm[16];
 };
 
@@ -533,7 +530,7 @@ struct attest_verify_info {
 	char scan_id[ATTEST_SCAN_ID_MAX]; /* "" for a period package */
 	char period[64];                  /* "FROM..TO" of a period package */
 	char algorithm[16];
-	size_t files;          /* files the manifest lists */
+	size_t files; /* files the manifest lists */
 	bool signature_valid;
 	bool key_from_package; /* verified with the package's own certificate */
 	bool inventory_complete;

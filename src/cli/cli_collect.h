@@ -10,8 +10,8 @@
 
 struct cli_collect_opts {
 	struct attest_aws_collect_opts aws;
-	char *regions_buf;     /* the --regions argument, split in place */
-	const char **regions;  /* pointers into regions_buf */
+	char *regions_buf;    /* the --regions argument, split in place */
+	const char **regions; /* pointers into regions_buf */
 	int verbose;
 };
 

@@ -65,9 +65,13 @@ parse(const struct cli_command *command, int argc, char **argv, struct list_opts
 		case 's':
 		case 'S':
 		case 'f':
-			*(c == 's' ? &o->service : c == 'S' ? &o->severity : &o->framework) = optarg;
+			*(c == 's'   ? &o->service
+			  : c == 'S' ? &o->severity
+				     : &o->framework) = optarg;
 			break;
-		case 'j': o->json = true; break;
+		case 'j':
+			o->json = true;
+			break;
 		case 'h':
 			cli_print_help(command, stdout);
 			return -1;
@@ -112,9 +116,9 @@ show_frameworks(json_t *list)
 	printf("%-14s %-13s %8s %9s %6s %11s  %s\n", "ID", "VERSION", "CONTROLS", "AUTOMATED",
 	       "MANUAL", "WITH CHECKS", "TITLE");
 	json_array_foreach(list, i, f)
-		printf("%-14s %-13s %8lld %9lld %6lld %11lld  %s\n", str(f, "id"), str(f, "version"),
-		       count(f, "controls"), count(f, "automated"), count(f, "manual"),
-		       count(f, "controls_with_checks"), str(f, "title"));
+		printf("%-14s %-13s %8lld %9lld %6lld %11lld  %s\n", str(f, "id"),
+		       str(f, "version"), count(f, "controls"), count(f, "automated"),
+		       count(f, "manual"), count(f, "controls_with_checks"), str(f, "title"));
 	return EXIT_OK;
 }
 
@@ -128,7 +132,8 @@ show_framework(json_t *fw)
 	printf("%s %s: %s (%s)\n%lld controls: %lld automated, %lld manual\n", str(fw, "id"),
 	       str(fw, "version"), str(fw, "title"), str(fw, "publisher"), count(fw, "controls"),
 	       count(fw, "automated"), count(fw, "manual"));
-	json_array_foreach(json_object_get(fw, "controls"), i, c) {
+	json_array_foreach(json_object_get(fw, "controls"), i, c)
+	{
 		if (!section || strcmp(section, str(c, "section")) != 0) {
 			section = str(c, "section");
 			printf("\n%s\n", section);
@@ -202,7 +207,8 @@ run_list(attest_ctx *ctx, int argc, char **argv, bool checks)
 		v = id ? attest_library_check_json(lib, id)
 		       : attest_library_checks_json(lib, o.service, o.severity, o.framework);
 	else
-		v = id ? attest_library_framework_json(lib, id) : attest_library_frameworks_json(lib);
+		v = id ? attest_library_framework_json(lib, id)
+		       : attest_library_frameworks_json(lib);
 	if (!v)
 		status = id ? cli_fail(EXIT_ERROR, "no %s '%s' is installed (see 'attest %s')",
 				       checks ? "check" : "framework", id, cmd)

@@ -33,7 +33,8 @@ const struct cli_option cli_aws_options[] = {
 	{"accounts-from-organization", 0, NULL, AWS_FROM_ORGANIZATION,
 	 "collect every ACTIVE account of the organization (the credentials must be its "
 	 "management account or a delegated administrator), concurrently"},
-	{"role-name", 0, "NAME", AWS_ROLE_NAME, "the role assumed in each account of the organization"},
+	{"role-name", 0, "NAME", AWS_ROLE_NAME,
+	 "the role assumed in each account of the organization"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -96,13 +97,25 @@ int
 cli_collect_option(struct cli_collect_opts *o, const char *cmd, int id, const char *arg)
 {
 	switch (id) {
-	case AWS_PROFILE: o->aws.profile = arg; return EXIT_OK;
-	case AWS_REGIONS: return set_regions(o, cmd, arg);
-	case AWS_ROLE_ARN: o->aws.role_arn = arg; return EXIT_OK;
-	case AWS_EXTERNAL_ID: o->aws.external_id = arg; return EXIT_OK;
-	case AWS_FROM_ORGANIZATION: o->aws.from_organization = true; return EXIT_OK;
-	case AWS_ROLE_NAME: o->aws.role_name = arg; return EXIT_OK;
-	default: return -1;
+	case AWS_PROFILE:
+		o->aws.profile = arg;
+		return EXIT_OK;
+	case AWS_REGIONS:
+		return set_regions(o, cmd, arg);
+	case AWS_ROLE_ARN:
+		o->aws.role_arn = arg;
+		return EXIT_OK;
+	case AWS_EXTERNAL_ID:
+		o->aws.external_id = arg;
+		return EXIT_OK;
+	case AWS_FROM_ORGANIZATION:
+		o->aws.from_organization = true;
+		return EXIT_OK;
+	case AWS_ROLE_NAME:
+		o->aws.role_name = arg;
+		return EXIT_OK;
+	default:
+		return -1;
 	}
 }
 
@@ -114,7 +127,8 @@ cli_collect_check(const struct cli_collect_opts *o, const char *cmd)
 	if (o->aws.role_name && !o->aws.from_organization)
 		return cli_usage_error(cmd, "--role-name needs --accounts-from-organization");
 	if (o->aws.accounts_in_flight && !o->aws.from_organization)
-		return cli_usage_error(cmd, "--accounts-in-flight needs --accounts-from-organization");
+		return cli_usage_error(cmd,
+				       "--accounts-in-flight needs --accounts-from-organization");
 	if (o->aws.from_organization && !o->aws.role_name)
 		return cli_usage_error(cmd, "--accounts-from-organization needs --role-name, the "
 					    "role to assume in each account");
@@ -148,8 +162,9 @@ cli_collect_run(attest_ctx *ctx, struct cli_collect_opts *o, const char *out)
 	if (rc != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	if (st.accounts_failed)
-		fprintf(stderr, "attest: accounts of the organization not collected: %zu; they are "
-				"listed in the inventory's collection_log (sts AssumeRole)\n",
+		fprintf(stderr,
+			"attest: accounts of the organization not collected: %zu; they are "
+			"listed in the inventory's collection_log (sts AssumeRole)\n",
 			st.accounts_failed);
 	if (st.errors)
 		fprintf(stderr, "attest: the failed calls are listed in the inventory's "
@@ -179,25 +194,31 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'A':
 			if (cli_parse_long(optarg, 1, 256, &n) != 0)
-				status = cli_usage_error("collect",
-							 "--accounts-in-flight needs 1 to 256, not '%s'",
-							 optarg);
+				status = cli_usage_error(
+					"collect", "--accounts-in-flight needs 1 to 256, not '%s'",
+					optarg);
 			o.aws.accounts_in_flight = (unsigned)n;
 			break;
 		case 'c':
 			if (cli_parse_long(optarg, 1, 1024, &n) != 0)
-				status = cli_usage_error("collect", "--concurrency needs 1 to 1024, not '%s'",
+				status = cli_usage_error("collect",
+							 "--concurrency needs 1 to 1024, not '%s'",
 							 optarg);
 			o.aws.concurrency = (unsigned)n;
 			break;
-		case 'o': out = optarg; break;
-		case 'v': o.verbose = 1; break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
 		case 'h':
 			cli_print_help(&cli_collect, stdout);
 			cli_collect_opts_release(&o);
 			return EXIT_OK;
 		case ':':
-			status = cli_usage_error("collect", "option '%s' needs a value", argv[optind - 1]);
+			status = cli_usage_error("collect", "option '%s' needs a value",
+						 argv[optind - 1]);
 			break;
 		default:
 			if ((status = cli_collect_option(&o, "collect", c, optarg)) < 0)

@@ -108,15 +108,25 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, db_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
 		case 'k':
 			if ((keep = cli_count("db", "--keep", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'b': before = optarg; break;
-		case 'n': dry = true; break;
-		case 'o': output = optarg; break;
-		case 'h': cli_print_help(&cli_db, stdout); return EXIT_OK;
+		case 'b':
+			before = optarg;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			cli_print_help(&cli_db, stdout);
+			return EXIT_OK;
 		case ':':
 			return cli_usage_error("db", "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -137,7 +147,8 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 		if (nargs != 1 || !output)
 			return cli_usage_error("db", "export takes SCAN and -o FILE");
 		if (strcmp(output, "-") == 0)
-			return cli_usage_error("db", "export writes an SQLite file: -o needs a path");
+			return cli_usage_error("db",
+					       "export writes an SQLite file: -o needs a path");
 		if ((status = check_export_path(ctx, db, output)) != EXIT_OK)
 			return status;
 	} else if (strcmp(sub, "import") == 0) {
@@ -192,5 +203,6 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_db = {
-	"db", "prune, check, export and import the history database", usage, run_db, db_groups, NULL,
+	"db", "prune, check, export and import the history database", usage, run_db, db_groups,
+	NULL,
 };

@@ -64,9 +64,9 @@ static const char *const cause_meanings[ATTEST_CAUSE_COUNT] = {
 };
 /* The order of the groups on the terminal. */
 static const enum attest_cause cause_order[] = {
-	ATTEST_CAUSE_CONFIGURATION, ATTEST_CAUSE_TIME,	  ATTEST_CAUSE_ADDED,
-	ATTEST_CAUSE_REMOVED,	    ATTEST_CAUSE_EXCEPTION, ATTEST_CAUSE_ATTESTATION,
-	ATTEST_CAUSE_CHECK,	    ATTEST_CAUSE_UNKNOWN,
+	ATTEST_CAUSE_CONFIGURATION, ATTEST_CAUSE_TIME,      ATTEST_CAUSE_ADDED,
+	ATTEST_CAUSE_REMOVED,       ATTEST_CAUSE_EXCEPTION, ATTEST_CAUSE_ATTESTATION,
+	ATTEST_CAUSE_CHECK,         ATTEST_CAUSE_UNKNOWN,
 };
 
 /* A changed finding or control kept for the terminal, which prints them
@@ -174,10 +174,12 @@ on_framework(void *data, const struct attest_diff_framework *f)
 				      f->to_score - f->from_score),
 			"from_controls_passing",
 			f->in_from ? json_integer(f->from_passing) : json_null(),
-			"from_controls_scored", f->in_from ? json_integer(f->from_scored) : json_null(),
+			"from_controls_scored",
+			f->in_from ? json_integer(f->from_scored) : json_null(),
 			"to_controls_passing", f->in_to ? json_integer(f->to_passing) : json_null(),
 			"to_controls_scored", f->in_to ? json_integer(f->to_scored) : json_null(),
-			"from_posture", score_or_null(f->in_from && f->has_from_posture, f->from_posture),
+			"from_posture",
+			score_or_null(f->in_from && f->has_from_posture, f->from_posture),
 			"to_posture", score_or_null(f->in_to && f->has_to_posture, f->to_posture),
 			"posture_delta",
 			delta_or_null(both && f->has_from_posture && f->has_to_posture,
@@ -202,7 +204,11 @@ on_framework(void *data, const struct attest_diff_framework *f)
 	if (f->has_from_posture && f->has_to_posture) {
 		double d = f->to_posture - f->from_posture;
 
-		printf(" %s%+5.1f%s", o->color ? (d > 0 ? "\033[32m" : d < 0 ? "\033[31m" : "") : "",
+		printf(" %s%+5.1f%s",
+		       o->color ? (d > 0   ? "\033[32m"
+				   : d < 0 ? "\033[31m"
+					   : "")
+				: "",
 		       d, o->color ? "\033[0m" : "");
 	}
 	printf("   fully passing %d of %d -> %d of %d", f->from_passing, f->from_scored,
@@ -274,8 +280,8 @@ finding_json(const struct attest_diff_finding *f)
 {
 	return json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:o, s:o, s:o}, s:o, s:o, s:s, s:o, s:o}",
 			 "check", f->check, "title", or_empty(f->title), "severity",
-			 or_empty(f->severity), "resource", "type", or_empty(f->resource_type), "id",
-			 or_empty(f->resource_id), "arn", str_or_null(f->arn), "account",
+			 or_empty(f->severity), "resource", "type", or_empty(f->resource_type),
+			 "id", or_empty(f->resource_id), "arn", str_or_null(f->arn), "account",
 			 str_or_null(f->account), "region", str_or_null(f->region), "from_status",
 			 str_or_null(f->from_status), "to_status", str_or_null(f->to_status),
 			 "reason", or_empty(f->reason), "cause",
@@ -291,7 +297,7 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	bool red = o->color && f->severity &&
 		   (!strcmp(f->severity, "critical") || !strcmp(f->severity, "high"));
 	char ck[CLI_TERM_MAX], ty[CLI_TERM_MAX], id[CLI_TERM_MAX], ac[CLI_TERM_MAX],
-	    rg[CLI_TERM_MAX];
+		rg[CLI_TERM_MAX];
 	json_t *j;
 
 	o->count[k]++;
@@ -388,8 +394,11 @@ static int
 resolve_pair(attest_ctx *ctx, attest_store *store, int n, char **refs,
 	     char from[ATTEST_SCAN_ID_MAX], char to[ATTEST_SCAN_ID_MAX])
 {
-	if (attest_store_resolve(store, n >= 2 ? refs[1] : n == 1 ? refs[0] : "latest", to) !=
-	    ATTEST_OK)
+	if (attest_store_resolve(store,
+				 n >= 2   ? refs[1]
+				 : n == 1 ? refs[0]
+					  : "latest",
+				 to) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	if (n >= 2) {
 		if (attest_store_resolve(store, refs[0], from) != ATTEST_OK)
@@ -417,16 +426,25 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, diff_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
 		case 'n':
 			if ((o.limit = cli_count("diff", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'A': o.limit = -1; break;
-		case 'j': json = true; break;
-		case 'h': cli_print_help(&cli_diff, stdout); return EXIT_OK;
+		case 'A':
+			o.limit = -1;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cli_print_help(&cli_diff, stdout);
+			return EXIT_OK;
 		case ':':
-			return cli_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error("diff", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cli_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -435,8 +453,7 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("diff", "at most two scans, not %d", argc - optind);
 	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
 		return status;
-	if ((status = resolve_pair(ctx, store, argc - optind, argv + optind, from, to)) !=
-	    EXIT_OK)
+	if ((status = resolve_pair(ctx, store, argc - optind, argv + optind, from, to)) != EXIT_OK)
 		goto out;
 	a = describe(store, from);
 	b = describe(store, to);

@@ -61,16 +61,17 @@ man_page(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, ".\\\" attest(1), written by 'attest help --man' from the option tables.\n"
-		     ".TH ATTEST 1 \"\" \"attest %s\" \"User Commands\"\n"
-		     ".nh\n.ad l\n"
-		     ".SH NAME\n"
-		     "attest \\- cloud security posture and compliance scanner\n"
-		     ".SH SYNOPSIS\n"
-		     ".B attest\n"
-		     ".I COMMAND\n"
-		     "[\\fIOPTIONS\\fR] [\\fIARGS\\fR]\n"
-		     ".SH DESCRIPTION\n",
+	fprintf(out,
+		".\\\" attest(1), written by 'attest help --man' from the option tables.\n"
+		".TH ATTEST 1 \"\" \"attest %s\" \"User Commands\"\n"
+		".nh\n.ad l\n"
+		".SH NAME\n"
+		"attest \\- cloud security posture and compliance scanner\n"
+		".SH SYNOPSIS\n"
+		".B attest\n"
+		".I COMMAND\n"
+		"[\\fIOPTIONS\\fR] [\\fIARGS\\fR]\n"
+		".SH DESCRIPTION\n",
 		attest_version());
 	cli_roff_text(description, out);
 	fputs(".SH COMMANDS\n", out);

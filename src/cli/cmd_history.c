@@ -25,8 +25,9 @@ cli_history_open(attest_ctx *ctx, const char *db, bool must_exist, attest_store 
 	else if (attest_store_default_path(ctx, path, sizeof(path)) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	if (must_exist && access(path, F_OK) != 0)
-		return cli_fail(EXIT_ERROR, "no history database '%s' (%s): run 'attest scan' first",
-				path, strerror(errno));
+		return cli_fail(EXIT_ERROR,
+				"no history database '%s' (%s): run 'attest scan' first", path,
+				strerror(errno));
 	/* A command that only reads opens the file read-only: it works on
 	 * read-only storage and never changes what it reads. */
 	if ((must_exist ? attest_store_open_readonly(ctx, path, out)
@@ -45,8 +46,9 @@ cli_history_open_write(attest_ctx *ctx, const char *db, attest_store **out)
 	else if (attest_store_default_path(ctx, path, sizeof(path)) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	if (access(path, F_OK) != 0)
-		return cli_fail(EXIT_ERROR, "no history database '%s' (%s): run 'attest scan' first",
-				path, strerror(errno));
+		return cli_fail(EXIT_ERROR,
+				"no history database '%s' (%s): run 'attest scan' first", path,
+				strerror(errno));
 	if (attest_store_open(ctx, path, out) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	return EXIT_OK;
@@ -69,8 +71,8 @@ cli_print_json(json_t *v)
 	if (!v)
 		return cli_fail(EXIT_ERROR, "out of memory");
 	/* 15 digits: figures print as written (6.3, not 6.2999999999999998). */
-	if (json_dumpf(v, stdout,
-		       JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) != 0)
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) !=
+	    0)
 		return cli_fail(EXIT_ERROR, "cannot write to standard output");
 	fputc('\n', stdout);
 	return EXIT_OK;
@@ -140,12 +142,14 @@ print_sources(const char *sources)
 	char t[CLI_TERM_MAX];
 	size_t i;
 
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		p = json_string_value(json_object_get(s, "path"));
 		if (!p)
 			continue;
 		slash = strrchr(p, '/');
-		printf("%s%s", i ? ", " : "", cli_term(t, sizeof(t), slash && slash[1] ? slash + 1 : p));
+		printf("%s%s", i ? ", " : "",
+		       cli_term(t, sizeof(t), slash && slash[1] ? slash + 1 : p));
 	}
 	json_decref(arr);
 }
@@ -162,11 +166,10 @@ one_scan(void *data, const struct attest_scan_info *s)
 	if (l->arr) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o}", "id", s->id,
 			      "as_of", s->as_of, "started_at", s->started_at, "finished_at",
-			      s->finished_at, "scope",
-			      s->scope, "accounts", cli_json_text(s->accounts), "regions",
-			      cli_json_text(s->regions), "sources", cli_json_text(s->sources),
-			      "resource_count", (json_int_t)s->resources, "frameworks",
-			      cli_json_text(s->frameworks));
+			      s->finished_at, "scope", s->scope, "accounts",
+			      cli_json_text(s->accounts), "regions", cli_json_text(s->regions),
+			      "sources", cli_json_text(s->sources), "resource_count",
+			      (json_int_t)s->resources, "frameworks", cli_json_text(s->frameworks));
 		if (o)
 			json_array_append_new(l->arr, o);
 		return;
@@ -176,7 +179,8 @@ one_scan(void *data, const struct attest_scan_info *s)
 	print_sources(s->sources);
 	fputs("\n", stdout);
 	fws = cli_json_text(s->frameworks);
-	json_array_foreach(fws, i, fw) {
+	json_array_foreach(fws, i, fw)
+	{
 		json_t *score = json_object_get(fw, "score");
 
 		printf("  %-16s fully passing %lld of %lld",
@@ -185,8 +189,7 @@ one_scan(void *data, const struct attest_scan_info *s)
 		       (long long)json_integer_value(json_object_get(fw, "controls_scored")));
 		if (json_is_number(score))
 			printf(" (%.1f%%)", json_number_value(score));
-		printf("   coverage %.1f%%\n",
-		       json_number_value(json_object_get(fw, "coverage")));
+		printf("   coverage %.1f%%\n", json_number_value(json_object_get(fw, "coverage")));
 	}
 	json_decref(fws);
 }
@@ -206,18 +209,34 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, history_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': f.account = optarg; break;
-		case 'f': f.framework = optarg; break;
-		case 'S': f.scope = optarg; break;
-		case 's': f.since = optarg; break;
-		case 'u': f.until = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'a':
+			f.account = optarg;
+			break;
+		case 'f':
+			f.framework = optarg;
+			break;
+		case 'S':
+			f.scope = optarg;
+			break;
+		case 's':
+			f.since = optarg;
+			break;
+		case 'u':
+			f.until = optarg;
+			break;
 		case 'n':
 			if ((f.limit = cli_count("history", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'j': json = true; break;
-		case 'h': cli_print_help(&cli_history, stdout); return EXIT_OK;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cli_print_help(&cli_history, stdout);
+			return EXIT_OK;
 		case ':':
 			return cli_usage_error("history", "option '%s' needs a value",
 					       argv[optind - 1]);

@@ -115,7 +115,8 @@ run_period(attest_ctx *ctx, const char *db, struct attest_period_opts *po, const
 		fprintf(stderr,
 			"attest: warning: %zu cadence gap%s of more than %d days without a scan; "
 			"the package's README states them as limitations\n",
-			info.gaps, info.gaps == 1 ? "" : "s", po->cadence_days ? po->cadence_days : 31);
+			info.gaps, info.gaps == 1 ? "" : "s",
+			po->cadence_days ? po->cadence_days : 31);
 	printf("period package of scope %s written to %s: %zu scans, %zu files in its manifest, "
 	       "%zu findings fixed, %zu cadence gaps, signed (%s)\n",
 	       info.scope, out, info.scans, info.files, info.fixed, info.gaps, info.algorithm);
@@ -145,32 +146,54 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, package_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'k': o.key_path = optarg; break;
-		case 'c': o.cert_path = optarg; break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'k':
+			o.key_path = optarg;
+			break;
+		case 'c':
+			o.cert_path = optarg;
+			break;
 		case 'i':
 			if (n_inputs == MAX_INPUTS)
 				return cli_usage_error("package", "too many --input options");
 			inputs[n_inputs++] = optarg;
 			break;
-		case 'r': o.require_inventory = true; break;
-		case 'R': o.redact_inventory = true; break;
+		case 'r':
+			o.require_inventory = true;
+			break;
+		case 'R':
+			o.redact_inventory = true;
+			break;
 		case 'P':
 			if (!split_period(optarg, &po.from, &po.to))
-				return cli_usage_error("package", "--period needs FROM..TO, e.g. "
-						       "2026-01-01..2026-03-31, not '%s'", optarg);
+				return cli_usage_error("package",
+						       "--period needs FROM..TO, e.g. "
+						       "2026-01-01..2026-03-31, not '%s'",
+						       optarg);
 			break;
-		case 'S': po.scope = optarg; break;
+		case 'S':
+			po.scope = optarg;
+			break;
 		case 'C':
 			cadence = strtol(optarg, &end, 10);
 			if (*end || end == optarg || cadence < 1 || cadence > 3660)
-				return cli_usage_error("package", "--cadence needs a number of days "
-						       "(1 to 3660), not '%s'", optarg);
+				return cli_usage_error("package",
+						       "--cadence needs a number of days "
+						       "(1 to 3660), not '%s'",
+						       optarg);
 			po.cadence_days = (int)cadence;
 			break;
-		case 'd': db = optarg; break;
-		case 't': tmpl = optarg; break;
-		case 'h': cli_print_help(&cli_package, stdout); return EXIT_OK;
+		case 'd':
+			db = optarg;
+			break;
+		case 't':
+			tmpl = optarg;
+			break;
+		case 'h':
+			cli_print_help(&cli_package, stdout);
+			return EXIT_OK;
 		case ':':
 			return cli_usage_error("package", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -183,13 +206,16 @@ run_package(attest_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("package", "a period package takes no SCAN ('%s')",
 					       argv[optind]);
 		if (n_inputs || o.require_inventory || o.redact_inventory)
-			return cli_usage_error("package", "a period package holds no inventory: "
-					       "--input, --require-inventory and --redact-inventory "
-					       "are for one scan's package");
+			return cli_usage_error(
+				"package", "a period package holds no inventory: "
+					   "--input, --require-inventory and --redact-inventory "
+					   "are for one scan's package");
 		if (!out)
-			return cli_usage_error("package", "where to? give -o DIR or -o FILE.tar.gz");
+			return cli_usage_error("package",
+					       "where to? give -o DIR or -o FILE.tar.gz");
 		if (!o.key_path)
-			return cli_usage_error("package", "a package is signed: give --key KEY.pem");
+			return cli_usage_error("package",
+					       "a package is signed: give --key KEY.pem");
 		po.key_path = o.key_path;
 		po.cert_path = o.cert_path;
 		attest_ctx_set_log(ctx, cli_log, NULL);
@@ -250,10 +276,7 @@ out:
 }
 
 const struct cli_command cli_package = {
-	"package",
-	"write a signed audit package of a stored scan",
-	usage_text,
-	run_package,
-	package_groups,
-	NULL,
+	"package",      "write a signed audit package of a stored scan",
+	usage_text,     run_package,
+	package_groups, NULL,
 };

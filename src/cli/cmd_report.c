@@ -23,7 +23,8 @@ static const struct cli_option report_options[] = {
 	 "report template (templates/template.xsd; default: the bundled templates/default.xml)"},
 	{"framework", 0, "ID", 'f',
 	 "the PDF covers only this framework of the scan (repeatable; default: all of them)"},
-	{"organization", 0, "NAME", 'o', "the organization the PDF names (default: the template's)"},
+	{"organization", 0, "NAME", 'o',
+	 "the organization the PDF names (default: the template's)"},
 	CLI_OPTION_HELP,
 	{NULL, 0, NULL, 0, NULL},
 };
@@ -52,16 +53,24 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, report_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 't': tmpl = optarg; break;
-		case 'o': org = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
+		case 't':
+			tmpl = optarg;
+			break;
+		case 'o':
+			org = optarg;
+			break;
 		case 'f':
 			if (n_fws == CLI_MAX_REPORT_FRAMEWORKS)
 				return cli_usage_error("report", "at most %d --framework options",
 						       CLI_MAX_REPORT_FRAMEWORKS);
 			fws[n_fws++] = optarg;
 			break;
-		case 'h': cli_print_help(&cli_report, stdout); return EXIT_OK;
+		case 'h':
+			cli_print_help(&cli_report, stdout);
+			return EXIT_OK;
 		case ':':
 			return cli_usage_error("report", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -79,7 +88,8 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
 	if (!any)
-		return cli_usage_error("report", "no report asked for: add --pdf FILE, --json FILE, ...");
+		return cli_usage_error("report",
+				       "no report asked for: add --pdf FILE, --json FILE, ...");
 	if ((status = cli_check_report_paths(ctx, "report", db, tmpl, outputs)) != EXIT_OK)
 		return status;
 	attest_ctx_set_log(ctx, cli_log, NULL); /* warnings, such as a placeholder organization */

@@ -34,8 +34,8 @@ struct scan_opts {
 	bool has_fail_under;
 	bool quiet;
 	int verbose;
-	bool aws;                    /* --aws: collect live, then scan */
-	bool keep_inputs;            /* --keep-inputs: copy the inputs into the history */
+	bool aws;         /* --aws: collect live, then scan */
+	bool keep_inputs; /* --keep-inputs: copy the inputs into the history */
 	struct cli_collect_opts collect;
 };
 
@@ -90,10 +90,18 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 				return cli_usage_error("scan", "too many --frameworks-dir options");
 			o->dirs[o->n_dirs++] = optarg;
 			break;
-		case 'd': o->db = optarg; break;
-		case 'W': o->aws = true; break;
-		case 'K': o->keep_inputs = true; break;
-		case 'T': o->template = optarg; break;
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'W':
+			o->aws = true;
+			break;
+		case 'K':
+			o->keep_inputs = true;
+			break;
+		case 'T':
+			o->template = optarg;
+			break;
 		case 'E':
 			if (o->n_exceptions == MAX_LIST)
 				return cli_usage_error("scan", "too many --exceptions options");
@@ -106,19 +114,25 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 			break;
 		case 'F':
 			if (cli_parse_percent(optarg, &o->fail_under) != 0)
-				return cli_usage_error("scan",
-						       "--fail-under needs a score from 0 to 100 "
-						       "(digits, one optional decimal point), not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"scan",
+					"--fail-under needs a score from 0 to 100 "
+					"(digits, one optional decimal point), not '%s'",
+					optarg);
 			o->has_fail_under = true;
 			break;
-		case 'q': o->quiet = true; break;
-		case 'v': o->verbose = 1; break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
 		case 'h':
 			cli_print_help(&cli_scan, stdout);
 			return -1;
 		case ':':
-			return cli_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error("scan", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			if (cli_formats_option(o->outputs, c, optarg))
 				break;
@@ -177,7 +191,8 @@ check_threshold(void *data, const char *fw, bool has, double score)
 		if (has)
 			cli_fail(0, "%s scored %.1f, below --fail-under %.1f", fw, score, t->min);
 		else
-			cli_fail(0, "%s could not be scored, --fail-under %.1f not met", fw, t->min);
+			cli_fail(0, "%s could not be scored, --fail-under %.1f not met", fw,
+				 t->min);
 		t->status = EXIT_THRESHOLD;
 	}
 }
@@ -195,7 +210,7 @@ scan_aws(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv)
 	fd = mkstemp(path);
 	if (fd < 0)
 		return cli_fail(EXIT_ERROR, "cannot create a temporary file in '%s'",
-		                core_tmpdir());
+				core_tmpdir());
 	close(fd);
 	o->collect.verbose = o->verbose;
 	status = cli_collect_run(ctx, &o->collect, path);
@@ -222,8 +237,8 @@ check_paths(const struct scan_opts *o, int argc, char **argv, int first, const c
 	    cli_paths_add(p, o->template, CLI_PATH_INPUT, "the template") != EXIT_OK ||
 	    cli_formats_add_paths(p, o->outputs) != EXIT_OK)
 		goto out;
-	if (first >= argc && !o->aws && cli_paths_add(p, sample, CLI_PATH_INPUT,
-						      "the input") != EXIT_OK)
+	if (first >= argc && !o->aws &&
+	    cli_paths_add(p, sample, CLI_PATH_INPUT, "the input") != EXIT_OK)
 		goto out;
 	for (i = first; i < argc; i++)
 		if (cli_paths_add(p, argv[i], CLI_PATH_INPUT, "the input") != EXIT_OK)
@@ -232,8 +247,7 @@ check_paths(const struct scan_opts *o, int argc, char **argv, int first, const c
 		if (cli_paths_add(p, o->exceptions[k], CLI_PATH_INPUT, "the exceptions file"))
 			goto out;
 	for (k = 0; k < o->n_attestations; k++)
-		if (cli_paths_add(p, o->attestations[k], CLI_PATH_INPUT,
-				  "the attestations file"))
+		if (cli_paths_add(p, o->attestations[k], CLI_PATH_INPUT, "the attestations file"))
 			goto out;
 	status = cli_paths_check("scan", p);
 out:
@@ -262,7 +276,7 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
 	if ((o.db ? core_path_copy(ctx, dbpath, sizeof(dbpath), o.db)
-	          : attest_store_default_path(ctx, dbpath, sizeof(dbpath))) != ATTEST_OK ||
+		  : attest_store_default_path(ctx, dbpath, sizeof(dbpath))) != ATTEST_OK ||
 	    core_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK) {
 		status = EXIT_ERROR;
 		goto lib_fail;
@@ -291,16 +305,15 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	if (attest_inventory_finish(inv) != ATTEST_OK)
 		goto lib_fail;
 	t[1] = now_seconds();
-	eo = (struct attest_eval_opts){o.frameworks, o.n_frameworks, o.exceptions, o.n_exceptions,
-				       o.attestations, o.n_attestations};
+	eo = (struct attest_eval_opts){o.frameworks,   o.n_frameworks, o.exceptions,
+				       o.n_exceptions, o.attestations, o.n_attestations};
 	if (attest_evaluate_with(inv, lib, &eo) != ATTEST_OK)
 		goto lib_fail;
 	t[2] = now_seconds();
 	finished = time(NULL);
 	if (attest_store_open(ctx, dbpath, &store) == ATTEST_OK)
 		attest_store_set_keep_inputs(store, o.keep_inputs);
-	if (!store ||
-	    attest_store_save(store, inv, started, finished, id) != ATTEST_OK)
+	if (!store || attest_store_save(store, inv, started, finished, id) != ATTEST_OK)
 		goto lib_fail;
 	t[3] = now_seconds();
 	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
@@ -309,8 +322,9 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	/* The scan is stored: a report that fails now says so, and the
 	 * threshold is still applied. */
 	if ((written = cli_write_formats(ctx, o.outputs, store, id)) != EXIT_OK)
-		cli_fail(0, "the scan was stored as %s in '%s'; write its reports again with "
-			    "'attest report %s --db %s'",
+		cli_fail(0,
+			 "the scan was stored as %s in '%s'; write its reports again with "
+			 "'attest report %s --db %s'",
 			 id, dbpath, id, dbpath);
 	if (written == EXIT_OK && !o.quiet) {
 		FILE *to = cli_formats_use_stdout(o.outputs) ? stderr : stdout;

@@ -44,11 +44,18 @@ run_show(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, show_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'j': json = true; break;
-		case 'h': cli_print_help(&cli_show, stdout); return EXIT_OK;
+		case 'd':
+			db = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			cli_print_help(&cli_show, stdout);
+			return EXIT_OK;
 		case ':':
-			return cli_usage_error("show", "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error("show", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cli_usage_error("show", "unknown option '%s'", argv[optind - 1]);
 		}

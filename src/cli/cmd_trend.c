@@ -211,20 +211,19 @@ point_json(const struct point *p, const struct point *before)
 {
 	bool change = before && p->has_change;
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o}",
-			 "scan", p->id, "as_of", p->as_of, "started_at", p->at, "score",
-			 num_or_null(p->has, p->score), "controls_passing", p->passing,
-			 "controls_scored", p->scored, "posture",
-			 num_or_null(p->has_posture, p->posture), "coverage",
-			 num_or_null(true, p->coverage), "controls_pass", p->pass, "controls_fail",
-			 p->fail, "delta",
-			 num_or_null(change && p->has && before->has,
-				     change ? p->score - before->score : 0),
-			 "posture_delta",
-			 num_or_null(change && p->has_posture && before->has_posture,
-				     change ? p->posture - before->posture : 0),
-			 "newly_failing", change ? json_integer(p->newly_failing) : json_null(),
-			 "fixed", change ? json_integer(p->fixed) : json_null());
+	return json_pack(
+		"{s:s, s:s, s:s, s:o, s:i, s:i, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o}", "scan",
+		p->id, "as_of", p->as_of, "started_at", p->at, "score",
+		num_or_null(p->has, p->score), "controls_passing", p->passing, "controls_scored",
+		p->scored, "posture", num_or_null(p->has_posture, p->posture), "coverage",
+		num_or_null(true, p->coverage), "controls_pass", p->pass, "controls_fail", p->fail,
+		"delta",
+		num_or_null(change && p->has && before->has, change ? p->score - before->score : 0),
+		"posture_delta",
+		num_or_null(change && p->has_posture && before->has_posture,
+			    change ? p->posture - before->posture : 0),
+		"newly_failing", change ? json_integer(p->newly_failing) : json_null(), "fixed",
+		change ? json_integer(p->fixed) : json_null());
 }
 
 static int
@@ -275,7 +274,11 @@ print_change(const struct point *p, const struct point *before, bool color)
 	if (p->has_posture && before->has_posture) {
 		double d = p->posture - before->posture;
 
-		printf("%s%+.1f%s posture; ", color ? (d > 0 ? "\033[32m" : d < 0 ? "\033[31m" : "") : "",
+		printf("%s%+.1f%s posture; ",
+		       color ? (d > 0   ? "\033[32m"
+				: d < 0 ? "\033[31m"
+					: "")
+			     : "",
 		       d, color ? "\033[0m" : "");
 	}
 	if (p->has && before->has)
@@ -324,7 +327,7 @@ print_chart(const struct trend *t, long limit, bool ascii, bool color)
 			printf("  %.10s %.5s  ", p->as_of, p->as_of + 11);
 			cells = p->has_posture ? (int)(p->posture / 5.0 + 0.5) : 0;
 			if (color)
-				fputs(!p->has_posture		? "\033[2m"
+				fputs(!p->has_posture    ? "\033[2m"
 				      : p->posture >= 80 ? "\033[32m"
 				      : p->posture >= 50 ? "\033[33m"
 							 : "\033[31m",
@@ -368,26 +371,44 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, trend_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'f': fw = optarg; break;
-		case 'd': db = optarg; break;
-		case 'a': f.account = optarg; break;
-		case 'S': f.scope = optarg; break;
-		case 's': f.since = optarg; break;
-		case 'u': f.until = optarg; break;
+		case 'f':
+			fw = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'a':
+			f.account = optarg;
+			break;
+		case 'S':
+			f.scope = optarg;
+			break;
+		case 's':
+			f.since = optarg;
+			break;
+		case 'u':
+			f.until = optarg;
+			break;
 		case 'n':
 			if ((limit = cli_count("trend", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'A': ascii = true; break;
+		case 'A':
+			ascii = true;
+			break;
 		case 'j':
 		case 'c':
 			if (t.mode != CHART)
-				return cli_usage_error("trend", "--json and --csv exclude each other");
+				return cli_usage_error("trend",
+						       "--json and --csv exclude each other");
 			t.mode = c == 'j' ? JSON : CSV;
 			break;
-		case 'h': cli_print_help(&cli_trend, stdout); return EXIT_OK;
+		case 'h':
+			cli_print_help(&cli_trend, stdout);
+			return EXIT_OK;
 		case ':':
-			return cli_usage_error("trend", "option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error("trend", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cli_usage_error("trend", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -428,5 +449,6 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_trend = {
-	"trend", "show frameworks' posture and scores over time", usage, run_trend, trend_groups, NULL,
+	"trend", "show frameworks' posture and scores over time", usage, run_trend, trend_groups,
+	NULL,
 };

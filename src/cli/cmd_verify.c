@@ -98,10 +98,18 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 	cli_getopt_init(&g, verify_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
-		case 'p': pubkey = optarg; break;
-		case 't': trust_package_cert = true; break;
-		case 'q': quiet = true; break;
-		case 'h': cli_print_help(&cli_verify, stdout); return EXIT_OK;
+		case 'p':
+			pubkey = optarg;
+			break;
+		case 't':
+			trust_package_cert = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			cli_print_help(&cli_verify, stdout);
+			return EXIT_OK;
 		case ':':
 			return cli_usage_error("verify", "option '%s' needs a value",
 					       argv[optind - 1]);
@@ -139,10 +147,7 @@ run_verify(attest_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_verify = {
-	"verify",
-	"check an audit package's files and signature",
-	usage_text,
-	run_verify,
-	verify_groups,
-	epilogue,
+	"verify",      "check an audit package's files and signature",
+	usage_text,    run_verify,
+	verify_groups, epilogue,
 };

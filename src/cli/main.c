@@ -15,21 +15,14 @@
 #include <unistd.h>
 
 const struct cli_command *const cli_commands[] = {
-	&cli_scan,
-	&cli_frameworks, /* installed frameworks and their controls */
-	&cli_checks, /* installed checks */
-	&cli_collect, /* live AWS collection into an inventory */
-	&cli_report, /* render a stored scan in any format */
-	&cli_package, /* signed audit package of a stored scan */
-	&cli_verify, /* check an audit package */
-	&cli_history, /* history database: list, show, compare, trend, maintain */
-	&cli_show,
-	&cli_diff,
-	&cli_trend,
-	&cli_db,
-	&cli_help,
-	&cli_version,
-	NULL,
+	&cli_scan,    &cli_frameworks, /* installed frameworks and their controls */
+	&cli_checks,                   /* installed checks */
+	&cli_collect,                  /* live AWS collection into an inventory */
+	&cli_report,                   /* render a stored scan in any format */
+	&cli_package,                  /* signed audit package of a stored scan */
+	&cli_verify,                   /* check an audit package */
+	&cli_history,                  /* history database: list, show, compare, trend, maintain */
+	&cli_show,    &cli_diff,       &cli_trend, &cli_db, &cli_help, &cli_version, NULL,
 };
 
 const struct cli_command *

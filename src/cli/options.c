@@ -30,7 +30,7 @@ cli_getopt_init(struct cli_getopt *g, const struct cli_optgroup *groups)
 			if (n == CLI_MAX_OPTIONS)
 				abort();
 			g->longopts[n++] = (struct option){
-			    o->name, o->arg ? required_argument : no_argument, NULL, o->id};
+				o->name, o->arg ? required_argument : no_argument, NULL, o->id};
 			if (o->short_name) {
 				g->shortopts[s++] = (char)o->short_name;
 				if (o->arg)

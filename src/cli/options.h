@@ -45,16 +45,16 @@ enum {
 #define CLI_OPTION_DB                                                                              \
 	{                                                                                          \
 		"db", 0, "PATH", 'd',                                                              \
-		    "history database (default: $ATTEST_DB, else "                                 \
-		    "$XDG_DATA_HOME/attest/history.db)"                                            \
+			"history database (default: $ATTEST_DB, else "                             \
+			"$XDG_DATA_HOME/attest/history.db)"                                        \
 	}
 
 #define CLI_OPTION_FRAMEWORKS_DIR                                                                  \
 	{                                                                                          \
 		"frameworks-dir", 0, "DIR", 'D',                                                   \
-		    "also load catalogs and checks from DIR (repeatable; also "                    \
-		    "ATTEST_FRAMEWORKS_PATH, "                                                     \
-		    "colon-separated)"                                                             \
+			"also load catalogs and checks from DIR (repeatable; also "                \
+			"ATTEST_FRAMEWORKS_PATH, "                                                 \
+			"colon-separated)"                                                         \
 	}
 
 #define CLI_MAX_OPTIONS 64

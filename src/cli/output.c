@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 /* Each format once: its option name, what it writes and its renderer. */
-#define FORMATS(X)                                                                        \
-	X(json, "the JSON result (doc/result-format.md)", attest_report_json)              \
-	X(xml, "the XML report (doc/report.xsd)", attest_report_xml)                       \
-	X(oscal, "NIST OSCAL assessment results (XML)", attest_report_oscal)               \
-	X(xccdf, "XCCDF 1.2 benchmark and test result", attest_report_xccdf)               \
-	X(junit, "JUnit XML, one test case per control", attest_report_junit)              \
-	X(csv, "CSV of the findings", attest_report_csv)                                   \
+#define FORMATS(X)                                                                                 \
+	X(json, "the JSON result (doc/result-format.md)", attest_report_json)                      \
+	X(xml, "the XML report (doc/report.xsd)", attest_report_xml)                               \
+	X(oscal, "NIST OSCAL assessment results (XML)", attest_report_oscal)                       \
+	X(xccdf, "XCCDF 1.2 benchmark and test result", attest_report_xccdf)                       \
+	X(junit, "JUnit XML, one test case per control", attest_report_junit)                      \
+	X(csv, "CSV of the findings", attest_report_csv)                                           \
 	X(pdf, "the PDF audit report", attest_report_pdf)
 
 #define FORMAT_INDEX(name, help, render) FORMAT_##name,
@@ -29,7 +29,7 @@ enum { FORMATS(FORMAT_INDEX) N_FORMATS };
 #define FORMAT_ROW(name, help, render) {#name, help, render, "--" #name " output"},
 const struct cli_format cli_formats[] = {FORMATS(FORMAT_ROW){NULL, NULL, NULL, NULL}};
 
-#define FORMAT_OPTION(name, help, render)                                                 \
+#define FORMAT_OPTION(name, help, render)                                                          \
 	{#name, 0, "FILE", CLI_OPT_FORMAT + FORMAT_##name, "write " help},
 const struct cli_option cli_format_options[] = {FORMATS(FORMAT_OPTION){NULL, 0, NULL, 0, NULL}};
 
@@ -45,8 +45,8 @@ cli_formats_option(const char *paths[CLI_MAX_FORMATS], int id, const char *arg)
 }
 
 int
-cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS],
-		  attest_store *store, const char *id)
+cli_write_formats(attest_ctx *ctx, const char *const paths[CLI_MAX_FORMATS], attest_store *store,
+		  const char *id)
 {
 	size_t i;
 	int status;
@@ -67,8 +67,8 @@ cli_formats_add_paths(struct cli_paths *p, const char *const paths[CLI_MAX_FORMA
 	size_t i;
 
 	for (i = 0; cli_formats[i].option; i++)
-		if (paths[i] && cli_paths_add(p, paths[i], CLI_PATH_OUTPUT,
-					      cli_formats[i].what) != EXIT_OK)
+		if (paths[i] &&
+		    cli_paths_add(p, paths[i], CLI_PATH_OUTPUT, cli_formats[i].what) != EXIT_OK)
 			return EXIT_USAGE;
 	return EXIT_OK;
 }
@@ -110,7 +110,8 @@ cli_load_library(attest_ctx *ctx, const char *const *dirs, size_t n, attest_libr
 	size_t i;
 	int status = EXIT_ERROR;
 
-	if (attest_library_new(ctx, &lib) != ATTEST_OK || attest_library_load_bundled(lib) != ATTEST_OK)
+	if (attest_library_new(ctx, &lib) != ATTEST_OK ||
+	    attest_library_load_bundled(lib) != ATTEST_OK)
 		goto out;
 	if (env && *env) {
 		if (!(copy = strdup(env)))

@@ -21,10 +21,10 @@ int cli_write_output(attest_ctx *ctx, const char *path, attest_store *store, con
  * A new renderer is one line in FORMATS (output.c), which makes both its
  * entry in cli_formats[] and its option in cli_format_options[]. */
 struct cli_format {
-	const char *option;  /* long option name, also the format's name */
-	const char *help;    /* one line for the usage text */
+	const char *option; /* long option name, also the format's name */
+	const char *help;   /* one line for the usage text */
 	cli_renderer render;
-	const char *what;    /* the output in messages: "--json output" */
+	const char *what; /* the output in messages: "--json output" */
 };
 
 extern const struct cli_format cli_formats[];

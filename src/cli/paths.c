@@ -93,7 +93,8 @@ cli_paths_add(struct cli_paths *p, const char *path, enum cli_path_role role, co
 	 * as surely as writing over the database. */
 	for (i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
 		snprintf(p->journal[i], sizeof(p->journal[i]), "%s%s", path, journals[i]);
-		if (add(p, p->journal[i], role, "a journal file of the history database") != EXIT_OK)
+		if (add(p, p->journal[i], role, "a journal file of the history database") !=
+		    EXIT_OK)
 			return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -103,7 +104,7 @@ int
 cli_paths_add_history(attest_ctx *ctx, struct cli_paths *p, const char *db)
 {
 	if ((db ? core_path_copy(ctx, p->db, sizeof(p->db), db)
-	        : attest_store_default_path(ctx, p->db, sizeof(p->db))) != ATTEST_OK)
+		: attest_store_default_path(ctx, p->db, sizeof(p->db))) != ATTEST_OK)
 		return cli_lib_fail(ctx);
 	return cli_paths_add(p, p->db, CLI_PATH_DB, "the history database");
 }
@@ -117,11 +118,11 @@ writable(const char *cmd, const char *path, const char *what)
 	const char *dir;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': it is a directory", cmd, what,
-				path);
+		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': it is a directory", cmd,
+				what, path);
 	if (core_path_copy(NULL, copy, sizeof(copy), path) != ATTEST_OK)
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s: path too long: '%s'", cmd, what,
-		                path);
+				path);
 	dir = dirname(copy);
 	if (stat(dir, &st) != 0)
 		return cli_fail(EXIT_ERROR, "%s: cannot write %s '%s': directory '%s': %s", cmd,
@@ -150,10 +151,11 @@ cli_paths_check(const char *cmd, const struct cli_paths *p)
 			if (p->items[i].role != CLI_PATH_OUTPUT)
 				continue;
 			if (stdout_by) {
-				status = cli_fail(EXIT_USAGE,
-						  "%s: %s and %s would both go to standard output ('-'); "
-						  "write one of them to a file",
-						  cmd, stdout_by, p->items[i].what);
+				status = cli_fail(
+					EXIT_USAGE,
+					"%s: %s and %s would both go to standard output ('-'); "
+					"write one of them to a file",
+					cmd, stdout_by, p->items[i].what);
 				goto out;
 			}
 			stdout_by = p->items[i].what;

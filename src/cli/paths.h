@@ -28,8 +28,7 @@ struct cli_paths {
 
 /* Adds a path (NULL is ignored); a database brings its journal files.
  * Returns an exit status, the error printed. */
-int cli_paths_add(struct cli_paths *p, const char *path, enum cli_path_role role,
-		  const char *what);
+int cli_paths_add(struct cli_paths *p, const char *path, enum cli_path_role role, const char *what);
 /* Adds the history database db, or the default one when db is NULL (see
  * attest_store_default_path), with its journal files. */
 int cli_paths_add_history(attest_ctx *ctx, struct cli_paths *p, const char *db);

@@ -60,7 +60,7 @@ bool core_time_parse(const char *s, time_t *out);
  * "" and the result is ATTEST_ERR_LIMIT with "path too long: '<dir>/<name>'"
  * on ctx: a path is never cut short silently. */
 attest_rc core_path_join(attest_ctx *ctx, char *out, size_t size, const char *dir,
-                           const char *name);
+			 const char *name);
 /* Copies path into out (size bytes), failing the same way. */
 attest_rc core_path_copy(attest_ctx *ctx, char *out, size_t size, const char *path);
 /* core_path_join(attest_datadir(), rel): a file of the bundled data. */

@@ -17,7 +17,7 @@ struct attest_ctx {
 	char errmsg[ERRMSG_MAX];
 	attest_log_fn log_fn;
 	void *log_data;
-	void *report;                  /* report settings (src/report/template.c) */
+	void *report; /* report settings (src/report/template.c) */
 	void (*report_free)(void *);
 };
 

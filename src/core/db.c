@@ -32,8 +32,7 @@ sql_error(attest_ctx *ctx, sqlite3 *db, const char *verb, const char *sql)
 	size_t n = strlen(sql);
 
 	return core_db_error(ctx, db, "cannot %s '%.*s%s'", verb,
-	                       (int)(n > SQL_SHOWN ? SQL_SHOWN : n), sql,
-	                       n > SQL_SHOWN ? "..." : "");
+			     (int)(n > SQL_SHOWN ? SQL_SHOWN : n), sql, n > SQL_SHOWN ? "..." : "");
 }
 
 attest_rc

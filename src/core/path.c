@@ -22,7 +22,7 @@ attest_datadir(void)
 	if (env && *env)
 		return env;
 	if ((size_t)snprintf(probe, sizeof(probe), "%s/frameworks", ATTEST_DATADIR) <
-	        sizeof(probe) &&
+		    sizeof(probe) &&
 	    stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
 		return ATTEST_DATADIR;
 	return ATTEST_SRCDIR;

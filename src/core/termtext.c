@@ -51,11 +51,11 @@ utf8_char(const unsigned char *s, unsigned *cp)
 static bool
 unsafe_cp(unsigned cp)
 {
-	return (cp >= 0x80 && cp <= 0x9F) ||      /* C1 controls, CSI among them */
+	return (cp >= 0x80 && cp <= 0x9F) ||     /* C1 controls, CSI among them */
 	       (cp >= 0x200E && cp <= 0x200F) || /* LRM, RLM */
 	       (cp >= 0x2028 && cp <= 0x202E) || /* separators, embeddings, overrides */
 	       (cp >= 0x2066 && cp <= 0x2069) || /* isolates */
-	       cp == 0x061C || cp == 0xFEFF;      /* ALM, zero-width no-break space */
+	       cp == 0x061C || cp == 0xFEFF;     /* ALM, zero-width no-break space */
 }
 
 size_t

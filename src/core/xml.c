@@ -50,7 +50,7 @@ parse_error(void *data, xmlErrorPtr err)
  * there, so no entity is ever declared, expanded or fetched. */
 static void
 refuse_doctype(void *data, const xmlChar *name, const xmlChar *external_id,
-               const xmlChar *system_id)
+	       const xmlChar *system_id)
 {
 	xmlParserCtxtPtr pctx = data;
 	struct first_error *fe = pctx->_private;
@@ -78,9 +78,8 @@ core_xml_schema_load(attest_ctx *ctx, const char *path, xmlSchemaPtr *out)
 	*out = xmlSchemaParse(pctx);
 	xmlSchemaFreeParserCtxt(pctx);
 	if (!*out)
-		return core_error(ctx, ATTEST_ERR_INVALID,
-		                    "cannot load schema '%s' at line %d: %s", path, fe.line,
-		                    fe.set ? fe.msg : "unreadable");
+		return core_error(ctx, ATTEST_ERR_INVALID, "cannot load schema '%s' at line %d: %s",
+				  path, fe.line, fe.set ? fe.msg : "unreadable");
 	return ATTEST_OK;
 }
 
@@ -91,7 +90,7 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
      xmlSchemaPtr schema, xmlDocPtr *out)
 {
 	const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	                    XML_PARSE_NOCDATA; /* no XML_PARSE_NOENT: entities stay as they are */
+			    XML_PARSE_NOCDATA; /* no XML_PARSE_NOENT: entities stay as they are */
 	struct first_error fe = {{0}, 0, false, 0};
 	xmlParserCtxtPtr pctx;
 	xmlSchemaValidCtxtPtr vctx = NULL;
@@ -114,8 +113,8 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 		doc = xmlCtxtReadMemory(pctx, data ? data : "", (int)len, NULL, NULL, options);
 	if (fe.doctype_line > 0 || (doc && (doc->intSubset || doc->extSubset))) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-		                  "cannot load '%s' at line %d: a DOCTYPE is not allowed here",
-		                  name, fe.doctype_line > 0 ? fe.doctype_line : 1);
+				"cannot load '%s' at line %d: a DOCTYPE is not allowed here", name,
+				fe.doctype_line > 0 ? fe.doctype_line : 1);
 		goto out;
 	}
 	if (!doc || !xmlDocGetRootElement(doc)) {
@@ -125,7 +124,7 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 		else {
 			keep_first(&fe, err); /* when no callback saw it */
 			rc = core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: %s",
-			                  name, fe.line, fe.set ? fe.msg : "not well-formed");
+					name, fe.line, fe.set ? fe.msg : "not well-formed");
 		}
 		goto out;
 	}
@@ -139,8 +138,8 @@ load(attest_ctx *ctx, const char *name, const char *path, const char *data, size
 		xmlSchemaSetValidStructuredErrors(vctx, keep_first, &fe);
 		if (xmlSchemaValidateDoc(vctx, doc) != 0) {
 			rc = core_error(ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s",
-			                  name, fe.line,
-			                  fe.set ? fe.msg : "does not match its schema");
+					name, fe.line,
+					fe.set ? fe.msg : "does not match its schema");
 			goto out;
 		}
 	}
@@ -162,7 +161,7 @@ core_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, xmlDocPtr 
 
 attest_rc
 core_xml_load_memory(attest_ctx *ctx, const char *name, const char *data, size_t len,
-                       xmlSchemaPtr schema, xmlDocPtr *out)
+		     xmlSchemaPtr schema, xmlDocPtr *out)
 {
 	return load(ctx, name, NULL, data, len, schema, out);
 }

@@ -26,7 +26,7 @@ attest_rc core_xml_load(attest_ctx *ctx, const char *path, xmlSchemaPtr schema, 
  * A document without a root element is not well-formed; more than
  * INT32_MAX bytes is ATTEST_ERR_LIMIT. */
 attest_rc core_xml_load_memory(attest_ctx *ctx, const char *name, const char *data, size_t len,
-                                 xmlSchemaPtr schema, xmlDocPtr *out);
+			       xmlSchemaPtr schema, xmlDocPtr *out);
 /* Element children of node with the given local name, in order. */
 xmlNodePtr core_xml_child(xmlNodePtr node, const char *name);
 xmlNodePtr core_xml_next(xmlNodePtr node, const char *name);

@@ -122,9 +122,9 @@ add_framework(attest_library *lib, struct framework *fw)
 			continue;
 		if (lib->frameworks[i]->gen == fw->gen) {
 			attest_rc rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-						    "invalid '%s': framework '%s' is already "
-						    "defined in '%s'",
-						    fw->file, fw->id, lib->frameworks[i]->file);
+						  "invalid '%s': framework '%s' is already "
+						  "defined in '%s'",
+						  fw->file, fw->id, lib->frameworks[i]->file);
 			lib_framework_free(fw);
 			return rc;
 		}

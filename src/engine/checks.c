@@ -124,7 +124,8 @@ add_check(attest_library *lib, struct check *c)
 				lib->ctx, ATTEST_ERR_INVALID,
 				"invalid '%s' at line %d: check '%s' is already defined in '%s' at "
 				"line %d",
-				c->file, c->line, c->id, lib->checks[i]->file, lib->checks[i]->line);
+				c->file, c->line, c->id, lib->checks[i]->file,
+				lib->checks[i]->line);
 			lib_check_free(c);
 			return rc;
 		}

@@ -166,7 +166,7 @@ attest_library_check_json(const attest_library *lib, const char *id)
 			 k->severity, "resource_type", k->resource_type, "requires",
 			 str_array(k->requires, k->n_requires), "exposure", k->exposure,
 			 "rationale", k->rationale, "remediation", "steps", k->steps, "cli", k->cli,
-			 "terraform", k->terraform, "references",
-			 json_loads(k->refs, 0, NULL), "controls", mappings(lib, k->id), "query",
-			 k->query, "file", k->file, "line", k->line);
+			 "terraform", k->terraform, "references", json_loads(k->refs, 0, NULL),
+			 "controls", mappings(lib, k->id), "query", k->query, "file", k->file,
+			 "line", k->line);
 }

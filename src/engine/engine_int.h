@@ -27,15 +27,14 @@ int check_authorize(void *data, int action, const char *a, const char *b, const 
 		    const char *trigger);
 /* What one check's query may use (src/engine/limits.c). */
 struct eval_limits {
-	double seconds;   /* wall-clock time of the query */
-	long long rows;   /* rows it returns */
-	long long bytes;  /* bytes of status, reason and evidence it returns */
+	double seconds;  /* wall-clock time of the query */
+	long long rows;  /* rows it returns */
+	long long bytes; /* bytes of status, reason and evidence it returns */
 };
 
 /* The limits set on lib, else from the environment, else the defaults; a
  * malformed environment value is an error naming the variable. */
-attest_rc eval_limits_resolve(attest_ctx *ctx, const attest_library *lib,
-			      struct eval_limits *out);
+attest_rc eval_limits_resolve(attest_ctx *ctx, const attest_library *lib, struct eval_limits *out);
 /* Runs one check within lim and records its results and its overall
  * status. A check that breaks a limit, or returns a column of the wrong
  * type, is recorded as `error` saying so; only a database failure of the
@@ -57,7 +56,7 @@ attest_rc policy_apply(attest_ctx *ctx, sqlite3 *db);
 struct xs_date {
 	long long year;
 	int month, day;
-	int zone_minutes;  /* east of UTC; 0 without a zone */
+	int zone_minutes; /* east of UTC; 0 without a zone */
 };
 
 /* Parses text; false when it is not a valid date (day past the month's end,

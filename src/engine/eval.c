@@ -52,8 +52,7 @@ selected(const char *id, const char *const *ids, size_t n)
 /* The checks' and controls' metadata go into the database beside the
  * results, so the store can copy a self-contained scan. */
 static attest_rc
-record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *const *ids,
-	       size_t n)
+record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *const *ids, size_t n)
 {
 	sqlite3_stmt *fw_st = NULL, *ctl_st = NULL, *cc_st = NULL;
 	const struct framework *fw;
@@ -62,15 +61,15 @@ record_library(attest_ctx *ctx, sqlite3 *db, attest_library *lib, const char *co
 	attest_rc rc = ATTEST_OK;
 
 	if ((rc = core_db_prepare(ctx, db,
-	                            "INSERT INTO fw(framework, seq, version, title, publisher)"
-	                            " VALUES (?,?,?,?,?)",
-	                            &fw_st)) != ATTEST_OK ||
+				  "INSERT INTO fw(framework, seq, version, title, publisher)"
+				  " VALUES (?,?,?,?,?)",
+				  &fw_st)) != ATTEST_OK ||
 	    (rc = core_db_prepare(ctx, db,
-	                            "INSERT INTO ctl(framework, control_id, seq, section, title,"
-	                            " description, level, assessment) VALUES (?,?,?,?,?,?,?,?)",
-	                            &ctl_st)) != ATTEST_OK ||
+				  "INSERT INTO ctl(framework, control_id, seq, section, title,"
+				  " description, level, assessment) VALUES (?,?,?,?,?,?,?,?)",
+				  &ctl_st)) != ATTEST_OK ||
 	    (rc = core_db_prepare(ctx, db, "INSERT INTO ctl_checks VALUES (?,?,?)", &cc_st)) !=
-	        ATTEST_OK)
+		    ATTEST_OK)
 		goto out;
 	for (i = 0; i < lib->n_frameworks && rc == ATTEST_OK; i++) {
 		fw = lib->frameworks[i];
@@ -158,9 +157,9 @@ warn_unread_types(attest_ctx *ctx, sqlite3 *db, const attest_library *lib)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		core_log(ctx, ATTEST_LOG_DEBUG,
-			   "%d resources of type '%s' were loaded, but no installed check reads "
-			   "that type",
-			   sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 0));
+			 "%d resources of type '%s' were loaded, but no installed check reads "
+			 "that type",
+			 sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 0));
 out:
 	sqlite3_finalize(known);
 	sqlite3_finalize(st);
@@ -185,12 +184,12 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 	for (i = 0; i < n; i++)
 		if (!lib_find_framework(lib, ids[i]))
 			return core_error(ctx, ATTEST_ERR_NOTFOUND,
-					    "unknown framework '%s' (see 'attest frameworks')",
-					    ids[i]);
+					  "unknown framework '%s' (see 'attest frameworks')",
+					  ids[i]);
 	if (lib->n_frameworks == 0)
 		return core_error(ctx, ATTEST_ERR_NOTFOUND,
-				    "no frameworks are installed (looked in '%s/frameworks')",
-				    attest_datadir());
+				  "no frameworks are installed (looked in '%s/frameworks')",
+				  attest_datadir());
 	if ((rc = engine_prepare(ctx, db, attest_inventory_as_of(inv))) != ATTEST_OK)
 		return rc;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
@@ -205,8 +204,8 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 	    (rc = policy_load(lib, db, o, attest_inventory_as_of(inv))) != ATTEST_OK)
 		goto out;
 	/* Every check mapped by a selected control, once. */
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT check_id FROM ctl_checks ORDER BY check_id",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT check_id FROM ctl_checks ORDER BY check_id", -1,
+			       &st, NULL) != SQLITE_OK) {
 		rc = db_fail(ctx, db, "cannot list checks");
 		goto out;
 	}
@@ -219,7 +218,7 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 		c = lib_find_check(lib, (const char *)sqlite3_column_text(st, 0));
 		if (!c) {
 			rc = core_error(ctx, ATTEST_ERR_INVALID, "check '%s' is not loaded",
-					  (const char *)sqlite3_column_text(st, 0));
+					(const char *)sqlite3_column_text(st, 0));
 			break;
 		}
 		rc = eval_check(ctx, db, c, &lim);

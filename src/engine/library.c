@@ -61,10 +61,10 @@ load_schemas(attest_library *lib)
 	if (lib->check_schema)
 		return ATTEST_OK;
 	if ((rc = core_datadir_path(lib->ctx, path, sizeof(path), "frameworks/checks.xsd")) !=
-	        ATTEST_OK ||
+		    ATTEST_OK ||
 	    (rc = core_xml_schema_load(lib->ctx, path, &lib->check_schema)) != ATTEST_OK ||
 	    (rc = core_datadir_path(lib->ctx, path, sizeof(path), "frameworks/framework.xsd")) !=
-	        ATTEST_OK)
+		    ATTEST_OK)
 		return rc;
 	return core_xml_schema_load(lib->ctx, path, &lib->framework_schema);
 }
@@ -97,7 +97,7 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 
 	if (!d)
 		return core_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
-				    strerror(errno));
+				  strerror(errno));
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -112,8 +112,7 @@ each_xml(attest_library *lib, const char *dir, bool deep,
 	}
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
-		if ((rc = core_path_join(lib->ctx, path, sizeof(path), dir, names[i])) !=
-		    ATTEST_OK)
+		if ((rc = core_path_join(lib->ctx, path, sizeof(path), dir, names[i])) != ATTEST_OK)
 			break;
 		if (deep && is_dir(path))
 			rc = each_xml(lib, path, deep, fn);
@@ -139,7 +138,7 @@ attest_library_load_dir(attest_library *lib, const char *dir)
 	lib->gen++;
 	if (!is_dir(dir))
 		return core_error(lib->ctx, ATTEST_ERR_IO, "cannot read directory '%s': %s", dir,
-				    "not a directory");
+				  "not a directory");
 	if ((rc = core_path_join(lib->ctx, checks, sizeof(checks), dir, "checks")) != ATTEST_OK)
 		return rc;
 	if (is_dir(checks) && (rc = each_xml(lib, checks, true, lib_parse_checks)) != ATTEST_OK)
@@ -193,15 +192,15 @@ attest_library_resolve(attest_library *lib)
 			c = &fw->controls[j];
 			if (!c->manual && c->n_checks == 0)
 				return core_error(lib->ctx, ATTEST_ERR_INVALID,
-						    "invalid '%s' at line %d: control '%s' is "
-						    "automated but maps no check",
-						    fw->file, c->line, c->id);
+						  "invalid '%s' at line %d: control '%s' is "
+						  "automated but maps no check",
+						  fw->file, c->line, c->id);
 			for (k = 0; k < c->n_checks; k++)
 				if (!lib_find_check(lib, c->checks[k]))
 					return core_error(lib->ctx, ATTEST_ERR_INVALID,
-							    "invalid '%s' at line %d: control '%s' "
-							    "maps unknown check '%s'",
-							    fw->file, c->line, c->id, c->checks[k]);
+							  "invalid '%s' at line %d: control '%s' "
+							  "maps unknown check '%s'",
+							  fw->file, c->line, c->id, c->checks[k]);
 		}
 	}
 	return ATTEST_OK;

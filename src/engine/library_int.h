@@ -13,13 +13,13 @@ struct check {
 	char **requires;
 	size_t n_requires;
 	char *rationale, *steps, *cli, *terraform;
-	char *refs;      /* JSON array of {"href", "title"} */
+	char *refs; /* JSON array of {"href", "title"} */
 	char *query;
 	char *file;
-	int line;        /* of the <check> element */
-	int query_line;  /* of the <query> element */
-	int gen;         /* which load_dir call brought it */
-	bool exposure;   /* a failure means internet exposure */
+	int line;       /* of the <check> element */
+	int query_line; /* of the <query> element */
+	int gen;        /* which load_dir call brought it */
+	bool exposure;  /* a failure means internet exposure */
 };
 
 struct control {

@@ -60,12 +60,12 @@ env_number(attest_ctx *ctx, const char *name, bool fraction, double max, double 
 		return ATTEST_OK;
 	errno = 0;
 	d = strtod(v, &end);
-	if (!plain_decimal(v, fraction) || *end || errno || !isfinite(d) || d < (fraction ? 0.001 : 1) ||
-	    d > max)
+	if (!plain_decimal(v, fraction) || *end || errno || !isfinite(d) ||
+	    d < (fraction ? 0.001 : 1) || d > max)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "%s must be a %s from %s to %.0f, not '%.40s'", name,
-				    fraction ? "number of seconds" : "whole number",
-				    fraction ? "0.001" : "1", max, v);
+				  "%s must be a %s from %s to %.0f, not '%.40s'", name,
+				  fraction ? "number of seconds" : "whole number",
+				  fraction ? "0.001" : "1", max, v);
 	*out = fraction ? d : floor(d);
 	return ATTEST_OK;
 }
@@ -73,7 +73,8 @@ env_number(attest_ctx *ctx, const char *name, bool fraction, double max, double 
 attest_rc
 eval_limits_resolve(attest_ctx *ctx, const attest_library *lib, struct eval_limits *out)
 {
-	double seconds = DEFAULT_SECONDS, rows = (double)DEFAULT_ROWS, bytes = (double)DEFAULT_BYTES;
+	double seconds = DEFAULT_SECONDS, rows = (double)DEFAULT_ROWS,
+	       bytes = (double)DEFAULT_BYTES;
 	attest_rc rc;
 
 	if ((rc = env_number(ctx, "ATTEST_CHECK_TIME_LIMIT", true, MAX_SECONDS, &seconds)) ||

@@ -27,7 +27,7 @@ load_doc(attest_library *lib, const char *path, const char *xsd, xmlDocPtr *doc)
 	attest_rc rc;
 
 	if ((rc = core_datadir_path(lib->ctx, schema_path, sizeof(schema_path), xsd)) !=
-	        ATTEST_OK ||
+		    ATTEST_OK ||
 	    (rc = core_xml_schema_load(lib->ctx, schema_path, &schema)) != ATTEST_OK)
 		return rc;
 	rc = core_xml_load(lib->ctx, path, schema, doc);
@@ -36,8 +36,7 @@ load_doc(attest_library *lib, const char *path, const char *xsd, xmlDocPtr *doc)
 }
 
 static bool
-control_exists(const attest_library *lib, const char *fw_id, const char *control,
-	       bool *manual)
+control_exists(const attest_library *lib, const char *fw_id, const char *control, bool *manual)
 {
 	const struct framework *fw = lib_find_framework(lib, fw_id);
 	size_t i;
@@ -83,16 +82,17 @@ child_date(attest_library *lib, xmlNodePtr node, const char *name, const char *p
 		return core_nomem(lib->ctx);
 	if (!xs_date_parse(raw, &d)) {
 		attest_rc rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-					    "invalid '%s' at line %d: <%s> of %s is not a date "
-					    "(YYYY-MM-DD, optionally with a zone): '%.60s'",
-					    path, (int)xmlGetLineNo(child), name, what, raw);
+					  "invalid '%s' at line %d: <%s> of %s is not a date "
+					  "(YYYY-MM-DD, optionally with a zone): '%.60s'",
+					  path, (int)xmlGetLineNo(child), name, what, raw);
 		free(raw);
 		return rc;
 	}
 	for (a = 0; raw[a] == ' ' || raw[a] == '\t' || raw[a] == '\n' || raw[a] == '\r'; a++)
 		;
 	for (b = strlen(raw); b > a && (raw[b - 1] == ' ' || raw[b - 1] == '\t' ||
-					raw[b - 1] == '\n' || raw[b - 1] == '\r'); b--)
+					raw[b - 1] == '\n' || raw[b - 1] == '\r');
+	     b--)
 		;
 	memmove(raw, raw + a, b - a);
 	raw[b - a] = '\0';
@@ -105,21 +105,35 @@ child_date(attest_library *lib, xmlNodePtr node, const char *name, const char *p
  * restricts anything: a pattern that matches all of them would match every
  * resource (`*`, `?*`, `arn:*`, `*-*-?`). */
 static const char *const id_probes[] = {
-	"a", "Z", "0", "-", "_x", "i-0123456789abcdef0", "sg-1", "vpc-0a1b",
-	"my.bucket-name", "arn:aws:iam::111122223333:role/r", "/aws/lambda/f", "x y", "\xc3\xa9t\xc3\xa9",
+	"a",
+	"Z",
+	"0",
+	"-",
+	"_x",
+	"i-0123456789abcdef0",
+	"sg-1",
+	"vpc-0a1b",
+	"my.bucket-name",
+	"arn:aws:iam::111122223333:role/r",
+	"/aws/lambda/f",
+	"x y",
+	"\xc3\xa9t\xc3\xa9",
 };
 static const char *const arn_probes[] = {
-	"arn:aws:s3:::b", "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
-	"arn:aws:iam::111122223333:role/r", "arn:aws-cn:ec2:cn-north-1:111122223333:vpc/vpc-1",
-	"arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k", "arn:aws:rds:eu-west-1:0:db:d",
+	"arn:aws:s3:::b",
+	"arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+	"arn:aws:iam::111122223333:role/r",
+	"arn:aws-cn:ec2:cn-north-1:111122223333:vpc/vpc-1",
+	"arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k",
+	"arn:aws:rds:eu-west-1:0:db:d",
 };
 static const char *const account_probes[] = {
 	"000000000000", "111122223333", "123456789012", "210987654321", "999999999999",
 };
 static const char *const region_probes[] = {
-	"us-east-1", "eu-central-2", "ap-northeast-3", "sa-east-1", "me-south-1",
-	"af-south-1", "ca-west-1", "il-central-1", "mx-central-1", "cn-northwest-1",
-	"us-gov-east-1", "us-isob-east-1",
+	"us-east-1",    "eu-central-2",   "ap-northeast-3", "sa-east-1",
+	"me-south-1",   "af-south-1",     "ca-west-1",      "il-central-1",
+	"mx-central-1", "cn-northwest-1", "us-gov-east-1",  "us-isob-east-1",
 };
 
 /* True when pattern holds no literal character: only `*`, `?` and
@@ -212,29 +226,31 @@ check_scope(attest_library *lib, xmlNodePtr node, const char *path, const char *
 	*all = scope && strcmp(scope, "all") == 0;
 	if (every && !*all && !pattern)
 		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: exception '%s' matches every resource; "
-				  "name a resource-id, arn, account, region or tag, or say "
-				  "scope=\"all\" to except every failure of check '%s'",
-				  path, line, id, check);
+				"invalid '%s' at line %d: exception '%s' matches every resource; "
+				"name a resource-id, arn, account, region or tag, or say "
+				"scope=\"all\" to except every failure of check '%s'",
+				path, line, id, check);
 	else if (every && !*all)
-		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: exception '%s' matches every resource "
-				  "(<%s> '%.60s' matches any %s); name the resources it covers, or say "
-				  "scope=\"all\" to except every failure of check '%s'",
-				  path, line, id, field, pattern, field, check);
+		rc = core_error(
+			lib->ctx, ATTEST_ERR_INVALID,
+			"invalid '%s' at line %d: exception '%s' matches every resource "
+			"(<%s> '%.60s' matches any %s); name the resources it covers, or say "
+			"scope=\"all\" to except every failure of check '%s'",
+			path, line, id, field, pattern, field, check);
 	else if (!every && *all)
-		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: exception '%s' says scope=\"all\" but its "
-				  "match names particular resources; drop scope=\"all\" or the match",
-				  path, line, id);
+		rc = core_error(
+			lib->ctx, ATTEST_ERR_INVALID,
+			"invalid '%s' at line %d: exception '%s' says scope=\"all\" but its "
+			"match names particular resources; drop scope=\"all\" or the match",
+			path, line, id);
 	free(scope);
 	free(pattern);
 	return rc;
 }
 
 static attest_rc
-add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node,
-	      const char *path, long long now)
+add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr node, const char *path,
+	      long long now)
 {
 	xmlNodePtr match = core_xml_child(node, "match"), tag = core_xml_child(match, "tag");
 	char *id = core_xml_attr(node, "id");
@@ -258,8 +274,8 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 		goto out;
 	if (!lib_find_check(lib, check)) {
 		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: exception '%s' names unknown check '%s'",
-				  path, line, id, check);
+				"invalid '%s' at line %d: exception '%s' names unknown check '%s'",
+				path, line, id, check);
 		goto out;
 	}
 	if ((rc = check_scope(lib, node, path, id, check, &all)) != ATTEST_OK)
@@ -282,20 +298,20 @@ add_exception(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr nod
 	sqlite3_bind_text(st, 15, all ? "all" : NULL, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = core_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
-				  line, sqlite3_errcode(db) == SQLITE_CONSTRAINT
-						? "exception id used twice"
-						: sqlite3_errmsg(db));
+				line,
+				sqlite3_errcode(db) == SQLITE_CONSTRAINT ? "exception id used twice"
+									 : sqlite3_errmsg(db));
 		goto out;
 	}
 	if (now >= end)
 		core_log(lib->ctx, ATTEST_LOG_WARN,
-			   "exception '%s' ('%s' line %d) expired on %s and no longer applies", id,
-			   path, line, expires);
+			 "exception '%s' ('%s' line %d) expired on %s and no longer applies", id,
+			 path, line, expires);
 	else if (all)
 		core_log(lib->ctx, ATTEST_LOG_WARN,
-			   "exception '%s' ('%s' line %d) excepts every failure of check '%s' "
-			   "(scope=\"all\") until %s",
-			   id, path, line, check, expires);
+			 "exception '%s' ('%s' line %d) excepts every failure of check '%s' "
+			 "(scope=\"all\") until %s",
+			 id, path, line, check, expires);
 	rc = ATTEST_OK;
 out:
 	free(id);
@@ -330,15 +346,15 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 		goto out;
 	if (!lib_find_framework(lib, fw) || !control_exists(lib, fw, control, &manual)) {
 		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: no control '%s' in framework '%s'", path,
-				  line, control, fw);
+				"invalid '%s' at line %d: no control '%s' in framework '%s'", path,
+				line, control, fw);
 		goto out;
 	}
 	if (!manual) {
 		rc = core_error(lib->ctx, ATTEST_ERR_INVALID,
-				  "invalid '%s' at line %d: control '%s' of '%s' is automated; only "
-				  "manual controls are attested",
-				  path, line, control, fw);
+				"invalid '%s' at line %d: control '%s' of '%s' is automated; only "
+				"manual controls are attested",
+				path, line, control, fw);
 		goto out;
 	}
 	sqlite3_reset(st);
@@ -354,17 +370,17 @@ add_attestation(attest_library *lib, sqlite3 *db, sqlite3_stmt *st, xmlNodePtr n
 	sqlite3_bind_int(st, 9, now < end);
 	sqlite3_bind_text(st, 10, path, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = core_error(lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path,
-				  line, sqlite3_errcode(db) == SQLITE_CONSTRAINT
-						? "this control is attested twice"
-						: sqlite3_errmsg(db));
+		rc = core_error(
+			lib->ctx, ATTEST_ERR_INVALID, "invalid '%s' at line %d: %s", path, line,
+			sqlite3_errcode(db) == SQLITE_CONSTRAINT ? "this control is attested twice"
+								 : sqlite3_errmsg(db));
 		goto out;
 	}
 	if (now >= end)
 		core_log(lib->ctx, ATTEST_LOG_WARN,
-			   "attestation of %s control '%s' ('%s' line %d) expired on %s and no "
-			   "longer applies",
-			   fw, control, path, line, expires);
+			 "attestation of %s control '%s' ('%s' line %d) expired on %s and no "
+			 "longer applies",
+			 fw, control, path, line, expires);
 	rc = ATTEST_OK;
 out:
 	free(fw);
@@ -396,7 +412,7 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 	 * zone, UTC without one). */
 	for (i = 0; i < o->n_exception_files && rc == ATTEST_OK; i++) {
 		if ((rc = load_doc(lib, o->exception_files[i], "frameworks/exceptions.xsd",
-		                   &doc)) != ATTEST_OK)
+				   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, exc_sql, -1, &st, NULL) != SQLITE_OK)
 			rc = core_db_error(lib->ctx, db, "exceptions");
@@ -410,7 +426,7 @@ policy_load(attest_library *lib, sqlite3 *db, const struct attest_eval_opts *o, 
 	}
 	for (i = 0; i < o->n_attestation_files && rc == ATTEST_OK; i++) {
 		if ((rc = load_doc(lib, o->attestation_files[i], "frameworks/attestations.xsd",
-		                   &doc)) != ATTEST_OK)
+				   &doc)) != ATTEST_OK)
 			break;
 		if (sqlite3_prepare_v2(db, att_sql, -1, &st, NULL) != SQLITE_OK)
 			rc = core_db_error(lib->ctx, db, "attestations");
@@ -466,9 +482,9 @@ policy_apply(attest_ctx *ctx, sqlite3 *db)
 			       -1, &st, NULL) == SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW)
 			core_log(ctx, ATTEST_LOG_WARN,
-				   "exception '%s' ('%s') matched no failing finding",
-				   (const char *)sqlite3_column_text(st, 0),
-				   (const char *)sqlite3_column_text(st, 1));
+				 "exception '%s' ('%s') matched no failing finding",
+				 (const char *)sqlite3_column_text(st, 0),
+				 (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
 	return ATTEST_OK;
 }

@@ -46,7 +46,7 @@ listed(const char *name, const char *const *list, size_t n)
  * transactions and savepoints, ANALYZE, and loading extensions. */
 int
 check_authorize(void *data, int action, const char *a, const char *b, const char *dbname,
-	  const char *trigger)
+		const char *trigger)
 {
 	switch (action) {
 	case SQLITE_SELECT:
@@ -130,11 +130,11 @@ record_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const char *st
 	    !(rem_s = json_dumps(rem, JSON_COMPACT)))
 		goto out;
 	if ((rc = core_db_prepare(
-	         ctx, db,
-	         "INSERT INTO chk(check_id, title, service, severity, resource_type,"
-	         " requires, rationale, remediation, refs, status, reason, exposure)"
-	         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-	         &st)) != ATTEST_OK)
+		     ctx, db,
+		     "INSERT INTO chk(check_id, title, service, severity, resource_type,"
+		     " requires, rationale, remediation, refs, status, reason, exposure)"
+		     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		     &st)) != ATTEST_OK)
 		goto out;
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->title, -1, SQLITE_STATIC);
@@ -296,9 +296,9 @@ compile_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt 
 	sqlite3_finalize(*out);
 	*out = NULL;
 	return core_error(ctx, ATTEST_ERR_INVALID,
-			    "invalid '%s' at line %d: the query of check '%s' does not compile "
-			    "(it must be one SELECT returning rid, status, reason, evidence): %s",
-			    c->file, c->query_line, c->id, why ? why : sqlite3_errmsg(db));
+			  "invalid '%s' at line %d: the query of check '%s' does not compile "
+			  "(it must be one SELECT returning rid, status, reason, evidence): %s",
+			  c->file, c->query_line, c->id, why ? why : sqlite3_errmsg(db));
 }
 
 attest_rc
@@ -368,8 +368,7 @@ bad_types(sqlite3_stmt *st, const int col[N_RESULT_COLUMNS], char *why, size_t s
 		t = sqlite3_column_type(st, col[i]);
 		if (t == SQLITE_NULL || t == (i == 0 ? SQLITE_INTEGER : SQLITE_TEXT))
 			continue;
-		snprintf(why, size,
-			 "column '%s' of the query is %s; %s must be %s (or NULL)",
+		snprintf(why, size, "column '%s' of the query is %s; %s must be %s (or NULL)",
 			 result_columns[i], type_name(t), result_columns[i],
 			 i == 0 ? "a resources.rid integer" : "text");
 		return true;
@@ -382,8 +381,7 @@ bad_types(sqlite3_stmt *st, const int col[N_RESULT_COLUMNS], char *why, size_t s
  * the check as error); a failure of the engine's own INSERT is returned. */
 static attest_rc
 store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st,
-	   const int col[N_RESULT_COLUMNS], const struct eval_limits *lim, char *why,
-	   size_t size)
+	   const int col[N_RESULT_COLUMNS], const struct eval_limits *lim, char *why, size_t size)
 {
 	struct run_state rs = {{0, 0}, false, false};
 	sqlite3_stmt *ins = NULL;
@@ -399,7 +397,8 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 		return core_db_error(ctx, db, "evaluation of '%s'", c->id);
 	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
 	clock_gettime(CLOCK_MONOTONIC, &rs.deadline);
-	ns = rs.deadline.tv_nsec + (long long)((lim->seconds - (double)(long long)lim->seconds) * 1e9);
+	ns = rs.deadline.tv_nsec +
+	     (long long)((lim->seconds - (double)(long long)lim->seconds) * 1e9);
 	rs.deadline.tv_sec += (time_t)lim->seconds + (time_t)(ns / 1000000000);
 	rs.deadline.tv_nsec = (long)(ns % 1000000000);
 	old_length = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
@@ -435,10 +434,11 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 		for (i = 1; i < N_RESULT_COLUMNS; i++)
 			bytes += sqlite3_column_bytes(st, col[i]);
 		if (bytes > lim->bytes) {
-			snprintf(why, size,
-				 "check '%s' returned more than %lld bytes of status, reason and "
-				 "evidence, its byte limit (ATTEST_CHECK_BYTE_LIMIT), and was stopped",
-				 c->id, lim->bytes);
+			snprintf(
+				why, size,
+				"check '%s' returned more than %lld bytes of status, reason and "
+				"evidence, its byte limit (ATTEST_CHECK_BYTE_LIMIT), and was stopped",
+				c->id, lim->bytes);
 			break;
 		}
 		sqlite3_reset(ins);
@@ -496,13 +496,14 @@ eval_check(attest_ctx *ctx, sqlite3 *db, const struct check *c, const struct eva
 	/* A failed statement may end the transaction (out of memory, I/O):
 	 * then nothing of this evaluation can be trusted. */
 	if (rc == ATTEST_OK && in_transaction && sqlite3_get_autocommit(db))
-		rc = core_db_error(
-		    ctx, db, "evaluation of '%s': the database rolled the evaluation back", c->id);
+		rc = core_db_error(ctx, db,
+				   "evaluation of '%s': the database rolled the evaluation back",
+				   c->id);
 	if (rc != ATTEST_OK)
 		return rc;
 	if (*reason) {
 		core_log(ctx, ATTEST_LOG_WARN, "check '%s' ('%s' line %d) is error: %s", c->id,
-			   c->file, c->query_line, reason);
+			 c->file, c->query_line, reason);
 		if ((rc = run_script(ctx, db, "DELETE FROM res WHERE check_id = ?1", c)) !=
 		    ATTEST_OK)
 			return rc;

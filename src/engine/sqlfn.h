@@ -67,8 +67,8 @@ extern const struct sqlfn_def sqlfn_table[];
 extern const size_t sqlfn_table_len;
 
 /* sqlfn_net.c: CIDR and ports */
-sqlfn_impl sqlfn_cidr_contains, sqlfn_cidr_is_world, sqlfn_cidr_is_public,
-	sqlfn_port_in_rule, sqlfn_ports_overlap;
+sqlfn_impl sqlfn_cidr_contains, sqlfn_cidr_is_world, sqlfn_cidr_is_public, sqlfn_port_in_rule,
+	sqlfn_ports_overlap;
 /* sqlfn_iam.c: IAM policy documents */
 sqlfn_impl sqlfn_iam_is_admin, sqlfn_iam_allows, sqlfn_iam_public,
 	sqlfn_iam_denies_insecure_transport;
@@ -80,7 +80,7 @@ sqlfn_impl sqlfn_json_as_array, sqlfn_pattern_has_terms;
 /* Results of sqlfn_url_decode(). */
 enum {
 	ATTEST_SQLFN_OK = 0,
-	ATTEST_SQLFN_EINVAL = 1,	/* bad escape, NUL byte or bad UTF-8 */
+	ATTEST_SQLFN_EINVAL = 1, /* bad escape, NUL byte or bad UTF-8 */
 	ATTEST_SQLFN_ENOMEM = 2,
 };
 
@@ -89,8 +89,7 @@ enum {
  * success *out is a NUL-terminated buffer from sqlite3_malloc64() (free with
  * sqlite3_free) holding valid UTF-8 without NUL bytes, and *outlen its length.
  */
-int sqlfn_url_decode(const char *in, size_t len, char **out,
-			    size_t *outlen);
+int sqlfn_url_decode(const char *in, size_t len, char **out, size_t *outlen);
 
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates, > U+10FFFF). */
 int sqlfn_utf8_valid(const unsigned char *s, size_t len);

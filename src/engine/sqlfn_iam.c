@@ -68,8 +68,8 @@ load_policy(sqlite3_context *ctx, sqlite3_value *v)
 		return NULL;
 	}
 	st = json_object_get(root, "Statement");
-	if (!json_is_object(root) || (st != NULL && !json_is_null(st) &&
-				      !json_is_object(st) && !json_is_array(st))) {
+	if (!json_is_object(root) ||
+	    (st != NULL && !json_is_null(st) && !json_is_object(st) && !json_is_array(st))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -133,8 +133,7 @@ vals_contain(json_t *v, const char *a, const char *b)
 	for (i = 0; i < n; i++) {
 		const char *s = vals_at(v, i);
 
-		if (s != NULL && (strcasecmp(s, a) == 0 ||
-				  (b != NULL && strcasecmp(s, b) == 0)))
+		if (s != NULL && (strcasecmp(s, a) == 0 || (b != NULL && strcasecmp(s, b) == 0)))
 			return 1;
 	}
 	return 0;
@@ -206,8 +205,7 @@ vals_match(json_t *v, const char *s, int nocase)
  * (NotAction/NotResource). A statement with neither covers nothing.
  */
 static int
-stmt_covers(json_t *stmt, const char *field, const char *notfield,
-	    const char *s, int nocase)
+stmt_covers(json_t *stmt, const char *field, const char *notfield, const char *s, int nocase)
 {
 	json_t *v = json_object_get(stmt, field);
 
@@ -339,10 +337,9 @@ sqlfn_iam_allows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * leaves the statement open to every caller that meets it.
  */
 static const char *const caller_keys[] = {
-	"aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce",
-	"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount",
-	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner",
-	"aws:PrincipalArn", "kms:CallerAccount",
+	"aws:SourceIp",          "aws:SourceVpc",        "aws:SourceVpce",    "aws:PrincipalOrgID",
+	"aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceArn",
+	"aws:SourceOwner",       "aws:PrincipalArn",     "kms:CallerAccount",
 };
 
 /*
@@ -354,7 +351,10 @@ static int
 caller_operator(const char *op, const char *key)
 {
 	static const char *const ops[] = {
-		"StringEquals", "StringLike", "ArnEquals", "ArnLike",
+		"StringEquals",
+		"StringLike",
+		"ArnEquals",
+		"ArnLike",
 	};
 	size_t i;
 
@@ -387,14 +387,11 @@ caller_values_fixed(json_t *v, const char *key)
 	for (i = 0; i < n; i++) {
 		const char *s = vals_at(v, i);
 
-		if (s == NULL || s[strspn(s, "*?")] == '\0' ||
-		    strstr(s, "${") != NULL)
+		if (s == NULL || s[strspn(s, "*?")] == '\0' || strstr(s, "${") != NULL)
 			return 0;
-		if (strcasecmp(key, "aws:SourceIp") == 0 &&
-		    sqlfn_cidr_world(s, strlen(s)) != 0)
+		if (strcasecmp(key, "aws:SourceIp") == 0 && sqlfn_cidr_world(s, strlen(s)) != 0)
 			return 0;
-		if (strcasecmp(key, "aws:PrincipalArn") == 0 &&
-		    strpbrk(s, "*?") != NULL)
+		if (strcasecmp(key, "aws:PrincipalArn") == 0 && strpbrk(s, "*?") != NULL)
 			return 0;
 	}
 	return 1;
@@ -414,14 +411,15 @@ restricts_caller(json_t *stmt)
 
 	if (!json_is_object(cond))
 		return 0;
-	json_object_foreach(cond, op, block) {
+	json_object_foreach(cond, op, block)
+	{
 		if (!json_is_object(block))
 			continue;
-		json_object_foreach(block, key, v) {
+		json_object_foreach(block, key, v)
+		{
 			for (i = 0; i < sizeof(caller_keys) / sizeof(caller_keys[0]); i++) {
 				if (strcasecmp(key, caller_keys[i]) == 0 &&
-				    caller_operator(op, key) &&
-				    caller_values_fixed(v, key))
+				    caller_operator(op, key) && caller_values_fixed(v, key))
 					return 1;
 			}
 		}
@@ -519,12 +517,10 @@ static int
 cond_test_enforces_tls(const char *op, const char *key, json_t *v)
 {
 	if (strcasecmp(op, "Bool") == 0 || strcasecmp(op, "BoolIfExists") == 0)
-		return strcasecmp(key, "aws:SecureTransport") == 0 &&
-		       cond_value_false(v);
+		return strcasecmp(key, "aws:SecureTransport") == 0 && cond_value_false(v);
 	if (strcasecmp(op, "NumericLessThan") == 0 ||
 	    strcasecmp(op, "NumericLessThanIfExists") == 0)
-		return strcasecmp(key, "s3:TlsVersion") == 0 &&
-		       cond_value_tls_bound(v);
+		return strcasecmp(key, "s3:TlsVersion") == 0 && cond_value_tls_bound(v);
 	return 0;
 }
 
@@ -543,10 +539,12 @@ cond_only_tls(json_t *cond)
 
 	if (!json_is_object(cond))
 		return 0;
-	json_object_foreach(cond, op, block) {
+	json_object_foreach(cond, op, block)
+	{
 		if (!json_is_object(block))
 			return 0;
-		json_object_foreach(block, key, v) {
+		json_object_foreach(block, key, v)
+		{
 			if (++tests > 1 || !cond_test_enforces_tls(op, key, v))
 				return 0;
 		}
@@ -562,17 +560,14 @@ cond_only_tls(json_t *cond)
  * pattern may match arn or any name that begins with dir.
  */
 static int
-stmt_covers_all(json_t *stmt, const char *arn, const char *objects,
-		const char *dir)
+stmt_covers_all(json_t *stmt, const char *arn, const char *objects, const char *dir)
 {
 	json_t *v = json_object_get(stmt, "Resource");
 	size_t i, n;
 
 	if (v != NULL)
-		return vals_match(v, arn, 0) &&
-		       (objects == NULL || vals_match(v, objects, 0));
-	if ((v = json_object_get(stmt, "NotResource")) == NULL ||
-	    vals_match(v, arn, 0))
+		return vals_match(v, arn, 0) && (objects == NULL || vals_match(v, objects, 0));
+	if ((v = json_object_get(stmt, "NotResource")) == NULL || vals_match(v, arn, 0))
 		return 0;
 	if (dir == NULL)
 		return 1;
@@ -601,9 +596,8 @@ arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
 		return -1;
 	*svc = s;
 	*svclen = (size_t)(end - s);
-	*bucket = *svclen == 2 && strncmp(s, "s3", 2) == 0 &&
-		  strncmp(end, ":::", 3) == 0 && end[3] != '\0' &&
-		  strchr(end, '/') == NULL;
+	*bucket = *svclen == 2 && strncmp(s, "s3", 2) == 0 && strncmp(end, ":::", 3) == 0 &&
+		  end[3] != '\0' && strchr(end, '/') == NULL;
 	return 0;
 }
 
@@ -619,8 +613,7 @@ arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
  * its TLS deny on "SNS:Publish" alone).
  */
 void
-sqlfn_iam_denies_insecure_transport(sqlite3_context *ctx, int argc,
-			     sqlite3_value **argv)
+sqlfn_iam_denies_insecure_transport(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *arn = NULL, *svc, *extra = NULL;
 	char *action = NULL, *objects = NULL, *dir = NULL;

@@ -10,7 +10,7 @@
 #include "config.h"
 #endif
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE		/* memmem, when built without config.h */
+#define _GNU_SOURCE /* memmem, when built without config.h */
 #endif
 
 #include "sqlfn.h"
@@ -42,8 +42,8 @@ sqlfn_json_load(const char *s, size_t len, int *nomem)
 	 */
 	memset(&err, 0, sizeof(err));
 	j = json_loadb(s, len, 0, &err);
-	*nomem = j == NULL && (err.text[0] == '\0' ||
-			       json_error_code(&err) == json_error_out_of_memory);
+	*nomem = j == NULL &&
+		 (err.text[0] == '\0' || json_error_code(&err) == json_error_out_of_memory);
 	return j;
 }
 
@@ -108,8 +108,7 @@ json_quote_array(const char *s, size_t n, size_t *outlen)
 static size_t
 skip_ws(const char *s, size_t n, size_t i)
 {
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-			 s[i] == '\r'))
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
 	return i;
 }
@@ -184,7 +183,7 @@ scan_number(const char *s, size_t n, size_t *i)
 static int
 scan_literal(const char *s, size_t n, size_t *i)
 {
-	static const char *const lits[] = { "true", "false", "null" };
+	static const char *const lits[] = {"true", "false", "null"};
 	size_t k, len;
 
 	for (k = 0; k < 3; k++) {
@@ -201,7 +200,7 @@ static int
 json_text_valid(const char *s, size_t n)
 {
 	enum { MAX_DEPTH = 512 };
-	char stack[MAX_DEPTH];	/* open containers: '[' or '{' */
+	char stack[MAX_DEPTH]; /* open containers: '[' or '{' */
 	size_t i = 0, depth = 0;
 	int ok;
 
@@ -259,8 +258,7 @@ key:
 }
 
 static void
-result_json(sqlite3_context *ctx, const char *s, size_t n,
-	    void (*destroy)(void *))
+result_json(sqlite3_context *ctx, const char *s, size_t n, void (*destroy)(void *))
 {
 	sqlite3_result_text64(ctx, s, n, destroy, SQLITE_UTF8);
 	sqlite3_result_subtype(ctx, JSON_SUBTYPE);
@@ -296,8 +294,7 @@ sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		result_json(ctx, "[]", 2, SQLITE_STATIC);
 		return;
 	case SQLITE_INTEGER:
-		snprintf(buf, sizeof(buf), "[%lld]",
-			 (long long)sqlite3_value_int64(argv[0]));
+		snprintf(buf, sizeof(buf), "[%lld]", (long long)sqlite3_value_int64(argv[0]));
 		result_json(ctx, buf, strlen(buf), SQLITE_TRANSIENT);
 		return;
 	case SQLITE_FLOAT: {
@@ -306,7 +303,7 @@ sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		int prec;
 
 		if (!isfinite(d))
-			return;	/* JSON has no Inf or NaN */
+			return; /* JSON has no Inf or NaN */
 		/* Shortest precision that reads back as the same double. */
 		for (prec = 15; prec <= 17; prec++) {
 			snprintf(num, sizeof(num), "%.*g", prec, d);
@@ -315,15 +312,14 @@ sqlfn_json_as_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		}
 		c_decimal_point(num);
 		/* Keep it a JSON real, as SQLite's json() would ("1.0"). */
-		snprintf(buf, sizeof(buf), "[%s%s]", num,
-			 strpbrk(num, ".eE") == NULL ? ".0" : "");
+		snprintf(buf, sizeof(buf), "[%s%s]", num, strpbrk(num, ".eE") == NULL ? ".0" : "");
 		result_json(ctx, buf, strlen(buf), SQLITE_TRANSIENT);
 		return;
 	}
 	case SQLITE_TEXT:
 		break;
 	default:
-		return;		/* BLOB */
+		return; /* BLOB */
 	}
 
 	s = (const char *)sqlite3_value_text(argv[0]);
@@ -417,8 +413,7 @@ sqlfn_pattern_has_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	arr = sqlfn_json_load(terms, (size_t)sqlite3_value_bytes(argv[1]),
-				     &nomem);
+	arr = sqlfn_json_load(terms, (size_t)sqlite3_value_bytes(argv[1]), &nomem);
 	if (arr == NULL) {
 		if (nomem)
 			sqlite3_result_error_nomem(ctx);
@@ -426,24 +421,23 @@ sqlfn_pattern_has_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (!json_is_array(arr))
 		goto out;
-	json_array_foreach(arr, i, t) {
+	json_array_foreach(arr, i, t)
+	{
 		if (!json_is_string(t))
 			goto out;
 	}
-	npat = pattern_normalise(pat, (size_t)sqlite3_value_bytes(argv[0]), 1,
-				 &npatlen);
+	npat = pattern_normalise(pat, (size_t)sqlite3_value_bytes(argv[0]), 1, &npatlen);
 	if (npat == NULL)
 		goto nomem;
-	json_array_foreach(arr, i, t) {
+	json_array_foreach(arr, i, t)
+	{
 		size_t ntermlen;
-		char *nterm = pattern_normalise(json_string_value(t),
-						json_string_length(t), 0,
+		char *nterm = pattern_normalise(json_string_value(t), json_string_length(t), 0,
 						&ntermlen);
 
 		if (nterm == NULL)
 			goto nomem;
-		if (ntermlen > 0 &&
-		    memmem(npat, npatlen, nterm, ntermlen) == NULL)
+		if (ntermlen > 0 && memmem(npat, npatlen, nterm, ntermlen) == NULL)
 			found = 0;
 		sqlite3_free(nterm);
 		if (!found)

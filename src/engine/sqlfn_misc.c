@@ -38,15 +38,15 @@ sqlfn_utf8_valid(const unsigned char *s, size_t len)
 		} else if (c >= 0xe0 && c <= 0xef) {
 			need = 2;
 			if (c == 0xe0)
-				lo = 0xa0;	/* overlong */
+				lo = 0xa0; /* overlong */
 			else if (c == 0xed)
-				hi = 0x9f;	/* surrogates */
+				hi = 0x9f; /* surrogates */
 		} else if (c >= 0xf0 && c <= 0xf4) {
 			need = 3;
 			if (c == 0xf0)
-				lo = 0x90;	/* overlong */
+				lo = 0x90; /* overlong */
 			else if (c == 0xf4)
-				hi = 0x8f;	/* > U+10FFFF */
+				hi = 0x8f; /* > U+10FFFF */
 		} else {
 			return 0;
 		}
@@ -119,8 +119,7 @@ sqlfn_url_decode_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	switch (sqlfn_url_decode(s, (size_t)sqlite3_value_bytes(argv[0]),
-					&out, &outlen)) {
+	switch (sqlfn_url_decode(s, (size_t)sqlite3_value_bytes(argv[0]), &out, &outlen)) {
 	case ATTEST_SQLFN_OK:
 		sqlite3_result_text64(ctx, out, outlen, sqlite3_free, SQLITE_UTF8);
 		break;
@@ -128,7 +127,7 @@ sqlfn_url_decode_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		break;
 	default:
-		break;		/* NULL */
+		break; /* NULL */
 	}
 }
 
@@ -153,7 +152,7 @@ digits(const char **p, const char *end, int n)
 static int
 days_in_month(int y, int m)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
 	return m == 2 && leap ? 29 : mdays[m - 1];
@@ -169,7 +168,7 @@ days_in_month(int y, int m)
 static int
 parse_iso8601(const char *p, const char *end, double *epoch)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	double frac = 0;
 
@@ -274,7 +273,7 @@ sqlfn_days(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	days = ((double)da->now - t) / 86400.0 * da->sign;
-	sqlite3_result_double(ctx, days == 0 ? 0.0 : days);	/* no -0.0 */
+	sqlite3_result_double(ctx, days == 0 ? 0.0 : days); /* no -0.0 */
 }
 
 /* ---- version_cmp ------------------------------------------------------ */

@@ -24,23 +24,18 @@
 #include <sys/socket.h>
 
 struct cidr {
-	int family;		/* AF_INET or AF_INET6 */
-	int plen;		/* prefix length, 0..32 or 0..128 */
-	uint8_t addr[16];	/* network order; IPv4 uses the first 4 bytes */
+	int family;       /* AF_INET or AF_INET6 */
+	int plen;         /* prefix length, 0..32 or 0..128 */
+	uint8_t addr[16]; /* network order; IPv4 uses the first 4 bytes */
 };
 
 /* Ranges that are not reachable from the internet (cidr_is_public). */
 static const struct cidr special_ranges[] = {
-	{ AF_INET, 8, { 10 } },
-	{ AF_INET, 12, { 172, 16 } },
-	{ AF_INET, 16, { 192, 168 } },
-	{ AF_INET, 8, { 127 } },
-	{ AF_INET, 16, { 169, 254 } },
-	{ AF_INET, 10, { 100, 64 } },
-	{ AF_INET, 8, { 0 } },
-	{ AF_INET6, 128, { [15] = 1 } },
-	{ AF_INET6, 7, { 0xfc } },
-	{ AF_INET6, 10, { 0xfe, 0x80 } },
+	{AF_INET, 8, {10}},        {AF_INET, 12, {172, 16}},
+	{AF_INET, 16, {192, 168}}, {AF_INET, 8, {127}},
+	{AF_INET, 16, {169, 254}}, {AF_INET, 10, {100, 64}},
+	{AF_INET, 8, {0}},         {AF_INET6, 128, {[15] = 1}},
+	{AF_INET6, 7, {0xfc}},     {AF_INET6, 10, {0xfe, 0x80}},
 };
 
 /*
@@ -156,7 +151,7 @@ sqlfn_cidr_contains(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 	(void)argc;
 	if (!arg_cidr(argv[0], &net) || !arg_cidr(argv[1], &addr))
-		return;		/* result stays NULL */
+		return; /* result stays NULL */
 	sqlite3_result_int(ctx, cidr_within(&net, &addr));
 }
 
@@ -285,8 +280,7 @@ arg_proto(sqlite3_value *v, int *proto)
 		const char *name;
 		int number;
 	} names[] = {
-		{ "all", -1 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 },
-		{ "icmpv6", 58 },
+		{"all", -1}, {"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"icmpv6", 58},
 	};
 	long long n;
 	int rc;
@@ -338,11 +332,10 @@ arg_port_bound(sqlite3_value *v, long long open_end, long long *out)
 
 /* Reads a [from, to] range; from > to is malformed. */
 static int
-arg_port_range(sqlite3_value *from, sqlite3_value *to, long long *lo,
-	       long long *hi)
+arg_port_range(sqlite3_value *from, sqlite3_value *to, long long *lo, long long *hi)
 {
-	if (arg_port_bound(from, 0, lo) != ARG_OK ||
-	    arg_port_bound(to, 65535, hi) != ARG_OK || *lo > *hi)
+	if (arg_port_bound(from, 0, lo) != ARG_OK || arg_port_bound(to, 65535, hi) != ARG_OK ||
+	    *lo > *hi)
 		return ARG_BAD;
 	return ARG_OK;
 }
@@ -355,8 +348,7 @@ sqlfn_port_in_rule(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	long long port, lo, hi;
 
 	(void)argc;
-	if (arg_proto(argv[0], &rule_proto) != ARG_OK ||
-	    arg_proto(argv[3], &proto) != ARG_OK ||
+	if (arg_proto(argv[0], &rule_proto) != ARG_OK || arg_proto(argv[3], &proto) != ARG_OK ||
 	    arg_int(argv[4], &port) != ARG_OK)
 		return;
 	/* Only tcp and udp have ports to ask about. */

@@ -64,12 +64,12 @@ read_views(attest_ctx *ctx, const char *path, struct core_buf *out)
 
 	if (!fp)
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	while (rc == ATTEST_OK && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		rc = core_buf_add(out, chunk, n);
 		if (rc == ATTEST_ERR_LIMIT)
 			rc = core_error(ctx, rc, "cannot read '%s': larger than %d bytes", path,
-					  VIEWS_MAX_BYTES);
+					VIEWS_MAX_BYTES);
 		else if (rc != ATTEST_OK)
 			rc = core_nomem(ctx);
 	}
@@ -107,8 +107,8 @@ create_views(attest_ctx *ctx, sqlite3 *db, const char *path, const char *sql)
 		if (sqlite3_prepare_v2(db, at, -1, &st, &tail) != SQLITE_OK ||
 		    (st && sqlite3_step(st) != SQLITE_DONE))
 			rc = core_error(ctx, ATTEST_ERR_INVALID,
-					  "invalid '%s' at line %d: %s (it may only CREATE VIEW)",
-					  path, line_of(sql, at), sqlite3_errmsg(db));
+					"invalid '%s' at line %d: %s (it may only CREATE VIEW)",
+					path, line_of(sql, at), sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		if (!st)
 			break;
@@ -126,8 +126,10 @@ views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
 	char *sql;
 	attest_rc rc = ATTEST_OK;
 
-	if (sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_master WHERE type = 'view'"
-				   " ORDER BY name", -1, &list, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT name FROM main.sqlite_master WHERE type = 'view'"
+			       " ORDER BY name",
+			       -1, &list, NULL) != SQLITE_OK)
 		return core_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 	while (rc == ATTEST_OK && sqlite3_step(list) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(list, 0);
@@ -140,9 +142,9 @@ views_compile(attest_ctx *ctx, sqlite3 *db, const char *path)
 		sqlite3_set_authorizer(db, check_authorize, NULL);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			rc = core_error(ctx, ATTEST_ERR_INVALID,
-					  "invalid '%s': view '%s' does not compile as a check "
-					  "query: %s",
-					  path, name, sqlite3_errmsg(db));
+					"invalid '%s': view '%s' does not compile as a check "
+					"query: %s",
+					path, name, sqlite3_errmsg(db));
 		sqlite3_set_authorizer(db, NULL, NULL);
 		sqlite3_finalize(st);
 		sqlite3_free(sql);
@@ -161,7 +163,7 @@ engine_views_create(attest_ctx *ctx, sqlite3 *db)
 	if ((size_t)snprintf(path, sizeof(path), "%s/frameworks/views.sql", attest_datadir()) >=
 	    sizeof(path))
 		return core_error(ctx, ATTEST_ERR_IO, "data directory path too long: '%s'",
-				    attest_datadir());
+				  attest_datadir());
 	core_buf_init(&sql, VIEWS_MAX_BYTES);
 	rc = read_views(ctx, path, &sql);
 	if (rc == ATTEST_OK)
@@ -188,8 +190,7 @@ authorize_noting_views(void *data, int action, const char *a, const char *b, con
 		if (!seen[j])
 			continue;
 		known = false;
-		json_array_foreach(names, i, v)
-			known |= strcmp(json_string_value(v), seen[j]) == 0;
+		json_array_foreach(names, i, v) known |= strcmp(json_string_value(v), seen[j]) == 0;
 		if (!known && json_array_append_new(names, json_string(seen[j])) != 0)
 			return SQLITE_DENY; /* out of memory: the caller reports it */
 	}
@@ -218,13 +219,14 @@ engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id, con
 		rc = core_nomem(ctx);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(db,
-			       "INSERT OR REPLACE INTO chk_query(check_id, query) SELECT ?1, ?2 || ifnull("
-			       "(SELECT char(10) || '-- shared views (frameworks/views.sql):'"
-			       "   || group_concat(char(10) || sql || ';', '')"
-			       " FROM (SELECT sql FROM main.sqlite_master WHERE type = 'view'"
-			       "   AND name IN (SELECT value FROM json_each(?3)) ORDER BY name)), '')",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    db,
+		    "INSERT OR REPLACE INTO chk_query(check_id, query) SELECT ?1, ?2 || ifnull("
+		    "(SELECT char(10) || '-- shared views (frameworks/views.sql):'"
+		    "   || group_concat(char(10) || sql || ';', '')"
+		    " FROM (SELECT sql FROM main.sqlite_master WHERE type = 'view'"
+		    "   AND name IN (SELECT value FROM json_each(?3)) ORDER BY name)), '')",
+		    -1, &st, NULL) != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_DB, "evaluation: %s", sqlite3_errmsg(db));
 		goto out;
 	}

@@ -24,45 +24,45 @@
 /* Types whose Config configuration is the API's shape in camelCase. An entry
  * ending in "::" is a prefix. */
 static const char *const capitalized_types[] = {
-    "AWS::EC2::",
-    "AWS::IAM::",
-    "AWS::RDS::",
-    "AWS::CloudTrail::",
-    "AWS::KMS::",
-    "AWS::CloudWatch::Alarm",
-    "AWS::ELB::",
-    "AWS::ElasticLoadBalancing::",
-    "AWS::ElasticLoadBalancingV2::",
-    "AWS::Redshift::",
-    "AWS::AutoScaling::",
-    "AWS::SSM::",
-    "AWS::DynamoDB::Table",
-    "AWS::Lambda::Function",
-    "AWS::ElasticBeanstalk::",
-    "AWS::ACM::Certificate",
-    "AWS::S3::Bucket",
-    "AWS::ElastiCache::",
-    "AWS::CloudFront::Distribution",
-    "AWS::WAFv2::WebACL",
+	"AWS::EC2::",
+	"AWS::IAM::",
+	"AWS::RDS::",
+	"AWS::CloudTrail::",
+	"AWS::KMS::",
+	"AWS::CloudWatch::Alarm",
+	"AWS::ELB::",
+	"AWS::ElasticLoadBalancing::",
+	"AWS::ElasticLoadBalancingV2::",
+	"AWS::Redshift::",
+	"AWS::AutoScaling::",
+	"AWS::SSM::",
+	"AWS::DynamoDB::Table",
+	"AWS::Lambda::Function",
+	"AWS::ElasticBeanstalk::",
+	"AWS::ACM::Certificate",
+	"AWS::S3::Bucket",
+	"AWS::ElastiCache::",
+	"AWS::CloudFront::Distribution",
+	"AWS::WAFv2::WebACL",
 };
 
 /* attest's own types (resource-types.md) that share those prefixes: never
  * re-cased (the credential report's keys are the CSV's). */
 static const char *const own_types[] = {
-    "AWS::IAM::AccountSummary",
-    "AWS::IAM::AccountPasswordPolicy",
-    "AWS::IAM::CredentialReportEntry",
-    "AWS::EC2::EBSEncryptionByDefault",
+	"AWS::IAM::AccountSummary",
+	"AWS::IAM::AccountPasswordPolicy",
+	"AWS::IAM::CredentialReportEntry",
+	"AWS::EC2::EBSEncryptionByDefault",
 };
 
 /* Types whose native id is Config's resourceName (Config's resourceId is the
  * internal unique id: AIDA..., AROA..., db-...). */
 static const char *const id_is_name[] = {
-    "AWS::IAM::User",
-    "AWS::IAM::Group",
-    "AWS::IAM::Role",
-    "AWS::RDS::DBInstance",
-    "AWS::IAM::ServerCertificate",
+	"AWS::IAM::User",
+	"AWS::IAM::Group",
+	"AWS::IAM::Role",
+	"AWS::RDS::DBInstance",
+	"AWS::IAM::ServerCertificate",
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -75,7 +75,7 @@ in_list(const char *const *list, size_t n, const char *type)
 	for (i = 0; i < n; i++) {
 		len = strlen(list[i]);
 		if (len > 2 && list[i][len - 1] == ':' ? strncmp(list[i], type, len) == 0
-		                                       : strcmp(list[i], type) == 0)
+						       : strcmp(list[i], type) == 0)
 			return true;
 	}
 	return false;
@@ -91,7 +91,7 @@ awsconfig_fail(struct awsconfig_conv *cv, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return core_error(cv->ctx, ATTEST_ERR_INVALID, "configuration item '%s' '%s': '%s' %s",
-	                    cv->type, cv->id, cv->path.data ? cv->path.data : "", msg);
+			  cv->type, cv->id, cv->path.data ? cv->path.data : "", msg);
 }
 
 static attest_rc
@@ -105,8 +105,8 @@ path_add(struct awsconfig_conv *cv, const char *s, size_t n, size_t *mark)
 		return core_nomem(cv->ctx);
 	if (rc != ATTEST_OK)
 		return core_error(cv->ctx, ATTEST_ERR_INVALID,
-		                    "configuration item '%s' '%s': keys nested too deeply",
-		                    cv->type, cv->id);
+				  "configuration item '%s' '%s': keys nested too deeply", cv->type,
+				  cv->id);
 	return ATTEST_OK;
 }
 
@@ -157,7 +157,7 @@ member(const json_t *obj, const char *a, const char *b)
 /* Copies an optional string member (absent and null leave it out). */
 static attest_rc
 copy_string(struct awsconfig_conv *cv, const json_t *item, const char *a, const char *b,
-            json_t *res, const char *to)
+	    json_t *res, const char *to)
 {
 	const json_t *v = member(item, a, b);
 
@@ -165,8 +165,8 @@ copy_string(struct awsconfig_conv *cv, const json_t *item, const char *a, const 
 		return ATTEST_OK;
 	if (!json_is_string(v))
 		return core_error(cv->ctx, ATTEST_ERR_INVALID,
-		                    "configuration item '%s' '%s': '%s' must be a string or null",
-		                    cv->type, cv->id, json_object_get(item, a) == v ? a : b);
+				  "configuration item '%s' '%s': '%s' must be a string or null",
+				  cv->type, cv->id, json_object_get(item, a) == v ? a : b);
 	if (json_object_set_new(res, to, json_deep_copy(v)) != 0)
 		return core_nomem(cv->ctx);
 	return ATTEST_OK;
@@ -196,10 +196,10 @@ convert_tags(struct awsconfig_conv *cv, const json_t *tags, json_t **out)
 		if (!json_is_object(el) || !json_is_string(k) || (v && !json_is_string(v))) {
 			json_decref(map);
 			return awsconfig_fail(
-			    cv, "entry %zu must be {\"key\": string, \"value\": string}", i);
+				cv, "entry %zu must be {\"key\": string, \"value\": string}", i);
 		}
 		if (json_object_set_new(map, json_string_value(k),
-		                        v ? json_deep_copy(v) : json_string("")) != 0) {
+					v ? json_deep_copy(v) : json_string("")) != 0) {
 			json_decref(map);
 			return core_nomem(cv->ctx);
 		}
@@ -289,7 +289,7 @@ skipped_status(const json_t *item)
 	const char *s = json_string_value(json_object_get(item, "configurationItemStatus"));
 
 	return s && (!strcmp(s, "ResourceDeleted") || !strcmp(s, "ResourceNotRecorded") ||
-	             !strcmp(s, "ResourceDeletedNotRecorded"));
+		     !strcmp(s, "ResourceDeletedNotRecorded"));
 }
 
 /* Adds ConfigurationItemCaptureTime (ISO 8601; the raw API gives epoch
@@ -304,7 +304,7 @@ add_capture_time(attest_ctx *ctx, const json_t *item, json_t **supp)
 	if (json_is_string(t)) {
 		v = json_deep_copy(t);
 	} else if (json_is_number(t) && json_number_value(t) >= 0 &&
-	           json_number_value(t) < 253402300800.0) {
+		   json_number_value(t) < 253402300800.0) {
 		core_time_iso((time_t)json_number_value(t), iso);
 		v = json_string(iso);
 	} else {
@@ -390,17 +390,17 @@ item_resource(attest_ctx *ctx, const json_t *item, bool envelope_only, json_t **
 	id = json_object_get(item, "resourceId");
 	if (!json_is_string(type) || json_string_length(type) == 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-		                    "configuration item: 'resourceType' must be a string");
+				  "configuration item: 'resourceType' must be a string");
 	if (!json_is_string(id) || json_string_length(id) == 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-		                    "configuration item '%s': 'resourceId' must be a string",
-		                    json_string_value(type));
+				  "configuration item '%s': 'resourceId' must be a string",
+				  json_string_value(type));
 	memset(&cv, 0, sizeof(cv));
 	cv.ctx = ctx;
 	cv.type = json_string_value(type);
 	cv.id = json_string_value(id);
 	cv.capitalize = in_list(capitalized_types, N_ELEMS(capitalized_types), cv.type) &&
-	                !in_list(own_types, N_ELEMS(own_types), cv.type);
+			!in_list(own_types, N_ELEMS(own_types), cv.type);
 	core_buf_init(&cv.path, AWSCONFIG_PATH_MAX);
 	name = json_object_get(item, "resourceName");
 	if (in_list(id_is_name, N_ELEMS(id_is_name), cv.type) && json_is_string(name) &&
@@ -433,8 +433,7 @@ awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out)
 {
 	*out = NULL;
 	if (!json_is_object(item))
-		return core_error(ctx, ATTEST_ERR_INVALID,
-		                    "configuration item: must be an object");
+		return core_error(ctx, ATTEST_ERR_INVALID, "configuration item: must be an object");
 	if (skipped_status(item))
 		return ATTEST_OK;
 	return item_resource(ctx, item, false, out);
@@ -446,8 +445,7 @@ awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone
 	*out = NULL;
 	*gone = false;
 	if (!json_is_object(item))
-		return core_error(ctx, ATTEST_ERR_INVALID,
-		                    "configuration item: must be an object");
+		return core_error(ctx, ATTEST_ERR_INVALID, "configuration item: must be an object");
 	*gone = skipped_status(item);
 	return item_resource(ctx, item, *gone, out);
 }

@@ -62,7 +62,7 @@ void awsconfig_path_pop(struct awsconfig_conv *cv, size_t mark);
  * cv->capitalize, the per-type fixes applied, policy documents decoded, tag
  * maps and policy documents copied verbatim. */
 attest_rc awsconfig_norm(struct awsconfig_conv *cv, const json_t *in, const char *parent,
-                         const char *key, json_t **out);
+			 const char *key, json_t **out);
 /* A policy document: an object (copied), null, or a JSON text, plain or
  * URL-encoded (parsed); anything else fails naming the current path. */
 attest_rc awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out);
@@ -83,7 +83,7 @@ attest_rc awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *con
  * configuration (may be NULL or null); *supp may be NULL and is created when
  * a value moves into it. */
 attest_rc awsconfig_fix_service(struct awsconfig_conv *cv, const json_t *item, json_t *res,
-                                json_t *conf, json_t **supp);
+				json_t *conf, json_t **supp);
 
 /* The edits the per-service fixes are made of (awsconfig_edit.c). Each
  * returns ATTEST_OK or, out of memory or on a bad embedded document, an
@@ -102,11 +102,11 @@ attest_rc awsconfig_decap_conf(struct awsconfig_conv *cv, json_t *conf);
 /* Moves supp[name] to supp[to], its keys re-cased to the API's names (first
  * letters upper-cased). */
 attest_rc awsconfig_recase_supp(struct awsconfig_conv *cv, json_t *supp, const char *name,
-                                const char *to);
+				const char *to);
 /* Moves the policy document under obj[key] (text, URL-encoded text, object
  * or null) to dst[to] as an object or null; where names obj in messages. */
 attest_rc awsconfig_move_policy(struct awsconfig_conv *cv, json_t *obj, const char *key,
-                                const char *where, json_t *dst, const char *to);
+				const char *where, json_t *dst, const char *to);
 /* Sets the resource's native id from v when v is a non-empty string. */
 attest_rc awsconfig_set_id(attest_ctx *ctx, json_t *res, const json_t *v);
 

@@ -58,14 +58,14 @@ static bool
 verbatim_key(const char *k)
 {
 	static const char *const names[] = {
-	    "Tags",
-	    "tags",
-	    "DockerLabels",
-	    "Options",
-	    "RepositoryPolicyText",
-	    "LifecyclePolicyText",
-	    "AccessPolicy",
-	    "AccessPolicies",
+		"Tags",
+		"tags",
+		"DockerLabels",
+		"Options",
+		"RepositoryPolicyText",
+		"LifecyclePolicyText",
+		"AccessPolicy",
+		"AccessPolicies",
 	};
 	size_t i;
 

@@ -50,8 +50,8 @@ awsconfig_latest_new(attest_inventory *inv, long long sid, struct awsconfig_late
 			 "CREATE TEMP TABLE IF NOT EXISTS cfg_latest(k TEXT PRIMARY KEY, t REAL,"
 			 " rid INTEGER, line INTEGER, col INTEGER); DELETE FROM temp.cfg_latest",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT t, rid, line, col FROM temp.cfg_latest WHERE k = ?",
-			       -1, &lt->find, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT t, rid, line, col FROM temp.cfg_latest WHERE k = ?", -1,
+			       &lt->find, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT OR REPLACE INTO temp.cfg_latest(k, t, rid, line, col)"
 			       " VALUES (?, ?, ?, ?, ?)",
@@ -71,8 +71,7 @@ awsconfig_latest_free(struct awsconfig_latest *lt)
 		return;
 	sqlite3_finalize(lt->find);
 	sqlite3_finalize(lt->put);
-	sqlite3_exec(inventory_db(lt->inv), "DELETE FROM temp.cfg_latest", NULL, NULL,
-		     NULL);
+	sqlite3_exec(inventory_db(lt->inv), "DELETE FROM temp.cfg_latest", NULL, NULL, NULL);
 	free(lt);
 }
 
@@ -91,8 +90,8 @@ res_key(const json_t *res)
 	struct core_buf b;
 
 	core_buf_init(&b, 1u << 20);
-	if (core_buf_printf(&b, "%s%c%s%c%s%c%s", str(res, "type"), 0x1f, str(res, "account"),
-			      0x1f, str(res, "region"), 0x1f, str(res, "id")) != ATTEST_OK) {
+	if (core_buf_printf(&b, "%s%c%s%c%s%c%s", str(res, "type"), 0x1f, str(res, "account"), 0x1f,
+			    str(res, "region"), 0x1f, str(res, "id")) != ATTEST_OK) {
 		core_buf_release(&b);
 		return NULL;
 	}
@@ -164,16 +163,15 @@ decide(struct awsconfig_latest *lt, const json_t *item, const json_t *res, bool 
 	col0 = (unsigned long)sqlite3_column_int64(lt->find, 3);
 	if (!timed || sqlite3_column_type(lt->find, 0) == SQLITE_NULL || t == t0) {
 		rc = core_error(lt->ctx, ATTEST_ERR_INVALID,
-				  "cannot load '%s' at line %lu, column %lu: duplicate resource '%s'"
-				  " '%s' (account '%s', region '%s'): the item at line %lu, column"
-				  " %lu describes it too, %s",
-				  pos->file, pos->line, pos->column, str(res, "type"),
-				  str(res, "id"), str(res, "account"), str(res, "region"), line0,
-				  col0,
-				  timed && sqlite3_column_type(lt->find, 0) != SQLITE_NULL
-					  ? "with the same configurationItemCaptureTime"
-					  : "and without a configurationItemCaptureTime on both the"
-					    " newest cannot be told");
+				"cannot load '%s' at line %lu, column %lu: duplicate resource '%s'"
+				" '%s' (account '%s', region '%s'): the item at line %lu, column"
+				" %lu describes it too, %s",
+				pos->file, pos->line, pos->column, str(res, "type"), str(res, "id"),
+				str(res, "account"), str(res, "region"), line0, col0,
+				timed && sqlite3_column_type(lt->find, 0) != SQLITE_NULL
+					? "with the same configurationItemCaptureTime"
+					: "and without a configurationItemCaptureTime on both the"
+					  " newest cannot be told");
 		goto out;
 	}
 	if (t < t0) { /* an older item: the newer one stays */
@@ -202,7 +200,7 @@ awsconfig_latest_add(struct awsconfig_latest *lt, const json_t *item, const stru
 	rc = awsconfig_item_any(lt->ctx, item, &res, &gone);
 	if (rc != ATTEST_OK) {
 		core_error_prefix(lt->ctx, "cannot load '%s' at line %lu, column %lu", pos->file,
-				    pos->line, pos->column);
+				  pos->line, pos->column);
 		return rc;
 	}
 	rc = decide(lt, item, res, gone, pos);

@@ -28,42 +28,42 @@ struct key_fix {
 };
 
 static const struct key_fix key_fixes[] = {
-    {"AWS::S3::Bucket", "owner", "id", "ID"},
-    {"AWS::S3::Bucket", NULL, "sseAlgorithm", "SSEAlgorithm"},
-    {"AWS::S3::Bucket", NULL, "kmsMasterKeyID", "KMSMasterKeyID"},
-    {"AWS::KMS::Key", NULL, "awsaccountId", "AWSAccountId"},
-    {"AWS::Lambda::Function", NULL, "kmsKeyArn", "KMSKeyArn"},
-    {"AWS::Lambda::Function", NULL, "kmskeyArn", "KMSKeyArn"},
-    {"AWS::DynamoDB::Table", NULL, "ssedescription", "SSEDescription"},
-    {"AWS::DynamoDB::Table", NULL, "sseDescription", "SSEDescription"},
-    {"AWS::DynamoDB::Table", NULL, "ssetype", "SSEType"},
-    {"AWS::DynamoDB::Table", NULL, "sseType", "SSEType"},
-    {"AWS::DynamoDB::Table", NULL, "kmsmasterKeyArn", "KMSMasterKeyArn"},
-    {"AWS::DynamoDB::Table", NULL, "kmsMasterKeyArn", "KMSMasterKeyArn"},
-    {"AWS::DynamoDB::Table", NULL, "kmsmasterKeyId", "KMSMasterKeyId"},
-    {"AWS::DynamoDB::Table", NULL, "sseSpecification", "SSESpecification"},
-    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "dnsname", "DNSName"},
-    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "sslcertificateId", "SSLCertificateId"},
-    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "vpcid", "VPCId"},
-    {"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "lbcookieStickinessPolicies",
-     "LBCookieStickinessPolicies"},
-    {"AWS::ElasticLoadBalancingV2::LoadBalancer", NULL, "dnsname", "DNSName"},
-    {"AWS::ElastiCache::", NULL, "arn", "ARN"},
-    {"AWS::CloudFront::Distribution", NULL, "arn", "ARN"},
-    {"AWS::CloudFront::Distribution", NULL, "acmCertificateArn", "ACMCertificateArn"},
-    {"AWS::CloudFront::Distribution", NULL, "AcmCertificateArn", "ACMCertificateArn"},
-    {"AWS::CloudFront::Distribution", NULL, "sslSupportMethod", "SSLSupportMethod"},
-    {"AWS::CloudFront::Distribution", NULL, "SslSupportMethod", "SSLSupportMethod"},
-    {"AWS::CloudFront::Distribution", NULL, "iamCertificateId", "IAMCertificateId"},
-    {"AWS::CloudFront::Distribution", NULL, "isIPV6Enabled", "IsIPV6Enabled"},
-    {"AWS::CloudFront::Distribution", NULL, "webACLId", "WebACLId"},
-    {"AWS::CloudFront::Distribution", NULL, "lambdaFunctionARN", "LambdaFunctionARN"},
-    {"AWS::CloudFront::Distribution", NULL, "OriginSSLProtocols", "OriginSslProtocols"},
-    {"AWS::WAFv2::WebACL", NULL, "arn", "ARN"},
-    {"AWS::WAFv2::WebACL", NULL, "ipsetReferenceStatement", "IPSetReferenceStatement"},
-    {"AWS::WAFv2::WebACL", NULL, "ipSetReferenceStatement", "IPSetReferenceStatement"},
-    {"AWS::CloudWatch::Alarm", NULL, "okactions", "OKActions"},
-    {"AWS::CloudWatch::Alarm", NULL, "okActions", "OKActions"},
+	{"AWS::S3::Bucket", "owner", "id", "ID"},
+	{"AWS::S3::Bucket", NULL, "sseAlgorithm", "SSEAlgorithm"},
+	{"AWS::S3::Bucket", NULL, "kmsMasterKeyID", "KMSMasterKeyID"},
+	{"AWS::KMS::Key", NULL, "awsaccountId", "AWSAccountId"},
+	{"AWS::Lambda::Function", NULL, "kmsKeyArn", "KMSKeyArn"},
+	{"AWS::Lambda::Function", NULL, "kmskeyArn", "KMSKeyArn"},
+	{"AWS::DynamoDB::Table", NULL, "ssedescription", "SSEDescription"},
+	{"AWS::DynamoDB::Table", NULL, "sseDescription", "SSEDescription"},
+	{"AWS::DynamoDB::Table", NULL, "ssetype", "SSEType"},
+	{"AWS::DynamoDB::Table", NULL, "sseType", "SSEType"},
+	{"AWS::DynamoDB::Table", NULL, "kmsmasterKeyArn", "KMSMasterKeyArn"},
+	{"AWS::DynamoDB::Table", NULL, "kmsMasterKeyArn", "KMSMasterKeyArn"},
+	{"AWS::DynamoDB::Table", NULL, "kmsmasterKeyId", "KMSMasterKeyId"},
+	{"AWS::DynamoDB::Table", NULL, "sseSpecification", "SSESpecification"},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "dnsname", "DNSName"},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "sslcertificateId", "SSLCertificateId"},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "vpcid", "VPCId"},
+	{"AWS::ElasticLoadBalancing::LoadBalancer", NULL, "lbcookieStickinessPolicies",
+	 "LBCookieStickinessPolicies"},
+	{"AWS::ElasticLoadBalancingV2::LoadBalancer", NULL, "dnsname", "DNSName"},
+	{"AWS::ElastiCache::", NULL, "arn", "ARN"},
+	{"AWS::CloudFront::Distribution", NULL, "arn", "ARN"},
+	{"AWS::CloudFront::Distribution", NULL, "acmCertificateArn", "ACMCertificateArn"},
+	{"AWS::CloudFront::Distribution", NULL, "AcmCertificateArn", "ACMCertificateArn"},
+	{"AWS::CloudFront::Distribution", NULL, "sslSupportMethod", "SSLSupportMethod"},
+	{"AWS::CloudFront::Distribution", NULL, "SslSupportMethod", "SSLSupportMethod"},
+	{"AWS::CloudFront::Distribution", NULL, "iamCertificateId", "IAMCertificateId"},
+	{"AWS::CloudFront::Distribution", NULL, "isIPV6Enabled", "IsIPV6Enabled"},
+	{"AWS::CloudFront::Distribution", NULL, "webACLId", "WebACLId"},
+	{"AWS::CloudFront::Distribution", NULL, "lambdaFunctionARN", "LambdaFunctionARN"},
+	{"AWS::CloudFront::Distribution", NULL, "OriginSSLProtocols", "OriginSslProtocols"},
+	{"AWS::WAFv2::WebACL", NULL, "arn", "ARN"},
+	{"AWS::WAFv2::WebACL", NULL, "ipsetReferenceStatement", "IPSetReferenceStatement"},
+	{"AWS::WAFv2::WebACL", NULL, "ipSetReferenceStatement", "IPSetReferenceStatement"},
+	{"AWS::CloudWatch::Alarm", NULL, "okactions", "OKActions"},
+	{"AWS::CloudWatch::Alarm", NULL, "okActions", "OKActions"},
 };
 
 static bool
@@ -110,7 +110,7 @@ static bool
 is_policy_key(const char *parent, const char *key)
 {
 	static const char *const names[] = {
-	    "policyDocument", "assumeRolePolicyDocument", "keyPolicy", "policyText", "policy",
+		"policyDocument", "assumeRolePolicyDocument", "keyPolicy", "policyText", "policy",
 	};
 	size_t i;
 
@@ -201,7 +201,7 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	}
 	if (!json_is_string(in))
 		return awsconfig_fail(cv,
-		                      "must be a policy document (an object or an encoded string)");
+				      "must be a policy document (an object or an encoded string)");
 	s = json_string_value(in);
 	n = json_string_length(in);
 	for (i = 0; i < n && strchr(" \t\r\n", s[i]); i++)
@@ -221,7 +221,7 @@ awsconfig_policy_doc(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	if (!ok) {
 		core_buf_release(&b);
 		return awsconfig_fail(cv,
-		                      "is not a valid URL-encoded policy document: bad %% escape");
+				      "is not a valid URL-encoded policy document: bad %% escape");
 	}
 	*out = json_loadb(b.data ? b.data : "", b.len, 0, &err);
 	core_buf_release(&b);
@@ -337,7 +337,7 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 			if (is_policy_key(key, k) && strncmp(cv->type, "AWS::IAM::", 10) == 0)
 				rc = awsconfig_policy_doc(cv, v, &nv);
 			else if (is_policy_key(key, k) ||
-			         ((is_tags_key(k) || is_user_map(key, k)) && json_is_object(v)))
+				 ((is_tags_key(k) || is_user_map(key, k)) && json_is_object(v)))
 				rc = (nv = json_deep_copy(v)) ? ATTEST_OK : core_nomem(cv->ctx);
 			else
 				rc = awsconfig_norm(cv, v, key, k, &nv);
@@ -361,7 +361,7 @@ norm_object(struct awsconfig_conv *cv, const json_t *in, const char *key, json_t
 
 attest_rc
 awsconfig_norm(struct awsconfig_conv *cv, const json_t *in, const char *parent, const char *key,
-               json_t **out)
+	       json_t **out)
 {
 	json_t *arr, *nv;
 	const json_t *el;

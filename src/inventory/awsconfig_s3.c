@@ -73,7 +73,7 @@ s3_versioning(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 	if ((status && !json_is_string(status) && !json_is_null(status)) ||
 	    (mfa && !json_is_boolean(mfa) && !json_is_null(mfa)))
 		return awsconfig_fail(cv,
-		                      "must be {\"status\": string, \"isMfaDeleteEnabled\": bool}");
+				      "must be {\"status\": string, \"isMfaDeleteEnabled\": bool}");
 	if (!(o = json_object()))
 		return core_nomem(cv->ctx);
 	if (json_is_string(status) && strcmp(json_string_value(status), "Off") != 0 &&
@@ -81,7 +81,7 @@ s3_versioning(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		goto nomem;
 	if (json_is_boolean(mfa) &&
 	    json_object_set_new(o, "MFADelete",
-	                        json_string(json_is_true(mfa) ? "Enabled" : "Disabled")) != 0)
+				json_string(json_is_true(mfa) ? "Enabled" : "Disabled")) != 0)
 		goto nomem;
 	*out = o;
 	return ATTEST_OK;
@@ -107,22 +107,22 @@ s3_logging(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		return nomem_if(cv->ctx, !(*out = json_object()));
 	if (!json_is_string(bucket) || (prefix && !json_is_string(prefix) && !json_is_null(prefix)))
 		return awsconfig_fail(
-		    cv, "'destinationBucketName' and 'logFilePrefix' must be strings");
+			cv, "'destinationBucketName' and 'logFilePrefix' must be strings");
 	*out = json_pack("{s{ssso}}", "LoggingEnabled", "TargetBucket", json_string_value(bucket),
-	                 "TargetPrefix",
-	                 json_is_string(prefix) ? json_deep_copy(prefix) : json_string(""));
+			 "TargetPrefix",
+			 json_is_string(prefix) ? json_deep_copy(prefix) : json_string(""));
 	return nomem_if(cv->ctx, !*out);
 }
 
 static const char *const group_uri[][2] = {
-    {"AllUsers", "http://acs.amazonaws.com/groups/global/AllUsers"},
-    {"AuthenticatedUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
-    {"LogDelivery", "http://acs.amazonaws.com/groups/s3/LogDelivery"},
+	{"AllUsers", "http://acs.amazonaws.com/groups/global/AllUsers"},
+	{"AuthenticatedUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
+	{"LogDelivery", "http://acs.amazonaws.com/groups/s3/LogDelivery"},
 };
 
 static const char *const permission_names[][2] = {
-    {"FullControl", "FULL_CONTROL"}, {"Read", "READ"},          {"Write", "WRITE"},
-    {"ReadAcp", "READ_ACP"},         {"WriteAcp", "WRITE_ACP"},
+	{"FullControl", "FULL_CONTROL"}, {"Read", "READ"},          {"Write", "WRITE"},
+	{"ReadAcp", "READ_ACP"},         {"WriteAcp", "WRITE_ACP"},
 };
 
 /* A Config grantee (a group name string, {id, displayName}, {identifier,
@@ -147,7 +147,7 @@ s3_grantee(const json_t *g)
 		return NULL;
 	if ((id = json_string_value(json_object_get(g, "id"))))
 		return json_pack("{sssssO?}", "Type", "CanonicalUser", "ID", id, "DisplayName",
-		                 json_object_get(g, "displayName"));
+				 json_object_get(g, "displayName"));
 	if ((id = json_string_value(json_object_get(g, "emailAddress"))))
 		return json_pack("{ssss}", "Type", "AmazonCustomerByEmail", "EmailAddress", id);
 	id = json_string_value(json_object_get(g, "identifier"));
@@ -201,7 +201,7 @@ s3_acl(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 		goto nomem;
 	if (json_is_object(owner)) {
 		o = json_pack("{sO?sO?}", "DisplayName", json_object_get(owner, "displayName"),
-		              "ID", json_object_get(owner, "id"));
+			      "ID", json_object_get(owner, "id"));
 		if (!o || json_object_set_new(acl, "Owner", o) != 0)
 			goto nomem;
 	}
@@ -213,10 +213,10 @@ s3_acl(struct awsconfig_conv *cv, const json_t *in, json_t **out)
 			json_decref(grantee);
 			json_decref(acl);
 			return awsconfig_fail(cv, "grant %zu must have a grantee and a permission",
-			                      i);
+					      i);
 		}
 		o = json_pack("{soss}", "Grantee", grantee, "Permission",
-		              s3_permission(json_string_value(perm)));
+			      s3_permission(json_string_value(perm)));
 		if (!o || json_array_append_new(list, o) != 0)
 			goto nomem;
 	}
@@ -230,7 +230,7 @@ nomem:
 /* Replaces supp[from] by conv(supp[from]) under the name to. */
 static attest_rc
 rewrite(struct awsconfig_conv *cv, json_t *supp, const char *from, const char *to,
-        attest_rc (*conv)(struct awsconfig_conv *, const json_t *, json_t **))
+	attest_rc (*conv)(struct awsconfig_conv *, const json_t *, json_t **))
 {
 	const json_t *v = json_object_get(supp, from);
 	json_t *nv;
@@ -279,13 +279,13 @@ s3_supplementary(struct awsconfig_conv *cv, json_t *supp)
 		return ATTEST_OK;
 	if ((rc = rewrite(cv, supp, "BucketPolicy", "BucketPolicy", s3_policy)) != ATTEST_OK ||
 	    (rc = rewrite(cv, supp, "PublicAccessBlockConfiguration",
-	                  "PublicAccessBlockConfiguration", s3_recase)) != ATTEST_OK ||
+			  "PublicAccessBlockConfiguration", s3_recase)) != ATTEST_OK ||
 	    (rc = rewrite(cv, supp, "ServerSideEncryptionConfiguration",
-	                  "ServerSideEncryptionConfiguration", s3_recase)) != ATTEST_OK ||
+			  "ServerSideEncryptionConfiguration", s3_recase)) != ATTEST_OK ||
 	    (rc = rewrite(cv, supp, "BucketVersioningConfiguration",
-	                  "BucketVersioningConfiguration", s3_versioning)) != ATTEST_OK ||
+			  "BucketVersioningConfiguration", s3_versioning)) != ATTEST_OK ||
 	    (rc = rewrite(cv, supp, "BucketLoggingConfiguration", "BucketLoggingConfiguration",
-	                  s3_logging)) != ATTEST_OK)
+			  s3_logging)) != ATTEST_OK)
 		return rc;
 	return rewrite(cv, supp, "AccessControlList", "BucketAcl", s3_acl_or_null);
 }
@@ -321,7 +321,7 @@ awsconfig_fix_type(struct awsconfig_conv *cv, json_t *res, json_t *conf, json_t 
 		v = json_object_get(supp, "KeyRotationStatus");
 		if (json_is_string(v) && !json_object_get(supp, "KeyRotationEnabled") &&
 		    json_object_set_new(supp, "KeyRotationEnabled",
-		                        json_boolean(!strcmp(json_string_value(v), "true"))) != 0)
+					json_boolean(!strcmp(json_string_value(v), "true"))) != 0)
 			return core_nomem(ctx);
 		rc = alias(ctx, supp, "KeyRotationStatus", "KeyRotationEnabled");
 	} else if (!strcmp(t, "AWS::EFS::FileSystem")) {

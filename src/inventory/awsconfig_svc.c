@@ -11,8 +11,8 @@
  * re-cased to the API's names, resource policies recorded as text are parsed,
  * and the native id is set where Config's resourceId is another identifier.
  * service_fixes[] (at the end) says which type needs what; the edits
- * themselves are in awsconfig_edit.c. What Config does not record stays absent, so the checks that need it
- * report an error rather than a verdict (doc/awsconfig-import.md lists it).
+ * themselves are in awsconfig_edit.c. What Config does not record stays absent, so the checks that
+ * need it report an error rather than a verdict (doc/awsconfig-import.md lists it).
  */
 #include "config.h"
 
@@ -59,9 +59,9 @@ set_pair_id(struct awsconfig_conv *cv, json_t *res, const char *a, const char *b
 		rc = core_nomem(cv->ctx);
 	else
 		rc = core_error(
-		    cv->ctx, ATTEST_ERR_INVALID,
-		    "configuration item '%s' '%s': the stage's API id and name are too long",
-		    cv->type, cv->id);
+			cv->ctx, ATTEST_ERR_INVALID,
+			"configuration item '%s' '%s': the stage's API id and name are too long",
+			cv->type, cv->id);
 	core_buf_release(&buf);
 	return rc;
 }
@@ -101,8 +101,9 @@ cf_items(attest_ctx *ctx, json_t *obj, const char *key)
 
 	if (!json_is_array(v))
 		return ATTEST_OK;
-	return awsconfig_put(ctx, obj, key,
-	           json_pack("{sIsO}", "Quantity", (json_int_t)json_array_size(v), "Items", v));
+	return awsconfig_put(
+		ctx, obj, key,
+		json_pack("{sIsO}", "Quantity", (json_int_t)json_array_size(v), "Items", v));
 }
 
 /* CloudFront: Config's Java-SDK shape re-cases to the API's; the
@@ -112,7 +113,7 @@ static attest_rc
 cloudfront(attest_ctx *ctx, json_t *res, json_t *conf)
 {
 	static const char *const lists[] = {"Origins", "CacheBehaviors", "Aliases",
-	                                    "CustomErrorResponses", "OriginGroups"};
+					    "CustomErrorResponses", "OriginGroups"};
 	json_t *dc = json_object_get(conf, "DistributionConfig"), *o, *coc, *log;
 	size_t i;
 	attest_rc rc = ATTEST_OK;
@@ -162,7 +163,7 @@ wrap_attributes(attest_ctx *ctx, json_t *conf, const char *keep)
 		if (json_is_boolean(v))
 			s = json_string(json_is_true(v) ? "true" : "false");
 		else if (json_is_integer(v) && snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		                                        json_integer_value(v)) > 0)
+							json_integer_value(v)) > 0)
 			s = json_string(num);
 		else
 			s = json_incref(v);
@@ -221,7 +222,7 @@ eks_logging(attest_ctx *ctx, json_t *conf)
 		}
 	}
 	return awsconfig_put(ctx, json_object_get(conf, "logging"), "clusterLogging",
-	           json_pack("[{sosb}]", "types", types, "enabled", 1));
+			     json_pack("[{sosb}]", "types", types, "enabled", 1));
 }
 
 /* ECS task definition: id "<family>:<revision>" from the ARN's last part. */
@@ -265,7 +266,7 @@ backup(struct awsconfig_conv *cv, json_t *conf, json_t **supp, bool plan)
 		if (!json_is_array(rules) || json_object_get(bp, "Rules"))
 			return ATTEST_OK;
 		json_array_foreach(rules, i, r) if (rc == ATTEST_OK) rc =
-		    awsconfig_alias(ctx, r, "TargetBackupVault", "TargetBackupVaultName");
+			awsconfig_alias(ctx, r, "TargetBackupVault", "TargetBackupVaultName");
 		return rc == ATTEST_OK ? awsconfig_put(ctx, bp, "Rules", json_incref(rules)) : rc;
 	}
 	lock = json_object_get(conf, "LockConfiguration");
@@ -277,13 +278,15 @@ backup(struct awsconfig_conv *cv, json_t *conf, json_t **supp, bool plan)
 		for (i = 0; i < 2 && rc == ATTEST_OK; i++)
 			if (json_object_get(lock, days[i]) && !json_object_get(conf, days[i]))
 				rc = awsconfig_put(ctx, conf, days[i],
-				         json_deep_copy(json_object_get(lock, days[i])));
+						   json_deep_copy(json_object_get(lock, days[i])));
 		if (rc != ATTEST_OK)
 			return rc;
 	}
-	if (json_object_get(conf, "AccessPolicy") && (rc = awsconfig_ensure_supp(ctx, supp)) == ATTEST_OK &&
+	if (json_object_get(conf, "AccessPolicy") &&
+	    (rc = awsconfig_ensure_supp(ctx, supp)) == ATTEST_OK &&
 	    !json_object_get(*supp, "AccessPolicy"))
-		rc = awsconfig_move_policy(cv, conf, "AccessPolicy", "configuration", *supp, "AccessPolicy");
+		rc = awsconfig_move_policy(cv, conf, "AccessPolicy", "configuration", *supp,
+					   "AccessPolicy");
 	return rc;
 }
 
@@ -311,8 +314,7 @@ fix_sns(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf
 }
 
 static attest_rc
-fix_secret(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf,
-	   json_t **supp)
+fix_secret(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf, json_t **supp)
 {
 	(void)item, (void)res, (void)supp;
 	return awsconfig_rename_key(cv->ctx, conf, "KMSKeyId", "KmsKeyId");
@@ -383,7 +385,8 @@ fix_vpc_endpoint(struct awsconfig_conv *cv, const json_t *item, json_t *res, jso
 	(void)item, (void)res, (void)supp;
 	if (!json_is_string(json_object_get(conf, "PolicyDocument")))
 		return ATTEST_OK;
-	return awsconfig_move_policy(cv, conf, "PolicyDocument", "configuration", conf, "PolicyDocument");
+	return awsconfig_move_policy(cv, conf, "PolicyDocument", "configuration", conf,
+				     "PolicyDocument");
 }
 
 /* WAF's DefaultAction is itself a JSON document in a string. */
@@ -452,7 +455,7 @@ fix_ecr(struct awsconfig_conv *cv, const json_t *item, json_t *res, json_t *conf
 	if ((rc = awsconfig_ensure_supp(cv->ctx, supp)) == ATTEST_OK &&
 	    !json_object_get(*supp, "RepositoryPolicy"))
 		rc = awsconfig_move_policy(cv, conf, "repositoryPolicyText", "configuration", *supp,
-				 "RepositoryPolicy");
+					   "RepositoryPolicy");
 	return rc;
 }
 
@@ -463,38 +466,61 @@ struct supp_key {
 
 /* What converting one resource type needs beyond the generic conversion. */
 struct service_fix {
-	const char *type;   /* exact, or a prefix when it ends with '*' */
-	bool decap;         /* configuration recorded in PascalCase, API camelCase */
-	conf_fix fix;       /* the type's own fix of its configuration, or NULL */
-	const char *id_key; /* the configuration key holding the native id, or NULL */
+	const char *type;        /* exact, or a prefix when it ends with '*' */
+	bool decap;              /* configuration recorded in PascalCase, API camelCase */
+	conf_fix fix;            /* the type's own fix of its configuration, or NULL */
+	const char *id_key;      /* the configuration key holding the native id, or NULL */
 	struct supp_key supp[2]; /* supplementary keys recased, in order */
-	bool supp_policy;   /* supplementary "Policy" is a policy document in a string */
+	bool supp_policy;        /* supplementary "Policy" is a policy document in a string */
 };
 
 static const struct service_fix service_fixes[] = {
 	{"AWS::SNS::Topic", false, fix_sns, "TopicArn", {{0}}, false},
 	{"AWS::SQS::Queue", false, fix_sqs, "QueueUrl", {{0}}, false},
 	{"AWS::SecretsManager::Secret", false, fix_secret, "ARN", {{0}}, false},
-	{"AWS::ElasticLoadBalancingV2::LoadBalancer", false, NULL, "LoadBalancerArn",
-	 {{"LoadBalancerAttributes", "LoadBalancerAttributes"}}, false},
+	{"AWS::ElasticLoadBalancingV2::LoadBalancer",
+	 false,
+	 NULL,
+	 "LoadBalancerArn",
+	 {{"LoadBalancerAttributes", "LoadBalancerAttributes"}},
+	 false},
 	{"AWS::ElasticLoadBalancingV2::Listener", false, NULL, "ListenerArn", {{0}}, false},
-	{"AWS::ElasticLoadBalancing::LoadBalancer", false, NULL, "LoadBalancerName",
+	{"AWS::ElasticLoadBalancing::LoadBalancer",
+	 false,
+	 NULL,
+	 "LoadBalancerName",
 	 {{"LoadBalancerAttributes", "LoadBalancerAttributes"},
 	  {"LoadBalancerPolicies", "PolicyDescriptions"}},
 	 false},
 	{"AWS::ACM::Certificate", false, NULL, "CertificateArn", {{0}}, false},
-	{"AWS::WAFv2::WebACL", false, fix_waf, "ARN",
-	 {{"LoggingConfiguration", "LoggingConfiguration"}}, false},
+	{"AWS::WAFv2::WebACL",
+	 false,
+	 fix_waf,
+	 "ARN",
+	 {{"LoggingConfiguration", "LoggingConfiguration"}},
+	 false},
 	{"AWS::RDS::DBCluster", false, NULL, "DBClusterIdentifier", {{0}}, false},
-	{"AWS::RDS::DBSnapshot", false, NULL, "DBSnapshotIdentifier",
-	 {{"DBSnapshotAttributes", "DBSnapshotAttributes"}}, false},
-	{"AWS::RDS::DBClusterSnapshot", false, NULL, "DBClusterSnapshotIdentifier",
-	 {{"DBClusterSnapshotAttributes", "DBClusterSnapshotAttributes"}}, false},
+	{"AWS::RDS::DBSnapshot",
+	 false,
+	 NULL,
+	 "DBSnapshotIdentifier",
+	 {{"DBSnapshotAttributes", "DBSnapshotAttributes"}},
+	 false},
+	{"AWS::RDS::DBClusterSnapshot",
+	 false,
+	 NULL,
+	 "DBClusterSnapshotIdentifier",
+	 {{"DBClusterSnapshotAttributes", "DBClusterSnapshotAttributes"}},
+	 false},
 	{"AWS::OpenSearch::Domain", false, fix_opensearch, "DomainName", {{0}}, false},
 	{"AWS::ElastiCache::ReplicationGroup", false, NULL, "ReplicationGroupId", {{0}}, false},
 	{"AWS::ElastiCache::CacheCluster", false, NULL, "CacheClusterId", {{0}}, false},
-	{"AWS::Redshift::Cluster", false, NULL, "ClusterIdentifier",
-	 {{"LoggingStatus", "LoggingStatus"}}, false},
+	{"AWS::Redshift::Cluster",
+	 false,
+	 NULL,
+	 "ClusterIdentifier",
+	 {{"LoggingStatus", "LoggingStatus"}},
+	 false},
 	{"AWS::ECR::Repository", true, fix_ecr, "repositoryName", {{0}}, false},
 	{"AWS::ECS::Cluster", true, fix_ecs_cluster, "clusterName", {{0}}, false},
 	{"AWS::ECS::TaskDefinition", true, fix_ecs_task, NULL, {{0}}, false},
@@ -510,8 +536,12 @@ static const struct service_fix service_fixes[] = {
 	{"AWS::ApiGatewayV2::Stage", false, fix_apigwv2_stage, NULL, {{0}}, false},
 	{"AWS::CloudFront::Distribution", false, fix_cloudfront, NULL, {{0}}, false},
 	{"AWS::Lambda::Function", false, NULL, "FunctionName", {{0}}, true},
-	{"AWS::DynamoDB::Table", false, NULL, "TableName",
-	 {{"ContinuousBackupsDescription", "ContinuousBackupsDescription"}}, false},
+	{"AWS::DynamoDB::Table",
+	 false,
+	 NULL,
+	 "TableName",
+	 {{"ContinuousBackupsDescription", "ContinuousBackupsDescription"}},
+	 false},
 	{"AWS::SageMaker::NotebookInstance", false, NULL, "NotebookInstanceName", {{0}}, false},
 	{"AWS::SageMaker::EndpointConfig", false, NULL, "EndpointConfigName", {{0}}, false},
 	{"AWS::SageMaker::Model", false, NULL, "ModelName", {{0}}, false},
@@ -554,16 +584,19 @@ awsconfig_fix_service(struct awsconfig_conv *cv, const json_t *item, json_t *res
 			return rc;
 		if (f->fix && (rc = f->fix(cv, item, res, conf, supp)) != ATTEST_OK)
 			return rc;
-		if (f->id_key && (rc = awsconfig_set_id(cv->ctx, res, json_object_get(conf, f->id_key))) !=
-				     ATTEST_OK)
+		if (f->id_key &&
+		    (rc = awsconfig_set_id(cv->ctx, res, json_object_get(conf, f->id_key))) !=
+			    ATTEST_OK)
 			return rc;
 	}
 	if (!*supp)
 		return ATTEST_OK;
 	for (i = 0; i < 2 && f->supp[i].from; i++)
-		if ((rc = awsconfig_recase_supp(cv, *supp, f->supp[i].from, f->supp[i].to)) != ATTEST_OK)
+		if ((rc = awsconfig_recase_supp(cv, *supp, f->supp[i].from, f->supp[i].to)) !=
+		    ATTEST_OK)
 			return rc;
 	if (f->supp_policy && json_is_string(json_object_get(*supp, "Policy")))
-		rc = awsconfig_move_policy(cv, *supp, "Policy", "supplementaryConfiguration", *supp, "Policy");
+		rc = awsconfig_move_policy(cv, *supp, "Policy", "supplementaryConfiguration", *supp,
+					   "Policy");
 	return rc;
 }

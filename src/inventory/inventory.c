@@ -71,12 +71,12 @@ attest_inventory_new(attest_ctx *ctx, attest_inventory **out)
 	inv->ctx = ctx;
 	inv->started = time(NULL);
 	if ((rc = core_path_join(ctx, path, sizeof(path), core_tmpdir(),
-	                           "attest-inventory-XXXXXX")) != ATTEST_OK)
+				 "attest-inventory-XXXXXX")) != ATTEST_OK)
 		goto out;
 	fd = mkstemp(path);
 	if (fd < 0) {
 		rc = core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
-		                  core_tmpdir(), strerror(errno));
+				core_tmpdir(), strerror(errno));
 		goto out;
 	}
 	close(fd);
@@ -216,7 +216,8 @@ add_scope(attest_inventory *inv, const json_t *meta)
 	    sqlite3_prepare_v2(inv->db, "INSERT OR IGNORE INTO collected(type) VALUES (?)", -1,
 			       &col, NULL) != SQLITE_OK)
 		goto dberr;
-	json_array_foreach(json_object_get(meta, "accounts"), i, v) {
+	json_array_foreach(json_object_get(meta, "accounts"), i, v)
+	{
 		const char *id = json_is_object(v) ? meta_str(v, "id") : json_string_value(v);
 
 		sqlite3_reset(acc);
@@ -226,13 +227,15 @@ add_scope(attest_inventory *inv, const json_t *meta)
 		if (sqlite3_step(acc) != SQLITE_DONE)
 			goto dberr;
 	}
-	json_array_foreach(json_object_get(meta, "regions"), i, v) {
+	json_array_foreach(json_object_get(meta, "regions"), i, v)
+	{
 		sqlite3_reset(reg);
 		sqlite3_bind_text(reg, 1, json_string_value(v), -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(reg) != SQLITE_DONE)
 			goto dberr;
 	}
-	json_array_foreach(json_object_get(meta, "collected_types"), i, v) {
+	json_array_foreach(json_object_get(meta, "collected_types"), i, v)
+	{
 		sqlite3_reset(col);
 		sqlite3_bind_text(col, 1, json_string_value(v), -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(col) != SQLITE_DONE)
@@ -261,12 +264,14 @@ add_log(attest_inventory *inv, long long sid, const json_t *log)
 
 	if (json_array_size(log) == 0)
 		return ATTEST_OK;
-	if (sqlite3_prepare_v2(inv->db,
-			       "INSERT INTO collection_log(sid, account, region, service, operation,"
-			       " error_code, message, types) VALUES (?,?,?,?,?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    inv->db,
+		    "INSERT INTO collection_log(sid, account, region, service, operation,"
+		    " error_code, message, types) VALUES (?,?,?,?,?,?,?,?)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return db_error(inv, "cannot record the collection log");
-	json_array_foreach(log, i, e) {
+	json_array_foreach(log, i, e)
+	{
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, sid);
 		sqlite3_bind_text(st, 2, meta_str(e, "account"), -1, SQLITE_STATIC);
@@ -301,18 +306,19 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 	if (collected_at) {
 		if (!core_time_parse(collected_at, &t))
 			return core_error(inv->ctx, ATTEST_ERR_INVALID,
-					    "'collected_at' is not an ISO 8601 UTC time: '%s'",
-					    collected_at);
+					  "'collected_at' is not an ISO 8601 UTC time: '%s'",
+					  collected_at);
 		/* A date ahead of this machine's clock (beyond a day of clock
 		 * skew) would make the scan the latest of its scope forever. */
 		if (t > time(NULL) + 86400)
 			return core_error(inv->ctx, ATTEST_ERR_INVALID,
-					    "'collected_at' is in the future: '%s'", collected_at);
+					  "'collected_at' is in the future: '%s'", collected_at);
 		if (t > inv->as_of)
 			inv->as_of = t;
 	}
-	if (meta && ((rc = add_scope(inv, meta)) != ATTEST_OK ||
-		     (rc = add_log(inv, sid, json_object_get(meta, "collection_log"))) != ATTEST_OK))
+	if (meta &&
+	    ((rc = add_scope(inv, meta)) != ATTEST_OK ||
+	     (rc = add_log(inv, sid, json_object_get(meta, "collection_log"))) != ATTEST_OK))
 		return rc;
 	if (sqlite3_prepare_v2(inv->db,
 			       "UPDATE sources SET format = ?2, provider = ?3, source = ?4,"
@@ -364,7 +370,8 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	sqlite3_clear_bindings(st);
 	for (i = 0; i < 6; i++)
 		sqlite3_bind_text(st, i + 1, str[i], -1, SQLITE_STATIC);
-	if (bind_json(st, 7, tags, "{}") != ATTEST_OK || bind_json(st, 8, config, "null") != ATTEST_OK ||
+	if (bind_json(st, 7, tags, "{}") != ATTEST_OK ||
+	    bind_json(st, 8, config, "null") != ATTEST_OK ||
 	    bind_json(st, 9, supp, "{}") != ATTEST_OK)
 		return core_nomem(inv->ctx);
 	sqlite3_bind_int64(st, 10, sid);
@@ -374,10 +381,10 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	sqlite3_clear_bindings(st);
 	if (src == SQLITE_CONSTRAINT)
 		return core_error(inv->ctx, ATTEST_ERR_INVALID,
-				    "cannot load '%s' at line %lu, column %lu: duplicate resource "
-				    "'%s' '%s' (account '%s', region '%s')",
-				    pos->file, pos->line, pos->column, str[0], str[1],
-				    str[5] ? str[5] : "", str[4] ? str[4] : "");
+				  "cannot load '%s' at line %lu, column %lu: duplicate resource "
+				  "'%s' '%s' (account '%s', region '%s')",
+				  pos->file, pos->line, pos->column, str[0], str[1],
+				  str[5] ? str[5] : "", str[4] ? str[4] : "");
 	if (src != SQLITE_DONE)
 		return db_error(inv, "cannot store a resource");
 	inv->count++;

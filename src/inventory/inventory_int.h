@@ -56,8 +56,7 @@ attest_rc inv_delete_resource(attest_inventory *inv, long long rid);
  * items read so far decide; ATTEST_ERR_INVALID for two items of one resource
  * that cannot be ordered by capture time. */
 struct awsconfig_latest;
-attest_rc awsconfig_latest_new(attest_inventory *inv, long long sid,
-			       struct awsconfig_latest **out);
+attest_rc awsconfig_latest_new(attest_inventory *inv, long long sid, struct awsconfig_latest **out);
 attest_rc awsconfig_latest_add(struct awsconfig_latest *lt, const json_t *item,
 			       const struct inv_pos *pos);
 void awsconfig_latest_free(struct awsconfig_latest *lt);

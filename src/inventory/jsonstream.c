@@ -42,20 +42,20 @@ struct jstream {
 	unsigned char chunk[CHUNK];
 	size_t pos, len;
 	bool eof, ioerr;
-	unsigned long line, col;     /* position of the next byte; columns count
-				      * characters, like jansson's */
-	unsigned long vline, vcol;   /* where the last value starts */
-	size_t vcost;                /* parsing cost of the last value read */
+	unsigned long line, col;   /* position of the next byte; columns count
+				    * characters, like jansson's */
+	unsigned long vline, vcol; /* where the last value starts */
+	size_t vcost;              /* parsing cost of the last value read */
 	unsigned long long bytes;
 	unsigned long long inflated; /* bytes of text out of gzip */
 	struct core_sha256 md;
 	struct core_buf value;
 	/* gzip: the file's bytes go through z into chunk */
-	int gz;                      /* -1 not known yet, 0 plain, 1 gzip */
+	int gz; /* -1 not known yet, 0 plain, 1 gzip */
 	bool z_live, raw_eof;
 	z_stream z;
-	unsigned char *raw;          /* CHUNK bytes of compressed input */
-	char zerr[160];              /* why decompression failed, "" if it did not */
+	unsigned char *raw; /* CHUNK bytes of compressed input */
+	char zerr[160];     /* why decompression failed, "" if it did not */
 };
 
 attest_rc
@@ -84,7 +84,8 @@ jstream_open(attest_ctx *ctx, const char *path, FILE *fp, struct jstream **out)
 	} else {
 		js->fp = fopen(path, "rb");
 		if (!js->fp) {
-			core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+			core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", path,
+				   strerror(errno));
 			jstream_free(js);
 			return ATTEST_ERR_IO;
 		}
@@ -276,18 +277,17 @@ jstream_peek(struct jstream *js)
 }
 
 static attest_rc
-fail_at(struct jstream *js, attest_rc rc, unsigned long line, unsigned long col,
-	const char *what)
+fail_at(struct jstream *js, attest_rc rc, unsigned long line, unsigned long col, const char *what)
 {
 	if (js->ioerr)
 		return core_error(js->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", js->name,
-				    strerror(errno));
+				  strerror(errno));
 	if (js->zerr[0])
 		return core_error(js->ctx, ATTEST_ERR_PARSE,
-				    "cannot decompress '%s' (gzip) after line %lu, column %lu: %s",
-				    js->name, line, col, js->zerr);
+				  "cannot decompress '%s' (gzip) after line %lu, column %lu: %s",
+				  js->name, line, col, js->zerr);
 	return core_error(js->ctx, rc, "cannot parse '%s'%s at line %lu, column %lu: %s", js->name,
-			    js->gz == 1 ? " (its decompressed text)" : "", line, col, what);
+			  js->gz == 1 ? " (its decompressed text)" : "", line, col, what);
 }
 
 attest_rc
@@ -322,9 +322,9 @@ keep(struct jstream *js, int c)
 
 	if (rc == ATTEST_ERR_LIMIT)
 		return core_error(js->ctx, rc,
-				    "cannot load '%s': the value starting at line %lu, column %lu "
-				    "is larger than %zu bytes",
-				    js->name, js->vline, js->vcol, js->value.max);
+				  "cannot load '%s': the value starting at line %lu, column %lu "
+				  "is larger than %zu bytes",
+				  js->name, js->vline, js->vcol, js->value.max);
 	if (rc != ATTEST_OK)
 		return core_nomem(js->ctx);
 	return ATTEST_OK;
@@ -384,7 +384,7 @@ jstream_read_value(struct jstream *js, size_t max)
 		if (depth == 0 && js->value.len > 0 &&
 		    (is_ws(c) || c == ',' || c == ']' || c == '}' || c == ':'))
 			return ATTEST_OK; /* end of a scalar */
-		line = js->line; /* of c, for messages about it */
+		line = js->line;          /* of c, for messages about it */
 		col = js->col;
 		next_raw(js);
 		if ((rc = keep(js, c)) != ATTEST_OK)
@@ -412,7 +412,8 @@ jstream_read_value(struct jstream *js, size_t max)
 		case '}':
 		case ']':
 			if (depth == 0 || stack[depth - 1] != c)
-				return fail_at(js, ATTEST_ERR_PARSE, line, col, "unbalanced bracket");
+				return fail_at(js, ATTEST_ERR_PARSE, line, col,
+					       "unbalanced bracket");
 			if (--depth == 0)
 				return ATTEST_OK;
 			break;

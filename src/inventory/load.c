@@ -31,7 +31,7 @@
 #define MAX_META_TOTAL (16u << 20) /* all header values together, as text */
 #define MAX_META_COST 1000000u     /* their parsing cost (jsonstream.h) */
 #define MAX_META_KEYS 64           /* header keys */
-#define MAX_RECORD (64u << 20)    /* one resource or configuration item */
+#define MAX_RECORD (64u << 20)     /* one resource or configuration item */
 #define MAX_KEY 4096
 
 enum format { FMT_UNKNOWN, FMT_NATIVE, FMT_NDJSON, FMT_AWSCONFIG };
@@ -43,11 +43,11 @@ struct loader {
 	long long sid;
 	enum format fmt;
 	long long index;
-	json_t *where;       /* top-level key -> [line, column] */
-	size_t meta_bytes;   /* text of the header values read so far */
-	size_t meta_cost;    /* and what parsing it cost (jsonstream.h) */
+	json_t *where;                   /* top-level key -> [line, column] */
+	size_t meta_bytes;               /* text of the header values read so far */
+	size_t meta_cost;                /* and what parsing it cost (jsonstream.h) */
 	struct awsconfig_latest *latest; /* newest item per resource (Config) */
-	time_t captured; /* AWS Config: the latest configurationItemCaptureTime */
+	time_t captured;                 /* AWS Config: the latest configurationItemCaptureTime */
 };
 
 /* Keeps the latest capture time of the configuration items read: the
@@ -60,8 +60,7 @@ note_capture(struct loader *ld, const json_t *item)
 	const json_t *v = json_object_get(item, "configurationItemCaptureTime");
 	time_t t = 0;
 
-	if (json_is_number(v) && json_number_value(v) >= 0 &&
-	    json_number_value(v) < 253402300800.0)
+	if (json_is_number(v) && json_number_value(v) >= 0 && json_number_value(v) < 253402300800.0)
 		t = (time_t)json_number_value(v);
 	else if (!json_is_string(v) || !core_time_parse(json_string_value(v), &t))
 		return;
@@ -71,8 +70,16 @@ note_capture(struct loader *ld, const json_t *item)
 
 /* Keys of the native header (doc/inventory.md); none belongs in a Config file. */
 static const char *const native_keys[] = {
-	"attest_inventory", "provider", "collected_types", "accounts", "regions",
-	"collected_at",     "source",   "collection_log",  "resources", "collected_by",
+	"attest_inventory",
+	"provider",
+	"collected_types",
+	"accounts",
+	"regions",
+	"collected_at",
+	"source",
+	"collection_log",
+	"resources",
+	"collected_by",
 	NULL,
 };
 
@@ -175,16 +182,16 @@ note_key(struct loader *ld, const char *key)
 	key_pos(ld->where, key, &l0, &c0);
 	if (l0)
 		return core_error(ld->ctx, ATTEST_ERR_PARSE,
-				    "cannot parse '%s' at line %lu, column %lu: duplicate key '%s'"
-				    " (first at line %lu, column %lu)",
-				    jstream_name(ld->js), line, col, key, l0, c0);
+				  "cannot parse '%s' at line %lu, column %lu: duplicate key '%s'"
+				  " (first at line %lu, column %lu)",
+				  jstream_name(ld->js), line, col, key, l0, c0);
 	if (json_object_size(ld->where) >= MAX_META_KEYS)
 		return core_error(ld->ctx, ATTEST_ERR_LIMIT,
-				    "cannot load '%s' at line %lu, column %lu: more than %u top-level"
-				    " keys",
-				    jstream_name(ld->js), line, col, MAX_META_KEYS);
-	if (json_object_set_new(ld->where, key, json_pack("[II]", (json_int_t)line,
-							  (json_int_t)col)) != 0)
+				  "cannot load '%s' at line %lu, column %lu: more than %u top-level"
+				  " keys",
+				  jstream_name(ld->js), line, col, MAX_META_KEYS);
+	if (json_object_set_new(ld->where, key,
+				json_pack("[II]", (json_int_t)line, (json_int_t)col)) != 0)
 		return core_nomem(ld->ctx);
 	return ATTEST_OK;
 }
@@ -195,10 +202,10 @@ set_format(struct loader *ld, enum format fmt, const char *key)
 {
 	if (ld->fmt != FMT_UNKNOWN && ld->fmt != fmt)
 		return core_error(ld->ctx, ATTEST_ERR_INVALID,
-				    "cannot load '%s' at line %lu, column %lu: '%s' mixes an AWS "
-				    "Config list with an attest 'resources' list",
-				    jstream_name(ld->js), jstream_line(ld->js),
-				    jstream_column(ld->js), key);
+				  "cannot load '%s' at line %lu, column %lu: '%s' mixes an AWS "
+				  "Config list with an attest 'resources' list",
+				  jstream_name(ld->js), jstream_line(ld->js),
+				  jstream_column(ld->js), key);
 	ld->fmt = fmt;
 	return ATTEST_OK;
 }
@@ -214,20 +221,21 @@ read_meta(struct loader *ld, const char *key, json_t *meta)
 	rc = jstream_read_value(ld->js, left);
 	if (rc == ATTEST_ERR_LIMIT && left < MAX_META_TOTAL)
 		return core_error(ld->ctx, rc,
-				    "cannot load '%s': the header values together exceed %u bytes"
-				    " (reached in key '%s' at line %lu, column %lu)",
-				    jstream_name(ld->js), MAX_META_TOTAL, key, jstream_line(ld->js),
-				    jstream_column(ld->js));
+				  "cannot load '%s': the header values together exceed %u bytes"
+				  " (reached in key '%s' at line %lu, column %lu)",
+				  jstream_name(ld->js), MAX_META_TOTAL, key, jstream_line(ld->js),
+				  jstream_column(ld->js));
 	if (rc != ATTEST_OK)
 		return rc;
 	ld->meta_cost += jstream_value_cost(ld->js);
 	if (ld->meta_cost > MAX_META_COST)
-		return core_error(ld->ctx, ATTEST_ERR_LIMIT,
-				    "cannot load '%s': the header values together hold more than"
-				    " %u JSON values (objects count 5, arrays 3; reached in key '%s' at line"
-				    " %lu, column %lu)",
-				    jstream_name(ld->js), MAX_META_COST, key, jstream_line(ld->js),
-				    jstream_column(ld->js));
+		return core_error(
+			ld->ctx, ATTEST_ERR_LIMIT,
+			"cannot load '%s': the header values together hold more than"
+			" %u JSON values (objects count 5, arrays 3; reached in key '%s' at line"
+			" %lu, column %lu)",
+			jstream_name(ld->js), MAX_META_COST, key, jstream_line(ld->js),
+			jstream_column(ld->js));
 	if ((rc = jstream_parse(ld->js, &v)) != ATTEST_OK)
 		return rc;
 	ld->meta_bytes += jstream_value_len(ld->js);
@@ -252,7 +260,8 @@ read_top(struct loader *ld, json_t *meta)
 	if (jstream_peek(ld->js) == '}')
 		return jstream_expect(ld->js, '}');
 	for (;;) {
-		if ((rc = read_key(ld, &key)) != ATTEST_OK || (rc = note_key(ld, key)) != ATTEST_OK ||
+		if ((rc = read_key(ld, &key)) != ATTEST_OK ||
+		    (rc = note_key(ld, key)) != ATTEST_OK ||
 		    (rc = jstream_expect(ld->js, ':')) != ATTEST_OK)
 			goto out;
 		c = jstream_peek(ld->js);
@@ -291,15 +300,16 @@ check_config_top(struct loader *ld, const json_t *meta)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)meta, key, v) {
+	json_object_foreach((json_t *)meta, key, v)
+	{
 		if (!is_native_key(key))
 			continue;
 		key_pos(ld->where, key, &line, &col);
 		return core_error(ld->ctx, ATTEST_ERR_INVALID,
-				    "cannot load '%s' at line %lu, column %lu: header key '%s' of an"
-				    " attest inventory in an AWS Config file (one file is one"
-				    " format)",
-				    jstream_name(ld->js), line, col, key);
+				  "cannot load '%s' at line %lu, column %lu: header key '%s' of an"
+				  " attest inventory in an AWS Config file (one file is one"
+				  " format)",
+				  jstream_name(ld->js), line, col, key);
 	}
 	return ATTEST_OK;
 }
@@ -326,10 +336,11 @@ load(struct loader *ld, json_t *meta)
 	if (ld->fmt == FMT_AWSCONFIG)
 		return check_config_top(ld, meta);
 	if (!native_header)
-		return core_error(ld->ctx, ATTEST_ERR_INVALID,
-				    "cannot load '%s': not an attest inventory (no 'attest_inventory' "
-				    "key) nor an AWS Config snapshot (no 'configurationItems' list)",
-				    name);
+		return core_error(
+			ld->ctx, ATTEST_ERR_INVALID,
+			"cannot load '%s': not an attest inventory (no 'attest_inventory' "
+			"key) nor an AWS Config snapshot (no 'configurationItems' list)",
+			name);
 	if (ld->fmt == FMT_UNKNOWN)
 		ld->fmt = FMT_NDJSON; /* a header alone: an NDJSON file with no resources */
 	return inv_native_check_header(ld->ctx, meta, name, ld->where);
@@ -339,18 +350,21 @@ static const char *
 format_name(enum format fmt)
 {
 	switch (fmt) {
-	case FMT_NATIVE: return "attest-json";
-	case FMT_NDJSON: return "attest-ndjson";
-	case FMT_AWSCONFIG: return "aws-config";
-	default: return "unknown";
+	case FMT_NATIVE:
+		return "attest-json";
+	case FMT_NDJSON:
+		return "attest-ndjson";
+	case FMT_AWSCONFIG:
+		return "aws-config";
+	default:
+		return "unknown";
 	}
 }
 
 attest_rc
 attest_inventory_load_fp(attest_inventory *inv, FILE *fp, const char *name)
 {
-	struct loader ld = {inv, inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0,
-			    NULL, 0};
+	struct loader ld = {inv, inventory_ctx(inv), NULL, 0, FMT_UNKNOWN, 0, NULL, 0, 0, NULL, 0};
 	json_t *meta = NULL;
 	char sha[65], iso[21];
 	attest_rc rc;

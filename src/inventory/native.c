@@ -15,14 +15,20 @@ const char *
 inv_json_kind(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
 	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
+	case JSON_REAL:
+		return "a number";
 	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
 	}
 }
 
@@ -34,7 +40,8 @@ valid_type(const char *s)
 	size_t n = 0;
 
 	for (;; s++) {
-		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) {
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9')) {
 			n++;
 			continue;
 		}
@@ -60,8 +67,8 @@ inv_bad(attest_ctx *ctx, const struct inv_pos *pos, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return core_error(ctx, ATTEST_ERR_INVALID,
-			    "cannot load '%s' at line %lu, column %lu: resource %lld: %s", pos->file,
-			    pos->line, pos->column, pos->index + 1, what);
+			  "cannot load '%s' at line %lu, column %lu: resource %lld: %s", pos->file,
+			  pos->line, pos->column, pos->index + 1, what);
 }
 
 static attest_rc
@@ -91,20 +98,20 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 	if (!v || json_is_null(v))
 		return ATTEST_OK;
 	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, t)
-			if (!json_is_string(t))
-				return inv_bad(ctx, pos, "tag '%s' must have a string value, not %s", k,
-					   inv_json_kind(t));
+		json_object_foreach((json_t *)v, k, t) if (!json_is_string(t)) return inv_bad(
+			ctx, pos, "tag '%s' must have a string value, not %s", k, inv_json_kind(t));
 		*out = json_incref((json_t *)v);
 		return ATTEST_OK;
 	}
 	if (!json_is_array(v))
-		return inv_bad(ctx, pos, "'tags' must be an object or a list of Key/Value pairs, not %s",
-			   inv_json_kind(v));
+		return inv_bad(ctx, pos,
+			       "'tags' must be an object or a list of Key/Value pairs, not %s",
+			       inv_json_kind(v));
 	*out = json_object();
 	if (!*out)
 		return core_nomem(ctx);
-	json_array_foreach(v, i, item) {
+	json_array_foreach(v, i, item)
+	{
 		const json_t *key = json_object_get(item, "Key");
 		const json_t *val = json_object_get(item, "Value");
 
@@ -115,7 +122,8 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 		if (!json_is_string(key) || (val && !json_is_string(val) && !json_is_null(val))) {
 			json_decref(*out);
 			*out = NULL;
-			return inv_bad(ctx, pos, "tags list: each tag needs a string Key and Value");
+			return inv_bad(ctx, pos,
+				       "tags list: each tag needs a string Key and Value");
 		}
 		if (json_object_set_new(*out, json_string_value(key),
 					json_string(val && json_is_string(val)
@@ -130,8 +138,7 @@ normalize_tags(attest_ctx *ctx, const json_t *v, json_t **out, const struct inv_
 }
 
 attest_rc
-inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
-		 const struct inv_pos *pos)
+inv_add_resource(attest_inventory *inv, long long sid, const json_t *res, const struct inv_pos *pos)
 {
 	attest_ctx *ctx = inventory_ctx(inv);
 	static const char *const keys[6] = {"type", "id", "arn", "name", "region", "account"};
@@ -142,22 +149,24 @@ inv_add_resource(attest_inventory *inv, long long sid, const json_t *res,
 	int i;
 
 	if (!json_is_object(res))
-		return inv_bad(ctx, pos, "a resource must be an object, not %s", inv_json_kind(res));
+		return inv_bad(ctx, pos, "a resource must be an object, not %s",
+			       inv_json_kind(res));
 	for (i = 0; i < 6; i++)
 		if ((rc = opt_string(ctx, res, keys[i], &str[i], pos)) != ATTEST_OK)
 			return rc;
 	if (!str[0])
 		return inv_bad(ctx, pos, "'type' is missing");
 	if (!valid_type(str[0]))
-		return inv_bad(ctx, pos, "type '%s' is not of the form 'Provider::Service::Resource'",
-			   str[0]);
+		return inv_bad(ctx, pos,
+			       "type '%s' is not of the form 'Provider::Service::Resource'",
+			       str[0]);
 	if (!str[1] || !*str[1])
 		return inv_bad(ctx, pos, "'id' is missing or empty (type '%s')", str[0]);
 	config = json_object_get(res, "configuration");
 	supp = json_object_get(res, "supplementaryConfiguration");
 	if (supp && !json_is_object(supp) && !json_is_null(supp))
 		return inv_bad(ctx, pos, "'supplementaryConfiguration' must be an object, not %s",
-			   inv_json_kind(supp));
+			       inv_json_kind(supp));
 	if (supp && json_is_null(supp))
 		supp = NULL;
 	if ((rc = inv_check_shape(ctx, str[0], config, pos)) != ATTEST_OK ||
@@ -192,12 +201,12 @@ header_fail(const struct header *h, const char *key, const char *fmt, ...)
 	va_end(ap);
 	if (!p)
 		return core_error(h->ctx, ATTEST_ERR_INVALID, "cannot load '%s': %s", h->file,
-				    what);
+				  what);
 	return core_error(h->ctx, ATTEST_ERR_INVALID,
-			    "cannot load '%s' at line %" JSON_INTEGER_FORMAT
-			    ", column %" JSON_INTEGER_FORMAT ": %s",
-			    h->file, json_integer_value(json_array_get(p, 0)),
-			    json_integer_value(json_array_get(p, 1)), what);
+			  "cannot load '%s' at line %" JSON_INTEGER_FORMAT
+			  ", column %" JSON_INTEGER_FORMAT ": %s",
+			  h->file, json_integer_value(json_array_get(p, 0)),
+			  json_integer_value(json_array_get(p, 1)), what);
 }
 
 static attest_rc
@@ -228,7 +237,8 @@ check_log(const struct header *h, const json_t *log)
 		return ATTEST_OK;
 	if (!json_is_array(log))
 		return header_bad(h, "must be a list of failed calls", "collection_log");
-	json_array_foreach(log, i, entry) {
+	json_array_foreach(log, i, entry)
+	{
 		if (!json_is_object(entry))
 			return log_bad(h, i, NULL, "must be an object");
 		for (k = 0; k < sizeof(required) / sizeof(required[0]); k++) {
@@ -251,17 +261,17 @@ check_log(const struct header *h, const json_t *log)
 			continue;
 		if (!json_is_array(v))
 			return log_bad(h, i, "types", "must be a list of resource types");
-		json_array_foreach(v, j, t)
-			if (!json_is_string(t) || !valid_type(json_string_value(t)))
-				return log_bad(h, i, "types",
-					       "holds an entry that is not a resource type");
+		json_array_foreach(v, j, t) if (
+			!json_is_string(t) ||
+			!valid_type(json_string_value(
+				t))) return log_bad(h, i, "types",
+						    "holds an entry that is not a resource type");
 	}
 	return ATTEST_OK;
 }
 
 attest_rc
-inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file,
-			const json_t *where)
+inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file, const json_t *where)
 {
 	const struct header hd = {ctx, file, where}, *h = &hd;
 	const json_t *v, *item;
@@ -280,24 +290,26 @@ inv_native_check_header(attest_ctx *ctx, const json_t *meta, const char *file,
 		return header_bad(h,
 				  "is missing or not a list (name every resource type collected)",
 				  "collected_types");
-	json_array_foreach(v, i, item)
-		if (!json_is_string(item) || !valid_type(json_string_value(item)))
-			return header_bad(h, "holds an entry that is not a resource type",
-					  "collected_types");
+	json_array_foreach(v, i, item) if (
+		!json_is_string(item) ||
+		!valid_type(json_string_value(
+			item))) return header_bad(h, "holds an entry that is not a resource type",
+						  "collected_types");
 	v = json_object_get(meta, "accounts");
 	if (v && !json_is_array(v))
 		return header_bad(h, "must be a list", "accounts");
-	json_array_foreach(v, i, item)
-		if (!json_is_string(item) &&
-		    !(json_is_object(item) && json_is_string(json_object_get(item, "id"))))
-			return header_bad(h, "entries must be ids or {\"id\", \"name\"}",
-					  "accounts");
+	json_array_foreach(v, i, item) if (
+		!json_is_string(item) &&
+		!(json_is_object(item) &&
+		  json_is_string(json_object_get(
+			  item,
+			  "id")))) return header_bad(h, "entries must be ids or {\"id\", \"name\"}",
+						     "accounts");
 	v = json_object_get(meta, "regions");
 	if (v && !json_is_array(v))
 		return header_bad(h, "must be a list", "regions");
-	json_array_foreach(v, i, item)
-		if (!json_is_string(item))
-			return header_bad(h, "entries must be strings", "regions");
+	json_array_foreach(v, i, item) if (!json_is_string(item)) return header_bad(
+		h, "entries must be strings", "regions");
 	v = json_object_get(meta, "collected_at");
 	if (v && !json_is_string(v))
 		return header_bad(h, "must be a string", "collected_at");

@@ -38,44 +38,62 @@ struct shape {
 	const struct field *fields;
 };
 
-#define F(key, kind, sub) {key, kind, false, sub, false}
-#define REQ(key, kind) {key, kind, true, NULL, false}
-#define RULES(key, sub) {key, K_LIST, false, sub, true}
+#define F(key, kind, sub)                                                                          \
+	{                                                                                          \
+		key, kind, false, sub, false                                                       \
+	}
+#define REQ(key, kind)                                                                             \
+	{                                                                                          \
+		key, kind, true, NULL, false                                                       \
+	}
+#define RULES(key, sub)                                                                            \
+	{                                                                                          \
+		key, K_LIST, false, sub, true                                                      \
+	}
 #define END F(NULL, K_STRING, NULL)
 
-static const struct field ipv4_f[] = {
-	REQ("CidrIp", K_STRING), F("Description", K_STRING, NULL), END};
-static const struct field ipv6_f[] = {
-	REQ("CidrIpv6", K_STRING), F("Description", K_STRING, NULL), END};
-static const struct field prefix_f[] = {
-	REQ("PrefixListId", K_STRING), F("Description", K_STRING, NULL), END};
-static const struct field pair_f[] = {
-	F("Description", K_STRING, NULL), F("GroupId", K_STRING, NULL),
-	F("GroupName", K_STRING, NULL),   F("PeeringStatus", K_STRING, NULL),
-	F("UserId", K_STRING, NULL),      F("VpcId", K_STRING, NULL),
-	F("VpcPeeringConnectionId", K_STRING, NULL), END};
-static const struct shape ipv4 = {true, ipv4_f}, ipv6 = {true, ipv6_f},
-			  prefix = {true, prefix_f}, pair = {true, pair_f};
+static const struct field ipv4_f[] = {REQ("CidrIp", K_STRING), F("Description", K_STRING, NULL),
+				      END};
+static const struct field ipv6_f[] = {REQ("CidrIpv6", K_STRING), F("Description", K_STRING, NULL),
+				      END};
+static const struct field prefix_f[] = {REQ("PrefixListId", K_STRING),
+					F("Description", K_STRING, NULL), END};
+static const struct field pair_f[] = {F("Description", K_STRING, NULL),
+				      F("GroupId", K_STRING, NULL),
+				      F("GroupName", K_STRING, NULL),
+				      F("PeeringStatus", K_STRING, NULL),
+				      F("UserId", K_STRING, NULL),
+				      F("VpcId", K_STRING, NULL),
+				      F("VpcPeeringConnectionId", K_STRING, NULL),
+				      END};
+static const struct shape ipv4 = {true, ipv4_f}, ipv6 = {true, ipv6_f}, prefix = {true, prefix_f},
+			  pair = {true, pair_f};
 /* The protocol and ports are left to the checks, which judge a rule whose
  * protocol or ports they cannot read `error` (port_in_rule() is NULL). */
-static const struct field perm_f[] = {
-	F("IpProtocol", K_ANY, NULL), F("FromPort", K_ANY, NULL),
-	F("ToPort", K_ANY, NULL),    F("IpRanges", K_LIST, &ipv4),
-	F("Ipv6Ranges", K_LIST, &ipv6),  F("PrefixListIds", K_LIST, &prefix),
-	F("UserIdGroupPairs", K_LIST, &pair), END};
+static const struct field perm_f[] = {F("IpProtocol", K_ANY, NULL),
+				      F("FromPort", K_ANY, NULL),
+				      F("ToPort", K_ANY, NULL),
+				      F("IpRanges", K_LIST, &ipv4),
+				      F("Ipv6Ranges", K_LIST, &ipv6),
+				      F("PrefixListIds", K_LIST, &prefix),
+				      F("UserIdGroupPairs", K_LIST, &pair),
+				      END};
 static const struct shape perm = {true, perm_f};
-static const struct field sg_f[] = {
-	RULES("IpPermissions", &perm), RULES("IpPermissionsEgress", &perm), END};
+static const struct field sg_f[] = {RULES("IpPermissions", &perm),
+				    RULES("IpPermissionsEgress", &perm), END};
 
 static const struct field range_f[] = {F("From", K_ANY, NULL), F("To", K_ANY, NULL), END};
-static const struct field icmp_f[] = {
-	F("Code", K_INTEGER, NULL), F("Type", K_INTEGER, NULL), END};
+static const struct field icmp_f[] = {F("Code", K_INTEGER, NULL), F("Type", K_INTEGER, NULL), END};
 static const struct shape port_range = {true, range_f}, icmp = {true, icmp_f};
-static const struct field entry_f[] = {
-	REQ("RuleNumber", K_INTEGER),          REQ("Protocol", K_ANY),
-	REQ("RuleAction", K_STRING),           F("Egress", K_BOOL, NULL),
-	F("CidrBlock", K_STRING, NULL),        F("Ipv6CidrBlock", K_STRING, NULL),
-	F("PortRange", K_OBJECT, &port_range), F("IcmpTypeCode", K_OBJECT, &icmp), END};
+static const struct field entry_f[] = {REQ("RuleNumber", K_INTEGER),
+				       REQ("Protocol", K_ANY),
+				       REQ("RuleAction", K_STRING),
+				       F("Egress", K_BOOL, NULL),
+				       F("CidrBlock", K_STRING, NULL),
+				       F("Ipv6CidrBlock", K_STRING, NULL),
+				       F("PortRange", K_OBJECT, &port_range),
+				       F("IcmpTypeCode", K_OBJECT, &icmp),
+				       END};
 static const struct shape entry = {true, entry_f};
 static const struct field nacl_f[] = {RULES("Entries", &entry), END};
 
@@ -92,11 +110,16 @@ static const char *
 kind_name(enum kind k)
 {
 	switch (k) {
-	case K_STRING: return "a string";
-	case K_INTEGER: return "an integer";
-	case K_BOOL: return "a boolean";
-	case K_LIST: return "a list of objects";
-	default: return "an object";
+	case K_STRING:
+		return "a string";
+	case K_INTEGER:
+		return "an integer";
+	case K_BOOL:
+		return "a boolean";
+	case K_LIST:
+		return "a list of objects";
+	default:
+		return "an object";
 	}
 }
 
@@ -104,12 +127,18 @@ static bool
 is_kind(const json_t *v, enum kind k)
 {
 	switch (k) {
-	case K_ANY: return true;
-	case K_STRING: return json_is_string(v);
-	case K_INTEGER: return json_is_integer(v);
-	case K_BOOL: return json_is_boolean(v);
-	case K_LIST: return json_is_array(v);
-	default: return json_is_object(v);
+	case K_ANY:
+		return true;
+	case K_STRING:
+		return json_is_string(v);
+	case K_INTEGER:
+		return json_is_integer(v);
+	case K_BOOL:
+		return json_is_boolean(v);
+	case K_LIST:
+		return json_is_array(v);
+	default:
+		return json_is_object(v);
 	}
 }
 
@@ -166,7 +195,8 @@ walk_value(struct walk *w, const json_t *v, const struct field *f)
 		return walk_object(w, v, f->sub);
 	if (f->kind != K_LIST)
 		return ATTEST_OK;
-	json_array_foreach(v, i, el) {
+	json_array_foreach(v, i, el)
+	{
 		if ((rc = push(w, NULL, i, &mark)) != ATTEST_OK)
 			return rc;
 		if (!json_is_object(el))
@@ -198,18 +228,21 @@ walk_object(struct walk *w, const json_t *obj, const struct shape *sh)
 	size_t mark;
 	attest_rc rc;
 
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach((json_t *)obj, key, v)
+	{
 		if ((rc = push(w, key, 0, &mark)) != ATTEST_OK)
 			return rc;
 		if (!(f = find(sh, key, false))) {
 			if ((f = find(sh, key, true)))
 				return inv_bad(w->ctx, w->pos,
 					       "key '%s' is spelled '%s' in the API (checks of %s"
-					       " read this shape)", w->path.data, f->key, w->type);
+					       " read this shape)",
+					       w->path.data, f->key, w->type);
 			if (sh->closed)
 				return inv_bad(w->ctx, w->pos,
 					       "key '%s' is not part of this shape (checks of %s"
-					       " read this shape)", w->path.data, w->type);
+					       " read this shape)",
+					       w->path.data, w->type);
 			pop(w, mark);
 			continue;
 		}
@@ -219,15 +252,16 @@ walk_object(struct walk *w, const json_t *obj, const struct shape *sh)
 	}
 	for (f = sh->fields; f->key; f++)
 		if (f->required && !json_object_get(obj, f->key))
-			return inv_bad(w->ctx, w->pos, "key '%s%s%s' is missing (checks of %s read"
-				       " this shape)", w->path.data ? w->path.data : "",
-				       w->path.len ? "." : "", f->key, w->type);
+			return inv_bad(w->ctx, w->pos,
+				       "key '%s%s%s' is missing (checks of %s read"
+				       " this shape)",
+				       w->path.data ? w->path.data : "", w->path.len ? "." : "",
+				       f->key, w->type);
 	return ATTEST_OK;
 }
 
 attest_rc
-inv_check_shape(attest_ctx *ctx, const char *type, const json_t *config,
-		const struct inv_pos *pos)
+inv_check_shape(attest_ctx *ctx, const char *type, const json_t *config, const struct inv_pos *pos)
 {
 	struct walk w;
 	size_t i;

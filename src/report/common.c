@@ -38,8 +38,7 @@ report_scan_row(attest_store *store, const char *sql, const char *scan_id, sqlit
 	if (src == SQLITE_ROW)
 		return ATTEST_OK;
 	if (src == SQLITE_DONE)
-		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'",
-				    scan_id);
+		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s'", scan_id);
 	return report_db_error(store, "cannot read the scan");
 }
 
@@ -72,11 +71,12 @@ report_db_error(attest_store *store, const char *what)
 long long
 report_gap_count(attest_store *store, const char *scan_id, bool accounts)
 {
-	sqlite3_stmt *st = report_query(store,
-					accounts ? "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1"
-						   "  AND service = 'sts' AND operation = 'AssumeRole'"
-						 : "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1",
-					scan_id);
+	sqlite3_stmt *st =
+		report_query(store,
+			     accounts ? "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1"
+					"  AND service = 'sts' AND operation = 'AssumeRole'"
+				      : "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1",
+			     scan_id);
 	long long n = -1;
 
 	if (!st)

@@ -63,7 +63,8 @@ attest_report_csv(attest_store *store, const char *scan_id, FILE *out)
 	struct core_buf fold;
 	const char *cell;
 	sqlite3_stmt *st;
-	attest_rc rc = report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id, &st);
+	attest_rc rc =
+		report_scan_row(store, "SELECT 1 FROM scans WHERE scan_id = ?1", scan_id, &st);
 	int src, i;
 
 	sqlite3_finalize(st);

@@ -41,8 +41,8 @@ static const char chk_sql[] =
 	" WHERE scan_id = ?1 ORDER BY check_id";
 
 /* Severity rank used for ordering everywhere: lower is worse. */
-#define SEVERITY_RANK(col)                                                                     \
-	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"          \
+#define SEVERITY_RANK(col)                                                                         \
+	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"              \
 	" WHEN 'low' THEN 3 ELSE 4 END"
 
 static const char finding_sql[] =
@@ -54,8 +54,9 @@ static const char finding_sql[] =
 	" FROM findings f JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
 	" WHERE f.scan_id = ?1"
 	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'excepted' THEN 2"
-	"   WHEN 'pass' THEN 3 ELSE 4 END, " SEVERITY_RANK("c.severity") ", f.exposed DESC,"
-	"   f.check_id, f.account, f.region, f.resource_id";
+	"   WHEN 'pass' THEN 3 ELSE 4 END, " SEVERITY_RANK(
+		"c.severity") ", f.exposed DESC,"
+			      "   f.check_id, f.account, f.region, f.resource_id";
 
 static const char exc_sql[] =
 	"SELECT exception_id, check_id, match, justification, approver, approved, expires,"
@@ -69,8 +70,9 @@ static const char att_sql[] =
 static json_t *
 real_or_null(sqlite3_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-							     : json_real(sqlite3_column_double(st, col));
+	return sqlite3_column_type(st, col) == SQLITE_NULL
+		       ? json_null()
+		       : json_real(sqlite3_column_double(st, col));
 }
 
 static json_t *
@@ -100,20 +102,20 @@ frameworks_array(attest_store *store, const char *id)
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		fw = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:i, s:o, s:{s:i, s:i, s:i,"
-			       " s:i, s:i, s:i, s:i, s:i, s:i}, s:[]}",
-			       "id", report_text(st, 0), "version", report_text(st, 1), "title",
-			       report_text(st, 2), "publisher", report_text(st, 3),
-			       "controls_passing", sqlite3_column_int(st, 15), "controls_scored",
-			       sqlite3_column_int(st, 16), "score", real_or_null(st, 4), "posture",
-			       real_or_null(st, 17), "posture_controls", sqlite3_column_int(st, 18),
-			       "coverage", real_or_null(st, 5), "counts",
-			       "total", sqlite3_column_int(st, 6), "pass", sqlite3_column_int(st, 7),
-			       "fail", sqlite3_column_int(st, 8), "manual", sqlite3_column_int(st, 9),
-			       "not_evaluated", sqlite3_column_int(st, 10), "not_applicable",
-			       sqlite3_column_int(st, 11), "error", sqlite3_column_int(st, 12),
-			       "excepted", sqlite3_column_int(st, 13), "attested",
-			       sqlite3_column_int(st, 14), "controls");
+		fw = json_pack(
+			"{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:i, s:o, s:{s:i, s:i, s:i,"
+			" s:i, s:i, s:i, s:i, s:i, s:i}, s:[]}",
+			"id", report_text(st, 0), "version", report_text(st, 1), "title",
+			report_text(st, 2), "publisher", report_text(st, 3), "controls_passing",
+			sqlite3_column_int(st, 15), "controls_scored", sqlite3_column_int(st, 16),
+			"score", real_or_null(st, 4), "posture", real_or_null(st, 17),
+			"posture_controls", sqlite3_column_int(st, 18), "coverage",
+			real_or_null(st, 5), "counts", "total", sqlite3_column_int(st, 6), "pass",
+			sqlite3_column_int(st, 7), "fail", sqlite3_column_int(st, 8), "manual",
+			sqlite3_column_int(st, 9), "not_evaluated", sqlite3_column_int(st, 10),
+			"not_applicable", sqlite3_column_int(st, 11), "error",
+			sqlite3_column_int(st, 12), "excepted", sqlite3_column_int(st, 13),
+			"attested", sqlite3_column_int(st, 14), "controls");
 		if (!fw || json_array_append_new(arr, fw) != 0)
 			goto fail;
 	}
@@ -123,21 +125,23 @@ frameworks_array(attest_store *store, const char *id)
 	while (sqlite3_step(cs) == SQLITE_ROW) {
 		size_t i;
 
-		json_array_foreach(arr, i, fw) {
-			if (strcmp(json_string_value(json_object_get(fw, "id")), report_text(cs, 0)))
+		json_array_foreach(arr, i, fw)
+		{
+			if (strcmp(json_string_value(json_object_get(fw, "id")),
+				   report_text(cs, 0)))
 				continue;
-			ctl = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o, s:{s:i, s:i, s:i},"
-					" s:o}", "id",
-					report_text(cs, 1), "title", report_text(cs, 2), "section",
-					report_text(cs, 3), "level",
-					sqlite3_column_text(cs, 4) ? report_text(cs, 4) : NULL,
-					"assessment", report_text(cs, 5), "status", report_text(cs, 6),
-					"severity",
-					sqlite3_column_text(cs, 8) ? report_text(cs, 8) : NULL,
-					"pass_share", real_or_null(cs, 9), "results", "pass",
-					sqlite3_column_int(cs, 10), "fail", sqlite3_column_int(cs, 11),
-					"excepted", sqlite3_column_int(cs, 12), "checks",
-					report_json_col(cs, 7));
+			ctl = json_pack(
+				"{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o, s:{s:i, s:i, s:i},"
+				" s:o}",
+				"id", report_text(cs, 1), "title", report_text(cs, 2), "section",
+				report_text(cs, 3), "level",
+				sqlite3_column_text(cs, 4) ? report_text(cs, 4) : NULL,
+				"assessment", report_text(cs, 5), "status", report_text(cs, 6),
+				"severity", sqlite3_column_text(cs, 8) ? report_text(cs, 8) : NULL,
+				"pass_share", real_or_null(cs, 9), "results", "pass",
+				sqlite3_column_int(cs, 10), "fail", sqlite3_column_int(cs, 11),
+				"excepted", sqlite3_column_int(cs, 12), "checks",
+				report_json_col(cs, 7));
 			if (!ctl || json_array_append_new(json_object_get(fw, "controls"), ctl))
 				goto fail;
 			break;
@@ -162,18 +166,18 @@ checks_array(attest_store *store, const char *id)
 	if (!st || !arr)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		c = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:{s:i, s:i, s:i, s:i, s:i}, s:s,"
-			      " s:o, s:o}",
-			      "id", report_text(st, 0), "title", report_text(st, 1), "service",
-			      report_text(st, 2), "severity", report_text(st, 3), "resource_type",
-			      report_text(st, 4), "status", report_text(st, 5), "reason",
-			      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "counts",
-			      "pass", sqlite3_column_int(st, 7), "fail", sqlite3_column_int(st, 8),
-			      "error", sqlite3_column_int(st, 9), "not_applicable",
-			      sqlite3_column_int(st, 10), "excepted", sqlite3_column_int(st, 14),
-			      "rationale", report_text(st, 11),
-			      "remediation", report_json_col(st, 12), "references",
-			      report_json_col(st, 13));
+		c = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:{s:i, s:i, s:i, s:i, s:i}, s:s,"
+			" s:o, s:o}",
+			"id", report_text(st, 0), "title", report_text(st, 1), "service",
+			report_text(st, 2), "severity", report_text(st, 3), "resource_type",
+			report_text(st, 4), "status", report_text(st, 5), "reason",
+			sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "counts", "pass",
+			sqlite3_column_int(st, 7), "fail", sqlite3_column_int(st, 8), "error",
+			sqlite3_column_int(st, 9), "not_applicable", sqlite3_column_int(st, 10),
+			"excepted", sqlite3_column_int(st, 14), "rationale", report_text(st, 11),
+			"remediation", report_json_col(st, 12), "references",
+			report_json_col(st, 13));
 		if (!c || json_array_append_new(arr, c) != 0)
 			goto fail;
 	}
@@ -222,15 +226,14 @@ policy_array(attest_store *store, const char *id, bool exceptions)
 				      sqlite3_column_int(st, 8), "source",
 				      sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
 		else
-			e = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s, s:b, s:s?}",
-				      "framework", report_text(st, 0), "control", report_text(st, 1),
-				      "attested_by", report_text(st, 2), "date", report_text(st, 3),
-				      "statement", folded(st, 4, &b1), "evidence",
-				      folded(st, 5, &b2), "evidence_href",
-				      sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL,
-				      "expires", report_text(st, 7), "in_force",
-				      sqlite3_column_int(st, 8) != 0, "source",
-				      sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
+			e = json_pack(
+				"{s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:s, s:b, s:s?}", "framework",
+				report_text(st, 0), "control", report_text(st, 1), "attested_by",
+				report_text(st, 2), "date", report_text(st, 3), "statement",
+				folded(st, 4, &b1), "evidence", folded(st, 5, &b2), "evidence_href",
+				sqlite3_column_text(st, 6) ? report_text(st, 6) : NULL, "expires",
+				report_text(st, 7), "in_force", sqlite3_column_int(st, 8) != 0,
+				"source", sqlite3_column_text(st, 9) ? report_text(st, 9) : NULL);
 		if (!e || json_array_append_new(arr, e) != 0)
 			goto fail;
 	}

@@ -29,9 +29,8 @@ static const char fw_sql[] =
 	"   AND c.framework = f.framework"
 	" WHERE f.scan_id = ?1 GROUP BY f.framework ORDER BY f.seq, f.framework";
 
-static const char ctl_sql[] =
-	"SELECT control_id, title, status FROM scan_controls"
-	" WHERE scan_id = ?1 AND framework = ?2 ORDER BY seq, control_id";
+static const char ctl_sql[] = "SELECT control_id, title, status FROM scan_controls"
+			      " WHERE scan_id = ?1 AND framework = ?2 ORDER BY seq, control_id";
 
 /* The findings of one status behind a control, worst first, with their total. */
 static const char list_sql[] =
@@ -40,7 +39,8 @@ static const char list_sql[] =
 	"   ON f.scan_id = m.scan_id AND f.check_id = m.check_id"
 	" WHERE m.scan_id = ?1 AND m.framework = ?2 AND m.control_id = ?3 AND f.status = ?4"
 	" ORDER BY f.check_id, f.account, f.region, f.resource_id, f.finding_id"
-	" LIMIT " "100";
+	" LIMIT "
+	"100";
 
 _Static_assert(LIST_MAX == 100, "keep list_sql's LIMIT in step");
 
@@ -90,9 +90,9 @@ write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const 
 		total = sqlite3_column_int64(list, 6);
 		shown++;
 		if (core_buf_printf(&b, "%s: %s %s (account %s, region %s): %s\n",
-				      report_text(list, 0), report_text(list, 1),
-				      report_text(list, 2), report_text(list, 3),
-				      report_text(list, 4), report_text(list, 5)) != ATTEST_OK)
+				    report_text(list, 0), report_text(list, 1),
+				    report_text(list, 2), report_text(list, 3),
+				    report_text(list, 4), report_text(list, 5)) != ATTEST_OK)
 			goto nomem;
 	}
 	if (src != SQLITE_DONE) {
@@ -108,8 +108,8 @@ write_problem(struct report_xml *x, sqlite3_stmt *list, const char *elem, const 
 		TRY(report_xml_attrf(x, "message", "%lld failing resource%s", total,
 				     total == 1 ? "" : "s"));
 	else
-		TRY(report_xml_attrf(x, "message", "%lld resource%s could not be evaluated",
-				     total, total == 1 ? "" : "s"));
+		TRY(report_xml_attrf(x, "message", "%lld resource%s could not be evaluated", total,
+				     total == 1 ? "" : "s"));
 	TRY(report_xml_attr(x, "type", status));
 	TRY(report_xml_text(x, b.data ? b.data : ""));
 	r = report_xml_end(x);
@@ -126,8 +126,9 @@ static int
 property(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
 {
 	if (report_xml_start(x, "property") < 0 || report_xml_attr(x, "name", name) < 0 ||
-	    report_xml_attr(x, "value", sqlite3_column_type(st, col) == SQLITE_NULL
-					       ? "none" : report_text(st, col)) < 0)
+	    report_xml_attr(x, "value",
+			    sqlite3_column_type(st, col) == SQLITE_NULL ? "none"
+									: report_text(st, col)) < 0)
 		return -1;
 	return report_xml_end(x);
 }
@@ -148,8 +149,8 @@ class_name(const char *fw, char *buf, size_t size)
 /* The exceptions or the attestation behind a control's status, into b
  * (with white space folded); "" when there is none. */
 static const char *
-policy_text(struct report_xml *x, sqlite3_stmt *pol, const char *fw, const char *ctl,
-	    bool excepted, struct core_buf *b)
+policy_text(struct report_xml *x, sqlite3_stmt *pol, const char *fw, const char *ctl, bool excepted,
+	    struct core_buf *b)
 {
 	const char *t = NULL;
 
@@ -159,7 +160,8 @@ policy_text(struct report_xml *x, sqlite3_stmt *pol, const char *fw, const char 
 	if (sqlite3_step(pol) == SQLITE_ROW)
 		t = report_fold_space(b, report_text(pol, excepted ? 0 : 1));
 	else
-		report_db_error(x->store, "cannot read the exceptions and attestations of the scan");
+		report_db_error(x->store,
+				"cannot read the exceptions and attestations of the scan");
 	return t;
 }
 

@@ -103,8 +103,7 @@ pkg_hash_update(attest_ctx *ctx, struct pkg_hashing *h, const void *p, size_t n)
 	h->bytes += (long long)n;
 	if (h->keep && (rc = core_buf_add(h->keep, p, n)) != ATTEST_OK)
 		return rc == ATTEST_ERR_LIMIT
-			       ? core_error(ctx, rc, "'%s' is larger than attest accepts",
-					      h->path)
+			       ? core_error(ctx, rc, "'%s' is larger than attest accepts", h->path)
 			       : core_nomem(ctx);
 	return ATTEST_OK;
 }
@@ -207,9 +206,12 @@ const char *
 pkg_key_algorithm(EVP_PKEY *key)
 {
 	switch (EVP_PKEY_get_base_id(key)) {
-	case EVP_PKEY_ED25519: return "ed25519";
-	case EVP_PKEY_RSA: return "rsa-sha256";
-	default: return NULL;
+	case EVP_PKEY_ED25519:
+		return "ed25519";
+	case EVP_PKEY_RSA:
+		return "rsa-sha256";
+	default:
+		return NULL;
 	}
 }
 
@@ -218,12 +220,12 @@ check_kind(attest_ctx *ctx, EVP_PKEY *key, const char *path)
 {
 	if (!pkg_key_algorithm(key))
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "key '%s' is neither Ed25519 nor RSA (it is %s)", path,
-				    OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+				  "key '%s' is neither Ed25519 nor RSA (it is %s)", path,
+				  OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) < 2048)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "RSA key '%s' has %d bits; at least 2048 are needed", path,
-				    EVP_PKEY_get_bits(key));
+				  "RSA key '%s' has %d bits; at least 2048 are needed", path,
+				  EVP_PKEY_get_bits(key));
 	return ATTEST_OK;
 }
 
@@ -236,15 +238,15 @@ pkg_key_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 	*out = NULL;
 	if (!(bio = BIO_new_file(path, "r")))
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read key '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	ERR_clear_error();
 	*out = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (!*out) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "cannot use '%s' as a private key: %s (a PEM Ed25519 or RSA key, "
-				  "not encrypted, is needed)",
-				  path, ossl_reason());
+				"cannot use '%s' as a private key: %s (a PEM Ed25519 or RSA key, "
+				"not encrypted, is needed)",
+				path, ossl_reason());
 		ERR_clear_error();
 		return rc;
 	}
@@ -265,7 +267,7 @@ pkg_pubkey_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 	*out = NULL;
 	if (!(bio = BIO_new_file(path, "r")))
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read public key '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	ERR_clear_error();
 	*out = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 	if (!*out) {
@@ -282,7 +284,7 @@ pkg_pubkey_load(attest_ctx *ctx, const char *path, EVP_PKEY **out)
 	if (!*out) {
 		ERR_clear_error();
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "'%s' holds no PEM public key or certificate", path);
+				  "'%s' holds no PEM public key or certificate", path);
 	}
 	if ((rc = check_kind(ctx, *out, path)) != ATTEST_OK) {
 		EVP_PKEY_free(*out);
@@ -305,12 +307,12 @@ pkg_cert_key(attest_ctx *ctx, const char *pem, size_t len, const char *name, EVP
 	ERR_clear_error();
 	if (!cert)
 		return core_error(ctx, ATTEST_ERR_INVALID, "'%s' is not a PEM X.509 certificate",
-				    name);
+				  name);
 	*out = X509_get_pubkey(cert);
 	X509_free(cert);
 	if (!*out)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "the public key of certificate '%s' cannot be read", name);
+				  "the public key of certificate '%s' cannot be read", name);
 	return ATTEST_OK;
 }
 
@@ -368,8 +370,7 @@ out:
 }
 
 bool
-pkg_signature_valid(EVP_PKEY *key, const void *data, size_t len, const void *sig,
-		    size_t sig_len)
+pkg_signature_valid(EVP_PKEY *key, const void *data, size_t len, const void *sig, size_t sig_len)
 {
 	EVP_MD_CTX *mdc = EVP_MD_CTX_new();
 	bool ok = false;

@@ -137,8 +137,7 @@ oscal_resource_key(struct oscal *o, const char *type, const char *account, const
 		   const char *id)
 {
 	core_buf_reset(&o->key);
-	if (core_buf_printf(&o->key, "%s\n%s\n%s\n%s", type, account, region, id) !=
-	    ATTEST_OK) {
+	if (core_buf_printf(&o->key, "%s\n%s\n%s\n%s", type, account, region, id) != ATTEST_OK) {
 		o->x.failed = true;
 		return NULL;
 	}
@@ -234,11 +233,12 @@ write_selection(struct oscal *o, sqlite3_stmt *fw, sqlite3_stmt *sel, bool not_a
 			if (not_assessed) {
 				TRY(report_xml_start(&o->x, "description"));
 				TRY(report_xml_start(&o->x, "p"));
-				TRY(report_xml_textf(&o->x, "%s: controls not assessed by this "
-							    "result (no finding): manual controls "
-							    "awaiting a person's attestation, and "
-							    "controls whose checks could not run "
-							    "(not evaluated, error).",
+				TRY(report_xml_textf(&o->x,
+						     "%s: controls not assessed by this "
+						     "result (no finding): manual controls "
+						     "awaiting a person's attestation, and "
+						     "controls whose checks could not run "
+						     "(not evaluated, error).",
 						     report_text(fw, 2)));
 				TRY(report_xml_end(&o->x));
 				TRY(report_xml_end(&o->x));
@@ -321,7 +321,8 @@ write_reviewed(struct oscal *o)
 	if (!any) {
 		/* The schema needs one selection; an empty scan reviewed nothing. */
 		TRY(report_xml_start(&o->x, "control-selection"));
-		TRY(oscal_para(o, "description", "No framework control was reviewed in this scan."));
+		TRY(oscal_para(o, "description",
+			       "No framework control was reviewed in this scan."));
 		TRY(report_xml_start(&o->x, "include-all"));
 		TRY(report_xml_end(&o->x));
 		TRY(report_xml_end(&o->x));
@@ -405,7 +406,8 @@ out:
 static int
 write_finding(struct oscal *o, sqlite3_stmt *cs, sqlite3_stmt *rel)
 {
-	const char *fw = report_text(cs, 0), *ctl = report_text(cs, 1), *status = report_text(cs, 3);
+	const char *fw = report_text(cs, 0), *ctl = report_text(cs, 1),
+		   *status = report_text(cs, 3);
 	const char *state, *reason, *remark, *tok;
 	char item[512];
 	int r;
@@ -476,7 +478,8 @@ join_list(struct core_buf *b, sqlite3_stmt *st, int col)
 	size_t i;
 	int r = 0;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_string(v))
 			continue;
 		if ((i && core_buf_adds(b, ", ") != ATTEST_OK) ||
@@ -500,9 +503,10 @@ write_result(struct oscal *o, sqlite3_stmt *scan)
 		goto out;
 	TRY(report_xml_elem(&o->x, "title", d.data));
 	core_buf_reset(&d);
-	if (core_buf_printf(&d, "Automated assessment of %lld resources (inventory as of %s;"
-				  " accounts: ",
-			      (long long)sqlite3_column_int64(scan, 8), o->as_of) != ATTEST_OK ||
+	if (core_buf_printf(&d,
+			    "Automated assessment of %lld resources (inventory as of %s;"
+			    " accounts: ",
+			    (long long)sqlite3_column_int64(scan, 8), o->as_of) != ATTEST_OK ||
 	    join_list(&d, scan, 5) < 0 || core_buf_adds(&d, "; regions: ") != ATTEST_OK ||
 	    join_list(&d, scan, 6) < 0 || core_buf_adds(&d, ").") != ATTEST_OK)
 		goto out;
@@ -510,7 +514,8 @@ write_result(struct oscal *o, sqlite3_stmt *scan)
 	TRY(report_xml_elem(&o->x, "start", report_text(scan, 1)));
 	TRY(report_xml_elem(&o->x, "end", report_text(scan, 2)));
 	if ((rc = oscal_write_local_definitions(o)) != ATTEST_OK ||
-	    (rc = write_reviewed(o)) != ATTEST_OK || (rc = oscal_write_observations(o)) != ATTEST_OK ||
+	    (rc = write_reviewed(o)) != ATTEST_OK ||
+	    (rc = oscal_write_observations(o)) != ATTEST_OK ||
 	    (rc = oscal_write_risks(o)) != ATTEST_OK || (rc = write_findings(o)) != ATTEST_OK)
 		goto out;
 	rc = report_xml_end(&o->x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
@@ -561,7 +566,8 @@ attest_report_oscal(attest_store *store, const char *scan_id, FILE *out)
 	rc = ATTEST_ERR_IO;
 	TRY(report_xml_start_ns(&o.x, "assessment-results", OSCAL_NS));
 	TRY(oscal_uuid_attr(&o, "uuid", "assessment-results", ""));
-	if ((rc = oscal_write_metadata(&o, scan)) != ATTEST_OK || (rc = write_result(&o, scan)) != ATTEST_OK)
+	if ((rc = oscal_write_metadata(&o, scan)) != ATTEST_OK ||
+	    (rc = write_result(&o, scan)) != ATTEST_OK)
 		goto out;
 	rc = ATTEST_ERR_IO;
 	TRY(write_back_matter(&o));

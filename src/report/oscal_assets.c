@@ -42,8 +42,8 @@ write_item(struct oscal *o, sqlite3_stmt *st)
 	/* asset-id is OSCAL's own name for an asset's identifier. */
 	TRY(report_xml_start(&o->x, "prop"));
 	TRY(report_xml_attr(&o->x, "name", "asset-id"));
-	TRY(report_xml_attr(&o->x, "value", *report_text(st, 4) ? report_text(st, 4)
-								: report_text(st, 3)));
+	TRY(report_xml_attr(&o->x, "value",
+			    *report_text(st, 4) ? report_text(st, 4) : report_text(st, 3)));
 	TRY(report_xml_end(&o->x));
 	TRY(oscal_prop(o, "resource-type", report_text(st, 0)));
 	TRY(oscal_prop(o, "resource-id", report_text(st, 3)));
@@ -63,8 +63,9 @@ write_task(struct oscal *o, sqlite3_stmt *st)
 	TRY(oscal_uuid_attr(o, "uuid", OSCAL_TASK, report_text(st, 0)));
 	TRY(report_xml_attr(&o->x, "type", "action"));
 	TRY(report_xml_elem(&o->x, "title", report_text(st, 1)));
-	TRY(oscal_para(o, "description", "Evaluate the check's query over every resource of its "
-					 "type in the inventory."));
+	TRY(oscal_para(o, "description",
+		       "Evaluate the check's query over every resource of its "
+		       "type in the inventory."));
 	TRY(oscal_prop(o, "check", report_text(st, 0)));
 	TRY(oscal_prop(o, "severity", report_text(st, 2)));
 	return report_xml_end(&o->x);
@@ -82,9 +83,10 @@ write_assets(struct oscal *o)
 	TRY(report_xml_elem(&o->x, "title", "attest"));
 	TRY(report_xml_start(&o->x, "description"));
 	TRY(report_xml_start(&o->x, "p"));
-	TRY(report_xml_textf(&o->x, "attest %s: automated assessment of a cloud estate's "
-				    "configuration. It evaluated each check's query over the "
-				    "inventory and mapped the results to the framework controls.",
+	TRY(report_xml_textf(&o->x,
+			     "attest %s: automated assessment of a cloud estate's "
+			     "configuration. It evaluated each check's query over the "
+			     "inventory and mapped the results to the framework controls.",
 			     o->version));
 	TRY(report_xml_end(&o->x));
 	TRY(report_xml_end(&o->x));
@@ -119,8 +121,8 @@ oscal_write_local_definitions(struct oscal *o)
 		return rc;
 	if (write_assets(o) < 0)
 		return ATTEST_ERR_IO;
-	if ((rc = oscal_each_row(o, tasks_sql, write_task,
-				 "cannot read the checks of the scan")) != ATTEST_OK)
+	if ((rc = oscal_each_row(o, tasks_sql, write_task, "cannot read the checks of the scan")) !=
+	    ATTEST_OK)
 		return rc;
 	return report_xml_end(&o->x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 }

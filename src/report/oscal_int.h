@@ -21,18 +21,18 @@
 #define OSCAL_ATTEST_NS "urn:attest:oscal"
 
 /* UUID kinds (report_uuid) for what is referenced across the document. */
-#define OSCAL_RESOURCE "resource"         /* item: oscal_resource_key() */
-#define OSCAL_PARTY "party"               /* item: the person's name as written */
-#define OSCAL_TOOL "tool"                 /* the attest component; item "" */
-#define OSCAL_ORG "organization"          /* the party assessed; item "" */
-#define OSCAL_TOOL_PARTY "tool-party"     /* attest as a party; item "" */
-#define OSCAL_TASK "task"                 /* item: check id */
-#define OSCAL_RISK "risk"                 /* item: check id */
-#define OSCAL_EXC_RISK "exception-risk"   /* item: exception id */
-#define OSCAL_OBS "observation"           /* item: finding id */
+#define OSCAL_RESOURCE "resource"           /* item: oscal_resource_key() */
+#define OSCAL_PARTY "party"                 /* item: the person's name as written */
+#define OSCAL_TOOL "tool"                   /* the attest component; item "" */
+#define OSCAL_ORG "organization"            /* the party assessed; item "" */
+#define OSCAL_TOOL_PARTY "tool-party"       /* attest as a party; item "" */
+#define OSCAL_TASK "task"                   /* item: check id */
+#define OSCAL_RISK "risk"                   /* item: check id */
+#define OSCAL_EXC_RISK "exception-risk"     /* item: exception id */
+#define OSCAL_OBS "observation"             /* item: finding id */
 #define OSCAL_CHECK_OBS "check-observation" /* item: check id */
-#define OSCAL_ATT_OBS "attestation"       /* item: "framework\ncontrol" */
-#define OSCAL_PLATFORM "platform"         /* the assessment platform; item "" */
+#define OSCAL_ATT_OBS "attestation"         /* item: "framework\ncontrol" */
+#define OSCAL_PLATFORM "platform"           /* the assessment platform; item "" */
 
 /* Where an audit package keeps the evidence of one check, relative to the
  * package's reports/ folder where the OSCAL file is (doc/audit-package.md). */
@@ -42,10 +42,10 @@ struct oscal {
 	struct report_xml x;
 	const char *scan_id;
 	char as_of[40];
-	char version[64];       /* attest's version that ran the scan */
-	struct core_buf tok;  /* control tokens */
-	struct core_buf val;  /* prop values, folded text */
-	struct core_buf key;  /* resource keys and other scratch */
+	char version[64];    /* attest's version that ran the scan */
+	struct core_buf tok; /* control tokens */
+	struct core_buf val; /* prop values, folded text */
+	struct core_buf key; /* resource keys and other scratch */
 };
 
 /* Each returns 0, or -1 after marking the writer failed. */

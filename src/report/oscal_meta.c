@@ -157,8 +157,8 @@ oscal_write_metadata(struct oscal *o, sqlite3_stmt *st)
 			if (src == SQLITE_ROW)
 				continue;
 		}
-		TRY(party(o, OSCAL_PARTY, report_text(people, 0), "person",
-			  report_text(people, 0), NULL));
+		TRY(party(o, OSCAL_PARTY, report_text(people, 0), "person", report_text(people, 0),
+			  NULL));
 	}
 	TRY(responsible(o, "system-owner", OSCAL_ORG, NULL));
 	TRY(responsible(o, "prepared-by", OSCAL_TOOL_PARTY, NULL));

@@ -138,16 +138,17 @@ write_attestation(struct oscal *o, sqlite3_stmt *st)
 		TRY(report_xml_start(&o->x, "relevant-evidence"));
 		if (*report_text(st, 7))
 			TRY(report_xml_attr(&o->x, "href", report_text(st, 7)));
-		TRY(oscal_para(o, "description", *report_text(st, 6)
-							 ? report_text(st, 6)
-							 : "The evidence the attestation names."));
+		TRY(oscal_para(o, "description",
+			       *report_text(st, 6) ? report_text(st, 6)
+						   : "The evidence the attestation names."));
 		TRY(report_xml_end(&o->x));
 	}
 	TRY(report_xml_elem(&o->x, "collected", report_xml_datetime(report_text(st, 4), when)));
 	TRY(report_xml_elem(&o->x, "expires", report_xml_datetime(report_text(st, 8), when)));
 	if (!active)
-		TRY(oscal_para(o, "remarks", "The attestation has lapsed: the control is manual "
-					     "again and awaits a new attestation."));
+		TRY(oscal_para(o, "remarks",
+			       "The attestation has lapsed: the control is manual "
+			       "again and awaits a new attestation."));
 	return report_xml_end(&o->x);
 out:
 	return -1;
@@ -166,14 +167,14 @@ write_gap(struct oscal *o, sqlite3_stmt *st)
 	TRY(report_xml_start(&o->x, "observation"));
 	TRY(oscal_uuid_attr(o, "uuid", "collection-gap", report_text(st, 0)));
 	TRY(report_xml_start(&o->x, "title"));
-	TRY(report_xml_textf(&o->x, "Collection gap: %s",
-			     report_gap_call(st, call, sizeof(call))));
+	TRY(report_xml_textf(&o->x, "Collection gap: %s", report_gap_call(st, call, sizeof(call))));
 	TRY(report_xml_end(&o->x));
 	TRY(report_xml_start(&o->x, "description"));
 	TRY(report_xml_start(&o->x, "p"));
-	TRY(report_xml_textf(&o->x, "The call failed with %s, so the configuration it would have "
-				    "read was not collected; the checks that need it are not "
-				    "evaluated.",
+	TRY(report_xml_textf(&o->x,
+			     "The call failed with %s, so the configuration it would have "
+			     "read was not collected; the checks that need it are not "
+			     "evaluated.",
 			     report_text(st, 5)));
 	TRY(report_xml_end(&o->x));
 	TRY(report_xml_end(&o->x));
@@ -184,9 +185,8 @@ write_gap(struct oscal *o, sqlite3_stmt *st)
 	TRY(oscal_prop(o, "account", report_text(st, 1)));
 	TRY(oscal_prop(o, "error-code", report_text(st, 5)));
 	types = report_json_col(st, 7);
-	json_array_foreach(types, i, v)
-		if (json_is_string(v))
-			TRY(oscal_prop(o, "withheld-type", json_string_value(v)));
+	json_array_foreach(types, i, v) if (json_is_string(v))
+		TRY(oscal_prop(o, "withheld-type", json_string_value(v)));
 	TRY(report_xml_elem(&o->x, "method", "TEST"));
 	TRY(oscal_origin_tool(o));
 	if (*report_text(st, 6)) {

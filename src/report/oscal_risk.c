@@ -86,9 +86,9 @@ write_origin(struct risks *r, const char *check, const char *key, const char *ap
 			TRY(report_xml_attr(&o->x, "type", "inventory-item"));
 			first = false;
 		}
-		if (!(rk = oscal_resource_key(o, report_text(r->members, 1),
-					      report_text(r->members, 2), report_text(r->members, 3),
-					      report_text(r->members, 4))))
+		if (!(rk = oscal_resource_key(
+			      o, report_text(r->members, 1), report_text(r->members, 2),
+			      report_text(r->members, 3), report_text(r->members, 4))))
 			goto out;
 		TRY(report_xml_start(&o->x, "include-subject"));
 		TRY(oscal_uuid_attr(o, "subject-uuid", OSCAL_RESOURCE, rk));
@@ -140,8 +140,9 @@ write_response(struct risks *r, sqlite3_stmt *st)
 	TRY(report_xml_end(&o->x));
 	TRY(report_xml_start(&o->x, "description"));
 	v = json_object_get(rem, "steps");
-	TRY(report_xml_elem(&o->x, "p", json_is_string(v) ? json_string_value(v)
-							  : "The check records no remediation steps."));
+	TRY(report_xml_elem(&o->x, "p",
+			    json_is_string(v) ? json_string_value(v)
+					      : "The check records no remediation steps."));
 	if (json_is_string(v = json_object_get(rem, "cli"))) {
 		TRY(report_xml_elem(&o->x, "p", "With the AWS CLI:"));
 		TRY(report_xml_elem(&o->x, "pre", json_string_value(v)));
@@ -172,9 +173,9 @@ log_entry(struct risks *r, sqlite3_stmt *e, bool lapsed)
 			     report_text(e, 0)));
 	TRY(report_xml_end(&o->x));
 	TRY(oscal_para(o, "description", report_text(e, 3)));
-	TRY(report_xml_elem(&o->x, "start",
-			    report_xml_datetime(*report_text(e, 5) ? report_text(e, 5) : o->as_of,
-						start)));
+	TRY(report_xml_elem(
+		&o->x, "start",
+		report_xml_datetime(*report_text(e, 5) ? report_text(e, 5) : o->as_of, start)));
 	TRY(report_xml_elem(&o->x, "end", report_xml_datetime(report_text(e, 6), end)));
 	TRY(oscal_prop(o, "exception-id", report_text(e, 0)));
 	TRY(report_xml_start(&o->x, "logged-by"));
@@ -184,8 +185,9 @@ log_entry(struct risks *r, sqlite3_stmt *e, bool lapsed)
 	if (!lapsed)
 		TRY(report_xml_elem(&o->x, "status-change", "deviation-approved"));
 	else
-		TRY(oscal_para(o, "remarks", "The exception lapsed on its expiry date: the "
-					     "findings it matched count as failures again."));
+		TRY(oscal_para(o, "remarks",
+			       "The exception lapsed on its expiry date: the "
+			       "findings it matched count as failures again."));
 	return report_xml_end(&o->x);
 out:
 	return -1;
@@ -202,15 +204,15 @@ write_check_risk(struct risks *r, sqlite3_stmt *st)
 	TRY(report_xml_start(&o->x, "risk"));
 	TRY(oscal_uuid_attr(o, "uuid", OSCAL_RISK, check));
 	TRY(report_xml_elem(&o->x, "title", report_text(st, 1)));
-	TRY(oscal_para(o, "description", *report_text(st, 3) ? report_text(st, 3)
-							     : report_text(st, 1)));
+	TRY(oscal_para(o, "description",
+		       *report_text(st, 3) ? report_text(st, 3) : report_text(st, 1)));
 	TRY(report_xml_start(&o->x, "statement"));
 	TRY(report_xml_start(&o->x, "p"));
-	TRY(report_xml_textf(&o->x, "%d resource%s fail%s the check %s (severity %s); each failure "
-				    "is an observation related to this risk.",
+	TRY(report_xml_textf(&o->x,
+			     "%d resource%s fail%s the check %s (severity %s); each failure "
+			     "is an observation related to this risk.",
 			     sqlite3_column_int(st, 5), sqlite3_column_int(st, 5) == 1 ? "" : "s",
-			     sqlite3_column_int(st, 5) == 1 ? "s" : "", check,
-			     report_text(st, 2)));
+			     sqlite3_column_int(st, 5) == 1 ? "s" : "", check, report_text(st, 2)));
 	TRY(report_xml_end(&o->x));
 	TRY(report_xml_end(&o->x));
 	TRY(oscal_prop(o, "kind", "failing-check"));
@@ -256,9 +258,10 @@ write_exception_risk(struct risks *r, sqlite3_stmt *e)
 	TRY(oscal_para(o, "description", report_text(e, 3)));
 	TRY(report_xml_start(&o->x, "statement"));
 	TRY(report_xml_start(&o->x, "p"));
-	TRY(report_xml_textf(&o->x, "Exception %s, approved by %s and in force until %s, turns the "
-				    "failures of check %s it matches into excepted findings, never "
-				    "into passes; it matched %d in this scan.",
+	TRY(report_xml_textf(&o->x,
+			     "Exception %s, approved by %s and in force until %s, turns the "
+			     "failures of check %s it matches into excepted findings, never "
+			     "into passes; it matched %d in this scan.",
 			     id, report_text(e, 4), report_text(e, 6), report_text(e, 1),
 			     sqlite3_column_int(e, 7)));
 	TRY(report_xml_end(&o->x));

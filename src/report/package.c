@@ -31,14 +31,14 @@ write_reports(struct pkg *p, const struct attest_package_opts *o, json_t *list)
 		rc = o->reports[i].render(p->store, p->id, fp);
 		if (rc != ATTEST_OK) {
 			fclose(fp);
-			core_error_prefix(p->ctx, "cannot write the %s report: ",
-					    o->reports[i].name);
+			core_error_prefix(p->ctx,
+					  "cannot write the %s report: ", o->reports[i].name);
 			return rc;
 		}
 		if ((rc = pkg_close(p, fp, rel)) != ATTEST_OK)
 			return rc;
-		if (json_array_append_new(list, json_pack("{s:s, s:s}", "format", o->reports[i].name,
-							  "file", rel)) != 0)
+		if (json_array_append_new(list, json_pack("{s:s, s:s}", "format",
+							  o->reports[i].name, "file", rel)) != 0)
 			return core_nomem(p->ctx);
 	}
 	return ATTEST_OK;
@@ -56,7 +56,8 @@ write_gaps(struct pkg *p)
 
 	if (!scan)
 		return core_nomem(p->ctx);
-	if ((rc = pkg_make_dir(p, "evidence")) != ATTEST_OK || (rc = pkg_open(p, rel, &fp)) != ATTEST_OK)
+	if ((rc = pkg_make_dir(p, "evidence")) != ATTEST_OK ||
+	    (rc = pkg_open(p, rel, &fp)) != ATTEST_OK)
 		goto out;
 	fputs("{\"scan\": ", fp);
 	json_dumpf(scan, fp, JSON_ENCODE_ANY | REPORT_JSON_REALS);
@@ -76,11 +77,12 @@ out:
 static json_t *
 scan_header(struct pkg *p, json_t **sources)
 {
-	sqlite3_stmt *st = report_query(p->store,
-					"SELECT started_at, finished_at, as_of, attest_version, scope,"
-					" inventory_sha256, resource_count, sources FROM scans"
-					" WHERE scan_id = ?1",
-					p->id);
+	sqlite3_stmt *st =
+		report_query(p->store,
+			     "SELECT started_at, finished_at, as_of, attest_version, scope,"
+			     " inventory_sha256, resource_count, sources FROM scans"
+			     " WHERE scan_id = ?1",
+			     p->id);
 	json_t *scan = NULL;
 
 	*sources = NULL;
@@ -88,20 +90,21 @@ scan_header(struct pkg *p, json_t **sources)
 		return NULL;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		core_error(p->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", p->id,
-			     store_path(p->store));
+			   store_path(p->store));
 	} else {
 		scan = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", p->id,
-				 "started_at", report_text(st, 0), "finished_at", report_text(st, 1),
-				 "as_of", report_text(st, 2), "attest_version", report_text(st, 3),
-				 "scope", report_text(st, 4), "inventory_sha256", report_text(st, 5),
-				 "resources", (json_int_t)sqlite3_column_int64(st, 6));
+				 "started_at", report_text(st, 0), "finished_at",
+				 report_text(st, 1), "as_of", report_text(st, 2), "attest_version",
+				 report_text(st, 3), "scope", report_text(st, 4),
+				 "inventory_sha256", report_text(st, 5), "resources",
+				 (json_int_t)sqlite3_column_int64(st, 6));
 		*sources = report_json_col(st, 7);
 		if (!scan || !json_is_array(*sources)) {
 			json_decref(scan);
 			json_decref(*sources);
 			scan = *sources = NULL;
 			core_error(p->ctx, ATTEST_ERR_INVALID,
-				     "scan '%s' has no readable list of sources", p->id);
+				   "scan '%s' has no readable list of sources", p->id);
 		}
 	}
 	sqlite3_finalize(st);
@@ -159,35 +162,34 @@ write_readme(struct pkg *p, json_t *scan, const struct pkg_evidence_info *ev,
 	core_buf_init(&about, 1u << 16);
 	core_buf_init(&notes, 1u << 16);
 	core_buf_printf(&about,
-			  "The audit package of attest scan %s of scope %s: the configuration as "
-			  "of %s (scanned %s), %lld resources, judged against every framework of "
-			  "the scan. %zu controls, %zu findings in %zu evidence files, %zu rows in "
-			  "index.csv; %zu exceptions (%zu lapsed) and %zu attestations (%zu lapsed) "
-			  "in the registers.",
-			  p->id, json_string_value(json_object_get(scan, "scope")),
-			  json_string_value(json_object_get(scan, "as_of")),
-			  json_string_value(json_object_get(scan, "started_at")),
-			  (long long)json_integer_value(json_object_get(scan, "resources")),
-			  ev->controls, ev->findings, ev->checks, ev->rows, ev->exceptions,
-			  ev->exceptions_lapsed, ev->attestations, ev->attestations_lapsed);
+			"The audit package of attest scan %s of scope %s: the configuration as "
+			"of %s (scanned %s), %lld resources, judged against every framework of "
+			"the scan. %zu controls, %zu findings in %zu evidence files, %zu rows in "
+			"index.csv; %zu exceptions (%zu lapsed) and %zu attestations (%zu lapsed) "
+			"in the registers.",
+			p->id, json_string_value(json_object_get(scan, "scope")),
+			json_string_value(json_object_get(scan, "as_of")),
+			json_string_value(json_object_get(scan, "started_at")),
+			(long long)json_integer_value(json_object_get(scan, "resources")),
+			ev->controls, ev->findings, ev->checks, ev->rows, ev->exceptions,
+			ev->exceptions_lapsed, ev->attestations, ev->attestations_lapsed);
 	if (info->inputs_unredacted)
 		core_buf_printf(&notes,
-				  "CONFIDENTIAL: inventory/ holds %zu inventory file%s exactly as "
-				  "read, unredacted: it may carry secrets (Lambda environment "
-				  "variables, EC2 user data, tags). Evidence and reasons have "
-				  "credential-like values redacted; the inventory does not.\n",
-				  info->inputs_unredacted, info->inputs_unredacted == 1 ? "" : "s");
+				"CONFIDENTIAL: inventory/ holds %zu inventory file%s exactly as "
+				"read, unredacted: it may carry secrets (Lambda environment "
+				"variables, EC2 user data, tags). Evidence and reasons have "
+				"credential-like values redacted; the inventory does not.\n",
+				info->inputs_unredacted, info->inputs_unredacted == 1 ? "" : "s");
 	else if (info->inputs_included)
 		core_buf_printf(&notes,
-				  "The inventory files in inventory/ had credential-like values "
-				  "replaced by [REDACTED] when packaged: their SHA-256 differs from "
-				  "the one the scan recorded (manifest.json \"inventory\"). Account "
-				  "ids and names are kept: every report names them.\n");
+				"The inventory files in inventory/ had credential-like values "
+				"replaced by [REDACTED] when packaged: their SHA-256 differs from "
+				"the one the scan recorded (manifest.json \"inventory\"). Account "
+				"ids and names are kept: every report names them.\n");
 	if (info->inputs_included < info->inputs)
-		core_buf_printf(&notes,
-				  "The package lacks %zu of the scan's %zu inventory files (%s).\n",
-				  info->inputs - info->inputs_included, info->inputs,
-				  info->missing_reason);
+		core_buf_printf(
+			&notes, "The package lacks %zu of the scan's %zu inventory files (%s).\n",
+			info->inputs - info->inputs_included, info->inputs, info->missing_reason);
 	if (!about.data || (notes.len && !notes.data)) {
 		rc = core_nomem(p->ctx);
 		goto out;
@@ -211,9 +213,8 @@ out:
 }
 
 attest_rc
-attest_package_write(attest_store *store, const char *scan_id,
-		     const struct attest_package_opts *o, const char *out_path,
-		     struct attest_package_info *info)
+attest_package_write(attest_store *store, const char *scan_id, const struct attest_package_opts *o,
+		     const char *out_path, struct attest_package_info *info)
 {
 	struct pkg p = {.ctx = store_ctx(store), .store = store, .id = scan_id};
 	struct pkg_evidence_info ev;
@@ -250,11 +251,11 @@ attest_package_write(attest_store *store, const char *scan_id,
 		      "format", PKG_FORMAT, "kind", "scan", "attest_version", attest_version(),
 		      "created_at", when, "scan", scan, "signature",
 		      pkg_signature_json(&p, o->cert_path != NULL), "readme", PKG_README, "reports",
-		      reports, "evidence", "directory", "evidence/", "checks", (json_int_t)ev.checks,
-		      "controls", (json_int_t)ev.controls, "findings", (json_int_t)ev.findings,
-		      "index", PKG_INDEX, "registers", "exceptions", "registers/exceptions.csv",
-		      "exceptions_count", (json_int_t)ev.exceptions, "exceptions_lapsed",
-		      (json_int_t)ev.exceptions_lapsed, "attestations",
+		      reports, "evidence", "directory", "evidence/", "checks",
+		      (json_int_t)ev.checks, "controls", (json_int_t)ev.controls, "findings",
+		      (json_int_t)ev.findings, "index", PKG_INDEX, "registers", "exceptions",
+		      "registers/exceptions.csv", "exceptions_count", (json_int_t)ev.exceptions,
+		      "exceptions_lapsed", (json_int_t)ev.exceptions_lapsed, "attestations",
 		      "registers/attestations.csv", "attestations_count",
 		      (json_int_t)ev.attestations, "attestations_lapsed",
 		      (json_int_t)ev.attestations_lapsed, "inventory", inv);

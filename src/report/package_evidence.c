@@ -95,8 +95,8 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 
 	if (!(st = report_query(p->store, findings_sql, p->id)))
 		return ATTEST_ERR_DB;
-	if (sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_lines VALUES (?1, ?2, ?3)", -1,
-			       &ins_line, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_lines VALUES (?1, ?2, ?3)", -1, &ins_line,
+			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_files VALUES (?1, ?2, ?3, ?4)", -1,
 			       &ins_file, NULL) != SQLITE_OK)
 		goto out;
@@ -126,11 +126,12 @@ write_checks(struct pkg *p, struct pkg_evidence_info *info)
 			info->checks++;
 		}
 		f = finding_line(st);
-		line = f ? json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS) : NULL;
+		line = f ? json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER | REPORT_JSON_REALS)
+			 : NULL;
 		json_decref(f);
 		if (!line || fprintf(cf.fp, "%s\n", line) < 0) {
 			rc = line ? core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s",
-						 cf.rel, strerror(errno))
+					       cf.rel, strerror(errno))
 				  : core_nomem(p->ctx);
 			goto out;
 		}
@@ -214,10 +215,10 @@ control_json(struct pkg *p, sqlite3_stmt *ctl, sqlite3_stmt *chk, sqlite3_stmt *
 					 (json_int_t)sqlite3_column_int64(chk, 12));
 		json_array_append_new(
 			checks,
-			json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}", "id",
-				  report_text(chk, 0), "title", col_or_null(chk, 1), "severity",
-				  col_or_null(chk, 2), "status", col_or_null(chk, 3), "reason",
-				  col_or_null(chk, 4), "counts", "pass",
+			json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+				  "id", report_text(chk, 0), "title", col_or_null(chk, 1),
+				  "severity", col_or_null(chk, 2), "status", col_or_null(chk, 3),
+				  "reason", col_or_null(chk, 4), "counts", "pass",
 				  (json_int_t)sqlite3_column_int64(chk, 5), "fail",
 				  (json_int_t)sqlite3_column_int64(chk, 6), "error",
 				  (json_int_t)sqlite3_column_int64(chk, 7), "not_applicable",
@@ -324,7 +325,8 @@ write_index(struct pkg *p, struct pkg_evidence_info *info)
 		for (i = 0; i < 11; i++)
 			pkg_csv(fp, report_text(st, i), ",");
 		fprintf(fp, "%lld\n", (long long)sqlite3_column_int64(st, 11));
-		if (!info->example_file[0] || (!example_fail && strcmp(report_text(st, 7), "fail") == 0)) {
+		if (!info->example_file[0] ||
+		    (!example_fail && strcmp(report_text(st, 7), "fail") == 0)) {
 			/* the README's worked example: the first failing finding */
 			example_fail = strcmp(report_text(st, 7), "fail") == 0;
 			snprintf(info->example_file, sizeof(info->example_file), "%s",
@@ -357,7 +359,8 @@ match_text(const char *json, char *out, size_t size)
 		json_decref(m);
 		return;
 	}
-	json_object_foreach (m, k, v) {
+	json_object_foreach(m, k, v)
+	{
 		if (json_is_null(v) || o >= size)
 			continue;
 		o += (size_t)snprintf(out + o, size - o, "%s%s=%s", o ? "; " : "", k,
@@ -430,8 +433,8 @@ pkg_exception_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *
 }
 
 attest_rc
-pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *fp,
-		     size_t *n, size_t *lapsed)
+pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *fp, size_t *n,
+		     size_t *lapsed)
 {
 	sqlite3_stmt *st = report_query(
 		p->store,
@@ -465,8 +468,9 @@ pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE
 		*lapsed += !active;
 	}
 	sqlite3_finalize(st);
-	return src == SQLITE_DONE ? ATTEST_OK
-				  : report_db_error(p->store, "cannot read the scan's attestations");
+	return src == SQLITE_DONE
+		       ? ATTEST_OK
+		       : report_db_error(p->store, "cannot read the scan's attestations");
 }
 
 static attest_rc
@@ -508,8 +512,8 @@ pkg_write_evidence(struct pkg *p, struct pkg_evidence_info *info)
 	    sqlite3_exec(db, "SAVEPOINT pkg_evidence", NULL, NULL, NULL) != SQLITE_OK)
 		return report_db_error(p->store, "cannot prepare the package's evidence");
 	if ((rc = pkg_make_dir(p, "evidence")) == ATTEST_OK &&
-	    (rc = write_checks(p, info)) == ATTEST_OK && (rc = write_controls(p, info)) == ATTEST_OK &&
-	    (rc = write_index(p, info)) == ATTEST_OK)
+	    (rc = write_checks(p, info)) == ATTEST_OK &&
+	    (rc = write_controls(p, info)) == ATTEST_OK && (rc = write_index(p, info)) == ATTEST_OK)
 		rc = write_registers(p, info);
 	sqlite3_exec(db, "RELEASE pkg_evidence", NULL, NULL, NULL);
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.pkg_lines; DROP TABLE IF EXISTS temp.pkg_files",

@@ -23,11 +23,11 @@
 
 /* Bounds on what verify accepts (an archive is untrusted input). */
 #define PKG_MAX_FILES 200000
-#define PKG_MAX_PATH 255                       /* what ustar can hold */
+#define PKG_MAX_PATH 255                           /* what ustar can hold */
 #define PKG_MAX_MEMBER (16LL * 1024 * 1024 * 1024) /* one file */
 #define PKG_MAX_TOTAL (64LL * 1024 * 1024 * 1024)  /* all files, uncompressed */
 #define PKG_MAX_MANIFEST (256 * 1024 * 1024)
-#define PKG_MAX_SMALL (1024 * 1024)             /* signature, certificate */
+#define PKG_MAX_SMALL (1024 * 1024) /* signature, certificate */
 
 /* One file of a package as found on disk or in an archive. */
 struct pkg_entry {
@@ -70,8 +70,8 @@ attest_rc pkg_file_digest(attest_ctx *ctx, const char *path, char out[65], long 
 /* Lists the regular files under dir (relative paths). Symbolic links and
  * special files are reported through problem, never followed. */
 attest_rc pkg_dir_list(attest_ctx *ctx, const char *dir, struct pkg_listing *l,
-		       void (*problem)(void *data, const char *file, const char *what),
-		       void *data, long long *problems);
+		       void (*problem)(void *data, const char *file, const char *what), void *data,
+		       long long *problems);
 /* A POSIX ustar header block (package_tar.c). */
 #define PKG_BLOCK 512
 #define PKG_RECORD (20 * PKG_BLOCK) /* tar's record: the archive's size is a multiple */
@@ -126,7 +126,7 @@ struct pkg {
 	char root[4096];
 	char **files; /* relative paths of the files written */
 	size_t n_files, cap_files;
-	char **dirs;  /* directories created, in order */
+	char **dirs; /* directories created, in order */
 	size_t n_dirs, cap_dirs;
 	bool staged, gone;
 	EVP_PKEY *key;
@@ -180,27 +180,27 @@ void pkg_csv(FILE *fp, const char *s, const char *sep);
 /* registers/exceptions.csv and registers/attestations.csv rows of one scan.
  * With period set, each row starts with the scan's id and as_of (the period
  * package's registers of what was in force on each scan date). */
-#define PKG_EXCEPTIONS_HEADER                                                                  \
-	"exception,check,match,justification,approver,approved,expires,state,lapsed,"         \
+#define PKG_EXCEPTIONS_HEADER                                                                      \
+	"exception,check,match,justification,approver,approved,expires,state,lapsed,"              \
 	"matched_findings,source\n"
-#define PKG_ATTESTATIONS_HEADER                                                                \
-	"framework,control,attested_by,attested_on,expires,state,lapsed,statement,evidence,"   \
+#define PKG_ATTESTATIONS_HEADER                                                                    \
+	"framework,control,attested_by,attested_on,expires,state,lapsed,statement,evidence,"       \
 	"evidence_href,source\n"
 attest_rc pkg_exception_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *fp,
 			     size_t *n, size_t *lapsed);
-attest_rc pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of,
-			       FILE *fp, size_t *n, size_t *lapsed);
+attest_rc pkg_attestation_rows(struct pkg *p, const char *scan_id, const char *as_of, FILE *fp,
+			       size_t *n, size_t *lapsed);
 
 /* The package's README.txt: what it is, the folders it holds and how to
  * verify it with openssl and sha256sum. */
 struct pkg_readme {
-	const char *title;      /* first line */
-	const char *about;      /* paragraph on what the package covers */
+	const char *title;          /* first line */
+	const char *about;          /* paragraph on what the package covers */
 	const char *const *folders; /* pairs: path, what it holds; NULL-terminated;
 				     * PKG_CERTIFICATE's pair is left out unless cert */
 	bool cert;
-	const char *notes;      /* paragraphs on limitations and warnings, or NULL */
-	bool evidence_digests;  /* index.csv and evidence/checks present */
+	const char *notes;        /* paragraphs on limitations and warnings, or NULL */
+	bool evidence_digests;    /* index.csv and evidence/checks present */
 	const char *example_file; /* one evidence line as a worked example, or NULL */
 	long long example_line;
 	const char *example_sha256;
@@ -233,7 +233,7 @@ attest_rc pkg_write_timeline(struct pkg *p, const struct pkg_period_scan *s, siz
 /* The inventory the scan read (package_inventory.c): copied byte for byte,
  * or with credentials redacted when redact is set. Fills the manifest's
  * "inventory" object. */
-attest_rc pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o,
-			      json_t *sources, json_t *inv, struct attest_package_info *info);
+attest_rc pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *sources,
+			      json_t *inv, struct attest_package_info *info);
 
 #endif

@@ -34,7 +34,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 
 	if (!(in = fopen(src, "rb")))
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
-				    strerror(errno));
+				  strerror(errno));
 	if ((rc = pkg_open(p, rel, &out)) != ATTEST_OK)
 		goto out;
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
@@ -42,7 +42,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 			break;
 	if (ferror(in)) {
 		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
-				  strerror(errno));
+				strerror(errno));
 		goto out;
 	}
 	rc = pkg_close(p, out, rel);
@@ -52,7 +52,7 @@ copy_input(struct pkg *p, const char *src, const char *rel, const char *sha)
 		goto out;
 	if (strcmp(got, sha) != 0)
 		rc = core_error(p->ctx, ATTEST_ERR_INVALID, "'%s' changed while it was copied",
-				  src);
+				src);
 out:
 	if (out)
 		fclose(out);
@@ -125,7 +125,8 @@ redact_value(struct pkg *p, json_t *v, json_t **out)
 
 	*out = NULL;
 	if (json_is_array(v)) {
-		json_array_foreach (v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			if ((rc = redact_value(p, e, &n)) != ATTEST_OK)
 				return rc;
 			if (n && json_array_set_new(v, i, n) != 0)
@@ -169,13 +170,14 @@ redact_document(struct pkg *p, gzFile in, const char *src, FILE *out)
 	}
 	if (!(doc = json_loadb(all.data ? all.data : "", all.len, 0, &jerr))) {
 		rc = core_error(p->ctx, ATTEST_ERR_INVALID,
-				  "cannot redact '%s': not JSON at line %d, column %d: %s", src,
-				  jerr.line, jerr.column, jerr.text);
+				"cannot redact '%s': not JSON at line %d, column %d: %s", src,
+				jerr.line, jerr.column, jerr.text);
 		goto out;
 	}
 	core_buf_release(&all);
 	if (json_is_object(doc)) {
-		json_object_foreach (doc, k, v) {
+		json_object_foreach(doc, k, v)
+		{
 			if ((rc = redact_value(p, v, &n)) != ATTEST_OK)
 				goto out;
 			if (n)
@@ -209,7 +211,7 @@ redact_input(struct pkg *p, const char *src, const char *rel)
 
 	if (!in)
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read '%s': %s", src,
-				    strerror(errno));
+				  strerror(errno));
 	core_buf_init(&line, 256u << 20);
 	if ((rc = pkg_open(p, rel, &out)) != ATTEST_OK)
 		goto out;
@@ -228,7 +230,7 @@ redact_input(struct pkg *p, const char *src, const char *rel)
 	}
 	if (rc == ATTEST_OK && too_long)
 		rc = core_error(p->ctx, ATTEST_ERR_LIMIT, "cannot redact '%s': a line is too long",
-				  src);
+				src);
 	if (rc == ATTEST_OK) {
 		rc = pkg_close(p, out, rel);
 		out = NULL;
@@ -254,8 +256,9 @@ kept_state(struct pkg *p, size_t seq, char *why, size_t size)
 		return ATTEST_ERR_DB;
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
 	if (sqlite3_step(st) != SQLITE_ROW)
-		snprintf(why, size, "the scan was stored without --keep-inputs, and no copy was "
-				    "given with --input");
+		snprintf(why, size,
+			 "the scan was stored without --keep-inputs, and no copy was "
+			 "given with --input");
 	else if (!sqlite3_column_int(st, 0))
 		snprintf(why, size, "no copy was kept when the scan was stored: %s",
 			 report_text(st, 1));
@@ -302,11 +305,11 @@ include(struct pkg *p, const char *src, const char *sha, const char *rel, bool r
 		return rc;
 	if (!(fp = fopen(tmp, "wbx")))
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp,
-				    strerror(errno));
+				  strerror(errno));
 	rc = store_input_write(p->store, sha, fp, &bytes);
 	if (fclose(fp) != 0 && rc == ATTEST_OK)
 		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", tmp,
-				  strerror(errno));
+				strerror(errno));
 	if (rc == ATTEST_OK)
 		rc = redact_input(p, tmp, rel);
 	unlink(tmp);
@@ -325,7 +328,7 @@ attest_rc
 pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *sources,
 		    json_t *inv, struct attest_package_info *info)
 {
-	char (*digests)[65] = NULL, why[400], rel[300];
+	char(*digests)[65] = NULL, why[400], rel[300];
 	const char *path, *sha;
 	size_t i, j;
 	long long bytes;
@@ -340,19 +343,21 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 	for (i = 0; i < o->n_inputs; i++) {
 		if ((rc = pkg_file_digest(p->ctx, o->inputs[i], digests[i], &bytes)) != ATTEST_OK)
 			goto out;
-		json_array_foreach (sources, j, src)
-			if (json_is_string(json_object_get(src, "sha256")) &&
-			    strcmp(json_string_value(json_object_get(src, "sha256")), digests[i]) == 0)
-				break;
+		json_array_foreach(
+			sources, j,
+			src) if (json_is_string(json_object_get(src, "sha256")) &&
+				 strcmp(json_string_value(json_object_get(src, "sha256")),
+					digests[i]) == 0) break;
 		if (j == json_array_size(sources)) {
 			rc = core_error(p->ctx, ATTEST_ERR_INVALID,
-					  "'%s' is not an input of scan %s: its SHA-256 %s matches "
-					  "none of the scan's sources",
-					  o->inputs[i], p->id, digests[i]);
+					"'%s' is not an input of scan %s: its SHA-256 %s matches "
+					"none of the scan's sources",
+					o->inputs[i], p->id, digests[i]);
 			goto out;
 		}
 	}
-	json_array_foreach (sources, i, src) {
+	json_array_foreach(sources, i, src)
+	{
 		path = json_string_value(json_object_get(src, "path"));
 		sha = json_string_value(json_object_get(src, "sha256"));
 		path = path ? path : "";
@@ -369,7 +374,8 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 			if (strcmp(digests[j], sha) == 0)
 				break;
 		if (sha && j < o->n_inputs) {
-			if ((rc = include(p, o->inputs[j], sha, rel, o->redact_inventory)) != ATTEST_OK)
+			if ((rc = include(p, o->inputs[j], sha, rel, o->redact_inventory)) !=
+			    ATTEST_OK)
 				goto out;
 			json_object_set_new(entry, "origin", json_string("--input"));
 		} else if ((rc = kept_state(p, i + 1, why, sizeof(why))) != ATTEST_OK) {
@@ -394,9 +400,9 @@ pkg_write_inventory(struct pkg *p, const struct attest_package_opts *o, json_t *
 	}
 	if (!complete && o->require_inventory) {
 		rc = core_error(p->ctx, ATTEST_ERR_NOTFOUND,
-				  "the inventory of scan %s is not available (%s); no package "
-				  "written",
-				  p->id, info->missing_reason);
+				"the inventory of scan %s is not available (%s); no package "
+				"written",
+				p->id, info->missing_reason);
 		goto out;
 	}
 	json_object_set_new(inv, "complete", json_boolean(complete));

@@ -44,8 +44,7 @@ choose_scope(struct period *pd)
 	attest_rc rc = ATTEST_OK;
 
 	if (pd->o->scope)
-		return (pd->scope = core_strdup(pd->o->scope)) ? ATTEST_OK
-								   : core_nomem(pd->p.ctx);
+		return (pd->scope = core_strdup(pd->o->scope)) ? ATTEST_OK : core_nomem(pd->p.ctx);
 	st = report_query(pd->p.store,
 			  "SELECT DISTINCT scope FROM scans WHERE as_of >= ?1 AND as_of <= ?2"
 			  " ORDER BY scope",
@@ -63,13 +62,13 @@ choose_scope(struct period *pd)
 		rc = report_db_error(pd->p.store, "cannot read the scans");
 	else if (rc == ATTEST_OK && n == 0)
 		rc = core_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
-				  "no scan in '%s' judged a configuration as of %s..%s",
-				  store_path(pd->p.store), pd->from, pd->to);
+				"no scan in '%s' judged a configuration as of %s..%s",
+				store_path(pd->p.store), pd->from, pd->to);
 	else if (rc == ATTEST_OK && n > 1)
 		rc = core_error(pd->p.ctx, ATTEST_ERR_USAGE,
-				  "the scans of %s..%s cover %zu scopes (%s): a period package is "
-				  "for one scope; choose it with --scope",
-				  pd->from, pd->to, n, list.data ? list.data : "");
+				"the scans of %s..%s cover %zu scopes (%s): a period package is "
+				"for one scope; choose it with --scope",
+				pd->from, pd->to, n, list.data ? list.data : "");
 	core_buf_release(&list);
 	sqlite3_finalize(st);
 	return rc;
@@ -98,8 +97,8 @@ load_scans(struct period *pd)
 			 "DROP TABLE IF EXISTS temp.pkg_period;"
 			 "CREATE TEMP TABLE pkg_period(n INTEGER PRIMARY KEY, scan_id TEXT UNIQUE)",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_period VALUES (?1, ?2)", -1, &ins,
-			       NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, "INSERT INTO temp.pkg_period VALUES (?1, ?2)", -1, &ins, NULL) !=
+		    SQLITE_OK)
 		goto out;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(v = realloc(pd->s, (pd->n + 1) * sizeof(*v)))) {
@@ -120,7 +119,7 @@ load_scans(struct period *pd)
 		}
 		if (!core_time_parse(v->as_of, &v->t)) {
 			rc = core_error(pd->p.ctx, ATTEST_ERR_INVALID,
-					  "scan %s has an unreadable as_of '%s'", v->id, v->as_of);
+					"scan %s has an unreadable as_of '%s'", v->id, v->as_of);
 			goto out;
 		}
 		sqlite3_reset(ins);
@@ -133,8 +132,8 @@ load_scans(struct period *pd)
 		goto out;
 	rc = pd->n ? ATTEST_OK
 		   : core_error(pd->p.ctx, ATTEST_ERR_NOTFOUND,
-				  "no scan of scope '%s' judged a configuration as of %s..%s",
-				  pd->scope, pd->from, pd->to);
+				"no scan of scope '%s' judged a configuration as of %s..%s",
+				pd->scope, pd->from, pd->to);
 out:
 	if (rc == ATTEST_ERR_DB)
 		report_db_error(pd->p.store, "cannot read the period's scans");
@@ -205,18 +204,18 @@ write_scans(struct period *pd, json_t *list)
 		snprintf(rel, sizeof(rel), "%s/summary.txt", dir);
 		if ((rc = pkg_open(&pd->p, rel, &fp)) != ATTEST_OK)
 			return rc;
-		if ((rc = attest_report_summary(pd->p.store, pd->s[i].id, fp, false)) != ATTEST_OK) {
+		if ((rc = attest_report_summary(pd->p.store, pd->s[i].id, fp, false)) !=
+		    ATTEST_OK) {
 			fclose(fp);
 			return rc;
 		}
 		if ((rc = pkg_close(&pd->p, fp, rel)) != ATTEST_OK)
 			return rc;
-		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s}", "id",
-							  pd->s[i].id, "as_of", pd->s[i].as_of,
-							  "started_at", pd->s[i].started_at,
-							  "resources",
-							  (json_int_t)pd->s[i].resources, "directory",
-							  dir)) != 0)
+		if (json_array_append_new(
+			    list, json_pack("{s:s, s:s, s:s, s:I, s:s}", "id", pd->s[i].id, "as_of",
+					    pd->s[i].as_of, "started_at", pd->s[i].started_at,
+					    "resources", (json_int_t)pd->s[i].resources,
+					    "directory", dir)) != 0)
 			return core_nomem(pd->p.ctx);
 	}
 	return ATTEST_OK;
@@ -242,18 +241,19 @@ write_lists(struct period *pd)
 			fputs("from,to,days,between\n", fp);
 		else
 			fprintf(fp, "scan,as_of,%.*s,in_force_on_as_of\n",
-				(int)strlen(k == 2 ? PKG_EXCEPTIONS_HEADER : PKG_ATTESTATIONS_HEADER) - 1,
+				(int)strlen(k == 2 ? PKG_EXCEPTIONS_HEADER
+						   : PKG_ATTESTATIONS_HEADER) -
+					1,
 				k == 2 ? PKG_EXCEPTIONS_HEADER : PKG_ATTESTATIONS_HEADER);
 		for (i = 0; k == 0 && i < pd->n; i++)
 			fprintf(fp, "%zu,%s,%s,%s,%lld,scans/%03zu-%s/\n", i + 1, pd->s[i].id,
 				pd->s[i].as_of, pd->s[i].started_at, pd->s[i].resources, i + 1,
 				pd->s[i].id);
-		json_array_foreach (k == 1 ? pd->gaps : NULL, i, g)
-			fprintf(fp, "%s,%s,%.1f,%s\n",
-				json_string_value(json_object_get(g, "from")),
-				json_string_value(json_object_get(g, "to")),
-				json_real_value(json_object_get(g, "days")),
-				json_string_value(json_object_get(g, "between")));
+		json_array_foreach(k == 1 ? pd->gaps : NULL, i, g) fprintf(
+			fp, "%s,%s,%.1f,%s\n", json_string_value(json_object_get(g, "from")),
+			json_string_value(json_object_get(g, "to")),
+			json_real_value(json_object_get(g, "days")),
+			json_string_value(json_object_get(g, "between")));
 		for (i = 0; k >= 2 && i < pd->n && rc == ATTEST_OK; i++)
 			rc = k == 2 ? pkg_exception_rows(&pd->p, pd->s[i].id, pd->s[i].as_of, fp,
 							 &pd->exceptions, &pd->lapsed_exceptions)
@@ -314,31 +314,31 @@ write_readme(struct period *pd)
 	core_buf_init(&about, 1u << 16);
 	core_buf_init(&notes, 1u << 20);
 	core_buf_printf(&about,
-			  "The period audit package of scope %s for %s..%s: the %zu scans whose "
-			  "configuration dates (as_of) fall in the period, from %s to %s. %zu "
-			  "controls in the timeline, %zu findings fixed in the period; %zu "
-			  "exception rows (%zu lapsed) and %zu attestation rows (%zu lapsed) over "
-			  "the scan dates.",
-			  pd->scope, pd->from, pd->to, pd->n, pd->s[0].as_of,
-			  pd->s[pd->n - 1].as_of, pd->controls, pd->fixed, pd->exceptions,
-			  pd->lapsed_exceptions, pd->attestations, pd->lapsed_attestations);
+			"The period audit package of scope %s for %s..%s: the %zu scans whose "
+			"configuration dates (as_of) fall in the period, from %s to %s. %zu "
+			"controls in the timeline, %zu findings fixed in the period; %zu "
+			"exception rows (%zu lapsed) and %zu attestation rows (%zu lapsed) over "
+			"the scan dates.",
+			pd->scope, pd->from, pd->to, pd->n, pd->s[0].as_of, pd->s[pd->n - 1].as_of,
+			pd->controls, pd->fixed, pd->exceptions, pd->lapsed_exceptions,
+			pd->attestations, pd->lapsed_attestations);
 	core_buf_printf(&notes, "Cadence: a scan at least every %d days is expected. ",
-			  pd->cadence);
+			pd->cadence);
 	if (!json_array_size(pd->gaps))
 		core_buf_printf(&notes, "No stretch of the period went longer without one.\n");
 	else
 		core_buf_printf(&notes,
-				  "%zu stretch%s went longer without a scan; the state of the "
-				  "estate during %s is not evidenced by this package:\n",
-				  json_array_size(pd->gaps),
-				  json_array_size(pd->gaps) == 1 ? "" : "es",
-				  json_array_size(pd->gaps) == 1 ? "it" : "them");
-	json_array_foreach (pd->gaps, i, g)
+				"%zu stretch%s went longer without a scan; the state of the "
+				"estate during %s is not evidenced by this package:\n",
+				json_array_size(pd->gaps),
+				json_array_size(pd->gaps) == 1 ? "" : "es",
+				json_array_size(pd->gaps) == 1 ? "it" : "them");
+	json_array_foreach(pd->gaps, i, g)
 		core_buf_printf(&notes, "- no scan for %.1f days, from %s to %s (between %s)\n",
-				  json_real_value(json_object_get(g, "days")),
-				  json_string_value(json_object_get(g, "from")),
-				  json_string_value(json_object_get(g, "to")),
-				  json_string_value(json_object_get(g, "between")));
+				json_real_value(json_object_get(g, "days")),
+				json_string_value(json_object_get(g, "from")),
+				json_string_value(json_object_get(g, "to")),
+				json_string_value(json_object_get(g, "between")));
 	if (!about.data || !notes.data) {
 		rc = core_nomem(pd->p.ctx);
 		goto out;
@@ -370,18 +370,18 @@ parse_period(struct period *pd, time_t now)
 	core_time_parse(pd->to, &pd->to_t);
 	if (pd->from_t > pd->to_t)
 		return core_error(ctx, ATTEST_ERR_USAGE, "the period %s..%s ends before it starts",
-				    pd->from, pd->to);
+				  pd->from, pd->to);
 	if (pd->o->cadence_days < 0)
 		return core_error(ctx, ATTEST_ERR_USAGE, "a cadence is a number of days, not %d",
-				    pd->o->cadence_days);
+				  pd->o->cadence_days);
 	pd->cadence = pd->o->cadence_days ? pd->o->cadence_days : DEFAULT_CADENCE;
 	pd->end_t = pd->to_t < now ? pd->to_t : now;
 	return ATTEST_OK;
 }
 
 attest_rc
-attest_package_period(attest_store *store, const struct attest_period_opts *o,
-		      const char *out_path, struct attest_period_info *info)
+attest_package_period(attest_store *store, const struct attest_period_opts *o, const char *out_path,
+		      struct attest_period_info *info)
 {
 	struct period pd = {.p = {.ctx = store_ctx(store), .store = store}, .o = o};
 	json_t *m = NULL, *scans = json_array();
@@ -408,8 +408,8 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 	if ((rc = write_readme(&pd)) != ATTEST_OK)
 		goto out;
 	core_time_iso(now, when);
-	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:i, s:O}, s:O, s:o, s:s}",
-		      "format", PKG_FORMAT, "kind", "period", "attest_version", attest_version(),
+	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:i, s:O}, s:O, s:o, s:s}", "format",
+		      PKG_FORMAT, "kind", "period", "attest_version", attest_version(),
 		      "created_at", when, "period", "from", pd.from, "to", pd.to, "scope", pd.scope,
 		      "cadence_days", pd.cadence, "cadence_gaps", pd.gaps, "scans", scans,
 		      "signature", pkg_signature_json(&pd.p, o->cert_path != NULL), "readme",
@@ -426,8 +426,7 @@ attest_package_period(attest_store *store, const struct attest_period_opts *o,
 	snprintf(info->algorithm, sizeof(info->algorithm), "%s", pd.p.algorithm);
 	rc = pkg_seal(&pd.p, m, out_path, now);
 out:
-	sqlite3_exec(store_db(store), "DROP TABLE IF EXISTS temp.pkg_period", NULL, NULL,
-		     NULL);
+	sqlite3_exec(store_db(store), "DROP TABLE IF EXISTS temp.pkg_period", NULL, NULL, NULL);
 	pkg_end(&pd.p);
 	for (i = 0; i < pd.n; i++) {
 		free(pd.s[i].id);

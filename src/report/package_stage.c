@@ -60,7 +60,7 @@ pkg_make_dir(struct pkg *p, const char *rel)
 	if (mkdir(full, 0755) != 0)
 		return errno == EEXIST ? ATTEST_OK
 				       : core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
-						      full, strerror(errno));
+						    full, strerror(errno));
 	return push(p->ctx, &p->dirs, &p->n_dirs, &p->cap_dirs, rel);
 }
 
@@ -77,7 +77,7 @@ pkg_open(struct pkg *p, const char *rel, FILE **fp)
 		return rc;
 	if (!(*fp = fopen(full, "wbx")))
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", full,
-				    strerror(errno));
+				  strerror(errno));
 	if ((rc = push(p->ctx, &p->files, &p->n_files, &p->cap_files, rel)) != ATTEST_OK) {
 		fclose(*fp);
 		*fp = NULL;
@@ -92,7 +92,7 @@ pkg_close(struct pkg *p, FILE *fp, const char *rel)
 
 	if (fclose(fp) != 0 || bad)
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s' of the package: %s",
-				    rel, strerror(errno));
+				  rel, strerror(errno));
 	return ATTEST_OK;
 }
 
@@ -201,8 +201,8 @@ pkg_begin(struct pkg *p, const char *key_path, const char *out_path)
 		return core_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
 	if (!mkdtemp(p->root))
 		return core_error(p->ctx, ATTEST_ERR_IO,
-				    "cannot create a directory beside '%s': %s", out_path,
-				    strerror(errno));
+				  "cannot create a directory beside '%s': %s", out_path,
+				  strerror(errno));
 	attest_tmp_register_dir(p->root);
 	p->staged = true;
 	return ATTEST_OK;
@@ -250,18 +250,17 @@ pkg_copy_certificate(struct pkg *p, const char *path)
 	core_buf_init(&pem, PKG_MAX_SMALL);
 	if (!(in = fopen(path, "rb")))
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot read certificate '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if ((rc = core_buf_add(&pem, buf, n)) != ATTEST_OK) {
 			rc = core_error(p->ctx, rc, "certificate '%s' is too large", path);
 			goto out;
 		}
-	if ((rc = pkg_cert_key(p->ctx, pem.data ? pem.data : "", pem.len, path, &ck)) !=
-	    ATTEST_OK)
+	if ((rc = pkg_cert_key(p->ctx, pem.data ? pem.data : "", pem.len, path, &ck)) != ATTEST_OK)
 		goto out;
 	if (EVP_PKEY_eq(ck, p->key) != 1) {
 		rc = core_error(p->ctx, ATTEST_ERR_INVALID,
-				  "certificate '%s' is not the certificate of the signing key", path);
+				"certificate '%s' is not the certificate of the signing key", path);
 		goto out;
 	}
 	if ((rc = pkg_open(p, PKG_CERTIFICATE, &out)) != ATTEST_OK)
@@ -282,8 +281,8 @@ pkg_signature_json(struct pkg *p, bool with_cert)
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:{s:s, s:s}}", "file", PKG_SIGNATURE,
 			 "encoding", "raw", "algorithm", p->algorithm, "public_key_sha256",
 			 p->key_sha256, "certificate",
-			 with_cert ? json_string(PKG_CERTIFICATE) : json_null(), "checksums", "file",
-			 PKG_SUMS, "signature", PKG_SUMS_SIG);
+			 with_cert ? json_string(PKG_CERTIFICATE) : json_null(), "checksums",
+			 "file", PKG_SUMS, "signature", PKG_SUMS_SIG);
 }
 
 static int
@@ -304,7 +303,8 @@ pkg_sums_text(attest_ctx *ctx, const struct pkg_listing *l, struct core_buf *out
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].path, PKG_SUMS) != 0 && strcmp(l->v[i].path, PKG_SUMS_SIG) != 0 &&
+		if (strcmp(l->v[i].path, PKG_SUMS) != 0 &&
+		    strcmp(l->v[i].path, PKG_SUMS_SIG) != 0 &&
 		    core_buf_printf(out, "%s  %s\n", l->v[i].sha256, l->v[i].path) != ATTEST_OK)
 			return core_nomem(ctx);
 	return ATTEST_OK;
@@ -325,7 +325,8 @@ write_signed(struct pkg *p, const char *rel, const char *sig_rel, const char *da
 		goto out;
 	if (fwrite(data, 1, len, fp) != len)
 		errno = EIO;
-	if ((rc = pkg_close(p, fp, rel)) != ATTEST_OK || (rc = pkg_open(p, sig_rel, &fp)) != ATTEST_OK)
+	if ((rc = pkg_close(p, fp, rel)) != ATTEST_OK ||
+	    (rc = pkg_open(p, sig_rel, &fp)) != ATTEST_OK)
 		goto out;
 	if (fwrite(sig, 1, sig_len, fp) != sig_len)
 		errno = EIO;
@@ -401,10 +402,10 @@ finish(struct pkg *p, const char *out_path, time_t now)
 		chmod(p->root, 0777 & ~mask);
 		if (rename(p->root, out_path) != 0)
 			return core_error(p->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", out_path,
-					    errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
-						    ? "it exists already and is not an empty "
-						      "directory"
-						    : strerror(errno));
+					  errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR
+						  ? "it exists already and is not an empty "
+						    "directory"
+						  : strerror(errno));
 		attest_tmp_unregister(p->root);
 		p->gone = true;
 		return ATTEST_OK;
@@ -413,7 +414,7 @@ finish(struct pkg *p, const char *out_path, time_t now)
 		return core_error(p->ctx, ATTEST_ERR_LIMIT, "path too long: '%s'", out_path);
 	if ((fd = mkstemp(tmp)) < 0)
 		return core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
-				    strerror(errno));
+				  strerror(errno));
 	attest_tmp_register(tmp);
 	fchmod(fd, 0666 & ~mask);
 	if (!(fp = fdopen(fd, "wb"))) {
@@ -426,13 +427,13 @@ finish(struct pkg *p, const char *out_path, time_t now)
 	rc = pkg_tar_write(p->ctx, p->root, p->files, p->n_files, now, fp, out_path);
 	if (rc == ATTEST_OK && (fflush(fp) != 0 || fsync(fd) != 0))
 		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
-				  strerror(errno));
+				strerror(errno));
 	if (fclose(fp) != 0 && rc == ATTEST_OK)
 		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
-				  strerror(errno));
+				strerror(errno));
 	if (rc == ATTEST_OK && rename(tmp, out_path) != 0)
 		rc = core_error(p->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", out_path,
-				  strerror(errno));
+				strerror(errno));
 	attest_tmp_unregister(tmp);
 	if (rc != ATTEST_OK)
 		unlink(tmp);
@@ -472,7 +473,8 @@ pkg_seal(struct pkg *p, json_t *m, const char *out_path, time_t now)
 	if ((rc = write_signed(p, PKG_MANIFEST, PKG_SIGNATURE, text, strlen(text))) != ATTEST_OK)
 		goto out;
 	/* SHA256SUMS covers the manifest and its signature as well. */
-	if ((rc = list_files(p, &l, first)) != ATTEST_OK || (rc = pkg_sums_text(p->ctx, &l, &sums)) != ATTEST_OK ||
+	if ((rc = list_files(p, &l, first)) != ATTEST_OK ||
+	    (rc = pkg_sums_text(p->ctx, &l, &sums)) != ATTEST_OK ||
 	    (rc = write_signed(p, PKG_SUMS, PKG_SUMS_SIG, sums.data ? sums.data : "", sums.len)) !=
 		    ATTEST_OK)
 		goto out;

@@ -40,11 +40,11 @@ gz_put(attest_ctx *ctx, struct gz_out *g, const void *p, size_t n, int flush)
 		zrc = deflate(&g->z, flush);
 		if (zrc == Z_STREAM_ERROR)
 			return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot compress '%s'",
-					    g->name);
+					  g->name);
 		n = sizeof(g->buf) - g->z.avail_out;
 		if (n && fwrite(g->buf, 1, n, g->out) != n)
 			return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", g->name,
-					    strerror(errno));
+					  strerror(errno));
 	} while (g->z.avail_out == 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
 	return ATTEST_OK;
 }
@@ -56,7 +56,8 @@ octal(char *field, size_t size, unsigned long long v)
 }
 
 attest_rc
-pkg_tar_header(attest_ctx *ctx, struct pkg_ustar *h, const char *path, long long bytes, time_t mtime)
+pkg_tar_header(attest_ctx *ctx, struct pkg_ustar *h, const char *path, long long bytes,
+	       time_t mtime)
 {
 	size_t len = strlen(path), cut;
 	unsigned sum = 0;
@@ -74,7 +75,7 @@ pkg_tar_header(attest_ctx *ctx, struct pkg_ustar *h, const char *path, long long
 				break;
 		if (cut == 0)
 			return core_error(ctx, ATTEST_ERR_LIMIT,
-					    "'%s' is too long a name for a ustar archive", path);
+					  "'%s' is too long a name for a ustar archive", path);
 		memcpy(h->prefix, path, cut);
 		memcpy(h->name, path + cut + 1, len - cut - 1);
 	}
@@ -122,13 +123,13 @@ pkg_tar_write(attest_ctx *ctx, const char *dir, char *const *paths, size_t n, ti
 		}
 		if (!(fp = fopen(full, "rb"))) {
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-					  strerror(errno));
+					strerror(errno));
 			goto out;
 		}
 		if (fseeko(fp, 0, SEEK_END) != 0 || (bytes = ftello(fp)) < 0 ||
 		    fseeko(fp, 0, SEEK_SET) != 0) {
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-					  strerror(errno));
+					strerror(errno));
 			goto out;
 		}
 		if ((rc = pkg_tar_header(ctx, &h, paths[i], bytes, mtime)) != ATTEST_OK ||
@@ -139,7 +140,7 @@ pkg_tar_write(attest_ctx *ctx, const char *dir, char *const *paths, size_t n, ti
 				goto out;
 		if (ferror(fp) || done != bytes) {
 			rc = core_error(ctx, ATTEST_ERR_IO, "'%s' changed while it was archived",
-					  full);
+					full);
 			goto out;
 		}
 		fclose(fp);

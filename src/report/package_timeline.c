@@ -245,7 +245,9 @@ write_fixes(struct pkg *p, const struct pkg_period_scan *s, size_t n, size_t *fi
 		}
 		i = (size_t)sqlite3_column_int64(st, 5);
 		if (i < n)
-			w.state[i] = sqlite3_column_int(st, 6) ? 1 : sqlite3_column_int(st, 7) ? 2 : 0;
+			w.state[i] = sqlite3_column_int(st, 6)   ? 1
+				     : sqlite3_column_int(st, 7) ? 2
+								 : 0;
 	}
 	rc = pkg_close_query(p, &fp, rel, src, "cannot read the period's findings");
 out:

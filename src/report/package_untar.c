@@ -54,17 +54,17 @@ gz_read_some(attest_ctx *ctx, struct tar_in *g, void *p, size_t n, size_t *got)
 			g->z.next_in = g->buf;
 			if (g->z.avail_in == 0)
 				return core_error(ctx, ATTEST_ERR_PARSE,
-						    ferror(g->in) ? "cannot read '%s'"
-								  : "'%s' is truncated",
-						    g->name);
+						  ferror(g->in) ? "cannot read '%s'"
+								: "'%s' is truncated",
+						  g->name);
 		}
 		zrc = inflate(&g->z, Z_NO_FLUSH);
 		if (zrc == Z_STREAM_END)
 			g->end = true;
 		else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
 			return core_error(ctx, ATTEST_ERR_PARSE,
-					    "'%s' is not a valid gzip file: %s", g->name,
-					    g->z.msg ? g->z.msg : "corrupt data");
+					  "'%s' is not a valid gzip file: %s", g->name,
+					  g->z.msg ? g->z.msg : "corrupt data");
 	}
 	*got = n - g->z.avail_out;
 	g->offset += (long long)*got;
@@ -83,7 +83,7 @@ gz_read(attest_ctx *ctx, struct tar_in *g, void *p, size_t n, const char *what)
 		return rc;
 	if (got < n)
 		return core_error(ctx, ATTEST_ERR_PARSE, "'%s' is truncated: the archive ends %s",
-				    g->name, what);
+				  g->name, what);
 	return ATTEST_OK;
 }
 
@@ -139,17 +139,30 @@ static const char *
 type_name(char t)
 {
 	switch (t) {
-	case '\0': return "a pre-POSIX regular file header";
-	case '1': return "a hard link";
-	case '2': return "a symbolic link";
-	case '3': return "a character device";
-	case '4': return "a block device";
-	case '5': return "a directory";
-	case '6': return "a FIFO";
-	case '7': return "a contiguous file";
-	case 'x': case 'g': return "a pax extended header";
-	case 'L': case 'K': return "a GNU long-name header";
-	default: return "of an unsupported type";
+	case '\0':
+		return "a pre-POSIX regular file header";
+	case '1':
+		return "a hard link";
+	case '2':
+		return "a symbolic link";
+	case '3':
+		return "a character device";
+	case '4':
+		return "a block device";
+	case '5':
+		return "a directory";
+	case '6':
+		return "a FIFO";
+	case '7':
+		return "a contiguous file";
+	case 'x':
+	case 'g':
+		return "a pax extended header";
+	case 'L':
+	case 'K':
+		return "a GNU long-name header";
+	default:
+		return "of an unsupported type";
 	}
 }
 
@@ -199,17 +212,19 @@ header_framing(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h)
 		computed += (i >= 148 && i < 156) ? ' ' : b[i];
 	if (!parse_octal(h->chksum, sizeof(h->chksum), &sum) || sum != computed)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "'%s' is not a valid ustar archive (bad header checksum after "
-				    "member %zu)", g->name, g->members);
+				  "'%s' is not a valid ustar archive (bad header checksum after "
+				  "member %zu)",
+				  g->name, g->members);
 	if (memcmp(h->magic, "ustar  ", 8) == 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member %zu has a GNU tar header ('ustar  '), "
-				    "whose prefix field GNU tar ignores; packages are POSIX ustar",
-				    g->name, g->members + 1);
+				  "refusing '%s': member %zu has a GNU tar header ('ustar  '), "
+				  "whose prefix field GNU tar ignores; packages are POSIX ustar",
+				  g->name, g->members + 1);
 	if (memcmp(h->magic, "ustar", 6) != 0 || memcmp(h->version, "00", 2) != 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member %zu is not a POSIX ustar header (magic "
-				    "\"ustar\\0\", version \"00\")", g->name, g->members + 1);
+				  "refusing '%s': member %zu is not a POSIX ustar header (magic "
+				  "\"ustar\\0\", version \"00\")",
+				  g->name, g->members + 1);
 	return ATTEST_OK;
 }
 
@@ -230,17 +245,20 @@ header_read(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h, char *
 		 h->name);
 	if (h->typeflag != '0')
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' is %s; packages hold regular files "
-				    "only", g->name, name, type_name(h->typeflag));
+				  "refusing '%s': member '%s' is %s; packages hold regular files "
+				  "only",
+				  g->name, name, type_name(h->typeflag));
 	if (!pkg_path_safe(name))
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' has an unsafe name (absolute, '..', "
-				    "'.' or empty components)", g->name, name);
+				  "refusing '%s': member '%s' has an unsafe name (absolute, '..', "
+				  "'.' or empty components)",
+				  g->name, name);
 	if (!parse_octal(h->size, sizeof(h->size), size) || *size > PKG_MAX_MEMBER ||
 	    !parse_octal(h->mtime, sizeof(h->mtime), &mtime))
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' has an invalid or too large size or "
-				    "time", g->name, name);
+				  "refusing '%s': member '%s' has an invalid or too large size or "
+				  "time",
+				  g->name, name);
 	if (pkg_tar_header(ctx, &want, name, *size, (time_t)mtime) != ATTEST_OK)
 		return ATTEST_ERR_INVALID;
 	/* The checksum last: it differs whenever another field does. */
@@ -248,15 +266,16 @@ header_read(attest_ctx *ctx, struct tar_in *g, const struct pkg_ustar *h, char *
 		if (((const unsigned char *)h)[(i + 156) % PKG_BLOCK] !=
 		    ((const unsigned char *)&want)[(i + 156) % PKG_BLOCK])
 			return core_error(ctx, ATTEST_ERR_INVALID,
-					    "refusing '%s': the header of member '%s' is not as "
-					    "attest writes it (its %s field differs)",
-					    g->name, name, field_at((i + 156) % PKG_BLOCK));
+					  "refusing '%s': the header of member '%s' is not as "
+					  "attest writes it (its %s field differs)",
+					  g->name, name, field_at((i + 156) % PKG_BLOCK));
 	if (g->members == 0)
 		g->mtime = mtime;
 	else if (mtime != g->mtime)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' has another time than the package's "
-				    "other members", g->name, name);
+				  "refusing '%s': member '%s' has another time than the package's "
+				  "other members",
+				  g->name, name);
 	return ATTEST_OK;
 }
 
@@ -287,8 +306,8 @@ member_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l, const char
 		return rc;
 	return zero ? ATTEST_OK
 		    : core_error(ctx, ATTEST_ERR_INVALID,
-				   "refusing '%s': the padding after member '%s' is not zero",
-				   g->name, name);
+				 "refusing '%s': the padding after member '%s' is not zero",
+				 g->name, name);
 }
 
 /* After the first zero block: the second, zero padding to the end of the
@@ -302,13 +321,15 @@ archive_end(attest_ctx *ctx, struct tar_in *g)
 	bool zero;
 	attest_rc rc;
 
-	if ((rc = read_zeros(ctx, g, PKG_BLOCK, "after one zero block (a tar archive ends with two)",
-			     &zero)) != ATTEST_OK)
+	if ((rc = read_zeros(ctx, g, PKG_BLOCK,
+			     "after one zero block (a tar archive ends with two)", &zero)) !=
+	    ATTEST_OK)
 		return rc;
 	if (!zero)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': a lone zero block is followed by more data "
-				    "(members hidden after an end-of-archive marker)", g->name);
+				  "refusing '%s': a lone zero block is followed by more data "
+				  "(members hidden after an end-of-archive marker)",
+				  g->name);
 	room = (g->offset + PKG_RECORD - 1) / PKG_RECORD * PKG_RECORD - g->offset;
 	do {
 		/* one byte more than the record holds shows data past its end */
@@ -317,15 +338,16 @@ archive_end(attest_ctx *ctx, struct tar_in *g)
 			return rc;
 		if (!all_zero(data, got) || (long long)got > room)
 			return core_error(ctx, ATTEST_ERR_INVALID,
-					    "refusing '%s': data after the end-of-archive blocks "
-					    "(only zero padding to the end of the %d-byte record "
-					    "may follow them)", g->name, PKG_RECORD);
+					  "refusing '%s': data after the end-of-archive blocks "
+					  "(only zero padding to the end of the %d-byte record "
+					  "may follow them)",
+					  g->name, PKG_RECORD);
 		room -= (long long)got;
 	} while (!g->end);
 	if (g->offset % PKG_BLOCK)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': the tar stream does not end on a %d-byte block",
-				    g->name, PKG_BLOCK);
+				  "refusing '%s': the tar stream does not end on a %d-byte block",
+				  g->name, PKG_BLOCK);
 	return ATTEST_OK;
 }
 
@@ -342,16 +364,18 @@ gzip_end(attest_ctx *ctx, struct tar_in *g)
 	else if ((n = fread(next, 1, 2, g->in)) == 0 && ferror(g->in))
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s'", g->name);
 	if (n > 0)
-		return core_error(ctx, ATTEST_ERR_INVALID,
-				    n > 1 && next[0] == 0x1f && next[1] == 0x8b
-					    ? "refusing '%s': a second gzip member follows the "
-					      "archive's (a package is one gzip member)"
-					    : "refusing '%s': bytes follow the end of the gzip member",
-				    g->name);
+		return core_error(
+			ctx, ATTEST_ERR_INVALID,
+			n > 1 && next[0] == 0x1f && next[1] == 0x8b
+				? "refusing '%s': a second gzip member follows the "
+				  "archive's (a package is one gzip member)"
+				: "refusing '%s': bytes follow the end of the gzip member",
+			g->name);
 	if (g->gzh.extra != Z_NULL || g->gzh.comment != Z_NULL)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': its gzip header carries an extra field or a "
-				    "comment", g->name);
+				  "refusing '%s': its gzip header carries an extra field or a "
+				  "comment",
+				  g->name);
 	return ATTEST_OK;
 }
 
@@ -361,7 +385,7 @@ tar_open(attest_ctx *ctx, struct tar_in *g, const char *path)
 	g->name = path;
 	if (!(g->in = fopen(path, "rb")))
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
 		fclose(g->in);
 		g->in = NULL;
@@ -388,12 +412,13 @@ order_check(attest_ctx *ctx, struct tar_in *g, const struct pkg_listing *l, cons
 
 	if (c == 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' appears more than once", g->name,
-				    name);
+				  "refusing '%s': member '%s' appears more than once", g->name,
+				  name);
 	if (c > 0)
 		return core_error(ctx, ATTEST_ERR_INVALID,
-				    "refusing '%s': member '%s' is out of order (attest writes the "
-				    "members sorted by name)", g->name, name);
+				  "refusing '%s': member '%s' is out of order (attest writes the "
+				  "members sorted by name)",
+				  g->name, name);
 	return ATTEST_OK;
 }
 
@@ -410,8 +435,8 @@ members_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l)
 	attest_rc rc;
 
 	for (;;) {
-		if ((rc = gz_read(ctx, g, blk.b, PKG_BLOCK,
-				  "without its end-of-archive blocks")) != ATTEST_OK)
+		if ((rc = gz_read(ctx, g, blk.b, PKG_BLOCK, "without its end-of-archive blocks")) !=
+		    ATTEST_OK)
 			return rc;
 		if (all_zero(blk.b, PKG_BLOCK))
 			return ATTEST_OK;
@@ -421,8 +446,9 @@ members_read(attest_ctx *ctx, struct tar_in *g, struct pkg_listing *l)
 		total += size;
 		if (l->n >= PKG_MAX_FILES || total > PKG_MAX_TOTAL)
 			return core_error(ctx, ATTEST_ERR_LIMIT,
-					    "refusing '%s': more files or bytes than a package may "
-					    "hold", g->name);
+					  "refusing '%s': more files or bytes than a package may "
+					  "hold",
+					  g->name);
 		if ((rc = member_read(ctx, g, l, name, size)) != ATTEST_OK)
 			return rc;
 		g->members++;

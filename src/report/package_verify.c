@@ -27,8 +27,7 @@ struct sink {
 	long long count;
 };
 
-static void
-problem(struct sink *s, const char *file, const char *fmt, ...) ATTEST_PRINTF(3, 4);
+static void problem(struct sink *s, const char *file, const char *fmt, ...) ATTEST_PRINTF(3, 4);
 
 static void
 problem(struct sink *s, const char *file, const char *fmt, ...)
@@ -63,7 +62,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 		return core_error(ctx, ATTEST_ERR_LIMIT, "'%s' is nested too deeply", full);
 	if (!(dir = opendir(full)))
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-				    strerror(errno));
+				  strerror(errno));
 	while (rc == ATTEST_OK && (errno = 0, d = readdir(dir))) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
@@ -75,7 +74,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 		}
 		if (lstat(full, &st) != 0) {
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-					  strerror(errno));
+					strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -93,7 +92,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 		}
 		if ((fd = open(full, O_RDONLY | O_NOFOLLOW)) < 0) {
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-					  strerror(errno));
+					strerror(errno));
 			break;
 		}
 		if ((rc = pkg_hash_begin(ctx, l, &h, child)) != ATTEST_OK) {
@@ -104,7 +103,7 @@ walk(attest_ctx *ctx, const char *root, const char *rel, int depth, struct pkg_l
 			rc = pkg_hash_update(ctx, &h, buf, (size_t)n);
 		if (rc == ATTEST_OK && n < 0)
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", full,
-					  strerror(errno));
+					strerror(errno));
 		close(fd);
 		if (rc == ATTEST_OK)
 			rc = pkg_hash_end(ctx, l, &h);
@@ -147,7 +146,8 @@ compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_veri
 	json_t *f;
 	size_t i;
 
-	json_array_foreach (files, i, f) {
+	json_array_foreach(files, i, f)
+	{
 		path = json_string_value(json_object_get(f, "path"));
 		sha = json_string_value(json_object_get(f, "sha256"));
 		if (!path || !sha || !json_is_integer(json_object_get(f, "bytes")) ||
@@ -157,7 +157,8 @@ compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_veri
 		}
 		info->files++;
 		if (is_fixed(path)) {
-			problem(s, path, "listed in the manifest, which cannot list itself, the "
+			problem(s, path,
+				"listed in the manifest, which cannot list itself, the "
 				"checksums or their signatures");
 			continue;
 		}
@@ -169,8 +170,10 @@ compare(json_t *files, struct pkg_listing *l, struct sink *s, struct attest_veri
 			seen[e - l->v] = 1;
 		if (strcmp(e->sha256, sha) != 0 ||
 		    e->bytes != (long long)json_integer_value(json_object_get(f, "bytes")))
-			problem(s, path, "changed: SHA-256 %s (%lld bytes), the manifest says %s "
-				"(%lld bytes)", e->sha256, e->bytes, sha,
+			problem(s, path,
+				"changed: SHA-256 %s (%lld bytes), the manifest says %s "
+				"(%lld bytes)",
+				e->sha256, e->bytes, sha,
 				(long long)json_integer_value(json_object_get(f, "bytes")));
 	}
 	for (i = 0; seen && i < l->n; i++)
@@ -198,10 +201,11 @@ check_sums(attest_ctx *ctx, struct pkg_listing *l, EVP_PKEY *key, const char *pu
 	core_buf_init(&want, PKG_MAX_MANIFEST);
 	if ((rc = pkg_sums_text(ctx, l, &want)) != ATTEST_OK)
 		goto out;
-	if (want.len != l->sums.len ||
-	    (want.len && memcmp(want.data, l->sums.data, want.len) != 0))
-		problem(s, PKG_SUMS, "does not list the package's files as they are (every file but "
-			"%s and its signature, with its SHA-256)", PKG_SUMS);
+	if (want.len != l->sums.len || (want.len && memcmp(want.data, l->sums.data, want.len) != 0))
+		problem(s, PKG_SUMS,
+			"does not list the package's files as they are (every file but "
+			"%s and its signature, with its SHA-256)",
+			PKG_SUMS);
 	if (!l->has_sums_sig)
 		problem(s, PKG_SUMS_SIG, "missing: the checksums are not signed");
 	else if (!pkg_signature_valid(key, l->sums.data ? l->sums.data : "", l->sums.len,
@@ -226,9 +230,8 @@ check_signature(attest_ctx *ctx, struct pkg_listing *l, json_t *m, const char *p
 	attest_rc rc = ATTEST_OK;
 
 	snprintf(info->algorithm, sizeof(info->algorithm), "%s", alg ? alg : "");
-	if (l->has_cert &&
-	    pkg_cert_key(ctx, l->cert.data ? l->cert.data : "", l->cert.len, PKG_CERTIFICATE,
-			 &ck) != ATTEST_OK)
+	if (l->has_cert && pkg_cert_key(ctx, l->cert.data ? l->cert.data : "", l->cert.len,
+					PKG_CERTIFICATE, &ck) != ATTEST_OK)
 		problem(s, PKG_CERTIFICATE, "%s", attest_ctx_errmsg(ctx));
 	if (pubkey_path) {
 		if ((rc = pkg_pubkey_load(ctx, pubkey_path, &key)) != ATTEST_OK)
@@ -241,7 +244,8 @@ check_signature(attest_ctx *ctx, struct pkg_listing *l, json_t *m, const char *p
 		ck = NULL;
 		info->key_from_package = true;
 	} else {
-		problem(s, PKG_SIGNATURE, "no key to check the signature with: the package has "
+		problem(s, PKG_SIGNATURE,
+			"no key to check the signature with: the package has "
 			"no certificate; give --pubkey");
 		goto out;
 	}
@@ -250,7 +254,8 @@ check_signature(attest_ctx *ctx, struct pkg_listing *l, json_t *m, const char *p
 		goto out;
 	}
 	if (!alg || !pkg_key_algorithm(key) || strcmp(alg, pkg_key_algorithm(key)) != 0)
-		problem(s, PKG_SIGNATURE, "the manifest says it was signed with %s, but the key is %s",
+		problem(s, PKG_SIGNATURE,
+			"the manifest says it was signed with %s, but the key is %s",
 			alg ? alg : "(nothing)", pkg_key_algorithm(key));
 	if (pkg_key_fingerprint(ctx, key, fp) == ATTEST_OK && want_fp && strcmp(fp, want_fp) != 0)
 		problem(s, PKG_SIGNATURE, "the manifest names signing key %s, not this key (%s)",
@@ -286,7 +291,7 @@ attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_p
 	pkg_listing_init(&l);
 	if (stat(package, &st) != 0) {
 		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", package,
-				  strerror(errno));
+				strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -297,19 +302,20 @@ attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_p
 		goto out;
 	}
 	if (!l.has_manifest) {
-		problem(&s, PKG_MANIFEST, "missing: '%s' is not an attest package, or its manifest "
-			"was removed", package);
+		problem(&s, PKG_MANIFEST,
+			"missing: '%s' is not an attest package, or its manifest "
+			"was removed",
+			package);
 		rc = ATTEST_OK;
 		goto out;
 	}
 	m = json_loadb(l.manifest.data ? l.manifest.data : "", l.manifest.len, 0, &jerr);
-	if (!m || !json_is_object(m) ||
-	    !json_is_string(json_object_get(m, "format")) ||
+	if (!m || !json_is_object(m) || !json_is_string(json_object_get(m, "format")) ||
 	    strcmp(json_string_value(json_object_get(m, "format")), PKG_FORMAT) != 0 ||
 	    !json_is_array(files = json_object_get(m, "files"))) {
 		if (!m)
-			problem(&s, PKG_MANIFEST, "not valid JSON: line %d, column %d: %s", jerr.line,
-				jerr.column, jerr.text);
+			problem(&s, PKG_MANIFEST, "not valid JSON: line %d, column %d: %s",
+				jerr.line, jerr.column, jerr.text);
 		else
 			problem(&s, PKG_MANIFEST, "not an %s manifest", PKG_FORMAT);
 		/* The signature still says whether the manifest is the signed one. */

@@ -35,9 +35,8 @@ info(struct pdf *p, const struct pdf_scan *s)
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, creator);
 	HPDF_SetInfoAttr(p->doc, HPDF_INFO_SUBJECT, s->id);
 	if (core_time_parse(s->finished, &t) && gmtime_r(&t, &tm)) {
-		HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			       tm.tm_min,         tm.tm_sec,     'Z',        0,
-			       0};
+		HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			       tm.tm_sec,         'Z',           0,          0};
 
 		HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, d);
 	}
@@ -64,9 +63,9 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 	p.organization = report_organization(ctx, t, &placeholder);
 	if (placeholder)
 		core_log(ctx, ATTEST_LOG_WARN,
-			   "the PDF report names the organization '%s', the template's placeholder: "
-			   "set <organization> in a template or give --organization",
-			   p.organization);
+			 "the PDF report names the organization '%s', the template's placeholder: "
+			 "set <organization> in a template or give --organization",
+			 p.organization);
 	info(&p, &s);
 	snprintf(p.footer, sizeof(p.footer), "attest scan %s", s.id);
 	for (i = 0; i < t->n_sections; i++) {
@@ -75,20 +74,22 @@ attest_report_pdf(attest_store *store, const char *scan_id, FILE *out)
 			rc = pdf_status(&p);
 		if (rc != ATTEST_OK) {
 			core_error_prefix(ctx, "cannot render the %s section of the PDF report",
-					    report_section_name(t->sections[i]));
+					  report_section_name(t->sections[i]));
 			goto out;
 		}
 		/* The changes belong with the summary: a template that asks for
 		 * the summary gets them right after it. */
-		if (t->sections[i] == PDF_SEC_SUMMARY &&
-		    ((rc = pdf_changes(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
-			core_error_prefix(ctx, "cannot render the changes section of the PDF report");
+		if (t->sections[i] == PDF_SEC_SUMMARY && ((rc = pdf_changes(&p, &s)) != ATTEST_OK ||
+							  (rc = pdf_status(&p)) != ATTEST_OK)) {
+			core_error_prefix(ctx,
+					  "cannot render the changes section of the PDF report");
 			goto out;
 		}
 		/* So do the collection gaps, which qualify every score. */
 		if (t->sections[i] == PDF_SEC_SUMMARY &&
 		    ((rc = pdf_gaps(&p, &s)) != ATTEST_OK || (rc = pdf_status(&p)) != ATTEST_OK)) {
-			core_error_prefix(ctx, "cannot render the collection gaps of the PDF report");
+			core_error_prefix(ctx,
+					  "cannot render the collection gaps of the PDF report");
 			goto out;
 		}
 	}

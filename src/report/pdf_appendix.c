@@ -29,7 +29,8 @@ metadata(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
 	snprintf(n, sizeof(n), "%lld", s->resources);
 	pdf_field(p, 0, 120, "Resources", n);
 	pdf_field(p, 0, 120, "Inventory SHA-256", s->inventory_sha256);
-	json_array_foreach(sources, i, src) {
+	json_array_foreach(sources, i, src)
+	{
 		const char *keys[] = {"path", "format", "source", "collected_at", "sha256"};
 		size_t k;
 
@@ -122,7 +123,8 @@ scoring(struct pdf *p, HPDF_Outline top)
 static attest_rc
 digests(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 7};
+	struct pdf_table t = {
+		.n = 3, .heads = {"Control", "Findings", "Evidence SHA-256"}, .size = 7};
 	sqlite3_stmt *st = report_query(
 		s->store,
 		"SELECT c.control_id, f.check_id, f.status, f.resource_id, f.evidence"
@@ -194,13 +196,14 @@ pdf_appendix(struct pdf *p, const struct pdf_scan *s)
 	metadata(p, s, top);
 	scoring(p, top);
 	o = pdf_heading(p, 1, "Evidence digests", top);
-	pdf_paragraph(p, &body, 0,
-		      "For each control, the SHA-256 of its evidence: over every finding of the "
-		      "control's checks (all statuses), ordered by check, account, region, resource "
-		      "type and resource id, one line each of check id, status, resource id and the "
-		      "evidence JSON as stored in the history database, separated by tabs and ended "
-		      "by a newline. A control whose checks found nothing has the digest of "
-		      "nothing; a control no check covers (manual) has no evidence and is not "
-		      "listed.");
+	pdf_paragraph(
+		p, &body, 0,
+		"For each control, the SHA-256 of its evidence: over every finding of the "
+		"control's checks (all statuses), ordered by check, account, region, resource "
+		"type and resource id, one line each of check id, status, resource id and the "
+		"evidence JSON as stored in the history database, separated by tabs and ended "
+		"by a newline. A control whose checks found nothing has the digest of "
+		"nothing; a control no check covers (manual) has no evidence and is not "
+		"listed.");
 	return pdf_each_framework(p, s, 2, o, digests);
 }

@@ -65,8 +65,9 @@ cmp_str(const void *a, const void *b)
 static attest_rc
 load_covered(struct changes *c, const char *prev)
 {
-	sqlite3_stmt *st = pdf_query(c->s, "SELECT DISTINCT check_id FROM scan_control_checks"
-					   " WHERE scan_id IN (?1, ?2) AND " PDF_FW_IN("framework"));
+	sqlite3_stmt *st =
+		pdf_query(c->s, "SELECT DISTINCT check_id FROM scan_control_checks"
+				" WHERE scan_id IN (?1, ?2) AND " PDF_FW_IN("framework"));
 	size_t cap = 0;
 	char **grown;
 
@@ -155,8 +156,8 @@ score_table(struct changes *c, const char *prev)
 {
 	struct pdf *p = c->p;
 	struct pdf_table t = {.n = 6,
-			      .heads = {"Framework", "Controls fully passing", "Posture", "Coverage",
-					"Newly failing", "Fixed"},
+			      .heads = {"Framework", "Controls fully passing", "Posture",
+					"Coverage", "Newly failing", "Fixed"},
 			      .size = 7.5f};
 	sqlite3_stmt *st = pdf_query(
 		c->s, "SELECT n.framework, o.score, n.score, o.posture, n.posture, o.coverage,"
@@ -237,9 +238,8 @@ join_resource(const struct attest_diff_finding *f)
 
 	core_buf_init(&b, 1 << 16);
 	if (core_buf_printf(&b, "%s\n%s (%s, %s)", f->resource_id ? f->resource_id : "",
-			      f->resource_type ? f->resource_type : "",
-			      f->account ? f->account : "-", f->region ? f->region : "-") !=
-	    ATTEST_OK) {
+			    f->resource_type ? f->resource_type : "", f->account ? f->account : "-",
+			    f->region ? f->region : "-") != ATTEST_OK) {
 		core_buf_release(&b);
 		return NULL;
 	}
@@ -302,7 +302,9 @@ finding_list(struct pdf *p, const struct changes *c, HPDF_Outline parent, enum a
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9, NULL);
 	struct pdf_style note = pdf_style(p, p->regular, 8.5f, &p->t->muted);
-	struct pdf_table t = {.n = 5, .heads = {"Severity", "Check", "Resource", "Status", "Reason"}, .size = 7.5f};
+	struct pdf_table t = {.n = 5,
+			      .heads = {"Severity", "Check", "Resource", "Status", "Reason"},
+			      .size = 7.5f};
 	const struct pdf_rgb *colors[5] = {NULL, NULL, NULL, NULL, NULL};
 	long long i, shown = c->count[k] < LIST_MAX ? c->count[k] : LIST_MAX;
 	char text[160];
@@ -365,17 +367,18 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 		return core_nomem(p->ctx);
 	c->p = p;
 	c->s = s;
-	c->ctl = (struct pdf_table){.n = 5, .heads = {"Framework", "Control", "Title", "Before", "Now"},
-				    .size = 7.5f};
+	c->ctl = (struct pdf_table){
+		.n = 5, .heads = {"Framework", "Control", "Title", "Before", "Now"}, .size = 7.5f};
 	pdf_table_begin(p, &c->ctl); /* rows are held until the table ends */
 	sink.data = c;
-	snprintf(text, sizeof(text),
-		 "What moved since scan %s, the previous scan of the same scope (%s). Changes of "
-		 "a figure are in percentage points, each beside the findings of the framework's "
-		 "checks that newly fail and that were fixed. A finding is the same in both scans "
-		 "when its check and resource are; \"absent\" means the scan has no row for it (the "
-		 "resource is gone or its check was not evaluated).",
-		 prev, s->scope);
+	snprintf(
+		text, sizeof(text),
+		"What moved since scan %s, the previous scan of the same scope (%s). Changes of "
+		"a figure are in percentage points, each beside the findings of the framework's "
+		"checks that newly fail and that were fixed. A finding is the same in both scans "
+		"when its check and resource are; \"absent\" means the scan has no row for it (the "
+		"resource is gone or its check was not evaluated).",
+		prev, s->scope);
 	pdf_paragraph(p, &body, 0, text);
 	pdf_space(p, 8);
 	if ((rc = load_covered(c, prev)) != ATTEST_OK ||
@@ -394,7 +397,8 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	} else {
 		pdf_table_end(p, &c->ctl);
 		if (c->n_controls > CONTROLS_MAX) {
-			snprintf(text, sizeof(text), "\u2026 and %lld more controls changed status.",
+			snprintf(text, sizeof(text),
+				 "\u2026 and %lld more controls changed status.",
 				 c->n_controls - CONTROLS_MAX);
 			pdf_paragraph(p, &body, 0, text);
 		}

@@ -440,7 +440,8 @@ pdf_command_for(const char *cli, const struct pdf_resource *r)
 
 	if (s)
 		s = replace_word(s, EXAMPLE_ACCOUNT,
-				 r->account && strlen(r->account) == 12 ? r->account : "<account-id>",
+				 r->account && strlen(r->account) == 12 ? r->account
+									: "<account-id>",
 				 account_edge);
 	if (s && r->region && strchr(r->region, '-') && strpbrk(r->region, "0123456789"))
 		s = replace_word(s, EXAMPLE_REGION, r->region, region_edge);

@@ -27,10 +27,11 @@ manual_note(struct pdf *p, const struct pdf_scan *s, const char *fw)
 	n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (n > 0) {
-		snprintf(text, sizeof(text),
-			 "The framework's %d manual control%s (no check covers them, none attested) "
-			 "%s listed under \"Manual controls awaiting attestation\".",
-			 n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		snprintf(
+			text, sizeof(text),
+			"The framework's %d manual control%s (no check covers them, none attested) "
+			"%s listed under \"Manual controls awaiting attestation\".",
+			n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
 		pdf_space(p, 3);
 		pdf_paragraph(p, &note, 0, text);
 	}
@@ -75,26 +76,26 @@ figures(struct pdf *p, const struct pdf_scan *s, const char *fw)
 static attest_rc
 control_table(struct pdf *p, const struct pdf_scan *s, const char *fw, HPDF_Outline o)
 {
-	struct pdf_table t = {.n = 6,
-			      .heads = {"Control", "Title", "Status", "Pass share", "Failing",
-					"Failing checks"},
-			      .size = 7.5f};
+	struct pdf_table t = {
+		.n = 6,
+		.heads = {"Control", "Title", "Status", "Pass share", "Failing", "Failing checks"},
+		.size = 7.5f};
 	sqlite3_stmt *st = pdf_query(
-		s, "WITH " PDF_FAILING_CHECKS
-		   " SELECT c.control_id, c.title, c.status,"
-		   " (SELECT CASE WHEN x.pass_share IS NULL THEN '' ELSE printf('%.1f %%',"
-		   "   x.pass_share) || ' (' || x.n_pass || '/' || (x.n_pass + x.n_fail) || ')' END"
-		   "   FROM scan_control_scores x WHERE x.scan_id = c.scan_id AND x.framework ="
-		   "   c.framework AND x.control_id = c.control_id),"
-		   " (SELECT sum(k.n_fail) FROM scan_control_checks m JOIN scan_checks k"
-		   "   ON k.scan_id = m.scan_id AND k.check_id = m.check_id WHERE m.scan_id = c.scan_id"
-		   "   AND m.framework = c.framework AND m.control_id = c.control_id),"
-		   " (SELECT group_concat('C' || n, ', ') FROM (SELECT DISTINCT fc.n FROM"
-		   "   scan_control_checks m JOIN fc ON fc.check_id = m.check_id WHERE m.scan_id ="
-		   "   c.scan_id AND m.framework = c.framework AND m.control_id = c.control_id"
-		   "   ORDER BY fc.n))"
-		   " FROM scan_controls c WHERE c.scan_id = ?1 AND c.framework = ?2 AND c.status <>"
-		   " 'manual' ORDER BY c.seq");
+		s,
+		"WITH " PDF_FAILING_CHECKS " SELECT c.control_id, c.title, c.status,"
+		" (SELECT CASE WHEN x.pass_share IS NULL THEN '' ELSE printf('%.1f %%',"
+		"   x.pass_share) || ' (' || x.n_pass || '/' || (x.n_pass + x.n_fail) || ')' END"
+		"   FROM scan_control_scores x WHERE x.scan_id = c.scan_id AND x.framework ="
+		"   c.framework AND x.control_id = c.control_id),"
+		" (SELECT sum(k.n_fail) FROM scan_control_checks m JOIN scan_checks k"
+		"   ON k.scan_id = m.scan_id AND k.check_id = m.check_id WHERE m.scan_id = c.scan_id"
+		"   AND m.framework = c.framework AND m.control_id = c.control_id),"
+		" (SELECT group_concat('C' || n, ', ') FROM (SELECT DISTINCT fc.n FROM"
+		"   scan_control_checks m JOIN fc ON fc.check_id = m.check_id WHERE m.scan_id ="
+		"   c.scan_id AND m.framework = c.framework AND m.control_id = c.control_id"
+		"   ORDER BY fc.n))"
+		" FROM scan_controls c WHERE c.scan_id = ?1 AND c.framework = ?2 AND c.status <>"
+		" 'manual' ORDER BY c.seq");
 	const char *cells[6];
 	const struct pdf_rgb *colors[6] = {NULL};
 	char status[48], failing[32];
@@ -134,13 +135,14 @@ pdf_controls(struct pdf *p, const struct pdf_scan *s)
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	HPDF_Outline top = pdf_heading(p, 0, "Controls", NULL);
 
-	pdf_paragraph(p, &body, 0,
-		      "Every control of each framework with its status, but the manual controls "
-		      "awaiting attestation, which have their own section. \"Pass share\" is the "
-		      "share of passing results (check, resource) among the control's pass and fail "
-		      "results, the part of posture a control contributes. \"Failing\" counts the "
-		      "failing results of the control's checks (one per check and resource); "
-		      "\"Failing checks\" names those checks by their number in \"Failing findings "
-		      "by check\", where each failing resource is listed once.");
+	pdf_paragraph(
+		p, &body, 0,
+		"Every control of each framework with its status, but the manual controls "
+		"awaiting attestation, which have their own section. \"Pass share\" is the "
+		"share of passing results (check, resource) among the control's pass and fail "
+		"results, the part of posture a control contributes. \"Failing\" counts the "
+		"failing results of the control's checks (one per check and resource); "
+		"\"Failing checks\" names those checks by their number in \"Failing findings "
+		"by check\", where each failing resource is listed once.");
 	return pdf_each_framework(p, s, 1, top, control_table);
 }

@@ -23,8 +23,9 @@ static const char checks_sql[] =
 	"WITH " PDF_FAILING_CHECKS
 	" SELECT fc.n, k.check_id, k.severity, k.title, k.remediation, k.n_pass, k.n_fail,"
 	" k.n_error, k.n_not_applicable, k.n_excepted, k.resource_type,"
-	" count(*) OVER (PARTITION BY " REPORT_SEVERITY_RANK("k.severity") ")"
-	" FROM fc JOIN scan_checks k ON k.scan_id = ?1 AND k.check_id = fc.check_id ORDER BY fc.n";
+	" count(*) OVER (PARTITION BY " REPORT_SEVERITY_RANK(
+		"k.severity") ")"
+			      " FROM fc JOIN scan_checks k ON k.scan_id = ?1 AND k.check_id = fc.check_id ORDER BY fc.n";
 
 static const char findings_sql[] =
 	"SELECT resource_type, resource_id, arn, name, region, account, reason, evidence,"
@@ -46,12 +47,13 @@ static attest_rc
 controls_of(struct pdf *p, const struct pdf_scan *s, const char *check, struct core_buf *b)
 {
 	sqlite3_stmt *st = pdf_query(
-		s, "SELECT m.framework, group_concat(m.control_id, ', ') FROM (SELECT m.framework,"
-		   " m.control_id FROM scan_control_checks m JOIN scan_controls c ON c.scan_id ="
-		   " m.scan_id AND c.framework = m.framework AND c.control_id = m.control_id"
-		   " JOIN scan_frameworks f ON f.scan_id = m.scan_id AND f.framework = m.framework"
-		   " WHERE m.scan_id = ?1 AND m.check_id = ?2 AND " PDF_FW_IN("m.framework")
-		   " ORDER BY f.seq, c.seq) m GROUP BY m.framework ORDER BY min(rowid)");
+		s,
+		"SELECT m.framework, group_concat(m.control_id, ', ') FROM (SELECT m.framework,"
+		" m.control_id FROM scan_control_checks m JOIN scan_controls c ON c.scan_id ="
+		" m.scan_id AND c.framework = m.framework AND c.control_id = m.control_id"
+		" JOIN scan_frameworks f ON f.scan_id = m.scan_id AND f.framework = m.framework"
+		" WHERE m.scan_id = ?1 AND m.check_id = ?2 AND " PDF_FW_IN(
+			"m.framework") " ORDER BY f.seq, c.seq) m GROUP BY m.framework ORDER BY min(rowid)");
 
 	size_t start = b->len;
 
@@ -61,7 +63,7 @@ controls_of(struct pdf *p, const struct pdf_scan *s, const char *check, struct c
 	sqlite3_bind_text(st, 2, check, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		core_buf_printf(b, "%s%s %s", b->len > start ? "; " : "", report_text(st, 0),
-				  report_text(st, 1));
+				report_text(st, 1));
 	sqlite3_finalize(st);
 	return ATTEST_OK;
 }
@@ -162,11 +164,12 @@ resource_notes(struct pdf *p, const char *check, const char *cli, sqlite3_stmt *
 
 		core_sha256_hex(raw, strlen(raw), hex);
 		core_buf_init(&b, 4096);
-		core_buf_printf(&b,
-				  "evidence cut after %zu of %zu lines: the whole evidence (SHA-256 %s) "
-				  "is in the audit package's evidence file for check %s, whose digest "
-				  "the package's manifest.json lists, and in the JSON report",
-				  max, lines, hex, check);
+		core_buf_printf(
+			&b,
+			"evidence cut after %zu of %zu lines: the whole evidence (SHA-256 %s) "
+			"is in the audit package's evidence file for check %s, whose digest "
+			"the package's manifest.json lists, and in the JSON report",
+			max, lines, hex, check);
 		keep[2] = core_buf_take(&b);
 		notes[n++] = (struct pdf_table_note){keep[2], false, CODE_SIZE, &p->t->muted, 0};
 	}
@@ -179,8 +182,8 @@ static attest_rc
 resource_table(struct pdf *p, const struct pdf_scan *s, const char *check, const char *cli)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 8, NULL);
-	struct pdf_table t = {.n = 4, .heads = {"Resource", "Account", "Region", "Reason"},
-			      .size = 7.5f};
+	struct pdf_table t = {
+		.n = 4, .heads = {"Resource", "Account", "Region", "Reason"}, .size = 7.5f};
 	sqlite3_stmt *st = pdf_query(s, findings_sql);
 	struct pdf_table_note notes[3];
 	char res[1024], *shared = NULL, *keep[3];
@@ -233,10 +236,11 @@ resource_list(struct pdf *p, const struct pdf_scan *s, const char *check)
 	struct pdf_style head = pdf_style(p, p->bold, 7.5f, NULL);
 	struct pdf_style ids = pdf_style(p, p->regular, 6.5f, NULL);
 	sqlite3_stmt *st = pdf_query(
-		s, "SELECT account, region, count(*), group_concat(resource_id, ', ') FROM (SELECT"
-		   " account, region, resource_id FROM findings WHERE scan_id = ?1 AND check_id = ?2"
-		   " AND status = 'fail' ORDER BY account, region, resource_id, finding_id)"
-		   " GROUP BY account, region ORDER BY account, region");
+		s,
+		"SELECT account, region, count(*), group_concat(resource_id, ', ') FROM (SELECT"
+		" account, region, resource_id FROM findings WHERE scan_id = ?1 AND check_id = ?2"
+		" AND status = 'fail' ORDER BY account, region, resource_id, finding_id)"
+		" GROUP BY account, region ORDER BY account, region");
 	char text[256];
 	int src;
 
@@ -246,16 +250,17 @@ resource_list(struct pdf *p, const struct pdf_scan *s, const char *check)
 	while ((src = sqlite3_step(st)) == SQLITE_ROW && !pdf_failed(p)) {
 		snprintf(text, sizeof(text), "Account %s, region %s: %lld resource%s",
 			 *report_text(st, 0) ? report_text(st, 0) : "not known",
-			 *report_text(st, 1) ? report_text(st, 1) : "none", sqlite3_column_int64(st, 2),
-			 sqlite3_column_int64(st, 2) == 1 ? "" : "s");
+			 *report_text(st, 1) ? report_text(st, 1) : "none",
+			 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 2) == 1 ? "" : "s");
 		pdf_need(p, 24);
 		pdf_paragraph(p, &head, 0, text);
 		pdf_paragraph(p, &ids, 8, report_text(st, 3));
 		pdf_space(p, 3);
 	}
 	sqlite3_finalize(st);
-	return src == SQLITE_DONE || src == SQLITE_ROW ? ATTEST_OK
-						       : report_db_error(s->store, "cannot read findings");
+	return src == SQLITE_DONE || src == SQLITE_ROW
+		       ? ATTEST_OK
+		       : report_db_error(s->store, "cannot read findings");
 }
 
 static attest_rc
@@ -284,11 +289,11 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 	}
 	core_buf_init(&ctl, 1 << 20);
 	core_buf_printf(&ctl,
-			  "%s: %lld resource%s fail; %lld pass, %lld excepted, %lld in error, %lld "
-			  "not applicable. Controls that rely on it: ",
-			  report_text(st, 10), n_fail, n_fail == 1 ? "" : "s",
-			  sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 9),
-			  sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8));
+			"%s: %lld resource%s fail; %lld pass, %lld excepted, %lld in error, %lld "
+			"not applicable. Controls that rely on it: ",
+			report_text(st, 10), n_fail, n_fail == 1 ? "" : "s",
+			sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 9),
+			sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8));
 	rc = controls_of(p, s, check, &ctl);
 	if (rc == ATTEST_OK)
 		pdf_paragraph(p, &meta, 0, ctl.data ? ctl.data : "");
@@ -318,8 +323,9 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 		if (cli) {
 			char *generic = pdf_command_for(cli, &(struct pdf_resource){.type = ""});
 
-			pdf_paragraph(p, &body, 0,
-				      "The fix, with <placeholders> for each resource's identifiers:");
+			pdf_paragraph(
+				p, &body, 0,
+				"The fix, with <placeholders> for each resource's identifiers:");
 			if (generic)
 				command(p, generic, 10);
 			free(generic);
@@ -335,8 +341,7 @@ check_block(struct pdf *p, const struct pdf_scan *s, sqlite3_stmt *st, HPDF_Outl
 attest_rc
 pdf_findings(struct pdf *p, const struct pdf_scan *s)
 {
-	static const char *const groups[] = {"Critical", "High", "Medium", "Low",
-					     "Informational"};
+	static const char *const groups[] = {"Critical", "High", "Medium", "Low", "Informational"};
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	HPDF_Outline top = pdf_heading(p, 0, "Failing findings by check", NULL), group = NULL;
 	sqlite3_stmt *st = pdf_query(s, checks_sql);
@@ -358,10 +363,14 @@ pdf_findings(struct pdf *p, const struct pdf_scan *s)
 
 		if (strcmp(last, sev) != 0) {
 			snprintf(last, sizeof(last), "%s", sev);
-			r = strcmp(sev, "critical") == 0 ? 0 : strcmp(sev, "high") == 0 ? 1
-				: strcmp(sev, "medium") == 0 ? 2 : strcmp(sev, "low") == 0 ? 3 : 4;
+			r = strcmp(sev, "critical") == 0 ? 0
+			    : strcmp(sev, "high") == 0   ? 1
+			    : strcmp(sev, "medium") == 0 ? 2
+			    : strcmp(sev, "low") == 0    ? 3
+							 : 4;
 			snprintf(text, sizeof(text), "%s severity: %d failing check%s", groups[r],
-				 sqlite3_column_int(st, 11), sqlite3_column_int(st, 11) == 1 ? "" : "s");
+				 sqlite3_column_int(st, 11),
+				 sqlite3_column_int(st, 11) == 1 ? "" : "s");
 			group = pdf_heading(p, 1, text, top);
 		}
 		n++;

@@ -64,8 +64,7 @@ write_cmap(HPDF_Stream s)
 static bool
 fix_to_unicode(HPDF_Font font)
 {
-	static const char *const keys[] = {"CIDSystemInfo", "CMapName", "WMode", "Type",
-					   "UseCMap"};
+	static const char *const keys[] = {"CIDSystemInfo", "CMapName", "WMode", "Type", "UseCMap"};
 	HPDF_Dict cmap = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
 	size_t i;
 
@@ -85,12 +84,12 @@ pdf_load_font(struct pdf *p, const char *path)
 
 	if (!f) {
 		core_error(p->ctx, ATTEST_ERR_INVALID, "cannot use the font '%s' in the PDF report",
-			     path);
+			   path);
 		return NULL;
 	}
 	if (!fix_to_unicode(f)) {
 		core_error(p->ctx, ATTEST_ERR_INTERNAL,
-			     "cannot write the text map of the font '%s' in the PDF report", path);
+			   "cannot write the text map of the font '%s' in the PDF report", path);
 		return NULL;
 	}
 	return f;

@@ -56,14 +56,15 @@ scope(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
 			  "SELECT group_concat(service, ', ') FROM (SELECT DISTINCT k.service FROM"
 			  " scan_checks k WHERE k.scan_id = ?1 AND k.status <> 'not_evaluated' AND"
 			  " k.service IS NOT NULL AND EXISTS (SELECT 1 FROM scan_control_checks m"
-			  " WHERE m.scan_id = k.scan_id AND m.check_id = k.check_id AND "
-			  PDF_FW_IN("m.framework") ") ORDER BY 1)",
+			  " WHERE m.scan_id = k.scan_id AND m.check_id = k.check_id AND " PDF_FW_IN(
+				  "m.framework") ") ORDER BY 1)",
 			  services, sizeof(services))) != ATTEST_OK ||
-	    (rc = list_of(s,
-			  "SELECT group_concat(title || ' (' || framework || ')', '; ') FROM (SELECT"
-			  " title, framework FROM scan_frameworks WHERE scan_id = ?1 AND "
-			  PDF_FW_IN("framework") " ORDER BY seq)",
-			  fws, sizeof(fws))) != ATTEST_OK)
+	    (rc = list_of(
+		     s,
+		     "SELECT group_concat(title || ' (' || framework || ')', '; ') FROM (SELECT"
+		     " title, framework FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN(
+			     "framework") " ORDER BY seq)",
+		     fws, sizeof(fws))) != ATTEST_OK)
 		return rc;
 	pdf_field(p, 0, 120, "Organization", p->organization);
 	pdf_field(p, 0, 120, "Accounts", *s->account_names ? s->account_names : "none");
@@ -114,9 +115,10 @@ limitations(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top)
 			 "inventory succeeded.");
 	pdf_paragraph(p, &body, 0, text);
 	pdf_space(p, 4);
-	st = pdf_query(s, "SELECT framework, n_total, n_manual, n_attested, n_not_evaluated, n_error"
-			  " FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN("framework")
-			  " ORDER BY seq");
+	st = pdf_query(s,
+		       "SELECT framework, n_total, n_manual, n_attested, n_not_evaluated, n_error"
+		       " FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN(
+			       "framework") " ORDER BY seq");
 	if (!st)
 		return ATTEST_ERR_DB;
 	while (sqlite3_step(st) == SQLITE_ROW && !pdf_failed(p)) {

@@ -22,7 +22,8 @@ withheld(sqlite3_stmt *st, char *buf, size_t size)
 	size_t i, len = 0;
 
 	buf[0] = '\0';
-	json_array_foreach(types, i, v) {
+	json_array_foreach(types, i, v)
+	{
 		if (!json_is_string(v) || len >= size)
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
@@ -37,7 +38,10 @@ pdf_gaps(struct pdf *p, const struct pdf_scan *s)
 {
 	struct pdf_style body = pdf_style(p, p->regular, 9.5f, NULL);
 	struct pdf_style note = pdf_style(p, p->regular, 8.5f, &p->t->muted);
-	struct pdf_table t = {.n = 6, .heads = {"Account", "Region", "Call", "Error", "Message", "Withheld types"}, .size = 7.5f};
+	struct pdf_table t = {
+		.n = 6,
+		.heads = {"Account", "Region", "Call", "Error", "Message", "Withheld types"},
+		.size = 7.5f};
 	const struct pdf_rgb *colors[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	long long n = report_gap_count(s->store, s->id, false), shown = 0;
 	long long acc = report_gap_count(s->store, s->id, true);
@@ -48,13 +52,14 @@ pdf_gaps(struct pdf *p, const struct pdf_scan *s)
 		return n < 0 || acc < 0 ? ATTEST_ERR_DB : ATTEST_OK;
 	pdf_heading(p, 0, "Collection gaps", NULL);
 	if (n > acc) {
-		snprintf(text, sizeof(text),
-			 "%lld call%s of the collection failed. The configuration those calls would "
-			 "have read is missing from the inventory: the resource types they fed were "
-			 "not collected, and every check that needs one of them is not evaluated "
-			 "(never passed) with the failed call as its reason. Grant the audit role the "
-			 "missing permissions, or enable the regions, and scan again to close the gaps.",
-			 n - acc, n - acc == 1 ? "" : "s");
+		snprintf(
+			text, sizeof(text),
+			"%lld call%s of the collection failed. The configuration those calls would "
+			"have read is missing from the inventory: the resource types they fed were "
+			"not collected, and every check that needs one of them is not evaluated "
+			"(never passed) with the failed call as its reason. Grant the audit role the "
+			"missing permissions, or enable the regions, and scan again to close the gaps.",
+			n - acc, n - acc == 1 ? "" : "s");
 		pdf_paragraph(p, &body, 0, text);
 	}
 	if (acc > 0) {

@@ -30,13 +30,13 @@ struct pdf {
 	HPDF_Page page;              /* the current page, NULL before the first */
 	HPDF_Page *pages;
 	size_t n_pages, cap_pages;
-	bool cover;                  /* the first page is a cover: no footer */
+	bool cover;                               /* the first page is a cover: no footer */
 	float width, height, margin, top, bottom; /* page geometry (points) */
-	float y;                     /* the top of the free space on the page */
-	char running[160];           /* running header: the current section */
-	char footer[160];            /* left part of the footer */
-	HPDF_Outline outline;        /* the current section's outline entry */
-	const char *organization;    /* as the report names it */
+	float y;                                  /* the top of the free space on the page */
+	char running[160];                        /* running header: the current section */
+	char footer[160];                         /* left part of the footer */
+	HPDF_Outline outline;                     /* the current section's outline entry */
+	const char *organization;                 /* as the report names it */
 	/* The printed table of contents (pdf_toc.c): headings of levels 0 and
 	 * 1 as they are laid out, and the page before which it goes. */
 	struct pdf_toc_entry *toc;
@@ -134,9 +134,9 @@ struct pdf_table_row;
 struct pdf_table {
 	size_t n;
 	const char *heads[PDF_TABLE_MAX_COLS];
-	float size;     /* font size of the cells (default 8.5) */
+	float size; /* font size of the cells (default 8.5) */
 	/* the rest is the table's own */
-	size_t rows;    /* rows drawn so far, for zebra striping */
+	size_t rows; /* rows drawn so far, for zebra striping */
 	float w[PDF_TABLE_MAX_COLS];
 	bool sized;
 	struct pdf_table_row *held;
@@ -188,12 +188,12 @@ struct pdf_scan {
 #define PDF_FW_IN(col) "(?9 IS NULL OR " col " IN (SELECT value FROM json_each(?9)))"
 /* A common table "fc" of the failing checks the report covers, numbered n =
  * 1, 2, ... most severe first (the "C1" of the findings section). */
-#define PDF_FAILING_CHECKS                                                                     \
-	"fc AS (SELECT k.check_id, row_number() OVER (ORDER BY "                                \
-	REPORT_SEVERITY_RANK("k.severity") ", k.check_id) AS n FROM scan_checks k"             \
-	" WHERE k.scan_id = ?1 AND k.n_fail > 0 AND EXISTS (SELECT 1 FROM scan_control_checks"  \
-	" m WHERE m.scan_id = k.scan_id AND m.check_id = k.check_id AND "                       \
-	PDF_FW_IN("m.framework") "))"
+#define PDF_FAILING_CHECKS                                                                                           \
+	"fc AS (SELECT k.check_id, row_number() OVER (ORDER BY " REPORT_SEVERITY_RANK(                               \
+		"k.severity") ", k.check_id) AS n FROM scan_checks k"                                                \
+			      " WHERE k.scan_id = ?1 AND k.n_fail > 0 AND EXISTS (SELECT 1 FROM scan_control_checks" \
+			      " m WHERE m.scan_id = k.scan_id AND m.check_id = k.check_id AND " PDF_FW_IN(           \
+				      "m.framework") "))"
 /* report_query() with ?9 bound to the frameworks covered when the SQL uses it. */
 sqlite3_stmt *pdf_query(const struct pdf_scan *s, const char *sql);
 /* Does the report cover the framework? */

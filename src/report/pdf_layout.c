@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void HPDF_STDCALL
 on_error(HPDF_STATUS err, HPDF_STATUS detail, void *data)
 {
@@ -43,8 +42,8 @@ pdf_status(struct pdf *p)
 	if (p->err == HPDF_FAILD_TO_ALLOC_MEM)
 		return core_nomem(p->ctx);
 	return core_error(p->ctx, ATTEST_ERR_INTERNAL,
-			    "cannot lay out the PDF report: libharu error 0x%04X (detail %u)",
-			    (unsigned)p->err, (unsigned)p->err_detail);
+			  "cannot lay out the PDF report: libharu error 0x%04X (detail %u)",
+			  (unsigned)p->err, (unsigned)p->err_detail);
 }
 
 attest_rc
@@ -61,7 +60,8 @@ pdf_open(struct pdf *p, attest_ctx *ctx, const struct report_template *t)
 	HPDF_SetCurrentEncoder(p->doc, "UTF-8");
 	p->utf8 = HPDF_GetEncoder(p->doc, "UTF-8");
 	if (!(p->regular = pdf_load_font(p, t->font_regular)) ||
-	    !(p->bold = pdf_load_font(p, t->font_bold)) || !(p->mono = pdf_load_font(p, t->font_mono))) {
+	    !(p->bold = pdf_load_font(p, t->font_bold)) ||
+	    !(p->mono = pdf_load_font(p, t->font_mono))) {
 		p->err = 0; /* the message names the font */
 		return ATTEST_ERR_INVALID;
 	}
@@ -126,8 +126,7 @@ pdf_stroke_line(struct pdf *p, float x0, float y0, float x1, float y1, float wid
 #define PDF_PIECE 32768
 
 void
-pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const char *text,
-	    size_t n)
+pdf_text_at(struct pdf *p, const struct pdf_style *s, float x, float y, const char *text, size_t n)
 {
 	char small[512], *buf = small;
 
@@ -243,7 +242,10 @@ utf8_len(const unsigned char *s)
 
 	if (s[0] < 0x80)
 		return 1;
-	n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	n = s[0] >= 0xf0 && s[0] <= 0xf4  ? 4
+	    : s[0] >= 0xe0                ? 3
+	    : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
+					  : 0;
 	for (i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
@@ -354,8 +356,8 @@ blank(const char *s, const char *e)
 }
 
 size_t
-pdf_wrap(struct pdf *p, HPDF_Font f, float size, const char *text, float width,
-	 size_t max_lines, pdf_line_fn fn, void *data)
+pdf_wrap(struct pdf *p, HPDF_Font f, float size, const char *text, float width, size_t max_lines,
+	 pdf_line_fn fn, void *data)
 {
 	char *clean = clean_text(text ? text : "");
 	const char *s, *end, *ls, *q, *we, *brk;
@@ -396,7 +398,8 @@ pdf_wrap(struct pdf *p, HPDF_Font f, float size, const char *text, float width,
 			lines++;
 			if (max_lines && lines == max_lines) {
 				if (fn)
-					fn(data, ls, len, !blank(ls + len, ls + len + strlen(ls + len)));
+					fn(data, ls, len,
+					   !blank(ls + len, ls + len + strlen(ls + len)));
 				goto out;
 			}
 			if (fn)
@@ -427,8 +430,8 @@ draw_line(void *data, const char *line, size_t len, bool cut)
 	pdf_need(p, lh);
 	if (cut) { /* shorten the line until the ellipsis fits after it */
 		ell = pdf_text_width(p, a->s->font, a->s->size, "\u2026", 3);
-		while (len > 0 && pdf_text_width(p, a->s->font, a->s->size, line, len) + ell >
-					  a->width) {
+		while (len > 0 &&
+		       pdf_text_width(p, a->s->font, a->s->size, line, len) + ell > a->width) {
 			len--;
 			while (len > 0 && (line[len] & 0xc0) == 0x80)
 				len--;
@@ -436,8 +439,7 @@ draw_line(void *data, const char *line, size_t len, bool cut)
 	}
 	pdf_text_at(p, a->s, a->x, p->y - a->s->size, line, len);
 	if (cut)
-		pdf_text_at(p, a->s,
-			    a->x + pdf_text_width(p, a->s->font, a->s->size, line, len),
+		pdf_text_at(p, a->s, a->x + pdf_text_width(p, a->s->font, a->s->size, line, len),
 			    p->y - a->s->size, "\u2026", 3);
 	p->y -= lh;
 }
@@ -473,7 +475,8 @@ pdf_paragraph(struct pdf *p, const struct pdf_style *s, float indent, const char
 void
 pdf_field(struct pdf *p, float indent, float label_w, const char *label, const char *value)
 {
-	struct pdf_style ls = pdf_style(p, p->bold, 9, NULL), vs = pdf_style(p, p->regular, 9, NULL);
+	struct pdf_style ls = pdf_style(p, p->bold, 9, NULL),
+			 vs = pdf_style(p, p->regular, 9, NULL);
 	struct para a = {p, &vs, p->margin + indent + label_w,
 			 p->width - 2 * p->margin - indent - label_w};
 

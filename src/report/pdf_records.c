@@ -24,8 +24,8 @@ pdf_manual(struct pdf *p, const struct pdf_scan *s)
 	sqlite3_stmt *st = pdf_query(
 		s, "SELECT c.framework, c.control_id, c.title FROM scan_controls c"
 		   " JOIN scan_frameworks f ON f.scan_id = c.scan_id AND f.framework = c.framework"
-		   " WHERE c.scan_id = ?1 AND c.status = 'manual' AND " PDF_FW_IN("c.framework")
-		   " ORDER BY f.seq, c.seq");
+		   " WHERE c.scan_id = ?1 AND c.status = 'manual' AND " PDF_FW_IN(
+			   "c.framework") " ORDER BY f.seq, c.seq");
 	const char *cells[3];
 	bool any = false;
 
@@ -84,10 +84,10 @@ flat(const char *text)
 static void
 match_text(const char *json, char *buf, size_t size)
 {
-	static const char *const keys[] = {"resource_id", "arn", "account", "region", "tag_key",
-					   "tag_value"};
-	static const char *const labels[] = {"resource id", "ARN", "account", "region", "tag",
-					     "tag value"};
+	static const char *const keys[] = {"resource_id", "arn",     "account",
+					   "region",      "tag_key", "tag_value"};
+	static const char *const labels[] = {"resource id", "ARN", "account",
+					     "region",      "tag", "tag value"};
 	json_t *m = json_loads(json, 0, NULL);
 	size_t i, o = 0;
 
@@ -96,7 +96,8 @@ match_text(const char *json, char *buf, size_t size)
 		const char *v = json_string_value(json_object_get(m, keys[i]));
 
 		if (v)
-			o += (size_t)snprintf(buf + o, size - o, "%s%s %s", o ? ", " : "", labels[i], v);
+			o += (size_t)snprintf(buf + o, size - o, "%s%s %s", o ? ", " : "",
+					      labels[i], v);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "every resource");
@@ -120,7 +121,7 @@ matched(struct pdf *p, const struct pdf_scan *s, const char *id, float indent)
 	core_buf_init(&b, (size_t)1 << 26);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		core_buf_printf(&b, "%s%s (%s, %s)", n ? "; " : "", report_text(st, 0),
-				  report_text(st, 1), report_text(st, 2));
+				report_text(st, 1), report_text(st, 2));
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -149,10 +150,10 @@ exceptions(struct pdf *p, const struct pdf_scan *s, HPDF_Outline top, bool activ
 			      .heads = {"Exception", "Check", "Matches", "Approver", "Approved",
 					active ? "Expires" : "Expired"},
 			      .size = 7.5f};
-	sqlite3_stmt *st = pdf_query(
-		s, "SELECT exception_id, check_id, match, justification, approver,"
-		   " coalesce(approved, ''), expires, matched FROM scan_exceptions"
-		   " WHERE scan_id = ?1 AND active = ?2 ORDER BY exception_id");
+	sqlite3_stmt *st =
+		pdf_query(s, "SELECT exception_id, check_id, match, justification, approver,"
+			     " coalesce(approved, ''), expires, matched FROM scan_exceptions"
+			     " WHERE scan_id = ?1 AND active = ?2 ORDER BY exception_id");
 	char match[512];
 	int n = 0;
 	attest_rc rc = ATTEST_OK;

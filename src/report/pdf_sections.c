@@ -18,8 +18,8 @@ static const char fw_sql[] =
 	" f.n_fail, f.n_manual, f.n_not_evaluated, f.n_not_applicable, f.n_error, f.n_attested,"
 	" f.n_excepted, s.controls_passing, s.controls_scored, s.posture, s.posture_controls"
 	" FROM scan_frameworks f JOIN scan_framework_scores s ON s.scan_id = f.scan_id AND"
-	" s.framework = f.framework WHERE f.scan_id = ?1 AND " PDF_FW_IN("f.framework")
-	" ORDER BY f.seq";
+	" s.framework = f.framework WHERE f.scan_id = ?1 AND " PDF_FW_IN(
+		"f.framework") " ORDER BY f.seq";
 
 static char *
 dup_col(sqlite3_stmt *st, int col)
@@ -69,7 +69,7 @@ check_frameworks(attest_store *store, const struct pdf_scan *s)
 		return ATTEST_ERR_DB;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "scan '%s' has no framework '%s'", s->id,
-				  report_text(st, 0));
+				report_text(st, 0));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -85,17 +85,18 @@ pdf_scan_load(attest_store *store, const char *id, struct pdf_scan *s)
 	s->id = id;
 	s->frameworks = report_frameworks(store_ctx(store));
 	/* Accounts with the name their account resource carries, if any. */
-	rc = report_scan_row(store,
-			     "SELECT scope, started_at, finished_at, as_of, attest_version,"
-			     " (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
-			     " (SELECT group_concat(value, ', ') FROM json_each(regions)), sources,"
-			     " inventory_sha256, resource_count,"
-			     " (SELECT group_concat(a.value || coalesce(' (' || (SELECT f.name FROM"
-			     "   findings f WHERE f.scan_id = scans.scan_id AND f.resource_type ="
-			     "   'AWS::::Account' AND f.resource_id = a.value AND f.name IS NOT NULL"
-			     "   AND f.name <> '' LIMIT 1) || ')', ''), ', ') FROM json_each(accounts) a)"
-			     " FROM scans WHERE scan_id = ?1",
-			     id, &st);
+	rc = report_scan_row(
+		store,
+		"SELECT scope, started_at, finished_at, as_of, attest_version,"
+		" (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
+		" (SELECT group_concat(value, ', ') FROM json_each(regions)), sources,"
+		" inventory_sha256, resource_count,"
+		" (SELECT group_concat(a.value || coalesce(' (' || (SELECT f.name FROM"
+		"   findings f WHERE f.scan_id = scans.scan_id AND f.resource_type ="
+		"   'AWS::::Account' AND f.resource_id = a.value AND f.name IS NOT NULL"
+		"   AND f.name <> '' LIMIT 1) || ')', ''), ', ') FROM json_each(accounts) a)"
+		" FROM scans WHERE scan_id = ?1",
+		id, &st);
 	if (rc != ATTEST_OK)
 		goto out;
 	s->scope = dup_col(st, 0);
@@ -168,8 +169,8 @@ logo(struct pdf *p)
 		p->err = 0; /* the message below says more than libharu's code */
 		HPDF_ResetError(p->doc);
 		return core_error(p->ctx, ATTEST_ERR_INVALID,
-				    "cannot use the logo '%s' of template '%s': not a PNG image",
-				    p->t->logo, p->t->path);
+				  "cannot use the logo '%s' of template '%s': not a PNG image",
+				  p->t->logo, p->t->path);
 	}
 	w = (float)HPDF_Image_GetWidth(img);
 	h = (float)HPDF_Image_GetHeight(img);
@@ -191,7 +192,7 @@ pdf_cover(struct pdf *p, const struct pdf_scan *s)
 	core_buf_init(&fws, 1 << 16);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		core_buf_printf(&fws, "%s%s (%s)", fws.len ? "\n" : "", report_text(st, 1),
-				  report_text(st, 0));
+				report_text(st, 0));
 	sqlite3_finalize(st);
 	pdf_new_page(p, false);
 	rc = logo(p);
@@ -225,8 +226,7 @@ pdf_cover(struct pdf *p, const struct pdf_scan *s)
 /* ---- executive summary ------------------------------------------------------ */
 
 static void
-bar(struct pdf *p, float x, float y, float w, double value, bool has,
-    const struct pdf_rgb *color)
+bar(struct pdf *p, float x, float y, float w, double value, bool has, const struct pdf_rgb *color)
 {
 	struct pdf_rgb back = {0.90f, 0.91f, 0.92f};
 
@@ -245,15 +245,14 @@ score_color(const struct pdf *p, double score)
  * so that the parts are what the control table shows and add up to the
  * framework's total. */
 static attest_rc
-count_line(struct pdf *p, const struct pdf_scan *s, const char *fw, int total,
-	   struct core_buf *b)
+count_line(struct pdf *p, const struct pdf_scan *s, const char *fw, int total, struct core_buf *b)
 {
-	static const char *const order[] = {"pass",          "attested",       "fail",
-					    "excepted",      "manual",         "not_evaluated",
-					    "not_applicable", "error"};
+	static const char *const order[] = {"pass",   "attested",      "fail",           "excepted",
+					    "manual", "not_evaluated", "not_applicable", "error"};
 	sqlite3_stmt *st = pdf_query(
-		s, "SELECT status, count(*) FROM scan_controls WHERE scan_id = ?1 AND framework = ?2"
-		   " GROUP BY status");
+		s,
+		"SELECT status, count(*) FROM scan_controls WHERE scan_id = ?1 AND framework = ?2"
+		" GROUP BY status");
 	int n[sizeof(order) / sizeof(order[0])] = {0}, other = 0;
 	char label[48];
 	size_t i;
@@ -275,7 +274,7 @@ count_line(struct pdf *p, const struct pdf_scan *s, const char *fw, int total,
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (n[i] > 0 || i == 0 || i == 2 || i == 4)
 			core_buf_printf(b, "%s %d %s", i ? "," : "", n[i],
-					  pdf_status_label(order[i], label, sizeof(label)));
+					pdf_status_label(order[i], label, sizeof(label)));
 	if (other)
 		core_buf_printf(b, ", %d other", other);
 	return ATTEST_OK;
@@ -385,4 +384,3 @@ pdf_summary(struct pdf *p, const struct pdf_scan *s)
 		return rc;
 	return pdf_trend(p, s);
 }
-

@@ -88,11 +88,14 @@ size_columns(struct pdf *p, struct pdf_table *t)
 	/* Short cells ("fail \u2192 pass", a date and time) stay on one line when
 	 * that fits: a column starts at its widest line up to SHORT_LINE. */
 	for (i = 0, total = 0; i < t->n; i++)
-		total += line[i] < SHORT_LINE ? line[i] : word[i] > SHORT_LINE ? word[i] : SHORT_LINE;
+		total += line[i] < SHORT_LINE   ? line[i]
+			 : word[i] > SHORT_LINE ? word[i]
+						: SHORT_LINE;
 	for (i = 0; i < t->n; i++)
-		t->w[i] = total > avail ? word[i]
+		t->w[i] = total > avail          ? word[i]
 			  : line[i] < SHORT_LINE ? line[i]
-			  : word[i] > SHORT_LINE ? word[i] : SHORT_LINE;
+			  : word[i] > SHORT_LINE ? word[i]
+						 : SHORT_LINE;
 	spare = avail - (total > avail ? sum : total);
 	/* Give the spare width to the columns that wrap, in proportion to what
 	 * they lack, a column never past its widest line; a few rounds settle
@@ -157,8 +160,8 @@ table_head(struct pdf *p, struct pdf_table *t)
 	y0 = p->y;
 	for (i = 0; i < t->n; i++) {
 		p->y = y0 - CELL_PAD;
-		pdf_text_block(p, &s, col_x(p, t, i) + CELL_PAD, t->w[i] - 2 * CELL_PAD, t->heads[i],
-			       0);
+		pdf_text_block(p, &s, col_x(p, t, i) + CELL_PAD, t->w[i] - 2 * CELL_PAD,
+			       t->heads[i], 0);
 	}
 	p->y = y0 - h;
 }
@@ -235,7 +238,8 @@ draw_row(struct pdf *p, struct pdf_table *t, const struct pdf_table_row *row)
 		const struct pdf_table_note *n = &row->notes[i];
 
 		s = pdf_style(p, n->mono ? p->mono : p->regular, n->size, n->color);
-		pdf_text_block(p, &s, p->margin + CELL_PAD + NOTE_INDENT, nw, n->text, n->max_lines);
+		pdf_text_block(p, &s, p->margin + CELL_PAD + NOTE_INDENT, nw, n->text,
+			       n->max_lines);
 	}
 	if (row->n_notes)
 		p->y -= CELL_PAD;

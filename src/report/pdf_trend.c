@@ -12,8 +12,8 @@
 #include <string.h>
 
 static const char fw_sql[] =
-	"SELECT framework FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN("framework")
-	" ORDER BY seq";
+	"SELECT framework FROM scan_frameworks WHERE scan_id = ?1 AND " PDF_FW_IN(
+		"framework") " ORDER BY seq";
 
 /* The trend: scores of the last scans of the same scope, this one included. */
 struct trend {
@@ -110,8 +110,7 @@ trend_load(struct pdf *p, const struct pdf_scan *s, struct trend *t)
 		rc = core_nomem(p->ctx);
 		goto out;
 	}
-	if ((rc = attest_store_history(s->store, &f, axis_scan, &a)) != ATTEST_OK ||
-	    t->n_scans < 2)
+	if ((rc = attest_store_history(s->store, &f, axis_scan, &a)) != ATTEST_OK || t->n_scans < 2)
 		goto out;
 	for (i = 0; i < t->n_scans / 2; i++) { /* oldest first */
 		char tmp[ATTEST_SCAN_ID_MAX], d[11];
@@ -146,7 +145,7 @@ static void
 trend_chart(struct pdf *p, const struct trend *t)
 {
 	const struct pdf_rgb *palette[] = {&p->t->primary, &p->t->accent, &p->t->warning,
-					   &p->t->pass, &p->t->fail, &p->t->neutral};
+					   &p->t->pass,    &p->t->fail,   &p->t->neutral};
 	struct pdf_style lab = pdf_style(p, p->regular, 7.5f, &p->t->muted);
 	float x0 = p->margin + 28, w = p->width - 2 * p->margin - 52, h = 100, y0, x, y, px = 0,
 	      py = 0;
@@ -208,11 +207,12 @@ pdf_trend(struct pdf *p, const struct pdf_scan *s)
 	if (t.n_scans >= 2) {
 		pdf_need(p, 240); /* the heading stays with its chart */
 		pdf_heading(p, 1, "Posture trend", p->outline);
-		snprintf(text, sizeof(text),
-			 "Posture of the last %zu scans of the same scope (%s), oldest on the left, "
-			 "each at the date of its inventory. \"Changes since the previous scan\" gives "
-			 "the findings that moved the last step.",
-			 t.n_scans, s->scope);
+		snprintf(
+			text, sizeof(text),
+			"Posture of the last %zu scans of the same scope (%s), oldest on the left, "
+			"each at the date of its inventory. \"Changes since the previous scan\" gives "
+			"the findings that moved the last step.",
+			t.n_scans, s->scope);
 		pdf_paragraph(p, &body, 0, text);
 		trend_chart(p, &t);
 	} else {

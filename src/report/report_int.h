@@ -10,31 +10,32 @@
 #include <jansson.h>
 
 /* Orders by severity, worst first; col names the severity column. */
-#define REPORT_SEVERITY_RANK(col)                                                              \
-	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"           \
+#define REPORT_SEVERITY_RANK(col)                                                                  \
+	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"              \
 	" WHEN 'low' THEN 3 ELSE 4 END"
 /* The order findings are listed in (f: findings, c: their scan_checks row):
  * failures, then errors, then passes and the rest, each worst first. */
-#define REPORT_FINDING_ORDER                                                                   \
-	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"     \
-	"   ELSE 3 END, " REPORT_SEVERITY_RANK("c.severity") ", f.check_id, f.account,"         \
-	"   f.region, f.resource_id, f.finding_id"
+#define REPORT_FINDING_ORDER                                                                       \
+	" ORDER BY CASE f.status WHEN 'fail' THEN 0 WHEN 'error' THEN 1 WHEN 'pass' THEN 2"        \
+	"   ELSE 3 END, " REPORT_SEVERITY_RANK(                                                    \
+		"c.severity") ", f.check_id, f.account,"                                           \
+			      "   f.region, f.resource_id, f.finding_id"
 
 /* The formulas of doc/scoring.md, in the words every report prints them:
  * what the code computes (src/engine/score.c, the views of
  * src/store/schema.c), attested and excepted controls included. */
-#define REPORT_FORMULA_SCORE                                                                   \
-	"controls fully passing (score) = 100 x (pass + attested) / (pass + attested + fail),"  \
-	" over controls; excepted, manual, not evaluated, not applicable and error controls"    \
+#define REPORT_FORMULA_SCORE                                                                       \
+	"controls fully passing (score) = 100 x (pass + attested) / (pass + attested + fail),"     \
+	" over controls; excepted, manual, not evaluated, not applicable and error controls"       \
 	" count in neither part"
-#define REPORT_FORMULA_POSTURE                                                                 \
-	"posture = sum(weight x pass_share) / sum(weight), over the automated controls with at"  \
-	" least one pass or fail result; pass_share = 100 x pass / (pass + fail) over the"       \
-	" (check, resource) results of the control's checks, excepted results in neither part;"  \
-	" weight = the control's highest check severity: critical 4, high 3, medium 2, low and"  \
+#define REPORT_FORMULA_POSTURE                                                                     \
+	"posture = sum(weight x pass_share) / sum(weight), over the automated controls with at"    \
+	" least one pass or fail result; pass_share = 100 x pass / (pass + fail) over the"         \
+	" (check, resource) results of the control's checks, excepted results in neither part;"    \
+	" weight = the control's highest check severity: critical 4, high 3, medium 2, low and"    \
 	" informational 1"
-#define REPORT_FORMULA_COVERAGE                                                                \
-	"coverage = 100 x (pass + fail + not applicable + excepted + attested) / all controls,"  \
+#define REPORT_FORMULA_COVERAGE                                                                    \
+	"coverage = 100 x (pass + fail + not applicable + excepted + attested) / all controls,"    \
 	" manual ones included"
 /* Name and text of each formula, for renderers that list them. */
 struct report_formula {
@@ -64,8 +65,8 @@ attest_rc report_db_error(attest_store *store, const char *what);
  * the order they were logged. Columns: 0 seq, 1 account (NULL when not
  * known), 2 region, 3 service, 4 operation, 5 error_code, 6 message,
  * 7 types (JSON array of the resource types the call withheld). */
-#define REPORT_GAPS_SQL                                                                        \
-	"SELECT seq, account, region, service, operation, error_code, message, types"           \
+#define REPORT_GAPS_SQL                                                                            \
+	"SELECT seq, account, region, service, operation, error_code, message, types"              \
 	" FROM scan_gaps WHERE scan_id = ?1 ORDER BY seq"
 /* How many collection gaps the scan has; -1 with the error set when the
  * store cannot be read. */
@@ -83,8 +84,7 @@ json_t *report_gap_json(sqlite3_stmt *st);
 const char *report_gap_call(sqlite3_stmt *st, char *buf, size_t size);
 /* Writes the gaps as a JSON array streamed one object per line, each line
  * after the first prefixed by indent; "[]" when there are none. */
-attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out,
-			   const char *indent);
+attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char *indent);
 
 /* s with every run of white space folded to one space and none at either
  * end (text a person wrote in an indented XML file, such as a justification),

@@ -19,15 +19,15 @@ struct style {
 };
 
 static const struct style plain = {"", "", "", "", "", ""};
-static const struct style ansi = {"\033[1m", "\033[31m", "\033[32m", "\033[33m", "\033[2m",
-				  "\033[0m"};
+static const struct style ansi = {"\033[1m",  "\033[31m", "\033[32m",
+				  "\033[33m", "\033[2m",  "\033[0m"};
 
 /* The previous scan of the same scope that evaluated framework f, on the
  * inventory's timeline (as_of, then start time, then the order stored). */
-#define PREVIOUS_SCAN                                                                          \
-	"(SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"     \
-	"  WHERE p.framework = f.framework AND ps.scope = s.scope"                              \
-	"  AND (ps.as_of, ps.started_at, ps.rowid) < (s.as_of, s.started_at, s.rowid)"           \
+#define PREVIOUS_SCAN                                                                              \
+	"(SELECT ps.scan_id FROM scan_frameworks p JOIN scans ps ON ps.scan_id = p.scan_id"        \
+	"  WHERE p.framework = f.framework AND ps.scope = s.scope"                                 \
+	"  AND (ps.as_of, ps.started_at, ps.rowid) < (s.as_of, s.started_at, s.rowid)"             \
 	"  ORDER BY ps.as_of DESC, ps.started_at DESC, ps.rowid DESC LIMIT 1)"
 
 static const char fw_sql[] =
@@ -104,8 +104,7 @@ worst_controls(attest_store *store, const char *id, const char *fw, FILE *out,
 			rank = 4;
 		fprintf(out, "    %s%-9s%s %-8s %s (%d failing)\n", rank <= 1 ? s->red : s->yellow,
 			severity_names[rank], s->reset, safe(&sf, report_text(st, 0)),
-			safe(&sf, report_text(st, 1)),
-			sqlite3_column_int(st, 3));
+			safe(&sf, report_text(st, 1)), sqlite3_column_int(st, 3));
 	}
 	sqlite3_finalize(st);
 	return ATTEST_OK;
@@ -118,14 +117,14 @@ header(attest_store *store, const char *id, FILE *out, const struct style *s)
 	attest_rc rc = ATTEST_ERR_DB;
 	struct safe sf = {0};
 
-	sqlite3_stmt *st = report_query(
-		store,
-		"SELECT scan_id, as_of, resource_count,"
-		" (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
-		" (SELECT group_concat(value, ', ') FROM json_each(regions)),"
-		" (SELECT group_concat(json_extract(value, '$.path'), ', ')"
-		"   FROM json_each(sources)) FROM scans WHERE scan_id = ?1",
-		id);
+	sqlite3_stmt *st =
+		report_query(store,
+			     "SELECT scan_id, as_of, resource_count,"
+			     " (SELECT group_concat(value, ', ') FROM json_each(accounts)),"
+			     " (SELECT group_concat(value, ', ') FROM json_each(regions)),"
+			     " (SELECT group_concat(json_extract(value, '$.path'), ', ')"
+			     "   FROM json_each(sources)) FROM scans WHERE scan_id = ?1",
+			     id);
 
 	if (!st)
 		return rc;
@@ -158,12 +157,13 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 	if (n <= 0 || acc < 0)
 		return n < 0 || acc < 0 ? ATTEST_ERR_DB : ATTEST_OK;
 	if (n > acc)
-		fprintf(out, "%s%lld collection gap%s (calls that failed): the checks that needed them "
-			     "are not evaluated%s\n",
+		fprintf(out,
+			"%s%lld collection gap%s (calls that failed): the checks that needed them "
+			"are not evaluated%s\n",
 			s->yellow, n - acc, n - acc == 1 ? "" : "s", s->reset);
 	if (acc > 0)
-		fprintf(out, "%s%s%s\n", s->yellow, report_gap_accounts_text(acc, text, sizeof(text)),
-			s->reset);
+		fprintf(out, "%s%s%s\n", s->yellow,
+			report_gap_accounts_text(acc, text, sizeof(text)), s->reset);
 	if (!(st = report_query(store, REPORT_GAPS_SQL " LIMIT ?2", id)))
 		return ATTEST_ERR_DB;
 	sqlite3_bind_int(st, 2, SUMMARY_GAPS);
@@ -182,8 +182,7 @@ gaps(attest_store *store, const char *id, FILE *out, const struct style *s)
 
 /* "EX-1 (expired 2025-11-01), EX-2 (...)" of the lapsed rows of sql, into b. */
 static attest_rc
-lapsed_list(attest_store *store, const char *id, const char *sql, struct core_buf *b,
-	    long long *n)
+lapsed_list(attest_store *store, const char *id, const char *sql, struct core_buf *b, long long *n)
 {
 	sqlite3_stmt *st = report_query(store, sql, id);
 	int src;
@@ -192,8 +191,8 @@ lapsed_list(attest_store *store, const char *id, const char *sql, struct core_bu
 	if (!st)
 		return ATTEST_ERR_DB;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		if (core_buf_printf(b, "%s%s (expired %s)", (*n)++ ? ", " : "",
-				      report_text(st, 0), report_text(st, 1)) != ATTEST_OK) {
+		if (core_buf_printf(b, "%s%s (expired %s)", (*n)++ ? ", " : "", report_text(st, 0),
+				    report_text(st, 1)) != ATTEST_OK) {
 			sqlite3_finalize(st);
 			return core_nomem(store_ctx(store));
 		}
@@ -251,10 +250,11 @@ policy(attest_store *store, const char *id, FILE *out, const struct style *s)
 	}
 	if (n_att > 0) {
 		core_buf_reset(&b);
-		rc = lapsed_list(store, id,
-				 "SELECT framework || ' ' || control_id, expires FROM scan_attestations"
-				 " WHERE scan_id = ?1 AND NOT active ORDER BY framework, control_id",
-				 &b, &lapsed);
+		rc = lapsed_list(
+			store, id,
+			"SELECT framework || ' ' || control_id, expires FROM scan_attestations"
+			" WHERE scan_id = ?1 AND NOT active ORDER BY framework, control_id",
+			&b, &lapsed);
 		if (rc != ATTEST_OK)
 			goto out;
 		fprintf(out, "  attestations  %lld control%s attested", attested,
@@ -307,7 +307,8 @@ since_previous(attest_store *store, const char *id, sqlite3_stmt *st, FILE *out,
 				 &fixed);
 	if (rc != ATTEST_OK)
 		return rc;
-	fprintf(out, "  since %s: posture %s, fully passing %s; %s%lld newly failing%s, %s%lld fixed%s\n",
+	fprintf(out,
+		"  since %s: posture %s, fully passing %s; %s%lld newly failing%s, %s%lld fixed%s\n",
 		safe(&sf, report_text(st, 17)), delta(st, 16, 19, d1, sizeof(d1)),
 		delta(st, 3, 18, d2, sizeof(d2)), newly ? s->red : "", newly, newly ? s->reset : "",
 		fixed ? s->green : "", fixed, fixed ? s->reset : "");
@@ -367,10 +368,11 @@ attest_report_summary(attest_store *store, const char *id, FILE *out, bool color
 	}
 	sqlite3_finalize(st);
 	if (rc == ATTEST_OK)
-		fprintf(out, "%sposture: severity-weighted mean of each control's pass share over its "
-			     "(check, resource) results; controls fully passing: (pass + attested) / "
-			     "(pass + attested + fail) controls; excepted results and controls count "
-			     "in neither (doc/scoring.md)%s\n",
+		fprintf(out,
+			"%sposture: severity-weighted mean of each control's pass share over its "
+			"(check, resource) results; controls fully passing: (pass + attested) / "
+			"(pass + attested + fail) controls; excepted results and controls count "
+			"in neither (doc/scoring.md)%s\n",
 			s->dim, s->reset);
 	return rc;
 }
@@ -381,8 +383,8 @@ attest_report_scores(attest_store *store, const char *id,
 		     void *data)
 {
 	sqlite3_stmt *st = report_query(
-		store, "SELECT framework, score FROM scan_frameworks WHERE scan_id = ?1 ORDER BY seq",
-		id);
+		store,
+		"SELECT framework, score FROM scan_frameworks WHERE scan_id = ?1 ORDER BY seq", id);
 
 	if (!st)
 		return ATTEST_ERR_DB;

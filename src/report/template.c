@@ -19,8 +19,8 @@
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu/"
 
 static const char *const section_names[PDF_SEC_COUNT] = {
-	"cover",  "contents",   "frame",    "summary", "controls",
-	"findings", "manual", "exceptions", "appendix", "signoff",
+	"cover",    "contents", "frame",      "summary",  "controls",
+	"findings", "manual",   "exceptions", "appendix", "signoff",
 };
 
 const char *
@@ -105,12 +105,13 @@ file_attr(attest_ctx *ctx, const struct report_template *t, xmlNodePtr node, con
 	if (rc != ATTEST_OK) {
 		core_buf_release(&b);
 		return core_error(ctx, rc, "'%s' at line %ld: %s path too long", t->path,
-				    xmlGetLineNo(node), what);
+				  xmlGetLineNo(node), what);
 	}
 	fp = fopen(b.data, "rb");
 	if (!fp) {
-		rc = core_error(ctx, ATTEST_ERR_INVALID, "'%s' at line %ld: cannot read %s '%s': %s",
-				  t->path, xmlGetLineNo(node), what, b.data, strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_INVALID,
+				"'%s' at line %ld: cannot read %s '%s': %s", t->path,
+				xmlGetLineNo(node), what, b.data, strerror(errno));
 		core_buf_release(&b);
 		return rc;
 	}
@@ -198,7 +199,8 @@ read_template(attest_ctx *ctx, struct report_template *t, xmlNodePtr root)
 		for (i = 0; i < sizeof(t->signoff) / sizeof(t->signoff[0]); i++)
 			free(t->signoff[i]), t->signoff[i] = NULL;
 		i = 0;
-		for (n = core_xml_child(n, "role"); n && i + 1 < sizeof(t->signoff) / sizeof(t->signoff[0]);
+		for (n = core_xml_child(n, "role");
+		     n && i + 1 < sizeof(t->signoff) / sizeof(t->signoff[0]);
 		     n = core_xml_next(n->next, "role")) {
 			if (!(t->signoff[i] = core_xml_text(n)))
 				return core_nomem(ctx);
@@ -275,7 +277,7 @@ report_template_load(attest_ctx *ctx, const char *path, struct report_template *
 	if ((rc = set_defaults(ctx, t)) != ATTEST_OK)
 		goto out;
 	if ((rc = core_datadir_path(ctx, xsd, sizeof(xsd), "templates/template.xsd")) !=
-	        ATTEST_OK ||
+		    ATTEST_OK ||
 	    (rc = core_xml_schema_load(ctx, xsd, &schema)) != ATTEST_OK ||
 	    (rc = core_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
 		goto out;

@@ -31,16 +31,16 @@ struct report_template {
 	char *path; /* the file it came from */
 	char *organization, *title, *cover_text, *disclaimer;
 	char *scope, *methodology, *limitations; /* the audit frame's texts */
-	char *signoff[8];                     /* roles that sign, NULL-ended */
-	char *logo;                           /* PNG path, or NULL */
+	char *signoff[8];                        /* roles that sign, NULL-ended */
+	char *logo;                              /* PNG path, or NULL */
 	char *font_regular, *font_bold, *font_mono;
 	struct pdf_rgb primary, accent, text, muted, pass, fail, warning, neutral;
 	enum pdf_section sections[PDF_SEC_COUNT];
 	size_t n_sections;
-	int evidence_lines;       /* lines of compact evidence per finding */
-	int evidence_findings;    /* failing findings of a check with evidence shown */
-	int trend_scans;          /* scans in the trend chart, this one included */
-	bool letter;              /* US Letter instead of A4 */
+	int evidence_lines;    /* lines of compact evidence per finding */
+	int evidence_findings; /* failing findings of a check with evidence shown */
+	int trend_scans;       /* scans in the trend chart, this one included */
+	bool letter;           /* US Letter instead of A4 */
 };
 
 /* Loads and validates a template file; names file and line on failure. */
@@ -54,8 +54,7 @@ const char *report_section_name(enum pdf_section s);
 /* The organization the report names: the one set by option, else the
  * template's; *is_default tells whether it is still the placeholder. */
 #define REPORT_DEFAULT_ORGANIZATION "Your organization"
-const char *report_organization(attest_ctx *ctx, const struct report_template *t,
-				bool *is_default);
+const char *report_organization(attest_ctx *ctx, const struct report_template *t, bool *is_default);
 /* The frameworks asked for (a JSON array of ids), or NULL for all. */
 const char *report_frameworks(attest_ctx *ctx);
 /* Text as XML files wrap it: each run of white space becomes one space, or

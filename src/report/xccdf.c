@@ -39,8 +39,8 @@ static const char scores_note[] =
 	"failing resource fails its control. The scores with system "
 	"urn:attest:scoring:FRAMEWORK:posture are attest's posture, the mean of the controls' "
 	"pass shares weighted by severity: it moves with every resource fixed. Both, with the "
-	"framework's coverage, are in the target facts. The formulas: "
-	REPORT_FORMULA_SCORE "; " REPORT_FORMULA_POSTURE "; " REPORT_FORMULA_COVERAGE ". "
+	"framework's coverage, are in the target facts. The formulas: " REPORT_FORMULA_SCORE
+	"; " REPORT_FORMULA_POSTURE "; " REPORT_FORMULA_COVERAGE ". "
 	"Findings under an exception in force are in a TestResult of their own (id ending in "
 	"_exceptions), each with an override naming the approver: OpenSCAP's checker requires "
 	"every rule-result of a TestResult to carry an override once one does.";
@@ -48,10 +48,6 @@ static const char scores_note[] =
 static const char ident_sql[] =
 	"SELECT DISTINCT framework, control_id FROM scan_control_checks"
 	" WHERE scan_id = ?1 AND check_id = ?2 ORDER BY framework, control_id";
-
-
-
-
 
 /* XCCDF severities are unknown, info, low, medium and high. */
 const char *
@@ -251,7 +247,7 @@ each(void *data, sqlite3_stmt *st)
 
 attest_rc
 xccdf_each_row(struct xccdf *c, const char *sql, int (*row)(struct xccdf *c, sqlite3_stmt *st),
-	 const char *what)
+	       const char *what)
 {
 	sqlite3_stmt *st = report_query(c->x.store, sql, c->scan_id);
 	struct each e = {c, row};
@@ -285,7 +281,7 @@ out:
 		return ATTEST_ERR_IO;
 	return rc != ATTEST_OK ? rc
 			       : xccdf_each_row(c, REPORT_ATTESTED_SQL, write_attested_rule,
-					  "cannot read the attestations of the scan");
+						"cannot read the attestations of the scan");
 }
 
 static int

@@ -21,7 +21,7 @@ struct xccdf {
 	const char *time; /* the inventory's reference time, for every rule-result */
 	struct core_buf tok, fold;
 	long long flat_pass, flat_max; /* XCCDF's flat model over what was written */
-	bool excepted; /* writing the TestResult of the excepted findings */
+	bool excepted;                 /* writing the TestResult of the excepted findings */
 };
 
 /* XCCDF's severity (unknown, info, low, medium, high) of an attest one. */

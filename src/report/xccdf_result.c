@@ -36,10 +36,10 @@ write_override(struct xccdf *c, sqlite3_stmt *st)
 	char when[40];
 
 	TRY(report_xml_start(x, "override"));
-	TRY(report_xml_attr(x, "time", report_xml_datetime(sqlite3_column_text(st, 16)
-								  ? report_text(st, 16)
-								  : c->time,
-							  when)));
+	TRY(report_xml_attr(
+		x, "time",
+		report_xml_datetime(sqlite3_column_text(st, 16) ? report_text(st, 16) : c->time,
+				    when)));
 	TRY(report_xml_attr(x, "authority", report_text(st, 15)));
 	TRY(report_xml_elem(x, "old-result", "fail"));
 	TRY(report_xml_elem(x, "new-result", "informational"));
@@ -70,10 +70,11 @@ write_rule_result(struct xccdf *c, sqlite3_stmt *st)
 	if (judged && sqlite3_column_type(st, 14) != SQLITE_NULL)
 		TRY(write_override(c, st));
 	if (*reason)
-		TRY(xccdf_message(x, strcmp(status, "fail") == 0    ? "warning"
-			       : strcmp(status, "error") == 0 ? "error"
-							      : "info",
-			    NULL, reason));
+		TRY(xccdf_message(x,
+				  strcmp(status, "fail") == 0    ? "warning"
+				  : strcmp(status, "error") == 0 ? "error"
+								 : "info",
+				  NULL, reason));
 	if (judged && sqlite3_column_type(st, 12) != SQLITE_NULL)
 		TRY(xccdf_message(x, "info", "evidence: ", report_text(st, 12)));
 	if (judged) {
@@ -126,7 +127,7 @@ write_attested_result(struct xccdf *c, sqlite3_stmt *st)
 	TRY(report_xml_end(x));
 	if (*report_text(st, 6) || *report_text(st, 7))
 		TRY(xccdf_message(x, "info", "evidence: ",
-			    *report_text(st, 7) ? report_text(st, 7) : report_text(st, 6)));
+				  *report_text(st, 7) ? report_text(st, 7) : report_text(st, 6)));
 	TRY(xccdf_check_ref(x, "urn:attest:attestation", "urn:attest:attestations", id));
 	return report_xml_end(x);
 out:
@@ -238,21 +239,24 @@ write_test_result(struct xccdf *c, sqlite3_stmt *scan)
 	TRY(report_xml_attr(x, "id", ID_PREFIX "benchmark_checks"));
 	TRY(report_xml_end(x));
 	TRY(report_xml_start(x, "title"));
-	TRY(report_xml_textf(x, c->excepted ? "attest scan %s: findings under exceptions in force"
-					    : "attest scan %s",
+	TRY(report_xml_textf(x,
+			     c->excepted ? "attest scan %s: findings under exceptions in force"
+					 : "attest scan %s",
 			     c->scan_id));
 	TRY(report_xml_end(x));
 	/* Who read the configuration: the identity the collection ran as. */
 	TRY(report_xml_start(x, "identity"));
 	TRY(report_xml_attr(x, "authenticated", *report_text(scan, 7) ? "true" : "false"));
 	TRY(report_xml_attr(x, "privileged", "false"));
-	TRY(report_xml_text(x, *report_text(scan, 7)
-				       ? report_text(scan, 7)
-				       : "not recorded: the inventory does not name who collected it"));
+	TRY(report_xml_text(
+		x, *report_text(scan, 7)
+			   ? report_text(scan, 7)
+			   : "not recorded: the inventory does not name who collected it"));
 	TRY(report_xml_end(x));
 	if (json_array_size(accounts) == 0)
 		TRY(report_xml_elem(x, "target", "inventory"));
-	json_array_foreach(accounts, i, v) {
+	json_array_foreach(accounts, i, v)
+	{
 		if (json_is_string(v))
 			TRY(report_xml_elem(x, "target", json_string_value(v)));
 	}
@@ -266,9 +270,10 @@ write_test_result(struct xccdf *c, sqlite3_stmt *scan)
 		goto out;
 	TRY(report_xml_end(x));
 	if ((rc = xccdf_each_row(c, result_sql, write_rule_result,
-			   "cannot read the results of the scan")) != ATTEST_OK ||
-	    (!c->excepted && (rc = xccdf_each_row(c, REPORT_ATTESTED_SQL, write_attested_result,
-					    "cannot read the attestations of the scan")) != ATTEST_OK))
+				 "cannot read the results of the scan")) != ATTEST_OK ||
+	    (!c->excepted &&
+	     (rc = xccdf_each_row(c, REPORT_ATTESTED_SQL, write_attested_result,
+				  "cannot read the attestations of the scan")) != ATTEST_OK))
 		goto done;
 	rc = ATTEST_ERR_DB;
 	TRY(report_xml_start(x, "score"));

@@ -68,9 +68,9 @@ static const char att_sql[] =
 	" evidence_href, expires, active FROM scan_attestations WHERE scan_id = ?1"
 	" ORDER BY framework, control_id";
 
-static const char *const fw_counts[] = {"total",         "pass",           "fail",
-					"manual",        "not-evaluated",  "not-applicable",
-					"error",         "excepted",       "attested"};
+static const char *const fw_counts[] = {"total",  "pass",          "fail",
+					"manual", "not-evaluated", "not-applicable",
+					"error",  "excepted",      "attested"};
 static const char *const chk_counts[] = {"pass", "fail", "error", "not-applicable"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -95,14 +95,14 @@ opt_elem(struct report_xml *x, const char *name, sqlite3_stmt *st, int col)
 /* A JSON array of strings from a column, one element each, inside list
  * (none when list is NULL). */
 static int
-string_list(struct report_xml *x, const char *list, const char *name, sqlite3_stmt *st,
-	    int col)
+string_list(struct report_xml *x, const char *list, const char *name, sqlite3_stmt *st, int col)
 {
 	json_t *arr = report_json_col(st, col), *v;
 	size_t i;
 	int r = list ? report_xml_start(x, list) : 0;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (r < 0)
 			break;
 		if (json_is_string(v))
@@ -126,12 +126,14 @@ write_sources(struct report_xml *x, sqlite3_stmt *st, int col)
 
 	if (report_xml_start(x, "sources") < 0)
 		goto out;
-	json_array_foreach(arr, i, src) {
+	json_array_foreach(arr, i, src)
+	{
 		if (report_xml_start(x, "source") < 0)
 			goto out;
 		for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
 			v = json_object_get(src, attrs[k][0]);
-			if (json_is_string(v) && report_xml_attr(x, attrs[k][1], json_string_value(v)) < 0)
+			if (json_is_string(v) &&
+			    report_xml_attr(x, attrs[k][1], json_string_value(v)) < 0)
 				goto out;
 			if (json_is_integer(v) &&
 			    report_xml_attrf(x, attrs[k][1], "%" JSON_INTEGER_FORMAT,
@@ -270,10 +272,12 @@ write_remediation(struct report_xml *x, sqlite3_stmt *st, int col)
 		    report_xml_elem(x, keys[i], json_string_value(v)) < 0)
 			goto out;
 	/* Anything else a check author added, kept by name. */
-	json_object_foreach(rem, key, v) {
+	json_object_foreach(rem, key, v)
+	{
 		if (strcmp(key, "steps") && strcmp(key, "cli") && strcmp(key, "terraform") &&
 		    json_is_string(v)) {
-			if (report_xml_start(x, "other") < 0 || report_xml_attr(x, "name", key) < 0 ||
+			if (report_xml_start(x, "other") < 0 ||
+			    report_xml_attr(x, "name", key) < 0 ||
 			    report_xml_text(x, json_string_value(v)) < 0 || report_xml_end(x) < 0)
 				goto out;
 		}
@@ -332,7 +336,8 @@ write_finding(struct report_xml *x, sqlite3_stmt *st)
 	TRY(opt_attr(x, "account", st, 8));
 	TRY(report_xml_end(x));
 	ctls = report_json_col(st, 11);
-	json_array_foreach(ctls, i, pair) {
+	json_array_foreach(ctls, i, pair)
+	{
 		TRY(report_xml_start(x, "control"));
 		TRY(report_xml_attr(x, "framework", json_string_value(json_array_get(pair, 0))));
 		TRY(report_xml_attr(x, "id", json_string_value(json_array_get(pair, 1))));
@@ -425,7 +430,8 @@ write_attestation(struct report_xml *x, sqlite3_stmt *st)
 	TRY(report_xml_attr(x, "expires", report_text(st, 7)));
 	TRY(report_xml_attr(x, "in-force", sqlite3_column_int(st, 8) ? "true" : "false"));
 	TRY(folded_elem(x, "statement", report_text(st, 4)));
-	if (sqlite3_column_type(st, 5) != SQLITE_NULL || sqlite3_column_type(st, 6) != SQLITE_NULL) {
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL ||
+	    sqlite3_column_type(st, 6) != SQLITE_NULL) {
 		TRY(report_xml_start(x, "evidence"));
 		TRY(opt_attr(x, "href", st, 6));
 		TRY(folded_text(x, report_text(st, 5)));
@@ -494,16 +500,15 @@ attest_report_xml(attest_store *store, const char *scan_id, FILE *out)
 	if ((rc = write_scan(&x, scan_id)) != ATTEST_OK || (rc = write_scoring(&x)) != ATTEST_OK ||
 	    (rc = write_frameworks(&x, scan_id)) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, chk_sql, "checks", write_check,
-			      "cannot read the checks of the scan")) != ATTEST_OK ||
+			     "cannot read the checks of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, REPORT_GAPS_SQL, "collection-gaps", write_gap,
-			      "cannot read the collection gaps of the scan")) != ATTEST_OK ||
+			     "cannot read the collection gaps of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, exc_sql, "exceptions", write_exception,
-			      "cannot read the exceptions of the scan")) != ATTEST_OK ||
+			     "cannot read the exceptions of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, att_sql, "attestations", write_attestation,
-			      "cannot read the attestations of the scan")) != ATTEST_OK ||
+			     "cannot read the attestations of the scan")) != ATTEST_OK ||
 	    (rc = write_list(&x, scan_id, finding_sql, "findings", write_finding,
-			      "cannot read the findings of the scan")) !=
-		    ATTEST_OK)
+			     "cannot read the findings of the scan")) != ATTEST_OK)
 		goto out;
 	rc = report_xml_end(&x) < 0 ? ATTEST_ERR_IO : ATTEST_OK;
 out:

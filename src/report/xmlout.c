@@ -165,9 +165,8 @@ report_xml_attr(struct report_xml *x, const char *name, const char *value)
 
 /* Formats a value into small or, when longer (a long id), into *big, which
  * the caller frees; NULL, with the writer marked failed, without memory. */
-static const char *
-format_value(struct report_xml *x, char small[256], char **big, const char *fmt, va_list ap)
-	ATTEST_PRINTF(4, 0);
+static const char *format_value(struct report_xml *x, char small[256], char **big, const char *fmt,
+				va_list ap) ATTEST_PRINTF(4, 0);
 
 static const char *
 format_value(struct report_xml *x, char small[256], char **big, const char *fmt, va_list ap)
@@ -258,15 +257,26 @@ report_xml_text(struct report_xml *x, const char *text)
 		return -1;
 	for (p = run = v;; p++) {
 		switch (*p) {
-		case '&': esc = "&amp;"; break;
-		case '<': esc = "&lt;"; break;
-		case '>': esc = "&gt;"; break;
-		case '\r': esc = "&#13;"; break;
-		case '\0': esc = ""; break;
-		default: continue;
+		case '&':
+			esc = "&amp;";
+			break;
+		case '<':
+			esc = "&lt;";
+			break;
+		case '>':
+			esc = "&gt;";
+			break;
+		case '\r':
+			esc = "&#13;";
+			break;
+		case '\0':
+			esc = "";
+			break;
+		default:
+			continue;
 		}
-		if (p > run && check(x, xmlTextWriterWriteRawLen(x->w, BAD_CAST run,
-								 (int)(p - run))) < 0)
+		if (p > run &&
+		    check(x, xmlTextWriterWriteRawLen(x->w, BAD_CAST run, (int)(p - run))) < 0)
 			return -1;
 		if (!*p)
 			return 0;
@@ -308,7 +318,8 @@ report_xml_references(struct report_xml *x, const json_t *refs)
 	const json_t *ref, *href, *title;
 	size_t i;
 
-	json_array_foreach(refs, i, ref) {
+	json_array_foreach(refs, i, ref)
+	{
 		href = json_object_get(ref, "href");
 		title = json_object_get(ref, "title");
 		if (!json_is_string(href))

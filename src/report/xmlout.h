@@ -12,18 +12,18 @@
 #include <libxml/xmlwriter.h>
 
 /* Leaves through the caller's out: label when a writer call fails. */
-#define TRY(expr)                                                                              \
-	do {                                                                                   \
-		if ((expr) < 0)                                                                \
-			goto out;                                                              \
+#define TRY(expr)                                                                                  \
+	do {                                                                                       \
+		if ((expr) < 0)                                                                    \
+			goto out;                                                                  \
 	} while (0)
 
 struct report_xml {
 	xmlTextWriterPtr w;
 	attest_store *store;
-	const char *what;       /* the report's name, for messages */
+	const char *what;     /* the report's name, for messages */
 	struct core_buf text; /* scratch for cleaned text */
-	bool failed;            /* a writer call failed */
+	bool failed;          /* a writer call failed */
 };
 
 /* Starts a document on out (not closed by _close). what names the report in
@@ -62,16 +62,16 @@ attest_rc report_xml_each_row(struct report_xml *x, sqlite3_stmt *st,
  * XCCDF and OSCAL renderers: 0 framework, 1 control, 2 title, 3 attested_by,
  * 4 attested_on, 5 statement, 6 evidence, 7 evidence_href, 8 expires,
  * 9 active. */
-#define REPORT_ATTESTED_SQL                                                                    \
-	"SELECT a.framework, a.control_id, c.title, a.attested_by, a.attested_on, a.statement," \
-	" a.evidence, a.evidence_href, a.expires, a.active FROM scan_attestations a"            \
-	" LEFT JOIN scan_controls c ON c.scan_id = a.scan_id AND c.framework = a.framework"     \
-	"   AND c.control_id = a.control_id"                                                     \
+#define REPORT_ATTESTED_SQL                                                                        \
+	"SELECT a.framework, a.control_id, c.title, a.attested_by, a.attested_on, a.statement,"    \
+	" a.evidence, a.evidence_href, a.expires, a.active FROM scan_attestations a"               \
+	" LEFT JOIN scan_controls c ON c.scan_id = a.scan_id AND c.framework = a.framework"        \
+	"   AND c.control_id = a.control_id"                                                       \
 	" WHERE a.scan_id = ?1 ORDER BY a.framework, a.control_id"
 
 /* Integer attributes: names[i] gets column col + i of st, for n names. */
-int report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col,
-			 const char *const names[], size_t n);
+int report_xml_int_attrs(struct report_xml *x, sqlite3_stmt *st, int col, const char *const names[],
+			 size_t n);
 /* <reference href="...">title</reference> for each {"href", "title"} of a
  * JSON array of references; entries without an href are left out. */
 int report_xml_references(struct report_xml *x, const json_t *refs);
@@ -87,8 +87,7 @@ const char *report_xml_clean(struct core_buf *b, const char *s);
  * cis-aws-3.0 2.1.4 -> cis-aws-3.0__2.1.4; hipaa 164.312(a)(2)(iv) ->
  * hipaa__164.312_28a_29_282_29_28iv_29. Into b (reset first); NULL when b
  * overflows. */
-const char *report_control_token(struct core_buf *b, const char *framework,
-				 const char *control);
+const char *report_control_token(struct core_buf *b, const char *framework, const char *control);
 /* An XML Schema dateTime for a stored date: "2026-09-15" becomes
  * "2026-09-15T00:00:00Z", a full time is kept. Into out; "" for "". */
 const char *report_xml_datetime(const char *date, char out[40]);

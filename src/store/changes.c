@@ -11,11 +11,11 @@
 #include "store_int.h"
 
 /* ?1 the driving scan, ?2 the other one, ?3 the framework. */
-#define CHANGE_COUNT_SQL(other_status)                                                         \
-	"SELECT count(*) FROM findings d WHERE d.scan_id = ?1 AND d.status = 'fail'"            \
-	" AND d.check_id IN (SELECT check_id FROM scan_control_checks WHERE scan_id = ?1"        \
-	"   AND framework = ?3)"                                                                \
-	" AND NOT EXISTS (SELECT 1 FROM findings o WHERE o.scan_id = ?2"                        \
+#define CHANGE_COUNT_SQL(other_status)                                                             \
+	"SELECT count(*) FROM findings d WHERE d.scan_id = ?1 AND d.status = 'fail'"               \
+	" AND d.check_id IN (SELECT check_id FROM scan_control_checks WHERE scan_id = ?1"          \
+	"   AND framework = ?3)"                                                                   \
+	" AND NOT EXISTS (SELECT 1 FROM findings o WHERE o.scan_id = ?2"                           \
 	"   AND " STORE_SAME_FINDING("o", "d") " AND o.status IN (" other_status "))"
 
 static attest_rc
@@ -38,14 +38,14 @@ count(attest_store *store, const char *sql, const char *driver, const char *othe
 out:
 	if (rc != ATTEST_OK)
 		core_error(store_ctx(store), ATTEST_ERR_DB,
-			     "cannot compare the findings of two scans: %s", sqlite3_errmsg(db));
+			   "cannot compare the findings of two scans: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc;
 }
 
 attest_rc
-store_change_counts(attest_store *store, const char *from, const char *to,
-		    const char *framework, long long *newly_failing, long long *fixed)
+store_change_counts(attest_store *store, const char *from, const char *to, const char *framework,
+		    long long *newly_failing, long long *fixed)
 {
 	attest_rc rc;
 

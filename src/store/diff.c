@@ -17,43 +17,47 @@
 #include <string.h>
 
 /* The resource of finding d in scan `scan` (SQL over scan_resources r). */
-#define SAME_RESOURCE(scan)                                                                    \
-	"r.scan_id = " scan " AND r.resource_id = d.resource_id"                                \
-	" AND r.resource_type IS d.resource_type AND r.account IS d.account"                    \
+#define SAME_RESOURCE(scan)                                                                        \
+	"r.scan_id = " scan " AND r.resource_id = d.resource_id"                                   \
+	" AND r.resource_type IS d.resource_type AND r.account IS d.account"                       \
 	" AND r.region IS d.region"
 
 /* What cause_of() weighs of finding d: its row and the other scan's (o),
  * the resource's configuration digest in each scan, the check in each. */
-#define CAUSE_COLUMNS                                                                          \
-	" o.status, d.exception_id, o.exception_id,"                                            \
-	" (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE("?1") "),"         \
-	" (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE("?2") "),"         \
-	" c.definition_sha256, k.definition_sha256, k.check_id IS NOT NULL, k.status,"           \
-	" c.dated, EXISTS (SELECT 1 FROM json_each(c.requires) WHERE value IS NOT"               \
-	"   c.resource_type)"
-#define CAUSE_JOINS                                                                            \
-	" LEFT JOIN scan_checks k ON k.scan_id = ?2 AND k.check_id = d.check_id"                \
-	" LEFT JOIN findings o ON o.finding_id = (SELECT o.finding_id FROM findings o"          \
-	"   WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING("o", "d")                              \
-	"   ORDER BY CASE o.status WHEN 'fail' THEN 0 WHEN 'excepted' THEN 1 ELSE 2 END"       \
-	"   LIMIT 1)"
+#define CAUSE_COLUMNS                                                                                              \
+	" o.status, d.exception_id, o.exception_id,"                                                               \
+	" (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE(                                     \
+		"?1") "),"                                                                                         \
+		      " (SELECT r.config_sha256 FROM scan_resources r WHERE " SAME_RESOURCE(                       \
+			      "?2") "),"                                                                           \
+				    " c.definition_sha256, k.definition_sha256, k.check_id IS NOT NULL, k.status," \
+				    " c.dated, EXISTS (SELECT 1 FROM json_each(c.requires) WHERE value IS NOT"     \
+				    "   c.resource_type)"
+#define CAUSE_JOINS                                                                                   \
+	" LEFT JOIN scan_checks k ON k.scan_id = ?2 AND k.check_id = d.check_id"                      \
+	" LEFT JOIN findings o ON o.finding_id = (SELECT o.finding_id FROM findings o"                \
+	"   WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING(                                            \
+		"o",                                                                                  \
+		"d") "   ORDER BY CASE o.status WHEN 'fail' THEN 0 WHEN 'excepted' THEN 1 ELSE 2 END" \
+		     "   LIMIT 1)"
 /* Still failing findings changed nothing: their status in the other scan
  * is fail, and there is no cause to weigh. */
 #define NO_CAUSE_COLUMNS " 'fail', NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL, 0, 0"
 
 /* d: the driving scan's finding (?1 is its scan), o: the same finding in
  * the other scan (?2), the most telling row when there are several. */
-#define FINDING_SQL(driver_status, exists, other_status, columns, joins)                       \
-	"SELECT d.check_id, c.title, c.severity, d.resource_type, d.resource_id, d.arn,"        \
-	" d.account, d.region, d.reason, d.status," columns                                      \
-	" FROM findings d LEFT JOIN scan_checks c ON c.scan_id = d.scan_id"                     \
-	"   AND c.check_id = d.check_id" joins                                                  \
-	" WHERE d.scan_id = ?1 AND d.status = '" driver_status "' AND " exists                  \
-	"   (SELECT 1 FROM findings o WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING("o", "d")    \
-	"   AND o.status IN (" other_status "))"                                                \
-	" ORDER BY CASE c.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"                   \
-	"   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, d.check_id, d.account,"          \
-	"   d.region, d.resource_id"
+#define FINDING_SQL(driver_status, exists, other_status, columns, joins)                            \
+	"SELECT d.check_id, c.title, c.severity, d.resource_type, d.resource_id, d.arn,"            \
+	" d.account, d.region, d.reason, d.status," columns                                         \
+	" FROM findings d LEFT JOIN scan_checks c ON c.scan_id = d.scan_id"                         \
+	"   AND c.check_id = d.check_id" joins                                                      \
+	" WHERE d.scan_id = ?1 AND d.status = '" driver_status "' AND " exists                      \
+	"   (SELECT 1 FROM findings o WHERE o.scan_id = ?2 AND " STORE_SAME_FINDING(                \
+		"o",                                                                                \
+		"d") "   AND o.status IN (" other_status "))"                                       \
+		     " ORDER BY CASE c.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1"          \
+		     "   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, d.check_id, d.account," \
+		     "   d.region, d.resource_id"
 
 static const struct {
 	enum attest_change change;
@@ -81,39 +85,48 @@ struct pair {
 #define FW_FIGURE(scan, col) "max(CASE WHEN f.scan_id = " scan " THEN " col " END)"
 static const char framework_sql[] =
 	"SELECT f.framework, max(f.title), max(f.scan_id = ?1), max(f.scan_id = ?2),"
-	" " FW_FIGURE("?1", "f.score") ", " FW_FIGURE("?2", "f.score") ","
-	" " FW_FIGURE("?1", "f.coverage") ", " FW_FIGURE("?2", "f.coverage") ","
-	" " FW_FIGURE("?1", "v.posture") ", " FW_FIGURE("?2", "v.posture") ","
-	" " FW_FIGURE("?1", "v.controls_passing") ", " FW_FIGURE("?1", "v.controls_scored") ","
-	" " FW_FIGURE("?2", "v.controls_passing") ", " FW_FIGURE("?2", "v.controls_scored")
-	" FROM scan_frameworks f JOIN scan_framework_scores v ON v.scan_id = f.scan_id"
-	"   AND v.framework = f.framework"
-	" WHERE f.scan_id IN (?1, ?2)"
-	" GROUP BY f.framework ORDER BY min(f.seq), f.framework";
+	" " FW_FIGURE("?1", "f.score") ", " FW_FIGURE(
+		"?2",
+		"f.score") ","
+			   " " FW_FIGURE("?1", "f.coverage") ", " FW_FIGURE(
+				   "?2",
+				   "f.coverage") ","
+						 " " FW_FIGURE("?1", "v.posture") ", " FW_FIGURE(
+							 "?2",
+							 "v.posture") ","
+								      " " FW_FIGURE("?1", "v.controls_passing") ", " FW_FIGURE(
+									      "?1",
+									      "v.controls_scored") ","
+												   " " FW_FIGURE("?2", "v.controls_passing") ", " FW_FIGURE(
+													   "?2",
+													   "v.controls_scored") " FROM scan_frameworks f JOIN scan_framework_scores v ON v.scan_id = f.scan_id"
+																"   AND v.framework = f.framework"
+																" WHERE f.scan_id IN (?1, ?2)"
+																" GROUP BY f.framework ORDER BY min(f.seq), f.framework";
 
 /* The score of control c in scan ?N: passing share of its checks' rows. */
-#define CONTROL_SCORE(scan)                                                                    \
-	"(SELECT CASE WHEN sum(k.n_pass) + sum(k.n_fail) > 0"                                  \
-	"   THEN round(100.0 * sum(k.n_pass) / (sum(k.n_pass) + sum(k.n_fail)), 1) END"       \
-	"  FROM scan_control_checks m JOIN scan_checks k ON k.scan_id = m.scan_id"              \
-	"   AND k.check_id = m.check_id"                                                        \
-	"  WHERE m.scan_id = " scan " AND m.framework = c.framework"                            \
+#define CONTROL_SCORE(scan)                                                                        \
+	"(SELECT CASE WHEN sum(k.n_pass) + sum(k.n_fail) > 0"                                      \
+	"   THEN round(100.0 * sum(k.n_pass) / (sum(k.n_pass) + sum(k.n_fail)), 1) END"            \
+	"  FROM scan_control_checks m JOIN scan_checks k ON k.scan_id = m.scan_id"                 \
+	"   AND k.check_id = m.check_id"                                                           \
+	"  WHERE m.scan_id = " scan " AND m.framework = c.framework"                               \
 	"   AND m.control_id = c.control_id)"
 
 /* Controls of the frameworks both scans evaluated, in either scan; the
  * caller keeps those whose status or score moved. */
 static const char control_sql[] =
 	"SELECT c.framework, c.control_id, coalesce(t.title, f.title), f.status, t.status,"
-	" " CONTROL_SCORE("?1") ", " CONTROL_SCORE("?2")
-	" FROM (SELECT framework, control_id FROM scan_controls WHERE scan_id = ?1"
-	"   UNION SELECT framework, control_id FROM scan_controls WHERE scan_id = ?2) c"
-	" LEFT JOIN scan_controls f ON f.scan_id = ?1 AND f.framework = c.framework"
-	"   AND f.control_id = c.control_id"
-	" LEFT JOIN scan_controls t ON t.scan_id = ?2 AND t.framework = c.framework"
-	"   AND t.control_id = c.control_id"
-	" WHERE c.framework IN (SELECT framework FROM scan_frameworks WHERE scan_id = ?1"
-	"   INTERSECT SELECT framework FROM scan_frameworks WHERE scan_id = ?2)"
-	" ORDER BY c.framework, coalesce(t.seq, f.seq), c.control_id";
+	" " CONTROL_SCORE("?1") ", " CONTROL_SCORE(
+		"?2") " FROM (SELECT framework, control_id FROM scan_controls WHERE scan_id = ?1"
+		      "   UNION SELECT framework, control_id FROM scan_controls WHERE scan_id = ?2) c"
+		      " LEFT JOIN scan_controls f ON f.scan_id = ?1 AND f.framework = c.framework"
+		      "   AND f.control_id = c.control_id"
+		      " LEFT JOIN scan_controls t ON t.scan_id = ?2 AND t.framework = c.framework"
+		      "   AND t.control_id = c.control_id"
+		      " WHERE c.framework IN (SELECT framework FROM scan_frameworks WHERE scan_id = ?1"
+		      "   INTERSECT SELECT framework FROM scan_frameworks WHERE scan_id = ?2)"
+		      " ORDER BY c.framework, coalesce(t.seq, f.seq), c.control_id";
 
 static const char *
 text(sqlite3_stmt *st, int col)
@@ -171,8 +184,7 @@ same_text(const char *a, const char *b)
 }
 
 static attest_rc
-controls(attest_store *store, const char *from, const char *to,
-	 const struct attest_diff_sink *sink)
+controls(attest_store *store, const char *from, const char *to, const struct attest_diff_sink *sink)
 {
 	struct attest_diff_control c;
 	sqlite3_stmt *st = history_prepare(store, control_sql);
@@ -208,8 +220,8 @@ controls(attest_store *store, const char *from, const char *to,
 }
 
 static const char *const cause_names[ATTEST_CAUSE_COUNT] = {
-	NULL, "unknown", "configuration", "time", "exception", "attestation", "added", "removed",
-	"check",
+	NULL,          "unknown", "configuration", "time",  "exception",
+	"attestation", "added",   "removed",       "check",
 };
 
 const char *
@@ -362,14 +374,15 @@ scan_side(attest_store *store, const char *id, struct pair *pr, int side)
 	if (src == SQLITE_ROW) {
 		pr->digests[side] = sqlite3_column_int(st, 0);
 		snprintf(pr->as_of[side], sizeof(pr->as_of[side]), "%s",
-			 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+			 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1)
+						    : "");
 	}
 	sqlite3_finalize(st);
 	if (src == SQLITE_ROW)
 		return ATTEST_OK;
 	if (src == SQLITE_DONE)
-		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND,
-				    "no scan '%s' in '%s'", id, store_path(store));
+		return core_error(store_ctx(store), ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", id,
+				  store_path(store));
 	return history_db_error(store);
 }
 

@@ -149,8 +149,8 @@ store_digest_register(sqlite3 *db)
 
 	rc = sqlite3_create_function(db, "sha256_hex", 1, flags, NULL, fn_sha256, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db, "config_sha256", 5, flags, NULL,
-					     fn_config_sha256, NULL, NULL);
+		rc = sqlite3_create_function(db, "config_sha256", 5, flags, NULL, fn_config_sha256,
+					     NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "query_dated", 1, flags, NULL, fn_query_dated,
 					     NULL, NULL);

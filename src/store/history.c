@@ -48,7 +48,7 @@ attest_rc
 history_db_error(attest_store *store)
 {
 	return core_error(store_ctx(store), ATTEST_ERR_DB, "cannot read '%s': %s",
-			    store_path(store), sqlite3_errmsg(store_db(store)));
+			  store_path(store), sqlite3_errmsg(store_db(store)));
 }
 
 void
@@ -68,8 +68,7 @@ history_column_number(sqlite3_stmt *st, int col, bool *has, double *v)
 }
 
 attest_rc
-history_time_bound(attest_ctx *ctx, const char *what, const char *in, bool upper,
-		   char out[21])
+history_time_bound(attest_ctx *ctx, const char *what, const char *in, bool upper, char out[21])
 {
 	char full[32];
 	time_t t;
@@ -80,9 +79,9 @@ history_time_bound(attest_ctx *ctx, const char *what, const char *in, bool upper
 	}
 	if (!core_time_parse(in, &t))
 		return core_error(ctx, ATTEST_ERR_USAGE,
-				    "%s needs a date (2026-01-31) or UTC time "
-				    "(2026-01-31T12:00:00Z), not '%s'",
-				    what, in == full ? full : in);
+				  "%s needs a date (2026-01-31) or UTC time "
+				  "(2026-01-31T12:00:00Z), not '%s'",
+				  what, in == full ? full : in);
 	core_time_iso(t, out);
 	return ATTEST_OK;
 }
@@ -136,8 +135,9 @@ attest_store_previous(attest_store *store, const char *scan_id, char prev[ATTEST
 {
 	sqlite3_stmt *st = history_prepare(
 		store, "SELECT p.scan_id FROM scans s JOIN scans p ON p.scope = s.scope"
-		       " AND " HISTORY_KEY("p") " < " HISTORY_KEY("s") " WHERE s.scan_id = ?1"
-		       " ORDER BY " HISTORY_ORDER("p", "DESC") " LIMIT 1");
+		       " AND " HISTORY_KEY("p") " < " HISTORY_KEY(
+			       "s") " WHERE s.scan_id = ?1"
+				    " ORDER BY " HISTORY_ORDER("p", "DESC") " LIMIT 1");
 	attest_rc rc;
 	int src;
 
@@ -150,9 +150,9 @@ attest_store_previous(attest_store *store, const char *scan_id, char prev[ATTEST
 		rc = ATTEST_OK;
 	} else if (src == SQLITE_DONE) {
 		rc = core_error(store_ctx(store), ATTEST_ERR_NOTFOUND,
-				  "scan '%s' is the first of its scope in '%s': nothing to compare "
-				  "it with",
-				  scan_id, store_path(store));
+				"scan '%s' is the first of its scope in '%s': nothing to compare "
+				"it with",
+				scan_id, store_path(store));
 	} else {
 		rc = history_db_error(store);
 	}

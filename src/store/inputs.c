@@ -53,8 +53,8 @@ blob_exists(sqlite3 *db, const char *sha)
 	sqlite3_stmt *st = NULL;
 	bool found = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM input_blobs WHERE sha256 = ?1", -1, &st,
-			       NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM input_blobs WHERE sha256 = ?1", -1, &st, NULL) ==
+	    SQLITE_OK) {
 		sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
 		found = sqlite3_step(st) == SQLITE_ROW;
 	}
@@ -79,7 +79,7 @@ scratch_open(attest_ctx *ctx, FILE **out)
 		return core_error(ctx, ATTEST_ERR_LIMIT, "temporary directory path too long");
 	if ((fd = mkstemp(path)) < 0)
 		return core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
-				    dir, strerror(errno));
+				  dir, strerror(errno));
 	attest_tmp_register(path);
 	unlink(path);
 	attest_tmp_unregister(path);
@@ -120,8 +120,8 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 				continue;
 			}
 			if (n < 0) {
-				rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s",
-						  k->path, strerror(errno));
+				rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", k->path,
+						strerror(errno));
 				goto out;
 			}
 			if (n == 0)
@@ -156,7 +156,7 @@ copy_file(attest_ctx *ctx, FILE *scratch, int fd, struct kept_source *k)
 	goto out;
 io_fail:
 	rc = core_error(ctx, ATTEST_ERR_IO, "cannot keep a copy of '%s' in a temporary file: %s",
-			  k->path, strerror(errno));
+			k->path, strerror(errno));
 out:
 	core_sha256_release(&mdc);
 	free(z);
@@ -235,7 +235,7 @@ store_inputs_copy(attest_store *s, struct store_kept **out)
 	if (sqlite3_prepare_v2(db, "SELECT path, sha256 FROM inv.sources ORDER BY sid", -1, &st,
 			       NULL) != SQLITE_OK) {
 		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
-				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
+				"cannot read the inventory's sources: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	while (rc == ATTEST_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -252,10 +252,10 @@ store_inputs_copy(attest_store *s, struct store_kept **out)
 	}
 	if (rc == ATTEST_OK && src != SQLITE_DONE)
 		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
-				  "cannot read the inventory's sources: %s", sqlite3_errmsg(db));
+				"cannot read the inventory's sources: %s", sqlite3_errmsg(db));
 	if (rc == ATTEST_OK && kept->scratch && fflush(kept->scratch) != 0)
-		rc = core_error(store_ctx(s), ATTEST_ERR_IO,
-				  "cannot write a temporary file: %s", strerror(errno));
+		rc = core_error(store_ctx(s), ATTEST_ERR_IO, "cannot write a temporary file: %s",
+				strerror(errno));
 out:
 	sqlite3_finalize(st);
 	if (rc != ATTEST_OK)
@@ -303,7 +303,8 @@ insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
 	}
 	if (sqlite3_prepare_v2(db, "INSERT INTO input_blobs(sha256, bytes) VALUES (?1, ?2)", -1,
 			       &blob, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO input_chunks(sha256, seq, data) VALUES (?1, ?2, ?3)",
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO input_chunks(sha256, seq, data) VALUES (?1, ?2, ?3)",
 			       -1, &chunk, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(blob, 1, k->sha, -1, SQLITE_STATIC);
@@ -329,13 +330,13 @@ insert_blob(attest_store *s, FILE *scratch, const struct kept_source *k)
 	rc = ATTEST_OK;
 	goto out;
 io_fail:
-	rc = core_error(store_ctx(s), ATTEST_ERR_IO,
-			  "cannot read the temporary copy of '%s'", k->path);
+	rc = core_error(store_ctx(s), ATTEST_ERR_IO, "cannot read the temporary copy of '%s'",
+			k->path);
 out:
 	if (rc == ATTEST_ERR_DB)
 		rc = core_error(store_ctx(s), ATTEST_ERR_DB,
-				  "cannot keep a copy of '%s' in '%s': %s", k->path, store_path(s),
-				  sqlite3_errmsg(db));
+				"cannot keep a copy of '%s' in '%s': %s", k->path, store_path(s),
+				sqlite3_errmsg(db));
 	sqlite3_finalize(blob);
 	sqlite3_finalize(chunk);
 	free(z);
@@ -369,7 +370,7 @@ record(attest_store *s, const char *id, long long seq, const struct kept_source 
 out:
 	if (rc != ATTEST_OK)
 		rc = core_error(store_ctx(s), rc, "cannot record the inputs of the scan: %s",
-				  sqlite3_errmsg(db));
+				sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -394,8 +395,8 @@ store_inputs_insert(attest_store *s, const char *id, struct store_kept *kept)
 		if (rc != ATTEST_OK)
 			break;
 		if (k->note[0])
-			core_log(store_ctx(s), ATTEST_LOG_WARN,
-				   "no copy of input '%s' is kept: %s", k->path, k->note);
+			core_log(store_ctx(s), ATTEST_LOG_WARN, "no copy of input '%s' is kept: %s",
+				 k->path, k->note);
 		rc = record(s, id, (long long)i + 1, k);
 	}
 	return rc;
@@ -429,7 +430,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 	st = NULL;
 	if (expect < 0) {
 		rc = core_error(store_ctx(s), ATTEST_ERR_NOTFOUND,
-				  "no copy of input %s is kept in '%s'", sha, store_path(s));
+				"no copy of input %s is kept in '%s'", sha, store_path(s));
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT data FROM input_chunks WHERE sha256 = ?1 ORDER BY seq",
@@ -441,14 +442,14 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 		if (uncompress(buf, &n, sqlite3_column_blob(st, 0),
 			       (uLong)sqlite3_column_bytes(st, 0)) != Z_OK) {
 			rc = core_error(store_ctx(s), ATTEST_ERR_INVALID,
-					  "the kept copy of input %s in '%s' is damaged", sha,
-					  store_path(s));
+					"the kept copy of input %s in '%s' is damaged", sha,
+					store_path(s));
 			goto out;
 		}
 		core_sha256_add(&mdc, buf, n);
 		if (fwrite(buf, 1, n, out) != n) {
-			rc = core_error(store_ctx(s), ATTEST_ERR_IO,
-					  "cannot write input %s: %s", sha, strerror(errno));
+			rc = core_error(store_ctx(s), ATTEST_ERR_IO, "cannot write input %s: %s",
+					sha, strerror(errno));
 			goto out;
 		}
 		total += (long long)n;
@@ -456,8 +457,8 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 	core_sha256_end(&mdc, got);
 	if (strcmp(got, sha) != 0 || total != expect) {
 		rc = core_error(store_ctx(s), ATTEST_ERR_INVALID,
-				  "the kept copy of input %s in '%s' is damaged (its SHA-256 is %s)",
-				  sha, store_path(s), got);
+				"the kept copy of input %s in '%s' is damaged (its SHA-256 is %s)",
+				sha, store_path(s), got);
 		goto out;
 	}
 	*bytes = total;
@@ -465,7 +466,7 @@ store_input_write(attest_store *s, const char *sha, FILE *out, long long *bytes)
 	goto out;
 db_fail:
 	rc = core_error(store_ctx(s), ATTEST_ERR_DB, "cannot read input %s: %s", sha,
-			  sqlite3_errmsg(db));
+			sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
 	core_sha256_release(&mdc);

@@ -17,9 +17,9 @@
 
 /* Scans to delete: beyond the ?1 most recent of their scope, or started
  * before ?2. */
-#define DOOMED                                                                                 \
-	"SELECT scan_id FROM (SELECT scan_id, started_at, row_number() OVER"                    \
-	"  (PARTITION BY scope ORDER BY started_at DESC, rowid DESC) AS rn FROM scans)"         \
+#define DOOMED                                                                                     \
+	"SELECT scan_id FROM (SELECT scan_id, started_at, row_number() OVER"                       \
+	"  (PARTITION BY scope ORDER BY started_at DESC, rowid DESC) AS rn FROM scans)"            \
 	" WHERE (?1 > 0 AND rn > ?1) OR (?2 IS NOT NULL AND started_at < ?2)"
 
 attest_rc
@@ -41,7 +41,8 @@ attest_store_prune(attest_store *store, long keep, const char *before, bool dry_
 		return history_db_error(store);
 	rc = ATTEST_ERR_DB;
 	if (!(st = history_prepare(store, dry_run ? "SELECT count(*) FROM (" DOOMED ")"
-						  : "DELETE FROM scans WHERE scan_id IN (" DOOMED ")")))
+						  : "DELETE FROM scans WHERE scan_id IN (" DOOMED
+						    ")")))
 		goto out;
 	sqlite3_bind_int64(st, 1, keep > 0 ? keep : 0);
 	history_bind(st, 2, before ? bound : NULL);
@@ -93,7 +94,8 @@ report_rows(attest_store *store, const char *sql, enum row_kind kind,
 				continue;
 			snprintf(msg, sizeof(msg), "SQLite integrity: %s", a);
 		} else {
-			snprintf(msg, sizeof(msg), "scan %s is incomplete: it has no %s rows", a, b);
+			snprintf(msg, sizeof(msg), "scan %s is incomplete: it has no %s rows", a,
+				 b);
 		}
 		(*problems)++;
 		if (fn)
@@ -143,8 +145,8 @@ attest_store_check(attest_store *store, int *schema_version, long long *scans,
 		     INCOMPLETE, fn, data, problems)))
 		return rc;
 	/* contents, as db import checks an export (validate.c) */
-	if ((rc = store_validate(store_ctx(store), store_db(store), "main", false,
-				 CHECK_LIMIT, fn, data, &found)) != ATTEST_OK)
+	if ((rc = store_validate(store_ctx(store), store_db(store), "main", false, CHECK_LIMIT, fn,
+				 data, &found)) != ATTEST_OK)
 		return rc;
 	*problems += found;
 	return ATTEST_OK;

@@ -46,9 +46,10 @@
 /* Key names (lowercased, without '_', '-', '.' and spaces) whose values are
  * secrets when the name ends with one of these. */
 static const char *const secret_suffixes[] = {
-	"password", "passwd", "passphrase", "pass", "pwd", "secret", "secretkey",
-	"secretaccesskey", "token", "apikey", "privatekey", "credential", "credentials",
-	"authorization", "connectionstring", NULL,
+	"password",    "passwd",        "passphrase",       "pass",
+	"pwd",         "secret",        "secretkey",        "secretaccesskey",
+	"token",       "apikey",        "privatekey",       "credential",
+	"credentials", "authorization", "connectionstring", NULL,
 };
 
 /* Suffixes that name the form of a value, not what it is: "SecretString" is a
@@ -60,10 +61,12 @@ static const char *const value_suffixes[] = {
 /* Substrings (case-insensitive) without which no rule can fire (besides the
  * long base64 runs an STS token is, see long_base64()). */
 static const char *const triggers[] = {
-	"akia", "asia", "-----begin", "eyj", "bearer", "pass", "secret", "token", "apikey",
-	"api_key", "api-key", "private", "credential", "authorization", "connection",
-	"userdata", "user_data", "://", "pwd", "sk_live_", "ghp_", "xox", "gzxivyxdz",
-	"jb3jpz2lu", "dyxdz", NULL,
+	"akia",     "asia",      "-----begin", "eyj",           "bearer",
+	"pass",     "secret",    "token",      "apikey",        "api_key",
+	"api-key",  "private",   "credential", "authorization", "connection",
+	"userdata", "user_data", "://",        "pwd",           "sk_live_",
+	"ghp_",     "xox",       "gzxivyxdz",  "jb3jpz2lu",     "dyxdz",
+	NULL,
 };
 
 #define STS_MIN 100 /* base64 characters: STS tokens are hundreds long */
@@ -157,7 +160,8 @@ static const struct pattern patterns[] = {
 	 * 0x0a byte makes it, the third 'o'), long and bounded by non-base64 */
 	{"(^|[^A-Za-z0-9+/])([A-Za-z0-9+/][AQgw]o[A-Za-z0-9+/]{97,}={0,2})", 0, 2},
 	/* and, however short (a token cut in a log line), one whose name is
-	 * one of those AWS issues ("GZXIvYXdz", "Jb3JpZ2lu" is "origin", "DYXdz" is "aws"), any version byte */
+	 * one of those AWS issues ("GZXIvYXdz", "Jb3JpZ2lu" is "origin", "DYXdz" is "aws"), any
+	 * version byte */
 	{"[A-Za-z0-9+/][AQgw]o(GZXIvYXdz|Jb3JpZ2lu|DYXdz)[A-Za-z0-9+/=]{4,}", 0, 0},
 	/* JWT: header.payload.signature, base64url */
 	{"(^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+)", 0, 2},
@@ -428,12 +432,12 @@ redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *cha
 	attest_rc rc;
 
 	if (secret && (json_is_string(v) || json_is_number(v))) {
-		if (json_is_string(v) && (strcmp(json_string_value(v), REDACTED) == 0 ||
-					  !*json_string_value(v)))
+		if (json_is_string(v) &&
+		    (strcmp(json_string_value(v), REDACTED) == 0 || !*json_string_value(v)))
 			return ATTEST_OK;
 		*changed = true;
 		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
-										 : ATTEST_OK;
+									       : ATTEST_OK;
 	}
 	if (!json_is_string(v))
 		return redact_json(v, secret, changed);
@@ -454,7 +458,7 @@ redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *cha
 	if (found) {
 		*changed = true;
 		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
-										 : ATTEST_OK;
+									       : ATTEST_OK;
 	}
 	if ((rc = redact_text(s, &red)) != ATTEST_OK || !red)
 		return rc;
@@ -474,7 +478,8 @@ redact_keys(json_t *obj, bool *changed)
 	size_t n = 0, i;
 	attest_rc rc = ATTEST_OK;
 
-	json_object_foreach(obj, key, m) {
+	json_object_foreach(obj, key, m)
+	{
 		red = NULL;
 		if ((rc = redact_text(key, &red)) != ATTEST_OK)
 			break;
@@ -527,22 +532,25 @@ redact_json(json_t *v, bool secret, bool *changed)
 			key = json_object_iter_key(iter);
 			m = json_object_iter_value(iter);
 			iter = json_object_iter_next(v, iter);
-			rc = redact_member(v, key, m,
-					   secret || store_secret_name(key) ||
-						   (m == pv && store_secret_name(json_string_value(pk))),
-					   changed);
+			rc = redact_member(
+				v, key, m,
+				secret || store_secret_name(key) ||
+					(m == pv && store_secret_name(json_string_value(pk))),
+				changed);
 			if (rc != ATTEST_OK)
 				return rc;
 		}
 		return ATTEST_OK;
 	}
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, m) {
+		json_array_foreach(v, i, m)
+		{
 			if (json_is_string(m) || json_is_number(m)) {
 				red = NULL;
 				if (secret)
 					red = core_strdup(REDACTED);
-				else if ((rc = redact_text(json_is_string(m) ? json_string_value(m) : "",
+				else if ((rc = redact_text(json_is_string(m) ? json_string_value(m)
+									     : "",
 							   &red)) != ATTEST_OK)
 					return rc;
 				if (!red)
@@ -621,13 +629,15 @@ sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
  * evidence of findings, reasons (gap messages are copied into them), the
  * whole collection log, and the sources' paths and header text. */
 static const char *const input_columns[][2] = {
-	{"findings", "resource_id"}, {"findings", "arn"},        {"findings", "name"},
-	{"findings", "region"},      {"findings", "account"},    {"findings", "reason"},
-	{"findings", "evidence"},    {"scan_checks", "reason"},  {"scan_gaps", "account"},
-	{"scan_gaps", "region"},     {"scan_gaps", "service"},   {"scan_gaps", "operation"},
-	{"scan_gaps", "error_code"}, {"scan_gaps", "message"},   {"scans", "sources"},
-	{"scan_resources", "resource_id"}, {"scan_resources", "account"},
-	{"scan_resources", "region"},
+	{"findings", "resource_id"},   {"findings", "arn"},
+	{"findings", "name"},          {"findings", "region"},
+	{"findings", "account"},       {"findings", "reason"},
+	{"findings", "evidence"},      {"scan_checks", "reason"},
+	{"scan_gaps", "account"},      {"scan_gaps", "region"},
+	{"scan_gaps", "service"},      {"scan_gaps", "operation"},
+	{"scan_gaps", "error_code"},   {"scan_gaps", "message"},
+	{"scans", "sources"},          {"scan_resources", "resource_id"},
+	{"scan_resources", "account"}, {"scan_resources", "region"},
 };
 
 bool
@@ -636,7 +646,8 @@ store_redact_column(const char *table, const char *column)
 	size_t i;
 
 	for (i = 0; i < sizeof(input_columns) / sizeof(input_columns[0]); i++)
-		if (strcmp(input_columns[i][0], table) == 0 && strcmp(input_columns[i][1], column) == 0)
+		if (strcmp(input_columns[i][0], table) == 0 &&
+		    strcmp(input_columns[i][1], column) == 0)
 			return true;
 	return false;
 }

@@ -14,9 +14,9 @@ static const char *const migrations[] = {
 	"  scan_id TEXT PRIMARY KEY,"
 	"  started_at TEXT NOT NULL, finished_at TEXT NOT NULL, as_of TEXT NOT NULL,"
 	"  attest_version TEXT NOT NULL,"
-	"  scope TEXT NOT NULL,"            /* provider:sorted accounts, for comparisons */
-	"  accounts TEXT NOT NULL, regions TEXT NOT NULL,"      /* JSON arrays */
-	"  sources TEXT NOT NULL,"          /* JSON array of the inputs read */
+	"  scope TEXT NOT NULL," /* provider:sorted accounts, for comparisons */
+	"  accounts TEXT NOT NULL, regions TEXT NOT NULL," /* JSON arrays */
+	"  sources TEXT NOT NULL,"                         /* JSON array of the inputs read */
 	"  inventory_sha256 TEXT NOT NULL, resource_count INTEGER NOT NULL);"
 	"CREATE INDEX scans_scope_time ON scans(scope, started_at);"
 	"CREATE INDEX scans_time ON scans(started_at);"
@@ -177,12 +177,12 @@ store_migrate_to(attest_ctx *ctx, sqlite3 *db, int from, int to)
 	for (v = from; v < to; v++) {
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
 			return core_error(ctx, ATTEST_ERR_DB,
-					    "cannot migrate the history database to version %d: %s",
-					    v + 1, sqlite3_errmsg(db));
+					  "cannot migrate the history database to version %d: %s",
+					  v + 1, sqlite3_errmsg(db));
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
 		if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
 			return core_error(ctx, ATTEST_ERR_DB, "cannot migrate: %s",
-					    sqlite3_errmsg(db));
+					  sqlite3_errmsg(db));
 	}
 	return ATTEST_OK;
 }

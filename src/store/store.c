@@ -60,7 +60,7 @@ mkdirs(attest_ctx *ctx, char *path)
 		*p = '\0';
 		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
 			attest_rc rc = core_error(ctx, ATTEST_ERR_IO, "cannot create '%s': %s",
-						    path, strerror(errno));
+						  path, strerror(errno));
 			*p = '/';
 			return rc;
 		}
@@ -84,7 +84,7 @@ attest_store_default_path(attest_ctx *ctx, char *buf, size_t size)
 		n = snprintf(buf, size, "%s/.local/share/attest/history.db", home);
 	else
 		return core_error(ctx, ATTEST_ERR_USAGE,
-				    "no history database: set ATTEST_DB or HOME, or give --db");
+				  "no history database: set ATTEST_DB or HOME, or give --db");
 	if (n < 0 || (size_t)n >= size)
 		return core_error(ctx, ATTEST_ERR_LIMIT, "history database path too long");
 	return mkdirs(ctx, buf);
@@ -110,33 +110,33 @@ check_and_migrate(attest_store *s)
 
 	if (pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &objects) != SQLITE_OK)
 		return core_error(s->ctx, ATTEST_ERR_DB,
-				    "cannot use '%s' as the history database: %s", s->path,
-				    sqlite3_errmsg(s->db));
+				  "cannot use '%s' as the history database: %s", s->path,
+				  sqlite3_errmsg(s->db));
 	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK ||
 	    pragma_int(s->db, "PRAGMA application_id", &app) != SQLITE_OK)
 		return core_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s': %s", s->path,
-				    sqlite3_errmsg(s->db));
+				  sqlite3_errmsg(s->db));
 	if (objects > 0 && app != STORE_APPLICATION_ID)
 		return core_error(s->ctx, ATTEST_ERR_DB,
-				    "'%s' is an SQLite database but not an attest history database",
-				    s->path);
+				  "'%s' is an SQLite database but not an attest history database",
+				  s->path);
 	if (version > STORE_SCHEMA_VERSION)
 		return core_error(s->ctx, ATTEST_ERR_DB,
-				    "'%s' was written by a newer attest (schema version %d; this "
-				    "attest %s reads up to %d): upgrade attest, the database was "
-				    "left untouched",
-				    s->path, version, PACKAGE_VERSION, STORE_SCHEMA_VERSION);
+				  "'%s' was written by a newer attest (schema version %d; this "
+				  "attest %s reads up to %d): upgrade attest, the database was "
+				  "left untouched",
+				  s->path, version, PACKAGE_VERSION, STORE_SCHEMA_VERSION);
 	if (version == STORE_SCHEMA_VERSION)
 		return ATTEST_OK;
 	if (s->readonly)
 		return core_error(s->ctx, ATTEST_ERR_DB,
-				    "'%s' has schema version %d of an older attest and this one "
-				    "reads version %d: upgrade it with 'attest db upgrade --db %s' "
-				    "(a command that only reads never changes the file)",
-				    s->path, objects ? version : 0, STORE_SCHEMA_VERSION, s->path);
+				  "'%s' has schema version %d of an older attest and this one "
+				  "reads version %d: upgrade it with 'attest db upgrade --db %s' "
+				  "(a command that only reads never changes the file)",
+				  s->path, objects ? version : 0, STORE_SCHEMA_VERSION, s->path);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return core_error(s->ctx, ATTEST_ERR_DB, "cannot lock '%s': %s", s->path,
-				    sqlite3_errmsg(s->db));
+				  sqlite3_errmsg(s->db));
 	/* Another process may have migrated while we waited for the lock. */
 	if (pragma_int(s->db, "PRAGMA user_version", &version) != SQLITE_OK) {
 		rc = core_error(s->ctx, ATTEST_ERR_DB, "cannot read '%s'", s->path);
@@ -148,7 +148,7 @@ check_and_migrate(attest_store *s)
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = core_error(s->ctx, ATTEST_ERR_DB, "cannot migrate '%s': %s", s->path,
-				  sqlite3_errmsg(s->db));
+				sqlite3_errmsg(s->db));
 		goto fail;
 	}
 	return ATTEST_OK;
@@ -224,12 +224,13 @@ open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 					 NULL);
 	if (src != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_DB, "cannot open the history database '%s': %s",
-				  path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+				path, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 30000);
 	sqlite3_extended_result_codes(s->db, 1);
-	if (store_redact_register(s->db) != SQLITE_OK || store_digest_register(s->db) != SQLITE_OK) {
+	if (store_redact_register(s->db) != SQLITE_OK ||
+	    store_digest_register(s->db) != SQLITE_OK) {
 		rc = core_nomem(ctx);
 		goto fail;
 	}
@@ -241,7 +242,7 @@ open_store(attest_ctx *ctx, const char *path, bool readonly, attest_store **out)
 				  : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_DB, "cannot configure '%s': %s", path,
-				  sqlite3_errmsg(s->db));
+				sqlite3_errmsg(s->db));
 		goto fail;
 	}
 	*out = s;
@@ -322,7 +323,7 @@ inventory_digest(attest_ctx *ctx, sqlite3 *db, char out[65])
 out:
 	if (rc == ATTEST_ERR_DB)
 		rc = core_error(ctx, ATTEST_ERR_DB, "cannot read the inventory's sources: %s",
-				  sqlite3_errmsg(db));
+				sqlite3_errmsg(db));
 	core_sha256_release(&mdc);
 	sqlite3_finalize(st);
 	return rc;
@@ -476,7 +477,7 @@ attest_store_save(attest_store *s, attest_inventory *inv, time_t started, time_t
 out:
 	if (rc == ATTEST_ERR_DB)
 		core_error(s->ctx, rc, "cannot save the scan in '%s': %s", s->path,
-			     sqlite3_errmsg(s->db));
+			   sqlite3_errmsg(s->db));
 done:
 	if (open_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -498,8 +499,8 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 		return core_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '' in '%s'", s->path);
 	if (strcmp(ref, "latest") == 0)
 		sqlite3_prepare_v2(s->db,
-				   "SELECT scan_id FROM scans s ORDER BY "
-				   HISTORY_ORDER("s", "DESC") " LIMIT 1",
+				   "SELECT scan_id FROM scans s ORDER BY " HISTORY_ORDER(
+					   "s", "DESC") " LIMIT 1",
 				   -1, &st, NULL);
 	else
 		sqlite3_prepare_v2(s->db,
@@ -509,18 +510,18 @@ attest_store_resolve(attest_store *s, const char *ref, char id[ATTEST_SCAN_ID_MA
 				   -1, &st, NULL);
 	if (!st)
 		return core_error(s->ctx, ATTEST_ERR_DB, "cannot query '%s': %s", s->path,
-				    sqlite3_errmsg(s->db));
+				  sqlite3_errmsg(s->db));
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
 			snprintf(id, ATTEST_SCAN_ID_MAX, "%s", sqlite3_column_text(st, 0));
 		else if (strcmp(id, ref) != 0)
 			rc = core_error(s->ctx, ATTEST_ERR_NOTFOUND,
-					  "scan reference '%s' is ambiguous", ref);
+					"scan reference '%s' is ambiguous", ref);
 	}
 	sqlite3_finalize(st);
 	if (n == 0)
 		return core_error(s->ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", ref,
-				    s->path);
+				  s->path);
 	return rc;
 }

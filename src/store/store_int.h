@@ -46,14 +46,13 @@ void store_inputs_free(struct store_kept *kept);
 /* Writes the kept copy of the input whose SHA-256 is sha256 to out,
  * checking its digest; ATTEST_ERR_NOTFOUND when none is kept,
  * ATTEST_ERR_INVALID when the stored copy is damaged. *bytes receives its size. */
-attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out,
-			    long long *bytes);
+attest_rc store_input_write(attest_store *store, const char *sha256, FILE *out, long long *bytes);
 /* The same finding in two scans (SQL over findings aliases o and d): same
  * check and resource (type, id, account, region). */
-#define STORE_SAME_FINDING(o, d)                                                               \
-	o ".check_id = " d ".check_id AND " o ".resource_id IS " d ".resource_id"                 \
-	" AND " o ".resource_type IS " d ".resource_type AND " o ".account IS " d ".account"      \
-	" AND " o ".region IS " d ".region"
+#define STORE_SAME_FINDING(o, d)                                                                   \
+	o ".check_id = " d ".check_id AND " o ".resource_id IS " d ".resource_id"                  \
+	  " AND " o ".resource_type IS " d ".resource_type AND " o ".account IS " d ".account"     \
+	  " AND " o ".region IS " d ".region"
 /* Findings of framework that newly fail in `to` and that were fixed since
  * `from` (changes.c; the definitions of attest diff). */
 attest_rc store_change_counts(attest_store *store, const char *from, const char *to,
@@ -68,8 +67,7 @@ attest_rc store_file_uri(const char *path, const char *params, struct core_buf *
  * repairs is not a problem). ATTEST_OK when the checking itself worked,
  * whatever it found. */
 attest_rc store_validate(attest_ctx *ctx, sqlite3 *db, const char *schema, bool export_file,
-			 int limit,
-			 void (*fn)(void *data, const char *problem), void *data,
+			 int limit, void (*fn)(void *data, const char *problem), void *data,
 			 long long *problems);
 /* The path the store was opened with. */
 const char *store_path(attest_store *store);

@@ -41,7 +41,7 @@ static attest_rc
 xfer_error(struct xfer *x)
 {
 	return core_error(x->ctx, ATTEST_ERR_DB, "cannot copy scan '%s' with '%s': %s", x->id,
-			    x->path, sqlite3_errmsg(x->db));
+			  x->path, sqlite3_errmsg(x->db));
 }
 
 static attest_rc
@@ -60,8 +60,9 @@ has_rowid(sqlite3 *db, const char *schema, const char *table)
 	sqlite3_stmt *st = NULL;
 	bool yes = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT NOT wr FROM pragma_table_list WHERE schema = ?1"
-				   " AND name = ?2 AND type = 'table'",
+	if (sqlite3_prepare_v2(db,
+			       "SELECT NOT wr FROM pragma_table_list WHERE schema = ?1"
+			       " AND name = ?2 AND type = 'table'",
 			       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
@@ -172,8 +173,9 @@ has_table(sqlite3 *db, const char *schema, const char *table)
 	sqlite3_stmt *st = NULL;
 	bool yes = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_list WHERE schema = ?1"
-				   " AND name = ?2",
+	if (sqlite3_prepare_v2(db,
+			       "SELECT 1 FROM pragma_table_list WHERE schema = ?1"
+			       " AND name = ?2",
 			       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
@@ -280,14 +282,14 @@ attach_readonly(attest_ctx *ctx, sqlite3 *db, const char *path)
 			return core_nomem(ctx);
 		src = attach(db, uri.data, "src");
 		core_buf_release(&uri);
-		if (src == SQLITE_OK && (src = sqlite3_exec(db, "SELECT count(*) FROM"
+		if (src == SQLITE_OK && (src = sqlite3_exec(db,
+							    "SELECT count(*) FROM"
 							    " src.sqlite_schema",
 							    NULL, NULL, NULL)) == SQLITE_OK)
 			return ATTEST_OK;
 		sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
 	}
-	return core_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path,
-			    sqlite3_errmsg(db));
+	return core_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path, sqlite3_errmsg(db));
 }
 
 /* Creates an empty history database of the current schema at path and
@@ -317,7 +319,7 @@ create_empty(attest_ctx *ctx, const char *path, sqlite3 **out)
 out:
 	if (rc == ATTEST_ERR_DB)
 		core_error(ctx, rc, "cannot create '%s': %s", path,
-			     db ? sqlite3_errmsg(db) : "out of memory");
+			   db ? sqlite3_errmsg(db) : "out of memory");
 	if (rc != ATTEST_OK)
 		sqlite3_close(db);
 	else
@@ -345,7 +347,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	sqlite3_finalize(st);
 	if (!found)
 		return core_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
-				    store_path(store));
+				  store_path(store));
 	n = strlen(path) + sizeof(".tmp-XXXXXX");
 	if (!(tmp = malloc(n)) || !(journal = malloc(n + sizeof("-journal")))) {
 		free(tmp);
@@ -353,8 +355,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	}
 	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
-		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 		free(tmp);
 		free(journal);
 		return rc;
@@ -378,7 +379,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 		goto out;
 	if (sqlite3_exec(x.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  sqlite3_errmsg(x.db));
+				sqlite3_errmsg(x.db));
 		goto out;
 	}
 	tx = false;
@@ -389,8 +390,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	}
 	x.db = NULL;
 	if (rename(tmp, path) != 0)
-		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 out:
 	if (tx)
 		sqlite3_exec(x.db, "ROLLBACK", NULL, NULL, NULL);
@@ -427,12 +427,12 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 
 	if (access(path, R_OK) != 0)
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", path,
-				    strerror(errno));
+				  strerror(errno));
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    core_db_int64(db, "SELECT count(*) FROM sqlite_schema", &n) != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "'%s' is not an attest export (not an SQLite database: %s)", path,
-				  db ? sqlite3_errmsg(db) : "out of memory");
+				"'%s' is not an attest export (not an SQLite database: %s)", path,
+				db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
 	if (core_db_int64(db, "PRAGMA application_id", &app) != SQLITE_OK ||
@@ -443,9 +443,9 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	}
 	if (version > STORE_SCHEMA_VERSION) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "'%s' was exported by a newer attest (schema version %lld; this "
-				  "attest reads up to %d): upgrade attest",
-				  path, version, STORE_SCHEMA_VERSION);
+				"'%s' was exported by a newer attest (schema version %lld; this "
+				"attest reads up to %d): upgrade attest",
+				path, version, STORE_SCHEMA_VERSION);
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
@@ -462,18 +462,18 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 	}
 	if (scans != 1) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "'%s' holds %lld scans; an export holds exactly one (use "
-				  "'attest db export' to make one)",
-				  path, scans);
+				"'%s' holds %lld scans; an export holds exactly one (use "
+				"'attest db export' to make one)",
+				path, scans);
 		goto out;
 	}
 	if (core_db_int64(db,
-	                    "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
-	                    " (SELECT count(*) FROM scan_controls) > 0 AND"
-	                    " (SELECT count(*) FROM scan_checks) > 0 AND"
-	                    " (SELECT count(*) FROM scan_frameworks f JOIN scans s USING (scan_id))"
-	                    "   = (SELECT count(*) FROM scan_frameworks)",
-	                    &n) != SQLITE_OK ||
+			  "SELECT (SELECT count(*) FROM scan_frameworks) > 0 AND"
+			  " (SELECT count(*) FROM scan_controls) > 0 AND"
+			  " (SELECT count(*) FROM scan_checks) > 0 AND"
+			  " (SELECT count(*) FROM scan_frameworks f JOIN scans s USING (scan_id))"
+			  "   = (SELECT count(*) FROM scan_frameworks)",
+			  &n) != SQLITE_OK ||
 	    !n) {
 		what = "incomplete: its scan lacks frameworks, controls or checks";
 		goto bad;
@@ -494,8 +494,8 @@ validate_export(attest_ctx *ctx, const char *path, char id[ATTEST_SCAN_ID_MAX])
 		if (n > 1)
 			snprintf(more, sizeof(more), " (and %lld more)", n - 1);
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "'%s' is not a valid attest export: %s%s; nothing imported", path,
-				  first, more);
+				"'%s' is not a valid attest export: %s%s; nothing imported", path,
+				first, more);
 		goto out;
 	}
 	rc = ATTEST_OK;
@@ -522,7 +522,7 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 		return rc;
 	if (attach(db, path, "xfer") != SQLITE_OK)
 		return core_error(ctx, ATTEST_ERR_DB, "cannot open '%s': %s", path,
-				    sqlite3_errmsg(db));
+				  sqlite3_errmsg(db));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = history_db_error(store);
 		goto out;
@@ -537,8 +537,8 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 	sqlite3_finalize(st);
 	if (dup) {
 		rc = core_error(ctx, ATTEST_ERR_INVALID,
-				  "scan '%s' from '%s' is already in '%s': nothing imported", id,
-				  path, store_path(store));
+				"scan '%s' from '%s' is already in '%s': nothing imported", id,
+				path, store_path(store));
 		goto out;
 	}
 	if ((rc = copy_scan(&x)) != ATTEST_OK)

@@ -70,12 +70,12 @@ attest_store_trend(attest_store *store, const char *framework,
 	sqlite3_finalize(st);
 	if (rc == ATTEST_OK && n == 0)
 		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "no stored scan%s%s%s%s in '%s'",
-				  framework ? " of framework '" : "", framework ? framework : "",
-				  framework ? "'" : "",
-				  f->account || f->scope || f->since || f->until
-					  ? " matching the filters"
-					  : "",
-				  store_path(store));
+				framework ? " of framework '" : "", framework ? framework : "",
+				framework ? "'" : "",
+				f->account || f->scope || f->since || f->until
+					? " matching the filters"
+					: "",
+				store_path(store));
 	return rc;
 }
 

@@ -25,36 +25,35 @@
  * malformed JSON instead of returning false. */
 #define TEXT(c, max) "(typeof(" c ") = 'text' AND length(" c ") BETWEEN 1 AND " #max ")"
 #define OPT_TEXT(c, max) "(" c " IS NULL OR " TEXT(c, max) ")"
-#define TIME(c)                                                                                \
-	"(typeof(" c ") = 'text' AND " c " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"   \
-	"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"                                                    \
-	" AND strftime('%Y-%m-%dT%H:%M:%SZ', julianday(" c ")) IS " c /* 02-30 is not a day */ \
-	" AND " c " >= '2000-01-01T00:00:00Z'"                                                  \
+#define TIME(c)                                                                                    \
+	"(typeof(" c ") = 'text' AND " c " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T"      \
+	"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"                                                       \
+	" AND strftime('%Y-%m-%dT%H:%M:%SZ', julianday(" c ")) IS " c /* 02-30 is not a day */     \
+	" AND " c " >= '2000-01-01T00:00:00Z'"                                                     \
 	" AND " c " <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 day'))"
-#define DATE(c)                                                                                \
-	"(typeof(" c ") = 'text' AND length(" c ") <= 40 AND " c                              \
+#define DATE(c)                                                                                    \
+	"(typeof(" c ") = 'text' AND length(" c ") <= 40 AND " c                                   \
 	" GLOB '*[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')"
-#define HEX64(c)                                                                               \
-	"(typeof(" c ") = 'text' AND length(" c ") = 64 AND " c " NOT GLOB '*[^0-9a-f]*')"
+#define HEX64(c) "(typeof(" c ") = 'text' AND length(" c ") = 64 AND " c " NOT GLOB '*[^0-9a-f]*')"
 #define COUNT(c) "(" c " IS NULL OR (typeof(" c ") = 'integer' AND " c " >= 0))"
 #define SEQ(c) "(typeof(" c ") = 'integer' AND " c " >= 0)"
 #define BOOL(c) "(typeof(" c ") = 'integer' AND " c " IN (0, 1))"
-#define PERCENT(c)                                                                             \
+#define PERCENT(c)                                                                                 \
 	"(" c " IS NULL OR (typeof(" c ") IN ('integer', 'real') AND " c " BETWEEN 0 AND 100))"
 #define IN_SET(c, set) "(typeof(" c ") = 'text' AND " c " IN (" set "))"
-#define JSON_IS(c, type)                                                                       \
-	"(typeof(" c ") = 'text' AND CASE WHEN json_valid(" c ") THEN json_type(" c            \
-	") = '" type "' ELSE 0 END)"
-#define JSON_TEXTS(c)                                                                          \
-	"(" JSON_IS(c, "array") " AND CASE WHEN json_valid(" c ") THEN NOT EXISTS (SELECT 1"  \
-	" FROM json_each(" c ") WHERE type <> 'text') ELSE 0 END)"
-#define SCAN_ID(c)                                                                             \
-	"(typeof(" c ") = 'text' AND " c " GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T"     \
-	"[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"      \
+#define JSON_IS(c, type)                                                                           \
+	"(typeof(" c ") = 'text' AND CASE WHEN json_valid(" c ") THEN json_type(" c ") = '" type   \
+	"' ELSE 0 END)"
+#define JSON_TEXTS(c)                                                                              \
+	"(" JSON_IS(c, "array") " AND CASE WHEN json_valid(" c ") THEN NOT EXISTS (SELECT 1"       \
+				" FROM json_each(" c ") WHERE type <> 'text') ELSE 0 END)"
+#define SCAN_ID(c)                                                                                 \
+	"(typeof(" c ") = 'text' AND " c " GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T"        \
+	"[0-9][0-9][0-9][0-9][0-9][0-9]Z-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"         \
 	"[0-9a-f][0-9a-f]')"
 
-#define CONTROL_STATUS                                                                         \
-	"'pass', 'fail', 'error', 'not_evaluated', 'not_applicable', 'excepted', 'manual',"     \
+#define CONTROL_STATUS                                                                             \
+	"'pass', 'fail', 'error', 'not_evaluated', 'not_applicable', 'excepted', 'manual',"        \
 	" 'attested'"
 #define CHECK_STATUS "'pass', 'fail', 'error', 'not_evaluated', 'not_applicable', 'excepted'"
 #define FINDING_STATUS "'pass', 'fail', 'error', 'not_applicable', 'excepted'"
@@ -74,7 +73,8 @@ struct table_key {
 
 static const struct table_key keys[] = {
 	{"scans", "'scan_id ' || quote(t.scan_id)"},
-	{"scan_frameworks", "'scan_id ' || quote(t.scan_id) || ', framework ' || quote(t.framework)"},
+	{"scan_frameworks",
+	 "'scan_id ' || quote(t.scan_id) || ', framework ' || quote(t.framework)"},
 	{"scan_controls", "'scan_id ' || quote(t.scan_id) || ', control ' || quote(t.framework)"
 			  " || '/' || quote(t.control_id)"},
 	{"scan_control_checks", "'scan_id ' || quote(t.scan_id) || ', control ' ||"
@@ -104,14 +104,16 @@ static const struct rule rules[] = {
 	{"scans", "accounts", JSON_TEXTS("t.accounts"), "a JSON array of account ids"},
 	{"scans", "regions", JSON_TEXTS("t.regions"), "a JSON array of region names"},
 	{"scans", "scope",
-	 "typeof(t.scope) = 'text' AND t.scope = 'aws:' || CASE WHEN " JSON_TEXTS("t.accounts")
-	 " THEN (SELECT ifnull(group_concat(value, ','), '') FROM json_each(t.accounts)) END",
+	 "typeof(t.scope) = 'text' AND t.scope = 'aws:' || CASE WHEN " JSON_TEXTS(
+		 "t.accounts") " THEN (SELECT ifnull(group_concat(value, ','), '') FROM json_each(t.accounts)) END",
 	 "'aws:' and the scan's accounts, comma-separated"},
 	{"scans", "sources",
-	 JSON_IS("t.sources", "array") " AND CASE WHEN json_valid(t.sources) THEN NOT EXISTS"
-	 " (SELECT 1 FROM json_each(t.sources) s WHERE s.type <> 'object' OR"
-	 " json_type(s.value, '$.path') IS NOT 'text' OR (json_type(s.value, '$.sha256') IS NOT"
-	 " NULL AND NOT " HEX64("json_extract(s.value, '$.sha256')") ")) ELSE 0 END",
+	 JSON_IS("t.sources",
+		 "array") " AND CASE WHEN json_valid(t.sources) THEN NOT EXISTS"
+			  " (SELECT 1 FROM json_each(t.sources) s WHERE s.type <> 'object' OR"
+			  " json_type(s.value, '$.path') IS NOT 'text' OR (json_type(s.value, '$.sha256') IS NOT"
+			  " NULL AND NOT " HEX64(
+				  "json_extract(s.value, '$.sha256')") ")) ELSE 0 END",
 	 "a JSON array of source objects with a path and a SHA-256"},
 	{"scans", "inventory_sha256", HEX64("t.inventory_sha256"), "a SHA-256 in hex"},
 	{"scans", "resource_count", SEQ("t.resource_count"), "a count"},
@@ -137,8 +139,9 @@ static const struct rule rules[] = {
 	 "a framework of the scan"},
 	{"scan_controls", "control_id", TEXT("t.control_id", 256), "a control id"},
 	{"scan_controls", "seq", COUNT("t.seq"), "a position"},
-	{"scan_controls", "assessment", "t.assessment IS NULL OR "
-	 IN_SET("t.assessment", "'automated', 'manual'"), "automated or manual"},
+	{"scan_controls", "assessment",
+	 "t.assessment IS NULL OR " IN_SET("t.assessment", "'automated', 'manual'"),
+	 "automated or manual"},
 	{"scan_controls", "status", IN_SET("t.status", CONTROL_STATUS),
 	 "a control status (" CONTROL_STATUS ")"},
 
@@ -204,8 +207,8 @@ static const struct rule rules[] = {
 	{"scan_inputs", "path", "typeof(t.path) = 'text'", "a path"},
 	{"scan_inputs", "kept", BOOL("t.kept"), "0 or 1"},
 	{"scan_inputs", "sha256",
-	 "CASE WHEN t.kept IS 1 THEN " HEX64("t.sha256") " ELSE t.sha256 IS NULL OR "
-	 HEX64("t.sha256") " END",
+	 "CASE WHEN t.kept IS 1 THEN " HEX64("t.sha256") " ELSE t.sha256 IS NULL OR " HEX64(
+		 "t.sha256") " END",
 	 "a SHA-256 in hex (required when the input is kept)"},
 	{"input_blobs", "sha256", HEX64("t.sha256"), "a SHA-256 in hex"},
 	{"input_blobs", "bytes", SEQ("t.bytes"), "a size"},
@@ -301,17 +304,18 @@ run_rule(attest_ctx *ctx, sqlite3 *db, const char *schema, const struct rule *r,
 		return ATTEST_OK; /* an older schema */
 	core_buf_init(&raw, 1u << 16);
 	core_buf_init(&sql, 1u << 16);
-	if (core_buf_printf(&raw, "SELECT %s, CASE typeof(t.\"%s\") WHEN 'blob' THEN 'a blob'"
-				    " WHEN 'null' THEN 'NULL' ELSE quote(substr(t.\"%s\", 1, 48))"
-				    " END FROM @\"%s\" t WHERE NOT coalesce((%s), 0) LIMIT %d",
-			      key_of(r->table), r->column, r->column, r->table, r->good, limit) ||
+	if (core_buf_printf(&raw,
+			    "SELECT %s, CASE typeof(t.\"%s\") WHEN 'blob' THEN 'a blob'"
+			    " WHEN 'null' THEN 'NULL' ELSE quote(substr(t.\"%s\", 1, 48))"
+			    " END FROM @\"%s\" t WHERE NOT coalesce((%s), 0) LIMIT %d",
+			    key_of(r->table), r->column, r->column, r->table, r->good, limit) ||
 	    add_sql(&sql, raw.data, schema)) {
 		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
 		rc = core_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
-				  r->table, r->column, sqlite3_errmsg(db));
+				r->table, r->column, sqlite3_errmsg(db));
 		goto out;
 	}
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -323,7 +327,7 @@ run_rule(attest_ctx *ctx, sqlite3 *db, const char *schema, const struct rule *r,
 	}
 	if (src != SQLITE_DONE)
 		rc = core_error(ctx, ATTEST_ERR_DB, "cannot check table %s, column %s: %s",
-				  r->table, r->column, sqlite3_errmsg(db));
+				r->table, r->column, sqlite3_errmsg(db));
 out:
 	sqlite3_finalize(st);
 	core_buf_release(&raw);
@@ -346,9 +350,10 @@ foreign_keys(attest_ctx *ctx, sqlite3 *db, const char *schema, struct sink *k)
 	sqlite3_free(sql);
 	if (src != SQLITE_OK)
 		return core_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
-				    sqlite3_errmsg(db));
+				  sqlite3_errmsg(db));
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(msg, sizeof(msg), "table %s, row %s: refers to a row of %s that does not exist",
+		snprintf(msg, sizeof(msg),
+			 "table %s, row %s: refers to a row of %s that does not exist",
 			 sqlite3_column_text(st, 0),
 			 sqlite3_column_type(st, 1) == SQLITE_NULL
 				 ? "(without rowid)"
@@ -359,7 +364,7 @@ foreign_keys(attest_ctx *ctx, sqlite3 *db, const char *schema, struct sink *k)
 	sqlite3_finalize(st);
 	return src == SQLITE_DONE ? ATTEST_OK
 				  : core_error(ctx, ATTEST_ERR_DB, "cannot check foreign keys: %s",
-						 sqlite3_errmsg(db));
+					       sqlite3_errmsg(db));
 }
 
 attest_rc

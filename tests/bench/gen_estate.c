@@ -53,15 +53,16 @@ resource(long i)
 		       "\"IpRanges\":[{\"CidrIp\":\"%s\"}],\"Ipv6Ranges\":[]},{\"IpProtocol\":\"tcp\",\"FromPort\":443,"
 		       "\"ToPort\":443,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}],\"Ipv6Ranges\":[]}],"
 		       "\"IpPermissionsEgress\":[{\"IpProtocol\":\"-1\",\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}}\n",
-		       i, region, account, i, rnd(10) ? "app" : "default", rnd(500), rnd(2) ? 22 : 8080,
-		       rnd(2) ? 25 : 8080, rnd(6) ? "10.0.0.0/8" : "0.0.0.0/0");
+		       i, region, account, i, rnd(10) ? "app" : "default", rnd(500),
+		       rnd(2) ? 22 : 8080, rnd(2) ? 25 : 8080, rnd(6) ? "10.0.0.0/8" : "0.0.0.0/0");
 		break;
 	case 3:
 		printf("{\"type\":\"AWS::EC2::Instance\",\"id\":\"i-%012lx\",\"region\":\"%s\",\"account\":\"%s\","
 		       "\"configuration\":{\"InstanceId\":\"i-%012lx\",\"State\":{\"Name\":\"running\"},"
 		       "\"MetadataOptions\":{\"HttpTokens\":\"%s\",\"HttpEndpoint\":\"enabled\"},"
 		       "\"SecurityGroups\":[{\"GroupId\":\"sg-%08x\"}],\"ImageId\":\"ami-%06x\"}}\n",
-		       i, region, account, i, rnd(3) ? "required" : "optional", rnd(1000), rnd(100));
+		       i, region, account, i, rnd(3) ? "required" : "optional", rnd(1000),
+		       rnd(100));
 		break;
 	case 4:
 		printf("{\"type\":\"AWS::EC2::Volume\",\"id\":\"vol-%012lx\",\"region\":\"%s\",\"account\":\"%s\","
@@ -74,8 +75,8 @@ resource(long i)
 		       "\"configuration\":{\"DBInstanceIdentifier\":\"db-%ld\",\"Engine\":\"postgres\","
 		       "\"EngineVersion\":\"15.%u\",\"StorageEncrypted\":%s,\"PubliclyAccessible\":%s,"
 		       "\"AutoMinorVersionUpgrade\":%s}}\n",
-		       i, region, account, i, rnd(8), rnd(5) ? "true" : "false", rnd(10) ? "false" : "true",
-		       rnd(3) ? "true" : "false");
+		       i, region, account, i, rnd(8), rnd(5) ? "true" : "false",
+		       rnd(10) ? "false" : "true", rnd(3) ? "true" : "false");
 		break;
 	case 6:
 		printf("{\"type\":\"AWS::IAM::CredentialReportEntry\",\"id\":\"user-%ld\",\"region\":\"global\","
@@ -85,8 +86,8 @@ resource(long i)
 		       "\"access_key_1_last_rotated\":\"2026-0%u-01T00:00:00+00:00\","
 		       "\"access_key_1_last_used_date\":\"2026-0%u-15T00:00:00+00:00\","
 		       "\"access_key_2_active\":\"false\"}}\n",
-		       i, account, account, i, i, rnd(2) ? "true" : "false", rnd(4) ? "true" : "false",
-		       1 + rnd(9), 1 + rnd(9), 1 + rnd(9));
+		       i, account, account, i, i, rnd(2) ? "true" : "false",
+		       rnd(4) ? "true" : "false", 1 + rnd(9), 1 + rnd(9), 1 + rnd(9));
 		break;
 	default:
 		printf("{\"type\":\"AWS::EC2::NetworkAcl\",\"id\":\"acl-%08lx\",\"region\":\"%s\",\"account\":\"%s\","

@@ -2,7 +2,8 @@
 # The rules of doc/design.md hold in the tree: every src/ module includes
 # only the modules the design's table allows (read from doc/design.md
 # itself, so the page and the code cannot drift apart), every module is in
-# the table, and nothing outside src/cli prints or exits.
+# the table, nothing outside src/cli prints or exits, attest_ names only the
+# public API, and the C sources keep .clang-format's layout.
 . "$top_srcdir/tests/cli/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
@@ -98,6 +99,32 @@ while read -r sym; do
 done <"$WORK/public.txt"
 echo "# $(wc -l <"$WORK/public.txt") attest_ symbols, $undeclared not in src/attest.h"
 [ "$undeclared" -eq 0 ] || fail "$undeclared attest_ symbols are not public API"
+case_end
+
+case_begin "the C sources are formatted as .clang-format says"
+# Formatting differs between clang-format releases: the tree is kept in the
+# layout of the one Debian 12 ships (14), which install-deps.sh installs.
+if ! command -v clang-format >/dev/null 2>&1; then
+	fail "clang-format not installed: run install-deps.sh"
+elif ! clang-format --version | grep -q "version 14\."; then
+	if [ "${CI:-}" = true ]; then
+		fail "clang-format $(clang-format --version): the tree is formatted with version 14"
+	else
+		echo "# skipped: $(clang-format --version) is not version 14, whose layout the tree keeps"
+	fi
+else
+	n=0
+	bad=0
+	for f in $(cd "$top_srcdir" && find src tests/unit tests/fuzz tests/bench -name '*.[ch]' \
+		! -name model_gen.c | sort); do
+		n=$((n + 1))
+		(cd "$top_srcdir" && clang-format --dry-run --Werror "$f") >"$WORK/cf.out" 2>&1 ||
+			{ bad=$((bad + 1)); echo "not formatted: $f"; head -5 "$WORK/cf.out"; }
+	done
+	echo "# $n C files checked, $bad not formatted"
+	[ "$n" -gt 100 ] || fail "only $n C files found"
+	[ "$bad" -eq 0 ] || fail "$bad files differ from clang-format's layout (run clang-format -i on them)"
+fi
 case_end
 
 finish

@@ -24,8 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ctx)
 		return 0;
-	if (core_xml_load_memory(ctx, "fuzz", (const char *)data, size, NULL, &doc) ==
-	    ATTEST_OK) {
+	if (core_xml_load_memory(ctx, "fuzz", (const char *)data, size, NULL, &doc) == ATTEST_OK) {
 		a = aws_xml_to_json(xmlDocGetRootElement(doc), AWS_XML_QUERY);
 		b = aws_xml_list_to_json(xmlDocGetRootElement(doc), AWS_XML_EC2);
 		free(aws_xml_child_text(xmlDocGetRootElement(doc), "Code"));

@@ -44,7 +44,7 @@ accept_loop(void *arg)
 	struct loopback *lb = arg;
 
 	while (!lb->stop) {
-		struct pollfd p = { lb->fd, POLLIN, 0 };
+		struct pollfd p = {lb->fd, POLLIN, 0};
 		struct conn *k;
 		pthread_t t;
 		int c;
@@ -85,7 +85,7 @@ accept_loop(void *arg)
 int
 loopback_start(struct loopback *lb, bool threaded, loopback_fn fn, void *arg)
 {
-	struct sockaddr_in a = { 0 };
+	struct sockaddr_in a = {0};
 	socklen_t len = sizeof(a);
 
 	memset(lb, 0, sizeof(*lb));

@@ -20,15 +20,15 @@ typedef void (*loopback_fn)(int c, void *arg);
 
 struct loopback {
 	int fd;
-	int port;            /* the bound port, once started */
+	int port; /* the bound port, once started */
 	pthread_t thread;
 	volatile int stop;
-	bool threaded;       /* a detached thread per connection */
+	bool threaded; /* a detached thread per connection */
 	loopback_fn fn;
 	void *arg;
-	pthread_mutex_t mu;  /* guards active */
+	pthread_mutex_t mu; /* guards active */
 	pthread_cond_t idle;
-	int active;          /* connection threads still running */
+	int active; /* connection threads still running */
 };
 
 /* Binds, listens and starts the accept thread; 0 on success, -1 (with
@@ -45,7 +45,7 @@ struct loopback_req {
 	char *hname[64];
 	char *hval[64];
 	int nh;
-	char *body;          /* NUL-terminated, body_len bytes */
+	char *body; /* NUL-terminated, body_len bytes */
 	size_t body_len;
 	char raw[65536];
 };

@@ -28,7 +28,7 @@ struct script {
 	const char *const *answers; /* raw HTTP answers, in order; the last repeats */
 	size_t n;
 	size_t next;
-	unsigned delay_ms;          /* before answering */
+	unsigned delay_ms; /* before answering */
 	int in_flight, max_in_flight;
 	pthread_mutex_t lock;
 	struct loopback lb;
@@ -84,11 +84,11 @@ start(struct script *s)
 }
 
 #define OK_XML "HTTP/1.1 200 OK\r\n\r\n<ok>1</ok>\n"
-#define THROTTLE                                                        \
-	"HTTP/1.1 400 Bad Request\r\n\r\n<ErrorResponse><Error><Code>" \
+#define THROTTLE                                                                                   \
+	"HTTP/1.1 400 Bad Request\r\n\r\n<ErrorResponse><Error><Code>"                             \
 	"Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"
-#define DENIED                                                             \
-	"HTTP/1.1 403 Forbidden\r\nx-amzn-ErrorType: "                      \
+#define DENIED                                                                                     \
+	"HTTP/1.1 403 Forbidden\r\nx-amzn-ErrorType: "                                             \
 	"AccessDeniedException:http://internal\r\n\r\n{\"message\": \"no\"}"
 
 struct outcome {
@@ -118,7 +118,8 @@ run_one(struct script *s, struct aws_engine_opts *eo, struct outcome *o)
 	attest_ctx *ctx = attest_ctx_new();
 	struct aws_engine *h = NULL;
 	char url[64];
-	struct aws_call call = {"iam", "us-east-1", "POST", url, NULL, 0, "Action=X", 8, false, 0, NULL};
+	struct aws_call call = {"iam",      "us-east-1", "POST", url, NULL, 0,
+				"Action=X", 8,           false,  0,   NULL};
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s->lb.port);
 	CU_ASSERT_FATAL(aws_engine_new(ctx, eo, &h) == ATTEST_OK);
@@ -196,8 +197,7 @@ test_5xx_and_truncated_retried(void)
 {
 	static const char *const a[] = {
 		"HTTP/1.1 503 Service Unavailable\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n<ok>",
-		OK_XML};
+		"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n<ok>", OK_XML};
 	struct script s = {a, 3, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1}};
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
@@ -286,7 +286,8 @@ test_unreachable(void)
 {
 	struct aws_engine_opts eo;
 	struct outcome o = {0};
-	struct script s = {NULL, 0, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1, .port = 1}};
+	struct script s = {
+		NULL, 0, 0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, .lb = {.fd = -1, .port = 1}};
 
 	fast_opts(&eo);
 	run_one(&s, &eo, &o); /* port 1: nothing listens */
@@ -326,10 +327,11 @@ test_xml_query_types(void)
 		AWS_XML_QUERY, "GetAccountPasswordPolicyResult");
 	char *s = json_dumps(v, JSON_COMPACT);
 
-	CU_ASSERT_STRING_EQUAL(s, "{\"PasswordPolicy\":{\"MinimumPasswordLength\":14,"
-				  "\"RequireSymbols\":true,\"MaxPasswordAge\":\"x\"},"
-				  "\"AttachedManagedPolicies\":[],\"GroupList\":[\"Admins\"],"
-				  "\"SummaryMap\":{\"Users\":13},\"Attributes\":{\"Owner\":\"1234\"}}");
+	CU_ASSERT_STRING_EQUAL(
+		s, "{\"PasswordPolicy\":{\"MinimumPasswordLength\":14,"
+		   "\"RequireSymbols\":true,\"MaxPasswordAge\":\"x\"},"
+		   "\"AttachedManagedPolicies\":[],\"GroupList\":[\"Admins\"],"
+		   "\"SummaryMap\":{\"Users\":13},\"Attributes\":{\"Owner\":\"1234\"}}");
 	free(s);
 	json_decref(v);
 }
@@ -349,14 +351,15 @@ test_xml_ec2_names(void)
 	char *s;
 
 	CU_ASSERT_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
-	                ATTEST_OK);
+			ATTEST_OK);
 	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeInstances",
 			       AWS_XML_EC2);
 	s = json_dumps(v, JSON_COMPACT);
-	CU_ASSERT_STRING_EQUAL(s, "{\"Reservations\":[{\"Groups\":[],\"Instances\":[{\"InstanceId\":"
-				  "\"i-1\",\"State\":{\"Code\":16,\"Name\":\"running\"},"
-				  "\"SecurityGroups\":[{\"GroupId\":\"sg-1\"}],\"PublicIpAddress\":"
-				  "\"1.2.3.4\",\"Tags\":[]}]}]}");
+	CU_ASSERT_STRING_EQUAL(s,
+			       "{\"Reservations\":[{\"Groups\":[],\"Instances\":[{\"InstanceId\":"
+			       "\"i-1\",\"State\":{\"Code\":16,\"Name\":\"running\"},"
+			       "\"SecurityGroups\":[{\"GroupId\":\"sg-1\"}],\"PublicIpAddress\":"
+			       "\"1.2.3.4\",\"Tags\":[]}]}]}");
 	free(s);
 	json_decref(v);
 	/* Without a model (an operation it does not have), a wire name gets an
@@ -394,15 +397,16 @@ test_xml_ec2_model(void)
 		"</instancesSet></item></reservationSet></DescribeInstancesResponse>";
 	attest_ctx *ctx = attest_ctx_new();
 	xmlDocPtr doc = NULL;
-	json_t *v = NULL, *i, *ni, *reason = json_string("User initiated (2026-11-01 10:21:00 GMT)");
+	json_t *v = NULL, *i, *ni,
+	       *reason = json_string("User initiated (2026-11-01 10:21:00 GMT)");
 
 	CU_ASSERT_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc) ==
-	                ATTEST_OK);
+			ATTEST_OK);
 	v = aws_xml_to_json_op(xmlDocGetRootElement(doc), "2016-11-15", "DescribeInstances",
 			       AWS_XML_EC2);
-	i = json_array_get(json_object_get(json_array_get(json_object_get(v, "Reservations"), 0),
-					   "Instances"),
-			   0);
+	i = json_array_get(
+		json_object_get(json_array_get(json_object_get(v, "Reservations"), 0), "Instances"),
+		0);
 	CU_ASSERT_FATAL(json_is_object(i));
 	CU_ASSERT(json_equal(json_object_get(i, "StateTransitionReason"), reason) == 1);
 	CU_ASSERT(json_object_get(i, "Reason") == NULL);
@@ -420,11 +424,11 @@ test_xml_ec2_model(void)
 	CU_ASSERT(json_is_true(json_object_get(ni, "SourceDestCheck")));
 	CU_ASSERT(json_is_true(
 		json_object_get(json_object_get(ni, "Attachment"), "DeleteOnTermination")));
-	CU_ASSERT(json_is_integer(json_object_get(json_object_get(i, "MetadataOptions"),
-						  "HttpPutResponseHopLimit")));
+	CU_ASSERT(json_is_integer(
+		json_object_get(json_object_get(i, "MetadataOptions"), "HttpPutResponseHopLimit")));
 	CU_ASSERT(json_is_array(json_object_get(i, "Tags")));
-	CU_ASSERT(json_is_array(json_object_get(json_array_get(json_object_get(v, "Reservations"), 0),
-						"Groups")));
+	CU_ASSERT(json_is_array(
+		json_object_get(json_array_get(json_object_get(v, "Reservations"), 0), "Groups")));
 	/* What the model does not know is kept, named as without a model. */
 	CU_ASSERT(json_is_string(json_object_get(i, "NewMemberNotInTheModel")));
 	CU_ASSERT(json_is_string(json_object_get(v, "RequestId")));
@@ -444,11 +448,13 @@ json_diff(const json_t *got, const json_t *want, char *buf, size_t size)
 
 	if (json_typeof(got) != json_typeof(want) &&
 	    !(json_is_boolean(got) && json_is_boolean(want))) {
-		snprintf(buf + n, size - n, ": type %d, want %d", json_typeof(got), json_typeof(want));
+		snprintf(buf + n, size - n, ": type %d, want %d", json_typeof(got),
+			 json_typeof(want));
 		return true;
 	}
 	if (json_is_object(want)) {
-		json_object_foreach((json_t *)want, k, w) {
+		json_object_foreach((json_t *)want, k, w)
+		{
 			snprintf(buf + n, size - n, ".%s", k);
 			if (!json_object_get(got, k)) {
 				snprintf(buf + strlen(buf), size - strlen(buf), ": missing");
@@ -459,8 +465,8 @@ json_diff(const json_t *got, const json_t *want, char *buf, size_t size)
 		}
 		buf[n] = '\0';
 		if (json_object_size(got) != json_object_size(want)) {
-			snprintf(buf + n, size - n, ": %zu members, want %zu", json_object_size(got),
-				 json_object_size(want));
+			snprintf(buf + n, size - n, ": %zu members, want %zu",
+				 json_object_size(got), json_object_size(want));
 			return true;
 		}
 		return false;
@@ -470,7 +476,8 @@ json_diff(const json_t *got, const json_t *want, char *buf, size_t size)
 			snprintf(buf + n, size - n, ": %zu items", json_array_size(got));
 			return true;
 		}
-		json_array_foreach((json_t *)want, i, w) {
+		json_array_foreach((json_t *)want, i, w)
+		{
 			snprintf(buf + n, size - n, "[%zu]", i);
 			if (json_diff(json_array_get(got, i), w, buf, size))
 				return true;
@@ -503,7 +510,8 @@ test_xml_model_cases(void)
 	all = json_load_file(path, 0, &err);
 	CU_ASSERT_FATAL(all != NULL);
 	CU_ASSERT(json_array_size(json_object_get(all, "cases")) >= 150);
-	json_array_foreach(json_object_get(all, "cases"), i, c) {
+	json_array_foreach(json_object_get(all, "cases"), i, c)
+	{
 		const char *xml = json_string_value(json_object_get(c, "xml"));
 		const char *version = json_string_value(json_object_get(c, "version"));
 		const char *op = json_string_value(json_object_get(c, "operation"));
@@ -519,7 +527,8 @@ test_xml_model_cases(void)
 		snprintf(name, sizeof(name), "%sResult", op);
 		root = aws_xml_find(xmlDocGetRootElement(doc), name);
 		v = aws_xml_to_json_op(root ? root : xmlDocGetRootElement(doc), version, op,
-				       strcmp(version, "2016-11-15") == 0 ? AWS_XML_EC2 : AWS_XML_QUERY);
+				       strcmp(version, "2016-11-15") == 0 ? AWS_XML_EC2
+									  : AWS_XML_QUERY);
 		snprintf(where, sizeof(where), "%s %s (empty: %s)", version, op,
 			 json_string_value(json_object_get(c, "empty")));
 		if (!v || json_diff(v, json_object_get(c, "json"), where, sizeof(where))) {
@@ -543,11 +552,11 @@ test_xml_refused(void)
 	const char *bad = "<a><b></a>";
 
 	CU_ASSERT(core_xml_load_memory(ctx, "DescribeThings", bomb, strlen(bomb), NULL, &doc) ==
-	          ATTEST_ERR_INVALID);
+		  ATTEST_ERR_INVALID);
 	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "DOCTYPE") != NULL);
 	CU_ASSERT(doc == NULL);
 	CU_ASSERT(core_xml_load_memory(ctx, "DescribeThings", bad, strlen(bad), NULL, &doc) ==
-	          ATTEST_ERR_PARSE);
+		  ATTEST_ERR_PARSE);
 	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), "'DescribeThings' at line 1") != NULL);
 	attest_ctx_free(ctx);
 }
@@ -567,8 +576,9 @@ test_error_codes(void)
 	check_error(400, NULL,
 		    "<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>",
 		    "Throttling");
-	check_error(503, NULL, "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
-			       "</Error></Errors></Response>",
+	check_error(503, NULL,
+		    "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+		    "</Error></Errors></Response>",
 		    "RequestLimitExceeded");
 	check_error(404, NULL, "<Error><Code>NoSuchBucketPolicy</Code></Error>",
 		    "NoSuchBucketPolicy");

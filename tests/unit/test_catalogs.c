@@ -89,8 +89,8 @@ test_every_catalog_validates(void)
 
 	for (i = 0; i < lib->n_frameworks; i++) {
 		xmlDocPtr doc = NULL;
-		attest_rc rc = core_xml_load(ctx, lib->frameworks[i]->file, lib->framework_schema,
-					       &doc);
+		attest_rc rc =
+			core_xml_load(ctx, lib->frameworks[i]->file, lib->framework_schema, &doc);
 
 		if (rc != ATTEST_OK)
 			fprintf(stderr, "\n  %s\n", attest_ctx_errmsg(ctx));
@@ -232,8 +232,9 @@ walk_section(struct walk *w, xmlNodePtr sec, const char *parent)
 			/* Controls are stored in document order: the library's
 			 * record of this one must name this section. */
 			char *cid = core_xml_attr(c, "id");
-			const struct control *ct =
-				w->controls < w->fw->n_controls ? &w->fw->controls[w->controls] : NULL;
+			const struct control *ct = w->controls < w->fw->n_controls
+							   ? &w->fw->controls[w->controls]
+							   : NULL;
 
 			if (!ct || !cid || strcmp(ct->id, cid) != 0)
 				problem(w, "control out of step with the library", cid);
@@ -285,9 +286,9 @@ test_sections_well_formed(void)
 static void
 test_pci_dss_structure(void)
 {
-	static const char *const sample[] = {"1.2.1", "1.4.4", "3.5.1", "3.5.1.2", "4.2.1",
-					     "6.3.3", "8.3.6", "8.4.2", "9.5.1.2.1", "10.2.1.1",
-					     "11.6.1", "12.10.7", "A1.1.2", "A2.1.1", "A3.5.1"};
+	static const char *const sample[] = {"1.2.1",  "1.4.4",   "3.5.1",  "3.5.1.2",   "4.2.1",
+					     "6.3.3",  "8.3.6",   "8.4.2",  "9.5.1.2.1", "10.2.1.1",
+					     "11.6.1", "12.10.7", "A1.1.2", "A2.1.1",    "A3.5.1"};
 	const struct framework *fw = lib_find_framework(lib, "pci-dss-4.0");
 	size_t i, j, automated = 0;
 	bool found;

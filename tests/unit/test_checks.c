@@ -94,8 +94,9 @@ run_case(const struct check *chk, json_t *c, const char *file)
 		sqlite3_prepare_v2(db, "SELECT status, reason FROM chk", -1, &st, NULL);
 		if (sqlite3_step(st) != SQLITE_ROW ||
 		    strcmp((const char *)sqlite3_column_text(st, 0), want_check) != 0) {
-			snprintf(why, sizeof(why), "%s: case '%s': check status '%s', expected '%s'",
-				 file, name, (const char *)sqlite3_column_text(st, 0), want_check);
+			snprintf(why, sizeof(why),
+				 "%s: case '%s': check status '%s', expected '%s'", file, name,
+				 (const char *)sqlite3_column_text(st, 0), want_check);
 			result = why;
 		}
 		sqlite3_finalize(st);
@@ -112,10 +113,12 @@ run_case(const struct check *chk, json_t *c, const char *file)
 		const char *status = (const char *)sqlite3_column_text(st, 1);
 		bool found = false;
 
-		json_array_foreach(expect, i, e) {
+		json_array_foreach(expect, i, e)
+		{
 			if (id && strcmp(json_string_value(json_object_get(e, "id")), id) == 0) {
 				found = true;
-				if (strcmp(json_string_value(json_object_get(e, "status")), status)) {
+				if (strcmp(json_string_value(json_object_get(e, "status")),
+					   status)) {
 					snprintf(why, sizeof(why),
 						 "%s: case '%s': resource '%s' got '%s' (%s), "
 						 "expected '%s'",
@@ -127,17 +130,17 @@ run_case(const struct check *chk, json_t *c, const char *file)
 			}
 		}
 		if (!found) {
-			snprintf(why, sizeof(why), "%s: case '%s': unexpected row for '%s': %s (%s)",
-				 file, name, id ? id : "(no resource)", status,
-				 sqlite3_column_text(st, 2));
+			snprintf(why, sizeof(why),
+				 "%s: case '%s': unexpected row for '%s': %s (%s)", file, name,
+				 id ? id : "(no resource)", status, sqlite3_column_text(st, 2));
 			result = why;
 			goto out;
 		}
 		seen++;
 	}
 	if (seen < json_array_size(expect)) {
-		snprintf(why, sizeof(why), "%s: case '%s': %zu rows, expected %zu", file, name, seen,
-			 json_array_size(expect));
+		snprintf(why, sizeof(why), "%s: case '%s': %zu rows, expected %zu", file, name,
+			 seen, json_array_size(expect));
 		result = why;
 	}
 out:
@@ -170,7 +173,8 @@ run_next_fixture(void)
 		json_decref(doc);
 		CU_FAIL_FATAL("fixture names an unknown check");
 	}
-	json_array_foreach(json_object_get(doc, "cases"), i, c) {
+	json_array_foreach(json_object_get(doc, "cases"), i, c)
+	{
 		why = run_case(chk, c, file);
 		if (why)
 			fprintf(stderr, "\n  %s\n", why);
@@ -194,15 +198,19 @@ test_every_check_has_pass_and_fail(void)
 			 lib->checks[i]->id);
 		doc = json_load_file(path, 0, NULL);
 		json_array_foreach(json_object_get(doc, "cases"), j, c)
-			json_array_foreach(json_object_get(c, "expect"), k, e) {
-				const char *s = json_string_value(json_object_get(e, "status"));
+			json_array_foreach(json_object_get(c, "expect"), k, e)
+		{
+			const char *s = json_string_value(json_object_get(e, "status"));
 
-				pass |= s && strcmp(s, "pass") == 0;
-				fail |= s && strcmp(s, "fail") == 0;
-			}
+			pass |= s && strcmp(s, "pass") == 0;
+			fail |= s && strcmp(s, "fail") == 0;
+		}
 		if (!pass || !fail)
 			fprintf(stderr, "\n  check '%s': fixture %s lacks a %s case\n",
-				lib->checks[i]->id, path, !doc ? "file or" : !pass ? "pass" : "fail");
+				lib->checks[i]->id, path,
+				!doc    ? "file or"
+				: !pass ? "pass"
+					: "fail");
 		CU_ASSERT(pass && fail);
 		json_decref(doc);
 	}
@@ -216,10 +224,13 @@ views_on_db(sqlite3 *db, char *out, size_t size)
 	sqlite3_stmt *st = NULL;
 
 	out[0] = '\0';
-	CU_ASSERT_FATAL(sqlite3_prepare_v2(db,
-		"SELECT m.name, group_concat(c.name, ', ') FROM main.sqlite_master m,"
-		" pragma_table_info(m.name, 'main') c WHERE m.type = 'view'"
-		" GROUP BY m.name ORDER BY m.name", -1, &st, NULL) == SQLITE_OK);
+	CU_ASSERT_FATAL(
+		sqlite3_prepare_v2(
+			db,
+			"SELECT m.name, group_concat(c.name, ', ') FROM main.sqlite_master m,"
+			" pragma_table_info(m.name, 'main') c WHERE m.type = 'view'"
+			" GROUP BY m.name ORDER BY m.name",
+			-1, &st, NULL) == SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(out + strlen(out), size - strlen(out), "%s: %s;\n",
 			 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
@@ -257,8 +268,8 @@ views_in_doc(char *out, size_t size)
 			*eol = '\0';
 		cell = strchr(line + 3, '|');
 		/* the name without its backticks: "\n| `" ... "` |" */
-		snprintf(row, sizeof(row), "%.*s:", cell && cell - line > 6 ? (int)(cell - line - 6) : 0,
-			 line + 4);
+		snprintf(row, sizeof(row),
+			 "%.*s:", cell && cell - line > 6 ? (int)(cell - line - 6) : 0, line + 4);
 		for (p = cell ? cell + 1 : NULL; p && *p && *p != '|'; p++)
 			if (*p != '`')
 				snprintf(row + strlen(row), sizeof(row) - strlen(row), "%c", *p);
@@ -295,13 +306,13 @@ test_views_match_the_doc(void)
 			attest_inventory_load_fp(inv, fp, path) == ATTEST_OK &&
 			attest_inventory_finish(inv) == ATTEST_OK);
 	fclose(fp);
-	CU_ASSERT_FATAL(engine_prepare(ctx, inventory_db(inv),
-				       attest_inventory_as_of(inv)) == ATTEST_OK);
+	CU_ASSERT_FATAL(engine_prepare(ctx, inventory_db(inv), attest_inventory_as_of(inv)) ==
+			ATTEST_OK);
 	views_on_db(inventory_db(inv), have, sizeof(have));
 	views_in_doc(want, sizeof(want));
 	if (strcmp(have, want) != 0)
-		fprintf(stderr, "\n  views defined:\n%s  views in doc/check-authoring.md:\n%s", have,
-			want);
+		fprintf(stderr, "\n  views defined:\n%s  views in doc/check-authoring.md:\n%s",
+			have, want);
 	CU_ASSERT_STRING_EQUAL(have, want);
 	CU_ASSERT_PTR_NOT_NULL(strstr(have, "cloudwatch_alarm_findings: name, rid, status,"));
 	attest_inventory_free(inv);
@@ -335,8 +346,8 @@ test_definition_includes_views(void)
 			eval_limits_resolve(ctx, lib, &lim) == ATTEST_OK &&
 			eval_check(ctx, db, alarm, &lim) == ATTEST_OK &&
 			eval_check(ctx, db, plain, &lim) == ATTEST_OK);
-	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT query FROM chk_query WHERE check_id = ?",
-					   -1, &st, NULL) == SQLITE_OK);
+	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT query FROM chk_query WHERE check_id = ?", -1,
+					   &st, NULL) == SQLITE_OK);
 	sqlite3_bind_text(st, 1, alarm->id, -1, SQLITE_STATIC);
 	CU_ASSERT_FATAL(sqlite3_step(st) == SQLITE_ROW);
 	{
@@ -362,7 +373,8 @@ static CU_TestInfo fixture_tests[MAX_FIXTURES + 1];
 static CU_TestInfo coverage_tests[] = {
 	{"every check has passing and failing fixtures", test_every_check_has_pass_and_fail},
 	{"the shared views are those doc/check-authoring.md lists", test_views_match_the_doc},
-	{"a check's recorded definition includes the views it reads", test_definition_includes_views},
+	{"a check's recorded definition includes the views it reads",
+	 test_definition_includes_views},
 	CU_TEST_INFO_NULL,
 };
 

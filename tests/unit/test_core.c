@@ -181,9 +181,9 @@ test_error_basic(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "");
-	CU_ASSERT_EQUAL(core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", "x.json",
-				     "no such file"),
-			ATTEST_ERR_IO);
+	CU_ASSERT_EQUAL(
+		core_error(ctx, ATTEST_ERR_IO, "cannot open '%s': %s", "x.json", "no such file"),
+		ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "cannot open 'x.json': no such file");
 	CU_ASSERT_EQUAL(core_nomem(ctx), ATTEST_ERR_NOMEM);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "out of memory");
@@ -431,10 +431,14 @@ test_term_escape(void)
 	expect_escape("a\nb\rc\td", "a\\nb\\rc\\td");
 	expect_escape("del\x7f", "del\\x7F");
 	/* C1 CSI (U+009B), right-to-left override, isolates, separators */
-	expect_escape("\xc2\x9b" "31m", "\\u{009B}31m");
+	expect_escape("\xc2\x9b"
+		      "31m",
+		      "\\u{009B}31m");
 	expect_escape("evil\xe2\x80\xaetxt.exe", "evil\\u{202E}txt.exe");
 	expect_escape("\xe2\x81\xa6x\xe2\x81\xa9", "\\u{2066}x\\u{2069}");
-	expect_escape("a\xe2\x80\xa8" "b", "a\\u{2028}b");
+	expect_escape("a\xe2\x80\xa8"
+		      "b",
+		      "a\\u{2028}b");
 	/* malformed UTF-8: a lone continuation, an overlong NUL, a surrogate, a cut */
 	expect_escape("\x80", "\\x80");
 	expect_escape("\xc0\x80", "\\xC0\\x80");
@@ -449,7 +453,10 @@ test_term_escape_cut(void)
 	char out[8];
 
 	/* never inside an escape: "ab\x1B" does not fit in 7 bytes after "ab" */
-	CU_ASSERT_EQUAL(attest_term_escape("ab\x1b" "cd", out, sizeof(out)), 8);
+	CU_ASSERT_EQUAL(attest_term_escape("ab\x1b"
+					   "cd",
+					   out, sizeof(out)),
+			8);
 	CU_ASSERT_STRING_EQUAL(out, "ab\\x1Bc");
 	CU_ASSERT_EQUAL(attest_term_escape("abcdef\x1b", out, sizeof(out)), 10);
 	CU_ASSERT_STRING_EQUAL(out, "abcdef");

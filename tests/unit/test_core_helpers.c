@@ -25,7 +25,7 @@ setup(void)
 {
 	ctx = attest_ctx_new();
 	if (!ctx || (size_t)snprintf(dir, sizeof(dir), "%s/attest-core-XXXXXX", core_tmpdir()) >=
-	                sizeof(dir))
+			    sizeof(dir))
 		return 1;
 	return mkdtemp(dir) ? 0 : 1;
 }
@@ -80,14 +80,14 @@ test_path_join_truncation(void)
 
 	/* one byte too many: an error, never a shorter path naming another file */
 	CU_ASSERT_EQUAL(core_path_join(ctx, out, sizeof(out), "/0123456789", "abcd"),
-	                ATTEST_ERR_LIMIT);
+			ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	CU_ASSERT(has("path too long: '/0123456789/abcd'"));
 	CU_ASSERT_EQUAL(core_path_join(ctx, out, 1, "a", "b"), ATTEST_ERR_LIMIT);
 	CU_ASSERT_STRING_EQUAL(out, "");
 	/* no context: the code alone */
 	CU_ASSERT_EQUAL(core_path_join(NULL, out, sizeof(out), "/0123456789", "abcd"),
-	                ATTEST_ERR_LIMIT);
+			ATTEST_ERR_LIMIT);
 }
 
 static void
@@ -98,21 +98,21 @@ test_datadir(void)
 	setenv("ATTEST_DATA_DIR", "/opt/attest-data", 1);
 	CU_ASSERT_STRING_EQUAL(attest_datadir(), "/opt/attest-data");
 	CU_ASSERT_EQUAL(core_datadir_path(ctx, out, sizeof(out), "frameworks/checks.xsd"),
-	                ATTEST_OK);
+			ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(out, "/opt/attest-data/frameworks/checks.xsd");
 	memset(big, 'd', sizeof(big) - 1);
 	big[0] = '/';
 	big[sizeof(big) - 1] = '\0';
 	setenv("ATTEST_DATA_DIR", big, 1);
 	CU_ASSERT_EQUAL(core_datadir_path(ctx, out, sizeof(out), "templates/default.xml"),
-	                ATTEST_ERR_LIMIT);
+			ATTEST_ERR_LIMIT);
 	CU_ASSERT(has("path too long"));
 	CU_ASSERT(has("/templates/default.xml'"));
 	/* unset: the installed directory, else the source tree; either holds
 	 * frameworks/ */
 	unsetenv("ATTEST_DATA_DIR");
 	CU_ASSERT_EQUAL(core_datadir_path(ctx, big, sizeof(big), "frameworks/checks.xsd"),
-	                ATTEST_OK);
+			ATTEST_OK);
 	CU_ASSERT_EQUAL(access(big, R_OK), 0);
 	if (old)
 		setenv("ATTEST_DATA_DIR", old, 1);
@@ -172,12 +172,12 @@ test_long_paths_fail(void)
 }
 
 static CU_TestInfo path_tests[] = {
-    {"join", test_path_join},
-    {"join fails instead of cutting", test_path_join_truncation},
-    {"data directory", test_datadir},
-    {"temporary directory", test_tmpdir},
-    {"long paths fail where the library builds them", test_long_paths_fail},
-    CU_TEST_INFO_NULL,
+	{"join", test_path_join},
+	{"join fails instead of cutting", test_path_join_truncation},
+	{"data directory", test_datadir},
+	{"temporary directory", test_tmpdir},
+	{"long paths fail where the library builds them", test_long_paths_fail},
+	CU_TEST_INFO_NULL,
 };
 
 /* ---- hex and SHA-256 -------------------------------------------------- */
@@ -267,28 +267,28 @@ test_sha256_incremental(void)
 }
 
 static CU_TestInfo digest_tests[] = {
-    {"hex encode", test_hex_encode},
-    {"hex round trip", test_hex_round_trip},
-    {"hex decode refuses what is not hex", test_hex_decode_refused},
-    {"sha256 one shot", test_sha256_one_shot},
-    {"sha256 incremental", test_sha256_incremental},
-    CU_TEST_INFO_NULL,
+	{"hex encode", test_hex_encode},
+	{"hex round trip", test_hex_round_trip},
+	{"hex decode refuses what is not hex", test_hex_decode_refused},
+	{"sha256 one shot", test_sha256_one_shot},
+	{"sha256 incremental", test_sha256_incremental},
+	CU_TEST_INFO_NULL,
 };
 
 /* ---- XML ------------------------------------------------------------------ */
 
 /* A billion laughs: expanded, it would take gigabytes. */
 static const char bomb[] =
-    "<?xml version=\"1.0\"?>\n"
-    "<!DOCTYPE r [\n"
-    "  <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
-    "  <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
-    "  <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
-    "  <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
-    "  <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
-    "  <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
-    "  <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
-    "]>\n<r>&g;</r>\n";
+	"<?xml version=\"1.0\"?>\n"
+	"<!DOCTYPE r [\n"
+	"  <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+	"  <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+	"  <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+	"  <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+	"  <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+	"  <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+	"  <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+	"]>\n<r>&g;</r>\n";
 
 static void
 test_xml_memory(void)
@@ -299,7 +299,7 @@ test_xml_memory(void)
 	char *s;
 
 	CU_ASSERT_EQUAL_FATAL(core_xml_load_memory(ctx, "t", text, strlen(text), NULL, &doc),
-	                      ATTEST_OK);
+			      ATTEST_OK);
 	root = xmlDocGetRootElement(doc);
 	s = core_xml_attr(root, "a");
 	CU_ASSERT_STRING_EQUAL(s, "1");
@@ -325,17 +325,17 @@ test_xml_memory_doctype(void)
 	char secret[4200];
 
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "ListThings", bomb, strlen(bomb), NULL, &doc),
-	                ATTEST_ERR_INVALID);
+			ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(doc);
 	CU_ASSERT(has("'ListThings' at line 2"));
 	CU_ASSERT(has("DOCTYPE"));
 	/* an external entity is never fetched */
 	put("secret.txt", "TOP-SECRET", secret);
 	snprintf(ext, sizeof(ext),
-	         "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY s SYSTEM \"file://%s\">]><r>&s;</r>",
-	         secret);
+		 "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY s SYSTEM \"file://%s\">]><r>&s;</r>",
+		 secret);
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "ext", ext, strlen(ext), NULL, &doc),
-	                ATTEST_ERR_INVALID);
+			ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NULL(doc);
 	CU_ASSERT_PTR_NULL(strstr(attest_ctx_errmsg(ctx), "TOP-SECRET"));
 }
@@ -347,16 +347,15 @@ test_xml_memory_malformed(void)
 	xmlDocPtr doc = NULL;
 
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "bad", bad, strlen(bad), NULL, &doc),
-	                ATTEST_ERR_PARSE);
+			ATTEST_ERR_PARSE);
 	CU_ASSERT(has("cannot parse 'bad' at line 2"));
-	CU_ASSERT_EQUAL(
-	    core_xml_load_memory(ctx, "u", undeclared, strlen(undeclared), NULL, &doc),
-	    ATTEST_ERR_PARSE);
+	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "u", undeclared, strlen(undeclared), NULL, &doc),
+			ATTEST_ERR_PARSE);
 	CU_ASSERT(has("cannot parse 'u' at line 1"));
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "empty", "", 0, NULL, &doc), ATTEST_ERR_PARSE);
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "null", NULL, 0, NULL, &doc), ATTEST_ERR_PARSE);
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "comment", "<!-- x -->", 10, NULL, &doc),
-	                ATTEST_ERR_PARSE);
+			ATTEST_ERR_PARSE);
 	CU_ASSERT_PTR_NULL(doc);
 }
 
@@ -400,11 +399,11 @@ test_xml_schema(void)
 	    path);
 	CU_ASSERT_EQUAL_FATAL(core_xml_schema_load(ctx, path, &schema), ATTEST_OK);
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "good", good, strlen(good), schema, &doc),
-	                ATTEST_OK);
+			ATTEST_OK);
 	xmlFreeDoc(doc);
 	doc = NULL;
 	CU_ASSERT_EQUAL(core_xml_load_memory(ctx, "wrong", wrong, strlen(wrong), schema, &doc),
-	                ATTEST_ERR_INVALID);
+			ATTEST_ERR_INVALID);
 	CU_ASSERT(has("invalid 'wrong' at line 2"));
 	CU_ASSERT_PTR_NULL(doc);
 	xmlSchemaFree(schema);
@@ -416,12 +415,12 @@ test_xml_schema(void)
 }
 
 static CU_TestInfo xml_tests[] = {
-    {"memory: parse and navigate", test_xml_memory},
-    {"memory: DOCTYPE refused, no entity", test_xml_memory_doctype},
-    {"memory: malformed", test_xml_memory_malformed},
-    {"file: DOCTYPE, malformed, missing", test_xml_file},
-    {"schema validation", test_xml_schema},
-    CU_TEST_INFO_NULL,
+	{"memory: parse and navigate", test_xml_memory},
+	{"memory: DOCTYPE refused, no entity", test_xml_memory_doctype},
+	{"memory: malformed", test_xml_memory_malformed},
+	{"file: DOCTYPE, malformed, missing", test_xml_file},
+	{"schema validation", test_xml_schema},
+	CU_TEST_INFO_NULL,
 };
 
 /* ---- SQLite --------------------------------------------------------------- */
@@ -435,9 +434,9 @@ test_db_prepare_run(void)
 
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
 	CU_ASSERT_EQUAL(core_db_exec(ctx, db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)"),
-	                ATTEST_OK);
+			ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(core_db_prepare(ctx, db, "INSERT INTO t VALUES (?1, ?2)", &st),
-	                      ATTEST_OK);
+			      ATTEST_OK);
 	/* run resets: the statement runs again with new bindings */
 	sqlite3_bind_int(st, 1, 1);
 	sqlite3_bind_text(st, 2, "one", -1, SQLITE_STATIC);
@@ -472,16 +471,16 @@ test_db_errors(void)
 	CU_ASSERT(has("cannot prepare 'SELEC 1': near \"SELEC\": syntax error"));
 	/* a long statement is cut in the message, and says so */
 	snprintf(
-	    sql, sizeof(sql), "SELECT %s FROM nowhere",
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+		sql, sizeof(sql), "SELECT %s FROM nowhere",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	CU_ASSERT_EQUAL(core_db_prepare(ctx, db, sql, &st), ATTEST_ERR_DB);
 	CU_ASSERT(has("aaaa...': no such table: nowhere"));
 	CU_ASSERT_EQUAL(core_db_exec(ctx, db, "DROP TABLE nowhere"), ATTEST_ERR_DB);
 	CU_ASSERT(has("cannot run 'DROP TABLE nowhere': no such table: nowhere"));
 	CU_ASSERT_EQUAL(core_db_error(ctx, db, "inventory database: %s", "cannot open"),
-	                ATTEST_ERR_DB);
+			ATTEST_ERR_DB);
 	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx),
-	                       "inventory database: cannot open: no such table: nowhere");
+			       "inventory database: cannot open: no such table: nowhere");
 	CU_ASSERT_EQUAL(core_db_int64(db, "SELECT 1 WHERE 0", &n), SQLITE_DONE);
 	CU_ASSERT_EQUAL(n, 7);
 	CU_ASSERT_EQUAL(core_db_int64(db, "SELECT x FROM nowhere", &n), SQLITE_ERROR);
@@ -490,20 +489,20 @@ test_db_errors(void)
 }
 
 static CU_TestInfo db_tests[] = {
-    {"prepare, run, exec, one number", test_db_prepare_run},
-    {"errors name the statement", test_db_errors},
-    CU_TEST_INFO_NULL,
+	{"prepare, run, exec, one number", test_db_prepare_run},
+	{"errors name the statement", test_db_errors},
+	CU_TEST_INFO_NULL,
 };
 
 int
 main(void)
 {
 	CU_SuiteInfo suites[] = {
-	    {"core: paths", setup, teardown, NULL, NULL, path_tests},
-	    {"core: hex and sha256", setup, teardown, NULL, NULL, digest_tests},
-	    {"core: xml", setup, teardown, NULL, NULL, xml_tests},
-	    {"core: sqlite", setup, teardown, NULL, NULL, db_tests},
-	    CU_SUITE_INFO_NULL,
+		{"core: paths", setup, teardown, NULL, NULL, path_tests},
+		{"core: hex and sha256", setup, teardown, NULL, NULL, digest_tests},
+		{"core: xml", setup, teardown, NULL, NULL, xml_tests},
+		{"core: sqlite", setup, teardown, NULL, NULL, db_tests},
+		CU_SUITE_INFO_NULL,
 	};
 
 	return attest_test_main(suites);

@@ -35,12 +35,12 @@ struct server {
 	struct loopback lb;
 	pthread_mutex_t lock;
 	/* behaviour */
-	bool imds_v1_only;      /* token PUT answers 405 */
+	bool imds_v1_only; /* token PUT answers 405 */
 	/* what it saw */
 	int requests;
 	int bad_signatures;
 	int good_signatures;
-	char log[4096];          /* "METHOD path\n" per request */
+	char log[4096]; /* "METHOD path\n" per request */
 	char last_body[4096];
 	char last_token_hdr[256];
 	/* secrets it knows: the base key and every key it issued */
@@ -69,12 +69,13 @@ secret_for(const char *id)
 static bool
 signature_ok(const struct loopback_req *r, char *signing_service, size_t svc_size)
 {
-	const char *authz = loopback_header(r, "Authorization"), *date = loopback_header(r, "X-Amz-Date");
+	const char *authz = loopback_header(r, "Authorization"),
+		   *date = loopback_header(r, "X-Amz-Date");
 	char id[64], scope_date[16], region[32], service[32], signed_list[512], url[1200];
 	struct aws_header hs[64], *out = NULL;
-	struct aws_credentials cred = { 0 };
-	struct aws_signing how = { 0 };
-	struct tm tm = { 0 };
+	struct aws_credentials cred = {0};
+	struct aws_signing how = {0};
+	struct tm tm = {0};
 	attest_ctx *ctx;
 	char *tok, *save = NULL;
 	size_t n = 0;
@@ -82,9 +83,10 @@ signature_ok(const struct loopback_req *r, char *signing_service, size_t svc_siz
 	int i;
 
 	if (!authz || !date ||
-	    sscanf(authz, "AWS4-HMAC-SHA256 Credential=%63[^/]/%15[^/]/%31[^/]/%31[^/]/"
-		   "aws4_request, SignedHeaders=%511[^,]", id, scope_date, region, service,
-		   signed_list) != 5)
+	    sscanf(authz,
+		   "AWS4-HMAC-SHA256 Credential=%63[^/]/%15[^/]/%31[^/]/%31[^/]/"
+		   "aws4_request, SignedHeaders=%511[^,]",
+		   id, scope_date, region, service, signed_list) != 5)
 		return false;
 	snprintf(signing_service, svc_size, "%s", service);
 	if (!strptime(date, "%Y%m%dT%H%M%SZ", &tm))
@@ -130,37 +132,46 @@ handle_sts(int c, const struct loopback_req *r)
 		pthread_mutex_lock(&srv.lock);
 		srv.bad_signatures++;
 		pthread_mutex_unlock(&srv.lock);
-		loopback_reply(c, 403, "text/xml", "<ErrorResponse><Error><Type>Sender</Type><Code>"
-		      "SignatureDoesNotMatch</Code><Message>The request signature we calculated "
-		      "does not match</Message></Error></ErrorResponse>");
+		loopback_reply(
+			c, 403, "text/xml",
+			"<ErrorResponse><Error><Type>Sender</Type><Code>"
+			"SignatureDoesNotMatch</Code><Message>The request signature we calculated "
+			"does not match</Message></Error></ErrorResponse>");
 		return;
 	}
 	pthread_mutex_lock(&srv.lock);
 	srv.good_signatures++;
 	pthread_mutex_unlock(&srv.lock);
 	if (strstr(r->body, "Action=GetCallerIdentity")) {
-		loopback_reply(c, 200, "text/xml", "<GetCallerIdentityResponse xmlns=\"https://sts."
-		      "amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::"
-		      "123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>"
-		      "123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
+		loopback_reply(
+			c, 200, "text/xml",
+			"<GetCallerIdentityResponse xmlns=\"https://sts."
+			"amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::"
+			"123456789012:user/auditor</Arn><UserId>AIDAEXAMPLE</UserId><Account>"
+			"123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
 		return;
 	}
 	if (!strstr(r->body, "Action=AssumeRole")) {
-		loopback_reply(c, 400, "text/xml", "<ErrorResponse><Error><Code>InvalidAction</Code>"
-		      "</Error></ErrorResponse>");
+		loopback_reply(c, 400, "text/xml",
+			       "<ErrorResponse><Error><Code>InvalidAction</Code>"
+			       "</Error></ErrorResponse>");
 		return;
 	}
 	if (strstr(r->body, "denied")) {
-		loopback_reply(c, 403, "text/xml", "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
-		      "2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
-		      "User is not authorized to perform: sts:AssumeRole</Message></Error>"
-		      "<RequestId>x</RequestId></ErrorResponse>");
+		loopback_reply(
+			c, 403, "text/xml",
+			"<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
+			"2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>"
+			"User is not authorized to perform: sts:AssumeRole</Message></Error>"
+			"<RequestId>x</RequestId></ErrorResponse>");
 		return;
 	}
 	if (strstr(r->body, "doctype")) {
-		loopback_reply(c, 200, "text/xml", "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e "
-		      "\"boom\">]><AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>"
-		      "&e;</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>");
+		loopback_reply(
+			c, 200, "text/xml",
+			"<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e "
+			"\"boom\">]><AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>"
+			"&e;</AccessKeyId></Credentials></AssumeRoleResult></AssumeRoleResponse>");
 		return;
 	}
 	pthread_mutex_lock(&srv.lock);
@@ -180,7 +191,8 @@ handle_sts(int c, const struct loopback_req *r)
 		 "      <SessionToken>issuedToken%d+/=</SessionToken>\n"
 		 "      <Expiration>2031-01-02T03:04:05Z</Expiration>\n    </Credentials>\n"
 		 "  </AssumeRoleResult>\n  <ResponseMetadata><RequestId>1</RequestId>"
-		 "</ResponseMetadata>\n</AssumeRoleResponse>\n", k, k, k);
+		 "</ResponseMetadata>\n</AssumeRoleResponse>\n",
+		 k, k, k);
 	loopback_reply(c, 200, "text/xml", body);
 }
 
@@ -208,10 +220,12 @@ handle_imds(int c, const struct loopback_req *r)
 	if (strcmp(r->path, "/latest/meta-data/iam/security-credentials/") == 0)
 		loopback_reply(c, 200, "text/plain", "instance-role\n");
 	else if (strcmp(r->path, "/latest/meta-data/iam/security-credentials/instance-role") == 0)
-		loopback_reply(c, 200, "application/json", "{\"Code\":\"Success\",\"LastUpdated\":"
-		      "\"2030-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
-		      "\"SecretAccessKey\":\"imdsSecret\",\"Token\":\"imdsToken\",\"Expiration\":"
-		      "\"2030-01-01T06:00:00Z\"}");
+		loopback_reply(
+			c, 200, "application/json",
+			"{\"Code\":\"Success\",\"LastUpdated\":"
+			"\"2030-01-01T00:00:00Z\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIAIMDS\","
+			"\"SecretAccessKey\":\"imdsSecret\",\"Token\":\"imdsToken\",\"Expiration\":"
+			"\"2030-01-01T06:00:00Z\"}");
 	else
 		loopback_reply(c, 404, "text/plain", "");
 }
@@ -255,15 +269,27 @@ server_reset(void)
 
 /* ---- fixtures ------------------------------------------------------------------ */
 
-static const char *aws_vars[] = {
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_ENDPOINT_URL",
-	"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL_S3",
-	"AWS_ENDPOINT_URL_IAM", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-	"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-	"AWS_EC2_METADATA_V1_DISABLED", "AWS_METADATA_SERVICE_TIMEOUT", NULL
-};
+static const char *aws_vars[] = {"AWS_ACCESS_KEY_ID",
+				 "AWS_SECRET_ACCESS_KEY",
+				 "AWS_SESSION_TOKEN",
+				 "AWS_SECURITY_TOKEN",
+				 "AWS_PROFILE",
+				 "AWS_DEFAULT_PROFILE",
+				 "AWS_REGION",
+				 "AWS_DEFAULT_REGION",
+				 "AWS_SHARED_CREDENTIALS_FILE",
+				 "AWS_CONFIG_FILE",
+				 "AWS_ENDPOINT_URL",
+				 "AWS_ENDPOINT_URL_STS",
+				 "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+				 "AWS_ENDPOINT_URL_S3",
+				 "AWS_ENDPOINT_URL_IAM",
+				 "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+				 "AWS_EC2_METADATA_DISABLED",
+				 "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+				 "AWS_EC2_METADATA_V1_DISABLED",
+				 "AWS_METADATA_SERVICE_TIMEOUT",
+				 NULL};
 
 static void
 write_file(const char *name, const char *text)
@@ -351,7 +377,7 @@ static void
 test_profiles(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
-	struct aws_config_opts o = { 0 };
+	struct aws_config_opts o = {0};
 	struct aws_credentials c;
 	char *region = NULL;
 
@@ -396,7 +422,7 @@ static void
 test_missing_profile(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
-	struct aws_config_opts o = { 0 };
+	struct aws_config_opts o = {0};
 	struct aws_credentials c;
 
 	env_reset("[default]\naws_access_key_id = A\naws_secret_access_key = fileSecret\n", NULL);
@@ -453,13 +479,13 @@ test_file_overrides(void)
 	snprintf(path, sizeof(path), "%s/.aws", tmpdir);
 	mkdir(path, 0700);
 	write_file(".aws/credentials", "[default]\naws_access_key_id = AKIDHOME\n"
-		   "aws_secret_access_key = fileSecretHome\n");
+				       "aws_secret_access_key = fileSecretHome\n");
 	CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, NULL, &c, NULL), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(c.access_key_id, "AKIDHOME");
 	aws_credentials_release(&c);
 	/* With them, the named files and not the home ones; "~/" expands. */
 	write_file("other", "[default]\naws_access_key_id = AKIDOTHER\n"
-		   "aws_secret_access_key = fileSecretOther\n");
+			    "aws_secret_access_key = fileSecretOther\n");
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "~/other", 1);
 	CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, NULL, &c, NULL), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(c.access_key_id, "AKIDOTHER");
@@ -504,13 +530,15 @@ test_role_chain(void)
 	struct aws_credentials c;
 	char creds[512];
 
-	snprintf(creds, sizeof(creds), "[base]\naws_access_key_id = %s\n"
-		 "aws_secret_access_key = %s\n", base_id, base_secret);
+	snprintf(creds, sizeof(creds),
+		 "[base]\naws_access_key_id = %s\n"
+		 "aws_secret_access_key = %s\n",
+		 base_id, base_secret);
 	env_reset(creds, "[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/Prod\n"
-		  "source_profile = base\nexternal_id = ext-123\nduration_seconds = 1800\n"
-		  "role_session_name = nightly-audit\nregion = eu-west-1\n"
-		  "[profile audit]\nrole_arn = arn:aws:iam::222222222222:role/Audit\n"
-		  "source_profile = prod\n");
+			 "source_profile = base\nexternal_id = ext-123\nduration_seconds = 1800\n"
+			 "role_session_name = nightly-audit\nregion = eu-west-1\n"
+			 "[profile audit]\nrole_arn = arn:aws:iam::222222222222:role/Audit\n"
+			 "source_profile = prod\n");
 	setenv("AWS_PROFILE", "prod", 1);
 	CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, NULL, &c, NULL), ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(c.access_key_id, "ASIAISSUED1");
@@ -520,7 +548,7 @@ test_role_chain(void)
 	CU_ASSERT_EQUAL(srv.good_signatures, 1);
 	CU_ASSERT_EQUAL(srv.bad_signatures, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(srv.last_body, "RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111"
-				      "%3Arole%2FProd"));
+						     "%3Arole%2FProd"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(srv.last_body, "&ExternalId=ext-123"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(srv.last_body, "&DurationSeconds=1800"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(srv.last_body, "&RoleSessionName=nightly-audit"));
@@ -545,7 +573,7 @@ test_role_cycle(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
 	struct aws_credentials c;
-	struct aws_config_opts o = { 0 };
+	struct aws_config_opts o = {0};
 
 	env_reset("[self]\naws_access_key_id = AKIDSELF\naws_secret_access_key = fileSecretSelf\n",
 		  "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n"
@@ -579,7 +607,7 @@ static void
 test_assume_role_option(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
-	struct aws_config_opts o = { 0 };
+	struct aws_config_opts o = {0};
 	struct aws_credentials c;
 	struct aws_caller_identity id;
 
@@ -611,7 +639,7 @@ test_assume_role_option(void)
 	 * it again before it expires (issue 10, item 17); without a role it
 	 * stays empty, and a failed assumption leaves it empty. */
 	{
-		struct aws_credentials base = { 0 };
+		struct aws_credentials base = {0};
 
 		o.base_out = &base;
 		CU_ASSERT_EQUAL_FATAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_OK);
@@ -640,7 +668,8 @@ test_assume_role_option(void)
 	CU_ASSERT_EQUAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_ERR_INVALID);
 	o.role_arn = "arn:aws:iam::333333333333:role/denied";
 	CU_ASSERT_EQUAL(aws_resolve_credentials(ctx, &o, &c, NULL), ATTEST_ERR_IO);
-	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx), "sts AssumeRole of 'arn:aws:iam::"
+	CU_ASSERT_STRING_EQUAL(attest_ctx_errmsg(ctx),
+			       "sts AssumeRole of 'arn:aws:iam::"
 			       "333333333333:role/denied' failed: HTTP 403 AccessDenied: User is "
 			       "not authorized to perform: sts:AssumeRole");
 	CU_ASSERT(no_secret_in(attest_ctx_errmsg(ctx)));
@@ -664,7 +693,8 @@ test_imds(void)
 	CU_ASSERT_STRING_EQUAL(c.secret_access_key, "imdsSecret");
 	CU_ASSERT_STRING_EQUAL(c.session_token, "imdsToken");
 	CU_ASSERT_EQUAL(c.expiration, 1893477600); /* 2030-01-01T06:00:00Z */
-	CU_ASSERT_STRING_EQUAL(srv.log, "PUT /latest/api/token\n"
+	CU_ASSERT_STRING_EQUAL(srv.log,
+			       "PUT /latest/api/token\n"
 			       "GET /latest/meta-data/iam/security-credentials/\n"
 			       "GET /latest/meta-data/iam/security-credentials/instance-role\n");
 	CU_ASSERT_STRING_EQUAL(srv.last_token_hdr, "IMDSTOKEN-abc");
@@ -723,10 +753,10 @@ static void
 test_transport_hook(void)
 {
 	attest_ctx *ctx = attest_ctx_new();
-	struct aws_credentials c = { (char *)base_id, (char *)base_secret, NULL, 0 };
+	struct aws_credentials c = {(char *)base_id, (char *)base_secret, NULL, 0};
 	struct aws_caller_identity id;
 	int calls = 0;
-	struct aws_transport t = { fake_transport, &calls };
+	struct aws_transport t = {fake_transport, &calls};
 
 	env_reset(NULL, NULL);
 	unsetenv("AWS_ENDPOINT_URL_STS");
@@ -766,13 +796,14 @@ test_endpoint_defaults(void)
 	check_endpoint("iam", NULL, "https://iam.amazonaws.com", "us-east-1", "iam");
 	check_endpoint("iam", "cn-north-1", "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1",
 		       "iam");
-	check_endpoint("iam", "us-gov-east-1", "https://iam.us-gov.amazonaws.com",
-		       "us-gov-west-1", "iam");
+	check_endpoint("iam", "us-gov-east-1", "https://iam.us-gov.amazonaws.com", "us-gov-west-1",
+		       "iam");
 	check_endpoint("sts", "eu-west-1", "https://sts.eu-west-1.amazonaws.com", "eu-west-1",
 		       "sts");
 	check_endpoint("sts", NULL, "https://sts.amazonaws.com", "us-east-1", "sts");
 	check_endpoint("organizations", "ap-southeast-2",
-		       "https://organizations.us-east-1.amazonaws.com", "us-east-1", "organizations");
+		       "https://organizations.us-east-1.amazonaws.com", "us-east-1",
+		       "organizations");
 	check_endpoint("ec2", "eu-north-1", "https://ec2.eu-north-1.amazonaws.com", "eu-north-1",
 		       "ec2");
 	check_endpoint("s3", "us-west-2", "https://s3.us-west-2.amazonaws.com", "us-west-2", "s3");
@@ -790,11 +821,14 @@ test_endpoint_defaults(void)
 		       "eu-west-2", "securityhub");
 	check_endpoint("cloudtrail", "eu-west-2", "https://cloudtrail.eu-west-2.amazonaws.com",
 		       "eu-west-2", "cloudtrail");
-	check_endpoint("kms", "eu-west-2", "https://kms.eu-west-2.amazonaws.com", "eu-west-2", "kms");
+	check_endpoint("kms", "eu-west-2", "https://kms.eu-west-2.amazonaws.com", "eu-west-2",
+		       "kms");
 	check_endpoint("config", "eu-west-2", "https://config.eu-west-2.amazonaws.com", "eu-west-2",
 		       "config");
-	check_endpoint("sns", "eu-west-2", "https://sns.eu-west-2.amazonaws.com", "eu-west-2", "sns");
-	check_endpoint("rds", "eu-west-2", "https://rds.eu-west-2.amazonaws.com", "eu-west-2", "rds");
+	check_endpoint("sns", "eu-west-2", "https://sns.eu-west-2.amazonaws.com", "eu-west-2",
+		       "sns");
+	check_endpoint("rds", "eu-west-2", "https://rds.eu-west-2.amazonaws.com", "eu-west-2",
+		       "rds");
 	CU_ASSERT_STRING_EQUAL(aws_service_env_id("logs"), "CLOUDWATCH_LOGS");
 	CU_ASSERT_STRING_EQUAL(aws_service_env_id("secretsmanager"), "SECRETS_MANAGER");
 	CU_ASSERT_STRING_EQUAL(aws_service_env_id("config"), "CONFIG_SERVICE");
@@ -808,10 +842,10 @@ test_endpoint_overrides(void)
 	char *url = NULL;
 
 	env_reset(NULL, "[default]\nendpoint_url = http://127.0.0.1:4000/\n"
-		  "[profile svc]\nservices = local\nendpoint_url = http://10.0.0.1:1\n"
-		  "[services local]\ncloudwatch logs =\n  endpoint_url = http://x\n"
-		  "cloudwatch_logs =\n  endpoint_url = http://127.0.0.1:4001\n"
-		  "config_service =\n  endpoint_url = http://127.0.0.1:4002\n");
+			"[profile svc]\nservices = local\nendpoint_url = http://10.0.0.1:1\n"
+			"[services local]\ncloudwatch logs =\n  endpoint_url = http://x\n"
+			"cloudwatch_logs =\n  endpoint_url = http://127.0.0.1:4001\n"
+			"config_service =\n  endpoint_url = http://127.0.0.1:4002\n");
 	/* The per-service variable beats the global one, which beats files. */
 	setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "http://127.0.0.1:5000/", 1);
 	setenv("AWS_ENDPOINT_URL", "https://gateway.example:8443", 1);
@@ -905,24 +939,24 @@ suite_clean(void)
 }
 
 static CU_TestInfo cred_tests[] = {
-	{ "environment variables and region", test_env },
-	{ "profiles in both files", test_profiles },
-	{ "missing profile named in the error", test_missing_profile },
-	{ "malformed files: file and line, no secret", test_bad_file },
-	{ "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", test_file_overrides },
-	{ "credential_process is refused, never run", test_credential_process_refused },
-	{ "source_profile role chains through STS", test_role_chain },
-	{ "profile cycles and dangling sources", test_role_cycle },
-	{ "--role-arn: AssumeRole, GetCallerIdentity, refusals", test_assume_role_option },
-	{ "instance metadata service (IMDSv2, v1 fallback, disabled)", test_imds },
-	{ "transport hook", test_transport_hook },
+	{"environment variables and region", test_env},
+	{"profiles in both files", test_profiles},
+	{"missing profile named in the error", test_missing_profile},
+	{"malformed files: file and line, no secret", test_bad_file},
+	{"AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE", test_file_overrides},
+	{"credential_process is refused, never run", test_credential_process_refused},
+	{"source_profile role chains through STS", test_role_chain},
+	{"profile cycles and dangling sources", test_role_cycle},
+	{"--role-arn: AssumeRole, GetCallerIdentity, refusals", test_assume_role_option},
+	{"instance metadata service (IMDSv2, v1 fallback, disabled)", test_imds},
+	{"transport hook", test_transport_hook},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo endpoint_tests[] = {
-	{ "default endpoints and global services", test_endpoint_defaults },
-	{ "AWS_ENDPOINT_URL* and config file overrides", test_endpoint_overrides },
-	{ "s3 virtual-hosted and path-style urls", test_s3_urls },
+	{"default endpoints and global services", test_endpoint_defaults},
+	{"AWS_ENDPOINT_URL* and config file overrides", test_endpoint_overrides},
+	{"s3 virtual-hosted and path-style urls", test_s3_urls},
 	CU_TEST_INFO_NULL,
 };
 
@@ -930,8 +964,8 @@ int
 main(void)
 {
 	CU_SuiteInfo suites[] = {
-		{ "aws credentials", suite_init, NULL, NULL, NULL, cred_tests },
-		{ "aws endpoints", NULL, suite_clean, NULL, NULL, endpoint_tests },
+		{"aws credentials", suite_init, NULL, NULL, NULL, cred_tests},
+		{"aws endpoints", NULL, suite_clean, NULL, NULL, endpoint_tests},
 		CU_SUITE_INFO_NULL,
 	};
 

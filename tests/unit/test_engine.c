@@ -88,7 +88,8 @@ check_xml(const char *id, const char *severity, const char *type, const char *ex
 	return s;
 }
 
-#define PASS_ALL "SELECT rid, 'pass' AS status, 'ok' AS reason, NULL AS evidence FROM resources WHERE type = 'AWS::S3::Bucket'"
+#define PASS_ALL                                                                                   \
+	"SELECT rid, 'pass' AS status, 'ok' AS reason, NULL AS evidence FROM resources WHERE type = 'AWS::S3::Bucket'"
 
 static const char *
 simple_checks(const char *dir, const char *file, const char *id, const char *title_query)
@@ -134,9 +135,10 @@ control(const char *id, const char *refs)
 	char copy[512], *tok, *save = NULL;
 	size_t n;
 
-	n = (size_t)snprintf(s, sizeof(out[0]),
-			     "    <control id=\"%s\" assessment=\"%s\">\n      <title>Control %s</title>\n",
-			     id, refs ? "automated" : "manual", id);
+	n = (size_t)snprintf(
+		s, sizeof(out[0]),
+		"    <control id=\"%s\" assessment=\"%s\">\n      <title>Control %s</title>\n", id,
+		refs ? "automated" : "manual", id);
 	p = s + n;
 	if (refs) {
 		snprintf(copy, sizeof(copy), "%s", refs);
@@ -219,8 +221,8 @@ test_not_well_formed(void)
 	attest_library *lib = new_lib();
 	char path[4200];
 
-	put(dir, "checks/broken.xml", CHECKS_OPEN "  <check id=\"abc\">\n    <title>x</titel>\n"
-					CHECKS_CLOSE);
+	put(dir, "checks/broken.xml",
+	    CHECKS_OPEN "  <check id=\"abc\">\n    <title>x</titel>\n" CHECKS_CLOSE);
 	snprintf(path, sizeof(path), "cannot parse '%s/checks/broken.xml' at line 4:", dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_PARSE);
 	CU_ASSERT(tu_errmsg_has(ctx, path));
@@ -239,7 +241,8 @@ test_schema_invalid(void)
 		{"  <check id=\"abc\">\n    <service>s3</service>\n", 4, "service"},
 		/* a severity the schema does not know */
 		{"  <check id=\"abc\">\n    <title>t</title>\n    <service>s3</service>\n"
-		 "    <severity>urgent</severity>\n", 6, "urgent"},
+		 "    <severity>urgent</severity>\n",
+		 6, "urgent"},
 		/* a bad id */
 		{"  <check id=\"A\">\n    <title>t</title>\n", 3, "id"},
 	};
@@ -251,7 +254,8 @@ test_schema_invalid(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		dir = fresh_dir();
 		lib = new_lib();
-		put(dir, "checks/bad.xml", CHECKS_OPEN "%s  </check>\n" CHECKS_CLOSE, cases[i].body);
+		put(dir, "checks/bad.xml", CHECKS_OPEN "%s  </check>\n" CHECKS_CLOSE,
+		    cases[i].body);
 		snprintf(path, sizeof(path), "invalid '%s/checks/bad.xml' at line %d:", dir,
 			 cases[i].line);
 		CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
@@ -397,9 +401,11 @@ test_unknown_check_ref(void)
 	char want[4300];
 
 	simple_checks(dir, "checks/a.xml", "chk-one", PASS_ALL);
-	catalog(dir, "fw.xml", "fw-test", control("1.1", "chk-one"), control("1.2", "chk-nope"), NULL);
+	catalog(dir, "fw.xml", "fw-test", control("1.1", "chk-one"), control("1.2", "chk-nope"),
+		NULL);
 	snprintf(want, sizeof(want),
-		 "invalid '%s/fw.xml' at line 12: control '1.2' maps unknown check 'chk-nope'", dir);
+		 "invalid '%s/fw.xml' at line 12: control '1.2' maps unknown check 'chk-nope'",
+		 dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, want));
 	attest_library_free(lib);
@@ -414,9 +420,11 @@ test_automated_without_checks(void)
 
 	simple_checks(dir, "checks/a.xml", "chk-one", PASS_ALL);
 	catalog(dir, "fw.xml", "fw-test",
-		"    <control id=\"2.1\" assessment=\"automated\"><title>t</title></control>\n", NULL);
+		"    <control id=\"2.1\" assessment=\"automated\"><title>t</title></control>\n",
+		NULL);
 	snprintf(want, sizeof(want),
-		 "invalid '%s/fw.xml' at line 8: control '2.1' is automated but maps no check", dir);
+		 "invalid '%s/fw.xml' at line 8: control '2.1' is automated but maps no check",
+		 dir);
 	CU_ASSERT_EQUAL(load_dir(lib, dir), ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, want));
 	attest_library_free(lib);
@@ -490,11 +498,13 @@ write_eval_library(const char *dir)
 	    check_xml("c-na", "low", "AWS::KMS::Key", "",
 		      "SELECT rid, 'fail' AS status, 'x' AS reason, NULL AS evidence FROM resources"
 		      " WHERE type = 'AWS::KMS::Key'"),
-	    check_xml("c-status", "low", "AWS::S3::Bucket", "",
-		      "SELECT rid, CASE id WHEN 'b2' THEN 'maybe' WHEN 'b3' THEN NULL ELSE 'pass' END"
-		      " AS status, NULL AS reason, 'not json' AS evidence " Q_BUCKETS),
-	    check_xml("c-othertype", "low", "AWS::S3::Bucket", "",
-		      "SELECT rid, 'pass' AS status, 'r' AS reason, NULL AS evidence FROM resources"),
+	    check_xml(
+		    "c-status", "low", "AWS::S3::Bucket", "",
+		    "SELECT rid, CASE id WHEN 'b2' THEN 'maybe' WHEN 'b3' THEN NULL ELSE 'pass' END"
+		    " AS status, NULL AS reason, 'not json' AS evidence " Q_BUCKETS),
+	    check_xml(
+		    "c-othertype", "low", "AWS::S3::Bucket", "",
+		    "SELECT rid, 'pass' AS status, 'r' AS reason, NULL AS evidence FROM resources"),
 	    check_xml("c-runtime", "critical", "AWS::S3::Bucket", "",
 		      "SELECT rid, json_extract('{broken', '$.x') AS status, 'r' AS reason,"
 		      " NULL AS evidence " Q_BUCKETS));
@@ -502,13 +512,9 @@ write_eval_library(const char *dir)
 		/* fail > error > not_evaluated > pass > not_applicable */
 		control("r-fail", "c-pass c-fail c-runtime c-noteval c-na"),
 		control("r-error", "c-pass c-runtime c-noteval c-na"),
-		control("r-noteval", "c-na c-pass c-noteval"),
-		control("r-pass", "c-pass c-na"),
-		control("r-pass2", "c-pass"),
-		control("r-na", "c-na"),
-		control("r-manual", NULL),
-		control("r-status", "c-status"),
-		control("r-other", "c-othertype"),
+		control("r-noteval", "c-na c-pass c-noteval"), control("r-pass", "c-pass c-na"),
+		control("r-pass2", "c-pass"), control("r-na", "c-na"), control("r-manual", NULL),
+		control("r-status", "c-status"), control("r-other", "c-othertype"),
 		control("r-requires", "c-requires"), NULL);
 }
 
@@ -525,15 +531,18 @@ test_evaluate(void)
 	CU_ASSERT_EQUAL_FATAL(attest_evaluate(inv, lib, NULL, 0), ATTEST_OK);
 
 	/* check statuses */
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'c-pass'"), "pass");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'c-pass'"),
+			       "pass");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status || n_pass || n_fail FROM chk"
-					   " WHERE check_id = 'c-fail'"), "fail21");
+					   " WHERE check_id = 'c-fail'"),
+			       "fail21");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status || ': ' || reason FROM chk"
 					   " WHERE check_id = 'c-noteval'"),
 			       "not_evaluated: resource type AWS::EC2::VPC was not collected");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status || ': ' || reason FROM chk"
-					   " WHERE check_id = 'c-requires'"),
-			       "not_evaluated: resource type AWS::CloudTrail::Trail was not collected");
+	CU_ASSERT_STRING_EQUAL(
+		q_text(inv, "SELECT status || ': ' || reason FROM chk"
+			    " WHERE check_id = 'c-requires'"),
+		"not_evaluated: resource type AWS::CloudTrail::Trail was not collected");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'c-na'"),
 			       "not_applicable");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'c-runtime'"),
@@ -542,26 +551,32 @@ test_evaluate(void)
 			       "0");
 	/* unknown statuses become error rows naming the status */
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status || n_pass || n_error FROM chk"
-					   " WHERE check_id = 'c-status'"), "error12");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT res.status || ': ' || res.reason FROM res"
-					   " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
-					   " AND r.id = 'b2'"),
+					   " WHERE check_id = 'c-status'"),
+			       "error12");
+	CU_ASSERT_STRING_EQUAL(q_text(inv,
+				      "SELECT res.status || ': ' || res.reason FROM res"
+				      " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
+				      " AND r.id = 'b2'"),
 			       "error: check returned an unknown status 'maybe'");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT res.status || ': ' || res.reason FROM res"
-					   " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
-					   " AND r.id = 'b3'"),
+	CU_ASSERT_STRING_EQUAL(q_text(inv,
+				      "SELECT res.status || ': ' || res.reason FROM res"
+				      " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
+				      " AND r.id = 'b3'"),
 			       "error: check returned an unknown status NULL");
 	/* defaults: a reason and JSON evidence */
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT res.reason || ' ' || res.evidence FROM res"
-					   " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
-					   " AND r.id = 'b1'"),
+	CU_ASSERT_STRING_EQUAL(q_text(inv,
+				      "SELECT res.reason || ' ' || res.evidence FROM res"
+				      " JOIN resources r USING (rid) WHERE check_id = 'c-status'"
+				      " AND r.id = 'b1'"),
 			       "the check gave no reason {\"value\":\"not json\"}");
 	/* a row about a resource of another type (the account record) */
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status || n_pass || n_error FROM chk"
-					   " WHERE check_id = 'c-othertype'"), "error31");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT res.reason FROM res JOIN resources r USING (rid)"
-					   " WHERE check_id = 'c-othertype' AND r.type = 'AWS::::Account'"),
-			       "check judged a row that is not a AWS::S3::Bucket");
+					   " WHERE check_id = 'c-othertype'"),
+			       "error31");
+	CU_ASSERT_STRING_EQUAL(
+		q_text(inv, "SELECT res.reason FROM res JOIN resources r USING (rid)"
+			    " WHERE check_id = 'c-othertype' AND r.type = 'AWS::::Account'"),
+		"check judged a row that is not a AWS::S3::Bucket");
 
 	/* control roll-up */
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(control_id || '=' || status, ' ')"
@@ -570,9 +585,10 @@ test_evaluate(void)
 			       "r-pass2=pass r-na=not_applicable r-manual=manual r-status=error "
 			       "r-other=error r-requires=not_evaluated");
 	/* score = 100 * pass / (pass + fail); coverage = (pass + fail + na) / total */
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT printf('%%d %%d %%d %%d %%d %%d %%d %%.1f %%.1f',"
-					   " n_total, n_pass, n_fail, n_manual, n_not_evaluated,"
-					   " n_not_applicable, n_error, score, coverage) FROM fw"),
+	CU_ASSERT_STRING_EQUAL(q_text(inv,
+				      "SELECT printf('%%d %%d %%d %%d %%d %%d %%d %%.1f %%.1f',"
+				      " n_total, n_pass, n_fail, n_manual, n_not_evaluated,"
+				      " n_not_applicable, n_error, score, coverage) FROM fw"),
 			       "10 2 1 1 2 1 3 66.7 40.0");
 	attest_inventory_free(inv);
 	attest_library_free(lib);
@@ -599,7 +615,8 @@ test_evaluate_selected(void)
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(framework) FROM fw"), "fw-b");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(check_id) FROM chk"), "chk-two");
 	/* all pass: score 100, coverage 100 */
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT score || ' ' || coverage FROM fw"), "100.0 100.0");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT score || ' ' || coverage FROM fw"),
+			       "100.0 100.0");
 	attest_inventory_free(inv);
 	attest_library_free(lib);
 }
@@ -633,14 +650,14 @@ test_query_does_not_compile(void)
 
 	CU_ASSERT_EQUAL(eval_one("SELEC rid FROM resources", path, sizeof(path)),
 			ATTEST_ERR_INVALID);
-	snprintf(want, sizeof(want), "invalid '%s' at line 11: the query of check 'chk-q' does not compile",
-		 path);
+	snprintf(want, sizeof(want),
+		 "invalid '%s' at line 11: the query of check 'chk-q' does not compile", path);
 	CU_ASSERT(tu_errmsg_has(ctx, want));
 	CU_ASSERT(tu_errmsg_has(ctx, "syntax error"));
 	/* Two statements: the second would run outside the engine's INSERT. */
-	CU_ASSERT_EQUAL(eval_one(PASS_ALL ") AS q; DELETE FROM resources; SELECT (1", path,
-				 sizeof(path)),
-			ATTEST_ERR_INVALID);
+	CU_ASSERT_EQUAL(
+		eval_one(PASS_ALL ") AS q; DELETE FROM resources; SELECT (1", path, sizeof(path)),
+		ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, "does not compile"));
 }
 
@@ -711,7 +728,8 @@ test_bundled(void)
 
 /* ---- hostile check queries (issue 10: defects 3, 11, 12) ---------------- */
 
-#define Q_BASE "SELECT rid, CASE id WHEN 'b1' THEN 'fail' ELSE 'pass' END AS status," \
+#define Q_BASE                                                                                     \
+	"SELECT rid, CASE id WHEN 'b1' THEN 'fail' ELSE 'pass' END AS status,"                     \
 	" 'r' AS reason, NULL AS evidence FROM resources WHERE type = 'AWS::S3::Bucket'"
 
 /* A library of three checks in one framework: chk-q (buckets; the query
@@ -720,8 +738,7 @@ test_bundled(void)
  * forges rows for it). Evaluates it within the given limits; returns the
  * result and keeps the inventory in *inv for inspection. */
 static attest_rc
-eval_hostile(const char *q, double seconds, long long rows, long long bytes,
-	     attest_inventory **inv)
+eval_hostile(const char *q, double seconds, long long rows, long long bytes, attest_inventory **inv)
 {
 	const char *dir = fresh_dir();
 	attest_library *lib = new_lib();
@@ -750,15 +767,17 @@ eval_hostile(const char *q, double seconds, long long rows, long long bytes,
 static bool
 forge_held(attest_inventory *inv)
 {
-	return strcmp(q_text(inv, "SELECT chk.status || count(r.rowid) FROM chk"
-				  " LEFT JOIN res r USING (check_id) WHERE check_id = 'chk-victim'"),
+	return strcmp(q_text(inv,
+			     "SELECT chk.status || count(r.rowid) FROM chk"
+			     " LEFT JOIN res r USING (check_id) WHERE check_id = 'chk-victim'"),
 		      "not_applicable0") == 0 &&
 	       strcmp(q_text(inv, "SELECT count(*) FROM res LEFT JOIN resources r USING (rid)"
 				  " WHERE check_id = 'chk-q' AND status <> 'error'"
 				  " AND r.type IS NOT 'AWS::S3::Bucket'"),
 		      "0") == 0 &&
-	       strcmp(q_text(inv, "SELECT count(*) FROM (SELECT rid FROM res WHERE check_id ="
-				  " 'chk-q' AND status <> 'error' GROUP BY rid HAVING count(*) > 1)"),
+	       strcmp(q_text(inv,
+			     "SELECT count(*) FROM (SELECT rid FROM res WHERE check_id ="
+			     " 'chk-q' AND status <> 'error' GROUP BY rid HAVING count(*) > 1)"),
 		      "0") == 0 &&
 	       strcmp(q_text(inv, "SELECT status || n_pass FROM chk WHERE check_id = 'chk-ok'"),
 		      "pass3") == 0 &&
@@ -775,14 +794,14 @@ test_forge_regression(void)
 	attest_inventory *inv = NULL;
 
 	CU_ASSERT_EQUAL(eval_hostile(Q_BASE ") AS q UNION ALL SELECT 'chk-victim', rid, 'pass',"
-					  " 'x', '{}' FROM resources /*",
+					    " 'x', '{}' FROM resources /*",
 				     0, 0, 0, &inv),
 			ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, "the query of check 'chk-q' does not compile"));
 	attest_inventory_free(inv);
 	/* The same rows as a legal UNION stay chk-q's own, as error rows. */
 	CU_ASSERT_EQUAL(eval_hostile(Q_BASE " UNION ALL SELECT rid, 'pass', 'x', '{}'"
-					  " FROM resources WHERE type <> 'AWS::S3::Bucket'",
+					    " FROM resources WHERE type <> 'AWS::S3::Bucket'",
 				     0, 0, 0, &inv),
 			ATTEST_OK);
 	CU_ASSERT(forge_held(inv));
@@ -795,13 +814,14 @@ test_forge_regression(void)
 	attest_inventory_free(inv);
 	/* A second row about the same bucket cannot outvote the first. */
 	CU_ASSERT_EQUAL(eval_hostile(Q_BASE " UNION ALL SELECT rid, 'pass', 'x', '{}'"
-					  " FROM resources WHERE id = 'b1'",
+					    " FROM resources WHERE id = 'b1'",
 				     0, 0, 0, &inv),
 			ATTEST_OK);
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT group_concat(status || ':' || reason, ' / ')"
-					   " FROM (SELECT res.* FROM res JOIN resources r USING (rid)"
-					   " WHERE check_id = 'chk-q' AND r.id = 'b1' ORDER BY res.rowid)"),
-			       "fail:r / error:check judged this resource more than once");
+	CU_ASSERT_STRING_EQUAL(
+		q_text(inv, "SELECT group_concat(status || ':' || reason, ' / ')"
+			    " FROM (SELECT res.* FROM res JOIN resources r USING (rid)"
+			    " WHERE check_id = 'chk-q' AND r.id = 'b1' ORDER BY res.rowid)"),
+		"fail:r / error:check judged this resource more than once");
 	attest_inventory_free(inv);
 }
 
@@ -835,12 +855,14 @@ test_forge_class(void)
 					inv = NULL;
 					rc = eval_hostile(q, 0, 0, 0, &inv);
 					n++;
-					if (rc == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "does not compile"))
+					if (rc == ATTEST_ERR_INVALID &&
+					    tu_errmsg_has(ctx, "does not compile"))
 						refused++;
 					else if (rc == ATTEST_OK && forge_held(inv))
 						held++;
 					else
-						fprintf(stderr, "\n  forging variant not held: %s\n", q);
+						fprintf(stderr,
+							"\n  forging variant not held: %s\n", q);
 					attest_inventory_free(inv);
 				}
 	fprintf(stderr, "\n  forging: %zu variants, %zu refused when compiled, %zu ran and held\n",
@@ -856,25 +878,47 @@ test_write_class(void)
 {
 	static const char *const queries[] = {
 		/* second statements */
-		Q_BASE "; DELETE FROM resources", Q_BASE "; DROP TABLE resources",
+		Q_BASE "; DELETE FROM resources",
+		Q_BASE "; DROP TABLE resources",
 		Q_BASE "; INSERT INTO res VALUES ('chk-victim', 1, 'pass', 'x', '{}', NULL, 0)",
-		Q_BASE "; UPDATE resources SET type = 'x'", Q_BASE "; ATTACH '%s/x.db' AS x",
-		Q_BASE "; PRAGMA writable_schema = 1", Q_BASE "; SELECT 1",
+		Q_BASE "; UPDATE resources SET type = 'x'",
+		Q_BASE "; ATTACH '%s/x.db' AS x",
+		Q_BASE "; PRAGMA writable_schema = 1",
+		Q_BASE "; SELECT 1",
 		/* statements that are not a SELECT */
-		"ATTACH '%s/x.db' AS x", "DETACH main", "PRAGMA user_version = 7",
-		"PRAGMA table_info(resources)", "PRAGMA temp_store_directory = '%s'",
-		"CREATE TEMP TABLE t AS SELECT 1", "CREATE TABLE t(x)",
+		"ATTACH '%s/x.db' AS x",
+		"DETACH main",
+		"PRAGMA user_version = 7",
+		"PRAGMA table_info(resources)",
+		"PRAGMA temp_store_directory = '%s'",
+		"CREATE TEMP TABLE t AS SELECT 1",
+		"CREATE TABLE t(x)",
 		"CREATE TEMP TRIGGER tr AFTER INSERT ON res BEGIN DELETE FROM res; END",
-		"CREATE TEMP VIEW v AS SELECT 1", "CREATE INDEX ix ON resources(id)",
+		"CREATE TEMP VIEW v AS SELECT 1",
+		"CREATE INDEX ix ON resources(id)",
 		"CREATE VIRTUAL TABLE temp.j USING json_each('[1]')",
-		"DELETE FROM resources", "UPDATE resources SET id = 'x'",
+		"DELETE FROM resources",
+		"UPDATE resources SET id = 'x'",
 		"INSERT INTO res(check_id) VALUES ('chk-victim')",
-		"REPLACE INTO res(check_id) VALUES ('chk-victim')", "DROP TABLE res",
-		"ALTER TABLE resources ADD COLUMN x", "VACUUM INTO '%s/copy.db'", "VACUUM",
-		"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT s", "RELEASE s", "ANALYZE", "REINDEX",
+		"REPLACE INTO res(check_id) VALUES ('chk-victim')",
+		"DROP TABLE res",
+		"ALTER TABLE resources ADD COLUMN x",
+		"VACUUM INTO '%s/copy.db'",
+		"VACUUM",
+		"BEGIN",
+		"COMMIT",
+		"ROLLBACK",
+		"SAVEPOINT s",
+		"RELEASE s",
+		"ANALYZE",
+		"REINDEX",
 		"WITH x AS (SELECT 1) DELETE FROM resources",
 		"WITH x AS (SELECT 1) INSERT INTO res(check_id) SELECT 'chk-victim' FROM x",
-		"EXPLAIN " Q_BASE, "EXPLAIN QUERY PLAN " Q_BASE, "-- nothing", "/* nothing */", ";",
+		"EXPLAIN " Q_BASE,
+		"EXPLAIN QUERY PLAN " Q_BASE,
+		"-- nothing",
+		"/* nothing */",
+		";",
 		/* SELECTs that reach outside the data */
 		"SELECT rid, 'pass' AS status, load_extension('%s/x.so') AS reason,"
 		" NULL AS evidence FROM resources",
@@ -912,15 +956,20 @@ test_write_class(void)
 	for (i = 0; i < n; i++) {
 		snprintf(q, sizeof(q), queries[i], keep);
 		inv = NULL;
-		if (eval_hostile(q, 0, 0, 0, &inv) == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "does not compile") &&
-		    strcmp(q_text(inv, "SELECT count(*) || ' ' || count(DISTINCT id) FROM resources"),
+		if (eval_hostile(q, 0, 0, 0, &inv) == ATTEST_ERR_INVALID &&
+		    tu_errmsg_has(ctx, "does not compile") &&
+		    strcmp(q_text(inv,
+				  "SELECT count(*) || ' ' || count(DISTINCT id) FROM resources"),
 			   "4 4") == 0 &&
 		    strcmp(q_text(inv, "SELECT count(*) FROM chk"), "0") == 0 &&
 		    strcmp(q_text(inv, "SELECT count(*) FROM temp.sqlite_master"), "0") == 0 &&
-		    strcmp(q_text(inv, "SELECT count(*) FROM pragma_database_list WHERE name = 'x'"), "0") == 0)
+		    strcmp(q_text(inv,
+				  "SELECT count(*) FROM pragma_database_list WHERE name = 'x'"),
+			   "0") == 0)
 			refused++;
 		else
-			fprintf(stderr, "\n  query not refused: %s (%s)\n", q, attest_ctx_errmsg(ctx));
+			fprintf(stderr, "\n  query not refused: %s (%s)\n", q,
+				attest_ctx_errmsg(ctx));
 		attest_inventory_free(inv);
 	}
 	fprintf(stderr, "\n  writes: %zu variants, %zu refused\n", n, refused);
@@ -957,8 +1006,10 @@ test_limits_regression(void)
 					   " WHERE check_id = 'chk-q'"),
 			       "error: check 'chk-q' ran longer than its time limit of 0.3 s "
 			       "(ATTEST_CHECK_TIME_LIMIT) and was stopped");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"), "0");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'chk-ok'"), "pass");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"),
+			       "0");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT status FROM chk WHERE check_id = 'chk-ok'"),
+			       "pass");
 	attest_inventory_free(inv);
 	CU_ASSERT_EQUAL(eval_hostile(Q_FOREVER "SELECT (SELECT rid FROM resources WHERE type ="
 					       " 'AWS::S3::Bucket') AS rid, 'pass' AS status,"
@@ -969,7 +1020,8 @@ test_limits_regression(void)
 					   " WHERE check_id = 'chk-q'"),
 			       "error: check 'chk-q' returned more than 1000 rows, its row limit "
 			       "(ATTEST_CHECK_ROW_LIMIT), and was stopped");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"), "0");
+	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"),
+			       "0");
 	attest_inventory_free(inv);
 }
 
@@ -989,10 +1041,11 @@ test_limits_class(void)
 		 " NULL AS evidence FROM resources WHERE type = 'AWS::S3::Bucket'",
 		 "time limit of 0.2 s", 0.2},
 		{Q_FOREVER "SELECT r.rid, 'pass' AS status, 'x' AS reason, NULL AS evidence"
-		 " FROM resources r, (SELECT i FROM n ORDER BY random()) s"
-		 " WHERE r.type = 'AWS::S3::Bucket'",
+			   " FROM resources r, (SELECT i FROM n ORDER BY random()) s"
+			   " WHERE r.type = 'AWS::S3::Bucket'",
 		 "time limit of 0.2 s", 0.2},
-		{Q_FOREVER ", m(j) AS (SELECT 1 UNION SELECT j FROM m) SELECT r.rid, 'pass' AS status,"
+		{Q_FOREVER
+		 ", m(j) AS (SELECT 1 UNION SELECT j FROM m) SELECT r.rid, 'pass' AS status,"
 		 " 'x' AS reason, NULL AS evidence FROM resources r, n, m WHERE r.rid < 0",
 		 "time limit of 0.2 s", 0.2},
 		{"SELECT rid, 'pass' AS status, (SELECT group_concat(i) FROM (" Q_FOREVER
@@ -1002,7 +1055,7 @@ test_limits_class(void)
 		 " FROM resources a, resources b, resources c, resources d",
 		 "more than 50 rows", 60},
 		{Q_FOREVER "SELECT r.rid, 'pass' AS status, 'x' AS reason, NULL AS evidence"
-		 " FROM resources r, n WHERE r.type = 'AWS::S3::Bucket'",
+			   " FROM resources r, n WHERE r.type = 'AWS::S3::Bucket'",
 		 "was stopped", 2}, /* rows or time, as the planner orders the join */
 		{"SELECT rid, 'pass' AS status, printf('%%.*c', 600000, 'x') AS reason,"
 		 " NULL AS evidence FROM resources WHERE type = 'AWS::S3::Bucket'",
@@ -1033,7 +1086,8 @@ test_limits_class(void)
 		snprintf(q, sizeof(q), cases[i].query, 0);
 		inv = NULL;
 		if (eval_hostile(q, cases[i].seconds, 50, 1000000, &inv) != ATTEST_OK) {
-			fprintf(stderr, "\n  flood %zu stopped the scan: %s\n", i, attest_ctx_errmsg(ctx));
+			fprintf(stderr, "\n  flood %zu stopped the scan: %s\n", i,
+				attest_ctx_errmsg(ctx));
 		} else {
 			got = q_text(inv, "SELECT status || ': ' || reason FROM chk"
 					  " WHERE check_id = 'chk-q'");
@@ -1055,9 +1109,10 @@ static void
 test_limits_env(void)
 {
 	/* odd entries are tried as the time limit, even ones as the row limit */
-	static const char *const bad[] = {"", "abc", "-1", "0", "nan", "inf", "0x10", "1e3",
-					  " 5", "5 ", "5s", "86401", "1.2.3", "+3",
-					  "1125899906842625", "0.0001", "0.5"};
+	static const char *const bad[] = {"",       "abc",   "-1",    "0",  "nan",
+					  "inf",    "0x10",  "1e3",   " 5", "5 ",
+					  "5s",     "86401", "1.2.3", "+3", "1125899906842625",
+					  "0.0001", "0.5"};
 	struct eval_limits lim;
 	attest_library *lib = new_lib();
 	size_t i, refused = 0, n_bad = sizeof(bad) / sizeof(*bad);
@@ -1120,18 +1175,22 @@ test_column_types(void)
 	const char *got;
 
 	for (i = 0; i < n; i++) {
-		snprintf(q, sizeof(q),
-			 "SELECT %s AS rid, %s AS status, %s AS reason, %s AS evidence FROM resources"
-			 " WHERE type = 'AWS::S3::Bucket'",
-			 cases[i].rid, cases[i].status, cases[i].reason, cases[i].evidence);
-		snprintf(want, sizeof(want), "error: column '%s' of the query is ", cases[i].column);
+		snprintf(
+			q, sizeof(q),
+			"SELECT %s AS rid, %s AS status, %s AS reason, %s AS evidence FROM resources"
+			" WHERE type = 'AWS::S3::Bucket'",
+			cases[i].rid, cases[i].status, cases[i].reason, cases[i].evidence);
+		snprintf(want, sizeof(want), "error: column '%s' of the query is ",
+			 cases[i].column);
 		inv = NULL;
 		if (eval_hostile(q, 0, 0, 0, &inv) == ATTEST_OK &&
 		    strncmp(got = q_text(inv, "SELECT status || ': ' || reason FROM chk"
 					      " WHERE check_id = 'chk-q'"),
 			    want, strlen(want)) == 0 &&
-		    strcmp(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"), "0") == 0 &&
-		    strcmp(q_text(inv, "SELECT status FROM chk WHERE check_id = 'chk-ok'"), "pass") == 0)
+		    strcmp(q_text(inv, "SELECT count(*) FROM res WHERE check_id = 'chk-q'"), "0") ==
+			    0 &&
+		    strcmp(q_text(inv, "SELECT status FROM chk WHERE check_id = 'chk-ok'"),
+			   "pass") == 0)
 			ok++;
 		else
 			fprintf(stderr, "\n  column case %zu: %s\n", i, attest_ctx_errmsg(ctx));
@@ -1163,7 +1222,8 @@ eval_policy(const char *exceptions, const char *attestations, attest_inventory *
 	CU_ASSERT_EQUAL_FATAL(load_dir(lib, dir), ATTEST_OK);
 	/* written after loading: the library reads every DIR/\*.xml */
 	snprintf(exc_path, sizeof(exc_path), "%s",
-		 put(dir, "exc.xml", "<exceptions xmlns=\"urn:attest:exceptions:1\">\n%s</exceptions>\n",
+		 put(dir, "exc.xml",
+		     "<exceptions xmlns=\"urn:attest:exceptions:1\">\n%s</exceptions>\n",
 		     exceptions));
 	snprintf(att_path, sizeof(att_path), "%s",
 		 put(dir, "att.xml",
@@ -1198,22 +1258,40 @@ test_exception_scope(void)
 	static const char *const everything[] = {
 		"<resource-id>*</resource-id>", /* the reported one */
 		"<resource-id>*</resource-id><arn>*</arn><account>*</account><region>*</region>",
-		"", "<resource-id>**</resource-id>", "<resource-id>?*</resource-id>",
-		"<resource-id>*?*</resource-id>", "<resource-id>[a-z]*</resource-id>",
-		"<resource-id>[^x]*</resource-id>", "<resource-id>??*</resource-id>",
-		"<arn>*</arn>", "<arn>arn:*</arn>", "<arn>arn:aws*</arn>", "<arn>*:*</arn>",
-		"<account>*</account>", "<account>" "????????????" "</account>",
-		"<account>[0-9]*</account>", "<account>*[0-9]</account>",
-		"<region>*</region>", "<region>*-*</region>", "<region>*-*-?</region>",
-		"<region>?\?-*</region>", "<resource-id>*</resource-id><account>*</account>",
+		"",
+		"<resource-id>**</resource-id>",
+		"<resource-id>?*</resource-id>",
+		"<resource-id>*?*</resource-id>",
+		"<resource-id>[a-z]*</resource-id>",
+		"<resource-id>[^x]*</resource-id>",
+		"<resource-id>??*</resource-id>",
+		"<arn>*</arn>",
+		"<arn>arn:*</arn>",
+		"<arn>arn:aws*</arn>",
+		"<arn>*:*</arn>",
+		"<account>*</account>",
+		"<account>"
+		"????????????"
+		"</account>",
+		"<account>[0-9]*</account>",
+		"<account>*[0-9]</account>",
+		"<region>*</region>",
+		"<region>*-*</region>",
+		"<region>*-*-?</region>",
+		"<region>?\?-*</region>",
+		"<resource-id>*</resource-id><account>*</account>",
 		"<arn>arn:*</arn><region>*-*</region>",
 	};
 	static const char *const named[] = {
-		"<resource-id>b1</resource-id>", "<resource-id>b*</resource-id>",
-		"<resource-id>*-prod</resource-id>", "<arn>arn:aws:s3:::b1</arn>",
-		"<account>111122223333</account>", "<region>us-*</region>",
+		"<resource-id>b1</resource-id>",
+		"<resource-id>b*</resource-id>",
+		"<resource-id>*-prod</resource-id>",
+		"<arn>arn:aws:s3:::b1</arn>",
+		"<account>111122223333</account>",
+		"<region>us-*</region>",
 		"<resource-id>*</resource-id><account>111122223333</account>",
-		"<tag key=\"env\">*</tag>", "<arn>arn:aws:s3:::*</arn>",
+		"<tag key=\"env\">*</tag>",
+		"<arn>arn:aws:s3:::*</arn>",
 	};
 	attest_inventory *inv = NULL;
 	size_t i, refused = 0, accepted = 0, all_ok = 0;
@@ -1224,7 +1302,8 @@ test_exception_scope(void)
 		inv = NULL;
 		if (eval_policy(exception_xml("", everything[i], "2030-01-01"), "", &inv) ==
 			    ATTEST_ERR_INVALID &&
-		    tu_errmsg_has(ctx, "exception 'E1' matches every resource") && tu_errmsg_has(ctx, "scope=\"all\"") &&
+		    tu_errmsg_has(ctx, "exception 'E1' matches every resource") &&
+		    tu_errmsg_has(ctx, "scope=\"all\"") &&
 		    tu_errmsg_has(ctx, "/exc.xml' at line 2"))
 			refused++;
 		else
@@ -1255,9 +1334,10 @@ test_exception_scope(void)
 		attest_inventory_free(inv);
 		/* and scope="all" on it would be a false label */
 		inv = NULL;
-		if (eval_policy(exception_xml(" scope=\"all\"", named[i], "2030-01-01"), "", &inv) ==
-			    ATTEST_ERR_INVALID &&
-		    tu_errmsg_has(ctx, "says scope=\"all\" but its match names particular resources"))
+		if (eval_policy(exception_xml(" scope=\"all\"", named[i], "2030-01-01"), "",
+				&inv) == ATTEST_ERR_INVALID &&
+		    tu_errmsg_has(ctx,
+				  "says scope=\"all\" but its match names particular resources"))
 			accepted++;
 		attest_inventory_free(inv);
 	}
@@ -1339,14 +1419,9 @@ test_expiry(void)
 		const char *active; /* "1", "0", or NULL: refused */
 	} cases[] = {
 		{"10000-01-01", "1"}, /* the reported one */
-		{"9999-12-31", "1"},
-		{"123456789-06-30", "1"},
-		{"2999-01-01Z", "1"},
-		{"2999-01-01-05:00", "1"},
-		{"2000-01-01", "0"},
-		{"2000-01-01+14:00", "0"},
-		{"-0001-01-01", "0"},
-		{"1234567890-01-01", NULL},
+		{"9999-12-31", "1"},       {"123456789-06-30", "1"},   {"2999-01-01Z", "1"},
+		{"2999-01-01-05:00", "1"}, {"2000-01-01", "0"},        {"2000-01-01+14:00", "0"},
+		{"-0001-01-01", "0"},      {"1234567890-01-01", NULL},
 	};
 	static const char att_fmt[] =
 		"<attestation framework=\"fw-test\" control=\"m\"><attested-by>a</attested-by>\n"
@@ -1359,17 +1434,20 @@ test_expiry(void)
 	for (i = 0; i < n; i++) {
 		snprintf(att, sizeof(att), att_fmt, cases[i].expires);
 		inv = NULL;
-		rc = eval_policy(exception_xml("", "<resource-id>b1</resource-id>", cases[i].expires),
-				 att, &inv);
-		if (cases[i].active ? rc == ATTEST_OK &&
-					      strcmp(q_text(inv, "SELECT active FROM exc"),
-						     cases[i].active) == 0 &&
-					      strcmp(q_text(inv, "SELECT active FROM att"),
-						     cases[i].active) == 0 &&
-					      strcmp(q_text(inv, "SELECT status FROM chk"),
-						     *cases[i].active == '1' ? "excepted" : "fail") == 0
-				    : rc == ATTEST_ERR_INVALID && tu_errmsg_has(ctx, "/exc.xml' at line 6: <expires> of "
-								      "exception 'E1' is not a date"))
+		rc = eval_policy(
+			exception_xml("", "<resource-id>b1</resource-id>", cases[i].expires), att,
+			&inv);
+		if (cases[i].active
+			    ? rc == ATTEST_OK &&
+				      strcmp(q_text(inv, "SELECT active FROM exc"),
+					     cases[i].active) == 0 &&
+				      strcmp(q_text(inv, "SELECT active FROM att"),
+					     cases[i].active) == 0 &&
+				      strcmp(q_text(inv, "SELECT status FROM chk"),
+					     *cases[i].active == '1' ? "excepted" : "fail") == 0
+			    : rc == ATTEST_ERR_INVALID &&
+				      tu_errmsg_has(ctx, "/exc.xml' at line 6: <expires> of "
+							 "exception 'E1' is not a date"))
 			right++;
 		else
 			fprintf(stderr, "\n  expiry '%s' (%s)\n", cases[i].expires,
@@ -1379,7 +1457,8 @@ test_expiry(void)
 	/* the attestation's own dates are read the same way */
 	snprintf(att, sizeof(att), att_fmt, "1234567890-01-01");
 	CU_ASSERT_EQUAL(eval_policy("", att, &inv), ATTEST_ERR_INVALID);
-	CU_ASSERT(tu_errmsg_has(ctx, "/att.xml' at line 3: <expires> of the attestation of fw-test control 'm'"));
+	CU_ASSERT(tu_errmsg_has(
+		ctx, "/att.xml' at line 3: <expires> of the attestation of fw-test control 'm'"));
 	attest_inventory_free(inv);
 	fprintf(stderr, "\n  expiry: %zu variants, %zu right\n", n, right);
 	CU_ASSERT_EQUAL(right, n);

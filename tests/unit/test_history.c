@@ -28,15 +28,19 @@ static attest_inventory *inv;
 
 struct redact_case {
 	const char *in;
-	const char *gone;  /* must not be in the output; NULL: output must be unchanged */
-	const char *kept;  /* must still be there */
+	const char *gone; /* must not be in the output; NULL: output must be unchanged */
+	const char *kept; /* must still be there */
 	int line;
 };
 
-#define RC(in, gone, kept) { in, gone, kept, __LINE__ }
+#define RC(in, gone, kept)                                                                         \
+	{                                                                                          \
+		in, gone, kept, __LINE__                                                           \
+	}
 
 static const struct redact_case redact_cases[] = {
-	RC("{\"Tags\":[{\"Key\":\"db_password\",\"Value\":\"hunter2\"}]}", "hunter2", "db_password"),
+	RC("{\"Tags\":[{\"Key\":\"db_password\",\"Value\":\"hunter2\"}]}", "hunter2",
+	   "db_password"),
 	RC("{\"tags\":{\"Api_Key\":\"k-1234567\",\"team\":\"payments\"}}", "k-1234567", "payments"),
 	RC("{\"Environment\":{\"Variables\":{\"GITHUB_TOKEN\":\"ghp_abcdef0123456789\"}}}",
 	   "ghp_abcdef0123456789", "GITHUB_TOKEN"),
@@ -48,8 +52,8 @@ static const struct redact_case redact_cases[] = {
 	RC("{\"k\":[\"ASIAY34FZKBOKMUTVV7A\"]}", "ASIAY34FZKBOKMUTVV7A", "REDACTED"),
 	RC("{\"m\":\"invalid (token FQoGZXIvYXdzEJr//////////wEaDOPtest) x\"}", "wEaDOPtest",
 	   "invalid"),
-	RC("{\"m\":\"tok IQoJb3JpZ2luX2VjEPz//////////wEaCXVzLWVhc3QtMSJH end\"}",
-	   "X2VjEPz", "end"),
+	RC("{\"m\":\"tok IQoJb3JpZ2luX2VjEPz//////////wEaCXVzLWVhc3QtMSJH end\"}", "X2VjEPz",
+	   "end"),
 	RC("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
 	   "wJalrXUtnFEMI", "AWS_SECRET_ACCESS_KEY"),
 	RC("{\"cfg\":\"password: s3cr3t-value\"}", "s3cr3t-value", "password"),
@@ -97,7 +101,8 @@ test_redact_cases(void)
 		} else {
 			if (!out || strstr(out, c->gone) || !strstr(out, c->kept) ||
 			    !strstr(out, "[REDACTED]"))
-				fprintf(stderr, "line %d: got %s\n", c->line, out ? out : "(unchanged)");
+				fprintf(stderr, "line %d: got %s\n", c->line,
+					out ? out : "(unchanged)");
 			CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 			CU_ASSERT_PTR_NULL(strstr(out, c->gone));
 			CU_ASSERT_PTR_NOT_NULL(strstr(out, c->kept));
@@ -115,12 +120,13 @@ test_redact_sql(void)
 
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(":memory:", &db), SQLITE_OK);
 	CU_ASSERT_EQUAL(store_redact_register(db), SQLITE_OK);
-	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db,
-						 "SELECT redact_secrets('{\"token\":\"abc\"}'),"
-						 " redact_secrets(NULL), redact_secrets(42),"
-						 " json_valid(redact_secrets('{\"token\":\"abc\"}'))",
-						 -1, &st, NULL),
-			      SQLITE_OK);
+	CU_ASSERT_EQUAL_FATAL(
+		sqlite3_prepare_v2(db,
+				   "SELECT redact_secrets('{\"token\":\"abc\"}'),"
+				   " redact_secrets(NULL), redact_secrets(42),"
+				   " json_valid(redact_secrets('{\"token\":\"abc\"}'))",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	CU_ASSERT_EQUAL_FATAL(sqlite3_step(st), SQLITE_ROW);
 	CU_ASSERT_STRING_EQUAL(sqlite3_column_text(st, 0), "{\"token\":\"[REDACTED]\"}");
 	CU_ASSERT_EQUAL(sqlite3_column_type(st, 1), SQLITE_NULL);
@@ -184,22 +190,32 @@ test_digests(void)
 			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	/* Key order does not matter; values and the identity fields do; the
 	 * capture time AWS Config items carry does not. */
-	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
-		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", a, sizeof(a));
-	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"b\":2,\"a\":1}',"
-		     " '{\"K\":{\"x\":true,\"y\":[1,2]}}',"
-		     " '{\"ConfigurationItemCaptureTime\":\"2026-01-01T00:00:00Z\"}')",
+	sql_text(db,
+		 "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		 " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')",
+		 a, sizeof(a));
+	sql_text(db,
+		 "SELECT config_sha256('arn:x', 'n', '{\"b\":2,\"a\":1}',"
+		 " '{\"K\":{\"x\":true,\"y\":[1,2]}}',"
+		 " '{\"ConfigurationItemCaptureTime\":\"2026-01-01T00:00:00Z\"}')",
 		 b, sizeof(b));
 	CU_ASSERT_EQUAL(strlen(a), 64);
 	CU_ASSERT_STRING_EQUAL(a, b);
-	sql_text(db, "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
-		     " '{\"K\":{\"y\":[2,1],\"x\":true}}', '{}')", c, sizeof(c));
+	sql_text(db,
+		 "SELECT config_sha256('arn:x', 'n', '{\"a\":1,\"b\":2}',"
+		 " '{\"K\":{\"y\":[2,1],\"x\":true}}', '{}')",
+		 c, sizeof(c));
 	CU_ASSERT_STRING_NOT_EQUAL(a, c);
-	sql_text(db, "SELECT config_sha256('arn:x', 'renamed', '{\"a\":1,\"b\":2}',"
-		     " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')", c, sizeof(c));
+	sql_text(db,
+		 "SELECT config_sha256('arn:x', 'renamed', '{\"a\":1,\"b\":2}',"
+		 " '{\"K\":{\"y\":[1,2],\"x\":true}}', '{}')",
+		 c, sizeof(c));
 	CU_ASSERT_STRING_NOT_EQUAL(a, c);
-	CU_ASSERT_STRING_EQUAL(sql_text(db, "SELECT config_sha256(NULL, NULL, NULL, NULL, NULL)"
-					" IS NOT NULL", c, sizeof(c)), "1");
+	CU_ASSERT_STRING_EQUAL(sql_text(db,
+					"SELECT config_sha256(NULL, NULL, NULL, NULL, NULL)"
+					" IS NOT NULL",
+					c, sizeof(c)),
+			       "1");
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
 		sqlite3_stmt *st = NULL;
 
@@ -294,8 +310,12 @@ copy_rows(sqlite3 *db, const char *table)
 static void
 test_migrate_from_every_version(void)
 {
-	static const char *const tables[] = {"scans", "scan_frameworks", "scan_controls",
-					     "scan_control_checks", "scan_checks", "findings",
+	static const char *const tables[] = {"scans",
+					     "scan_frameworks",
+					     "scan_controls",
+					     "scan_control_checks",
+					     "scan_checks",
+					     "findings",
 					     NULL};
 	char cur[4096], old[4096], name[64], id[ATTEST_SCAN_ID_MAX], sql[4200];
 	attest_store *s = fresh_store("current.db", cur, sizeof(cur)), *o = NULL;
@@ -328,18 +348,25 @@ test_migrate_from_every_version(void)
 		CU_ASSERT_EQUAL(count(o, "PRAGMA user_version", NULL), STORE_SCHEMA_VERSION);
 		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM findings WHERE scan_id = ?1", id),
 				findings);
-		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM sqlite_schema WHERE name ="
-					 " 'findings_scan_resource'", NULL), 1);
+		CU_ASSERT_EQUAL(count(o,
+				      "SELECT count(*) FROM sqlite_schema WHERE name ="
+				      " 'findings_scan_resource'",
+				      NULL),
+				1);
 		/* version 5: collection gaps, none for a scan stored before them,
 		 * and deleted with their scan */
-		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", id), 0);
-		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM pragma_foreign_key_list('scan_gaps')"
-					 " WHERE \"table\" = 'scans' AND on_delete = 'CASCADE'", NULL), 1);
+		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_gaps WHERE scan_id = ?1", id),
+				0);
+		CU_ASSERT_EQUAL(count(o,
+				      "SELECT count(*) FROM pragma_foreign_key_list('scan_gaps')"
+				      " WHERE \"table\" = 'scans' AND on_delete = 'CASCADE'",
+				      NULL),
+				1);
 		/* version 7: a scan stored before it has no digests, so diff
 		 * says its causes are unknown */
 		CU_ASSERT_EQUAL(count(o, "SELECT digests FROM scans WHERE scan_id = ?1", id), 0);
-		CU_ASSERT_EQUAL(count(o, "SELECT count(*) FROM scan_resources WHERE scan_id = ?1",
-				      id), 0);
+		CU_ASSERT_EQUAL(
+			count(o, "SELECT count(*) FROM scan_resources WHERE scan_id = ?1", id), 0);
 		got = render_json(o, id);
 		CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"collection_gaps\": []"));
 		/* Same scan, same report, apart from what later versions add. */
@@ -420,22 +447,24 @@ test_diff_trend_prune(void)
 	CU_ASSERT_TRUE(t.frameworks > 0);
 
 	/* In b: one failure fixed, one excepted, one pass turned to fail. */
-	CU_ASSERT_EQUAL(sqlite3_exec(db,
-				     "UPDATE findings SET status = 'pass' WHERE finding_id ="
-				     " (SELECT min(finding_id) FROM findings WHERE scan_id ="
-				     "  (SELECT max(scan_id) FROM scans) AND status = 'fail');"
-				     "UPDATE findings SET status = 'excepted' WHERE finding_id ="
-				     " (SELECT max(finding_id) FROM findings WHERE scan_id ="
-				     "  (SELECT max(scan_id) FROM scans) AND status = 'fail');"
-				     "UPDATE findings SET status = 'fail' WHERE finding_id ="
-				     " (SELECT min(finding_id) FROM findings WHERE scan_id ="
-				     "  (SELECT max(scan_id) FROM scans) AND status = 'pass'"
-				     "  AND finding_id > (SELECT min(finding_id) FROM findings));"
-				     "UPDATE scan_controls SET status = 'pass' WHERE"
-				     " (scan_id = (SELECT max(scan_id) FROM scans) AND control_id ="
-				     "  (SELECT min(control_id) FROM scan_controls WHERE status = 'fail'));",
-				     NULL, NULL, NULL),
-			SQLITE_OK);
+	CU_ASSERT_EQUAL(
+		sqlite3_exec(
+			db,
+			"UPDATE findings SET status = 'pass' WHERE finding_id ="
+			" (SELECT min(finding_id) FROM findings WHERE scan_id ="
+			"  (SELECT max(scan_id) FROM scans) AND status = 'fail');"
+			"UPDATE findings SET status = 'excepted' WHERE finding_id ="
+			" (SELECT max(finding_id) FROM findings WHERE scan_id ="
+			"  (SELECT max(scan_id) FROM scans) AND status = 'fail');"
+			"UPDATE findings SET status = 'fail' WHERE finding_id ="
+			" (SELECT min(finding_id) FROM findings WHERE scan_id ="
+			"  (SELECT max(scan_id) FROM scans) AND status = 'pass'"
+			"  AND finding_id > (SELECT min(finding_id) FROM findings));"
+			"UPDATE scan_controls SET status = 'pass' WHERE"
+			" (scan_id = (SELECT max(scan_id) FROM scans) AND control_id ="
+			"  (SELECT min(control_id) FROM scan_controls WHERE status = 'fail'));",
+			NULL, NULL, NULL),
+		SQLITE_OK);
 	memset(&t, 0, sizeof(t));
 	CU_ASSERT_EQUAL(attest_store_diff(s, a, b, &sink), ATTEST_OK);
 	CU_ASSERT_EQUAL(t.change[ATTEST_CHANGE_FIXED], 1);
@@ -531,7 +560,7 @@ static void
 test_as_of_order(void)
 {
 	char path[4096], older[ATTEST_SCAN_ID_MAX], newer[ATTEST_SCAN_ID_MAX],
-	    got[ATTEST_SCAN_ID_MAX];
+		got[ATTEST_SCAN_ID_MAX];
 	attest_store *s = fresh_store("asof.db", path, sizeof(path));
 	struct attest_history_filter f = {0};
 	struct listed l = {0};

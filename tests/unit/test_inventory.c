@@ -23,10 +23,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define HDR "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"AWS::S3::Bucket\"]"
+#define HDR                                                                                        \
+	"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"AWS::S3::Bucket\"]"
 #define RES(id) "{\"type\": \"AWS::S3::Bucket\", \"id\": \"" id "\"}"
-#define GAP                                                                                    \
-	"{\"service\": \"kms\", \"region\": \"eu-west-1\", \"operation\": \"ListKeys\","            \
+#define GAP                                                                                        \
+	"{\"service\": \"kms\", \"region\": \"eu-west-1\", \"operation\": \"ListKeys\","           \
 	" \"error_code\": \"AccessDenied\", \"message\": \"no\", \"types\": [\"AWS::KMS::Key\"]}"
 
 static attest_ctx *ctx;
@@ -139,7 +140,8 @@ run_bad(const struct bad_case *cases, size_t n)
 		position(c->text, (size_t)(m - c->text), &line, &col);
 		snprintf(where, sizeof(where), "'t.json' at line %lu, column %lu:", line, col);
 		if (rc != c->rc || !strstr(msg, where) || !strstr(msg, c->what))
-			fprintf(stderr, "\n  %s: rc %d (want %d), message \"%s\", want \"%s\" and \"%s\"\n",
+			fprintf(stderr,
+				"\n  %s: rc %d (want %d), message \"%s\", want \"%s\" and \"%s\"\n",
 				c->name, rc, c->rc, msg, where, c->what);
 		CU_ASSERT_EQUAL(rc, c->rc);
 		CU_ASSERT_PTR_NOT_NULL(strstr(msg, where));
@@ -154,7 +156,8 @@ static void
 test_native_json(void)
 {
 	attest_inventory *inv = load_ok(
-		HDR ", \"source\": \"unit\", \"collected_at\": \"2026-11-20T10:00:00Z\","
+		HDR
+		", \"source\": \"unit\", \"collected_at\": \"2026-11-20T10:00:00Z\","
 		" \"accounts\": [{\"id\": \"111122223333\", \"name\": \"prod\"}],"
 		" \"regions\": [\"us-east-1\"], \"resources\": ["
 		"{\"type\": \"AWS::S3::Bucket\", \"id\": \"b1\", \"arn\": \"arn:aws:s3:::b1\","
@@ -174,8 +177,9 @@ test_native_json(void)
 			       "{\"Name\":\"b1\"}");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT supp FROM resources WHERE id = 'b1'"),
 			       "{\"X\":1}");
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT arn || '|' || name FROM resources WHERE id = 'b1'"),
-			       "arn:aws:s3:::b1|b1");
+	CU_ASSERT_STRING_EQUAL(
+		q_text(inv, "SELECT arn || '|' || name FROM resources WHERE id = 'b1'"),
+		"arn:aws:s3:::b1|b1");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT config FROM resources WHERE id = 'b2'"), "null");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT supp || tags FROM resources WHERE id = 'b2'"),
 			       "{}{}");
@@ -189,7 +193,8 @@ test_native_json(void)
 static void
 test_digest_and_bytes(void)
 {
-	static const char text[] = "{\"attest_inventory\":1,\"provider\":\"aws\",\"collected_types\":[]}";
+	static const char text[] =
+		"{\"attest_inventory\":1,\"provider\":\"aws\",\"collected_types\":[]}";
 	attest_inventory *inv = load_ok(text);
 
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT sha256 FROM sources"),
@@ -247,7 +252,8 @@ test_awsconfig(void)
 				    " WHERE type = 'AWS::S3::Bucket'"),
 			"logs|111122223333|us-east-1");
 		CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected"
-					   " WHERE type = 'AWS::S3::Bucket'"), 1);
+					   " WHERE type = 'AWS::S3::Bucket'"),
+				1);
 		attest_inventory_free(inv);
 	}
 }
@@ -255,13 +261,14 @@ test_awsconfig(void)
 static void
 test_key_order(void)
 {
-	attest_inventory *inv = load_ok(
-		"{\"resources\": [" RES("a") "], \"provider\": \"aws\","
-		" \"collected_types\": [\"AWS::EC2::VPC\"], \"attest_inventory\": 1}");
+	attest_inventory *inv = load_ok("{\"resources\": [" RES(
+		"a") "], \"provider\": \"aws\","
+		     " \"collected_types\": [\"AWS::EC2::VPC\"], \"attest_inventory\": 1}");
 
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT format FROM sources"), "attest-json");
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected"
-				   " WHERE type IN ('AWS::EC2::VPC', 'AWS::S3::Bucket')"), 2);
+				   " WHERE type IN ('AWS::EC2::VPC', 'AWS::S3::Bucket')"),
+			2);
 	attest_inventory_free(inv);
 }
 
@@ -282,7 +289,8 @@ test_header_invalid(void)
 		{"{\"attest_inventory\": 1, \"provider\": \"gcp\", \"collected_types\": []}",
 		 "'provider' must be \"aws\""},
 		{"{\"attest_inventory\": 1, \"collected_types\": []}", "'provider'"},
-		{"{\"attest_inventory\": 1, \"provider\": \"aws\"}", "'collected_types' is missing"},
+		{"{\"attest_inventory\": 1, \"provider\": \"aws\"}",
+		 "'collected_types' is missing"},
 		{"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": \"AWS::S3::Bucket\"}",
 		 "'collected_types' is missing or not a list"},
 		{"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\": [\"S3\"]}",
@@ -297,7 +305,8 @@ test_header_invalid(void)
 		 "'resources' must be a list"},
 		{HDR ", \"resources\": null}", "'resources' must be a list"},
 		{HDR ", \"collection_log\": {}}", "'collection_log' must be a list"},
-		{HDR ", \"collection_log\": [\"denied\"]}", "'collection_log[0]' must be an object"},
+		{HDR ", \"collection_log\": [\"denied\"]}",
+		 "'collection_log[0]' must be an object"},
 		{HDR ", \"collection_log\": [" GAP ", {\"service\": \"kms\"}]}",
 		 "'collection_log[1].region' is missing"},
 		{HDR ", \"collection_log\": [" GAP ", " GAP ", " GAP ", {\"service\": \"kms\","
@@ -307,9 +316,10 @@ test_header_invalid(void)
 		{HDR ", \"collection_log\": [{\"service\": \"kms\", \"region\": \"eu-west-1\","
 		     " \"operation\": \"\", \"error_code\": \"X\", \"message\": \"\"}]}",
 		 "'collection_log[0]' needs a non-empty"},
-		{HDR ", \"collection_log\": [{\"account\": 111122223333, \"service\": \"kms\","
-		     " \"region\": \"eu-west-1\", \"operation\": \"ListKeys\", \"error_code\": \"X\","
-		     " \"message\": \"\"}]}",
+		{HDR
+		 ", \"collection_log\": [{\"account\": 111122223333, \"service\": \"kms\","
+		 " \"region\": \"eu-west-1\", \"operation\": \"ListKeys\", \"error_code\": \"X\","
+		 " \"message\": \"\"}]}",
 		 "'collection_log[0].account' must be a string"},
 		{HDR ", \"collection_log\": [{\"service\": \"kms\", \"region\": \"eu-west-1\","
 		     " \"operation\": \"ListKeys\", \"error_code\": \"X\", \"message\": \"\","
@@ -349,8 +359,9 @@ test_parse_errors(void)
 		 NULL, "end of input", 0},
 		{"truncated inside a string", HDR ", \"resources\": [{\"type\": \"AWS::S3::Bu",
 		 ATTEST_ERR_PARSE, NULL, "unterminated string", 0},
-		{"truncated inside a record", HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\",\n",
-		 ATTEST_ERR_PARSE, NULL, "end of input", 0},
+		{"truncated inside a record",
+		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\",\n", ATTEST_ERR_PARSE, NULL,
+		 "end of input", 0},
 		{"truncated header", "{\"attest_inventory\": 1, \"provid", ATTEST_ERR_PARSE, NULL,
 		 "unterminated string", 0},
 		{"trailing comma in a record",
@@ -363,14 +374,16 @@ test_parse_errors(void)
 		 ATTEST_ERR_PARSE, ",]}", "a value expected", 1},
 		{"trailing comma at the top", HDR ", \"resources\": [],}", ATTEST_ERR_PARSE, ",}",
 		 "a quoted key expected", 1},
-		{"invalid UTF-8", HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\xff\"}]}",
+		{"invalid UTF-8",
+		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\xff\"}]}",
 		 ATTEST_ERR_PARSE, "\xff", "decode byte 0xff", 0},
 		{"invalid UTF-8 after multi-byte characters",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"\xc3\xa9\xc3\xa9\xc3\"}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"\xc3\xa9\xc3\xa9\xc3\"}]}",
 		 ATTEST_ERR_PARSE, "\xc3\"", "decode byte 0xc3", 0},
 		{"invalid token after multi-byte characters",
-		 HDR ", \"name\": \"\xc3\xa9t\xc3\xa9\", \"x\": [1, 2 3]}",
-		 ATTEST_ERR_PARSE, "3]", "expected", 0},
+		 HDR ", \"name\": \"\xc3\xa9t\xc3\xa9\", \"x\": [1, 2 3]}", ATTEST_ERR_PARSE, "3]",
+		 "expected", 0},
 		{"error found by the splitter after multi-byte characters",
 		 HDR ", \"name\": \"\xc3\xa9t\xc3\xa9\" \"x\": 1}", ATTEST_ERR_PARSE, "\"x\"",
 		 "',' expected", 0},
@@ -380,7 +393,8 @@ test_parse_errors(void)
 		 "after the end of the document", 1},
 		{"unbalanced bracket", HDR ", \"source\": [1, 2}}", ATTEST_ERR_PARSE, "}}",
 		 "unbalanced bracket", 0},
-		{"not an object", "[1, 2]", ATTEST_ERR_PARSE, "[", "must start with a JSON object", 0},
+		{"not an object", "[1, 2]", ATTEST_ERR_PARSE, "[", "must start with a JSON object",
+		 0},
 		{"empty input", "", ATTEST_ERR_PARSE, NULL, "must start with a JSON object", 0},
 		{"NDJSON garbage line", HDR "}\n" RES("a") "\n" RES("b") "\nnot json\n",
 		 ATTEST_ERR_PARSE, "not json", "invalid token", 0},
@@ -393,7 +407,9 @@ static void
 test_invalid_records(void)
 {
 	static const struct bad_case cases[] = {
-		{"id a number", HDR ", \"resources\": [" RES("a") ",\n {\"type\": \"AWS::S3::Bucket\", \"id\": 7}]}",
+		{"id a number",
+		 HDR
+		 ", \"resources\": [" RES("a") ",\n {\"type\": \"AWS::S3::Bucket\", \"id\": 7}]}",
 		 ATTEST_ERR_INVALID, "{\"type\": \"AWS::S3::Bucket\", \"id\": 7",
 		 "resource 2: 'id' must be a string, not a number", 0},
 		{"type a list", HDR ", \"resources\": [{\"type\": [], \"id\": \"a\"}]}",
@@ -402,30 +418,39 @@ test_invalid_records(void)
 		 "{\"id\"", "'type' is missing", 0},
 		{"bad type name", HDR ", \"resources\": [{\"type\": \"S3Bucket\", \"id\": \"a\"}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "not of the form", 0},
-		{"empty id", HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"\"}]}",
+		{"empty id",
+		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"\"}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "'id' is missing or empty", 0},
-		{"record not an object", HDR ", \"resources\": [\n\n  42]}", ATTEST_ERR_INVALID, "42",
-		 "must be an object, not a number", 0},
+		{"record not an object", HDR ", \"resources\": [\n\n  42]}", ATTEST_ERR_INVALID,
+		 "42", "must be an object, not a number", 0},
 		{"tags a string",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": \"env\"}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": \"env\"}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "'tags' must be an object or a list", 0},
 		{"tag value a number",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": {\"env\": 1}}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": {\"env\": 1}}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "tag 'env' must have a string value", 0},
 		{"tags list without Key",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": [{\"Value\": \"x\"}]}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"tags\": [{\"Value\": \"x\"}]}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "each tag needs a string Key", 0},
 		{"supplementaryConfiguration a list",
 		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\","
 		     " \"supplementaryConfiguration\": []}]}",
-		 ATTEST_ERR_INVALID, "{\"type\"", "'supplementaryConfiguration' must be an object", 0},
+		 ATTEST_ERR_INVALID, "{\"type\"", "'supplementaryConfiguration' must be an object",
+		 0},
 		{"region a number",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"region\": 1}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"region\": 1}]}",
 		 ATTEST_ERR_INVALID, "{\"type\"", "'region' must be a string", 0},
-		{"duplicate resource", HDR ",\n\"resources\": [" RES("a") ",\n  " RES("b") ",\n  " RES("a") "]}",
-		 ATTEST_ERR_INVALID, "  " RES("a") "]", "duplicate resource 'AWS::S3::Bucket' 'a'", 2},
+		{"duplicate resource",
+		 HDR ",\n\"resources\": [" RES("a") ",\n  " RES("b") ",\n  " RES("a") "]}",
+		 ATTEST_ERR_INVALID, "  " RES("a") "]", "duplicate resource 'AWS::S3::Bucket' 'a'",
+		 2},
 		{"duplicate key in a record",
-		 HDR ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"id\": \"b\"}]}",
+		 HDR
+		 ", \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"id\": \"b\"}]}",
 		 ATTEST_ERR_PARSE, "\"id\": \"b\"}", "duplicate object key", 0},
 		{"NDJSON duplicate", HDR "}\n" RES("a") "\n" RES("a") "\n", ATTEST_ERR_INVALID,
 		 RES("a") "\n" RES("a"), "duplicate resource", sizeof(RES("a"))},
@@ -457,7 +482,8 @@ test_nesting_limit(void)
 {
 	char *ok = nested(HDR ", \"source\": \"x\", \"extra\": ", 256, "}");
 	char *deep = nested(HDR ",\n \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\","
-			    " \"configuration\": ", 300, "}]}");
+				" \"configuration\": ",
+			    300, "}]}");
 	attest_inventory *inv;
 	unsigned long line, col;
 	char where[96];
@@ -477,7 +503,8 @@ test_nesting_limit(void)
 	position(deep, (size_t)(start - deep) + 255, &line, &col);
 	snprintf(where, sizeof(where), "'t.json' at line %lu, column %lu:", line, col);
 	if (!strstr(attest_ctx_errmsg(ctx), where))
-		fprintf(stderr, "\n  nesting: \"%s\", want \"%s\"\n", attest_ctx_errmsg(ctx), where);
+		fprintf(stderr, "\n  nesting: \"%s\", want \"%s\"\n", attest_ctx_errmsg(ctx),
+			where);
 	CU_ASSERT_EQUAL(rc, ATTEST_ERR_LIMIT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), where));
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "nesting deeper than 256 levels"));
@@ -528,11 +555,12 @@ test_chunk_boundaries(void)
 	core_buf_init(&b, 1u << 24);
 	CU_ASSERT_EQUAL_FATAL(core_buf_adds(&b, HDR ", \"resources\": [\n"), ATTEST_OK);
 	for (i = 0; i < 3000; i++)
-		CU_ASSERT_EQUAL_FATAL(core_buf_printf(&b,
-							"{\"type\": \"AWS::S3::Bucket\", \"id\": \"bucket-%05d\","
-							" \"tags\": {\"pad\": \"%040d\"}},\n",
-							i, i),
-				      ATTEST_OK);
+		CU_ASSERT_EQUAL_FATAL(
+			core_buf_printf(&b,
+					"{\"type\": \"AWS::S3::Bucket\", \"id\": \"bucket-%05d\","
+					" \"tags\": {\"pad\": \"%040d\"}},\n",
+					i, i),
+			ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(core_buf_adds(&b, "  {\"type\": \"AWS::S3::Bucket\", \"id\": 1}]}"),
 			      ATTEST_OK);
 	CU_ASSERT(b.len > 3 * 65536);
@@ -560,7 +588,8 @@ static void
 test_tags(void)
 {
 	attest_inventory *inv = load_ok(
-		HDR ", \"resources\": ["
+		HDR
+		", \"resources\": ["
 		"{\"type\": \"AWS::S3::Bucket\", \"id\": \"l\", \"tags\": [{\"Key\": \"env\", \"Value\": \"prod\"},"
 		" {\"key\": \"team\", \"value\": \"sec\"}, {\"Key\": \"empty\", \"Value\": null},"
 		" {\"Key\": \"novalue\"}]},"
@@ -568,8 +597,9 @@ test_tags(void)
 		"{\"type\": \"AWS::S3::Bucket\", \"id\": \"n\", \"tags\": null},"
 		"{\"type\": \"AWS::S3::Bucket\", \"id\": \"o\", \"tags\": []}]}");
 
-	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT tags FROM resources WHERE id = 'l'"),
-			       "{\"env\":\"prod\",\"team\":\"sec\",\"empty\":\"\",\"novalue\":\"\"}");
+	CU_ASSERT_STRING_EQUAL(
+		q_text(inv, "SELECT tags FROM resources WHERE id = 'l'"),
+		"{\"env\":\"prod\",\"team\":\"sec\",\"empty\":\"\",\"novalue\":\"\"}");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT tags FROM resources WHERE id = 'm'"),
 			       "{\"env\":\"dev\"}");
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT tags FROM resources WHERE id = 'n'"), "{}");
@@ -581,18 +611,21 @@ static void
 test_accounts(void)
 {
 	attest_inventory *inv = load_ok(
-		HDR ", \"accounts\": [{\"id\": \"111122223333\", \"name\": \"prod\"}, \"444455556666\"],"
+		HDR
+		", \"accounts\": [{\"id\": \"111122223333\", \"name\": \"prod\"}, \"444455556666\"],"
 		" \"resources\": [{\"type\": \"AWS::S3::Bucket\", \"id\": \"a\", \"account\": \"777788889999\","
 		" \"region\": \"us-east-1\"}]}");
 
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM accounts"), 3);
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::::Account'"), 3);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::::Account'"),
+			3);
 	CU_ASSERT_STRING_EQUAL(
 		q_text(inv, "SELECT arn || '|' || name || '|' || region || '|' || account || '|'"
 			    " || json_extract(config, '$.AccountAlias') FROM resources"
 			    " WHERE type = 'AWS::::Account' AND id = '111122223333'"),
 		"arn:aws:::111122223333|prod|global|111122223333|prod");
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::::Account'"), 1);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::::Account'"),
+			1);
 	CU_ASSERT_EQUAL(attest_inventory_count(inv), 4);
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM regions WHERE name = 'global'"), 0);
 	attest_inventory_free(inv);
@@ -607,9 +640,11 @@ test_collected_types(void)
 		" \"resources\": [" RES("a") ", {\"type\": \"AWS::KMS::Key\", \"id\": \"k\"}]}");
 
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected"), 4);
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::IAM::User'"), 1);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::IAM::User'"),
+			1);
 	/* No accounts: no account records, and the account type is not collected. */
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::::Account'"), 0);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collected WHERE type = 'AWS::::Account'"),
+			0);
 	attest_inventory_free(inv);
 }
 
@@ -620,12 +655,15 @@ test_as_of(void)
 	time_t before = time(NULL);
 
 	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &inv), ATTEST_OK);
-	CU_ASSERT_EQUAL(load_into(inv, HDR ", \"collected_at\": \"2026-11-20T10:00:00Z\"}", "a.json"),
-			ATTEST_OK);
-	CU_ASSERT_EQUAL(load_into(inv, HDR ", \"collected_at\": \"2026-11-21T10:00:00.5Z\"}", "b.json"),
-			ATTEST_OK);
-	CU_ASSERT_EQUAL(load_into(inv, HDR ", \"collected_at\": \"2026-11-19T10:00:00Z\"}", "c.json"),
-			ATTEST_OK);
+	CU_ASSERT_EQUAL(
+		load_into(inv, HDR ", \"collected_at\": \"2026-11-20T10:00:00Z\"}", "a.json"),
+		ATTEST_OK);
+	CU_ASSERT_EQUAL(
+		load_into(inv, HDR ", \"collected_at\": \"2026-11-21T10:00:00.5Z\"}", "b.json"),
+		ATTEST_OK);
+	CU_ASSERT_EQUAL(
+		load_into(inv, HDR ", \"collected_at\": \"2026-11-19T10:00:00Z\"}", "c.json"),
+		ATTEST_OK);
 	CU_ASSERT_EQUAL(attest_inventory_finish(inv), ATTEST_OK);
 	/* The latest of the sources. */
 	CU_ASSERT_EQUAL(attest_inventory_as_of(inv), 1795255200);
@@ -634,7 +672,8 @@ test_as_of(void)
 	attest_inventory_free(inv);
 	/* No collected_at: the time loading started. */
 	inv = load_ok(HDR "}");
-	CU_ASSERT(attest_inventory_as_of(inv) >= before && attest_inventory_as_of(inv) <= time(NULL));
+	CU_ASSERT(attest_inventory_as_of(inv) >= before &&
+		  attest_inventory_as_of(inv) <= time(NULL));
 	attest_inventory_free(inv);
 }
 
@@ -644,12 +683,13 @@ test_count_and_finish(void)
 	attest_inventory *inv;
 	attest_rc rc;
 
-	inv = load(HDR ", \"accounts\": [\"111122223333\"], \"resources\": [" RES("a") ", " RES("b") "]}",
+	inv = load(HDR ", \"accounts\": [\"111122223333\"], \"resources\": [" RES("a") ", " RES(
+			   "b") "]}",
 		   &rc);
 	CU_ASSERT_EQUAL_FATAL(rc, ATTEST_OK);
 	CU_ASSERT_EQUAL(attest_inventory_count(inv), 2);
 	CU_ASSERT_EQUAL(attest_inventory_finish(inv), ATTEST_OK);
-	CU_ASSERT_EQUAL(attest_inventory_count(inv), 3); /* with the account record */
+	CU_ASSERT_EQUAL(attest_inventory_count(inv), 3);          /* with the account record */
 	CU_ASSERT_EQUAL(attest_inventory_finish(inv), ATTEST_OK); /* a second call is harmless */
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM scan"), 1);
 	/* Loading after finish is a usage error. */
@@ -663,7 +703,8 @@ test_two_files_duplicate(void)
 	attest_inventory *inv = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &inv), ATTEST_OK);
-	CU_ASSERT_EQUAL(load_into(inv, HDR ", \"resources\": [" RES("a") "]}", "one.json"), ATTEST_OK);
+	CU_ASSERT_EQUAL(load_into(inv, HDR ", \"resources\": [" RES("a") "]}", "one.json"),
+			ATTEST_OK);
 	CU_ASSERT_EQUAL(load_into(inv, HDR "}\n" RES("a") "\n", "two.ndjson"), ATTEST_ERR_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
 				      "cannot load 'two.ndjson' at line 2, column 1: duplicate"));
@@ -677,7 +718,8 @@ test_missing_file(void)
 
 	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &inv), ATTEST_OK);
 	CU_ASSERT_EQUAL(attest_inventory_load(inv, "/nonexistent/inv.json"), ATTEST_ERR_IO);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "cannot open '/nonexistent/inv.json'"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(attest_ctx_errmsg(ctx), "cannot open '/nonexistent/inv.json'"));
 	attest_inventory_free(inv);
 }
 
@@ -695,7 +737,6 @@ test_temp_file_removed(void)
 	attest_inventory_free(NULL);
 }
 
-
 /* ---- header and format checks (issue 10, defect 22) ---------------------------- */
 
 static void
@@ -707,19 +748,22 @@ test_header_regressions(void)
 		 ATTEST_ERR_INVALID, "\"attest_inventory\"",
 		 "header key 'attest_inventory' of an attest inventory in an AWS Config file", 0},
 		{"duplicate top-level key", HDR ",\n \"provider\": \"gcp\", \"resources\": []}",
-		 ATTEST_ERR_PARSE, "\"provider\": \"gcp\"", "duplicate key 'provider' (first at line 1",
-		 0},
-		{"duplicate key in an NDJSON header", HDR ", \"collected_types\": []}\n" RES("a") "\n",
-		 ATTEST_ERR_PARSE, "\"collected_types\": []", "duplicate key 'collected_types'", 0},
+		 ATTEST_ERR_PARSE, "\"provider\": \"gcp\"",
+		 "duplicate key 'provider' (first at line 1", 0},
+		{"duplicate key in an NDJSON header",
+		 HDR ", \"collected_types\": []}\n" RES("a") "\n", ATTEST_ERR_PARSE,
+		 "\"collected_types\": []", "duplicate key 'collected_types'", 0},
 		{"duplicate key inside a header value",
 		 HDR ", \"accounts\": [{\"id\": \"1\", \"id\": \"2\"}], \"resources\": []}",
 		 ATTEST_ERR_PARSE, "\"id\": \"2\"", "duplicate object key", 0},
-		{"duplicate record list", HDR ", \"resources\": [],\n \"resources\": [" RES("a") "]}",
-		 ATTEST_ERR_PARSE, "\"resources\": [{", "duplicate key 'resources'", 0},
+		{"duplicate record list",
+		 HDR ", \"resources\": [],\n \"resources\": [" RES("a") "]}", ATTEST_ERR_PARSE,
+		 "\"resources\": [{", "duplicate key 'resources'", 0},
 		{"native and Config lists", HDR ", \"resources\": [], \"configurationItems\": []}",
 		 ATTEST_ERR_INVALID, "\"configurationItems\"", "mixes an AWS Config list", 0},
-		{"Config list then native header key", "{\"configurationItems\": [],\n \"source\": \"x\"}",
-		 ATTEST_ERR_INVALID, "\"source\"", "header key 'source' of an attest inventory", 0},
+		{"Config list then native header key",
+		 "{\"configurationItems\": [],\n \"source\": \"x\"}", ATTEST_ERR_INVALID,
+		 "\"source\"", "header key 'source' of an attest inventory", 0},
 		{"version 7 with its position",
 		 "{\"provider\": \"aws\", \"attest_inventory\": 7, \"collected_types\": []}",
 		 ATTEST_ERR_INVALID, "\"attest_inventory\"", "'attest_inventory' must be 1", 0},
@@ -737,16 +781,16 @@ static void
 test_header_class(void)
 {
 	static const char *const keys[][2] = {
-		{"attest_inventory", "1"},       {"provider", "\"aws\""},
-		{"collected_types", "[]"},       {"accounts", "[]"},
-		{"regions", "[]"},               {"collected_at", "\"2026-01-01T00:00:00Z\""},
-		{"source", "\"x\""},             {"collection_log", "[]"},
-		{"resources", "[]"},             {"extra", "{}"},
+		{"attest_inventory", "1"}, {"provider", "\"aws\""},
+		{"collected_types", "[]"}, {"accounts", "[]"},
+		{"regions", "[]"},         {"collected_at", "\"2026-01-01T00:00:00Z\""},
+		{"source", "\"x\""},       {"collection_log", "[]"},
+		{"resources", "[]"},       {"extra", "{}"},
 	};
-	static const char *const versions[] = {"0", "2", "7", "-1", "\"1\"", "1.0", "true",
-					       "null", "[1]", "{}", "99999999999"};
-	static const char *const providers[] = {"\"gcp\"", "\"AWS\"", "\"azure\"", "\"\"", "1",
-						"null", "[\"aws\"]", "\"aws \""};
+	static const char *const versions[] = {"0",    "2",    "7",   "-1", "\"1\"",      "1.0",
+					       "true", "null", "[1]", "{}", "99999999999"};
+	static const char *const providers[] = {"\"gcp\"", "\"AWS\"", "\"azure\"", "\"\"",
+						"1",       "null",    "[\"aws\"]", "\"aws \""};
 	char text[512], want[128];
 	attest_inventory *inv;
 	attest_rc rc;
@@ -758,12 +802,15 @@ test_header_class(void)
 			 "{\"%s\": %s, \"attest_inventory\": 1, \"provider\": \"aws\","
 			 " \"collected_types\": [], \"resources\": [], \"%s\": %s}",
 			 keys[i][0], keys[i][1], keys[i][0], keys[i][1]);
-		if (strcmp(keys[i][0], "attest_inventory") == 0 || strcmp(keys[i][0], "provider") == 0 ||
-		    strcmp(keys[i][0], "collected_types") == 0 || strcmp(keys[i][0], "resources") == 0)
-			snprintf(text, sizeof(text),
-				 "{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"
-				 " [], \"resources\": [], \"%s\": %s}",
-				 keys[i][0], keys[i][1]);
+		if (strcmp(keys[i][0], "attest_inventory") == 0 ||
+		    strcmp(keys[i][0], "provider") == 0 ||
+		    strcmp(keys[i][0], "collected_types") == 0 ||
+		    strcmp(keys[i][0], "resources") == 0)
+			snprintf(
+				text, sizeof(text),
+				"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"
+				" [], \"resources\": [], \"%s\": %s}",
+				keys[i][0], keys[i][1]);
 		snprintf(want, sizeof(want), "duplicate key '%s'", keys[i][0]);
 		inv = load(text, &rc);
 		if (rc != ATTEST_ERR_PARSE || !strstr(attest_ctx_errmsg(ctx), want))
@@ -790,13 +837,15 @@ test_header_class(void)
 		variants += 2;
 	}
 	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++, variants++) {
-		snprintf(text, sizeof(text),
-			 "{\"attest_inventory\": %s, \"provider\": \"aws\", \"collected_types\": []}",
-			 versions[i]);
+		snprintf(
+			text, sizeof(text),
+			"{\"attest_inventory\": %s, \"provider\": \"aws\", \"collected_types\": []}",
+			versions[i]);
 		inv = load(text, &rc);
 		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
-					      "at line 1, column 2: header key 'attest_inventory'"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(attest_ctx_errmsg(ctx),
+			       "at line 1, column 2: header key 'attest_inventory'"));
 		attest_inventory_free(inv);
 	}
 	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++, variants++) {
@@ -805,7 +854,8 @@ test_header_class(void)
 			 providers[i]);
 		inv = load(text, &rc);
 		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "column 25: header key 'provider'"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(attest_ctx_errmsg(ctx), "column 25: header key 'provider'"));
 		attest_inventory_free(inv);
 	}
 	printf("[%zu header variants] ", variants);
@@ -870,8 +920,8 @@ test_limits(void)
 	free(big);
 	big = header_with("x", 'a', n + 1, "\"", "", "\"");
 	CU_ASSERT_EQUAL(load_free(big), ATTEST_ERR_LIMIT);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
-				      "the header values together exceed 16777216 bytes"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(attest_ctx_errmsg(ctx), "the header values together exceed 16777216 bytes"));
 	free(big);
 
 	/* parsing cost: a list of n numbers costs n + 2 */
@@ -983,12 +1033,13 @@ cfg_item(char *out, size_t n, const char *t, const char *st, int which)
 
 	if (!strstr(st, "Deleted") && !strstr(st, "NotRecorded"))
 		snprintf(conf, sizeof(conf), "{\"n\": %d}", which);
-	return snprintf(out, n,
-			"{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b1\","
-			" \"awsRegion\": \"us-east-1\", \"awsAccountId\": \"111122223333\","
-			" \"configurationItemCaptureTime\": %s, \"configurationItemStatus\": \"%s\","
-			" \"configuration\": %s}",
-			t, st, conf);
+	return snprintf(
+		out, n,
+		"{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"b1\","
+		" \"awsRegion\": \"us-east-1\", \"awsAccountId\": \"111122223333\","
+		" \"configurationItemCaptureTime\": %s, \"configurationItemStatus\": \"%s\","
+		" \"configuration\": %s}",
+		t, st, conf);
 }
 
 static void
@@ -1001,9 +1052,11 @@ test_config_history(void)
 	/* the documented two-item answer, newest first */
 	cfg_item(a, sizeof(a), "\"2026-03-02T10:00:00.000Z\"", "OK", 1);
 	cfg_item(b, sizeof(b), "\"2026-03-01T10:00:00.000Z\"", "OK", 0);
-	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s], \"nextToken\": \"x\"}", a, b);
+	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s], \"nextToken\": \"x\"}", a,
+		 b);
 	inv = load_ok(text);
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 1);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"),
+			1);
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources WHERE id = 'b1'"), 1);
 	attest_inventory_free(inv);
 	/* newest says deleted: the resource is not judged on its old configuration */
@@ -1011,7 +1064,8 @@ test_config_history(void)
 	cfg_item(b, sizeof(b), "1772359200", "OK", 0);
 	snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s]}", b, a);
 	inv = load_ok(text);
-	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"), 0);
+	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE type = 'AWS::S3::Bucket'"),
+			0);
 	attest_inventory_free(inv);
 	/* two items that cannot be ordered */
 	cfg_item(a, sizeof(a), "\"2026-03-01T10:00:00Z\"", "OK", 1);
@@ -1019,8 +1073,9 @@ test_config_history(void)
 	snprintf(text, sizeof(text), "{\"configurationItems\": [%s,\n %s]}", a, b);
 	inv = load(text, &rc);
 	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 2: duplicate resource"
-							      " 'AWS::S3::Bucket' 'b1'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+				      "at line 2, column 2: duplicate resource"
+				      " 'AWS::S3::Bucket' 'b1'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "same configurationItemCaptureTime"));
 	attest_inventory_free(inv);
 }
@@ -1032,10 +1087,11 @@ static void
 test_config_history_class(void)
 {
 	static const char *const statuses[] = {"OK", "ResourceDiscovered", "ResourceDeleted",
-						"ResourceNotRecorded", "ResourceDeletedNotRecorded"};
+					       "ResourceNotRecorded", "ResourceDeletedNotRecorded"};
 	static const char *const times[][3] = {
 		{"1772359200", "1772359200.5", "1772445600"},
-		{"\"2026-03-01T10:00:00Z\"", "\"2026-03-01T10:00:00.500Z\"", "\"2026-03-02T10:00:00Z\""},
+		{"\"2026-03-01T10:00:00Z\"", "\"2026-03-01T10:00:00.500Z\"",
+		 "\"2026-03-02T10:00:00Z\""},
 		{"\"2026-03-01T10:00:00+00:00\"", "\"2026-03-01T10:00:01+00:00\"",
 		 "\"2026-03-02T10:00:00.000000+00:00\""},
 		{"1772359200", "\"2026-03-01T10:00:00.500Z\"", "1772445600"},
@@ -1053,15 +1109,22 @@ test_config_history_class(void)
 				cfg_item(items[0], sizeof(items[0]), times[t][0], "OK", 0);
 				cfg_item(items[1], sizeof(items[1]), times[t][1], "OK", 1);
 				cfg_item(items[2], sizeof(items[2]), times[t][2], statuses[s], 2);
-				snprintf(text, sizeof(text), "{\"configurationItems\": [%s, %s, %s]}",
-					 items[orders[o][0]], items[orders[o][1]], items[orders[o][2]]);
-				gone = strstr(statuses[s], "Deleted") || strstr(statuses[s], "NotRecorded");
+				snprintf(text, sizeof(text),
+					 "{\"configurationItems\": [%s, %s, %s]}",
+					 items[orders[o][0]], items[orders[o][1]],
+					 items[orders[o][2]]);
+				gone = strstr(statuses[s], "Deleted") ||
+				       strstr(statuses[s], "NotRecorded");
 				inv = load_ok(text);
-				CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM resources WHERE id = 'b1'"),
-						gone ? 0 : 1);
+				CU_ASSERT_EQUAL(
+					q_int(inv,
+					      "SELECT count(*) FROM resources WHERE id = 'b1'"),
+					gone ? 0 : 1);
 				if (!gone)
-					CU_ASSERT_EQUAL(q_int(inv, "SELECT config ->> 'N' FROM resources"
-								   " WHERE id = 'b1'"), 2);
+					CU_ASSERT_EQUAL(q_int(inv,
+							      "SELECT config ->> 'N' FROM resources"
+							      " WHERE id = 'b1'"),
+							2);
 				CU_ASSERT_EQUAL(attest_inventory_count(inv),
 						q_int(inv, "SELECT count(*) FROM resources"));
 				attest_inventory_free(inv);
@@ -1071,11 +1134,11 @@ test_config_history_class(void)
 
 /* ---- security group shapes (defect 15) --------------------------------------------- */
 
-#define SG_HDR                                                                                \
-	"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"                 \
+#define SG_HDR                                                                                     \
+	"{\"attest_inventory\": 1, \"provider\": \"aws\", \"collected_types\":"                    \
 	" [\"AWS::EC2::SecurityGroup\", \"AWS::EC2::NetworkAcl\"], \"resources\": [\n"
-#define SG(perm)                                                                              \
-	"{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"          \
+#define SG(perm)                                                                                   \
+	"{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"             \
 	" {\"GroupId\": \"sg-1\", \"IpPermissions\": [" perm "]}}"
 #define SSH(ranges) "{\"IpProtocol\": \"tcp\", \"FromPort\": 22, \"ToPort\": 22, " ranges "}"
 
@@ -1084,24 +1147,35 @@ test_config_history_class(void)
 static const struct {
 	const char *perm, *key;
 } bad_rules[] = {
-	{SSH("\"IpRanges\": [\"0.0.0.0/0\"]"), "IpPermissions[0].IpRanges[0]' must be an object, not a string"},
-	{SSH("\"IpRanges\": [{\"cidrIp\": \"0.0.0.0/0\"}]"), "IpRanges[0].cidrIp' is spelled 'CidrIp'"},
-	{SSH("\"IpRanges\": [{\"CIDRIP\": \"0.0.0.0/0\"}]"), "IpRanges[0].CIDRIP' is spelled 'CidrIp'"},
-	{SSH("\"IpRanges\": [{\"Cidr\": \"0.0.0.0/0\"}]"), "IpRanges[0].Cidr' is not part of this shape"},
+	{SSH("\"IpRanges\": [\"0.0.0.0/0\"]"),
+	 "IpPermissions[0].IpRanges[0]' must be an object, not a string"},
+	{SSH("\"IpRanges\": [{\"cidrIp\": \"0.0.0.0/0\"}]"),
+	 "IpRanges[0].cidrIp' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"CIDRIP\": \"0.0.0.0/0\"}]"),
+	 "IpRanges[0].CIDRIP' is spelled 'CidrIp'"},
+	{SSH("\"IpRanges\": [{\"Cidr\": \"0.0.0.0/0\"}]"),
+	 "IpRanges[0].Cidr' is not part of this shape"},
 	{SSH("\"IpRanges\": [{\"Description\": \"x\"}]"), "IpRanges[0].CidrIp' is missing"},
-	{SSH("\"IpRanges\": [{\"CidrIp\": [\"0.0.0.0/0\"]}]"), "IpRanges[0].CidrIp' must be a string, not an array"},
-	{SSH("\"IpRanges\": \"0.0.0.0/0\""), "IpPermissions[0].IpRanges' must be a list of objects, not a string"},
-	{SSH("\"IpRanges\": [[{\"CidrIp\": \"0.0.0.0/0\"}]]"), "IpRanges[0]' must be an object, not an array"},
-	{SSH("\"ipRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].ipRanges' is spelled 'IpRanges'"},
-	{SSH("\"Ipv4Ranges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"), "IpPermissions[0].Ipv4Ranges' is not part"},
+	{SSH("\"IpRanges\": [{\"CidrIp\": [\"0.0.0.0/0\"]}]"),
+	 "IpRanges[0].CidrIp' must be a string, not an array"},
+	{SSH("\"IpRanges\": \"0.0.0.0/0\""),
+	 "IpPermissions[0].IpRanges' must be a list of objects, not a string"},
+	{SSH("\"IpRanges\": [[{\"CidrIp\": \"0.0.0.0/0\"}]]"),
+	 "IpRanges[0]' must be an object, not an array"},
+	{SSH("\"ipRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"),
+	 "IpPermissions[0].ipRanges' is spelled 'IpRanges'"},
+	{SSH("\"Ipv4Ranges\": [{\"CidrIp\": \"0.0.0.0/0\"}]"),
+	 "IpPermissions[0].Ipv4Ranges' is not part"},
 	{SSH("\"Ipv6Ranges\": [\"::/0\"]"), "Ipv6Ranges[0]' must be an object, not a string"},
-	{SSH("\"Ipv6Ranges\": [{\"cidrIpv6\": \"::/0\"}]"), "Ipv6Ranges[0].cidrIpv6' is spelled 'CidrIpv6'"},
+	{SSH("\"Ipv6Ranges\": [{\"cidrIpv6\": \"::/0\"}]"),
+	 "Ipv6Ranges[0].cidrIpv6' is spelled 'CidrIpv6'"},
 	{SSH("\"Ipv6Ranges\": [{\"CidrIp\": \"::/0\"}]"), "Ipv6Ranges[0].CidrIp' is not part"},
 	{SSH("\"PrefixListIds\": [\"pl-1\"]"), "PrefixListIds[0]' must be an object"},
 	{SSH("\"UserIdGroupPairs\": [\"sg-2\"]"), "UserIdGroupPairs[0]' must be an object"},
 	{SSH("\"iPprotocol\": \"tcp\""), "IpPermissions[0].iPprotocol' is spelled 'IpProtocol'"},
 	{"\"tcp 22 0.0.0.0/0\"", "IpPermissions[0]' must be an object, not a string"},
-	{"{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": 0}]}", "CidrIp' must be a string, not a number"},
+	{"{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": 0}]}",
+	 "CidrIp' must be a string, not a number"},
 };
 
 static void
@@ -1117,40 +1191,52 @@ test_sg_shapes(void)
 		snprintf(want, sizeof(want), "%s", bad_rules[i].key);
 		inv = load(text, &rc);
 		if (rc != ATTEST_ERR_INVALID || !strstr(attest_ctx_errmsg(ctx), want))
-			fprintf(stderr, "\n  rule %zu: %s\n  want %s\n", i, attest_ctx_errmsg(ctx), want);
+			fprintf(stderr, "\n  rule %zu: %s\n  want %s\n", i, attest_ctx_errmsg(ctx),
+				want);
 		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "at line 2, column 1: resource 1:"
-								      " key 'configuration.IpPermissions[0]"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx),
+					      "at line 2, column 1: resource 1:"
+					      " key 'configuration.IpPermissions[0]"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), want));
 		attest_inventory_free(inv);
 		/* the same rule as egress, and as the second rule of the group */
-		snprintf(text, sizeof(text),
-			 SG_HDR "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"
-			 " {\"IpPermissionsEgress\": [" SSH("\"IpRanges\": []") ", %s]}}]}",
-			 bad_rules[i].perm);
+		snprintf(
+			text, sizeof(text),
+			SG_HDR
+			"{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-1\", \"configuration\":"
+			" {\"IpPermissionsEgress\": [" SSH("\"IpRanges\": []") ", %s]}}]}",
+			bad_rules[i].perm);
 		inv = load(text, &rc);
 		CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-		CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.IpPermissionsEgress[1]"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(attest_ctx_errmsg(ctx), "'configuration.IpPermissionsEgress[1]"));
 		attest_inventory_free(inv);
 		variants++;
 	}
 	/* network ACL entries: the same class */
-	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+	inv = load(SG_HDR
+		   "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
 		   " {\"Entries\": [{\"RuleNumber\": 100, \"Protocol\": \"-1\", \"RuleAction\":"
-		   " \"allow\", \"cidrBlock\": \"0.0.0.0/0\"}]}}]}", &rc);
+		   " \"allow\", \"cidrBlock\": \"0.0.0.0/0\"}]}}]}",
+		   &rc);
 	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'configuration.Entries[0].cidrBlock' is spelled 'CidrBlock'"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(attest_ctx_errmsg(ctx),
+		       "'configuration.Entries[0].cidrBlock' is spelled 'CidrBlock'"));
 	attest_inventory_free(inv);
-	inv = load(SG_HDR "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
-		   " {\"Entries\": [\"allow all\"]}}]}", &rc);
+	inv = load(SG_HDR
+		   "{\"type\": \"AWS::EC2::NetworkAcl\", \"id\": \"acl-1\", \"configuration\":"
+		   " {\"Entries\": [\"allow all\"]}}]}",
+		   &rc);
 	CU_ASSERT_EQUAL(rc, ATTEST_ERR_INVALID);
 	attest_inventory_free(inv);
 	variants += 2;
 	/* well-formed groups still load: a single range object, an unreadable
 	 * protocol and a rule list that is not a list are the checks' to judge */
-	inv = load_ok(SG_HDR SG(SSH("\"IpRanges\": {\"CidrIp\": \"0.0.0.0/0\"}")) ",\n"
-		      "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-2\", \"configuration\":"
-		      " {\"IpPermissions\": \"not collected\"}}]}");
+	inv = load_ok(SG_HDR SG(SSH(
+		"\"IpRanges\": {\"CidrIp\": \"0.0.0.0/0\"}")) ",\n"
+							      "{\"type\": \"AWS::EC2::SecurityGroup\", \"id\": \"sg-2\", \"configuration\":"
+							      " {\"IpPermissions\": \"not collected\"}}]}");
 	CU_ASSERT_EQUAL(attest_inventory_count(inv), 2);
 	attest_inventory_free(inv);
 	printf("[%zu shape variants] ", variants);
@@ -1163,9 +1249,12 @@ static void
 test_sg_checks_fail_closed(void)
 {
 	static const char *const checks[] = {
-		"ec2-sg-no-ipv4-world-ingress-admin-ports", "ec2-sg-no-ipv6-world-ingress-admin-ports",
-		"ec2-sg-no-world-ingress-database-ports",   "ec2-sg-no-world-ingress-remote-admin-ports",
-		"ec2-sg-no-world-ingress-cleartext-legacy-ports", "ec2-sg-no-world-ingress-all-ports",
+		"ec2-sg-no-ipv4-world-ingress-admin-ports",
+		"ec2-sg-no-ipv6-world-ingress-admin-ports",
+		"ec2-sg-no-world-ingress-database-ports",
+		"ec2-sg-no-world-ingress-remote-admin-ports",
+		"ec2-sg-no-world-ingress-cleartext-legacy-ports",
+		"ec2-sg-no-world-ingress-all-ports",
 	};
 	struct eval_limits lim;
 	attest_library *lib = NULL;
@@ -1183,25 +1272,29 @@ test_sg_checks_fail_closed(void)
 		snprintf(conf, sizeof(conf), "{\"GroupId\": \"sg-1\", \"IpPermissions\": [%s]}",
 			 bad_rules[i].perm);
 		st = NULL;
-		sqlite3_prepare_v2(inventory_db(inv), "UPDATE resources SET config = ?", -1, &st, NULL);
+		sqlite3_prepare_v2(inventory_db(inv), "UPDATE resources SET config = ?", -1, &st,
+				   NULL);
 		sqlite3_bind_text(st, 1, conf, -1, SQLITE_STATIC);
 		CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
 		sqlite3_finalize(st);
-		CU_ASSERT_EQUAL_FATAL(engine_prepare(ctx, inventory_db(inv),
-						     attest_inventory_as_of(inv)), ATTEST_OK);
+		CU_ASSERT_EQUAL_FATAL(
+			engine_prepare(ctx, inventory_db(inv), attest_inventory_as_of(inv)),
+			ATTEST_OK);
 		for (k = 0; k < sizeof(checks) / sizeof(checks[0]); k++, variants++) {
 			const struct check *chk = lib_find_check(lib, checks[k]);
 
 			CU_ASSERT_PTR_NOT_NULL_FATAL(chk);
-			CU_ASSERT_EQUAL(eval_check(ctx, inventory_db(inv), chk, &lim),
-					ATTEST_OK);
+			CU_ASSERT_EQUAL(eval_check(ctx, inventory_db(inv), chk, &lim), ATTEST_OK);
 			if (q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'") != 0)
 				fprintf(stderr, "\n  %s passes rule %zu: %s\n", checks[k], i,
 					q_text(inv, "SELECT reason FROM res"));
-			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'"), 0);
+			CU_ASSERT_EQUAL(
+				q_int(inv, "SELECT count(*) FROM res WHERE status = 'pass'"), 0);
 			/* res keeps every check's rows: one more per check */
-			CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM res WHERE status IN ('error', 'fail')"),
-					(long long)k + 1);
+			CU_ASSERT_EQUAL(
+				q_int(inv,
+				      "SELECT count(*) FROM res WHERE status IN ('error', 'fail')"),
+				(long long)k + 1);
 		}
 		attest_inventory_free(inv);
 	}
@@ -1259,10 +1352,11 @@ static void
 test_collection_log(void)
 {
 	attest_inventory *inv = load_ok(
-		HDR ", \"collection_log\": [" GAP ", {\"account\": \"444455556666\", \"service\":"
-		    " \"sts\", \"region\": \"global\", \"operation\": \"AssumeRole\", \"error_code\":"
-		    " \"AccessDenied\", \"message\": \"denied\", \"types\": []}],"
-		    " \"resources\": [" RES("a") "]}");
+		HDR
+		", \"collection_log\": [" GAP ", {\"account\": \"444455556666\", \"service\":"
+		" \"sts\", \"region\": \"global\", \"operation\": \"AssumeRole\", \"error_code\":"
+		" \"AccessDenied\", \"message\": \"denied\", \"types\": []}],"
+		" \"resources\": [" RES("a") "]}");
 
 	CU_ASSERT_EQUAL(q_int(inv, "SELECT count(*) FROM collection_log"), 2);
 	CU_ASSERT_STRING_EQUAL(q_text(inv, "SELECT service || ' ' || operation || ' ' || region"

@@ -28,9 +28,14 @@ expect_command(const char *cli, const struct pdf_resource *r, const char *want)
 static void
 test_own_ids(void)
 {
-	struct pdf_resource sg = {"AWS::EC2::SecurityGroup", "sg-9997aad8c91cb161d",
-				  "arn:aws:ec2:eu-west-1:210987654321:security-group/sg-9997aad8c91cb161d",
-				  "legacy", "eu-west-1", "210987654321", ""};
+	struct pdf_resource sg = {
+		"AWS::EC2::SecurityGroup",
+		"sg-9997aad8c91cb161d",
+		"arn:aws:ec2:eu-west-1:210987654321:security-group/sg-9997aad8c91cb161d",
+		"legacy",
+		"eu-west-1",
+		"210987654321",
+		""};
 
 	/* The id-shaped example, the account and the region. */
 	expect_command("aws ec2 revoke-security-group-ingress --group-id sg-0123456789abcdef0 "
@@ -49,12 +54,19 @@ test_own_ids(void)
 static void
 test_options(void)
 {
-	struct pdf_resource trail = {"AWS::CloudTrail::Trail", "nw-trail", NULL, "nw-trail",
-				     "us-east-1", "210987654321", ""};
-	struct pdf_resource stage = {"AWS::ApiGateway::Stage", "eb3055d3a4/staging", NULL, "staging",
-				     "us-east-1", "210987654321", ""};
-	struct pdf_resource repo = {"AWS::ECR::Repository", "team/app", NULL, "team/app", "us-east-1",
-				    "210987654321", ""};
+	struct pdf_resource trail = {
+		"AWS::CloudTrail::Trail", "nw-trail", NULL, "nw-trail", "us-east-1",
+		"210987654321",           ""};
+	struct pdf_resource stage = {"AWS::ApiGateway::Stage",
+				     "eb3055d3a4/staging",
+				     NULL,
+				     "staging",
+				     "us-east-1",
+				     "210987654321",
+				     ""};
+	struct pdf_resource repo = {
+		"AWS::ECR::Repository", "team/app", NULL, "team/app", "us-east-1",
+		"210987654321",         ""};
 
 	/* The first option naming the resource (a plain --name). */
 	expect_command("aws cloudtrail update-trail --name org-trail --kms-key-id alias/x", &trail,
@@ -71,8 +83,12 @@ test_options(void)
 static void
 test_related_and_placeholders(void)
 {
-	struct pdf_resource inst = {"AWS::EC2::Instance", "i-0d3d202f87f86cef2", NULL, "sftp",
-				    "us-east-1", "210987654321",
+	struct pdf_resource inst = {"AWS::EC2::Instance",
+				    "i-0d3d202f87f86cef2",
+				    NULL,
+				    "sftp",
+				    "us-east-1",
+				    "210987654321",
 				    "security groups admit the internet (sg-9997aad8c91cb161d)"};
 	struct pdf_resource none = {.type = ""};
 
@@ -157,19 +173,22 @@ test_wrap(void)
 		     "--ip-permissions '[{\"IpProtocol\":\"tcp\",\"FromPort\":22,\"ToPort\":22,"
 		     "\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]'",
 		     40);
-	expect_wraps("aws iam detach-role-policy --policy-arn "
-		     "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizationsVeryLongName",
-		     32);
+	expect_wraps(
+		"aws iam detach-role-policy --policy-arn "
+		"arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizationsVeryLongName",
+		32);
 	expect_wraps("aws cloudfront update-distribution --id E1 --if-match E2   # set the viewer "
 		     "protocol policy to redirect-to-https on every cache behaviour",
 		     36);
-	expect_wraps("aws cloudtrail put-event-selectors --trail-name t --event-selectors \\\n"
-		     "  '[{\"ReadWriteType\":\"All\",\"DataResources\":[{\"Type\":\"AWS::S3::Object\","
-		     "\"Values\":[\"arn:aws:s3\"]}]}]'",
-		     50);
-	expect_wraps("aws logs put-metric-filter --filter-pattern "
-		     "'{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }'",
-		     30);
+	expect_wraps(
+		"aws cloudtrail put-event-selectors --trail-name t --event-selectors \\\n"
+		"  '[{\"ReadWriteType\":\"All\",\"DataResources\":[{\"Type\":\"AWS::S3::Object\","
+		"\"Values\":[\"arn:aws:s3\"]}]}]'",
+		50);
+	expect_wraps(
+		"aws logs put-metric-filter --filter-pattern "
+		"'{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }'",
+		30);
 	expect_wraps("aws apigatewayv2 update-stage --api-id a --stage-name '$default' "
 		     "--access-log-settings Format=\"$context.requestId $context.status\"",
 		     28);

@@ -89,17 +89,25 @@ test_json_parses(void)
 static void
 test_json_keys(void)
 {
-	static const char *const scan_keys[] = {"id", "started_at", "finished_at", "as_of",
-						"attest_version", "scope", "accounts", "regions",
-						"sources", "inventory_sha256", "resource_count"};
-	static const char *const fw_keys[] = {"id", "version", "title", "publisher", "score",
-					      "coverage", "counts", "controls"};
-	static const char *const ctl_keys[] = {"id", "title", "section", "assessment", "status",
-					       "checks"};
-	static const char *const chk_keys[] = {"id", "title", "service", "severity",
-					       "resource_type", "status", "counts", "rationale",
-					       "remediation", "references"};
-	static const char *const finding_keys[] = {"check", "status", "severity", "resource",
+	static const char *const scan_keys[] = {"id",
+						"started_at",
+						"finished_at",
+						"as_of",
+						"attest_version",
+						"scope",
+						"accounts",
+						"regions",
+						"sources",
+						"inventory_sha256",
+						"resource_count"};
+	static const char *const fw_keys[] = {"id",    "version",  "title",  "publisher",
+					      "score", "coverage", "counts", "controls"};
+	static const char *const ctl_keys[] = {"id",         "title",  "section",
+					       "assessment", "status", "checks"};
+	static const char *const chk_keys[] = {
+		"id",     "title",  "service",   "severity",    "resource_type",
+		"status", "counts", "rationale", "remediation", "references"};
+	static const char *const finding_keys[] = {"check",    "status", "severity", "resource",
 						   "controls", "reason", "evidence", "remediation"};
 	json_t *root = result(), *scan, *fw, *ctl, *chk, *f;
 	size_t i;
@@ -166,7 +174,8 @@ test_findings_order(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	findings = json_object_get(root, "findings");
-	json_array_foreach(findings, i, f) {
+	json_array_foreach(findings, i, f)
+	{
 		st = status_rank(json_string_value(json_object_get(f, "status")));
 		sev = severity_rank(json_string_value(json_object_get(f, "severity")));
 		if (st == 0)
@@ -181,9 +190,8 @@ test_findings_order(void)
 	CU_ASSERT(fails > 0);
 	CU_ASSERT_EQUAL(in_order, json_array_size(findings));
 	/* failures first */
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(findings, 0),
-								 "status")),
-			       "fail");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(json_array_get(findings, 0), "status")), "fail");
 	json_decref(root);
 }
 
@@ -332,8 +340,9 @@ test_fold_space(void)
 	char when[40];
 
 	core_buf_init(&b, 1024);
-	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, "\n  Legacy SFTP drop\n      for two\tpartners. \n"),
-			       "Legacy SFTP drop for two partners.");
+	CU_ASSERT_STRING_EQUAL(
+		report_fold_space(&b, "\n  Legacy SFTP drop\n      for two\tpartners. \n"),
+		"Legacy SFTP drop for two partners.");
 	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, ""), "");
 	CU_ASSERT_STRING_EQUAL(report_fold_space(&b, " \n\t "), "");
 	core_buf_release(&b);

@@ -91,8 +91,8 @@ struct request {
 	char method[16];
 	char *path;
 	struct aws_header h[32];
-	char *hv[32];   /* owned values */
-	char *hn[32];   /* owned names */
+	char *hv[32]; /* owned values */
+	char *hn[32]; /* owned names */
 	size_t n;
 	const char *host;
 	const char *body;
@@ -230,9 +230,9 @@ run_crt_case(void)
 	char dir[1024], file[1200], *txt = NULL, *creq_exp = NULL, *sts_exp = NULL;
 	char *sig_exp = NULL;
 	char *signed_req = NULL, *url = NULL, *creq = NULL, *sts = NULL, sig[65];
-	struct request r = { 0 };
-	struct aws_credentials cred = { 0 };
-	struct aws_signing how = { 0 };
+	struct request r = {0};
+	struct aws_credentials cred = {0};
+	struct aws_signing how = {0};
 	struct aws_header *out = NULL;
 	json_t *ctxj = NULL, *c;
 	attest_ctx *ctx = attest_ctx_new();
@@ -263,8 +263,9 @@ run_crt_case(void)
 	n = strlen(r.host) + strlen(r.path) + 16;
 	url = malloc(n);
 	snprintf(url, n, "https://%s%s", r.host, r.path);
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
-					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len, &cred, &how,
+				   &out, &creq, &sts),
+			      ATTEST_OK);
 
 	creq_exp = slurp_chomped(dir, "header-canonical-request.txt");
 	sts_exp = slurp_chomped(dir, "header-string-to-sign.txt");
@@ -321,9 +322,9 @@ run_botocore_case(void)
 	const char *rel = current_case(), *base = strrchr(rel, '/');
 	char dir[1024], file[1200], *txt, *creq_exp, *sts_exp, *authz_exp, *date, *url;
 	char *creq = NULL, *sts = NULL;
-	struct request r = { 0 };
-	struct aws_credentials cred = { 0 };
-	struct aws_signing how = { 0 };
+	struct request r = {0};
+	struct aws_credentials cred = {0};
+	struct aws_signing how = {0};
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
 	size_t n;
@@ -361,8 +362,9 @@ run_botocore_case(void)
 	n = strlen(r.host) + strlen(r.path) + 16;
 	url = malloc(n);
 	snprintf(url, n, "https://%s%s", r.host, r.path);
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len,
-					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, r.method, url, r.h, r.n, r.body, r.body_len, &cred, &how,
+				   &out, &creq, &sts),
+			      ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(creq, creq_exp);
 	CU_ASSERT_STRING_EQUAL(sts, sts_exp);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "Authorization"), authz_exp);
@@ -435,8 +437,8 @@ collect_cases(int layout, const char *root, const char *rel)
 /* Recomputes the signature from a string to sign with a separate HMAC
  * chain, so the own cases check the key derivation end to end. */
 static void
-expected_signature(const char *secret, const char *date, const char *region,
-		   const char *service, const char *sts, char out[65])
+expected_signature(const char *secret, const char *date, const char *region, const char *service,
+		   const char *sts, char out[65])
 {
 	unsigned char k[32], m[32];
 	char key[128];
@@ -459,7 +461,7 @@ static const char s3_secret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 static struct aws_signing
 s3_how(void)
 {
-	struct aws_signing how = { 0 };
+	struct aws_signing how = {0};
 
 	how.region = "us-east-1";
 	how.service = "s3";
@@ -474,14 +476,15 @@ static void
 check_s3_example(const char *method, const char *url, const struct aws_header *h, size_t n,
 		 const char *body, const char *want_creq_path, const char *want_sig)
 {
-	struct aws_credentials cred = { (char *)s3_id, (char *)s3_secret, NULL, 0 };
+	struct aws_credentials cred = {(char *)s3_id, (char *)s3_secret, NULL, 0};
 	struct aws_signing how = s3_how();
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, *sts = NULL, sig[65];
 
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, method, url, h, n, body, body ? strlen(body) : 0,
-					     &cred, &how, &out, &creq, &sts), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, method, url, h, n, body, body ? strlen(body) : 0, &cred,
+				   &how, &out, &creq, &sts),
+			      ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, want_creq_path));
 	CU_ASSERT_FATAL(signature_of(find_header(out, "Authorization"), sig));
 	CU_ASSERT_STRING_EQUAL(sig, want_sig);
@@ -494,7 +497,7 @@ check_s3_example(const char *method, const char *url, const struct aws_header *h
 static void
 test_s3_get_object(void)
 {
-	struct aws_header h[] = { { "Range", "bytes=0-9" } };
+	struct aws_header h[] = {{"Range", "bytes=0-9"}};
 
 	check_s3_example("GET", "https://examplebucket.s3.amazonaws.com/test.txt", h, 1, NULL,
 			 "GET\n/test.txt\n\n",
@@ -504,8 +507,8 @@ test_s3_get_object(void)
 static void
 test_s3_put_object(void)
 {
-	struct aws_header h[] = { { "Date", "Fri, 24 May 2013 00:00:00 GMT" },
-				  { "x-amz-storage-class", "REDUCED_REDUNDANCY" } };
+	struct aws_header h[] = {{"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+				 {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
 
 	/* "$" travels encoded and is signed encoded once: %24, not %2524. */
 	check_s3_example("PUT", "https://examplebucket.s3.amazonaws.com/test%24file.text", h, 2,
@@ -524,15 +527,15 @@ test_s3_get_lifecycle(void)
 static void
 test_s3_list_objects(void)
 {
-	check_s3_example("GET", "https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J",
-			 NULL, 0, NULL, "GET\n/\nmax-keys=2&prefix=J\n",
+	check_s3_example("GET", "https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J", NULL,
+			 0, NULL, "GET\n/\nmax-keys=2&prefix=J\n",
 			 "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
 }
 
 static void
 test_s3_unsigned_payload(void)
 {
-	struct aws_credentials cred = { (char *)s3_id, (char *)s3_secret, NULL, 0 };
+	struct aws_credentials cred = {(char *)s3_id, (char *)s3_secret, NULL, 0};
 	struct aws_signing how = s3_how();
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
@@ -540,8 +543,8 @@ test_s3_unsigned_payload(void)
 	const char *tail;
 
 	how.unsigned_payload = true;
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
-					     "payload", 7, &cred, &how, &out, &creq, &sts),
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0, "payload",
+				   7, &cred, &how, &out, &creq, &sts),
 			      ATTEST_OK);
 	tail = strrchr(creq, '\n');
 	CU_ASSERT_STRING_EQUAL(tail, "\nUNSIGNED-PAYLOAD");
@@ -559,7 +562,7 @@ test_s3_unsigned_payload(void)
 static void
 test_s3_payload_hash(void)
 {
-	struct aws_credentials cred = { (char *)s3_id, (char *)s3_secret, NULL, 0 };
+	struct aws_credentials cred = {(char *)s3_id, (char *)s3_secret, NULL, 0};
 	struct aws_signing how = s3_how();
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
@@ -568,8 +571,9 @@ test_s3_payload_hash(void)
 	core_sha256_hex("abc", 3, hash);
 	CU_ASSERT_STRING_EQUAL(hash,
 			       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0,
-					     "abc", 3, &cred, &how, &out, &creq, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "PUT", "https://b.s3.amazonaws.com/k", NULL, 0, "abc", 3,
+				   &cred, &how, &out, &creq, NULL),
+			      ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Content-Sha256"), hash);
 	CU_ASSERT_STRING_EQUAL(strrchr(creq, '\n') + 1, hash);
 	aws_headers_free(out);
@@ -581,13 +585,12 @@ test_s3_payload_hash(void)
 static char *
 creq_path(const char *url, const struct aws_signing *how)
 {
-	struct aws_credentials cred = { (char *)example_id, (char *)example_secret, NULL, 0 };
+	struct aws_credentials cred = {(char *)example_id, (char *)example_secret, NULL, 0};
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, *p = NULL, *nl;
 
-	if (sign(ctx, "GET", url, NULL, 0, NULL, 0, &cred, how, &out, &creq, NULL) ==
-	    ATTEST_OK) {
+	if (sign(ctx, "GET", url, NULL, 0, NULL, 0, &cred, how, &out, &creq, NULL) == ATTEST_OK) {
 		nl = strchr(creq, '\n');
 		p = strndup(nl + 1, strcspn(nl + 1, "\n"));
 	}
@@ -630,9 +633,9 @@ test_s3_path_rules(void)
 static void
 test_session_token(void)
 {
-	struct aws_credentials cred = { (char *)example_id, (char *)example_secret,
-					(char *)"FQoGZXIvYXdzEXAMPLETOKEN+/=", 0 };
-	struct aws_signing how = { 0 };
+	struct aws_credentials cred = {(char *)example_id, (char *)example_secret,
+				       (char *)"FQoGZXIvYXdzEXAMPLETOKEN+/=", 0};
+	struct aws_signing how = {0};
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL, *sts = NULL, sig[65], want[65];
@@ -641,26 +644,30 @@ test_session_token(void)
 	how.service = "iam";
 	how.when = 1700000000;
 	CU_ASSERT_EQUAL_FATAL(sign(ctx, "POST", "https://iam.amazonaws.com/", NULL, 0,
-					     "Action=ListUsers&Version=2010-05-08", 35, &cred,
-					     &how, &out, &creq, &sts), ATTEST_OK);
+				   "Action=ListUsers&Version=2010-05-08", 35, &cred, &how, &out,
+				   &creq, &sts),
+			      ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Security-Token"), cred.session_token);
-	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nx-amz-security-token:FQoGZXIvYXdzEXAMPLETOKEN+/=\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(creq, "\nx-amz-security-token:FQoGZXIvYXdzEXAMPLETOKEN+/=\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost;x-amz-date;x-amz-security-token\n"));
 	CU_ASSERT_PTR_NULL(find_header(out, "X-Amz-Content-Sha256"));
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Date"), "20231114T221320Z");
 	CU_ASSERT(signature_of(find_header(out, "Authorization"), sig));
 	expected_signature(example_secret, "20231114", "eu-west-1", "iam", sts, want);
 	CU_ASSERT_STRING_EQUAL(sig, want);
-	CU_ASSERT_PTR_NOT_NULL(strstr(find_header(out, "Authorization"),
-				      "Credential=AKIDEXAMPLE/20231114/eu-west-1/iam/aws4_request, "));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(find_header(out, "Authorization"),
+		       "Credential=AKIDEXAMPLE/20231114/eu-west-1/iam/aws4_request, "));
 	aws_headers_free(out);
 	free(creq);
 	free(sts);
 
 	/* Added after signing: sent, but not signed. */
 	how.token_after = true;
-	CU_ASSERT_EQUAL_FATAL(sign(ctx, "GET", "https://iam.amazonaws.com/", NULL, 0,
-					     NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(sign(ctx, "GET", "https://iam.amazonaws.com/", NULL, 0, NULL, 0,
+				   &cred, &how, &out, &creq, NULL),
+			      ATTEST_OK);
 	CU_ASSERT_STRING_EQUAL(find_header(out, "X-Amz-Security-Token"), cred.session_token);
 	CU_ASSERT_PTR_NULL(strstr(creq, "x-amz-security-token"));
 	aws_headers_free(out);
@@ -671,27 +678,30 @@ test_session_token(void)
 static void
 test_host_port(void)
 {
-	struct aws_credentials cred = { (char *)example_id, (char *)example_secret, NULL, 0 };
-	struct aws_signing how = { 0 };
+	struct aws_credentials cred = {(char *)example_id, (char *)example_secret, NULL, 0};
+	struct aws_signing how = {0};
 	struct aws_header *out = NULL;
 	attest_ctx *ctx = attest_ctx_new();
 	char *creq = NULL;
 
 	how.region = "us-east-1";
 	how.service = "sts";
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://127.0.0.1:8080/x?b=2&a=1", NULL, 0,
-				       NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://127.0.0.1:8080/x?b=2&a=1", NULL, 0, NULL, 0, &cred,
+			     &how, &out, &creq, NULL),
+			ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:127.0.0.1:8080\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\na=1&b=2\n"));
 	aws_headers_free(out);
 	free(creq);
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://sts.amazonaws.com:443/", NULL, 0,
-				       NULL, 0, &cred, &how, &out, &creq, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://sts.amazonaws.com:443/", NULL, 0, NULL, 0, &cred,
+			     &how, &out, &creq, NULL),
+			ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:sts.amazonaws.com\n"));
 	aws_headers_free(out);
 	free(creq);
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://[::1]:9000/", NULL, 0, NULL, 0, &cred,
-				       &how, &out, &creq, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "http://[::1]:9000/", NULL, 0, NULL, 0, &cred, &how, &out,
+			     &creq, NULL),
+			ATTEST_OK);
 	CU_ASSERT_PTR_NOT_NULL(strstr(creq, "\nhost:[::1]:9000\n"));
 	aws_headers_free(out);
 	free(creq);
@@ -701,27 +711,31 @@ test_host_port(void)
 static void
 test_refusals(void)
 {
-	struct aws_credentials cred = { (char *)example_id, (char *)example_secret, NULL, 0 };
-	struct aws_credentials nosecret = { (char *)example_id, NULL, NULL, 0 };
-	struct aws_header auth[] = { { "Authorization", "x" } };
-	struct aws_signing how = { 0 };
+	struct aws_credentials cred = {(char *)example_id, (char *)example_secret, NULL, 0};
+	struct aws_credentials nosecret = {(char *)example_id, NULL, NULL, 0};
+	struct aws_header auth[] = {{"Authorization", "x"}};
+	struct aws_signing how = {0};
 	struct aws_header *out = (struct aws_header *)1;
 	attest_ctx *ctx = attest_ctx_new();
 
 	how.region = "us-east-1";
 	how.service = "ec2";
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "not a url", NULL, 0, NULL, 0, &cred, &how,
-				       &out, NULL, NULL), ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(
+		sign(ctx, "GET", "not a url", NULL, 0, NULL, 0, &cred, &how, &out, NULL, NULL),
+		ATTEST_ERR_USAGE);
 	CU_ASSERT_PTR_NULL(out);
 	CU_ASSERT_PTR_NULL(strstr(attest_ctx_errmsg(ctx), example_secret));
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", auth, 1, NULL, 0,
-				       &cred, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
-				       &nosecret, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", auth, 1, NULL, 0, &cred,
+			     &how, &out, NULL, NULL),
+			ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0, &nosecret,
+			     &how, &out, NULL, NULL),
+			ATTEST_ERR_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(attest_ctx_errmsg(ctx), "'ec2'"));
 	how.region = NULL;
-	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0,
-				       &cred, &how, &out, NULL, NULL), ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(sign(ctx, "GET", "https://ec2.amazonaws.com/", NULL, 0, NULL, 0, &cred,
+			     &how, &out, NULL, NULL),
+			ATTEST_ERR_USAGE);
 	attest_ctx_free(ctx);
 }
 
@@ -740,7 +754,7 @@ test_uri_encode(void)
 static void
 test_credentials_release(void)
 {
-	struct aws_credentials c = { 0 }, d;
+	struct aws_credentials c = {0}, d;
 	attest_ctx *ctx = attest_ctx_new();
 
 	c.access_key_id = strdup("AKID");
@@ -760,18 +774,18 @@ test_credentials_release(void)
 }
 
 static CU_TestInfo own_tests[] = {
-	{ "s3 documentation: GET object with Range", test_s3_get_object },
-	{ "s3 documentation: PUT object, $ in the key", test_s3_put_object },
-	{ "s3 documentation: GET bucket lifecycle", test_s3_get_lifecycle },
-	{ "s3 documentation: list objects", test_s3_list_objects },
-	{ "s3 UNSIGNED-PAYLOAD", test_s3_unsigned_payload },
-	{ "s3 payload hash header", test_s3_payload_hash },
-	{ "s3 path: no normalization, single encoding", test_s3_path_rules },
-	{ "session token signed, and added after signing", test_session_token },
-	{ "host header ports and query order", test_host_port },
-	{ "refusals keep the secret out of messages", test_refusals },
-	{ "uri encoding", test_uri_encode },
-	{ "credentials copy and release", test_credentials_release },
+	{"s3 documentation: GET object with Range", test_s3_get_object},
+	{"s3 documentation: PUT object, $ in the key", test_s3_put_object},
+	{"s3 documentation: GET bucket lifecycle", test_s3_get_lifecycle},
+	{"s3 documentation: list objects", test_s3_list_objects},
+	{"s3 UNSIGNED-PAYLOAD", test_s3_unsigned_payload},
+	{"s3 payload hash header", test_s3_payload_hash},
+	{"s3 path: no normalization, single encoding", test_s3_path_rules},
+	{"session token signed, and added after signing", test_session_token},
+	{"host header ports and query order", test_host_port},
+	{"refusals keep the secret out of messages", test_refusals},
+	{"uri encoding", test_uri_encode},
+	{"credentials copy and release", test_credentials_release},
 	CU_TEST_INFO_NULL,
 };
 
@@ -779,10 +793,10 @@ int
 main(void)
 {
 	CU_SuiteInfo suites[4];
-	const char *roots[2] = { SUITE_DIR "/aws-c-auth-v4", SUITE_DIR "/botocore-aws4_testsuite" };
-	CU_TestFunc fns[2] = { run_crt_case, run_botocore_case };
+	const char *roots[2] = {SUITE_DIR "/aws-c-auth-v4", SUITE_DIR "/botocore-aws4_testsuite"};
+	CU_TestFunc fns[2] = {run_crt_case, run_botocore_case};
 	int layout, rc;
-	const size_t shipped[2] = { CRT_CASES, BOTOCORE_CASES };
+	const size_t shipped[2] = {CRT_CASES, BOTOCORE_CASES};
 	size_t i;
 
 	for (layout = 0; layout < 2; layout++) {

@@ -36,12 +36,30 @@ struct val {
 	const char *s;
 };
 
-#define N { V_NULL, 0, 0, NULL }
-#define I(x) { V_INT, (x), 0, NULL }
-#define R(x) { V_REAL, 0, (x), NULL }
-#define T(x) { V_TEXT, 0, 0, (x) }
-#define B(x) { V_BLOB, 0, 0, (x) }
-#define ERR { V_ERROR, 0, 0, NULL }
+#define N                                                                                          \
+	{                                                                                          \
+		V_NULL, 0, 0, NULL                                                                 \
+	}
+#define I(x)                                                                                       \
+	{                                                                                          \
+		V_INT, (x), 0, NULL                                                                \
+	}
+#define R(x)                                                                                       \
+	{                                                                                          \
+		V_REAL, 0, (x), NULL                                                               \
+	}
+#define T(x)                                                                                       \
+	{                                                                                          \
+		V_TEXT, 0, 0, (x)                                                                  \
+	}
+#define B(x)                                                                                       \
+	{                                                                                          \
+		V_BLOB, 0, 0, (x)                                                                  \
+	}
+#define ERR                                                                                        \
+	{                                                                                          \
+		V_ERROR, 0, 0, NULL                                                                \
+	}
 
 struct row {
 	struct val want;
@@ -50,7 +68,10 @@ struct row {
 };
 
 /* One case: the expected result, then the bound arguments ?1, ?2, ... */
-#define CASE(want, ...) { want, { __VA_ARGS__ }, __LINE__ }
+#define CASE(want, ...)                                                                            \
+	{                                                                                          \
+		want, {__VA_ARGS__}, __LINE__                                                      \
+	}
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -84,8 +105,7 @@ describe(const struct val *v, char *buf, size_t n)
  * Text lands in textbuf, which must outlive *got.
  */
 static void
-eval(const char *sql, const struct val *args, struct val *got, char *textbuf,
-     size_t textsz)
+eval(const char *sql, const struct val *args, struct val *got, char *textbuf, size_t textsz)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, k, nparams;
@@ -113,8 +133,7 @@ eval(const char *sql, const struct val *args, struct val *got, char *textbuf,
 			sqlite3_bind_text(st, k + 1, a->s, -1, SQLITE_STATIC);
 			break;
 		case V_BLOB:
-			sqlite3_bind_blob(st, k + 1, a->s, (int)strlen(a->s),
-					  SQLITE_STATIC);
+			sqlite3_bind_blob(st, k + 1, a->s, (int)strlen(a->s), SQLITE_STATIC);
 			break;
 		default:
 			sqlite3_bind_null(st, k + 1);
@@ -140,8 +159,7 @@ eval(const char *sql, const struct val *args, struct val *got, char *textbuf,
 		break;
 	case SQLITE_TEXT:
 		got->kind = V_TEXT;
-		snprintf(textbuf, textsz, "%s",
-			 (const char *)sqlite3_column_text(st, 0));
+		snprintf(textbuf, textsz, "%s", (const char *)sqlite3_column_text(st, 0));
 		got->s = textbuf;
 		break;
 	case SQLITE_BLOB:
@@ -164,19 +182,17 @@ same(const struct val *want, const struct val *got)
 		return want->i == got->i;
 	case V_REAL:
 		/* relative tolerance; no libm, the build links without -lm */
-		return (want->r - got->r) * (want->r - got->r) <=
-		       1e-18 * (1.0 + want->r * want->r);
+		return (want->r - got->r) * (want->r - got->r) <= 1e-18 * (1.0 + want->r * want->r);
 	case V_TEXT:
 		return strcmp(want->s, got->s) == 0;
 	default:
-		return 1;	/* NULL; ERROR matches any error */
+		return 1; /* NULL; ERROR matches any error */
 	}
 }
 
 /* Evaluates sql for one case and records a CUnit assertion with context. */
 static void
-check_case(const char *sql, const struct val *args, const struct val *want,
-	   int line)
+check_case(const char *sql, const struct val *args, const struct val *want, int line)
 {
 	char text[8192], msg[2048], w[256], g[256], a[600];
 	struct val got;
@@ -188,8 +204,7 @@ check_case(const char *sql, const struct val *args, const struct val *want,
 		nargs++;
 	eval(sql, args, &got, text, sizeof(text));
 	if (same(want, &got)) {
-		CU_assertImplementation(CU_TRUE, (unsigned)line, "ok", __FILE__,
-					"", CU_FALSE);
+		CU_assertImplementation(CU_TRUE, (unsigned)line, "ok", __FILE__, "", CU_FALSE);
 		return;
 	}
 	a[0] = '\0';
@@ -197,15 +212,13 @@ check_case(const char *sql, const struct val *args, const struct val *want,
 		char d[256];
 
 		describe(&args[k], d, sizeof(d));
-		off += (size_t)snprintf(a + off, sizeof(a) - off, "%s%s",
-					k ? ", " : "", d);
+		off += (size_t)snprintf(a + off, sizeof(a) - off, "%s%s", k ? ", " : "", d);
 	}
 	describe(want, w, sizeof(w));
 	describe(&got, g, sizeof(g));
 	snprintf(msg, sizeof(msg), "%.400s with (%s): got %s, want %s", sql, a, g, w);
 	fprintf(stderr, "line %d: %s\n", line, msg);
-	CU_assertImplementation(CU_FALSE, (unsigned)line, msg, __FILE__, "",
-				CU_FALSE);
+	CU_assertImplementation(CU_FALSE, (unsigned)line, msg, __FILE__, "", CU_FALSE);
 }
 
 static void
@@ -218,10 +231,10 @@ run_rows(const char *sql, const struct row *rows, size_t n)
 }
 
 /* A literal SQL expression, no parameters. */
-#define CHECK(sql, want)                                                      \
-	do {                                                                  \
-		const struct val w_ = want;                                   \
-		check_case(sql, NULL, &w_, __LINE__);                         \
+#define CHECK(sql, want)                                                                           \
+	do {                                                                                       \
+		const struct val w_ = want;                                                        \
+		check_case(sql, NULL, &w_, __LINE__);                                              \
 	} while (0)
 
 static int
@@ -250,31 +263,40 @@ test_registration(void)
 		const char *name;
 		int narg;
 	} fns[] = {
-		{ "cidr_contains", 2 }, { "cidr_is_world", 1 },
-		{ "cidr_is_public", 1 }, { "port_in_rule", 5 },
-		{ "ports_overlap", 4 }, { "iam_policy_is_admin", 1 },
-		{ "iam_policy_allows", 3 }, { "iam_policy_public", 1 },
-		{ "iam_policy_denies_insecure_transport", 1 },
-		{ "url_decode", 1 }, { "days_since", 1 }, { "days_until", 1 },
-		{ "json_as_array", 1 }, { "pattern_has_terms", 2 },
-		{ "version_cmp", 2 },
+		{"cidr_contains", 2},
+		{"cidr_is_world", 1},
+		{"cidr_is_public", 1},
+		{"port_in_rule", 5},
+		{"ports_overlap", 4},
+		{"iam_policy_is_admin", 1},
+		{"iam_policy_allows", 3},
+		{"iam_policy_public", 1},
+		{"iam_policy_denies_insecure_transport", 1},
+		{"url_decode", 1},
+		{"days_since", 1},
+		{"days_until", 1},
+		{"json_as_array", 1},
+		{"pattern_has_terms", 2},
+		{"version_cmp", 2},
 	};
 	size_t i;
 
 	for (i = 0; i < NROWS(fns); i++) {
-		struct val args[2] = { T(fns[i].name), N };
+		struct val args[2] = {T(fns[i].name), N};
 		struct val want = I(fns[i].narg);
 		struct val flags = I(SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS);
 
 		check_case("SELECT min(narg) FROM pragma_function_list"
-			   " WHERE name = ?1", args, &want, __LINE__);
+			   " WHERE name = ?1",
+			   args, &want, __LINE__);
 		check_case("SELECT min(flags & (2048 | 2097152))"
-			   " FROM pragma_function_list WHERE name = ?1", args,
-			   &flags, __LINE__);
+			   " FROM pragma_function_list WHERE name = ?1",
+			   args, &flags, __LINE__);
 	}
 	/* The transport test also takes the resource ARN. */
 	CHECK("SELECT count(*) FROM pragma_function_list WHERE name ="
-	      " 'iam_policy_denies_insecure_transport' AND narg IN (1, 2)", I(2));
+	      " 'iam_policy_denies_insecure_transport' AND narg IN (1, 2)",
+	      I(2));
 	/* Wrong arity is a prepare-time error, not a silent NULL. */
 	CHECK("SELECT cidr_contains('10.0.0.0/8')", ERR);
 	CHECK("SELECT version_cmp('1', '2', '3')", ERR);
@@ -294,8 +316,8 @@ test_register_twice_and_per_connection_now(void)
 	/* Each connection keeps its own reference time. */
 	CU_ASSERT_FATAL(sqlite3_open(":memory:", &other) == SQLITE_OK);
 	CU_ASSERT_EQUAL(sqlfn_register(other, NOW + 86400), SQLITE_OK);
-	CU_ASSERT_EQUAL(sqlite3_prepare_v2(other,
-		"SELECT days_since('2024-05-31')", -1, &st, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_prepare_v2(other, "SELECT days_since('2024-05-31')", -1, &st, NULL),
+			SQLITE_OK);
 	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
 	CU_ASSERT_DOUBLE_EQUAL(sqlite3_column_double(st, 0), 2.0, 1e-9);
 	sqlite3_finalize(st);
@@ -307,11 +329,13 @@ static void
 test_deterministic_use_in_index(void)
 {
 	/* Only deterministic functions are allowed in index expressions. */
-	CU_ASSERT_EQUAL(sqlite3_exec(db,
-		"CREATE TABLE ix(c TEXT);"
-		"CREATE INDEX ix_world ON ix(cidr_is_world(c));"
-		"INSERT INTO ix VALUES ('0.0.0.0/0'), ('10.0.0.0/8'), ('junk');",
-		NULL, NULL, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL(
+		sqlite3_exec(db,
+			     "CREATE TABLE ix(c TEXT);"
+			     "CREATE INDEX ix_world ON ix(cidr_is_world(c));"
+			     "INSERT INTO ix VALUES ('0.0.0.0/0'), ('10.0.0.0/8'), ('junk');",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	CHECK("SELECT count(*) FROM ix WHERE cidr_is_world(c) = 1", I(1));
 	CHECK("SELECT count(*) FROM ix WHERE cidr_is_world(c) IS NULL", I(1));
 	sqlite3_exec(db, "DROP TABLE ix", NULL, NULL, NULL);
@@ -376,17 +400,31 @@ static void
 test_cidr_invalid(void)
 {
 	static const char *bad[] = {
-		"foo", "", " ", "10.0.0.0/33", "10.0.0.0/", "/8", "10.0.0/8",
-		"10.0.0.0/8/8", "10.0.0.0/+8", "10.0.0.0/ 8", "10.0.0.0/-1",
-		"10.0.0.0/0008", "::/129", "fe80::1%eth0", "256.0.0.1",
-		"1.2.3.4.5", "2001:db8:::1", "10.0.0.0 /8",
+		"foo",
+		"",
+		" ",
+		"10.0.0.0/33",
+		"10.0.0.0/",
+		"/8",
+		"10.0.0/8",
+		"10.0.0.0/8/8",
+		"10.0.0.0/+8",
+		"10.0.0.0/ 8",
+		"10.0.0.0/-1",
+		"10.0.0.0/0008",
+		"::/129",
+		"fe80::1%eth0",
+		"256.0.0.1",
+		"1.2.3.4.5",
+		"2001:db8:::1",
+		"10.0.0.0 /8",
 	};
 	size_t i;
 
 	for (i = 0; i < NROWS(bad); i++) {
-		struct val a1[2] = { T(bad[i]), T("10.0.0.1") };
-		struct val a2[2] = { T("10.0.0.0/8"), T(bad[i]) };
-		struct val a3[1] = { T(bad[i]) };
+		struct val a1[2] = {T(bad[i]), T("10.0.0.1")};
+		struct val a2[2] = {T("10.0.0.0/8"), T(bad[i])};
+		struct val a3[1] = {T(bad[i])};
 		struct val null = N;
 
 		check_case("SELECT cidr_contains(?1, ?2)", a1, &null, __LINE__);
@@ -410,8 +448,8 @@ test_cidr_is_world(void)
 	static const struct row rows[] = {
 		CASE(I(1), T("0.0.0.0/0")),
 		CASE(I(1), T("::/0")),
-		CASE(I(1), T("10.0.0.0/0")),	/* host bits ignored */
-		CASE(I(0), T("0.0.0.0")),	/* bare address is /32 */
+		CASE(I(1), T("10.0.0.0/0")), /* host bits ignored */
+		CASE(I(0), T("0.0.0.0")),    /* bare address is /32 */
 		CASE(I(0), T("1.2.3.4/32")),
 		CASE(I(0), T("::")),
 		/* public ranges of /8 or wider (IPv4), /32 or wider (IPv6) */
@@ -439,26 +477,16 @@ static void
 test_cidr_is_public_ipv4(void)
 {
 	static const struct row rows[] = {
-		CASE(I(1), T("0.0.0.0/0")),
-		CASE(I(0), T("10.1.0.0/16")),
-		CASE(I(1), T("8.8.8.8/32")),
-		CASE(I(1), T("8.8.8.8")),
-		CASE(I(0), T("10.0.0.0/8")),
-		CASE(I(1), T("10.0.0.0/7")),	/* also covers 11/8 */
-		CASE(I(0), T("172.16.0.0/12")),
-		CASE(I(0), T("172.31.0.1")),
-		CASE(I(1), T("172.16.0.0/11")),
-		CASE(I(1), T("172.32.0.1")),
-		CASE(I(0), T("192.168.0.0/16")),
-		CASE(I(1), T("192.169.0.0/16")),
-		CASE(I(0), T("127.0.0.1")),
-		CASE(I(0), T("169.254.169.254/32")),
-		CASE(I(0), T("100.64.0.0/10")),
-		CASE(I(0), T("100.100.100.200")),
-		CASE(I(1), T("100.128.0.0/10")),
-		CASE(I(0), T("0.0.0.0/8")),
-		CASE(I(1), T("0.0.0.0/7")),
-		CASE(I(1), T("11.0.0.0/8")),
+		CASE(I(1), T("0.0.0.0/0")),      CASE(I(0), T("10.1.0.0/16")),
+		CASE(I(1), T("8.8.8.8/32")),     CASE(I(1), T("8.8.8.8")),
+		CASE(I(0), T("10.0.0.0/8")),     CASE(I(1), T("10.0.0.0/7")), /* also covers 11/8 */
+		CASE(I(0), T("172.16.0.0/12")),  CASE(I(0), T("172.31.0.1")),
+		CASE(I(1), T("172.16.0.0/11")),  CASE(I(1), T("172.32.0.1")),
+		CASE(I(0), T("192.168.0.0/16")), CASE(I(1), T("192.169.0.0/16")),
+		CASE(I(0), T("127.0.0.1")),      CASE(I(0), T("169.254.169.254/32")),
+		CASE(I(0), T("100.64.0.0/10")),  CASE(I(0), T("100.100.100.200")),
+		CASE(I(1), T("100.128.0.0/10")), CASE(I(0), T("0.0.0.0/8")),
+		CASE(I(1), T("0.0.0.0/7")),      CASE(I(1), T("11.0.0.0/8")),
 		CASE(I(1), T("203.0.113.0/24")),
 	};
 
@@ -469,18 +497,11 @@ static void
 test_cidr_is_public_ipv6(void)
 {
 	static const struct row rows[] = {
-		CASE(I(1), T("::/0")),
-		CASE(I(0), T("fd00::/8")),
-		CASE(I(0), T("fc00::/7")),
-		CASE(I(1), T("fc00::/6")),
-		CASE(I(0), T("::1")),
-		CASE(I(0), T("::1/128")),
-		CASE(I(1), T("::/127")),	/* includes :: as well as ::1 */
-		CASE(I(0), T("fe80::1")),
-		CASE(I(0), T("fe80::/10")),
-		CASE(I(1), T("fe80::/9")),
-		CASE(I(1), T("2600::/12")),
-		CASE(I(1), T("2001:db8::1")),
+		CASE(I(1), T("::/0")),      CASE(I(0), T("fd00::/8")),    CASE(I(0), T("fc00::/7")),
+		CASE(I(1), T("fc00::/6")),  CASE(I(0), T("::1")),         CASE(I(0), T("::1/128")),
+		CASE(I(1), T("::/127")), /* includes :: as well as ::1 */
+		CASE(I(0), T("fe80::1")),   CASE(I(0), T("fe80::/10")),   CASE(I(1), T("fe80::/9")),
+		CASE(I(1), T("2600::/12")), CASE(I(1), T("2001:db8::1")),
 	};
 
 	run_rows("SELECT cidr_is_public(?1)", rows, NROWS(rows));
@@ -581,7 +602,7 @@ test_ports_overlap(void)
 	static const struct row rows[] = {
 		CASE(I(1), I(20), I(25), I(22), I(22)),
 		CASE(I(0), I(20), I(25), I(26), I(30)),
-		CASE(I(1), I(20), I(25), I(25), I(30)),	/* inclusive */
+		CASE(I(1), I(20), I(25), I(25), I(30)), /* inclusive */
 		CASE(I(1), I(25), I(30), I(20), I(25)),
 		CASE(I(1), I(0), I(65535), I(443), I(443)),
 		CASE(I(0), I(0), I(0), I(1), I(1)),
@@ -602,8 +623,8 @@ test_ports_overlap(void)
 
 /* ---- IAM ------------------------------------------------------------- */
 
-#define ADMIN_DOC \
-	"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\"," \
+#define ADMIN_DOC                                                                                  \
+	"{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","                         \
 	"\"Action\":\"*\",\"Resource\":\"*\"}}"
 
 static void
@@ -692,7 +713,8 @@ test_iam_url_encoded(void)
 	run_rows("SELECT iam_policy_is_admin(?1)", rows, NROWS(rows));
 	CHECK("SELECT iam_policy_allows('%7B%22Statement%22%3A%7B%22Effect%22"
 	      "%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGet*%22%2C%22Resource"
-	      "%22%3A%22*%22%7D%7D', 's3:GetObject', 'arn:aws:s3:::b/k')", I(1));
+	      "%22%3A%22*%22%7D%7D', 's3:GetObject', 'arn:aws:s3:::b/k')",
+	      I(1));
 }
 
 static void
@@ -724,17 +746,17 @@ test_iam_invalid_documents(void)
 		run_rows(fns[i], rows, NROWS(rows));
 }
 
-#define ALLOWS_DOC \
-	"{\"Statement\":[" \
-	"{\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"]," \
-	"\"Resource\":\"arn:aws:s3:::logs/*\"}," \
-	"{\"Effect\":\"Allow\",\"Action\":\"ec2:Describe?nstances\"," \
-	"\"Resource\":\"*\"}," \
-	"{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\"," \
-	"\"Resource\":\"arn:aws:s3:::logs/secret\"}," \
-	"{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\"," \
-	"\"Resource\":\"arn:aws:kms:*:111122223333:key/*\"," \
-	"\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"s3.amazonaws.com\"}}}" \
+#define ALLOWS_DOC                                                                                 \
+	"{\"Statement\":["                                                                         \
+	"{\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],"                             \
+	"\"Resource\":\"arn:aws:s3:::logs/*\"},"                                                   \
+	"{\"Effect\":\"Allow\",\"Action\":\"ec2:Describe?nstances\","                              \
+	"\"Resource\":\"*\"},"                                                                     \
+	"{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\","                                        \
+	"\"Resource\":\"arn:aws:s3:::logs/secret\"},"                                              \
+	"{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\","                                        \
+	"\"Resource\":\"arn:aws:kms:*:111122223333:key/*\","                                       \
+	"\"Condition\":{\"StringEquals\":{\"kms:ViaService\":\"s3.amazonaws.com\"}}}"              \
 	"]}"
 
 static void
@@ -768,12 +790,13 @@ test_iam_allows_wildcards(void)
 		CASE(I(0), T("{\"Statement\":{\"Effect\":\"Allow\",\"Resource\":\"*\"}}"),
 		     T("s3:GetObject"), T("*")),
 		/* a pathological pattern still answers (no exponential blowup) */
-		CASE(I(0), T("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
-			     "\"a*a*a*a*a*a*a*a*a*a*a*a*b\",\"Resource\":\"*\"}}"),
-		     T("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-		     T("x")),
-		CASE(I(1), T("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
-			     "\"s3:**Object\",\"Resource\":\"*\"}}"),
+		CASE(I(0),
+		     T("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
+		       "\"a*a*a*a*a*a*a*a*a*a*a*a*b\",\"Resource\":\"*\"}}"),
+		     T("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), T("x")),
+		CASE(I(1),
+		     T("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":"
+		       "\"s3:**Object\",\"Resource\":\"*\"}}"),
 		     T("s3:GetObject"), T("x")),
 		/* NULL action or resource: NULL */
 		CASE(N, T(ALLOWS_DOC), N, T("*")),
@@ -783,8 +806,8 @@ test_iam_allows_wildcards(void)
 	run_rows("SELECT iam_policy_allows(?1, ?2, ?3)", rows, NROWS(rows));
 }
 
-#define NOT_DOC \
-	"{\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":[\"iam:*\"," \
+#define NOT_DOC                                                                                    \
+	"{\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":[\"iam:*\","                           \
 	"\"organizations:*\"],\"NotResource\":\"arn:aws:s3:::private*\"}}"
 
 static void
@@ -795,8 +818,7 @@ test_iam_allows_notaction_notresource(void)
 		CASE(I(0), T(NOT_DOC), T("iam:CreateUser"), T("*")),
 		CASE(I(0), T(NOT_DOC), T("IAM:CreateUser"), T("x")),
 		CASE(I(0), T(NOT_DOC), T("organizations:LeaveOrganization"), T("x")),
-		CASE(I(0), T(NOT_DOC), T("s3:GetObject"),
-		     T("arn:aws:s3:::private-bucket/x")),
+		CASE(I(0), T(NOT_DOC), T("s3:GetObject"), T("arn:aws:s3:::private-bucket/x")),
 		CASE(I(1), T(NOT_DOC), T("ec2:RunInstances"), T("*")),
 	};
 
@@ -864,13 +886,13 @@ test_iam_public_conditions(void)
 }
 
 /* An Allow to everybody on s3:GetObject under the given Condition. */
-#define OPEN_IF(cond) \
-	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\"," \
-	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"," \
+#define OPEN_IF(cond)                                                                              \
+	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\","                                \
+	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\","                           \
 	"\"Condition\":" cond "}}"
 /* An unconditioned Allow on s3:GetObject to the given Principal. */
-#define ALLOW_TO(principal) \
-	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":" principal "," \
+#define ALLOW_TO(principal)                                                                        \
+	"{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":" principal ","                        \
 	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}}"
 
 static void
@@ -883,17 +905,20 @@ test_iam_public_caller_conditions(void)
 		CASE(I(1), T(OPEN_IF("\"junk\""))),
 		/* caller keys with a positive operator and fixed values */
 		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
-		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}"))),
+		CASE(I(0),
+		     T(OPEN_IF("{\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}"))),
 		CASE(I(0), T(OPEN_IF("{\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:s3:::src\"}}"))),
 		CASE(I(0), T(OPEN_IF("{\"ArnEquals\":{\"aws:PrincipalArn\":"
 				     "\"arn:aws:iam::111122223333:role/app\"}}"))),
 		CASE(I(0), T(OPEN_IF("{\"ForAnyValue:StringLike\":{\"aws:PrincipalOrgPaths\":"
 				     "[\"o-a1/r-b2/ou-c3/*\"]}}"))),
-		CASE(I(0), T(OPEN_IF("{\"StringEquals\":{\"kms:CallerAccount\":\"111122223333\"}}"))),
+		CASE(I(0),
+		     T(OPEN_IF("{\"StringEquals\":{\"kms:CallerAccount\":\"111122223333\"}}"))),
 		CASE(I(0), T(OPEN_IF("{\"Bool\":{\"aws:SecureTransport\":\"true\"},"
 				     "\"StringEquals\":{\"aws:SourceVpc\":\"vpc-1\"}}"))),
 		/* IfExists, Not and ForAllValues forms let others in */
-		CASE(I(1), T(OPEN_IF("{\"StringEqualsIfExists\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
+		CASE(I(1),
+		     T(OPEN_IF("{\"StringEqualsIfExists\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
 		CASE(I(1), T(OPEN_IF("{\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1a\"}}"))),
 		CASE(I(1), T(OPEN_IF("{\"ForAllValues:StringLike\":{\"aws:PrincipalOrgPaths\":"
 				     "[\"o-a1/*\"]}}"))),
@@ -946,9 +971,9 @@ test_iam_public_wildcard_principals(void)
 }
 
 /* A Deny statement around a given Principal, Action and Condition. */
-#define DENY_STMT(principal, action, cond) \
-	"{\"Sid\":\"AllowSSLRequestsOnly\",\"Effect\":\"Deny\",\"Principal\":" \
-	principal ",\"Action\":" action ",\"Resource\":[\"arn:aws:s3:::b\"," \
+#define DENY_STMT(principal, action, cond)                                                         \
+	"{\"Sid\":\"AllowSSLRequestsOnly\",\"Effect\":\"Deny\",\"Principal\":" principal           \
+	",\"Action\":" action ",\"Resource\":[\"arn:aws:s3:::b\","                                 \
 	"\"arn:aws:s3:::b/*\"],\"Condition\":" cond "}"
 #define SECURE_FALSE "{\"Bool\":{\"aws:SecureTransport\":\"false\"}}"
 
@@ -956,33 +981,38 @@ static void
 test_iam_denies_insecure_transport(void)
 {
 	static const struct row rows[] = {
-		CASE(I(1), T("{\"Version\":\"2012-10-17\",\"Statement\":["
-			     DENY_STMT("\"*\"", "\"s3:*\"", SECURE_FALSE) "]}")),
-		CASE(I(1), T("{\"Statement\":"
-			     DENY_STMT("\"*\"", "\"s3:*\"", SECURE_FALSE) "}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("{\"AWS\":\"*\"}", "\"*\"",
-			     "{\"Bool\":{\"aws:SecureTransport\":false}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("{\"AWS\":[\"*\"]}",
-			     "[\"s3:*\"]",
-			     "{\"Bool\":{\"aws:SecureTransport\":[\"false\"]}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"S3:*\"",
-			     "{\"Bool\":{\"AWS:SECURETRANSPORT\":\"False\"}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":1.2}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.3\"}}") "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":[\"1.0\",\"1.2\"]}}")
-			     "]}")),
-		CASE(I(1), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"BoolIfExists\":{\"aws:SecureTransport\":\"false\"}}")
-			     "]}")),
+		CASE(I(1), T("{\"Version\":\"2012-10-17\",\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"", SECURE_FALSE) "]}")),
+		CASE(I(1), T("{\"Statement\":" DENY_STMT("\"*\"", "\"s3:*\"", SECURE_FALSE) "}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "{\"AWS\":\"*\"}", "\"*\"",
+				   "{\"Bool\":{\"aws:SecureTransport\":false}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "{\"AWS\":[\"*\"]}", "[\"s3:*\"]",
+				   "{\"Bool\":{\"aws:SecureTransport\":[\"false\"]}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"S3:*\"",
+				   "{\"Bool\":{\"AWS:SECURETRANSPORT\":\"False\"}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":1.2}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.3\"}}") "]}")),
+		CASE(I(1),
+		     T("{\"Statement\":[" DENY_STMT(
+			     "\"*\"", "\"s3:*\"",
+			     "{\"NumericLessThan\":{\"s3:TlsVersion\":[\"1.0\",\"1.2\"]}}") "]}")),
+		CASE(I(1), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"BoolIfExists\":{\"aws:SecureTransport\":\"false\"}}") "]}")),
 		/* the deny may sit among allow statements */
 		CASE(I(1), T("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-			     "{\"AWS\":\"arn:aws:iam::1:root\"},\"Action\":\"s3:*\"},"
-			     DENY_STMT("\"*\"", "\"s3:*\"", SECURE_FALSE) "]}")),
+			     "{\"AWS\":\"arn:aws:iam::1:root\"},\"Action\":\"s3:*\"}," DENY_STMT(
+				     "\"*\"", "\"s3:*\"", SECURE_FALSE) "]}")),
 		/* URL-encoded form */
 		CASE(I(1), T("%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Deny%22"
 			     "%2C%22Principal%22%3A%22*%22%2C%22Action%22%3A%22s3%3A"
@@ -990,8 +1020,7 @@ test_iam_denies_insecure_transport(void)
 			     "SecureTransport%22%3A%22false%22%7D%7D%7D%5D%7D")),
 	};
 
-	run_rows("SELECT iam_policy_denies_insecure_transport(?1)", rows,
-		 NROWS(rows));
+	run_rows("SELECT iam_policy_denies_insecure_transport(?1)", rows, NROWS(rows));
 }
 
 static void
@@ -1000,54 +1029,57 @@ test_iam_denies_insecure_transport_negative(void)
 	static const struct row rows[] = {
 		/* Allow instead of Deny */
 		CASE(I(0), T("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-			     "\"*\",\"Action\":\"s3:*\",\"Condition\":" SECURE_FALSE
-			     "}]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"Bool\":{\"aws:SecureTransport\":\"true\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:GetObject\"",
-			     SECURE_FALSE) "]}")),
+			     "\"*\",\"Action\":\"s3:*\",\"Condition\":" SECURE_FALSE "}]}")),
 		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
-			     "{\"AWS\":\"arn:aws:iam::1:root\"}", "\"s3:*\"",
-			     SECURE_FALSE) "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.0\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.15\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2x\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"NumericGreaterThan\":{\"s3:TlsVersion\":\"1.2\"}}")
-			     "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"StringEquals\":{\"aws:SecureTransport\":\"false\"}}")
-			     "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"", "{}")
-			     "]}")),
+				   "\"*\"", "\"s3:*\"",
+				   "{\"Bool\":{\"aws:SecureTransport\":\"true\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:GetObject\"",
+							  SECURE_FALSE) "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("{\"AWS\":\"arn:aws:iam::1:root\"}",
+							  "\"s3:*\"", SECURE_FALSE) "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.0\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.15\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2x\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"NumericGreaterThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"StringEquals\":{\"aws:SecureTransport\":\"false\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"", "{}") "]}")),
 		CASE(I(0), T("{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":"
 			     "\"*\",\"Action\":\"s3:*\"}]}")),
 		CASE(I(0), T("{\"Statement\":[]}")),
 		/* any other test beside the TLS one narrows the deny */
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
-			     "\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}")
-			     "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"Bool\":{\"aws:SecureTransport\":\"false\","
-			     "\"aws:ViaAWSService\":\"false\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
-			     "\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
-		CASE(I(0), T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
-			     "{\"Bool\":[\"aws:SecureTransport\"]}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
+				   "\"StringNotEquals\":{\"aws:SourceVpce\":\"vpce-1\"}}") "]}")),
+		CASE(I(0),
+		     T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+						    "{\"Bool\":{\"aws:SecureTransport\":\"false\","
+						    "\"aws:ViaAWSService\":\"false\"}}") "]}")),
+		CASE(I(0), T("{\"Statement\":[" DENY_STMT(
+				   "\"*\"", "\"s3:*\"",
+				   "{\"Bool\":{\"aws:SecureTransport\":\"false\"},"
+				   "\"NumericLessThan\":{\"s3:TlsVersion\":\"1.2\"}}") "]}")),
+		CASE(I(0),
+		     T("{\"Statement\":[" DENY_STMT("\"*\"", "\"s3:*\"",
+						    "{\"Bool\":[\"aws:SecureTransport\"]}") "]}")),
 	};
 
-	run_rows("SELECT iam_policy_denies_insecure_transport(?1)", rows,
-		 NROWS(rows));
+	run_rows("SELECT iam_policy_denies_insecure_transport(?1)", rows, NROWS(rows));
 }
 
 /* A TLS deny for everybody on the given Action and Resource field. */
-#define DENY_ON(action, resource) \
-	"{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\"," \
+#define DENY_ON(action, resource)                                                                  \
+	"{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","                                \
 	"\"Action\":" action "," resource ",\"Condition\":" SECURE_FALSE "}]}"
 
 static void
@@ -1055,24 +1087,29 @@ test_iam_denies_insecure_transport_resource(void)
 {
 	static const struct row rows[] = {
 		/* a bucket: the bucket ARN and all its objects */
-		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
-			     "\"arn:aws:s3:::b/*\"]")), T("arn:aws:s3:::b")),
-		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")),
+		CASE(I(1),
+		     T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+					   "\"arn:aws:s3:::b/*\"]")),
 		     T("arn:aws:s3:::b")),
+		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), T("arn:aws:s3:::b")),
 		CASE(I(1), T(DENY_ON("\"*\"", "\"Resource\":\"arn:aws:s3:::b*\"")),
 		     T("arn:aws:s3:::b")),
 		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::c\"")),
 		     T("arn:aws:s3:::b")),
 		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws-cn:s3:::b*\"")),
 		     T("arn:aws-cn:s3:::b")),
-		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
-			     "\"arn:aws:s3:::b/*\"]")), T("arn:aws:s3:::other")),
+		CASE(I(0),
+		     T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+					   "\"arn:aws:s3:::b/*\"]")),
+		     T("arn:aws:s3:::other")),
 		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws:s3:::b/*\"")),
 		     T("arn:aws:s3:::b")),
 		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"arn:aws:s3:::b\"")),
 		     T("arn:aws:s3:::b")),
-		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
-			     "\"arn:aws:s3:::b/private/*\"]")), T("arn:aws:s3:::b")),
+		CASE(I(0),
+		     T(DENY_ON("\"s3:*\"", "\"Resource\":[\"arn:aws:s3:::b\","
+					   "\"arn:aws:s3:::b/private/*\"]")),
+		     T("arn:aws:s3:::b")),
 		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::b/k\"")),
 		     T("arn:aws:s3:::b")),
 		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::*/public/*\"")),
@@ -1081,18 +1118,19 @@ test_iam_denies_insecure_transport_resource(void)
 		     T("arn:aws:s3:::b")),
 		CASE(I(1), T(DENY_ON("\"s3:*\"", "\"NotResource\":\"arn:aws:s3:::c/*\"")),
 		     T("arn:aws:s3:::b")),
-		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Sid\":\"no-resource\"")),
-		     T("arn:aws:s3:::b")),
+		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Sid\":\"no-resource\"")), T("arn:aws:s3:::b")),
 		/* a queue or topic: the ARN itself, and that service's actions */
-		CASE(I(1), T(DENY_ON("\"sqs:*\"", "\"Resource\":"
-			     "\"arn:aws:sqs:us-east-1:111122223333:q\"")),
+		CASE(I(1),
+		     T(DENY_ON("\"sqs:*\"", "\"Resource\":"
+					    "\"arn:aws:sqs:us-east-1:111122223333:q\"")),
 		     T("arn:aws:sqs:us-east-1:111122223333:q")),
 		CASE(I(1), T(DENY_ON("\"*\"", "\"Resource\":\"*\"")),
 		     T("arn:aws:sns:us-east-1:111122223333:t")),
 		CASE(I(0), T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")),
 		     T("arn:aws:sqs:us-east-1:111122223333:q")),
-		CASE(I(0), T(DENY_ON("\"sqs:*\"", "\"Resource\":"
-			     "\"arn:aws:sqs:us-east-1:111122223333:other\"")),
+		CASE(I(0),
+		     T(DENY_ON("\"sqs:*\"", "\"Resource\":"
+					    "\"arn:aws:sqs:us-east-1:111122223333:other\"")),
 		     T("arn:aws:sqs:us-east-1:111122223333:q")),
 		/* an unreadable ARN or document: NULL */
 		CASE(N, T(DENY_ON("\"s3:*\"", "\"Resource\":\"*\"")), N),
@@ -1102,8 +1140,7 @@ test_iam_denies_insecure_transport_resource(void)
 		CASE(N, T("not json"), T("arn:aws:s3:::b")),
 	};
 
-	run_rows("SELECT iam_policy_denies_insecure_transport(?1, ?2)", rows,
-		 NROWS(rows));
+	run_rows("SELECT iam_policy_denies_insecure_transport(?1, ?2)", rows, NROWS(rows));
 }
 
 /* ---- url_decode ------------------------------------------------------ */
@@ -1119,7 +1156,7 @@ test_url_decode(void)
 		CASE(T("{\"x\":1}"), T("%7b%22x%22%3a1%7d")),
 		CASE(T("\xe2\x82\xac"), T("%e2%82%ac")),
 		CASE(T("\xf0\x9f\x98\x80"), T("%F0%9F%98%80")),
-		CASE(T("caf\xc3\xa9"), T("caf\xc3\xa9")),	/* raw UTF-8 passes */
+		CASE(T("caf\xc3\xa9"), T("caf\xc3\xa9")), /* raw UTF-8 passes */
 		CASE(T(""), T("")),
 		CASE(T("plain"), T("plain")),
 		CASE(T("42"), I(42)),
@@ -1138,14 +1175,14 @@ test_url_decode_invalid(void)
 		CASE(N, T("%2")),
 		CASE(N, T("%zz")),
 		CASE(N, T("%2g")),
-		CASE(N, T("%00")),		/* NUL cannot live in SQL text */
-		CASE(N, T("%ff")),		/* not UTF-8 */
-		CASE(N, T("%c3")),		/* truncated sequence */
-		CASE(N, T("%c0%80")),		/* overlong */
-		CASE(N, T("%e0%80%80")),	/* overlong */
-		CASE(N, T("%ed%a0%80")),	/* surrogate */
-		CASE(N, T("%f4%90%80%80")),	/* above U+10FFFF */
-		CASE(N, T("%80")),		/* lone continuation */
+		CASE(N, T("%00")),          /* NUL cannot live in SQL text */
+		CASE(N, T("%ff")),          /* not UTF-8 */
+		CASE(N, T("%c3")),          /* truncated sequence */
+		CASE(N, T("%c0%80")),       /* overlong */
+		CASE(N, T("%e0%80%80")),    /* overlong */
+		CASE(N, T("%ed%a0%80")),    /* surrogate */
+		CASE(N, T("%f4%90%80%80")), /* above U+10FFFF */
+		CASE(N, T("%80")),          /* lone continuation */
 	};
 
 	run_rows("SELECT url_decode(?1)", rows, NROWS(rows));
@@ -1162,8 +1199,7 @@ test_days_since_formats(void)
 		CASE(R(0.5), T("2024-05-31T12:00:00Z")),
 		CASE(R(0.5), T("2024-05-31t12:00:00z")),
 		CASE(R((43200 - 0.123) / 86400.0), T("2024-05-31T12:00:00.123Z")),
-		CASE(R((43200 - 0.123456789) / 86400.0),
-		     T("2024-05-31T12:00:00.123456789Z")),
+		CASE(R((43200 - 0.123456789) / 86400.0), T("2024-05-31T12:00:00.123456789Z")),
 		CASE(R(0.5), T("2024-05-31T12:00:00+00:00")),
 		/* 12:00+02:00 is 10:00Z, 14 hours before the reference */
 		CASE(R(14 / 24.0), T("2024-05-31T12:00:00.000+02:00")),
@@ -1172,11 +1208,10 @@ test_days_since_formats(void)
 		CASE(R(0.5), T("2024-05-31 12:00:00")),
 		CASE(R(0.25), T("2024-05-31T18:00Z")),
 		CASE(R(151.0), T("2024-01-02")),
-		CASE(R(151.0 - (3 * 3600 + 4 * 60 + 5) / 86400.0),
-		     T("2024-01-02T03:04:05Z")),
-		CASE(R(93.0), T("2024-02-29")),		/* leap day */
+		CASE(R(151.0 - (3 * 3600 + 4 * 60 + 5) / 86400.0), T("2024-01-02T03:04:05Z")),
+		CASE(R(93.0), T("2024-02-29")), /* leap day */
 		CASE(R(365.0 + 151.0), T("2023-01-02")),
-		CASE(R(-10.0), T("2024-06-11")),	/* in the future */
+		CASE(R(-10.0), T("2024-06-11")), /* in the future */
 		CASE(R(1.0), T("  2024-05-31  ")),
 		CASE(R(19875.0), T("1970-01-01")),
 		/* a leap second is carried into the next minute */
@@ -1208,19 +1243,39 @@ static void
 test_days_since_invalid(void)
 {
 	static const char *bad[] = {
-		"N/A", "no_information", "not_supported", "", " ", "2023-02-29",
-		"2024-13-01", "2024-00-10", "2024-01-32", "2024-04-31",
-		"2024-01-02T25:00:00Z", "2024-01-02T23:60:00Z",
-		"2024-01-02T23:59:61Z", "2024-01-02T03:04:05+", "2024-01-02T03:04:05+02:",
-		"2024-01-02T03:04:05+2", "2024-01-02T03:04:05Zjunk", "24-01-02",
-		"2024/01/02", "2024-01-02T", "2024-01-02T03", "2024-01-02T03:04:05.Z",
-		"2024-1-2", "20240102", "2024-01-02X03:04:05", "2024-01-02T03:04:5Z",
-		"2024-01-02T03:04:05+24:00", "1717200000",
+		"N/A",
+		"no_information",
+		"not_supported",
+		"",
+		" ",
+		"2023-02-29",
+		"2024-13-01",
+		"2024-00-10",
+		"2024-01-32",
+		"2024-04-31",
+		"2024-01-02T25:00:00Z",
+		"2024-01-02T23:60:00Z",
+		"2024-01-02T23:59:61Z",
+		"2024-01-02T03:04:05+",
+		"2024-01-02T03:04:05+02:",
+		"2024-01-02T03:04:05+2",
+		"2024-01-02T03:04:05Zjunk",
+		"24-01-02",
+		"2024/01/02",
+		"2024-01-02T",
+		"2024-01-02T03",
+		"2024-01-02T03:04:05.Z",
+		"2024-1-2",
+		"20240102",
+		"2024-01-02X03:04:05",
+		"2024-01-02T03:04:5Z",
+		"2024-01-02T03:04:05+24:00",
+		"1717200000",
 	};
 	size_t i;
 
 	for (i = 0; i < NROWS(bad); i++) {
-		struct val arg[1] = { T(bad[i]) };
+		struct val arg[1] = {T(bad[i])};
 		struct val null = N;
 
 		check_case("SELECT days_since(?1)", arg, &null, __LINE__);
@@ -1257,18 +1312,17 @@ test_json_as_array(void)
 	static const struct row rows[] = {
 		CASE(T("[]"), N),
 		CASE(T("[1,2]"), T("[1,2]")),
-		CASE(T("[ 1 , \"a\" ]"), T("[ 1 , \"a\" ]")),	/* unchanged */
+		CASE(T("[ 1 , \"a\" ]"), T("[ 1 , \"a\" ]")), /* unchanged */
 		CASE(T("[]"), T("[]")),
 		CASE(T("[{\"a\":1}]"), T("{\"a\":1}")),
 		CASE(T("[ {\"a\": [1]} ]"), T(" {\"a\": [1]} ")),
 		CASE(T("[\"s3:*\"]"), T("s3:*")),
 		CASE(T("[\"\"]"), T("")),
 		CASE(T("[\"true\"]"), T("true")),
-		CASE(T("[\"42\"]"), T("42")),			/* text stays text */
+		CASE(T("[\"42\"]"), T("42")), /* text stays text */
 		CASE(T("[\"[not json\"]"), T("[not json")),
 		CASE(T("[\"{\\\"a\\\":}\"]"), T("{\"a\":}")),
-		CASE(T("[\"say \\\"hi\\\" \\\\ \\n\\t\\u0001\"]"),
-		     T("say \"hi\" \\ \n\t\x01")),
+		CASE(T("[\"say \\\"hi\\\" \\\\ \\n\\t\\u0001\"]"), T("say \"hi\" \\ \n\t\x01")),
 		CASE(T("[\"caf\xc3\xa9\"]"), T("caf\xc3\xa9")),
 		CASE(T("[42]"), I(42)),
 		CASE(T("[-7]"), I(-7)),
@@ -1298,16 +1352,17 @@ test_json_as_array(void)
 	run_rows("SELECT json_as_array(?1)", rows, NROWS(rows));
 	/* nesting: 500 levels are JSON, 600 are treated as plain text */
 	CHECK("SELECT json_as_array(printf('%.500c%.500c', '[', ']')) = "
-	      "printf('%.500c%.500c', '[', ']')", I(1));
+	      "printf('%.500c%.500c', '[', ']')",
+	      I(1));
 	CHECK("SELECT json_as_array(printf('%.600c%.600c', '[', ']')) = "
-	      "json_array(printf('%.600c%.600c', '[', ']'))", I(1));
+	      "json_array(printf('%.600c%.600c', '[', ']'))",
+	      I(1));
 	/* invalid UTF-8 text cannot become a JSON string */
 	CHECK("SELECT json_as_array(CAST(X'ff' AS TEXT))", N);
 	/* every result is valid JSON */
 	CHECK("SELECT json_valid(json_as_array('a\"b\\c'))", I(1));
 	CHECK("SELECT json_valid(json_as_array(0.30000000000000004))", I(1));
-	CHECK("SELECT json_as_array(0.30000000000000004)",
-	      T("[0.30000000000000004]"));
+	CHECK("SELECT json_as_array(0.30000000000000004)", T("[0.30000000000000004]"));
 }
 
 static void
@@ -1316,29 +1371,34 @@ test_json_as_array_subtype_and_json_each(void)
 	/* the JSON subtype makes SQLite's JSON functions embed, not quote */
 	CHECK("SELECT json_array(json_as_array('x'))", T("[[\"x\"]]"));
 	CHECK("SELECT json_array(json_as_array(NULL))", T("[[]]"));
-	CHECK("SELECT json_object('a', json_as_array('{\"b\":1}'))",
-	      T("{\"a\":[{\"b\":1}]}"));
+	CHECK("SELECT json_object('a', json_as_array('{\"b\":1}'))", T("{\"a\":[{\"b\":1}]}"));
 	/* Statement as object or array, Action as string or array */
 	CHECK("SELECT count(*) FROM json_each(json_as_array(json_extract("
-	      "'{\"Statement\":{\"Effect\":\"Allow\"}}', '$.Statement')))", I(1));
+	      "'{\"Statement\":{\"Effect\":\"Allow\"}}', '$.Statement')))",
+	      I(1));
 	CHECK("SELECT count(*) FROM json_each(json_as_array(json_extract("
 	      "'{\"Statement\":[{\"Effect\":\"Allow\"},{\"Effect\":\"Deny\"}]}',"
-	      " '$.Statement')))", I(2));
+	      " '$.Statement')))",
+	      I(2));
 	CHECK("SELECT group_concat(value, ',') FROM json_each(json_as_array("
-	      "json_extract('{\"Action\":\"s3:*\"}', '$.Action')))", T("s3:*"));
+	      "json_extract('{\"Action\":\"s3:*\"}', '$.Action')))",
+	      T("s3:*"));
 	CHECK("SELECT group_concat(value, ',') FROM json_each(json_as_array("
-	      "json_extract('{\"Action\":[\"a\",\"b\"]}', '$.Action')))", T("a,b"));
+	      "json_extract('{\"Action\":[\"a\",\"b\"]}', '$.Action')))",
+	      T("a,b"));
 	CHECK("SELECT json_extract(value, '$.Effect') FROM json_each("
 	      "json_as_array(json_extract('{\"Statement\":{\"Effect\":\"Deny\"}}',"
-	      " '$.Statement')))", T("Deny"));
+	      " '$.Statement')))",
+	      T("Deny"));
 	CHECK("SELECT count(*) FROM json_each(json_as_array(json_extract("
-	      "'{}', '$.Missing')))", I(0));
+	      "'{}', '$.Missing')))",
+	      I(0));
 }
 
 /* ---- pattern_has_terms ----------------------------------------------- */
 
-#define UNAUTH_PATTERN \
-	"{ ($.errorCode = \"*UnauthorizedOperation\") || " \
+#define UNAUTH_PATTERN                                                                             \
+	"{ ($.errorCode = \"*UnauthorizedOperation\") || "                                         \
 	"($.errorCode = \"AccessDenied*\") }"
 
 static void
@@ -1349,12 +1409,14 @@ test_pattern_has_terms(void)
 		     T("[\"$.errorCode=\\\"*UnauthorizedOperation\\\"\","
 		       "\"$.errorCode=\\\"AccessDenied*\\\"\"]")),
 		/* single vs double quotes, spacing, no braces */
-		CASE(I(1), T("($.errorCode='*UnauthorizedOperation')||"
-			     "($.errorCode =  'AccessDenied*')"),
+		CASE(I(1),
+		     T("($.errorCode='*UnauthorizedOperation')||"
+		       "($.errorCode =  'AccessDenied*')"),
 		     T("[\"$.errorCode=\\\"*UnauthorizedOperation\\\"\","
 		       "\"$.errorCode = 'AccessDenied*'\"]")),
-		CASE(I(1), T("{\n\t$.eventName = ConsoleLogin &&\n"
-			     "\t$.additionalEventData.MFAUsed != \"Yes\"\n}"),
+		CASE(I(1),
+		     T("{\n\t$.eventName = ConsoleLogin &&\n"
+		       "\t$.additionalEventData.MFAUsed != \"Yes\"\n}"),
 		     T("[\"$.eventName=ConsoleLogin\","
 		       "\"$.additionalEventData.MFAUsed!=\\\"Yes\\\"\"]")),
 		CASE(I(1), T(UNAUTH_PATTERN), T("[]")),
@@ -1454,28 +1516,35 @@ test_version_cmp_suffixes(void)
 static void
 test_bad_rows_do_not_abort_query(void)
 {
-	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(db,
-		"CREATE TABLE resources(id INTEGER PRIMARY KEY, config TEXT);"
-		"INSERT INTO resources(config) VALUES"
-		" ('{\"cidr\":\"0.0.0.0/0\",\"policy\":" ADMIN_DOC
-		",\"created\":\"2024-05-01\",\"version\":\"5.7.44\"}'),"
-		" ('{\"cidr\":\"10.0.0.0/8\",\"policy\":\"{}\","
-		"\"created\":\"N/A\",\"version\":\"8.0.35\"}'),"
-		" ('{\"cidr\":\"banana\",\"policy\":\"{{{\","
-		"\"created\":\"2024-13-45\",\"version\":\"\"}'),"
-		" ('{\"cidr\":42}'),"
-		" ('not json at all')",
-		NULL, NULL, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL_FATAL(
+		sqlite3_exec(db,
+			     "CREATE TABLE resources(id INTEGER PRIMARY KEY, config TEXT);"
+			     "INSERT INTO resources(config) VALUES"
+			     " ('{\"cidr\":\"0.0.0.0/0\",\"policy\":" ADMIN_DOC
+			     ",\"created\":\"2024-05-01\",\"version\":\"5.7.44\"}'),"
+			     " ('{\"cidr\":\"10.0.0.0/8\",\"policy\":\"{}\","
+			     "\"created\":\"N/A\",\"version\":\"8.0.35\"}'),"
+			     " ('{\"cidr\":\"banana\",\"policy\":\"{{{\","
+			     "\"created\":\"2024-13-45\",\"version\":\"\"}'),"
+			     " ('{\"cidr\":42}'),"
+			     " ('not json at all')",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	CHECK("SELECT count(*) FROM resources WHERE json_valid(config) AND "
-	      "cidr_is_public(json_extract(config, '$.cidr'))", I(1));
+	      "cidr_is_public(json_extract(config, '$.cidr'))",
+	      I(1));
 	CHECK("SELECT count(*) FROM resources WHERE json_valid(config) AND "
-	      "cidr_is_public(json_extract(config, '$.cidr')) IS NULL", I(2));
+	      "cidr_is_public(json_extract(config, '$.cidr')) IS NULL",
+	      I(2));
 	CHECK("SELECT count(*) FROM resources WHERE json_valid(config) AND "
-	      "iam_policy_is_admin(json_extract(config, '$.policy'))", I(1));
+	      "iam_policy_is_admin(json_extract(config, '$.policy'))",
+	      I(1));
 	CHECK("SELECT count(*) FROM resources WHERE json_valid(config) AND "
-	      "days_since(json_extract(config, '$.created')) > 30", I(1));
+	      "days_since(json_extract(config, '$.created')) > 30",
+	      I(1));
 	CHECK("SELECT count(*) FROM resources WHERE json_valid(config) AND "
-	      "version_cmp(json_extract(config, '$.version'), '8.0') < 0", I(1));
+	      "version_cmp(json_extract(config, '$.version'), '8.0') < 0",
+	      I(1));
 	sqlite3_exec(db, "DROP TABLE resources", NULL, NULL, NULL);
 }
 
@@ -1540,8 +1609,8 @@ test_out_of_memory_in_sqlite(void)
 	CU_ASSERT_FATAL(big != NULL);
 	memset(big, 'a', len);
 	big[len] = '\0';
-	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT url_decode(?1)", -1,
-					   &st, NULL) == SQLITE_OK);
+	CU_ASSERT_FATAL(sqlite3_prepare_v2(db, "SELECT url_decode(?1)", -1, &st, NULL) ==
+			SQLITE_OK);
 	/* -1: NUL-terminated, so SQLite hands the buffer over uncopied */
 	sqlite3_bind_text(st, 1, big, -1, SQLITE_STATIC);
 	/* The 4 MiB result buffer cannot fit under this limit. */
@@ -1568,12 +1637,14 @@ test_table_is_what_is_registered(void)
 
 	for (i = 0; i < sqlfn_table_len; i++) {
 		const struct sqlfn_def *d = &sqlfn_table[i];
-		int want = (ATTEST_SQLFN_FLAGS | d->flags) &
-			   (SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS);
+		int want =
+			(ATTEST_SQLFN_FLAGS | d->flags) & (SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS);
 
-		CU_ASSERT_FATAL(sqlite3_prepare_v2(db,
-			"SELECT flags FROM pragma_function_list WHERE name = ?1 AND narg = ?2",
-			-1, &st, NULL) == SQLITE_OK);
+		CU_ASSERT_FATAL(
+			sqlite3_prepare_v2(
+				db,
+				"SELECT flags FROM pragma_function_list WHERE name = ?1 AND narg = ?2",
+				-1, &st, NULL) == SQLITE_OK);
 		sqlite3_bind_text(st, 1, d->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, d->nargs);
 		if (sqlite3_step(st) != SQLITE_ROW) {
@@ -1582,7 +1653,8 @@ test_table_is_what_is_registered(void)
 			CU_FAIL("a table entry is not registered");
 		} else {
 			CU_ASSERT_EQUAL(sqlite3_column_int(st, 0) &
-					(SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS), want);
+						(SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS),
+					want);
 		}
 		sqlite3_finalize(st);
 	}
@@ -1608,8 +1680,8 @@ doc_arities(const char *sig, size_t len, char *out, size_t size)
 	for (p = open; p < sig + len; p++)
 		optional += *p == '[';
 	for (n = required; n <= required + optional; n++)
-		snprintf(out + strlen(out), size - strlen(out), " %.*s/%d ",
-			 (int)(open - sig), sig, n);
+		snprintf(out + strlen(out), size - strlen(out), " %.*s/%d ", (int)(open - sig), sig,
+			 n);
 }
 
 /* doc/check-authoring.md's table of functions lists exactly the table's
@@ -1645,7 +1717,8 @@ test_doc_lists_the_table(void)
 		snprintf(one, sizeof(one), " %s/%d ", sqlfn_table[i].name, sqlfn_table[i].nargs);
 		strncat(want, one, sizeof(want) - strlen(want) - 1);
 		if (!strstr(listed, one)) {
-			fprintf(stderr, "%s is registered but not in the doc's function list\n", one);
+			fprintf(stderr, "%s is registered but not in the doc's function list\n",
+				one);
 			CU_FAIL("a registered function is missing from doc/check-authoring.md");
 		}
 	}
@@ -1655,7 +1728,8 @@ test_doc_lists_the_table(void)
 			break;
 		snprintf(one, sizeof(one), "%.*s", (int)(end - line + 1), line);
 		if (!strstr(want, one)) {
-			fprintf(stderr, "%s is in the doc's function list but not registered\n", one);
+			fprintf(stderr, "%s is in the doc's function list but not registered\n",
+				one);
 			CU_FAIL("doc/check-authoring.md lists a function that is not registered");
 		}
 	}
@@ -1663,81 +1737,74 @@ test_doc_lists_the_table(void)
 }
 
 static CU_TestInfo registration_tests[] = {
-	{ "registration", test_registration },
-	{ "register twice, per-connection now",
-	  test_register_twice_and_per_connection_now },
-	{ "deterministic use in index", test_deterministic_use_in_index },
-	{ "the table is what is registered", test_table_is_what_is_registered },
-	{ "the doc lists the table", test_doc_lists_the_table },
+	{"registration", test_registration},
+	{"register twice, per-connection now", test_register_twice_and_per_connection_now},
+	{"deterministic use in index", test_deterministic_use_in_index},
+	{"the table is what is registered", test_table_is_what_is_registered},
+	{"the doc lists the table", test_doc_lists_the_table},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo net_tests[] = {
-	{ "cidr_contains ipv4", test_cidr_contains_ipv4 },
-	{ "cidr_contains ipv6 and mixed", test_cidr_contains_ipv6_and_mixed },
-	{ "cidr invalid", test_cidr_invalid },
-	{ "cidr_is_world", test_cidr_is_world },
-	{ "cidr_is_public ipv4", test_cidr_is_public_ipv4 },
-	{ "cidr_is_public ipv6", test_cidr_is_public_ipv6 },
-	{ "port_in_rule basic", test_port_in_rule_basic },
-	{ "port_in_rule all, open bounds", test_port_in_rule_all_and_open_bounds },
-	{ "port_in_rule icmp, invalid", test_port_in_rule_icmp_and_invalid },
-	{ "ports_overlap", test_ports_overlap },
+	{"cidr_contains ipv4", test_cidr_contains_ipv4},
+	{"cidr_contains ipv6 and mixed", test_cidr_contains_ipv6_and_mixed},
+	{"cidr invalid", test_cidr_invalid},
+	{"cidr_is_world", test_cidr_is_world},
+	{"cidr_is_public ipv4", test_cidr_is_public_ipv4},
+	{"cidr_is_public ipv6", test_cidr_is_public_ipv6},
+	{"port_in_rule basic", test_port_in_rule_basic},
+	{"port_in_rule all, open bounds", test_port_in_rule_all_and_open_bounds},
+	{"port_in_rule icmp, invalid", test_port_in_rule_icmp_and_invalid},
+	{"ports_overlap", test_ports_overlap},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo iam_tests[] = {
-	{ "is_admin", test_iam_is_admin },
-	{ "is_admin NotAction", test_iam_is_admin_notaction },
-	{ "url-encoded documents", test_iam_url_encoded },
-	{ "invalid documents", test_iam_invalid_documents },
-	{ "allows wildcards", test_iam_allows_wildcards },
-	{ "allows NotAction/NotResource", test_iam_allows_notaction_notresource },
-	{ "public", test_iam_public },
-	{ "public conditions", test_iam_public_conditions },
-	{ "public unless a condition names the callers",
-	  test_iam_public_caller_conditions },
-	{ "public wildcard principals", test_iam_public_wildcard_principals },
-	{ "denies insecure transport", test_iam_denies_insecure_transport },
-	{ "denies insecure transport, negative",
-	  test_iam_denies_insecure_transport_negative },
-	{ "denies insecure transport on the resource",
-	  test_iam_denies_insecure_transport_resource },
+	{"is_admin", test_iam_is_admin},
+	{"is_admin NotAction", test_iam_is_admin_notaction},
+	{"url-encoded documents", test_iam_url_encoded},
+	{"invalid documents", test_iam_invalid_documents},
+	{"allows wildcards", test_iam_allows_wildcards},
+	{"allows NotAction/NotResource", test_iam_allows_notaction_notresource},
+	{"public", test_iam_public},
+	{"public conditions", test_iam_public_conditions},
+	{"public unless a condition names the callers", test_iam_public_caller_conditions},
+	{"public wildcard principals", test_iam_public_wildcard_principals},
+	{"denies insecure transport", test_iam_denies_insecure_transport},
+	{"denies insecure transport, negative", test_iam_denies_insecure_transport_negative},
+	{"denies insecure transport on the resource", test_iam_denies_insecure_transport_resource},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo misc_tests[] = {
-	{ "url_decode", test_url_decode },
-	{ "url_decode invalid", test_url_decode_invalid },
-	{ "days_since formats", test_days_since_formats },
-	{ "days_since epoch numbers", test_days_since_epoch_numbers },
-	{ "days_since invalid", test_days_since_invalid },
-	{ "days_until", test_days_until },
-	{ "json_as_array", test_json_as_array },
-	{ "json_as_array subtype, json_each",
-	  test_json_as_array_subtype_and_json_each },
-	{ "pattern_has_terms", test_pattern_has_terms },
-	{ "pattern_has_terms invalid", test_pattern_has_terms_invalid },
-	{ "version_cmp numeric", test_version_cmp_numeric },
-	{ "version_cmp suffixes", test_version_cmp_suffixes },
+	{"url_decode", test_url_decode},
+	{"url_decode invalid", test_url_decode_invalid},
+	{"days_since formats", test_days_since_formats},
+	{"days_since epoch numbers", test_days_since_epoch_numbers},
+	{"days_since invalid", test_days_since_invalid},
+	{"days_until", test_days_until},
+	{"json_as_array", test_json_as_array},
+	{"json_as_array subtype, json_each", test_json_as_array_subtype_and_json_each},
+	{"pattern_has_terms", test_pattern_has_terms},
+	{"pattern_has_terms invalid", test_pattern_has_terms_invalid},
+	{"version_cmp numeric", test_version_cmp_numeric},
+	{"version_cmp suffixes", test_version_cmp_suffixes},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo robustness_tests[] = {
-	{ "bad rows do not abort a query", test_bad_rows_do_not_abort_query },
-	{ "out of memory in jansson", test_out_of_memory_in_jansson },
-	{ "out of memory in sqlite", test_out_of_memory_in_sqlite },
+	{"bad rows do not abort a query", test_bad_rows_do_not_abort_query},
+	{"out of memory in jansson", test_out_of_memory_in_jansson},
+	{"out of memory in sqlite", test_out_of_memory_in_sqlite},
 	CU_TEST_INFO_NULL,
 };
 
 static CU_SuiteInfo suites[] = {
-	{ "sqlfn registration", suite_init, suite_clean, NULL, NULL,
-	  registration_tests },
-	{ "sqlfn network", suite_init, suite_clean, NULL, NULL, net_tests },
-	{ "sqlfn iam", suite_init, suite_clean, NULL, NULL, iam_tests },
-	{ "sqlfn misc", suite_init, suite_clean, NULL, NULL, misc_tests },
-	{ "sqlfn robustness", suite_init, suite_clean, NULL, NULL,
-	  robustness_tests },
+	{"sqlfn registration", suite_init, suite_clean, NULL, NULL, registration_tests},
+	{"sqlfn network", suite_init, suite_clean, NULL, NULL, net_tests},
+	{"sqlfn iam", suite_init, suite_clean, NULL, NULL, iam_tests},
+	{"sqlfn misc", suite_init, suite_clean, NULL, NULL, misc_tests},
+	{"sqlfn robustness", suite_init, suite_clean, NULL, NULL, robustness_tests},
 	CU_SUITE_INFO_NULL,
 };
 

@@ -31,8 +31,9 @@ path_of(const char *name)
 	return s;
 }
 
-static const char *const tables[] = {"scans", "scan_frameworks", "scan_controls",
-				     "scan_control_checks", "scan_checks", "findings"};
+static const char *const tables[] = {"scans",         "scan_frameworks",
+				     "scan_controls", "scan_control_checks",
+				     "scan_checks",   "findings"};
 
 /* Row counts of every history table, into n[6]. */
 static void
@@ -69,10 +70,12 @@ test_open_creates_schema(void)
 		return;
 	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA application_id"), STORE_APPLICATION_ID);
-	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "SELECT count(*) FROM sqlite_schema"
-						  " WHERE type = 'table' AND name IN ('scans', 'scan_frameworks',"
-						  " 'scan_controls', 'scan_control_checks', 'scan_checks',"
-						  " 'findings')"), 6);
+	CU_ASSERT_EQUAL(tu_q_int(store_db(s),
+				 "SELECT count(*) FROM sqlite_schema"
+				 " WHERE type = 'table' AND name IN ('scans', 'scan_frameworks',"
+				 " 'scan_controls', 'scan_control_checks', 'scan_checks',"
+				 " 'findings')"),
+			6);
 	CU_ASSERT_EQUAL(tu_q_int(store_db(s), "PRAGMA foreign_keys"), 1);
 	attest_store_close(s);
 	attest_store_close(NULL);
@@ -142,8 +145,9 @@ test_refused_databases(void)
 		 "not an attest history database"},
 		{"other-app.db", "PRAGMA application_id = 42; CREATE TABLE scans(x);",
 		 "not an attest history database"},
-		{"newer.db", "PRAGMA application_id = 1635021684; PRAGMA user_version = 99;"
-			     " CREATE TABLE scans(x);",
+		{"newer.db",
+		 "PRAGMA application_id = 1635021684; PRAGMA user_version = 99;"
+		 " CREATE TABLE scans(x);",
 		 "written by a newer attest (schema version 99"},
 	};
 	attest_store *s;
@@ -230,17 +234,20 @@ test_save_consistent(void)
 	CU_ASSERT_EQUAL(n[4], tu_q_int(idb, "SELECT count(*) FROM chk"));
 	CU_ASSERT_EQUAL(n[5], tu_q_int(idb, "SELECT count(*) FROM res"));
 	CU_ASSERT(n[5] > 0);
-	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT resource_count FROM scans"), attest_inventory_count(inv));
-	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM scans WHERE started_at = "
-				  "'2026-01-02T03:04:05Z' AND finished_at = '2026-01-02T03:04:10Z'"),
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT resource_count FROM scans"),
+			attest_inventory_count(inv));
+	CU_ASSERT_EQUAL(tu_q_int(db,
+				 "SELECT count(*) FROM scans WHERE started_at = "
+				 "'2026-01-02T03:04:05Z' AND finished_at = '2026-01-02T03:04:10Z'"),
 			1);
 	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM findings WHERE status = 'fail'"),
 			tu_q_int(idb, "SELECT count(*) FROM res WHERE status = 'fail'"));
 	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT sum(n_fail) FROM scan_checks"),
 			tu_q_int(idb, "SELECT sum(n_fail) FROM chk"));
 	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM findings WHERE resource_id IS NULL"), 0);
-	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM scans WHERE length(inventory_sha256) = 64"
-				  " AND json_array_length(sources) = 1 AND scope LIKE 'aws:%'"),
+	CU_ASSERT_EQUAL(tu_q_int(db,
+				 "SELECT count(*) FROM scans WHERE length(inventory_sha256) = 64"
+				 " AND json_array_length(sources) = 1 AND scope LIKE 'aws:%'"),
 			1);
 	/* The inventory is detached: a second save works. */
 	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323100, 1767323101, id), ATTEST_OK);
@@ -275,8 +282,7 @@ test_save_failure_leaves_nothing(void)
 	for (i = 0; i < 6; i++)
 		CU_ASSERT_EQUAL(after[i], before[i]);
 	/* Nothing is left attached or open: after dropping the trigger it works. */
-	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "DROP TRIGGER no_findings", NULL, NULL,
-				     NULL),
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "DROP TRIGGER no_findings", NULL, NULL, NULL),
 			SQLITE_OK);
 	CU_ASSERT_EQUAL(attest_store_save(s, inv, 1767323300, 1767323301, id), ATTEST_OK);
 	counts(s, after);
@@ -375,7 +381,6 @@ suite_clean(void)
 	return 0;
 }
 
-
 /* ---- redaction (issue 10, defect 8) -------------------------------------------- */
 
 /* store_redact() on in must remove secret and keep keep (when not NULL). */
@@ -395,7 +400,7 @@ redacted(const char *in, const char *secret, const char *keep)
 }
 
 /* The AWS documentation's own example session token. */
-#define AWS_DOC_TOKEN                                                                          \
+#define AWS_DOC_TOKEN                                                                              \
 	"AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmx" \
 	"fpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0K" \
 	"PkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZb" \
@@ -411,12 +416,15 @@ test_redact_regressions(void)
 		 "EJr0123456789abcdef", "end");
 	redacted("{\"SessionToken_example\": 1, \"note\": \"" AWS_DOC_TOKEN "\"}",
 		 "EXAMPLEtc764bNrC9SAPBSM22wDOk4x4", "note");
-	redacted("the token FQoDYXdzEJrSOMEtokenBODY0123456789 expired", "EJrSOMEtokenBODY", "expired");
-	redacted("{\"Name\": \"db\", \"SecretString\": \"{\\\"password\\\":\\\"x\\\"}x-plain-secret\"}",
-		 "x-plain-secret", "db");
-	redacted("{\"key\": \"-----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlQOYBGSECRETBODYxyz\\n=abcd\\n"
-		 "-----END PGP PRIVATE KEY BLOCK-----\\n\", \"k\": \"v\"}",
-		 "lQOYBGSECRETBODYxyz", "\"k\"");
+	redacted("the token FQoDYXdzEJrSOMEtokenBODY0123456789 expired", "EJrSOMEtokenBODY",
+		 "expired");
+	redacted(
+		"{\"Name\": \"db\", \"SecretString\": \"{\\\"password\\\":\\\"x\\\"}x-plain-secret\"}",
+		"x-plain-secret", "db");
+	redacted(
+		"{\"key\": \"-----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlQOYBGSECRETBODYxyz\\n=abcd\\n"
+		"-----END PGP PRIVATE KEY BLOCK-----\\n\", \"k\": \"v\"}",
+		"lQOYBGSECRETBODYxyz", "\"k\"");
 	redacted("{\"url\": \"redis://:Pw0rdInUrl42@cache.internal:6379/0\"}", "Pw0rdInUrl42",
 		 "cache.internal");
 	redacted("{\"keys\": {\"AKIAQWERTYUIOPASDFGH\": {\"user\": \"alice\"}}}",
@@ -456,18 +464,21 @@ static void
 test_redact_class(void)
 {
 	static const char *const names[] = {"er/aws", "origin", "aws", "origin_ec"};
-	static const char *const keys[] = {"SecretString", "SecretBinary", "PasswordData",
-					   "TokenValue", "client_secret_value", "ApiKeyText",
-					   "private-key-pem", "MasterUserPassword", "AuthToken"};
-	static const char *const labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY",
-					     "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
-					     "PGP PRIVATE KEY BLOCK", "DSA PRIVATE KEY"};
+	static const char *const keys[] = {"SecretString",    "SecretBinary",        "PasswordData",
+					   "TokenValue",      "client_secret_value", "ApiKeyText",
+					   "private-key-pem", "MasterUserPassword",  "AuthToken"};
+	static const char *const labels[] = {"RSA PRIVATE KEY",       "EC PRIVATE KEY",
+					     "PRIVATE KEY",           "OPENSSH PRIVATE KEY",
+					     "ENCRYPTED PRIVATE KEY", "PGP PRIVATE KEY BLOCK",
+					     "DSA PRIVATE KEY"};
 	static const char *const urls[][2] = {
-		{"redis://:", "@h:6379"},       {"rediss://default:", "@h"},
+		{"redis://:", "@h:6379"},        {"rediss://default:", "@h"},
 		{"postgres://u:", "@db:5432/x"}, {"mongodb+srv://u:", "@c.net/x"},
 		{"amqp://u:", "@mq/"},           {"https://u:", "@git.example.com/r.git"}};
-	static const char *const contexts[][2] = {
-		{"", ""}, {"{\"m\": \"x ", " y\"}"}, {"[\"", "\"]"}, {"{\"a\": {\"b\": [1, \"", "\"]}}"}};
+	static const char *const contexts[][2] = {{"", ""},
+						  {"{\"m\": \"x ", " y\"}"},
+						  {"[\"", "\"]"},
+						  {"{\"a\": {\"b\": [1, \"", "\"]}}"}};
 	unsigned seed = 10;
 	unsigned char raw[400];
 	char secret[800], text[1200], needle[64], body[40];
@@ -486,36 +497,43 @@ test_redact_class(void)
 		b64_encode(raw, n, secret);
 		snprintf(needle, sizeof(needle), "%.24s", secret + 24);
 		for (c = 0; c < 4; c++, variants++) {
-			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret, contexts[c][1]);
+			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret,
+				 contexts[c][1]);
 			redacted(text, needle, NULL);
 		}
 	}
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++, variants++) {
 		rand_chars(&seed, body, 20, "abcdefghijklmnopqrstuvwxyz0123456789");
-		snprintf(text, sizeof(text), "{\"Other\": \"kept\", \"%s\": \"%s\"}", keys[k], body);
+		snprintf(text, sizeof(text), "{\"Other\": \"kept\", \"%s\": \"%s\"}", keys[k],
+			 body);
 		redacted(text, body, "kept");
 	}
 	for (k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
 		for (c = 0; c < 2; c++, variants++) {
-			rand_chars(&seed, body, 32, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+			rand_chars(&seed, body, 32,
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 			if (c)
-				snprintf(text, sizeof(text),
-					 "{\"k\": \"-----BEGIN %s-----\\nMIIB%s\\n-----END %s-----\\n\","
-					 " \"z\": 1}",
-					 labels[k], body, labels[k]);
+				snprintf(
+					text, sizeof(text),
+					"{\"k\": \"-----BEGIN %s-----\\nMIIB%s\\n-----END %s-----\\n\","
+					" \"z\": 1}",
+					labels[k], body, labels[k]);
 			else
 				snprintf(text, sizeof(text),
-					 "key: -----BEGIN %s-----\nMIIB%s\n(cut, no end line)", labels[k],
-					 body);
+					 "key: -----BEGIN %s-----\nMIIB%s\n(cut, no end line)",
+					 labels[k], body);
 			redacted(text, body, NULL);
 		}
 	for (k = 0; k < sizeof(urls) / sizeof(urls[0]); k++)
 		for (c = 0; c < 3; c++, variants++) {
-			rand_chars(&seed, body, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+			rand_chars(
+				&seed, body, 16,
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 			if (c == 2)
 				body[5] = '@'; /* an unencoded '@' in the password */
 			snprintf(secret, sizeof(secret), "%s%s%s", urls[k][0], body, urls[k][1]);
-			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret, contexts[c][1]);
+			snprintf(text, sizeof(text), "%s%s%s", contexts[c][0], secret,
+				 contexts[c][1]);
 			redacted(text, c == 2 ? body + 6 : body, NULL);
 		}
 	for (k = 0; k < 20; k++, variants++) {
@@ -562,8 +580,8 @@ test_redact_long_runs(void)
 	static const char *const units[] = {"x", "eyJ", "xoxa-", "a+", "AKIA", "Ao", "ghp_",
 					    "bearer ", "s://", "password", "/a:", "AoDYXdz",
 					    /* and many matches */
-					    "password=x ", "AKIAABCDEFGHIJKLMNOP ", "bearer abcdef ",
-					    "eyJabcd.efgh.ij ", "r://:pw@h "};
+					    "password=x ", "AKIAABCDEFGHIJKLMNOP ",
+					    "bearer abcdef ", "eyJabcd.efgh.ij ", "r://:pw@h "};
 	const size_t size = 1 << 20;
 	char *text = malloc(size + 64), *out;
 	size_t k, n, u;
@@ -618,8 +636,7 @@ test_keep_inputs_outside_lock(void)
 	CU_ASSERT_EQUAL_FATAL(sqlite3_open(path_of("keep.db"), &w), SQLITE_OK);
 	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(store_db(s), 50);
-	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS inv", -1, &st,
-						 NULL),
+	CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS inv", -1, &st, NULL),
 			      SQLITE_OK);
 	sqlite3_bind_text(st, 1, attest_inventory_path(in), -1, SQLITE_STATIC);
 	CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_DONE);
@@ -635,8 +652,8 @@ test_keep_inputs_outside_lock(void)
 	CU_ASSERT_EQUAL(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(w);
 
-	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s),
-				     "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE", NULL, NULL, NULL),
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "PRAGMA foreign_keys = OFF; BEGIN IMMEDIATE",
+				     NULL, NULL, NULL),
 			SQLITE_OK);
 	CU_ASSERT_EQUAL(store_inputs_insert(s, "20260101T000000Z-00000000", kept), ATTEST_OK);
 	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);

@@ -82,7 +82,8 @@ tu_q_int(sqlite3 *db, const char *sql)
 	sqlite3_stmt *st = NULL;
 	long long v = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	else
 		fprintf(stderr, "\n  query failed: %s: %s\n", sql, sqlite3_errmsg(db));

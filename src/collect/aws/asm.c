@@ -94,7 +94,8 @@ aws_asm_done(struct aws_asm *a)
 	if (--a->pending > 0)
 		return;
 	if (!a->failed && !a->gone && a->id)
-		aws_emit(a->c, a->type, a->id, a->arn, a->name, a->region, a->tags, a->conf, a->supp);
+		aws_emit(a->c, a->type, a->id, a->arn, a->name, a->region, a->tags, a->conf,
+			 a->supp);
 	else {
 		json_decref(a->conf);
 		json_decref(a->supp);
@@ -180,8 +181,9 @@ aws_asm_rest(struct aws_asm *a, const char *service, const char *operation, cons
 		json_decref(body);
 		return;
 	}
-	asm_sent(a, k, &op, body ? aws_call_rest_json(&op, method, path, body)
-			    : aws_call_rest(&op, method, path, NULL));
+	asm_sent(a, k, &op,
+		 body ? aws_call_rest_json(&op, method, path, body)
+		      : aws_call_rest(&op, method, path, NULL));
 }
 
 void
@@ -195,8 +197,9 @@ aws_asm_json(struct aws_asm *a, const char *service, const char *operation, cons
 		json_decref(body);
 		return;
 	}
-	asm_sent(a, k, &op, aws_call_json_obj_v(&op, target, json_version ? json_version : "1.1",
-						body ? body : json_object()));
+	asm_sent(a, k, &op,
+		 aws_call_json_obj_v(&op, target, json_version ? json_version : "1.1",
+				     body ? body : json_object()));
 }
 
 void
@@ -256,8 +259,8 @@ aws_asm_reply_json(struct aws_asm *a, struct aws_op *op, const struct aws_reply 
 /* An XML answer's <Operation>Result element (or, unless required, the
  * root) converted in style. */
 static json_t *
-reply_xml(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r,
-	  enum aws_xml_style style, bool required)
+reply_xml(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r, enum aws_xml_style style,
+	  bool required)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -303,8 +306,8 @@ aws_asm_gone(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r, co
 	if (r->ok || !r->error_code || !*r->error_code || !aws_code_in(r->error_code, codes))
 		return false;
 	core_log(a->c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s: '%s' is gone (%s)", op->service,
-		   op->operation, a->region[0] ? a->region : "global", a->id ? a->id : "?",
-		   r->error_code);
+		 op->operation, a->region[0] ? a->region : "global", a->id ? a->id : "?",
+		 r->error_code);
 	a->gone = true;
 	return true;
 }

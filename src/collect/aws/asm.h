@@ -22,14 +22,14 @@
 struct aws_asm {
 	struct aws_collector *c;
 	enum aws_type type;
-	char region[40];             /* "" for a global resource */
-	json_t *conf, *supp, *tags;  /* each NULL until set */
+	char region[40];            /* "" for a global resource */
+	json_t *conf, *supp, *tags; /* each NULL until set */
 	char *id, *arn, *name;
 	int pending;
 	bool failed;
-	bool gone;                   /* deleted since it was listed: not written */
-	bool label;                  /* the next call is a label one */
-	void *data;                  /* the service's own state, freed with free() */
+	bool gone;  /* deleted since it was listed: not written */
+	bool label; /* the next call is a label one */
+	void *data; /* the service's own state, freed with free() */
 };
 /* Called with each answer; the call counts as done when it returns. */
 typedef void (*aws_asm_fn)(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
@@ -58,10 +58,10 @@ void aws_asm_done(struct aws_asm *a);
 void aws_asm_label(struct aws_asm *a);
 /* Calls for an assembly, one per protocol; fn runs with the answer, then
  * the call counts as done. body is stolen. */
-void aws_asm_rest(struct aws_asm *a, const char *service, const char *operation,
-		  const char *method, const char *path, json_t *body, aws_asm_fn fn);
-void aws_asm_json(struct aws_asm *a, const char *service, const char *operation,
-		  const char *target, const char *json_version, json_t *body, aws_asm_fn fn);
+void aws_asm_rest(struct aws_asm *a, const char *service, const char *operation, const char *method,
+		  const char *path, json_t *body, aws_asm_fn fn);
+void aws_asm_json(struct aws_asm *a, const char *service, const char *operation, const char *target,
+		  const char *json_version, json_t *body, aws_asm_fn fn);
 void aws_asm_query(struct aws_asm *a, const char *service, const char *operation,
 		   const char *version, const char *params, aws_asm_fn fn);
 /* An S3 call on bucket (GET of its URL with query, in a's region). */

@@ -63,7 +63,8 @@ aws_log_failure(struct aws_collector *c, const char *account, const char *servic
 	c->failed |= types;
 	names = json_array();
 	for (i = 0; names && i < T_COUNT; i++)
-		if ((types & TB(i)) && json_array_append_new(names, json_string(aws_type_names[i]))) {
+		if ((types & TB(i)) &&
+		    json_array_append_new(names, json_string(aws_type_names[i]))) {
 			json_decref(names);
 			names = NULL;
 		}
@@ -77,8 +78,8 @@ aws_log_failure(struct aws_collector *c, const char *account, const char *servic
 		return;
 	}
 	core_log(c->ctx, ATTEST_LOG_DEBUG, "%s %s in %s of account %s failed: %s: %s", service,
-		   operation, region && *region ? region : "global", account ? account : "?",
-		   code ? code : "", m);
+		 operation, region && *region ? region : "global", account ? account : "?",
+		 code ? code : "", m);
 }
 
 void
@@ -126,7 +127,8 @@ endpoint(struct aws_collector *c, const char *service, const char *region)
 	struct ep_cache *e;
 
 	for (e = c->eps; e; e = e->next)
-		if (strcmp(e->service, service) == 0 && strcmp(e->region, region ? region : "") == 0)
+		if (strcmp(e->service, service) == 0 &&
+		    strcmp(e->region, region ? region : "") == 0)
 			return &e->ep;
 	e = calloc(1, sizeof(*e));
 	if (!e) {
@@ -148,8 +150,8 @@ endpoint(struct aws_collector *c, const char *service, const char *region)
 			struct core_buf b;
 
 			core_buf_init(&b, 1024);
-			if (core_buf_printf(&b, "https://%s.s3-control.%s.amazonaws.com", c->account,
-					      e->ep.signing_region) == ATTEST_OK)
+			if (core_buf_printf(&b, "https://%s.s3-control.%s.amazonaws.com",
+					    c->account, e->ep.signing_region) == ATTEST_OK)
 				url = core_buf_take(&b);
 			core_buf_release(&b);
 			if (!url) {
@@ -266,7 +268,7 @@ aws_call_query(const struct aws_op *tmpl, const char *version, const char *param
 	core_buf_init(&body, 1 << 20);
 	core_buf_init(&url, 8192);
 	rc = core_buf_printf(&body, "Action=%s&Version=%s%s", tmpl->operation, version,
-			       params ? params : "");
+			     params ? params : "");
 	if (rc == ATTEST_OK)
 		rc = core_buf_printf(&url, "%s/", ep->url);
 	if (rc == ATTEST_OK)
@@ -320,8 +322,9 @@ aws_call_rest(const struct aws_op *tmpl, const char *method, const char *path_qu
 	core_buf_init(&url, 8192);
 	rc = core_buf_printf(&url, "%s%s", ep->url, path_query);
 	if (rc == ATTEST_OK)
-		rc = submit(tmpl, ep, method, url.data, h, n, NULL, strcmp(tmpl->service, "s3") == 0 ||
-				   strcmp(tmpl->service, "s3-control") == 0);
+		rc = submit(tmpl, ep, method, url.data, h, n, NULL,
+			    strcmp(tmpl->service, "s3") == 0 ||
+				    strcmp(tmpl->service, "s3-control") == 0);
 	else
 		aws_fatal(tmpl->c, core_nomem(tmpl->c->ctx));
 	core_buf_release(&url);
@@ -385,7 +388,8 @@ aws_tags_object(const json_t *list)
 	o = json_object();
 	if (!o)
 		return NULL;
-	json_array_foreach(list, i, t) {
+	json_array_foreach(list, i, t)
+	{
 		k = json_object_get(t, "Key");
 		if (!k)
 			k = json_object_get(t, "key");

@@ -28,10 +28,17 @@ const char *const aws_type_names[T_COUNT] = {
 };
 
 /* Error codes that mean the credentials themselves were refused. */
-static const char *const auth_codes[] = {
-	"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
-	"InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", "AuthFailure",
-	"InvalidToken", "MissingAuthenticationToken", "IncompleteSignature", NULL};
+static const char *const auth_codes[] = {"InvalidClientTokenId",
+					 "SignatureDoesNotMatch",
+					 "UnrecognizedClientException",
+					 "InvalidAccessKeyId",
+					 "ExpiredToken",
+					 "ExpiredTokenException",
+					 "AuthFailure",
+					 "InvalidToken",
+					 "MissingAuthenticationToken",
+					 "IncompleteSignature",
+					 NULL};
 
 void
 aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const char *arn,
@@ -55,8 +62,8 @@ aws_emit(struct aws_collector *c, enum aws_type type, const char *id, const char
 	if (json_dumpf(r, c->body, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 ||
 	    fputc('\n', c->body) == EOF) {
 		aws_fatal(c, core_error(c->ctx, ATTEST_ERR_IO,
-					  "cannot write collected resources to a temporary file: %s",
-					  strerror(errno)));
+					"cannot write collected resources to a temporary file: %s",
+					strerror(errno)));
 		goto out;
 	}
 	c->resources++;
@@ -241,7 +248,8 @@ identify(struct aws_collector *c, char *partition, size_t size)
 	size_t i;
 
 	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
-	if (aws_call_query(&op, "2011-06-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK) {
+	if (aws_call_query(&op, "2011-06-15", "") != ATTEST_OK ||
+	    aws_engine_run(c->eng) != ATTEST_OK) {
 		free(f.arn);
 		return c->fatal ? c->fatal : ATTEST_ERR_IO;
 	}
@@ -250,17 +258,17 @@ identify(struct aws_collector *c, char *partition, size_t size)
 		for (i = 0; auth_codes[i]; i++)
 			if (strcmp(f.code, auth_codes[i]) == 0)
 				return core_error(c->ctx, ATTEST_ERR_IO,
-						    "AWS refused the credentials: %s: %s", f.code,
-						    f.msg);
+						  "AWS refused the credentials: %s: %s", f.code,
+						  f.msg);
 		return core_error(c->ctx, ATTEST_ERR_IO,
-				    "cannot reach AWS (STS GetCallerIdentity in '%s'): %s: %s",
-				    c->home_region, f.code, f.msg);
+				  "cannot reach AWS (STS GetCallerIdentity in '%s'): %s: %s",
+				  c->home_region, f.code, f.msg);
 	}
 	c->account = f.account;
 	snprintf(partition, size, "aws");
 	/* arn:<partition>:sts::<account>:... */
-	if (f.arn && strncmp(f.arn, "arn:", 4) == 0 && (e = strchr(p = f.arn + 4, ':')) &&
-	    e > p && (size_t)(e - p) < size && strspn(p, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(e - p))
+	if (f.arn && strncmp(f.arn, "arn:", 4) == 0 && (e = strchr(p = f.arn + 4, ':')) && e > p &&
+	    (size_t)(e - p) < size && strspn(p, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(e - p))
 		snprintf(partition, size, "%.*s", (int)(e - p), p);
 	c->caller = f.arn;
 	return ATTEST_OK;
@@ -284,11 +292,13 @@ find_regions(struct aws_collector *c, const struct attest_aws_collect_opts *o)
 	if (c->n_regions && !all)
 		return ATTEST_OK;
 	snprintf(op.region, sizeof(op.region), "%s", c->home_region);
-	if (aws_call_query(&op, "2016-11-15", "") != ATTEST_OK || aws_engine_run(c->eng) != ATTEST_OK)
+	if (aws_call_query(&op, "2016-11-15", "") != ATTEST_OK ||
+	    aws_engine_run(c->eng) != ATTEST_OK)
 		return c->fatal ? c->fatal : ATTEST_ERR_IO;
 	if (!f.ok) /* logged; the home region at least */
 		return aws_add_region(c, c->home_region);
-	json_array_foreach(f.list, i, r) {
+	json_array_foreach(f.list, i, r)
+	{
 		const char *name = json_string_value(json_object_get(r, "RegionName"));
 
 		if (name && aws_region_valid(name) && (rc = aws_add_region(c, name)) != ATTEST_OK)
@@ -308,10 +318,10 @@ tick(void *data)
 
 	aws_engine_stats(c->eng, &s);
 	core_log(c->ctx, ATTEST_LOG_INFO,
-		   "collecting account %s: 1 account x %zu regions x %zu services, %lu calls, "
-		   "%lu retries, %zu errors, %lu resources",
-		   c->account ? c->account : "?", c->n_regions, aws_n_services, s.calls, s.retries,
-		   json_array_size(c->log), c->resources);
+		 "collecting account %s: 1 account x %zu regions x %zu services, %lu calls, "
+		 "%lu retries, %zu errors, %lu resources",
+		 c->account ? c->account : "?", c->n_regions, aws_n_services, s.calls, s.retries,
+		 json_array_size(c->log), c->resources);
 }
 
 /* Every service, in the order its calls start: global ones (global, or
@@ -387,7 +397,7 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 	if (json_array_append_new(accounts, json_pack("{s:s}", "id", c->account)) != 0)
 		return core_nomem(c->ctx);
 	core_log(c->ctx, ATTEST_LOG_INFO, "collecting account %s in %zu regions", c->account,
-		   c->n_regions);
+		 c->n_regions);
 	aws_collect_start(c);
 	if (c->fatal != ATTEST_OK)
 		aws_engine_cancel(c->eng);
@@ -501,7 +511,7 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	if (!c.log || !c.keep || !c.body || !accounts) {
 		rc = c.body ? core_nomem(ctx)
 			    : core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
-					   strerror(errno));
+					 strerror(errno));
 		goto out;
 	}
 	if (o->from_organization && (rc = aws_org_check(ctx, o->role_name)) != ATTEST_OK)

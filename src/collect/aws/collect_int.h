@@ -20,88 +20,88 @@
 /* Every resource type the collector writes: its enum name and its AWS
  * type name. enum aws_type, T_COUNT and aws_type_names[] are derived from
  * this one list: a new type is one line here. */
-#define AWS_TYPES(X) \
-	X(T_ACCOUNT, "AWS::::Account") \
-	X(T_IAM_USER, "AWS::IAM::User") \
-	X(T_IAM_GROUP, "AWS::IAM::Group") \
-	X(T_IAM_ROLE, "AWS::IAM::Role") \
-	X(T_IAM_POLICY, "AWS::IAM::Policy") \
-	X(T_IAM_SERVERCERT, "AWS::IAM::ServerCertificate") \
-	X(T_IAM_SUMMARY, "AWS::IAM::AccountSummary") \
-	X(T_IAM_PWPOLICY, "AWS::IAM::AccountPasswordPolicy") \
-	X(T_IAM_CREDREPORT, "AWS::IAM::CredentialReportEntry") \
-	X(T_S3_BUCKET, "AWS::S3::Bucket") \
-	X(T_S3_ACCOUNTPAB, "AWS::S3::AccountPublicAccessBlock") \
-	X(T_EC2_INSTANCE, "AWS::EC2::Instance") \
-	X(T_EC2_VOLUME, "AWS::EC2::Volume") \
-	X(T_EC2_SG, "AWS::EC2::SecurityGroup") \
-	X(T_EC2_NACL, "AWS::EC2::NetworkAcl") \
-	X(T_EC2_VPC, "AWS::EC2::VPC") \
-	X(T_EC2_FLOWLOG, "AWS::EC2::FlowLog") \
-	X(T_EC2_EBSDEFAULT, "AWS::EC2::EBSEncryptionByDefault") \
-	X(T_RDS_DB, "AWS::RDS::DBInstance") \
-	X(T_EFS_FS, "AWS::EFS::FileSystem") \
-	X(T_CT_TRAIL, "AWS::CloudTrail::Trail") \
-	X(T_KMS_KEY, "AWS::KMS::Key") \
-	X(T_CW_ALARM, "AWS::CloudWatch::Alarm") \
-	X(T_SNS_TOPIC, "AWS::SNS::Topic") \
-	X(T_LOGS_GROUP, "AWS::Logs::LogGroup") \
-	X(T_LOGS_MF, "AWS::Logs::MetricFilter") \
-	X(T_AA_ANALYZER, "AWS::AccessAnalyzer::Analyzer") \
-	X(T_AA_STATUS, "AWS::AccessAnalyzer::AnalyzerStatus") \
-	X(T_SH_HUB, "AWS::SecurityHub::HubStatus") \
-	X(T_CONFIG_REC, "AWS::Config::RecorderStatus") \
-	/* data stores */ \
-	X(T_RDS_CLUSTER, "AWS::RDS::DBCluster") \
-	X(T_RDS_SNAPSHOT, "AWS::RDS::DBSnapshot") \
-	X(T_RDS_CLUSTERSNAP, "AWS::RDS::DBClusterSnapshot") \
-	X(T_DDB_TABLE, "AWS::DynamoDB::Table") \
-	X(T_EFS_AP, "AWS::EFS::AccessPoint") \
-	X(T_REDSHIFT_CLUSTER, "AWS::Redshift::Cluster") \
-	X(T_EC_REPLGROUP, "AWS::ElastiCache::ReplicationGroup") \
-	X(T_EC_CLUSTER, "AWS::ElastiCache::CacheCluster") \
-	X(T_OS_DOMAIN, "AWS::OpenSearch::Domain") \
-	X(T_SM_SECRET, "AWS::SecretsManager::Secret") \
-	X(T_SQS_QUEUE, "AWS::SQS::Queue") \
-	X(T_BACKUP_VAULT, "AWS::Backup::BackupVault") \
-	X(T_BACKUP_PLAN, "AWS::Backup::BackupPlan") \
-	X(T_ECR_REPO, "AWS::ECR::Repository") \
-	X(T_ACM_CERT, "AWS::ACM::Certificate") \
-	/* compute, network, edge, detection, AI */ \
-	X(T_EC2_SNAPSHOT, "AWS::EC2::Snapshot") \
-	X(T_EC2_IMAGE, "AWS::EC2::Image") \
-	X(T_EC2_VPCE, "AWS::EC2::VPCEndpoint") \
-	X(T_EC2_SUBNET, "AWS::EC2::Subnet") \
-	X(T_EC2_TGW, "AWS::EC2::TransitGateway") \
-	X(T_ELB_LB, "AWS::ElasticLoadBalancing::LoadBalancer") \
-	X(T_ELBV2_LB, "AWS::ElasticLoadBalancingV2::LoadBalancer") \
-	X(T_ELBV2_LISTENER, "AWS::ElasticLoadBalancingV2::Listener") \
-	X(T_CF_DIST, "AWS::CloudFront::Distribution") \
-	X(T_APIGW_REST, "AWS::ApiGateway::RestApi") \
-	X(T_APIGW_STAGE, "AWS::ApiGateway::Stage") \
-	X(T_APIGW_DOMAIN, "AWS::ApiGateway::DomainName") \
-	X(T_APIGW2_API, "AWS::ApiGatewayV2::Api") \
-	X(T_APIGW2_STAGE, "AWS::ApiGatewayV2::Stage") \
-	X(T_LAMBDA_FN, "AWS::Lambda::Function") \
-	X(T_ECS_TASKDEF, "AWS::ECS::TaskDefinition") \
-	X(T_ECS_CLUSTER, "AWS::ECS::Cluster") \
-	X(T_EKS_CLUSTER, "AWS::EKS::Cluster") \
-	X(T_GD_STATUS, "AWS::GuardDuty::DetectorStatus") \
-	X(T_SH_STANDARD, "AWS::SecurityHub::StandardsSubscription") \
-	X(T_WAF_ACL, "AWS::WAFv2::WebACL") \
-	X(T_SAGE_NOTEBOOK, "AWS::SageMaker::NotebookInstance") \
-	X(T_SAGE_EPCONFIG, "AWS::SageMaker::EndpointConfig") \
-	X(T_SAGE_MODEL, "AWS::SageMaker::Model") \
-	X(T_BR_LOGGING, "AWS::Bedrock::ModelInvocationLoggingStatus") \
-	X(T_BR_CUSTOM, "AWS::Bedrock::CustomModel") \
-	X(T_BR_AGENT, "AWS::Bedrock::Agent") \
+#define AWS_TYPES(X)                                                                               \
+	X(T_ACCOUNT, "AWS::::Account")                                                             \
+	X(T_IAM_USER, "AWS::IAM::User")                                                            \
+	X(T_IAM_GROUP, "AWS::IAM::Group")                                                          \
+	X(T_IAM_ROLE, "AWS::IAM::Role")                                                            \
+	X(T_IAM_POLICY, "AWS::IAM::Policy")                                                        \
+	X(T_IAM_SERVERCERT, "AWS::IAM::ServerCertificate")                                         \
+	X(T_IAM_SUMMARY, "AWS::IAM::AccountSummary")                                               \
+	X(T_IAM_PWPOLICY, "AWS::IAM::AccountPasswordPolicy")                                       \
+	X(T_IAM_CREDREPORT, "AWS::IAM::CredentialReportEntry")                                     \
+	X(T_S3_BUCKET, "AWS::S3::Bucket")                                                          \
+	X(T_S3_ACCOUNTPAB, "AWS::S3::AccountPublicAccessBlock")                                    \
+	X(T_EC2_INSTANCE, "AWS::EC2::Instance")                                                    \
+	X(T_EC2_VOLUME, "AWS::EC2::Volume")                                                        \
+	X(T_EC2_SG, "AWS::EC2::SecurityGroup")                                                     \
+	X(T_EC2_NACL, "AWS::EC2::NetworkAcl")                                                      \
+	X(T_EC2_VPC, "AWS::EC2::VPC")                                                              \
+	X(T_EC2_FLOWLOG, "AWS::EC2::FlowLog")                                                      \
+	X(T_EC2_EBSDEFAULT, "AWS::EC2::EBSEncryptionByDefault")                                    \
+	X(T_RDS_DB, "AWS::RDS::DBInstance")                                                        \
+	X(T_EFS_FS, "AWS::EFS::FileSystem")                                                        \
+	X(T_CT_TRAIL, "AWS::CloudTrail::Trail")                                                    \
+	X(T_KMS_KEY, "AWS::KMS::Key")                                                              \
+	X(T_CW_ALARM, "AWS::CloudWatch::Alarm")                                                    \
+	X(T_SNS_TOPIC, "AWS::SNS::Topic")                                                          \
+	X(T_LOGS_GROUP, "AWS::Logs::LogGroup")                                                     \
+	X(T_LOGS_MF, "AWS::Logs::MetricFilter")                                                    \
+	X(T_AA_ANALYZER, "AWS::AccessAnalyzer::Analyzer")                                          \
+	X(T_AA_STATUS, "AWS::AccessAnalyzer::AnalyzerStatus")                                      \
+	X(T_SH_HUB, "AWS::SecurityHub::HubStatus")                                                 \
+	X(T_CONFIG_REC, "AWS::Config::RecorderStatus")                                             \
+	/* data stores */                                                                          \
+	X(T_RDS_CLUSTER, "AWS::RDS::DBCluster")                                                    \
+	X(T_RDS_SNAPSHOT, "AWS::RDS::DBSnapshot")                                                  \
+	X(T_RDS_CLUSTERSNAP, "AWS::RDS::DBClusterSnapshot")                                        \
+	X(T_DDB_TABLE, "AWS::DynamoDB::Table")                                                     \
+	X(T_EFS_AP, "AWS::EFS::AccessPoint")                                                       \
+	X(T_REDSHIFT_CLUSTER, "AWS::Redshift::Cluster")                                            \
+	X(T_EC_REPLGROUP, "AWS::ElastiCache::ReplicationGroup")                                    \
+	X(T_EC_CLUSTER, "AWS::ElastiCache::CacheCluster")                                          \
+	X(T_OS_DOMAIN, "AWS::OpenSearch::Domain")                                                  \
+	X(T_SM_SECRET, "AWS::SecretsManager::Secret")                                              \
+	X(T_SQS_QUEUE, "AWS::SQS::Queue")                                                          \
+	X(T_BACKUP_VAULT, "AWS::Backup::BackupVault")                                              \
+	X(T_BACKUP_PLAN, "AWS::Backup::BackupPlan")                                                \
+	X(T_ECR_REPO, "AWS::ECR::Repository")                                                      \
+	X(T_ACM_CERT, "AWS::ACM::Certificate")                                                     \
+	/* compute, network, edge, detection, AI */                                                \
+	X(T_EC2_SNAPSHOT, "AWS::EC2::Snapshot")                                                    \
+	X(T_EC2_IMAGE, "AWS::EC2::Image")                                                          \
+	X(T_EC2_VPCE, "AWS::EC2::VPCEndpoint")                                                     \
+	X(T_EC2_SUBNET, "AWS::EC2::Subnet")                                                        \
+	X(T_EC2_TGW, "AWS::EC2::TransitGateway")                                                   \
+	X(T_ELB_LB, "AWS::ElasticLoadBalancing::LoadBalancer")                                     \
+	X(T_ELBV2_LB, "AWS::ElasticLoadBalancingV2::LoadBalancer")                                 \
+	X(T_ELBV2_LISTENER, "AWS::ElasticLoadBalancingV2::Listener")                               \
+	X(T_CF_DIST, "AWS::CloudFront::Distribution")                                              \
+	X(T_APIGW_REST, "AWS::ApiGateway::RestApi")                                                \
+	X(T_APIGW_STAGE, "AWS::ApiGateway::Stage")                                                 \
+	X(T_APIGW_DOMAIN, "AWS::ApiGateway::DomainName")                                           \
+	X(T_APIGW2_API, "AWS::ApiGatewayV2::Api")                                                  \
+	X(T_APIGW2_STAGE, "AWS::ApiGatewayV2::Stage")                                              \
+	X(T_LAMBDA_FN, "AWS::Lambda::Function")                                                    \
+	X(T_ECS_TASKDEF, "AWS::ECS::TaskDefinition")                                               \
+	X(T_ECS_CLUSTER, "AWS::ECS::Cluster")                                                      \
+	X(T_EKS_CLUSTER, "AWS::EKS::Cluster")                                                      \
+	X(T_GD_STATUS, "AWS::GuardDuty::DetectorStatus")                                           \
+	X(T_SH_STANDARD, "AWS::SecurityHub::StandardsSubscription")                                \
+	X(T_WAF_ACL, "AWS::WAFv2::WebACL")                                                         \
+	X(T_SAGE_NOTEBOOK, "AWS::SageMaker::NotebookInstance")                                     \
+	X(T_SAGE_EPCONFIG, "AWS::SageMaker::EndpointConfig")                                       \
+	X(T_SAGE_MODEL, "AWS::SageMaker::Model")                                                   \
+	X(T_BR_LOGGING, "AWS::Bedrock::ModelInvocationLoggingStatus")                              \
+	X(T_BR_CUSTOM, "AWS::Bedrock::CustomModel")                                                \
+	X(T_BR_AGENT, "AWS::Bedrock::Agent")                                                       \
 	X(T_BR_GUARDRAIL, "AWS::Bedrock::Guardrail")
 
 enum aws_type {
 #define AWS_TYPE_ENUM(e, name) e,
 	AWS_TYPES(AWS_TYPE_ENUM)
 #undef AWS_TYPE_ENUM
-	T_COUNT
+		T_COUNT
 };
 /* A set of types: wider than 64 bits, as the check library reads more
  * types than that. */
@@ -119,19 +119,19 @@ struct aws_collector {
 	struct aws_credentials cred;
 	const char *profile;
 	char *account;
-	char *caller;              /* who collects: the caller's ARN (GetCallerIdentity) */
+	char *caller; /* who collects: the caller's ARN (GetCallerIdentity) */
 	char *home_region;
 	char **regions;
 	size_t n_regions;
-	FILE *body;                /* resources, one a line, before the header */
+	FILE *body; /* resources, one a line, before the header */
 	aws_typeset attempted, failed;
-	json_t *log;               /* the collection log */
-	json_t *keep;              /* values services share until the end */
-	json_t *seen;              /* aws_seen()'s keys; NULL until the first */
+	json_t *log;  /* the collection log */
+	json_t *keep; /* values services share until the end */
+	json_t *seen; /* aws_seen()'s keys; NULL until the first */
 	unsigned long resources;
-	attest_rc fatal;           /* a failure that stops everything (I/O, memory) */
+	attest_rc fatal; /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
-	long poll_ms;              /* first wait of the credential report poll */
+	long poll_ms; /* first wait of the credential report poll */
 	/* Role credentials (an organization member's, or --role-arn's),
 	 * renewed before they expire (aws_renew_role(), called by the
 	 * signer): the role, and the credentials that may assume it;
@@ -141,7 +141,7 @@ struct aws_collector {
 	struct aws_collector *renew_via;
 	const char *renew_role, *renew_external_id, *renew_session;
 	time_t renew_issued, renew_retry;
-	unsigned long inflight;    /* calls submitted, not yet answered */
+	unsigned long inflight;                /* calls submitted, not yet answered */
 	void (*idle)(struct aws_collector *c); /* when inflight falls to 0 */
 };
 
@@ -156,10 +156,10 @@ struct aws_op {
 	char region[40];       /* region of the call ("" for global) */
 	aws_typeset types;
 	aws_op_fn fn;
-	void *data;            /* the service's own state; not freed here */
-	long delay_ms;         /* wait before sending (polling) */
-	const char *version;   /* query protocol: the API version sent (set by
-				* aws_call_query(); its answer's model) */
+	void *data;          /* the service's own state; not freed here */
+	long delay_ms;       /* wait before sending (polling) */
+	const char *version; /* query protocol: the API version sent (set by
+			      * aws_call_query(); its answer's model) */
 };
 
 /* Assumes c's role again when its credentials are near their expiry (a
@@ -191,8 +191,8 @@ void aws_attempt(struct aws_collector *c, aws_typeset types);
  * "global"), with any of c's secrets cut from the message, and marks types
  * failed in c. */
 void aws_log_failure(struct aws_collector *c, const char *account, const char *service,
-		     const char *region, const char *operation, aws_typeset types,
-		     const char *code, const char *msg);
+		     const char *region, const char *operation, aws_typeset types, const char *code,
+		     const char *msg);
 /* Records a failed call in the collection log and marks op->types failed. */
 void aws_fail(struct aws_op *op, const char *code, const char *msg);
 /* Same, taking code and message from a failed reply. */
@@ -239,10 +239,10 @@ struct aws_qlist {
 	const char *service;
 	const char *version;
 	const char *operation;
-	const char *params;     /* extra encoded parameters, "" or "&A=b..." */
-	const char *list;       /* API member name of the list */
-	const char *token_in;   /* request parameter: NextToken, Marker */
-	const char *token_out;  /* answer member: NextToken, Marker */
+	const char *params;    /* extra encoded parameters, "" or "&A=b..." */
+	const char *list;      /* API member name of the list */
+	const char *token_in;  /* request parameter: NextToken, Marker */
+	const char *token_out; /* answer member: NextToken, Marker */
 	enum aws_xml_style style;
 	aws_typeset types;
 	void (*each)(struct aws_collector *c, const char *region, json_t *item, void *data);

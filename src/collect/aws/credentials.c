@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define AWS_CHAIN_MAX 16          /* source_profile hops */
+#define AWS_CHAIN_MAX 16 /* source_profile hops */
 
 /* ---- the chain ------------------------------------------------------------ */
 
@@ -38,7 +38,8 @@ set_static(attest_ctx *ctx, struct aws_credentials *out, const char *id, const c
 	out->access_key_id = core_strdup(id);
 	out->secret_access_key = core_strdup(secret);
 	out->session_token = token && *token ? core_strdup(token) : NULL;
-	if (!out->access_key_id || !out->secret_access_key || (token && *token && !out->session_token)) {
+	if (!out->access_key_id || !out->secret_access_key ||
+	    (token && *token && !out->session_token)) {
 		aws_credentials_release(out);
 		return core_nomem(ctx);
 	}
@@ -60,8 +61,8 @@ from_env(attest_ctx *ctx, struct aws_credentials *out)
 		return ATTEST_ERR_NOTFOUND;
 	if (!id || !*id || !secret || !*secret)
 		return core_error(ctx, ATTEST_ERR_INVALID, "%s is set but %s is not",
-				    id && *id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-				    id && *id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+				  id && *id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+				  id && *id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 	return set_static(ctx, out, id, secret, token);
 }
 
@@ -108,7 +109,7 @@ chain_error_loop(struct chain *c, const char *name)
 		core_buf_printf(&b, "'%s' -> ", c->visited[i]);
 	core_buf_printf(&b, "'%s'", name);
 	rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile chain loops: %s",
-			  b.data ? b.data : name);
+			b.data ? b.data : name);
 	core_buf_release(&b);
 	return rc;
 }
@@ -120,18 +121,22 @@ assume_profile_role(struct chain *c, const char *name, const char *role_arn,
 {
 	const char *src = aws_profile_get(c->files, name, "source_profile");
 	const char *csrc = aws_profile_get(c->files, name, "credential_source");
-	struct aws_credentials base = { 0 };
-	struct aws_assume_role ar = { 0 };
+	struct aws_credentials base = {0};
+	struct aws_assume_role ar = {0};
 	int duration;
 	attest_rc rc;
 
 	if (src && csrc)
-		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' sets both "
-				    "source_profile and credential_source", name);
+		return core_error(c->ctx, ATTEST_ERR_INVALID,
+				  "profile '%s' sets both "
+				  "source_profile and credential_source",
+				  name);
 	duration = parse_duration(aws_profile_get(c->files, name, "duration_seconds"));
 	if (duration < 0)
-		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': duration_seconds "
-				    "must be a whole number of seconds up to 43200", name);
+		return core_error(c->ctx, ATTEST_ERR_INVALID,
+				  "profile '%s': duration_seconds "
+				  "must be a whole number of seconds up to 43200",
+				  name);
 	if (src) {
 		const char *id = aws_profile_get(c->files, src, "aws_access_key_id");
 		const char *secret = aws_profile_get(c->files, src, "aws_secret_access_key");
@@ -149,19 +154,25 @@ assume_profile_role(struct chain *c, const char *name, const char *role_arn,
 		if (strcmp(csrc, "Environment") == 0) {
 			rc = from_env(c->ctx, &base);
 			if (rc == ATTEST_ERR_NOTFOUND)
-				rc = core_error(c->ctx, rc, "profile '%s' takes its credentials "
-						  "from the environment, but AWS_ACCESS_KEY_ID is "
-						  "not set", name);
+				rc = core_error(c->ctx, rc,
+						"profile '%s' takes its credentials "
+						"from the environment, but AWS_ACCESS_KEY_ID is "
+						"not set",
+						name);
 		} else if (strcmp(csrc, "Ec2InstanceMetadata") == 0) {
 			rc = aws_imds_credentials(c->ctx, c->t, &base);
 		} else {
-			return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s': "
-					    "credential_source '%s' is not supported (use "
-					    "Environment or Ec2InstanceMetadata)", name, csrc);
+			return core_error(c->ctx, ATTEST_ERR_INVALID,
+					  "profile '%s': "
+					  "credential_source '%s' is not supported (use "
+					  "Environment or Ec2InstanceMetadata)",
+					  name, csrc);
 		}
 	} else {
-		return core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has role_arn but "
-				    "neither source_profile nor credential_source", name);
+		return core_error(c->ctx, ATTEST_ERR_INVALID,
+				  "profile '%s' has role_arn but "
+				  "neither source_profile nor credential_source",
+				  name);
 	}
 	if (rc != ATTEST_OK)
 		return rc;
@@ -187,12 +198,16 @@ resolve_profile(struct chain *c, const char *name, struct aws_credentials *out)
 		if (strcmp(c->visited[i], name) == 0)
 			return chain_error_loop(c, name);
 	if (c->depth >= AWS_CHAIN_MAX)
-		return core_error(c->ctx, ATTEST_ERR_LIMIT, "profile chain from '%s' is longer "
-				    "than %d profiles", c->visited[0], AWS_CHAIN_MAX);
+		return core_error(c->ctx, ATTEST_ERR_LIMIT,
+				  "profile chain from '%s' is longer "
+				  "than %d profiles",
+				  c->visited[0], AWS_CHAIN_MAX);
 	if (!aws_profile_exists(c->files, name))
-		return core_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' not found in '%s' "
-				    "or '%s'", name, aws_files_credentials_path(c->files),
-				    aws_files_config_path(c->files));
+		return core_error(c->ctx, ATTEST_ERR_NOTFOUND,
+				  "profile '%s' not found in '%s' "
+				  "or '%s'",
+				  name, aws_files_credentials_path(c->files),
+				  aws_files_config_path(c->files));
 	c->visited[c->depth++] = name;
 
 	role = aws_profile_get(c->files, name, "role_arn");
@@ -201,31 +216,41 @@ resolve_profile(struct chain *c, const char *name, struct aws_credentials *out)
 	if (role && *role) {
 		rc = assume_profile_role(c, name, role, out);
 	} else if (aws_profile_get(c->files, name, "credential_process")) {
-		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
-				  "credential_process, which attest does not support: it never "
-				  "runs programs named in AWS configuration; export the "
-				  "credentials to the environment or a profile instead", name);
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID,
+				"profile '%s' uses "
+				"credential_process, which attest does not support: it never "
+				"runs programs named in AWS configuration; export the "
+				"credentials to the environment or a profile instead",
+				name);
 	} else if ((id && *id) || (secret && *secret)) {
 		if (!id || !*id || !secret || !*secret)
-			rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' has %s but "
-					  "no %s", name,
-					  id && *id ? "aws_access_key_id" : "aws_secret_access_key",
-					  id && *id ? "aws_secret_access_key" : "aws_access_key_id");
+			rc = core_error(c->ctx, ATTEST_ERR_INVALID,
+					"profile '%s' has %s but "
+					"no %s",
+					name,
+					id && *id ? "aws_access_key_id" : "aws_secret_access_key",
+					id && *id ? "aws_secret_access_key" : "aws_access_key_id");
 		else
 			rc = set_static(c->ctx, out, id, secret,
 					aws_profile_get(c->files, name, "aws_session_token"));
 	} else if (aws_profile_get(c->files, name, "sso_session") ||
 		   aws_profile_get(c->files, name, "sso_start_url")) {
-		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses IAM Identity "
-				  "Center (SSO), which attest does not support; run `aws "
-				  "configure export-credentials --profile %s --format env` and "
-				  "scan with the environment", name, name);
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID,
+				"profile '%s' uses IAM Identity "
+				"Center (SSO), which attest does not support; run `aws "
+				"configure export-credentials --profile %s --format env` and "
+				"scan with the environment",
+				name, name);
 	} else if (aws_profile_get(c->files, name, "web_identity_token_file")) {
-		rc = core_error(c->ctx, ATTEST_ERR_INVALID, "profile '%s' uses "
-				  "web_identity_token_file, which attest does not support", name);
+		rc = core_error(c->ctx, ATTEST_ERR_INVALID,
+				"profile '%s' uses "
+				"web_identity_token_file, which attest does not support",
+				name);
 	} else {
-		rc = core_error(c->ctx, ATTEST_ERR_NOTFOUND, "profile '%s' has no credentials "
-				  "(no aws_access_key_id, role_arn or credential_source)", name);
+		rc = core_error(c->ctx, ATTEST_ERR_NOTFOUND,
+				"profile '%s' has no credentials "
+				"(no aws_access_key_id, role_arn or credential_source)",
+				name);
 	}
 	c->depth--;
 	return rc;
@@ -260,8 +285,8 @@ attest_rc
 aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 			struct aws_credentials *out, char **region_out)
 {
-	struct chain c = { 0 };
-	struct aws_credentials base = { 0 };
+	struct chain c = {0};
+	struct aws_credentials base = {0};
 	const char *name, *profile = opts ? opts->profile : NULL;
 	bool named = false;
 	attest_rc rc;
@@ -287,11 +312,12 @@ aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 			} else {
 				rc = aws_imds_credentials(ctx, c.t, &base);
 				if (rc != ATTEST_OK)
-					core_error_prefix(ctx, "no AWS credentials found in the "
-							    "environment, '%s', '%s' or the instance "
-							    "metadata service",
-							    aws_files_credentials_path(c.files),
-							    aws_files_config_path(c.files));
+					core_error_prefix(ctx,
+							  "no AWS credentials found in the "
+							  "environment, '%s', '%s' or the instance "
+							  "metadata service",
+							  aws_files_credentials_path(c.files),
+							  aws_files_config_path(c.files));
 			}
 		}
 	}
@@ -299,13 +325,14 @@ aws_resolve_credentials(attest_ctx *ctx, const struct aws_config_opts *opts,
 		goto out;
 
 	if (opts && opts->role_arn && *opts->role_arn) {
-		struct aws_assume_role ar = { 0 };
+		struct aws_assume_role ar = {0};
 
 		ar.role_arn = opts->role_arn;
 		ar.external_id = opts->external_id;
 		ar.session_name = opts->session_name;
 		ar.duration_seconds = opts->duration_seconds;
-		rc = aws_sts_assume_role(ctx, c.t, sts_region(c.files, name), name, &base, &ar, out);
+		rc = aws_sts_assume_role(ctx, c.t, sts_region(c.files, name), name, &base, &ar,
+					 out);
 		if (rc != ATTEST_OK)
 			goto out;
 		if (opts->base_out) {

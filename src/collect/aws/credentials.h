@@ -19,19 +19,19 @@
 /* ---- the small HTTP transport used for STS and IMDS ---------------------- */
 
 struct aws_http_request {
-	const char *method;              /* "GET", "PUT", "POST" */
+	const char *method; /* "GET", "PUT", "POST" */
 	const char *url;
 	const struct aws_header *headers;
 	size_t n_headers;
 	const void *body;
 	size_t body_len;
-	long timeout_ms;                 /* whole request; 0 = default (10 s) */
-	bool no_proxy;                   /* bypass proxies (IMDS is link-local) */
+	long timeout_ms; /* whole request; 0 = default (10 s) */
+	bool no_proxy;   /* bypass proxies (IMDS is link-local) */
 };
 
 struct aws_http_response {
-	long status;                     /* HTTP status, 0 when none */
-	char *body;                      /* NUL-terminated, free() */
+	long status; /* HTTP status, 0 when none */
+	char *body;  /* NUL-terminated, free() */
 	size_t body_len;
 };
 
@@ -56,11 +56,11 @@ void aws_http_response_release(struct aws_http_response *resp);
 /* ---- credentials --------------------------------------------------------- */
 
 struct aws_config_opts {
-	const char *profile;        /* --profile; NULL: AWS_PROFILE, else "default" */
-	const char *role_arn;       /* --role-arn: assumed on top of the base credentials */
-	const char *external_id;    /* with role_arn */
-	const char *session_name;   /* with role_arn; NULL: "attest-<time>" */
-	int duration_seconds;       /* with role_arn; 0: 3600 */
+	const char *profile;      /* --profile; NULL: AWS_PROFILE, else "default" */
+	const char *role_arn;     /* --role-arn: assumed on top of the base credentials */
+	const char *external_id;  /* with role_arn */
+	const char *session_name; /* with role_arn; NULL: "attest-<time>" */
+	int duration_seconds;     /* with role_arn; 0: 3600 */
 	/* Additions: */
 	const struct aws_transport *transport; /* NULL: aws_http_curl */
 	/* With role_arn: receives the credentials the role was assumed with,
@@ -98,11 +98,11 @@ const char *aws_profile_name(const char *profile);
 /* ---- endpoints ----------------------------------------------------------- */
 
 struct aws_endpoint {
-	char *url;            /* scheme://host[:port][/base], no trailing '/' */
-	char *signing_region; /* region to sign with (us-east-1 for global services) */
+	char *url;             /* scheme://host[:port][/base], no trailing '/' */
+	char *signing_region;  /* region to sign with (us-east-1 for global services) */
 	char signing_name[32]; /* SigV4 service name */
-	bool overridden;      /* from AWS_ENDPOINT_URL* or the config file */
-	bool s3_path_style;   /* S3 buckets go in the path, not the host name */
+	bool overridden;       /* from AWS_ENDPOINT_URL* or the config file */
+	bool s3_path_style;    /* S3 buckets go in the path, not the host name */
 };
 
 /*
@@ -138,17 +138,16 @@ const char *aws_service_env_id(const char *service);
 
 struct aws_assume_role {
 	const char *role_arn;
-	const char *session_name;   /* NULL: "attest-<unix time>" */
-	const char *external_id;    /* NULL: none */
-	int duration_seconds;       /* 0: 3600 */
+	const char *session_name; /* NULL: "attest-<unix time>" */
+	const char *external_id;  /* NULL: none */
+	int duration_seconds;     /* 0: 3600 */
 };
 
 /* Calls STS AssumeRole with cred in region (NULL: the global endpoint),
  * endpoint resolved for profile. *out gets the temporary credentials with
  * their expiration. t NULL: aws_http_curl. */
-attest_rc aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t,
-			      const char *region, const char *profile,
-			      const struct aws_credentials *cred,
+attest_rc aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *region,
+			      const char *profile, const struct aws_credentials *cred,
 			      const struct aws_assume_role *req, struct aws_credentials *out);
 
 struct aws_caller_identity {

@@ -18,54 +18,54 @@
 #include <strings.h>
 
 struct service {
-	const char *prefix;     /* endpoint prefix, as attest names the service */
-	const char *env_id;     /* SDK service id, upper case, '_' for spaces */
-	const char *signing;    /* SigV4 signing name */
-	bool global;            /* one endpoint for the whole partition */
+	const char *prefix;  /* endpoint prefix, as attest names the service */
+	const char *env_id;  /* SDK service id, upper case, '_' for spaces */
+	const char *signing; /* SigV4 signing name */
+	bool global;         /* one endpoint for the whole partition */
 };
 
 /* The services the collector reads, plus a few it is likely to read next.
  * env_id follows each SDK's "serviceId" (AWS_ENDPOINT_URL_<env_id>). */
 static const struct service services[] = {
-	{ "iam", "IAM", "iam", true },
-	{ "sts", "STS", "sts", false },
-	{ "ec2", "EC2", "ec2", false },
-	{ "s3", "S3", "s3", false },
-	{ "cloudtrail", "CLOUDTRAIL", "cloudtrail", false },
-	{ "kms", "KMS", "kms", false },
-	{ "config", "CONFIG_SERVICE", "config", false },
-	{ "logs", "CLOUDWATCH_LOGS", "logs", false },
-	{ "monitoring", "CLOUDWATCH", "monitoring", false },
-	{ "sns", "SNS", "sns", false },
-	{ "sqs", "SQS", "sqs", false },
-	{ "rds", "RDS", "rds", false },
-	{ "elasticfilesystem", "EFS", "elasticfilesystem", false },
-	{ "securityhub", "SECURITYHUB", "securityhub", false },
-	{ "access-analyzer", "ACCESSANALYZER", "access-analyzer", false },
-	{ "organizations", "ORGANIZATIONS", "organizations", true },
-	{ "secretsmanager", "SECRETS_MANAGER", "secretsmanager", false },
-	{ "guardduty", "GUARDDUTY", "guardduty", false },
-	{ "lambda", "LAMBDA", "lambda", false },
-	{ "dynamodb", "DYNAMODB", "dynamodb", false },
-	{ "elasticloadbalancing", "ELASTIC_LOAD_BALANCING_V2", "elasticloadbalancing", false },
-	{ "acm", "ACM", "acm", false },
-	{ "macie2", "MACIE2", "macie2", false },
-	{ "ssm", "SSM", "ssm", false },
-	{ "account", "ACCOUNT", "account", false },
-	{ "cloudfront", "CLOUDFRONT", "cloudfront", true },
-	{ "apigateway", "API_GATEWAY", "apigateway", false },
-	{ "ecs", "ECS", "ecs", false },
-	{ "eks", "EKS", "eks", false },
-	{ "wafv2", "WAFV2", "wafv2", false },
-	{ "sagemaker", "SAGEMAKER", "sagemaker", false },
-	{ "bedrock", "BEDROCK", "bedrock", false },
-	{ "bedrock-agent", "BEDROCK_AGENT", "bedrock", false },
+	{"iam", "IAM", "iam", true},
+	{"sts", "STS", "sts", false},
+	{"ec2", "EC2", "ec2", false},
+	{"s3", "S3", "s3", false},
+	{"cloudtrail", "CLOUDTRAIL", "cloudtrail", false},
+	{"kms", "KMS", "kms", false},
+	{"config", "CONFIG_SERVICE", "config", false},
+	{"logs", "CLOUDWATCH_LOGS", "logs", false},
+	{"monitoring", "CLOUDWATCH", "monitoring", false},
+	{"sns", "SNS", "sns", false},
+	{"sqs", "SQS", "sqs", false},
+	{"rds", "RDS", "rds", false},
+	{"elasticfilesystem", "EFS", "elasticfilesystem", false},
+	{"securityhub", "SECURITYHUB", "securityhub", false},
+	{"access-analyzer", "ACCESSANALYZER", "access-analyzer", false},
+	{"organizations", "ORGANIZATIONS", "organizations", true},
+	{"secretsmanager", "SECRETS_MANAGER", "secretsmanager", false},
+	{"guardduty", "GUARDDUTY", "guardduty", false},
+	{"lambda", "LAMBDA", "lambda", false},
+	{"dynamodb", "DYNAMODB", "dynamodb", false},
+	{"elasticloadbalancing", "ELASTIC_LOAD_BALANCING_V2", "elasticloadbalancing", false},
+	{"acm", "ACM", "acm", false},
+	{"macie2", "MACIE2", "macie2", false},
+	{"ssm", "SSM", "ssm", false},
+	{"account", "ACCOUNT", "account", false},
+	{"cloudfront", "CLOUDFRONT", "cloudfront", true},
+	{"apigateway", "API_GATEWAY", "apigateway", false},
+	{"ecs", "ECS", "ecs", false},
+	{"eks", "EKS", "eks", false},
+	{"wafv2", "WAFV2", "wafv2", false},
+	{"sagemaker", "SAGEMAKER", "sagemaker", false},
+	{"bedrock", "BEDROCK", "bedrock", false},
+	{"bedrock-agent", "BEDROCK_AGENT", "bedrock", false},
 	/* data stores (DynamoDB, SQS, Secrets Manager, ACM: above) */
-	{ "redshift", "REDSHIFT", "redshift", false },
-	{ "elasticache", "ELASTICACHE", "elasticache", false },
-	{ "es", "OPENSEARCH", "es", false },
-	{ "backup", "BACKUP", "backup", false },
-	{ "api.ecr", "ECR", "ecr", false },
+	{"redshift", "REDSHIFT", "redshift", false},
+	{"elasticache", "ELASTICACHE", "elasticache", false},
+	{"es", "OPENSEARCH", "es", false},
+	{"backup", "BACKUP", "backup", false},
+	{"api.ecr", "ECR", "ecr", false},
 };
 
 static const struct service *
@@ -137,11 +137,15 @@ override_url(attest_ctx *ctx, const char *url, const char *from, char **out)
 	}
 	if (!(n > 7 && strncasecmp(url, "http://", 7) == 0) &&
 	    !(n > 8 && strncasecmp(url, "https://", 8) == 0))
-		return core_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s is not an "
-				    "http:// or https:// url", (int)n, url, from);
+		return core_error(ctx, ATTEST_ERR_INVALID,
+				  "endpoint '%.*s' from %s is not an "
+				  "http:// or https:// url",
+				  (int)n, url, from);
 	if (memchr(url, '?', n) || memchr(url, '#', n) || memchr(url, '@', n))
-		return core_error(ctx, ATTEST_ERR_INVALID, "endpoint '%.*s' from %s must not "
-				    "carry credentials, a query or a fragment", (int)n, url, from);
+		return core_error(ctx, ATTEST_ERR_INVALID,
+				  "endpoint '%.*s' from %s must not "
+				  "carry credentials, a query or a fragment",
+				  (int)n, url, from);
 	*out = strndup(url, n);
 	return *out ? ATTEST_OK : core_nomem(ctx);
 }
@@ -205,8 +209,8 @@ aws_endpoint_release(struct aws_endpoint *ep)
 }
 
 attest_rc
-aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
-		     const char *profile, struct aws_endpoint *out)
+aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region, const char *profile,
+		     struct aws_endpoint *out)
 {
 	const struct service *svc;
 	const char *domain, *home, *sign_region;
@@ -220,12 +224,16 @@ aws_endpoint_resolve(attest_ctx *ctx, const char *service, const char *region,
 		return core_error(ctx, ATTEST_ERR_USAGE, "no valid service named for an endpoint");
 	svc = service_find(service);
 	if (region && !region_valid(region))
-		return core_error(ctx, ATTEST_ERR_INVALID, "region '%s' is not a valid AWS "
-				    "region name", region);
+		return core_error(ctx, ATTEST_ERR_INVALID,
+				  "region '%s' is not a valid AWS "
+				  "region name",
+				  region);
 	partition_of(region, &domain, &home);
 	if (!region && !(svc && (svc->global || strcmp(svc->prefix, "sts") == 0)))
-		return core_error(ctx, ATTEST_ERR_USAGE, "service '%s' needs a region; set "
-				    "AWS_REGION or a profile region", service);
+		return core_error(ctx, ATTEST_ERR_USAGE,
+				  "service '%s' needs a region; set "
+				  "AWS_REGION or a profile region",
+				  service);
 
 	rc = find_override(ctx, svc, profile, &ov);
 	if (rc != ATTEST_OK)
@@ -330,8 +338,8 @@ aws_s3_bucket_url(attest_ctx *ctx, const struct aws_endpoint *ep, const char *bu
 		return core_error(ctx, ATTEST_ERR_USAGE, "no bucket named for an s3 request");
 	if (!ep->s3_path_style && dns_bucket(bucket) && (host = strstr(ep->url, "://"))) {
 		host += 3;
-		rc = core_buf_printf(&b, "%.*s%s.%s%s", (int)(host - ep->url), ep->url,
-				       bucket, host, key_query);
+		rc = core_buf_printf(&b, "%.*s%s.%s%s", (int)(host - ep->url), ep->url, bucket,
+				     host, key_query);
 	} else {
 		enc = aws_uri_encode(bucket, strlen(bucket), false);
 		if (!enc)

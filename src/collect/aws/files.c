@@ -17,11 +17,11 @@
 #include <string.h>
 #include <strings.h>
 
-#define AWS_FILE_MAX (1u << 20)   /* shared files larger than this are refused */
+#define AWS_FILE_MAX (1u << 20) /* shared files larger than this are refused */
 
 struct ini_entry {
-	char *section;   /* "default", "profile dev", "services x", or "dev" */
-	char *key;       /* lower case; "parent.child" for nested keys */
+	char *section; /* "default", "profile dev", "services x", or "dev" */
+	char *key;     /* lower case; "parent.child" for nested keys */
 	char *value;
 };
 
@@ -44,8 +44,7 @@ trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
-			   end[-1] == '\n'))
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
 		*--end = '\0';
 	return s;
 }
@@ -121,9 +120,10 @@ ini_parse(attest_ctx *ctx, struct ini *ini, char *text)
 			char *close = strrchr(line, ']');
 
 			if (!close || close[1] != '\0')
-				return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at "
-						    "line %d: section header without ']'",
-						    ini->path, lineno);
+				return core_error(ctx, ATTEST_ERR_PARSE,
+						  "cannot parse '%s' at "
+						  "line %d: section header without ']'",
+						  ini->path, lineno);
 			*close = '\0';
 			section = trim(line + 1);
 			/* "[profile   dev]" is "[profile dev]". */
@@ -140,19 +140,24 @@ ini_parse(attest_ctx *ctx, struct ini *ini, char *text)
 		}
 		eq = strchr(line, '=');
 		if (!eq)
-			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
-					    "expected 'name = value' or '[section]'", ini->path,
-					    lineno);
+			return core_error(ctx, ATTEST_ERR_PARSE,
+					  "cannot parse '%s' at line %d: "
+					  "expected 'name = value' or '[section]'",
+					  ini->path, lineno);
 		if (!section)
-			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
-					    "setting outside any [section]", ini->path, lineno);
+			return core_error(ctx, ATTEST_ERR_PARSE,
+					  "cannot parse '%s' at line %d: "
+					  "setting outside any [section]",
+					  ini->path, lineno);
 		*eq = '\0';
 		key = trim(line);
 		value = trim(eq + 1);
 		lower(key);
 		if (!*key)
-			return core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s' at line %d: "
-					    "setting without a name", ini->path, lineno);
+			return core_error(ctx, ATTEST_ERR_PARSE,
+					  "cannot parse '%s' at line %d: "
+					  "setting without a name",
+					  ini->path, lineno);
 		if (indented && parent[0] && parent_empty) {
 			snprintf(nested, sizeof(nested), "%s.%s", parent, key);
 			if (ini_add(ini, section, nested, value) != ATTEST_OK)
@@ -209,7 +214,7 @@ ini_load(attest_ctx *ctx, struct ini *ini, const char *env, const char *rel)
 		if (errno == ENOENT || errno == ENOTDIR)
 			return ATTEST_OK;
 		return core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
-				    strerror(errno));
+				  strerror(errno));
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		rc = core_buf_add(&b, chunk, n);
@@ -219,13 +224,13 @@ ini_load(attest_ctx *ctx, struct ini *ini, const char *env, const char *rel)
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	if (ferror(fp))
 		rc = core_error(ctx, ATTEST_ERR_IO, "cannot read '%s': %s", ini->path,
-				  strerror(errno));
+				strerror(errno));
 	else if (b.len >= AWS_FILE_MAX)
-		rc = core_error(ctx, ATTEST_ERR_LIMIT, "'%s' is larger than %u bytes",
-				  ini->path, AWS_FILE_MAX);
+		rc = core_error(ctx, ATTEST_ERR_LIMIT, "'%s' is larger than %u bytes", ini->path,
+				AWS_FILE_MAX);
 	else if (b.data && memchr(b.data, '\0', b.len))
 		rc = core_error(ctx, ATTEST_ERR_PARSE, "cannot parse '%s': it is not a text file",
-				  ini->path);
+				ini->path);
 	else
 		rc = b.data ? ini_parse(ctx, ini, b.data) : ATTEST_OK;
 	fclose(fp);

@@ -17,12 +17,21 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char *const throttle_codes[] = {
-	"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-	"TooManyRequestsException", "ProvisionedThroughputExceededException",
-	"TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-	"LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-	"EC2ThrottledException", NULL};
+static const char *const throttle_codes[] = {"Throttling",
+					     "ThrottlingException",
+					     "ThrottledException",
+					     "RequestThrottledException",
+					     "TooManyRequestsException",
+					     "ProvisionedThroughputExceededException",
+					     "TransactionInProgressException",
+					     "RequestLimitExceeded",
+					     "BandwidthLimitExceeded",
+					     "LimitExceededException",
+					     "RequestThrottled",
+					     "SlowDown",
+					     "PriorRequestNotComplete",
+					     "EC2ThrottledException",
+					     NULL};
 
 void
 aws_engine_opts_default(struct aws_engine_opts *o)
@@ -214,8 +223,8 @@ aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_d
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return core_nomem(h->ctx);
-	need = strlen(req->service) + strlen(req->region) + strlen(req->method) +
-	       strlen(req->url) + 4;
+	need = strlen(req->service) + strlen(req->region) + strlen(req->method) + strlen(req->url) +
+	       4;
 	for (i = 0; i < req->n_headers; i++)
 		need += strlen(req->headers[i].name) + strlen(req->headers[i].value) + 2;
 	j->strings = malloc(need);
@@ -317,16 +326,22 @@ static const char *
 network_code(CURLcode c)
 {
 	switch (c) {
-	case CURLE_COULDNT_CONNECT: return "ConnectionRefused";
-	case CURLE_COULDNT_RESOLVE_HOST: return "UnknownHost";
-	case CURLE_OPERATION_TIMEDOUT: return "RequestTimeout";
+	case CURLE_COULDNT_CONNECT:
+		return "ConnectionRefused";
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "UnknownHost";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "RequestTimeout";
 	case CURLE_PARTIAL_FILE:
 	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING: return "TruncatedResponse";
+	case CURLE_GOT_NOTHING:
+		return "TruncatedResponse";
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR: return "TLSError";
-	default: return "NetworkError";
+	case CURLE_SSL_CONNECT_ERROR:
+		return "TLSError";
+	default:
+		return "NetworkError";
 	}
 }
 
@@ -384,7 +399,7 @@ finish(struct aws_engine *h, struct job *j, CURLcode cc)
 	job_end_attempt(h, j);
 	if (retry && j->attempts < h->o.max_attempts && !h->cancelled) {
 		core_log(h->ctx, ATTEST_LOG_DEBUG, "retrying %s %s (%s) after attempt %u",
-			   j->call.service, j->call.url, code, j->attempts);
+			 j->call.service, j->call.url, code, j->attempts);
 		requeue(h, j);
 		return;
 	}
@@ -462,7 +477,8 @@ aws_engine_run(struct aws_engine *h)
 			poll_ms = wait_ms;
 		if (h->active > 0) {
 			if (curl_multi_poll(h->multi, NULL, 0, (int)poll_ms, &numfds) != CURLM_OK)
-				return core_error(h->ctx, ATTEST_ERR_INTERNAL, "libcurl poll failure");
+				return core_error(h->ctx, ATTEST_ERR_INTERNAL,
+						  "libcurl poll failure");
 		} else if (poll_ms > 0) {
 			usleep((useconds_t)poll_ms * 1000);
 		}

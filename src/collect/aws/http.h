@@ -28,10 +28,10 @@ struct aws_engine_opts {
 	unsigned max_per_service; /* requests in flight per service */
 	long timeout_ms;          /* whole request, per attempt */
 	long connect_timeout_ms;
-	size_t max_body;          /* largest response body accepted */
-	unsigned max_attempts;    /* 1 = no retries */
-	long backoff_base_ms;     /* first retry waits up to this (full jitter) */
-	long backoff_cap_ms;      /* no wait is longer */
+	size_t max_body;       /* largest response body accepted */
+	unsigned max_attempts; /* 1 = no retries */
+	long backoff_base_ms;  /* first retry waits up to this (full jitter) */
+	long backoff_cap_ms;   /* no wait is longer */
 };
 
 /* Sensible defaults: 32 overall, 16 per service, 30 s timeout, 64 MiB
@@ -47,15 +47,15 @@ struct aws_call {
 	size_t n_headers;
 	const void *body;
 	size_t body_len;
-	bool s3;              /* S3 signing rules */
-	long delay_ms;        /* wait this long before the first attempt */
-	void *sign_data;      /* the signer's data for this request; NULL: the
-				 engine's (several accounts share one engine) */
+	bool s3;         /* S3 signing rules */
+	long delay_ms;   /* wait this long before the first attempt */
+	void *sign_data; /* the signer's data for this request; NULL: the
+			    engine's (several accounts share one engine) */
 };
 
 struct aws_reply {
-	long status;               /* HTTP status; 0 when no answer came */
-	const char *body;          /* NUL-terminated, never NULL */
+	long status;      /* HTTP status; 0 when no answer came */
+	const char *body; /* NUL-terminated, never NULL */
 	size_t body_len;
 	bool ok;                   /* a complete 2xx answer */
 	const char *error_code;    /* AWS error code, or a network one, NULL when ok */
@@ -65,16 +65,16 @@ struct aws_reply {
 };
 
 /* Called once per request when it is finished (after its last attempt). */
-typedef void (*aws_engine_done_fn)(struct aws_engine *h, const struct aws_reply *res,
-				 void *data);
+typedef void (*aws_engine_done_fn)(struct aws_engine *h, const struct aws_reply *res, void *data);
 
 /* Adds the signing headers to a request before each attempt: *out receives a
  * list of extra headers (to free with curl_slist_free_all). data is the
  * request's sign_data when set, else the data given with the signer. */
 typedef attest_rc (*aws_engine_sign_fn)(void *data, const struct aws_call *req,
-				      struct curl_slist **out);
+					struct curl_slist **out);
 
-attest_rc aws_engine_new(attest_ctx *ctx, const struct aws_engine_opts *opts, struct aws_engine **out);
+attest_rc aws_engine_new(attest_ctx *ctx, const struct aws_engine_opts *opts,
+			 struct aws_engine **out);
 void aws_engine_free(struct aws_engine *h);
 void aws_engine_set_signer(struct aws_engine *h, aws_engine_sign_fn fn, void *data);
 /* Called about once a second while aws_engine_run() works, for progress. */
@@ -82,7 +82,7 @@ void aws_engine_set_tick(struct aws_engine *h, void (*fn)(void *data), void *dat
 
 /* Queues a request. Fails only when out of memory. */
 attest_rc aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_done_fn fn,
-			  void *data);
+			    void *data);
 /* Runs until no request is queued, waiting or in flight. Fails only on an
  * internal error of libcurl or memory; failed requests are reported to
  * their callbacks, not here. */

@@ -12,15 +12,15 @@
 struct job {
 	struct job *next;
 	struct job *next_active; /* while in flight: the engine's active list */
-	struct aws_call call; /* strings below are owned copies */
+	struct aws_call call;    /* strings below are owned copies */
 	struct aws_header *hdrs;
-	char *strings;        /* one allocation holding the copied strings */
+	char *strings; /* one allocation holding the copied strings */
 	void *body;
 	aws_engine_done_fn fn;
 	void *data;
-	int svc;              /* index into engine->svc */
+	int svc; /* index into engine->svc */
 	unsigned attempts;
-	double ready_at;      /* monotonic seconds */
+	double ready_at; /* monotonic seconds */
 	/* per attempt */
 	CURL *easy;
 	struct curl_slist *sent;
@@ -39,7 +39,7 @@ struct aws_engine {
 	struct aws_engine_opts o;
 	CURLM *multi;
 	struct job *queue, *queue_tail;
-	struct job *active_list;  /* jobs in flight, freed by _free if run stopped */
+	struct job *active_list; /* jobs in flight, freed by _free if run stopped */
 	unsigned active;
 	struct svc_slot svc[MAX_SERVICES];
 	int n_svc;

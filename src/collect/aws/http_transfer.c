@@ -130,7 +130,7 @@ http_start(struct aws_engine *h, struct job *j)
 	}
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
 		return core_error(h->ctx, ATTEST_ERR_INTERNAL, "cannot start a request to '%s'",
-				    j->call.url);
+				  j->call.url);
 	j->next_active = h->active_list;
 	h->active_list = j;
 	j->attempts++;

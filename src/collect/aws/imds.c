@@ -49,8 +49,8 @@ static attest_rc
 imds_get(attest_ctx *ctx, const struct aws_transport *t, const char *base, const char *path,
 	 const char *token, struct aws_http_response *resp)
 {
-	struct aws_header h[1] = { { "X-aws-ec2-metadata-token", token } };
-	struct aws_http_request req = { 0 };
+	struct aws_header h[1] = {{"X-aws-ec2-metadata-token", token}};
+	struct aws_http_request req = {0};
 	struct core_buf url;
 	attest_rc rc;
 
@@ -99,25 +99,31 @@ parse_credentials(attest_ctx *ctx, const char *body, size_t len, struct aws_cred
 	token = json_string_value(json_object_get(root, "Token"));
 	exp = json_string_value(json_object_get(root, "Expiration"));
 	if (code && strcmp(code, "Success") != 0) {
-		rc = core_error(ctx, ATTEST_ERR_IO, "instance metadata credentials: Code "
-				  "'%.40s'", code);
+		rc = core_error(ctx, ATTEST_ERR_IO,
+				"instance metadata credentials: Code "
+				"'%.40s'",
+				code);
 		goto out;
 	}
 	if (!id || !*id || !secret || !*secret) {
-		rc = core_error(ctx, rc, "instance metadata credentials lack AccessKeyId or "
-				  "SecretAccessKey");
+		rc = core_error(ctx, rc,
+				"instance metadata credentials lack AccessKeyId or "
+				"SecretAccessKey");
 		goto out;
 	}
 	out->access_key_id = core_strdup(id);
 	out->secret_access_key = core_strdup(secret);
 	out->session_token = token && *token ? core_strdup(token) : NULL;
-	if (!out->access_key_id || !out->secret_access_key || (token && *token && !out->session_token)) {
+	if (!out->access_key_id || !out->secret_access_key ||
+	    (token && *token && !out->session_token)) {
 		rc = core_nomem(ctx);
 		goto out;
 	}
 	if (exp && !core_time_parse(exp, &out->expiration)) {
-		rc = core_error(ctx, ATTEST_ERR_PARSE, "instance metadata credentials: "
-				  "Expiration '%.40s' is not a timestamp", exp);
+		rc = core_error(ctx, ATTEST_ERR_PARSE,
+				"instance metadata credentials: "
+				"Expiration '%.40s' is not a timestamp",
+				exp);
 		goto out;
 	}
 	rc = ATTEST_OK;
@@ -148,13 +154,16 @@ imds_base(attest_ctx *ctx, char **out)
 
 	*out = NULL;
 	if (env_true("AWS_EC2_METADATA_DISABLED"))
-		return core_error(ctx, ATTEST_ERR_NOTFOUND, "the instance metadata service is "
-				    "disabled (AWS_EC2_METADATA_DISABLED)");
+		return core_error(ctx, ATTEST_ERR_NOTFOUND,
+				  "the instance metadata service is "
+				  "disabled (AWS_EC2_METADATA_DISABLED)");
 	if (!base || !*base)
 		base = IMDS_DEFAULT;
 	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
-		return core_error(ctx, ATTEST_ERR_INVALID, "AWS_EC2_METADATA_SERVICE_ENDPOINT "
-				    "'%s' is not an http:// url", base);
+		return core_error(ctx, ATTEST_ERR_INVALID,
+				  "AWS_EC2_METADATA_SERVICE_ENDPOINT "
+				  "'%s' is not an http:// url",
+				  base);
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		n--;
@@ -168,9 +177,9 @@ imds_base(attest_ctx *ctx, char **out)
 static attest_rc
 imds_token(attest_ctx *ctx, const struct aws_transport *t, const char *b, char **token)
 {
-	struct aws_header ttl[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", "21600" } };
-	struct aws_http_request req = { 0 };
-	struct aws_http_response resp = { 0 };
+	struct aws_header ttl[1] = {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}};
+	struct aws_http_request req = {0};
+	struct aws_http_response resp = {0};
 	struct core_buf url;
 	attest_rc rc = ATTEST_OK;
 
@@ -196,8 +205,10 @@ imds_token(attest_ctx *ctx, const struct aws_transport *t, const char *b, char *
 		(*token)[strcspn(*token, "\r\n")] = '\0';
 	} else if (!((resp.status == 403 || resp.status == 404 || resp.status == 405) &&
 		     !env_true("AWS_EC2_METADATA_V1_DISABLED"))) {
-		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: token "
-				  "request answered HTTP %ld", resp.status);
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND,
+				"instance metadata service: token "
+				"request answered HTTP %ld",
+				resp.status);
 	}
 out:
 	aws_http_response_release(&resp);
@@ -210,7 +221,7 @@ static attest_rc
 imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const char *token,
 	  char **role)
 {
-	struct aws_http_response resp = { 0 };
+	struct aws_http_response resp = {0};
 	attest_rc rc;
 	char *nl;
 
@@ -218,8 +229,10 @@ imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const c
 	if (imds_get(ctx, t, b, IMDS_PATH, token, &resp) != ATTEST_OK)
 		return unreachable(ctx);
 	if (resp.status != 200 || !resp.body) {
-		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: no IAM "
-				  "role attached to this instance (HTTP %ld)", resp.status);
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND,
+				"instance metadata service: no IAM "
+				"role attached to this instance (HTTP %ld)",
+				resp.status);
 		aws_http_response_release(&resp);
 		return rc;
 	}
@@ -229,8 +242,9 @@ imds_role(attest_ctx *ctx, const struct aws_transport *t, const char *b, const c
 		*nl = '\0';
 	aws_http_response_release(&resp);
 	if (!role_name_ok(*role))
-		return core_error(ctx, ATTEST_ERR_PARSE, "instance metadata service: role name "
-				    "is not a valid IAM role name");
+		return core_error(ctx, ATTEST_ERR_PARSE,
+				  "instance metadata service: role name "
+				  "is not a valid IAM role name");
 	return ATTEST_OK;
 }
 
@@ -239,7 +253,7 @@ static attest_rc
 imds_role_credentials(attest_ctx *ctx, const struct aws_transport *t, const char *b,
 		      const char *token, const char *role, struct aws_credentials *out)
 {
-	struct aws_http_response resp = { 0 };
+	struct aws_http_response resp = {0};
 	struct core_buf url;
 	attest_rc rc;
 
@@ -249,8 +263,10 @@ imds_role_credentials(attest_ctx *ctx, const struct aws_transport *t, const char
 	else if (imds_get(ctx, t, b, url.data, token, &resp) != ATTEST_OK)
 		rc = unreachable(ctx);
 	else if (resp.status != 200 || !resp.body)
-		rc = core_error(ctx, ATTEST_ERR_NOTFOUND, "instance metadata service: "
-				  "credentials of role '%s' answered HTTP %ld", role, resp.status);
+		rc = core_error(ctx, ATTEST_ERR_NOTFOUND,
+				"instance metadata service: "
+				"credentials of role '%s' answered HTTP %ld",
+				role, resp.status);
 	else
 		rc = parse_credentials(ctx, resp.body, resp.body_len, out);
 	aws_http_response_release(&resp);

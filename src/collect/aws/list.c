@@ -89,8 +89,8 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 		goto fail;
 	snprintf(name, sizeof(name), "%sResult", ql->operation);
 	root = aws_xml_find(xmlDocGetRootElement(doc), name);
-	res = aws_xml_to_json_op(root ? root : xmlDocGetRootElement(doc), ql->version, ql->operation,
-				 ql->style);
+	res = aws_xml_to_json_op(root ? root : xmlDocGetRootElement(doc), ql->version,
+				 ql->operation, ql->style);
 	xmlFreeDoc(doc);
 	if (!res) {
 		aws_fatal(c, core_nomem(c->ctx));
@@ -101,8 +101,7 @@ qlist_page(struct aws_op *op, const struct aws_reply *r)
 		aws_fail(op, "MalformedResponse", "the answer's list is not a list");
 		goto fail;
 	}
-	json_array_foreach(e, i, item)
-		ql->each(c, op->region, item, st->data);
+	json_array_foreach(e, i, item) ql->each(c, op->region, item, st->data);
 	token = json_string_value(json_object_get(res, ql->token_out));
 	if (token && *token && token_repeats(op, &st->last, token))
 		goto fail;
@@ -172,19 +171,21 @@ jlist_request(struct aws_collector *c, struct jlist_state *st, const char *regio
 	if (jl->rest_path) {
 		core_buf_init(&b, 1 << 16);
 		if (!core_buf_adds(&b, jl->rest_path) &&
-		    (!token || (!core_buf_printf(&b, "%s%s=", strchr(jl->rest_path, '?') ? "&" : "?",
-						   jl->token_in) &&
-				!aws_buf_encode(&b, token, false))))
+		    (!token ||
+		     (!core_buf_printf(&b, "%s%s=", strchr(jl->rest_path, '?') ? "&" : "?",
+				       jl->token_in) &&
+		      !aws_buf_encode(&b, token, false))))
 			rc = aws_call_rest(&op, "GET", b.data, NULL);
 		core_buf_release(&b);
 	} else {
 		body = json_loads(jl->body ? jl->body : "{}", 0, NULL);
-		if (body && (!token || !json_object_set_new(body, jl->token_in, json_string(token))))
+		if (body &&
+		    (!token || !json_object_set_new(body, jl->token_in, json_string(token))))
 			text = json_dumps(body, JSON_COMPACT);
 		json_decref(body);
 		if (text)
-			rc = aws_call_json(&op, jl->target, jl->json_version ? jl->json_version : "1.1",
-					   text);
+			rc = aws_call_json(&op, jl->target,
+					   jl->json_version ? jl->json_version : "1.1", text);
 		else
 			aws_fatal(c, core_nomem(c->ctx));
 		free(text);
@@ -216,8 +217,7 @@ jlist_page(struct aws_op *op, const struct aws_reply *r)
 		aws_fail(op, "MalformedResponse", "the answer's list is not a list");
 		goto fail;
 	}
-	json_array_foreach(list, i, item)
-		jl->each(op->c, op->region, item, st->data);
+	json_array_foreach(list, i, item) jl->each(op->c, op->region, item, st->data);
 	token = json_string_value(json_object_get(res, jl->token_out));
 	if (token && *token && token_repeats(op, &st->last, token))
 		goto fail;

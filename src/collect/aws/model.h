@@ -44,7 +44,7 @@ struct aws_model_shape {
 struct aws_model_op {
 	const char *version; /* the API version sent (2016-11-15: EC2) */
 	const char *operation;
-	int shape;           /* its output structure, -1: none */
+	int shape; /* its output structure, -1: none */
 };
 
 extern const struct aws_model_member aws_model_members[];

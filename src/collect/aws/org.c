@@ -33,7 +33,7 @@ struct member {
 	struct org *org;
 	char id[13];
 	char *name;
-	char *role_arn;         /* the role assumed, kept to renew it */
+	char *role_arn; /* the role assumed, kept to renew it */
 	bool collected;
 };
 
@@ -47,9 +47,9 @@ struct org {
 	char code[128], msg[512]; /* why ListAccounts failed */
 	size_t assumed, denied;
 	char session[64];
-	bool member_regions;      /* each account's own enabled regions (no --regions) */
-	char *last_token;         /* of the previous ListAccounts page */
-	size_t next;              /* the next account to start */
+	bool member_regions; /* each account's own enabled regions (no --regions) */
+	char *last_token;    /* of the previous ListAccounts page */
+	size_t next;         /* the next account to start */
 };
 
 /* Accounts collected at once: enough to keep the engine's slots busy, few
@@ -92,7 +92,8 @@ list_fail(struct org *g, const char *code, const char *msg)
 static void
 list_request(struct org *g, const char *token)
 {
-	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0, NULL};
+	struct aws_op op = {g->caller, "organizations", "ListAccounts", "", 0, list_page, g, 0,
+			    NULL};
 	json_t *body = json_object();
 
 	if (!body || (token && json_object_set_new(body, "NextToken", json_string(token)))) {
@@ -128,7 +129,7 @@ add_account(struct org *g, json_t *a)
 	}
 	if (!status || strcmp(status, "ACTIVE") != 0) {
 		core_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s is %s: not collected", id,
-			   status ? status : "of unknown status");
+			 status ? status : "of unknown status");
 		return true;
 	}
 	for (i = 0; i < g->n; i++)
@@ -176,9 +177,7 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		list_fail(g, "MalformedResponse", "the answer has no Accounts list");
 		goto out;
 	}
-	json_array_foreach(list, i, a)
-		if (!add_account(g, a))
-			goto out;
+	json_array_foreach(list, i, a) if (!add_account(g, a)) goto out;
 	token = json_string_value(json_object_get(v, "NextToken"));
 	if (token && *token) {
 		if (g->last_token && strcmp(g->last_token, token) == 0) {
@@ -209,14 +208,15 @@ list_accounts(struct org *g)
 	if (rc != ATTEST_OK)
 		return rc;
 	if (g->list_failed)
-		return core_error(c->ctx, ATTEST_ERR_IO,
-				    "cannot list the accounts of the organization (Organizations "
-				    "ListAccounts): %s: %s; the credentials must be those of the "
-				    "organization's management account or of a delegated administrator",
-				    g->code, g->msg);
+		return core_error(
+			c->ctx, ATTEST_ERR_IO,
+			"cannot list the accounts of the organization (Organizations "
+			"ListAccounts): %s: %s; the credentials must be those of the "
+			"organization's management account or of a delegated administrator",
+			g->code, g->msg);
 	if (g->n == 0)
 		return core_error(c->ctx, ATTEST_ERR_IO,
-				    "the organization has no ACTIVE account to collect");
+				  "the organization has no ACTIVE account to collect");
 	return ATTEST_OK;
 }
 
@@ -232,7 +232,7 @@ not_collected(struct member *m, const char *code, const char *msg)
 	g->denied++;
 	m->c.idle = NULL;
 	core_log(g->caller->ctx, ATTEST_LOG_INFO, "account %s (%s) not collected: %s", m->id,
-		   m->name, code ? code : "");
+		 m->name, code ? code : "");
 	start_next(g);
 }
 
@@ -265,8 +265,10 @@ regions_known(struct aws_op *op, const struct aws_reply *r)
 	else if ((doc = aws_reply_xml(op, r)) != NULL &&
 		 !(n = aws_xml_find(xmlDocGetRootElement(doc), "regionInfo")))
 		aws_fail(op, "MalformedResponse", "no regionInfo in the answer");
-	if (n && (list = aws_xml_list_to_json_op(n, op->version, op->operation, AWS_XML_EC2)) != NULL)
-		json_array_foreach(list, i, e) {
+	if (n &&
+	    (list = aws_xml_list_to_json_op(n, op->version, op->operation, AWS_XML_EC2)) != NULL)
+		json_array_foreach(list, i, e)
+		{
 			const char *name = json_string_value(json_object_get(e, "RegionName"));
 
 			/* A name that is not one is skipped, as for the caller. */
@@ -328,7 +330,8 @@ assumed(struct aws_op *op, const struct aws_reply *r)
 	g->assumed++;
 	core_log(g->caller->ctx, ATTEST_LOG_INFO, "collecting account %s (%s)", m->id, m->name);
 	if (g->member_regions) {
-		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m, 0, NULL};
+		struct aws_op rop = {&m->c, "ec2", "DescribeRegions", "", 0, regions_known, m,
+				     0,     NULL};
 
 		snprintf(rop.region, sizeof(rop.region), "%s", m->c.home_region);
 		if (aws_call_query(&rop, "2016-11-15", "") == ATTEST_OK) {
@@ -379,10 +382,10 @@ assume(struct org *g, struct member *m)
 	core_buf_init(&params, 8192);
 	if (!m->c.account || !m->c.keep ||
 	    (!g->member_regions && copy_regions(&m->c, c) != ATTEST_OK) ||
-	    core_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id,
-			      g->o->role_name) != ATTEST_OK ||
-	    !(m->role_arn = strdup(arn.data)) ||
-	    aws_param(&params, "RoleArn", arn.data) || aws_param(&params, "RoleSessionName", g->session) ||
+	    core_buf_printf(&arn, "arn:%s:iam::%s:role/%s", g->partition, m->id, g->o->role_name) !=
+		    ATTEST_OK ||
+	    !(m->role_arn = strdup(arn.data)) || aws_param(&params, "RoleArn", arn.data) ||
+	    aws_param(&params, "RoleSessionName", g->session) ||
 	    aws_param(&params, "DurationSeconds", "3600") ||
 	    (g->o->external_id && *g->o->external_id &&
 	     aws_param(&params, "ExternalId", g->o->external_id))) {
@@ -416,22 +419,22 @@ aws_renew_role(struct aws_collector *c)
 		return;
 	req.role_arn = c->renew_role;
 	req.session_name = c->renew_session;
-	req.external_id = c->renew_external_id && *c->renew_external_id ? c->renew_external_id
-									 : NULL;
+	req.external_id =
+		c->renew_external_id && *c->renew_external_id ? c->renew_external_id : NULL;
 	req.duration_seconds = 3600;
 	if (aws_sts_assume_role(c->ctx, NULL, c->home_region, c->profile, c->renew_with, &req,
 				&fresh) != ATTEST_OK) {
 		c->renew_retry = now + 30;
 		core_log(c->ctx, ATTEST_LOG_INFO,
-			   "account %s: cannot renew the role's credentials (retried in 30 s): %s",
-			   c->account, attest_ctx_errmsg(c->ctx));
+			 "account %s: cannot renew the role's credentials (retried in 30 s): %s",
+			 c->account, attest_ctx_errmsg(c->ctx));
 		return;
 	}
 	aws_credentials_release(&c->cred);
 	c->cred = fresh;
 	c->renew_issued = now;
 	core_log(c->ctx, ATTEST_LOG_DEBUG, "account %s: the role's credentials were renewed",
-		   c->account);
+		 c->account);
 }
 
 /* "account: code: message" of the first AssumeRole entry of the log. */
@@ -441,14 +444,16 @@ first_denial(json_t *log, char *line, size_t size)
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(log, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "operation")) ?: "", "AssumeRole") == 0) {
-			snprintf(line, size, "%s: %s: %s",
-				 json_string_value(json_object_get(e, "account")) ?: "",
-				 json_string_value(json_object_get(e, "error_code")) ?: "",
-				 json_string_value(json_object_get(e, "message")) ?: "");
-			return line;
-		}
+	json_array_foreach(log, i,
+			   e) if (strcmp(json_string_value(json_object_get(e, "operation")) ?: "",
+					 "AssumeRole") == 0)
+	{
+		snprintf(line, size, "%s: %s: %s",
+			 json_string_value(json_object_get(e, "account")) ?: "",
+			 json_string_value(json_object_get(e, "error_code")) ?: "",
+			 json_string_value(json_object_get(e, "message")) ?: "");
+		return line;
+	}
 	return "none";
 }
 
@@ -466,10 +471,10 @@ tick(void *data)
 		resources += g->m[i].c.resources;
 	aws_engine_stats(g->caller->eng, &s);
 	core_log(g->caller->ctx, ATTEST_LOG_INFO,
-		   "collecting the organization: %zu accounts (%zu not collected) x %zu regions x "
-		   "%zu services, %lu calls, %lu retries, %zu errors, %lu resources",
-		   g->assumed, g->denied, g->caller->n_regions, aws_n_services, s.calls, s.retries,
-		   json_array_size(g->caller->log), resources);
+		 "collecting the organization: %zu accounts (%zu not collected) x %zu regions x "
+		 "%zu services, %lu calls, %lu retries, %zu errors, %lu resources",
+		 g->assumed, g->denied, g->caller->n_regions, aws_n_services, s.calls, s.retries,
+		 json_array_size(g->caller->log), resources);
 }
 
 /* ---- the whole ---- */
@@ -484,11 +489,12 @@ aws_org_check(attest_ctx *ctx, const char *name)
 
 	if (name && strncmp(name, "arn:", 4) == 0)
 		return core_error(ctx, ATTEST_ERR_USAGE,
-				    "role name '%.80s' is an ARN: give the role's name, which is "
-				    "assumed in every account", name);
+				  "role name '%.80s' is an ARN: give the role's name, which is "
+				  "assumed in every account",
+				  name);
 	if (!name)
 		return core_error(ctx, ATTEST_ERR_USAGE,
-				    "collecting an organization needs the role name to assume");
+				  "collecting an organization needs the role name to assume");
 	if (n == 0 || n > 512 || strspn(name, ok) != n || name[0] == '/' || name[n - 1] == '/')
 		return core_error(ctx, ATTEST_ERR_USAGE, "'%.80s' is not an IAM role name", name);
 	return ATTEST_OK;
@@ -515,8 +521,8 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 	    (rc = list_accounts(&g)) != ATTEST_OK)
 		goto out;
 	core_log(caller->ctx, ATTEST_LOG_INFO,
-		   "collecting %zu accounts of the organization in %zu regions", g.n,
-		   caller->n_regions);
+		 "collecting %zu accounts of the organization in %zu regions", g.n,
+		 caller->n_regions);
 	aws_engine_set_tick(caller->eng, tick, &g);
 	in_flight = o->accounts_in_flight ? o->accounts_in_flight : ACCOUNTS_IN_FLIGHT;
 	for (i = 0; i < in_flight; i++)
@@ -540,8 +546,8 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 		caller->failed |= m->c.failed;
 		caller->resources += m->c.resources;
 		if (rc == ATTEST_OK && m->collected &&
-		    json_array_append_new(accounts, json_pack("{s:s, s:s}", "id", m->id, "name",
-							      m->name)) != 0)
+		    json_array_append_new(
+			    accounts, json_pack("{s:s, s:s}", "id", m->id, "name", m->name)) != 0)
 			rc = core_nomem(caller->ctx);
 	}
 	st->accounts = g.assumed;
@@ -549,9 +555,9 @@ aws_org_collect(struct aws_collector *caller, const struct attest_aws_collect_op
 	/* Some accounts missing is a gap; all of them is a failure. */
 	if (rc == ATTEST_OK && g.assumed == 0)
 		rc = core_error(caller->ctx, ATTEST_ERR_IO,
-				  "no account of the organization could be collected: role '%s' "
-				  "could not be assumed in any of its %zu accounts (first: %s)",
-				  o->role_name, g.n, first_denial(caller->log, why, sizeof(why)));
+				"no account of the organization could be collected: role '%s' "
+				"could not be assumed in any of its %zu accounts (first: %s)",
+				o->role_name, g.n, first_denial(caller->log, why, sizeof(why)));
 out:
 	for (i = 0; i < g.n; i++) {
 		struct member *m = &g.m[i];

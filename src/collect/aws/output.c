@@ -67,8 +67,8 @@ write_inventory(struct aws_collector *c, json_t *accounts, FILE *out, const char
 	    json_object_set_new(h, "source", json_string("attest collect aws " PACKAGE_VERSION)) ||
 	    (c->caller && json_object_set_new(h, "collected_by", json_string(c->caller))) ||
 	    json_object_set_new(h, "collected_at", json_string(now)) ||
-	    json_object_set(h, "accounts", accounts) ||
-	    json_object_set(h, "regions", regions) || json_object_set(h, "collected_types", types) ||
+	    json_object_set(h, "accounts", accounts) || json_object_set(h, "regions", regions) ||
+	    json_object_set(h, "collected_types", types) ||
 	    json_object_set(h, "collection_log", c->log))
 		goto nomem;
 	if (json_dumpf(h, out, JSON_COMPACT | JSON_ENSURE_ASCII) != 0 || fputc('\n', out) == EOF)
@@ -111,7 +111,7 @@ aws_write_output(struct aws_collector *c, json_t *accounts, const char *path, FI
 	if (strcmp(path, "-") == 0) {
 		if (!stream)
 			return core_error(c->ctx, ATTEST_ERR_USAGE,
-					    "'-' names no stream to write the inventory to");
+					  "'-' names no stream to write the inventory to");
 		return write_inventory(c, accounts, stream, "standard output", st);
 	}
 	core_buf_init(&tmp, 8192);
@@ -120,7 +120,7 @@ aws_write_output(struct aws_collector *c, json_t *accounts, const char *path, FI
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
 		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot create '%s': %s", tmp.data,
-				  strerror(errno));
+				strerror(errno));
 		core_buf_release(&tmp);
 		return rc;
 	}
@@ -133,10 +133,10 @@ aws_write_output(struct aws_collector *c, json_t *accounts, const char *path, FI
 	rc = write_inventory(c, accounts, out, path, st);
 	if (fclose(out) != 0 && rc == ATTEST_OK)
 		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+				strerror(errno));
 	if (rc == ATTEST_OK && rename(tmp.data, path) != 0)
 		rc = core_error(c->ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path,
-				  strerror(errno));
+				strerror(errno));
 	if (rc == ATTEST_OK) {
 		core_buf_release(&tmp);
 		return ATTEST_OK;

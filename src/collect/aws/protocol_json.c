@@ -25,11 +25,12 @@ aws_json_parse(attest_ctx *ctx, const char *what, const char *body, size_t len, 
 	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
 	if (!v)
 		return core_error(ctx, ATTEST_ERR_PARSE,
-				    "cannot parse the answer of '%s' at line %d, column %d: %s", what,
-				    err.line, err.column, err.text);
+				  "cannot parse the answer of '%s' at line %d, column %d: %s", what,
+				  err.line, err.column, err.text);
 	if (!json_is_object(v)) {
 		json_decref(v);
-		return core_error(ctx, ATTEST_ERR_PARSE, "answer of '%s' is not a JSON object", what);
+		return core_error(ctx, ATTEST_ERR_PARSE, "answer of '%s' is not a JSON object",
+				  what);
 	}
 	*out = v;
 	return ATTEST_OK;
@@ -39,12 +40,12 @@ aws_json_parse(attest_ctx *ctx, const char *what, const char *body, size_t len, 
  * seconds. CloudWatch Logs' epoch-millisecond members (creationTime) are
  * not here: the API documents them as numbers and the inventory keeps them. */
 static const char *const time_keys[] = {
-	"CreationDate", "DeletionDate", "ValidTo", "LatestDeliveryTime",
-	"LatestNotificationTime", "StartLoggingTime", "StopLoggingTime",
-	"LatestCloudWatchLogsDeliveryTime", "LatestDigestDeliveryTime", "TimeLoggingStarted",
-	"TimeLoggingStopped", "LatestDeliveryAttemptTime", "LatestNotificationAttemptTime",
-	"LatestDeliveryAttemptSucceeded_", "lastStartTime", "lastStopTime",
-	"lastStatusChangeTime", "CreationTime", "Timestamp",
+	"CreationDate", "DeletionDate", "ValidTo", "LatestDeliveryTime", "LatestNotificationTime",
+	"StartLoggingTime", "StopLoggingTime", "LatestCloudWatchLogsDeliveryTime",
+	"LatestDigestDeliveryTime", "TimeLoggingStarted", "TimeLoggingStopped",
+	"LatestDeliveryAttemptTime", "LatestNotificationAttemptTime",
+	"LatestDeliveryAttemptSucceeded_", "lastStartTime", "lastStopTime", "lastStatusChangeTime",
+	"CreationTime", "Timestamp",
 	/* DynamoDB, Secrets Manager, Backup, ECR, ACM */
 	"CreationDateTime", "EarliestRestorableDateTime", "LatestRestorableDateTime",
 	"LastIncreaseDateTime", "LastDecreaseDateTime", "LastUpdateToPayPerRequestDateTime",
@@ -72,7 +73,8 @@ aws_json_fix_times(json_t *v)
 	char iso[21];
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, k, x) {
+		json_object_foreach(v, k, x)
+		{
 			/* Years 1970 to 9999 only: core_time_iso() has room
 			 * for four digits, and nothing else is a real time. */
 			if (json_is_number(x) && is_time_key(k) && json_number_value(x) >= 0 &&
@@ -86,8 +88,7 @@ aws_json_fix_times(json_t *v)
 			}
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			aws_json_fix_times(x);
+		json_array_foreach(v, i, x) aws_json_fix_times(x);
 	}
 }
 
@@ -169,8 +170,8 @@ json_error(const char *body, size_t len, char *code, size_t code_size, char *msg
 }
 
 void
-aws_error_parse(long status, const char *errtype_header, const char *body, size_t len,
-		char *code, size_t code_size, char *msg, size_t msg_size)
+aws_error_parse(long status, const char *errtype_header, const char *body, size_t len, char *code,
+		size_t code_size, char *msg, size_t msg_size)
 {
 	size_t i = 0;
 
@@ -188,11 +189,21 @@ aws_error_parse(long status, const char *errtype_header, const char *body, size_
 	if (!code[0]) {
 		/* HEAD-like answers without a body: name the status. */
 		switch (status) {
-		case 400: snprintf(code, code_size, "BadRequest"); break;
-		case 403: snprintf(code, code_size, "AccessDenied"); break;
-		case 404: snprintf(code, code_size, "NotFound"); break;
-		case 501: snprintf(code, code_size, "NotImplemented"); break;
-		default: snprintf(code, code_size, "HTTP%ld", status); break;
+		case 400:
+			snprintf(code, code_size, "BadRequest");
+			break;
+		case 403:
+			snprintf(code, code_size, "AccessDenied");
+			break;
+		case 404:
+			snprintf(code, code_size, "NotFound");
+			break;
+		case 501:
+			snprintf(code, code_size, "NotImplemented");
+			break;
+		default:
+			snprintf(code, code_size, "HTTP%ld", status);
+			break;
 		}
 	}
 	if (!msg[0])

@@ -72,8 +72,7 @@ aws_shape_apply(json_t *v, const struct aws_shape *s)
 	size_t i;
 
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			aws_shape_apply(x, s);
+		json_array_foreach(v, i, x) aws_shape_apply(x, s);
 		return;
 	}
 	if (!json_is_object(v))
@@ -83,7 +82,8 @@ aws_shape_apply(json_t *v, const struct aws_shape *s)
 			json_object_set(v, r[1], x);
 			json_object_del(v, r[0]);
 		}
-	json_object_foreach_safe(v, tmp, k, x) {
+	json_object_foreach_safe(v, tmp, k, x)
+	{
 		if ((n = retype(k, x, s)) != NULL)
 			json_object_set_new(v, k, n);
 		else
@@ -102,18 +102,20 @@ aws_shape_pascal(const json_t *v, const char *const *maps)
 	if (json_is_array(v)) {
 		if (!(out = json_array()))
 			return NULL;
-		json_array_foreach(v, i, x)
-			if (!(n = aws_shape_pascal(x, maps)) || json_array_append_new(out, n)) {
-				json_decref(out);
-				return NULL;
-			}
+		json_array_foreach(v, i, x) if (!(n = aws_shape_pascal(x, maps)) ||
+						json_array_append_new(out, n))
+		{
+			json_decref(out);
+			return NULL;
+		}
 		return out;
 	}
 	if (!json_is_object(v))
 		return json_deep_copy(v);
 	if (!(out = json_object()))
 		return NULL;
-	json_object_foreach((json_t *)v, k, x) {
+	json_object_foreach((json_t *)v, k, x)
+	{
 		snprintf(key, sizeof(key), "%s", k);
 		if (key[0] >= 'a' && key[0] <= 'z')
 			key[0] = (char)(key[0] - 'a' + 'A');
@@ -121,11 +123,12 @@ aws_shape_pascal(const json_t *v, const char *const *maps)
 			const char *mk;
 
 			n = json_object();
-			json_object_foreach(x, mk, m)
-				if (n && (!(y = aws_shape_pascal(m, maps)) || json_object_set_new(n, mk, y))) {
-					json_decref(n);
-					n = NULL;
-				}
+			json_object_foreach(x, mk, m) if (n && (!(y = aws_shape_pascal(m, maps)) ||
+								json_object_set_new(n, mk, y)))
+			{
+				json_decref(n);
+				n = NULL;
+			}
 		} else {
 			n = aws_shape_pascal(x, maps);
 		}

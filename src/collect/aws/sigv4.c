@@ -131,8 +131,7 @@ sigv4_uri_decode(const char *s, size_t len, size_t *out_len)
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len && core_hex_digit(s[i + 1]) >= 0 &&
 		    core_hex_digit(s[i + 2]) >= 0) {
-			d[n++] =
-			    (char)(core_hex_digit(s[i + 1]) * 16 + core_hex_digit(s[i + 2]));
+			d[n++] = (char)(core_hex_digit(s[i + 1]) * 16 + core_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			d[n++] = s[i];
@@ -180,10 +179,8 @@ compute_signature(const char *secret, const char *date, const char *region, cons
 	memcpy(kinit, "AWS4", 4);
 	memcpy(kinit + 4, secret, slen + 1);
 	if (hmac(kinit, slen + 4, date, strlen(date), k) &&
-	    hmac(k, 32, region, strlen(region), k2) &&
-	    hmac(k2, 32, service, strlen(service), k) &&
-	    hmac(k, 32, "aws4_request", 12, k2) &&
-	    hmac(k2, 32, sts, strlen(sts), mac)) {
+	    hmac(k, 32, region, strlen(region), k2) && hmac(k2, 32, service, strlen(service), k) &&
+	    hmac(k, 32, "aws4_request", 12, k2) && hmac(k2, 32, sts, strlen(sts), mac)) {
 		for (i = 0; i < 32; i++) {
 			sig[2 * i] = hex[mac[i] >> 4];
 			sig[2 * i + 1] = hex[mac[i] & 15];
@@ -201,9 +198,9 @@ compute_signature(const char *secret, const char *date, const char *region, cons
 /* What the signer adds to a request, decided before any text is built. */
 struct sign_plan {
 	char amz_date[17], date[9], payload[65];
-	const char *token;           /* the session token, NULL for none */
+	const char *token; /* the session token, NULL for none */
 	bool add_sha, add_token, sign_token;
-	struct aws_header add[4];    /* the headers signed besides the caller's */
+	struct aws_header add[4]; /* the headers signed besides the caller's */
 };
 
 static attest_rc
@@ -212,27 +209,36 @@ check_request(attest_ctx *ctx, const struct aws_request *req, const struct aws_c
 {
 	size_t i;
 
-	if (!req->method || !*req->method || !req->url || !how || !how->region ||
-	    !*how->region || !how->service || !*how->service)
-		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request without "
-				    "method, url, region and service");
+	if (!req->method || !*req->method || !req->url || !how || !how->region || !*how->region ||
+	    !how->service || !*how->service)
+		return core_error(ctx, ATTEST_ERR_USAGE,
+				  "cannot sign a request without "
+				  "method, url, region and service");
 	if (!cred || !cred->access_key_id || !*cred->access_key_id || !cred->secret_access_key ||
 	    !*cred->secret_access_key)
-		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to '%s' "
-				    "without an access key and secret", how->service);
+		return core_error(ctx, ATTEST_ERR_USAGE,
+				  "cannot sign a request to '%s' "
+				  "without an access key and secret",
+				  how->service);
 	if (!sigv4_url_split(req->url, u))
-		return core_error(ctx, ATTEST_ERR_USAGE, "cannot sign a request to malformed "
-				    "url '%s'", req->url);
+		return core_error(ctx, ATTEST_ERR_USAGE,
+				  "cannot sign a request to malformed "
+				  "url '%s'",
+				  req->url);
 	for (i = 0; i < req->n_headers; i++) {
 		const struct aws_header *hd = &req->headers[i];
 
 		if (!hd->name || !hd->value)
-			return core_error(ctx, ATTEST_ERR_USAGE, "header %zu to sign has no "
-					    "name or value", i);
+			return core_error(ctx, ATTEST_ERR_USAGE,
+					  "header %zu to sign has no "
+					  "name or value",
+					  i);
 		if (strcasecmp(hd->name, "authorization") == 0 ||
 		    strcasecmp(hd->name, "x-amz-date") == 0)
-			return core_error(ctx, ATTEST_ERR_USAGE, "header '%s' is added by the "
-					    "signer, not by its caller", hd->name);
+			return core_error(ctx, ATTEST_ERR_USAGE,
+					  "header '%s' is added by the "
+					  "signer, not by its caller",
+					  hd->name);
 	}
 	return ATTEST_OK;
 }
@@ -241,8 +247,8 @@ static void
 plan_sign(struct sign_plan *p, const struct aws_request *req, const struct aws_credentials *cred,
 	  const struct aws_signing *how)
 {
-	const char *given_sha = sigv4_header_value(req->headers, req->n_headers,
-						   "x-amz-content-sha256");
+	const char *given_sha =
+		sigv4_header_value(req->headers, req->n_headers, "x-amz-content-sha256");
 	size_t n = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -283,10 +289,11 @@ added_headers(const struct sign_plan *p, const char *auth)
 	struct aws_header *out = calloc(5, sizeof(*out));
 	size_t n = 0;
 
-	if (out && (out_add(out, &n, "X-Amz-Date", p->amz_date) != ATTEST_OK ||
-		    (p->add_token && out_add(out, &n, "X-Amz-Security-Token", p->token) != ATTEST_OK) ||
-		    (p->add_sha && out_add(out, &n, "X-Amz-Content-Sha256", p->payload) != ATTEST_OK) ||
-		    out_add(out, &n, "Authorization", auth) != ATTEST_OK)) {
+	if (out &&
+	    (out_add(out, &n, "X-Amz-Date", p->amz_date) != ATTEST_OK ||
+	     (p->add_token && out_add(out, &n, "X-Amz-Security-Token", p->token) != ATTEST_OK) ||
+	     (p->add_sha && out_add(out, &n, "X-Amz-Content-Sha256", p->payload) != ATTEST_OK) ||
+	     out_add(out, &n, "Authorization", auth) != ATTEST_OK)) {
 		aws_headers_free(out);
 		out = NULL;
 	}
@@ -301,8 +308,8 @@ string_to_sign(struct core_buf *sts, const struct sign_plan *p, const struct aws
 	char creq_hash[65];
 
 	core_sha256_hex(creq->data, creq->len, creq_hash);
-	return core_buf_printf(sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
-				 p->amz_date, p->date, how->region, how->service, creq_hash);
+	return core_buf_printf(sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", p->amz_date,
+			       p->date, how->region, how->service, creq_hash);
 }
 
 /* The signature of sts and the Authorization header carrying it. */
@@ -316,11 +323,15 @@ authorization(attest_ctx *ctx, struct core_buf *auth, const struct sign_plan *p,
 
 	if (!compute_signature(cred->secret_access_key, p->date, how->region, how->service, sts,
 			       sig))
-		return core_error(ctx, ATTEST_ERR_INTERNAL, "cannot compute the signature for "
-				    "'%s': HMAC-SHA256 failed", how->service);
-	rc = core_buf_printf(auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
-			       "SignedHeaders=%s, Signature=%s", cred->access_key_id, p->date,
-			       how->region, how->service, signed_names, sig);
+		return core_error(ctx, ATTEST_ERR_INTERNAL,
+				  "cannot compute the signature for "
+				  "'%s': HMAC-SHA256 failed",
+				  how->service);
+	rc = core_buf_printf(auth,
+			     "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
+			     "SignedHeaders=%s, Signature=%s",
+			     cred->access_key_id, p->date, how->region, how->service, signed_names,
+			     sig);
 	OPENSSL_cleanse(sig, sizeof(sig));
 	return rc;
 }

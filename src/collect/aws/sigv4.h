@@ -21,8 +21,8 @@
 struct aws_credentials {
 	char *access_key_id;
 	char *secret_access_key;
-	char *session_token;    /* NULL for long-term keys */
-	time_t expiration;      /* 0 = none */
+	char *session_token; /* NULL for long-term keys */
+	time_t expiration;   /* 0 = none */
 };
 
 /* Wipes the secrets (OPENSSL_cleanse) and frees the strings; leaves *c zeroed
@@ -38,17 +38,17 @@ struct aws_header {
 };
 
 struct aws_signing {
-	const char *region;     /* signing region, e.g. "us-east-1" */
-	const char *service;    /* signing name, e.g. "iam", "monitoring", "s3" */
-	time_t when;            /* request time (UTC seconds) */
-	bool s3;                /* S3 rules: path used as sent (no normalization,
-				   no second encoding) and x-amz-content-sha256 */
-	bool unsigned_payload;  /* payload hash "UNSIGNED-PAYLOAD" (S3 only) */
+	const char *region;    /* signing region, e.g. "us-east-1" */
+	const char *service;   /* signing name, e.g. "iam", "monitoring", "s3" */
+	time_t when;           /* request time (UTC seconds) */
+	bool s3;               /* S3 rules: path used as sent (no normalization,
+				  no second encoding) and x-amz-content-sha256 */
+	bool unsigned_payload; /* payload hash "UNSIGNED-PAYLOAD" (S3 only) */
 	/* Additions beyond the basic interface, used by the test vectors and
 	 * for completeness; zero values give the usual AWS behaviour. */
-	bool no_normalize;      /* keep "." / ".." / "//" in the path */
-	bool content_sha256;    /* add x-amz-content-sha256 even when not s3 */
-	bool token_after;       /* add X-Amz-Security-Token without signing it */
+	bool no_normalize;   /* keep "." / ".." / "//" in the path */
+	bool content_sha256; /* add x-amz-content-sha256 even when not s3 */
+	bool token_after;    /* add X-Amz-Security-Token without signing it */
 };
 
 /* One HTTP request to sign; everything is borrowed.

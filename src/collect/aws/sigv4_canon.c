@@ -329,7 +329,7 @@ canonical_headers(struct core_buf *creq, struct core_buf *names, struct hdr *h, 
 			rc = core_buf_printf(creq, "%s:", h[i].name);
 			if (rc == ATTEST_OK)
 				rc = core_buf_printf(names, "%s%s", names->len ? ";" : "",
-						       h[i].name);
+						     h[i].name);
 		}
 		if (rc == ATTEST_OK)
 			rc = core_buf_printf(creq, "%s%s", h[i].value, same_as_next ? "," : "\n");
@@ -340,8 +340,8 @@ canonical_headers(struct core_buf *creq, struct core_buf *names, struct hdr *h, 
 /* The headers signed: the caller's, then Host (unless given) and the
  * signer's own (s->add). */
 static attest_rc
-signed_headers(struct hdr *h, size_t *nh, const struct aws_request *req,
-	       const struct url_parts *u, const struct aws_header *add)
+signed_headers(struct hdr *h, size_t *nh, const struct aws_request *req, const struct url_parts *u,
+	       const struct aws_header *add)
 {
 	char *host = NULL;
 	attest_rc rc = ATTEST_OK;

@@ -12,11 +12,11 @@
 #define SIGV4_MAX_TEXT (4u << 20) /* canonical request size limit */
 
 struct url_parts {
-	const char *host;      /* host[:port] as in the url */
+	const char *host; /* host[:port] as in the url */
 	size_t host_len;
-	const char *path;      /* starts with '/', or empty */
+	const char *path; /* starts with '/', or empty */
 	size_t path_len;
-	const char *query;     /* after '?', without '#...' */
+	const char *query; /* after '?', without '#...' */
 	size_t query_len;
 	bool https;
 };

@@ -65,8 +65,8 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 		goto out;
 	for (i = 0; i < req->n_headers; i++) {
 		core_buf_reset(&line);
-		if (core_buf_printf(&line, "%s: %s", req->headers[i].name,
-				      req->headers[i].value) != ATTEST_OK)
+		if (core_buf_printf(&line, "%s: %s", req->headers[i].name, req->headers[i].value) !=
+		    ATTEST_OK)
 			goto out;
 		tmp = curl_slist_append(hl, line.data);
 		if (!tmp)
@@ -103,11 +103,13 @@ aws_http_curl(attest_ctx *ctx, void *userdata, const struct aws_http_request *re
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
 		if (cc == CURLE_WRITE_ERROR && body.len >= AWS_SMALL_RESPONSE_MAX - 65536)
-			rc = core_error(ctx, ATTEST_ERR_LIMIT, "answer from '%s' is larger than "
-					  "%u bytes", req->url, AWS_SMALL_RESPONSE_MAX);
+			rc = core_error(ctx, ATTEST_ERR_LIMIT,
+					"answer from '%s' is larger than "
+					"%u bytes",
+					req->url, AWS_SMALL_RESPONSE_MAX);
 		else
 			rc = core_error(ctx, ATTEST_ERR_IO, "cannot reach '%s': %s", req->url,
-					  curl_easy_strerror(cc));
+					curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
@@ -194,8 +196,7 @@ sts_failure(attest_ctx *ctx, const char *what, const char *subject,
 	attest_rc rc;
 
 	/* An answer that is not XML leaves doc NULL: the status speaks. */
-	if (core_xml_load_memory(ctx, "sts", resp->body, resp->body_len, NULL, &doc) ==
-	    ATTEST_OK) {
+	if (core_xml_load_memory(ctx, "sts", resp->body, resp->body_len, NULL, &doc) == ATTEST_OK) {
 		code = text_of((xmlNodePtr)doc, "Code");
 		msg = text_of((xmlNodePtr)doc, "Message");
 	}
@@ -203,12 +204,12 @@ sts_failure(attest_ctx *ctx, const char *what, const char *subject,
 	clean_copy(m, sizeof(m), msg);
 	if (c[0])
 		rc = core_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld %s%s%s", what,
-				  subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
-				  resp->status, c, m[0] ? ": " : "", m);
+				subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
+				resp->status, c, m[0] ? ": " : "", m);
 	else
 		rc = core_error(ctx, ATTEST_ERR_IO, "sts %s%s%s%s failed: HTTP %ld", what,
-				  subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
-				  resp->status);
+				subject ? " of '" : "", subject ? subject : "", subject ? "'" : "",
+				resp->status);
 	free(code);
 	free(msg);
 	if (doc)
@@ -226,9 +227,9 @@ sts_call(attest_ctx *ctx, const struct aws_transport *t, const char *region, con
 {
 	static const char ctype[] = "application/x-www-form-urlencoded; charset=utf-8";
 	struct aws_endpoint ep;
-	struct aws_signing how = { 0 };
-	struct aws_header in[1] = { { "Content-Type", ctype } }, *add = NULL, *all = NULL;
-	struct aws_http_request req = { 0 };
+	struct aws_signing how = {0};
+	struct aws_header in[1] = {{"Content-Type", ctype}}, *add = NULL, *all = NULL;
+	struct aws_http_request req = {0};
 	char *url = NULL;
 	size_t n, i;
 	attest_rc rc;
@@ -245,8 +246,8 @@ sts_call(attest_ctx *ctx, const struct aws_transport *t, const char *region, con
 	how.region = ep.signing_region;
 	how.service = ep.signing_name;
 	how.when = time(NULL);
-	rc = aws_sigv4_sign(ctx, &(struct aws_request){"POST", url, in, 1, form, strlen(form)}, cred,
-			    &how, &add);
+	rc = aws_sigv4_sign(ctx, &(struct aws_request){"POST", url, in, 1, form, strlen(form)},
+			    cred, &how, &add);
 	if (rc != ATTEST_OK)
 		goto out;
 	for (n = 0; add[n].name; n++)
@@ -302,7 +303,7 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 		    const struct aws_assume_role *ar, struct aws_credentials *out)
 {
 	struct core_buf form;
-	struct aws_http_response resp = { 0 };
+	struct aws_http_response resp = {0};
 	xmlDocPtr doc = NULL;
 	xmlNodePtr creds;
 	char session[64], dur[16], *exp = NULL;
@@ -313,10 +314,12 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	core_buf_init(&form, 16384);
 	if (!ar->role_arn || strncmp(ar->role_arn, "arn:", 4) != 0)
 		return core_error(ctx, ATTEST_ERR_INVALID, "role '%s' is not an ARN",
-				    ar->role_arn ? ar->role_arn : "");
+				  ar->role_arn ? ar->role_arn : "");
 	if (duration < 900 || duration > 43200)
-		return core_error(ctx, ATTEST_ERR_INVALID, "session duration %d for role '%s' "
-				    "is outside 900..43200 seconds", duration, ar->role_arn);
+		return core_error(ctx, ATTEST_ERR_INVALID,
+				  "session duration %d for role '%s' "
+				  "is outside 900..43200 seconds",
+				  duration, ar->role_arn);
 	if (ar->session_name && *ar->session_name)
 		snprintf(session, sizeof(session), "%s", ar->session_name);
 	else
@@ -332,8 +335,7 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	if (rc == ATTEST_OK && ar->external_id && *ar->external_id)
 		rc = form_add(&form, "ExternalId", ar->external_id);
 	if (rc != ATTEST_OK) {
-		rc = core_error(ctx, rc, "AssumeRole request for '%s' is too large",
-				  ar->role_arn);
+		rc = core_error(ctx, rc, "AssumeRole request for '%s' is too large", ar->role_arn);
 		goto out;
 	}
 	rc = sts_call(ctx, t, region, profile, cred, form.data, "AssumeRole", ar->role_arn, &resp);
@@ -342,8 +344,10 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	core_xml_load_memory(ctx, "sts", resp.body, resp.body_len, NULL, &doc);
 	creds = doc ? find((xmlNodePtr)doc, "Credentials") : NULL;
 	if (!creds) {
-		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
-				  "is not an AssumeRoleResponse with Credentials", ar->role_arn);
+		rc = core_error(ctx, ATTEST_ERR_PARSE,
+				"sts AssumeRole of '%s': the answer "
+				"is not an AssumeRoleResponse with Credentials",
+				ar->role_arn);
 		goto out;
 	}
 	out->access_key_id = text_of(creds, "AccessKeyId");
@@ -352,14 +356,17 @@ aws_sts_assume_role(attest_ctx *ctx, const struct aws_transport *t, const char *
 	exp = text_of(creds, "Expiration");
 	if (!out->access_key_id || !*out->access_key_id || !out->secret_access_key ||
 	    !*out->secret_access_key || !out->session_token || !*out->session_token) {
-		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': the answer "
-				  "lacks AccessKeyId, SecretAccessKey or SessionToken",
-				  ar->role_arn);
+		rc = core_error(ctx, ATTEST_ERR_PARSE,
+				"sts AssumeRole of '%s': the answer "
+				"lacks AccessKeyId, SecretAccessKey or SessionToken",
+				ar->role_arn);
 		goto out;
 	}
 	if (exp && !core_time_parse(exp, &out->expiration)) {
-		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts AssumeRole of '%s': Expiration "
-				  "'%.40s' is not a timestamp", ar->role_arn, exp);
+		rc = core_error(ctx, ATTEST_ERR_PARSE,
+				"sts AssumeRole of '%s': Expiration "
+				"'%.40s' is not a timestamp",
+				ar->role_arn, exp);
 		goto out;
 	}
 	rc = ATTEST_OK;
@@ -390,7 +397,7 @@ aws_sts_get_caller_identity(attest_ctx *ctx, const struct aws_transport *t, cons
 			    const char *profile, const struct aws_credentials *cred,
 			    struct aws_caller_identity *out)
 {
-	struct aws_http_response resp = { 0 };
+	struct aws_http_response resp = {0};
 	xmlDocPtr doc = NULL;
 	xmlNodePtr res;
 	attest_rc rc;
@@ -409,8 +416,9 @@ aws_sts_get_caller_identity(attest_ctx *ctx, const struct aws_transport *t, cons
 	}
 	if (!out->account || !*out->account || !out->arn) {
 		aws_caller_identity_release(out);
-		rc = core_error(ctx, ATTEST_ERR_PARSE, "sts GetCallerIdentity: the answer has "
-				  "no Account and Arn");
+		rc = core_error(ctx, ATTEST_ERR_PARSE,
+				"sts GetCallerIdentity: the answer has "
+				"no Account and Arn");
 	}
 	if (doc)
 		xmlFreeDoc(doc);

@@ -40,10 +40,18 @@ end(struct aws_collector *c, const char *region, bool ok, void *data)
 	json_decref(summary);
 }
 
-static const struct aws_jlist analyzers = {
-	"access-analyzer", "ListAnalyzers", NULL, NULL, NULL, "/analyzer?maxResults=100",
-	"analyzers", "nextToken", "nextToken", TB(T_AA_ANALYZER) | TB(T_AA_STATUS), each_analyzer,
-	end};
+static const struct aws_jlist analyzers = {"access-analyzer",
+					   "ListAnalyzers",
+					   NULL,
+					   NULL,
+					   NULL,
+					   "/analyzer?maxResults=100",
+					   "analyzers",
+					   "nextToken",
+					   "nextToken",
+					   TB(T_AA_ANALYZER) | TB(T_AA_STATUS),
+					   each_analyzer,
+					   end};
 
 void
 svc_accessanalyzer_start(struct aws_collector *c, const char *region)

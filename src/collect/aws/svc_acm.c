@@ -28,7 +28,8 @@ describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 			free(it->name);
 			it->name = NULL;
 			if (json_is_string(json_object_get(cert, "DomainName")) &&
-			    !(it->name = strdup(json_string_value(json_object_get(cert, "DomainName"))))) {
+			    !(it->name = strdup(
+				      json_string_value(json_object_get(cert, "DomainName"))))) {
 				aws_asm_nomem(it);
 			}
 		}
@@ -50,15 +51,24 @@ each_cert(struct aws_collector *c, const char *region, json_t *item, void *data)
 		return;
 	aws_asm_ids(it, arn, arn, NULL);
 	aws_asm_json(it, "acm", "DescribeCertificate", "CertificateManager.DescribeCertificate",
-	             "1.1", json_pack("{s:s}", "CertificateArn", arn), describe_done);
+		     "1.1", json_pack("{s:s}", "CertificateArn", arn), describe_done);
 	aws_asm_done(it);
 }
 
 static const struct aws_jlist certs = {
-	"acm", "ListCertificates", "CertificateManager.ListCertificates", "1.1",
+	"acm",
+	"ListCertificates",
+	"CertificateManager.ListCertificates",
+	"1.1",
 	"{\"MaxItems\": 1000, \"Includes\": {\"keyTypes\": [\"RSA_1024\", \"RSA_2048\", "
 	"\"RSA_3072\", \"RSA_4096\", \"EC_prime256v1\", \"EC_secp384r1\", \"EC_secp521r1\"]}}",
-	NULL, "CertificateSummaryList", "NextToken", "NextToken", TB(T_ACM_CERT), each_cert, NULL};
+	NULL,
+	"CertificateSummaryList",
+	"NextToken",
+	"NextToken",
+	TB(T_ACM_CERT),
+	each_cert,
+	NULL};
 
 void
 svc_acm_start(struct aws_collector *c, const char *region)

@@ -18,8 +18,12 @@
 #include <string.h>
 
 /* Members of v2 answers whose keys are user data, not member names. */
-static const char *const v2_maps[] = {"tags", "stageVariables", "routeSettings",
-				      "requestParameters", "requestModels", "responseParameters",
+static const char *const v2_maps[] = {"tags",
+				      "stageVariables",
+				      "routeSettings",
+				      "requestParameters",
+				      "requestModels",
+				      "responseParameters",
 				      NULL};
 
 /* ---- v1 ---- */
@@ -96,7 +100,8 @@ stages_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((v = aws_reply_json(op, r)) != NULL) {
-		json_array_foreach(json_object_get(v, "item"), i, s) {
+		json_array_foreach(json_object_get(v, "item"), i, s)
+		{
 			if (!(name = json_string_value(json_object_get(s, "stageName"))))
 				continue;
 			snprintf(id, sizeof(id), "%s/%s", api, name);
@@ -114,8 +119,8 @@ static void
 each_restapi(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "id"));
-	struct aws_op op = {c, "apigateway", "GetStages", "", TB(T_APIGW_STAGE), stages_done, NULL,
-			    0, NULL};
+	struct aws_op op = {c,           "apigateway", "GetStages", "",  TB(T_APIGW_STAGE),
+			    stages_done, NULL,         0,           NULL};
 	char seg[256], path[512];
 	struct aws_asm *a;
 
@@ -211,7 +216,8 @@ v2_stages_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((v = aws_reply_json(op, r)) != NULL) {
-		json_array_foreach(json_object_get(v, "items"), i, s) {
+		json_array_foreach(json_object_get(v, "items"), i, s)
+		{
 			if (!(p = aws_shape_pascal(s, v2_maps))) {
 				aws_fatal(op->c, core_nomem(op->c->ctx));
 				break;
@@ -239,8 +245,9 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	json_t *p = aws_shape_pascal(item, v2_maps);
 	const char *id = json_string_value(json_object_get(p, "ApiId"));
-	struct aws_op op = {c, "apigateway", "GetStages", "", TB(T_APIGW2_STAGE), v2_stages_done,
-			    NULL, 0, NULL};
+	struct aws_op op = {
+		c, "apigateway", "GetStages", "", TB(T_APIGW2_STAGE), v2_stages_done, NULL,
+		0, NULL};
 	char seg[256], path[512];
 	struct aws_asm *a;
 

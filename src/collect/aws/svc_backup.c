@@ -55,15 +55,24 @@ each_vault(struct aws_collector *c, const char *region, json_t *item, void *data
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_rest(it, "backup", "GetBackupVaultAccessPolicy", "GET", b.data, NULL,
-		             vault_policy_done);
+			     vault_policy_done);
 	}
 	core_buf_release(&b);
 	aws_asm_done(it);
 }
 
-static const struct aws_jlist vaults = {
-	"backup", "ListBackupVaults", NULL, NULL, NULL, "/backup-vaults/?maxResults=1000",
-	"BackupVaultList", "nextToken", "NextToken", TB(T_BACKUP_VAULT), each_vault, NULL};
+static const struct aws_jlist vaults = {"backup",
+					"ListBackupVaults",
+					NULL,
+					NULL,
+					NULL,
+					"/backup-vaults/?maxResults=1000",
+					"BackupVaultList",
+					"nextToken",
+					"NextToken",
+					TB(T_BACKUP_VAULT),
+					each_vault,
+					NULL};
 
 /* ---- plans ---- */
 
@@ -103,7 +112,7 @@ next_selection(struct aws_asm *it)
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_rest(it, "backup", "GetBackupSelection", "GET", b.data, NULL,
-		             selection_done);
+			     selection_done);
 	}
 	core_buf_release(&b);
 }
@@ -122,7 +131,7 @@ selection_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 		s = json_object_get(v, "BackupSelection");
 		if (!json_is_object(s))
 			aws_asm_fail(it, op, "MalformedResponse",
-			             "no BackupSelection in the answer");
+				     "no BackupSelection in the answer");
 		else if (json_array_append(json_object_get(it->supp, "Selections"), s) != 0)
 			aws_asm_fail(it, op, "MalformedResponse", "no selection list");
 		else
@@ -143,12 +152,13 @@ selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r
 	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
 	    !(v = aws_asm_reply_json(it, op, r, NULL, NULL)))
 		goto out;
-	json_array_foreach(json_object_get(v, "BackupSelectionsList"), i, e)
-		if (!json_is_string(json_object_get(e, "SelectionId")) ||
-		    json_array_append(ids, json_object_get(e, "SelectionId")) != 0) {
+	json_array_foreach(json_object_get(v, "BackupSelectionsList"), i,
+			   e) if (!json_is_string(json_object_get(e, "SelectionId")) ||
+				  json_array_append(ids, json_object_get(e, "SelectionId")) != 0)
+	{
 		aws_asm_fail(it, op, "MalformedResponse", "a selection without SelectionId");
 		goto out;
-		}
+	}
 	token = json_string_value(json_object_get(v, "NextToken"));
 	core_buf_init(&b, 1024);
 	if (token && *token) {
@@ -157,7 +167,7 @@ selections_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r
 			aws_asm_nomem(it);
 		} else {
 			aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
-			             selections_page);
+				     selections_page);
 		}
 	} else {
 		next_selection(it);
@@ -200,7 +210,7 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (!it)
 		return;
 	aws_asm_ids(it, id, json_string_value(json_object_get(item, "BackupPlanArn")),
-	            json_string_value(json_object_get(item, "BackupPlanName")));
+		    json_string_value(json_object_get(item, "BackupPlanName")));
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_supp(it, "Selections", json_array());
 	aws_asm_supp(it, IDS_KEY, json_array());
@@ -214,15 +224,24 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
-		             selections_page);
+			     selections_page);
 	}
 	core_buf_release(&b);
 	aws_asm_done(it);
 }
 
-static const struct aws_jlist plans = {
-	"backup", "ListBackupPlans", NULL, NULL, NULL, "/backup/plans/?maxResults=1000",
-	"BackupPlansList", "nextToken", "NextToken", TB(T_BACKUP_PLAN), each_plan, NULL};
+static const struct aws_jlist plans = {"backup",
+				       "ListBackupPlans",
+				       NULL,
+				       NULL,
+				       NULL,
+				       "/backup/plans/?maxResults=1000",
+				       "BackupPlansList",
+				       "nextToken",
+				       "NextToken",
+				       TB(T_BACKUP_PLAN),
+				       each_plan,
+				       NULL};
 
 void
 svc_backup_start(struct aws_collector *c, const char *region)

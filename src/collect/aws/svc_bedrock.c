@@ -158,8 +158,8 @@ static void agents_page(struct aws_op *op, const struct aws_reply *r);
 static void
 agents_request(struct aws_collector *c, const char *region, const char *token)
 {
-	struct aws_op op = {c, "bedrock-agent", "ListAgents", "", TB(T_BR_AGENT), agents_page, NULL,
-			    0, NULL};
+	struct aws_op op = {
+		c, "bedrock-agent", "ListAgents", "", TB(T_BR_AGENT), agents_page, NULL, 0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_rest_json(&op, "POST", "/agents/",
@@ -191,8 +191,15 @@ agents_page(struct aws_op *op, const struct aws_reply *r)
 void
 svc_bedrock_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "bedrock", "GetModelInvocationLoggingConfiguration", "",
-			    TB(T_BR_LOGGING), logging_done, NULL, 0, NULL};
+	struct aws_op op = {c,
+			    "bedrock",
+			    "GetModelInvocationLoggingConfiguration",
+			    "",
+			    TB(T_BR_LOGGING),
+			    logging_done,
+			    NULL,
+			    0,
+			    NULL};
 	size_t i;
 
 	aws_attempt(c, TB(T_BR_LOGGING) | TB(T_BR_AGENT));

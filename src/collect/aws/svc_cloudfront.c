@@ -17,13 +17,25 @@
 
 #define CF_API "/2020-05-31"
 
-static const char *const cf_ints[] = {
-	"Quantity", "HTTPPort", "HTTPSPort", "OriginReadTimeout", "OriginKeepaliveTimeout",
-	"ConnectionAttempts", "ConnectionTimeout", "MinTTL", "DefaultTTL", "MaxTTL",
-	"ErrorCachingMinTTL", "ErrorCode", "InProgressInvalidationBatches", "MaxItems", NULL};
-static const char *const cf_bools[] = {
-	"Enabled", "IncludeCookies", "CloudFrontDefaultCertificate", "Compress", "IsIPV6Enabled",
-	"SmoothStreaming", "Staging", "IsTruncated", "FieldLevelEncryptionId_", NULL};
+static const char *const cf_ints[] = {"Quantity",
+				      "HTTPPort",
+				      "HTTPSPort",
+				      "OriginReadTimeout",
+				      "OriginKeepaliveTimeout",
+				      "ConnectionAttempts",
+				      "ConnectionTimeout",
+				      "MinTTL",
+				      "DefaultTTL",
+				      "MaxTTL",
+				      "ErrorCachingMinTTL",
+				      "ErrorCode",
+				      "InProgressInvalidationBatches",
+				      "MaxItems",
+				      NULL};
+static const char *const cf_bools[] = {"Enabled",  "IncludeCookies", "CloudFrontDefaultCertificate",
+				       "Compress", "IsIPV6Enabled",  "SmoothStreaming",
+				       "Staging",  "IsTruncated",    "FieldLevelEncryptionId_",
+				       NULL};
 
 static bool
 in(const char *const *set, const char *s)
@@ -173,8 +185,8 @@ static void list_page(struct aws_op *op, const struct aws_reply *r);
 static void
 list_request(struct aws_collector *c, const char *marker)
 {
-	struct aws_op op = {c, "cloudfront", "ListDistributions", "", TB(T_CF_DIST), list_page,
-			    NULL, 0, NULL};
+	struct aws_op op = {
+		c, "cloudfront", "ListDistributions", "", TB(T_CF_DIST), list_page, NULL, 0, NULL};
 	struct core_buf b;
 
 	core_buf_init(&b, 4096);
@@ -219,8 +231,7 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	json_array_foreach(json_object_get(v, "Items"), i, s)
-		each_summary(op->c, s);
+	json_array_foreach(json_object_get(v, "Items"), i, s) each_summary(op->c, s);
 	next = json_string_value(json_object_get(v, "NextMarker"));
 	if (json_is_true(json_object_get(v, "IsTruncated")) && next && *next)
 		list_request(op->c, next);

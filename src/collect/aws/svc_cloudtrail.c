@@ -52,8 +52,8 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!v)
 		return;
-	a->tags = aws_tags_object(
-		json_object_get(json_array_get(json_object_get(v, "ResourceTagList"), 0), "TagsList"));
+	a->tags = aws_tags_object(json_object_get(
+		json_array_get(json_object_get(v, "ResourceTagList"), 0), "TagsList"));
 	json_decref(v);
 }
 
@@ -116,7 +116,8 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(res = aws_reply_json(op, r)))
 		return;
-	json_array_foreach(json_object_get(res, "trailList"), i, e) {
+	json_array_foreach(json_object_get(res, "trailList"), i, e)
+	{
 		const char *home = json_string_value(json_object_get(e, "HomeRegion"));
 		const char *arn = json_string_value(json_object_get(e, "TrailARN"));
 
@@ -129,8 +130,10 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 		    (aws_region_collected(c, home) || aws_seen(c, arn)))
 			continue;
 		if (!aws_region_valid(home)) {
-			snprintf(msg, sizeof(msg), "trail '%.120s' has the home region '%.40s', "
-				 "which is not a region name", arn, home);
+			snprintf(msg, sizeof(msg),
+				 "trail '%.120s' has the home region '%.40s', "
+				 "which is not a region name",
+				 arn, home);
 			aws_fail(op, "MalformedResponse", msg);
 			continue;
 		}
@@ -143,8 +146,8 @@ trails_done(struct aws_op *op, const struct aws_reply *r)
 void
 svc_cloudtrail_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "cloudtrail", "DescribeTrails", "", TB(T_CT_TRAIL), trails_done,
-			    NULL, 0, NULL};
+	struct aws_op op = {
+		c, "cloudtrail", "DescribeTrails", "", TB(T_CT_TRAIL), trails_done, NULL, 0, NULL};
 
 	aws_attempt(c, TB(T_CT_TRAIL));
 	snprintf(op.region, sizeof(op.region), "%s", region);

@@ -18,9 +18,17 @@ each_alarm(struct aws_collector *c, const char *region, json_t *item, void *data
 			 name, region, NULL, json_incref(item), NULL);
 }
 
-static const struct aws_qlist alarms = {
-	"monitoring", "2010-08-01", "DescribeAlarms", "&AlarmTypes.member.1=MetricAlarm&MaxRecords=100",
-	"MetricAlarms", "NextToken", "NextToken", AWS_XML_QUERY, TB(T_CW_ALARM), each_alarm, NULL};
+static const struct aws_qlist alarms = {"monitoring",
+					"2010-08-01",
+					"DescribeAlarms",
+					"&AlarmTypes.member.1=MetricAlarm&MaxRecords=100",
+					"MetricAlarms",
+					"NextToken",
+					"NextToken",
+					AWS_XML_QUERY,
+					TB(T_CW_ALARM),
+					each_alarm,
+					NULL};
 
 void
 svc_cloudwatch_start(struct aws_collector *c, const char *region)

@@ -41,9 +41,10 @@ svc_config_start(struct aws_collector *c, const char *region)
 	if (!a->conf || !a->id)
 		aws_asm_nomem(a);
 	aws_asm_json(a, "config", "DescribeConfigurationRecorders",
-		     "StarlingDoveService.DescribeConfigurationRecorders", "1.1", json_object(), done);
-	aws_asm_json(a, "config", "DescribeConfigurationRecorderStatus",
-		     "StarlingDoveService.DescribeConfigurationRecorderStatus", "1.1", json_object(),
+		     "StarlingDoveService.DescribeConfigurationRecorders", "1.1", json_object(),
 		     done);
+	aws_asm_json(a, "config", "DescribeConfigurationRecorderStatus",
+		     "StarlingDoveService.DescribeConfigurationRecorderStatus", "1.1",
+		     json_object(), done);
 	aws_asm_done(a);
 }

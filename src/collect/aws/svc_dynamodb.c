@@ -28,12 +28,12 @@ tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	if (v) {
 		all = it->tags ? it->tags : json_object();
 		it->tags = all;
-		json_array_foreach(json_object_get(v, "Tags"), i, t)
-			if (all && json_is_string(json_object_get(t, "Key")))
-				json_object_set_new(all, json_string_value(json_object_get(t, "Key")),
-						    json_is_string(json_object_get(t, "Value"))
-							    ? json_incref(json_object_get(t, "Value"))
-							    : json_string(""));
+		json_array_foreach(json_object_get(v, "Tags"), i,
+				   t) if (all && json_is_string(json_object_get(t, "Key")))
+			json_object_set_new(all, json_string_value(json_object_get(t, "Key")),
+					    json_is_string(json_object_get(t, "Value"))
+						    ? json_incref(json_object_get(t, "Value"))
+						    : json_string(""));
 		token = json_string_value(json_object_get(v, "NextToken"));
 		if (token && *token)
 			tags_request(it, token);
@@ -54,7 +54,7 @@ tags_request(struct aws_asm *it, const char *token)
 		json_object_set_new(body, "NextToken", json_string(token));
 	aws_asm_label(it);
 	aws_asm_json(it, "dynamodb", "ListTagsOfResource", DDB "ListTagsOfResource", "1.0", body,
-	             tags_done);
+		     tags_done);
 }
 
 static void
@@ -70,7 +70,7 @@ backups_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 			aws_asm_supp(it, "ContinuousBackupsDescription", json_incref(d));
 		else
 			aws_asm_fail(it, op, "MalformedResponse",
-			             "no ContinuousBackupsDescription");
+				     "no ContinuousBackupsDescription");
 		json_decref(v);
 	}
 }
@@ -114,15 +114,24 @@ each_table(struct aws_collector *c, const char *region, json_t *item, void *data
 	aws_asm_ids(it, name, NULL, name);
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_json(it, "dynamodb", "DescribeTable", DDB "DescribeTable", "1.0",
-	             json_pack("{s:s}", "TableName", name), describe_done);
+		     json_pack("{s:s}", "TableName", name), describe_done);
 	aws_asm_json(it, "dynamodb", "DescribeContinuousBackups", DDB "DescribeContinuousBackups",
-	             "1.0", json_pack("{s:s}", "TableName", name), backups_done);
+		     "1.0", json_pack("{s:s}", "TableName", name), backups_done);
 	aws_asm_done(it);
 }
 
-static const struct aws_jlist tables = {
-	"dynamodb", "ListTables", DDB "ListTables", "1.0", "{\"Limit\": 100}", NULL, "TableNames",
-	"ExclusiveStartTableName", "LastEvaluatedTableName", TB(T_DDB_TABLE), each_table, NULL};
+static const struct aws_jlist tables = {"dynamodb",
+					"ListTables",
+					DDB "ListTables",
+					"1.0",
+					"{\"Limit\": 100}",
+					NULL,
+					"TableNames",
+					"ExclusiveStartTableName",
+					"LastEvaluatedTableName",
+					TB(T_DDB_TABLE),
+					each_table,
+					NULL};
 
 void
 svc_dynamodb_start(struct aws_collector *c, const char *region)

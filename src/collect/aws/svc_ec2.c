@@ -2,10 +2,10 @@
  * EC2, in each region: instances (through their reservations), volumes,
  * security groups, network ACLs, VPCs, flow logs, owned snapshots (with
  * who may create volumes from them), owned AMIs, VPC endpoints (policy as
- * an object), subnets and transit gateways, each listed to the last page, and the region's EBS encryption-by-default setting with its
- * default key. EC2's XML names are mapped to the API members by the
- * protocol layer; here each item becomes a resource with its ARN, its tags
- * as an object and its Name tag as the display name.
+ * an object), subnets and transit gateways, each listed to the last page, and the region's EBS
+ * encryption-by-default setting with its default key. EC2's XML names are mapped to the API members
+ * by the protocol layer; here each item becomes a resource with its ARN, its tags as an object and
+ * its Name tag as the display name.
  */
 #include "config.h"
 
@@ -60,11 +60,11 @@ each_reservation(struct aws_collector *c, const char *region, json_t *res, void 
 		emit_item(c, region, inst, &kinds[0]);
 }
 
-#define EACH(fn, idx)                                                                         \
-	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data) \
-	{                                                                                     \
-		(void)data;                                                                   \
-		emit_item(c, region, item, &kinds[idx]);                                      \
+#define EACH(fn, idx)                                                                              \
+	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data)      \
+	{                                                                                          \
+		(void)data;                                                                        \
+		emit_item(c, region, item, &kinds[idx]);                                           \
 	}
 EACH(each_volume, 1)
 EACH(each_sg, 2)
@@ -97,7 +97,8 @@ snap_attr(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	if (!v)
 		return;
 	p = json_object_get(v, "CreateVolumePermissions");
-	aws_asm_supp(a, "CreateVolumePermissions", json_is_array(p) ? json_incref(p) : json_array());
+	aws_asm_supp(a, "CreateVolumePermissions",
+		     json_is_array(p) ? json_incref(p) : json_array());
 	json_decref(v);
 }
 
@@ -140,11 +141,11 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 	aws_asm_done(a);
 }
 
-#define EACH_MORE(fn, type, id_key, arn_part)                                                 \
-	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data) \
-	{                                                                                     \
-		(void)data;                                                                   \
-		emit_more(c, region, item, type, id_key, arn_part);                           \
+#define EACH_MORE(fn, type, id_key, arn_part)                                                      \
+	static void fn(struct aws_collector *c, const char *region, json_t *item, void *data)      \
+	{                                                                                          \
+		(void)data;                                                                        \
+		emit_more(c, region, item, type, id_key, arn_part);                                \
 	}
 EACH_MORE(each_snapshot, T_EC2_SNAPSHOT, "SnapshotId", "snapshot")
 EACH_MORE(each_image, T_EC2_IMAGE, "ImageId", "image")

@@ -30,7 +30,8 @@ policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v, *p;
 
-	if (!r->ok && r->error_code && strcmp(r->error_code, "RepositoryPolicyNotFoundException") == 0) {
+	if (!r->ok && r->error_code &&
+	    strcmp(r->error_code, "RepositoryPolicyNotFoundException") == 0) {
 		aws_asm_supp(it, "RepositoryPolicy", json_null());
 		return;
 	}
@@ -66,11 +67,11 @@ each_repo(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (body && registry)
 		json_object_set_new(body, "registryId", json_string(registry));
 	aws_asm_json(it, "api.ecr", "GetRepositoryPolicy", ECR "GetRepositoryPolicy", "1.1", body,
-	             policy_done);
+		     policy_done);
 	if (arn) {
 		aws_asm_label(it);
 		aws_asm_json(it, "api.ecr", "ListTagsForResource", ECR "ListTagsForResource", "1.1",
-		             json_pack("{s:s}", "resourceArn", arn), tags_done);
+			     json_pack("{s:s}", "resourceArn", arn), tags_done);
 	}
 	aws_asm_done(it);
 }
@@ -84,9 +85,18 @@ repos_end(struct aws_collector *c, const char *region, bool ok, void *data)
 	json_decref(data);
 }
 
-static const struct aws_jlist repos = {
-	"api.ecr", "DescribeRepositories", ECR "DescribeRepositories", "1.1", "{\"maxResults\": 1000}",
-	NULL, "repositories", "nextToken", "nextToken", TB(T_ECR_REPO), each_repo, repos_end};
+static const struct aws_jlist repos = {"api.ecr",
+				       "DescribeRepositories",
+				       ECR "DescribeRepositories",
+				       "1.1",
+				       "{\"maxResults\": 1000}",
+				       NULL,
+				       "repositories",
+				       "nextToken",
+				       "nextToken",
+				       TB(T_ECR_REPO),
+				       each_repo,
+				       repos_end};
 
 static void
 scanning_done(struct aws_op *op, const struct aws_reply *r)
@@ -110,8 +120,15 @@ scanning_done(struct aws_op *op, const struct aws_reply *r)
 void
 svc_ecr_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "api.ecr", "GetRegistryScanningConfiguration", "", TB(T_ECR_REPO),
-			    scanning_done, NULL, 0, NULL};
+	struct aws_op op = {c,
+			    "api.ecr",
+			    "GetRegistryScanningConfiguration",
+			    "",
+			    TB(T_ECR_REPO),
+			    scanning_done,
+			    NULL,
+			    0,
+			    NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_attempt(c, TB(T_ECR_REPO));

@@ -69,7 +69,8 @@ clusters_done(struct aws_op *op, const struct aws_reply *r)
 		return;
 	if (json_array_size(json_object_get(v, "failures")) > 0)
 		aws_fail(op, "DescribeFailure", "some clusters could not be described");
-	json_array_foreach(json_object_get(v, "clusters"), i, cl) {
+	json_array_foreach(json_object_get(v, "clusters"), i, cl)
+	{
 		if (!(name = json_string_value(json_object_get(cl, "clusterName"))))
 			continue;
 		aws_emit(op->c, T_ECS_CLUSTER, name,
@@ -83,13 +84,13 @@ clusters_done(struct aws_op *op, const struct aws_reply *r)
 static void
 each_cluster_page(struct aws_collector *c, const char *region, json_t *batch)
 {
-	struct aws_op op = {c, "ecs", "DescribeClusters", "", TB(T_ECS_CLUSTER), clusters_done,
-			    NULL, 0, NULL};
+	struct aws_op op = {
+		c, "ecs", "DescribeClusters", "", TB(T_ECS_CLUSTER), clusters_done, NULL, 0, NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
-	aws_call_json_obj(&op, ECS_TARGET "DescribeClusters",
-			  json_pack("{s:O, s:[s, s]}", "clusters", batch, "include", "SETTINGS",
-				    "TAGS"));
+	aws_call_json_obj(
+		&op, ECS_TARGET "DescribeClusters",
+		json_pack("{s:O, s:[s, s]}", "clusters", batch, "include", "SETTINGS", "TAGS"));
 }
 
 struct batch {
@@ -127,9 +128,18 @@ static const struct aws_jlist lists[] = {
 	 "{\"status\":\"INACTIVE\"}", NULL, "taskDefinitionArns", "nextToken", "nextToken",
 	 TB(T_ECS_TASKDEF), each_taskdef, NULL},
 };
-static const struct aws_jlist clusters = {
-	"ecs", "ListClusters", ECS_TARGET "ListClusters", "1.1", NULL, NULL, "clusterArns",
-	"nextToken", "nextToken", TB(T_ECS_CLUSTER), each_cluster, clusters_end};
+static const struct aws_jlist clusters = {"ecs",
+					  "ListClusters",
+					  ECS_TARGET "ListClusters",
+					  "1.1",
+					  NULL,
+					  NULL,
+					  "clusterArns",
+					  "nextToken",
+					  "nextToken",
+					  TB(T_ECS_CLUSTER),
+					  each_cluster,
+					  clusters_end};
 
 void
 svc_ecs_start(struct aws_collector *c, const char *region)

@@ -63,10 +63,18 @@ each_fs(struct aws_collector *c, const char *region, json_t *item, void *data)
 	aws_asm_done(a);
 }
 
-static const struct aws_jlist fss = {
-	"elasticfilesystem", "DescribeFileSystems", NULL, NULL, NULL,
-	"/2015-02-01/file-systems?MaxItems=100", "FileSystems", "Marker", "NextMarker",
-	TB(T_EFS_FS), each_fs, NULL};
+static const struct aws_jlist fss = {"elasticfilesystem",
+				     "DescribeFileSystems",
+				     NULL,
+				     NULL,
+				     NULL,
+				     "/2015-02-01/file-systems?MaxItems=100",
+				     "FileSystems",
+				     "Marker",
+				     "NextMarker",
+				     TB(T_EFS_FS),
+				     each_fs,
+				     NULL};
 
 static void
 each_ap(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -88,10 +96,18 @@ each_ap(struct aws_collector *c, const char *region, json_t *item, void *data)
 		 json_string_value(json_object_get(item, "Name")), region, tags, conf, NULL);
 }
 
-static const struct aws_jlist aps = {
-	"elasticfilesystem", "DescribeAccessPoints", NULL, NULL, NULL,
-	"/2015-02-01/access-points?MaxResults=100", "AccessPoints", "NextToken", "NextToken",
-	TB(T_EFS_AP), each_ap, NULL};
+static const struct aws_jlist aps = {"elasticfilesystem",
+				     "DescribeAccessPoints",
+				     NULL,
+				     NULL,
+				     NULL,
+				     "/2015-02-01/access-points?MaxResults=100",
+				     "AccessPoints",
+				     "NextToken",
+				     "NextToken",
+				     TB(T_EFS_AP),
+				     each_ap,
+				     NULL};
 
 void
 svc_efs_start(struct aws_collector *c, const char *region)

@@ -46,9 +46,12 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 	aws_asm_done(a);
 }
 
-static const struct aws_jlist clusters = {
-	"eks", "ListClusters", NULL, NULL, NULL, "/clusters?maxResults=100", "clusters",
-	"nextToken", "nextToken", TB(T_EKS_CLUSTER), each_cluster, NULL};
+static const struct aws_jlist clusters = {"eks",        "ListClusters",
+					  NULL,         NULL,
+					  NULL,         "/clusters?maxResults=100",
+					  "clusters",   "nextToken",
+					  "nextToken",  TB(T_EKS_CLUSTER),
+					  each_cluster, NULL};
 
 void
 svc_eks_start(struct aws_collector *c, const char *region)

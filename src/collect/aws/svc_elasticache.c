@@ -42,18 +42,27 @@ each(struct aws_collector *c, const char *region, json_t *item, void *data)
 	if (arn && aws_param(&b, "ResourceName", arn) == ATTEST_OK) {
 		aws_asm_label(it);
 		aws_asm_query(it, "elasticache", "ListTagsForResource", EC_VERSION, b.data,
-		              tags_done);
+			      tags_done);
 	}
 	core_buf_release(&b);
 	aws_asm_done(it);
 }
 
-static const struct aws_qlist groups = {
-	"elasticache", EC_VERSION, "DescribeReplicationGroups", "&MaxRecords=100",
-	"ReplicationGroups", "Marker", "Marker", AWS_XML_QUERY, TB(T_EC_REPLGROUP), each, NULL};
+static const struct aws_qlist groups = {"elasticache",
+					EC_VERSION,
+					"DescribeReplicationGroups",
+					"&MaxRecords=100",
+					"ReplicationGroups",
+					"Marker",
+					"Marker",
+					AWS_XML_QUERY,
+					TB(T_EC_REPLGROUP),
+					each,
+					NULL};
 static const struct aws_qlist clusters = {
 	"elasticache", EC_VERSION, "DescribeCacheClusters", "&MaxRecords=100", "CacheClusters",
-	"Marker", "Marker", AWS_XML_QUERY, TB(T_EC_CLUSTER), each, NULL};
+	"Marker",      "Marker",   AWS_XML_QUERY,           TB(T_EC_CLUSTER),  each,
+	NULL};
 
 void
 svc_elasticache_start(struct aws_collector *c, const char *region)

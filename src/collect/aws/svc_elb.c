@@ -14,7 +14,6 @@
 
 #define ELB_VERSION "2012-06-01"
 
-
 static void
 attrs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
@@ -75,13 +74,13 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	} else {
 		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
 			      ELB_VERSION, p.data, attrs_done);
-		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerPolicies", ELB_VERSION,
-			      p.data, policies_done);
+		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerPolicies",
+			      ELB_VERSION, p.data, policies_done);
 		core_buf_reset(&p);
 		aws_asm_label(a);
 		if (aws_param(&p, "LoadBalancerNames.member.1", name) == ATTEST_OK)
-			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELB_VERSION, p.data,
-				      tags_done);
+			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELB_VERSION,
+				      p.data, tags_done);
 		else
 			a->failed = true;
 	}
@@ -89,10 +88,17 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	aws_asm_done(a);
 }
 
-static const struct aws_qlist lbs = {
-	"elasticloadbalancing", ELB_VERSION, "DescribeLoadBalancers", "&PageSize=400",
-	"LoadBalancerDescriptions", "Marker", "NextMarker", AWS_XML_QUERY, TB(T_ELB_LB), each_lb,
-	NULL};
+static const struct aws_qlist lbs = {"elasticloadbalancing",
+				     ELB_VERSION,
+				     "DescribeLoadBalancers",
+				     "&PageSize=400",
+				     "LoadBalancerDescriptions",
+				     "Marker",
+				     "NextMarker",
+				     AWS_XML_QUERY,
+				     TB(T_ELB_LB),
+				     each_lb,
+				     NULL};
 
 void
 svc_elb_start(struct aws_collector *c, const char *region)

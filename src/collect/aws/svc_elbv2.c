@@ -102,9 +102,17 @@ start_listeners(struct aws_collector *c, const char *region, const char *lb_arn)
 	}
 	memcpy(l->params, p.data, p.len + 1);
 	core_buf_release(&p);
-	l->ql = (struct aws_qlist){"elasticloadbalancing", ELBV2_VERSION, "DescribeListeners",
-				   l->params, "Listeners", "Marker", "NextMarker", AWS_XML_QUERY,
-				   TB(T_ELBV2_LISTENER), each_listener, listeners_end};
+	l->ql = (struct aws_qlist){"elasticloadbalancing",
+				   ELBV2_VERSION,
+				   "DescribeListeners",
+				   l->params,
+				   "Listeners",
+				   "Marker",
+				   "NextMarker",
+				   AWS_XML_QUERY,
+				   TB(T_ELBV2_LISTENER),
+				   each_listener,
+				   listeners_end};
 	aws_query_list(c, &l->ql, region, l);
 }
 
@@ -147,10 +155,17 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	start_listeners(c, region, arn);
 }
 
-static const struct aws_qlist lbs = {
-	"elasticloadbalancing", ELBV2_VERSION, "DescribeLoadBalancers", "&PageSize=400",
-	"LoadBalancers", "Marker", "NextMarker", AWS_XML_QUERY,
-	TB(T_ELBV2_LB) | TB(T_ELBV2_LISTENER), each_lb, NULL};
+static const struct aws_qlist lbs = {"elasticloadbalancing",
+				     ELBV2_VERSION,
+				     "DescribeLoadBalancers",
+				     "&PageSize=400",
+				     "LoadBalancers",
+				     "Marker",
+				     "NextMarker",
+				     AWS_XML_QUERY,
+				     TB(T_ELBV2_LB) | TB(T_ELBV2_LISTENER),
+				     each_lb,
+				     NULL};
 
 void
 svc_elbv2_start(struct aws_collector *c, const char *region)

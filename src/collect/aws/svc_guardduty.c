@@ -42,8 +42,8 @@ stats_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	if (json_is_object(p))
 		json_object_set(a->conf, "FindingStatistics", p);
 	else
-		json_object_set_new(a->conf, "FindingStatistics", json_pack("{s:{}}",
-									    "CountBySeverity"));
+		json_object_set_new(a->conf, "FindingStatistics",
+				    json_pack("{s:{}}", "CountBySeverity"));
 	json_decref(p);
 	json_decref(v);
 }
@@ -65,7 +65,8 @@ list_done(struct aws_op *op, const struct aws_reply *r)
 		return;
 	id = json_string_value(json_array_get(json_object_get(v, "detectorIds"), 0));
 	a = aws_asm_new(c, T_GD_STATUS, op->region,
-			id ? json_pack("{s:s}", "DetectorId", id) : json_pack("{s:n}", "DetectorId"));
+			id ? json_pack("{s:s}", "DetectorId", id)
+			   : json_pack("{s:n}", "DetectorId"));
 	if (!a) {
 		json_decref(v);
 		return;

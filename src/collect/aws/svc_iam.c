@@ -21,8 +21,7 @@
 #define POLL_MAX 12
 
 static struct aws_op
-iam_op(struct aws_collector *c, const char *operation, aws_typeset types, aws_op_fn fn,
-       void *data)
+iam_op(struct aws_collector *c, const char *operation, aws_typeset types, aws_op_fn fn, void *data)
 {
 	struct aws_op op = {c, "iam", operation, "", types, fn, data, 0, NULL};
 
@@ -57,8 +56,7 @@ decode_docs(json_t *list, const char *key)
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(list, i, e)
-		decode_doc(e, key);
+	json_array_foreach(list, i, e) decode_doc(e, key);
 }
 
 /* ---- ListEntitiesForPolicy: one policy waits for its attachments ---- */
@@ -85,7 +83,8 @@ names(struct aws_asm *a, const json_t *list, const char *member, const char *key
 	json_t *dst = json_object_get(a->supp, member), *e;
 	size_t i;
 
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		const char *n = json_string_value(json_object_get(e, key));
 
 		if (n && json_array_append_new(dst, json_string(n)) != 0)
@@ -106,8 +105,8 @@ policy_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	names(a, json_object_get(res, "PolicyRoles"), "PolicyRoles", "RoleName");
 	trunc = json_object_get(res, "IsTruncated");
 	marker = json_string_value(json_object_get(res, "Marker"));
-	if ((json_is_true(trunc) || (json_is_string(trunc) &&
-				     strcmp(json_string_value(trunc), "true") == 0)) &&
+	if ((json_is_true(trunc) ||
+	     (json_is_string(trunc) && strcmp(json_string_value(trunc), "true") == 0)) &&
 	    marker && *marker)
 		policy_request(a, marker);
 	json_decref(res);
@@ -136,15 +135,16 @@ static void gaad_page(struct aws_op *op, const struct aws_reply *r);
 static void
 gaad_request(struct aws_collector *c, const char *marker)
 {
-	struct aws_op op = iam_op(c, "GetAccountAuthorizationDetails",
-				  TB(T_IAM_USER) | TB(T_IAM_GROUP) | TB(T_IAM_ROLE) | TB(T_IAM_POLICY),
-				  gaad_page, NULL);
+	struct aws_op op =
+		iam_op(c, "GetAccountAuthorizationDetails",
+		       TB(T_IAM_USER) | TB(T_IAM_GROUP) | TB(T_IAM_ROLE) | TB(T_IAM_POLICY),
+		       gaad_page, NULL);
 	struct core_buf b;
 
 	core_buf_init(&b, 8192);
 	if (core_buf_adds(&b, "&Filter.member.1=User&Filter.member.2=Role&Filter.member.3=Group"
-				"&Filter.member.4=LocalManagedPolicy"
-				"&Filter.member.5=AWSManagedPolicy&MaxItems=1000") ||
+			      "&Filter.member.4=LocalManagedPolicy"
+			      "&Filter.member.5=AWSManagedPolicy&MaxItems=1000") ||
 	    (marker && aws_param(&b, "Marker", marker)) ||
 	    aws_call_query(&op, IAM_VERSION, b.data) != ATTEST_OK)
 		aws_fatal(c, ATTEST_ERR_NOMEM);
@@ -176,21 +176,25 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json_op(result(doc, "GetAccountAuthorizationDetails"), IAM_VERSION, "GetAccountAuthorizationDetails", AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "GetAccountAuthorizationDetails"), IAM_VERSION,
+				 "GetAccountAuthorizationDetails", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	if (!res) {
 		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
-	json_array_foreach(json_object_get(res, "UserDetailList"), i, e) {
+	json_array_foreach(json_object_get(res, "UserDetailList"), i, e)
+	{
 		decode_docs(json_object_get(e, "UserPolicyList"), "PolicyDocument");
 		emit_named(c, T_IAM_USER, e, "UserName");
 	}
-	json_array_foreach(json_object_get(res, "GroupDetailList"), i, e) {
+	json_array_foreach(json_object_get(res, "GroupDetailList"), i, e)
+	{
 		decode_docs(json_object_get(e, "GroupPolicyList"), "PolicyDocument");
 		emit_named(c, T_IAM_GROUP, e, "GroupName");
 	}
-	json_array_foreach(json_object_get(res, "RoleDetailList"), i, e) {
+	json_array_foreach(json_object_get(res, "RoleDetailList"), i, e)
+	{
 		decode_doc(e, "AssumeRolePolicyDocument");
 		decode_docs(json_object_get(e, "RolePolicyList"), "PolicyDocument");
 		json_array_foreach(json_object_get(e, "InstanceProfileList"), k, ip)
@@ -198,7 +202,8 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 		(void)role;
 		emit_named(c, T_IAM_ROLE, e, "RoleName");
 	}
-	json_array_foreach(json_object_get(res, "Policies"), i, e) {
+	json_array_foreach(json_object_get(res, "Policies"), i, e)
+	{
 		arn = json_string_value(json_object_get(e, "Arn"));
 		/* AWS-managed policies nobody uses are the same in every account. */
 		if (!arn || (strncmp(arn, "arn:aws:iam::aws:policy/", 24) == 0 &&
@@ -288,15 +293,16 @@ pwpolicy_done(struct aws_op *op, const struct aws_reply *r)
 
 	if (!r->ok) {
 		if (r->error_code && strcmp(r->error_code, "NoSuchEntity") == 0)
-			aws_emit(op->c, T_IAM_PWPOLICY, op->c->account, NULL, NULL, NULL, NULL, NULL,
-				 NULL);
+			aws_emit(op->c, T_IAM_PWPOLICY, op->c->account, NULL, NULL, NULL, NULL,
+				 NULL, NULL);
 		else
 			aws_fail_reply(op, r);
 		return;
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json_op(result(doc, "GetAccountPasswordPolicy"), IAM_VERSION, "GetAccountPasswordPolicy", AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "GetAccountPasswordPolicy"), IAM_VERSION,
+				 "GetAccountPasswordPolicy", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	if (!json_is_object(json_object_get(res, "PasswordPolicy")))
 		aws_fail(op, "MalformedResponse", "no PasswordPolicy in the answer");
@@ -311,8 +317,8 @@ static void certs_page(struct aws_op *op, const struct aws_reply *r);
 static void
 certs_request(struct aws_collector *c, const char *marker)
 {
-	struct aws_op op = iam_op(c, "ListServerCertificates", TB(T_IAM_SERVERCERT), certs_page,
-				  NULL);
+	struct aws_op op =
+		iam_op(c, "ListServerCertificates", TB(T_IAM_SERVERCERT), certs_page, NULL);
 	struct core_buf b;
 
 	core_buf_init(&b, 8192);
@@ -336,7 +342,8 @@ certs_page(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(doc = aws_reply_xml(op, r)))
 		return;
-	res = aws_xml_to_json_op(result(doc, "ListServerCertificates"), IAM_VERSION, "ListServerCertificates", AWS_XML_QUERY);
+	res = aws_xml_to_json_op(result(doc, "ListServerCertificates"), IAM_VERSION,
+				 "ListServerCertificates", AWS_XML_QUERY);
 	xmlFreeDoc(doc);
 	json_array_foreach(json_object_get(res, "ServerCertificateMetadataList"), i, e)
 		emit_named(op->c, T_IAM_SERVERCERT, e, "ServerCertificateName");
@@ -357,8 +364,10 @@ alias_done(struct aws_op *op, const struct aws_reply *r)
 	if (!r->ok)
 		aws_fail_reply(op, r);
 	else if ((doc = aws_reply_xml(op, r)) != NULL) {
-		res = aws_xml_to_json_op(result(doc, "ListAccountAliases"), IAM_VERSION, "ListAccountAliases", AWS_XML_QUERY);
-		alias = json_string_value(json_array_get(json_object_get(res, "AccountAliases"), 0));
+		res = aws_xml_to_json_op(result(doc, "ListAccountAliases"), IAM_VERSION,
+					 "ListAccountAliases", AWS_XML_QUERY);
+		alias = json_string_value(
+			json_array_get(json_object_get(res, "AccountAliases"), 0));
 	}
 	/* The account record is written even without its alias: the alias is
 	 * a label, not something a check judges. */
@@ -407,7 +416,8 @@ report_parse(struct aws_op *op, const char *csv)
 				}
 			}
 			if (first)
-				json_array_append_new(header, json_string(cell.data ? cell.data : ""));
+				json_array_append_new(header,
+						      json_string(cell.data ? cell.data : ""));
 			else if (col < json_array_size(header))
 				json_object_set_new(row,
 						    json_string_value(json_array_get(header, col)),
@@ -488,8 +498,8 @@ report_get_done(struct aws_op *op, const struct aws_reply *r)
 static void
 report_generate_done(struct aws_op *op, const struct aws_reply *r)
 {
-	struct aws_op get = iam_op(op->c, "GetCredentialReport", TB(T_IAM_CREDREPORT),
-				   report_get_done, NULL);
+	struct aws_op get =
+		iam_op(op->c, "GetCredentialReport", TB(T_IAM_CREDREPORT), report_get_done, NULL);
 	int round = (int)(intptr_t)op->data;
 	xmlDocPtr doc;
 	char *state;

@@ -35,8 +35,10 @@ static void
 rotation_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
 	static const char *const keys[] = {"KeyRotationEnabled", "RotationPeriodInDays", NULL};
-	json_t *v = aws_asm_reply_json(a, op, r, "UnsupportedOperationException|"
-					 "KMSInvalidStateException", NULL);
+	json_t *v = aws_asm_reply_json(a, op, r,
+				       "UnsupportedOperationException|"
+				       "KMSInvalidStateException",
+				       NULL);
 
 	if (!v)
 		return;
@@ -68,10 +70,10 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	if (!v)
 		return;
 	o = json_object();
-	json_array_foreach(json_object_get(v, "Tags"), i, e)
-		if (o && json_is_string(json_object_get(e, "TagKey")))
-			json_object_set(o, json_string_value(json_object_get(e, "TagKey")),
-					json_object_get(e, "TagValue"));
+	json_array_foreach(json_object_get(v, "Tags"), i,
+			   e) if (o && json_is_string(json_object_get(e, "TagKey")))
+		json_object_set(o, json_string_value(json_object_get(e, "TagKey")),
+				json_object_get(e, "TagValue"));
 	if (o && json_object_size(o))
 		a->tags = o;
 	else
@@ -126,8 +128,9 @@ each_alias(struct aws_collector *c, const char *region, json_t *item, void *data
 }
 
 static const struct aws_jlist keys_list = {
-	"kms", "ListKeys", KMS "ListKeys", "1.1", "{\"Limit\": 1000}", NULL, "Keys", "Marker",
-	"NextMarker", TB(T_KMS_KEY), each_key, NULL};
+	"kms",    "ListKeys", KMS "ListKeys", "1.1",        "{\"Limit\": 1000}",
+	NULL,     "Keys",     "Marker",       "NextMarker", TB(T_KMS_KEY),
+	each_key, NULL};
 
 /* The aliases are only names: when they cannot be read, keys are still
  * collected, unnamed. The alias map lives as long as the collector. */
@@ -139,8 +142,8 @@ aliases_end(struct aws_collector *c, const char *region, bool ok, void *data)
 }
 
 static const struct aws_jlist aliases_list = {
-	"kms", "ListAliases", KMS "ListAliases", "1.1", "{\"Limit\": 100}", NULL, "Aliases",
-	"Marker", "NextMarker", 0, each_alias, aliases_end};
+	"kms",     "ListAliases", KMS "ListAliases", "1.1", "{\"Limit\": 100}", NULL,
+	"Aliases", "Marker",      "NextMarker",      0,     each_alias,         aliases_end};
 
 void
 svc_kms_start(struct aws_collector *c, const char *region)

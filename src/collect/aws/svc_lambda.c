@@ -94,9 +94,12 @@ each_function(struct aws_collector *c, const char *region, json_t *item, void *d
 	aws_asm_done(a);
 }
 
-static const struct aws_jlist fns = {
-	"lambda", "ListFunctions", NULL, NULL, NULL, "/2015-03-31/functions/?MaxItems=50",
-	"Functions", "Marker", "NextMarker", TB(T_LAMBDA_FN), each_function, NULL};
+static const struct aws_jlist fns = {"lambda",      "ListFunctions",
+				     NULL,          NULL,
+				     NULL,          "/2015-03-31/functions/?MaxItems=50",
+				     "Functions",   "Marker",
+				     "NextMarker",  TB(T_LAMBDA_FN),
+				     each_function, NULL};
 
 void
 svc_lambda_start(struct aws_collector *c, const char *region)

@@ -16,8 +16,8 @@ each_group(struct aws_collector *c, const char *region, json_t *item, void *data
 
 	(void)data;
 	if (name)
-		aws_emit(c, T_LOGS_GROUP, name, json_string_value(json_object_get(item, "arn")), name,
-			 region, NULL, json_incref(item), NULL);
+		aws_emit(c, T_LOGS_GROUP, name, json_string_value(json_object_get(item, "arn")),
+			 name, region, NULL, json_incref(item), NULL);
 }
 
 static void

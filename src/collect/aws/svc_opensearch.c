@@ -91,8 +91,9 @@ each_domain(struct aws_collector *c, const char *region, json_t *item, void *dat
 }
 
 static const struct aws_jlist domains = {
-	"es", "ListDomainNames", NULL, NULL, NULL, "/2021-01-01/domain", "DomainNames", "nextToken",
-	"NextToken", TB(T_OS_DOMAIN), each_domain, NULL};
+	"es",        "ListDomainNames",    NULL,          NULL,
+	NULL,        "/2021-01-01/domain", "DomainNames", "nextToken",
+	"NextToken", TB(T_OS_DOMAIN),      each_domain,   NULL};
 
 void
 svc_opensearch_start(struct aws_collector *c, const char *region)

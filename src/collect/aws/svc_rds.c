@@ -60,7 +60,8 @@ params_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (!res)
 		return;
-	json_array_foreach(json_object_get(res, "Parameters"), i, p) {
+	json_array_foreach(json_object_get(res, "Parameters"), i, p)
+	{
 		name = json_string_value(json_object_get(p, "ParameterName"));
 		for (k = 0; name && kept[k]; k++)
 			if (strcmp(name, kept[k]) == 0 && json_array_append(kept_list, p) != 0)
@@ -86,8 +87,9 @@ static void
 each_db(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "DBInstanceIdentifier"));
-	const char *group = json_string_value(json_object_get(
-		json_array_get(json_object_get(item, "DBParameterGroups"), 0), "DBParameterGroupName"));
+	const char *group = json_string_value(
+		json_object_get(json_array_get(json_object_get(item, "DBParameterGroups"), 0),
+				"DBParameterGroupName"));
 	struct aws_asm *a;
 
 	(void)data;
@@ -101,8 +103,8 @@ each_db(struct aws_collector *c, const char *region, json_t *item, void *data)
 }
 
 static const struct aws_qlist dbs = {
-	"rds", RDS_VERSION, "DescribeDBInstances", "&MaxRecords=100", "DBInstances", "Marker",
-	"Marker", AWS_XML_QUERY, TB(T_RDS_DB), each_db, NULL};
+	"rds",    RDS_VERSION,   "DescribeDBInstances", "&MaxRecords=100", "DBInstances", "Marker",
+	"Marker", AWS_XML_QUERY, TB(T_RDS_DB),          each_db,           NULL};
 
 /* ---- DB clusters ---- */
 
@@ -128,8 +130,8 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 }
 
 static const struct aws_qlist clusters = {
-	"rds", RDS_VERSION, "DescribeDBClusters", "&MaxRecords=100", "DBClusters", "Marker",
-	"Marker", AWS_XML_QUERY, TB(T_RDS_CLUSTER), each_cluster, NULL};
+	"rds",    RDS_VERSION,   "DescribeDBClusters", "&MaxRecords=100", "DBClusters", "Marker",
+	"Marker", AWS_XML_QUERY, TB(T_RDS_CLUSTER),    each_cluster,      NULL};
 
 /* ---- snapshots ---- */
 
@@ -142,18 +144,19 @@ attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 
 	/* A snapshot deleted since it was listed (automated ones expire). */
 	if (!aws_asm_gone(it, op, r,
-	                  "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
-	                  "DBClusterSnapshotNotFoundFault"))
+			  "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
+			  "DBClusterSnapshotNotFoundFault"))
 		res = aws_asm_reply_query(it, op, r);
 	if (res) {
-		list = json_object_get(json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
-								    : "DBSnapshotAttributesResult"),
-				       key);
+		list = json_object_get(
+			json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
+						     : "DBSnapshotAttributesResult"),
+			key);
 		if (json_is_array(list))
 			aws_asm_supp(it, key, json_incref(list));
 		else
 			aws_asm_fail(it, op, "MalformedResponse",
-			             "no attribute list in the answer");
+				     "no attribute list in the answer");
 		json_decref(res);
 	}
 }
@@ -174,9 +177,9 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 	if (!it)
 		return;
 	aws_asm_ids(it, id,
-	            json_string_value(
-	                json_object_get(item, cluster ? "DBClusterSnapshotArn" : "DBSnapshotArn")),
-	            id);
+		    json_string_value(json_object_get(item, cluster ? "DBClusterSnapshotArn"
+								    : "DBSnapshotArn")),
+		    id);
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_tags(it, json_object_get(item, "TagList"));
 	core_buf_init(&b, 1024);
@@ -184,9 +187,9 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_query(it, "rds",
-		              cluster ? "DescribeDBClusterSnapshotAttributes"
-		                      : "DescribeDBSnapshotAttributes",
-		              RDS_VERSION, b.data, attrs_done);
+			      cluster ? "DescribeDBClusterSnapshotAttributes"
+				      : "DescribeDBSnapshotAttributes",
+			      RDS_VERSION, b.data, attrs_done);
 	}
 	core_buf_release(&b);
 	aws_asm_done(it);
@@ -194,11 +197,19 @@ each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *d
 
 /* Own snapshots only (the default); shared and public ones belong to others. */
 static const struct aws_qlist snapshots = {
-	"rds", RDS_VERSION, "DescribeDBSnapshots", "&MaxRecords=100", "DBSnapshots", "Marker",
-	"Marker", AWS_XML_QUERY, TB(T_RDS_SNAPSHOT), each_snapshot, NULL};
-static const struct aws_qlist cluster_snapshots = {
-	"rds", RDS_VERSION, "DescribeDBClusterSnapshots", "&MaxRecords=100", "DBClusterSnapshots",
-	"Marker", "Marker", AWS_XML_QUERY, TB(T_RDS_CLUSTERSNAP), each_snapshot, NULL};
+	"rds",    RDS_VERSION,   "DescribeDBSnapshots", "&MaxRecords=100", "DBSnapshots", "Marker",
+	"Marker", AWS_XML_QUERY, TB(T_RDS_SNAPSHOT),    each_snapshot,     NULL};
+static const struct aws_qlist cluster_snapshots = {"rds",
+						   RDS_VERSION,
+						   "DescribeDBClusterSnapshots",
+						   "&MaxRecords=100",
+						   "DBClusterSnapshots",
+						   "Marker",
+						   "Marker",
+						   AWS_XML_QUERY,
+						   TB(T_RDS_CLUSTERSNAP),
+						   each_snapshot,
+						   NULL};
 
 void
 svc_rds_start(struct aws_collector *c, const char *region)

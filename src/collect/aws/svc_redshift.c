@@ -25,9 +25,8 @@ params_page(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	size_t i;
 
 	if (res) {
-		json_array_foreach(json_object_get(res, "Parameters"), i, p)
-			if (json_array_append(all, p) != 0)
-				it->failed = true;
+		json_array_foreach(json_object_get(res, "Parameters"), i,
+				   p) if (json_array_append(all, p) != 0) it->failed = true;
 		marker = json_string_value(json_object_get(res, "Marker"));
 		if (marker && *marker)
 			params_request(it, marker);
@@ -41,12 +40,12 @@ params_request(struct aws_asm *it, const char *marker)
 	struct core_buf b;
 
 	core_buf_init(&b, 8192);
-	if (aws_param(&b, "ParameterGroupName", it->data) ||
-	    core_buf_adds(&b, "&MaxRecords=100") || (marker && aws_param(&b, "Marker", marker))) {
+	if (aws_param(&b, "ParameterGroupName", it->data) || core_buf_adds(&b, "&MaxRecords=100") ||
+	    (marker && aws_param(&b, "Marker", marker))) {
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_query(it, "redshift", "DescribeClusterParameters", REDSHIFT_VERSION, b.data,
-		              params_page);
+			      params_page);
 	}
 	core_buf_release(&b);
 }
@@ -64,9 +63,9 @@ static void
 each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "ClusterIdentifier"));
-	const char *group = json_string_value(json_object_get(
-		json_array_get(json_object_get(item, "ClusterParameterGroups"), 0),
-		"ParameterGroupName"));
+	const char *group = json_string_value(
+		json_object_get(json_array_get(json_object_get(item, "ClusterParameterGroups"), 0),
+				"ParameterGroupName"));
 	struct aws_asm *it;
 	struct core_buf b;
 
@@ -90,15 +89,16 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 		aws_asm_nomem(it);
 	} else {
 		aws_asm_query(it, "redshift", "DescribeLoggingStatus", REDSHIFT_VERSION, b.data,
-		              logging_done);
+			      logging_done);
 	}
 	core_buf_release(&b);
 	aws_asm_done(it);
 }
 
 static const struct aws_qlist clusters = {
-	"redshift", REDSHIFT_VERSION, "DescribeClusters", "&MaxRecords=100", "Clusters", "Marker",
-	"Marker", AWS_XML_QUERY, TB(T_REDSHIFT_CLUSTER), each_cluster, NULL};
+	"redshift", REDSHIFT_VERSION, "DescribeClusters", "&MaxRecords=100",      "Clusters",
+	"Marker",   "Marker",         AWS_XML_QUERY,      TB(T_REDSHIFT_CLUSTER), each_cluster,
+	NULL};
 
 void
 svc_redshift_start(struct aws_collector *c, const char *region)

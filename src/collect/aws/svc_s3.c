@@ -19,10 +19,10 @@
 enum part { P_POLICY, P_PAB, P_ENC, P_VER, P_LOG, P_ACL, P_OWN, P_LOCK, P_TAGS, P_COUNT };
 
 static const struct {
-	const char *query;      /* subresource */
+	const char *query; /* subresource */
 	const char *operation;
-	const char *key;        /* supplementaryConfiguration key */
-	const char *absent;     /* error code meaning "not configured" */
+	const char *key;    /* supplementaryConfiguration key */
+	const char *absent; /* error code meaning "not configured" */
 } parts[P_COUNT] = {
 	{"?policy", "GetBucketPolicy", "BucketPolicy", "NoSuchBucketPolicy"},
 	{"?publicAccessBlock", "GetPublicAccessBlock", "PublicAccessBlockConfiguration",
@@ -58,8 +58,8 @@ acl_json(xmlNodePtr root)
 		json_decref(grants);
 		return NULL;
 	}
-	json_object_set_new(out, "Owner", aws_xml_to_json(aws_xml_child(root, "Owner"),
-							    AWS_XML_QUERY));
+	json_object_set_new(out, "Owner",
+			    aws_xml_to_json(aws_xml_child(root, "Owner"), AWS_XML_QUERY));
 	for (n = list ? list->children : NULL; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, (const xmlChar *)"Grant"))
 			continue;
@@ -67,8 +67,9 @@ acl_json(xmlNodePtr root)
 		gn = aws_xml_child(n, "Grantee");
 		ge = json_object_get(g, "Grantee");
 		if (gn && json_is_object(ge)) {
-			type = xmlGetNsProp(gn, (const xmlChar *)"type",
-					    (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance");
+			type = xmlGetNsProp(
+				gn, (const xmlChar *)"type",
+				(const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance");
 			if (type) {
 				json_object_set_new(ge, "Type", json_string((const char *)type));
 				xmlFree(type);
@@ -113,9 +114,13 @@ part_json(struct aws_op *op, enum part p, const struct aws_reply *r)
 		return NULL;
 	root = xmlDocGetRootElement(doc);
 	switch (p) {
-	case P_ACL: v = acl_json(root); break;
+	case P_ACL:
+		v = acl_json(root);
+		break;
 	case P_ENC:
-	case P_OWN: v = rules_json(root); break;
+	case P_OWN:
+		v = rules_json(root);
+		break;
 	case P_VER:
 		v = xml_bool_struct(root);
 		/* The XML says MfaDelete; the API member is MFADelete. */
@@ -133,7 +138,9 @@ part_json(struct aws_op *op, enum part p, const struct aws_reply *r)
 			v = json_object();
 		break;
 	}
-	default: v = xml_bool_struct(root); break;
+	default:
+		v = xml_bool_struct(root);
+		break;
 	}
 	xmlFreeDoc(doc);
 	return v;
@@ -243,7 +250,9 @@ location_done(struct aws_op *op, const struct aws_reply *r)
 	xmlFreeDoc(doc);
 	/* No constraint means us-east-1; "EU" is the old name of eu-west-1. */
 	snprintf(region, sizeof(region), "%s",
-		 !loc || !*loc ? "us-east-1" : strcmp(loc, "EU") == 0 ? "eu-west-1" : loc);
+		 !loc || !*loc            ? "us-east-1"
+		 : strcmp(loc, "EU") == 0 ? "eu-west-1"
+					  : loc);
 	xmlFree(loc);
 	bucket_start(op->c, b->name, b->created, region);
 	bucket_free(b);
@@ -254,13 +263,14 @@ static void list_page(struct aws_op *op, const struct aws_reply *r);
 static void
 list_request(struct aws_collector *c, const char *token)
 {
-	struct aws_op op = {c, "s3", "ListBuckets", "us-east-1", TB(T_S3_BUCKET), list_page, NULL,
-			    0, NULL};
+	struct aws_op op = {c,    "s3", "ListBuckets", "us-east-1", TB(T_S3_BUCKET), list_page,
+			    NULL, 0,    NULL};
 	struct core_buf q;
 
 	core_buf_init(&q, 8192);
-	if (core_buf_adds(&q, "/") || (token && (core_buf_adds(&q, "?continuation-token=") ||
-						   aws_buf_encode(&q, token, false))) ||
+	if (core_buf_adds(&q, "/") ||
+	    (token &&
+	     (core_buf_adds(&q, "?continuation-token=") || aws_buf_encode(&q, token, false))) ||
 	    aws_call_rest(&op, "GET", q.data, NULL) != ATTEST_OK)
 		aws_fatal(c, ATTEST_ERR_NOMEM);
 	core_buf_release(&q);
@@ -283,7 +293,8 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 		return;
 	res = aws_xml_to_json(xmlDocGetRootElement(doc), AWS_XML_QUERY);
 	xmlFreeDoc(doc);
-	json_array_foreach(json_object_get(res, "Buckets"), i, e) {
+	json_array_foreach(json_object_get(res, "Buckets"), i, e)
+	{
 		const char *name = json_string_value(json_object_get(e, "Name"));
 		struct bucket *b;
 		struct aws_op lo;
@@ -298,8 +309,15 @@ list_page(struct aws_op *op, const struct aws_reply *r)
 			break;
 		}
 		b->created = core_strdup(json_string_value(json_object_get(e, "CreationDate")));
-		lo = (struct aws_op){c, "s3", "GetBucketLocation", "us-east-1", TB(T_S3_BUCKET),
-				     location_done, b, 0, NULL};
+		lo = (struct aws_op){c,
+				     "s3",
+				     "GetBucketLocation",
+				     "us-east-1",
+				     TB(T_S3_BUCKET),
+				     location_done,
+				     b,
+				     0,
+				     NULL};
 		if (aws_call_s3_bucket(&lo, name, "?location") != ATTEST_OK)
 			bucket_free(b);
 	}
@@ -315,7 +333,8 @@ account_pab_done(struct aws_op *op, const struct aws_reply *r)
 	json_t *v;
 
 	if (!r->ok) {
-		if (r->error_code && strcmp(r->error_code, "NoSuchPublicAccessBlockConfiguration") == 0)
+		if (r->error_code &&
+		    strcmp(r->error_code, "NoSuchPublicAccessBlockConfiguration") == 0)
 			aws_emit(op->c, T_S3_ACCOUNTPAB, op->c->account, NULL, NULL, NULL, NULL,
 				 NULL, NULL);
 		else
@@ -332,8 +351,15 @@ account_pab_done(struct aws_op *op, const struct aws_reply *r)
 void
 svc_s3_start(struct aws_collector *c)
 {
-	struct aws_op op = {c, "s3-control", "GetPublicAccessBlock", "", TB(T_S3_ACCOUNTPAB),
-			    account_pab_done, NULL, 0, NULL};
+	struct aws_op op = {c,
+			    "s3-control",
+			    "GetPublicAccessBlock",
+			    "",
+			    TB(T_S3_ACCOUNTPAB),
+			    account_pab_done,
+			    NULL,
+			    0,
+			    NULL};
 	const char *hdr[] = {"x-amz-account-id", c->account, NULL};
 
 	aws_attempt(c, TB(T_S3_BUCKET) | TB(T_S3_ACCOUNTPAB));

@@ -56,13 +56,22 @@ each_secret(struct aws_collector *c, const char *region, json_t *item, void *dat
 	aws_asm_tags(it, json_object_get(conf, "Tags"));
 	json_object_del(conf, "Tags");
 	aws_asm_json(it, "secretsmanager", "GetResourcePolicy", "secretsmanager.GetResourcePolicy",
-	             "1.1", json_pack("{s:s}", "SecretId", arn), policy_done);
+		     "1.1", json_pack("{s:s}", "SecretId", arn), policy_done);
 	aws_asm_done(it);
 }
 
-static const struct aws_jlist secrets = {
-	"secretsmanager", "ListSecrets", "secretsmanager.ListSecrets", "1.1", "{\"MaxResults\": 100}",
-	NULL, "SecretList", "NextToken", "NextToken", TB(T_SM_SECRET), each_secret, NULL};
+static const struct aws_jlist secrets = {"secretsmanager",
+					 "ListSecrets",
+					 "secretsmanager.ListSecrets",
+					 "1.1",
+					 "{\"MaxResults\": 100}",
+					 NULL,
+					 "SecretList",
+					 "NextToken",
+					 "NextToken",
+					 TB(T_SM_SECRET),
+					 each_secret,
+					 NULL};
 
 void
 svc_secretsmanager_start(struct aws_collector *c, const char *region)

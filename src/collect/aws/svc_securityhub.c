@@ -31,8 +31,7 @@ hub_done(struct aws_op *op, const struct aws_reply *r)
 	if (!(v = aws_reply_json(op, r)))
 		return;
 	conf = json_pack("{s:b}", "Enabled", 1);
-	json_object_foreach(v, k, x)
-		json_object_set(conf, k, x);
+	json_object_foreach(v, k, x) json_object_set(conf, k, x);
 	json_decref(v);
 	aws_emit(op->c, T_SH_HUB, op->region, NULL, NULL, op->region, NULL, conf, NULL);
 }
@@ -53,10 +52,11 @@ standards_done(struct aws_op *op, const struct aws_reply *r)
 	}
 	if (!(v = aws_reply_json(op, r)))
 		return;
-	json_array_foreach(json_object_get(v, "StandardsSubscriptions"), i, s)
-		if ((arn = json_string_value(json_object_get(s, "StandardsSubscriptionArn"))))
-			aws_emit(op->c, T_SH_STANDARD, arn, arn, NULL, op->region, NULL,
-				 json_incref(s), NULL);
+	json_array_foreach(
+		json_object_get(v, "StandardsSubscriptions"), i,
+		s) if ((arn = json_string_value(json_object_get(s, "StandardsSubscriptionArn"))))
+		aws_emit(op->c, T_SH_STANDARD, arn, arn, NULL, op->region, NULL, json_incref(s),
+			 NULL);
 	token = json_string_value(json_object_get(v, "NextToken"));
 	if (token && *token)
 		standards_request(op->c, op->region, token);
@@ -66,8 +66,15 @@ standards_done(struct aws_op *op, const struct aws_reply *r)
 static void
 standards_request(struct aws_collector *c, const char *region, const char *token)
 {
-	struct aws_op op = {c, "securityhub", "GetEnabledStandards", "", TB(T_SH_STANDARD),
-			    standards_done, NULL, 0, NULL};
+	struct aws_op op = {c,
+			    "securityhub",
+			    "GetEnabledStandards",
+			    "",
+			    TB(T_SH_STANDARD),
+			    standards_done,
+			    NULL,
+			    0,
+			    NULL};
 
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	aws_call_rest_json(&op, "POST", "/standards/get",
@@ -78,7 +85,8 @@ standards_request(struct aws_collector *c, const char *region, const char *token
 void
 svc_securityhub_start(struct aws_collector *c, const char *region)
 {
-	struct aws_op op = {c, "securityhub", "DescribeHub", "", TB(T_SH_HUB), hub_done, NULL, 0, NULL};
+	struct aws_op op = {c, "securityhub", "DescribeHub", "", TB(T_SH_HUB), hub_done, NULL,
+			    0, NULL};
 
 	aws_attempt(c, TB(T_SH_HUB) | TB(T_SH_STANDARD));
 	snprintf(op.region, sizeof(op.region), "%s", region);

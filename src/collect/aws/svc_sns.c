@@ -105,9 +105,9 @@ each_topic(struct aws_collector *c, const char *region, json_t *item, void *data
 	aws_asm_done(a);
 }
 
-static const struct aws_qlist topics = {
-	"sns", SNS_VERSION, "ListTopics", "", "Topics", "NextToken", "NextToken", AWS_XML_QUERY,
-	TB(T_SNS_TOPIC), each_topic, NULL};
+static const struct aws_qlist topics = {"sns",           SNS_VERSION, "ListTopics", "",
+					"Topics",        "NextToken", "NextToken",  AWS_XML_QUERY,
+					TB(T_SNS_TOPIC), each_topic,  NULL};
 
 void
 svc_sns_start(struct aws_collector *c, const char *region)

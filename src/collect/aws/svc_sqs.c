@@ -40,7 +40,8 @@ attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 		arn = json_string_value(json_object_get(a, "QueueArn"));
 		if (!json_is_object(a) || !arn)
 			aws_asm_fail(it, op, "MalformedResponse", "no QueueArn in the answer");
-		else if (json_object_set(it->conf, "Attributes", a) != 0 || !(it->arn = strdup(arn))) {
+		else if (json_object_set(it->conf, "Attributes", a) != 0 ||
+			 !(it->arn = strdup(arn))) {
 			aws_asm_nomem(it);
 		}
 		json_decref(v);
@@ -64,17 +65,26 @@ each_queue(struct aws_collector *c, const char *region, json_t *item, void *data
 	if (!it->conf)
 		aws_asm_nomem(it);
 	aws_asm_json(it, "sqs", "GetQueueAttributes", "AmazonSQS.GetQueueAttributes", "1.0",
-	             json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"),
-	             attrs_done);
+		     json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"),
+		     attrs_done);
 	aws_asm_label(it);
 	aws_asm_json(it, "sqs", "ListQueueTags", "AmazonSQS.ListQueueTags", "1.0",
-	             json_pack("{s:s}", "QueueUrl", url), tags_done);
+		     json_pack("{s:s}", "QueueUrl", url), tags_done);
 	aws_asm_done(it);
 }
 
-static const struct aws_jlist queues = {
-	"sqs", "ListQueues", "AmazonSQS.ListQueues", "1.0", "{\"MaxResults\": 1000}", NULL,
-	"QueueUrls", "NextToken", "NextToken", TB(T_SQS_QUEUE), each_queue, NULL};
+static const struct aws_jlist queues = {"sqs",
+					"ListQueues",
+					"AmazonSQS.ListQueues",
+					"1.0",
+					"{\"MaxResults\": 1000}",
+					NULL,
+					"QueueUrls",
+					"NextToken",
+					"NextToken",
+					TB(T_SQS_QUEUE),
+					each_queue,
+					NULL};
 
 void
 svc_sqs_start(struct aws_collector *c, const char *region)

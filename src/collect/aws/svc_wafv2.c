@@ -69,7 +69,8 @@ each_acl(struct aws_collector *c, const char *region, json_t *item, void *data)
 		return;
 	aws_asm_ids(a, arn, arn, name);
 	aws_asm_json(a, "wafv2", "GetWebACL", WAF_TARGET "GetWebACL", "1.1",
-		     json_pack("{s:s, s:s, s:s}", "Name", name, "Scope", scope, "Id", id), acl_done);
+		     json_pack("{s:s, s:s, s:s}", "Name", name, "Scope", scope, "Id", id),
+		     acl_done);
 	aws_asm_json(a, "wafv2", "GetLoggingConfiguration", WAF_TARGET "GetLoggingConfiguration",
 		     "1.1", json_pack("{s:s}", "ResourceArn", arn), logging_done);
 	aws_asm_label(a);
@@ -78,14 +79,30 @@ each_acl(struct aws_collector *c, const char *region, json_t *item, void *data)
 	aws_asm_done(a);
 }
 
-static const struct aws_jlist regional = {
-	"wafv2", "ListWebACLs", WAF_TARGET "ListWebACLs", "1.1",
-	"{\"Scope\":\"REGIONAL\",\"Limit\":100}", NULL, "WebACLs", "NextMarker", "NextMarker",
-	TB(T_WAF_ACL), each_acl, NULL};
-static const struct aws_jlist cloudfront = {
-	"wafv2", "ListWebACLs", WAF_TARGET "ListWebACLs", "1.1",
-	"{\"Scope\":\"CLOUDFRONT\",\"Limit\":100}", NULL, "WebACLs", "NextMarker", "NextMarker",
-	TB(T_WAF_ACL), each_acl, NULL};
+static const struct aws_jlist regional = {"wafv2",
+					  "ListWebACLs",
+					  WAF_TARGET "ListWebACLs",
+					  "1.1",
+					  "{\"Scope\":\"REGIONAL\",\"Limit\":100}",
+					  NULL,
+					  "WebACLs",
+					  "NextMarker",
+					  "NextMarker",
+					  TB(T_WAF_ACL),
+					  each_acl,
+					  NULL};
+static const struct aws_jlist cloudfront = {"wafv2",
+					    "ListWebACLs",
+					    WAF_TARGET "ListWebACLs",
+					    "1.1",
+					    "{\"Scope\":\"CLOUDFRONT\",\"Limit\":100}",
+					    NULL,
+					    "WebACLs",
+					    "NextMarker",
+					    "NextMarker",
+					    TB(T_WAF_ACL),
+					    each_acl,
+					    NULL};
 
 void
 svc_wafv2_start(struct aws_collector *c, const char *region)
