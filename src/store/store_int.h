@@ -1,4 +1,8 @@
 /*
+ * store owns the history database: its schema and migrations, saving a
+ * scan in one transaction, redaction, validation, queries for history, diff
+ * and trend, export and import; it may call only core.
+ *
  * Inside the store: the connection, for the report renderers that read a
  * stored scan, and the schema version this build writes.
  */
