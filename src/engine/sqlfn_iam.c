@@ -4,10 +4,10 @@
  * sqlfn_iam_tls.c. Policy documents are irregular JSON (Statement, Action,
  * Resource and Principal may each be a single value or an array; AWS Config
  * stores the whole document URL-encoded), which makes them painful to query
- * with json_each alone. These functions look at each statement on its own; they do not
- * evaluate the policy as IAM would (no Deny subtraction, no policy
- * variables, and of Conditions only the tests that limit who may call or
- * require TLS are recognised), they answer narrower questions that checks
+ * with json_each alone. These functions look at each statement on its own;
+ * they do not evaluate the policy as IAM would (no Deny subtraction, no
+ * policy variables, and of Conditions only the tests that limit who may call
+ * or require TLS are recognised), they answer narrower questions that checks
  * ask. Documents that cannot be decoded or parsed give NULL.
  */
 #ifdef HAVE_CONFIG_H
