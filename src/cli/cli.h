@@ -1,4 +1,7 @@
 /*
+ * cli owns the attest program: arguments, calling the library, printing and
+ * exit codes; it may call every module.
+ *
  * The attest program: one file per subcommand, each a table entry. This is
  * the only code that prints; it turns library errors into messages on
  * stderr and exit codes:

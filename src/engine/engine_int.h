@@ -1,4 +1,7 @@
 /*
+ * engine owns catalogs, checks and their views, SQL functions, evaluation,
+ * limits, exceptions and attestations; it may call inventory and core.
+ *
  * Inside the engine: the steps of attest_evaluate() that live in their own
  * files. Both work on the inventory database inside the evaluation's
  * transaction.

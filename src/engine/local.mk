@@ -14,6 +14,8 @@ libattest_la_SOURCES += \
 	src/engine/sqlfn.c \
 	src/engine/sqlfn.h \
 	src/engine/sqlfn_iam.c \
+	src/engine/sqlfn_iam.h \
+	src/engine/sqlfn_iam_tls.c \
 	src/engine/sqlfn_json.c \
 	src/engine/sqlfn_misc.c \
 	src/engine/sqlfn_net.c \

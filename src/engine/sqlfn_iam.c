@@ -1,20 +1,20 @@
 /*
  * IAM policy analysis SQL functions: iam_policy_is_admin, iam_policy_allows,
- * iam_policy_public and iam_policy_denies_insecure_transport. Policy
- * documents are irregular JSON (Statement, Action, Resource and Principal
- * may each be a single value or an array; AWS Config stores the whole
- * document URL-encoded), which makes them painful to query with json_each
- * alone. These functions look at each statement on its own; they do not
- * evaluate the policy as IAM would (no Deny subtraction, no policy
- * variables, and of Conditions only the tests that limit who may call or
- * require TLS are recognised), they answer narrower questions that checks
+ * iam_policy_public here, iam_policy_denies_insecure_transport in
+ * sqlfn_iam_tls.c. Policy documents are irregular JSON (Statement, Action,
+ * Resource and Principal may each be a single value or an array; AWS Config
+ * stores the whole document URL-encoded), which makes them painful to query
+ * with json_each alone. These functions look at each statement on its own;
+ * they do not evaluate the policy as IAM would (no Deny subtraction, no
+ * policy variables, and of Conditions only the tests that limit who may call
+ * or require TLS are recognised), they answer narrower questions that checks
  * ask. Documents that cannot be decoded or parsed give NULL.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "sqlfn.h"
+#include "sqlfn_iam.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -28,8 +28,8 @@
  * object, or NULL after setting the result: NULL for bad input, an error
  * when out of memory.
  */
-static json_t *
-load_policy(sqlite3_context *ctx, sqlite3_value *v)
+json_t *
+iam_load_policy(sqlite3_context *ctx, sqlite3_value *v)
 {
 	const char *s;
 	char *decoded = NULL;
@@ -77,8 +77,8 @@ load_policy(sqlite3_context *ctx, sqlite3_value *v)
 }
 
 /* Number of statements: Statement may be one object or an array. */
-static size_t
-stmt_count(json_t *root)
+size_t
+iam_stmt_count(json_t *root)
 {
 	json_t *st = json_object_get(root, "Statement");
 
@@ -88,8 +88,8 @@ stmt_count(json_t *root)
 }
 
 /* Statement i, or NULL if that element is not an object (skipped). */
-static json_t *
-stmt_at(json_t *root, size_t i)
+json_t *
+iam_stmt_at(json_t *root, size_t i)
 {
 	json_t *st = json_object_get(root, "Statement");
 
@@ -98,8 +98,8 @@ stmt_at(json_t *root, size_t i)
 	return json_is_object(st) ? st : NULL;
 }
 
-static int
-effect_is(json_t *stmt, const char *effect)
+int
+iam_effect_is(json_t *stmt, const char *effect)
 {
 	json_t *e = json_object_get(stmt, "Effect");
 
@@ -107,8 +107,8 @@ effect_is(json_t *stmt, const char *effect)
 }
 
 /* Number of values in a field that is a string or an array of strings. */
-static size_t
-vals_count(json_t *v)
+size_t
+iam_vals_count(json_t *v)
 {
 	if (json_is_array(v))
 		return json_array_size(v);
@@ -116,8 +116,8 @@ vals_count(json_t *v)
 }
 
 /* Value i of such a field, or NULL if it is not a string. */
-static const char *
-vals_at(json_t *v, size_t i)
+const char *
+iam_vals_at(json_t *v, size_t i)
 {
 	if (json_is_array(v))
 		v = json_array_get(v, i);
@@ -125,13 +125,13 @@ vals_at(json_t *v, size_t i)
 }
 
 /* 1 if one of the values of v equals a (or b, if not NULL), ignoring case. */
-static int
-vals_contain(json_t *v, const char *a, const char *b)
+int
+iam_vals_contain(json_t *v, const char *a, const char *b)
 {
-	size_t i, n = vals_count(v);
+	size_t i, n = iam_vals_count(v);
 
 	for (i = 0; i < n; i++) {
-		const char *s = vals_at(v, i);
+		const char *s = iam_vals_at(v, i);
 
 		if (s != NULL && (strcasecmp(s, a) == 0 || (b != NULL && strcasecmp(s, b) == 0)))
 			return 1;
@@ -153,8 +153,8 @@ char_eq(char a, char b, int nocase)
  * rather than exponential on patterns like "a*a*a*a*b". With prefix set,
  * 1 if p matches some string that begins with s.
  */
-static int
-wild_scan(const char *p, const char *s, int nocase, int prefix)
+int
+iam_wild_scan(const char *p, const char *s, int nocase, int prefix)
 {
 	const char *star = NULL, *resume = NULL;
 
@@ -182,17 +182,17 @@ wild_scan(const char *p, const char *s, int nocase, int prefix)
 static int
 wild_match(const char *p, const char *s, int nocase)
 {
-	return wild_scan(p, s, nocase, 0);
+	return iam_wild_scan(p, s, nocase, 0);
 }
 
 /* 1 if some pattern among the values of v matches s. */
-static int
-vals_match(json_t *v, const char *s, int nocase)
+int
+iam_vals_match(json_t *v, const char *s, int nocase)
 {
-	size_t i, n = vals_count(v);
+	size_t i, n = iam_vals_count(v);
 
 	for (i = 0; i < n; i++) {
-		const char *pat = vals_at(v, i);
+		const char *pat = iam_vals_at(v, i);
 
 		if (pat != NULL && wild_match(pat, s, nocase))
 			return 1;
@@ -210,10 +210,10 @@ stmt_covers(json_t *stmt, const char *field, const char *notfield, const char *s
 	json_t *v = json_object_get(stmt, field);
 
 	if (v != NULL)
-		return vals_match(v, s, nocase);
+		return iam_vals_match(v, s, nocase);
 	v = json_object_get(stmt, notfield);
 	if (v != NULL)
-		return !vals_match(v, s, nocase);
+		return !iam_vals_match(v, s, nocase);
 	return 0;
 }
 
@@ -248,8 +248,8 @@ aws_principal_wild(const char *s)
  * Principal "*", an "AWS" entry (alone or in an array) that is "*" or an
  * ARN with a wildcard account, or {"CanonicalUser": "*"}: anyone at all.
  */
-static int
-principal_is_everyone(json_t *p)
+int
+iam_principal_is_everyone(json_t *p)
 {
 	json_t *aws;
 	size_t i, n;
@@ -259,14 +259,14 @@ principal_is_everyone(json_t *p)
 	if (!json_is_object(p))
 		return 0;
 	aws = json_object_get(p, "AWS");
-	n = vals_count(aws);
+	n = iam_vals_count(aws);
 	for (i = 0; i < n; i++) {
-		const char *s = vals_at(aws, i);
+		const char *s = iam_vals_at(aws, i);
 
 		if (s != NULL && aws_principal_wild(s))
 			return 1;
 	}
-	return vals_contain(json_object_get(p, "CanonicalUser"), "*", NULL);
+	return iam_vals_contain(json_object_get(p, "CanonicalUser"), "*", NULL);
 }
 
 void
@@ -277,17 +277,17 @@ sqlfn_iam_is_admin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int admin = 0;
 
 	(void)argc;
-	if ((root = load_policy(ctx, argv[0])) == NULL)
+	if ((root = iam_load_policy(ctx, argv[0])) == NULL)
 		return;
-	n = stmt_count(root);
+	n = iam_stmt_count(root);
 	for (i = 0; i < n && !admin; i++) {
-		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Allow") ||
-		    !vals_contain(json_object_get(st, "Resource"), "*", NULL))
+		if ((st = iam_stmt_at(root, i)) == NULL || !iam_effect_is(st, "Allow") ||
+		    !iam_vals_contain(json_object_get(st, "Resource"), "*", NULL))
 			continue;
 		/* NotAction grants everything but the listed actions. */
 		notaction = json_object_get(st, "NotAction");
-		admin = vals_contain(json_object_get(st, "Action"), "*", "*:*") ||
-			(notaction != NULL && !vals_contain(notaction, "*", "*:*"));
+		admin = iam_vals_contain(json_object_get(st, "Action"), "*", "*:*") ||
+			(notaction != NULL && !iam_vals_contain(notaction, "*", "*:*"));
 	}
 	json_decref(root);
 	sqlite3_result_int(ctx, admin);
@@ -316,11 +316,11 @@ sqlfn_iam_allows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
-	if ((root = load_policy(ctx, argv[0])) == NULL)
+	if ((root = iam_load_policy(ctx, argv[0])) == NULL)
 		return;
-	n = stmt_count(root);
+	n = iam_stmt_count(root);
 	for (i = 0; i < n && !allowed; i++) {
-		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Allow"))
+		if ((st = iam_stmt_at(root, i)) == NULL || !iam_effect_is(st, "Allow"))
 			continue;
 		/* Action names are case-insensitive in IAM, ARNs are not. */
 		allowed = stmt_covers(st, "Action", "NotAction", action, 1) &&
@@ -380,12 +380,12 @@ caller_operator(const char *op, const char *key)
 static int
 caller_values_fixed(json_t *v, const char *key)
 {
-	size_t i, n = vals_count(v);
+	size_t i, n = iam_vals_count(v);
 
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		const char *s = vals_at(v, i);
+		const char *s = iam_vals_at(v, i);
 
 		if (s == NULL || s[strspn(s, "*?")] == '\0' || strstr(s, "${") != NULL)
 			return 0;
@@ -435,231 +435,17 @@ sqlfn_iam_public(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int public = 0;
 
 	(void)argc;
-	if ((root = load_policy(ctx, argv[0])) == NULL)
+	if ((root = iam_load_policy(ctx, argv[0])) == NULL)
 		return;
-	n = stmt_count(root);
+	n = iam_stmt_count(root);
 	for (i = 0; i < n && !public; i++) {
-		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Allow") ||
+		if ((st = iam_stmt_at(root, i)) == NULL || !iam_effect_is(st, "Allow") ||
 		    restricts_caller(st))
 			continue;
 		/* Allow with NotPrincipal grants everybody but a few. */
-		public = principal_is_everyone(json_object_get(st, "Principal")) ||
+		public = iam_principal_is_everyone(json_object_get(st, "Principal")) ||
 			 json_object_get(st, "NotPrincipal") != NULL;
 	}
 	json_decref(root);
 	sqlite3_result_int(ctx, public);
-}
-
-/* A condition value meaning false: false, "false", or an array with one. */
-static int
-cond_value_false(json_t *v)
-{
-	size_t i;
-
-	if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++)
-			if (cond_value_false(json_array_get(v, i)))
-				return 1;
-		return 0;
-	}
-	return json_is_false(v) ||
-	       (json_is_string(v) && strcasecmp(json_string_value(v), "false") == 0);
-}
-
-/*
- * A NumericLessThan bound on s3:TlsVersion that denies TLS below 1.2 (or a
- * stricter bound): the value may be a number, a numeric string or an array.
- */
-static int
-cond_value_tls_bound(json_t *v)
-{
-	const char *s, *frac, *rest;
-	char *end;
-	long major;
-	size_t i;
-
-	if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++)
-			if (cond_value_tls_bound(json_array_get(v, i)))
-				return 1;
-		return 0;
-	}
-	if (json_is_number(v))
-		return json_number_value(v) >= 1.2;
-	if (!json_is_string(v))
-		return 0;
-	/*
-	 * A decimal parsed by hand (strtod would follow the locale): the
-	 * bound is at least 1.2 if the integer part exceeds 1, or is 1 and
-	 * the first fraction digit is 2 or more.
-	 */
-	s = json_string_value(v);
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	major = strtol(s, &end, 10);
-	frac = NULL;
-	if (*end == '.') {
-		frac = end + 1;
-		if (!isdigit((unsigned char)*frac))
-			return 0;
-		for (rest = frac; isdigit((unsigned char)*rest); rest++)
-			;
-	} else {
-		rest = end;
-	}
-	if (*rest != '\0')
-		return 0;
-	return major > 1 || (major == 1 && frac != NULL && *frac >= '2');
-}
-
-/* 1 if op applied to key with value v denies plain HTTP or TLS below 1.2. */
-static int
-cond_test_enforces_tls(const char *op, const char *key, json_t *v)
-{
-	if (strcasecmp(op, "Bool") == 0 || strcasecmp(op, "BoolIfExists") == 0)
-		return strcasecmp(key, "aws:SecureTransport") == 0 && cond_value_false(v);
-	if (strcasecmp(op, "NumericLessThan") == 0 ||
-	    strcasecmp(op, "NumericLessThanIfExists") == 0)
-		return strcasecmp(key, "s3:TlsVersion") == 0 && cond_value_tls_bound(v);
-	return 0;
-}
-
-/*
- * The Condition is one test, and it is Bool/BoolIfExists aws:SecureTransport
- * false or NumericLessThan(IfExists) s3:TlsVersion 1.2 or above. Tests are
- * ANDed, so any other key or operator beside it (aws:SourceVpce, even a
- * second TLS test) narrows the deny to some insecure requests only.
- */
-static int
-cond_only_tls(json_t *cond)
-{
-	const char *op, *key;
-	json_t *block, *v;
-	size_t tests = 0;
-
-	if (!json_is_object(cond))
-		return 0;
-	json_object_foreach(cond, op, block)
-	{
-		if (!json_is_object(block))
-			return 0;
-		json_object_foreach(block, key, v)
-		{
-			if (++tests > 1 || !cond_test_enforces_tls(op, key, v))
-				return 0;
-		}
-	}
-	return tests == 1;
-}
-
-/*
- * Whether stmt covers the resource arn and, for a bucket, every object in
- * it (objects is arn + "/" + "*" and dir arn + "/", both NULL for other
- * resources). A Resource pattern must match arn and the literal objects
- * string (b/ then *, b*, * do; b/logs/ then * does not); no NotResource
- * pattern may match arn or any name that begins with dir.
- */
-static int
-stmt_covers_all(json_t *stmt, const char *arn, const char *objects, const char *dir)
-{
-	json_t *v = json_object_get(stmt, "Resource");
-	size_t i, n;
-
-	if (v != NULL)
-		return vals_match(v, arn, 0) && (objects == NULL || vals_match(v, objects, 0));
-	if ((v = json_object_get(stmt, "NotResource")) == NULL || vals_match(v, arn, 0))
-		return 0;
-	if (dir == NULL)
-		return 1;
-	n = vals_count(v);
-	for (i = 0; i < n; i++) {
-		const char *pat = vals_at(v, i);
-
-		if (pat != NULL && wild_scan(pat, dir, 0, 1))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Splits arn ("arn:partition:service:region:account:resource") into its
- * service (*svc, *svclen); sets *bucket when it names an S3 bucket rather
- * than an object. Returns 0, or -1 when arn is not of that form.
- */
-static int
-arn_service(const char *arn, const char **svc, size_t *svclen, int *bucket)
-{
-	const char *s, *end;
-
-	if (strncmp(arn, "arn:", 4) != 0 || (s = strchr(arn + 4, ':')) == NULL ||
-	    (end = strchr(++s, ':')) == NULL || end == s)
-		return -1;
-	*svc = s;
-	*svclen = (size_t)(end - s);
-	*bucket = *svclen == 2 && strncmp(s, "s3", 2) == 0 && strncmp(end, ":::", 3) == 0 &&
-		  end[3] != '\0' && strchr(end, '/') == NULL;
-	return 0;
-}
-
-/*
- * iam_policy_denies_insecure_transport(doc [, arn]): a Deny for everybody
- * on all actions of the service, conditioned on TLS alone. With arn (the
- * resource the policy is attached to) the statement must also cover it: an
- * SQS queue or SNS topic ARN as it is, an S3 bucket ARN together with the
- * ARN of all its objects (arn + "/" + "*"), so a deny on a prefix does not
- * count; "*" covers any. The service in the ARN gives the action wildcard
- * ("sqs:*"). Without arn the action is "s3:*" and Resource is not examined.
- * A third argument names one more action whose denial counts (SNS documents
- * its TLS deny on "SNS:Publish" alone).
- */
-void
-sqlfn_iam_denies_insecure_transport(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const char *arn = NULL, *svc, *extra = NULL;
-	char *action = NULL, *objects = NULL, *dir = NULL;
-	json_t *root = NULL, *st;
-	size_t i, n, svclen;
-	int denies = 0, bucket;
-
-	if (argc > 1) {
-		if (sqlite3_value_type(argv[1]) != SQLITE_TEXT)
-			return;
-		if ((arn = (const char *)sqlite3_value_text(argv[1])) == NULL) {
-			sqlite3_result_error_nomem(ctx);
-			return;
-		}
-		if (arn_service(arn, &svc, &svclen, &bucket) != 0)
-			return;
-		if (argc > 2 && sqlite3_value_type(argv[2]) == SQLITE_TEXT)
-			extra = (const char *)sqlite3_value_text(argv[2]);
-		action = sqlite3_mprintf("%.*s:*", (int)svclen, svc);
-		if (bucket) {
-			objects = sqlite3_mprintf("%s/*", arn);
-			dir = sqlite3_mprintf("%s/", arn);
-		}
-		if (action == NULL || (bucket && (objects == NULL || dir == NULL))) {
-			sqlite3_result_error_nomem(ctx);
-			goto out;
-		}
-	}
-	if ((root = load_policy(ctx, argv[0])) == NULL)
-		goto out;
-	n = stmt_count(root);
-	for (i = 0; i < n && !denies; i++) {
-		if ((st = stmt_at(root, i)) == NULL || !effect_is(st, "Deny"))
-			continue;
-		denies = principal_is_everyone(json_object_get(st, "Principal")) &&
-			 (vals_contain(json_object_get(st, "Action"),
-				       action != NULL ? action : "s3:*", "*") ||
-			  (extra != NULL &&
-			   vals_contain(json_object_get(st, "Action"), extra, NULL))) &&
-			 cond_only_tls(json_object_get(st, "Condition")) &&
-			 (arn == NULL || stmt_covers_all(st, arn, objects, dir));
-	}
-	sqlite3_result_int(ctx, denies);
-out:
-	json_decref(root);
-	sqlite3_free(action);
-	sqlite3_free(objects);
-	sqlite3_free(dir);
 }

@@ -1,4 +1,8 @@
 /*
+ * inventory owns reading inventories of every format (native JSON/NDJSON,
+ * AWS Config snapshots and history answers, gzip) into the scan database;
+ * it may call only core.
+ *
  * Inside the inventory module: the scan database the loaders write to and the
  * engine reads from. Tables (the contract check queries rely on):
  *   resources(rid, type, id, arn, name, region, account, tags, config, supp,

@@ -8,6 +8,7 @@ libattest_la_SOURCES += \
 	src/store/inputs.c \
 	src/store/maintain.c \
 	src/store/redact.c \
+	src/store/redact_text.c \
 	src/store/schema.c \
 	src/store/store.c \
 	src/store/store_int.h \

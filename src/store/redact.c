@@ -35,328 +35,9 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <openssl/evp.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define REDACTED "[REDACTED]"
-#define MAX_TEXT (16u << 20)
-
-/* Key names (lowercased, without '_', '-', '.' and spaces) whose values are
- * secrets when the name ends with one of these. */
-static const char *const secret_suffixes[] = {
-	"password",    "passwd",        "passphrase",       "pass",
-	"pwd",         "secret",        "secretkey",        "secretaccesskey",
-	"token",       "apikey",        "privatekey",       "credential",
-	"credentials", "authorization", "connectionstring", NULL,
-};
-
-/* Suffixes that name the form of a value, not what it is: "SecretString" is a
- * secret. Dropped (once) before matching secret_suffixes. */
-static const char *const value_suffixes[] = {
-	"string", "binary", "value", "data", "text", "plaintext", "pem", "base64", "b64", NULL,
-};
-
-/* Substrings (case-insensitive) without which no rule can fire (besides the
- * long base64 runs an STS token is, see long_base64()). */
-static const char *const triggers[] = {
-	"akia",     "asia",      "-----begin", "eyj",           "bearer",
-	"pass",     "secret",    "token",      "apikey",        "api_key",
-	"api-key",  "private",   "credential", "authorization", "connection",
-	"userdata", "user_data", "://",        "pwd",           "sk_live_",
-	"ghp_",     "xox",       "gzxivyxdz",  "jb3jpz2lu",     "dyxdz",
-	NULL,
-};
-
-#define STS_MIN 100 /* base64 characters: STS tokens are hundreds long */
-
-static bool
-is_b64(int c)
-{
-	return isalnum(c) || c == '+' || c == '/';
-}
-
-/* True when s holds a run of STS_MIN or more base64 characters. */
-static bool
-long_base64(const char *s)
-{
-	size_t run = 0;
-
-	for (; *s; s++) {
-		run = is_b64((unsigned char)*s) ? run + 1 : 0;
-		if (run >= STS_MIN)
-			return true;
-	}
-	return false;
-}
-
-static bool
-maybe_secret(const char *s)
-{
-	size_t i;
-
-	for (i = 0; triggers[i]; i++)
-		if (strcasestr(s, triggers[i]))
-			return true;
-	return long_base64(s);
-}
-
-/* True when name, normalized, ends with a secret suffix. */
-bool
-store_secret_name(const char *name)
-{
-	char norm[128];
-	size_t n = 0, i, len;
-
-	for (; *name && n < sizeof(norm) - 1; name++)
-		if (*name != '_' && *name != '-' && *name != '.' && *name != ' ')
-			norm[n++] = (char)tolower((unsigned char)*name);
-	norm[n] = '\0';
-	for (i = 0; value_suffixes[i]; i++) {
-		len = strlen(value_suffixes[i]);
-		if (n > len && strcmp(norm + n - len, value_suffixes[i]) == 0) {
-			n -= len;
-			norm[n] = '\0';
-			break;
-		}
-	}
-	for (i = 0; secret_suffixes[i]; i++) {
-		len = strlen(secret_suffixes[i]);
-		if (n >= len && strcmp(norm + n - len, secret_suffixes[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* ---- text ----------------------------------------------------------------- */
-
-/*
- * Every pattern that starts with an unbounded run of a character class is
- * anchored on the left by a character outside that class (or the start of
- * the text). regexec tries each start position in turn; without the anchor
- * a long run (a 70,000-character resource id, "eyJeyJeyJ...") costs the
- * length of the run at every position, which is quadratic. With it, a start
- * inside a run fails at its first character and every run is scanned once.
- */
-
-/* glibc's REG_ICASE rebuilds its case-folded copy of the text at every start
- * position it tries, which is quadratic in the length of the text; caseless
- * patterns are written in lower case and run on a lowered copy instead. */
-#define CASELESS 1
-
-struct pattern {
-	const char *re;
-	int flags; /* CASELESS or 0 */
-	int group; /* the subexpression replaced, 0 for the whole match */
-};
-
-static const struct pattern patterns[] = {
-	/* access key ids, bounded by non-alphanumerics */
-	{"(^|[^A-Za-z0-9])((AKIA|ASIA)[A-Z0-9]{16})([^A-Za-z0-9]|$)", 0, 2},
-	/* STS session tokens: base64 of a version byte, 0x0a, a length and a
-	 * short name ("FwoGZXIvYXdz", "FQoGZXIvYXdz", "IQoJb3JpZ2lu",
-	 * "AQoDYXdz", "FQoDYXdz": the second character is one of AQgw as the
-	 * 0x0a byte makes it, the third 'o'), long and bounded by non-base64 */
-	{"(^|[^A-Za-z0-9+/])([A-Za-z0-9+/][AQgw]o[A-Za-z0-9+/]{97,}={0,2})", 0, 2},
-	/* and, however short (a token cut in a log line), one whose name is
-	 * one of those AWS issues ("GZXIvYXdz", "Jb3JpZ2lu" is "origin", "DYXdz" is "aws"), any
-	 * version byte */
-	{"[A-Za-z0-9+/][AQgw]o(GZXIvYXdz|Jb3JpZ2lu|DYXdz)[A-Za-z0-9+/=]{4,}", 0, 0},
-	/* JWT: header.payload.signature, base64url */
-	{"(^|[^A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+)", 0, 2},
-	/* well-known service tokens: Stripe live keys, GitHub and Slack tokens */
-	{"(^|[^A-Za-z0-9_-])(sk_live_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})",
-	 0, 2},
-	/* Authorization: Bearer <token> */
-	{"bearer[ \t]+([A-Za-z0-9._~+/=-]{6,})", CASELESS, 1},
-	/* scheme://user:password@host, the user possibly empty; the password
-	 * runs to the last '@' before the host */
-	{"(^|[^a-z0-9+.-])[a-z][a-z0-9+.-]*://[^:/@ \t\"']*:([^/ \t\"']+)@", CASELESS, 2},
-	/* NAME=value, "name": "value", name: value where NAME ends like a secret */
-	{"(password|passwd|passphrase|pass|pwd|secret|secret[_-]?key|secret[_-]?access[_-]?key|"
-	 "token|api[_-]?key|private[_-]?key|credentials?)[\"']?[ \t]*[:=][ \t]*[\"']?"
-	 "([^ \t\r\n\"',;&}]+)",
-	 CASELESS, 2},
-};
-
-#define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
-/* The NAME=value pattern, last of the table: its keyword may also be the
- * resource type of an ARN (arn:aws:secretsmanager:...:secret:db-password),
- * which names a secret without holding one. */
-#define ASSIGNMENT_PATTERN (N_PATTERNS - 1)
-
-/* True when the match starting at at lies inside an ARN: the word holding
- * it (up to the previous blank, quote or separator) starts with "arn:". */
-static bool
-inside_arn(const char *text, const char *at)
-{
-	const char *w = at;
-
-	while (w > text && !strchr(" \t\r\n\"',;=&{}[]()", w[-1]))
-		w--;
-	return strncmp(w, "arn:", 4) == 0 && w < at;
-}
-
-static regex_t compiled[N_PATTERNS];
-static int compiled_ok = -1; /* -1 not yet, 0 failed, 1 ready */
-
-static bool
-compile_patterns(void)
-{
-	size_t i;
-
-	/* Compiled once per process; a race would only compile them twice. */
-	if (compiled_ok >= 0)
-		return compiled_ok == 1;
-	for (i = 0; i < N_PATTERNS; i++)
-		if (regcomp(&compiled[i], patterns[i].re, REG_EXTENDED) != 0) {
-			while (i-- > 0)
-				regfree(&compiled[i]);
-			compiled_ok = 0;
-			return false;
-		}
-	compiled_ok = 1;
-	return true;
-}
-
-/* True when the label of "-----BEGIN <label>-----" names private material:
- * "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY",
- * "PGP PRIVATE KEY BLOCK", "PGP SECRET KEY BLOCK"... */
-static bool
-private_label(const char *label, size_t n)
-{
-	char buf[80];
-
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, label, n);
-	buf[n] = '\0';
-	return strstr(buf, "PRIVATE") || strstr(buf, "SECRET");
-}
-
-/* Replaces PEM and PGP private key blocks (to the end of the text when the
- * END line is missing). Returns true if anything was replaced. */
-static bool
-redact_pem(struct core_buf *b)
-{
-	char *begin, *label, *label_end, *end;
-	char endmark[96];
-	bool changed = false;
-	size_t off = 0, n;
-
-	while (b->data && (begin = strstr(b->data + off, "-----BEGIN "))) {
-		label = begin + strlen("-----BEGIN ");
-		label_end = strstr(label, "-----");
-		n = label_end ? (size_t)(label_end - label) : 0;
-		if (!label_end || !private_label(label, n)) {
-			off = (size_t)(label - b->data);
-			continue;
-		}
-		snprintf(endmark, sizeof(endmark), "-----END %.*s-----", (int)n, label);
-		end = strstr(label_end + 5, endmark);
-		end = end ? end + strlen(endmark) : b->data + b->len;
-		off = (size_t)(begin - b->data);
-		memmove(begin + strlen(REDACTED), end, (size_t)(b->data + b->len - end) + 1);
-		memcpy(begin, REDACTED, strlen(REDACTED));
-		b->len = off + strlen(REDACTED) + strlen(begin + strlen(REDACTED));
-		off += strlen(REDACTED);
-		changed = true;
-	}
-	return changed;
-}
-
-/* A lower-case copy of in, for the patterns marked CASELESS (see
- * compile_patterns); byte for byte, so offsets into it are offsets into in. */
-static char *
-lowered(const char *in)
-{
-	char *low = core_strdup(in), *c;
-
-	if (low)
-		for (c = low; *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-	return low;
-}
-
-/* Applies one pattern to the whole of in, writing the result to out. Each
- * search starts where the last match ended (REG_STARTEND), so that many
- * matches in a long text do not each cost its length. */
-static attest_rc
-apply_pattern(size_t k, const char *in, struct core_buf *out, bool *changed)
-{
-	regmatch_t m[6];
-	size_t len = strlen(in), at = 0, so, eo;
-	int g = patterns[k].group;
-	char *low = patterns[k].flags & CASELESS ? lowered(in) : NULL;
-	attest_rc rc = ATTEST_OK;
-
-	if (patterns[k].flags & CASELESS && !low)
-		return ATTEST_ERR_NOMEM;
-	core_buf_reset(out);
-	while (at < len) {
-		m[0].rm_so = (regoff_t)at;
-		m[0].rm_eo = (regoff_t)len;
-		if (regexec(&compiled[k], low ? low : in, 6, m, REG_STARTEND) != 0 ||
-		    m[g].rm_so < 0 || m[0].rm_eo == (regoff_t)at)
-			break;
-		so = (size_t)m[g].rm_so;
-		eo = (size_t)m[g].rm_eo;
-		if (k == ASSIGNMENT_PATTERN && inside_arn(in, in + m[0].rm_so)) {
-			so = eo = (size_t)m[0].rm_eo; /* keep the whole match */
-		} else if (strncmp(in + so, REDACTED, strlen(REDACTED)) != 0) {
-			if ((rc = core_buf_add(out, in + at, so - at)) != ATTEST_OK ||
-			    (rc = core_buf_adds(out, REDACTED)) != ATTEST_OK)
-				goto out;
-			*changed = true;
-			at = eo;
-			continue;
-		}
-		if ((rc = core_buf_add(out, in + at, eo - at)) != ATTEST_OK)
-			goto out;
-		/* Continue after the group: a trailing context character (the
-		 * access key pattern's bound) may start the next match. */
-		at = eo;
-	}
-	rc = core_buf_adds(out, in + at);
-out:
-	free(low);
-	return rc;
-}
-
-/* Redacts credentials in text. *out is NULL when nothing was found. */
-static attest_rc
-redact_text(const char *text, char **out)
-{
-	struct core_buf a, b, tmp;
-	bool changed = false;
-	size_t k;
-	attest_rc rc;
-
-	*out = NULL;
-	if (!maybe_secret(text))
-		return ATTEST_OK;
-	if (!compile_patterns())
-		return ATTEST_ERR_INTERNAL;
-	core_buf_init(&a, MAX_TEXT);
-	core_buf_init(&b, MAX_TEXT);
-	if ((rc = core_buf_adds(&a, text)) != ATTEST_OK)
-		goto out;
-	changed = redact_pem(&a);
-	for (k = 0; k < N_PATTERNS; k++) {
-		if ((rc = apply_pattern(k, a.data, &b, &changed)) != ATTEST_OK)
-			goto out;
-		tmp = a;
-		a = b;
-		b = tmp;
-	}
-	if (changed)
-		*out = core_buf_take(&a);
-out:
-	core_buf_release(&a);
-	core_buf_release(&b);
-	return rc;
-}
 
 /* ---- JSON ----------------------------------------------------------------- */
 
@@ -384,7 +65,7 @@ user_data_secret(const char *s, bool *found)
 	attest_rc rc;
 
 	*found = false;
-	if (!is_base64(s, n) || n > MAX_TEXT)
+	if (!is_base64(s, n) || n > STORE_REDACT_MAX)
 		return ATTEST_OK;
 	dec = malloc(n / 4 * 3 + 1);
 	if (!dec)
@@ -396,7 +77,7 @@ user_data_secret(const char *s, bool *found)
 	}
 	dec[len] = '\0';
 	/* Binary payloads (gzip) cannot be read; text with a NUL is cut there. */
-	rc = redact_text((const char *)dec, &red);
+	rc = store_redact_text((const char *)dec, &red);
 	*found = red != NULL;
 	free(red);
 	free(dec);
@@ -433,18 +114,19 @@ redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *cha
 
 	if (secret && (json_is_string(v) || json_is_number(v))) {
 		if (json_is_string(v) &&
-		    (strcmp(json_string_value(v), REDACTED) == 0 || !*json_string_value(v)))
+		    (strcmp(json_string_value(v), STORE_REDACTED) == 0 || !*json_string_value(v)))
 			return ATTEST_OK;
 		*changed = true;
-		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
-									       : ATTEST_OK;
+		return json_object_set_new(parent, key, json_string(STORE_REDACTED))
+			       ? ATTEST_ERR_NOMEM
+			       : ATTEST_OK;
 	}
 	if (!json_is_string(v))
 		return redact_json(v, secret, changed);
 	s = json_string_value(v);
 	if (store_secret_name(key) == false && strcasestr(key, "userdata") == NULL &&
 	    strcasestr(key, "user_data") == NULL) {
-		if ((rc = redact_text(s, &red)) != ATTEST_OK || !red)
+		if ((rc = store_redact_text(s, &red)) != ATTEST_OK || !red)
 			return rc;
 		*changed = true;
 		rc = json_object_set_new(parent, key, json_string(red)) ? ATTEST_ERR_NOMEM
@@ -457,10 +139,11 @@ redact_member(json_t *parent, const char *key, json_t *v, bool secret, bool *cha
 		return rc;
 	if (found) {
 		*changed = true;
-		return json_object_set_new(parent, key, json_string(REDACTED)) ? ATTEST_ERR_NOMEM
-									       : ATTEST_OK;
+		return json_object_set_new(parent, key, json_string(STORE_REDACTED))
+			       ? ATTEST_ERR_NOMEM
+			       : ATTEST_OK;
 	}
-	if ((rc = redact_text(s, &red)) != ATTEST_OK || !red)
+	if ((rc = store_redact_text(s, &red)) != ATTEST_OK || !red)
 		return rc;
 	*changed = true;
 	rc = json_object_set_new(parent, key, json_string(red)) ? ATTEST_ERR_NOMEM : ATTEST_OK;
@@ -481,7 +164,7 @@ redact_keys(json_t *obj, bool *changed)
 	json_object_foreach(obj, key, m)
 	{
 		red = NULL;
-		if ((rc = redact_text(key, &red)) != ATTEST_OK)
+		if ((rc = store_redact_text(key, &red)) != ATTEST_OK)
 			break;
 		if (!red)
 			continue;
@@ -499,9 +182,9 @@ redact_keys(json_t *obj, bool *changed)
 		key = json_string_value(json_array_get(renamed, i));
 		do {
 			if (n++ == 0)
-				snprintf(name, sizeof(name), "%s", REDACTED);
+				snprintf(name, sizeof(name), "%s", STORE_REDACTED);
 			else
-				snprintf(name, sizeof(name), REDACTED "#%zu", n);
+				snprintf(name, sizeof(name), STORE_REDACTED "#%zu", n);
 		} while (json_object_get(obj, name));
 		m = json_incref(json_object_get(obj, key));
 		if (json_object_del(obj, key) != 0 || json_object_set_new(obj, name, m) != 0)
@@ -548,10 +231,10 @@ redact_json(json_t *v, bool secret, bool *changed)
 			if (json_is_string(m) || json_is_number(m)) {
 				red = NULL;
 				if (secret)
-					red = core_strdup(REDACTED);
-				else if ((rc = redact_text(json_is_string(m) ? json_string_value(m)
-									     : "",
-							   &red)) != ATTEST_OK)
+					red = core_strdup(STORE_REDACTED);
+				else if ((rc = store_redact_text(
+						  json_is_string(m) ? json_string_value(m) : "",
+						  &red)) != ATTEST_OK)
 					return rc;
 				if (!red)
 					continue;
@@ -577,7 +260,7 @@ store_redact(const char *in, char **out)
 	attest_rc rc;
 
 	*out = NULL;
-	if (!maybe_secret(in))
+	if (!store_maybe_secret(in))
 		return ATTEST_OK;
 	if (*in == '{' || *in == '[') {
 		doc = json_loads(in, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
@@ -593,7 +276,7 @@ store_redact(const char *in, char **out)
 			return rc;
 		}
 	}
-	return redact_text(in, out);
+	return store_redact_text(in, out);
 }
 
 static void
@@ -618,7 +301,7 @@ sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(c);
 	else if (rc != ATTEST_OK)
 		/* Never store what could not be inspected. */
-		sqlite3_result_text(c, REDACTED, -1, SQLITE_STATIC);
+		sqlite3_result_text(c, STORE_REDACTED, -1, SQLITE_STATIC);
 	else if (out)
 		sqlite3_result_text(c, out, -1, free);
 	else

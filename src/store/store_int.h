@@ -1,4 +1,8 @@
 /*
+ * store owns the history database: its schema and migrations, saving a
+ * scan in one transaction, redaction, validation, queries for history, diff
+ * and trend, export and import; it may call only core.
+ *
  * Inside the store: the connection, for the report renderers that read a
  * stored scan, and the schema version this build writes.
  */
@@ -28,6 +32,13 @@ int store_digest_register(sqlite3 *db);
 attest_rc store_redact(const char *in, char **out);
 /* True when a key or variable name says its value is a secret. */
 bool store_secret_name(const char *name);
+/* What redaction puts in place of a secret, and the longest text it reads. */
+#define STORE_REDACTED "[REDACTED]"
+#define STORE_REDACT_MAX (16u << 20)
+/* False when no rule can find a secret in s (redact_text.c). */
+bool store_maybe_secret(const char *s);
+/* Redacts the credentials in text; *out is NULL when it holds none. */
+attest_rc store_redact_text(const char *text, char **out);
 /* True when column of a history table holds text that came from an input
  * (an inventory, a collection log, an imported export) and must go through
  * redact_secrets() on its way in (redact.c keeps the list). */

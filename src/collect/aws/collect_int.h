@@ -1,4 +1,8 @@
 /*
+ * collect owns talking to AWS (signing, credentials, endpoints, protocols,
+ * one file per service, organizations) and writing what it read as a native
+ * inventory; it may call only core.
+ *
  * Shared by the live AWS collector's files: the collector state, the
  * resource types it produces, and the helpers every service file uses to
  * call an API (query, JSON, REST), to record a failed call in the
