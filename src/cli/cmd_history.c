@@ -108,15 +108,44 @@ static const char usage[] =
 	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
 	"then by the order they were stored.\n";
 
-static const struct cli_option history_options[] = {
-	CLI_OPTION_DB,
+const struct cli_option cli_history_filter_options[] = {
 	{"account", 'a', "ID", 'a', "scans that covered this account"},
-	{"framework", 'f', "ID", 'f', "scans that evaluated this framework"},
 	{"scope", 0, "SCOPE", 'S', "scans of exactly this scope (aws:ACCOUNT,...)"},
 	{"since", 0, "DATE", 's',
 	 "scans of configurations as of DATE or later (2026-01-31 or 2026-01-31T12:00:00Z, "
 	 "UTC)"},
 	{"until", 0, "DATE", 'u', "scans of configurations as of DATE or earlier"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+bool
+cli_history_filter_set(struct attest_history_filter *f, int c, const char *arg)
+{
+	switch (c) {
+	case 'a':
+		f->account = arg;
+		return true;
+	case 'S':
+		f->scope = arg;
+		return true;
+	case 's':
+		f->since = arg;
+		return true;
+	case 'u':
+		f->until = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct cli_option history_options[] = {
+	CLI_OPTION_DB,
+	{"framework", 'f', "ID", 'f', "scans that evaluated this framework"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_option history_more[] = {
 	{"limit", 'n', "N", 'n', "the N most recent scans only"},
 	{"json", 0, NULL, 'j', "a JSON array instead of the table"},
 	CLI_OPTION_HELP,
@@ -125,6 +154,8 @@ static const struct cli_option history_options[] = {
 
 static const struct cli_optgroup history_groups[] = {
 	{NULL, history_options},
+	{NULL, cli_history_filter_options},
+	{NULL, history_more},
 	{NULL, NULL},
 };
 
@@ -208,24 +239,14 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 
 	cli_getopt_init(&g, history_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
+		if (cli_history_filter_set(&f, c, optarg))
+			continue;
 		switch (c) {
 		case 'd':
 			db = optarg;
 			break;
-		case 'a':
-			f.account = optarg;
-			break;
 		case 'f':
 			f.framework = optarg;
-			break;
-		case 'S':
-			f.scope = optarg;
-			break;
-		case 's':
-			f.since = optarg;
-			break;
-		case 'u':
-			f.until = optarg;
 			break;
 		case 'n':
 			if ((f.limit = cli_count("history", "--limit", optarg)) < 0)

@@ -29,10 +29,10 @@ static const char usage[] =
 static const struct cli_option trend_options[] = {
 	{"framework", 'f', "ID", 'f', "this framework only (default: every framework)"},
 	CLI_OPTION_DB,
-	{"account", 'a', "ID", 'a', "scans that covered this account"},
-	{"scope", 0, "SCOPE", 'S', "scans of exactly this scope"},
-	{"since", 0, "DATE", 's', "scans of configurations as of DATE or later (UTC)"},
-	{"until", 0, "DATE", 'u', "scans of configurations as of DATE or earlier"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cli_option trend_more[] = {
 	{"limit", 'n', "N", 'n',
 	 "lines for the N most recent scans of each series (default 20; the sparkline covers "
 	 "all)"},
@@ -45,6 +45,8 @@ static const struct cli_option trend_options[] = {
 
 static const struct cli_optgroup trend_groups[] = {
 	{NULL, trend_options},
+	{NULL, cli_history_filter_options},
+	{NULL, trend_more},
 	{NULL, NULL},
 };
 
@@ -370,24 +372,14 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 
 	cli_getopt_init(&g, trend_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
+		if (cli_history_filter_set(&f, c, optarg))
+			continue;
 		switch (c) {
 		case 'f':
 			fw = optarg;
 			break;
 		case 'd':
 			db = optarg;
-			break;
-		case 'a':
-			f.account = optarg;
-			break;
-		case 'S':
-			f.scope = optarg;
-			break;
-		case 's':
-			f.since = optarg;
-			break;
-		case 'u':
-			f.until = optarg;
 			break;
 		case 'n':
 			if ((limit = cli_count("trend", "--limit", optarg)) < 0)

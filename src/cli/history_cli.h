@@ -29,6 +29,12 @@ int cli_print_json(json_t *v);
  * least 8), a cut marked with "..."; returns buf. NULL gives "". */
 const char *cli_term(char *buf, size_t size, const char *text);
 #define CLI_TERM_MAX 256 /* a buffer for one cli_term() field */
+/* The scan filters 'history' and 'trend' share (--account, --scope, --since,
+ * --until), one option table (cmd_history.c). */
+extern const struct cli_option cli_history_filter_options[];
+/* Applies the filter option whose id is c to f; false when c is none of
+ * them. */
+bool cli_history_filter_set(struct attest_history_filter *f, int c, const char *arg);
 /* Parses a positive count for option opt ("--limit"); -1 on error (printed). */
 long cli_count(const char *cmd, const char *opt, const char *arg);
 
