@@ -14,6 +14,9 @@
 #include "options.h"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_THRESHOLD = 3 };
+/* Returned by a command's steps (parse, validate...) when the command goes
+ * on; any other value is the exit status to leave with. */
+#define CLI_CONTINUE (-1)
 
 /* A command's help is its usage (synopsis and description), its options
  * (options.h) and its epilogue; the man page is made of the same parts. */

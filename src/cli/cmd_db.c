@@ -92,37 +92,38 @@ check_export_path(attest_ctx *ctx, const char *db, const char *output)
 	return status;
 }
 
+/* What the command line asks for. */
+struct db_args {
+	const char *db, *before, *output, *sub, *operand;
+	long keep;
+	bool dry;
+};
+
+/* The options into a; CLI_CONTINUE or the exit status. */
 static int
-run_db(attest_ctx *ctx, int argc, char **argv)
+parse_options(struct db_args *a, int argc, char **argv)
 {
 	struct cli_getopt g;
-	attest_store *store = NULL;
-	const char *db = NULL, *before = NULL, *output = NULL, *sub;
-	char id[ATTEST_SCAN_ID_MAX];
-	long keep = 0;
-	long long n;
-	bool dry = false;
-	attest_rc rc;
-	int c, status, nargs;
+	int c;
 
 	cli_getopt_init(&g, db_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'k':
-			if ((keep = cli_count("db", "--keep", optarg)) < 0)
+			if ((a->keep = cli_count("db", "--keep", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'b':
-			before = optarg;
+			a->before = optarg;
 			break;
 		case 'n':
-			dry = true;
+			a->dry = true;
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		case 'h':
 			cli_print_help(&cli_db, stdout);
@@ -133,71 +134,117 @@ run_db(attest_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	return CLI_CONTINUE;
+}
+
+/* The subcommand (a->sub), its operand (a->operand) and the options it
+ * takes; CLI_CONTINUE or the exit status. */
+static int
+validate(attest_ctx *ctx, struct db_args *a, int argc, char **argv)
+{
+	int status, nargs;
+
 	if (optind >= argc)
 		return cli_usage_error("db", "which one: prune, check, export, import or upgrade?");
-	sub = argv[optind++];
+	a->sub = argv[optind++];
+	a->operand = argv[optind];
 	nargs = argc - optind;
-	if (strcmp(sub, "prune") == 0) {
-		if (nargs || (!keep && !before))
+	if (strcmp(a->sub, "prune") == 0) {
+		if (nargs || (!a->keep && !a->before))
 			return cli_usage_error("db", "prune takes --keep N and/or --before DATE");
-	} else if (strcmp(sub, "check") == 0) {
+	} else if (strcmp(a->sub, "check") == 0) {
 		if (nargs)
 			return cli_usage_error("db", "check takes no argument");
-	} else if (strcmp(sub, "export") == 0) {
-		if (nargs != 1 || !output)
+	} else if (strcmp(a->sub, "export") == 0) {
+		if (nargs != 1 || !a->output)
 			return cli_usage_error("db", "export takes SCAN and -o FILE");
-		if (strcmp(output, "-") == 0)
+		if (strcmp(a->output, "-") == 0)
 			return cli_usage_error("db",
 					       "export writes an SQLite file: -o needs a path");
-		if ((status = check_export_path(ctx, db, output)) != EXIT_OK)
+		if ((status = check_export_path(ctx, a->db, a->output)) != EXIT_OK)
 			return status;
-	} else if (strcmp(sub, "import") == 0) {
+	} else if (strcmp(a->sub, "import") == 0) {
 		if (nargs != 1)
 			return cli_usage_error("db", "import takes one FILE");
-	} else if (strcmp(sub, "upgrade") == 0) {
+	} else if (strcmp(a->sub, "upgrade") == 0) {
 		if (nargs)
 			return cli_usage_error("db", "upgrade takes no argument");
 	} else {
-		return cli_usage_error("db", "'%s' is not a db subcommand", sub);
+		return cli_usage_error("db", "'%s' is not a db subcommand", a->sub);
 	}
-	if (strcmp(sub, "import") != 0 && (keep || before || dry) && strcmp(sub, "prune") != 0)
+	if (strcmp(a->sub, "import") != 0 && (a->keep || a->before || a->dry) &&
+	    strcmp(a->sub, "prune") != 0)
 		return cli_usage_error("db", "--keep, --before and --dry-run are for prune");
-	/* check and export only read (export writes its own file: the history
-	 * may be read-only); import may create the database; prune and upgrade
-	 * write to one that exists */
-	if (strcmp(sub, "check") == 0 || strcmp(sub, "export") == 0)
-		status = cli_history_open(ctx, db, true, &store);
-	else if (strcmp(sub, "import") == 0)
-		status = cli_history_open(ctx, db, false, &store);
-	else
-		status = cli_history_open_write(ctx, db, &store);
-	if (status != EXIT_OK)
-		return status;
-	if (strcmp(sub, "upgrade") == 0) {
-		printf("%s is up to date\n", db ? db : "the history database");
-	} else if (strcmp(sub, "check") == 0) {
-		status = run_check(ctx, store);
-	} else if (strcmp(sub, "prune") == 0) {
-		rc = attest_store_prune(store, keep, before, dry, &n);
-		if (rc == ATTEST_ERR_USAGE)
-			status = cli_usage_error("db", "%s", attest_ctx_errmsg(ctx));
-		else if (rc != ATTEST_OK)
-			status = cli_lib_fail(ctx);
-		else
-			printf("%s %lld scan%s\n", dry ? "would delete" : "deleted", n,
-			       n == 1 ? "" : "s");
-	} else if (strcmp(sub, "export") == 0) {
-		if (attest_store_resolve(store, argv[optind], id) != ATTEST_OK ||
-		    attest_store_export(store, id, output) != ATTEST_OK)
-			status = cli_lib_fail(ctx);
-		else
-			printf("exported scan %s to %s\n", id, output);
-	} else {
-		if (attest_store_import(store, argv[optind], id) != ATTEST_OK)
-			status = cli_lib_fail(ctx);
-		else
-			printf("imported scan %s\n", id);
+	return CLI_CONTINUE;
+}
+
+/* check and export only read (export writes its own file: the history may
+ * be read-only); import may create the database; prune and upgrade write
+ * to one that exists. */
+static int
+open_store(attest_ctx *ctx, const struct db_args *a, attest_store **store)
+{
+	if (strcmp(a->sub, "check") == 0 || strcmp(a->sub, "export") == 0)
+		return cli_history_open(ctx, a->db, true, store);
+	if (strcmp(a->sub, "import") == 0)
+		return cli_history_open(ctx, a->db, false, store);
+	return cli_history_open_write(ctx, a->db, store);
+}
+
+static int
+run_prune(attest_ctx *ctx, const struct db_args *a, attest_store *store)
+{
+	long long n;
+	attest_rc rc = attest_store_prune(store, a->keep, a->before, a->dry, &n);
+
+	if (rc == ATTEST_ERR_USAGE)
+		return cli_usage_error("db", "%s", attest_ctx_errmsg(ctx));
+	if (rc != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	printf("%s %lld scan%s\n", a->dry ? "would delete" : "deleted", n, n == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+/* Does subcommand a->sub on the open store and says what it did. */
+static int
+run_sub(attest_ctx *ctx, const struct db_args *a, attest_store *store)
+{
+	char id[ATTEST_SCAN_ID_MAX];
+
+	if (strcmp(a->sub, "upgrade") == 0) {
+		printf("%s is up to date\n", a->db ? a->db : "the history database");
+		return EXIT_OK;
 	}
+	if (strcmp(a->sub, "check") == 0)
+		return run_check(ctx, store);
+	if (strcmp(a->sub, "prune") == 0)
+		return run_prune(ctx, a, store);
+	if (strcmp(a->sub, "export") == 0) {
+		if (attest_store_resolve(store, a->operand, id) != ATTEST_OK ||
+		    attest_store_export(store, id, a->output) != ATTEST_OK)
+			return cli_lib_fail(ctx);
+		printf("exported scan %s to %s\n", id, a->output);
+		return EXIT_OK;
+	}
+	if (attest_store_import(store, a->operand, id) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	printf("imported scan %s\n", id);
+	return EXIT_OK;
+}
+
+static int
+run_db(attest_ctx *ctx, int argc, char **argv)
+{
+	struct db_args a = {0};
+	attest_store *store = NULL;
+	int status;
+
+	if ((status = parse_options(&a, argc, argv)) != CLI_CONTINUE ||
+	    (status = validate(ctx, &a, argc, argv)) != CLI_CONTINUE)
+		return status;
+	if ((status = open_store(ctx, &a, &store)) != EXIT_OK)
+		return status;
+	status = run_sub(ctx, &a, store);
 	attest_store_close(store);
 	return status;
 }

@@ -409,35 +409,34 @@ resolve_pair(attest_ctx *ctx, attest_store *store, int n, char **refs,
 	return EXIT_OK;
 }
 
+/* What the command line asks for, besides the scans. */
+struct diff_args {
+	const char *db;
+	bool json;
+};
+
+/* The options into d and o's limit; CLI_CONTINUE or the exit status. */
 static int
-run_diff(attest_ctx *ctx, int argc, char **argv)
+parse_args(struct diff_args *d, struct diff_out *o, int argc, char **argv)
 {
 	struct cli_getopt g;
-	struct diff_out o = {.limit = 20};
-	struct attest_diff_sink sink = {on_framework, on_control, on_finding, &o};
-	attest_store *store = NULL;
-	const char *db = NULL;
-	char from[ATTEST_SCAN_ID_MAX], to[ATTEST_SCAN_ID_MAX];
-	json_t *a = NULL, *b = NULL, *counts, *causes;
-	bool json = false;
-	size_t i;
-	int c, k, status;
+	int c;
 
 	cli_getopt_init(&g, diff_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			d->db = optarg;
 			break;
 		case 'n':
-			if ((o.limit = cli_count("diff", "--limit", optarg)) < 0)
+			if ((o->limit = cli_count("diff", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'A':
-			o.limit = -1;
+			o->limit = -1;
 			break;
 		case 'j':
-			json = true;
+			d->json = true;
 			break;
 		case 'h':
 			cli_print_help(&cli_diff, stdout);
@@ -451,44 +450,107 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind > 2)
 		return cli_usage_error("diff", "at most two scans, not %d", argc - optind);
-	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
+	return CLI_CONTINUE;
+}
+
+/* The JSON document the sink fills: the scans a and b (borrowed) and empty
+ * arrays, owned by o->json from the start so every path frees them once. */
+static int
+begin_json(struct diff_out *o, json_t *a, json_t *b)
+{
+	json_t *counts;
+	int k;
+
+	o->json = json_object();
+	json_object_set_new(o->json, "from", json_incref(a));
+	json_object_set_new(o->json, "to", json_incref(b));
+	json_object_set_new(o->json, "frameworks", o->frameworks = json_array());
+	json_object_set_new(o->json, "controls", o->controls = json_array());
+	json_object_set_new(o->json, "findings", counts = json_object());
+	for (k = 0; k < 4; k++)
+		json_object_set_new(counts, change_names[k], o->findings[k] = json_array());
+	if (!o->frameworks || !o->controls || !o->findings[0] || !o->findings[1] ||
+	    !o->findings[2] || !o->findings[3])
+		return cli_fail(EXIT_ERROR, "out of memory");
+	return CLI_CONTINUE;
+}
+
+/* The counts, then the whole JSON document on stdout. */
+static int
+finish_json(struct diff_out *o)
+{
+	json_t *counts = json_object(), *causes = json_object();
+	int k;
+
+	for (k = 0; k < 4; k++)
+		json_object_set_new(counts, change_names[k], json_integer(o->count[k]));
+	for (k = ATTEST_CAUSE_UNKNOWN; k < ATTEST_CAUSE_COUNT; k++)
+		json_object_set_new(causes, attest_cause_name((enum attest_cause)k),
+				    json_integer(o->by_cause[k]));
+	json_object_set_new(o->json, "counts", counts);
+	json_object_set_new(o->json, "causes", causes);
+	return cli_print_json(o->json);
+}
+
+/* The text header: the two scans (a and b describe them) and what makes
+ * them hard to compare. */
+static void
+print_header(const char *from, const char *to, const json_t *a, const json_t *b)
+{
+	printf("attest diff %s -> %s\n  from: as of %s (scanned %s)\n"
+	       "  to:   as of %s (scanned %s)\n",
+	       from, to, member(a, "as_of"), member(a, "started_at"), member(b, "as_of"),
+	       member(b, "started_at"));
+	if (strcmp(member(a, "as_of"), member(b, "as_of")) > 0)
+		puts("note: FROM judged a later configuration than TO");
+	if (!json_equal(json_object_get(a, "scope"), json_object_get(b, "scope"))) {
+		char sa[CLI_TERM_MAX], sb[CLI_TERM_MAX];
+
+		printf("note: the scans cover different scopes (%s, %s)\n",
+		       cli_term(sa, sizeof(sa), member(a, "scope")),
+		       cli_term(sb, sizeof(sb), member(b, "scope")));
+	}
+	fputs("\nFrameworks\n", stdout);
+}
+
+/* The text after the frameworks and controls the sink printed. */
+static void
+print_footer(struct diff_out *o)
+{
+	if (o->controls_changed == 0)
+		fputs("\nNo control changed status or score.\n", stdout);
+	print_groups(o);
+	printf("\n%lld newly failing, %lld fixed, %lld newly excepted, %lld still failing\n",
+	       o->count[0], o->count[1], o->count[2], o->count[3]);
+}
+
+static int
+run_diff(attest_ctx *ctx, int argc, char **argv)
+{
+	struct diff_args d = {0};
+	struct diff_out o = {.limit = 20};
+	struct attest_diff_sink sink = {on_framework, on_control, on_finding, &o};
+	attest_store *store = NULL;
+	char from[ATTEST_SCAN_ID_MAX], to[ATTEST_SCAN_ID_MAX];
+	json_t *a = NULL, *b = NULL;
+	size_t i;
+	int status;
+
+	if ((status = parse_args(&d, &o, argc, argv)) != CLI_CONTINUE)
+		return status;
+	if ((status = cli_history_open(ctx, d.db, true, &store)) != EXIT_OK)
 		return status;
 	if ((status = resolve_pair(ctx, store, argc - optind, argv + optind, from, to)) != EXIT_OK)
 		goto out;
 	a = describe(store, from);
 	b = describe(store, to);
-	if (json) {
-		/* The arrays are owned by o.json from the start, so every path frees
-		 * them once. */
-		o.json = json_object();
-		json_object_set_new(o.json, "from", json_incref(a));
-		json_object_set_new(o.json, "to", json_incref(b));
-		json_object_set_new(o.json, "frameworks", o.frameworks = json_array());
-		json_object_set_new(o.json, "controls", o.controls = json_array());
-		json_object_set_new(o.json, "findings", counts = json_object());
-		for (k = 0; k < 4; k++)
-			json_object_set_new(counts, change_names[k], o.findings[k] = json_array());
-		if (!o.frameworks || !o.controls || !o.findings[0] || !o.findings[1] ||
-		    !o.findings[2] || !o.findings[3]) {
-			status = cli_fail(EXIT_ERROR, "out of memory");
+	if (d.json) {
+		if ((status = begin_json(&o, a, b)) != CLI_CONTINUE)
 			goto out;
-		}
+		status = EXIT_OK;
 	} else {
 		o.color = cli_color(stdout);
-		printf("attest diff %s -> %s\n  from: as of %s (scanned %s)\n"
-		       "  to:   as of %s (scanned %s)\n",
-		       from, to, member(a, "as_of"), member(a, "started_at"), member(b, "as_of"),
-		       member(b, "started_at"));
-		if (strcmp(member(a, "as_of"), member(b, "as_of")) > 0)
-			puts("note: FROM judged a later configuration than TO");
-		if (!json_equal(json_object_get(a, "scope"), json_object_get(b, "scope"))) {
-			char sa[CLI_TERM_MAX], sb[CLI_TERM_MAX];
-
-			printf("note: the scans cover different scopes (%s, %s)\n",
-			       cli_term(sa, sizeof(sa), member(a, "scope")),
-			       cli_term(sb, sizeof(sb), member(b, "scope")));
-		}
-		fputs("\nFrameworks\n", stdout);
+		print_header(from, to, a, b);
 	}
 	if (attest_store_diff(store, from, to, &sink) != ATTEST_OK) {
 		status = cli_lib_fail(ctx);
@@ -498,24 +560,10 @@ run_diff(attest_ctx *ctx, int argc, char **argv)
 		status = cli_fail(EXIT_ERROR, "out of memory");
 		goto out;
 	}
-	if (json) {
-		counts = json_object();
-		causes = json_object();
-		for (k = 0; k < 4; k++)
-			json_object_set_new(counts, change_names[k], json_integer(o.count[k]));
-		for (k = ATTEST_CAUSE_UNKNOWN; k < ATTEST_CAUSE_COUNT; k++)
-			json_object_set_new(causes, attest_cause_name((enum attest_cause)k),
-					    json_integer(o.by_cause[k]));
-		json_object_set_new(o.json, "counts", counts);
-		json_object_set_new(o.json, "causes", causes);
-		status = cli_print_json(o.json);
-		goto out;
-	}
-	if (o.controls_changed == 0)
-		fputs("\nNo control changed status or score.\n", stdout);
-	print_groups(&o);
-	printf("\n%lld newly failing, %lld fixed, %lld newly excepted, %lld still failing\n",
-	       o.count[0], o.count[1], o.count[2], o.count[3]);
+	if (d.json)
+		status = finish_json(&o);
+	else
+		print_footer(&o);
 out:
 	for (i = 0; i < o.n_lines; i++)
 		free(o.lines[i].text);

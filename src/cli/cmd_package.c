@@ -126,153 +126,200 @@ out:
 	return status;
 }
 
-static int
-run_package(attest_ctx *ctx, int argc, char **argv)
-{
-	struct cli_getopt g;
-	struct attest_package_report reports[CLI_MAX_FORMATS];
-	char files[CLI_MAX_FORMATS][64], id[ATTEST_SCAN_ID_MAX];
+/* What the command line asks for. */
+struct package_args {
+	struct attest_package_opts o;
+	struct attest_period_opts po;
 	const char *inputs[MAX_INPUTS];
-	const char *out = NULL, *db = NULL, *tmpl = NULL, *ref;
-	struct attest_package_opts o = {0};
-	struct attest_period_opts po = {0};
+	size_t n_inputs;
+	const char *out, *db, *tmpl, *ref;
+};
+
+/* One option (getopt's c) into a; CLI_CONTINUE or the exit status. */
+static int
+parse_option(struct package_args *a, int c, char **argv)
+{
 	char *end;
 	long cadence;
-	struct attest_package_info info;
-	attest_store *store = NULL;
-	size_t i, n_inputs = 0;
-	int c, status;
 
-	cli_getopt_init(&g, package_groups);
-	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'k':
-			o.key_path = optarg;
-			break;
-		case 'c':
-			o.cert_path = optarg;
-			break;
-		case 'i':
-			if (n_inputs == MAX_INPUTS)
-				return cli_usage_error("package", "too many --input options");
-			inputs[n_inputs++] = optarg;
-			break;
-		case 'r':
-			o.require_inventory = true;
-			break;
-		case 'R':
-			o.redact_inventory = true;
-			break;
-		case 'P':
-			if (!split_period(optarg, &po.from, &po.to))
-				return cli_usage_error("package",
-						       "--period needs FROM..TO, e.g. "
-						       "2026-01-01..2026-03-31, not '%s'",
-						       optarg);
-			break;
-		case 'S':
-			po.scope = optarg;
-			break;
-		case 'C':
-			cadence = strtol(optarg, &end, 10);
-			if (*end || end == optarg || cadence < 1 || cadence > 3660)
-				return cli_usage_error("package",
-						       "--cadence needs a number of days "
-						       "(1 to 3660), not '%s'",
-						       optarg);
-			po.cadence_days = (int)cadence;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 't':
-			tmpl = optarg;
-			break;
-		case 'h':
-			cli_print_help(&cli_package, stdout);
-			return EXIT_OK;
-		case ':':
-			return cli_usage_error("package", "option '%s' needs a value",
-					       argv[optind - 1]);
-		default:
-			return cli_usage_error("package", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (po.from) {
-		if (optind < argc)
-			return cli_usage_error("package", "a period package takes no SCAN ('%s')",
-					       argv[optind]);
-		if (n_inputs || o.require_inventory || o.redact_inventory)
-			return cli_usage_error(
-				"package", "a period package holds no inventory: "
-					   "--input, --require-inventory and --redact-inventory "
-					   "are for one scan's package");
-		if (!out)
+	switch (c) {
+	case 'o':
+		a->out = optarg;
+		break;
+	case 'k':
+		a->o.key_path = optarg;
+		break;
+	case 'c':
+		a->o.cert_path = optarg;
+		break;
+	case 'i':
+		if (a->n_inputs == MAX_INPUTS)
+			return cli_usage_error("package", "too many --input options");
+		a->inputs[a->n_inputs++] = optarg;
+		break;
+	case 'r':
+		a->o.require_inventory = true;
+		break;
+	case 'R':
+		a->o.redact_inventory = true;
+		break;
+	case 'P':
+		if (!split_period(optarg, &a->po.from, &a->po.to))
 			return cli_usage_error("package",
-					       "where to? give -o DIR or -o FILE.tar.gz");
-		if (!o.key_path)
+					       "--period needs FROM..TO, e.g. "
+					       "2026-01-01..2026-03-31, not '%s'",
+					       optarg);
+		break;
+	case 'S':
+		a->po.scope = optarg;
+		break;
+	case 'C':
+		cadence = strtol(optarg, &end, 10);
+		if (*end || end == optarg || cadence < 1 || cadence > 3660)
 			return cli_usage_error("package",
-					       "a package is signed: give --key KEY.pem");
-		po.key_path = o.key_path;
-		po.cert_path = o.cert_path;
-		attest_ctx_set_log(ctx, cli_log, NULL);
-		return run_period(ctx, db, &po, out);
+					       "--cadence needs a number of days "
+					       "(1 to 3660), not '%s'",
+					       optarg);
+		a->po.cadence_days = (int)cadence;
+		break;
+	case 'd':
+		a->db = optarg;
+		break;
+	case 't':
+		a->tmpl = optarg;
+		break;
+	case 'h':
+		cli_print_help(&cli_package, stdout);
+		return EXIT_OK;
+	case ':':
+		return cli_usage_error("package", "option '%s' needs a value", argv[optind - 1]);
+	default:
+		return cli_usage_error("package", "unknown option '%s'", argv[optind - 1]);
 	}
-	if (po.scope || po.cadence_days)
+	return CLI_CONTINUE;
+}
+
+/* The options and the operands of a period package. */
+static int
+validate_period(const struct package_args *a, int argc, char **argv)
+{
+	if (optind < argc)
+		return cli_usage_error("package", "a period package takes no SCAN ('%s')",
+				       argv[optind]);
+	if (a->n_inputs || a->o.require_inventory || a->o.redact_inventory)
+		return cli_usage_error("package",
+				       "a period package holds no inventory: "
+				       "--input, --require-inventory and --redact-inventory "
+				       "are for one scan's package");
+	if (!a->out)
+		return cli_usage_error("package", "where to? give -o DIR or -o FILE.tar.gz");
+	if (!a->o.key_path)
+		return cli_usage_error("package", "a package is signed: give --key KEY.pem");
+	return CLI_CONTINUE;
+}
+
+/* The options and the operand (a->ref) of one scan's package. */
+static int
+validate_scan(struct package_args *a, int argc, char **argv)
+{
+	if (a->po.scope || a->po.cadence_days)
 		return cli_usage_error("package", "--scope and --cadence are for --period");
 	if (optind >= argc)
 		return cli_usage_error("package", "which scan? give an id, a prefix or 'latest'");
-	ref = argv[optind++];
+	a->ref = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("package", "unexpected argument '%s'", argv[optind]);
-	if (!out)
+	if (!a->out)
 		return cli_usage_error("package", "where to? give -o DIR or -o FILE.tar.gz");
-	if (!o.key_path)
+	if (!a->o.key_path)
 		return cli_usage_error("package", "a package is signed: give --key KEY.pem");
-	for (i = 0; cli_formats[i].option; i++) {
-		report_file(cli_formats[i].option, files[i], sizeof(files[i]));
-		reports[i] = (struct attest_package_report){cli_formats[i].option, files[i],
-							    cli_formats[i].render};
-	}
-	o.reports = reports;
-	o.n_reports = i;
-	o.inputs = inputs;
-	o.n_inputs = n_inputs;
-	attest_ctx_set_log(ctx, cli_log, NULL);
-	if (tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK)
-		return cli_lib_fail(ctx);
-	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
-		return status;
-	if (attest_store_resolve(store, ref, id) != ATTEST_OK ||
-	    attest_package_write(store, id, &o, out, &info) != ATTEST_OK) {
-		status = cli_lib_fail(ctx);
-		goto out;
-	}
-	if (info.inputs_included < info.inputs)
+	return CLI_CONTINUE;
+}
+
+/* The warnings and the line that say what run_scan_package() wrote. */
+static void
+print_package(const struct package_args *a, const char *id, const struct attest_package_info *info)
+{
+	if (info->inputs_included < info->inputs)
 		fprintf(stderr,
 			"attest: warning: the package lacks %zu of the scan's %zu inventory files "
 			"(%s); its manifest records them as missing\n",
-			info.inputs - info.inputs_included, info.inputs, info.missing_reason);
-	if (info.inputs_unredacted)
+			info->inputs - info->inputs_included, info->inputs, info->missing_reason);
+	if (info->inputs_unredacted)
 		fprintf(stderr,
 			"attest: warning: the package ships %zu inventory file%s unredacted, as the "
 			"scan read %s: secrets in %s (environment variables, user data, tags) "
 			"are in the package; treat it as confidential, or package with "
 			"--redact-inventory\n",
-			info.inputs_unredacted, info.inputs_unredacted == 1 ? "" : "s",
-			info.inputs_unredacted == 1 ? "it" : "them",
-			info.inputs_unredacted == 1 ? "it" : "them");
+			info->inputs_unredacted, info->inputs_unredacted == 1 ? "" : "s",
+			info->inputs_unredacted == 1 ? "it" : "them",
+			info->inputs_unredacted == 1 ? "it" : "them");
 	printf("package of scan %s written to %s: %zu files in its manifest, %zu of %zu "
 	       "inventory files%s, signed (%s)\n",
-	       id, out, info.files, info.inputs_included, info.inputs,
-	       o.redact_inventory && info.inputs_included ? " (redacted)" : "", info.algorithm);
+	       id, a->out, info->files, info->inputs_included, info->inputs,
+	       a->o.redact_inventory && info->inputs_included ? " (redacted)" : "",
+	       info->algorithm);
+}
+
+/* Writes the package of scan a->ref with every report format. */
+static int
+run_scan_package(attest_ctx *ctx, struct package_args *a)
+{
+	struct attest_package_report reports[CLI_MAX_FORMATS];
+	char files[CLI_MAX_FORMATS][64], id[ATTEST_SCAN_ID_MAX];
+	struct attest_package_info info;
+	attest_store *store = NULL;
+	size_t i;
+	int status;
+
+	for (i = 0; cli_formats[i].option; i++) {
+		report_file(cli_formats[i].option, files[i], sizeof(files[i]));
+		reports[i] = (struct attest_package_report){cli_formats[i].option, files[i],
+							    cli_formats[i].render};
+	}
+	a->o.reports = reports;
+	a->o.n_reports = i;
+	a->o.inputs = a->inputs;
+	a->o.n_inputs = a->n_inputs;
+	attest_ctx_set_log(ctx, cli_log, NULL);
+	if (a->tmpl && attest_report_set_template(ctx, a->tmpl) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	if ((status = cli_history_open(ctx, a->db, true, &store)) != EXIT_OK)
+		return status;
+	if (attest_store_resolve(store, a->ref, id) != ATTEST_OK ||
+	    attest_package_write(store, id, &a->o, a->out, &info) != ATTEST_OK) {
+		status = cli_lib_fail(ctx);
+		goto out;
+	}
+	print_package(a, id, &info);
 	status = EXIT_OK;
 out:
 	attest_store_close(store);
 	return status;
+}
+
+static int
+run_package(attest_ctx *ctx, int argc, char **argv)
+{
+	struct cli_getopt g;
+	struct package_args a = {0};
+	int c, status;
+
+	cli_getopt_init(&g, package_groups);
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1)
+		if ((status = parse_option(&a, c, argv)) != CLI_CONTINUE)
+			return status;
+	if (a.po.from) {
+		if ((status = validate_period(&a, argc, argv)) != CLI_CONTINUE)
+			return status;
+		a.po.key_path = a.o.key_path;
+		a.po.cert_path = a.o.cert_path;
+		attest_ctx_set_log(ctx, cli_log, NULL);
+		return run_period(ctx, a.db, &a.po, a.out);
+	}
+	if ((status = validate_scan(&a, argc, argv)) != CLI_CONTINUE)
+		return status;
+	return run_scan_package(ctx, &a);
 }
 
 const struct cli_command cli_package = {

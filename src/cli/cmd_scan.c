@@ -71,6 +71,79 @@ static const struct cli_optgroup scan_groups[] = {
 	{NULL, NULL},
 };
 
+/* One option (getopt's c) into o; CLI_CONTINUE or the exit status. */
+static int
+parse_option(struct scan_opts *o, int c, char **argv)
+{
+	int status;
+
+	switch (c) {
+	case 'f':
+		if (o->n_frameworks == MAX_LIST)
+			return cli_usage_error("scan", "too many --framework options");
+		o->frameworks[o->n_frameworks++] = optarg;
+		break;
+	case 'D':
+		if (o->n_dirs == MAX_LIST)
+			return cli_usage_error("scan", "too many --frameworks-dir options");
+		o->dirs[o->n_dirs++] = optarg;
+		break;
+	case 'd':
+		o->db = optarg;
+		break;
+	case 'W':
+		o->aws = true;
+		break;
+	case 'K':
+		o->keep_inputs = true;
+		break;
+	case 'T':
+		o->template = optarg;
+		break;
+	case 'E':
+		if (o->n_exceptions == MAX_LIST)
+			return cli_usage_error("scan", "too many --exceptions options");
+		o->exceptions[o->n_exceptions++] = optarg;
+		break;
+	case 'A':
+		if (o->n_attestations == MAX_LIST)
+			return cli_usage_error("scan", "too many --attestations options");
+		o->attestations[o->n_attestations++] = optarg;
+		break;
+	case 'F':
+		if (cli_parse_percent(optarg, &o->fail_under) != 0)
+			return cli_usage_error("scan",
+					       "--fail-under needs a score from 0 to 100 "
+					       "(digits, one optional decimal point), not '%s'",
+					       optarg);
+		o->has_fail_under = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case 'h':
+		cli_print_help(&cli_scan, stdout);
+		return EXIT_OK;
+	case ':':
+		return cli_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
+	default:
+		if (cli_formats_option(o->outputs, c, optarg))
+			return CLI_CONTINUE;
+		if ((status = cli_collect_option(&o->collect, "scan", c, optarg)) >= 0) {
+			if (status != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		}
+		return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
+	}
+	return CLI_CONTINUE;
+}
+
+/* The command line into o; CLI_CONTINUE (the inputs start at
+ * *first_input) or the exit status. */
 static int
 parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 {
@@ -78,78 +151,17 @@ parse(int argc, char **argv, struct scan_opts *o, int *first_input)
 	int c, status;
 
 	cli_getopt_init(&g, scan_groups);
-	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
-		switch (c) {
-		case 'f':
-			if (o->n_frameworks == MAX_LIST)
-				return cli_usage_error("scan", "too many --framework options");
-			o->frameworks[o->n_frameworks++] = optarg;
-			break;
-		case 'D':
-			if (o->n_dirs == MAX_LIST)
-				return cli_usage_error("scan", "too many --frameworks-dir options");
-			o->dirs[o->n_dirs++] = optarg;
-			break;
-		case 'd':
-			o->db = optarg;
-			break;
-		case 'W':
-			o->aws = true;
-			break;
-		case 'K':
-			o->keep_inputs = true;
-			break;
-		case 'T':
-			o->template = optarg;
-			break;
-		case 'E':
-			if (o->n_exceptions == MAX_LIST)
-				return cli_usage_error("scan", "too many --exceptions options");
-			o->exceptions[o->n_exceptions++] = optarg;
-			break;
-		case 'A':
-			if (o->n_attestations == MAX_LIST)
-				return cli_usage_error("scan", "too many --attestations options");
-			o->attestations[o->n_attestations++] = optarg;
-			break;
-		case 'F':
-			if (cli_parse_percent(optarg, &o->fail_under) != 0)
-				return cli_usage_error(
-					"scan",
-					"--fail-under needs a score from 0 to 100 "
-					"(digits, one optional decimal point), not '%s'",
-					optarg);
-			o->has_fail_under = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case 'h':
-			cli_print_help(&cli_scan, stdout);
-			return -1;
-		case ':':
-			return cli_usage_error("scan", "option '%s' needs a value",
-					       argv[optind - 1]);
-		default:
-			if (cli_formats_option(o->outputs, c, optarg))
-				break;
-			if ((status = cli_collect_option(&o->collect, "scan", c, optarg)) >= 0) {
-				if (status != EXIT_OK)
-					return EXIT_USAGE;
-				break;
-			}
-			return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	while ((c = cli_getopt_next(&g, argc, argv)) != -1)
+		if ((status = parse_option(o, c, argv)) != CLI_CONTINUE)
+			return status;
 	*first_input = optind;
 	if (!o->aws && (o->collect.aws.profile || o->collect.aws.n_regions ||
 			o->collect.aws.role_arn || o->collect.aws.external_id ||
 			o->collect.aws.from_organization || o->collect.aws.role_name))
 		return cli_usage_error("scan", "the AWS collection options need --aws");
-	return o->aws ? cli_collect_check(&o->collect, "scan") : EXIT_OK;
+	if (o->aws && (status = cli_collect_check(&o->collect, "scan")) != EXIT_OK)
+		return status;
+	return CLI_CONTINUE;
 }
 
 static double
@@ -255,6 +267,70 @@ out:
 	return status;
 }
 
+/* Reads the inventory: --aws, the inputs (n of them) or the sample. */
+static int
+load_inputs(attest_ctx *ctx, struct scan_opts *o, attest_inventory *inv, char **inputs, int n,
+	    const char *sample)
+{
+	int i, status;
+
+	if (o->aws && (status = scan_aws(ctx, o, inv)) != EXIT_OK)
+		return status;
+	if (n == 0 && !o->aws && attest_inventory_load(inv, sample) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	for (i = 0; i < n; i++)
+		if (attest_inventory_load(inv, inputs[i]) != ATTEST_OK)
+			return cli_lib_fail(ctx);
+	if (attest_inventory_finish(inv) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	return EXIT_OK;
+}
+
+/* The summary and where the stored scan and its reports went. */
+static int
+print_summary(attest_ctx *ctx, const struct scan_opts *o, attest_store *store, const char *id,
+	      const char *dbpath)
+{
+	FILE *to = cli_formats_use_stdout(o->outputs) ? stderr : stdout;
+	int i;
+
+	if (attest_report_summary(store, id, to, cli_color(to)) != ATTEST_OK)
+		return cli_lib_fail(ctx);
+	fprintf(to, "Stored as scan %s in %s\n", id, dbpath);
+	for (i = 0; cli_formats[i].option; i++)
+		if (o->outputs[i] && strcmp(o->outputs[i], "-") != 0)
+			fprintf(to, "%s written to %s\n", cli_formats[i].option, o->outputs[i]);
+	return EXIT_OK;
+}
+
+/* After the scan is stored: its reports, the summary and the threshold. A
+ * report that fails now says so, and the threshold is still applied. */
+static int
+finish_scan(attest_ctx *ctx, const struct scan_opts *o, attest_store *store, const char *id,
+	    const char *dbpath)
+{
+	struct threshold th;
+	int status, written;
+
+	if ((written = cli_write_formats(ctx, o->outputs, store, id)) != EXIT_OK)
+		cli_fail(0,
+			 "the scan was stored as %s in '%s'; write its reports again with "
+			 "'attest report %s --db %s'",
+			 id, dbpath, id, dbpath);
+	if (written == EXIT_OK && !o->quiet &&
+	    (status = print_summary(ctx, o, store, id, dbpath)) != EXIT_OK)
+		return status;
+	status = EXIT_OK;
+	if (o->has_fail_under) {
+		th.min = o->fail_under;
+		th.status = EXIT_OK;
+		if (attest_report_scores(store, id, check_threshold, &th) != ATTEST_OK)
+			return cli_lib_fail(ctx);
+		status = th.status;
+	}
+	return written != EXIT_OK ? written : status;
+}
+
 static int
 run_scan(attest_ctx *ctx, int argc, char **argv)
 {
@@ -265,45 +341,31 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	char sample[4096], dbpath[4096], id[ATTEST_SCAN_ID_MAX];
 	time_t started, finished;
 	double t[4];
-	int first = 1, i, status, written;
-	struct threshold th;
+	int first = 1, status;
 	struct attest_eval_opts eo;
 
-	status = parse(argc, argv, &o, &first);
-	if (status != EXIT_OK) {
+	if ((status = parse(argc, argv, &o, &first)) != CLI_CONTINUE) {
 		cli_collect_opts_release(&o.collect);
-		return status < 0 ? EXIT_OK : status;
+		return status;
 	}
 	attest_ctx_set_log(ctx, cli_log, &o.verbose);
 	if ((o.db ? core_path_copy(ctx, dbpath, sizeof(dbpath), o.db)
 		  : attest_store_default_path(ctx, dbpath, sizeof(dbpath))) != ATTEST_OK ||
-	    core_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK) {
-		status = EXIT_ERROR;
+	    core_datadir_path(ctx, sample, sizeof(sample), "samples/estate.json") != ATTEST_OK)
 		goto lib_fail;
-	}
 	if ((status = check_paths(&o, argc, argv, first, sample, dbpath)) != EXIT_OK)
 		goto out;
 	started = time(NULL);
 	t[0] = now_seconds();
-	status = EXIT_ERROR;
 	/* A bad template fails before anything is scanned or stored. */
 	if (o.template && attest_report_set_template(ctx, o.template) != ATTEST_OK)
 		goto lib_fail;
 	if ((status = cli_load_library(ctx, o.dirs, o.n_dirs, &lib)) != EXIT_OK)
 		goto out;
-	status = EXIT_ERROR;
 	if (attest_inventory_new(ctx, &inv) != ATTEST_OK)
 		goto lib_fail;
-	if (o.aws && (status = scan_aws(ctx, &o, inv)) != EXIT_OK)
+	if ((status = load_inputs(ctx, &o, inv, argv + first, argc - first, sample)) != EXIT_OK)
 		goto out;
-	status = EXIT_ERROR;
-	if (first >= argc && !o.aws && attest_inventory_load(inv, sample) != ATTEST_OK)
-		goto lib_fail;
-	for (i = first; i < argc; i++)
-		if (attest_inventory_load(inv, argv[i]) != ATTEST_OK)
-			goto lib_fail;
-	if (attest_inventory_finish(inv) != ATTEST_OK)
-		goto lib_fail;
 	t[1] = now_seconds();
 	eo = (struct attest_eval_opts){o.frameworks,   o.n_frameworks, o.exceptions,
 				       o.n_exceptions, o.attestations, o.n_attestations};
@@ -319,34 +381,7 @@ run_scan(attest_ctx *ctx, int argc, char **argv)
 	cli_log(&o.verbose, ATTEST_LOG_INFO, "");
 	if (o.verbose)
 		print_stats(inv, t);
-	/* The scan is stored: a report that fails now says so, and the
-	 * threshold is still applied. */
-	if ((written = cli_write_formats(ctx, o.outputs, store, id)) != EXIT_OK)
-		cli_fail(0,
-			 "the scan was stored as %s in '%s'; write its reports again with "
-			 "'attest report %s --db %s'",
-			 id, dbpath, id, dbpath);
-	if (written == EXIT_OK && !o.quiet) {
-		FILE *to = cli_formats_use_stdout(o.outputs) ? stderr : stdout;
-
-		if (attest_report_summary(store, id, to, cli_color(to)) != ATTEST_OK)
-			goto lib_fail;
-		fprintf(to, "Stored as scan %s in %s\n", id, dbpath);
-		for (i = 0; cli_formats[i].option; i++)
-			if (o.outputs[i] && strcmp(o.outputs[i], "-") != 0)
-				fprintf(to, "%s written to %s\n", cli_formats[i].option,
-					o.outputs[i]);
-	}
-	status = EXIT_OK;
-	if (o.has_fail_under) {
-		th.min = o.fail_under;
-		th.status = EXIT_OK;
-		if (attest_report_scores(store, id, check_threshold, &th) != ATTEST_OK)
-			goto lib_fail;
-		status = th.status;
-	}
-	if (written != EXIT_OK)
-		status = written;
+	status = finish_scan(ctx, &o, store, id, dbpath);
 	goto out;
 lib_fail:
 	status = cli_lib_fail(ctx);
