@@ -36,37 +36,39 @@ static const struct cli_optgroup report_groups[] = {
 	{NULL, NULL},
 };
 
+/* What the command line asks for. */
+struct report_args {
+	const char *outputs[CLI_MAX_FORMATS];
+	const char *db, *tmpl, *org, *ref;
+	const char *fws[CLI_MAX_REPORT_FRAMEWORKS];
+	size_t n_fws;
+	bool any;
+};
+
+/* The options into a; CLI_CONTINUE or the exit status. */
 static int
-run_report(attest_ctx *ctx, int argc, char **argv)
+parse_options(struct report_args *a, int argc, char **argv)
 {
 	struct cli_getopt g;
-	const char *outputs[CLI_MAX_FORMATS] = {NULL};
-	const char *db = NULL, *tmpl = NULL, *org = NULL, *ref;
-	const char *fws[CLI_MAX_REPORT_FRAMEWORKS];
-	size_t n_fws = 0;
-	size_t i;
-	attest_store *store = NULL;
-	char id[ATTEST_SCAN_ID_MAX];
-	bool any = false;
-	int c, status;
+	int c;
 
 	cli_getopt_init(&g, report_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 't':
-			tmpl = optarg;
+			a->tmpl = optarg;
 			break;
 		case 'o':
-			org = optarg;
+			a->org = optarg;
 			break;
 		case 'f':
-			if (n_fws == CLI_MAX_REPORT_FRAMEWORKS)
+			if (a->n_fws == CLI_MAX_REPORT_FRAMEWORKS)
 				return cli_usage_error("report", "at most %d --framework options",
 						       CLI_MAX_REPORT_FRAMEWORKS);
-			fws[n_fws++] = optarg;
+			a->fws[a->n_fws++] = optarg;
 			break;
 		case 'h':
 			cli_print_help(&cli_report, stdout);
@@ -75,40 +77,65 @@ run_report(attest_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("report", "option '%s' needs a value",
 					       argv[optind - 1]);
 		default:
-			if (cli_formats_option(outputs, c, optarg)) {
-				any = true;
+			if (cli_formats_option(a->outputs, c, optarg)) {
+				a->any = true;
 				break;
 			}
 			return cli_usage_error("report", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	return CLI_CONTINUE;
+}
+
+/* The scan operand (a->ref), a report asked for, the paths and the
+ * report settings; CLI_CONTINUE or the exit status. */
+static int
+validate(attest_ctx *ctx, struct report_args *a, int argc, char **argv)
+{
+	int status;
+
 	if (optind >= argc)
 		return cli_usage_error("report", "which scan? give an id, a prefix or 'latest'");
-	ref = argv[optind++];
+	a->ref = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error("report", "unexpected argument '%s'", argv[optind]);
-	if (!any)
+	if (!a->any)
 		return cli_usage_error("report",
 				       "no report asked for: add --pdf FILE, --json FILE, ...");
-	if ((status = cli_check_report_paths(ctx, "report", db, tmpl, outputs)) != EXIT_OK)
+	if ((status = cli_check_report_paths(ctx, "report", a->db, a->tmpl, a->outputs)) != EXIT_OK)
 		return status;
 	attest_ctx_set_log(ctx, cli_log, NULL); /* warnings, such as a placeholder organization */
-	if ((tmpl && attest_report_set_template(ctx, tmpl) != ATTEST_OK) ||
-	    (n_fws && attest_report_set_frameworks(ctx, fws, n_fws) != ATTEST_OK) ||
-	    (org && attest_report_set_organization(ctx, org) != ATTEST_OK))
+	if ((a->tmpl && attest_report_set_template(ctx, a->tmpl) != ATTEST_OK) ||
+	    (a->n_fws && attest_report_set_frameworks(ctx, a->fws, a->n_fws) != ATTEST_OK) ||
+	    (a->org && attest_report_set_organization(ctx, a->org) != ATTEST_OK))
 		return cli_lib_fail(ctx);
-	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
+	return CLI_CONTINUE;
+}
+
+static int
+run_report(attest_ctx *ctx, int argc, char **argv)
+{
+	struct report_args a = {0};
+	attest_store *store = NULL;
+	char id[ATTEST_SCAN_ID_MAX];
+	size_t i;
+	int status;
+
+	if ((status = parse_options(&a, argc, argv)) != CLI_CONTINUE ||
+	    (status = validate(ctx, &a, argc, argv)) != CLI_CONTINUE)
 		return status;
-	if (attest_store_resolve(store, ref, id) != ATTEST_OK) {
+	if ((status = cli_history_open(ctx, a.db, true, &store)) != EXIT_OK)
+		return status;
+	if (attest_store_resolve(store, a.ref, id) != ATTEST_OK) {
 		status = cli_lib_fail(ctx);
 		goto out;
 	}
-	status = cli_write_formats(ctx, outputs, store, id);
-	if (status == EXIT_OK && !cli_formats_use_stdout(outputs))
+	status = cli_write_formats(ctx, a.outputs, store, id);
+	if (status == EXIT_OK && !cli_formats_use_stdout(a.outputs))
 		for (i = 0; cli_formats[i].option; i++)
-			if (outputs[i])
+			if (a.outputs[i])
 				printf("%s of scan %s written to %s\n", cli_formats[i].option, id,
-				       outputs[i]);
+				       a.outputs[i]);
 out:
 	attest_store_close(store);
 	return status;

@@ -71,6 +71,17 @@ static const struct cli_optgroup scan_groups[] = {
 	{NULL, NULL},
 };
 
+/* optarg at the end of list (n entries, at most MAX_LIST) of a repeatable
+ * option; CLI_CONTINUE or the exit status. */
+static int
+add_arg(const char **list, size_t *n, const char *option)
+{
+	if (*n == MAX_LIST)
+		return cli_usage_error("scan", "too many %s options", option);
+	list[(*n)++] = optarg;
+	return CLI_CONTINUE;
+}
+
 /* One option (getopt's c) into o; CLI_CONTINUE or the exit status. */
 static int
 parse_option(struct scan_opts *o, int c, char **argv)
@@ -79,15 +90,9 @@ parse_option(struct scan_opts *o, int c, char **argv)
 
 	switch (c) {
 	case 'f':
-		if (o->n_frameworks == MAX_LIST)
-			return cli_usage_error("scan", "too many --framework options");
-		o->frameworks[o->n_frameworks++] = optarg;
-		break;
+		return add_arg(o->frameworks, &o->n_frameworks, "--framework");
 	case 'D':
-		if (o->n_dirs == MAX_LIST)
-			return cli_usage_error("scan", "too many --frameworks-dir options");
-		o->dirs[o->n_dirs++] = optarg;
-		break;
+		return add_arg(o->dirs, &o->n_dirs, "--frameworks-dir");
 	case 'd':
 		o->db = optarg;
 		break;
@@ -101,15 +106,9 @@ parse_option(struct scan_opts *o, int c, char **argv)
 		o->template = optarg;
 		break;
 	case 'E':
-		if (o->n_exceptions == MAX_LIST)
-			return cli_usage_error("scan", "too many --exceptions options");
-		o->exceptions[o->n_exceptions++] = optarg;
-		break;
+		return add_arg(o->exceptions, &o->n_exceptions, "--exceptions");
 	case 'A':
-		if (o->n_attestations == MAX_LIST)
-			return cli_usage_error("scan", "too many --attestations options");
-		o->attestations[o->n_attestations++] = optarg;
-		break;
+		return add_arg(o->attestations, &o->n_attestations, "--attestations");
 	case 'F':
 		if (cli_parse_percent(optarg, &o->fail_under) != 0)
 			return cli_usage_error("scan",

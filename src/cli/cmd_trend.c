@@ -288,112 +288,125 @@ print_change(const struct point *p, const struct point *before, bool color)
 	printf("%lld newly failing, %lld fixed", p->newly_failing, p->fixed);
 }
 
+/* A sparkline of every scan's posture in s, squeezed into 60 columns. */
 static void
-print_chart(const struct trend *t, long limit, bool ascii, bool color)
+print_spark(const struct series *s, bool ascii)
 {
 	static const char *const spark_u[] = {"\u2581", "\u2582", "\u2583", "\u2584",
 					      "\u2585", "\u2586", "\u2587", "\u2588"};
 	static const char spark_a[] = "_.-~=+*#";
+	size_t k, width = s->n < 60 ? s->n : 60;
+	int b;
+
+	fputs("  ", stdout);
+	for (k = 0; k < width; k++) {
+		const struct point *p = &s->p[k * s->n / width];
+
+		b = p->has_posture ? (int)(p->posture / 100.0 * 7.0 + 0.5) : 0;
+		b = b < 0 ? 0 : b > 7 ? 7 : b;
+		if (!p->has_posture)
+			fputs(" ", stdout);
+		else if (ascii)
+			putchar(spark_a[b]);
+		else
+			fputs(spark_u[b], stdout);
+	}
+}
+
+/* One line of the chart: scan p, and how it moved since before (or NULL). */
+static void
+print_line(const struct point *p, const struct point *before, bool ascii, bool color)
+{
 	const char *full = ascii ? "#" : "\u2588", *empty = ascii ? "." : "\u2591";
-	size_t i, j, first, k, width;
 	int b, cells;
 
+	printf("  %.10s %.5s  ", p->as_of, p->as_of + 11);
+	cells = p->has_posture ? (int)(p->posture / 5.0 + 0.5) : 0;
+	if (color)
+		fputs(!p->has_posture    ? "\033[2m"
+		      : p->posture >= 80 ? "\033[32m"
+		      : p->posture >= 50 ? "\033[33m"
+					 : "\033[31m",
+		      stdout);
+	for (b = 0; b < 20; b++)
+		fputs(b < cells ? full : empty, stdout);
+	if (color)
+		fputs("\033[0m", stdout);
+	if (p->has_posture)
+		printf(" %5.1f%%", p->posture);
+	else
+		fputs("   n/a ", stdout);
+	printf("   %3d of %-3d ", p->passing, p->scored);
+	if (p->has)
+		printf("(%5.1f%%)", p->score);
+	else
+		fputs("(  n/a )", stdout);
+	printf("   %5.1f%%", p->coverage);
+	print_change(p, before, color);
+	printf("  %s\n", p->id);
+}
+
+static void
+print_chart(const struct trend *t, long limit, bool ascii, bool color)
+{
 	char fw[CLI_TERM_MAX], scope[CLI_TERM_MAX];
+	size_t i, j, first;
 
 	for (i = 0; i < t->n; i++) {
 		const struct series *s = &t->s[i];
 
 		printf("%s  %s  (%zu scans)\n", cli_term(fw, sizeof(fw), s->framework),
 		       cli_term(scope, sizeof(scope), s->scope), s->n);
-		/* sparkline of every scan's posture, squeezed into 60 columns */
-		width = s->n < 60 ? s->n : 60;
-		fputs("  ", stdout);
-		for (k = 0; k < width; k++) {
-			const struct point *p = &s->p[k * s->n / width];
-
-			b = p->has_posture ? (int)(p->posture / 100.0 * 7.0 + 0.5) : 0;
-			b = b < 0 ? 0 : b > 7 ? 7 : b;
-			if (!p->has_posture)
-				fputs(" ", stdout);
-			else if (ascii)
-				putchar(spark_a[b]);
-			else
-				fputs(spark_u[b], stdout);
-		}
+		print_spark(s, ascii);
 		puts("\n  as of             posture                      fully passing     coverage"
 		     "  change since the scan before");
 		first = limit > 0 && s->n > (size_t)limit ? s->n - (size_t)limit : 0;
-		for (j = first; j < s->n; j++) {
-			const struct point *p = &s->p[j];
-
-			printf("  %.10s %.5s  ", p->as_of, p->as_of + 11);
-			cells = p->has_posture ? (int)(p->posture / 5.0 + 0.5) : 0;
-			if (color)
-				fputs(!p->has_posture    ? "\033[2m"
-				      : p->posture >= 80 ? "\033[32m"
-				      : p->posture >= 50 ? "\033[33m"
-							 : "\033[31m",
-				      stdout);
-			for (b = 0; b < 20; b++)
-				fputs(b < cells ? full : empty, stdout);
-			if (color)
-				fputs("\033[0m", stdout);
-			if (p->has_posture)
-				printf(" %5.1f%%", p->posture);
-			else
-				fputs("   n/a ", stdout);
-			printf("   %3d of %-3d ", p->passing, p->scored);
-			if (p->has)
-				printf("(%5.1f%%)", p->score);
-			else
-				fputs("(  n/a )", stdout);
-			printf("   %5.1f%%", p->coverage);
-			print_change(p, j ? &s->p[j - 1] : NULL, color);
-			printf("  %s\n", p->id);
-		}
+		for (j = first; j < s->n; j++)
+			print_line(&s->p[j], j ? &s->p[j - 1] : NULL, ascii, color);
 		if (i + 1 < t->n)
 			fputc('\n', stdout);
 	}
 }
 
+/* What the command line asks for, besides t->mode. */
+struct trend_args {
+	struct attest_history_filter f;
+	const char *db, *fw;
+	long limit;
+	bool ascii;
+};
+
+/* The command line into a and t->mode; CLI_CONTINUE or the exit status. */
 static int
-run_trend(attest_ctx *ctx, int argc, char **argv)
+parse_args(struct trend_args *a, struct trend *t, int argc, char **argv)
 {
 	struct cli_getopt g;
-	struct attest_history_filter f = {0};
-	struct trend t = {0};
-	attest_store *store = NULL;
-	const char *db = NULL, *fw = NULL;
-	long limit = 20;
-	bool ascii = false;
-	attest_rc rc;
-	size_t i, first;
-	int c, status;
+	int c;
 
 	cli_getopt_init(&g, trend_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
-		if (cli_history_filter_set(&f, c, optarg))
+		if (cli_history_filter_set(&a->f, c, optarg))
 			continue;
 		switch (c) {
 		case 'f':
-			fw = optarg;
+			a->fw = optarg;
 			break;
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'n':
-			if ((limit = cli_count("trend", "--limit", optarg)) < 0)
+			if ((a->limit = cli_count("trend", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'A':
-			ascii = true;
+			a->ascii = true;
 			break;
 		case 'j':
 		case 'c':
-			if (t.mode != CHART)
+			if (t->mode != CHART)
 				return cli_usage_error("trend",
 						       "--json and --csv exclude each other");
-			t.mode = c == 'j' ? JSON : CSV;
+			t->mode = c == 'j' ? JSON : CSV;
 			break;
 		case 'h':
 			cli_print_help(&cli_trend, stdout);
@@ -407,17 +420,41 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("trend", "unexpected argument '%s'", argv[optind]);
-	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
-		return status;
-	rc = attest_store_trend(store, fw, &f, collect, &t);
-	/* The change counts of the points shown: every point in JSON and CSV,
-	 * the lines of the chart. */
-	for (i = 0; rc == ATTEST_OK && !t.nomem && i < t.n; i++) {
-		first = t.mode == CHART && limit > 0 && t.s[i].n > (size_t)limit
-				? t.s[i].n - (size_t)limit
+	return CLI_CONTINUE;
+}
+
+/* The series into t, with the change counts of the points shown: every
+ * point in JSON and CSV, the lines of the chart. */
+static attest_rc
+load_trend(attest_store *store, const struct trend_args *a, struct trend *t)
+{
+	attest_rc rc = attest_store_trend(store, a->fw, &a->f, collect, t);
+	size_t i, first;
+
+	for (i = 0; rc == ATTEST_OK && !t->nomem && i < t->n; i++) {
+		first = t->mode == CHART && a->limit > 0 && t->s[i].n > (size_t)a->limit
+				? t->s[i].n - (size_t)a->limit
 				: 0;
-		rc = count_changes(store, &t.s[i], first);
+		rc = count_changes(store, &t->s[i], first);
 	}
+	return rc;
+}
+
+static int
+run_trend(attest_ctx *ctx, int argc, char **argv)
+{
+	struct trend_args a = {.limit = 20};
+	struct trend t = {0};
+	attest_store *store = NULL;
+	attest_rc rc;
+	size_t i;
+	int status;
+
+	if ((status = parse_args(&a, &t, argc, argv)) != CLI_CONTINUE)
+		return status;
+	if ((status = cli_history_open(ctx, a.db, true, &store)) != EXIT_OK)
+		return status;
+	rc = load_trend(store, &a, &t);
 	if (rc == ATTEST_ERR_USAGE)
 		status = cli_usage_error("trend", "%s", attest_ctx_errmsg(ctx));
 	else if (rc != ATTEST_OK)
@@ -425,11 +462,11 @@ run_trend(attest_ctx *ctx, int argc, char **argv)
 	else if (t.nomem)
 		status = cli_fail(EXIT_ERROR, "out of memory");
 	else if (t.mode == JSON)
-		status = print_json(fw, &t);
+		status = print_json(a.fw, &t);
 	else if (t.mode == CSV)
 		print_csv(&t);
 	else
-		print_chart(&t, limit, ascii, cli_color(stdout));
+		print_chart(&t, a.limit, a.ascii, cli_color(stdout));
 	for (i = 0; i < t.n; i++) {
 		free(t.s[i].framework);
 		free(t.s[i].scope);
