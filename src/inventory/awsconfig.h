@@ -110,4 +110,24 @@ attest_rc awsconfig_move_policy(struct awsconfig_conv *cv, json_t *obj, const ch
 /* Sets the resource's native id from v when v is a non-empty string. */
 attest_rc awsconfig_set_id(attest_ctx *ctx, json_t *res, const json_t *v);
 
+/* One service's shape in Config reshaped into its API's
+ * (awsconfig_reshape.c); each returns ATTEST_OK or an error left on the
+ * context. */
+/* API Gateway stage (v2: HTTP/WebSocket API, PascalCase): the API id from
+ * the configuration or the ARN, the native id "<api>/<stage>". */
+attest_rc awsconfig_apigw_stage(struct awsconfig_conv *cv, const json_t *item, json_t *res,
+				json_t *conf, bool v2);
+/* CloudFront distribution: the id, {Quantity, Items} lists, Logging.Enabled. */
+attest_rc awsconfig_cloudfront(attest_ctx *ctx, json_t *res, json_t *conf);
+/* SQS, SNS: the flat attribute map (but key keep) under "Attributes". */
+attest_rc awsconfig_wrap_attributes(attest_ctx *ctx, json_t *conf, const char *keep);
+/* OpenSearch: VPCOptions.VPCId from the item's relationships. */
+attest_rc awsconfig_opensearch_vpc(attest_ctx *ctx, const json_t *item, json_t *conf);
+/* EKS: logging.clusterLogging in the API's shape. */
+attest_rc awsconfig_eks_logging(attest_ctx *ctx, json_t *conf);
+/* ECS task definition: id "<family>:<revision>" and the revision. */
+attest_rc awsconfig_ecs_task(attest_ctx *ctx, json_t *res, json_t *conf);
+/* Backup vault (lock, access policy into *supp) or plan (rules). */
+attest_rc awsconfig_backup(struct awsconfig_conv *cv, json_t *conf, json_t **supp, bool plan);
+
 #endif

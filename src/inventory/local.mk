@@ -5,6 +5,7 @@ libattest_la_SOURCES += \
 	src/inventory/awsconfig_edit.c \
 	src/inventory/awsconfig_latest.c \
 	src/inventory/awsconfig_norm.c \
+	src/inventory/awsconfig_reshape.c \
 	src/inventory/awsconfig_s3.c \
 	src/inventory/awsconfig_svc.c \
 	src/inventory/inventory.c \

@@ -38,6 +38,7 @@ libattest_la_SOURCES += \
 	src/report/pdf_table.c \
 	src/report/pdf_toc.c \
 	src/report/pdf_trend.c \
+	src/report/pdf_wrap.c \
 	src/report/report_int.h \
 	src/report/summary.c \
 	src/report/template.c \

@@ -82,6 +82,11 @@ struct pdf_style {
 };
 struct pdf_style pdf_style(const struct pdf *p, HPDF_Font font, float size,
 			   const struct pdf_rgb *color);
+/* libharu refuses to measure or draw more than HPDF_LIMIT_MAX_STRING_LEN
+ * bytes at once (error 0x105B): longer text is measured in pieces cut at a
+ * character boundary, and never drawn whole (no page is that wide). */
+#define PDF_PIECE 32768
+
 float pdf_text_width(struct pdf *p, HPDF_Font f, float size, const char *s, size_t n);
 /* A word (text between blanks) longer than this many bytes is cut by
  * everything the PDF draws: a 70,000-character resource id would otherwise
