@@ -155,43 +155,45 @@ print_pct(bool has, double v)
 		fputs("  n/a ", stdout);
 }
 
+/* A framework's row of the JSON document. */
 static void
-on_framework(void *data, const struct attest_diff_framework *f)
+framework_json(struct diff_out *o, const struct attest_diff_framework *f)
 {
-	struct diff_out *o = data;
 	bool both = f->in_from && f->in_to;
-	char name[CLI_TERM_MAX];
 	json_t *fw;
 
-	if (o->json) {
-		fw = json_pack(
-			"{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-			"s:o}",
-			"id", f->framework, "title", or_empty(f->title), "from_score",
-			score_or_null(f->in_from && f->has_from_score, f->from_score), "to_score",
-			score_or_null(f->in_to && f->has_to_score, f->to_score), "delta",
-			delta_or_null(both && f->has_from_score && f->has_to_score,
-				      f->to_score - f->from_score),
-			"from_controls_passing",
-			f->in_from ? json_integer(f->from_passing) : json_null(),
-			"from_controls_scored",
-			f->in_from ? json_integer(f->from_scored) : json_null(),
-			"to_controls_passing", f->in_to ? json_integer(f->to_passing) : json_null(),
-			"to_controls_scored", f->in_to ? json_integer(f->to_scored) : json_null(),
-			"from_posture",
-			score_or_null(f->in_from && f->has_from_posture, f->from_posture),
-			"to_posture", score_or_null(f->in_to && f->has_to_posture, f->to_posture),
-			"posture_delta",
-			delta_or_null(both && f->has_from_posture && f->has_to_posture,
-				      f->to_posture - f->from_posture),
-			"from_coverage", score_or_null(f->in_from, f->from_coverage), "to_coverage",
-			score_or_null(f->in_to, f->to_coverage), "newly_failing",
-			both ? json_integer(f->newly_failing) : json_null(), "fixed",
-			both ? json_integer(f->fixed) : json_null());
-		if (!fw || json_array_append_new(o->frameworks, fw) != 0)
-			o->nomem = true;
-		return;
-	}
+	fw = json_pack(
+		"{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+		"s:o}",
+		"id", f->framework, "title", or_empty(f->title), "from_score",
+		score_or_null(f->in_from && f->has_from_score, f->from_score), "to_score",
+		score_or_null(f->in_to && f->has_to_score, f->to_score), "delta",
+		delta_or_null(both && f->has_from_score && f->has_to_score,
+			      f->to_score - f->from_score),
+		"from_controls_passing", f->in_from ? json_integer(f->from_passing) : json_null(),
+		"from_controls_scored", f->in_from ? json_integer(f->from_scored) : json_null(),
+		"to_controls_passing", f->in_to ? json_integer(f->to_passing) : json_null(),
+		"to_controls_scored", f->in_to ? json_integer(f->to_scored) : json_null(),
+		"from_posture", score_or_null(f->in_from && f->has_from_posture, f->from_posture),
+		"to_posture", score_or_null(f->in_to && f->has_to_posture, f->to_posture),
+		"posture_delta",
+		delta_or_null(both && f->has_from_posture && f->has_to_posture,
+			      f->to_posture - f->from_posture),
+		"from_coverage", score_or_null(f->in_from, f->from_coverage), "to_coverage",
+		score_or_null(f->in_to, f->to_coverage), "newly_failing",
+		both ? json_integer(f->newly_failing) : json_null(), "fixed",
+		both ? json_integer(f->fixed) : json_null());
+	if (!fw || json_array_append_new(o->frameworks, fw) != 0)
+		o->nomem = true;
+}
+
+/* A framework's lines of the text output. */
+static void
+framework_text(struct diff_out *o, const struct attest_diff_framework *f)
+{
+	bool both = f->in_from && f->in_to;
+	char name[CLI_TERM_MAX];
+
 	cli_term(name, sizeof(name), f->framework);
 	if (!both) {
 		printf("  %-14s %s only\n", name, f->in_from ? "in FROM" : "in TO");
@@ -219,6 +221,17 @@ on_framework(void *data, const struct attest_diff_framework *f)
 	/* A move is never shown without the findings that made it. */
 	printf("\n  %-14s %lld newly failing, %lld fixed   coverage %.1f%% -> %.1f%%\n", "",
 	       f->newly_failing, f->fixed, f->from_coverage, f->to_coverage);
+}
+
+static void
+on_framework(void *data, const struct attest_diff_framework *f)
+{
+	struct diff_out *o = data;
+
+	if (o->json)
+		framework_json(o, f);
+	else
+		framework_text(o, f);
 }
 
 static void

@@ -225,35 +225,37 @@ one_scan(void *data, const struct attest_scan_info *s)
 	json_decref(fws);
 }
 
+/* What the command line asks for. */
+struct history_args {
+	struct attest_history_filter f;
+	const char *db;
+	bool json;
+};
+
+/* The command line into a; CLI_CONTINUE or the exit status. */
 static int
-run_history(attest_ctx *ctx, int argc, char **argv)
+parse_args(struct history_args *a, int argc, char **argv)
 {
 	struct cli_getopt g;
-	struct attest_history_filter f = {0};
-	struct listing l = {0};
-	attest_store *store = NULL;
-	const char *db = NULL;
-	bool json = false;
-	attest_rc rc;
-	int c, status;
+	int c;
 
 	cli_getopt_init(&g, history_groups);
 	while ((c = cli_getopt_next(&g, argc, argv)) != -1) {
-		if (cli_history_filter_set(&f, c, optarg))
+		if (cli_history_filter_set(&a->f, c, optarg))
 			continue;
 		switch (c) {
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'f':
-			f.framework = optarg;
+			a->f.framework = optarg;
 			break;
 		case 'n':
-			if ((f.limit = cli_count("history", "--limit", optarg)) < 0)
+			if ((a->f.limit = cli_count("history", "--limit", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'j':
-			json = true;
+			a->json = true;
 			break;
 		case 'h':
 			cli_print_help(&cli_history, stdout);
@@ -267,20 +269,34 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
-	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
+	return CLI_CONTINUE;
+}
+
+static int
+run_history(attest_ctx *ctx, int argc, char **argv)
+{
+	struct history_args a = {0};
+	struct listing l = {0};
+	attest_store *store = NULL;
+	attest_rc rc;
+	int status;
+
+	if ((status = parse_args(&a, argc, argv)) != CLI_CONTINUE)
 		return status;
-	if (json && !(l.arr = json_array())) {
+	if ((status = cli_history_open(ctx, a.db, true, &store)) != EXIT_OK)
+		return status;
+	if (a.json && !(l.arr = json_array())) {
 		status = cli_fail(EXIT_ERROR, "out of memory");
 		goto out;
 	}
-	rc = attest_store_history(store, &f, one_scan, &l);
+	rc = attest_store_history(store, &a.f, one_scan, &l);
 	if (rc != ATTEST_OK) {
 		status = rc == ATTEST_ERR_USAGE
 				 ? cli_usage_error("history", "%s", attest_ctx_errmsg(ctx))
 				 : cli_lib_fail(ctx);
 		goto out;
 	}
-	if (json)
+	if (a.json)
 		status = cli_print_json(l.arr);
 	else if (l.n == 0)
 		fputs("no scans match\n", stdout);
