@@ -2,6 +2,7 @@
 libattest_la_SOURCES += \
 	src/collect/aws/asm.c \
 	src/collect/aws/asm.h \
+	src/collect/aws/asm_request.c \
 	src/collect/aws/call.c \
 	src/collect/aws/collect.c \
 	src/collect/aws/collect_int.h \

@@ -5,10 +5,12 @@
  * persistent ones reported once, oversized and truncated bodies, timeouts,
  * and the bound on requests in flight. The parsers get recorded-shape XML
  * and JSON answers: types, lists, EC2 names, maps, error codes of every
- * protocol, DOCTYPE refusal.
+ * protocol, DOCTYPE refusal. The requests of follow-up tables are built
+ * from their templates.
  */
 #include "config.h"
 
+#include "collect/aws/asm.h"
 #include "collect/aws/http.h"
 #include "collect/aws/protocol.h"
 #include "harness.h"
@@ -616,6 +618,45 @@ test_json_times_and_policies(void)
 	CU_ASSERT(aws_policy_parse("%7Bnot") == NULL);
 }
 
+/* The request templates of follow-up tables (asm_request.c). */
+static void
+test_followup_requests(void)
+{
+	json_t *vars = json_pack("{s:s, s:s, s:i}", "Name", "a b/c", "Arn",
+				 "arn:aws:x:us-east-1:1:thing/a b", "N", 7);
+	json_t *v;
+	struct core_buf b;
+	char path[64], *s;
+
+	/* JSON: whole string values replaced, optional ones dropped when missing */
+	v = json_loads("{\"N\": \"{Name}\", \"L\": [\"{Arn}\", \"{Gone?}\", \"x\"], "
+		       "\"O\": \"{Gone?}\", \"K\": \"{N}\", \"T\": \"a{Name}\"}",
+		       0, NULL);
+	CU_ASSERT(aws_asm_fill_json(v, vars));
+	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	CU_ASSERT_STRING_EQUAL(s, "{\"K\":7,\"L\":[\"arn:aws:x:us-east-1:1:thing/a b\",\"x\"],"
+				  "\"N\":\"a b/c\",\"T\":\"a{Name}\"}");
+	free(s);
+	json_decref(v);
+	/* a missing required variable: the call is not made */
+	v = json_loads("{\"N\": {\"deep\": \"{Gone}\"}}", 0, NULL);
+	CU_ASSERT(!aws_asm_fill_json(v, vars));
+	json_decref(v);
+	/* query parameters, percent-encoded; literals kept */
+	core_buf_init(&b, 4096);
+	core_buf_add(&b, "", 0);
+	CU_ASSERT_EQUAL(aws_asm_fill_query(&b, "A={Name}&B=lit&C={Gone?}", vars), 0);
+	CU_ASSERT_STRING_EQUAL(b.data, "&A=a%20b%2Fc&B=lit");
+	CU_ASSERT_EQUAL(aws_asm_fill_query(&b, "A={Gone}", vars), 1);
+	core_buf_release(&b);
+	/* REST paths: each value one segment */
+	CU_ASSERT_EQUAL(aws_asm_fill_path(path, sizeof(path), "/x/{Name}/y?z=1", vars), 0);
+	CU_ASSERT_STRING_EQUAL(path, "/x/a%20b%2Fc/y?z=1");
+	CU_ASSERT_EQUAL(aws_asm_fill_path(path, sizeof(path), "/x/{Gone}", vars), 1);
+	CU_ASSERT_EQUAL(aws_asm_fill_path(path, 8, "/x/{Arn}", vars), -1);
+	json_decref(vars);
+}
+
 static CU_TestInfo engine_tests[] = {
 	{"throttling answers are retried", test_retry_throttling},
 	{"persistent throttling fails once after max attempts", test_persistent_throttling},
@@ -636,6 +677,7 @@ static CU_TestInfo parser_tests[] = {
 	{"DOCTYPE and malformed XML refused", test_xml_refused},
 	{"error codes of every protocol", test_error_codes},
 	{"JSON timestamps and policy documents", test_json_times_and_policies},
+	{"requests of follow-up tables from their templates", test_followup_requests},
 	CU_TEST_INFO_NULL,
 };
 

@@ -117,7 +117,12 @@ aws_asm_label(struct aws_asm *a)
 struct asm_call {
 	struct aws_asm *a;
 	aws_asm_fn fn;
+	/* a table-driven call (aws_asm_follow()): its table and its row */
+	const struct aws_followups *t;
+	const struct aws_followup *f;
 };
+
+static void follow_answer(struct asm_call *k, struct aws_op *op, const struct aws_reply *r);
 
 static void
 asm_answer(struct aws_op *op, const struct aws_reply *r)
@@ -125,7 +130,10 @@ asm_answer(struct aws_op *op, const struct aws_reply *r)
 	struct asm_call *k = op->data;
 	struct aws_asm *a = k->a;
 
-	k->fn(a, op, r);
+	if (k->f)
+		follow_answer(k, op, r);
+	else
+		k->fn(a, op, r);
 	free(k);
 	aws_asm_done(a);
 }
@@ -145,6 +153,8 @@ asm_op(struct aws_asm *a, struct aws_op *op, const char *service, const char *op
 	}
 	k->a = a;
 	k->fn = fn;
+	k->t = NULL;
+	k->f = NULL;
 	op->c = a->c;
 	op->service = service;
 	op->operation = operation;
@@ -318,4 +328,195 @@ aws_asm_fail(struct aws_asm *a, struct aws_op *op, const char *code, const char 
 	aws_fail(op, code, msg);
 	if (op->types)
 		a->failed = true;
+}
+
+/* ---- follow-up tables ---------------------------------------------------- */
+
+/* The JSON body of f (NULL when it has none); *skip when it names a
+ * missing required variable. */
+static json_t *
+follow_body(struct aws_asm *a, const struct aws_followup *f, const json_t *vars, bool *skip)
+{
+	json_t *body;
+
+	*skip = false;
+	if (!f->request)
+		return NULL;
+	if (!(body = json_loads(f->request, 0, NULL))) {
+		aws_asm_nomem(a);
+		*skip = true;
+		return NULL;
+	}
+	if (!aws_asm_fill_json(body, vars)) {
+		json_decref(body);
+		*skip = true;
+		return NULL;
+	}
+	return body;
+}
+
+/* Sends call f of t for a; it is not made when it names a missing required
+ * variable, or out of memory (then a is failed). */
+static void
+follow_call(struct aws_asm *a, const struct aws_followups *t, const struct aws_followup *f,
+	    const json_t *vars)
+{
+	struct aws_op op;
+	struct asm_call *k;
+	struct core_buf b;
+	char path[4096], target[128];
+	json_t *body = NULL;
+	bool skip = false;
+	int r = 0;
+
+	core_buf_init(&b, 16384);
+	if (t->proto == AWS_FU_QUERY) {
+		core_buf_add(&b, "", 0);
+		r = aws_asm_fill_query(&b, f->request, vars);
+	} else {
+		body = follow_body(a, f, vars, &skip);
+		if (t->proto == AWS_FU_REST && !skip)
+			r = aws_asm_fill_path(path, sizeof(path), f->path, vars);
+	}
+	if (r < 0)
+		aws_asm_nomem(a);
+	if (skip || r != 0)
+		goto out;
+	a->label = f->label;
+	if (!(k = asm_op(a, &op, t->service, f->operation, NULL)))
+		goto out;
+	k->t = t;
+	k->f = f;
+	if (t->proto == AWS_FU_QUERY) {
+		asm_sent(a, k, &op, aws_call_query(&op, t->version, b.data));
+	} else if (t->proto == AWS_FU_REST) {
+		asm_sent(a, k, &op,
+			 body ? aws_call_rest_json(&op, f->method, path, body)
+			      : aws_call_rest(&op, f->method, path, NULL));
+		body = NULL;
+	} else {
+		snprintf(target, sizeof(target), "%s%s", t->target, f->operation);
+		asm_sent(a, k, &op,
+			 aws_call_json_obj_v(&op, target, t->version ? t->version : "1.1",
+					     body ? body : json_object()));
+		body = NULL;
+	}
+out:
+	a->label = false;
+	json_decref(body);
+	core_buf_release(&b);
+}
+
+void
+aws_asm_calls(struct aws_asm *a, const struct aws_followups *t, const json_t *vars)
+{
+	const struct aws_followup *f;
+
+	for (f = t->calls; f->operation; f++)
+		follow_call(a, t, f, vars);
+}
+
+void
+aws_asm_follow(struct aws_asm *a, const struct aws_followups *t, const json_t *vars)
+{
+	aws_asm_calls(a, t, vars);
+	aws_asm_done(a);
+}
+
+/* The id and ARN of the resource from the members of v that f names. */
+static void
+follow_ids(struct aws_asm *a, struct aws_op *op, const struct aws_followup *f, const json_t *v)
+{
+	const char *id = f->id ? json_string_value(json_object_get(v, f->id)) : NULL;
+	const char *arn = f->arn ? json_string_value(json_object_get(v, f->arn)) : NULL;
+	char msg[128];
+
+	if ((f->id && !id) || (f->arn && !arn)) {
+		snprintf(msg, sizeof(msg), "no %s in the answer", f->id && !id ? f->id : f->arn);
+		aws_asm_fail(a, op, "MalformedResponse", msg);
+		return;
+	}
+	aws_asm_ids(a, id, arn, f->name ? json_string_value(json_object_get(v, f->name)) : NULL);
+}
+
+/* Stores the answer v of call f where f says. */
+static void
+follow_store(struct aws_asm *a, struct aws_op *op, const struct aws_followup *f, json_t *v)
+{
+	json_t *x = f->from ? json_object_get(v, f->from) : v, *p;
+	char msg[128];
+
+	switch (f->into) {
+	case AWS_INTO_CONF:
+		if (!json_is_object(x)) {
+			snprintf(msg, sizeof(msg),
+				 f->from ? "no %s in the answer" : "%s is not an object",
+				 f->from ? f->from : "the answer");
+			aws_asm_fail(a, op, "MalformedResponse", msg);
+			return;
+		}
+		if (!f->key) {
+			json_decref(a->conf);
+			a->conf = json_incref(x);
+		} else if (!a->conf || json_object_set(a->conf, f->key, x) != 0) {
+			aws_asm_nomem(a);
+			return;
+		}
+		follow_ids(a, op, f, x);
+		break;
+	case AWS_INTO_SUPP:
+		if (!x && !f->optional) {
+			snprintf(msg, sizeof(msg), "no %s in the answer", f->from);
+			aws_asm_fail(a, op, "MalformedResponse", msg);
+		} else {
+			aws_asm_supp(a, f->key, json_incref(x));
+		}
+		break;
+	case AWS_INTO_POLICY:
+		if (f->optional && (!json_string_value(x) || !*json_string_value(x))) {
+			aws_asm_supp(a, f->key, json_null());
+		} else if ((p = aws_policy_parse(json_string_value(x))) != NULL) {
+			aws_asm_supp(a, f->key, p);
+		} else {
+			snprintf(msg, sizeof(msg), "%s is not a policy",
+				 f->from ? f->from : "the answer");
+			aws_asm_fail(a, op, "MalformedResponse", msg);
+		}
+		break;
+	case AWS_INTO_COPY:
+		aws_asm_supp_copy(a, x, f->keys);
+		break;
+	case AWS_INTO_TAGS:
+		aws_asm_tags(a, x);
+		break;
+	case AWS_INTO_FN:
+		break;
+	}
+}
+
+static void
+follow_answer(struct asm_call *k, struct aws_op *op, const struct aws_reply *r)
+{
+	const struct aws_followup *f = k->f;
+	struct aws_asm *a = k->a;
+	json_t *v;
+	bool absent = false;
+
+	if (k->t->gone && aws_asm_gone(a, op, r, k->t->gone))
+		return;
+	if (f->into == AWS_INTO_FN) {
+		f->fn(a, op, r);
+		return;
+	}
+	if (k->t->proto == AWS_FU_QUERY)
+		v = asm_error(a, op, r, f->absent, &absent)
+			    ? NULL
+			    : reply_xml(a, op, r, AWS_XML_QUERY, true);
+	else
+		v = aws_asm_reply_json(a, op, r, f->absent, &absent);
+	if (absent && (f->into == AWS_INTO_SUPP || f->into == AWS_INTO_POLICY))
+		aws_asm_supp(a, f->key, json_null());
+	if (v)
+		follow_store(a, op, f, v);
+	json_decref(v);
 }

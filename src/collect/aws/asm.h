@@ -90,4 +90,88 @@ void aws_asm_fail(struct aws_asm *a, struct aws_op *op, const char *code, const 
 /* Records out of memory: a failed, collection stops at the end. */
 void aws_asm_nomem(struct aws_asm *a);
 
+/*
+ * Follow-up calls as data. A service describes the calls that complete a
+ * listed resource in one table (struct aws_followups): for each call its
+ * operation, its request with the parameters taken from the listed item,
+ * where its answer goes in the resource, and whether it is a label call
+ * (which feeds no type) or feeds the table's type. aws_asm_follow() starts
+ * every call of the table for one assembly and reads the answers.
+ *
+ * Parameters: in a request, "{Name}" is the member Name of the vars object
+ * given to aws_asm_follow() (usually the listed item). In a JSON body it is
+ * a whole string value, replaced by the member's value; in query
+ * parameters ("Name=value&...") and REST paths it is text, replaced by the
+ * member's string value, percent-encoded (as one path segment in a REST
+ * path). "{Name?}" is optional: a JSON member or query parameter whose
+ * variable is missing is left out; a call naming a missing required
+ * variable is not made.
+ */
+enum aws_fu_proto {
+	AWS_FU_JSON,  /* AWS JSON 1.0/1.1: target prefix + operation */
+	AWS_FU_QUERY, /* query protocol, answer as AWS_XML_QUERY */
+	AWS_FU_REST,  /* REST-JSON: method and path; request is the body */
+};
+
+/* Where an answer goes; from names the member of the answer it takes
+ * (NULL: the whole answer). */
+enum aws_fu_into {
+	AWS_INTO_FN,     /* fn reads the raw reply (after the gone check) */
+	AWS_INTO_CONF,   /* configuration[key] (key NULL: the configuration) */
+	AWS_INTO_SUPP,   /* supplementaryConfiguration[key] */
+	AWS_INTO_POLICY, /* supplementaryConfiguration[key], a policy text parsed */
+	AWS_INTO_COPY,   /* the members named in keys, into supplementaryConfiguration */
+	AWS_INTO_TAGS,   /* the tags (a list of {Key, Value} or a map) */
+};
+
+struct aws_followup {
+	const char *operation;
+	const char *method, *path; /* AWS_FU_REST only */
+	const char *request;       /* JSON body, query parameters or REST body; may be NULL */
+	bool label;                /* a label call: feeds no type, its failure withholds nothing */
+	enum aws_fu_into into;
+	const char *from, *key;
+	const char *const *keys; /* AWS_INTO_COPY */
+	/* Error codes ('|'-separated) that mean "none": the key is set to
+	 * null (AWS_INTO_SUPP, AWS_INTO_POLICY), nothing else is stored. */
+	const char *absent;
+	/* A missing member (AWS_INTO_SUPP), or a missing or empty policy text
+	 * (AWS_INTO_POLICY), is stored as null instead of making the answer
+	 * malformed. */
+	bool optional;
+	/* AWS_INTO_CONF: members of the value stored that give the resource's
+	 * id and ARN (the answer is malformed without them) and its name (when
+	 * there). */
+	const char *id, *arn, *name;
+	aws_asm_fn fn; /* AWS_INTO_FN */
+};
+
+struct aws_followups {
+	enum aws_type type; /* what the non-label calls feed */
+	const char *service;
+	enum aws_fu_proto proto;
+	const char *target;  /* AWS_FU_JSON: X-Amz-Target prefix ("AmazonSQS.") */
+	const char *version; /* JSON version ("1.0"; NULL: "1.1") or query API version */
+	/* Error codes meaning the resource was deleted since it was listed
+	 * (aws_asm_gone()), for every call; NULL: none. */
+	const char *gone;
+	const struct aws_followup *calls; /* ends with a NULL operation */
+};
+
+/* Starts every call of t for a (whose type is t->type) with the parameters
+ * taken from vars (borrowed), then aws_asm_done(a): the lister's hold is
+ * released. */
+void aws_asm_follow(struct aws_asm *a, const struct aws_followups *t, const json_t *vars);
+/* The same without aws_asm_done(), for a resource whose calls come from
+ * several tables (services, protocols). */
+void aws_asm_calls(struct aws_asm *a, const struct aws_followups *t, const json_t *vars);
+/* The templates of requests (asm_request.c), with the references of vars
+ * replaced: in the JSON value v, in place (false when a required variable
+ * is missing); appended to b as query parameters, percent-encoded; into out
+ * as a REST path, each value one path segment. The last two return 0, 1
+ * when a required variable is missing, -1 when out of memory or too long. */
+bool aws_asm_fill_json(json_t *v, const json_t *vars);
+int aws_asm_fill_query(struct core_buf *b, const char *tmpl, const json_t *vars);
+int aws_asm_fill_path(char *out, size_t size, const char *tmpl, const json_t *vars);
+
 #endif

@@ -10,32 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *cert;
+static const struct aws_followup cert_calls[] = {
+	{.operation = "DescribeCertificate",
+	 .request = "{\"CertificateArn\": \"{CertificateArn}\"}",
+	 .into = AWS_INTO_CONF,
+	 .from = "Certificate",
+	 .name = "DomainName"},
+	{NULL},
+};
 
-	/* A certificate deleted since it was listed. */
-	if (aws_asm_gone(it, op, r, "ResourceNotFoundException"))
-		return;
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		cert = json_object_get(v, "Certificate");
-		if (!json_is_object(cert)) {
-			aws_asm_fail(it, op, "MalformedResponse", "no Certificate in the answer");
-		} else {
-			json_decref(it->conf);
-			it->conf = json_incref(cert);
-			free(it->name);
-			it->name = NULL;
-			if (json_is_string(json_object_get(cert, "DomainName")) &&
-			    !(it->name = strdup(
-				      json_string_value(json_object_get(cert, "DomainName"))))) {
-				aws_asm_nomem(it);
-			}
-		}
-		json_decref(v);
-	}
-}
+static const struct aws_followups cert = {
+	.type = T_ACM_CERT,
+	.service = "acm",
+	.proto = AWS_FU_JSON,
+	.target = "CertificateManager.",
+	/* a certificate deleted since it was listed */
+	.gone = "ResourceNotFoundException",
+	.calls = cert_calls,
+};
 
 static void
 each_cert(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -46,13 +38,11 @@ each_cert(struct aws_collector *c, const char *region, json_t *item, void *data)
 	(void)data;
 	if (!arn)
 		return;
-	it = aws_asm_new(c, T_ACM_CERT, region, NULL);
+	it = aws_asm_new(c, cert.type, region, NULL);
 	if (!it)
 		return;
 	aws_asm_ids(it, arn, arn, NULL);
-	aws_asm_json(it, "acm", "DescribeCertificate", "CertificateManager.DescribeCertificate",
-		     "1.1", json_pack("{s:s}", "CertificateArn", arn), describe_done);
-	aws_asm_done(it);
+	aws_asm_follow(it, &cert, item);
 }
 
 static const struct aws_jlist certs = {

@@ -115,6 +115,22 @@ stages_done(struct aws_op *op, const struct aws_reply *r)
 	free(api);
 }
 
+/* The first page of the resources; resources_done asks for the next. */
+static const struct aws_followup restapi_calls[] = {
+	{.operation = "GetResources",
+	 .method = "GET",
+	 .path = "/restapis/{id}" RESOURCES_QUERY,
+	 .fn = resources_done},
+	{NULL},
+};
+
+static const struct aws_followups restapi = {
+	.type = T_APIGW_REST,
+	.service = "apigateway",
+	.proto = AWS_FU_REST,
+	.calls = restapi_calls,
+};
+
 static void
 each_restapi(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
@@ -127,13 +143,11 @@ each_restapi(struct aws_collector *c, const char *region, json_t *item, void *da
 	(void)data;
 	if (!id || !aws_shape_segment(seg, sizeof(seg), id))
 		return;
-	if (!(a = aws_asm_new(c, T_APIGW_REST, region, json_incref(item))))
+	if (!(a = aws_asm_new(c, restapi.type, region, json_incref(item))))
 		return;
 	a->tags = aws_tags_map(json_object_get(item, "tags"));
 	aws_asm_ids(a, id, NULL, json_string_value(json_object_get(item, "name")));
-	sub_path(path, sizeof(path), "/restapis/", id, RESOURCES_QUERY);
-	aws_asm_rest(a, "apigateway", "GetResources", "GET", path, NULL, resources_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &restapi, item);
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	if (!(op.data = strdup(id))) {
 		aws_fatal(c, core_nomem(c->ctx));
@@ -240,6 +254,22 @@ v2_stages_done(struct aws_op *op, const struct aws_reply *r)
 	free(api);
 }
 
+/* The first page of the routes; routes_done asks for the next. */
+static const struct aws_followup api_calls[] = {
+	{.operation = "GetRoutes",
+	 .method = "GET",
+	 .path = "/v2/apis/{ApiId}" ROUTES_QUERY,
+	 .fn = routes_done},
+	{NULL},
+};
+
+static const struct aws_followups http_api = {
+	.type = T_APIGW2_API,
+	.service = "apigateway",
+	.proto = AWS_FU_REST,
+	.calls = api_calls,
+};
+
 static void
 each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
@@ -248,7 +278,7 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 	struct aws_op op = {
 		c, "apigateway", "GetStages", "", TB(T_APIGW2_STAGE), v2_stages_done, NULL,
 		0, NULL};
-	char seg[256], path[512];
+	char seg[256];
 	struct aws_asm *a;
 
 	(void)data;
@@ -261,15 +291,13 @@ each_api(struct aws_collector *c, const char *region, json_t *item, void *data)
 		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
-	if (!(a = aws_asm_new(c, T_APIGW2_API, region, p))) {
+	if (!(a = aws_asm_new(c, http_api.type, region, p))) {
 		free(op.data);
 		return;
 	}
 	a->tags = aws_tags_map(json_object_get(p, "Tags"));
 	aws_asm_ids(a, id, NULL, json_string_value(json_object_get(p, "Name")));
-	sub_path(path, sizeof(path), "/v2/apis/", id, ROUTES_QUERY);
-	aws_asm_rest(a, "apigateway", "GetRoutes", "GET", path, NULL, routes_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &http_api, p);
 	snprintf(op.region, sizeof(op.region), "%s", region);
 	if (!v2_stages(&op, op.data, NULL))
 		free(op.data);

@@ -31,37 +31,6 @@ logging_done(struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
-/* Replaces a->conf with the answer (or its member key). */
-static void
-got(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r, const char *key)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *x;
-
-	if (!v)
-		return;
-	x = key ? json_object_get(v, key) : v;
-	if (!json_is_object(x)) {
-		aws_fail(op, "MalformedResponse", "no description in the answer");
-		a->failed = true;
-	} else {
-		json_decref(a->conf);
-		a->conf = json_incref(x);
-	}
-	json_decref(v);
-}
-
-static void
-model_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	got(a, op, r, NULL);
-}
-
-static void
-agent_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	got(a, op, r, "agent");
-}
-
 /* Bedrock's tags are [{key, value}]; bedrock-agent's a map. */
 static void
 tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
@@ -76,30 +45,70 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
-static void
-tag_call(struct aws_asm *a, const char *arn)
-{
-	aws_asm_label(a);
-	aws_asm_rest(a, "bedrock", "ListTagsForResource", "POST", "/listTagsForResource",
-		     json_pack("{s:s}", "resourceARN", arn), tags_done);
-}
+static const struct aws_followup model_calls[] = {
+	{.operation = "GetCustomModel",
+	 .method = "GET",
+	 .path = "/custom-models/{modelArn}",
+	 .into = AWS_INTO_CONF},
+	{.operation = "ListTagsForResource",
+	 .method = "POST",
+	 .path = "/listTagsForResource",
+	 .request = "{\"resourceARN\": \"{modelArn}\"}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followup guardrail_calls[] = {
+	{.operation = "GetGuardrail",
+	 .method = "GET",
+	 .path = "/guardrails/{id}",
+	 .into = AWS_INTO_CONF},
+	{.operation = "ListTagsForResource",
+	 .method = "POST",
+	 .path = "/listTagsForResource",
+	 .request = "{\"resourceARN\": \"{arn}\"}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followup agent_calls[] = {
+	{.operation = "GetAgent",
+	 .method = "GET",
+	 .path = "/agents/{agentId}/",
+	 .into = AWS_INTO_CONF,
+	 .from = "agent"},
+	{.operation = "ListTagsForResource",
+	 .method = "GET",
+	 .path = "/tags/{arn}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups model = {
+	.type = T_BR_CUSTOM, .service = "bedrock", .proto = AWS_FU_REST, .calls = model_calls};
+static const struct aws_followups guardrail = {.type = T_BR_GUARDRAIL,
+					       .service = "bedrock",
+					       .proto = AWS_FU_REST,
+					       .calls = guardrail_calls};
+static const struct aws_followups agent = {
+	.type = T_BR_AGENT, .service = "bedrock-agent", .proto = AWS_FU_REST, .calls = agent_calls};
 
 static void
 each_model(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *arn = json_string_value(json_object_get(item, "modelArn"));
-	char seg[600], path[700];
+	char seg[600];
 	struct aws_asm *a;
 
 	(void)data;
 	if (!arn || !aws_shape_segment(seg, sizeof(seg), arn) ||
-	    !(a = aws_asm_new(c, T_BR_CUSTOM, region, json_incref(item))))
+	    !(a = aws_asm_new(c, model.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(item, "modelName")));
-	snprintf(path, sizeof(path), "/custom-models/%s", seg);
-	aws_asm_rest(a, "bedrock", "GetCustomModel", "GET", path, NULL, model_done);
-	tag_call(a, arn);
-	aws_asm_done(a);
+	aws_asm_follow(a, &model, item);
 }
 
 static void
@@ -107,42 +116,35 @@ each_guardrail(struct aws_collector *c, const char *region, json_t *item, void *
 {
 	const char *id = json_string_value(json_object_get(item, "id"));
 	const char *arn = json_string_value(json_object_get(item, "arn"));
-	char seg[200], path[300];
+	char seg[200];
 	struct aws_asm *a;
 
 	(void)data;
 	if (!id || !arn || !aws_shape_segment(seg, sizeof(seg), id) ||
-	    !(a = aws_asm_new(c, T_BR_GUARDRAIL, region, json_incref(item))))
+	    !(a = aws_asm_new(c, guardrail.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, id, arn, json_string_value(json_object_get(item, "name")));
-	snprintf(path, sizeof(path), "/guardrails/%s", seg);
-	aws_asm_rest(a, "bedrock", "GetGuardrail", "GET", path, NULL, model_done);
-	tag_call(a, arn);
-	aws_asm_done(a);
+	aws_asm_follow(a, &guardrail, item);
 }
 
 static void
 each_agent(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "agentId"));
-	char seg[200], aseg[600], path[700], arn[512];
+	char seg[200], arn[512];
+	json_t *vars;
 	struct aws_asm *a;
 
 	(void)data;
 	if (!id || !aws_shape_segment(seg, sizeof(seg), id) ||
-	    !(a = aws_asm_new(c, T_BR_AGENT, region, json_incref(item))))
+	    !(a = aws_asm_new(c, agent.type, region, json_incref(item))))
 		return;
 	snprintf(arn, sizeof(arn), "arn:aws:bedrock:%s:%s:agent/%s", region, c->account, id);
 	aws_asm_ids(a, id, arn, json_string_value(json_object_get(item, "agentName")));
-	snprintf(path, sizeof(path), "/agents/%s/", seg);
-	aws_asm_rest(a, "bedrock-agent", "GetAgent", "GET", path, NULL, agent_done);
-	if (aws_shape_segment(aseg, sizeof(aseg), arn)) {
-		snprintf(path, sizeof(path), "/tags/%s", aseg);
-		aws_asm_label(a);
-		aws_asm_rest(a, "bedrock-agent", "ListTagsForResource", "GET", path, NULL,
-			     tags_done);
-	}
-	aws_asm_done(a);
+	if (!(vars = json_pack("{s:s, s:s}", "agentId", id, "arn", arn)))
+		aws_asm_nomem(a);
+	aws_asm_follow(a, &agent, vars);
+	json_decref(vars);
 }
 
 static const struct aws_jlist lists[] = {

@@ -25,27 +25,6 @@
 #define CT_TARGET "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
 
 static void
-status_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (v)
-		aws_asm_supp(a, "TrailStatus", v);
-}
-
-static void
-selectors_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	static const char *const keys[] = {"EventSelectors", "AdvancedEventSelectors", NULL};
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (!v)
-		return;
-	aws_asm_supp_copy(a, v, keys);
-	json_decref(v);
-}
-
-static void
 tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
@@ -81,25 +60,45 @@ log_group_gap(struct aws_op *op, const char *arn, json_t *trail)
 			"NotCollected", msg);
 }
 
+static const char *const selector_keys[] = {"EventSelectors", "AdvancedEventSelectors", NULL};
+
+static const struct aws_followup trail_calls[] = {
+	{.operation = "GetTrailStatus",
+	 .request = "{\"Name\": \"{TrailARN}\"}",
+	 .into = AWS_INTO_SUPP,
+	 .key = "TrailStatus"},
+	{.operation = "GetEventSelectors",
+	 .request = "{\"TrailName\": \"{TrailARN}\"}",
+	 .into = AWS_INTO_COPY,
+	 .keys = selector_keys},
+	/* tags are labels; their absence judges nothing */
+	{.operation = "ListTags",
+	 .request = "{\"ResourceIdList\": [\"{TrailARN}\"]}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups trail = {
+	.type = T_CT_TRAIL,
+	.service = "cloudtrail",
+	.proto = AWS_FU_JSON,
+	.target = CT_TARGET,
+	.calls = trail_calls,
+};
+
 /* Sends the three follow-up calls of trail e (ARN arn) to its home region. */
 static void
 trail_start(struct aws_collector *c, json_t *e, const char *arn, const char *home)
 {
 	const char *name = json_string_value(json_object_get(e, "Name"));
-	struct aws_asm *a = aws_asm_new(c, T_CT_TRAIL, home, json_incref(e));
+	struct aws_asm *a = aws_asm_new(c, trail.type, home, json_incref(e));
 
 	if (!a)
 		return;
 	aws_asm_ids(a, name, arn, name);
 	aws_asm_supp(a, NULL, NULL);
-	aws_asm_json(a, "cloudtrail", "GetTrailStatus", CT_TARGET "GetTrailStatus", "1.1",
-		     json_pack("{s:s}", "Name", arn), status_done);
-	aws_asm_json(a, "cloudtrail", "GetEventSelectors", CT_TARGET "GetEventSelectors", "1.1",
-		     json_pack("{s:s}", "TrailName", arn), selectors_done);
-	aws_asm_label(a); /* tags are labels; their absence judges nothing */
-	aws_asm_json(a, "cloudtrail", "ListTags", CT_TARGET "ListTags", "1.1",
-		     json_pack("{s:[s]}", "ResourceIdList", arn), tags_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &trail, e);
 }
 
 static void

@@ -25,14 +25,28 @@ done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup recorder_calls[] = {
+	{.operation = "DescribeConfigurationRecorders", .fn = done},
+	{.operation = "DescribeConfigurationRecorderStatus", .fn = done},
+	{NULL},
+};
+
+static const struct aws_followups recorder = {
+	.type = T_CONFIG_REC,
+	.service = "config",
+	.proto = AWS_FU_JSON,
+	.target = "StarlingDoveService.",
+	.calls = recorder_calls,
+};
+
 void
 svc_config_start(struct aws_collector *c, const char *region)
 {
 	struct aws_asm *a;
 
-	aws_attempt(c, TB(T_CONFIG_REC));
+	aws_attempt(c, TB(recorder.type));
 	/* Keys in the documented order, whichever answer comes first. */
-	a = aws_asm_new(c, T_CONFIG_REC, region,
+	a = aws_asm_new(c, recorder.type, region,
 			json_pack("{s:[], s:[]}", "ConfigurationRecorders",
 				  "ConfigurationRecordersStatus"));
 	if (!a)
@@ -40,11 +54,5 @@ svc_config_start(struct aws_collector *c, const char *region)
 	aws_asm_ids(a, region, NULL, NULL);
 	if (!a->conf || !a->id)
 		aws_asm_nomem(a);
-	aws_asm_json(a, "config", "DescribeConfigurationRecorders",
-		     "StarlingDoveService.DescribeConfigurationRecorders", "1.1", json_object(),
-		     done);
-	aws_asm_json(a, "config", "DescribeConfigurationRecorderStatus",
-		     "StarlingDoveService.DescribeConfigurationRecorderStatus", "1.1",
-		     json_object(), done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &recorder, NULL);
 }

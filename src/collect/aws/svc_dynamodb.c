@@ -58,31 +58,11 @@ tags_request(struct aws_asm *it, const char *token)
 }
 
 static void
-backups_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *d;
-
-	if (aws_asm_gone(it, op, r, GONE))
-		return;
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		d = json_object_get(v, "ContinuousBackupsDescription");
-		if (json_is_object(d))
-			aws_asm_supp(it, "ContinuousBackupsDescription", json_incref(d));
-		else
-			aws_asm_fail(it, op, "MalformedResponse",
-				     "no ContinuousBackupsDescription");
-		json_decref(v);
-	}
-}
-
-static void
 describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v, *t;
 	const char *arn;
 
-	if (aws_asm_gone(it, op, r, GONE))
-		return;
 	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
 		t = json_object_get(v, "Table");
 		arn = json_string_value(json_object_get(t, "TableArn"));
@@ -99,25 +79,48 @@ describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	}
 }
 
+static const struct aws_followup table_calls[] = {
+	/* the tags are asked for once the table's ARN is known */
+	{.operation = "DescribeTable",
+	 .request = "{\"TableName\": \"{TableName}\"}",
+	 .fn = describe_done},
+	{.operation = "DescribeContinuousBackups",
+	 .request = "{\"TableName\": \"{TableName}\"}",
+	 .into = AWS_INTO_SUPP,
+	 .from = "ContinuousBackupsDescription",
+	 .key = "ContinuousBackupsDescription"},
+	{NULL},
+};
+
+static const struct aws_followups table = {
+	.type = T_DDB_TABLE,
+	.service = "dynamodb",
+	.proto = AWS_FU_JSON,
+	.target = DDB,
+	.version = "1.0",
+	.gone = GONE,
+	.calls = table_calls,
+};
+
 static void
 each_table(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(item);
+	json_t *vars;
 	struct aws_asm *it;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_asm_new(c, T_DDB_TABLE, region, NULL);
+	it = aws_asm_new(c, table.type, region, NULL);
 	if (!it)
 		return;
 	aws_asm_ids(it, name, NULL, name);
 	aws_asm_supp(it, NULL, NULL);
-	aws_asm_json(it, "dynamodb", "DescribeTable", DDB "DescribeTable", "1.0",
-		     json_pack("{s:s}", "TableName", name), describe_done);
-	aws_asm_json(it, "dynamodb", "DescribeContinuousBackups", DDB "DescribeContinuousBackups",
-		     "1.0", json_pack("{s:s}", "TableName", name), backups_done);
-	aws_asm_done(it);
+	if (!(vars = json_pack("{s:O}", "TableName", item)))
+		aws_asm_nomem(it);
+	aws_asm_follow(it, &table, vars);
+	json_decref(vars);
 }
 
 static const struct aws_jlist tables = {"dynamodb",

@@ -102,6 +102,22 @@ snap_attr(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+/* Who may create volumes from a snapshot. */
+static const struct aws_followup snapshot_calls[] = {
+	{.operation = "DescribeSnapshotAttribute",
+	 .request = "SnapshotId={SnapshotId}&Attribute=createVolumePermission",
+	 .fn = snap_attr},
+	{NULL},
+};
+
+static const struct aws_followups snapshot = {
+	.type = T_EC2_SNAPSHOT,
+	.service = "ec2",
+	.proto = AWS_FU_QUERY,
+	.version = EC2_VERSION,
+	.calls = snapshot_calls,
+};
+
 static void
 emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_type type,
 	  const char *id_key, const char *arn_part)
@@ -109,7 +125,6 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 	const char *id = json_string_value(json_object_get(item, id_key));
 	json_t *tags, *doc;
 	struct aws_asm *a;
-	struct core_buf p;
 	char arn[512];
 
 	if (!id)
@@ -128,17 +143,10 @@ emit_more(struct aws_collector *c, const char *region, json_t *item, enum aws_ty
 	}
 	a->tags = tags;
 	aws_asm_ids(a, id, arn, json_string_value(json_object_get(tags, "Name")));
-	if (type == T_EC2_SNAPSHOT) {
-		core_buf_init(&p, 4096);
-		if (aws_param(&p, "SnapshotId", id) == ATTEST_OK &&
-		    core_buf_adds(&p, "&Attribute=createVolumePermission") == ATTEST_OK)
-			aws_asm_query(a, "ec2", "DescribeSnapshotAttribute", EC2_VERSION, p.data,
-				      snap_attr);
-		else
-			a->failed = true;
-		core_buf_release(&p);
-	}
-	aws_asm_done(a);
+	if (type == snapshot.type)
+		aws_asm_follow(a, &snapshot, item);
+	else
+		aws_asm_done(a);
 }
 
 #define EACH_MORE(fn, type, id_key, arn_part)                                                      \
@@ -180,6 +188,20 @@ ebs_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup ebs_calls[] = {
+	{.operation = "GetEbsEncryptionByDefault", .fn = ebs_done},
+	{.operation = "GetEbsDefaultKmsKeyId", .fn = ebs_done},
+	{NULL},
+};
+
+static const struct aws_followups ebs = {
+	.type = T_EC2_EBSDEFAULT,
+	.service = "ec2",
+	.proto = AWS_FU_QUERY,
+	.version = EC2_VERSION,
+	.calls = ebs_calls,
+};
+
 void
 svc_ec2_start(struct aws_collector *c, const char *region)
 {
@@ -190,13 +212,11 @@ svc_ec2_start(struct aws_collector *c, const char *region)
 		aws_query_list(c, &lists[i], region, NULL);
 	for (i = 0; i < sizeof(more_lists_tbl) / sizeof(more_lists_tbl[0]); i++)
 		aws_query_list(c, &more_lists_tbl[i], region, NULL);
-	aws_attempt(c, TB(T_EC2_EBSDEFAULT));
-	if (!(a = aws_asm_new(c, T_EC2_EBSDEFAULT, region, json_object())))
+	aws_attempt(c, TB(ebs.type));
+	if (!(a = aws_asm_new(c, ebs.type, region, json_object())))
 		return;
 	aws_asm_ids(a, region, NULL, NULL);
 	if (!a->conf || !a->id)
 		aws_asm_nomem(a);
-	aws_asm_query(a, "ec2", "GetEbsEncryptionByDefault", EC2_VERSION, "", ebs_done);
-	aws_asm_query(a, "ec2", "GetEbsDefaultKmsKeyId", EC2_VERSION, "", ebs_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &ebs, NULL);
 }

@@ -15,35 +15,29 @@
 
 #define ECR "AmazonEC2ContainerRegistry_V20150921."
 
-static void
-tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(it, op, r, NULL, NULL);
+static const struct aws_followup repo_calls[] = {
+	{.operation = "GetRepositoryPolicy",
+	 .request = "{\"repositoryName\": \"{repositoryName}\", "
+		    "\"registryId\": \"{registryId?}\"}",
+	 .into = AWS_INTO_POLICY,
+	 .from = "policyText",
+	 .key = "RepositoryPolicy",
+	 .absent = "RepositoryPolicyNotFoundException"},
+	{.operation = "ListTagsForResource",
+	 .request = "{\"resourceArn\": \"{repositoryArn}\"}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "tags"},
+	{NULL},
+};
 
-	if (v)
-		aws_asm_tags(it, json_object_get(v, "tags"));
-	json_decref(v);
-}
-
-static void
-policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *p;
-
-	if (!r->ok && r->error_code &&
-	    strcmp(r->error_code, "RepositoryPolicyNotFoundException") == 0) {
-		aws_asm_supp(it, "RepositoryPolicy", json_null());
-		return;
-	}
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		p = aws_policy_parse(json_string_value(json_object_get(v, "policyText")));
-		if (p)
-			aws_asm_supp(it, "RepositoryPolicy", p);
-		else
-			aws_asm_fail(it, op, "MalformedResponse", "policyText is not a policy");
-		json_decref(v);
-	}
-}
+static const struct aws_followups repo = {
+	.type = T_ECR_REPO,
+	.service = "api.ecr",
+	.proto = AWS_FU_JSON,
+	.target = ECR,
+	.calls = repo_calls,
+};
 
 static void
 each_repo(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -51,29 +45,17 @@ each_repo(struct aws_collector *c, const char *region, json_t *item, void *data)
 	json_t *scan = data;
 	const char *name = json_string_value(json_object_get(item, "repositoryName"));
 	const char *arn = json_string_value(json_object_get(item, "repositoryArn"));
-	const char *registry = json_string_value(json_object_get(item, "registryId"));
-	json_t *body;
 	struct aws_asm *it;
 
 	if (!name)
 		return;
-	it = aws_asm_new(c, T_ECR_REPO, region, json_incref(item));
+	it = aws_asm_new(c, repo.type, region, json_incref(item));
 	if (!it)
 		return;
 	aws_asm_ids(it, name, arn, name);
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_supp(it, "RegistryScanningConfiguration", json_incref(scan));
-	body = json_pack("{s:s}", "repositoryName", name);
-	if (body && registry)
-		json_object_set_new(body, "registryId", json_string(registry));
-	aws_asm_json(it, "api.ecr", "GetRepositoryPolicy", ECR "GetRepositoryPolicy", "1.1", body,
-		     policy_done);
-	if (arn) {
-		aws_asm_label(it);
-		aws_asm_json(it, "api.ecr", "ListTagsForResource", ECR "ListTagsForResource", "1.1",
-			     json_pack("{s:s}", "resourceArn", arn), tags_done);
-	}
-	aws_asm_done(it);
+	aws_asm_follow(it, &repo, item);
 }
 
 static void

@@ -40,18 +40,34 @@ taskdef_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup taskdef_calls[] = {
+	{.operation = "DescribeTaskDefinition",
+	 .request = "{\"taskDefinition\": \"{taskDefinition}\", \"include\": [\"TAGS\"]}",
+	 .fn = taskdef_done},
+	{NULL},
+};
+
+static const struct aws_followups taskdef = {
+	.type = T_ECS_TASKDEF,
+	.service = "ecs",
+	.proto = AWS_FU_JSON,
+	.target = ECS_TARGET,
+	.calls = taskdef_calls,
+};
+
 static void
 each_taskdef(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
+	json_t *vars;
 	struct aws_asm *a;
 
 	(void)data;
-	if (!json_is_string(item) || !(a = aws_asm_new(c, T_ECS_TASKDEF, region, json_object())))
+	if (!json_is_string(item) || !(a = aws_asm_new(c, taskdef.type, region, json_object())))
 		return;
-	aws_asm_json(a, "ecs", "DescribeTaskDefinition", ECS_TARGET "DescribeTaskDefinition", "1.1",
-		     json_pack("{s:O, s:[s]}", "taskDefinition", item, "include", "TAGS"),
-		     taskdef_done);
-	aws_asm_done(a);
+	if (!(vars = json_pack("{s:O}", "taskDefinition", item)))
+		aws_asm_nomem(a);
+	aws_asm_follow(a, &taskdef, vars);
+	json_decref(vars);
 }
 
 static void

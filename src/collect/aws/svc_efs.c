@@ -14,53 +14,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-policy_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	bool backup = strcmp(op->operation, "DescribeBackupPolicy") == 0;
-	const char *key = backup ? "BackupPolicy" : "FileSystemPolicy";
-	bool none;
-	json_t *v = aws_asm_reply_json(a, op, r, "PolicyNotFound", &none), *p;
+static const struct aws_followup fs_calls[] = {
+	{.operation = "DescribeBackupPolicy",
+	 .method = "GET",
+	 .path = "/2015-02-01/file-systems/{FileSystemId}/backup-policy",
+	 .into = AWS_INTO_SUPP,
+	 .from = "BackupPolicy",
+	 .key = "BackupPolicy",
+	 .absent = "PolicyNotFound"},
+	{.operation = "DescribeFileSystemPolicy",
+	 .method = "GET",
+	 .path = "/2015-02-01/file-systems/{FileSystemId}/policy",
+	 .into = AWS_INTO_POLICY,
+	 .from = "Policy",
+	 .key = "FileSystemPolicy",
+	 .absent = "PolicyNotFound"},
+	{NULL},
+};
 
-	if (!v) {
-		if (none)
-			aws_asm_supp(a, key, json_null());
-		return;
-	}
-	if (backup)
-		p = json_incref(json_object_get(v, "BackupPolicy"));
-	else
-		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
-	if (p)
-		aws_asm_supp(a, key, p);
-	else
-		aws_asm_fail(a, op, "MalformedResponse", "no policy in the answer");
-	json_decref(v);
-}
+static const struct aws_followups fs = {
+	.type = T_EFS_FS,
+	.service = "elasticfilesystem",
+	.proto = AWS_FU_REST,
+	.calls = fs_calls,
+};
 
 static void
 each_fs(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "FileSystemId"));
-	char path[256];
 	struct aws_asm *a;
 
 	(void)data;
 	if (!id || strchr(id, '/') || strchr(id, '?') ||
-	    !(a = aws_asm_new(c, T_EFS_FS, region, json_incref(item))))
+	    !(a = aws_asm_new(c, fs.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, id, json_string_value(json_object_get(item, "FileSystemArn")),
 		    json_string_value(json_object_get(item, "Name")));
 	a->tags = aws_tags_object(json_object_get(item, "Tags"));
 	aws_asm_supp(a, "BackupPolicy", NULL);
 	aws_asm_supp(a, "FileSystemPolicy", NULL);
-	snprintf(path, sizeof(path), "/2015-02-01/file-systems/%s/backup-policy", id);
-	aws_asm_rest(a, "elasticfilesystem", "DescribeBackupPolicy", "GET", path, NULL,
-		     policy_done);
-	snprintf(path, sizeof(path), "/2015-02-01/file-systems/%s/policy", id);
-	aws_asm_rest(a, "elasticfilesystem", "DescribeFileSystemPolicy", "GET", path, NULL,
-		     policy_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &fs, item);
 }
 
 static const struct aws_jlist fss = {"elasticfilesystem",

@@ -29,21 +29,38 @@ cluster_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup cluster_calls[] = {
+	{.operation = "DescribeCluster",
+	 .method = "GET",
+	 .path = "/clusters/{name}",
+	 .fn = cluster_done},
+	{NULL},
+};
+
+static const struct aws_followups cluster = {
+	.type = T_EKS_CLUSTER,
+	.service = "eks",
+	.proto = AWS_FU_REST,
+	.calls = cluster_calls,
+};
+
 static void
 each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(item);
-	char seg[256], path[300];
+	char seg[256];
+	json_t *vars;
 	struct aws_asm *a;
 
 	(void)data;
 	if (!name || !aws_shape_segment(seg, sizeof(seg), name) ||
-	    !(a = aws_asm_new(c, T_EKS_CLUSTER, region, json_object())))
+	    !(a = aws_asm_new(c, cluster.type, region, json_object())))
 		return;
 	aws_asm_ids(a, name, NULL, name);
-	snprintf(path, sizeof(path), "/clusters/%s", seg);
-	aws_asm_rest(a, "eks", "DescribeCluster", "GET", path, NULL, cluster_done);
-	aws_asm_done(a);
+	if (!(vars = json_pack("{s:O}", "name", item)))
+		aws_asm_nomem(a);
+	aws_asm_follow(a, &cluster, vars);
+	json_decref(vars);
 }
 
 static const struct aws_jlist clusters = {"eks",        "ListClusters",

@@ -12,40 +12,48 @@
 
 #define EC_VERSION "2015-02-02"
 
-static void
-tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *res = aws_asm_reply_query(it, op, r);
+/* Both kinds take their tags from ListTagsForResource (a label call). */
+static const struct aws_followup tag_calls[] = {
+	{.operation = "ListTagsForResource",
+	 .request = "ResourceName={ARN}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "TagList"},
+	{NULL},
+};
 
-	if (res)
-		aws_asm_tags(it, json_object_get(res, "TagList"));
-	json_decref(res);
-}
+static const struct aws_followups group_tags = {
+	.type = T_EC_REPLGROUP,
+	.service = "elasticache",
+	.proto = AWS_FU_QUERY,
+	.version = EC_VERSION,
+	.calls = tag_calls,
+};
+
+static const struct aws_followups cluster_tags = {
+	.type = T_EC_CLUSTER,
+	.service = "elasticache",
+	.proto = AWS_FU_QUERY,
+	.version = EC_VERSION,
+	.calls = tag_calls,
+};
 
 static void
 each(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
-	bool group = data != NULL;
+	const struct aws_followups *t = data ? &group_tags : &cluster_tags;
 	const char *id = json_string_value(
-		json_object_get(item, group ? "ReplicationGroupId" : "CacheClusterId"));
+		json_object_get(item, data ? "ReplicationGroupId" : "CacheClusterId"));
 	const char *arn = json_string_value(json_object_get(item, "ARN"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	if (!id)
 		return;
-	it = aws_asm_new(c, group ? T_EC_REPLGROUP : T_EC_CLUSTER, region, json_incref(item));
+	it = aws_asm_new(c, t->type, region, json_incref(item));
 	if (!it)
 		return;
 	aws_asm_ids(it, id, arn, id);
-	core_buf_init(&b, 1024);
-	if (arn && aws_param(&b, "ResourceName", arn) == ATTEST_OK) {
-		aws_asm_label(it);
-		aws_asm_query(it, "elasticache", "ListTagsForResource", EC_VERSION, b.data,
-			      tags_done);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, t, item);
 }
 
 static const struct aws_qlist groups = {"elasticache",

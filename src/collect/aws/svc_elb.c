@@ -52,40 +52,44 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup lb_calls[] = {
+	{.operation = "DescribeLoadBalancerAttributes",
+	 .request = "LoadBalancerName={LoadBalancerName}",
+	 .fn = attrs_done},
+	{.operation = "DescribeLoadBalancerPolicies",
+	 .request = "LoadBalancerName={LoadBalancerName}",
+	 .fn = policies_done},
+	{.operation = "DescribeTags",
+	 .request = "LoadBalancerNames.member.1={LoadBalancerName}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups lb = {
+	.type = T_ELB_LB,
+	.service = "elasticloadbalancing",
+	.proto = AWS_FU_QUERY,
+	.version = ELB_VERSION,
+	.calls = lb_calls,
+};
+
 static void
 each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "LoadBalancerName"));
 	struct aws_asm *a;
-	struct core_buf p;
 	char arn[512];
 
 	(void)data;
 	if (!name)
 		return;
-	if (!(a = aws_asm_new(c, T_ELB_LB, region, json_incref(item))))
+	if (!(a = aws_asm_new(c, lb.type, region, json_incref(item))))
 		return;
 	snprintf(arn, sizeof(arn), "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region,
 		 c->account, name);
 	aws_asm_ids(a, name, arn, name);
-	core_buf_init(&p, 4096);
-	if (aws_param(&p, "LoadBalancerName", name) != ATTEST_OK) {
-		a->failed = true;
-	} else {
-		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
-			      ELB_VERSION, p.data, attrs_done);
-		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerPolicies",
-			      ELB_VERSION, p.data, policies_done);
-		core_buf_reset(&p);
-		aws_asm_label(a);
-		if (aws_param(&p, "LoadBalancerNames.member.1", name) == ATTEST_OK)
-			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELB_VERSION,
-				      p.data, tags_done);
-		else
-			a->failed = true;
-	}
-	core_buf_release(&p);
-	aws_asm_done(a);
+	aws_asm_follow(a, &lb, item);
 }
 
 static const struct aws_qlist lbs = {"elasticloadbalancing",

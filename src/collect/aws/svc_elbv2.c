@@ -56,6 +56,41 @@ waf_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup lb_calls[] = {
+	{.operation = "DescribeLoadBalancerAttributes",
+	 .request = "LoadBalancerArn={LoadBalancerArn}",
+	 .fn = attrs_done},
+	{.operation = "DescribeTags",
+	 .request = "ResourceArns.member.1={LoadBalancerArn}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups lb = {
+	.type = T_ELBV2_LB,
+	.service = "elasticloadbalancing",
+	.proto = AWS_FU_QUERY,
+	.version = ELBV2_VERSION,
+	.calls = lb_calls,
+};
+
+/* An application load balancer's web ACL, from WAFv2. */
+static const struct aws_followup waf_calls[] = {
+	{.operation = "GetWebACLForResource",
+	 .request = "{\"ResourceArn\": \"{LoadBalancerArn}\"}",
+	 .fn = waf_done},
+	{NULL},
+};
+
+static const struct aws_followups waf = {
+	.type = T_ELBV2_LB,
+	.service = "wafv2",
+	.proto = AWS_FU_JSON,
+	.target = "AWSWAF_20190729.",
+	.calls = waf_calls,
+};
+
 /* ---- listeners, per load balancer ---- */
 
 struct listeners {
@@ -122,33 +157,16 @@ each_lb(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *arn = json_string_value(json_object_get(item, "LoadBalancerArn"));
 	const char *type = json_string_value(json_object_get(item, "Type"));
 	struct aws_asm *a;
-	struct core_buf p;
 
 	(void)data;
 	if (!arn)
 		return;
-	if (!(a = aws_asm_new(c, T_ELBV2_LB, region, json_incref(item))))
+	if (!(a = aws_asm_new(c, lb.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, json_string_value(json_object_get(item, "LoadBalancerName")));
-	core_buf_init(&p, 4096);
-	if (aws_param(&p, "LoadBalancerArn", arn) != ATTEST_OK) {
-		a->failed = true;
-	} else {
-		aws_asm_query(a, "elasticloadbalancing", "DescribeLoadBalancerAttributes",
-			      ELBV2_VERSION, p.data, attrs_done);
-		core_buf_reset(&p);
-		aws_asm_label(a);
-		if (aws_param(&p, "ResourceArns.member.1", arn) == ATTEST_OK)
-			aws_asm_query(a, "elasticloadbalancing", "DescribeTags", ELBV2_VERSION,
-				      p.data, tags_done);
-		else
-			a->failed = true;
-	}
-	core_buf_release(&p);
+	aws_asm_calls(a, &lb, item);
 	if (type && strcmp(type, "application") == 0)
-		aws_asm_json(a, "wafv2", "GetWebACLForResource",
-			     "AWSWAF_20190729.GetWebACLForResource", "1.1",
-			     json_pack("{s:s}", "ResourceArn", arn), waf_done);
+		aws_asm_calls(a, &waf, item);
 	else
 		aws_asm_supp(a, "WebACLArn", json_null());
 	aws_asm_done(a);

@@ -48,6 +48,28 @@ stats_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+/* Both calls need the detector: none is made when the region has none. */
+static const struct aws_followup detector_calls[] = {
+	{.operation = "GetDetector",
+	 .method = "GET",
+	 .path = "/detector/{DetectorId}",
+	 .fn = detector_done},
+	{.operation = "GetFindingsStatistics",
+	 .method = "POST",
+	 .path = "/detector/{DetectorId}/findings/statistics",
+	 .request = "{\"findingStatisticTypes\": [\"COUNT_BY_SEVERITY\"], \"findingCriteria\": "
+		    "{\"criterion\": {\"service.archived\": {\"eq\": [\"false\"]}}}}",
+	 .fn = stats_done},
+	{NULL},
+};
+
+static const struct aws_followups detector = {
+	.type = T_GD_STATUS,
+	.service = "guardduty",
+	.proto = AWS_FU_REST,
+	.calls = detector_calls,
+};
+
 static void
 list_done(struct aws_op *op, const struct aws_reply *r)
 {
@@ -55,7 +77,7 @@ list_done(struct aws_op *op, const struct aws_reply *r)
 	const char *id;
 	json_t *v;
 	struct aws_asm *a;
-	char seg[128], path[256];
+	char seg[128];
 
 	if (!r->ok) {
 		aws_fail_reply(op, r);
@@ -64,7 +86,7 @@ list_done(struct aws_op *op, const struct aws_reply *r)
 	if (!(v = aws_reply_json(op, r)))
 		return;
 	id = json_string_value(json_array_get(json_object_get(v, "detectorIds"), 0));
-	a = aws_asm_new(c, T_GD_STATUS, op->region,
+	a = aws_asm_new(c, detector.type, op->region,
 			id ? json_pack("{s:s}", "DetectorId", id)
 			   : json_pack("{s:n}", "DetectorId"));
 	if (!a) {
@@ -72,20 +94,13 @@ list_done(struct aws_op *op, const struct aws_reply *r)
 		return;
 	}
 	aws_asm_ids(a, op->region, NULL, NULL);
-	if (id && aws_shape_segment(seg, sizeof(seg), id)) {
-		snprintf(path, sizeof(path), "/detector/%s", seg);
-		aws_asm_rest(a, "guardduty", "GetDetector", "GET", path, NULL, detector_done);
-		snprintf(path, sizeof(path), "/detector/%s/findings/statistics", seg);
-		aws_asm_rest(a, "guardduty", "GetFindingsStatistics", "POST", path,
-			     json_pack("{s:[s], s:{s:{s:{s:[s]}}}}", "findingStatisticTypes",
-				       "COUNT_BY_SEVERITY", "findingCriteria", "criterion",
-				       "service.archived", "eq", "false"),
-			     stats_done);
-	} else if (id) {
+	if (id && !aws_shape_segment(seg, sizeof(seg), id)) {
 		a->failed = true;
 		aws_fail(op, "MalformedResponse", "the detector id is not valid");
+		aws_asm_done(a);
+	} else {
+		aws_asm_follow(a, &detector, a->conf);
 	}
-	aws_asm_done(a);
 	json_decref(v);
 }
 

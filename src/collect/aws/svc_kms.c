@@ -16,50 +16,6 @@
 
 #define KMS "TrentService."
 
-static void
-describe_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (v) {
-		a->conf = json_incref(json_object_get(v, "KeyMetadata"));
-		aws_asm_ids(a, json_string_value(json_object_get(a->conf, "KeyId")),
-			    json_string_value(json_object_get(a->conf, "Arn")), NULL);
-		json_decref(v);
-	}
-	if (!json_is_object(a->conf))
-		a->failed = true;
-}
-
-static void
-rotation_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	static const char *const keys[] = {"KeyRotationEnabled", "RotationPeriodInDays", NULL};
-	json_t *v = aws_asm_reply_json(a, op, r,
-				       "UnsupportedOperationException|"
-				       "KMSInvalidStateException",
-				       NULL);
-
-	if (!v)
-		return;
-	aws_asm_supp_copy(a, v, keys);
-	json_decref(v);
-}
-
-static void
-policy_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *p;
-
-	if (!v)
-		return;
-	if ((p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")))) != NULL)
-		aws_asm_supp(a, "KeyPolicy", p);
-	else
-		aws_asm_fail(a, op, "MalformedResponse", "the key policy is not JSON");
-	json_decref(v);
-}
-
 /* KMS tags are [{"TagKey", "TagValue"}]. */
 static void
 tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
@@ -81,6 +37,42 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const char *const rotation_keys[] = {"KeyRotationEnabled", "RotationPeriodInDays", NULL};
+
+static const struct aws_followup key_calls[] = {
+	{.operation = "DescribeKey",
+	 .request = "{\"KeyId\": \"{KeyId}\"}",
+	 .into = AWS_INTO_CONF,
+	 .from = "KeyMetadata",
+	 .id = "KeyId",
+	 .arn = "Arn"},
+	/* keys for which AWS does not support rotation answer with an error */
+	{.operation = "GetKeyRotationStatus",
+	 .request = "{\"KeyId\": \"{KeyId}\"}",
+	 .into = AWS_INTO_COPY,
+	 .keys = rotation_keys,
+	 .absent = "UnsupportedOperationException|KMSInvalidStateException"},
+	{.operation = "GetKeyPolicy",
+	 .request = "{\"KeyId\": \"{KeyId}\", \"PolicyName\": \"default\"}",
+	 .into = AWS_INTO_POLICY,
+	 .from = "Policy",
+	 .key = "KeyPolicy"},
+	/* tags are labels: missing ones judge nothing */
+	{.operation = "ListResourceTags",
+	 .request = "{\"KeyId\": \"{KeyId}\"}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups key_table = {
+	.type = T_KMS_KEY,
+	.service = "kms",
+	.proto = AWS_FU_JSON,
+	.target = KMS,
+	.calls = key_calls,
+};
+
 static void
 each_key(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
@@ -88,22 +80,13 @@ each_key(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *id = json_string_value(json_object_get(item, "KeyId"));
 	struct aws_asm *a;
 
-	if (!id || !(a = aws_asm_new(c, T_KMS_KEY, region, NULL)))
+	if (!id || !(a = aws_asm_new(c, key_table.type, region, NULL)))
 		return;
 	aws_asm_ids(a, NULL, NULL, json_string_value(json_array_get(aliases, 0)));
 	aws_asm_supp(a, NULL, NULL);
 	if (aliases)
 		aws_asm_supp(a, "Aliases", json_incref(aliases));
-	aws_asm_json(a, "kms", "DescribeKey", KMS "DescribeKey", "1.1",
-		     json_pack("{s:s}", "KeyId", id), describe_done);
-	aws_asm_json(a, "kms", "GetKeyRotationStatus", KMS "GetKeyRotationStatus", "1.1",
-		     json_pack("{s:s}", "KeyId", id), rotation_done);
-	aws_asm_json(a, "kms", "GetKeyPolicy", KMS "GetKeyPolicy", "1.1",
-		     json_pack("{s:s, s:s}", "KeyId", id, "PolicyName", "default"), policy_done);
-	aws_asm_label(a); /* tags are labels: missing ones judge nothing */
-	aws_asm_json(a, "kms", "ListResourceTags", KMS "ListResourceTags", "1.1",
-		     json_pack("{s:s}", "KeyId", id), tags_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &key_table, item);
 }
 
 static void

@@ -13,27 +13,6 @@
 #include <string.h>
 
 static void
-policy_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	bool none;
-	json_t *v = aws_asm_reply_json(a, op, r, "ResourceNotFoundException", &none), *p;
-
-	if (none) {
-		aws_asm_supp(a, "Policy", json_null());
-		return;
-	}
-	if (!v)
-		return;
-	if ((p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")))) != NULL) {
-		aws_asm_supp(a, "Policy", p);
-	} else {
-		aws_fail(op, "MalformedResponse", "no policy document in the answer");
-		a->failed = true;
-	}
-	json_decref(v);
-}
-
-static void
 urls_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *l;
@@ -45,53 +24,56 @@ urls_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
-static void
-invoke_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	bool none;
-	json_t *v = aws_asm_reply_json(a, op, r, "ResourceNotFoundException", &none);
+static const struct aws_followup function_calls[] = {
+	{.operation = "GetPolicy",
+	 .method = "GET",
+	 .path = "/2015-03-31/functions/{FunctionName}/policy",
+	 .into = AWS_INTO_POLICY,
+	 .from = "Policy",
+	 .key = "Policy",
+	 .absent = "ResourceNotFoundException"},
+	{.operation = "ListFunctionUrlConfigs",
+	 .method = "GET",
+	 .path = "/2021-10-31/functions/{FunctionName}/urls",
+	 .fn = urls_done},
+	{.operation = "GetFunctionEventInvokeConfig",
+	 .method = "GET",
+	 .path = "/2019-09-25/functions/{FunctionName}/event-invoke-config",
+	 .into = AWS_INTO_SUPP,
+	 .key = "EventInvokeConfig",
+	 .absent = "ResourceNotFoundException"},
+	{.operation = "ListTags",
+	 .method = "GET",
+	 .path = "/2017-03-31/tags/{FunctionArn}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "Tags"},
+	{NULL},
+};
 
-	if (v || none)
-		aws_asm_supp(a, "EventInvokeConfig", v);
-}
-
-static void
-tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (!v)
-		return;
-	json_decref(a->tags);
-	a->tags = aws_tags_map(json_object_get(v, "Tags"));
-	json_decref(v);
-}
+static const struct aws_followups function = {
+	.type = T_LAMBDA_FN,
+	.service = "lambda",
+	.proto = AWS_FU_REST,
+	.calls = function_calls,
+};
 
 static void
 each_function(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "FunctionName"));
 	const char *arn = json_string_value(json_object_get(item, "FunctionArn"));
-	char seg[256], aseg[512], path[700];
+	char seg[256], aseg[512];
 	struct aws_asm *a;
 
 	(void)data;
 	if (!name || !arn || !aws_shape_segment(seg, sizeof(seg), name) ||
 	    !aws_shape_segment(aseg, sizeof(aseg), arn))
 		return;
-	if (!(a = aws_asm_new(c, T_LAMBDA_FN, region, json_incref(item))))
+	if (!(a = aws_asm_new(c, function.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, name, arn, name);
-	snprintf(path, sizeof(path), "/2015-03-31/functions/%s/policy", seg);
-	aws_asm_rest(a, "lambda", "GetPolicy", "GET", path, NULL, policy_done);
-	snprintf(path, sizeof(path), "/2021-10-31/functions/%s/urls", seg);
-	aws_asm_rest(a, "lambda", "ListFunctionUrlConfigs", "GET", path, NULL, urls_done);
-	snprintf(path, sizeof(path), "/2019-09-25/functions/%s/event-invoke-config", seg);
-	aws_asm_rest(a, "lambda", "GetFunctionEventInvokeConfig", "GET", path, NULL, invoke_done);
-	snprintf(path, sizeof(path), "/2017-03-31/tags/%s", aseg);
-	aws_asm_label(a);
-	aws_asm_rest(a, "lambda", "ListTags", "GET", path, NULL, tags_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &function, item);
 }
 
 static const struct aws_jlist fns = {"lambda",      "ListFunctions",

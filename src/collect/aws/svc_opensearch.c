@@ -28,9 +28,7 @@ describe_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	const char *arn, *text;
 	struct core_buf b;
 
-	/* A domain deleted since it was listed. */
-	if (aws_asm_gone(it, op, r, "ResourceNotFoundException") ||
-	    !(v = aws_asm_reply_json(it, op, r, NULL, NULL)))
+	if (!(v = aws_asm_reply_json(it, op, r, NULL, NULL)))
 		goto out;
 	d = json_object_get(v, "DomainStatus");
 	arn = json_string_value(json_object_get(d, "ARN"));
@@ -65,29 +63,38 @@ out:
 	json_decref(v);
 }
 
+/* The tags are asked for once the domain's ARN is known. */
+static const struct aws_followup domain_calls[] = {
+	{.operation = "DescribeDomain",
+	 .method = "GET",
+	 .path = "/2021-01-01/opensearch/domain/{DomainName}",
+	 .fn = describe_done},
+	{NULL},
+};
+
+static const struct aws_followups domain = {
+	.type = T_OS_DOMAIN,
+	.service = "es",
+	.proto = AWS_FU_REST,
+	/* a domain deleted since it was listed */
+	.gone = "ResourceNotFoundException",
+	.calls = domain_calls,
+};
+
 static void
 each_domain(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "DomainName"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_asm_new(c, T_OS_DOMAIN, region, NULL);
+	it = aws_asm_new(c, domain.type, region, NULL);
 	if (!it)
 		return;
 	aws_asm_ids(it, name, NULL, name);
-	core_buf_init(&b, 1024);
-	if (core_buf_adds(&b, "/2021-01-01/opensearch/domain/") == ATTEST_OK &&
-	    aws_buf_encode(&b, name, false) == ATTEST_OK) {
-		aws_asm_rest(it, "es", "DescribeDomain", "GET", b.data, NULL, describe_done);
-	} else {
-		aws_asm_nomem(it);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, &domain, item);
 }
 
 static const struct aws_jlist domains = {

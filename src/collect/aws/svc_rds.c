@@ -140,13 +140,8 @@ attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 {
 	bool cluster = it->type == T_RDS_CLUSTERSNAP;
 	const char *key = cluster ? "DBClusterSnapshotAttributes" : "DBSnapshotAttributes";
-	json_t *res = NULL, *list;
+	json_t *res = aws_asm_reply_query(it, op, r), *list;
 
-	/* A snapshot deleted since it was listed (automated ones expire). */
-	if (!aws_asm_gone(it, op, r,
-			  "DBSnapshotNotFound|DBSnapshotNotFoundFault|"
-			  "DBClusterSnapshotNotFoundFault"))
-		res = aws_asm_reply_query(it, op, r);
 	if (res) {
 		list = json_object_get(
 			json_object_get(res, cluster ? "DBClusterSnapshotAttributesResult"
@@ -161,38 +156,61 @@ attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	}
 }
 
+/* A snapshot deleted since it was listed (automated ones expire) is gone. */
+#define SNAPSHOT_GONE "DBSnapshotNotFound|DBSnapshotNotFoundFault|DBClusterSnapshotNotFoundFault"
+
+static const struct aws_followup snapshot_calls[] = {
+	{.operation = "DescribeDBSnapshotAttributes",
+	 .request = "DBSnapshotIdentifier={DBSnapshotIdentifier}",
+	 .fn = attrs_done},
+	{NULL},
+};
+
+static const struct aws_followup cluster_snapshot_calls[] = {
+	{.operation = "DescribeDBClusterSnapshotAttributes",
+	 .request = "DBClusterSnapshotIdentifier={DBClusterSnapshotIdentifier}",
+	 .fn = attrs_done},
+	{NULL},
+};
+
+static const struct aws_followups snapshot = {
+	.type = T_RDS_SNAPSHOT,
+	.service = "rds",
+	.proto = AWS_FU_QUERY,
+	.version = RDS_VERSION,
+	.gone = SNAPSHOT_GONE,
+	.calls = snapshot_calls,
+};
+
+static const struct aws_followups cluster_snapshot = {
+	.type = T_RDS_CLUSTERSNAP,
+	.service = "rds",
+	.proto = AWS_FU_QUERY,
+	.version = RDS_VERSION,
+	.gone = SNAPSHOT_GONE,
+	.calls = cluster_snapshot_calls,
+};
+
 static void
 each_snapshot(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
-	bool cluster = data != NULL;
-	const char *idkey = cluster ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier";
-	const char *id = json_string_value(json_object_get(item, idkey));
-	enum aws_type t = cluster ? T_RDS_CLUSTERSNAP : T_RDS_SNAPSHOT;
+	const struct aws_followups *t = data ? &cluster_snapshot : &snapshot;
+	const char *id = json_string_value(json_object_get(
+		item, data ? "DBClusterSnapshotIdentifier" : "DBSnapshotIdentifier"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	if (!id)
 		return;
-	it = aws_asm_new(c, t, region, json_incref(item));
+	it = aws_asm_new(c, t->type, region, json_incref(item));
 	if (!it)
 		return;
 	aws_asm_ids(it, id,
-		    json_string_value(json_object_get(item, cluster ? "DBClusterSnapshotArn"
-								    : "DBSnapshotArn")),
+		    json_string_value(
+			    json_object_get(item, data ? "DBClusterSnapshotArn" : "DBSnapshotArn")),
 		    id);
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_tags(it, json_object_get(item, "TagList"));
-	core_buf_init(&b, 1024);
-	if (aws_param(&b, idkey, id)) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_query(it, "rds",
-			      cluster ? "DescribeDBClusterSnapshotAttributes"
-				      : "DescribeDBSnapshotAttributes",
-			      RDS_VERSION, b.data, attrs_done);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, t, item);
 }
 
 /* Own snapshots only (the default); shared and public ones belong to others. */

@@ -50,14 +50,22 @@ params_request(struct aws_asm *it, const char *marker)
 	core_buf_release(&b);
 }
 
-static void
-logging_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *res = aws_asm_reply_query(it, op, r);
+/* The parameters are a listing of their own (params_request). */
+static const struct aws_followup cluster_calls[] = {
+	{.operation = "DescribeLoggingStatus",
+	 .request = "ClusterIdentifier={ClusterIdentifier}",
+	 .into = AWS_INTO_SUPP,
+	 .key = "LoggingStatus"},
+	{NULL},
+};
 
-	if (res)
-		aws_asm_supp(it, "LoggingStatus", res);
-}
+static const struct aws_followups cluster = {
+	.type = T_REDSHIFT_CLUSTER,
+	.service = "redshift",
+	.proto = AWS_FU_QUERY,
+	.version = REDSHIFT_VERSION,
+	.calls = cluster_calls,
+};
 
 static void
 each_cluster(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -67,12 +75,11 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 		json_object_get(json_array_get(json_object_get(item, "ClusterParameterGroups"), 0),
 				"ParameterGroupName"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_asm_new(c, T_REDSHIFT_CLUSTER, region, json_incref(item));
+	it = aws_asm_new(c, cluster.type, region, json_incref(item));
 	if (!it)
 		return;
 	aws_asm_ids(it, id, json_string_value(json_object_get(item, "ClusterNamespaceArn")), id);
@@ -84,15 +91,7 @@ each_cluster(struct aws_collector *c, const char *region, json_t *item, void *da
 	} else if (group) {
 		params_request(it, NULL);
 	}
-	core_buf_init(&b, 1024);
-	if (aws_param(&b, "ClusterIdentifier", id)) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_query(it, "redshift", "DescribeLoggingStatus", REDSHIFT_VERSION, b.data,
-			      logging_done);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, &cluster, item);
 }
 
 static const struct aws_qlist clusters = {

@@ -9,44 +9,72 @@
 
 #include <string.h>
 
+/* Each kind is described whole, then tagged (a label call). */
+static const struct aws_followup notebook_calls[] = {
+	{.operation = "DescribeNotebookInstance",
+	 .request = "{\"NotebookInstanceName\": \"{NotebookInstanceName}\"}",
+	 .into = AWS_INTO_CONF},
+	{.operation = "ListTags",
+	 .request = "{\"ResourceArn\": \"{NotebookInstanceArn}\", \"MaxResults\": 100}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "Tags"},
+	{NULL},
+};
+
+static const struct aws_followup epconfig_calls[] = {
+	{.operation = "DescribeEndpointConfig",
+	 .request = "{\"EndpointConfigName\": \"{EndpointConfigName}\"}",
+	 .into = AWS_INTO_CONF},
+	{.operation = "ListTags",
+	 .request = "{\"ResourceArn\": \"{EndpointConfigArn}\", \"MaxResults\": 100}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "Tags"},
+	{NULL},
+};
+
+static const struct aws_followup model_calls[] = {
+	{.operation = "DescribeModel",
+	 .request = "{\"ModelName\": \"{ModelName}\"}",
+	 .into = AWS_INTO_CONF},
+	{.operation = "ListTags",
+	 .request = "{\"ResourceArn\": \"{ModelArn}\", \"MaxResults\": 100}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "Tags"},
+	{NULL},
+};
+
 struct kind {
-	enum aws_type type;
 	const char *name_key; /* in the listing and the description */
 	const char *arn_key;
-	const char *describe; /* operation */
-	const char *target;
+	struct aws_followups calls;
 };
 
 static const struct kind kinds[] = {
-	{T_SAGE_NOTEBOOK, "NotebookInstanceName", "NotebookInstanceArn", "DescribeNotebookInstance",
-	 "SageMaker.DescribeNotebookInstance"},
-	{T_SAGE_EPCONFIG, "EndpointConfigName", "EndpointConfigArn", "DescribeEndpointConfig",
-	 "SageMaker.DescribeEndpointConfig"},
-	{T_SAGE_MODEL, "ModelName", "ModelArn", "DescribeModel", "SageMaker.DescribeModel"},
+	{"NotebookInstanceName",
+	 "NotebookInstanceArn",
+	 {.type = T_SAGE_NOTEBOOK,
+	  .service = "sagemaker",
+	  .proto = AWS_FU_JSON,
+	  .target = "SageMaker.",
+	  .calls = notebook_calls}},
+	{"EndpointConfigName",
+	 "EndpointConfigArn",
+	 {.type = T_SAGE_EPCONFIG,
+	  .service = "sagemaker",
+	  .proto = AWS_FU_JSON,
+	  .target = "SageMaker.",
+	  .calls = epconfig_calls}},
+	{"ModelName",
+	 "ModelArn",
+	 {.type = T_SAGE_MODEL,
+	  .service = "sagemaker",
+	  .proto = AWS_FU_JSON,
+	  .target = "SageMaker.",
+	  .calls = model_calls}},
 };
-
-static void
-described(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (!v)
-		return;
-	json_decref(a->conf);
-	a->conf = v;
-}
-
-static void
-tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
-
-	if (!v)
-		return;
-	json_decref(a->tags);
-	a->tags = aws_tags_object(json_object_get(v, "Tags"));
-	json_decref(v);
-}
 
 static void
 each_item(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -56,17 +84,10 @@ each_item(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *arn = json_string_value(json_object_get(item, k->arn_key));
 	struct aws_asm *a;
 
-	if (!name || !(a = aws_asm_new(c, k->type, region, json_incref(item))))
+	if (!name || !(a = aws_asm_new(c, k->calls.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, name, arn, name);
-	aws_asm_json(a, "sagemaker", k->describe, k->target, "1.1",
-		     json_pack("{s:s}", k->name_key, name), described);
-	aws_asm_label(a);
-	if (arn)
-		aws_asm_json(a, "sagemaker", "ListTags", "SageMaker.ListTags", "1.1",
-			     json_pack("{s:s, s:i}", "ResourceArn", arn, "MaxResults", 100),
-			     tags_done);
-	aws_asm_done(a);
+	aws_asm_follow(a, &k->calls, item);
 }
 
 static const struct aws_jlist lists[] = {

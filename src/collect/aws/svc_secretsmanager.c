@@ -12,26 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *p;
-	const char *text;
+static const struct aws_followup secret_calls[] = {
+	{.operation = "GetResourcePolicy",
+	 .request = "{\"SecretId\": \"{ARN}\"}",
+	 .into = AWS_INTO_POLICY,
+	 .from = "ResourcePolicy",
+	 .key = "ResourcePolicy",
+	 .optional = true},
+	{NULL},
+};
 
-	/* A secret deleted since it was listed. */
-	if (aws_asm_gone(it, op, r, "ResourceNotFoundException"))
-		return;
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		text = json_string_value(json_object_get(v, "ResourcePolicy"));
-		if (!text || !*text)
-			aws_asm_supp(it, "ResourcePolicy", json_null());
-		else if ((p = aws_policy_parse(text)) != NULL)
-			aws_asm_supp(it, "ResourcePolicy", p);
-		else
-			aws_asm_fail(it, op, "MalformedResponse", "ResourcePolicy is not a policy");
-		json_decref(v);
-	}
-}
+static const struct aws_followups secret = {
+	.type = T_SM_SECRET,
+	.service = "secretsmanager",
+	.proto = AWS_FU_JSON,
+	.target = "secretsmanager.",
+	/* a secret deleted since it was listed */
+	.gone = "ResourceNotFoundException",
+	.calls = secret_calls,
+};
 
 static void
 each_secret(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -48,16 +47,14 @@ each_secret(struct aws_collector *c, const char *region, json_t *item, void *dat
 		aws_fatal(c, core_nomem(c->ctx));
 		return;
 	}
-	it = aws_asm_new(c, T_SM_SECRET, region, conf);
+	it = aws_asm_new(c, secret.type, region, conf);
 	if (!it)
 		return;
 	aws_asm_ids(it, arn, arn, json_string_value(json_object_get(item, "Name")));
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_tags(it, json_object_get(conf, "Tags"));
 	json_object_del(conf, "Tags");
-	aws_asm_json(it, "secretsmanager", "GetResourcePolicy", "secretsmanager.GetResourcePolicy",
-		     "1.1", json_pack("{s:s}", "SecretId", arn), policy_done);
-	aws_asm_done(it);
+	aws_asm_follow(it, &secret, item);
 }
 
 static const struct aws_jlist secrets = {"secretsmanager",

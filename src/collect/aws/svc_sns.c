@@ -70,19 +70,23 @@ subs_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
-/* A query call about the topic with its ARN as the parameter name. */
-static void
-topic_call(struct aws_asm *a, const char *operation, const char *name, aws_asm_fn fn)
-{
-	struct core_buf b;
+/* The subscriptions are a listing of their own (subs_request). */
+static const struct aws_followup topic_calls[] = {
+	{.operation = "GetTopicAttributes", .request = "TopicArn={TopicArn}", .fn = attrs_done},
+	{.operation = "ListTagsForResource",
+	 .request = "ResourceArn={TopicArn}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
 
-	core_buf_init(&b, 8192);
-	if (aws_param(&b, name, a->arn))
-		aws_asm_nomem(a);
-	else
-		aws_asm_query(a, "sns", operation, SNS_VERSION, b.data, fn);
-	core_buf_release(&b);
-}
+static const struct aws_followups topic = {
+	.type = T_SNS_TOPIC,
+	.service = "sns",
+	.proto = AWS_FU_QUERY,
+	.version = SNS_VERSION,
+	.calls = topic_calls,
+};
 
 static void
 each_topic(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -92,15 +96,13 @@ each_topic(struct aws_collector *c, const char *region, json_t *item, void *data
 	struct aws_asm *a;
 
 	(void)data;
-	if (!arn || !(a = aws_asm_new(c, T_SNS_TOPIC, region, json_pack("{s:s}", "TopicArn", arn))))
+	if (!arn || !(a = aws_asm_new(c, topic.type, region, json_pack("{s:s}", "TopicArn", arn))))
 		return;
 	aws_asm_ids(a, arn, arn, name ? name + 1 : arn);
 	aws_asm_supp(a, "Subscriptions", json_array());
 	if (!a->conf || !a->arn)
 		aws_asm_nomem(a);
-	topic_call(a, "GetTopicAttributes", "TopicArn", attrs_done);
-	aws_asm_label(a);
-	topic_call(a, "ListTagsForResource", "ResourceArn", tags_done);
+	aws_asm_calls(a, &topic, item);
 	subs_request(a, NULL);
 	aws_asm_done(a);
 }

@@ -8,45 +8,32 @@
 
 #include "collect/aws/asm.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#define GONE "AWS.SimpleQueueService.NonExistentQueue|QueueDoesNotExist"
+static const struct aws_followup queue_calls[] = {
+	{.operation = "GetQueueAttributes",
+	 .request = "{\"QueueUrl\": \"{QueueUrl}\", \"AttributeNames\": [\"All\"]}",
+	 .into = AWS_INTO_CONF,
+	 .from = "Attributes",
+	 .key = "Attributes",
+	 .arn = "QueueArn"},
+	{.operation = "ListQueueTags",
+	 .request = "{\"QueueUrl\": \"{QueueUrl}\"}",
+	 .label = true,
+	 .into = AWS_INTO_TAGS,
+	 .from = "Tags"},
+	{NULL},
+};
 
-static void
-tags_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = NULL;
-
-	/* A queue deleted since it was listed (see attrs_done). */
-	if (!aws_asm_gone(it, op, r, GONE))
-		v = aws_asm_reply_json(it, op, r, NULL, NULL);
-	if (v)
-		aws_asm_tags(it, json_object_get(v, "Tags"));
-	json_decref(v);
-}
-
-static void
-attrs_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *a;
-	const char *arn;
-
-	/* A queue deleted since it was listed. */
-	if (aws_asm_gone(it, op, r, GONE))
-		return;
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		a = json_object_get(v, "Attributes");
-		arn = json_string_value(json_object_get(a, "QueueArn"));
-		if (!json_is_object(a) || !arn)
-			aws_asm_fail(it, op, "MalformedResponse", "no QueueArn in the answer");
-		else if (json_object_set(it->conf, "Attributes", a) != 0 ||
-			 !(it->arn = strdup(arn))) {
-			aws_asm_nomem(it);
-		}
-		json_decref(v);
-	}
-}
+static const struct aws_followups queue = {
+	.type = T_SQS_QUEUE,
+	.service = "sqs",
+	.proto = AWS_FU_JSON,
+	.target = "AmazonSQS.",
+	.version = "1.0",
+	.gone = "AWS.SimpleQueueService.NonExistentQueue|QueueDoesNotExist",
+	.calls = queue_calls,
+};
 
 static void
 each_queue(struct aws_collector *c, const char *region, json_t *item, void *data)
@@ -58,19 +45,13 @@ each_queue(struct aws_collector *c, const char *region, json_t *item, void *data
 	(void)data;
 	if (!name || !name[1])
 		return;
-	it = aws_asm_new(c, T_SQS_QUEUE, region, json_pack("{s:s}", "QueueUrl", url));
+	it = aws_asm_new(c, queue.type, region, json_pack("{s:s}", "QueueUrl", url));
 	if (!it)
 		return;
 	aws_asm_ids(it, url, NULL, name + 1);
 	if (!it->conf)
 		aws_asm_nomem(it);
-	aws_asm_json(it, "sqs", "GetQueueAttributes", "AmazonSQS.GetQueueAttributes", "1.0",
-		     json_pack("{s:s, s:[s]}", "QueueUrl", url, "AttributeNames", "All"),
-		     attrs_done);
-	aws_asm_label(it);
-	aws_asm_json(it, "sqs", "ListQueueTags", "AmazonSQS.ListQueueTags", "1.0",
-		     json_pack("{s:s}", "QueueUrl", url), tags_done);
-	aws_asm_done(it);
+	aws_asm_follow(it, &queue, it->conf);
 }
 
 static const struct aws_jlist queues = {"sqs",

@@ -14,36 +14,6 @@
 #define WAF_TARGET "AWSWAF_20190729."
 
 static void
-acl_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL), *acl;
-
-	if (!v)
-		return;
-	acl = json_object_get(v, "WebACL");
-	if (json_is_object(acl)) {
-		json_decref(a->conf);
-		a->conf = json_incref(acl);
-	} else {
-		aws_fail(op, "MalformedResponse", "no web ACL in the answer");
-		a->failed = true;
-	}
-	json_decref(v);
-}
-
-static void
-logging_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	bool none;
-	json_t *v = aws_asm_reply_json(a, op, r, "WAFNonexistentItemException", &none);
-
-	if (v || none)
-		aws_asm_supp(a, "LoggingConfiguration",
-			     v ? json_incref(json_object_get(v, "LoggingConfiguration")) : NULL);
-	json_decref(v);
-}
-
-static void
 tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 {
 	json_t *v = aws_asm_reply_json(a, op, r, NULL, NULL);
@@ -56,6 +26,33 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+static const struct aws_followup acl_calls[] = {
+	{.operation = "GetWebACL",
+	 .request = "{\"Name\": \"{Name}\", \"Scope\": \"{Scope}\", \"Id\": \"{Id}\"}",
+	 .into = AWS_INTO_CONF,
+	 .from = "WebACL"},
+	{.operation = "GetLoggingConfiguration",
+	 .request = "{\"ResourceArn\": \"{ARN}\"}",
+	 .into = AWS_INTO_SUPP,
+	 .from = "LoggingConfiguration",
+	 .key = "LoggingConfiguration",
+	 .optional = true,
+	 .absent = "WAFNonexistentItemException"},
+	{.operation = "ListTagsForResource",
+	 .request = "{\"ResourceARN\": \"{ARN}\"}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups acl = {
+	.type = T_WAF_ACL,
+	.service = "wafv2",
+	.proto = AWS_FU_JSON,
+	.target = WAF_TARGET,
+	.calls = acl_calls,
+};
+
 static void
 each_acl(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
@@ -63,20 +60,17 @@ each_acl(struct aws_collector *c, const char *region, json_t *item, void *data)
 	const char *name = json_string_value(json_object_get(item, "Name"));
 	const char *id = json_string_value(json_object_get(item, "Id"));
 	const char *arn = json_string_value(json_object_get(item, "ARN"));
+	json_t *vars;
 	struct aws_asm *a;
 
-	if (!name || !id || !arn || !(a = aws_asm_new(c, T_WAF_ACL, region, json_incref(item))))
+	if (!name || !id || !arn || !(a = aws_asm_new(c, acl.type, region, json_incref(item))))
 		return;
 	aws_asm_ids(a, arn, arn, name);
-	aws_asm_json(a, "wafv2", "GetWebACL", WAF_TARGET "GetWebACL", "1.1",
-		     json_pack("{s:s, s:s, s:s}", "Name", name, "Scope", scope, "Id", id),
-		     acl_done);
-	aws_asm_json(a, "wafv2", "GetLoggingConfiguration", WAF_TARGET "GetLoggingConfiguration",
-		     "1.1", json_pack("{s:s}", "ResourceArn", arn), logging_done);
-	aws_asm_label(a);
-	aws_asm_json(a, "wafv2", "ListTagsForResource", WAF_TARGET "ListTagsForResource", "1.1",
-		     json_pack("{s:s}", "ResourceARN", arn), tags_done);
-	aws_asm_done(a);
+	if (!(vars = json_pack("{s:s, s:s, s:s, s:s}", "Name", name, "Scope", scope, "Id", id,
+			       "ARN", arn)))
+		aws_asm_nomem(a);
+	aws_asm_follow(a, &acl, vars);
+	json_decref(vars);
 }
 
 static const struct aws_jlist regional = {"wafv2",
