@@ -223,17 +223,6 @@ aws_asm_query(struct aws_asm *a, const char *service, const char *operation, con
 		asm_sent(a, k, &op, aws_call_query(&op, version, params));
 }
 
-void
-aws_asm_s3(struct aws_asm *a, const char *operation, const char *bucket, const char *query,
-	   aws_asm_fn fn)
-{
-	struct aws_op op;
-	struct asm_call *k = asm_op(a, &op, "s3", operation, fn);
-
-	if (k)
-		asm_sent(a, k, &op, aws_call_s3_bucket(&op, bucket, query));
-}
-
 static bool
 asm_error(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r, const char *absent,
 	  bool *absent_out)
@@ -373,6 +362,8 @@ follow_call(struct aws_asm *a, const struct aws_followups *t, const struct aws_f
 	if (t->proto == AWS_FU_QUERY) {
 		core_buf_add(&b, "", 0);
 		r = aws_asm_fill_query(&b, f->request, vars);
+	} else if (t->proto == AWS_FU_S3) {
+		r = a->id ? 0 : 1;
 	} else {
 		body = follow_body(a, f, vars, &skip);
 		if (t->proto == AWS_FU_REST && !skip)
@@ -389,6 +380,8 @@ follow_call(struct aws_asm *a, const struct aws_followups *t, const struct aws_f
 	k->f = f;
 	if (t->proto == AWS_FU_QUERY) {
 		asm_sent(a, k, &op, aws_call_query(&op, t->version, b.data));
+	} else if (t->proto == AWS_FU_S3) {
+		asm_sent(a, k, &op, aws_call_s3_bucket(&op, a->id, f->path));
 	} else if (t->proto == AWS_FU_REST) {
 		asm_sent(a, k, &op,
 			 body ? aws_call_rest_json(&op, f->method, path, body)

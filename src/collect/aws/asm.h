@@ -8,7 +8,9 @@
  * log and the type withheld anyway, so a partial resource never passes a
  * check) or the resource was deleted since it was listed (gone: a change in
  * the account, not a gap). Label calls (tags) may fail without withholding
- * anything. doc/adding-a-service.md shows a service file built on it.
+ * anything. A service states its calls as a table (struct aws_followups)
+ * that aws_asm_follow() makes and reads; doc/adding-a-service.md shows a
+ * service file built on it.
  *
  * Ownership: an assembly owns its strings, JSON values and data; values
  * passed in are stolen unless said otherwise.
@@ -56,17 +58,16 @@ void aws_asm_done(struct aws_asm *a);
 /* Makes the next call a label one (tags): its failure is logged but
  * withholds nothing, and the resource is written without what it gives. */
 void aws_asm_label(struct aws_asm *a);
-/* Calls for an assembly, one per protocol; fn runs with the answer, then
- * the call counts as done. body is stolen. */
+/* Calls for an assembly, one per protocol, for what a follow-up table
+ * (below) cannot state: the next page of a sub-listing, a call that needs
+ * an earlier answer (an ARN). fn runs with the answer, then the call counts
+ * as done. body is stolen. */
 void aws_asm_rest(struct aws_asm *a, const char *service, const char *operation, const char *method,
 		  const char *path, json_t *body, aws_asm_fn fn);
 void aws_asm_json(struct aws_asm *a, const char *service, const char *operation, const char *target,
 		  const char *json_version, json_t *body, aws_asm_fn fn);
 void aws_asm_query(struct aws_asm *a, const char *service, const char *operation,
 		   const char *version, const char *params, aws_asm_fn fn);
-/* An S3 call on bucket (GET of its URL with query, in a's region). */
-void aws_asm_s3(struct aws_asm *a, const char *operation, const char *bucket, const char *query,
-		aws_asm_fn fn);
 
 /* The JSON answer of a call for a; NULL when it failed (logged, a marked
  * failed) or when its error code is one of absent (then *absent is set). */
@@ -111,6 +112,7 @@ enum aws_fu_proto {
 	AWS_FU_JSON,  /* AWS JSON 1.0/1.1: target prefix + operation */
 	AWS_FU_QUERY, /* query protocol, answer as AWS_XML_QUERY */
 	AWS_FU_REST,  /* REST-JSON: method and path; request is the body */
+	AWS_FU_S3,    /* GET of the bucket named by the assembly's id; path is the query */
 };
 
 /* Where an answer goes; from names the member of the answer it takes
@@ -126,14 +128,15 @@ enum aws_fu_into {
 
 struct aws_followup {
 	const char *operation;
-	const char *method, *path; /* AWS_FU_REST only */
+	const char *method, *path; /* AWS_FU_REST; path: the query for AWS_FU_S3 */
 	const char *request;       /* JSON body, query parameters or REST body; may be NULL */
 	bool label;                /* a label call: feeds no type, its failure withholds nothing */
 	enum aws_fu_into into;
 	const char *from, *key;
 	const char *const *keys; /* AWS_INTO_COPY */
 	/* Error codes ('|'-separated) that mean "none": the key is set to
-	 * null (AWS_INTO_SUPP, AWS_INTO_POLICY), nothing else is stored. */
+	 * null (AWS_INTO_SUPP, AWS_INTO_POLICY), nothing else is stored; a
+	 * reader (AWS_INTO_FN) may read them and key from its row. */
 	const char *absent;
 	/* A missing member (AWS_INTO_SUPP), or a missing or empty policy text
 	 * (AWS_INTO_POLICY), is stored as null instead of making the answer

@@ -15,50 +15,39 @@
 
 /* ---- vaults ---- */
 
-static void
-vault_policy_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *v, *p;
+static const struct aws_followup vault_calls[] = {
+	{.operation = "GetBackupVaultAccessPolicy",
+	 .method = "GET",
+	 .path = "/backup-vaults/{BackupVaultName}/access-policy",
+	 .into = AWS_INTO_POLICY,
+	 .from = "Policy",
+	 .key = "AccessPolicy",
+	 .absent = "ResourceNotFoundException"},
+	{NULL},
+};
 
-	if (!r->ok && r->error_code && strcmp(r->error_code, "ResourceNotFoundException") == 0) {
-		aws_asm_supp(it, "AccessPolicy", json_null());
-		return;
-	}
-	if ((v = aws_asm_reply_json(it, op, r, NULL, NULL)) != NULL) {
-		p = aws_policy_parse(json_string_value(json_object_get(v, "Policy")));
-		if (p)
-			aws_asm_supp(it, "AccessPolicy", p);
-		else
-			aws_asm_fail(it, op, "MalformedResponse", "Policy is not a policy");
-		json_decref(v);
-	}
-}
+static const struct aws_followups vault = {
+	.type = T_BACKUP_VAULT,
+	.service = "backup",
+	.proto = AWS_FU_REST,
+	.calls = vault_calls,
+};
 
 static void
 each_vault(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *name = json_string_value(json_object_get(item, "BackupVaultName"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	(void)data;
 	if (!name)
 		return;
-	it = aws_asm_new(c, T_BACKUP_VAULT, region, json_incref(item));
+	it = aws_asm_new(c, vault.type, region, json_incref(item));
 	if (!it)
 		return;
 	aws_asm_ids(it, name, json_string_value(json_object_get(item, "BackupVaultArn")), name);
 	aws_asm_supp(it, NULL, NULL);
-	core_buf_init(&b, 1024);
-	if (core_buf_adds(&b, "/backup-vaults/") || aws_buf_encode(&b, name, false) ||
-	    core_buf_adds(&b, "/access-policy")) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_rest(it, "backup", "GetBackupVaultAccessPolicy", "GET", b.data, NULL,
-			     vault_policy_done);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, &vault, item);
 }
 
 static const struct aws_jlist vaults = {"backup",
@@ -196,17 +185,37 @@ plan_done(struct aws_asm *it, struct aws_op *op, const struct aws_reply *r)
 	}
 }
 
+/* The plan whole, and the first page of its selections (selections_page
+ * asks for the next pages, then each selection in turn). */
+static const struct aws_followup plan_calls[] = {
+	{.operation = "GetBackupPlan",
+	 .method = "GET",
+	 .path = "/backup/plans/{BackupPlanId}/",
+	 .fn = plan_done},
+	{.operation = "ListBackupSelections",
+	 .method = "GET",
+	 .path = "/backup/plans/{BackupPlanId}/selections/?maxResults=1000",
+	 .fn = selections_page},
+	{NULL},
+};
+
+static const struct aws_followups plan_table = {
+	.type = T_BACKUP_PLAN,
+	.service = "backup",
+	.proto = AWS_FU_REST,
+	.calls = plan_calls,
+};
+
 static void
 each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 {
 	const char *id = json_string_value(json_object_get(item, "BackupPlanId"));
 	struct aws_asm *it;
-	struct core_buf b;
 
 	(void)data;
 	if (!id)
 		return;
-	it = aws_asm_new(c, T_BACKUP_PLAN, region, NULL);
+	it = aws_asm_new(c, plan_table.type, region, NULL);
 	if (!it)
 		return;
 	aws_asm_ids(it, id, json_string_value(json_object_get(item, "BackupPlanArn")),
@@ -214,20 +223,7 @@ each_plan(struct aws_collector *c, const char *region, json_t *item, void *data)
 	aws_asm_supp(it, NULL, NULL);
 	aws_asm_supp(it, "Selections", json_array());
 	aws_asm_supp(it, IDS_KEY, json_array());
-	core_buf_init(&b, 1024);
-	if (plan_path(&b, id, "/", NULL, NULL)) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_rest(it, "backup", "GetBackupPlan", "GET", b.data, NULL, plan_done);
-	}
-	if (plan_path(&b, id, "/selections/", NULL, "?maxResults=1000")) {
-		aws_asm_nomem(it);
-	} else {
-		aws_asm_rest(it, "backup", "ListBackupSelections", "GET", b.data, NULL,
-			     selections_page);
-	}
-	core_buf_release(&b);
-	aws_asm_done(it);
+	aws_asm_follow(it, &plan_table, item);
 }
 
 static const struct aws_jlist plans = {"backup",

@@ -180,6 +180,27 @@ tags_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 	json_decref(v);
 }
 
+/* Answers in REST-XML, read by dist_done and tags_done. */
+static const struct aws_followup dist_calls[] = {
+	{.operation = "GetDistribution",
+	 .method = "GET",
+	 .path = CF_API "/distribution/{Id}",
+	 .fn = dist_done},
+	{.operation = "ListTagsForResource",
+	 .method = "GET",
+	 .path = CF_API "/tagging?Resource={ARN}",
+	 .label = true,
+	 .fn = tags_done},
+	{NULL},
+};
+
+static const struct aws_followups dist = {
+	.type = T_CF_DIST,
+	.service = "cloudfront",
+	.proto = AWS_FU_REST,
+	.calls = dist_calls,
+};
+
 static void list_page(struct aws_op *op, const struct aws_reply *r);
 
 static void
@@ -204,22 +225,15 @@ each_summary(struct aws_collector *c, json_t *s)
 {
 	const char *id = json_string_value(json_object_get(s, "Id"));
 	const char *arn = json_string_value(json_object_get(s, "ARN"));
-	char path[512], seg[256], aseg[400];
+	char seg[256];
 	struct aws_asm *a;
 
 	if (!id || !aws_shape_segment(seg, sizeof(seg), id))
 		return;
-	if (!(a = aws_asm_new(c, T_CF_DIST, NULL, json_incref(s))))
+	if (!(a = aws_asm_new(c, dist.type, NULL, json_incref(s))))
 		return;
 	aws_asm_ids(a, id, arn, NULL);
-	snprintf(path, sizeof(path), CF_API "/distribution/%s", seg);
-	aws_asm_rest(a, "cloudfront", "GetDistribution", "GET", path, NULL, dist_done);
-	if (arn && aws_shape_segment(aseg, sizeof(aseg), arn)) {
-		snprintf(path, sizeof(path), CF_API "/tagging?Resource=%s", aseg);
-		aws_asm_label(a);
-		aws_asm_rest(a, "cloudfront", "ListTagsForResource", "GET", path, NULL, tags_done);
-	}
-	aws_asm_done(a);
+	aws_asm_follow(a, &dist, s);
 }
 
 static void

@@ -220,20 +220,22 @@ gaad_page(struct aws_op *op, const struct aws_reply *r)
 
 /* ---- account summary + virtual MFA devices ---- */
 
-static void
-summary_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
-{
-	json_t *res = aws_asm_reply_query(a, op, r), *map;
+/* The virtual MFA devices are a listing of their own (mfa_request). */
+static const struct aws_followup summary_calls[] = {
+	{.operation = "GetAccountSummary",
+	 .into = AWS_INTO_CONF,
+	 .from = "SummaryMap",
+	 .key = "SummaryMap"},
+	{NULL},
+};
 
-	if (!res)
-		return;
-	map = json_object_get(res, "SummaryMap");
-	if (!json_is_object(map))
-		aws_asm_fail(a, op, "MalformedResponse", "no SummaryMap in the answer");
-	else if (json_object_set(a->conf, "SummaryMap", map) != 0)
-		aws_asm_nomem(a);
-	json_decref(res);
-}
+static const struct aws_followups summary = {
+	.type = T_IAM_SUMMARY,
+	.service = "iam",
+	.proto = AWS_FU_QUERY,
+	.version = IAM_VERSION,
+	.calls = summary_calls,
+};
 
 static void mfa_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
 
@@ -270,7 +272,7 @@ mfa_page(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 static void
 summary_start(struct aws_collector *c)
 {
-	struct aws_asm *a = aws_asm_new(c, T_IAM_SUMMARY, NULL, json_object());
+	struct aws_asm *a = aws_asm_new(c, summary.type, NULL, json_object());
 
 	if (!a)
 		return;
@@ -278,7 +280,7 @@ summary_start(struct aws_collector *c)
 	aws_asm_supp(a, "VirtualMFADevices", json_array());
 	if (!a->conf)
 		aws_asm_nomem(a);
-	aws_asm_query(a, "iam", "GetAccountSummary", IAM_VERSION, "", summary_done);
+	aws_asm_calls(a, &summary, NULL);
 	mfa_request(a, NULL);
 	aws_asm_done(a);
 }

@@ -18,25 +18,59 @@
 
 enum part { P_POLICY, P_PAB, P_ENC, P_VER, P_LOG, P_ACL, P_OWN, P_LOCK, P_TAGS, P_COUNT };
 
-static const struct {
-	const char *query; /* subresource */
-	const char *operation;
-	const char *key;    /* supplementaryConfiguration key */
-	const char *absent; /* error code meaning "not configured" */
-} parts[P_COUNT] = {
-	{"?policy", "GetBucketPolicy", "BucketPolicy", "NoSuchBucketPolicy"},
-	{"?publicAccessBlock", "GetPublicAccessBlock", "PublicAccessBlockConfiguration",
-	 "NoSuchPublicAccessBlockConfiguration"},
-	{"?encryption", "GetBucketEncryption", "ServerSideEncryptionConfiguration",
-	 "ServerSideEncryptionConfigurationNotFoundError"},
-	{"?versioning", "GetBucketVersioning", "BucketVersioningConfiguration", NULL},
-	{"?logging", "GetBucketLogging", "BucketLoggingConfiguration", NULL},
-	{"?acl", "GetBucketAcl", "BucketAcl", NULL},
-	{"?ownershipControls", "GetBucketOwnershipControls", "OwnershipControls",
-	 "OwnershipControlsNotFoundError"},
-	{"?object-lock", "GetObjectLockConfiguration", "ObjectLockConfiguration",
-	 "ObjectLockConfigurationNotFoundError"},
-	{"?tagging", "GetBucketTagging", NULL, "NoSuchTagSet"},
+static void part_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r);
+
+/* One call per part, in enum part's order: the subresource queried, the
+ * supplementaryConfiguration key and the error code meaning "not
+ * configured" (read by part_done). */
+static const struct aws_followup bucket_calls[P_COUNT + 1] = {
+	{.operation = "GetBucketPolicy",
+	 .path = "?policy",
+	 .key = "BucketPolicy",
+	 .absent = "NoSuchBucketPolicy",
+	 .fn = part_done},
+	{.operation = "GetPublicAccessBlock",
+	 .path = "?publicAccessBlock",
+	 .key = "PublicAccessBlockConfiguration",
+	 .absent = "NoSuchPublicAccessBlockConfiguration",
+	 .fn = part_done},
+	{.operation = "GetBucketEncryption",
+	 .path = "?encryption",
+	 .key = "ServerSideEncryptionConfiguration",
+	 .absent = "ServerSideEncryptionConfigurationNotFoundError",
+	 .fn = part_done},
+	{.operation = "GetBucketVersioning",
+	 .path = "?versioning",
+	 .key = "BucketVersioningConfiguration",
+	 .fn = part_done},
+	{.operation = "GetBucketLogging",
+	 .path = "?logging",
+	 .key = "BucketLoggingConfiguration",
+	 .fn = part_done},
+	{.operation = "GetBucketAcl", .path = "?acl", .key = "BucketAcl", .fn = part_done},
+	{.operation = "GetBucketOwnershipControls",
+	 .path = "?ownershipControls",
+	 .key = "OwnershipControls",
+	 .absent = "OwnershipControlsNotFoundError",
+	 .fn = part_done},
+	{.operation = "GetObjectLockConfiguration",
+	 .path = "?object-lock",
+	 .key = "ObjectLockConfiguration",
+	 .absent = "ObjectLockConfigurationNotFoundError",
+	 .fn = part_done},
+	{.operation = "GetBucketTagging",
+	 .path = "?tagging",
+	 .label = true,
+	 .absent = "NoSuchTagSet",
+	 .fn = part_done},
+	{NULL},
+};
+
+static const struct aws_followups bucket_table = {
+	.type = T_S3_BUCKET,
+	.service = "s3",
+	.proto = AWS_FU_S3,
+	.calls = bucket_calls,
 };
 
 static json_t *
@@ -162,7 +196,7 @@ part_of(const char *operation)
 	int p;
 
 	for (p = 0; p < P_COUNT - 1; p++)
-		if (strcmp(parts[p].operation, operation) == 0)
+		if (strcmp(bucket_calls[p].operation, operation) == 0)
 			break;
 	return (enum part)p;
 }
@@ -175,7 +209,8 @@ part_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 
 	if (r->ok)
 		v = part_json(op, p, r);
-	else if (parts[p].absent && r->error_code && strcmp(r->error_code, parts[p].absent) == 0)
+	else if (bucket_calls[p].absent && r->error_code &&
+		 strcmp(r->error_code, bucket_calls[p].absent) == 0)
 		v = json_null();
 	else
 		bucket_fail(op, a->id, r);
@@ -186,7 +221,7 @@ part_done(struct aws_asm *a, struct aws_op *op, const struct aws_reply *r)
 			a->tags = json_incref(v);
 		json_decref(v);
 	} else if (v) {
-		aws_asm_supp(a, parts[p].key, v);
+		aws_asm_supp(a, bucket_calls[p].key, v);
 	}
 }
 
@@ -196,9 +231,8 @@ bucket_start(struct aws_collector *c, const char *name, const char *created, con
 {
 	char arn[128 + 64];
 	struct aws_asm *a;
-	int p;
 
-	a = aws_asm_new(c, T_S3_BUCKET, region,
+	a = aws_asm_new(c, bucket_table.type, region,
 			json_pack("{s:s, s:s, s:s}", "Name", name, "CreationDate",
 				  created ? created : "", "BucketRegion", region));
 	if (!a)
@@ -208,12 +242,7 @@ bucket_start(struct aws_collector *c, const char *name, const char *created, con
 	aws_asm_supp(a, NULL, NULL);
 	if (!a->conf || !a->id)
 		aws_asm_nomem(a);
-	for (p = 0; p < P_COUNT; p++) {
-		if (p == P_TAGS)
-			aws_asm_label(a);
-		aws_asm_s3(a, parts[p].operation, name, parts[p].query, part_done);
-	}
-	aws_asm_done(a);
+	aws_asm_follow(a, &bucket_table, NULL);
 }
 
 /* The bucket's name and creation date while its location is asked. */
