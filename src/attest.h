@@ -101,6 +101,38 @@ time_t attest_inventory_as_of(const attest_inventory *inv);
  * scan; lent, valid until attest_inventory_free. */
 const char *attest_inventory_path(const attest_inventory *inv);
 
+/* ---- changes to an evaluated inventory (attest watch, doc/watch.md) ----- */
+
+/* Opens a change set on a finished, evaluated inventory: one transaction on
+ * its database, committed by attest_inventory_commit() once what it caused
+ * is safely stored elsewhere, or rolled back. Resources put, refreshed or
+ * dropped until then are what attest_evaluate_changes() re-evaluates; a
+ * resource put with the key (type, id, account, region) of a stored one
+ * replaces it. source names the origin of the new records ("events"). */
+attest_rc attest_inventory_begin(attest_inventory *inv, const char *source);
+attest_rc attest_inventory_commit(attest_inventory *inv);
+void attest_inventory_rollback(attest_inventory *inv);
+/* Stores a native resource record (doc/inventory-format.md). */
+attest_rc attest_inventory_put(attest_inventory *inv, const json_t *resource);
+/* Stores the resource an AWS Config configuration item records (either
+ * naming); an item of a deleted resource drops it. */
+attest_rc attest_inventory_put_config_item(attest_inventory *inv, const json_t *item);
+/* Drops the resource of type whose id or ARN is id (account and region:
+ * NULL matches any); *found says whether there was one. */
+attest_rc attest_inventory_drop(attest_inventory *inv, const char *type, const char *id,
+				const char *account, const char *region, bool *found);
+enum attest_refresh {
+	ATTEST_REFRESH_UPDATED,       /* fresh holds the resource: copied */
+	ATTEST_REFRESH_DROPPED,       /* fresh collected the type without it: dropped */
+	ATTEST_REFRESH_ABSENT,        /* ... and inv did not hold it either */
+	ATTEST_REFRESH_NOT_COLLECTED, /* fresh did not collect the type: unchanged */
+};
+/* Takes the resource (type, id or ARN, account, region) from fresh, a
+ * finished inventory of a re-collection, into the open change set. */
+attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh,
+				   const char *type, const char *id, const char *account,
+				   const char *region, enum attest_refresh *what);
+
 /* ---- library: installed frameworks and checks ---------------------------- */
 
 struct attest_library;
@@ -166,6 +198,27 @@ attest_rc attest_evaluate_with(attest_inventory *inv, attest_library *lib,
 /* The same, with frameworks only. */
 attest_rc attest_evaluate(attest_inventory *inv, attest_library *lib,
 			  const char *const *framework_ids, size_t n);
+
+/* One finding whose status moved in a re-evaluation, or that a change event
+ * caused (attest watch): old_status NULL for a new finding, new_status NULL
+ * for a finding whose resource is gone. */
+struct attest_delta {
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason, *evidence;
+};
+typedef attest_rc (*attest_delta_fn)(void *data, const struct attest_delta *d);
+struct attest_change_stats {
+	long long resources; /* in the change set */
+	size_t checks;       /* checks run again */
+	size_t moved;        /* findings whose status moved */
+};
+/* Re-evaluates an evaluated inventory after the open change set: the checks
+ * that read a changed type run again (on the changed resources; whole when
+ * a type they join changed), exceptions, exposure and scores are brought up
+ * to date, and fn is called for every finding whose status moved. Runs in
+ * the change set's transaction. */
+attest_rc attest_evaluate_changes(attest_inventory *inv, attest_library *lib, attest_delta_fn fn,
+				  void *data, struct attest_change_stats *stats);
 
 /* ---- store: the history database ----------------------------------------- */
 
