@@ -129,9 +129,9 @@ enum attest_refresh {
 };
 /* Takes the resource (type, id or ARN, account, region) from fresh, a
  * finished inventory of a re-collection, into the open change set. */
-attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh,
-				   const char *type, const char *id, const char *account,
-				   const char *region, enum attest_refresh *what);
+attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const char *type,
+				   const char *id, const char *account, const char *region,
+				   enum attest_refresh *what);
 
 /* ---- library: installed frameworks and checks ---------------------------- */
 

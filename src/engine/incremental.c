@@ -23,7 +23,7 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS old_res(check_id TEXT, rid INTEGER, status TEXT,"
 	"  reason TEXT, evidence TEXT);"
 	"CREATE TEMP TABLE IF NOT EXISTS rerun(check_id TEXT PRIMARY KEY, whole INTEGER);"
-	"DELETE FROM temp.old_res; DELETE FROM temp.rerun; DELETE FROM temp.eval_only;";
+	"DELETE FROM temp.old_res; DELETE FROM temp.rerun; DELETE FROM eval_only;";
 
 static bool
 type_changed(sqlite3_stmt *q, const char *type)
@@ -91,8 +91,8 @@ static const char forget_sql[] =
 	"  WHERE check_id = ?1) OR rid IN (SELECT rid FROM temp.changed));"
 	"DELETE FROM chk WHERE check_id = ?1;"
 	"DELETE FROM chk_counts WHERE check_id = ?1;"
-	"DELETE FROM temp.eval_only;"
-	"INSERT INTO temp.eval_only SELECT rid FROM temp.changed"
+	"DELETE FROM eval_only;"
+	"INSERT INTO eval_only SELECT rid FROM temp.changed"
 	"  WHERE NOT (SELECT whole FROM temp.rerun WHERE check_id = ?1);";
 
 static attest_rc
@@ -124,7 +124,7 @@ rerun(attest_ctx *ctx, sqlite3 *db, const attest_library *lib, const struct eval
 			rc = eval_check(ctx, db, c, lim);
 	}
 	sqlite3_finalize(st);
-	sqlite3_exec(db, "DELETE FROM temp.eval_only", NULL, NULL, NULL);
+	sqlite3_exec(db, "DELETE FROM eval_only", NULL, NULL, NULL);
 	return rc;
 }
 

@@ -21,7 +21,7 @@
 /* The tables of the evaluation itself: a check reading them would see the
  * results of the checks that happened to run before it. */
 static const char *const engine_tables[] = {
-	"res", "chk", "chk_counts", "exc", "att", "fw", "ctl", "ctl_checks",
+	"res", "chk", "chk_counts", "exc", "att", "fw", "ctl", "ctl_checks", "eval_only",
 };
 
 /* Virtual tables that read the database's pages or the connection's state
@@ -393,7 +393,7 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO res(check_id, rid, status, reason, evidence)"
 			       " SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM"
-			       " temp.eval_only) OR ?2 IN (SELECT rid FROM temp.eval_only)",
+			       " eval_only) OR ?2 IN (SELECT rid FROM eval_only)",
 			       -1, &ins, NULL) != SQLITE_OK)
 		return core_db_error(ctx, db, "evaluation of '%s'", c->id);
 	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);

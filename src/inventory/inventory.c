@@ -195,7 +195,6 @@ inv_source_begin(attest_inventory *inv, const char *path, long long *sid)
 	return rc;
 }
 
-
 static const char *
 meta_str(const json_t *meta, const char *key)
 {
@@ -391,8 +390,8 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	if (src != SQLITE_DONE)
 		return db_error(inv, "cannot store a resource");
 	inv->count++;
-	if (inv->changing && (rc = inv_change_note(inv, sqlite3_last_insert_rowid(inv->db))) !=
-				     ATTEST_OK)
+	if (inv->changing &&
+	    (rc = inv_change_note(inv, sqlite3_last_insert_rowid(inv->db))) != ATTEST_OK)
 		return rc;
 	rc = inv_add_collected(inv, str[0]);
 	return rc;
