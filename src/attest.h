@@ -133,6 +133,12 @@ attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fres
 				   const char *id, const char *account, const char *region,
 				   enum attest_refresh *what);
 
+/* Writes the inventory as a native NDJSON inventory (doc/inventory.md) to
+ * out: the header (accounts, regions, collected types, collection log;
+ * collected_at is the inventory's as-of time), then one resource a line.
+ * name is out's name for messages. */
+attest_rc attest_inventory_write_native(attest_inventory *inv, FILE *out, const char *name);
+
 /* ---- library: installed frameworks and checks ---------------------------- */
 
 struct attest_library;

@@ -242,6 +242,46 @@ test_matches_whole_evaluation(void)
 	tu_rmtree(dir);
 }
 
+/* The inventory written out as native NDJSON and loaded again is judged
+ * the same, finding for finding. */
+static void
+test_native_round_trip(void)
+{
+	attest_inventory *again = NULL;
+	char dir[4096], path[4200], sql[4400];
+	sqlite3 *db = NULL;
+	FILE *fp;
+
+	CU_ASSERT_EQUAL_FATAL(tu_tmpdir(dir, sizeof(dir), "native"), 0);
+	snprintf(path, sizeof(path), "%s/state.ndjson", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(attest_inventory_write_native(inv, fp, path), ATTEST_OK);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &again), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_load(again, path), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_finish(again), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_inventory_count(again), attest_inventory_count(inv));
+	CU_ASSERT_EQUAL_FATAL(attest_evaluate(again, lib, NULL, 0), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(
+		sqlite3_open_v2(attest_inventory_path(inv), &db, SQLITE_OPEN_READWRITE, NULL),
+		SQLITE_OK);
+	snprintf(sql, sizeof(sql), "ATTACH '%s' AS again", attest_inventory_path(again));
+	CU_ASSERT_EQUAL_FATAL(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM (SELECT r.check_id, s.type, s.id,"
+				     " s.account, s.region, r.status, r.reason FROM main.res r"
+				     " JOIN main.resources s USING (rid) EXCEPT SELECT r.check_id,"
+				     " s.type, s.id, s.account, s.region, r.status, r.reason"
+				     " FROM again.res r JOIN again.resources s USING (rid))"),
+			0);
+	CU_ASSERT_EQUAL(tu_q_int(db, "SELECT count(*) FROM (SELECT type FROM main.collected"
+				     " EXCEPT SELECT type FROM again.collected)"),
+			0);
+	sqlite3_close(db);
+	attest_inventory_free(again);
+	tu_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -259,6 +299,7 @@ main(void)
 		    test_drop_reports_gone_and_rollback_restores);
 	CU_add_test(s, "refusals", test_refusals);
 	CU_add_test(s, "the same as a whole evaluation", test_matches_whole_evaluation);
+	CU_add_test(s, "native NDJSON round trip", test_native_round_trip);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed();
