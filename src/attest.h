@@ -132,12 +132,20 @@ enum attest_refresh {
 attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const char *type,
 				   const char *id, const char *account, const char *region,
 				   enum attest_refresh *what);
+/* Takes every resource of type in account and region (NULL: any) from
+ * fresh, and drops those fresh no longer holds; *was_collected false (and
+ * nothing changed) when fresh did not collect the type. Resources that did
+ * not change are left out of the change set. */
+attest_rc attest_inventory_refresh_type(attest_inventory *inv, attest_inventory *fresh,
+					const char *type, const char *account, const char *region,
+					bool *was_collected);
 
 /* Writes the inventory as a native NDJSON inventory (doc/inventory.md) to
  * out: the header (accounts, regions, collected types, collection log;
- * collected_at is the inventory's as-of time), then one resource a line.
- * name is out's name for messages. */
-attest_rc attest_inventory_write_native(attest_inventory *inv, FILE *out, const char *name);
+ * collected_at is as_of, 0: the inventory's own as-of time), then one
+ * resource a line. name is out's name for messages. */
+attest_rc attest_inventory_write_native(attest_inventory *inv, time_t as_of, FILE *out,
+					const char *name);
 
 /* ---- library: installed frameworks and checks ---------------------------- */
 

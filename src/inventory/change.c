@@ -259,7 +259,31 @@ attest_inventory_put_config_item(attest_inventory *inv, const json_t *item)
 	return rc;
 }
 
-/* Copies one row of fresh's resources (a re-collection) into inv. */
+/* True when inv already holds row (type, id, arn, name, region, account,
+ * tags, config, supp of a re-collection) exactly as it is. */
+static bool
+unchanged(attest_inventory *inv, sqlite3_stmt *row)
+{
+	sqlite3_stmt *st = NULL;
+	bool same = false;
+	int i;
+
+	if (sqlite3_prepare_v2(inventory_db(inv),
+			       "SELECT 1 FROM resources WHERE type = ?1 AND id = ?2 AND arn IS ?3"
+			       " AND name IS ?4 AND ifnull(region, '') = ifnull(?5, '')"
+			       " AND ifnull(account, '') = ifnull(?6, '') AND tags = ?7"
+			       " AND config IS ?8 AND supp = ?9",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	for (i = 0; i < 9; i++)
+		sqlite3_bind_value(st, i + 1, sqlite3_column_value(row, i));
+	same = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* Copies one row of fresh's resources (a re-collection) into inv, unless
+ * inv holds it unchanged. */
 static attest_rc
 copy_row(attest_inventory *inv, sqlite3_stmt *row)
 {
@@ -270,6 +294,8 @@ copy_row(attest_inventory *inv, sqlite3_stmt *row)
 	attest_rc rc;
 	int i;
 
+	if (unchanged(inv, row))
+		return ATTEST_OK;
 	for (i = 0; i < 6; i++)
 		str[i] = (const char *)sqlite3_column_text(row, i);
 	tags = json_loads((const char *)sqlite3_column_text(row, 6), JSON_DECODE_ANY, &err);
@@ -288,35 +314,49 @@ copy_row(attest_inventory *inv, sqlite3_stmt *row)
 	return rc;
 }
 
+/* Whether fresh collected type. */
+static attest_rc
+collected(attest_inventory *inv, attest_inventory *fresh, const char *type, bool *yes)
+{
+	sqlite3_stmt *st = NULL;
+	attest_rc rc;
+
+	*yes = false;
+	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(fresh),
+				  "SELECT 1 FROM collected WHERE type = ?", &st)) != ATTEST_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	*yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ATTEST_OK;
+}
+
+#define FRESH_COLUMNS "type, id, arn, name, region, account, tags, config, supp"
+/* The resources of type ?1 in account ?2 and region ?3 (NULL: any). */
+#define IN_SCOPE                                                                                   \
+	" WHERE type = ?1 AND (?2 IS NULL OR ifnull(account, '') = ?2)"                            \
+	" AND (?3 IS NULL OR ifnull(region, '') = ?3)"
+
 attest_rc
 attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const char *type,
 			 const char *id, const char *account, const char *region,
 			 enum attest_refresh *what)
 {
-	sqlite3 *fdb = inventory_db(fresh);
 	sqlite3_stmt *st = NULL;
-	long long collected = 0;
-	bool found;
+	bool yes, found;
 	attest_rc rc;
 	int src;
 
 	*what = ATTEST_REFRESH_NOT_COLLECTED;
 	if ((rc = need_open(inv)) != ATTEST_OK ||
-	    (rc = core_db_prepare(inventory_ctx(inv), fdb,
-				  "SELECT count(*) FROM collected WHERE type = ?", &st)) !=
-		    ATTEST_OK)
+	    (rc = collected(inv, fresh, type, &yes)) != ATTEST_OK || !yes)
 		return rc;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		collected = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (!collected)
-		return ATTEST_OK;
-	if ((rc = core_db_prepare(inventory_ctx(inv), fdb,
-				  "SELECT type, id, arn, name, region, account, tags, config, supp"
-				  " FROM resources WHERE type = ?1 AND (id = ?2 OR arn = ?2)"
+	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(fresh),
+				  "SELECT " FRESH_COLUMNS " FROM resources WHERE type = ?1"
+				  " AND (id = ?2 OR arn = ?2 OR (name = ?2 AND name <> ''))"
 				  " AND (?3 IS NULL OR ifnull(account, '') = ?3)"
-				  " AND (?4 IS NULL OR ifnull(region, '') = ?4) LIMIT 1",
+				  " AND (?4 IS NULL OR ifnull(region, '') = ?4)"
+				  " ORDER BY id = ?2 DESC, arn IS ?2 DESC LIMIT 1",
 				  &st)) != ATTEST_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
@@ -331,8 +371,81 @@ attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const c
 		rc = attest_inventory_drop(inv, type, id, account, region, &found);
 		*what = found ? ATTEST_REFRESH_DROPPED : ATTEST_REFRESH_ABSENT;
 	} else {
-		rc = core_db_error(inventory_ctx(inv), fdb, "re-collection database");
+		rc = core_db_error(inventory_ctx(inv), inventory_db(fresh),
+				   "re-collection database");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+attest_rc
+attest_inventory_refresh_type(attest_inventory *inv, attest_inventory *fresh, const char *type,
+			      const char *account, const char *region, bool *was_collected)
+{
+	sqlite3_stmt *st = NULL, *in_fresh = NULL;
+	struct core_buf gone;
+	attest_rc rc;
+	bool found;
+	size_t at;
+	int i;
+
+	if ((rc = need_open(inv)) != ATTEST_OK ||
+	    (rc = collected(inv, fresh, type, was_collected)) != ATTEST_OK || !*was_collected)
+		return rc;
+	/* Every resource of the type in scope that fresh holds ... */
+	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(fresh),
+				  "SELECT " FRESH_COLUMNS " FROM resources" IN_SCOPE, &st)) !=
+	    ATTEST_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, region, -1, SQLITE_STATIC);
+	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW)
+		rc = copy_row(inv, st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != ATTEST_OK)
+		return rc;
+	/* ... and none of those it no longer holds: their keys are gathered
+	 * first (NUL-terminated id, account, region), then dropped. */
+	core_buf_init(&gone, (size_t)1 << 30);
+	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(inv),
+				  "SELECT id, ifnull(account, ''), ifnull(region, '')"
+				  " FROM resources" IN_SCOPE,
+				  &st)) != ATTEST_OK ||
+	    (rc = core_db_prepare(inventory_ctx(inv), inventory_db(fresh),
+				  "SELECT 1 FROM resources WHERE type = ?1 AND id = ?2"
+				  " AND ifnull(account, '') = ?3 AND ifnull(region, '') = ?4",
+				  &in_fresh)) != ATTEST_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, region, -1, SQLITE_STATIC);
+	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_reset(in_fresh);
+		sqlite3_bind_text(in_fresh, 1, type, -1, SQLITE_STATIC);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_value(in_fresh, i + 2, sqlite3_column_value(st, i));
+		if (sqlite3_step(in_fresh) == SQLITE_ROW)
+			continue;
+		for (i = 0; i < 3 && rc == ATTEST_OK; i++)
+			if (core_buf_add(&gone, (const char *)sqlite3_column_text(st, i),
+					 (size_t)sqlite3_column_bytes(st, i) + 1) != ATTEST_OK)
+				rc = core_nomem(inventory_ctx(inv));
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (at = 0; rc == ATTEST_OK && at < gone.len;) {
+		const char *id = gone.data + at, *acc, *reg;
+
+		acc = id + strlen(id) + 1;
+		reg = acc + strlen(acc) + 1;
+		at = (size_t)(reg + strlen(reg) + 1 - gone.data);
+		rc = attest_inventory_drop(inv, type, id, acc, reg, &found);
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(in_fresh);
+	core_buf_release(&gone);
 	return rc;
 }

@@ -43,13 +43,13 @@ column_array(attest_inventory *inv, const char *sql, json_t **out)
 }
 
 static attest_rc
-header(attest_inventory *inv, json_t **out)
+header(attest_inventory *inv, time_t as_of, json_t **out)
 {
 	char now[21];
 	json_t *h, *accounts = NULL, *regions = NULL, *types = NULL, *log = NULL;
 	attest_rc rc;
 
-	core_time_iso(attest_inventory_as_of(inv), now);
+	core_time_iso(as_of ? as_of : attest_inventory_as_of(inv), now);
 	if ((rc = column_array(inv, "SELECT id FROM accounts ORDER BY id", &accounts)) !=
 		    ATTEST_OK ||
 	    (rc = column_array(inv, "SELECT name FROM regions ORDER BY name", &regions)) !=
@@ -97,7 +97,7 @@ fail:
 }
 
 attest_rc
-attest_inventory_write_native(attest_inventory *inv, FILE *out, const char *name)
+attest_inventory_write_native(attest_inventory *inv, time_t as_of, FILE *out, const char *name)
 {
 	attest_ctx *ctx = inventory_ctx(inv);
 	sqlite3_stmt *st = NULL;
@@ -105,7 +105,7 @@ attest_inventory_write_native(attest_inventory *inv, FILE *out, const char *name
 	attest_rc rc;
 	int src;
 
-	if ((rc = header(inv, &h)) != ATTEST_OK)
+	if ((rc = header(inv, as_of, &h)) != ATTEST_OK)
 		return rc;
 	if (json_dumpf(h, out, JSON_COMPACT) != 0 || fputc('\n', out) == EOF) {
 		json_decref(h);

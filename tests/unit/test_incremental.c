@@ -256,7 +256,7 @@ test_native_round_trip(void)
 	snprintf(path, sizeof(path), "%s/state.ndjson", dir);
 	fp = fopen(path, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	CU_ASSERT_EQUAL(attest_inventory_write_native(inv, fp, path), ATTEST_OK);
+	CU_ASSERT_EQUAL(attest_inventory_write_native(inv, 0, fp, path), ATTEST_OK);
 	CU_ASSERT_EQUAL(fclose(fp), 0);
 	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &again), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(attest_inventory_load(again, path), ATTEST_OK);
@@ -282,6 +282,76 @@ test_native_round_trip(void)
 	tu_rmtree(dir);
 }
 
+/* A re-collection (an inventory loaded from the sample estate without one
+ * bucket) refreshes the kept inventory: resources that did not change stay
+ * out of the change set, the missing bucket is dropped, and a type the
+ * re-collection did not collect changes nothing. */
+static void
+test_refresh_from_recollection(void)
+{
+	struct attest_change_stats st;
+	struct seen s = {0};
+	attest_inventory *fresh = NULL;
+	json_t *estate, *list;
+	char dir[4096], path[4200], sample[4096];
+	enum attest_refresh what;
+	bool was;
+	size_t i;
+
+	snprintf(sample, sizeof(sample), "%s/samples/estate.json", attest_datadir());
+	estate = json_load_file(sample, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(estate);
+	list = json_object_get(estate, "resources");
+	for (i = 0; i < json_array_size(list); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(list, i), "id")),
+			   "northwind-prod-backups-eu") == 0)
+			json_array_remove(list, i--);
+	CU_ASSERT_EQUAL_FATAL(tu_tmpdir(dir, sizeof(dir), "refresh"), 0);
+	snprintf(path, sizeof(path), "%s/estate.json", dir);
+	CU_ASSERT_EQUAL_FATAL(json_dump_file(estate, path, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_new(ctx, &fresh), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_load(fresh, path), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_finish(fresh), ATTEST_OK);
+
+	CU_ASSERT_EQUAL_FATAL(attest_inventory_begin(inv, "re-collection"), ATTEST_OK);
+	/* The security groups: the sample's default group differs from the kept
+	 * (opened) one, the others are the same. */
+	CU_ASSERT_EQUAL(attest_inventory_refresh_type(inv, fresh, "AWS::EC2::SecurityGroup", NULL,
+						      NULL, &was),
+			ATTEST_OK);
+	CU_ASSERT(was);
+	CU_ASSERT_EQUAL(attest_inventory_refresh(inv, fresh, "AWS::S3::Bucket",
+						 "northwind-prod-backups-eu", NULL, NULL, &what),
+			ATTEST_OK);
+	CU_ASSERT_EQUAL(what, ATTEST_REFRESH_DROPPED);
+	CU_ASSERT_EQUAL(attest_inventory_refresh(inv, fresh, "AWS::S3::Bucket",
+						 "northwind-prod-datalake-eu", NULL, NULL, &what),
+			ATTEST_OK);
+	CU_ASSERT_EQUAL(what, ATTEST_REFRESH_UPDATED);
+	CU_ASSERT_EQUAL(
+		attest_inventory_refresh(inv, fresh, "AWS::Made::Up", "x", NULL, NULL, &what),
+		ATTEST_OK);
+	CU_ASSERT_EQUAL(what, ATTEST_REFRESH_NOT_COLLECTED);
+	CU_ASSERT_EQUAL(attest_evaluate_changes(inv, lib, collect, &s, &st), ATTEST_OK);
+	/* The opened group and the dropped bucket; the unchanged ones are not
+	 * in the change set. */
+	CU_ASSERT_EQUAL(st.resources, 2);
+	i = (size_t)find(&s, "ec2-sg-no-ipv4-world-ingress-admin-ports", "sg-0666d685d5e13edd8");
+	CU_ASSERT((int)i >= 0);
+	if ((int)i >= 0) {
+		CU_ASSERT_STRING_EQUAL(s.old[i], "fail");
+		CU_ASSERT_STRING_EQUAL(s.new_[i], "pass");
+	}
+	for (i = 0; i < s.n && i < 16; i++)
+		CU_ASSERT(strcmp(s.resource[i], "sg-0666d685d5e13edd8") == 0 ||
+			  (strcmp(s.resource[i], "northwind-prod-backups-eu") == 0 &&
+			   strcmp(s.new_[i], "-") == 0));
+	attest_inventory_rollback(inv);
+	attest_inventory_free(fresh);
+	json_decref(estate);
+	tu_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -300,6 +370,7 @@ main(void)
 	CU_add_test(s, "refusals", test_refusals);
 	CU_add_test(s, "the same as a whole evaluation", test_matches_whole_evaluation);
 	CU_add_test(s, "native NDJSON round trip", test_native_round_trip);
+	CU_add_test(s, "refresh from a re-collection", test_refresh_from_recollection);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed();
