@@ -460,8 +460,8 @@ attest_rc attest_store_dead_letter(attest_store *store, const char *message_id, 
  * are lent for the duration of the callback; times are ISO 8601 UTC. */
 struct attest_change_info {
 	long long delta_id;
-	const char *at, *event_key, *event_source, *event_name, *actor, *actor_type,
-		*event_time, *base_scan_id;
+	const char *at, *event_key, *event_source, *event_name, *actor, *actor_type, *event_time,
+		*base_scan_id;
 	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
 		*old_status, *new_status, *reason;
 };

@@ -14,37 +14,40 @@
 
 #include "history_int.h"
 
-#define CHANGE_COLUMNS                                                                             \
+/* The columns each_change() reads, the severity between the two parts. */
+#define CHANGE_HEAD                                                                                \
 	"d.delta_id, d.at, e.event_key, e.source, e.name, e.actor, e.actor_type,"                  \
-	" e.event_time, e.base_scan_id, d.check_id, d.severity, d.resource_type,"                  \
-	" d.resource_id, d.arn, d.region, d.account, d.old_status, d.new_status, d.reason"
+	" e.event_time, e.base_scan_id, d.check_id, "
+#define CHANGE_TAIL                                                                                \
+	", d.resource_type, d.resource_id, d.arn, d.region, d.account, d.old_status,"              \
+	" d.new_status, d.reason"
+#define DELTA_OF_FINDING STORE_SAME_FINDING("x", "f")
+#define FAILED_BEFORE STORE_SAME_FINDING("o", "f")
+#define SEVERITY "coalesce(d.severity, c.severity)"
 
-static const char changes_sql[] =
-	"SELECT " CHANGE_COLUMNS " FROM deltas d JOIN watch_events e ON e.event_key = d.event_key"
-	" WHERE (?1 IS NULL OR coalesce(d.account, e.account) = ?1)"
-	" AND (?2 IS NULL OR d.at >= ?2) AND (?3 IS NULL OR d.at <= ?3)"
-	" ORDER BY d.at DESC, d.delta_id DESC LIMIT ?4";
+static const char changes_sql[] = "SELECT " CHANGE_HEAD "d.severity" CHANGE_TAIL
+				  " FROM deltas d JOIN watch_events e ON e.event_key = d.event_key"
+				  " WHERE (?1 IS NULL OR coalesce(d.account, e.account) = ?1)"
+				  " AND (?2 IS NULL OR d.at >= ?2) AND (?3 IS NULL OR d.at <= ?3)"
+				  " ORDER BY d.at DESC, d.delta_id DESC LIMIT ?4";
 
 /* ?1 the scan, ?2 the previous scan of its scope (NULL: none). The
  * severity is the delta's, else the check's in the scan. */
 static const char causes_sql[] =
-	"SELECT " CHANGE_COLUMNS " FROM findings f JOIN scans s ON s.scan_id = f.scan_id"
+	"SELECT " CHANGE_HEAD SEVERITY CHANGE_TAIL
+	" FROM findings f JOIN scans s ON s.scan_id = f.scan_id"
 	" JOIN deltas d ON d.delta_id = (SELECT x.delta_id FROM deltas x"
-	"   WHERE " STORE_SAME_FINDING(
-		"x",
-		"f") " AND x.new_status = 'fail'"
-		     "   AND x.at <= s.as_of AND (?2 IS NULL OR x.at > (SELECT as_of FROM scans"
-		     "     WHERE scan_id = ?2)) ORDER BY x.at DESC, x.delta_id DESC LIMIT 1)"
-		     " JOIN watch_events e ON e.event_key = d.event_key"
-		     " LEFT JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
-		     " WHERE f.scan_id = ?1 AND f.status = 'fail'"
-		     " AND NOT EXISTS (SELECT 1 FROM findings o WHERE o.scan_id = ?2"
-		     "   AND " STORE_SAME_FINDING(
-			     "o",
-			     "f") " AND o.status = 'fail')"
-				  " ORDER BY CASE coalesce(d.severity, c.severity) WHEN 'critical' THEN 0"
-				  "   WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,"
-				  " f.check_id, f.resource_id, f.finding_id";
+	"   WHERE " DELTA_OF_FINDING " AND x.new_status = 'fail' AND x.at <= s.as_of"
+	"   AND (?2 IS NULL OR x.at > (SELECT as_of FROM scans WHERE scan_id = ?2))"
+	"   ORDER BY x.at DESC, x.delta_id DESC LIMIT 1)"
+	" JOIN watch_events e ON e.event_key = d.event_key"
+	" LEFT JOIN scan_checks c ON c.scan_id = f.scan_id AND c.check_id = f.check_id"
+	" WHERE f.scan_id = ?1 AND f.status = 'fail'"
+	" AND NOT EXISTS (SELECT 1 FROM findings o WHERE o.scan_id = ?2"
+	"   AND " FAILED_BEFORE " AND o.status = 'fail')"
+	" ORDER BY CASE " SEVERITY " WHEN 'critical' THEN 0 WHEN 'high' THEN 1"
+	"   WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,"
+	" f.check_id, f.resource_id, f.finding_id";
 
 static const char *
 text(sqlite3_stmt *st, int col)

@@ -39,8 +39,7 @@ static const char *const prune_watch[] = {
 
 /* Runs sql with DOOMED's parameters. */
 static attest_rc
-prune_step(attest_store *store, const char *sql, long keep, const char *before,
-	   long long *changed)
+prune_step(attest_store *store, const char *sql, long keep, const char *before, long long *changed)
 {
 	sqlite3_stmt *st = history_prepare(store, sql);
 	attest_rc rc = ATTEST_OK;

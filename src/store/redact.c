@@ -310,8 +310,7 @@ sql_redact(sqlite3_context *c, int argc, sqlite3_value **argv)
 
 /* Every column that receives text from an input: resource identity and
  * evidence of findings, reasons (gap messages are copied into them), the
- * whole collection log, the sources' paths and header text, and what
- * attest watch stores from change events. */
+ * whole collection log, and the sources' paths and header text. */
 static const char *const input_columns[][2] = {
 	{"findings", "resource_id"},   {"findings", "arn"},
 	{"findings", "name"},          {"findings", "region"},
@@ -322,15 +321,25 @@ static const char *const input_columns[][2] = {
 	{"scan_gaps", "error_code"},   {"scan_gaps", "message"},
 	{"scans", "sources"},          {"scan_resources", "resource_id"},
 	{"scan_resources", "account"}, {"scan_resources", "region"},
-	/* attest watch (watch.c): the event's identity text and the deltas'
-	 * findings, the reason a message was refused, alert payloads */
-	{"watch_events", "actor"},     {"watch_events", "actor_type"},
-	{"watch_events", "source_ip"}, {"watch_events", "user_agent"},
-	{"watch_events", "account"},   {"watch_events", "region"},
-	{"deltas", "resource_id"},     {"deltas", "arn"},
-	{"deltas", "region"},          {"deltas", "account"},
-	{"deltas", "reason"},          {"deltas", "evidence"},
-	{"watch_dead_letters", "reason"}, {"alert_outbox", "payload"},
+};
+
+/* What attest watch stores (watch.c): the event's identity text, the
+ * deltas' findings, the reason a message was refused, alert payloads. */
+static const char *const watch_columns[][2] = {
+	{"watch_events", "actor"},
+	{"watch_events", "actor_type"},
+	{"watch_events", "source_ip"},
+	{"watch_events", "user_agent"},
+	{"watch_events", "account"},
+	{"watch_events", "region"},
+	{"deltas", "resource_id"},
+	{"deltas", "arn"},
+	{"deltas", "region"},
+	{"deltas", "account"},
+	{"deltas", "reason"},
+	{"deltas", "evidence"},
+	{"watch_dead_letters", "reason"},
+	{"alert_outbox", "payload"},
 };
 
 bool
@@ -341,6 +350,10 @@ store_redact_column(const char *table, const char *column)
 	for (i = 0; i < sizeof(input_columns) / sizeof(input_columns[0]); i++)
 		if (strcmp(input_columns[i][0], table) == 0 &&
 		    strcmp(input_columns[i][1], column) == 0)
+			return true;
+	for (i = 0; i < sizeof(watch_columns) / sizeof(watch_columns[0]); i++)
+		if (strcmp(watch_columns[i][0], table) == 0 &&
+		    strcmp(watch_columns[i][1], column) == 0)
 			return true;
 	return false;
 }

@@ -59,6 +59,8 @@
 #define FINDING_STATUS "'pass', 'fail', 'error', 'not_applicable', 'excepted'"
 #define SEVERITY "'critical', 'high', 'medium', 'low', 'informational'"
 
+#define NEW_STATUS IN_SET("t.new_status", FINDING_STATUS)
+
 /* @ stands for the schema ("main"."table" is written @table). */
 struct rule {
 	const char *table, *column;
@@ -93,7 +95,8 @@ static const struct table_key keys[] = {
 	{"scan_resources", "'scan_id ' || quote(t.scan_id) || ', resource ' ||"
 			   " quote(t.resource_type) || '/' || quote(substr(t.resource_id, 1, 64))"},
 	{"watch_events", "'event ' || quote(substr(t.event_key, 1, 64))"},
-	{"deltas", "'delta ' || quote(t.delta_id) || ', event ' || quote(substr(t.event_key, 1, 64))"},
+	{"deltas",
+	 "'delta ' || quote(t.delta_id) || ', event ' || quote(substr(t.event_key, 1, 64))"},
 	{"watch_dead_letters", "'message ' || quote(substr(t.message_id, 1, 64))"},
 	{"alert_outbox", "'alert ' || quote(t.alert_id)"},
 };
@@ -238,7 +241,8 @@ static const struct rule rules[] = {
 	 "a stored scan"},
 	{"watch_events", "source", TEXT("t.source", 256), "an event source"},
 	{"watch_events", "name", TEXT("t.name", 256), "an event name"},
-	{"watch_events", "event_time", TIME("t.event_time"), "an RFC 3339 UTC time from 2000 to now"},
+	{"watch_events", "event_time", TIME("t.event_time"),
+	 "an RFC 3339 UTC time from 2000 to now"},
 	{"watch_events", "received_at", TIME("t.received_at"),
 	 "an RFC 3339 UTC time from 2000 to now"},
 	{"watch_events", "resources", SEQ("t.resources"), "a count"},
@@ -250,8 +254,7 @@ static const struct rule rules[] = {
 	{"deltas", "old_status", "t.old_status IS NULL OR " IN_SET("t.old_status", FINDING_STATUS),
 	 "a finding status (" FINDING_STATUS ")"},
 	{"deltas", "new_status",
-	 "(t.new_status IS NULL OR " IN_SET("t.new_status", FINDING_STATUS) ")"
-	 " AND t.new_status IS NOT t.old_status",
+	 "t.new_status IS NOT t.old_status AND (t.new_status IS NULL OR " NEW_STATUS ")",
 	 "a finding status (" FINDING_STATUS ") other than old_status"},
 	{"deltas", "evidence", "t.evidence IS NULL OR " JSON_IS("t.evidence", "object"),
 	 "a JSON object"},
@@ -259,7 +262,8 @@ static const struct rule rules[] = {
 	 "an RFC 3339 UTC time from 2000 to now"},
 	{"watch_dead_letters", "body_sha256", "t.body_sha256 IS NULL OR " HEX64("t.body_sha256"),
 	 "a SHA-256 in hex"},
-	{"alert_outbox", "created_at", TIME("t.created_at"), "an RFC 3339 UTC time from 2000 to now"},
+	{"alert_outbox", "created_at", TIME("t.created_at"),
+	 "an RFC 3339 UTC time from 2000 to now"},
 	{"alert_outbox", "channel", TEXT("t.channel", 256), "a channel name"},
 	{"alert_outbox", "payload", JSON_IS("t.payload", "object"), "a JSON object"},
 	{"alert_outbox", "attempts", SEQ("t.attempts"), "a count"},
