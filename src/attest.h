@@ -485,6 +485,70 @@ attest_rc attest_store_check(attest_store *store, int *schema_version, long long
 			     void (*fn)(void *data, const char *problem), void *data,
 			     long long *problems);
 
+/* ---- history: changes recorded by attest watch ---------------------------- */
+
+/* A change event attest watch applied (doc/history.md, "Changes"). All
+ * strings may be NULL except key, source and name. key is the CloudTrail
+ * eventID, else the EventBridge id; base_scan_id the full scan the watch
+ * state started from; actor who made the change (the CloudTrail identity's
+ * ARN, else its principal id or the service that invoked it); resources the
+ * number of resources it touched. */
+struct attest_watch_event {
+	const char *key, *message_id, *base_scan_id, *source, *name, *actor, *actor_type,
+		*source_ip, *user_agent, *account, *region;
+	time_t event_time, received_at;
+	long resources;
+};
+
+/* A finding whose status an event changed: old_status NULL for a new
+ * finding, new_status NULL for a resource gone. reason and evidence are
+ * redacted like a scan's findings. */
+struct attest_delta {
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason, *evidence;
+};
+
+/* *seen is true when an event of this key is already stored. */
+attest_rc attest_store_event_seen(attest_store *store, const char *key, bool *seen);
+/* Stores, in one transaction, the event, its n deltas (recorded at the
+ * event's received_at) and n_alerts rows of the alert outbox (the JSON text
+ * of alert_payloads[i] for the channel named alert_channels[i], due now).
+ * Fails with nothing written; ATTEST_ERR_INVALID when the event's key is
+ * already stored (ask attest_store_event_seen first). */
+attest_rc attest_store_save_delta(attest_store *store, const struct attest_watch_event *ev,
+				  const struct attest_delta *d, size_t n,
+				  const char *const *alert_payloads,
+				  const char *const *alert_channels, size_t n_alerts);
+/* Records a message that could not be used, with the reason (redacted). */
+attest_rc attest_store_dead_letter(attest_store *store, const char *message_id, time_t at,
+				   const char *reason, const char *body_sha256);
+
+/* One delta with its event, as `attest history --changes` lists it. Strings
+ * are lent for the duration of the callback; times are ISO 8601 UTC. */
+struct attest_change_info {
+	long long delta_id;
+	const char *at, *event_key, *event_source, *event_name, *actor, *actor_type, *event_time,
+		*base_scan_id;
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason;
+};
+
+/* Calls fn for each delta matching filter (NULL: all), newest first (by at,
+ * then the order stored). filter->since/until bound the delta's time,
+ * account the delta's account, limit the number of deltas; scan_id, scope
+ * and framework do not apply. ATTEST_ERR_USAGE for a malformed since/until. */
+attest_rc attest_store_changes(attest_store *store, const struct attest_history_filter *filter,
+			       void (*fn)(void *data, const struct attest_change_info *change),
+			       void *data);
+/* The cause of each finding that fails in scan_id and did not fail in the
+ * previous scan of its scope (none: every failing finding): the latest
+ * delta to "fail" of the same check and resource (type, id, account,
+ * region) recorded after the previous scan's as_of and up to scan_id's.
+ * Calls fn once per such finding that has one, most severe first. */
+attest_rc attest_store_causes(attest_store *store, const char *scan_id,
+			      void (*fn)(void *data, const struct attest_change_info *cause),
+			      void *data);
+
 /* ---- live collection: AWS ------------------------------------------------- */
 
 struct attest_aws_collect_opts {

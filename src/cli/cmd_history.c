@@ -106,7 +106,14 @@ static const char usage[] =
 	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
 	"and each framework's controls fully passing and coverage ('attest trend'\n"
 	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
-	"then by the order they were stored.\n";
+	"then by the order they were stored.\n"
+	"\n"
+	"With --changes it lists instead what 'attest watch' recorded between full\n"
+	"scans, newest first: each finding whose status a change event moved, with\n"
+	"the event (its time, source, name and the actor who made the change), the\n"
+	"check, severity, resource and its old and new status. --since, --until and\n"
+	"--limit then apply to the time each change was recorded, --account to the\n"
+	"resource's account.\n";
 
 const struct cli_option cli_history_filter_options[] = {
 	{"account", 'a', "ID", 'a', "scans that covered this account"},
@@ -147,6 +154,7 @@ static const struct cli_option history_options[] = {
 
 static const struct cli_option history_more[] = {
 	{"limit", 'n', "N", 'n', "the N most recent scans only"},
+	{"changes", 0, NULL, 'c', "the changes attest watch recorded (deltas) instead of scans"},
 	{"json", 0, NULL, 'j', "a JSON array instead of the table"},
 	CLI_OPTION_HELP,
 	{NULL, 0, NULL, 0, NULL},
@@ -233,7 +241,7 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 	struct listing l = {0};
 	attest_store *store = NULL;
 	const char *db = NULL;
-	bool json = false;
+	bool json = false, changes = false;
 	attest_rc rc;
 	int c, status;
 
@@ -255,6 +263,9 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'c':
+			changes = true;
+			break;
 		case 'h':
 			cli_print_help(&cli_history, stdout);
 			return EXIT_OK;
@@ -267,8 +278,17 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
+	if (changes && (f.framework || f.scope))
+		return cli_usage_error("history",
+				       "--changes lists changes to findings: --%s "
+				       "selects scans",
+				       f.framework ? "framework" : "scope");
 	if ((status = cli_history_open(ctx, db, true, &store)) != EXIT_OK)
 		return status;
+	if (changes) {
+		status = cli_history_changes(ctx, store, &f, json);
+		goto out;
+	}
 	if (json && !(l.arr = json_array())) {
 		status = cli_fail(EXIT_ERROR, "out of memory");
 		goto out;

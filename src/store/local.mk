@@ -1,6 +1,7 @@
 ## src/store: the history database (doc/design.md).
 libattest_la_SOURCES += \
 	src/store/changes.c \
+	src/store/changes_read.c \
 	src/store/diff.c \
 	src/store/digest.c \
 	src/store/history.c \
@@ -14,4 +15,5 @@ libattest_la_SOURCES += \
 	src/store/store_int.h \
 	src/store/transfer.c \
 	src/store/trend.c \
-	src/store/validate.c
+	src/store/validate.c \
+	src/store/watch.c
