@@ -155,6 +155,14 @@ static const char *const migrations[] = {
 	"  config_sha256 TEXT NOT NULL);"
 	"CREATE INDEX scan_resources_key ON scan_resources(scan_id, resource_id, resource_type);"
 	"CREATE INDEX scans_scope_as_of ON scans(scope, as_of, started_at);",
+	/* 7 -> 8: attest watch (doc/alerts.md): alerts waiting to be delivered,
+	 * kept until a channel accepts them. channel is the name of a channel of
+	 * the alert rules, never its endpoint or credentials. */
+	"CREATE TABLE alert_outbox("
+	"  alert_id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, channel TEXT NOT NULL,"
+	"  payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT NOT NULL, delivered_at TEXT, last_error TEXT);"
+	"CREATE INDEX alert_outbox_due ON alert_outbox(delivered_at, next_attempt_at);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
