@@ -2,17 +2,19 @@
 """Loopback receivers for the alert tests (tests/unit/test_alert.c).
 
   servers.py webhook DIR [--fail N] [--status CODE] [--tls CERT KEY]
+             [--schema doc/alert-payload.schema.json]
   servers.py smtp DIR --mode starttls|nostarttls|smtps --cert CERT --key KEY
-             [--user U --password P]
+             [--user U --password P] [--schema doc/alert-payload.schema.json]
 
 Each listens on 127.0.0.1 at a free port, writes the port to DIR/port once
 it listens, and records what it received in DIR:
   webhook: req-N.json per request ({"path", "headers", "body", "status"}),
            answering CODE (default 503) to the first N requests, 200 after;
+           with --schema, "schema_errors" lists what the body breaks;
   smtp:    session.log (every command line, with "[tls]" once encrypted;
            AUTH arguments are not logged), and per message msg-N.json
            ({"from", "rcpt", "tls", "user", "text", "attachment"}) with the
-           MIME parts decoded.
+           MIME parts decoded (and "schema_errors" of the attachment).
 Only Python's standard library is used. Runs until killed.
 """
 import base64
@@ -34,6 +36,25 @@ def write_json(path, doc):
     os.rename(tmp, path)
 
 
+def schema_errors(schema, text):
+    """What text (a JSON document) breaks in schema; [] when valid."""
+    if not schema:
+        return []
+    from jsonschema.validators import validator_for
+    try:
+        doc = json.loads(text)
+    except Exception as e:
+        return ["not JSON: %s" % e]
+    v = validator_for(schema)(schema)
+    return ["%s: %s" % ("/".join(map(str, e.absolute_path)), e.message)
+            for e in v.iter_errors(doc)]
+
+
+def load_schema(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def announce(dirname, port):
     with open(os.path.join(dirname, "port.tmp"), "w") as f:
         f.write(str(port))
@@ -42,13 +63,15 @@ def announce(dirname, port):
 
 def webhook(args):
     dirname = args[0]
-    fail, status, tls = 0, 503, None
+    fail, status, tls, schema = 0, 503, None, None
     i = 1
     while i < len(args):
         if args[i] == "--fail":
             fail = int(args[i + 1]); i += 2
         elif args[i] == "--status":
             status = int(args[i + 1]); i += 2
+        elif args[i] == "--schema":
+            schema = load_schema(args[i + 1]); i += 2
         elif args[i] == "--tls":
             tls = (args[i + 1], args[i + 2]); i += 3
         else:
@@ -65,7 +88,8 @@ def webhook(args):
             code = status if n <= fail else 200
             write_json(os.path.join(dirname, "req-%d.json" % n),
                        {"path": self.path, "headers": dict(self.headers.items()),
-                        "body": body.decode("utf-8", "replace"), "status": code})
+                        "body": body.decode("utf-8", "replace"), "status": code,
+                        "schema_errors": schema_errors(schema, body.decode("utf-8", "replace"))})
             self.send_response(code)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", "2")
@@ -214,11 +238,12 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         write_json(os.path.join(self.server.cfg["dir"], "msg-%d.json" % n),
                    {"from": mail_from, "rcpt": rcpt, "tls": self.tls, "user": user,
                     "subject": str(msg["Subject"]), "text": text,
-                    "attachment": attachment, "raw": raw})
+                    "attachment": attachment, "raw": raw,
+                    "schema_errors": schema_errors(self.server.cfg["schema"], attachment or "")})
 
 
 def smtp(args):
-    cfg = {"dir": args[0], "mode": "starttls", "user": None, "password": None}
+    cfg = {"dir": args[0], "mode": "starttls", "user": None, "password": None, "schema": None}
     cert = key = None
     i = 1
     while i < len(args):
@@ -234,6 +259,8 @@ def smtp(args):
             cfg["user"] = val
         elif opt == "--password":
             cfg["password"] = val
+        elif opt == "--schema":
+            cfg["schema"] = load_schema(val)
         else:
             sys.exit("unknown option " + opt)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

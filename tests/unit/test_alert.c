@@ -170,6 +170,31 @@ received_json(const struct receiver *r, const char *name)
 	return json_load_file(p, 0, NULL);
 }
 
+/* Whether the record rec of a receiver says its payload validates against
+ * doc/alert-payload.schema.json (the receivers check with --schema). */
+static bool
+schema_ok(json_t *rec)
+{
+	json_t *errors = json_object_get(rec, "schema_errors");
+	char *text;
+
+	if (json_is_array(errors) && json_array_size(errors) == 0)
+		return true;
+	text = json_dumps(errors, 0);
+	fprintf(stderr, "\n  payload breaks the schema: %s\n", text ? text : "(no record)");
+	free(text);
+	return false;
+}
+
+static const char *
+schema_path(void)
+{
+	static char p[4200];
+
+	snprintf(p, sizeof(p), "%s/doc/alert-payload.schema.json", ATTEST_SRCDIR);
+	return p;
+}
+
 /* A self-signed certificate for 127.0.0.1 made by the openssl command. */
 static int
 make_cert(void)
@@ -626,7 +651,7 @@ q_int(attest_store *s, const char *sql)
 static void
 test_deliver_group_and_rate(void)
 {
-	const char *args[] = {"webhook", "--fail", "0", NULL};
+	const char *args[] = {"webhook", "--fail", "0", "--schema", schema_path(), NULL};
 	struct receiver rc = {0};
 	struct alert_rules *r;
 	struct alert_stats st;
@@ -656,6 +681,7 @@ test_deliver_group_and_rate(void)
 		CU_ASSERT_EQUAL(json_array_size(json_object_get(body, "alerts")), 3);
 		CU_ASSERT_PTR_NOT_NULL(strstr(str_at(body, "text"), "3 alerts"));
 		CU_ASSERT_STRING_EQUAL(str_at(req, "headers.Content-Type"), "application/json");
+		CU_ASSERT(schema_ok(req));
 		json_decref(body);
 	}
 	json_decref(req);
@@ -689,7 +715,8 @@ test_deliver_group_and_rate(void)
 static void
 test_deliver_retry_backoff(void)
 {
-	const char *args[] = {"webhook", "--fail", "3", "--status", "503", NULL};
+	const char *args[] = {"webhook", "--fail",   "3",           "--status",
+			      "503",     "--schema", schema_path(), NULL};
 	struct receiver rc = {0};
 	struct alert_rules *r;
 	struct alert_stats st;
@@ -742,6 +769,7 @@ test_deliver_retry_backoff(void)
 		CU_ASSERT_PTR_NULL(strstr(str_at(req, "body"), "tok-very-s3cret"));
 		CU_ASSERT_PTR_NULL(strstr(str_at(req, "body"), SECRET_KEY));
 		CU_ASSERT_PTR_NOT_NULL(strstr(str_at(req, "body"), "\"resource\""));
+		CU_ASSERT(schema_ok(req));
 	}
 	json_decref(req);
 	/* neither the token nor the URL in the outbox or the log */
@@ -787,6 +815,83 @@ test_deliver_unknown_channel(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(tu_q_text(store_db(s), "SELECT last_error FROM alert_outbox"
 							     " WHERE channel = 'gone'"),
 				      "no channel is called 'gone'"));
+	alert_rules_free(r);
+	attest_store_close(s);
+}
+
+/* Every kind of alert over HTTPS (certificate verified through the CA
+ * file), each payload valid against doc/alert-payload.schema.json. */
+static void
+test_deliver_https_all_kinds(void)
+{
+	char cert[4200], key[4200], text[4096];
+	const char *args[] = {"webhook", "--tls",    cert,          key, "--fail",
+			      "0",       "--schema", schema_path(), NULL};
+	const struct alert_score score = {"cis-aws-3.0", true, 80, 60, true, 90, 70};
+	const struct alert_exception exc = {"EX-1", "s3-bucket-versioning-enabled", "2026-01-01",
+					    1500};
+	const char *errors[] = {"iam ListUsers: AccessDenied"};
+	struct alert_input in = {.event = &event,
+				 .deltas = deltas,
+				 .n_deltas = 5,
+				 .scores = &score,
+				 .n_scores = 1,
+				 .exceptions = &exc,
+				 .n_exceptions = 1,
+				 .previous = 1000,
+				 .now = 2000,
+				 .collection_errors = errors,
+				 .n_collection_errors = 1,
+				 .lib = lib};
+	struct receiver rc = {0};
+	struct alert_rules *r = NULL;
+	struct alert_stats st;
+	attest_store *s = store_new("https.db");
+	json_t *out, *req, *body;
+	int kinds = 0;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(make_cert(), 0);
+	snprintf(cert, sizeof(cert), "%s", path_of("cert.pem"));
+	snprintf(key, sizeof(key), "%s", path_of("key.pem"));
+	CU_ASSERT_EQUAL_FATAL(receiver_start(&rc, "https", args), 0);
+	snprintf(text, sizeof(text),
+		 RULES_HEAD "  <channels>\n"
+			    "    <webhook name=\"hook\"><url>https://127.0.0.1:%d/h</url>"
+			    "<ca-file>%s</ca-file></webhook>\n  </channels>\n  <rules>\n"
+			    "    <newly-failing name=\"f\" severity=\"low\" channels=\"hook\"/>\n"
+			    "    <internet-exposed name=\"x\" channels=\"hook\"/>\n"
+			    "    <score-drop name=\"d\" points=\"1\" channels=\"hook\"/>\n"
+			    "    <exception-lapsed name=\"l\" channels=\"hook\"/>\n"
+			    "    <collection-failed name=\"c\" channels=\"hook\"/>\n"
+			    "  </rules>\n</alert-rules>\n",
+		 rc.port, cert);
+	CU_ASSERT_EQUAL_FATAL(alert_rules_load(ctx, write_file("https.xml", text), &r), ATTEST_OK);
+	out = evaluate(r, &in);
+	CU_ASSERT_EQUAL(alert_enqueue(s, out, 2000), ATTEST_OK);
+	json_decref(out);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 2000, &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(st.messages_sent, 1);
+	CU_ASSERT_EQUAL(st.pending, 0);
+	req = received_json(&rc, "req-1.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+	CU_ASSERT(schema_ok(req));
+	body = json_loads(str_at(req, "body"), 0, NULL);
+	/* 3 newly failing (sg-1, b-1, b-2), a drop, a lapse, a collection error */
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(body, "alerts")), 6);
+	for (i = 0; i < json_array_size(json_object_get(body, "alerts")); i++) {
+		const char *kind =
+			str_at(json_array_get(json_object_get(body, "alerts"), i), "kind");
+
+		kinds |= strcmp(kind, "score-drop") == 0          ? 1
+			 : strcmp(kind, "exception-lapsed") == 0  ? 2
+			 : strcmp(kind, "collection-failed") == 0 ? 4
+								  : 0;
+	}
+	CU_ASSERT_EQUAL(kinds, 7);
+	json_decref(body);
+	json_decref(req);
+	receiver_stop(&rc);
 	alert_rules_free(r);
 	attest_store_close(s);
 }
@@ -875,6 +980,7 @@ test_smtp_starttls(void)
 	CU_ASSERT_STRING_EQUAL(
 		str_at(json_array_get(json_object_get(att, "alerts"), 0), "resource.id"), "sg-1");
 	CU_ASSERT_PTR_NULL(strstr(str_at(msg, "raw"), "pw-x9!"));
+	CU_ASSERT(schema_ok(msg));
 	json_decref(att);
 	json_decref(msg);
 	/* implicit TLS */
@@ -928,6 +1034,7 @@ static CU_TestInfo deliver_tests[] = {
 	{"grouping within the window and the rate limit", test_deliver_group_and_rate},
 	{"retries with backoff until the webhook accepts", test_deliver_retry_backoff},
 	{"rows of an unknown channel or payload are kept", test_deliver_unknown_channel},
+	{"every kind of alert over HTTPS, valid against the schema", test_deliver_https_all_kinds},
 	{"email over STARTTLS and implicit TLS", test_smtp_starttls},
 	{"no STARTTLS or an untrusted certificate: nothing sent", test_smtp_refused},
 	CU_TEST_INFO_NULL,
