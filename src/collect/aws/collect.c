@@ -76,8 +76,8 @@ out:
 
 /* ---- signing ---- */
 
-static attest_rc
-sign(void *data, const struct aws_call *call, struct curl_slist **out)
+attest_rc
+aws_collector_sign(void *data, const struct aws_call *call, struct curl_slist **out)
 {
 	struct aws_collector *c = data;
 	struct aws_signing how = {0};
@@ -411,8 +411,8 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 /* The credentials and home region of c (--profile, --role-arn as the AWS
  * CLI resolves them); an assumed role is kept renewable with what assumed
  * it (role_base), under the session name session. */
-static attest_rc
-collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
+attest_rc
+aws_collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
 		      const char *session, struct aws_credentials *role_base)
 {
 	struct aws_config_opts co = {0};
@@ -455,7 +455,7 @@ collector_engine(struct aws_collector *c, const struct attest_aws_collect_opts *
 	rc = aws_engine_new(c->ctx, &eo, &c->eng);
 	if (rc != ATTEST_OK)
 		return rc;
-	aws_engine_set_signer(c->eng, sign, c);
+	aws_engine_set_signer(c->eng, aws_collector_sign, c);
 	aws_engine_set_tick(c->eng, tick, c);
 	return ATTEST_OK;
 }
@@ -519,7 +519,7 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	/* --role-arn: kept with what assumed it, to be assumed again (same
 	 * session name) before it expires, as an organization member's is. */
 	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
-	if ((rc = collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
+	if ((rc = aws_collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
 	    (rc = collector_engine(&c, o)) != ATTEST_OK ||
 	    (rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
 	    (rc = find_regions(&c, o)) != ATTEST_OK)

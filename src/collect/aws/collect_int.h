@@ -188,6 +188,21 @@ bool aws_seen(struct aws_collector *c, const char *key);
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);
 
+/* The engine's signer (aws_engine_sign_fn) for a collector: data is the
+ * struct aws_collector whose credentials sign (renewed first when they are
+ * an assumed role's near its expiry). */
+attest_rc aws_collector_sign(void *data, const struct aws_call *call, struct curl_slist **out);
+/* Resolves c's credentials and home region from o's profile, role_arn and
+ * external_id as the AWS CLI does; an assumed role is kept renewable with
+ * what assumed it (role_base, session: both must outlive c). */
+attest_rc aws_collector_credentials(struct aws_collector *c,
+				    const struct attest_aws_collect_opts *o, const char *session,
+				    struct aws_credentials *role_base);
+/* Replaces msg (size bytes) with "(message withheld)" when it quotes any
+ * of cred's key id, secret key or session token: secrets never reach an
+ * error or a log line. */
+void aws_scrub_secrets(const struct aws_credentials *cred, char *msg, size_t size);
+
 /* Marks types attempted: call before the first request feeding them. */
 void aws_attempt(struct aws_collector *c, aws_typeset types);
 /* Appends an entry to the collection log ({"account", "service", "region",
