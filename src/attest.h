@@ -213,13 +213,8 @@ attest_rc attest_evaluate_with(attest_inventory *inv, attest_library *lib,
 attest_rc attest_evaluate(attest_inventory *inv, attest_library *lib,
 			  const char *const *framework_ids, size_t n);
 
-/* One finding whose status moved in a re-evaluation, or that a change event
- * caused (attest watch): old_status NULL for a new finding, new_status NULL
- * for a finding whose resource is gone. */
-struct attest_delta {
-	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
-		*old_status, *new_status, *reason, *evidence;
-};
+/* A finding whose status moved (declared with the history's changes below). */
+struct attest_delta;
 typedef attest_rc (*attest_delta_fn)(void *data, const struct attest_delta *d);
 struct attest_change_stats {
 	long long resources; /* in the change set */
@@ -677,5 +672,18 @@ struct attest_verify_info {
 attest_rc attest_package_verify(attest_ctx *ctx, const char *package, const char *pubkey_path,
 				void (*problem)(void *data, const char *file, const char *what),
 				void *data, struct attest_verify_info *info, long long *problems);
+
+/* ---- watch: changes between scans (attest watch) ------------------------- */
+
+struct attest_watch_event { /* all strings may be NULL except key/source/name */
+	const char *key, *message_id, *base_scan_id, *source, *name, *actor, *actor_type,
+		*source_ip, *user_agent, *account, *region;
+	time_t event_time, received_at;
+	long resources;
+};
+struct attest_delta {
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason, *evidence;
+};
 
 #endif

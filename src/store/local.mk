@@ -8,6 +8,8 @@ libattest_la_SOURCES += \
 	src/store/history_int.h \
 	src/store/inputs.c \
 	src/store/maintain.c \
+	src/store/outbox.c \
+	src/store/outbox.h \
 	src/store/redact.c \
 	src/store/redact_text.c \
 	src/store/schema.c \

@@ -182,7 +182,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE alert_outbox("
 	"  alert_id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, channel TEXT NOT NULL,"
 	"  payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-	"  next_attempt_at TEXT NOT NULL, delivered_at TEXT, last_error TEXT);",
+	"  next_attempt_at TEXT NOT NULL, delivered_at TEXT, last_error TEXT);"
+	"CREATE INDEX alert_outbox_due ON alert_outbox(delivered_at, next_attempt_at);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
