@@ -277,6 +277,12 @@ attest_rc attest_report_oscal(attest_store *store, const char *scan_id, FILE *ou
 attest_rc attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out);
 attest_rc attest_report_junit(attest_store *store, const char *scan_id, FILE *out);
 attest_rc attest_report_csv(attest_store *store, const char *scan_id, FILE *out);
+/* The findings as OCSF 1.6.0 Compliance Finding events (class 2003), one
+ * JSON object per line (doc/ocsf.md), streamed to out: one per finding, then
+ * one per check that judged nothing because its data was missing
+ * (not_evaluated) or its query failed (error). ATTEST_ERR_NOTFOUND when the
+ * scan does not exist; on failure out may hold some of the lines. */
+attest_rc attest_report_ocsf(attest_store *store, const char *scan_id, FILE *out);
 /* The PDF audit report (cover, executive summary with score trend, controls,
  * failing findings with evidence, manual controls, exceptions and
  * attestations, appendix of digests), laid out by the context's report

@@ -5,6 +5,9 @@ libattest_la_SOURCES += \
 	src/report/json.c \
 	src/report/junit.c \
 	src/report/manifest.c \
+	src/report/ocsf.c \
+	src/report/ocsf.h \
+	src/report/ocsf_event.c \
 	src/report/oscal.c \
 	src/report/oscal_assets.c \
 	src/report/oscal_int.h \
