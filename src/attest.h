@@ -679,17 +679,4 @@ attest_rc attest_package_verify(attest_ctx *ctx, const char *package, const char
 				void (*problem)(void *data, const char *file, const char *what),
 				void *data, struct attest_verify_info *info, long long *problems);
 
-/* ---- watch: changes between scans (attest watch) ------------------------- */
-
-struct attest_watch_event { /* all strings may be NULL except key/source/name */
-	const char *key, *message_id, *base_scan_id, *source, *name, *actor, *actor_type,
-		*source_ip, *user_agent, *account, *region;
-	time_t event_time, received_at;
-	long resources;
-};
-struct attest_delta {
-	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
-		*old_status, *new_status, *reason, *evidence;
-};
-
 #endif
