@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "collect/aws/client.h"
+#include "core/db.h"
 #include "inventory/inventory_int.h"
 #include "monitor/alert.h"
 #include "monitor/watch.h"

@@ -14,6 +14,7 @@
 #ifndef ATTEST_MONITOR_WATCH_H
 #define ATTEST_MONITOR_WATCH_H
 
+#include "core/core_int.h"
 #include "monitor/monitor.h"
 
 #include <signal.h>
@@ -21,6 +22,7 @@
 
 struct alert_rules;
 struct event_table;
+struct monitor_status;
 
 struct monitor_opts {
 	const char *queue_url;
