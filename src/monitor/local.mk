@@ -12,6 +12,9 @@ libattest_la_SOURCES += \
 	src/monitor/alert_smtp.c \
 	src/monitor/alert_webhook.c \
 	src/monitor/apply.c \
+	src/monitor/event.c \
+	src/monitor/event.h \
+	src/monitor/event_table.c \
 	src/monitor/monitor.h \
 	src/monitor/process.c \
 	src/monitor/state.c \
