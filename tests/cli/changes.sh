@@ -98,6 +98,19 @@ expect_status 0
 grep -q "Newly failing, with the change" "$WORK/out" && fail "S0 names a cause"
 case_end
 
+case_begin "the PDF's changes section names the cause under a newly failing finding"
+run "$ATTEST" report "$S1" --db "$DB" --organization Test --pdf "$WORK/s1.pdf"
+expect_status 0
+pdftotext "$WORK/s1.pdf" "$WORK/s1.txt" || fail "pdftotext failed"
+# the section from "Newly failing" to "Fixed", joined (cells wrap)
+sed -n '/^Newly failing$/,/^Fixed$/p' "$WORK/s1.txt" | tr -d '\n' >"$WORK/newly.txt"
+grep -q "Caused by aws.ec2 *AuthorizeSecurityGroupIngress" "$WORK/newly.txt" ||
+	fail "no cause under the newly failing finding: $(head -c 600 "$WORK/newly.txt")"
+grep -q "user/mallory" "$WORK/newly.txt" || fail "the actor is not named"
+grep -q "e-cause" "$WORK/newly.txt" || fail "the event is not named"
+grep -q "user/early" "$WORK/newly.txt" && fail "an earlier change is named as the cause"
+case_end
+
 case_begin "db upgrade brings a version-7 database to version 8"
 cp "$DB" "$WORK/v7.db"
 sqlite3 "$WORK/v7.db" 'DROP TABLE deltas; DROP TABLE watch_events; DROP TABLE watch_dead_letters; DROP TABLE alert_outbox; PRAGMA user_version = 7' ||
