@@ -122,10 +122,10 @@ send_message(struct alert_rules *rules, const struct alert_channel *ch, const js
 	case ALERT_EMAIL:
 		return alert_smtp_send(rules, ch, payload, now, err, errsz);
 	case ALERT_SNS:
-		break;
+		return alert_sns_send(rules, ch, payload, err, errsz);
 	}
-	snprintf(err, errsz, "SNS channels are not available in this build");
-	return ATTEST_ERR_USAGE;
+	snprintf(err, errsz, "a channel of an unknown type");
+	return ATTEST_ERR_INTERNAL;
 }
 
 /* Marks rows [i, j) failed at now with err; logs it. */

@@ -50,8 +50,11 @@ struct alert_rule {
 	size_t n_channels;
 };
 
+struct aws_client;
+
 struct alert_rules {
 	attest_ctx *ctx;
+	struct aws_client *aws; /* SNS channels' client, made at the first Publish */
 	struct alert_channel *channels;
 	size_t n_channels;
 	struct alert_rule *rules;
@@ -94,6 +97,10 @@ attest_rc alert_webhook_send(const struct alert_rules *rules, const struct alert
 			     const char *body, char *err, size_t errsz);
 attest_rc alert_smtp_send(const struct alert_rules *rules, const struct alert_channel *ch,
 			  const json_t *payload, time_t now, char *err, size_t errsz);
+attest_rc alert_sns_send(struct alert_rules *rules, const struct alert_channel *ch,
+			 const json_t *payload, char *err, size_t errsz);
+/* Frees the SNS client of rules (made by alert_sns_send). */
+void alert_sns_release(struct alert_rules *rules);
 /* Replaces every occurrence of each of the n secrets (NULL or "" skipped)
  * in msg with [REDACTED]; msg stays NUL-terminated within size. */
 void alert_scrub(char *msg, size_t size, const char *const *secrets, size_t n);

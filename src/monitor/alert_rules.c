@@ -79,6 +79,7 @@ alert_rules_free(struct alert_rules *rules)
 
 	if (!rules)
 		return;
+	alert_sns_release(rules);
 	for (i = 0; i < rules->n_channels; i++) {
 		struct alert_channel *c = &rules->channels[i];
 

@@ -10,6 +10,7 @@ libattest_la_SOURCES += \
 	src/monitor/alert_rules.c \
 	src/monitor/alert_rules_file.c \
 	src/monitor/alert_smtp.c \
+	src/monitor/alert_sns.c \
 	src/monitor/alert_webhook.c \
 	src/monitor/apply.c \
 	src/monitor/event.c \

@@ -2,7 +2,7 @@
 """Loopback receivers for the alert tests (tests/unit/test_alert.c).
 
   servers.py webhook DIR [--fail N] [--status CODE] [--tls CERT KEY]
-             [--schema doc/alert-payload.schema.json]
+             [--schema doc/alert-payload.schema.json] [--sns]
   servers.py smtp DIR --mode starttls|nostarttls|smtps --cert CERT --key KEY
              [--user U --password P] [--schema doc/alert-payload.schema.json]
 
@@ -11,6 +11,9 @@ it listens, and records what it received in DIR:
   webhook: req-N.json per request ({"path", "headers", "body", "status"}),
            answering CODE (default 503) to the first N requests, 200 after;
            with --schema, "schema_errors" lists what the body breaks;
+           with --sns it answers as SNS Publish (query protocol, XML with a
+           MessageId) and records the form fields ("form") of each request,
+           checking "Message" against the schema;
   smtp:    session.log (every command line, with "[tls]" once encrypted;
            AUTH arguments are not logged), and per message msg-N.json
            ({"from", "rcpt", "tls", "user", "text", "attachment"}) with the
@@ -27,6 +30,7 @@ import socketserver
 import ssl
 import sys
 import threading
+import urllib.parse
 
 
 def write_json(path, doc):
@@ -63,7 +67,7 @@ def announce(dirname, port):
 
 def webhook(args):
     dirname = args[0]
-    fail, status, tls, schema = 0, 503, None, None
+    fail, status, tls, schema, sns = 0, 503, None, None, False
     i = 1
     while i < len(args):
         if args[i] == "--fail":
@@ -72,6 +76,8 @@ def webhook(args):
             status = int(args[i + 1]); i += 2
         elif args[i] == "--schema":
             schema = load_schema(args[i + 1]); i += 2
+        elif args[i] == "--sns":
+            sns = True; i += 1
         elif args[i] == "--tls":
             tls = (args[i + 1], args[i + 2]); i += 3
         else:
@@ -86,15 +92,30 @@ def webhook(args):
                 count[0] += 1
                 n = count[0]
             code = status if n <= fail else 200
-            write_json(os.path.join(dirname, "req-%d.json" % n),
-                       {"path": self.path, "headers": dict(self.headers.items()),
-                        "body": body.decode("utf-8", "replace"), "status": code,
-                        "schema_errors": schema_errors(schema, body.decode("utf-8", "replace"))})
+            text = body.decode("utf-8", "replace")
+            rec = {"path": self.path, "headers": dict(self.headers.items()),
+                   "body": text, "status": code}
+            answer, ctype = b"ok", "text/plain"
+            if sns:
+                form = {k: v[0] for k, v in urllib.parse.parse_qs(text).items()}
+                rec["form"] = form
+                text = form.get("Message", "")
+                answer = (("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                           "<PublishResult><MessageId>msg-%d</MessageId></PublishResult>"
+                           "<ResponseMetadata><RequestId>req-%d</RequestId></ResponseMetadata>"
+                           "</PublishResponse>") % (n, n)).encode()
+                ctype = "text/xml"
+                if code != 200:
+                    answer = (("<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError"
+                               "</Code><Message>try again</Message></Error></ErrorResponse>")
+                              .encode())
+            rec["schema_errors"] = schema_errors(schema, text)
+            write_json(os.path.join(dirname, "req-%d.json" % n), rec)
             self.send_response(code)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(answer)
 
         def log_message(self, *a):
             pass

@@ -896,6 +896,70 @@ test_deliver_https_all_kinds(void)
 	attest_store_close(s);
 }
 
+/* SNS Publish through collect's signed client, to a loopback endpoint
+ * (AWS_ENDPOINT_URL_SNS) that fails once: retried by the outbox, then
+ * published, signed for the topic's region and service. */
+static void
+test_deliver_sns(void)
+{
+	const char *args[] = {"webhook", "--sns",    "--fail",      "1", "--status",
+			      "500",     "--schema", schema_path(), NULL};
+	struct receiver rc = {0};
+	struct alert_rules *r = NULL;
+	struct alert_stats st;
+	attest_store *s = store_new("sns.db");
+	char url[64];
+	json_t *req;
+	const char *auth;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(receiver_start(&rc, "sns", args), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", rc.port);
+	setenv("AWS_ENDPOINT_URL_SNS", url, 1);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDALERTTEST0000001", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "alertTestSecretKey/0123456789abcdefghijk", 1);
+	unsetenv("AWS_SESSION_TOKEN");
+	unsetenv("AWS_PROFILE");
+	setenv("AWS_CONFIG_FILE", path_of("no-aws-config"), 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path_of("no-aws-credentials"), 1);
+	CU_ASSERT_EQUAL_FATAL(
+		alert_rules_load(ctx,
+				 one_rule("sns.xml",
+					  "<sns name=\"topic\"><topic-arn>arn:aws:sns:eu-west-1:"
+					  "111122223333:alerts</topic-arn></sns>",
+					  "<newly-failing name=\"r\" channels=\"topic\"/>"),
+				 &r),
+		ATTEST_OK);
+	enqueue(r, s, 0, 1000);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1000, &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(st.messages_failed, 1);
+	CU_ASSERT_EQUAL(st.pending, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tu_q_text(store_db(s), "SELECT last_error FROM alert_outbox"),
+				      "InternalError"));
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1030, &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(st.messages_sent, 1);
+	CU_ASSERT_EQUAL(st.pending, 0);
+	CU_ASSERT_EQUAL(received(&rc, "req-"), 2);
+	req = received_json(&rc, "req-2.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(req);
+	CU_ASSERT_STRING_EQUAL(str_at(req, "form.Action"), "Publish");
+	CU_ASSERT_STRING_EQUAL(str_at(req, "form.TopicArn"),
+			       "arn:aws:sns:eu-west-1:111122223333:alerts");
+	CU_ASSERT_STRING_EQUAL(str_at(req, "form.Subject"), "attest: 1 alert");
+	CU_ASSERT(schema_ok(req));
+	auth = str_at(req, "headers.Authorization");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(auth);
+	CU_ASSERT_PTR_NOT_NULL(strstr(auth, "AWS4-HMAC-SHA256 Credential=AKIDALERTTEST0000001/"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(auth, "/eu-west-1/sns/aws4_request"));
+	CU_ASSERT_PTR_NULL(strstr(str_at(req, "body"), "alertTestSecretKey"));
+	CU_ASSERT_PTR_NULL(strstr(logbuf, "alertTestSecretKey"));
+	json_decref(req);
+	receiver_stop(&rc);
+	unsetenv("AWS_ENDPOINT_URL_SNS");
+	alert_rules_free(r);
+	attest_store_close(s);
+}
+
 /* ---- email ---- */
 
 static struct alert_rules *
@@ -1035,6 +1099,7 @@ static CU_TestInfo deliver_tests[] = {
 	{"retries with backoff until the webhook accepts", test_deliver_retry_backoff},
 	{"rows of an unknown channel or payload are kept", test_deliver_unknown_channel},
 	{"every kind of alert over HTTPS, valid against the schema", test_deliver_https_all_kinds},
+	{"SNS Publish, signed, retried by the outbox", test_deliver_sns},
 	{"email over STARTTLS and implicit TLS", test_smtp_starttls},
 	{"no STARTTLS or an untrusted certificate: nothing sent", test_smtp_refused},
 	CU_TEST_INFO_NULL,

@@ -413,7 +413,7 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
  * it (role_base), under the session name session. */
 attest_rc
 aws_collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
-		      const char *session, struct aws_credentials *role_base)
+			  const char *session, struct aws_credentials *role_base)
 {
 	struct aws_config_opts co = {0};
 	attest_rc rc;
