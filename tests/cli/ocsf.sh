@@ -145,17 +145,19 @@ jq -c 'del(.finding_info.uid)' "$WORK/one.ndjson" >"$WORK/bad2.ndjson"
 jq -c '.compliance.status_id = 7' "$WORK/one.ndjson" >"$WORK/bad3.ndjson"
 jq -c '.severity = "Low"' "$WORK/one.ndjson" >"$WORK/bad4.ndjson"
 { head -c 200 "$WORK/one.ndjson"; echo; } >"$WORK/bad5.ndjson"
-for b in bad1 bad2 bad3 bad4 bad5; do
+jq -c '.compliance.framework = "cis"' "$WORK/one.ndjson" >"$WORK/bad6.ndjson"
+jq -c 'del(.cloud)' "$WORK/one.ndjson" >"$WORK/bad7.ndjson"
+for b in bad1 bad2 bad3 bad4 bad5 bad6 bad7; do
 	python3 "$CHECK" "$FACTS" "$WORK/$b.ndjson" >/dev/null 2>&1 && fail "$b passed the checker"
 done
 # a status mapped wrongly is caught against the result
 sed '0,/"status_code":"pass"/s/"status_id":4,"status":"Resolved"/"status_id":1,"status":"New"/' \
-	"$WORK/e.ndjson" >"$WORK/bad6.ndjson"
-cmp -s "$WORK/bad6.ndjson" "$WORK/e.ndjson" && fail "the edit did not apply"
-python3 "$CHECK" "$FACTS" "$WORK/bad6.ndjson" "$WORK/e.json" >/dev/null 2>&1 &&
+	"$WORK/e.ndjson" >"$WORK/bad8.ndjson"
+cmp -s "$WORK/bad8.ndjson" "$WORK/e.ndjson" && fail "the edit did not apply"
+python3 "$CHECK" "$FACTS" "$WORK/bad8.ndjson" "$WORK/e.json" >/dev/null 2>&1 &&
 	fail "a pass mapped to New passed the checker"
-sed 1d "$WORK/e.ndjson" >"$WORK/bad7.ndjson"
-python3 "$CHECK" "$FACTS" "$WORK/bad7.ndjson" "$WORK/e.json" >/dev/null 2>&1 &&
+sed 1d "$WORK/e.ndjson" >"$WORK/bad9.ndjson"
+python3 "$CHECK" "$FACTS" "$WORK/bad9.ndjson" "$WORK/e.json" >/dev/null 2>&1 &&
 	fail "a missing event passed the checker"
 case_end
 
