@@ -9,7 +9,8 @@ Schema facts, on every line: it parses as one JSON object; class_uid,
 category_uid and type_uid (class_uid * 100 + activity_id) are the class's;
 every attribute the class, its parents and the cloud profile require is
 present, and so is every attribute each object attest writes requires (and
-one of each "at least one" group); every enumerated id is a value of its
+one of each "at least one" group); no attribute is one the schema does not
+define at its place; every enumerated id is a value of its
 enumeration and its caption sibling is that value's caption; time is in
 milliseconds and agrees with time_dt; metadata.version is the facts'.
 
@@ -85,6 +86,14 @@ def check_schema(n, ev):
                     problem(n, "%s lacks %s, required by %s" % (path, attr, req["from"][-1]))
             if req["at_least_one"] and not any(a in obj for a in req["at_least_one"]):
                 problem(n, "%s has none of %s (%s)" % (path, req["at_least_one"], req["from"]))
+    # no attribute OCSF does not define, at any level attest writes
+    for path, allowed in facts["attributes"].items():
+        names = set(allowed["names"])
+        for obj in (get(ev, path) if path else [ev]):
+            for k in (obj if isinstance(obj, dict) else {}):
+                if k not in names:
+                    problem(n, "%s%s is not an attribute of %s" % (path + "." if path else "",
+                                                                 k, allowed["from"]))
     # every enumerated id: a value of its enumeration, its sibling the caption
     for path, enum in facts["enums"].items():
         parent_path, _, attr = path.rpartition(".")

@@ -66,6 +66,40 @@ def object_required(name):
     return out
 
 
+def own_attributes(d):
+    """The attributes a class or object file defines, with those of the
+    profiles it includes; the datetime profile (which attest applies) adds
+    an RFC 3339 sibling NAME_dt to every timestamp attribute."""
+    names = set()
+    for k in d["attributes"]:
+        if k == "$include":
+            for rel in d["attributes"]["$include"]:
+                names |= set(load(rel)["attributes"])
+        else:
+            names.add(k)
+    names |= {k + "_dt" for k in list(names)
+              if dictionary.get(k, {}).get("type") == "timestamp_t"}
+    return names
+
+
+def class_attributes(*rels):
+    names = set()
+    for rel in rels:
+        names |= own_attributes(load(rel))
+    return {"names": sorted(names), "from": list(rels)}
+
+
+def object_attributes(name):
+    names, where = set(), []
+    while name and name != "object":
+        rel = "objects/%s.json" % name
+        d = load(rel)
+        names |= own_attributes(d)
+        where.append(rel)
+        name = d.get("extends")
+    return {"names": sorted(names), "from": where}
+
+
 cls = load("events/findings/compliance_finding.json")
 # the category is the class's own, else inherited from finding.json
 category = cls.get("category") or load("events/findings/%s.json" % cls["extends"])["category"]
@@ -106,6 +140,25 @@ facts = {
         "resources[].owner": object_required("user"),
         "remediation": object_required("remediation"),
         "evidences[]": object_required("evidences"),
+    },
+    # every attribute each level may have (the event's, with the profiles
+    # its classes include): an attribute outside these is not OCSF's
+    "attributes": {
+        "": class_attributes("events/base_event.json", "events/findings/finding.json",
+                             "events/findings/compliance_finding.json"),
+        "metadata": object_attributes("metadata"),
+        "metadata.product": object_attributes("product"),
+        "finding_info": object_attributes("finding_info"),
+        "finding_info.analytic": object_attributes("analytic"),
+        "compliance": object_attributes("compliance"),
+        "compliance.checks[]": object_attributes("check"),
+        "cloud": object_attributes("cloud"),
+        "cloud.account": object_attributes("account"),
+        "resources[]": object_attributes("resource_details"),
+        "resources[].owner": object_attributes("user"),
+        "resources[].owner.account": object_attributes("account"),
+        "remediation": object_attributes("remediation"),
+        "evidences[]": object_attributes("evidences"),
     },
     "enums": {
         "activity_id": enum(("dictionary.json", ["activity_id"]),
