@@ -568,6 +568,12 @@ struct attest_aws_collect_opts {
 	FILE *stream;                /* where out_path "-" is written (the
 					caller's standard output); NULL
 					refuses "-" */
+	/* Only the services that write any of these resource types (e.g.
+	 * "AWS::EC2::SecurityGroup": EC2, all its types); NULL/0: every
+	 * service. collected_types lists exactly the types collected. A
+	 * type the collector does not read is ATTEST_ERR_USAGE. */
+	const char *const *types;
+	size_t n_types;
 };
 
 struct attest_aws_collect_stats {

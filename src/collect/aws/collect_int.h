@@ -129,9 +129,10 @@ struct aws_collector {
 	size_t n_regions;
 	FILE *body; /* resources, one a line, before the header */
 	aws_typeset attempted, failed;
-	json_t *log;  /* the collection log */
-	json_t *keep; /* values services share until the end */
-	json_t *seen; /* aws_seen()'s keys; NULL until the first */
+	aws_typeset want; /* only the services writing these; 0: all */
+	json_t *log;      /* the collection log */
+	json_t *keep;     /* values services share until the end */
+	json_t *seen;     /* aws_seen()'s keys; NULL until the first */
 	unsigned long resources;
 	attest_rc fatal; /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
@@ -296,8 +297,13 @@ attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_
 attest_rc aws_call_json_obj_v(const struct aws_op *tmpl, const char *target,
 			      const char *json_version, json_t *body);
 
+/* Sets c->want from type names (o->types); an unknown name is
+ * ATTEST_ERR_USAGE. */
+attest_rc aws_want_types(struct aws_collector *c, const char *const *types, size_t n);
+
 /* Starts the collection of c's account: the global services once, the
- * regional ones in each of c->regions. */
+ * regional ones in each of c->regions; with c->want, only the services
+ * writing any of those types. */
 void aws_collect_start(struct aws_collector *c);
 
 /* Multi-account collection (org.c): lists the organization's accounts with

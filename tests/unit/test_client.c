@@ -1,0 +1,570 @@
+/*
+ * Unit tests of the AWS client (src/collect/aws/client.h) against the
+ * loopback AWS test server (tests/aws-server/server.py, started by the
+ * suite, every request's SigV4 signature verified): SQS long polling,
+ * visibility timeouts and redelivery with a new receipt, stale receipts
+ * refused, visibility changes, redrive to a dead-letter queue, the queue's
+ * backlog; SNS Publish signed for the topic's region and recorded; S3
+ * GetObject and its size cap; throttling retried; AccessDenied and other
+ * refusals turned into errors naming the operation and the code; secrets
+ * absent from every error and log line. The test drives the server's
+ * control endpoint (queues, messages, objects, what was published) with
+ * libcurl directly.
+ */
+#include "config.h"
+
+#include "collect/aws/client.h"
+#include "harness.h"
+#include "testutil.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KEY "AKIDATTESTTEST000001"
+#define SECRET "attest/test/secret/key/0000000000000000"
+#define TOKEN "session-token-that-must-never-be-shown-0123456789"
+#define ACCOUNT "210987654321"
+
+static pid_t server_pid;
+static int port;
+static char dir[512], published[600];
+static attest_ctx *ctx;
+static struct aws_client *cl;
+static struct core_buf logbuf; /* every log line of the client */
+
+/* ---- the server and its control endpoint ---- */
+
+static const char scenario[] =
+	"{\"faults\": ["
+	"{\"service\": \"sqs\", \"operation\": \"ChangeMessageVisibility\", \"kind\": "
+	"\"throttle\", \"times\": 2},"
+	"{\"service\": \"sqs\", \"operation\": \"GetQueueAttributes\", \"region\": \"ap-south-1\", "
+	"\"kind\": \"deny\", \"times\": 100},"
+	"{\"service\": \"sns\", \"operation\": \"Publish\", \"region\": \"ap-south-1\", \"kind\": "
+	"\"deny\", \"times\": 100},"
+	"{\"service\": \"sns\", \"operation\": \"Publish\", \"region\": \"sa-east-1\", \"kind\": "
+	"\"echo\", \"times\": 100}],"
+	"\"s3_objects\": {\"config-bucket/AWSLogs/item.json\": \"{\\\"configurationItem\\\": 1}\"}}";
+
+static size_t
+on_data(char *p, size_t size, size_t n, void *data)
+{
+	return core_buf_add(data, p, size * n) == ATTEST_OK ? size * n : 0;
+}
+
+/* GET (body NULL) or POST body to /_control/<path>; the answer (free()),
+ * NULL unless 200. */
+static char *
+control(const char *path, const char *body)
+{
+	struct core_buf b;
+	char url[256];
+	long status = 0;
+	CURL *e = curl_easy_init();
+
+	if (!e)
+		return NULL;
+	core_buf_init(&b, 1 << 20);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/_control/%s", port, path);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
+	if (body)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	if (curl_easy_perform(e) == CURLE_OK)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(e);
+	if (status != 200) {
+		fprintf(stderr, "control %s: HTTP %ld: %s\n", path, status, b.data ? b.data : "");
+		core_buf_release(&b);
+		return NULL;
+	}
+	return core_buf_take(&b);
+}
+
+/* Creates queue name (attributes: a JSON object text or NULL); its URL
+ * into url. */
+static bool
+make_queue(const char *name, const char *attrs, char *url, size_t size)
+{
+	char body[512], *a;
+	json_t *v;
+
+	snprintf(body, sizeof(body), "{\"name\": \"%s\"%s%s}", name,
+		 attrs ? ", \"attributes\": " : "", attrs ? attrs : "");
+	if (!(a = control("queue", body)))
+		return false;
+	v = json_loads(a, 0, NULL);
+	free(a);
+	snprintf(url, size, "%s", json_string_value(json_object_get(v, "QueueUrl")) ?: "");
+	json_decref(v);
+	return *url != '\0';
+}
+
+static bool
+send_message(const char *queue, const char *text)
+{
+	char *body = NULL, *a;
+	json_t *v = json_pack("{s:s, s:s}", "queue", queue, "body", text);
+
+	body = v ? json_dumps(v, 0) : NULL;
+	json_decref(v);
+	a = body ? control("message", body) : NULL;
+	free(body);
+	free(a);
+	return a != NULL;
+}
+
+static void
+on_log(void *data, attest_log_level level, const char *msg)
+{
+	(void)data;
+	(void)level;
+	core_buf_adds(&logbuf, msg);
+	core_buf_adds(&logbuf, "\n");
+}
+
+static int
+suite_init(void)
+{
+	char src[1024], script[1200], estate[1200], sc[600], line[64];
+	const char *top = getenv("top_srcdir");
+	int out[2];
+	FILE *f;
+
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(src, sizeof(src), "%s", top && *top ? top : ATTEST_SRCDIR);
+	snprintf(script, sizeof(script), "%s/tests/aws-server/server.py", src);
+	snprintf(estate, sizeof(estate), "%s/samples/estate.json", src);
+	if (tu_tmpdir(dir, sizeof(dir), "client") != 0)
+		return 1;
+	snprintf(sc, sizeof(sc), "%s/scenario.json", dir);
+	snprintf(published, sizeof(published), "%s/published.ndjson", dir);
+	if (!(f = fopen(sc, "w")) || fputs(scenario, f) == EOF || fclose(f) != 0)
+		return 1;
+	if (pipe(out) != 0 || (server_pid = fork()) < 0)
+		return 1;
+	if (server_pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execlp("python3", "python3", script, "--estate", estate, "--account", ACCOUNT,
+		       "--scenario", sc, "--published", published, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	f = fdopen(out[0], "r");
+	if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "PORT %d", &port) != 1) {
+		fprintf(stderr, "the test server did not start\n");
+		return 1;
+	}
+	/* The pipe stays open (the server writes nothing more). */
+	snprintf(line, sizeof(line), "http://127.0.0.1:%d", port);
+	setenv("AWS_ENDPOINT_URL", line, 1);
+	setenv("AWS_ACCESS_KEY_ID", KEY, 1);
+	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+	setenv("AWS_REGION", "us-east-1", 1);
+	setenv("AWS_CONFIG_FILE", "/nonexistent", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("no_proxy", "*", 1);
+	setenv("NO_PROXY", "*", 1);
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_SESSION_TOKEN");
+	core_buf_init(&logbuf, 1 << 22);
+	if (!(ctx = attest_ctx_new()))
+		return 1;
+	attest_ctx_set_log(ctx, on_log, NULL);
+	return aws_client_new(ctx, NULL, &cl) == ATTEST_OK ? 0 : 1;
+}
+
+static int
+suite_clean(void)
+{
+	aws_client_free(cl);
+	attest_ctx_free(ctx);
+	core_buf_release(&logbuf);
+	if (server_pid > 0) {
+		kill(server_pid, SIGTERM);
+		waitpid(server_pid, NULL, 0);
+	}
+	tu_rmtree(dir);
+	return 0;
+}
+
+static double
+now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* ---- SQS ---- */
+
+struct later {
+	const char *queue, *text;
+	unsigned delay_ms;
+};
+
+static void *
+send_later(void *data)
+{
+	struct later *l = data;
+
+	usleep(l->delay_ms * 1000);
+	send_message(l->queue, l->text);
+	return NULL;
+}
+
+static void
+test_long_poll(void)
+{
+	char url[256];
+	struct aws_sqs_message *m = NULL;
+	struct later l = {"poll", "{\"detail-type\": \"AWS API Call via CloudTrail\"}", 1000};
+	pthread_t t;
+	size_t n = 9;
+	double t0;
+
+	CU_ASSERT_FATAL(make_queue("poll", NULL, url, sizeof(url)));
+	/* An empty queue: the wait is spent, nothing comes. */
+	t0 = now();
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 10, 2, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT(m == NULL);
+	CU_ASSERT(now() - t0 >= 1.8);
+	/* A message sent during the poll ends it early. */
+	CU_ASSERT_FATAL(pthread_create(&t, NULL, send_later, &l) == 0);
+	t0 = now();
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 10, 15, 30, &m, &n), ATTEST_OK);
+	pthread_join(t, NULL);
+	CU_ASSERT(now() - t0 < 10.0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].body, l.text);
+	CU_ASSERT_EQUAL(m[0].body_len, strlen(l.text));
+	CU_ASSERT_EQUAL(m[0].receive_count, 1);
+	CU_ASSERT(m[0].sent_at > time(NULL) - 60 && m[0].sent_at <= time(NULL));
+	CU_ASSERT(strlen(m[0].id) > 10 && strlen(m[0].receipt) > 10);
+	CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[0].receipt), ATTEST_OK);
+	aws_sqs_messages_free(m, n);
+}
+
+static void
+test_visibility_and_receipts(void)
+{
+	char url[256], first[512];
+	struct aws_sqs_message *m = NULL;
+	struct aws_sqs_queue_lag lag;
+	size_t n;
+
+	CU_ASSERT_FATAL(make_queue("vis", NULL, url, sizeof(url)));
+	CU_ASSERT_FATAL(send_message("vis", "one"));
+	/* Invisible for 3 s: room for the next calls on a loaded machine. */
+	CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 3, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	snprintf(first, sizeof(first), "%s", m[0].receipt);
+	aws_sqs_messages_free(m, n);
+	/* Invisible while in flight. */
+	CU_ASSERT_EQUAL(aws_sqs_queue_lag(cl, url, &lag), ATTEST_OK);
+	CU_ASSERT_EQUAL(lag.visible, 0);
+	CU_ASSERT_EQUAL(lag.in_flight, 1);
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 1, 0, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	/* The timeout lapses: delivered again, with a new receipt. */
+	usleep(3200 * 1000);
+	CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].body, "one");
+	CU_ASSERT_EQUAL(m[0].receive_count, 2);
+	CU_ASSERT(strcmp(m[0].receipt, first) != 0);
+	/* The first receipt is stale now. */
+	CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, first), ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "ReceiptHandleIsInvalid");
+	CU_ASSERT(tu_errmsg_has(ctx, "SQS DeleteMessage of '"));
+	CU_ASSERT(tu_errmsg_has(ctx, "/vis' failed: ReceiptHandleIsInvalid: "));
+	/* Throttled twice (the scenario), then made visible at once. */
+	CU_ASSERT_EQUAL(aws_sqs_change_visibility(cl, url, m[0].receipt, 0), ATTEST_OK);
+	aws_sqs_messages_free(m, n);
+	CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_EQUAL(m[0].receive_count, 3);
+	CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[0].receipt), ATTEST_OK);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "");
+	/* Deleting again with the same receipt is accepted, as SQS does. */
+	CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[0].receipt), ATTEST_OK);
+	aws_sqs_messages_free(m, n);
+	CU_ASSERT_EQUAL(aws_sqs_queue_lag(cl, url, &lag), ATTEST_OK);
+	CU_ASSERT_EQUAL(lag.visible + lag.in_flight, 0);
+	/* A receipt never given. */
+	CU_ASSERT_EQUAL(aws_sqs_change_visibility(cl, url, "rh-forged", 5), ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "ReceiptHandleIsInvalid");
+}
+
+static void
+test_redrive(void)
+{
+	char url[256], dlq[256], attrs[512];
+	struct aws_sqs_message *m = NULL;
+	size_t n;
+	int i;
+
+	CU_ASSERT_FATAL(make_queue("events-dlq", NULL, dlq, sizeof(dlq)));
+	snprintf(
+		attrs, sizeof(attrs),
+		"{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": "
+		"\\\"arn:aws:sqs:us-east-1:%s:events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\"}",
+		ACCOUNT);
+	CU_ASSERT_FATAL(make_queue("events", attrs, url, sizeof(url)));
+	CU_ASSERT_FATAL(send_message("events", "poison"));
+	for (i = 1; i <= 3; i++) {
+		CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 0, &m, &n), ATTEST_OK);
+		CU_ASSERT_EQUAL_FATAL(n, 1);
+		CU_ASSERT_EQUAL(m[0].receive_count, i);
+		aws_sqs_messages_free(m, n);
+	}
+	/* The fourth receive moves it to the dead-letter queue instead. */
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 1, 1, 0, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, dlq, 1, 0, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(m[0].body, "poison");
+	aws_sqs_messages_free(m, n);
+}
+
+static void
+test_sqs_errors(void)
+{
+	struct aws_sqs_message *m = NULL;
+	struct aws_sqs_queue_lag lag;
+	char url[256];
+	size_t n;
+
+	/* A queue that does not exist. */
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s/nosuch", port, ACCOUNT);
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 1, 0, 30, &m, &n), ATTEST_ERR_IO);
+	CU_ASSERT(tu_errmsg_has(ctx, "SQS ReceiveMessage of '"));
+	CU_ASSERT(tu_errmsg_has(ctx, "NonExistentQueue"));
+	/* Not a queue URL, and out-of-range arguments: nothing sent. */
+	CU_ASSERT_EQUAL(aws_sqs_delete(cl, "sqs-queue", "r"), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "'sqs-queue' is not an SQS queue URL"));
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 11, 0, 30, &m, &n), ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 1, 21, 30, &m, &n), ATTEST_ERR_USAGE);
+	/* AccessDenied (the scenario denies GetQueueAttributes signed for
+	 * ap-south-1, which an AWS queue URL names). */
+	CU_ASSERT_EQUAL(aws_sqs_queue_lag(
+				cl, "https://sqs.ap-south-1.amazonaws.com/210987654321/vis", &lag),
+			ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "AccessDenied");
+	CU_ASSERT(tu_errmsg_has(ctx,
+				"SQS GetQueueAttributes of "
+				"'https://sqs.ap-south-1.amazonaws.com/210987654321/vis' failed: "
+				"AccessDenied: not authorized"));
+}
+
+/* Without AWS_ENDPOINT_URL a queue URL that is not an AWS host is its own
+ * endpoint, signed for the configured region. */
+static void
+test_queue_url_endpoint(void)
+{
+	char url[256], saved[64];
+	struct aws_client *own = NULL;
+	struct aws_sqs_message *m = NULL;
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(make_queue("direct", NULL, url, sizeof(url)));
+	CU_ASSERT_FATAL(send_message("direct", "via the queue URL"));
+	snprintf(saved, sizeof(saved), "%s", getenv("AWS_ENDPOINT_URL"));
+	unsetenv("AWS_ENDPOINT_URL");
+	CU_ASSERT_EQUAL_FATAL(aws_client_new(ctx, NULL, &own), ATTEST_OK);
+	CU_ASSERT_EQUAL(aws_sqs_receive(own, url, 1, 0, 30, &m, &n), ATTEST_OK);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n)
+		CU_ASSERT_STRING_EQUAL(m[0].body, "via the queue URL");
+	aws_sqs_messages_free(m, n);
+	aws_client_free(own);
+	setenv("AWS_ENDPOINT_URL", saved, 1);
+}
+
+/* ---- SNS ---- */
+
+static void
+test_sns_publish(void)
+{
+	const char *topic = "arn:aws:sns:eu-west-1:210987654321:attest-alerts";
+	const char *text = "{\"alerts\": [{\"check\": \"ec2-sg-ssh\"}], \"text\": \"a & b = c;\n"
+			   "\xc3\xa9t\xc3\xa9 +%20\"}";
+	char id[128], *got, *file;
+	json_t *all, *last;
+
+	CU_ASSERT_EQUAL_FATAL(aws_sns_publish(cl, topic, "attest: 1 new failure", text, id),
+			      ATTEST_OK);
+	CU_ASSERT(strlen(id) > 10);
+	got = control("published", NULL);
+	all = got ? json_loads(got, 0, NULL) : NULL;
+	last = json_array_get(all, json_array_size(all) - 1);
+	CU_ASSERT_FATAL(last != NULL);
+	/* Signed for the topic's region (the server refuses another), the
+	 * message intact. */
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "region")), "eu-west-1");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "TopicArn")), topic);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "Message")), text);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "Subject")),
+			       "attest: 1 new failure");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "MessageId")), id);
+	file = tu_slurp(published, NULL);
+	CU_ASSERT(file && strstr(file, id));
+	free(file);
+	free(got);
+	json_decref(all);
+	/* Refusals. */
+	CU_ASSERT_EQUAL(aws_sns_publish(cl, "arn:aws:sns:ap-south-1:210987654321:t", NULL, "x", id),
+			ATTEST_ERR_IO);
+	CU_ASSERT(tu_errmsg_has(
+		ctx,
+		"SNS Publish of 'arn:aws:sns:ap-south-1:210987654321:t' failed: AccessDenied"));
+	CU_ASSERT_EQUAL(aws_sns_publish(cl, "attest-alerts", NULL, "x", id), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "'attest-alerts' is not an SNS topic ARN"));
+	CU_ASSERT_EQUAL(aws_sns_publish(cl, topic, "two\nlines", "x", id), ATTEST_ERR_INVALID);
+}
+
+/* ---- S3 ---- */
+
+static void
+test_s3_get_object(void)
+{
+	struct core_buf b;
+	char *a;
+
+	core_buf_init(&b, 1 << 20);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/item.json", 1000, &b),
+			ATTEST_OK);
+	CU_ASSERT_EQUAL(b.len, strlen("{\"configurationItem\": 1}"));
+	CU_ASSERT(b.data && strcmp(b.data, "{\"configurationItem\": 1}") == 0);
+	/* An object put while the server runs, with a key needing encoding. */
+	a = control("object", "{\"bucket\": \"config-bucket\", \"key\": \"AWSLogs/a b+c.json\", "
+			      "\"body\": \"0123456789abcdefghij\"}");
+	CU_ASSERT(a != NULL);
+	free(a);
+	core_buf_reset(&b);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/a b+c.json", 20, &b),
+			ATTEST_OK);
+	CU_ASSERT_EQUAL(b.len, 20);
+	/* Over the cap: refused, nothing kept. */
+	core_buf_reset(&b);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/a b+c.json", 19, &b),
+			ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "ResponseTooLarge");
+	CU_ASSERT(tu_errmsg_has(ctx, "S3 GetObject of 's3://config-bucket/AWSLogs/a b+c.json' "
+				     "failed: ResponseTooLarge: the answer exceeds 19 bytes"));
+	CU_ASSERT_EQUAL(b.len, 0);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/none.json", 100, &b),
+			ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "NoSuchKey");
+	core_buf_release(&b);
+}
+
+/* ---- secrets ---- */
+
+static void
+test_secrets_absent(void)
+{
+	struct aws_client *tok = NULL;
+	char id[128];
+
+	/* Temporary credentials the server does not know: refused. */
+	setenv("AWS_SESSION_TOKEN", TOKEN, 1);
+	setenv("AWS_ACCESS_KEY_ID", "ASIAUNKNOWNKEY000001", 1);
+	CU_ASSERT_EQUAL_FATAL(aws_client_new(ctx, NULL, &tok), ATTEST_OK);
+	CU_ASSERT_EQUAL(aws_sns_publish(tok, "arn:aws:sns:eu-west-1:210987654321:t", NULL, "x", id),
+			ATTEST_ERR_IO);
+	CU_ASSERT_STRING_EQUAL(aws_client_error_code(tok), "InvalidClientTokenId");
+	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), TOKEN) == NULL);
+	/* An answer quoting the token (the scenario's echo fault): withheld. */
+	aws_client_free(tok);
+	setenv("AWS_ACCESS_KEY_ID", KEY, 1);
+	CU_ASSERT_EQUAL_FATAL(aws_client_new(ctx, NULL, &tok), ATTEST_OK);
+	CU_ASSERT_EQUAL(aws_sns_publish(tok, "arn:aws:sns:sa-east-1:210987654321:t", NULL, "x", id),
+			ATTEST_ERR_IO);
+	CU_ASSERT(tu_errmsg_has(ctx,
+				"SNS Publish of 'arn:aws:sns:sa-east-1:210987654321:t' failed: "
+				"UnrecognizedClientException: (message withheld)"));
+	CU_ASSERT(strstr(attest_ctx_errmsg(ctx), TOKEN) == NULL);
+	aws_client_free(tok);
+	unsetenv("AWS_SESSION_TOKEN");
+	/* Nothing the client logged (retries included) holds a secret. */
+	CU_ASSERT(logbuf.len > 0);
+	CU_ASSERT(!logbuf.data ||
+		  (strstr(logbuf.data, SECRET) == NULL && strstr(logbuf.data, TOKEN) == NULL &&
+		   strstr(logbuf.data, "Signature=") == NULL));
+}
+
+/* With a role to assume, calls are signed with the role's temporary
+ * credentials (the server answers them as the role's account). */
+static void
+test_role_arn(void)
+{
+	struct aws_client_opts o = {0};
+	struct aws_client *role = NULL;
+	char id[128], *got;
+	json_t *all, *last;
+
+	o.role_arn = "arn:aws:iam::345678901234:role/attest-audit";
+	CU_ASSERT_EQUAL_FATAL(aws_client_new(ctx, &o, &role), ATTEST_OK);
+	CU_ASSERT_EQUAL(aws_sns_publish(role, "arn:aws:sns:eu-west-1:345678901234:t", NULL,
+					"from the role", id),
+			ATTEST_OK);
+	aws_client_free(role);
+	got = control("published", NULL);
+	all = got ? json_loads(got, 0, NULL) : NULL;
+	last = json_array_get(all, json_array_size(all) - 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "Message")) ?: "",
+			       "from the role");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "account")) ?: "",
+			       "345678901234");
+	free(got);
+	json_decref(all);
+	/* A role that cannot be assumed: no client. */
+	o.role_arn = "arn:aws:iam::345678901234:role/not-this-one";
+	CU_ASSERT_EQUAL(aws_client_new(ctx, &o, &role), ATTEST_ERR_IO);
+	CU_ASSERT(role == NULL);
+	CU_ASSERT(tu_errmsg_has(ctx, "AccessDenied"));
+}
+
+static CU_TestInfo sqs_tests[] = {
+	{"long polling: the wait, and a message ending it", test_long_poll},
+	{"visibility timeout, new receipts, stale ones refused", test_visibility_and_receipts},
+	{"redrive to the dead-letter queue after maxReceiveCount", test_redrive},
+	{"unknown queue, bad arguments, AccessDenied", test_sqs_errors},
+	{"a non-AWS queue URL is its own endpoint", test_queue_url_endpoint},
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo other_tests[] = {
+	{"SNS Publish signed for the topic's region and recorded", test_sns_publish},
+	{"S3 GetObject and its size cap", test_s3_get_object},
+	{"a role assumed on top of the credentials", test_role_arn},
+	{"credentials absent from errors and logs", test_secrets_absent},
+	CU_TEST_INFO_NULL,
+};
+
+int
+main(void)
+{
+	CU_SuiteInfo suites[] = {
+		{"sqs", suite_init, NULL, NULL, NULL, sqs_tests},
+		{"sns, s3, secrets", NULL, suite_clean, NULL, NULL, other_tests},
+		CU_SUITE_INFO_NULL,
+	};
+
+	return attest_test_main(suites);
+}
