@@ -5,7 +5,7 @@
 # produces is touched by some event or has a stated reason why CloudTrail
 # does not announce its changes (the check is shown to fail on a table that
 # lacks one); every event's operation exists in botocore's model of its
-# service. The parser itself is tested by tests/unit/test_event.
+# service, and the request fields the table reads are members of it. The parser itself is tested by tests/unit/test_event.
 . "$top_srcdir/tests/cli/lib.sh"
 TABLE="$top_srcdir/frameworks/events/aws.xml"
 XSD="$top_srcdir/frameworks/events/events.xsd"
@@ -52,7 +52,7 @@ run python3 "$CHECK" coverage "$WORK/reason.xml" "$top_srcdir"
 expect_status 0
 case_end
 
-case_begin "every event's operation exists in botocore's service model"
+case_begin "every operation and request field exists in botocore's service model"
 if [ ! -d "$BOTOCORE" ]; then
 	if [ "${CI:-}" = true ]; then
 		fail "python3-botocore is not installed (install-deps.sh installs it)"
@@ -70,6 +70,12 @@ else
 	run python3 "$CHECK" botocore "$WORK/typo.xml" "$BOTOCORE"
 	expect_status 1
 	expect_out "no operation 'AuthorizeSecurityGroupIngres' in botocore's ec2"
+	# and a request field the API does not have
+	sed 's/requestParameters.dBInstanceIdentifier"/requestParameters.dbInstanceIdentifier"/' \
+		"$TABLE" >"$WORK/member.xml"
+	run python3 "$CHECK" botocore "$WORK/member.xml" "$BOTOCORE"
+	expect_status 1
+	expect_out "ModifyDBInstance: 'dbInstanceIdentifier' is not a request member"
 fi
 case_end
 

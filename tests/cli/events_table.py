@@ -12,9 +12,12 @@
   events_table.py botocore TABLE BOTOCORE_DATA
       Every event's operation (operation=, else its name) exists in the
       botocore service model of its service (service= on the event, else one
-      of the source's). A service whose model the installed botocore lacks is
-      listed as not checked. Exits 1 when an operation is missing, 2 when no
-      service at all could be checked.
+      of the source's), and the first member of every requestParameters path
+      is one of the operation's input members as CloudTrail names it (first
+      letter lower-cased; EC2's xxxSet lists and XxxRequest wrappers and S3's
+      bucketName allowed). A service whose model the installed botocore
+      lacks is listed as not checked. Exits 1 when an operation or a member
+      is missing, 2 when no service at all could be checked.
 
   events_table.py without TABLE OUT TYPE [REASON]
       Writes TABLE to OUT without the touches of TYPE, and with REASON as
@@ -83,17 +86,45 @@ def coverage(table, srcdir):
     return 1 if problems else 0
 
 
-def model_ops(data, service):
+def load_model(data, service):
     paths = sorted(glob.glob(os.path.join(data, service, "*", "service-2.json")))
-    if not paths:
-        return None
-    return set(json.load(open(paths[-1]))["operations"])
+    return json.load(open(paths[-1])) if paths else None
+
+
+def request_members(model, op):
+    """The names CloudTrail may give op's input members, or None."""
+    shape = model["operations"][op].get("input")
+    if not shape:
+        return set()
+    members = model["shapes"][shape["shape"]].get("members", {})
+    names = {m[0].lower() + m[1:] for m in members} | set(members)
+    if model["metadata"]["protocol"] == "ec2":
+        names.add(op + "Request")  # newer EC2 calls wrap the request
+        names |= {n[0].lower() + n[1:] + "Set" for n in ("instances", "resources")}
+    if model["metadata"].get("endpointPrefix") == "s3":
+        names.add("bucketName")
+    return names
+
+
+def request_keys(event):
+    for touch in event.findall("e:touch", NS):
+        paths = [i.get("path") for i in touch.findall("e:id", NS)]
+        if touch.get("if"):
+            paths.append(touch.get("if"))
+        for p in paths:
+            if p.startswith("requestParameters."):
+                yield re.split(r"[.\[]", p)[1]
+
+
+def ec2_set(key, names):
+    """EC2's query API lists: flowLogIdSet for FlowLogIds, resourceIdSet..."""
+    return key.endswith("Set") and (key[:-3] + "s") in names
 
 
 def botocore(table, data):
     root = load(table)
     cache = {}
-    missing, unchecked, checked = [], set(), 0
+    missing, unchecked, checked, keys = [], set(), 0, 0
     for src in root.findall("e:source", NS):
         for ev in src.findall("e:event", NS):
             services = (ev.get("service") or src.get("service")).split()
@@ -101,7 +132,7 @@ def botocore(table, data):
             models = []
             for s in services:
                 if s not in cache:
-                    cache[s] = model_ops(data, s)
+                    cache[s] = load_model(data, s)
                 if cache[s] is None:
                     unchecked.add(s)
                 else:
@@ -109,15 +140,25 @@ def botocore(table, data):
             if not models:
                 continue
             checked += 1
-            if not any(op in m for m in models):
+            with_op = [m for m in models if op in m["operations"]]
+            if not with_op:
                 missing.append("%s %s: no operation '%s' in botocore's %s" % (
                     src.get("name"), ev.get("name"), op, " / ".join(services)))
+                continue
+            names = set()
+            for m in with_op:
+                names |= request_members(m, op)
+            for key in request_keys(ev):
+                keys += 1
+                if key not in names and not ec2_set(key, names):
+                    missing.append("%s %s: '%s' is not a request member of %s" % (
+                        src.get("name"), ev.get("name"), key, op))
     for m in missing:
         print(m)
     for s in sorted(unchecked):
         print("not checked: the installed botocore has no '%s' model" % s)
-    print("# events checked against botocore: %d, missing operations: %d" % (
-        checked, len(missing)))
+    print("# events checked against botocore: %d, request members checked: %d, "
+          "missing: %d" % (checked, keys, len(missing)))
     if checked == 0:
         return 2
     return 1 if missing else 0
