@@ -59,6 +59,26 @@ parse_fixture(const char *name, struct event *ev)
 	return rc;
 }
 
+/* The same with the member key of the fixture's detail removed. */
+static attest_rc
+parse_fixture_without(const char *name, const char *key, struct event *ev)
+{
+	char path[4200], *text;
+	json_t *doc;
+	attest_rc rc;
+
+	snprintf(path, sizeof(path), "%s/tests/data/events/%s", ATTEST_SRCDIR, name);
+	doc = json_load_file(path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	json_object_del(json_object_get(doc, "detail"), key);
+	text = json_dumps(doc, 0);
+	json_decref(doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	rc = event_parse(table, text, strlen(text), ev);
+	free(text);
+	return rc;
+}
+
 static bool
 eq(const char *got, const char *want)
 {
@@ -258,6 +278,14 @@ test_config(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT(r->deleted);
 	CU_ASSERT_PTR_NULL(r->region);
+	event_clear(&ev);
+
+	/* a forwarder that dropped messageType: the item says the form */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture_without("config_item.json", "messageType", &ev),
+			      ATTEST_OK);
+	CU_ASSERT_EQUAL(ev.kind, EVENT_CONFIG);
+	CU_ASSERT(eq(ev.name, "ConfigurationItemChangeNotification"));
+	CU_ASSERT_EQUAL(ev.n_res, 1);
 	event_clear(&ev);
 
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("config_oversized.json", &ev), ATTEST_OK);
