@@ -334,6 +334,37 @@ test_malformed(void)
 	CU_ASSERT(tu_errmsg_has(ctx, "line 1, column"));
 }
 
+/* Every proper prefix of a well-formed body is malformed JSON: each must
+ * fail cleanly (no crash, no leak under valgrind, the event left empty). */
+static void
+test_truncated_everywhere(void)
+{
+	static const char *const fixtures[] = {"ct_authorize_sg.json", "sns_create_tags.json",
+					       "config_oversized.json"};
+	char path[4200], *body;
+	struct event ev;
+	size_t f, n, len, bad;
+
+	for (f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		snprintf(path, sizeof(path), "%s/tests/data/events/%s", ATTEST_SRCDIR, fixtures[f]);
+		body = tu_slurp(path, &n);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+		while (n > 0 && (body[n - 1] == '\n' || body[n - 1] == ' '))
+			n--;
+		bad = 0;
+		for (len = 0; len < n; len++) {
+			if (event_parse(table, body, len, &ev) != ATTEST_ERR_INVALID ||
+			    ev.n_res != 0 || ev.key != NULL)
+				bad++;
+		}
+		CU_ASSERT_EQUAL(bad, 0);
+		CU_ASSERT_EQUAL(event_parse(table, body, n, &ev), ATTEST_OK);
+		CU_ASSERT(ev.n_res > 0);
+		event_clear(&ev);
+		free(body);
+	}
+}
+
 /* Writes a table of one source around events into dir/name, with the
  * bundled schema beside it. */
 static void
@@ -421,6 +452,7 @@ static CU_TestInfo tests[] = {
 	{"ids by ARN, URL, prefix, array, type", test_id_forms},
 	{"Config item, deleted item, oversized item", test_config},
 	{"malformed bodies name the place", test_malformed},
+	{"every truncation of a body fails cleanly", test_truncated_everywhere},
 	{"tables the loader refuses", test_table_load},
 	CU_TEST_INFO_NULL,
 };
