@@ -23,9 +23,10 @@
  * JSON: <jansson text>" (the caller prefixes file and line). Never crashes on
  * any JSON input. */
 attest_rc awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
-/* Like awsconfig_item() (also for attest watch's Config events), but an item of a deleted or unrecorded
- * resource gives its envelope (type, id, arn, name, region, account; no
- * configuration) with *gone set, instead of nothing. */
+/* Like awsconfig_item(), but an item of a deleted or unrecorded resource
+ * gives its envelope (type, id, arn, name, region, account; no
+ * configuration) with *gone set, instead of nothing. Also used by
+ * src/monitor for the items of AWS Config change events. */
 attest_rc awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone);
 
 /*

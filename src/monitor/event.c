@@ -396,8 +396,16 @@ parse_config(struct parse *p, const json_t *n, const char *where, const struct e
 	char at[96];
 	attest_rc rc;
 
-	if ((rc = str_at(p->ctx, n, where, "messageType", true, &type)) != ATTEST_OK ||
-	    (rc = set_str(p->ctx, &ev->name, type)) != ATTEST_OK ||
+	if ((rc = str_at(p->ctx, n, where, "messageType", false, &type)) != ATTEST_OK)
+		return rc;
+	/* some forwarders drop messageType: the item says which form it is */
+	if (!type && json_object_get(n, "configurationItem"))
+		type = CONFIG_ITEM;
+	else if (!type && json_object_get(n, "configurationItemSummary"))
+		type = CONFIG_OVERSIZED;
+	else if (!type)
+		return str_at(p->ctx, n, where, "messageType", true, &type);
+	if ((rc = set_str(p->ctx, &ev->name, type)) != ATTEST_OK ||
 	    (rc = set_str(p->ctx, &ev->key, env->id)) != ATTEST_OK ||
 	    (rc = set_str(p->ctx, &ev->source, env->source ? env->source : "aws.config")) !=
 		    ATTEST_OK ||

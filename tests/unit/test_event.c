@@ -59,6 +59,26 @@ parse_fixture(const char *name, struct event *ev)
 	return rc;
 }
 
+/* The same with the member key of the fixture's detail removed. */
+static attest_rc
+parse_fixture_without(const char *name, const char *key, struct event *ev)
+{
+	char path[4200], *text;
+	json_t *doc;
+	attest_rc rc;
+
+	snprintf(path, sizeof(path), "%s/tests/data/events/%s", ATTEST_SRCDIR, name);
+	doc = json_load_file(path, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	json_object_del(json_object_get(doc, "detail"), key);
+	text = json_dumps(doc, 0);
+	json_decref(doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	rc = event_parse(table, text, strlen(text), ev);
+	free(text);
+	return rc;
+}
+
 static bool
 eq(const char *got, const char *want)
 {
@@ -260,6 +280,14 @@ test_config(void)
 	CU_ASSERT_PTR_NULL(r->region);
 	event_clear(&ev);
 
+	/* a forwarder that dropped messageType: the item says the form */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture_without("config_item.json", "messageType", &ev),
+			      ATTEST_OK);
+	CU_ASSERT_EQUAL(ev.kind, EVENT_CONFIG);
+	CU_ASSERT(eq(ev.name, "ConfigurationItemChangeNotification"));
+	CU_ASSERT_EQUAL(ev.n_res, 1);
+	event_clear(&ev);
+
 	CU_ASSERT_EQUAL_FATAL(parse_fixture("config_oversized.json", &ev), ATTEST_OK);
 	CU_ASSERT_EQUAL(ev.kind, EVENT_CONFIG_OVERSIZED);
 	CU_ASSERT(eq(ev.name, "OversizedConfigurationItemChangeNotification"));
@@ -304,6 +332,37 @@ test_malformed(void)
 	/* duplicate keys are refused: which one would be meant? */
 	CU_ASSERT_EQUAL(event_parse(table, "{\"a\":1,\"a\":2}", 13, &ev), ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, "line 1, column"));
+}
+
+/* Every proper prefix of a well-formed body is malformed JSON: each must
+ * fail cleanly (no crash, no leak under valgrind, the event left empty). */
+static void
+test_truncated_everywhere(void)
+{
+	static const char *const fixtures[] = {"ct_authorize_sg.json", "sns_create_tags.json",
+					       "config_oversized.json"};
+	char path[4200], *body;
+	struct event ev;
+	size_t f, n, len, bad;
+
+	for (f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+		snprintf(path, sizeof(path), "%s/tests/data/events/%s", ATTEST_SRCDIR, fixtures[f]);
+		body = tu_slurp(path, &n);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+		while (n > 0 && (body[n - 1] == '\n' || body[n - 1] == ' '))
+			n--;
+		bad = 0;
+		for (len = 0; len < n; len++) {
+			if (event_parse(table, body, len, &ev) != ATTEST_ERR_INVALID ||
+			    ev.n_res != 0 || ev.key != NULL)
+				bad++;
+		}
+		CU_ASSERT_EQUAL(bad, 0);
+		CU_ASSERT_EQUAL(event_parse(table, body, n, &ev), ATTEST_OK);
+		CU_ASSERT(ev.n_res > 0);
+		event_clear(&ev);
+		free(body);
+	}
 }
 
 /* Writes a table of one source around events into dir/name, with the
@@ -393,6 +452,7 @@ static CU_TestInfo tests[] = {
 	{"ids by ARN, URL, prefix, array, type", test_id_forms},
 	{"Config item, deleted item, oversized item", test_config},
 	{"malformed bodies name the place", test_malformed},
+	{"every truncation of a body fails cleanly", test_truncated_everywhere},
 	{"tables the loader refuses", test_table_load},
 	CU_TEST_INFO_NULL,
 };
