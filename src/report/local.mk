@@ -1,5 +1,6 @@
 ## src/report: renderings of a stored scan, audit packages and their verification (doc/design.md).
 libattest_la_SOURCES += \
+	src/report/causes.c \
 	src/report/common.c \
 	src/report/csv.c \
 	src/report/json.c \

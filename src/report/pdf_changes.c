@@ -252,27 +252,6 @@ join_resource(const struct attest_diff_finding *f)
 	return s;
 }
 
-/* A finding's identity as one string: check and resource (type, id,
- * account, region), as attest diff matches findings. */
-static char *
-finding_key(const char *check, const char *type, const char *id, const char *account,
-	    const char *region)
-{
-	struct core_buf b;
-	char *s;
-
-	core_buf_init(&b, 1 << 16);
-	if (core_buf_printf(&b, "%s\x1f%s\x1f%s\x1f%s\x1f%s", check ? check : "", type ? type : "",
-			    id ? id : "", account ? account : "",
-			    region ? region : "") != ATTEST_OK) {
-		core_buf_release(&b);
-		return NULL;
-	}
-	s = core_strdup(b.data);
-	core_buf_release(&b);
-	return s;
-}
-
 /* The change attest watch recorded as the cause of a listed newly failing
  * finding goes under its reason (attest_store_causes). */
 static void
@@ -284,8 +263,8 @@ on_cause(void *data, const struct attest_change_info *cause)
 	char *key;
 	long long i, n = c->count[ATTEST_CHANGE_NEWLY_FAILING];
 
-	if (!(key = finding_key(cause->check_id, cause->resource_type, cause->resource_id,
-				cause->account, cause->region))) {
+	if (!(key = report_finding_key(cause->check_id, cause->resource_type, cause->resource_id,
+				       cause->account, cause->region))) {
 		c->nomem = true;
 		return;
 	}
@@ -334,8 +313,8 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	if (!r->severity || !r->check || !r->resource || !r->move || !r->reason)
 		c->nomem = true;
 	if (f->change == ATTEST_CHANGE_NEWLY_FAILING &&
-	    !(r->key = finding_key(f->check, f->resource_type, f->resource_id, f->account,
-				   f->region)))
+	    !(r->key = report_finding_key(f->check, f->resource_type, f->resource_id, f->account,
+					  f->region)))
 		c->nomem = true;
 }
 

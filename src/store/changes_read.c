@@ -121,7 +121,17 @@ attest_store_causes(attest_store *store, const char *scan_id,
 	char prev[ATTEST_SCAN_ID_MAX];
 	sqlite3_stmt *st;
 	attest_rc rc;
+	int src;
 
+	/* Most histories hold no deltas: then no finding has a cause to find. */
+	if (!(st = history_prepare(store, "SELECT 1 FROM deltas LIMIT 1")))
+		return ATTEST_ERR_DB;
+	src = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (src == SQLITE_DONE)
+		return ATTEST_OK;
+	if (src != SQLITE_ROW)
+		return history_db_error(store);
 	rc = attest_store_previous(store, scan_id, prev);
 	if (rc != ATTEST_OK && rc != ATTEST_ERR_NOTFOUND)
 		return rc;

@@ -111,6 +111,25 @@ grep -q "e-cause" "$WORK/newly.txt" || fail "the event is not named"
 grep -q "user/early" "$WORK/newly.txt" && fail "an earlier change is named as the cause"
 case_end
 
+case_begin "the JSON result gives a newly failing finding its cause"
+run "$ATTEST" show --json "$S1" --db "$DB"
+expect_status 0
+cp "$WORK/out" "$WORK/s1.json"
+jq_is "$WORK/s1.json" '[.findings[] | select(.cause)] | length' 1
+jq_is "$WORK/s1.json" '.findings[] | select(.cause) | "\(.check) \(.resource.id) \(.cause.event_key) \(.cause.actor) \(.cause.source) \(.cause.name) \(.cause.time)"' \
+	"$KEYCHECK alice e-cause arn:aws:iam::$ACC:user/mallory aws.ec2 AuthorizeSecurityGroupIngress 2026-10-01T11:59:40Z"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 - "$top_srcdir/doc/result.schema.json" "$WORK/s1.json" <<'PY' || fail "the result with a cause does not validate"
+import json, sys
+from jsonschema.validators import validator_for
+schema = json.load(open(sys.argv[1]))
+validator_for(schema)(schema).validate(json.load(open(sys.argv[2])))
+PY
+fi
+run "$ATTEST" show --json "$S0" --db "$DB"
+jq_is "$WORK/out" '[.findings[] | select(.cause)] | length' 0
+case_end
+
 case_begin "db upgrade brings a version-7 database to version 8"
 cp "$DB" "$WORK/v7.db"
 sqlite3 "$WORK/v7.db" 'DROP TABLE deltas; DROP TABLE watch_events; DROP TABLE watch_dead_letters; DROP TABLE alert_outbox; PRAGMA user_version = 7' ||
