@@ -149,7 +149,8 @@ struct alert_stats {
 	time_t oldest_pending;
 };
 
-/* Delivers the outbox rows of store due at `now` (at most 1000 per call):
+/* Delivers the outbox rows of store due at `now` (at most 1000 of each
+ * channel per call, so memory stays bounded whatever the backlog):
  * groups rows of one channel (struct alert_delivery), sends each group as
  * one message, marks it delivered when the channel accepted it (webhook:
  * a 2xx answer; email: the SMTP server took the message; SNS: a

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of a reason kept in an alert. */
+#define REASON_MAX 1024
+
 /* A JSON string for untrusted text: NULL gives null; text that is not
  * UTF-8 is kept in its escaped form (attest_term_escape). */
 static json_t *
@@ -31,16 +34,27 @@ jstr(const char *s)
 	return json_string(buf);
 }
 
-/* The redacted form of text as a JSON string. */
+/* The redacted form of text as a JSON string, cut to REASON_MAX bytes (at
+ * a character's start) so that a message of max_alerts alerts stays
+ * within what every channel accepts (SNS: 256 KiB). */
 static json_t *
 jredacted(const char *text)
 {
-	char *clean = NULL;
+	char *clean = NULL, *s;
+	size_t n;
 	json_t *v;
 
 	if (text && store_redact(text, &clean) != ATTEST_OK)
 		return json_string(STORE_REDACTED); /* when in doubt, say nothing */
-	v = jstr(clean ? clean : text);
+	s = clean ? clean : (char *)text;
+	if (s && (n = strlen(s)) > REASON_MAX) {
+		if (!clean && !(s = clean = core_strdup(text)))
+			return NULL;
+		for (n = REASON_MAX - 3; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+			;
+		memcpy(s + n, "...", 4);
+	}
+	v = jstr(s);
 	free(clean);
 	return v;
 }

@@ -819,6 +819,71 @@ test_deliver_unknown_channel(void)
 	attest_store_close(s);
 }
 
+/* A channel's backlog beyond what one call reads does not hold another
+ * channel's alerts back; a long reason is cut; a URL from the environment
+ * is checked like one in the file. */
+static void
+test_deliver_backlog(void)
+{
+	const char *args[] = {"webhook", "--fail", "0", NULL};
+	const char one[] = "{\"alerts\": [{\"rule\": \"r\", \"kind\": \"collection-failed\","
+			   " \"check\": null, \"severity\": null, \"status\": \"error\","
+			   " \"resource\": null, \"reason\": \"x\", \"cause\": null}]}";
+	char text[2048], big[5000];
+	struct attest_delta d = deltas[0];
+	struct alert_input in = {.deltas = &d, .n_deltas = 1, .lib = lib};
+	struct receiver rc = {0};
+	struct alert_rules *r = NULL;
+	struct alert_stats st;
+	attest_store *s = store_new("backlog.db");
+	json_t *out, *req;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(receiver_start(&rc, "backlog", args), 0);
+	snprintf(text, sizeof(text),
+		 RULES_HEAD "  <delivery rate-per-minute=\"1\" max-alerts=\"5\"/>\n  <channels>\n"
+			    "    <webhook name=\"a\"><url>http://127.0.0.1:%d/a</url></webhook>\n"
+			    "    <webhook name=\"b\"><url>http://127.0.0.1:%d/b</url></webhook>\n"
+			    "    <webhook name=\"c\"><url-env>TEST_HOOK_URL</url-env></webhook>\n"
+			    "  </channels>\n  <rules>\n"
+			    "    <collection-failed name=\"r\" channels=\"a\"/>\n"
+			    "    <newly-failing name=\"f\" channels=\"b\"/>\n  </rules>\n"
+			    "</alert-rules>\n",
+		 rc.port, rc.port);
+	CU_ASSERT_EQUAL_FATAL(alert_rules_load(ctx, write_file("backlog.xml", text), &r),
+			      ATTEST_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 1100; i++)
+		CU_ASSERT_EQUAL(store_outbox_add(s, 1000, "a", one, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	d.reason = big;
+	out = evaluate(r, &in);
+	CU_ASSERT(strlen(str_at(json_array_get(json_object_get(payload_of(out, "b"), "alerts"), 0),
+				"reason")) <= 1024);
+	CU_ASSERT_EQUAL(alert_enqueue(s, out, 1001), ATTEST_OK);
+	json_decref(out);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1010, &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(st.messages_sent, 2); /* one of a's (its rate), b's */
+	CU_ASSERT_EQUAL(st.alerts_sent, 6);
+	CU_ASSERT_EQUAL(st.pending, 1095);
+	req = received_json(&rc, "req-2.json");
+	CU_ASSERT_STRING_EQUAL(str_at(req, "path"), "/b");
+	json_decref(req);
+	/* a URL from the environment: plain http elsewhere is refused */
+	setenv("TEST_HOOK_URL", "http://hooks.example.com/x", 1);
+	CU_ASSERT_EQUAL(store_outbox_add(s, 1000, "c", one, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1100, &st), ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tu_q_text(store_db(s), "SELECT last_error FROM alert_outbox"
+							     " WHERE channel = 'c'"),
+				      "the URL in 'TEST_HOOK_URL' is refused: plain http"));
+	receiver_stop(&rc);
+	alert_rules_free(r);
+	attest_store_close(s);
+}
+
 /* Every kind of alert over HTTPS (certificate verified through the CA
  * file), each payload valid against doc/alert-payload.schema.json. */
 static void
@@ -1100,6 +1165,7 @@ static CU_TestInfo deliver_tests[] = {
 	{"rows of an unknown channel or payload are kept", test_deliver_unknown_channel},
 	{"every kind of alert over HTTPS, valid against the schema", test_deliver_https_all_kinds},
 	{"SNS Publish, signed, retried by the outbox", test_deliver_sns},
+	{"a backlog holds no other channel back; long reasons cut", test_deliver_backlog},
 	{"email over STARTTLS and implicit TLS", test_smtp_starttls},
 	{"no STARTTLS or an untrusted certificate: nothing sent", test_smtp_refused},
 	CU_TEST_INFO_NULL,
