@@ -79,6 +79,11 @@ attest_rc alert_rules_load(attest_ctx *ctx, const char *path, struct alert_rules
 /* Adds the rules and channels of the command-line flags (see struct
  * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address. */
 attest_rc alert_rules_add_flags(struct alert_rules *rules, const struct alert_flags *flags);
+/* Checks that every framework and check the rules name is installed in
+ * lib (a typo would silently keep a rule from ever alerting); call it after
+ * loading, with the library the evaluations will use. ATTEST_ERR_INVALID
+ * naming the file, the line and the rule. */
+attest_rc alert_rules_check(struct alert_rules *rules, const attest_library *lib);
 void alert_rules_free(struct alert_rules *rules);
 /* The delivery settings, lent; the caller may change them. */
 struct alert_delivery *alert_rules_delivery(struct alert_rules *rules);

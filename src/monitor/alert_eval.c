@@ -279,6 +279,34 @@ rule_sends_to(const struct alert_rule *r, size_t channel)
 	return false;
 }
 
+attest_rc
+alert_rules_check(struct alert_rules *rules, const attest_library *lib)
+{
+	const struct alert_rule *r = NULL;
+	const char *missing = NULL, *what = NULL;
+	size_t i, k;
+
+	for (i = 0; i < rules->n_rules && !missing; i++) {
+		r = &rules->rules[i];
+		for (k = 0; k < r->n_frameworks && !missing; k++)
+			if (!lib_find_framework(lib, r->frameworks[k])) {
+				missing = r->frameworks[k];
+				what = "framework";
+			}
+		for (k = 0; k < r->n_checks && !missing; k++)
+			if (!lib_find_check(lib, r->checks[k])) {
+				missing = r->checks[k];
+				what = "check";
+			}
+	}
+	if (!missing)
+		return ATTEST_OK;
+	return core_error(rules->ctx, ATTEST_ERR_INVALID,
+			  "invalid '%s' at line %d: <%s name='%s'>: no %s '%s' is installed",
+			  rules->path ? rules->path : "(command line)", r->line,
+			  alert_kind_name(r->kind), r->name, what, missing);
+}
+
 static attest_rc
 check_input(struct alert_rules *rules, const struct alert_input *in)
 {

@@ -108,6 +108,7 @@ alert_rules_free(struct alert_rules *rules)
 	}
 	free(rules->channels);
 	free(rules->rules);
+	free(rules->path);
 	free(rules);
 }
 

@@ -339,6 +339,41 @@ test_rules_invalid(void)
 	CU_ASSERT_EQUAL(alert_rules_load(ctx, path, &r), ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, "DOCTYPE is not allowed"));
 	CU_ASSERT_EQUAL(alert_rules_load(ctx, path_of("missing.xml"), &r), ATTEST_ERR_IO);
+	/* a framework or check that is not installed: a typo, named */
+	path = one_rule("typo.xml", HOOK,
+			"<newly-failing name=\"r\" channels=\"ops\">"
+			"<framework>cis-aws-3.0</framework>\n"
+			"<check>ec2-sg-no-ipv4-world-ingress-admin-port</check></newly-failing>");
+	CU_ASSERT_EQUAL_FATAL(alert_rules_load(ctx, path, &r), ATTEST_OK);
+	CU_ASSERT_EQUAL(alert_rules_check(r, lib), ATTEST_ERR_INVALID);
+	CU_ASSERT(tu_errmsg_has(ctx, "typo.xml' at line 7: <newly-failing name='r'>: no check "
+				     "'ec2-sg-no-ipv4-world-ingress-admin-port' is installed"));
+	alert_rules_free(r);
+}
+
+/* The example of doc/alerts.md is a valid rules file naming installed
+ * frameworks. */
+static void
+test_rules_doc_example(void)
+{
+	char doc[4200], *text, *start, *end;
+	struct alert_rules *r = NULL;
+
+	snprintf(doc, sizeof(doc), "%s/doc/alerts.md", ATTEST_SRCDIR);
+	text = tu_slurp(doc, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	start = strstr(text, "```xml\n<alert-rules");
+	end = start ? strstr(start + 7, "```") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	*end = '\0';
+	CU_ASSERT_EQUAL(alert_rules_load(ctx, write_file("doc.xml", start + 7), &r), ATTEST_OK);
+	if (r) {
+		CU_ASSERT_EQUAL(alert_rules_check(r, lib), ATTEST_OK);
+		CU_ASSERT_EQUAL(alert_rules_count(r), 6);
+		CU_ASSERT_EQUAL(alert_rules_channel_count(r), 4);
+	}
+	alert_rules_free(r);
+	free(text);
 }
 
 static void
@@ -1149,6 +1184,7 @@ static CU_TestInfo rules_tests[] = {
 	{"a valid rules file loads", test_rules_valid},
 	{"invalid rules files name the file, line and element", test_rules_invalid},
 	{"rules from the command-line flags", test_rules_flags},
+	{"the example of doc/alerts.md", test_rules_doc_example},
 	CU_TEST_INFO_NULL,
 };
 
