@@ -142,6 +142,12 @@ attest_rc alert_evaluate(struct alert_rules *rules, const struct alert_input *in
 /* Puts every element of alerts (alert_evaluate's array) into the outbox of
  * store, created at now, without a transaction of its own. */
 attest_rc alert_enqueue(attest_store *store, const json_t *alerts, time_t now);
+/* The same elements as texts for attest_store_save_delta(): *payloads (the
+ * compact JSON of each payload) and *channels, n strings each, new arrays
+ * of new strings (alert_texts_free). */
+attest_rc alert_texts(attest_ctx *ctx, const json_t *alerts, char ***payloads, char ***channels,
+		      size_t *n);
+void alert_texts_free(char **payloads, char **channels, size_t n);
 
 /* What one alert_deliver() call did. */
 struct alert_stats {

@@ -384,23 +384,56 @@ out:
 }
 
 attest_rc
-alert_enqueue(attest_store *store, const json_t *alerts, time_t now)
+alert_texts(attest_ctx *ctx, const json_t *alerts, char ***payloads, char ***channels, size_t *n)
 {
-	size_t i;
+	size_t i, count = json_array_size(alerts);
 	json_t *item;
-	char *text;
-	attest_rc rc;
 
+	*n = 0;
+	*payloads = calloc(count + 1, sizeof(char *));
+	*channels = calloc(count + 1, sizeof(char *));
+	if (!*payloads || !*channels)
+		goto nomem;
 	json_array_foreach(alerts, i, item)
 	{
-		if (!(text = json_dumps(json_object_get(item, "payload"), JSON_COMPACT)))
-			return core_nomem(store_ctx(store));
-		rc = store_outbox_add(store, now,
-				      json_string_value(json_object_get(item, "channel")), text,
-				      NULL);
-		free(text);
-		if (rc != ATTEST_OK)
-			return rc;
+		(*payloads)[i] = json_dumps(json_object_get(item, "payload"), JSON_COMPACT);
+		(*channels)[i] = core_strdup(json_string_value(json_object_get(item, "channel")));
+		if (!(*payloads)[i] || !(*channels)[i])
+			goto nomem;
+		*n = i + 1;
 	}
 	return ATTEST_OK;
+nomem:
+	alert_texts_free(*payloads, *channels, count);
+	*payloads = *channels = NULL;
+	*n = 0;
+	return core_nomem(ctx);
+}
+
+void
+alert_texts_free(char **payloads, char **channels, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(payloads ? payloads[i] : NULL);
+		free(channels ? channels[i] : NULL);
+	}
+	free(payloads);
+	free(channels);
+}
+
+attest_rc
+alert_enqueue(attest_store *store, const json_t *alerts, time_t now)
+{
+	char **payloads, **channels;
+	size_t i, n;
+	attest_rc rc;
+
+	if ((rc = alert_texts(store_ctx(store), alerts, &payloads, &channels, &n)) != ATTEST_OK)
+		return rc;
+	for (i = 0; i < n && rc == ATTEST_OK; i++)
+		rc = store_outbox_add(store, now, channels[i], payloads[i], NULL);
+	alert_texts_free(payloads, channels, n);
+	return rc;
 }
