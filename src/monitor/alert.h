@@ -79,6 +79,11 @@ attest_rc alert_rules_load(attest_ctx *ctx, const char *path, struct alert_rules
 /* Adds the rules and channels of the command-line flags (see struct
  * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address. */
 attest_rc alert_rules_add_flags(struct alert_rules *rules, const struct alert_flags *flags);
+/* Checks that every framework and check the rules name is installed in
+ * lib (a typo would silently keep a rule from ever alerting); call it after
+ * loading, with the library the evaluations will use. ATTEST_ERR_INVALID
+ * naming the file, the line and the rule. */
+attest_rc alert_rules_check(struct alert_rules *rules, const attest_library *lib);
 void alert_rules_free(struct alert_rules *rules);
 /* The delivery settings, lent; the caller may change them. */
 struct alert_delivery *alert_rules_delivery(struct alert_rules *rules);
@@ -137,6 +142,12 @@ attest_rc alert_evaluate(struct alert_rules *rules, const struct alert_input *in
 /* Puts every element of alerts (alert_evaluate's array) into the outbox of
  * store, created at now, without a transaction of its own. */
 attest_rc alert_enqueue(attest_store *store, const json_t *alerts, time_t now);
+/* The same elements as texts for attest_store_save_delta(): *payloads (the
+ * compact JSON of each payload) and *channels, n strings each, new arrays
+ * of new strings (alert_texts_free). */
+attest_rc alert_texts(attest_ctx *ctx, const json_t *alerts, char ***payloads, char ***channels,
+		      size_t *n);
+void alert_texts_free(char **payloads, char **channels, size_t n);
 
 /* What one alert_deliver() call did. */
 struct alert_stats {
@@ -149,7 +160,8 @@ struct alert_stats {
 	time_t oldest_pending;
 };
 
-/* Delivers the outbox rows of store due at `now` (at most 1000 per call):
+/* Delivers the outbox rows of store due at `now` (at most 1000 of each
+ * channel per call, so memory stays bounded whatever the backlog):
  * groups rows of one channel (struct alert_delivery), sends each group as
  * one message, marks it delivered when the channel accepted it (webhook:
  * a 2xx answer; email: the SMTP server took the message; SNS: a

@@ -1,12 +1,12 @@
 /*
  * Delivering the alert outbox (alert_deliver in alert.h). Due rows are read
- * by channel and creation time; rows of one channel created within the
- * group window of a message's first row travel together, up to max_alerts
- * rows. A channel sends at most rate_per_minute messages in any 60 seconds
- * (counted in memory, per rule set): the rest stay due and go on a later
- * call. A failed message leaves its rows in the outbox with one more
- * attempt and the next one after exponential backoff (base, doubling, up to
- * the cap); nothing is dropped, whatever the error.
+ * channel by channel, by creation time (at most DELIVER_MAX_ROWS of each per
+ * call); rows of one channel created within the group window of a
+ * message's first row travel together, up to max_alerts rows. A channel sends at most
+ * rate_per_minute messages in any 60 seconds (counted in memory, per rule set): the rest stay due
+ * and go on a later call. A failed message leaves its rows in the outbox with one more attempt and
+ * the next one after exponential backoff (base, doubling, up to the cap); nothing is dropped,
+ * whatever the error.
  */
 #include "config.h"
 
@@ -189,7 +189,7 @@ deliver_group(struct alert_rules *rules, attest_store *store, struct alert_chann
 	return rc;
 }
 
-/* Delivers the rows [s, e) of one channel. */
+/* Delivers the rows [s, e) of one channel (all due rows read for it). */
 static attest_rc
 deliver_channel(struct alert_rules *rules, attest_store *store, struct due *rows, size_t s,
 		size_t e, time_t now, struct alert_stats *st)
@@ -234,33 +234,78 @@ deliver_channel(struct alert_rules *rules, attest_store *store, struct due *rows
 	return rc;
 }
 
+struct names {
+	char **v;
+	size_t n, cap;
+	bool nomem;
+};
+
+static void
+add_name(void *data, const char *channel)
+{
+	struct names *ns = data;
+	char **grown;
+
+	if (ns->nomem)
+		return;
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? 2 * ns->cap : 8;
+		if (!(grown = realloc(ns->v, ns->cap * sizeof(char *)))) {
+			ns->nomem = true;
+			return;
+		}
+		ns->v = grown;
+	}
+	if (!(ns->v[ns->n] = core_strdup(channel)))
+		ns->nomem = true;
+	else
+		ns->n++;
+}
+
+static void
+clear_rows(struct due_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->rows[i].channel);
+		json_decref(l->rows[i].payload);
+	}
+	l->n = 0;
+}
+
 attest_rc
 alert_deliver(struct alert_rules *rules, attest_store *store, time_t now, struct alert_stats *stats)
 {
 	struct alert_stats local;
 	struct due_list l = {NULL, 0, false};
-	size_t s, e;
-	attest_rc rc = ATTEST_OK;
+	struct names ns = {NULL, 0, 0, false};
+	size_t c;
+	attest_rc rc;
 
 	if (!stats)
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	if (!(l.rows = calloc(DELIVER_MAX_ROWS, sizeof(*l.rows))))
 		return core_nomem(rules->ctx);
-	rc = store_outbox_due(store, now, DELIVER_MAX_ROWS, collect, &l);
-	if (rc == ATTEST_OK && l.nomem)
+	/* channel by channel, so that one channel's backlog never hides
+	 * another's rows */
+	rc = store_outbox_due_channels(store, now, add_name, &ns);
+	if (rc == ATTEST_OK && ns.nomem)
 		rc = core_nomem(rules->ctx);
-	for (s = 0; rc == ATTEST_OK && s < l.n; s = e) {
-		for (e = s + 1; e < l.n && strcmp(l.rows[e].channel, l.rows[s].channel) == 0; e++)
-			;
-		rc = deliver_channel(rules, store, l.rows, s, e, now, stats);
+	for (c = 0; rc == ATTEST_OK && c < ns.n; c++) {
+		rc = store_outbox_due(store, ns.v[c], now, DELIVER_MAX_ROWS, collect, &l);
+		if (rc == ATTEST_OK && l.nomem)
+			rc = core_nomem(rules->ctx);
+		if (rc == ATTEST_OK && l.n > 0)
+			rc = deliver_channel(rules, store, l.rows, 0, l.n, now, stats);
+		clear_rows(&l);
 	}
 	if (rc == ATTEST_OK)
 		rc = store_outbox_pending(store, &stats->pending, &stats->oldest_pending);
-	for (s = 0; s < l.n; s++) {
-		free(l.rows[s].channel);
-		json_decref(l.rows[s].payload);
-	}
+	for (c = 0; c < ns.n; c++)
+		free(ns.v[c]);
+	free(ns.v);
 	free(l.rows);
 	return rc;
 }

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of a reason kept in an alert. */
+#define REASON_MAX 1024
+
 /* A JSON string for untrusted text: NULL gives null; text that is not
  * UTF-8 is kept in its escaped form (attest_term_escape). */
 static json_t *
@@ -31,16 +34,27 @@ jstr(const char *s)
 	return json_string(buf);
 }
 
-/* The redacted form of text as a JSON string. */
+/* The redacted form of text as a JSON string, cut to REASON_MAX bytes (at
+ * a character's start) so that a message of max_alerts alerts stays
+ * within what every channel accepts (SNS: 256 KiB). */
 static json_t *
 jredacted(const char *text)
 {
-	char *clean = NULL;
+	char *clean = NULL, *s;
+	size_t n;
 	json_t *v;
 
 	if (text && store_redact(text, &clean) != ATTEST_OK)
 		return json_string(STORE_REDACTED); /* when in doubt, say nothing */
-	v = jstr(clean ? clean : text);
+	s = clean ? clean : (char *)text;
+	if (s && (n = strlen(s)) > REASON_MAX) {
+		if (!clean && !(s = clean = core_strdup(text)))
+			return NULL;
+		for (n = REASON_MAX - 3; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+			;
+		memcpy(s + n, "...", 4);
+	}
+	v = jstr(s);
 	free(clean);
 	return v;
 }
@@ -265,6 +279,34 @@ rule_sends_to(const struct alert_rule *r, size_t channel)
 	return false;
 }
 
+attest_rc
+alert_rules_check(struct alert_rules *rules, const attest_library *lib)
+{
+	const struct alert_rule *r = NULL;
+	const char *missing = NULL, *what = NULL;
+	size_t i, k;
+
+	for (i = 0; i < rules->n_rules && !missing; i++) {
+		r = &rules->rules[i];
+		for (k = 0; k < r->n_frameworks && !missing; k++)
+			if (!lib_find_framework(lib, r->frameworks[k])) {
+				missing = r->frameworks[k];
+				what = "framework";
+			}
+		for (k = 0; k < r->n_checks && !missing; k++)
+			if (!lib_find_check(lib, r->checks[k])) {
+				missing = r->checks[k];
+				what = "check";
+			}
+	}
+	if (!missing)
+		return ATTEST_OK;
+	return core_error(rules->ctx, ATTEST_ERR_INVALID,
+			  "invalid '%s' at line %d: <%s name='%s'>: no %s '%s' is installed",
+			  rules->path ? rules->path : "(command line)", r->line,
+			  alert_kind_name(r->kind), r->name, what, missing);
+}
+
 static attest_rc
 check_input(struct alert_rules *rules, const struct alert_input *in)
 {
@@ -342,23 +384,56 @@ out:
 }
 
 attest_rc
-alert_enqueue(attest_store *store, const json_t *alerts, time_t now)
+alert_texts(attest_ctx *ctx, const json_t *alerts, char ***payloads, char ***channels, size_t *n)
 {
-	size_t i;
+	size_t i, count = json_array_size(alerts);
 	json_t *item;
-	char *text;
-	attest_rc rc;
 
+	*n = 0;
+	*payloads = calloc(count + 1, sizeof(char *));
+	*channels = calloc(count + 1, sizeof(char *));
+	if (!*payloads || !*channels)
+		goto nomem;
 	json_array_foreach(alerts, i, item)
 	{
-		if (!(text = json_dumps(json_object_get(item, "payload"), JSON_COMPACT)))
-			return core_nomem(store_ctx(store));
-		rc = store_outbox_add(store, now,
-				      json_string_value(json_object_get(item, "channel")), text,
-				      NULL);
-		free(text);
-		if (rc != ATTEST_OK)
-			return rc;
+		(*payloads)[i] = json_dumps(json_object_get(item, "payload"), JSON_COMPACT);
+		(*channels)[i] = core_strdup(json_string_value(json_object_get(item, "channel")));
+		if (!(*payloads)[i] || !(*channels)[i])
+			goto nomem;
+		*n = i + 1;
 	}
 	return ATTEST_OK;
+nomem:
+	alert_texts_free(*payloads, *channels, count);
+	*payloads = *channels = NULL;
+	*n = 0;
+	return core_nomem(ctx);
+}
+
+void
+alert_texts_free(char **payloads, char **channels, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(payloads ? payloads[i] : NULL);
+		free(channels ? channels[i] : NULL);
+	}
+	free(payloads);
+	free(channels);
+}
+
+attest_rc
+alert_enqueue(attest_store *store, const json_t *alerts, time_t now)
+{
+	char **payloads, **channels;
+	size_t i, n;
+	attest_rc rc;
+
+	if ((rc = alert_texts(store_ctx(store), alerts, &payloads, &channels, &n)) != ATTEST_OK)
+		return rc;
+	for (i = 0; i < n && rc == ATTEST_OK; i++)
+		rc = store_outbox_add(store, now, channels[i], payloads[i], NULL);
+	alert_texts_free(payloads, channels, n);
+	return rc;
 }

@@ -48,6 +48,7 @@ struct alert_rule {
 	bool score, posture; /* score-drop: which figures */
 	size_t *channels;    /* indexes into rules->channels */
 	size_t n_channels;
+	int line; /* of its element in the rules file; 0: from flags */
 };
 
 struct aws_client;
@@ -61,6 +62,7 @@ struct alert_rules {
 	size_t n_rules;
 	struct alert_delivery delivery;
 	int flag_sets; /* alert_rules_add_flags calls, for unique rule names */
+	char *path;    /* the rules file, NULL when there is none */
 };
 
 /* The rank of a severity (informational 0 ... critical 4), -1 if unknown. */

@@ -108,6 +108,7 @@ alert_rules_free(struct alert_rules *rules)
 	}
 	free(rules->channels);
 	free(rules->rules);
+	free(rules->path);
 	free(rules);
 }
 
@@ -239,6 +240,7 @@ flag_channels(struct alert_rules *rules, const struct alert_flags *f)
 	attest_ctx *ctx = rules->ctx;
 	struct alert_channel *c;
 	const char *why, *smtp = getenv("ATTEST_SMTP_URL"), *from = getenv("ATTEST_SMTP_FROM");
+	const char *user = getenv("ATTEST_SMTP_USER");
 	static const char *const smtp_schemes[] = {"smtp", "smtps", NULL};
 	size_t i;
 
@@ -264,8 +266,9 @@ flag_channels(struct alert_rules *rules, const struct alert_flags *f)
 		    !(c->to = calloc(1, sizeof(char *))) || !(c->to[0] = core_strdup(f->emails[i])))
 			return core_nomem(ctx);
 		c->n_to = 1;
-		if (!(c->user_env = core_strdup("ATTEST_SMTP_USER")) ||
-		    !(c->password_env = core_strdup("ATTEST_SMTP_PASSWORD")))
+		if (user && *user &&
+		    (!(c->user_env = core_strdup("ATTEST_SMTP_USER")) ||
+		     !(c->password_env = core_strdup("ATTEST_SMTP_PASSWORD"))))
 			return core_nomem(ctx);
 	}
 	for (i = 0; i < f->n_sns_topics; i++) {

@@ -210,6 +210,7 @@ rule(struct reader *rd, xmlNodePtr node)
 
 	if (!r || !(r->name = core_xml_attr(node, "name")))
 		return core_nomem(rd->rules->ctx);
+	r->line = (int)xmlGetLineNo(node);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (xmlStrcmp(node->name, (const xmlChar *)kinds[i].element) == 0)
 			r->kind = kinds[i].kind;
@@ -257,6 +258,10 @@ alert_rules_load(attest_ctx *ctx, const char *path, struct alert_rules **out)
 	    (rc = core_xml_schema_load(ctx, xsd, &schema)) ||
 	    (rc = core_xml_load(ctx, path, schema, &doc)) != ATTEST_OK)
 		goto out;
+	if (!(rd.rules->path = core_strdup(path))) {
+		rc = core_nomem(ctx);
+		goto out;
+	}
 	root = xmlDocGetRootElement(doc);
 	if ((node = core_xml_child(root, "delivery")) != NULL) {
 		struct alert_delivery *d = &rd.rules->delivery;

@@ -24,7 +24,8 @@ attest_rc
 alert_webhook_send(const struct alert_rules *rules, const struct alert_channel *ch,
 		   const char *body, char *err, size_t errsz)
 {
-	const char *url = ch->url, *token = NULL, *secrets[2];
+	static const char *const schemes[] = {"https", "http", NULL};
+	const char *url = ch->url, *token = NULL, *secrets[2], *why;
 	char errbuf[CURL_ERROR_SIZE];
 	struct core_buf hdr;
 	struct curl_slist *headers = NULL;
@@ -36,6 +37,10 @@ alert_webhook_send(const struct alert_rules *rules, const struct alert_channel *
 	core_buf_init(&hdr, 16384);
 	if (!url && !(url = alert_env(ch->url_env, err, errsz, "the webhook's URL")))
 		goto out;
+	if (url != ch->url && !alert_url_ok(url, schemes, &why)) {
+		snprintf(err, errsz, "the URL in '%s' is refused: %s", ch->url_env, why);
+		goto out;
+	}
 	if (ch->header && !(token = alert_env(ch->header_env, err, errsz, "the webhook's header")))
 		goto out;
 	secrets[0] = url;

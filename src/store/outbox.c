@@ -49,7 +49,27 @@ column_time(sqlite3_stmt *st, int col)
 }
 
 attest_rc
-store_outbox_due(attest_store *store, time_t now, size_t max,
+store_outbox_due_channels(attest_store *store, time_t now,
+			  void (*fn)(void *data, const char *channel), void *data)
+{
+	sqlite3_stmt *st;
+	char at[21];
+	int src;
+
+	if (!(st = history_prepare(store, "SELECT DISTINCT channel FROM alert_outbox"
+					  " WHERE delivered_at IS NULL AND next_attempt_at <= ?1"
+					  " ORDER BY channel")))
+		return ATTEST_ERR_DB;
+	core_time_iso(now, at);
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		fn(data, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? ATTEST_OK : history_db_error(store);
+}
+
+attest_rc
+store_outbox_due(attest_store *store, const char *channel, time_t now, size_t max,
 		 void (*fn)(void *data, const struct store_outbox_row *row), void *data)
 {
 	struct store_outbox_row row;
@@ -57,14 +77,16 @@ store_outbox_due(attest_store *store, time_t now, size_t max,
 	char at[21];
 	int src;
 
-	if (!(st = history_prepare(store, "SELECT alert_id, created_at, next_attempt_at, channel,"
-					  " payload, last_error, attempts FROM alert_outbox"
-					  " WHERE delivered_at IS NULL AND next_attempt_at <= ?1"
-					  " ORDER BY channel, created_at, alert_id LIMIT ?2")))
+	if (!(st = history_prepare(store,
+				   "SELECT alert_id, created_at, next_attempt_at, channel,"
+				   " payload, last_error, attempts FROM alert_outbox"
+				   " WHERE delivered_at IS NULL AND next_attempt_at <= ?1"
+				   " AND channel = ?3 ORDER BY created_at, alert_id LIMIT ?2")))
 		return ATTEST_ERR_DB;
 	core_time_iso(now, at);
 	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_text(st, 3, channel, -1, SQLITE_STATIC);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		row.id = sqlite3_column_int64(st, 0);
 		row.created_at = column_time(st, 1);

@@ -29,10 +29,14 @@ struct store_outbox_row {
  * be NULL) receives the row's id. */
 attest_rc store_outbox_add(attest_store *store, time_t now, const char *channel,
 			   const char *payload, long long *id);
-/* Calls fn for at most max undelivered rows whose next attempt is due at
- * `now`, by channel, then creation time, then id. The row is lent for the
+/* Calls fn with each channel that has undelivered rows due at `now`, in
+ * name order; the name is lent for the call. */
+attest_rc store_outbox_due_channels(attest_store *store, time_t now,
+				    void (*fn)(void *data, const char *channel), void *data);
+/* Calls fn for at most max undelivered rows of channel whose next attempt
+ * is due at `now`, by creation time, then id. The row is lent for the
  * call; fn must not write to the store. */
-attest_rc store_outbox_due(attest_store *store, time_t now, size_t max,
+attest_rc store_outbox_due(attest_store *store, const char *channel, time_t now, size_t max,
 			   void (*fn)(void *data, const struct store_outbox_row *row), void *data);
 /* Marks the n rows ids delivered at `at`. */
 attest_rc store_outbox_delivered(attest_store *store, const long long *ids, size_t n, time_t at);

@@ -4,7 +4,8 @@
   servers.py webhook DIR [--fail N] [--status CODE] [--tls CERT KEY]
              [--schema doc/alert-payload.schema.json] [--sns]
   servers.py smtp DIR --mode starttls|nostarttls|smtps --cert CERT --key KEY
-             [--user U --password P] [--schema doc/alert-payload.schema.json]
+             [--user U --password P] [--auth "PLAIN LOGIN"]
+             [--schema doc/alert-payload.schema.json]
 
 Each listens on 127.0.0.1 at a free port, writes the port to DIR/port once
 it listens, and records what it received in DIR:
@@ -172,7 +173,7 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                 if cfg["mode"] == "starttls" and not self.tls:
                     lines.append("STARTTLS")
                 if self.tls:
-                    lines.append("AUTH PLAIN LOGIN")
+                    lines.append("AUTH " + cfg["auth"])
                 for i, l in enumerate(lines):
                     self.reply(("250 " if i == len(lines) - 1 else "250-") + l)
             elif verb == "STARTTLS":
@@ -190,6 +191,9 @@ class SMTPHandler(socketserver.StreamRequestHandler):
                     self.reply("538 encryption required")
                     continue
                 mech = parts[1].upper() if len(parts) > 1 else ""
+                if mech not in cfg["auth"].split():
+                    self.reply("504 unsupported mechanism")
+                    continue
                 if mech == "PLAIN":
                     if len(parts) > 2:
                         blob = parts[2]
@@ -264,7 +268,8 @@ class SMTPHandler(socketserver.StreamRequestHandler):
 
 
 def smtp(args):
-    cfg = {"dir": args[0], "mode": "starttls", "user": None, "password": None, "schema": None}
+    cfg = {"dir": args[0], "mode": "starttls", "user": None, "password": None, "schema": None,
+           "auth": "PLAIN LOGIN"}
     cert = key = None
     i = 1
     while i < len(args):
@@ -282,6 +287,8 @@ def smtp(args):
             cfg["password"] = val
         elif opt == "--schema":
             cfg["schema"] = load_schema(val)
+        elif opt == "--auth":
+            cfg["auth"] = val
         else:
             sys.exit("unknown option " + opt)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

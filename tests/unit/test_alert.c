@@ -339,6 +339,41 @@ test_rules_invalid(void)
 	CU_ASSERT_EQUAL(alert_rules_load(ctx, path, &r), ATTEST_ERR_INVALID);
 	CU_ASSERT(tu_errmsg_has(ctx, "DOCTYPE is not allowed"));
 	CU_ASSERT_EQUAL(alert_rules_load(ctx, path_of("missing.xml"), &r), ATTEST_ERR_IO);
+	/* a framework or check that is not installed: a typo, named */
+	path = one_rule("typo.xml", HOOK,
+			"<newly-failing name=\"r\" channels=\"ops\">"
+			"<framework>cis-aws-3.0</framework>\n"
+			"<check>ec2-sg-no-ipv4-world-ingress-admin-port</check></newly-failing>");
+	CU_ASSERT_EQUAL_FATAL(alert_rules_load(ctx, path, &r), ATTEST_OK);
+	CU_ASSERT_EQUAL(alert_rules_check(r, lib), ATTEST_ERR_INVALID);
+	CU_ASSERT(tu_errmsg_has(ctx, "typo.xml' at line 7: <newly-failing name='r'>: no check "
+				     "'ec2-sg-no-ipv4-world-ingress-admin-port' is installed"));
+	alert_rules_free(r);
+}
+
+/* The example of doc/alerts.md is a valid rules file naming installed
+ * frameworks. */
+static void
+test_rules_doc_example(void)
+{
+	char doc[4200], *text, *start, *end;
+	struct alert_rules *r = NULL;
+
+	snprintf(doc, sizeof(doc), "%s/doc/alerts.md", ATTEST_SRCDIR);
+	text = tu_slurp(doc, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	start = strstr(text, "```xml\n<alert-rules");
+	end = start ? strstr(start + 7, "```") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	*end = '\0';
+	CU_ASSERT_EQUAL(alert_rules_load(ctx, write_file("doc.xml", start + 7), &r), ATTEST_OK);
+	if (r) {
+		CU_ASSERT_EQUAL(alert_rules_check(r, lib), ATTEST_OK);
+		CU_ASSERT_EQUAL(alert_rules_count(r), 6);
+		CU_ASSERT_EQUAL(alert_rules_channel_count(r), 4);
+	}
+	alert_rules_free(r);
+	free(text);
 }
 
 static void
@@ -819,6 +854,71 @@ test_deliver_unknown_channel(void)
 	attest_store_close(s);
 }
 
+/* A channel's backlog beyond what one call reads does not hold another
+ * channel's alerts back; a long reason is cut; a URL from the environment
+ * is checked like one in the file. */
+static void
+test_deliver_backlog(void)
+{
+	const char *args[] = {"webhook", "--fail", "0", NULL};
+	const char one[] = "{\"alerts\": [{\"rule\": \"r\", \"kind\": \"collection-failed\","
+			   " \"check\": null, \"severity\": null, \"status\": \"error\","
+			   " \"resource\": null, \"reason\": \"x\", \"cause\": null}]}";
+	char text[2048], big[5000];
+	struct attest_delta d = deltas[0];
+	struct alert_input in = {.deltas = &d, .n_deltas = 1, .lib = lib};
+	struct receiver rc = {0};
+	struct alert_rules *r = NULL;
+	struct alert_stats st;
+	attest_store *s = store_new("backlog.db");
+	json_t *out, *req;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(receiver_start(&rc, "backlog", args), 0);
+	snprintf(text, sizeof(text),
+		 RULES_HEAD "  <delivery rate-per-minute=\"1\" max-alerts=\"5\"/>\n  <channels>\n"
+			    "    <webhook name=\"a\"><url>http://127.0.0.1:%d/a</url></webhook>\n"
+			    "    <webhook name=\"b\"><url>http://127.0.0.1:%d/b</url></webhook>\n"
+			    "    <webhook name=\"c\"><url-env>TEST_HOOK_URL</url-env></webhook>\n"
+			    "  </channels>\n  <rules>\n"
+			    "    <collection-failed name=\"r\" channels=\"a\"/>\n"
+			    "    <newly-failing name=\"f\" channels=\"b\"/>\n  </rules>\n"
+			    "</alert-rules>\n",
+		 rc.port, rc.port);
+	CU_ASSERT_EQUAL_FATAL(alert_rules_load(ctx, write_file("backlog.xml", text), &r),
+			      ATTEST_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	for (i = 0; i < 1100; i++)
+		CU_ASSERT_EQUAL(store_outbox_add(s, 1000, "a", one, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	d.reason = big;
+	out = evaluate(r, &in);
+	CU_ASSERT(strlen(str_at(json_array_get(json_object_get(payload_of(out, "b"), "alerts"), 0),
+				"reason")) <= 1024);
+	CU_ASSERT_EQUAL(alert_enqueue(s, out, 1001), ATTEST_OK);
+	json_decref(out);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1010, &st), ATTEST_OK);
+	CU_ASSERT_EQUAL(st.messages_sent, 2); /* one of a's (its rate), b's */
+	CU_ASSERT_EQUAL(st.alerts_sent, 6);
+	CU_ASSERT_EQUAL(st.pending, 1095);
+	req = received_json(&rc, "req-2.json");
+	CU_ASSERT_STRING_EQUAL(str_at(req, "path"), "/b");
+	json_decref(req);
+	/* a URL from the environment: plain http elsewhere is refused */
+	setenv("TEST_HOOK_URL", "http://hooks.example.com/x", 1);
+	CU_ASSERT_EQUAL(store_outbox_add(s, 1000, "c", one, NULL), ATTEST_OK);
+	CU_ASSERT_EQUAL(alert_deliver(r, s, 1100, &st), ATTEST_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tu_q_text(store_db(s), "SELECT last_error FROM alert_outbox"
+							     " WHERE channel = 'c'"),
+				      "the URL in 'TEST_HOOK_URL' is refused: plain http"));
+	receiver_stop(&rc);
+	alert_rules_free(r);
+	attest_store_close(s);
+}
+
 /* Every kind of alert over HTTPS (certificate verified through the CA
  * file), each payload valid against doc/alert-payload.schema.json. */
 static void
@@ -984,41 +1084,59 @@ smtp_rules(const char *scheme, int port, bool ca)
 	return r;
 }
 
-/* Delivers one alert by mail through a server in mode; the stats. */
+/* How mail_once runs the SMTP server and the channel. */
+struct mail_case {
+	const char *mode;     /* starttls, nostarttls, smtps */
+	const char *scheme;   /* of the channel's URL */
+	bool ca;              /* the channel trusts the test certificate */
+	const char *auth;     /* mechanisms the server offers */
+	const char *password; /* what attest is given (the server wants pw-x9!) */
+};
+
+/* Delivers one alert by mail as mc says; the stats. */
 static struct alert_stats
-mail_once(struct receiver *rc, const char *mode, const char *scheme, bool ca, const char *db)
+mail_once(struct receiver *rc, const struct mail_case *mc, const char *db)
 {
 	char cert[4200], key[4200];
-	const char *args[] = {"smtp", "--mode", mode,        "--cert",     cert,     "--key",
-			      key,    "--user", "alert-bot", "--password", "pw-x9!", NULL};
+	const char *args[] = {"smtp",   "--mode",   mc->mode,      "--cert",     cert,     "--key",
+			      key,      "--user",   "alert-bot",   "--password", "pw-x9!", "--auth",
+			      mc->auth, "--schema", schema_path(), NULL};
 	struct alert_stats st = {0};
 	struct alert_rules *r;
 	attest_store *s;
 
 	snprintf(cert, sizeof(cert), "%s", path_of("cert.pem"));
 	snprintf(key, sizeof(key), "%s", path_of("key.pem"));
-	if (receiver_start(rc, mode, args) != 0) {
+	if (receiver_start(rc, mc->mode, args) != 0) {
 		CU_FAIL("no SMTP server");
 		return st;
 	}
 	setenv("TEST_SMTP_USER", "alert-bot", 1);
-	setenv("TEST_SMTP_PASSWORD", "pw-x9!", 1);
-	r = smtp_rules(scheme, rc->port, ca);
+	setenv("TEST_SMTP_PASSWORD", mc->password, 1);
+	r = smtp_rules(mc->scheme, rc->port, mc->ca);
 	s = store_new(db);
 	if (r && s) {
 		enqueue(r, s, 0, 1000);
 		CU_ASSERT_EQUAL(alert_deliver(r, s, 1000, &st), ATTEST_OK);
-		if (st.pending)
-			fprintf(stderr, "\n  (%s: %s)\n", mode,
-				tu_q_text(store_db(s), "SELECT last_error FROM alert_outbox"));
 		CU_ASSERT_PTR_NULL(strstr(tu_q_text(store_db(s), "SELECT coalesce(last_error, '')"
 								 " FROM alert_outbox"),
-					  "pw-x9!"));
+					  mc->password));
+		CU_ASSERT_PTR_NULL(strstr(logbuf, mc->password));
 	}
 	alert_rules_free(r);
 	attest_store_close(s);
 	receiver_stop(rc);
 	return st;
+}
+
+/* The SMTP session log of rc, NUL-terminated (free it). */
+static char *
+session_of(const struct receiver *rc)
+{
+	char p[4400];
+
+	snprintf(p, sizeof(p), "%s/session.log", rc->dir);
+	return tu_slurp(p, NULL);
 }
 
 static void
@@ -1027,9 +1145,11 @@ test_smtp_starttls(void)
 	struct receiver rc = {0};
 	struct alert_stats st;
 	json_t *msg, *att;
+	char *session;
 
 	CU_ASSERT_EQUAL_FATAL(make_cert(), 0);
-	st = mail_once(&rc, "starttls", "smtp", true, "mail1.db");
+	st = mail_once(&rc, &(struct mail_case){"starttls", "smtp", true, "PLAIN LOGIN", "pw-x9!"},
+		       "mail1.db");
 	CU_ASSERT_EQUAL(st.messages_sent, 1);
 	CU_ASSERT_EQUAL(st.pending, 0);
 	msg = received_json(&rc, "msg-1.json");
@@ -1045,12 +1165,30 @@ test_smtp_starttls(void)
 		str_at(json_array_get(json_object_get(att, "alerts"), 0), "resource.id"), "sg-1");
 	CU_ASSERT_PTR_NULL(strstr(str_at(msg, "raw"), "pw-x9!"));
 	CU_ASSERT(schema_ok(msg));
+	session = session_of(&rc);
+	CU_ASSERT_PTR_NOT_NULL(session ? strstr(session, "[tls] AUTH PLAIN") : NULL);
+	CU_ASSERT_PTR_NULL(session ? strstr(session, "[clear] MAIL") : "no session");
+	free(session);
 	json_decref(att);
 	json_decref(msg);
 	/* implicit TLS */
-	st = mail_once(&rc, "smtps", "smtps", true, "mail2.db");
+	st = mail_once(&rc, &(struct mail_case){"smtps", "smtps", true, "PLAIN LOGIN", "pw-x9!"},
+		       "mail2.db");
 	CU_ASSERT_EQUAL(st.messages_sent, 1);
 	CU_ASSERT_EQUAL(received(&rc, "msg-"), 1);
+	/* a server that offers LOGIN only */
+	st = mail_once(&rc, &(struct mail_case){"starttls", "smtp", true, "LOGIN", "pw-x9!"},
+		       "mail5.db");
+	CU_ASSERT_EQUAL(st.messages_sent, 1);
+	session = session_of(&rc);
+	CU_ASSERT_PTR_NOT_NULL(session ? strstr(session, "[tls] AUTH LOGIN") : NULL);
+	free(session);
+	/* a wrong password: refused, kept for a retry, the password nowhere */
+	st = mail_once(&rc, &(struct mail_case){"starttls", "smtp", true, "PLAIN", "wrong-pw-7"},
+		       "mail6.db");
+	CU_ASSERT_EQUAL(st.messages_sent, 0);
+	CU_ASSERT_EQUAL(st.pending, 1);
+	CU_ASSERT_EQUAL(received(&rc, "msg-"), 0);
 }
 
 static void
@@ -1058,23 +1196,24 @@ test_smtp_refused(void)
 {
 	struct receiver rc = {0};
 	struct alert_stats st;
-	char *session, p[4400];
+	char *session;
 
 	CU_ASSERT_EQUAL_FATAL(make_cert(), 0);
 	/* the server offers no STARTTLS: nothing goes in clear */
-	st = mail_once(&rc, "nostarttls", "smtp", true, "mail3.db");
+	st = mail_once(&rc, &(struct mail_case){"nostarttls", "smtp", true, "PLAIN", "pw-x9!"},
+		       "mail3.db");
 	CU_ASSERT_EQUAL(st.messages_sent, 0);
 	CU_ASSERT_EQUAL(st.messages_failed, 1);
 	CU_ASSERT_EQUAL(st.pending, 1);
 	CU_ASSERT_EQUAL(received(&rc, "msg-"), 0);
-	snprintf(p, sizeof(p), "%s/session.log", rc.dir);
-	session = tu_slurp(p, NULL);
+	session = session_of(&rc);
 	CU_ASSERT_PTR_NOT_NULL(session);
 	CU_ASSERT_PTR_NULL(session ? strstr(session, "MAIL") : NULL);
 	CU_ASSERT_PTR_NULL(session ? strstr(session, "AUTH") : NULL);
 	free(session);
 	/* the certificate is not trusted without the CA file: no delivery */
-	st = mail_once(&rc, "starttls", "smtp", false, "mail4.db");
+	st = mail_once(&rc, &(struct mail_case){"starttls", "smtp", false, "PLAIN", "pw-x9!"},
+		       "mail4.db");
 	CU_ASSERT_EQUAL(st.messages_sent, 0);
 	CU_ASSERT_EQUAL(st.pending, 1);
 	CU_ASSERT_EQUAL(received(&rc, "msg-"), 0);
@@ -1084,6 +1223,7 @@ static CU_TestInfo rules_tests[] = {
 	{"a valid rules file loads", test_rules_valid},
 	{"invalid rules files name the file, line and element", test_rules_invalid},
 	{"rules from the command-line flags", test_rules_flags},
+	{"the example of doc/alerts.md", test_rules_doc_example},
 	CU_TEST_INFO_NULL,
 };
 
@@ -1100,6 +1240,7 @@ static CU_TestInfo deliver_tests[] = {
 	{"rows of an unknown channel or payload are kept", test_deliver_unknown_channel},
 	{"every kind of alert over HTTPS, valid against the schema", test_deliver_https_all_kinds},
 	{"SNS Publish, signed, retried by the outbox", test_deliver_sns},
+	{"a backlog holds no other channel back; long reasons cut", test_deliver_backlog},
 	{"email over STARTTLS and implicit TLS", test_smtp_starttls},
 	{"no STARTTLS or an untrusted certificate: nothing sent", test_smtp_refused},
 	CU_TEST_INFO_NULL,
