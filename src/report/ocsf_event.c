@@ -207,14 +207,16 @@ compliance_object(const struct report_ocsf_finding *f, const struct status_map *
 		json_decref(reqs), reqs = NULL;
 	if (!json_array_size(details))
 		json_decref(details), details = NULL;
-	o = json_pack("{s:s, s:O*, s:O*, s:s, s:i, s:s, s:O*, s:[{s:s, s:s*, s:s*, s:s*, s:i,"
-		      " s:s, s:i, s:O*}]}",
+	/* checks[0] names the check; its rationale and standards are already
+	 * finding_info.desc and standards, and every byte is paid for at ingest */
+	o = json_pack("{s:s, s:O*, s:O*, s:s, s:i, s:s, s:O*, s:[{s:s, s:s*, s:s*, s:i, s:s,"
+		      " s:i}]}",
 		      "control", f->check_id, "standards", standards, "requirements", reqs,
 		      "status", s->compliance, "status_id", s->compliance_id, "status_code",
 		      f->status ? f->status : "", "status_details", details, "checks", "uid",
-		      f->check_id, "name", nonempty(f->title), "desc", nonempty(f->rationale),
-		      "severity", nonempty(f->severity), "severity_id", rule_id, "status",
-		      s->compliance, "status_id", s->compliance_id, "standards", standards);
+		      f->check_id, "name", nonempty(f->title), "severity", nonempty(f->severity),
+		      "severity_id", rule_id, "status", s->compliance, "status_id",
+		      s->compliance_id);
 out:
 	json_decref(standards);
 	json_decref(reqs);
@@ -312,7 +314,7 @@ metadata_object(const struct report_ocsf_finding *f)
 static json_t *
 unmapped_object(const struct report_ocsf_finding *f)
 {
-	json_t *exc = NULL, *fixes = NULL;
+	json_t *exc = NULL;
 
 	if (f->exception_id &&
 	    !(exc = json_pack("{s:s, s:s*, s:s*, s:s*, s:s*}", "id", f->exception_id,
@@ -320,17 +322,9 @@ unmapped_object(const struct report_ocsf_finding *f)
 			      f->exception_approver, "approved", f->exception_approved, "expires",
 			      f->exception_expires)))
 		return NULL;
-	if (json_is_object(f->remediation) &&
-	    (json_object_get(f->remediation, "cli") ||
-	     json_object_get(f->remediation, "terraform")) &&
-	    !(fixes = json_pack("{s:O*, s:O*}", "cli", json_object_get(f->remediation, "cli"),
-				"terraform", json_object_get(f->remediation, "terraform")))) {
-		json_decref(exc);
-		return NULL;
-	}
-	return json_pack("{s:b, s:s*, s:o*, s:o*, s:s*, s:O*}", "exposed", f->exposed, "as_of",
-			 nonempty(f->as_of), "exception", exc, "remediation", fixes,
-			 "previous_status", nonempty(f->previous_status), "cause", f->cause);
+	return json_pack("{s:b, s:s*, s:o*, s:s*, s:O*}", "exposed", f->exposed, "as_of",
+			 nonempty(f->as_of), "exception", exc, "previous_status",
+			 nonempty(f->previous_status), "cause", f->cause);
 }
 
 /* The evidence redacted as the store redacts what enters it, for a caller

@@ -1,6 +1,6 @@
 /*
  * report owns every rendering of a stored scan (summary, JSON, XML, OSCAL,
- * XCCDF, JUnit, CSV, PDF), audit packages and their verification; it reads
+ * XCCDF, JUnit, CSV, OCSF, PDF), audit packages and their verification; it reads
  * only the store and may call store and core.
  *
  * Inside the report module: helpers every renderer shares for reading a
