@@ -243,6 +243,20 @@ test_id_forms(void)
 	CU_ASSERT_EQUAL(ev.n_res, 1);
 	CU_ASSERT_PTR_NOT_NULL(find(&ev, "AWS::RDS::DBCluster", "orders-db"));
 	event_clear(&ev);
+	/* ELBv2 tags: load balancer and listener by ARN (with {path}); a
+	 * target group is no type of the table */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("ct_elbv2_tags_arns.json", &ev), ATTEST_OK);
+	CU_ASSERT(ev.tags_only);
+	CU_ASSERT_EQUAL(ev.n_res, 2);
+	r = find(&ev, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		 "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/"
+		 "50dc6c495c0c9188");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(eq(r->name, "50dc6c495c0c9188"));
+	CU_ASSERT_PTR_NOT_NULL(find(&ev, "AWS::ElasticLoadBalancingV2::Listener",
+				    "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/"
+				    "app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"));
+	event_clear(&ev);
 }
 
 static void
