@@ -190,7 +190,10 @@ add_value(const char *v, void *data)
 
 			if (p->touch->match == EVENT_MATCH_ARN)
 				ty = m;
-			else if (m != ty) { /* not the type's form: take its last part */
+			else if (m && m != ty) { /* another type's ARN: not this touch's */
+				free(from_arn);
+				return ATTEST_OK;
+			} else if (!m) { /* not the type's form: take its last part */
 				free(from_arn);
 				from_arn = NULL;
 			}

@@ -243,6 +243,20 @@ test_id_forms(void)
 	CU_ASSERT_EQUAL(ev.n_res, 1);
 	CU_ASSERT_PTR_NOT_NULL(find(&ev, "AWS::RDS::DBCluster", "orders-db"));
 	event_clear(&ev);
+	/* ELBv2 tags: load balancer and listener by ARN (with {path}); a
+	 * target group is no type of the table */
+	CU_ASSERT_EQUAL_FATAL(parse_fixture("ct_elbv2_tags_arns.json", &ev), ATTEST_OK);
+	CU_ASSERT(ev.tags_only);
+	CU_ASSERT_EQUAL(ev.n_res, 2);
+	r = find(&ev, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		 "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/"
+		 "50dc6c495c0c9188");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(eq(r->name, "50dc6c495c0c9188"));
+	CU_ASSERT_PTR_NOT_NULL(find(&ev, "AWS::ElasticLoadBalancingV2::Listener",
+				    "arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/"
+				    "app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"));
+	event_clear(&ev);
 }
 
 static void
@@ -365,6 +379,127 @@ test_truncated_everywhere(void)
 	}
 }
 
+/* Sets value at path in obj, creating objects on the way (or reusing
+ * those there) and a one-element array for each "[*]". */
+static void
+set_path(json_t *obj, const char *path, json_t *value)
+{
+	char key[256];
+	const char *dot = strchr(path, '.'), *end = dot ? dot : path + strlen(path);
+	bool all = end - path >= 3 && !strncmp(end - 3, "[*]", 3);
+	size_t n = (size_t)(end - path) - (all ? 3 : 0);
+	json_t *next;
+
+	snprintf(key, sizeof(key), "%.*s", (int)n, path);
+	if (!dot && !all) {
+		json_object_set_new(obj, key, value);
+		return;
+	}
+	if (!dot) { /* key[*]: an array of the value */
+		json_object_set_new(obj, key, json_pack("[o]", value));
+		return;
+	}
+	next = json_object_get(obj, key);
+	if (all)
+		next = json_array_get(next, 0);
+	if (!json_is_object(next)) {
+		next = json_object();
+		json_object_set_new(obj, key, all ? json_pack("[o]", next) : next);
+	}
+	set_path(next, dot + 1, value);
+}
+
+/* The ARN template t filled in for id "x" (empty IAM-style paths). */
+static void
+fill_template(const char *t, const char *id, char *out, size_t size)
+{
+	static const char *const from[] = {"{partition}", "{region}", "{account}", "{path}",
+					   "{id}"};
+	const char *to[] = {"aws", "us-east-1", "111122223333", "", id};
+	size_t o = 0, k;
+
+	while (*t && o + 1 < size) {
+		for (k = 0; k < 5; k++)
+			if (!strncmp(t, from[k], strlen(from[k])))
+				break;
+		if (k < 5) {
+			o += (size_t)snprintf(out + o, size - o, "%s", to[k]);
+			t += strlen(from[k]);
+		} else {
+			out[o++] = *t++;
+		}
+	}
+	out[o < size ? o : size - 1] = '\0';
+}
+
+/* Every touch of the bundled table, given an id at its first path (an ARN
+ * from the type's template, a queue URL, or the id itself), yields a
+ * resource of its type with that name, deleted when the touch deletes. */
+static void
+test_table_self_consistent(void)
+{
+	char idpart[64], value[512], *text;
+	size_t i, k, r, checked = 0, bad = 0;
+	struct event ev;
+
+	for (i = 0; i < table->n_defs; i++) {
+		const struct event_def *d = &table->defs[i];
+
+		for (k = 0; k < d->n_touch; k++) {
+			const struct event_touch *to = &d->touch[k];
+			const struct event_type *ty = to->type;
+			json_t *rec;
+			bool found = false;
+
+			if (to->match != EVENT_MATCH_TYPE || to->n_paths == 0)
+				continue;
+			snprintf(idpart, sizeof(idpart), "%sx1", ty->prefix ? ty->prefix : "");
+			if (ty->idform == EVENT_ID_URL)
+				snprintf(value, sizeof(value),
+					 "https://sqs.us-east-1.amazonaws.com/111122223333/%s",
+					 idpart);
+			else if (ty->arn)
+				fill_template(ty->arn, idpart, value, sizeof(value));
+			else
+				snprintf(value, sizeof(value), "%s", idpart);
+			rec = json_pack("{ssssssssssss}", "eventSource", d->source, "eventName",
+					d->name, "eventID", "k", "eventTime",
+					"2026-01-01T00:00:00Z", "awsRegion", "us-east-1",
+					"recipientAccountId", "111122223333");
+			CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+			if (to->cond)
+				set_path(rec, to->cond, json_string("present"));
+			set_path(rec, to->paths[0], json_string(value));
+			text = json_dumps(rec, 0);
+			json_decref(rec);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+			checked++;
+			if (event_parse(table, text, strlen(text), &ev) != ATTEST_OK) {
+				fprintf(stderr, "\n  %s %s: %s", d->source, d->name,
+					attest_ctx_errmsg(ctx));
+				bad++;
+				free(text);
+				continue;
+			}
+			for (r = 0; r < ev.n_res; r++)
+				if (!strcmp(ev.res[r].type, ty->name) && ev.res[r].name &&
+				    !strcmp(ev.res[r].name, idpart) &&
+				    ev.res[r].deleted == to->deleted)
+					found = true;
+			if (!found) {
+				fprintf(stderr, "\n  %s %s: no %s named '%s' from %s = %s",
+					d->source, d->name, ty->name, idpart, to->paths[0], value);
+				bad++;
+			}
+			event_clear(&ev);
+			free(text);
+		}
+	}
+	fprintf(stderr, "\n  %zu touches checked, %zu wrong ", checked, bad);
+	CU_ASSERT(checked > 400);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 /* Writes a table of one source around events into dir/name, with the
  * bundled schema beside it. */
 static void
@@ -454,6 +589,7 @@ static CU_TestInfo tests[] = {
 	{"malformed bodies name the place", test_malformed},
 	{"every truncation of a body fails cleanly", test_truncated_everywhere},
 	{"tables the loader refuses", test_table_load},
+	{"every touch of the bundled table finds its id", test_table_self_consistent},
 	CU_TEST_INFO_NULL,
 };
 
