@@ -31,7 +31,8 @@ static const struct {
  * Finding classes: 1 New, 3 Suppressed, 4 Resolved, 99 Other), the
  * compliance status (compliance.status_id: 1 Pass, 2 Warning, 3 Fail, 99
  * Other) and whether severity_id is the check's (an open finding) or
- * Informational (nothing to act on, as Security Hub rates passed controls). */
+ * Informational (nothing to act on: "no issue was found", in the words of
+ * Security Hub's finding format). */
 static const struct status_map {
 	const char *attest;
 	int status_id;
@@ -209,14 +210,13 @@ compliance_object(const struct report_ocsf_finding *f, const struct status_map *
 		json_decref(details), details = NULL;
 	/* checks[0] names the check; its rationale and standards are already
 	 * finding_info.desc and standards, and every byte is paid for at ingest */
-	o = json_pack("{s:s, s:O*, s:O*, s:s, s:i, s:s, s:O*, s:[{s:s, s:s*, s:s*, s:i, s:s,"
+	o = json_pack("{s:s, s:O*, s:O*, s:s, s:i, s:s*, s:O*, s:[{s:s, s:s*, s:s*, s:i, s:s,"
 		      " s:i}]}",
 		      "control", f->check_id, "standards", standards, "requirements", reqs,
 		      "status", s->compliance, "status_id", s->compliance_id, "status_code",
-		      f->status ? f->status : "", "status_details", details, "checks", "uid",
-		      f->check_id, "name", nonempty(f->title), "severity", nonempty(f->severity),
-		      "severity_id", rule_id, "status", s->compliance, "status_id",
-		      s->compliance_id);
+		      nonempty(f->status), "status_details", details, "checks", "uid", f->check_id,
+		      "name", nonempty(f->title), "severity", nonempty(f->severity), "severity_id",
+		      rule_id, "status", s->compliance, "status_id", s->compliance_id);
 out:
 	json_decref(standards);
 	json_decref(reqs);
@@ -394,7 +394,7 @@ report_ocsf_event(const struct report_ocsf_finding *f)
 	     add(ev, "timezone_offset", json_integer(0)) &&
 	     add(ev, "status_id", json_integer(s->status_id)) &&
 	     add(ev, "status", json_string(s->status)) &&
-	     add(ev, "status_code", json_string(f->status ? f->status : "")) &&
+	     (!nonempty(f->status) || add(ev, "status_code", json_string(f->status))) &&
 	     (!exc || add(ev, "status_detail", json_string(exc))) &&
 	     (!nonempty(f->reason) ||
 	      add(ev, "message", json_string(reason ? reason : f->reason))) &&
