@@ -50,7 +50,8 @@ static const struct cli_option watch_options[] = {
 	{"interval", 0, "DURATION", 'I',
 	 "also re-collect the whole estate this often (drift no event announced; default: "
 	 "never)"},
-	{"snapshot-every", 0, "DURATION", 'S', "store a full scan at least this often (default 24h)"},
+	{"snapshot-every", 0, "DURATION", 'S',
+	 "store a full scan at least this often (default 24h)"},
 	{"once", 0, NULL, 'o', "process events until the queue is empty, then exit"},
 	{"wait", 0, "SECONDS", 'w', "long-poll wait of each receive, 0 to 20 (default 20)"},
 	{"visibility-timeout", 0, "SECONDS", 'V',
@@ -59,7 +60,8 @@ static const struct cli_option watch_options[] = {
 	 "the table of events (default: the bundled frameworks/events/aws.xml)"},
 	{"ocsf", 0, "FILE", 'O', "append an OCSF Compliance Finding event per changed finding"},
 	{"log-format", 0, "FORMAT", 'L', "text (default) or json: one JSON object a line"},
-	{"status-every", 0, "DURATION", 'T', "status line on standard error this often (default 1m)"},
+	{"status-every", 0, "DURATION", 'T',
+	 "status line on standard error this often (default 1m)"},
 	{"verbose", 'v', NULL, 'v', "debug messages too"},
 	CLI_OPTION_HELP,
 	{NULL, 0, NULL, 0, NULL},
@@ -73,7 +75,8 @@ static const struct cli_option alert_options[] = {
 	{"alert-email", 0, "ADDRESS", 'm',
 	 "send alerts to this address (repeatable; SMTP from ATTEST_SMTP_URL, doc/alerts.md)"},
 	{"alert-sns", 0, "TOPIC-ARN", 'n', "publish alerts to this SNS topic (repeatable)"},
-	{"alert-score-drop", 0, "POINTS", 'p', "alert when a framework score drops by more than this"},
+	{"alert-score-drop", 0, "POINTS", 'p',
+	 "alert when a framework score drops by more than this"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -97,10 +100,11 @@ static int
 duration(const char *opt, const char *arg, long min, long max, long *out)
 {
 	if (cli_parse_duration(arg, min, max, out) != 0)
-		return cli_usage_error("watch",
-				       "%s needs a duration from %ld to %ld seconds (digits with s, "
-				       "m, h or d), not '%s'",
-				       opt, min, max, arg);
+		return cli_usage_error(
+			"watch",
+			"%s needs a duration from %ld to %ld seconds (digits with s, "
+			"m, h or d), not '%s'",
+			opt, min, max, arg);
 	return EXIT_OK;
 }
 
@@ -125,8 +129,8 @@ alert_option(struct watch_opts *o, int c, const char *arg)
 		return add_list(o->sns, &f->n_sns_topics, arg, "--alert-sns");
 	case 'p':
 		if (cli_parse_percent(arg, &points) != 0)
-			return cli_usage_error("watch", "--alert-score-drop needs 0 to 100, not '%s'",
-					       arg);
+			return cli_usage_error("watch",
+					       "--alert-score-drop needs 0 to 100, not '%s'", arg);
 		f->has_score_drop = true;
 		f->score_drop = points;
 		return EXIT_OK;
@@ -314,8 +318,7 @@ load_rules(struct watch_opts *o, struct alert_rules **out)
 	attest_rc rc;
 
 	*out = NULL;
-	if (!o->rules_file && !o->flags.n_webhooks && !o->flags.n_emails &&
-	    !o->flags.n_sns_topics)
+	if (!o->rules_file && !o->flags.n_webhooks && !o->flags.n_emails && !o->flags.n_sns_topics)
 		return ATTEST_OK;
 	rc = o->rules_file ? alert_rules_load(o->ctx, o->rules_file, &r)
 			   : alert_rules_new(o->ctx, &r);
@@ -369,8 +372,8 @@ fill_monitor(struct watch_opts *o, struct monitor_opts *m)
 
 /* Everything the loop needs, opened before it starts; an exit status. */
 static int
-open_all(struct watch_opts *o, struct monitor_opts *m, attest_library **lib,
-	 attest_store **store, struct event_table **events)
+open_all(struct watch_opts *o, struct monitor_opts *m, attest_library **lib, attest_store **store,
+	 struct event_table **events)
 {
 	char dbpath[4096];
 	int status;

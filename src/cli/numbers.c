@@ -79,8 +79,7 @@ cli_parse_duration(const char *arg, long min, long max, long *out)
 			digits[--len] = '\0';
 			break;
 		}
-	if (cli_parse_long(digits, 0, LONG_MAX / mult, &n) != 0 || n * mult < min ||
-	    n * mult > max)
+	if (cli_parse_long(digits, 0, LONG_MAX / mult, &n) != 0 || n * mult < min || n * mult > max)
 		return -1;
 	*out = n * mult;
 	return 0;

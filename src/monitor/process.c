@@ -68,12 +68,11 @@ monitor_deltas_free(struct monitor_deltas *ds)
 	size_t i;
 
 	for (i = 0; i < ds->n; i++) {
-		const char **f[] = {&ds->d[i].check_id,   &ds->d[i].severity,
-				    &ds->d[i].resource_type, &ds->d[i].resource_id,
-				    &ds->d[i].arn,        &ds->d[i].region,
-				    &ds->d[i].account,    &ds->d[i].old_status,
-				    &ds->d[i].new_status, &ds->d[i].reason,
-				    &ds->d[i].evidence};
+		const char **f[] = {
+			&ds->d[i].check_id,    &ds->d[i].severity,   &ds->d[i].resource_type,
+			&ds->d[i].resource_id, &ds->d[i].arn,        &ds->d[i].region,
+			&ds->d[i].account,     &ds->d[i].old_status, &ds->d[i].new_status,
+			&ds->d[i].reason,      &ds->d[i].evidence};
 		size_t j;
 
 		for (j = 0; j < sizeof(f) / sizeof(*f); j++)
@@ -161,7 +160,7 @@ write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_delta
 		f.severity = d->severity;
 		f.status = d->new_status ? d->new_status : d->old_status;
 		f.previous_status = d->old_status;
-		f.activity = !d->old_status  ? REPORT_OCSF_CREATE
+		f.activity = !d->old_status   ? REPORT_OCSF_CREATE
 			     : !d->new_status ? REPORT_OCSF_CLOSE
 					      : REPORT_OCSF_UPDATE;
 		f.resource_type = d->resource_type;
@@ -183,8 +182,9 @@ write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_delta
 }
 
 attest_rc
-monitor_alerts_of(struct monitor *m, const struct attest_watch_event *w, const struct monitor_deltas *ds,
-	  const struct alert_score *scores, size_t n_scores, json_t **out)
+monitor_alerts_of(struct monitor *m, const struct attest_watch_event *w,
+		  const struct monitor_deltas *ds, const struct alert_score *scores,
+		  size_t n_scores, json_t **out)
 {
 	struct alert_input in = {0};
 
@@ -264,8 +264,7 @@ delete_message(struct monitor *m, const struct aws_sqs_message *msg)
 
 /* Applies, re-evaluates and stores an event the table knows. */
 static attest_rc
-apply_event(struct monitor *m, const struct event *ev, const struct aws_sqs_message *msg,
-	    bool seen)
+apply_event(struct monitor *m, const struct event *ev, const struct aws_sqs_message *msg, bool seen)
 {
 	struct alert_score scores[64] = {{0}};
 	char names[64][64];
@@ -281,12 +280,14 @@ apply_event(struct monitor *m, const struct event *ev, const struct aws_sqs_mess
 		return rc;
 	n_scores = read_scores(m, scores, names, 64, false);
 	if ((rc = monitor_apply(m, ev, &touched)) != ATTEST_OK ||
-	    (rc = attest_evaluate_changes(m->inv, m->lib, monitor_keep_delta, &ds, &cs)) != ATTEST_OK)
+	    (rc = attest_evaluate_changes(m->inv, m->lib, monitor_keep_delta, &ds, &cs)) !=
+		    ATTEST_OK)
 		goto fail;
 	read_scores(m, scores, names, 64, true);
 	watch_event(m, ev, msg, touched, &w);
-	if (!seen && ((rc = monitor_alerts_of(m, &w, &ds, scores, n_scores, &alerts)) != ATTEST_OK ||
-		      (rc = store_event(m, &w, &ds, alerts)) != ATTEST_OK))
+	if (!seen &&
+	    ((rc = monitor_alerts_of(m, &w, &ds, scores, n_scores, &alerts)) != ATTEST_OK ||
+	     (rc = store_event(m, &w, &ds, alerts)) != ATTEST_OK))
 		goto fail;
 	if ((rc = attest_inventory_commit(m->inv)) != ATTEST_OK) {
 		/* The history has the event; the inventory does not: a restart
@@ -359,8 +360,8 @@ monitor_process(struct monitor *m, const struct aws_sqs_message *msg)
 	} else {
 		/* A failed S3 read or re-collection: the message comes back
 		 * after its visibility timeout and is tried again. */
-		core_log(m->ctx, ATTEST_LOG_WARN, "event %s not applied yet (try %ld): %s",
-			 ev.key, msg->receive_count, attest_ctx_errmsg(m->ctx));
+		core_log(m->ctx, ATTEST_LOG_WARN, "event %s not applied yet (try %ld): %s", ev.key,
+			 msg->receive_count, attest_ctx_errmsg(m->ctx));
 		monitor_collection_failed(m, attest_ctx_errmsg(m->ctx));
 	}
 	event_clear(&ev);

@@ -50,9 +50,8 @@ refresh_all(struct monitor *m, attest_inventory *fresh)
 				  "SELECT type FROM collected ORDER BY type", &st)) != ATTEST_OK)
 		return rc;
 	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW)
-		rc = attest_inventory_refresh_type(m->inv, fresh,
-						   (const char *)sqlite3_column_text(st, 0), NULL,
-						   NULL, &was);
+		rc = attest_inventory_refresh_type(
+			m->inv, fresh, (const char *)sqlite3_column_text(st, 0), NULL, NULL, &was);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -89,7 +88,8 @@ drift(struct monitor *m)
 	    (rc = monitor_snapshot(m)) != ATTEST_OK)
 		goto out;
 	if (alerts && alert_enqueue(m->store, alerts, time(NULL)) != ATTEST_OK)
-		core_log(m->ctx, ATTEST_LOG_WARN, "cannot queue the alerts of the re-collection: %s",
+		core_log(m->ctx, ATTEST_LOG_WARN,
+			 "cannot queue the alerts of the re-collection: %s",
 			 attest_ctx_errmsg(m->ctx));
 	else
 		m->st->alerts_queued += json_array_size(alerts);
@@ -189,8 +189,8 @@ receive_round(struct monitor *m, bool *empty)
 }
 
 attest_rc
-monitor_run(attest_ctx *ctx, attest_library *lib, attest_store *store,
-	    const struct monitor_opts *o, struct monitor_status *st)
+monitor_run(attest_ctx *ctx, attest_library *lib, attest_store *store, const struct monitor_opts *o,
+	    struct monitor_status *st)
 {
 	struct aws_client_opts co = {0};
 	struct monitor m = {0};

@@ -26,7 +26,7 @@ struct monitor_status;
 
 struct monitor_opts {
 	const char *queue_url;
-	struct attest_aws_collect_opts aws; /* full and targeted collections */
+	struct attest_aws_collect_opts aws;           /* full and targeted collections */
 	const char *profile, *role_arn, *external_id; /* the SQS/S3 client */
 	struct attest_eval_opts eval;
 	long max_age;        /* seconds a stored scan may be old to start from */

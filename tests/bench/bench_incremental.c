@@ -66,7 +66,8 @@ main(int argc, char **argv)
 
 	if (argc < 2 || n < 1 || !(t = calloc((size_t)n, sizeof(*t))))
 		return 2;
-	if (attest_library_new(ctx, &lib) != ATTEST_OK || attest_library_load_bundled(lib) != ATTEST_OK ||
+	if (attest_library_new(ctx, &lib) != ATTEST_OK ||
+	    attest_library_load_bundled(lib) != ATTEST_OK ||
 	    attest_library_resolve(lib) != ATTEST_OK)
 		return fail(ctx, "library");
 	if (attest_inventory_new(ctx, &inv) != ATTEST_OK ||

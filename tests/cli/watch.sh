@@ -234,13 +234,29 @@ case_begin "an undeliverable webhook is kept and delivered when it comes back"
 stop_all
 start_server
 control queue '{"name": "attest-events"}' >/dev/null
+cat >"$WORK/rules.xml" <<'EOF'
+<alert-rules xmlns="urn:attest:alert-rules:1">
+  <delivery retry-base="1" retry-cap="2" timeout="5"/>
+  <channels><webhook name="hook"><url-env>HOOK_URL</url-env></webhook></channels>
+  <rules><newly-failing name="any" severity="low" channels="hook"/></rules>
+</alert-rules>
+EOF
 open_sg
 send "$(ct_event ev-late-1 AuthorizeSecurityGroupIngress "$OPEN22")"
 rm -f "$WORK/h.db"
-run watch --once --alert-webhook "http://127.0.0.1:9/nowhere"
+export HOOK_URL=http://127.0.0.1:9/nowhere
+run watch --once --rules "$WORK/rules.xml"
 expect_status 0
-[ "$(sqlite3 "$WORK/h.db" 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL')" -ge 1 ] ||
-	fail "the undelivered alert is not kept"
+[ "$(sqlite3 "$WORK/h.db" 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL AND attempts >= 1')" -ge 1 ] ||
+	fail "the undelivered alert is not kept with its failed attempt"
+start_hook 0
+sleep 2.5
+export HOOK_URL="$HOOK"
+run watch --once --rules "$WORK/rules.xml"
+expect_status 0
+[ "$(alerts_received)" -ge 1 ] || fail "the kept alert was not delivered when the webhook came back"
+[ "$(sqlite3 "$WORK/h.db" 'SELECT count(*) FROM alert_outbox WHERE delivered_at IS NULL')" = 0 ] ||
+	fail "alerts still pending after delivery"
 case_end
 
 case_begin "SIGTERM finishes and exits 0; JSON log lines"
