@@ -514,8 +514,11 @@ attest_rc attest_store_event_seen(attest_store *store, const char *key, bool *se
 /* Stores, in one transaction, the event, its n deltas (recorded at the
  * event's received_at) and n_alerts rows of the alert outbox (the JSON text
  * of alert_payloads[i] for the channel named alert_channels[i], due now).
- * Fails with nothing written; ATTEST_ERR_INVALID when the event's key is
- * already stored (ask attest_store_event_seen first). */
+ * Fails with nothing written: ATTEST_ERR_INVALID when the event's key is
+ * already stored (ask attest_store_event_seen first), ATTEST_ERR_USAGE for
+ * an event without key, source or name, a delta without a check or whose
+ * statuses or severity are none of a finding's, or a payload that is not a
+ * JSON object, ATTEST_ERR_DB when the database refuses a row. */
 attest_rc attest_store_save_delta(attest_store *store, const struct attest_watch_event *ev,
 				  const struct attest_delta *d, size_t n,
 				  const char *const *alert_payloads,

@@ -2,7 +2,8 @@
  * attest history: the stored scans, most recent configuration first (by
  * as_of, the date of the inventory each judged), with their start time,
  * scope, sources and framework scores; filtered by account, framework,
- * scope and as_of. Also the helpers every history-reading command shares.
+ * scope and as_of; with --changes, the deltas attest watch recorded
+ * (history_changes.c). Also the helpers every history-reading command shares.
  */
 #include "config.h"
 

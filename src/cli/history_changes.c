@@ -9,6 +9,7 @@
 
 #include "history_cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* "pass" -> "fail"; a new finding has no old status, a resource gone no new one. */
@@ -56,22 +57,45 @@ cli_change_json(const struct attest_change_info *c)
 }
 
 struct changes {
-	json_t *arr; /* --json */
+	bool json;
 	long n;
 	bool nomem;
 };
+
+/* One element of the --json array, written as it comes (a history may hold
+ * millions of deltas: memory stays that of one), indented as cli_print_json
+ * would have. */
+static void
+print_json_element(struct changes *l, const struct attest_change_info *c)
+{
+	json_t *o = cli_change_json(c);
+	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	const char *p;
+
+	json_decref(o);
+	if (!text) {
+		l->nomem = true;
+		return;
+	}
+	fputs(l->n == 1 ? "[\n  " : ",\n  ", stdout);
+	for (p = text; *p; p++)
+		if (*p == '\n')
+			fputs("\n  ", stdout);
+		else
+			fputc(*p, stdout);
+	free(text);
+}
 
 static void
 one_change(void *data, const struct attest_change_info *c)
 {
 	struct changes *l = data;
 	char k[CLI_TERM_MAX], s[CLI_TERM_MAX], t[CLI_TERM_MAX];
-	json_t *o;
 
 	l->n++;
-	if (l->arr) {
-		if (!(o = cli_change_json(c)) || json_array_append_new(l->arr, o) != 0)
-			l->nomem = true;
+	if (l->json) {
+		if (!l->nomem)
+			print_json_element(l, c);
 		return;
 	}
 	printf("%s  ", cli_term(t, sizeof(t), c->at));
@@ -87,27 +111,21 @@ int
 cli_history_changes(attest_ctx *ctx, attest_store *store, const struct attest_history_filter *f,
 		    bool json)
 {
-	struct changes l = {0};
+	struct changes l = {json, 0, false};
 	attest_rc rc;
-	int status;
 
-	if (json && !(l.arr = json_array()))
-		return cli_fail(EXIT_ERROR, "out of memory");
 	rc = attest_store_changes(store, f, one_change, &l);
 	if (rc != ATTEST_OK)
-		status = rc == ATTEST_ERR_USAGE
-				 ? cli_usage_error("history", "%s", attest_ctx_errmsg(ctx))
-				 : cli_lib_fail(ctx);
-	else if (l.nomem)
-		status = cli_fail(EXIT_ERROR, "out of memory");
-	else if (json)
-		status = cli_print_json(l.arr);
+		return rc == ATTEST_ERR_USAGE
+			       ? cli_usage_error("history", "%s", attest_ctx_errmsg(ctx))
+			       : cli_lib_fail(ctx);
+	if (l.nomem)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	if (json)
+		fputs(l.n ? "\n]\n" : "[]\n", stdout);
 	else if (l.n == 0)
-		status = (fputs("no changes match\n", stdout), EXIT_OK);
-	else
-		status = EXIT_OK;
-	json_decref(l.arr);
-	return status;
+		fputs("no changes match\n", stdout);
+	return EXIT_OK;
 }
 
 static void

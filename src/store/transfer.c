@@ -21,6 +21,8 @@
 #include "core/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +383,32 @@ out:
 	return rc;
 }
 
+/* Creates path.tmp-<8 random hex digits>, mode 0600, registered for removal
+ * on a signal before it exists (mkstemp() then registering leaves a window
+ * where a signal would leave the file behind). */
+static attest_rc
+create_tmp(attest_ctx *ctx, const char *path, char *tmp, size_t n)
+{
+	unsigned char r[4];
+	int fd, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return core_error(ctx, ATTEST_ERR_INTERNAL,
+					  "no randomness for a file name");
+		snprintf(tmp, n, "%s.tmp-%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
+		attest_tmp_register(tmp);
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+			close(fd);
+			return ATTEST_OK;
+		}
+		attest_tmp_unregister(tmp);
+		if (errno != EEXIST)
+			break;
+	}
+	return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+}
+
 attest_rc
 attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
@@ -390,7 +418,6 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	bool tx = false, found = false;
 	attest_rc rc;
 	size_t n;
-	int fd;
 
 	sqlite3_stmt *st = history_prepare(store, "SELECT 1 FROM scans WHERE scan_id = ?1");
 
@@ -402,21 +429,17 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	if (!found)
 		return core_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
 				  store_path(store));
-	n = strlen(path) + sizeof(".tmp-XXXXXX");
+	n = strlen(path) + sizeof(".tmp-XXXXXXXX");
 	if (!(tmp = malloc(n)) || !(journal = malloc(n + sizeof("-journal")))) {
 		free(tmp);
 		return core_nomem(ctx);
 	}
-	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	/* An interrupted export leaves neither the file nor its journal. */
+	if ((rc = create_tmp(ctx, path, tmp, n)) != ATTEST_OK) {
 		free(tmp);
 		free(journal);
 		return rc;
 	}
-	/* An interrupted export leaves neither the file nor its journal. */
-	attest_tmp_register(tmp);
-	close(fd);
 	snprintf(journal, n + sizeof("-journal"), "%s-journal", tmp);
 	attest_tmp_register(journal);
 	/* The export is written through a connection of its own, the history

@@ -14,6 +14,7 @@
 
 #include "history_int.h"
 
+#include <jansson.h>
 #include <string.h>
 
 static const char event_sql[] =
@@ -64,6 +65,18 @@ check_delta(attest_ctx *ctx, const struct attest_delta *d, size_t i)
 		return core_error(ctx, ATTEST_ERR_USAGE, "delta %zu: no severity '%s'", i + 1,
 				  d->severity);
 	return ATTEST_OK;
+}
+
+/* An alert's payload is the webhook body: a JSON object (db check says so
+ * too). */
+static bool
+payload_ok(const char *payload)
+{
+	json_t *v = payload ? json_loads(payload, 0, NULL) : NULL;
+	bool ok = json_is_object(v);
+
+	json_decref(v);
+	return ok;
 }
 
 attest_rc
@@ -194,6 +207,10 @@ attest_store_save_delta(attest_store *store, const struct attest_watch_event *ev
 	for (i = 0; i < n; i++)
 		if ((rc = check_delta(ctx, &d[i], i)) != ATTEST_OK)
 			return rc;
+	for (i = 0; i < n_alerts; i++)
+		if (!payload_ok(alert_payloads[i]))
+			return core_error(ctx, ATTEST_ERR_USAGE,
+					  "the payload of alert %zu is not a JSON object", i + 1);
 	/* A delta is recorded when its event was received (and evaluated). */
 	core_time_iso(ev->received_at, at);
 	core_time_iso(time(NULL), now);

@@ -118,7 +118,13 @@ test_save_atomic(void)
 	CU_ASSERT_EQUAL(count(s, "SELECT count(*) FROM deltas"), 0);
 	d[2].new_status = "fail";
 
+	/* an alert whose payload is not a JSON object is refused whole */
 	channels[1] = "ops-email";
+	payloads[1] = "[1, 2]";
+	CU_ASSERT_EQUAL(attest_store_save_delta(s, &ev, d, 3, payloads, channels, 2),
+			ATTEST_ERR_USAGE);
+	CU_ASSERT_EQUAL(count(s, "SELECT count(*) FROM alert_outbox"), 0);
+	payloads[1] = "{\"alerts\": []}";
 	CU_ASSERT_EQUAL(attest_store_save_delta(s, &ev, d, 3, payloads, channels, 2), ATTEST_OK);
 	CU_ASSERT_EQUAL(count(s, "SELECT count(*) FROM deltas WHERE event_key = 'evt-1'"), 3);
 	CU_ASSERT_EQUAL(count(s, "SELECT count(*) FROM alert_outbox WHERE attempts = 0"
