@@ -273,7 +273,7 @@ static void
 watch_log(void *data, attest_log_level level, const char *msg)
 {
 	const struct watch_opts *o = data;
-	static const char *const names[] = {"debug", "info", "warning", "error"};
+	static const char *const names[] = {"error", "warning", "info", "debug"};
 	const char *name = (unsigned)level < 4 ? names[level] : "info";
 	char now[21];
 	json_t *line;

@@ -62,15 +62,20 @@ start_hook() {
 	HOOK="http://127.0.0.1:$(cat "$WORK/hook/port")/hook"
 }
 
-# watch ARGS...: attest watch against the server, with the test key.
+# watch ARGS...: attest watch against the server, with the test key;
+# watch_bg ARGS... runs it as this process (for "watch_bg ... &": $! is then
+# attest's own pid, which the signal cases need).
+WATCH_ENV="env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001
+	AWS_SECRET_ACCESS_KEY=attest/test/secret/key/0000000000000000 AWS_REGION=eu-west-1
+	AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
+	AWS_EC2_METADATA_DISABLED=true no_proxy=127.0.0.1 NO_PROXY=127.0.0.1"
 watch() {
-	env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=AKIDATTESTTEST000001 \
-		AWS_SECRET_ACCESS_KEY=attest/test/secret/key/0000000000000000 \
-		AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" \
-		AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-		AWS_EC2_METADATA_DISABLED=true no_proxy='*' NO_PROXY='*' \
-		"$ATTEST" watch --sqs-queue-url "$QURL" --db "$WORK/h.db" --wait 1 \
-		--regions eu-west-1 "$@"
+	$WATCH_ENV AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" "$ATTEST" watch \
+		--sqs-queue-url "$QURL" --db "$WORK/h.db" --wait 1 --regions eu-west-1 "$@"
+}
+watch_bg() {
+	exec $WATCH_ENV AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" "$ATTEST" watch \
+		--sqs-queue-url "$QURL" --db "$WORK/h.db" --wait 1 --regions eu-west-1 "$@"
 }
 
 # ct_event ID NAME PARAMS [ACTOR]: an EventBridge CloudTrail event as SQS
@@ -102,7 +107,8 @@ open_sg() {
 }
 alerts_received() { ls "$WORK/hook" 2>/dev/null | grep -c '^req-.*\.json$'; }
 queue_waiting() {
-	control queue/attest-events | jq -r '.ApproximateNumberOfMessages + .ApproximateNumberOfMessagesNotVisible'
+	control queue/attest-events |
+		jq -r '(.ApproximateNumberOfMessages | tonumber) + (.ApproximateNumberOfMessagesNotVisible | tonumber)'
 }
 
 start_server
@@ -135,16 +141,17 @@ run watch --once --alert-webhook "$HOOK" --alert-severity medium
 expect_status 0
 [ "$(alerts_received)" = 1 ] || fail "expected one webhook request, got $(alerts_received)"
 body=$(jq -r .body "$WORK/hook/req-1.json" 2>/dev/null)
-echo "$body" | jq -e --arg sg "$SG" --arg c "$CHECK" \
+printf '%s\n' "$body" | jq -e --arg sg "$SG" --arg c "$CHECK" \
 	'.alerts | any(.check == $c and .resource.id == $sg and .status == "fail")' >/dev/null ||
-	fail "the alert does not name $CHECK on $SG: $(echo "$body" | head -c 600)"
-echo "$body" | jq -e '.text | length > 0' >/dev/null || fail "no text for Slack/Teams"
-echo "$body" | jq -e '.alerts[0].cause.actor | test("user/alice")' >/dev/null ||
+	fail "the alert does not name $CHECK on $SG: $(printf '%s' "$body" | head -c 600)"
+printf '%s\n' "$body" | jq -e '.text | length > 0' >/dev/null || fail "no text for Slack/Teams"
+printf '%s\n' "$body" | jq -e '.alerts[0].cause.actor | test("user/alice")' >/dev/null ||
 	fail "the alert does not name the actor"
 run "$ATTEST" history --changes --db "$WORK/h.db" --json
 expect_status 0
-jq -e --arg sg "$SG" --arg c "$CHECK" 'map(select(.check_id == $c and .resource_id == $sg and
-	.old_status == "pass" and .new_status == "fail")) | length == 1' "$WORK/out" >/dev/null ||
+jq -e --arg sg "$SG" --arg c "$CHECK" 'map(select(.check == $c and .resource.id == $sg and
+	.old_status == "pass" and .new_status == "fail" and (.event.actor | test("user/alice")))) |
+	length == 1' "$WORK/out" >/dev/null ||
 	fail "history --changes lacks the delta: $(head -c 600 "$WORK/out")"
 [ "$(queue_waiting)" = 0 ] || fail "the message was not deleted"
 case_end
@@ -155,7 +162,7 @@ run watch --once --alert-webhook "$HOOK" --alert-severity medium
 expect_status 0
 [ "$(alerts_received)" = 1 ] || fail "a duplicate event alerted again"
 run "$ATTEST" history --changes --db "$WORK/h.db" --json
-[ "$(jq --arg c "$CHECK" 'map(select(.check_id == $c)) | length' "$WORK/out")" = 1 ] ||
+[ "$(jq --arg c "$CHECK" 'map(select(.check == $c)) | length' "$WORK/out")" = 1 ] ||
 	fail "the duplicate stored a second delta"
 [ "$(queue_waiting)" = 0 ] || fail "the duplicate was not deleted"
 case_end
@@ -188,13 +195,17 @@ stop_all
 start_server "$WORK/faults.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "1"}}' >/dev/null
 start_hook 0
-open_sg
+run watch --once
+expect_status 0
 control resource '{"op": "patch", "type": "AWS::EC2::SecurityGroup", "id": "sg-25ce40252fe7e45b4", "configuration": {"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]}}' >/dev/null
 send "$(ct_event ev-rdp-1 AuthorizeSecurityGroupIngress '{"groupId": "sg-25ce40252fe7e45b4"}')"
-run watch --once --alert-webhook "$HOOK" --alert-severity medium
+run watch --once --alert-webhook "$HOOK" --alert-severity medium --visibility-timeout 1
 expect_status 0
+expect_err "cannot delete message"
 sleep 1.5
-run watch --once --alert-webhook "$HOOK" --alert-severity medium
+run watch --once --alert-webhook "$HOOK" --alert-severity medium --visibility-timeout 1
+expect_status 0
+expect_err "already stored"
 expect_status 0
 [ "$(sqlite3 "$WORK/h.db" "SELECT count(*) FROM watch_events WHERE event_key = 'ev-rdp-1'")" = 1 ] ||
 	fail "the event was stored twice"
@@ -210,10 +221,12 @@ printf '{"latency_ms": 150}' >"$WORK/slow.json"
 stop_all
 start_server "$WORK/slow.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "2"}}' >/dev/null
+run watch --once
+expect_status 0
 for i in 1 2 3 4 5 6; do
 	send "$(ct_event "ev-k-$i" AuthorizeSecurityGroupIngress '{"groupId": "'$SG'"}')"
 done
-watch --log-format json >"$WORK/w.out" 2>"$WORK/w.err" &
+watch_bg --log-format json --visibility-timeout 2 >"$WORK/w.out" 2>"$WORK/w.err" &
 WATCH_PID=$!
 i=0
 while [ "$(sqlite3 "$WORK/h.db" "SELECT count(*) FROM watch_events WHERE event_key LIKE 'ev-k-%'" 2>/dev/null)" = 0 ] &&
@@ -222,9 +235,8 @@ kill -9 "$WATCH_PID"
 wait "$WATCH_PID" 2>/dev/null
 WATCH_PID=
 sleep 2.5
-run watch --once
+run watch --once --visibility-timeout 2
 expect_status 0
-expect_err "collecting anew"
 got=$(sqlite3 "$WORK/h.db" "SELECT count(*), count(DISTINCT event_key) FROM watch_events WHERE event_key LIKE 'ev-k-%'")
 [ "$got" = "6|6" ] || fail "expected 6 events stored once each, got $got"
 [ "$(queue_waiting)" = 0 ] || fail "messages left on the queue"
@@ -234,6 +246,9 @@ case_begin "an undeliverable webhook is kept and delivered when it comes back"
 stop_all
 start_server
 control queue '{"name": "attest-events"}' >/dev/null
+rm -f "$WORK"/h.db*
+run watch --once
+expect_status 0
 cat >"$WORK/rules.xml" <<'EOF'
 <alert-rules xmlns="urn:attest:alert-rules:1">
   <delivery retry-base="1" retry-cap="2" timeout="5"/>
@@ -243,7 +258,6 @@ cat >"$WORK/rules.xml" <<'EOF'
 EOF
 open_sg
 send "$(ct_event ev-late-1 AuthorizeSecurityGroupIngress "$OPEN22")"
-rm -f "$WORK/h.db"
 export HOOK_URL=http://127.0.0.1:9/nowhere
 run watch --once --rules "$WORK/rules.xml"
 expect_status 0
@@ -260,7 +274,7 @@ expect_status 0
 case_end
 
 case_begin "SIGTERM finishes and exits 0; JSON log lines"
-watch --log-format json --status-every 1s >"$WORK/w.out" 2>"$WORK/w.err" &
+watch_bg --log-format json --status-every 1s >"$WORK/w.out" 2>"$WORK/w.err" &
 WATCH_PID=$!
 sleep 4
 kill -TERM "$WATCH_PID"
