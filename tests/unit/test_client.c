@@ -464,12 +464,21 @@ test_s3_get_object(void)
 	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/a b+c.json", 19, &b),
 			ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "ResponseTooLarge");
-	CU_ASSERT(tu_errmsg_has(ctx, "S3 GetObject of 's3://config-bucket/AWSLogs/a b+c.json' "
-				     "failed: ResponseTooLarge: the answer exceeds 19 bytes"));
+	CU_ASSERT(tu_errmsg_has(ctx,
+				"S3 GetObject of 's3://config-bucket/AWSLogs/a b+c.json' "
+				"failed: ResponseTooLarge: the object is larger than 19 bytes"));
 	CU_ASSERT_EQUAL(b.len, 0);
 	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/none.json", 100, &b),
 			ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "NoSuchKey");
+	/* A bucket in another region: S3 names it, the request goes there. */
+	a = control("object", "{\"bucket\": \"central-config\", \"key\": \"item.json\", "
+			      "\"body\": \"far away\", \"region\": \"eu-central-1\"}");
+	CU_ASSERT(a != NULL);
+	free(a);
+	core_buf_reset(&b);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "central-config", "item.json", 100, &b), ATTEST_OK);
+	CU_ASSERT(b.data && strcmp(b.data, "far away") == 0);
 	core_buf_release(&b);
 }
 

@@ -100,9 +100,10 @@ attest_rc aws_sns_publish(struct aws_client *cl, const char *topic_arn, const ch
 
 /* ---- S3 ---- */
 
-/* Appends the object bucket/key (in the client's region) to out, which
- * the caller initialised; an object larger than max_bytes fails with code
- * ResponseTooLarge and leaves out as it was. */
+/* Appends the object bucket/key to out, which the caller initialised; an
+ * object larger than max_bytes fails with code ResponseTooLarge and leaves
+ * out as it was. The request goes to the client's region, then once to
+ * the bucket's when S3 answers that it is another. */
 attest_rc aws_s3_get_object(struct aws_client *cl, const char *bucket, const char *key,
 			    size_t max_bytes, struct core_buf *out);
 
