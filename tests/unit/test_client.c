@@ -248,6 +248,8 @@ test_long_poll(void)
 	t0 = now();
 	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 10, 15, 30, &m, &n), ATTEST_OK);
 	pthread_join(t, NULL);
+	printf("# client: a long poll returned %.3f s after the message was sent\n",
+	       now() - t0 - l.delay_ms / 1000.0);
 	CU_ASSERT(now() - t0 < 10.0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(m[0].body, l.text);
@@ -257,6 +259,43 @@ test_long_poll(void)
 	CU_ASSERT(strlen(m[0].id) > 10 && strlen(m[0].receipt) > 10);
 	CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[0].receipt), ATTEST_OK);
 	aws_sqs_messages_free(m, n);
+}
+
+/* 100 messages drained ten at a time, each deleted: every one received
+ * exactly once; the time per message goes to the log. */
+static void
+test_drain(void)
+{
+	char url[256], text[32];
+	struct aws_sqs_message *m = NULL;
+	struct aws_sqs_queue_lag lag;
+	bool seen[100] = {false};
+	size_t n, i, got = 0, dup = 0;
+	double t0;
+	int k;
+
+	CU_ASSERT_FATAL(make_queue("drain", NULL, url, sizeof(url)));
+	for (k = 0; k < 100; k++) {
+		snprintf(text, sizeof(text), "%d", k);
+		CU_ASSERT_FATAL(send_message("drain", text));
+	}
+	t0 = now();
+	do {
+		CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 10, 0, 60, &m, &n), ATTEST_OK);
+		for (i = 0; i < n; i++) {
+			k = (int)strtol(m[i].body, NULL, 10) % 100;
+			dup += seen[k];
+			seen[k] = true;
+			got++;
+			CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[i].receipt), ATTEST_OK);
+		}
+		aws_sqs_messages_free(m, n);
+	} while (n > 0);
+	printf("# client: 100 messages received (10 a call) and deleted in %.2f s\n", now() - t0);
+	CU_ASSERT_EQUAL(got, 100);
+	CU_ASSERT_EQUAL(dup, 0);
+	CU_ASSERT_EQUAL(aws_sqs_queue_lag(cl, url, &lag), ATTEST_OK);
+	CU_ASSERT_EQUAL(lag.visible + lag.in_flight, 0);
 }
 
 static void
@@ -553,6 +592,7 @@ static CU_TestInfo sqs_tests[] = {
 	{"long polling: the wait, and a message ending it", test_long_poll},
 	{"visibility timeout, new receipts, stale ones refused", test_visibility_and_receipts},
 	{"redrive to the dead-letter queue after maxReceiveCount", test_redrive},
+	{"a queue drained: every message received once", test_drain},
 	{"unknown queue, bad arguments, AccessDenied", test_sqs_errors},
 	{"a non-AWS queue URL is its own endpoint", test_queue_url_endpoint},
 	CU_TEST_INFO_NULL,
