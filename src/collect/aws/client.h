@@ -17,6 +17,9 @@
  * aws_client_error_code(). Secret keys and session tokens never appear in
  * an error or a log line.
  *
+ * One call at a time per client, each waiting for its answer (a long
+ * poll up to its wait); a client is used by one thread.
+ *
  * Ownership: inputs are borrowed for the duration of a call; messages
  * returned by aws_sqs_receive() belong to the caller
  * (aws_sqs_messages_free()).
