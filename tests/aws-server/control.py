@@ -14,7 +14,8 @@ Unsigned, and answered to loopback clients only (the server binds
         group's IpPermissions);
   POST /_control/queue     {"name", "attributes"?, "region"?}  creates an SQS queue
   POST /_control/message   {"queue": name, "body": text}      sends a message
-  POST /_control/object    {"bucket", "key", "body": text}    an S3 object
+  POST /_control/object    {"bucket", "key", "body": text, "region"?}
+        an S3 object (region: its bucket's, which requests must be signed for)
   GET  /_control/published  the SNS messages published, oldest first
   GET  /_control/requests   [[service, operation, region, count], ...]
   GET  /_control/queue/<name>  the queue's attributes
@@ -91,6 +92,8 @@ def handle(h, body, lock, counts):
         elif path == "object":
             with handlers_messaging.LOCK:
                 h.server.objects["%s/%s" % (req["bucket"], req["key"])] = req["body"]
+                if req.get("region"):
+                    h.server.bucket_regions[req["bucket"]] = req["region"]
         else:
             return h.send(404, json.dumps({"error": "unknown control " + path}), "application/json")
     except (KeyError, ValueError, TypeError) as e:

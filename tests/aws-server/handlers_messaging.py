@@ -6,13 +6,16 @@ ChangeMessageVisibility, GetQueueAttributes; queue state in sqs_queues.py),
 SNS Publish (query protocol; every message recorded, read back through the
 control endpoint or appended as a JSON line to the --published file), and
 S3 GetObject of the objects the scenario ("s3_objects": {"bucket/key":
-text}) or the control endpoint configured.
+text}; "s3_bucket_regions": {"bucket": region}, else any region) or the
+control endpoint configured; a request signed for another region than the
+bucket's is answered AuthorizationHeaderMalformed naming the right one.
 
 route() answers and returns True for what is its own; GetQueueAttributes
 of a queue it does not hold, and every other request, go on to the estate's
 handlers. Signatures were verified before (server.py).
 """
-import json, threading, uuid
+import hashlib, json, threading, uuid
+from urllib.parse import unquote
 
 import jsonwire
 from sqs_queues import SqsError
@@ -76,7 +79,6 @@ def sqs(h, op, region, req):
 
 
 def qs_md5(body):
-    import hashlib
     return hashlib.md5(body.encode()).hexdigest()
 
 
@@ -94,12 +96,16 @@ def sns_publish(h, region, form):
     return h.query_ok("Publish", "<MessageId>%s</MessageId>" % mid, "http://sns.amazonaws.com/doc/2010-03-31/")
 
 
-def s3_get_object(h, path):
-    key = path.lstrip("/")
-    from urllib.parse import unquote
-    key = unquote(key)
+def s3_get_object(h, region, path):
+    key = unquote(path.lstrip("/"))
     with LOCK:
         body = h.server.objects.get(key)
+        home = h.server.bucket_regions.get(key.split("/", 1)[0], region)
+    if home != region:
+        # S3's answer to a request signed for the wrong region names the right one.
+        return h.send(400, "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is "
+                      "malformed; the region '%s' is wrong; expecting '%s'</Message><Region>%s</Region></Error>"
+                      % (region, home, home), "application/xml")
     if body is None:
         return h.error(404, "NoSuchKey", "The specified key does not exist.")
     return h.send(200, body.encode() if isinstance(body, str) else body, "application/octet-stream")
@@ -124,6 +130,6 @@ def route(h, service, op, region, form, q, body, path):
         buckets = {k.split("/", 1)[0] for k in h.server.objects}
     if service == "s3" and h.command == "GET" and not q and "/" in path.strip("/") \
        and path.strip("/").split("/", 1)[0] in buckets:
-        s3_get_object(h, path)
+        s3_get_object(h, region, path)
         return True
     return False

@@ -675,6 +675,7 @@ def main():
     server.published = []
     server.published_file = args.published
     server.objects = dict(server.scenario.get("s3_objects", {}))
+    server.bucket_regions = dict(server.scenario.get("s3_bucket_regions", {}))
     for r in server.scenario.get("extra_resources", []):
         server.estates[r["account"]].res.setdefault(r["type"], []).append(r)
     print("PORT %d" % server.server_address[1], flush=True)

@@ -42,6 +42,16 @@ extra=$(services_called | grep -v -x -e sts -e iam -e s3 -e s3-control)
 [ -z "$extra" ] || fail "other services called: $extra"
 case_end
 
+case_begin "--type with an organization: each account collects the same services only"
+start_server
+run collect --regions us-east-1 --accounts-from-organization --role-name attest-audit --type AWS::SNS::Topic -o "$WORK/org.ndjson"
+expect_status 0
+jq_is "$WORK/org.ndjson" 'select(.attest_inventory) | .collected_types | join(",")' "AWS::SNS::Topic"
+[ "$(tail -n +2 "$WORK/org.ndjson" | jq -r .account | sort -u | wc -l)" -ge 2 ] || fail "topics of fewer than two accounts"
+extra=$(services_called | grep -v -x -e sts -e sns -e organizations)
+[ -z "$extra" ] || fail "other services called: $extra"
+case_end
+
 case_begin "a type the collector does not read is a usage error"
 run collect --regions us-east-1 --type AWS::EC2::Nothing -o "$WORK/none.ndjson"
 expect_status 2

@@ -8,39 +8,35 @@
  * GetObject and its size cap; throttling retried; AccessDenied and other
  * refusals turned into errors naming the operation and the code; secrets
  * absent from every error and log line. The test drives the server's
- * control endpoint (queues, messages, objects, what was published) with
- * libcurl directly.
+ * control endpoint (queues, messages, objects, what was published)
+ * through aws_server.h.
  */
 #include "config.h"
 
 #include "collect/aws/client.h"
+#include "aws_server.h"
 #include "harness.h"
 #include "testutil.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#define KEY "AKIDATTESTTEST000001"
-#define SECRET "attest/test/secret/key/0000000000000000"
+#define KEY TU_AWS_KEY
+#define SECRET TU_AWS_SECRET
 #define TOKEN "session-token-that-must-never-be-shown-0123456789"
-#define ACCOUNT "210987654321"
+#define ACCOUNT TU_AWS_ACCOUNT
 
-static pid_t server_pid;
-static int port;
-static char dir[512], published[600];
+static struct tu_aws_server srv;
 static attest_ctx *ctx;
 static struct aws_client *cl;
 static struct core_buf logbuf; /* every log line of the client */
 
-/* ---- the server and its control endpoint ---- */
+/* ---- the server's scenario, the client's log ---- */
 
 static const char scenario[] =
 	"{\"faults\": ["
@@ -54,76 +50,6 @@ static const char scenario[] =
 	"\"echo\", \"times\": 100}],"
 	"\"s3_objects\": {\"config-bucket/AWSLogs/item.json\": \"{\\\"configurationItem\\\": 1}\"}}";
 
-static size_t
-on_data(char *p, size_t size, size_t n, void *data)
-{
-	return core_buf_add(data, p, size * n) == ATTEST_OK ? size * n : 0;
-}
-
-/* GET (body NULL) or POST body to /_control/<path>; the answer (free()),
- * NULL unless 200. */
-static char *
-control(const char *path, const char *body)
-{
-	struct core_buf b;
-	char url[256];
-	long status = 0;
-	CURL *e = curl_easy_init();
-
-	if (!e)
-		return NULL;
-	core_buf_init(&b, 1 << 20);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/_control/%s", port, path);
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
-	if (body)
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-	if (curl_easy_perform(e) == CURLE_OK)
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(e);
-	if (status != 200) {
-		fprintf(stderr, "control %s: HTTP %ld: %s\n", path, status, b.data ? b.data : "");
-		core_buf_release(&b);
-		return NULL;
-	}
-	return core_buf_take(&b);
-}
-
-/* Creates queue name (attributes: a JSON object text or NULL); its URL
- * into url. */
-static bool
-make_queue(const char *name, const char *attrs, char *url, size_t size)
-{
-	char body[512], *a;
-	json_t *v;
-
-	snprintf(body, sizeof(body), "{\"name\": \"%s\"%s%s}", name,
-		 attrs ? ", \"attributes\": " : "", attrs ? attrs : "");
-	if (!(a = control("queue", body)))
-		return false;
-	v = json_loads(a, 0, NULL);
-	free(a);
-	snprintf(url, size, "%s", json_string_value(json_object_get(v, "QueueUrl")) ?: "");
-	json_decref(v);
-	return *url != '\0';
-}
-
-static bool
-send_message(const char *queue, const char *text)
-{
-	char *body = NULL, *a;
-	json_t *v = json_pack("{s:s, s:s}", "queue", queue, "body", text);
-
-	body = v ? json_dumps(v, 0) : NULL;
-	json_decref(v);
-	a = body ? control("message", body) : NULL;
-	free(body);
-	free(a);
-	return a != NULL;
-}
-
 static void
 on_log(void *data, attest_log_level level, const char *msg)
 {
@@ -136,49 +62,8 @@ on_log(void *data, attest_log_level level, const char *msg)
 static int
 suite_init(void)
 {
-	char src[1024], script[1200], estate[1200], sc[600], line[64];
-	const char *top = getenv("top_srcdir");
-	int out[2];
-	FILE *f;
-
-	signal(SIGPIPE, SIG_IGN);
-	snprintf(src, sizeof(src), "%s", top && *top ? top : ATTEST_SRCDIR);
-	snprintf(script, sizeof(script), "%s/tests/aws-server/server.py", src);
-	snprintf(estate, sizeof(estate), "%s/samples/estate.json", src);
-	if (tu_tmpdir(dir, sizeof(dir), "client") != 0)
+	if (tu_aws_server_start(&srv, scenario) != 0)
 		return 1;
-	snprintf(sc, sizeof(sc), "%s/scenario.json", dir);
-	snprintf(published, sizeof(published), "%s/published.ndjson", dir);
-	if (!(f = fopen(sc, "w")) || fputs(scenario, f) == EOF || fclose(f) != 0)
-		return 1;
-	if (pipe(out) != 0 || (server_pid = fork()) < 0)
-		return 1;
-	if (server_pid == 0) {
-		dup2(out[1], 1);
-		close(out[0]);
-		execlp("python3", "python3", script, "--estate", estate, "--account", ACCOUNT,
-		       "--scenario", sc, "--published", published, (char *)NULL);
-		_exit(127);
-	}
-	close(out[1]);
-	f = fdopen(out[0], "r");
-	if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "PORT %d", &port) != 1) {
-		fprintf(stderr, "the test server did not start\n");
-		return 1;
-	}
-	/* The pipe stays open (the server writes nothing more). */
-	snprintf(line, sizeof(line), "http://127.0.0.1:%d", port);
-	setenv("AWS_ENDPOINT_URL", line, 1);
-	setenv("AWS_ACCESS_KEY_ID", KEY, 1);
-	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
-	setenv("AWS_REGION", "us-east-1", 1);
-	setenv("AWS_CONFIG_FILE", "/nonexistent", 1);
-	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent", 1);
-	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-	setenv("no_proxy", "*", 1);
-	setenv("NO_PROXY", "*", 1);
-	unsetenv("AWS_PROFILE");
-	unsetenv("AWS_SESSION_TOKEN");
 	core_buf_init(&logbuf, 1 << 22);
 	if (!(ctx = attest_ctx_new()))
 		return 1;
@@ -192,11 +77,7 @@ suite_clean(void)
 	aws_client_free(cl);
 	attest_ctx_free(ctx);
 	core_buf_release(&logbuf);
-	if (server_pid > 0) {
-		kill(server_pid, SIGTERM);
-		waitpid(server_pid, NULL, 0);
-	}
-	tu_rmtree(dir);
+	tu_aws_server_stop(&srv);
 	return 0;
 }
 
@@ -222,7 +103,7 @@ send_later(void *data)
 	struct later *l = data;
 
 	usleep(l->delay_ms * 1000);
-	send_message(l->queue, l->text);
+	tu_aws_send_message(&srv, l->queue, l->text);
 	return NULL;
 }
 
@@ -236,7 +117,7 @@ test_long_poll(void)
 	size_t n = 9;
 	double t0;
 
-	CU_ASSERT_FATAL(make_queue("poll", NULL, url, sizeof(url)));
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "poll", NULL, url, sizeof(url)));
 	/* An empty queue: the wait is spent, nothing comes. */
 	t0 = now();
 	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 10, 2, 30, &m, &n), ATTEST_OK);
@@ -248,6 +129,8 @@ test_long_poll(void)
 	t0 = now();
 	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 10, 15, 30, &m, &n), ATTEST_OK);
 	pthread_join(t, NULL);
+	printf("# client: a long poll returned %.3f s after the message was sent\n",
+	       now() - t0 - l.delay_ms / 1000.0);
 	CU_ASSERT(now() - t0 < 10.0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(m[0].body, l.text);
@@ -259,6 +142,43 @@ test_long_poll(void)
 	aws_sqs_messages_free(m, n);
 }
 
+/* 100 messages drained ten at a time, each deleted: every one received
+ * exactly once; the time per message goes to the log. */
+static void
+test_drain(void)
+{
+	char url[256], text[32];
+	struct aws_sqs_message *m = NULL;
+	struct aws_sqs_queue_lag lag;
+	bool seen[100] = {false};
+	size_t n, i, got = 0, dup = 0;
+	double t0;
+	int k;
+
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "drain", NULL, url, sizeof(url)));
+	for (k = 0; k < 100; k++) {
+		snprintf(text, sizeof(text), "%d", k);
+		CU_ASSERT_FATAL(tu_aws_send_message(&srv, "drain", text));
+	}
+	t0 = now();
+	do {
+		CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 10, 0, 60, &m, &n), ATTEST_OK);
+		for (i = 0; i < n; i++) {
+			k = (int)strtol(m[i].body, NULL, 10) % 100;
+			dup += seen[k];
+			seen[k] = true;
+			got++;
+			CU_ASSERT_EQUAL(aws_sqs_delete(cl, url, m[i].receipt), ATTEST_OK);
+		}
+		aws_sqs_messages_free(m, n);
+	} while (n > 0);
+	printf("# client: 100 messages received (10 a call) and deleted in %.2f s\n", now() - t0);
+	CU_ASSERT_EQUAL(got, 100);
+	CU_ASSERT_EQUAL(dup, 0);
+	CU_ASSERT_EQUAL(aws_sqs_queue_lag(cl, url, &lag), ATTEST_OK);
+	CU_ASSERT_EQUAL(lag.visible + lag.in_flight, 0);
+}
+
 static void
 test_visibility_and_receipts(void)
 {
@@ -267,8 +187,8 @@ test_visibility_and_receipts(void)
 	struct aws_sqs_queue_lag lag;
 	size_t n;
 
-	CU_ASSERT_FATAL(make_queue("vis", NULL, url, sizeof(url)));
-	CU_ASSERT_FATAL(send_message("vis", "one"));
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "vis", NULL, url, sizeof(url)));
+	CU_ASSERT_FATAL(tu_aws_send_message(&srv, "vis", "one"));
 	/* Invisible for 3 s: room for the next calls on a loaded machine. */
 	CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 3, &m, &n), ATTEST_OK);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
@@ -318,14 +238,14 @@ test_redrive(void)
 	size_t n;
 	int i;
 
-	CU_ASSERT_FATAL(make_queue("events-dlq", NULL, dlq, sizeof(dlq)));
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "events-dlq", NULL, dlq, sizeof(dlq)));
 	snprintf(
 		attrs, sizeof(attrs),
 		"{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": "
 		"\\\"arn:aws:sqs:us-east-1:%s:events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\"}",
 		ACCOUNT);
-	CU_ASSERT_FATAL(make_queue("events", attrs, url, sizeof(url)));
-	CU_ASSERT_FATAL(send_message("events", "poison"));
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "events", attrs, url, sizeof(url)));
+	CU_ASSERT_FATAL(tu_aws_send_message(&srv, "events", "poison"));
 	for (i = 1; i <= 3; i++) {
 		CU_ASSERT_EQUAL_FATAL(aws_sqs_receive(cl, url, 1, 0, 0, &m, &n), ATTEST_OK);
 		CU_ASSERT_EQUAL_FATAL(n, 1);
@@ -350,7 +270,7 @@ test_sqs_errors(void)
 	size_t n;
 
 	/* A queue that does not exist. */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s/nosuch", port, ACCOUNT);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s/nosuch", srv.port, ACCOUNT);
 	CU_ASSERT_EQUAL(aws_sqs_receive(cl, url, 1, 0, 30, &m, &n), ATTEST_ERR_IO);
 	CU_ASSERT(tu_errmsg_has(ctx, "SQS ReceiveMessage of '"));
 	CU_ASSERT(tu_errmsg_has(ctx, "NonExistentQueue"));
@@ -381,8 +301,8 @@ test_queue_url_endpoint(void)
 	struct aws_sqs_message *m = NULL;
 	size_t n = 0;
 
-	CU_ASSERT_FATAL(make_queue("direct", NULL, url, sizeof(url)));
-	CU_ASSERT_FATAL(send_message("direct", "via the queue URL"));
+	CU_ASSERT_FATAL(tu_aws_make_queue(&srv, "direct", NULL, url, sizeof(url)));
+	CU_ASSERT_FATAL(tu_aws_send_message(&srv, "direct", "via the queue URL"));
 	snprintf(saved, sizeof(saved), "%s", getenv("AWS_ENDPOINT_URL"));
 	unsetenv("AWS_ENDPOINT_URL");
 	CU_ASSERT_EQUAL_FATAL(aws_client_new(ctx, NULL, &own), ATTEST_OK);
@@ -409,7 +329,7 @@ test_sns_publish(void)
 	CU_ASSERT_EQUAL_FATAL(aws_sns_publish(cl, topic, "attest: 1 new failure", text, id),
 			      ATTEST_OK);
 	CU_ASSERT(strlen(id) > 10);
-	got = control("published", NULL);
+	got = tu_aws_control(&srv, "published", NULL);
 	all = got ? json_loads(got, 0, NULL) : NULL;
 	last = json_array_get(all, json_array_size(all) - 1);
 	CU_ASSERT_FATAL(last != NULL);
@@ -421,7 +341,7 @@ test_sns_publish(void)
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "Subject")),
 			       "attest: 1 new failure");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "MessageId")), id);
-	file = tu_slurp(published, NULL);
+	file = tu_slurp(srv.published, NULL);
 	CU_ASSERT(file && strstr(file, id));
 	free(file);
 	free(got);
@@ -451,8 +371,9 @@ test_s3_get_object(void)
 	CU_ASSERT_EQUAL(b.len, strlen("{\"configurationItem\": 1}"));
 	CU_ASSERT(b.data && strcmp(b.data, "{\"configurationItem\": 1}") == 0);
 	/* An object put while the server runs, with a key needing encoding. */
-	a = control("object", "{\"bucket\": \"config-bucket\", \"key\": \"AWSLogs/a b+c.json\", "
-			      "\"body\": \"0123456789abcdefghij\"}");
+	a = tu_aws_control(&srv, "object",
+			   "{\"bucket\": \"config-bucket\", \"key\": \"AWSLogs/a b+c.json\", "
+			   "\"body\": \"0123456789abcdefghij\"}");
 	CU_ASSERT(a != NULL);
 	free(a);
 	core_buf_reset(&b);
@@ -464,12 +385,22 @@ test_s3_get_object(void)
 	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/a b+c.json", 19, &b),
 			ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "ResponseTooLarge");
-	CU_ASSERT(tu_errmsg_has(ctx, "S3 GetObject of 's3://config-bucket/AWSLogs/a b+c.json' "
-				     "failed: ResponseTooLarge: the answer exceeds 19 bytes"));
+	CU_ASSERT(tu_errmsg_has(ctx,
+				"S3 GetObject of 's3://config-bucket/AWSLogs/a b+c.json' "
+				"failed: ResponseTooLarge: the object is larger than 19 bytes"));
 	CU_ASSERT_EQUAL(b.len, 0);
 	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "config-bucket", "AWSLogs/none.json", 100, &b),
 			ATTEST_ERR_IO);
 	CU_ASSERT_STRING_EQUAL(aws_client_error_code(cl), "NoSuchKey");
+	/* A bucket in another region: S3 names it, the request goes there. */
+	a = tu_aws_control(&srv, "object",
+			   "{\"bucket\": \"central-config\", \"key\": \"item.json\", "
+			   "\"body\": \"far away\", \"region\": \"eu-central-1\"}");
+	CU_ASSERT(a != NULL);
+	free(a);
+	core_buf_reset(&b);
+	CU_ASSERT_EQUAL(aws_s3_get_object(cl, "central-config", "item.json", 100, &b), ATTEST_OK);
+	CU_ASSERT(b.data && strcmp(b.data, "far away") == 0);
 	core_buf_release(&b);
 }
 
@@ -524,7 +455,7 @@ test_role_arn(void)
 					"from the role", id),
 			ATTEST_OK);
 	aws_client_free(role);
-	got = control("published", NULL);
+	got = tu_aws_control(&srv, "published", NULL);
 	all = got ? json_loads(got, 0, NULL) : NULL;
 	last = json_array_get(all, json_array_size(all) - 1);
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(last, "Message")) ?: "",
@@ -544,6 +475,7 @@ static CU_TestInfo sqs_tests[] = {
 	{"long polling: the wait, and a message ending it", test_long_poll},
 	{"visibility timeout, new receipts, stale ones refused", test_visibility_and_receipts},
 	{"redrive to the dead-letter queue after maxReceiveCount", test_redrive},
+	{"a queue drained: every message received once", test_drain},
 	{"unknown queue, bad arguments, AccessDenied", test_sqs_errors},
 	{"a non-AWS queue URL is its own endpoint", test_queue_url_endpoint},
 	CU_TEST_INFO_NULL,

@@ -17,6 +17,9 @@
  * aws_client_error_code(). Secret keys and session tokens never appear in
  * an error or a log line.
  *
+ * One call at a time per client, each waiting for its answer (a long
+ * poll up to its wait); a client is used by one thread.
+ *
  * Ownership: inputs are borrowed for the duration of a call; messages
  * returned by aws_sqs_receive() belong to the caller
  * (aws_sqs_messages_free()).
@@ -100,9 +103,10 @@ attest_rc aws_sns_publish(struct aws_client *cl, const char *topic_arn, const ch
 
 /* ---- S3 ---- */
 
-/* Appends the object bucket/key (in the client's region) to out, which
- * the caller initialised; an object larger than max_bytes fails with code
- * ResponseTooLarge and leaves out as it was. */
+/* Appends the object bucket/key to out, which the caller initialised; an
+ * object larger than max_bytes fails with code ResponseTooLarge and leaves
+ * out as it was. The request goes to the client's region, then once to
+ * the bucket's when S3 answers that it is another. */
 attest_rc aws_s3_get_object(struct aws_client *cl, const char *bucket, const char *key,
 			    size_t max_bytes, struct core_buf *out);
 
