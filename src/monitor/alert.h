@@ -133,11 +133,12 @@ struct alert_input {
 };
 
 /* The alerts the rules give for in: *out is a new JSON array of
- * {"channel": name, "payload": body} with one element per channel that has
- * at least one alert; body is the webhook body of doc/alerts.md
- * ({"alerts": [...], "text": "..."}). A transition alerts once per channel:
- * the first rule (in file order, then the flags' rules) that matches it
- * and sends to that channel names it. Each alert is also logged (INFO). */
+ * {"channel": name, "payload": body}, for each channel with alerts one
+ * element per max_alerts of them; body is the webhook body of
+ * doc/alerts.md ({"alerts": [...], "text": "..."}). A transition alerts
+ * once per channel: the first rule (in file order, then the flags' rules)
+ * that matches it and sends to that channel names it. Each alert is also
+ * logged (INFO). */
 attest_rc alert_evaluate(struct alert_rules *rules, const struct alert_input *in, json_t **out);
 /* Puts every element of alerts (alert_evaluate's array) into the outbox of
  * store, created at now, without a transaction of its own. */

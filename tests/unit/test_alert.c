@@ -900,6 +900,34 @@ test_deliver_backlog(void)
 				"reason")) <= 1024);
 	CU_ASSERT_EQUAL(alert_enqueue(s, out, 1001), ATTEST_OK);
 	json_decref(out);
+	/* 12 alerts for one channel: payloads of max-alerts (5) */
+	{
+		struct attest_delta many[12];
+		char ids[12][16];
+
+		for (i = 0; i < 12; i++) {
+			many[i] = deltas[0];
+			snprintf(ids[i], sizeof(ids[i]), "sg-m%d", i);
+			many[i].resource_id = ids[i];
+		}
+		in.deltas = many;
+		in.n_deltas = 12;
+		out = evaluate(r, &in);
+		CU_ASSERT_EQUAL(json_array_size(out), 3);
+		CU_ASSERT_EQUAL(
+			json_array_size(json_object_get(
+				json_object_get(json_array_get(out, 2), "payload"), "alerts")),
+			2);
+		CU_ASSERT_STRING_EQUAL(
+			str_at(json_array_get(
+				       json_object_get(
+					       json_object_get(json_array_get(out, 1), "payload"),
+					       "alerts"),
+				       0),
+			       "resource.id"),
+			"sg-m5");
+		json_decref(out);
+	}
 	CU_ASSERT_EQUAL(alert_deliver(r, s, 1010, &st), ATTEST_OK);
 	CU_ASSERT_EQUAL(st.messages_sent, 2); /* one of a's (its rate), b's */
 	CU_ASSERT_EQUAL(st.alerts_sent, 6);
