@@ -77,7 +77,8 @@ attest_rc alert_rules_new(attest_ctx *ctx, struct alert_rules **out);
  * variables the file names are read at delivery, not here. */
 attest_rc alert_rules_load(attest_ctx *ctx, const char *path, struct alert_rules **out);
 /* Adds the rules and channels of the command-line flags (see struct
- * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address. */
+ * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address, after
+ * which the set may hold part of the flags' channels: discard it. */
 attest_rc alert_rules_add_flags(struct alert_rules *rules, const struct alert_flags *flags);
 /* Checks that every framework and check the rules name is installed in
  * lib (a typo would silently keep a rule from ever alerting); call it after

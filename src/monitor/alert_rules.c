@@ -167,13 +167,23 @@ alert_rule_add(struct alert_rules *rules)
 	return &grown[rules->n_rules++];
 }
 
-/* True for the host part of an authority that is this machine. */
+/* True for the host part of an authority that is this machine: localhost,
+ * an IPv4 literal in 127.0.0.0/8 (not a name that starts like one), [::1]. */
 static bool
 loopback_host(const char *host, size_t n)
 {
-	return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	       (n >= 9 && strncmp(host, "127.", 4) == 0) ||
-	       (n == 5 && strncmp(host, "[::1]", 5) == 0);
+	size_t i;
+
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return true;
+	if (n == 5 && strncmp(host, "[::1]", 5) == 0)
+		return true;
+	if (n < 7 || strncmp(host, "127.", 4) != 0)
+		return false;
+	for (i = 4; i < n; i++)
+		if (!strchr("0123456789.", host[i]))
+			return false;
+	return true;
 }
 
 bool

@@ -381,6 +381,8 @@ test_rules_flags(void)
 {
 	const char *hooks[] = {"https://hooks.example.com/a", "http://127.0.0.1:9/b"};
 	const char *bad_hook[] = {"http://hooks.example.com/a"};
+	const char *lookalike[] = {"http://127.0.0.1.example.com/a"};
+	const char *creds[] = {"https://user:pw@hooks.example.com/a"};
 	const char *mail[] = {"sec@example.com"};
 	struct alert_flags f = {.severity = "critical",
 				.webhooks = hooks,
@@ -399,6 +401,12 @@ test_rules_flags(void)
 	f = (struct alert_flags){.webhooks = bad_hook, .n_webhooks = 1};
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
 	CU_ASSERT(tu_errmsg_has(ctx, "plain http"));
+	f.webhooks = lookalike;
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "plain http"));
+	f.webhooks = creds;
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "a user or password"));
 	unsetenv("ATTEST_SMTP_URL");
 	f = (struct alert_flags){.emails = mail, .n_emails = 1};
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
