@@ -412,6 +412,9 @@ test_rules_flags(void)
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
 	CU_ASSERT(tu_errmsg_has(ctx, "ATTEST_SMTP_URL"));
 	setenv("ATTEST_SMTP_URL", "smtp://mail.example.com:587", 1);
+	setenv("ATTEST_SMTP_FROM", "attest@example.com\r\nBcc: x@example.com", 1);
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "ATTEST_SMTP_FROM"));
 	setenv("ATTEST_SMTP_FROM", "attest@example.com", 1);
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_OK);
 	CU_ASSERT_EQUAL(alert_rules_channel_count(r), 3);
