@@ -77,7 +77,8 @@ attest_rc alert_rules_new(attest_ctx *ctx, struct alert_rules **out);
  * variables the file names are read at delivery, not here. */
 attest_rc alert_rules_load(attest_ctx *ctx, const char *path, struct alert_rules **out);
 /* Adds the rules and channels of the command-line flags (see struct
- * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address. */
+ * alert_flags); ATTEST_ERR_USAGE for a bad severity, URL or address, after
+ * which the set may hold part of the flags' channels: discard it. */
 attest_rc alert_rules_add_flags(struct alert_rules *rules, const struct alert_flags *flags);
 /* Checks that every framework and check the rules name is installed in
  * lib (a typo would silently keep a rule from ever alerting); call it after
@@ -133,11 +134,12 @@ struct alert_input {
 };
 
 /* The alerts the rules give for in: *out is a new JSON array of
- * {"channel": name, "payload": body} with one element per channel that has
- * at least one alert; body is the webhook body of doc/alerts.md
- * ({"alerts": [...], "text": "..."}). A transition alerts once per channel:
- * the first rule (in file order, then the flags' rules) that matches it
- * and sends to that channel names it. Each alert is also logged (INFO). */
+ * {"channel": name, "payload": body}, for each channel with alerts one
+ * element per max_alerts of them; body is the webhook body of
+ * doc/alerts.md ({"alerts": [...], "text": "..."}). A transition alerts
+ * once per channel: the first rule (in file order, then the flags' rules)
+ * that matches it and sends to that channel names it. Each alert is also
+ * logged (INFO). */
 attest_rc alert_evaluate(struct alert_rules *rules, const struct alert_input *in, json_t **out);
 /* Puts every element of alerts (alert_evaluate's array) into the outbox of
  * store, created at now, without a transaction of its own. */

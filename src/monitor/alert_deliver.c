@@ -198,6 +198,7 @@ deliver_channel(struct alert_rules *rules, attest_store *store, struct due *rows
 	size_t i = s, j,
 	       max = (size_t)(rules->delivery.max_alerts > 0 ? rules->delivery.max_alerts : 1);
 	bool nomem = false;
+	size_t alerts;
 	char err[256];
 	attest_rc rc = ATTEST_OK;
 
@@ -213,10 +214,14 @@ deliver_channel(struct alert_rules *rules, attest_store *store, struct due *rows
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < e && j - i < max && rows[j].payload &&
-				rows[j].created - rows[i].created < rules->delivery.group_window_s;
+		/* alerts counted, not rows: a row may hold several */
+		alerts = json_array_size(json_object_get(rows[i].payload, "alerts"));
+		for (j = i + 1;
+		     j < e && rows[j].payload &&
+		     rows[j].created - rows[i].created < rules->delivery.group_window_s &&
+		     alerts + json_array_size(json_object_get(rows[j].payload, "alerts")) <= max;
 		     j++)
-			;
+			alerts += json_array_size(json_object_get(rows[j].payload, "alerts"));
 		if (!rate_allows(rules, ch, now, &nomem)) {
 			if (nomem)
 				return core_nomem(rules->ctx);

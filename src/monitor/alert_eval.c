@@ -268,6 +268,21 @@ match(const struct alert_rule *r, const struct alert_input *in, enum alert_kind 
 	return a;
 }
 
+/* A new array of the elements [from, from + n) of a (fewer at its end). */
+static json_t *
+slice(const json_t *a, size_t from, size_t n)
+{
+	json_t *out = json_array();
+	size_t k;
+
+	for (k = from; out && k < from + n && k < json_array_size(a); k++)
+		if (json_array_append(out, json_array_get(a, k))) {
+			json_decref(out);
+			return NULL;
+		}
+	return out;
+}
+
 static bool
 rule_sends_to(const struct alert_rule *r, size_t channel)
 {
@@ -328,6 +343,7 @@ alert_evaluate(struct alert_rules *rules, const struct alert_input *in, json_t *
 						ALERT_EXCEPTION_LAPSED, ALERT_COLLECTION_FAILED};
 	json_t **lists = NULL, *a, *payload;
 	size_t c, p, i, k, n;
+	size_t max = (size_t)(rules->delivery.max_alerts > 0 ? rules->delivery.max_alerts : 1);
 	bool nomem = false;
 	attest_rc rc;
 
@@ -358,18 +374,21 @@ alert_evaluate(struct alert_rules *rules, const struct alert_input *in, json_t *
 					break; /* one alert per transition and channel */
 				}
 	}
-	for (c = 0; c < rules->n_channels; c++) {
-		if (!lists[c])
-			continue;
-		payload = json_pack("{s:O}", "alerts", lists[c]);
-		if (!payload || alert_payload_text(payload) ||
-		    json_array_append_new(*out,
-					  json_pack("{s:s, s:o}", "channel",
-						    rules->channels[c].name, "payload", payload)))
-			goto nomem;
-		alert_payload_log(rules->ctx, ATTEST_LOG_INFO, "alert", rules->channels[c].name,
-				  payload);
-	}
+	for (c = 0; c < rules->n_channels; c++)
+		for (i = 0; i < json_array_size(lists[c]); i += max) {
+			/* payloads of at most max alerts: a message never outgrows
+			 * what its channel accepts */
+			json_t *part = slice(lists[c], i, max);
+
+			payload = part ? json_pack("{s:o}", "alerts", part) : NULL;
+			if (!payload || alert_payload_text(payload) ||
+			    json_array_append_new(*out, json_pack("{s:s, s:o}", "channel",
+								  rules->channels[c].name,
+								  "payload", payload)))
+				goto nomem;
+			alert_payload_log(rules->ctx, ATTEST_LOG_INFO, "alert",
+					  rules->channels[c].name, payload);
+		}
 	rc = ATTEST_OK;
 	goto out;
 nomem:

@@ -167,13 +167,23 @@ alert_rule_add(struct alert_rules *rules)
 	return &grown[rules->n_rules++];
 }
 
-/* True for the host part of an authority that is this machine. */
+/* True for the host part of an authority that is this machine: localhost,
+ * an IPv4 literal in 127.0.0.0/8 (not a name that starts like one), [::1]. */
 static bool
 loopback_host(const char *host, size_t n)
 {
-	return (n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	       (n >= 9 && strncmp(host, "127.", 4) == 0) ||
-	       (n == 5 && strncmp(host, "[::1]", 5) == 0);
+	size_t i;
+
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return true;
+	if (n == 5 && strncmp(host, "[::1]", 5) == 0)
+		return true;
+	if (n < 7 || strncmp(host, "127.", 4) != 0)
+		return false;
+	for (i = 4; i < n; i++)
+		if (!strchr("0123456789.", host[i]))
+			return false;
+	return true;
 }
 
 bool
@@ -220,6 +230,22 @@ alert_url_ok(const char *url, const char *const *schemes, const char **why)
 
 static const char *const webhook_schemes[] = {"https", "http", NULL};
 
+/* An address as the rules file's schema allows one: one @, no space,
+ * control character or character that ends an address in a header. */
+static bool
+address_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+	size_t i;
+
+	if (!at || at == a || !at[1] || strchr(at + 1, '@'))
+		return false;
+	for (i = 0; a[i]; i++)
+		if ((unsigned char)a[i] <= ' ' || a[i] == 0x7f || strchr("<>,;\"", a[i]))
+			return false;
+	return true;
+}
+
 /* Adds a channel named "cli-<kind>-<i>" of type t; NULL when out of memory. */
 static struct alert_channel *
 flag_channel(struct alert_rules *rules, enum alert_channel_type t, const char *kind, size_t i)
@@ -252,13 +278,14 @@ flag_channels(struct alert_rules *rules, const struct alert_flags *f)
 		    !(c->url = core_strdup(f->webhooks[i])))
 			return core_nomem(ctx);
 	}
-	if (f->n_emails > 0 && (!smtp || !*smtp || !from || !strchr(from, '@')))
+	if (f->n_emails > 0 && (!smtp || !*smtp || !from || !address_ok(from)))
 		return core_error(ctx, ATTEST_ERR_USAGE,
-				  "--alert-email needs ATTEST_SMTP_URL and ATTEST_SMTP_FROM set");
+				  "--alert-email needs ATTEST_SMTP_URL and ATTEST_SMTP_FROM (an "
+				  "address) set");
 	if (f->n_emails > 0 && !alert_url_ok(smtp, smtp_schemes, &why))
 		return core_error(ctx, ATTEST_ERR_USAGE, "ATTEST_SMTP_URL: %s", why);
 	for (i = 0; i < f->n_emails; i++) {
-		if (!strchr(f->emails[i], '@') || strpbrk(f->emails[i], " \t\r\n<>,;\""))
+		if (!address_ok(f->emails[i]))
 			return core_error(ctx, ATTEST_ERR_USAGE,
 					  "--alert-email: not an address: '%.80s'", f->emails[i]);
 		if (!(c = flag_channel(rules, ALERT_EMAIL, "email", i)) ||

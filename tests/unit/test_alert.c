@@ -381,6 +381,8 @@ test_rules_flags(void)
 {
 	const char *hooks[] = {"https://hooks.example.com/a", "http://127.0.0.1:9/b"};
 	const char *bad_hook[] = {"http://hooks.example.com/a"};
+	const char *lookalike[] = {"http://127.0.0.1.example.com/a"};
+	const char *creds[] = {"https://user:pw@hooks.example.com/a"};
 	const char *mail[] = {"sec@example.com"};
 	struct alert_flags f = {.severity = "critical",
 				.webhooks = hooks,
@@ -399,11 +401,20 @@ test_rules_flags(void)
 	f = (struct alert_flags){.webhooks = bad_hook, .n_webhooks = 1};
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
 	CU_ASSERT(tu_errmsg_has(ctx, "plain http"));
+	f.webhooks = lookalike;
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "plain http"));
+	f.webhooks = creds;
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "a user or password"));
 	unsetenv("ATTEST_SMTP_URL");
 	f = (struct alert_flags){.emails = mail, .n_emails = 1};
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
 	CU_ASSERT(tu_errmsg_has(ctx, "ATTEST_SMTP_URL"));
 	setenv("ATTEST_SMTP_URL", "smtp://mail.example.com:587", 1);
+	setenv("ATTEST_SMTP_FROM", "attest@example.com\r\nBcc: x@example.com", 1);
+	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_ERR_USAGE);
+	CU_ASSERT(tu_errmsg_has(ctx, "ATTEST_SMTP_FROM"));
 	setenv("ATTEST_SMTP_FROM", "attest@example.com", 1);
 	CU_ASSERT_EQUAL(alert_rules_add_flags(r, &f), ATTEST_OK);
 	CU_ASSERT_EQUAL(alert_rules_channel_count(r), 3);
@@ -900,6 +911,34 @@ test_deliver_backlog(void)
 				"reason")) <= 1024);
 	CU_ASSERT_EQUAL(alert_enqueue(s, out, 1001), ATTEST_OK);
 	json_decref(out);
+	/* 12 alerts for one channel: payloads of max-alerts (5) */
+	{
+		struct attest_delta many[12];
+		char ids[12][16];
+
+		for (i = 0; i < 12; i++) {
+			many[i] = deltas[0];
+			snprintf(ids[i], sizeof(ids[i]), "sg-m%d", i);
+			many[i].resource_id = ids[i];
+		}
+		in.deltas = many;
+		in.n_deltas = 12;
+		out = evaluate(r, &in);
+		CU_ASSERT_EQUAL(json_array_size(out), 3);
+		CU_ASSERT_EQUAL(
+			json_array_size(json_object_get(
+				json_object_get(json_array_get(out, 2), "payload"), "alerts")),
+			2);
+		CU_ASSERT_STRING_EQUAL(
+			str_at(json_array_get(
+				       json_object_get(
+					       json_object_get(json_array_get(out, 1), "payload"),
+					       "alerts"),
+				       0),
+			       "resource.id"),
+			"sg-m5");
+		json_decref(out);
+	}
 	CU_ASSERT_EQUAL(alert_deliver(r, s, 1010, &st), ATTEST_OK);
 	CU_ASSERT_EQUAL(st.messages_sent, 2); /* one of a's (its rate), b's */
 	CU_ASSERT_EQUAL(st.alerts_sent, 6);
