@@ -385,6 +385,7 @@ open_all(struct watch_opts *o, struct monitor_opts *m, attest_library **lib, att
 		return status;
 	if (event_table_load(o->ctx, o->events, events) != ATTEST_OK ||
 	    load_rules(o, &m->rules) != ATTEST_OK ||
+	    (m->rules && alert_rules_check(m->rules, *lib) != ATTEST_OK) ||
 	    attest_store_open(o->ctx, dbpath, store) != ATTEST_OK)
 		return cli_lib_fail(o->ctx);
 	m->events = *events;

@@ -13,10 +13,53 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* An oversized Config item is at most this big (AWS Config's own limit is
  * far below it). */
 #define CONFIG_ITEM_MAX (64u << 20)
+
+/* AWS Config delivers oversized items gzip-compressed (.json.gz): body is
+ * replaced by its inflated content, at most CONFIG_ITEM_MAX bytes. */
+static attest_rc
+gunzip(struct monitor *m, const char *what, struct core_buf *body)
+{
+	struct core_buf out;
+	z_stream z;
+	unsigned char chunk[65536];
+	int zr = Z_OK;
+	attest_rc rc = ATTEST_OK;
+
+	if (body->len < 2 || (unsigned char)body->data[0] != 0x1f ||
+	    (unsigned char)body->data[1] != 0x8b)
+		return ATTEST_OK;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return core_nomem(m->ctx);
+	core_buf_init(&out, CONFIG_ITEM_MAX);
+	z.next_in = (unsigned char *)body->data;
+	z.avail_in = (uInt)body->len;
+	while (rc == ATTEST_OK && zr != Z_STREAM_END) {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END)
+			rc = core_error(m->ctx, ATTEST_ERR_INVALID, "%s: not valid gzip data (%s)",
+					what, z.msg ? z.msg : "truncated");
+		else if (core_buf_add(&out, chunk, sizeof(chunk) - z.avail_out) != ATTEST_OK)
+			rc = core_error(m->ctx, ATTEST_ERR_LIMIT,
+					"%s: inflates to more than %u bytes", what,
+					CONFIG_ITEM_MAX);
+	}
+	inflateEnd(&z);
+	if (rc == ATTEST_OK) {
+		core_buf_release(body);
+		*body = out;
+	} else {
+		core_buf_release(&out);
+	}
+	return rc;
+}
 
 static attest_rc
 put_oversized(struct monitor *m, const struct event *ev, long *touched)
@@ -24,6 +67,7 @@ put_oversized(struct monitor *m, const struct event *ev, long *touched)
 	struct core_buf body;
 	json_error_t err;
 	json_t *doc = NULL, *item;
+	char what[2048];
 	attest_rc rc;
 
 	if (!ev->s3_bucket || !ev->s3_key)
@@ -33,12 +77,14 @@ put_oversized(struct monitor *m, const struct event *ev, long *touched)
 				  ev->key);
 	core_buf_init(&body, CONFIG_ITEM_MAX);
 	rc = aws_s3_get_object(m->client, ev->s3_bucket, ev->s3_key, CONFIG_ITEM_MAX, &body);
+	snprintf(what, sizeof(what), "s3://%s/%s", ev->s3_bucket, ev->s3_key);
+	if (rc == ATTEST_OK)
+		rc = gunzip(m, what, &body);
 	if (rc == ATTEST_OK) {
 		doc = json_loadb(body.data ? body.data : "", body.len, 0, &err);
 		if (!doc)
-			rc = core_error(m->ctx, ATTEST_ERR_INVALID,
-					"s3://%s/%s: line %d, column %d: %s", ev->s3_bucket,
-					ev->s3_key, err.line, err.column, err.text);
+			rc = core_error(m->ctx, ATTEST_ERR_INVALID, "%s: line %d, column %d: %s",
+					what, err.line, err.column, err.text);
 	}
 	core_buf_release(&body);
 	if (rc != ATTEST_OK)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "collect/aws/client.h"
+#include "engine/engine_int.h"
 #include "engine/library_int.h"
 #include "inventory/inventory_int.h"
 #include "monitor/alert.h"
@@ -117,6 +118,37 @@ read_scores(struct monitor *m, struct alert_score *s, char names[][64], size_t m
 	return n;
 }
 
+/* The exceptions in force in the kept inventory, for the exception-lapsed
+ * rule: at most max, their strings in text (lent until the next call). */
+static size_t
+read_exceptions(struct monitor *m, struct alert_exception *e, char text[][3][128], size_t max)
+{
+	sqlite3_stmt *st = NULL;
+	struct xs_date d;
+	size_t n = 0;
+	int i;
+
+	if (sqlite3_prepare_v2(inventory_db(m->inv),
+			       "SELECT exception_id, check_id, expires FROM exc WHERE active"
+			       " ORDER BY exception_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		if (!xs_date_parse((const char *)sqlite3_column_text(st, 2), &d))
+			continue;
+		for (i = 0; i < 3; i++)
+			snprintf(text[n][i], sizeof(text[n][i]), "%s",
+				 (const char *)sqlite3_column_text(st, i));
+		e[n].id = text[n][0];
+		e[n].check_id = text[n][1];
+		e[n].expires = text[n][2];
+		e[n].expires_at = (time_t)xs_date_end(&d);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* The event as the history stores it. */
 static void
 watch_event(const struct monitor *m, const struct event *ev, const struct aws_sqs_message *msg,
@@ -187,10 +219,16 @@ monitor_alerts_of(struct monitor *m, const struct attest_watch_event *w,
 		  size_t n_scores, json_t **out)
 {
 	struct alert_input in = {0};
+	struct alert_exception exc[64];
+	char text[64][3][128];
+	attest_rc rc;
 
 	*out = NULL;
 	if (!m->rules)
 		return ATTEST_OK;
+	in.exceptions = exc;
+	in.n_exceptions = read_exceptions(m, exc, text, 64);
+	in.previous = m->last_alerted;
 	in.event = w; /* NULL: a full re-collection */
 	in.deltas = ds->d;
 	in.n_deltas = ds->n;
@@ -198,7 +236,10 @@ monitor_alerts_of(struct monitor *m, const struct attest_watch_event *w,
 	in.n_scores = n_scores;
 	in.now = time(NULL);
 	in.lib = m->lib;
-	return alert_evaluate(m->rules, &in, out);
+	rc = alert_evaluate(m->rules, &in, out);
+	if (rc == ATTEST_OK)
+		m->last_alerted = in.now;
+	return rc;
 }
 
 /* Stores the event, its deltas and alerts in one history transaction. */

@@ -137,6 +137,24 @@ status(struct monitor *m, time_t *last)
 	m->o->on_status(m->o->data, m->st);
 }
 
+/* Exceptions that lapsed since the rules last ran, when no event ran them. */
+static void
+lapsed_exceptions(struct monitor *m)
+{
+	struct monitor_deltas none = {0};
+	json_t *alerts = NULL;
+
+	if (!m->rules)
+		return;
+	if (monitor_alerts_of(m, NULL, &none, NULL, 0, &alerts) != ATTEST_OK ||
+	    (json_array_size(alerts) && alert_enqueue(m->store, alerts, time(NULL)) != ATTEST_OK))
+		core_log(m->ctx, ATTEST_LOG_WARN, "cannot queue the lapsed exceptions' alerts: %s",
+			 attest_ctx_errmsg(m->ctx));
+	else
+		m->st->alerts_queued += json_array_size(alerts);
+	json_decref(alerts);
+}
+
 /* Periodic work between receives: reload, drift, snapshot, delivery. */
 static attest_rc
 housekeeping(struct monitor *m)
@@ -154,6 +172,7 @@ housekeeping(struct monitor *m)
 		rc = drift(m);
 	else if (now - m->last_snapshot >= m->o->snapshot_every)
 		rc = monitor_snapshot(m);
+	lapsed_exceptions(m);
 	deliver(m);
 	return rc;
 }

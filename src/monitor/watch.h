@@ -71,6 +71,7 @@ struct monitor {
 	struct alert_rules *rules; /* o->rules, or what a reload gave */
 	attest_inventory *inv;
 	time_t last_snapshot, last_full;
+	time_t last_alerted; /* when the rules last ran: exceptions lapse after it */
 };
 
 /* The starting state (state.c): an evaluated inventory in m->inv, and the

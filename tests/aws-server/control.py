@@ -14,7 +14,8 @@ Unsigned, and answered to loopback clients only (the server binds
         group's IpPermissions);
   POST /_control/queue     {"name", "attributes"?, "region"?}  creates an SQS queue
   POST /_control/message   {"queue": name, "body": text}      sends a message
-  POST /_control/object    {"bucket", "key", "body": text, "region"?}
+  POST /_control/object    {"bucket", "key", "body": text, "region"?, "gzip"?: true}
+        (gzip: the object is body compressed, as AWS Config delivers it)
         an S3 object (region: its bucket's, which requests must be signed for)
   GET  /_control/published  the SNS messages published, oldest first
   GET  /_control/requests   [[service, operation, region, count], ...]
@@ -22,6 +23,7 @@ Unsigned, and answered to loopback clients only (the server binds
 
 Each answers JSON ({"ok": true} for changes).
 """
+import gzip
 import json
 
 import handlers_messaging
@@ -91,7 +93,10 @@ def handle(h, body, lock, counts):
             out = {"MessageId": mid}
         elif path == "object":
             with handlers_messaging.LOCK:
-                h.server.objects["%s/%s" % (req["bucket"], req["key"])] = req["body"]
+                data = req["body"]
+                if req.get("gzip"):
+                    data = gzip.compress(data.encode())
+                h.server.objects["%s/%s" % (req["bucket"], req["key"])] = data
                 if req.get("region"):
                     h.server.bucket_regions[req["bucket"]] = req["region"]
         else:

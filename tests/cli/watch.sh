@@ -178,6 +178,48 @@ run "$ATTEST" history --changes --db "$WORK/h.db" --json
 [ "$(jq length "$WORK/out")" = "$before" ] || fail "a tag change stored deltas"
 case_end
 
+# config_event FILE ID SG: the fixture's Config event for security group SG of
+# the served account, with event id ID.
+config_event() {
+	jq -c --arg id "$2" --arg sg "$3" --arg acct "$ACCT" '
+		.id = $id | .account = $acct | .resources = [] |
+		def item: .awsAccountId = $acct | .resourceId = $sg | .resourceName = "web" |
+			.ARN = "arn:aws:ec2:eu-west-1:\($acct):security-group/\($sg)";
+		if .detail.configurationItem then
+			.detail.configurationItem |= (item | .configuration.groupId = $sg |
+				.configuration.ownerId = $acct)
+		else .detail.configurationItemSummary |= item end' "$1"
+}
+
+case_begin "an AWS Config item in the event is used as is: no call to EC2, one delta"
+ec2_calls() { control requests | jq '[.[] | select(.[0] == "ec2") | .[3]] | add // 0'; }
+before=$(ec2_calls)
+send "$(config_event "$top_srcdir/tests/data/events/config_item.json" cfg-1 sg-733fc9d4aa5d2edde)"
+run watch --once --ocsf "$WORK/ocsf.ndjson"
+expect_status 0
+[ "$(ec2_calls)" = "$before" ] || fail "a Config item event called EC2 ($before -> $(ec2_calls))"
+[ "$(sqlite3 "$WORK/h.db" "SELECT new_status FROM deltas WHERE event_key = 'cfg-1' AND check_id = '$CHECK' AND resource_id = 'sg-733fc9d4aa5d2edde'")" = fail ] ||
+	fail "no delta to fail for the group of the Config item"
+jq -e -s --arg c "$CHECK" 'any(.class_uid == 2003 and .activity_id == 2 and .compliance.status_id == 3
+	and (.compliance.control == $c) and .resources[0].uid == "sg-733fc9d4aa5d2edde")' \
+	"$WORK/ocsf.ndjson" >/dev/null || fail "no OCSF update event: $(head -c 400 "$WORK/ocsf.ndjson")"
+case_end
+
+case_begin "an oversized Config item is read from S3 (gzip-compressed, as Config delivers it)"
+jq -c '.detail.configurationItem | .resourceId = "sg-4781fec2ec9796dc1" |
+	.configuration.groupId = "sg-4781fec2ec9796dc1" | .awsAccountId = "'$ACCT'" |
+	.ARN = "arn:aws:ec2:eu-west-1:'$ACCT':security-group/sg-4781fec2ec9796dc1"' \
+	"$top_srcdir/tests/data/events/config_item.json" >"$WORK/item.json"
+loc=$(jq -r '.detail.s3DeliverySummary.s3BucketLocation' "$top_srcdir/tests/data/events/config_oversized.json")
+control object "$(jq -cn --arg b "${loc%%/*}" --arg k "${loc#*/}" --rawfile body "$WORK/item.json" \
+	'{bucket: $b, key: $k, body: $body, gzip: true}')" >/dev/null
+send "$(config_event "$top_srcdir/tests/data/events/config_oversized.json" cfg-big-1 sg-4781fec2ec9796dc1)"
+run watch --once
+expect_status 0
+[ "$(sqlite3 "$WORK/h.db" "SELECT new_status FROM deltas WHERE event_key = 'cfg-big-1' AND check_id = '$CHECK' AND resource_id = 'sg-4781fec2ec9796dc1'")" = fail ] ||
+	fail "no delta from the oversized item: $(grep -v evaluated "$WORK/err" | tail -5)"
+case_end
+
 case_begin "malformed messages are dead letters: recorded, deleted, never fatal"
 send 'not json at all'
 send '{"detail-type": "AWS API Call via CloudTrail", "detail": 5}'
