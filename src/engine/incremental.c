@@ -3,11 +3,13 @@
  * the checks that read a changed resource type run again, and only the
  * findings they give on what changed are replaced.
  *
- * A check whose own type changed, and none of the types it joins, is run
- * as usual, but only its rows for the changed resources are kept (those of
- * the other resources of its type cannot have moved: nothing they are
- * judged on changed). A check that joins a changed type is run again whole,
- * since any of its resources may depend on what changed. Exceptions,
+ * A check whose own type changed, and none of the types it joins, runs on
+ * the changed resources alone (the others of their types are set aside
+ * meanwhile), and only its rows for them are replaced: the others cannot
+ * have moved, nothing they are judged on changed. A check that joins a
+ * changed type, or names its own type among those it requires (it compares
+ * resources of its type with each other), is run again whole, since any of
+ * its resources may depend on what changed. Exceptions,
  * exposure and scores are then brought up to date, and every finding whose
  * status moved is reported: old status NULL for a new finding, new status
  * NULL for a finding whose resource is gone.
@@ -22,7 +24,17 @@
 static const char setup_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS old_res(check_id TEXT, rid INTEGER, status TEXT,"
 	"  reason TEXT, evidence TEXT);"
+	"CREATE INDEX IF NOT EXISTS temp.old_res_key ON old_res(check_id, rid);"
+	"CREATE TEMP TABLE IF NOT EXISTS new_res(check_id TEXT, rid INTEGER, status TEXT,"
+	"  reason TEXT, evidence TEXT);"
+	"CREATE INDEX IF NOT EXISTS temp.new_res_key ON new_res(check_id, rid);"
+	"CREATE TEMP TABLE IF NOT EXISTS touched(rid INTEGER PRIMARY KEY);"
+	"CREATE TEMP TABLE IF NOT EXISTS exposed_rids(rid INTEGER PRIMARY KEY);"
 	"CREATE TEMP TABLE IF NOT EXISTS rerun(check_id TEXT PRIMARY KEY, whole INTEGER);"
+	/* A whole evaluation reads res by check; a re-evaluation also by
+	 * resource: indexed once, at the first re-evaluation. */
+	"CREATE INDEX IF NOT EXISTS res_check_rid ON res(check_id, rid);"
+	"CREATE INDEX IF NOT EXISTS res_rid ON res(rid);"
 	"DELETE FROM temp.old_res; DELETE FROM temp.rerun; DELETE FROM eval_only;";
 
 static bool
@@ -85,27 +97,35 @@ out:
  * forgets the check's summary, so eval_check() can record it again. */
 static const char forget_sql[] =
 	"INSERT INTO temp.old_res SELECT check_id, rid, status, reason, evidence FROM res"
-	"  WHERE check_id = ?1 AND ((SELECT whole FROM temp.rerun WHERE check_id = ?1)"
-	"    OR rid IN (SELECT rid FROM temp.changed));"
-	"DELETE FROM res WHERE check_id = ?1 AND ((SELECT whole FROM temp.rerun"
-	"  WHERE check_id = ?1) OR rid IN (SELECT rid FROM temp.changed));"
+	"  WHERE check_id = ?1 AND (SELECT whole FROM temp.rerun WHERE check_id = ?1);"
+	"INSERT INTO temp.old_res SELECT r.check_id, r.rid, r.status, r.reason, r.evidence"
+	"  FROM temp.changed g JOIN res r ON r.check_id = ?1 AND r.rid = g.rid"
+	"  WHERE NOT (SELECT whole FROM temp.rerun WHERE check_id = ?1);"
+	"DELETE FROM res WHERE check_id = ?1 AND (SELECT whole FROM temp.rerun"
+	"  WHERE check_id = ?1);"
+	"DELETE FROM res WHERE rowid IN (SELECT r.rowid FROM temp.changed g"
+	"  JOIN res r ON r.check_id = ?1 AND r.rid = g.rid);"
 	"DELETE FROM chk WHERE check_id = ?1;"
 	"DELETE FROM chk_counts WHERE check_id = ?1;"
 	"DELETE FROM eval_only;"
 	"INSERT INTO eval_only SELECT rid FROM temp.changed"
 	"  WHERE NOT (SELECT whole FROM temp.rerun WHERE check_id = ?1);";
 
+/* Runs the checks of temp.rerun whose whole flag is `whole`. */
 static attest_rc
-rerun(attest_ctx *ctx, sqlite3 *db, const attest_library *lib, const struct eval_limits *lim)
+run_some(attest_ctx *ctx, sqlite3 *db, const attest_library *lib, const struct eval_limits *lim,
+	 bool whole)
 {
 	sqlite3_stmt *st = NULL, *forget = NULL;
 	const struct check *c;
 	const char *tail, *sql;
 	attest_rc rc;
 
-	if ((rc = core_db_prepare(ctx, db, "SELECT check_id FROM temp.rerun ORDER BY check_id",
-				  &st)) != ATTEST_OK)
+	if ((rc = core_db_prepare(
+		     ctx, db, "SELECT check_id FROM temp.rerun WHERE whole = ? ORDER BY check_id",
+		     &st)) != ATTEST_OK)
 		return rc;
+	sqlite3_bind_int(st, 1, whole);
 	while (rc == ATTEST_OK && sqlite3_step(st) == SQLITE_ROW) {
 		c = lib_find_check(lib, (const char *)sqlite3_column_text(st, 0));
 		for (sql = forget_sql; rc == ATTEST_OK && *sql; sql = tail) {
@@ -128,25 +148,68 @@ rerun(attest_ctx *ctx, sqlite3 *db, const attest_library *lib, const struct eval
 	return rc;
 }
 
-/* Exposure of every resource whose findings were re-evaluated. */
+/* While the checks run only for the changed resources of their type, the
+ * other resources of the changed types are set aside (in the change set's
+ * transaction), so that a check's query, and the shared views it reads,
+ * judge the changed resources alone: their cost follows the change, not
+ * the estate. They are put back, with their rids, before anything else
+ * reads the inventory. */
+static const char hide_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS hidden AS SELECT * FROM main.resources WHERE 0;"
+	"DELETE FROM temp.hidden;"
+	"INSERT INTO temp.hidden SELECT * FROM main.resources"
+	"  WHERE type IN (SELECT DISTINCT type FROM temp.changed)"
+	"  AND rid NOT IN (SELECT rid FROM temp.changed);"
+	"DELETE FROM main.resources WHERE rid IN (SELECT rid FROM temp.hidden);";
+static const char unhide_sql[] = "INSERT INTO main.resources SELECT * FROM temp.hidden;"
+				 "DELETE FROM temp.hidden;";
+
+static attest_rc
+rerun(attest_ctx *ctx, sqlite3 *db, const attest_library *lib, const struct eval_limits *lim)
+{
+	attest_rc rc;
+
+	if ((rc = run_some(ctx, db, lib, lim, true)) != ATTEST_OK)
+		return rc;
+	if (sqlite3_exec(db, hide_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return core_db_error(ctx, db, "re-evaluation: cannot set resources aside");
+	rc = run_some(ctx, db, lib, lim, false);
+	if (sqlite3_exec(db, unhide_sql, NULL, NULL, NULL) != SQLITE_OK && rc == ATTEST_OK)
+		rc = core_db_error(ctx, db, "re-evaluation: cannot put resources back");
+	return rc;
+}
+
+/* Exposure of every resource whose findings were re-evaluated: the rids
+ * touched, and those of them that fail a check marked exposure, gathered
+ * first so that each statement reads res through an index. */
 static const char exposure_sql[] =
-	"UPDATE res SET exposed = (rid IN (SELECT r.rid FROM res r JOIN chk c"
-	"    ON c.check_id = r.check_id WHERE c.exposure AND r.status IN ('fail', 'excepted')"
-	"    AND r.rid = res.rid))"
-	"  WHERE rid IN (SELECT rid FROM temp.old_res UNION SELECT r.rid FROM res r"
-	"    JOIN temp.rerun x ON x.check_id = r.check_id);";
+	"DELETE FROM temp.touched; DELETE FROM temp.exposed_rids;"
+	"INSERT OR IGNORE INTO temp.touched SELECT rid FROM temp.old_res WHERE rid IS NOT NULL;"
+	"INSERT OR IGNORE INTO temp.touched SELECT r.rid FROM temp.rerun x"
+	"  JOIN res r ON r.check_id = x.check_id WHERE r.rid IS NOT NULL;"
+	"INSERT OR IGNORE INTO temp.exposed_rids SELECT r.rid FROM chk c"
+	"  JOIN res r ON r.check_id = c.check_id AND r.status IN ('fail', 'excepted')"
+	"  WHERE c.exposure AND r.rid IN (SELECT rid FROM temp.touched);"
+	"UPDATE res SET exposed = (rid IN (SELECT rid FROM temp.exposed_rids))"
+	"  WHERE rid IN (SELECT rid FROM temp.touched);";
 
 /* The findings whose status moved: old rows against the new rows of the
- * re-run checks (for the changed resources, or all of a check run whole). */
+ * re-run checks (for the changed resources, or all of a check run whole),
+ * both keyed by (check, rid). */
+static const char new_rows_sql[] =
+	"DELETE FROM temp.new_res;"
+	"INSERT INTO temp.new_res SELECT r.check_id, r.rid, r.status, r.reason, r.evidence"
+	"  FROM temp.rerun x JOIN res r ON r.check_id = x.check_id WHERE x.whole;"
+	"INSERT INTO temp.new_res SELECT r.check_id, r.rid, r.status, r.reason, r.evidence"
+	"  FROM temp.rerun x JOIN temp.changed g"
+	"  JOIN res r ON r.check_id = x.check_id AND r.rid = g.rid WHERE NOT x.whole;";
+
 static const char moved_sql[] =
-	"WITH new AS (SELECT r.check_id, r.rid, r.status, r.reason, r.evidence FROM res r"
-	"    JOIN temp.rerun x ON x.check_id = r.check_id"
-	"    WHERE x.whole OR r.rid IN (SELECT rid FROM temp.changed)),"
-	"  pairs AS (SELECT n.check_id, n.rid, o.status AS old, n.status AS new, n.reason,"
-	"      n.evidence FROM new n LEFT JOIN temp.old_res o"
+	"WITH pairs AS (SELECT n.check_id, n.rid, o.status AS old, n.status AS new, n.reason,"
+	"      n.evidence FROM temp.new_res n LEFT JOIN temp.old_res o"
 	"      ON o.check_id = n.check_id AND o.rid IS n.rid"
 	"    UNION ALL SELECT o.check_id, o.rid, o.status, NULL, o.reason, o.evidence"
-	"      FROM temp.old_res o WHERE NOT EXISTS (SELECT 1 FROM new n"
+	"      FROM temp.old_res o WHERE NOT EXISTS (SELECT 1 FROM temp.new_res n"
 	"      WHERE n.check_id = o.check_id AND n.rid IS o.rid))"
 	" SELECT p.check_id, c.severity, coalesce(r.type, g.type), coalesce(r.id, g.id),"
 	"   coalesce(r.arn, g.arn), coalesce(r.region, g.region), coalesce(r.account, g.account),"
@@ -166,6 +229,8 @@ report(attest_ctx *ctx, sqlite3 *db, attest_delta_fn fn, void *data, size_t *n)
 	int src;
 
 	*n = 0;
+	if (sqlite3_exec(db, new_rows_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return core_db_error(ctx, db, "re-evaluation: comparing findings");
 	if ((rc = core_db_prepare(ctx, db, moved_sql, &st)) != ATTEST_OK)
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
