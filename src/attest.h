@@ -101,6 +101,52 @@ time_t attest_inventory_as_of(const attest_inventory *inv);
  * scan; lent, valid until attest_inventory_free. */
 const char *attest_inventory_path(const attest_inventory *inv);
 
+/* ---- changes to an evaluated inventory (attest watch, doc/watch.md) ----- */
+
+/* Opens a change set on a finished, evaluated inventory: one transaction on
+ * its database, committed by attest_inventory_commit() once what it caused
+ * is safely stored elsewhere, or rolled back. Resources put, refreshed or
+ * dropped until then are what attest_evaluate_changes() re-evaluates; a
+ * resource put with the key (type, id, account, region) of a stored one
+ * replaces it. source names the origin of the new records ("events"). */
+attest_rc attest_inventory_begin(attest_inventory *inv, const char *source);
+attest_rc attest_inventory_commit(attest_inventory *inv);
+void attest_inventory_rollback(attest_inventory *inv);
+/* Stores a native resource record (doc/inventory-format.md). */
+attest_rc attest_inventory_put(attest_inventory *inv, const json_t *resource);
+/* Stores the resource an AWS Config configuration item records (either
+ * naming); an item of a deleted resource drops it. */
+attest_rc attest_inventory_put_config_item(attest_inventory *inv, const json_t *item);
+/* Drops the resource of type whose id or ARN is id (account and region:
+ * NULL matches any); *found says whether there was one. */
+attest_rc attest_inventory_drop(attest_inventory *inv, const char *type, const char *id,
+				const char *account, const char *region, bool *found);
+enum attest_refresh {
+	ATTEST_REFRESH_UPDATED,       /* fresh holds the resource: copied */
+	ATTEST_REFRESH_DROPPED,       /* fresh collected the type without it: dropped */
+	ATTEST_REFRESH_ABSENT,        /* ... and inv did not hold it either */
+	ATTEST_REFRESH_NOT_COLLECTED, /* fresh did not collect the type: unchanged */
+};
+/* Takes the resource (type, id or ARN, account, region) from fresh, a
+ * finished inventory of a re-collection, into the open change set. */
+attest_rc attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const char *type,
+				   const char *id, const char *account, const char *region,
+				   enum attest_refresh *what);
+/* Takes every resource of type in account and region (NULL: any) from
+ * fresh, and drops those fresh no longer holds; *was_collected false (and
+ * nothing changed) when fresh did not collect the type. Resources that did
+ * not change are left out of the change set. */
+attest_rc attest_inventory_refresh_type(attest_inventory *inv, attest_inventory *fresh,
+					const char *type, const char *account, const char *region,
+					bool *was_collected);
+
+/* Writes the inventory as a native NDJSON inventory (doc/inventory.md) to
+ * out: the header (accounts, regions, collected types, collection log;
+ * collected_at is as_of, 0: the inventory's own as-of time), then one
+ * resource a line. name is out's name for messages. */
+attest_rc attest_inventory_write_native(attest_inventory *inv, time_t as_of, FILE *out,
+					const char *name);
+
 /* ---- library: installed frameworks and checks ---------------------------- */
 
 struct attest_library;
@@ -167,6 +213,22 @@ attest_rc attest_evaluate_with(attest_inventory *inv, attest_library *lib,
 attest_rc attest_evaluate(attest_inventory *inv, attest_library *lib,
 			  const char *const *framework_ids, size_t n);
 
+/* A finding whose status moved (declared with the history's changes below). */
+struct attest_delta;
+typedef attest_rc (*attest_delta_fn)(void *data, const struct attest_delta *d);
+struct attest_change_stats {
+	long long resources; /* in the change set */
+	size_t checks;       /* checks run again */
+	size_t moved;        /* findings whose status moved */
+};
+/* Re-evaluates an evaluated inventory after the open change set: the checks
+ * that read a changed type run again (on the changed resources; whole when
+ * a type they join changed), exceptions, exposure and scores are brought up
+ * to date, and fn is called for every finding whose status moved. Runs in
+ * the change set's transaction. */
+attest_rc attest_evaluate_changes(attest_inventory *inv, attest_library *lib, attest_delta_fn fn,
+				  void *data, struct attest_change_stats *stats);
+
 /* ---- store: the history database ----------------------------------------- */
 
 struct attest_store;
@@ -215,6 +277,12 @@ attest_rc attest_report_oscal(attest_store *store, const char *scan_id, FILE *ou
 attest_rc attest_report_xccdf(attest_store *store, const char *scan_id, FILE *out);
 attest_rc attest_report_junit(attest_store *store, const char *scan_id, FILE *out);
 attest_rc attest_report_csv(attest_store *store, const char *scan_id, FILE *out);
+/* The findings as OCSF 1.6.0 Compliance Finding events (class 2003), one
+ * JSON object per line (doc/ocsf.md), streamed to out: one per finding, then
+ * one per check that judged nothing because its data was missing
+ * (not_evaluated) or its query failed (error). ATTEST_ERR_NOTFOUND when the
+ * scan does not exist; on failure out may hold some of the lines. */
+attest_rc attest_report_ocsf(attest_store *store, const char *scan_id, FILE *out);
 /* The PDF audit report (cover, executive summary with score trend, controls,
  * failing findings with evidence, manual controls, exceptions and
  * attestations, appendix of digests), laid out by the context's report
@@ -418,6 +486,73 @@ attest_rc attest_store_check(attest_store *store, int *schema_version, long long
 			     void (*fn)(void *data, const char *problem), void *data,
 			     long long *problems);
 
+/* ---- history: changes recorded by attest watch ---------------------------- */
+
+/* A change event attest watch applied (doc/history.md, "Changes"). All
+ * strings may be NULL except key, source and name. key is the CloudTrail
+ * eventID, else the EventBridge id; base_scan_id the full scan the watch
+ * state started from; actor who made the change (the CloudTrail identity's
+ * ARN, else its principal id or the service that invoked it); resources the
+ * number of resources it touched. */
+struct attest_watch_event {
+	const char *key, *message_id, *base_scan_id, *source, *name, *actor, *actor_type,
+		*source_ip, *user_agent, *account, *region;
+	time_t event_time, received_at;
+	long resources;
+};
+
+/* A finding whose status an event changed: old_status NULL for a new
+ * finding, new_status NULL for a resource gone. reason and evidence are
+ * redacted like a scan's findings. */
+struct attest_delta {
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason, *evidence;
+};
+
+/* *seen is true when an event of this key is already stored. */
+attest_rc attest_store_event_seen(attest_store *store, const char *key, bool *seen);
+/* Stores, in one transaction, the event, its n deltas (recorded at the
+ * event's received_at) and n_alerts rows of the alert outbox (the JSON text
+ * of alert_payloads[i] for the channel named alert_channels[i], due now).
+ * Fails with nothing written: ATTEST_ERR_INVALID when the event's key is
+ * already stored (ask attest_store_event_seen first), ATTEST_ERR_USAGE for
+ * an event without key, source or name, a delta without a check or whose
+ * statuses or severity are none of a finding's, or a payload that is not a
+ * JSON object, ATTEST_ERR_DB when the database refuses a row. */
+attest_rc attest_store_save_delta(attest_store *store, const struct attest_watch_event *ev,
+				  const struct attest_delta *d, size_t n,
+				  const char *const *alert_payloads,
+				  const char *const *alert_channels, size_t n_alerts);
+/* Records a message that could not be used, with the reason (redacted). */
+attest_rc attest_store_dead_letter(attest_store *store, const char *message_id, time_t at,
+				   const char *reason, const char *body_sha256);
+
+/* One delta with its event, as `attest history --changes` lists it. Strings
+ * are lent for the duration of the callback; times are ISO 8601 UTC. */
+struct attest_change_info {
+	long long delta_id;
+	const char *at, *event_key, *event_source, *event_name, *actor, *actor_type, *event_time,
+		*base_scan_id;
+	const char *check_id, *severity, *resource_type, *resource_id, *arn, *region, *account,
+		*old_status, *new_status, *reason;
+};
+
+/* Calls fn for each delta matching filter (NULL: all), newest first (by at,
+ * then the order stored). filter->since/until bound the delta's time,
+ * account the delta's account, limit the number of deltas; scan_id, scope
+ * and framework do not apply. ATTEST_ERR_USAGE for a malformed since/until. */
+attest_rc attest_store_changes(attest_store *store, const struct attest_history_filter *filter,
+			       void (*fn)(void *data, const struct attest_change_info *change),
+			       void *data);
+/* The cause of each finding that fails in scan_id and did not fail in the
+ * previous scan of its scope (none: every failing finding): the latest
+ * delta to "fail" of the same check and resource (type, id, account,
+ * region) recorded after the previous scan's as_of and up to scan_id's.
+ * Calls fn once per such finding that has one, most severe first. */
+attest_rc attest_store_causes(attest_store *store, const char *scan_id,
+			      void (*fn)(void *data, const struct attest_change_info *cause),
+			      void *data);
+
 /* ---- live collection: AWS ------------------------------------------------- */
 
 struct attest_aws_collect_opts {
@@ -436,6 +571,12 @@ struct attest_aws_collect_opts {
 	FILE *stream;                /* where out_path "-" is written (the
 					caller's standard output); NULL
 					refuses "-" */
+	/* Only the services that write any of these resource types (e.g.
+	 * "AWS::EC2::SecurityGroup": EC2, all its types); NULL/0: every
+	 * service. collected_types lists exactly the types collected. A
+	 * type the collector does not read is ATTEST_ERR_USAGE. */
+	const char *const *types;
+	size_t n_types;
 };
 
 struct attest_aws_collect_stats {

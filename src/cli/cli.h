@@ -42,6 +42,7 @@ extern const struct cli_command cli_db;
 extern const struct cli_command cli_report;
 extern const struct cli_command cli_package;
 extern const struct cli_command cli_verify;
+extern const struct cli_command cli_watch;
 
 const struct cli_command *cli_find(const char *name);
 /* Writes cmd's help: usage, options, epilogue. */
@@ -60,6 +61,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * 0..100. 0 on success, -1 otherwise (nothing printed). */
 int cli_parse_long(const char *arg, long min, long max, long *out);
 int cli_parse_percent(const char *arg, double *out);
+/* A duration: digits with an optional unit s, m, h or d (none: seconds),
+ * min <= seconds <= max. */
+int cli_parse_duration(const char *arg, long min, long max, long *out);
 /* True when colour may be used on stream: a terminal and NO_COLOR unset. */
 bool cli_color(FILE *stream);
 /* The log callback: warnings always, progress when stderr is a terminal. */

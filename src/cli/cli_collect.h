@@ -12,6 +12,7 @@ struct cli_collect_opts {
 	struct attest_aws_collect_opts aws;
 	char *regions_buf;    /* the --regions argument, split in place */
 	const char **regions; /* pointers into regions_buf */
+	const char **types;   /* the --type arguments (borrowed from argv) */
 	int verbose;
 };
 

@@ -42,6 +42,9 @@ static const struct cli_option collect_options[] = {
 	{"accounts-in-flight", 0, "N", 'A', "organization accounts collected at once (default 8)"},
 	{"concurrency", 0, "N", 'c', "requests in flight (default 32)"},
 	{"output", 'o', "FILE", 'o', "where to write the inventory ('-': stdout)"},
+	{"type", 0, "TYPE", 't',
+	 "collect only the services writing this resource type, e.g. AWS::EC2::SecurityGroup "
+	 "(repeatable)"},
 	{"verbose", 'v', NULL, 'v', "progress and failed calls even when not on a terminal"},
 	CLI_OPTION_HELP,
 	{NULL, 0, NULL, 0, NULL},
@@ -58,7 +61,22 @@ cli_collect_opts_release(struct cli_collect_opts *o)
 {
 	free(o->regions_buf);
 	free(o->regions);
+	free(o->types);
 	memset(o, 0, sizeof(*o));
+}
+
+/* Adds a --type to o; returns an exit status. */
+static int
+add_type(struct cli_collect_opts *o, const char *arg)
+{
+	const char **t = realloc(o->types, (o->aws.n_types + 1) * sizeof(*t));
+
+	if (!t)
+		return cli_fail(EXIT_ERROR, "out of memory");
+	o->types = t;
+	t[o->aws.n_types++] = arg;
+	o->aws.types = t;
+	return EXIT_OK;
 }
 
 /* Parses "R1,R2" or "all" into o; returns an exit status. */
@@ -208,6 +226,9 @@ run_collect(attest_ctx *ctx, int argc, char **argv)
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 't':
+			status = add_type(&o, optarg);
 			break;
 		case 'v':
 			o.verbose = 1;

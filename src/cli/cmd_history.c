@@ -2,7 +2,8 @@
  * attest history: the stored scans, most recent configuration first (by
  * as_of, the date of the inventory each judged), with their start time,
  * scope, sources and framework scores; filtered by account, framework,
- * scope and as_of. Also the helpers every history-reading command shares.
+ * scope and as_of; with --changes, the deltas attest watch recorded
+ * (history_changes.c). Also the helpers every history-reading command shares.
  */
 #include "config.h"
 
@@ -106,7 +107,14 @@ static const char usage[] =
 	"collection time), when the scan ran, scope (the accounts scanned), sources\n"
 	"and each framework's controls fully passing and coverage ('attest trend'\n"
 	"adds the posture). Scans of the same as-of date are ordered by start time,\n"
-	"then by the order they were stored.\n";
+	"then by the order they were stored.\n"
+	"\n"
+	"With --changes it lists instead what 'attest watch' recorded between full\n"
+	"scans, newest first: each finding whose status a change event moved, with\n"
+	"the event (its time, source, name and the actor who made the change), the\n"
+	"check, severity, resource and its old and new status. --since, --until and\n"
+	"--limit then apply to the time each change was recorded, --account to the\n"
+	"resource's account.\n";
 
 const struct cli_option cli_history_filter_options[] = {
 	{"account", 'a', "ID", 'a', "scans that covered this account"},
@@ -147,6 +155,7 @@ static const struct cli_option history_options[] = {
 
 static const struct cli_option history_more[] = {
 	{"limit", 'n', "N", 'n', "the N most recent scans only"},
+	{"changes", 0, NULL, 'c', "the changes attest watch recorded (deltas) instead of scans"},
 	{"json", 0, NULL, 'j', "a JSON array instead of the table"},
 	CLI_OPTION_HELP,
 	{NULL, 0, NULL, 0, NULL},
@@ -229,7 +238,7 @@ one_scan(void *data, const struct attest_scan_info *s)
 struct history_args {
 	struct attest_history_filter f;
 	const char *db;
-	bool json;
+	bool json, changes;
 };
 
 /* The command line into a; CLI_CONTINUE or the exit status. */
@@ -257,6 +266,9 @@ parse_args(struct history_args *a, int argc, char **argv)
 		case 'j':
 			a->json = true;
 			break;
+		case 'c':
+			a->changes = true;
+			break;
 		case 'h':
 			cli_print_help(&cli_history, stdout);
 			return EXIT_OK;
@@ -269,6 +281,11 @@ parse_args(struct history_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
+	if (a->changes && (a->f.framework || a->f.scope))
+		return cli_usage_error("history",
+				       "--changes lists changes to findings: --%s "
+				       "selects scans",
+				       a->f.framework ? "framework" : "scope");
 	return CLI_CONTINUE;
 }
 
@@ -285,6 +302,11 @@ run_history(attest_ctx *ctx, int argc, char **argv)
 		return status;
 	if ((status = cli_history_open(ctx, a.db, true, &store)) != EXIT_OK)
 		return status;
+	if (a.changes) {
+		status = cli_history_changes(ctx, store, &a.f, a.json);
+		attest_store_close(store);
+		return status;
+	}
 	if (a.json && !(l.arr = json_array())) {
 		status = cli_fail(EXIT_ERROR, "out of memory");
 		goto out;

@@ -65,7 +65,8 @@ static const struct cli_optgroup package_groups[] = {
 };
 
 /* reports/<file> of each format: <format>.xml for the XML dialects,
- * report.<format> for the others (report.json, report.xml, report.pdf). */
+ * ocsf.ndjson for the OCSF events, report.<format> for the others
+ * (report.json, report.xml, report.pdf). */
 static void
 report_file(const char *format, char *out, size_t size)
 {
@@ -77,7 +78,10 @@ report_file(const char *format, char *out, size_t size)
 			snprintf(out, size, "%s.xml", format);
 			return;
 		}
-	snprintf(out, size, "report.%s", format);
+	if (strcmp(format, "ocsf") == 0)
+		snprintf(out, size, "%s.ndjson", format);
+	else
+		snprintf(out, size, "report.%s", format);
 }
 
 /* Splits "FROM..TO" at its "..". */

@@ -16,7 +16,9 @@ static const char usage[] =
 	"score, coverage, the move since the previous scan of the same scope and the\n"
 	"worst failing controls. SCAN is a scan id, a unique prefix of one, or\n"
 	"'latest' (the default: the scan of the most recent configuration, by the\n"
-	"inventory's date, then start time, then the order stored).\n";
+	"inventory's date, then start time, then the order stored). When 'attest\n"
+	"watch' recorded the change that made a finding fail since the previous scan,\n"
+	"the finding is listed with that event and the actor who made the change.\n";
 
 static const struct cli_option show_options[] = {
 	CLI_OPTION_DB,
@@ -73,6 +75,8 @@ run_show(attest_ctx *ctx, int argc, char **argv)
 	rc = json ? attest_report_json(store, id, stdout)
 		  : attest_report_summary(store, id, stdout, cli_color(stdout));
 	status = rc == ATTEST_OK ? EXIT_OK : cli_lib_fail(ctx);
+	if (status == EXIT_OK && !json)
+		status = cli_print_causes(ctx, store, id);
 out:
 	attest_store_close(store);
 	return status;

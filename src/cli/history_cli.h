@@ -35,6 +35,14 @@ extern const struct cli_option cli_history_filter_options[];
 /* Applies the filter option whose id is c to f; false when c is none of
  * them. */
 bool cli_history_filter_set(struct attest_history_filter *f, int c, const char *arg);
+/* attest watch's changes (history_changes.c): `history --changes` listing
+ * the deltas f selects (as JSON with json), and the causes of a scan's
+ * newly failing findings that `show` prints; each returns an exit status. */
+int cli_history_changes(attest_ctx *ctx, attest_store *store, const struct attest_history_filter *f,
+			bool json);
+int cli_print_causes(attest_ctx *ctx, attest_store *store, const char *scan_id);
+/* One delta with its event as JSON (new reference, NULL when out of memory). */
+json_t *cli_change_json(const struct attest_change_info *c);
 /* Parses a positive count for option opt ("--limit"); -1 on error (printed). */
 long cli_count(const char *cmd, const char *opt, const char *arg);
 

@@ -14,6 +14,8 @@ attest_SOURCES += \
 	src/cli/cmd_show.c \
 	src/cli/cmd_trend.c \
 	src/cli/cmd_verify.c \
+	src/cli/cmd_watch.c \
+	src/cli/history_changes.c \
 	src/cli/history_cli.h \
 	src/cli/main.c \
 	src/cli/numbers.c \

@@ -21,6 +21,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_report,                   /* render a stored scan in any format */
 	&cli_package,                  /* signed audit package of a stored scan */
 	&cli_verify,                   /* check an audit package */
+	&cli_watch,                    /* keep scores current from change events */
 	&cli_history,                  /* history database: list, show, compare, trend, maintain */
 	&cli_show,    &cli_diff,       &cli_trend, &cli_db, &cli_help, &cli_version, NULL,
 };

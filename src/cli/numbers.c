@@ -9,7 +9,9 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 int
 cli_parse_long(const char *arg, long min, long max, long *out)
@@ -54,5 +56,31 @@ cli_parse_percent(const char *arg, double *out)
 	if (*end || !(v >= 0.0 && v <= 100.0))
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int
+cli_parse_duration(const char *arg, long min, long max, long *out)
+{
+	static const struct {
+		char unit;
+		long seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char digits[32];
+	size_t len, i;
+	long n, mult = 1;
+
+	if (!arg || !*arg || (len = strlen(arg)) >= sizeof(digits))
+		return -1;
+	memcpy(digits, arg, len + 1);
+	for (i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (digits[len - 1] == units[i].unit) {
+			mult = units[i].seconds;
+			digits[--len] = '\0';
+			break;
+		}
+	if (cli_parse_long(digits, 0, LONG_MAX / mult, &n) != 0 || n * mult < min || n * mult > max)
+		return -1;
+	*out = n * mult;
 	return 0;
 }

@@ -21,6 +21,7 @@
 	X(xccdf, "XCCDF 1.2 benchmark and test result", attest_report_xccdf)                       \
 	X(junit, "JUnit XML, one test case per control", attest_report_junit)                      \
 	X(csv, "CSV of the findings", attest_report_csv)                                           \
+	X(ocsf, "OCSF Compliance Finding events (doc/ocsf.md)", attest_report_ocsf)                \
 	X(pdf, "the PDF audit report", attest_report_pdf)
 
 #define FORMAT_INDEX(name, help, render) FORMAT_##name,

@@ -4,6 +4,12 @@ libattest_la_SOURCES += \
 	src/collect/aws/asm.h \
 	src/collect/aws/asm_request.c \
 	src/collect/aws/call.c \
+	src/collect/aws/client.c \
+	src/collect/aws/client.h \
+	src/collect/aws/client_int.h \
+	src/collect/aws/client_s3.c \
+	src/collect/aws/client_sns.c \
+	src/collect/aws/client_sqs.c \
 	src/collect/aws/collect.c \
 	src/collect/aws/collect_int.h \
 	src/collect/aws/credentials.c \

@@ -29,7 +29,11 @@ db_fail(attest_ctx *ctx, sqlite3 *db, const char *what)
 attest_rc
 engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now)
 {
-	if (sqlite3_exec(db, results_schema, NULL, NULL, NULL) != SQLITE_OK)
+	/* eval_only: when it lists rids, a check keeps its rows for
+	 * those resources only (incremental.c); empty in a whole evaluation. */
+	if (sqlite3_exec(db, results_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "CREATE TABLE eval_only(rid INTEGER PRIMARY KEY)", NULL, NULL, NULL) !=
+		    SQLITE_OK)
 		return db_fail(ctx, db, "cannot create result tables");
 	if (sqlfn_register(db, now) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot register functions");

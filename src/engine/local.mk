@@ -5,6 +5,7 @@ libattest_la_SOURCES += \
 	src/engine/describe.c \
 	src/engine/engine_int.h \
 	src/engine/eval.c \
+	src/engine/incremental.c \
 	src/engine/library.c \
 	src/engine/library_int.h \
 	src/engine/limits.c \

@@ -21,7 +21,7 @@
 /* The tables of the evaluation itself: a check reading them would see the
  * results of the checks that happened to run before it. */
 static const char *const engine_tables[] = {
-	"res", "chk", "chk_counts", "exc", "att", "fw", "ctl", "ctl_checks",
+	"res", "chk", "chk_counts", "exc", "att", "fw", "ctl", "ctl_checks", "eval_only",
 };
 
 /* Virtual tables that read the database's pages or the connection's state
@@ -392,7 +392,8 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 	*why = '\0';
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO res(check_id, rid, status, reason, evidence)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+			       " SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM"
+			       " eval_only) OR ?2 IN (SELECT rid FROM eval_only)",
 			       -1, &ins, NULL) != SQLITE_OK)
 		return core_db_error(ctx, db, "evaluation of '%s'", c->id);
 	sqlite3_bind_text(ins, 1, c->id, -1, SQLITE_STATIC);
@@ -455,22 +456,26 @@ store_rows(attest_ctx *ctx, sqlite3 *db, const struct check *c, sqlite3_stmt *st
 	return rc;
 }
 
+/* The rows this run stored: all of the check's, or in an incremental
+ * re-evaluation those of the resources listed in eval_only. */
+#define THIS_RUN " AND (rid IN (SELECT rid FROM eval_only) OR NOT EXISTS (SELECT 1 FROM eval_only))"
+
 static const char sanitize_sql[] =
 	"UPDATE res SET status = 'error', reason = 'check returned an unknown status '"
-	"  || quote(status) WHERE check_id = ?1"
+	"  || quote(status) WHERE check_id = ?1" THIS_RUN
 	"  AND (status IS NULL OR status NOT IN ('pass', 'fail', 'error', 'not_applicable'));"
 	"UPDATE res SET status = 'error', reason = 'check judged a row that is not a ' || ?2"
-	"  WHERE check_id = ?1 AND NOT EXISTS (SELECT 1 FROM resources r"
+	"  WHERE check_id = ?1" THIS_RUN " AND NOT EXISTS (SELECT 1 FROM resources r"
 	"    WHERE r.rid = res.rid AND r.type = ?2);"
 	"UPDATE res SET status = 'error', reason = 'check judged this resource more than once'"
 	"  WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER"
-	"    (PARTITION BY rid ORDER BY rowid) AS k FROM res WHERE check_id = ?1"
+	"    (PARTITION BY rid ORDER BY rowid) AS k FROM res WHERE check_id = ?1" THIS_RUN
 	"    AND rid IS NOT NULL) WHERE k > 1);"
 	"UPDATE res SET reason = coalesce(reason, 'the check gave no reason'),"
 	"  evidence = CASE WHEN evidence IS NULL THEN '{}'"
 	"    WHEN json_valid(evidence) AND json_type(evidence) = 'object' THEN json(evidence)"
 	"    WHEN json_valid(evidence) THEN json_object('value', json(evidence))"
-	"    ELSE json_object('value', evidence) END WHERE check_id = ?1;"
+	"    ELSE json_object('value', evidence) END WHERE check_id = ?1" THIS_RUN ";"
 	"INSERT INTO chk_counts SELECT ?1, sum(status = 'pass'), sum(status = 'fail'),"
 	"  sum(status = 'error'), sum(status = 'not_applicable') FROM res WHERE check_id = ?1;";
 

@@ -23,15 +23,16 @@
  * JSON: <jansson text>" (the caller prefixes file and line). Never crashes on
  * any JSON input. */
 attest_rc awsconfig_item(attest_ctx *ctx, const json_t *item, json_t **out);
+/* Like awsconfig_item(), but an item of a deleted or unrecorded resource
+ * gives its envelope (type, id, arn, name, region, account; no
+ * configuration) with *gone set, instead of nothing. Also used by
+ * src/monitor for the items of AWS Config change events. */
+attest_rc awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone);
 
 /*
  * Internal to src/inventory; not for other modules.
  */
 
-/* Like awsconfig_item(), but an item of a deleted or unrecorded
- * resource gives its envelope (type, id, arn, name, region, account; no
- * configuration) with *gone set, instead of nothing. */
-attest_rc awsconfig_item_any(attest_ctx *ctx, const json_t *item, json_t **out, bool *gone);
 /* The item's configurationItemCaptureTime as epoch seconds: the raw API's
  * number, or ISO 8601 UTC text (Z, +00:00 or no zone; fraction allowed).
  * False when absent or unreadable. */

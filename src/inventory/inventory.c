@@ -26,6 +26,8 @@ struct attest_inventory {
 	time_t started;
 	time_t as_of;
 	bool finished;
+	bool changing;        /* a change set is open (change.c) */
+	long long change_sid; /* ... and the source its records get */
 };
 
 static const char schema[] =
@@ -193,8 +195,6 @@ inv_source_begin(attest_inventory *inv, const char *path, long long *sid)
 	return rc;
 }
 
-static attest_rc bind_json(sqlite3_stmt *st, int col, const json_t *v, const char *dflt);
-
 static const char *
 meta_str(const json_t *meta, const char *key)
 {
@@ -281,7 +281,7 @@ add_log(attest_inventory *inv, long long sid, const json_t *log)
 		sqlite3_bind_text(st, 6, meta_str(e, "error_code"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 7, meta_str(e, "message"), -1, SQLITE_STATIC);
 		types = json_object_get(e, "types");
-		if (bind_json(st, 8, json_is_array(types) ? types : NULL, "[]") != ATTEST_OK) {
+		if (inv_bind_json(st, 8, json_is_array(types) ? types : NULL, "[]") != ATTEST_OK) {
 			rc = core_nomem(inv->ctx);
 			break;
 		}
@@ -341,8 +341,8 @@ inv_source_end(attest_inventory *inv, long long sid, const char *format, const j
 	return rc;
 }
 
-static attest_rc
-bind_json(sqlite3_stmt *st, int col, const json_t *v, const char *dflt)
+attest_rc
+inv_bind_json(sqlite3_stmt *st, int col, const json_t *v, const char *dflt)
 {
 	char *text;
 
@@ -370,15 +370,17 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	sqlite3_clear_bindings(st);
 	for (i = 0; i < 6; i++)
 		sqlite3_bind_text(st, i + 1, str[i], -1, SQLITE_STATIC);
-	if (bind_json(st, 7, tags, "{}") != ATTEST_OK ||
-	    bind_json(st, 8, config, "null") != ATTEST_OK ||
-	    bind_json(st, 9, supp, "{}") != ATTEST_OK)
+	if (inv_bind_json(st, 7, tags, "{}") != ATTEST_OK ||
+	    inv_bind_json(st, 8, config, "null") != ATTEST_OK ||
+	    inv_bind_json(st, 9, supp, "{}") != ATTEST_OK)
 		return core_nomem(inv->ctx);
 	sqlite3_bind_int64(st, 10, sid);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)pos->line);
 	src = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (src == SQLITE_CONSTRAINT && inv->changing)
+		return inv_change_update(inv, sid, str, tags, config, supp, pos);
 	if (src == SQLITE_CONSTRAINT)
 		return core_error(inv->ctx, ATTEST_ERR_INVALID,
 				  "cannot load '%s' at line %lu, column %lu: duplicate resource "
@@ -388,8 +390,42 @@ inv_insert(attest_inventory *inv, long long sid, const char *const str[6], const
 	if (src != SQLITE_DONE)
 		return db_error(inv, "cannot store a resource");
 	inv->count++;
+	if (inv->changing &&
+	    (rc = inv_change_note(inv, sqlite3_last_insert_rowid(inv->db))) != ATTEST_OK)
+		return rc;
 	rc = inv_add_collected(inv, str[0]);
 	return rc;
+}
+
+bool
+inv_changing(const attest_inventory *inv)
+{
+	return inv->changing;
+}
+
+void
+inv_set_changing(attest_inventory *inv, bool on, long long sid)
+{
+	inv->changing = on;
+	inv->change_sid = sid;
+}
+
+long long
+inv_change_sid(const attest_inventory *inv)
+{
+	return inv->change_sid;
+}
+
+void
+inv_recount(attest_inventory *inv)
+{
+	core_db_int64(inv->db, "SELECT count(*) FROM resources", &inv->count);
+}
+
+void
+inv_count_add(attest_inventory *inv, long long delta)
+{
+	inv->count += delta;
 }
 
 attest_rc

@@ -52,6 +52,21 @@ attest_rc inv_insert(attest_inventory *inv, long long sid, const char *const str
 		     const json_t *tags, const json_t *config, const json_t *supp,
 		     const struct inv_pos *pos);
 attest_rc inv_add_collected(attest_inventory *inv, const char *type);
+/* Change sets on a finished inventory (change.c): while one is open,
+ * inv_insert() of a resource already stored replaces it in place (same rid)
+ * through inv_change_update(), and every resource stored, replaced or
+ * dropped is noted in temp.changed by inv_change_note(). */
+bool inv_changing(const attest_inventory *inv);
+void inv_set_changing(attest_inventory *inv, bool on, long long sid);
+long long inv_change_sid(const attest_inventory *inv);
+void inv_recount(attest_inventory *inv);
+void inv_count_add(attest_inventory *inv, long long delta);
+attest_rc inv_change_update(attest_inventory *inv, long long sid, const char *const str[6],
+			    const json_t *tags, const json_t *config, const json_t *supp,
+			    const struct inv_pos *pos);
+attest_rc inv_change_note(attest_inventory *inv, long long rid);
+/* Binds v as compact JSON text to column col, or dflt when v is NULL. */
+attest_rc inv_bind_json(sqlite3_stmt *st, int col, const json_t *v, const char *dflt);
 /* Removes a resource stored earlier (a newer Config item replaces it). */
 attest_rc inv_delete_resource(attest_inventory *inv, long long rid);
 

@@ -8,6 +8,8 @@ libattest_la_SOURCES += \
 	src/inventory/awsconfig_reshape.c \
 	src/inventory/awsconfig_s3.c \
 	src/inventory/awsconfig_svc.c \
+	src/inventory/change.c \
+	src/inventory/export.c \
 	src/inventory/inventory.c \
 	src/inventory/inventory_int.h \
 	src/inventory/jsonstream.c \

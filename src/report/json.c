@@ -10,6 +10,7 @@
 
 #include "report_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char scan_sql[] =
@@ -249,16 +250,39 @@ fail:
 	return NULL;
 }
 
+/* The cause attest watch recorded for a newly failing finding (row of
+ * finding_sql), from causes (report_causes); NULL when none. */
+static json_t *
+cause_of(json_t *causes, sqlite3_stmt *st)
+{
+	char *key;
+	json_t *c;
+
+	if (json_object_size(causes) == 0 || strcmp(report_text(st, 1), "fail") != 0)
+		return NULL;
+	key = report_finding_key(
+		report_text(st, 0), report_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+		(const char *)sqlite3_column_text(st, 8), (const char *)sqlite3_column_text(st, 7));
+	c = key ? json_object_get(causes, key) : NULL;
+	free(key);
+	return c;
+}
+
 static attest_rc
 write_findings(attest_store *store, const char *id, FILE *out)
 {
-	sqlite3_stmt *st = report_query(store, finding_sql, id);
-	json_t *f;
+	sqlite3_stmt *st = NULL;
+	json_t *f, *causes = NULL, *cause;
 	bool first = true;
+	attest_rc rc;
 	int src;
 
-	if (!st)
+	if ((rc = report_causes(store, id, &causes)) != ATTEST_OK)
+		return rc;
+	if (!(st = report_query(store, finding_sql, id))) {
+		json_decref(causes);
 		return ATTEST_ERR_DB;
+	}
 	fputs("  \"findings\": [", out);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s?, s:s?, s:s?, s:s?}, s:o, s:s,"
@@ -274,8 +298,11 @@ write_findings(attest_store *store, const char *id, FILE *out)
 			      report_json_col(st, 10), "remediation", report_json_col(st, 11),
 			      "exposed", sqlite3_column_int(st, 14) != 0, "exception",
 			      sqlite3_column_text(st, 13) ? report_text(st, 13) : NULL);
+		if (f && (cause = cause_of(causes, st)))
+			json_object_set(f, "cause", cause);
 		if (!f) {
 			sqlite3_finalize(st);
+			json_decref(causes);
 			return core_nomem(store_ctx(store));
 		}
 		fputs(first ? "\n    " : ",\n    ", out);
@@ -284,6 +311,7 @@ write_findings(attest_store *store, const char *id, FILE *out)
 		json_decref(f);
 	}
 	sqlite3_finalize(st);
+	json_decref(causes);
 	if (src != SQLITE_DONE)
 		return report_db_error(store, "cannot read findings");
 	fputs(first ? "]\n" : "\n  ]\n", out);

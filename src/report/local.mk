@@ -1,10 +1,14 @@
 ## src/report: renderings of a stored scan, audit packages and their verification (doc/design.md).
 libattest_la_SOURCES += \
+	src/report/causes.c \
 	src/report/common.c \
 	src/report/csv.c \
 	src/report/json.c \
 	src/report/junit.c \
 	src/report/manifest.c \
+	src/report/ocsf.c \
+	src/report/ocsf.h \
+	src/report/ocsf_event.c \
 	src/report/oscal.c \
 	src/report/oscal_assets.c \
 	src/report/oscal_int.h \

@@ -115,7 +115,8 @@ static const char *const folders[] = {
 	"reports/",
 	"the scan in every format of 'attest report': report.pdf for people; report.json "
 	"(doc/result-format.md), report.xml, oscal.xml (NIST OSCAL assessment results), "
-	"xccdf.xml, junit.xml and report.csv for tools",
+	"xccdf.xml, junit.xml, report.csv and ocsf.ndjson (OCSF Compliance Finding events) for "
+	"tools",
 	"evidence/checks/CHECK.ndjson",
 	"the evidence, stored once: one file per check, one line per finding (every status): "
 	"the resource (type, id, ARN, name, region, account), the status, the reason, the "

@@ -11,6 +11,9 @@
  * first few findings of each listed kind (newly failing, fixed, newly
  * excepted: most severe first, as the diff orders them) and of the changed
  * controls are kept, so the section stays short however large the scans are.
+ * Under the reason of each listed newly failing finding goes the change
+ * event attest watch recorded as its cause, with the actor who made it
+ * (attest_store_causes), when there is one.
  */
 #include "config.h"
 
@@ -25,6 +28,7 @@
 
 struct change_row {
 	char *severity, *check, *resource, *move, *reason;
+	char *key; /* newly failing: the finding's identity, to find its cause */
 };
 
 /* Findings counted per check and kind of change, so that each framework's
@@ -248,6 +252,42 @@ join_resource(const struct attest_diff_finding *f)
 	return s;
 }
 
+/* The change attest watch recorded as the cause of a listed newly failing
+ * finding goes under its reason (attest_store_causes). */
+static void
+on_cause(void *data, const struct attest_change_info *cause)
+{
+	struct changes *c = data;
+	struct change_row *r;
+	struct core_buf b;
+	char *key;
+	long long i, n = c->count[ATTEST_CHANGE_NEWLY_FAILING];
+
+	if (!(key = report_finding_key(cause->check_id, cause->resource_type, cause->resource_id,
+				       cause->account, cause->region))) {
+		c->nomem = true;
+		return;
+	}
+	for (i = 0; i < n && i < LIST_MAX; i++) {
+		r = &c->rows[ATTEST_CHANGE_NEWLY_FAILING][i];
+		if (!r->key || strcmp(r->key, key) != 0)
+			continue;
+		core_buf_init(&b, 1 << 16);
+		if (core_buf_printf(&b, "%s\nCaused by %s %s by %s at %s (event %s)", r->reason,
+				    cause->event_source, cause->event_name,
+				    cause->actor ? cause->actor : "an unknown actor",
+				    cause->event_time, cause->event_key) != ATTEST_OK) {
+			c->nomem = true;
+		} else {
+			free(r->reason);
+			if (!(r->reason = core_strdup(b.data)))
+				c->nomem = true;
+		}
+		core_buf_release(&b);
+	}
+	free(key);
+}
+
 static void
 on_finding(void *data, const struct attest_diff_finding *f)
 {
@@ -272,6 +312,10 @@ on_finding(void *data, const struct attest_diff_finding *f)
 	r->reason = core_strdup(f->reason ? f->reason : "");
 	if (!r->severity || !r->check || !r->resource || !r->move || !r->reason)
 		c->nomem = true;
+	if (f->change == ATTEST_CHANGE_NEWLY_FAILING &&
+	    !(r->key = report_finding_key(f->check, f->resource_type, f->resource_id, f->account,
+					  f->region)))
+		c->nomem = true;
 }
 
 static void
@@ -286,6 +330,7 @@ changes_release(struct changes *c)
 			free(c->rows[k][i].resource);
 			free(c->rows[k][i].move);
 			free(c->rows[k][i].reason);
+			free(c->rows[k][i].key);
 		}
 	for (i = 0; i < c->n_covered; i++)
 		free(c->covered[i]);
@@ -382,7 +427,8 @@ pdf_changes(struct pdf *p, const struct pdf_scan *s)
 	pdf_paragraph(p, &body, 0, text);
 	pdf_space(p, 8);
 	if ((rc = load_covered(c, prev)) != ATTEST_OK ||
-	    (rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK)
+	    (rc = attest_store_diff(s->store, prev, s->id, &sink)) != ATTEST_OK ||
+	    (rc = attest_store_causes(s->store, s->id, on_cause, c)) != ATTEST_OK)
 		goto out;
 	if (c->nomem) {
 		rc = core_nomem(p->ctx);

@@ -1,6 +1,6 @@
 /*
  * report owns every rendering of a stored scan (summary, JSON, XML, OSCAL,
- * XCCDF, JUnit, CSV, PDF), audit packages and their verification; it reads
+ * XCCDF, JUnit, CSV, OCSF, PDF), audit packages and their verification; it reads
  * only the store and may call store and core.
  *
  * Inside the report module: helpers every renderer shares for reading a
@@ -90,6 +90,15 @@ const char *report_gap_call(sqlite3_stmt *st, char *buf, size_t size);
  * after the first prefixed by indent; "[]" when there are none. */
 attest_rc report_gaps_json(attest_store *store, const char *scan_id, FILE *out, const char *indent);
 
+/* A finding's identity as one new string (free() it; NULL when out of
+ * memory): check and resource type, id, account and region, as attest diff
+ * matches findings; NULL parts are empty. */
+char *report_finding_key(const char *check, const char *type, const char *id, const char *account,
+			 const char *region);
+/* The causes attest watch recorded for the findings newly failing in
+ * scan_id (attest_store_causes), as a new object mapping each finding's
+ * report_finding_key to {"event_key", "source", "name", "actor", "time"}. */
+attest_rc report_causes(attest_store *store, const char *scan_id, json_t **out);
 /* s with every run of white space folded to one space and none at either
  * end (text a person wrote in an indented XML file, such as a justification),
  * into b (reset first); NULL when b overflows. */

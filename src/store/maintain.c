@@ -1,7 +1,8 @@
 /*
  * Keeping a history database healthy: `attest db prune` deletes old scans
  * (their findings, controls and checks go with them through ON DELETE
- * CASCADE, in the same transaction), `attest db check` verifies SQLite's
+ * CASCADE, the changes attest watch recorded from them explicitly, in the
+ * same transaction), `attest db check` verifies SQLite's
  * integrity, the schema version, that no scan is incomplete, and every
  * row's contents and references (validate.c, as `db import` checks an
  * export).
@@ -22,15 +23,55 @@
 	"  (PARTITION BY scope ORDER BY started_at DESC, rowid DESC) AS rn FROM scans)"            \
 	" WHERE (?1 > 0 AND rn > ?1) OR (?2 IS NOT NULL AND started_at < ?2)"
 
+/* What goes with the doomed scans, before them: the change events recorded
+ * from them as base scans (and events of no base scan received before ?2)
+ * with their deltas; dead letters received and alerts delivered before ?2.
+ * Alerts not yet delivered are never pruned. */
+#define DOOMED_EVENTS                                                                              \
+	"SELECT event_key FROM watch_events WHERE base_scan_id IN (" DOOMED ")"                    \
+	" OR (base_scan_id IS NULL AND ?2 IS NOT NULL AND received_at < ?2)"
+static const char *const prune_watch[] = {
+	"DELETE FROM deltas WHERE event_key IN (" DOOMED_EVENTS ")",
+	"DELETE FROM watch_events WHERE event_key IN (" DOOMED_EVENTS ")",
+	"DELETE FROM watch_dead_letters WHERE ?2 IS NOT NULL AND received_at < ?2",
+	"DELETE FROM alert_outbox WHERE ?2 IS NOT NULL AND delivered_at < ?2",
+};
+
+/* Runs sql with DOOMED's parameters. */
+static attest_rc
+prune_step(attest_store *store, const char *sql, long keep, const char *before, long long *changed)
+{
+	sqlite3_stmt *st = history_prepare(store, sql);
+	attest_rc rc = ATTEST_OK;
+
+	if (!st)
+		return ATTEST_ERR_DB;
+	sqlite3_bind_int64(st, 1, keep > 0 ? keep : 0);
+	history_bind(st, 2, before);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		*changed = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		*changed = sqlite3_changes64(store_db(store));
+		break;
+	default:
+		rc = history_db_error(store);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 attest_rc
 attest_store_prune(attest_store *store, long keep, const char *before, bool dry_run,
 		   long long *deleted)
 {
 	attest_ctx *ctx = store_ctx(store);
 	sqlite3 *db = store_db(store);
-	sqlite3_stmt *st = NULL;
 	char bound[21];
+	long long n;
 	attest_rc rc;
+	size_t i;
 
 	*deleted = 0;
 	if (keep <= 0 && !before)
@@ -39,33 +80,22 @@ attest_store_prune(attest_store *store, long keep, const char *before, bool dry_
 		return rc;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return history_db_error(store);
-	rc = ATTEST_ERR_DB;
-	if (!(st = history_prepare(store, dry_run ? "SELECT count(*) FROM (" DOOMED ")"
-						  : "DELETE FROM scans WHERE scan_id IN (" DOOMED
-						    ")")))
+	for (i = 0; !dry_run && i < sizeof(prune_watch) / sizeof(prune_watch[0]); i++)
+		if ((rc = prune_step(store, prune_watch[i], keep, before ? bound : NULL, &n)) !=
+		    ATTEST_OK)
+			goto out;
+	if ((rc = prune_step(store,
+			     dry_run ? "SELECT count(*) FROM (" DOOMED ")"
+				     : "DELETE FROM scans WHERE scan_id IN (" DOOMED ")",
+			     keep, before ? bound : NULL, deleted)) != ATTEST_OK)
 		goto out;
-	sqlite3_bind_int64(st, 1, keep > 0 ? keep : 0);
-	history_bind(st, 2, before ? bound : NULL);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		*deleted = sqlite3_column_int64(st, 0);
-		break;
-	case SQLITE_DONE:
-		*deleted = sqlite3_changes64(db);
-		break;
-	default:
-		rc = history_db_error(store);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = history_db_error(store);
 		goto out;
 	}
 	return ATTEST_OK;
 out:
-	sqlite3_finalize(st);
+	*deleted = 0;
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }

@@ -323,6 +323,25 @@ static const char *const input_columns[][2] = {
 	{"scan_resources", "account"}, {"scan_resources", "region"},
 };
 
+/* What attest watch stores (watch.c): the event's identity text, the
+ * deltas' findings, the reason a message was refused, alert payloads. */
+static const char *const watch_columns[][2] = {
+	{"watch_events", "actor"},
+	{"watch_events", "actor_type"},
+	{"watch_events", "source_ip"},
+	{"watch_events", "user_agent"},
+	{"watch_events", "account"},
+	{"watch_events", "region"},
+	{"deltas", "resource_id"},
+	{"deltas", "arn"},
+	{"deltas", "region"},
+	{"deltas", "account"},
+	{"deltas", "reason"},
+	{"deltas", "evidence"},
+	{"watch_dead_letters", "reason"},
+	{"alert_outbox", "payload"},
+};
+
 bool
 store_redact_column(const char *table, const char *column)
 {
@@ -331,6 +350,10 @@ store_redact_column(const char *table, const char *column)
 	for (i = 0; i < sizeof(input_columns) / sizeof(input_columns[0]); i++)
 		if (strcmp(input_columns[i][0], table) == 0 &&
 		    strcmp(input_columns[i][1], column) == 0)
+			return true;
+	for (i = 0; i < sizeof(watch_columns) / sizeof(watch_columns[0]); i++)
+		if (strcmp(watch_columns[i][0], table) == 0 &&
+		    strcmp(watch_columns[i][1], column) == 0)
 			return true;
 	return false;
 }

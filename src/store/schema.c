@@ -155,6 +155,35 @@ static const char *const migrations[] = {
 	"  config_sha256 TEXT NOT NULL);"
 	"CREATE INDEX scan_resources_key ON scan_resources(scan_id, resource_id, resource_type);"
 	"CREATE INDEX scans_scope_as_of ON scans(scope, as_of, started_at);",
+	/* 7 -> 8: what attest watch records between full scans (doc/history.md,
+	 * "Changes"): each change event applied once (its key is unique, so a
+	 * message delivered twice stores nothing the second time), the findings
+	 * whose status it changed (deltas: a NULL old status is a new finding, a
+	 * NULL new one a resource gone), the messages that could not be used,
+	 * and the alerts waiting for delivery. Channels are names from the alert
+	 * rules, never endpoints or secrets. */
+	"CREATE TABLE watch_events("
+	"  event_key TEXT PRIMARY KEY, message_id TEXT, base_scan_id TEXT,"
+	"  source TEXT NOT NULL, name TEXT NOT NULL, actor TEXT,"
+	"  actor_type TEXT, source_ip TEXT, user_agent TEXT,"
+	"  event_time TEXT NOT NULL, received_at TEXT NOT NULL,"
+	"  account TEXT, region TEXT, resources INTEGER NOT NULL);"
+	"CREATE TABLE deltas("
+	"  delta_id INTEGER PRIMARY KEY, event_key TEXT NOT NULL REFERENCES watch_events,"
+	"  at TEXT NOT NULL, check_id TEXT NOT NULL, severity TEXT, resource_type TEXT,"
+	"  resource_id TEXT, arn TEXT, region TEXT, account TEXT,"
+	"  old_status TEXT, new_status TEXT, reason TEXT, evidence TEXT);"
+	"CREATE INDEX deltas_at ON deltas(at);"
+	"CREATE INDEX deltas_check_resource ON deltas(check_id, resource_id);"
+	"CREATE INDEX deltas_event ON deltas(event_key);"
+	"CREATE INDEX watch_events_base ON watch_events(base_scan_id);"
+	"CREATE TABLE watch_dead_letters("
+	"  message_id TEXT, received_at TEXT, reason TEXT, body_sha256 TEXT);"
+	"CREATE TABLE alert_outbox("
+	"  alert_id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, channel TEXT NOT NULL,"
+	"  payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT NOT NULL, delivered_at TEXT, last_error TEXT);"
+	"CREATE INDEX alert_outbox_due ON alert_outbox(delivered_at, next_attempt_at);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_APPLICATION_ID 0x61747374 /* "atst" */
 
 sqlite3 *store_db(attest_store *store);

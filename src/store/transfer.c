@@ -5,7 +5,9 @@
  * --db as it is. Tables are discovered rather than listed: every table with
  * a scan_id column is copied, on the columns both databases have, so an
  * export from an older schema version imports into a newer one; the copies
- * of the inputs the scan kept (--keep-inputs) travel with it. Both
+ * of the inputs the scan kept (--keep-inputs) and the change events attest
+ * watch recorded from it as its base scan, with their deltas, travel with
+ * it (alerts waiting for delivery and dead letters stay). Both
  * directions run in one transaction; an export is written to a temporary
  * file renamed into place through a connection of its own, with the history
  * attached read-only (so a read-only history can be exported); an import is
@@ -19,6 +21,8 @@
 #include "core/db.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +76,12 @@ has_rowid(sqlite3 *db, const char *schema, const char *table)
 	return yes;
 }
 
-/* Builds INSERT INTO to.T(cols) SELECT cols FROM from.T WHERE scan_id = ?1
- * over the columns both schemas have, leaving out an INTEGER PRIMARY KEY
- * (the destination numbers its own rows). */
+/* Builds INSERT INTO to.T(cols) SELECT cols FROM from.T WHERE `where`
+ * (SQL over the source's row, ?1 the scan id) over the columns both
+ * schemas have, leaving out an INTEGER PRIMARY KEY (the destination numbers
+ * its own rows). */
 static attest_rc
-copy_table(struct xfer *x, const char *table)
+copy_rows(struct xfer *x, const char *table, const char *where)
 {
 	sqlite3_stmt *cols = NULL, *ins = NULL;
 	struct core_buf names, values, sql;
@@ -119,7 +124,7 @@ copy_table(struct xfer *x, const char *table)
 	    core_buf_addc(&sql, '.') || add_ident(&sql, table) ||
 	    core_buf_printf(&sql, "(%s) SELECT %s FROM ", names.data, values.data) ||
 	    add_ident(&sql, x->from) || core_buf_addc(&sql, '.') || add_ident(&sql, table) ||
-	    core_buf_adds(&sql, " WHERE scan_id = ?1"))
+	    core_buf_printf(&sql, " WHERE %s", where))
 		goto out;
 	/* Rows keep their order (reports list a control's checks in it). */
 	if (has_rowid(x->db, x->from, table) && core_buf_adds(&sql, " ORDER BY rowid"))
@@ -139,6 +144,12 @@ out:
 	core_buf_release(&values);
 	core_buf_release(&sql);
 	return rc;
+}
+
+static attest_rc
+copy_table(struct xfer *x, const char *table)
+{
+	return copy_rows(x, table, "scan_id = ?1");
 }
 
 /* Runs one statement of this file, formatted by sqlite3_vmprintf (schema
@@ -221,8 +232,51 @@ copy_inputs(struct xfer *x)
 			 x->to, x->to);
 }
 
+/* What attest watch recorded from the scan as its base (watch_events.
+ * base_scan_id) travels with it: those events, then their deltas. An event
+ * the destination already holds (event keys are unique) is refused rather
+ * than merged: the import lands whole or not at all. */
+static attest_rc
+copy_watch(struct xfer *x)
+{
+	sqlite3_stmt *st = NULL;
+	char *where, *dup;
+	attest_rc rc;
+
+	if (!has_table(x->db, x->from, "watch_events"))
+		return ATTEST_OK; /* an export of an older schema */
+	if (!(dup = sqlite3_mprintf("SELECT e.event_key FROM \"%w\".watch_events e"
+				    " WHERE e.base_scan_id = ?1 AND e.event_key IN"
+				    " (SELECT event_key FROM \"%w\".watch_events) LIMIT 1",
+				    x->from, x->to)))
+		return core_nomem(x->ctx);
+	if (sqlite3_prepare_v2(x->db, dup, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_free(dup);
+		return xfer_error(x);
+	}
+	sqlite3_free(dup);
+	sqlite3_bind_text(st, 1, x->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = core_error(x->ctx, ATTEST_ERR_INVALID,
+				"change event '%s' of scan '%s' is already stored: nothing copied",
+				sqlite3_column_text(st, 0), x->id);
+	else
+		rc = copy_rows(x, "watch_events", "base_scan_id = ?1");
+	sqlite3_finalize(st);
+	if (rc != ATTEST_OK)
+		return rc;
+	if (!(where = sqlite3_mprintf("event_key IN (SELECT event_key FROM \"%w\".watch_events"
+				      " WHERE base_scan_id = ?1)",
+				      x->from)))
+		return core_nomem(x->ctx);
+	rc = copy_rows(x, "deltas", where);
+	sqlite3_free(where);
+	return rc;
+}
+
 /* Copies scan id and every row hanging off it from schema `from` to `to`,
- * scans first so the foreign keys hold, then the inputs it kept. */
+ * scans first so the foreign keys hold, then the inputs it kept and the
+ * changes recorded from it. */
 static attest_rc
 copy_scan(struct xfer *x)
 {
@@ -245,7 +299,9 @@ copy_scan(struct xfer *x)
 	if (rc == ATTEST_OK && src != SQLITE_DONE)
 		rc = xfer_error(x);
 	sqlite3_finalize(st);
-	return rc == ATTEST_OK ? copy_inputs(x) : rc;
+	if (rc == ATTEST_OK)
+		rc = copy_inputs(x);
+	return rc == ATTEST_OK ? copy_watch(x) : rc;
 }
 
 /* ATTACHes the file at uri (or plain path) to db as schema `as`. */
@@ -327,6 +383,32 @@ out:
 	return rc;
 }
 
+/* Creates path.tmp-<8 random hex digits>, mode 0600, registered for removal
+ * on a signal before it exists (mkstemp() then registering leaves a window
+ * where a signal would leave the file behind). */
+static attest_rc
+create_tmp(attest_ctx *ctx, const char *path, char *tmp, size_t n)
+{
+	unsigned char r[4];
+	int fd, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return core_error(ctx, ATTEST_ERR_INTERNAL,
+					  "no randomness for a file name");
+		snprintf(tmp, n, "%s.tmp-%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
+		attest_tmp_register(tmp);
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+			close(fd);
+			return ATTEST_OK;
+		}
+		attest_tmp_unregister(tmp);
+		if (errno != EEXIST)
+			break;
+	}
+	return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+}
+
 attest_rc
 attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
@@ -336,7 +418,6 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	bool tx = false, found = false;
 	attest_rc rc;
 	size_t n;
-	int fd;
 
 	sqlite3_stmt *st = history_prepare(store, "SELECT 1 FROM scans WHERE scan_id = ?1");
 
@@ -348,21 +429,17 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	if (!found)
 		return core_error(ctx, ATTEST_ERR_NOTFOUND, "no scan '%s' in '%s'", scan_id,
 				  store_path(store));
-	n = strlen(path) + sizeof(".tmp-XXXXXX");
+	n = strlen(path) + sizeof(".tmp-XXXXXXXX");
 	if (!(tmp = malloc(n)) || !(journal = malloc(n + sizeof("-journal")))) {
 		free(tmp);
 		return core_nomem(ctx);
 	}
-	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		rc = core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	/* An interrupted export leaves neither the file nor its journal. */
+	if ((rc = create_tmp(ctx, path, tmp, n)) != ATTEST_OK) {
 		free(tmp);
 		free(journal);
 		return rc;
 	}
-	/* An interrupted export leaves neither the file nor its journal. */
-	attest_tmp_register(tmp);
-	close(fd);
 	snprintf(journal, n + sizeof("-journal"), "%s-journal", tmp);
 	attest_tmp_register(journal);
 	/* The export is written through a connection of its own, the history

@@ -59,6 +59,8 @@
 #define FINDING_STATUS "'pass', 'fail', 'error', 'not_applicable', 'excepted'"
 #define SEVERITY "'critical', 'high', 'medium', 'low', 'informational'"
 
+#define NEW_STATUS IN_SET("t.new_status", FINDING_STATUS)
+
 /* @ stands for the schema ("main"."table" is written @table). */
 struct rule {
 	const char *table, *column;
@@ -92,6 +94,11 @@ static const struct table_key keys[] = {
 	{"scan_gaps", "'scan_id ' || quote(t.scan_id) || ', gap ' || quote(t.seq)"},
 	{"scan_resources", "'scan_id ' || quote(t.scan_id) || ', resource ' ||"
 			   " quote(t.resource_type) || '/' || quote(substr(t.resource_id, 1, 64))"},
+	{"watch_events", "'event ' || quote(substr(t.event_key, 1, 64))"},
+	{"deltas",
+	 "'delta ' || quote(t.delta_id) || ', event ' || quote(substr(t.event_key, 1, 64))"},
+	{"watch_dead_letters", "'message ' || quote(substr(t.message_id, 1, 64))"},
+	{"alert_outbox", "'alert ' || quote(t.alert_id)"},
 };
 
 static const struct rule rules[] = {
@@ -224,6 +231,49 @@ static const struct rule rules[] = {
 	{"scan_resources", "resource_type", TEXT("t.resource_type", 256), "a resource type"},
 	{"scan_resources", "resource_id", "typeof(t.resource_id) = 'text'", "a resource id"},
 	{"scan_resources", "config_sha256", HEX64("t.config_sha256"), "a SHA-256 in hex"},
+
+	/* attest watch (watch.c); a delta's event is a declared reference */
+	{"watch_events", "event_key", TEXT("t.event_key", 256), "an event key"},
+	{"watch_events", "message_id", OPT_TEXT("t.message_id", 256), "a message id"},
+	{"watch_events", "base_scan_id",
+	 "t.base_scan_id IS NULL OR EXISTS (SELECT 1 FROM @scans s"
+	 " WHERE s.scan_id = t.base_scan_id)",
+	 "a stored scan"},
+	{"watch_events", "source", TEXT("t.source", 256), "an event source"},
+	{"watch_events", "name", TEXT("t.name", 256), "an event name"},
+	{"watch_events", "event_time", TIME("t.event_time"),
+	 "an RFC 3339 UTC time from 2000 to now"},
+	{"watch_events", "received_at", TIME("t.received_at"),
+	 "an RFC 3339 UTC time from 2000 to now"},
+	{"watch_events", "resources", SEQ("t.resources"), "a count"},
+	{"deltas", "at", TIME("t.at"), "an RFC 3339 UTC time from 2000 to now"},
+	{"deltas", "check_id", TEXT("t.check_id", 256), "a check id"},
+	{"deltas", "severity", "t.severity IS NULL OR " IN_SET("t.severity", SEVERITY),
+	 "a severity (" SEVERITY ")"},
+	{"deltas", "resource_type", OPT_TEXT("t.resource_type", 256), "a resource type"},
+	{"deltas", "old_status", "t.old_status IS NULL OR " IN_SET("t.old_status", FINDING_STATUS),
+	 "a finding status (" FINDING_STATUS ")"},
+	{"deltas", "new_status",
+	 "t.new_status IS NOT t.old_status AND (t.new_status IS NULL OR " NEW_STATUS ")",
+	 "a finding status (" FINDING_STATUS ") other than old_status"},
+	{"deltas", "evidence", "t.evidence IS NULL OR " JSON_IS("t.evidence", "object"),
+	 "a JSON object"},
+	{"watch_dead_letters", "received_at", TIME("t.received_at"),
+	 "an RFC 3339 UTC time from 2000 to now"},
+	{"watch_dead_letters", "body_sha256", "t.body_sha256 IS NULL OR " HEX64("t.body_sha256"),
+	 "a SHA-256 in hex"},
+	{"alert_outbox", "created_at", TIME("t.created_at"),
+	 "an RFC 3339 UTC time from 2000 to now"},
+	{"alert_outbox", "channel", TEXT("t.channel", 256), "a channel name"},
+	{"alert_outbox", "payload", JSON_IS("t.payload", "object"), "a JSON object"},
+	{"alert_outbox", "attempts", SEQ("t.attempts"), "a count"},
+	/* retries back off into the future */
+	{"alert_outbox", "next_attempt_at",
+	 "typeof(t.next_attempt_at) = 'text' AND strftime('%Y-%m-%dT%H:%M:%SZ',"
+	 " julianday(t.next_attempt_at)) IS t.next_attempt_at",
+	 "an RFC 3339 UTC time"},
+	{"alert_outbox", "delivered_at", "t.delivered_at IS NULL OR " TIME("t.delivered_at"),
+	 "an RFC 3339 UTC time from 2000 to now"},
 };
 
 /* Not checked in an export being imported: an export of an attest older

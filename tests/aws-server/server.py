@@ -32,7 +32,7 @@ Faults come from a JSON scenario file (--scenario):
    "deny": ["securityhub"],         # services answering AccessDenied
    "faults": [{"service": "ec2", "operation": "DescribeVolumes",
                "region": "eu-west-1", "kind": "throttle|5xx|slow|truncate|
-               malformed|deny|notimpl|sametoken", "times": 2, "ms": 3000,
+               malformed|deny|notimpl|sametoken|echo", "times": 2, "ms": 3000,
                "account": "345678901234"}],  # account: of the request's key
    "report_polls": 1,               # GenerateCredentialReport STARTED answers
    "trails": [{...}],               # CloudTrail trails (native records) of
@@ -41,6 +41,15 @@ Faults come from a JSON scenario file (--scenario):
                                     # names (else: the models', see wire.py)
    "extra_resources": [{...}]}      # native records added to their account's
 Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout.
+
+For attest watch it is also an SQS queue service, an SNS topic that
+records what is published (--published FILE gets each as a JSON line) and
+an S3 object store (handlers_messaging.py, queue state in sqs_queues.py;
+scenario "s3_objects": {"bucket/key": text}); and tests change the served
+estate while it runs through the loopback control endpoint /_control/...
+(control.py: put, patch or delete a resource, create a queue, send a
+message, put an object, read back the published messages and the requests
+counted per service, operation and region).
 
 One helper per concern, shared by this file and the handler modules
 (handlers_compute.py, handlers_data.py): sigv4verify.py checks signatures,
@@ -54,13 +63,16 @@ import argparse, base64, json, secrets, sys, threading, time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import control  # the test's control endpoint
 import handlers_data  # data-store services (RDS clusters, DynamoDB, ...)
 import handlers_compute  # compute, network, edge, detection and AI services
+import handlers_messaging  # SQS messages, SNS Publish, S3 GetObject
 from answers import Answers
 from jsonwire import REST_JSON
 from paging import TOKEN_PARAMS, page, paged
 from records import Estate, tag_list
 from sigv4verify import TEMP_KEYS, verify
+from sqs_queues import Queues
 from xmlwire import Ec2, Query, element, paged_xml, to_xml
 
 # The organization's accounts besides the estate's: (id, name, status);
@@ -160,6 +172,8 @@ class Handler(Answers, BaseHTTPRequestHandler):
             time.sleep(sc["latency_ms"] / 1000.0)
         self.proto = "query"
         self.fault = None
+        if self.path.startswith("/_control/"):
+            return control.handle(self, body, State.lock, State.counts)
         err, scope = verify(self, body)
         target = self.headers.get("X-Amz-Target")
         path, _, query = self.path.partition("?")
@@ -225,6 +239,11 @@ class Handler(Answers, BaseHTTPRequestHandler):
                 return self.error(403, "AccessDenied", "not authorized")
             if kind == "notimpl":
                 return self.error(501, "NotImplemented", "not implemented")
+            if kind == "echo":
+                # an error quoting the request's credentials: clients must
+                # not pass it on
+                return self.error(400, "UnrecognizedClientException", "the token '%s' of %s is not valid"
+                                  % (self.headers.get("X-Amz-Security-Token"), self.headers.get("Authorization", "")[:60]))
             if kind == "slow":
                 time.sleep(f.get("ms", 3000) / 1000.0)
             if kind in ("truncate", "malformed"):
@@ -250,6 +269,8 @@ class Handler(Answers, BaseHTTPRequestHandler):
         e = self.estate
         size = self.server.scenario.get("page_size", 1000)
         acct = e.account
+        if handlers_messaging.route(self, service, op, region, form, q, body, path):
+            return
         if handlers_compute.route(self, service, op, region, form, q, body, path):
             return
         if handlers_data.route(self, service, op, region, form, q, body, path, size):
@@ -637,6 +658,7 @@ def main():
     ap.add_argument("--estate", required=True)
     ap.add_argument("--account", default="210987654321")
     ap.add_argument("--scenario")
+    ap.add_argument("--published", help="append each SNS message published here, a JSON line each")
     args = ap.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -649,6 +671,11 @@ def main():
     server.org_accounts = [(a, n, "ACTIVE") for a, n in names] + ORG_EXTRA
     server.estate = server.estates[args.account]
     server.scenario = json.load(open(args.scenario)) if args.scenario else {}
+    server.queues = Queues()
+    server.published = []
+    server.published_file = args.published
+    server.objects = dict(server.scenario.get("s3_objects", {}))
+    server.bucket_regions = dict(server.scenario.get("s3_bucket_regions", {}))
     for r in server.scenario.get("extra_resources", []):
         server.estates[r["account"]].res.setdefault(r["type"], []).append(r)
     print("PORT %d" % server.server_address[1], flush=True)

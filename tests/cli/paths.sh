@@ -155,7 +155,7 @@ if [ "$(id -u)" != 0 ]; then
 	expect_status 0
 	chmod 755 rodir
 fi
-sqlite3 ro.db 'DROP INDEX scans_scope_as_of; DROP TABLE scan_resources; ALTER TABLE scans DROP COLUMN digests; ALTER TABLE scan_checks DROP COLUMN definition_sha256; ALTER TABLE scan_checks DROP COLUMN dated; DROP VIEW scan_framework_scores; DROP VIEW scan_control_scores; PRAGMA user_version = 5' ||
+sqlite3 ro.db 'DROP TABLE deltas; DROP TABLE watch_events; DROP TABLE watch_dead_letters; DROP TABLE alert_outbox; DROP INDEX scans_scope_as_of; DROP TABLE scan_resources; ALTER TABLE scans DROP COLUMN digests; ALTER TABLE scan_checks DROP COLUMN definition_sha256; ALTER TABLE scan_checks DROP COLUMN dated; DROP VIEW scan_framework_scores; DROP VIEW scan_control_scores; PRAGMA user_version = 5' ||
 	fail "cannot make an older database"
 before=$(sha256sum ro.db)
 run "$ATTEST" history --db ro.db

@@ -10,7 +10,7 @@ failed=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/attest-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for target in fuzz_inventory fuzz_aws_xml fuzz_aws_json fuzz_text fuzz_package; do
+for target in fuzz_inventory fuzz_aws_xml fuzz_aws_json fuzz_text fuzz_package fuzz_event; do
 	bin=./tests/fuzz/$target
 	if [ ! -x "$bin" ]; then
 		# clang is optional for users (install-deps.sh installs it when it can);
@@ -27,7 +27,7 @@ for target in fuzz_inventory fuzz_aws_xml fuzz_aws_json fuzz_text fuzz_package; 
 	cp "$top_srcdir"/tests/data/inventory/* "$top_srcdir"/tests/data/bad/* \
 		"$top_srcdir"/tests/data/awsconfig/* "$work/$target/"
 	cp "$top_srcdir"/tests/data/aws-collect/seeds/* "$top_srcdir"/tests/data/package/* \
-		"$work/$target/"
+		"$top_srcdir"/tests/data/events/* "$work/$target/"
 	if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-artifact_prefix="$work/" "$work/$target" >"$work/$target.log" 2>&1; then
 		passed=$((passed + 1)); echo "ok - $target ($(grep -c . "$work/$target.log") log lines)"

@@ -21,17 +21,16 @@ struct ep_cache {
 	struct aws_endpoint ep;
 };
 
-/* Secrets never reach the log: a message quoting the key or token is cut. */
-static void
-scrub(const struct aws_collector *c, char *msg)
+void
+aws_scrub_secrets(const struct aws_credentials *cred, char *msg, size_t size)
 {
-	const char *secrets[3] = {c->cred.secret_access_key, c->cred.session_token,
-				  c->cred.access_key_id};
+	const char *secrets[3] = {cred->secret_access_key, cred->session_token,
+				  cred->access_key_id};
 	size_t i;
 
 	for (i = 0; i < 3; i++)
 		if (secrets[i] && *secrets[i] && strstr(msg, secrets[i])) {
-			snprintf(msg, 32, "(message withheld)");
+			snprintf(msg, size, "(message withheld)");
 			return;
 		}
 }
@@ -59,7 +58,7 @@ aws_log_failure(struct aws_collector *c, const char *account, const char *servic
 	size_t i;
 
 	snprintf(m, sizeof(m), "%s", msg ? msg : "");
-	scrub(c, m);
+	aws_scrub_secrets(&c->cred, m, sizeof(m));
 	c->failed |= types;
 	names = json_array();
 	for (i = 0; names && i < T_COUNT; i++)

@@ -76,8 +76,8 @@ out:
 
 /* ---- signing ---- */
 
-static attest_rc
-sign(void *data, const struct aws_call *call, struct curl_slist **out)
+attest_rc
+aws_collector_sign(void *data, const struct aws_call *call, struct curl_slist **out)
 {
 	struct aws_collector *c = data;
 	struct aws_signing how = {0};
@@ -326,66 +326,111 @@ tick(void *data)
 
 /* Every service, in the order its calls start: global ones (global, or
  * regional with region NULL when also_global) once, before the regions;
- * regional ones in each region. */
+ * regional ones in each region. types: every type the service writes (a
+ * collection limited to some types starts only the services writing any
+ * of them; tests/cli/collect_types.sh checks each type against this). */
 static const struct {
 	void (*global)(struct aws_collector *c);
 	void (*regional)(struct aws_collector *c, const char *region);
 	bool also_global;
+	aws_typeset types;
 } services[] = {
-	{svc_iam_start, NULL, false},
-	{svc_s3_start, NULL, false},
-	{NULL, svc_ec2_start, false},
-	{NULL, svc_cloudtrail_start, false},
-	{NULL, svc_kms_start, false},
-	{NULL, svc_config_start, false},
-	{NULL, svc_logs_start, false},
-	{NULL, svc_cloudwatch_start, false},
-	{NULL, svc_sns_start, false},
-	{NULL, svc_rds_start, false},
-	{NULL, svc_efs_start, false},
-	{NULL, svc_securityhub_start, false},
-	{NULL, svc_accessanalyzer_start, false},
+	{svc_iam_start, NULL, false,
+	 TB(T_ACCOUNT) | TB(T_IAM_CREDREPORT) | TB(T_IAM_GROUP) | TB(T_IAM_POLICY) |
+		 TB(T_IAM_PWPOLICY) | TB(T_IAM_ROLE) | TB(T_IAM_SERVERCERT) | TB(T_IAM_SUMMARY) |
+		 TB(T_IAM_USER)},
+	{svc_s3_start, NULL, false, TB(T_S3_ACCOUNTPAB) | TB(T_S3_BUCKET)},
+	{NULL, svc_ec2_start, false,
+	 TB(T_EC2_EBSDEFAULT) | TB(T_EC2_FLOWLOG) | TB(T_EC2_IMAGE) | TB(T_EC2_INSTANCE) |
+		 TB(T_EC2_NACL) | TB(T_EC2_SG) | TB(T_EC2_SNAPSHOT) | TB(T_EC2_SUBNET) |
+		 TB(T_EC2_TGW) | TB(T_EC2_VOLUME) | TB(T_EC2_VPC) | TB(T_EC2_VPCE)},
+	{NULL, svc_cloudtrail_start, false, TB(T_CT_TRAIL)},
+	{NULL, svc_kms_start, false, TB(T_KMS_KEY)},
+	{NULL, svc_config_start, false, TB(T_CONFIG_REC)},
+	{NULL, svc_logs_start, false, TB(T_LOGS_GROUP) | TB(T_LOGS_MF)},
+	{NULL, svc_cloudwatch_start, false, TB(T_CW_ALARM)},
+	{NULL, svc_sns_start, false, TB(T_SNS_TOPIC)},
+	{NULL, svc_rds_start, false,
+	 TB(T_RDS_CLUSTER) | TB(T_RDS_CLUSTERSNAP) | TB(T_RDS_DB) | TB(T_RDS_SNAPSHOT)},
+	{NULL, svc_efs_start, false, TB(T_EFS_AP) | TB(T_EFS_FS)},
+	{NULL, svc_securityhub_start, false, TB(T_SH_HUB) | TB(T_SH_STANDARD)},
+	{NULL, svc_accessanalyzer_start, false, TB(T_AA_ANALYZER) | TB(T_AA_STATUS)},
 	/* data stores */
-	{NULL, svc_dynamodb_start, false},
-	{NULL, svc_redshift_start, false},
-	{NULL, svc_elasticache_start, false},
-	{NULL, svc_opensearch_start, false},
-	{NULL, svc_secretsmanager_start, false},
-	{NULL, svc_sqs_start, false},
-	{NULL, svc_backup_start, false},
-	{NULL, svc_ecr_start, false},
-	{NULL, svc_acm_start, false},
+	{NULL, svc_dynamodb_start, false, TB(T_DDB_TABLE)},
+	{NULL, svc_redshift_start, false, TB(T_REDSHIFT_CLUSTER)},
+	{NULL, svc_elasticache_start, false, TB(T_EC_CLUSTER) | TB(T_EC_REPLGROUP)},
+	{NULL, svc_opensearch_start, false, TB(T_OS_DOMAIN)},
+	{NULL, svc_secretsmanager_start, false, TB(T_SM_SECRET)},
+	{NULL, svc_sqs_start, false, TB(T_SQS_QUEUE)},
+	{NULL, svc_backup_start, false, TB(T_BACKUP_PLAN) | TB(T_BACKUP_VAULT)},
+	{NULL, svc_ecr_start, false, TB(T_ECR_REPO)},
+	{NULL, svc_acm_start, false, TB(T_ACM_CERT)},
 	/* compute, network, edge, detection, AI */
-	{svc_cloudfront_start, NULL, false},
-	{NULL, svc_elb_start, false},
-	{NULL, svc_elbv2_start, false},
-	{NULL, svc_apigateway_start, false},
-	{NULL, svc_lambda_start, false},
-	{NULL, svc_ecs_start, false},
-	{NULL, svc_eks_start, false},
-	{NULL, svc_guardduty_start, false},
-	{NULL, svc_wafv2_start, true}, /* CLOUDFRONT scope once */
-	{NULL, svc_sagemaker_start, false},
-	{NULL, svc_bedrock_start, false},
+	{svc_cloudfront_start, NULL, false, TB(T_CF_DIST)},
+	{NULL, svc_elb_start, false, TB(T_ELB_LB)},
+	{NULL, svc_elbv2_start, false, TB(T_ELBV2_LB) | TB(T_ELBV2_LISTENER)},
+	{NULL, svc_apigateway_start, false,
+	 TB(T_APIGW2_API) | TB(T_APIGW2_STAGE) | TB(T_APIGW_DOMAIN) | TB(T_APIGW_REST) |
+		 TB(T_APIGW_STAGE)},
+	{NULL, svc_lambda_start, false, TB(T_LAMBDA_FN)},
+	{NULL, svc_ecs_start, false, TB(T_ECS_CLUSTER) | TB(T_ECS_TASKDEF)},
+	{NULL, svc_eks_start, false, TB(T_EKS_CLUSTER)},
+	{NULL, svc_guardduty_start, false, TB(T_GD_STATUS)},
+	{NULL, svc_wafv2_start, true, TB(T_WAF_ACL)}, /* CLOUDFRONT scope once */
+	{NULL, svc_sagemaker_start, false,
+	 TB(T_SAGE_EPCONFIG) | TB(T_SAGE_MODEL) | TB(T_SAGE_NOTEBOOK)},
+	{NULL, svc_bedrock_start, false,
+	 TB(T_BR_AGENT) | TB(T_BR_CUSTOM) | TB(T_BR_GUARDRAIL) | TB(T_BR_LOGGING)},
 };
 
 const size_t aws_n_services = sizeof(services) / sizeof(services[0]);
+
+/* True when service k is to be collected: no type filter, or it writes a
+ * type of the filter. */
+static bool
+wanted(const struct aws_collector *c, size_t k)
+{
+	return !c->want || (services[k].types & c->want);
+}
 
 void
 aws_collect_start(struct aws_collector *c)
 {
 	size_t i, k;
 
-	aws_attempt(c, TB(T_ACCOUNT));
 	for (k = 0; k < aws_n_services; k++)
-		if (services[k].global)
+		if (wanted(c, k) && (services[k].types & TB(T_ACCOUNT)))
+			aws_attempt(c, TB(T_ACCOUNT));
+	for (k = 0; k < aws_n_services; k++)
+		if (!wanted(c, k))
+			continue;
+		else if (services[k].global)
 			services[k].global(c);
 		else if (services[k].also_global)
 			services[k].regional(c, NULL);
 	for (i = 0; i < c->n_regions && c->fatal == ATTEST_OK; i++)
 		for (k = 0; k < aws_n_services; k++)
-			if (services[k].regional)
+			if (services[k].regional && wanted(c, k))
 				services[k].regional(c, c->regions[i]);
+}
+
+attest_rc
+aws_want_types(struct aws_collector *c, const char *const *types, size_t n)
+{
+	size_t i, t;
+
+	c->want = 0;
+	for (i = 0; i < n; i++) {
+		for (t = 0; t < T_COUNT && strcmp(aws_type_names[t], types[i]) != 0; t++)
+			;
+		if (t == T_COUNT)
+			return core_error(c->ctx, ATTEST_ERR_USAGE,
+					  "'%s' is not a resource type the AWS collector reads "
+					  "(doc/aws-collection.md lists them)",
+					  types[i]);
+		c->want |= TB(t);
+	}
+	return ATTEST_OK;
 }
 
 /* The account the credentials reach, alone. */
@@ -411,9 +456,9 @@ collect_one(struct aws_collector *c, json_t *accounts, struct attest_aws_collect
 /* The credentials and home region of c (--profile, --role-arn as the AWS
  * CLI resolves them); an assumed role is kept renewable with what assumed
  * it (role_base), under the session name session. */
-static attest_rc
-collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
-		      const char *session, struct aws_credentials *role_base)
+attest_rc
+aws_collector_credentials(struct aws_collector *c, const struct attest_aws_collect_opts *o,
+			  const char *session, struct aws_credentials *role_base)
 {
 	struct aws_config_opts co = {0};
 	attest_rc rc;
@@ -455,7 +500,7 @@ collector_engine(struct aws_collector *c, const struct attest_aws_collect_opts *
 	rc = aws_engine_new(c->ctx, &eo, &c->eng);
 	if (rc != ATTEST_OK)
 		return rc;
-	aws_engine_set_signer(c->eng, sign, c);
+	aws_engine_set_signer(c->eng, aws_collector_sign, c);
 	aws_engine_set_tick(c->eng, tick, c);
 	return ATTEST_OK;
 }
@@ -508,6 +553,8 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	c.log = json_array();
 	c.keep = json_array();
 	c.body = tmpfile();
+	if ((rc = aws_want_types(&c, o->types, o->n_types)) != ATTEST_OK)
+		goto out;
 	if (!c.log || !c.keep || !c.body || !accounts) {
 		rc = c.body ? core_nomem(ctx)
 			    : core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file: %s",
@@ -519,7 +566,7 @@ attest_collect_aws(attest_ctx *ctx, const struct attest_aws_collect_opts *o, con
 	/* --role-arn: kept with what assumed it, to be assumed again (same
 	 * session name) before it expires, as an organization member's is. */
 	snprintf(session, sizeof(session), "attest-%lld", (long long)time(NULL));
-	if ((rc = collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
+	if ((rc = aws_collector_credentials(&c, o, session, &role_base)) != ATTEST_OK ||
 	    (rc = collector_engine(&c, o)) != ATTEST_OK ||
 	    (rc = identify(&c, partition, sizeof(partition))) != ATTEST_OK ||
 	    (rc = find_regions(&c, o)) != ATTEST_OK)

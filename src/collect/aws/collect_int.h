@@ -129,9 +129,10 @@ struct aws_collector {
 	size_t n_regions;
 	FILE *body; /* resources, one a line, before the header */
 	aws_typeset attempted, failed;
-	json_t *log;  /* the collection log */
-	json_t *keep; /* values services share until the end */
-	json_t *seen; /* aws_seen()'s keys; NULL until the first */
+	aws_typeset want; /* only the services writing these; 0: all */
+	json_t *log;      /* the collection log */
+	json_t *keep;     /* values services share until the end */
+	json_t *seen;     /* aws_seen()'s keys; NULL until the first */
 	unsigned long resources;
 	attest_rc fatal; /* a failure that stops everything (I/O, memory) */
 	struct ep_cache *eps;
@@ -187,6 +188,21 @@ bool aws_seen(struct aws_collector *c, const char *key);
 
 /* Frees the endpoints cached by the call helpers. */
 void aws_collector_release_endpoints(struct aws_collector *c);
+
+/* The engine's signer (aws_engine_sign_fn) for a collector: data is the
+ * struct aws_collector whose credentials sign (renewed first when they are
+ * an assumed role's near its expiry). */
+attest_rc aws_collector_sign(void *data, const struct aws_call *call, struct curl_slist **out);
+/* Resolves c's credentials and home region from o's profile, role_arn and
+ * external_id as the AWS CLI does; an assumed role is kept renewable with
+ * what assumed it (role_base, session: both must outlive c). */
+attest_rc aws_collector_credentials(struct aws_collector *c,
+				    const struct attest_aws_collect_opts *o, const char *session,
+				    struct aws_credentials *role_base);
+/* Replaces msg (size bytes) with "(message withheld)" when it quotes any
+ * of cred's key id, secret key or session token: secrets never reach an
+ * error or a log line. */
+void aws_scrub_secrets(const struct aws_credentials *cred, char *msg, size_t size);
 
 /* Marks types attempted: call before the first request feeding them. */
 void aws_attempt(struct aws_collector *c, aws_typeset types);
@@ -281,8 +297,13 @@ attest_rc aws_call_json_obj(const struct aws_op *tmpl, const char *target, json_
 attest_rc aws_call_json_obj_v(const struct aws_op *tmpl, const char *target,
 			      const char *json_version, json_t *body);
 
+/* Sets c->want from type names (o->types); an unknown name is
+ * ATTEST_ERR_USAGE. */
+attest_rc aws_want_types(struct aws_collector *c, const char *const *types, size_t n);
+
 /* Starts the collection of c's account: the global services once, the
- * regional ones in each of c->regions. */
+ * regional ones in each of c->regions; with c->want, only the services
+ * writing any of those types. */
 void aws_collect_start(struct aws_collector *c);
 
 /* Multi-account collection (org.c): lists the organization's accounts with

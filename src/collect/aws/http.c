@@ -216,6 +216,13 @@ attest_rc
 aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_done_fn fn,
 		  void *data)
 {
+	return aws_engine_submit_limited(h, req, 0, 0, fn, data);
+}
+
+attest_rc
+aws_engine_submit_limited(struct aws_engine *h, const struct aws_call *req, long timeout_ms,
+			  size_t max_body, aws_engine_done_fn fn, void *data)
+{
 	struct job *j;
 	size_t need, i;
 	char *p;
@@ -255,7 +262,9 @@ aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_d
 	j->data = data;
 	j->svc = svc_index(h, req->service);
 	j->ready_at = now() + (double)req->delay_ms / 1000.0;
-	core_buf_init(&j->resp, h->o.max_body);
+	j->timeout_ms = timeout_ms > 0 ? timeout_ms : h->o.timeout_ms;
+	j->max_body = max_body > 0 ? max_body : h->o.max_body;
+	core_buf_init(&j->resp, j->max_body);
 	if (h->queue_tail)
 		h->queue_tail->next = j;
 	else
@@ -385,7 +394,7 @@ finish(struct aws_engine *h, struct job *j, CURLcode cc)
 	h->stats.bytes += j->resp.len;
 	if (j->too_big) {
 		snprintf(code, sizeof(code), "ResponseTooLarge");
-		snprintf(msg, sizeof(msg), "the answer exceeds %zu bytes", h->o.max_body);
+		snprintf(msg, sizeof(msg), "the answer exceeds %zu bytes", j->max_body);
 	} else if (cc != CURLE_OK) {
 		snprintf(code, sizeof(code), "%s", network_code(cc));
 		snprintf(msg, sizeof(msg), "%s", curl_easy_strerror(cc));

@@ -83,6 +83,12 @@ void aws_engine_set_tick(struct aws_engine *h, void (*fn)(void *data), void *dat
 /* Queues a request. Fails only when out of memory. */
 attest_rc aws_engine_submit(struct aws_engine *h, const struct aws_call *req, aws_engine_done_fn fn,
 			    void *data);
+/* The same with this request's own limits (0: the engine's): the timeout
+ * of each attempt (a long poll waits longer than any listing) and the
+ * largest answer accepted (a capped download). */
+attest_rc aws_engine_submit_limited(struct aws_engine *h, const struct aws_call *req,
+				    long timeout_ms, size_t max_body, aws_engine_done_fn fn,
+				    void *data);
 /* Runs until no request is queued, waiting or in flight. Fails only on an
  * internal error of libcurl or memory; failed requests are reported to
  * their callbacks, not here. */

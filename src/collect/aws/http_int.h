@@ -18,7 +18,9 @@ struct job {
 	void *body;
 	aws_engine_done_fn fn;
 	void *data;
-	int svc; /* index into engine->svc */
+	int svc;         /* index into engine->svc */
+	long timeout_ms; /* per attempt */
+	size_t max_body;
 	unsigned attempts;
 	double ready_at; /* monotonic seconds */
 	/* per attempt */

@@ -375,6 +375,7 @@ assume(struct org *g, struct member *m)
 	m->c.body = c->body;
 	m->c.log = c->log;
 	m->c.poll_ms = c->poll_ms;
+	m->c.want = c->want;
 	m->c.account = strdup(m->id);
 	m->c.keep = json_array();
 	m->c.idle = member_idle;
