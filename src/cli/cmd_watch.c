@@ -431,20 +431,24 @@ run_watch(attest_ctx *ctx, int argc, char **argv)
 	return status;
 }
 
+static const char usage[] =
+	"usage: attest watch --sqs-queue-url URL [OPTIONS]\n"
+	"\n"
+	"Keeps the estate's evaluation current between scans: starts from the latest\n"
+	"full scan in the history (or a new collection), reads CloudTrail and AWS\n"
+	"Config change events from an SQS queue fed by EventBridge, re-collects and\n"
+	"re-evaluates only what each event touched, stores each change as a delta\n"
+	"with its cause (attest history --changes), alerts the people who must act,\n"
+	"and stores a full scan at least every --snapshot-every. A message is deleted\n"
+	"only after its delta is stored. SIGTERM finishes the message in hand and\n"
+	"exits 0; SIGHUP reloads the alert rules.\n";
+
 const struct cli_command cli_watch = {
 	"watch",
 	"keep scores current from change events (SQS), with alerts",
-	"attest watch --sqs-queue-url URL [OPTION...]\n"
-	"\n"
-	"Keeps the estate's evaluation current between scans: starts from the latest full scan "
-	"in the history (or a new collection), reads CloudTrail and AWS Config change events "
-	"from an SQS queue fed by EventBridge, re-collects and re-evaluates only what each "
-	"event touched, stores each change as a delta with its cause (attest history "
-	"--changes), alerts the people who must act, and stores a full scan at least every "
-	"--snapshot-every. A message is deleted only after its delta is stored. SIGTERM "
-	"finishes the message in hand and exits 0; SIGHUP reloads the alert rules.",
+	usage,
 	run_watch,
 	watch_groups,
-	"The IAM permissions it needs, a systemd unit and an EventBridge to SQS setup are in "
-	"doc/watch.md.",
+	"The IAM permissions it needs, a systemd unit and an EventBridge to SQS setup\n"
+	"are in doc/watch.md.\n",
 };

@@ -60,7 +60,11 @@ value() {
 	case $1 in
 	N) echo 1 ;;
 	DAYS) echo 31 ;;
-	SCORE) echo 50 ;;
+	SCORE | POINTS) echo 50 ;;
+	DURATION) echo 1h ;;
+	SECONDS) echo 5 ;;
+	LEVEL) echo high ;;
+	FORMAT) echo json ;;
 	FROM..TO) echo 2026-01-01..2026-01-31 ;;
 	R1,R2*) echo us-east-1 ;;
 	*) echo "$WORK/x" ;;
