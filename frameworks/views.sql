@@ -636,3 +636,43 @@ SELECT feature, rid AS rid,
        END AS reason,
        json_object('region', id, feature, fs) AS evidence
 FROM x;
+
+-- For every resource of a type with a resource policy (type, the resource
+-- type; where the policy is: resource_policies): fail when the policy lets
+-- any principal in without a condition (iam_policy_public), as a check's
+-- rid, status, reason and evidence. A policy that was not collected is an
+-- error, except an SQS queue's, which the API leaves out when there is none.
+-- The *-policy-not-public checks read their type's rows: SELECT rid, status,
+-- reason, evidence FROM resource_policy_public_findings WHERE type = '...'.
+CREATE VIEW resource_policy_public_findings AS
+WITH k(type, noun, key, col, path, absent_is_none) AS (VALUES
+  ('AWS::SNS::Topic', 'topic', 'topic', 'config', '$.Attributes.Policy', 0),
+  ('AWS::SQS::Queue', 'queue', 'queue', 'config', '$.Attributes.Policy', 1),
+  ('AWS::OpenSearch::Domain', 'OpenSearch domain', 'domain', 'config', '$.AccessPolicies', 0),
+  ('AWS::KMS::Key', 'KMS key', 'key', 'supp', '$.KeyPolicy', 0),
+  ('AWS::SecretsManager::Secret', 'secret', 'secret', 'supp', '$.ResourcePolicy', 0),
+  ('AWS::ECR::Repository', 'repository', 'repository', 'supp', '$.RepositoryPolicy', 0),
+  ('AWS::EFS::FileSystem', 'EFS file system', 'file_system', 'supp', '$.FileSystemPolicy', 0)
+),
+s AS (
+  SELECT r.type, k.noun, k.key, k.absent_is_none, r.rid, r.id, k.path,
+         CASE k.col WHEN 'supp' THEN r.supp ELSE r.config END AS src
+  FROM resources r JOIN k ON k.type = r.type
+),
+p AS (
+  SELECT type, noun, key, absent_is_none, rid, id, json_type(src, path) AS t,
+         CASE WHEN json_type(src, path) = 'text' AND json_valid(src ->> path) THEN src ->> path
+              WHEN json_type(src, path) = 'object' THEN src -> path END AS doc
+  FROM s
+)
+SELECT type, rid AS rid,
+       CASE WHEN t IS NULL THEN CASE WHEN absent_is_none THEN 'pass' ELSE 'error' END WHEN t = 'null' THEN 'pass'
+            WHEN doc IS NULL OR iam_policy_public(doc) IS NULL THEN 'error'
+            WHEN iam_policy_public(doc) = 1 THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN t IS NULL AND NOT absent_is_none THEN 'the policy of ' || noun || ' ' || id || ' was not collected'
+            WHEN t IS NULL OR t = 'null' THEN noun || ' ' || id || ' has no resource policy'
+            WHEN doc IS NULL OR iam_policy_public(doc) IS NULL THEN 'the policy of ' || noun || ' ' || id || ' cannot be read'
+            WHEN iam_policy_public(doc) = 1 THEN 'the policy of ' || noun || ' ' || id || ' allows any principal (*) without a condition'
+            ELSE 'the policy of ' || noun || ' ' || id || ' does not allow anonymous or unconditioned access' END AS reason,
+       json_object(key, id, 'policy', json(doc)) AS evidence
+FROM p;
