@@ -443,11 +443,22 @@ SELECT fam.family, g.rid AS rid,
                                         FROM x WHERE x.rid = g.rid AND x.family = fam.family)) AS evidence
 FROM g, fam;
 
+-- One row per RDS DB instance, with whether it is a member of an Aurora
+-- cluster (it names a DBClusterIdentifier or runs an aurora* engine): the
+-- rds-instance-* checks judge such an instance not_applicable, giving
+-- aurora_reason, since its cluster is judged by the rds-cluster-* checks.
+CREATE VIEW rds_instances AS
+SELECT rid, id, account, region, config, supp, config ->> 'Engine' AS engine,
+       config ->> 'DBClusterIdentifier' AS cluster,
+       ((config ->> 'DBClusterIdentifier') IS NOT NULL OR (config ->> 'Engine') LIKE 'aurora%') AS aurora_member,
+       'DB instance ' || id || ' belongs to Aurora cluster ' || COALESCE(config ->> 'DBClusterIdentifier', '(unnamed)') || ', judged at cluster level' AS aurora_reason
+FROM resources WHERE type = 'AWS::RDS::DBInstance';
+
 -- For every RDS DB instance and DB cluster (kind 'instance', 'cluster'):
 -- pass when it exports its engine's main security log to CloudWatch Logs
 -- (any log for an engine without one), as a check's rid, status, reason and
--- evidence; an instance of an Aurora cluster is judged with its cluster. The
--- checks read their kind's rows: SELECT rid, status, reason, evidence
+-- evidence; an instance of an Aurora cluster is judged with its cluster
+-- (rds_instances). The checks read their kind's rows: SELECT rid, status, reason, evidence
 -- FROM rds_log_exports_findings WHERE kind = '...'.
 CREATE VIEW rds_log_exports_findings AS
 WITH r AS (
@@ -455,7 +466,8 @@ WITH r AS (
          rid, id, config ->> 'Engine' AS engine, json_type(config, '$.EnabledCloudwatchLogsExports') AS t,
          COALESCE(config -> '$.EnabledCloudwatchLogsExports', '[]') AS logs,
          config ->> 'DBClusterIdentifier' AS cluster,
-         (type = 'AWS::RDS::DBInstance' AND ((config ->> 'DBClusterIdentifier') IS NOT NULL OR (config ->> 'Engine') LIKE 'aurora%')) AS m
+         (SELECT i.aurora_member FROM rds_instances i WHERE i.rid = resources.rid) AS m,
+         (SELECT i.aurora_reason FROM rds_instances i WHERE i.rid = resources.rid) AS aurora_reason
   FROM resources WHERE type IN ('AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')
 ),
 w AS (
@@ -472,7 +484,7 @@ SELECT kind, rid AS rid,
             WHEN engine IS NULL OR (t IS NOT NULL AND t <> 'array') THEN 'error'
             WHEN needed IS NULL THEN CASE WHEN json_array_length(logs) > 0 THEN 'pass' ELSE 'fail' END
             WHEN EXISTS (SELECT 1 FROM json_each(logs) WHERE value = needed) THEN 'pass' ELSE 'fail' END AS status,
-       CASE WHEN m THEN what || ' belongs to Aurora cluster ' || COALESCE(cluster, '(unnamed)') || ', judged at cluster level'
+       CASE WHEN m THEN aurora_reason
             WHEN engine IS NULL THEN what || ' has no Engine'
             WHEN t IS NOT NULL AND t <> 'array' THEN what || ' has an EnabledCloudwatchLogsExports that is not a list (' || t || ')'
             WHEN json_array_length(logs) = 0 THEN what || ' exports no logs to CloudWatch Logs'
@@ -485,7 +497,8 @@ FROM w;
 -- For every RDS DB instance and DB cluster (kind 'instance', 'cluster'):
 -- fail when its engine's major version left standard support before the
 -- scan's reference date, as a check's rid, status, reason and evidence; an
--- instance of an Aurora cluster is judged with its cluster. The checks read
+-- instance of an Aurora cluster is judged with its cluster (rds_instances).
+-- The checks read
 -- their kind's rows: SELECT rid, status, reason, evidence
 -- FROM rds_engine_version_findings WHERE kind = '...'.
 CREATE VIEW rds_engine_version_findings AS
@@ -516,7 +529,8 @@ r AS (
   SELECT CASE type WHEN 'AWS::RDS::DBInstance' THEN 'instance' ELSE 'cluster' END AS kind,
          rid, id, config ->> 'Engine' AS engine, config ->> 'EngineVersion' AS ver,
          config ->> 'DBClusterIdentifier' AS cluster,
-         (type = 'AWS::RDS::DBInstance' AND ((config ->> 'DBClusterIdentifier') IS NOT NULL OR (config ->> 'Engine') LIKE 'aurora%')) AS m
+         (SELECT i.aurora_member FROM rds_instances i WHERE i.rid = resources.rid) AS m,
+         (SELECT i.aurora_reason FROM rds_instances i WHERE i.rid = resources.rid) AS aurora_reason
   FROM resources WHERE type IN ('AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')
 ),
 v AS (
@@ -528,7 +542,7 @@ SELECT kind, rid AS rid,
        CASE WHEN m THEN 'not_applicable' WHEN engine IS NULL OR ver IS NULL THEN 'error'
             WHEN NOT tracked THEN 'not_applicable'
             WHEN ends IS NOT NULL AND ends <= today THEN 'fail' ELSE 'pass' END AS status,
-       CASE WHEN m THEN what || ' belongs to Aurora cluster ' || COALESCE(cluster, '(unnamed)') || ', judged at cluster level'
+       CASE WHEN m THEN aurora_reason
             WHEN engine IS NULL OR ver IS NULL THEN what || ' lacks Engine or EngineVersion'
             WHEN NOT tracked THEN what || ' runs ' || engine || ', whose versions attest does not track (commercial engines follow their vendor''s support)'
             WHEN ends IS NOT NULL AND ends <= today THEN what || ' runs ' || engine || ' ' || ver || ': ' || label || ' left standard support on ' || ends
@@ -676,3 +690,4 @@ SELECT type, rid AS rid,
             ELSE 'the policy of ' || noun || ' ' || id || ' does not allow anonymous or unconditioned access' END AS reason,
        json_object(key, id, 'policy', json(doc)) AS evidence
 FROM p;
+
