@@ -138,11 +138,15 @@ note_views(attest_library *lib, const char *dir)
 {
 	char path[4096], **grown;
 	struct stat st;
+	size_t i;
 	attest_rc rc;
 
 	if ((rc = core_path_join(lib->ctx, path, sizeof(path), dir, "views.sql")) != ATTEST_OK ||
 	    stat(path, &st) != 0)
 		return rc;
+	for (i = 0; i < lib->n_views; i++) /* the same directory given twice */
+		if (strcmp(lib->views[i], path) == 0)
+			return ATTEST_OK;
 	if (!(grown = realloc(lib->views, (lib->n_views + 1) * sizeof(*grown))))
 		return core_nomem(lib->ctx);
 	lib->views = grown;

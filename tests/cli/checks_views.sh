@@ -182,8 +182,9 @@ expect_status 0
 # view's columns say.
 jq_is "$WORK/uv1.json" '[.findings[] | select(.check == "uv-trail-logs-everything")] | length > 0' true
 jq_is "$WORK/uv1.json" '[.findings[] | .status] | unique | join(",")' "fail,pass"
-# ATTEST_FRAMEWORKS_PATH directories count too.
-ATTEST_FRAMEWORKS_PATH="$UV" run "$ATTEST" scan -q --framework uv --json "$WORK/uv2.json"
+# ATTEST_FRAMEWORKS_PATH directories count too; a directory given twice is
+# read once.
+ATTEST_FRAMEWORKS_PATH="$UV" run "$ATTEST" scan -q --framework uv --frameworks-dir "$UV" --json "$WORK/uv2.json"
 expect_status 0
 [ "$(jq -c '.findings | map([.resource.id, .status]) | sort' "$WORK/uv1.json")" = \
 	"$(jq -c '.findings | map([.resource.id, .status]) | sort' "$WORK/uv2.json")" ] ||
