@@ -551,16 +551,20 @@ SELECT kind, rid AS rid,
        json_object('db_' || kind, id, 'Engine', engine, 'EngineVersion', ver, 'major_version', label, 'end_of_standard_support', ends) AS evidence
 FROM v;
 
+-- The two kinds of RDS snapshot: what the checks call them, the
+-- supplementary key of their sharing attributes and the configuration key
+-- that says whether they are encrypted.
+CREATE VIEW rds_snapshot_kinds(type, noun, attributes, encrypted) AS VALUES
+  ('AWS::RDS::DBSnapshot', 'DB snapshot', '$.DBSnapshotAttributes', 'Encrypted'),
+  ('AWS::RDS::DBClusterSnapshot', 'DB cluster snapshot', '$.DBClusterSnapshotAttributes', 'StorageEncrypted');
+
 -- For every RDS DB snapshot and DB cluster snapshot (type, the resource
 -- type): fail when its restore attribute names 'all' (public), as a check's
 -- rid, status, reason and evidence. The checks read their type's rows:
 -- SELECT rid, status, reason, evidence FROM rds_snapshot_public_findings
 -- WHERE type = '...'.
 CREATE VIEW rds_snapshot_public_findings AS
-WITH k(type, noun, attrs) AS (VALUES
-  ('AWS::RDS::DBSnapshot', 'DB snapshot', '$.DBSnapshotAttributes'),
-  ('AWS::RDS::DBClusterSnapshot', 'DB cluster snapshot', '$.DBClusterSnapshotAttributes')
-),
+WITH k AS (SELECT type, noun, attributes AS attrs FROM rds_snapshot_kinds),
 r AS (
   SELECT s.type, k.noun, s.rid, s.id, json_type(s.supp, k.attrs) AS t, s.supp -> k.attrs AS attrs
   FROM resources s JOIN k ON k.type = s.type
@@ -580,6 +584,25 @@ SELECT type, rid AS rid,
             ELSE noun || ' ' || id || ' is not shared' END AS reason,
        json_object('snapshot', id, 'restore', json(shared)) AS evidence
 FROM v;
+
+-- For every RDS DB snapshot and DB cluster snapshot (type, the resource
+-- type): pass when it is encrypted (Encrypted, StorageEncrypted), as a
+-- check's rid, status, reason and evidence. The checks read their type's
+-- rows: SELECT rid, status, reason, evidence
+-- FROM rds_snapshot_encrypted_findings WHERE type = '...'.
+CREATE VIEW rds_snapshot_encrypted_findings AS
+WITH r AS (
+  SELECT s.type, k.noun, k.encrypted AS field, s.rid, s.id, json_type(s.config, '$.' || k.encrypted) AS t,
+         s.config ->> 'Engine' AS engine, s.config ->> 'SnapshotType' AS kind
+  FROM resources s JOIN rds_snapshot_kinds k ON k.type = s.type
+)
+SELECT type, rid AS rid,
+       CASE WHEN t = 'true' THEN 'pass' WHEN t = 'false' THEN 'fail' ELSE 'error' END AS status,
+       CASE WHEN t = 'true' THEN noun || ' ' || id || ' is encrypted'
+            WHEN t = 'false' THEN noun || ' ' || id || ' is not encrypted (' || field || ' = false)'
+            ELSE noun || ' ' || id || ' has no boolean ' || field || ' value (' || COALESCE(t, 'absent') || ')' END AS reason,
+       json_object('snapshot', id, 'Engine', engine, 'SnapshotType', kind, field, CASE t WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') END) AS evidence
+FROM r;
 
 -- For every DynamoDB table and RDS DB cluster (type, the resource type):
 -- pass when a selection of an AWS Backup plan of its account and region
