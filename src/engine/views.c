@@ -187,6 +187,7 @@ create_views(attest_ctx *ctx, sqlite3 *db, const char *path, const char *sql, st
 	vf->naming = NULL;
 	return rc;
 }
+
 /* Every view path created must compile as a check query would. */
 static attest_rc
 views_compile(attest_ctx *ctx, sqlite3 *db, const char *path, json_t *created)
