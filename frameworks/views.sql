@@ -396,3 +396,321 @@ SELECT name, rid,
                    'chains', json(ev_chains), 'trails', json(ev_trails), 'log_groups', json(ev_groups),
                    'metric_filters', json(ev_filters), 'alarms', json(ev_alarms), 'required_terms', json(terms)) AS evidence
 FROM v;
+
+-- The ports an administrator logs in through (SSH, RDP), over TCP and UDP:
+-- what the ec2-sg-no-ipv*-world-ingress-admin-ports and
+-- ec2-nacl-no-world-ingress-admin-ports checks keep closed to the world.
+CREATE VIEW ec2_admin_ports(proto, port) AS VALUES
+  ('tcp', 22), ('udp', 22), ('tcp', 3389), ('udp', 3389);
+
+-- For every security group and family ('ipv4', 'ipv6'): fail when a rule
+-- admits the world of that family to a port of ec2_admin_ports, as a check's
+-- rid, status, reason and evidence. The checks read their family's rows:
+-- SELECT rid, status, reason, evidence FROM ec2_sg_admin_port_findings
+-- WHERE family = '...'.
+CREATE VIEW ec2_sg_admin_port_findings AS
+WITH fam(family, world) AS (VALUES ('ipv4', '0.0.0.0/0'), ('ipv6', '::/0')),
+g AS (
+  SELECT rid, id, config ->> 'GroupName' AS name, json_type(config, '$.IpPermissions') AS t, config
+  FROM resources WHERE type = 'AWS::EC2::SecurityGroup'
+),
+r AS (
+  SELECT family, rid, proto, from_port AS fp, to_port AS tp, cidr FROM ec2_sg_world_ingress
+),
+x AS (
+  SELECT r.family, r.rid, r.proto, r.fp, r.tp, r.cidr, group_concat(ports.proto || ' ' || ports.port, ', ') AS exposed
+  FROM r, ec2_admin_ports ports WHERE port_in_rule(r.proto, r.fp, r.tp, ports.proto, ports.port)
+  GROUP BY r.family, r.rid, r.proto, r.fp, r.tp, r.cidr
+),
+u AS (SELECT DISTINCT r.family, r.rid FROM r, ec2_admin_ports ports WHERE port_in_rule(r.proto, r.fp, r.tp, ports.proto, ports.port) IS NULL),
+b AS (SELECT rid FROM ec2_sg_unreadable_ingress)
+SELECT fam.family, g.rid AS rid,
+       CASE WHEN g.t IS NULL OR g.t NOT IN ('array', 'object') THEN 'error'
+            WHEN EXISTS (SELECT 1 FROM x WHERE x.rid = g.rid AND x.family = fam.family) THEN 'fail'
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = g.rid) THEN 'error'
+            WHEN EXISTS (SELECT 1 FROM u WHERE u.rid = g.rid AND u.family = fam.family) THEN 'error' ELSE 'pass' END AS status,
+       CASE WHEN g.t IS NULL OR g.t NOT IN ('array', 'object') THEN 'the ingress rules (IpPermissions) of security group ' || g.id || ' were not collected'
+            WHEN EXISTS (SELECT 1 FROM x WHERE x.rid = g.rid AND x.family = fam.family)
+              THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' allows '
+                   || (SELECT group_concat(cidr || ' to ' || exposed || ' (rule ' || CASE WHEN lower(proto) IN ('-1', 'all') THEN 'all traffic'
+                   ELSE CASE proto WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' ELSE proto END || ' ' || CASE WHEN fp IS NULL OR fp = -1 THEN 'all ports' WHEN fp = tp THEN fp ELSE fp || '-' || tp END END || ')', '; ')
+                       FROM x WHERE x.rid = g.rid AND x.family = fam.family)
+            WHEN EXISTS (SELECT 1 FROM b WHERE b.rid = g.rid) THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' has an ingress rule that cannot be read (a rule or address range that is not an object, a CIDR that is not a string, or a key the EC2 API does not have)'
+            WHEN EXISTS (SELECT 1 FROM u WHERE u.rid = g.rid AND u.family = fam.family) THEN 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' has a rule open to the internet whose protocol or port range cannot be read'
+            ELSE 'security group ' || g.id || COALESCE(' (' || g.name || ')', '') || ' admits no ' || fam.world || ' traffic to ports 22 or 3389' END AS reason,
+       json_object('group', g.id, 'GroupName', g.name,
+                   'offending_rules', (SELECT json_group_array(json_object('IpProtocol', proto, 'FromPort', fp, 'ToPort', tp, 'source', cidr, 'exposes', exposed))
+                                        FROM x WHERE x.rid = g.rid AND x.family = fam.family)) AS evidence
+FROM g, fam;
+
+-- One row per RDS DB instance, with whether it is a member of an Aurora
+-- cluster (it names a DBClusterIdentifier or runs an aurora* engine): the
+-- rds-instance-* checks judge such an instance not_applicable, giving
+-- aurora_reason, since its cluster is judged by the rds-cluster-* checks.
+CREATE VIEW rds_instances AS
+SELECT rid, id, account, region, config, supp, config ->> 'Engine' AS engine,
+       config ->> 'DBClusterIdentifier' AS cluster,
+       ((config ->> 'DBClusterIdentifier') IS NOT NULL OR (config ->> 'Engine') LIKE 'aurora%') AS aurora_member,
+       'DB instance ' || id || ' belongs to Aurora cluster ' || COALESCE(config ->> 'DBClusterIdentifier', '(unnamed)') || ', judged at cluster level' AS aurora_reason
+FROM resources WHERE type = 'AWS::RDS::DBInstance';
+
+-- For every RDS DB instance and DB cluster (kind 'instance', 'cluster'):
+-- pass when it exports its engine's main security log to CloudWatch Logs
+-- (any log for an engine without one), as a check's rid, status, reason and
+-- evidence; an instance of an Aurora cluster is judged with its cluster
+-- (rds_instances). The checks read their kind's rows: SELECT rid, status, reason, evidence
+-- FROM rds_log_exports_findings WHERE kind = '...'.
+CREATE VIEW rds_log_exports_findings AS
+WITH r AS (
+  SELECT CASE type WHEN 'AWS::RDS::DBInstance' THEN 'instance' ELSE 'cluster' END AS kind,
+         rid, id, config ->> 'Engine' AS engine, json_type(config, '$.EnabledCloudwatchLogsExports') AS t,
+         COALESCE(config -> '$.EnabledCloudwatchLogsExports', '[]') AS logs,
+         config ->> 'DBClusterIdentifier' AS cluster,
+         (SELECT i.aurora_member FROM rds_instances i WHERE i.rid = resources.rid) AS m,
+         (SELECT i.aurora_reason FROM rds_instances i WHERE i.rid = resources.rid) AS aurora_reason
+  FROM resources WHERE type IN ('AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')
+),
+w AS (
+  SELECT *, CASE engine
+              WHEN 'postgres' THEN 'postgresql' WHEN 'aurora-postgresql' THEN 'postgresql'
+              WHEN 'mysql' THEN 'audit' WHEN 'mariadb' THEN 'audit' WHEN 'aurora-mysql' THEN 'audit'
+              WHEN 'sqlserver-ee' THEN 'error' WHEN 'sqlserver-se' THEN 'error' WHEN 'sqlserver-ex' THEN 'error' WHEN 'sqlserver-web' THEN 'error'
+              WHEN 'oracle-ee' THEN 'audit' WHEN 'oracle-se2' THEN 'audit' WHEN 'oracle-ee-cdb' THEN 'audit' WHEN 'oracle-se2-cdb' THEN 'audit'
+              WHEN 'db2-se' THEN 'diag.log' WHEN 'db2-ae' THEN 'diag.log' END AS needed,
+            'DB ' || kind || ' ' || id AS what FROM r
+)
+SELECT kind, rid AS rid,
+       CASE WHEN m THEN 'not_applicable'
+            WHEN engine IS NULL OR (t IS NOT NULL AND t <> 'array') THEN 'error'
+            WHEN needed IS NULL THEN CASE WHEN json_array_length(logs) > 0 THEN 'pass' ELSE 'fail' END
+            WHEN EXISTS (SELECT 1 FROM json_each(logs) WHERE value = needed) THEN 'pass' ELSE 'fail' END AS status,
+       CASE WHEN m THEN aurora_reason
+            WHEN engine IS NULL THEN what || ' has no Engine'
+            WHEN t IS NOT NULL AND t <> 'array' THEN what || ' has an EnabledCloudwatchLogsExports that is not a list (' || t || ')'
+            WHEN json_array_length(logs) = 0 THEN what || ' exports no logs to CloudWatch Logs'
+            WHEN needed IS NULL OR EXISTS (SELECT 1 FROM json_each(logs) WHERE value = needed)
+            THEN what || ' exports ' || (SELECT group_concat(value, ', ') FROM json_each(logs)) || ' logs to CloudWatch Logs'
+            ELSE what || ' exports ' || (SELECT group_concat(value, ', ') FROM json_each(logs)) || ' but not the ' || needed || ' log of ' || engine END AS reason,
+       json_object('db_' || kind, id, 'Engine', engine, 'EnabledCloudwatchLogsExports', json(logs), 'required_log', needed) AS evidence
+FROM w;
+
+-- For every RDS DB instance and DB cluster (kind 'instance', 'cluster'):
+-- fail when its engine's major version left standard support before the
+-- scan's reference date, as a check's rid, status, reason and evidence; an
+-- instance of an Aurora cluster is judged with its cluster (rds_instances).
+-- The checks read
+-- their kind's rows: SELECT rid, status, reason, evidence
+-- FROM rds_engine_version_findings WHERE kind = '...'.
+CREATE VIEW rds_engine_version_findings AS
+WITH eos(engine, lo, hi, label, ends) AS (VALUES
+  -- engine, from (inclusive), to (exclusive), label, end of standard support
+  ('postgres',          '0',    '12',   'PostgreSQL 11 and older', '2024-02-29'),
+  ('postgres',          '12',   '13',   'PostgreSQL 12',           '2025-02-28'),
+  ('postgres',          '13',   '14',   'PostgreSQL 13',           '2026-02-28'),
+  ('postgres',          '14',   '15',   'PostgreSQL 14',           '2027-02-28'),
+  ('postgres',          '15',   '16',   'PostgreSQL 15',           '2028-02-29'),
+  ('postgres',          '16',   '17',   'PostgreSQL 16',           '2029-02-28'),
+  ('aurora-postgresql', '0',    '12',   'Aurora PostgreSQL 11 and older', '2024-02-29'),
+  ('aurora-postgresql', '12',   '13',   'Aurora PostgreSQL 12',    '2025-02-28'),
+  ('aurora-postgresql', '13',   '14',   'Aurora PostgreSQL 13',    '2026-02-28'),
+  ('aurora-postgresql', '14',   '15',   'Aurora PostgreSQL 14',    '2027-02-28'),
+  ('mysql',             '0',    '5.7',  'MySQL 5.6 and older',     '2022-03-01'),
+  ('mysql',             '5.7',  '5.8',  'MySQL 5.7',               '2024-02-29'),
+  ('mysql',             '8.0',  '8.1',  'MySQL 8.0',               '2026-07-31'),
+  ('aurora-mysql',      '0',    '5.7',  'Aurora MySQL 1 (5.6)',    '2023-02-28'),
+  ('aurora-mysql',      '5.7',  '5.8',  'Aurora MySQL 2 (5.7)',    '2024-10-31'),
+  ('mariadb',           '0',    '10.4', 'MariaDB 10.3 and older',  '2023-10-23'),
+  ('mariadb',           '10.4', '10.5', 'MariaDB 10.4',            '2025-06-30'),
+  ('mariadb',           '10.5', '10.6', 'MariaDB 10.5',            '2026-02-15'),
+  ('mariadb',           '10.6', '10.7', 'MariaDB 10.6',            '2026-08-31'),
+  ('mariadb',           '10.11', '10.12', 'MariaDB 10.11',         '2028-02-29')
+),
+r AS (
+  SELECT CASE type WHEN 'AWS::RDS::DBInstance' THEN 'instance' ELSE 'cluster' END AS kind,
+         rid, id, config ->> 'Engine' AS engine, config ->> 'EngineVersion' AS ver,
+         config ->> 'DBClusterIdentifier' AS cluster,
+         (SELECT i.aurora_member FROM rds_instances i WHERE i.rid = resources.rid) AS m,
+         (SELECT i.aurora_reason FROM rds_instances i WHERE i.rid = resources.rid) AS aurora_reason
+  FROM resources WHERE type IN ('AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')
+),
+v AS (
+  SELECT r.*, e.label, e.ends, (SELECT substr(now, 1, 10) FROM scan) AS today,
+         r.engine IN (SELECT engine FROM eos) AS tracked, 'DB ' || r.kind || ' ' || r.id AS what
+  FROM r LEFT JOIN eos e ON e.engine = r.engine AND version_cmp(r.ver, e.lo) >= 0 AND version_cmp(r.ver, e.hi) < 0
+)
+SELECT kind, rid AS rid,
+       CASE WHEN m THEN 'not_applicable' WHEN engine IS NULL OR ver IS NULL THEN 'error'
+            WHEN NOT tracked THEN 'not_applicable'
+            WHEN ends IS NOT NULL AND ends <= today THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN m THEN aurora_reason
+            WHEN engine IS NULL OR ver IS NULL THEN what || ' lacks Engine or EngineVersion'
+            WHEN NOT tracked THEN what || ' runs ' || engine || ', whose versions attest does not track (commercial engines follow their vendor''s support)'
+            WHEN ends IS NOT NULL AND ends <= today THEN what || ' runs ' || engine || ' ' || ver || ': ' || label || ' left standard support on ' || ends
+            WHEN ends IS NOT NULL THEN what || ' runs ' || engine || ' ' || ver || ', in standard support until ' || ends
+            ELSE what || ' runs ' || engine || ' ' || ver || ', a supported major version' END AS reason,
+       json_object('db_' || kind, id, 'Engine', engine, 'EngineVersion', ver, 'major_version', label, 'end_of_standard_support', ends) AS evidence
+FROM v;
+
+-- The two kinds of RDS snapshot: what the checks call them, the
+-- supplementary key of their sharing attributes and the configuration key
+-- that says whether they are encrypted.
+CREATE VIEW rds_snapshot_kinds(type, noun, attributes, encrypted) AS VALUES
+  ('AWS::RDS::DBSnapshot', 'DB snapshot', '$.DBSnapshotAttributes', 'Encrypted'),
+  ('AWS::RDS::DBClusterSnapshot', 'DB cluster snapshot', '$.DBClusterSnapshotAttributes', 'StorageEncrypted');
+
+-- For every RDS DB snapshot and DB cluster snapshot (type, the resource
+-- type): fail when its restore attribute names 'all' (public), as a check's
+-- rid, status, reason and evidence. The checks read their type's rows:
+-- SELECT rid, status, reason, evidence FROM rds_snapshot_public_findings
+-- WHERE type = '...'.
+CREATE VIEW rds_snapshot_public_findings AS
+WITH k AS (SELECT type, noun, attributes AS attrs FROM rds_snapshot_kinds),
+r AS (
+  SELECT s.type, k.noun, s.rid, s.id, json_type(s.supp, k.attrs) AS t, s.supp -> k.attrs AS attrs
+  FROM resources s JOIN k ON k.type = s.type
+),
+v AS (
+  SELECT *, (SELECT json_group_array(a.value) FROM json_each(CASE WHEN t = 'array' THEN attrs ELSE '[]' END) x,
+                    json_each(json_as_array(json_extract(x.value, '$.AttributeValues'))) a
+              WHERE json_extract(x.value, '$.AttributeName') = 'restore') AS shared
+  FROM r
+)
+SELECT type, rid AS rid,
+       CASE WHEN t IS NOT 'array' THEN 'error'
+            WHEN EXISTS (SELECT 1 FROM json_each(shared) WHERE value = 'all') THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN t IS NOT 'array' THEN 'the sharing attributes of ' || noun || ' ' || id || ' were not collected'
+            WHEN EXISTS (SELECT 1 FROM json_each(shared) WHERE value = 'all') THEN noun || ' ' || id || ' is public: any AWS account can copy or restore it (restore = all)'
+            WHEN json_array_length(shared) > 0 THEN noun || ' ' || id || ' is shared only with accounts ' || (SELECT group_concat(value, ', ') FROM json_each(shared))
+            ELSE noun || ' ' || id || ' is not shared' END AS reason,
+       json_object('snapshot', id, 'restore', json(shared)) AS evidence
+FROM v;
+
+-- For every RDS DB snapshot and DB cluster snapshot (type, the resource
+-- type): pass when it is encrypted (Encrypted, StorageEncrypted), as a
+-- check's rid, status, reason and evidence. The checks read their type's
+-- rows: SELECT rid, status, reason, evidence
+-- FROM rds_snapshot_encrypted_findings WHERE type = '...'.
+CREATE VIEW rds_snapshot_encrypted_findings AS
+WITH r AS (
+  SELECT s.type, k.noun, k.encrypted AS field, s.rid, s.id, json_type(s.config, '$.' || k.encrypted) AS t,
+         s.config ->> 'Engine' AS engine, s.config ->> 'SnapshotType' AS kind
+  FROM resources s JOIN rds_snapshot_kinds k ON k.type = s.type
+)
+SELECT type, rid AS rid,
+       CASE WHEN t = 'true' THEN 'pass' WHEN t = 'false' THEN 'fail' ELSE 'error' END AS status,
+       CASE WHEN t = 'true' THEN noun || ' ' || id || ' is encrypted'
+            WHEN t = 'false' THEN noun || ' ' || id || ' is not encrypted (' || field || ' = false)'
+            ELSE noun || ' ' || id || ' has no boolean ' || field || ' value (' || COALESCE(t, 'absent') || ')' END AS reason,
+       json_object('snapshot', id, 'Engine', engine, 'SnapshotType', kind, field, CASE t WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') END) AS evidence
+FROM r;
+
+-- For every DynamoDB table and RDS DB cluster (type, the resource type):
+-- pass when a selection of an AWS Backup plan of its account and region
+-- covers it: one of the selection's Resources patterns (with * wildcards)
+-- matches its ARN or one of its STRINGEQUALS tag conditions matches a tag,
+-- and no NotResources pattern matches. As a check's rid, status, reason and
+-- evidence; the checks read their type's rows: SELECT rid, status, reason,
+-- evidence FROM backup_plan_findings WHERE type = '...'.
+CREATE VIEW backup_plan_findings AS
+WITH k(type, noun, key) AS (VALUES
+  ('AWS::DynamoDB::Table', 'table', 'table'),
+  ('AWS::RDS::DBCluster', 'DB cluster', 'db_cluster')
+),
+r AS (
+  SELECT s.type, k.noun, k.key, s.rid, s.id, s.account, s.region, s.arn, s.tags
+  FROM resources s JOIN k ON k.type = s.type
+),
+sel AS (
+  SELECT p.account, p.region, p.id AS plan, s.value AS sel
+  FROM resources p, json_each(COALESCE(p.supp -> '$.Selections', '[]')) s
+  WHERE p.type = 'AWS::Backup::BackupPlan'
+),
+m AS (
+  SELECT r.rid, group_concat(DISTINCT sel.plan) AS plans
+  FROM r JOIN sel ON sel.account IS r.account AND sel.region IS r.region
+  WHERE (EXISTS (SELECT 1 FROM json_each(COALESCE(json_extract(sel.sel, '$.Resources'), '[]')) x
+                 WHERE r.arn GLOB replace(replace(x.value, '[', '[[]'), '?', '[?]'))
+         OR EXISTS (SELECT 1 FROM json_each(COALESCE(json_extract(sel.sel, '$.ListOfTags'), '[]')) c
+                    WHERE upper(json_extract(c.value, '$.ConditionType')) = 'STRINGEQUALS'
+                      AND json_extract(r.tags, '$."' || replace(json_extract(c.value, '$.ConditionKey'), '"', '') || '"') = json_extract(c.value, '$.ConditionValue')))
+    AND NOT EXISTS (SELECT 1 FROM json_each(COALESCE(json_extract(sel.sel, '$.NotResources'), '[]')) x
+                    WHERE r.arn GLOB replace(replace(x.value, '[', '[[]'), '?', '[?]'))
+  GROUP BY r.rid
+)
+SELECT r.type, r.rid AS rid,
+       CASE WHEN r.arn IS NULL THEN 'error' WHEN m.plans IS NOT NULL THEN 'pass' ELSE 'fail' END AS status,
+       CASE WHEN r.arn IS NULL THEN r.noun || ' ' || r.id || ' has no ARN to match against backup selections'
+            WHEN m.plans IS NOT NULL THEN r.noun || ' ' || r.id || ' is backed up by plan ' || m.plans
+            ELSE r.noun || ' ' || r.id || ' is not selected by any AWS Backup plan in its account and region' END AS reason,
+       json_object(r.key, r.id, 'backup_plans', m.plans) AS evidence
+FROM r LEFT JOIN m ON m.rid = r.rid;
+
+-- For every region's GuardDuty detector status and optional feature
+-- (feature 'S3_DATA_EVENTS', 'EBS_MALWARE_PROTECTION'): pass when the
+-- feature is enabled, not_applicable when GuardDuty is not, as a check's
+-- rid, status, reason and evidence. The checks read their feature's rows:
+-- SELECT rid, status, reason, evidence FROM guardduty_feature_findings
+-- WHERE feature = '...'.
+CREATE VIEW guardduty_feature_findings AS
+WITH f(feature) AS (VALUES ('S3_DATA_EVENTS'), ('EBS_MALWARE_PROTECTION')),
+x AS (
+  SELECT f.feature, r.rid, r.id, r.config ->> 'Status' AS st, json_type(r.config, '$.Features') AS t,
+         (SELECT g.value ->> 'Status' FROM json_each(json_as_array(r.config -> '$.Features')) g WHERE g.value ->> 'Name' = f.feature) AS fs
+  FROM resources r, f WHERE r.type = 'AWS::GuardDuty::DetectorStatus'
+)
+SELECT feature, rid AS rid,
+       CASE
+         WHEN st IS NOT 'ENABLED' THEN 'not_applicable'
+         WHEN t IS NOT 'array' THEN 'error'
+         WHEN fs = 'ENABLED' THEN 'pass'
+         ELSE 'fail'
+       END AS status,
+       CASE
+         WHEN st IS NOT 'ENABLED' THEN 'GuardDuty is not enabled in region ' || id || ' (see guardduty-enabled)'
+         WHEN t IS NOT 'array' THEN 'the GuardDuty features of region ' || id || ' were not collected'
+         WHEN fs = 'ENABLED' THEN 'GuardDuty ' || feature || ' is enabled in region ' || id
+         ELSE 'GuardDuty ' || feature || ' is ' || COALESCE(lower(fs), 'not configured') || ' in region ' || id
+       END AS reason,
+       json_object('region', id, feature, fs) AS evidence
+FROM x;
+
+-- For every resource of a type with a resource policy (type, the resource
+-- type; where the policy is: resource_policies): fail when the policy lets
+-- any principal in without a condition (iam_policy_public), as a check's
+-- rid, status, reason and evidence. A policy that was not collected is an
+-- error, except an SQS queue's, which the API leaves out when there is none.
+-- The *-policy-not-public checks read their type's rows: SELECT rid, status,
+-- reason, evidence FROM resource_policy_public_findings WHERE type = '...'.
+CREATE VIEW resource_policy_public_findings AS
+WITH k(type, noun, key, col, path, absent_is_none) AS (VALUES
+  ('AWS::SNS::Topic', 'topic', 'topic', 'config', '$.Attributes.Policy', 0),
+  ('AWS::SQS::Queue', 'queue', 'queue', 'config', '$.Attributes.Policy', 1),
+  ('AWS::OpenSearch::Domain', 'OpenSearch domain', 'domain', 'config', '$.AccessPolicies', 0),
+  ('AWS::KMS::Key', 'KMS key', 'key', 'supp', '$.KeyPolicy', 0),
+  ('AWS::SecretsManager::Secret', 'secret', 'secret', 'supp', '$.ResourcePolicy', 0),
+  ('AWS::ECR::Repository', 'repository', 'repository', 'supp', '$.RepositoryPolicy', 0),
+  ('AWS::EFS::FileSystem', 'EFS file system', 'file_system', 'supp', '$.FileSystemPolicy', 0)
+),
+s AS (
+  SELECT r.type, k.noun, k.key, k.absent_is_none, r.rid, r.id, k.path,
+         CASE k.col WHEN 'supp' THEN r.supp ELSE r.config END AS src
+  FROM resources r JOIN k ON k.type = r.type
+),
+p AS (
+  SELECT type, noun, key, absent_is_none, rid, id, json_type(src, path) AS t,
+         CASE WHEN json_type(src, path) = 'text' AND json_valid(src ->> path) THEN src ->> path
+              WHEN json_type(src, path) = 'object' THEN src -> path END AS doc
+  FROM s
+)
+SELECT type, rid AS rid,
+       CASE WHEN t IS NULL THEN CASE WHEN absent_is_none THEN 'pass' ELSE 'error' END WHEN t = 'null' THEN 'pass'
+            WHEN doc IS NULL OR iam_policy_public(doc) IS NULL THEN 'error'
+            WHEN iam_policy_public(doc) = 1 THEN 'fail' ELSE 'pass' END AS status,
+       CASE WHEN t IS NULL AND NOT absent_is_none THEN 'the policy of ' || noun || ' ' || id || ' was not collected'
+            WHEN t IS NULL OR t = 'null' THEN noun || ' ' || id || ' has no resource policy'
+            WHEN doc IS NULL OR iam_policy_public(doc) IS NULL THEN 'the policy of ' || noun || ' ' || id || ' cannot be read'
+            WHEN iam_policy_public(doc) = 1 THEN 'the policy of ' || noun || ' ' || id || ' allows any principal (*) without a condition'
+            ELSE 'the policy of ' || noun || ' ' || id || ' does not allow anonymous or unconditioned access' END AS reason,
+       json_object(key, id, 'policy', json(doc)) AS evidence
+FROM p;
+

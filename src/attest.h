@@ -157,7 +157,8 @@ void attest_library_free(attest_library *lib);
 /* Loads the catalogs (DIR/\*.xml) and check definitions (DIR/checks/\**.xml)
  * of a directory, each validated against the bundled schemas. A framework or
  * check whose id is already loaded is replaced: load user directories after
- * the bundled one. */
+ * the bundled one. A DIR/views.sql is noted here and its views are created,
+ * after the bundled ones, when a scan evaluates (doc/check-authoring.md). */
 attest_rc attest_library_load_dir(attest_library *lib, const char *dir);
 /* Loads the bundled frameworks and checks (see attest_datadir()). */
 attest_rc attest_library_load_bundled(attest_library *lib);

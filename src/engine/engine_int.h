@@ -20,6 +20,10 @@ attest_rc engine_prepare(attest_ctx *ctx, sqlite3 *db, time_t now);
 /* Creates the shared views of frameworks/views.sql (src/engine/views.c) in
  * db's main schema; an error names the file and line of a bad statement. */
 attest_rc engine_views_create(attest_ctx *ctx, sqlite3 *db);
+/* Then creates the views of the views.sql of each of lib's user
+ * directories, in load order; an error names the file and line, also when a
+ * view takes the name of one created before. */
+attest_rc engine_views_add_user(attest_ctx *ctx, sqlite3 *db, const attest_library *lib);
 /* Records in chk_query what check_id is judged by: query, then the SQL of
  * every shared view it reads (directly or through another view). */
 attest_rc engine_record_definition(attest_ctx *ctx, sqlite3 *db, const char *check_id,

@@ -194,7 +194,8 @@ attest_evaluate_with(attest_inventory *inv, attest_library *lib, const struct at
 		return core_error(ctx, ATTEST_ERR_NOTFOUND,
 				  "no frameworks are installed (looked in '%s/frameworks')",
 				  attest_datadir());
-	if ((rc = engine_prepare(ctx, db, attest_inventory_as_of(inv))) != ATTEST_OK)
+	if ((rc = engine_prepare(ctx, db, attest_inventory_as_of(inv))) != ATTEST_OK ||
+	    (rc = engine_views_add_user(ctx, db, lib)) != ATTEST_OK)
 		return rc;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(ctx, db, "cannot begin");

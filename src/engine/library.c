@@ -3,6 +3,8 @@
  * from, the order of precedence (a later directory replaces an id loaded
  * from an earlier one, so user directories override the bundled set) and
  * the cross-references between them, resolved once everything is loaded.
+ * A user directory may also hold a views.sql, created after the bundled views
+ * (src/engine/views.c).
  */
 #include "config.h"
 
@@ -43,6 +45,9 @@ attest_library_free(attest_library *lib)
 		lib_check_free(lib->checks[i]);
 	for (i = 0; i < lib->n_frameworks; i++)
 		lib_framework_free(lib->frameworks[i]);
+	for (i = 0; i < lib->n_views; i++)
+		free(lib->views[i]);
+	free(lib->views);
 	free(lib->checks);
 	free(lib->frameworks);
 	if (lib->check_schema)
@@ -127,8 +132,32 @@ out:
 	return rc;
 }
 
-attest_rc
-attest_library_load_dir(attest_library *lib, const char *dir)
+/* Notes dir/views.sql, when there is one, for the evaluation to create. */
+static attest_rc
+note_views(attest_library *lib, const char *dir)
+{
+	char path[4096], **grown;
+	struct stat st;
+	size_t i;
+	attest_rc rc;
+
+	if ((rc = core_path_join(lib->ctx, path, sizeof(path), dir, "views.sql")) != ATTEST_OK ||
+	    stat(path, &st) != 0)
+		return rc;
+	for (i = 0; i < lib->n_views; i++) /* the same directory given twice */
+		if (strcmp(lib->views[i], path) == 0)
+			return ATTEST_OK;
+	if (!(grown = realloc(lib->views, (lib->n_views + 1) * sizeof(*grown))))
+		return core_nomem(lib->ctx);
+	lib->views = grown;
+	if (!(lib->views[lib->n_views] = strdup(path)))
+		return core_nomem(lib->ctx);
+	lib->n_views++;
+	return ATTEST_OK;
+}
+
+static attest_rc
+load_dir(attest_library *lib, const char *dir, bool user)
 {
 	char checks[4096];
 	attest_rc rc;
@@ -143,7 +172,15 @@ attest_library_load_dir(attest_library *lib, const char *dir)
 		return rc;
 	if (is_dir(checks) && (rc = each_xml(lib, checks, true, lib_parse_checks)) != ATTEST_OK)
 		return rc;
-	return each_xml(lib, dir, false, lib_parse_catalog);
+	if ((rc = each_xml(lib, dir, false, lib_parse_catalog)) != ATTEST_OK)
+		return rc;
+	return user ? note_views(lib, dir) : ATTEST_OK;
+}
+
+attest_rc
+attest_library_load_dir(attest_library *lib, const char *dir)
+{
+	return load_dir(lib, dir, true);
 }
 
 attest_rc
@@ -154,7 +191,7 @@ attest_library_load_bundled(attest_library *lib)
 
 	if ((rc = core_datadir_path(lib->ctx, dir, sizeof(dir), "frameworks")) != ATTEST_OK)
 		return rc;
-	return attest_library_load_dir(lib, dir);
+	return load_dir(lib, dir, false);
 }
 
 const struct check *

@@ -45,6 +45,10 @@ struct attest_library {
 	struct framework **frameworks;
 	size_t n_frameworks;
 	int gen;
+	/* the views.sql of each directory loaded with attest_library_load_dir,
+	 * in load order (the bundled one is the engine's: src/engine/views.c) */
+	char **views;
+	size_t n_views;
 	/* attest_library_set_check_limits(); 0: from the environment */
 	double limit_seconds;
 	long long limit_rows, limit_bytes;

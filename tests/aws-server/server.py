@@ -660,6 +660,10 @@ def main():
     ap.add_argument("--scenario")
     ap.add_argument("--published", help="append each SNS message published here, a JSON line each")
     args = ap.parse_args()
+    # The collector opens up to 32 connections at once: with the default
+    # listen backlog of 5, the kernel drops SYNs and every dropped one costs
+    # a second or more of TCP retransmission (or a retry with back-off).
+    ThreadingHTTPServer.request_queue_size = 128
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     with open(args.estate) as f:

@@ -166,14 +166,18 @@ oscap_clean() {
 case_begin "XCCDF: oscap xccdf validate reports no warning"
 if command -v oscap >/dev/null 2>&1; then
 	oscap_clean "$R/s.xccdf.xml"
-	# the check can fail: a rule-result without its check is a warning
+	# the check can fail: a rule-result without its check is a warning. The
+	# document keeps only that rule-result: oscap's schematron takes time
+	# quadratic in the rule-results (18 s of CPU for the sample's 1,800).
 	python3 - "$R/s.xccdf.xml" "$R/warn.xccdf.xml" <<'PY'
 import re, sys
 s = open(sys.argv[1]).read()
 i = s.index('<rule-result ')
 j = s.index('</rule-result>', i)
 part = re.sub(r'<check system=.*?</check>', '', s[i:j], flags=re.S)
-open(sys.argv[2], 'w').write(s[:i] + part + s[j:])
+k = j + len('</rule-result>')
+rest = re.sub(r'<rule-result .*?</rule-result>\s*', '', s[k:], flags=re.S)
+open(sys.argv[2], 'w').write(s[:i] + part + s[j:k] + rest)
 PY
 	oscap xccdf validate "$R/warn.xccdf.xml" 2>&1 | grep -q "should have exactly one child 'check'" ||
 		fail "oscap did not notice a rule-result without a check"
