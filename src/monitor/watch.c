@@ -194,6 +194,8 @@ receive_round(struct monitor *m, bool *empty)
 		return ATTEST_OK; /* retried with the next round */
 	}
 	*empty = n == 0;
+	if (n > 1)
+		monitor_prefetch(m, msgs, n);
 	for (i = 0; i < n && rc == ATTEST_OK; i++) {
 		if (m->o->stop && *m->o->stop)
 			break;
@@ -203,6 +205,7 @@ receive_round(struct monitor *m, bool *empty)
 	 * queue now rather than after the visibility timeout. */
 	for (; i < n; i++)
 		aws_sqs_change_visibility(m->client, m->o->queue_url, msgs[i].receipt, 0);
+	monitor_prefetch_clear(m);
 	aws_sqs_messages_free(msgs, n);
 	return rc;
 }

@@ -61,6 +61,15 @@ attest_rc monitor_run(attest_ctx *ctx, attest_library *lib, attest_store *store,
 
 /* ---- inside the monitor ---- */
 
+/* One collection shared by the CloudTrail events of a received batch that
+ * name the same region (apply.c). */
+struct monitor_prefetch {
+	char *region; /* NULL: events without one (global services) */
+	char *types[64];
+	size_t n_types;
+	attest_inventory *inv; /* NULL when the collection failed */
+};
+
 struct monitor {
 	attest_ctx *ctx;
 	attest_library *lib;
@@ -72,6 +81,8 @@ struct monitor {
 	attest_inventory *inv;
 	time_t last_snapshot, last_full;
 	time_t last_alerted; /* when the rules last ran: exceptions lapse after it */
+	struct monitor_prefetch pf[8];
+	size_t n_pf;
 };
 
 /* The starting state (state.c): an evaluated inventory in m->inv, and the
@@ -103,6 +114,12 @@ struct aws_sqs_message;
 attest_rc monitor_process(struct monitor *m, const struct aws_sqs_message *msg);
 /* Raises the collection-failed alerts for message (watch.c). */
 void monitor_collection_failed(struct monitor *m, const char *message);
+
+/* Collects, once per region, what the CloudTrail events of msgs touch
+ * (apply.c); monitor_apply() takes their resources from it. A failed
+ * collection is left for each event to retry on its own. */
+void monitor_prefetch(struct monitor *m, const struct aws_sqs_message *msgs, size_t n);
+void monitor_prefetch_clear(struct monitor *m);
 
 struct event;
 /* Applies ev to m->inv's open change set (apply.c); *touched counts the
