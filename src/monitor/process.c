@@ -293,14 +293,39 @@ dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *re
 	m->st->dead++;
 }
 
+/* The message is done with: deleted with the others of its receive, once
+ * they are all processed (monitor_delete_done). */
 static void
 delete_message(struct monitor *m, const struct aws_sqs_message *msg)
 {
-	if (aws_sqs_delete(m->client, m->o->queue_url, msg->receipt) != ATTEST_OK)
-		core_log(m->ctx, ATTEST_LOG_WARN,
-			 "cannot delete message %s (it will come back and be recognised as "
-			 "already applied): %s",
-			 msg->id, attest_ctx_errmsg(m->ctx));
+	if (m->n_done < sizeof(m->done) / sizeof(*m->done))
+		m->done[m->n_done++] = msg;
+	else if (aws_sqs_delete(m->client, m->o->queue_url, msg->receipt) != ATTEST_OK)
+		core_log(m->ctx, ATTEST_LOG_WARN, "cannot delete message %s: %s", msg->id,
+			 attest_ctx_errmsg(m->ctx));
+}
+
+void
+monitor_delete_done(struct monitor *m)
+{
+	const char *receipts[10];
+	bool deleted[10];
+	size_t i;
+	attest_rc rc;
+
+	if (m->n_done == 0)
+		return;
+	for (i = 0; i < m->n_done; i++)
+		receipts[i] = m->done[i]->receipt;
+	rc = aws_sqs_delete_batch(m->client, m->o->queue_url, receipts, m->n_done, deleted);
+	for (i = 0; i < m->n_done; i++)
+		if (rc != ATTEST_OK || !deleted[i])
+			core_log(m->ctx, ATTEST_LOG_WARN,
+				 "cannot delete message %s (it will come back and be recognised "
+				 "as already applied)%s%s",
+				 m->done[i]->id, rc != ATTEST_OK ? ": " : "",
+				 rc != ATTEST_OK ? attest_ctx_errmsg(m->ctx) : "");
+	m->n_done = 0;
 }
 
 /* Applies, re-evaluates and stores an event the table knows. */

@@ -200,7 +200,9 @@ receive_round(struct monitor *m, bool *empty)
 		if (m->o->stop && *m->o->stop)
 			break;
 		rc = monitor_process(m, &msgs[i]);
+		deliver(m); /* its alerts now, not after the whole batch */
 	}
+	monitor_delete_done(m);
 	/* Received but not started (stopping, or a fatal error): back to the
 	 * queue now rather than after the visibility timeout. */
 	for (; i < n; i++)

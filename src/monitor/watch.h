@@ -70,6 +70,8 @@ struct monitor_prefetch {
 	attest_inventory *inv; /* NULL when the collection failed */
 };
 
+struct aws_sqs_message;
+
 struct monitor {
 	attest_ctx *ctx;
 	attest_library *lib;
@@ -83,6 +85,8 @@ struct monitor {
 	time_t last_alerted; /* when the rules last ran: exceptions lapse after it */
 	struct monitor_prefetch pf[8];
 	size_t n_pf;
+	const struct aws_sqs_message *done[10]; /* processed, not yet deleted */
+	size_t n_done;
 };
 
 /* The starting state (state.c): an evaluated inventory in m->inv, and the
@@ -112,6 +116,8 @@ struct aws_sqs_message;
  * applied, stored and deleted; left for a retry when its re-collection
  * failed. Errors only for the history or the inventory failing. */
 attest_rc monitor_process(struct monitor *m, const struct aws_sqs_message *msg);
+/* Deletes the messages processed since the last call, in one call. */
+void monitor_delete_done(struct monitor *m);
 /* Raises the collection-failed alerts for message (watch.c). */
 void monitor_collection_failed(struct monitor *m, const char *message);
 

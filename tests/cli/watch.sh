@@ -246,7 +246,7 @@ expect_err "dead letter"
 case_end
 
 case_begin "a delete that fails after the commit: the event comes back and is not applied twice"
-printf '{"faults": [{"service": "sqs", "operation": "DeleteMessage", "kind": "deny", "times": 1}]}' >"$WORK/faults.json"
+printf '{"faults": [{"service": "sqs", "operation": "DeleteMessageBatch", "kind": "deny", "times": 1}]}' >"$WORK/faults.json"
 stop_all
 start_server "$WORK/faults.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "1"}}' >/dev/null
