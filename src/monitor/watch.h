@@ -71,6 +71,7 @@ struct monitor_prefetch {
 };
 
 struct aws_sqs_message;
+struct event;
 
 struct monitor {
 	attest_ctx *ctx;
@@ -112,10 +113,22 @@ attest_rc monitor_alerts_of(struct monitor *m, const struct attest_watch_event *
 			    size_t n_scores, json_t **out);
 
 struct aws_sqs_message;
-/* Processes one received message (process.c): dead letter, ignored, or
- * applied, stored and deleted; left for a retry when its re-collection
- * failed. Errors only for the history or the inventory failing. */
-attest_rc monitor_process(struct monitor *m, const struct aws_sqs_message *msg);
+/* Processes the messages of one receive (batch.c): each a dead letter,
+ * ignored, or applied and stored; left for a retry when its re-collection
+ * failed; deleted by monitor_delete_done(). Errors only for the history or
+ * the inventory failing. */
+attest_rc monitor_process_batch(struct monitor *m, const struct aws_sqs_message *msgs, size_t n);
+/* The pieces of it (process.c). */
+size_t monitor_read_scores(struct monitor *m, struct alert_score *s, char names[][64], size_t max,
+			   bool after);
+void monitor_watch_event(const struct monitor *m, const struct event *ev,
+			 const struct aws_sqs_message *msg, long touched,
+			 struct attest_watch_event *w);
+void monitor_write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_deltas *ds);
+attest_rc monitor_store_event(struct monitor *m, const struct attest_watch_event *w,
+			      const struct monitor_deltas *ds, const json_t *alerts);
+void monitor_dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *reason);
+void monitor_delete_message(struct monitor *m, const struct aws_sqs_message *msg);
 /* Deletes the messages processed since the last call, in one call. */
 void monitor_delete_done(struct monitor *m);
 /* Raises the collection-failed alerts for message (watch.c). */
