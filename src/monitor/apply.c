@@ -142,20 +142,110 @@ refresh_one(struct monitor *m, attest_inventory *fresh, const struct event_resou
 	return ATTEST_OK;
 }
 
+static bool
+same_region(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static struct monitor_prefetch *
+prefetch_slot(struct monitor *m, const char *region, bool create)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_pf; i++)
+		if (same_region(m->pf[i].region, region))
+			return &m->pf[i];
+	if (!create || m->n_pf == sizeof(m->pf) / sizeof(*m->pf))
+		return NULL;
+	m->pf[m->n_pf].region = region ? strdup(region) : NULL;
+	return &m->pf[m->n_pf++];
+}
+
+static bool
+has_type(const struct monitor_prefetch *pf, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < pf->n_types; i++)
+		if (strcmp(pf->types[i], type) == 0)
+			return true;
+	return false;
+}
+
+void
+monitor_prefetch(struct monitor *m, const struct aws_sqs_message *msgs, size_t n)
+{
+	struct monitor_prefetch *pf;
+	struct event ev;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		memset(&ev, 0, sizeof(ev));
+		if (event_parse(m->o->events, msgs[i].body, msgs[i].body_len, &ev) == ATTEST_OK &&
+		    ev.kind == EVENT_CLOUDTRAIL && (pf = prefetch_slot(m, ev.region, true)))
+			for (j = 0; j < ev.n_res; j++)
+				if (!has_type(pf, ev.res[j].type) &&
+				    pf->n_types < sizeof(pf->types) / sizeof(*pf->types))
+					pf->types[pf->n_types++] = strdup(ev.res[j].type);
+		event_clear(&ev);
+	}
+	for (i = 0; i < m->n_pf; i++)
+		if (monitor_collect(m, (const char *const *)m->pf[i].types, m->pf[i].n_types,
+				    m->pf[i].region, &m->pf[i].inv) != ATTEST_OK)
+			core_log(m->ctx, ATTEST_LOG_WARN, "collecting what %zu events touched: %s",
+				 n, attest_ctx_errmsg(m->ctx));
+}
+
+void
+monitor_prefetch_clear(struct monitor *m)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->n_pf; i++) {
+		attest_inventory_free(m->pf[i].inv);
+		free(m->pf[i].region);
+		for (j = 0; j < m->pf[i].n_types; j++)
+			free(m->pf[i].types[j]);
+	}
+	memset(m->pf, 0, sizeof(m->pf));
+	m->n_pf = 0;
+}
+
+/* The batch's collection of ev's region, when it covers every type ev
+ * touches. */
+static attest_inventory *
+prefetched(struct monitor *m, const struct event *ev)
+{
+	struct monitor_prefetch *pf = prefetch_slot(m, ev->region, false);
+	size_t i;
+
+	if (!pf || !pf->inv)
+		return NULL;
+	for (i = 0; i < ev->n_res; i++)
+		if (!has_type(pf, ev->res[i].type))
+			return NULL;
+	return pf->inv;
+}
+
 static attest_rc
 recollect(struct monitor *m, const struct event *ev, long *touched)
 {
 	const char *types[64];
-	attest_inventory *fresh = NULL;
-	size_t i, n = touched_types(ev, types, sizeof(types) / sizeof(*types));
-	attest_rc rc;
+	attest_inventory *fresh = prefetched(m, ev), *own = NULL;
+	size_t i, n;
+	attest_rc rc = ATTEST_OK;
 
-	if ((rc = monitor_collect(m, types, n, ev->region, &fresh)) != ATTEST_OK)
-		return rc;
+	if (!fresh) {
+		n = touched_types(ev, types, sizeof(types) / sizeof(*types));
+		if ((rc = monitor_collect(m, types, n, ev->region, &own)) != ATTEST_OK)
+			return rc;
+		fresh = own;
+	}
 	for (i = 0; rc == ATTEST_OK && i < ev->n_res; i++)
 		rc = refresh_one(m, fresh, &ev->res[i],
 				 ev->res[i].account ? ev->res[i].account : ev->account, touched);
-	attest_inventory_free(fresh);
+	attest_inventory_free(own);
 	return rc;
 }
 

@@ -13,6 +13,7 @@ libattest_la_SOURCES += \
 	src/monitor/alert_sns.c \
 	src/monitor/alert_webhook.c \
 	src/monitor/apply.c \
+	src/monitor/batch.c \
 	src/monitor/event.c \
 	src/monitor/event.h \
 	src/monitor/event_table.c \

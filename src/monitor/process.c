@@ -84,8 +84,9 @@ monitor_deltas_free(struct monitor_deltas *ds)
 }
 
 /* The frameworks' scores in the kept inventory, into s[] (at most max). */
-static size_t
-read_scores(struct monitor *m, struct alert_score *s, char names[][64], size_t max, bool after)
+size_t
+monitor_read_scores(struct monitor *m, struct alert_score *s, char names[][64], size_t max,
+		    bool after)
 {
 	sqlite3_stmt *st = NULL;
 	size_t n = 0, i;
@@ -150,9 +151,9 @@ read_exceptions(struct monitor *m, struct alert_exception *e, char text[][3][128
 }
 
 /* The event as the history stores it. */
-static void
-watch_event(const struct monitor *m, const struct event *ev, const struct aws_sqs_message *msg,
-	    long touched, struct attest_watch_event *w)
+void
+monitor_watch_event(const struct monitor *m, const struct event *ev,
+		    const struct aws_sqs_message *msg, long touched, struct attest_watch_event *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->key = ev->key;
@@ -172,8 +173,8 @@ watch_event(const struct monitor *m, const struct event *ev, const struct aws_sq
 }
 
 /* Writes the OCSF event of every delta (status moved) to o->ocsf. */
-static void
-write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_deltas *ds)
+void
+monitor_write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_deltas *ds)
 {
 	json_t *cause = json_pack("{s:s?, s:s?, s:s?, s:s?}", "event_key", ev->key, "source",
 				  ev->source, "name", ev->name, "actor", ev->actor);
@@ -243,9 +244,9 @@ monitor_alerts_of(struct monitor *m, const struct attest_watch_event *w,
 }
 
 /* Stores the event, its deltas and alerts in one history transaction. */
-static attest_rc
-store_event(struct monitor *m, const struct attest_watch_event *w, const struct monitor_deltas *ds,
-	    const json_t *alerts)
+attest_rc
+monitor_store_event(struct monitor *m, const struct attest_watch_event *w,
+		    const struct monitor_deltas *ds, const json_t *alerts)
 {
 	const char **payloads = NULL, **channels = NULL;
 	char **texts = NULL;
@@ -280,8 +281,8 @@ store_event(struct monitor *m, const struct attest_watch_event *w, const struct 
 	return rc;
 }
 
-static void
-dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *reason)
+void
+monitor_dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *reason)
 {
 	char sha[65] = "";
 
@@ -293,118 +294,37 @@ dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *re
 	m->st->dead++;
 }
 
-static void
-delete_message(struct monitor *m, const struct aws_sqs_message *msg)
+/* The message is done with: deleted with the others of its receive, once
+ * they are all processed (monitor_delete_done). */
+void
+monitor_delete_message(struct monitor *m, const struct aws_sqs_message *msg)
 {
-	if (aws_sqs_delete(m->client, m->o->queue_url, msg->receipt) != ATTEST_OK)
-		core_log(m->ctx, ATTEST_LOG_WARN,
-			 "cannot delete message %s (it will come back and be recognised as "
-			 "already applied): %s",
-			 msg->id, attest_ctx_errmsg(m->ctx));
+	if (m->n_done < sizeof(m->done) / sizeof(*m->done))
+		m->done[m->n_done++] = msg;
+	else if (aws_sqs_delete(m->client, m->o->queue_url, msg->receipt) != ATTEST_OK)
+		core_log(m->ctx, ATTEST_LOG_WARN, "cannot delete message %s: %s", msg->id,
+			 attest_ctx_errmsg(m->ctx));
 }
 
-/* Applies, re-evaluates and stores an event the table knows. */
-static attest_rc
-apply_event(struct monitor *m, const struct event *ev, const struct aws_sqs_message *msg, bool seen)
+void
+monitor_delete_done(struct monitor *m)
 {
-	struct alert_score scores[64] = {{0}};
-	char names[64][64];
-	struct attest_change_stats cs;
-	struct attest_watch_event w;
-	struct monitor_deltas ds = {0};
-	json_t *alerts = NULL;
-	size_t n_scores;
-	long touched = 0;
+	const char *receipts[10];
+	bool deleted[10];
+	size_t i;
 	attest_rc rc;
 
-	if ((rc = attest_inventory_begin(m->inv, "events")) != ATTEST_OK)
-		return rc;
-	n_scores = read_scores(m, scores, names, 64, false);
-	if ((rc = monitor_apply(m, ev, &touched)) != ATTEST_OK ||
-	    (rc = attest_evaluate_changes(m->inv, m->lib, monitor_keep_delta, &ds, &cs)) !=
-		    ATTEST_OK)
-		goto fail;
-	read_scores(m, scores, names, 64, true);
-	watch_event(m, ev, msg, touched, &w);
-	if (!seen &&
-	    ((rc = monitor_alerts_of(m, &w, &ds, scores, n_scores, &alerts)) != ATTEST_OK ||
-	     (rc = store_event(m, &w, &ds, alerts)) != ATTEST_OK))
-		goto fail;
-	if ((rc = attest_inventory_commit(m->inv)) != ATTEST_OK) {
-		/* The history has the event; the inventory does not: a restart
-		 * must not start from a stale state (state.c collects anew). */
-		monitor_deltas_free(&ds);
-		json_decref(alerts);
-		return rc;
-	}
-	if (seen) {
-		m->st->duplicates++;
-	} else {
-		m->st->applied++;
-		m->st->deltas += ds.n;
-		if (m->o->ocsf && ds.n)
-			write_ocsf(m, ev, &ds);
-	}
-	core_log(m->ctx, ATTEST_LOG_INFO,
-		 "event %s (%s %s by %s): %ld resources, %zu checks re-run, %zu findings "
-		 "changed%s",
-		 ev->key, ev->source, ev->name, ev->actor ? ev->actor : "unknown", touched,
-		 cs.checks, ds.n, seen ? " (already stored: not stored again)" : "");
-	monitor_deltas_free(&ds);
-	json_decref(alerts);
-	return ATTEST_OK;
-fail:
-	attest_inventory_rollback(m->inv);
-	monitor_deltas_free(&ds);
-	json_decref(alerts);
-	return rc;
-}
-
-attest_rc
-monitor_process(struct monitor *m, const struct aws_sqs_message *msg)
-{
-	struct event ev;
-	bool seen = false;
-	attest_rc rc;
-
-	memset(&ev, 0, sizeof(ev));
-	m->st->received++;
-	if (msg->sent_at)
-		m->st->lag_s = (long)(time(NULL) - msg->sent_at);
-	rc = event_parse(m->o->events, msg->body, msg->body_len, &ev);
-	if (rc == ATTEST_ERR_NOMEM)
-		return rc;
-	if (rc != ATTEST_OK) {
-		dead_letter(m, msg, attest_ctx_errmsg(m->ctx));
-		delete_message(m, msg);
-		return ATTEST_OK;
-	}
-	if (ev.n_res == 0) {
-		m->st->ignored++;
-		core_log(m->ctx, ATTEST_LOG_DEBUG, "ignored event %s: %s %s%s",
-			 ev.key ? ev.key : msg->id, ev.source ? ev.source : "?",
-			 ev.name ? ev.name : "?", ev.error_code ? " (a failed call)" : "");
-		event_clear(&ev);
-		delete_message(m, msg);
-		return ATTEST_OK;
-	}
-	if ((rc = attest_store_event_seen(m->store, ev.key, &seen)) == ATTEST_OK)
-		rc = apply_event(m, &ev, msg, seen);
-	if (rc == ATTEST_OK) {
-		delete_message(m, msg);
-	} else if (rc == ATTEST_ERR_DB || rc == ATTEST_ERR_NOMEM) {
-		event_clear(&ev);
-		return rc; /* the history or the inventory failed: stop */
-	} else if (msg->receive_count >= POISON_RECEIVES) {
-		dead_letter(m, msg, attest_ctx_errmsg(m->ctx));
-		delete_message(m, msg);
-	} else {
-		/* A failed S3 read or re-collection: the message comes back
-		 * after its visibility timeout and is tried again. */
-		core_log(m->ctx, ATTEST_LOG_WARN, "event %s not applied yet (try %ld): %s", ev.key,
-			 msg->receive_count, attest_ctx_errmsg(m->ctx));
-		monitor_collection_failed(m, attest_ctx_errmsg(m->ctx));
-	}
-	event_clear(&ev);
-	return ATTEST_OK;
+	if (m->n_done == 0)
+		return;
+	for (i = 0; i < m->n_done; i++)
+		receipts[i] = m->done[i]->receipt;
+	rc = aws_sqs_delete_batch(m->client, m->o->queue_url, receipts, m->n_done, deleted);
+	for (i = 0; i < m->n_done; i++)
+		if (rc != ATTEST_OK || !deleted[i])
+			core_log(m->ctx, ATTEST_LOG_WARN,
+				 "cannot delete message %s (it will come back and be recognised "
+				 "as already applied)%s%s",
+				 m->done[i]->id, rc != ATTEST_OK ? ": " : "",
+				 rc != ATTEST_OK ? attest_ctx_errmsg(m->ctx) : "");
+	m->n_done = 0;
 }

@@ -194,15 +194,20 @@ receive_round(struct monitor *m, bool *empty)
 		return ATTEST_OK; /* retried with the next round */
 	}
 	*empty = n == 0;
-	for (i = 0; i < n && rc == ATTEST_OK; i++) {
-		if (m->o->stop && *m->o->stop)
-			break;
-		rc = monitor_process(m, &msgs[i]);
+	if (n && !(m->o->stop && *m->o->stop)) {
+		if (n > 1)
+			monitor_prefetch(m, msgs, n);
+		rc = monitor_process_batch(m, msgs, n);
+		monitor_prefetch_clear(m);
+		/* What was stored (or is a dead letter) goes; a message left
+		 * because of a fatal error comes back after its timeout. */
+		monitor_delete_done(m);
+		deliver(m);
+	} else {
+		/* Stopping: received, not started, back to the queue at once. */
+		for (i = 0; i < n; i++)
+			aws_sqs_change_visibility(m->client, m->o->queue_url, msgs[i].receipt, 0);
 	}
-	/* Received but not started (stopping, or a fatal error): back to the
-	 * queue now rather than after the visibility timeout. */
-	for (; i < n; i++)
-		aws_sqs_change_visibility(m->client, m->o->queue_url, msgs[i].receipt, 0);
 	aws_sqs_messages_free(msgs, n);
 	return rc;
 }

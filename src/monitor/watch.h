@@ -61,6 +61,18 @@ attest_rc monitor_run(attest_ctx *ctx, attest_library *lib, attest_store *store,
 
 /* ---- inside the monitor ---- */
 
+/* One collection shared by the CloudTrail events of a received batch that
+ * name the same region (apply.c). */
+struct monitor_prefetch {
+	char *region; /* NULL: events without one (global services) */
+	char *types[64];
+	size_t n_types;
+	attest_inventory *inv; /* NULL when the collection failed */
+};
+
+struct aws_sqs_message;
+struct event;
+
 struct monitor {
 	attest_ctx *ctx;
 	attest_library *lib;
@@ -72,6 +84,10 @@ struct monitor {
 	attest_inventory *inv;
 	time_t last_snapshot, last_full;
 	time_t last_alerted; /* when the rules last ran: exceptions lapse after it */
+	struct monitor_prefetch pf[8];
+	size_t n_pf;
+	const struct aws_sqs_message *done[10]; /* processed, not yet deleted */
+	size_t n_done;
 };
 
 /* The starting state (state.c): an evaluated inventory in m->inv, and the
@@ -97,12 +113,32 @@ attest_rc monitor_alerts_of(struct monitor *m, const struct attest_watch_event *
 			    size_t n_scores, json_t **out);
 
 struct aws_sqs_message;
-/* Processes one received message (process.c): dead letter, ignored, or
- * applied, stored and deleted; left for a retry when its re-collection
- * failed. Errors only for the history or the inventory failing. */
-attest_rc monitor_process(struct monitor *m, const struct aws_sqs_message *msg);
+/* Processes the messages of one receive (batch.c): each a dead letter,
+ * ignored, or applied and stored; left for a retry when its re-collection
+ * failed; deleted by monitor_delete_done(). Errors only for the history or
+ * the inventory failing. */
+attest_rc monitor_process_batch(struct monitor *m, const struct aws_sqs_message *msgs, size_t n);
+/* The pieces of it (process.c). */
+size_t monitor_read_scores(struct monitor *m, struct alert_score *s, char names[][64], size_t max,
+			   bool after);
+void monitor_watch_event(const struct monitor *m, const struct event *ev,
+			 const struct aws_sqs_message *msg, long touched,
+			 struct attest_watch_event *w);
+void monitor_write_ocsf(struct monitor *m, const struct event *ev, const struct monitor_deltas *ds);
+attest_rc monitor_store_event(struct monitor *m, const struct attest_watch_event *w,
+			      const struct monitor_deltas *ds, const json_t *alerts);
+void monitor_dead_letter(struct monitor *m, const struct aws_sqs_message *msg, const char *reason);
+void monitor_delete_message(struct monitor *m, const struct aws_sqs_message *msg);
+/* Deletes the messages processed since the last call, in one call. */
+void monitor_delete_done(struct monitor *m);
 /* Raises the collection-failed alerts for message (watch.c). */
 void monitor_collection_failed(struct monitor *m, const char *message);
+
+/* Collects, once per region, what the CloudTrail events of msgs touch
+ * (apply.c); monitor_apply() takes their resources from it. A failed
+ * collection is left for each event to retry on its own. */
+void monitor_prefetch(struct monitor *m, const struct aws_sqs_message *msgs, size_t n);
+void monitor_prefetch_clear(struct monitor *m);
 
 struct event;
 /* Applies ev to m->inv's open change set (apply.c); *touched counts the

@@ -20,7 +20,8 @@ from urllib.parse import unquote
 import jsonwire
 from sqs_queues import SqsError
 
-SQS_OWN = {"CreateQueue", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility"}
+SQS_OWN = {"CreateQueue", "SendMessage", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch",
+           "ChangeMessageVisibility"}
 LOCK = threading.Lock()
 
 
@@ -67,6 +68,16 @@ def sqs(h, op, region, req):
     if op == "DeleteMessage":
         qs.delete(q, req.get("ReceiptHandle"))
         return h.json({}, jsonwire.JSON10)
+    if op == "DeleteMessageBatch":
+        ok, failed = [], []
+        for e in req.get("Entries", []):
+            try:
+                qs.delete(q, e.get("ReceiptHandle"))
+                ok.append({"Id": e["Id"]})
+            except SqsError as err:
+                failed.append({"Id": e["Id"], "Code": err.code, "Message": str(err),
+                               "SenderFault": True})
+        return h.json({"Successful": ok, "Failed": failed}, jsonwire.JSON10)
     if op == "ChangeMessageVisibility":
         qs.change_visibility(q, req.get("ReceiptHandle"), int(req.get("VisibilityTimeout", 0)))
         return h.json({}, jsonwire.JSON10)

@@ -220,6 +220,20 @@ expect_status 0
 	fail "no delta from the oversized item: $(grep -v evaluated "$WORK/err" | tail -5)"
 case_end
 
+case_begin "the CloudTrail events of one receive share one collection"
+sg_calls() { control requests | jq '[.[] | select(.[0] == "ec2" and .[1] == "DescribeSecurityGroups") | .[3]] | add // 0'; }
+run watch --once # a new base scan: the next run starts from it, without collecting
+before=$(sg_calls)
+for i in 1 2 3 4 5; do
+	send "$(ct_event "ev-batch-$i" AuthorizeSecurityGroupIngress '{"groupId": "'$SG'"}')"
+done
+run watch --once
+expect_status 0
+[ "$(sqlite3 "$WORK/h.db" "SELECT count(*) FROM watch_events WHERE event_key LIKE 'ev-batch-%'")" = 5 ] ||
+	fail "not every event of the batch was stored"
+[ $(($(sg_calls) - before)) = 1 ] || fail "5 events made $(($(sg_calls) - before)) collections of the groups, not 1"
+case_end
+
 case_begin "malformed messages are dead letters: recorded, deleted, never fatal"
 send 'not json at all'
 send '{"detail-type": "AWS API Call via CloudTrail", "detail": 5}'
@@ -232,7 +246,7 @@ expect_err "dead letter"
 case_end
 
 case_begin "a delete that fails after the commit: the event comes back and is not applied twice"
-printf '{"faults": [{"service": "sqs", "operation": "DeleteMessage", "kind": "deny", "times": 1}]}' >"$WORK/faults.json"
+printf '{"faults": [{"service": "sqs", "operation": "DeleteMessageBatch", "kind": "deny", "times": 1}]}' >"$WORK/faults.json"
 stop_all
 start_server "$WORK/faults.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "1"}}' >/dev/null

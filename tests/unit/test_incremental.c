@@ -4,6 +4,7 @@
  * that move are exactly those a whole evaluation of the changed estate
  * would give differently, and nothing else moves.
  */
+#include "harness.h"
 #include "testutil.h"
 
 #include <CUnit/Basic.h>
@@ -352,29 +353,38 @@ test_refresh_from_recollection(void)
 	tu_rmtree(dir);
 }
 
+static int
+suite_init(void)
+{
+	return tu_sample_eval(&ctx, &lib, &inv);
+}
+
+static int
+suite_clean(void)
+{
+	tu_sample_free(ctx, lib, inv);
+	return 0;
+}
+
+/* In this order: each case starts from the state the one before left. */
+static CU_TestInfo cases[] = {
+	{"opening port 22 moves one finding", test_open_port_moves_one_finding},
+	{"the same change again moves nothing", test_same_change_again_moves_nothing},
+	{"drop reports gone, rollback restores", test_drop_reports_gone_and_rollback_restores},
+	{"refusals", test_refusals},
+	{"the same as a whole evaluation", test_matches_whole_evaluation},
+	{"native NDJSON round trip", test_native_round_trip},
+	{"refresh from a re-collection", test_refresh_from_recollection},
+	CU_TEST_INFO_NULL,
+};
+
 int
 main(void)
 {
-	CU_pSuite s;
-	unsigned failed;
+	CU_SuiteInfo suites[] = {
+		{"incremental", suite_init, suite_clean, NULL, NULL, cases},
+		CU_SUITE_INFO_NULL,
+	};
 
-	if (tu_sample_eval(&ctx, &lib, &inv) != 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("incremental", NULL, NULL);
-	CU_add_test(s, "opening port 22 moves one finding", test_open_port_moves_one_finding);
-	CU_add_test(s, "the same change again moves nothing", test_same_change_again_moves_nothing);
-	CU_add_test(s, "drop reports gone, rollback restores",
-		    test_drop_reports_gone_and_rollback_restores);
-	CU_add_test(s, "refusals", test_refusals);
-	CU_add_test(s, "the same as a whole evaluation", test_matches_whole_evaluation);
-	CU_add_test(s, "native NDJSON round trip", test_native_round_trip);
-	CU_add_test(s, "refresh from a re-collection", test_refresh_from_recollection);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	tu_sample_free(ctx, lib, inv);
-	return failed ? 1 : 0;
+	return attest_test_main(suites);
 }

@@ -79,6 +79,11 @@ attest_rc aws_sqs_receive(struct aws_client *cl, const char *queue_url, int max,
 /* Deletes the message received with receipt; a stale receipt fails with
  * code ReceiptHandleIsInvalid (the message was received again since). */
 attest_rc aws_sqs_delete(struct aws_client *cl, const char *queue_url, const char *receipt);
+/* Deletes up to 10 received messages in one call (DeleteMessageBatch):
+ * deleted[i] says whether receipts[i]'s message was (a stale receipt is
+ * not). An error only when the call itself failed. */
+attest_rc aws_sqs_delete_batch(struct aws_client *cl, const char *queue_url,
+			       const char *const *receipts, size_t n, bool *deleted);
 /* Makes the received message visible again after seconds (0: now). */
 attest_rc aws_sqs_change_visibility(struct aws_client *cl, const char *queue_url,
 				    const char *receipt, int seconds);

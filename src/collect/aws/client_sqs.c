@@ -240,6 +240,48 @@ out:
 }
 
 attest_rc
+aws_sqs_delete_batch(struct aws_client *cl, const char *queue_url, const char *const *receipts,
+		     size_t n, bool *deleted)
+{
+	json_t *entries = json_array(), *out = NULL, *ok;
+	char id[16];
+	size_t i, j;
+	attest_rc rc;
+
+	for (i = 0; i < n; i++)
+		deleted[i] = false;
+	if (n == 0 || n > 10) {
+		json_decref(entries);
+		return n ? core_error(cl->ctx, ATTEST_ERR_USAGE,
+				      "SQS DeleteMessageBatch takes 1 to 10 messages, not %zu", n)
+			 : ATTEST_OK;
+	}
+	for (i = 0; entries && i < n; i++) {
+		snprintf(id, sizeof(id), "m%zu", i);
+		if (json_array_append_new(entries, json_pack("{s:s, s:s}", "Id", id,
+							     "ReceiptHandle", receipts[i])) != 0) {
+			json_decref(entries);
+			entries = NULL;
+		}
+	}
+	if (!entries)
+		return core_nomem(cl->ctx);
+	rc = sqs_call(cl, queue_url, "DeleteMessageBatch", json_pack("{s:o}", "Entries", entries),
+		      0, &out);
+	if (rc != ATTEST_OK)
+		return rc;
+	ok = json_object_get(out, "Successful");
+	for (j = 0; j < json_array_size(ok); j++) {
+		const char *got = json_string_value(json_object_get(json_array_get(ok, j), "Id"));
+
+		if (got && got[0] == 'm' && (i = strtoul(got + 1, NULL, 10)) < n)
+			deleted[i] = true;
+	}
+	json_decref(out);
+	return ATTEST_OK;
+}
+
+attest_rc
 aws_sqs_delete(struct aws_client *cl, const char *queue_url, const char *receipt)
 {
 	return sqs_call(cl, queue_url, "DeleteMessage",
