@@ -16,6 +16,7 @@ libattest_la_SOURCES += \
 	src/store/store.c \
 	src/store/store_int.h \
 	src/store/transfer.c \
+	src/store/transfer_file.c \
 	src/store/trend.c \
 	src/store/validate.c \
 	src/store/watch.c

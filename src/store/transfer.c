@@ -304,111 +304,6 @@ copy_scan(struct xfer *x)
 	return rc == ATTEST_OK ? copy_watch(x) : rc;
 }
 
-/* ATTACHes the file at uri (or plain path) to db as schema `as`. */
-static int
-attach(sqlite3 *db, const char *uri, const char *as)
-{
-	sqlite3_stmt *st = NULL;
-	char *sql = sqlite3_mprintf("ATTACH ?1 AS \"%w\"", as);
-	int src = SQLITE_NOMEM;
-
-	if (sql && (src = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
-		src = sqlite3_step(st);
-		src = src == SQLITE_DONE ? SQLITE_OK : src;
-	}
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return src;
-}
-
-/* Attaches the history at path read-only as "src", as
- * attest_store_open_readonly opens it: read-only, or immutable when its
- * directory cannot hold the shared-memory file of WAL mode. */
-static attest_rc
-attach_readonly(attest_ctx *ctx, sqlite3 *db, const char *path)
-{
-	static const char *const modes[] = {"mode=ro", "immutable=1"};
-	struct core_buf uri;
-	size_t i;
-	int src = SQLITE_CANTOPEN;
-
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (store_file_uri(path, modes[i], &uri) != ATTEST_OK)
-			return core_nomem(ctx);
-		src = attach(db, uri.data, "src");
-		core_buf_release(&uri);
-		if (src == SQLITE_OK && (src = sqlite3_exec(db,
-							    "SELECT count(*) FROM"
-							    " src.sqlite_schema",
-							    NULL, NULL, NULL)) == SQLITE_OK)
-			return ATTEST_OK;
-		sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
-	}
-	return core_error(ctx, ATTEST_ERR_DB, "cannot read '%s': %s", path, sqlite3_errmsg(db));
-}
-
-/* Creates an empty history database of the current schema at path and
- * returns the connection to it (URIs allowed, for attach_readonly). */
-static attest_rc
-create_empty(attest_ctx *ctx, const char *path, sqlite3 **out)
-{
-	sqlite3 *db = NULL;
-	char sql[64];
-	attest_rc rc = ATTEST_ERR_DB;
-
-	*out = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_extended_result_codes(db, 1);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		goto out;
-	if ((rc = store_migrate(ctx, db, 0)) != ATTEST_OK)
-		goto out;
-	rc = ATTEST_ERR_DB;
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
-		goto out;
-	rc = ATTEST_OK;
-out:
-	if (rc == ATTEST_ERR_DB)
-		core_error(ctx, rc, "cannot create '%s': %s", path,
-			   db ? sqlite3_errmsg(db) : "out of memory");
-	if (rc != ATTEST_OK)
-		sqlite3_close(db);
-	else
-		*out = db;
-	return rc;
-}
-
-/* Creates path.tmp-<8 random hex digits>, mode 0600, registered for removal
- * on a signal before it exists (mkstemp() then registering leaves a window
- * where a signal would leave the file behind). */
-static attest_rc
-create_tmp(attest_ctx *ctx, const char *path, char *tmp, size_t n)
-{
-	unsigned char r[4];
-	int fd, tries;
-
-	for (tries = 0; tries < 16; tries++) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return core_error(ctx, ATTEST_ERR_INTERNAL,
-					  "no randomness for a file name");
-		snprintf(tmp, n, "%s.tmp-%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
-		attest_tmp_register(tmp);
-		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
-			close(fd);
-			return ATTEST_OK;
-		}
-		attest_tmp_unregister(tmp);
-		if (errno != EEXIST)
-			break;
-	}
-	return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-}
-
 attest_rc
 attest_store_export(attest_store *store, const char *scan_id, const char *path)
 {
@@ -435,7 +330,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 		return core_nomem(ctx);
 	}
 	/* An interrupted export leaves neither the file nor its journal. */
-	if ((rc = create_tmp(ctx, path, tmp, n)) != ATTEST_OK) {
+	if ((rc = store_create_tmp(ctx, path, tmp, n)) != ATTEST_OK) {
 		free(tmp);
 		free(journal);
 		return rc;
@@ -444,8 +339,8 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 	attest_tmp_register(journal);
 	/* The export is written through a connection of its own, the history
 	 * only read: it may be on read-only storage. */
-	if ((rc = create_empty(ctx, tmp, &x.db)) != ATTEST_OK ||
-	    (rc = attach_readonly(ctx, x.db, store_path(store))) != ATTEST_OK)
+	if ((rc = store_create_empty(ctx, tmp, &x.db)) != ATTEST_OK ||
+	    (rc = store_attach_readonly(ctx, x.db, store_path(store))) != ATTEST_OK)
 		goto out;
 	if (sqlite3_exec(x.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = xfer_error(&x);
@@ -597,7 +492,7 @@ attest_store_import(attest_store *store, const char *path, char id[ATTEST_SCAN_I
 
 	if ((rc = validate_export(ctx, path, id)) != ATTEST_OK)
 		return rc;
-	if (attach(db, path, "xfer") != SQLITE_OK)
+	if (store_attach(db, path, "xfer") != SQLITE_OK)
 		return core_error(ctx, ATTEST_ERR_DB, "cannot open '%s': %s", path,
 				  sqlite3_errmsg(db));
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
