@@ -33,6 +33,7 @@ struct watch_opts {
 	int verbose;
 	struct cli_collect_opts collect;
 	attest_ctx *ctx;
+	struct alert_rules *rules; /* in force: a reload replaces them */
 };
 
 static const struct cli_option watch_options[] = {
@@ -160,7 +161,7 @@ watch_option(struct watch_opts *o, int c, const char *arg)
 	case 'M':
 		return duration("--max-age", arg, 0, 3650L * 86400, &o->max_age);
 	case 'I':
-		return duration("--interval", arg, 60, 3650L * 86400, &o->interval);
+		return duration("--interval", arg, 1, 3650L * 86400, &o->interval);
 	case 'S':
 		return duration("--snapshot-every", arg, 60, 3650L * 86400, &o->snapshot_every);
 	case 'T':
@@ -342,6 +343,7 @@ reload_rules(void *data, struct alert_rules **rules)
 		return rc; /* the old rules stay */
 	alert_rules_free(*rules);
 	*rules = fresh;
+	((struct watch_opts *)data)->rules = fresh;
 	watch_log(data, ATTEST_LOG_INFO, "alert rules reloaded");
 	return ATTEST_OK;
 }
@@ -389,6 +391,7 @@ open_all(struct watch_opts *o, struct monitor_opts *m, attest_library **lib, att
 	    attest_store_open(o->ctx, dbpath, store) != ATTEST_OK)
 		return cli_lib_fail(o->ctx);
 	m->events = *events;
+	o->rules = m->rules;
 	if (o->ocsf) {
 		m->ocsf = fopen(o->ocsf, "a");
 		if (!m->ocsf)
@@ -423,7 +426,7 @@ run_watch(attest_ctx *ctx, int argc, char **argv)
 	}
 	if (m.ocsf && fclose(m.ocsf) != 0 && status == EXIT_OK)
 		status = cli_fail(EXIT_ERROR, "cannot write '%s'", o.ocsf);
-	alert_rules_free(m.rules);
+	alert_rules_free(o.rules ? o.rules : m.rules); /* a reload replaced m.rules */
 	event_table_free(events);
 	attest_store_close(store);
 	attest_library_free(lib);

@@ -333,6 +333,34 @@ expect_status 0
 	fail "alerts still pending after delivery"
 case_end
 
+case_begin "--interval: drift no event announced is found, alerted and stored as a full scan; SIGHUP reloads the rules"
+scans_before=$(scan_count "$WORK/h.db")
+start_hook 0
+export HOOK_URL="$HOOK"
+watch_bg --interval 2s --rules "$WORK/rules.xml" >"$WORK/w.out" 2>"$WORK/w.err" &
+WATCH_PID=$!
+i=0
+while ! grep -q "starting from\|stored full scan" "$WORK/w.err" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+control resource '{"op": "patch", "type": "AWS::EC2::SecurityGroup", "id": "sg-733fc9d4aa5d2edde", "configuration": {"IpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}]}}' >/dev/null
+i=0
+while ! cat "$WORK/hook"/req-*.json 2>/dev/null | grep -q sg-733fc9d4aa5d2edde && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -HUP "$WATCH_PID"
+sleep 1
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+st=$?
+WATCH_PID=
+[ "$st" = 0 ] || fail "exit $st after SIGTERM"
+cat "$WORK/hook"/req-*.json 2>/dev/null | grep -q sg-733fc9d4aa5d2edde ||
+	fail "the drift was not alerted: $(grep -v evaluated "$WORK/w.err" | tail -5)"
+grep -q "full re-collection" "$WORK/w.err" || fail "no full re-collection logged"
+[ "$(scan_count "$WORK/h.db")" -gt "$scans_before" ] || fail "the drift was not stored as a full scan"
+grep -q "alert rules reloaded" "$WORK/w.err" || fail "SIGHUP did not reload the rules"
+case_end
+
 case_begin "SIGTERM finishes and exits 0; JSON log lines"
 watch_bg --log-format json --status-every 1s >"$WORK/w.out" 2>"$WORK/w.err" &
 WATCH_PID=$!
