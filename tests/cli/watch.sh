@@ -9,17 +9,15 @@
 # an undeliverable webhook is retried and delivered when it comes back;
 # malformed messages become dead letters; SIGTERM exits 0.
 . "$top_srcdir/tests/cli/lib.sh"
-command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
-ACCT=210987654321
+. "$top_srcdir/tests/cli/aws_server.sh"
 SG=sg-0666d685d5e13edd8
 CHECK=ec2-sg-no-ipv4-world-ingress-admin-ports
-ESTATE="$top_srcdir/samples/estate.json"
-SERVER_PID=
 HOOK_PID=
 WATCH_PID=
 stop_all() {
-	for p in $WATCH_PID $HOOK_PID $SERVER_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	WATCH_PID= HOOK_PID= SERVER_PID=
+	for p in $WATCH_PID $HOOK_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	WATCH_PID= HOOK_PID=
+	stop_server
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
 
@@ -30,26 +28,10 @@ wait_for() {
 	[ -s "$1" ]
 }
 
-start_server() {
-	: >"$WORK/port"
-	python3 "$top_srcdir/tests/aws-server/server.py" --estate "$ESTATE" --account "$ACCT" \
-		${1:+--scenario "$1"} >"$WORK/port" 2>"$WORK/server.err" &
-	SERVER_PID=$!
-	i=0
-	while ! grep -q PORT "$WORK/port" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(sed -n 's/^PORT //p' "$WORK/port")
-	[ -n "$PORT" ] || echo "the test server did not start: $(cat "$WORK/server.err")" >&2
+# start_server [SCENARIO] (aws_server.sh), and the queue's URL.
+start_queue_server() {
+	start_server "$@"
 	QURL="http://127.0.0.1:$PORT/$ACCT/attest-events"
-}
-
-# control PATH [JSON]: the server's control endpoint (GET without JSON).
-control() {
-	if [ $# -gt 1 ]; then
-		curl -sf -X POST -H 'Content-Type: application/json' --data-binary "$2" \
-			"http://127.0.0.1:$PORT/_control/$1"
-	else
-		curl -sf "http://127.0.0.1:$PORT/_control/$1"
-	fi
 }
 
 start_hook() {
@@ -111,7 +93,7 @@ queue_waiting() {
 		jq -r '(.ApproximateNumberOfMessages | tonumber) + (.ApproximateNumberOfMessagesNotVisible | tonumber)'
 }
 
-start_server
+start_queue_server
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "2"}}' >/dev/null
 
 case_begin "usage errors exit 2 and name the problem"
@@ -248,7 +230,7 @@ case_end
 case_begin "a delete that fails after the commit: the event comes back and is not applied twice"
 printf '{"faults": [{"service": "sqs", "operation": "DeleteMessageBatch", "kind": "deny", "times": 1}]}' >"$WORK/faults.json"
 stop_all
-start_server "$WORK/faults.json"
+start_queue_server "$WORK/faults.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "1"}}' >/dev/null
 start_hook 0
 run watch --once
@@ -279,7 +261,7 @@ case_end
 case_begin "kill -9 while events are processed: each stored exactly once"
 printf '{"latency_ms": 150}' >"$WORK/slow.json"
 stop_all
-start_server "$WORK/slow.json"
+start_queue_server "$WORK/slow.json"
 control queue '{"name": "attest-events", "attributes": {"VisibilityTimeout": "2"}}' >/dev/null
 run watch --once
 expect_status 0
@@ -304,7 +286,7 @@ case_end
 
 case_begin "an undeliverable webhook is kept and delivered when it comes back"
 stop_all
-start_server
+start_queue_server
 control queue '{"name": "attest-events"}' >/dev/null
 rm -f "$WORK"/h.db*
 run watch --once
