@@ -190,8 +190,8 @@ static const char exposure_sql[] =
 	"INSERT OR IGNORE INTO temp.exposed_rids SELECT r.rid FROM chk c"
 	"  JOIN res r ON r.check_id = c.check_id AND r.status IN ('fail', 'excepted')"
 	"  WHERE c.exposure AND r.rid IN (SELECT rid FROM temp.touched);"
-	"UPDATE res SET exposed = (rid IN (SELECT rid FROM temp.exposed_rids))"
-	"  WHERE rid IN (SELECT rid FROM temp.touched);";
+	"UPDATE res SET exposed = NOT exposed WHERE rid IN (SELECT rid FROM temp.touched)"
+	"  AND exposed IS NOT (rid IN (SELECT rid FROM temp.exposed_rids));";
 
 /* The findings whose status moved: old rows against the new rows of the
  * re-run checks (for the changed resources, or all of a check run whole),
