@@ -8,7 +8,7 @@ PACKAGES="
 build-essential autoconf automake libtool pkg-config
 libsqlite3-dev libjansson-dev libxml2-dev libssl-dev libcurl4-openssl-dev libhpdf-dev
 libcunit1-dev
-sqlite3 jq libxml2-utils python3-jsonschema ca-certificates git
+sqlite3 jq libxml2-utils python3-jsonschema ca-certificates git curl
 fonts-dejavu-core qpdf poppler-utils mupdf-tools
 zlib1g-dev openssl
 python3 python3-botocore
