@@ -2,8 +2,7 @@
 # server (tests/aws-server/server.py): starting and stopping it, running
 # attest with the test key and the server as every endpoint, and its
 # control endpoint (control.py) for changing the estate while it runs and
-# reading back what it recorded. start_server and collect are those of
-# collect.sh (which may source this file instead of its own copies).
+# reading back what it recorded.
 command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
 command -v curl >/dev/null 2>&1 || { echo "curl not installed: run install-deps.sh"; exit 1; }
 ACCT=210987654321

@@ -9,39 +9,8 @@
 # of several accounts (collect_org.sh) and the s3rver emulator
 # (npm), when npm and the registry are reachable.
 . "$top_srcdir/tests/cli/lib.sh"
-command -v python3 >/dev/null 2>&1 || { echo "python3 not installed: run install-deps.sh"; exit 1; }
-ACCT=210987654321
-ESTATE="$top_srcdir/samples/estate.json"
-SERVER_PID=
-
-stop_server() {
-	if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
-	SERVER_PID=
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
-
-# start_server [SCENARIO]: starts the test server, sets PORT.
-start_server() {
-	stop_server
-	: >"$WORK/port"
-	python3 "$top_srcdir/tests/aws-server/server.py" --estate "$ESTATE" --account "$ACCT" \
-		${1:+--scenario "$1"} >"$WORK/port" 2>"$WORK/server.err" &
-	SERVER_PID=$!
-	i=0
-	while ! grep -q PORT "$WORK/port" && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(sed -n 's/^PORT //p' "$WORK/port")
-	[ -n "$PORT" ] || echo "the test server did not start: $(cat "$WORK/server.err")" >&2
-}
-
-# collect ARGS...: runs attest collect aws against the server with the test key.
-collect() {
-	env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=${KEY_ID:-AKIDATTESTTEST000001} \
-		AWS_SECRET_ACCESS_KEY=${SECRET:-attest/test/secret/key/0000000000000000} \
-		AWS_REGION=us-east-1 AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" \
-		AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-		AWS_EC2_METADATA_DISABLED=true no_proxy='*' NO_PROXY='*' \
-		"$ATTEST" collect aws "$@"
-}
+# The server and its helpers: start_server, stop_server, collect, control.
+. "$top_srcdir/tests/cli/aws_server.sh"
 
 # The types the collector reads (doc/aws-collection.md); the sample estate
 # also has types it does not collect yet, which the comparison leaves out.
