@@ -47,6 +47,10 @@ attest_rc core_buf_printf(struct core_buf *b, const char *fmt, ...) ATTEST_PRINT
 /* Hands the data to the caller (free() it) and leaves b empty. */
 char *core_buf_take(struct core_buf *b);
 
+/* Creates path.tmp-<8 random hex digits> (into tmp, n bytes), mode 0600,
+ * registered for removal on a signal before it exists (tmpfiles.c). */
+attest_rc core_tmp_create(attest_ctx *ctx, const char *path, char *tmp, size_t n);
+
 /* Duplicates s, or returns NULL on allocation failure (s NULL gives NULL). */
 char *core_strdup(const char *s);
 /* Formats the UTC time t as 2026-01-02T03:04:05Z into out (21 bytes). */

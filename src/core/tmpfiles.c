@@ -17,7 +17,10 @@
 
 #include "core_int.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -141,4 +144,30 @@ attest_tmp_cleanup(void)
 				unlink(paths[i]);
 			used[i] = 0;
 		}
+}
+
+/* Creates path.tmp-<8 random hex digits>, mode 0600, registered for removal
+ * on a signal before it exists (mkstemp() then registering leaves a window
+ * where a signal would leave the file behind). */
+attest_rc
+core_tmp_create(attest_ctx *ctx, const char *path, char *tmp, size_t n)
+{
+	unsigned char r[4];
+	int fd, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return core_error(ctx, ATTEST_ERR_INTERNAL,
+					  "no randomness for a file name");
+		snprintf(tmp, n, "%s.tmp-%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
+		attest_tmp_register(tmp);
+		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
+			close(fd);
+			return ATTEST_OK;
+		}
+		attest_tmp_unregister(tmp);
+		if (errno != EEXIST)
+			break;
+	}
+	return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 }

@@ -13,24 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A private temporary file (registered for removal on signals) in path. */
+/* A private temporary file in the temporary directory, registered for
+ * removal on signals before it exists. */
 static attest_rc
 temp_file(attest_ctx *ctx, const char *tag, char *path, size_t size)
 {
-	char name[64];
-	int fd;
+	char base[4096], name[64];
 	attest_rc rc;
 
-	snprintf(name, sizeof(name), "attest-%s-XXXXXX", tag);
-	if ((rc = core_path_join(ctx, path, size, core_tmpdir(), name)) != ATTEST_OK)
+	snprintf(name, sizeof(name), "attest-%s", tag);
+	if ((rc = core_path_join(ctx, base, sizeof(base), core_tmpdir(), name)) != ATTEST_OK)
 		return rc;
-	fd = mkstemp(path);
-	if (fd < 0)
-		return core_error(ctx, ATTEST_ERR_IO, "cannot create a temporary file in '%s': %s",
-				  core_tmpdir(), strerror(errno));
-	close(fd);
-	attest_tmp_register(path);
-	return ATTEST_OK;
+	return core_tmp_create(ctx, base, path, size);
 }
 
 static void

@@ -85,12 +85,10 @@ const char *store_path(attest_store *store);
 
 /* The files of db export and import (transfer_file.c): attaches the
  * history at path read-only as "src"; creates an empty history database of
- * the current schema at path (URIs allowed); creates path.tmp-<random>,
- * mode 0600, registered for removal on a signal before it exists. */
+ * the current schema at path (URIs allowed). */
 /* ATTACHes the file at uri (or plain path) to db as schema `as`: an SQLite code. */
 int store_attach(sqlite3 *db, const char *uri, const char *as);
 attest_rc store_attach_readonly(attest_ctx *ctx, sqlite3 *db, const char *path);
 attest_rc store_create_empty(attest_ctx *ctx, const char *path, sqlite3 **out);
-attest_rc store_create_tmp(attest_ctx *ctx, const char *path, char *tmp, size_t n);
 
 #endif

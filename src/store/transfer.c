@@ -21,8 +21,6 @@
 #include "core/db.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <openssl/rand.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,7 +328,7 @@ attest_store_export(attest_store *store, const char *scan_id, const char *path)
 		return core_nomem(ctx);
 	}
 	/* An interrupted export leaves neither the file nor its journal. */
-	if ((rc = store_create_tmp(ctx, path, tmp, n)) != ATTEST_OK) {
+	if ((rc = core_tmp_create(ctx, path, tmp, n)) != ATTEST_OK) {
 		free(tmp);
 		free(journal);
 		return rc;

@@ -7,13 +7,8 @@
 #include "config.h"
 #include "history_int.h"
 #include "core/db.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <openssl/rand.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ATTACHes the file at uri (or plain path) to db as schema `as`. */
 int
@@ -92,30 +87,4 @@ out:
 	else
 		*out = db;
 	return rc;
-}
-
-/* Creates path.tmp-<8 random hex digits>, mode 0600, registered for removal
- * on a signal before it exists (mkstemp() then registering leaves a window
- * where a signal would leave the file behind). */
-attest_rc
-store_create_tmp(attest_ctx *ctx, const char *path, char *tmp, size_t n)
-{
-	unsigned char r[4];
-	int fd, tries;
-
-	for (tries = 0; tries < 16; tries++) {
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return core_error(ctx, ATTEST_ERR_INTERNAL,
-					  "no randomness for a file name");
-		snprintf(tmp, n, "%s.tmp-%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
-		attest_tmp_register(tmp);
-		if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) >= 0) {
-			close(fd);
-			return ATTEST_OK;
-		}
-		attest_tmp_unregister(tmp);
-		if (errno != EEXIST)
-			break;
-	}
-	return core_error(ctx, ATTEST_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
 }
