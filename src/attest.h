@@ -117,8 +117,8 @@ attest_rc attest_inventory_put(attest_inventory *inv, const json_t *resource);
 /* Stores the resource an AWS Config configuration item records (either
  * naming); an item of a deleted resource drops it. */
 attest_rc attest_inventory_put_config_item(attest_inventory *inv, const json_t *item);
-/* Drops the resource of type whose id or ARN is id (account and region:
- * NULL matches any); *found says whether there was one. */
+/* Drops the resource of type whose id, ARN or name is id (account and
+ * region: NULL matches any); *found says whether there was one. */
 attest_rc attest_inventory_drop(attest_inventory *inv, const char *type, const char *id,
 				const char *account, const char *region, bool *found);
 enum attest_refresh {

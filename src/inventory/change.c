@@ -120,8 +120,26 @@ inv_change_note(attest_inventory *inv, long long rid)
 	return note(inv, rid, false);
 }
 
-/* The rid of the stored resource with this key, or 0. arn_or_id also
- * matches a resource's ARN, as events may name either. */
+/* The resource of type ?1 whose id, ARN or (non-empty) name is ?2, in
+ * account ?3 and region ?4 (NULL: any); the id's match first, then the
+ * ARN's: events name a resource either way. */
+#define BY_KEY                                                                                     \
+	" WHERE type = ?1 AND (id = ?2 OR arn = ?2 OR (name = ?2 AND name <> ''))"                 \
+	" AND (?3 IS NULL OR ifnull(account, '') = ?3)"                                            \
+	" AND (?4 IS NULL OR ifnull(region, '') = ?4) ORDER BY id = ?2 DESC, arn IS ?2 DESC"       \
+	" LIMIT 1"
+
+static void
+bind_key(sqlite3_stmt *st, const char *type, const char *key, const char *account,
+	 const char *region)
+{
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, region, -1, SQLITE_STATIC);
+}
+
+/* The rid of the stored resource with this key (BY_KEY), or 0. */
 static attest_rc
 find(attest_inventory *inv, const char *type, const char *id, const char *account,
      const char *region, long long *rid)
@@ -131,18 +149,10 @@ find(attest_inventory *inv, const char *type, const char *id, const char *accoun
 	int src;
 
 	*rid = 0;
-	if ((rc = core_db_prepare(
-		     inventory_ctx(inv), inventory_db(inv),
-		     "SELECT rid FROM resources WHERE type = ?1 AND (id = ?2 OR arn = ?2)"
-		     " AND (?3 IS NULL OR ifnull(account, '') = ?3)"
-		     " AND (?4 IS NULL OR ifnull(region, '') = ?4) ORDER BY id = ?2 DESC"
-		     " LIMIT 1",
-		     &st)) != ATTEST_OK)
+	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(inv),
+				  "SELECT rid FROM resources" BY_KEY, &st)) != ATTEST_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, account, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, region, -1, SQLITE_STATIC);
+	bind_key(st, type, id, account, region);
 	src = sqlite3_step(st);
 	if (src == SQLITE_ROW)
 		*rid = sqlite3_column_int64(st, 0);
@@ -352,17 +362,10 @@ attest_inventory_refresh(attest_inventory *inv, attest_inventory *fresh, const c
 	    (rc = collected(inv, fresh, type, &yes)) != ATTEST_OK || !yes)
 		return rc;
 	if ((rc = core_db_prepare(inventory_ctx(inv), inventory_db(fresh),
-				  "SELECT " FRESH_COLUMNS " FROM resources WHERE type = ?1"
-				  " AND (id = ?2 OR arn = ?2 OR (name = ?2 AND name <> ''))"
-				  " AND (?3 IS NULL OR ifnull(account, '') = ?3)"
-				  " AND (?4 IS NULL OR ifnull(region, '') = ?4)"
-				  " ORDER BY id = ?2 DESC, arn IS ?2 DESC LIMIT 1",
-				  &st)) != ATTEST_OK)
+				  "SELECT " FRESH_COLUMNS " FROM resources" BY_KEY, &st)) !=
+	    ATTEST_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, account, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, region, -1, SQLITE_STATIC);
+	bind_key(st, type, id, account, region);
 	src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
 		rc = copy_row(inv, st);

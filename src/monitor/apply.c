@@ -262,13 +262,14 @@ monitor_apply(struct monitor *m, const struct event *ev, long *touched)
 		for (i = 0; rc == ATTEST_OK && i < ev->n_res; i++) {
 			const struct event_resource *r = &ev->res[i];
 
-			if (r->config_item)
+			if (r->config_item) {
 				rc = attest_inventory_put_config_item(m->inv, r->config_item);
-			else if (r->deleted)
+				*touched += rc == ATTEST_OK;
+			} else if (r->deleted) {
 				rc = attest_inventory_drop(m->inv, r->type, r->id ? r->id : r->arn,
 							   r->account, r->region, &found);
-			if (rc == ATTEST_OK)
-				(*touched)++;
+				*touched += rc == ATTEST_OK && found;
+			}
 		}
 		return rc;
 	case EVENT_CONFIG_OVERSIZED:

@@ -210,7 +210,11 @@ monitor_write_ocsf(struct monitor *m, const struct event *ev, const struct monit
 		report_ocsf_write(m->ctx, &f, m->o->ocsf);
 		json_decref(evidence);
 	}
-	fflush(m->o->ocsf);
+	if (fflush(m->o->ocsf) != 0 || ferror(m->o->ocsf))
+		core_log(m->ctx, ATTEST_LOG_WARN,
+			 "cannot write the OCSF events of event %s to '%s' (the deltas are stored: "
+			 "'attest history --changes' lists them)",
+			 ev->key, m->o->ocsf_name ? m->o->ocsf_name : "--ocsf");
 	json_decref(cause);
 }
 
